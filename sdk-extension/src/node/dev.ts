@@ -1,0 +1,106 @@
+import * as esbuild from 'esbuild';
+import type { RollupWatcher } from 'rollup';
+import type { Diagnostic } from '../internal/diagnostics.js';
+import { apiEsbuildOptions, finalizeApiOutput } from '../internal/build/api.js';
+import { fromRollupError, watchAppTargets } from '../internal/build/app.js';
+import { fromEsbuildMessages } from '../internal/build/esbuild-messages.js';
+import type { ApiTarget, AppTarget } from '../internal/build/plan.js';
+import { resolveBuildTargets, type BuildRequest } from './build.js';
+
+export interface RebuildEvent {
+  label: string;
+  ok: boolean;
+  ms: number;
+  diagnostics: Diagnostic[];
+}
+
+export interface DevSession {
+  /** Resolves after the first build of every target. */
+  ready: Promise<void>;
+  /** Forces an API rebuild now (the watcher also triggers them on change). */
+  rebuild(): Promise<RebuildEvent[]>;
+  close(): Promise<void>;
+}
+
+export type DevResult = { ok: true; session: DevSession } | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * Incremental watch build: esbuild contexts for API code, rollup watch for app code. Outputs
+ * are rewritten in place, so a host watching the folder reloads the extension.
+ */
+export async function createDevSession(req: BuildRequest, onRebuild: (event: RebuildEvent) => void): Promise<DevResult> {
+  const planned = await resolveBuildTargets(req);
+  if (!planned.ok) return { ok: false, diagnostics: planned.diagnostics };
+  const opts = { cwd: req.cwd, minify: req.minify ?? false, sourcemap: req.sourcemap ?? true };
+  const apiTargets = planned.targets.filter((t): t is ApiTarget => t.kind === 'api');
+  const appTargets = planned.targets.filter((t): t is AppTarget => t.kind === 'app');
+  const pending: Promise<void>[] = [];
+
+  const contexts = await Promise.all(
+    apiTargets.map((target) => {
+      let started = 0;
+      let firstDone: () => void;
+      pending.push(new Promise<void>((r) => (firstDone = r)));
+      const timing: esbuild.Plugin = {
+        name: 'annex-dev-timing',
+        setup(b) {
+          b.onStart(() => {
+            started = performance.now();
+          });
+          b.onEnd(async (result) => {
+            const diagnostics = result.errors.length > 0
+              ? fromEsbuildMessages(result.errors, 'error', req.cwd)
+              : await finalizeApiOutput(target, result as esbuild.BuildResult<{ write: false }>, opts);
+            const ok = !diagnostics.some((d) => d.severity === 'error');
+            onRebuild({ label: target.label, ok, ms: performance.now() - started, diagnostics });
+            firstDone();
+          });
+        },
+      };
+      return esbuild.context(apiEsbuildOptions(target, opts, [timing]));
+    }),
+  );
+  for (const ctx of contexts) await ctx.watch();
+
+  let watcher: RollupWatcher | undefined;
+  if (appTargets.length > 0) {
+    let firstDone: () => void;
+    pending.push(new Promise<void>((r) => (firstDone = r)));
+    watcher = watchAppTargets(appTargets, opts);
+    watcher.on('event', (event) => {
+      if (event.code === 'BUNDLE_END') {
+        void event.result.close();
+        onRebuild({ label: 'app', ok: true, ms: event.duration, diagnostics: [] });
+      } else if (event.code === 'ERROR') {
+        onRebuild({ label: 'app', ok: false, ms: 0, diagnostics: [fromRollupError(event.error, req.cwd)] });
+      } else if (event.code === 'END') {
+        firstDone();
+      }
+    });
+  }
+
+  return {
+    ok: true,
+    session: {
+      ready: Promise.all(pending).then(() => undefined),
+      async rebuild() {
+        const events: RebuildEvent[] = [];
+        for (const ctx of contexts) {
+          const t0 = performance.now();
+          try {
+            await ctx.rebuild();
+            events.push({ label: 'api', ok: true, ms: performance.now() - t0, diagnostics: [] });
+          } catch (error) {
+            const failure = error as esbuild.BuildFailure;
+            events.push({ label: 'api', ok: false, ms: performance.now() - t0, diagnostics: fromEsbuildMessages(failure.errors ?? [], 'error', req.cwd) });
+          }
+        }
+        return events;
+      },
+      async close() {
+        await Promise.all(contexts.map((c) => c.dispose()));
+        await watcher?.close();
+      },
+    },
+  };
+}

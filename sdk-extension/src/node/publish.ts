@@ -1,0 +1,97 @@
+import { SdkErrors } from '../errors.js';
+import { pack, type PackResult } from './pack.js';
+
+export interface PublishRequest {
+  cwd: string;
+  /** Marketplace base URL (npm registry protocol). */
+  registry: string;
+  token?: string;
+  tag?: string;
+  dryRun?: boolean;
+  fetch?: typeof fetch;
+}
+
+export interface PublishResult {
+  name: string;
+  version: string;
+  registry: string;
+  integrity: string;
+  shasum: string;
+  files: number;
+  size: number;
+  dryRun: boolean;
+  status?: number;
+}
+
+/** The package path segment as npm writes it: `@scope%2fname`. */
+export function escapePackageName(name: string): string {
+  return name.startsWith('@') ? '@' + encodeURIComponent(name.slice(1)) : encodeURIComponent(name);
+}
+
+/** The npm publish document: packument with one version and the base64 tarball attachment. */
+export function publishDocument(packed: PackResult, registry: string, tag = 'latest'): Record<string, unknown> {
+  const { name, version, pkg } = packed;
+  const base = registry.replace(/\/+$/, '');
+  const attachment = `${name}-${version}.tgz`;
+  return {
+    _id: name,
+    name,
+    description: pkg.description,
+    'dist-tags': { [tag]: version },
+    versions: {
+      [version]: {
+        ...pkg,
+        _id: `${name}@${version}`,
+        dist: { integrity: packed.integrity, shasum: packed.shasum, tarball: `${base}/${name}/-/${packed.filename}`, fileCount: packed.files.length, unpackedSize: packed.unpackedSize },
+      },
+    },
+    access: null,
+    _attachments: { [attachment]: { content_type: 'application/octet-stream', data: packed.tarball.toString('base64'), length: packed.tarball.length } },
+  };
+}
+
+/** Packs and PUTs the extension to `<registry>/<name>` the way `npm publish` does. */
+export async function publish(req: PublishRequest): Promise<PublishResult> {
+  const packed = await pack(req.cwd);
+  const base = req.registry.replace(/\/+$/, '');
+  const result: PublishResult = {
+    name: packed.name,
+    version: packed.version,
+    registry: base,
+    integrity: packed.integrity,
+    shasum: packed.shasum,
+    files: packed.files.length,
+    size: packed.size,
+    dryRun: Boolean(req.dryRun),
+  };
+  if (req.dryRun) return result;
+  const doFetch = req.fetch ?? fetch;
+  let response: Response;
+  try {
+    response = await doFetch(`${base}/${escapePackageName(packed.name)}`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'npm-command': 'publish',
+        ...(req.token ? { authorization: `Bearer ${req.token}` } : {}),
+      },
+      body: JSON.stringify(publishDocument(packed, base, req.tag)),
+    });
+  } catch (error) {
+    throw SdkErrors.SDK_PUBLISH_FAILED({ message: `cannot reach ${base}: ${(error as Error).message}` }, { cause: error });
+  }
+  if (response.status === 401 || response.status === 403) throw SdkErrors.SDK_PUBLISH_UNAUTHORIZED();
+  if (!response.ok) {
+    const text = await response.text().catch(() => '');
+    let message = text;
+    try {
+      const body = JSON.parse(text) as { error?: string; message?: string; errors?: { message: string }[] };
+      message = body.error ?? body.message ?? body.errors?.[0]?.message ?? text;
+    } catch {
+      // plain text body
+    }
+    throw SdkErrors.SDK_PUBLISH_FAILED({ message: `${response.status} ${message}`.trim() }, { details: { status: response.status } });
+  }
+  return { ...result, status: response.status };
+}

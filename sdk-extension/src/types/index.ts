@@ -1,0 +1,12 @@
+export type * from './accountability.js';
+export type * from './query.js';
+export type * from './schema.js';
+export type * from './logger.js';
+export type * from './database.js';
+export type * from './services.js';
+export type * from './api-context.js';
+export type * from './endpoint.js';
+export type * from './hook.js';
+export type * from './operation.js';
+export type * from './sandbox.js';
+export type * from './app.js';
