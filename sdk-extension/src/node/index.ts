@@ -1,0 +1,20 @@
+// Node-side programmatic API of the SDK (what the CLI runs; the host uses `createDevSession`).
+export { build, resolveBuildTargets } from './build.js';
+export type { BuildRequest, BuildReport, BuildOutput } from './build.js';
+export { createDevSession } from './dev.js';
+export type { DevSession, RebuildEvent, DevResult } from './dev.js';
+export { validate, VALIDATE_CHECKS } from './validate.js';
+export type { ValidateReport, ValidateCheck, CheckResult } from './validate.js';
+export { pack, listPackFiles, tarballName } from './pack.js';
+export type { PackResult, PackFile } from './pack.js';
+export { publish, publishDocument, escapePackageName } from './publish.js';
+export type { PublishRequest, PublishResult } from './publish.js';
+export { link } from './link.js';
+export type { LinkResult } from './link.js';
+export { add } from './add.js';
+export type { AddRequest, AddResult } from './add.js';
+export { formatDiagnostic } from '../internal/diagnostics.js';
+export type { Diagnostic } from '../internal/diagnostics.js';
+export { renderApiDeclarations } from '../internal/api-declarations.js';
+export { SdkErrors } from '../errors.js';
+export { runCli } from '../cli/run.js';
