@@ -1,0 +1,47 @@
+// @ts-check
+import { asyncHandler, crudRoutes, errors } from '@annex/host/builtins-support';
+
+/** CRUD routes over one system collection, through the same ItemsService and permissions. */
+function systemRoutes(collection, extra) {
+  return (router, context) => {
+    extra?.(router, context);
+    crudRoutes(router, { collection, makeService: (c, options) => new context.services.ItemsService(c, options) });
+  };
+}
+
+export const endpoints = [
+  {
+    name: 'users',
+    config: systemRoutes('directus_users', (router, { services }) => {
+      router.get('/me', asyncHandler(async (req, res) => {
+        if (!req.accountability?.user) throw errors.FORBIDDEN();
+        // Reading yourself does not need a read permission on directus_users.
+        const me = await new services.UsersService({ accountability: null }).readOne(req.accountability.user, { fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'] });
+        res.json({ data: { ...me, admin_access: req.accountability.admin, app_access: req.accountability.app } });
+      }));
+      router.patch('/me', asyncHandler(async (req, res) => {
+        if (!req.accountability?.user) throw errors.FORBIDDEN();
+        const allowed = ['first_name', 'last_name', 'theme', 'password'];
+        const body = req.body ?? {};
+        for (const k of Object.keys(body)) if (!allowed.includes(k)) throw errors.FORBIDDEN();
+        const users = new services.UsersService({ accountability: null });
+        await users.updateOne(req.accountability.user, body);
+        res.json({ data: await users.readOne(req.accountability.user, { fields: ['id', 'first_name', 'last_name', 'email', 'role', 'theme'] }) });
+      }));
+    }),
+  },
+  { name: 'roles', config: systemRoutes('directus_roles') },
+  {
+    name: 'permissions',
+    config: (router, context) => {
+      router.get('/me', asyncHandler(async (req, res) => res.json({ data: await context.annex.permissions.list(req.accountability) })));
+      crudRoutes(router, { collection: 'directus_permissions', makeService: (c, options) => new context.services.ItemsService(c, options) });
+    },
+  },
+  { name: 'dashboards', config: systemRoutes('directus_dashboards') },
+  { name: 'panels', config: systemRoutes('directus_panels') },
+  { name: 'notifications', config: systemRoutes('directus_notifications') },
+  { name: 'settings', config: systemRoutes('directus_settings') },
+];
+export const hooks = [];
+export const operations = [];

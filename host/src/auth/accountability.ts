@@ -1,0 +1,22 @@
+/** Who a service call acts for. Every call carries one; there is no "null means admin". */
+export interface Accountability {
+  user: string | null;
+  role: string | null;
+  admin: boolean;
+  app: boolean;
+  ip?: string | null;
+  /** Set for work the host or an extension does on its own behalf (schedules, boot, flows). */
+  system?: boolean;
+  /** Which component acts when `system` is set, e.g. `extension:my-ext` or `flows`. */
+  origin?: string;
+}
+
+/** Anonymous request: the public role's permissions. */
+export function publicAccountability(ip: string | null = null): Accountability {
+  return { user: null, role: null, admin: false, app: false, ip };
+}
+
+/** Explicit system accountability: full access, attributed to `origin` in logs. */
+export function systemAccountability(origin: string): Accountability {
+  return { user: null, role: null, admin: true, app: false, system: true, origin };
+}

@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { RoleModel, SessionModel, UserModel } from '../db/models.js';
+import { errors } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import { publicAccountability, type Accountability } from './accountability.js';
+import { verifyPassword } from './passwords.js';
+
+export interface AuthOptions {
+  secret: string;
+  accessTokenTtl: string;
+  refreshTokenTtlMs: number;
+}
+
+export interface TokenSet {
+  access_token: string;
+  refresh_token: string;
+  /** Access token lifetime in ms, as Directus returns it. */
+  expires: number;
+}
+
+function ttlMs(ttl: string): number {
+  const m = /^(\d+)\s*(ms|s|m|h|d)?$/.exec(ttl.trim());
+  if (!m) return 15 * 60 * 1000;
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 'ms') as 'ms'];
+  return Number(m[1]) * unit;
+}
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** JWT login/refresh/logout and static tokens; resolves a bearer token to an accountability. */
+export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions) {
+  const key = new TextEncoder().encode(options.secret);
+  const accessMs = ttlMs(options.accessTokenTtl);
+
+  async function accountabilityFor(user: UserModel, ip: string | null): Promise<Accountability> {
+    const role = user.role ? await RoleModel.query(knex).findById(user.role) : undefined;
+    return { user: user.id, role: user.role, admin: Boolean(role?.admin_access), app: Boolean(role?.app_access), ip };
+  }
+
+  async function issue(user: UserModel, ip: string | null): Promise<TokenSet> {
+    const acc = await accountabilityFor(user, ip);
+    const claims = await emitter.emitFilter('auth.jwt', { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin }, { status: 'pending', user: user.id, provider: 'default', type: 'login' });
+    const access_token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setIssuer('directus').setExpirationTime(Math.floor((Date.now() + accessMs) / 1000)).sign(key);
+    const refresh_token = randomBytes(48).toString('base64url');
+    await SessionModel.query(knex).insert({ token: hashToken(refresh_token), user: user.id, expires: new Date(Date.now() + options.refreshTokenTtlMs).toISOString(), ip });
+    return { access_token, refresh_token, expires: accessMs };
+  }
+
+  return {
+    async login(email: unknown, password: unknown, ip: string | null = null): Promise<TokenSet> {
+      if (typeof email !== 'string' || typeof password !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"email" and "password" are required strings.' });
+      const payload = await emitter.emitFilter('auth.login', { email, password }, { status: 'pending', user: null, provider: 'default' });
+      const user = await UserModel.query(knex).where({ email: payload.email }).first();
+      const ok = user && user.status === 'active' && (await verifyPassword(payload.password, user.password));
+      if (!ok) {
+        void emitter.emitAction('auth.login', { payload: { email }, status: 'fail', user: user?.id ?? null, provider: 'default' });
+        throw errors.INVALID_CREDENTIALS();
+      }
+      await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: user!.id });
+      const tokens = await issue(user!, ip);
+      void emitter.emitAction('auth.login', { payload: { email }, status: 'success', user: user!.id, provider: 'default' });
+      return tokens;
+    },
+
+    async refresh(refreshToken: unknown, ip: string | null = null): Promise<TokenSet> {
+      if (typeof refreshToken !== 'string' || !refreshToken) throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
+      const session = await SessionModel.query(knex).findById(hashToken(refreshToken));
+      if (!session || new Date(session.expires).getTime() < Date.now()) throw errors.INVALID_CREDENTIALS();
+      const user = await UserModel.query(knex).findById(session.user);
+      if (!user || user.status !== 'active') throw errors.INVALID_CREDENTIALS();
+      await SessionModel.query(knex).deleteById(session.token);
+      return issue(user, ip);
+    },
+
+    async logout(refreshToken: unknown): Promise<void> {
+      if (typeof refreshToken !== 'string' || !refreshToken) throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
+      await SessionModel.query(knex).deleteById(hashToken(refreshToken));
+    },
+
+    /** Bearer token (JWT or static) → accountability; no token → public. */
+    async authenticate(token: string | null, ip: string | null = null): Promise<Accountability> {
+      if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req: null });
+      if (token.split('.').length === 3) {
+        try {
+          const { payload } = await jwtVerify(token, key, { issuer: 'directus', algorithms: ['HS256'] });
+          const user = await UserModel.query(knex).findById(String(payload.id));
+          if (!user || user.status !== 'active') throw errors.INVALID_CREDENTIALS();
+          return accountabilityFor(user, ip);
+        } catch (e) {
+          if (e instanceof joseErrors.JWTExpired) throw errors.TOKEN_EXPIRED();
+          if (e && typeof e === 'object' && 'status' in e) throw e;
+          throw errors.INVALID_TOKEN();
+        }
+      }
+      const user = await UserModel.query(knex).where({ token }).first();
+      if (!user || user.status !== 'active') throw errors.INVALID_TOKEN();
+      return accountabilityFor(user, ip);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

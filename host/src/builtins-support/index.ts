@@ -1,0 +1,9 @@
+/**
+ * Helpers the built-in extensions share (REST conventions of Directus). Built-ins import this
+ * as `@annex/host/builtins-support`, the way third-party extensions import an SDK.
+ */
+export { sanitizeQuery, type Query } from '../services/query.js';
+export { errors } from '../errors.js';
+export { crudRoutes, respondItems, asyncHandler, type CrudOptions } from './crud.js';
+export { systemAccountability, publicAccountability, type Accountability } from '../auth/accountability.js';
+export { toErrorResponse } from '../http/error-handler.js';

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { readConfig } from '../config.js';
+import { BUILTINS_PATH } from '../paths.js';
+import { createDatabase } from '../db/connection.js';
+import { migrate } from '../db/migrations.js';
+import { ExtensionSettingModel } from '../db/models.js';
+
+export const EXTENSIONS_HELP = `annex extensions — manage installed extensions
+
+Usage:
+  annex extensions list [--json]
+  annex extensions enable <id>
+  annex extensions disable <id>
+  annex extensions grant <id> [--scopes JSON]
+  annex extensions revoke <id>
+
+<id> is the extension name (package name or <package>/<entry>) or its settings row id.
+
+With --url URL --token TOKEN (or ANNEX_URL / ANNEX_TOKEN) the command talks to a running host,
+and the change takes effect at once. Without them it edits the database directly; a running
+host applies it on its next start.
+Exit codes: 0 ok, 1 failure (e.g. unknown extension, locked built-in), 2 usage error.
+`;
+
+interface Remote {
+  url: string;
+  token: string;
+}
+
+async function remoteCall(remote: Remote, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${remote.url.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${remote.token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
+  if (!res.ok) {
+    const e = json.errors?.[0];
+    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? 'HTTP_ERROR' });
+  }
+  return json.data;
+}
+
+function printList(rows: { name: string; type: string | null; source: string; enabled: boolean; state: string | null; error?: string | null }[], json: boolean): void {
+  if (json) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    return;
+  }
+  for (const r of rows) {
+    process.stdout.write(`${r.enabled ? '●' : '○'} ${r.name.padEnd(48)} ${String(r.type ?? '?').padEnd(10)} ${r.source.padEnd(9)} ${r.state ?? ''}${r.error ? `  ${r.error}` : ''}\n`);
+  }
+}
+
+/** Reads `annex.locked` from the built-in's manifest (the database does not store it). */
+function isLockedBuiltin(folder: string): boolean {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(BUILTINS_PATH, folder, 'package.json'), 'utf8'));
+    return pkg['directus:extension']?.annex?.locked === true;
+  } catch {
+    return false;
+  }
+}
+
+export async function runExtensionsCommand(args: string[], flags: Record<string, string | boolean>): Promise<number> {
+  const [sub, id] = args;
+  const url = (typeof flags.url === 'string' && flags.url) || process.env.ANNEX_URL;
+  const token = (typeof flags.token === 'string' && flags.token) || process.env.ANNEX_TOKEN;
+  if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke'].includes(sub) || (sub !== 'list' && !id)) {
+    process.stderr.write(EXTENSIONS_HELP);
+    return 2;
+  }
+  let scopes: unknown;
+  if (typeof flags.scopes === 'string') {
+    try {
+      scopes = JSON.parse(flags.scopes);
+    } catch {
+      process.stderr.write('--scopes must be JSON, e.g. \'{"log":{}}\'\n');
+      return 2;
+    }
+  }
+  if (url && token) {
+    const remote = { url, token };
+    if (sub === 'list') {
+      const data = (await remoteCall(remote, 'GET', '/extensions')) as any[];
+      printList(data.map((e) => ({ name: e.annex?.name ?? e.meta.folder, type: e.schema?.type ?? null, source: e.meta.source, enabled: e.meta.enabled, state: e.annex?.state ?? null, error: e.annex?.last_error?.message ?? null })), flags.json === true);
+      return 0;
+    }
+    if (sub === 'enable' || sub === 'disable') await remoteCall(remote, 'PATCH', `/extensions/${encodeURIComponent(id!)}`, { meta: { enabled: sub === 'enable' } });
+    else await remoteCall(remote, 'POST', `/extensions/${encodeURIComponent(id!)}/${sub}`, sub === 'grant' && scopes !== undefined ? { scopes } : {});
+    process.stdout.write(`${sub}: ${id}\n`);
+    return 0;
+  }
+
+  const config = readConfig();
+  const knex = createDatabase(config.db);
+  try {
+    await migrate(knex);
+    const rows = await ExtensionSettingModel.query(knex);
+    if (sub === 'list') {
+      printList(rows.map((r) => ({ name: r.name ?? r.folder, type: r.type, source: r.source, enabled: r.enabled, state: r.state, error: r.last_error?.message ?? null })), flags.json === true);
+      return 0;
+    }
+    const row = rows.find((r) => r.id === id || r.name === id);
+    if (!row) {
+      process.stderr.write(`error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`);
+      return 1;
+    }
+    if (sub === 'disable' && row.source === 'builtin' && isLockedBuiltin(row.folder)) {
+      process.stderr.write(`error [HOST_EXTENSION_LOCKED]: "${row.name}" is locked and cannot be disabled\n`);
+      return 1;
+    }
+    if (sub === 'enable' || sub === 'disable') {
+      const enabled = sub === 'enable';
+      await ExtensionSettingModel.query(knex).patch({ enabled } as any).where({ id: row.id }).orWhere({ bundle: row.id });
+      if (row.bundle) {
+        const siblings = await ExtensionSettingModel.query(knex).where({ bundle: row.bundle });
+        await ExtensionSettingModel.query(knex).patch({ enabled: siblings.some((s) => s.enabled) } as any).where({ id: row.bundle });
+      }
+    } else if (sub === 'grant') {
+      await ExtensionSettingModel.query(knex).patch({ granted_scopes: (scopes ?? row.requested_scopes ?? {}) as any }).where({ id: row.id });
+    } else {
+      await ExtensionSettingModel.query(knex).patch({ granted_scopes: {} as any }).where({ id: row.id });
+    }
+    process.stdout.write(`${sub}: ${row.name ?? row.folder} (applies on the next start of the host; use --url/--token for a running host)\n`);
+    return 0;
+  } finally {
+    await knex.destroy();
+  }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { REPO_ROOT } from '../paths.js';
+import { parseArgs } from './args.js';
+import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
+
+
+const HELP = `annex — the Annex host
+
+Usage:
+  annex start [--port N] [--host H] [--samples]   Start the host (migrates, bootstraps, loads extensions)
+  annex bootstrap                                 Create/upgrade the database and the first admin, then exit
+  annex extensions <command> ...                  Manage extensions (see: annex extensions --help)
+  annex --help | --version
+
+Options:
+  --samples   When EXTENSIONS_PATH is not set, load the sample extensions in fixtures/extensions
+              and seed a local marketplace (what \`npm start\` does).
+
+Configuration is read from the environment (PORT, HOST, PUBLIC_URL, DB_CLIENT, DB_FILENAME,
+DB_CONNECTION_STRING, SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, EXTENSIONS_PATH, ...); see README.md.
+Exit codes: 0 ok, 1 failure, 2 usage error.
+`;
+
+async function start(flags: Record<string, string | boolean>): Promise<void> {
+  if (flags.samples && !process.env.EXTENSIONS_PATH) process.env.EXTENSIONS_PATH = path.join(REPO_ROOT, 'fixtures', 'extensions');
+  const { createHost } = await import('../host.js');
+  const host = await createHost();
+  const url = await host.listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined);
+  const out = process.stdout;
+  out.write(`\nAnnex is running at ${url}\n`);
+  out.write(`  database:   ${host.config.db.client === 'pg' ? 'PostgreSQL' : host.config.db.filename}\n`);
+  out.write(`  extensions: ${host.config.extensionsPath}\n`);
+  const records = host.kernel.extensions.records();
+  const failed = records.filter((r) => r.state === 'failed');
+  out.write(`  loaded:     ${records.filter((r) => r.state === 'active').length} active, ${failed.length} failed, ${records.filter((r) => r.state === 'pending').length} waiting for a grant\n`);
+  for (const f of failed) out.write(`    ✗ ${f.desc?.id ?? f.found.folder}: [${f.lastError?.code}] ${f.lastError?.message}\n`);
+  if (host.bootstrap.created) {
+    out.write(`\nFirst start: an administrator was created.\n  email:    ${host.bootstrap.email}\n`);
+    if (host.bootstrap.generatedPassword) out.write(`  password: ${host.bootstrap.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose it)\n`);
+  }
+  out.write(`\nLog in: ${url}/admin  or  POST ${url}/auth/login {"email","password"}\n`);
+  if (host.config.secretGenerated) out.write('Note: SECRET is not set, so sessions end when the host restarts.\n');
+  const stop = async (signal: string) => {
+    out.write(`\n${signal}: shutting down…\n`);
+    await host.close();
+    process.exitCode = 0;
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function bootstrap(): Promise<void> {
+  const { readConfig } = await import('../config.js');
+  const { createDatabase } = await import('../db/connection.js');
+  const { migrate } = await import('../db/migrations.js');
+  const { bootstrapAdmin } = await import('../auth/bootstrap.js');
+  const config = readConfig();
+  const knex = createDatabase(config.db);
+  try {
+    await migrate(knex);
+    const result = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
+    if (result.created) {
+      process.stdout.write(`Database ready; administrator ${result.email} created.\n`);
+      if (result.generatedPassword) process.stdout.write(`password: ${result.generatedPassword}\n`);
+    } else process.stdout.write('Database ready; it already has users.\n');
+  } finally {
+    await knex.destroy();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(argv);
+  const [command, ...rest] = positionals;
+  if (flags.version || flags.v) {
+    process.stdout.write('0.1.0\n');
+    return 0;
+  }
+  if (!command || flags.help || flags.h) {
+    if (command === 'extensions') process.stdout.write(EXTENSIONS_HELP);
+    else process.stdout.write(HELP);
+    return command || flags.help || flags.h ? 0 : 2;
+  }
+  switch (command) {
+    case 'start':
+      await start(flags);
+      return 0;
+    case 'bootstrap':
+      await bootstrap();
+      return 0;
+    case 'extensions':
+      return runExtensionsCommand(rest, flags);
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error) => {
+    const e = error as { code?: string; message?: string };
+    process.stderr.write(`error${e.code ? ` [${e.code}]` : ''}: ${e.message ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

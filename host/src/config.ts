@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/** Typed host configuration. Only this module reads `process.env`. */
+export interface HostConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  db: { client: 'sqlite3' | 'pg'; filename: string; connectionString?: string };
+  key: string;
+  secret: string;
+  /** True when SECRET was generated (tokens do not survive a restart). */
+  secretGenerated: boolean;
+  accessTokenTtl: string;
+  refreshTokenTtlMs: number;
+  adminEmail?: string;
+  adminPassword?: string;
+  extensionsPath: string;
+  extensionsAutoReload: boolean;
+  extensionsMustLoad: boolean;
+  sandbox: {
+    engine: 'process' | 'inline';
+    workers: number;
+    memoryMb: number;
+    timeoutMs: number;
+    wallTimeoutMs: number;
+    grant: 'local' | 'all' | 'none';
+  };
+  marketplace: { registry?: string; trust: 'sandbox' | 'verified' | 'all'; token?: string };
+  /** Variables sandboxed extensions may be granted through `scopes.env`. */
+  envAllowList: string[];
+  dataDir: string;
+  logLevel: string;
+  nodeEnv: string;
+  /** The process environment snapshot handed to trusted extensions as `env` (Directus compatible). */
+  env: Record<string, string>;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number (got ${JSON.stringify(value)})`);
+  return n;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  return value as T;
+}
+
+/** Reads the configuration from an environment (Directus variable names where they exist). */
+export function readConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): HostConfig {
+  const port = int(env.PORT, 8055, 'PORT');
+  const host = env.HOST || '0.0.0.0';
+  const dataDir = path.resolve(cwd, env.ANNEX_DATA_DIR || 'data');
+  const dbClient = env.DB_CLIENT === 'pg' || env.DB_CLIENT === 'postgres' ? 'pg' : oneOf(env.DB_CLIENT, ['sqlite3'] as const, 'sqlite3', 'DB_CLIENT');
+  const nodeEnv = env.NODE_ENV || 'development';
+  const secretGenerated = !env.SECRET;
+  return {
+    port,
+    host,
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    db: {
+      client: dbClient,
+      filename: path.resolve(cwd, env.DB_FILENAME || path.join(dataDir, 'annex.db')),
+      connectionString: env.DB_CONNECTION_STRING,
+    },
+    key: env.KEY || 'annex',
+    secret: env.SECRET || randomBytes(32).toString('hex'),
+    secretGenerated,
+    accessTokenTtl: env.ACCESS_TOKEN_TTL || '15m',
+    refreshTokenTtlMs: int(env.REFRESH_TOKEN_TTL_MS, 7 * 24 * 3600 * 1000, 'REFRESH_TOKEN_TTL_MS'),
+    adminEmail: env.ADMIN_EMAIL,
+    adminPassword: env.ADMIN_PASSWORD,
+    extensionsPath: path.resolve(cwd, env.EXTENSIONS_PATH || 'extensions'),
+    extensionsAutoReload: bool(env.EXTENSIONS_AUTO_RELOAD, nodeEnv === 'development'),
+    extensionsMustLoad: bool(env.EXTENSIONS_MUST_LOAD, false),
+    sandbox: {
+      engine: oneOf(env.EXTENSIONS_SANDBOX_ENGINE, ['process', 'inline'] as const, 'process', 'EXTENSIONS_SANDBOX_ENGINE'),
+      workers: int(env.EXTENSIONS_SANDBOX_WORKERS, 2, 'EXTENSIONS_SANDBOX_WORKERS'),
+      memoryMb: int(env.EXTENSIONS_SANDBOX_MEMORY, 100, 'EXTENSIONS_SANDBOX_MEMORY'),
+      timeoutMs: int(env.EXTENSIONS_SANDBOX_TIMEOUT, 1000, 'EXTENSIONS_SANDBOX_TIMEOUT'),
+      wallTimeoutMs: int(env.EXTENSIONS_SANDBOX_WALL_TIMEOUT, 10000, 'EXTENSIONS_SANDBOX_WALL_TIMEOUT'),
+      grant: oneOf(env.EXTENSIONS_SANDBOX_GRANT, ['local', 'all', 'none'] as const, 'local', 'EXTENSIONS_SANDBOX_GRANT'),
+    },
+    marketplace: {
+      registry: env.MARKETPLACE_REGISTRY || undefined,
+      trust: oneOf(env.MARKETPLACE_TRUST, ['sandbox', 'verified', 'all'] as const, 'sandbox', 'MARKETPLACE_TRUST'),
+      token: env.MARKETPLACE_TOKEN || undefined,
+    },
+    envAllowList: (env.EXTENSIONS_SANDBOX_ENV_ALLOW || '').split(',').map((s) => s.trim()).filter(Boolean),
+    dataDir,
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    nodeEnv,
+    env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),
+  };
+}

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { Model } from 'objection';
+import type { HostConfig } from '../config.js';
+
+export type Database = Knex;
+
+/** Opens the database (SQLite file by default, PostgreSQL with DB_CLIENT=pg) and binds objection. */
+export function createDatabase(db: HostConfig['db']): Knex {
+  let knex: Knex;
+  if (db.client === 'pg') {
+    if (!db.connectionString) throw new Error('DB_CONNECTION_STRING is required when DB_CLIENT=pg');
+    knex = knexFactory({ client: 'pg', connection: db.connectionString, pool: { min: 0, max: 10 } });
+  } else {
+    fs.mkdirSync(path.dirname(db.filename), { recursive: true });
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: db.filename },
+      useNullAsDefault: true,
+      pool: {
+        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('foreign_keys = ON');
+          conn.pragma('busy_timeout = 5000');
+          done(null, conn);
+        },
+      },
+    });
+  }
+  Model.knex(knex);
+  return knex;
+}
+
+export function isPostgres(knex: Knex): boolean {
+  return knex.client.config.client === 'pg';
+}

@@ -1,0 +1,199 @@
+import type { Knex } from 'knex';
+
+/** System-table migrations, in order. Names are permanent: never rename or reorder. */
+const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Knex): Promise<void> }> = {
+  '20261101A-core': {
+    async up(knex) {
+      await knex.schema.createTable('directus_roles', (t) => {
+        t.uuid('id').primary();
+        t.string('name', 100).notNullable();
+        t.string('icon', 64).defaultTo('supervised_user_circle');
+        t.text('description');
+        t.boolean('admin_access').notNullable().defaultTo(false);
+        t.boolean('app_access').notNullable().defaultTo(true);
+      });
+      await knex.schema.createTable('directus_users', (t) => {
+        t.uuid('id').primary();
+        t.string('first_name', 50);
+        t.string('last_name', 50);
+        t.string('email', 128).unique();
+        t.string('password', 255);
+        t.uuid('role').references('id').inTable('directus_roles').onDelete('SET NULL');
+        t.string('status', 16).notNullable().defaultTo('active');
+        t.string('token', 255).unique();
+        t.string('theme', 64);
+        t.timestamp('last_access');
+      });
+      await knex.schema.createTable('directus_permissions', (t) => {
+        t.increments('id');
+        t.uuid('role').references('id').inTable('directus_roles').onDelete('CASCADE');
+        t.string('collection', 64).notNullable();
+        t.string('action', 10).notNullable();
+        t.text('permissions');
+        t.text('validation');
+        t.text('fields');
+      });
+      await knex.schema.createTable('directus_sessions', (t) => {
+        t.string('token', 128).primary();
+        t.uuid('user').references('id').inTable('directus_users').onDelete('CASCADE');
+        t.timestamp('expires').notNullable();
+        t.string('ip', 255);
+      });
+      await knex.schema.createTable('directus_collections', (t) => {
+        t.string('collection', 64).primary();
+        t.string('icon', 64);
+        t.text('note');
+        t.boolean('hidden').notNullable().defaultTo(false);
+        t.boolean('singleton').notNullable().defaultTo(false);
+        t.string('sort_field', 64);
+        t.string('display_template', 255);
+      });
+      await knex.schema.createTable('directus_fields', (t) => {
+        t.increments('id');
+        t.string('collection', 64).notNullable();
+        t.string('field', 64).notNullable();
+        t.string('type', 32).notNullable();
+        t.text('special');
+        t.string('interface', 64);
+        t.text('options');
+        t.string('display', 64);
+        t.text('display_options');
+        t.boolean('readonly').notNullable().defaultTo(false);
+        t.boolean('hidden').notNullable().defaultTo(false);
+        t.boolean('required').notNullable().defaultTo(false);
+        t.boolean('is_primary_key').notNullable().defaultTo(false);
+        t.boolean('has_auto_increment').notNullable().defaultTo(false);
+        t.boolean('is_nullable').notNullable().defaultTo(true);
+        t.boolean('is_unique').notNullable().defaultTo(false);
+        t.text('default_value');
+        t.integer('sort');
+        t.text('note');
+        t.string('related_collection', 64);
+        t.unique(['collection', 'field']);
+      });
+      await knex.schema.createTable('directus_extensions', (t) => {
+        t.uuid('id').primary();
+        t.boolean('enabled').notNullable().defaultTo(true);
+        t.string('folder', 255).notNullable();
+        t.string('source', 16).notNullable();
+        t.uuid('bundle');
+        // Annex columns
+        t.string('name', 255);
+        t.string('type', 16);
+        t.string('version', 64);
+        t.string('pinned_version', 64);
+        t.string('state', 16);
+        t.text('last_error');
+        t.text('requested_scopes');
+        t.text('granted_scopes');
+        t.timestamp('updated_at');
+      });
+      await knex.schema.createTable('directus_flows', (t) => {
+        t.uuid('id').primary();
+        t.string('name', 255).notNullable();
+        t.string('icon', 64);
+        t.string('color', 32);
+        t.text('description');
+        t.string('status', 16).notNullable().defaultTo('active');
+        t.string('trigger', 16);
+        t.string('accountability', 16).defaultTo('all');
+        t.text('options');
+        t.uuid('operation');
+        t.timestamp('date_created');
+        t.uuid('user_created');
+      });
+      await knex.schema.createTable('directus_operations', (t) => {
+        t.uuid('id').primary();
+        t.string('name', 255);
+        t.string('key', 255).notNullable();
+        t.string('type', 255).notNullable();
+        t.integer('position_x').notNullable().defaultTo(0);
+        t.integer('position_y').notNullable().defaultTo(0);
+        t.text('options');
+        t.uuid('resolve');
+        t.uuid('reject');
+        t.uuid('flow').notNullable().references('id').inTable('directus_flows').onDelete('CASCADE');
+        t.timestamp('date_created');
+        t.unique(['flow', 'key']);
+      });
+      await knex.schema.createTable('annex_flow_runs', (t) => {
+        t.increments('id');
+        t.uuid('flow').notNullable();
+        t.string('status', 16).notNullable();
+        t.string('trigger', 16);
+        t.timestamp('started').notNullable();
+        t.timestamp('finished');
+        t.text('steps');
+        t.text('error');
+      });
+      await knex.schema.createTable('annex_extension_storage', (t) => {
+        t.string('extension', 255).notNullable();
+        t.string('key', 256).notNullable();
+        t.text('value');
+        t.primary(['extension', 'key']);
+      });
+      await knex.schema.createTable('annex_outbox', (t) => {
+        t.increments('id');
+        t.text('to').notNullable();
+        t.string('subject', 255);
+        t.text('body');
+        t.timestamp('created').notNullable();
+      });
+      await knex.schema.createTable('directus_notifications', (t) => {
+        t.increments('id');
+        t.timestamp('timestamp');
+        t.string('status', 16).defaultTo('inbox');
+        t.uuid('recipient').notNullable();
+        t.uuid('sender');
+        t.string('subject', 255).notNullable();
+        t.text('message');
+        t.string('collection', 64);
+        t.string('item', 255);
+      });
+      await knex.schema.createTable('directus_dashboards', (t) => {
+        t.uuid('id').primary();
+        t.string('name', 255).notNullable();
+        t.string('icon', 64).defaultTo('dashboard');
+        t.text('note');
+        t.timestamp('date_created');
+      });
+      await knex.schema.createTable('directus_panels', (t) => {
+        t.uuid('id').primary();
+        t.uuid('dashboard').notNullable().references('id').inTable('directus_dashboards').onDelete('CASCADE');
+        t.string('name', 255);
+        t.string('type', 64).notNullable();
+        t.integer('position_x').notNullable().defaultTo(1);
+        t.integer('position_y').notNullable().defaultTo(1);
+        t.integer('width').notNullable().defaultTo(6);
+        t.integer('height').notNullable().defaultTo(6);
+        t.text('options');
+        t.timestamp('date_created');
+      });
+      await knex.schema.createTable('directus_settings', (t) => {
+        t.increments('id');
+        t.string('project_name', 100).defaultTo('Annex');
+        t.string('default_theme_light', 64);
+        t.string('default_theme_dark', 64);
+        t.string('default_appearance', 16).defaultTo('auto');
+      });
+    },
+    async down(knex) {
+      for (const table of [
+        'directus_settings', 'directus_panels', 'directus_dashboards', 'directus_notifications', 'annex_outbox',
+        'annex_extension_storage', 'annex_flow_runs', 'directus_operations', 'directus_flows', 'directus_extensions',
+        'directus_fields', 'directus_collections', 'directus_sessions', 'directus_permissions', 'directus_users', 'directus_roles',
+      ]) await knex.schema.dropTableIfExists(table);
+    },
+  },
+};
+
+const source: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name]!,
+};
+
+/** Brings the system tables up to date; safe to call on every boot (and concurrently in a cluster). */
+export async function migrate(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource: source, tableName: 'annex_migrations' });
+}

@@ -1,0 +1,33 @@
+import { defineErrors } from '@annex/runtime/protocol';
+
+/**
+ * Host error table. Directus codes keep their Directus names (clients switch on them);
+ * Annex-only failures use the HOST_ prefix.
+ */
+export const errors = defineErrors({
+  FORBIDDEN: { status: 403, message: "You don't have permission to access this." },
+  INVALID_CREDENTIALS: { status: 401, message: 'Invalid user credentials.' },
+  UNAUTHENTICATED: { status: 401, message: 'You must be logged in to access this.' },
+  TOKEN_EXPIRED: { status: 401, message: 'Token expired.' },
+  INVALID_TOKEN: { status: 401, message: 'Invalid token.' },
+  INVALID_PAYLOAD: { status: 400, message: (p: { reason: string }) => `Invalid payload. ${p.reason}` },
+  INVALID_QUERY: { status: 400, message: (p: { reason: string }) => `Invalid query. ${p.reason}` },
+  ROUTE_NOT_FOUND: { status: 404, message: (p: { path: string }) => `Route ${p.path} doesn't exist.` },
+  RECORD_NOT_UNIQUE: { status: 400, message: (p: { collection: string; field?: string }) => `Value for field "${p.field ?? '?'}" in collection "${p.collection}" has to be unique.` },
+  UNPROCESSABLE_CONTENT: { status: 422, message: (p: { reason: string }) => `Can't process content. ${p.reason}` },
+  SERVICE_UNAVAILABLE: { status: 503, message: (p: { service: string; reason: string }) => `Service "${p.service}" is unavailable. ${p.reason}` },
+  INTERNAL: { status: 500, message: 'An unexpected error occurred.', expose: false },
+  HOST_MANIFEST_INVALID: { status: 422, message: (p: { folder: string; reason: string }) => `The manifest of "${p.folder}" is invalid: ${p.reason}` },
+  HOST_DUPLICATE_ID: { status: 409, message: (p: { id: string; other: string }) => `Extension id "${p.id}" is already used by ${p.other}.` },
+  HOST_ENTRY_NOT_FOUND: { status: 422, message: (p: { id: string; file: string }) => `Entry file of "${p.id}" not found: ${p.file}` },
+  HOST_ENTRY_LOAD_FAILED: { status: 422, message: (p: { id: string; reason: string }) => `Entry of "${p.id}" could not be loaded: ${p.reason}` },
+  HOST_REGISTER_FAILED: { status: 422, message: (p: { id: string; reason: string }) => `Extension "${p.id}" failed to register: ${p.reason}` },
+  HOST_REGISTER_TIMEOUT: { status: 422, message: (p: { id: string; ms: number }) => `Extension "${p.id}" did not finish registering within ${p.ms} ms.` },
+  HOST_INVALID_EXPORT: { status: 422, message: (p: { id: string; reason: string }) => `Extension "${p.id}" has an invalid default export: ${p.reason}` },
+  HOST_EXTENSION_LOCKED: { status: 403, message: (p: { id: string }) => `Extension "${p.id}" is locked and cannot be disabled.` },
+  HOST_EXTENSION_NOT_FOUND: { status: 404, message: (p: { id: string }) => `Extension "${p.id}" not found.` },
+  HOST_INVALID_CRON: { status: 422, message: (p: { cron: string }) => `Invalid cron expression "${p.cron}".` },
+  HOST_SCOPES_PENDING: { status: 503, message: (p: { id: string }) => `Extension "${p.id}" is waiting for an administrator to grant its scopes.` },
+  HOST_CLOSED: { status: 503, message: 'The host is shutting down.' },
+});
+export type HostErrorCode = (typeof errors.codes)[number];

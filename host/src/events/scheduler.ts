@@ -1,0 +1,54 @@
+import { Cron } from 'croner';
+import type { Logger } from '../logger.js';
+import { errors } from '../errors.js';
+
+export interface ScheduleLock {
+  /** Runs `fn` only if this host wins the tick (cluster-wide once-per-tick); single hosts always win. */
+  runOnce(key: string, tick: number, fn: () => Promise<void>): Promise<void>;
+}
+
+/** Cron schedules; each `schedule()` returns its disposer. Ticks never overlap for one job. */
+export function createScheduler(logger: Logger, lock?: ScheduleLock) {
+  const jobs = new Set<Cron>();
+  return {
+    validate(cron: string): boolean {
+      try {
+        new Cron(cron, { paused: true }).stop();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    schedule(cron: string, handler: () => unknown, owner: string, key = owner): () => void {
+      let job: Cron;
+      try {
+        job = new Cron(cron, { protect: true }, async () => {
+          const tick = Math.floor(Date.now() / 1000);
+          const run = async () => {
+            try {
+              await handler();
+            } catch (error) {
+              logger.warn({ err: error, extension: owner, cron }, `schedule of ${owner} failed`);
+            }
+          };
+          if (lock) await lock.runOnce(key, tick, run);
+          else await run();
+        });
+      } catch (cause) {
+        throw errors.HOST_INVALID_CRON({ cron }, { cause });
+      }
+      jobs.add(job);
+      return () => {
+        job.stop();
+        jobs.delete(job);
+      };
+    },
+    count: () => jobs.size,
+    stopAll(): void {
+      for (const job of jobs) job.stop();
+      jobs.clear();
+    },
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;

@@ -1,0 +1,138 @@
+import fs from 'node:fs/promises';
+import type { Context } from 'koa';
+import { match } from 'path-to-regexp';
+import type { SandboxInstance } from '@annex/runtime';
+import type { Scopes } from '@annex/runtime/protocol';
+import type { Accountability } from '../auth/accountability.js';
+import { convertExpressPath } from '../http/express-adapter.js';
+import type { Kernel } from '../kernel.js';
+import type { CallTokens } from '../sandbox/call-tokens.js';
+import { endpointMountId } from './activate-trusted.js';
+import type { Disposer } from './context.js';
+import { track, type Generation } from './generation.js';
+import type { ExtensionDescriptor, ExtensionUnit } from './types.js';
+
+async function readSourceMap(file: string): Promise<string | undefined> {
+  return fs.readFile(`${file}.map`, 'utf8').catch(() => undefined);
+}
+
+/** Plain, copyable view of an event context (no knex, no schema object graph). */
+function eventContextCopy(context: { accountability?: unknown } | undefined) {
+  const acc = context?.accountability as Accountability | null | undefined;
+  return { accountability: acc ? { user: acc.user, role: acc.role, admin: acc.admin, app: acc.app } : null };
+}
+
+function headersOf(ctx: Context): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ctx.headers)) if (typeof v === 'string' && k !== 'authorization' && k !== 'cookie') out[k] = v;
+  return out;
+}
+
+/**
+ * Loads a sandboxed unit into the sandbox engine and maps what it registered onto the host's
+ * mounts, emitter, scheduler, embeds and operations — each gated by the generation.
+ */
+export async function activateSandboxedUnit(
+  kernel: Kernel,
+  tokens: CallTokens,
+  desc: ExtensionDescriptor,
+  unit: ExtensionUnit,
+  granted: Scopes,
+  disposers: Disposer[],
+  gen: Generation,
+): Promise<SandboxInstance> {
+  const engine = await kernel.sandbox();
+  const file = unit.entry.api!;
+  const code = await fs.readFile(file, 'utf8');
+  const allowed = new Set(kernel.config.envAllowList);
+  const env: Record<string, string> = {};
+  for (const name of granted.env ?? []) if (allowed.has(name) && kernel.config.env[name] !== undefined) env[name] = kernel.config.env[name]!;
+  const instance = await engine.load({
+    id: unit.id,
+    version: desc.version,
+    type: unit.type as 'hook' | 'endpoint' | 'operation',
+    code,
+    filename: file,
+    sourceMap: await readSourceMap(file),
+    grantedScopes: granted,
+    env,
+    limits: { memoryMb: kernel.config.sandbox.memoryMb, cpuTimeoutMs: kernel.config.sandbox.timeoutMs, wallTimeoutMs: kernel.config.sandbox.wallTimeoutMs },
+  });
+  disposers.push(() => instance.dispose());
+
+  const call = (handler: number, args: unknown[], accountability: Accountability | null) =>
+    track(gen, async () => {
+      const token = tokens.issue(accountability);
+      try {
+        return await instance.call(handler, args, token.value);
+      } finally {
+        token.release();
+      }
+    });
+
+  const regs = instance.registrations;
+  if (unit.type === 'endpoint') {
+    const id = regs.endpointId ?? endpointMountId(unit.name);
+    const routes = regs.routes.map((r) => ({ ...r, match: match(convertExpressPath(r.path), { decode: decodeURIComponent }) }));
+    disposers.push(
+      kernel.mounts.add(id, async (ctx: Context, sub: string) => {
+        if (!gen.live) return false;
+        for (const r of routes) {
+          if (r.method !== ctx.method && !(r.method === 'GET' && ctx.method === 'HEAD')) continue;
+          const m = r.match(sub);
+          if (!m) continue;
+          const acc = (ctx.state.accountability ?? null) as Accountability | null;
+          const request = {
+            method: ctx.method,
+            url: sub + (ctx.querystring ? `?${ctx.querystring}` : ''),
+            path: sub,
+            query: { ...ctx.query },
+            params: m.params,
+            headers: headersOf(ctx),
+            body: (ctx.request as { body?: unknown }).body ?? null,
+          };
+          const res = (await call(r.handler, [request], acc)) as { status?: number; headers?: Record<string, string>; body?: unknown } | undefined;
+          ctx.status = typeof res?.status === 'number' ? res.status : 200;
+          for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !/^(set-cookie|content-length|transfer-encoding)$/i.test(k)) ctx.set(k, v);
+          ctx.body = res?.body ?? '';
+          return true;
+        }
+        return false;
+      }, unit.id),
+    );
+  }
+  for (const f of regs.filters) {
+    disposers.push(kernel.emitter.onFilter(f.event, async (payload, meta, context) => {
+      if (!gen.live) return undefined;
+      return call(f.handler, [payload, meta, eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+    }, unit.id));
+  }
+  for (const a of regs.actions) {
+    disposers.push(kernel.emitter.onAction(a.event, async (meta, context) => {
+      if (gen.live) await call(a.handler, [meta, eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+    }, unit.id));
+  }
+  for (const i of regs.inits) {
+    disposers.push(kernel.emitter.onInit(i.event, async (meta) => {
+      if (gen.live) await call(i.handler, [meta], null);
+    }, unit.id));
+  }
+  regs.schedules.forEach((s, index) => {
+    disposers.push(kernel.scheduler.schedule(s.cron, async () => {
+      if (gen.live) await call(s.handler, [], null);
+    }, unit.id, `${unit.id}:${index}`));
+  });
+  for (const e of regs.embeds) disposers.push(kernel.embeds.add(e.position, () => (gen.live ? e.html : ''), unit.id));
+  if (regs.operation) {
+    const h = regs.operation.handler;
+    disposers.push(
+      kernel.operations.register(
+        regs.operation.id,
+        (options, flowContext) => call(h, [options, { data: flowContext.data ?? {}, accountability: eventContextCopy(flowContext).accountability }], (flowContext.accountability as Accountability) ?? null),
+        unit.id,
+        gen,
+      ),
+    );
+  }
+  return instance;
+}

@@ -1,0 +1,311 @@
+import type { SandboxInstance } from '@annex/runtime';
+import { toErrorRecord, type ErrorRecord, type Scopes } from '@annex/runtime/protocol';
+import { errors } from '../errors.js';
+import type { Kernel } from '../kernel.js';
+import type { CallTokens } from '../sandbox/call-tokens.js';
+import { activateSandboxedUnit } from './activate-sandboxed.js';
+import { activateTrustedUnit } from './activate-trusted.js';
+import type { Disposer } from './context.js';
+import { discover, type DiscoveryOptions } from './discovery.js';
+import { createGeneration, drain, type Generation } from './generation.js';
+import { getModuleDefault, loadTrustedModule } from './loader.js';
+import { isPendingGrant, type Settings, type SettingsRow } from './settings.js';
+import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState, ExtensionUnit } from './types.js';
+import { validatePackage } from './validation.js';
+
+/** Everything the manager tracks for one package folder. */
+export interface PackageRecord {
+  key: string;
+  found: DiscoveredPackage;
+  desc?: ExtensionDescriptor;
+  row: SettingsRow;
+  state: ExtensionState;
+  lastError: ErrorRecord | null;
+  gen?: Generation;
+  disposers: Disposer[];
+  instances: SandboxInstance[];
+  activatedAt?: string;
+}
+
+export interface StateChange {
+  id: string;
+  key: string;
+  state: ExtensionState;
+  lastError: ErrorRecord | null;
+}
+
+const BUNDLE_EXPORTS = { hook: 'hooks', endpoint: 'endpoints', operation: 'operations' } as const;
+
+async function runDisposers(disposers: Disposer[], onError: (e: unknown) => void): Promise<void> {
+  for (const d of [...disposers].reverse()) {
+    try {
+      await d();
+    } catch (e) {
+      onError(e);
+    }
+  }
+}
+
+/**
+ * Orchestrates discovery → validation → settings → activation. One package's failure is
+ * recorded on that package only; reload swaps generations so traffic never sees a gap.
+ */
+export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, activeRegistryFolders?: () => Promise<Set<string>>) {
+  const records = new Map<string, PackageRecord>();
+  const listeners = new Set<(change: StateChange) => void>();
+  const queues = new Map<string, Promise<unknown>>();
+  const log = kernel.logger.child({ component: 'extensions' });
+
+  /** Serialises work per package key (and `*` for whole-set operations). */
+  function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const prev = queues.get(key) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    queues.set(key, next.catch(() => undefined));
+    return next;
+  }
+
+  async function setState(rec: PackageRecord, state: ExtensionState, lastError: ErrorRecord | null = rec.lastError): Promise<void> {
+    rec.state = state;
+    rec.lastError = lastError;
+    await settings.setState(rec.row.id, state, lastError).catch((e) => log.warn({ err: e }, 'could not persist extension state'));
+    const change = { id: rec.desc?.id ?? rec.found.folder, key: rec.key, state, lastError };
+    for (const l of listeners) l(change);
+    if (state === 'failed') log.error({ extension: change.id, error: lastError }, `extension ${change.id} failed: ${lastError?.message}`);
+  }
+
+  async function enabledUnits(rec: PackageRecord): Promise<ExtensionUnit[]> {
+    const desc = rec.desc!;
+    if (desc.type !== 'bundle') return desc.units;
+    const children = await settings.children(rec.row.id);
+    return desc.units.filter((u) => children.find((c) => c.name === u.id)?.enabled !== false);
+  }
+
+  /** Activates a new generation; on success it replaces the current one (drained, disposed). */
+  async function activate(rec: PackageRecord): Promise<void> {
+    const desc = rec.desc;
+    if (!desc) return;
+    if (!rec.row.enabled) return deactivate(rec, 'inactive');
+    if (desc.units.some((u) => u.sandboxed) && isPendingGrant(rec.row)) {
+      await deactivate(rec, 'pending');
+      return;
+    }
+    const previous = rec.gen ? { gen: rec.gen, disposers: rec.disposers } : undefined;
+    if (!previous) await setState(rec, 'activating', null);
+    const gen = createGeneration();
+    const disposers: Disposer[] = [];
+    const instances: SandboxInstance[] = [];
+    try {
+      const units = await enabledUnits(rec);
+      const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
+      let mod: unknown;
+      if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (desc.options as { type?: string }).type ?? (rec.found.pkg as { type?: string }).type, desc.id);
+      for (const unit of units) {
+        if (unit.entry.api && unit.sandboxed) {
+          instances.push(await activateSandboxedUnit(kernel, tokens, desc, unit, rec.row.granted_scopes ?? {}, disposers, gen));
+        } else if (unit.entry.api) {
+          let config: unknown;
+          if (desc.type === 'bundle') {
+            const list = (mod as Record<string, { name: string; config: unknown }[] | undefined>)[BUNDLE_EXPORTS[unit.type as keyof typeof BUNDLE_EXPORTS]];
+            config = list?.find((e) => e.name === unit.name)?.config;
+            if (config === undefined) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `the bundle's api entry does not export ${unit.type} "${unit.name}"` });
+          } else {
+            config = getModuleDefault(mod);
+          }
+          await activateTrustedUnit(kernel, desc, unit, config, disposers, gen);
+        }
+        if (unit.entry.app) {
+          disposers.push(kernel.apps.register({ id: unit.id, extension: desc.id, type: desc.type === 'bundle' ? unit.type : desc.type, file: unit.entry.app, source: desc.source, ...(desc.type === 'bundle' ? { entries: [{ name: unit.name, type: unit.type }] } : {}) }));
+        }
+      }
+    } catch (e) {
+      await runDisposers(disposers, (err) => log.warn({ err }, 'disposer failed after a failed activation'));
+      const record = toErrorRecord(e, 'HOST_REGISTER_FAILED');
+      if (previous) {
+        // Keep the last good generation serving; record the error on the extension.
+        rec.lastError = record;
+        await settings.setState(rec.row.id, rec.state, record).catch(() => undefined);
+        for (const l of listeners) l({ id: desc.id, key: rec.key, state: rec.state, lastError: record });
+        log.error({ extension: desc.id, error: record }, `reload of ${desc.id} failed; the previous version keeps serving`);
+        return;
+      }
+      await setState(rec, 'failed', record);
+      return;
+    }
+    // Switch traffic in one synchronous step, then drain and dispose the old generation.
+    gen.live = true;
+    if (previous) previous.gen.live = false;
+    rec.gen = gen;
+    rec.disposers = disposers;
+    rec.instances = instances;
+    rec.activatedAt = new Date().toISOString();
+    await setState(rec, 'active', null);
+    if (previous) {
+      await drain(previous.gen);
+      await runDisposers(previous.disposers, (err) => log.warn({ err }, 'disposer failed'));
+    }
+  }
+
+  async function deactivate(rec: PackageRecord, next: ExtensionState): Promise<void> {
+    if (rec.gen) {
+      await setState(rec, 'deactivating');
+      const gen = rec.gen;
+      gen.live = false;
+      await drain(gen);
+      await runDisposers(rec.disposers, (err) => log.warn({ err }, 'disposer failed'));
+      rec.gen = undefined;
+      rec.disposers = [];
+      rec.instances = [];
+    }
+    await setState(rec, next, next === 'failed' ? rec.lastError : null);
+  }
+
+  /** Validates found packages, rejecting duplicate ids (the first one wins). */
+  function validateAll(found: DiscoveredPackage[]): { pkg: DiscoveredPackage; desc?: ExtensionDescriptor; error?: ErrorRecord }[] {
+    const owners = new Map<string, string>();
+    for (const rec of records.values()) if (rec.desc && found.every((f) => `${f.source}:${f.folder}` !== rec.key)) owners.set(rec.desc.id, rec.key);
+    return found.map((pkg) => {
+      try {
+        const desc = validatePackage(pkg);
+        const key = `${pkg.source}:${pkg.folder}`;
+        const other = owners.get(desc.id);
+        if (other && other !== key) throw errors.HOST_DUPLICATE_ID({ id: desc.id, other });
+        owners.set(desc.id, key);
+        return { pkg, desc };
+      } catch (e) {
+        return { pkg, error: toErrorRecord(e, 'HOST_MANIFEST_INVALID') };
+      }
+    });
+  }
+
+  /** Discovers everything, reconciles settings, and activates what changed or is new. */
+  async function sync(onlyKeys?: Set<string>): Promise<void> {
+    const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
+    const validated = validateAll(found);
+    const rows = await settings.reconcile(validated);
+    const seen = new Set<string>();
+    for (const v of validated) {
+      const key = `${v.pkg.source}:${v.pkg.folder}`;
+      seen.add(key);
+      if (onlyKeys && !onlyKeys.has(key) && records.has(key)) continue;
+      let rec = records.get(key);
+      const row = rows.get(key)!;
+      if (!rec) {
+        rec = { key, found: v.pkg, row, state: 'discovered', lastError: null, disposers: [], instances: [] };
+        records.set(key, rec);
+      }
+      rec.found = v.pkg;
+      rec.row = row;
+      if (v.error) {
+        if (rec.gen) {
+          rec.lastError = v.error; // last good version keeps serving
+          await settings.setState(row.id, rec.state, v.error);
+          for (const l of listeners) l({ id: rec.desc?.id ?? v.pkg.folder, key, state: rec.state, lastError: v.error });
+          log.error({ extension: rec.desc?.id ?? v.pkg.folder, error: v.error }, 'extension is invalid; the previous version keeps serving');
+        } else {
+          rec.desc = undefined;
+          await setState(rec, 'failed', v.error);
+        }
+        continue;
+      }
+      rec.desc = v.desc;
+      await serial(key, () => activate(rec!));
+    }
+    for (const [key, rec] of records) {
+      if (seen.has(key)) continue;
+      await serial(key, () => deactivate(rec, 'inactive'));
+      records.delete(key);
+    }
+  }
+
+  function find(idOrRowId: string): PackageRecord | undefined {
+    for (const rec of records.values()) if (rec.row.id === idOrRowId || rec.desc?.id === idOrRowId || rec.found.folder === idOrRowId) return rec;
+    return undefined;
+  }
+
+  return {
+    records: () => [...records.values()],
+    find,
+    /** First load at boot (also used to resync everything). */
+    loadAll: () => serial('*', () => sync()),
+    /** Re-reads one package (watcher); keeps the last good version when the new one fails. */
+    reload: (key: string) => serial('*', () => sync(new Set([key]))),
+    /** Picks up added and removed folders without touching unchanged packages. */
+    rescan: () => serial('*', () => sync(new Set())),
+
+    /** Directus PATCH semantics for `enabled`, including bundle parent/child rules. */
+    async setEnabled(rowId: string, enabled: boolean): Promise<void> {
+      const rows = await settings.all();
+      const row = rows.find((r) => r.id === rowId);
+      if (!row) throw errors.HOST_EXTENSION_NOT_FOUND({ id: rowId });
+      const parentRow = row.bundle ? rows.find((r) => r.id === row.bundle) : row;
+      const rec = parentRow && [...records.values()].find((r) => r.row.id === parentRow.id);
+      if (!rec || !parentRow) throw errors.HOST_EXTENSION_NOT_FOUND({ id: rowId });
+      if (!enabled && rec.desc?.locked) throw errors.HOST_EXTENSION_LOCKED({ id: rec.desc.id });
+      if (row.bundle) {
+        if (rec.desc && !rec.desc.partial) throw errors.UNPROCESSABLE_CONTENT({ reason: `Bundle "${rec.desc.id}" is not partial: its entries can only be toggled together.` });
+        await settings.setEnabled([row.id], enabled);
+        const children = rows.filter((r) => r.bundle === parentRow.id).map((c) => (c.id === row.id ? { ...c, enabled } : c));
+        await settings.setEnabled([parentRow.id], children.some((c) => c.enabled));
+      } else {
+        await settings.setEnabled([row.id, ...rows.filter((r) => r.bundle === row.id).map((r) => r.id)], enabled);
+      }
+      rec.row = (await settings.byId(parentRow.id))!;
+      await serial(rec.key, async () => {
+        if (!rec.row.enabled) await deactivate(rec, 'inactive');
+        else await activate(rec);
+      });
+    },
+
+    /** Grants scopes (default: everything requested) and re-activates the extension. */
+    async grant(idOrRowId: string, scopes?: Scopes): Promise<void> {
+      const rec = find(idOrRowId);
+      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
+      await settings.setGrants(rec.row.id, scopes ?? rec.row.requested_scopes ?? {});
+      rec.row = (await settings.byId(rec.row.id))!;
+      await serial(rec.key, () => activate(rec));
+    },
+
+    /** Revokes every granted scope; calls then fail with FORBIDDEN. */
+    async revoke(idOrRowId: string): Promise<void> {
+      const rec = find(idOrRowId);
+      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
+      await settings.setGrants(rec.row.id, {});
+      rec.row = (await settings.byId(rec.row.id))!;
+      await serial(rec.key, () => activate(rec));
+    },
+
+    /** Re-activates a quarantined or failed extension. */
+    async reset(idOrRowId: string): Promise<void> {
+      const rec = find(idOrRowId);
+      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
+      for (const i of rec.instances) (i as { resetQuarantine?: () => void }).resetQuarantine?.();
+      await serial(rec.key, async () => {
+        if (rec.state === 'quarantined' || rec.state === 'failed') await deactivate(rec, 'inactive');
+        await activate(rec);
+      });
+    },
+
+    /** Marks an extension quarantined (called by the sandbox on repeated faults). */
+    async quarantine(unitId: string, error: ErrorRecord): Promise<void> {
+      const rec = [...records.values()].find((r) => r.desc?.units.some((u) => u.id === unitId));
+      if (rec && rec.state !== 'quarantined') await setState(rec, 'quarantined', error);
+    },
+
+    onChange(listener: (change: StateChange) => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    /** Required extensions that are not active (health → degraded). */
+    failedRequired: () => [...records.values()].filter((r) => r.desc?.required && r.state !== 'active').map((r) => r.desc!.id),
+
+    async close(): Promise<void> {
+      await serial('*', async () => {
+        const all = [...records.values()].reverse();
+        for (const rec of all) await serial(rec.key, () => deactivate(rec, 'inactive'));
+      });
+    },
+  };
+}
+
+export type ExtensionManager = ReturnType<typeof createExtensionManager>;

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { diffScopes, isEmptyScopes, mergeScopes, type ErrorRecord, type Scopes } from '@annex/runtime/protocol';
+import { ExtensionSettingModel } from '../db/models.js';
+import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState } from './types.js';
+
+export type GrantPolicy = 'local' | 'all' | 'none';
+
+export interface SettingsRow {
+  id: string;
+  enabled: boolean;
+  folder: string;
+  source: string;
+  bundle: string | null;
+  name: string | null;
+  type: string | null;
+  version: string | null;
+  pinned_version: string | null;
+  state: string | null;
+  last_error: ErrorRecord | null;
+  requested_scopes: Scopes | null;
+  granted_scopes: Scopes | null;
+  updated_at: string | null;
+}
+
+function requestedOf(desc: ExtensionDescriptor): Scopes {
+  return desc.units.reduce<Scopes>((acc, u) => mergeScopes(acc, u.requestedScopes), {});
+}
+
+/** Whether the policy grants what an extension from `source` requests, without an admin. */
+function autoGrants(policy: GrantPolicy, source: string): boolean {
+  return policy === 'all' || (policy === 'local' && source !== 'registry');
+}
+
+/** The `directus_extensions` table plus Annex columns, reconciled with what is on disk. */
+export function createSettings(knex: Knex, policy: GrantPolicy) {
+  const q = () => ExtensionSettingModel.query(knex);
+
+  return {
+    all: async (): Promise<SettingsRow[]> => (await q()) as unknown as SettingsRow[],
+    byId: async (id: string): Promise<SettingsRow | undefined> => (await q().findById(id)) as unknown as SettingsRow | undefined,
+
+    /**
+     * Makes the table match the discovered packages: one row per package (valid or not), one
+     * child per bundle entry; rows of vanished packages and entries are deleted. Returns the
+     * parent row per package folder key `source:folder`.
+     */
+    async reconcile(found: { pkg: DiscoveredPackage; desc?: ExtensionDescriptor }[]): Promise<Map<string, SettingsRow>> {
+      return knex.transaction(async (trx) => {
+        const rows = (await ExtensionSettingModel.query(trx)) as unknown as SettingsRow[];
+        const parents = new Map(rows.filter((r) => !r.bundle).map((r) => [`${r.source}:${r.folder}`, r]));
+        const out = new Map<string, SettingsRow>();
+        const keep = new Set<string>();
+        const now = new Date().toISOString();
+        for (const { pkg, desc } of found) {
+          const key = `${pkg.source}:${pkg.folder}`;
+          let row = parents.get(key);
+          const requested = desc ? requestedOf(desc) : null;
+          const meta = { name: desc?.id ?? pkg.folder, type: desc?.type ?? null, version: desc?.version ?? null, requested_scopes: requested };
+          if (!row) {
+            const granted = requested && autoGrants(policy, pkg.source) ? requested : null;
+            row = { id: randomUUID(), enabled: true, folder: pkg.folder, source: pkg.source, bundle: null, pinned_version: null, state: 'discovered', last_error: null, granted_scopes: granted, updated_at: now, ...meta };
+            await ExtensionSettingModel.query(trx).insert(row as any);
+          } else {
+            let granted = row.granted_scopes;
+            // Operator-placed code gets what it asks for under the `local` policy, even after an edit.
+            if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(diffScopes(requested, granted ?? {}))) granted = mergeScopes(granted ?? {}, requested);
+            const patch = { ...meta, granted_scopes: granted, updated_at: now };
+            await ExtensionSettingModel.query(trx).patch(patch as any).where({ id: row.id });
+            row = { ...row, ...patch };
+          }
+          keep.add(row.id);
+          out.set(key, row);
+          if (desc?.type === 'bundle') {
+            const children = rows.filter((r) => r.bundle === row!.id);
+            for (const unit of desc.units) {
+              const entryName = unit.id.slice(desc.id.length + 1);
+              let child = children.find((c) => c.folder === entryName);
+              if (!child) {
+                child = { id: randomUUID(), enabled: row.enabled, folder: entryName, source: pkg.source, bundle: row.id, name: unit.id, type: unit.type, version: desc.version, pinned_version: null, state: 'discovered', last_error: null, requested_scopes: null, granted_scopes: null, updated_at: now };
+                await ExtensionSettingModel.query(trx).insert(child as any);
+              } else if (child.name !== unit.id || child.type !== unit.type || child.version !== desc.version) {
+                await ExtensionSettingModel.query(trx).patch({ name: unit.id, type: unit.type, version: desc.version } as any).where({ id: child.id });
+              }
+              keep.add(child.id);
+            }
+          }
+        }
+        const stale = rows.filter((r) => !keep.has(r.id)).map((r) => r.id);
+        if (stale.length) await ExtensionSettingModel.query(trx).delete().whereIn('id', stale);
+        return out;
+      });
+    },
+
+    async children(parentId: string): Promise<SettingsRow[]> {
+      return (await q().where({ bundle: parentId })) as unknown as SettingsRow[];
+    },
+
+    async setEnabled(ids: string[], enabled: boolean): Promise<void> {
+      await q().patch({ enabled, updated_at: new Date().toISOString() } as any).whereIn('id', ids);
+    },
+
+    async setState(id: string, state: ExtensionState, lastError: ErrorRecord | null): Promise<void> {
+      await q().patch({ state, last_error: lastError, updated_at: new Date().toISOString() } as any).where({ id });
+    },
+
+    async setGrants(id: string, granted: Scopes | null): Promise<void> {
+      await q().patch({ granted_scopes: granted, updated_at: new Date().toISOString() } as any).where({ id });
+    },
+  };
+}
+
+export type Settings = ReturnType<typeof createSettings>;
+
+/** True when a sandboxed package still waits for an admin: never reviewed and asks for something. */
+export function isPendingGrant(row: SettingsRow): boolean {
+  return row.granted_scopes === null && !!row.requested_scopes && !isEmptyScopes(row.requested_scopes);
+}

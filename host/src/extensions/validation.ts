@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import semver from 'semver';
+import {
+  formatManifestIssues,
+  getRequestedScopes,
+  isSandboxed,
+  parseManifest,
+  type ExtensionOptions,
+  type NestedExtensionType,
+} from '@annex/runtime/protocol';
+import { errors } from '../errors.js';
+import type { DiscoveredPackage, ExtensionDescriptor, ExtensionUnit } from './types.js';
+
+function resolveInside(dir: string, file: string, id: string): string {
+  const abs = path.resolve(dir, file);
+  const rel = path.relative(dir, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) throw errors.HOST_ENTRY_NOT_FOUND({ id, file: `${file} (outside the extension folder)` });
+  if (!fs.existsSync(abs)) throw errors.HOST_ENTRY_NOT_FOUND({ id, file });
+  return abs;
+}
+
+function apiOf(o: ExtensionOptions): string | undefined {
+  if (o.type === 'hook' || o.type === 'endpoint') return o.path;
+  if (o.type === 'operation' || o.type === 'bundle') return o.path.api;
+  return undefined;
+}
+function appOf(o: ExtensionOptions): string | undefined {
+  if (o.type === 'operation' || o.type === 'bundle') return o.path.app;
+  if (o.type === 'hook' || o.type === 'endpoint') return undefined;
+  return o.path;
+}
+
+/**
+ * Validates a discovered package into a descriptor: manifest (readable, field-named errors),
+ * host range, entry files inside the folder. Throws a coded error; never touches other packages.
+ */
+export function validatePackage(found: DiscoveredPackage): ExtensionDescriptor {
+  if (found.readError) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: found.readError.message });
+  const parsed = parseManifest(found.pkg);
+  if (!parsed.ok) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: formatManifestIssues(parsed.issues) }, { details: { issues: parsed.issues } });
+  const m = parsed.manifest;
+  const o = m['directus:extension'];
+  if (!semver.validRange(o.host)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.host must be a semver range (got ${JSON.stringify(o.host)})` });
+  const id = m.name;
+  const units: ExtensionUnit[] = [];
+  const api = apiOf(o);
+  const app = appOf(o);
+  const entry = { api: api ? resolveInside(found.dir, api, id) : undefined, app: app ? resolveInside(found.dir, app, id) : undefined };
+
+  if (o.type === 'bundle') {
+    const names = new Set<string>();
+    for (const e of o.entries) {
+      if (names.has(e.name)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.entries has the name "${e.name}" twice` });
+      names.add(e.name);
+      const isApi = e.type === 'hook' || e.type === 'endpoint';
+      const isApp = !isApi && e.type !== 'operation';
+      if ((isApi || e.type === 'operation') && !entry.api) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.path.api is required for the ${e.type} entry "${e.name}"` });
+      if ((isApp || e.type === 'operation') && !entry.app) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.path.app is required for the ${e.type} entry "${e.name}"` });
+      units.push({
+        id: `${id}/${e.name}`,
+        name: e.name,
+        type: e.type as NestedExtensionType,
+        entry: { api: isApp ? undefined : entry.api, app: isApi ? undefined : entry.app },
+        sandboxed: false,
+        requestedScopes: {},
+      });
+    }
+  } else {
+    units.push({ id, name: m.name, type: o.type, entry, sandboxed: isSandboxed(o), requestedScopes: getRequestedScopes(o) });
+  }
+
+  return {
+    id,
+    name: m.name,
+    version: m.version,
+    type: o.type,
+    source: found.source,
+    folder: found.folder,
+    dir: found.dir,
+    host: o.host,
+    locked: found.source === 'builtin' && o.annex?.locked === true,
+    required: o.annex?.required === true,
+    description: m.description,
+    icon: m.icon,
+    partial: o.type === 'bundle' ? o.partial !== false : false,
+    units,
+    options: o,
+  };
+}

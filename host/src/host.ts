@@ -1,0 +1,178 @@
+import http from 'node:http';
+import path from 'node:path';
+import fs from 'node:fs';
+import type { Knex } from 'knex';
+import type Koa from 'koa';
+import type { SandboxEngine } from '@annex/runtime';
+import { readConfig, type HostConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { createDatabase } from './db/connection.js';
+import { migrate } from './db/migrations.js';
+import { createSchemaStore } from './schema/schema-store.js';
+import { createEmitter } from './events/emitter.js';
+import { createScheduler } from './events/scheduler.js';
+import { createEmbeds } from './events/embeds.js';
+import { createPermissions } from './auth/permissions.js';
+import { createAuthService } from './auth/auth-service.js';
+import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
+import { createMounts } from './http/mounts.js';
+import { createHttpApp } from './http/app.js';
+import { createAppRegistry, createOperationRegistry } from './extensions/registries.js';
+import { createServices } from './services/namespace.js';
+import { createSettings } from './extensions/settings.js';
+import { createExtensionManager, type ExtensionManager } from './extensions/manager.js';
+import { createCallTokens } from './sandbox/call-tokens.js';
+import { createCapabilityHost } from './sandbox/capability-host.js';
+import { createFlowEngine, type FlowEngine } from './flows/engine.js';
+import { errors } from './errors.js';
+import type { Kernel } from './kernel.js';
+
+import { BUILTINS_PATH } from './paths.js';
+export { BUILTINS_PATH };
+
+export interface HostOptions {
+  config?: Partial<HostConfig>;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  logger?: Logger;
+  /** Extra builtins folder (tests); defaults to host/builtins. */
+  builtinsPath?: string;
+  /** The host project's package.json for `module` extensions (default: `<cwd>/package.json` when present). */
+  packageFile?: string | null;
+}
+
+/** A running (or ready-to-listen) Annex host. */
+export interface Host {
+  readonly config: HostConfig;
+  readonly kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine };
+  readonly app: Koa;
+  readonly bootstrap: BootstrapResult;
+  readonly knex: Knex;
+  /** Starts listening; resolves to the base URL. */
+  listen(port?: number, host?: string): Promise<string>;
+  url(): string;
+  /** Deactivates every extension, stops schedules and the sandbox, closes HTTP and the database. */
+  close(): Promise<void>;
+}
+
+/** Creates a host: database migrated, admin bootstrapped, every extension loaded. */
+export async function createHost(options: HostOptions = {}): Promise<Host> {
+  const cwd = options.cwd ?? process.cwd();
+  const config: HostConfig = { ...readConfig(options.env ?? process.env, cwd), ...options.config };
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const knex = createDatabase(config.db);
+  await migrate(knex);
+  const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
+
+  const permissions = createPermissions(knex);
+  const emitter = createEmitter(logger);
+  // Any permission or role change invalidates the permission cache of every role.
+  emitter.onAction('permissions.*', () => permissions.invalidate());
+  emitter.onAction('roles.*', () => permissions.invalidate());
+  const schema = createSchemaStore(knex);
+  const tokens = createCallTokens();
+  let engine: Promise<SandboxEngine> | undefined;
+  let extensions: ExtensionManager;
+
+  const base = {
+    config,
+    logger,
+    knex,
+    schema,
+    emitter,
+    localEmitter: createEmitter(logger),
+    scheduler: createScheduler(logger),
+    embeds: createEmbeds(),
+    permissions,
+    auth: createAuthService(knex, emitter, config),
+    mounts: createMounts(),
+    operations: createOperationRegistry(),
+    apps: createAppRegistry(),
+    services: createServices({ knex, schema, emitter, permissions }, 'reject'),
+    sandbox(): Promise<SandboxEngine> {
+      engine ??= (async () => {
+        const { createSandboxEngine } = (await import('@annex/runtime')) as unknown as { createSandboxEngine(options: Record<string, unknown>): SandboxEngine | Promise<SandboxEngine> };
+        return createSandboxEngine({
+          kind: config.sandbox.engine,
+          workers: config.sandbox.workers,
+          logger: logger.child({ component: 'sandbox' }),
+          defaults: { memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
+          capabilityHost: createCapabilityHost({ knex, services: base.services, emitter, logger, tokens }),
+          onQuarantine: (id: string, error: { code: string; message: string }) => void extensions.quarantine(id, error),
+        });
+      })();
+      return engine;
+    },
+  };
+  const flows = createFlowEngine({
+    knex, emitter, scheduler: base.scheduler, operations: base.operations, logger, env: config.env,
+    operationContext: () => ({ services: createServices(base, { origin: 'flows' }), database: knex, env: config.env, logger, getSchema: () => schema.get() }),
+  });
+  const packageFile = options.packageFile === null ? undefined : (options.packageFile ?? (fs.existsSync(path.join(cwd, 'package.json')) ? path.join(cwd, 'package.json') : undefined));
+  const kernel = Object.assign(base, { flows }) as Kernel & { flows: FlowEngine; extensions: ExtensionManager };
+  extensions = createExtensionManager(kernel, createSettings(knex, config.sandbox.grant), tokens, {
+    builtinsPath: options.builtinsPath ?? BUILTINS_PATH,
+    extensionsPath: config.extensionsPath,
+    packageFile,
+  });
+  kernel.extensions = extensions;
+  Object.freeze(kernel);
+
+  await extensions.loadAll();
+  const failedRequired = extensions.failedRequired();
+  if (config.extensionsMustLoad) {
+    const failed = extensions.records().filter((r) => r.state === 'failed');
+    if (failed.length) {
+      await extensions.close();
+      await knex.destroy();
+      throw errors.HOST_REGISTER_FAILED({ id: failed.map((f) => f.desc?.id ?? f.found.folder).join(', '), reason: 'EXTENSIONS_MUST_LOAD is set and these extensions failed' });
+    }
+  }
+  if (failedRequired.length) logger.error({ extensions: failedRequired }, 'required extensions are not active; health is degraded');
+  await flows.reload();
+  const unwatchFlows = flows.watch();
+  await emitter.emitInit('app.before', {});
+  await emitter.emitInit('routes.custom.before', {});
+  const app = createHttpApp(kernel);
+  await emitter.emitInit('app.after', { app });
+
+  let server: http.Server | undefined;
+  let baseUrl = config.publicUrl;
+  let closed = false;
+  return {
+    config,
+    kernel,
+    app,
+    bootstrap,
+    knex,
+    url: () => baseUrl,
+    async listen(port = config.port, hostname = config.host) {
+      server = http.createServer(app.callback());
+      server.keepAliveTimeout = 5000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, hostname, () => resolve());
+      });
+      const addr = server.address();
+      const actualPort = typeof addr === 'object' && addr ? addr.port : port;
+      baseUrl = `http://${hostname === '0.0.0.0' || hostname === '::' ? 'localhost' : hostname}:${actualPort}`;
+      void emitter.emitAction('server.start', { server });
+      return baseUrl;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      void emitter.emitAction('server.stop', {});
+      unwatchFlows();
+      flows.stop();
+      if (server) {
+        server.closeAllConnections?.();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await extensions.close();
+      base.scheduler.stopAll();
+      if (engine) await (await engine.catch(() => null))?.close();
+      await knex.destroy();
+    },
+  };
+}

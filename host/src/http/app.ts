@@ -1,0 +1,46 @@
+import Koa, { type Context, type Next } from 'koa';
+import { bodyParser } from '@koa/bodyparser';
+import { errors } from '../errors.js';
+import type { Kernel } from '../kernel.js';
+import { errorHandler } from './error-handler.js';
+
+function bearer(ctx: Context): string | null {
+  const header = ctx.get('Authorization');
+  if (header) {
+    const [scheme, token] = header.split(' ');
+    if (scheme?.toLowerCase() === 'bearer' && token) return token;
+  }
+  const q = ctx.query.access_token;
+  return typeof q === 'string' && q ? q : null;
+}
+
+/**
+ * The koa application: errors → Directus shape, body parsing, authentication and schema on
+ * every request, then the mounts that endpoint extensions (built-ins included) registered.
+ * The core mounts nothing else.
+ */
+export function createHttpApp(kernel: Kernel): Koa {
+  const app = new Koa({ proxy: process.env.IP_TRUST_PROXY === 'true' });
+  app.silent = true;
+  app.use(errorHandler(kernel.logger));
+  app.use(
+    bodyParser({
+      enableTypes: ['json', 'form', 'text'],
+      jsonLimit: process.env.MAX_PAYLOAD_SIZE || '10mb',
+      onError(err) {
+        throw errors.INVALID_PAYLOAD({ reason: `The request body could not be parsed: ${err.message}` });
+      },
+    }),
+  );
+  app.use(async (ctx: Context, next: Next) => {
+    ctx.state.accountability = await kernel.auth.authenticate(bearer(ctx), ctx.ip);
+    ctx.state.schema = await kernel.schema.get();
+    await next();
+  });
+  app.use(async (ctx: Context) => {
+    if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect('/admin');
+    if (await kernel.mounts.dispatch(ctx)) return;
+    throw errors.ROUTE_NOT_FOUND({ path: ctx.path });
+  });
+  return app;
+}

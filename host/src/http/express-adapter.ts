@@ -1,0 +1,250 @@
+import type { Context } from 'koa';
+import { match, type MatchFunction } from 'path-to-regexp';
+import { errors } from '../errors.js';
+
+type Next = (error?: unknown) => void;
+export type ExpressHandler = (req: ExpressRequest, res: ExpressResponse, next: Next) => unknown;
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL' | 'USE';
+
+interface Layer {
+  method: Method;
+  matcher: MatchFunction<Record<string, string | string[]>>;
+  handlers: ExpressHandler[];
+  prefix: boolean;
+}
+
+/** Express 4 path syntax (`/:id?`, `*`) → path-to-regexp 8 syntax. */
+export function convertExpressPath(path: string): string {
+  if (path === '*' || path === '/*') return '/*splat';
+  let i = 0;
+  return path
+    .replace(/\/:(\w+)\?/g, '{/:$1}')
+    .replace(/\(\.\*\)/g, () => `*wild${i++}`)
+    .replace(/(^|\/)\*(?=$|\/)/g, (_m, p) => `${p}*wild${i++}`);
+}
+
+function compile(path: string, prefix: boolean): Layer['matcher'] {
+  return match(convertExpressPath(path), { decode: decodeURIComponent, end: !prefix });
+}
+
+export interface ExpressRequest {
+  method: string;
+  url: string;
+  originalUrl: string;
+  baseUrl: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  ip: string;
+  hostname: string;
+  protocol: string;
+  accountability: unknown;
+  schema: unknown;
+  sanitizedQuery: unknown;
+  get(name: string): string | undefined;
+  header(name: string): string | undefined;
+  [key: string]: unknown;
+}
+
+export interface ExpressResponse {
+  statusCode: number;
+  headersSent: boolean;
+  locals: Record<string, unknown>;
+  status(code: number): ExpressResponse;
+  sendStatus(code: number): ExpressResponse;
+  set(field: string | Record<string, string>, value?: string): ExpressResponse;
+  header(field: string, value: string): ExpressResponse;
+  setHeader(field: string, value: string): ExpressResponse;
+  get(field: string): string | undefined;
+  type(type: string): ExpressResponse;
+  json(body: unknown): ExpressResponse;
+  send(body?: unknown): ExpressResponse;
+  write(chunk: string | Uint8Array): boolean;
+  end(chunk?: string | Uint8Array): ExpressResponse;
+  redirect(statusOrUrl: number | string, url?: string): ExpressResponse;
+}
+
+/** An Express-compatible Router for trusted endpoints (the subset real extensions use). */
+export function createExpressRouter() {
+  const layers: Layer[] = [];
+  const add = (method: Method, prefix: boolean) => (pathOrHandler: string | ExpressHandler, ...handlers: ExpressHandler[]) => {
+    let path = '/';
+    if (typeof pathOrHandler === 'string') path = pathOrHandler;
+    else handlers.unshift(pathOrHandler);
+    const flat = handlers.flat() as unknown[];
+    for (const h of flat) if (typeof h !== 'function') throw new TypeError(`router.${method.toLowerCase()}("${path}") needs handler functions`);
+    layers.push({ method, matcher: compile(path, prefix), handlers: flat as ExpressHandler[], prefix });
+    return router;
+  };
+  const router = {
+    get: add('GET', false),
+    post: add('POST', false),
+    put: add('PUT', false),
+    patch: add('PATCH', false),
+    delete: add('DELETE', false),
+    head: add('HEAD', false),
+    options: add('OPTIONS', false),
+    all: add('ALL', false),
+    use: add('USE', true),
+    route(path: string) {
+      const r = {
+        get: (...h: ExpressHandler[]) => (add('GET', false)(path, ...h), r),
+        post: (...h: ExpressHandler[]) => (add('POST', false)(path, ...h), r),
+        put: (...h: ExpressHandler[]) => (add('PUT', false)(path, ...h), r),
+        patch: (...h: ExpressHandler[]) => (add('PATCH', false)(path, ...h), r),
+        delete: (...h: ExpressHandler[]) => (add('DELETE', false)(path, ...h), r),
+        all: (...h: ExpressHandler[]) => (add('ALL', false)(path, ...h), r),
+      };
+      return r;
+    },
+    /** Internal: the layer stack (read by `handle`). */
+    _layers: layers,
+  };
+  return router;
+}
+
+export type ExpressRouter = ReturnType<typeof createExpressRouter>;
+
+function makeRequest(ctx: Context, subPath: string, baseUrl: string): ExpressRequest {
+  const qs = ctx.querystring ? `?${ctx.querystring}` : '';
+  const req: ExpressRequest = {
+    method: ctx.method,
+    url: subPath + qs,
+    originalUrl: ctx.originalUrl,
+    baseUrl,
+    path: subPath,
+    params: {},
+    query: ctx.query as Record<string, unknown>,
+    body: (ctx.request as { body?: unknown }).body ?? {},
+    headers: ctx.headers,
+    ip: ctx.ip,
+    hostname: ctx.hostname,
+    protocol: ctx.protocol,
+    accountability: ctx.state.accountability,
+    schema: ctx.state.schema,
+    sanitizedQuery: ctx.state.sanitizedQuery ?? {},
+    get: (name: string) => ctx.get(name) || undefined,
+    header: (name: string) => ctx.get(name) || undefined,
+  };
+  return req;
+}
+
+/**
+ * Runs a request through an Express-style router on a koa context. Resolves true when the
+ * router answered, false when every layer called `next()` (fall through to the next mount).
+ */
+export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: string, baseUrl: string): Promise<boolean> {
+  const req = makeRequest(ctx, subPath, baseUrl);
+  const chunks: (string | Uint8Array)[] = [];
+  let finished = false;
+  return new Promise<boolean>((resolve, reject) => {
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      res.headersSent = true;
+      if (chunks.length) ctx.body = chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+      else if (ctx.body === undefined) ctx.body = '';
+      ctx.status = res.statusCode;
+      resolve(true);
+    };
+    const res: ExpressResponse = {
+      statusCode: 200,
+      headersSent: false,
+      locals: {},
+      status(code) {
+        res.statusCode = code;
+        return res;
+      },
+      sendStatus(code) {
+        res.statusCode = code;
+        return res.send(String(code));
+      },
+      set(field, value) {
+        if (typeof field === 'object') for (const [k, v] of Object.entries(field)) ctx.set(k, v);
+        else ctx.set(field, String(value));
+        return res;
+      },
+      header: (f, v) => res.set(f, v),
+      setHeader: (f, v) => res.set(f, v),
+      get: (f) => (ctx.response.get(f) as string) || undefined,
+      type(type) {
+        ctx.type = type;
+        return res;
+      },
+      json(body) {
+        if (!ctx.response.get('Content-Type')) ctx.type = 'application/json';
+        chunks.push(JSON.stringify(body ?? null));
+        finish();
+        return res;
+      },
+      send(body) {
+        if (body === undefined || body === null) {
+          finish();
+          return res;
+        }
+        if (typeof body === 'object' && !(body instanceof Uint8Array)) return res.json(body);
+        if (!ctx.response.get('Content-Type')) ctx.type = typeof body === 'string' ? 'text/html' : 'application/octet-stream';
+        chunks.push(typeof body === 'number' ? String(body) : (body as string | Uint8Array));
+        finish();
+        return res;
+      },
+      write(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      end(chunk) {
+        if (chunk !== undefined) chunks.push(chunk);
+        finish();
+        return res;
+      },
+      redirect(a, b) {
+        const [code, url] = typeof a === 'number' ? [a, b!] : [302, a];
+        res.statusCode = code;
+        ctx.set('Location', url);
+        finish();
+        return res;
+      },
+    };
+
+    const layers = router._layers;
+    let index = 0;
+    let handlerIndex = 0;
+    let current: Layer | undefined;
+    const next: Next = (error?: unknown) => {
+      if (finished) return;
+      if (error !== undefined && error !== null && error !== 'route' && error !== 'router') {
+        finished = true;
+        reject(error);
+        return;
+      }
+      if (error === 'router') return void resolve(false);
+      // Continue with the current layer's next handler, else find the next matching layer.
+      if (current && handlerIndex < current.handlers.length && error !== 'route') return run(current.handlers[handlerIndex++]!);
+      while (index < layers.length) {
+        const layer = layers[index++]!;
+        if (layer.method !== 'USE' && layer.method !== 'ALL' && layer.method !== req.method && !(layer.method === 'GET' && req.method === 'HEAD')) continue;
+        const m = layer.matcher(subPath);
+        if (!m) continue;
+        req.params = m.params as Record<string, string>;
+        current = layer;
+        handlerIndex = 0;
+        return run(layer.handlers[handlerIndex++]!);
+      }
+      if (!finished) {
+        finished = true;
+        resolve(false);
+      }
+    };
+    const run = (handler: ExpressHandler) => {
+      try {
+        const out = handler(req, res, next);
+        if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(undefined, (e) => next(e ?? errors.INTERNAL()));
+      } catch (e) {
+        next(e ?? errors.INTERNAL());
+      }
+    };
+    next();
+  });
+}

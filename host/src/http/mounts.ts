@@ -1,0 +1,48 @@
+import type { Context } from 'koa';
+
+/** Handles a request under its mount; returns false to let the next mount (or 404) try. */
+export type MountHandler = (ctx: Context, subPath: string) => Promise<boolean>;
+
+interface Mount {
+  handler: MountHandler;
+  owner: string;
+}
+
+/**
+ * Endpoint mount points keyed by their first path segment (`/items/...` → `items`). Several
+ * mounts may share a segment; they are tried in registration order (Express fall-through).
+ */
+export function createMounts() {
+  const table = new Map<string, Mount[]>();
+  return {
+    add(id: string, handler: MountHandler, owner: string): () => void {
+      const mount: Mount = { handler, owner };
+      table.set(id, [...(table.get(id) ?? []), mount]);
+      return () => {
+        const rest = (table.get(id) ?? []).filter((m) => m !== mount);
+        if (rest.length) table.set(id, rest);
+        else table.delete(id);
+      };
+    },
+    /** Dispatches `ctx.path`; true when a mount answered. */
+    async dispatch(ctx: Context): Promise<boolean> {
+      const path = ctx.path;
+      const slash = path.indexOf('/', 1);
+      const id = decodeURIComponent(slash === -1 ? path.slice(1) : path.slice(1, slash));
+      const mounts = table.get(id);
+      if (!mounts) return false;
+      const sub = slash === -1 ? '/' : path.slice(slash);
+      for (const m of mounts) if (await m.handler(ctx, sub)) return true;
+      return false;
+    },
+    has: (id: string) => table.has(id),
+    owners: (id: string) => (table.get(id) ?? []).map((m) => m.owner),
+    count(): number {
+      let n = 0;
+      for (const l of table.values()) n += l.length;
+      return n;
+    },
+  };
+}
+
+export type Mounts = ReturnType<typeof createMounts>;

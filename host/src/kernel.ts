@@ -1,0 +1,38 @@
+import type { Knex } from 'knex';
+import type { SandboxEngine } from '@annex/runtime';
+import type { HostConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { SchemaStore } from './schema/schema-store.js';
+import type { Emitter } from './events/emitter.js';
+import type { Scheduler } from './events/scheduler.js';
+import type { Embeds } from './events/embeds.js';
+import type { Permissions } from './auth/permissions.js';
+import type { AuthService } from './auth/auth-service.js';
+import type { Mounts } from './http/mounts.js';
+import type { AppRegistry, OperationRegistry } from './extensions/registries.js';
+import type { Services } from './services/namespace.js';
+
+/**
+ * The kernel's services, created once at boot and frozen. Extensions never receive this
+ * object; they get a context built from it (see extensions/context.ts).
+ */
+export interface Kernel {
+  readonly config: HostConfig;
+  readonly logger: Logger;
+  readonly knex: Knex;
+  readonly schema: SchemaStore;
+  readonly emitter: Emitter;
+  /** Extension-to-extension events (Directus's `emitter` in extension contexts). */
+  readonly localEmitter: Emitter;
+  readonly scheduler: Scheduler;
+  readonly embeds: Embeds;
+  readonly permissions: Permissions;
+  readonly auth: AuthService;
+  readonly mounts: Mounts;
+  readonly operations: OperationRegistry;
+  readonly apps: AppRegistry;
+  /** Services that require an explicit accountability (kernel and built-in use). */
+  readonly services: Services;
+  /** The sandbox engine, started on first use. */
+  sandbox(): Promise<SandboxEngine>;
+}

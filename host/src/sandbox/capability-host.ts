@@ -1,0 +1,63 @@
+import type { CallAccountability, CapabilityHost } from '@annex/runtime';
+import type { Knex } from 'knex';
+import { systemAccountability } from '../auth/accountability.js';
+import { errors } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services/namespace.js';
+import type { CallTokens } from './call-tokens.js';
+
+const MAX_STORAGE_VALUE = 1024 * 1024;
+
+/**
+ * The host side of `directus:api`. The runtime has already checked scope and argument shapes;
+ * here items run as the caller's user (token) or the extension's own scope-limited identity.
+ */
+export function createCapabilityHost(deps: { knex: Knex; services: Services; emitter: Emitter; logger: Logger; tokens: CallTokens }): CapabilityHost {
+  const { knex, services, emitter, logger, tokens } = deps;
+  return {
+    async items(ext, method, args, accountability: CallAccountability | null) {
+      let acting = systemAccountability(`extension:${ext.id}`);
+      if (accountability?.token) {
+        const resolved = tokens.resolve(accountability.token);
+        if (!resolved) throw errors.FORBIDDEN();
+        acting = resolved;
+      }
+      const [collection, ...rest] = args as [string, ...unknown[]];
+      const service = new services.ItemsService(collection, { accountability: acting });
+      switch (method) {
+        case 'readByQuery':
+          return service.readByQuery((rest[0] as object) ?? {});
+        case 'readOne':
+          return service.readOne(rest[0] as string, (rest[1] as object) ?? {});
+        case 'createOne':
+          return service.createOne(rest[0] as Record<string, unknown>);
+        case 'updateOne':
+          return service.updateOne(rest[0] as string, rest[1] as Record<string, unknown>);
+        case 'deleteOne':
+          return service.deleteOne(rest[0] as string);
+      }
+    },
+    async storage(ext, method, args) {
+      const key = String(args[0]);
+      const where = { extension: ext.id, key };
+      if (method === 'get') {
+        const row = await knex('annex_extension_storage').where(where).first();
+        return row ? JSON.parse(row.value) : undefined;
+      }
+      if (method === 'set') {
+        const value = JSON.stringify(args[1] ?? null);
+        if (value.length > MAX_STORAGE_VALUE) throw errors.INVALID_PAYLOAD({ reason: 'storage values are limited to 1 MB.' });
+        await knex('annex_extension_storage').insert({ ...where, value }).onConflict(['extension', 'key']).merge();
+        return undefined;
+      }
+      return (await knex('annex_extension_storage').where(where).delete()) > 0;
+    },
+    async emit(ext, event, payload) {
+      await emitter.emitAction(event, { payload, source: `extension:${ext.id}` });
+    },
+    log(ext, level, message) {
+      logger.child({ extension: ext.id, version: ext.version, sandbox: true })[level](message);
+    },
+  };
+}

@@ -1,0 +1,263 @@
+import type { Knex } from 'knex';
+import { errors } from '../errors.js';
+import { SYSTEM_COLLECTIONS, defineFieldOverview } from './system-collections.js';
+import { FIELD_TYPES, type CollectionOverview, type FieldOverview, type FieldType, type SchemaOverview } from './types.js';
+
+const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+export interface FieldInput {
+  field: string;
+  type: FieldType;
+  schema?: { is_primary_key?: boolean; has_auto_increment?: boolean; is_nullable?: boolean; is_unique?: boolean; default_value?: unknown } | null;
+  meta?: {
+    interface?: string | null; options?: Record<string, unknown> | null; display?: string | null; display_options?: Record<string, unknown> | null;
+    special?: string[] | string | null; readonly?: boolean; hidden?: boolean; required?: boolean; sort?: number | null; note?: string | null;
+  } | null;
+  /** Many-to-one target (Annex shorthand for a relation). */
+  related_collection?: string | null;
+}
+
+export interface CollectionInput {
+  collection: string;
+  meta?: { icon?: string | null; note?: string | null; hidden?: boolean; singleton?: boolean; sort_field?: string | null; display_template?: string | null } | null;
+  fields?: FieldInput[];
+}
+
+function parseJson(value: unknown): any {
+  if (typeof value !== 'string') return value ?? null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function fieldFromRow(row: Record<string, any>): FieldOverview {
+  const special = typeof row.special === 'string' && row.special ? row.special.split(',') : [];
+  return defineFieldOverview(row.field, row.type, {
+    defaultValue: parseJson(row.default_value),
+    nullable: Boolean(row.is_nullable),
+    generated: Boolean(row.has_auto_increment),
+    primary: Boolean(row.is_primary_key),
+    unique: Boolean(row.is_unique),
+    special,
+    interface: row.interface ?? null,
+    options: parseJson(row.options),
+    display: row.display ?? null,
+    displayOptions: parseJson(row.display_options),
+    note: row.note ?? null,
+    hidden: Boolean(row.hidden),
+    readonly: Boolean(row.readonly),
+    required: Boolean(row.required),
+    sort: row.sort ?? null,
+    relatedCollection: row.related_collection ?? null,
+  });
+}
+
+function addColumn(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, input: FieldInput): void {
+  const s = input.schema ?? {};
+  if (input.type === 'alias') return;
+  let col: Knex.ColumnBuilder;
+  if (s.is_primary_key && s.has_auto_increment) {
+    col = input.type === 'bigInteger' ? t.bigIncrements(input.field) : t.increments(input.field);
+    return;
+  }
+  switch (input.type) {
+    case 'string': case 'hash': col = t.string(input.field, 255); break;
+    case 'text': case 'csv': col = t.text(input.field); break;
+    case 'integer': col = t.integer(input.field); break;
+    case 'bigInteger': col = t.bigInteger(input.field); break;
+    case 'float': col = t.float(input.field); break;
+    case 'decimal': col = t.decimal(input.field, 10, 5); break;
+    case 'boolean': col = t.boolean(input.field); break;
+    case 'date': col = t.date(input.field); break;
+    case 'dateTime': col = t.dateTime(input.field); break;
+    case 'time': col = t.time(input.field); break;
+    case 'timestamp': col = t.timestamp(input.field, { useTz: true }); break;
+    case 'json': col = t.json(input.field); break;
+    case 'uuid': col = t.uuid(input.field); break;
+  }
+  if (s.is_primary_key) col.primary();
+  if (s.is_unique) col.unique();
+  if (s.is_nullable === false && !s.is_primary_key) col.notNullable();
+  if (s.default_value !== undefined && s.default_value !== null) col.defaultTo(s.default_value as any);
+}
+
+function validateFieldInput(input: unknown): FieldInput {
+  const f = input as FieldInput;
+  if (!f || typeof f !== 'object') throw errors.INVALID_PAYLOAD({ reason: 'A field must be an object.' });
+  if (typeof f.field !== 'string' || !NAME.test(f.field)) throw errors.INVALID_PAYLOAD({ reason: `"field" must be a name of letters, digits and _ (got ${JSON.stringify(f.field)}).` });
+  if (!FIELD_TYPES.includes(f.type)) throw errors.INVALID_PAYLOAD({ reason: `"type" of field "${f.field}" must be one of ${FIELD_TYPES.join(', ')}.` });
+  return f;
+}
+
+function metaRow(collection: string, f: FieldInput, sort: number): Record<string, unknown> {
+  const s = f.schema ?? {};
+  const m = f.meta ?? {};
+  const special = Array.isArray(m.special) ? m.special.join(',') : (m.special ?? null);
+  return {
+    collection, field: f.field, type: f.type, special, interface: m.interface ?? null,
+    options: m.options ? JSON.stringify(m.options) : null, display: m.display ?? null,
+    display_options: m.display_options ? JSON.stringify(m.display_options) : null,
+    readonly: Boolean(m.readonly), hidden: Boolean(m.hidden), required: Boolean(m.required),
+    is_primary_key: Boolean(s.is_primary_key), has_auto_increment: Boolean(s.has_auto_increment),
+    is_nullable: s.is_primary_key ? false : s.is_nullable !== false, is_unique: Boolean(s.is_unique),
+    default_value: s.default_value === undefined || s.default_value === null ? null : JSON.stringify(s.default_value),
+    sort: m.sort ?? sort, note: m.note ?? null, related_collection: f.related_collection ?? null,
+  };
+}
+
+/** Collections and fields over the real database, with the Directus SchemaOverview cached in memory. */
+export function createSchemaStore(knex: Knex) {
+  let cached: Promise<SchemaOverview> | null = null;
+  const listeners = new Set<() => void>();
+
+  async function load(): Promise<SchemaOverview> {
+    const [collections, fields] = await Promise.all([
+      knex('directus_collections').select('*'),
+      knex('directus_fields').select('*').orderBy([{ column: 'collection' }, { column: 'sort' }, { column: 'id' }]),
+    ]);
+    const out: SchemaOverview = { collections: {}, relations: [] };
+    for (const sys of SYSTEM_COLLECTIONS) out.collections[sys.collection] = sys;
+    for (const row of collections) {
+      out.collections[row.collection] = {
+        collection: row.collection, primary: 'id', singleton: Boolean(row.singleton), note: row.note ?? null,
+        icon: row.icon ?? null, hidden: Boolean(row.hidden), system: false, sortField: row.sort_field ?? null,
+        displayTemplate: row.display_template ?? null, accountability: 'all', fields: {},
+      };
+    }
+    for (const row of fields) {
+      const col = out.collections[row.collection];
+      if (!col || col.system) continue;
+      const field = fieldFromRow(row);
+      col.fields[field.field] = field;
+      if (field.primary) col.primary = field.field;
+      if (field.relatedCollection) out.relations.push({ collection: row.collection, field: field.field, related_collection: field.relatedCollection });
+    }
+    return out;
+  }
+
+  function invalidate(): void {
+    cached = null;
+    for (const l of listeners) l();
+  }
+
+  const store = {
+    /** The current schema (cached; invalidated by every schema change). */
+    get(options: { bypassCache?: boolean } = {}): Promise<SchemaOverview> {
+      if (options.bypassCache || !cached) {
+        const p = load();
+        cached = p;
+        p.catch(() => { if (cached === p) cached = null; });
+      }
+      return cached!;
+    },
+    invalidate,
+    /** Called after every schema change (GraphQL schema rebuild, cluster broadcast). Returns its disposer. */
+    onChange(listener: () => void): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    async createCollection(input: CollectionInput): Promise<CollectionOverview> {
+      if (!input || typeof input.collection !== 'string' || !NAME.test(input.collection) || input.collection.startsWith('directus_')) {
+        throw errors.INVALID_PAYLOAD({ reason: '"collection" must be a name of letters, digits and _ that does not start with directus_.' });
+      }
+      const schema = await store.get();
+      if (schema.collections[input.collection] || (await knex.schema.hasTable(input.collection))) {
+        throw errors.INVALID_PAYLOAD({ reason: `Collection "${input.collection}" already exists.` });
+      }
+      const fields = (input.fields ?? []).map(validateFieldInput);
+      if (!fields.some((f) => f.schema?.is_primary_key)) {
+        fields.unshift({ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true }, meta: { hidden: true, readonly: true, interface: 'input' } });
+      }
+      const names = new Set<string>();
+      for (const f of fields) {
+        if (names.has(f.field)) throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" is listed twice.` });
+        names.add(f.field);
+      }
+      await knex.transaction(async (trx) => {
+        await trx.schema.createTable(input.collection, (t) => fields.forEach((f) => addColumn(t, f)));
+        const m = input.meta ?? {};
+        await trx('directus_collections').insert({
+          collection: input.collection, icon: m.icon ?? null, note: m.note ?? null, hidden: Boolean(m.hidden),
+          singleton: Boolean(m.singleton), sort_field: m.sort_field ?? null, display_template: m.display_template ?? null,
+        });
+        await trx('directus_fields').insert(fields.map((f, i) => metaRow(input.collection, f, i + 1)));
+      });
+      invalidate();
+      return (await store.get()).collections[input.collection]!;
+    },
+
+    async deleteCollection(collection: string): Promise<void> {
+      const schema = await store.get();
+      const col = schema.collections[collection];
+      if (!col || col.system) throw errors.FORBIDDEN();
+      await knex.transaction(async (trx) => {
+        await trx.schema.dropTableIfExists(collection);
+        await trx('directus_fields').where({ collection }).delete();
+        await trx('directus_collections').where({ collection }).delete();
+        await trx('directus_permissions').where({ collection }).delete();
+      });
+      invalidate();
+    },
+
+    async updateCollectionMeta(collection: string, meta: NonNullable<CollectionInput['meta']>): Promise<void> {
+      const schema = await store.get();
+      if (!schema.collections[collection] || schema.collections[collection]!.system) throw errors.FORBIDDEN();
+      const patch: Record<string, unknown> = {};
+      for (const k of ['icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template'] as const) if (k in meta) patch[k] = (meta as any)[k];
+      if (Object.keys(patch).length) await knex('directus_collections').where({ collection }).update(patch);
+      invalidate();
+    },
+
+    async createField(collection: string, input: FieldInput): Promise<FieldOverview> {
+      const schema = await store.get();
+      const col = schema.collections[collection];
+      if (!col || col.system) throw errors.FORBIDDEN();
+      const f = validateFieldInput(input);
+      if (col.fields[f.field]) throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" already exists in "${collection}".` });
+      if (f.schema?.is_primary_key) throw errors.INVALID_PAYLOAD({ reason: 'A collection has exactly one primary key, created with the collection.' });
+      if (f.schema?.is_nullable === false && f.schema.default_value === undefined) {
+        throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" is required on existing rows, so it needs a default_value.` });
+      }
+      await knex.transaction(async (trx) => {
+        if (f.type !== 'alias') await trx.schema.alterTable(collection, (t) => addColumn(t, f));
+        await trx('directus_fields').insert(metaRow(collection, f, Object.keys(col.fields).length + 1));
+      });
+      invalidate();
+      return (await store.get()).collections[collection]!.fields[f.field]!;
+    },
+
+    async updateFieldMeta(collection: string, field: string, meta: NonNullable<FieldInput['meta']>): Promise<FieldOverview> {
+      const schema = await store.get();
+      const col = schema.collections[collection];
+      if (!col || col.system || !col.fields[field]) throw errors.FORBIDDEN();
+      const patch: Record<string, unknown> = {};
+      if ('interface' in meta) patch.interface = meta.interface ?? null;
+      if ('options' in meta) patch.options = meta.options ? JSON.stringify(meta.options) : null;
+      if ('display' in meta) patch.display = meta.display ?? null;
+      if ('display_options' in meta) patch.display_options = meta.display_options ? JSON.stringify(meta.display_options) : null;
+      if ('special' in meta) patch.special = Array.isArray(meta.special) ? meta.special.join(',') : (meta.special ?? null);
+      for (const k of ['readonly', 'hidden', 'required', 'sort', 'note'] as const) if (k in meta) patch[k] = (meta as any)[k];
+      if (Object.keys(patch).length) await knex('directus_fields').where({ collection, field }).update(patch);
+      invalidate();
+      return (await store.get()).collections[collection]!.fields[field]!;
+    },
+
+    async deleteField(collection: string, field: string): Promise<void> {
+      const schema = await store.get();
+      const col = schema.collections[collection];
+      if (!col || col.system || !col.fields[field]) throw errors.FORBIDDEN();
+      if (col.primary === field) throw errors.INVALID_PAYLOAD({ reason: 'The primary key cannot be deleted.' });
+      await knex.transaction(async (trx) => {
+        if (col.fields[field]!.type !== 'alias') await trx.schema.alterTable(collection, (t) => t.dropColumn(field));
+        await trx('directus_fields').where({ collection, field }).delete();
+      });
+      invalidate();
+    },
+  };
+  return store;
+}
+
+export type SchemaStore = ReturnType<typeof createSchemaStore>;

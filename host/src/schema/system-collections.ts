@@ -1,0 +1,51 @@
+import type { CollectionOverview, FieldOverview, FieldType } from './types.js';
+
+function f(field: string, type: FieldType, extra: Partial<FieldOverview> = {}): FieldOverview {
+  return {
+    field, type, defaultValue: null, nullable: true, generated: false, primary: false, unique: false, special: [],
+    interface: null, options: null, display: null, displayOptions: null, note: null, hidden: false, readonly: false,
+    required: false, sort: null, relatedCollection: null, ...extra,
+  };
+}
+
+function c(collection: string, primary: string, fields: FieldOverview[]): CollectionOverview {
+  return {
+    collection, primary, singleton: false, note: null, icon: null, hidden: true, system: true, sortField: null,
+    displayTemplate: null, accountability: 'all', fields: Object.fromEntries(fields.map((x) => [x.field, x])),
+  };
+}
+
+const uuidPk = f('id', 'uuid', { primary: true, nullable: false, special: ['uuid'] });
+const intPk = f('id', 'integer', { primary: true, nullable: false, generated: true });
+
+/** System collections reachable through ItemsService (Directus names). Passwords/tokens are `hash`/concealed. */
+export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
+  c('directus_roles', 'id', [uuidPk, f('name', 'string', { nullable: false }), f('icon', 'string'), f('description', 'text'), f('admin_access', 'boolean'), f('app_access', 'boolean')]),
+  c('directus_users', 'id', [
+    uuidPk, f('first_name', 'string'), f('last_name', 'string'), f('email', 'string', { unique: true }),
+    f('password', 'hash', { special: ['hash', 'conceal'] }), f('role', 'uuid', { relatedCollection: 'directus_roles' }),
+    f('status', 'string'), f('token', 'hash', { special: ['conceal'] }), f('theme', 'string'), f('last_access', 'timestamp'),
+  ]),
+  c('directus_permissions', 'id', [intPk, f('role', 'uuid'), f('collection', 'string'), f('action', 'string'), f('permissions', 'json'), f('validation', 'json'), f('fields', 'csv')]),
+  c('directus_flows', 'id', [
+    uuidPk, f('name', 'string'), f('icon', 'string'), f('color', 'string'), f('description', 'text'), f('status', 'string'),
+    f('trigger', 'string'), f('accountability', 'string'), f('options', 'json'), f('operation', 'uuid'),
+    f('date_created', 'timestamp', { special: ['date-created'] }), f('user_created', 'uuid', { special: ['user-created'] }),
+  ]),
+  c('directus_operations', 'id', [
+    uuidPk, f('name', 'string'), f('key', 'string'), f('type', 'string'), f('position_x', 'integer'), f('position_y', 'integer'),
+    f('options', 'json'), f('resolve', 'uuid'), f('reject', 'uuid'), f('flow', 'uuid'), f('date_created', 'timestamp', { special: ['date-created'] }),
+  ]),
+  c('directus_dashboards', 'id', [uuidPk, f('name', 'string'), f('icon', 'string'), f('note', 'text'), f('date_created', 'timestamp', { special: ['date-created'] })]),
+  c('directus_panels', 'id', [
+    uuidPk, f('dashboard', 'uuid'), f('name', 'string'), f('type', 'string'), f('position_x', 'integer'), f('position_y', 'integer'),
+    f('width', 'integer'), f('height', 'integer'), f('options', 'json'), f('date_created', 'timestamp', { special: ['date-created'] }),
+  ]),
+  c('directus_notifications', 'id', [
+    intPk, f('timestamp', 'timestamp', { special: ['date-created'] }), f('status', 'string'), f('recipient', 'uuid'), f('sender', 'uuid'),
+    f('subject', 'string'), f('message', 'text'), f('collection', 'string'), f('item', 'string'),
+  ]),
+  c('directus_settings', 'id', [intPk, f('project_name', 'string'), f('default_theme_light', 'string'), f('default_theme_dark', 'string'), f('default_appearance', 'string')]),
+];
+
+export { f as defineFieldOverview };

@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { CollectionOverview, FieldOverview } from '../schema/types.js';
+import { errors } from '../errors.js';
+import { hashPassword } from '../auth/passwords.js';
+
+export const CONCEALED = '**********';
+
+/** Database row → API value (SQLite booleans, JSON text, CSV). */
+export function castOut(field: FieldOverview, value: unknown): unknown {
+  if (value === null || value === undefined) return value ?? null;
+  if (field.special.includes('conceal')) return CONCEALED;
+  switch (field.type) {
+    case 'boolean':
+      return value === true || value === 1 || value === '1' || value === 'true';
+    case 'json':
+      if (typeof value === 'string') {
+        try {
+          return JSON.parse(value);
+        } catch {
+          return value;
+        }
+      }
+      return value;
+    case 'csv':
+      return typeof value === 'string' ? (value === '' ? [] : value.split(',')) : value;
+    case 'integer':
+    case 'float':
+      return typeof value === 'string' ? Number(value) : value;
+    case 'bigInteger':
+      return typeof value === 'bigint' ? Number(value) : value;
+    case 'timestamp':
+    case 'dateTime':
+      return value instanceof Date ? value.toISOString() : value;
+    default:
+      return value;
+  }
+}
+
+export function castRow(collection: CollectionOverview, row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    const field = collection.fields[k];
+    out[k] = field ? castOut(field, v) : v;
+  }
+  return out;
+}
+
+function castIn(field: FieldOverview, value: unknown, collection: string): unknown {
+  if (value === null || value === undefined) {
+    if (value === null && !field.nullable && !field.generated) {
+      throw errors.INVALID_PAYLOAD({ reason: `"${field.field}" in "${collection}" can't be null.` });
+    }
+    return value;
+  }
+  const bad = (expected: string) => errors.INVALID_PAYLOAD({ reason: `"${field.field}" in "${collection}" must be ${expected}.` });
+  switch (field.type) {
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      if (value === 1 || value === 0 || value === 'true' || value === 'false') return value === 1 || value === 'true';
+      throw bad('a boolean');
+    case 'integer':
+    case 'bigInteger': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw bad('an integer');
+      return n;
+    }
+    case 'float':
+    case 'decimal': {
+      const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw bad('a number');
+      return n;
+    }
+    case 'json':
+      return JSON.stringify(value);
+    case 'csv':
+      if (Array.isArray(value)) return value.map(String).join(',');
+      if (typeof value === 'string') return value;
+      throw bad('a list of strings');
+    case 'string':
+    case 'text':
+    case 'uuid':
+    case 'hash':
+      if (typeof value === 'object') throw bad('a string');
+      return String(value);
+    default:
+      if (typeof value === 'object' && !(value instanceof Date)) throw bad('a scalar value');
+      return value;
+  }
+}
+
+/** API payload → database row: unknown fields rejected, types checked, specials applied. */
+export async function preparePayload(
+  collection: CollectionOverview,
+  payload: Record<string, unknown>,
+  mode: 'create' | 'update',
+  actor: { user: string | null },
+  allowedFields: string[] | '*',
+): Promise<Record<string, unknown>> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw errors.INVALID_PAYLOAD({ reason: 'The payload must be an object.' });
+  }
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    const field = collection.fields[key];
+    if (!field) throw errors.INVALID_PAYLOAD({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
+    if (field.type === 'alias') continue;
+    if (allowedFields !== '*' && !allowedFields.includes(key)) throw errors.FORBIDDEN();
+    if (mode === 'update' && field.primary) continue;
+    if (field.special.includes('conceal') && value === CONCEALED) continue;
+    let v = castIn(field, value, collection.collection);
+    if (field.special.includes('hash') && typeof v === 'string') v = await hashPassword(v);
+    row[key] = v;
+  }
+  for (const field of Object.values(collection.fields)) {
+    if (mode === 'create') {
+      if (field.primary && row[field.field] === undefined && !field.generated && (field.type === 'uuid' || field.special.includes('uuid'))) {
+        row[field.field] = randomUUID();
+      }
+      if (field.special.includes('date-created')) row[field.field] = new Date().toISOString();
+      if (field.special.includes('user-created')) row[field.field] = actor.user;
+      if (row[field.field] === undefined && field.required && field.defaultValue === null && !field.generated) {
+        throw errors.INVALID_PAYLOAD({ reason: `"${field.field}" in "${collection.collection}" is required.` });
+      }
+    }
+    if (field.special.includes('date-updated')) row[field.field] = new Date().toISOString();
+    if (field.special.includes('user-updated')) row[field.field] = actor.user;
+  }
+  return row;
+}

@@ -1,0 +1,100 @@
+import type { Knex } from 'knex';
+import { errors } from '../errors.js';
+import type { CollectionOverview } from '../schema/types.js';
+import type { Filter } from './query.js';
+
+export interface FilterContext {
+  user: string | null;
+  role: string | null;
+  now: Date;
+}
+
+type Builder = Knex.QueryBuilder;
+
+function resolveDynamic(value: unknown, ctx: FilterContext): unknown {
+  if (value === '$CURRENT_USER') return ctx.user;
+  if (value === '$CURRENT_ROLE') return ctx.role;
+  if (value === '$NOW') return ctx.now.toISOString();
+  if (Array.isArray(value)) return value.map((v) => resolveDynamic(v, ctx));
+  return value;
+}
+
+function asList(value: unknown, op: string, field: string): unknown[] {
+  const v = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(v)) throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a list.` });
+  return v;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function applyOperator(b: Builder, column: string, field: string, op: string, raw: unknown, ctx: FilterContext): void {
+  const value = resolveDynamic(raw, ctx);
+  const like = (pattern: string, not: boolean, ci: boolean) => {
+    const expr = ci ? `lower(??) like lower(?) escape '\\'` : `?? like ? escape '\\'`;
+    if (not) b.whereRaw(`not (${expr})`, [column, pattern]);
+    else b.whereRaw(expr, [column, pattern]);
+  };
+  const text = () => {
+    if (typeof value !== 'string' && typeof value !== 'number') throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a string.` });
+    return escapeLike(String(value));
+  };
+  switch (op) {
+    case '_eq': value === null ? b.whereNull(column) : b.where(column, '=', value as any); return;
+    case '_neq': value === null ? b.whereNotNull(column) : b.where((q) => q.whereNot(column, value as any).orWhereNull(column)); return;
+    case '_lt': b.where(column, '<', value as any); return;
+    case '_lte': b.where(column, '<=', value as any); return;
+    case '_gt': b.where(column, '>', value as any); return;
+    case '_gte': b.where(column, '>=', value as any); return;
+    case '_in': b.whereIn(column, asList(value, op, field) as any[]); return;
+    case '_nin': b.whereNotIn(column, asList(value, op, field) as any[]); return;
+    case '_null': value === false || value === 'false' ? b.whereNotNull(column) : b.whereNull(column); return;
+    case '_nnull': value === false || value === 'false' ? b.whereNull(column) : b.whereNotNull(column); return;
+    case '_empty': b.where((q) => q.whereNull(column).orWhere(column, '=', '')); return;
+    case '_nempty': b.where((q) => q.whereNotNull(column).andWhere(column, '!=', '')); return;
+    case '_contains': like(`%${text()}%`, false, false); return;
+    case '_ncontains': like(`%${text()}%`, true, false); return;
+    case '_icontains': like(`%${text()}%`, false, true); return;
+    case '_nicontains': like(`%${text()}%`, true, true); return;
+    case '_starts_with': like(`${text()}%`, false, false); return;
+    case '_nstarts_with': like(`${text()}%`, true, false); return;
+    case '_istarts_with': like(`${text()}%`, false, true); return;
+    case '_ends_with': like(`%${text()}`, false, false); return;
+    case '_nends_with': like(`%${text()}`, true, false); return;
+    case '_iends_with': like(`%${text()}`, false, true); return;
+    case '_between':
+    case '_nbetween': {
+      const range = asList(value, op, field);
+      if (range.length !== 2) throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs two values.` });
+      if (op === '_between') b.whereBetween(column, range as [any, any]);
+      else b.whereNotBetween(column, range as [any, any]);
+      return;
+    }
+    default:
+      throw errors.INVALID_QUERY({ reason: `Unknown filter operator "${op}" on "${field}".` });
+  }
+}
+
+/** Applies a Directus filter object to a query builder, rejecting unknown fields and operators. */
+export function applyFilter(b: Builder, filter: Filter, collection: CollectionOverview, ctx: FilterContext, table = collection.collection): void {
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw errors.INVALID_QUERY({ reason: 'A filter must be an object.' });
+  for (const [key, value] of Object.entries(filter)) {
+    if (key === '_and' || key === '_or') {
+      if (!Array.isArray(value)) throw errors.INVALID_QUERY({ reason: `"${key}" needs a list of filters.` });
+      b.where((outer) => {
+        for (const sub of value) {
+          if (key === '_and') outer.andWhere((q) => applyFilter(q, sub, collection, ctx, table));
+          else outer.orWhere((q) => applyFilter(q, sub, collection, ctx, table));
+        }
+      });
+      continue;
+    }
+    const field = collection.fields[key];
+    if (!field || field.type === 'alias') throw errors.INVALID_QUERY({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
+    }
+    for (const [op, operand] of Object.entries(value)) applyOperator(b, `${table}.${key}`, key, op, operand, ctx);
+  }
+}

@@ -1,0 +1,319 @@
+import type { Knex } from 'knex';
+import type { Accountability } from '../auth/accountability.js';
+import type { Action, Grant, Permissions } from '../auth/permissions.js';
+import { errors } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import type { SchemaStore } from '../schema/schema-store.js';
+import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
+import { castRow, preparePayload } from './casting.js';
+import { applyFilter, type FilterContext } from './filter.js';
+import type { Query } from './query.js';
+import { mapDatabaseError } from './db-errors.js';
+
+export type PrimaryKey = string | number;
+export type Item = Record<string, any>;
+
+export interface ItemsKernel {
+  knex: Knex;
+  schema: SchemaStore;
+  emitter: Emitter;
+  permissions: Permissions;
+}
+
+export interface ItemsServiceOptions {
+  accountability: Accountability;
+  schema?: SchemaOverview;
+  knex?: Knex;
+}
+
+export interface MutationOptions {
+  /** Skip filter/action events (used by flows' item operations when asked, and by migrations). */
+  emitEvents?: boolean;
+}
+
+const DEFAULT_LIMIT = 100;
+
+/** `items.create` + `<collection>.items.create`, or `users.create` for directus_users. */
+function eventNames(collection: string, op: string): string[] {
+  if (collection.startsWith('directus_')) return [`${collection.slice('directus_'.length)}.${op}`];
+  return [`items.${op}`, `${collection}.items.${op}`];
+}
+
+/**
+ * Reads and writes items of one collection with the Directus query shape. Every call checks
+ * the accountability's permissions and emits the Directus filter/action events.
+ */
+export class ItemsService {
+  readonly collection: string;
+  readonly accountability: Accountability;
+  readonly knex: Knex;
+  schema: SchemaOverview | undefined;
+  protected readonly kernel: ItemsKernel;
+
+  constructor(kernel: ItemsKernel, collection: string, options: ItemsServiceOptions) {
+    if (!options || typeof options.accountability !== 'object' || options.accountability === null) {
+      throw new TypeError(`ItemsService("${collection}") needs an explicit accountability (use systemAccountability(origin) for system work)`);
+    }
+    this.kernel = kernel;
+    this.collection = collection;
+    this.accountability = options.accountability;
+    this.knex = options.knex ?? kernel.knex;
+    this.schema = options.schema;
+  }
+
+  protected async overview(): Promise<{ schema: SchemaOverview; col: CollectionOverview }> {
+    this.schema ??= await this.kernel.schema.get();
+    const col = this.schema.collections[this.collection];
+    // Unknown collections answer FORBIDDEN, as Directus does, so existence is not leaked.
+    if (!col) throw errors.FORBIDDEN();
+    return { schema: this.schema, col };
+  }
+
+  protected filterContext(): FilterContext {
+    return { user: this.accountability.user, role: this.accountability.role, now: new Date() };
+  }
+
+  protected eventContext(schema: SchemaOverview) {
+    return { database: this.knex, schema, accountability: this.accountability };
+  }
+
+  protected grant(action: Action): Promise<Grant> {
+    return this.kernel.permissions.require(this.accountability, this.collection, action);
+  }
+
+  private selectFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): string[] {
+    const readable = Object.values(col.fields)
+      .filter((f) => f.type !== 'alias' && (grant.fields === '*' || grant.fields.includes(f.field)))
+      .map((f) => f.field);
+    if (!requested || requested.length === 0 || requested.includes('*')) return readable;
+    const out: string[] = [];
+    for (const name of requested) {
+      const root = name.split('.')[0]!;
+      if (!col.fields[root]) throw errors.INVALID_QUERY({ reason: `Field "${name}" doesn't exist in "${col.collection}".` });
+      if (!readable.includes(root)) throw errors.FORBIDDEN();
+      if (!out.includes(root)) out.push(root);
+    }
+    return out;
+  }
+
+  protected applyQuery(b: Knex.QueryBuilder, col: CollectionOverview, query: Query, grant: Grant): void {
+    const ctx = this.filterContext();
+    if (query.filter) applyFilter(b, query.filter, col, ctx);
+    if (grant.filter) applyFilter(b, grant.filter, col, ctx);
+    if (query.search) {
+      const searchable = Object.values(col.fields).filter((f) => ['string', 'text', 'csv'].includes(f.type) && !f.special.includes('conceal'));
+      const term = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      b.where((q) => {
+        for (const f of searchable) q.orWhereRaw(`lower(??) like ? escape '\\'`, [`${col.collection}.${f.field}`, term]);
+        const n = Number(query.search);
+        if (Number.isFinite(n)) q.orWhere(`${col.collection}.${col.primary}`, n);
+        if (searchable.length === 0 && !Number.isFinite(n)) q.whereRaw('1 = 0');
+      });
+    }
+  }
+
+  async readByQuery(query: Query = {}, _opts: MutationOptions = {}): Promise<Item[]> {
+    const { schema, col } = await this.overview();
+    const grant = await this.grant('read');
+    const ctx = this.eventContext(schema);
+    const q = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'query'), { ...query }, { collection: this.collection }, ctx);
+    const b = this.knex(this.collection);
+    this.applyQuery(b, col, q, grant);
+    let rows: Item[];
+    if (q.aggregate || q.groupBy) {
+      rows = await this.aggregate(b, col, q, grant);
+    } else {
+      b.select(this.selectFields(col, q.fields, grant).map((f) => `${col.collection}.${f}`));
+      for (const s of q.sort ?? (col.sortField ? [col.sortField] : [])) {
+        const desc = s.startsWith('-');
+        const name = desc ? s.slice(1) : s;
+        if (!col.fields[name]) throw errors.INVALID_QUERY({ reason: `Can't sort by "${name}": no such field in "${col.collection}".` });
+        b.orderBy(`${col.collection}.${name}`, desc ? 'desc' : 'asc');
+      }
+      if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
+      const limit = q.limit ?? DEFAULT_LIMIT;
+      if (limit !== -1) b.limit(limit);
+      const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
+      if (offset) b.offset(offset);
+      rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
+    }
+    const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
+    void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
+    return out;
+  }
+
+  private async aggregate(b: Knex.QueryBuilder, col: CollectionOverview, q: Query, grant: Grant): Promise<Item[]> {
+    const check = (f: string) => {
+      if (f !== '*' && !col.fields[f]) throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
+      if (f !== '*' && grant.fields !== '*' && !grant.fields.includes(f)) throw errors.FORBIDDEN();
+    };
+    const selects: string[] = [];
+    const groups = q.groupBy ?? [];
+    for (const g of groups) {
+      check(g);
+      b.groupBy(`${col.collection}.${g}`);
+      selects.push(g);
+    }
+    b.select(groups.map((g) => `${col.collection}.${g}`));
+    for (const [fn, fields] of Object.entries(q.aggregate ?? {})) {
+      for (const f of fields ?? []) {
+        check(f);
+        const alias = `${fn}->${f}`;
+        const column = f === '*' ? '*' : `${col.collection}.${f}`;
+        if (fn === 'count') b.count({ [alias]: column });
+        else if (fn === 'countDistinct') b.countDistinct({ [alias]: column });
+        else if (fn === 'sum') b.sum({ [alias]: column });
+        else if (fn === 'avg') b.avg({ [alias]: column });
+        else if (fn === 'min') b.min({ [alias]: column });
+        else if (fn === 'max') b.max({ [alias]: column });
+      }
+    }
+    if (q.limit !== undefined && q.limit !== -1) b.limit(q.limit);
+    const rows: Item[] = await b;
+    return rows.map((row) => {
+      const out: Item = {};
+      for (const [k, v] of Object.entries(row)) {
+        const [fn, f] = k.split('->');
+        if (f === undefined) out[k] = v;
+        else {
+          out[fn!] ??= {};
+          out[fn!][f] = v === null ? null : Number(v);
+        }
+      }
+      return out;
+    });
+  }
+
+  async readOne(key: PrimaryKey, query: Query = {}): Promise<Item> {
+    const { col } = await this.overview();
+    const rows = await this.readByQuery({ ...query, filter: { _and: [{ [col.primary]: { _eq: key } }, ...(query.filter ? [query.filter] : [])] }, limit: 1 });
+    if (rows.length === 0) throw errors.FORBIDDEN();
+    return rows[0]!;
+  }
+
+  async readMany(keys: PrimaryKey[], query: Query = {}): Promise<Item[]> {
+    const { col } = await this.overview();
+    return this.readByQuery({ ...query, filter: { _and: [{ [col.primary]: { _in: keys } }, ...(query.filter ? [query.filter] : [])] }, limit: query.limit ?? -1 });
+  }
+
+  async createOne(data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
+    const { schema, col } = await this.overview();
+    const grant = await this.grant('create');
+    const ctx = this.eventContext(schema);
+    const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
+    const row = await preparePayload(col, payload, 'create', this.accountability, grant.fields);
+    let key: PrimaryKey;
+    try {
+      const result = await this.knex(this.collection).insert(row, [col.primary]);
+      const first = result[0] as any;
+      key = row[col.primary] as PrimaryKey ?? (typeof first === 'object' ? first[col.primary] : first);
+    } catch (e) {
+      throw mapDatabaseError(e, this.collection);
+    }
+    if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
+    return key;
+  }
+
+  async createMany(data: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    if (!Array.isArray(data)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
+    const run = async (trx: Knex) => {
+      const service = new ItemsService(this.kernel, this.collection, { accountability: this.accountability, schema: this.schema, knex: trx });
+      const keys: PrimaryKey[] = [];
+      for (const item of data) keys.push(await service.createOne(item, opts));
+      return keys;
+    };
+    return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+  }
+
+  /** Keys (of `keys`) the caller may act on with `action`; others make the call FORBIDDEN. */
+  private async assertKeysAllowed(col: CollectionOverview, keys: PrimaryKey[], grant: Grant): Promise<void> {
+    const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
+    if (grant.filter) applyFilter(b, grant.filter, col, this.filterContext());
+    const found = new Set((await b).map((r: Item) => String(r[col.primary])));
+    if (keys.some((k) => !found.has(String(k)))) throw errors.FORBIDDEN();
+  }
+
+  async updateMany(keys: PrimaryKey[], data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    const { schema, col } = await this.overview();
+    const grant = await this.grant('update');
+    await this.assertKeysAllowed(col, keys, grant);
+    const ctx = this.eventContext(schema);
+    const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
+    const row = await preparePayload(col, payload, 'update', this.accountability, grant.fields);
+    if (Object.keys(row).length > 0) {
+      try {
+        await this.knex(this.collection).whereIn(col.primary, keys).update(row);
+      } catch (e) {
+        throw mapDatabaseError(e, this.collection);
+      }
+    }
+    if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
+    return keys;
+  }
+
+  async updateOne(key: PrimaryKey, data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
+    await this.updateMany([key], data, opts);
+    return key;
+  }
+
+  async updateByQuery(query: Query, data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    const { col } = await this.overview();
+    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map((r) => r[col.primary]);
+    return keys.length ? this.updateMany(keys, data, opts) : [];
+  }
+
+  /** Update when the payload's primary key exists, else create. */
+  async upsertOne(payload: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
+    const { col } = await this.overview();
+    const key = payload[col.primary];
+    if (key !== undefined && key !== null) {
+      const exists = await this.knex(this.collection).where(col.primary, key).first(col.primary);
+      if (exists) return this.updateOne(key, payload, opts);
+    }
+    return this.createOne(payload, opts);
+  }
+
+  async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    const { schema, col } = await this.overview();
+    const grant = await this.grant('delete');
+    await this.assertKeysAllowed(col, keys, grant);
+    const ctx = this.eventContext(schema);
+    if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);
+    try {
+      await this.knex(this.collection).whereIn(col.primary, keys).delete();
+    } catch (e) {
+      throw mapDatabaseError(e, this.collection);
+    }
+    if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'delete'), { keys, payload: keys, collection: this.collection }, ctx);
+    return keys;
+  }
+
+  async deleteOne(key: PrimaryKey, opts: MutationOptions = {}): Promise<PrimaryKey> {
+    await this.deleteMany([key], opts);
+    return key;
+  }
+
+  async deleteByQuery(query: Query, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    const { col } = await this.overview();
+    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map((r) => r[col.primary]);
+    return keys.length ? this.deleteMany(keys, opts) : [];
+  }
+
+  /** `meta=total_count,filter_count` for list responses. */
+  async meta(query: Query): Promise<{ total_count?: number; filter_count?: number }> {
+    const { col } = await this.overview();
+    const grant = await this.grant('read');
+    const out: { total_count?: number; filter_count?: number } = {};
+    if (query.meta?.includes('total_count')) {
+      const b = this.knex(this.collection).count({ n: '*' });
+      if (grant.filter) applyFilter(b, grant.filter, col, this.filterContext());
+      out.total_count = Number((await b)[0]!.n);
+    }
+    if (query.meta?.includes('filter_count')) {
+      const b = this.knex(this.collection).count({ n: '*' });
+      this.applyQuery(b, col, query, grant);
+      out.filter_count = Number((await b)[0]!.n);
+    }
+    return out;
+  }
+}

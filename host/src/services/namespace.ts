@@ -1,0 +1,84 @@
+import { systemAccountability, type Accountability } from '../auth/accountability.js';
+import type { SchemaOverview } from '../schema/types.js';
+import { ItemsService, type ItemsKernel, type ItemsServiceOptions } from './items.js';
+import { createSchemaServices, type SchemaKernel } from './schema-services.js';
+import type { Knex } from 'knex';
+
+export interface ServiceOptions {
+  accountability?: Accountability | null;
+  schema?: SchemaOverview;
+  knex?: Knex;
+}
+
+/**
+ * Builds the `services` namespace handed to extensions. `nullAs` decides what a missing
+ * accountability means: kernel code passes `reject`; trusted extension contexts map it to an
+ * explicit system accountability attributed to the extension (Directus treats null as admin).
+ */
+export function createServices(kernel: ItemsKernel & SchemaKernel, nullAs: 'reject' | { origin: string }): Services {
+  const resolve = (accountability: Accountability | null | undefined): Accountability => {
+    if (accountability) return accountability;
+    if (nullAs === 'reject') throw new TypeError('services need an explicit accountability');
+    return systemAccountability(nullAs.origin);
+  };
+  const opts = (o: ServiceOptions = {}): ItemsServiceOptions => ({ accountability: resolve(o.accountability), schema: o.schema, knex: o.knex });
+
+  class BoundItemsService extends ItemsService {
+    constructor(collection: string, options: ServiceOptions = {}) {
+      super(kernel, collection, opts(options));
+    }
+  }
+
+  const fixed = (collection: string) =>
+    class extends BoundItemsService {
+      constructor(options: ServiceOptions = {}) {
+        super(collection, options);
+      }
+    };
+
+  const schemaServices = createSchemaServices(kernel);
+  class CollectionsService extends schemaServices.CollectionsService {
+    constructor(options: ServiceOptions = {}) {
+      super({ accountability: resolve(options.accountability), schema: options.schema });
+    }
+  }
+  class FieldsService extends schemaServices.FieldsService {
+    constructor(options: ServiceOptions = {}) {
+      super({ accountability: resolve(options.accountability), schema: options.schema });
+    }
+  }
+
+  return {
+    ItemsService: BoundItemsService,
+    CollectionsService,
+    FieldsService,
+    UsersService: fixed('directus_users'),
+    RolesService: fixed('directus_roles'),
+    PermissionsService: fixed('directus_permissions'),
+    FlowsService: fixed('directus_flows'),
+    OperationsService: fixed('directus_operations'),
+    DashboardsService: fixed('directus_dashboards'),
+    PanelsService: fixed('directus_panels'),
+    NotificationsService: fixed('directus_notifications'),
+    SettingsService: fixed('directus_settings'),
+  };
+}
+
+type SchemaServiceClasses = ReturnType<typeof createSchemaServices>;
+type Fixed = new (options?: ServiceOptions) => ItemsService;
+
+/** The Directus-compatible `services` namespace (classes bound to this host). */
+export interface Services {
+  ItemsService: new (collection: string, options?: ServiceOptions) => ItemsService;
+  CollectionsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['CollectionsService']>;
+  FieldsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['FieldsService']>;
+  UsersService: Fixed;
+  RolesService: Fixed;
+  PermissionsService: Fixed;
+  FlowsService: Fixed;
+  OperationsService: Fixed;
+  DashboardsService: Fixed;
+  PanelsService: Fixed;
+  NotificationsService: Fixed;
+  SettingsService: Fixed;
+}

@@ -1,0 +1,110 @@
+import type { Accountability } from '../auth/accountability.js';
+import type { Permissions } from '../auth/permissions.js';
+import { errors } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import type { CollectionInput, FieldInput, SchemaStore } from '../schema/schema-store.js';
+import type { CollectionOverview, FieldOverview, SchemaOverview } from '../schema/types.js';
+
+export interface SchemaKernel {
+  schema: SchemaStore;
+  permissions: Permissions;
+  emitter: Emitter;
+}
+
+/** Directus's `{collection, meta, schema}` output shape. */
+export function collectionOutput(c: CollectionOverview) {
+  return {
+    collection: c.collection,
+    meta: { collection: c.collection, icon: c.icon, note: c.note, hidden: c.hidden, singleton: c.singleton, sort_field: c.sortField, display_template: c.displayTemplate, system: c.system },
+    schema: { name: c.collection },
+  };
+}
+
+export function fieldOutput(collection: string, f: FieldOverview) {
+  return {
+    collection,
+    field: f.field,
+    type: f.type,
+    meta: {
+      collection, field: f.field, interface: f.interface, options: f.options, display: f.display, display_options: f.displayOptions,
+      special: f.special.length ? f.special : null, readonly: f.readonly, hidden: f.hidden, required: f.required, sort: f.sort, note: f.note,
+    },
+    schema: f.type === 'alias' ? null : {
+      name: f.field, table: collection, is_primary_key: f.primary, has_auto_increment: f.generated, is_nullable: f.nullable,
+      is_unique: f.unique, default_value: f.defaultValue, foreign_key_table: f.relatedCollection,
+    },
+  };
+}
+
+async function visible(kernel: SchemaKernel, accountability: Accountability, schema: SchemaOverview): Promise<CollectionOverview[]> {
+  const all = Object.values(schema.collections);
+  if (accountability.admin) return all;
+  const allowed = new Set((await kernel.permissions.list(accountability)).map((p) => p.collection));
+  return all.filter((c) => allowed.has(c.collection));
+}
+
+function requireAdmin(accountability: Accountability): void {
+  if (!accountability.admin) throw errors.FORBIDDEN();
+}
+
+export function createSchemaServices(kernel: SchemaKernel) {
+  class CollectionsService {
+    constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
+    async readByQuery() {
+      return (await visible(kernel, this.options.accountability, await kernel.schema.get())).map(collectionOutput);
+    }
+    async readOne(collection: string) {
+      const found = (await visible(kernel, this.options.accountability, await kernel.schema.get())).find((c) => c.collection === collection);
+      if (!found) throw errors.FORBIDDEN();
+      return collectionOutput(found);
+    }
+    async createOne(input: CollectionInput): Promise<string> {
+      requireAdmin(this.options.accountability);
+      const payload = await kernel.emitter.emitFilter('collections.create', input, {}, { database: null, schema: null, accountability: this.options.accountability });
+      const created = await kernel.schema.createCollection(payload);
+      void kernel.emitter.emitAction('collections.create', { key: created.collection, payload, collection: 'directus_collections' });
+      return created.collection;
+    }
+    async updateOne(collection: string, input: { meta?: CollectionInput['meta'] }): Promise<string> {
+      requireAdmin(this.options.accountability);
+      await kernel.schema.updateCollectionMeta(collection, input?.meta ?? {});
+      return collection;
+    }
+    async deleteOne(collection: string): Promise<string> {
+      requireAdmin(this.options.accountability);
+      await kernel.schema.deleteCollection(collection);
+      void kernel.emitter.emitAction('collections.delete', { keys: [collection], collection: 'directus_collections' });
+      return collection;
+    }
+  }
+
+  class FieldsService {
+    constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
+    async readAll(collection?: string) {
+      const cols = await visible(kernel, this.options.accountability, await kernel.schema.get());
+      return cols.filter((c) => !collection || c.collection === collection).flatMap((c) => Object.values(c.fields).map((f) => fieldOutput(c.collection, f)));
+    }
+    async readOne(collection: string, field: string) {
+      const found = (await this.readAll(collection)).find((f) => f.field === field);
+      if (!found) throw errors.FORBIDDEN();
+      return found;
+    }
+    async createField(collection: string, input: FieldInput): Promise<void> {
+      requireAdmin(this.options.accountability);
+      await kernel.schema.createField(collection, input);
+      void kernel.emitter.emitAction('fields.create', { key: input.field, payload: input, collection: 'directus_fields' });
+    }
+    async updateField(collection: string, input: { field: string; meta?: FieldInput['meta'] }): Promise<string> {
+      requireAdmin(this.options.accountability);
+      await kernel.schema.updateFieldMeta(collection, input.field, input.meta ?? {});
+      return input.field;
+    }
+    async deleteField(collection: string, field: string): Promise<void> {
+      requireAdmin(this.options.accountability);
+      await kernel.schema.deleteField(collection, field);
+      void kernel.emitter.emitAction('fields.delete', { keys: [field], collection: 'directus_fields' });
+    }
+  }
+
+  return { CollectionsService, FieldsService };
+}
