@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCreate } from '../../create-extension/src/cli.js';
+
+export const WORKSPACE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+export const SDK_CLI = join(WORKSPACE, 'sdk-extension/dist/cli/main.js');
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command, capturing output (bounded by `timeoutMs`). */
+export function run(cmd: string, args: string[], cwd: string, input?: string, timeoutMs = 120_000): Promise<RunResult> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code: code ?? 1, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Makes the workspace packages the project's dependencies (symlinks + .bin shims; offline, fast). */
+export async function linkWorkspaceDependencies(dir: string): Promise<void> {
+  const nm = join(dir, 'node_modules');
+  await mkdir(join(nm, '@annex'), { recursive: true });
+  await mkdir(join(nm, '.bin'), { recursive: true });
+  await symlink(join(WORKSPACE, 'sdk-extension'), join(nm, '@annex/sdk-extension'), 'dir');
+  for (const dep of ['vitest', 'vue', 'typescript']) await symlink(join(WORKSPACE, 'node_modules', dep), join(nm, dep), 'dir');
+  const shim = async (name: string, target: string) => {
+    await writeFile(join(nm, '.bin', name), `#!/bin/sh\nexec "${process.execPath}" "${target}" "$@"\n`);
+    await chmod(join(nm, '.bin', name), 0o755);
+  };
+  await shim('annex-extension', SDK_CLI);
+  await shim('directus-extension', SDK_CLI);
+  await shim('vitest', join(WORKSPACE, 'node_modules/vitest/vitest.mjs'));
+}
+
+export interface ScaffoldCase {
+  type: string;
+  language: 'ts' | 'js';
+  sandbox?: boolean;
+}
+
+/** Scaffolds a project non-interactively into a fresh temp folder; returns its path. */
+export async function scaffoldProject(c: ScaffoldCase, root?: string): Promise<string> {
+  const base = root ?? (await mkdtemp(join(tmpdir(), 'annex-sdk-e2e-')));
+  const name = `annex-${c.type}${c.sandbox ? '-sandboxed' : ''}-${c.language}`;
+  let out = '';
+  let err = '';
+  const code = await runCreate([name, '--type', c.type, '--language', c.language, ...(c.sandbox ? ['--sandbox'] : []), '--no-install', '--yes'], {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stdin: process.stdin,
+    isTTY: false,
+    env: {},
+    cwd: base,
+  });
+  if (code !== 0) throw new Error(`scaffold failed (${code}): ${err}`);
+  return out.trim();
+}
+
+/** Scaffold + link dependencies + build: a built extension folder (for host-load scenarios). */
+export async function scaffoldAndBuild(c: ScaffoldCase, root?: string): Promise<string> {
+  const dir = await scaffoldProject(c, root);
+  await linkWorkspaceDependencies(dir);
+  const built = await run(process.execPath, [SDK_CLI, 'build'], dir);
+  if (built.code !== 0) throw new Error(`build failed: ${built.stderr}`);
+  return dir;
+}

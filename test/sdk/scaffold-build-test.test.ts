@@ -1,0 +1,35 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { linkWorkspaceDependencies, run, scaffoldProject, type ScaffoldCase } from './helpers.js';
+
+// Every type × language (plus the sandboxed variants of hook/endpoint/operation): scaffold
+// non-interactively, link the workspace SDK, then `npm run build`, `validate` and `test`.
+const TYPES = ['interface', 'display', 'layout', 'module', 'panel', 'theme', 'hook', 'endpoint', 'operation', 'bundle'];
+const only = process.env.ANNEX_SDK_E2E_ONLY?.split(',');
+const CASES: ScaffoldCase[] = [
+  ...TYPES.flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language }))),
+  ...['hook', 'endpoint', 'operation'].flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true }))),
+].filter((c) => !only || only.includes(c.type));
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'annex-sdk-e2e-'));
+});
+afterAll(async () => {
+  if (root) await rm(root, { recursive: true, force: true });
+});
+
+describe.concurrent('scaffold → build → validate → test', () => {
+  for (const c of CASES) {
+    it(`${c.type}${c.sandbox ? ' (sandboxed)' : ''} ${c.language}`, async () => {
+      const dir = await scaffoldProject(c, root);
+      await linkWorkspaceDependencies(dir);
+      for (const script of ['build', 'validate', 'test']) {
+        const result = await run('npm', ['run', '--silent', script], dir);
+        expect(result.code, `npm run ${script} in ${dir}\n${result.stdout}\n${result.stderr}`).toBe(0);
+      }
+    }, 180_000);
+  }
+});
