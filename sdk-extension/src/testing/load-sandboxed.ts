@@ -82,7 +82,10 @@ export async function loadEmulated(file: string, type: 'hook' | 'endpoint' | 'op
   const dir = await mkdtemp(join(tmpdir(), 'annex-harness-'));
   const apiFile = join(dir, 'directus-api.mjs');
   await writeFile(apiFile, fakeApiModuleSource(key));
-  const code = (await readFile(file, 'utf8')).replace(/(["'])(?:directus|annex):api\1/g, JSON.stringify(pathToFileURL(apiFile).href));
+  const code = (await readFile(file, 'utf8'))
+    .replace(/(["'])(?:directus|annex):api\1/g, JSON.stringify(pathToFileURL(apiFile).href))
+    // Point the source map comment at the original build so stacks map back to the sources.
+    .replace(/\/\/# sourceMappingURL=(\S+)\s*$/, (_m, url: string) => `//# sourceMappingURL=${new URL(url, pathToFileURL(file)).href}`);
   const entry = join(dir, 'extension.mjs');
   await writeFile(entry, code);
   const config = moduleDefault(await importFresh(entry));

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { createTestHarness } from '../testing/index.js';
+
+const pkg = (ext: Record<string, unknown>) => ({ name: 'h-ext', version: '1.0.0', type: 'module', 'directus:extension': { host: '^10.10.0', path: 'dist/index.js', source: 'src/index.js', ...ext } });
+
+describe('test harness', () => {
+  it('runs a trusted hook: filters in order, actions, services emitting item events, logs', async () => {
+    const h = await createTestHarness({
+      manifest: pkg({ type: 'hook' }),
+      files: { 'src/index.js': "export default ({ filter, action, schedule }, { logger }) => {\n filter('items.create', (p) => ({ ...p, a: 1 }));\n filter('*.items.create', (p, meta) => ({ ...p, c: meta.collection }));\n action('items.create', ({ key }) => logger.info('made ' + key));\n schedule('*/5 * * * *', () => logger.warn('tick'));\n};\n" },
+      build: true,
+      items: { posts: [] },
+    });
+    try {
+      expect(h.engine).toBe('trusted');
+      expect(await h.filter('items.create', { t: 1 }, { collection: 'posts' })).toEqual({ t: 1, a: 1 });
+      const svc = new h.services.ItemsService('posts', { schema: { collections: {}, relations: [] } });
+      const key = await svc.createOne({ t: 2 });
+      expect(h.items('posts')).toEqual([{ id: key, t: 2, a: 1, c: 'posts' }]);
+      expect(h.logs).toContainEqual({ level: 'info', message: 'made 1' });
+      await h.runSchedule('*/5 * * * *');
+      expect(h.logs.at(-1)).toEqual({ level: 'warn', message: 'tick' });
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('runs a sandboxed endpoint against a scope-checked directus:api with mocked requests', async () => {
+    const h = await createTestHarness({
+      manifest: pkg({ type: 'endpoint', sandbox: { enabled: true, requestedScopes: { log: {}, request: { urls: ['https://api.example.com/*'], methods: ['GET'] } } } }),
+      files: {
+        'src/index.js': "import { request, log, items } from 'directus:api';\nexport default (router) => {\n router.get('/weather/:city', async (req) => { const r = await request('https://api.example.com/w?c=' + req.params.city); log('got ' + r.status); return { status: 200, body: r.data }; });\n router.get('/evil', async () => { await request('https://api.example.com.evil.io/'); return { status: 200 }; });\n router.get('/items', async () => ({ status: 200, body: await items.readByQuery('posts') }));\n};\n",
+      },
+      build: true,
+      sandbox: 'emulated',
+    });
+    try {
+      h.mockRequest('https://api.example.com/w', (req) => ({ status: 200, data: { url: req.url } }));
+      const ok = await h.request('GET', '/weather/paris');
+      expect(ok).toMatchObject({ status: 200, body: { url: 'https://api.example.com/w?c=paris' } });
+      expect(h.requests).toHaveLength(1);
+      expect(h.logs).toEqual([{ level: 'info', message: 'got 200' }]);
+      expect((await h.request('GET', '/evil')).status).toBe(403);
+      expect(await h.request('GET', '/items')).toMatchObject({ status: 403, body: { errors: [{ extensions: { code: 'SDK_HARNESS_FORBIDDEN' } }] } });
+      expect((await h.request('GET', '/nowhere')).status).toBe(404);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('runs a trusted operation with data and accountability', async () => {
+    const h = await createTestHarness({
+      manifest: pkg({ type: 'operation', path: { app: 'dist/app.js', api: 'dist/api.js' }, source: { app: 'src/app.js', api: 'src/api.js' } }),
+      files: { 'src/app.js': "export default { id: 'op' };\n", 'src/api.js': "export default { id: 'op', handler: (o, { data, accountability }) => ({ n: o.n * 2, last: data.$last, user: accountability?.user }) };\n" },
+      build: true,
+      accountability: { user: 'u1', role: null, admin: false, app: true },
+    });
+    try {
+      expect(await h.operation({ n: 21 }, { data: { $last: 'x' } })).toEqual({ n: 42, last: 'x', user: 'u1' });
+    } finally {
+      await h.dispose();
+    }
+  });
+});
