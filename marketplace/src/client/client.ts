@@ -1,0 +1,220 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { isCodedError } from '@annex/runtime/protocol';
+import type { z } from 'zod';
+import { MarketplaceErrors as E } from '../errors.js';
+import { getKeyId, loadPublicKey, verifySignature } from '../internal/signing.js';
+import {
+  AccountResponse,
+  DescribeResponse,
+  ListResponse,
+  PublicKeyResponse,
+  VersionDetailsResponse,
+  VersionResponse,
+  type Account,
+  type ExtensionDetails,
+  type ExtensionVersion,
+  type ListQuery,
+  type ListResult,
+} from './schemas.js';
+
+/** The registry API version this client speaks (same as `@directus/extensions-registry`). */
+export const SUPPORTED_REGISTRY_VERSION = '2024-01-29';
+
+export interface RegistryClientOptions {
+  /** Base URL of the registry, e.g. `http://127.0.0.1:8066`. */
+  registry: string;
+  /** Bearer token sent with every request (private registries). */
+  token?: string;
+  /**
+   * The registry's ed25519 public key (PEM or KeyObject). Without it the key is fetched from
+   * `/-/annex/public-key` once per client, which trusts the registry on first use.
+   */
+  publicKey?: string | KeyObject;
+  /** Per-request timeout, default 30 s (downloads: per stalled read, not total). */
+  timeoutMs?: number;
+}
+
+export interface DownloadProgress {
+  phase: 'download';
+  bytes: number;
+  total: number | undefined;
+}
+
+export interface DownloadOptions {
+  /** File to create (must not exist). Removed again on any failure. */
+  to: string;
+  /** The version's metadata when the caller already has it (from `describe`). */
+  version?: ExtensionVersion;
+  /** Ask the registry to refuse unsandboxed API extensions (Directus's `?sandbox=true`). */
+  sandbox?: boolean;
+  /** Abort beyond this many bytes. Default 64 MiB. */
+  maxBytes?: number;
+  onProgress?: (progress: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface DownloadResult {
+  file: string;
+  bytes: number;
+  integrity: string;
+  version: ExtensionVersion;
+}
+
+export interface RegistryClient {
+  readonly registry: string;
+  /** Fails with MKT_REGISTRY_INCOMPATIBLE unless the registry speaks `2024-01-29`. */
+  checkCompatibility(): Promise<void>;
+  list(query?: ListQuery): Promise<ListResult>;
+  describe(idOrName: string): Promise<ExtensionDetails>;
+  account(idOrName: string): Promise<Account>;
+  getVersion(versionId: string): Promise<ExtensionVersion>;
+  getPublicKey(): Promise<{ keyId: string; key: KeyObject }>;
+  /** Checks the registry's signature over (name, version, integrity, manifest digest). */
+  verifyVersion(version: ExtensionVersion, name?: string): Promise<void>;
+  /** Verifies the signature, then streams the tarball to a file while hashing it (sha512). */
+  download(versionId: string, options: DownloadOptions): Promise<DownloadResult>;
+}
+
+/** Codes a registry may answer with that keep their meaning for the caller. */
+const PASS_THROUGH = new Set(['MKT_EXTENSION_NOT_FOUND', 'MKT_VERSION_NOT_FOUND', 'MKT_ACCOUNT_NOT_FOUND', 'MKT_SANDBOX_REQUIRED', 'MKT_UNAUTHORIZED', 'MKT_FORBIDDEN']);
+
+export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
+  const base = options.registry.replace(/\/*$/, '/');
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  let compatible: Promise<void> | undefined;
+  let publicKey: Promise<{ keyId: string; key: KeyObject }> | undefined = options.publicKey
+    ? Promise.resolve().then(() => {
+        const key = loadPublicKey(options.publicKey!);
+        return { key, keyId: getKeyId(key) };
+      })
+    : undefined;
+
+  async function request(path: string, signal?: AbortSignal): Promise<Response> {
+    const url = new URL(path.replace(/^\//, ''), base).href;
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'annex-marketplace-client' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+    } catch (error) {
+      throw E.MKT_REGISTRY_UNREACHABLE({ url }, { cause: error });
+    }
+    if (res.ok) return res;
+    const body = (await res.json().catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[]; error?: string } | undefined;
+    const remote = body?.errors?.[0];
+    const code = remote?.extensions?.code;
+    if (code && PASS_THROUGH.has(code)) {
+      const factory = E[code as keyof typeof E] as (p?: object) => Error;
+      const err = factory({});
+      err.message = remote?.message ?? err.message;
+      throw err;
+    }
+    throw E.MKT_REGISTRY_ERROR({ url, status: res.status, remote: remote?.message ?? body?.error });
+  }
+
+  async function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
+    await checkCompatibility();
+    return parse(path, await request(path), schema);
+  }
+
+  async function parse<S extends z.ZodType>(path: string, res: Response, schema: S): Promise<z.infer<S>> {
+    const json = await res.json().catch(() => undefined);
+    const result = schema.safeParse(json);
+    if (!result.success) {
+      const reason = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      throw E.MKT_REGISTRY_BAD_RESPONSE({ url: new URL(path.replace(/^\//, ''), base).href, reason });
+    }
+    return result.data;
+  }
+
+  function checkCompatibility(): Promise<void> {
+    compatible ??= (async () => {
+      const { version } = await parse('/version', await request('/version'), VersionResponse);
+      if (version !== SUPPORTED_REGISTRY_VERSION) throw E.MKT_REGISTRY_INCOMPATIBLE({ version, supported: SUPPORTED_REGISTRY_VERSION });
+    })();
+    // a failed check is retried next time rather than cached
+    compatible.catch(() => (compatible = undefined));
+    return compatible;
+  }
+
+  function getPublicKey() {
+    publicKey ??= (async () => {
+      const body = await getJson('/-/annex/public-key', PublicKeyResponse);
+      const key = loadPublicKey(body.public_key);
+      const keyId = getKeyId(key);
+      if (keyId !== body.key_id) throw E.MKT_BAD_SIGNATURE({ reason: `the registry's key id ${body.key_id} does not match its key (${keyId})` });
+      return { key, keyId };
+    })();
+    publicKey.catch(() => (publicKey = undefined));
+    return publicKey;
+  }
+
+  async function verifyVersion(v: ExtensionVersion, name = v.name): Promise<void> {
+    if (!name || !v.integrity || !v.manifest_digest || !v.signature) throw E.MKT_BAD_SIGNATURE({ reason: 'the version is unsigned or lacks its integrity/manifest digest' });
+    const { key, keyId } = await getPublicKey();
+    if (v.signature_key_id && v.signature_key_id !== keyId) throw E.MKT_BAD_SIGNATURE({ reason: `signed by key ${v.signature_key_id}, expected ${keyId}` });
+    if (!verifySignature(key, { name, version: v.version, integrity: v.integrity, manifestDigest: v.manifest_digest }, v.signature)) {
+      throw E.MKT_BAD_SIGNATURE({ reason: `signature check failed for ${name}@${v.version}` });
+    }
+  }
+
+  async function download(versionId: string, o: DownloadOptions): Promise<DownloadResult> {
+    const version = o.version ?? (await getJson(`/-/annex/versions/${encodeURIComponent(versionId)}`, VersionDetailsResponse)).data;
+    if (version.id !== versionId) throw E.MKT_REGISTRY_BAD_RESPONSE({ url: base, reason: `asked for version ${versionId}, got ${version.id}` });
+    await verifyVersion(version);
+    const maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
+    await checkCompatibility();
+    const res = await request(`/download/${encodeURIComponent(versionId)}${o.sandbox ? '?sandbox=true' : ''}`, o.signal);
+    const declared = Number(res.headers.get('content-length')) || undefined;
+    if (declared !== undefined && declared > maxBytes) {
+      await res.body?.cancel();
+      throw E.MKT_DOWNLOAD_TOO_LARGE({ limit: maxBytes });
+    }
+    if (!res.body) throw E.MKT_REGISTRY_BAD_RESPONSE({ url: base, reason: 'empty download body' });
+
+    const hash = createHash('sha512');
+    let bytes = 0;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length;
+        if (bytes > maxBytes) return cb(E.MKT_DOWNLOAD_TOO_LARGE({ limit: maxBytes }));
+        hash.update(chunk);
+        o.onProgress?.({ phase: 'download', bytes, total: declared ?? version.tarball_size });
+        cb(null, chunk);
+      },
+    });
+    try {
+      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), meter, createWriteStream(o.to, { flags: 'wx', mode: 0o600 }), { signal: o.signal });
+      const integrity = `sha512-${hash.digest('base64')}`;
+      if (integrity !== version.integrity) throw E.MKT_INTEGRITY_MISMATCH({ expected: version.integrity, actual: integrity });
+      return { file: o.to, bytes, integrity, version };
+    } catch (error) {
+      await rm(o.to, { force: true });
+      if (isCodedError(error) && error.code.startsWith('MKT_')) throw error;
+      throw E.MKT_REGISTRY_UNREACHABLE({ url: base }, { cause: error });
+    }
+  }
+
+  return {
+    registry: options.registry,
+    checkCompatibility,
+    list: async (query = {}) => {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '' && v !== false) params.set(k, String(v));
+      const qs = params.toString();
+      return getJson(`/extensions${qs ? `?${qs}` : ''}`, ListResponse);
+    },
+    describe: async (id) => (await getJson(`/extensions/${encodeURIComponent(id)}`, DescribeResponse)).data,
+    account: async (id) => (await getJson(`/accounts/${encodeURIComponent(id)}`, AccountResponse)).data,
+    getVersion: async (id) => (await getJson(`/-/annex/versions/${encodeURIComponent(id)}`, VersionDetailsResponse)).data,
+    getPublicKey,
+    verifyVersion,
+    download,
+  };
+}

@@ -1,0 +1,80 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXTENSION_PKG_KEY, toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
+import { MarketplaceErrors as E } from '../errors.js';
+import { tarballDigests } from '../internal/digest.js';
+import { packFolder, readPackageJson } from '../internal/pack.js';
+
+export interface PublishResult {
+  folder: string;
+  name: string;
+  version: string;
+  status: 'published' | 'exists' | 'failed';
+  error?: ErrorRecord;
+}
+
+type Target = string | { url: string };
+const baseOf = (t: Target) => (typeof t === 'string' ? t : t.url).replace(/\/*$/, '/');
+
+/** The body `npm publish` sends (libnpmpublish): one version and its base64 tarball. */
+export function buildPublishBody(pkg: Record<string, unknown>, tarball: Buffer, registry: string, tag = 'latest') {
+  const name = String(pkg.name);
+  const version = String(pkg.version);
+  const { integrity, shasum } = tarballDigests(tarball);
+  const file = `${name}-${version}.tgz`;
+  return {
+    _id: name,
+    name,
+    description: pkg.description,
+    'dist-tags': { [tag]: version },
+    versions: {
+      [version]: { ...pkg, _id: `${name}@${version}`, dist: { integrity, shasum, tarball: `${registry}${name}/-/${file.split('/').pop()}` } },
+    },
+    access: null,
+    _attachments: { [file]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.byteLength } },
+  };
+}
+
+/**
+ * Packs an extension folder (entries under `package/`) and publishes it over the npm protocol,
+ * exactly as `npm publish` would. A version that already exists gives `status: 'exists'`.
+ */
+export async function publishFolder(target: Target, folder: string, options: { token: string; tag?: string }): Promise<PublishResult> {
+  const base = baseOf(target);
+  const { tarball, pkg } = await packFolder(folder);
+  const name = String(pkg.name);
+  const version = String(pkg.version);
+  const url = new URL(name.replace('/', '%2f'), base).href;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+      body: JSON.stringify(buildPublishBody(pkg, tarball, base, options.tag)),
+    });
+  } catch (error) {
+    throw E.MKT_REGISTRY_UNREACHABLE({ url }, { cause: error });
+  }
+  if (res.ok) return { folder, name, version, status: 'published' };
+  const body = (await res.json().catch(() => ({}))) as { error?: string; errors?: { extensions?: { code?: string } }[] };
+  const code = body.errors?.[0]?.extensions?.code;
+  if (code === 'MKT_VERSION_EXISTS') return { folder, name, version, status: 'exists' };
+  throw E.MKT_REGISTRY_ERROR({ url, status: res.status, remote: code ? `${code}: ${body.error}` : body.error });
+}
+
+/** Publishes every extension folder directly under `dir`; broken ones are reported, not fatal. */
+export async function seedFromDirectory(target: Target, dir: string, options: { token: string }): Promise<PublishResult[]> {
+  const results: PublishResult[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const folder = join(dir, entry.name);
+    const pkg = await readPackageJson(folder).catch(() => undefined);
+    if (!pkg || !(EXTENSION_PKG_KEY in pkg)) continue;
+    try {
+      results.push(await publishFolder(target, folder, options));
+    } catch (error) {
+      results.push({ folder, name: String(pkg.name), version: String(pkg.version), status: 'failed', error: toErrorRecord(error) });
+    }
+  }
+  return results;
+}

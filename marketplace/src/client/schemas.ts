@@ -1,0 +1,123 @@
+import { EXTENSION_TYPES, ScopesSchema } from '@annex/runtime/protocol';
+import { z } from 'zod';
+
+/**
+ * Response shapes of the Directus registry API as `@directus/extensions-registry` reads them, with
+ * Annex's extras optional (so the client can still browse a registry that lacks them; installing
+ * requires them and fails with MKT_BAD_SIGNATURE when they are missing).
+ */
+const nullableString = z.string().nullable();
+const Type = z.enum(EXTENSION_TYPES);
+const Execution = z.enum(['app', 'sandboxed', 'unsandboxed']);
+
+export const VersionResponse = z.object({ version: z.string() });
+
+export const ListItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: nullableString,
+  total_downloads: z.number(),
+  verified: z.boolean(),
+  type: Type,
+  last_updated: z.string(),
+  host_version: z.string(),
+  sandbox: z.boolean(),
+  license: nullableString,
+  publisher: z.object({ username: z.string(), verified: z.boolean(), github_name: nullableString }),
+  execution: Execution.optional(),
+  latest_version: nullableString.optional(),
+  requested_scopes: ScopesSchema.optional(),
+});
+
+export const ListResponse = z.object({ meta: z.object({ filter_count: z.number() }), data: z.array(ListItem) });
+
+const Publisher = z.object({ id: z.string(), username: z.string(), verified: z.boolean(), github_name: nullableString, github_avatar_url: nullableString });
+
+export const ExtensionVersion = z.object({
+  id: z.string(),
+  version: z.string(),
+  verified: z.boolean(),
+  type: Type,
+  host_version: z.string(),
+  publish_date: z.string(),
+  unpacked_size: z.number(),
+  file_count: z.number(),
+  url_bugs: nullableString,
+  url_homepage: nullableString,
+  url_repository: nullableString,
+  license: nullableString,
+  publisher: Publisher,
+  bundled: z.array(z.object({ name: z.string(), type: z.string() })),
+  maintainers: z.array(z.object({ accounts_id: Publisher })).nullable(),
+  // Annex
+  extension_id: z.string().optional(),
+  name: z.string().optional(),
+  sandbox: z.boolean().optional(),
+  sandbox_enabled: z.boolean().optional(),
+  execution: Execution.optional(),
+  sandbox_requested_scopes: ScopesSchema.optional(),
+  integrity: z.string().optional(),
+  shasum: z.string().optional(),
+  manifest_digest: z.string().optional(),
+  signature: z.string().optional(),
+  signature_key_id: z.string().optional(),
+  tarball: z.string().optional(),
+  tarball_size: z.number().optional(),
+  downloads: z.number().optional(),
+  dist_tags: z.array(z.string()).optional(),
+});
+
+export const DescribeResponse = z.object({
+  data: z.object({
+    id: z.string(),
+    name: z.string(),
+    description: nullableString,
+    total_downloads: z.number(),
+    downloads: z.array(z.object({ date: z.string(), count: z.number() })).nullable(),
+    verified: z.boolean(),
+    readme: nullableString,
+    type: Type,
+    license: nullableString,
+    versions: z.array(ExtensionVersion),
+    // Annex
+    execution: Execution.optional(),
+    latest_version: nullableString.optional(),
+    dist_tags: z.record(z.string(), z.string()).optional(),
+  }),
+});
+
+export const AccountResponse = z.object({
+  data: z.object({
+    id: z.string(),
+    username: z.string(),
+    verified: z.boolean(),
+    github_username: nullableString,
+    github_avatar_url: nullableString,
+    github_name: nullableString,
+    github_company: nullableString,
+    github_blog: nullableString,
+    github_location: nullableString,
+    github_bio: nullableString,
+  }),
+});
+
+export const VersionDetailsResponse = z.object({ data: ExtensionVersion });
+
+export const PublicKeyResponse = z.object({ algorithm: z.literal('ed25519'), key_id: z.string(), public_key: z.string() });
+
+export type ListResult = z.infer<typeof ListResponse>;
+export type ListItem = z.infer<typeof ListItem>;
+export type ExtensionDetails = z.infer<typeof DescribeResponse>['data'];
+export type ExtensionVersion = z.infer<typeof ExtensionVersion>;
+export type Account = z.infer<typeof AccountResponse>['data'];
+
+/** `GET /extensions` query, as `@directus/extensions-registry`'s `ListQuery`. */
+export interface ListQuery {
+  search?: string;
+  type?: (typeof EXTENSION_TYPES)[number];
+  sandbox?: boolean;
+  by?: string;
+  sort?: 'popular' | 'recent' | 'downloads';
+  limit?: number;
+  offset?: number;
+}

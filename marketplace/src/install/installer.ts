@@ -1,0 +1,354 @@
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { diffScopes, type Scopes } from '@annex/runtime/protocol';
+import type { RegistryClient } from '../client/client.js';
+import type { ExtensionDetails, ExtensionVersion } from '../client/schemas.js';
+import { MarketplaceErrors as E } from '../errors.js';
+import type { TarLimits } from '../internal/tar-policy.js';
+import { checkHost, checkTrust, type TrustLevel } from './checks.js';
+import { createOperationDir, exists, moveIntoPlace, removeOperationDir } from './fs-ops.js';
+import { exportLock, importLock, type ImportResult, type LockFile } from './lock.js';
+import { selectUpdate, selectVersion } from './select.js';
+import { stageVersion, type InstallProgress } from './stage.js';
+import {
+  readInstallState,
+  REGISTRY_DIR,
+  writeInstallState,
+  type InstallState,
+  type InstalledExtension,
+  type InstalledVersion,
+} from './state.js';
+
+export interface InstallerOptions {
+  /** The host's extensions folder; installs go to `<extensionsDir>/.registry/<versionId>`. */
+  extensionsDir: string;
+  /** Keep it on the same file system as `extensionsDir` (renames are then atomic). Default `<extensionsDir>/.annex-staging`. */
+  stagingDir?: string;
+  client: RegistryClient;
+  trust: TrustLevel;
+  /** The host's Directus compatibility level (`DIRECTUS_COMPAT_VERSION`). */
+  hostVersion: string;
+  limits?: Partial<TarLimits> & { maxDownloadBytes?: number };
+  /** Versions kept on disk per extension (current included); older ones are removed. Default 5. */
+  keepVersions?: number;
+  onProgress?: (p: InstallProgress) => void;
+}
+
+export interface OperationOptions {
+  /** Install despite an incompatible `host` range; reinstall a version already on disk. */
+  force?: boolean;
+  /** Make the new version current (default true). `false` stages it for a later `activate`. */
+  activate?: boolean;
+  onProgress?: (p: InstallProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface InstallResult {
+  changed: boolean;
+  id: string;
+  name: string;
+  versionId: string;
+  version: string;
+  /** Absolute path of the installed package folder. */
+  folder: string;
+  /** Whether this version is now the current one. */
+  current: boolean;
+  previous?: { versionId: string; version: string };
+  type: string;
+  execution: InstalledVersion['execution'];
+  requestedScopes: Scopes;
+  /** What this version requests beyond the version that was current before (everything on a first install). */
+  scopeDiff: Scopes;
+}
+
+export interface UninstallResult {
+  id: string;
+  name: string;
+  removed: string[];
+}
+
+export type Installer = ReturnType<typeof createInstaller>;
+
+/** Runs a file-system step, turning a raw error into MKT_INSTALL_IO. */
+async function io<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    throw E.MKT_INSTALL_IO({ reason: (error as Error).message }, { cause: error });
+  }
+}
+
+/** The host-independent install engine: install/update/activate/rollback/uninstall, lock export/import. */
+export function createInstaller(options: InstallerOptions) {
+  const dir = options.extensionsDir;
+  const stagingDir = options.stagingDir ?? join(dir, '.annex-staging');
+  const limits = options.limits ?? {};
+  const keep = Math.max(1, options.keepVersions ?? 5);
+  let queue: Promise<unknown> = Promise.resolve();
+
+  /** One mutating operation at a time (per installer); each reads fresh state. */
+  function exclusive<T>(fn: (state: InstallState) => Promise<T>): Promise<T> {
+    const run = queue.then(async () => fn(await readInstallState(dir)));
+    queue = run.catch(() => {});
+    return run;
+  }
+
+  function find(state: InstallState, extension: string): InstalledExtension {
+    const ext = state.extensions[extension] ?? Object.values(state.extensions).find((e) => e.id === extension);
+    if (!ext) throw E.MKT_NOT_INSTALLED({ name: extension });
+    return ext;
+  }
+
+  function result(ext: InstalledExtension, v: InstalledVersion, changed: boolean, previous?: InstalledVersion): InstallResult {
+    return {
+      changed,
+      id: ext.id,
+      name: ext.name,
+      versionId: v.versionId,
+      version: v.version,
+      folder: join(dir, v.folder),
+      current: ext.current === v.versionId,
+      ...(previous && previous.versionId !== v.versionId ? { previous: { versionId: previous.versionId, version: previous.version } } : {}),
+      type: v.type,
+      execution: v.execution,
+      requestedScopes: v.requestedScopes,
+      scopeDiff: diffScopes(v.requestedScopes, previous && previous.versionId !== v.versionId ? previous.requestedScopes : {}),
+    };
+  }
+
+  function makeCurrent(ext: InstalledExtension, versionId: string): void {
+    if (ext.current === versionId) return;
+    ext.history = [...ext.history.filter((id) => id !== versionId && id !== ext.current), ext.current];
+    ext.current = versionId;
+  }
+
+  /** Drops the oldest kept versions beyond `keep` (never the current one); returns their folders. */
+  function prune(ext: InstalledExtension): string[] {
+    const extra = Object.values(ext.versions)
+      .filter((v) => v.versionId !== ext.current)
+      .sort((a, b) => b.installedAt.localeCompare(a.installedAt))
+      .slice(keep - 1);
+    for (const v of extra) {
+      delete ext.versions[v.versionId];
+      ext.history = ext.history.filter((id) => id !== v.versionId);
+    }
+    return extra.map((v) => join(dir, v.folder));
+  }
+
+  async function installVersion(state: InstallState, details: ExtensionDetails, version: ExtensionVersion, o: OperationOptions): Promise<InstallResult> {
+    const name = details.name;
+    const installed = state.extensions[name];
+    const previous = installed?.versions[installed.current];
+    const activate = o.activate ?? true;
+    const progress = (p: InstallProgress) => {
+      options.onProgress?.(p);
+      o.onProgress?.(p);
+    };
+
+    const kept = installed?.versions[version.id];
+    if (kept && !o.force && (await exists(join(dir, kept.folder)))) {
+      // already on disk and verified when it was installed: switching needs no download
+      const changed = activate && installed.current !== version.id;
+      if (changed) {
+        makeCurrent(installed, version.id);
+        await writeInstallState(dir, state);
+      }
+      return result(installed, kept, changed, previous);
+    }
+
+    progress({ phase: 'resolve', extension: name });
+    // fail fast on what the registry says; the same checks run again on what the tarball says
+    checkTrust(options.trust, { name, execution: version.execution ?? 'unsandboxed', publisherVerified: version.publisher.verified });
+    checkHost(options.hostVersion, { name, host: version.host_version }, o.force ?? false);
+
+    const opDir = await createOperationDir(stagingDir);
+    try {
+      const { root, facts } = await stageVersion({
+        client: options.client,
+        name,
+        version,
+        opDir,
+        trust: options.trust,
+        hostVersion: options.hostVersion,
+        force: o.force ?? false,
+        limits,
+        onProgress: progress,
+        signal: o.signal,
+      });
+
+      progress({ phase: 'move', extension: name });
+      const folder = `${REGISTRY_DIR}/${version.id}`;
+      const dest = join(dir, folder);
+      const aside = join(opDir, 'replaced');
+      const replacing = await exists(dest);
+      if (replacing) await io(() => rename(dest, aside));
+      try {
+        await moveIntoPlace(root, dest);
+      } catch (error) {
+        if (replacing) await rename(aside, dest);
+        throw error;
+      }
+
+      const record: InstalledVersion = {
+        versionId: version.id,
+        version: version.version,
+        folder,
+        type: facts.type,
+        host: facts.host,
+        execution: facts.execution,
+        sandboxEnabled: facts.sandboxEnabled,
+        requestedScopes: facts.requestedScopes,
+        integrity: version.integrity!,
+        signature: version.signature!,
+        keyId: version.signature_key_id ?? '',
+        manifestDigest: facts.manifestDigest,
+        publisher: { id: version.publisher.id, username: version.publisher.username, verified: version.publisher.verified },
+        bundled: facts.bundled,
+        installedAt: new Date().toISOString(),
+      };
+      const ext: InstalledExtension = installed ?? { id: details.id, name, registry: options.client.registry, current: version.id, history: [], pinned: false, versions: {} };
+      ext.id = details.id;
+      ext.registry = options.client.registry;
+      ext.versions[version.id] = record;
+      if (activate) makeCurrent(ext, version.id);
+      state.extensions[name] = ext;
+      const pruned = prune(ext);
+      try {
+        await writeInstallState(dir, state);
+      } catch (error) {
+        await rm(dest, { recursive: true, force: true });
+        if (replacing) await rename(aside, dest);
+        throw error;
+      }
+      await Promise.all(pruned.map((p) => rm(p, { recursive: true, force: true })));
+      progress({ phase: 'done', extension: name });
+      return result(ext, record, true, previous);
+    } finally {
+      await removeOperationDir(opDir, options.stagingDir === undefined);
+    }
+  }
+
+  async function uninstallFrom(state: InstallState, ext: InstalledExtension): Promise<UninstallResult> {
+    const opDir = await createOperationDir(stagingDir);
+    const moved: [string, string][] = [];
+    try {
+      try {
+        // move every folder out first (renames), so a failure can put them all back
+        for (const v of Object.values(ext.versions)) {
+          const from = join(dir, v.folder);
+          if (!(await exists(from))) continue;
+          const to = join(opDir, v.versionId);
+          await io(() => rename(from, to));
+          moved.push([from, to]);
+        }
+        delete state.extensions[ext.name];
+        await writeInstallState(dir, state);
+      } catch (error) {
+        for (const [from, to] of moved) await rename(to, from);
+        state.extensions[ext.name] = ext;
+        throw error;
+      }
+      return { id: ext.id, name: ext.name, removed: Object.keys(ext.versions) };
+    } finally {
+      await removeOperationDir(opDir, options.stagingDir === undefined);
+    }
+  }
+
+  return {
+    /** Installs a version: a version id, an exact version, a range, or (default) the newest compatible one. */
+    install(extension: string, versionRef?: string, o: OperationOptions = {}): Promise<InstallResult> {
+      return exclusive(async (state) => {
+        const details = await options.client.describe(extension);
+        return installVersion(state, details, selectVersion(details, versionRef, options.hostVersion, o.force ?? false), o);
+      });
+    },
+
+    /** Moves an installed extension to a newer version (default: the newest compatible); `changed: false` when up to date. */
+    update(extension: string, versionRef?: string, o: OperationOptions = {}): Promise<InstallResult> {
+      return exclusive(async (state) => {
+        const ext = find(state, extension);
+        const current = ext.versions[ext.current];
+        if (ext.pinned && !o.force) throw E.MKT_PINNED({ name: ext.name, version: current.version });
+        const details = await options.client.describe(ext.name);
+        const target = versionRef
+          ? selectVersion(details, versionRef, options.hostVersion, o.force ?? false)
+          : selectUpdate(details, current.version, options.hostVersion);
+        if (!target) return result(ext, current, false);
+        return installVersion(state, details, target, o);
+      });
+    },
+
+    /** Makes an installed (kept) version current, e.g. once the admin granted its scopes. */
+    activate(extension: string, versionId: string): Promise<InstallResult> {
+      return exclusive(async (state) => {
+        const ext = find(state, extension);
+        const v = ext.versions[versionId];
+        if (!v) throw E.MKT_VERSION_NOT_FOUND({ id: versionId });
+        const previous = ext.versions[ext.current];
+        const changed = ext.current !== versionId;
+        makeCurrent(ext, versionId);
+        if (changed) await writeInstallState(dir, state);
+        return result(ext, v, changed, previous);
+      });
+    },
+
+    /** Back to the version that was current before (or to a given kept version). No download. */
+    rollback(extension: string, versionId?: string): Promise<InstallResult> {
+      return exclusive(async (state) => {
+        const ext = find(state, extension);
+        const target = versionId ?? [...ext.history].reverse().find((id) => ext.versions[id]);
+        if (!target || target === ext.current) throw E.MKT_NO_PREVIOUS_VERSION({ name: ext.name });
+        const v = ext.versions[target];
+        if (!v) throw E.MKT_VERSION_NOT_FOUND({ id: target });
+        if (!(await exists(join(dir, v.folder)))) throw E.MKT_INSTALL_IO({ reason: `kept folder ${v.folder} is missing` });
+        const previous = ext.versions[ext.current];
+        ext.history = ext.history.filter((id) => id !== target && id !== ext.current);
+        ext.current = target;
+        await writeInstallState(dir, state);
+        return result(ext, v, true, previous);
+      });
+    },
+
+    /** Removes every kept version of an extension and its state entry. */
+    uninstall(extension: string): Promise<UninstallResult> {
+      return exclusive((state) => uninstallFrom(state, find(state, extension)));
+    },
+
+    /** A pinned extension is skipped by `update` unless forced. */
+    pin(extension: string, pinned = true): Promise<void> {
+      return exclusive(async (state) => {
+        find(state, extension).pinned = pinned;
+        await writeInstallState(dir, state);
+      });
+    },
+
+    /** What is installed, with `missing: true` where the current folder is gone from disk. */
+    async listInstalled() {
+      const state = await readInstallState(dir);
+      return Promise.all(
+        Object.values(state.extensions).map(async (ext) => {
+          const current = ext.versions[ext.current];
+          return { ...ext, currentVersion: current, missing: !(await exists(join(dir, current.folder))) };
+        }),
+      );
+    },
+
+    exportLock: async (): Promise<LockFile> => exportLock(await readInstallState(dir), options.client.registry),
+
+    /** Installs exactly the versions a lock names (same bytes: integrity must match); `prune` uninstalls the rest. */
+    importLock(lock: unknown, o: { force?: boolean; prune?: boolean } = {}): Promise<ImportResult[]> {
+      return exclusive(async (state) =>
+        importLock(lock, state, {
+          describe: (name) => options.client.describe(name),
+          install: async (details, version, pinned) => {
+            const r = await installVersion(state, details, version, { force: o.force, activate: true });
+            state.extensions[details.name].pinned = pinned;
+            await writeInstallState(dir, state);
+            return r;
+          },
+          uninstall: o.prune ? (name) => uninstallFrom(state, find(state, name)) : undefined,
+        }),
+      );
+    },
+  };
+}
