@@ -4,7 +4,6 @@ import { countErrors, type Diagnostic } from '../internal/diagnostics.js';
 import { readManifest, readPackageJson } from '../internal/package-json.js';
 import { planFromFlags, planFromManifest, type BuildTarget, type EntryOverride } from '../internal/build/plan.js';
 import { buildApiTarget } from '../internal/build/api.js';
-import { buildAppTarget } from '../internal/build/app.js';
 
 export interface BuildRequest {
   /** The extension folder (where package.json is). */
@@ -58,7 +57,8 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   const results = await Promise.all(
     planned.targets.map(async (target) => {
       const t0 = performance.now();
-      const diagnostics = target.kind === 'api' ? await buildApiTarget(target, opts) : await buildAppTarget(target, opts);
+      // rollup and the Vue compiler load only when there is app code to build.
+      const diagnostics = target.kind === 'api' ? await buildApiTarget(target, opts) : await (await import('../internal/build/app.js')).buildAppTarget(target, opts);
       const ms = performance.now() - t0;
       let bytes = 0;
       if (countErrors(diagnostics) === 0) bytes = (await stat(target.outfile)).size;

@@ -2,7 +2,6 @@ import * as esbuild from 'esbuild';
 import type { RollupWatcher } from 'rollup';
 import type { Diagnostic } from '../internal/diagnostics.js';
 import { apiEsbuildOptions, finalizeApiOutput } from '../internal/build/api.js';
-import { fromRollupError, watchAppTargets } from '../internal/build/app.js';
 import { fromEsbuildMessages } from '../internal/build/esbuild-messages.js';
 import type { ApiTarget, AppTarget } from '../internal/build/plan.js';
 import { resolveBuildTargets, type BuildRequest } from './build.js';
@@ -66,6 +65,7 @@ export async function createDevSession(req: BuildRequest, onRebuild: (event: Reb
   if (appTargets.length > 0) {
     let firstDone: () => void;
     pending.push(new Promise<void>((r) => (firstDone = r)));
+    const { fromRollupError, watchAppTargets } = await import('../internal/build/app.js');
     watcher = watchAppTargets(appTargets, opts);
     watcher.on('event', (event) => {
       if (event.code === 'BUNDLE_END') {
