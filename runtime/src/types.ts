@@ -20,6 +20,10 @@ export interface SandboxLimits {
   /** Faults (timeouts, OOM, crashes) within `faultWindowMs` before quarantine (default 5 in 60000). */
   maxFaults: number;
   faultWindowMs: number;
+  /** Pending timers (setTimeout/setInterval) per isolate; more throw RT_TIMER_LIMIT (default 1000). */
+  maxTimers: number;
+  /** Capability calls awaiting the host per isolate; more reject with RT_BUSY (default 256). */
+  maxPendingCapabilityCalls: number;
 }
 
 /** Who a call acts for. Plain data; the `token` lets capability calls act as this user. */
@@ -50,6 +54,8 @@ export interface SandboxExtensionSpec {
   /** Values of the allow-listed env variables granted by `scopes.env`. */
   env: Record<string, string>;
   limits?: Partial<SandboxLimits>;
+  /** Process engine: pin to this worker index (modulo the pool size); default least-loaded. */
+  worker?: number;
 }
 
 /** What a sandboxed extension registered while its default export ran. */
@@ -92,6 +98,10 @@ export interface SandboxInstance {
   stats(): SandboxStats;
   /** Dispose the isolate; in-flight calls fail with RT_DISPOSED. Idempotent. */
   dispose(): Promise<void>;
+  /** Clear the fault history and lift a quarantine (admin action). */
+  resetQuarantine(): void;
+  /** Process engine: index of the worker hosting this instance; undefined for the inline engine. */
+  readonly worker: number | undefined;
 }
 
 /** Host side of capability calls: the runtime validated name, scope and arguments already. */
@@ -109,4 +119,66 @@ export interface SandboxEngine {
   isolateCount(): Promise<number>;
   /** Dispose every instance and stop workers. */
   close(): Promise<void>;
+  /** Process engine: the worker pool (index, pid, hosted instance ids, restarts); [] for inline. */
+  workers(): SandboxWorkerInfo[];
+  /** Process engine, tests and operators: SIGKILL one worker; the supervisor restarts it. */
+  killWorker(index: number): Promise<void>;
+}
+
+export interface SandboxWorkerInfo {
+  index: number;
+  pid: number | undefined;
+  instances: string[];
+  restarts: number;
+  state: 'starting' | 'ready' | 'restarting' | 'closed';
+}
+
+/** Something an operator should see, reported through `SandboxEngineOptions.onEvent`. */
+export type SandboxEvent =
+  | { type: 'fault'; id: string; error: ErrorRecord }
+  | { type: 'quarantined'; id: string; error: ErrorRecord | null }
+  | { type: 'quarantine-reset'; id: string }
+  | { type: 'recreated'; id: string; reason: string }
+  | { type: 'worker-exit'; worker: number; pid: number | undefined; code: number | null; signal: string | null }
+  | { type: 'worker-restarted'; worker: number; pid: number | undefined };
+
+/** Pino-compatible logger subset: `(obj, msg)` or `(msg)`. */
+export interface RuntimeLogger {
+  debug(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+  child?(bindings: Record<string, unknown>): RuntimeLogger;
+}
+
+/** A DNS lookup returning every address of `hostname` (injectable for tests). */
+export type LookupFunction = (hostname: string) => Promise<{ address: string; family: 4 | 6 }[]>;
+
+export interface RequestOptions {
+  /** Whole request including redirects, ms (default 10000). */
+  timeoutMs: number;
+  /** Response body cap, bytes (default 4 MB). */
+  maxResponseBytes: number;
+  /** Redirects followed, each re-checked against the scope (default 5). */
+  maxRedirects: number;
+  /** DNS lookup used to resolve and pin hosts; default `dns.promises.lookup(all)`. */
+  lookup?: LookupFunction;
+  /** IPs or CIDRs exempt from the private-address deny list (operators' internal APIs). */
+  allowAddresses?: string[];
+}
+
+export interface SandboxEngineOptions {
+  /** `process` (default): isolates in supervised child processes; `inline`: in this process. */
+  kind?: 'process' | 'inline';
+  /** Worker processes of the process engine (default 2). */
+  workers?: number;
+  capabilityHost: CapabilityHost;
+  logger?: RuntimeLogger;
+  /** Engine-wide limit defaults; a spec's `limits` override them. */
+  defaults?: Partial<SandboxLimits>;
+  request?: Partial<RequestOptions>;
+  /** State changes, faults, quarantines and worker restarts. */
+  onEvent?: (event: SandboxEvent) => void;
+  /** Process engine: a worker silent for this long is killed and restarted (default 15000). */
+  hangTimeoutMs?: number;
 }

@@ -34,6 +34,8 @@ export const RequestOptionsSchema = z
     method: z.enum(HTTP_METHODS).optional(),
     headers: z.union([z.record(z.string(), z.string()), z.array(z.tuple([z.string(), z.string()]))]).optional(),
     body: z.union([z.string(), z.record(z.string(), Json), z.array(Json)]).optional(),
+    /** Annex: `text` returns the body as a string even for JSON responses (used by `fetch`). */
+    responseType: z.enum(['auto', 'text']).optional(),
   })
   .strict();
 
@@ -46,6 +48,11 @@ export interface CapabilitySpec {
   /** TypeScript signature for the generated `directus:api` declarations. */
   signature: string;
   doc: string;
+  /**
+   * For namespace members: the namespace is also a factory that binds the first `factory`
+   * arguments, e.g. `items('articles', { accountability }).readOne(1)` ≡ `items.readOne('articles', 1)`.
+   */
+  factory?: number;
 }
 
 function cap(spec: CapabilitySpec): CapabilitySpec {
@@ -64,11 +71,11 @@ export const CAPABILITIES = [
       "(url: string, options?: { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; headers?: Record<string, string> | [string, string][]; body?: string | Record<string, unknown> | unknown[] }) => Promise<{ status: number; statusText: string; headers: Record<string, string>; data: unknown }>",
     doc: 'HTTP request to a granted URL prefix (Directus-compatible); every redirect is re-checked.',
   }),
-  cap({ name: 'items.readByQuery', scope: 'items', mode: 'async', args: z.tuple([Collection, Query.optional()]), signature: '(collection: string, query?: Query) => Promise<Item[]>', doc: 'Read items, as (granted scope ∩ acting user permissions).' }),
-  cap({ name: 'items.readOne', scope: 'items', mode: 'async', args: z.tuple([Collection, Key, Query.optional()]), signature: '(collection: string, key: string | number, query?: Query) => Promise<Item | null>', doc: 'Read one item by primary key.' }),
-  cap({ name: 'items.createOne', scope: 'items', mode: 'async', args: z.tuple([Collection, Payload]), signature: '(collection: string, data: Item) => Promise<string | number>', doc: 'Create an item; resolves to its primary key.' }),
-  cap({ name: 'items.updateOne', scope: 'items', mode: 'async', args: z.tuple([Collection, Key, Payload]), signature: '(collection: string, key: string | number, data: Item) => Promise<string | number>', doc: 'Update an item.' }),
-  cap({ name: 'items.deleteOne', scope: 'items', mode: 'async', args: z.tuple([Collection, Key]), signature: '(collection: string, key: string | number) => Promise<string | number>', doc: 'Delete an item.' }),
+  cap({ name: 'items.readByQuery', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Query.optional()]), signature: '(collection: string, query?: Query) => Promise<Item[]>', doc: 'Read items, as (granted scope ∩ acting user permissions).' }),
+  cap({ name: 'items.readOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key, Query.optional()]), signature: '(collection: string, key: string | number, query?: Query) => Promise<Item | null>', doc: 'Read one item by primary key.' }),
+  cap({ name: 'items.createOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Payload]), signature: '(collection: string, data: Item) => Promise<string | number>', doc: 'Create an item; resolves to its primary key.' }),
+  cap({ name: 'items.updateOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key, Payload]), signature: '(collection: string, key: string | number, data: Item) => Promise<string | number>', doc: 'Update an item.' }),
+  cap({ name: 'items.deleteOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key]), signature: '(collection: string, key: string | number) => Promise<string | number>', doc: 'Delete an item.' }),
   cap({ name: 'env', scope: 'env', mode: 'local', args: z.tuple([z.string().min(1)]), signature: '(name: string) => string | undefined', doc: 'An admin-allow-listed environment variable.' }),
   cap({ name: 'storage.get', scope: 'storage', mode: 'async', args: z.tuple([z.string().min(1).max(256)]), signature: '(key: string) => Promise<unknown>', doc: 'Per-extension persistent key-value store.' }),
   cap({ name: 'storage.set', scope: 'storage', mode: 'async', args: z.tuple([z.string().min(1).max(256), Json]), signature: '(key: string, value: unknown) => Promise<void>', doc: 'Store a JSON value.' }),
@@ -78,9 +85,17 @@ export const CAPABILITIES = [
 
 export type CapabilityName = (typeof CAPABILITIES)[number]['name'];
 
-/** The table as plain data (no schemas), for the isolate-side module generator. */
-export function getCapabilityLayout(): { name: string; mode: CapabilityMode }[] {
-  return CAPABILITIES.map(({ name, mode }) => ({ name, mode }));
+/** One row of the table as plain data (no schemas), for the isolate-side module builder. */
+export interface CapabilityLayoutEntry {
+  name: string;
+  mode: CapabilityMode;
+  scope: ScopeName;
+  factory?: number;
+}
+
+/** The table as plain data (no schemas), for the isolate-side module builder. */
+export function getCapabilityLayout(): CapabilityLayoutEntry[] {
+  return CAPABILITIES.map((c: CapabilitySpec) => ({ name: c.name, mode: c.mode, scope: c.scope, ...(c.factory ? { factory: c.factory } : {}) }));
 }
 
 export function getCapability(name: string): CapabilitySpec | undefined {

@@ -1,0 +1,36 @@
+// 90: install the globals, hide what a sandbox must not have, hand the entry points back.
+
+const api = buildApi();
+const webGlobals = {
+  console: consoleObject,
+  setTimeout: (fn, ms, ...args) => addTimer(fn, ms, args, false),
+  setInterval: (fn, ms, ...args) => addTimer(fn, ms, args, true),
+  clearTimeout: clearTimer,
+  clearInterval: clearTimer,
+  queueMicrotask: (fn) => {
+    if (typeof fn !== 'function') throw new TypeErrorCtor('The "callback" argument must be a function');
+    PromiseResolve().then(fn);
+  },
+  URL,
+  URLSearchParams,
+  Headers,
+  TextEncoder,
+  TextDecoder,
+  structuredClone,
+  atob,
+  btoa,
+  crypto: ObjectFreeze(cryptoObject),
+  fetch,
+  process: { env: { NODE_ENV: config.nodeEnv } },
+};
+for (const key of ObjectKeys(webGlobals)) {
+  ObjectDefine(G, key, { value: webGlobals[key], writable: true, configurable: true, enumerable: false });
+}
+// Atomics.wait could park the worker's thread; SharedArrayBuffer has no use without threads.
+delete G.Atomics;
+delete G.SharedArrayBuffer;
+// The `directus:api` module reads (and deletes) this when it evaluates; the host deletes it
+// after load in case the extension never imported the module.
+ObjectDefine(G, '__annex_api__', { value: api, configurable: true, enumerable: false, writable: false });
+
+return { register, invoke, resolveCapability, fireTimer };

@@ -1,0 +1,89 @@
+import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, SandboxInstance } from '../types.js';
+import { RuntimeErrors } from '../errors.js';
+import { toErrorRecord } from '../protocol/errors.js';
+import { IsolateSandbox } from './isolate/sandbox.js';
+import { createGate } from './gate.js';
+import { InstanceState } from './instance-state.js';
+import { createInstance } from './instance.js';
+import { normaliseSpec } from './spec.js';
+
+/**
+ * The in-process engine: the same isolates, run on this thread. For trusted code and tests:
+ * a CPU-bound extension blocks this event loop for up to its CPU timeout, and a V8 crash in an
+ * isolate takes this process with it.
+ */
+export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine {
+  const live = new Set<IsolateSandbox>();
+  const instances = new Set<SandboxInstance>();
+  let closed = false;
+  const emit = options.onEvent ?? (() => {});
+
+  async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
+    if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
+    const { spec, limits } = normaliseSpec(input, options.defaults);
+    const state = new InstanceState(spec.id, limits, emit);
+    const gate = createGate({
+      id: spec.id,
+      version: spec.version,
+      granted: spec.grantedScopes,
+      limits,
+      capabilityHost: options.capabilityHost,
+      request: options.request,
+      logger: options.logger,
+      resolveToken: (t) => state.resolveToken(t),
+      onSideEffect: () => state.markSideEffects(),
+    });
+    const sandbox: IsolateSandbox = new IsolateSandbox(
+      spec,
+      limits,
+      {
+        capability: (id, name, args, token) => void gate.call(name, args, token).then((env) => sandbox.resolveCapability(id, env.ok, env.ok ? env.value : env.error)),
+        fire: (name, args) => gate.fire(name, args),
+        log: (level, message) => gate.log(level, message),
+        event: (event) => {
+          if (event.type === 'fault') state.recordFault(event.error);
+          else emit({ type: 'recreated', id: spec.id, reason: event.reason });
+        },
+        catastrophic: (message) => {
+          options.logger?.error({ extension: spec.id, message }, 'catastrophic isolate error (inline engine)');
+          state.recordFault(toErrorRecord(RuntimeErrors.RT_INTERNAL()));
+        },
+      },
+      { unrefTimers: true },
+    );
+    const registrations = sandbox.load();
+    live.add(sandbox);
+    const instance = createInstance(state, registrations, {
+      worker: undefined,
+      invoke: (handler, args, accountability) => sandbox.invoke(handler, args, accountability),
+      refreshStats() {
+        const snap = sandbox.snapshot();
+        state.cpuTimeMs = snap.cpuMs;
+        state.heapUsedBytes = snap.heapUsedBytes;
+      },
+      async dispose() {
+        sandbox.dispose();
+        live.delete(sandbox);
+        instances.delete(instance);
+      },
+    });
+    instances.add(instance);
+    return instance;
+  }
+
+  return {
+    kind: 'inline',
+    load,
+    async isolateCount() {
+      return [...live].filter((s) => s.isAlive()).length;
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...instances].map((i) => i.dispose()));
+    },
+    workers: () => [],
+    async killWorker() {
+      throw RuntimeErrors.RT_INVALID_SPEC({ reason: 'the inline engine has no workers' });
+    },
+  };
+}

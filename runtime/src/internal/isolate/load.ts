@@ -1,0 +1,141 @@
+import ivm from 'isolated-vm';
+import { randomBytes } from 'node:crypto';
+import { SANDBOX_API_MODULES } from '../../protocol/constants.js';
+import { getCapabilityLayout } from '../../protocol/capabilities.js';
+import type { Scopes } from '../../protocol/scopes.js';
+import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
+import { RuntimeErrors } from '../../errors.js';
+import { API_MODULE_SOURCE, compileBootstrap, getLayoutCopy } from './bootstrap.js';
+import { classifyEntryError } from './outcome.js';
+
+/** Host functions handed to the bootstrap (each becomes a plain function inside the isolate). */
+export interface IsolateHooks {
+  send(name: unknown, args: unknown, token: unknown): number | object;
+  log(level: unknown, message: unknown): void;
+  timer(op: unknown, id: unknown, ms: unknown): void;
+  done(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void;
+  url(op: unknown, a: unknown, b: unknown, c: unknown): object | null;
+  random(n: unknown): Uint8Array;
+  catastrophic(message: string): void;
+  mapStack(stack: string): string;
+}
+
+/** A loaded isolate and the bootstrap entry points the host calls. */
+export interface LoadedIsolate {
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+  invoke: ivm.Reference<unknown>;
+  resolve: ivm.Reference<unknown>;
+  fire: ivm.Reference<unknown>;
+  registrations: SandboxRegistrations;
+}
+
+const ALLOWED_IMPORTS: readonly string[] = SANDBOX_API_MODULES;
+
+/** Data the `local` capabilities answer from, keyed by capability name. */
+function localData(spec: SandboxExtensionSpec): Record<string, Record<string, string | undefined>> {
+  const env: Record<string, string | undefined> = {};
+  for (const name of spec.grantedScopes.env ?? []) env[name] = Object.hasOwn(spec.env, name) ? String(spec.env[name]) : undefined;
+  const out: Record<string, Record<string, string | undefined>> = {};
+  for (const c of getCapabilityLayout()) if (c.mode === 'local') out[c.name] = c.name === 'env' ? env : {};
+  return out;
+}
+
+function grantedNames(scopes: Scopes): string[] {
+  return Object.entries(scopes)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k]) => k);
+}
+
+function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, mapStack: (s: string) => string): Error {
+  const kind = classifyEntryError(err, isolate.isDisposed, false);
+  if (kind === 'memory') return RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: limits.memoryMb });
+  if (kind === 'timeout') return RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: limits.cpuTimeoutMs });
+  const e = err as { code?: unknown; message?: unknown; stack?: unknown } | null;
+  if (e && typeof e.code === 'string' && e.code.startsWith('RT_')) return err as Error;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  const stack = typeof e?.stack === 'string' ? mapStack(e.stack) : undefined;
+  return RuntimeErrors.RT_LOAD_FAILED({ message }, { details: stack ? { stack } : {} });
+}
+
+/**
+ * Create one isolate for `spec`: bootstrap (globals + `directus:api` from the capability
+ * table), compile the extension as one ES module, refuse every import but `directus:api`
+ * (alias `annex:api`), evaluate it and run the registration glue. Synchronous; throws a
+ * CodedError and disposes the isolate on failure.
+ */
+export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, hooks: IsolateHooks): LoadedIsolate {
+  const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb, onCatastrophicError: (message) => hooks.catastrophic(String(message)) });
+  const timeout = limits.cpuTimeoutMs;
+  try {
+    const context = isolate.createContextSync();
+    const boot = compileBootstrap(isolate).runSync(context, { reference: true }) as ivm.Reference<unknown>;
+    const config = {
+      granted: grantedNames(spec.grantedScopes),
+      local: localData(spec),
+      nodeEnv: process.env.NODE_ENV ?? 'production',
+      maxTimers: limits.maxTimers,
+      randomPool: Uint8Array.from(randomBytes(1024)),
+    };
+    const entry = boot.applySync(
+      undefined,
+      [
+        getLayoutCopy().copyInto(),
+        new ivm.ExternalCopy(config).copyInto(),
+        new ivm.Callback(hooks.send),
+        new ivm.Callback(hooks.log),
+        new ivm.Callback(hooks.timer),
+        new ivm.Callback(hooks.done),
+        new ivm.Callback(hooks.url),
+        new ivm.Callback(hooks.random),
+      ],
+      { result: { reference: true }, timeout },
+    ) as ivm.Reference<Record<string, unknown>>;
+    boot.release();
+    const get = (name: string) => entry.getSync(name, { reference: true }) as ivm.Reference<unknown>;
+    const [register, invoke, resolve, fire] = [get('register'), get('invoke'), get('resolveCapability'), get('fireTimer')];
+    entry.release();
+
+    const api = isolate.compileModuleSync(API_MODULE_SOURCE, { filename: 'directus:api' });
+    api.instantiateSync(context, () => {
+      throw new Error('directus:api has no imports');
+    });
+    let mod: ivm.Module;
+    try {
+      mod = isolate.compileModuleSync(spec.code, { filename: `file://${spec.filename}` });
+    } catch (err) {
+      throw RuntimeErrors.RT_COMPILE_ERROR({ message: err instanceof Error ? err.message : String(err) });
+    }
+    for (const specifier of mod.dependencySpecifiers) {
+      if (!ALLOWED_IMPORTS.includes(specifier)) throw RuntimeErrors.RT_IMPORT_DENIED({ specifier });
+    }
+    mod.instantiateSync(context, (specifier) => {
+      if (ALLOWED_IMPORTS.includes(specifier)) return api;
+      throw RuntimeErrors.RT_IMPORT_DENIED({ specifier });
+    });
+    try {
+      mod.evaluateSync({ timeout });
+    } catch (err) {
+      throw loadError(err, isolate, limits, hooks.mapStack);
+    }
+    let outcome: { ok: true; registrations: SandboxRegistrations } | { ok: false; error: { code: string; message: string; stack?: string } };
+    try {
+      outcome = register.applySync(undefined, [spec.type, mod.namespace.derefInto()], { result: { copy: true }, timeout }) as typeof outcome;
+    } catch (err) {
+      throw loadError(err, isolate, limits, hooks.mapStack);
+    }
+    if (!outcome.ok) {
+      const { code, message, stack } = outcome.error;
+      if (code === 'RT_INVALID_EXPORT') throw RuntimeErrors.RT_INVALID_EXPORT({ reason: message.replace(/^Invalid default export: /, '') });
+      if (code === 'RT_INVALID_REGISTRATION') throw RuntimeErrors.RT_INVALID_REGISTRATION({ reason: message.replace(/^Invalid registration: /, '') });
+      throw RuntimeErrors.RT_LOAD_FAILED({ message }, { details: { extensionCode: code, ...(stack ? { stack: hooks.mapStack(stack) } : {}) } });
+    }
+    const registrations = outcome.registrations;
+    register.release();
+    context.evalSync('delete globalThis.__annex_api__', { timeout });
+    return { isolate, context, invoke, resolve, fire, registrations };
+  } catch (err) {
+    if (!isolate.isDisposed) isolate.dispose();
+    throw err;
+  }
+}

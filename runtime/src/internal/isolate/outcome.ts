@@ -1,0 +1,49 @@
+import type { ErrorRecord } from '../../protocol/errors.js';
+import { RuntimeErrors } from '../../errors.js';
+import { toErrorRecord } from '../../protocol/errors.js';
+import { createSourceMapper, type SourceMapper } from '../source-map/mapper.js';
+
+/** What one handler call produced, as it crosses out of the sandbox layer. */
+export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ErrorRecord; fromExtension: boolean };
+
+export function failure(error: Error, fromExtension = false): CallOutcome {
+  return { ok: false, error: toErrorRecord(error, 'RT_INTERNAL'), fromExtension };
+}
+
+/** How an exception thrown by an isolated-vm entry is to be understood. */
+export type EntryFailure = 'timeout' | 'memory' | 'disposed' | 'other';
+
+export function classifyEntryError(err: unknown, isolateDisposed: boolean, disposedByUs: boolean): EntryFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  if (isolateDisposed && !disposedByUs) return 'memory';
+  if (/memory limit/i.test(message)) return 'memory';
+  if (message === 'Script execution timed out.') return 'timeout';
+  if (isolateDisposed) return 'disposed';
+  return 'other';
+}
+
+/** Error records an extension produced: keep code/status/message, map and trim the stack. */
+export function extensionErrorRecord(raw: unknown, mapStack: (stack: string) => string): ErrorRecord {
+  if (!raw || typeof raw !== 'object') return toErrorRecord(RuntimeErrors.RT_INTERNAL());
+  const r = raw as Record<string, unknown>;
+  const rec: ErrorRecord = {
+    code: typeof r.code === 'string' ? r.code : 'RT_EXTENSION_ERROR',
+    message: typeof r.message === 'string' ? r.message : 'Extension error',
+    status: typeof r.status === 'number' ? r.status : 500,
+  };
+  if (typeof r.stack === 'string') rec.stack = mapStack(r.stack);
+  return rec;
+}
+
+/** Stack rewriting for one extension: source-mapped frames, no bootstrap frames. */
+export function createStackMapper(sourceMap: string | undefined, fileUrl: string): (stack: string) => string {
+  let mapper: SourceMapper | null | undefined;
+  return (stack) => {
+    if (mapper === undefined) mapper = sourceMap ? createSourceMapper(sourceMap) : null;
+    const kept = stack
+      .split('\n')
+      .filter((line) => !line.includes('annex:bootstrap') && !line.includes('<isolated-vm'))
+      .join('\n');
+    return mapper ? mapper.mapStack(kept, fileUrl) : kept;
+  };
+}

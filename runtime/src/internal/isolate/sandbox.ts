@@ -1,0 +1,318 @@
+import ivm from 'isolated-vm';
+import type { ErrorRecord } from '../../protocol/errors.js';
+import { toErrorRecord } from '../../protocol/errors.js';
+import { getCapability } from '../../protocol/capabilities.js';
+import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
+import { RuntimeErrors } from '../../errors.js';
+import { measurePayload } from '../payload.js';
+import { createLogLimiter, type LogLimiter } from './log-limiter.js';
+import { classifyEntryError, createStackMapper, extensionErrorRecord, type CallOutcome } from './outcome.js';
+import { randomPort, urlPort } from './web-ports.js';
+import { loadIsolate, type LoadedIsolate } from './load.js';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Events a sandbox reports outside of call results. */
+export type SandboxLocalEvent = { type: 'fault'; error: ErrorRecord } | { type: 'recreated'; reason: string };
+
+/** Where a sandbox sends what leaves the isolate. Implementations must answer asynchronously. */
+export interface SandboxPorts {
+  /** An `async` capability call; answer with `resolveCapability(id, ...)`. */
+  capability(id: number, name: string, args: unknown[], token: string | null): void;
+  /** A `fire` capability call (no answer). */
+  fire(name: string, args: unknown[]): void;
+  /** A console line (already rate-limited). */
+  log(level: LogLevel, message: string): void;
+  event(event: SandboxLocalEvent): void;
+  /** V8 lost control of the isolate; the process must not keep running isolates. */
+  catastrophic(message: string): void;
+}
+
+interface PendingCall {
+  resolve: (outcome: CallOutcome) => void;
+  timer: NodeJS.Timeout;
+}
+
+type Entry = 'call' | 'continuation' | 'timer';
+
+/**
+ * One extension's isolate. Every run inside it is a synchronous entry from this thread with
+ * the CPU timeout (a call, a capability continuation, a timer), so code after an awaited host
+ * call is bounded too; a wall-clock timer bounds each call as a whole. On memory exhaustion or
+ * a timeout that may have cut another call's continuation, the isolate is re-created from the
+ * spec and must register the same handlers again.
+ */
+export class IsolateSandbox {
+  registrations!: SandboxRegistrations;
+  private current: LoadedIsolate | undefined;
+  private state: 'new' | 'ready' | 'failed' | 'disposed' = 'new';
+  private failure: ErrorRecord | undefined;
+  private readonly calls = new Map<number, PendingCall>();
+  private readonly capabilityIds = new Set<number>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private callSeq = 0;
+  private capabilitySeq = 0;
+  private depth = 0;
+  private cpuBaseNs = 0n;
+  private recreateWhenIdle = false;
+  private readonly logLimiter: LogLimiter;
+  private readonly mapStack: (stack: string) => string;
+
+  constructor(
+    readonly spec: SandboxExtensionSpec,
+    readonly limits: SandboxLimits,
+    private readonly ports: SandboxPorts,
+    private readonly options: { unrefTimers: boolean } = { unrefTimers: false },
+  ) {
+    this.logLimiter = createLogLimiter(limits.maxLogLinesPerSecond);
+    this.mapStack = createStackMapper(spec.sourceMap, `file://${spec.filename}`);
+  }
+
+  /** Create the isolate, evaluate the module and collect registrations. Throws a CodedError. */
+  load(): SandboxRegistrations {
+    this.current = loadIsolate(this.spec, this.limits, {
+      send: (name, args, token) => this.onSend(name, args, token),
+      log: (level, message) => this.onLog(level, message),
+      timer: (op, id, ms) => this.onTimer(op, id, ms),
+      done: (callId, ok, value, fromExtension) => this.onDone(callId, ok, value, fromExtension),
+      url: urlPort,
+      random: randomPort,
+      catastrophic: (message) => this.ports.catastrophic(message),
+      mapStack: this.mapStack,
+    });
+    this.registrations = this.current.registrations;
+    this.state = 'ready';
+    return this.registrations;
+  }
+
+  invoke(handler: number, args: unknown[], accountability: unknown): Promise<CallOutcome> {
+    if (this.state === 'disposed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
+    if (this.state !== 'ready' || !this.current) return Promise.resolve({ ok: false, error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()), fromExtension: false });
+    const callId = ++this.callSeq;
+    const loaded = this.current;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.onWallTimeout(callId), this.limits.wallTimeoutMs);
+      this.calls.set(callId, { resolve, timer });
+      this.enter('call', callId, () =>
+        loaded.invoke.applySync(undefined, [callId, handler, args, accountability], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
+      );
+    });
+  }
+
+  /** Answer a capability call made through `ports.capability`. */
+  resolveCapability(id: number, ok: boolean, value: unknown): void {
+    if (!this.capabilityIds.delete(id) || !this.current) return;
+    if (this.depth > 0) {
+      this.capabilityIds.add(id);
+      queueMicrotask(() => this.resolveCapability(id, ok, value));
+      return;
+    }
+    const loaded = this.current;
+    this.enter('continuation', 0, () => {
+      try {
+        loaded.resolve.applySync(undefined, [id, ok, value], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs });
+      } catch (err) {
+        if (classifyEntryError(err, loaded.isolate.isDisposed, false) !== 'other') throw err;
+        const fallback = toErrorRecord(RuntimeErrors.RT_CAPABILITY_FAILED({ capability: 'result' }));
+        loaded.resolve.applySync(undefined, [id, false, fallback], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs });
+      }
+    });
+  }
+
+  /** CPU time of this extension across re-created isolates (ms) and the current heap. */
+  snapshot(): { cpuMs: number; heapUsedBytes: number } {
+    const iso = this.current?.isolate;
+    if (!iso || iso.isDisposed) return { cpuMs: Number(this.cpuBaseNs) / 1e6, heapUsedBytes: 0 };
+    const heap = iso.getHeapStatisticsSync();
+    return { cpuMs: Number(this.cpuBaseNs + iso.cpuTime) / 1e6, heapUsedBytes: heap.used_heap_size + heap.externally_allocated_size };
+  }
+
+  get inFlight(): number {
+    return this.calls.size;
+  }
+
+  isAlive(): boolean {
+    return this.state === 'ready' && !!this.current && !this.current.isolate.isDisposed;
+  }
+
+  dispose(): void {
+    if (this.state === 'disposed') return;
+    this.state = 'disposed';
+    this.failAll(toErrorRecord(RuntimeErrors.RT_DISPOSED()));
+    this.teardown();
+  }
+
+  // ---- entries and faults
+
+  private enter(kind: Entry, callId: number, run: () => void): void {
+    const loaded = this.current;
+    if (!loaded) return;
+    this.depth++;
+    try {
+      run();
+    } catch (err) {
+      this.depth--;
+      this.onEntryError(kind, callId, err, loaded);
+      return;
+    }
+    this.depth--;
+  }
+
+  private onEntryError(kind: Entry, callId: number, err: unknown, loaded: LoadedIsolate): void {
+    if (loaded !== this.current) return;
+    const failure = classifyEntryError(err, loaded.isolate.isDisposed, this.state === 'disposed');
+    if (failure === 'memory') {
+      const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
+      this.fault(error);
+      this.failAll(error);
+      this.recreate('memory limit');
+    } else if (failure === 'timeout') {
+      const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: this.limits.cpuTimeoutMs }));
+      this.fault(error);
+      if (kind === 'call') this.settle(callId, { ok: false, error, fromExtension: false });
+      else {
+        /* The cut may have hit any call's continuation: nothing in this isolate can be trusted to settle. */
+        this.failAll(error);
+        this.recreate(`CPU timeout in a ${kind}`);
+      }
+    } else if (kind === 'call') {
+      this.settle(callId, { ok: false, error: toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments cannot be copied into the sandbox' })), fromExtension: false });
+    }
+  }
+
+  private onWallTimeout(callId: number): void {
+    if (!this.calls.has(callId)) return;
+    const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: this.limits.wallTimeoutMs }));
+    this.fault(error);
+    this.settle(callId, { ok: false, error, fromExtension: false });
+    /* Work the timed-out call left behind (capability calls, timers) keeps the isolate busy: re-create it once nothing else is in flight. */
+    if (this.capabilityIds.size > 0 || this.timers.size > 0) {
+      this.recreateWhenIdle = true;
+      this.maybeRecreateWhenIdle();
+    }
+  }
+
+  private maybeRecreateWhenIdle(): void {
+    if (this.depth > 0) {
+      setImmediate(() => this.maybeRecreateWhenIdle());
+      return;
+    }
+    if (this.recreateWhenIdle && this.calls.size === 0 && this.state === 'ready') {
+      this.recreateWhenIdle = false;
+      this.recreate('wall-clock timeout left work behind');
+    }
+  }
+
+  private fault(error: ErrorRecord): void {
+    this.ports.event({ type: 'fault', error });
+  }
+
+  private settle(callId: number, outcome: CallOutcome): void {
+    const call = this.calls.get(callId);
+    if (!call) return;
+    this.calls.delete(callId);
+    clearTimeout(call.timer);
+    call.resolve(outcome);
+    if (this.calls.size === 0) queueMicrotask(() => this.maybeRecreateWhenIdle());
+  }
+
+  private failAll(error: ErrorRecord): void {
+    for (const id of [...this.calls.keys()]) this.settle(id, { ok: false, error, fromExtension: false });
+  }
+
+  private teardown(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.capabilityIds.clear();
+    const loaded = this.current;
+    this.current = undefined;
+    if (loaded) {
+      if (!loaded.isolate.isDisposed) {
+        this.cpuBaseNs += loaded.isolate.cpuTime;
+        loaded.isolate.dispose();
+      }
+    }
+  }
+
+  private recreate(reason: string): void {
+    if (this.state === 'disposed') return;
+    const before = JSON.stringify(this.registrations);
+    this.teardown();
+    try {
+      const reg = this.load();
+      if (JSON.stringify(reg) !== before) throw RuntimeErrors.RT_RELOAD_MISMATCH();
+    } catch (err) {
+      this.state = 'failed';
+      this.failure = toErrorRecord(err, 'RT_LOAD_FAILED');
+      this.teardown();
+      this.fault(this.failure);
+    }
+    this.ports.event({ type: 'recreated', reason });
+  }
+
+  // ---- callbacks from the isolate (synchronous, on this thread)
+
+  private onSend(name: unknown, args: unknown, token: unknown): number | ErrorRecord {
+    const cap = typeof name === 'string' ? getCapability(name) : undefined;
+    if (!cap || cap.mode === 'local') return toErrorRecord(RuntimeErrors.FORBIDDEN({ reason: 'unknown capability' }));
+    if (!Array.isArray(args)) return toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
+    const size = measurePayload(args, this.limits.maxPayloadBytes);
+    if (!size.ok) {
+      return toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` }));
+    }
+    if (cap.mode === 'fire') {
+      const { pass, notice } = this.logLimiter.take();
+      if (notice) this.ports.log('warn', notice);
+      if (pass) this.ports.fire(cap.name, args);
+      return 0;
+    }
+    if (this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls) {
+      return toErrorRecord(RuntimeErrors.RT_BUSY({ limit: this.limits.maxPendingCapabilityCalls }));
+    }
+    const id = ++this.capabilitySeq;
+    this.capabilityIds.add(id);
+    this.ports.capability(id, cap.name, args, typeof token === 'string' ? token : null);
+    return id;
+  }
+
+  private onLog(level: unknown, message: unknown): void {
+    const { pass, notice } = this.logLimiter.take();
+    if (notice) this.ports.log('warn', notice);
+    if (!pass) return;
+    const lvl: LogLevel = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
+    this.ports.log(lvl, typeof message === 'string' ? message : String(message));
+  }
+
+  private onTimer(op: unknown, id: unknown, ms: unknown): void {
+    if (typeof id !== 'number') return;
+    const existing = this.timers.get(id);
+    if (existing) clearTimeout(existing);
+    this.timers.delete(id);
+    if (op !== 1 || this.timers.size >= this.limits.maxTimers) return;
+    const delay = typeof ms === 'number' && ms >= 1 ? Math.min(ms, 2 ** 31 - 1) : 1;
+    const loaded = this.current;
+    const t = setTimeout(() => {
+      this.timers.delete(id);
+      if (loaded !== this.current || !loaded) return;
+      this.enter('timer', 0, () => loaded.fire.applySync(undefined, [id], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }));
+    }, delay);
+    if (this.options.unrefTimers) t.unref();
+    this.timers.set(id, t);
+  }
+
+  private onDone(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void {
+    if (typeof callId !== 'number' || !this.calls.has(callId)) return;
+    if (ok !== true) {
+      const error = fromExtension === true ? extensionErrorRecord(value, this.mapStack) : extensionErrorRecord(value, (s) => s);
+      this.settle(callId, { ok: false, error, fromExtension: fromExtension === true });
+      return;
+    }
+    const size = measurePayload(value, this.limits.maxPayloadBytes);
+    if (!size.ok) {
+      const error = size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE();
+      this.settle(callId, { ok: false, error: toErrorRecord(error), fromExtension: false });
+      return;
+    }
+    this.settle(callId, { ok: true, value });
+  }
+}

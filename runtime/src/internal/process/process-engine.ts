@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, SandboxInstance } from '../../types.js';
+import { RuntimeErrors } from '../../errors.js';
+import { createGate } from '../gate.js';
+import { InstanceState } from '../instance-state.js';
+import { createInstance } from '../instance.js';
+import { normaliseSpec } from '../spec.js';
+import { WorkerSlot, type SlotInstance } from './worker-slot.js';
+
+/**
+ * The compiled worker entry. Resolved relative to this package so it works from `src/` (tests)
+ * and `dist/` alike: both sit two levels below the package root.
+ */
+export function resolveWorkerPath(): string {
+  return fileURLToPath(new URL('../../../dist/internal/worker/main.js', import.meta.url));
+}
+
+/**
+ * The default engine: isolates live in supervised worker processes. Capability calls come back
+ * to this process, where the gate checks them and the CapabilityHost runs them, so a worker
+ * holds no authority of its own.
+ */
+export function createProcessEngine(options: SandboxEngineOptions): SandboxEngine {
+  const workerPath = resolveWorkerPath();
+  if (!existsSync(workerPath)) throw RuntimeErrors.RT_INTERNAL({}, { details: { reason: 'the runtime is not built (dist/internal/worker/main.js is missing)' } });
+  const count = Math.max(1, Math.floor(options.workers ?? 2));
+  const emit = options.onEvent ?? (() => {});
+  const slots = Array.from({ length: count }, (_, i) => new WorkerSlot(i, { workerPath, logger: options.logger, emit, hangTimeoutMs: options.hangTimeoutMs ?? 15_000 }));
+  const instances = new Set<SandboxInstance>();
+  let keySeq = 0;
+  let closed = false;
+
+  function pick(spec: SandboxExtensionSpec): WorkerSlot {
+    if (typeof spec.worker === 'number' && Number.isInteger(spec.worker) && spec.worker >= 0) return slots[spec.worker % slots.length];
+    return slots.reduce((best, s) => (s.instances.size < best.instances.size ? s : best), slots[0]);
+  }
+
+  async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
+    if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
+    const { spec, limits } = normaliseSpec(input, options.defaults);
+    const state = new InstanceState(spec.id, limits, emit);
+    const gate = createGate({
+      id: spec.id,
+      version: spec.version,
+      granted: spec.grantedScopes,
+      limits,
+      capabilityHost: options.capabilityHost,
+      request: options.request,
+      logger: options.logger,
+      resolveToken: (t) => state.resolveToken(t),
+      onSideEffect: () => state.markSideEffects(),
+    });
+    const slot = pick(spec);
+    const inst: SlotInstance = { key: `${++keySeq}:${spec.id}`, spec, limits, state, gate, cpuBase: 0, lastCpu: 0 };
+    const registrations = await slot.load(inst);
+    const instance = createInstance(state, registrations, {
+      worker: slot.index,
+      invoke: (handler, args, acc, ticket) => slot.call(inst, handler, args, acc, ticket),
+      refreshStats() {
+        /* pushed by the worker every second and with every call result */
+      },
+      async dispose() {
+        slot.disposeInstance(inst.key);
+        instances.delete(instance);
+      },
+    });
+    instances.add(instance);
+    return instance;
+  }
+
+  return {
+    kind: 'process',
+    load,
+    async isolateCount() {
+      const counts = await Promise.all(slots.map((s) => s.count().catch(() => 0)));
+      return counts.reduce((a, b) => a + b, 0);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([...instances].map((i) => i.dispose()));
+      await Promise.all(slots.map((s) => s.close()));
+    },
+    workers() {
+      return slots.map((s) => ({ index: s.index, pid: s.pid, instances: [...s.instances.values()].map((i) => i.spec.id), restarts: s.restarts, state: s.state }));
+    },
+    async killWorker(index: number) {
+      const slot = slots[index];
+      if (!slot) throw RuntimeErrors.RT_INVALID_SPEC({ reason: `no worker ${index}` });
+      await slot.kill();
+    },
+  };
+}

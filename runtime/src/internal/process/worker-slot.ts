@@ -1,0 +1,356 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { toErrorRecord, type ErrorRecord } from '../../protocol/errors.js';
+import type { RuntimeLogger, SandboxEvent, SandboxExtensionSpec, SandboxLimits, SandboxRegistrations, SandboxWorkerInfo } from '../../types.js';
+import { RuntimeErrors } from '../../errors.js';
+import type { Gate } from '../gate.js';
+import type { CallTicket, InstanceState } from '../instance-state.js';
+import type { CallOutcome } from '../isolate/outcome.js';
+import { errorFromRecord } from '../instance.js';
+import type { FromWorker, ToWorker } from '../worker/messages.js';
+
+/** One instance as its worker slot knows it (survives worker restarts). */
+export interface SlotInstance {
+  key: string;
+  spec: SandboxExtensionSpec;
+  limits: SandboxLimits;
+  state: InstanceState;
+  gate: Gate;
+  registrations?: SandboxRegistrations;
+  /** Set when a restart could not load it again; its calls fail with this. */
+  failed?: ErrorRecord;
+  /** CPU ms spent in earlier lives of the worker. */
+  cpuBase: number;
+  lastCpu: number;
+}
+
+interface Call {
+  cid: number;
+  inst: SlotInstance;
+  message: Extract<ToWorker, { t: 'call' }>;
+  ticket: CallTicket;
+  sentTo: ChildProcess | undefined;
+  settle: (outcome: CallOutcome) => void;
+}
+
+export interface SlotContext {
+  workerPath: string;
+  logger?: RuntimeLogger;
+  emit: (event: SandboxEvent) => void;
+  hangTimeoutMs: number;
+}
+
+/** Grace beyond an instance's wall budget before the parent gives up on a silent worker. */
+const BACKSTOP_GRACE_MS = 5000;
+
+const crashed = (): CallOutcome => ({ ok: false, error: toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), fromExtension: false });
+
+/**
+ * Supervises one sandbox worker process: spawns it, routes IPC, and when it dies restarts it
+ * (with backoff), loads its instances again, and re-sends the calls that were in flight if
+ * they are replay-safe (first attempt, no capability with outside effects ran). Calls of an
+ * instance the worker blamed (catastrophic error) or on their second crash fail with
+ * RT_WORKER_CRASHED and count a fault.
+ */
+export class WorkerSlot {
+  readonly instances = new Map<string, SlotInstance>();
+  state: SandboxWorkerInfo['state'] = 'starting';
+  restarts = 0;
+  private child: ChildProcess | undefined;
+  private childReady = false;
+  private readonly calls = new Map<number, Call>();
+  private readonly requests = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+  private lastSeen = Date.now();
+  private readonly fatalKeys = new Map<string, string>();
+  private crashTimes: number[] = [];
+  private ready!: Promise<void>;
+  private markReady!: () => void;
+  private readonly heartbeat: NodeJS.Timeout;
+
+  constructor(
+    readonly index: number,
+    private readonly ctx: SlotContext,
+  ) {
+    this.resetReady();
+    this.heartbeat = setInterval(() => this.checkAlive(), Math.min(1000, ctx.hangTimeoutMs / 3));
+    this.heartbeat.unref();
+    this.spawn();
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  whenReady(): Promise<void> {
+    return this.ready;
+  }
+
+  /** Load an instance into this worker; on success it is reloaded after every restart. */
+  async load(inst: SlotInstance): Promise<SandboxRegistrations> {
+    await this.ready;
+    const reply = await this.request({ t: 'load', rid: 0, key: inst.key, spec: inst.spec, limits: inst.limits });
+    if (reply.t !== 'loaded') throw RuntimeErrors.RT_INTERNAL();
+    if (!reply.ok) throw errorFromRecord(reply.error, inst.spec.id);
+    inst.registrations = reply.registrations;
+    this.instances.set(inst.key, inst);
+    return reply.registrations;
+  }
+
+  call(inst: SlotInstance, handler: number, args: unknown[], acc: unknown, ticket: CallTicket): Promise<CallOutcome> {
+    if (inst.failed) return Promise.resolve({ ok: false, error: inst.failed, fromExtension: false });
+    if (this.state === 'closed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
+    return new Promise((resolve) => {
+      const cid = ++this.seq;
+      const backstop = setTimeout(() => {
+        if (!this.calls.delete(cid)) return;
+        const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: inst.limits.wallTimeoutMs }));
+        inst.state.recordFault(error);
+        resolve({ ok: false, error, fromExtension: false });
+      }, inst.limits.wallTimeoutMs + BACKSTOP_GRACE_MS);
+      const call: Call = {
+        cid,
+        inst,
+        ticket,
+        sentTo: undefined,
+        message: { t: 'call', cid, key: inst.key, handler, args, acc },
+        settle: (outcome) => {
+          clearTimeout(backstop);
+          this.calls.delete(cid);
+          resolve(outcome);
+        },
+      };
+      this.calls.set(cid, call);
+      if (this.state === 'ready') this.dispatch(call);
+    });
+  }
+
+  disposeInstance(key: string): void {
+    this.instances.delete(key);
+    for (const call of [...this.calls.values()]) if (call.inst.key === key) call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
+    this.send({ t: 'dispose', key });
+  }
+
+  async count(): Promise<number> {
+    if (this.state === 'closed') return 0;
+    await this.ready;
+    const reply = await this.request({ t: 'count', rid: 0 });
+    return reply.t === 'count' ? reply.n : 0;
+  }
+
+  /** SIGKILL the worker (tests, operators); the supervisor restarts it. Resolves once it exited. */
+  kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  }
+
+  async close(): Promise<void> {
+    this.state = 'closed';
+    clearInterval(this.heartbeat);
+    for (const call of [...this.calls.values()]) call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
+    for (const r of this.requests.values()) r.reject(RuntimeErrors.RT_ENGINE_CLOSED());
+    this.requests.clear();
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => child.kill('SIGKILL'), 1000);
+      child.once('exit', () => {
+        clearTimeout(force);
+        resolve();
+      });
+      if (child.connected) child.disconnect();
+      else child.kill('SIGKILL');
+    });
+  }
+
+  // ---- process lifecycle
+
+  private resetReady(): void {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
+  }
+
+  private spawn(): void {
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const child = fork(this.ctx.workerPath, [], { execArgv: ['--no-node-snapshot'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    this.child = child;
+    this.childReady = false;
+    this.lastSeen = Date.now();
+    child.on('message', (m: FromWorker) => this.onMessage(child, m));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (err) => this.ctx.logger?.warn({ worker: this.index, err }, 'sandbox worker error'));
+    for (const [stream, level] of [[child.stdout, 'debug'], [child.stderr, 'warn']] as const) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => this.ctx.logger?.[level]({ worker: this.index, pid: child.pid }, line.slice(0, 2000)));
+    }
+  }
+
+  private async onChildReady(child: ChildProcess): Promise<void> {
+    this.childReady = true;
+    for (const inst of [...this.instances.values()]) {
+      if (inst.failed) continue;
+      try {
+        const reply = await this.request({ t: 'load', rid: 0, key: inst.key, spec: inst.spec, limits: inst.limits });
+        if (reply.t !== 'loaded') continue;
+        if (!reply.ok) inst.failed = reply.error;
+        else if (JSON.stringify(reply.registrations) !== JSON.stringify(inst.registrations)) inst.failed = toErrorRecord(RuntimeErrors.RT_RELOAD_MISMATCH());
+        if (inst.failed) inst.state.recordFault(inst.failed);
+      } catch {
+        return; /* the new worker died too; its exit handler takes over */
+      }
+    }
+    if (child !== this.child || this.state === 'closed') return;
+    const restarted = this.state === 'restarting';
+    this.state = 'ready';
+    this.markReady();
+    for (const call of [...this.calls.values()]) {
+      if (call.inst.failed) call.settle({ ok: false, error: call.inst.failed, fromExtension: false });
+      else if (call.sentTo !== child) this.dispatch(call);
+    }
+    if (restarted) this.ctx.emit({ type: 'worker-restarted', worker: this.index, pid: child.pid });
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    this.child = undefined;
+    this.childReady = false;
+    this.ctx.emit({ type: 'worker-exit', worker: this.index, pid: child.pid, code, signal });
+    for (const r of this.requests.values()) r.reject(RuntimeErrors.RT_WORKER_CRASHED());
+    this.requests.clear();
+    if (this.state === 'closed') return;
+    this.ctx.logger?.warn({ worker: this.index, pid: child.pid, code, signal }, 'sandbox worker exited; restarting');
+    const blamed = new Set(this.fatalKeys.keys());
+    const faulted = new Set<SlotInstance>();
+    for (const key of blamed) {
+      const inst = this.instances.get(key);
+      if (inst) faulted.add(inst);
+    }
+    for (const call of [...this.calls.values()]) {
+      if (call.sentTo !== child) continue;
+      call.sentTo = undefined;
+      const replaySafe = !blamed.has(call.inst.key) && call.ticket.attempts < 2 && !call.ticket.sideEffects;
+      if (!replaySafe) {
+        /* Unattributed crash: only a call caught by two crashes in a row makes its instance a suspect. */
+        if (!blamed.size && call.ticket.attempts >= 2) faulted.add(call.inst);
+        call.settle(crashed());
+      }
+    }
+    for (const inst of faulted) inst.state.recordFault({ ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), ...(this.fatalKeys.has(inst.key) ? { details: { reason: this.fatalKeys.get(inst.key) } } : {}) });
+    this.fatalKeys.clear();
+    for (const inst of this.instances.values()) inst.cpuBase += inst.lastCpu;
+    for (const inst of this.instances.values()) inst.lastCpu = 0;
+    const now = Date.now();
+    this.crashTimes = this.crashTimes.filter((t) => now - t < 10_000);
+    this.crashTimes.push(now);
+    this.state = 'restarting';
+    this.restarts++;
+    this.resetReady();
+    const delay = Math.min(50 * 2 ** (this.crashTimes.length - 1), 5000);
+    setTimeout(() => {
+      if (this.state !== 'closed') this.spawn();
+    }, delay).unref();
+  }
+
+  private checkAlive(): void {
+    const child = this.child;
+    if (!child || !this.childReady || this.state === 'closed') return;
+    if (Date.now() - this.lastSeen > this.ctx.hangTimeoutMs) {
+      this.ctx.logger?.warn({ worker: this.index, pid: child.pid }, 'sandbox worker stopped answering; killing it');
+      child.kill('SIGKILL');
+      return;
+    }
+    this.send({ t: 'ping' });
+  }
+
+  // ---- messages
+
+  private dispatch(call: Call): void {
+    call.ticket.attempts++;
+    call.sentTo = this.child;
+    this.send(call.message);
+  }
+
+  private send(message: ToWorker): void {
+    const child = this.child;
+    if (!child || !child.connected) return;
+    try {
+      child.send(message, (err) => {
+        if (err) this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
+      });
+    } catch (err) {
+      this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
+    }
+  }
+
+  private request(message: Extract<ToWorker, { rid: number }>): Promise<FromWorker> {
+    return new Promise((resolve, reject) => {
+      if (!this.child || !this.childReady) return reject(RuntimeErrors.RT_WORKER_CRASHED());
+      const rid = ++this.seq;
+      this.requests.set(rid, { resolve, reject });
+      this.send({ ...message, rid });
+    });
+  }
+
+  private onMessage(child: ChildProcess, m: FromWorker): void {
+    if (child !== this.child) return;
+    this.lastSeen = Date.now();
+    switch (m.t) {
+      case 'ready':
+        void this.onChildReady(child);
+        return;
+      case 'loaded':
+      case 'count': {
+        const r = this.requests.get(m.rid);
+        this.requests.delete(m.rid);
+        r?.resolve(m);
+        return;
+      }
+      case 'result': {
+        const call = this.calls.get(m.cid);
+        if (!call) return;
+        call.inst.lastCpu = m.cpuMs;
+        call.inst.state.cpuTimeMs = call.inst.cpuBase + m.cpuMs;
+        call.settle(m.outcome);
+        return;
+      }
+      case 'cap': {
+        const inst = this.instances.get(m.key);
+        if (!inst) return;
+        void inst.gate.call(m.name, m.args, m.token).then((env) => {
+          if (this.child === child) this.send({ t: 'capres', key: m.key, id: m.id, ok: env.ok, value: env.ok ? env.value : env.error });
+        });
+        return;
+      }
+      case 'fire':
+        this.instances.get(m.key)?.gate.fire(m.name, m.args);
+        return;
+      case 'log':
+        this.instances.get(m.key)?.gate.log(m.level, m.message);
+        return;
+      case 'event': {
+        const inst = this.instances.get(m.key);
+        if (!inst) return;
+        if (m.event.type === 'fault') inst.state.recordFault(m.event.error);
+        else this.ctx.emit({ type: 'recreated', id: inst.spec.id, reason: m.event.reason });
+        return;
+      }
+      case 'fatal':
+        this.fatalKeys.set(m.key, m.message);
+        return;
+      case 'stats':
+        for (const item of m.items) {
+          const inst = this.instances.get(item.key);
+          if (!inst) continue;
+          inst.lastCpu = item.cpuMs;
+          inst.state.cpuTimeMs = inst.cpuBase + item.cpuMs;
+          inst.state.heapUsedBytes = item.heapUsedBytes;
+        }
+        return;
+      case 'pong':
+        return;
+    }
+  }
+}

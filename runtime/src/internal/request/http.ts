@@ -1,0 +1,180 @@
+import http from 'node:http';
+import https from 'node:https';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupFunction, RequestOptions } from '../../types.js';
+import type { Scopes } from '../../protocol/scopes.js';
+import { RuntimeErrors } from '../../errors.js';
+import { checkUrl, parseUrlPattern, type UrlPattern } from './url-scope.js';
+import { createAddressMatcher, isDeniedAddress, parseIPv4, parseIPv6 } from './ip.js';
+
+export const DEFAULT_REQUEST_OPTIONS: RequestOptions = { timeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024, maxRedirects: 5 };
+
+export interface RequestInput {
+  method?: string;
+  headers?: Record<string, string> | [string, string][];
+  body?: unknown;
+  responseType?: 'auto' | 'text';
+}
+
+/** Directus's `request` result shape. */
+export interface RequestResult {
+  status: number;
+  statusText: string;
+  headers: Record<string, string>;
+  data: unknown;
+  /** Final URL after redirects (used by `fetch`'s Response.url). */
+  url: string;
+}
+
+const DROPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'upgrade', 'keep-alive', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection', 'accept-encoding']);
+const defaultLookup: LookupFunction = async (hostname) =>
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+
+/** A request client bound to one extension's grant. Compiled patterns are cached per grant. */
+export interface RequestClient {
+  request(url: string, input: RequestInput): Promise<RequestResult>;
+}
+
+export function createRequestClient(grant: NonNullable<Scopes['request']>, options: Partial<RequestOptions> = {}): RequestClient {
+  const opts: RequestOptions = { ...DEFAULT_REQUEST_OPTIONS, ...options };
+  const patterns: (UrlPattern | null)[] = grant.urls.map(parseUrlPattern);
+  const lookup = opts.lookup ?? defaultLookup;
+  const exempt = createAddressMatcher(opts.allowAddresses ?? []);
+  const addressAllowed = (address: string) => grant.allowPrivate === true || exempt(address) || !isDeniedAddress(address);
+
+  function deny(reason: string, details: Record<string, unknown> = {}): never {
+    throw RuntimeErrors.FORBIDDEN({ reason: `request ${reason}` }, { details: { capability: 'request', reason, ...details } });
+  }
+
+  async function resolvePinned(url: URL): Promise<{ address: string; family: 4 | 6 }> {
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    if (parseIPv4(host)) return addressAllowed(host) ? { address: host, family: 4 } : deny('private-address', { address: host });
+    if (parseIPv6(host)) return addressAllowed(host) ? { address: host, family: 6 } : deny('private-address', { address: host });
+    let answers: { address: string; family: 4 | 6 }[];
+    try {
+      answers = await lookup(host);
+    } catch {
+      throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'DNS lookup failed' }, { details: { host } });
+    }
+    if (answers.length === 0) throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'DNS lookup returned no address' }, { details: { host } });
+    /* Any denied answer fails the request: a mixed answer is the DNS-rebinding shape. */
+    for (const a of answers) if (!addressAllowed(a.address)) deny('private-address', { host, address: a.address });
+    return answers[0];
+  }
+
+  function check(target: string | URL, method: string): URL {
+    const result = checkUrl(target, patterns);
+    if (!result.ok) deny(result.reason, { url: String(target) });
+    if (!(grant.methods as string[]).includes(method)) deny('method', { method });
+    return result.url;
+  }
+
+  function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, pinned: { address: string; family: 4 | 6 }, deadline: number): Promise<{ res: http.IncomingMessage; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return reject(RuntimeErrors.RT_REQUEST_TIMEOUT({ timeoutMs: opts.timeoutMs }));
+      const mod = url.protocol === 'https:' ? https : http;
+      const req = mod.request(
+        {
+          protocol: url.protocol,
+          hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+          port: url.port || undefined,
+          path: url.pathname + url.search,
+          method,
+          headers: { ...headers, host: url.host, 'accept-encoding': 'identity', ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+          agent: false,
+          /* Pin the connection to the address that was checked (no second resolution). */
+          lookup: ((_host: string, o: { all?: boolean }, cb: (...args: unknown[]) => void) =>
+            o?.all ? cb(null, [{ address: pinned.address, family: pinned.family }]) : cb(null, pinned.address, pinned.family)) as unknown as http.RequestOptions['lookup'],
+        },
+        (res) => {
+          const declared = Number(res.headers['content-length']);
+          if (Number.isFinite(declared) && declared > opts.maxResponseBytes) {
+            res.destroy();
+            return finish(RuntimeErrors.RT_RESPONSE_TOO_LARGE({ limit: opts.maxResponseBytes }));
+          }
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > opts.maxResponseBytes) {
+              res.destroy();
+              finish(RuntimeErrors.RT_RESPONSE_TOO_LARGE({ limit: opts.maxResponseBytes }));
+            } else chunks.push(chunk);
+          });
+          res.on('end', () => finish(null, { res, body: Buffer.concat(chunks) }));
+          res.on('error', () => finish(RuntimeErrors.RT_REQUEST_FAILED({ reason: 'connection reset' })));
+        },
+      );
+      let settled = false;
+      const timer = setTimeout(() => {
+        finish(RuntimeErrors.RT_REQUEST_TIMEOUT({ timeoutMs: opts.timeoutMs }));
+        req.destroy();
+      }, remaining);
+      function finish(err: Error | null, value?: { res: http.IncomingMessage; body: Buffer }) {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(value!);
+      }
+      req.on('error', (e: NodeJS.ErrnoException) => finish(RuntimeErrors.RT_REQUEST_FAILED({ reason: e.code ?? 'network error' })));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  async function request(input: string, options: RequestInput): Promise<RequestResult> {
+    let method = (options.method ?? 'GET').toUpperCase();
+    let url = check(input, method);
+    const headers: Record<string, string> = {};
+    const rawHeaders = Array.isArray(options.headers) ? options.headers : Object.entries(options.headers ?? {});
+    for (const [k, v] of rawHeaders) if (!DROPPED_HEADERS.has(k.toLowerCase())) headers[k.toLowerCase()] = String(v);
+    let body: string | undefined;
+    if (options.body !== undefined && options.body !== null) {
+      if (typeof options.body === 'string') body = options.body;
+      else {
+        body = JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+    }
+    const deadline = Date.now() + opts.timeoutMs;
+    for (let hop = 0; ; hop++) {
+      const pinned = await resolvePinned(url);
+      const { res, body: raw } = await send(url, method, headers, body, pinned, deadline);
+      const status = res.statusCode ?? 0;
+      const location = res.headers.location;
+      if (status >= 300 && status < 400 && status !== 304 && typeof location === 'string') {
+        if (hop >= opts.maxRedirects) throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'too many redirects' });
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch {
+          throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'invalid redirect location' });
+        }
+        if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+          method = 'GET';
+          body = undefined;
+          delete headers['content-type'];
+        }
+        if (next.origin !== url.origin) delete headers.authorization;
+        url = check(next, method);
+        continue;
+      }
+      const responseHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      const text = raw.toString('utf8');
+      let data: unknown = text;
+      if (options.responseType !== 'text' && /\bjson\b|\+json/i.test(responseHeaders['content-type'] ?? '')) {
+        try {
+          data = JSON.parse(text);
+        } catch {
+          data = text;
+        }
+      }
+      return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data, url: url.href };
+    }
+  }
+
+  return { request };
+}

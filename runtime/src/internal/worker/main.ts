@@ -1,0 +1,79 @@
+/**
+ * Entry of a sandbox worker process (started by the process engine with --no-node-snapshot).
+ * It hosts isolates and forwards everything that leaves them to the parent over IPC; the
+ * parent checks scopes and arguments and owns every capability. If this process dies, only
+ * the isolates it hosts are lost; the parent restarts it and loads them again.
+ */
+import { toErrorRecord } from '../../protocol/errors.js';
+import { IsolateSandbox } from '../isolate/sandbox.js';
+import type { FromWorker, ToWorker } from './messages.js';
+
+const sandboxes = new Map<string, IsolateSandbox>();
+
+function send(message: FromWorker, callback?: () => void): void {
+  if (!process.connected) return;
+  process.send!(message, undefined, {}, callback ? () => callback() : undefined);
+}
+
+function load(rid: number, key: string, msg: Extract<ToWorker, { t: 'load' }>): void {
+  sandboxes.get(key)?.dispose();
+  const sandbox: IsolateSandbox = new IsolateSandbox(msg.spec, msg.limits, {
+    capability: (id, name, args, token) => send({ t: 'cap', key, id, name, args, token }),
+    fire: (name, args) => send({ t: 'fire', key, name, args }),
+    log: (level, message) => send({ t: 'log', key, level, message }),
+    event: (event) => send({ t: 'event', key, event }),
+    catastrophic: (message) => {
+      /* isolated-vm: the process must not go on; tell the parent who it was, then abort. */
+      const abort = () => process.abort();
+      send({ t: 'fatal', key, message }, abort);
+      setTimeout(abort, 200);
+    },
+  });
+  try {
+    const registrations = sandbox.load();
+    sandboxes.set(key, sandbox);
+    send({ t: 'loaded', rid, ok: true, registrations });
+  } catch (err) {
+    sandbox.dispose();
+    send({ t: 'loaded', rid, ok: false, error: toErrorRecord(err, 'RT_LOAD_FAILED') });
+  }
+}
+
+function handle(msg: ToWorker): void {
+  switch (msg.t) {
+    case 'load':
+      return load(msg.rid, msg.key, msg);
+    case 'call': {
+      const sandbox = sandboxes.get(msg.key);
+      if (!sandbox) {
+        send({ t: 'result', cid: msg.cid, outcome: { ok: false, error: { code: 'RT_DISPOSED', message: 'Extension instance was disposed', status: 503 }, fromExtension: false }, cpuMs: 0 });
+        return;
+      }
+      void sandbox.invoke(msg.handler, msg.args, msg.acc).then((outcome) => send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.snapshot().cpuMs }));
+      return;
+    }
+    case 'capres':
+      sandboxes.get(msg.key)?.resolveCapability(msg.id, msg.ok, msg.value);
+      return;
+    case 'dispose':
+      sandboxes.get(msg.key)?.dispose();
+      sandboxes.delete(msg.key);
+      return;
+    case 'count':
+      send({ t: 'count', rid: msg.rid, n: [...sandboxes.values()].filter((s) => s.isAlive()).length });
+      return;
+    case 'ping':
+      send({ t: 'pong' });
+      return;
+  }
+}
+
+process.on('message', (msg: ToWorker) => handle(msg));
+process.on('disconnect', () => process.exit(0));
+
+setInterval(() => {
+  const items = [...sandboxes].map(([key, s]) => ({ key, ...s.snapshot() }));
+  if (items.length) send({ t: 'stats', items });
+}, 1000).unref();
+
+send({ t: 'ready' });
