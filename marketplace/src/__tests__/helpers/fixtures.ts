@@ -1,4 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createMarketplaceServer, type MarketplaceServer, type MarketplaceServerOptions } from '../../server/create-server.js';
@@ -80,7 +81,7 @@ export async function startRegistry(options: Partial<MarketplaceServerOptions> =
   };
 }
 
-/** Every path under `root` with its size (files) or `dir`, for before/after comparisons. */
+/** Every path under `root` with its kind and (files) content hash and mode, for before/after comparisons. */
 export async function snapshotTree(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   async function walk(dir: string) {
@@ -92,13 +93,14 @@ export async function snapshotTree(root: string): Promise<Record<string, string>
     }
     for (const name of names.sort()) {
       const path = join(dir, name);
-      const st = await stat(path).catch(() => undefined);
+      const st = await lstat(path);
       const rel = relative(root, path);
-      if (!st) out[rel] = 'dangling';
-      else if (st.isDirectory()) {
+      if (st.isDirectory()) {
         out[rel] = 'dir';
         await walk(path);
-      } else out[rel] = st.isFile() ? `${st.size}:${(await readFile(path)).toString('base64').slice(0, 32)}` : 'special';
+      } else if (st.isFile()) {
+        out[rel] = `file:${(st.mode & 0o7777).toString(8)}:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+      } else out[rel] = st.isSymbolicLink() ? 'symlink' : 'special';
     }
   }
   await walk(root);
