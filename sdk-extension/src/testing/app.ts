@@ -9,6 +9,7 @@ import { SdkErrors } from '../errors.js';
 import { formatDiagnostic } from '../internal/diagnostics.js';
 import { readManifest } from '../internal/package-json.js';
 import { build } from '../node/build.js';
+import { sdkEntryPath } from '../internal/sdk-entry.js';
 import { importFresh, moduleDefault } from './load-trusted.js';
 
 export interface LoadedAppExtension {
@@ -20,7 +21,7 @@ export interface LoadedAppExtension {
 }
 
 const sdkRequire = createRequire(import.meta.url);
-const SDK_ENTRY = new URL('../index.js', import.meta.url).href;
+const SDK_ENTRY = pathToFileURL(sdkEntryPath()).href;
 
 /**
  * Builds (by default) and imports an app extension's output in Node, so a test can check the

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { API_SHARED_DEPS, SANDBOX_API_MODULES } from '@annex/runtime/protocol';
 import type { Diagnostic } from '../diagnostics.js';
+import { sdkEntryPath } from '../sdk-entry.js';
 import type { ApiTarget } from './plan.js';
 import { fromEsbuildMessages } from './esbuild-messages.js';
 import { findDynamicRequires, findForbiddenGlobals, hasDynamicRequire, nativeModulesPlugin, sandboxDefines, sandboxImportsPlugin } from './sandbox-check.js';
@@ -16,13 +16,14 @@ export interface ApiBuildOptions {
 }
 
 // Code written against Directus imports its helpers from @directus/extensions-sdk: on the API
-// side they are identity functions, so they resolve to ours (no Vue, no node-only code).
-const SDK_ENTRY = fileURLToPath(new URL('../../index.js', import.meta.url));
+// side they are identity functions, so they resolve to ours (no Vue, no node-only code). Our own
+// entry resolves to this SDK's copy too, so a build never depends on how the project installed it.
+const SDK_ENTRY = sdkEntryPath();
 function directusSdkAliasPlugin(): esbuild.Plugin {
   return {
     name: 'annex-directus-sdk-alias',
     setup(build) {
-      build.onResolve({ filter: /^@directus\/extensions-sdk$/ }, () => ({ path: SDK_ENTRY }));
+      build.onResolve({ filter: /^(@directus\/extensions-sdk|@annex\/sdk-extension)$/ }, () => ({ path: SDK_ENTRY }));
     },
   };
 }

@@ -5,7 +5,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { APP_SHARED_DEPS } from '@annex/runtime/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import type { AppTarget } from './plan.js';
-import { minifyPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './vue-plugin.js';
+import { minifyPlugin, sdkAliasPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './vue-plugin.js';
 
 export interface AppBuildOptions {
   cwd: string;
@@ -30,6 +30,7 @@ export function appRollupOptions(target: AppTarget, opts: AppBuildOptions): { in
       onwarn: () => {},
       plugins: [
         virtualPlugin(virtual),
+        sdkAliasPlugin(),
         vueSfcPlugin(opts.cwd),
         transformPlugin(),
         nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.ts', '.tsx', '.vue'], rootDir: opts.cwd }),

@@ -3,6 +3,7 @@ import { relative } from 'node:path';
 import { compileScript, compileStyle, compileTemplate, parse, type SFCDescriptor } from '@vue/compiler-sfc';
 import { transform } from 'esbuild';
 import type { Plugin } from 'rollup';
+import { sdkEntryPath } from '../sdk-entry.js';
 
 function styleInjection(css: string): string {
   return `if (typeof document !== 'undefined') { const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.head.appendChild(s); }\n`;
@@ -104,6 +105,18 @@ export function minifyPlugin(): Plugin {
     async renderChunk(code) {
       const result = await transform(code, { minify: true, format: 'esm', target: 'es2022', sourcemap: true, legalComments: 'none' });
       return { code: result.code, map: result.map };
+    },
+  };
+}
+
+const SDK_ENTRY = sdkEntryPath();
+
+/** `@annex/sdk-extension` (define* identity helpers) resolves to this SDK's browser-safe entry. */
+export function sdkAliasPlugin(): Plugin {
+  return {
+    name: 'annex-sdk-alias',
+    resolveId(id) {
+      return id === '@annex/sdk-extension' ? SDK_ENTRY : null;
     },
   };
 }
