@@ -18,6 +18,8 @@ export interface HostConfig {
   extensionsPath: string;
   extensionsAutoReload: boolean;
   extensionsMustLoad: boolean;
+  /** How long a trusted register() may take before it fails with HOST_REGISTER_TIMEOUT. */
+  extensionsRegisterTimeoutMs: number;
   sandbox: {
     engine: 'process' | 'inline';
     workers: number;
@@ -81,6 +83,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     extensionsPath: path.resolve(cwd, env.EXTENSIONS_PATH || 'extensions'),
     extensionsAutoReload: bool(env.EXTENSIONS_AUTO_RELOAD, nodeEnv === 'development'),
     extensionsMustLoad: bool(env.EXTENSIONS_MUST_LOAD, false),
+    extensionsRegisterTimeoutMs: int(env.EXTENSIONS_REGISTER_TIMEOUT, 10000, 'EXTENSIONS_REGISTER_TIMEOUT'),
     sandbox: {
       engine: oneOf(env.EXTENSIONS_SANDBOX_ENGINE, ['process', 'inline'] as const, 'process', 'EXTENSIONS_SANDBOX_ENGINE'),
       workers: int(env.EXTENSIONS_SANDBOX_WORKERS, 2, 'EXTENSIONS_SANDBOX_WORKERS'),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fs from 'node:fs';
 import type { Knex } from 'knex';
@@ -102,6 +103,20 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         });
       })();
       return engine;
+    },
+    async runScript(code: string, data: unknown): Promise<unknown> {
+      const sandbox = await base.sandbox();
+      // Directus exec scripts are CommonJS-style; wrap them as a one-off sandboxed operation.
+      const source = `const module = { exports: {} };\nconst exports = module.exports;\n${code}\nconst fn = typeof module.exports === 'function' ? module.exports : module.exports.default;\nexport default { id: 'exec', handler: (_options, context) => { if (typeof fn !== 'function') throw Object.assign(new Error('The script must assign a function to module.exports'), { code: 'INVALID_PAYLOAD', status: 400 }); return fn(context.data); } };\n`;
+      const instance = await sandbox.load({
+        id: `exec:${randomUUID()}`, version: '0', type: 'operation', code: source, filename: 'exec-operation.js', grantedScopes: {}, env: {},
+        limits: { memoryMb: Number(config.env.FLOWS_RUN_SCRIPT_MAX_MEMORY ?? 32), cpuTimeoutMs: Number(config.env.FLOWS_RUN_SCRIPT_TIMEOUT ?? 10000) },
+      });
+      try {
+        return await instance.call(instance.registrations.operation!.handler, [{}, { data, accountability: null }], null);
+      } finally {
+        await instance.dispose();
+      }
     },
   };
   const flows = createFlowEngine({

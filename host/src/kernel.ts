@@ -35,4 +35,6 @@ export interface Kernel {
   readonly services: Services;
   /** The sandbox engine, started on first use. */
   sandbox(): Promise<SandboxEngine>;
+  /** Runs a flow `exec` script (`module.exports = async (data) => …`) in a fresh sandbox. */
+  runScript(code: string, data: unknown): Promise<unknown>;
 }

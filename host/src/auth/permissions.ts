@@ -16,6 +16,7 @@ export interface Grant {
 /** Collection-level permissions per role (null role = public), cached until a permission changes. */
 export function createPermissions(knex: Knex) {
   let cache = new Map<string, PermissionModel[]>();
+  let version = 0;
 
   async function rowsFor(role: string | null): Promise<PermissionModel[]> {
     const key = role ?? '$public';
@@ -56,7 +57,11 @@ export function createPermissions(knex: Knex) {
 
     invalidate(): void {
       cache = new Map();
+      version++;
     },
+
+    /** Bumped on every invalidation, so dependent caches can key on it. */
+    version: () => version,
   };
 }
 

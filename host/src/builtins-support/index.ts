@@ -7,3 +7,5 @@ export { errors } from '../errors.js';
 export { crudRoutes, respondItems, asyncHandler, type CrudOptions } from './crud.js';
 export { systemAccountability, publicAccountability, type Accountability } from '../auth/accountability.js';
 export { toErrorResponse } from '../http/error-handler.js';
+export { createGraphQLHandler } from '../graphql/handler.js';
+export { listExtensions } from '../extensions/describe.js';

@@ -110,6 +110,7 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
 /** Collections and fields over the real database, with the Directus SchemaOverview cached in memory. */
 export function createSchemaStore(knex: Knex) {
   let cached: Promise<SchemaOverview> | null = null;
+  let version = 0;
   const listeners = new Set<() => void>();
 
   async function load(): Promise<SchemaOverview> {
@@ -139,6 +140,7 @@ export function createSchemaStore(knex: Knex) {
 
   function invalidate(): void {
     cached = null;
+    version++;
     for (const l of listeners) l();
   }
 
@@ -153,6 +155,8 @@ export function createSchemaStore(knex: Knex) {
       return cached!;
     },
     invalidate,
+    /** Bumped on every schema change, so dependent caches can key on it. */
+    version: () => version,
     /** Called after every schema change (GraphQL schema rebuild, cluster broadcast). Returns its disposer. */
     onChange(listener: () => void): () => void {
       listeners.add(listener);

@@ -87,7 +87,8 @@ export type ManifestResult = { ok: true; manifest: ExtensionManifest } | { ok: f
 
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): ManifestIssue {
   const path = issue.path.map(String).join('.') || '(root)';
-  if (issue.code === 'invalid_union' && issue.path.join('.') === EXTENSION_PKG_KEY) {
+  const joined = issue.path.join('.');
+  if ((issue.code === 'invalid_union' && joined === EXTENSION_PKG_KEY) || (joined === `${EXTENSION_PKG_KEY}.type` && /discriminator/i.test(issue.message))) {
     const type = (input as Record<string, any>)?.[EXTENSION_PKG_KEY]?.type;
     return { path: `${EXTENSION_PKG_KEY}.type`, message: `must be one of ${[...NESTED_EXTENSION_TYPES, 'bundle'].join(', ')} (got ${JSON.stringify(type)})` };
   }
@@ -116,8 +117,12 @@ export function parseManifest(pkg: unknown): ManifestResult {
   if (result.success) return { ok: true, manifest: result.data };
   const seen = new Set<string>();
   const issues: ManifestIssue[] = [];
-  for (const issue of result.error.issues) {
-    const d = describeIssue(issue, pkg);
+  // An unknown `type` stops the discriminated union early; still report the base fields.
+  const options = (pkg as Record<string, unknown>)[EXTENSION_PKG_KEY];
+  const base = z.object(Base).safeParse(typeof options === 'object' && options !== null ? options : {});
+  const extra = base.success ? [] : base.error.issues.map((i) => ({ ...i, path: [EXTENSION_PKG_KEY, ...i.path] }));
+  for (const issue of [...result.error.issues, ...extra]) {
+    const d = describeIssue(issue as z.core.$ZodIssue, pkg);
     const key = `${d.path}: ${d.message}`;
     if (!seen.has(key)) {
       seen.add(key);

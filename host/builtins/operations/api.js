@@ -1,0 +1,147 @@
+// @ts-check
+import { SignJWT, jwtVerify, decodeJwt } from 'jose';
+import { errors, publicAccountability, systemAccountability } from '@annex/host/builtins-support';
+import { evaluate } from './match.js';
+
+/** `permissions` option → who the item operations act as (Directus: $trigger | $public | $full | role id). */
+async function actingAs(permissions, ctx) {
+  if (permissions === '$full') return systemAccountability('flows');
+  if (permissions === '$public') return publicAccountability();
+  if (!permissions || permissions === '$trigger') return ctx.accountability ?? publicAccountability();
+  const role = await ctx.database('directus_roles').where({ id: permissions }).first();
+  if (!role) throw errors.INVALID_PAYLOAD({ reason: `Role "${permissions}" does not exist.` });
+  return { user: null, role: role.id, admin: Boolean(role.admin_access), app: Boolean(role.app_access) };
+}
+
+function parseJson(value, name) {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw errors.INVALID_PAYLOAD({ reason: `"${name}" must be valid JSON.` });
+  }
+}
+
+function keysOf(key) {
+  if (key === undefined || key === null || key === '') return null;
+  return Array.isArray(key) ? key : [key];
+}
+
+async function items(ctx, options) {
+  const accountability = await actingAs(options.permissions, ctx);
+  return new ctx.services.ItemsService(options.collection, { accountability });
+}
+
+const handlers = {
+  condition(options, { data }) {
+    const failures = evaluate(parseJson(options.filter ?? {}, 'filter'), data);
+    if (failures.length) throw Object.assign(new Error('The condition did not match.'), { code: 'FAILED_VALIDATION', status: 400, failures });
+    return null;
+  },
+  async 'item-create'(options, ctx) {
+    const service = await items(ctx, options);
+    const payload = parseJson(options.payload ?? {}, 'payload');
+    const opts = { emitEvents: options.emitEvents !== false };
+    return Array.isArray(payload) ? service.createMany(payload, opts) : [await service.createOne(payload, opts)];
+  },
+  async 'item-read'(options, ctx) {
+    const service = await items(ctx, options);
+    const keys = keysOf(options.key);
+    const query = parseJson(options.query ?? {}, 'query');
+    if (keys?.length === 1) return service.readOne(keys[0], query);
+    if (keys) return service.readMany(keys, query);
+    return service.readByQuery(query);
+  },
+  async 'item-update'(options, ctx) {
+    const service = await items(ctx, options);
+    const keys = keysOf(options.key);
+    const payload = parseJson(options.payload ?? {}, 'payload');
+    const opts = { emitEvents: options.emitEvents !== false };
+    if (keys) return service.updateMany(keys, payload, opts);
+    return service.updateByQuery(parseJson(options.query ?? {}, 'query'), payload, opts);
+  },
+  async 'item-delete'(options, ctx) {
+    const service = await items(ctx, options);
+    const keys = keysOf(options.key);
+    const opts = { emitEvents: options.emitEvents !== false };
+    if (keys) return service.deleteMany(keys, opts);
+    return service.deleteByQuery(parseJson(options.query ?? {}, 'query'), opts);
+  },
+  log(options, { logger }) {
+    logger.info(typeof options.message === 'string' ? options.message : JSON.stringify(options.message));
+    return null;
+  },
+  async mail(options, ctx) {
+    const to = Array.isArray(options.to) ? options.to.join(',') : String(options.to ?? '');
+    if (!to) throw errors.INVALID_PAYLOAD({ reason: '"to" is required.' });
+    // No SMTP transport is configured in Annex yet: mail goes to the annex_outbox table.
+    await ctx.database('annex_outbox').insert({ to, subject: options.subject ?? null, body: options.body ?? null, created: new Date().toISOString() });
+    return null;
+  },
+  async notification(options, ctx) {
+    const recipients = Array.isArray(options.recipient) ? options.recipient : [options.recipient].filter(Boolean);
+    if (recipients.length === 0) throw errors.INVALID_PAYLOAD({ reason: '"recipient" is required.' });
+    const accountability = await actingAs(options.permissions, ctx);
+    const service = new ctx.services.NotificationsService({ accountability });
+    const keys = [];
+    for (const recipient of recipients) {
+      keys.push(await service.createOne({ recipient, subject: options.subject ?? '', message: options.message ?? null, collection: options.collection ?? null, item: options.item ?? null, sender: ctx.accountability?.user ?? null, status: 'inbox' }));
+    }
+    return keys;
+  },
+  async request(options) {
+    const headers = Object.fromEntries((options.headers ?? []).filter((h) => h?.header).map((h) => [h.header, String(h.value ?? '')]));
+    const body = options.body === undefined || options.body === null || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+    if (body && typeof options.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    const res = await fetch(String(options.url), { method: options.method ?? 'GET', headers, body: body ?? undefined, signal: AbortSignal.timeout(30_000) });
+    const text = await res.text();
+    let data = text;
+    try {
+      data = JSON.parse(text);
+    } catch {}
+    const result = { status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers), data };
+    if (!res.ok) throw Object.assign(new Error(`Request failed with status ${res.status}`), result);
+    return result;
+  },
+  async sleep(options) {
+    const ms = Math.min(Number(options.milliseconds ?? 0), 10 * 60_000);
+    await new Promise((r) => setTimeout(r, ms));
+    return null;
+  },
+  'throw-error'(options) {
+    const status = Number(options.status ?? 400);
+    throw Object.assign(new Error(options.message ?? 'An error was thrown by the flow.'), { code: options.code ?? 'FLOW_ERROR', status });
+  },
+  transform(options) {
+    return parseJson(options.json ?? null, 'json');
+  },
+  async trigger(options, ctx) {
+    const flows = ctx.annex.flows;
+    const payload = parseJson(options.payload ?? null, 'payload');
+    if (!Array.isArray(payload)) return flows.runOperationFlow(options.flow, payload, ctx.accountability);
+    if (options.iterationMode === 'parallel') return Promise.all(payload.map((p) => flows.runOperationFlow(options.flow, p, ctx.accountability)));
+    const out = [];
+    for (const p of payload) out.push(await flows.runOperationFlow(options.flow, p, ctx.accountability));
+    return out;
+  },
+  async 'json-web-token'(options) {
+    const secret = new TextEncoder().encode(String(options.secret ?? ''));
+    if (options.operation === 'sign') {
+      if (!options.secret) throw errors.INVALID_PAYLOAD({ reason: '"secret" is required to sign.' });
+      const jwt = new SignJWT(parseJson(options.payload ?? {}, 'payload')).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+      const o = parseJson(options.options ?? {}, 'options');
+      if (o.expiresIn) jwt.setExpirationTime(o.expiresIn);
+      return jwt.sign(secret);
+    }
+    if (options.operation === 'verify') return (await jwtVerify(String(options.token), secret)).payload;
+    if (options.operation === 'decode') return decodeJwt(String(options.token));
+    throw errors.INVALID_PAYLOAD({ reason: '"operation" must be sign, verify or decode.' });
+  },
+  async exec(options, ctx) {
+    return ctx.annex.runScript(String(options.code ?? ''), ctx.data);
+  },
+};
+
+export const operations = Object.entries(handlers).map(([id, handler]) => ({ name: id, config: { id, handler } }));
+export const hooks = [];
+export const endpoints = [];

@@ -1,0 +1,63 @@
+import { graphql, type GraphQLSchema, type GraphQLError } from 'graphql';
+import type { Accountability } from '../auth/accountability.js';
+import { errors } from '../errors.js';
+import type { ExtensionManager } from '../extensions/manager.js';
+import type { Kernel } from '../kernel.js';
+import type { Services } from '../services/namespace.js';
+import { buildItemsSchema } from './items-schema.js';
+import { buildSystemSchema } from './system-schema.js';
+
+function formatError(e: GraphQLError) {
+  const original = e.originalError as { code?: string; status?: number; expose?: boolean } | undefined;
+  const code = original?.code ?? 'GRAPHQL_VALIDATION';
+  const expose = original?.code ? original.expose !== false && (original.status ?? 500) < 500 : true;
+  return { message: expose ? e.message : 'An unexpected error occurred.', extensions: { code: expose ? code : 'INTERNAL_SERVER_ERROR' }, ...(e.path ? { path: e.path } : {}) };
+}
+
+/**
+ * Executes GraphQL requests for `/graphql` (items) and `/graphql/system`. Item schemas are built
+ * per role from the collections it may read, cached until the schema or permissions change.
+ */
+export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionManager }) {
+  const cache = new Map<string, GraphQLSchema>();
+  let system: GraphQLSchema | undefined;
+
+  async function itemsSchema(accountability: Accountability): Promise<GraphQLSchema> {
+    const role = accountability.admin ? '$admin' : (accountability.role ?? '$public');
+    const key = `${kernel.schema.version()}:${kernel.permissions.version()}:${role}`;
+    let s = cache.get(key);
+    if (!s && cache.size > 64) cache.clear();
+    if (!s) {
+      const schema = await kernel.schema.get();
+      let visible = Object.values(schema.collections);
+      if (!accountability.admin) {
+        const readable = new Set((await kernel.permissions.list(accountability)).filter((p) => p.action === 'read' || p.action === 'create').map((p) => p.collection));
+        visible = visible.filter((c) => readable.has(c.collection));
+      }
+      s = buildItemsSchema(schema, visible);
+      cache.set(key, s);
+    }
+    return s;
+  }
+
+  return async function execute(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services) {
+    if (typeof request.query !== 'string' || !request.query) throw errors.INVALID_PAYLOAD({ reason: 'A GraphQL "query" string is required.' });
+    let variables = request.variables;
+    if (typeof variables === 'string') {
+      try {
+        variables = JSON.parse(variables);
+      } catch {
+        throw errors.INVALID_PAYLOAD({ reason: '"variables" must be JSON.' });
+      }
+    }
+    const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex)) : await itemsSchema(accountability);
+    const result = await graphql({
+      schema,
+      source: request.query,
+      variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
+      operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
+      contextValue: { accountability, services },
+    });
+    return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
+  };
+}

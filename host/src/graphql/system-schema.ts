@@ -1,0 +1,99 @@
+import { GraphQLBoolean, GraphQLID, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { ScopesSchema } from '@annex/runtime/protocol';
+import { errors } from '../errors.js';
+import { listExtensions } from '../extensions/describe.js';
+import type { ExtensionManager } from '../extensions/manager.js';
+import type { Knex } from 'knex';
+import { GraphQLJSON } from './scalars.js';
+import type { GraphQLContext } from './items-schema.js';
+
+function requireAdmin(ctx: GraphQLContext): void {
+  if (!ctx.accountability.admin) throw errors.FORBIDDEN();
+}
+
+/** `/graphql/system`: server, the current user, collections, and (admins) extensions with Directus's names. */
+export function buildSystemSchema(manager: ExtensionManager, knex: Knex): GraphQLSchema {
+  const meta = new GraphQLObjectType({ name: 'directus_extensions_meta', fields: { enabled: { type: GraphQLBoolean }, folder: { type: GraphQLString }, source: { type: GraphQLString }, bundle: { type: GraphQLString } } });
+  const schemaType = new GraphQLObjectType({ name: 'directus_extensions_schema', fields: { type: { type: GraphQLString }, name: { type: GraphQLString }, version: { type: GraphQLString }, local: { type: GraphQLBoolean }, host: { type: GraphQLString } } });
+  const extension = new GraphQLObjectType({
+    name: 'directus_extensions',
+    fields: {
+      id: { type: new GraphQLNonNull(GraphQLID) },
+      bundle: { type: GraphQLString },
+      name: { type: new GraphQLNonNull(GraphQLString), resolve: (e) => e.annex?.name ?? e.meta.folder },
+      schema: { type: schemaType },
+      meta: { type: meta },
+      state: { type: GraphQLString, resolve: (e) => e.annex?.state ?? null },
+      last_error: { type: GraphQLJSON, resolve: (e) => e.annex?.last_error ?? null },
+      requested_scopes: { type: GraphQLJSON, resolve: (e) => e.annex?.requested_scopes ?? null },
+      granted_scopes: { type: GraphQLJSON, resolve: (e) => e.annex?.granted_scopes ?? null },
+      metrics: { type: GraphQLJSON, resolve: (e) => e.annex?.metrics ?? null },
+    },
+  });
+  const metaInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_meta_input', fields: { enabled: { type: GraphQLBoolean } } });
+  const updateInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_input', fields: { meta: { type: metaInput } } });
+  const find = async (id: string) => {
+    const all = await listExtensions(manager, knex, true);
+    const found = all.find((e) => e.id === id || e.annex?.name === id);
+    if (!found) throw errors.HOST_EXTENSION_NOT_FOUND({ id });
+    return found;
+  };
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({
+      name: 'Query',
+      fields: {
+        server_ping: { type: GraphQLString, resolve: () => 'pong' },
+        users_me: { type: GraphQLJSON, resolve: (_s, _a, ctx: GraphQLContext) => (ctx.accountability.user ? new ctx.services.UsersService({ accountability: ctx.accountability }).readOne(ctx.accountability.user, { fields: ['id', 'email', 'first_name', 'last_name', 'role'] }) : null) },
+        collections: { type: GraphQLJSON, resolve: (_s, _a, ctx: GraphQLContext) => new ctx.services.CollectionsService({ accountability: ctx.accountability }).readByQuery() },
+        extensions: {
+          type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(extension))),
+          resolve: (_s, _a, ctx: GraphQLContext) => {
+            requireAdmin(ctx);
+            return listExtensions(manager, knex, true);
+          },
+        },
+      },
+    }),
+    mutation: new GraphQLObjectType({
+      name: 'Mutation',
+      fields: {
+        update_extensions_item: {
+          type: extension,
+          args: { id: { type: new GraphQLNonNull(GraphQLID) }, data: { type: new GraphQLNonNull(updateInput) } },
+          resolve: async (_s, args, ctx: GraphQLContext) => {
+            requireAdmin(ctx);
+            const found = await find(args.id);
+            if (typeof args.data?.meta?.enabled === 'boolean') await manager.setEnabled(found.id, args.data.meta.enabled);
+            return find(found.id);
+          },
+        },
+        grant_extension_scopes: {
+          type: extension,
+          args: { id: { type: new GraphQLNonNull(GraphQLID) }, scopes: { type: GraphQLJSON } },
+          resolve: async (_s, args, ctx: GraphQLContext) => {
+            requireAdmin(ctx);
+            const found = await find(args.id);
+            let scopes;
+            if (args.scopes !== undefined && args.scopes !== null) {
+              const parsed = ScopesSchema.safeParse(args.scopes);
+              if (!parsed.success) throw errors.INVALID_PAYLOAD({ reason: `"scopes" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}` });
+              scopes = parsed.data;
+            }
+            await manager.grant(found.id, scopes);
+            return find(found.id);
+          },
+        },
+        revoke_extension_scopes: {
+          type: extension,
+          args: { id: { type: new GraphQLNonNull(GraphQLID) } },
+          resolve: async (_s, args, ctx: GraphQLContext) => {
+            requireAdmin(ctx);
+            const found = await find(args.id);
+            await manager.revoke(found.id);
+            return find(found.id);
+          },
+        },
+      },
+    }),
+  });
+}

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createHost, type Host } from '@annex/host';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURES = path.join(ROOT, 'fixtures');
+
+export interface TestHost {
+  host: Host;
+  url: string;
+  dir: string;
+  extensionsPath: string;
+  token: string;
+  /** Fetch with JSON in/out; `token: null` sends no Authorization header. */
+  api(method: string, urlPath: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+  /** Restart on the same database and extensions folder. */
+  restart(): Promise<TestHost>;
+}
+
+export interface TestHostOptions {
+  /** Fixture folders (relative to fixtures/) or absolute paths copied into EXTENSIONS_PATH. */
+  extensions?: string[];
+  env?: Record<string, string>;
+  dir?: string;
+}
+
+function copyDir(from: string, to: string): void {
+  fs.cpSync(from, to, { recursive: true });
+}
+
+/** A real host on a temporary SQLite database (or ANNEX_TEST_PG when `pg: true`), listening on a free port. */
+export async function startHost(options: TestHostOptions = {}): Promise<TestHost> {
+  const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'annex-test-'));
+  const extensionsPath = path.join(dir, 'extensions');
+  if (!options.dir) {
+    fs.mkdirSync(extensionsPath, { recursive: true });
+    for (const ext of options.extensions ?? []) {
+      const src = path.isAbsolute(ext) ? ext : path.join(FIXTURES, ext);
+      copyDir(src, path.join(extensionsPath, path.basename(src)));
+    }
+  }
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.ANNEX_TEST_LOG ?? 'silent',
+    ADMIN_EMAIL: 'admin@example.com',
+    ADMIN_PASSWORD: 'admin-password',
+    SECRET: 'test-secret-0123456789',
+    DB_FILENAME: path.join(dir, 'annex.db'),
+    EXTENSIONS_PATH: extensionsPath,
+    EXTENSIONS_AUTO_RELOAD: 'false',
+    EXTENSIONS_REGISTER_TIMEOUT: '1500',
+    ...options.env,
+  };
+  const host = await createHost({ env, cwd: dir, packageFile: null });
+  const url = await host.listen(0, '127.0.0.1');
+  const api: TestHost['api'] = async (method, urlPath, body, tok) => {
+    const headers: Record<string, string> = {};
+    const bearer = tok === undefined ? token : tok;
+    if (bearer) headers.Authorization = `Bearer ${bearer}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(url + urlPath, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {}
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+  let token = '';
+  const login = await api('POST', '/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }, null);
+  token = login.body?.data?.access_token;
+  const self: TestHost = {
+    host, url, dir, extensionsPath, token, api,
+    close: () => host.close(),
+    async restart() {
+      await host.close();
+      return startHost({ ...options, dir });
+    },
+  };
+  return self;
+}
+
+/** Creates a collection through the API (fields: name → type). */
+export async function createCollection(t: TestHost, collection: string, fields: Record<string, string | { type: string; meta?: object; schema?: object }>): Promise<void> {
+  const res = await t.api('POST', '/collections', {
+    collection,
+    fields: Object.entries(fields).map(([field, spec]) => (typeof spec === 'string' ? { field, type: spec } : { field, ...spec })),
+  });
+  if (res.status !== 200) throw new Error(`createCollection ${collection}: ${JSON.stringify(res.body)}`);
+}
+
+/** Creates a role with collection permissions and a user with a static token; returns the token. */
+export async function createUser(t: TestHost, name: string, permissions: { collection: string; action: string; permissions?: object; fields?: string }[]): Promise<{ token: string; userId: string; roleId: string }> {
+  const role = await t.api('POST', '/roles', { name, admin_access: false, app_access: true });
+  const roleId = role.body.data.id;
+  for (const p of permissions) await t.api('POST', '/permissions', { role: roleId, fields: '*', ...p });
+  const token = `token-${name}-${Math.random().toString(36).slice(2)}`;
+  const user = await t.api('POST', '/users', { email: `${name}@example.com`, password: 'secret-password', role: roleId, token });
+  return { token, userId: user.body.data.id, roleId };
+}

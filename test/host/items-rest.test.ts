@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+
+let t: TestHost;
+beforeAll(async () => {
+  t = await startHost();
+  await createCollection(t, 'articles', { title: 'string', views: 'integer', published: 'boolean', tags: 'json', owner: 'uuid' });
+});
+afterAll(() => t.close());
+
+describe('items over REST', () => {
+  it('creates, reads, updates and deletes', async () => {
+    const created = await t.api('POST', '/items/articles', { title: 'Hello', views: 3, published: true, tags: ['a', 'b'] });
+    expect(created.status).toBe(200);
+    expect(created.body.data).toMatchObject({ title: 'Hello', views: 3, published: true, tags: ['a', 'b'] });
+    const id = created.body.data.id;
+    expect((await t.api('GET', `/items/articles/${id}`)).body.data.title).toBe('Hello');
+    const patched = await t.api('PATCH', `/items/articles/${id}`, { views: 4 });
+    expect(patched.body.data.views).toBe(4);
+    expect((await t.api('DELETE', `/items/articles/${id}`)).status).toBe(204);
+    expect((await t.api('GET', `/items/articles/${id}`)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('answers the Directus query shape: fields, filter, sort, limit, offset, search, meta', async () => {
+    await t.api('POST', '/items/articles', [
+      { title: 'alpha', views: 10 },
+      { title: 'beta', views: 20 },
+      { title: 'gamma', views: 30 },
+      { title: 'delta', views: 40 },
+    ]);
+    const q = encodeURIComponent(JSON.stringify({ views: { _gte: 20 } }));
+    const res = await t.api('GET', `/items/articles?filter=${q}&sort=-views&limit=2&offset=1&fields=title,views&meta=total_count,filter_count`);
+    expect(res.body.data).toEqual([{ title: 'gamma', views: 30 }, { title: 'beta', views: 20 }]);
+    expect(res.body.meta.filter_count).toBe(3);
+    expect(res.body.meta.total_count).toBeGreaterThanOrEqual(4);
+    const brackets = await t.api('GET', '/items/articles?filter[title][_in]=alpha,delta&fields=title&sort=title');
+    expect(brackets.body.data.map((r: any) => r.title)).toEqual(['alpha', 'delta']);
+    const search = await t.api('GET', '/items/articles?search=AMM&fields=title');
+    expect(search.body.data).toEqual([{ title: 'gamma' }]);
+    const or = await t.api('GET', `/items/articles?fields=title&sort=title&filter=${encodeURIComponent(JSON.stringify({ _or: [{ title: { _starts_with: 'al' } }, { views: { _between: [35, 45] } }] }))}`);
+    expect(or.body.data.map((r: any) => r.title)).toEqual(['alpha', 'delta']);
+    const agg = await t.api('GET', '/items/articles?aggregate[sum]=views&aggregate[count]=*');
+    expect(agg.body.data[0].sum.views).toBeGreaterThanOrEqual(100);
+  });
+
+  it('rejects bad input with Directus codes and changes nothing', async () => {
+    const before = (await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count['*'];
+    const malformed = await t.api('POST', '/items/articles', '{"title": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('GET', '/items/nope')).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const badFilter = await t.api('GET', `/items/articles?filter=${encodeURIComponent('{"nope":{"_eq":1}}')}`);
+    expect(badFilter.status).toBe(400);
+    expect(badFilter.body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    const badOp = await t.api('GET', `/items/articles?filter=${encodeURIComponent('{"title":{"_regexp":1}}')}`);
+    expect(badOp.body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    const wrongType = await t.api('POST', '/items/articles', { views: 'many' });
+    expect(wrongType.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    const unknownField = await t.api('POST', '/items/articles', { colour: 'red' });
+    expect(unknownField.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    const proto = await t.api('GET', '/items/articles?filter[__proto__][x]=1');
+    expect(proto.body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    expect((await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count['*']).toBe(before);
+    expect((await t.api('GET', '/nowhere')).body.errors[0].extensions.code).toBe('ROUTE_NOT_FOUND');
+    expect((await t.api('GET', '/items/directus_users')).body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
+  it('enforces collection permissions per role and public access', async () => {
+    await createCollection(t, 'notes', { body: 'text', secret: 'string' });
+    await t.api('POST', '/items/notes', { body: 'hello', secret: 's1' });
+    const reader = await createUser(t, 'reader', [{ collection: 'notes', action: 'read', fields: 'id,body' }]);
+    expect((await t.api('GET', '/items/notes', undefined, null)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const read = await t.api('GET', '/items/notes', undefined, reader.token);
+    expect(read.status).toBe(200);
+    expect(read.body.data[0]).toEqual({ id: 1, body: 'hello' });
+    expect((await t.api('GET', '/items/notes?fields=secret', undefined, reader.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const create = await t.api('POST', '/items/notes', { body: 'nope' }, reader.token);
+    expect(create.status).toBe(403);
+    expect((await t.api('DELETE', '/items/notes/1', undefined, reader.token)).status).toBe(403);
+    expect((await t.api('GET', '/items/articles', undefined, reader.token)).status).toBe(403);
+    // Item-level permission filter.
+    const own = await createUser(t, 'owner', [{ collection: 'articles', action: 'read', permissions: { owner: { _eq: '$CURRENT_USER' } } }, { collection: 'articles', action: 'update', permissions: { owner: { _eq: '$CURRENT_USER' } } }]);
+    const mine = await t.api('POST', '/items/articles', { title: 'mine', owner: own.userId });
+    const theirs = await t.api('POST', '/items/articles', { title: 'theirs' });
+    const visible = await t.api('GET', '/items/articles?fields=title', undefined, own.token);
+    expect(visible.body.data).toEqual([{ title: 'mine' }]);
+    expect((await t.api('PATCH', `/items/articles/${theirs.body.data.id}`, { title: 'x' }, own.token)).status).toBe(403);
+    expect((await t.api('PATCH', `/items/articles/${mine.body.data.id}`, { title: 'mine!' }, own.token)).body.data.title).toBe('mine!');
+    // Public role permission.
+    await t.api('POST', '/permissions', { role: null, collection: 'notes', action: 'read', fields: '*' });
+    expect((await t.api('GET', '/items/notes', undefined, null)).status).toBe(200);
+  });
+
+  it('logs in, refreshes, logs out, and rejects bad tokens', async () => {
+    const bad = await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'wrong' }, null);
+    expect(bad.body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
+    const login = await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'admin-password' }, null);
+    const refreshed = await t.api('POST', '/auth/refresh', { refresh_token: login.body.data.refresh_token }, null);
+    expect(refreshed.body.data.access_token).toBeTypeOf('string');
+    expect((await t.api('POST', '/auth/refresh', { refresh_token: login.body.data.refresh_token }, null)).body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
+    expect((await t.api('POST', '/auth/logout', { refresh_token: refreshed.body.data.refresh_token }, null)).status).toBe(204);
+    expect((await t.api('GET', '/users/me', undefined, 'garbage')).body.errors[0].extensions.code).toBe('INVALID_TOKEN');
+    expect((await t.api('GET', '/users/me', undefined, refreshed.body.data.access_token)).body.data.email).toBe('admin@example.com');
+    const users = await t.api('GET', '/users?fields=email,password');
+    expect(users.body.data.find((u: any) => u.email === 'admin@example.com').password).toBe('**********');
+  });
+});
