@@ -152,6 +152,8 @@ export async function inspectTarball(input: { file: string } | { buffer: Uint8Ar
       }
     }
 
+    // entry types tar does not know (sparse files, tape volumes, …) never reach onReadEntry
+    parser.on('ignoredEntry', (entry: ReadEntry) => fail(E.MKT_TAR_UNSUPPORTED_ENTRY({ entry: entry.path, type: entry.type })));
     parser.on('error', fail);
     parser.on('end', () => {
       if (settled) return;

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -139,8 +139,10 @@ export async function createMarketplaceServer(options: MarketplaceServerOptions)
       if (ctx.method !== 'HEAD') await packages.countDownload(version);
       ctx.set('content-type', 'application/octet-stream');
       ctx.set('x-annex-integrity', version.integrity);
-      ctx.length = version.tarball_size;
-      ctx.body = createReadStream(packages.tarballPath(version.id));
+      const file = packages.tarballPath(version.id);
+      // the file's real size: if it was altered on disk, clients must see the bytes and fail the hash
+      ctx.length = (await stat(file)).size;
+      ctx.body = createReadStream(file);
     },
   };
 
