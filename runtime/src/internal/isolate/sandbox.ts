@@ -35,6 +35,10 @@ interface PendingCall {
 
 type Entry = 'call' | 'continuation' | 'timer';
 
+/** Timers may use at most this share of one CPU over the window before the isolate is re-created. */
+const BACKGROUND_WINDOW_MS = 5000;
+const BACKGROUND_SHARE = 0.5;
+
 /**
  * One extension's isolate. Every run inside it is a synchronous entry from this thread with
  * the CPU timeout (a call, a capability continuation, a timer), so code after an awaited host
@@ -55,6 +59,7 @@ export class IsolateSandbox {
   private depth = 0;
   private cpuBaseNs = 0n;
   private recreateWhenIdle = false;
+  private backgroundCpu: { at: number; ns: bigint }[] = [];
   private readonly logLimiter: LogLimiter;
   private readonly mapStack: (stack: string) => string;
 
@@ -164,16 +169,14 @@ export class IsolateSandbox {
     if (failure === 'memory') {
       const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
       this.fault(error);
-      this.failAll(error);
-      this.recreate('memory limit');
+      this.recreate('memory limit', error);
     } else if (failure === 'timeout') {
       const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: this.limits.cpuTimeoutMs }));
       this.fault(error);
       if (kind === 'call') this.settle(callId, { ok: false, error, fromExtension: false });
       else {
         /* The cut may have hit any call's continuation: nothing in this isolate can be trusted to settle. */
-        this.failAll(error);
-        this.recreate(`CPU timeout in a ${kind}`);
+        this.recreate(`CPU timeout in a ${kind}`, error);
       }
     } else if (kind === 'call') {
       this.settle(callId, { ok: false, error: toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments cannot be copied into the sandbox' })), fromExtension: false });
@@ -199,7 +202,7 @@ export class IsolateSandbox {
     }
     if (this.recreateWhenIdle && this.calls.size === 0 && this.state === 'ready') {
       this.recreateWhenIdle = false;
-      this.recreate('wall-clock timeout left work behind');
+      this.recreate('wall-clock timeout left work behind', toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: this.limits.wallTimeoutMs })));
     }
   }
 
@@ -234,8 +237,10 @@ export class IsolateSandbox {
     }
   }
 
-  private recreate(reason: string): void {
+  /** Replace the isolate with a fresh one from the spec; calls in flight fail with `error`. */
+  private recreate(reason: string, error: ErrorRecord): void {
     if (this.state === 'disposed') return;
+    this.failAll(error);
     const before = JSON.stringify(this.registrations);
     this.teardown();
     try {
@@ -294,10 +299,26 @@ export class IsolateSandbox {
     const t = setTimeout(() => {
       this.timers.delete(id);
       if (loaded !== this.current || !loaded) return;
+      const before = loaded.isolate.cpuTime;
       this.enter('timer', 0, () => loaded.fire.applySync(undefined, [id], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }));
+      if (loaded === this.current && !loaded.isolate.isDisposed) this.chargeBackground(loaded.isolate.cpuTime - before);
     }, delay);
     if (this.options.unrefTimers) t.unref();
     this.timers.set(id, t);
+  }
+
+  /** Work no call waits for (timers) is bounded too: too much of it re-creates the isolate. */
+  private chargeBackground(ns: bigint): void {
+    const now = Date.now();
+    this.backgroundCpu = this.backgroundCpu.filter((e) => now - e.at < BACKGROUND_WINDOW_MS);
+    this.backgroundCpu.push({ at: now, ns });
+    const total = this.backgroundCpu.reduce((sum, e) => sum + e.ns, 0n);
+    if (total > BigInt(BACKGROUND_WINDOW_MS * BACKGROUND_SHARE * 1e6)) {
+      this.backgroundCpu = [];
+      const error = toErrorRecord(RuntimeErrors.RT_CPU_HOG());
+      this.fault(error);
+      this.recreate('background CPU use', error);
+    }
   }
 
   private onDone(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void {

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestEngine, rejection, route, spec, sleep } from './helpers.js';
+
+describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
+  let engine: ReturnType<typeof createTestEngine>;
+  let healthy: Awaited<ReturnType<typeof engine.load>>;
+  beforeAll(async () => {
+    engine = createTestEngine(kind, { defaults: { cpuTimeoutMs: 150, wallTimeoutMs: 1500, memoryMb: 24 } });
+    healthy = await engine.load(spec(route(`return { status: 200, body: 'ok' };`)));
+  });
+  afterAll(() => engine.close());
+
+  async function expectHealthy() {
+    expect(await healthy.call(0, [{}])).toEqual({ status: 200, body: 'ok' });
+  }
+
+  it('a synchronous infinite loop fails with RT_TIMEOUT (cpu) and the isolate keeps serving', async () => {
+    const inst = await engine.load(spec(`let n = 0; export default (r) => { r.get('/loop', () => { while (true) {} }); r.get('/n', () => ++n); };`));
+    await inst.call(1, [{}]);
+    const err = await rejection(inst.call(0, [{}]));
+    expect(err).toMatchObject({ code: 'RT_TIMEOUT', status: 504, details: expect.objectContaining({ kind: 'cpu' }) });
+    expect(await inst.call(1, [{}])).toEqual({ status: 200, body: 2 });
+    expect(inst.stats()).toMatchObject({ timeouts: 1, faults: 1, errors: 1 });
+    await expectHealthy();
+  });
+
+  it('a loop after an awaited host call is bounded too (RT_TIMEOUT) and the isolate is re-created', async () => {
+    const inst = await engine.load(spec(route(`await sleep(5); while (true) {}`, "import { sleep } from 'directus:api';"), { scopes: { sleep: {} } }));
+    const t = Date.now();
+    const err = await rejection(inst.call(0, [{}]));
+    expect(err.code).toBe('RT_TIMEOUT');
+    expect(Date.now() - t).toBeLessThan(1400);
+    await sleep(20);
+    expect(engine.events).toContainEqual(expect.objectContaining({ type: 'recreated', id: inst.id }));
+    await expectHealthy();
+  });
+
+  it('a loop in microtasks fails with RT_TIMEOUT', async () => {
+    const inst = await engine.load(spec(route(`function f() { return Promise.resolve().then(f); } return f();`)));
+    expect((await rejection(inst.call(0, [{}]))).code).toBe('RT_TIMEOUT');
+    await expectHealthy();
+  });
+
+  it('a call that never settles fails with RT_TIMEOUT (wall) within the wall budget', async () => {
+    const inst = await engine.load(spec(route(`await new Promise(() => {});`)));
+    const t = Date.now();
+    const err = await rejection(inst.call(0, [{}]));
+    expect(err).toMatchObject({ code: 'RT_TIMEOUT', details: expect.objectContaining({ kind: 'wall' }) });
+    expect(Date.now() - t).toBeGreaterThanOrEqual(1400);
+    await expectHealthy();
+  });
+
+  it('an async loop of short steps is cut by the wall budget and its leftover work is dropped', async () => {
+    const inst = await engine.load(
+      spec(`import { sleep, storage } from 'directus:api'; let ticks = 0;
+        export default (r) => { r.get('/', async () => { while (true) { await sleep(5); ticks++; } }); r.get('/ticks', () => ticks); };`, { scopes: { sleep: {} } }),
+    );
+    expect((await rejection(inst.call(0, [{}]))).code).toBe('RT_TIMEOUT');
+    await sleep(100);
+    const a = ((await inst.call(1, [{}])) as { body: number }).body;
+    await sleep(100);
+    const b = ((await inst.call(1, [{}])) as { body: number }).body;
+    expect(b).toBe(a);
+  });
+
+  it('exceeding the memory limit fails with RT_MEMORY_LIMIT; the isolate is re-created and serves again', async () => {
+    const inst = await engine.load(spec(`export default (r) => { r.get('/bomb', () => { const a = []; while (true) a.push({ s: 'x'.repeat(64) + a.length }); }); r.get('/', () => 'alive'); };`, { limits: { cpuTimeoutMs: 20_000, memoryMb: 16 } }));
+    const err = await rejection(inst.call(0, [{}]));
+    expect(err.code).toBe('RT_MEMORY_LIMIT');
+    expect(await inst.call(1, [{}])).toEqual({ status: 200, body: 'alive' });
+    expect(inst.stats().faults).toBe(1);
+    await expectHealthy();
+  });
+
+  it('more concurrent calls than allowed fail with RT_BUSY', async () => {
+    const inst = await engine.load(spec(route(`await sleep(100); return { status: 200, body: 1 };`, "import { sleep } from 'directus:api';"), { scopes: { sleep: {} }, limits: { maxConcurrentCalls: 3 } }));
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => inst.call(0, [{}])));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['RT_BUSY', 'RT_BUSY']);
+  });
+
+  it('oversized arguments and results fail with RT_PAYLOAD_TOO_LARGE', async () => {
+    const inst = await engine.load(spec(`export default (r) => { r.get('/', () => 'x'.repeat(200000)); r.post('/', (req) => 1); };`, { limits: { maxPayloadBytes: 100_000 } }));
+    expect((await rejection(inst.call(0, [{}]))).code).toBe('RT_PAYLOAD_TOO_LARGE');
+    expect((await rejection(inst.call(1, [{ body: 'y'.repeat(200000) }]))).code).toBe('RT_PAYLOAD_TOO_LARGE');
+  });
+
+  it('repeated faults quarantine the extension (RT_QUARANTINED), visible in stats, resettable', async () => {
+    const inst = await engine.load(spec(`export default (r) => { r.get('/loop', () => { while (true) {} }); r.get('/', () => 1); };`, { limits: { maxFaults: 3, faultWindowMs: 60_000 } }));
+    for (let i = 0; i < 3; i++) expect((await rejection(inst.call(0, [{}]))).code).toBe('RT_TIMEOUT');
+    expect(inst.stats().quarantined).toBe(true);
+    expect((await rejection(inst.call(1, [{}]))).code).toBe('RT_QUARANTINED');
+    expect(engine.events).toContainEqual(expect.objectContaining({ type: 'quarantined', id: inst.id }));
+    inst.resetQuarantine();
+    expect(inst.stats().quarantined).toBe(false);
+    expect(await inst.call(1, [{}])).toEqual({ status: 200, body: 1 });
+    expect(engine.events).toContainEqual({ type: 'quarantine-reset', id: inst.id });
+  });
+
+  it('timers: bounded count (RT_TIMER_LIMIT), ordering, clearTimeout, setInterval', async () => {
+    const inst = await engine.load(
+      spec(`export default (r) => {
+        r.get('/order', () => new Promise((resolve) => { const out = []; setTimeout(() => out.push('b'), 20); setTimeout(() => out.push('a'), 5); const c = setTimeout(() => out.push('never'), 10); clearTimeout(c); let n = 0; const i = setInterval(() => { out.push('i' + ++n); if (n === 3) { clearInterval(i); resolve(out); } }, 10); }));
+        r.get('/flood', () => { try { for (let i = 0; i < 100; i++) setTimeout(() => {}, 60000); } catch (e) { return e.code; } });
+        r.get('/string', () => { try { setTimeout('1+1', 1); } catch (e) { return e.name; } });
+      };`, { limits: { maxTimers: 50 } }),
+    );
+    const order = ((await inst.call(0, [{}])) as { body: string[] }).body;
+    expect(order.filter((x) => !x.startsWith('i'))).toEqual(['a', 'b']);
+    expect(order.filter((x) => x.startsWith('i'))).toEqual(['i1', 'i2', 'i3']);
+    expect(await inst.call(1, [{}])).toEqual({ status: 200, body: 'RT_TIMER_LIMIT' });
+    expect(await inst.call(2, [{}])).toEqual({ status: 200, body: 'TypeError' });
+  });
+
+  it('a loop inside a timer callback is cut (RT_TIMEOUT fault) without touching other calls', async () => {
+    const inst = await engine.load(spec(route(`setTimeout(() => { while (true) {} }, 1); return { status: 200, body: 'scheduled' };`)));
+    expect(await inst.call(0, [{}])).toEqual({ status: 200, body: 'scheduled' });
+    await sleep(400);
+    expect(inst.stats().faults).toBe(1);
+    expect(inst.stats().lastError).toMatchObject({ code: 'RT_TIMEOUT' });
+    await expectHealthy();
+  });
+
+  it('timers hogging the CPU in the background re-create the isolate (RT_CPU_HOG)', async () => {
+    const inst = await engine.load(spec(route(`setInterval(() => { const end = Date.now() + 120; while (Date.now() < end) {} }, 10); return { status: 200, body: 1 };`)));
+    await inst.call(0, [{}]);
+    await sleep(3500);
+    expect(inst.stats().lastError).toMatchObject({ code: 'RT_CPU_HOG' });
+    await expectHealthy();
+  }, 15_000);
+
+  it('console floods are rate-limited with one notice about dropped lines', async () => {
+    const inst = await engine.load(spec(route(`for (let i = 0; i < 500; i++) console.log('line', i); return { status: 200, body: 1 };`), { limits: { maxLogLinesPerSecond: 20 } }));
+    const before = engine.host.logs().filter((l) => l.ext === inst.id).length;
+    await inst.call(0, [{}]);
+    await sleep(1100);
+    await inst.call(0, [{}]);
+    await sleep(50);
+    const lines = engine.host.logs().filter((l) => l.ext === inst.id).slice(before);
+    expect(lines.length).toBeLessThanOrEqual(41);
+    expect(lines.some((l) => l.level === 'warn' && /480 log line/.test(l.message ?? ''))).toBe(true);
+  });
+
+  it('stats count calls, errors, wall and CPU time, heap', async () => {
+    const inst = await engine.load(spec(`export default (r) => { r.get('/', () => { const e = Date.now() + 30; while (Date.now() < e) {} return new Array(1000).fill('x'); }); r.get('/err', () => { throw new Error('x'); }); };`));
+    await inst.call(0, [{}]);
+    await rejection(inst.call(1, [{}]));
+    if (kind === 'process') await sleep(1200);
+    const s = inst.stats();
+    expect(s).toMatchObject({ calls: 2, errors: 1, timeouts: 0, inFlight: 0, faults: 0, quarantined: false, lastError: expect.objectContaining({ code: 'RT_EXTENSION_ERROR' }) });
+    expect(s.cpuTimeMs).toBeGreaterThanOrEqual(25);
+    expect(s.wallTimeMs).toBeGreaterThanOrEqual(25);
+    expect(s.heapUsedBytes).toBeGreaterThan(100_000);
+  });
+});
