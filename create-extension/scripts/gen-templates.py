@@ -242,6 +242,7 @@ describe('__ID__ sandboxed hook', () => {
 
 \tit('adds a slug in the filter and logs in the action', async () => {
 \t\tharness = await createTestHarness({ dir });
+\t\texpect(harness.engine).toBe('process'); // the real sandbox, in a worker process
 \t\tconst payload = await harness.filter('articles.items.create', { title: 'Hello World' }, { collection: 'articles' });
 \t\texpect(payload).toEqual({ title: 'Hello World', slug: 'hello-world' });
 
@@ -316,6 +317,7 @@ describe('__ID__ sandboxed endpoint', () => {
 
 \tit('answers GET / and echoes POST bodies', async () => {
 \t\tharness = await createTestHarness({ dir });
+\t\texpect(harness.engine).toBe('process'); // the real sandbox, in a worker process
 
 \t\tconst root = await harness.request('GET', '/');
 \t\texpect(root).toMatchObject({ status: 200, body: { hello: '__ID__' } });
@@ -354,6 +356,7 @@ describe('__ID__ {'sandboxed ' if sandboxed else ''}operation', () => {{
 
 \tit('transforms the text it is given', async () => {{
 \t\tharness = await createTestHarness({{ dir }});
+\t\texpect(harness.engine).toBe('{'process' if sandboxed else 'trusted'}');
 \t\tconst result = await harness.operation({{ text: 'hello', uppercase: true }}, {{ data: {{ $trigger: {{}} }} }});
 \t\texpect(result).toEqual({{ text: 'HELLO', length: 5 }});
 \t}}, 30_000);

@@ -62,3 +62,23 @@ describe('test harness', () => {
     }
   });
 });
+
+describe('test harness on the runtime sandbox', () => {
+  it('loads a sandboxed endpoint into a sandbox worker process and enforces scopes', async () => {
+    const h = await createTestHarness({
+      manifest: pkg({ type: 'endpoint', sandbox: { enabled: true, requestedScopes: { log: {} } } }),
+      files: { 'src/index.js': "import { log, storage } from 'directus:api';\nexport default (router) => {\n router.get('/', (req) => { log('q=' + req.query.q); return { status: 200, headers: { 'x-a': '1' }, body: { user: req.accountability?.user } }; });\n router.get('/store', async () => ({ status: 200, body: await storage.get('k') }));\n};\n" },
+      build: true,
+      accountability: { user: 'u9', role: null, admin: false, app: false },
+    });
+    try {
+      expect(h.engine).toBe('process');
+      expect(await h.request('GET', '/?q=1')).toMatchObject({ status: 200, headers: { 'x-a': '1' }, body: { user: 'u9' } });
+      expect(h.logs.map((l) => l.message)).toContain('q=1');
+      const denied = await h.request('GET', '/store');
+      expect(denied.status).toBeGreaterThanOrEqual(400);
+    } finally {
+      await h.dispose();
+    }
+  });
+});

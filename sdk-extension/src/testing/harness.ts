@@ -191,7 +191,10 @@ export async function createTestHarness(options: TestHarnessOptions): Promise<Te
   let engine: HarnessEngine = 'trusted';
   const name = ext.type === 'bundle' ? manifest.name : manifest.name;
   if (sandboxed && ext.type !== 'bundle') {
-    const wanted = options.sandbox === 'inline' || options.sandbox === 'emulated' ? options.sandbox : 'process';
+    // The real engine sends request() to the network, so extensions granted `request` default to
+    // the emulated sandbox, where outgoing requests are answered by mocks (ask for 'process' to override).
+    const explicit = options.sandbox === 'process' || options.sandbox === 'inline' || options.sandbox === 'emulated' ? options.sandbox : undefined;
+    const wanted = explicit ?? (grants.request ? 'emulated' : 'process');
     const factory = wanted === 'emulated' ? null : await findEngineFactory();
     if (factory) {
       engine = wanted;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Scopes } from '@annex/runtime/protocol';
 import type { Accountability } from '../types/accountability.js';
 import { matchPath } from './events.js';
@@ -85,7 +85,7 @@ export async function loadEmulated(file: string, type: 'hook' | 'endpoint' | 'op
   const code = (await readFile(file, 'utf8'))
     .replace(/(["'])(?:directus|annex):api\1/g, JSON.stringify(pathToFileURL(apiFile).href))
     // Point the source map comment at the original build so stacks map back to the sources.
-    .replace(/\/\/# sourceMappingURL=(\S+)\s*$/, (_m, url: string) => `//# sourceMappingURL=${new URL(url, pathToFileURL(file)).href}`);
+    .replace(/\/\/# sourceMappingURL=(\S+)\s*$/, (_m, url: string) => `//# sourceMappingURL=${fileURLToPath(new URL(url, pathToFileURL(file)))}`);
   const entry = join(dir, 'extension.mjs');
   await writeFile(entry, code);
   const config = moduleDefault(await importFresh(entry));

@@ -10,6 +10,7 @@ describe('__ID__ sandboxed endpoint', () => {
 
 	it('answers GET / and echoes POST bodies', async () => {
 		harness = await createTestHarness({ dir });
+		expect(harness.engine).toBe('process'); // the real sandbox, in a worker process
 
 		const root = await harness.request('GET', '/');
 		expect(root).toMatchObject({ status: 200, body: { hello: '__ID__' } });

@@ -10,6 +10,7 @@ describe('__ID__ sandboxed hook', () => {
 
 	it('adds a slug in the filter and logs in the action', async () => {
 		harness = await createTestHarness({ dir });
+		expect(harness.engine).toBe('process'); // the real sandbox, in a worker process
 		const payload = await harness.filter('articles.items.create', { title: 'Hello World' }, { collection: 'articles' });
 		expect(payload).toEqual({ title: 'Hello World', slug: 'hello-world' });
 

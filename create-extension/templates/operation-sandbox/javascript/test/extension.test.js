@@ -10,6 +10,7 @@ describe('__ID__ sandboxed operation', () => {
 
 	it('transforms the text it is given', async () => {
 		harness = await createTestHarness({ dir });
+		expect(harness.engine).toBe('process');
 		const result = await harness.operation({ text: 'hello', uppercase: true }, { data: { $trigger: {} } });
 		expect(result).toEqual({ text: 'HELLO', length: 5 });
 	}, 30_000);
