@@ -37,7 +37,7 @@ export async function linkWorkspaceDependencies(dir: string): Promise<void> {
   await mkdir(join(nm, '@annex'), { recursive: true });
   await mkdir(join(nm, '.bin'), { recursive: true });
   await symlink(join(WORKSPACE, 'sdk-extension'), join(nm, '@annex/sdk-extension'), 'dir');
-  for (const dep of ['vitest', 'vue', 'typescript']) await symlink(join(WORKSPACE, 'node_modules', dep), join(nm, dep), 'dir');
+  for (const dep of ['vitest', 'vue', 'typescript', '@types']) await symlink(join(WORKSPACE, 'node_modules', dep), join(nm, dep), 'dir');
   const shim = async (name: string, target: string) => {
     await writeFile(join(nm, '.bin', name), `#!/bin/sh\nexec "${process.execPath}" "${target}" "$@"\n`);
     await chmod(join(nm, '.bin', name), 0o755);

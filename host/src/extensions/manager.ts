@@ -98,7 +98,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       const units = await enabledUnits(rec);
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;
-      if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (desc.options as { type?: string }).type ?? (rec.found.pkg as { type?: string }).type, desc.id);
+      if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
       for (const unit of units) {
         if (unit.entry.api && unit.sandboxed) {
           instances.push(await activateSandboxedUnit(kernel, tokens, desc, unit, rec.row.granted_scopes ?? {}, disposers, gen));

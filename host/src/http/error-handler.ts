@@ -6,8 +6,39 @@ export interface DirectusErrorBody {
   errors: { message: string; extensions: { code: string; [k: string]: unknown } }[];
 }
 
+/** Directus error codes by status, for errors that carry only one of the two. */
+const STATUS_OF_CODE: Record<string, number> = {
+  FORBIDDEN: 403, INVALID_PAYLOAD: 400, INVALID_QUERY: 400, FAILED_VALIDATION: 400, RECORD_NOT_UNIQUE: 400,
+  CONTAINS_NULL_VALUES: 400, VALUE_TOO_LONG: 400, VALUE_OUT_OF_RANGE: 400, INVALID_FOREIGN_KEY: 400, NOT_NULL_VIOLATION: 400,
+  INVALID_CREDENTIALS: 401, INVALID_TOKEN: 401, TOKEN_EXPIRED: 401, INVALID_OTP: 401, UNAUTHENTICATED: 401,
+  ROUTE_NOT_FOUND: 404, UNSUPPORTED_MEDIA_TYPE: 415, UNPROCESSABLE_CONTENT: 422, REQUESTS_EXCEEDED: 429,
+  SERVICE_UNAVAILABLE: 503, LIMIT_EXCEEDED: 403, ILLEGAL_ASSET_TRANSFORMATION: 400, RANGE_NOT_SATISFIABLE: 416,
+};
+const CODE_OF_STATUS: Record<number, string> = { 400: 'INVALID_PAYLOAD', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'ROUTE_NOT_FOUND', 409: 'CONFLICT', 422: 'UNPROCESSABLE_CONTENT', 429: 'REQUESTS_EXCEEDED', 503: 'SERVICE_UNAVAILABLE' };
+
+/**
+ * Normalises the error shapes real extensions throw: coded errors (`code`, `status`),
+ * Directus-style `extensions.code` on a plain Error, and http-errors (`status`/`statusCode`,
+ * `expose`). Anything else is an internal error.
+ */
+function normalise(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null) return error;
+  const e = error as { code?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; extensions?: { code?: unknown } };
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (typeof e.code === 'string' && typeof e.message === 'string') {
+    return status === undefined && STATUS_OF_CODE[e.code] ? { code: e.code, message: e.message, status: STATUS_OF_CODE[e.code], extensions: e.extensions } : error;
+  }
+  const extCode = typeof e.extensions?.code === 'string' ? e.extensions.code : undefined;
+  if (extCode && typeof e.message === 'string') return { code: extCode, message: e.message, status: status ?? STATUS_OF_CODE[extCode] ?? 500, extensions: e.extensions };
+  if (status !== undefined && status >= 400 && status < 500 && e.expose !== false && typeof e.message === 'string') {
+    return { code: CODE_OF_STATUS[status] ?? `HTTP_${status}`, message: e.message, status, expose: true };
+  }
+  return error;
+}
+
 /** Converts any thrown value to Directus's error shape; only exposed messages reach the client. */
-export function toErrorResponse(error: unknown): { status: number; body: DirectusErrorBody } {
+export function toErrorResponse(raw: unknown): { status: number; body: DirectusErrorBody } {
+  const error = normalise(raw);
   if (isCodedError(error)) {
     const e = error as { code: string; message: string; status?: unknown; expose?: unknown; extensions?: unknown };
     const status = typeof e.status === 'number' && e.status >= 400 && e.status < 600 ? e.status : 500;

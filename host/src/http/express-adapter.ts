@@ -24,7 +24,9 @@ export function convertExpressPath(path: string): string {
 }
 
 function compile(path: string, prefix: boolean): Layer['matcher'] {
-  return match(convertExpressPath(path), { decode: decodeURIComponent, end: !prefix });
+  // `use('/')` mounts on everything; path-to-regexp needs '' for that prefix.
+  const p = prefix ? path.replace(/\/+$/, '') : path;
+  return match(convertExpressPath(p), { decode: decodeURIComponent, end: !prefix });
 }
 
 export interface ExpressRequest {
@@ -144,10 +146,15 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
       if (finished) return;
       finished = true;
       res.headersSent = true;
-      if (chunks.length) ctx.body = chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
-      else if (ctx.body === undefined) ctx.body = '';
-      ctx.status = res.statusCode;
-      resolve(true);
+      // Status and body are applied when the promise settles, after the handler's synchronous
+      // code: Express behind Directus's compression middleware flushes late, and real extensions
+      // rely on `res.json(x); res.status(201)`.
+      queueMicrotask(() => {
+        if (chunks.length) ctx.body = chunks.every((c) => typeof c === 'string') ? chunks.join('') : Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+        else if (ctx.body === undefined) ctx.body = '';
+        ctx.status = res.statusCode;
+        resolve(true);
+      });
     };
     const res: ExpressResponse = {
       statusCode: 200,
@@ -212,34 +219,44 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
     let index = 0;
     let handlerIndex = 0;
     let current: Layer | undefined;
+    let pending: unknown;
+    // Express semantics: handlers with four parameters are error handlers; they run only
+    // while an error is pending, the others only while none is.
     const next: Next = (error?: unknown) => {
       if (finished) return;
-      if (error !== undefined && error !== null && error !== 'route' && error !== 'router') {
+      if (error === 'router') {
         finished = true;
-        reject(error);
-        return;
+        return void resolve(false);
       }
-      if (error === 'router') return void resolve(false);
-      // Continue with the current layer's next handler, else find the next matching layer.
-      if (current && handlerIndex < current.handlers.length && error !== 'route') return run(current.handlers[handlerIndex++]!);
+      const skipLayer = error === 'route';
+      if (error !== undefined && error !== null && error !== 'route') pending = error;
+      if (current && !skipLayer) {
+        while (handlerIndex < current.handlers.length) {
+          const h = current.handlers[handlerIndex++]!;
+          if ((h.length === 4) === (pending !== undefined)) return run(h);
+        }
+      }
       while (index < layers.length) {
         const layer = layers[index++]!;
         if (layer.method !== 'USE' && layer.method !== 'ALL' && layer.method !== req.method && !(layer.method === 'GET' && req.method === 'HEAD')) continue;
         const m = layer.matcher(subPath);
         if (!m) continue;
+        const h = layer.handlers.findIndex((fn) => (fn.length === 4) === (pending !== undefined));
+        if (h === -1) continue;
         req.params = m.params as Record<string, string>;
         current = layer;
-        handlerIndex = 0;
-        return run(layer.handlers[handlerIndex++]!);
+        handlerIndex = h + 1;
+        return run(layer.handlers[h]!);
       }
-      if (!finished) {
-        finished = true;
-        resolve(false);
-      }
+      finished = true;
+      if (pending !== undefined) reject(pending);
+      else resolve(false);
     };
     const run = (handler: ExpressHandler) => {
+      const args = pending !== undefined ? [pending, req, res, next] : [req, res, next];
+      if (pending !== undefined) pending = undefined;
       try {
-        const out = handler(req, res, next);
+        const out = (handler as (...a: unknown[]) => unknown)(...args);
         if (out && typeof (out as Promise<unknown>).then === 'function') (out as Promise<unknown>).then(undefined, (e) => next(e ?? errors.INTERNAL()));
       } catch (e) {
         next(e ?? errors.INTERNAL());
