@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { ROOT, startHost } from '../helpers/host.js';
+
+const run = promisify(execFile);
+const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
+
+async function annex(args: string[], env: Record<string, string>) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', CLI, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('annex CLI', () => {
+  it('prints help and rejects unknown commands with exit code 2', async () => {
+    const help = await annex(['--help'], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('annex start');
+    expect((await annex(['frobnicate'], {})).code).toBe(2);
+    expect((await annex(['extensions', 'enable'], {})).code).toBe(2);
+  });
+
+  it('bootstraps a database and lists/enables/disables extensions in it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-'));
+    const env = { DB_FILENAME: path.join(dir, 'a.db'), ADMIN_EMAIL: 'cli@example.com', ADMIN_PASSWORD: 'pw', EXTENSIONS_PATH: path.join(dir, 'ext') };
+    const boot = await annex(['bootstrap'], env);
+    expect(boot.code).toBe(0);
+    expect(boot.stdout).toContain('cli@example.com');
+    // A host run populates the settings table.
+    const t = await startHost({ dir, env: { DB_FILENAME: env.DB_FILENAME, EXTENSIONS_PATH: env.EXTENSIONS_PATH, ADMIN_EMAIL: 'cli@example.com', ADMIN_PASSWORD: 'pw' } });
+    await t.close();
+    const list = await annex(['extensions', 'list', '--json'], env);
+    const rows = JSON.parse(list.stdout);
+    expect(rows.find((r: any) => r.name === '@annex/builtin-items')).toMatchObject({ enabled: true, state: expect.any(String) });
+    expect((await annex(['extensions', 'disable', '@annex/builtin-items'], env)).code).toBe(0);
+    const locked = await annex(['extensions', 'disable', '@annex/builtin-auth'], env);
+    expect(locked.code).toBe(1);
+    expect(locked.stderr).toContain('HOST_EXTENSION_LOCKED');
+    expect((await annex(['extensions', 'enable', 'nope'], env)).stderr).toContain('HOST_EXTENSION_NOT_FOUND');
+    const after = JSON.parse((await annex(['extensions', 'list', '--json'], env)).stdout);
+    expect(after.find((r: any) => r.name === '@annex/builtin-items').enabled).toBe(false);
+    const t2 = await startHost({ dir, env: { DB_FILENAME: env.DB_FILENAME, EXTENSIONS_PATH: env.EXTENSIONS_PATH, ADMIN_EMAIL: 'cli@example.com', ADMIN_PASSWORD: 'pw' } });
+    expect((await t2.api('GET', '/items/anything')).status).toBe(404);
+    // Against the running host: immediate effect.
+    const remote = await annex(['extensions', 'enable', '@annex/builtin-items', '--url', t2.url, '--token', t2.token], env);
+    expect(remote.code).toBe(0);
+    expect((await t2.api('GET', '/items/anything')).status).toBe(403);
+    await t2.close();
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+
+let t: TestHost;
+beforeAll(async () => {
+  t = await startHost({ extensions: ['extensions/annex-sample-endpoint'] });
+  await createCollection(t, 'books', { title: 'string', pages: 'integer', meta: 'json' });
+  await t.api('POST', '/items/books', [{ title: 'Dune', pages: 412 }, { title: 'Emma', pages: 320 }, { title: 'Ulysses', pages: 730 }]);
+});
+afterAll(() => t?.close());
+
+const gql = (query: string, variables?: object, token?: string | null, system = false) => t.api('POST', system ? '/graphql/system' : '/graphql', { query, variables }, token);
+
+describe('GraphQL', () => {
+  it('queries items with filter, sort, limit and field selection', async () => {
+    const res = await gql('{ books(filter: { pages: { _gt: 400 } }, sort: ["-pages"], limit: 5) { title pages } }');
+    expect(res.body).toEqual({ data: { books: [{ title: 'Ulysses', pages: 730 }, { title: 'Dune', pages: 412 }] } });
+    const byId = await gql('query($id: ID!) { books_by_id(id: $id) { title } }', { id: '2' });
+    expect(byId.body.data.books_by_id).toEqual({ title: 'Emma' });
+    const agg = await gql('{ books_aggregated(aggregate: { sum: ["pages"] }) }');
+    expect(agg.body.data.books_aggregated[0].sum.pages).toBe(1462);
+  });
+
+  it('mutates items and reports coded errors', async () => {
+    const created = await gql('mutation { create_books_item(data: { title: "Beloved", pages: 324, meta: { a: 1 } }) { id title meta } }');
+    expect(created.body.data.create_books_item).toMatchObject({ title: 'Beloved', meta: { a: 1 } });
+    const id = created.body.data.create_books_item.id;
+    const updated = await gql(`mutation { update_books_item(id: ${id}, data: { pages: 325 }) { pages } }`);
+    expect(updated.body.data.update_books_item.pages).toBe(325);
+    const deleted = await gql(`mutation { delete_books_item(id: ${id}) { id } }`);
+    expect(String(deleted.body.data.delete_books_item.id)).toBe(String(id));
+    const badFilter = await gql('{ books(filter: { nope: { _eq: 1 } }) { title } }');
+    expect(badFilter.body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    const syntax = await gql('{ books { ');
+    expect(syntax.status).toBe(400);
+    expect(syntax.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION');
+  });
+
+  it('builds the schema from what the role may read', async () => {
+    const user = await createUser(t, 'gqlreader', [{ collection: 'books', action: 'read', fields: 'id,title' }]);
+    const ok = await gql('{ books(limit: 1, sort: ["title"]) { title } }', undefined, user.token);
+    expect(ok.body.data.books).toEqual([{ title: 'Dune' }]);
+    const denied = await gql('mutation { create_books_item(data: { title: "x" }) { id } }', undefined, user.token);
+    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const anonymous = await gql('{ books { title } }', undefined, null);
+    expect(anonymous.body.errors[0].message).toMatch(/Cannot query field "books"/);
+  });
+
+  it('lists and toggles extensions on /graphql/system (admins only)', async () => {
+    const list = await gql('{ extensions { id name state schema { type } meta { enabled } } }', undefined, undefined, true);
+    const sample = list.body.data.extensions.find((e: any) => e.name === 'annex-sample-endpoint');
+    expect(sample).toMatchObject({ state: 'active', schema: { type: 'endpoint' }, meta: { enabled: true } });
+    const off = await gql('mutation($id: ID!) { update_extensions_item(id: $id, data: { meta: { enabled: false } }) { state meta { enabled } } }', { id: sample.id }, undefined, true);
+    expect(off.body.data.update_extensions_item).toEqual({ state: 'inactive', meta: { enabled: false } });
+    expect((await t.api('GET', '/annex-sample-endpoint')).status).toBe(404);
+    await gql('mutation($id: ID!) { update_extensions_item(id: $id, data: { meta: { enabled: true } }) { state } }', { id: sample.id }, undefined, true);
+    expect((await t.api('GET', '/annex-sample-endpoint')).status).toBe(200);
+    const user = await createUser(t, 'gqlplain', []);
+    const denied = await gql('{ extensions { id } }', undefined, user.token, true);
+    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const locked = (await gql('{ extensions { id name } }', undefined, undefined, true)).body.data.extensions.find((e: any) => e.name === '@annex/builtin-extensions');
+    const refused = await gql('mutation($id: ID!) { update_extensions_item(id: $id, data: { meta: { enabled: false } }) { state } }', { id: locked.id }, undefined, true);
+    expect(refused.body.errors[0].extensions.code).toBe('HOST_EXTENSION_LOCKED');
+  });
+});

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+import { createTestDatabase, PG_URL } from '../helpers/pg.js';
+
+if (!PG_URL) console.warn('[postgres] skipped: set ANNEX_TEST_PG=postgres://… to run the host tests on PostgreSQL (.ci/run does)');
+
+describe.skipIf(!PG_URL)('the same host on PostgreSQL', () => {
+  let t: TestHost;
+  let db: { url: string; drop(): Promise<void> };
+  beforeAll(async () => {
+    db = await createTestDatabase('annex_host');
+    t = await startHost({ extensions: ['extensions/annex-sample-bundle'], env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await db?.drop();
+  });
+
+  it('runs items CRUD, queries, aggregates and permissions', async () => {
+    await createCollection(t, 'cities', { name: 'string', population: 'integer', capital: 'boolean', info: 'json' });
+    const created = await t.api('POST', '/items/cities', [
+      { name: 'Lisbon', population: 545000, capital: true, info: { river: 'Tagus' } },
+      { name: 'Porto', population: 232000, capital: false },
+    ]);
+    expect(created.body.data.map((c: any) => c.name)).toEqual(['Lisbon', 'Porto']);
+    expect(created.body.data[0].info).toEqual({ river: 'Tagus' });
+    const q = await t.api('GET', `/items/cities?filter=${encodeURIComponent('{"capital":{"_eq":true}}')}&fields=name&meta=filter_count`);
+    expect(q.body).toEqual({ data: [{ name: 'Lisbon' }], meta: { filter_count: 1 } });
+    const agg = await t.api('GET', '/items/cities?aggregate[sum]=population');
+    expect(agg.body.data[0].sum.population).toBe(777000);
+    const search = await t.api('GET', '/items/cities?search=ORT&fields=name');
+    expect(search.body.data).toEqual([{ name: 'Porto' }]);
+    const user = await createUser(t, 'pgreader', [{ collection: 'cities', action: 'read' }]);
+    expect((await t.api('GET', '/items/cities', undefined, user.token)).status).toBe(200);
+    expect((await t.api('POST', '/items/cities', { name: 'x' }, user.token)).status).toBe(403);
+    const dup = await t.api('POST', '/users', { email: 'pgreader@example.com' });
+    expect(dup.body.errors[0].extensions.code).toBe('RECORD_NOT_UNIQUE');
+  });
+
+  it('runs hooks and keeps extension settings across a restart', async () => {
+    const shouted = await t.api('POST', '/items/cities', { name: 'shout:x' });
+    expect(shouted.status).toBe(200);
+    const bundle = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-bundle');
+    await t.api('PATCH', `/extensions/${bundle.id}`, { meta: { enabled: false } });
+    t = await t.restart();
+    expect((await t.api('GET', '/audit-log')).status).toBe(404);
+    await t.api('PATCH', `/extensions/${bundle.id}`, { meta: { enabled: true } });
+    expect((await t.api('GET', '/audit-log')).status).toBe(200);
+  });
+});
