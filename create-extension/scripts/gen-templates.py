@@ -332,12 +332,14 @@ describe('__ID__ sandboxed endpoint', () => {
 
 OP_APP = """import { defineOperationApp } from '@annex/sdk-extension';
 
-export default defineOperationApp({
+«type Options = { text?: string; uppercase?: boolean };
+
+»export default defineOperationApp«<Options>»({
 \tid: '__ID__',
 \tname: '__TITLE__',
 \ticon: 'text_fields',
 \tdescription: 'Transforms a text',
-\toverview: ({ text, uppercase }) => [
+\toverview: ({ text, uppercase }«: Options») => [
 \t\t{ label: 'Text', text: String(text ?? '') },
 \t\t{ label: 'Uppercase', text: uppercase ? 'yes' : 'no' },
 \t],

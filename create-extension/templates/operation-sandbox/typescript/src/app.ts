@@ -1,11 +1,13 @@
 import { defineOperationApp } from '@annex/sdk-extension';
 
-export default defineOperationApp({
+type Options = { text?: string; uppercase?: boolean };
+
+export default defineOperationApp<Options>({
 	id: '__ID__',
 	name: '__TITLE__',
 	icon: 'text_fields',
 	description: 'Transforms a text',
-	overview: ({ text, uppercase }) => [
+	overview: ({ text, uppercase }: Options) => [
 		{ label: 'Text', text: String(text ?? '') },
 		{ label: 'Uppercase', text: uppercase ? 'yes' : 'no' },
 	],
