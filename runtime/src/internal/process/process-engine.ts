@@ -33,7 +33,8 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
 
   function pick(spec: SandboxExtensionSpec): WorkerSlot {
     if (typeof spec.worker === 'number' && Number.isInteger(spec.worker) && spec.worker >= 0) return slots[spec.worker % slots.length];
-    return slots.reduce((best, s) => (s.instances.size < best.instances.size ? s : best), slots[0]);
+    const load = (s: WorkerSlot) => s.instances.size + s.loading;
+    return slots.reduce((best, s) => (load(s) < load(best) ? s : best), slots[0]);
   }
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {

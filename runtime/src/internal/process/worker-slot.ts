@@ -55,6 +55,8 @@ const crashed = (): CallOutcome => ({ ok: false, error: toErrorRecord(RuntimeErr
 export class WorkerSlot {
   readonly instances = new Map<string, SlotInstance>();
   state: SandboxWorkerInfo['state'] = 'starting';
+  /** Loads in progress, counted for placement. */
+  loading = 0;
   restarts = 0;
   private child: ChildProcess | undefined;
   private childReady = false;
@@ -88,8 +90,14 @@ export class WorkerSlot {
 
   /** Load an instance into this worker; on success it is reloaded after every restart. */
   async load(inst: SlotInstance): Promise<SandboxRegistrations> {
-    await this.ready;
-    const reply = await this.request({ t: 'load', rid: 0, key: inst.key, spec: inst.spec, limits: inst.limits });
+    this.loading++;
+    let reply: FromWorker;
+    try {
+      await this.ready;
+      reply = await this.request({ t: 'load', rid: 0, key: inst.key, spec: inst.spec, limits: inst.limits });
+    } finally {
+      this.loading--;
+    }
     if (reply.t !== 'loaded') throw RuntimeErrors.RT_INTERNAL();
     if (!reply.ok) throw errorFromRecord(reply.error, inst.spec.id);
     inst.registrations = reply.registrations;
