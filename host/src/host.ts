@@ -92,14 +92,18 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     services: createServices({ knex, schema, emitter, permissions }, 'reject'),
     sandbox(): Promise<SandboxEngine> {
       engine ??= (async () => {
-        const { createSandboxEngine } = (await import('@annex/runtime')) as unknown as { createSandboxEngine(options: Record<string, unknown>): SandboxEngine | Promise<SandboxEngine> };
+        const { createSandboxEngine } = await import('@annex/runtime');
         return createSandboxEngine({
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
           logger: logger.child({ component: 'sandbox' }),
           defaults: { memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
           capabilityHost: createCapabilityHost({ knex, services: base.services, emitter, logger, tokens }),
-          onQuarantine: (id: string, error: { code: string; message: string }) => void extensions.quarantine(id, error),
+          onEvent(event) {
+            if (event.type === 'quarantined') void extensions.quarantine(event.id, event.error ?? { code: 'RT_QUARANTINED', message: 'quarantined after repeated faults' });
+            else if (event.type === 'fault') logger.warn({ extension: event.id, error: event.error }, `sandbox fault in ${event.id}`);
+            else if (event.type === 'worker-exit') logger.warn({ worker: event.worker, code: event.code, signal: event.signal }, 'sandbox worker exited; restarting it');
+          },
         });
       })();
       return engine;

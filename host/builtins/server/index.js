@@ -43,9 +43,9 @@ export default {
       for (const r of kernel.extensions.records()) {
         const id = JSON.stringify(r.desc?.id ?? r.found.folder);
         const g = r.gen;
-        lines.push(`annex_extension_calls_total{extension=${id}} ${g?.calls ?? 0}`);
-        errorLines.push(`annex_extension_errors_total{extension=${id}} ${g?.errors ?? 0}`);
-        wall.push(`annex_extension_wall_seconds_total{extension=${id}} ${((g?.wallTimeMs ?? 0) / 1000).toFixed(6)}`);
+        lines.push(`annex_extension_calls_total{extension=${id}} ${r.totals.calls + (g?.calls ?? 0)}`);
+        errorLines.push(`annex_extension_errors_total{extension=${id}} ${r.totals.errors + (g?.errors ?? 0)}`);
+        wall.push(`annex_extension_wall_seconds_total{extension=${id}} ${((r.totals.wallTimeMs + (g?.wallTimeMs ?? 0)) / 1000).toFixed(6)}`);
         state.push(`annex_extension_active{extension=${id},state="${r.state}"} ${r.state === 'active' ? 1 : 0}`);
       }
       const sandbox = [];

@@ -16,6 +16,25 @@ async function readSourceMap(file: string): Promise<string | undefined> {
   return fs.readFile(`${file}.map`, 'utf8').catch(() => undefined);
 }
 
+/**
+ * Event meta as plain data: host objects in meta (the koa app of `app.after`, a server) are
+ * dropped rather than offered to the sandbox.
+ */
+function plainMeta(meta: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(meta)) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+    else if (typeof v === 'object' && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
+      try {
+        out[k] = JSON.parse(JSON.stringify(v));
+      } catch {
+        /* cyclic: not copyable */
+      }
+    }
+  }
+  return out;
+}
+
 /** Plain, copyable view of an event context (no knex, no schema object graph). */
 function eventContextCopy(context: { accountability?: unknown } | undefined) {
   const acc = context?.accountability as Accountability | null | undefined;
@@ -104,17 +123,17 @@ export async function activateSandboxedUnit(
   for (const f of regs.filters) {
     disposers.push(kernel.emitter.onFilter(f.event, async (payload, meta, context) => {
       if (!gen.live) return undefined;
-      return call(f.handler, [payload, meta, eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+      return call(f.handler, [payload, plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
     }, unit.id));
   }
   for (const a of regs.actions) {
     disposers.push(kernel.emitter.onAction(a.event, async (meta, context) => {
-      if (gen.live) await call(a.handler, [meta, eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+      if (gen.live) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
     }, unit.id));
   }
   for (const i of regs.inits) {
     disposers.push(kernel.emitter.onInit(i.event, async (meta) => {
-      if (gen.live) await call(i.handler, [meta], null);
+      if (gen.live) await call(i.handler, [plainMeta(meta)], null);
     }, unit.id));
   }
   regs.schedules.forEach((s, index) => {

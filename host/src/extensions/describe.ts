@@ -6,9 +6,9 @@ import type { ExtensionManager, PackageRecord } from './manager.js';
 function metricsOf(rec: PackageRecord) {
   const g = rec.gen;
   return {
-    calls: g?.calls ?? 0,
-    errors: g?.errors ?? 0,
-    wall_time_ms: +(g?.wallTimeMs ?? 0).toFixed(3),
+    calls: rec.totals.calls + (g?.calls ?? 0),
+    errors: rec.totals.errors + (g?.errors ?? 0),
+    wall_time_ms: +(rec.totals.wallTimeMs + (g?.wallTimeMs ?? 0)).toFixed(3),
     in_flight: g?.inFlight ?? 0,
     last_call_error: g?.lastError ?? null,
     activated_at: rec.activatedAt ?? null,

@@ -25,6 +25,14 @@ export interface PackageRecord {
   disposers: Disposer[];
   instances: SandboxInstance[];
   activatedAt?: string;
+  /** Counters of generations already retired, so metrics survive reloads and grants. */
+  totals: { calls: number; errors: number; wallTimeMs: number };
+}
+
+function retire(rec: PackageRecord, gen: Generation): void {
+  rec.totals.calls += gen.calls;
+  rec.totals.errors += gen.errors;
+  rec.totals.wallTimeMs += gen.wallTimeMs;
 }
 
 export interface StateChange {
@@ -141,6 +149,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     await setState(rec, 'active', null);
     if (previous) {
       await drain(previous.gen);
+      retire(rec, previous.gen);
       await runDisposers(previous.disposers, (err) => log.warn({ err }, 'disposer failed'));
     }
   }
@@ -151,6 +160,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       const gen = rec.gen;
       gen.live = false;
       await drain(gen);
+      retire(rec, gen);
       await runDisposers(rec.disposers, (err) => log.warn({ err }, 'disposer failed'));
       rec.gen = undefined;
       rec.disposers = [];
@@ -190,7 +200,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       let rec = records.get(key);
       const row = rows.get(key)!;
       if (!rec) {
-        rec = { key, found: v.pkg, row, state: 'discovered', lastError: null, disposers: [], instances: [] };
+        rec = { key, found: v.pkg, row, state: 'discovered', lastError: null, disposers: [], instances: [], totals: { calls: 0, errors: 0, wallTimeMs: 0 } };
         records.set(key, rec);
       }
       rec.found = v.pkg;
