@@ -17,6 +17,10 @@ export interface HostConfig {
   adminPassword?: string;
   extensionsPath: string;
   extensionsAutoReload: boolean;
+  /** Quiet period before a changed extension reloads (ms). */
+  extensionsAutoReloadDebounceMs: number;
+  /** Poll the file system instead of using events (CHOKIDAR_USEPOLLING, as Directus documents). */
+  extensionsAutoReloadPolling: boolean;
   extensionsMustLoad: boolean;
   /** How long a trusted register() may take before it fails with HOST_REGISTER_TIMEOUT. */
   extensionsRegisterTimeoutMs: number;
@@ -82,6 +86,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     adminPassword: env.ADMIN_PASSWORD,
     extensionsPath: path.resolve(cwd, env.EXTENSIONS_PATH || 'extensions'),
     extensionsAutoReload: bool(env.EXTENSIONS_AUTO_RELOAD, nodeEnv === 'development'),
+    extensionsAutoReloadDebounceMs: int(env.EXTENSIONS_AUTO_RELOAD_DEBOUNCE, 50, 'EXTENSIONS_AUTO_RELOAD_DEBOUNCE'),
+    extensionsAutoReloadPolling: bool(env.EXTENSIONS_AUTO_RELOAD_POLLING ?? env.CHOKIDAR_USEPOLLING, false),
     extensionsMustLoad: bool(env.EXTENSIONS_MUST_LOAD, false),
     extensionsRegisterTimeoutMs: int(env.EXTENSIONS_REGISTER_TIMEOUT, 10000, 'EXTENSIONS_REGISTER_TIMEOUT'),
     sandbox: {

@@ -25,6 +25,7 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
+import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watcher.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 
@@ -49,6 +50,8 @@ export interface Host {
   readonly app: Koa;
   readonly bootstrap: BootstrapResult;
   readonly knex: Knex;
+  /** The hot-reload watcher when EXTENSIONS_AUTO_RELOAD is on. */
+  readonly watcher: ExtensionWatcher | undefined;
   /** Starts listening; resolves to the base URL. */
   listen(port?: number, host?: string): Promise<string>;
   url(): string;
@@ -148,6 +151,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     }
   }
   if (failedRequired.length) logger.error({ extensions: failedRequired }, 'required extensions are not active; health is degraded');
+  const watcher: ExtensionWatcher | undefined = config.extensionsAutoReload
+    ? await createExtensionWatcher(extensions, { extensionsPath: config.extensionsPath, debounceMs: config.extensionsAutoReloadDebounceMs, polling: config.extensionsAutoReloadPolling, logger })
+    : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
   await emitter.emitInit('app.before', {});
@@ -164,6 +170,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     app,
     bootstrap,
     knex,
+    watcher,
     url: () => baseUrl,
     async listen(port = config.port, hostname = config.host) {
       server = http.createServer(app.callback());
@@ -183,6 +190,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       closed = true;
       void emitter.emitAction('server.stop', {});
       unwatchFlows();
+      await watcher?.close();
       flows.stop();
       if (server) {
         server.closeAllConnections?.();

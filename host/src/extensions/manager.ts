@@ -171,8 +171,10 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
 
   /** Validates found packages, rejecting duplicate ids (the first one wins). */
   function validateAll(found: DiscoveredPackage[]): { pkg: DiscoveredPackage; desc?: ExtensionDescriptor; error?: ErrorRecord }[] {
+    // Active packages that are still on disk keep their id; a newcomer with the same id loses.
+    const foundKeys = new Set(found.map((f) => `${f.source}:${f.folder}`));
     const owners = new Map<string, string>();
-    for (const rec of records.values()) if (rec.desc && found.every((f) => `${f.source}:${f.folder}` !== rec.key)) owners.set(rec.desc.id, rec.key);
+    for (const rec of records.values()) if (rec.desc && rec.gen && foundKeys.has(rec.key)) owners.set(rec.desc.id, rec.key);
     return found.map((pkg) => {
       try {
         const desc = validatePackage(pkg);
