@@ -7,7 +7,7 @@ export default defineConfig({
     include: ['*/src/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', 'bench/**'],
     pool: 'forks',
-    execArgv: ['--no-node-snapshot'],
+    execArgv: ['--no-node-snapshot', '--expose-gc'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: process.env.CI ? ['default'] : ['default'],

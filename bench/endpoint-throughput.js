@@ -1,0 +1,76 @@
+// Sandboxed endpoint throughput vs the same endpoint trusted, both served by one host process
+// (the load generator runs in this process). Target: sandboxed / trusted ≥ 0.7.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { fmt, hostEnv, ROOT, tempDir, writeEndpoint } from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+
+function startHost(dir) {
+  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], { env: hostEnv(dir, { BENCH_DIR: dir }), stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve({ child, url: String(d).trim() }));
+    child.once('exit', (code) => reject(new Error(`host exited ${code}`)));
+  });
+}
+
+async function load(url, seconds) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const until = performance.now() + seconds * 1000;
+  let ok = 0;
+  let failed = 0;
+  const one = () => new Promise((resolve) => {
+    const req = http.get(url, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        if (res.statusCode === 200) ok++;
+        else failed++;
+        resolve();
+      });
+    });
+    req.on('error', () => {
+      failed++;
+      resolve();
+    });
+  });
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (performance.now() < until) await one();
+  }));
+  agent.destroy();
+  return { rps: ok / seconds, failed };
+}
+
+async function main() {
+  const dir = tempDir('annex-bench-tp-');
+  fs.mkdirSync(path.join(dir, 'extensions'));
+  writeEndpoint(path.join(dir, 'extensions'), 'bench-trusted', 'x', false);
+  writeEndpoint(path.join(dir, 'extensions'), 'bench-sandboxed', 'x', true);
+  const { child, url } = await startHost(dir);
+  try {
+    await load(`${url}/bench-trusted?a=1`, 1);
+    await load(`${url}/bench-sandboxed?a=1`, 1);
+    const rounds = [];
+    for (let i = 0; i < 2; i++) {
+      const trusted = await load(`${url}/bench-trusted?a=1`, SECONDS / 2);
+      const sandboxed = await load(`${url}/bench-sandboxed?a=1`, SECONDS / 2);
+      rounds.push({ trusted, sandboxed });
+    }
+    const t = rounds.reduce((n, r) => n + r.trusted.rps, 0) / rounds.length;
+    const s = rounds.reduce((n, r) => n + r.sandboxed.rps, 0) / rounds.length;
+    const failed = rounds.reduce((n, r) => n + r.trusted.failed + r.sandboxed.failed, 0);
+    console.log(`endpoint throughput (${CONCURRENCY} concurrent keep-alive clients, ${SECONDS}s each, interleaved)`);
+    console.log(`  trusted   ${fmt(t, 0)} req/s`);
+    console.log(`  sandboxed ${fmt(s, 0)} req/s`);
+    console.log(`  ratio sandboxed/trusted ${fmt(s / t, 2)} (target ≥ 0.7)${failed ? `; ${failed} failed requests` : ''}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,50 @@
+// Shared helpers for the host-level benchmarks (plain ESM, run with node --no-node-snapshot).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function tempDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Environment for a throwaway host in `dir`. */
+export function hostEnv(dir, extra = {}) {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    ADMIN_EMAIL: 'bench@example.com',
+    ADMIN_PASSWORD: 'bench-password',
+    SECRET: 'bench-secret',
+    DB_FILENAME: path.join(dir, 'annex.db'),
+    EXTENSIONS_PATH: path.join(dir, 'extensions'),
+    ...extra,
+  };
+}
+
+export function writeEndpoint(root, name, body, sandbox = false) {
+  const dir = path.join(root, name);
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name, version: '1.0.0', type: 'module',
+    'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...(sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}) },
+  }));
+  const code = sandbox
+    ? `export default (router) => { router.get('/', (req) => ({ status: 200, body: { ok: true, body: ${JSON.stringify(body)}, q: req.query } })); };\n`
+    : `export default (router) => { router.get('/', (req, res) => res.json({ ok: true, body: ${JSON.stringify(body)}, q: req.query })); };\n`;
+  const tmp = path.join(dir, 'dist', '.tmp');
+  fs.writeFileSync(tmp, code);
+  fs.renameSync(tmp, path.join(dir, 'dist', 'index.js'));
+}
+
+export function fmt(n, digits = 1) {
+  return Number(n).toFixed(digits);
+}
