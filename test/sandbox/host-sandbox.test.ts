@@ -146,3 +146,29 @@ describe('grants', () => {
     }
   });
 });
+
+describe('the exec operation', () => {
+  it('runs flow scripts in a fresh sandbox, and a runaway script only fails its flow', async () => {
+    const t = await startHost({ env: { FLOWS_RUN_SCRIPT_TIMEOUT: '300' } });
+    try {
+      const make = async (code: string) => {
+        const flow = await t.api('POST', '/flows', { name: 'exec', status: 'active', trigger: 'webhook', options: { method: 'POST' } });
+        const op = await t.api('POST', '/operations', { flow: flow.body.data.id, key: 'script', type: 'exec', options: { code } });
+        await t.api('PATCH', `/flows/${flow.body.data.id}`, { operation: op.body.data.id });
+        await t.host.kernel.flows.reload();
+        return flow.body.data.id as string;
+      };
+      const ok = await make('module.exports = async function (data) { return { doubled: data.$trigger.body.n * 2, hasProcess: typeof process !== "undefined" && !!process.binding }; };');
+      expect((await t.api('POST', `/flows/trigger/${ok}`, { n: 21 })).body.data).toEqual({ doubled: 42, hasProcess: false });
+      const loop = await make('module.exports = function () { for (;;) {} };');
+      const res = await t.api('POST', `/flows/trigger/${loop}`, {});
+      expect(res.body.errors[0].extensions.code).toBe('UNPROCESSABLE_CONTENT');
+      const runs = (await t.api('GET', `/flows/${loop}/runs`)).body.data;
+      expect(runs[0].error.code).toMatch(/^RT_/);
+      expect((await t.api('GET', '/server/ping')).body).toBe('pong');
+      expect(await (await t.host.kernel.sandbox()).isolateCount()).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});
