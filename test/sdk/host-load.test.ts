@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { scaffoldAndBuild, type ScaffoldCase } from './helpers.js';
+
+const TYPES = ['interface', 'display', 'layout', 'module', 'panel', 'theme', 'hook', 'endpoint', 'operation', 'bundle'];
+const CASES: ScaffoldCase[] = [
+  ...TYPES.flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language }))),
+  ...['hook', 'endpoint', 'operation'].flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true }))),
+];
+
+/** Every scaffolded and built extension loads into one running host and answers. */
+describe('scaffolded extensions in a running host', () => {
+  let t: TestHost;
+  const built = new Map<ScaffoldCase, { dir: string; name: string }>();
+
+  beforeAll(async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-sdk-host-'));
+    for (const c of CASES) {
+      const dir = await scaffoldAndBuild(c, root);
+      built.set(c, { dir, name: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name });
+    }
+    t = await startHost({ extensions: [...built.values()].map((b) => b.dir) });
+    await createCollection(t, 'articles', { title: 'string', slug: 'string' });
+  }, 600_000);
+  afterAll(() => t?.close());
+
+  it('activates every one of them', async () => {
+    const list = (await t.api('GET', '/extensions')).body.data;
+    for (const { name } of built.values()) {
+      const row = list.find((e: any) => e.annex?.name === name);
+      expect(row?.annex.state, `${name}: ${JSON.stringify(row?.annex.last_error)}`).toBe('active');
+    }
+  });
+
+  for (const c of CASES) {
+    const label = `${c.type}${c.sandbox ? ' (sandboxed)' : ''} in ${c.language}`;
+    if (c.type === 'endpoint') {
+      it(`${label}: the endpoint responds`, async () => {
+        const { name } = built.get(c)!;
+        const res = await t.api('GET', `/${name}`);
+        expect(res.status).toBe(200);
+        expect(res.body).toHaveProperty('hello');
+      });
+    } else if (c.type === 'operation') {
+      it(`${label}: the operation runs in a flow`, async () => {
+        const { name } = built.get(c)!;
+        const id = t.host.kernel.operations.ids().find((op) => t.host.kernel.operations.get(op)!.owner === name);
+        expect(id).toBeDefined();
+        const flow = await t.api('POST', '/flows', { name: `f-${name}`, status: 'active', trigger: 'webhook', options: { method: 'POST' } });
+        const op = await t.api('POST', '/operations', { flow: flow.body.data.id, key: 'op', type: id, options: { text: '{{ $trigger.body.text }}', uppercase: true } });
+        await t.api('PATCH', `/flows/${flow.body.data.id}`, { operation: op.body.data.id });
+        await t.host.kernel.flows.reload();
+        const res = await t.api('POST', `/flows/trigger/${flow.body.data.id}`, { text: 'abc' });
+        expect(res.body.data).toEqual({ text: 'ABC', length: 3 });
+      });
+    } else if (c.type === 'hook') {
+      it(`${label}: the hook fires`, async () => {
+        const res = await t.api('POST', '/items/articles', { title: `Hello ${label}` });
+        expect(res.body.data.slug).toBe(`hello-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-$/, '')}`);
+      });
+    } else if (c.type !== 'bundle') {
+      it(`${label}: the app extension is served to the admin app`, async () => {
+        const { name } = built.get(c)!;
+        expect(t.host.kernel.apps.list().some((a) => a.extension === name)).toBe(true);
+      });
+    }
+  }
+});
