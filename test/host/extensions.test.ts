@@ -150,3 +150,29 @@ describe('extension manager', () => {
     expect(orphans).toEqual([]);
   });
 });
+
+describe('strict boot', () => {
+  it('EXTENSIONS_MUST_LOAD refuses to start when an extension fails, naming it', async () => {
+    await expect(startHost({ extensions: ['extensions/annex-sample-endpoint', 'broken/throwing-register'], env: { EXTENSIONS_MUST_LOAD: 'true' } })).rejects.toMatchObject({
+      code: 'HOST_REGISTER_FAILED',
+      message: expect.stringContaining('broken-throwing-register'),
+    });
+  });
+
+  it('a required extension that fails degrades /server/health', async () => {
+    const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'annex-required-'));
+    fs.cpSync(path.join(FIXTURES, 'broken', 'throwing-register'), path.join(dir, 'throwing-register'), { recursive: true });
+    const pkgFile = path.join(dir, 'throwing-register', 'package.json');
+    const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    pkg['directus:extension'].annex = { required: true };
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg));
+    const h = await startHost({ extensions: [path.join(dir, 'throwing-register')] });
+    try {
+      const health = await h.api('GET', '/server/health');
+      expect(health.body.status).toBe('warn');
+      expect(health.body.checks['extensions:failed'][0].status).toBe('error');
+    } finally {
+      await h.close();
+    }
+  });
+});
