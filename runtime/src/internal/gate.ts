@@ -83,7 +83,8 @@ export function createGate(ctx: GateContext): Gate {
       const method = name.slice('items.'.length) as keyof typeof ITEM_ACTIONS;
       const collection = args[0] as string;
       const action = ITEM_ACTIONS[method];
-      if (!ctx.granted.items?.[collection]?.includes(action)) throw denied(`items "${collection}" ${action} is not granted`, { capability: name, collection, action });
+      const grant = ctx.granted.items && Object.hasOwn(ctx.granted.items, collection) ? ctx.granted.items[collection] : undefined;
+      if (!Array.isArray(grant) || !grant.includes(action)) throw denied(`items "${collection}" ${action} is not granted`, { capability: name, collection, action });
       let accountability: CallAccountability | null = null;
       if (token !== null) {
         accountability = ctx.resolveToken(token) ?? null;

@@ -61,6 +61,8 @@ export class IsolateSandbox {
   private recreateWhenIdle = false;
   private backgroundCpu: { at: number; ns: bigint }[] = [];
   private readonly logLimiter: LogLimiter;
+  /** Built once: a flood of refused calls must stay cheap. */
+  private readonly busyRecord: ErrorRecord;
   private readonly mapStack: (stack: string) => string;
 
   constructor(
@@ -70,6 +72,7 @@ export class IsolateSandbox {
     private readonly options: { unrefTimers: boolean } = { unrefTimers: false },
   ) {
     this.logLimiter = createLogLimiter(limits.maxLogLinesPerSecond);
+    this.busyRecord = toErrorRecord(RuntimeErrors.RT_BUSY({ limit: limits.maxPendingCapabilityCalls }));
     this.mapStack = createStackMapper(spec.sourceMap, `file://${spec.filename}`);
   }
 
@@ -261,6 +264,7 @@ export class IsolateSandbox {
     const cap = typeof name === 'string' ? getCapability(name) : undefined;
     if (!cap || cap.mode === 'local') return toErrorRecord(RuntimeErrors.FORBIDDEN({ reason: 'unknown capability' }));
     if (!Array.isArray(args)) return toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
+    if (cap.mode === 'async' && this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls) return this.busyRecord;
     const size = measurePayload(args, this.limits.maxPayloadBytes);
     if (!size.ok) {
       return toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` }));
@@ -270,9 +274,6 @@ export class IsolateSandbox {
       if (notice) this.ports.log('warn', notice);
       if (pass) this.ports.fire(cap.name, args);
       return 0;
-    }
-    if (this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls) {
-      return toErrorRecord(RuntimeErrors.RT_BUSY({ limit: this.limits.maxPendingCapabilityCalls }));
     }
     const id = ++this.capabilitySeq;
     this.capabilityIds.add(id);

@@ -1,5 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { toErrorRecord, type ErrorRecord } from '../../protocol/errors.js';
 import type { RuntimeLogger, SandboxEvent, SandboxExtensionSpec, SandboxLimits, SandboxRegistrations, SandboxWorkerInfo } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
@@ -8,6 +7,8 @@ import type { CallTicket, InstanceState } from '../instance-state.js';
 import type { CallOutcome } from '../isolate/outcome.js';
 import { errorFromRecord } from '../instance.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
+import { spawnWorker } from './spawn-worker.js';
+import { routeInstanceMessage } from './instance-messages.js';
 
 /** One instance as its worker slot knows it (survives worker restarts). */
 export interface SlotInstance {
@@ -30,6 +31,9 @@ interface Call {
   message: Extract<ToWorker, { t: 'call' }>;
   ticket: CallTicket;
   sentTo: ChildProcess | undefined;
+  /** In flight when the worker died without naming a culprit: re-sent alone after the restart. */
+  replay?: boolean;
+  onSettled?: () => void;
   settle: (outcome: CallOutcome) => void;
 }
 
@@ -47,10 +51,11 @@ const crashed = (): CallOutcome => ({ ok: false, error: toErrorRecord(RuntimeErr
 
 /**
  * Supervises one sandbox worker process: spawns it, routes IPC, and when it dies restarts it
- * (with backoff), loads its instances again, and re-sends the calls that were in flight if
- * they are replay-safe (first attempt, no capability with outside effects ran). Calls of an
- * instance the worker blamed (catastrophic error) or on their second crash fail with
- * RT_WORKER_CRASHED and count a fault.
+ * (with backoff) and loads its instances again. Calls that were in flight are re-sent if no
+ * capability with outside effects ran while they did; the re-sends run one at a time before
+ * anything else, so a call that kills the worker again is identified and fails with
+ * RT_WORKER_CRASHED, counting a fault for its extension. A worker that names the culprit
+ * (catastrophic isolate error) gets the same treatment at once.
  */
 export class WorkerSlot {
   readonly instances = new Map<string, SlotInstance>();
@@ -66,6 +71,7 @@ export class WorkerSlot {
   private lastSeen = Date.now();
   private readonly fatalKeys = new Map<string, string>();
   private crashTimes: number[] = [];
+  private replaying: Call | undefined;
   private ready!: Promise<void>;
   private markReady!: () => void;
   private readonly heartbeat: NodeJS.Timeout;
@@ -111,10 +117,10 @@ export class WorkerSlot {
     return new Promise((resolve) => {
       const cid = ++this.seq;
       const backstop = setTimeout(() => {
-        if (!this.calls.delete(cid)) return;
+        if (!this.calls.has(cid)) return;
         const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: inst.limits.wallTimeoutMs }));
         inst.state.recordFault(error);
-        resolve({ ok: false, error, fromExtension: false });
+        call.settle({ ok: false, error, fromExtension: false });
       }, inst.limits.wallTimeoutMs + BACKSTOP_GRACE_MS);
       const call: Call = {
         cid,
@@ -126,6 +132,7 @@ export class WorkerSlot {
           clearTimeout(backstop);
           this.calls.delete(cid);
           resolve(outcome);
+          call.onSettled?.();
         },
       };
       this.calls.set(cid, call);
@@ -182,18 +189,12 @@ export class WorkerSlot {
   }
 
   private spawn(): void {
-    const env = { ...process.env };
-    delete env.NODE_OPTIONS;
-    const child = fork(this.ctx.workerPath, [], { execArgv: ['--no-node-snapshot'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    const child = spawnWorker(this.ctx.workerPath, this.index, this.ctx.logger);
     this.child = child;
     this.childReady = false;
     this.lastSeen = Date.now();
     child.on('message', (m: FromWorker) => this.onMessage(child, m));
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.on('error', (err) => this.ctx.logger?.warn({ worker: this.index, err }, 'sandbox worker error'));
-    for (const [stream, level] of [[child.stdout, 'debug'], [child.stderr, 'warn']] as const) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => this.ctx.logger?.[level]({ worker: this.index, pid: child.pid }, line.slice(0, 2000)));
-    }
   }
 
   private async onChildReady(child: ChildProcess): Promise<void> {
@@ -210,14 +211,25 @@ export class WorkerSlot {
         return; /* the new worker died too; its exit handler takes over */
       }
     }
+    for (const call of [...this.calls.values()]) if (call.inst.failed) call.settle({ ok: false, error: call.inst.failed, fromExtension: false });
+    /* Replays run one at a time, before anything else: if one crashes the worker again, it is the culprit. */
+    const replays = [...this.calls.values()].filter((c) => c.replay).sort((a, b) => a.cid - b.cid);
+    for (const call of replays) {
+      if (child !== this.child || this.state === 'closed') return;
+      if (!this.calls.has(call.cid)) continue;
+      call.replay = false;
+      this.replaying = call;
+      await new Promise<void>((resolve) => {
+        call.onSettled = resolve;
+        this.dispatch(call);
+      });
+      this.replaying = undefined;
+    }
     if (child !== this.child || this.state === 'closed') return;
     const restarted = this.state === 'restarting';
     this.state = 'ready';
     this.markReady();
-    for (const call of [...this.calls.values()]) {
-      if (call.inst.failed) call.settle({ ok: false, error: call.inst.failed, fromExtension: false });
-      else if (call.sentTo !== child) this.dispatch(call);
-    }
+    for (const call of [...this.calls.values()]) if (call.sentTo !== child) this.dispatch(call);
     if (restarted) this.ctx.emit({ type: 'worker-restarted', worker: this.index, pid: child.pid });
   }
 
@@ -230,26 +242,27 @@ export class WorkerSlot {
     this.requests.clear();
     if (this.state === 'closed') return;
     this.ctx.logger?.warn({ worker: this.index, pid: child.pid, code, signal }, 'sandbox worker exited; restarting');
-    const blamed = new Set(this.fatalKeys.keys());
-    const faulted = new Set<SlotInstance>();
-    for (const key of blamed) {
+    const culprits = new Map<SlotInstance, string | undefined>();
+    for (const [key, message] of this.fatalKeys) {
       const inst = this.instances.get(key);
-      if (inst) faulted.add(inst);
+      if (inst) culprits.set(inst, message);
     }
+    /* A replay running alone when the worker died again is attributed to its instance. */
+    const replaying = this.replaying;
+    this.replaying = undefined;
+    if (replaying && !culprits.size) culprits.set(replaying.inst, 'crashed the worker again when replayed alone');
     for (const call of [...this.calls.values()]) {
       if (call.sentTo !== child) continue;
       call.sentTo = undefined;
-      const replaySafe = !blamed.has(call.inst.key) && call.ticket.attempts < 2 && !call.ticket.sideEffects;
-      if (!replaySafe) {
-        /* Unattributed crash: only a call caught by two crashes in a row makes its instance a suspect. */
-        if (!blamed.size && call.ticket.attempts >= 2) faulted.add(call.inst);
-        call.settle(crashed());
-      }
+      if (culprits.has(call.inst) || call.ticket.sideEffects) call.settle(crashed());
+      else call.replay = true;
     }
-    for (const inst of faulted) inst.state.recordFault({ ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), ...(this.fatalKeys.has(inst.key) ? { details: { reason: this.fatalKeys.get(inst.key) } } : {}) });
+    for (const [inst, reason] of culprits) inst.state.recordFault({ ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), ...(reason ? { details: { reason } } : {}) });
     this.fatalKeys.clear();
-    for (const inst of this.instances.values()) inst.cpuBase += inst.lastCpu;
-    for (const inst of this.instances.values()) inst.lastCpu = 0;
+    for (const inst of this.instances.values()) {
+      inst.cpuBase += inst.lastCpu;
+      inst.lastCpu = 0;
+    }
     const now = Date.now();
     this.crashTimes = this.crashTimes.filter((t) => now - t < 10_000);
     this.crashTimes.push(now);
@@ -324,25 +337,12 @@ export class WorkerSlot {
         call.settle(m.outcome);
         return;
       }
-      case 'cap': {
-        const inst = this.instances.get(m.key);
-        if (!inst) return;
-        void inst.gate.call(m.name, m.args, m.token).then((env) => {
-          if (this.child === child) this.send({ t: 'capres', key: m.key, id: m.id, ok: env.ok, value: env.ok ? env.value : env.error });
-        });
-        return;
-      }
+      case 'cap':
       case 'fire':
-        this.instances.get(m.key)?.gate.fire(m.name, m.args);
-        return;
       case 'log':
-        this.instances.get(m.key)?.gate.log(m.level, m.message);
-        return;
       case 'event': {
         const inst = this.instances.get(m.key);
-        if (!inst) return;
-        if (m.event.type === 'fault') inst.state.recordFault(m.event.error);
-        else this.ctx.emit({ type: 'recreated', id: inst.spec.id, reason: m.event.reason });
+        if (inst) routeInstanceMessage(inst, m, (reply) => this.child === child && this.send(reply), this.ctx.emit);
         return;
       }
       case 'fatal':
