@@ -1,0 +1,81 @@
+const TOKEN = 'annex.access_token';
+const REFRESH = 'annex.refresh_token';
+
+/** Query params the Directus way: objects (filter, deep…) as JSON, arrays comma-joined. */
+function toQuery(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v === undefined || v === null) continue;
+    q.set(k, Array.isArray(v) ? v.join(',') : typeof v === 'object' ? JSON.stringify(v) : String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** An error with axios's shape (`error.response.{status,data}`) and the Directus code on top. */
+function httpError(status, data) {
+  const first = data?.errors?.[0];
+  const error = new Error(first?.message ?? `Request failed with status ${status}`);
+  error.code = first?.extensions?.code;
+  error.response = { status, data };
+  return error;
+}
+
+/**
+ * The app's HTTP client: an axios-like surface (what extensions expect from `useApi()`) over
+ * fetch, with the access token attached and refreshed once when it expired.
+ */
+export function createApi({ onUnauthorized } = {}) {
+  let refreshing = null;
+
+  async function refresh() {
+    const refresh_token = localStorage.getItem(REFRESH);
+    if (!refresh_token) return false;
+    refreshing ??= fetch('/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh_token }) })
+      .then(async (res) => {
+        if (!res.ok) return false;
+        const { data } = await res.json();
+        api.setTokens(data);
+        return true;
+      })
+      .catch(() => false)
+      .finally(() => { refreshing = null; });
+    return refreshing;
+  }
+
+  async function request(method, url, { params, data, headers } = {}, retried = false) {
+    const h = { ...headers };
+    const token = localStorage.getItem(TOKEN);
+    if (token) h.Authorization = `Bearer ${token}`;
+    if (data !== undefined) h['Content-Type'] = 'application/json';
+    const res = await fetch(url + toQuery(params), { method, headers: h, body: data === undefined ? undefined : JSON.stringify(data) });
+    const text = await res.text();
+    let body = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {}
+    if (res.status === 401 && !retried && (await refresh())) return request(method, url, { params, data, headers }, true);
+    if (res.status === 401) onUnauthorized?.();
+    if (!res.ok) throw httpError(res.status, body);
+    return { data: body, status: res.status, headers: res.headers };
+  }
+
+  const api = {
+    request,
+    get: (url, config) => request('GET', url, config),
+    delete: (url, config) => request('DELETE', url, config),
+    post: (url, data, config) => request('POST', url, { ...config, data }),
+    patch: (url, data, config) => request('PATCH', url, { ...config, data }),
+    put: (url, data, config) => request('PUT', url, { ...config, data }),
+    token: () => localStorage.getItem(TOKEN),
+    setTokens({ access_token, refresh_token }) {
+      localStorage.setItem(TOKEN, access_token);
+      if (refresh_token) localStorage.setItem(REFRESH, refresh_token);
+    },
+    clearTokens() {
+      localStorage.removeItem(TOKEN);
+      localStorage.removeItem(REFRESH);
+    },
+  };
+  return api;
+}

@@ -1,0 +1,129 @@
+import { markRaw, reactive } from 'vue';
+import { pickConfigs } from '../../../builtins/app-sources/pick.js';
+
+const KINDS = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations'];
+
+/**
+ * The app extensions the app knows, loaded chunk by chunk from the host's manifest: each chunk
+ * registers as soon as it arrives, so a slow or broken one holds nothing up. `sync()` applies a
+ * new manifest: unchanged chunks stay, changed ones are re-imported and swapped in place,
+ * removed ones disappear. A chunk that fails to import is reported to the host and, if an
+ * earlier version of it was loaded, that version stays.
+ */
+export function createRegistry({ api, timeoutMs = 10_000 }) {
+  /** extension → { url, module, chunk, configs } */
+  const loaded = new Map();
+  const state = reactive({ version: null, status: {}, buildErrors: [], swaps: 0, ...Object.fromEntries(KINDS.map((k) => [k, []])) });
+  const listeners = new Set();
+
+  function recompute() {
+    const order = [...loaded.keys()].sort();
+    for (const kind of KINDS) state[kind] = order.flatMap((ext) => loaded.get(ext).configs[kind]);
+  }
+
+  function pick(module, chunk) {
+    const configs = pickConfigs(module, chunk);
+    for (const kind of KINDS) configs[kind] = configs[kind].map((c) => markRaw({ ...c, __extension: chunk.extension }));
+    return configs;
+  }
+
+  async function load(chunk) {
+    const previous = loaded.get(chunk.extension);
+    state.status[chunk.extension] = { state: 'loading', url: chunk.url, error: null, type: chunk.type };
+    let timer;
+    try {
+      const module = await Promise.race([
+        import(/* @vite-ignore */ chunk.url),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs); }),
+      ]);
+      loaded.set(chunk.extension, { url: chunk.url, module, chunk, configs: pick(module, chunk) });
+      state.status[chunk.extension] = { state: 'loaded', url: chunk.url, error: null, type: chunk.type };
+      if (previous) state.swaps++;
+    } catch (e) {
+      const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      state.status[chunk.extension] = { state: 'failed', url: chunk.url, error: message, type: chunk.type };
+      api.post('/extensions/sources/report', { extension: chunk.extension, url: chunk.url, message }).catch(() => {});
+    } finally {
+      clearTimeout(timer);
+    }
+    recompute();
+  }
+
+  async function sync() {
+    const manifest = (await api.get('/extensions/sources/manifest.json')).data.data;
+    state.version = manifest.version;
+    state.buildErrors = manifest.errors ?? [];
+    const present = new Set(manifest.chunks.map((c) => c.extension));
+    for (const ext of [...loaded.keys()]) if (!present.has(ext)) loaded.delete(ext);
+    for (const ext of Object.keys(state.status)) if (!present.has(ext)) delete state.status[ext];
+    recompute();
+    await Promise.all(manifest.chunks.map(async (chunk) => {
+      if (!chunk.url) {
+        state.status[chunk.extension] = { state: 'failed', url: null, error: chunk.error?.message ?? 'build failed', type: chunk.type };
+        return;
+      }
+      const current = loaded.get(chunk.extension);
+      if (current?.url === chunk.url) {
+        // Same code, maybe other bundle entries enabled: pick again from the loaded module.
+        if (JSON.stringify(current.chunk.entries) !== JSON.stringify(chunk.entries)) {
+          current.chunk = chunk;
+          current.configs = pick(current.module, chunk);
+          recompute();
+        }
+        return;
+      }
+      await load(chunk);
+    }));
+    emit('synced', manifest);
+    return manifest;
+  }
+
+  function emit(event, data) {
+    for (const l of listeners) if (l.event === event) l.fn(data);
+  }
+
+  let source = null;
+  let retry = null;
+  /** Listens to the host's events: app extension changes are applied at once. */
+  function connect() {
+    disconnect();
+    const token = api.token();
+    if (!token) return;
+    source = new EventSource(`/extensions/events?access_token=${encodeURIComponent(token)}`);
+    source.addEventListener('hello', (e) => {
+      const { version } = JSON.parse(e.data);
+      if (state.version && version !== state.version) sync().catch(() => {});
+      emit('connected', version);
+    });
+    source.addEventListener('app-extensions', (e) => {
+      emit('app-extensions', JSON.parse(e.data));
+      sync().catch(() => {});
+    });
+    source.addEventListener('extension-state', (e) => emit('extension-state', JSON.parse(e.data)));
+    source.addEventListener('app-extension-error', (e) => emit('app-extension-error', JSON.parse(e.data)));
+    source.onerror = () => {
+      // Reconnect with a fresh token (the old one may have expired).
+      disconnect();
+      retry = setTimeout(connect, 2000);
+    };
+  }
+  function disconnect() {
+    clearTimeout(retry);
+    source?.close();
+    source = null;
+  }
+
+  return {
+    state,
+    sync,
+    connect,
+    disconnect,
+    connected: () => source?.readyState === 1,
+    /** Subscribes to 'synced', 'connected', 'app-extensions', 'extension-state', 'app-extension-error'; returns the disposer. */
+    on(event, fn) {
+      const l = { event, fn };
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { createApp, markRaw } from 'vue';
+import { createPinia } from 'pinia';
+import { createI18n } from 'vue-i18n';
+import { installSdk } from '@directus/extensions-sdk';
+import { createApi } from './api.js';
+import { createStores } from './stores/index.js';
+import { createRegistry } from './extensions/registry.js';
+import { createAppRouter } from './router.js';
+import { createThemeController } from './theme.js';
+import { registerBaseComponents } from './components/index.js';
+import { syncModuleRoutes } from './extensions/module-routes.js';
+import App from './App.vue';
+import './styles.css';
+
+const pinia = createPinia();
+const api = createApi({ onUnauthorized: () => router.currentRoute.value.name !== 'login' && router.push({ name: 'login' }) });
+const { stores, hydrate, dehydrate } = createStores(api);
+const registry = createRegistry({ api });
+const router = createAppRouter();
+const i18n = createI18n({ legacy: false, locale: 'en-US', fallbackLocale: 'en-US', messages: { 'en-US': {} }, missingWarn: false, fallbackWarn: false });
+
+const app = createApp(App);
+app.use(pinia);
+app.use(i18n);
+const theme = createThemeController({ api, registry, stores });
+const session = {
+  /** After login (or with a stored token): load stores and extensions, listen to the host. */
+  async start() {
+    await hydrate();
+    registry.connect();
+    await registry.sync();
+  },
+  async logout() {
+    const refresh_token = localStorage.getItem('annex.refresh_token');
+    if (refresh_token) await api.post('/auth/logout', { refresh_token }).catch(() => {});
+    api.clearTokens();
+    registry.disconnect();
+    dehydrate();
+    router.push({ name: 'login' });
+  },
+};
+installSdk({ api, stores, registry });
+app.provide('api', api);
+app.provide('stores', stores);
+app.provide('registry', registry);
+app.provide('theme', theme);
+app.provide('session', markRaw(session));
+registerBaseComponents(app);
+app.use(router);
+
+router.beforeEach(async (to) => {
+  if (to.name === 'login') return true;
+  if (!api.token()) return { name: 'login', query: { redirect: to.fullPath } };
+  if (!stores.useUserStore().currentUser) {
+    try {
+      await session.start();
+    } catch {
+      api.clearTokens();
+      return { name: 'login', query: { redirect: to.fullPath } };
+    }
+  }
+  return true;
+});
+
+// The router learns module routes as module extensions arrive.
+syncModuleRoutes(router, registry);
+app.mount('#app');
+window.__annex = { api, registry, router, theme };

@@ -1,0 +1,23 @@
+import { createRouter, createWebHistory } from 'vue-router';
+import Shell from './components/Shell.vue';
+import Login from './pages/Login.vue';
+import NotFound from './pages/NotFound.vue';
+
+/** Fixed routes; module extensions add theirs under the shell route as they load. */
+export function createAppRouter() {
+  return createRouter({
+    history: createWebHistory('/admin/'),
+    routes: [
+      { path: '/login', name: 'login', component: Login },
+      {
+        path: '/',
+        name: 'shell',
+        component: Shell,
+        children: [
+          { path: '', name: 'home', redirect: '/content' },
+          { path: ':pathMatch(.*)*', name: 'not-found', component: NotFound },
+        ],
+      },
+    ],
+  });
+}

@@ -1,0 +1,172 @@
+// @ts-check
+import { createHash } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { rollup } from 'rollup';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import { transform } from 'esbuild';
+import { vueSfcPlugin } from './sfc-plugin.js';
+import { pickConfigs } from './pick.js';
+
+/** Shared modules the admin app provides, by import specifier → file name under the shared base. */
+export const SHARED_DEPS = /** @type {Record<string, string>} */ ({
+  vue: 'vue',
+  'vue-router': 'vue-router',
+  pinia: 'pinia',
+  'vue-i18n': 'vue-i18n',
+  '@directus/extensions-sdk': 'directus-extensions-sdk',
+  '@annex/sdk-extension': 'directus-extensions-sdk',
+});
+export const SHARED_BASE = '/admin/assets/shared/';
+export const SOURCES_BASE = '/extensions/sources/';
+
+/**
+ * @typedef {{ id: string, extension: string, type: string, file: string, source: string, entries?: { name: string, type: string }[] }} AppEntry
+ * @typedef {{ extension: string, source: string, type: string, ids: string[], entries: { name: string, type: string }[] | null, url: string | null, error: { code: string, message: string } | null }} ChunkInfo
+ * @typedef {{ version: string, chunks: ChunkInfo[] }} Manifest
+ * @typedef {{ fingerprint: Map<string, string>, name: string | null, code: string | null, error: { code: string, message: string } | null }} Built
+ */
+
+const hash = (text) => createHash('sha256').update(text).digest('hex');
+const safeName = (id) => id.replace(/^@/, '').replace(/[^a-zA-Z0-9_-]+/g, '-');
+
+/** Extensions' registrations grouped by built file: one chunk per extension (bundle entries share theirs). */
+export function groupEntries(/** @type {AppEntry[]} */ list) {
+  /** @type {Map<string, { extension: string, source: string, type: string, file: string, ids: string[], entries: { name: string, type: string }[] | null }>} */
+  const groups = new Map();
+  for (const e of [...list].sort((a, b) => a.id.localeCompare(b.id))) {
+    let g = groups.get(e.file);
+    if (!g) groups.set(e.file, (g = { extension: e.extension, source: e.source, type: e.entries ? 'bundle' : e.type, file: e.file, ids: [], entries: e.entries ? [] : null }));
+    g.ids.push(e.id);
+    if (e.entries && g.entries) g.entries.push(...e.entries);
+  }
+  return [...groups.values()];
+}
+
+async function fingerprintOf(files) {
+  const out = new Map();
+  for (const f of files) out.set(f, await fs.readFile(f).then((b) => hash(b), () => 'missing'));
+  return out;
+}
+
+async function unchanged(/** @type {Map<string, string>} */ fp) {
+  for (const [f, h] of fp) if ((await fs.readFile(f).then((b) => hash(b), () => 'missing')) !== h) return false;
+  return true;
+}
+
+/** Rollup error → a short message naming file:line:column when known. */
+function describeError(e) {
+  const loc = e?.loc ? ` (${path.basename(e.loc.file ?? e.id ?? '')}:${e.loc.line}:${e.loc.column})` : '';
+  return `${String(e?.message ?? e).replace(/^\[plugin [^\]]+\]\s*/, '')}${loc}`;
+}
+
+/**
+ * Builds one extension's browser module: Vue SFCs compiled, its own dependencies inlined,
+ * shared deps left as imports of the app's modules, minified. Never throws: failures are data.
+ * @returns {Promise<Built>}
+ */
+export async function buildChunk(/** @type {{ extension: string, file: string }} */ group, options = {}) {
+  const base = /** @type {any} */ (options).sharedBase ?? SHARED_BASE;
+  const minify = /** @type {any} */ (options).minify !== false;
+  let bundle;
+  try {
+    bundle = await rollup({
+      input: group.file,
+      external: (id) => id in SHARED_DEPS,
+      onwarn: () => {},
+      plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
+    });
+    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true, paths: (id) => `${base}${SHARED_DEPS[id]}.js` });
+    let code = output[0].code;
+    if (minify) code = (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+    const fingerprint = await fingerprintOf(bundle.watchFiles.filter((f) => !f.startsWith('\0')));
+    return { fingerprint, name: `${safeName(group.extension)}.${hash(code).slice(0, 10)}.js`, code, error: null };
+  } catch (e) {
+    const files = [group.file, ...(/** @type {any} */ (e)?.watchFiles ?? [])];
+    return { fingerprint: await fingerprintOf(files), name: null, code: null, error: { code: 'APP_BUILD_FAILED', message: describeError(e) } };
+  } finally {
+    await bundle?.close();
+  }
+}
+
+/** The Directus-compatible entry: imports every chunk (each on its own, with a timeout) and exports the seven arrays. */
+export function renderIndex(/** @type {Manifest} */ manifest, timeoutMs = 10_000) {
+  const chunks = manifest.chunks.filter((c) => c.url).map(({ extension, type, entries, url }) => ({ extension, type, entries, url }));
+  return `// Annex app extensions, version ${manifest.version}: one chunk per extension.
+${pickConfigs.toString()}
+const chunks = ${JSON.stringify(chunks)};
+const settle = (c) => Promise.race([
+  import(c.url).then((m) => pickConfigs(m, c)),
+  new Promise((_, reject) => setTimeout(() => reject(new Error('timed out after ${timeoutMs} ms')), ${timeoutMs})),
+]).catch((error) => { console.error('[annex] app extension ' + c.extension + ' failed to load', error); return null; });
+const loaded = (await Promise.all(chunks.map(settle))).filter(Boolean);
+const all = (list) => loaded.flatMap((r) => r[list]);
+export const version = ${JSON.stringify(manifest.version)};
+export const interfaces = all('interfaces');
+export const displays = all('displays');
+export const layouts = all('layouts');
+export const modules = all('modules');
+export const panels = all('panels');
+export const themes = all('themes');
+export const operations = all('operations');
+`;
+}
+
+/**
+ * The app extension sources: rebuilt on demand from the registry's current entries, each
+ * extension's chunk cached until one of its files changes. Builds are serialised.
+ * @param {{ list: () => AppEntry[], sharedBase?: string, minify?: boolean, timeoutMs?: number }} options
+ */
+export function createSourcesBundler(options) {
+  /** @type {Map<string, Built>} file → last build */
+  const cache = new Map();
+  /** @type {{ manifest: Manifest, files: Map<string, string>, index: string } | undefined} */
+  let current;
+  /** @type {Promise<any> | undefined} */
+  let running;
+  let dirty = true;
+  let builds = 0;
+
+  async function rebuild() {
+    dirty = false;
+    builds++;
+    const groups = groupEntries(options.list());
+    /** @type {ChunkInfo[]} */
+    const chunks = [];
+    const files = new Map();
+    await Promise.all(groups.map(async (g) => {
+      let built = cache.get(g.file);
+      if (!built || !(await unchanged(built.fingerprint))) {
+        built = await buildChunk(g, options);
+        cache.set(g.file, built);
+      }
+      if (built.code && built.name) files.set(built.name, built.code);
+      chunks.push({ extension: g.extension, source: g.source, type: g.type, ids: g.ids, entries: g.entries, url: built.name ? SOURCES_BASE + built.name : null, error: built.error });
+    }));
+    for (const file of cache.keys()) if (!groups.some((g) => g.file === file)) cache.delete(file);
+    chunks.sort((a, b) => a.extension.localeCompare(b.extension));
+    const version = hash(JSON.stringify(chunks)).slice(0, 12);
+    const manifest = { version, chunks };
+    current = { manifest, files, index: renderIndex(manifest, options.timeoutMs) };
+    return current;
+  }
+
+  return {
+    /** The current sources, rebuilt first when anything changed since the last build. */
+    async get() {
+      while (dirty || !current) {
+        running ??= rebuild().finally(() => { running = undefined; });
+        await running;
+      }
+      if (running) await running;
+      return /** @type {NonNullable<typeof current>} */ (current);
+    },
+    /** Marks the sources stale (the registry changed or a file may have). */
+    invalidate() {
+      dirty = true;
+    },
+    /** The last finished build, without building. */
+    peek: () => current,
+    stats: () => ({ builds, cached: cache.size }),
+  };
+}

@@ -1,0 +1,112 @@
+// @ts-check
+import { asyncHandler, errors } from '@annex/host/builtins-support';
+import { createSourcesBundler } from './bundler.js';
+import { createEventHub } from './events.js';
+
+const OWNER = '@annex/builtin-app-sources';
+
+/** Which extensions' chunks differ between two manifests. */
+function diffManifests(before, after) {
+  const old = new Map((before?.chunks ?? []).map((c) => [c.extension, c]));
+  const now = new Map(after.chunks.map((c) => [c.extension, c]));
+  const changed = [];
+  for (const [id, c] of now) {
+    const o = old.get(id);
+    if (!o || o.url !== c.url || JSON.stringify(o.entries) !== JSON.stringify(c.entries) || JSON.stringify(o.error) !== JSON.stringify(c.error)) changed.push(id);
+  }
+  const removed = [...old.keys()].filter((id) => !now.has(id));
+  return { changed, removed };
+}
+
+/**
+ * `/extensions/sources/*`: the app extensions bundled one chunk per extension (Directus's
+ * index.js plus a manifest the Annex app loads chunk by chunk), errors from building or from
+ * importing in a browser, and `/extensions/events` (SSE) telling open apps what changed.
+ */
+export default {
+  id: 'extensions',
+  handler(router, context) {
+    const kernel = context.annex;
+    const bundler = createSourcesBundler({ list: () => kernel.apps.list() });
+    const hub = createEventHub();
+    /** @type {Map<string, { extension: string, url: string, message: string, at: string }>} */
+    const reports = new Map();
+    let timer;
+
+    // Rebuild soon after the registry changes (debounced), but only once someone asked for the
+    // sources: a host nobody opens the app on never runs rollup.
+    const publish = async () => {
+      const before = bundler.peek()?.manifest;
+      const { manifest } = await bundler.get();
+      for (const [id, r] of reports) if (!manifest.chunks.some((c) => c.extension === id && c.url === r.url)) reports.delete(id);
+      const diff = diffManifests(before, manifest);
+      if (diff.changed.length || diff.removed.length) hub.send('app-extensions', { version: manifest.version, ...diff });
+    };
+    const offApps = kernel.apps.onChange(() => {
+      bundler.invalidate();
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        if (bundler.peek() || hub.size()) publish().catch((err) => context.logger.error({ err }, 'app extension rebuild failed'));
+      }, 30);
+      timer.unref?.();
+    });
+    const offState = kernel.extensions.onChange((c) => hub.send('extension-state', { id: c.id, state: c.state, last_error: c.lastError }));
+    const offMount = kernel.mounts.add('extensions', async (ctx, sub) => {
+      if (sub !== '/events' || ctx.method !== 'GET') return false;
+      if (!ctx.state.accountability?.user && !ctx.state.accountability?.admin) throw errors.FORBIDDEN();
+      const current = bundler.peek() ?? (await bundler.get());
+      hub.attach(ctx, { version: current.manifest.version });
+      return true;
+    }, OWNER);
+    context.onDispose?.(() => {
+      offMount();
+      offApps();
+      offState();
+      clearTimeout(timer);
+      hub.close();
+    });
+
+    const errorList = (manifest) => [
+      ...manifest.chunks.filter((c) => c.error).map((c) => ({ extension: c.extension, phase: 'build', url: null, ...c.error })),
+      ...[...reports.values()].map((r) => ({ extension: r.extension, phase: 'import', code: 'APP_IMPORT_FAILED', message: r.message, url: r.url, at: r.at })),
+    ];
+
+    router.get('/sources/index.js', asyncHandler(async (_req, res) => {
+      const { index } = await bundler.get();
+      res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.send(index);
+    }));
+    router.get('/sources/manifest.json', asyncHandler(async (_req, res) => {
+      const { manifest } = await bundler.get();
+      res.set('Cache-Control', 'no-cache');
+      res.json({ data: { ...manifest, errors: errorList(manifest) } });
+    }));
+    router.get('/sources/errors', asyncHandler(async (req, res) => {
+      if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();
+      res.json({ data: errorList((await bundler.get()).manifest) });
+    }));
+    // An app that could not import a chunk says so; kept until that extension's chunk changes.
+    router.post('/sources/report', asyncHandler(async (req, res) => {
+      if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();
+      const body = typeof req.body === 'string' ? JSON.parse(req.body || '{}') : req.body;
+      const { extension, url, message } = body ?? {};
+      if (typeof extension !== 'string' || typeof url !== 'string' || typeof message !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"extension", "url" and "message" must be strings.' });
+      const { manifest } = await bundler.get();
+      const known = manifest.chunks.some((c) => c.extension === extension && c.url === url);
+      if (known) {
+        const report = { extension, url, message: message.slice(0, 2000), at: new Date().toISOString() };
+        reports.set(extension, report);
+        hub.send('app-extension-error', report);
+      }
+      res.json({ data: { recorded: known } });
+    }));
+    router.get('/sources/:chunk', asyncHandler(async (req, res) => {
+      const { files } = await bundler.get();
+      const code = files.get(req.params.chunk);
+      if (code === undefined) throw errors.ROUTE_NOT_FOUND({ path: req.path ?? `/extensions/sources/${req.params.chunk}` });
+      // Chunk names carry a content hash, so they never change.
+      res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });
+      res.send(code);
+    }));
+  },
+};
