@@ -1,28 +1,25 @@
 /**
- * Size and shape checks for values crossing the boundary. The walk is iterative (no host stack
- * overflow on deep values), rejects cycles (they cannot be answered as JSON later) and stops as
- * soon as the budget is exceeded, so a huge value costs at most `limit` work.
+ * Size and shape checks for values crossing the boundary: rejects cycles (they cannot be
+ * answered as JSON later), functions and symbols, values deeper than MAX_DEPTH (so the walk's
+ * own recursion is bounded), and stops as soon as the budget is exceeded, so a huge value
+ * costs at most `limit` work.
  */
 export type PayloadVerdict = { ok: true; bytes: number } | { ok: false; reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported'; bytes: number };
 
 const MAX_DEPTH = 512;
-const EXIT = Symbol('exit');
+
+class Stop {
+  constructor(readonly reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported') {}
+}
 
 export function measurePayload(value: unknown, limit: number): PayloadVerdict {
   let bytes = 0;
-  const onPath = new Set<object>();
-  const stack: unknown[] = [value];
-  let depth = 0;
-  while (stack.length) {
-    const item = stack.pop();
-    if (item === EXIT) {
-      onPath.delete(stack.pop() as object);
-      depth--;
-      continue;
-    }
-    switch (typeof item) {
+  const path = new Set<object>();
+
+  function visit(v: unknown, depth: number): void {
+    switch (typeof v) {
       case 'string':
-        bytes += item.length + 2;
+        bytes += v.length + 2;
         break;
       case 'number':
       case 'bigint':
@@ -33,39 +30,52 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
         bytes += 4;
         break;
       case 'object': {
-        if (item === null) {
+        if (v === null) {
           bytes += 4;
           break;
         }
-        if (ArrayBuffer.isView(item) || item instanceof ArrayBuffer) {
-          bytes += item.byteLength;
+        if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
+          bytes += v.byteLength;
           break;
         }
-        if (item instanceof Date) {
+        if (v instanceof Date) {
           bytes += 8;
           break;
         }
-        if (onPath.has(item)) return { ok: false, reason: 'cyclic', bytes };
-        if (++depth > MAX_DEPTH) return { ok: false, reason: 'too-deep', bytes };
-        onPath.add(item);
-        stack.push(item, EXIT);
+        if (depth >= MAX_DEPTH) throw new Stop('too-deep');
+        if (path.has(v)) throw new Stop('cyclic');
+        path.add(v);
         bytes += 2;
-        if (item instanceof Map) {
-          for (const [k, v] of item) stack.push(k, v);
-        } else if (item instanceof Set) {
-          for (const v of item) stack.push(v);
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) visit(v[i], depth + 1);
+        } else if (v instanceof Map) {
+          for (const [k, x] of v) {
+            visit(k, depth + 1);
+            visit(x, depth + 1);
+          }
+        } else if (v instanceof Set) {
+          for (const x of v) visit(x, depth + 1);
         } else {
-          for (const key of Object.keys(item)) {
+          for (const key in v) {
+            if (!Object.hasOwn(v, key)) continue;
             bytes += key.length + 3;
-            stack.push((item as Record<string, unknown>)[key]);
+            visit((v as Record<string, unknown>)[key], depth + 1);
           }
         }
+        path.delete(v);
         break;
       }
       default:
-        return { ok: false, reason: 'unsupported', bytes };
+        throw new Stop('unsupported');
     }
-    if (bytes > limit) return { ok: false, reason: 'too-large', bytes };
+    if (bytes > limit) throw new Stop('too-large');
+  }
+
+  try {
+    visit(value, 0);
+  } catch (err) {
+    if (err instanceof Stop) return { ok: false, reason: err.reason, bytes };
+    throw err;
   }
   return { ok: true, bytes };
 }

@@ -32,6 +32,51 @@ export interface LoadedIsolate {
 
 const ALLOWED_IMPORTS: readonly string[] = SANDBOX_API_MODULES;
 
+/**
+ * One isolate + context created ahead of time, when the process is idle: creating them is
+ * most of an activation's cost. The catastrophic-error hook is bound when it is taken.
+ */
+interface Spare {
+  memoryMb: number;
+  isolate: ivm.Isolate;
+  context: ivm.Context;
+  onCatastrophic: { handler: (message: string) => void };
+}
+let spare: Spare | undefined;
+let spareScheduled = false;
+
+function createBlank(memoryMb: number): Spare {
+  const onCatastrophic = { handler: (_message: string) => {} };
+  const isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError: (message) => onCatastrophic.handler(String(message)) });
+  return { memoryMb, isolate, context: isolate.createContextSync(), onCatastrophic };
+}
+
+function takeBlank(memoryMb: number, onCatastrophic: (message: string) => void): Spare {
+  let blank = spare && spare.memoryMb === memoryMb && !spare.isolate.isDisposed ? spare : undefined;
+  if (blank) spare = undefined;
+  blank ??= createBlank(memoryMb);
+  blank.onCatastrophic.handler = onCatastrophic;
+  if (!spareScheduled) {
+    spareScheduled = true;
+    /* A later turn than the reply to this load (which goes out on setImmediate). */
+    setTimeout(() => {
+      spareScheduled = false;
+      if (spare && spare.memoryMb !== memoryMb) {
+        spare.isolate.dispose();
+        spare = undefined;
+      }
+      spare ??= createBlank(memoryMb);
+    }, 1).unref();
+  }
+  return blank;
+}
+
+/** Drop the spare isolate (engine close, tests counting isolates). */
+export function releaseSpareIsolate(): void {
+  spare?.isolate.dispose();
+  spare = undefined;
+}
+
 /** Data the `local` capabilities answer from, keyed by capability name. */
 function localData(spec: SandboxExtensionSpec): Record<string, Record<string, string | undefined>> {
   const env: Record<string, string | undefined> = {};
@@ -65,10 +110,9 @@ function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, ma
  * CodedError and disposes the isolate on failure.
  */
 export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, hooks: IsolateHooks): LoadedIsolate {
-  const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb, onCatastrophicError: (message) => hooks.catastrophic(String(message)) });
+  const { isolate, context } = takeBlank(limits.memoryMb, hooks.catastrophic);
   const timeout = limits.cpuTimeoutMs;
   try {
-    const context = isolate.createContextSync();
     const boot = compileBootstrap(isolate).runSync(context, { reference: true }) as ivm.Reference<unknown>;
     const config = {
       granted: grantedNames(spec.grantedScopes),

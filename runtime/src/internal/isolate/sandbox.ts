@@ -135,6 +135,12 @@ export class IsolateSandbox {
     return { cpuMs: Number(this.cpuBaseNs + iso.cpuTime) / 1e6, heapUsedBytes: heap.used_heap_size + heap.externally_allocated_size };
   }
 
+  /** CPU time only (cheap: no heap statistics). */
+  cpuMs(): number {
+    const iso = this.current?.isolate;
+    return Number(this.cpuBaseNs + (iso && !iso.isDisposed ? iso.cpuTime : 0n)) / 1e6;
+  }
+
   get inFlight(): number {
     return this.calls.size;
   }

@@ -8,6 +8,7 @@ import type { CallOutcome } from '../isolate/outcome.js';
 import { errorFromRecord } from '../instance.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
 import { spawnWorker } from './spawn-worker.js';
+import { createOutbox, type Outbox } from './outbox.js';
 import { routeInstanceMessage } from './instance-messages.js';
 
 /** One instance as its worker slot knows it (survives worker restarts). */
@@ -72,6 +73,7 @@ export class WorkerSlot {
   private readonly fatalKeys = new Map<string, string>();
   private crashTimes: number[] = [];
   private replaying: Call | undefined;
+  private outbox: Outbox<ToWorker> | undefined;
   private ready!: Promise<void>;
   private markReady!: () => void;
   private readonly heartbeat: NodeJS.Timeout;
@@ -193,7 +195,19 @@ export class WorkerSlot {
     this.child = child;
     this.childReady = false;
     this.lastSeen = Date.now();
-    child.on('message', (m: FromWorker) => this.onMessage(child, m));
+    child.on('message', (batch: FromWorker[]) => {
+      for (const m of batch) this.onMessage(child, m);
+    });
+    this.outbox = createOutbox<ToWorker>((batch) => {
+      if (!child.connected) return;
+      try {
+        child.send(batch, (err) => {
+          if (err) this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
+        });
+      } catch (err) {
+        this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
+      }
+    });
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
   }
 
@@ -295,15 +309,7 @@ export class WorkerSlot {
   }
 
   private send(message: ToWorker): void {
-    const child = this.child;
-    if (!child || !child.connected) return;
-    try {
-      child.send(message, (err) => {
-        if (err) this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
-      });
-    } catch (err) {
-      this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
-    }
+    if (this.child?.connected) this.outbox?.push(message);
   }
 
   private request(message: Extract<ToWorker, { rid: number }>): Promise<FromWorker> {

@@ -6,13 +6,17 @@
  */
 import { toErrorRecord } from '../../protocol/errors.js';
 import { IsolateSandbox } from '../isolate/sandbox.js';
+import { createOutbox } from '../process/outbox.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const sandboxes = new Map<string, IsolateSandbox>();
 
-function send(message: FromWorker, callback?: () => void): void {
-  if (!process.connected) return;
-  process.send!(message, undefined, {}, callback ? () => callback() : undefined);
+const outbox = createOutbox<FromWorker>((batch) => {
+  if (process.connected) process.send!(batch);
+});
+
+function send(message: FromWorker): void {
+  outbox.push(message);
 }
 
 function load(rid: number, key: string, msg: Extract<ToWorker, { t: 'load' }>): void {
@@ -25,7 +29,8 @@ function load(rid: number, key: string, msg: Extract<ToWorker, { t: 'load' }>): 
     catastrophic: (message) => {
       /* isolated-vm: the process must not go on; tell the parent who it was, then abort. */
       const abort = () => process.abort();
-      send({ t: 'fatal', key, message }, abort);
+      outbox.flush();
+      if (process.connected) process.send!([{ t: 'fatal', key, message }], undefined, {}, abort);
       setTimeout(abort, 200);
     },
   });
@@ -49,7 +54,7 @@ function handle(msg: ToWorker): void {
         send({ t: 'result', cid: msg.cid, outcome: { ok: false, error: { code: 'RT_DISPOSED', message: 'Extension instance was disposed', status: 503 }, fromExtension: false }, cpuMs: 0 });
         return;
       }
-      void sandbox.invoke(msg.handler, msg.args, msg.acc).then((outcome) => send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.snapshot().cpuMs }));
+      void sandbox.invoke(msg.handler, msg.args, msg.acc).then((outcome) => send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.cpuMs() }));
       return;
     }
     case 'capres':
@@ -68,7 +73,9 @@ function handle(msg: ToWorker): void {
   }
 }
 
-process.on('message', (msg: ToWorker) => handle(msg));
+process.on('message', (batch: ToWorker[]) => {
+  for (const msg of batch) handle(msg);
+});
 process.on('disconnect', () => process.exit(0));
 
 setInterval(() => {
