@@ -58,11 +58,16 @@ router.beforeEach(async (to) => {
       api.clearTokens();
       return { name: 'login', query: { redirect: to.fullPath } };
     }
+    // Resolved before module routes existed: resolve again now that they do.
+    if (to.name === 'not-found') return { path: to.fullPath, replace: true };
   }
   return true;
 });
 
 // The router learns module routes as module extensions arrive.
-syncModuleRoutes(router, registry);
+// A module's preRegisterCheck(user) decides whether this user gets it (sync answers only).
+const allowed = (m) => !m.preRegisterCheck || m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false;
+syncModuleRoutes(router, registry, allowed);
+app.provide('moduleAllowed', allowed);
 app.mount('#app');
 window.__annex = { api, registry, router, theme };

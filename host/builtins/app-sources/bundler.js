@@ -57,7 +57,9 @@ async function unchanged(/** @type {Map<string, string>} */ fp) {
 /** Rollup error → a short message naming file:line:column when known. */
 function describeError(e) {
   const loc = e?.loc ? ` (${path.basename(e.loc.file ?? e.id ?? '')}:${e.loc.line}:${e.loc.column})` : '';
-  return `${String(e?.message ?? e).replace(/^\[plugin [^\]]+\]\s*/, '')}${loc}`;
+  // First line only: the rest is a code frame with absolute paths.
+  const first = String(e?.message ?? e).split('\n')[0].replace(/^\[plugin [^\]]+\]\s*/, '').replace(/\/\S*\//g, '');
+  return `${first}${loc}`;
 }
 
 /**

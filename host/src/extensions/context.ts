@@ -31,7 +31,7 @@ function trackedEmitter(emitter: Emitter, owner: string, disposers: Disposer[]) 
 
 /**
  * The Directus-compatible API extension context: `services, database, env, logger, getSchema,
- * emitter`. Built-ins additionally get `annex` (the kernel) — no other source does.
+ * emitter`. Built-ins additionally get `annex` (the kernel) and `onDispose` — no other source does.
  */
 export function createExtensionContext(kernel: Kernel, desc: ExtensionDescriptor, unit: ExtensionUnit, disposers: Disposer[]) {
   const context: Record<string, unknown> = {
@@ -42,6 +42,11 @@ export function createExtensionContext(kernel: Kernel, desc: ExtensionDescriptor
     getSchema: (options?: { bypassCache?: boolean }) => kernel.schema.get(options),
     emitter: trackedEmitter(kernel.localEmitter, unit.id, disposers),
   };
-  if (desc.source === 'builtin') context.annex = kernel;
+  if (desc.source === 'builtin') {
+    context.annex = kernel;
+    // Built-ins that subscribe to kernel registries (apps.onChange, extensions.onChange) release
+    // them with the unit: `onDispose(fn)` runs fn on deactivation or reload.
+    context.onDispose = (fn: Disposer) => void disposers.push(fn);
+  }
   return context;
 }

@@ -5,10 +5,10 @@ import { watch } from 'vue';
  * appears is routed under `/admin/<id>`, one that goes away is unrouted, one whose code changed
  * is replaced — and the current page re-resolves, without a page reload.
  */
-export function syncModuleRoutes(router, registry) {
+export function syncModuleRoutes(router, registry, allowed = () => true) {
   const routed = new Map(); // module id → config
   return watch(
-    () => registry.state.modules,
+    () => registry.state.modules.filter(allowed),
     (modules) => {
       let touched = false;
       const ids = new Set(modules.map((m) => m.id));
@@ -31,6 +31,7 @@ export function syncModuleRoutes(router, registry) {
         if (stale || current.meta?.module) router.replace({ path: current.fullPath, force: true }).catch(() => {});
       }
     },
-    { immediate: true },
+    // Synchronous, so a navigation guard that just loaded the extensions resolves against them.
+    { immediate: true, flush: 'sync' },
   );
 }

@@ -1,0 +1,50 @@
+// @ts-check
+import { defineModule } from '@directus/extensions-sdk';
+
+// Pages load when first visited: the module configs themselves are tiny.
+const CollectionPage = () => import('./content/CollectionPage.vue');
+const ItemPage = () => import('./content/ItemPage.vue');
+const ContentHome = () => import('./content/ContentHome.vue');
+const Dashboards = () => import('./insights/Dashboards.vue');
+const Dashboard = () => import('./insights/Dashboard.vue');
+const Extensions = () => import('./settings/Extensions.vue');
+const SettingsMarketplace = () => import('./settings/Marketplace.vue');
+const Marketplace = () => import('./marketplace/Marketplace.vue');
+
+const admin = (user) => user?.admin_access === true;
+
+export const modules = [
+  defineModule({
+    id: 'content', name: 'Content', icon: 'box',
+    routes: [
+      { path: '', component: ContentHome },
+      { path: ':collection', component: CollectionPage, props: true },
+      { path: ':collection/:primaryKey', component: ItemPage, props: true },
+    ],
+  }),
+  defineModule({
+    id: 'insights', name: 'Insights', icon: 'insert_chart',
+    routes: [
+      { path: '', component: Dashboards },
+      { path: ':dashboard', component: Dashboard, props: true },
+    ],
+  }),
+  defineModule({
+    id: 'settings', name: 'Settings', icon: 'settings', preRegisterCheck: admin,
+    routes: [
+      { path: '', redirect: '/settings/extensions' },
+      { path: 'extensions', component: Extensions },
+      { path: 'marketplace', component: SettingsMarketplace },
+    ],
+  }),
+  defineModule({
+    id: 'marketplace', name: 'Marketplace', icon: 'storefront', preRegisterCheck: admin,
+    routes: [{ path: '', component: Marketplace }],
+  }),
+];
+export const interfaces = [];
+export const displays = [];
+export const layouts = [];
+export const panels = [];
+export const themes = [];
+export const operations = [];
