@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { ROOT, type TestHost } from '../helpers/host.js';
+
+export const CHROMIUM = process.env.ANNEX_CHROMIUM ?? '/usr/bin/chromium';
+/** Why browser tests are skipped on this machine, or null. */
+export const SKIP_REASON = fs.existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`;
+export const SHOTS = path.join(ROOT, 'test-results', 'e2e');
+
+/** Builds the admin app when host/app/dist is missing or older than its sources. */
+export function ensureAppBuilt(): void {
+  const dist = path.join(ROOT, 'host', 'app', 'dist', 'index.html');
+  const newest = (dir: string): number => Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newest(path.join(ROOT, 'host', 'app', 'src'))) return;
+  execFileSync(process.execPath, [path.join(ROOT, 'host', 'app', 'build.mjs')], { stdio: 'pipe' });
+}
+
+export async function launch(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A page whose console errors and page errors are collected (the test decides what is expected). */
+export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
+  return { page, errors };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function login(page: Page, t: TestHost): Promise<void> {
+  await page.goto(`${t.url}/admin/login`);
+  await page.fill('input[name=email]', 'admin@example.com');
+  await page.fill('input[name=password]', 'admin-password');
+  await page.click('[data-test=login-submit]');
+  await page.waitForURL('**/admin/content**');
+  await page.waitForSelector('.module-bar [data-module=content]');
+}
+
+/** Marks the window: the mark surviving proves no full page load happened in between. */
+export async function markWindow(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __annexMark: number }).__annexMark = 4242));
+}
+export async function windowMarked(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __annexMark?: number }).__annexMark === 4242);
+}
+
+/** Client-side navigation through the app's router (no page load). */
+export async function navigate(page: Page, to: string): Promise<void> {
+  await page.evaluate((path) => (window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }).__annex.router.push(path), to);
+}
