@@ -38,6 +38,14 @@ describe('URL scope patterns', () => {
     expect(allow(scope, 'https://a.example.com.evil.io/x').ok).toBe(false);
   });
 
+  it("accepts Directus's any-URL form (http://*, https://*) for its scheme only, still without userinfo", () => {
+    expect(allow(['https://*'], 'https://anything.example.org:8443/a/b?c').ok).toBe(true);
+    expect(allow(['https://*'], 'http://anything.example.org/').ok).toBe(false);
+    expect(allow(['http://*'], 'http://user@x.org/')).toEqual({ ok: false, reason: 'userinfo' });
+    expect(allow(['https://*/v1/*'], 'https://x.org/v1/a').ok).toBe(true);
+    expect(allow(['https://*/v1/*'], 'https://x.org/v2/a').ok).toBe(false);
+  });
+
   it('rejects userinfo', () => {
     expect(allow(['https://api.example.com/*'], 'https://api.example.com@evil.io/')).toEqual({ ok: false, reason: 'userinfo' });
     expect(allow(['https://api.example.com/*'], 'https://user:pw@api.example.com/')).toEqual({ ok: false, reason: 'userinfo' });

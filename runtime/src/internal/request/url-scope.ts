@@ -4,6 +4,8 @@
  * - a leading `*.` in the host matches one or more subdomain labels, never the apex and never
  *   across the host boundary; any other `*` in the host makes the pattern invalid;
  * - a `*` right after the host means "any path on exactly this host";
+ * - a host that is exactly `*` (`https://*`, Directus's "any URL") matches any host and port;
+ *   private and loopback addresses stay denied by the address check, unless granted;
  * - in the path, a trailing `*` matches the rest, a `*` elsewhere matches within one segment;
  *   without `*` the path must be equal (the query string is free).
  * Candidates are normalised before matching (`..`, `%2e%2e`, backslashes resolved by the URL
@@ -14,6 +16,8 @@ export interface UrlPattern {
   protocol: 'http:' | 'https:';
   host: string;
   subdomains: boolean;
+  /** `scheme://*`: any host and any port. */
+  anyHost: boolean;
   port: string;
   path: RegExp;
 }
@@ -35,6 +39,11 @@ export function parseUrlPattern(source: string): UrlPattern | null {
   let authority = m[2];
   let path = m[3];
   if (authority.includes('@') || authority.length === 0) return null;
+  if (authority === '*') {
+    if (path === '') path = '/*';
+    const re = pathRegExp(path);
+    return re ? { source, protocol, host: '', subdomains: false, anyHost: true, port: '', path: re } : null;
+  }
   if (authority.endsWith('*') && !authority.endsWith('.*')) {
     if (path !== '') return null;
     authority = authority.slice(0, -1);
@@ -53,18 +62,24 @@ export function parseUrlPattern(source: string): UrlPattern | null {
     return null;
   }
   if (parsed.username || parsed.password) return null;
-  if (path === '') path = '/';
+  const re = pathRegExp(path === '' ? '/' : path);
+  return re ? { source, protocol, host: parsed.hostname, subdomains, anyHost: false, port: parsed.port, path: re } : null;
+}
+
+/** A trailing `*` matches the rest of the path; any other `*` stays within one segment. */
+function pathRegExp(path: string): RegExp | null {
   if (!path.startsWith('/')) return null;
   const segments = path.split('*');
   let regex = '';
   segments.forEach((seg, i) => {
     regex += escapeRegExp(seg);
-    if (i < segments.length - 1) regex += i === segments.length - 2 && seg !== undefined && segments[i + 1] === '' ? '.*' : '[^/]*';
+    if (i < segments.length - 1) regex += i === segments.length - 2 && segments[i + 1] === '' ? '.*' : '[^/]*';
   });
-  return { source, protocol, host: parsed.hostname, subdomains, port: parsed.port, path: new RegExp(`^${regex}$`) };
+  return new RegExp(`^${regex}$`);
 }
 
 function hostMatches(pattern: UrlPattern, hostname: string): boolean {
+  if (pattern.anyHost) return true;
   if (!pattern.subdomains) return hostname === pattern.host;
   return hostname.length > pattern.host.length + 1 && hostname.endsWith(`.${pattern.host}`);
 }
@@ -82,7 +97,7 @@ export function checkUrl(input: string | URL, patterns: readonly (UrlPattern | n
   if (/%(2f|5c|2e|00)/i.test(url.pathname)) return { ok: false, reason: 'encoded-path' };
   url.hash = '';
   for (const p of patterns) {
-    if (p && p.protocol === url.protocol && p.port === url.port && hostMatches(p, url.hostname) && p.path.test(url.pathname)) {
+    if (p && p.protocol === url.protocol && (p.anyHost || p.port === url.port) && hostMatches(p, url.hostname) && p.path.test(url.pathname)) {
       return { ok: true, url };
     }
   }
