@@ -75,7 +75,10 @@ export async function buildChunk(/** @type {{ extension: string, file: string }}
     bundle = await rollup({
       input: group.file,
       external: (id) => id in SHARED_DEPS,
-      onwarn: () => {},
+      // A bare import nothing resolves would fail in every browser: fail the build instead.
+      onwarn(warning) {
+        if (warning.code === 'UNRESOLVED_IMPORT') throw Object.assign(new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n and @directus/extensions-sdk are provided by the app)`), { code: 'UNRESOLVED_IMPORT' });
+      },
       plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
     });
     const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true, paths: (id) => `${base}${SHARED_DEPS[id]}.js` });
@@ -128,6 +131,7 @@ export function createSourcesBundler(options) {
   let running;
   let dirty = true;
   let builds = 0;
+  let chunkBuilds = 0;
 
   async function rebuild() {
     dirty = false;
@@ -139,6 +143,7 @@ export function createSourcesBundler(options) {
     await Promise.all(groups.map(async (g) => {
       let built = cache.get(g.file);
       if (!built || !(await unchanged(built.fingerprint))) {
+        chunkBuilds++;
         built = await buildChunk(g, options);
         cache.set(g.file, built);
       }
@@ -169,6 +174,7 @@ export function createSourcesBundler(options) {
     },
     /** The last finished build, without building. */
     peek: () => current,
-    stats: () => ({ builds, cached: cache.size }),
+    /** Rebuild passes, chunks actually built (the rest came from the cache), chunks cached. */
+    stats: () => ({ builds, chunkBuilds, cached: cache.size }),
   };
 }
