@@ -1,4 +1,5 @@
 // @ts-check
+import { gzipSync } from 'node:zlib';
 import { asyncHandler, errors } from '@annex/host/builtins-support';
 import { createSourcesBundler } from './bundler.js';
 import { createEventHub } from './events.js';
@@ -71,10 +72,25 @@ export default {
       ...[...reports.values()].map((r) => ({ extension: r.extension, phase: 'import', code: 'APP_IMPORT_FAILED', message: r.message, url: r.url, at: r.at })),
     ];
 
-    router.get('/sources/index.js', asyncHandler(async (_req, res) => {
-      const { index } = await bundler.get();
+    // Chunks are gzipped once per content (their names carry the hash), when the client accepts it.
+    /** @type {Map<string, Buffer>} */
+    const gzipped = new Map();
+    const sendJs = (req, res, key, code) => {
+      res.set('Vary', 'Accept-Encoding');
+      if (code.length < 1024 || !/\bgzip\b/.test(req.get('accept-encoding') ?? '')) return res.send(code);
+      let gz = gzipped.get(key);
+      if (!gz) {
+        if (gzipped.size > 500) gzipped.clear();
+        gzipped.set(key, (gz = gzipSync(code, { level: 9 })));
+      }
+      res.set('Content-Encoding', 'gzip');
+      res.send(gz);
+    };
+
+    router.get('/sources/index.js', asyncHandler(async (req, res) => {
+      const { index, manifest } = await bundler.get();
       res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
-      res.send(index);
+      sendJs(req, res, `index:${manifest.version}`, index);
     }));
     router.get('/sources/manifest.json', asyncHandler(async (_req, res) => {
       const { manifest } = await bundler.get();
@@ -106,7 +122,7 @@ export default {
       if (code === undefined) throw errors.ROUTE_NOT_FOUND({ path: req.path ?? `/extensions/sources/${req.params.chunk}` });
       // Chunk names carry a content hash, so they never change.
       res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });
-      res.send(code);
+      sendJs(req, res, req.params.chunk, code);
     }));
   },
 };
