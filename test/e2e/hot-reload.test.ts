@@ -50,7 +50,7 @@ describe.skipIf(Boolean(SKIP_REASON))('app extension hot reload in an open brows
 
     rewrite(file, (code) => code.replace("const LABEL = 'Sample list';", "const LABEL = 'Sample list (edited)';"));
     await expect.poll(label, { timeout: 10_000 }).toBe('Sample list (edited)');
-    expect(await page.locator('.sample-list li').count()).toBe(2);
+    await expect.poll(() => page.locator('.sample-list li').count()).toBe(2);
     expect(await windowMarked(page)).toBe(true);
     expect(await page.evaluate(() => (window as any).__annex.registry.state.swaps)).toBeGreaterThanOrEqual(1);
     await shot(page, 'hot-02-after-edit');

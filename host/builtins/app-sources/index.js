@@ -36,11 +36,13 @@ export default {
 
     // Rebuild soon after the registry changes (debounced), but only once someone asked for the
     // sources: a host nobody opens the app on never runs rollup.
+    // The manifest open apps were last told about (a route may rebuild in between: compare to this).
+    let published;
     const publish = async () => {
-      const before = bundler.peek()?.manifest;
       const { manifest } = await bundler.get();
       for (const [id, r] of reports) if (!manifest.chunks.some((c) => c.extension === id && c.url === r.url)) reports.delete(id);
-      const diff = diffManifests(before, manifest);
+      const diff = diffManifests(published, manifest);
+      published = manifest;
       if (diff.changed.length || diff.removed.length) hub.send('app-extensions', { version: manifest.version, ...diff });
     };
     const offApps = kernel.apps.onChange(() => {
@@ -55,7 +57,8 @@ export default {
     const offMount = kernel.mounts.add('extensions', async (ctx, sub) => {
       if (sub !== '/events' || ctx.method !== 'GET') return false;
       if (!ctx.state.accountability?.user && !ctx.state.accountability?.admin) throw errors.FORBIDDEN();
-      const current = bundler.peek() ?? (await bundler.get());
+      const current = await bundler.get();
+      published ??= current.manifest;
       hub.attach(ctx, { version: current.manifest.version });
       return true;
     }, OWNER);
