@@ -1,10 +1,27 @@
 // @ts-check
+import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 import { asyncHandler, errors } from '@annex/host/builtins-support';
-import { createSourcesBundler } from './bundler.js';
 import { createEventHub } from './events.js';
 
 const OWNER = '@annex/builtin-app-sources';
+const requireHere = createRequire(import.meta.url);
+
+/**
+ * The bundler (rollup + the Vue SFC compiler, ~170 ms to load) is created on first use, so a
+ * host that never serves the app does not pay for it.
+ * @param {Parameters<typeof import('./bundler.js').createSourcesBundler>[0]} options
+ */
+function lazyBundler(options) {
+  /** @type {ReturnType<typeof import('./bundler.js').createSourcesBundler> | undefined} */
+  let bundler;
+  const real = () => (bundler ??= /** @type {typeof import('./bundler.js')} */ (requireHere('./bundler.js')).createSourcesBundler(options));
+  return {
+    get: () => real().get(),
+    invalidate: () => bundler?.invalidate(),
+    peek: () => bundler?.peek(),
+  };
+}
 
 /** Which extensions' chunks differ between two manifests. */
 function diffManifests(before, after) {
@@ -28,7 +45,7 @@ export default {
   id: 'extensions',
   handler(router, context) {
     const kernel = context.annex;
-    const bundler = createSourcesBundler({ list: () => kernel.apps.list() });
+    const bundler = lazyBundler({ list: () => kernel.apps.list() });
     const hub = createEventHub();
     /** @type {Map<string, { extension: string, url: string, message: string, at: string }>} */
     const reports = new Map();
