@@ -1,6 +1,8 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
 import { ensureAppBuilt, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
 
@@ -16,7 +18,13 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
 
   beforeAll(async () => {
     ensureAppBuilt();
-    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-throws', 'extensions/annex-sample-app-syntax', 'extensions/annex-sample-app-bundle'] });
+    // Sandboxed scopes wait for an admin (EXTENSIONS_SANDBOX_GRANT=none), as marketplace installs do.
+    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-throws', 'extensions/annex-sample-app-syntax', 'extensions/annex-sample-app-bundle'], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
+    const sandboxed = writeEndpoint(t.extensionsPath, 'annex-e2e-sandboxed', 'hello from the sandbox', { sandbox: true });
+    const pkg = JSON.parse(fs.readFileSync(`${sandboxed}/package.json`, 'utf8'));
+    pkg['directus:extension'].sandbox.requestedScopes = { log: {}, sleep: {} };
+    fs.writeFileSync(`${sandboxed}/package.json`, JSON.stringify(pkg));
+    await t.host.kernel.extensions.rescan();
     if (corpus.ok) {
       extractCorpusPackage('directus-extension-sleek-dark-theme', t.extensionsPath);
       extractCorpusPackage('directus-extension-computed-interface', t.extensionsPath);
@@ -180,13 +188,29 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
     await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
     expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);
-    await shot(page, '12-compat-sleek-dark');
+    await shot(page, '14-compat-sleek-dark');
     await page.selectOption('[data-test=theme-picker]', 'default-light');
     await navigate(page, '/content/articles/2');
     const computed = page.locator('[data-field=slug][data-interface=computed] input');
     await computed.waitFor();
     await expect.poll(() => computed.inputValue()).toBe('World-slug');
-    await shot(page, '13-compat-computed-interface');
+    await shot(page, '15-compat-computed-interface');
+  });
+
+  it('reviews and grants a sandboxed extension\'s requested scopes in settings, then its endpoint answers', async () => {
+    expect((await t.api('GET', '/annex-e2e-sandboxed')).status).toBe(404);
+    await navigate(page, '/settings/extensions');
+    const row = page.locator('tr[data-extension="annex-e2e-sandboxed"]');
+    await expect.poll(() => row.getAttribute('data-state')).toBe('pending');
+    expect(await row.locator('.scopes').textContent()).toContain('sleep');
+    await shot(page, '12-scopes-pending');
+    await row.locator('[data-test=grant]').click();
+    await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    await shot(page, '13-scopes-granted');
+    const res = await t.api('GET', '/annex-e2e-sandboxed');
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('hello from the sandbox');
+    expect(await windowMarked(page)).toBe(true);
   });
 
   it.todo('installs a fixture from the marketplace page, grants its scopes and calls its endpoint (the /extensions/registry REST routes are not wired in the host yet)');

@@ -58,7 +58,7 @@ async function unchanged(/** @type {Map<string, string>} */ fp) {
 function describeError(e) {
   const loc = e?.loc ? ` (${path.basename(e.loc.file ?? e.id ?? '')}:${e.loc.line}:${e.loc.column})` : '';
   // First line only: the rest is a code frame with absolute paths.
-  const first = String(e?.message ?? e).split('\n')[0].replace(/^\[plugin [^\]]+\]\s*/, '').replace(/\/\S*\//g, '');
+  const first = String(e?.message ?? e).split('\n')[0].replace(/^\[plugin [^\]]+\]\s*/, '').replace(/\S*\/([^\s/]+)/g, '$1');
   return `${first}${loc}`;
 }
 
