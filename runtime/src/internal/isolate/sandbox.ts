@@ -9,24 +9,10 @@ import { createLogLimiter, type LogLimiter } from './log-limiter.js';
 import { classifyEntryError, createStackMapper, extensionErrorRecord, type CallOutcome } from './outcome.js';
 import { randomPort, urlPort } from './web-ports.js';
 import { loadIsolate, type LoadedIsolate } from './load.js';
+import { HostTimers } from './host-timers.js';
+import type { LogLevel, SandboxPorts } from './ports.js';
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** Events a sandbox reports outside of call results. */
-export type SandboxLocalEvent = { type: 'fault'; error: ErrorRecord } | { type: 'recreated'; reason: string };
-
-/** Where a sandbox sends what leaves the isolate. Implementations must answer asynchronously. */
-export interface SandboxPorts {
-  /** An `async` capability call; answer with `resolveCapability(id, ...)`. */
-  capability(id: number, name: string, args: unknown[], token: string | null): void;
-  /** A `fire` capability call (no answer). */
-  fire(name: string, args: unknown[]): void;
-  /** A console line (already rate-limited). */
-  log(level: LogLevel, message: string): void;
-  event(event: SandboxLocalEvent): void;
-  /** V8 lost control of the isolate; the process must not keep running isolates. */
-  catastrophic(message: string): void;
-}
+export type { LogLevel, SandboxLocalEvent, SandboxPorts } from './ports.js';
 
 interface PendingCall {
   resolve: (outcome: CallOutcome) => void;
@@ -34,10 +20,6 @@ interface PendingCall {
 }
 
 type Entry = 'call' | 'continuation' | 'timer';
-
-/** Timers may use at most this share of one CPU over the window before the isolate is re-created. */
-const BACKGROUND_WINDOW_MS = 5000;
-const BACKGROUND_SHARE = 0.5;
 
 /**
  * One extension's isolate. Every run inside it is a synchronous entry from this thread with
@@ -53,13 +35,12 @@ export class IsolateSandbox {
   private failure: ErrorRecord | undefined;
   private readonly calls = new Map<number, PendingCall>();
   private readonly capabilityIds = new Set<number>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers: HostTimers;
   private callSeq = 0;
   private capabilitySeq = 0;
   private depth = 0;
   private cpuBaseNs = 0n;
   private recreateWhenIdle = false;
-  private backgroundCpu: { at: number; ns: bigint }[] = [];
   private readonly logLimiter: LogLimiter;
   /** Built once: a flood of refused calls must stay cheap. */
   private readonly busyRecord: ErrorRecord;
@@ -74,6 +55,16 @@ export class IsolateSandbox {
     this.logLimiter = createLogLimiter(limits.maxLogLinesPerSecond);
     this.busyRecord = toErrorRecord(RuntimeErrors.RT_BUSY({ limit: limits.maxPendingCapabilityCalls }));
     this.mapStack = createStackMapper(spec.sourceMap, `file://${spec.filename}`);
+    this.timers = new HostTimers({
+      maxTimers: limits.maxTimers,
+      unref: options.unrefTimers,
+      fire: (id) => this.fireTimer(id),
+      onHog: () => {
+        const error = toErrorRecord(RuntimeErrors.RT_CPU_HOG());
+        this.fault(error);
+        this.recreate('background CPU use', error);
+      },
+    });
   }
 
   /** Create the isolate, evaluate the module and collect registrations. Throws a CodedError. */
@@ -81,7 +72,7 @@ export class IsolateSandbox {
     this.current = loadIsolate(this.spec, this.limits, {
       send: (name, args, token) => this.onSend(name, args, token),
       log: (level, message) => this.onLog(level, message),
-      timer: (op, id, ms) => this.onTimer(op, id, ms),
+      timer: (op, id, ms) => this.timers.handle(op, id, ms),
       done: (callId, ok, value, fromExtension) => this.onDone(callId, ok, value, fromExtension),
       url: urlPort,
       random: randomPort,
@@ -233,7 +224,6 @@ export class IsolateSandbox {
   }
 
   private teardown(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     this.capabilityIds.clear();
     const loaded = this.current;
@@ -295,37 +285,13 @@ export class IsolateSandbox {
     this.ports.log(lvl, typeof message === 'string' ? message : String(message));
   }
 
-  private onTimer(op: unknown, id: unknown, ms: unknown): void {
-    if (typeof id !== 'number') return;
-    const existing = this.timers.get(id);
-    if (existing) clearTimeout(existing);
-    this.timers.delete(id);
-    if (op !== 1 || this.timers.size >= this.limits.maxTimers) return;
-    const delay = typeof ms === 'number' && ms >= 1 ? Math.min(ms, 2 ** 31 - 1) : 1;
+  /** A due timer: a bounded synchronous run; returns the CPU it used, or null if it did not run. */
+  private fireTimer(id: number): bigint | null {
     const loaded = this.current;
-    const t = setTimeout(() => {
-      this.timers.delete(id);
-      if (loaded !== this.current || !loaded) return;
-      const before = loaded.isolate.cpuTime;
-      this.enter('timer', 0, () => loaded.fire.applySync(undefined, [id], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }));
-      if (loaded === this.current && !loaded.isolate.isDisposed) this.chargeBackground(loaded.isolate.cpuTime - before);
-    }, delay);
-    if (this.options.unrefTimers) t.unref();
-    this.timers.set(id, t);
-  }
-
-  /** Work no call waits for (timers) is bounded too: too much of it re-creates the isolate. */
-  private chargeBackground(ns: bigint): void {
-    const now = Date.now();
-    this.backgroundCpu = this.backgroundCpu.filter((e) => now - e.at < BACKGROUND_WINDOW_MS);
-    this.backgroundCpu.push({ at: now, ns });
-    const total = this.backgroundCpu.reduce((sum, e) => sum + e.ns, 0n);
-    if (total > BigInt(BACKGROUND_WINDOW_MS * BACKGROUND_SHARE * 1e6)) {
-      this.backgroundCpu = [];
-      const error = toErrorRecord(RuntimeErrors.RT_CPU_HOG());
-      this.fault(error);
-      this.recreate('background CPU use', error);
-    }
+    if (!loaded || loaded.isolate.isDisposed) return null;
+    const before = loaded.isolate.cpuTime;
+    this.enter('timer', 0, () => loaded.fire.applySync(undefined, [id], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }));
+    return loaded === this.current && !loaded.isolate.isDisposed ? loaded.isolate.cpuTime - before : null;
   }
 
   private onDone(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void {

@@ -1,4 +1,3 @@
-import type { ChildProcess } from 'node:child_process';
 import { toErrorRecord, type ErrorRecord } from '../../protocol/errors.js';
 import type { RuntimeLogger, SandboxEvent, SandboxExtensionSpec, SandboxLimits, SandboxRegistrations, SandboxWorkerInfo } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
@@ -7,8 +6,8 @@ import type { CallTicket, InstanceState } from '../instance-state.js';
 import type { CallOutcome } from '../isolate/outcome.js';
 import { errorFromRecord } from '../instance.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
-import { spawnWorker } from './spawn-worker.js';
-import { createOutbox, type Outbox } from './outbox.js';
+import { triageCrash } from './crash-triage.js';
+import { WorkerConnection } from './worker-connection.js';
 import { routeInstanceMessage } from './instance-messages.js';
 
 /** One instance as its worker slot knows it (survives worker restarts). */
@@ -31,7 +30,7 @@ interface Call {
   inst: SlotInstance;
   message: Extract<ToWorker, { t: 'call' }>;
   ticket: CallTicket;
-  sentTo: ChildProcess | undefined;
+  sentTo: WorkerConnection | undefined;
   /** In flight when the worker died without naming a culprit: re-sent alone after the restart. */
   replay?: boolean;
   onSettled?: () => void;
@@ -64,16 +63,12 @@ export class WorkerSlot {
   /** Loads in progress, counted for placement. */
   loading = 0;
   restarts = 0;
-  private child: ChildProcess | undefined;
-  private childReady = false;
+  private conn: WorkerConnection | undefined;
   private readonly calls = new Map<number, Call>();
-  private readonly requests = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
   private seq = 0;
-  private lastSeen = Date.now();
   private readonly fatalKeys = new Map<string, string>();
   private crashTimes: number[] = [];
   private replaying: Call | undefined;
-  private outbox: Outbox<ToWorker> | undefined;
   private ready!: Promise<void>;
   private markReady!: () => void;
   private readonly heartbeat: NodeJS.Timeout;
@@ -89,7 +84,7 @@ export class WorkerSlot {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.conn?.alive ? this.conn.pid : undefined;
   }
 
   whenReady(): Promise<void> {
@@ -157,31 +152,15 @@ export class WorkerSlot {
 
   /** SIGKILL the worker (tests, operators); the supervisor restarts it. Resolves once it exited. */
   kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    return this.conn?.kill() ?? Promise.resolve();
   }
 
   async close(): Promise<void> {
     this.state = 'closed';
     clearInterval(this.heartbeat);
     for (const call of [...this.calls.values()]) call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
-    for (const r of this.requests.values()) r.reject(RuntimeErrors.RT_ENGINE_CLOSED());
-    this.requests.clear();
-    const child = this.child;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => child.kill('SIGKILL'), 1000);
-      child.once('exit', () => {
-        clearTimeout(force);
-        resolve();
-      });
-      if (child.connected) child.disconnect();
-      else child.kill('SIGKILL');
-    });
+    this.conn?.failRequests(RuntimeErrors.RT_ENGINE_CLOSED());
+    await this.conn?.close();
   }
 
   // ---- process lifecycle
@@ -191,28 +170,14 @@ export class WorkerSlot {
   }
 
   private spawn(): void {
-    const child = spawnWorker(this.ctx.workerPath, this.index, this.ctx.logger);
-    this.child = child;
-    this.childReady = false;
-    this.lastSeen = Date.now();
-    child.on('message', (batch: FromWorker[]) => {
-      for (const m of batch) this.onMessage(child, m);
+    this.conn = new WorkerConnection(this.ctx.workerPath, this.index, this.ctx.logger, {
+      ready: (conn) => void this.onWorkerReady(conn),
+      message: (conn, m) => conn === this.conn && this.onMessage(conn, m),
+      exit: (conn, code, signal) => this.onExit(conn, code, signal),
     });
-    this.outbox = createOutbox<ToWorker>((batch) => {
-      if (!child.connected) return;
-      try {
-        child.send(batch, (err) => {
-          if (err) this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
-        });
-      } catch (err) {
-        this.ctx.logger?.debug({ worker: this.index, err }, 'send to sandbox worker failed');
-      }
-    });
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
   }
 
-  private async onChildReady(child: ChildProcess): Promise<void> {
-    this.childReady = true;
+  private async onWorkerReady(conn: WorkerConnection): Promise<void> {
     for (const inst of [...this.instances.values()]) {
       if (inst.failed) continue;
       try {
@@ -229,7 +194,7 @@ export class WorkerSlot {
     /* Replays run one at a time, before anything else: if one crashes the worker again, it is the culprit. */
     const replays = [...this.calls.values()].filter((c) => c.replay).sort((a, b) => a.cid - b.cid);
     for (const call of replays) {
-      if (child !== this.child || this.state === 'closed') return;
+      if (conn !== this.conn || this.state === 'closed') return;
       if (!this.calls.has(call.cid)) continue;
       call.replay = false;
       this.replaying = call;
@@ -239,40 +204,33 @@ export class WorkerSlot {
       });
       this.replaying = undefined;
     }
-    if (child !== this.child || this.state === 'closed') return;
+    if (conn !== this.conn || this.state === 'closed') return;
     const restarted = this.state === 'restarting';
     this.state = 'ready';
     this.markReady();
-    for (const call of [...this.calls.values()]) if (call.sentTo !== child) this.dispatch(call);
-    if (restarted) this.ctx.emit({ type: 'worker-restarted', worker: this.index, pid: child.pid });
+    for (const call of [...this.calls.values()]) if (call.sentTo !== conn) this.dispatch(call);
+    if (restarted) this.ctx.emit({ type: 'worker-restarted', worker: this.index, pid: conn.pid });
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (child !== this.child) return;
-    this.child = undefined;
-    this.childReady = false;
-    this.ctx.emit({ type: 'worker-exit', worker: this.index, pid: child.pid, code, signal });
-    for (const r of this.requests.values()) r.reject(RuntimeErrors.RT_WORKER_CRASHED());
-    this.requests.clear();
+  private onExit(conn: WorkerConnection, code: number | null, signal: NodeJS.Signals | null): void {
+    if (conn !== this.conn) return;
+    this.ctx.emit({ type: 'worker-exit', worker: this.index, pid: conn.pid, code, signal });
     if (this.state === 'closed') return;
-    this.ctx.logger?.warn({ worker: this.index, pid: child.pid, code, signal }, 'sandbox worker exited; restarting');
-    const culprits = new Map<SlotInstance, string | undefined>();
+    this.ctx.logger?.warn({ worker: this.index, pid: conn.pid, code, signal }, 'sandbox worker exited; restarting');
+    const named = new Map<SlotInstance, string>();
     for (const [key, message] of this.fatalKeys) {
       const inst = this.instances.get(key);
-      if (inst) culprits.set(inst, message);
+      if (inst) named.set(inst, message);
     }
-    /* A replay running alone when the worker died again is attributed to its instance. */
-    const replaying = this.replaying;
-    this.replaying = undefined;
-    if (replaying && !culprits.size) culprits.set(replaying.inst, 'crashed the worker again when replayed alone');
-    for (const call of [...this.calls.values()]) {
-      if (call.sentTo !== child) continue;
-      call.sentTo = undefined;
-      if (culprits.has(call.inst) || call.ticket.sideEffects) call.settle(crashed());
-      else call.replay = true;
-    }
-    for (const [inst, reason] of culprits) inst.state.recordFault({ ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), ...(reason ? { details: { reason } } : {}) });
     this.fatalKeys.clear();
+    const inFlight = [...this.calls.values()].filter((c) => c.sentTo === conn).map((call) => ({ call, inst: call.inst, sideEffects: call.ticket.sideEffects }));
+    const replaying = inFlight.find((c) => c.call === this.replaying);
+    this.replaying = undefined;
+    const verdict = triageCrash(inFlight, named, replaying);
+    for (const { call } of inFlight) call.sentTo = undefined;
+    for (const { call } of verdict.fail) call.settle(crashed());
+    for (const { call } of verdict.replay) call.replay = true;
+    for (const [inst, reason] of verdict.culprits) inst.state.recordFault({ ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), ...(reason ? { details: { reason } } : {}) });
     for (const inst of this.instances.values()) {
       inst.cpuBase += inst.lastCpu;
       inst.lastCpu = 0;
@@ -290,51 +248,34 @@ export class WorkerSlot {
   }
 
   private checkAlive(): void {
-    const child = this.child;
-    if (!child || !this.childReady || this.state === 'closed') return;
-    if (Date.now() - this.lastSeen > this.ctx.hangTimeoutMs) {
-      this.ctx.logger?.warn({ worker: this.index, pid: child.pid }, 'sandbox worker stopped answering; killing it');
-      child.kill('SIGKILL');
+    const conn = this.conn;
+    if (!conn || !conn.isReady || !conn.alive || this.state === 'closed') return;
+    if (Date.now() - conn.lastSeen > this.ctx.hangTimeoutMs) {
+      this.ctx.logger?.warn({ worker: this.index, pid: conn.pid }, 'sandbox worker stopped answering; killing it');
+      void conn.kill();
       return;
     }
-    this.send({ t: 'ping' });
+    conn.send({ t: 'ping' });
   }
 
   // ---- messages
 
   private dispatch(call: Call): void {
     call.ticket.attempts++;
-    call.sentTo = this.child;
+    call.sentTo = this.conn;
     this.send(call.message);
   }
 
   private send(message: ToWorker): void {
-    if (this.child?.connected) this.outbox?.push(message);
+    this.conn?.send(message);
   }
 
   private request(message: Extract<ToWorker, { rid: number }>): Promise<FromWorker> {
-    return new Promise((resolve, reject) => {
-      if (!this.child || !this.childReady) return reject(RuntimeErrors.RT_WORKER_CRASHED());
-      const rid = ++this.seq;
-      this.requests.set(rid, { resolve, reject });
-      this.send({ ...message, rid });
-    });
+    return this.conn ? this.conn.request(message) : Promise.reject(RuntimeErrors.RT_WORKER_CRASHED());
   }
 
-  private onMessage(child: ChildProcess, m: FromWorker): void {
-    if (child !== this.child) return;
-    this.lastSeen = Date.now();
+  private onMessage(conn: WorkerConnection, m: FromWorker): void {
     switch (m.t) {
-      case 'ready':
-        void this.onChildReady(child);
-        return;
-      case 'loaded':
-      case 'count': {
-        const r = this.requests.get(m.rid);
-        this.requests.delete(m.rid);
-        r?.resolve(m);
-        return;
-      }
       case 'result': {
         const call = this.calls.get(m.cid);
         if (!call) return;
@@ -348,7 +289,7 @@ export class WorkerSlot {
       case 'log':
       case 'event': {
         const inst = this.instances.get(m.key);
-        if (inst) routeInstanceMessage(inst, m, (reply) => this.child === child && this.send(reply), this.ctx.emit);
+        if (inst) routeInstanceMessage(inst, m, (reply) => this.conn === conn && this.send(reply), this.ctx.emit);
         return;
       }
       case 'fatal':
@@ -363,7 +304,7 @@ export class WorkerSlot {
           inst.state.heapUsedBytes = item.heapUsedBytes;
         }
         return;
-      case 'pong':
+      default:
         return;
     }
   }
