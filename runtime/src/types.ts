@@ -26,7 +26,11 @@ export interface SandboxLimits {
   maxPendingCapabilityCalls: number;
 }
 
-/** Who a call acts for. Plain data; the `token` lets capability calls act as this user. */
+/**
+ * Who a call acts for. Plain data. The runtime adds a `token` (valid only while that call runs)
+ * to the copy the extension sees; `items(collection, { accountability })` presents it to act as
+ * this user, and CapabilityHost.items then receives the object the host passed to `call`.
+ */
 export interface CallAccountability {
   user: string | null;
   role: string | null;
@@ -92,7 +96,11 @@ export interface SandboxInstance {
   readonly registrations: SandboxRegistrations;
   /**
    * Invoke a registered handler. Arguments and the result are copied; a failure rejects
-   * with a CodedError (`RT_*` or the extension's own code and status).
+   * with a CodedError (`RT_*` or the extension's own code and status). `args` per kind:
+   * route `[req]` with `{method, url, path, query, params, headers, body}` → `{status, headers?, body}`;
+   * filter `[payload, meta, context]` → new payload or undefined (unchanged); action `[meta, context]`;
+   * init `[meta]`; schedule `[]`; operation `[options, {data, ...}]` → result (undefined → null).
+   * The runtime sets `accountability` (plus a call-scoped `token`) on `req` / the context argument.
    */
   call(handler: number, args: unknown[], accountability?: CallAccountability | null): Promise<unknown>;
   stats(): SandboxStats;

@@ -2,6 +2,7 @@ import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, Sandbox
 import { RuntimeErrors } from '../errors.js';
 import { toErrorRecord } from '../protocol/errors.js';
 import { IsolateSandbox } from './isolate/sandbox.js';
+import { releaseSpareIsolate } from './isolate/load.js';
 import { createGate } from './gate.js';
 import { InstanceState } from './instance-state.js';
 import { createInstance } from './instance.js';
@@ -80,6 +81,7 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
     async close() {
       closed = true;
       await Promise.all([...instances].map((i) => i.dispose()));
+      releaseSpareIsolate();
     },
     workers: () => [],
     async killWorker() {

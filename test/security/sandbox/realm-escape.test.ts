@@ -56,6 +56,15 @@ describe('sandbox attacks: reaching the host realm', () => {
       delete Error.prepareStackTrace;
       for (const v of got) if (v && (isForeign(v) || isForeign(v.constructor) || harm(v.constructor && v.constructor.constructor) === 'escaped')) return 'escaped'; return 'contained';`, { grantedScopes: { sleep: {} } }));
 
+  it('stack frames captured while the copier runs a sloppy getter expose no host function', () =>
+    contained(`const got = []; Error.prepareStackTrace = (e, frames) => { for (const f of frames) got.push(f.getFunction(), f.getThis()); return 'x'; };
+      const o = {}; Object.defineProperty(o, 'x', { enumerable: true, get: new Function('const e = new Error(); e.stack; return arguments.callee.caller;') });
+      try { await api.storage.set('k', o); } catch (_) {}
+      try { await api.storage.set('k', () => 1); } catch (e) { e.stack; }
+      delete Error.prepareStackTrace;
+      const leaked = got.filter((v) => v && v !== o && v !== Object.getOwnPropertyDescriptor(o, 'x').get);
+      return leaked.length === 0 && !isForeign(Object.getOwnPropertyDescriptor(o, 'x').get) ? 'contained' : 'leaked:' + leaked.length;`, { grantedScopes: { storage: {} } }));
+
   it('arguments.callee.caller / fn.caller from a sloppy handler cannot reach the glue', () =>
     arena.engine
       .load(spec(`${prelude(arena.marker.path)}\nexport default (r) => { r.get('/', function handler() { let c; try { c = handler.caller; } catch (e) { c = 'threw'; } let d; try { d = arguments.callee.caller; } catch (e) { d = 'threw'; } return { status: 200, body: [c === null || c === 'threw', d === null || d === 'threw'] }; }); };`))
