@@ -132,6 +132,12 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
     expect((await rejection(engine.load(spec('export default 1', { scopes: { request: { urls: 'x' } } as never })))).code).toBe('RT_INVALID_SPEC');
   });
 
+  it('engine options are checked up front', async () => {
+    const { createSandboxEngine } = await import('../index.js');
+    expect(() => createSandboxEngine({ kind: kind, capabilityHost: {} as never })).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
+    expect(() => createSandboxEngine({ kind: 'bogus' as never, capabilityHost: engine.host })).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
+  });
+
   it('dispose fails later calls with RT_DISPOSED and frees the isolate', async () => {
     const before = await engine.isolateCount();
     const inst = await engine.load(spec(`export default (r) => { r.get('/', () => 1); };`));

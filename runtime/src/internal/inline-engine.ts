@@ -14,6 +14,11 @@ import { normaliseSpec } from './spec.js';
  * isolate takes this process with it.
  */
 export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine {
+  /* isolated-vm on Node >= 20 aborts the process without this flag (isolated-vm #420). */
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major >= 20 && !process.execArgv.includes('--no-node-snapshot')) {
+    throw RuntimeErrors.RT_INVALID_SPEC({ reason: 'the inline engine needs this process to run with node --no-node-snapshot' });
+  }
   const live = new Set<IsolateSandbox>();
   const instances = new Set<SandboxInstance>();
   let closed = false;
