@@ -18,9 +18,15 @@ export function checkTrust(trust: TrustLevel, input: { name: string; execution: 
   throw E.MKT_TRUST_DENIED({ name: input.name, trust, kind });
 }
 
-/** True when the host's Directus compatibility level satisfies the extension's `host` range. */
+/**
+ * True when the host's Directus compatibility satisfies the extension's `host` range. The host
+ * gives either one version or the range of Directus extension-API versions it implements
+ * (`DIRECTUS_COMPAT_RANGE`); a range must overlap the extension's.
+ */
 export function isHostCompatible(hostVersion: string, range: string): boolean {
-  return semver.validRange(range) !== null && semver.satisfies(hostVersion, range, { includePrerelease: true });
+  if (semver.validRange(range) === null) return false;
+  if (semver.valid(hostVersion)) return semver.satisfies(hostVersion, range, { includePrerelease: true });
+  return semver.validRange(hostVersion) !== null && semver.intersects(hostVersion, range, { includePrerelease: true });
 }
 
 export function checkHost(hostVersion: string, input: { name: string; host: string }, force: boolean): void {
