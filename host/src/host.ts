@@ -26,6 +26,8 @@ import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
 import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watcher.js';
+import { createMarketplaceService, type MarketplaceService } from './marketplace/service.js';
+import { getActiveFolders } from '@annex/marketplace';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 
@@ -46,7 +48,7 @@ export interface HostOptions {
 /** A running (or ready-to-listen) Annex host. */
 export interface Host {
   readonly config: HostConfig;
-  readonly kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine };
+  readonly kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined };
   readonly app: Koa;
   readonly bootstrap: BootstrapResult;
   readonly knex: Knex;
@@ -131,13 +133,20 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     operationContext: () => ({ services: createServices(base, { origin: 'flows' }), database: knex, env: config.env, logger, getSchema: () => schema.get() }),
   });
   const packageFile = options.packageFile === null ? undefined : (options.packageFile ?? (fs.existsSync(path.join(cwd, 'package.json')) ? path.join(cwd, 'package.json') : undefined));
-  const kernel = Object.assign(base, { flows }) as Kernel & { flows: FlowEngine; extensions: ExtensionManager };
-  extensions = createExtensionManager(kernel, createSettings(knex, config.sandbox.grant), tokens, {
-    builtinsPath: options.builtinsPath ?? BUILTINS_PATH,
-    extensionsPath: config.extensionsPath,
-    packageFile,
-  });
+  const kernel = Object.assign(base, { flows }) as Kernel & { flows: FlowEngine; extensions: ExtensionManager; marketplace: MarketplaceService | undefined };
+  const settings = createSettings(knex, config.sandbox.grant);
+  extensions = createExtensionManager(
+    kernel,
+    settings,
+    tokens,
+    { builtinsPath: options.builtinsPath ?? BUILTINS_PATH, extensionsPath: config.extensionsPath, packageFile },
+    // Only the current version of each marketplace install loads; kept versions wait for rollback.
+    async () => new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId)),
+  );
   kernel.extensions = extensions;
+  kernel.marketplace = config.marketplace.registry
+    ? createMarketplaceService({ manager: extensions, settings, emitter, logger, options: { registry: config.marketplace.registry, token: config.marketplace.token, trust: config.marketplace.trust, extensionsPath: config.extensionsPath } })
+    : undefined;
   Object.freeze(kernel);
 
   await extensions.loadAll();

@@ -185,6 +185,21 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       ]) await knex.schema.dropTableIfExists(table);
     },
   },
+  '20261123A-registry-pending-version': {
+    async up(knex) {
+      // A marketplace update that asks for new scopes waits here until an admin grants them.
+      await knex.schema.alterTable('directus_extensions', (t) => {
+        t.string('pending_version', 64);
+        t.text('pending_scopes');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_extensions', (t) => {
+        t.dropColumn('pending_version');
+        t.dropColumn('pending_scopes');
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -60,7 +60,7 @@ export class SessionModel extends Model {
 
 export class ExtensionSettingModel extends Model {
   static override tableName = 'directus_extensions';
-  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes'];
+  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes', 'pending_scopes'];
   id!: string;
   enabled!: boolean;
   folder!: string;
@@ -75,6 +75,8 @@ export class ExtensionSettingModel extends Model {
   requested_scopes!: Record<string, unknown> | null;
   granted_scopes!: Record<string, unknown> | null;
   updated_at!: string | null;
+  pending_version!: string | null;
+  pending_scopes!: Record<string, unknown> | null;
   override $parseDatabaseJson(json: Pojo): Pojo {
     return toBooleans(super.$parseDatabaseJson(json), ['enabled']);
   }

@@ -21,6 +21,9 @@ export interface SettingsRow {
   requested_scopes: Scopes | null;
   granted_scopes: Scopes | null;
   updated_at: string | null;
+  /** Marketplace: a staged version waiting for the admin to grant `pending_scopes`. */
+  pending_version?: string | null;
+  pending_scopes?: Scopes | null;
 }
 
 function requestedOf(desc: ExtensionDescriptor): Scopes {
@@ -52,9 +55,19 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
         const out = new Map<string, SettingsRow>();
         const keep = new Set<string>();
         const now = new Date().toISOString();
+        // Marketplace installs keep one row across versions (the folder is the version id),
+        // so enabled state and grants survive update and rollback.
+        const registryByName = new Map(rows.filter((r) => !r.bundle && r.source === 'registry' && r.name).map((r) => [r.name!, r]));
         for (const { pkg, desc } of found) {
           const key = `${pkg.source}:${pkg.folder}`;
           let row = parents.get(key);
+          if (!row && pkg.source === 'registry' && desc) {
+            const previous = registryByName.get(desc.id);
+            if (previous && !found.some((f) => f.pkg.source === 'registry' && f.pkg.folder === previous.folder)) {
+              await ExtensionSettingModel.query(trx).patch({ folder: pkg.folder } as any).where({ id: previous.id });
+              row = { ...previous, folder: pkg.folder };
+            }
+          }
           const requested = desc ? requestedOf(desc) : null;
           const meta = { name: desc?.id ?? pkg.folder, type: desc?.type ?? null, version: desc?.version ?? null, requested_scopes: requested };
           if (!row) {
@@ -102,6 +115,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
 
     async setState(id: string, state: ExtensionState, lastError: ErrorRecord | null): Promise<void> {
       await q().patch({ state, last_error: lastError, updated_at: new Date().toISOString() } as any).where({ id });
+    },
+
+    async setPending(id: string, version: string | null, scopes: Scopes | null): Promise<void> {
+      await q().patch({ pending_version: version, pending_scopes: scopes, updated_at: new Date().toISOString() } as any).where({ id });
     },
 
     async setGrants(id: string, granted: Scopes | null): Promise<void> {

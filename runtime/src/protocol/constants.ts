@@ -19,8 +19,14 @@ export const SANDBOX_API_MODULES = ['directus:api', 'annex:api'] as const;
 export const APP_SHARED_DEPS = ['@directus/extensions-sdk', 'vue', 'vue-router', 'vue-i18n', 'pinia'] as const;
 /** Modules a trusted API extension build treats as external. */
 export const API_SHARED_DEPS = ['directus', 'directus:api', 'annex:api'] as const;
-/** The Directus API level Annex implements; `host` ranges in manifests are checked against it. */
+/** The Directus version whose extension API Annex tracks (reported by /server/info). */
 export const DIRECTUS_COMPAT_VERSION = '11.5.0';
+/**
+ * The Directus versions whose extension API Annex implements: a manifest's `host` range must
+ * overlap it (the marketplace refuses others unless forced). 9.20+ and 10.x extensions load
+ * unchanged (test/compat); 12 is not implemented.
+ */
+export const DIRECTUS_COMPAT_RANGE = '>=9.20.0 <12.0.0';
 /** Default `host` range written by the scaffolder (Directus's LAST_BREAKING_RELEASE). */
 export const DEFAULT_HOST_RANGE = '^10.10.0';
 

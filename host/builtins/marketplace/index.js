@@ -1,0 +1,79 @@
+// @ts-check
+import { asyncHandler, errors, sanitizeQuery } from '@annex/host/builtins-support';
+
+function requireAdmin(req) {
+  if (!req.accountability?.admin) throw errors.FORBIDDEN();
+}
+
+function requireString(value, name) {
+  if (typeof value !== 'string' || !value) throw errors.INVALID_PAYLOAD({ reason: `"${name}" must be a non-empty string.` });
+  return value;
+}
+
+/** Directus's list query (`search, limit, offset, sort, filter[type][_eq], filter[by][_eq]`) → registry query. */
+function listQuery(raw) {
+  const q = sanitizeQuery({ ...raw, sort: undefined, filter: undefined, sandbox: undefined });
+  const filter = typeof raw.filter === 'string' ? JSON.parse(raw.filter) : raw.filter ?? {};
+  const bracket = (key) => raw[`filter[${key}][_eq]`] ?? filter?.[key]?._eq;
+  const sort = Array.isArray(raw.sort) ? raw.sort[0] : raw['sort[0]'] ?? raw.sort;
+  if (sort !== undefined && !['popular', 'recent', 'downloads'].includes(sort)) throw errors.INVALID_QUERY({ reason: '"sort" must be popular, recent or downloads.' });
+  const type = bracket('type');
+  const types = ['interface', 'display', 'layout', 'module', 'panel', 'theme', 'hook', 'endpoint', 'operation', 'bundle'];
+  if (type !== undefined && !types.includes(type)) throw errors.FORBIDDEN();
+  return {
+    ...(q.search ? { search: q.search } : {}),
+    ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    ...(q.offset !== undefined ? { offset: q.offset } : {}),
+    ...(sort ? { sort } : {}),
+    ...(type ? { type } : {}),
+    ...(bracket('by') ? { by: bracket('by') } : {}),
+    ...(raw.sandbox === 'true' ? { sandbox: true } : {}),
+  };
+}
+
+/** `/extensions/registry/*` — Directus's marketplace routes plus update, approve, rollback, pin and the lock. */
+export default {
+  id: 'extensions',
+  handler(router, context) {
+    const market = () => {
+      const m = context.annex.marketplace;
+      if (!m) throw errors.SERVICE_UNAVAILABLE({ service: 'marketplace', reason: 'No registry is configured (MARKETPLACE_REGISTRY).' });
+      return m;
+    };
+    const admin = (fn) => asyncHandler(async (req, res) => {
+      requireAdmin(req);
+      res.json({ data: await fn(req) });
+    });
+
+    router.get('/registry', asyncHandler(async (req, res) => {
+      requireAdmin(req);
+      res.json(await market().list(listQuery(req.query)));
+    }));
+    router.get('/registry/account/:id', admin(async (req) => market().account(req.params.id)));
+    router.get('/registry/extension/:id', admin(async (req) => market().describe(req.params.id)));
+    router.get('/registry/installed', admin(async () => market().installed()));
+    router.get('/registry/lock', admin(async () => market().exportLock()));
+    router.post('/registry/lock', admin(async (req) => market().importLock(req.body?.lock ?? req.body, { prune: req.body?.prune === true, force: req.body?.force === true })));
+    router.post('/registry/install', admin(async (req) => market().install(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined, { force: req.body?.force === true })));
+    router.post('/registry/reinstall', admin(async (req) => {
+      const name = requireString(req.body?.extension, 'extension');
+      const installed = (await market().installed()).find((e) => e.name === name || e.id === name);
+      if (!installed) throw errors.HOST_EXTENSION_NOT_FOUND({ id: name });
+      return market().install(installed.name, installed.current, { force: true });
+    }));
+    router.post('/registry/update', admin(async (req) => market().update(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined, { force: req.body?.force === true })));
+    router.post('/registry/approve', admin(async (req) => market().approve(requireString(req.body?.extension, 'extension'))));
+    router.post('/registry/rollback', admin(async (req) => market().rollback(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined)));
+    router.post('/registry/pin', admin(async (req) => {
+      await market().pin(requireString(req.body?.extension, 'extension'), req.body?.pinned !== false);
+      return { pinned: req.body?.pinned !== false };
+    }));
+    router.delete('/registry/uninstall/:id', asyncHandler(async (req, res) => {
+      requireAdmin(req);
+      const installed = (await market().installed()).find((e) => e.name === req.params.id || e.id === req.params.id);
+      if (!installed) throw errors.INVALID_PAYLOAD({ reason: `"${req.params.id}" is not a marketplace install.` });
+      await market().uninstall(installed.name);
+      res.status(204).end();
+    }));
+  },
+};

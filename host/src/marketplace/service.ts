@@ -1,0 +1,140 @@
+import { createInstaller, createRegistryClient, getActiveFolders, type InstallProgress, type InstallResult, type RegistryClient } from '@annex/marketplace';
+import { DIRECTUS_COMPAT_RANGE, diffScopes, isEmptyScopes, mergeScopes, type Scopes } from '@annex/runtime/protocol';
+import { errors } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import type { ExtensionManager } from '../extensions/manager.js';
+import type { Settings } from '../extensions/settings.js';
+import type { Logger } from '../logger.js';
+
+export interface MarketplaceOptions {
+  registry: string;
+  token?: string;
+  trust: 'sandbox' | 'verified' | 'all';
+  extensionsPath: string;
+}
+
+/** What an install/update/rollback did, for REST, GraphQL and the CLI. */
+export interface MarketplaceOutcome {
+  extension: string;
+  version: string;
+  versionId: string;
+  /** `active`, or `pending` when new scopes wait for an admin (the previous version keeps serving). */
+  status: 'active' | 'pending' | 'unchanged';
+  requestedScopes: Scopes;
+  /** Scopes asked for beyond what is granted now. */
+  scopeDiff: Scopes;
+  previous?: { version: string; versionId: string };
+}
+
+/**
+ * The host side of the marketplace: proxies the registry (Directus shapes), runs the installer
+ * (verify, extract, compare, move) and tells the extension manager. An update that asks for new
+ * scopes is staged and the current version keeps serving until an admin grants the difference.
+ */
+export function createMarketplaceService(deps: { manager: ExtensionManager; settings: Settings; emitter: Emitter; logger: Logger; options: MarketplaceOptions }) {
+  const { manager, settings, emitter, options } = deps;
+  const log = deps.logger.child({ component: 'marketplace' });
+  const client: RegistryClient = createRegistryClient({ registry: options.registry, token: options.token });
+  const progress = (p: InstallProgress) => void emitter.emitAction('extensions.install.progress', { progress: p });
+  const installer = createInstaller({ extensionsDir: options.extensionsPath, client, trust: options.trust, hostVersion: DIRECTUS_COMPAT_RANGE, onProgress: progress });
+
+  const rowFor = async (name: string) => (await settings.all()).find((r) => !r.bundle && r.source === 'registry' && r.name === name);
+
+  async function outcome(r: InstallResult, status: MarketplaceOutcome['status']): Promise<MarketplaceOutcome> {
+    const row = await rowFor(r.name);
+    return {
+      extension: r.name, version: r.version, versionId: r.versionId, status, requestedScopes: r.requestedScopes,
+      scopeDiff: diffScopes(r.requestedScopes, (row?.granted_scopes ?? {}) as Scopes),
+      ...(r.previous ? { previous: { version: r.previous.version, versionId: r.previous.versionId } } : {}),
+    };
+  }
+
+  /** Stages a new version; switches to it only when every requested scope is already granted. */
+  async function stageOrActivate(r: InstallResult): Promise<MarketplaceOutcome> {
+    const row = await rowFor(r.name);
+    const granted = (row?.granted_scopes ?? null) as Scopes | null;
+    const needsGrant = granted !== null && !isEmptyScopes(diffScopes(r.requestedScopes, granted));
+    if (row && needsGrant && r.previous) {
+      await settings.setPending(row.id, r.versionId, r.requestedScopes);
+      log.info({ extension: r.name, version: r.version }, 'update staged: new scopes wait for an administrator');
+      return outcome(r, 'pending');
+    }
+    await installer.activate(r.name, r.versionId);
+    if (row) await settings.setPending(row.id, null, null);
+    await manager.rescan();
+    return outcome(r, 'active');
+  }
+
+  return {
+    client,
+    /** Folder names (version ids) the manager should load from `.registry`. */
+    async activeFolders(): Promise<Set<string>> {
+      return new Set((await getActiveFolders(options.extensionsPath)).map((f) => f.versionId));
+    },
+    list: (query: Parameters<RegistryClient['list']>[0]) => client.list({ ...query, ...(options.trust === 'sandbox' ? { sandbox: true } : {}) }),
+    describe: (id: string) => client.describe(id),
+    account: (id: string) => client.account(id),
+    installed: () => installer.listInstalled(),
+
+    /** Installs any version (default: newest compatible). A first install of a sandboxed extension is `pending` until granted. */
+    async install(extension: string, version?: string, o: { force?: boolean } = {}): Promise<MarketplaceOutcome> {
+      const r = await installer.install(extension, version, { force: o.force, activate: false });
+      const row = await rowFor(r.name);
+      if (row && r.previous) return stageOrActivate(r);
+      await installer.activate(r.name, r.versionId);
+      await manager.rescan();
+      void emitter.emitAction('extensions.installed', { extensions: [r.name], versionId: r.versionId });
+      const after = await rowFor(r.name);
+      return outcome(r, after?.state === 'pending' ? 'pending' : 'active');
+    },
+
+    /** Moves to a newer version; new scopes stage it (`pending`) until granted. */
+    async update(extension: string, version?: string, o: { force?: boolean } = {}): Promise<MarketplaceOutcome> {
+      const r = await installer.update(extension, version, { force: o.force, activate: false });
+      if (!r.changed && r.current) return outcome(r, 'unchanged');
+      return stageOrActivate(r);
+    },
+
+    /** Grants the scopes a staged update asked for and switches to it. */
+    async approve(extension: string): Promise<MarketplaceOutcome> {
+      const row = await rowFor(extension);
+      if (!row?.pending_version) throw errors.HOST_EXTENSION_NOT_FOUND({ id: `${extension} (no update is waiting for a grant)` });
+      const granted = mergeScopes((row.granted_scopes ?? {}) as Scopes, (row.pending_scopes ?? {}) as Scopes);
+      await settings.setGrants(row.id, granted);
+      const r = await installer.activate(extension, row.pending_version);
+      await settings.setPending(row.id, null, null);
+      await manager.rescan();
+      const rec = manager.find(row.id);
+      if (rec) await manager.grant(row.id, granted);
+      return outcome(r, 'active');
+    },
+
+    async rollback(extension: string, versionId?: string): Promise<MarketplaceOutcome> {
+      const r = await installer.rollback(extension, versionId);
+      const row = await rowFor(extension);
+      if (row) await settings.setPending(row.id, null, null);
+      await manager.rescan();
+      return outcome(r, 'active');
+    },
+
+    async uninstall(extension: string): Promise<{ extension: string; removed: string[] }> {
+      const r = await installer.uninstall(extension);
+      await manager.rescan();
+      void emitter.emitAction('extensions.uninstalled', { extensions: [r.name], folder: r.removed });
+      return { extension: r.name, removed: r.removed };
+    },
+
+    async pin(extension: string, pinned: boolean): Promise<void> {
+      await installer.pin(extension, pinned);
+    },
+
+    exportLock: () => installer.exportLock(),
+    async importLock(lock: unknown, o: { force?: boolean; prune?: boolean } = {}) {
+      const result = await installer.importLock(lock, o);
+      await manager.rescan();
+      return result;
+    },
+  };
+}
+
+export type MarketplaceService = ReturnType<typeof createMarketplaceService>;

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+
+/** Publish v1 and v2 with different scopes; install v1, grant, update (pending keeps v1), grant, rollback, uninstall. */
+describe('marketplace installs through the host', () => {
+  let registry: MarketplaceServer;
+  let t: TestHost;
+  const registryFiles = () => (fs.existsSync(path.join(t.extensionsPath, '.registry')) ? fs.readdirSync(path.join(t.extensionsPath, '.registry')).filter((f) => !f.startsWith('.')).sort() : []);
+
+  beforeAll(async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-market-'));
+    registry = await createMarketplaceServer({ dataDir, port: 0 });
+    await registry.listen();
+    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await registry?.close();
+  });
+
+  it('browses the registry in Directus shapes, sandboxed only under MARKETPLACE_TRUST=sandbox', async () => {
+    const list = await t.api('GET', '/extensions/registry?search=greeter');
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((e: any) => e.name)).toEqual(['annex-market-greeter']);
+    expect(list.body.meta.filter_count).toBe(1);
+    const all = (await t.api('GET', '/extensions/registry')).body.data.map((e: any) => e.name);
+    expect(all).not.toContain('annex-market-banner');
+    const id = list.body.data[0].id;
+    const detail = await t.api('GET', `/extensions/registry/extension/${id}`);
+    expect(detail.body.data.versions.map((v: any) => v.version).sort()).toEqual(['1.0.0', '2.0.0']);
+    expect((await t.api('GET', '/extensions/registry/extension/annex-market-greeter')).body.data.id).toBe(id);
+    const account = await t.api('GET', `/extensions/registry/account/${detail.body.data.versions[0].publisher.id}`);
+    expect(account.body.data.username).toBe('annex');
+    expect((await t.api('GET', '/extensions/registry?sort=nonsense')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+  });
+
+  it('install v1 → pending until granted → serves v1', async () => {
+    const installed = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+    expect(installed.body.data).toMatchObject({ extension: 'annex-market-greeter', version: '1.0.0', status: 'pending', requestedScopes: { log: {} } });
+    expect((await t.api('GET', '/greeter')).status).toBe(404);
+    expect((await t.api('GET', '/extensions/annex-market-greeter/status')).body.data.state).toBe('pending');
+    await t.api('POST', '/extensions/annex-market-greeter/grant', {});
+    expect((await t.api('GET', '/greeter')).body).toEqual({ greeting: 'hello', version: '1.0.0' });
+  });
+
+  it('update to v2 shows the scope diff and keeps v1 serving until the admin approves', async () => {
+    const updated = await t.api('POST', '/extensions/registry/update', { extension: 'annex-market-greeter' });
+    expect(updated.body.data).toMatchObject({ version: '2.0.0', status: 'pending', scopeDiff: { storage: {} }, previous: { version: '1.0.0' } });
+    expect((await t.api('GET', '/greeter')).body.version).toBe('1.0.0');
+    const approved = await t.api('POST', '/extensions/registry/approve', { extension: 'annex-market-greeter' });
+    expect(approved.body.data.status).toBe('active');
+    expect((await t.api('GET', '/greeter')).body).toEqual({ greeting: 'hello again', version: '2.0.0', count: 1 });
+    const status = (await t.api('GET', '/extensions/annex-market-greeter/status')).body.data;
+    expect(status.granted_scopes).toEqual({ log: {}, storage: {} });
+  });
+
+  it('exports a lock of the installed set', async () => {
+    const lock = (await t.api('GET', '/extensions/registry/lock')).body.data;
+    expect(JSON.stringify(lock)).toContain('annex-market-greeter');
+    expect(JSON.stringify(lock)).toContain('2.0.0');
+  });
+
+  it('rolls back to v1 without a download, then uninstalls files and rows', async () => {
+    const rolled = await t.api('POST', '/extensions/registry/rollback', { extension: 'annex-market-greeter' });
+    expect(rolled.body.data.version).toBe('1.0.0');
+    expect((await t.api('GET', '/greeter')).body.version).toBe('1.0.0');
+    expect(registryFiles().length).toBeGreaterThanOrEqual(2);
+    const removed = await t.api('DELETE', '/extensions/registry/uninstall/annex-market-greeter');
+    expect(removed.status).toBe(204);
+    expect((await t.api('GET', '/greeter')).status).toBe(404);
+    expect(registryFiles().filter((f) => f !== 'annex-state.json')).toEqual([]);
+    expect(await t.host.knex('directus_extensions').where({ source: 'registry' })).toEqual([]);
+  });
+
+  it('refuses what trust or host compatibility forbid, leaving nothing behind', async () => {
+    const before = registryFiles();
+    const banner = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-banner' });
+    expect(banner.body.errors[0].extensions.code).toMatch(/^MKT_(TRUST_DENIED|SANDBOX_REQUIRED)$/);
+    const future = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-future' });
+    expect(future.body.errors[0].extensions.code).toBe('MKT_INCOMPATIBLE_HOST');
+    expect(registryFiles()).toEqual(before);
+    const nope = await t.api('POST', '/extensions/registry/install', { extension: 'does-not-exist' });
+    expect(nope.body.errors[0].extensions.code).toBe('MKT_EXTENSION_NOT_FOUND');
+    const user = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter' }, null);
+    expect(user.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await t.api('POST', '/extensions/registry/install', {})).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+  });
+});
