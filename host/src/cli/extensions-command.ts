@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readConfig } from '../config.js';
 import { BUILTINS_PATH } from '../paths.js';
+import { MARKET_COMMANDS, runMarketplaceCommand } from './marketplace-command.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
@@ -14,6 +15,17 @@ Usage:
   annex extensions disable <id>
   annex extensions grant <id> [--scopes JSON]
   annex extensions revoke <id>
+
+Marketplace (MARKETPLACE_REGISTRY, MARKETPLACE_TRUST):
+  annex extensions search [text] [--type T] [--json]
+  annex extensions info <name> [--json]
+  annex extensions install <name>[@version] [--force]   any version: exact, range or version id
+  annex extensions update <name>[@version] [--force]    new scopes wait for 'approve'
+  annex extensions approve <name>                        grant a staged update's new scopes and switch
+  annex extensions rollback <name>[@versionId]
+  annex extensions uninstall <name>
+  annex extensions export [--out FILE]                   lock of the installed set (JSON)
+  annex extensions import <FILE> [--prune]
 
 <id> is the extension name (package name or <package>/<entry>) or its settings row id.
 
@@ -66,6 +78,7 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
   const [sub, id] = args;
   const url = (typeof flags.url === 'string' && flags.url) || process.env.ANNEX_URL;
   const token = (typeof flags.token === 'string' && flags.token) || process.env.ANNEX_TOKEN;
+  if (sub && MARKET_COMMANDS.has(sub)) return runMarketplaceCommand(sub, id, flags, url && token ? { url, token } : undefined);
   if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke'].includes(sub) || (sub !== 'list' && !id)) {
     process.stderr.write(EXTENSIONS_HELP);
     return 2;

@@ -22,8 +22,34 @@ DB_CONNECTION_STRING, SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, EXTENSIONS_PATH, ...)
 Exit codes: 0 ok, 1 failure, 2 usage error.
 `;
 
+/** `--samples`: a local marketplace seeded with fixtures/marketplace, unless MARKETPLACE_REGISTRY is set. */
+async function startLocalMarketplace(): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  if (process.env.MARKETPLACE_REGISTRY) return undefined;
+  const { createMarketplaceServer } = await import('@annex/marketplace');
+  const { readConfig } = await import('../config.js');
+  const dataDir = path.join(readConfig().dataDir, 'marketplace');
+  const fs = await import('node:fs');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const port = Number(process.env.MARKETPLACE_PORT ?? 8066);
+  let server = await createMarketplaceServer({ dataDir, port });
+  try {
+    await server.listen();
+  } catch {
+    await server.close();
+    server = await createMarketplaceServer({ dataDir, port: 0 });
+    await server.listen();
+  }
+  await server.seedFromDirectory(path.join(REPO_ROOT, 'fixtures', 'marketplace'), { username: 'annex', verified: true });
+  process.env.MARKETPLACE_REGISTRY = server.url;
+  return server;
+}
+
 async function start(flags: Record<string, string | boolean>): Promise<void> {
-  if (flags.samples && !process.env.EXTENSIONS_PATH) process.env.EXTENSIONS_PATH = path.join(REPO_ROOT, 'fixtures', 'extensions');
+  let marketplace: { url: string; close(): Promise<void> } | undefined;
+  if (flags.samples) {
+    if (!process.env.EXTENSIONS_PATH) process.env.EXTENSIONS_PATH = path.join(REPO_ROOT, 'fixtures', 'extensions');
+    marketplace = await startLocalMarketplace();
+  }
   const { createHost } = await import('../host.js');
   const host = await createHost();
   const url = await host.listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined);
@@ -35,6 +61,7 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   const failed = records.filter((r) => r.state === 'failed');
   out.write(`  loaded:     ${records.filter((r) => r.state === 'active').length} active, ${failed.length} failed, ${records.filter((r) => r.state === 'pending').length} waiting for a grant\n`);
   for (const f of failed) out.write(`    ✗ ${f.desc?.id ?? f.found.folder}: [${f.lastError?.code}] ${f.lastError?.message}\n`);
+  if (host.config.marketplace.registry) out.write(`  marketplace: ${host.config.marketplace.registry}${marketplace ? ' (local, seeded with fixtures/marketplace)' : ''} — trust: ${host.config.marketplace.trust}\n`);
   if (host.bootstrap.created) {
     out.write(`\nFirst start: an administrator was created.\n  email:    ${host.bootstrap.email}\n`);
     if (host.bootstrap.generatedPassword) out.write(`  password: ${host.bootstrap.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose it)\n`);
@@ -44,6 +71,7 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   const stop = async (signal: string) => {
     out.write(`\n${signal}: shutting down…\n`);
     await host.close();
+    await marketplace?.close();
     process.exitCode = 0;
   };
   process.once('SIGINT', () => void stop('SIGINT'));
