@@ -77,6 +77,18 @@ describe('marketplace installs through the host', () => {
     expect(await t.host.knex('directus_extensions').where({ source: 'registry' })).toEqual([]);
   });
 
+  it('offers the same over GraphQL on /graphql/system', async () => {
+    const gql = (query: string) => t.api('POST', '/graphql/system', { query });
+    const list = await gql('{ extensions_registry(search: "greeter") }');
+    expect(list.body.data.extensions_registry.data[0].name).toBe('annex-market-greeter');
+    const installed = await gql('mutation { install_extension(extension: "annex-market-greeter", version: "1.0.0") }');
+    expect(installed.body.data.install_extension).toMatchObject({ version: '1.0.0', status: 'pending' });
+    const removed = await gql('mutation { uninstall_extension(extension: "annex-market-greeter") }');
+    expect(removed.body.data.uninstall_extension.extension).toBe('annex-market-greeter');
+    const denied = await t.api('POST', '/graphql/system', { query: '{ extensions_registry }' }, null);
+    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('refuses what trust or host compatibility forbid, leaving nothing behind', async () => {
     const before = registryFiles();
     const banner = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-banner' });

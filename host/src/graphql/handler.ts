@@ -3,6 +3,7 @@ import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import type { ExtensionManager } from '../extensions/manager.js';
 import type { Kernel } from '../kernel.js';
+import type { MarketplaceService } from '../marketplace/service.js';
 import type { Services } from '../services/namespace.js';
 import { buildItemsSchema } from './items-schema.js';
 import { buildSystemSchema } from './system-schema.js';
@@ -18,7 +19,7 @@ function formatError(e: GraphQLError) {
  * Executes GraphQL requests for `/graphql` (items) and `/graphql/system`. Item schemas are built
  * per role from the collections it may read, cached until the schema or permissions change.
  */
-export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionManager }) {
+export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionManager; marketplace?: MarketplaceService }) {
   const cache = new Map<string, GraphQLSchema>();
   let system: GraphQLSchema | undefined;
 
@@ -50,7 +51,7 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
         throw errors.INVALID_PAYLOAD({ reason: '"variables" must be JSON.' });
       }
     }
-    const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex)) : await itemsSchema(accountability);
+    const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex, () => kernel.marketplace)) : await itemsSchema(accountability);
     const result = await graphql({
       schema,
       source: request.query,

@@ -1,9 +1,10 @@
-import { GraphQLBoolean, GraphQLID, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { ScopesSchema } from '@annex/runtime/protocol';
 import { errors } from '../errors.js';
 import { listExtensions } from '../extensions/describe.js';
 import type { ExtensionManager } from '../extensions/manager.js';
 import type { Knex } from 'knex';
+import type { MarketplaceService } from '../marketplace/service.js';
 import { GraphQLJSON } from './scalars.js';
 import type { GraphQLContext } from './items-schema.js';
 
@@ -12,7 +13,14 @@ function requireAdmin(ctx: GraphQLContext): void {
 }
 
 /** `/graphql/system`: server, the current user, collections, and (admins) extensions with Directus's names. */
-export function buildSystemSchema(manager: ExtensionManager, knex: Knex): GraphQLSchema {
+export function buildSystemSchema(manager: ExtensionManager, knex: Knex, marketplace: () => MarketplaceService | undefined = () => undefined): GraphQLSchema {
+  const market = (ctx: GraphQLContext) => {
+    requireAdmin(ctx);
+    const m = marketplace();
+    if (!m) throw errors.SERVICE_UNAVAILABLE({ service: 'marketplace', reason: 'No registry is configured (MARKETPLACE_REGISTRY).' });
+    return m;
+  };
+  const marketArgs = { extension: { type: new GraphQLNonNull(GraphQLString) }, version: { type: GraphQLString }, force: { type: GraphQLBoolean } };
   const meta = new GraphQLObjectType({ name: 'directus_extensions_meta', fields: { enabled: { type: GraphQLBoolean }, folder: { type: GraphQLString }, source: { type: GraphQLString }, bundle: { type: GraphQLString } } });
   const schemaType = new GraphQLObjectType({ name: 'directus_extensions_schema', fields: { type: { type: GraphQLString }, name: { type: GraphQLString }, version: { type: GraphQLString }, local: { type: GraphQLBoolean }, host: { type: GraphQLString } } });
   const extension = new GraphQLObjectType({
@@ -45,6 +53,16 @@ export function buildSystemSchema(manager: ExtensionManager, knex: Knex): GraphQ
         server_ping: { type: GraphQLString, resolve: () => 'pong' },
         users_me: { type: GraphQLJSON, resolve: (_s, _a, ctx: GraphQLContext) => (ctx.accountability.user ? new ctx.services.UsersService({ accountability: ctx.accountability }).readOne(ctx.accountability.user, { fields: ['id', 'email', 'first_name', 'last_name', 'role'] }) : null) },
         collections: { type: GraphQLJSON, resolve: (_s, _a, ctx: GraphQLContext) => new ctx.services.CollectionsService({ accountability: ctx.accountability }).readByQuery() },
+        extensions_registry: {
+          type: GraphQLJSON,
+          args: { search: { type: GraphQLString }, type: { type: GraphQLString }, limit: { type: GraphQLInt }, offset: { type: GraphQLInt } },
+          resolve: (_s, args, ctx: GraphQLContext) => market(ctx).list(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null))),
+        },
+        extensions_registry_extension: {
+          type: GraphQLJSON,
+          args: { id: { type: new GraphQLNonNull(GraphQLID) } },
+          resolve: (_s, args, ctx: GraphQLContext) => market(ctx).describe(args.id),
+        },
         extensions: {
           type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(extension))),
           resolve: (_s, _a, ctx: GraphQLContext) => {
@@ -83,6 +101,11 @@ export function buildSystemSchema(manager: ExtensionManager, knex: Knex): GraphQ
             return find(found.id);
           },
         },
+        install_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).install(a.extension, a.version ?? undefined, { force: a.force === true }) },
+        update_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).update(a.extension, a.version ?? undefined, { force: a.force === true }) },
+        approve_extension_update: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).approve(a.extension) },
+        rollback_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension, version: marketArgs.version }, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).rollback(a.extension, a.version ?? undefined) },
+        uninstall_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).uninstall(a.extension) },
         revoke_extension_scopes: {
           type: extension,
           args: { id: { type: new GraphQLNonNull(GraphQLID) } },
