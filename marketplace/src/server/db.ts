@@ -6,7 +6,20 @@ export type DatabaseOption = Knex.Config | { connectionString: string; schema?: 
 
 export function createDatabase(dataDir: string, option?: DatabaseOption): Knex {
   if (!option) {
-    return knex({ client: 'better-sqlite3', connection: { filename: join(dataDir, 'marketplace.sqlite') }, useNullAsDefault: true });
+    return knex({
+      client: 'better-sqlite3',
+      connection: { filename: join(dataDir, 'marketplace.sqlite') },
+      useNullAsDefault: true,
+      pool: {
+        // WAL: readers never wait for the download counter's writes; NORMAL sync is durable in WAL mode
+        afterCreate: (conn: { pragma(sql: string): unknown }, done: (err: Error | null, conn: unknown) => void) => {
+          conn.pragma('journal_mode = WAL');
+          conn.pragma('synchronous = NORMAL');
+          conn.pragma('foreign_keys = ON');
+          done(null, conn);
+        },
+      },
+    });
   }
   if ('connectionString' in option) {
     return knex({
