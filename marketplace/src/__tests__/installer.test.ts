@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_RANGE, DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../client/client.js';
 import { publishFolder } from '../client/publish.js';
@@ -170,6 +170,15 @@ describe('installer', () => {
     expect(refused).toMatchObject({ code: 'MKT_INCOMPATIBLE_HOST', details: { host: '^9.0.0', hostVersion: DIRECTUS_COMPAT_VERSION } });
     expect((await getActiveFolders(extensionsDir))[0].version).toBe('0.9.0');
     expect((await i.install('old-host', '1.0.0', { force: true })).version).toBe('1.0.0');
+  });
+
+  it('accepts the host level as a range (DIRECTUS_COMPAT_RANGE): manifest ranges must overlap it', async () => {
+    const i = installer({ hostVersion: DIRECTUS_COMPAT_RANGE });
+    // ^9.0.0 overlaps >=9.20.0 <12.0.0, so the newest version is chosen
+    expect((await i.install('old-host')).version).toBe('1.0.0');
+    const future = await tempDir();
+    await publishFolder(reg.url, await writeExtension(future, { name: 'future-host', sandbox: true, host: '^12.0.0' }), { token: reg.token });
+    expect((await rejection(i.install('future-host'))).code).toBe('MKT_INCOMPATIBLE_HOST');
   });
 
   it('serialises concurrent operations and keeps at most keepVersions versions on disk', async () => {

@@ -26,7 +26,10 @@ export interface InstallerOptions {
   stagingDir?: string;
   client: RegistryClient;
   trust: TrustLevel;
-  /** The host's Directus compatibility level (`DIRECTUS_COMPAT_VERSION`). */
+  /**
+   * The host's Directus compatibility level: a version (`DIRECTUS_COMPAT_VERSION`: the manifest's
+   * `host` range must include it) or a range (`DIRECTUS_COMPAT_RANGE`: the ranges must overlap).
+   */
   hostVersion: string;
   limits?: Partial<TarLimits> & { maxDownloadBytes?: number };
   /** Versions kept on disk per extension (current included); older ones are removed. Default 5. */
