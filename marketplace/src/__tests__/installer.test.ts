@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DIRECTUS_COMPAT_RANGE, DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +189,20 @@ describe('installer', () => {
     expect(Object.values(state.extensions.weather.versions).map((v) => v.version).sort()).toEqual(['1.1.0', '2.0.0-beta.1']);
     expect(existsSync(a.folder)).toBe(false);
     expect((await i.rollback('weather')).version).toBe('1.1.0');
+  });
+
+  it('pins the registry signing key at the first install and refuses a changed key until reset', async () => {
+    const i = installer();
+    await i.install('colors');
+    const statePath = join(extensionsDir, '.registry', 'annex-state.json');
+    const state = JSON.parse(await readFile(statePath, 'utf8'));
+    expect(state.registryKeys).toEqual({ [reg.url]: reg.server.keyId });
+    state.registryKeys[reg.url] = 'ed25519:someone-else';
+    await writeFile(statePath, JSON.stringify(state));
+    expect((await rejection(i.install('weather', '1.0.0'))).code).toBe('MKT_BAD_SIGNATURE');
+    expect(Object.keys((await readInstallState(extensionsDir)).extensions)).toEqual(['colors']);
+    await i.resetRegistryKey();
+    expect((await i.install('weather', '1.0.0')).changed).toBe(true);
   });
 
   it('reports a missing current folder instead of pretending it is installed', async () => {

@@ -164,6 +164,13 @@ export function createInstaller(options: InstallerOptions) {
     checkTrust(options.trust, { name, execution: version.execution ?? 'unsandboxed', publisherVerified: version.publisher.verified });
     checkHost(options.hostVersion, { name, host: version.host_version }, o.force ?? false);
 
+    // trust on first use, then pinned: a registry whose signing key changed is refused
+    const { keyId } = await options.client.getPublicKey();
+    const pinnedKey = state.registryKeys?.[options.client.registry];
+    if (pinnedKey && pinnedKey !== keyId) {
+      throw E.MKT_BAD_SIGNATURE({ reason: `the registry's signing key changed from ${pinnedKey} to ${keyId} (resetRegistryKey() accepts the new one)` });
+    }
+
     const opDir = await createOperationDir(stagingDir);
     try {
       const { root, facts } = await stageVersion({
@@ -215,6 +222,7 @@ export function createInstaller(options: InstallerOptions) {
       ext.versions[version.id] = record;
       if (activate) makeCurrent(ext, version.id);
       state.extensions[name] = ext;
+      state.registryKeys = { ...state.registryKeys, [options.client.registry]: keyId };
       const pruned = prune(ext);
       try {
         await writeInstallState(dir, state);
@@ -315,6 +323,15 @@ export function createInstaller(options: InstallerOptions) {
     /** Removes every kept version of an extension and its state entry. */
     uninstall(extension: string): Promise<UninstallResult> {
       return exclusive((state) => uninstallFrom(state, find(state, extension)));
+    },
+
+    /** Forgets the signing key pinned for this registry (after a deliberate key rotation). */
+    resetRegistryKey(): Promise<void> {
+      return exclusive(async (state) => {
+        if (!state.registryKeys?.[options.client.registry]) return;
+        delete state.registryKeys[options.client.registry];
+        await writeInstallState(dir, state);
+      });
     },
 
     /** A pinned extension is skipped by `update` unless forced. */

@@ -47,11 +47,14 @@ export interface InstalledExtension {
 export interface InstallState {
   stateVersion: 1;
   extensions: Record<string, InstalledExtension>;
+  /** Signing key id seen per registry URL at the first install (pinned: a different key is refused). */
+  registryKeys?: Record<string, string>;
 }
 
 const StateSchema = z.object({
   stateVersion: z.literal(1),
   extensions: z.record(z.string(), z.looseObject({ id: z.string(), name: z.string(), current: z.string(), versions: z.record(z.string(), z.looseObject({})) })),
+  registryKeys: z.record(z.string(), z.string()).optional(),
 });
 
 export const emptyState = (): InstallState => ({ stateVersion: 1, extensions: {} });
