@@ -102,9 +102,12 @@ export function createRegistry({ api, timeoutMs = 10_000 }) {
     source.addEventListener('extension-state', (e) => emit('extension-state', JSON.parse(e.data)));
     source.addEventListener('app-extension-error', (e) => emit('app-extension-error', JSON.parse(e.data)));
     source.onerror = () => {
-      // Reconnect with a fresh token (the old one may have expired).
+      // Reconnect with a fresh token: an API call refreshes an expired one first.
       disconnect();
-      retry = setTimeout(connect, 2000);
+      retry = setTimeout(async () => {
+        await api.get('/users/me').catch(() => {});
+        connect();
+      }, 2000);
     };
   }
   function disconnect() {
