@@ -1,4 +1,4 @@
-import { defineErrors } from '@annex/runtime/protocol';
+import { defineErrors, isCodedError, type CodedErrorShape } from '@annex/runtime/protocol';
 
 type Name = { name?: string };
 type Reason = { reason?: string };
@@ -110,3 +110,8 @@ export const MarketplaceErrors = defineErrors({
 });
 
 export type MarketplaceErrorCode = (typeof MarketplaceErrors.codes)[number];
+
+/** True for an error from this table (so callers rethrow it rather than wrapping it). */
+export function isMarketplaceError(error: unknown): error is CodedErrorShape {
+  return isCodedError(error) && error.code.startsWith('MKT_');
+}

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../client/client.js';
 import { publishFolder } from '../client/publish.js';
-import { startRegistry, tempDir, writeExtension, type TestRegistry } from './helpers/fixtures.js';
+import { rejection, startRegistry, tempDir, writeExtension, type TestRegistry } from './helpers/fixtures.js';
 
 let reg: TestRegistry;
 let work: string;
@@ -21,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => reg?.close());
 
-const rejection = async (p: Promise<unknown>) => p.then(() => ({ code: 'RESOLVED' }) as { code: string }, (e) => e as { code: string });
 
 describe('registry client', () => {
   it('lists, describes and reads accounts with validated shapes', async () => {

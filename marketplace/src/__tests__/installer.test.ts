@@ -8,7 +8,7 @@ import { publishFolder } from '../client/publish.js';
 import { createInstaller, type InstallerOptions } from '../install/installer.js';
 import { getActiveFolders, readInstallState } from '../install/state.js';
 import type { InstallProgress } from '../install/stage.js';
-import { startRegistry, tempDir, writeExtension, type TestRegistry } from './helpers/fixtures.js';
+import { rejection, startRegistry, tempDir, writeExtension, type TestRegistry } from './helpers/fixtures.js';
 
 let reg: TestRegistry;
 let src: string;
@@ -44,7 +44,6 @@ function installer(overrides: Partial<InstallerOptions> = {}) {
     ...overrides,
   });
 }
-const rejection = async (p: Promise<unknown>) => p.then(() => ({ code: 'RESOLVED' }) as { code: string }, (e) => e as { code: string });
 const versionIdOf = async (name: string, version: string) => (await createRegistryClient({ registry: reg.url }).describe(name)).versions.find((v) => v.version === version)!.id;
 
 describe('installer', () => {

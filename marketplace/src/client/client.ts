@@ -4,9 +4,8 @@ import { rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { isCodedError } from '@annex/runtime/protocol';
 import type { z } from 'zod';
-import { MarketplaceErrors as E } from '../errors.js';
+import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
 import { getKeyId, loadPublicKey, verifySignature } from '../internal/signing.js';
 import {
   AccountResponse,
@@ -196,7 +195,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       return { file: o.to, bytes, integrity, version };
     } catch (error) {
       await rm(o.to, { force: true });
-      if (isCodedError(error) && error.code.startsWith('MKT_')) throw error;
+      if (isMarketplaceError(error)) throw error;
       throw E.MKT_REGISTRY_UNREACHABLE({ url: base }, { cause: error });
     }
   }

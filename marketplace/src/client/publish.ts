@@ -1,9 +1,7 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { EXTENSION_PKG_KEY, toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
+import { toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
 import { MarketplaceErrors as E } from '../errors.js';
 import { tarballDigests } from '../internal/digest.js';
-import { packFolder, readPackageJson } from '../internal/pack.js';
+import { listExtensionFolders, packFolder } from '../internal/pack.js';
 
 export interface PublishResult {
   folder: string;
@@ -65,11 +63,7 @@ export async function publishFolder(target: Target, folder: string, options: { t
 /** Publishes every extension folder directly under `dir`; broken ones are reported, not fatal. */
 export async function seedFromDirectory(target: Target, dir: string, options: { token: string }): Promise<PublishResult[]> {
   const results: PublishResult[] = [];
-  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    const folder = join(dir, entry.name);
-    const pkg = await readPackageJson(folder).catch(() => undefined);
-    if (!pkg || !(EXTENSION_PKG_KEY in pkg)) continue;
+  for (const { folder, pkg } of await listExtensionFolders(dir)) {
     try {
       results.push(await publishFolder(target, folder, options));
     } catch (error) {

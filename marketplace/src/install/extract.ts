@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract as tarExtract, type ReadEntry } from 'tar';
-import { MarketplaceErrors as E } from '../errors.js';
+import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
 import { checkEntry, inspectTarball, PACKAGE_ROOT, type TarInspection, type TarLimits } from '../internal/tar-policy.js';
 
 export interface ExtractProgress {
@@ -49,7 +49,7 @@ export async function extractPackage(
       },
     });
   } catch (error) {
-    if (String((error as { code?: unknown }).code ?? '').startsWith('MKT_')) throw error;
+    if (isMarketplaceError(error)) throw error;
     throw E.MKT_TAR_CORRUPT({ reason: (error as Error).message }, { cause: error });
   }
   const found = inspection.fileCount === 0 ? 0 : await auditTree(join(dest, PACKAGE_ROOT));

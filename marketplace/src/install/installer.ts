@@ -1,6 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diffScopes, type Scopes } from '@annex/runtime/protocol';
 import type { RegistryClient } from '../client/client.js';
 import type { ExtensionDetails, ExtensionVersion } from '../client/schemas.js';
 import { MarketplaceErrors as E } from '../errors.js';
@@ -10,6 +9,7 @@ import { createOperationDir, exists, moveIntoPlace, removeOperationDir } from '.
 import { exportLock, importLock, type ImportResult, type LockFile } from './lock.js';
 import { selectUpdate, selectVersion } from './select.js';
 import { stageVersion, type InstallProgress } from './stage.js';
+import { makeCurrent, pruneKept, toResult, type InstallResult } from './versions.js';
 import {
   readInstallState,
   REGISTRY_DIR,
@@ -46,30 +46,13 @@ export interface OperationOptions {
   signal?: AbortSignal;
 }
 
-export interface InstallResult {
-  changed: boolean;
-  id: string;
-  name: string;
-  versionId: string;
-  version: string;
-  /** Absolute path of the installed package folder. */
-  folder: string;
-  /** Whether this version is now the current one. */
-  current: boolean;
-  previous?: { versionId: string; version: string };
-  type: string;
-  execution: InstalledVersion['execution'];
-  requestedScopes: Scopes;
-  /** What this version requests beyond the version that was current before (everything on a first install). */
-  scopeDiff: Scopes;
-}
-
 export interface UninstallResult {
   id: string;
   name: string;
   removed: string[];
 }
 
+export type { InstallResult };
 export type Installer = ReturnType<typeof createInstaller>;
 
 /** Runs a file-system step, turning a raw error into MKT_INSTALL_IO. */
@@ -102,41 +85,8 @@ export function createInstaller(options: InstallerOptions) {
     return ext;
   }
 
-  function result(ext: InstalledExtension, v: InstalledVersion, changed: boolean, previous?: InstalledVersion): InstallResult {
-    return {
-      changed,
-      id: ext.id,
-      name: ext.name,
-      versionId: v.versionId,
-      version: v.version,
-      folder: join(dir, v.folder),
-      current: ext.current === v.versionId,
-      ...(previous && previous.versionId !== v.versionId ? { previous: { versionId: previous.versionId, version: previous.version } } : {}),
-      type: v.type,
-      execution: v.execution,
-      requestedScopes: v.requestedScopes,
-      scopeDiff: diffScopes(v.requestedScopes, previous && previous.versionId !== v.versionId ? previous.requestedScopes : {}),
-    };
-  }
-
-  function makeCurrent(ext: InstalledExtension, versionId: string): void {
-    if (ext.current === versionId) return;
-    ext.history = [...ext.history.filter((id) => id !== versionId && id !== ext.current), ext.current];
-    ext.current = versionId;
-  }
-
-  /** Drops the oldest kept versions beyond `keep` (never the current one); returns their folders. */
-  function prune(ext: InstalledExtension): string[] {
-    const extra = Object.values(ext.versions)
-      .filter((v) => v.versionId !== ext.current)
-      .sort((a, b) => b.installedAt.localeCompare(a.installedAt))
-      .slice(keep - 1);
-    for (const v of extra) {
-      delete ext.versions[v.versionId];
-      ext.history = ext.history.filter((id) => id !== v.versionId);
-    }
-    return extra.map((v) => join(dir, v.folder));
-  }
+  const result = (ext: InstalledExtension, v: InstalledVersion, changed: boolean, previous?: InstalledVersion) => toResult(dir, ext, v, changed, previous);
+  const prune = (ext: InstalledExtension) => pruneKept(ext, keep).map((v) => join(dir, v.folder));
 
   async function installVersion(state: InstallState, details: ExtensionDetails, version: ExtensionVersion, o: OperationOptions): Promise<InstallResult> {
     const name = details.name;

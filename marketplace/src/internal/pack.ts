@@ -1,5 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { EXTENSION_PKG_KEY } from '@annex/runtime/protocol';
 import { create as createTar } from 'tar';
 import { MarketplaceErrors as E } from '../errors.js';
 
@@ -50,6 +51,18 @@ export async function readPackageJson(folder: string): Promise<Record<string, un
   } catch (error) {
     throw E.MKT_INVALID_MANIFEST({ summary: 'package.json is not valid JSON' }, { cause: error });
   }
+}
+
+/** Extension folders directly under `dir` (package.json with a manifest key), sorted by name. */
+export async function listExtensionFolders(dir: string): Promise<{ folder: string; pkg: Record<string, unknown> }[]> {
+  const out: { folder: string; pkg: Record<string, unknown> }[] = [];
+  for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    const folder = join(dir, entry.name);
+    const pkg = await readPackageJson(folder).catch(() => undefined);
+    if (pkg && EXTENSION_PKG_KEY in pkg) out.push({ folder, pkg });
+  }
+  return out;
 }
 
 /** Packs an extension folder as `npm pack` does: gzipped tar, entries under `package/`. */

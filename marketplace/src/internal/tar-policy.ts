@@ -3,8 +3,7 @@ import { stat } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
-import { MarketplaceErrors as E } from '../errors.js';
-import { isCodedError } from '@annex/runtime/protocol';
+import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
 
 /** Caps applied to every tarball the marketplace reads (publish and install). */
 export interface TarLimits {
@@ -119,7 +118,7 @@ export async function inspectTarball(input: { file: string } | { buffer: Uint8Ar
       gunzip.destroy();
       counter.destroy();
       parser.abort(new Error('aborted'));
-      reject(isCodedError(error) && error.code.startsWith('MKT_') ? error : E.MKT_TAR_CORRUPT({ reason: describe(error) }, { cause: error }));
+      reject(isMarketplaceError(error) ? error : E.MKT_TAR_CORRUPT({ reason: describe(error) }, { cause: error }));
     };
 
     function onEntry(entry: ReadEntry) {

@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
 import semver from 'semver';
-import { MarketplaceErrors as E } from '../errors.js';
+import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
 import { tarballDigests } from '../internal/digest.js';
 import type { ManifestFacts } from '../internal/extension-facts.js';
 import type { Signer } from '../internal/signing.js';
@@ -190,7 +190,7 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
       });
     } catch (error) {
       await rm(file, { force: true });
-      if (String((error as { code?: unknown }).code ?? '').startsWith('MKT_')) throw error;
+      if (isMarketplaceError(error)) throw error;
       // a concurrent publish of the same version loses on the unique index
       if (/unique|duplicate/i.test(String((error as Error).message))) throw E.MKT_VERSION_EXISTS({ name: facts.name, version: facts.version });
       throw error;

@@ -1,7 +1,5 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { EXTENSION_PKG_KEY, isCodedError, toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
-import { packFolder, readPackageJson } from '../internal/pack.js';
+import { isCodedError, toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
+import { listExtensionFolders, packFolder } from '../internal/pack.js';
 import type { TarLimits } from '../internal/tar-policy.js';
 import type { Accounts } from './accounts.js';
 import type { Logger } from './logger.js';
@@ -37,11 +35,7 @@ export function createServerSeeding(deps: { accounts: Accounts; packages: Packag
 
   async function seedFromDirectory(dir: string, options: { username: string; verified?: boolean }): Promise<SeedResult[]> {
     const results: SeedResult[] = [];
-    for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-      const folder = join(dir, entry.name);
-      const pkg = await readPackageJson(folder).catch(() => undefined);
-      if (!pkg || !(EXTENSION_PKG_KEY in pkg)) continue;
+    for (const { folder, pkg } of await listExtensionFolders(dir)) {
       try {
         results.push(await publishFolder(folder, options));
       } catch (error) {

@@ -106,3 +106,11 @@ export async function snapshotTree(root: string): Promise<Record<string, string>
   await walk(root);
   return out;
 }
+
+/** The error a promise rejects with (or `{code: 'RESOLVED'}`), to assert on codes. */
+export async function rejection(p: Promise<unknown>): Promise<{ code: string; details?: Record<string, unknown> }> {
+  return p.then(
+    () => ({ code: 'RESOLVED' }),
+    (e) => e as { code: string },
+  );
+}
