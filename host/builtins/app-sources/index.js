@@ -71,6 +71,8 @@ export default {
       timer.unref?.();
     });
     const offState = kernel.extensions.onChange((c) => hub.send('extension-state', { id: c.id, state: c.state, last_error: c.lastError }));
+    // Marketplace installs report their phases (resolve, download, verify, extract, move, done).
+    const offProgress = kernel.emitter.onAction('extensions.install.progress', (meta) => hub.send('install-progress', meta?.progress ?? meta), OWNER);
     const offMount = kernel.mounts.add('extensions', async (ctx, sub) => {
       if (sub !== '/events' || ctx.method !== 'GET') return false;
       if (!ctx.state.accountability?.user && !ctx.state.accountability?.admin) throw errors.FORBIDDEN();
@@ -83,6 +85,7 @@ export default {
       offMount();
       offApps();
       offState();
+      offProgress();
       clearTimeout(timer);
       hub.close();
     });

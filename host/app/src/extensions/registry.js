@@ -101,6 +101,7 @@ export function createRegistry({ api, timeoutMs = 10_000 }) {
     });
     source.addEventListener('extension-state', (e) => emit('extension-state', JSON.parse(e.data)));
     source.addEventListener('app-extension-error', (e) => emit('app-extension-error', JSON.parse(e.data)));
+    source.addEventListener('install-progress', (e) => emit('install-progress', JSON.parse(e.data)));
     source.onerror = () => {
       // Reconnect with a fresh token: an API call refreshes an expired one first.
       disconnect();
@@ -122,7 +123,7 @@ export function createRegistry({ api, timeoutMs = 10_000 }) {
     connect,
     disconnect,
     connected: () => source?.readyState === 1,
-    /** Subscribes to 'synced', 'connected', 'app-extensions', 'extension-state', 'app-extension-error'; returns the disposer. */
+    /** Subscribes to 'synced', 'connected', 'app-extensions', 'extension-state', 'app-extension-error', 'install-progress'; returns the disposer. */
     on(event, fn) {
       const l = { event, fn };
       listeners.add(l);
