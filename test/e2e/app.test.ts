@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
-import { ensureAppBuilt, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
 
 const corpus = SKIP_REASON ? { ok: false, reason: SKIP_REASON } : ensureCorpus();
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
@@ -91,14 +91,14 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     await page.click('[data-test=save-panel]');
     const value = page.locator('[data-panel-type=metric] [data-test=metric-value]');
     await value.waitFor();
-    await expect.poll(() => value.textContent()).toBe('3');
+    await eventually(() => value.textContent()).toBe('3');
     await shot(page, '06-metric-panel');
     const panels = (await t.api('GET', '/panels')).body.data;
     expect(panels).toHaveLength(1);
     expect(panels[0]).toMatchObject({ type: 'metric', name: 'Articles' });
     // Remove it again.
     await page.click('[data-panel-type=metric] [data-test=remove-panel]');
-    await expect.poll(async () => (await t.api('GET', '/panels')).body.data.length).toBe(0);
+    await eventually(async () => (await t.api('GET', '/panels')).body.data.length).toBe(0);
   });
 
   it('switches the theme live and the page colours change', async () => {
@@ -106,37 +106,37 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     const before = await background();
     expect(before).toBe('rgb(255, 255, 255)');
     await page.selectOption('[data-test=theme-picker]', 'default-dark');
-    await expect.poll(background).toBe('rgb(14, 28, 47)');
+    await eventually(background).toBe('rgb(14, 28, 47)');
     await shot(page, '07-theme-dark');
     const me = (await t.api('GET', '/users/me')).body.data;
     expect(me.theme).toBe('default-dark');
     await page.selectOption('[data-test=theme-picker]', 'default-light');
-    await expect.poll(background).toBe(before);
+    await eventually(background).toBe(before);
   });
 
   it('disables an app extension in settings: its layout leaves the picker without a page reload, then comes back', async () => {
     await markWindow(page);
     await navigate(page, '/content/articles');
     const options = () => page.$$eval('[data-test=layout-picker] option', (els) => els.map((e) => e.textContent));
-    await expect.poll(options).toContain('Sample list');
+    await eventually(options).toContain('Sample list');
     await navigate(page, '/settings/extensions');
     const row = page.locator('tr[data-extension="annex-sample-app-layout"]');
     await row.waitFor();
     await row.locator('[data-test=toggle]').click();
-    await expect.poll(() => row.getAttribute('data-state')).toBe('inactive');
+    await eventually(() => row.getAttribute('data-state')).toBe('inactive');
     await shot(page, '08-extension-disabled');
     await navigate(page, '/content/articles');
     await page.waitForSelector('[data-test=layout-picker]');
-    await expect.poll(options).not.toContain('Sample list');
+    await eventually(options).not.toContain('Sample list');
     expect(await options()).toEqual(expect.arrayContaining(['Table', 'Cards', 'Calendar', 'Kanban']));
     await shot(page, '09-layout-gone');
     expect(await windowMarked(page)).toBe(true);
 
     await navigate(page, '/settings/extensions');
     await row.locator('[data-test=toggle]').click();
-    await expect.poll(() => row.getAttribute('data-state')).toBe('active');
+    await eventually(() => row.getAttribute('data-state')).toBe('active');
     await navigate(page, '/content/articles');
-    await expect.poll(options).toContain('Sample list');
+    await eventually(options).toContain('Sample list');
     await page.selectOption('[data-test=layout-picker]', { label: 'Sample list' });
     await page.waitForSelector('.sample-list li');
     await shot(page, '10-layout-back');
@@ -150,25 +150,25 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     await page.click('[data-test="entries-@annex/builtin-app-layouts"]');
     const kanban = page.locator('tr[data-extension="@annex/builtin-app-layouts/kanban"]');
     await kanban.locator('[data-test=toggle]').click();
-    await expect.poll(() => kanban.locator('.badge').textContent()).toBe('inactive');
+    await eventually(() => kanban.locator('.badge').textContent()).toBe('inactive');
     await navigate(page, '/content/articles');
     const options = () => page.$$eval('[data-test=layout-picker] option', (els) => els.map((e) => e.textContent));
-    await expect.poll(options).not.toContain('Kanban');
+    await eventually(options).not.toContain('Kanban');
     expect(await options()).toEqual(expect.arrayContaining(['Table', 'Cards', 'Calendar']));
     await navigate(page, '/settings/extensions');
     await page.click('[data-test="entries-@annex/builtin-app-layouts"]');
     await kanban.locator('[data-test=toggle]').click();
-    await expect.poll(() => kanban.locator('.badge').textContent()).toBe('active');
+    await eventually(() => kanban.locator('.badge').textContent()).toBe('active');
     expect(await windowMarked(page)).toBe(true);
   });
 
   it('shows an app extension that throws on import (and one that does not build) as failed; everything else works', async () => {
     await navigate(page, '/settings/extensions');
     const throws = page.locator('tr[data-extension="annex-sample-app-throws"]');
-    await expect.poll(() => throws.getAttribute('data-state')).toBe('failed');
+    await eventually(() => throws.getAttribute('data-state')).toBe('failed');
     expect(await throws.locator('[data-test=last-error]').textContent()).toContain('APP_IMPORT_FAILED');
     const syntax = page.locator('tr[data-extension="annex-sample-app-syntax"]');
-    await expect.poll(() => syntax.getAttribute('data-state')).toBe('failed');
+    await eventually(() => syntax.getAttribute('data-state')).toBe('failed');
     expect(await syntax.locator('[data-test=last-error]').textContent()).toContain('APP_BUILD_FAILED');
     await shot(page, '11-failed-app-extensions');
     // The host recorded the browser's report for other admins and the API.
@@ -186,14 +186,14 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
 
   it.skipIf(!corpus.ok)('loads the public compat app extensions: sleek-dark theme applies, the computed interface renders', async () => {
     await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
+    await eventually(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
     expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);
     await shot(page, '14-compat-sleek-dark');
     await page.selectOption('[data-test=theme-picker]', 'default-light');
     await navigate(page, '/content/articles/2');
     const computed = page.locator('[data-field=slug][data-interface=computed] input');
     await computed.waitFor();
-    await expect.poll(() => computed.inputValue()).toBe('World-slug');
+    await eventually(() => computed.inputValue()).toBe('World-slug');
     await shot(page, '15-compat-computed-interface');
   });
 
@@ -201,11 +201,11 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     expect((await t.api('GET', '/annex-e2e-sandboxed')).status).toBe(404);
     await navigate(page, '/settings/extensions');
     const row = page.locator('tr[data-extension="annex-e2e-sandboxed"]');
-    await expect.poll(() => row.getAttribute('data-state')).toBe('pending');
+    await eventually(() => row.getAttribute('data-state')).toBe('pending');
     expect(await row.locator('.scopes').textContent()).toContain('sleep');
     await shot(page, '12-scopes-pending');
     await row.locator('[data-test=grant]').click();
-    await expect.poll(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
+    await eventually(() => row.getAttribute('data-state'), { timeout: 20_000 }).toBe('active');
     await shot(page, '13-scopes-granted');
     const res = await t.api('GET', '/annex-e2e-sandboxed');
     expect(res.status).toBe(200);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -59,4 +60,9 @@ export async function windowMarked(page: Page): Promise<boolean> {
 /** Client-side navigation through the app's router (no page load). */
 export async function navigate(page: Page, to: string): Promise<void> {
   await page.evaluate((path) => (window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }).__annex.router.push(path), to);
+}
+
+/** `expect.poll` with a timeout that tolerates a loaded CI machine (the default is 1 s). */
+export function eventually<T>(fn: () => Promise<T> | T, options: { timeout?: number; interval?: number } = {}) {
+  return expect.poll(fn, { timeout: 15_000, interval: 50, ...options });
 }

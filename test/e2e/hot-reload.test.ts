@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -49,8 +49,8 @@ describe.skipIf(Boolean(SKIP_REASON))('app extension hot reload in an open brows
     await shot(page, 'hot-01-before-edit');
 
     rewrite(file, (code) => code.replace("const LABEL = 'Sample list';", "const LABEL = 'Sample list (edited)';"));
-    await expect.poll(label, { timeout: 10_000 }).toBe('Sample list (edited)');
-    await expect.poll(() => page.locator('.sample-list li').count()).toBe(2);
+    await eventually(label, { timeout: 10_000 }).toBe('Sample list (edited)');
+    await eventually(() => page.locator('.sample-list li').count()).toBe(2);
     expect(await windowMarked(page)).toBe(true);
     expect(await page.evaluate(() => (window as any).__annex.registry.state.swaps)).toBeGreaterThanOrEqual(1);
     await shot(page, 'hot-02-after-edit');
@@ -58,13 +58,13 @@ describe.skipIf(Boolean(SKIP_REASON))('app extension hot reload in an open brows
 
   it('a broken edit keeps the last good version on screen and shows the error; the next good save recovers', async () => {
     rewrite(file, (code) => code.replace('export default defineLayout({', 'export default defineLayout({{'));
-    await expect.poll(async () => (await t.api('GET', '/extensions/sources/errors')).body.data.map((e: { code: string }) => e.code), { timeout: 10_000 }).toEqual(['APP_BUILD_FAILED']);
-    await expect.poll(() => page.evaluate(() => (window as any).__annex.registry.state.status['annex-sample-app-layout']?.state), { timeout: 10_000 }).toBe('failed');
+    await eventually(async () => (await t.api('GET', '/extensions/sources/errors')).body.data.map((e: { code: string }) => e.code), { timeout: 10_000 }).toEqual(['APP_BUILD_FAILED']);
+    await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.status['annex-sample-app-layout']?.state), { timeout: 10_000 }).toBe('failed');
     expect(await label()).toBe('Sample list (edited)');
     await shot(page, 'hot-03-broken-edit');
 
     rewrite(file, () => original.replace("const LABEL = 'Sample list';", "const LABEL = 'Sample list (fixed)';"));
-    await expect.poll(label, { timeout: 10_000 }).toBe('Sample list (fixed)');
+    await eventually(label, { timeout: 10_000 }).toBe('Sample list (fixed)');
     expect((await t.api('GET', '/extensions/sources/errors')).body.data).toEqual([]);
     expect(await windowMarked(page)).toBe(true);
     await shot(page, 'hot-04-recovered');

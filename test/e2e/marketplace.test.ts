@@ -5,7 +5,7 @@ import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketpl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -43,9 +43,9 @@ describe.skipIf(Boolean(SKIP_REASON))('marketplace page in a real browser', () =
     await page.fill('[data-test=marketplace-search]', 'greeter');
     const row = page.locator('tr[data-registry-extension="annex-market-greeter"]');
     await row.waitFor();
-    await expect.poll(() => page.locator('tr[data-registry-extension]').count()).toBe(1);
+    await eventually(() => page.locator('tr[data-registry-extension]').count()).toBe(1);
     await page.selectOption('[data-test=marketplace-type]', 'layout');
-    await expect.poll(() => page.locator('tr[data-registry-extension]').count()).toBe(0);
+    await eventually(() => page.locator('tr[data-registry-extension]').count()).toBe(0);
     await page.selectOption('[data-test=marketplace-type]', 'endpoint');
     await row.waitFor();
     await shot(page, 'market-01-search');
@@ -54,17 +54,17 @@ describe.skipIf(Boolean(SKIP_REASON))('marketplace page in a real browser', () =
     const versions = await page.$$eval('[data-test=version] option', (els) => els.map((e) => (e as HTMLOptionElement).value));
     expect(versions.sort()).toEqual(['1.0.0', '2.0.0']);
     await page.selectOption('[data-test=version]', '1.0.0');
-    await expect.poll(() => page.locator('[data-test=requested-scopes]').textContent()).toContain('log');
+    await eventually(() => page.locator('[data-test=requested-scopes]').textContent()).toContain('log');
     await shot(page, 'market-02-detail');
   });
 
   it('installs 1.0.0, grants its scopes and calls its endpoint', async () => {
     await page.click('[data-test=install]');
-    await expect.poll(state, { timeout: 30_000 }).toBe('pending');
+    await eventually(state, { timeout: 30_000 }).toBe('pending');
     expect(await greeter()).toBe(404);
     await shot(page, 'market-03-installed-pending');
     await page.click('[data-test=grant]');
-    await expect.poll(state, { timeout: 20_000 }).toBe('active');
+    await eventually(state, { timeout: 20_000 }).toBe('active');
     expect(await greeter()).toBe('1.0.0');
     await shot(page, 'market-04-granted');
   });
@@ -78,13 +78,13 @@ describe.skipIf(Boolean(SKIP_REASON))('marketplace page in a real browser', () =
     expect(await greeter()).toBe('1.0.0');
     await shot(page, 'market-05-scope-diff');
     await page.click('[data-test=approve]');
-    await expect.poll(greeter, { timeout: 20_000 }).toBe('2.0.0');
-    await expect.poll(() => page.locator('[data-test=installed-version]').textContent()).toContain('2.0.0');
+    await eventually(greeter, { timeout: 20_000 }).toBe('2.0.0');
+    await eventually(() => page.locator('[data-test=installed-version]').textContent()).toContain('2.0.0');
   });
 
   it('rolls back to 1.0.0 and uninstalls, without a page reload', async () => {
     await page.click('[data-test=rollback]');
-    await expect.poll(greeter, { timeout: 20_000 }).toBe('1.0.0');
+    await eventually(greeter, { timeout: 20_000 }).toBe('1.0.0');
     await shot(page, 'market-06-rolled-back');
     await page.click('[data-test=uninstall]');
     await page.locator('[data-test=install]').waitFor({ timeout: 20_000 });
