@@ -190,6 +190,22 @@ describe('installer', () => {
     expect((await i.rollback('weather')).version).toBe('1.1.0');
   });
 
+  it('reports bundle entries (for the children settings rows) and treats API bundles as unsandboxed', async () => {
+    await publishFolder(
+      reg.url,
+      await writeExtension(await tempDir(), {
+        name: 'kit',
+        type: 'bundle',
+        options: { path: { app: 'dist/app.js', api: 'dist/api.js' }, entries: [{ type: 'panel', name: 'chart' }, { type: 'operation', name: 'notify' }] },
+        files: { 'dist/app.js': 'export default {}', 'dist/api.js': 'export default {}' },
+      }),
+      { token: reg.token },
+    );
+    expect((await rejection(installer().install('kit'))).code).toBe('MKT_TRUST_DENIED');
+    const r = await installer({ trust: 'all' }).install('kit');
+    expect(r).toMatchObject({ type: 'bundle', execution: 'unsandboxed', bundled: [{ name: 'chart', type: 'panel' }, { name: 'notify', type: 'operation' }] });
+  });
+
   it('pins the registry signing key at the first install and refuses a changed key until reset', async () => {
     const i = installer();
     await i.install('colors');

@@ -16,6 +16,8 @@ export interface InstallResult {
   type: string;
   execution: InstalledVersion['execution'];
   requestedScopes: Scopes;
+  /** Bundle entries (`{name, type}`), for the settings rows of a bundle's children. */
+  bundled: { name: string; type: string }[];
   /** What this version requests beyond the version that was current before (everything on a first install). */
   scopeDiff: Scopes;
 }
@@ -35,6 +37,7 @@ export function toResult(extensionsDir: string, ext: InstalledExtension, v: Inst
     type: v.type,
     execution: v.execution,
     requestedScopes: v.requestedScopes,
+    bundled: v.bundled,
     scopeDiff: diffScopes(v.requestedScopes, before?.requestedScopes ?? {}),
   };
 }
