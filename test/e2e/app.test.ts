@@ -62,6 +62,10 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     expect(await page.locator('[data-layout=cards] .card').count()).toBe(3);
     expect(await page.locator('[data-layout=tabular]').count()).toBe(0);
     await shot(page, '03-layout-cards');
+    await page.selectOption('[data-test=layout-picker]', 'kanban');
+    await eventually(() => page.$$eval('[data-layout=kanban] .column h3', (els) => els.map((e) => e.textContent?.split(' ')[0]).sort())).toEqual(['draft', 'published']);
+    await page.selectOption('[data-test=layout-picker]', 'calendar');
+    await page.waitForSelector('[data-layout=calendar] .day');
     await page.selectOption('[data-test=layout-picker]', 'tabular');
     await page.waitForSelector('[data-layout=tabular]');
   });
@@ -96,8 +100,16 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     const panels = (await t.api('GET', '/panels')).body.data;
     expect(panels).toHaveLength(1);
     expect(panels[0]).toMatchObject({ type: 'metric', name: 'Articles' });
-    // Remove it again.
+    // A bar chart grouped by status, then both panels removed.
+    await page.click('[data-test=add-panel]');
+    await page.selectOption('[data-test=panel-type]', 'bar-chart');
+    await page.selectOption('[data-test=field-collection]', 'articles');
+    await page.fill('[data-field=xAxis] input', 'status');
+    await page.click('[data-test=save-panel]');
+    await eventually(() => page.$$eval('[data-panel-type=bar-chart] .row .label', (els) => els.map((e) => e.textContent).sort())).toEqual(['draft', 'published']);
+    await shot(page, '06b-bar-chart-panel');
     await page.click('[data-panel-type=metric] [data-test=remove-panel]');
+    await page.click('[data-panel-type=bar-chart] [data-test=remove-panel]');
     await eventually(async () => (await t.api('GET', '/panels')).body.data.length).toBe(0);
   });
 
@@ -211,6 +223,19 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     expect(res.status).toBe(200);
     expect(res.body).toBe('hello from the sandbox');
     expect(await windowMarked(page)).toBe(true);
+  });
+
+  it('creates an item through the form built from interfaces', async () => {
+    await navigate(page, '/content/articles');
+    await page.click('[data-test=create-item]');
+    await page.waitForSelector('[data-field=title] input');
+    await page.fill('[data-field=title] input', 'Created in the browser');
+    await page.fill('[data-field=views] input', '7');
+    await page.selectOption('[data-field=status] select', 'draft');
+    await page.click('[data-test=save-item]');
+    await page.waitForURL('**/admin/content/articles');
+    const created = (await t.api('GET', '/items/articles?filter[title][_eq]=Created in the browser')).body.data;
+    expect(created).toEqual([expect.objectContaining({ views: 7, status: 'draft' })]);
   });
 
   // Marketplace install → grant → call, update with scope diff, rollback, uninstall: marketplace.test.ts.
