@@ -23,7 +23,7 @@ describe.skipIf(Boolean(SKIP_REASON))('app extension hot reload in an open brows
 
   beforeAll(async () => {
     ensureAppBuilt();
-    t = await startHost({ extensions: ['extensions/annex-sample-app-layout'], env: { EXTENSIONS_AUTO_RELOAD: 'true' } });
+    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-module'], env: { EXTENSIONS_AUTO_RELOAD: 'true' } });
     file = path.join(t.extensionsPath, 'annex-sample-app-layout', 'dist', 'index.js');
     original = fs.readFileSync(file, 'utf8');
     await createCollection(t, 'notes', { title: 'string' });
@@ -68,5 +68,18 @@ describe.skipIf(Boolean(SKIP_REASON))('app extension hot reload in an open brows
     expect((await t.api('GET', '/extensions/sources/errors')).body.data).toEqual([]);
     expect(await windowMarked(page)).toBe(true);
     await shot(page, 'hot-04-recovered');
+  });
+
+  it('an edited module extension swaps its routes and re-renders the open page without a reload', async () => {
+    const moduleFile = path.join(t.extensionsPath, 'annex-sample-app-module', 'dist', 'index.js');
+    await page.click('.module-bar [data-module=sample-module]');
+    const text = () => page.locator('.sample-module').textContent();
+    await eventually(text).toBe('Sample module');
+    await shot(page, 'hot-05-module-before');
+    rewrite(moduleFile, (code) => code.replace("const TEXT = 'Sample module';", "const TEXT = 'Sample module, edited';"));
+    await eventually(text, { timeout: 10_000 }).toBe('Sample module, edited');
+    expect(page.url()).toMatch(/\/admin\/sample-module$/);
+    expect(await windowMarked(page)).toBe(true);
+    await shot(page, 'hot-06-module-after');
   });
 });

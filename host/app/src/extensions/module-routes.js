@@ -10,25 +10,27 @@ export function syncModuleRoutes(router, registry, allowed = () => true) {
   return watch(
     () => registry.state.modules.filter(allowed),
     (modules) => {
-      let touched = false;
+      const changed = new Set(); // module ids removed or replaced
       const ids = new Set(modules.map((m) => m.id));
       for (const [id] of routed) {
         if (ids.has(id)) continue;
         router.removeRoute(`module:${id}`);
         routed.delete(id);
-        touched = true;
+        changed.add(id);
       }
       for (const m of modules) {
         if (routed.get(m.id) === m) continue;
-        if (routed.has(m.id)) router.removeRoute(`module:${m.id}`);
+        if (routed.has(m.id)) {
+          router.removeRoute(`module:${m.id}`);
+          changed.add(m.id);
+        }
         router.addRoute('shell', { path: m.id, name: `module:${m.id}`, meta: { module: m.id }, children: m.routes ?? [] });
         routed.set(m.id, m);
-        touched = true;
       }
-      if (touched) {
-        const current = router.currentRoute.value;
-        const stale = current.name === 'not-found' || current.matched.some((r) => r.meta?.module && !routed.has(r.meta.module)) || current.matched.some((r) => r.meta?.module && routed.get(r.meta.module) !== modules.find((m) => m.id === r.meta.module));
-        if (stale || current.meta?.module) router.replace({ path: current.fullPath, force: true }).catch(() => {});
+      // Re-resolve the current page only when it was unroutable or its own module changed.
+      const current = router.currentRoute.value;
+      if (current.name === 'not-found' || current.matched.some((r) => changed.has(r.meta?.module))) {
+        router.replace({ path: current.fullPath, force: true }).catch(() => {});
       }
     },
     // Synchronous, so a navigation guard that just loaded the extensions resolves against them.
