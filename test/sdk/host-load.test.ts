@@ -62,9 +62,16 @@ describe('scaffolded extensions in a running host', () => {
         expect(res.body.data.slug).toBe(`hello-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-$/, '')}`);
       });
     } else if (c.type !== 'bundle') {
-      it(`${label}: the app extension is served to the admin app`, async () => {
+      it(`${label}: the app extension appears in /extensions/sources`, async () => {
         const { name } = built.get(c)!;
         expect(t.host.kernel.apps.list().some((a) => a.extension === name)).toBe(true);
+        const manifest = (await t.api('GET', '/extensions/sources/manifest.json')).body.data;
+        const chunk = manifest.chunks.find((ch: any) => ch.extension === name);
+        expect(chunk, JSON.stringify(manifest.errors)).toBeDefined();
+        expect(chunk.error ?? null).toBeNull();
+        const index = await t.api('GET', '/extensions/sources/index.js', undefined, null);
+        expect(index.status).toBe(200);
+        expect(String(index.body)).toContain(chunk.url.split('/').pop());
       });
     }
   }
