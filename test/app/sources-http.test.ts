@@ -47,7 +47,7 @@ describe('app extension sources over HTTP', () => {
     fs.mkdirSync(path.join(hook, 'dist'), { recursive: true });
     fs.writeFileSync(path.join(hook, 'package.json'), JSON.stringify({ name: 'annex-embed-hook', version: '1.0.0', type: 'module', 'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }));
     fs.writeFileSync(path.join(hook, 'dist', 'index.js'), `export default ({ embed }) => { embed('head', '<meta name="annex-embed" content="from-a-hook">'); embed('body', () => '<div id="embedded-body"></div>'); };\n`);
-    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-bundle', 'extensions/annex-sample-app-syntax', hook] });
+    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-bundle', 'broken/annex-sample-app-syntax', hook] });
   }, 60_000);
   afterAll(() => t?.close());
 

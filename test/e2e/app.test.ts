@@ -19,7 +19,7 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
   beforeAll(async () => {
     ensureAppBuilt();
     // Sandboxed scopes wait for an admin (EXTENSIONS_SANDBOX_GRANT=none), as marketplace installs do.
-    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-throws', 'extensions/annex-sample-app-syntax', 'extensions/annex-sample-app-bundle'], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
+    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'broken/annex-sample-app-throws', 'broken/annex-sample-app-syntax', 'extensions/annex-sample-app-bundle'], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
     const sandboxed = writeEndpoint(t.extensionsPath, 'annex-e2e-sandboxed', 'hello from the sandbox', { sandbox: true });
     const pkg = JSON.parse(fs.readFileSync(`${sandboxed}/package.json`, 'utf8'));
     pkg['directus:extension'].sandbox.requestedScopes = { log: {}, sleep: {} };
