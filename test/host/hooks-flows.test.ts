@@ -120,4 +120,29 @@ describe('flows', () => {
     expect((await t.host.knex('annex_outbox').where({ subject: 'About opsy' })).length).toBe(1);
     expect((await t.api('GET', `/items/posts/${data.create[0]}`)).status).toBe(403);
   });
+
+  it('runs schedule flows, manual flows (with collection restriction) and operation-triggered flows', async () => {
+    await createCollection(t, 'ticks', { n: 'integer' });
+    await createFlow({ name: 'ticker', trigger: 'schedule', options: { cron: '* * * * * *' } }, [
+      { key: 'tick', type: 'item-create', options: { collection: 'ticks', permissions: '$full', payload: { n: 1 } } },
+    ]);
+    const ticks = await waitFor(() => t.api('GET', '/items/ticks?aggregate[count]=*').then((r) => r.body.data[0].count['*']), (n) => n >= 1, 4000);
+    expect(ticks).toBeGreaterThanOrEqual(1);
+    const manual = await createFlow({ name: 'manual', trigger: 'manual', options: { collections: ['posts'] } }, [
+      { key: 'echo', type: 'transform', options: { json: { keys: '{{ $trigger.body.keys }}', collection: '{{ $trigger.body.collection }}' } } },
+    ]);
+    const ran = await t.api('POST', `/flows/trigger/${manual}`, { collection: 'posts', keys: [1, 2] });
+    expect(ran.body.data).toEqual({ keys: [1, 2], collection: 'posts' });
+    expect((await t.api('POST', `/flows/trigger/${manual}`, { collection: 'audit', keys: [1] })).status).toBe(403);
+    expect((await t.api('POST', `/flows/trigger/${manual}`, { collection: 'posts', keys: [1] }, null)).status).toBe(403);
+    const child = await createFlow({ name: 'child', trigger: 'operation', options: { return: '$last' } }, [
+      { key: 'double', type: 'transform', options: { json: { doubled: '{{ $trigger.n }}{{ $trigger.n }}' } } },
+    ]);
+    const parent = await createFlow({ name: 'parent', trigger: 'webhook', options: { method: 'POST' } }, [
+      { key: 'call', type: 'trigger', options: { flow: child, payload: '{{ $trigger.body.items }}', iterationMode: 'serial' } },
+    ]);
+    const res = await t.api('POST', `/flows/trigger/${parent}`, { items: [{ n: 1 }, { n: 2 }] });
+    expect(res.body.data).toEqual([{ doubled: '11' }, { doubled: '22' }]);
+    await t.api('PATCH', '/flows/' + (await t.api('GET', '/flows?filter[name][_eq]=ticker').then((r) => r.body.data[0].id)), { status: 'inactive' });
+  });
 });

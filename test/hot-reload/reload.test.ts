@@ -115,3 +115,17 @@ describe('hot reload', () => {
     await eventually(() => t.api('GET', '/hr-gone').then((r) => r.status), (s) => s === 404);
   });
 });
+
+describe('hot reload by polling', () => {
+  it('works on file systems without events (EXTENSIONS_AUTO_RELOAD_POLLING)', async () => {
+    const p = await startHost({ env: { EXTENSIONS_AUTO_RELOAD: 'true', EXTENSIONS_AUTO_RELOAD_POLLING: 'true' } });
+    try {
+      writeEndpoint(p.extensionsPath, 'hr-poll', 'p1');
+      await eventually(() => p.api('GET', '/hr-poll').then((r) => r.body), (b) => b === 'p1');
+      writeEndpoint(p.extensionsPath, 'hr-poll', 'p2');
+      await eventually(() => p.api('GET', '/hr-poll').then((r) => r.body), (b) => b === 'p2');
+    } finally {
+      await p.close();
+    }
+  });
+});
