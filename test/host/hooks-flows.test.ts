@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/write-extension.js';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
@@ -8,15 +9,6 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 4000): Promise<T> {
-  const until = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
 
 describe('hooks', () => {
   it('runs filter (replace payload, abort with a coded error), action, init, schedule and embed', async () => {
@@ -27,7 +19,7 @@ describe('hooks', () => {
     expect(rejected.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
     const count = (await t.api('GET', '/items/posts?aggregate[count]=*')).body.data[0].count['*'];
     expect(count).toBe(1);
-    const seen = await waitFor(() => t.api('GET', '/audit-log').then((r) => r.body), (b) => b.actions.length >= 1 && b.schedules >= 1);
+    const seen = await eventually(() => t.api('GET', '/audit-log').then((r) => r.body), (b) => b.actions.length >= 1 && b.schedules >= 1);
     expect(seen.filters.map((f: any) => f.event)).toContain('items.create');
     expect(seen.filters[0].user).toBeTypeOf('string');
     expect(seen.actions[0]).toMatchObject({ event: 'items.create', collection: 'posts', key: shouted.body.data.id });
@@ -96,7 +88,7 @@ describe('flows', () => {
     expect(spam.status).toBe(400);
     const fine = await t.api('POST', '/items/posts', { title: 'fine', status: 'draft' });
     expect(fine.status).toBe(200);
-    const audit = await waitFor(() => t.api('GET', '/items/audit').then((r) => r.body.data), (d) => d.length > 0);
+    const audit = await eventually(() => t.api('GET', '/items/audit').then((r) => r.body.data), (d) => d.length > 0);
     expect(audit.map((a: any) => a.message)).toEqual([`created ${fine.body.data.id}`]);
   });
 
@@ -126,7 +118,7 @@ describe('flows', () => {
     await createFlow({ name: 'ticker', trigger: 'schedule', options: { cron: '* * * * * *' } }, [
       { key: 'tick', type: 'item-create', options: { collection: 'ticks', permissions: '$full', payload: { n: 1 } } },
     ]);
-    const ticks = await waitFor(() => t.api('GET', '/items/ticks?aggregate[count]=*').then((r) => r.body.data[0].count['*']), (n) => n >= 1, 4000);
+    const ticks = await eventually(() => t.api('GET', '/items/ticks?aggregate[count]=*').then((r) => r.body.data[0].count['*']), (n) => n >= 1, 4000);
     expect(ticks).toBeGreaterThanOrEqual(1);
     const manual = await createFlow({ name: 'manual', trigger: 'manual', options: { collections: ['posts'] } }, [
       { key: 'echo', type: 'transform', options: { json: { keys: '{{ $trigger.body.keys }}', collection: '{{ $trigger.body.collection }}' } } },

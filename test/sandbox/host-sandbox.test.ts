@@ -1,18 +1,10 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/write-extension.js';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 
 const SANDBOXED = ['extensions/annex-sample-sandboxed-endpoint', 'extensions/annex-sample-sandboxed-hook', 'extensions/annex-sample-sandboxed-operation'];
 
-async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  let v = await fn();
-  while (!ok(v) && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 50));
-    v = await fn();
-  }
-  return v;
-}
 
 describe('sandboxed extensions in the host', () => {
   let t: TestHost;
@@ -96,10 +88,10 @@ describe('sandboxed extensions in the host', () => {
     const ok = await t.api('POST', '/items/sandbox_notes', { text: 'plain' });
     expect(ok.body.data.text).toBe('plain (checked by admin)');
     const storage = (key: string) => t.host.knex('annex_extension_storage').where({ extension: 'annex-sample-sandboxed-hook', key }).first();
-    const created = await waitFor(() => storage('created'), (r) => !!r);
+    const created = await eventually(() => storage('created'), (r) => !!r);
     expect(JSON.parse(created.value)).toBeGreaterThanOrEqual(1);
     expect(JSON.parse((await storage('init')).value)).toBe(true);
-    const ticks = await waitFor(() => storage('ticks'), (r) => !!r && JSON.parse(r.value) >= 1, 4000);
+    const ticks = await eventually(() => storage('ticks'), (r) => !!r && JSON.parse(r.value) >= 1, 4000);
     expect(JSON.parse(ticks.value)).toBeGreaterThanOrEqual(1);
     expect(t.host.kernel.embeds.render('body')).toContain('<div id="sandboxed-embed"></div>');
   });
