@@ -72,10 +72,14 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     return next;
   }
 
+  // While the host shuts down, extensions are deactivated but their recorded state (what
+  // `annex extensions list` shows offline) stays the last one they had while running.
+  let closing = false;
+
   async function setState(rec: PackageRecord, state: ExtensionState, lastError: ErrorRecord | null = rec.lastError): Promise<void> {
     rec.state = state;
     rec.lastError = lastError;
-    await settings.setState(rec.row.id, state, lastError).catch((e) => log.warn({ err: e }, 'could not persist extension state'));
+    if (!closing) await settings.setState(rec.row.id, state, lastError).catch((e) => log.warn({ err: e }, 'could not persist extension state'));
     const change = { id: rec.desc?.id ?? rec.found.folder, key: rec.key, state, lastError };
     for (const l of listeners) l(change);
     if (state === 'failed') log.error({ extension: change.id, error: lastError }, `extension ${change.id} failed: ${lastError?.message}`);
@@ -312,6 +316,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     failedRequired: () => [...records.values()].filter((r) => r.desc?.required && r.state !== 'active').map((r) => r.desc!.id),
 
     async close(): Promise<void> {
+      closing = true;
       await serial('*', async () => {
         const all = [...records.values()].reverse();
         for (const rec of all) await serial(rec.key, () => deactivate(rec, 'inactive'));
