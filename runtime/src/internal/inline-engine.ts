@@ -3,10 +3,8 @@ import { RuntimeErrors } from '../errors.js';
 import { toErrorRecord } from '../protocol/errors.js';
 import { IsolateSandbox } from './isolate/sandbox.js';
 import { releaseSpareIsolate } from './isolate/load.js';
-import { createGate } from './gate.js';
-import { InstanceState } from './instance-state.js';
 import { createInstance } from './instance.js';
-import { normaliseSpec } from './spec.js';
+import { prepareLoad } from './prepare-load.js';
 
 /**
  * The in-process engine: the same isolates, run on this thread. For trusted code and tests:
@@ -26,19 +24,7 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
     if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
-    const { spec, limits } = normaliseSpec(input, options.defaults);
-    const state = new InstanceState(spec.id, limits, emit);
-    const gate = createGate({
-      id: spec.id,
-      version: spec.version,
-      granted: spec.grantedScopes,
-      limits,
-      capabilityHost: options.capabilityHost,
-      request: options.request,
-      logger: options.logger,
-      resolveToken: (t) => state.resolveToken(t),
-      onSideEffect: () => state.markSideEffects(),
-    });
+    const { spec, limits, state, gate } = prepareLoad(input, options, emit);
     const sandbox: IsolateSandbox = new IsolateSandbox(
       spec,
       limits,

@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, SandboxInstance } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
-import { createGate } from '../gate.js';
-import { InstanceState } from '../instance-state.js';
 import { createInstance } from '../instance.js';
-import { normaliseSpec } from '../spec.js';
+import { prepareLoad } from '../prepare-load.js';
 import { WorkerSlot, type SlotInstance } from './worker-slot.js';
 
 /**
@@ -39,19 +37,7 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
     if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
-    const { spec, limits } = normaliseSpec(input, options.defaults);
-    const state = new InstanceState(spec.id, limits, emit);
-    const gate = createGate({
-      id: spec.id,
-      version: spec.version,
-      granted: spec.grantedScopes,
-      limits,
-      capabilityHost: options.capabilityHost,
-      request: options.request,
-      logger: options.logger,
-      resolveToken: (t) => state.resolveToken(t),
-      onSideEffect: () => state.markSideEffects(),
-    });
+    const { spec, limits, state, gate } = prepareLoad(input, options, emit);
     const slot = pick(spec);
     const inst: SlotInstance = { key: `${++keySeq}:${spec.id}`, spec, limits, state, gate, cpuBase: 0, lastCpu: 0 };
     const registrations = await slot.load(inst);
