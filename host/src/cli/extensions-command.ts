@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readConfig } from '../config.js';
 import { BUILTINS_PATH } from '../paths.js';
 import { MARKET_COMMANDS, runMarketplaceCommand } from './marketplace-command.js';
+import { hostRequest } from './remote.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
@@ -34,25 +35,6 @@ and the change takes effect at once. Without them it edits the database directly
 host applies it on its next start.
 Exit codes: 0 ok, 1 failure (e.g. unknown extension, locked built-in), 2 usage error.
 `;
-
-interface Remote {
-  url: string;
-  token: string;
-}
-
-async function remoteCall(remote: Remote, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${remote.url.replace(/\/$/, '')}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${remote.token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
-  if (!res.ok) {
-    const e = json.errors?.[0];
-    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? 'HTTP_ERROR' });
-  }
-  return json.data;
-}
 
 function printList(rows: { name: string; type: string | null; source: string; enabled: boolean; state: string | null; error?: string | null }[], json: boolean): void {
   if (json) {
@@ -95,12 +77,12 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
   if (url && token) {
     const remote = { url, token };
     if (sub === 'list') {
-      const data = (await remoteCall(remote, 'GET', '/extensions')) as any[];
+      const data = (await hostRequest(remote, 'GET', '/extensions')).data as any[];
       printList(data.map((e) => ({ name: e.annex?.name ?? e.meta.folder, type: e.schema?.type ?? null, source: e.meta.source, enabled: e.meta.enabled, state: e.annex?.state ?? null, error: e.annex?.last_error?.message ?? null })), flags.json === true);
       return 0;
     }
-    if (sub === 'enable' || sub === 'disable') await remoteCall(remote, 'PATCH', `/extensions/${encodeURIComponent(id!)}`, { meta: { enabled: sub === 'enable' } });
-    else await remoteCall(remote, 'POST', `/extensions/${encodeURIComponent(id!)}/${sub}`, sub === 'grant' && scopes !== undefined ? { scopes } : {});
+    if (sub === 'enable' || sub === 'disable') await hostRequest(remote, 'PATCH', `/extensions/${encodeURIComponent(id!)}`, { meta: { enabled: sub === 'enable' } });
+    else await hostRequest(remote, 'POST', `/extensions/${encodeURIComponent(id!)}/${sub}`, sub === 'grant' && scopes !== undefined ? { scopes } : {});
     process.stdout.write(`${sub}: ${id}\n`);
     return 0;
   }

@@ -3,32 +3,13 @@ import { createInstaller, createRegistryClient } from '@annex/marketplace';
 import { DIRECTUS_COMPAT_RANGE } from '@annex/runtime/protocol';
 import { readConfig } from '../config.js';
 import { createProgressBar } from './progress.js';
+import { hostRequest, type Remote } from './remote.js';
 
 export const MARKET_COMMANDS = new Set(['search', 'info', 'install', 'update', 'approve', 'rollback', 'uninstall', 'export', 'import']);
-
-interface Remote {
-  url: string;
-  token: string;
-}
 
 function splitSpec(spec: string): { name: string; version?: string } {
   const at = spec.lastIndexOf('@');
   return at > 0 ? { name: spec.slice(0, at), version: spec.slice(at + 1) } : { name: spec };
-}
-
-async function remote(r: Remote, method: string, path: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${r.url.replace(/\/$/, '')}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${r.token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status === 204) return null;
-  const json = (await res.json().catch(() => ({}))) as { data?: unknown; meta?: unknown; errors?: { message: string; extensions: { code: string } }[] };
-  if (!res.ok) {
-    const e = json.errors?.[0];
-    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? 'HTTP_ERROR' });
-  }
-  return json;
 }
 
 function print(value: unknown, json: boolean, human: () => string): void {
@@ -62,33 +43,33 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
         const qs = new URLSearchParams();
         if (arg) qs.set('search', arg);
         if (typeof flags.type === 'string') qs.set('filter[type][_eq]', flags.type);
-        const res = await remote(host, 'GET', `/extensions/registry?${qs}`);
+        const res = await hostRequest(host, 'GET', `/extensions/registry?${qs}`);
         print(res, json, () => res.data.map((e: any) => `${e.name.padEnd(40)} ${e.type.padEnd(10)} ${e.sandbox ? 'sandboxed' : 'trusted  '} ${e.description ?? ''}`).join('\n') || '(no results)');
         return 0;
       }
       case 'info': {
-        const res = await remote(host, 'GET', `/extensions/registry/extension/${encodeURIComponent(spec.name)}`);
+        const res = await hostRequest(host, 'GET', `/extensions/registry/extension/${encodeURIComponent(spec.name)}`);
         print(res.data, json, () => `${res.data.name}: ${res.data.description ?? ''}\n${res.data.versions.map((v: any) => `  ${v.version.padEnd(10)} host ${v.host_version}  ${v.publish_date}`).join('\n')}`);
         return 0;
       }
       case 'install':
       case 'update': {
-        const res = await remote(host, 'POST', `/extensions/registry/${sub}`, { extension: spec.name, version: spec.version, force });
+        const res = await hostRequest(host, 'POST', `/extensions/registry/${sub}`, { extension: spec.name, version: spec.version, force });
         print(res.data, json, () => outcomeLine(res.data));
         return 0;
       }
       case 'approve':
       case 'rollback': {
-        const res = await remote(host, 'POST', `/extensions/registry/${sub}`, { extension: spec.name, version: spec.version });
+        const res = await hostRequest(host, 'POST', `/extensions/registry/${sub}`, { extension: spec.name, version: spec.version });
         print(res.data, json, () => outcomeLine(res.data));
         return 0;
       }
       case 'uninstall':
-        await remote(host, 'DELETE', `/extensions/registry/uninstall/${encodeURIComponent(spec.name)}`);
+        await hostRequest(host, 'DELETE', `/extensions/registry/uninstall/${encodeURIComponent(spec.name)}`);
         print({ uninstalled: spec.name }, json, () => `✓ ${spec.name} uninstalled`);
         return 0;
       case 'export': {
-        const res = await remote(host, 'GET', '/extensions/registry/lock');
+        const res = await hostRequest(host, 'GET', '/extensions/registry/lock');
         const text = `${JSON.stringify(res.data, null, 2)}\n`;
         if (typeof flags.out === 'string') fs.writeFileSync(flags.out, text);
         else process.stdout.write(text);
@@ -96,7 +77,7 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
       }
       case 'import': {
         const lock = JSON.parse(fs.readFileSync(arg!, 'utf8'));
-        const res = await remote(host, 'POST', '/extensions/registry/lock', { lock, prune: flags.prune === true, force });
+        const res = await hostRequest(host, 'POST', '/extensions/registry/lock', { lock, prune: flags.prune === true, force });
         print(res.data, json, () => `imported ${res.data.length} extension(s)`);
         return 0;
       }

@@ -1,0 +1,24 @@
+/** A running host the CLI talks to (`--url/--token` or ANNEX_URL/ANNEX_TOKEN). */
+export interface Remote {
+  url: string;
+  token: string;
+}
+
+/**
+ * One JSON request to a running host: the whole response body (`{data, meta?}`), null for 204;
+ * a Directus error becomes an Error carrying its code.
+ */
+export async function hostRequest(remote: Remote, method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${remote.url.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${remote.token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return null;
+  const json = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
+  if (!res.ok) {
+    const e = json.errors?.[0];
+    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? 'HTTP_ERROR' });
+  }
+  return json;
+}
