@@ -104,6 +104,15 @@ export async function createExtensionWatcher(manager: ExtensionManager, options:
   watcher.on('change', onFile);
   watcher.on('add', onFile);
   watcher.on('unlink', onFile);
+  // chokidar's per-file watch can miss a file replaced by rename twice in quick succession (it
+  // re-attaches to the new inode late); the directory's raw event still names the file. Extra
+  // events are harmless: reloads are debounced per extension.
+  watcher.on('raw', (event, name, opts) => {
+    const watchedPath = (opts as { watchedPath?: string } | undefined)?.watchedPath;
+    if (event !== 'rename' || !name || !watchedPath) return;
+    const file = path.isAbsolute(name) ? name : path.join(watchedPath, name);
+    if (fs.existsSync(file) && fs.statSync(file).isFile()) onFile(file);
+  });
   const onDir = (dir: string) => {
     if (path.dirname(dir) === root) scheduleRescan();
   };
