@@ -10,7 +10,10 @@ export const RuntimeErrors = defineErrors({
   RT_COMPILE_ERROR: { status: 400, message: (p: { message: string }) => `Extension module failed to compile: ${p.message}` },
   RT_IMPORT_DENIED: {
     status: 400,
-    message: (p: { specifier: string }) => `Import of "${p.specifier}" is not allowed in the sandbox; only "directus:api" (alias "annex:api") may be imported`,
+    message: (p: { specifier: string; dynamic?: boolean }) =>
+      p.dynamic
+        ? `Dynamic import of "${p.specifier}" is not available in the sandbox; import "directus:api" (alias "annex:api") with a static import statement`
+        : `Import of "${p.specifier}" is not allowed in the sandbox; only "directus:api" (alias "annex:api") may be imported`,
   },
   RT_INVALID_EXPORT: { status: 400, message: (p: { reason: string }) => `Invalid default export: ${p.reason}` },
   RT_INVALID_REGISTRATION: { status: 400, message: (p: { reason: string }) => `Invalid registration: ${p.reason}` },

@@ -24,7 +24,7 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
     if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
-    const { spec, limits, state, gate } = prepareLoad(input, options, emit);
+    const { spec, limits, state, gate } = await prepareLoad(input, options, emit);
     const sandbox: IsolateSandbox = new IsolateSandbox(
       spec,
       limits,

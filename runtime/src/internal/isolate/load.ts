@@ -7,6 +7,7 @@ import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '
 import { RuntimeErrors } from '../../errors.js';
 import { API_MODULE_SOURCE, compileBootstrap, getLayoutCopy } from './bootstrap.js';
 import { classifyEntryError } from './outcome.js';
+import { recogniseDynamicImportError } from '../imports.js';
 
 /** Host functions handed to the bootstrap (each becomes a plain function inside the isolate). */
 export interface IsolateHooks {
@@ -92,14 +93,17 @@ function grantedNames(scopes: Scopes): string[] {
     .map(([k]) => k);
 }
 
-function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, mapStack: (s: string) => string): Error {
+function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, mapStack: (s: string) => string, spec: SandboxExtensionSpec): Error {
   const kind = classifyEntryError(err, isolate.isDisposed, false);
   if (kind === 'memory') return RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: limits.memoryMb });
   if (kind === 'timeout') return RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: limits.cpuTimeoutMs });
   const e = err as { code?: unknown; message?: unknown; stack?: unknown } | null;
   if (e && typeof e.code === 'string' && e.code.startsWith('RT_')) return err as Error;
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  const stack = typeof e?.stack === 'string' ? mapStack(e.stack) : undefined;
+  const rawStack = typeof e?.stack === 'string' ? e.stack : undefined;
+  const stack = rawStack ? mapStack(rawStack) : undefined;
+  const asImport = recogniseDynamicImportError({ code: 'RT_EXTENSION_ERROR', message }, rawStack, spec.code, `file://${spec.filename}`);
+  if (asImport.code === 'RT_IMPORT_DENIED') return RuntimeErrors.RT_IMPORT_DENIED({ specifier: String(asImport.details?.specifier), dynamic: true });
   return RuntimeErrors.RT_LOAD_FAILED({ message }, { details: stack ? { stack } : {} });
 }
 
@@ -160,13 +164,13 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
     try {
       mod.evaluateSync({ timeout });
     } catch (err) {
-      throw loadError(err, isolate, limits, hooks.mapStack);
+      throw loadError(err, isolate, limits, hooks.mapStack, spec);
     }
     let outcome: { ok: true; registrations: SandboxRegistrations } | { ok: false; error: { code: string; message: string; stack?: string } };
     try {
       outcome = register.applySync(undefined, [spec.type, mod.namespace.derefInto()], { result: { copy: true }, timeout }) as typeof outcome;
     } catch (err) {
-      throw loadError(err, isolate, limits, hooks.mapStack);
+      throw loadError(err, isolate, limits, hooks.mapStack, spec);
     }
     if (!outcome.ok) {
       const { code, message, stack } = outcome.error;

@@ -37,7 +37,7 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
     if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
-    const { spec, limits, state, gate } = prepareLoad(input, options, emit);
+    const { spec, limits, state, gate } = await prepareLoad(input, options, emit);
     const slot = pick(spec);
     const inst: SlotInstance = { key: `${++keySeq}:${spec.id}`, spec, limits, state, gate, cpuBase: 0, lastCpu: 0 };
     const registrations = await slot.load(inst);
