@@ -29,7 +29,8 @@ export interface SandboxLimits {
 /**
  * Who a call acts for. Plain data. The runtime adds a `token` (valid only while that call runs)
  * to the copy the extension sees; `items(collection, { accountability })` presents it to act as
- * this user, and CapabilityHost.items then receives the object the host passed to `call`.
+ * this user, and CapabilityHost.items then receives the very object the host passed to `call`
+ * (so the host can link it back to its own accountability by identity).
  */
 export interface CallAccountability {
   user: string | null;
@@ -37,8 +38,6 @@ export interface CallAccountability {
   admin: boolean;
   app?: boolean;
   ip?: string | null;
-  /** Opaque, host-issued, valid only while the originating call is in flight. */
-  token?: string;
 }
 
 /** What the host hands the runtime to load one sandboxed extension. */

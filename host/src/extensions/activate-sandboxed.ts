@@ -79,15 +79,7 @@ export async function activateSandboxedUnit(
   });
   disposers.push(() => instance.dispose());
 
-  const call = (handler: number, args: unknown[], accountability: Accountability | null) =>
-    track(gen, async () => {
-      const token = tokens.issue(accountability);
-      try {
-        return await instance.call(handler, args, token.value);
-      } finally {
-        token.release();
-      }
-    });
+  const call = (handler: number, args: unknown[], accountability: Accountability | null) => track(gen, () => instance.call(handler, args, tokens.issue(accountability)));
 
   const regs = instance.registrations;
   if (unit.type === 'endpoint') {

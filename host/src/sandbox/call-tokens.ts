@@ -1,32 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import type { CallAccountability } from '@annex/runtime';
 import type { Accountability } from '../auth/accountability.js';
 
 /**
- * Host-issued tokens that let a sandboxed call act as the user it was invoked for. A token is
- * valid only while that call is in flight; the extension never sees the real accountability.
+ * Links the accountability a sandboxed call carries back to the host's real Accountability, so
+ * capability calls act as the user the call was made for. The link is the object's identity:
+ * the runtime hands exactly this object to the CapabilityHost, and only while its own token for
+ * the call is valid (minted at the call, revoked when it ends). An isolate sees plain fields and
+ * the runtime's token, never this object, so it cannot forge or keep the link.
  */
 export function createCallTokens() {
-  const live = new Map<string, Accountability>();
+  const links = new WeakMap<CallAccountability, Accountability>();
   return {
-    issue(accountability: Accountability | null): { value: CallAccountability | null; release(): void } {
-      if (!accountability) return { value: null, release() {} };
-      const token = randomUUID();
-      live.set(token, accountability);
+    issue(accountability: Accountability | null): CallAccountability | null {
+      if (!accountability) return null;
       const value: CallAccountability = {
         user: accountability.user,
         role: accountability.role,
         admin: accountability.admin,
         app: accountability.app,
         ip: accountability.ip ?? null,
-        token,
       };
-      return { value, release: () => void live.delete(token) };
+      links.set(value, accountability);
+      return value;
     },
-    resolve(token: string | undefined): Accountability | undefined {
-      return token ? live.get(token) : undefined;
+    resolve(value: CallAccountability | null | undefined): Accountability | undefined {
+      return value ? links.get(value) : undefined;
     },
-    size: () => live.size,
   };
 }
 export type CallTokens = ReturnType<typeof createCallTokens>;

@@ -11,15 +11,15 @@ const MAX_STORAGE_VALUE = 1024 * 1024;
 
 /**
  * The host side of `directus:api`. The runtime has already checked scope and argument shapes;
- * here items run as the caller's user (token) or the extension's own scope-limited identity.
+ * here items run as the caller's user (linked by CallTokens) or the extension's own scope-limited identity.
  */
 export function createCapabilityHost(deps: { knex: Knex; services: Services; emitter: Emitter; logger: Logger; tokens: CallTokens }): CapabilityHost {
   const { knex, services, emitter, logger, tokens } = deps;
   return {
     async items(ext, method, args, accountability: CallAccountability | null) {
       let acting = systemAccountability(`extension:${ext.id}`);
-      if (accountability?.token) {
-        const resolved = tokens.resolve(accountability.token);
+      if (accountability) {
+        const resolved = tokens.resolve(accountability);
         if (!resolved) throw errors.FORBIDDEN();
         acting = resolved;
       }

@@ -31,6 +31,8 @@ interface Call {
   message: Extract<ToWorker, { t: 'call' }>;
   ticket: CallTicket;
   sentTo: WorkerConnection | undefined;
+  /** When the parent stops waiting for a silent worker (checked by the heartbeat). */
+  deadline: number;
   /** In flight when the worker died without naming a culprit: re-sent alone after the restart. */
   replay?: boolean;
   onSettled?: () => void;
@@ -113,20 +115,14 @@ export class WorkerSlot {
     if (this.state === 'closed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
     return new Promise((resolve) => {
       const cid = ++this.seq;
-      const backstop = setTimeout(() => {
-        if (!this.calls.has(cid)) return;
-        const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: inst.limits.wallTimeoutMs }));
-        inst.state.recordFault(error);
-        call.settle({ ok: false, error, fromExtension: false });
-      }, inst.limits.wallTimeoutMs + BACKSTOP_GRACE_MS);
       const call: Call = {
         cid,
         inst,
         ticket,
         sentTo: undefined,
+        deadline: Date.now() + inst.limits.wallTimeoutMs + BACKSTOP_GRACE_MS,
         message: { t: 'call', cid, key: inst.key, handler, args, acc },
         settle: (outcome) => {
-          clearTimeout(backstop);
           this.calls.delete(cid);
           resolve(outcome);
           call.onSettled?.();
@@ -247,7 +243,18 @@ export class WorkerSlot {
     }, delay).unref();
   }
 
+  /** Calls past their backstop deadline fail with RT_TIMEOUT: the worker never answered them. */
+  private sweepBackstops(now: number): void {
+    for (const call of [...this.calls.values()]) {
+      if (call.deadline > now) continue;
+      const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: call.inst.limits.wallTimeoutMs }));
+      call.inst.state.recordFault(error);
+      call.settle({ ok: false, error, fromExtension: false });
+    }
+  }
+
   private checkAlive(): void {
+    this.sweepBackstops(Date.now());
     const conn = this.conn;
     if (!conn || !conn.isReady || !conn.alive || this.state === 'closed') return;
     if (Date.now() - conn.lastSeen > this.ctx.hangTimeoutMs) {
