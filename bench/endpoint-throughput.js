@@ -1,6 +1,6 @@
 // Sandboxed endpoint throughput vs the same endpoint trusted, both served by one host process
 // (the load generator runs in this process). Target: sandboxed / trusted ≥ 0.7.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -15,6 +15,37 @@ function startHost(dir) {
     child.stdout.once('data', (d) => resolve({ child, url: String(d).trim() }));
     child.once('exit', (code) => reject(new Error(`host exited ${code}`)));
   });
+}
+
+/** CPU time (ms) used so far by `pid` (Linux /proc; null elsewhere). */
+function cpuMs(pid) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return null;
+  }
+}
+
+function childPids(pid) {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU of the host, its children (sandbox workers, esbuild) and this load generator, for `run`. */
+async function withCpu(hostPid, run) {
+  const pids = [hostPid, ...childPids(hostPid)];
+  const before = pids.map(cpuMs);
+  const self = process.cpuUsage();
+  const result = await run();
+  const after = pids.map(cpuMs);
+  const used = process.cpuUsage(self);
+  const host = after[0] !== null && before[0] !== null ? after[0] - before[0] : null;
+  const children = pids.slice(1).reduce((n, _, i) => n + ((after[i + 1] ?? 0) - (before[i + 1] ?? 0)), 0);
+  return { ...result, cpu: { host, children, loadgen: (used.user + used.system) / 1000 } };
 }
 
 async function load(url, seconds) {
@@ -54,8 +85,8 @@ async function main() {
     await load(`${url}/bench-sandboxed?a=1`, 1);
     const rounds = [];
     for (let i = 0; i < 2; i++) {
-      const trusted = await load(`${url}/bench-trusted?a=1`, SECONDS / 2);
-      const sandboxed = await load(`${url}/bench-sandboxed?a=1`, SECONDS / 2);
+      const trusted = await withCpu(child.pid, () => load(`${url}/bench-trusted?a=1`, SECONDS / 2));
+      const sandboxed = await withCpu(child.pid, () => load(`${url}/bench-sandboxed?a=1`, SECONDS / 2));
       rounds.push({ trusted, sandboxed });
     }
     const t = rounds.reduce((n, r) => n + r.trusted.rps, 0) / rounds.length;
@@ -65,6 +96,15 @@ async function main() {
     console.log(`  trusted   ${fmt(t, 0)} req/s`);
     console.log(`  sandboxed ${fmt(s, 0)} req/s`);
     console.log(`  ratio sandboxed/trusted ${fmt(s / t, 2)} (target ≥ 0.7)${failed ? `; ${failed} failed requests` : ''}`);
+    /* Where the CPU goes, per request: the two cores are shared by all three kinds of process. */
+    const perRequest = (kind, part) => {
+      const ms = rounds.reduce((n, r) => n + (r[kind].cpu[part] ?? NaN), 0);
+      const requests = rounds.reduce((n, r) => n + r[kind].rps * (SECONDS / 2), 0);
+      return fmt((ms * 1000) / requests, 1);
+    };
+    for (const kind of ['trusted', 'sandboxed']) {
+      console.log(`  CPU µs per ${kind.padEnd(9)} request: host ${perRequest(kind, 'host')}, sandbox workers ${perRequest(kind, 'children')}, load generator ${perRequest(kind, 'loadgen')}`);
+    }
   } finally {
     child.kill('SIGTERM');
   }
