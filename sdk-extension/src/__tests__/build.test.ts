@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { build } from '../node/build.js';
@@ -34,6 +34,23 @@ describe('build diagnostics', () => {
     const codes = report.diagnostics.map((d) => [d.code, d.line]);
     expect(codes).toContainEqual(['SDK_SANDBOX_FORBIDDEN_GLOBAL', 3]);
     expect(codes).toContainEqual(['SDK_SANDBOX_FORBIDDEN_GLOBAL', 4]);
+  });
+
+  it('inlines a local import() and rejects one computed at run time, at its source line', async () => {
+    const dir = await sandboxed({
+      'src/lazy.js': 'export const answer = 42;\n',
+      'src/index.js': "export default (router) => {\n  router.get('/a', async () => ({ status: 200, body: (await import('./lazy.js')).answer }));\n  const name = './' + 'lazy.js';\n  router.get('/b', async () => ({ status: 200, body: await import(name) }));\n};\n",
+    });
+    const report = await build({ cwd: dir });
+    expect(report.ok).toBe(false);
+    expect(report.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['SDK_SANDBOX_DYNAMIC_IMPORT', 'src/index.js', 4]]);
+
+    await writeFile(join(dir, 'src/index.js'), "export default (router) => {\n  router.get('/a', async () => ({ status: 200, body: (await import('./lazy.js')).answer }));\n};\n");
+    const fixed = await build({ cwd: dir });
+    expect(fixed.ok).toBe(true);
+    const code = await readFile(join(dir, 'dist/index.js'), 'utf8');
+    expect(code).not.toMatch(/\bimport\s*\(/);
+    expect(code).toContain('42');
   });
 
   it('bundles a sandboxed extension into one ES module importing only directus:api, with a source map', async () => {

@@ -51,6 +51,8 @@ export function apiEsbuildOptions(target: ApiTarget, opts: ApiBuildOptions, extr
       ? {
           platform: 'neutral' as const,
           mainFields: ['module', 'main'],
+          /* No import() in the sandbox: local ones are inlined; computed ones become the require shim, reported below. */
+          supported: { 'dynamic-import': false },
           external: [...SANDBOX_API_MODULES],
           define: { ...sandboxDefines, 'process.env.NODE_ENV': '"production"' },
           plugins: [directusSdkAliasPlugin(), sandboxImportsPlugin(), ...extraPlugins],

@@ -100,7 +100,13 @@ export function hasDynamicRequire(code: string): boolean {
   return code.includes('Dynamic require of "');
 }
 
-/** Call sites of esbuild's `__require` shim in a non-minified build, mapped to their source. */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
+
+/**
+ * Call sites of esbuild's `__require` shim in a non-minified build, mapped to their source. A
+ * sandboxed build turns an `import()` it could not inline (computed specifier) into the same
+ * shim, so a site whose source line holds `import(` is reported as a dynamic import.
+ */
 export function findDynamicRequires(code: string, mapJson: string, mapFile: string, cwd: string): Diagnostic[] {
   const sites: Site[] = [];
   const re = /\b__require\b/g;
@@ -108,5 +114,10 @@ export function findDynamicRequires(code: string, mapJson: string, mapFile: stri
     if (code.slice(Math.max(0, m.index - 4), m.index) === 'var ') continue; // the shim's own declaration
     sites.push({ name: 'require', index: m.index });
   }
-  return mapSites(sites, code, mapJson, mapFile, cwd, 'SDK_SANDBOX_FORBIDDEN_GLOBAL', () => '"require" does not exist in the sandbox (a require() esbuild could not bundle)');
+  const found = mapSites(sites, code, mapJson, mapFile, cwd, 'SDK_SANDBOX_FORBIDDEN_GLOBAL', () => '"require" does not exist in the sandbox (a require() esbuild could not bundle)');
+  return found.map((d) =>
+    d.lineText && DYNAMIC_IMPORT.test(d.lineText) && !/\brequire\s*\(/.test(d.lineText)
+      ? { ...d, code: 'SDK_SANDBOX_DYNAMIC_IMPORT', message: 'import() of a module named at run time cannot run in the sandbox (it fails with RT_IMPORT_DENIED); import directus:api statically and bundle everything else' + (d.message.includes('inside a dependency') ? ' (inside a dependency; it fails only if that code path runs)' : '') }
+      : d,
+  );
 }
