@@ -116,11 +116,46 @@ function finish(callId, ok, value, fromExtension) {
   }
 }
 
-/** Entry point for the host: invoke one handler; the outcome is reported through `done`. */
-function invoke(callId, handlerId, args, accountability) {
+/**
+ * A route's object body as JSON text, serialised here (`toJSON` applies, as in `res.json`) so only
+ * one string leaves the isolate. Binary bodies and values JSON cannot write keep the copy path.
+ */
+function withJsonBody(out) {
+  const body = out.body;
+  if (!isObject(body) || ArrayBufferIsView(body) || body instanceof ArrayBufferCtor) return out;
+  let json;
+  try {
+    json = JSONStringify(body);
+  } catch (_) {
+    return out;
+  }
+  if (typeof json !== 'string') return out;
+  const res = { status: out.status, json };
+  if (out.headers !== undefined) res.headers = out.headers;
+  return res;
+}
+
+function routeResult(v, jsonBody) {
+  const out = normaliseRouteResult(v);
+  return jsonBody === true ? withJsonBody(out) : out;
+}
+
+/**
+ * Entry point for the host: invoke one handler; the outcome is reported through `done`. `args`
+ * is the argument list or its JSON text.
+ */
+function invoke(callId, handlerId, args, accountability, jsonBody) {
   const h = handlers[handlerId];
   if (!h) return finish(callId, false, { code: 'RT_HANDLER_NOT_FOUND', message: 'No handler with id ' + handlerId, status: 500 }, false);
-  const list = ArrayIsArray(args) ? args : [];
+  let list = ArrayIsArray(args) ? args : [];
+  if (typeof args === 'string') {
+    try {
+      const parsed = JSONParse(args);
+      if (ArrayIsArray(parsed)) list = parsed;
+    } catch (_) {
+      return finish(callId, false, { code: 'INVALID_PAYLOAD', message: 'Invalid payload: arguments are not valid JSON', status: 400 }, false);
+    }
+  }
   let result;
   try {
     if (h.kind === 'route') {
@@ -139,7 +174,7 @@ function invoke(callId, handlerId, args, accountability) {
     return finish(callId, false, toRecord(e), true);
   }
   PromiseResolve(result).then(
-    (v) => finish(callId, true, h.kind === 'route' ? normaliseRouteResult(v) : h.kind === 'operation' && v === undefined ? null : v, true),
+    (v) => finish(callId, true, h.kind === 'route' ? routeResult(v, jsonBody) : h.kind === 'operation' && v === undefined ? null : v, true),
     (e) => finish(callId, false, toRecord(e), true),
   );
 }

@@ -89,6 +89,15 @@ export interface SandboxStats {
   lastError: ErrorRecord | null;
 }
 
+export interface CallOptions {
+  /**
+   * Route handlers: an object body comes back already serialised, as `{ status, headers?, json }`
+   * (the isolate runs `JSON.stringify`, so `toJSON` applies as in `res.json`), for a caller that
+   * sends it as an `application/json` response. Other bodies come back as `body`.
+   */
+  jsonBody?: boolean;
+}
+
 /** A loaded sandboxed extension. */
 export interface SandboxInstance {
   readonly id: string;
@@ -101,7 +110,7 @@ export interface SandboxInstance {
    * init `[meta]`; schedule `[]`; operation `[options, {data, ...}]` → result (undefined → null).
    * The runtime sets `accountability` (plus a call-scoped `token`) on `req` / the context argument.
    */
-  call(handler: number, args: unknown[], accountability?: CallAccountability | null): Promise<unknown>;
+  call(handler: number, args: unknown[], accountability?: CallAccountability | null, options?: CallOptions): Promise<unknown>;
   stats(): SandboxStats;
   /** Dispose the isolate; in-flight calls fail with RT_DISPOSED. Idempotent. */
   dispose(): Promise<void>;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../helpers/write-extension.js';
+import { eventually, writeEndpoint } from '../helpers/write-extension.js';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 
 const SANDBOXED = ['extensions/annex-sample-sandboxed-endpoint', 'extensions/annex-sample-sandboxed-hook', 'extensions/annex-sample-sandboxed-operation'];
@@ -113,6 +113,32 @@ describe('sandboxed extensions in the host', () => {
     expect(status.metrics.sandbox[0].errors).toBeGreaterThanOrEqual(1);
     const metrics = await t.api('GET', '/server/metrics');
     expect(metrics.body).toMatch(/annex_sandbox_heap_bytes\{extension="annex-sample-sandboxed-endpoint"\} \d+/);
+  });
+});
+
+describe('sandboxed endpoint bodies', () => {
+  it('sends an object body as JSON written in the isolate (toJSON applies, as with res.json), and text as text', async () => {
+    let t = await startHost();
+    try {
+      writeEndpoint(t.extensionsPath, 'json-bodies', '', {
+        sandbox: true,
+        raw: `class Money { constructor(c) { this.cents = c; } toJSON() { return (this.cents / 100).toFixed(2); } }
+export default (router) => {
+  router.get('/obj', () => ({ status: 201, headers: { 'content-type': 'text/plain' }, body: { at: new Date(0), price: new Money(1250), list: [1, 'two'] } }));
+  router.get('/text', () => 'plain text');
+};\n`,
+      });
+      t = await t.restart();
+      const obj = await t.api('GET', '/json-bodies/obj');
+      expect(obj.status).toBe(201);
+      expect(obj.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(obj.body).toEqual({ at: '1970-01-01T00:00:00.000Z', price: '12.50', list: [1, 'two'] });
+      const text = await fetch(`${t.url}/json-bodies/text`);
+      expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await text.text()).toBe('plain text');
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { Context } from 'koa';
 import { match } from 'path-to-regexp';
-import type { SandboxInstance } from '@annex/runtime';
+import type { CallOptions, SandboxInstance } from '@annex/runtime';
 import type { Scopes } from '@annex/runtime/protocol';
 import type { Accountability } from '../auth/accountability.js';
 import { convertExpressPath } from '../http/express-adapter.js';
@@ -79,7 +79,8 @@ export async function activateSandboxedUnit(
   });
   disposers.push(() => instance.dispose());
 
-  const call = (handler: number, args: unknown[], accountability: Accountability | null) => track(gen, () => instance.call(handler, args, tokens.issue(accountability)));
+  const call = (handler: number, args: unknown[], accountability: Accountability | null, options?: CallOptions) =>
+    track(gen, () => instance.call(handler, args, tokens.issue(accountability), options));
 
   const regs = instance.registrations;
   if (unit.type === 'endpoint') {
@@ -102,10 +103,14 @@ export async function activateSandboxedUnit(
             headers: headersOf(ctx),
             body: (ctx.request as { body?: unknown }).body ?? null,
           };
-          const res = (await call(r.handler, [request], acc)) as { status?: number; headers?: Record<string, string>; body?: unknown } | undefined;
+          const res = (await call(r.handler, [request], acc, { jsonBody: true })) as { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
           ctx.status = typeof res?.status === 'number' ? res.status : 200;
           for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !/^(set-cookie|content-length|transfer-encoding)$/i.test(k)) ctx.set(k, v);
-          ctx.body = res?.body ?? '';
+          if (typeof res?.json === 'string') {
+            /* Serialised in the isolate; typed as koa types an object body. */
+            ctx.body = res.json;
+            ctx.type = 'application/json';
+          } else ctx.body = res?.body ?? '';
           return true;
         }
         return false;

@@ -38,6 +38,32 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
     expect(await inst.call(4, [{}])).toEqual({ status: 200, body: null });
   });
 
+  it('with jsonBody, an object route body comes back as JSON text written in the isolate', async () => {
+    const inst = await engine.load(
+      spec(`class Money { constructor(c) { this.cents = c; } toJSON() { return (this.cents / 100).toFixed(2); } }
+      export default (router) => {
+        router.get('/obj', (req) => ({ status: 201, headers: { 'x-a': '1' }, body: { at: new Date(0), price: new Money(1250), q: req.query, m: new Map([[1, 2]]) } }));
+        router.get('/text', () => 'plain');
+        router.get('/bin', () => ({ status: 200, body: new Uint8Array([1, 2]) }));
+        router.get('/big', () => ({ status: 200, body: { n: 1n } }));
+      };`),
+    );
+    const res = (await inst.call(0, [{ query: { a: '1', list: ['x', 'y'] } }], null, { jsonBody: true })) as { status: number; headers: unknown; json: string; body?: unknown };
+    expect(res).toEqual({ status: 201, headers: { 'x-a': '1' }, json: expect.any(String) });
+    expect(JSON.parse(res.json)).toEqual({ at: '1970-01-01T00:00:00.000Z', price: '12.50', q: { a: '1', list: ['x', 'y'] }, m: {} });
+    expect(await inst.call(1, [{}], null, { jsonBody: true })).toEqual({ status: 200, body: 'plain' });
+    expect(await inst.call(2, [{}], null, { jsonBody: true })).toEqual({ status: 200, body: new Uint8Array([1, 2]) });
+    /* JSON cannot write a bigint: the body keeps the copy path (and the host's own JSON step fails as before). */
+    expect(await inst.call(3, [{}], null, { jsonBody: true })).toEqual({ status: 200, body: { n: 1n } });
+    /* Without the option nothing changes: the body is a copy. */
+    expect(((await inst.call(0, [{ query: {} }], null)) as { body: { at: unknown } }).body.at).toEqual(new Date(0));
+  });
+
+  it('arguments that JSON cannot carry exactly still arrive as copies', async () => {
+    const inst = await engine.load(spec(`export default (router) => { router.post('/', (req) => ({ status: 200, body: { date: req.body.d instanceof Date, undef: 'u' in req.body, bytes: req.body.b instanceof Uint8Array } })); };`));
+    expect(await inst.call(0, [{ body: { d: new Date(0), u: undefined, b: new Uint8Array([1]) } }])).toEqual({ status: 200, body: { date: true, undef: true, bytes: true } });
+  });
+
   it('endpoint {id, handler} form records the id', async () => {
     const inst = await engine.load(spec(`export default { id: 'my-endpoint', handler: (router) => { router.get('/', () => ({ status: 200, body: 'ok' })); } };`));
     expect(inst.registrations.endpointId).toBe('my-endpoint');

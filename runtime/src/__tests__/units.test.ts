@@ -15,6 +15,14 @@ describe('payload measurement', () => {
     expect(measurePayload(new Uint8Array(5000), 1000)).toMatchObject({ ok: false, reason: 'too-large' });
   });
 
+  it('tells whether JSON text carries the value exactly', () => {
+    expect(measurePayload([{ a: 'x', b: [1, 2.5, true, null], c: { d: {} } }], 1e6)).toMatchObject({ ok: true, json: true });
+    expect(measurePayload(Object.assign(Object.create(null), { a: 1 }), 1e6)).toMatchObject({ ok: true, json: true });
+    for (const value of [{ a: undefined }, [undefined], { d: new Date(0) }, [new Map()], [new Set()], [new Uint8Array(1)], [1n], [NaN], [Infinity], [-0], [new (class K {})()]]) {
+      expect(measurePayload(value, 1e6)).toMatchObject({ ok: true, json: false });
+    }
+  });
+
   it('rejects cycles but allows shared references', () => {
     const a: Record<string, unknown> = {};
     a.self = a;

@@ -47,7 +47,7 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
     live.add(sandbox);
     const instance = createInstance(state, registrations, {
       worker: undefined,
-      invoke: (handler, args, accountability) => sandbox.invoke(handler, args, accountability),
+      invoke: (handler, args, accountability, _ticket, jsonBody) => sandbox.invoke(handler, args, accountability, jsonBody),
       refreshStats() {
         const snap = sandbox.snapshot();
         state.cpuTimeMs = snap.cpuMs;

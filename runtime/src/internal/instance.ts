@@ -1,14 +1,20 @@
 import { CodedError, toErrorRecord, type ErrorRecord } from '../protocol/errors.js';
-import type { CallAccountability, SandboxInstance, SandboxRegistrations, SandboxStats } from '../types.js';
+import type { CallAccountability, CallOptions, SandboxInstance, SandboxRegistrations, SandboxStats } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 import { measurePayload } from './payload.js';
 import type { CallOutcome } from './isolate/outcome.js';
 import type { CallTicket, InstanceState } from './instance-state.js';
 
+/**
+ * Arguments on their way into the isolate: the list, or its JSON text when JSON carries it
+ * exactly (one string is cheaper to copy across the process and isolate boundaries).
+ */
+export type WireArgs = unknown[] | string;
+
 /** What an engine provides to run one instance's calls. */
 export interface InstanceBackend {
   readonly worker: number | undefined;
-  invoke(handler: number, args: unknown[], accountability: IsolateAccountability | null, ticket: CallTicket): Promise<CallOutcome>;
+  invoke(handler: number, args: WireArgs, accountability: IsolateAccountability | null, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome>;
   /** Refresh `state.cpuTimeMs`/`heapUsedBytes` if the engine can do it synchronously. */
   refreshStats(): void;
   dispose(): Promise<void>;
@@ -50,7 +56,7 @@ export function createInstance(state: InstanceState, registrations: SandboxRegis
     throw error;
   }
 
-  async function call(handler: number, args: unknown[], accountability: CallAccountability | null = null): Promise<unknown> {
+  async function call(handler: number, args: unknown[], accountability: CallAccountability | null = null, options: CallOptions = {}): Promise<unknown> {
     state.counters.calls++;
     if (disposed) reject(RuntimeErrors.RT_DISPOSED());
     if (state.quarantined) reject(RuntimeErrors.RT_QUARANTINED());
@@ -67,7 +73,8 @@ export function createInstance(state: InstanceState, registrations: SandboxRegis
     const started = performance.now();
     let outcome: CallOutcome;
     try {
-      outcome = await backend.invoke(handler, args, accountability && token ? toIsolateAccountability(accountability, token) : null, ticket);
+      const wire = size.json ? JSON.stringify(args) : args;
+      outcome = await backend.invoke(handler, wire, accountability && token ? toIsolateAccountability(accountability, token) : null, ticket, options.jsonBody === true);
     } finally {
       state.inFlight--;
       state.tickets.delete(ticket);

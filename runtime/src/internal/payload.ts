@@ -2,9 +2,11 @@
  * Size and shape checks for values crossing the boundary: rejects cycles (they cannot be
  * answered as JSON later), functions and symbols, values deeper than MAX_DEPTH (so the walk's
  * own recursion is bounded), and stops as soon as the budget is exceeded, so a huge value
- * costs at most `limit` work.
+ * costs at most `limit` work. `json` tells whether JSON text would carry the value exactly (only
+ * strings, finite numbers, booleans, null, arrays and plain objects; no undefined, -0, Date,
+ * Map, Set, binary or bigint), which lets it cross the boundary as one string.
  */
-export type PayloadVerdict = { ok: true; bytes: number } | { ok: false; reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported'; bytes: number };
+export type PayloadVerdict = { ok: true; bytes: number; json: boolean } | { ok: false; reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported'; bytes: number };
 
 const MAX_DEPTH = 512;
 
@@ -14,6 +16,7 @@ class Stop {
 
 export function measurePayload(value: unknown, limit: number): PayloadVerdict {
   let bytes = 0;
+  let json = true;
   const path = new Set<object>();
 
   function visit(v: unknown, depth: number): void {
@@ -22,11 +25,18 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
         bytes += v.length + 2;
         break;
       case 'number':
+        if (json && (!Number.isFinite(v) || Object.is(v, -0))) json = false;
+        bytes += 8;
+        break;
       case 'bigint':
+        json = false;
         bytes += 8;
         break;
       case 'boolean':
+        bytes += 4;
+        break;
       case 'undefined':
+        json = false;
         bytes += 4;
         break;
       case 'object': {
@@ -35,10 +45,12 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
           break;
         }
         if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) {
+          json = false;
           bytes += v.byteLength;
           break;
         }
         if (v instanceof Date) {
+          json = false;
           bytes += 8;
           break;
         }
@@ -49,13 +61,19 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
         if (Array.isArray(v)) {
           for (let i = 0; i < v.length; i++) visit(v[i], depth + 1);
         } else if (v instanceof Map) {
+          json = false;
           for (const [k, x] of v) {
             visit(k, depth + 1);
             visit(x, depth + 1);
           }
         } else if (v instanceof Set) {
+          json = false;
           for (const x of v) visit(x, depth + 1);
         } else {
+          if (json) {
+            const proto = Object.getPrototypeOf(v);
+            if (proto !== Object.prototype && proto !== null) json = false;
+          }
           for (const key in v) {
             if (!Object.hasOwn(v, key)) continue;
             bytes += key.length + 3;
@@ -77,5 +95,5 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
     if (err instanceof Stop) return { ok: false, reason: err.reason, bytes };
     throw err;
   }
-  return { ok: true, bytes };
+  return { ok: true, bytes, json };
 }

@@ -90,7 +90,8 @@ export class IsolateSandbox {
     return this.registrations;
   }
 
-  invoke(handler: number, args: unknown[], accountability: unknown): Promise<CallOutcome> {
+  /** `args` may be the JSON text of the list; `jsonBody` asks a route for its object body as JSON text. */
+  invoke(handler: number, args: unknown[] | string, accountability: unknown, jsonBody = false): Promise<CallOutcome> {
     if (this.state === 'disposed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
     if (this.state !== 'ready' || !this.current) return Promise.resolve({ ok: false, error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()), fromExtension: false });
     const callId = ++this.callSeq;
@@ -99,7 +100,7 @@ export class IsolateSandbox {
       const timer = setTimeout(() => this.onWallTimeout(callId), this.limits.wallTimeoutMs);
       this.calls.set(callId, { resolve, timer });
       this.enter('call', callId, () =>
-        loaded.invoke.applySync(undefined, [callId, handler, args, accountability], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
+        loaded.invoke.applySync(undefined, [callId, handler, args, accountability, jsonBody], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
       );
     });
   }

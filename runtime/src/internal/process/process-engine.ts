@@ -43,7 +43,7 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
     const registrations = await slot.load(inst);
     const instance = createInstance(state, registrations, {
       worker: slot.index,
-      invoke: (handler, args, acc, ticket) => slot.call(inst, handler, args, acc, ticket),
+      invoke: (handler, args, acc, ticket, jsonBody) => slot.call(inst, handler, args, acc, ticket, jsonBody),
       refreshStats() {
         /* pushed by the worker every second and with every call result */
       },

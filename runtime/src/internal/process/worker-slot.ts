@@ -4,7 +4,7 @@ import { RuntimeErrors } from '../../errors.js';
 import type { Gate } from '../gate.js';
 import type { CallTicket, InstanceState } from '../instance-state.js';
 import type { CallOutcome } from '../isolate/outcome.js';
-import { errorFromRecord } from '../instance.js';
+import { errorFromRecord, type WireArgs } from '../instance.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
 import { triageCrash } from './crash-triage.js';
 import { WorkerConnection } from './worker-connection.js';
@@ -110,7 +110,7 @@ export class WorkerSlot {
     return reply.registrations;
   }
 
-  call(inst: SlotInstance, handler: number, args: unknown[], acc: unknown, ticket: CallTicket): Promise<CallOutcome> {
+  call(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
     if (inst.failed) return Promise.resolve({ ok: false, error: inst.failed, fromExtension: false });
     if (this.state === 'closed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
     return new Promise((resolve) => {
@@ -121,7 +121,7 @@ export class WorkerSlot {
         ticket,
         sentTo: undefined,
         deadline: Date.now() + inst.limits.wallTimeoutMs + BACKSTOP_GRACE_MS,
-        message: { t: 'call', cid, key: inst.key, handler, args, acc },
+        message: { t: 'call', cid, key: inst.key, handler, args, acc, ...(jsonBody ? { jb: true as const } : {}) },
         settle: (outcome) => {
           this.calls.delete(cid);
           resolve(outcome);

@@ -54,7 +54,7 @@ function handle(msg: ToWorker): void {
         send({ t: 'result', cid: msg.cid, outcome: { ok: false, error: { code: 'RT_DISPOSED', message: 'Extension instance was disposed', status: 503 }, fromExtension: false }, cpuMs: 0 });
         return;
       }
-      void sandbox.invoke(msg.handler, msg.args, msg.acc).then((outcome) => send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.cpuMs() }));
+      void sandbox.invoke(msg.handler, msg.args, msg.acc, msg.jb === true).then((outcome) => send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.cpuMs() }));
       return;
     }
     case 'capres':

@@ -1,12 +1,13 @@
 import type { ErrorRecord } from '../../protocol/errors.js';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
 import type { CallOutcome } from '../isolate/outcome.js';
+import type { WireArgs } from '../instance.js';
 import type { LogLevel, SandboxLocalEvent } from '../isolate/sandbox.js';
 
 /** Parent → worker. `key` names one loaded instance inside the worker. */
 export type ToWorker =
   | { t: 'load'; rid: number; key: string; spec: SandboxExtensionSpec; limits: SandboxLimits }
-  | { t: 'call'; cid: number; key: string; handler: number; args: unknown[]; acc: unknown }
+  | { t: 'call'; cid: number; key: string; handler: number; args: WireArgs; acc: unknown; jb?: true }
   | { t: 'capres'; key: string; id: number; ok: boolean; value: unknown }
   | { t: 'dispose'; key: string }
   | { t: 'count'; rid: number }
