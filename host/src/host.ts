@@ -107,7 +107,6 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
           onEvent(event) {
             if (event.type === 'quarantined') void extensions.quarantine(event.id, event.error ?? { code: 'RT_QUARANTINED', message: 'quarantined after repeated faults' });
             else if (event.type === 'fault') logger.warn({ extension: event.id, error: event.error }, `sandbox fault in ${event.id}`);
-            else if (event.type === 'worker-exit') logger.warn({ worker: event.worker, code: event.code, signal: event.signal }, 'sandbox worker exited; restarting it');
           },
         });
       })();

@@ -34,6 +34,18 @@ describe('process engine: worker crashes and restarts', () => {
     expect(await engine.isolateCount()).toBe(2);
   });
 
+  it('a SIGINT or SIGTERM to the process group (Ctrl-C, service stop) leaves workers to the parent', async () => {
+    engine = createTestEngine('process', { workers: 1 });
+    const inst = await engine.load(spec(route(`return { status: 200, body: 'up' };`)));
+    const pid = engine.workers()[0]!.pid!;
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGTERM');
+    await sleep(300);
+    expect(await inst.call(0, [{}])).toEqual({ status: 200, body: 'up' });
+    expect(engine.workers()[0]).toMatchObject({ pid, restarts: 0 });
+    expect(engine.events.filter((e) => e.type === 'worker-exit')).toEqual([]);
+  });
+
   it('replays an in-flight call that had no outside effects; fails one that wrote (RT_WORKER_CRASHED)', async () => {
     engine = createTestEngine('process', { workers: 1 });
     const scopes = { sleep: {}, storage: {} };

@@ -209,9 +209,9 @@ export class WorkerSlot {
   }
 
   private onExit(conn: WorkerConnection, code: number | null, signal: NodeJS.Signals | null): void {
-    if (conn !== this.conn) return;
+    /* An exit while the engine closes is the shutdown itself, not an event. */
+    if (conn !== this.conn || this.state === 'closed') return;
     this.ctx.emit({ type: 'worker-exit', worker: this.index, pid: conn.pid, code, signal });
-    if (this.state === 'closed') return;
     this.ctx.logger?.warn({ worker: this.index, pid: conn.pid, code, signal }, 'sandbox worker exited; restarting');
     const named = new Map<SlotInstance, string>();
     for (const [key, message] of this.fatalKeys) {

@@ -78,6 +78,17 @@ process.on('message', (batch: ToWorker[]) => {
 });
 process.on('disconnect', () => process.exit(0));
 
+/**
+ * Ctrl-C in a terminal and a service manager's SIGTERM reach every process of the group at once.
+ * The parent decides when this worker ends (it disconnects once its engine closes), so such a
+ * signal only arms a deadline; without it a host shutdown would look like worker crashes and
+ * fail the calls still in flight.
+ */
+const SIGNAL_GRACE_MS = 10_000;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => setTimeout(() => process.exit(0), SIGNAL_GRACE_MS).unref());
+}
+
 setInterval(() => {
   const items = [...sandboxes].map(([key, s]) => ({ key, ...s.snapshot() }));
   if (items.length) send({ t: 'stats', items });
