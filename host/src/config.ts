@@ -6,6 +6,8 @@ export interface HostConfig {
   port: number;
   host: string;
   publicUrl: string;
+  /** How long a closing host waits for requests in flight before cutting their connections. */
+  shutdownTimeoutMs: number;
   db: { client: 'sqlite3' | 'pg'; filename: string; connectionString?: string };
   key: string;
   secret: string;
@@ -72,6 +74,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     port,
     host,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    shutdownTimeoutMs: int(env.SERVER_SHUTDOWN_TIMEOUT, 1000, 'SERVER_SHUTDOWN_TIMEOUT'),
     db: {
       client: dbClient,
       filename: path.resolve(cwd, env.DB_FILENAME || path.join(dataDir, 'annex.db')),

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -196,15 +197,25 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     async close() {
       if (closed) return;
       closed = true;
-      void emitter.emitAction('server.stop', {});
+      const deadline = Date.now() + config.shutdownTimeoutMs;
+      /* Long-lived responses (the app's event stream) end on server.stop, so they do not hold the drain; slow handlers do not hold the stop. */
+      await Promise.race([emitter.emitAction('server.stop', {}), sleep(config.shutdownTimeoutMs, undefined, { ref: false })]);
       unwatchFlows();
       await watcher?.close();
       flows.stop();
       if (server) {
-        server.closeAllConnections?.();
+        /*
+         * Stop accepting and let requests in flight finish. Node closes the sockets that are idle
+         * when close() is called, not those that become idle later, so keep closing those; cut
+         * whatever is left at the deadline.
+         */
+        const idle = setInterval(() => server!.closeIdleConnections(), 25);
+        const force = setTimeout(() => server!.closeAllConnections(), Math.max(0, deadline - Date.now()));
         await new Promise<void>((resolve) => server!.close(() => resolve()));
+        clearInterval(idle);
+        clearTimeout(force);
       }
-      await extensions.close();
+      await extensions.close(deadline);
       base.scheduler.stopAll();
       if (engine) await (await engine.catch(() => null))?.close();
       await knex.destroy();

@@ -73,6 +73,8 @@ export default {
     const offState = kernel.extensions.onChange((c) => hub.send('extension-state', { id: c.id, state: c.state, last_error: c.lastError }));
     // Marketplace installs report their phases (resolve, download, verify, extract, move, done).
     const offProgress = kernel.emitter.onAction('extensions.install.progress', (meta) => hub.send('install-progress', meta?.progress ?? meta), OWNER);
+    // A closing host waits for open responses: end the event streams as it stops.
+    const offStop = kernel.emitter.onAction('server.stop', () => hub.close(), OWNER);
     const offMount = kernel.mounts.add('extensions', async (ctx, sub) => {
       if (sub !== '/events' || ctx.method !== 'GET') return false;
       if (!ctx.state.accountability?.user && !ctx.state.accountability?.admin) throw errors.FORBIDDEN();
@@ -86,6 +88,7 @@ export default {
       offApps();
       offState();
       offProgress();
+      offStop();
       clearTimeout(timer);
       hub.close();
     });

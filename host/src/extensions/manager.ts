@@ -158,12 +158,12 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     }
   }
 
-  async function deactivate(rec: PackageRecord, next: ExtensionState): Promise<void> {
+  async function deactivate(rec: PackageRecord, next: ExtensionState, drainMs?: number): Promise<void> {
     if (rec.gen) {
       await setState(rec, 'deactivating');
       const gen = rec.gen;
       gen.live = false;
-      await drain(gen);
+      await drain(gen, drainMs);
       retire(rec, gen);
       await runDisposers(rec.disposers, (err) => log.warn({ err }, 'disposer failed'));
       rec.gen = undefined;
@@ -315,11 +315,12 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     /** Required extensions that are not active (health → degraded). */
     failedRequired: () => [...records.values()].filter((r) => r.desc?.required && r.state !== 'active').map((r) => r.desc!.id),
 
-    async close(): Promise<void> {
+    /** Deactivates everything; calls still running get until `deadline` (epoch ms) to finish. */
+    async close(deadline = Date.now() + 10_000): Promise<void> {
       closing = true;
       await serial('*', async () => {
         const all = [...records.values()].reverse();
-        for (const rec of all) await serial(rec.key, () => deactivate(rec, 'inactive'));
+        for (const rec of all) await serial(rec.key, () => deactivate(rec, 'inactive', Math.max(0, deadline - Date.now())));
       });
     },
   };
