@@ -28,6 +28,7 @@ export const errors = defineErrors({
   HOST_EXTENSION_NOT_FOUND: { status: 404, message: (p: { id: string }) => `Extension "${p.id}" not found.` },
   HOST_INVALID_CRON: { status: 422, message: (p: { cron: string }) => `Invalid cron expression "${p.cron}".` },
   HOST_SCOPES_PENDING: { status: 503, message: (p: { id: string }) => `Extension "${p.id}" is waiting for an administrator to grant its scopes.` },
+  HOST_NOTHING_PENDING: { status: 409, message: (p: { id: string }) => `No update of "${p.id}" is waiting for a grant.` },
   HOST_CLOSED: { status: 503, message: 'The host is shutting down.' },
 });
 export type HostErrorCode = (typeof errors.codes)[number];

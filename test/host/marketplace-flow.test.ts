@@ -57,6 +57,10 @@ describe('marketplace installs through the host', () => {
     expect((await t.api('GET', '/greeter')).body).toEqual({ greeting: 'hello again', version: '2.0.0', count: 1 });
     const status = (await t.api('GET', '/extensions/annex-market-greeter/status')).body.data;
     expect(status.granted_scopes).toEqual({ log: {}, storage: {} });
+    const again = await t.api('POST', '/extensions/registry/approve', { extension: 'annex-market-greeter' });
+    expect(again.status).toBe(409);
+    expect(again.body.errors[0]).toMatchObject({ message: 'No update of "annex-market-greeter" is waiting for a grant.', extensions: { code: 'HOST_NOTHING_PENDING' } });
+    expect((await t.api('POST', '/extensions/registry/approve', { extension: 'no-such-extension' })).body.errors[0].extensions.code).toBe('HOST_EXTENSION_NOT_FOUND');
   });
 
   it('exports a lock of the installed set', async () => {

@@ -98,7 +98,8 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
     /** Grants the scopes a staged update asked for and switches to it. */
     async approve(extension: string): Promise<MarketplaceOutcome> {
       const row = await rowFor(extension);
-      if (!row?.pending_version) throw errors.HOST_EXTENSION_NOT_FOUND({ id: `${extension} (no update is waiting for a grant)` });
+      if (!row) throw errors.HOST_EXTENSION_NOT_FOUND({ id: extension });
+      if (!row.pending_version) throw errors.HOST_NOTHING_PENDING({ id: extension });
       const granted = mergeScopes((row.granted_scopes ?? {}) as Scopes, (row.pending_scopes ?? {}) as Scopes);
       await settings.setGrants(row.id, granted);
       const r = await installer.activate(extension, row.pending_version);
