@@ -1,6 +1,6 @@
 import { build, type Plugin } from 'esbuild';
-import type { ErrorRecord } from '../protocol/errors.js';
-import { toErrorRecord } from '../protocol/errors.js';
+import type { CodedError } from '../protocol/errors.js';
+import type { SandboxExtensionSpec } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 
 /**
@@ -56,29 +56,26 @@ export async function refuseDynamicImports(code: string, filename: string): Prom
 }
 
 const FRAME = /^\s*at (?:.*?\()?(.*?):(\d+):(\d+)\)?$/;
-const COMPUTED = '(computed at run time)';
 
 /**
- * V8's rejection of an `import()` that got past the load check (a computed specifier, or code
- * made by `eval`/`new Function`) becomes RT_IMPORT_DENIED. The top frame tells it apart from an
- * extension's own "Not supported" error: in the module it must point at a statement with `import(`;
- * generated code cannot be read back, so there the message and frame kind decide.
+ * RT_IMPORT_DENIED for V8's rejection of an `import()` that got past the load check (a computed
+ * specifier, or code made by `eval`/`new Function`); undefined for any other error. `err` is the
+ * error as the isolate threw it, or its record (code RT_EXTENSION_ERROR when it had none). The
+ * top frame tells the rejection apart from an extension's own "Not supported" error: in the
+ * module it must point at a statement with `import(`; generated code cannot be read back, so
+ * there the message and frame kind decide.
  */
-export function recogniseDynamicImportError(rec: ErrorRecord, rawStack: string | undefined, code: string, fileUrl: string): ErrorRecord {
-  if (rec.message !== 'Not supported' || rec.code !== 'RT_EXTENSION_ERROR' || !rawStack) return rec;
-  const lines = rawStack.split('\n');
-  if (lines[0] !== 'Error: Not supported' || lines.length < 2) return rec;
+export function dynamicImportDenial(err: { code?: unknown; message?: unknown; stack?: unknown } | null | undefined, spec: Pick<SandboxExtensionSpec, 'code' | 'filename'>): CodedError | undefined {
+  if (!err || err.message !== 'Not supported' || (err.code !== undefined && err.code !== 'RT_EXTENSION_ERROR') || typeof err.stack !== 'string') return undefined;
+  const lines = err.stack.split('\n');
+  if (lines[0] !== 'Error: Not supported' || lines.length < 2) return undefined;
   const top = lines[1]!;
-  let specifier: string | undefined;
-  if (/\(eval at /.test(top) || /^\s*at eval /.test(top)) specifier = COMPUTED;
-  else {
+  if (!/\(eval at /.test(top) && !/^\s*at eval /.test(top)) {
     const m = FRAME.exec(top);
-    if (!m || m[1] !== fileUrl) return rec;
+    if (!m || m[1] !== `file://${spec.filename}`) return undefined;
     /* V8 places the frame at the start of the statement holding the import(), not at the token. */
-    const rest = (code.split('\n')[Number(m[2]) - 1] ?? '').slice(Number(m[3]) - 1);
-    if (!MAYBE_DYNAMIC_IMPORT.test(rest)) return rec;
-    specifier = COMPUTED;
+    const rest = (spec.code.split('\n')[Number(m[2]) - 1] ?? '').slice(Number(m[3]) - 1);
+    if (!MAYBE_DYNAMIC_IMPORT.test(rest)) return undefined;
   }
-  const denied = toErrorRecord(RuntimeErrors.RT_IMPORT_DENIED({ specifier, dynamic: true }));
-  return rec.stack ? { ...denied, stack: rec.stack } : denied;
+  return RuntimeErrors.RT_IMPORT_DENIED({ specifier: '(computed at run time)', dynamic: true });
 }

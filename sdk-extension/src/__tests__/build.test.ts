@@ -37,15 +37,16 @@ describe('build diagnostics', () => {
   });
 
   it('inlines a local import() and rejects one computed at run time, at its source line', async () => {
+    const local = "  router.get('/a', async () => ({ status: 200, body: (await import('./lazy.js')).answer }));\n";
     const dir = await sandboxed({
       'src/lazy.js': 'export const answer = 42;\n',
-      'src/index.js': "export default (router) => {\n  router.get('/a', async () => ({ status: 200, body: (await import('./lazy.js')).answer }));\n  const name = './' + 'lazy.js';\n  router.get('/b', async () => ({ status: 200, body: await import(name) }));\n};\n",
+      'src/index.js': `export default (router) => {\n${local}  const name = './' + 'lazy.js';\n  router.get('/b', async () => ({ status: 200, body: await import(name) }));\n};\n`,
     });
     const report = await build({ cwd: dir });
     expect(report.ok).toBe(false);
     expect(report.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['SDK_SANDBOX_DYNAMIC_IMPORT', 'src/index.js', 4]]);
 
-    await writeFile(join(dir, 'src/index.js'), "export default (router) => {\n  router.get('/a', async () => ({ status: 200, body: (await import('./lazy.js')).answer }));\n};\n");
+    await writeFile(join(dir, 'src/index.js'), `export default (router) => {\n${local}};\n`);
     const fixed = await build({ cwd: dir });
     expect(fixed.ok).toBe(true);
     const code = await readFile(join(dir, 'dist/index.js'), 'utf8');

@@ -7,7 +7,7 @@ import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '
 import { RuntimeErrors } from '../../errors.js';
 import { API_MODULE_SOURCE, compileBootstrap, getLayoutCopy } from './bootstrap.js';
 import { classifyEntryError } from './outcome.js';
-import { recogniseDynamicImportError } from '../imports.js';
+import { dynamicImportDenial } from '../imports.js';
 
 /** Host functions handed to the bootstrap (each becomes a plain function inside the isolate). */
 export interface IsolateHooks {
@@ -99,11 +99,10 @@ function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, ma
   if (kind === 'timeout') return RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: limits.cpuTimeoutMs });
   const e = err as { code?: unknown; message?: unknown; stack?: unknown } | null;
   if (e && typeof e.code === 'string' && e.code.startsWith('RT_')) return err as Error;
+  const denied = dynamicImportDenial(e, spec);
+  if (denied) return denied;
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  const rawStack = typeof e?.stack === 'string' ? e.stack : undefined;
-  const stack = rawStack ? mapStack(rawStack) : undefined;
-  const asImport = recogniseDynamicImportError({ code: 'RT_EXTENSION_ERROR', message }, rawStack, spec.code, `file://${spec.filename}`);
-  if (asImport.code === 'RT_IMPORT_DENIED') return RuntimeErrors.RT_IMPORT_DENIED({ specifier: String(asImport.details?.specifier), dynamic: true });
+  const stack = typeof e?.stack === 'string' ? mapStack(e.stack) : undefined;
   return RuntimeErrors.RT_LOAD_FAILED({ message }, { details: stack ? { stack } : {} });
 }
 

@@ -10,7 +10,7 @@ import { classifyEntryError, createStackMapper, extensionErrorRecord, type CallO
 import { randomPort, urlPort } from './web-ports.js';
 import { loadIsolate, type LoadedIsolate } from './load.js';
 import { HostTimers } from './host-timers.js';
-import { recogniseDynamicImportError } from '../imports.js';
+import { dynamicImportDenial } from '../imports.js';
 import type { LogLevel, SandboxPorts } from './ports.js';
 
 export type { LogLevel, SandboxLocalEvent, SandboxPorts } from './ports.js';
@@ -21,11 +21,6 @@ interface PendingCall {
 }
 
 type Entry = 'call' | 'continuation' | 'timer';
-
-function rawStack(value: unknown): string | undefined {
-  const stack = value && typeof value === 'object' ? (value as { stack?: unknown }).stack : undefined;
-  return typeof stack === 'string' ? stack : undefined;
-}
 
 /**
  * One extension's isolate. Every run inside it is a synchronous entry from this thread with
@@ -304,10 +299,9 @@ export class IsolateSandbox {
   private onDone(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void {
     if (typeof callId !== 'number' || !this.calls.has(callId)) return;
     if (ok !== true) {
-      const error =
-        fromExtension === true
-          ? recogniseDynamicImportError(extensionErrorRecord(value, this.mapStack), rawStack(value), this.spec.code, `file://${this.spec.filename}`)
-          : extensionErrorRecord(value, (s) => s);
+      const record = extensionErrorRecord(value, fromExtension === true ? this.mapStack : (s) => s);
+      const denied = fromExtension === true && value && typeof value === 'object' ? dynamicImportDenial(value, this.spec) : undefined;
+      const error = denied ? { ...toErrorRecord(denied), ...(record.stack ? { stack: record.stack } : {}) } : record;
       this.settle(callId, { ok: false, error, fromExtension: fromExtension === true });
       return;
     }
