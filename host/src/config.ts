@@ -15,6 +15,13 @@ export interface HostConfig {
   secretGenerated: boolean;
   accessTokenTtl: string;
   refreshTokenTtlMs: number;
+  /** Failed logins allowed per account in `loginWindowMs` (an address gets five times as many); 0 = no limit. */
+  loginAttempts: number;
+  loginWindowMs: number;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust). */
+  trustProxy: boolean;
+  /** Largest JSON request body, in the `bytes` syntax (`10mb`). */
+  maxPayloadSize: string;
   adminEmail?: string;
   adminPassword?: string;
   extensionsPath: string;
@@ -85,6 +92,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     secretGenerated,
     accessTokenTtl: env.ACCESS_TOKEN_TTL || '15m',
     refreshTokenTtlMs: int(env.REFRESH_TOKEN_TTL_MS, 7 * 24 * 3600 * 1000, 'REFRESH_TOKEN_TTL_MS'),
+    loginAttempts: int(env.AUTH_LOGIN_ATTEMPTS, 10, 'AUTH_LOGIN_ATTEMPTS'),
+    loginWindowMs: int(env.AUTH_LOGIN_WINDOW, 15 * 60 * 1000, 'AUTH_LOGIN_WINDOW'),
+    trustProxy: bool(env.IP_TRUST_PROXY, false),
+    maxPayloadSize: env.MAX_PAYLOAD_SIZE || '10mb',
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,
     extensionsPath: path.resolve(cwd, env.EXTENSIONS_PATH || 'extensions'),

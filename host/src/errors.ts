@@ -15,6 +15,7 @@ export const errors = defineErrors({
   ROUTE_NOT_FOUND: { status: 404, message: (p: { path: string }) => `Route ${p.path} doesn't exist.` },
   RECORD_NOT_UNIQUE: { status: 400, message: (p: { collection: string; field?: string }) => `Value for field "${p.field ?? '?'}" in collection "${p.collection}" has to be unique.` },
   UNPROCESSABLE_CONTENT: { status: 422, message: (p: { reason: string }) => `Can't process content. ${p.reason}` },
+  REQUESTS_EXCEEDED: { status: 429, message: (p: { retryAfterSeconds: number }) => `Too many failed login attempts; retry after ${p.retryAfterSeconds}s.` },
   SERVICE_UNAVAILABLE: { status: 503, message: (p: { service: string; reason: string }) => `Service "${p.service}" is unavailable. ${p.reason}` },
   INTERNAL: { status: 500, message: 'An unexpected error occurred.', expose: false },
   HOST_MANIFEST_INVALID: { status: 422, message: (p: { folder: string; reason: string }) => `The manifest of "${p.folder}" is invalid: ${p.reason}` },

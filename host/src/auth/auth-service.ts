@@ -5,12 +5,15 @@ import { RoleModel, SessionModel, UserModel } from '../db/models.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import { publicAccountability, type Accountability } from './accountability.js';
-import { verifyPassword } from './passwords.js';
+import { hashPassword, verifyPassword } from './passwords.js';
+import { createLoginThrottle } from './login-throttle.js';
 
 export interface AuthOptions {
   secret: string;
   accessTokenTtl: string;
   refreshTokenTtlMs: number;
+  loginAttempts: number;
+  loginWindowMs: number;
 }
 
 export interface TokenSet {
@@ -35,6 +38,9 @@ function hashToken(token: string): string {
 export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
+  const throttle = createLoginThrottle({ attempts: options.loginAttempts, windowMs: options.loginWindowMs });
+  /** Checked when there is no usable user, so an unknown email costs the same scrypt as a wrong password. */
+  let decoyHash: Promise<string> | undefined;
 
   async function accountabilityFor(user: UserModel, ip: string | null): Promise<Accountability> {
     const role = user.role ? await RoleModel.query(knex).findById(user.role) : undefined;
@@ -53,16 +59,21 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
   return {
     async login(email: unknown, password: unknown, ip: string | null = null): Promise<TokenSet> {
       if (typeof email !== 'string' || typeof password !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"email" and "password" are required strings.' });
+      /* Before any password work: a locked-out guess costs no scrypt and learns nothing. */
+      throttle.check(email, ip);
       const payload = await emitter.emitFilter('auth.login', { email, password }, { status: 'pending', user: null, provider: 'default' });
       const user = await UserModel.query(knex).where({ email: payload.email }).first();
-      const ok = user && user.status === 'active' && (await verifyPassword(payload.password, user.password));
-      if (!ok) {
+      const usable = user && user.status === 'active' ? user : undefined;
+      const matches = await verifyPassword(String(payload.password), usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+      if (!usable || !matches) {
+        throttle.fail(email, ip);
         void emitter.emitAction('auth.login', { payload: { email }, status: 'fail', user: user?.id ?? null, provider: 'default' });
         throw errors.INVALID_CREDENTIALS();
       }
-      await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: user!.id });
-      const tokens = await issue(user!, ip);
-      void emitter.emitAction('auth.login', { payload: { email }, status: 'success', user: user!.id, provider: 'default' });
+      throttle.succeed(email);
+      await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: usable.id });
+      const tokens = await issue(usable, ip);
+      void emitter.emitAction('auth.login', { payload: { email }, status: 'success', user: usable.id, provider: 'default' });
       return tokens;
     },
 

@@ -20,13 +20,13 @@ function bearer(ctx: Context): string | null {
  * The core mounts nothing else.
  */
 export function createHttpApp(kernel: Kernel): Koa {
-  const app = new Koa({ proxy: process.env.IP_TRUST_PROXY === 'true' });
+  const app = new Koa({ proxy: kernel.config.trustProxy });
   app.silent = true;
   app.use(errorHandler(kernel.logger));
   app.use(
     bodyParser({
       enableTypes: ['json', 'form', 'text'],
-      jsonLimit: process.env.MAX_PAYLOAD_SIZE || '10mb',
+      jsonLimit: kernel.config.maxPayloadSize,
       onError(err) {
         throw errors.INVALID_PAYLOAD({ reason: `The request body could not be parsed: ${err.message}` });
       },

@@ -60,6 +60,8 @@ export function errorHandler(logger: Logger) {
       const { status, body } = toErrorResponse(error);
       if (status >= 500) logger.error({ err: error, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = status;
+      const retryAfter = (error as { details?: { retryAfterSeconds?: unknown } } | null)?.details?.retryAfterSeconds;
+      if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
       ctx.body = body;
     }
   };

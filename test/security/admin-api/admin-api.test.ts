@@ -139,4 +139,24 @@ describe('admin API attacks', () => {
     const weird = await t.api('POST', '/auth/login', { email: { $ne: null }, password: { $ne: null } }, null);
     expect(weird.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
   });
+
+  it('password guessing is throttled per account: after 10 failures even the right password gets 429, unknown emails alike', async () => {
+    await createUser(t, 'victim', []);
+    const guess = (email: string, password: string) => t.api('POST', '/auth/login', { email, password }, null);
+    for (let i = 0; i < 10; i++) {
+      expect((await guess('victim@example.com', `guess-${i}`)).body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
+      await guess('ghost@example.com', `guess-${i}`);
+    }
+    const locked = await guess('VICTIM@example.com', 'secret-password');
+    expect(locked.status).toBe(429);
+    expect(locked.body.errors[0].extensions.code).toBe('REQUESTS_EXCEEDED');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(locked.body).not.toHaveProperty('data');
+    /* An unknown account is locked out the same way: the lockout does not tell who exists. */
+    const ghost = await guess('ghost@example.com', 'whatever');
+    expect(ghost.status).toBe(429);
+    expect(ghost.body.errors[0].message).toBe(locked.body.errors[0].message);
+    /* Other accounts on the same address still log in (the address limit is five times higher). */
+    expect((await guess('admin@example.com', 'admin-password')).status).toBe(200);
+  });
 });

@@ -1,0 +1,75 @@
+import { errors } from '../errors.js';
+
+export interface LoginThrottleOptions {
+  /** Failed logins allowed per account in `windowMs`; 0 turns the throttle off. */
+  attempts: number;
+  windowMs: number;
+  /** One address may serve many people (NAT, an office proxy): it gets this many times `attempts`. */
+  addressFactor?: number;
+  /** Keys kept at most; the least recently failed are forgotten first, so spraying names cannot exhaust memory. */
+  maxKeys?: number;
+  now?: () => number;
+}
+
+export interface LoginThrottle {
+  /** Throws REQUESTS_EXCEEDED (429, `retryAfterSeconds`) while the account or the address is locked out. */
+  check(email: string, ip: string | null): void;
+  fail(email: string, ip: string | null): void;
+  /** A successful login clears its account's failures (not its address's). */
+  succeed(email: string): void;
+}
+
+/**
+ * Counts failed logins per account and per client address over a sliding window, so a password
+ * cannot be guessed faster than `attempts` per window per account. Kept in memory: a restart
+ * forgets it, and several hosts behind one database each count their own.
+ */
+export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
+  const { attempts, windowMs } = options;
+  const addressLimit = attempts * (options.addressFactor ?? 5);
+  const maxKeys = options.maxKeys ?? 10_000;
+  const now = options.now ?? Date.now;
+  /** Failure times per key, oldest first, at most the key's limit of them. */
+  const failures = new Map<string, number[]>();
+
+  const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
+  const keys = (email: string, ip: string | null): [string, number][] =>
+    ip ? [[accountKey(email), attempts], [`address:${ip}`, addressLimit]] : [[accountKey(email), attempts]];
+
+  function recent(key: string, at: number): number[] {
+    const times = failures.get(key);
+    if (!times) return [];
+    while (times.length && times[0]! <= at - windowMs) times.shift();
+    if (!times.length) failures.delete(key);
+    return times;
+  }
+
+  return {
+    check(email, ip) {
+      if (attempts <= 0) return;
+      const at = now();
+      for (const [key, limit] of keys(email, ip)) {
+        const times = recent(key, at);
+        if (times.length < limit) continue;
+        const retryAfterSeconds = Math.max(1, Math.ceil((times[times.length - limit]! + windowMs - at) / 1000));
+        throw errors.REQUESTS_EXCEEDED({ retryAfterSeconds });
+      }
+    },
+    fail(email, ip) {
+      if (attempts <= 0) return;
+      const at = now();
+      for (const [key, limit] of keys(email, ip)) {
+        const times = recent(key, at);
+        times.push(at);
+        if (times.length > limit) times.shift();
+        /* Re-inserted so the Map's order is least recently failed first. */
+        failures.delete(key);
+        failures.set(key, times);
+      }
+      while (failures.size > maxKeys) failures.delete(failures.keys().next().value!);
+    },
+    succeed(email) {
+      failures.delete(accountKey(email));
+    },
+  };
+}
