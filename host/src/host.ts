@@ -28,7 +28,8 @@ import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
 import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watcher.js';
 import { createMarketplaceService, type MarketplaceService } from './marketplace/service.js';
-import { getActiveFolders } from '@annex/marketplace';
+import { getActiveFolders, type LockFile } from '@annex/marketplace';
+import { createCluster, type Cluster } from './cluster/cluster.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 
@@ -49,7 +50,7 @@ export interface HostOptions {
 /** A running (or ready-to-listen) Annex host. */
 export interface Host {
   readonly config: HostConfig;
-  readonly kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined };
+  readonly kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined; cluster: Cluster };
   readonly app: Koa;
   readonly bootstrap: BootstrapResult;
   readonly knex: Knex;
@@ -62,6 +63,46 @@ export interface Host {
   close(): Promise<void>;
 }
 
+const MARKETPLACE_LOCK_KEY = 'marketplace.lock';
+
+/**
+ * Relays this host's changes to the other hosts of a cluster and applies theirs: extension
+ * states and installs, the schema, permissions and flows are re-read from the database.
+ * Returns the disposer.
+ */
+function linkCluster(cluster: Cluster, kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined }, url: () => string): () => void {
+  let applyingSchema = false;
+  const offs = [
+    cluster.on('extensions', async () => {
+      await kernel.marketplace?.converge();
+      await kernel.extensions.rescan();
+      await kernel.extensions.refresh();
+    }),
+    cluster.on('permissions', () => kernel.permissions.invalidate()),
+    cluster.on('schema', () => {
+      applyingSchema = true;
+      try {
+        kernel.schema.invalidate();
+      } finally {
+        applyingSchema = false;
+      }
+    }),
+    cluster.on('flows', () => kernel.flows.reload()),
+    kernel.schema.onChange(() => {
+      if (!applyingSchema) void cluster.publish('schema');
+    }),
+    ...['permissions.*', 'roles.*'].map((event) => kernel.emitter.onAction(event, () => void cluster.publish('permissions'))),
+    ...['flows.*', 'operations.*'].map((event) => kernel.emitter.onAction(event, () => void cluster.publish('flows'))),
+  ];
+  cluster.startHeartbeat(() => ({
+    url: url(),
+    extensions: kernel.extensions.records().flatMap((r) => (r.desc ? [{ id: r.desc.id, version: r.desc.version, state: r.state }] : [])),
+  }));
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
 /** Creates a host: database migrated, admin bootstrapped, every extension loaded. */
 export async function createHost(options: HostOptions = {}): Promise<Host> {
   const cwd = options.cwd ?? process.cwd();
@@ -70,6 +111,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
+  const cluster = createCluster(knex, config.db, logger);
 
   const permissions = createPermissions(knex);
   const emitter = createEmitter(logger);
@@ -88,7 +130,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     schema,
     emitter,
     localEmitter: createEmitter(logger),
-    scheduler: createScheduler(logger),
+    scheduler: createScheduler(logger, cluster.scheduleLock),
     embeds: createEmbeds(),
     permissions,
     auth: createAuthService(knex, emitter, config),
@@ -133,23 +175,41 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     operationContext: () => ({ services: createServices(base, { origin: 'flows' }), database: knex, env: config.env, logger, getSchema: () => schema.get() }),
   });
   const packageFile = options.packageFile === null ? undefined : (options.packageFile ?? (fs.existsSync(path.join(cwd, 'package.json')) ? path.join(cwd, 'package.json') : undefined));
-  const kernel = Object.assign(base, { flows }) as Kernel & { flows: FlowEngine; extensions: ExtensionManager; marketplace: MarketplaceService | undefined };
+  const kernel = Object.assign(base, { flows, cluster }) as Kernel & { flows: FlowEngine; extensions: ExtensionManager; marketplace: MarketplaceService | undefined; cluster: Cluster };
   const settings = createSettings(knex, config.sandbox.grant);
   extensions = createExtensionManager(
     kernel,
     settings,
     tokens,
     { builtinsPath: options.builtinsPath ?? BUILTINS_PATH, extensionsPath: config.extensionsPath, packageFile },
-    // Only the current version of each marketplace install loads; kept versions wait for rollback.
-    async () => new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId)),
+    {
+      // Only the current version of each marketplace install loads; kept versions wait for rollback.
+      activeRegistryFolders: async () => new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId)),
+      retainedRegistryNames: cluster.shared ? async () => (await kernel.marketplace?.desiredNames()) ?? new Set() : undefined,
+      onAdminChange: () => void cluster.publish('extensions'),
+    },
   );
   kernel.extensions = extensions;
   kernel.marketplace = config.marketplace.registry
-    ? createMarketplaceService({ manager: extensions, settings, emitter, logger, options: { registry: config.marketplace.registry, token: config.marketplace.token, trust: config.marketplace.trust, extensionsPath: config.extensionsPath } })
+    ? createMarketplaceService({
+        manager: extensions, settings, emitter, logger,
+        options: { registry: config.marketplace.registry, token: config.marketplace.token, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
+        cluster: {
+          desiredLock: () => cluster.getState<LockFile>(MARKETPLACE_LOCK_KEY),
+          async changed(lock) {
+            await cluster.setState(MARKETPLACE_LOCK_KEY, lock);
+            await cluster.publish('extensions');
+          },
+        },
+      })
     : undefined;
   Object.freeze(kernel);
 
+  /* A host joining a cluster first installs what the others run. */
+  if (cluster.shared) await kernel.marketplace?.converge().catch((err) => logger.warn({ err }, 'could not install the marketplace extensions the cluster runs'));
   await extensions.loadAll();
+  let baseUrl = config.publicUrl;
+  const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl);
   const failedRequired = extensions.failedRequired();
   if (config.extensionsMustLoad) {
     const failed = extensions.records().filter((r) => r.state === 'failed');
@@ -171,7 +231,6 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   await emitter.emitInit('app.after', { app });
 
   let server: http.Server | undefined;
-  let baseUrl = config.publicUrl;
   let closed = false;
   return {
     config,
@@ -215,8 +274,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         clearInterval(idle);
         clearTimeout(force);
       }
+      unlinkCluster();
       await extensions.close(deadline);
       base.scheduler.stopAll();
+      await cluster.close();
       if (engine) await (await engine.catch(() => null))?.close();
       await knex.destroy();
     },

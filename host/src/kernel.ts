@@ -11,6 +11,7 @@ import type { AuthService } from './auth/auth-service.js';
 import type { Mounts } from './http/mounts.js';
 import type { AppRegistry, OperationRegistry } from './extensions/registries.js';
 import type { Services } from './services/namespace.js';
+import type { Cluster } from './cluster/cluster.js';
 
 /**
  * The kernel's services, created once at boot and frozen. Extensions never receive this
@@ -33,6 +34,8 @@ export interface Kernel {
   readonly apps: AppRegistry;
   /** Services that require an explicit accountability (kernel and built-in use). */
   readonly services: Services;
+  /** Hosts sharing this database: notifications, schedule claims, who runs what. */
+  readonly cluster: Cluster;
   /** The sandbox engine, started on first use. */
   sandbox(): Promise<SandboxEngine>;
   /** Runs a flow `exec` script (`module.exports = async (data) => …`) in a fresh sandbox. */

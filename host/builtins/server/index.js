@@ -34,6 +34,10 @@ export default {
       res.status(status === 'error' ? 503 : 200).set('Content-Type', 'application/health+json');
       res.json(req.accountability?.admin ? { status, checks } : { status });
     }));
+    router.get('/hosts', asyncHandler(async (req, res) => {
+      if (!req.accountability?.admin) throw errors.FORBIDDEN();
+      res.json({ data: await kernel.cluster.hosts() });
+    }));
     router.get('/metrics', asyncHandler(async (req, res) => {
       if (!req.accountability?.admin) throw errors.FORBIDDEN();
       const lines = ['# HELP annex_extension_calls_total Calls handled by an extension', '# TYPE annex_extension_calls_total counter'];

@@ -200,6 +200,36 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261127A-cluster': {
+    async up(knex) {
+      // Scale-out over one database: what every host should converge to, who ran a schedule tick, who is alive.
+      await knex.schema.createTable('annex_cluster_state', (t) => {
+        t.string('key', 128).primary();
+        t.text('value').notNullable();
+        t.string('updated_by', 64);
+        t.timestamp('updated_at');
+      });
+      await knex.schema.createTable('annex_schedule_claims', (t) => {
+        t.string('key', 255).notNullable();
+        t.bigInteger('tick').notNullable();
+        t.string('host', 64).notNullable();
+        t.timestamp('claimed_at');
+        t.primary(['key', 'tick']);
+      });
+      await knex.schema.createTable('annex_hosts', (t) => {
+        t.string('id', 64).primary();
+        t.string('hostname', 255);
+        t.integer('pid');
+        t.string('url', 255);
+        t.timestamp('started_at');
+        t.timestamp('seen_at');
+        t.text('extensions');
+      });
+    },
+    async down(knex) {
+      for (const table of ['annex_hosts', 'annex_schedule_claims', 'annex_cluster_state']) await knex.schema.dropTableIfExists(table);
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -21,9 +21,12 @@ export function createScheduler(logger: Logger, lock?: ScheduleLock) {
     },
     schedule(cron: string, handler: () => unknown, owner: string, key = owner): () => void {
       let job: Cron;
+      /* Patterns with a seconds field tick every second; the others at most once a minute. */
+      const unitMs = cron.trim().split(/\s+/).length >= 6 ? 1000 : 60_000;
       try {
-        job = new Cron(cron, { protect: true }, async () => {
-          const tick = Math.floor(Date.now() / 1000);
+        job = new Cron(cron, { protect: true }, async (self: Cron) => {
+          /* Every host must name a tick alike although each fires a little late: minute patterns tolerate up to a minute. */
+          const tick = Math.floor((self.currentRun()?.getTime() ?? Date.now()) / unitMs) * (unitMs / 1000);
           const run = async () => {
             try {
               await handler();

@@ -25,6 +25,8 @@ export interface PackageRecord {
   disposers: Disposer[];
   instances: SandboxInstance[];
   activatedAt?: string;
+  /** A bundle's entry rows as its last activation read them. */
+  childrenSeen?: SettingsRow[];
   /** Counters of generations already retired, so metrics survive reloads and grants. */
   totals: { calls: number; errors: number; wallTimeMs: number };
 }
@@ -58,7 +60,23 @@ async function runDisposers(disposers: Disposer[], onError: (e: unknown) => void
  * Orchestrates discovery → validation → settings → activation. One package's failure is
  * recorded on that package only; reload swaps generations so traffic never sees a gap.
  */
-export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, activeRegistryFolders?: () => Promise<Set<string>>) {
+export interface ManagerOptions {
+  /** Folders (version ids) of `.registry` installs to load; the others are kept versions. */
+  activeRegistryFolders?: () => Promise<Set<string>>;
+  /** Marketplace extensions whose rows stay even while this host lacks their files (another host installed them). */
+  retainedRegistryNames?: () => Promise<Set<string>>;
+  /** Called after an administrator enabled, disabled, granted or revoked something here. */
+  onAdminChange?: () => void;
+}
+
+/** What decides activation in a package's rows: compared to notice changes another host wrote. */
+function rowSignature(row: SettingsRow, children: SettingsRow[]): string {
+  return JSON.stringify([row.enabled, row.granted_scopes, row.pending_version ?? null, children.map((c) => [c.id, c.enabled])]);
+}
+
+export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, options: ManagerOptions = {}) {
+  const { activeRegistryFolders, retainedRegistryNames } = options;
+  const adminChanged = () => options.onAdminChange?.();
   const records = new Map<string, PackageRecord>();
   const listeners = new Set<(change: StateChange) => void>();
   const queues = new Map<string, Promise<unknown>>();
@@ -89,6 +107,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     const desc = rec.desc!;
     if (desc.type !== 'bundle') return desc.units;
     const children = await settings.children(rec.row.id);
+    rec.childrenSeen = children;
     return desc.units.filter((u) => children.find((c) => c.name === u.id)?.enabled !== false);
   }
 
@@ -197,7 +216,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   async function sync(onlyKeys?: Set<string>): Promise<void> {
     const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
     const validated = validateAll(found);
-    const rows = await settings.reconcile(validated);
+    const rows = await settings.reconcile(validated, retainedRegistryNames ? await retainedRegistryNames() : undefined);
     const seen = new Set<string>();
     for (const v of validated) {
       const key = `${v.pkg.source}:${v.pkg.folder}`;
@@ -266,6 +285,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
         await settings.setEnabled([row.id, ...rows.filter((r) => r.bundle === row.id).map((r) => r.id)], enabled);
       }
       rec.row = (await settings.byId(parentRow.id))!;
+      adminChanged();
       await serial(rec.key, async () => {
         if (!rec.row.enabled) await deactivate(rec, 'inactive');
         else await activate(rec);
@@ -278,6 +298,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
       await settings.setGrants(rec.row.id, scopes ?? rec.row.requested_scopes ?? {});
       rec.row = (await settings.byId(rec.row.id))!;
+      adminChanged();
       await serial(rec.key, () => activate(rec));
     },
 
@@ -287,8 +308,30 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
       await settings.setGrants(rec.row.id, {});
       rec.row = (await settings.byId(rec.row.id))!;
+      adminChanged();
       await serial(rec.key, () => activate(rec));
     },
+
+    /**
+     * Applies what another host changed in the rows (enabled, grants, a staged version):
+     * re-reads them and re-activates or deactivates the packages whose rows differ.
+     */
+    refresh: () =>
+      serial('*', async () => {
+        const rows = await settings.all();
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        for (const rec of records.values()) {
+          const row = byId.get(rec.row.id);
+          if (!row || !rec.desc) continue;
+          const seen = rowSignature(rec.row, rec.childrenSeen ?? []);
+          rec.row = row;
+          if (rowSignature(row, rows.filter((r) => r.bundle === row.id)) === seen) continue;
+          await serial(rec.key, async () => {
+            if (!rec.row.enabled) await deactivate(rec, 'inactive');
+            else await activate(rec);
+          });
+        }
+      }),
 
     /** Re-activates a quarantined or failed extension. */
     async reset(idOrRowId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { createInstaller, createRegistryClient, getActiveFolders, type InstallProgress, type InstallResult, type RegistryClient } from '@annex/marketplace';
+import { createInstaller, createRegistryClient, getActiveFolders, type InstallProgress, type InstallResult, type LockFile, type RegistryClient } from '@annex/marketplace';
 import { DIRECTUS_COMPAT_RANGE, diffScopes, isEmptyScopes, mergeScopes, type Scopes } from '@annex/runtime/protocol';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
@@ -31,12 +31,47 @@ export interface MarketplaceOutcome {
  * (verify, extract, compare, move) and tells the extension manager. An update that asks for new
  * scopes is staged and the current version keeps serving until an admin grants the difference.
  */
-export function createMarketplaceService(deps: { manager: ExtensionManager; settings: Settings; emitter: Emitter; logger: Logger; options: MarketplaceOptions }) {
+export interface MarketplaceCluster {
+  /** The installed set every host should run (written after each change here). */
+  desiredLock(): Promise<LockFile | undefined>;
+  /** Records `lock` as the desired set and tells the other hosts. */
+  changed(lock: LockFile): Promise<void>;
+}
+
+/** Same extensions at the same bytes, pinned alike: nothing to import. */
+function sameLock(a: LockFile, b: LockFile): boolean {
+  const key = (l: LockFile) => JSON.stringify(l.extensions.map((e) => [e.name, e.integrity, e.pinned]));
+  return key(a) === key(b);
+}
+
+export function createMarketplaceService(deps: { manager: ExtensionManager; settings: Settings; emitter: Emitter; logger: Logger; options: MarketplaceOptions; cluster?: MarketplaceCluster }) {
   const { manager, settings, emitter, options } = deps;
   const log = deps.logger.child({ component: 'marketplace' });
   const client: RegistryClient = createRegistryClient({ registry: options.registry, token: options.token });
   const progress = (p: InstallProgress) => void emitter.emitAction('extensions.install.progress', { progress: p });
   const installer = createInstaller({ extensionsDir: options.extensionsPath, client, trust: options.trust, hostVersion: DIRECTUS_COMPAT_RANGE, onProgress: progress });
+
+  /** After a change to the installed set: record it for the cluster (never fails the change itself). */
+  async function published<T>(result: T): Promise<T> {
+    if (deps.cluster) {
+      try {
+        await deps.cluster.changed(await installer.exportLock());
+      } catch (err) {
+        log.warn({ err }, 'could not record the installed set for the other hosts');
+      }
+    }
+    return result;
+  }
+
+  /** Switches to a staged version; in a cluster the update may have been staged by another host, so fetch it if it is not here. */
+  async function activateStaged(extension: string, versionId: string): Promise<InstallResult> {
+    try {
+      return await installer.activate(extension, versionId);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'MKT_VERSION_NOT_FOUND') throw err;
+      return installer.install(extension, versionId, { activate: true });
+    }
+  }
 
   const rowFor = async (name: string) => (await settings.all()).find((r) => !r.bundle && r.source === 'registry' && r.name === name);
 
@@ -62,7 +97,7 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
     await installer.activate(r.name, r.versionId);
     if (row) await settings.setPending(row.id, null, null);
     await manager.rescan();
-    return outcome(r, 'active');
+    return published(await outcome(r, 'active'));
   }
 
   return {
@@ -85,7 +120,7 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
       await manager.rescan();
       void emitter.emitAction('extensions.installed', { extensions: [r.name], versionId: r.versionId });
       const after = await rowFor(r.name);
-      return outcome(r, after?.state === 'pending' ? 'pending' : 'active');
+      return published(await outcome(r, after?.state === 'pending' ? 'pending' : 'active'));
     },
 
     /** Moves to a newer version; new scopes stage it (`pending`) until granted. */
@@ -102,12 +137,12 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
       if (!row.pending_version) throw errors.HOST_NOTHING_PENDING({ id: extension });
       const granted = mergeScopes((row.granted_scopes ?? {}) as Scopes, (row.pending_scopes ?? {}) as Scopes);
       await settings.setGrants(row.id, granted);
-      const r = await installer.activate(extension, row.pending_version);
+      const r = await activateStaged(extension, row.pending_version);
       await settings.setPending(row.id, null, null);
       await manager.rescan();
       const rec = manager.find(row.id);
       if (rec) await manager.grant(row.id, granted);
-      return outcome(r, 'active');
+      return published(await outcome(r, 'active'));
     },
 
     async rollback(extension: string, versionId?: string): Promise<MarketplaceOutcome> {
@@ -115,25 +150,45 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
       const row = await rowFor(extension);
       if (row) await settings.setPending(row.id, null, null);
       await manager.rescan();
-      return outcome(r, 'active');
+      return published(await outcome(r, 'active'));
     },
 
     async uninstall(extension: string): Promise<{ extension: string; removed: string[] }> {
       const r = await installer.uninstall(extension);
       await manager.rescan();
       void emitter.emitAction('extensions.uninstalled', { extensions: [r.name], folder: r.removed });
-      return { extension: r.name, removed: r.removed };
+      return published({ extension: r.name, removed: r.removed });
     },
 
     async pin(extension: string, pinned: boolean): Promise<void> {
       await installer.pin(extension, pinned);
+      await published(undefined);
     },
 
     exportLock: () => installer.exportLock(),
     async importLock(lock: unknown, o: { force?: boolean; prune?: boolean } = {}) {
       const result = await installer.importLock(lock, o);
       await manager.rescan();
-      return result;
+      return published(result);
+    },
+
+    /**
+     * Brings this host's installs to the set another host recorded (downloading what it lacks,
+     * removing what was uninstalled). Entries that fail are logged; this host keeps what it had.
+     * Returns whether anything was imported.
+     */
+    async converge(): Promise<boolean> {
+      const desired = await deps.cluster?.desiredLock();
+      if (!desired || sameLock(desired, await installer.exportLock())) return false;
+      const results = await installer.importLock(desired, { prune: true });
+      for (const r of results.filter((x) => x.status === 'failed')) log.warn({ extension: r.name, version: r.version, error: r.error }, 'could not install what another host installed');
+      return results.some((x) => x.status !== 'unchanged' && x.status !== 'failed');
+    },
+
+    /** Names in the cluster's desired set: their rows stay while this host catches up. */
+    async desiredNames(): Promise<Set<string>> {
+      const desired = await deps.cluster?.desiredLock();
+      return new Set(desired?.extensions.map((e) => e.name) ?? []);
     },
   };
 }

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import type { HostConfig } from '../config.js';
+import type { ScheduleLock } from '../events/scheduler.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * What a host tells the others changed in the shared database. Receivers re-read from the
+ * database; a notification carries no state, so a missed or duplicated one costs a re-read, never
+ * a divergence. Action hooks are not replayed: they ran once, on the host that made the change.
+ */
+export type ClusterTopic = 'extensions' | 'schema' | 'permissions' | 'flows';
+const TOPICS: readonly ClusterTopic[] = ['extensions', 'schema', 'permissions', 'flows'];
+
+const CHANNEL = 'annex_cluster';
+const HEARTBEAT_MS = 10_000;
+/** A host not seen for this long is listed as gone. */
+const GONE_AFTER_MS = 3 * HEARTBEAT_MS;
+const CLAIMS_KEPT_MS = 24 * 3600 * 1000;
+
+export interface HostReport {
+  url: string | null;
+  extensions: { id: string; version: string; state: string }[];
+}
+
+export interface ClusterHost {
+  id: string;
+  hostname: string | null;
+  pid: number | null;
+  url: string | null;
+  startedAt: string | null;
+  seenAt: string | null;
+  alive: boolean;
+  self: boolean;
+  extensions: HostReport['extensions'];
+}
+
+export interface Cluster {
+  /** This host's id (one per process). */
+  readonly id: string;
+  /** True when other hosts can share the database (PostgreSQL): notifications are on. */
+  readonly shared: boolean;
+  /** Tells the other hosts; failures are logged, never thrown (the change itself is committed). */
+  publish(topic: ClusterTopic): Promise<void>;
+  /** Runs `handler` when another host published `topic`, and after a lost listener reconnects. Runs never overlap per topic. */
+  on(topic: ClusterTopic, handler: () => Promise<void> | void): () => void;
+  readonly scheduleLock: ScheduleLock;
+  getState<T>(key: string): Promise<T | undefined>;
+  setState(key: string, value: unknown): Promise<void>;
+  /** Starts reporting this host (and what it runs) to `annex_hosts`. */
+  startHeartbeat(report: () => HostReport): void;
+  hosts(): Promise<ClusterHost[]>;
+  close(): Promise<void>;
+}
+
+/** Timestamps as ISO text: the form both SQLite and PostgreSQL accept and compare. */
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function parseList(text: unknown): HostReport['extensions'] {
+  if (typeof text !== 'string') return [];
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) ? (list as HostReport['extensions']) : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Scale-out over one database (DESIGN §9). On PostgreSQL a dedicated connection LISTENs on
+ * `annex_cluster`; every host runs a schedule tick only if it claimed the tick's row first; every
+ * host reports itself in `annex_hosts`. On SQLite there is one host, so nothing is published, but
+ * the same claims and reports keep the code path one.
+ */
+export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger): Cluster {
+  const id = randomUUID();
+  const log = logger.child({ component: 'cluster' });
+  const shared = db.client === 'pg';
+  const handlers = new Map<ClusterTopic, Set<() => Promise<void> | void>>();
+  /** Per topic: a run in progress, and whether another was asked for meanwhile. */
+  const running = new Map<ClusterTopic, { again: boolean }>();
+  let listener: pg.Client | undefined;
+  let reconnect: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  let closed = false;
+  let failures = 0;
+  let lastCleanup = 0;
+  const startedAt = iso(Date.now());
+
+  function dispatch(topic: ClusterTopic): void {
+    const run = running.get(topic);
+    if (run) {
+      run.again = true;
+      return;
+    }
+    const state = { again: false };
+    running.set(topic, state);
+    void (async () => {
+      do {
+        state.again = false;
+        for (const h of [...(handlers.get(topic) ?? [])]) {
+          try {
+            await h();
+          } catch (err) {
+            log.warn({ err, topic }, 'applying a change from another host failed');
+          }
+        }
+      } while (state.again && !closed);
+      running.delete(topic);
+    })();
+  }
+
+  function onNotification(message: pg.Notification): void {
+    if (message.channel !== CHANNEL || !message.payload) return;
+    let parsed: { topic?: unknown; origin?: unknown };
+    try {
+      parsed = JSON.parse(message.payload) as typeof parsed;
+    } catch {
+      return;
+    }
+    if (parsed.origin === id || !TOPICS.includes(parsed.topic as ClusterTopic)) return;
+    dispatch(parsed.topic as ClusterTopic);
+  }
+
+  async function listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: db.connectionString });
+    const lost = (err?: Error) => {
+      if (listener !== client) return;
+      listener = undefined;
+      client.removeAllListeners('notification');
+      void client.end().catch(() => undefined);
+      if (closed) return;
+      failures++;
+      const delay = Math.min(30_000, 250 * 2 ** Math.min(failures, 7));
+      log.warn({ err, retryInMs: delay }, 'cluster listener lost its connection; reconnecting');
+      reconnect = setTimeout(() => void connect(true), delay);
+      reconnect.unref();
+    };
+    client.on('error', lost);
+    client.on('end', () => lost());
+    client.on('notification', onNotification);
+    listener = client;
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+  }
+
+  async function connect(resync: boolean): Promise<void> {
+    try {
+      await listen();
+      failures = 0;
+      /* Whatever was published while this host was not listening is re-read now. */
+      if (resync) for (const topic of TOPICS) dispatch(topic);
+    } catch (err) {
+      const client = listener;
+      if (client) client.emit('error', err as Error);
+    }
+  }
+
+  if (shared) void connect(false);
+
+  async function beat(report: () => HostReport): Promise<void> {
+    const now = Date.now();
+    const { url, extensions } = report();
+    const row = { hostname: os.hostname(), pid: process.pid, url, seen_at: iso(now), extensions: JSON.stringify(extensions) };
+    await knex('annex_hosts').insert({ id, started_at: startedAt, ...row }).onConflict('id').merge(row);
+    if (now - lastCleanup > HEARTBEAT_MS * 6) {
+      lastCleanup = now;
+      await knex('annex_schedule_claims').where('claimed_at', '<', iso(now - CLAIMS_KEPT_MS)).delete();
+      await knex('annex_hosts').where('seen_at', '<', iso(now - CLAIMS_KEPT_MS)).delete();
+    }
+  }
+
+  return {
+    id,
+    shared,
+
+    async publish(topic) {
+      if (!shared || closed) return;
+      try {
+        await knex.raw('select pg_notify(?, ?)', [CHANNEL, JSON.stringify({ topic, origin: id })]);
+      } catch (err) {
+        log.warn({ err, topic }, 'could not notify the other hosts');
+      }
+    },
+
+    on(topic, handler) {
+      let set = handlers.get(topic);
+      if (!set) handlers.set(topic, (set = new Set()));
+      set.add(handler);
+      return () => set!.delete(handler);
+    },
+
+    scheduleLock: {
+      async runOnce(key, tick, fn) {
+        try {
+          await knex('annex_schedule_claims').insert({ key, tick, host: id, claimed_at: iso(Date.now()) }).onConflict(['key', 'tick']).ignore();
+          const claim = await knex('annex_schedule_claims').where({ key, tick }).first('host');
+          if (claim?.host !== id) return;
+        } catch (err) {
+          /* Without the database nothing else can run it either; running twice beats never. */
+          log.warn({ err, schedule: key }, 'could not claim a schedule tick; running it here');
+        }
+        await fn();
+      },
+    },
+
+    async getState<T>(key: string) {
+      const row = await knex('annex_cluster_state').where({ key }).first('value');
+      return row ? (JSON.parse(row.value as string) as T) : undefined;
+    },
+
+    async setState(key, value) {
+      const row = { value: JSON.stringify(value), updated_by: id, updated_at: iso(Date.now()) };
+      await knex('annex_cluster_state').insert({ key, ...row }).onConflict('key').merge(row);
+    },
+
+    startHeartbeat(report) {
+      const tick = () => void beat(report).catch((err) => log.warn({ err }, 'cluster heartbeat failed'));
+      tick();
+      heartbeat = setInterval(tick, HEARTBEAT_MS);
+      heartbeat.unref();
+    },
+
+    async hosts() {
+      const rows = await knex('annex_hosts').select('*').orderBy('started_at');
+      const now = Date.now();
+      return rows.map((r) => {
+        const seen = r.seen_at ? new Date(r.seen_at as string).getTime() : 0;
+        return {
+          id: r.id as string,
+          hostname: (r.hostname as string) ?? null,
+          pid: r.pid === null || r.pid === undefined ? null : Number(r.pid),
+          url: (r.url as string) ?? null,
+          startedAt: r.started_at ? new Date(r.started_at as string).toISOString() : null,
+          seenAt: seen ? new Date(seen).toISOString() : null,
+          alive: r.id === id || now - seen < GONE_AFTER_MS,
+          self: r.id === id,
+          extensions: parseList(r.extensions),
+        };
+      });
+    },
+
+    async close() {
+      closed = true;
+      clearTimeout(reconnect);
+      clearInterval(heartbeat);
+      const client = listener;
+      listener = undefined;
+      if (client) await client.end().catch(() => undefined);
+      await knex('annex_hosts').where({ id }).delete().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, createUser, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { createTestDatabase, PG_URL } from '../helpers/pg.js';
+import { eventually, writeHook } from '../helpers/write-extension.js';
+
+if (!PG_URL) console.warn('[cluster] skipped: set ANNEX_TEST_PG=postgres://… to run two hosts on one PostgreSQL database (.ci/run does)');
+
+/** Two hosts on one PostgreSQL database (DESIGN §9): what one changes, the other applies without a restart. */
+describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let registry: MarketplaceServer;
+  let a: TestHost;
+  let b: TestHost;
+  const registryDirs = (t: TestHost) => {
+    const dir = path.join(t.extensionsPath, '.registry');
+    return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => !f.startsWith('.') && f !== 'annex-state.json') : [];
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('annex_cluster');
+    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-market-')), port: 0 });
+    await registry.listen();
+    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    // A trusted hook ticking every second: both hosts load it, one of them may run each tick.
+    const hooks = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-hook-'));
+    writeHook(hooks, 'cluster-ticker', '', `export default ({ schedule }, { database }) => {
+  schedule('* * * * * *', async () => {
+    await database.raw('create table if not exists cluster_ticks (at bigint not null)');
+    await database('cluster_ticks').insert({ at: Math.floor(Date.now() / 1000) });
+  });
+};
+`);
+    const env = { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url };
+    const extensions = ['extensions/annex-sample-endpoint', path.join(hooks, 'cluster-ticker')];
+    a = await startHost({ extensions, env });
+    b = await startHost({ extensions, env });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await registry?.close();
+    await db?.drop();
+  });
+
+  it('lists both hosts, alive, with what each runs', async () => {
+    const hosts = await eventually(async () => (await a.api('GET', '/server/hosts')).body.data, (d: any[]) => d?.length === 2);
+    expect(hosts.every((h: any) => h.alive)).toBe(true);
+    expect(hosts.filter((h: any) => h.self)).toHaveLength(1);
+    for (const h of hosts) expect(h.extensions.find((e: any) => e.id === 'annex-sample-endpoint')?.state).toBe('active');
+    expect((await b.api('GET', '/server/hosts', undefined, null)).status).toBe(403);
+  });
+
+  it('disabling an extension on one host stops it on the other; enabling brings it back', async () => {
+    const id = (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
+    expect((await b.api('GET', '/annex-sample-endpoint')).status).toBe(200);
+    await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: false } });
+    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 404);
+    await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
+    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200);
+  });
+
+  it('a marketplace install, grant, update and uninstall on one host are applied by the other, which downloads the files itself', async () => {
+    await a.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+    await a.api('POST', '/extensions/annex-market-greeter/grant', {});
+    expect((await a.api('GET', '/greeter')).body.version).toBe('1.0.0');
+    await eventually(async () => (await b.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0');
+    expect(registryDirs(b)).toHaveLength(1);
+
+    await a.api('POST', '/extensions/registry/update', { extension: 'annex-market-greeter' });
+    /* The update asks for a new scope: both hosts keep serving v1 until an admin approves. */
+    expect((await b.api('GET', '/greeter')).body.version).toBe('1.0.0');
+    await b.api('POST', '/extensions/registry/approve', { extension: 'annex-market-greeter' });
+    await eventually(async () => (await a.api('GET', '/greeter')).body?.version, (v) => v === '2.0.0');
+    expect((await b.api('GET', '/greeter')).body.version).toBe('2.0.0');
+    expect((await a.api('GET', '/extensions/annex-market-greeter/status')).body.data.granted_scopes).toEqual({ log: {}, storage: {} });
+
+    await a.api('POST', '/extensions/registry/rollback', { extension: 'annex-market-greeter' });
+    await eventually(async () => (await b.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0');
+
+    expect((await a.api('DELETE', '/extensions/registry/uninstall/annex-market-greeter')).status).toBe(204);
+    await eventually(async () => (await b.api('GET', '/greeter')).status, (s) => s === 404);
+    await eventually(async () => registryDirs(b).length, (n) => n === 0);
+  });
+
+  it('schema and permission changes on one host are seen by the other at once (no stale cache)', async () => {
+    expect((await b.api('GET', '/items/planets')).status).toBe(403);
+    await createCollection(a, 'planets', { name: 'string' });
+    await a.api('POST', '/items/planets', { name: 'Mars' });
+    await eventually(async () => (await b.api('GET', '/items/planets')).body?.data?.[0]?.name, (n) => n === 'Mars');
+
+    const reader = await createUser(a, 'stargazer', []);
+    expect((await b.api('GET', '/items/planets', undefined, reader.token)).status).toBe(403);
+    await a.api('POST', '/permissions', { role: reader.roleId, collection: 'planets', action: 'read', fields: '*' });
+    await eventually(async () => (await b.api('GET', '/items/planets', undefined, reader.token)).status, (s) => s === 200);
+  });
+
+  it('a host whose listening connection dropped reconnects and re-reads what it missed', async () => {
+    const id = (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
+    const killed = await a.host.knex.raw("select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query = 'LISTEN annex_cluster'");
+    expect(killed.rows.length).toBe(2);
+    /* Published while nobody listens: only the re-read after the reconnect can deliver it. */
+    await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: false } });
+    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 404, 10_000);
+    await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
+    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200, 10_000);
+  });
+
+  it('a schedule runs once per tick across the cluster, not once per host', async () => {
+    await eventually(async () => Number((await a.host.knex.raw('select count(distinct at) as n from cluster_ticks').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n), (n) => n >= 3, 8000, 200);
+    const { rows } = await a.host.knex.raw('select at, count(*)::int as runs from cluster_ticks group by at order by at');
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.filter((r: any) => r.runs !== 1)).toEqual([]);
+  });
+});
+
+/** The same code path with one host on SQLite: it lists itself and claims every tick it schedules. */
+describe('a single host on SQLite', () => {
+  let t: TestHost;
+  beforeAll(async () => {
+    const hooks = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-single-hook-'));
+    writeHook(hooks, 'single-ticker', '', `export default ({ schedule }, { database }) => {
+  schedule('* * * * * *', async () => {
+    await database.raw('create table if not exists single_ticks (at integer not null)');
+    await database('single_ticks').insert({ at: Math.floor(Date.now() / 1000) });
+  });
+};
+`);
+    t = await startHost({ extensions: [path.join(hooks, 'single-ticker')] });
+  });
+  afterAll(() => t?.close());
+
+  it('lists itself in /server/hosts and runs its schedule every tick', async () => {
+    const hosts = (await t.api('GET', '/server/hosts')).body.data;
+    expect(hosts).toHaveLength(1);
+    expect(hosts[0]).toMatchObject({ self: true, alive: true, pid: process.pid });
+    expect(hosts[0].extensions.find((e: any) => e.id === 'single-ticker')?.state).toBe('active');
+    const count = () => t.host.knex('single_ticks').countDistinct('at as n').first().then((r: any) => Number(r?.n ?? 0)).catch(() => 0);
+    await eventually(count, (n) => n >= 2, 5000, 100);
+    const claims = await t.host.knex('annex_schedule_claims').where('key', 'like', 'single-ticker%');
+    expect(claims.length).toBeGreaterThanOrEqual(2);
+  });
+});
