@@ -7,6 +7,18 @@ import { createCollection, createUser, FIXTURES, startHost, type TestHost } from
 import { createTestDatabase, PG_URL } from '../helpers/pg.js';
 import { eventually, writeHook } from '../helpers/write-extension.js';
 
+/** A trusted hook extension that records the second of every run of a per-second schedule in `table`. */
+function writeTicker(name: string, table: string): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `annex-${name}-`));
+  return writeHook(root, name, '', `export default ({ schedule }, { database }) => {
+  schedule('* * * * * *', async () => {
+    await database.raw('create table if not exists ${table} (at bigint not null)');
+    await database('${table}').insert({ at: Math.floor(Date.now() / 1000) });
+  });
+};
+`);
+}
+
 if (!PG_URL) console.warn('[cluster] skipped: set ANNEX_TEST_PG=postgres://… to run two hosts on one PostgreSQL database (.ci/run does)');
 
 /** Two hosts on one PostgreSQL database (DESIGN §9): what one changes, the other applies without a restart. */
@@ -26,16 +38,9 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await registry.listen();
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
     // A trusted hook ticking every second: both hosts load it, one of them may run each tick.
-    const hooks = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-hook-'));
-    writeHook(hooks, 'cluster-ticker', '', `export default ({ schedule }, { database }) => {
-  schedule('* * * * * *', async () => {
-    await database.raw('create table if not exists cluster_ticks (at bigint not null)');
-    await database('cluster_ticks').insert({ at: Math.floor(Date.now() / 1000) });
-  });
-};
-`);
+    const ticker = writeTicker('cluster-ticker', 'cluster_ticks');
     const env = { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url };
-    const extensions = ['extensions/annex-sample-endpoint', path.join(hooks, 'cluster-ticker')];
+    const extensions = ['extensions/annex-sample-endpoint', ticker];
     a = await startHost({ extensions, env });
     b = await startHost({ extensions, env });
   });
@@ -121,15 +126,7 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
 describe('a single host on SQLite', () => {
   let t: TestHost;
   beforeAll(async () => {
-    const hooks = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-single-hook-'));
-    writeHook(hooks, 'single-ticker', '', `export default ({ schedule }, { database }) => {
-  schedule('* * * * * *', async () => {
-    await database.raw('create table if not exists single_ticks (at integer not null)');
-    await database('single_ticks').insert({ at: Math.floor(Date.now() / 1000) });
-  });
-};
-`);
-    t = await startHost({ extensions: [path.join(hooks, 'single-ticker')] });
+    t = await startHost({ extensions: [writeTicker('single-ticker', 'single_ticks')] });
   });
   afterAll(() => t?.close());
 
