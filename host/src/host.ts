@@ -30,6 +30,7 @@ import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watc
 import { createMarketplaceService, type MarketplaceService } from './marketplace/service.js';
 import { getActiveFolders, type LockFile } from '@annex/marketplace';
 import { createCluster, type Cluster } from './cluster/cluster.js';
+import { recordActivity } from './audit/activity.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 
@@ -133,7 +134,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     scheduler: createScheduler(logger, cluster.scheduleLock),
     embeds: createEmbeds(),
     permissions,
-    auth: createAuthService(knex, emitter, config),
+    auth: createAuthService(knex, emitter, config, (user, ip) => recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip })),
     mounts: createMounts(),
     operations: createOperationRegistry(),
     apps: createAppRegistry(),

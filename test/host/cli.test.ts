@@ -54,6 +54,10 @@ describe('annex CLI', () => {
     const remote = await annex(['extensions', 'enable', '@annex/builtin-items', '--url', t2.url, '--token', t2.token], env);
     expect(remote.code).toBe(0);
     expect((await t2.api('GET', '/items/anything')).status).toBe(403);
+    /* Both changes are in the activity log: offline from the CLI, then through the API by the admin. */
+    const log = (await t2.api('GET', '/activity?filter[item][_eq]=@annex/builtin-items&sort=id')).body.data;
+    expect(log.map((r: any) => [r.origin, r.details])).toEqual([['cli', { enabled: false }], [null, { enabled: true }]]);
+    expect(log[1].user).toBeTruthy();
     await t2.close();
   });
 });

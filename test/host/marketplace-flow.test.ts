@@ -81,6 +81,14 @@ describe('marketplace installs through the host', () => {
     expect(await t.host.knex('directus_extensions').where({ source: 'registry' })).toEqual([]);
   });
 
+  it('wrote every step to the activity log, with the versions', async () => {
+    const rows = (await t.api('GET', '/activity?filter[item][_eq]=annex-market-greeter&sort=id&limit=-1')).body.data;
+    expect(rows.map((r: any) => r.action)).toEqual(['install', 'grant', 'update', 'approve', 'rollback', 'delete']);
+    expect(rows.find((r: any) => r.action === 'approve').details).toMatchObject({ version: '2.0.0', status: 'active' });
+    expect(rows.find((r: any) => r.action === 'rollback').details).toMatchObject({ version: '1.0.0' });
+    expect(rows.every((r: any) => r.user && r.collection === 'directus_extensions')).toBe(true);
+  });
+
   it('offers the same over GraphQL on /graphql/system', async () => {
     const gql = (query: string) => t.api('POST', '/graphql/system', { query });
     const list = await gql('{ extensions_registry(search: "greeter") }');

@@ -1,5 +1,5 @@
 // @ts-check
-import { asyncHandler, errors, listExtensions } from '@annex/host/builtins-support';
+import { asyncHandler, errors, listExtensions, recordActivity, requestActor } from '@annex/host/builtins-support';
 import { ScopesSchema } from '@annex/runtime/protocol';
 
 function requireAdmin(req) {
@@ -12,6 +12,9 @@ export default {
     const manager = context.annex.extensions;
     const list = (admin) => listExtensions(manager, context.annex.knex, admin);
     const findRow = async (id) => (await list(true)).find((e) => e.id === id || e.annex?.name === id);
+    /** Every change an administrator makes here goes to the activity log (who, what, from where). */
+    const audit = (req, action, found, details) =>
+      recordActivity(context.annex.knex, context.annex.logger, { ...requestActor(req), action, collection: 'directus_extensions', item: found.annex?.name ?? found.id, details });
 
     router.get('/', asyncHandler(async (req, res) => {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();
@@ -30,17 +33,22 @@ export default {
       if ('enabled' in meta && typeof meta.enabled !== 'boolean') throw errors.INVALID_PAYLOAD({ reason: '"meta.enabled" must be a boolean.' });
       const found = await findRow(req.params.id);
       if (!found) throw errors.HOST_EXTENSION_NOT_FOUND({ id: req.params.id });
-      if ('enabled' in meta) await manager.setEnabled(found.id, meta.enabled);
+      if ('enabled' in meta) {
+        await manager.setEnabled(found.id, meta.enabled);
+        await audit(req, 'update', found, { enabled: meta.enabled });
+      }
       res.json({ data: (await list(true)).find((e) => e.id === found.id) });
     }));
-    const action = (fn) => asyncHandler(async (req, res) => {
+    const action = (verb, fn) => asyncHandler(async (req, res) => {
       requireAdmin(req);
       const found = await findRow(req.params.id);
       if (!found || found.bundle) throw errors.HOST_EXTENSION_NOT_FOUND({ id: req.params.id });
       await fn(found, req);
-      res.json({ data: (await list(true)).find((e) => e.id === found.id) });
+      const after = (await list(true)).find((e) => e.id === found.id);
+      await audit(req, verb, found, verb === 'grant' ? { scopes: after?.annex?.granted_scopes ?? null } : undefined);
+      res.json({ data: after });
     });
-    router.post('/:id/grant', action(async (found, req) => {
+    router.post('/:id/grant', action('grant', async (found, req) => {
       let scopes;
       if (req.body?.scopes !== undefined) {
         const parsed = ScopesSchema.safeParse(req.body.scopes);
@@ -49,8 +57,8 @@ export default {
       }
       await manager.grant(found.id, scopes);
     }));
-    router.post('/:id/revoke', action((found) => manager.revoke(found.id)));
-    router.post('/:id/reset', action((found) => manager.reset(found.id)));
-    router.post('/:id/reload', action((found) => manager.reload(found.annex.name ? manager.find(found.id).key : found.id)));
+    router.post('/:id/revoke', action('revoke', (found) => manager.revoke(found.id)));
+    router.post('/:id/reset', action('reset', (found) => manager.reset(found.id)));
+    router.post('/:id/reload', action('reload', (found) => manager.reload(found.annex.name ? manager.find(found.id).key : found.id)));
   },
 };

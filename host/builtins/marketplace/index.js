@@ -1,5 +1,5 @@
 // @ts-check
-import { asyncHandler, errors, sanitizeQuery } from '@annex/host/builtins-support';
+import { asyncHandler, errors, recordActivity, requestActor, sanitizeQuery } from '@annex/host/builtins-support';
 
 function requireAdmin(req) {
   if (!req.accountability?.admin) throw errors.FORBIDDEN();
@@ -44,6 +44,13 @@ export default {
       requireAdmin(req);
       res.json({ data: await fn(req) });
     });
+    /** A change to the installed set: answered like `admin`, and written to the activity log. */
+    const change = (verb, fn) => admin(async (req) => {
+      const result = await fn(req);
+      const item = result?.extension ?? req.body?.extension ?? null;
+      await recordActivity(context.annex.knex, context.annex.logger, { ...requestActor(req), action: verb, collection: 'directus_extensions', item, details: result });
+      return result;
+    });
 
     router.get('/registry', asyncHandler(async (req, res) => {
       requireAdmin(req);
@@ -53,26 +60,28 @@ export default {
     router.get('/registry/extension/:id', admin(async (req) => market().describe(req.params.id)));
     router.get('/registry/installed', admin(async () => market().installed()));
     router.get('/registry/lock', admin(async () => market().exportLock()));
-    router.post('/registry/lock', admin(async (req) => market().importLock(req.body?.lock ?? req.body, { prune: req.body?.prune === true, force: req.body?.force === true })));
-    router.post('/registry/install', admin(async (req) => market().install(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined, { force: req.body?.force === true })));
-    router.post('/registry/reinstall', admin(async (req) => {
+    router.post('/registry/lock', change('import', async (req) => market().importLock(req.body?.lock ?? req.body, { prune: req.body?.prune === true, force: req.body?.force === true })));
+    router.post('/registry/install', change('install', async (req) => market().install(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined, { force: req.body?.force === true })));
+    router.post('/registry/reinstall', change('install', async (req) => {
       const name = requireString(req.body?.extension, 'extension');
       const installed = (await market().installed()).find((e) => e.name === name || e.id === name);
       if (!installed) throw errors.HOST_EXTENSION_NOT_FOUND({ id: name });
       return market().install(installed.name, installed.current, { force: true });
     }));
-    router.post('/registry/update', admin(async (req) => market().update(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined, { force: req.body?.force === true })));
-    router.post('/registry/approve', admin(async (req) => market().approve(requireString(req.body?.extension, 'extension'))));
-    router.post('/registry/rollback', admin(async (req) => market().rollback(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined)));
-    router.post('/registry/pin', admin(async (req) => {
-      await market().pin(requireString(req.body?.extension, 'extension'), req.body?.pinned !== false);
-      return { pinned: req.body?.pinned !== false };
+    router.post('/registry/update', change('update', async (req) => market().update(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined, { force: req.body?.force === true })));
+    router.post('/registry/approve', change('approve', async (req) => market().approve(requireString(req.body?.extension, 'extension'))));
+    router.post('/registry/rollback', change('rollback', async (req) => market().rollback(requireString(req.body?.extension, 'extension'), req.body?.version ?? undefined)));
+    router.post('/registry/pin', change('pin', async (req) => {
+      const extension = requireString(req.body?.extension, 'extension');
+      await market().pin(extension, req.body?.pinned !== false);
+      return { extension, pinned: req.body?.pinned !== false };
     }));
     router.delete('/registry/uninstall/:id', asyncHandler(async (req, res) => {
       requireAdmin(req);
       const installed = (await market().installed()).find((e) => e.name === req.params.id || e.id === req.params.id);
       if (!installed) throw errors.INVALID_PAYLOAD({ reason: `"${req.params.id}" is not a marketplace install.` });
-      await market().uninstall(installed.name);
+      const removed = await market().uninstall(installed.name);
+      await recordActivity(context.annex.knex, context.annex.logger, { ...requestActor(req), action: 'delete', collection: 'directus_extensions', item: installed.name, details: removed });
       res.status(204).end();
     }));
   },

@@ -42,6 +42,11 @@ export const endpoints = [
   { name: 'panels', config: systemRoutes('directus_panels') },
   { name: 'notifications', config: systemRoutes('directus_notifications') },
   { name: 'settings', config: systemRoutes('directus_settings') },
+  {
+    name: 'activity',
+    // Append-only: the host writes it; reading needs admin or a read permission on directus_activity.
+    config: (router, context) => crudRoutes(router, { collection: 'directus_activity', readOnly: true, makeService: (c, options) => new context.services.ItemsService(c, options) }),
+  },
 ];
 export const hooks = [];
 export const operations = [];

@@ -35,7 +35,7 @@ function hashToken(token: string): string {
 }
 
 /** JWT login/refresh/logout and static tokens; resolves a bearer token to an accountability. */
-export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions) {
+export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions, onLogin?: (user: string, ip: string | null) => Promise<void>) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
   const throttle = createLoginThrottle({ attempts: options.loginAttempts, windowMs: options.loginWindowMs });
@@ -73,6 +73,7 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
       throttle.succeed(email);
       await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: usable.id });
       const tokens = await issue(usable, ip);
+      await onLogin?.(usable.id, ip);
       void emitter.emitAction('auth.login', { payload: { email }, status: 'success', user: usable.id, provider: 'default' });
       return tokens;
     },

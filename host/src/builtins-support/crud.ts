@@ -19,6 +19,8 @@ export interface CrudOptions {
   makeService: ServiceFactory;
   /** Extra check before every request (e.g. refuse directus_* on /items). */
   guard?: (collection: string, req: ExpressRequest) => void;
+  /** Only the read routes (an append-only log such as /activity). */
+  readOnly?: boolean;
 }
 
 /** Reads items back after a write; a caller allowed to write but not read gets 204, as in Directus. */
@@ -72,6 +74,7 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
     const service = serviceFor(req);
     respondItems(res, await service.readOne(req.params.id!, sanitizeQuery(req.query)));
   }));
+  if (options.readOnly) return;
   router.post(prefix || '/', asyncHandler(async (req, res) => {
     const service = serviceFor(req);
     const query = sanitizeQuery(req.query);

@@ -7,6 +7,8 @@ import { hostRequest } from './remote.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
+import { recordActivity } from '../audit/activity.js';
+import { createLogger } from '../logger.js';
 
 export const EXTENSIONS_HELP = `annex extensions — manage installed extensions
 
@@ -117,6 +119,9 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
     } else {
       await ExtensionSettingModel.query(knex).patch({ granted_scopes: {} as any }).where({ id: row.id });
     }
+    const action = sub === 'enable' || sub === 'disable' ? 'update' : sub;
+    const details = action === 'update' ? { enabled: sub === 'enable' } : sub === 'grant' ? { scopes: scopes ?? row.requested_scopes ?? {} } : undefined;
+    await recordActivity(knex, createLogger(config.logLevel), { action, collection: 'directus_extensions', item: row.name ?? row.folder, user: null, origin: 'cli', details });
     process.stdout.write(`${sub}: ${row.name ?? row.folder} (applies on the next start of the host; use --url/--token for a running host)\n`);
     return 0;
   } finally {

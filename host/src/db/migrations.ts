@@ -230,6 +230,28 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       for (const table of ['annex_hosts', 'annex_schedule_claims', 'annex_cluster_state']) await knex.schema.dropTableIfExists(table);
     },
   },
+  '20261127B-activity': {
+    async up(knex) {
+      // Directus's activity log (who did what, from where); Annex adds `details` (JSON of what changed).
+      await knex.schema.createTable('directus_activity', (t) => {
+        t.increments('id');
+        t.string('action', 45).notNullable();
+        t.uuid('user');
+        t.timestamp('timestamp').notNullable();
+        t.string('ip', 50);
+        t.text('user_agent');
+        t.string('collection', 64).notNullable();
+        t.string('item', 255);
+        t.string('origin', 255);
+        t.text('comment');
+        t.text('details');
+        t.index(['collection', 'item']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_activity');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -7,13 +7,28 @@ import type { Knex } from 'knex';
 import type { MarketplaceService } from '../marketplace/service.js';
 import { GraphQLJSON } from './scalars.js';
 import type { GraphQLContext } from './items-schema.js';
+import type { ActivityEntry } from '../audit/activity.js';
 
 function requireAdmin(ctx: GraphQLContext): void {
   if (!ctx.accountability.admin) throw errors.FORBIDDEN();
 }
 
 /** `/graphql/system`: server, the current user, collections, and (admins) extensions with Directus's names. */
-export function buildSystemSchema(manager: ExtensionManager, knex: Knex, marketplace: () => MarketplaceService | undefined = () => undefined): GraphQLSchema {
+export function buildSystemSchema(
+  manager: ExtensionManager,
+  knex: Knex,
+  marketplace: () => MarketplaceService | undefined = () => undefined,
+  record: (entry: ActivityEntry) => Promise<void> = async () => undefined,
+): GraphQLSchema {
+  /** Mutations go to the activity log like their REST twins. */
+  const audit = (ctx: GraphQLContext, action: string, item: string | null, details?: unknown) =>
+    record({ action, collection: 'directus_extensions', item, details, user: ctx.accountability.user ?? null, ip: ctx.accountability.ip ?? null });
+  /** A marketplace mutation, logged with what it returned. */
+  const change = async <T extends { extension?: string } | undefined>(ctx: GraphQLContext, action: string, item: string, run: Promise<T>): Promise<T> => {
+    const result = await run;
+    await audit(ctx, action, result?.extension ?? item, result);
+    return result;
+  };
   const market = (ctx: GraphQLContext) => {
     requireAdmin(ctx);
     const m = marketplace();
@@ -81,7 +96,10 @@ export function buildSystemSchema(manager: ExtensionManager, knex: Knex, marketp
           resolve: async (_s, args, ctx: GraphQLContext) => {
             requireAdmin(ctx);
             const found = await find(args.id);
-            if (typeof args.data?.meta?.enabled === 'boolean') await manager.setEnabled(found.id, args.data.meta.enabled);
+            if (typeof args.data?.meta?.enabled === 'boolean') {
+              await manager.setEnabled(found.id, args.data.meta.enabled);
+              await audit(ctx, 'update', String(found.annex?.name ?? found.id), { enabled: args.data.meta.enabled });
+            }
             return find(found.id);
           },
         },
@@ -98,14 +116,16 @@ export function buildSystemSchema(manager: ExtensionManager, knex: Knex, marketp
               scopes = parsed.data;
             }
             await manager.grant(found.id, scopes);
-            return find(found.id);
+            const after = await find(found.id);
+            await audit(ctx, 'grant', String(found.annex?.name ?? found.id), { scopes: after.annex?.granted_scopes ?? null });
+            return after;
           },
         },
-        install_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).install(a.extension, a.version ?? undefined, { force: a.force === true }) },
-        update_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).update(a.extension, a.version ?? undefined, { force: a.force === true }) },
-        approve_extension_update: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).approve(a.extension) },
-        rollback_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension, version: marketArgs.version }, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).rollback(a.extension, a.version ?? undefined) },
-        uninstall_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => market(ctx).uninstall(a.extension) },
+        install_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'install', a.extension, market(ctx).install(a.extension, a.version ?? undefined, { force: a.force === true })) },
+        update_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'update', a.extension, market(ctx).update(a.extension, a.version ?? undefined, { force: a.force === true })) },
+        approve_extension_update: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'approve', a.extension, market(ctx).approve(a.extension)) },
+        rollback_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension, version: marketArgs.version }, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'rollback', a.extension, market(ctx).rollback(a.extension, a.version ?? undefined)) },
+        uninstall_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'delete', a.extension, market(ctx).uninstall(a.extension)) },
         revoke_extension_scopes: {
           type: extension,
           args: { id: { type: new GraphQLNonNull(GraphQLID) } },
@@ -113,6 +133,7 @@ export function buildSystemSchema(manager: ExtensionManager, knex: Knex, marketp
             requireAdmin(ctx);
             const found = await find(args.id);
             await manager.revoke(found.id);
+            await audit(ctx, 'revoke', String(found.annex?.name ?? found.id));
             return find(found.id);
           },
         },

@@ -45,6 +45,10 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     intPk, f('timestamp', 'timestamp', { special: ['date-created'] }), f('status', 'string'), f('recipient', 'uuid'), f('sender', 'uuid'),
     f('subject', 'string'), f('message', 'text'), f('collection', 'string'), f('item', 'string'),
   ]),
+  c('directus_activity', 'id', [
+    intPk, f('action', 'string'), f('user', 'uuid', { relatedCollection: 'directus_users' }), f('timestamp', 'timestamp'), f('ip', 'string'),
+    f('user_agent', 'text'), f('collection', 'string'), f('item', 'string'), f('origin', 'string'), f('comment', 'text'), f('details', 'json'),
+  ]),
   c('directus_settings', 'id', [intPk, f('project_name', 'string'), f('default_theme_light', 'string'), f('default_theme_dark', 'string'), f('default_appearance', 'string')]),
 ];
 
