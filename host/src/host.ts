@@ -215,7 +215,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   if (config.extensionsMustLoad) {
     const failed = extensions.records().filter((r) => r.state === 'failed');
     if (failed.length) {
+      unlinkCluster();
       await extensions.close();
+      await cluster.close();
       await knex.destroy();
       throw errors.HOST_REGISTER_FAILED({ id: failed.map((f) => f.desc?.id ?? f.found.folder).join(', '), reason: 'EXTENSIONS_MUST_LOAD is set and these extensions failed' });
     }
