@@ -33,6 +33,7 @@ import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
+import type { Accountability } from './auth/accountability.js';
 
 import { BUILTINS_PATH } from './paths.js';
 export { BUILTINS_PATH };
@@ -191,6 +192,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     },
   );
   kernel.extensions = extensions;
+  kernel.mounts.setGuard((owner, ctx) => extensions.mayUse(owner, ctx.state.accountability as Accountability | null));
   kernel.marketplace = config.marketplace.registry
     ? createMarketplaceService({
         manager: extensions, settings, emitter, logger,

@@ -68,6 +68,15 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200);
   });
 
+  it('limiting an extension to some roles on one host applies on the other', async () => {
+    const guest = await createUser(a, 'cluster-guest', []);
+    expect((await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status).toBe(200);
+    await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: ['$public'] } });
+    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status, (s) => s === 403);
+    await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: null } });
+    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status, (s) => s === 200);
+  });
+
   it('a marketplace install, grant, update and uninstall on one host are applied by the other, which downloads the files itself', async () => {
     await a.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
     await a.api('POST', '/extensions/annex-market-greeter/grant', {});

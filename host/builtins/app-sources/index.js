@@ -118,10 +118,12 @@ export default {
       res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
       sendJs(req, res, `index:${manifest.version}`, index);
     }));
-    router.get('/sources/manifest.json', asyncHandler(async (_req, res) => {
+    router.get('/sources/manifest.json', asyncHandler(async (req, res) => {
       const { manifest } = await bundler.get();
+      // Extensions limited to other roles are not offered to this app (their API routes refuse it too).
+      const chunks = manifest.chunks.filter((c) => kernel.extensions.mayUse(c.extension, req.accountability));
       res.set('Cache-Control', 'no-cache');
-      res.json({ data: { ...manifest, errors: errorList(manifest) } });
+      res.json({ data: { ...manifest, chunks, errors: errorList({ ...manifest, chunks }) } });
     }));
     router.get('/sources/errors', asyncHandler(async (req, res) => {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();

@@ -10,7 +10,7 @@ export default {
   id: 'extensions',
   handler(router, context) {
     const manager = context.annex.extensions;
-    const list = (admin) => listExtensions(manager, context.annex.knex, admin);
+    const list = (admin, viewer) => listExtensions(manager, context.annex.knex, admin, viewer);
     const findRow = async (id) => (await list(true)).find((e) => e.id === id || e.annex?.name === id);
     /** Every change an administrator makes here goes to the activity log (who, what, from where). */
     const audit = (req, action, found, details) =>
@@ -18,7 +18,7 @@ export default {
 
     router.get('/', asyncHandler(async (req, res) => {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();
-      res.json({ data: await list(req.accountability.admin) });
+      res.json({ data: await list(req.accountability.admin, req.accountability) });
     }));
     router.get('/:id/status', asyncHandler(async (req, res) => {
       requireAdmin(req);
@@ -33,9 +33,14 @@ export default {
       if ('enabled' in meta && typeof meta.enabled !== 'boolean') throw errors.INVALID_PAYLOAD({ reason: '"meta.enabled" must be a boolean.' });
       const found = await findRow(req.params.id);
       if (!found) throw errors.HOST_EXTENSION_NOT_FOUND({ id: req.params.id });
+      if ('roles' in meta && found.bundle) throw errors.INVALID_PAYLOAD({ reason: 'Roles apply to a whole bundle: set them on the bundle.' });
       if ('enabled' in meta) {
         await manager.setEnabled(found.id, meta.enabled);
         await audit(req, 'update', found, { enabled: meta.enabled });
+      }
+      if ('roles' in meta) {
+        const roles = await manager.setRoles(found.id, meta.roles);
+        await audit(req, 'update', found, { roles });
       }
       res.json({ data: (await list(true)).find((e) => e.id === found.id) });
     }));

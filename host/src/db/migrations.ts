@@ -252,6 +252,19 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_activity');
     },
   },
+  '20261127C-extension-roles': {
+    async up(knex) {
+      // Roles that may use an extension (JSON list of role ids and `$public`); null: everyone, as in Directus.
+      await knex.schema.alterTable('directus_extensions', (t) => {
+        t.text('allowed_roles');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_extensions', (t) => {
+        t.dropColumn('allowed_roles');
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -60,7 +60,7 @@ export class SessionModel extends Model {
 
 export class ExtensionSettingModel extends Model {
   static override tableName = 'directus_extensions';
-  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes', 'pending_scopes'];
+  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes', 'pending_scopes', 'allowed_roles'];
   id!: string;
   enabled!: boolean;
   folder!: string;

@@ -34,6 +34,7 @@ function annexFields(rec: PackageRecord) {
     requested_scopes: requested,
     granted_scopes: row.granted_scopes,
     pending_scopes: row.granted_scopes === null ? requested : diffScopes(requested, row.granted_scopes),
+    roles: row.allowed_roles ?? null,
     metrics: metricsOf(rec),
   };
 }
@@ -66,11 +67,15 @@ export function describeRecord(rec: PackageRecord, children: { id: string; name:
   return out;
 }
 
-/** Every extension as the REST and GraphQL APIs show it. */
-export async function listExtensions(manager: ExtensionManager, knex: Knex, admin: boolean) {
+/**
+ * Every extension as the REST and GraphQL APIs show it. With `viewer`, extensions limited to
+ * roles the viewer is not in are left out (the admin app of another role does not list them).
+ */
+export async function listExtensions(manager: ExtensionManager, knex: Knex, admin: boolean, viewer?: { admin?: boolean; role?: string | null } | null) {
   const rows = await knex('directus_extensions').whereNotNull('bundle').select('*');
   const out: ExtensionOutput[] = [];
   for (const rec of manager.records()) {
+    if (viewer !== undefined && rec.desc && !manager.mayUse(rec.desc.id, viewer)) continue;
     const children = rows.filter((r) => r.bundle === rec.row.id).map((r) => ({ ...r, enabled: Boolean(r.enabled) }));
     out.push(...describeRecord(rec, children, admin));
   }

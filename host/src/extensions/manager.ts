@@ -81,6 +81,34 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   const listeners = new Set<(change: StateChange) => void>();
   const queues = new Map<string, Promise<unknown>>();
   const log = kernel.logger.child({ component: 'extensions' });
+  /** Extension and unit ids → the roles that may use them; only restricted extensions are in it. */
+  let access = new Map<string, ReadonlySet<string>>();
+
+  /** null, or a list of role ids that exist and `$public` (duplicates dropped). */
+  async function checkRoles(input: unknown): Promise<string[] | null> {
+    if (input === null) return null;
+    if (!Array.isArray(input) || !input.every((r) => typeof r === 'string' && r.length > 0 && r.length <= 64)) {
+      throw errors.INVALID_PAYLOAD({ reason: '"roles" must be null or a list of role ids and "$public".' });
+    }
+    const roles = [...new Set(input as string[])];
+    const ids = roles.filter((r) => r !== '$public');
+    const known = new Set(ids.length ? (await kernel.knex('directus_roles').whereIn('id', ids).select('id')).map((r: { id: string }) => r.id) : []);
+    const unknown = ids.filter((r) => !known.has(r));
+    if (unknown.length) throw errors.INVALID_PAYLOAD({ reason: `"roles" names roles that do not exist: ${unknown.join(', ')}.` });
+    return roles;
+  }
+
+  function rebuildAccess(): void {
+    const next = new Map<string, ReadonlySet<string>>();
+    for (const rec of records.values()) {
+      const roles = rec.row.allowed_roles;
+      if (!rec.desc || !Array.isArray(roles)) continue;
+      const set = new Set(roles);
+      next.set(rec.desc.id, set);
+      for (const u of rec.desc.units) next.set(u.id, set);
+    }
+    access = next;
+  }
 
   /** Serialises work per package key (and `*` for whole-set operations). */
   function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -250,6 +278,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       await serial(key, () => deactivate(rec, 'inactive'));
       records.delete(key);
     }
+    rebuildAccess();
   }
 
   function find(idOrRowId: string): PackageRecord | undefined {
@@ -331,7 +360,35 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
             else await activate(rec);
           });
         }
+        rebuildAccess();
       }),
+
+    /**
+     * Whether `accountability` may use what `owner` (an extension or unit id) serves. Everyone may
+     * unless an administrator listed roles; administrators always may; `$public` admits anonymous calls.
+     */
+    mayUse(owner: string, accountability: { admin?: boolean; role?: string | null } | null | undefined): boolean {
+      if (access.size === 0) return true;
+      const roles = access.get(owner);
+      if (!roles || accountability?.admin) return true;
+      return accountability?.role ? roles.has(accountability.role) : roles.has('$public');
+    },
+
+    /**
+     * Limits an extension to `roles` (existing role ids, `$public`), or opens it to everyone again
+     * (null). Returns the list as stored.
+     */
+    async setRoles(idOrRowId: string, input: unknown): Promise<string[] | null> {
+      const rec = find(idOrRowId);
+      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
+      if (rec.desc.locked) throw errors.HOST_EXTENSION_LOCKED({ id: rec.desc.id });
+      const roles = await checkRoles(input);
+      await settings.setRoles(rec.row.id, roles);
+      rec.row = (await settings.byId(rec.row.id))!;
+      rebuildAccess();
+      adminChanged();
+      return roles;
+    },
 
     /** Re-activates a quarantined or failed extension. */
     async reset(idOrRowId: string): Promise<void> {

@@ -24,6 +24,8 @@ export interface SettingsRow {
   /** Marketplace: a staged version waiting for the admin to grant `pending_scopes`. */
   pending_version?: string | null;
   pending_scopes?: Scopes | null;
+  /** Roles (ids, `$public`) that may use the extension; null: everyone. Administrators always may. */
+  allowed_roles?: string[] | null;
 }
 
 function requestedOf(desc: ExtensionDescriptor): Scopes {
@@ -122,6 +124,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
 
     async setPending(id: string, version: string | null, scopes: Scopes | null): Promise<void> {
       await q().patch({ pending_version: version, pending_scopes: scopes, updated_at: new Date().toISOString() } as any).where({ id });
+    },
+
+    async setRoles(id: string, roles: string[] | null): Promise<void> {
+      await q().patch({ allowed_roles: roles, updated_at: new Date().toISOString() } as any).where({ id });
     },
 
     async setGrants(id: string, granted: Scopes | null): Promise<void> {

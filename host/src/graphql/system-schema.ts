@@ -50,10 +50,11 @@ export function buildSystemSchema(
       last_error: { type: GraphQLJSON, resolve: (e) => e.annex?.last_error ?? null },
       requested_scopes: { type: GraphQLJSON, resolve: (e) => e.annex?.requested_scopes ?? null },
       granted_scopes: { type: GraphQLJSON, resolve: (e) => e.annex?.granted_scopes ?? null },
+      roles: { type: GraphQLJSON, resolve: (e) => e.annex?.roles ?? null },
       metrics: { type: GraphQLJSON, resolve: (e) => e.annex?.metrics ?? null },
     },
   });
-  const metaInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_meta_input', fields: { enabled: { type: GraphQLBoolean } } });
+  const metaInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_meta_input', fields: { enabled: { type: GraphQLBoolean }, roles: { type: GraphQLJSON } } });
   const updateInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_input', fields: { meta: { type: metaInput } } });
   const find = async (id: string) => {
     const all = await listExtensions(manager, knex, true);
@@ -99,6 +100,10 @@ export function buildSystemSchema(
             if (typeof args.data?.meta?.enabled === 'boolean') {
               await manager.setEnabled(found.id, args.data.meta.enabled);
               await audit(ctx, 'update', String(found.annex?.name ?? found.id), { enabled: args.data.meta.enabled });
+            }
+            if (args.data?.meta && 'roles' in args.data.meta) {
+              const roles = await manager.setRoles(found.id, args.data.meta.roles);
+              await audit(ctx, 'update', String(found.annex?.name ?? found.id), { roles });
             }
             return find(found.id);
           },

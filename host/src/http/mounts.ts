@@ -1,7 +1,11 @@
 import type { Context } from 'koa';
+import { errors } from '../errors.js';
 
 /** Handles a request under its mount; returns false to let the next mount (or 404) try. */
 export type MountHandler = (ctx: Context, subPath: string) => Promise<boolean>;
+
+/** Whether the request may reach the mounts of `owner` (an extension's unit id). */
+export type MountGuard = (owner: string, ctx: Context) => boolean;
 
 interface Mount {
   handler: MountHandler;
@@ -14,7 +18,12 @@ interface Mount {
  */
 export function createMounts() {
   const table = new Map<string, Mount[]>();
+  let guard: MountGuard | undefined;
   return {
+    /** Set once by the extension manager: extensions limited to some roles are invisible to the others. */
+    setGuard(fn: MountGuard): void {
+      guard = fn;
+    },
     add(id: string, handler: MountHandler, owner: string): () => void {
       const mount: Mount = { handler, owner };
       table.set(id, [...(table.get(id) ?? []), mount]);
@@ -32,7 +41,15 @@ export function createMounts() {
       const mounts = table.get(id);
       if (!mounts) return false;
       const sub = slash === -1 ? '/' : path.slice(slash);
-      for (const m of mounts) if (await m.handler(ctx, sub)) return true;
+      let denied = false;
+      for (const m of mounts) {
+        if (guard && !guard(m.owner, ctx)) {
+          denied = true;
+          continue;
+        }
+        if (await m.handler(ctx, sub)) return true;
+      }
+      if (denied) throw errors.FORBIDDEN();
       return false;
     },
     has: (id: string) => table.has(id),
