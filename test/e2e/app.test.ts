@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
 import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
@@ -223,6 +223,28 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     expect(res.status).toBe(200);
     expect(res.body).toBe('hello from the sandbox');
     expect(await windowMarked(page)).toBe(true);
+  });
+
+  it('limits an extension to one role in settings: other roles get 403, then everyone again', async () => {
+    writeEndpoint(t.extensionsPath, 'annex-e2e-roles', 'hello roles');
+    await t.host.kernel.extensions.rescan();
+    const editor = await createUser(t, 'e2e-editor', []);
+    const guest = await createUser(t, 'e2e-guest', []);
+    expect((await t.api('GET', '/annex-e2e-roles', undefined, guest.token)).status).toBe(200);
+    await navigate(page, '/settings/extensions');
+    const row = page.locator('tr[data-extension="annex-e2e-roles"]');
+    await eventually(() => row.locator('[data-test=access]').textContent()).toBe('everyone');
+    await row.locator('[data-test=edit-roles]').click();
+    await row.locator('[data-test=roles-editor] input[data-role="e2e-editor"]').check();
+    await row.locator('[data-test=save-roles]').click();
+    await eventually(() => row.locator('[data-test=access]').textContent()).toBe('e2e-editor');
+    await shot(page, '16-extension-roles');
+    expect((await t.api('GET', '/annex-e2e-roles', undefined, guest.token)).status).toBe(403);
+    expect((await t.api('GET', '/annex-e2e-roles', undefined, editor.token)).status).toBe(200);
+    await row.locator('[data-test=edit-roles]').click();
+    await row.locator('[data-test=everyone]').click();
+    await eventually(() => row.locator('[data-test=access]').textContent()).toBe('everyone');
+    expect((await t.api('GET', '/annex-e2e-roles', undefined, guest.token)).status).toBe(200);
   });
 
   it('creates an item through the form built from interfaces', async () => {
