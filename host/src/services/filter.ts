@@ -3,10 +3,32 @@ import { errors } from '../errors.js';
 import type { CollectionOverview } from '../schema/types.js';
 import type { Filter } from './query.js';
 
+/** A many-to-one field's target as a filter may reach it: the collection and the item-level filter the caller is limited to there. */
+export interface FilterRelation {
+  col: CollectionOverview;
+  filter: Filter | null;
+  fields: string[] | '*';
+}
+
 export interface FilterContext {
   user: string | null;
   role: string | null;
   now: Date;
+  /** `collection.field` → its related collection, resolved (and permission-checked) before the query is built. */
+  relation?: (collection: string, field: string) => FilterRelation | undefined;
+  /** Set for a caller's own filters: filtering on a field they may not read is refused (no oracle on hidden values). */
+  readable?: (collection: string, field: string) => boolean;
+}
+
+/** A field filter's parts: operators (`_eq`…) and, on a many-to-one field, a filter of the related item. */
+export function splitFieldFilter(value: Record<string, unknown>): { ops: [string, unknown][]; nested: Filter | null } {
+  const ops: [string, unknown][] = [];
+  let nested: Filter | null = null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('_')) ops.push([k, v]);
+    else (nested ??= {})[k] = v;
+  }
+  return { ops, nested };
 }
 
 type Builder = Knex.QueryBuilder;
@@ -95,6 +117,19 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
     }
-    for (const [op, operand] of Object.entries(value)) applyOperator(b, `${table}.${key}`, key, op, operand, ctx);
+    if (ctx.readable && key !== collection.primary && !ctx.readable(collection.collection, key)) throw errors.FORBIDDEN();
+    const { ops, nested } = splitFieldFilter(value);
+    if (nested) {
+      const rel = field.relatedCollection ? ctx.relation?.(collection.collection, key) : undefined;
+      if (!rel) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" is not a many-to-one relation: its filter needs operators, e.g. {"_eq": …}.` });
+      const relTable = rel.col.collection;
+      // The related items the caller may see and that match: their keys, as a subquery.
+      b.whereIn(`${table}.${key}`, (sub: Builder) => {
+        sub.select(`${relTable}.${rel.col.primary}`).from(relTable);
+        applyFilter(sub, nested, rel.col, ctx, relTable);
+        if (rel.filter) applyFilter(sub, rel.filter, rel.col, { ...ctx, readable: undefined }, relTable);
+      });
+    }
+    for (const [op, operand] of ops) applyOperator(b, `${table}.${key}`, key, op, operand, ctx);
   }
 }

@@ -6,8 +6,8 @@ import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, preparePayload } from './casting.js';
-import { applyFilter, type FilterContext } from './filter.js';
-import type { Query } from './query.js';
+import { applyFilter, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
+import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 
 export type PrimaryKey = string | number;
@@ -32,6 +32,14 @@ export interface MutationOptions {
 }
 
 const DEFAULT_LIMIT = 100;
+/** Many-to-one hops a query may follow, in fields (`a.b.c`) and in filters. */
+const MAX_RELATION_DEPTH = 5;
+
+/** The caller's filter contexts: for their own filter (field reads checked) and for permission filters. */
+interface FilterScope {
+  query: FilterContext;
+  grant: FilterContext;
+}
 
 /** `items.create` + `<collection>.items.create`, or `users.create` for directus_users. */
 function eventNames(collection: string, op: string): string[] {
@@ -81,11 +89,15 @@ export class ItemsService {
     return this.kernel.permissions.require(this.accountability, this.collection, action);
   }
 
-  private selectFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): string[] {
-    const readable = Object.values(col.fields)
+  private readableFields(col: CollectionOverview, grant: Grant): string[] {
+    return Object.values(col.fields)
       .filter((f) => f.type !== 'alias' && (grant.fields === '*' || grant.fields.includes(f.field)))
       .map((f) => f.field);
-    if (!requested || requested.length === 0 || requested.includes('*')) return readable;
+  }
+
+  private selectFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): string[] {
+    const readable = this.readableFields(col, grant);
+    if (!requested || requested.length === 0 || requested.some((name) => name === '*' || name.startsWith('*.'))) return readable;
     const out: string[] = [];
     for (const name of requested) {
       const root = name.split('.')[0]!;
@@ -96,10 +108,54 @@ export class ItemsService {
     return out;
   }
 
-  protected applyQuery(b: Knex.QueryBuilder, col: CollectionOverview, query: Query, grant: Grant): void {
-    const ctx = this.filterContext();
-    if (query.filter) applyFilter(b, query.filter, col, ctx);
-    if (grant.filter) applyFilter(b, grant.filter, col, ctx);
+  /**
+   * Resolves every many-to-one hop the caller's filter and the permission filters take, with
+   * the caller's read grant on each collection reached (FORBIDDEN if there is none), so the
+   * filters can be compiled to subqueries that only see what the caller may see.
+   */
+  protected async filterScope(schema: SchemaOverview, col: CollectionOverview, grant: Grant, queryFilter: Filter | undefined): Promise<FilterScope> {
+    const relations = new Map<string, FilterRelation>();
+    const readable = new Map<string, string[] | '*'>([[col.collection, grant.fields]]);
+    const walk = async (c: CollectionOverview, filter: unknown, depth: number): Promise<void> => {
+      if (!filter || typeof filter !== 'object' || Array.isArray(filter)) return;
+      for (const [key, value] of Object.entries(filter)) {
+        if (key === '_and' || key === '_or') {
+          if (Array.isArray(value)) for (const sub of value) await walk(c, sub, depth);
+          continue;
+        }
+        const field = c.fields[key];
+        if (!field?.relatedCollection || !value || typeof value !== 'object' || Array.isArray(value)) continue;
+        const { nested } = splitFieldFilter(value as Record<string, unknown>);
+        if (!nested) continue;
+        if (depth >= MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `A filter may follow at most ${MAX_RELATION_DEPTH} relations.` });
+        const id = `${c.collection}.${key}`;
+        let rel = relations.get(id);
+        if (!rel) {
+          const target = schema.collections[field.relatedCollection];
+          if (!target) throw errors.FORBIDDEN();
+          const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
+          rel = { col: target, filter: g.filter, fields: g.fields };
+          relations.set(id, rel);
+          readable.set(target.collection, g.fields);
+          await walk(target, g.filter, depth + 1);
+        }
+        await walk(rel.col, nested, depth + 1);
+      }
+    };
+    await walk(col, queryFilter, 0);
+    await walk(col, grant.filter, 0);
+    const base = this.filterContext();
+    const relation = (c: string, f: string) => relations.get(`${c}.${f}`);
+    const canRead = (c: string, f: string) => {
+      const fields = readable.get(c);
+      return fields === '*' || (fields?.includes(f) ?? false);
+    };
+    return { query: { ...base, relation, readable: canRead }, grant: { ...base, relation } };
+  }
+
+  protected applyQuery(b: Knex.QueryBuilder, col: CollectionOverview, query: Query, grant: Grant, scope: FilterScope): void {
+    if (query.filter) applyFilter(b, query.filter, col, scope.query);
+    if (grant.filter) applyFilter(b, grant.filter, col, scope.grant);
     if (query.search) {
       const searchable = Object.values(col.fields).filter((f) => ['string', 'text', 'csv'].includes(f.type) && !f.special.includes('conceal'));
       const term = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -118,7 +174,7 @@ export class ItemsService {
     const ctx = this.eventContext(schema);
     const q = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'query'), { ...query }, { collection: this.collection }, ctx);
     const b = this.knex(this.collection);
-    this.applyQuery(b, col, q, grant);
+    this.applyQuery(b, col, q, grant, await this.filterScope(schema, col, grant, q.filter));
     let rows: Item[];
     if (q.aggregate || q.groupBy) {
       rows = await this.aggregate(b, col, q, grant);
@@ -136,10 +192,57 @@ export class ItemsService {
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
+      await this.attachRelated(schema, col, rows, this.nestedFields(col, q.fields, grant));
     }
     const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
     void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
     return out;
+  }
+
+  /** `author.name` → author: [name]; `*.name` → every readable many-to-one field: [name]. */
+  private nestedFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): Map<string, string[]> {
+    const nested = new Map<string, string[]>();
+    const add = (field: string, rest: string) => nested.set(field, [...(nested.get(field) ?? []), rest]);
+    for (const name of requested ?? []) {
+      const dot = name.indexOf('.');
+      if (dot === -1) continue;
+      if (name.split('.').length - 1 > MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `"${name}" follows more than ${MAX_RELATION_DEPTH} relations.` });
+      const root = name.slice(0, dot);
+      const rest = name.slice(dot + 1);
+      if (root === '*') {
+        for (const f of this.readableFields(col, grant)) if (col.fields[f]!.relatedCollection) add(f, rest);
+        continue;
+      }
+      if (!col.fields[root]?.relatedCollection) throw errors.INVALID_QUERY({ reason: `"${root}" in "${col.collection}" is not a many-to-one relation, so "${name}" cannot be read.` });
+      add(root, rest);
+    }
+    return nested;
+  }
+
+  /**
+   * Replaces foreign keys with the related items (`fields=author.name`), read through the related
+   * collection's ItemsService: its permissions apply, an item the caller may not see is null.
+   */
+  private async attachRelated(schema: SchemaOverview, col: CollectionOverview, rows: Item[], nested: Map<string, string[]>): Promise<void> {
+    for (const [field, fields] of nested) {
+      const target = schema.collections[col.fields[field]!.relatedCollection!];
+      if (!target) throw errors.FORBIDDEN();
+      const keys = [...new Set(rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined))];
+      const pk = target.primary;
+      const withKey = fields.includes('*') || fields.includes(pk) ? fields : [...fields, pk];
+      const service = new ItemsService(this.kernel, target.collection, { accountability: this.accountability, schema, knex: this.knex });
+      const related = keys.length ? await service.readByQuery({ fields: withKey, filter: { [pk]: { _in: keys } }, limit: -1 }) : [];
+      const byKey = new Map(related.map((item) => [String(item[pk]), item]));
+      for (const row of rows) {
+        const item = row[field] === null || row[field] === undefined ? undefined : byKey.get(String(row[field]));
+        if (!item) row[field] = null;
+        else if (withKey === fields) row[field] = { ...item };
+        else {
+          const { [pk]: _key, ...rest } = item;
+          row[field] = rest;
+        }
+      }
+    }
   }
 
   private async aggregate(b: Knex.QueryBuilder, col: CollectionOverview, q: Query, grant: Grant): Promise<Item[]> {
@@ -228,7 +331,7 @@ export class ItemsService {
   /** Keys (of `keys`) the caller may act on with `action`; others make the call FORBIDDEN. */
   private async assertKeysAllowed(col: CollectionOverview, keys: PrimaryKey[], grant: Grant): Promise<void> {
     const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
-    if (grant.filter) applyFilter(b, grant.filter, col, this.filterContext());
+    if (grant.filter) applyFilter(b, grant.filter, col, (await this.filterScope((await this.overview()).schema, col, grant, undefined)).grant);
     const found = new Set((await b).map((r: Item) => String(r[col.primary])));
     if (keys.some((k) => !found.has(String(k)))) throw errors.FORBIDDEN();
   }
@@ -301,17 +404,18 @@ export class ItemsService {
 
   /** `meta=total_count,filter_count` for list responses. */
   async meta(query: Query): Promise<{ total_count?: number; filter_count?: number }> {
-    const { col } = await this.overview();
+    const { schema, col } = await this.overview();
     const grant = await this.grant('read');
+    const scope = await this.filterScope(schema, col, grant, query.filter);
     const out: { total_count?: number; filter_count?: number } = {};
     if (query.meta?.includes('total_count')) {
       const b = this.knex(this.collection).count({ n: '*' });
-      if (grant.filter) applyFilter(b, grant.filter, col, this.filterContext());
+      if (grant.filter) applyFilter(b, grant.filter, col, scope.grant);
       out.total_count = Number((await b)[0]!.n);
     }
     if (query.meta?.includes('filter_count')) {
       const b = this.knex(this.collection).count({ n: '*' });
-      this.applyQuery(b, col, query, grant);
+      this.applyQuery(b, col, query, grant, scope);
       out.filter_count = Number((await b)[0]!.n);
     }
     return out;
