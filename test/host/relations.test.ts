@@ -66,6 +66,23 @@ describe('many-to-one relations', () => {
     }
   });
 
+  it('GraphQL: a many-to-one field is the related collection\'s type, nested through fragments, under the same permissions', async () => {
+    const query = 'query { posts(sort: ["title"]) { title author { ...who country { name } } } } fragment who on authors { name }';
+    const admin = await t.api('POST', '/graphql', { query });
+    expect(admin.body.errors).toBeUndefined();
+    expect(admin.body.data.posts).toEqual([
+      { title: 'p1', author: { name: 'Ana', country: { name: 'Portugal' } } },
+      { title: 'p2', author: { name: 'Bo', country: { name: 'France' } } },
+      { title: 'p3', author: null },
+    ]);
+    // Hidden authors are null for this role; a field it may not read fails the query, as over REST.
+    const mine = await t.api('POST', '/graphql', { query: 'query { posts(sort: ["title"]) { title author { name } } }' }, reader.token);
+    expect(mine.body.errors).toBeUndefined();
+    expect(mine.body.data.posts.map((p: any) => p.author?.name ?? null)).toEqual(['Ana', null, null]);
+    const hidden = await t.api('POST', '/graphql', { query: 'query { posts { author { secret } } }' }, reader.token);
+    expect(hidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('rejects paths through fields that are not relations, and overly deep ones', async () => {
     expect((await get('/items/posts?fields=title.length')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
     expect((await get('/items/posts?filter[title][length][_eq]=2')).body.errors[0].extensions.code).toBe('INVALID_QUERY');

@@ -1,7 +1,7 @@
 import {
   GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
   GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLFieldConfigMap, type GraphQLInputFieldConfigMap,
-  type GraphQLOutputType, type GraphQLResolveInfo, type GraphQLScalarType,
+  type GraphQLOutputType, type GraphQLResolveInfo, type GraphQLScalarType, type SelectionNode,
 } from 'graphql';
 import type { Accountability } from '../auth/accountability.js';
 import type { Services } from '../services/namespace.js';
@@ -24,12 +24,24 @@ function scalarFor(type: FieldType): GraphQLScalarType {
   }
 }
 
-/** Top-level field names selected under the resolver's field (no relational nesting). */
+/** The field paths selected under the resolver's field (`title`, `author.name`), through fragments. */
 export function selectedFields(info: GraphQLResolveInfo): string[] {
   const out: string[] = [];
-  for (const node of info.fieldNodes) {
-    for (const sel of node.selectionSet?.selections ?? []) if (sel.kind === 'Field' && sel.name.value !== '__typename') out.push(sel.name.value);
-  }
+  const walk = (selections: readonly SelectionNode[], prefix: string, fragments: ReadonlySet<string>) => {
+    for (const sel of selections) {
+      if (sel.kind === 'Field') {
+        if (sel.name.value === '__typename') continue;
+        if (sel.selectionSet) walk(sel.selectionSet.selections, `${prefix}${sel.name.value}.`, fragments);
+        else out.push(prefix + sel.name.value);
+      } else if (sel.kind === 'InlineFragment') {
+        walk(sel.selectionSet.selections, prefix, fragments);
+      } else {
+        const fragment = info.fragments[sel.name.value];
+        if (fragment && !fragments.has(fragment.name.value)) walk(fragment.selectionSet.selections, prefix, new Set([...fragments, fragment.name.value]));
+      }
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet?.selections ?? [], '', new Set());
   return out;
 }
 
@@ -41,20 +53,33 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
   const mutation: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
   const deleteOne = new GraphQLObjectType({ name: 'delete_one', fields: { id: { type: GraphQLID } } });
   const deleteMany = new GraphQLObjectType({ name: 'delete_many', fields: { ids: { type: new GraphQLList(GraphQLID) } } });
-  for (const col of visible) {
-    if (col.system || !NAME.test(col.collection)) continue;
+  const collections = visible.filter((col) => !col.system && NAME.test(col.collection));
+  const fieldsOf = (col: CollectionOverview) => Object.values(col.fields).filter((f) => f.type !== 'alias' && NAME.test(f.field));
+  // A many-to-one field is the related collection's type when this role can read it (as in Directus), else its key.
+  const types = new Map<string, GraphQLObjectType>();
+  for (const col of collections) {
+    types.set(col.collection, new GraphQLObjectType({
+      name: col.collection,
+      fields: () => {
+        const objectFields: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
+        for (const f of fieldsOf(col)) {
+          const related = f.relatedCollection && !f.primary ? types.get(f.relatedCollection) : undefined;
+          objectFields[f.field] = { type: (related ?? (f.primary ? GraphQLID : scalarFor(f.type))) as GraphQLOutputType };
+        }
+        return objectFields;
+      },
+    }));
+  }
+  for (const col of collections) {
     const name = col.collection;
-    const fields = Object.values(col.fields).filter((f) => f.type !== 'alias' && NAME.test(f.field));
-    const objectFields: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
     const createInput: GraphQLInputFieldConfigMap = {};
     const updateInput: GraphQLInputFieldConfigMap = {};
-    for (const f of fields) {
+    for (const f of fieldsOf(col)) {
       const scalar = f.primary ? GraphQLID : scalarFor(f.type);
-      objectFields[f.field] = { type: scalar as GraphQLOutputType };
       if (!f.generated) createInput[f.field] = { type: f.required && !f.primary ? new GraphQLNonNull(scalar) : scalar };
       if (!f.primary) updateInput[f.field] = { type: scalar };
     }
-    const type = new GraphQLObjectType({ name, fields: objectFields });
+    const type = types.get(name)!;
     const create = new GraphQLInputObjectType({ name: `create_${name}_input`, fields: Object.keys(createInput).length ? createInput : { _: { type: GraphQLString } } });
     const update = new GraphQLInputObjectType({ name: `update_${name}_input`, fields: Object.keys(updateInput).length ? updateInput : { _: { type: GraphQLString } } });
     const service = (ctx: GraphQLContext) => new ctx.services.ItemsService(name, { accountability: ctx.accountability, schema });
