@@ -18,6 +18,8 @@ export interface HostConfig {
   /** Failed logins allowed per account in `loginWindowMs` (an address gets five times as many); 0 = no limit. */
   loginAttempts: number;
   loginWindowMs: number;
+  /** After a host of a cluster failed to fetch a marketplace version another host installed, retry after this many ms. */
+  clusterSyncRetryMs: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust). */
   trustProxy: boolean;
   /** Largest JSON request body, in the `bytes` syntax (`10mb`). */
@@ -95,6 +97,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     loginAttempts: int(env.AUTH_LOGIN_ATTEMPTS, 10, 'AUTH_LOGIN_ATTEMPTS'),
     loginWindowMs: int(env.AUTH_LOGIN_WINDOW, 15 * 60 * 1000, 'AUTH_LOGIN_WINDOW'),
     trustProxy: bool(env.IP_TRUST_PROXY, false),
+    clusterSyncRetryMs: int(env.CLUSTER_SYNC_RETRY, 30_000, 'CLUSTER_SYNC_RETRY'),
     maxPayloadSize: env.MAX_PAYLOAD_SIZE || '10mb',
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,

@@ -72,13 +72,30 @@ const MARKETPLACE_LOCK_KEY = 'marketplace.lock';
  * states and installs, the schema, permissions and flows are re-read from the database.
  * Returns the disposer.
  */
-function linkCluster(cluster: Cluster, kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined }, url: () => string): () => void {
+function linkCluster(
+  cluster: Cluster,
+  kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined },
+  url: () => string,
+  syncPending: boolean,
+): () => void {
   let applyingSchema = false;
+  let retry: NodeJS.Timeout | undefined;
+  /* A marketplace version this host could not fetch (registry down) is tried again later, not only at the next change. */
+  const retryLater = () => {
+    clearTimeout(retry);
+    retry = setTimeout(() => cluster.resync('extensions'), kernel.config.clusterSyncRetryMs);
+    retry.unref();
+  };
   const offs = [
     cluster.on('extensions', async () => {
-      await kernel.marketplace?.converge();
+      clearTimeout(retry);
+      const outcome = await kernel.marketplace?.converge().catch((err) => {
+        kernel.logger.warn({ err }, 'could not bring the marketplace installs in line with the cluster; will retry');
+        return { changed: false, failed: ['*'] };
+      });
       await kernel.extensions.rescan();
       await kernel.extensions.refresh();
+      if (outcome?.failed.length) retryLater();
     }),
     cluster.on('permissions', () => kernel.permissions.invalidate()),
     cluster.on('schema', () => {
@@ -100,7 +117,9 @@ function linkCluster(cluster: Cluster, kernel: Kernel & { extensions: ExtensionM
     url: url(),
     extensions: kernel.extensions.records().flatMap((r) => (r.desc ? [{ id: r.desc.id, version: r.desc.version, state: r.state }] : [])),
   }));
+  if (syncPending) retryLater();
   return () => {
+    clearTimeout(retry);
     for (const off of offs) off();
   };
 }
@@ -187,7 +206,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     {
       // Only the current version of each marketplace install loads; kept versions wait for rollback.
       activeRegistryFolders: async () => new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId)),
-      retainedRegistryNames: cluster.shared ? async () => (await kernel.marketplace?.desiredNames()) ?? new Set() : undefined,
+      retainedNames: cluster.shared
+        ? async () => new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
+        : undefined,
       onAdminChange: () => void cluster.publish('extensions'),
     },
   );
@@ -209,10 +230,15 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   Object.freeze(kernel);
 
   /* A host joining a cluster first installs what the others run. */
-  if (cluster.shared) await kernel.marketplace?.converge().catch((err) => logger.warn({ err }, 'could not install the marketplace extensions the cluster runs'));
+  const joined = cluster.shared && kernel.marketplace
+    ? await kernel.marketplace.converge().catch((err) => {
+        logger.warn({ err }, 'could not install the marketplace extensions the cluster runs; will retry');
+        return { changed: false, failed: ['*'] };
+      })
+    : undefined;
   await extensions.loadAll();
   let baseUrl = config.publicUrl;
-  const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl);
+  const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl, (joined?.failed.length ?? 0) > 0);
   const failedRequired = extensions.failedRequired();
   if (config.extensionsMustLoad) {
     const failed = extensions.records().filter((r) => r.state === 'failed');

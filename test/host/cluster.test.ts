@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
@@ -98,6 +99,44 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     expect((await a.api('DELETE', '/extensions/registry/uninstall/annex-market-greeter')).status).toBe(204);
     await eventually(async () => (await b.api('GET', '/greeter')).status, (s) => s === 404);
     await eventually(async () => registryDirs(b).length, (n) => n === 0);
+  });
+
+  it('a host joining without the others\' local extensions (misconfigured) does not delete their settings; it retries the registry until it can reach it', async () => {
+    const sampleRow = async () => (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint');
+    await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: ['$public'] } });
+    const before = await sampleRow();
+    // Host C reaches the registry through a port where nothing listens yet.
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as net.AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const c = await startHost({ env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: `http://127.0.0.1:${port}`, CLUSTER_SYNC_RETRY: '200' } });
+    // Host C has no annex-sample-endpoint folder: the row the others use stays, roles included.
+    expect(await sampleRow()).toMatchObject({ id: before.id, annex: { roles: ['$public'] } });
+    await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: null } });
+    const target = new URL(registry.url);
+    const proxy = net.createServer((socket) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    try {
+      await a.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+      await a.api('POST', '/extensions/annex-market-greeter/grant', {});
+      await eventually(async () => (await b.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0');
+      await new Promise((r) => setTimeout(r, 600)); // several failed retries
+      expect((await c.api('GET', '/greeter')).status).toBe(404);
+      expect((await c.api('GET', '/server/ping')).status).toBe(200);
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve()));
+      await eventually(async () => (await c.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0', 10_000);
+    } finally {
+      await c.close();
+      proxy.close();
+      await a.api('DELETE', '/extensions/registry/uninstall/annex-market-greeter');
+    }
   });
 
   it('schema and permission changes on one host are seen by the other at once (no stale cache)', async () => {

@@ -46,12 +46,16 @@ export interface Cluster {
   publish(topic: ClusterTopic): Promise<void>;
   /** Runs `handler` when another host published `topic`, and after a lost listener reconnects. Runs never overlap per topic. */
   on(topic: ClusterTopic, handler: () => Promise<void> | void): () => void;
+  /** Runs the `topic` handlers here as if another host had published it (a retry, a re-read). */
+  resync(topic: ClusterTopic): void;
   readonly scheduleLock: ScheduleLock;
   getState<T>(key: string): Promise<T | undefined>;
   setState(key: string, value: unknown): Promise<void>;
   /** Starts reporting this host (and what it runs) to `annex_hosts`. */
   startHeartbeat(report: () => HostReport): void;
   hosts(): Promise<ClusterHost[]>;
+  /** Extension ids the other live hosts report running (their rows must outlive this host's view of the disk). */
+  namesRunElsewhere(): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
@@ -185,6 +189,8 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
       }
     },
 
+    resync: dispatch,
+
     on(topic, handler) {
       let set = handlers.get(topic);
       if (!set) handlers.set(topic, (set = new Set()));
@@ -240,6 +246,12 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
           extensions: parseList(r.extensions),
         };
       });
+    },
+
+    async namesRunElsewhere() {
+      const names = new Set<string>();
+      for (const h of await this.hosts()) if (!h.self && h.alive) for (const e of h.extensions) names.add(e.id);
+      return names;
     },
 
     async close() {

@@ -63,8 +63,8 @@ async function runDisposers(disposers: Disposer[], onError: (e: unknown) => void
 export interface ManagerOptions {
   /** Folders (version ids) of `.registry` installs to load; the others are kept versions. */
   activeRegistryFolders?: () => Promise<Set<string>>;
-  /** Marketplace extensions whose rows stay even while this host lacks their files (another host installed them). */
-  retainedRegistryNames?: () => Promise<Set<string>>;
+  /** Extensions whose rows stay even while this host lacks their files (other hosts of a cluster run them). */
+  retainedNames?: () => Promise<Set<string>>;
   /** Called after an administrator enabled, disabled, granted or revoked something here. */
   onAdminChange?: () => void;
 }
@@ -75,7 +75,7 @@ function rowSignature(row: SettingsRow, children: SettingsRow[]): string {
 }
 
 export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, options: ManagerOptions = {}) {
-  const { activeRegistryFolders, retainedRegistryNames } = options;
+  const { activeRegistryFolders, retainedNames } = options;
   const adminChanged = () => options.onAdminChange?.();
   const records = new Map<string, PackageRecord>();
   const listeners = new Set<(change: StateChange) => void>();
@@ -244,7 +244,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   async function sync(onlyKeys?: Set<string>): Promise<void> {
     const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
     const validated = validateAll(found);
-    const rows = await settings.reconcile(validated, retainedRegistryNames ? await retainedRegistryNames() : undefined);
+    const rows = await settings.reconcile(validated, retainedNames ? await retainedNames() : undefined);
     const seen = new Set<string>();
     for (const v of validated) {
       const key = `${v.pkg.source}:${v.pkg.folder}`;
@@ -349,8 +349,10 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       serial('*', async () => {
         const rows = await settings.all();
         const byId = new Map(rows.map((r) => [r.id, r]));
+        const byFolder = new Map(rows.filter((r) => !r.bundle).map((r) => [`${r.source}:${r.folder}`, r]));
         for (const rec of records.values()) {
-          const row = byId.get(rec.row.id);
+          /* A row another host deleted and created again has a new id: the folder still names it. */
+          const row = byId.get(rec.row.id) ?? byFolder.get(rec.key);
           if (!row || !rec.desc) continue;
           const seen = rowSignature(rec.row, rec.childrenSeen ?? []);
           rec.row = row;

@@ -47,11 +47,11 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
 
     /**
      * Makes the table match the discovered packages: one row per package (valid or not), one
-     * child per bundle entry; rows of vanished packages and entries are deleted (except marketplace
-     * installs in `retainedRegistryNames`, which another host of a cluster runs). Returns the
+     * child per bundle entry; rows of vanished packages and entries are deleted (except packages
+     * named in `retainedNames`, which other hosts of a cluster run). Returns the
      * parent row per package folder key `source:folder`.
      */
-    async reconcile(found: { pkg: DiscoveredPackage; desc?: ExtensionDescriptor }[], retainedRegistryNames?: Set<string>): Promise<Map<string, SettingsRow>> {
+    async reconcile(found: { pkg: DiscoveredPackage; desc?: ExtensionDescriptor }[], retainedNames?: Set<string>): Promise<Map<string, SettingsRow>> {
       return knex.transaction(async (trx) => {
         const rows = (await ExtensionSettingModel.query(trx)) as unknown as SettingsRow[];
         const parents = new Map(rows.filter((r) => !r.bundle).map((r) => [`${r.source}:${r.folder}`, r]));
@@ -102,8 +102,8 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
             }
           }
         }
-        /* A marketplace install another host made stays (with its grants) until this host has it too. */
-        const retained = new Set(rows.filter((r) => !r.bundle && !keep.has(r.id) && r.source === 'registry' && retainedRegistryNames?.has(r.name ?? '')).map((r) => r.id));
+        /* What another host of a cluster runs (or is about to install) keeps its row, grants and roles, whatever this host's disk says. */
+        const retained = new Set(rows.filter((r) => !r.bundle && !keep.has(r.id) && retainedNames?.has(r.name ?? '')).map((r) => r.id));
         const stale = rows.filter((r) => !keep.has(r.id) && !retained.has(r.id) && !retained.has(r.bundle ?? '')).map((r) => r.id);
         if (stale.length) await ExtensionSettingModel.query(trx).delete().whereIn('id', stale);
         return out;

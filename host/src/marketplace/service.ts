@@ -174,15 +174,16 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
 
     /**
      * Brings this host's installs to the set another host recorded (downloading what it lacks,
-     * removing what was uninstalled). Entries that fail are logged; this host keeps what it had.
-     * Returns whether anything was imported.
+     * removing what was uninstalled). Entries that fail are logged and named in `failed`; this
+     * host keeps what it had for them (the caller retries later).
      */
-    async converge(): Promise<boolean> {
+    async converge(): Promise<{ changed: boolean; failed: string[] }> {
       const desired = await deps.cluster?.desiredLock();
-      if (!desired || sameLock(desired, await installer.exportLock())) return false;
+      if (!desired || sameLock(desired, await installer.exportLock())) return { changed: false, failed: [] };
       const results = await installer.importLock(desired, { prune: true });
-      for (const r of results.filter((x) => x.status === 'failed')) log.warn({ extension: r.name, version: r.version, error: r.error }, 'could not install what another host installed');
-      return results.some((x) => x.status !== 'unchanged' && x.status !== 'failed');
+      const failed = results.filter((x) => x.status === 'failed');
+      for (const r of failed) log.warn({ extension: r.name, version: r.version, error: r.error }, 'could not install what another host installed; will retry');
+      return { changed: results.some((x) => x.status !== 'unchanged' && x.status !== 'failed'), failed: failed.map((r) => r.name) };
     },
 
     /** Names in the cluster's desired set: their rows stay while this host catches up. */
