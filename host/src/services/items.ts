@@ -180,12 +180,8 @@ export class ItemsService {
       rows = await this.aggregate(b, col, q, grant);
     } else {
       b.select(this.selectFields(col, q.fields, grant).map((f) => `${col.collection}.${f}`));
-      for (const s of q.sort ?? (col.sortField ? [col.sortField] : [])) {
-        const desc = s.startsWith('-');
-        const name = desc ? s.slice(1) : s;
-        if (!col.fields[name]) throw errors.INVALID_QUERY({ reason: `Can't sort by "${name}": no such field in "${col.collection}".` });
-        b.orderBy(`${col.collection}.${name}`, desc ? 'desc' : 'asc');
-      }
+      if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
+      else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
       if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
       const limit = q.limit ?? DEFAULT_LIMIT;
       if (limit !== -1) b.limit(limit);
@@ -197,6 +193,44 @@ export class ItemsService {
     const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
     void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
     return out;
+  }
+
+  /**
+   * `sort=-date,author.name`: a related field is reached by left-joining, per hop, only the
+   * related items the caller may see (the others sort as empty). Sorting by a field the caller
+   * may not read is FORBIDDEN: the order would reveal it.
+   */
+  private async applySort(b: Knex.QueryBuilder, schema: SchemaOverview, col: CollectionOverview, grant: Grant, sort: string[]): Promise<void> {
+    const mayRead = (c: CollectionOverview, g: Grant, field: string) => field === c.primary || g.fields === '*' || g.fields.includes(field);
+    let joins = 0;
+    for (const s of sort) {
+      const desc = s.startsWith('-');
+      const path = (desc ? s.slice(1) : s).split('.');
+      if (path.length - 1 > MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `"${s}" follows more than ${MAX_RELATION_DEPTH} relations.` });
+      let current = col;
+      let currentGrant = grant;
+      let table = col.collection;
+      for (const [i, name] of path.entries()) {
+        const field = current.fields[name];
+        if (!field || field.type === 'alias') throw errors.INVALID_QUERY({ reason: `Can't sort by "${s}": no field "${name}" in "${current.collection}".` });
+        if (!mayRead(current, currentGrant, name)) throw errors.FORBIDDEN();
+        if (i === path.length - 1) {
+          b.orderBy(`${table}.${name}`, desc ? 'desc' : 'asc');
+          break;
+        }
+        if (!field.relatedCollection) throw errors.INVALID_QUERY({ reason: `Can't sort by "${s}": "${name}" in "${current.collection}" is not a many-to-one relation.` });
+        const target = schema.collections[field.relatedCollection];
+        if (!target) throw errors.FORBIDDEN();
+        const targetGrant = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
+        const visible = this.knex(target.collection).select(`${target.collection}.*`);
+        if (targetGrant.filter) applyFilter(visible, targetGrant.filter, target, (await this.filterScope(schema, target, targetGrant, undefined)).grant);
+        const alias = `annex_sort_${++joins}`;
+        b.leftJoin(visible.as(alias), `${table}.${name}`, `${alias}.${target.primary}`);
+        current = target;
+        currentGrant = targetGrant;
+        table = alias;
+      }
+    }
   }
 
   /** `author.name` → author: [name]; `*.name` → every readable many-to-one field: [name]. */
