@@ -18,6 +18,12 @@ export interface HostConfig {
   /** Failed logins allowed per account in `loginWindowMs` (an address gets five times as many); 0 = no limit. */
   loginAttempts: number;
   loginWindowMs: number;
+  /** Directus's EMAIL_* variables: `outbox` only records to annex_outbox; `smtp` also sends. */
+  mail: {
+    transport: 'outbox' | 'smtp';
+    from: string;
+    smtp: { host: string; port: number; secure: boolean; ignoreTLS: boolean; user?: string; password?: string };
+  };
   /** After a host of a cluster failed to fetch a marketplace version another host installed, retry after this many ms. */
   clusterSyncRetryMs: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust). */
@@ -98,6 +104,18 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     loginWindowMs: int(env.AUTH_LOGIN_WINDOW, 15 * 60 * 1000, 'AUTH_LOGIN_WINDOW'),
     trustProxy: bool(env.IP_TRUST_PROXY, false),
     clusterSyncRetryMs: int(env.CLUSTER_SYNC_RETRY, 30_000, 'CLUSTER_SYNC_RETRY'),
+    mail: {
+      transport: oneOf(env.EMAIL_TRANSPORT, ['outbox', 'smtp'] as const, 'outbox', 'EMAIL_TRANSPORT'),
+      from: env.EMAIL_FROM || 'no-reply@example.com',
+      smtp: {
+        host: env.EMAIL_SMTP_HOST || '127.0.0.1',
+        port: int(env.EMAIL_SMTP_PORT, 587, 'EMAIL_SMTP_PORT'),
+        secure: bool(env.EMAIL_SMTP_SECURE, false),
+        ignoreTLS: bool(env.EMAIL_SMTP_IGNORE_TLS, false),
+        user: env.EMAIL_SMTP_USER || undefined,
+        password: env.EMAIL_SMTP_PASSWORD || undefined,
+      },
+    },
     maxPayloadSize: env.MAX_PAYLOAD_SIZE || '10mb',
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,

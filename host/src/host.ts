@@ -31,6 +31,7 @@ import { createMarketplaceService, type MarketplaceService } from './marketplace
 import { getActiveFolders, type LockFile } from '@annex/marketplace';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
+import { createMailer } from './mail/mailer.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 import type { Accountability } from './auth/accountability.js';
@@ -133,6 +134,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
   const cluster = createCluster(knex, config.db, logger);
+  const mailer = createMailer(config.mail, knex, logger);
 
   const permissions = createPermissions(knex);
   const emitter = createEmitter(logger);
@@ -158,7 +160,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     mounts: createMounts(),
     operations: createOperationRegistry(),
     apps: createAppRegistry(),
-    services: createServices({ knex, schema, emitter, permissions }, 'reject'),
+    mailer,
+    services: createServices({ knex, schema, emitter, permissions, mailer }, 'reject'),
     sandbox(): Promise<SandboxEngine> {
       engine ??= (async () => {
         const { createSandboxEngine } = await import('@annex/runtime');
@@ -309,6 +312,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       await extensions.close(deadline);
       base.scheduler.stopAll();
       await cluster.close();
+      mailer.close();
       if (engine) await (await engine.catch(() => null))?.close();
       await knex.destroy();
     },

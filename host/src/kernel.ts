@@ -12,6 +12,7 @@ import type { Mounts } from './http/mounts.js';
 import type { AppRegistry, OperationRegistry } from './extensions/registries.js';
 import type { Services } from './services/namespace.js';
 import type { Cluster } from './cluster/cluster.js';
+import type { Mailer } from './mail/mailer.js';
 
 /**
  * The kernel's services, created once at boot and frozen. Extensions never receive this
@@ -34,6 +35,8 @@ export interface Kernel {
   readonly apps: AppRegistry;
   /** Services that require an explicit accountability (kernel and built-in use). */
   readonly services: Services;
+  /** Sends mail (SMTP) and records it in annex_outbox. */
+  readonly mailer: Mailer;
   /** Hosts sharing this database: notifications, schedule claims, who runs what. */
   readonly cluster: Cluster;
   /** The sandbox engine, started on first use. */

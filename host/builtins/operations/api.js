@@ -71,11 +71,15 @@ const handlers = {
     logger.info(typeof options.message === 'string' ? options.message : JSON.stringify(options.message));
     return null;
   },
+  // Directus's mail operation: `body` is HTML for the wysiwyg type (the default), text otherwise.
   async mail(options, ctx) {
-    const to = Array.isArray(options.to) ? options.to.join(',') : String(options.to ?? '');
-    if (!to) throw errors.INVALID_PAYLOAD({ reason: '"to" is required.' });
-    // No SMTP transport is configured in Annex yet: mail goes to the annex_outbox table.
-    await ctx.database('annex_outbox').insert({ to, subject: options.subject ?? null, body: options.body ?? null, created: new Date().toISOString() });
+    const body = options.body === undefined || options.body === null ? '' : String(options.body);
+    const html = (options.type ?? 'wysiwyg') === 'wysiwyg';
+    await new ctx.services.MailService({ accountability: ctx.accountability }).send({
+      to: options.to,
+      subject: options.subject ?? '',
+      ...(html ? { html: body } : { text: body }),
+    });
     return null;
   },
   async notification(options, ctx) {

@@ -265,6 +265,23 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261127D-outbox-delivery': {
+    async up(knex) {
+      // Every message goes through the outbox; with an SMTP transport the row records the delivery.
+      await knex.schema.alterTable('annex_outbox', (t) => {
+        t.string('sender', 255);
+        t.string('status', 16).notNullable().defaultTo('outbox');
+        t.string('message_id', 255);
+        t.text('error');
+        t.timestamp('sent_at');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('annex_outbox', (t) => {
+        for (const c of ['sender', 'status', 'message_id', 'error', 'sent_at']) t.dropColumn(c);
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -3,6 +3,8 @@ import type { SchemaOverview } from '../schema/types.js';
 import { ItemsService, type ItemsKernel, type ItemsServiceOptions } from './items.js';
 import { createSchemaServices, type SchemaKernel } from './schema-services.js';
 import type { Knex } from 'knex';
+import { errors } from '../errors.js';
+import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -15,7 +17,7 @@ export interface ServiceOptions {
  * accountability means: kernel code passes `reject`; trusted extension contexts map it to an
  * explicit system accountability attributed to the extension (Directus treats null as admin).
  */
-export function createServices(kernel: ItemsKernel & SchemaKernel, nullAs: 'reject' | { origin: string }): Services {
+export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: Mailer }, nullAs: 'reject' | { origin: string }): Services {
   const resolve = (accountability: Accountability | null | undefined): Accountability => {
     if (accountability) return accountability;
     if (nullAs === 'reject') throw new TypeError('services need an explicit accountability');
@@ -48,8 +50,18 @@ export function createServices(kernel: ItemsKernel & SchemaKernel, nullAs: 'reje
     }
   }
 
+  /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
+  class MailService {
+    constructor(_options: ServiceOptions = {}) {}
+    send(message: MailMessage): Promise<MailReceipt> {
+      if (!kernel.mailer) throw errors.SERVICE_UNAVAILABLE({ service: 'mail', reason: 'This host has no mailer.' });
+      return kernel.mailer.send(message);
+    }
+  }
+
   return {
     ItemsService: BoundItemsService,
+    MailService,
     CollectionsService,
     FieldsService,
     UsersService: fixed('directus_users'),
@@ -81,4 +93,5 @@ export interface Services {
   PanelsService: Fixed;
   NotificationsService: Fixed;
   SettingsService: Fixed;
+  MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
 }

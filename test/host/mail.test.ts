@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type TestHost } from '../helpers/host.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
+
+/** EMAIL_TRANSPORT=smtp: flows and extensions (Directus's MailService) send real SMTP; annex_outbox records each delivery. */
+let t: TestHost;
+let sink: SmtpSink;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-mail-'));
+  // A trusted endpoint using Directus's MailService, as published extensions do.
+  writeEndpoint(root, 'mailer-endpoint', '', {
+    raw: `export default (router, { services }) => {
+  router.post('/', async (req, res, next) => {
+    try {
+      const receipt = await new services.MailService({}).send({ to: req.body.to, subject: req.body.subject, text: 'Hello from an extension' });
+      res.json(receipt);
+    } catch (error) {
+      next(error);
+    }
+  });
+};
+`,
+  });
+  t = await startHost({
+    extensions: [path.join(root, 'mailer-endpoint')],
+    env: { EMAIL_TRANSPORT: 'smtp', EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: String(sink.port), EMAIL_FROM: 'annex@example.com' },
+  });
+});
+afterAll(async () => {
+  await t?.close();
+  await sink?.close();
+});
+
+const outbox = (subject: string) => t.host.knex('annex_outbox').where({ subject }).first();
+
+describe('mail over SMTP', () => {
+  it('a flow\'s mail operation sends the message; the outbox row says sent, with the server\'s id', async () => {
+    const flow = (await t.api('POST', '/flows', { name: 'notify', status: 'active', accountability: 'all', trigger: 'webhook', options: { method: 'POST' } })).body.data;
+    const op = (await t.api('POST', '/operations', { flow: flow.id, key: 'mail', type: 'mail', name: 'mail', options: { to: ['ops@example.com'], subject: 'Order {{ $trigger.body.n }}', body: '<p>Order <b>{{ $trigger.body.n }}</b> arrived</p>' } })).body.data;
+    await t.api('PATCH', `/flows/${flow.id}`, { operation: op.id });
+    await t.host.kernel.flows.reload();
+    expect((await t.api('POST', `/flows/trigger/${flow.id}`, { n: 42 })).status).toBe(200);
+    const mail = sink.messages.find((m) => m.data.includes('Subject: Order 42'));
+    expect(mail).toMatchObject({ from: 'annex@example.com', to: ['ops@example.com'] });
+    expect(mail!.data).toContain('text/html');
+    expect(mail!.data).toContain('<b>42</b>');
+    expect(await outbox('Order 42')).toMatchObject({ status: 'sent', sender: 'annex@example.com', to: 'ops@example.com' });
+    expect((await outbox('Order 42')).message_id).toBeTruthy();
+  });
+
+  it('an extension sends through services.MailService', async () => {
+    const res = await t.api('POST', '/mailer-endpoint', { to: 'someone@example.com', subject: 'From an extension' });
+    expect(res.body).toMatchObject({ status: 'sent' });
+    expect(sink.messages.some((m) => m.to.includes('someone@example.com') && m.data.includes('Hello from an extension'))).toBe(true);
+  });
+
+  it('a refusal by the server is a coded error and a failed outbox row, not a lost message', async () => {
+    sink.refuseWith = '550 relay not permitted';
+    try {
+      const res = await t.api('POST', '/mailer-endpoint', { to: 'someone@example.com', subject: 'Refused one' });
+      expect(res.status).toBe(502);
+      expect(res.body.errors[0].extensions.code).toBe('HOST_MAIL_FAILED');
+      expect(res.body.errors[0].message).not.toContain('550');
+      const row = await outbox('Refused one');
+      expect(row).toMatchObject({ status: 'failed' });
+      expect(row.error).toContain('550');
+    } finally {
+      sink.refuseWith = null;
+    }
+  });
+
+  it('refuses bad or injected addresses before anything is sent', async () => {
+    const before = sink.messages.length;
+    for (const to of ['not-an-address', 'a@example.com\r\nBcc: victim@example.com', '', 'x@example.com>, <y@example.com']) {
+      const res = await t.api('POST', '/mailer-endpoint', { to, subject: 'Injected' });
+      expect([to, res.body.errors?.[0]?.extensions?.code]).toEqual([to, 'INVALID_PAYLOAD']);
+    }
+    expect(sink.messages.length).toBe(before);
+    expect(await outbox('Injected')).toBeUndefined();
+  });
+});
