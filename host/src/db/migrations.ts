@@ -282,6 +282,21 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261127E-extension-migrations': {
+    async up(knex) {
+      // Which of an extension's own migrations (annex.migrations) have run, and which attempt ran them.
+      await knex.schema.createTable('annex_extension_migrations', (t) => {
+        t.string('extension', 255).notNullable();
+        t.string('name', 255).notNullable();
+        t.timestamp('applied_at').notNullable();
+        t.string('claimed_by', 64).notNullable();
+        t.primary(['extension', 'name']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('annex_extension_migrations');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

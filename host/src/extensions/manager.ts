@@ -12,6 +12,8 @@ import { getModuleDefault, loadTrustedModule } from './loader.js';
 import { isPendingGrant, type Settings, type SettingsRow } from './settings.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState, ExtensionUnit } from './types.js';
 import { validatePackage } from './validation.js';
+import { runMigrations } from './migrations.js';
+import { recordActivity } from '../audit/activity.js';
 
 /** Everything the manager tracks for one package folder. */
 export interface PackageRecord {
@@ -155,6 +157,10 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     const instances: SandboxInstance[] = [];
     try {
       const units = await enabledUnits(rec);
+      for (const m of await runMigrations(kernel.knex, desc)) {
+        log.info({ extension: desc.id, migration: m.name }, `migration ${m.name} of ${desc.id} applied`);
+        await recordActivity(kernel.knex, log, { action: 'migrate', collection: 'directus_extensions', item: desc.id, user: null, origin: 'host', details: { migration: m.name } });
+      }
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;
       if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);

@@ -48,6 +48,8 @@ export interface ExtensionDescriptor {
   host: string;
   locked: boolean;
   required: boolean;
+  /** Absolute folder of the package's database migrations (`annex.migrations`). */
+  migrations?: string;
   description?: string;
   icon?: string;
   /** Bundle: partial = entries may be toggled one by one (default true, as Directus). */

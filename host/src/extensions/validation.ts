@@ -20,6 +20,19 @@ function resolveInside(dir: string, file: string, id: string): string {
   return abs;
 }
 
+/** `annex.migrations`: a folder inside the package, for trusted code only (migrations get the database). */
+function migrationsDir(found: DiscoveredPackage, folder: string, units: ExtensionUnit[]): string {
+  if (units.some((u) => u.sandboxed)) {
+    throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: 'annex.migrations needs a trusted extension: migrations run with full database access, which a sandbox never has' });
+  }
+  const abs = path.resolve(found.dir, folder);
+  const rel = path.relative(found.dir, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel) || !fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+    throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `annex.migrations must name a folder inside the package (got ${JSON.stringify(folder)})` });
+  }
+  return abs;
+}
+
 function apiOf(o: ExtensionOptions): string | undefined {
   if (o.type === 'hook' || o.type === 'endpoint') return o.path;
   if (o.type === 'operation' || o.type === 'bundle') return o.path.api;
@@ -81,6 +94,7 @@ export function validatePackage(found: DiscoveredPackage): ExtensionDescriptor {
     host: o.host,
     locked: found.source === 'builtin' && o.annex?.locked === true,
     required: o.annex?.required === true,
+    ...(o.annex?.migrations ? { migrations: migrationsDir(found, o.annex.migrations, units) } : {}),
     description: m.description,
     icon: m.icon,
     partial: o.type === 'bundle' ? o.partial !== false : false,

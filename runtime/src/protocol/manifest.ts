@@ -23,6 +23,8 @@ const AnnexOptions = z
     required: z.boolean().optional(),
     /** Built-ins only: cannot be disabled. */
     locked: z.boolean().optional(),
+    /** Folder (in the package) of database migrations run once, in name order, before the extension activates. Trusted extensions only. */
+    migrations: z.string().min(1).optional(),
   })
   .optional();
 

@@ -22,6 +22,17 @@ describe('validate', () => {
     expect(json.checks.find((c) => c.check === 'directus-config')!.diagnostics[0]!.field).toBe('directus:extension.host');
   });
 
+  it('checks annex.migrations: trusted only, present, and published by "files"', async () => {
+    const codes = async (m: object, files: Record<string, string>) => (await validate(await makeExtension(m, { 'README.md': '#', ...files }), ['directus-config'])).checks[0]!.diagnostics.map((d) => d.code);
+    const trusted = (extra: object = {}) => ({ ...manifest({ type: 'endpoint', path: 'dist/index.js', annex: { migrations: 'migrations' } }), ...extra });
+    const migration = { 'migrations/001-init.js': 'export async function up() {}\n' };
+    expect(await codes(trusted({ files: ['dist', 'migrations'] }), migration)).not.toContain('SDK_VALIDATE_MIGRATIONS_NOT_PACKED');
+    expect(await codes(trusted({ files: ['dist'] }), migration)).toContain('SDK_VALIDATE_MIGRATIONS_NOT_PACKED');
+    expect(await codes(trusted(), {})).toContain('SDK_VALIDATE_MIGRATIONS_MISSING');
+    const sandboxed = manifest({ type: 'endpoint', path: 'dist/index.js', sandbox: { enabled: true }, annex: { migrations: 'migrations' } });
+    expect(await codes(sandboxed, migration)).toContain('SDK_VALIDATE_MIGRATIONS_SANDBOXED');
+  });
+
   it('runs only the checks named with -c', async () => {
     const dir = await makeExtension(manifest({ type: 'hook', path: 'dist/index.js' }), {});
     const out = await cli(dir, 'validate', '-c', 'license', '--json');

@@ -65,6 +65,22 @@ function checkConfig(manifest: ExtensionManifest): Diagnostic[] {
   return out;
 }
 
+/** `annex.migrations`: trusted only, an existing folder, and published (`files`, when set, must include it). */
+async function checkMigrations(cwd: string, pkg: PackageJson, manifest: ExtensionManifest): Promise<Diagnostic[]> {
+  const o = manifest[EXTENSION_PKG_KEY];
+  const folder = o.annex?.migrations;
+  if (!folder) return [];
+  const field = `${EXTENSION_PKG_KEY}.annex.migrations`;
+  if (isSandboxed(o)) return [err('SDK_VALIDATE_MIGRATIONS_SANDBOXED', 'migrations run with full database access; a sandboxed extension cannot have them', { field })];
+  if (!(await exists(resolve(cwd, folder)))) return [err('SDK_VALIDATE_MIGRATIONS_MISSING', `${field} names ${folder}, which does not exist`, { field })];
+  const files = Array.isArray(pkg.files) ? pkg.files.filter((f): f is string => typeof f === 'string') : null;
+  const top = folder.replace(/^\.\//, '').split('/')[0];
+  if (files && !files.some((f) => f.replace(/^\.\//, '').split('/')[0] === top)) {
+    return [err('SDK_VALIDATE_MIGRATIONS_NOT_PACKED', `"files" does not include ${folder}: the migrations would not be published (add "${top}" to "files")`, { field: 'files' })];
+  }
+  return [];
+}
+
 async function checkBuilt(cwd: string, manifest: ExtensionManifest): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   const o = manifest[EXTENSION_PKG_KEY];
@@ -99,7 +115,7 @@ export async function validate(cwd: string, only?: readonly ValidateCheck[]): Pr
     else if (!read.pkg) diagnostics = read.ok ? [] : read.diagnostics;
     else if (check === 'license') diagnostics = checkLicense(read.pkg);
     else if (!read.ok) diagnostics = check === 'directus-config' ? read.diagnostics : [err('SDK_VALIDATE_SKIPPED', 'skipped: the manifest is invalid')];
-    else if (check === 'directus-config') diagnostics = checkConfig(read.manifest);
+    else if (check === 'directus-config') diagnostics = [...checkConfig(read.manifest), ...(await checkMigrations(cwd, read.pkg, read.manifest))];
     else diagnostics = await checkBuilt(cwd, read.manifest);
     checks.push({ check, ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics });
   }
