@@ -11,13 +11,21 @@ import { eventually, writeHook } from '../helpers/write-extension.js';
 /** A trusted hook extension that records the second of every run of a per-second schedule in `table`. */
 function writeTicker(name: string, table: string): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `annex-${name}-`));
-  return writeHook(root, name, '', `export default ({ schedule }, { database }) => {
+  const dir = path.join(root, name);
+  fs.mkdirSync(path.join(dir, 'migrations'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'migrations', '001-table.js'), `export async function up(knex) {\n  await knex.schema.createTable('${name.replace(/-/g, '_')}_migration_runs', (t) => { t.bigInteger('at'); });\n}\n`);
+  writeHook(root, name, '', `export default ({ schedule }, { database }) => {
   schedule('* * * * * *', async () => {
     await database.raw('create table if not exists ${table} (at bigint not null)');
     await database('${table}').insert({ at: Math.floor(Date.now() / 1000) });
   });
 };
 `);
+  const pkgFile = path.join(dir, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  pkg['directus:extension'].annex = { migrations: 'migrations' };
+  fs.writeFileSync(pkgFile, JSON.stringify(pkg));
+  return dir;
 }
 
 if (!PG_URL) console.warn('[cluster] skipped: set ANNEX_TEST_PG=postgres://… to run two hosts on one PostgreSQL database (.ci/run does)');
@@ -160,6 +168,19 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 404, 10_000);
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
     await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200, 10_000);
+  });
+
+  it('an extension migration added on both hosts and reloaded on both at once runs once', async () => {
+    const add = (t: TestHost) => {
+      const dir = path.join(t.extensionsPath, 'cluster-ticker', 'migrations');
+      fs.writeFileSync(path.join(dir, '002-count.js'), `export async function up(knex) {\n  await knex('cluster_ticker_migration_runs').insert({ at: Date.now() });\n  await new Promise((r) => setTimeout(r, 300)); // keep the transaction open while the other host arrives\n}\n`);
+    };
+    add(a);
+    add(b);
+    await Promise.all([a.api('POST', '/extensions/cluster-ticker/reload'), b.api('POST', '/extensions/cluster-ticker/reload')]);
+    expect(Number((await a.host.knex('cluster_ticker_migration_runs').count({ n: '*' }))[0]!.n)).toBe(1);
+    expect(await a.host.knex('annex_extension_migrations').where({ extension: 'cluster-ticker' }).pluck('name')).toEqual(expect.arrayContaining(['001-table.js', '002-count.js']));
+    for (const t of [a, b]) expect((await t.api('GET', '/extensions/cluster-ticker/status')).body.data.last_error).toBeNull();
   });
 
   it('a schedule runs once per tick across the cluster, not once per host', async () => {
