@@ -47,6 +47,10 @@ export const endpoints = [
     // Append-only: the host writes it; reading needs admin or a read permission on directus_activity.
     config: (router, context) => crudRoutes(router, { collection: 'directus_activity', readOnly: true, makeService: (c, options) => new context.services.ItemsService(c, options) }),
   },
+  {
+    name: 'revisions',
+    config: (router, context) => crudRoutes(router, { collection: 'directus_revisions', readOnly: true, makeService: (c, options) => new context.services.ItemsService(c, options) }),
+  },
 ];
 export const hooks = [];
 export const operations = [];

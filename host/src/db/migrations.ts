@@ -297,6 +297,25 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('annex_extension_migrations');
     },
   },
+  '20261127F-revisions': {
+    async up(knex) {
+      // Directus's revisions: the item after each create/update (data) and what the change set (delta).
+      await knex.schema.createTable('directus_revisions', (t) => {
+        t.increments('id');
+        t.integer('activity').notNullable().references('id').inTable('directus_activity').onDelete('CASCADE');
+        t.string('collection', 64).notNullable();
+        t.string('item', 255).notNullable();
+        t.text('data');
+        t.text('delta');
+        t.integer('parent');
+        t.uuid('version');
+        t.index(['collection', 'item']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_revisions');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

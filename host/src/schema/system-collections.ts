@@ -49,6 +49,10 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     intPk, f('action', 'string'), f('user', 'uuid', { relatedCollection: 'directus_users' }), f('timestamp', 'timestamp'), f('ip', 'string'),
     f('user_agent', 'text'), f('collection', 'string'), f('item', 'string'), f('origin', 'string'), f('comment', 'text'), f('details', 'json'),
   ]),
+  c('directus_revisions', 'id', [
+    intPk, f('activity', 'integer', { relatedCollection: 'directus_activity' }), f('collection', 'string'), f('item', 'string'),
+    f('data', 'json'), f('delta', 'json'), f('parent', 'integer'), f('version', 'uuid'),
+  ]),
   c('directus_settings', 'id', [intPk, f('project_name', 'string'), f('default_theme_light', 'string'), f('default_theme_dark', 'string'), f('default_appearance', 'string')]),
 ];
 

@@ -32,6 +32,9 @@ export interface MutationOptions {
 }
 
 const DEFAULT_LIMIT = 100;
+/** The logs themselves are not logged. */
+const UNRECORDED = new Set(['directus_activity', 'directus_revisions']);
+const CONCEALED = '**********';
 /** Many-to-one hops a query may follow, in fields (`a.b.c`) and in filters. */
 const MAX_RELATION_DEPTH = 5;
 
@@ -347,8 +350,36 @@ export class ItemsService {
     } catch (e) {
       throw mapDatabaseError(e, this.collection);
     }
+    await this.recordChange(col, 'create', [key], row);
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
     return key;
+  }
+
+  /**
+   * Directus's activity (who, from where) and revisions (the item after the change, and the
+   * change) for every item created, updated or deleted through this service, in the same
+   * transaction when there is one. Concealed fields (passwords, tokens) are masked.
+   */
+  private async recordChange(col: CollectionOverview, action: 'create' | 'update' | 'delete', keys: PrimaryKey[], delta: Item | null): Promise<void> {
+    if (col.accountability === null || UNRECORDED.has(col.collection) || keys.length === 0) return;
+    const mask = (item: Item | null | undefined): Item | null => {
+      if (!item) return null;
+      const out: Item = {};
+      for (const [k, v] of Object.entries(item)) out[k] = col.fields[k]?.special.includes('conceal') || col.fields[k]?.type === 'hash' ? CONCEALED : v;
+      return out;
+    };
+    const revisions = action !== 'delete' && col.accountability === 'all';
+    const after = revisions ? await this.knex(col.collection).whereIn(col.primary, keys).select('*') : [];
+    const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
+    const timestamp = new Date().toISOString();
+    for (const key of keys) {
+      const [inserted] = await this.knex('directus_activity')
+        .insert({ action, user: this.accountability.user, ip: this.accountability.ip ?? null, collection: col.collection, item: String(key), origin: this.accountability.origin ?? null, timestamp })
+        .returning('id');
+      if (!revisions) continue;
+      const activity = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
+      await this.knex('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
+    }
   }
 
   async createMany(data: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
@@ -383,6 +414,7 @@ export class ItemsService {
       } catch (e) {
         throw mapDatabaseError(e, this.collection);
       }
+      await this.recordChange(col, 'update', keys, row);
     }
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
     return keys;
@@ -421,6 +453,7 @@ export class ItemsService {
     } catch (e) {
       throw mapDatabaseError(e, this.collection);
     }
+    await this.recordChange(col, 'delete', keys, null);
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'delete'), { keys, payload: keys, collection: this.collection }, ctx);
     return keys;
   }
