@@ -247,6 +247,19 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     expect((await t.api('GET', '/annex-e2e-roles', undefined, guest.token)).status).toBe(200);
   });
 
+  it('shows who changed which extension in Settings → Activity', async () => {
+    await navigate(page, '/settings/activity');
+    // The roles test above limited annex-e2e-roles and opened it again: both are listed, newest first.
+    const rows = page.locator('tr[data-item="annex-e2e-roles"][data-action="update"]');
+    await eventually(() => rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await rows.first().locator('[data-test=details]').textContent()).toBe('roles: null');
+    expect(await rows.nth(1).locator('[data-test=details]').textContent()).toContain('roles: ["');
+    expect(await rows.first().locator('[data-test=who]').textContent()).toBe('admin@example.com');
+    await page.selectOption('[data-test=activity-filter]', 'directus_users');
+    await eventually(() => page.locator('tr[data-action="login"]').count()).toBeGreaterThanOrEqual(1);
+    await shot(page, '17-activity');
+  });
+
   it('creates an item through the form built from interfaces', async () => {
     await navigate(page, '/content/articles');
     await page.click('[data-test=create-item]');

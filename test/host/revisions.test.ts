@@ -41,6 +41,13 @@ describe('item history', () => {
     expect((await t.api('POST', '/revisions', { collection: 'notes', item: '1' })).status).toBe(404);
   });
 
+  it('a user editing their own profile is the one on record', async () => {
+    await t.api('PATCH', '/users/me', { first_name: 'Wendy' }, writer.token);
+    const { activity, revisions } = await history('directus_users', writer.userId);
+    expect(activity.at(-1)).toMatchObject({ action: 'update', user: writer.userId, origin: 'users/me' });
+    expect(revisions.at(-1).delta).toEqual({ first_name: 'Wendy' });
+  });
+
   it('masks concealed fields (passwords, tokens) in revisions', async () => {
     await t.api('PATCH', `/users/${writer.userId}`, { password: 'a-new-secret', token: 'a-new-token' });
     const { revisions } = await history('directus_users', writer.userId);

@@ -1,5 +1,5 @@
 // @ts-check
-import { asyncHandler, crudRoutes, errors } from '@annex/host/builtins-support';
+import { asyncHandler, crudRoutes, errors, systemAccountability } from '@annex/host/builtins-support';
 
 /** CRUD routes over one system collection, through the same ItemsService and permissions. */
 function systemRoutes(collection, extra) {
@@ -24,7 +24,8 @@ export const endpoints = [
         const allowed = ['first_name', 'last_name', 'theme', 'password'];
         const body = req.body ?? {};
         for (const k of Object.keys(body)) if (!allowed.includes(k)) throw errors.FORBIDDEN();
-        const users = new services.UsersService({ accountability: null });
+        // Past the permission check (a user edits their own profile), but logged as that user.
+        const users = new services.UsersService({ accountability: { ...systemAccountability('users/me'), user: req.accountability.user, ip: req.accountability.ip } });
         await users.updateOne(req.accountability.user, body);
         res.json({ data: await users.readOne(req.accountability.user, { fields: ['id', 'first_name', 'last_name', 'email', 'role', 'theme'] }) });
       }));

@@ -9,6 +9,7 @@ const Dashboards = () => import('./insights/Dashboards.vue');
 const Dashboard = () => import('./insights/Dashboard.vue');
 const Extensions = () => import('./settings/Extensions.vue');
 const SettingsMarketplace = () => import('./settings/Marketplace.vue');
+const Activity = () => import('./settings/Activity.vue');
 const Marketplace = () => import('./marketplace/Marketplace.vue');
 
 const admin = (user) => user?.admin_access === true;
@@ -35,6 +36,7 @@ export const modules = [
       { path: '', redirect: '/settings/extensions' },
       { path: 'extensions', component: Extensions },
       { path: 'marketplace', component: SettingsMarketplace },
+      { path: 'activity', component: Activity },
     ],
   }),
   defineModule({
