@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ROOT, startHost } from '../helpers/host.js';
+import { createUser, ROOT, startHost } from '../helpers/host.js';
 
 const run = promisify(execFile);
 const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
@@ -59,5 +59,36 @@ describe('annex CLI', () => {
     expect(log.map((r: any) => [r.origin, r.details])).toEqual([['cli', { enabled: false }], [null, { enabled: true }]]);
     expect(log[1].user).toBeTruthy();
     await t2.close();
+  });
+
+  it('limits an extension to roles and lists the activity, offline and against a running host', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-roles-'));
+    const env = { DB_FILENAME: path.join(dir, 'a.db'), ADMIN_EMAIL: 'cli@example.com', ADMIN_PASSWORD: 'pw', EXTENSIONS_PATH: path.join(dir, 'ext') };
+    const hostEnv = { DB_FILENAME: env.DB_FILENAME, EXTENSIONS_PATH: env.EXTENSIONS_PATH, ADMIN_EMAIL: 'cli@example.com', ADMIN_PASSWORD: 'pw' };
+    let t = await startHost({ dir, env: hostEnv });
+    const guest = await createUser(t, 'cli-guest', []);
+    await createUser(t, 'cli-editor', []);
+    await t.close();
+    // Offline: by role name; unknown names and locked built-ins are refused.
+    expect((await annex(['extensions', 'roles', '@annex/builtin-server', 'cli-editor'], env)).code).toBe(0);
+    expect((await annex(['extensions', 'roles', '@annex/builtin-server', 'nobody'], env)).code).toBe(1);
+    expect((await annex(['extensions', 'roles', '@annex/builtin-auth', 'cli-editor'], env)).stderr).toContain('HOST_EXTENSION_LOCKED');
+    expect((await annex(['extensions', 'roles', '@annex/builtin-server'], env)).code).toBe(2);
+    t = await startHost({ dir, env: hostEnv });
+    expect((await t.api('GET', '/server/ping', undefined, guest.token)).status).toBe(403);
+    expect((await t.api('GET', '/server/ping')).status).toBe(200); // the administrator
+    // Against the running host: open it again, at once.
+    const remote = ['--url', t.url, '--token', t.token];
+    const open = await annex(['extensions', 'roles', '@annex/builtin-server', ...remote, '--everyone'], env);
+    expect(open.stdout).toContain('everyone');
+    const server = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === '@annex/builtin-server');
+    expect(server.annex.roles).toBeNull();
+    expect((await t.api('GET', '/server/ping', undefined, guest.token)).status).toBe(200);
+    const log = JSON.parse((await annex(['extensions', 'activity', '@annex/builtin-server', '--json', ...remote], env)).stdout);
+    expect(log.map((l: any) => [l.origin, l.details?.roles === null ? null : 'list'])).toEqual([[null, null], ['cli', 'list']]);
+    const offline = (await annex(['extensions', 'activity', '--limit', '1'], env)).stdout.trim().split('\n');
+    expect(offline).toHaveLength(1);
+    expect(offline[0]).toContain('@annex/builtin-server');
+    await t.close();
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readConfig } from '../config.js';
 import { BUILTINS_PATH } from '../paths.js';
 import { MARKET_COMMANDS, runMarketplaceCommand } from './marketplace-command.js';
-import { hostRequest } from './remote.js';
+import { hostRequest, type Remote } from './remote.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
@@ -18,6 +18,8 @@ Usage:
   annex extensions disable <id>
   annex extensions grant <id> [--scopes JSON]
   annex extensions revoke <id>
+  annex extensions roles <id> <role>... | --everyone     limit to roles (names or ids, "public"), or open again
+  annex extensions activity [<id>] [--limit N] [--json]  who changed which extension, newest first
 
 Marketplace (MARKETPLACE_REGISTRY, MARKETPLACE_TRUST):
   annex extensions search [text] [--type T] [--json]
@@ -37,6 +39,96 @@ and the change takes effect at once. Without them it edits the database directly
 host applies it on its next start.
 Exit codes: 0 ok, 1 failure (e.g. unknown extension, locked built-in), 2 usage error.
 `;
+
+/** Role names (or ids, or `public`) → the ids `allowed_roles` stores; unknown ones are an error. */
+function resolveRoles(wanted: string[], roles: { id: string; name: string }[]): string[] {
+  return wanted.map((w) => {
+    if (w === 'public' || w === '$public') return '$public';
+    const role = roles.find((r) => r.id === w) ?? roles.find((r) => r.name.toLowerCase() === w.toLowerCase());
+    if (!role) throw Object.assign(new Error(`no role "${w}"`), { code: 'INVALID_PAYLOAD' });
+    return role.id;
+  });
+}
+
+async function runRolesCommand(id: string | undefined, wanted: string[], flags: Record<string, string | boolean>, remote: Remote | undefined): Promise<number> {
+  const everyone = flags.everyone === true;
+  if (!id || (wanted.length === 0) === !everyone) {
+    process.stderr.write('usage: annex extensions roles <id> <role>... | --everyone\n');
+    return 2;
+  }
+  const label = (roles: string[] | null, all: { id: string; name: string }[]) => (roles ? roles.map((r) => (r === '$public' ? 'public' : all.find((x) => x.id === r)?.name ?? r)).join(', ') : 'everyone');
+  if (remote) {
+    const all = (await hostRequest(remote, 'GET', '/roles?fields=id,name&limit=-1')).data as { id: string; name: string }[];
+    const roles = everyone ? null : resolveRoles(wanted, all);
+    await hostRequest(remote, 'PATCH', `/extensions/${encodeURIComponent(id)}`, { meta: { roles } });
+    process.stdout.write(`roles: ${id} → ${label(roles, all)}\n`);
+    return 0;
+  }
+  const config = readConfig();
+  const knex = createDatabase(config.db);
+  try {
+    await migrate(knex);
+    const all = (await knex('directus_roles').select('id', 'name')) as { id: string; name: string }[];
+    const roles = everyone ? null : resolveRoles(wanted, all);
+    const row = (await ExtensionSettingModel.query(knex)).find((r) => !r.bundle && (r.id === id || r.name === id));
+    if (!row) {
+      process.stderr.write(`error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`);
+      return 1;
+    }
+    if (row.source === 'builtin' && isLockedBuiltin(row.folder)) {
+      process.stderr.write(`error [HOST_EXTENSION_LOCKED]: "${row.name}" is locked: its roles cannot be limited\n`);
+      return 1;
+    }
+    await ExtensionSettingModel.query(knex).patch({ allowed_roles: roles } as any).where({ id: row.id });
+    await recordActivity(knex, createLogger(config.logLevel), { action: 'update', collection: 'directus_extensions', item: row.name ?? row.folder, user: null, origin: 'cli', details: { roles } });
+    process.stdout.write(`roles: ${row.name ?? row.folder} → ${label(roles, all)} (applies on the next start of the host; use --url/--token for a running host)\n`);
+    return 0;
+  } finally {
+    await knex.destroy();
+  }
+}
+
+interface ActivityLine {
+  timestamp: string;
+  action: string;
+  item: string | null;
+  user: string | null;
+  origin: string | null;
+  details: unknown;
+}
+
+async function runActivityCommand(id: string | undefined, flags: Record<string, string | boolean>, remote: Remote | undefined): Promise<number> {
+  const limit = typeof flags.limit === 'string' ? Number(flags.limit) : 20;
+  if (!Number.isInteger(limit) || limit < 1) {
+    process.stderr.write('--limit must be a positive integer\n');
+    return 2;
+  }
+  let lines: ActivityLine[];
+  if (remote) {
+    const item = id ? `&filter[item][_eq]=${encodeURIComponent(id)}` : '';
+    lines = (await hostRequest(remote, 'GET', `/activity?filter[collection][_eq]=directus_extensions${item}&sort=-id&limit=${limit}`)).data;
+  } else {
+    const config = readConfig();
+    const knex = createDatabase(config.db);
+    try {
+      await migrate(knex);
+      const q = knex('directus_activity').where({ collection: 'directus_extensions' }).orderBy('id', 'desc').limit(limit);
+      if (id) q.andWhere({ item: id });
+      lines = ((await q) as (ActivityLine & { details: string | null })[]).map((r) => ({ ...r, details: r.details ? JSON.parse(r.details) : null }));
+    } finally {
+      await knex.destroy();
+    }
+  }
+  if (flags.json === true) {
+    process.stdout.write(JSON.stringify(lines, null, 2) + '\n');
+    return 0;
+  }
+  for (const l of lines) {
+    const who = l.user ?? (l.origin ? `system (${l.origin})` : 'system');
+    process.stdout.write(`${new Date(l.timestamp).toISOString()}  ${l.action.padEnd(9)} ${String(l.item ?? '').padEnd(40)} ${who}${l.details ? `  ${JSON.stringify(l.details)}` : ''}\n`);
+  }
+  return 0;
+}
 
 function printList(rows: { name: string; type: string | null; source: string; enabled: boolean; state: string | null; error?: string | null }[], json: boolean): void {
   if (json) {
@@ -63,6 +155,8 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
   const url = (typeof flags.url === 'string' && flags.url) || process.env.ANNEX_URL;
   const token = (typeof flags.token === 'string' && flags.token) || process.env.ANNEX_TOKEN;
   if (sub && MARKET_COMMANDS.has(sub)) return runMarketplaceCommand(sub, id, flags, url && token ? { url, token } : undefined);
+  if (sub === 'roles') return runRolesCommand(id, args.slice(2), flags, url && token ? { url, token } : undefined);
+  if (sub === 'activity') return runActivityCommand(id, flags, url && token ? { url, token } : undefined);
   if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke'].includes(sub) || (sub !== 'list' && !id)) {
     process.stderr.write(EXTENSIONS_HELP);
     return 2;
