@@ -342,15 +342,18 @@ export class ItemsService {
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
     const row = await preparePayload(col, payload, 'create', this.accountability, grant.fields);
-    let key: PrimaryKey;
-    try {
-      const result = await this.knex(this.collection).insert(row, [col.primary]);
-      const first = result[0] as any;
-      key = row[col.primary] as PrimaryKey ?? (typeof first === 'object' ? first[col.primary] : first);
-    } catch (e) {
-      throw mapDatabaseError(e, this.collection);
-    }
-    await this.recordChange(col, 'create', [key], row);
+    const key = await this.atomically(async (db) => {
+      let created: PrimaryKey;
+      try {
+        const result = await db(this.collection).insert(row, [col.primary]);
+        const first = result[0] as any;
+        created = row[col.primary] as PrimaryKey ?? (typeof first === 'object' ? first[col.primary] : first);
+      } catch (e) {
+        throw mapDatabaseError(e, this.collection);
+      }
+      await this.recordChange(db, col, 'create', [created], row);
+      return created;
+    });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
     return key;
   }
@@ -360,7 +363,12 @@ export class ItemsService {
    * change) for every item created, updated or deleted through this service, in the same
    * transaction when there is one. Concealed fields (passwords, tokens) are masked.
    */
-  private async recordChange(col: CollectionOverview, action: 'create' | 'update' | 'delete', keys: PrimaryKey[], delta: Item | null): Promise<void> {
+  /** Runs `fn` in the caller's transaction, or in a new one: a change and its history commit together. */
+  private atomically<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
+    return this.knex.isTransaction ? fn(this.knex) : this.knex.transaction(fn);
+  }
+
+  private async recordChange(db: Knex, col: CollectionOverview, action: 'create' | 'update' | 'delete', keys: PrimaryKey[], delta: Item | null): Promise<void> {
     if (col.accountability === null || UNRECORDED.has(col.collection) || keys.length === 0) return;
     const mask = (item: Item | null | undefined): Item | null => {
       if (!item) return null;
@@ -369,16 +377,16 @@ export class ItemsService {
       return out;
     };
     const revisions = action !== 'delete' && col.accountability === 'all';
-    const after = revisions ? await this.knex(col.collection).whereIn(col.primary, keys).select('*') : [];
+    const after = revisions ? await db(col.collection).whereIn(col.primary, keys).select('*') : [];
     const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
     const timestamp = new Date().toISOString();
     for (const key of keys) {
-      const [inserted] = await this.knex('directus_activity')
+      const [inserted] = await db('directus_activity')
         .insert({ action, user: this.accountability.user, ip: this.accountability.ip ?? null, collection: col.collection, item: String(key), origin: this.accountability.origin ?? null, timestamp })
         .returning('id');
       if (!revisions) continue;
       const activity = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
-      await this.knex('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
+      await db('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
     }
   }
 
@@ -409,12 +417,14 @@ export class ItemsService {
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
     const row = await preparePayload(col, payload, 'update', this.accountability, grant.fields);
     if (Object.keys(row).length > 0) {
-      try {
-        await this.knex(this.collection).whereIn(col.primary, keys).update(row);
-      } catch (e) {
-        throw mapDatabaseError(e, this.collection);
-      }
-      await this.recordChange(col, 'update', keys, row);
+      await this.atomically(async (db) => {
+        try {
+          await db(this.collection).whereIn(col.primary, keys).update(row);
+        } catch (e) {
+          throw mapDatabaseError(e, this.collection);
+        }
+        await this.recordChange(db, col, 'update', keys, row);
+      });
     }
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
     return keys;
@@ -448,12 +458,14 @@ export class ItemsService {
     await this.assertKeysAllowed(col, keys, grant);
     const ctx = this.eventContext(schema);
     if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);
-    try {
-      await this.knex(this.collection).whereIn(col.primary, keys).delete();
-    } catch (e) {
-      throw mapDatabaseError(e, this.collection);
-    }
-    await this.recordChange(col, 'delete', keys, null);
+    await this.atomically(async (db) => {
+      try {
+        await db(this.collection).whereIn(col.primary, keys).delete();
+      } catch (e) {
+        throw mapDatabaseError(e, this.collection);
+      }
+      await this.recordChange(db, col, 'delete', keys, null);
+    });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'delete'), { keys, payload: keys, collection: this.collection }, ctx);
     return keys;
   }
