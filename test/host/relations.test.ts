@@ -107,6 +107,23 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect(hidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
     });
 
+    it('one-to-many: an alias field lists the related items (or their keys) and filters with some/none', async () => {
+      const alias = await t.api('POST', '/fields/authors', { field: 'posts', type: 'alias', meta: { special: ['o2m'] }, related_collection: 'posts' });
+      expect(alias.status, JSON.stringify(alias.body)).toBe(200);
+      const nested = await get('/items/authors?fields=name,posts.title&sort=name');
+      expect(nested.body.data).toEqual([{ name: 'Ana', posts: [{ title: 'p1' }] }, { name: 'Bo', posts: [{ title: 'p2' }] }]);
+      const keys = await get('/items/authors?fields=name,posts&sort=name');
+      expect(keys.body.data.map((a: any) => a.posts.length)).toEqual([1, 1]);
+      expect((await get('/items/authors?sort=name')).body.data[0]).toHaveProperty('posts');
+      const names = (q: string) => get(`/items/authors?fields=name&sort=name&filter=${encodeURIComponent(q)}`).then((r) => r.body.data.map((a: any) => a.name));
+      expect(await names('{"posts":{"title":{"_eq":"p2"}}}')).toEqual(['Bo']);
+      expect(await names('{"posts":{"_some":{"title":{"_starts_with":"p"}}}}')).toEqual(['Ana', 'Bo']);
+      expect(await names('{"posts":{"_none":{"title":{"_eq":"p2"}}}}')).toEqual(['Ana']);
+      expect((await get('/items/authors?filter[posts][_eq]=1')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+      // This role may read only id and name of authors: the alias is a field like any other.
+      expect((await get('/items/authors?fields=name,posts.title', reader.token)).status).toBe(403);
+    });
+
     it('rejects paths through fields that are not relations, and overly deep ones', async () => {
       expect((await get('/items/posts?fields=title.length')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
       expect((await get('/items/posts?filter[title][length][_eq]=2')).body.errors[0].extensions.code).toBe('INVALID_QUERY');

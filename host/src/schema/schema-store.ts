@@ -107,6 +107,24 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
   };
 }
 
+/**
+ * One-to-many alias fields (`special: o2m`, `related_collection` = the many side) get the many
+ * side's foreign key: `options.field` when given, else the one many-to-one field there that
+ * points back. An ambiguous or missing one leaves the alias unusable (queries through it are refused).
+ */
+function resolveOneToMany(schema: SchemaOverview): void {
+  for (const col of Object.values(schema.collections)) {
+    for (const field of Object.values(col.fields)) {
+      if (field.type !== 'alias' || !field.special.includes('o2m') || !field.relatedCollection) continue;
+      const many = schema.collections[field.relatedCollection];
+      if (!many) continue;
+      const named = typeof field.options?.field === 'string' ? many.fields[field.options.field] : undefined;
+      const back = named ? [named] : Object.values(many.fields).filter((f) => f.type !== 'alias' && f.relatedCollection === col.collection);
+      if (back.length === 1 && back[0]!.relatedCollection === col.collection) field.o2m = { collection: many.collection, field: back[0]!.field };
+    }
+  }
+}
+
 /** Collections and fields over the real database, with the Directus SchemaOverview cached in memory. */
 export function createSchemaStore(knex: Knex) {
   let cached: Promise<SchemaOverview> | null = null;
@@ -133,8 +151,9 @@ export function createSchemaStore(knex: Knex) {
       const field = fieldFromRow(row);
       col.fields[field.field] = field;
       if (field.primary) col.primary = field.field;
-      if (field.relatedCollection) out.relations.push({ collection: row.collection, field: field.field, related_collection: field.relatedCollection });
+      if (field.relatedCollection && field.type !== 'alias') out.relations.push({ collection: row.collection, field: field.field, related_collection: field.relatedCollection });
     }
+    resolveOneToMany(out);
     return out;
   }
 

@@ -23,8 +23,10 @@ export interface FieldOverview {
   readonly: boolean;
   required: boolean;
   sort: number | null;
-  /** Many-to-one: the collection this field points at. */
+  /** Many-to-one: the collection this field points at. One-to-many (alias field): the collection of the many side. */
   relatedCollection: string | null;
+  /** One-to-many alias field: the many-side collection and its foreign key pointing back here. */
+  o2m?: { collection: string; field: string };
 }
 
 export interface CollectionOverview {

@@ -8,6 +8,8 @@ export interface FilterRelation {
   col: CollectionOverview;
   filter: Filter | null;
   fields: string[] | '*';
+  /** One-to-many: the many side's foreign key back to the filtered collection. */
+  via?: string;
 }
 
 export interface FilterContext {
@@ -98,6 +100,22 @@ function applyOperator(b: Builder, column: string, field: string, op: string, ra
   }
 }
 
+/**
+ * A one-to-many field's filter: related-item filters that some related item must match
+ * (`{posts: {title: …}}` and `_some`) or that none may match (`_none`).
+ */
+export function oneToManyFilters(value: Record<string, unknown>, field: string): { some: Filter[]; none: Filter[] } {
+  const { ops, nested } = splitFieldFilter(value);
+  const some: Filter[] = nested ? [nested] : [];
+  const none: Filter[] = [];
+  for (const [op, operand] of ops) {
+    if (op !== '_some' && op !== '_none') throw errors.INVALID_QUERY({ reason: `"${field}" is a one-to-many relation: filter it with a related-item filter, "_some" or "_none".` });
+    if (typeof operand !== 'object' || operand === null || Array.isArray(operand)) throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a filter object.` });
+    (op === '_some' ? some : none).push(operand as Filter);
+  }
+  return { some, none };
+}
+
 /** Applies a Directus filter object to a query builder, rejecting unknown fields and operators. */
 export function applyFilter(b: Builder, filter: Filter, collection: CollectionOverview, ctx: FilterContext, table = collection.collection): void {
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw errors.INVALID_QUERY({ reason: 'A filter must be an object.' });
@@ -113,11 +131,26 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
       continue;
     }
     const field = collection.fields[key];
-    if (!field || field.type === 'alias') throw errors.INVALID_QUERY({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
+    if (!field || (field.type === 'alias' && !field.o2m)) throw errors.INVALID_QUERY({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
     }
     if (ctx.readable && key !== collection.primary && !ctx.readable(collection.collection, key)) throw errors.FORBIDDEN();
+    if (field.o2m) {
+      const rel = ctx.relation?.(collection.collection, key);
+      if (!rel?.via) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
+      const { some, none } = oneToManyFilters(value as Record<string, unknown>, key);
+      const many = rel.col.collection;
+      // The keys of the items that have a visible related item matching `f`.
+      const having = (f: Filter) => (sub: Builder) => {
+        sub.select(`${many}.${rel.via}`).from(many).whereNotNull(`${many}.${rel.via}`);
+        applyFilter(sub, f, rel.col, ctx, many);
+        if (rel.filter) applyFilter(sub, rel.filter, rel.col, { ...ctx, readable: undefined }, many);
+      };
+      for (const f of some) b.whereIn(`${table}.${collection.primary}`, having(f));
+      for (const f of none) b.whereNotIn(`${table}.${collection.primary}`, having(f));
+      continue;
+    }
     const { ops, nested } = splitFieldFilter(value);
     if (nested) {
       const rel = field.relatedCollection ? ctx.relation?.(collection.collection, key) : undefined;

@@ -6,7 +6,7 @@ import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, preparePayload } from './casting.js';
-import { applyFilter, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
+import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 
@@ -104,7 +104,14 @@ export class ItemsService {
     const out: string[] = [];
     for (const name of requested) {
       const root = name.split('.')[0]!;
-      if (!col.fields[root]) throw errors.INVALID_QUERY({ reason: `Field "${name}" doesn't exist in "${col.collection}".` });
+      const field = col.fields[root];
+      if (!field) throw errors.INVALID_QUERY({ reason: `Field "${name}" doesn't exist in "${col.collection}".` });
+      if (field.o2m) {
+        // A one-to-many field has no column: the related items are found by this item's key.
+        if (grant.fields !== '*' && !grant.fields.includes(root)) throw errors.FORBIDDEN();
+        if (!out.includes(col.primary)) out.push(col.primary);
+        continue;
+      }
       if (!readable.includes(root)) throw errors.FORBIDDEN();
       if (!out.includes(root)) out.push(root);
     }
@@ -128,21 +135,22 @@ export class ItemsService {
         }
         const field = c.fields[key];
         if (!field?.relatedCollection || !value || typeof value !== 'object' || Array.isArray(value)) continue;
-        const { nested } = splitFieldFilter(value as Record<string, unknown>);
-        if (!nested) continue;
+        const parts = field.o2m ? oneToManyFilters(value as Record<string, unknown>, key) : undefined;
+        const nestedFilters = parts ? [...parts.some, ...parts.none] : [splitFieldFilter(value as Record<string, unknown>).nested].filter((f): f is Filter => f !== null);
+        if (nestedFilters.length === 0) continue;
         if (depth >= MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `A filter may follow at most ${MAX_RELATION_DEPTH} relations.` });
         const id = `${c.collection}.${key}`;
         let rel = relations.get(id);
         if (!rel) {
-          const target = schema.collections[field.relatedCollection];
+          const target = schema.collections[field.o2m?.collection ?? field.relatedCollection];
           if (!target) throw errors.FORBIDDEN();
           const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
-          rel = { col: target, filter: g.filter, fields: g.fields };
+          rel = { col: target, filter: g.filter, fields: g.fields, ...(field.o2m ? { via: field.o2m.field } : {}) };
           relations.set(id, rel);
           readable.set(target.collection, g.fields);
           await walk(target, g.filter, depth + 1);
         }
-        await walk(rel.col, nested, depth + 1);
+        for (const nested of nestedFilters) await walk(rel.col, nested, depth + 1);
       }
     };
     await walk(col, queryFilter, 0);
@@ -192,6 +200,11 @@ export class ItemsService {
       if (offset) b.offset(offset);
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
       await this.attachRelated(schema, col, rows, this.nestedFields(col, q.fields, grant));
+      // The key was read only to find one-to-many items: leave it out unless it was asked for.
+      const requested = q.fields ?? [];
+      if (requested.length && !requested.some((f) => f === '*' || f === col.primary || f.startsWith('*.')) && requested.some((f) => col.fields[f.split('.')[0]!]?.o2m)) {
+        for (const row of rows) delete row[col.primary];
+      }
     }
     const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
     void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
@@ -240,17 +253,25 @@ export class ItemsService {
   private nestedFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): Map<string, string[]> {
     const nested = new Map<string, string[]>();
     const add = (field: string, rest: string) => nested.set(field, [...(nested.get(field) ?? []), rest]);
-    for (const name of requested ?? []) {
+    const oneToMany = Object.values(col.fields).filter((f) => f.o2m && (grant.fields === '*' || grant.fields.includes(f.field)));
+    for (const name of requested?.length ? requested : ['*']) {
       const dot = name.indexOf('.');
-      if (dot === -1) continue;
+      // `posts` alone, or `*`: a one-to-many field as the keys of its items.
+      if (name === '*') for (const f of oneToMany) if (!nested.has(f.field)) nested.set(f.field, []);
+      if (dot === -1) {
+        if (col.fields[name]?.o2m && !nested.has(name)) nested.set(name, []);
+        continue;
+      }
       if (name.split('.').length - 1 > MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `"${name}" follows more than ${MAX_RELATION_DEPTH} relations.` });
       const root = name.slice(0, dot);
       const rest = name.slice(dot + 1);
       if (root === '*') {
         for (const f of this.readableFields(col, grant)) if (col.fields[f]!.relatedCollection) add(f, rest);
+        for (const f of oneToMany) add(f.field, rest);
         continue;
       }
-      if (!col.fields[root]?.relatedCollection) throw errors.INVALID_QUERY({ reason: `"${root}" in "${col.collection}" is not a many-to-one relation, so "${name}" cannot be read.` });
+      const rootField = col.fields[root];
+      if (!rootField?.relatedCollection || (rootField.type === 'alias' && !rootField.o2m)) throw errors.INVALID_QUERY({ reason: `"${root}" in "${col.collection}" is not a relation, so "${name}" cannot be read.` });
       add(root, rest);
     }
     return nested;
@@ -262,6 +283,11 @@ export class ItemsService {
    */
   private async attachRelated(schema: SchemaOverview, col: CollectionOverview, rows: Item[], nested: Map<string, string[]>): Promise<void> {
     for (const [field, fields] of nested) {
+      const o2m = col.fields[field]!.o2m;
+      if (o2m) {
+        await this.attachMany(schema, col, rows, field, o2m, fields);
+        continue;
+      }
       const target = schema.collections[col.fields[field]!.relatedCollection!];
       if (!target) throw errors.FORBIDDEN();
       const keys = [...new Set(rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined))];
@@ -279,6 +305,36 @@ export class ItemsService {
           row[field] = rest;
         }
       }
+    }
+  }
+
+  /**
+   * `posts.title` on a one-to-many field: the related items (as the caller may see them) as a
+   * list per item; `posts` alone, the list of their keys.
+   */
+  private async attachMany(schema: SchemaOverview, col: CollectionOverview, rows: Item[], field: string, o2m: { collection: string; field: string }, fields: string[]): Promise<void> {
+    const target = schema.collections[o2m.collection];
+    if (!target) throw errors.FORBIDDEN();
+    const keys = [...new Set(rows.map((r) => r[col.primary]).filter((v) => v !== null && v !== undefined))];
+    const keysOnly = fields.length === 0;
+    const wanted = keysOnly ? [target.primary] : fields;
+    const withBack = wanted.includes('*') || wanted.includes(o2m.field) ? wanted : [...wanted, o2m.field];
+    const service = new ItemsService(this.kernel, target.collection, { accountability: this.accountability, schema, knex: this.knex });
+    const related = keys.length ? await service.readByQuery({ fields: withBack, filter: { [o2m.field]: { _in: keys } }, sort: [target.primary], limit: -1 }) : [];
+    const byOwner = new Map<string, Item[]>();
+    for (const item of related) {
+      const owner = String(item[o2m.field] !== null && typeof item[o2m.field] === 'object' ? item[o2m.field][col.primary] : item[o2m.field]);
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), item]);
+    }
+    for (const row of rows) {
+      const list = byOwner.get(String(row[col.primary])) ?? [];
+      row[field] = keysOnly
+        ? list.map((item) => item[target.primary])
+        : list.map((item) => {
+            if (withBack === wanted) return { ...item };
+            const { [o2m.field]: _back, ...rest } = item;
+            return rest;
+          });
     }
   }
 
