@@ -9,6 +9,8 @@ import { castRow, preparePayload } from './casting.js';
 import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
+import { recordChange } from './history.js';
+import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -32,11 +34,6 @@ export interface MutationOptions {
 }
 
 const DEFAULT_LIMIT = 100;
-/** The logs themselves are not logged. */
-const UNRECORDED = new Set(['directus_activity', 'directus_revisions']);
-const CONCEALED = '**********';
-/** Many-to-one hops a query may follow, in fields (`a.b.c`) and in filters. */
-const MAX_RELATION_DEPTH = 5;
 
 /** The caller's filter contexts: for their own filter (field reads checked) and for permission filters. */
 interface FilterScope {
@@ -199,7 +196,8 @@ export class ItemsService {
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
-      await this.attachRelated(schema, col, rows, this.nestedFields(col, q.fields, grant));
+      const read = (collection: string, query: Query) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: this.knex }).readByQuery(query);
+      await attachRelated(read, schema, col, rows, nestedFields(col, q.fields, grant, this.readableFields(col, grant)));
       // The key was read only to find one-to-many items: leave it out unless it was asked for.
       const requested = q.fields ?? [];
       if (requested.length && !requested.some((f) => f === '*' || f === col.primary || f.startsWith('*.')) && requested.some((f) => col.fields[f.split('.')[0]!]?.o2m)) {
@@ -246,95 +244,6 @@ export class ItemsService {
         currentGrant = targetGrant;
         table = alias;
       }
-    }
-  }
-
-  /** `author.name` → author: [name]; `*.name` → every readable many-to-one field: [name]. */
-  private nestedFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): Map<string, string[]> {
-    const nested = new Map<string, string[]>();
-    const add = (field: string, rest: string) => nested.set(field, [...(nested.get(field) ?? []), rest]);
-    const oneToMany = Object.values(col.fields).filter((f) => f.o2m && (grant.fields === '*' || grant.fields.includes(f.field)));
-    for (const name of requested?.length ? requested : ['*']) {
-      const dot = name.indexOf('.');
-      // `posts` alone, or `*`: a one-to-many field as the keys of its items.
-      if (name === '*') for (const f of oneToMany) if (!nested.has(f.field)) nested.set(f.field, []);
-      if (dot === -1) {
-        if (col.fields[name]?.o2m && !nested.has(name)) nested.set(name, []);
-        continue;
-      }
-      if (name.split('.').length - 1 > MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `"${name}" follows more than ${MAX_RELATION_DEPTH} relations.` });
-      const root = name.slice(0, dot);
-      const rest = name.slice(dot + 1);
-      if (root === '*') {
-        for (const f of this.readableFields(col, grant)) if (col.fields[f]!.relatedCollection) add(f, rest);
-        for (const f of oneToMany) add(f.field, rest);
-        continue;
-      }
-      const rootField = col.fields[root];
-      if (!rootField?.relatedCollection || (rootField.type === 'alias' && !rootField.o2m)) throw errors.INVALID_QUERY({ reason: `"${root}" in "${col.collection}" is not a relation, so "${name}" cannot be read.` });
-      add(root, rest);
-    }
-    return nested;
-  }
-
-  /**
-   * Replaces foreign keys with the related items (`fields=author.name`), read through the related
-   * collection's ItemsService: its permissions apply, an item the caller may not see is null.
-   */
-  private async attachRelated(schema: SchemaOverview, col: CollectionOverview, rows: Item[], nested: Map<string, string[]>): Promise<void> {
-    for (const [field, fields] of nested) {
-      const o2m = col.fields[field]!.o2m;
-      if (o2m) {
-        await this.attachMany(schema, col, rows, field, o2m, fields);
-        continue;
-      }
-      const target = schema.collections[col.fields[field]!.relatedCollection!];
-      if (!target) throw errors.FORBIDDEN();
-      const keys = [...new Set(rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined))];
-      const pk = target.primary;
-      const withKey = fields.includes('*') || fields.includes(pk) ? fields : [...fields, pk];
-      const service = new ItemsService(this.kernel, target.collection, { accountability: this.accountability, schema, knex: this.knex });
-      const related = keys.length ? await service.readByQuery({ fields: withKey, filter: { [pk]: { _in: keys } }, limit: -1 }) : [];
-      const byKey = new Map(related.map((item) => [String(item[pk]), item]));
-      for (const row of rows) {
-        const item = row[field] === null || row[field] === undefined ? undefined : byKey.get(String(row[field]));
-        if (!item) row[field] = null;
-        else if (withKey === fields) row[field] = { ...item };
-        else {
-          const { [pk]: _key, ...rest } = item;
-          row[field] = rest;
-        }
-      }
-    }
-  }
-
-  /**
-   * `posts.title` on a one-to-many field: the related items (as the caller may see them) as a
-   * list per item; `posts` alone, the list of their keys.
-   */
-  private async attachMany(schema: SchemaOverview, col: CollectionOverview, rows: Item[], field: string, o2m: { collection: string; field: string }, fields: string[]): Promise<void> {
-    const target = schema.collections[o2m.collection];
-    if (!target) throw errors.FORBIDDEN();
-    const keys = [...new Set(rows.map((r) => r[col.primary]).filter((v) => v !== null && v !== undefined))];
-    const keysOnly = fields.length === 0;
-    const wanted = keysOnly ? [target.primary] : fields;
-    const withBack = wanted.includes('*') || wanted.includes(o2m.field) ? wanted : [...wanted, o2m.field];
-    const service = new ItemsService(this.kernel, target.collection, { accountability: this.accountability, schema, knex: this.knex });
-    const related = keys.length ? await service.readByQuery({ fields: withBack, filter: { [o2m.field]: { _in: keys } }, sort: [target.primary], limit: -1 }) : [];
-    const byOwner = new Map<string, Item[]>();
-    for (const item of related) {
-      const owner = String(item[o2m.field] !== null && typeof item[o2m.field] === 'object' ? item[o2m.field][col.primary] : item[o2m.field]);
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), item]);
-    }
-    for (const row of rows) {
-      const list = byOwner.get(String(row[col.primary])) ?? [];
-      row[field] = keysOnly
-        ? list.map((item) => item[target.primary])
-        : list.map((item) => {
-            if (withBack === wanted) return { ...item };
-            const { [o2m.field]: _back, ...rest } = item;
-            return rest;
-          });
     }
   }
 
@@ -407,43 +316,16 @@ export class ItemsService {
       } catch (e) {
         throw mapDatabaseError(e, this.collection);
       }
-      await this.recordChange(db, col, 'create', [created], row);
+      await recordChange(db, this.accountability, col, 'create', [created], row);
       return created;
     });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
     return key;
   }
 
-  /**
-   * Directus's activity (who, from where) and revisions (the item after the change, and the
-   * change) for every item created, updated or deleted through this service, in the same
-   * transaction when there is one. Concealed fields (passwords, tokens) are masked.
-   */
   /** Runs `fn` in the caller's transaction, or in a new one: a change and its history commit together. */
   private atomically<T>(fn: (db: Knex) => Promise<T>): Promise<T> {
     return this.knex.isTransaction ? fn(this.knex) : this.knex.transaction(fn);
-  }
-
-  private async recordChange(db: Knex, col: CollectionOverview, action: 'create' | 'update' | 'delete', keys: PrimaryKey[], delta: Item | null): Promise<void> {
-    if (col.accountability === null || UNRECORDED.has(col.collection) || keys.length === 0) return;
-    const mask = (item: Item | null | undefined): Item | null => {
-      if (!item) return null;
-      const out: Item = {};
-      for (const [k, v] of Object.entries(item)) out[k] = col.fields[k]?.special.includes('conceal') || col.fields[k]?.type === 'hash' ? CONCEALED : v;
-      return out;
-    };
-    const revisions = action !== 'delete' && col.accountability === 'all';
-    const after = revisions ? await db(col.collection).whereIn(col.primary, keys).select('*') : [];
-    const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
-    const timestamp = new Date().toISOString();
-    for (const key of keys) {
-      const [inserted] = await db('directus_activity')
-        .insert({ action, user: this.accountability.user, ip: this.accountability.ip ?? null, collection: col.collection, item: String(key), origin: this.accountability.origin ?? null, timestamp })
-        .returning('id');
-      if (!revisions) continue;
-      const activity = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
-      await db('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
-    }
   }
 
   async createMany(data: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
@@ -479,7 +361,7 @@ export class ItemsService {
         } catch (e) {
           throw mapDatabaseError(e, this.collection);
         }
-        await this.recordChange(db, col, 'update', keys, row);
+        await recordChange(db, this.accountability, col, 'update', keys, row);
       });
     }
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
@@ -520,7 +402,7 @@ export class ItemsService {
       } catch (e) {
         throw mapDatabaseError(e, this.collection);
       }
-      await this.recordChange(db, col, 'delete', keys, null);
+      await recordChange(db, this.accountability, col, 'delete', keys, null);
     });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'delete'), { keys, payload: keys, collection: this.collection }, ctx);
     return keys;

@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import type { Accountability } from '../auth/accountability.js';
+import type { CollectionOverview } from '../schema/types.js';
+import { castRow } from './casting.js';
+
+type Item = Record<string, any>;
+
+/** The logs themselves are not logged. */
+const UNRECORDED = new Set(['directus_activity', 'directus_revisions']);
+const CONCEALED = '**********';
+
+/**
+ * Directus's activity (who, from where) and revisions (the item after the change, and the
+ * change) for items created, updated or deleted, written with `db` so they commit with the
+ * change. Concealed fields (passwords, tokens) are masked.
+ */
+export async function recordChange(
+  db: Knex,
+  accountability: Accountability,
+  col: CollectionOverview,
+  action: 'create' | 'update' | 'delete',
+  keys: (string | number)[],
+  delta: Item | null,
+): Promise<void> {
+  if (col.accountability === null || UNRECORDED.has(col.collection) || keys.length === 0) return;
+  const mask = (item: Item | null | undefined): Item | null => {
+    if (!item) return null;
+    const out: Item = {};
+    for (const [k, v] of Object.entries(item)) out[k] = col.fields[k]?.special.includes('conceal') || col.fields[k]?.type === 'hash' ? CONCEALED : v;
+    return out;
+  };
+  const revisions = action !== 'delete' && col.accountability === 'all';
+  const after = revisions ? await db(col.collection).whereIn(col.primary, keys).select('*') : [];
+  const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
+  const timestamp = new Date().toISOString();
+  for (const key of keys) {
+    const [inserted] = await db('directus_activity')
+      .insert({ action, user: accountability.user, ip: accountability.ip ?? null, collection: col.collection, item: String(key), origin: accountability.origin ?? null, timestamp })
+      .returning('id');
+    if (!revisions) continue;
+    const activity = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
+    await db('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
+  }
+}
