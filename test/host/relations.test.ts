@@ -120,6 +120,9 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect(await names('{"posts":{"_some":{"title":{"_starts_with":"p"}}}}')).toEqual(['Ana', 'Bo']);
       expect(await names('{"posts":{"_none":{"title":{"_eq":"p2"}}}}')).toEqual(['Ana']);
       expect((await get('/items/authors?filter[posts][_eq]=1')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+      const gql = await t.api('POST', '/graphql', { query: 'query { authors(sort: ["name"]) { name posts { title author { name } } } }' });
+      expect(gql.body.errors).toBeUndefined();
+      expect(gql.body.data.authors).toEqual([{ name: 'Ana', posts: [{ title: 'p1', author: { name: 'Ana' } }] }, { name: 'Bo', posts: [{ title: 'p2', author: { name: 'Bo' } }] }]);
       // This role may read only id and name of authors: the alias is a field like any other.
       expect((await get('/items/authors?fields=name,posts.title', reader.token)).status).toBe(403);
     });

@@ -66,6 +66,11 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
           const related = f.relatedCollection && !f.primary ? types.get(f.relatedCollection) : undefined;
           objectFields[f.field] = { type: (related ?? (f.primary ? GraphQLID : scalarFor(f.type))) as GraphQLOutputType };
         }
+        // One-to-many alias fields: the list of related items, when this role can read their collection.
+        for (const f of Object.values(col.fields)) {
+          const many = f.o2m && NAME.test(f.field) ? types.get(f.o2m.collection) : undefined;
+          if (many) objectFields[f.field] = { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(many))) };
+        }
         return objectFields;
       },
     }));

@@ -78,12 +78,20 @@ async function attachMany(read: RelatedReader, schema: SchemaOverview, col: Coll
   const keys = [...new Set(rows.map((r) => r[col.primary]).filter((v) => v !== null && v !== undefined))];
   const keysOnly = fields.length === 0;
   const wanted = keysOnly ? [target.primary] : fields;
-  const withBack = wanted.includes('*') || wanted.includes(o2m.field) ? wanted : [...wanted, o2m.field];
+  // The key back to the owner must come along: raw, or inside the back-object when that is read nested.
+  const backNested = wanted.some((f) => f.startsWith(`${o2m.field}.`));
+  const backKey = `${o2m.field}.${col.primary}`;
+  const addedBackKey = backNested && !wanted.includes(backKey) && !wanted.includes(`${o2m.field}.*`);
+  const withBack = wanted.includes('*') || wanted.includes(o2m.field) || (backNested && !addedBackKey) ? wanted : [...wanted, backNested ? backKey : o2m.field];
   const related = keys.length ? await read(target.collection, { fields: withBack, filter: { [o2m.field]: { _in: keys } }, sort: [target.primary], limit: -1 }) : [];
   const byOwner = new Map<string, Item[]>();
   for (const item of related) {
     const back = item[o2m.field];
     const owner = String(back !== null && typeof back === 'object' ? back[col.primary] : back);
+    if (addedBackKey && back && typeof back === 'object') {
+      const { [col.primary]: _key, ...rest } = back;
+      item[o2m.field] = rest;
+    }
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), item]);
   }
   for (const row of rows) {
@@ -91,7 +99,7 @@ async function attachMany(read: RelatedReader, schema: SchemaOverview, col: Coll
     row[field] = keysOnly
       ? list.map((item) => item[target.primary])
       : list.map((item) => {
-          if (withBack === wanted) return { ...item };
+          if (withBack === wanted || backNested) return { ...item };
           const { [o2m.field]: _back, ...rest } = item;
           return rest;
         });
