@@ -127,6 +127,18 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect((await get('/items/authors?fields=name,posts.title', reader.token)).status).toBe(403);
     });
 
+    it('many-to-many: an m2m alias to the junction reads and filters through it (tags.tags_id.name)', async () => {
+      await createCollection(t, 'tags', { name: 'string' });
+      await createCollection(t, 'posts_tags', { posts_id: { type: 'integer', related_collection: 'posts' } as any, tags_id: { type: 'integer', related_collection: 'tags' } as any });
+      expect((await t.api('POST', '/fields/posts', { field: 'tags', type: 'alias', meta: { special: ['m2m'] }, related_collection: 'posts_tags' })).status).toBe(200);
+      const tags = (await t.api('POST', '/items/tags', [{ name: 'red' }, { name: 'blue' }])).body.data;
+      const p1 = (await get('/items/posts?filter[title][_eq]=p1&fields=id')).body.data[0].id;
+      await t.api('POST', '/items/posts_tags', [{ posts_id: p1, tags_id: tags[0].id }, { posts_id: p1, tags_id: tags[1].id }]);
+      const res = await get(`/items/posts/${p1}?fields=title,tags.tags_id.name`);
+      expect(res.body.data).toEqual({ title: 'p1', tags: [{ tags_id: { name: 'red' } }, { tags_id: { name: 'blue' } }] });
+      expect(titles(await get('/items/posts?fields=title&filter[tags][tags_id][name][_eq]=blue'))).toEqual(['p1']);
+    });
+
     it('rejects paths through fields that are not relations, and overly deep ones', async () => {
       expect((await get('/items/posts?fields=title.length')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
       expect((await get('/items/posts?filter[title][length][_eq]=2')).body.errors[0].extensions.code).toBe('INVALID_QUERY');

@@ -115,7 +115,8 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
 function resolveOneToMany(schema: SchemaOverview): void {
   for (const col of Object.values(schema.collections)) {
     for (const field of Object.values(col.fields)) {
-      if (field.type !== 'alias' || !field.special.includes('o2m') || !field.relatedCollection) continue;
+      // A many-to-many alias is, in the API, a one-to-many to its junction (`tags.tags_id.name`), as in Directus.
+      if (field.type !== 'alias' || !(field.special.includes('o2m') || field.special.includes('m2m')) || !field.relatedCollection) continue;
       const many = schema.collections[field.relatedCollection];
       if (!many) continue;
       const named = typeof field.options?.field === 'string' ? many.fields[field.options.field] : undefined;
