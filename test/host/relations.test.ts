@@ -139,6 +139,24 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect(titles(await get('/items/posts?fields=title&filter[tags][tags_id][name][_eq]=blue'))).toEqual(['p1']);
     });
 
+    it('Directus\'s /relations: lists, creates (with the one-to-many alias) and removes relations', async () => {
+      await createCollection(t, 'comments', { text: 'string', post: 'integer' });
+      const made = await t.api('POST', '/relations', { collection: 'comments', field: 'post', related_collection: 'posts', meta: { one_field: 'comments' } });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      expect(made.body.data).toMatchObject({ collection: 'comments', field: 'post', related_collection: 'posts', meta: { one_collection: 'posts', one_field: 'comments' } });
+      const all = (await get('/relations')).body.data.map((r: any) => `${r.collection}.${r.field}->${r.related_collection}`);
+      expect(all).toEqual(expect.arrayContaining(['posts.author->authors', 'authors.country->countries', 'comments.post->posts']));
+      const p1 = (await get('/items/posts?filter[title][_eq]=p1&fields=id')).body.data[0].id;
+      await t.api('POST', '/items/comments', { text: 'nice', post: p1 });
+      expect((await get(`/items/posts/${p1}?fields=title,comments.text`)).body.data).toEqual({ title: 'p1', comments: [{ text: 'nice' }] });
+      expect((await get('/items/comments?fields=text,post.title')).body.data).toEqual([{ text: 'nice', post: { title: 'p1' } }]);
+      expect((await t.api('POST', '/relations', { collection: 'comments', field: 'text', related_collection: 'posts' }, reader.token)).status).toBe(403);
+      expect((await t.api('POST', '/relations', { collection: 'comments', field: 'text', related_collection: 'nowhere' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await t.api('DELETE', '/relations/comments/post')).status).toBe(204);
+      expect((await get('/items/comments?fields=post.title')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+      expect((await get('/fields/posts/comments')).status).toBe(403);
+    });
+
     it('rejects paths through fields that are not relations, and overly deep ones', async () => {
       expect((await get('/items/posts?fields=title.length')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
       expect((await get('/items/posts?filter[title][length][_eq]=2')).body.errors[0].extensions.code).toBe('INVALID_QUERY');

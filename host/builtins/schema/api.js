@@ -42,9 +42,26 @@ function fields(router, { services }) {
   }));
 }
 
+/** `/relations` (Directus shape): many-to-one fields, with the one-to-many alias that lists them. */
+function relations(router, { services }) {
+  const svc = (req) => new services.RelationsService({ accountability: req.accountability });
+  router.get('/', asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })));
+  router.get('/:collection', asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })));
+  router.get('/:collection/:field', asyncHandler(async (req, res) => res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) })));
+  router.post('/', asyncHandler(async (req, res) => {
+    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
+    res.json({ data: await svc(req).createOne(req.body) });
+  }));
+  router.delete('/:collection/:field', asyncHandler(async (req, res) => {
+    await svc(req).deleteOne(req.params.collection, req.params.field);
+    res.status(204).end();
+  }));
+}
+
 export const endpoints = [
   { name: 'collections', config: collections },
   { name: 'fields', config: fields },
+  { name: 'relations', config: relations },
 ];
 export const hooks = [];
 export const operations = [];

@@ -280,6 +280,37 @@ export function createSchemaStore(knex: Knex) {
       });
       invalidate();
     },
+
+    /**
+     * Makes `collection.field` a many-to-one to `related` (or plain again with null), and with
+     * `oneField` adds the one-to-many alias on `related` that lists these items (Directus's
+     * `POST /relations` with `meta.one_field`). Clearing removes aliases that pointed back here.
+     */
+    async setRelation(collection: string, field: string, related: string | null, oneField?: string | null): Promise<void> {
+      const schema = await store.get();
+      const col = schema.collections[collection];
+      const f = col?.fields[field];
+      if (!col || col.system || !f) throw errors.FORBIDDEN();
+      if (f.type === 'alias' || f.primary) throw errors.INVALID_PAYLOAD({ reason: `"${field}" cannot hold a relation: it is ${f.primary ? 'the primary key' : 'an alias'}.` });
+      const target = related ? schema.collections[related] : undefined;
+      if (related && (!target || target.system)) throw errors.INVALID_PAYLOAD({ reason: `"${related}" is not a collection a relation can point to.` });
+      if (oneField && (!target || !NAME.test(oneField) || target.fields[oneField])) throw errors.INVALID_PAYLOAD({ reason: `"meta.one_field" must be a new field name in "${related}".` });
+      await knex.transaction(async (trx) => {
+        await trx('directus_fields').where({ collection, field }).update({ related_collection: related });
+        if (f.relatedCollection) {
+          // Aliases on the old target that listed these items through this field go with it.
+          const old = schema.collections[f.relatedCollection];
+          for (const alias of Object.values(old?.fields ?? {})) {
+            if (alias.o2m?.collection === collection && alias.o2m.field === field) await trx('directus_fields').where({ collection: f.relatedCollection, field: alias.field }).delete();
+          }
+        }
+        if (oneField && target) {
+          const input: FieldInput = { field: oneField, type: 'alias', meta: { special: ['o2m'], interface: 'list-o2m', options: { field } }, related_collection: collection };
+          await trx('directus_fields').insert(metaRow(target.collection, input, Object.keys(target.fields).length + 1));
+        }
+      });
+      invalidate();
+    },
   };
   return store;
 }

@@ -49,6 +49,11 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
       super({ accountability: resolve(options.accountability), schema: options.schema });
     }
   }
+  class RelationsService extends schemaServices.RelationsService {
+    constructor(options: ServiceOptions = {}) {
+      super({ accountability: resolve(options.accountability), schema: options.schema });
+    }
+  }
 
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
   class MailService {
@@ -64,6 +69,7 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     MailService,
     CollectionsService,
     FieldsService,
+    RelationsService,
     UsersService: fixed('directus_users'),
     RolesService: fixed('directus_roles'),
     PermissionsService: fixed('directus_permissions'),
@@ -84,6 +90,7 @@ export interface Services {
   ItemsService: new (collection: string, options?: ServiceOptions) => ItemsService;
   CollectionsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['CollectionsService']>;
   FieldsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['FieldsService']>;
+  RelationsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['RelationsService']>;
   UsersService: Fixed;
   RolesService: Fixed;
   PermissionsService: Fixed;

@@ -36,6 +36,19 @@ export function fieldOutput(collection: string, f: FieldOverview) {
   };
 }
 
+/** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
+export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
+  const target = schema.collections[f.relatedCollection!];
+  const oneField = Object.values(target?.fields ?? {}).find((a) => a.o2m?.collection === collection && a.o2m.field === f.field)?.field ?? null;
+  return {
+    collection,
+    field: f.field,
+    related_collection: f.relatedCollection,
+    schema: { table: collection, column: f.field, foreign_key_table: f.relatedCollection, foreign_key_column: target?.primary ?? 'id' },
+    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: null, one_deselect_action: 'nullify' },
+  };
+}
+
 async function visible(kernel: SchemaKernel, accountability: Accountability, schema: SchemaOverview): Promise<CollectionOverview[]> {
   const all = Object.values(schema.collections);
   if (accountability.admin) return all;
@@ -106,5 +119,38 @@ export function createSchemaServices(kernel: SchemaKernel) {
     }
   }
 
-  return { CollectionsService, FieldsService };
+  /** Directus's `/relations`: the many-to-one fields (read), made or cleared by an administrator. */
+  class RelationsService {
+    constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
+    async readAll(collection?: string) {
+      const schema = await kernel.schema.get();
+      const cols = await visible(kernel, this.options.accountability, schema);
+      return cols
+        .filter((c) => !c.system && (!collection || c.collection === collection))
+        .flatMap((c) => Object.values(c.fields).filter((f) => f.type !== 'alias' && f.relatedCollection).map((f) => relationOutput(schema, c.collection, f)));
+    }
+    async readOne(collection: string, field: string) {
+      const found = (await this.readAll(collection)).find((r) => r.field === field);
+      if (!found) throw errors.FORBIDDEN();
+      return found;
+    }
+    async createOne(input: { collection?: unknown; field?: unknown; related_collection?: unknown; meta?: { one_field?: unknown } | null }) {
+      requireAdmin(this.options.accountability);
+      const { collection, field, related_collection: related } = input ?? {};
+      if (typeof collection !== 'string' || typeof field !== 'string' || typeof related !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"collection", "field" and "related_collection" are required strings.' });
+      const oneField = input.meta?.one_field;
+      if (oneField !== undefined && oneField !== null && typeof oneField !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.one_field" must be a string.' });
+      await kernel.schema.setRelation(collection, field, related, oneField ?? null);
+      void kernel.emitter.emitAction('relations.create', { key: `${collection}.${field}`, payload: input, collection: 'directus_relations' });
+      return this.readOne(collection, field);
+    }
+    async deleteOne(collection: string, field: string): Promise<void> {
+      requireAdmin(this.options.accountability);
+      await this.readOne(collection, field);
+      await kernel.schema.setRelation(collection, field, null);
+      void kernel.emitter.emitAction('relations.delete', { keys: [`${collection}.${field}`], collection: 'directus_relations' });
+    }
+  }
+
+  return { CollectionsService, FieldsService, RelationsService };
 }
