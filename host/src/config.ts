@@ -18,6 +18,8 @@ export interface HostConfig {
   /** Failed logins allowed per account in `loginWindowMs` (an address gets five times as many); 0 = no limit. */
   loginAttempts: number;
   loginWindowMs: number;
+  /** Uploaded files: the local storage root (STORAGE_LOCAL_ROOT) and the size limit (FILES_MAX_UPLOAD_SIZE, bytes). */
+  files: { root: string; maxUploadBytes: number };
   /** Directus's EMAIL_* variables: `outbox` only records to annex_outbox; `smtp` also sends. */
   mail: {
     transport: 'outbox' | 'smtp';
@@ -104,6 +106,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     loginWindowMs: int(env.AUTH_LOGIN_WINDOW, 15 * 60 * 1000, 'AUTH_LOGIN_WINDOW'),
     trustProxy: bool(env.IP_TRUST_PROXY, false),
     clusterSyncRetryMs: int(env.CLUSTER_SYNC_RETRY, 30_000, 'CLUSTER_SYNC_RETRY'),
+    files: {
+      root: path.resolve(cwd, env.STORAGE_LOCAL_ROOT || path.join(dataDir, 'uploads')),
+      maxUploadBytes: int(env.FILES_MAX_UPLOAD_SIZE, 100 * 1024 * 1024, 'FILES_MAX_UPLOAD_SIZE'),
+    },
     mail: {
       transport: oneOf(env.EMAIL_TRANSPORT, ['outbox', 'smtp'] as const, 'outbox', 'EMAIL_TRANSPORT'),
       from: env.EMAIL_FROM || 'no-reply@example.com',

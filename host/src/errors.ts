@@ -31,6 +31,7 @@ export const errors = defineErrors({
   HOST_SCOPES_PENDING: { status: 503, message: (p: { id: string }) => `Extension "${p.id}" is waiting for an administrator to grant its scopes.` },
   HOST_NOTHING_PENDING: { status: 409, message: (p: { id: string }) => `No update of "${p.id}" is waiting for a grant.` },
   HOST_CLOSED: { status: 503, message: 'The host is shutting down.' },
+  HOST_FILE_TOO_LARGE: { status: 413, message: (p: { limit: number }) => `The file is larger than the ${p.limit} bytes this host accepts (FILES_MAX_UPLOAD_SIZE).` },
   HOST_MIGRATION_FAILED: { status: 422, message: (p: { id: string; migration: string; reason: string }) => `Migration ${p.migration} of "${p.id}" failed (rolled back): ${p.reason}` },
   // The server's reason goes to the log and the annex_outbox row, not to the client.
   HOST_MAIL_FAILED: { status: 502, expose: true, message: (_p: { reason: string; outbox: number }) => 'The mail server did not accept the message; see annex_outbox.' },

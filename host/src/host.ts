@@ -32,6 +32,7 @@ import { getActiveFolders, type LockFile } from '@annex/marketplace';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { createMailer } from './mail/mailer.js';
+import { createLocalStorage } from './files/storage.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 import type { Accountability } from './auth/accountability.js';
@@ -135,6 +136,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
   const cluster = createCluster(knex, config.db, logger);
   const mailer = createMailer(config.mail, knex, logger);
+  const storage = createLocalStorage(config.files.root);
+  const maxUploadBytes = config.files.maxUploadBytes;
 
   const permissions = createPermissions(knex);
   const emitter = createEmitter(logger);
@@ -161,7 +164,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     operations: createOperationRegistry(),
     apps: createAppRegistry(),
     mailer,
-    services: createServices({ knex, schema, emitter, permissions, mailer }, 'reject'),
+    storage,
+    maxUploadBytes,
+    services: createServices({ knex, schema, emitter, permissions, mailer, storage, maxUploadBytes }, 'reject'),
     sandbox(): Promise<SandboxEngine> {
       engine ??= (async () => {
         const { createSandboxEngine } = await import('@annex/runtime');

@@ -13,6 +13,7 @@ import type { AppRegistry, OperationRegistry } from './extensions/registries.js'
 import type { Services } from './services/namespace.js';
 import type { Cluster } from './cluster/cluster.js';
 import type { Mailer } from './mail/mailer.js';
+import type { Storage } from './files/storage.js';
 
 /**
  * The kernel's services, created once at boot and frozen. Extensions never receive this
@@ -37,6 +38,9 @@ export interface Kernel {
   readonly services: Services;
   /** Sends mail (SMTP) and records it in annex_outbox. */
   readonly mailer: Mailer;
+  /** Where uploaded files live, and how large one may be. */
+  readonly storage: Storage;
+  readonly maxUploadBytes: number;
   /** Hosts sharing this database: notifications, schedule claims, who runs what. */
   readonly cluster: Cluster;
   /** The sandbox engine, started on first use. */

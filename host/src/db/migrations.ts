@@ -316,6 +316,26 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_revisions');
     },
   },
+  '20261127G-files': {
+    async up(knex) {
+      // Directus's files: one row per upload; the bytes are in the storage location under filename_disk.
+      await knex.schema.createTable('directus_files', (t) => {
+        t.uuid('id').primary();
+        t.string('storage', 255).notNullable();
+        t.string('filename_disk', 255);
+        t.string('filename_download', 255).notNullable();
+        t.string('title', 255);
+        t.string('type', 255);
+        t.bigInteger('filesize').defaultTo(0);
+        t.uuid('uploaded_by');
+        t.timestamp('uploaded_on');
+        t.text('description');
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_files');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

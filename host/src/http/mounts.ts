@@ -24,9 +24,11 @@ export function createMounts() {
     setGuard(fn: MountGuard): void {
       guard = fn;
     },
-    add(id: string, handler: MountHandler, owner: string): () => void {
+    /** `first`: tried before the mounts already there (a built-in that must see the raw request before its router). */
+    add(id: string, handler: MountHandler, owner: string, options: { first?: boolean } = {}): () => void {
       const mount: Mount = { handler, owner };
-      table.set(id, [...(table.get(id) ?? []), mount]);
+      const others = table.get(id) ?? [];
+      table.set(id, options.first ? [mount, ...others] : [...others, mount]);
       return () => {
         const rest = (table.get(id) ?? []).filter((m) => m !== mount);
         if (rest.length) table.set(id, rest);

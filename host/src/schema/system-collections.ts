@@ -53,6 +53,11 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     intPk, f('activity', 'integer', { relatedCollection: 'directus_activity' }), f('collection', 'string'), f('item', 'string'),
     f('data', 'json'), f('delta', 'json'), f('parent', 'integer'), f('version', 'uuid'),
   ]),
+  c('directus_files', 'id', [
+    uuidPk, f('storage', 'string', { readonly: true }), f('filename_disk', 'string', { readonly: true }), f('filename_download', 'string'),
+    f('title', 'string'), f('type', 'string'), f('filesize', 'bigInteger', { readonly: true }), f('uploaded_by', 'uuid', { relatedCollection: 'directus_users', readonly: true }),
+    f('uploaded_on', 'timestamp', { readonly: true }), f('description', 'text'),
+  ]),
   c('directus_settings', 'id', [intPk, f('project_name', 'string'), f('default_theme_light', 'string'), f('default_theme_dark', 'string'), f('default_appearance', 'string')]),
 ];
 

@@ -5,6 +5,8 @@ import { createSchemaServices, type SchemaKernel } from './schema-services.js';
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
+import { FilesService as BaseFilesService } from '../files/files-service.js';
+import type { Storage } from '../files/storage.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -17,7 +19,7 @@ export interface ServiceOptions {
  * accountability means: kernel code passes `reject`; trusted extension contexts map it to an
  * explicit system accountability attributed to the extension (Directus treats null as admin).
  */
-export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: Mailer }, nullAs: 'reject' | { origin: string }): Services {
+export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: Mailer; storage?: Storage; maxUploadBytes?: number }, nullAs: 'reject' | { origin: string }): Services {
   const resolve = (accountability: Accountability | null | undefined): Accountability => {
     if (accountability) return accountability;
     if (nullAs === 'reject') throw new TypeError('services need an explicit accountability');
@@ -55,6 +57,14 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     }
   }
 
+  /** Directus's FilesService: rows of directus_files plus their bytes in storage. */
+  class FilesService extends BaseFilesService {
+    constructor(options: ServiceOptions = {}) {
+      if (!kernel.storage) throw errors.SERVICE_UNAVAILABLE({ service: 'files', reason: 'This host has no file storage.' });
+      super({ ...kernel, storage: kernel.storage, maxUploadBytes: kernel.maxUploadBytes ?? 100 * 1024 * 1024 }, opts(options));
+    }
+  }
+
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
   class MailService {
     constructor(_options: ServiceOptions = {}) {}
@@ -67,6 +77,7 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
   return {
     ItemsService: BoundItemsService,
     MailService,
+    FilesService,
     CollectionsService,
     FieldsService,
     RelationsService,
@@ -101,4 +112,5 @@ export interface Services {
   NotificationsService: Fixed;
   SettingsService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
+  FilesService: new (options?: ServiceOptions) => BaseFilesService;
 }

@@ -1,0 +1,99 @@
+// @ts-check
+import busboy from 'busboy';
+import { crudRoutes, errors } from '@annex/host/builtins-support';
+
+/** Content types a browser may show inline from this origin; anything else is a download. */
+const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|video\/(mp4|webm|ogg)|audio\/(mpeg|ogg|wav|webm)|application\/pdf|text\/plain)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reads one multipart upload (fields first, then one file) into FilesService.uploadOne. */
+function receiveUpload(ctx, service) {
+  return new Promise((resolve, reject) => {
+    let bb;
+    try {
+      bb = busboy({ headers: ctx.req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } });
+    } catch (err) {
+      return reject(errors.INVALID_PAYLOAD({ reason: `The upload could not be read: ${err instanceof Error ? err.message : err}` }));
+    }
+    /** @type {Record<string, string>} */
+    const fields = {};
+    /** @type {Promise<string | number> | undefined} */
+    let upload;
+    let settled = false;
+    const fail = (err) => {
+      if (settled) return;
+      settled = true;
+      ctx.req.unpipe(bb);
+      ctx.req.resume(); // drain what the client still sends
+      reject(err);
+    };
+    bb.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    bb.on('file', (_name, stream, info) => {
+      upload = service.uploadOne(stream, { filename_download: info.filename, type: info.mimeType, title: fields.title, description: fields.description });
+      upload.catch((err) => {
+        stream.resume();
+        fail(err);
+      });
+    });
+    bb.on('error', (err) => fail(errors.INVALID_PAYLOAD({ reason: `The upload could not be read: ${err instanceof Error ? err.message : err}` })));
+    bb.on('close', () => {
+      if (settled) return;
+      if (!upload) return fail(errors.INVALID_PAYLOAD({ reason: 'The form has no file.' }));
+      upload.then((key) => {
+        if (!settled) {
+          settled = true;
+          resolve(key);
+        }
+      }, fail);
+    });
+    ctx.req.pipe(bb);
+  });
+}
+
+export const endpoints = [
+  {
+    name: 'files',
+    config: (router, context) => {
+      const kernel = context.annex;
+      const service = (accountability) => new context.services.FilesService({ accountability });
+      // Uploads need the raw request stream, so they are served by a mount ahead of the router.
+      const off = kernel.mounts.add('files', async (ctx, sub) => {
+        if (ctx.method !== 'POST' || (sub !== '/' && sub !== '') || !ctx.is('multipart')) return false;
+        const files = service(ctx.state.accountability);
+        const key = await receiveUpload(ctx, files);
+        ctx.type = 'application/json';
+        ctx.body = { data: await files.readOne(key).catch(() => ({ id: key })) };
+        return true;
+      }, '@annex/builtin-files/files', { first: true });
+      context.onDispose?.(off);
+      crudRoutes(router, { collection: 'directus_files', makeService: (_c, options) => new context.services.FilesService(options) });
+    },
+  },
+  {
+    name: 'assets',
+    config: (_router, context) => {
+      const off = context.annex.mounts.add('assets', async (ctx, sub) => {
+        if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
+        const id = sub.replace(/^\//, '');
+        if (!UUID.test(id)) throw errors.FORBIDDEN();
+        const { file, stream } = await new context.services.FilesService({ accountability: ctx.state.accountability }).readFile(id);
+        const type = String(file.type ?? 'application/octet-stream');
+        const inline = INLINE.test(type) && ctx.query.download === undefined;
+        ctx.set('X-Content-Type-Options', 'nosniff');
+        // Even a file served inline cannot run script as this origin.
+        ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox");
+        ctx.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(String(file.filename_download))}`);
+        ctx.set('Cache-Control', 'private, max-age=0');
+        ctx.type = inline ? type : 'application/octet-stream';
+        if (file.filesize !== null && file.filesize !== undefined) ctx.length = Number(file.filesize);
+        ctx.body = stream;
+        return true;
+      }, '@annex/builtin-files/assets');
+      context.onDispose?.(off);
+    },
+  },
+];
+export const hooks = [];
+export const operations = [];

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { errors } from '../errors.js';
+import { ItemsService, type Item, type ItemsKernel, type ItemsServiceOptions, type MutationOptions, type PrimaryKey } from '../services/items.js';
+import type { Storage } from './storage.js';
+
+export interface FilesKernel extends ItemsKernel {
+  storage: Storage;
+  maxUploadBytes: number;
+}
+
+/** Columns only the host writes: a client changing them could point a row at another file. */
+const MANAGED = ['storage', 'filename_disk', 'filesize', 'uploaded_by', 'uploaded_on'];
+
+/** `report.PDF` → `.pdf`; anything odd → no extension. The client's name never reaches the disk. */
+function extensionOf(name: string): string {
+  const ext = path.extname(name).slice(1).toLowerCase();
+  return /^[a-z0-9]{1,10}$/.test(ext) ? `.${ext}` : '';
+}
+
+/**
+ * Directus's FilesService: `directus_files` rows through the items permissions, and the bytes in
+ * storage. `uploadOne` is the only way to create a row; the storage columns are the host's.
+ */
+export class FilesService extends ItemsService {
+  constructor(protected readonly files: FilesKernel, options: ItemsServiceOptions) {
+    super(files, 'directus_files', options);
+  }
+
+  /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */
+  async uploadOne(stream: Readable, data: { filename_download: string; type?: string; title?: string; description?: string }): Promise<PrimaryKey> {
+    // Permission first: a caller who may not create files does not get to fill the disk.
+    await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
+    const name = String(data.filename_download || 'file').slice(0, 255);
+    const id = randomUUID();
+    const key = `${id}${extensionOf(name)}`;
+    const size = await this.files.storage.write(key, stream, this.files.maxUploadBytes);
+    try {
+      return await super.createOne({
+        id, storage: this.files.storage.location, filename_disk: key, filename_download: name,
+        title: data.title ?? path.parse(name).name, type: data.type || 'application/octet-stream', description: data.description ?? null,
+        filesize: size, uploaded_by: this.accountability.user, uploaded_on: new Date().toISOString(),
+      });
+    } catch (err) {
+      await this.files.storage.remove(key);
+      throw err;
+    }
+  }
+
+  /** The row (as the caller may read it) and a stream of its bytes. */
+  async readFile(id: PrimaryKey): Promise<{ file: Item; stream: Readable }> {
+    const file = await this.readOne(id, { fields: ['id', 'filename_disk', 'filename_download', 'type', 'filesize'] });
+    if (!file.filename_disk) throw errors.FORBIDDEN();
+    return { file, stream: await this.files.storage.read(String(file.filename_disk)) };
+  }
+
+  override async createMany(): Promise<PrimaryKey[]> {
+    return this.createOne();
+  }
+
+  override async createOne(): Promise<never> {
+    throw errors.INVALID_PAYLOAD({ reason: 'Files are created by uploading them (multipart/form-data to POST /files).' });
+  }
+
+  override async updateMany(keys: PrimaryKey[], data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    const managed = Object.keys(data ?? {}).filter((k) => MANAGED.includes(k));
+    if (managed.length) throw errors.INVALID_PAYLOAD({ reason: `${managed.join(', ')} ${managed.length === 1 ? 'is' : 'are'} set by the host.` });
+    return super.updateMany(keys, data, opts);
+  }
+
+  /** Deletes the rows, then their bytes (a row is never left pointing at a deleted file). */
+  override async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    const rows = await this.knex('directus_files').whereIn('id', keys).select('filename_disk');
+    const deleted = await super.deleteMany(keys, opts);
+    for (const r of rows) if (r.filename_disk) await this.files.storage.remove(String(r.filename_disk)).catch(() => undefined);
+    return deleted;
+  }
+}

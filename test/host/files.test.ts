@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, startHost, type TestHost } from '../helpers/host.js';
+
+/** Uploads (multipart) into directus_files and the local storage, and /assets, with the attacks on them. */
+let t: TestHost;
+let uploads: string;
+let viewer: { token: string };
+
+beforeAll(async () => {
+  t = await startHost({ env: { FILES_MAX_UPLOAD_SIZE: String(64 * 1024) } });
+  uploads = t.host.config.files.root;
+  viewer = await createUser(t, 'viewer', []);
+});
+afterAll(() => t?.close());
+
+function upload(name: string, type: string, body: string | Buffer, extra: Record<string, string> = {}, token: string | null = t.token) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(extra)) form.append(k, v);
+  form.append('file', new Blob([body], { type }), name);
+  return fetch(`${t.url}/files`, { method: 'POST', body: form, headers: token ? { Authorization: `Bearer ${token}` } : {} }).then(async (r) => ({ status: r.status, body: await r.json() }));
+}
+const diskFiles = () => (fs.existsSync(uploads) ? fs.readdirSync(uploads) : []);
+
+describe('files and assets', () => {
+  it('uploads a file: a row with its facts, the bytes on disk under a name the host chose, served back by /assets', async () => {
+    const res = await upload('Photo of Lisbon.PNG', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), { title: 'Lisbon' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const file = res.body.data;
+    expect(file).toMatchObject({ filename_download: 'Photo of Lisbon.PNG', title: 'Lisbon', type: 'image/png', filesize: 7, storage: 'local' });
+    expect(file.filename_disk).toBe(`${file.id}.png`);
+    expect(fs.readFileSync(path.join(uploads, file.filename_disk))).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    const asset = await fetch(`${t.url}/assets/${file.id}?access_token=${t.token}`);
+    expect(asset.headers.get('content-type')).toBe('image/png');
+    expect(asset.headers.get('content-disposition')).toContain('inline');
+    expect(Buffer.from(await asset.arrayBuffer())).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    const download = await fetch(`${t.url}/assets/${file.id}?download&access_token=${t.token}`);
+    expect(download.headers.get('content-disposition')).toBe(`attachment; filename*=UTF-8''Photo%20of%20Lisbon.PNG`);
+    expect((await t.api('GET', `/files/${file.id}`)).body.data.title).toBe('Lisbon');
+  });
+
+  it('serves active content (HTML, SVG) only as a download, never sniffed, in a sandbox', async () => {
+    const res = await upload('evil.html', 'text/html', '<script>alert(document.cookie)</script>');
+    const asset = await fetch(`${t.url}/assets/${res.body.data.id}?access_token=${t.token}`);
+    expect(asset.headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(asset.headers.get('content-type')).toBe('application/octet-stream');
+    expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(asset.headers.get('content-security-policy')).toContain('sandbox');
+    const svg = await upload('x.svg', 'image/svg+xml', '<svg onload="alert(1)"/>');
+    expect((await fetch(`${t.url}/assets/${svg.body.data.id}?access_token=${t.token}`)).headers.get('content-disposition')).toMatch(/^attachment/);
+  });
+
+  it('keeps client names off the disk, refuses oversized uploads and rows that point elsewhere, leaving nothing behind', async () => {
+    const traversal = await upload('../../../etc/passwd', 'text/plain', 'x');
+    expect(traversal.body.data.filename_disk).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fs.existsSync(path.join(uploads, traversal.body.data.filename_disk))).toBe(true);
+    const before = diskFiles().length;
+    const rows = (await t.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*'];
+    const big = await upload('big.bin', 'application/octet-stream', Buffer.alloc(64 * 1024 + 1));
+    expect([big.status, big.body.errors[0].extensions.code]).toEqual([413, 'HOST_FILE_TOO_LARGE']);
+    expect(diskFiles().length).toBe(before);
+    expect((await t.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*']).toBe(rows);
+    // The storage columns are the host's: no pointing a row at another file, no rows without an upload.
+    const patched = await t.api('PATCH', `/files/${traversal.body.data.id}`, { filename_disk: '../annex.db' });
+    expect(patched.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('POST', '/files', { filename_download: 'x', filename_disk: 'annex.db', storage: 'local' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('PATCH', `/files/${traversal.body.data.id}`, { title: 'renamed' })).body.data.title).toBe('renamed');
+  });
+
+  it('applies permissions to uploads and assets, and deleting a file deletes its bytes', async () => {
+    const mine = await upload('note.txt', 'text/plain', 'private');
+    expect((await upload('x.txt', 'text/plain', 'nope', {}, viewer.token)).status).toBe(403);
+    expect((await upload('x.txt', 'text/plain', 'nope', {}, null)).status).toBe(403);
+    expect((await fetch(`${t.url}/assets/${mine.body.data.id}?access_token=${viewer.token}`)).status).toBe(403);
+    expect((await fetch(`${t.url}/assets/${mine.body.data.id}`)).status).toBe(403);
+    expect((await fetch(`${t.url}/assets/..%2F..%2Fannex.db?access_token=${t.token}`)).status).toBe(403);
+    const disk = path.join(uploads, mine.body.data.filename_disk);
+    expect(fs.existsSync(disk)).toBe(true);
+    expect((await t.api('DELETE', `/files/${mine.body.data.id}`)).status).toBe(204);
+    expect(fs.existsSync(disk)).toBe(false);
+    expect((await fetch(`${t.url}/assets/${mine.body.data.id}?access_token=${t.token}`)).status).toBe(403);
+  });
+});
