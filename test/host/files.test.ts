@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import os from 'node:os';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
 
 /** Uploads (multipart) into directus_files and the local storage, and /assets, with the attacks on them. */
 let t: TestHost;
@@ -9,7 +11,24 @@ let uploads: string;
 let viewer: { token: string };
 
 beforeAll(async () => {
-  t = await startHost({ env: { FILES_MAX_UPLOAD_SIZE: String(64 * 1024) } });
+  // A trusted endpoint that reads the raw body itself, as Express extensions do with req.pipe / for await.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-raw-'));
+  writeEndpoint(root, 'raw-body', '', {
+    raw: `import { Writable } from 'node:stream';
+export default (router) => {
+  router.post('/iterate', async (req, res) => {
+    let bytes = 0;
+    for await (const chunk of req) bytes += chunk.length;
+    res.json({ bytes });
+  });
+  router.post('/pipe', (req, res) => {
+    let bytes = 0;
+    req.pipe(new Writable({ write(chunk, _enc, done) { bytes += chunk.length; done(); }, final(done) { res.json({ bytes }); done(); } }));
+  });
+};
+`,
+  });
+  t = await startHost({ extensions: [path.join(root, 'raw-body')], env: { FILES_MAX_UPLOAD_SIZE: String(64 * 1024) } });
   uploads = t.host.config.files.root;
   viewer = await createUser(t, 'viewer', []);
 });
@@ -66,6 +85,14 @@ describe('files and assets', () => {
     expect(patched.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
     expect((await t.api('POST', '/files', { filename_download: 'x', filename_disk: 'annex.db', storage: 'local' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
     expect((await t.api('PATCH', `/files/${traversal.body.data.id}`, { title: 'renamed' })).body.data.title).toBe('renamed');
+  });
+
+  it('a trusted endpoint can read a raw request body as a stream (req.pipe, for await), as on Express', async () => {
+    const body = Buffer.alloc(200_000, 7);
+    for (const route of ['iterate', 'pipe']) {
+      const res = await fetch(`${t.url}/raw-body/${route}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+      expect([route, await res.json()]).toEqual([route, { bytes: 200_000 }]);
+    }
   });
 
   it('applies permissions to uploads and assets, and deleting a file deletes its bytes', async () => {

@@ -129,6 +129,16 @@ function makeRequest(ctx: Context, subPath: string, baseUrl: string): ExpressReq
     sanitizedQuery: ctx.state.sanitizedQuery ?? {},
     get: (name: string) => ctx.get(name) || undefined,
     header: (name: string) => ctx.get(name) || undefined,
+    // The request body as a stream, as on Express's `req` (an IncomingMessage): extensions that
+    // parse uploads themselves (`req.pipe(busboy(...))`, `for await (const chunk of req)`) get
+    // the bytes koa's body parser left unread (anything but JSON, forms and text).
+    pipe: <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }) => ctx.req.pipe(destination, options),
+    unpipe: (destination?: NodeJS.WritableStream) => ctx.req.unpipe(destination),
+    on: (event: string, listener: (...args: unknown[]) => void) => (ctx.req.on(event, listener), req),
+    once: (event: string, listener: (...args: unknown[]) => void) => (ctx.req.once(event, listener), req),
+    resume: () => (ctx.req.resume(), req),
+    pause: () => (ctx.req.pause(), req),
+    [Symbol.asyncIterator]: () => ctx.req[Symbol.asyncIterator](),
   };
   return req;
 }
