@@ -15,7 +15,20 @@ beforeAll(async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-raw-'));
   writeEndpoint(root, 'raw-body', '', {
     raw: `import { Writable } from 'node:stream';
+let release;
 export default (router) => {
+  router.get('/events', (_req, res) => {
+    res.set('Content-Type', 'text/event-stream');
+    res.write('data: first\\n\\n');
+    new Promise((r) => (release = r)).then(() => {
+      res.write('data: second\\n\\n');
+      res.end();
+    });
+  });
+  router.post('/release', (_req, res) => {
+    release?.();
+    res.json({ released: true });
+  });
   router.post('/iterate', async (req, res) => {
     let bytes = 0;
     for await (const chunk of req) bytes += chunk.length;
@@ -93,6 +106,19 @@ describe('files and assets', () => {
       const res = await fetch(`${t.url}/raw-body/${route}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
       expect([route, await res.json()]).toEqual([route, { bytes: 200_000 }]);
     }
+  });
+
+  it('a trusted endpoint streams what it writes (server-sent events): the first event arrives before the handler ends', async () => {
+    const res = await fetch(`${t.url}/raw-body/events`);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    // With a buffered response this read would wait for the end, which only /release allows.
+    expect(decoder.decode((await reader.read()).value)).toBe('data: first\n\n');
+    await fetch(`${t.url}/raw-body/release`, { method: 'POST' });
+    let rest = '';
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += decoder.decode(r.value);
+    expect(rest).toBe('data: second\n\n');
   });
 
   it('applies permissions to uploads and assets, and deleting a file deletes its bytes', async () => {

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { match, type MatchFunction } from 'path-to-regexp';
 import { errors } from '../errors.js';
@@ -151,7 +152,19 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
   const req = makeRequest(ctx, subPath, baseUrl);
   const chunks: (string | Uint8Array)[] = [];
   let finished = false;
+  /** Set once the handler calls `res.write`: the response streams from then on (server-sent events, large bodies). */
+  let stream: PassThrough | undefined;
   return new Promise<boolean>((resolve, reject) => {
+    const streaming = (): PassThrough => {
+      if (stream) return stream;
+      stream = new PassThrough();
+      finished = true;
+      res.headersSent = true;
+      ctx.status = res.statusCode;
+      ctx.body = stream;
+      resolve(true);
+      return stream;
+    };
     const finish = () => {
       if (finished) return;
       finished = true;
@@ -191,12 +204,14 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
         return res;
       },
       json(body) {
+        if (stream) return res.end(JSON.stringify(body ?? null));
         if (!ctx.response.get('Content-Type')) ctx.type = 'application/json';
         chunks.push(JSON.stringify(body ?? null));
         finish();
         return res;
       },
       send(body) {
+        if (stream) return res.end(body === undefined || body === null ? undefined : typeof body === 'object' && !(body instanceof Uint8Array) ? JSON.stringify(body) : (body as string | Uint8Array));
         if (body === undefined || body === null) {
           finish();
           return res;
@@ -208,10 +223,14 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
         return res;
       },
       write(chunk) {
-        chunks.push(chunk);
-        return true;
+        if (finished && !stream) return false;
+        return streaming().write(chunk);
       },
       end(chunk) {
+        if (stream) {
+          if (!stream.writableEnded) stream.end(chunk);
+          return res;
+        }
         if (chunk !== undefined) chunks.push(chunk);
         finish();
         return res;
@@ -233,7 +252,11 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
     // Express semantics: handlers with four parameters are error handlers; they run only
     // while an error is pending, the others only while none is.
     const next: Next = (error?: unknown) => {
-      if (finished) return;
+      if (finished) {
+        // A handler that failed after it began streaming: cut the response rather than leave it open.
+        if (error !== undefined && error !== 'router' && stream && !stream.writableEnded) stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
       if (error === 'router') {
         finished = true;
         return void resolve(false);
