@@ -161,6 +161,7 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
 
   it('a host whose listening connection dropped reconnects and re-reads what it missed', async () => {
     const id = (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
+    expect((await b.api('GET', '/server/health')).body.checks['cluster:listening'][0].status).toBe('ok');
     const killed = await a.host.knex.raw("select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query = 'LISTEN annex_cluster'");
     expect(killed.rows.length).toBe(2);
     /* Published while nobody listens: only the re-read after the reconnect can deliver it. */
@@ -168,6 +169,7 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 404, 10_000);
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
     await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200, 10_000);
+    expect((await b.api('GET', '/server/health')).body.checks['cluster:listening'][0].status).toBe('ok');
   });
 
   it('an extension migration added on both hosts and reloaded on both at once runs once', async () => {

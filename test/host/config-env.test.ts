@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type TestHost } from '../helpers/host.js';
 
@@ -26,5 +29,25 @@ describe('host configuration from createHost({ env })', () => {
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(55);
     expect((await login('admin@example.com', 'admin-password', '203.0.113.8')).status).toBe(200);
+  });
+
+  it('/server/health reports file storage and mail: ok here, warn (still 200) when storage is unwritable or the SMTP server is down', async () => {
+    const health = await t.api('GET', '/server/health');
+    expect(health.body.status).toBe('ok');
+    expect(health.body.checks['storage:writable'][0].status).toBe('ok');
+    expect(health.body.checks['email:connection'][0]).toMatchObject({ status: 'ok', observedValue: 'outbox' });
+    const blocker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annex-health-')), 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    const broken = await startHost({ env: { STORAGE_LOCAL_ROOT: path.join(blocker, 'uploads'), EMAIL_TRANSPORT: 'smtp', EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: '9' } });
+    try {
+      const res = await broken.api('GET', '/server/health');
+      expect(res.status).toBe(200);
+      expect(res.body.status).toBe('warn');
+      expect(res.body.checks['storage:writable'][0].status).toBe('warn');
+      expect(res.body.checks['email:connection'][0].status).toBe('warn');
+      expect((await broken.api('GET', '/server/health', undefined, null)).body).toEqual({ status: 'warn' });
+    } finally {
+      await broken.close();
+    }
   });
 });

@@ -31,6 +31,14 @@ export default {
       const required = kernel.extensions.failedRequired();
       checks['extensions:failed'] = [{ status: required.length ? 'error' : failed.length ? 'warn' : 'ok', observedValue: failed.length, ids: failed }];
       if (required.length && status === 'ok') status = 'warn';
+      // The host still serves without these, so they only warn.
+      const degraded = (name, outcome, extra = {}) => {
+        checks[name] = [{ status: outcome.ok ? 'ok' : 'warn', ...extra, ...(outcome.ok ? {} : { output: outcome.reason }) }];
+        if (!outcome.ok && status === 'ok') status = 'warn';
+      };
+      degraded('storage:writable', await kernel.storage.check(), { observedValue: kernel.config.files.root });
+      degraded('email:connection', await kernel.mailer.check(2000), { observedValue: kernel.mailer.transport });
+      if (kernel.cluster.shared) degraded('cluster:listening', kernel.cluster.listening ? { ok: true } : { ok: false, reason: 'not listening to the other hosts (reconnecting)' });
       res.status(status === 'error' ? 503 : 200).set('Content-Type', 'application/health+json');
       res.json(req.accountability?.admin ? { status, checks } : { status });
     }));

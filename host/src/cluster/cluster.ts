@@ -42,6 +42,8 @@ export interface Cluster {
   readonly id: string;
   /** True when other hosts can share the database (PostgreSQL): notifications are on. */
   readonly shared: boolean;
+  /** Whether this host hears the others now (always true without a shared database). */
+  readonly listening: boolean;
   /** Tells the other hosts; failures are logged, never thrown (the change itself is committed). */
   publish(topic: ClusterTopic): Promise<void>;
   /** Runs `handler` when another host published `topic`, and after a lost listener reconnects. Runs never overlap per topic. */
@@ -179,6 +181,9 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
   return {
     id,
     shared,
+    get listening() {
+      return !shared || (listener !== undefined && failures === 0);
+    },
 
     async publish(topic) {
       if (!shared || closed) return;

@@ -13,6 +13,8 @@ export interface Storage {
   /** The bytes of `key`; FORBIDDEN when they are gone (a row without its file). */
   read(key: string): Promise<Readable>;
   remove(key: string): Promise<void>;
+  /** Whether new files can be written (for the health check); the reason when not. */
+  check(): Promise<{ ok: true } | { ok: false; reason: string }>;
 }
 
 /** Keys are names the host made (`<uuid>.<ext>`): nothing a client sends reaches the file system. */
@@ -55,6 +57,15 @@ export function createLocalStorage(root: string): Storage {
     },
     async remove(key) {
       await fs.rm(file(key), { force: true });
+    },
+    async check() {
+      try {
+        await fs.mkdir(root, { recursive: true });
+        await fs.access(root, fs.constants.W_OK);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+      }
     },
   };
 }

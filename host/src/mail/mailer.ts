@@ -26,6 +26,8 @@ export interface MailReceipt {
 export interface Mailer {
   readonly transport: HostConfig['mail']['transport'];
   send(message: MailMessage): Promise<MailReceipt>;
+  /** Can the SMTP server be reached (for the health check)? Always ok for the outbox. */
+  check(timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }>;
   close(): void;
 }
 
@@ -94,6 +96,15 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
         await knex('annex_outbox').where({ id }).update({ status: 'failed', error: reason.slice(0, 2000) }).catch(() => undefined);
         log.warn({ err, outbox: id }, 'sending mail failed');
         throw errors.HOST_MAIL_FAILED({ reason, outbox: id });
+      }
+    },
+    async check(timeoutMs) {
+      if (config.transport !== 'smtp') return { ok: true };
+      try {
+        await Promise.race([smtp().verify(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, reason: err instanceof Error ? err.message : String(err) };
       }
     },
     close() {
