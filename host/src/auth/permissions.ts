@@ -13,6 +13,11 @@ export interface Grant {
   fields: string[] | '*';
 }
 
+/** Whether a grant's field list covers `field`. */
+export function grantsField(fields: Grant['fields'], field: string): boolean {
+  return fields === '*' || fields.includes(field);
+}
+
 /** Collection-level permissions per role (null role = public), cached until a permission changes. */
 export function createPermissions(knex: Knex) {
   let cache = new Map<string, PermissionModel[]>();

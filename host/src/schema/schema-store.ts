@@ -107,6 +107,11 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
   };
 }
 
+/** The one-to-many aliases on `target` that list `collection`'s items through its many-to-one `field`. */
+export function aliasesThrough(target: CollectionOverview | undefined, collection: string, field: string): FieldOverview[] {
+  return Object.values(target?.fields ?? {}).filter((a) => a.o2m?.collection === collection && a.o2m.field === field);
+}
+
 /**
  * One-to-many alias fields (`special: o2m`, `related_collection` = the many side) get the many
  * side's foreign key: `options.field` when given, else the one many-to-one field there that
@@ -299,9 +304,8 @@ export function createSchemaStore(knex: Knex) {
         await trx('directus_fields').where({ collection, field }).update({ related_collection: related });
         if (f.relatedCollection) {
           // Aliases on the old target that listed these items through this field go with it.
-          const old = schema.collections[f.relatedCollection];
-          for (const alias of Object.values(old?.fields ?? {})) {
-            if (alias.o2m?.collection === collection && alias.o2m.field === field) await trx('directus_fields').where({ collection: f.relatedCollection, field: alias.field }).delete();
+          for (const alias of aliasesThrough(schema.collections[f.relatedCollection], collection, field)) {
+            await trx('directus_fields').where({ collection: f.relatedCollection, field: alias.field }).delete();
           }
         }
         if (oneField && target) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CollectionOverview, FieldOverview } from '../schema/types.js';
 import { errors } from '../errors.js';
 import { hashPassword } from '../auth/passwords.js';
+import { grantsField } from '../auth/permissions.js';
 
 export const CONCEALED = '**********';
 
@@ -104,7 +105,7 @@ export async function preparePayload(
     const field = collection.fields[key];
     if (!field) throw errors.INVALID_PAYLOAD({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
     if (field.type === 'alias') continue;
-    if (allowedFields !== '*' && !allowedFields.includes(key)) throw errors.FORBIDDEN();
+    if (!grantsField(allowedFields, key)) throw errors.FORBIDDEN();
     if (mode === 'update' && field.primary) continue;
     if (field.special.includes('conceal') && value === CONCEALED) continue;
     let v = castIn(field, value, collection.collection);

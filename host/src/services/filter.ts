@@ -116,6 +116,16 @@ export function oneToManyFilters(value: Record<string, unknown>, field: string):
   return { some, none };
 }
 
+/** A subquery of `column` over the related items the caller may see (their permission filter) that match `f`. */
+function visibleRelated(rel: FilterRelation, column: string, f: Filter, ctx: FilterContext) {
+  const table = rel.col.collection;
+  return (sub: Builder) => {
+    sub.select(`${table}.${column}`).from(table);
+    applyFilter(sub, f, rel.col, ctx, table);
+    if (rel.filter) applyFilter(sub, rel.filter, rel.col, { ...ctx, readable: undefined }, table);
+  };
+}
+
 /** Applies a Directus filter object to a query builder, rejecting unknown fields and operators. */
 export function applyFilter(b: Builder, filter: Filter, collection: CollectionOverview, ctx: FilterContext, table = collection.collection): void {
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw errors.INVALID_QUERY({ reason: 'A filter must be an object.' });
@@ -140,13 +150,9 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
       const rel = ctx.relation?.(collection.collection, key);
       if (!rel?.via) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
       const { some, none } = oneToManyFilters(value as Record<string, unknown>, key);
-      const many = rel.col.collection;
-      // The keys of the items that have a visible related item matching `f`.
-      const having = (f: Filter) => (sub: Builder) => {
-        sub.select(`${many}.${rel.via}`).from(many).whereNotNull(`${many}.${rel.via}`);
-        applyFilter(sub, f, rel.col, ctx, many);
-        if (rel.filter) applyFilter(sub, rel.filter, rel.col, { ...ctx, readable: undefined }, many);
-      };
+      const via = rel.via;
+      // The keys of the items that have a visible related item matching `f` (no nulls: NOT IN would match nothing).
+      const having = (f: Filter) => (sub: Builder) => visibleRelated(rel, via, f, ctx)(sub.whereNotNull(`${rel.col.collection}.${via}`));
       for (const f of some) b.whereIn(`${table}.${collection.primary}`, having(f));
       for (const f of none) b.whereNotIn(`${table}.${collection.primary}`, having(f));
       continue;
@@ -155,13 +161,8 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
     if (nested) {
       const rel = field.relatedCollection ? ctx.relation?.(collection.collection, key) : undefined;
       if (!rel) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" is not a many-to-one relation: its filter needs operators, e.g. {"_eq": …}.` });
-      const relTable = rel.col.collection;
       // The related items the caller may see and that match: their keys, as a subquery.
-      b.whereIn(`${table}.${key}`, (sub: Builder) => {
-        sub.select(`${relTable}.${rel.col.primary}`).from(relTable);
-        applyFilter(sub, nested, rel.col, ctx, relTable);
-        if (rel.filter) applyFilter(sub, rel.filter, rel.col, { ...ctx, readable: undefined }, relTable);
-      });
+      b.whereIn(`${table}.${key}`, visibleRelated(rel, rel.col.primary, nested, ctx));
     }
     for (const [op, operand] of ops) applyOperator(b, `${table}.${key}`, key, op, operand, ctx);
   }

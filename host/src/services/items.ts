@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
-import type { Action, Grant, Permissions } from '../auth/permissions.js';
+import { grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
@@ -91,28 +91,34 @@ export class ItemsService {
 
   private readableFields(col: CollectionOverview, grant: Grant): string[] {
     return Object.values(col.fields)
-      .filter((f) => f.type !== 'alias' && (grant.fields === '*' || grant.fields.includes(f.field)))
+      .filter((f) => f.type !== 'alias' && grantsField(grant.fields, f.field))
       .map((f) => f.field);
   }
 
-  private selectFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): string[] {
+  /**
+   * The columns to select; `keyOnlyForRelations` when the primary key is among them only to find
+   * one-to-many items (it is removed from the result then).
+   */
+  private selectFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): { columns: string[]; keyOnlyForRelations: boolean } {
     const readable = this.readableFields(col, grant);
-    if (!requested || requested.length === 0 || requested.some((name) => name === '*' || name.startsWith('*.'))) return readable;
+    if (!requested || requested.length === 0 || requested.some((name) => name === '*' || name.startsWith('*.'))) return { columns: readable, keyOnlyForRelations: false };
     const out: string[] = [];
+    let keyForRelations = false;
     for (const name of requested) {
       const root = name.split('.')[0]!;
       const field = col.fields[root];
       if (!field) throw errors.INVALID_QUERY({ reason: `Field "${name}" doesn't exist in "${col.collection}".` });
       if (field.o2m) {
         // A one-to-many field has no column: the related items are found by this item's key.
-        if (grant.fields !== '*' && !grant.fields.includes(root)) throw errors.FORBIDDEN();
-        if (!out.includes(col.primary)) out.push(col.primary);
+        if (!grantsField(grant.fields, root)) throw errors.FORBIDDEN();
+        keyForRelations = true;
         continue;
       }
       if (!readable.includes(root)) throw errors.FORBIDDEN();
       if (!out.includes(root)) out.push(root);
     }
-    return out;
+    const keyOnlyForRelations = keyForRelations && !out.includes(col.primary);
+    return { columns: keyOnlyForRelations ? [...out, col.primary] : out, keyOnlyForRelations };
   }
 
   /**
@@ -156,7 +162,7 @@ export class ItemsService {
     const relation = (c: string, f: string) => relations.get(`${c}.${f}`);
     const canRead = (c: string, f: string) => {
       const fields = readable.get(c);
-      return fields === '*' || (fields?.includes(f) ?? false);
+      return fields !== undefined && grantsField(fields, f);
     };
     return { query: { ...base, relation, readable: canRead }, grant: { ...base, relation } };
   }
@@ -187,7 +193,8 @@ export class ItemsService {
     if (q.aggregate || q.groupBy) {
       rows = await this.aggregate(b, col, q, grant);
     } else {
-      b.select(this.selectFields(col, q.fields, grant).map((f) => `${col.collection}.${f}`));
+      const { columns, keyOnlyForRelations } = this.selectFields(col, q.fields, grant);
+      b.select(columns.map((f) => `${col.collection}.${f}`));
       if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
       else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
       if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
@@ -198,11 +205,7 @@ export class ItemsService {
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
       const read = (collection: string, query: Query) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: this.knex }).readByQuery(query);
       await attachRelated(read, schema, col, rows, nestedFields(col, q.fields, grant, this.readableFields(col, grant)));
-      // The key was read only to find one-to-many items: leave it out unless it was asked for.
-      const requested = q.fields ?? [];
-      if (requested.length && !requested.some((f) => f === '*' || f === col.primary || f.startsWith('*.')) && requested.some((f) => col.fields[f.split('.')[0]!]?.o2m)) {
-        for (const row of rows) delete row[col.primary];
-      }
+      if (keyOnlyForRelations) for (const row of rows) delete row[col.primary];
     }
     const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
     void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
@@ -215,7 +218,7 @@ export class ItemsService {
    * may not read is FORBIDDEN: the order would reveal it.
    */
   private async applySort(b: Knex.QueryBuilder, schema: SchemaOverview, col: CollectionOverview, grant: Grant, sort: string[]): Promise<void> {
-    const mayRead = (c: CollectionOverview, g: Grant, field: string) => field === c.primary || g.fields === '*' || g.fields.includes(field);
+    const mayRead = (c: CollectionOverview, g: Grant, field: string) => field === c.primary || grantsField(g.fields, field);
     let joins = 0;
     for (const s of sort) {
       const desc = s.startsWith('-');
@@ -250,7 +253,7 @@ export class ItemsService {
   private async aggregate(b: Knex.QueryBuilder, col: CollectionOverview, q: Query, grant: Grant): Promise<Item[]> {
     const check = (f: string) => {
       if (f !== '*' && !col.fields[f]) throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
-      if (f !== '*' && grant.fields !== '*' && !grant.fields.includes(f)) throw errors.FORBIDDEN();
+      if (f !== '*' && !grantsField(grant.fields, f)) throw errors.FORBIDDEN();
     };
     const selects: string[] = [];
     const groups = q.groupBy ?? [];
@@ -340,9 +343,9 @@ export class ItemsService {
   }
 
   /** Keys (of `keys`) the caller may act on with `action`; others make the call FORBIDDEN. */
-  private async assertKeysAllowed(col: CollectionOverview, keys: PrimaryKey[], grant: Grant): Promise<void> {
+  private async assertKeysAllowed(schema: SchemaOverview, col: CollectionOverview, keys: PrimaryKey[], grant: Grant): Promise<void> {
     const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
-    if (grant.filter) applyFilter(b, grant.filter, col, (await this.filterScope((await this.overview()).schema, col, grant, undefined)).grant);
+    if (grant.filter) applyFilter(b, grant.filter, col, (await this.filterScope(schema, col, grant, undefined)).grant);
     const found = new Set((await b).map((r: Item) => String(r[col.primary])));
     if (keys.some((k) => !found.has(String(k)))) throw errors.FORBIDDEN();
   }
@@ -350,7 +353,7 @@ export class ItemsService {
   async updateMany(keys: PrimaryKey[], data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { schema, col } = await this.overview();
     const grant = await this.grant('update');
-    await this.assertKeysAllowed(col, keys, grant);
+    await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
     const row = await preparePayload(col, payload, 'update', this.accountability, grant.fields);
@@ -393,7 +396,7 @@ export class ItemsService {
   async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { schema, col } = await this.overview();
     const grant = await this.grant('delete');
-    await this.assertKeysAllowed(col, keys, grant);
+    await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
     if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);
     await this.atomically(async (db) => {

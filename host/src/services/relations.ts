@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import type { Grant } from '../auth/permissions.js';
+import { grantsField, type Grant } from '../auth/permissions.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import type { Query } from './query.js';
 
@@ -18,7 +18,7 @@ export type RelatedReader = (collection: string, query: Query) => Promise<Item[]
 export function nestedFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant, readable: string[]): Map<string, string[]> {
   const nested = new Map<string, string[]>();
   const add = (field: string, rest: string) => nested.set(field, [...(nested.get(field) ?? []), rest]);
-  const oneToMany = Object.values(col.fields).filter((f) => f.o2m && (grant.fields === '*' || grant.fields.includes(f.field)));
+  const oneToMany = Object.values(col.fields).filter((f) => f.o2m && grantsField(grant.fields, f.field));
   for (const name of requested?.length ? requested : ['*']) {
     const dot = name.indexOf('.');
     if (name === '*') for (const f of oneToMany) if (!nested.has(f.field)) nested.set(f.field, []);

@@ -2,7 +2,7 @@ import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import type { CollectionInput, FieldInput, SchemaStore } from '../schema/schema-store.js';
+import { aliasesThrough, type CollectionInput, type FieldInput, type SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, FieldOverview, SchemaOverview } from '../schema/types.js';
 
 export interface SchemaKernel {
@@ -39,7 +39,7 @@ export function fieldOutput(collection: string, f: FieldOverview) {
 /** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
 export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
   const target = schema.collections[f.relatedCollection!];
-  const oneField = Object.values(target?.fields ?? {}).find((a) => a.o2m?.collection === collection && a.o2m.field === f.field)?.field ?? null;
+  const oneField = aliasesThrough(target, collection, f.field)[0]?.field ?? null;
   return {
     collection,
     field: f.field,
