@@ -1,5 +1,5 @@
 // @ts-check
-import { asyncHandler, errors, listExtensions, recordActivity, requestActor } from '@annex/host/builtins-support';
+import { asyncHandler, errors, listExtensions, recordExtensionChange, requestActor } from '@annex/host/builtins-support';
 import { ScopesSchema } from '@annex/runtime/protocol';
 
 function requireAdmin(req) {
@@ -13,8 +13,7 @@ export default {
     const list = (admin, viewer) => listExtensions(manager, context.annex.knex, admin, viewer);
     const findRow = async (id) => (await list(true)).find((e) => e.id === id || e.annex?.name === id);
     /** Every change an administrator makes here goes to the activity log (who, what, from where). */
-    const audit = (req, action, found, details) =>
-      recordActivity(context.annex.knex, context.annex.logger, { ...requestActor(req), action, collection: 'directus_extensions', item: found.annex?.name ?? found.id, details });
+    const audit = (req, action, found, details) => recordExtensionChange(context.annex.knex, context.annex.logger, requestActor(req), action, found.annex?.name ?? found.id, details);
 
     router.get('/', asyncHandler(async (req, res) => {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();

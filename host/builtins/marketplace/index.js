@@ -1,5 +1,5 @@
 // @ts-check
-import { asyncHandler, errors, recordActivity, requestActor, sanitizeQuery } from '@annex/host/builtins-support';
+import { asyncHandler, errors, recordExtensionChange, requestActor, sanitizeQuery } from '@annex/host/builtins-support';
 
 function requireAdmin(req) {
   if (!req.accountability?.admin) throw errors.FORBIDDEN();
@@ -48,7 +48,7 @@ export default {
     const change = (verb, fn) => admin(async (req) => {
       const result = await fn(req);
       const item = result?.extension ?? req.body?.extension ?? null;
-      await recordActivity(context.annex.knex, context.annex.logger, { ...requestActor(req), action: verb, collection: 'directus_extensions', item, details: result });
+      await recordExtensionChange(context.annex.knex, context.annex.logger, requestActor(req), verb, item, result);
       return result;
     });
 
@@ -81,7 +81,7 @@ export default {
       const installed = (await market().installed()).find((e) => e.name === req.params.id || e.id === req.params.id);
       if (!installed) throw errors.INVALID_PAYLOAD({ reason: `"${req.params.id}" is not a marketplace install.` });
       const removed = await market().uninstall(installed.name);
-      await recordActivity(context.annex.knex, context.annex.logger, { ...requestActor(req), action: 'delete', collection: 'directus_extensions', item: installed.name, details: removed });
+      await recordExtensionChange(context.annex.knex, context.annex.logger, requestActor(req), 'delete', installed.name, removed);
       res.status(204).end();
     }));
   },

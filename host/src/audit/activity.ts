@@ -21,13 +21,10 @@ export interface ActivityRequest {
   get?(name: string): string | undefined;
 }
 
-/**
- * Appends to the activity log. The change it records has already happened, so a failure to
- * record is logged and swallowed: it must not turn a done change into an error.
- */
-export async function recordActivity(knex: Knex, logger: Logger, entry: ActivityEntry): Promise<void> {
-  try {
-    await knex('directus_activity').insert({
+/** Inserts one activity row with `db` (a transaction, when the entry must commit with its change); returns its id. */
+export async function insertActivity(db: Knex, entry: ActivityEntry): Promise<number> {
+  const [inserted] = await db('directus_activity')
+    .insert({
       action: entry.action,
       collection: entry.collection,
       item: entry.item,
@@ -37,10 +34,26 @@ export async function recordActivity(knex: Knex, logger: Logger, entry: Activity
       origin: entry.origin?.slice(0, 255) ?? null,
       timestamp: new Date().toISOString(),
       details: entry.details === undefined ? null : JSON.stringify(entry.details),
-    });
+    })
+    .returning('id');
+  return Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
+}
+
+/**
+ * Appends to the activity log. The change it records has already happened, so a failure to
+ * record is logged and swallowed: it must not turn a done change into an error.
+ */
+export async function recordActivity(knex: Knex, logger: Logger, entry: ActivityEntry): Promise<void> {
+  try {
+    await insertActivity(knex, entry);
   } catch (err) {
     logger.warn({ err, activity: entry.action, item: entry.item }, 'could not record activity');
   }
+}
+
+/** A change to an extension (item = its name), by `actor`, in the activity log. */
+export function recordExtensionChange(knex: Knex, logger: Logger, actor: Pick<ActivityEntry, 'user' | 'ip' | 'userAgent' | 'origin'>, action: string, item: string | null, details?: unknown): Promise<void> {
+  return recordActivity(knex, logger, { ...actor, action, collection: 'directus_extensions', item, details });
 }
 
 /** The request's user, address, user agent and origin for an activity entry. */

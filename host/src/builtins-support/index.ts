@@ -9,4 +9,4 @@ export { systemAccountability, publicAccountability, type Accountability } from 
 export { toErrorResponse } from '../http/error-handler.js';
 export { createGraphQLHandler } from '../graphql/handler.js';
 export { listExtensions } from '../extensions/describe.js';
-export { recordActivity, requestActor, type ActivityEntry } from '../audit/activity.js';
+export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';

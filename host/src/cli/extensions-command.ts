@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { readConfig } from '../config.js';
+import type { Knex } from 'knex';
+import { readConfig, type HostConfig } from '../config.js';
 import { BUILTINS_PATH } from '../paths.js';
 import { MARKET_COMMANDS, runMarketplaceCommand } from './marketplace-command.js';
 import { hostRequest, type Remote } from './remote.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
-import { recordActivity } from '../audit/activity.js';
+import { recordExtensionChange } from '../audit/activity.js';
 import { createLogger } from '../logger.js';
 
 export const EXTENSIONS_HELP = `annex extensions — manage installed extensions
@@ -50,6 +51,28 @@ function resolveRoles(wanted: string[], roles: { id: string; name: string }[]): 
   });
 }
 
+/** Offline commands work on the database directly: opened (and migrated) for `fn`, always closed. */
+async function withDatabase<T>(fn: (knex: Knex, config: HostConfig) => Promise<T>): Promise<T> {
+  const config = readConfig();
+  const knex = createDatabase(config.db);
+  try {
+    await migrate(knex);
+    return await fn(knex, config);
+  } finally {
+    await knex.destroy();
+  }
+}
+
+function notFound(id: string): number {
+  process.stderr.write(`error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`);
+  return 1;
+}
+
+/** An offline change goes to the activity log like the same change made through a running host. */
+function recordCliChange(knex: Knex, config: HostConfig, action: string, item: string, details: unknown): Promise<void> {
+  return recordExtensionChange(knex, createLogger(config.logLevel), { user: null, origin: 'cli' }, action, item, details);
+}
+
 async function runRolesCommand(id: string | undefined, wanted: string[], flags: Record<string, string | boolean>, remote: Remote | undefined): Promise<number> {
   const everyone = flags.everyone === true;
   if (!id || (wanted.length === 0) === !everyone) {
@@ -64,28 +87,20 @@ async function runRolesCommand(id: string | undefined, wanted: string[], flags: 
     process.stdout.write(`roles: ${id} → ${label(roles, all)}\n`);
     return 0;
   }
-  const config = readConfig();
-  const knex = createDatabase(config.db);
-  try {
-    await migrate(knex);
+  return withDatabase(async (knex, config) => {
     const all = (await knex('directus_roles').select('id', 'name')) as { id: string; name: string }[];
     const roles = everyone ? null : resolveRoles(wanted, all);
     const row = (await ExtensionSettingModel.query(knex)).find((r) => !r.bundle && (r.id === id || r.name === id));
-    if (!row) {
-      process.stderr.write(`error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`);
-      return 1;
-    }
+    if (!row) return notFound(id);
     if (row.source === 'builtin' && isLockedBuiltin(row.folder)) {
       process.stderr.write(`error [HOST_EXTENSION_LOCKED]: "${row.name}" is locked: its roles cannot be limited\n`);
       return 1;
     }
     await ExtensionSettingModel.query(knex).patch({ allowed_roles: roles } as any).where({ id: row.id });
-    await recordActivity(knex, createLogger(config.logLevel), { action: 'update', collection: 'directus_extensions', item: row.name ?? row.folder, user: null, origin: 'cli', details: { roles } });
+    await recordCliChange(knex, config, 'update', row.name ?? row.folder, { roles });
     process.stdout.write(`roles: ${row.name ?? row.folder} → ${label(roles, all)} (applies on the next start of the host; use --url/--token for a running host)\n`);
     return 0;
-  } finally {
-    await knex.destroy();
-  }
+  });
 }
 
 interface ActivityLine {
@@ -108,16 +123,11 @@ async function runActivityCommand(id: string | undefined, flags: Record<string, 
     const item = id ? `&filter[item][_eq]=${encodeURIComponent(id)}` : '';
     lines = (await hostRequest(remote, 'GET', `/activity?filter[collection][_eq]=directus_extensions${item}&sort=-id&limit=${limit}`)).data;
   } else {
-    const config = readConfig();
-    const knex = createDatabase(config.db);
-    try {
-      await migrate(knex);
+    lines = await withDatabase(async (knex) => {
       const q = knex('directus_activity').where({ collection: 'directus_extensions' }).orderBy('id', 'desc').limit(limit);
       if (id) q.andWhere({ item: id });
-      lines = ((await q) as (ActivityLine & { details: string | null })[]).map((r) => ({ ...r, details: r.details ? JSON.parse(r.details) : null }));
-    } finally {
-      await knex.destroy();
-    }
+      return ((await q) as (ActivityLine & { details: string | null })[]).map((r) => ({ ...r, details: r.details ? JSON.parse(r.details) : null }));
+    });
   }
   if (flags.json === true) {
     process.stdout.write(JSON.stringify(lines, null, 2) + '\n');
@@ -183,20 +193,14 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
     return 0;
   }
 
-  const config = readConfig();
-  const knex = createDatabase(config.db);
-  try {
-    await migrate(knex);
+  return withDatabase(async (knex, config) => {
     const rows = await ExtensionSettingModel.query(knex);
     if (sub === 'list') {
       printList(rows.map((r) => ({ name: r.name ?? r.folder, type: r.type, source: r.source, enabled: r.enabled, state: r.state, error: r.last_error?.message ?? null })), flags.json === true);
       return 0;
     }
     const row = rows.find((r) => r.id === id || r.name === id);
-    if (!row) {
-      process.stderr.write(`error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`);
-      return 1;
-    }
+    if (!row) return notFound(id!);
     if (sub === 'disable' && row.source === 'builtin' && isLockedBuiltin(row.folder)) {
       process.stderr.write(`error [HOST_EXTENSION_LOCKED]: "${row.name}" is locked and cannot be disabled\n`);
       return 1;
@@ -215,10 +219,8 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
     }
     const action = sub === 'enable' || sub === 'disable' ? 'update' : sub;
     const details = action === 'update' ? { enabled: sub === 'enable' } : sub === 'grant' ? { scopes: scopes ?? row.requested_scopes ?? {} } : undefined;
-    await recordActivity(knex, createLogger(config.logLevel), { action, collection: 'directus_extensions', item: row.name ?? row.folder, user: null, origin: 'cli', details });
+    await recordCliChange(knex, config, action, row.name ?? row.folder, details);
     process.stdout.write(`${sub}: ${row.name ?? row.folder} (applies on the next start of the host; use --url/--token for a running host)\n`);
     return 0;
-  } finally {
-    await knex.destroy();
-  }
+  });
 }

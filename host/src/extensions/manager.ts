@@ -13,7 +13,7 @@ import { isPendingGrant, type Settings, type SettingsRow } from './settings.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState, ExtensionUnit } from './types.js';
 import { validatePackage } from './validation.js';
 import { runMigrations } from './migrations.js';
-import { recordActivity } from '../audit/activity.js';
+import { recordExtensionChange } from '../audit/activity.js';
 
 /** Everything the manager tracks for one package folder. */
 export interface PackageRecord {
@@ -159,7 +159,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       const units = await enabledUnits(rec);
       for (const m of await runMigrations(kernel.knex, desc)) {
         log.info({ extension: desc.id, migration: m.name }, `migration ${m.name} of ${desc.id} applied`);
-        await recordActivity(kernel.knex, log, { action: 'migrate', collection: 'directus_extensions', item: desc.id, user: null, origin: 'host', details: { migration: m.name } });
+        await recordExtensionChange(kernel.knex, log, { user: null, origin: 'host' }, 'migrate', desc.id, { migration: m.name });
       }
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;

@@ -7,7 +7,7 @@ import type { MarketplaceService } from '../marketplace/service.js';
 import type { Services } from '../services/namespace.js';
 import { buildItemsSchema } from './items-schema.js';
 import { buildSystemSchema } from './system-schema.js';
-import { recordActivity } from '../audit/activity.js';
+import { recordExtensionChange } from '../audit/activity.js';
 
 function formatError(e: GraphQLError) {
   const original = e.originalError as { code?: string; status?: number; expose?: boolean } | undefined;
@@ -52,7 +52,7 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
         throw errors.INVALID_PAYLOAD({ reason: '"variables" must be JSON.' });
       }
     }
-    const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex, () => kernel.marketplace, (entry) => recordActivity(kernel.knex, kernel.logger, entry))) : await itemsSchema(accountability);
+    const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex, () => kernel.marketplace, (actor, action, item, details) => recordExtensionChange(kernel.knex, kernel.logger, actor, action, item, details))) : await itemsSchema(accountability);
     const result = await graphql({
       schema,
       source: request.query,

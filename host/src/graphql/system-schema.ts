@@ -9,6 +9,9 @@ import { GraphQLJSON } from './scalars.js';
 import type { GraphQLContext } from './items-schema.js';
 import type { ActivityEntry } from '../audit/activity.js';
 
+/** Writes a change to an extension to the activity log (recordExtensionChange bound to the host). */
+export type ExtensionChangeRecorder = (actor: Pick<ActivityEntry, 'user' | 'ip'>, action: string, item: string | null, details?: unknown) => Promise<void>;
+
 function requireAdmin(ctx: GraphQLContext): void {
   if (!ctx.accountability.admin) throw errors.FORBIDDEN();
 }
@@ -18,11 +21,11 @@ export function buildSystemSchema(
   manager: ExtensionManager,
   knex: Knex,
   marketplace: () => MarketplaceService | undefined = () => undefined,
-  record: (entry: ActivityEntry) => Promise<void> = async () => undefined,
+  record: ExtensionChangeRecorder = async () => undefined,
 ): GraphQLSchema {
   /** Mutations go to the activity log like their REST twins. */
   const audit = (ctx: GraphQLContext, action: string, item: string | null, details?: unknown) =>
-    record({ action, collection: 'directus_extensions', item, details, user: ctx.accountability.user ?? null, ip: ctx.accountability.ip ?? null });
+    record({ user: ctx.accountability.user ?? null, ip: ctx.accountability.ip ?? null }, action, item, details);
   /** A marketplace mutation, logged with what it returned. */
   const change = async <T extends { extension?: string } | undefined>(ctx: GraphQLContext, action: string, item: string, run: Promise<T>): Promise<T> => {
     const result = await run;

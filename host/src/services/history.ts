@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
 import type { CollectionOverview } from '../schema/types.js';
+import { insertActivity } from '../audit/activity.js';
 import { castRow } from './casting.js';
 
 type Item = Record<string, any>;
@@ -32,13 +33,9 @@ export async function recordChange(
   const revisions = action !== 'delete' && col.accountability === 'all';
   const after = revisions ? await db(col.collection).whereIn(col.primary, keys).select('*') : [];
   const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
-  const timestamp = new Date().toISOString();
   for (const key of keys) {
-    const [inserted] = await db('directus_activity')
-      .insert({ action, user: accountability.user, ip: accountability.ip ?? null, collection: col.collection, item: String(key), origin: accountability.origin ?? null, timestamp })
-      .returning('id');
+    const activity = await insertActivity(db, { action, collection: col.collection, item: String(key), user: accountability.user, ip: accountability.ip ?? null, origin: accountability.origin ?? null });
     if (!revisions) continue;
-    const activity = Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
     await db('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
   }
 }
