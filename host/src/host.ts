@@ -226,13 +226,14 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     ? createMarketplaceService({
         manager: extensions, settings, emitter, logger,
         options: { registry: config.marketplace.registry, token: config.marketplace.token, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
-        cluster: {
+        // A single host has nobody to converge with: no lock to record after each change.
+        cluster: cluster.shared ? {
           desiredLock: () => cluster.getState<LockFile>(MARKETPLACE_LOCK_KEY),
           async changed(lock) {
             await cluster.setState(MARKETPLACE_LOCK_KEY, lock);
             await cluster.publish('extensions');
           },
-        },
+        } : undefined,
       })
     : undefined;
   Object.freeze(kernel);

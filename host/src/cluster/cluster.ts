@@ -93,6 +93,8 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
   let closed = false;
   let failures = 0;
   let lastCleanup = 0;
+  /** True between a successful LISTEN and the loss of that connection. */
+  let listening = false;
   const startedAt = iso(Date.now());
 
   function dispatch(topic: ClusterTopic): void {
@@ -135,6 +137,7 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
     const lost = (err?: Error) => {
       if (listener !== client) return;
       listener = undefined;
+      listening = false;
       client.removeAllListeners('notification');
       void client.end().catch(() => undefined);
       if (closed) return;
@@ -150,6 +153,7 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
     listener = client;
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
+    listening = listener === client;
   }
 
   async function connect(resync: boolean): Promise<void> {
@@ -182,7 +186,7 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
     id,
     shared,
     get listening() {
-      return !shared || (listener !== undefined && failures === 0);
+      return !shared || listening;
     },
 
     async publish(topic) {
