@@ -163,4 +163,120 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect((await get('/items/posts?fields=author.country.a.b.c.d.e')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
     });
   });
+
+  describe('nested writes', () => {
+    let shelfWriter: { token: string };
+    const shelfBooks = async (shelf: number) => (await get(`/items/shelves/${shelf}?fields=name,books.title`)).body.data.books.map((b: any) => b.title).sort();
+    const bookId = async (title: string) => (await get(`/items/books?filter[title][_eq]=${title}&fields=id`)).body.data[0]?.id;
+
+    beforeAll(async () => {
+      await createCollection(t, 'shelves', { name: 'string' });
+      await createCollection(t, 'books', { title: { type: 'string', meta: { required: true } } as any, shelf: { type: 'integer', related_collection: 'shelves' } as any });
+      expect((await t.api('POST', '/fields/shelves', { field: 'books', type: 'alias', meta: { special: ['o2m'] }, related_collection: 'books' })).status).toBe(200);
+      await createCollection(t, 'labels', { name: 'string' });
+      await createCollection(t, 'books_labels', { books_id: { type: 'integer', related_collection: 'books' } as any, labels_id: { type: 'integer', related_collection: 'labels' } as any });
+      expect((await t.api('POST', '/fields/books', { field: 'labels', type: 'alias', meta: { special: ['m2m'] }, related_collection: 'books_labels' })).status).toBe(200);
+      await createCollection(t, 'nodes', { name: 'string', parent: { type: 'integer', related_collection: 'nodes' } as any });
+      // May write shelves, but books only to create them, never to change existing ones.
+      shelfWriter = await createUser(t, 'shelf-writer', [
+        { collection: 'shelves', action: 'create' },
+        { collection: 'shelves', action: 'read' },
+        { collection: 'shelves', action: 'update' },
+        { collection: 'books', action: 'read' },
+        { collection: 'books', action: 'create' },
+      ]);
+    });
+
+    it('many-to-one: an object creates the related item (to any depth), or updates the one its key names', async () => {
+      const made = await t.api('POST', '/items/posts', { title: 'n1', author: { name: 'Neu', country: { name: 'Spain' } } });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      const post = made.body.data.id;
+      expect((await get(`/items/posts/${post}?fields=title,author.name,author.country.name`)).body.data).toEqual({ title: 'n1', author: { name: 'Neu', country: { name: 'Spain' } } });
+      const neu = (await get(`/items/posts/${post}?fields=author`)).body.data.author;
+      const renamed = await t.api('PATCH', `/items/posts/${post}`, { author: { id: neu, name: 'Neu Neu' } });
+      expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+      expect((await get(`/items/authors/${neu}?fields=name`)).body.data).toEqual({ name: 'Neu Neu' });
+      expect((await get('/items/authors?filter[name][_starts_with]=Neu&meta=filter_count&fields=id')).body.meta.filter_count).toBe(1);
+    });
+
+    it('one-to-many, the list form: the list becomes the whole set (linked, updated, created; the rest unlinked, not deleted)', async () => {
+      const shelf = (await t.api('POST', '/items/shelves', { name: 'A', books: [{ title: 'b1' }, { title: 'b2' }] })).body.data.id;
+      expect(await shelfBooks(shelf)).toEqual(['b1', 'b2']);
+      const loose = (await t.api('POST', '/items/books', { title: 'loose' })).body.data.id;
+      const b1 = await bookId('b1');
+      const b2 = await bookId('b2');
+      const res = await t.api('PATCH', `/items/shelves/${shelf}`, { books: [b1, { id: b2, title: 'b2x' }, { title: 'b3' }, loose] });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(await shelfBooks(shelf)).toEqual(['b1', 'b2x', 'b3', 'loose']);
+      expect((await t.api('PATCH', `/items/shelves/${shelf}`, { books: [b1] })).status).toBe(200);
+      expect(await shelfBooks(shelf)).toEqual(['b1']);
+      expect((await get(`/items/books/${b2}?fields=title,shelf`)).body.data).toEqual({ title: 'b2x', shelf: null });
+    });
+
+    it('one-to-many, the changes form: create, update and unlink only what belongs to this item', async () => {
+      const shelf = (await t.api('POST', '/items/shelves', { name: 'B', books: { create: [{ title: 'c1' }, { title: 'c2' }] } })).body.data.id;
+      const other = (await t.api('POST', '/items/shelves', { name: 'C', books: [{ title: 'elsewhere' }] })).body.data.id;
+      const c1 = await bookId('c1');
+      const c2 = await bookId('c2');
+      const res = await t.api('PATCH', `/items/shelves/${shelf}`, { books: { create: [{ title: 'c3' }], update: [{ id: c1, title: 'c1x' }], delete: [c2] } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(await shelfBooks(shelf)).toEqual(['c1x', 'c3']);
+      // A book of another shelf cannot be changed through this one; nothing of the payload is kept.
+      const hijack = await t.api('PATCH', `/items/shelves/${shelf}`, { name: 'B2', books: { create: [{ title: 'c4' }], update: [{ id: await bookId('elsewhere'), title: 'stolen' }] } });
+      expect(hijack.status).toBe(403);
+      expect(await shelfBooks(shelf)).toEqual(['c1x', 'c3']);
+      expect(await shelfBooks(other)).toEqual(['elsewhere']);
+      expect((await get(`/items/shelves/${shelf}?fields=name`)).body.data.name).toBe('B');
+    });
+
+    it('many-to-many: junction items with a nested many-to-one create and link the other side', async () => {
+      const red = (await t.api('POST', '/items/labels', { name: 'red' })).body.data.id;
+      const made = await t.api('POST', '/items/books', { title: 'm1', labels: [{ labels_id: red }, { labels_id: { name: 'green' } }] });
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      const read = await get(`/items/books/${made.body.data.id}?fields=title,labels.labels_id.name`);
+      expect(read.body.data).toEqual({ title: 'm1', labels: [{ labels_id: { name: 'red' } }, { labels_id: { name: 'green' } }] });
+      expect((await get('/items/labels?fields=name&sort=id')).body.data.map((l: any) => l.name)).toEqual(['red', 'green']);
+    });
+
+    it('each nested write needs its own permission, and a refusal or a bad item anywhere keeps nothing', async () => {
+      const made = await t.api('POST', '/items/shelves', { name: 'W', books: [{ title: 'w1' }] }, shelfWriter.token);
+      expect(made.status, JSON.stringify(made.body)).toBe(200);
+      const shelf = made.body.data.id;
+      // Linking an existing book is an update of books, which this role may not do.
+      const loose = (await t.api('POST', '/items/books', { title: 'w-loose' })).body.data.id;
+      const refused = await t.api('PATCH', `/items/shelves/${shelf}`, { name: 'W2', books: [{ title: 'w2' }, loose] }, shelfWriter.token);
+      expect(refused.status).toBe(403);
+      expect(await shelfBooks(shelf)).toEqual(['w1']);
+      expect(await bookId('w2')).toBeUndefined();
+      const bad = await t.api('POST', '/items/shelves', { name: 'bad', books: [{ title: 'ok' }, { nope: 1 }] });
+      expect(bad.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      const missing = await t.api('POST', '/items/shelves', { name: 'bad', books: [{ title: 'ok' }, {}] });
+      expect(missing.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await get('/items/shelves?filter[name][_eq]=bad&meta=filter_count')).body.meta.filter_count).toBe(0);
+      expect(await bookId('ok')).toBeUndefined();
+    });
+
+    it('GraphQL: create and update inputs nest the related collections\' inputs', async () => {
+      const gql = (query: string) => t.api('POST', '/graphql', { query });
+      const made = await gql('mutation { create_shelves_item(data: { name: "G", books: [{ title: "g1", labels: [{ labels_id: { name: "blue" } }] }] }) { name books { title labels { labels_id { name } } } } }');
+      expect(made.body.errors, JSON.stringify(made.body.errors)).toBeUndefined();
+      expect(made.body.data.create_shelves_item).toEqual({ name: 'G', books: [{ title: 'g1', labels: [{ labels_id: { name: 'blue' } }] }] });
+      const g1 = await bookId('g1');
+      const moved = await gql(`mutation { update_books_item(id: ${g1}, data: { title: "g1x", shelf: { name: "H" } }) { title shelf { name } } }`);
+      expect(moved.body.errors, JSON.stringify(moved.body.errors)).toBeUndefined();
+      expect(moved.body.data.update_books_item).toEqual({ title: 'g1x', shelf: { name: 'H' } });
+    });
+
+    it('rejects malformed relational values and payloads nested too deep', async () => {
+      const code = async (body: object) => (await t.api('POST', '/items/shelves', body)).body.errors?.[0]?.extensions.code;
+      expect(await code({ name: 'x', books: 'b1' })).toBe('INVALID_PAYLOAD');
+      expect(await code({ name: 'x', books: { create: 'b1' } })).toBe('INVALID_PAYLOAD');
+      expect(await code({ name: 'x', books: { add: [] } })).toBe('INVALID_PAYLOAD');
+      expect(await code({ name: 'x', books: [[1]] })).toBe('INVALID_PAYLOAD');
+      const chain = (n: number): object => (n === 0 ? { name: 'root' } : { name: `n${n}`, parent: chain(n - 1) });
+      expect((await t.api('POST', '/items/nodes', chain(10))).status).toBe(200);
+      expect((await t.api('POST', '/items/nodes', chain(11))).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await get('/items/nodes?meta=filter_count&fields=id')).body.meta.filter_count).toBe(11);
+    });
+  });
 });

@@ -75,18 +75,33 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
       },
     }));
   }
+  // Inputs nest like Directus's: a relational field takes the related collection's input (`author: {id: 3}`, `posts: [{title: "a"}]`).
+  const inputs = new Map<string, { create: GraphQLInputObjectType; update: GraphQLInputObjectType }>();
+  const inputFields = (col: CollectionOverview, mode: 'create' | 'update'): GraphQLInputFieldConfigMap => {
+    const out: GraphQLInputFieldConfigMap = {};
+    for (const f of fieldsOf(col)) {
+      if (mode === 'create' && f.generated) continue;
+      const related = f.relatedCollection && !f.primary ? inputs.get(f.relatedCollection)?.[mode] : undefined;
+      const type = related ?? (f.primary ? GraphQLID : scalarFor(f.type));
+      out[f.field] = { type: mode === 'create' && f.required && !f.primary ? new GraphQLNonNull(type) : type };
+    }
+    for (const f of Object.values(col.fields)) {
+      const many = f.o2m && NAME.test(f.field) ? inputs.get(f.o2m.collection)?.[mode] : undefined;
+      if (many) out[f.field] = { type: new GraphQLList(new GraphQLNonNull(many)) };
+    }
+    // An input type needs a field (a collection of only a generated key has none to set).
+    return Object.keys(out).length ? out : { _: { type: GraphQLString } };
+  };
+  for (const col of collections) {
+    inputs.set(col.collection, {
+      create: new GraphQLInputObjectType({ name: `create_${col.collection}_input`, fields: () => inputFields(col, 'create') }),
+      update: new GraphQLInputObjectType({ name: `update_${col.collection}_input`, fields: () => inputFields(col, 'update') }),
+    });
+  }
   for (const col of collections) {
     const name = col.collection;
-    const createInput: GraphQLInputFieldConfigMap = {};
-    const updateInput: GraphQLInputFieldConfigMap = {};
-    for (const f of fieldsOf(col)) {
-      const scalar = f.primary ? GraphQLID : scalarFor(f.type);
-      if (!f.generated) createInput[f.field] = { type: f.required && !f.primary ? new GraphQLNonNull(scalar) : scalar };
-      if (!f.primary) updateInput[f.field] = { type: scalar };
-    }
+    const { create, update } = inputs.get(name)!;
     const type = types.get(name)!;
-    const create = new GraphQLInputObjectType({ name: `create_${name}_input`, fields: Object.keys(createInput).length ? createInput : { _: { type: GraphQLString } } });
-    const update = new GraphQLInputObjectType({ name: `update_${name}_input`, fields: Object.keys(updateInput).length ? updateInput : { _: { type: GraphQLString } } });
     const service = (ctx: GraphQLContext) => new ctx.services.ItemsService(name, { accountability: ctx.accountability, schema });
     const listArgs = {
       filter: { type: GraphQLJSON }, sort: { type: new GraphQLList(GraphQLString) }, limit: { type: GraphQLInt },

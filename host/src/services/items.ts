@@ -11,6 +11,7 @@ import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
+import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -26,6 +27,8 @@ export interface ItemsServiceOptions {
   accountability: Accountability;
   schema?: SchemaOverview;
   knex?: Knex;
+  /** Internal: how deep in a nested write this service writes (bounds a payload's nesting). */
+  nestedDepth?: number;
 }
 
 export interface MutationOptions {
@@ -57,6 +60,7 @@ export class ItemsService {
   readonly knex: Knex;
   schema: SchemaOverview | undefined;
   protected readonly kernel: ItemsKernel;
+  private readonly nestedDepth: number;
 
   constructor(kernel: ItemsKernel, collection: string, options: ItemsServiceOptions) {
     if (!options || typeof options.accountability !== 'object' || options.accountability === null) {
@@ -67,6 +71,7 @@ export class ItemsService {
     this.accountability = options.accountability;
     this.knex = options.knex ?? kernel.knex;
     this.schema = options.schema;
+    this.nestedDepth = options.nestedDepth ?? 0;
   }
 
   protected async overview(): Promise<{ schema: SchemaOverview; col: CollectionOverview }> {
@@ -309,8 +314,12 @@ export class ItemsService {
     const grant = await this.grant('create');
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
-    const row = await preparePayload(col, payload, 'create', this.accountability, grant.fields);
+    const nested = this.planNested(col, payload, grant);
+    // Without related items the row is checked before the transaction (password hashing stays outside it).
+    const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
     const key = await this.atomically(async (db) => {
+      const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+      const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, grant.fields));
       let created: PrimaryKey;
       try {
         const result = await db(this.collection).insert(row, [col.primary]);
@@ -320,10 +329,25 @@ export class ItemsService {
         throw mapDatabaseError(e, this.collection);
       }
       await recordChange(db, this.accountability, col, 'create', [created], row);
+      if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
       return created;
     });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
     return key;
+  }
+
+  /** The payload's nested writes, if any; the caller must be allowed to write each relational field it uses. */
+  private planNested(col: CollectionOverview, payload: Item, grant: Grant): NestedWrites | null {
+    const nested = planNestedWrites(col, payload, this.nestedDepth);
+    for (const { field } of [...(nested?.manyToOne ?? []), ...(nested?.oneToMany ?? [])]) if (!grantsField(grant.fields, field)) throw errors.FORBIDDEN();
+    return nested;
+  }
+
+  /** Related collections' services for a nested write: same caller, same transaction, one level deeper. */
+  private nestedContext(schema: SchemaOverview, db: Knex, opts: MutationOptions): NestedContext {
+    const depth = this.nestedDepth;
+    const service = (collection: string, nestedDepth: number) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: db, nestedDepth });
+    return { db, schema, depth, service, opts };
   }
 
   /** Runs `fn` in the caller's transaction, or in a new one: a change and its history commit together. */
@@ -334,7 +358,7 @@ export class ItemsService {
   async createMany(data: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     if (!Array.isArray(data)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
     const run = async (trx: Knex) => {
-      const service = new ItemsService(this.kernel, this.collection, { accountability: this.accountability, schema: this.schema, knex: trx });
+      const service = new ItemsService(this.kernel, this.collection, { accountability: this.accountability, schema: this.schema, knex: trx, nestedDepth: this.nestedDepth });
       const keys: PrimaryKey[] = [];
       for (const item of data) keys.push(await service.createOne(item, opts));
       return keys;
@@ -356,15 +380,21 @@ export class ItemsService {
     await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
-    const row = await preparePayload(col, payload, 'update', this.accountability, grant.fields);
-    if (Object.keys(row).length > 0) {
+    const nested = this.planNested(col, payload, grant);
+    const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
+    if (nested || Object.keys(prepared!).length > 0) {
       await this.atomically(async (db) => {
-        try {
-          await db(this.collection).whereIn(col.primary, keys).update(row);
-        } catch (e) {
-          throw mapDatabaseError(e, this.collection);
+        const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+        const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, grant.fields));
+        if (Object.keys(row).length > 0) {
+          try {
+            await db(this.collection).whereIn(col.primary, keys).update(row);
+          } catch (e) {
+            throw mapDatabaseError(e, this.collection);
+          }
+          await recordChange(db, this.accountability, col, 'update', keys, row);
         }
-        await recordChange(db, this.accountability, col, 'update', keys, row);
+        if (nested) for (const key of keys) await writeOneToMany(this.nestedContext(schema, db, opts), col, key, nested);
       });
     }
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
