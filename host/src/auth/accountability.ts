@@ -1,3 +1,5 @@
+import type { Action } from './permissions.js';
+
 /** Who a service call acts for. Every call carries one; there is no "null means admin". */
 export interface Accountability {
   user: string | null;
@@ -9,6 +11,12 @@ export interface Accountability {
   system?: boolean;
   /** Which component acts when `system` is set, e.g. `extension:my-ext` or `flows`. */
   origin?: string;
+  /**
+   * Set for a sandboxed extension's items calls: the collections and actions it was granted.
+   * Nothing outside them is allowed, whatever the role (administrators included), also where a
+   * call reaches another collection through a relation.
+   */
+  scope?: Readonly<Record<string, readonly Action[]>>;
 }
 
 /** Anonymous request: the public role's permissions. */

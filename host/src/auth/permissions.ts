@@ -36,6 +36,8 @@ export function createPermissions(knex: Knex) {
   return {
     /** The grant for an action, or null when the caller may not perform it. */
     async grant(accountability: Accountability, collection: string, action: Action): Promise<Grant | null> {
+      const { scope } = accountability;
+      if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
       if (accountability.admin) return { filter: null, fields: '*' };
       const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
       if (rows.length === 0) return null;

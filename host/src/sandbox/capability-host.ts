@@ -11,7 +11,8 @@ const MAX_STORAGE_VALUE = 1024 * 1024;
 
 /**
  * The host side of `directus:api`. The runtime has already checked scope and argument shapes;
- * here items run as the caller's user (linked by CallTokens) or the extension's own scope-limited identity.
+ * here items run as the caller's user (linked by CallTokens) or the extension's own identity,
+ * and in both cases only within the granted `items` scope.
  */
 export function createCapabilityHost(deps: { knex: Knex; services: Services; emitter: Emitter; logger: Logger; tokens: CallTokens }): CapabilityHost {
   const { knex, services, emitter, logger, tokens } = deps;
@@ -23,6 +24,8 @@ export function createCapabilityHost(deps: { knex: Knex; services: Services; emi
         if (!resolved) throw errors.FORBIDDEN();
         acting = resolved;
       }
+      // The runtime checked the collection named in the call; the scope also bounds every collection the call reaches through relations.
+      acting = { ...acting, scope: ext.granted.items ?? {} };
       const [collection, ...rest] = args as [string, ...unknown[]];
       const service = new services.ItemsService(collection, { accountability: acting });
       switch (method) {
