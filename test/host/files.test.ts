@@ -100,6 +100,24 @@ describe('files and assets', () => {
     expect((await t.api('PATCH', `/files/${traversal.body.data.id}`, { title: 'renamed' })).body.data.title).toBe('renamed');
   });
 
+  it('nested writes and the generic items service cannot forge file rows or repoint them (nor write the activity log)', async () => {
+    const a = (await upload('a.txt', 'text/plain', 'aaa')).body.data;
+    const b = (await upload('b.txt', 'text/plain', 'bbb')).body.data;
+    expect((await t.api('POST', '/collections', { collection: 'albums', fields: [{ field: 'name', type: 'string' }, { field: 'cover', type: 'uuid', related_collection: 'directus_files' }, { field: 'log', type: 'integer', related_collection: 'directus_activity' }] })).status).toBe(200);
+    const code = async (body: object) => (await t.api('POST', '/items/albums', body)).body.errors?.[0]?.extensions.code;
+    // A row pointing at another upload's bytes, made or repointed through a relation.
+    expect(await code({ name: 'x', cover: { filename_download: 'b.txt', filename_disk: b.filename_disk, storage: 'local' } })).toBe('INVALID_PAYLOAD');
+    expect(await code({ name: 'x', cover: { id: a.id, filename_disk: b.filename_disk } })).toBe('INVALID_PAYLOAD');
+    expect((await t.api('GET', `/files/${a.id}`)).body.data.filename_disk).toBe(a.filename_disk);
+    // The activity log is the host's, even for an administrator.
+    expect(await code({ name: 'x', log: { action: 'login', collection: 'directus_users', item: 'forged' } })).toBe('INVALID_PAYLOAD');
+    // Linking an uploaded file by its key, and renaming it through the relation, still work.
+    const album = await t.api('POST', '/items/albums', { name: 'ok', cover: { id: a.id, title: 'Cover' } });
+    expect(album.status, JSON.stringify(album.body)).toBe(200);
+    expect((await t.api('GET', `/items/albums/${album.body.data.id}?fields=cover.title,cover.filename_disk`)).body.data).toEqual({ cover: { title: 'Cover', filename_disk: a.filename_disk } });
+    expect((await t.api('GET', '/items/albums?meta=filter_count&fields=id')).body.meta.filter_count).toBe(1);
+  });
+
   it('a trusted endpoint can read a raw request body as a stream (req.pipe, for await), as on Express', async () => {
     const body = Buffer.alloc(200_000, 7);
     for (const route of ['iterate', 'pipe']) {

@@ -3,15 +3,13 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors } from '../errors.js';
 import { ItemsService, type Item, type ItemsKernel, type ItemsServiceOptions, type MutationOptions, type PrimaryKey } from '../services/items.js';
+import { HOST_WRITE } from '../services/host-written.js';
 import type { Storage } from './storage.js';
 
 export interface FilesKernel extends ItemsKernel {
   storage: Storage;
   maxUploadBytes: number;
 }
-
-/** Columns only the host writes: a client changing them could point a row at another file. */
-const MANAGED = ['storage', 'filename_disk', 'filesize', 'uploaded_by', 'uploaded_on'];
 
 /** `report.PDF` → `.pdf`; anything odd → no extension. The client's name never reaches the disk. */
 function extensionOf(name: string): string {
@@ -21,7 +19,8 @@ function extensionOf(name: string): string {
 
 /**
  * Directus's FilesService: `directus_files` rows through the items permissions, and the bytes in
- * storage. `uploadOne` is the only way to create a row; the storage columns are the host's.
+ * storage. `uploadOne` is the only way to create a row; the storage columns are the host's
+ * (the items service refuses them to every other writer: host-written.ts).
  */
 export class FilesService extends ItemsService {
   constructor(protected readonly files: FilesKernel, options: ItemsServiceOptions) {
@@ -41,7 +40,7 @@ export class FilesService extends ItemsService {
         id, storage: this.files.storage.location, filename_disk: key, filename_download: name,
         title: data.title ?? path.parse(name).name, type: data.type || 'application/octet-stream', description: data.description ?? null,
         filesize: size, uploaded_by: this.accountability.user, uploaded_on: new Date().toISOString(),
-      });
+      }, { [HOST_WRITE]: true });
     } catch (err) {
       await this.files.storage.remove(key);
       throw err;
@@ -53,20 +52,6 @@ export class FilesService extends ItemsService {
     const file = await this.readOne(id, { fields: ['id', 'filename_disk', 'filename_download', 'type', 'filesize'] });
     if (!file.filename_disk) throw errors.FORBIDDEN();
     return { file, stream: await this.files.storage.read(String(file.filename_disk)) };
-  }
-
-  override async createMany(): Promise<PrimaryKey[]> {
-    return this.createOne();
-  }
-
-  override async createOne(): Promise<never> {
-    throw errors.INVALID_PAYLOAD({ reason: 'Files are created by uploading them (multipart/form-data to POST /files).' });
-  }
-
-  override async updateMany(keys: PrimaryKey[], data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
-    const managed = Object.keys(data ?? {}).filter((k) => MANAGED.includes(k));
-    if (managed.length) throw errors.INVALID_PAYLOAD({ reason: `${managed.join(', ')} ${managed.length === 1 ? 'is' : 'are'} set by the host.` });
-    return super.updateMany(keys, data, opts);
   }
 
   /** Deletes the rows, then their bytes (a row is never left pointing at a deleted file). */

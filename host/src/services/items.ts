@@ -10,6 +10,7 @@ import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, ty
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
+import { assertClientWrite, HOST_WRITE } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
 
@@ -34,6 +35,8 @@ export interface ItemsServiceOptions {
 export interface MutationOptions {
   /** Skip filter/action events (used by flows' item operations when asked, and by migrations). */
   emitEvents?: boolean;
+  /** The host's own code writing rows only it may write (see host-written.ts). */
+  [HOST_WRITE]?: boolean;
 }
 
 const DEFAULT_LIMIT = 100;
@@ -314,6 +317,7 @@ export class ItemsService {
     const grant = await this.grant('create');
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
@@ -380,6 +384,7 @@ export class ItemsService {
     await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
     if (nested || Object.keys(prepared!).length > 0) {
@@ -426,6 +431,7 @@ export class ItemsService {
   async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { schema, col } = await this.overview();
     const grant = await this.grant('delete');
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'delete', null);
     await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
     if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);

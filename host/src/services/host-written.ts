@@ -1,0 +1,29 @@
+import { errors } from '../errors.js';
+
+type Item = Record<string, unknown>;
+
+/**
+ * System collections, or columns of them, that only the host's own code writes. The items
+ * service refuses them to everyone else — REST, GraphQL, nested writes, extensions — because a
+ * row there is a claim the host makes: who did what (the activity log), and which bytes a file
+ * row stands for (a client choosing `filename_disk` could point a row at another upload).
+ */
+const HOST_ONLY: Record<string, string> = {
+  directus_activity: 'The activity log is written by the host.',
+  directus_revisions: 'Revisions are written by the host.',
+};
+
+/** In MutationOptions: the host's own code writing such rows (the file upload). Not reachable from requests. */
+export const HOST_WRITE = Symbol('annex.hostWrite');
+
+const FILE_COLUMNS = ['storage', 'filename_disk', 'filesize', 'uploaded_by', 'uploaded_on'];
+
+/** Throws INVALID_PAYLOAD when `action` on `collection` with `payload` is the host's alone. */
+export function assertClientWrite(collection: string, action: 'create' | 'update' | 'delete', payload: Item | null): void {
+  const only = Object.hasOwn(HOST_ONLY, collection) ? HOST_ONLY[collection] : undefined;
+  if (only) throw errors.INVALID_PAYLOAD({ reason: only });
+  if (collection !== 'directus_files') return;
+  if (action === 'create') throw errors.INVALID_PAYLOAD({ reason: 'Files are created by uploading them (multipart/form-data to POST /files).' });
+  const managed = Object.keys(payload ?? {}).filter((k) => FILE_COLUMNS.includes(k));
+  if (managed.length) throw errors.INVALID_PAYLOAD({ reason: `${managed.join(', ')} ${managed.length === 1 ? 'is' : 'are'} set by the host.` });
+}
