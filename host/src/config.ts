@@ -25,6 +25,10 @@ export interface HostConfig {
     transport: 'outbox' | 'smtp';
     from: string;
     smtp: { host: string; port: number; secure: boolean; ignoreTLS: boolean; user?: string; password?: string };
+    /** Attempts per message in all, the first included (EMAIL_RETRY_ATTEMPTS). */
+    retryAttempts: number;
+    /** Delay before the first retry, doubled for each next one up to an hour (EMAIL_RETRY_DELAY, ms). */
+    retryDelayMs: number;
   };
   /** After a host of a cluster failed to fetch a marketplace version another host installed, retry after this many ms. */
   clusterSyncRetryMs: number;
@@ -121,6 +125,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         user: env.EMAIL_SMTP_USER || undefined,
         password: env.EMAIL_SMTP_PASSWORD || undefined,
       },
+      retryAttempts: Math.max(1, int(env.EMAIL_RETRY_ATTEMPTS, 5, 'EMAIL_RETRY_ATTEMPTS')),
+      retryDelayMs: Math.max(10, int(env.EMAIL_RETRY_DELAY, 30_000, 'EMAIL_RETRY_DELAY')),
     },
     maxPayloadSize: env.MAX_PAYLOAD_SIZE || '10mb',
     adminEmail: env.ADMIN_EMAIL,

@@ -269,6 +269,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   await emitter.emitInit('routes.custom.before', {});
   const app = createHttpApp(kernel);
   await emitter.emitInit('app.after', { app });
+  mailer.start();
 
   let server: http.Server | undefined;
   let closed = false;
@@ -318,7 +319,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       await extensions.close(deadline);
       base.scheduler.stopAll();
       await cluster.close();
-      mailer.close();
+      await mailer.close();
       if (engine) await (await engine.catch(() => null))?.close();
       await knex.destroy();
     },

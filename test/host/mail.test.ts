@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type TestHost } from '../helpers/host.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp.js';
-import { writeEndpoint } from '../helpers/write-extension.js';
+import { eventually, writeEndpoint } from '../helpers/write-extension.js';
 
 /** EMAIL_TRANSPORT=smtp: flows and extensions (Directus's MailService) send real SMTP; annex_outbox records each delivery. */
 let t: TestHost;
@@ -29,7 +29,7 @@ beforeAll(async () => {
   });
   t = await startHost({
     extensions: [path.join(root, 'mailer-endpoint')],
-    env: { EMAIL_TRANSPORT: 'smtp', EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: String(sink.port), EMAIL_FROM: 'annex@example.com' },
+    env: { EMAIL_TRANSPORT: 'smtp', EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: String(sink.port), EMAIL_FROM: 'annex@example.com', EMAIL_RETRY_DELAY: '50', EMAIL_RETRY_ATTEMPTS: '3' },
   });
 });
 afterAll(async () => {
@@ -73,6 +73,44 @@ describe('mail over SMTP', () => {
     } finally {
       sink.refuseWith = null;
     }
+  });
+
+  it('a server that cannot take the message now (4xx) gets it later: queued, retried, then sent whole', async () => {
+    sink.refuseWith = '421 busy, try again later';
+    let res;
+    try {
+      res = await t.api('POST', '/mailer-endpoint', { to: 'later@example.com', subject: 'Later one' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ status: 'queued', messageId: null });
+      expect(await outbox('Later one')).toMatchObject({ status: 'queued', attempts: 1 });
+    } finally {
+      sink.refuseWith = null;
+    }
+    const row = await eventually(() => outbox('Later one'), (r) => r?.status === 'sent');
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+    expect(row.message_id).toEqual(expect.any(String));
+    const received = sink.messages.filter((m) => m.data.includes('Subject: Later one'));
+    expect(received).toHaveLength(1);
+    expect(received[0]!.to).toEqual(['later@example.com']);
+    expect(received[0]!.data).toContain('Hello from an extension');
+  });
+
+  it('gives up after EMAIL_RETRY_ATTEMPTS, and a row a dead host left half-sent is sent by another', async () => {
+    sink.refuseWith = '451 local error';
+    try {
+      const res = await t.api('POST', '/mailer-endpoint', { to: 'never@example.com', subject: 'Never one' });
+      expect(res.body.status).toBe('queued');
+      const row = await eventually(() => outbox('Never one'), (r) => r?.status === 'failed');
+      expect(row).toMatchObject({ status: 'failed', attempts: 3 });
+      expect(row.error).toContain('451');
+    } finally {
+      sink.refuseWith = null;
+    }
+    // A host died while sending: its claim is old, so the row is sent again.
+    const message = { from: 'annex@example.com', to: ['orphan@example.com'], cc: [], bcc: [], subject: 'Orphan one', text: 'left behind' };
+    await t.host.knex('annex_outbox').insert({ to: 'orphan@example.com', subject: 'Orphan one', body: 'left behind', sender: message.from, status: 'sending', attempts: 1, message: JSON.stringify(message), created: new Date().toISOString(), claimed_at: new Date(Date.now() - 10 * 60 * 1000).toISOString() });
+    expect(await eventually(() => outbox('Orphan one'), (r) => r?.status === 'sent')).toMatchObject({ attempts: 2 });
+    expect(sink.messages.some((m) => m.to.includes('orphan@example.com') && m.data.includes('left behind'))).toBe(true);
   });
 
   it('refuses bad or injected addresses before anything is sent', async () => {

@@ -336,6 +336,22 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_files');
     },
   },
+  '20261127H-outbox-retries': {
+    async up(knex) {
+      // Mail the server could not take now is retried: the whole message, how often it was tried, when next, and since when a host is sending it.
+      await knex.schema.alterTable('annex_outbox', (t) => {
+        t.text('message');
+        t.integer('attempts').notNullable().defaultTo(0);
+        t.timestamp('next_attempt');
+        t.timestamp('claimed_at');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('annex_outbox', (t) => {
+        for (const c of ['message', 'attempts', 'next_attempt', 'claimed_at']) t.dropColumn(c);
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

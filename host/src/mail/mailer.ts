@@ -18,8 +18,11 @@ export interface MailMessage {
 export interface MailReceipt {
   /** The `annex_outbox` row that records this message. */
   id: number;
-  /** `sent` over SMTP, or `outbox` when no transport is configured (the row is the delivery). */
-  status: 'sent' | 'outbox';
+  /**
+   * `sent` over SMTP; `queued` when the server could not take it now (it is retried in the
+   * background); `outbox` when no transport is configured (the row is the delivery).
+   */
+  status: 'sent' | 'queued' | 'outbox';
   messageId: string | null;
 }
 
@@ -28,11 +31,31 @@ export interface Mailer {
   send(message: MailMessage): Promise<MailReceipt>;
   /** Can the SMTP server be reached (for the health check)? Always ok for the outbox. */
   check(timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }>;
-  close(): void;
+  /** Start retrying queued messages (SMTP only). */
+  start(): void;
+  /** Stop retrying (waits for a retry in progress) and close the connection pool. */
+  close(): Promise<void>;
+}
+
+/** What is stored to send again: the message after its addresses were checked. */
+interface Envelope {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo?: string;
+  subject: string | null;
+  html?: string;
+  text?: string;
 }
 
 /** One address: something@something, no spaces or angle-bracket tricks. */
 const ADDRESS = /^[^\s<>@,;]+@[^\s<>@,;]+$/;
+
+/** A host that died while sending left its row `sending`; after this long another host sends it again. */
+const STALE_CLAIM_MS = 5 * 60 * 1000;
+const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
+const RETRY_BATCH = 20;
 
 function addresses(value: unknown, name: string, required: boolean): string[] {
   const list = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : value === undefined || value === null ? [] : [value])
@@ -43,15 +66,47 @@ function addresses(value: unknown, name: string, required: boolean): string[] {
   return list as string[];
 }
 
+function envelope(message: MailMessage, defaultFrom: string): Envelope {
+  if (!message || typeof message !== 'object') throw errors.INVALID_PAYLOAD({ reason: 'A mail message must be an object.' });
+  const from = message.from ?? defaultFrom;
+  addresses(from, 'from', true);
+  return {
+    from,
+    to: addresses(message.to, 'to', true),
+    cc: addresses(message.cc, 'cc', false),
+    bcc: addresses(message.bcc, 'bcc', false),
+    ...(message.replyTo ? { replyTo: addresses(message.replyTo, 'replyTo', false)[0] } : {}),
+    subject: typeof message.subject === 'string' ? message.subject.slice(0, 255) : null,
+    ...(typeof message.html === 'string' ? { html: message.html } : {}),
+    ...(typeof message.text === 'string' ? { text: message.text } : {}),
+  };
+}
+
+/**
+ * A refusal that sending again will not change: a 5xx reply (the server refused the sender,
+ * a recipient, the credentials) or a message nodemailer cannot build. Anything else (no
+ * connection, a timeout, a 4xx "try later") is worth retrying.
+ */
+function isPermanent(err: unknown): boolean {
+  const { responseCode, code } = (err ?? {}) as { responseCode?: unknown; code?: unknown };
+  if (typeof responseCode === 'number') return responseCode >= 500;
+  return code === 'EENVELOPE' || code === 'EMESSAGE';
+}
+
 /**
  * Sends mail (Directus's EMAIL_* variables). Every message is first written to `annex_outbox`,
- * then sent over SMTP when `EMAIL_TRANSPORT=smtp`; the row records the outcome (sent with the
- * server's message id, or failed with the reason), so nothing is lost when the server refuses.
- * Without a transport the row is the delivery, as before.
+ * then sent over SMTP when `EMAIL_TRANSPORT=smtp`; the row records the outcome, so nothing is
+ * lost: `sent` with the server's message id; `queued` when the server could not take it now,
+ * retried with doubling delays (EMAIL_RETRY_DELAY, EMAIL_RETRY_ATTEMPTS) by whichever host of a
+ * cluster claims it first; `failed` with the reason once refused for good or out of attempts.
+ * Without a transport the row is the delivery.
  */
 export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Logger): Mailer {
   const log = logger.child({ component: 'mail' });
   let transporter: Transporter | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let pass: Promise<void> | undefined;
+  let closed = false;
   const smtp = (): Transporter =>
     (transporter ??= nodemailer.createTransport({
       host: config.smtp.host,
@@ -63,40 +118,86 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
     }));
+  const retryDelay = (attempts: number) => Math.min(MAX_RETRY_DELAY_MS, config.retryDelayMs * 2 ** (attempts - 1));
+
+  /** One delivery attempt of row `id` (already claimed); records the outcome on the row. */
+  async function attempt(id: number, mail: Envelope, attempts: number): Promise<{ receipt: MailReceipt } | { failed: string }> {
+    try {
+      const info = await smtp().sendMail({
+        from: mail.from, to: mail.to, ...(mail.cc.length ? { cc: mail.cc } : {}), ...(mail.bcc.length ? { bcc: mail.bcc } : {}),
+        ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
+        subject: mail.subject ?? undefined,
+        ...(mail.html !== undefined ? { html: mail.html } : {}),
+        ...(mail.text !== undefined ? { text: mail.text } : {}),
+      });
+      const messageId = typeof info.messageId === 'string' ? info.messageId : null;
+      await knex('annex_outbox').where({ id }).update({ status: 'sent', message_id: messageId, sent_at: new Date().toISOString(), error: null, claimed_at: null });
+      return { receipt: { id, status: 'sent', messageId } };
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
+      if (!isPermanent(err) && attempts < config.retryAttempts) {
+        const next = new Date(Date.now() + retryDelay(attempts)).toISOString();
+        await knex('annex_outbox').where({ id }).update({ status: 'queued', error: reason, next_attempt: next, claimed_at: null });
+        log.warn({ err, outbox: id, attempts, next }, 'the mail server could not take the message now; it will be retried');
+        return { receipt: { id, status: 'queued', messageId: null } };
+      }
+      await knex('annex_outbox').where({ id }).update({ status: 'failed', error: reason, claimed_at: null });
+      log.warn({ err, outbox: id, attempts }, 'sending mail failed');
+      return { failed: reason };
+    }
+  }
+
+  /** Claims due rows one by one (a row is sent by one host only) and tries them again. */
+  async function retryDue(): Promise<void> {
+    const now = new Date();
+    await knex('annex_outbox').where({ status: 'sending' }).where('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS).toISOString()).update({ status: 'queued', claimed_at: null, next_attempt: now.toISOString() });
+    const due = await knex('annex_outbox').where({ status: 'queued' }).where('next_attempt', '<=', now.toISOString()).orderBy('id').limit(RETRY_BATCH).select('id', 'message', 'attempts');
+    for (const row of due) {
+      if (closed) return;
+      const attempts = Number(row.attempts) + 1;
+      const claimed = await knex('annex_outbox').where({ id: row.id, status: 'queued' }).update({ status: 'sending', attempts, claimed_at: new Date().toISOString() });
+      if (claimed !== 1) continue;
+      let mail: Envelope;
+      try {
+        mail = JSON.parse(String(row.message)) as Envelope;
+      } catch {
+        await knex('annex_outbox').where({ id: row.id }).update({ status: 'failed', error: 'The stored message cannot be read.', claimed_at: null });
+        continue;
+      }
+      await attempt(Number(row.id), mail, attempts);
+    }
+  }
+
+  function schedule(): void {
+    if (closed) return;
+    timer = setTimeout(() => {
+      pass = retryDue()
+        .catch((err) => log.warn({ err }, 'retrying queued mail failed'))
+        .finally(() => {
+          pass = undefined;
+          schedule();
+        });
+    }, Math.min(config.retryDelayMs, 5000));
+    timer.unref();
+  }
 
   return {
     transport: config.transport,
     async send(message) {
-      if (!message || typeof message !== 'object') throw errors.INVALID_PAYLOAD({ reason: 'A mail message must be an object.' });
-      const to = addresses(message.to, 'to', true);
-      const cc = addresses(message.cc, 'cc', false);
-      const bcc = addresses(message.bcc, 'bcc', false);
-      const from = message.from ?? config.from;
-      addresses(from, 'from', true);
-      const subject = typeof message.subject === 'string' ? message.subject.slice(0, 255) : null;
-      const body = typeof message.html === 'string' ? message.html : typeof message.text === 'string' ? message.text : null;
+      const mail = envelope(message, config.from);
+      const smtpTransport = config.transport === 'smtp';
       const [row] = await knex('annex_outbox')
-        .insert({ to: to.join(','), subject, body, sender: from, status: config.transport === 'smtp' ? 'sending' : 'outbox', created: new Date().toISOString() })
+        .insert({
+          to: mail.to.join(','), subject: mail.subject, body: mail.html ?? mail.text ?? null, sender: mail.from,
+          status: smtpTransport ? 'sending' : 'outbox', created: new Date().toISOString(),
+          message: JSON.stringify(mail), attempts: smtpTransport ? 1 : 0, ...(smtpTransport ? { claimed_at: new Date().toISOString() } : {}),
+        })
         .returning('id');
       const id = Number(typeof row === 'object' ? (row as { id: number }).id : row);
-      if (config.transport !== 'smtp') return { id, status: 'outbox', messageId: null };
-      try {
-        const info = await smtp().sendMail({
-          from, to, ...(cc.length ? { cc } : {}), ...(bcc.length ? { bcc } : {}),
-          ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-          subject: subject ?? undefined,
-          ...(typeof message.html === 'string' ? { html: message.html } : {}),
-          ...(typeof message.text === 'string' ? { text: message.text } : {}),
-        });
-        const messageId = typeof info.messageId === 'string' ? info.messageId : null;
-        await knex('annex_outbox').where({ id }).update({ status: 'sent', message_id: messageId, sent_at: new Date().toISOString() });
-        return { id, status: 'sent', messageId };
-      } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
-        await knex('annex_outbox').where({ id }).update({ status: 'failed', error: reason.slice(0, 2000) }).catch(() => undefined);
-        log.warn({ err, outbox: id }, 'sending mail failed');
-        throw errors.HOST_MAIL_FAILED({ reason, outbox: id });
-      }
+      if (!smtpTransport) return { id, status: 'outbox', messageId: null };
+      const outcome = await attempt(id, mail, 1);
+      if ('failed' in outcome) throw errors.HOST_MAIL_FAILED({ reason: outcome.failed, outbox: id });
+      return outcome.receipt;
     },
     async check(timeoutMs) {
       if (config.transport !== 'smtp') return { ok: true };
@@ -107,7 +208,13 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
         return { ok: false, reason: err instanceof Error ? err.message : String(err) };
       }
     },
-    close() {
+    start() {
+      if (config.transport === 'smtp' && !timer && !closed) schedule();
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await pass;
       transporter?.close();
     },
   };
