@@ -33,7 +33,8 @@ export function createHttpApp(kernel: Kernel): Koa {
     }),
   );
   app.use(async (ctx: Context, next: Next) => {
-    ctx.state.accountability = await kernel.auth.authenticate(bearer(ctx), ctx.ip);
+    ctx.state.token = bearer(ctx);
+    ctx.state.accountability = await kernel.auth.authenticate(ctx.state.token, ctx.ip);
     ctx.state.schema = await kernel.schema.get();
     await next();
   });

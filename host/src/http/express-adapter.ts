@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
 import { match, type MatchFunction } from 'path-to-regexp';
@@ -48,7 +50,36 @@ export interface ExpressRequest {
   sanitizedQuery: unknown;
   get(name: string): string | undefined;
   header(name: string): string | undefined;
+  /** Cookies of the request, parsed (Directus runs cookie-parser). */
+  cookies: Record<string, string>;
+  /** The request's bearer token, as Directus sets it. */
+  token: string | null;
+  secure: boolean;
+  ips: string[];
+  xhr: boolean;
+  subdomains: string[];
+  fresh: boolean;
+  stale: boolean;
+  socket: import('node:net').Socket;
+  connection: import('node:net').Socket;
+  is(...types: string[]): string | false | null;
+  accepts(...types: string[]): string | string[] | false;
+  acceptsEncodings(...encodings: string[]): string | string[] | false;
+  acceptsCharsets(...charsets: string[]): string | string[] | false;
+  acceptsLanguages(...languages: string[]): string | string[] | false;
   [key: string]: unknown;
+}
+
+type HeaderValue = string | number | readonly string[];
+
+export interface CookieOptions {
+  maxAge?: number;
+  expires?: Date;
+  path?: string;
+  domain?: string;
+  secure?: boolean;
+  httpOnly?: boolean;
+  sameSite?: boolean | 'lax' | 'strict' | 'none' | 'Lax' | 'Strict' | 'None';
 }
 
 export interface ExpressResponse {
@@ -57,11 +88,27 @@ export interface ExpressResponse {
   locals: Record<string, unknown>;
   status(code: number): ExpressResponse;
   sendStatus(code: number): ExpressResponse;
-  set(field: string | Record<string, string>, value?: string): ExpressResponse;
-  header(field: string, value: string): ExpressResponse;
-  setHeader(field: string, value: string): ExpressResponse;
+  set(field: string | Record<string, HeaderValue>, value?: HeaderValue): ExpressResponse;
+  header(field: string, value: HeaderValue): ExpressResponse;
+  setHeader(field: string, value: HeaderValue): ExpressResponse;
+  append(field: string, value: string | string[]): ExpressResponse;
   get(field: string): string | undefined;
+  getHeader(field: string): HeaderValue | undefined;
+  hasHeader(field: string): boolean;
+  removeHeader(field: string): void;
+  writeHead(code: number, reasonOrHeaders?: string | Record<string, HeaderValue>, headers?: Record<string, HeaderValue>): ExpressResponse;
+  location(url: string): ExpressResponse;
+  vary(field: string): ExpressResponse;
+  attachment(filename?: string): ExpressResponse;
+  cookie(name: string, value: unknown, options?: CookieOptions): ExpressResponse;
+  clearCookie(name: string, options?: CookieOptions): ExpressResponse;
+  format(handlers: Record<string, () => void>): ExpressResponse;
+  sendFile(file: string, options?: { root?: string; headers?: Record<string, string> } | ((err?: Error) => void), callback?: (err?: Error) => void): void;
+  download(file: string, filename?: string | ((err?: Error) => void), callback?: (err?: Error) => void): void;
+  on(event: 'finish' | 'close', listener: () => void): ExpressResponse;
+  once(event: 'finish' | 'close', listener: () => void): ExpressResponse;
   type(type: string): ExpressResponse;
+  contentType(type: string): ExpressResponse;
   json(body: unknown): ExpressResponse;
   send(body?: unknown): ExpressResponse;
   write(chunk: string | Uint8Array): boolean;
@@ -110,6 +157,66 @@ export function createExpressRouter() {
 
 export type ExpressRouter = ReturnType<typeof createExpressRouter>;
 
+/** Express's `res.location`: characters a URL may not carry are percent-encoded, existing escapes kept. */
+function encodeLocation(url: string): string {
+  return url.replace(/[^\x21-\x7e]+|["<>\\^`{|}]/g, (run) => {
+    try {
+      return encodeURI(run);
+    } catch {
+      return '';
+    }
+  });
+}
+
+/** `a=1; b=x%20y` → {a: '1', b: 'x y'} (cookie-parser's result; the first of a repeated name wins). */
+export function parseCookies(header: string): Record<string, string> {
+  const out: Record<string, string> = Object.create(null);
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!name || Object.hasOwn(out, name)) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  }
+  return out;
+}
+
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const COOKIE_ATTRIBUTE = /^[\u0021-\u003A\u003C-\u007E]*$/;
+
+/** Express's `res.cookie` header value: the value URI-encoded (objects as `j:` JSON), `maxAge` in ms. */
+export function serializeCookie(name: string, value: unknown, options: CookieOptions = {}): string {
+  if (!COOKIE_NAME.test(name)) throw new TypeError(`res.cookie: invalid cookie name ${JSON.stringify(name)}`);
+  const text = typeof value === 'object' && value !== null ? `j:${JSON.stringify(value)}` : String(value);
+  const parts = [`${name}=${encodeURIComponent(text)}`];
+  const attribute = (label: string, v: string) => {
+    if (!COOKIE_ATTRIBUTE.test(v)) throw new TypeError(`res.cookie: invalid ${label} ${JSON.stringify(v)}`);
+    parts.push(`${label}=${v}`);
+  };
+  if (options.maxAge !== undefined) {
+    const ms = Number(options.maxAge);
+    if (!Number.isFinite(ms)) throw new TypeError('res.cookie: maxAge must be a number of milliseconds');
+    parts.push(`Max-Age=${Math.floor(ms / 1000)}`);
+    parts.push(`Expires=${new Date(Date.now() + ms).toUTCString()}`);
+  } else if (options.expires) parts.push(`Expires=${options.expires.toUTCString()}`);
+  if (options.domain) attribute('Domain', options.domain);
+  attribute('Path', options.path ?? '/');
+  if (options.httpOnly) parts.push('HttpOnly');
+  if (options.secure) parts.push('Secure');
+  if (options.sameSite) {
+    const same = options.sameSite === true ? 'Strict' : String(options.sameSite).toLowerCase();
+    if (same !== 'Strict' && !['lax', 'strict', 'none'].includes(same)) throw new TypeError(`res.cookie: invalid sameSite ${JSON.stringify(options.sameSite)}`);
+    parts.push(`SameSite=${same.charAt(0).toUpperCase()}${same.slice(1)}`);
+  }
+  return parts.join('; ');
+}
+
 function makeRequest(ctx: Context, subPath: string, baseUrl: string): ExpressRequest {
   const qs = ctx.querystring ? `?${ctx.querystring}` : '';
   const req: ExpressRequest = {
@@ -130,6 +237,25 @@ function makeRequest(ctx: Context, subPath: string, baseUrl: string): ExpressReq
     sanitizedQuery: ctx.state.sanitizedQuery ?? {},
     get: (name: string) => ctx.get(name) || undefined,
     header: (name: string) => ctx.get(name) || undefined,
+    cookies: parseCookies(ctx.get('Cookie')),
+    token: (ctx.state.token as string | null | undefined) ?? null,
+    secure: ctx.secure,
+    ips: ctx.ips,
+    xhr: ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest',
+    subdomains: ctx.subdomains,
+    get fresh() {
+      return ctx.fresh;
+    },
+    get stale() {
+      return ctx.stale;
+    },
+    socket: ctx.req.socket,
+    connection: ctx.req.socket,
+    is: (...types: string[]) => ctx.is(...types),
+    accepts: (...types: string[]) => ctx.accepts(...types),
+    acceptsEncodings: (...encodings: string[]) => ctx.acceptsEncodings(...encodings),
+    acceptsCharsets: (...charsets: string[]) => ctx.acceptsCharsets(...charsets),
+    acceptsLanguages: (...languages: string[]) => ctx.acceptsLanguages(...languages),
     // The request body as a stream, as on Express's `req` (an IncomingMessage): extensions that
     // parse uploads themselves (`req.pipe(busboy(...))`, `for await (const chunk of req)`) get
     // the bytes koa's body parser left unread (anything but JSON, forms and text).
@@ -192,17 +318,108 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
         return res.send(String(code));
       },
       set(field, value) {
-        if (typeof field === 'object') for (const [k, v] of Object.entries(field)) ctx.set(k, v);
-        else ctx.set(field, String(value));
+        if (typeof field === 'object') for (const [k, v] of Object.entries(field)) res.set(k, v);
+        else ctx.set(field, Array.isArray(value) ? value.map(String) : String(value));
         return res;
       },
       header: (f, v) => res.set(f, v),
       setHeader: (f, v) => res.set(f, v),
+      append(field, value) {
+        ctx.append(field, value);
+        return res;
+      },
       get: (f) => (ctx.response.get(f) as string) || undefined,
+      getHeader: (f) => ctx.res.getHeader(f) as HeaderValue | undefined,
+      hasHeader: (f) => ctx.res.hasHeader(f),
+      removeHeader: (f) => ctx.remove(f),
+      writeHead(code, reasonOrHeaders, headers) {
+        res.statusCode = code;
+        const all = typeof reasonOrHeaders === 'object' ? reasonOrHeaders : headers;
+        if (all) res.set(all);
+        return res;
+      },
+      location(url) {
+        ctx.set('Location', encodeLocation(url === 'back' ? ctx.get('Referrer') || '/' : url));
+        return res;
+      },
+      vary(field) {
+        ctx.vary(field);
+        return res;
+      },
+      attachment(filename) {
+        ctx.attachment(filename);
+        return res;
+      },
+      cookie(name, value, options) {
+        ctx.append('Set-Cookie', serializeCookie(name, value, options));
+        return res;
+      },
+      clearCookie(name, options = {}) {
+        const { maxAge: _ignored, ...rest } = options;
+        return res.cookie(name, '', { ...rest, expires: new Date(1) });
+      },
+      format(handlers) {
+        const types = Object.keys(handlers).filter((k) => k !== 'default');
+        const chosen = types.length ? ctx.accepts(types) : false;
+        ctx.vary('Accept');
+        if (typeof chosen === 'string') {
+          ctx.type = chosen;
+          handlers[chosen]!();
+        } else if (handlers.default) handlers.default();
+        else next(errors.NOT_ACCEPTABLE());
+        return res;
+      },
+      sendFile(file, optionsOrCallback, maybeCallback) {
+        const options = typeof optionsOrCallback === 'object' ? optionsOrCallback : {};
+        const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback;
+        if (!options.root && !path.isAbsolute(file)) throw new TypeError('path must be absolute or specify root to res.sendFile');
+        const fail = (error: Error) => (callback ? callback(error) : next(error));
+        const target = options.root ? path.resolve(options.root, `.${path.sep}${file}`) : path.resolve(file);
+        const within = options.root ? path.relative(path.resolve(options.root), target) : path.basename(target);
+        if (options.root && (within.startsWith('..') || path.isAbsolute(within) || file.split(/[\\/]/).includes('..'))) return void fail(errors.FORBIDDEN());
+        // Express's default: dotfiles are not served.
+        if (within.split(path.sep).some((part) => part.startsWith('.') && part.length > 1)) return void fail(errors.ROUTE_NOT_FOUND({ path: ctx.path }));
+        void fs.promises.stat(target).then(
+          (stat) => {
+            if (!stat.isFile()) return fail(errors.ROUTE_NOT_FOUND({ path: ctx.path }));
+            if (finished) return;
+            for (const [k, v] of Object.entries(options.headers ?? {})) ctx.set(k, v);
+            if (!ctx.response.get('Content-Type')) ctx.type = path.extname(target) || 'application/octet-stream';
+            ctx.set('Last-Modified', stat.mtime.toUTCString());
+            ctx.length = stat.size;
+            const body = fs.createReadStream(target);
+            if (callback) {
+              body.once('end', () => callback());
+              body.once('error', (error) => callback(error));
+            }
+            finished = true;
+            res.headersSent = true;
+            ctx.status = res.statusCode;
+            ctx.body = body;
+            resolve(true);
+          },
+          () => fail(errors.ROUTE_NOT_FOUND({ path: ctx.path })),
+        );
+      },
+      download(file, filenameOrCallback, maybeCallback) {
+        const filename = typeof filenameOrCallback === 'string' ? filenameOrCallback : path.basename(file);
+        const callback = typeof filenameOrCallback === 'function' ? filenameOrCallback : maybeCallback;
+        ctx.attachment(filename);
+        res.sendFile(path.resolve(file), {}, callback);
+      },
+      on(event, listener) {
+        ctx.res.on(event, listener);
+        return res;
+      },
+      once(event, listener) {
+        ctx.res.once(event, listener);
+        return res;
+      },
       type(type) {
         ctx.type = type;
         return res;
       },
+      contentType: (type) => res.type(type),
       json(body) {
         if (stream) return res.end(JSON.stringify(body ?? null));
         if (!ctx.response.get('Content-Type')) ctx.type = 'application/json';
@@ -238,7 +455,7 @@ export function handleWithRouter(router: ExpressRouter, ctx: Context, subPath: s
       redirect(a, b) {
         const [code, url] = typeof a === 'number' ? [a, b!] : [302, a];
         res.statusCode = code;
-        ctx.set('Location', url);
+        res.location(url);
         finish();
         return res;
       },
