@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -55,7 +56,8 @@ export interface HostConfig {
     wallTimeoutMs: number;
     grant: 'local' | 'all' | 'none';
   };
-  marketplace: { registry?: string; trust: 'sandbox' | 'verified' | 'all'; token?: string };
+  /** `publicKey`: the registry's ed25519 signing key (PEM) the operator pinned; without it the key is trusted on first use. */
+  marketplace: { registry?: string; trust: 'sandbox' | 'verified' | 'all'; token?: string; publicKey?: string };
   /** Variables sandboxed extensions may be granted through `scopes.env`. */
   envAllowList: string[];
   dataDir: string;
@@ -75,6 +77,22 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`${name} must be a number (got ${JSON.stringify(value)})`);
   return n;
+}
+
+/** A PEM given inline (`\n` escapes allowed, for one-line environment files) or as a path to a file. */
+function pemOrFile(value: string | undefined, cwd: string, name: string): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const text = value.trim().startsWith('-----BEGIN') ? value.replace(/\\n/g, '\n') : readPem(path.resolve(cwd, value.trim()), name);
+  if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(text.trim())) throw new Error(`${name} must be a PEM public key (-----BEGIN PUBLIC KEY-----), inline or in a file`);
+  return text.trim();
+}
+
+function readPem(file: string, name: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${name}: cannot read ${file} (${(err as Error).message})`);
+  }
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
@@ -149,6 +167,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       registry: env.MARKETPLACE_REGISTRY || undefined,
       trust: oneOf(env.MARKETPLACE_TRUST, ['sandbox', 'verified', 'all'] as const, 'sandbox', 'MARKETPLACE_TRUST'),
       token: env.MARKETPLACE_TOKEN || undefined,
+      publicKey: pemOrFile(env.MARKETPLACE_PUBLIC_KEY, cwd, 'MARKETPLACE_PUBLIC_KEY'),
     },
     envAllowList: (env.EXTENSIONS_SANDBOX_ENV_ALLOW || '').split(',').map((s) => s.trim()).filter(Boolean),
     dataDir,

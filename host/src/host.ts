@@ -225,7 +225,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   kernel.marketplace = config.marketplace.registry
     ? createMarketplaceService({
         manager: extensions, settings, emitter, logger,
-        options: { registry: config.marketplace.registry, token: config.marketplace.token, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
+        options: { registry: config.marketplace.registry, token: config.marketplace.token, publicKey: config.marketplace.publicKey, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
         // A single host has nobody to converge with: no lock to record after each change.
         cluster: cluster.shared ? {
           desiredLock: () => cluster.getState<LockFile>(MARKETPLACE_LOCK_KEY),

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,5 +114,27 @@ describe('marketplace installs through the host', () => {
     const user = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter' }, null);
     expect(user.body.errors[0].extensions.code).toBe('FORBIDDEN');
     expect((await t.api('POST', '/extensions/registry/install', {})).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it('MARKETPLACE_PUBLIC_KEY pins the signing key from the start: another key is refused, the right one (inline or a file) installs', async () => {
+    const other = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const wrong = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: other.replace(/\n/g, '\\n') } });
+    try {
+      const refused = await wrong.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+      expect(refused.body.errors[0].extensions.code).toBe('MKT_BAD_SIGNATURE');
+      expect(fs.existsSync(path.join(wrong.extensionsPath, '.registry')) ? fs.readdirSync(path.join(wrong.extensionsPath, '.registry')).filter((f) => !f.startsWith('.')) : []).toEqual([]);
+    } finally {
+      await wrong.close();
+    }
+    const keyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annex-key-')), 'registry.pem');
+    fs.writeFileSync(keyFile, registry.publicKeyPem);
+    const right = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: keyFile } });
+    try {
+      const installed = await right.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+      expect(installed.status, JSON.stringify(installed.body)).toBe(200);
+    } finally {
+      await right.close();
+    }
+    await expect(startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: '/nowhere/key.pem' } })).rejects.toThrow(/MARKETPLACE_PUBLIC_KEY: cannot read/);
   });
 });

@@ -89,7 +89,7 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
     process.stderr.write('error [MKT_REGISTRY_UNREACHABLE]: set MARKETPLACE_REGISTRY (or pass --url/--token of a running host)\n');
     return 1;
   }
-  const client = createRegistryClient({ registry: config.marketplace.registry, token: config.marketplace.token });
+  const client = createRegistryClient({ registry: config.marketplace.registry, token: config.marketplace.token, ...(config.marketplace.publicKey ? { publicKey: config.marketplace.publicKey } : {}) });
   const bar = createProgressBar();
   const installer = createInstaller({ extensionsDir: config.extensionsPath, client, trust: config.marketplace.trust, hostVersion: DIRECTUS_COMPAT_RANGE, onProgress: (p) => bar.update(p) });
   const spec = arg ? splitSpec(arg) : { name: '' };

@@ -9,6 +9,8 @@ import type { Logger } from '../logger.js';
 export interface MarketplaceOptions {
   registry: string;
   token?: string;
+  /** The registry's signing key (PEM) pinned by the operator (MARKETPLACE_PUBLIC_KEY). */
+  publicKey?: string;
   trust: 'sandbox' | 'verified' | 'all';
   extensionsPath: string;
 }
@@ -47,7 +49,7 @@ function sameLock(a: LockFile, b: LockFile): boolean {
 export function createMarketplaceService(deps: { manager: ExtensionManager; settings: Settings; emitter: Emitter; logger: Logger; options: MarketplaceOptions; cluster?: MarketplaceCluster }) {
   const { manager, settings, emitter, options } = deps;
   const log = deps.logger.child({ component: 'marketplace' });
-  const client: RegistryClient = createRegistryClient({ registry: options.registry, token: options.token });
+  const client: RegistryClient = createRegistryClient({ registry: options.registry, token: options.token, ...(options.publicKey ? { publicKey: options.publicKey } : {}) });
   const progress = (p: InstallProgress) => void emitter.emitAction('extensions.install.progress', { progress: p });
   const installer = createInstaller({ extensionsDir: options.extensionsPath, client, trust: options.trust, hostVersion: DIRECTUS_COMPAT_RANGE, onProgress: progress });
 
