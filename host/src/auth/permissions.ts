@@ -6,16 +6,70 @@ import type { Accountability } from './accountability.js';
 export type Action = 'create' | 'read' | 'update' | 'delete';
 export const ACTIONS: Action[] = ['create', 'read', 'update', 'delete'];
 
-export interface Grant {
-  /** Item-level filter the caller is limited to (null: every item). */
-  filter: Record<string, unknown> | null;
-  /** Readable/writable fields, or '*' for all. */
+type PermissionFilter = Record<string, unknown>;
+
+/** One `directus_permissions` row of the caller's role, as a grant part. */
+export interface GrantRow {
+  filter: PermissionFilter | null;
   fields: string[] | '*';
+}
+
+export interface Grant {
+  /** Item-level filter the caller is limited to (null: every item): any row's filter. */
+  filter: PermissionFilter | null;
+  /** Readable/writable fields, or '*' for all: any row's fields (on the items that row covers). */
+  fields: string[] | '*';
+  /**
+   * Fields the caller has on every item the grant covers. When the role's rows differ in
+   * fields, a field of one row applies only to the items that row's filter matches: only these
+   * may be filtered, sorted, searched or aggregated on, and the others are read per item.
+   */
+  everywhere: string[] | '*';
+  /** The rows, when they differ in fields (else absent). */
+  rows?: GrantRow[];
 }
 
 /** Whether a grant's field list covers `field`. */
 export function grantsField(fields: Grant['fields'], field: string): boolean {
   return fields === '*' || fields.includes(field);
+}
+
+function rowFields(fields: string | null | undefined): string[] | '*' {
+  if (fields === '*') return '*';
+  // No fields listed is no field, as in Directus.
+  return fields ? fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
+}
+
+function union(sets: (string[] | '*')[]): string[] | '*' {
+  return sets.includes('*') ? '*' : [...new Set((sets as string[][]).flat())];
+}
+
+function intersection(sets: (string[] | '*')[]): string[] | '*' {
+  const lists = sets.filter((s): s is string[] => s !== '*');
+  if (lists.length === 0) return '*';
+  return lists.reduce((acc, list) => acc.filter((f) => list.includes(f)));
+}
+
+/** `rows` combined: any row's filter, and each row's fields on the items its filter matches. */
+export function combineRows(rows: GrantRow[]): Grant {
+  const filters = rows.map((r) => r.filter);
+  const filter = filters.some((f) => f === null) ? null : filters.length === 1 ? filters[0]! : { _or: filters };
+  const fields = union(rows.map((r) => r.fields));
+  // On every item: what every row grants, and what a row without a filter grants.
+  const everywhere = union([intersection(rows.map((r) => r.fields)), ...rows.filter((r) => r.filter === null).map((r) => r.fields)]);
+  const same = JSON.stringify(fields) === JSON.stringify(everywhere);
+  return { filter, fields, everywhere: same ? fields : everywhere, ...(same ? {} : { rows }) };
+}
+
+/**
+ * The part of `grant` that may write all of `fields`: the rows that list every one of them.
+ * FORBIDDEN when no row does (one row's fields never extend to another row's items).
+ */
+export function grantForFields(grant: Grant, fields: string[]): Grant {
+  if (!grant.rows) return grant;
+  const covering = grant.rows.filter((r) => fields.every((f) => grantsField(r.fields, f)));
+  if (covering.length === 0) throw errors.FORBIDDEN();
+  return combineRows(covering);
 }
 
 /** Collection-level permissions per role (null role = public), cached until a permission changes. */
@@ -38,15 +92,11 @@ export function createPermissions(knex: Knex) {
     async grant(accountability: Accountability, collection: string, action: Action): Promise<Grant | null> {
       const { scope } = accountability;
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
-      if (accountability.admin) return { filter: null, fields: '*' };
+      if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
       const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
       if (rows.length === 0) return null;
-      // Several rows for one action widen access: any row's filter suffices.
-      const filters = rows.map((r) => r.permissions).filter((p): p is Record<string, unknown> => !!p && Object.keys(p).length > 0);
-      const filter = filters.length === rows.length ? (filters.length === 1 ? filters[0]! : { _or: filters }) : null;
-      const fieldSets = rows.map((r) => (r.fields && r.fields !== '*' ? r.fields.split(',') : '*'));
-      const fields = fieldSets.includes('*') ? '*' : [...new Set(fieldSets.flat() as string[])];
-      return { filter, fields };
+      // Several rows for one action widen access: any row's filter suffices, each with its own fields.
+      return combineRows(rows.map((r) => ({ filter: r.permissions && Object.keys(r.permissions).length > 0 ? (r.permissions as PermissionFilter) : null, fields: rowFields(r.fields) })));
     },
 
     /** Like `grant`, but throws FORBIDDEN. */

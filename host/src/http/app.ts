@@ -26,6 +26,8 @@ export function createHttpApp(kernel: Kernel): Koa {
   app.use(
     bodyParser({
       enableTypes: ['json', 'form', 'text'],
+      // Directus's batch delete takes its keys or query in a DELETE body.
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
       jsonLimit: kernel.config.maxPayloadSize,
       onError(err) {
         throw errors.INVALID_PAYLOAD({ reason: `The request body could not be parsed: ${err.message}` });

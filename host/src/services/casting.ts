@@ -6,10 +6,15 @@ import { grantsField } from '../auth/permissions.js';
 
 export const CONCEALED = '**********';
 
+/** Passwords, tokens and other secrets: never returned, and never usable to filter, sort, search or group by. */
+export function isConcealed(field: FieldOverview): boolean {
+  return field.type === 'hash' || field.special.includes('conceal');
+}
+
 /** Database row → API value (SQLite booleans, JSON text, CSV). */
 export function castOut(field: FieldOverview, value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;
-  if (field.special.includes('conceal')) return CONCEALED;
+  if (isConcealed(field)) return CONCEALED;
   switch (field.type) {
     case 'boolean':
       return value === true || value === 1 || value === '1' || value === 'true';

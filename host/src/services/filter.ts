@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
+import { isConcealed } from './casting.js';
 import type { CollectionOverview } from '../schema/types.js';
 import type { Filter } from './query.js';
 
@@ -145,10 +146,13 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
     }
-    if (ctx.readable && key !== collection.primary && !ctx.readable(collection.collection, key)) throw errors.FORBIDDEN();
+    // The caller's own filters: only fields it may read on every item, never a secret (the filter would be an oracle on it).
+    if (ctx.readable && key !== collection.primary && (!ctx.readable(collection.collection, key) || isConcealed(field))) throw errors.FORBIDDEN();
     if (field.o2m) {
       const rel = ctx.relation?.(collection.collection, key);
       if (!rel?.via) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
+      // Matching related items through their foreign key reads that key.
+      if (ctx.readable && !ctx.readable(rel.col.collection, rel.via)) throw errors.FORBIDDEN();
       const { some, none } = oneToManyFilters(value as Record<string, unknown>, key);
       const via = rel.via;
       // The keys of the items that have a visible related item matching `f` (no nulls: NOT IN would match nothing).

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
-import { grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
+import { grantForFields, grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
-import { castRow, preparePayload } from './casting.js';
+import { castRow, isConcealed, preparePayload } from './casting.js';
 import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
@@ -136,7 +136,7 @@ export class ItemsService {
    */
   protected async filterScope(schema: SchemaOverview, col: CollectionOverview, grant: Grant, queryFilter: Filter | undefined): Promise<FilterScope> {
     const relations = new Map<string, FilterRelation>();
-    const readable = new Map<string, string[] | '*'>([[col.collection, grant.fields]]);
+    const readable = new Map<string, string[] | '*'>([[col.collection, grant.everywhere]]);
     const walk = async (c: CollectionOverview, filter: unknown, depth: number): Promise<void> => {
       if (!filter || typeof filter !== 'object' || Array.isArray(filter)) return;
       for (const [key, value] of Object.entries(filter)) {
@@ -156,9 +156,9 @@ export class ItemsService {
           const target = schema.collections[field.o2m?.collection ?? field.relatedCollection];
           if (!target) throw errors.FORBIDDEN();
           const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
-          rel = { col: target, filter: g.filter, fields: g.fields, ...(field.o2m ? { via: field.o2m.field } : {}) };
+          rel = { col: target, filter: g.filter, fields: g.everywhere, ...(field.o2m ? { via: field.o2m.field } : {}) };
           relations.set(id, rel);
-          readable.set(target.collection, g.fields);
+          readable.set(target.collection, g.everywhere);
           await walk(target, g.filter, depth + 1);
         }
         for (const nested of nestedFilters) await walk(rel.col, nested, depth + 1);
@@ -168,24 +168,32 @@ export class ItemsService {
     await walk(col, grant.filter, 0);
     const base = this.filterContext();
     const relation = (c: string, f: string) => relations.get(`${c}.${f}`);
+    // A permission filter is the administrator's rule about the data: it sees every related item,
+    // not only those this role may see (else `_none` would ignore the hidden ones).
+    const unrestricted = (c: string, f: string) => {
+      const rel = relations.get(`${c}.${f}`);
+      return rel && { ...rel, filter: null };
+    };
     const canRead = (c: string, f: string) => {
       const fields = readable.get(c);
       return fields !== undefined && grantsField(fields, f);
     };
-    return { query: { ...base, relation, readable: canRead }, grant: { ...base, relation } };
+    return { query: { ...base, relation, readable: canRead }, grant: { ...base, relation: unrestricted } };
   }
 
   protected applyQuery(b: Knex.QueryBuilder, col: CollectionOverview, query: Query, grant: Grant, scope: FilterScope): void {
     if (query.filter) applyFilter(b, query.filter, col, scope.query);
     if (grant.filter) applyFilter(b, grant.filter, col, scope.grant);
     if (query.search) {
-      const searchable = Object.values(col.fields).filter((f) => ['string', 'text', 'csv'].includes(f.type) && !f.special.includes('conceal'));
+      // Only fields the caller reads on every item, and no secrets: a match would reveal them.
+      const searchable = Object.values(col.fields).filter((f) => ['string', 'text', 'csv'].includes(f.type) && !isConcealed(f) && grantsField(grant.everywhere, f.field));
       const term = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       b.where((q) => {
         for (const f of searchable) q.orWhereRaw(`lower(??) like ? escape '\\'`, [`${col.collection}.${f.field}`, term]);
         const n = Number(query.search);
-        if (Number.isFinite(n)) q.orWhere(`${col.collection}.${col.primary}`, n);
-        if (searchable.length === 0 && !Number.isFinite(n)) q.whereRaw('1 = 0');
+        const byKey = Number.isFinite(n) && grantsField(grant.everywhere, col.primary);
+        if (byKey) q.orWhere(`${col.collection}.${col.primary}`, n);
+        if (searchable.length === 0 && !byKey) q.whereRaw('1 = 0');
       });
     }
   }
@@ -202,7 +210,10 @@ export class ItemsService {
       rows = await this.aggregate(b, col, q, grant);
     } else {
       const { columns, keyOnlyForRelations } = this.selectFields(col, q.fields, grant);
-      b.select(columns.map((f) => `${col.collection}.${f}`));
+      // Fields only some permission rows give are decided per item, by key.
+      const perItem = grant.rows ? columns.filter((c) => !grantsField(grant.everywhere, c)) : [];
+      const keyForMask = perItem.length > 0 && !columns.includes(col.primary);
+      b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
       if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
       else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
       if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
@@ -211,13 +222,37 @@ export class ItemsService {
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
+      if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
       const read = (collection: string, query: Query) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: this.knex }).readByQuery(query);
       await attachRelated(read, schema, col, rows, nestedFields(col, q.fields, grant, this.readableFields(col, grant)));
-      if (keyOnlyForRelations) for (const row of rows) delete row[col.primary];
+      if (keyOnlyForRelations || keyForMask) for (const row of rows) delete row[col.primary];
     }
     const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
     void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
     return out;
+  }
+
+  /**
+   * A field only some of the role's permission rows give is shown on the items those rows'
+   * filters match and is null on the others (one row's fields never extend to another row's items).
+   */
+  private async hideFieldsPerItem(schema: SchemaOverview, col: CollectionOverview, grant: Grant, rows: Item[], fields: string[]): Promise<void> {
+    if (rows.length === 0) return;
+    const keys = rows.map((r) => r[col.primary]);
+    const matched = await Promise.all((grant.rows ?? []).map(async (row) => {
+      if (!fields.some((f) => grantsField(row.fields, f))) return new Set<string>();
+      if (row.filter === null) return 'all' as const;
+      const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
+      applyFilter(b, row.filter, col, (await this.filterScope(schema, col, { filter: row.filter, fields: '*', everywhere: '*' }, undefined)).grant);
+      return new Set((await b).map((r: Item) => String(r[col.primary])));
+    }));
+    for (const item of rows) {
+      const key = String(item[col.primary]);
+      for (const f of fields) {
+        const shown = (grant.rows ?? []).some((row, i) => grantsField(row.fields, f) && (matched[i] === 'all' || matched[i]!.has(key)));
+        if (!shown) item[f] = null;
+      }
+    }
   }
 
   /**
@@ -226,7 +261,7 @@ export class ItemsService {
    * may not read is FORBIDDEN: the order would reveal it.
    */
   private async applySort(b: Knex.QueryBuilder, schema: SchemaOverview, col: CollectionOverview, grant: Grant, sort: string[]): Promise<void> {
-    const mayRead = (c: CollectionOverview, g: Grant, field: string) => field === c.primary || grantsField(g.fields, field);
+    const mayRead = (c: CollectionOverview, g: Grant, field: string) => field === c.primary || (grantsField(g.everywhere, field) && !isConcealed(c.fields[field]!));
     let joins = 0;
     for (const s of sort) {
       const desc = s.startsWith('-');
@@ -259,21 +294,24 @@ export class ItemsService {
   }
 
   private async aggregate(b: Knex.QueryBuilder, col: CollectionOverview, q: Query, grant: Grant): Promise<Item[]> {
-    const check = (f: string) => {
-      if (f !== '*' && !col.fields[f]) throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
-      if (f !== '*' && !grantsField(grant.fields, f)) throw errors.FORBIDDEN();
+    /** Counting a secret reveals nothing; grouping by it or taking its min/max/sum/avg would return it. */
+    const check = (f: string, fn: string) => {
+      if (f === '*') return;
+      const field = col.fields[f];
+      if (!field) throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
+      if (!grantsField(grant.everywhere, f) || (isConcealed(field) && fn !== 'count')) throw errors.FORBIDDEN();
     };
     const selects: string[] = [];
     const groups = q.groupBy ?? [];
     for (const g of groups) {
-      check(g);
+      check(g, 'groupBy');
       b.groupBy(`${col.collection}.${g}`);
       selects.push(g);
     }
     b.select(groups.map((g) => `${col.collection}.${g}`));
     for (const [fn, fields] of Object.entries(q.aggregate ?? {})) {
       for (const f of fields ?? []) {
-        check(f);
+        check(f, fn);
         const alias = `${fn}->${f}`;
         const column = f === '*' ? '*' : `${col.collection}.${f}`;
         if (fn === 'count') b.count({ [alias]: column });
@@ -380,10 +418,12 @@ export class ItemsService {
 
   async updateMany(keys: PrimaryKey[], data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { schema, col } = await this.overview();
-    const grant = await this.grant('update');
-    await this.assertKeysAllowed(schema, col, keys, grant);
+    const allowed = await this.grant('update');
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
+    // Only the permission rows that allow every field written count, on the items they cover.
+    const grant = grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []);
+    await this.assertKeysAllowed(schema, col, keys, grant);
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
