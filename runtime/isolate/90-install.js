@@ -29,6 +29,11 @@ for (const key of ObjectKeys(webGlobals)) {
 // Atomics.wait could park the worker's thread; SharedArrayBuffer has no use without threads.
 delete G.Atomics;
 delete G.SharedArrayBuffer;
+// WebAssembly memories and resizable ArrayBuffers are committed outside what the memory limit
+// counts (the V8 heap and isolated-vm's buffer allocator); neither is offered. Shared memory was
+// also reachable through WebAssembly.Memory({shared: true}).
+delete G.WebAssembly;
+delete ArrayBufferCtor.prototype.resize;
 // The `directus:api` module reads (and deletes) this when it evaluates; the host deletes it
 // after load in case the extension never imported the module.
 ObjectDefine(G, '__annex_api__', { value: api, configurable: true, enumerable: false, writable: false });

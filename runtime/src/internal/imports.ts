@@ -55,7 +55,28 @@ export async function refuseDynamicImports(code: string, filename: string): Prom
   if (specifier !== undefined) throw RuntimeErrors.RT_IMPORT_DENIED({ specifier, dynamic: true });
 }
 
-const FRAME = /^\s*at (?:.*?\()?(.*?):(\d+):(\d+)\)?$/;
+/**
+ * `    at fn (file:///x.js:3:7)` or `    at file:///x.js:3:7` → its file, line and column. Parsed
+ * by position, not by a backtracking pattern: the line is the extension's to make.
+ */
+function parseFrame(frame: string): { file: string; line: number; column: number } | undefined {
+  if (frame.length > 4096) return undefined;
+  let s = frame.trim();
+  if (!s.startsWith('at ')) return undefined;
+  s = s.slice(3);
+  if (s.endsWith(')')) {
+    const open = s.lastIndexOf('(');
+    if (open === -1) return undefined;
+    s = s.slice(open + 1, -1);
+  }
+  const c2 = s.lastIndexOf(':');
+  const c1 = c2 > 0 ? s.lastIndexOf(':', c2 - 1) : -1;
+  if (c1 <= 0) return undefined;
+  const line = Number(s.slice(c1 + 1, c2));
+  const column = Number(s.slice(c2 + 1));
+  if (!Number.isInteger(line) || !Number.isInteger(column) || line < 1 || column < 1) return undefined;
+  return { file: s.slice(0, c1), line, column };
+}
 
 /**
  * RT_IMPORT_DENIED for V8's rejection of an `import()` that got past the load check (a computed
@@ -67,14 +88,16 @@ const FRAME = /^\s*at (?:.*?\()?(.*?):(\d+):(\d+)\)?$/;
  */
 export function dynamicImportDenial(err: { code?: unknown; message?: unknown; stack?: unknown } | null | undefined, spec: Pick<SandboxExtensionSpec, 'code' | 'filename'>): CodedError | undefined {
   if (!err || err.message !== 'Not supported' || (err.code !== undefined && err.code !== 'RT_EXTENSION_ERROR') || typeof err.stack !== 'string') return undefined;
-  const lines = err.stack.split('\n');
+  /* Only the first two lines matter; the rest of an extension-made stack is never scanned. */
+  const head = err.stack.slice(0, 8192);
+  const lines = head.split('\n', 2);
   if (lines[0] !== 'Error: Not supported' || lines.length < 2) return undefined;
   const top = lines[1]!;
-  if (!/\(eval at /.test(top) && !/^\s*at eval /.test(top)) {
-    const m = FRAME.exec(top);
-    if (!m || m[1] !== `file://${spec.filename}`) return undefined;
+  if (!top.includes('(eval at ') && !top.trimStart().startsWith('at eval ')) {
+    const m = parseFrame(top);
+    if (!m || m.file !== `file://${spec.filename}`) return undefined;
     /* V8 places the frame at the start of the statement holding the import(), not at the token. */
-    const rest = (spec.code.split('\n')[Number(m[2]) - 1] ?? '').slice(Number(m[3]) - 1);
+    const rest = (spec.code.split('\n')[m.line - 1] ?? '').slice(m.column - 1);
     if (!MAYBE_DYNAMIC_IMPORT.test(rest)) return undefined;
   }
   return RuntimeErrors.RT_IMPORT_DENIED({ specifier: '(computed at run time)', dynamic: true });

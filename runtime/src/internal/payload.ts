@@ -4,7 +4,9 @@
  * own recursion is bounded), and stops as soon as the budget is exceeded, so a huge value
  * costs at most `limit` work. `json` tells whether JSON text would carry the value exactly (only
  * strings, finite numbers, booleans, null, arrays and plain objects; no undefined, -0, Date,
- * Map, Set, binary or bigint), which lets it cross the boundary as one string.
+ * Map, Set, binary or bigint), which lets it cross the boundary as one string. Values count at
+ * the size a structured copy makes of them: a BigInt by its digits, an Error by its message and
+ * stack, a RegExp by its source, a boxed value by what it boxes.
  */
 export type PayloadVerdict = { ok: true; bytes: number; json: boolean } | { ok: false; reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported'; bytes: number };
 
@@ -30,7 +32,8 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
         break;
       case 'bigint':
         json = false;
-        bytes += 8;
+        // Its real size: a BigInt can be megabytes (hex digits are two per byte; linear to count).
+        bytes += 8 + Math.ceil(v.toString(16).length / 2);
         break;
       case 'boolean':
         bytes += 4;
@@ -53,6 +56,21 @@ export function measurePayload(value: unknown, limit: number): PayloadVerdict {
           json = false;
           bytes += 8;
           break;
+        }
+        // What structured cloning copies but an enumerable-keys walk would not see.
+        if (v instanceof RegExp) {
+          json = false;
+          bytes += v.source.length + v.flags.length + 2;
+          break;
+        }
+        if (v instanceof Boolean || v instanceof Number || v instanceof String || v instanceof BigInt) {
+          json = false;
+          visit(v.valueOf(), depth + 1);
+          break;
+        }
+        if (v instanceof Error) {
+          json = false;
+          for (const part of [v.name, v.message, v.stack]) if (typeof part === 'string') bytes += part.length + 2;
         }
         if (depth >= MAX_DEPTH) throw new Stop('too-deep');
         if (path.has(v)) throw new Stop('cyclic');

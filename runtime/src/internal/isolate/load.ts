@@ -6,7 +6,7 @@ import type { Scopes } from '../../protocol/scopes.js';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import { API_MODULE_SOURCE, compileBootstrap, getLayoutCopy } from './bootstrap.js';
-import { classifyEntryError } from './outcome.js';
+import { classifyEntryError, clip, MAX_ERROR_MESSAGE, MAX_ERROR_STACK } from './outcome.js';
 import { dynamicImportDenial } from '../imports.js';
 
 /** Host functions handed to the bootstrap (each becomes a plain function inside the isolate). */
@@ -93,6 +93,24 @@ function grantedNames(scopes: Scopes): string[] {
     .map(([k]) => k);
 }
 
+/**
+ * A worker function the isolate may call. isolated-vm copies an exception thrown here into the
+ * isolate with its stack, which would show the extension the worker's frames and file paths:
+ * it is re-thrown with its kind and message only.
+ */
+function guarded<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      const Kind = err instanceof TypeError ? TypeError : err instanceof RangeError ? RangeError : Error;
+      const clean = new Kind(err instanceof Error ? clip(err.message, MAX_ERROR_MESSAGE) : 'Internal sandbox error');
+      clean.stack = `${clean.name}: ${clean.message}`;
+      throw clean;
+    }
+  };
+}
+
 function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, mapStack: (s: string) => string, spec: SandboxExtensionSpec): Error {
   const kind = classifyEntryError(err, isolate.isDisposed, false);
   if (kind === 'memory') return RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: limits.memoryMb });
@@ -101,8 +119,9 @@ function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, ma
   if (e && typeof e.code === 'string' && e.code.startsWith('RT_')) return err as Error;
   const denied = dynamicImportDenial(e, spec);
   if (denied) return denied;
-  const message = typeof e?.message === 'string' ? e.message : String(err);
-  const stack = typeof e?.stack === 'string' ? mapStack(e.stack) : undefined;
+  const message = clip(e?.message, MAX_ERROR_MESSAGE) ?? 'The extension could not be loaded';
+  const rawStack = clip(e?.stack, MAX_ERROR_STACK);
+  const stack = rawStack === undefined ? undefined : mapStack(rawStack);
   return RuntimeErrors.RT_LOAD_FAILED({ message }, { details: stack ? { stack } : {} });
 }
 
@@ -129,12 +148,12 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
       [
         getLayoutCopy().copyInto(),
         new ivm.ExternalCopy(config).copyInto(),
-        new ivm.Callback(hooks.send),
-        new ivm.Callback(hooks.log),
-        new ivm.Callback(hooks.timer),
-        new ivm.Callback(hooks.done),
-        new ivm.Callback(hooks.url),
-        new ivm.Callback(hooks.random),
+        new ivm.Callback(guarded(hooks.send)),
+        new ivm.Callback(guarded(hooks.log)),
+        new ivm.Callback(guarded(hooks.timer)),
+        new ivm.Callback(guarded(hooks.done)),
+        new ivm.Callback(guarded(hooks.url)),
+        new ivm.Callback(guarded(hooks.random)),
       ],
       { result: { reference: true }, timeout },
     ) as ivm.Reference<Record<string, unknown>>;

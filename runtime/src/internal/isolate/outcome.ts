@@ -22,16 +22,25 @@ export function classifyEntryError(err: unknown, isolateDisposed: boolean, dispo
   return 'other';
 }
 
-/** Error records an extension produced: keep code/status/message, map and trim the stack. */
+/** Limits on what an extension's error carries out (the isolate trims too, but its String methods are the extension's). */
+export const MAX_ERROR_CODE = 128;
+export const MAX_ERROR_MESSAGE = 4096;
+export const MAX_ERROR_STACK = 16384;
+
+/** `value` as a string of at most `max` characters, or undefined when it is not a string. */
+export function clip(value: unknown, max: number): string | undefined {
+  return typeof value === 'string' ? (value.length > max ? value.slice(0, max) : value) : undefined;
+}
+
+/** Error records an extension produced: keep code/status/message within bounds, map and trim the stack. */
 export function extensionErrorRecord(raw: unknown, mapStack: (stack: string) => string): ErrorRecord {
   if (!raw || typeof raw !== 'object') return toErrorRecord(RuntimeErrors.RT_INTERNAL());
   const r = raw as Record<string, unknown>;
-  const rec: ErrorRecord = {
-    code: typeof r.code === 'string' ? r.code : 'RT_EXTENSION_ERROR',
-    message: typeof r.message === 'string' ? r.message : 'Extension error',
-    status: typeof r.status === 'number' ? r.status : 500,
-  };
-  if (typeof r.stack === 'string') rec.stack = mapStack(r.stack);
+  const code = clip(r.code, MAX_ERROR_CODE);
+  const status = typeof r.status === 'number' && Number.isInteger(r.status) && r.status >= 400 && r.status <= 599 ? r.status : 500;
+  const rec: ErrorRecord = { code: code || 'RT_EXTENSION_ERROR', message: clip(r.message, MAX_ERROR_MESSAGE) ?? 'Extension error', status };
+  const stack = clip(r.stack, MAX_ERROR_STACK);
+  if (stack !== undefined) rec.stack = mapStack(stack);
   return rec;
 }
 

@@ -16,4 +16,6 @@ export interface SandboxPorts {
   event(event: SandboxLocalEvent): void;
   /** V8 lost control of the isolate; the process must not keep running isolates. */
   catastrophic(message: string): void;
+  /** The isolate is about to run (`kind`), or has stopped running (null): for crash attribution. */
+  entry?(kind: 'load' | 'call' | 'continuation' | 'timer' | null): void;
 }

@@ -22,6 +22,26 @@ interface PendingCall {
 
 type Entry = 'call' | 'continuation' | 'timer';
 
+/** Longest log line an extension may write; the isolate formats within it, but its String methods are the extension's. */
+const MAX_LOG_CHARS = 8192;
+
+/**
+ * One log line from the isolate, clipped. A value that is not a string arrives as a copy (no
+ * extension code runs on it here) and is logged as its JSON text.
+ */
+function logLine(message: unknown): string {
+  let text: string;
+  if (typeof message === 'string') text = message;
+  else {
+    try {
+      text = JSON.stringify(message) ?? String(message);
+    } catch {
+      text = '[unprintable log message]';
+    }
+  }
+  return text.length > MAX_LOG_CHARS ? `${text.slice(0, MAX_LOG_CHARS)}... (truncated)` : text;
+}
+
 /**
  * One extension's isolate. Every run inside it is a synchronous entry from this thread with
  * the CPU timeout (a call, a capability continuation, a timer), so code after an awaited host
@@ -70,6 +90,15 @@ export class IsolateSandbox {
 
   /** Create the isolate, evaluate the module and collect registrations. Throws a CodedError. */
   load(): SandboxRegistrations {
+    this.ports.entry?.('load');
+    try {
+      return this.loadIsolate();
+    } finally {
+      this.ports.entry?.(null);
+    }
+  }
+
+  private loadIsolate(): SandboxRegistrations {
     this.current = loadIsolate(this.spec, this.limits, {
       send: (name, args, token) => this.onSend(name, args, token),
       log: (level, message) => this.onLog(level, message),
@@ -155,13 +184,16 @@ export class IsolateSandbox {
     const loaded = this.current;
     if (!loaded) return;
     this.depth++;
+    this.ports.entry?.(kind);
     try {
       run();
     } catch (err) {
+      this.ports.entry?.(null);
       this.depth--;
       this.onEntryError(kind, callId, err, loaded);
       return;
     }
+    this.ports.entry?.(null);
     this.depth--;
   }
 
@@ -270,7 +302,8 @@ export class IsolateSandbox {
     if (cap.mode === 'fire') {
       const { pass, notice } = this.logLimiter.take();
       if (notice) this.ports.log('warn', notice);
-      if (pass) this.ports.fire(cap.name, args);
+      // A log line is capped like a console line (not only by the payload limit).
+      if (pass) this.ports.fire(cap.name, cap.name === 'log' ? [logLine(args[0])] : args);
       return 0;
     }
     const id = ++this.capabilitySeq;
@@ -284,7 +317,7 @@ export class IsolateSandbox {
     if (notice) this.ports.log('warn', notice);
     if (!pass) return;
     const lvl: LogLevel = level === 'debug' || level === 'warn' || level === 'error' ? level : 'info';
-    this.ports.log(lvl, typeof message === 'string' ? message : String(message));
+    this.ports.log(lvl, logLine(message));
   }
 
   /** A due timer: a bounded synchronous run; returns the CPU it used, or null if it did not run. */

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { RuntimeLogger } from '../../types.js';
+import { ENTRY_NOTE_ENV } from './entry-note.js';
 
 /** Lines V8 prints on stderr when a heap OOM is fatal for the whole process. */
 const FATAL_OOM = /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 1|CALL_AND_RETRY_LAST|Fatal JavaScript out of memory/;
@@ -10,8 +11,8 @@ const FATAL_OOM = /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 
  * a fatal V8 OOM report on stderr gets it SIGKILLed at once, because V8 may print the report
  * and then never exit (isolated-vm #457/#527), leaving the worker hung.
  */
-export function spawnWorker(workerPath: string, index: number, logger: RuntimeLogger | undefined): ChildProcess {
-  const env = { ...process.env };
+export function spawnWorker(workerPath: string, index: number, logger: RuntimeLogger | undefined, entryNote: string): ChildProcess {
+  const env: NodeJS.ProcessEnv = { ...process.env, [ENTRY_NOTE_ENV]: entryNote };
   /* NODE_OPTIONS of the host (loaders, inspectors) must not leak into sandbox workers. */
   delete env.NODE_OPTIONS;
   const child = fork(workerPath, [], { execArgv: ['--no-node-snapshot'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import type { RuntimeLogger } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
 import { spawnWorker } from './spawn-worker.js';
 import { createOutbox, type Outbox } from './outbox.js';
+import { entryNotePath, takeEntryNote, type EntryKind } from './entry-note.js';
 
 export interface ConnectionHandlers {
   /** The worker said it is ready to load instances. */
@@ -26,6 +28,8 @@ export class WorkerConnection {
   private readonly requests = new Map<number, { resolve: (m: FromWorker) => void; reject: (e: Error) => void }>();
   private rid = 0;
   private exited = false;
+  private readonly notePath: string;
+  private killedOnRequest = false;
 
   constructor(
     workerPath: string,
@@ -33,7 +37,8 @@ export class WorkerConnection {
     private readonly logger: RuntimeLogger | undefined,
     handlers: ConnectionHandlers,
   ) {
-    const child = spawnWorker(workerPath, index, logger);
+    this.notePath = entryNotePath(index);
+    const child = spawnWorker(workerPath, index, logger, this.notePath);
     this.child = child;
     this.outbox = createOutbox<ToWorker>((batch) => {
       if (!child.connected) return;
@@ -61,7 +66,18 @@ export class WorkerConnection {
       this.isReady = false;
       this.failRequests(RuntimeErrors.RT_WORKER_CRASHED());
       handlers.exit(this, code, signal);
+      /* The exit handler read the note if it wanted it; it does not outlive the worker. */
+      fs.rmSync(this.notePath, { force: true });
     });
+  }
+
+  /**
+   * After the worker exited: the extension whose isolate was running when it died, if any.
+   * Undefined after an operator's kill (whatever ran then did not cause it). Removes the note.
+   */
+  takeEntryNote(): { key: string; kind: EntryKind } | undefined {
+    const noted = takeEntryNote(this.notePath);
+    return this.killedOnRequest ? undefined : noted;
   }
 
   get pid(): number | undefined {
@@ -91,9 +107,10 @@ export class WorkerConnection {
     this.requests.clear();
   }
 
-  /** SIGKILL; resolves once the process exited. */
-  kill(): Promise<void> {
+  /** SIGKILL; resolves once the process exited. `blameRunning`: the isolate running then is why (a hang). */
+  kill(options: { blameRunning?: boolean } = {}): Promise<void> {
     if (!this.alive) return Promise.resolve();
+    this.killedOnRequest = options.blameRunning !== true;
     return new Promise((resolve) => {
       this.child.once('exit', () => resolve());
       this.child.kill('SIGKILL');

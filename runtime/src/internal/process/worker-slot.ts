@@ -20,6 +20,8 @@ export interface SlotInstance {
   registrations?: SandboxRegistrations;
   /** Set when a restart could not load it again; its calls fail with this. */
   failed?: ErrorRecord;
+  /** Quarantined when its worker restarted, so not loaded there; loaded again on its next call after a reset. */
+  unloaded?: boolean;
   /** CPU ms spent in earlier lives of the worker. */
   cpuBase: number;
   lastCpu: number;
@@ -110,9 +112,19 @@ export class WorkerSlot {
     return reply.registrations;
   }
 
-  call(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
-    if (inst.failed) return Promise.resolve({ ok: false, error: inst.failed, fromExtension: false });
-    if (this.state === 'closed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
+  async call(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
+    if (inst.failed) return { ok: false, error: inst.failed, fromExtension: false };
+    if (this.state === 'closed') return { ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false };
+    if (inst.unloaded) {
+      // Its quarantine was lifted since the worker restarted without it.
+      try {
+        inst.unloaded = false;
+        await this.load(inst);
+      } catch (err) {
+        inst.unloaded = true;
+        return { ok: false, error: toErrorRecord(err, 'RT_LOAD_FAILED'), fromExtension: false };
+      }
+    }
     return new Promise((resolve) => {
       const cid = ++this.seq;
       const call: Call = {
@@ -175,9 +187,20 @@ export class WorkerSlot {
 
   private async onWorkerReady(conn: WorkerConnection): Promise<void> {
     for (const inst of [...this.instances.values()]) {
-      if (inst.failed) continue;
+      // Disposed while this worker started: not loaded again (nobody could dispose it then).
+      if (inst.failed || !this.instances.has(inst.key)) continue;
+      // A quarantined instance (it may be what keeps crashing the worker) waits for its reset.
+      if (inst.state.quarantined) {
+        inst.unloaded = true;
+        continue;
+      }
+      inst.unloaded = false;
       try {
         const reply = await this.request({ t: 'load', rid: 0, key: inst.key, spec: inst.spec, limits: inst.limits });
+        if (!this.instances.has(inst.key)) {
+          this.send({ t: 'dispose', key: inst.key });
+          continue;
+        }
         if (reply.t !== 'loaded') continue;
         if (!reply.ok) inst.failed = reply.error;
         else if (JSON.stringify(reply.registrations) !== JSON.stringify(inst.registrations)) inst.failed = toErrorRecord(RuntimeErrors.RT_RELOAD_MISMATCH());
@@ -219,6 +242,10 @@ export class WorkerSlot {
       if (inst) named.set(inst, message);
     }
     this.fatalKeys.clear();
+    // Whatever isolate was running when the process died (a timer, a module's top level, a call).
+    const noted = conn.takeEntryNote();
+    const runningInst = noted ? this.instances.get(noted.key) : undefined;
+    if (runningInst && !named.has(runningInst)) named.set(runningInst, `the worker died while it ran (${noted!.kind})`);
     const inFlight = [...this.calls.values()].filter((c) => c.sentTo === conn).map((call) => ({ call, inst: call.inst, sideEffects: call.ticket.sideEffects }));
     const replaying = inFlight.find((c) => c.call === this.replaying);
     this.replaying = undefined;
@@ -259,7 +286,7 @@ export class WorkerSlot {
     if (!conn || !conn.isReady || !conn.alive || this.state === 'closed') return;
     if (Date.now() - conn.lastSeen > this.ctx.hangTimeoutMs) {
       this.ctx.logger?.warn({ worker: this.index, pid: conn.pid }, 'sandbox worker stopped answering; killing it');
-      void conn.kill();
+      void conn.kill({ blameRunning: true });
       return;
     }
     conn.send({ t: 'ping' });

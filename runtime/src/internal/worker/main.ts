@@ -7,9 +7,11 @@
 import { toErrorRecord } from '../../protocol/errors.js';
 import { IsolateSandbox } from '../isolate/sandbox.js';
 import { createOutbox } from '../process/outbox.js';
+import { ENTRY_NOTE_ENV, openEntryNote } from '../process/entry-note.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const sandboxes = new Map<string, IsolateSandbox>();
+const note = openEntryNote(process.env[ENTRY_NOTE_ENV]);
 
 const outbox = createOutbox<FromWorker>((batch) => {
   if (process.connected) process.send!(batch);
@@ -26,6 +28,7 @@ function load(rid: number, key: string, msg: Extract<ToWorker, { t: 'load' }>): 
     fire: (name, args) => send({ t: 'fire', key, name, args }),
     log: (level, message) => send({ t: 'log', key, level, message }),
     event: (event) => send({ t: 'event', key, event }),
+    entry: (kind) => (kind === null ? note.leave() : note.enter(key, kind)),
     catastrophic: (message) => {
       /* isolated-vm: the process must not go on; tell the parent who it was, then abort. */
       const abort = () => process.abort();

@@ -1,0 +1,358 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SandboxExtensionSpec, SandboxInstance } from '@annex/runtime';
+import { attackRoute, createArena, spec, type Arena } from './harness.js';
+
+/**
+ * Additional red-team attacks on the sandbox runtime. Every test asserts the SAFE outcome: a
+ * failing test here is an attack that succeeded.
+ */
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
+    await sleep(20);
+  }
+}
+/** Resident memory of a process in MB (Linux), or -1. */
+function rssMb(pid: number | undefined): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : -1;
+  } catch {
+    return -1;
+  }
+}
+/** Outcome of one call: the body, or the coded error with its message and stack. */
+async function outcome(inst: SandboxInstance, handler = 0): Promise<{ body?: unknown; code?: string; message?: string; stack?: string; ms: number }> {
+  const t = performance.now();
+  try {
+    const res = (await inst.call(handler, [{}])) as { body: unknown };
+    return { body: res.body, ms: performance.now() - t };
+  } catch (err) {
+    const e = err as { code: string; message: string; details?: { stack?: string } };
+    return { code: e.code, message: e.message, stack: e.details?.stack, ms: performance.now() - t };
+  }
+}
+/** Synchronously fills an object with fresh keys until V8 dies of a fatal OOM (kills the whole worker). */
+const WORKER_KILLER = `function bomb() { const o = {}; let i = 0; while (true) o['k' + i++] = i; }`;
+const KILLER_LIMITS = { memoryMb: 16, cpuTimeoutMs: 3000 };
+/** A co-located extension whose route awaits a read-only host call (so it is in flight for a while). */
+const VICTIM_CODE = `import { sleep } from 'directus:api'; export default (r) => { r.get('/', async () => { await sleep(400); return 'ok'; }); r.get('/fast', () => 'ok'); };`;
+
+describe('red team: payload accounting and what reaches the host', () => {
+  let arena: Arena;
+  beforeAll(async () => {
+    arena = await createArena();
+  });
+  afterAll(() => arena.close());
+  afterEach(() => arena.assertStillServing());
+
+  const load = (body: string, extra: Partial<SandboxExtensionSpec> = {}) => arena.engine.load(spec(attackRoute(body, arena.marker.path), extra));
+  const ONE_MB = { maxPayloadBytes: 1024 * 1024 };
+
+  it('a handler result of BigInts is counted at its real size (not 8 bytes each)', async () => {
+    // 8 references to one 1 MB BigInt: 8 MB cross to the host under a 1 MB cap.
+    const r = await arena.run(`const b = (1n << 8000000n) - 1n; return Array.from({ length: 8 }, () => b);`, { limits: ONE_MB });
+    expect(r.code).toBe('RT_PAYLOAD_TOO_LARGE');
+  });
+
+  it('capability arguments made of BigInts are refused beyond maxPayloadBytes before they reach the CapabilityHost', async () => {
+    const before = arena.host.itemCalls.length;
+    const r = await arena.run(`const b = (1n << 8000000n) - 1n; try { await api.items('articles').createOne({ big: Array.from({ length: 8 }, () => b) }); return 'accepted'; } catch (e) { return e.code; }`, {
+      grantedScopes: { items: { articles: ['create'] } },
+      limits: ONE_MB,
+    });
+    expect(r.body).toBe('RT_PAYLOAD_TOO_LARGE');
+    expect(arena.host.itemCalls.length).toBe(before);
+  });
+
+  it.each([
+    ['Error objects (message is not an own enumerable property)', `new Error(s)`],
+    ['RegExp objects (source is not a property at all)', `new RegExp(s)`],
+    ['boxed BigInts', `Object((1n << 8000000n) - 1n)`],
+  ])('a handler result of %s is counted at its real size', async (_name, make) => {
+    const r = await arena.run(`const s = 'x'.repeat(1e6); return Array.from({ length: 8 }, () => ${make});`, { limits: ONE_MB });
+    expect(['RT_PAYLOAD_TOO_LARGE', 'RT_RESULT_NOT_CLONEABLE']).toContain(r.code);
+  });
+
+  it('an error record cannot exceed the 4 KiB message / 16 KiB stack truncation by patching String.prototype.slice', async () => {
+    const inst = await load(`String.prototype.slice = function () { return String(this); }; const e = new Error('m'.repeat(3e6)); e.stack = 's'.repeat(3e6); throw e;`, { limits: ONE_MB });
+    const r = await outcome(inst);
+    await inst.dispose();
+    expect(r.code).toBe('RT_EXTENSION_ERROR');
+    expect(r.message!.length).toBeLessThanOrEqual(4096);
+    expect((r.stack ?? '').length).toBeLessThanOrEqual(16384);
+  });
+
+  it('a console line cannot exceed the 8 KiB cap by patching String.prototype.slice', async () => {
+    const before = arena.host.logLines.length;
+    const r = await arena.run(`String.prototype.slice = function () { return String(this); }; console.log('L'.repeat(3e6)); return 'logged';`);
+    expect(r.body).toBe('logged');
+    await eventually(() => arena.host.logLines.length > before, 'the log line');
+    const longest = Math.max(...arena.host.logLines.slice(before).map((l) => l.message.length));
+    expect(longest).toBeLessThanOrEqual(8192 + 32);
+  });
+
+  it('an api.log line is capped like a console line (not only by maxPayloadBytes)', async () => {
+    const before = arena.host.logLines.length;
+    // 100 lines/s of ~4 MB each (the default payload cap) is 400 MB/s into the host's log.
+    const r = await arena.run(`api.log('x'.repeat(3e6)); return 'logged';`, { grantedScopes: { log: {} } });
+    expect(r.body).toBe('logged');
+    await eventually(() => arena.host.logLines.length > before, 'the log line');
+    const longest = Math.max(...arena.host.logLines.slice(before).map((l) => l.message.length));
+    expect(longest).toBeLessThanOrEqual(8192 + 32);
+  });
+
+  it('an error thrown by a host callback does not carry host stack frames or file paths into the isolate', async () => {
+    // formatLog returns whatever String.prototype.replace returns; the host then runs String() on the copy and throws.
+    const r = await arena.run(`String.prototype.replace = function () { return { toString: 1, valueOf: 1, length: 1 }; };
+      try { console.log('%s'); return 'no error'; } catch (e) { return String(e && e.stack); }`);
+    expect(r.body).not.toMatch(/IsolateSandbox|sandbox\.js|worker\/main\.js|\/runtime\/(dist|src)\/|node:internal/);
+  });
+
+  it('a Proxy returned as the handler result is refused (RT_RESULT_NOT_CLONEABLE) without running traps on the host', async () => {
+    const r = await arena.run(`return new Proxy({ a: 1 }, { get() { while (true) {} }, ownKeys() { while (true) {} } });`);
+    expect(['RT_RESULT_NOT_CLONEABLE', 'RT_TIMEOUT']).toContain(r.code);
+  });
+
+  it('a result Map with a million entries is refused by size', async () => {
+    const r = await arena.run(`const m = new Map(); for (let i = 0; i < 1e6; i++) m.set(i, i); return m;`, { limits: { ...ONE_MB, cpuTimeoutMs: 3000, memoryMb: 128 } });
+    expect(r.code).toBe('RT_PAYLOAD_TOO_LARGE');
+  });
+
+  it('a JSON body whose toJSON recurses forever fails as a coded error, not a crash', async () => {
+    const inst = await load(`const o = { toJSON() { return { o: { toJSON: o.toJSON } }; } }; return o;`);
+    const r = await inst.call(0, [{}], null, { jsonBody: true }).then(
+      () => 'ok',
+      (e) => e.code,
+    );
+    await inst.dispose();
+    expect(['RT_RESULT_NOT_CLONEABLE', 'RT_EXTENSION_ERROR', 'RT_TIMEOUT']).toContain(r);
+  });
+
+  it('console.log of Proxies and throwing getters is contained', async () => {
+    const r = await arena.run(`const p = new Proxy({}, { getPrototypeOf() { throw new Error('trap'); }, ownKeys() { throw new Error('trap'); } });
+      console.log(p, { get x() { throw new Error('getter'); } }); console.log('%o %j', p, { get y() { throw 1; } }); return 'ok';`);
+    expect(r.body).toBe('ok');
+  });
+
+  it('a getter that re-enters the bridge while its own arguments are being copied stays bounded (RT_BUSY)', async () => {
+    const r = await arena.run(`const o = { get x() { api.storage.set('k', o).catch(() => {}); return 1; } }; try { await api.storage.set('k', o); return 'ok'; } catch (e) { return e.code; }`, { grantedScopes: { storage: {} } });
+    expect(['RT_BUSY', 'ok']).toContain(r.body);
+  });
+});
+
+describe('red team: memory and threads', () => {
+  let arena: Arena;
+  let other: number;
+  beforeAll(async () => {
+    arena = await createArena();
+    other = ((arena.healthy.worker ?? 0) + 1) % 2;
+  });
+  afterAll(() => arena.close());
+  afterEach(() => arena.assertStillServing());
+
+  it.each([
+    ['WebAssembly.Memory.grow', `const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); m.grow(4095); const buf = m.buffer; globalThis.keep = m;`],
+    ['a resizable ArrayBuffer', `const buf = new ArrayBuffer(0, { maxByteLength: 2 ** 30 }); buf.resize(2 ** 28); globalThis.keep = buf;`],
+    ['ArrayBuffer.prototype.transfer (or a plain ArrayBuffer)', `const small = new ArrayBuffer(8); const buf = small.transfer ? small.transfer(2 ** 28) : new ArrayBuffer(2 ** 28); globalThis.keep = buf;`],
+  ])('%s cannot allocate 256 MB past a 16 MB memory limit', async (_name, alloc) => {
+    const inst = await arena.engine.load(
+      spec(attackRoute(`try { ${alloc} new Uint8Array(buf).fill(7); return buf.byteLength; } catch (e) { return e.name; }`, arena.marker.path), { worker: other, limits: { memoryMb: 16, cpuTimeoutMs: 3000 } }),
+    );
+    const pid = arena.engine.workers()[other]!.pid;
+    const rssBefore = rssMb(pid);
+    const r = await outcome(inst);
+    const rssAfter = rssMb(pid);
+    await inst.dispose();
+    // Refused by the limit, or not offered at all (WebAssembly and ArrayBuffer.prototype.resize are removed).
+    const verdict = r.code === 'RT_MEMORY_LIMIT' || ['RangeError', 'ReferenceError', 'TypeError'].includes(r.body as string) ? 'refused' : `allocated ${JSON.stringify(r.body)} bytes; worker RSS ${rssBefore} -> ${rssAfter} MB`;
+    expect(verdict).toBe('refused');
+  });
+
+  it('a wasm memory.atomic.wait32 on recovered shared memory cannot park the worker past the CPU limit', async () => {
+    // SharedArrayBuffer is deleted from the global, but WebAssembly shared memory handed it back; WebAssembly is gone too now.
+    // (module (memory 1 1 shared) (func (export "w") (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))))
+    const WAIT = '[0,97,115,109,1,0,0,0,1,4,1,96,0,0,3,2,1,0,5,4,1,3,1,1,7,5,1,1,119,0,0,10,15,1,13,0,65,0,65,0,66,127,254,1,2,0,26,11]';
+    const t = Date.now();
+    const r = await arena.run(`try { new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${WAIT}))).exports.w(); return 'woke'; } catch (e) { return e.name; }`);
+    expect(r.code === 'RT_TIMEOUT' || r.body === 'ReferenceError', JSON.stringify(r)).toBe(true);
+    expect(Date.now() - t).toBeLessThan(1500);
+    expect((await arena.run(`return [typeof WebAssembly, typeof SharedArrayBuffer, typeof Atomics, typeof new ArrayBuffer(8).resize];`)).body).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
+  });
+});
+
+describe('red team: starving the worker event loop', () => {
+  let arena: Arena;
+  let other: number;
+  let victim: SandboxInstance;
+  beforeAll(async () => {
+    arena = await createArena();
+    other = ((arena.healthy.worker ?? 0) + 1) % 2;
+    victim = await arena.engine.load(spec(VICTIM_CODE, { id: 'victim-loop', worker: other, grantedScopes: { sleep: {} } }));
+  });
+  afterAll(() => arena.close());
+  afterEach(() => arena.assertStillServing());
+
+  const victimLatency = async (n: number) => {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
+    return (performance.now() - t) / n;
+  };
+
+  it('1000 cheap zero-delay intervals cannot starve a co-located extension (host-side timer cost is not charged)', async () => {
+    const baseline = await victimLatency(20);
+    const attacker = await arena.engine.load(spec(`export default (r) => { r.get('/', () => { for (let i = 0; i < 1000; i++) setInterval(() => {}, 0); return 1; }); };`, { worker: other }));
+    try {
+      await attacker.call(0, [{}]);
+      await sleep(1500);
+      const during = await victimLatency(10);
+      const s = attacker.stats();
+      const verdict = during < 50 || s.faults > 0 ? 'contained' : `victim ${baseline.toFixed(1)} -> ${during.toFixed(1)} ms/call; attacker cpu ${s.cpuTimeMs.toFixed(0)} ms, faults ${s.faults}`;
+      expect(verdict).toBe('contained');
+    } finally {
+      await attacker.dispose();
+    }
+  });
+
+  it('an extension-controlled stack cannot make the host-side import check (FRAME regex) block the worker', async () => {
+    // Within the 16 KiB stack the bootstrap allows, one call costs the worker ~70 ms of host CPU (quadratic backtracking)
+    // while the extension is charged ~1 ms; 30 concurrent calls freeze every extension of the worker.
+    const attacker = await arena.engine.load(
+      spec(`export default (r) => { r.get('/', () => { const e = new Error('Not supported'); e.stack = 'Error: Not supported\\n    at ' + '('.repeat(16300); throw e; }); };`, { worker: other }),
+    );
+    try {
+      const calls = Array.from({ length: 30 }, () => attacker.call(0, [{}]).catch(() => 0));
+      await sleep(5);
+      const t = performance.now();
+      expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
+      const stalled = performance.now() - t;
+      await Promise.all(calls);
+      expect(stalled).toBeLessThan(500);
+    } finally {
+      await attacker.dispose();
+    }
+  });
+
+  it('with String.prototype.slice patched, one error stack cannot block the worker for seconds', async () => {
+    const attacker = await arena.engine.load(
+      spec(`export default (r) => { r.get('/', () => { String.prototype.slice = function () { return String(this); }; const e = new Error('Not supported'); e.stack = 'Error: Not supported\\n    at ' + '('.repeat(100000); throw e; }); };`, {
+        worker: other,
+      }),
+    );
+    try {
+      const call = attacker.call(0, [{}]).catch(() => 0);
+      await sleep(20);
+      const t = performance.now();
+      expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
+      const stalled = performance.now() - t;
+      await call;
+      expect(stalled).toBeLessThan(500);
+    } finally {
+      await attacker.dispose();
+    }
+  });
+});
+
+describe('red team: killing the worker process', () => {
+  /* Each attack gets its own arena: an attack that succeeds can leave a worker crash-looping or an orphaned isolate behind. */
+  let arena: Arena;
+  let other: number;
+  beforeEach(async () => {
+    arena = await createArena();
+    other = ((arena.healthy.worker ?? 0) + 1) % 2;
+  });
+  afterEach(async () => {
+    try {
+      await arena.assertStillServing();
+    } finally {
+      await arena.close();
+    }
+  });
+  const restarts = () => arena.engine.workers()[other]!.restarts;
+  /** The attacked worker is ready and has not restarted for a second. */
+  async function stable(): Promise<void> {
+    const end = Date.now() + 20_000;
+    for (;;) {
+      await eventually(() => arena.engine.workers()[other]!.state === 'ready', 'the worker to be ready again', 20_000);
+      const n = restarts();
+      await sleep(1000);
+      if (restarts() === n && arena.engine.workers()[other]!.state === 'ready') return;
+      if (Date.now() > end) throw new Error('the worker keeps restarting');
+    }
+  }
+
+  it('a worker crash caused from a timer (no call in flight) is charged to the extension that caused it', async () => {
+    const attacker = await arena.engine.load(spec(`${WORKER_KILLER}\nexport default (r) => { r.get('/', () => { setTimeout(bomb, 50); return 'armed'; }); };`, { worker: other, limits: KILLER_LIMITS }));
+    try {
+      for (let i = 0; i < 3; i++) {
+        const n = restarts();
+        expect(await attacker.call(0, [{}])).toEqual({ status: 200, body: 'armed' });
+        await eventually(() => restarts() > n && arena.engine.workers()[other]!.state === 'ready', 'the worker to crash and come back');
+      }
+      const s = attacker.stats();
+      expect(`${restarts()} restarts, attacker faults ${s.faults}, quarantined ${s.quarantined}`).toMatch(/attacker faults [1-9]/);
+    } finally {
+      await attacker.dispose();
+    }
+  }, 20_000);
+
+  it('an extension whose load arms a worker-killing timer cannot get a co-located innocent extension blamed and quarantined', async () => {
+    const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { maxFaults: 2 } }));
+    const attacker = await arena.engine.load(spec(`${WORKER_KILLER}\nsetTimeout(bomb, 150);\nexport default (r) => { r.get('/', () => 1); };`, { worker: other, limits: KILLER_LIMITS }));
+    try {
+      const results: unknown[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await outcome(victim);
+        results.push(r.body ?? r.code);
+      }
+      const v = victim.stats();
+      const a = attacker.stats();
+      expect({ results, victimFaults: v.faults, victimQuarantined: v.quarantined, attackerBlamed: a.faults > 0 }).toEqual({ results: ['ok', 'ok'], victimFaults: 0, victimQuarantined: false, attackerBlamed: true });
+    } finally {
+      await attacker.dispose();
+      await victim.dispose();
+    }
+  }, 20_000);
+
+  it('an extension that crashes the worker every time it is reloaded is blamed and does not keep its co-located extensions down', async () => {
+    const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { wallTimeoutMs: 500 } }));
+    const armedAt = Date.now() + 300;
+    // First load: arm a timer that kills the worker. Every reload after that kills it synchronously, during the load.
+    const attacker = await arena.engine.load(
+      spec(`${WORKER_KILLER}\nif (Date.now() > ${armedAt}) bomb(); else setTimeout(bomb, 400);\nexport default (r) => { r.get('/', () => 1); };`, { worker: other, limits: KILLER_LIMITS }),
+    );
+    try {
+      await sleep(1500);
+      const r = await outcome(victim, 1);
+      const a = attacker.stats();
+      expect({ victim: r.body ?? r.code, attackerBlamed: a.faults > 0 }).toEqual({ victim: 'ok', attackerBlamed: true });
+    } finally {
+      await attacker.dispose();
+      await victim.dispose();
+    }
+  }, 20_000);
+
+  it('an extension disposed while its worker restarts is not resurrected in the new worker (orphaned isolate nobody can dispose)', async () => {
+    // A crash (here SIGKILL; an attacker gets the same with a timer) followed by the operator disposing the extension while
+    // the new worker is still re-loading instances: the slot re-loads from a snapshot taken before the dispose.
+    const slow = await arena.engine.load(spec(`const t = Date.now(); while (Date.now() - t < 1200) {} export default (r) => { r.get('/', () => 1); };`, { worker: other, limits: { cpuTimeoutMs: 3000 } }));
+    const target = await arena.engine.load(spec(`setInterval(() => {}, 20); export default (r) => { r.get('/', () => 1); };`, { worker: other }));
+    const live = await arena.engine.isolateCount();
+    try {
+      const pid = arena.engine.workers()[other]!.pid;
+      await arena.engine.killWorker(other);
+      await eventually(() => arena.engine.workers()[other]!.pid !== undefined && arena.engine.workers()[other]!.pid !== pid, 'the new worker');
+      await sleep(600);
+      await target.dispose();
+      await stable();
+      expect(await arena.engine.isolateCount()).toBe(live - 1);
+    } finally {
+      await target.dispose();
+      await slow.dispose();
+    }
+  }, 30_000);
+});
