@@ -13,6 +13,7 @@ export const errors = defineErrors({
   INVALID_PAYLOAD: { status: 400, message: (p: { reason: string }) => `Invalid payload. ${p.reason}` },
   INVALID_QUERY: { status: 400, message: (p: { reason: string }) => `Invalid query. ${p.reason}` },
   ROUTE_NOT_FOUND: { status: 404, message: (p: { path: string }) => `Route ${p.path} doesn't exist.` },
+  METHOD_NOT_ALLOWED: { status: 405, message: (p: { reason: string }) => `Method not allowed. ${p.reason}` },
   NOT_ACCEPTABLE: { status: 406, message: 'None of the types the request accepts can be produced.' },
   RECORD_NOT_UNIQUE: { status: 400, message: (p: { collection: string; field?: string }) => `Value for field "${p.field ?? '?'}" in collection "${p.collection}" has to be unique.` },
   UNPROCESSABLE_CONTENT: { status: 422, message: (p: { reason: string }) => `Can't process content. ${p.reason}` },

@@ -55,7 +55,8 @@ export default {
     // Every other path is the single page app.
     const page = asyncHandler(async (_req, res) => {
       const template = await fs.readFile(path.join(DIST, 'index.html'), 'utf8').catch(() => null);
-      res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+      // The app is not to be framed by other sites (clickjacking); its own pages may frame it.
+      res.set({ 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Frame-Options': 'SAMEORIGIN', 'Content-Security-Policy': "frame-ancestors 'self'", 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin' });
       if (!template) return res.status(503).send(NOT_BUILT);
       res.send(template.replace('<!-- embed:head -->', () => kernel.embeds.render('head')).replace('<!-- embed:body -->', () => kernel.embeds.render('body')));
     });

@@ -45,6 +45,8 @@ export default {
   id: 'extensions',
   handler(router, context) {
     const kernel = context.annex;
+    /** A removed extension is no longer known: only administrators hear of it. */
+    const mayUse = (/** @type {string} */ id, /** @type {any} */ viewer) => viewer?.admin === true || kernel.extensions.mayUse(id, viewer);
     const bundler = lazyBundler({ list: () => kernel.apps.list() });
     const hub = createEventHub();
     /** @type {Map<string, { extension: string, url: string, message: string, at: string }>} */
@@ -60,7 +62,14 @@ export default {
       for (const [id, r] of reports) if (!manifest.chunks.some((c) => c.extension === id && c.url === r.url)) reports.delete(id);
       const diff = diffManifests(published, manifest);
       published = manifest;
-      if (diff.changed.length || diff.removed.length) hub.send('app-extensions', { version: manifest.version, ...diff });
+      if (diff.changed.length || diff.removed.length) {
+        // Each app hears only of the extensions its role may use.
+        hub.send('app-extensions', null, (viewer) => {
+          const changed = diff.changed.filter((id) => mayUse(id, viewer));
+          const removed = diff.removed.filter((id) => mayUse(id, viewer));
+          return changed.length || removed.length ? { version: manifest.version, changed, removed } : undefined;
+        });
+      }
     };
     const offApps = kernel.apps.onChange(() => {
       bundler.invalidate();
@@ -70,7 +79,8 @@ export default {
       }, 30);
       timer.unref?.();
     });
-    const offState = kernel.extensions.onChange((c) => hub.send('extension-state', { id: c.id, state: c.state, last_error: c.lastError }));
+    // States and errors are administrators' business, as in GET /extensions.
+    const offState = kernel.extensions.onChange((c) => hub.send('extension-state', null, (viewer) => (viewer?.admin ? { id: c.id, state: c.state, last_error: c.lastError } : undefined)));
     // Marketplace installs report their phases (resolve, download, verify, extract, move, done).
     const offProgress = kernel.emitter.onAction('extensions.install.progress', (meta) => hub.send('install-progress', meta?.progress ?? meta), OWNER);
     // A closing host waits for open responses: end the event streams as it stops.
@@ -80,7 +90,7 @@ export default {
       if (!ctx.state.accountability?.user && !ctx.state.accountability?.admin) throw errors.FORBIDDEN();
       const current = await bundler.get();
       published ??= current.manifest;
-      hub.attach(ctx, { version: current.manifest.version });
+      hub.attach(ctx, { version: current.manifest.version }, ctx.state.accountability);
       return true;
     }, OWNER);
     context.onDispose?.(() => {
@@ -113,15 +123,23 @@ export default {
       res.send(gz);
     };
 
+    /** Directus's entry, with the chunks this caller may use (extensions limited to other roles left out). */
+    const indexFor = (/** @type {any} */ current, /** @type {any} */ accountability) => {
+      const allowed = current.manifest.chunks.filter((/** @type {any} */ c) => mayUse(c.extension, accountability));
+      if (allowed.length === current.manifest.chunks.length) return { key: `index:${current.manifest.version}`, code: current.index };
+      const ids = allowed.map((/** @type {any} */ c) => c.extension).join(',');
+      const render = /** @type {typeof import('./bundler.js')} */ (requireHere('./bundler.js')).renderIndex;
+      return { key: `index:${current.manifest.version}:${ids}`, code: render({ ...current.manifest, chunks: allowed }) };
+    };
     router.get('/sources/index.js', asyncHandler(async (req, res) => {
-      const { index, manifest } = await bundler.get();
-      res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache' });
-      sendJs(req, res, `index:${manifest.version}`, index);
+      const { key, code } = indexFor(await bundler.get(), req.accountability);
+      res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'no-cache', Vary: 'Authorization' });
+      sendJs(req, res, key, code);
     }));
     router.get('/sources/manifest.json', asyncHandler(async (req, res) => {
       const { manifest } = await bundler.get();
       // Extensions limited to other roles are not offered to this app (their API routes refuse it too).
-      const chunks = manifest.chunks.filter((c) => kernel.extensions.mayUse(c.extension, req.accountability));
+      const chunks = manifest.chunks.filter((c) => mayUse(c.extension, req.accountability));
       res.set('Cache-Control', 'no-cache');
       res.json({ data: { ...manifest, chunks, errors: errorList({ ...manifest, chunks }) } });
     }));
@@ -145,9 +163,11 @@ export default {
       res.json({ data: { recorded: known } });
     }));
     router.get('/sources/:chunk', asyncHandler(async (req, res) => {
-      const { files } = await bundler.get();
+      const { files, manifest } = await bundler.get();
       const code = files.get(req.params.chunk);
-      if (code === undefined) throw errors.ROUTE_NOT_FOUND({ path: req.path ?? `/extensions/sources/${req.params.chunk}` });
+      // An extension limited to other roles: its code is not served to this caller (as if it did not exist).
+      const owner = manifest.chunks.find((c) => c.url?.endsWith(`/${req.params.chunk}`));
+      if (code === undefined || (owner && !mayUse(owner.extension, req.accountability))) throw errors.ROUTE_NOT_FOUND({ path: req.path ?? `/extensions/sources/${req.params.chunk}` });
       // Chunk names carry a content hash, so they never change.
       res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });
       sendJs(req, res, req.params.chunk, code);

@@ -8,7 +8,7 @@ export default {
     const execute = createGraphQLHandler(context.annex);
     const route = (scope) => asyncHandler(async (req, res) => {
       const input = req.method === 'GET' ? req.query : (req.body ?? {});
-      const result = await execute(scope, input, req.accountability, context.annex.services);
+      const result = await execute(scope, input, req.accountability, context.annex.services, { readOnly: req.method === 'GET' });
       res.status(result.errors && !result.data ? 400 : 200).json(result);
     });
     router.get('/', route('items'));

@@ -59,16 +59,21 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
   return {
     async login(email: unknown, password: unknown, ip: string | null = null): Promise<TokenSet> {
       if (typeof email !== 'string' || typeof password !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"email" and "password" are required strings.' });
-      /* Before any password work: a locked-out guess costs no scrypt and learns nothing. */
-      throttle.check(email, ip);
-      const payload = await emitter.emitFilter('auth.login', { email, password }, { status: 'pending', user: null, provider: 'default' });
-      const user = await UserModel.query(knex).where({ email: payload.email }).first();
-      const usable = user && user.status === 'active' ? user : undefined;
-      const matches = await verifyPassword(String(payload.password), usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
-      if (!usable || !matches) {
-        throttle.fail(email, ip);
-        void emitter.emitAction('auth.login', { payload: { email }, status: 'fail', user: user?.id ?? null, provider: 'default' });
-        throw errors.INVALID_CREDENTIALS();
+      /* Before any password work: a locked-out guess costs no scrypt and learns nothing. Guesses in flight count. */
+      const release = throttle.begin(email, ip);
+      let usable: UserModel | undefined;
+      try {
+        const payload = await emitter.emitFilter('auth.login', { email, password }, { status: 'pending', user: null, provider: 'default' });
+        const user = await UserModel.query(knex).where({ email: payload.email }).first();
+        usable = user && user.status === 'active' ? user : undefined;
+        const matches = await verifyPassword(String(payload.password), usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+        if (!usable || !matches) {
+          throttle.fail(email, ip);
+          void emitter.emitAction('auth.login', { payload: { email }, status: 'fail', user: user?.id ?? null, provider: 'default' });
+          throw errors.INVALID_CREDENTIALS();
+        }
+      } finally {
+        release();
       }
       throttle.succeed(email);
       await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: usable.id });

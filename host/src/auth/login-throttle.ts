@@ -14,6 +14,11 @@ export interface LoginThrottleOptions {
 export interface LoginThrottle {
   /** Throws REQUESTS_EXCEEDED (429, `retryAfterSeconds`) while the account or the address is locked out. */
   check(email: string, ip: string | null): void;
+  /**
+   * `check`, then hold a place for this attempt until the returned release is called: attempts
+   * still being checked count as failures, so guesses sent in parallel cannot outrun the limit.
+   */
+  begin(email: string, ip: string | null): () => void;
   fail(email: string, ip: string | null): void;
   /** A successful login clears its account's failures (not its address's). */
   succeed(email: string): void;
@@ -31,6 +36,8 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   const now = options.now ?? Date.now;
   /** Failure times per key, oldest first, at most the key's limit of them. */
   const failures = new Map<string, number[]>();
+  /** Attempts per key whose password is being checked right now. */
+  const pending = new Map<string, number>();
 
   const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
   const keys = (email: string, ip: string | null): [string, number][] =>
@@ -44,16 +51,37 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
     return times;
   }
 
+  function check(email: string, ip: string | null): void {
+    if (attempts <= 0) return;
+    const at = now();
+    for (const [key, limit] of keys(email, ip)) {
+      const times = recent(key, at);
+      const inFlight = pending.get(key) ?? 0;
+      if (times.length + inFlight < limit) continue;
+      // Full of failures: until the oldest that locks leaves the window. Full only with attempts still
+      // running: retry in a second, once they are decided.
+      const retryAfterSeconds = times.length >= limit ? Math.max(1, Math.ceil((times[times.length - limit]! + windowMs - at) / 1000)) : 1;
+      throw errors.REQUESTS_EXCEEDED({ retryAfterSeconds });
+    }
+  }
+
   return {
-    check(email, ip) {
-      if (attempts <= 0) return;
-      const at = now();
-      for (const [key, limit] of keys(email, ip)) {
-        const times = recent(key, at);
-        if (times.length < limit) continue;
-        const retryAfterSeconds = Math.max(1, Math.ceil((times[times.length - limit]! + windowMs - at) / 1000));
-        throw errors.REQUESTS_EXCEEDED({ retryAfterSeconds });
-      }
+    check,
+    begin(email, ip) {
+      check(email, ip);
+      if (attempts <= 0) return () => {};
+      const held = keys(email, ip).map(([key]) => key);
+      for (const key of held) pending.set(key, (pending.get(key) ?? 0) + 1);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        for (const key of held) {
+          const n = (pending.get(key) ?? 1) - 1;
+          if (n > 0) pending.set(key, n);
+          else pending.delete(key);
+        }
+      };
     },
     fail(email, ip) {
       if (attempts <= 0) return;

@@ -1,4 +1,4 @@
-import { graphql, type GraphQLSchema, type GraphQLError } from 'graphql';
+import { getOperationAST, graphql, parse, type GraphQLSchema, type GraphQLError } from 'graphql';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import type { ExtensionManager } from '../extensions/manager.js';
@@ -42,8 +42,10 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
     return s;
   }
 
-  return async function execute(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services) {
+  /** `readOnly` (a GET request): mutations are refused, as in Directus, so a link cannot change data. */
+  return async function execute(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services, options: { readOnly?: boolean } = {}) {
     if (typeof request.query !== 'string' || !request.query) throw errors.INVALID_PAYLOAD({ reason: 'A GraphQL "query" string is required.' });
+    if (options.readOnly && isMutation(request.query, request.operationName)) throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
     let variables = request.variables;
     if (typeof variables === 'string') {
       try {
@@ -62,4 +64,13 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
     });
     return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
   };
+}
+
+/** Whether the operation `query` runs (by `operationName`) is a mutation; false when it does not parse (execution reports that). */
+function isMutation(query: string, operationName: unknown): boolean {
+  try {
+    return getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === 'mutation';
+  } catch {
+    return false;
+  }
 }

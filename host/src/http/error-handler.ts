@@ -23,6 +23,8 @@ const CODE_OF_STATUS: Record<number, string> = { 400: 'INVALID_PAYLOAD', 401: 'U
  */
 function normalise(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
+  // A path or query with a broken %-escape: the client's mistake, not the server's.
+  if (error instanceof URIError) return { code: 'INVALID_QUERY', message: 'The URL is malformed (a broken %-escape).', status: 400, expose: true };
   const e = error as { code?: unknown; status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown; extensions?: { code?: unknown } };
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (typeof e.code === 'string' && typeof e.message === 'string') {

@@ -65,6 +65,10 @@ function applyOperator(b: Builder, column: string, field: string, op: string, ra
     if (typeof value !== 'string' && typeof value !== 'number') throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a string.` });
     return escapeLike(String(value));
   };
+  // Comparisons take one scalar (an object or a list would reach the database as SQL fragments or fail there).
+  if (['_eq', '_neq', '_lt', '_lte', '_gt', '_gte'].includes(op) && value !== null && typeof value === 'object' && !(value instanceof Date)) {
+    throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a single value.` });
+  }
   switch (op) {
     case '_eq': value === null ? b.whereNull(column) : b.where(column, '=', value as any); return;
     case '_neq': value === null ? b.whereNotNull(column) : b.where((q) => q.whereNot(column, value as any).orWhereNull(column)); return;

@@ -10,6 +10,7 @@ import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, ty
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
+import { applySystemEffects } from './system-effects.js';
 import { assertClientWrite, HOST_WRITE } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
@@ -438,6 +439,7 @@ export class ItemsService {
             throw mapDatabaseError(e, this.collection);
           }
           await recordChange(db, this.accountability, col, 'update', keys, row);
+          await applySystemEffects(db, this.collection, keys, row);
         }
         if (nested) for (const key of keys) await writeOneToMany(this.nestedContext(schema, db, opts), col, key, nested);
       });

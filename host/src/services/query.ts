@@ -36,7 +36,7 @@ function json(value: unknown, name: string): any {
 
 function int(value: unknown, name: string, min: number): number {
   const n = Number(Array.isArray(value) ? value[0] : value);
-  if (!Number.isInteger(n) || n < min) throw errors.INVALID_QUERY({ reason: `"${name}" must be an integer ≥ ${min}.` });
+  if (!Number.isSafeInteger(n) || n < min) throw errors.INVALID_QUERY({ reason: `"${name}" must be an integer ≥ ${min}.` });
   return n;
 }
 
