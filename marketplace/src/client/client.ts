@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { z } from 'zod';
 import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
-import { getKeyId, loadPublicKey, verifySignature } from '../internal/signing.js';
+import { getKeyId, loadPublicKey, verifyPublisherSignature, verifySignature } from '../internal/signing.js';
 import {
   AccountResponse,
   DescribeResponse,
@@ -77,10 +77,33 @@ export interface RegistryClient {
   verifyVersion(version: ExtensionVersion, name?: string): Promise<void>;
   /** Verifies the signature, then streams the tarball to a file while hashing it (sha512). */
   download(versionId: string, options: DownloadOptions): Promise<DownloadResult>;
+  /** Whether the registry vouches (signed) that the version's publisher is verified; false when unsigned or forged. */
+  publisherVerified(version: ExtensionVersion): Promise<boolean>;
 }
 
 /** Codes a registry may answer with that keep their meaning for the caller. */
 const PASS_THROUGH = new Set(['MKT_EXTENSION_NOT_FOUND', 'MKT_VERSION_NOT_FOUND', 'MKT_ACCOUNT_NOT_FOUND', 'MKT_SANDBOX_REQUIRED', 'MKT_UNAUTHORIZED', 'MKT_FORBIDDEN']);
+
+/** Largest registry JSON answer read (a registry's metadata is kilobytes; a hostile one could stream gigabytes). */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+class TooLarge extends Error {}
+
+/** The body as JSON, reading at most `max` bytes. */
+async function readJson(res: Response, max: number): Promise<unknown> {
+  if (!res.body) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) {
+      await res.body.cancel().catch(() => undefined);
+      throw new TooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
 
 export function createRegistryClient(options: RegistryClientOptions): RegistryClient {
   const base = options.registry.replace(/\/*$/, '/');
@@ -123,7 +146,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   }
 
   async function parse<S extends z.ZodType>(path: string, res: Response, schema: S): Promise<z.infer<S>> {
-    const json = await res.json().catch(() => undefined);
+    const json = await readJson(res, MAX_JSON_BYTES).catch((error) => {
+      if (error instanceof TooLarge) throw E.MKT_REGISTRY_BAD_RESPONSE({ url: new URL(path.replace(/^\//, ''), base).href, reason: `the response is larger than ${MAX_JSON_BYTES} bytes` });
+      return undefined;
+    });
     const result = schema.safeParse(json);
     if (!result.success) {
       const reason = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
@@ -161,6 +187,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     if (!verifySignature(key, { name, version: v.version, integrity: v.integrity, manifestDigest: v.manifest_digest }, v.signature)) {
       throw E.MKT_BAD_SIGNATURE({ reason: `signature check failed for ${name}@${v.version}` });
     }
+  }
+
+  async function publisherVerified(v: ExtensionVersion): Promise<boolean> {
+    if (!v.publisher.verified || !v.publisher_signature) return false;
+    const { key } = await getPublicKey();
+    return verifyPublisherSignature(key, { versionId: v.id, publisherId: v.publisher.id, verified: true }, v.publisher_signature);
   }
 
   async function download(versionId: string, o: DownloadOptions): Promise<DownloadResult> {
@@ -215,5 +247,6 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     getPublicKey,
     verifyVersion,
     download,
+    publisherVerified,
   };
 }

@@ -33,8 +33,11 @@ export const ListResponse = z.object({ meta: z.object({ filter_count: z.number()
 
 const Publisher = z.object({ id: z.string(), username: z.string(), verified: z.boolean(), github_name: nullableString, github_avatar_url: nullableString });
 
+/** A version id becomes a folder name (`.registry/<id>`): no separators, no dot-names. */
+const VersionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a version id is letters, digits, ".", "_" and "-"');
+
 export const ExtensionVersion = z.object({
-  id: z.string(),
+  id: VersionId,
   version: z.string(),
   verified: z.boolean(),
   type: Type,
@@ -58,6 +61,7 @@ export const ExtensionVersion = z.object({
   sandbox_requested_scopes: ScopesSchema.optional(),
   integrity: z.string().optional(),
   shasum: z.string().optional(),
+  publisher_signature: z.string().optional(),
   manifest_digest: z.string().optional(),
   signature: z.string().optional(),
   signature_key_id: z.string().optional(),

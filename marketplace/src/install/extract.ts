@@ -27,6 +27,8 @@ export async function extractPackage(
   const inspection = await inspectTarball({ file: tarball }, { limits: options.limits });
   await mkdir(dest, { recursive: true, mode: DIR_MODE });
   let bytes = 0;
+  /* A throw inside tar's filter escapes its stream as an uncaught exception: the entry is skipped and the error kept instead. */
+  let refused: unknown;
   try {
     await tarExtract({
       file: tarball,
@@ -38,10 +40,16 @@ export async function extractPackage(
       processUmask: 0o022,
       // the inspection pass already enforced the policy; this is the second line of defence
       filter: (_path: string, entry: unknown) => {
-        const e = entry as ReadEntry;
-        const { kind } = checkEntry(e);
-        e.mode = kind === 'dir' ? DIR_MODE : clampFileMode(e.mode);
-        return true;
+        if (refused) return false;
+        try {
+          const e = entry as ReadEntry;
+          const { kind } = checkEntry(e);
+          e.mode = kind === 'dir' ? DIR_MODE : clampFileMode(e.mode);
+          return true;
+        } catch (error) {
+          refused = error;
+          return false;
+        }
       },
       onReadEntry: (entry: ReadEntry) => {
         bytes += entry.size ?? 0;
@@ -52,6 +60,7 @@ export async function extractPackage(
     if (isMarketplaceError(error)) throw error;
     throw E.MKT_TAR_CORRUPT({ reason: (error as Error).message }, { cause: error });
   }
+  if (refused) throw isMarketplaceError(refused) ? refused : E.MKT_TAR_CORRUPT({ reason: (refused as Error).message });
   const found = inspection.fileCount === 0 ? 0 : await auditTree(join(dest, PACKAGE_ROOT));
   if (found !== inspection.fileCount) throw E.MKT_TAR_CORRUPT({ reason: `expected ${inspection.fileCount} files, extracted ${found}` });
   return inspection;

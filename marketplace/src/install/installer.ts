@@ -2,6 +2,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RegistryClient } from '../client/client.js';
 import type { ExtensionDetails, ExtensionVersion } from '../client/schemas.js';
+import { withFolderLock } from './folder-lock.js';
 import { MarketplaceErrors as E } from '../errors.js';
 import type { TarLimits } from '../internal/tar-policy.js';
 import { checkHost, checkTrust, type TrustLevel } from './checks.js';
@@ -72,15 +73,20 @@ export function createInstaller(options: InstallerOptions) {
   const keep = Math.max(1, options.keepVersions ?? 5);
   let queue: Promise<unknown> = Promise.resolve();
 
-  /** One mutating operation at a time (per installer); each reads fresh state. */
+  /** One mutating operation at a time (per installer, and across processes by a lock file); each reads fresh state. */
   function exclusive<T>(fn: (state: InstallState) => Promise<T>): Promise<T> {
-    const run = queue.then(async () => fn(await readInstallState(dir)));
+    const run = queue.then(() => withFolderLock(dir, async () => fn(await readInstallState(dir))));
     queue = run.catch(() => {});
     return run;
   }
 
+  /** A kept version becomes current only if today's trust level still allows it (it may have been tightened since). */
+  function checkKeptTrust(ext: InstalledExtension, v: InstalledVersion): void {
+    checkTrust(options.trust, { name: ext.name, execution: v.execution ?? 'unsandboxed', publisherVerified: v.publisher?.verified === true });
+  }
+
   function find(state: InstallState, extension: string): InstalledExtension {
-    const ext = state.extensions[extension] ?? Object.values(state.extensions).find((e) => e.id === extension);
+    const ext = (Object.hasOwn(state.extensions, extension) ? state.extensions[extension] : undefined) ?? Object.values(state.extensions).find((e) => e.id === extension);
     if (!ext) throw E.MKT_NOT_INSTALLED({ name: extension });
     return ext;
   }
@@ -90,7 +96,7 @@ export function createInstaller(options: InstallerOptions) {
 
   async function installVersion(state: InstallState, details: ExtensionDetails, version: ExtensionVersion, o: OperationOptions): Promise<InstallResult> {
     const name = details.name;
-    const installed = state.extensions[name];
+    const installed = Object.hasOwn(state.extensions, name) ? state.extensions[name] : undefined;
     const previous = installed?.versions[installed.current];
     const activate = o.activate ?? true;
     const progress = (p: InstallProgress) => {
@@ -98,9 +104,10 @@ export function createInstaller(options: InstallerOptions) {
       o.onProgress?.(p);
     };
 
-    const kept = installed?.versions[version.id];
-    if (kept && !o.force && (await exists(join(dir, kept.folder)))) {
-      // already on disk and verified when it was installed: switching needs no download
+    const kept = installed && Object.hasOwn(installed.versions, version.id) ? installed.versions[version.id] : undefined;
+    if (installed && kept && !o.force && (await exists(join(dir, kept.folder)))) {
+      // already on disk and verified when it was installed: switching needs no download, only today's trust
+      checkKeptTrust(installed, kept);
       const changed = activate && installed.current !== version.id;
       if (changed) {
         makeCurrent(installed, version.id);
@@ -111,7 +118,8 @@ export function createInstaller(options: InstallerOptions) {
 
     progress({ phase: 'resolve', extension: name });
     // fail fast on what the registry says; the same checks run again on what the tarball says
-    checkTrust(options.trust, { name, execution: version.execution ?? 'unsandboxed', publisherVerified: version.publisher.verified });
+    const publisherVerified = await options.client.publisherVerified(version);
+    checkTrust(options.trust, { name, execution: version.execution ?? 'unsandboxed', publisherVerified });
     checkHost(options.hostVersion, { name, host: version.host_version }, o.force ?? false);
 
     // trust on first use, then pinned: a registry whose signing key changed is refused
@@ -162,7 +170,7 @@ export function createInstaller(options: InstallerOptions) {
         signature: version.signature!,
         keyId: version.signature_key_id ?? '',
         manifestDigest: facts.manifestDigest,
-        publisher: { id: version.publisher.id, username: version.publisher.username, verified: version.publisher.verified },
+        publisher: { id: version.publisher.id, username: version.publisher.username, verified: publisherVerified },
         bundled: facts.bundled,
         installedAt: new Date().toISOString(),
       };
@@ -243,8 +251,9 @@ export function createInstaller(options: InstallerOptions) {
     activate(extension: string, versionId: string): Promise<InstallResult> {
       return exclusive(async (state) => {
         const ext = find(state, extension);
-        const v = ext.versions[versionId];
+        const v = Object.hasOwn(ext.versions, versionId) ? ext.versions[versionId] : undefined;
         if (!v) throw E.MKT_VERSION_NOT_FOUND({ id: versionId });
+        checkKeptTrust(ext, v);
         const previous = ext.versions[ext.current];
         const changed = ext.current !== versionId;
         makeCurrent(ext, versionId);
@@ -259,8 +268,9 @@ export function createInstaller(options: InstallerOptions) {
         const ext = find(state, extension);
         const target = versionId ?? [...ext.history].reverse().find((id) => ext.versions[id]);
         if (!target || target === ext.current) throw E.MKT_NO_PREVIOUS_VERSION({ name: ext.name });
-        const v = ext.versions[target];
+        const v = Object.hasOwn(ext.versions, target) ? ext.versions[target] : undefined;
         if (!v) throw E.MKT_VERSION_NOT_FOUND({ id: target });
+        checkKeptTrust(ext, v);
         if (!(await exists(join(dir, v.folder)))) throw E.MKT_INSTALL_IO({ reason: `kept folder ${v.folder} is missing` });
         const previous = ext.versions[ext.current];
         ext.history = ext.history.filter((id) => id !== target && id !== ext.current);

@@ -58,7 +58,7 @@ export async function importLock(input: unknown, state: InstallState, deps: Impo
   if (!parsed.success) throw E.MKT_LOCK_INVALID({ reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
   const results: ImportResult[] = [];
   for (const entry of parsed.data.extensions) {
-    const installed = state.extensions[entry.name];
+    const installed = Object.hasOwn(state.extensions, entry.name) ? state.extensions[entry.name] : undefined;
     const current = installed?.versions[installed.current];
     if (current && current.integrity === entry.integrity) {
       results.push({ name: entry.name, version: entry.version, status: 'unchanged' });

@@ -59,7 +59,7 @@ export async function stageVersion(input: StageInput): Promise<{ root: string; f
   const root = join(dest, PACKAGE_ROOT);
   const facts = await readExtractedManifest(root);
   compareWithRegistry(facts, name, version);
-  checkTrust(input.trust, { name, execution: facts.execution, publisherVerified: version.publisher.verified });
+  checkTrust(input.trust, { name, execution: facts.execution, publisherVerified: await client.publisherVerified(version) });
   checkHost(input.hostVersion, { name, host: facts.host }, input.force);
   return { root, facts };
 }

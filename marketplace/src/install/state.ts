@@ -57,7 +57,7 @@ const StateSchema = z.object({
   registryKeys: z.record(z.string(), z.string()).optional(),
 });
 
-export const emptyState = (): InstallState => ({ stateVersion: 1, extensions: {} });
+export const emptyState = (): InstallState => ({ stateVersion: 1, extensions: Object.create(null) as Record<string, InstalledExtension> });
 
 export const statePath = (extensionsDir: string) => join(extensionsDir, REGISTRY_DIR, STATE_FILE);
 
@@ -78,7 +78,11 @@ export async function readInstallState(extensionsDir: string): Promise<InstallSt
   }
   const parsed = StateSchema.safeParse(json);
   if (!parsed.success) throw E.MKT_INSTALL_IO({ reason: `${STATE_FILE} has an unexpected shape` });
-  return parsed.data as unknown as InstallState;
+  const state = parsed.data as unknown as InstallState;
+  // Keyed by package names: "constructor" or "__proto__" must be names like any other.
+  state.extensions = Object.assign(Object.create(null) as Record<string, InstalledExtension>, state.extensions);
+  for (const ext of Object.values(state.extensions)) ext.versions = Object.assign(Object.create(null) as Record<string, InstalledVersion>, ext.versions);
+  return state;
 }
 
 /** Writes the state atomically (temp file + rename), so a crash leaves the old or the new file. */

@@ -26,10 +26,28 @@ export function getKeyId(publicKey: KeyObject): string {
   return `ed25519:${createHash('sha256').update(der).digest('base64url').slice(0, 16)}`;
 }
 
+/**
+ * The registry's word on a version's publisher, signed when it is served (a publisher's
+ * verification can change after publishing): what `MARKETPLACE_TRUST=verified` relies on.
+ */
+export interface PublisherFields {
+  versionId: string;
+  publisherId: string;
+  verified: boolean;
+}
+
+const PUBLISHER_DOMAIN = 'annex-marketplace-publisher-v1';
+
+export function publisherPayload(f: PublisherFields): Buffer {
+  for (const v of [f.versionId, f.publisherId]) if (typeof v !== 'string' || v.includes('\n')) throw new TypeError('publisher fields must be single-line strings');
+  return Buffer.from([PUBLISHER_DOMAIN, f.versionId, f.publisherId, f.verified ? 'verified' : 'unverified'].join('\n'), 'utf8');
+}
+
 export interface Signer {
   keyId: string;
   publicKeyPem: string;
   sign(fields: SignedFields): string;
+  signPublisher(fields: PublisherFields): string;
 }
 
 export function createSigner(privateKey: KeyObject): Signer {
@@ -39,6 +57,7 @@ export function createSigner(privateKey: KeyObject): Signer {
     keyId: getKeyId(publicKey),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     sign: (fields) => sign(null, signaturePayload(fields), privateKey).toString('base64'),
+    signPublisher: (fields) => sign(null, publisherPayload(fields), privateKey).toString('base64'),
   };
 }
 
@@ -61,6 +80,15 @@ export function loadPublicKey(key: string | KeyObject): KeyObject {
 export function verifySignature(publicKey: KeyObject, fields: SignedFields, signature: string): boolean {
   try {
     return verify(null, signaturePayload(fields), publicKey, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/** True when `signature` is `publicKey`'s signature over the publisher fields. Never throws. */
+export function verifyPublisherSignature(publicKey: KeyObject, fields: PublisherFields, signature: string): boolean {
+  try {
+    return verify(null, publisherPayload(fields), publicKey, Buffer.from(signature, 'base64'));
   } catch {
     return false;
   }

@@ -184,6 +184,13 @@ class RatioGuard extends Transform {
     super();
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    // A tar never starts with a compression magic. tar's parser would decompress such a stream a
+    // second time while extraction (which decompresses once) would not: what was inspected and what
+    // lands on disk would be two different archives.
+    if (this.out === 0 && startsCompressed(chunk)) {
+      cb(E.MKT_TAR_CORRUPT({ reason: 'the archive is compressed twice (or hides a second archive)' }));
+      return;
+    }
     this.out += chunk.length;
     if (this.out > this.limits.ratioFloorBytes && this.out / Math.max(1, this.compressedSize) > this.limits.maxCompressionRatio) {
       cb(E.MKT_TAR_GZIP_BOMB({ limit: this.limits.maxCompressionRatio }));
@@ -196,6 +203,11 @@ class RatioGuard extends Transform {
     }
     cb(null, chunk);
   }
+}
+
+/** gzip (1f 8b) or zstd (28 b5 2f fd) magic at the start of a decompressed stream. */
+function startsCompressed(chunk: Buffer): boolean {
+  return (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) || (chunk.length >= 4 && chunk.readUInt32BE(0) === 0x28b52ffd);
 }
 
 function describe(error: unknown): string {

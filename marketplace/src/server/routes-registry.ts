@@ -23,7 +23,7 @@ export function registryRoutes(deps: RouteDeps): Route[] {
   async function describeVersion(ctx: Context, v: VersionRow, name: string, tags: Record<string, string>) {
     const publisher = await accounts.get(v.publisher_id);
     const tagNames = Object.entries(tags).filter(([, ver]) => ver === v.version).map(([t]) => t);
-    return versionItem(v, name, publisher, `${deps.baseUrl(ctx)}${tarballPath(name, v.version)}`, tagNames);
+    return versionItem(v, name, publisher, `${deps.baseUrl(ctx)}${tarballPath(name, v.version)}`, tagNames, deps.signer);
   }
 
   async function list(ctx: Context) {

@@ -1,3 +1,4 @@
+import type { Signer } from '../internal/signing.js';
 import type { Scopes } from '@annex/runtime/protocol';
 import type { AccountRow } from './accounts.js';
 import type { ExtensionRow, VersionRow } from './packages.js';
@@ -55,7 +56,7 @@ export function listItem(e: ExtensionRow, publisher: AccountRow, latest: Version
 }
 
 /** One entry of `versions` in `GET /extensions/:id`, also `GET /-/annex/versions/:id`. */
-export function versionItem(v: VersionRow, name: string, publisher: AccountRow, tarballUrl: string, tags: string[]) {
+export function versionItem(v: VersionRow, name: string, publisher: AccountRow, tarballUrl: string, tags: string[], signer?: Signer) {
   const p = publisherOf(publisher);
   return {
     id: v.id,
@@ -85,6 +86,8 @@ export function versionItem(v: VersionRow, name: string, publisher: AccountRow, 
     manifest_digest: v.manifest_digest,
     signature: v.signature,
     signature_key_id: v.key_id,
+    // Signed now, with the publisher's verification as it stands now.
+    ...(signer ? { publisher_signature: signer.signPublisher({ versionId: v.id, publisherId: p.id, verified: p.verified }) } : {}),
     tarball: tarballUrl,
     tarball_size: v.tarball_size,
     downloads: v.downloads,
