@@ -41,6 +41,9 @@ function eventContextCopy(context: { accountability?: unknown } | undefined) {
   return { accountability: acc ? { user: acc.user, role: acc.role, admin: acc.admin, app: acc.app } : null };
 }
 
+/** Headers a sandboxed endpoint may not set: cookies, framing of the body, and the protections added below. */
+const SANDBOX_RESERVED_HEADERS = /^(set-cookie|content-length|transfer-encoding|content-security-policy|content-security-policy-report-only|x-content-type-options)$/i;
+
 function headersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.headers)) if (typeof v === 'string' && k !== 'authorization' && k !== 'cookie') out[k] = v;
@@ -105,7 +108,11 @@ export async function activateSandboxedUnit(
           };
           const res = (await call(r.handler, [request], acc, { jsonBody: true })) as { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
           ctx.status = typeof res?.status === 'number' ? res.status : 200;
-          for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !/^(set-cookie|content-length|transfer-encoding)$/i.test(k)) ctx.set(k, v);
+          for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !SANDBOX_RESERVED_HEADERS.test(k)) ctx.set(k, v);
+          // Served on the app's origin, an extension's HTML would run as the signed-in admin's page:
+          // whatever it returns is rendered in an opaque origin (scripts run, but not as this site).
+          ctx.set('Content-Security-Policy', 'sandbox allow-scripts allow-forms allow-popups allow-downloads');
+          ctx.set('X-Content-Type-Options', 'nosniff');
           if (typeof res?.json === 'string') {
             /* Serialised in the isolate; typed as koa types an object body. */
             ctx.body = res.json;
@@ -138,7 +145,9 @@ export async function activateSandboxedUnit(
       if (gen.live) await call(s.handler, [], null);
     }, unit.id, `${unit.id}:${index}`));
   });
-  for (const e of regs.embeds) disposers.push(kernel.embeds.add(e.position, () => (gen.live ? e.html : ''), unit.id));
+  // Embedded HTML runs in the admin's pages, with the admin's session: only with the `embed` scope granted.
+  if (regs.embeds.length && !granted.embed) kernel.logger.warn({ extension: unit.id, embeds: regs.embeds.length }, 'sandboxed extension embeds HTML without the "embed" scope granted; its embeds are not rendered');
+  else for (const e of regs.embeds) disposers.push(kernel.embeds.add(e.position, () => (gen.live ? e.html : ''), unit.id));
   if (regs.operation) {
     const h = regs.operation.handler;
     disposers.push(

@@ -28,6 +28,8 @@ export const ScopesSchema = z
     env: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an UPPER_SNAKE_CASE variable name')).optional(),
     storage: Empty.optional(),
     emit: z.array(z.string().min(1)).optional(),
+    /** Annex: a hook's `embed` HTML reaches the admin app's pages (script there runs as the signed-in admin). */
+    embed: Empty.optional(),
   })
   .strict();
 
@@ -45,6 +47,7 @@ export function mergeScopes(a: Scopes, b: Scopes): Scopes {
   if (b.log) out.log = {};
   if (b.sleep) out.sleep = {};
   if (b.storage) out.storage = {};
+  if (b.embed) out.embed = {};
   if (b.request) {
     out.request = {
       urls: uniq([...(a.request?.urls ?? []), ...b.request.urls]),
@@ -68,6 +71,7 @@ export function diffScopes(requested: Scopes, granted: Scopes): Scopes {
   if (requested.log && !granted.log) out.log = {};
   if (requested.sleep && !granted.sleep) out.sleep = {};
   if (requested.storage && !granted.storage) out.storage = {};
+  if (requested.embed && !granted.embed) out.embed = {};
   if (requested.request) {
     const urls = requested.request.urls.filter((u) => !granted.request?.urls.includes(u));
     const methods = requested.request.methods.filter((m) => !granted.request?.methods.includes(m));

@@ -87,8 +87,14 @@ export async function listPackFiles(cwd: string, pkg: PackageJson): Promise<Pack
   return selected.filter((f) => !f.path.endsWith('.tgz') || files !== null).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** npm's tarball name: `@scope/name` → `scope-name-<version>.tgz`. */
+/** A package name npm accepts (`name`, `@scope/name`), and a version without path separators. */
+const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/i;
+const VERSION = /^[0-9A-Za-z.+-]+$/;
+
+/** npm's tarball name: `@scope/name` → `scope-name-<version>.tgz`. Throws SDK_PACK_FAILED for names that could leave the folder. */
 export function tarballName(name: string, version: string): string {
+  if (!PACKAGE_NAME.test(name) || name.length > 214) throw SdkErrors.SDK_PACK_FAILED({ message: `"name" ${JSON.stringify(name)} is not a valid package name` });
+  if (!VERSION.test(version) || version.startsWith('.')) throw SdkErrors.SDK_PACK_FAILED({ message: `"version" ${JSON.stringify(version)} is not a valid version` });
   return `${name.replace(/^@/, '').replace(/\//g, '-')}-${version}.tgz`;
 }
 

@@ -8,3 +8,4 @@ export { useCollection } from './use-collection.js';
 export { useItems } from './use-items.js';
 export { useLayout } from './use-layout.js';
 export { useSync } from './use-sync.js';
+export { propsFor } from './props-for.js';

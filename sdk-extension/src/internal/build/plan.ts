@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import {
   APP_EXTENSION_TYPES,
   EXTENSION_TYPES,
@@ -120,16 +120,31 @@ function planFrom(cwd: string, spec: Spec, pkg: PackageJson | null, forced?: 'es
   return fail(`must be one of ${EXTENSION_TYPES.join(', ')} (got ${JSON.stringify(type)})`, `${K}.type`);
 }
 
+/**
+ * Where a manifest asks the build to write: inside the extension's folder only. A package.json
+ * is often someone else's (a template, a dependency's example), and `build` or `dev` must not
+ * write wherever it says. `-o` on the command line is the user's own choice and is not limited.
+ */
+function outputsInside(cwd: string, plan: PlanResult): PlanResult {
+  if (!plan.ok) return plan;
+  const root = resolve(cwd);
+  for (const t of plan.targets) {
+    const rel = relative(root, t.outfile);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return fail(`must stay inside the extension's folder (got ${JSON.stringify(t.outfile)})`, 'directus:extension.path');
+  }
+  return plan;
+}
+
 /** Build targets from a validated manifest. */
 export function planFromManifest(cwd: string, pkg: PackageJson, manifest: ExtensionManifest): PlanResult {
   const options = manifest['directus:extension'];
-  return planFrom(cwd, {
+  return outputsInside(cwd, planFrom(cwd, {
     type: options.type,
     source: 'source' in options ? options.source : undefined,
     path: options.path,
     sandbox: isSandboxed(options),
     entries: options.type === 'bundle' ? options.entries : undefined,
-  }, pkg);
+  }, pkg));
 }
 
 function parseJsonFlag(flag: string, value: string): unknown {
