@@ -35,6 +35,10 @@ export interface HostConfig {
   clusterSyncRetryMs: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust). */
   trustProxy: boolean;
+  /** Flows' `request` operation may reach loopback, private and link-local addresses (FLOWS_REQUEST_ALLOW_PRIVATE). */
+  flowsRequestAllowPrivate: boolean;
+  /** Most tokens a GraphQL document may have (GRAPHQL_QUERY_TOKEN_LIMIT, as in Directus). */
+  graphqlTokenLimit: number;
   /** Largest JSON request body, in the `bytes` syntax (`10mb`). */
   maxPayloadSize: string;
   adminEmail?: string;
@@ -127,6 +131,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     loginAttempts: int(env.AUTH_LOGIN_ATTEMPTS, 10, 'AUTH_LOGIN_ATTEMPTS'),
     loginWindowMs: int(env.AUTH_LOGIN_WINDOW, 15 * 60 * 1000, 'AUTH_LOGIN_WINDOW'),
     trustProxy: bool(env.IP_TRUST_PROXY, false),
+    flowsRequestAllowPrivate: bool(env.FLOWS_REQUEST_ALLOW_PRIVATE, false),
+    graphqlTokenLimit: Math.max(100, int(env.GRAPHQL_QUERY_TOKEN_LIMIT, 5000, 'GRAPHQL_QUERY_TOKEN_LIMIT')),
     clusterSyncRetryMs: int(env.CLUSTER_SYNC_RETRY, 30_000, 'CLUSTER_SYNC_RETRY'),
     files: {
       root: path.resolve(cwd, env.STORAGE_LOCAL_ROOT || path.join(dataDir, 'uploads')),

@@ -40,8 +40,13 @@ describe('GraphQL', () => {
     const user = await createUser(t, 'gqlreader', [{ collection: 'books', action: 'read', fields: 'id,title' }]);
     const ok = await gql('{ books(limit: 1, sort: ["title"]) { title } }', undefined, user.token);
     expect(ok.body.data.books).toEqual([{ title: 'Dune' }]);
+    // Its create input has no field it may not write (none here): the mutation does not validate.
     const denied = await gql('mutation { create_books_item(data: { title: "x" }) { id } }', undefined, user.token);
-    expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(denied.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION');
+    expect((await t.api('GET', '/items/books?filter[title][_eq]=x', undefined)).body.data).toEqual([]);
+    // Nor are fields it may not read in its types (introspection shows only what it has).
+    const fields = await gql('{ __type(name: "books") { fields { name } } }', undefined, user.token);
+    expect(fields.body.data.__type.fields.map((f: any) => f.name).sort()).toEqual(['id', 'title']);
     const anonymous = await gql('{ books { title } }', undefined, null);
     expect(anonymous.body.errors[0].message).toMatch(/Cannot query field "books"/);
   });

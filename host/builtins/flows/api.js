@@ -1,6 +1,12 @@
 // @ts-check
 import { asyncHandler, crudRoutes, errors } from '@annex/host/builtins-support';
 
+/** The caller's `?access_token` authenticated the request; like the Authorization header it is not the flow's to see. */
+function withoutToken(query) {
+  const { access_token: _token, ...rest } = query ?? {};
+  return rest;
+}
+
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie']);
 
 function flowsRoutes(router, context) {
@@ -9,7 +15,7 @@ function flowsRoutes(router, context) {
     const kind = flows.kindOf(req.params.id);
     if (kind !== 'webhook' && kind !== 'manual') throw errors.FORBIDDEN();
     const input = kind === 'webhook'
-      ? { path: req.path, query: req.query, body: req.body, method: req.method, headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HIDDEN_HEADERS.has(k))) }
+      ? { path: req.path, query: withoutToken(req.query), body: req.body, method: req.method, headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HIDDEN_HEADERS.has(k))) }
       : { ...(req.body ?? {}), body: req.body };
     const result = await flows.trigger(req.params.id, kind, input, req.accountability);
     if ('async' in result) return res.json({ data: null });

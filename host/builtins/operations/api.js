@@ -1,6 +1,6 @@
 // @ts-check
 import { SignJWT, jwtVerify, decodeJwt } from 'jose';
-import { errors, publicAccountability, systemAccountability } from '@annex/host/builtins-support';
+import { createRequestClient, errors, publicAccountability, systemAccountability } from '@annex/host/builtins-support';
 import { evaluate } from './match.js';
 
 /** `permissions` option → who the item operations act as (Directus: $trigger | $public | $full | role id). */
@@ -22,9 +22,24 @@ function parseJson(value, name) {
   }
 }
 
-function keysOf(key) {
-  if (key === undefined || key === null || key === '') return null;
-  return Array.isArray(key) ? key : [key];
+/**
+ * The keys an item operation acts on; null when it is configured without a key (it then acts by
+ * `query`, as in Directus). A key written as a template must render to keys: one the trigger left
+ * out or sent empty would otherwise fall back to the query and act on the whole collection.
+ */
+function keysOf(options, ctx) {
+  const key = options.key;
+  const empty = (k) => k === undefined || k === null || k === '';
+  const templated = typeof ctx.template?.key === 'string' && ctx.template.key.includes('{{');
+  if (!templated) {
+    if (empty(key) || (Array.isArray(key) && key.length === 0)) return null;
+    return Array.isArray(key) ? key : [key];
+  }
+  const list = Array.isArray(key) ? key : [key];
+  if (list.length === 0 || list.some((k) => empty(k) || (typeof k !== 'string' && typeof k !== 'number'))) {
+    throw errors.INVALID_PAYLOAD({ reason: 'The operation\'s "key" template rendered no key (a value the trigger did not send?).' });
+  }
+  return list;
 }
 
 async function items(ctx, options) {
@@ -46,7 +61,7 @@ const handlers = {
   },
   async 'item-read'(options, ctx) {
     const service = await items(ctx, options);
-    const keys = keysOf(options.key);
+    const keys = keysOf(options, ctx);
     const query = parseJson(options.query ?? {}, 'query');
     if (keys?.length === 1) return service.readOne(keys[0], query);
     if (keys) return service.readMany(keys, query);
@@ -54,7 +69,7 @@ const handlers = {
   },
   async 'item-update'(options, ctx) {
     const service = await items(ctx, options);
-    const keys = keysOf(options.key);
+    const keys = keysOf(options, ctx);
     const payload = parseJson(options.payload ?? {}, 'payload');
     const opts = { emitEvents: options.emitEvents !== false };
     if (keys) return service.updateMany(keys, payload, opts);
@@ -62,7 +77,7 @@ const handlers = {
   },
   async 'item-delete'(options, ctx) {
     const service = await items(ctx, options);
-    const keys = keysOf(options.key);
+    const keys = keysOf(options, ctx);
     const opts = { emitEvents: options.emitEvents !== false };
     if (keys) return service.deleteMany(keys, opts);
     return service.deleteByQuery(parseJson(options.query ?? {}, 'query'), opts);
@@ -93,18 +108,16 @@ const handlers = {
     }
     return keys;
   },
-  async request(options) {
+  // The URL is often a template of what the trigger sent: the same guard as the sandbox's `request`
+  // (public addresses only, also after DNS and every redirect; timeout and size caps) unless the
+  // operator allows private ones (FLOWS_REQUEST_ALLOW_PRIVATE).
+  async request(options, ctx) {
     const headers = Object.fromEntries((options.headers ?? []).filter((h) => h?.header).map((h) => [h.header, String(h.value ?? '')]));
     const body = options.body === undefined || options.body === null || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     if (body && typeof options.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    const res = await fetch(String(options.url), { method: options.method ?? 'GET', headers, body: body ?? undefined, signal: AbortSignal.timeout(30_000) });
-    const text = await res.text();
-    let data = text;
-    try {
-      data = JSON.parse(text);
-    } catch {}
-    const result = { status: res.status, statusText: res.statusText, headers: Object.fromEntries(res.headers), data };
-    if (!res.ok) throw Object.assign(new Error(`Request failed with status ${res.status}`), result);
+    const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], allowPrivate: ctx.annex.config.flowsRequestAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: 16 * 1024 * 1024 });
+    const { url: _url, ...result } = await client.request(String(options.url), { method: String(options.method ?? 'GET').toUpperCase(), headers, body: body ?? undefined });
+    if (result.status >= 400) throw Object.assign(new Error(`Request failed with status ${result.status}`), result);
     return result;
   },
   async sleep(options) {

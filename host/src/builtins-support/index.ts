@@ -10,3 +10,4 @@ export { toErrorResponse } from '../http/error-handler.js';
 export { createGraphQLHandler } from '../graphql/handler.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
+export { createRequestClient } from '@annex/runtime';

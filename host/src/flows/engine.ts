@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 import { toErrorRecord } from '@annex/runtime/protocol';
 import { systemAccountability, type Accountability } from '../auth/accountability.js';
@@ -10,6 +11,12 @@ import type { Logger } from '../logger.js';
 import { getPath, renderOptions } from './templating.js';
 
 const MAX_STEPS = 1000;
+/** Flows a flow may start, in a chain (trigger operations, events its operations cause): how deep, and how many from one trigger. */
+const MAX_CHAIN_DEPTH = 16;
+const MAX_CHAIN_RUNS = 1000;
+
+/** The chain the running flow belongs to: follows every await, event and trigger operation it causes. */
+const chain = new AsyncLocalStorage<{ depth: number; runs: { n: number } }>();
 
 export interface FlowRunResult {
   status: 'resolved' | 'rejected';
@@ -35,6 +42,18 @@ function selectReturn(flow: FlowModel, data: Record<string, unknown>): unknown {
   return getPath(data, String(ret));
 }
 
+/** Keys whose values never go into a run's log (a trigger's `access_token`, a new user's `password`…). */
+const SECRET_KEY = /^(password|token|access_token|refresh_token|secret|authorization|cookie|set-cookie|api[_-]?key)$/i;
+
+/** A copy of `value` for the run log, with secrets masked. */
+function redact(value: unknown, depth = 0): unknown {
+  if (depth > 32 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? '**********' : redact(v, depth + 1);
+  return out;
+}
+
 function jsonSafe(value: unknown): unknown {
   if (value === undefined) return null;
   try {
@@ -54,7 +73,23 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
   let triggerDisposers: (() => void)[] = [];
   let flows = new Map<string, FlowModel>();
 
+  /**
+   * One run, as part of the chain that started it: a flow that triggers itself (directly, through
+   * another flow, or through the items its operations write) stops at MAX_CHAIN_DEPTH nested runs
+   * or MAX_CHAIN_RUNS in all, and each run first lets the event loop serve others.
+   */
   async function execute(flow: FlowModel, trigger: unknown, accountability: Accountability | null): Promise<FlowRunResult> {
+    const outer = chain.getStore();
+    const depth = (outer?.depth ?? 0) + 1;
+    const runs = outer?.runs ?? { n: 0 };
+    runs.n++;
+    if (depth > MAX_CHAIN_DEPTH) throw errors.UNPROCESSABLE_CONTENT({ reason: `Flow "${flow.name}" was started ${MAX_CHAIN_DEPTH} flows deep (a flow that triggers itself?).` });
+    if (runs.n > MAX_CHAIN_RUNS) throw errors.UNPROCESSABLE_CONTENT({ reason: `One trigger started more than ${MAX_CHAIN_RUNS} flow runs (a loop?).` });
+    await new Promise((resolve) => setImmediate(resolve));
+    return chain.run({ depth, runs }, () => run(flow, trigger, accountability));
+  }
+
+  async function run(flow: FlowModel, trigger: unknown, accountability: Accountability | null): Promise<FlowRunResult> {
     const ops = new Map((await OperationModel.query(knex).where({ flow: flow.id })).map((o) => [o.id, o]));
     const data: Record<string, unknown> = { $trigger: trigger, $last: null, $accountability: accountability, $env: {} };
     const steps: StepLog[] = [];
@@ -76,10 +111,10 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
       let next: string | null;
       try {
         if (!entry) throw errors.UNPROCESSABLE_CONTENT({ reason: `No operation "${op.type}" is registered (is its extension enabled?).` });
-        const result = jsonSafe(await entry.handler(options as Record<string, unknown>, { ...deps.operationContext(), data, accountability, flow }));
+        const result = jsonSafe(await entry.handler(options as Record<string, unknown>, { ...deps.operationContext(), data, accountability, flow, template: op.options ?? {} }));
         data[op.key] = result;
         data.$last = result;
-        steps.push({ operation: op.id, key: op.key, type: op.type, status: 'resolve', options, data: result });
+        steps.push({ operation: op.id, key: op.key, type: op.type, status: 'resolve', options: redact(options), data: redact(result) });
         next = op.resolve;
         status = 'resolved';
       } catch (e) {
@@ -87,7 +122,7 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
         data[op.key] = err;
         data.$last = err;
         lastError = e;
-        steps.push({ operation: op.id, key: op.key, type: op.type, status: 'reject', options, data: err });
+        steps.push({ operation: op.id, key: op.key, type: op.type, status: 'reject', options: redact(options), data: redact(err) });
         next = op.reject;
         status = 'rejected';
       }

@@ -1,4 +1,4 @@
-import { getOperationAST, graphql, parse, type GraphQLSchema, type GraphQLError } from 'graphql';
+import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError } from 'graphql';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import type { ExtensionManager } from '../extensions/manager.js';
@@ -8,6 +8,9 @@ import type { Services } from '../services/namespace.js';
 import { buildItemsSchema } from './items-schema.js';
 import { buildSystemSchema } from './system-schema.js';
 import { recordExtensionChange } from '../audit/activity.js';
+
+/** Items one GraphQL request may return over all its fields and relations. */
+const MAX_GRAPHQL_ITEMS = 100_000;
 
 function formatError(e: GraphQLError) {
   const original = e.originalError as { code?: string; status?: number; expose?: boolean } | undefined;
@@ -32,18 +35,22 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
     if (!s) {
       const schema = await kernel.schema.get();
       let visible = Object.values(schema.collections);
+      const fields = new Map<string, string[] | '*'>();
       if (!accountability.admin) {
         const readable = new Set((await kernel.permissions.list(accountability)).filter((p) => p.action === 'read' || p.action === 'create').map((p) => p.collection));
         visible = visible.filter((c) => readable.has(c.collection));
+        for (const c of visible) {
+          for (const action of ['read', 'create', 'update'] as const) fields.set(`${c.collection}:${action}`, (await kernel.permissions.grant(accountability, c.collection, action))?.fields ?? []);
+        }
       }
-      s = buildItemsSchema(schema, visible);
+      s = buildItemsSchema(schema, visible, accountability.admin ? undefined : (collection, action) => fields.get(`${collection}:${action}`) ?? []);
       cache.set(key, s);
     }
     return s;
   }
 
   /** `readOnly` (a GET request): mutations are refused, as in Directus, so a link cannot change data. */
-  return async function execute(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services, options: { readOnly?: boolean } = {}) {
+  return async function run(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services, options: { readOnly?: boolean } = {}) {
     if (typeof request.query !== 'string' || !request.query) throw errors.INVALID_PAYLOAD({ reason: 'A GraphQL "query" string is required.' });
     if (options.readOnly && isMutation(request.query, request.operationName)) throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
     let variables = request.variables;
@@ -55,12 +62,21 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
       }
     }
     const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex, () => kernel.marketplace, (actor, action, item, details) => recordExtensionChange(kernel.knex, kernel.logger, actor, action, item, details))) : await itemsSchema(accountability);
-    const result = await graphql({
+    // Parsing stops at the token limit (an alias bomb is long); one item budget serves every field.
+    let document: DocumentNode;
+    try {
+      document = parse(request.query, { maxTokens: kernel.config.graphqlTokenLimit });
+    } catch (err) {
+      return { data: null, errors: [formatError(err as GraphQLError)] };
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length) return { data: null, errors: invalid.map(formatError) };
+    const result = await execute({
       schema,
-      source: request.query,
+      document,
       variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
       operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
-      contextValue: { accountability, services },
+      contextValue: { accountability, services, rowBudget: { left: MAX_GRAPHQL_ITEMS } },
     });
     return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
   };

@@ -12,6 +12,8 @@ import { GraphQLJSON } from './scalars.js';
 export interface GraphQLContext {
   accountability: Accountability;
   services: Services;
+  /** Items every field of this request may return in all. */
+  rowBudget?: { left: number };
 }
 
 function scalarFor(type: FieldType): GraphQLScalarType {
@@ -24,37 +26,62 @@ function scalarFor(type: FieldType): GraphQLScalarType {
   }
 }
 
-/** The field paths selected under the resolver's field (`title`, `author.name`), through fragments. */
+/**
+ * The field paths selected under the resolver's field (`title`, `author.name`), through fragments.
+ * Each fragment is expanded once and every level deduplicated: a fragment spread twice per level
+ * (`F2 { ...F1 ...F1 }`) costs as much as once, not twice as much per level.
+ */
 export function selectedFields(info: GraphQLResolveInfo): string[] {
-  const out: string[] = [];
-  const walk = (selections: readonly SelectionNode[], prefix: string, fragments: ReadonlySet<string>) => {
+  const expanded = new Map<string, string[]>();
+  const paths = (selections: readonly SelectionNode[], inProgress: ReadonlySet<string>): string[] => {
+    const out = new Set<string>();
     for (const sel of selections) {
       if (sel.kind === 'Field') {
         if (sel.name.value === '__typename') continue;
-        if (sel.selectionSet) walk(sel.selectionSet.selections, `${prefix}${sel.name.value}.`, fragments);
-        else out.push(prefix + sel.name.value);
+        if (sel.selectionSet) for (const p of paths(sel.selectionSet.selections, inProgress)) out.add(`${sel.name.value}.${p}`);
+        else out.add(sel.name.value);
       } else if (sel.kind === 'InlineFragment') {
-        walk(sel.selectionSet.selections, prefix, fragments);
+        for (const p of paths(sel.selectionSet.selections, inProgress)) out.add(p);
       } else {
-        const fragment = info.fragments[sel.name.value];
-        if (fragment && !fragments.has(fragment.name.value)) walk(fragment.selectionSet.selections, prefix, new Set([...fragments, fragment.name.value]));
+        const name = sel.name.value;
+        const fragment = info.fragments[name];
+        if (!fragment || inProgress.has(name)) continue;
+        let own = expanded.get(name);
+        if (!own) {
+          own = paths(fragment.selectionSet.selections, new Set([...inProgress, name]));
+          expanded.set(name, own);
+        }
+        for (const p of own) out.add(p);
       }
     }
+    return [...out];
   };
-  for (const node of info.fieldNodes) walk(node.selectionSet?.selections ?? [], '', new Set());
-  return out;
+  const all = new Set<string>();
+  for (const node of info.fieldNodes) for (const p of paths(node.selectionSet?.selections ?? [], new Set())) all.add(p);
+  return [...all];
 }
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
 /** The `/graphql` schema for the collections `visible` (Directus naming: `articles`, `articles_by_id`, `create_articles_item`…). */
-export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOverview[]): GraphQLSchema {
+/** Which fields of a collection the role has for an action (absent: every field, as for administrators). */
+export type FieldAccess = (collection: string, action: 'read' | 'create' | 'update') => string[] | '*';
+
+export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOverview[], access: FieldAccess = () => '*'): GraphQLSchema {
   const query: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
   const mutation: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
   const deleteOne = new GraphQLObjectType({ name: 'delete_one', fields: { id: { type: GraphQLID } } });
   const deleteMany = new GraphQLObjectType({ name: 'delete_many', fields: { ids: { type: new GraphQLList(GraphQLID) } } });
   const collections = visible.filter((col) => !col.system && NAME.test(col.collection));
-  const fieldsOf = (col: CollectionOverview) => Object.values(col.fields).filter((f) => f.type !== 'alias' && NAME.test(f.field));
+  // Introspection shows a role only the fields it has (the key always: an object type needs a field).
+  const fieldsOf = (col: CollectionOverview, action: 'read' | 'create' | 'update' = 'read') => {
+    const granted = access(col.collection, action);
+    return Object.values(col.fields).filter((f) => f.type !== 'alias' && NAME.test(f.field) && (f.primary || granted === '*' || granted.includes(f.field)));
+  };
+  const hasAlias = (col: CollectionOverview, field: string, action: 'read' | 'create' | 'update') => {
+    const granted = access(col.collection, action);
+    return granted === '*' || granted.includes(field);
+  };
   // A many-to-one field is the related collection's type when this role can read it (as in Directus), else its key.
   const types = new Map<string, GraphQLObjectType>();
   for (const col of collections) {
@@ -68,7 +95,7 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
         }
         // One-to-many alias fields: the list of related items, when this role can read their collection.
         for (const f of Object.values(col.fields)) {
-          const many = f.o2m && NAME.test(f.field) ? types.get(f.o2m.collection) : undefined;
+          const many = f.o2m && NAME.test(f.field) && hasAlias(col, f.field, 'read') ? types.get(f.o2m.collection) : undefined;
           if (many) objectFields[f.field] = { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(many))) };
         }
         return objectFields;
@@ -79,14 +106,14 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
   const inputs = new Map<string, { create: GraphQLInputObjectType; update: GraphQLInputObjectType }>();
   const inputFields = (col: CollectionOverview, mode: 'create' | 'update'): GraphQLInputFieldConfigMap => {
     const out: GraphQLInputFieldConfigMap = {};
-    for (const f of fieldsOf(col)) {
+    for (const f of fieldsOf(col, mode)) {
       if (mode === 'create' && f.generated) continue;
       const related = f.relatedCollection && !f.primary ? inputs.get(f.relatedCollection)?.[mode] : undefined;
       const type = related ?? (f.primary ? GraphQLID : scalarFor(f.type));
       out[f.field] = { type: mode === 'create' && f.required && !f.primary ? new GraphQLNonNull(type) : type };
     }
     for (const f of Object.values(col.fields)) {
-      const many = f.o2m && NAME.test(f.field) ? inputs.get(f.o2m.collection)?.[mode] : undefined;
+      const many = f.o2m && NAME.test(f.field) && hasAlias(col, f.field, mode) ? inputs.get(f.o2m.collection)?.[mode] : undefined;
       if (many) out[f.field] = { type: new GraphQLList(new GraphQLNonNull(many)) };
     }
     // An input type needs a field (a collection of only a generated key has none to set).
@@ -102,7 +129,7 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
     const name = col.collection;
     const { create, update } = inputs.get(name)!;
     const type = types.get(name)!;
-    const service = (ctx: GraphQLContext) => new ctx.services.ItemsService(name, { accountability: ctx.accountability, schema });
+    const service = (ctx: GraphQLContext) => new ctx.services.ItemsService(name, { accountability: ctx.accountability, schema, ...(ctx.rowBudget ? { rowBudget: ctx.rowBudget } : {}) });
     const listArgs = {
       filter: { type: GraphQLJSON }, sort: { type: new GraphQLList(GraphQLString) }, limit: { type: GraphQLInt },
       offset: { type: GraphQLInt }, page: { type: GraphQLInt }, search: { type: GraphQLString },

@@ -18,8 +18,18 @@ export const HOST_WRITE = Symbol('annex.hostWrite');
 
 const FILE_COLUMNS = ['storage', 'filename_disk', 'filesize', 'uploaded_by', 'uploaded_on'];
 
-/** Throws INVALID_PAYLOAD when `action` on `collection` with `payload` is the host's alone. */
-export function assertClientWrite(collection: string, action: 'create' | 'update' | 'delete', payload: Item | null): void {
+/**
+ * Flows and their operations run with whatever rights their options name (`permissions: "$full"`
+ * acts as the system): whoever writes them holds those rights, so only administrators may.
+ */
+const ADMIN_ONLY = new Set(['directus_flows', 'directus_operations']);
+
+/**
+ * Throws INVALID_PAYLOAD when `action` on `collection` with `payload` is the host's alone, and
+ * FORBIDDEN when it is an administrator's alone and `actor` is not one.
+ */
+export function assertClientWrite(collection: string, action: 'create' | 'update' | 'delete', payload: Item | null, actor: { admin: boolean }): void {
+  if (ADMIN_ONLY.has(collection) && !actor.admin) throw errors.FORBIDDEN();
   const only = Object.hasOwn(HOST_ONLY, collection) ? HOST_ONLY[collection] : undefined;
   if (only) throw errors.INVALID_PAYLOAD({ reason: only });
   if (collection !== 'directus_files') return;

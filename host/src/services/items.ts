@@ -31,6 +31,36 @@ export interface ItemsServiceOptions {
   knex?: Knex;
   /** Internal: how deep in a nested write this service writes (bounds a payload's nesting). */
   nestedDepth?: number;
+  /**
+   * Items this read may still return, shared with the reads it makes through relations (and, for
+   * GraphQL, by every field of one request); related items count each time they are placed under a
+   * row. Without one, a read gets MAX_RELATED_ITEMS for what its relations add: a short query
+   * through one-to-many fields cannot multiply into millions of items.
+   */
+  rowBudget?: { left: number };
+}
+
+/** Related items one read may place into its result through its relations. */
+export const MAX_RELATED_ITEMS = 100_000;
+
+/**
+ * How many objects `value` holds once written out: an object reached twice counts twice (JSON
+ * repeats it), each distinct one is measured once.
+ */
+function expandedSize(value: unknown, memo = new WeakMap<object, number>()): number {
+  if (value === null || typeof value !== 'object') return 0;
+  const known = memo.get(value);
+  if (known !== undefined) return known;
+  memo.set(value, 0);
+  let size = Array.isArray(value) ? 0 : 1;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) size += expandedSize(child, memo);
+  memo.set(value, size);
+  return size;
+}
+
+function spend(budget: { left: number }, items: number): void {
+  budget.left -= items;
+  if (budget.left < 0) throw errors.INVALID_QUERY({ reason: 'The query returns too many items (with what its relations add); ask for fewer with limit or fewer relational fields.' });
 }
 
 export interface MutationOptions {
@@ -65,6 +95,7 @@ export class ItemsService {
   schema: SchemaOverview | undefined;
   protected readonly kernel: ItemsKernel;
   private readonly nestedDepth: number;
+  private readonly rowBudget: { left: number } | undefined;
 
   constructor(kernel: ItemsKernel, collection: string, options: ItemsServiceOptions) {
     if (!options || typeof options.accountability !== 'object' || options.accountability === null) {
@@ -76,6 +107,7 @@ export class ItemsService {
     this.knex = options.knex ?? kernel.knex;
     this.schema = options.schema;
     this.nestedDepth = options.nestedDepth ?? 0;
+    this.rowBudget = options.rowBudget;
   }
 
   protected async overview(): Promise<{ schema: SchemaOverview; col: CollectionOverview }> {
@@ -223,9 +255,14 @@ export class ItemsService {
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
+      if (this.rowBudget) spend(this.rowBudget, rows.length);
       if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
-      const read = (collection: string, query: Query) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: this.knex }).readByQuery(query);
-      await attachRelated(read, schema, col, rows, nestedFields(col, q.fields, grant, this.readableFields(col, grant)));
+      const budget = this.rowBudget ?? { left: MAX_RELATED_ITEMS };
+      const read = (collection: string, query: Query) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: this.knex, rowBudget: budget }).readByQuery(query);
+      const nested = nestedFields(col, q.fields, grant, this.readableFields(col, grant));
+      await attachRelated(read, schema, col, rows, nested);
+      // A related item placed under many rows is written out under each: count what the answer holds.
+      if (nested.size) spend(budget, expandedSize(rows) - rows.length);
       if (keyOnlyForRelations || keyForMask) for (const row of rows) delete row[col.primary];
     }
     const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
@@ -356,7 +393,7 @@ export class ItemsService {
     const grant = await this.grant('create');
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
-    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload);
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload, this.accountability);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
@@ -425,7 +462,7 @@ export class ItemsService {
     // Only the permission rows that allow every field written count, on the items they cover.
     const grant = grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []);
     await this.assertKeysAllowed(schema, col, keys, grant);
-    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload);
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload, this.accountability);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
     if (nested || Object.keys(prepared!).length > 0) {
@@ -473,7 +510,7 @@ export class ItemsService {
   async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { schema, col } = await this.overview();
     const grant = await this.grant('delete');
-    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'delete', null);
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'delete', null, this.accountability);
     await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
     if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);

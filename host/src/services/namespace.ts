@@ -12,6 +12,8 @@ export interface ServiceOptions {
   accountability?: Accountability | null;
   schema?: SchemaOverview;
   knex?: Knex;
+  /** Items the reads of this service may return in all (GraphQL shares one per request). */
+  rowBudget?: { left: number };
 }
 
 /**
@@ -25,7 +27,7 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     if (nullAs === 'reject') throw new TypeError('services need an explicit accountability');
     return systemAccountability(nullAs.origin);
   };
-  const opts = (o: ServiceOptions = {}): ItemsServiceOptions => ({ accountability: resolve(o.accountability), schema: o.schema, knex: o.knex });
+  const opts = (o: ServiceOptions = {}): ItemsServiceOptions => ({ accountability: resolve(o.accountability), schema: o.schema, knex: o.knex, ...(o.rowBudget ? { rowBudget: o.rowBudget } : {}) });
 
   class BoundItemsService extends ItemsService {
     constructor(collection: string, options: ServiceOptions = {}) {
