@@ -13,7 +13,10 @@ export function createDatabase(db: HostConfig['db']): Knex {
     if (!db.connectionString) throw new Error('DB_CONNECTION_STRING is required when DB_CLIENT=pg');
     knex = knexFactory({ client: 'pg', connection: db.connectionString, pool: { min: 0, max: 10 } });
   } else {
-    fs.mkdirSync(path.dirname(db.filename), { recursive: true });
+    // The file holds password hashes and static tokens: a new one is the owner's alone (0600, in a
+    // folder made 0700; SQLite gives its -wal and -shm files the same mode as the database).
+    fs.mkdirSync(path.dirname(db.filename), { recursive: true, mode: 0o700 });
+    if (!fs.existsSync(db.filename)) fs.writeFileSync(db.filename, '', { mode: 0o600, flag: 'wx' });
     knex = knexFactory({
       client: 'better-sqlite3',
       connection: { filename: db.filename },

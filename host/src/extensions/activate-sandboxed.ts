@@ -41,6 +41,25 @@ function eventContextCopy(context: { accountability?: unknown } | undefined) {
   return { accountability: acc ? { user: acc.user, role: acc.role, admin: acc.admin, app: acc.app } : null };
 }
 
+/** The item operation an event name ends with, and the `items` scope action it needs. */
+const ITEM_OPERATIONS: Record<string, 'create' | 'read' | 'update' | 'delete'> = { create: 'create', update: 'update', delete: 'delete', read: 'read', query: 'read' };
+
+/** `items.create`, `articles.items.update`, `users.delete`…: an event (or pattern) about items. */
+function itemEventPattern(event: string): boolean {
+  const parts = event.split('.');
+  const op = parts[parts.length - 1]!;
+  return parts.length >= 2 && (op === '*' || Object.hasOwn(ITEM_OPERATIONS, op)) && !/^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|settings|sessions)$/.test(parts[0]!);
+}
+
+/** Whether a sandboxed hook with `granted` scopes may see this emission (its collection and action are in scope). */
+function eventAllowed(event: string, meta: Record<string, unknown> | undefined, granted: Scopes): boolean {
+  const op = event.split('.').pop()!;
+  const action = Object.hasOwn(ITEM_OPERATIONS, op) ? ITEM_OPERATIONS[op] : undefined;
+  const collection = typeof meta?.collection === 'string' ? meta.collection : undefined;
+  if (!action || !collection || !granted.items || !Object.hasOwn(granted.items, collection)) return false;
+  return granted.items[collection]!.includes(action);
+}
+
 /** Headers a sandboxed endpoint may not set: cookies, framing of the body, and the protections added below. */
 const SANDBOX_RESERVED_HEADERS = /^(set-cookie|content-length|transfer-encoding|content-security-policy|content-security-policy-report-only|x-content-type-options)$/i;
 
@@ -97,11 +116,19 @@ export async function activateSandboxedUnit(
           const m = r.match(sub);
           if (!m) continue;
           const acc = (ctx.state.accountability ?? null) as Accountability | null;
+          // The caller's `?access_token` authenticated the request; like the Authorization header, it is not the extension's.
+          const { access_token: token, ...query } = ctx.query;
+          let querystring = ctx.querystring;
+          if (token !== undefined) {
+            const search = new URLSearchParams(querystring);
+            search.delete('access_token');
+            querystring = search.toString();
+          }
           const request = {
             method: ctx.method,
-            url: sub + (ctx.querystring ? `?${ctx.querystring}` : ''),
+            url: sub + (querystring ? `?${querystring}` : ''),
             path: sub,
-            query: { ...ctx.query },
+            query,
             params: m.params,
             headers: headersOf(ctx),
             body: (ctx.request as { body?: unknown }).body ?? null,
@@ -121,18 +148,29 @@ export async function activateSandboxedUnit(
           return true;
         }
         return false;
-      }, unit.id),
+      }, unit.id, { exclusive: true }),
     );
   }
+  // A hook sees (and a filter may rewrite) what its events carry: only item events of collections its
+  // `items` scope grants for that action. Others (authentication, logins, the server) are not offered.
+  const mayHear = (event: string, meta: Record<string, unknown> | undefined) => eventAllowed(event, meta, granted);
   for (const f of regs.filters) {
+    if (!itemEventPattern(f.event)) {
+      kernel.logger.warn({ extension: unit.id, event: f.event }, 'a sandboxed hook may only filter item events of collections in its "items" scope; this filter is not registered');
+      continue;
+    }
     disposers.push(kernel.emitter.onFilter(f.event, async (payload, meta, context) => {
-      if (!gen.live) return undefined;
+      if (!gen.live || !mayHear(String(meta?.event ?? f.event), meta)) return undefined;
       return call(f.handler, [payload, plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
     }, unit.id));
   }
   for (const a of regs.actions) {
+    if (!itemEventPattern(a.event)) {
+      kernel.logger.warn({ extension: unit.id, event: a.event }, 'a sandboxed hook may only act on item events of collections in its "items" scope; this action is not registered');
+      continue;
+    }
     disposers.push(kernel.emitter.onAction(a.event, async (meta, context) => {
-      if (gen.live) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+      if (gen.live && mayHear(String(meta?.event ?? a.event), meta)) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
     }, unit.id));
   }
   for (const i of regs.inits) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
+import { isInside } from './validation.js';
 import type { ExtensionDescriptor } from './types.js';
 
 const MIGRATION_FILE = /\.(c|m)?js$/;
@@ -28,6 +29,7 @@ export async function runMigrations(knex: Knex, desc: ExtensionDescriptor): Prom
     const file = path.join(desc.migrations, name);
     let up: (knex: Knex) => unknown;
     try {
+      if (!isInside(desc.migrations, file)) throw new Error('it links outside the migrations folder');
       // Keyed by content: an edited migration file is not served from the module cache.
       const hash = createHash('sha256').update(await fs.readFile(file)).digest('hex').slice(0, 16);
       const mod = (await import(`${pathToFileURL(file).href}?v=${hash}`)) as { up?: unknown; default?: { up?: unknown } };

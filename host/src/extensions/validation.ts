@@ -12,10 +12,26 @@ import {
 import { errors } from '../errors.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionUnit } from './types.js';
 
+/**
+ * Whether `abs` is inside `dir`, by the paths and by where symlinks lead: a package folder may
+ * itself be a link (`annex-extension link`), but nothing in it may point outside it.
+ */
+export function isInside(dir: string, abs: string): boolean {
+  const within = (a: string, b: string) => {
+    const rel = path.relative(a, b);
+    return !rel.startsWith('..') && !path.isAbsolute(rel);
+  };
+  if (!within(dir, abs)) return false;
+  try {
+    return within(fs.realpathSync(dir), fs.realpathSync(abs));
+  } catch {
+    return true; /* missing: the caller reports that */
+  }
+}
+
 function resolveInside(dir: string, file: string, id: string): string {
   const abs = path.resolve(dir, file);
-  const rel = path.relative(dir, abs);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw errors.HOST_ENTRY_NOT_FOUND({ id, file: `${file} (outside the extension folder)` });
+  if (!isInside(dir, abs)) throw errors.HOST_ENTRY_NOT_FOUND({ id, file: `${file} (outside the extension folder)` });
   if (!fs.existsSync(abs)) throw errors.HOST_ENTRY_NOT_FOUND({ id, file });
   return abs;
 }
@@ -26,8 +42,7 @@ function migrationsDir(found: DiscoveredPackage, folder: string, units: Extensio
     throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: 'annex.migrations needs a trusted extension: migrations run with full database access, which a sandbox never has' });
   }
   const abs = path.resolve(found.dir, folder);
-  const rel = path.relative(found.dir, abs);
-  if (rel.startsWith('..') || path.isAbsolute(rel) || !fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
+  if (!isInside(found.dir, abs) || !fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
     throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `annex.migrations must name a folder inside the package (got ${JSON.stringify(folder)})` });
   }
   return abs;

@@ -28,7 +28,7 @@ export function createLocalStorage(root: string): Storage {
   return {
     location: 'local',
     async write(key, source, maxBytes) {
-      await fs.mkdir(root, { recursive: true });
+      await fs.mkdir(root, { recursive: true, mode: 0o700 });
       const target = file(key);
       const partial = `${target}.part`;
       let size = 0;
@@ -40,7 +40,7 @@ export function createLocalStorage(root: string): Storage {
         },
       });
       try {
-        await pipeline(source, limit, createWriteStream(partial, { flags: 'wx' }));
+        await pipeline(source, limit, createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
         await fs.rename(partial, target);
         return size;
       } catch (err) {
@@ -60,7 +60,7 @@ export function createLocalStorage(root: string): Storage {
     },
     async check() {
       try {
-        await fs.mkdir(root, { recursive: true });
+        await fs.mkdir(root, { recursive: true, mode: 0o700 });
         await fs.access(root, fs.constants.W_OK);
         return { ok: true };
       } catch (err) {

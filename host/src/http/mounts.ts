@@ -24,10 +24,16 @@ export function createMounts() {
     setGuard(fn: MountGuard): void {
       guard = fn;
     },
-    /** `first`: tried before the mounts already there (a built-in that must see the raw request before its router). */
-    add(id: string, handler: MountHandler, owner: string, options: { first?: boolean } = {}): () => void {
+    /**
+     * `first`: tried before the mounts already there (a built-in that must see the raw request before its router).
+     * `exclusive`: refused (HOST_DUPLICATE_ID) when another owner already mounts `id`: a sandboxed
+     * endpoint may not sit behind or in front of another extension's routes (`/auth` and its passwords).
+     */
+    add(id: string, handler: MountHandler, owner: string, options: { first?: boolean; exclusive?: boolean } = {}): () => void {
       const mount: Mount = { handler, owner };
       const others = table.get(id) ?? [];
+      const taken = others.filter((m) => m.owner !== owner).map((m) => m.owner);
+      if (options.exclusive && taken.length) throw errors.HOST_DUPLICATE_ID({ id: `/${id}`, other: [...new Set(taken)].join(', ') });
       table.set(id, options.first ? [mount, ...others] : [...others, mount]);
       return () => {
         const rest = (table.get(id) ?? []).filter((m) => m !== mount);
