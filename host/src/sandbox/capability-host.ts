@@ -9,6 +9,9 @@ import type { CallTokens } from './call-tokens.js';
 
 const MAX_STORAGE_VALUE = 1024 * 1024;
 
+/** Events only the host emits: item operations on any collection, and the system's own. */
+const HOST_EVENT = /(^|\.)(create|update|delete|read|query|login|logout|refresh|jwt)$|^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|users|settings|files|sessions|activity|revisions)(\.|$)/;
+
 /**
  * The host side of `directus:api`. The runtime has already checked scope and argument shapes;
  * here items run as the caller's user (linked by CallTokens) or the extension's own identity,
@@ -57,6 +60,8 @@ export function createCapabilityHost(deps: { knex: Knex; services: Services; emi
       return (await knex('annex_extension_storage').where(where).delete()) > 0;
     },
     async emit(ext, event, payload) {
+      // An extension announces its own events; it may not pass for the host (item, auth or server events that flows and hooks trust).
+      if (HOST_EVENT.test(event)) throw errors.FORBIDDEN();
       await emitter.emitAction(event, { payload, source: `extension:${ext.id}` });
     },
     log(ext, level, message) {

@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type TestHost } from '../../helpers/host.js';
+
+/**
+ * A sandboxed extension granted `emit: ["**"]` (every event name) announces its own events; it cannot pass for the
+ * host by emitting item, auth or server events that flows and trusted hooks act on.
+ */
+describe('sandbox attacks: emitting the host\'s events', () => {
+  let t: TestHost;
+  let dir: string;
+  let heard: string[] = [];
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-emit-'));
+    const ext = path.join(dir, 'shouter');
+    fs.mkdirSync(path.join(ext, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify({
+      name: 'shouter', version: '1.0.0', type: 'module',
+      'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { emit: ['**'] } } },
+    }));
+    fs.writeFileSync(path.join(ext, 'dist', 'index.js'), `import { emit } from 'directus:api';
+export default (router) => {
+  router.post('/', async (req) => { try { await emit(req.body.event, { forged: true }); return 'emitted'; } catch (e) { return e.code; } });
+};
+`);
+    t = await startHost({ extensions: [ext] });
+    for (const event of ['items.create', 'articles.items.delete', 'users.create', 'auth.login', 'server.start', 'extensions.install', 'flows.update', 'shouter.done']) {
+      t.host.kernel.emitter.onAction(event, (meta) => void heard.push(String(meta.event)), 'test');
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const shout = async (event: string) => (await t.api('POST', '/shouter', { event })).body;
+
+  it('item, auth and server events are refused and reach no listener', async () => {
+    heard = [];
+    for (const event of ['items.create', 'articles.items.delete', 'users.create', 'auth.login', 'server.start', 'extensions.install', 'flows.update']) {
+      expect(await shout(event), event).toBe('FORBIDDEN');
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(heard.filter((e) => !e.startsWith('shouter'))).toEqual([]);
+  });
+
+  it('its own events still go out', async () => {
+    heard = [];
+    expect(await shout('shouter.done')).toBe('emitted');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(heard).toContain('shouter.done');
+  });
+});
