@@ -4,6 +4,7 @@ import { match } from 'path-to-regexp';
 import type { CallOptions, SandboxInstance } from '@annex/runtime';
 import type { Scopes } from '@annex/runtime/protocol';
 import type { Accountability } from '../auth/accountability.js';
+import { errors } from '../errors.js';
 import { convertExpressPath } from '../http/express-adapter.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';
@@ -42,9 +43,13 @@ function eventContextCopy(context: { accountability?: unknown } | undefined) {
 }
 
 /** The item operation an event name ends with, and the `items` scope action it needs. */
-const ITEM_OPERATIONS: Record<string, 'create' | 'read' | 'update' | 'delete'> = { create: 'create', update: 'update', delete: 'delete', read: 'read', query: 'read' };
+const ITEM_OPERATIONS: Record<string, 'create' | 'update' | 'delete'> = { create: 'create', update: 'update', delete: 'delete' };
 
-/** `items.create`, `articles.items.update`, `users.delete`…: an event (or pattern) about items. */
+/**
+ * `items.create`, `articles.items.update`, `users.delete`…: an event (or pattern) about writing
+ * items. Reads are not offered: a `query` filter rewrites what the caller (not the hook) reads,
+ * and `read` carries whatever relations the caller expanded, beyond the hook's scope.
+ */
 function itemEventPattern(event: string): boolean {
   const parts = event.split('.');
   const op = parts[parts.length - 1]!;
@@ -58,6 +63,19 @@ function eventAllowed(event: string, meta: Record<string, unknown> | undefined, 
   const collection = typeof meta?.collection === 'string' ? meta.collection : undefined;
   if (!action || !collection || !granted.items || !Object.hasOwn(granted.items, collection)) return false;
   return granted.items[collection]!.includes(action);
+}
+
+/** FORBIDDEN when a filter's `result` gives a relational field an object or list the caller did not send. */
+async function assertNoNewRelationalWrites(kernel: Kernel, collection: string, before: unknown, result: unknown): Promise<void> {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return;
+  const col = (await kernel.schema.get()).collections[collection];
+  if (!col) return;
+  const original = before && typeof before === 'object' ? (before as Record<string, unknown>) : {};
+  for (const [field, value] of Object.entries(result)) {
+    const f = col.fields[field];
+    if (!f || !(f.relatedCollection || f.o2m) || value === null || typeof value !== 'object') continue;
+    if (JSON.stringify(value) !== JSON.stringify(original[field])) throw errors.FORBIDDEN();
+  }
 }
 
 /** Headers a sandboxed endpoint may not set: cookies, framing of the body, and the protections added below. */
@@ -161,7 +179,11 @@ export async function activateSandboxedUnit(
     }
     disposers.push(kernel.emitter.onFilter(f.event, async (payload, meta, context) => {
       if (!gen.live || !mayHear(String(meta?.event ?? f.event), meta)) return undefined;
-      return call(f.handler, [payload, plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+      const result = await call(f.handler, [payload, plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+      // The caller's write runs with the caller's rights: a hook may change its own collection's
+      // fields, not turn it into a nested write elsewhere.
+      if (result !== undefined) await assertNoNewRelationalWrites(kernel, String(meta?.collection), payload, result);
+      return result;
     }, unit.id));
   }
   for (const a of regs.actions) {
@@ -194,6 +216,7 @@ export async function activateSandboxedUnit(
         (options, flowContext) => call(h, [options, { data: flowContext.data ?? {}, accountability: eventContextCopy(flowContext).accountability }], (flowContext.accountability as Accountability) ?? null),
         unit.id,
         gen,
+        { exclusive: true },
       ),
     );
   }

@@ -1,3 +1,4 @@
+import { errors } from '../errors.js';
 import type { NestedExtensionType } from '@annex/runtime/protocol';
 
 /** An operation handler as flows call it: `(options, context)`. */
@@ -17,7 +18,10 @@ interface OperationEntry {
 export function createOperationRegistry() {
   const stacks = new Map<string, OperationEntry[]>();
   return {
-    register(id: string, handler: OperationHandler, owner: string, gate?: { live: boolean }): () => void {
+    /** `exclusive`: refused (HOST_DUPLICATE_ID) when another owner has `id` (a sandboxed operation may not shadow `condition` in every flow). */
+    register(id: string, handler: OperationHandler, owner: string, gate?: { live: boolean }, options: { exclusive?: boolean } = {}): () => void {
+      const taken = (stacks.get(id) ?? []).filter((e) => e.owner !== owner).map((e) => e.owner);
+      if (options.exclusive && taken.length) throw errors.HOST_DUPLICATE_ID({ id: `operation "${id}"`, other: [...new Set(taken)].join(', ') });
       const entry: OperationEntry = { handler, owner, gate };
       stacks.set(id, [...(stacks.get(id) ?? []), entry]);
       return () => {

@@ -79,8 +79,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
             await ExtensionSettingModel.query(trx).insert(row as any);
           } else {
             let granted = row.granted_scopes;
-            // Operator-placed code gets what it asks for under the `local` policy, even after an edit.
-            if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(diffScopes(requested, granted ?? {}))) granted = mergeScopes(granted ?? {}, requested);
+            // Operator-placed code gets what an edit newly asks for under the `local` policy; what an
+            // administrator revoked stays revoked (only scopes not requested before are added).
+            const added = requested ? diffScopes(requested, (row.requested_scopes as Scopes | null) ?? {}) : {};
+            if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(added)) granted = mergeScopes(granted ?? {}, added);
             const patch = { ...meta, granted_scopes: granted, updated_at: now };
             await ExtensionSettingModel.query(trx).patch(patch as any).where({ id: row.id });
             row = { ...row, ...patch };

@@ -8,6 +8,8 @@ import type { Services } from '../services/namespace.js';
 import type { CallTokens } from './call-tokens.js';
 
 const MAX_STORAGE_VALUE = 1024 * 1024;
+const MAX_STORAGE_KEYS = 1000;
+const MAX_STORAGE_TOTAL = 16 * 1024 * 1024;
 
 /** Events only the host emits: item operations on any collection, and the system's own. */
 const HOST_EVENT = /(^|\.)(create|update|delete|read|query|login|logout|refresh|jwt)$|^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|users|settings|files|sessions|activity|revisions)(\.|$)/;
@@ -53,7 +55,11 @@ export function createCapabilityHost(deps: { knex: Knex; services: Services; emi
       }
       if (method === 'set') {
         const value = JSON.stringify(args[1] ?? null);
-        if (value.length > MAX_STORAGE_VALUE) throw errors.INVALID_PAYLOAD({ reason: 'storage values are limited to 1 MB.' });
+        if (Buffer.byteLength(value) > MAX_STORAGE_VALUE) throw errors.INVALID_PAYLOAD({ reason: 'storage values are limited to 1 MB.' });
+        // A quota per extension: its other keys and their size, as stored.
+        const [used] = await knex('annex_extension_storage').where({ extension: ext.id }).whereNot({ key }).count({ n: '*' }).sum({ size: knex.raw('length(value)') });
+        if (Number(used?.n ?? 0) >= MAX_STORAGE_KEYS) throw errors.INVALID_PAYLOAD({ reason: `storage holds at most ${MAX_STORAGE_KEYS} keys per extension.` });
+        if (Number(used?.size ?? 0) + Buffer.byteLength(value) > MAX_STORAGE_TOTAL) throw errors.INVALID_PAYLOAD({ reason: `storage holds at most ${MAX_STORAGE_TOTAL / (1024 * 1024)} MB per extension.` });
         await knex('annex_extension_storage').insert({ ...where, value }).onConflict(['extension', 'key']).merge();
         return undefined;
       }

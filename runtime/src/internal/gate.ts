@@ -23,6 +23,8 @@ export interface GateContext {
   resolveToken(token: string): CallAccountability | undefined;
   /** A capability with effects outside the isolate ran (the calls in flight are not replay-safe). */
   onSideEffect(): void;
+  /** The instance is quarantined: its background work (timers) reaches no capability until a reset. */
+  quarantined?(): boolean;
 }
 
 export interface Gate {
@@ -112,6 +114,7 @@ export function createGate(ctx: GateContext): Gate {
     try {
       const cap = getCapability(name);
       if (!cap || cap.mode !== 'async') throw denied('unknown capability', { capability: name });
+      if (ctx.quarantined?.()) throw RuntimeErrors.RT_QUARANTINED();
       if (ctx.granted[cap.scope] === undefined || ctx.granted[cap.scope] === null) {
         throw denied(`scope "${cap.scope}" is not granted`, { capability: name, scope: cap.scope });
       }

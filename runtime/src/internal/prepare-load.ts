@@ -23,6 +23,7 @@ export async function prepareLoad(input: SandboxExtensionSpec, options: SandboxE
     logger: options.logger,
     resolveToken: (t) => state.resolveToken(t),
     onSideEffect: () => state.markSideEffects(),
+    quarantined: () => state.quarantined,
   });
   return { spec, limits, state, gate };
 }
