@@ -34,6 +34,21 @@ delete G.SharedArrayBuffer;
 // also reachable through WebAssembly.Memory({shared: true}).
 delete G.WebAssembly;
 delete ArrayBufferCtor.prototype.resize;
+// A resizable buffer's memory is committed outside the limit even at its initial length: the
+// constructor refuses `maxByteLength`, wherever it is reached from (global or `.constructor`).
+{
+  const Intrinsic = ArrayBufferCtor;
+  const SafeArrayBuffer = function ArrayBuffer(length, options) {
+    if (new.target === undefined) throw new TypeErrorCtor("Constructor ArrayBuffer requires 'new'");
+    if (isObject(options) && options.maxByteLength !== undefined) throw new RangeErrorCtor('Resizable ArrayBuffers are not available in the sandbox');
+    return Reflect.construct(Intrinsic, [length], new.target);
+  };
+  SafeArrayBuffer.prototype = Intrinsic.prototype;
+  ObjectDefine(SafeArrayBuffer, 'isView', { value: Intrinsic.isView, writable: true, configurable: true });
+  ObjectDefine(SafeArrayBuffer, Symbol.species, { get: () => SafeArrayBuffer, configurable: true });
+  ObjectDefine(Intrinsic.prototype, 'constructor', { value: SafeArrayBuffer, writable: true, configurable: true });
+  ObjectDefine(G, 'ArrayBuffer', { value: SafeArrayBuffer, writable: true, configurable: true, enumerable: false });
+}
 // The `directus:api` module reads (and deletes) this when it evaluates; the host deletes it
 // after load in case the extension never imported the module.
 ObjectDefine(G, '__annex_api__', { value: api, configurable: true, enumerable: false, writable: false });

@@ -5,6 +5,7 @@ import type { CallOptions, SandboxInstance } from '@annex/runtime';
 import type { Scopes } from '@annex/runtime/protocol';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
+import { withExtensionChain } from '../flows/chain.js';
 import { convertExpressPath } from '../http/express-adapter.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';
@@ -61,7 +62,8 @@ function eventAllowed(event: string, meta: Record<string, unknown> | undefined, 
   const op = event.split('.').pop()!;
   const action = Object.hasOwn(ITEM_OPERATIONS, op) ? ITEM_OPERATIONS[op] : undefined;
   const collection = typeof meta?.collection === 'string' ? meta.collection : undefined;
-  if (!action || !collection || !granted.items || !Object.hasOwn(granted.items, collection)) return false;
+  // System collections (users, files, roles…) carry the host's own rules: never offered.
+  if (!action || !collection || collection.startsWith('directus_') || !granted.items || !Object.hasOwn(granted.items, collection)) return false;
   return granted.items[collection]!.includes(action);
 }
 
@@ -120,7 +122,7 @@ export async function activateSandboxedUnit(
   disposers.push(() => instance.dispose());
 
   const call = (handler: number, args: unknown[], accountability: Accountability | null, options?: CallOptions) =>
-    track(gen, () => instance.call(handler, args, tokens.issue(accountability), options));
+    track(gen, () => withExtensionChain(unit.id, () => instance.call(handler, args, tokens.issue(accountability), options)));
 
   const regs = instance.registrations;
   if (unit.type === 'endpoint') {

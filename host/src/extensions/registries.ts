@@ -9,6 +9,8 @@ interface OperationEntry {
   owner: string;
   /** Entries of a generation that is not live yet (or any more) are skipped. */
   gate?: { live: boolean };
+  /** A sandboxed operation: its id is shared with no other extension. */
+  exclusive?: boolean;
 }
 
 /**
@@ -20,9 +22,10 @@ export function createOperationRegistry() {
   return {
     /** `exclusive`: refused (HOST_DUPLICATE_ID) when another owner has `id` (a sandboxed operation may not shadow `condition` in every flow). */
     register(id: string, handler: OperationHandler, owner: string, gate?: { live: boolean }, options: { exclusive?: boolean } = {}): () => void {
-      const taken = (stacks.get(id) ?? []).filter((e) => e.owner !== owner).map((e) => e.owner);
-      if (options.exclusive && taken.length) throw errors.HOST_DUPLICATE_ID({ id: `operation "${id}"`, other: [...new Set(taken)].join(', ') });
-      const entry: OperationEntry = { handler, owner, gate };
+      // As with mounts: a sandboxed operation shares its id with nobody (refused after another, inert before one).
+      const taken = options.exclusive ? (stacks.get(id) ?? []).filter((e) => e.owner !== owner).map((e) => e.owner) : [];
+      if (taken.length) throw errors.HOST_DUPLICATE_ID({ id: `operation "${id}"`, other: [...new Set(taken)].join(', ') });
+      const entry: OperationEntry = { handler, owner, gate, exclusive: options.exclusive === true };
       stacks.set(id, [...(stacks.get(id) ?? []), entry]);
       return () => {
         const rest = (stacks.get(id) ?? []).filter((e) => e !== entry);
@@ -32,7 +35,8 @@ export function createOperationRegistry() {
     },
     get(id: string): OperationEntry | undefined {
       const s = stacks.get(id) ?? [];
-      for (let i = s.length - 1; i >= 0; i--) if (!s[i]!.gate || s[i]!.gate!.live) return s[i];
+      const shared = (e: OperationEntry) => e.exclusive === true && s.some((o) => o.owner !== e.owner);
+      for (let i = s.length - 1; i >= 0; i--) if ((!s[i]!.gate || s[i]!.gate!.live) && !shared(s[i]!)) return s[i];
       return undefined;
     },
     ids: () => [...stacks.keys()].sort(),

@@ -29,6 +29,8 @@ export function isInside(dir: string, abs: string): boolean {
   }
 }
 
+const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/i;
+
 function resolveInside(dir: string, file: string, id: string): string {
   const abs = path.resolve(dir, file);
   if (!isInside(dir, abs)) throw errors.HOST_ENTRY_NOT_FOUND({ id, file: `${file} (outside the extension folder)` });
@@ -71,6 +73,8 @@ export function validatePackage(found: DiscoveredPackage): ExtensionDescriptor {
   const o = m['directus:extension'];
   if (!semver.validRange(o.host)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.host must be a semver range (got ${JSON.stringify(o.host)})` });
   const id = m.name;
+  // npm's shape (`name` or `@scope/name`): an id can then never equal a bundle entry's `<package>/<entry>`.
+  if (!PACKAGE_NAME.test(id)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `"name" must be a package name like "my-extension" or "@scope/my-extension" (got ${JSON.stringify(id)})` });
   const units: ExtensionUnit[] = [];
   const api = apiOf(o);
   const app = appOf(o);

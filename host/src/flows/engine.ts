@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 import { toErrorRecord } from '@annex/runtime/protocol';
 import { systemAccountability, type Accountability } from '../auth/accountability.js';
@@ -9,14 +8,13 @@ import type { Scheduler } from '../events/scheduler.js';
 import type { OperationRegistry } from '../extensions/registries.js';
 import type { Logger } from '../logger.js';
 import { getPath, renderOptions } from './templating.js';
+import { flowChain as chain } from './chain.js';
 
 const MAX_STEPS = 1000;
 /** Flows a flow may start, in a chain (trigger operations, events its operations cause): how deep, and how many from one trigger. */
 const MAX_CHAIN_DEPTH = 16;
 const MAX_CHAIN_RUNS = 1000;
 
-/** The chain the running flow belongs to: follows every await, event and trigger operation it causes. */
-const chain = new AsyncLocalStorage<{ depth: number; runs: { n: number } }>();
 
 export interface FlowRunResult {
   status: 'resolved' | 'rejected';
@@ -43,7 +41,7 @@ function selectReturn(flow: FlowModel, data: Record<string, unknown>): unknown {
 }
 
 /** Keys whose values never go into a run's log (a trigger's `access_token`, a new user's `password`…). */
-const SECRET_KEY = /^(password|token|access_token|refresh_token|secret|authorization|cookie|set-cookie|api[_-]?key)$/i;
+const SECRET_KEY = /pass(word|wd)?$|passwd|secret|token|authorization|cookie|api[_-]?key|private[_-]?key|credential|signature/i;
 
 /** A copy of `value` for the run log, with secrets masked. */
 function redact(value: unknown, depth = 0): unknown {

@@ -1,4 +1,5 @@
-import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError } from 'graphql';
+import { execute, getOperationAST, GraphQLError as GraphQLErrorClass, parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError } from 'graphql';
+import { expandedSize } from '../services/items.js';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import type { ExtensionManager } from '../extensions/manager.js';
@@ -78,6 +79,10 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
       operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
       contextValue: { accountability, services, rowBudget: { left: MAX_GRAPHQL_ITEMS } },
     });
+    // Aliases write the same items out again (graphql-js repeats them per alias): the answer itself must fit too.
+    if (result.data && expandedSize(result.data) > MAX_GRAPHQL_ITEMS) {
+      return { data: null, errors: [formatError(new GraphQLErrorClass('The query returns too many items (aliases repeat what they select); ask for fewer.', { originalError: errors.INVALID_QUERY({ reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.' }) }))] };
+    }
     return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
   };
 }

@@ -10,6 +10,7 @@ export type MountGuard = (owner: string, ctx: Context) => boolean;
 interface Mount {
   handler: MountHandler;
   owner: string;
+  exclusive: boolean;
 }
 
 /**
@@ -30,10 +31,12 @@ export function createMounts() {
      * endpoint may not sit behind or in front of another extension's routes (`/auth` and its passwords).
      */
     add(id: string, handler: MountHandler, owner: string, options: { first?: boolean; exclusive?: boolean } = {}): () => void {
-      const mount: Mount = { handler, owner };
+      const mount: Mount = { handler, owner, exclusive: options.exclusive === true };
       const others = table.get(id) ?? [];
-      const taken = others.filter((m) => m.owner !== owner).map((m) => m.owner);
-      if (options.exclusive && taken.length) throw errors.HOST_DUPLICATE_ID({ id: `/${id}`, other: [...new Set(taken)].join(', ') });
+      // A sandboxed mount shares its id with no other extension: added after one it is refused; one
+      // added after it makes it inert (dispatch skips it), so a sandbox can never sit in front of another's routes.
+      const taken = options.exclusive ? others.filter((m) => m.owner !== owner).map((m) => m.owner) : [];
+      if (taken.length) throw errors.HOST_DUPLICATE_ID({ id: `/${id}`, other: [...new Set(taken)].join(', ') });
       table.set(id, options.first ? [mount, ...others] : [...others, mount]);
       return () => {
         const rest = (table.get(id) ?? []).filter((m) => m !== mount);
@@ -51,6 +54,7 @@ export function createMounts() {
       const sub = slash === -1 ? '/' : path.slice(slash);
       let denied = false;
       for (const m of mounts) {
+        if (m.exclusive && mounts.some((o) => o.owner !== m.owner)) continue;
         if (guard && !guard(m.owner, ctx)) {
           denied = true;
           continue;

@@ -37,3 +37,14 @@ export function assertClientWrite(collection: string, action: 'create' | 'update
   const managed = Object.keys(payload ?? {}).filter((k) => FILE_COLUMNS.includes(k));
   if (managed.length) throw errors.INVALID_PAYLOAD({ reason: `${managed.join(', ')} ${managed.length === 1 ? 'is' : 'are'} set by the host.` });
 }
+
+/** `filtered` with the host-written columns of `collection` as the host set them in `original`. */
+export function keepHostColumns(collection: string, original: Item, filtered: Item): Item {
+  if (collection !== 'directus_files' || !filtered || typeof filtered !== 'object') return filtered;
+  const out: Item = { ...filtered };
+  for (const column of FILE_COLUMNS) {
+    if (Object.hasOwn(original, column)) out[column] = original[column];
+    else delete out[column];
+  }
+  return out;
+}

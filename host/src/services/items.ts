@@ -11,7 +11,7 @@ import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
 import { applySystemEffects } from './system-effects.js';
-import { assertClientWrite, HOST_WRITE } from './host-written.js';
+import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
 
@@ -47,7 +47,7 @@ export const MAX_RELATED_ITEMS = 100_000;
  * How many objects `value` holds once written out: an object reached twice counts twice (JSON
  * repeats it), each distinct one is measured once.
  */
-function expandedSize(value: unknown, memo = new WeakMap<object, number>()): number {
+export function expandedSize(value: unknown, memo = new WeakMap<object, number>()): number {
   if (value === null || typeof value !== 'object') return 0;
   const known = memo.get(value);
   if (known !== undefined) return known;
@@ -241,6 +241,7 @@ export class ItemsService {
     let rows: Item[];
     if (q.aggregate || q.groupBy) {
       rows = await this.aggregate(b, col, q, grant);
+      if (this.rowBudget) spend(this.rowBudget, rows.length);
     } else {
       const { columns, keyOnlyForRelations } = this.selectFields(col, q.fields, grant);
       // Fields only some permission rows give are decided per item, by key.
@@ -392,7 +393,9 @@ export class ItemsService {
     const { schema, col } = await this.overview();
     const grant = await this.grant('create');
     const ctx = this.eventContext(schema);
-    const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
+    const filtered = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
+    // The host's own write keeps the host's values for the columns only it writes, whatever a filter returned.
+    const payload = opts[HOST_WRITE] ? keepHostColumns(this.collection, data, filtered) : filtered;
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload, this.accountability);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).

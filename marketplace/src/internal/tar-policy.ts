@@ -183,13 +183,32 @@ class RatioGuard extends Transform {
   ) {
     super();
   }
+  /** The first bytes, held until there are enough to look for a compression magic. */
+  private head: Buffer | null = Buffer.alloc(0);
+
+  override _flush(cb: TransformCallback): void {
+    // Fewer than 4 bytes in all: not a tar; let the parser say so.
+    if (this.head?.length) {
+      if (startsCompressed(this.head)) return cb(E.MKT_TAR_CORRUPT({ reason: 'the archive is compressed twice (or hides a second archive)' }));
+      this.push(this.head);
+    }
+    this.head = null;
+    cb();
+  }
+
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     // A tar never starts with a compression magic. tar's parser would decompress such a stream a
     // second time while extraction (which decompresses once) would not: what was inspected and what
-    // lands on disk would be two different archives.
-    if (this.out === 0 && startsCompressed(chunk)) {
-      cb(E.MKT_TAR_CORRUPT({ reason: 'the archive is compressed twice (or hides a second archive)' }));
-      return;
+    // lands on disk would be two different archives. Checked on the first 4 bytes however they are chunked.
+    if (this.head) {
+      this.head = Buffer.concat([this.head, chunk]);
+      if (this.head.length < 4) return cb();
+      chunk = this.head;
+      this.head = null;
+      if (startsCompressed(chunk)) {
+        cb(E.MKT_TAR_CORRUPT({ reason: 'the archive is compressed twice (or hides a second archive)' }));
+        return;
+      }
     }
     this.out += chunk.length;
     if (this.out > this.limits.ratioFloorBytes && this.out / Math.max(1, this.compressedSize) > this.limits.maxCompressionRatio) {
@@ -205,7 +224,7 @@ class RatioGuard extends Transform {
   }
 }
 
-/** gzip (1f 8b) or zstd (28 b5 2f fd) magic at the start of a decompressed stream. */
+/** gzip (1f 8b), zstd (28 b5 2f fd) or a lone 1f (a gzip magic cut short) at the start of a decompressed stream. */
 function startsCompressed(chunk: Buffer): boolean {
   return (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) || (chunk.length >= 4 && chunk.readUInt32BE(0) === 0x28b52ffd);
 }
