@@ -217,57 +217,132 @@ export function serializeCookie(name: string, value: unknown, options: CookieOpt
   return parts.join('; ');
 }
 
+/**
+ * Express's `req` over a koa context. The plain fields are set per request; everything else is on
+ * the prototype and computed when asked (most handlers read only params, query and body).
+ */
+class KoaExpressRequest {
+  [key: string]: unknown;
+  method: string;
+  url: string;
+  originalUrl: string;
+  baseUrl: string;
+  path: string;
+  params: Record<string, string> = {};
+  query: Record<string, unknown>;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  ip: string;
+  hostname: string;
+  protocol: string;
+  accountability: unknown;
+  schema: unknown;
+  sanitizedQuery: unknown;
+  token: string | null;
+  #ctx: Context;
+  #cookies: Record<string, string> | undefined;
+
+  constructor(ctx: Context, subPath: string, baseUrl: string) {
+    this.#ctx = ctx;
+    this.method = ctx.method;
+    this.url = subPath + (ctx.querystring ? `?${ctx.querystring}` : '');
+    this.originalUrl = ctx.originalUrl;
+    this.baseUrl = baseUrl;
+    this.path = subPath;
+    this.query = ctx.query as Record<string, unknown>;
+    this.body = (ctx.request as { body?: unknown }).body ?? {};
+    this.headers = ctx.headers;
+    this.ip = ctx.ip;
+    this.hostname = ctx.hostname;
+    this.protocol = ctx.protocol;
+    this.accountability = ctx.state.accountability;
+    this.schema = ctx.state.schema;
+    this.sanitizedQuery = ctx.state.sanitizedQuery ?? {};
+    this.token = (ctx.state.token as string | null | undefined) ?? null;
+  }
+
+  get(name: string): string | undefined {
+    return this.#ctx.get(name) || undefined;
+  }
+  header(name: string): string | undefined {
+    return this.#ctx.get(name) || undefined;
+  }
+  /** Cookies of the request, parsed (Directus runs cookie-parser). */
+  get cookies(): Record<string, string> {
+    return (this.#cookies ??= parseCookies(this.#ctx.get('Cookie')));
+  }
+  get secure(): boolean {
+    return this.#ctx.secure;
+  }
+  get ips(): string[] {
+    return this.#ctx.ips;
+  }
+  get xhr(): boolean {
+    return this.#ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest';
+  }
+  get subdomains(): string[] {
+    return this.#ctx.subdomains;
+  }
+  get fresh(): boolean {
+    return this.#ctx.fresh;
+  }
+  get stale(): boolean {
+    return this.#ctx.stale;
+  }
+  get socket() {
+    return this.#ctx.req.socket;
+  }
+  get connection() {
+    return this.#ctx.req.socket;
+  }
+  is(...types: string[]) {
+    return this.#ctx.is(...types);
+  }
+  accepts(...types: string[]) {
+    return this.#ctx.accepts(...types);
+  }
+  acceptsEncodings(...encodings: string[]) {
+    return this.#ctx.acceptsEncodings(...encodings);
+  }
+  acceptsCharsets(...charsets: string[]) {
+    return this.#ctx.acceptsCharsets(...charsets);
+  }
+  acceptsLanguages(...languages: string[]) {
+    return this.#ctx.acceptsLanguages(...languages);
+  }
+  // The request body as a stream, as on Express's `req` (an IncomingMessage): extensions that
+  // parse uploads themselves (`req.pipe(busboy(...))`, `for await (const chunk of req)`) get
+  // the bytes koa's body parser left unread (anything but JSON, forms and text).
+  pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    return this.#ctx.req.pipe(destination, options);
+  }
+  unpipe(destination?: NodeJS.WritableStream) {
+    this.#ctx.req.unpipe(destination);
+    return this;
+  }
+  on(event: string, listener: (...args: unknown[]) => void) {
+    this.#ctx.req.on(event, listener);
+    return this;
+  }
+  once(event: string, listener: (...args: unknown[]) => void) {
+    this.#ctx.req.once(event, listener);
+    return this;
+  }
+  resume() {
+    this.#ctx.req.resume();
+    return this;
+  }
+  pause() {
+    this.#ctx.req.pause();
+    return this;
+  }
+  [Symbol.asyncIterator]() {
+    return this.#ctx.req[Symbol.asyncIterator]();
+  }
+}
+
 function makeRequest(ctx: Context, subPath: string, baseUrl: string): ExpressRequest {
-  const qs = ctx.querystring ? `?${ctx.querystring}` : '';
-  const req: ExpressRequest = {
-    method: ctx.method,
-    url: subPath + qs,
-    originalUrl: ctx.originalUrl,
-    baseUrl,
-    path: subPath,
-    params: {},
-    query: ctx.query as Record<string, unknown>,
-    body: (ctx.request as { body?: unknown }).body ?? {},
-    headers: ctx.headers,
-    ip: ctx.ip,
-    hostname: ctx.hostname,
-    protocol: ctx.protocol,
-    accountability: ctx.state.accountability,
-    schema: ctx.state.schema,
-    sanitizedQuery: ctx.state.sanitizedQuery ?? {},
-    get: (name: string) => ctx.get(name) || undefined,
-    header: (name: string) => ctx.get(name) || undefined,
-    cookies: parseCookies(ctx.get('Cookie')),
-    token: (ctx.state.token as string | null | undefined) ?? null,
-    secure: ctx.secure,
-    ips: ctx.ips,
-    xhr: ctx.get('X-Requested-With').toLowerCase() === 'xmlhttprequest',
-    subdomains: ctx.subdomains,
-    get fresh() {
-      return ctx.fresh;
-    },
-    get stale() {
-      return ctx.stale;
-    },
-    socket: ctx.req.socket,
-    connection: ctx.req.socket,
-    is: (...types: string[]) => ctx.is(...types),
-    accepts: (...types: string[]) => ctx.accepts(...types),
-    acceptsEncodings: (...encodings: string[]) => ctx.acceptsEncodings(...encodings),
-    acceptsCharsets: (...charsets: string[]) => ctx.acceptsCharsets(...charsets),
-    acceptsLanguages: (...languages: string[]) => ctx.acceptsLanguages(...languages),
-    // The request body as a stream, as on Express's `req` (an IncomingMessage): extensions that
-    // parse uploads themselves (`req.pipe(busboy(...))`, `for await (const chunk of req)`) get
-    // the bytes koa's body parser left unread (anything but JSON, forms and text).
-    pipe: <T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }) => ctx.req.pipe(destination, options),
-    unpipe: (destination?: NodeJS.WritableStream) => ctx.req.unpipe(destination),
-    on: (event: string, listener: (...args: unknown[]) => void) => (ctx.req.on(event, listener), req),
-    once: (event: string, listener: (...args: unknown[]) => void) => (ctx.req.once(event, listener), req),
-    resume: () => (ctx.req.resume(), req),
-    pause: () => (ctx.req.pause(), req),
-    [Symbol.asyncIterator]: () => ctx.req[Symbol.asyncIterator](),
-  };
-  return req;
+  return new KoaExpressRequest(ctx, subPath, baseUrl) as unknown as ExpressRequest;
 }
 
 /**

@@ -12,6 +12,8 @@ import type { FromWorker, ToWorker } from './messages.js';
 
 const sandboxes = new Map<string, IsolateSandbox>();
 const note = openEntryNote(process.env[ENTRY_NOTE_ENV]);
+/** Whether the note names an entry now (so a call's end, which was not noted, writes nothing). */
+let noted = false;
 
 const outbox = createOutbox<FromWorker>((batch) => {
   if (process.connected) process.send!(batch);
@@ -28,7 +30,18 @@ function load(rid: number, key: string, msg: Extract<ToWorker, { t: 'load' }>): 
     fire: (name, args) => send({ t: 'fire', key, name, args }),
     log: (level, message) => send({ t: 'log', key, level, message }),
     event: (event) => send({ t: 'event', key, event }),
-    entry: (kind) => (kind === null ? note.leave() : note.enter(key, kind)),
+    // Calls are attributed by the parent (the calls in flight, replayed one by one); the note names
+    // what no call accounts for (module top level, timers, continuations) and stays off the call path.
+    entry: (kind) => {
+      if (kind === 'call') return;
+      if (kind !== null) {
+        noted = true;
+        note.enter(key, kind);
+      } else if (noted) {
+        noted = false;
+        note.leave();
+      }
+    },
     catastrophic: (message) => {
       /* isolated-vm: the process must not go on; tell the parent who it was, then abort. */
       const abort = () => process.abort();
