@@ -32,43 +32,8 @@ function compile(path: string, prefix: boolean): Layer['matcher'] {
   return match(convertExpressPath(p), { decode: decodeURIComponent, end: !prefix });
 }
 
-export interface ExpressRequest {
-  method: string;
-  url: string;
-  originalUrl: string;
-  baseUrl: string;
-  path: string;
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: unknown;
-  headers: Record<string, string | string[] | undefined>;
-  ip: string;
-  hostname: string;
-  protocol: string;
-  accountability: unknown;
-  schema: unknown;
-  sanitizedQuery: unknown;
-  get(name: string): string | undefined;
-  header(name: string): string | undefined;
-  /** Cookies of the request, parsed (Directus runs cookie-parser). */
-  cookies: Record<string, string>;
-  /** The request's bearer token, as Directus sets it. */
-  token: string | null;
-  secure: boolean;
-  ips: string[];
-  xhr: boolean;
-  subdomains: string[];
-  fresh: boolean;
-  stale: boolean;
-  socket: import('node:net').Socket;
-  connection: import('node:net').Socket;
-  is(...types: string[]): string | false | null;
-  accepts(...types: string[]): string | string[] | false;
-  acceptsEncodings(...encodings: string[]): string | string[] | false;
-  acceptsCharsets(...charsets: string[]): string | string[] | false;
-  acceptsLanguages(...languages: string[]): string | string[] | false;
-  [key: string]: unknown;
-}
+/** Express's `req` as trusted endpoints get it (see KoaExpressRequest). */
+export type ExpressRequest = KoaExpressRequest;
 
 type HeaderValue = string | number | readonly string[];
 
@@ -221,7 +186,7 @@ export function serializeCookie(name: string, value: unknown, options: CookieOpt
  * Express's `req` over a koa context. The plain fields are set per request; everything else is on
  * the prototype and computed when asked (most handlers read only params, query and body).
  */
-class KoaExpressRequest {
+export class KoaExpressRequest {
   [key: string]: unknown;
   method: string;
   url: string;
@@ -342,7 +307,7 @@ class KoaExpressRequest {
 }
 
 function makeRequest(ctx: Context, subPath: string, baseUrl: string): ExpressRequest {
-  return new KoaExpressRequest(ctx, subPath, baseUrl) as unknown as ExpressRequest;
+  return new KoaExpressRequest(ctx, subPath, baseUrl);
 }
 
 /**
