@@ -53,7 +53,15 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
   /** `readOnly` (a GET request): mutations are refused, as in Directus, so a link cannot change data. */
   return async function run(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services, options: { readOnly?: boolean } = {}) {
     if (typeof request.query !== 'string' || !request.query) throw errors.INVALID_PAYLOAD({ reason: 'A GraphQL "query" string is required.' });
-    if (options.readOnly && isMutation(request.query, request.operationName)) throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
+    // Parsed once, and only up to the token limit (an alias bomb is long); one item budget serves every field.
+    let document: DocumentNode;
+    try {
+      document = parse(request.query, { maxTokens: kernel.config.graphqlTokenLimit });
+    } catch (err) {
+      return { data: null, errors: [formatError(err as GraphQLError)] };
+    }
+    const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
+    if (options.readOnly && getOperationAST(document, operationName)?.operation === 'mutation') throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
     let variables = request.variables;
     if (typeof variables === 'string') {
       try {
@@ -63,35 +71,20 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
       }
     }
     const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex, () => kernel.marketplace, (actor, action, item, details) => recordExtensionChange(kernel.knex, kernel.logger, actor, action, item, details))) : await itemsSchema(accountability);
-    // Parsing stops at the token limit (an alias bomb is long); one item budget serves every field.
-    let document: DocumentNode;
-    try {
-      document = parse(request.query, { maxTokens: kernel.config.graphqlTokenLimit });
-    } catch (err) {
-      return { data: null, errors: [formatError(err as GraphQLError)] };
-    }
     const invalid = validate(schema, document);
     if (invalid.length) return { data: null, errors: invalid.map(formatError) };
     const result = await execute({
       schema,
       document,
       variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
-      operationName: typeof request.operationName === 'string' ? request.operationName : undefined,
+      operationName,
       contextValue: { accountability, services, rowBudget: { left: MAX_GRAPHQL_ITEMS } },
     });
     // Aliases write the same items out again (graphql-js repeats them per alias): the answer itself must fit too.
     if (result.data && expandedSize(result.data) > MAX_GRAPHQL_ITEMS) {
-      return { data: null, errors: [formatError(new GraphQLErrorClass('The query returns too many items (aliases repeat what they select); ask for fewer.', { originalError: errors.INVALID_QUERY({ reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.' }) }))] };
+      const tooMany = errors.INVALID_QUERY({ reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.' });
+      return { data: null, errors: [formatError(new GraphQLErrorClass(tooMany.message, { originalError: tooMany }))] };
     }
     return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
   };
-}
-
-/** Whether the operation `query` runs (by `operationName`) is a mutation; false when it does not parse (execution reports that). */
-function isMutation(query: string, operationName: unknown): boolean {
-  try {
-    return getOperationAST(parse(query), typeof operationName === 'string' ? operationName : undefined)?.operation === 'mutation';
-  } catch {
-    return false;
-  }
 }
