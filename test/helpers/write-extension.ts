@@ -46,3 +46,14 @@ export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean,
   if (!ok(v)) throw new Error(`condition not met within ${ms} ms; last value: ${JSON.stringify(v)}`);
   return v;
 }
+
+/** Writes `package.json` and `files` (paths relative to `dir`) into `dir`; returns `dir`. */
+export function writePackage(dir: string, pkg: Record<string, unknown>, files: Record<string, string> = {}): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    fs.writeFileSync(path.join(dir, rel), text);
+  }
+  return dir;
+}

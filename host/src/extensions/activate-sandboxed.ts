@@ -5,6 +5,7 @@ import type { CallOptions, SandboxInstance } from '@annex/runtime';
 import type { Scopes } from '@annex/runtime/protocol';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
+import { isSystemEvent } from '../events/host-events.js';
 import { withExtensionChain } from '../flows/chain.js';
 import { convertExpressPath } from '../http/express-adapter.js';
 import type { Kernel } from '../kernel.js';
@@ -54,7 +55,7 @@ const ITEM_OPERATIONS: Record<string, 'create' | 'update' | 'delete'> = { create
 function itemEventPattern(event: string): boolean {
   const parts = event.split('.');
   const op = parts[parts.length - 1]!;
-  return parts.length >= 2 && (op === '*' || Object.hasOwn(ITEM_OPERATIONS, op)) && !/^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|settings|sessions)$/.test(parts[0]!);
+  return parts.length >= 2 && (op === '*' || Object.hasOwn(ITEM_OPERATIONS, op)) && !isSystemEvent(event);
 }
 
 /** Whether a sandboxed hook with `granted` scopes may see this emission (its collection and action are in scope). */

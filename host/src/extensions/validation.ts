@@ -6,6 +6,7 @@ import {
   getRequestedScopes,
   isSandboxed,
   parseManifest,
+  PACKAGE_NAME,
   type ExtensionOptions,
   type NestedExtensionType,
 } from '@annex/runtime/protocol';
@@ -28,8 +29,6 @@ export function isInside(dir: string, abs: string): boolean {
     return true; /* missing: the caller reports that */
   }
 }
-
-const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/i;
 
 function resolveInside(dir: string, file: string, id: string): string {
   const abs = path.resolve(dir, file);

@@ -2,6 +2,7 @@ import type { CallAccountability, CapabilityHost } from '@annex/runtime';
 import type { Knex } from 'knex';
 import { systemAccountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
+import { isHostEvent } from '../events/host-events.js';
 import { inExtensionChain } from '../flows/chain.js';
 import { isPostgres } from '../db/connection.js';
 import type { Emitter } from '../events/emitter.js';
@@ -12,9 +13,6 @@ import type { CallTokens } from './call-tokens.js';
 const MAX_STORAGE_VALUE = 1024 * 1024;
 const MAX_STORAGE_KEYS = 1000;
 const MAX_STORAGE_TOTAL = 16 * 1024 * 1024;
-
-/** Events only the host emits: item operations on any collection, and the system's own. */
-const HOST_EVENT = /(^|\.)(create|update|delete|read|query|login|logout|refresh|jwt)$|^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|users|settings|files|sessions|activity|revisions)(\.|$)/;
 
 /**
  * The host side of `directus:api`. The runtime has already checked scope and argument shapes;
@@ -91,7 +89,7 @@ export function createCapabilityHost(deps: { knex: Knex; services: Services; emi
     },
     async emit(ext, event, payload) {
       // An extension announces its own events; it may not pass for the host (item, auth or server events that flows and hooks trust).
-      if (HOST_EVENT.test(event)) throw errors.FORBIDDEN();
+      if (isHostEvent(event)) throw errors.FORBIDDEN();
       await emitter.emitAction(event, { payload, source: `extension:${ext.id}` });
     },
     log(ext, level, message) {

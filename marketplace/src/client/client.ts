@@ -128,7 +128,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       throw E.MKT_REGISTRY_UNREACHABLE({ url }, { cause: error });
     }
     if (res.ok) return res;
-    const body = (await res.json().catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[]; error?: string } | undefined;
+    const body = (await readJson(res, MAX_JSON_BYTES).catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[]; error?: string } | undefined;
     const remote = body?.errors?.[0];
     const code = remote?.extensions?.code;
     if (code && PASS_THROUGH.has(code)) {

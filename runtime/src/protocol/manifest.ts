@@ -149,3 +149,10 @@ export function getRequestedScopes(options: ExtensionOptions): Scopes {
 export function isSandboxed(options: ExtensionOptions): boolean {
   return options.type !== 'bundle' && 'sandbox' in options && options.sandbox?.enabled === true;
 }
+
+/**
+ * An npm package name (`name` or `@scope/name`, at most one slash), in any case: what an
+ * extension id may be, so no package can pass for a bundle entry `<package>/<entry>` and no
+ * tarball name built from it leaves its folder.
+ */
+export const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/i;

@@ -3,6 +3,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { create as createTar } from 'tar';
 import { readPackageJson, type PackageJson } from '../internal/package-json.js';
+import { PACKAGE_NAME } from '@annex/runtime/protocol';
 import { SdkErrors } from '../errors.js';
 
 /** npm's fixed mtime for reproducible tarballs. */
@@ -87,8 +88,7 @@ export async function listPackFiles(cwd: string, pkg: PackageJson): Promise<Pack
   return selected.filter((f) => !f.path.endsWith('.tgz') || files !== null).sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** A package name npm accepts (`name`, `@scope/name`), and a version without path separators. */
-const PACKAGE_NAME = /^(?:@[a-z0-9~][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/i;
+/** A version without path separators (the name is checked with the protocol's PACKAGE_NAME). */
 const VERSION = /^[0-9A-Za-z.+-]+$/;
 
 /** npm's tarball name: `@scope/name` → `scope-name-<version>.tgz`. Throws SDK_PACK_FAILED for names that could leave the folder. */
