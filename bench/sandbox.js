@@ -8,7 +8,8 @@
 //   2. Cold activation p50 (load → registered) of a small sandboxed extension.
 //   3. RSS per idle sandboxed extension at N = 200 (worker RSS delta / N).
 //   4. Call throughput of a sandboxed handler vs the same handler as a plain function, and
-//      the same comparison behind a minimal HTTP server (what an endpoint costs end to end).
+//      the same comparison behind a minimal HTTP server whose client runs on the same thread
+//      (a runtime view; the endpoint target is judged by endpoint-throughput.js on the full host).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { createSandboxEngine } from '@annex/runtime';
@@ -238,7 +239,8 @@ async function main() {
   console.log(`   trusted handler                        ${fmt(plainHttp, 0)} req/s`);
   console.log(`   sandboxed, inline engine               ${fmt(results.inlineHttp, 0)} req/s   ratio ${fmt(results.inlineHttp / plainHttp, 3)}`);
   console.log(`   sandboxed, process engine              ${fmt(results.processHttp, 0)} req/s   ratio ${fmt(results.processHttp / plainHttp, 3)}`);
-  console.log(`   target endpoint ratio ≥ ${TARGETS.throughputRatio}: ${results.processHttp / plainHttp >= TARGETS.throughputRatio ? 'met' : 'NOT met'} (process engine, HTTP)\n`);
+  /* Server and client share this one thread here; an endpoint's target is judged on the full host, with the generator in its own process. */
+  console.log(`   (runtime view only: the endpoint target, ratio ≥ ${TARGETS.throughputRatio}, is measured on the full host by bench/endpoint-throughput.js)\n`);
 
   console.log(`done in ${fmt((performance.now() - started) / 1000)} s`);
 }

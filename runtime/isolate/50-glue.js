@@ -170,11 +170,24 @@ function invoke(callId, handlerId, args, accountability, jsonBody) {
       list[at] = ctx;
     }
     result = ReflectApply(h.fn, undefined, list);
+    /* A plain value is answered in this entry: no promise job, and the host can send it on at once. */
+    if (!((isObject(result) || typeof result === 'function') && typeof result.then === 'function')) return settleValue(callId, h, result, jsonBody);
   } catch (e) {
     return finish(callId, false, toRecord(e), true);
   }
   PromiseResolve(result).then(
-    (v) => finish(callId, true, h.kind === 'route' ? routeResult(v, jsonBody) : h.kind === 'operation' && v === undefined ? null : v, true),
+    (v) => settleValue(callId, h, v, jsonBody),
     (e) => finish(callId, false, toRecord(e), true),
   );
+}
+
+/** Report a handler's value; reading it may run the extension's getters, and what they throw is its error. */
+function settleValue(callId, h, v, jsonBody) {
+  let value;
+  try {
+    value = h.kind === 'route' ? routeResult(v, jsonBody) : h.kind === 'operation' && v === undefined ? null : v;
+  } catch (e) {
+    return finish(callId, false, toRecord(e), true);
+  }
+  finish(callId, true, value, true);
 }

@@ -38,6 +38,24 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
     expect(await inst.call(4, [{}])).toEqual({ status: 200, body: null });
   });
 
+  it("a route result whose getters throw fails with the extension's error, sync or awaited (never hangs)", async () => {
+    const inst = await engine.load(
+      spec(`const bad = () => ({ get status() { throw Object.assign(new Error('no status'), { code: 'EXT_BAD', status: 422 }); } });
+      export default (router) => {
+        router.get('/sync', () => bad());
+        router.get('/async', async () => bad());
+        router.get('/then', () => ({ get then() { throw new Error('no then'); } }));
+        router.get('/thenable', () => ({ then(resolve) { resolve({ status: 202, body: 'later' }); } }));
+      };`),
+    );
+    for (const handler of [0, 1]) {
+      const err = await rejection(inst.call(handler, [{}]));
+      expect(err).toMatchObject({ code: 'EXT_BAD', status: 422, message: 'no status' });
+    }
+    expect((await rejection(inst.call(2, [{}]))).message).toBe('no then');
+    expect(await inst.call(3, [{}])).toEqual({ status: 202, body: 'later' });
+  });
+
   it('with jsonBody, an object route body comes back as JSON text written in the isolate', async () => {
     const inst = await engine.load(
       spec(`class Money { constructor(c) { this.cents = c; } toJSON() { return (this.cents / 100).toFixed(2); } }

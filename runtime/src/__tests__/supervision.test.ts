@@ -45,4 +45,21 @@ describe('IPC outbox', () => {
     box.flush();
     expect(batches).toEqual([[1, 2, 3], [4]]);
   });
+
+  it('with holdMs, a long turn sends what waited longer than that at once and the rest at the turn end', async () => {
+    const batches: number[][] = [];
+    const box = createOutbox<number>((b) => batches.push(b), { holdMs: 5 });
+    box.push(1);
+    box.push(2);
+    const until = performance.now() + 8;
+    while (performance.now() < until) {
+      /* a turn that keeps this process busy */
+    }
+    box.push(3);
+    expect(batches).toEqual([[1, 2, 3]]);
+    box.push(4);
+    expect(batches).toHaveLength(1);
+    await new Promise((r) => setImmediate(r));
+    expect(batches).toEqual([[1, 2, 3], [4]]);
+  });
 });

@@ -116,17 +116,24 @@ export class IsolateSandbox {
 
   /** `args` may be the JSON text of the list; `jsonBody` asks a route for its object body as JSON text. */
   invoke(handler: number, args: unknown[] | string, accountability: unknown, jsonBody = false): Promise<CallOutcome> {
-    if (this.state === 'disposed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
-    if (this.state !== 'ready' || !this.current) return Promise.resolve({ ok: false, error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()), fromExtension: false });
+    return new Promise((resolve) => this.start(handler, args, accountability, jsonBody, resolve));
+  }
+
+  /**
+   * `invoke` with a callback: `settle` runs as soon as the outcome is known, inside this entry
+   * when the handler finished synchronously, so a caller answering a batch can send each answer
+   * before it runs the next call.
+   */
+  start(handler: number, args: unknown[] | string, accountability: unknown, jsonBody: boolean, settle: (outcome: CallOutcome) => void): void {
+    if (this.state === 'disposed') return settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
+    if (this.state !== 'ready' || !this.current) return settle({ ok: false, error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()), fromExtension: false });
     const callId = ++this.callSeq;
     const loaded = this.current;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.onWallTimeout(callId), this.limits.wallTimeoutMs);
-      this.calls.set(callId, { resolve, timer });
-      this.enter('call', callId, () =>
-        loaded.invoke.applySync(undefined, [callId, handler, args, accountability, jsonBody], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
-      );
-    });
+    const timer = setTimeout(() => this.onWallTimeout(callId), this.limits.wallTimeoutMs);
+    this.calls.set(callId, { resolve: settle, timer });
+    this.enter('call', callId, () =>
+      loaded.invoke.applySync(undefined, [callId, handler, args, accountability, jsonBody], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
+    );
   }
 
   /** Answer a capability call made through `ports.capability`. */

@@ -4,7 +4,7 @@ import type { RuntimeLogger } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
 import { spawnWorker } from './spawn-worker.js';
-import { createOutbox, type Outbox } from './outbox.js';
+import { createOutbox, IPC_HOLD_MS, type Outbox } from './outbox.js';
 import { entryNotePath, takeEntryNote, type EntryKind } from './entry-note.js';
 
 export interface ConnectionHandlers {
@@ -47,7 +47,7 @@ export class WorkerConnection {
       } catch (err) {
         this.logger?.debug({ worker: index, err }, 'send to sandbox worker failed');
       }
-    });
+    }, { holdMs: IPC_HOLD_MS });
     child.on('message', (batch: FromWorker[]) => {
       this.lastSeen = Date.now();
       for (const m of batch) {
