@@ -12,6 +12,8 @@ export const errors = defineErrors({
   INVALID_TOKEN: { status: 401, message: 'Invalid token.' },
   INVALID_PAYLOAD: { status: 400, message: (p: { reason: string }) => `Invalid payload. ${p.reason}` },
   INVALID_QUERY: { status: 400, message: (p: { reason: string }) => `Invalid query. ${p.reason}` },
+  /** `details.failures` lists every failed rule (services/payload-rules.ts); the message is the first's. */
+  FAILED_VALIDATION: { status: 400, message: (p: { message: string }) => p.message },
   ROUTE_NOT_FOUND: { status: 404, message: (p: { path: string }) => `Route ${p.path} doesn't exist.` },
   METHOD_NOT_ALLOWED: { status: 405, message: (p: { reason: string }) => `Method not allowed. ${p.reason}` },
   NOT_ACCEPTABLE: { status: 406, message: 'None of the types the request accepts can be produced.' },

@@ -58,7 +58,7 @@ describe('flows', () => {
     const ok = await t.api('POST', `/flows/trigger/${id}`, { name: 'Ada', n: 3 });
     expect(ok.body.data).toBe('HELLO, ADA!');
     const rejectPath = await t.api('POST', `/flows/trigger/${id}`, {});
-    expect(rejectPath.body.data).toEqual({ greeting: 'nobody', failed: 'The condition did not match.' });
+    expect(rejectPath.body.data).toEqual({ greeting: 'nobody', failed: 'Validation failed for field "$trigger.body.name". Value is required.' });
     const runs = await t.api('GET', `/flows/${id}/runs`);
     expect(runs.body.data).toHaveLength(2);
     expect(runs.body.data[0].steps.map((s: any) => [s.key, s.status])).toEqual([['check', 'reject'], ['fallback', 'resolve']]);
@@ -86,6 +86,9 @@ describe('flows', () => {
     ]);
     const spam = await t.api('POST', '/items/posts', { title: 'buy now', status: 'spam' });
     expect(spam.status).toBe(400);
+    // As in Directus, a condition needs every field it names (requireAll): a post without a status is blocked too.
+    const unset = (await t.api('POST', '/items/posts', { title: 'no status' })).body.errors[0];
+    expect(unset).toEqual({ message: 'Invalid payload. Validation failed for field "$trigger.payload.status". Value is required.', extensions: { code: 'INVALID_PAYLOAD' } });
     const fine = await t.api('POST', '/items/posts', { title: 'fine', status: 'draft' });
     expect(fine.status).toBe(200);
     const audit = await eventually(() => t.api('GET', '/items/audit').then((r) => r.body.data), (d) => d.length > 0);
@@ -94,7 +97,7 @@ describe('flows', () => {
 
   it('runs item, sleep, log, mail, notification and json-web-token operations', async () => {
     const id = await createFlow({ name: 'ops', trigger: 'webhook', options: { method: 'POST', return: '$all' } }, [
-      { key: 'create', type: 'item-create', options: { collection: 'posts', permissions: '$full', payload: { title: '{{ $trigger.body.title }}', n: 1 } }, resolve: 'read' },
+      { key: 'create', type: 'item-create', options: { collection: 'posts', permissions: '$full', payload: { title: '{{ $trigger.body.title }}', n: 1, status: 'draft' } }, resolve: 'read' },
       { key: 'read', type: 'item-read', options: { collection: 'posts', permissions: '$full', key: '{{ create[0] }}' }, resolve: 'update' },
       { key: 'update', type: 'item-update', options: { collection: 'posts', permissions: '$full', key: '{{ create[0] }}', payload: { n: 2 } }, resolve: 'nap' },
       { key: 'nap', type: 'sleep', options: { milliseconds: 5 }, resolve: 'say' },

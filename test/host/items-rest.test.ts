@@ -91,6 +91,42 @@ describe('items over REST', () => {
     expect((await t.api('GET', '/items/notes', undefined, null)).status).toBe(200);
   });
 
+  it("enforces a permission's validation rules on what a write submits, and the create filter on the new item", async () => {
+    await createCollection(t, 'offers', { name: 'string', price: 'integer', status: 'string' });
+    const seller = await createUser(t, 'seller', [
+      { collection: 'offers', action: 'read' },
+      { collection: 'offers', action: 'create', permissions: { status: { _eq: 'draft' } }, validation: { _and: [{ price: { _gt: 0 } }, { name: { _submitted: true } }] } },
+      { collection: 'offers', action: 'update', validation: { price: { _lte: 1000 } } },
+    ]);
+    const count = async () => (await t.api('GET', '/items/offers?aggregate[count]=*')).body.data[0].count['*'];
+    const zero = await t.api('POST', '/items/offers', { name: 'a', price: 0, status: 'draft' }, seller.token);
+    expect(zero.status).toBe(400);
+    expect(zero.body.errors).toEqual([{ message: 'Validation failed for field "price". Value has to be greater than "0".', extensions: { code: 'FAILED_VALIDATION', field: 'price', type: 'gt', valid: 0 } }]);
+    // Every failed rule is its own error, as in Directus.
+    const both = await t.api('POST', '/items/offers', { price: -1, status: 'draft' }, seller.token);
+    expect(both.body.errors.map((e: any) => [e.extensions.field, e.extensions.type])).toEqual([['price', 'gt'], ['name', 'required']]);
+    // Valid, but outside the create permission's item filter: refused, and nothing was kept.
+    const published = await t.api('POST', '/items/offers', { name: 'b', price: 5, status: 'published' }, seller.token);
+    expect(published.status).toBe(403);
+    expect(await count()).toBe(0);
+    const ok = await t.api('POST', '/items/offers', { name: 'c', price: 5, status: 'draft' }, seller.token);
+    expect(ok.status).toBe(200);
+    expect(await count()).toBe(1);
+    // An update is checked on what it sends: a rule on a field it leaves out does not apply.
+    const tooMuch = await t.api('PATCH', `/items/offers/${ok.body.data.id}`, { price: 2000 }, seller.token);
+    expect(tooMuch.body.errors[0].extensions).toMatchObject({ code: 'FAILED_VALIDATION', field: 'price', type: 'lte', valid: 1000 });
+    expect((await t.api('PATCH', `/items/offers/${ok.body.data.id}`, { name: 'c2' }, seller.token)).body.data).toMatchObject({ name: 'c2', price: 5 });
+    // A batch with one invalid item writes none of them.
+    const batch = await t.api('POST', '/items/offers', [{ name: 'd', price: 1, status: 'draft' }, { name: 'e', price: 1, status: 'sold' }], seller.token);
+    expect(batch.status).toBe(403);
+    expect(await count()).toBe(1);
+    // GraphQL answers with the same code.
+    const gql = await t.api('POST', '/graphql', { query: 'mutation { create_offers_item(data: { name: "f", price: 0, status: "draft" }) { id } }' }, seller.token);
+    expect(gql.body.errors[0].extensions.code).toBe('FAILED_VALIDATION');
+    // Admins have no permission rows, so no rules.
+    expect((await t.api('POST', '/items/offers', { price: 0, status: 'sold' })).status).toBe(200);
+  });
+
   it('logs in, refreshes, logs out, and rejects bad tokens', async () => {
     const bad = await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'wrong' }, null);
     expect(bad.body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');

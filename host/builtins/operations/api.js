@@ -1,7 +1,6 @@
 // @ts-check
 import { SignJWT, jwtVerify, decodeJwt } from 'jose';
-import { createRequestClient, errors, publicAccountability, systemAccountability } from '@annex/host/builtins-support';
-import { evaluate } from './match.js';
+import { checkPayload, createRequestClient, errors, failedValidation, publicAccountability, systemAccountability } from '@annex/host/builtins-support';
 
 /** `permissions` option → who the item operations act as (Directus: $trigger | $public | $full | role id). */
 async function actingAs(permissions, ctx) {
@@ -48,9 +47,11 @@ async function items(ctx, options) {
 }
 
 const handlers = {
-  condition(options, { data }) {
-    const failures = evaluate(parseJson(options.filter ?? {}, 'filter'), data);
-    if (failures.length) throw Object.assign(new Error('The condition did not match.'), { code: 'FAILED_VALIDATION', status: 400, failures });
+  condition(options, { data, accountability }) {
+    // As in Directus: every field the filter names must be in the data (requireAll).
+    const context = { user: accountability?.user ?? null, role: accountability?.role ?? null, now: new Date() };
+    const failures = checkPayload(parseJson(options.filter ?? {}, 'filter'), data, { requireAll: true, context });
+    if (failures.length) throw failedValidation(failures);
     return null;
   },
   async 'item-create'(options, ctx) {

@@ -12,6 +12,8 @@ type PermissionFilter = Record<string, unknown>;
 export interface GrantRow {
   filter: PermissionFilter | null;
   fields: string[] | '*';
+  /** Rules a create or update payload must pass (`directus_permissions.validation`); null: none. */
+  validation?: PermissionFilter | null;
 }
 
 export interface Grant {
@@ -25,6 +27,8 @@ export interface Grant {
    * may be filtered, sorted, searched or aggregated on, and the others are read per item.
    */
   everywhere: string[] | '*';
+  /** Rules a written payload must pass: any row's (null when a row has none). */
+  validation?: PermissionFilter | null;
   /** The rows, when they differ in fields (else absent). */
   rows?: GrantRow[];
 }
@@ -58,7 +62,9 @@ export function combineRows(rows: GrantRow[]): Grant {
   // On every item: what every row grants, and what a row without a filter grants.
   const everywhere = union([intersection(rows.map((r) => r.fields)), ...rows.filter((r) => r.filter === null).map((r) => r.fields)]);
   const same = JSON.stringify(fields) === JSON.stringify(everywhere);
-  return { filter, fields, everywhere: same ? fields : everywhere, ...(same ? {} : { rows }) };
+  const rules = rows.map((r) => r.validation ?? null);
+  const validation = rules.some((v) => v === null) ? null : rules.length === 1 ? rules[0]! : { _or: rules };
+  return { filter, fields, everywhere: same ? fields : everywhere, validation, ...(same ? {} : { rows }) };
 }
 
 /**
@@ -96,7 +102,8 @@ export function createPermissions(knex: Knex) {
       const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
       if (rows.length === 0) return null;
       // Several rows for one action widen access: any row's filter suffices, each with its own fields.
-      return combineRows(rows.map((r) => ({ filter: r.permissions && Object.keys(r.permissions).length > 0 ? (r.permissions as PermissionFilter) : null, fields: rowFields(r.fields) })));
+      const rule = (f: Record<string, unknown> | null | undefined) => (f && typeof f === 'object' && Object.keys(f).length > 0 ? (f as PermissionFilter) : null);
+      return combineRows(rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation) })));
     },
 
     /** Like `grant`, but throws FORBIDDEN. */

@@ -4,6 +4,7 @@
  */
 export { sanitizeQuery, type Query } from '../services/query.js';
 export { errors } from '../errors.js';
+export { checkPayload, failedValidation, type RuleFailure } from '../services/payload-rules.js';
 export { crudRoutes, respondItems, asyncHandler, type CrudOptions } from './crud.js';
 export { systemAccountability, publicAccountability, type Accountability } from '../auth/accountability.js';
 export { toErrorResponse } from '../http/error-handler.js';

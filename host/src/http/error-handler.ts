@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { isCodedError } from '@annex/runtime/protocol';
 import type { Logger } from '../logger.js';
+import { failureEntries, type RuleFailure } from '../services/payload-rules.js';
 
 export interface DirectusErrorBody {
   errors: { message: string; extensions: { code: string; [k: string]: unknown } }[];
@@ -46,6 +47,8 @@ export function toErrorResponse(raw: unknown): { status: number; body: DirectusE
     const status = typeof e.status === 'number' && e.status >= 400 && e.status < 600 ? e.status : 500;
     const expose = typeof e.expose === 'boolean' ? e.expose : status < 500;
     const extra = e.extensions && typeof e.extensions === 'object' ? (e.extensions as Record<string, unknown>) : {};
+    const failures = (error as { details?: { failures?: unknown } }).details?.failures;
+    if (e.code === 'FAILED_VALIDATION' && Array.isArray(failures) && failures.length > 0) return { status: 400, body: { errors: failureEntries(failures as RuleFailure[]) } };
     return {
       status,
       body: { errors: [{ message: expose ? e.message : 'An unexpected error occurred.', extensions: { ...extra, code: expose ? e.code : 'INTERNAL_SERVER_ERROR' } }] },

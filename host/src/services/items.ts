@@ -14,6 +14,7 @@ import { applySystemEffects } from './system-effects.js';
 import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
+import { checkPayload, failedValidation } from './payload-rules.js';
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -391,12 +392,15 @@ export class ItemsService {
 
   async createOne(data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
     const { schema, col } = await this.overview();
-    const grant = await this.grant('create');
+    const allowed = await this.grant('create');
     const ctx = this.eventContext(schema);
     const filtered = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
     // The host's own write keeps the host's values for the columns only it writes, whatever a filter returned.
     const payload = opts[HOST_WRITE] ? keepHostColumns(this.collection, data, filtered) : filtered;
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload, this.accountability);
+    // As for updates: only the permission rows that allow every field written count.
+    const grant = grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []);
+    this.assertValid(grant, payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
@@ -413,6 +417,8 @@ export class ItemsService {
       }
       await recordChange(db, this.accountability, col, 'create', [created], row);
       if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
+      // The new item must be one the create permission's item filter allows; if not, nothing is kept.
+      if (grant.filter) await this.assertKeysAllowed(schema, col, [created], grant, db);
       return created;
     });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
@@ -449,9 +455,20 @@ export class ItemsService {
     return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
   }
 
-  /** Keys (of `keys`) the caller may act on with `action`; others make the call FORBIDDEN. */
-  private async assertKeysAllowed(schema: SchemaOverview, col: CollectionOverview, keys: PrimaryKey[], grant: Grant): Promise<void> {
-    const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
+  /**
+   * A write's payload against the permission's validation rules (`directus_permissions.validation`):
+   * FAILED_VALIDATION listing every rule it fails. An update's payload holds only what changes, so
+   * a rule on a field it leaves out is not checked (unless the rule is `_submitted`).
+   */
+  private assertValid(grant: Grant, payload: unknown): void {
+    if (!grant.validation) return;
+    const failures = checkPayload(grant.validation, payload, { requireAll: false, context: this.filterContext() });
+    if (failures.length > 0) throw failedValidation(failures);
+  }
+
+  /** Keys (of `keys`) the caller may act on with `grant`; others make the call FORBIDDEN. `db`: inside the write's transaction. */
+  private async assertKeysAllowed(schema: SchemaOverview, col: CollectionOverview, keys: PrimaryKey[], grant: Grant, db: Knex = this.knex): Promise<void> {
+    const b = db(this.collection).select(col.primary).whereIn(col.primary, keys);
     if (grant.filter) applyFilter(b, grant.filter, col, (await this.filterScope(schema, col, grant, undefined)).grant);
     const found = new Set((await b).map((r: Item) => String(r[col.primary])));
     if (keys.some((k) => !found.has(String(k)))) throw errors.FORBIDDEN();
@@ -466,6 +483,7 @@ export class ItemsService {
     const grant = grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []);
     await this.assertKeysAllowed(schema, col, keys, grant);
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload, this.accountability);
+    this.assertValid(grant, payload);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
     if (nested || Object.keys(prepared!).length > 0) {
