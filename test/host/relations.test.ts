@@ -231,6 +231,38 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect((await get(`/items/shelves/${shelf}?fields=name`)).body.data.name).toBe('B');
     });
 
+    it('one_deselect_action "delete": an item taken out of the list is deleted, with the delete permission it needs', async () => {
+      await createCollection(t, 'boxes', { name: 'string' });
+      await createCollection(t, 'parts', { label: 'string', box: 'integer' });
+      const bad = await t.api('POST', '/relations', { collection: 'parts', field: 'box', related_collection: 'boxes', meta: { one_field: 'parts', one_deselect_action: 'shred' } });
+      expect(bad.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      const rel = await t.api('POST', '/relations', { collection: 'parts', field: 'box', related_collection: 'boxes', meta: { one_field: 'parts', one_deselect_action: 'delete' } });
+      expect(rel.body.data.meta).toMatchObject({ one_field: 'parts', one_deselect_action: 'delete' });
+      const parts = async () => (await get('/items/parts?fields=label,box&sort=id')).body.data;
+      const box = (await t.api('POST', '/items/boxes', { name: 'X', parts: [{ label: 'p1' }, { label: 'p2' }, { label: 'p3' }] })).body.data.id;
+      const [p1, p2, p3] = (await get('/items/parts?fields=id&sort=id')).body.data.map((p: any) => p.id);
+      expect((await t.api('PATCH', `/items/boxes/${box}`, { parts: [p1, p2] })).status).toBe(200);
+      expect(await parts()).toEqual([{ label: 'p1', box }, { label: 'p2', box }]);
+      expect((await t.api('PATCH', `/items/boxes/${box}`, { parts: { create: [], update: [], delete: [p2] } })).status).toBe(200);
+      expect(await parts()).toEqual([{ label: 'p1', box }]);
+      expect((await get(`/items/parts/${p3}`)).status).toBe(403);
+      // Deleting needs the delete permission: without it the whole write is refused and nothing is kept.
+      const packer = await createUser(t, 'packer', [
+        { collection: 'boxes', action: 'read' }, { collection: 'boxes', action: 'update' },
+        { collection: 'parts', action: 'read' }, { collection: 'parts', action: 'update' }, { collection: 'parts', action: 'create' },
+      ]);
+      const refused = await t.api('PATCH', `/items/boxes/${box}`, { name: 'Y', parts: [{ label: 'p4' }] }, packer.token);
+      expect(refused.status).toBe(403);
+      expect(await parts()).toEqual([{ label: 'p1', box }]);
+      expect((await get(`/items/boxes/${box}?fields=name`)).body.data.name).toBe('X');
+      // Back to nullify: unlinked, not deleted.
+      const patched = await t.api('PATCH', '/relations/parts/box', { meta: { one_deselect_action: 'nullify' } });
+      expect(patched.body.data.meta.one_deselect_action).toBe('nullify');
+      expect((await t.api('PATCH', `/items/boxes/${box}`, { parts: [{ label: 'p4' }] }, packer.token)).status).toBe(200);
+      expect(await parts()).toEqual([{ label: 'p1', box: null }, { label: 'p4', box }]);
+      expect((await t.api('PATCH', '/relations/parts/box', { meta: { one_deselect_action: 'delete' } }, packer.token)).status).toBe(403);
+    });
+
     it('many-to-many: junction items with a nested many-to-one create and link the other side', async () => {
       const red = (await t.api('POST', '/items/labels', { name: 'red' })).body.data.id;
       const made = await t.api('POST', '/items/books', { title: 'm1', labels: [{ labels_id: red }, { labels_id: { name: 'green' } }] });

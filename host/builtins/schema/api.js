@@ -52,6 +52,10 @@ function relations(router, { services }) {
     if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
     res.json({ data: await svc(req).createOne(req.body) });
   }));
+  router.patch('/:collection/:field', asyncHandler(async (req, res) => {
+    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
+    res.json({ data: await svc(req).updateOne(req.params.collection, req.params.field, req.body) });
+  }));
   router.delete('/:collection/:field', asyncHandler(async (req, res) => {
     await svc(req).deleteOne(req.params.collection, req.params.field);
     res.status(204).end();

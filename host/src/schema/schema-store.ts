@@ -126,7 +126,8 @@ function resolveOneToMany(schema: SchemaOverview): void {
       if (!many) continue;
       const named = typeof field.options?.field === 'string' ? many.fields[field.options.field] : undefined;
       const back = named ? [named] : Object.values(many.fields).filter((f) => f.type !== 'alias' && f.relatedCollection === col.collection);
-      if (back.length === 1 && back[0]!.relatedCollection === col.collection) field.o2m = { collection: many.collection, field: back[0]!.field };
+      const deselect = field.options?.one_deselect_action === 'delete' ? 'delete' : 'nullify';
+      if (back.length === 1 && back[0]!.relatedCollection === col.collection) field.o2m = { collection: many.collection, field: back[0]!.field, deselect };
     }
   }
 }
@@ -291,7 +292,7 @@ export function createSchemaStore(knex: Knex) {
      * `oneField` adds the one-to-many alias on `related` that lists these items (Directus's
      * `POST /relations` with `meta.one_field`). Clearing removes aliases that pointed back here.
      */
-    async setRelation(collection: string, field: string, related: string | null, oneField?: string | null): Promise<void> {
+    async setRelation(collection: string, field: string, related: string | null, oneField?: string | null, deselect: 'nullify' | 'delete' = 'nullify'): Promise<void> {
       const schema = await store.get();
       const col = schema.collections[collection];
       const f = col?.fields[field];
@@ -309,7 +310,7 @@ export function createSchemaStore(knex: Knex) {
           }
         }
         if (oneField && target) {
-          const input: FieldInput = { field: oneField, type: 'alias', meta: { special: ['o2m'], interface: 'list-o2m', options: { field } }, related_collection: collection };
+          const input: FieldInput = { field: oneField, type: 'alias', meta: { special: ['o2m'], interface: 'list-o2m', options: { field, ...(deselect === 'delete' ? { one_deselect_action: 'delete' } : {}) } }, related_collection: collection };
           await trx('directus_fields').insert(metaRow(target.collection, input, Object.keys(target.fields).length + 1));
         }
       });

@@ -25,8 +25,12 @@ export interface FieldOverview {
   sort: number | null;
   /** Many-to-one: the collection this field points at. One-to-many (alias field): the collection of the many side. */
   relatedCollection: string | null;
-  /** One-to-many alias field: the many-side collection and its foreign key pointing back here. */
-  o2m?: { collection: string; field: string };
+  /**
+   * One-to-many alias field: the many-side collection, its foreign key pointing back here, and
+   * what happens to an item taken out of the list (`one_deselect_action`, from the alias's
+   * `options.one_deselect_action`): its key is nulled, or it is deleted.
+   */
+  o2m?: { collection: string; field: string; deselect: 'nullify' | 'delete' };
 }
 
 export interface CollectionOverview {

@@ -20,6 +20,7 @@ export interface NestedWrites {
 export interface RelatedItems {
   createOne(data: Item, opts?: MutationOptions): Promise<PrimaryKey>;
   updateMany(keys: PrimaryKey[], data: Item, opts?: MutationOptions): Promise<PrimaryKey[]>;
+  deleteMany(keys: PrimaryKey[], opts?: MutationOptions): Promise<PrimaryKey[]>;
   readByQuery(query: { fields: string[]; filter: object; limit: number }): Promise<Item[]>;
 }
 
@@ -112,8 +113,9 @@ export async function writeManyToOne(ctx: NestedContext, col: CollectionOverview
 /**
  * Writes the one-to-many items of `parent`, once its row exists. The list form is the whole new
  * set: listed keys are linked, listed objects updated or created, and the items the caller sees
- * linked today but not listed are unlinked (their foreign key set to null). The changes form
- * creates, updates and unlinks; it only updates and unlinks items that belong to `parent`.
+ * linked today but not listed are unlinked (their foreign key set to null), or deleted when the
+ * relation's `one_deselect_action` is `delete`. The changes form creates, updates and unlinks
+ * (or deletes) the same way; it only updates and unlinks items that belong to `parent`.
  * Every write goes through the related collection's permissions.
  */
 export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview, parent: PrimaryKey, plan: NestedWrites): Promise<void> {
@@ -123,6 +125,8 @@ export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview
     if (!target) throw errors.FORBIDDEN();
     const related = ctx.service(target.collection, ctx.depth + 1);
     const fk = o2m.field;
+    // Taken out of the list: deleted (with the related collection's delete permission) or unlinked.
+    const deselect = (keys: PrimaryKey[]) => (o2m.deselect === 'delete' ? related.deleteMany(keys, ctx.opts) : related.updateMany(keys, { [fk]: null }, ctx.opts));
     const linked = async () => new Set((await related.readByQuery({ fields: [target.primary], filter: { [fk]: { _eq: parent } }, limit: -1 })).map((r) => String(r[target.primary])));
     const save = async (item: Item): Promise<PrimaryKey> => {
       const key = await existingKey(ctx, target, item);
@@ -142,7 +146,7 @@ export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview
       }
       if (link.length) await related.updateMany(link, { [fk]: parent }, ctx.opts);
       const unlink = [...before].filter((k) => !kept.has(k));
-      if (unlink.length) await related.updateMany(unlink, { [fk]: null }, ctx.opts);
+      if (unlink.length) await deselect(unlink);
       continue;
     }
     const before = change.update.length || change.delete.length ? await linked() : new Set<string>();
@@ -156,6 +160,6 @@ export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview
       const rest = withoutKey(target, item);
       if (Object.keys(rest).length) await related.updateMany([key], rest, ctx.opts);
     }
-    if (change.delete.length) await related.updateMany(change.delete.map(owned), { [fk]: null }, ctx.opts);
+    if (change.delete.length) await deselect(change.delete.map(owned));
   }
 }

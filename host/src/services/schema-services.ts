@@ -39,13 +39,14 @@ export function fieldOutput(collection: string, f: FieldOverview) {
 /** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
 export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
   const target = schema.collections[f.relatedCollection!];
-  const oneField = aliasesThrough(target, collection, f.field)[0]?.field ?? null;
+  const alias = aliasesThrough(target, collection, f.field)[0];
+  const oneField = alias?.field ?? null;
   return {
     collection,
     field: f.field,
     related_collection: f.relatedCollection,
     schema: { table: collection, column: f.field, foreign_key_table: f.relatedCollection, foreign_key_column: target?.primary ?? 'id' },
-    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: null, one_deselect_action: 'nullify' },
+    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: null, one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
   };
 }
 
@@ -54,6 +55,12 @@ async function visible(kernel: SchemaKernel, accountability: Accountability, sch
   if (accountability.admin) return all;
   const allowed = new Set((await kernel.permissions.list(accountability)).map((p) => p.collection));
   return all.filter((c) => allowed.has(c.collection));
+}
+
+function deselectAction(value: unknown): 'nullify' | 'delete' {
+  if (value === undefined || value === null || value === 'nullify') return 'nullify';
+  if (value === 'delete') return 'delete';
+  throw errors.INVALID_PAYLOAD({ reason: '"meta.one_deselect_action" must be "nullify" or "delete".' });
 }
 
 function requireAdmin(accountability: Accountability): void {
@@ -134,14 +141,28 @@ export function createSchemaServices(kernel: SchemaKernel) {
       if (!found) throw errors.FORBIDDEN();
       return found;
     }
-    async createOne(input: { collection?: unknown; field?: unknown; related_collection?: unknown; meta?: { one_field?: unknown } | null }) {
+    async createOne(input: { collection?: unknown; field?: unknown; related_collection?: unknown; meta?: { one_field?: unknown; one_deselect_action?: unknown } | null }) {
       requireAdmin(this.options.accountability);
       const { collection, field, related_collection: related } = input ?? {};
       if (typeof collection !== 'string' || typeof field !== 'string' || typeof related !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"collection", "field" and "related_collection" are required strings.' });
       const oneField = input.meta?.one_field;
       if (oneField !== undefined && oneField !== null && typeof oneField !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.one_field" must be a string.' });
-      await kernel.schema.setRelation(collection, field, related, oneField ?? null);
+      await kernel.schema.setRelation(collection, field, related, oneField ?? null, deselectAction(input.meta?.one_deselect_action));
       void kernel.emitter.emitAction('relations.create', { key: `${collection}.${field}`, payload: input, collection: 'directus_relations' });
+      return this.readOne(collection, field);
+    }
+    /** Directus's `PATCH /relations/:collection/:field`: `meta.one_deselect_action` of the one-to-many alias. */
+    async updateOne(collection: string, field: string, input: { meta?: { one_deselect_action?: unknown } | null }) {
+      requireAdmin(this.options.accountability);
+      const relation = await this.readOne(collection, field);
+      const action = input?.meta?.one_deselect_action;
+      if (action !== undefined) {
+        const deselect = deselectAction(action);
+        if (!relation.meta.one_field) throw errors.INVALID_PAYLOAD({ reason: '"meta.one_deselect_action" needs a one-to-many field ("meta.one_field") on the related collection.' });
+        const alias = (await kernel.schema.get()).collections[relation.related_collection!]!.fields[relation.meta.one_field]!;
+        await kernel.schema.updateFieldMeta(relation.related_collection!, alias.field, { options: { ...(alias.options ?? {}), one_deselect_action: deselect } });
+      }
+      void kernel.emitter.emitAction('relations.update', { keys: [`${collection}.${field}`], payload: input, collection: 'directus_relations' });
       return this.readOne(collection, field);
     }
     async deleteOne(collection: string, field: string): Promise<void> {
