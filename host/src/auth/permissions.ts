@@ -27,8 +27,8 @@ export interface Grant {
    * may be filtered, sorted, searched or aggregated on, and the others are read per item.
    */
   everywhere: string[] | '*';
-  /** Rules a written payload must pass: any row's (null when a row has none). */
-  validation?: PermissionFilter | null;
+  /** The rows it combines (absent for an administrator): a write must pass one row's filter and validation both. */
+  parts?: GrantRow[];
   /** The rows, when they differ in fields (else absent). */
   rows?: GrantRow[];
 }
@@ -62,9 +62,7 @@ export function combineRows(rows: GrantRow[]): Grant {
   // On every item: what every row grants, and what a row without a filter grants.
   const everywhere = union([intersection(rows.map((r) => r.fields)), ...rows.filter((r) => r.filter === null).map((r) => r.fields)]);
   const same = JSON.stringify(fields) === JSON.stringify(everywhere);
-  const rules = rows.map((r) => r.validation ?? null);
-  const validation = rules.some((v) => v === null) ? null : rules.length === 1 ? rules[0]! : { _or: rules };
-  return { filter, fields, everywhere: same ? fields : everywhere, validation, ...(same ? {} : { rows }) };
+  return { filter, fields, everywhere: same ? fields : everywhere, parts: rows, ...(same ? {} : { rows }) };
 }
 
 /**

@@ -92,13 +92,7 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
     const body = req.body as { keys?: PrimaryKey[]; data?: Record<string, unknown>; query?: Record<string, unknown> } | Record<string, unknown>[];
     let keys: PrimaryKey[];
     if (Array.isArray(body)) {
-      const schema = req.schema as { collections: Record<string, { primary: string }> };
-      const pk = schema.collections[service.collection]?.primary ?? 'id';
-      keys = [];
-      for (const item of body) {
-        if (item?.[pk] === undefined) throw errors.INVALID_PAYLOAD({ reason: `Every item needs its primary key "${pk}".` });
-        keys.push(await service.updateOne(item[pk] as PrimaryKey, item));
-      }
+      keys = await service.updateBatch(body);
     } else if (body && Array.isArray(body.keys) && body.data && typeof body.data === 'object') {
       keys = await service.updateMany(body.keys, body.data);
     } else if (body && body.query && body.data && typeof body.data === 'object') {

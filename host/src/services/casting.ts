@@ -51,6 +51,29 @@ export function castRow(collection: CollectionOverview, row: Record<string, unkn
   return out;
 }
 
+/**
+ * `payload` as a write will store it, for rules to read: each scalar field's value cast the way
+ * the write casts it (`"0.0"` is the integer 0, `1` the boolean true). Values the write would
+ * refuse, relational objects and JSON stay as sent. A null-prototype object: keys are data.
+ */
+export function storedView(collection: CollectionOverview, payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+  const view: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of Object.entries(payload)) {
+    const field = collection.fields[key];
+    view[key] = value;
+    if (!field || !SCALAR_TYPES.has(field.type) || (value !== null && typeof value === 'object')) continue;
+    try {
+      view[key] = castIn(field, value, collection.collection);
+    } catch {
+      /* the write refuses it with its own error */
+    }
+  }
+  return view;
+}
+
+const SCALAR_TYPES = new Set(['boolean', 'integer', 'bigInteger', 'float', 'decimal', 'string', 'text', 'uuid']);
+
 function castIn(field: FieldOverview, value: unknown, collection: string): unknown {
   if (value === null || value === undefined) {
     if (value === null && !field.nullable && !field.generated) {

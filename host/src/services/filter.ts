@@ -36,7 +36,8 @@ export function splitFieldFilter(value: Record<string, unknown>): { ops: [string
 
 type Builder = Knex.QueryBuilder;
 
-function resolveDynamic(value: unknown, ctx: FilterContext): unknown {
+/** `$CURRENT_USER`, `$CURRENT_ROLE` and `$NOW` in a filter value (also in lists). */
+export function resolveDynamic(value: unknown, ctx: Pick<FilterContext, 'user' | 'role' | 'now'>): unknown {
   if (value === '$CURRENT_USER') return ctx.user;
   if (value === '$CURRENT_ROLE') return ctx.role;
   if (value === '$NOW') return ctx.now.toISOString();

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
-import { grantForFields, grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
+import { combineRows, grantForFields, grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
-import { castRow, isConcealed, preparePayload } from './casting.js';
+import { castRow, isConcealed, preparePayload, storedView } from './casting.js';
 import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
@@ -14,7 +14,7 @@ import { applySystemEffects } from './system-effects.js';
 import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
-import { checkPayload, failedValidation } from './payload-rules.js';
+import { checkPayload, failedValidation, type RuleFailure } from './payload-rules.js';
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -399,13 +399,14 @@ export class ItemsService {
     const payload = opts[HOST_WRITE] ? keepHostColumns(this.collection, data, filtered) : filtered;
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload, this.accountability);
     // As for updates: only the permission rows that allow every field written count.
-    const grant = grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []);
-    this.assertValid(grant, payload);
+    const grant = this.validGrant(col, grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []), payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
     const key = await this.atomically(async (db) => {
       const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+      // Related objects are keys now: the rules see the keys the row will hold.
+      const kept = nested?.manyToOne.length ? this.validGrant(col, grant, own) : grant;
       const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, grant.fields));
       let created: PrimaryKey;
       try {
@@ -418,7 +419,7 @@ export class ItemsService {
       await recordChange(db, this.accountability, col, 'create', [created], row);
       if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
       // The new item must be one the create permission's item filter allows; if not, nothing is kept.
-      if (grant.filter) await this.assertKeysAllowed(schema, col, [created], grant, db);
+      if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
       return created;
     });
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
@@ -456,14 +457,24 @@ export class ItemsService {
   }
 
   /**
-   * A write's payload against the permission's validation rules (`directus_permissions.validation`):
-   * FAILED_VALIDATION listing every rule it fails. An update's payload holds only what changes, so
-   * a rule on a field it leaves out is not checked (unless the rule is `_submitted`).
+   * The part of `grant` whose validation rules (`directus_permissions.validation`) the payload
+   * passes, as the database will store it: a write must pass one permission row's filter and
+   * that same row's rules. FAILED_VALIDATION, listing every rule of the first row it fails, when
+   * no row passes. An update's payload holds only what changes, so a rule on a field it leaves
+   * out is not checked (unless the rule is `_submitted`), as in Directus.
    */
-  private assertValid(grant: Grant, payload: unknown): void {
-    if (!grant.validation) return;
-    const failures = checkPayload(grant.validation, payload, { requireAll: false, context: this.filterContext() });
-    if (failures.length > 0) throw failedValidation(failures);
+  private validGrant(col: CollectionOverview, grant: Grant, payload: unknown): Grant {
+    const parts = grant.parts;
+    if (!parts || parts.every((p) => !p.validation)) return grant;
+    const view = storedView(col, payload);
+    let first: RuleFailure[] | undefined;
+    const passing = parts.filter((p) => {
+      const failures = checkPayload(p.validation, view, { requireAll: false, context: this.filterContext() });
+      if (failures.length > 0) first ??= failures;
+      return failures.length === 0;
+    });
+    if (passing.length === 0) throw failedValidation(first!);
+    return passing.length === parts.length ? grant : combineRows(passing);
   }
 
   /** Keys (of `keys`) the caller may act on with `grant`; others make the call FORBIDDEN. `db`: inside the write's transaction. */
@@ -479,16 +490,20 @@ export class ItemsService {
     const allowed = await this.grant('update');
     const ctx = this.eventContext(schema);
     const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
-    // Only the permission rows that allow every field written count, on the items they cover.
-    const grant = grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []);
+    // Only the permission rows that allow every field written, and whose rules it passes, count, on the items they cover.
+    const grant = this.validGrant(col, grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []), payload);
     await this.assertKeysAllowed(schema, col, keys, grant);
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload, this.accountability);
-    this.assertValid(grant, payload);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
     if (nested || Object.keys(prepared!).length > 0) {
       await this.atomically(async (db) => {
         const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+        if (nested?.manyToOne.length) {
+          // Related objects are keys now: the rules see the keys the row will hold, on items that row's filter covers.
+          const kept = this.validGrant(col, grant, own);
+          if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
+        }
         const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, grant.fields));
         if (Object.keys(row).length > 0) {
           try {
@@ -504,6 +519,30 @@ export class ItemsService {
     }
     if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
     return keys;
+  }
+
+  /**
+   * Directus's `updateBatch`: each item updated by its own primary key, all in one transaction, so
+   * a refusal anywhere keeps none of them.
+   */
+  async updateBatch(items: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    if (!Array.isArray(items)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
+    const { col } = await this.overview();
+    const run = async (trx: Knex) => {
+      const service = this.boundTo(trx);
+      const keys: PrimaryKey[] = [];
+      for (const item of items) {
+        if (!item || typeof item !== 'object' || item[col.primary] === undefined) throw errors.INVALID_PAYLOAD({ reason: `Every item needs its primary key "${col.primary}".` });
+        keys.push(await service.updateOne(item[col.primary] as PrimaryKey, item, opts));
+      }
+      return keys;
+    };
+    return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+  }
+
+  /** This service (its subclass and state included) on another connection, such as a transaction. */
+  private boundTo(knex: Knex): this {
+    return Object.assign(Object.create(Object.getPrototypeOf(this) as object) as this, this, { knex });
   }
 
   async updateOne(key: PrimaryKey, data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import { splitFieldFilter } from './filter.js';
+import { resolveDynamic, splitFieldFilter } from './filter.js';
 import type { Filter } from './query.js';
 
 /**
@@ -26,14 +26,6 @@ export interface RuleContext {
 }
 
 const MAX_DEPTH = 32;
-
-function dynamic(value: unknown, ctx: RuleContext): unknown {
-  if (value === '$CURRENT_USER') return ctx.user;
-  if (value === '$CURRENT_ROLE') return ctx.role;
-  if (value === '$NOW') return ctx.now.toISOString();
-  if (Array.isArray(value)) return value.map((v) => dynamic(v, ctx));
-  return value;
-}
 
 const isNumeric = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
@@ -145,7 +137,7 @@ export function checkPayload(filter: Filter | null | undefined, payload: unknown
       if (sub === null || typeof sub !== 'object' || Array.isArray(sub)) throw errors.INVALID_QUERY({ reason: `The rule for "${field.join('.')}" must be an object.` });
       const { ops, nested } = splitFieldFilter(sub as Record<string, unknown>);
       for (const [op, raw] of ops) {
-        const operand = dynamic(raw, options.context);
+        const operand = resolveDynamic(raw, options.context);
         if (value === undefined && op !== '_submitted' && !options.requireAll) continue;
         if (value === undefined && op !== '_submitted') {
           out.push({ field: field.join('.'), type: 'required' });
