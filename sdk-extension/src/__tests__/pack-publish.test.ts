@@ -78,4 +78,34 @@ describe('publish', () => {
       server.close();
     }
   });
+
+  it("reads only the start of a registry's error answer, however long it runs, and clips its message", async () => {
+    const dir = await packable();
+    let written = 0;
+    const server = createServer(async (req, res) => {
+      for await (const _ of req) void _;
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      // An endless answer: it stops only when the client goes away.
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      pump();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const error = await publish({ cwd: dir, registry, token: 'good' }).then(() => null, (e: unknown) => e as { code: string; message: string });
+      expect(error?.code).toBe('SDK_PUBLISH_FAILED');
+      expect(error!.message.length).toBeLessThan(2200);
+      expect(error!.message).toContain('500 xxxx');
+      expect(error!.message).toContain('(truncated)');
+      expect(written).toBeLessThan(64 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 });

@@ -83,7 +83,7 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
   }
   if (response.status === 401 || response.status === 403) throw SdkErrors.SDK_PUBLISH_UNAUTHORIZED();
   if (!response.ok) {
-    const text = await response.text().catch(() => '');
+    const text = await readErrorBody(response);
     let message = text;
     try {
       const body = JSON.parse(text) as { error?: string; message?: string; errors?: { message: string }[] };
@@ -91,7 +91,33 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
     } catch {
       // plain text body
     }
-    throw SdkErrors.SDK_PUBLISH_FAILED({ message: `${response.status} ${message}`.trim() }, { details: { status: response.status } });
+    const clipped = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}… (truncated)` : message;
+    throw SdkErrors.SDK_PUBLISH_FAILED({ message: `${response.status} ${clipped}`.trim() }, { details: { status: response.status } });
   }
   return { ...result, status: response.status };
+}
+
+/** How much of a registry's error answer is read, and how much of its message is shown. */
+const MAX_ERROR_BODY = 64 * 1024;
+const MAX_ERROR_MESSAGE = 2000;
+
+/** The start of an error answer's body: a registry (or whatever answers at its address) cannot make publish read without end. */
+async function readErrorBody(response: Response): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < MAX_ERROR_BODY) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    /* a broken body: what arrived is the message */
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, MAX_ERROR_BODY).toString('utf8');
 }
