@@ -79,14 +79,18 @@ export function grantForFields(grant: Grant, fields: string[]): Grant {
 /** Collection-level permissions per role (null role = public), cached until a permission changes. */
 export function createPermissions(knex: Knex) {
   let cache = new Map<string, PermissionModel[]>();
+  /** Combined grants by role, collection and action; cleared with the rows. Grants are never mutated. */
+  let grants = new Map<string, Grant | null>();
   let version = 0;
 
   async function rowsFor(role: string | null): Promise<PermissionModel[]> {
     const key = role ?? '$public';
     let rows = cache.get(key);
     if (!rows) {
+      const seen = cache;
       rows = role === null ? await PermissionModel.query(knex).whereNull('role') : await PermissionModel.query(knex).where({ role });
-      cache.set(key, rows);
+      // Rows read before a change must not be cached after it (they would stay until the next change).
+      if (seen === cache) cache.set(key, rows);
     }
     return rows;
   }
@@ -97,11 +101,16 @@ export function createPermissions(knex: Knex) {
       const { scope } = accountability;
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
       if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
+      const key = `${accountability.role ?? '$public'}\0${collection}\0${action}`;
+      if (grants.has(key)) return grants.get(key)!;
+      const seen = grants;
       const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
-      if (rows.length === 0) return null;
       // Several rows for one action widen access: any row's filter suffices, each with its own fields.
       const rule = (f: Record<string, unknown> | null | undefined) => (f && typeof f === 'object' && Object.keys(f).length > 0 ? (f as PermissionFilter) : null);
-      return combineRows(rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation) })));
+      const grant = rows.length === 0 ? null : combineRows(rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation) })));
+      // Not kept when the permissions changed while the rows were read.
+      if (seen === grants) grants.set(key, grant);
+      return grant;
     },
 
     /** Like `grant`, but throws FORBIDDEN. */
@@ -119,6 +128,7 @@ export function createPermissions(knex: Knex) {
 
     invalidate(): void {
       cache = new Map();
+      grants = new Map();
       version++;
     },
 
