@@ -127,6 +127,29 @@ describe('items over REST', () => {
     expect((await t.api('POST', '/items/offers', { price: 0, status: 'sold' })).status).toBe(200);
   });
 
+  it("enforces a field's own rules (meta.validation) for every writer, with its validation_message", async () => {
+    await createCollection(t, 'skus', {
+      code: { type: 'string', meta: { validation: { code: { _regex: '^[A-Z]{3}-\\d+$' } }, validation_message: 'Use three capitals, a dash and digits.' } },
+      qty: { type: 'integer', meta: { validation: { _and: [{ qty: { _gte: 0 } }] } } },
+    });
+    const field = (await t.api('GET', '/fields/skus/code')).body.data;
+    expect(field.meta).toMatchObject({ validation: { code: { _regex: '^[A-Z]{3}-\\d+$' } }, validation_message: 'Use three capitals, a dash and digits.' });
+    // Administrators too: the rule describes the data, not a role.
+    const badCode = await t.api('POST', '/items/skus', { code: 'abc' });
+    expect(badCode.body.errors).toEqual([{ message: 'Use three capitals, a dash and digits.', extensions: { code: 'FAILED_VALIDATION', field: 'code', type: 'regex' } }]);
+    const badQty = await t.api('POST', '/items/skus', { code: 'ABC-1', qty: '-1' });
+    expect(badQty.body.errors[0].message).toBe('Validation failed for field "qty". Value has to be greater than or equal to "0".');
+    const ok = await t.api('POST', '/items/skus', { code: 'ABC-1', qty: '5' });
+    expect(ok.status).toBe(200);
+    // A rule on a field the update leaves out does not apply.
+    expect((await t.api('PATCH', `/items/skus/${ok.body.data.id}`, { qty: 3 })).status).toBe(200);
+    expect((await t.api('PATCH', `/items/skus/${ok.body.data.id}`, { code: 'nope' })).status).toBe(400);
+    // Rules are changed and removed through the field's meta; a malformed one is refused.
+    expect((await t.api('PATCH', '/fields/skus/qty', { meta: { validation: 'qty > 0' } })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('PATCH', '/fields/skus/qty', { meta: { validation: null } })).status).toBe(200);
+    expect((await t.api('POST', '/items/skus', { code: 'ABC-2', qty: -1 })).status).toBe(200);
+  });
+
   it('logs in, refreshes, logs out, and rejects bad tokens', async () => {
     const bad = await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'wrong' }, null);
     expect(bad.body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');

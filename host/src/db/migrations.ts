@@ -352,6 +352,21 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261127I-field-validation': {
+    async up(knex) {
+      // Directus's field rules: a filter every write of the field must pass, and the message a failure shows.
+      await knex.schema.alterTable('directus_fields', (t) => {
+        t.text('validation');
+        t.text('validation_message');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_fields', (t) => {
+        t.dropColumn('validation');
+        t.dropColumn('validation_message');
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -12,6 +12,7 @@ export interface FieldInput {
   meta?: {
     interface?: string | null; options?: Record<string, unknown> | null; display?: string | null; display_options?: Record<string, unknown> | null;
     special?: string[] | string | null; readonly?: boolean; hidden?: boolean; required?: boolean; sort?: number | null; note?: string | null;
+    validation?: Record<string, unknown> | null; validation_message?: string | null;
   } | null;
   /** Many-to-one target (Annex shorthand for a relation). */
   related_collection?: string | null;
@@ -50,8 +51,31 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     readonly: Boolean(row.readonly),
     required: Boolean(row.required),
     sort: row.sort ?? null,
+    validation: validationRule(parseJson(row.validation)),
+    validationMessage: typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
     relatedCollection: row.related_collection ?? null,
   });
+}
+
+/** A stored field rule: an object with at least one key, else none. */
+function validationRule(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 ? (value as Record<string, unknown>) : null;
+}
+
+/** `meta.validation` and `meta.validation_message` as columns; INVALID_PAYLOAD for shapes no rule has. */
+function validationColumns(m: NonNullable<FieldInput['meta']>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ('validation' in m) {
+    const v = m.validation;
+    if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v))) throw errors.INVALID_PAYLOAD({ reason: '"meta.validation" must be a filter object or null.' });
+    out.validation = validationRule(v) ? JSON.stringify(v) : null;
+  }
+  if ('validation_message' in m) {
+    const msg = m.validation_message;
+    if (msg !== null && msg !== undefined && typeof msg !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.validation_message" must be a string or null.' });
+    out.validation_message = msg ? msg.slice(0, 2000) : null;
+  }
+  return out;
 }
 
 function addColumn(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, input: FieldInput): void {
@@ -104,6 +128,7 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
     is_nullable: s.is_primary_key ? false : s.is_nullable !== false, is_unique: Boolean(s.is_unique),
     default_value: s.default_value === undefined || s.default_value === null ? null : JSON.stringify(s.default_value),
     sort: m.sort ?? sort, note: m.note ?? null, related_collection: f.related_collection ?? null,
+    ...validationColumns(m),
   };
 }
 
@@ -270,6 +295,7 @@ export function createSchemaStore(knex: Knex) {
       if ('display_options' in meta) patch.display_options = meta.display_options ? JSON.stringify(meta.display_options) : null;
       if ('special' in meta) patch.special = Array.isArray(meta.special) ? meta.special.join(',') : (meta.special ?? null);
       for (const k of ['readonly', 'hidden', 'required', 'sort', 'note'] as const) if (k in meta) patch[k] = (meta as any)[k];
+      Object.assign(patch, validationColumns(meta));
       if (Object.keys(patch).length) await knex('directus_fields').where({ collection, field }).update(patch);
       invalidate();
       return (await store.get()).collections[collection]!.fields[field]!;

@@ -4,7 +4,7 @@ function f(field: string, type: FieldType, extra: Partial<FieldOverview> = {}): 
   return {
     field, type, defaultValue: null, nullable: true, generated: false, primary: false, unique: false, special: [],
     interface: null, options: null, display: null, displayOptions: null, note: null, hidden: false, readonly: false,
-    required: false, sort: null, relatedCollection: null, ...extra,
+    required: false, sort: null, validation: null, validationMessage: null, relatedCollection: null, ...extra,
   };
 }
 

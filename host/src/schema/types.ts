@@ -23,6 +23,9 @@ export interface FieldOverview {
   readonly: boolean;
   required: boolean;
   sort: number | null;
+  /** Rules every write of this field must pass (`meta.validation`, a filter naming the field), and the message for a failure. */
+  validation: Record<string, unknown> | null;
+  validationMessage: string | null;
   /** Many-to-one: the collection this field points at. One-to-many (alias field): the collection of the many side. */
   relatedCollection: string | null;
   /**

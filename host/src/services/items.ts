@@ -400,6 +400,7 @@ export class ItemsService {
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload, this.accountability);
     // As for updates: only the permission rows that allow every field written count.
     const grant = this.validGrant(col, grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []), payload);
+    if (!opts[HOST_WRITE]) this.assertFieldRules(col, payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
@@ -407,6 +408,7 @@ export class ItemsService {
       const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
       // Related objects are keys now: the rules see the keys the row will hold.
       const kept = nested?.manyToOne.length ? this.validGrant(col, grant, own) : grant;
+      if (nested?.manyToOne.length && !opts[HOST_WRITE]) this.assertFieldRules(col, own);
       const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, grant.fields));
       let created: PrimaryKey;
       try {
@@ -477,6 +479,23 @@ export class ItemsService {
     return passing.length === parts.length ? grant : combineRows(passing);
   }
 
+  /**
+   * Each field's own rules (`meta.validation`), for every writer, administrators included (they
+   * describe the data, not a role): FAILED_VALIDATION, with the field's `validation_message` when
+   * it has one. Like permission rules, a rule on a field the payload leaves out passes.
+   */
+  private assertFieldRules(col: CollectionOverview, payload: unknown): void {
+    const failures: RuleFailure[] = [];
+    let view: unknown;
+    for (const field of Object.values(col.fields)) {
+      if (!field.validation) continue;
+      view ??= storedView(col, payload);
+      const found = checkPayload(field.validation, view, { requireAll: false, context: this.filterContext() });
+      failures.push(...(field.validationMessage ? found.map((f) => ({ ...f, message: field.validationMessage! })) : found));
+    }
+    if (failures.length > 0) throw failedValidation(failures);
+  }
+
   /** Keys (of `keys`) the caller may act on with `grant`; others make the call FORBIDDEN. `db`: inside the write's transaction. */
   private async assertKeysAllowed(schema: SchemaOverview, col: CollectionOverview, keys: PrimaryKey[], grant: Grant, db: Knex = this.knex): Promise<void> {
     const b = db(this.collection).select(col.primary).whereIn(col.primary, keys);
@@ -494,6 +513,7 @@ export class ItemsService {
     const grant = this.validGrant(col, grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []), payload);
     await this.assertKeysAllowed(schema, col, keys, grant);
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload, this.accountability);
+    if (!opts[HOST_WRITE]) this.assertFieldRules(col, payload);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
     if (nested || Object.keys(prepared!).length > 0) {
@@ -503,6 +523,7 @@ export class ItemsService {
           // Related objects are keys now: the rules see the keys the row will hold, on items that row's filter covers.
           const kept = this.validGrant(col, grant, own);
           if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
+          if (!opts[HOST_WRITE]) this.assertFieldRules(col, own);
         }
         const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, grant.fields));
         if (Object.keys(row).length > 0) {

@@ -17,6 +17,8 @@ export interface RuleFailure {
   valid?: unknown;
   invalid?: unknown;
   substring?: string;
+  /** Shown instead of the generated message (a field's `validation_message`). */
+  message?: string;
 }
 
 export interface RuleContext {
@@ -191,10 +193,10 @@ export function failureMessage(f: RuleFailure): string {
 
 /** FAILED_VALIDATION for `failures` (at least one); the response lists each as its own error. */
 export function failedValidation(failures: RuleFailure[]): Error {
-  return errors.FAILED_VALIDATION({ message: failureMessage(failures[0]!) }, { details: { failures } });
+  return errors.FAILED_VALIDATION({ message: failures[0]!.message ?? failureMessage(failures[0]!) }, { details: { failures } });
 }
 
 /** The response entries for a FAILED_VALIDATION error: one per failed rule, as Directus lists them. */
 export function failureEntries(failures: RuleFailure[]): { message: string; extensions: { code: string; [k: string]: unknown } }[] {
-  return failures.map((f) => ({ message: failureMessage(f), extensions: { code: 'FAILED_VALIDATION', ...f } }));
+  return failures.map(({ message, ...f }) => ({ message: message ?? failureMessage(f), extensions: { code: 'FAILED_VALIDATION', ...f } }));
 }

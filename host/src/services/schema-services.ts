@@ -28,6 +28,7 @@ export function fieldOutput(collection: string, f: FieldOverview) {
     meta: {
       collection, field: f.field, interface: f.interface, options: f.options, display: f.display, display_options: f.displayOptions,
       special: f.special.length ? f.special : null, readonly: f.readonly, hidden: f.hidden, required: f.required, sort: f.sort, note: f.note,
+      validation: f.validation, validation_message: f.validationMessage,
     },
     schema: f.type === 'alias' ? null : {
       name: f.field, table: collection, is_primary_key: f.primary, has_auto_increment: f.generated, is_nullable: f.nullable,
