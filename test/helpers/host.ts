@@ -93,7 +93,7 @@ export async function createCollection(t: TestHost, collection: string, fields: 
 }
 
 /** Creates a role with collection permissions and a user with a static token; returns the token. */
-export async function createUser(t: TestHost, name: string, permissions: { collection: string; action: string; permissions?: object; validation?: object; fields?: string }[]): Promise<{ token: string; userId: string; roleId: string }> {
+export async function createUser(t: TestHost, name: string, permissions: { collection: string; action: string; permissions?: object; validation?: object; presets?: object; fields?: string }[]): Promise<{ token: string; userId: string; roleId: string }> {
   const role = await t.api('POST', '/roles', { name, admin_access: false, app_access: true });
   const roleId = role.body.data.id;
   for (const p of permissions) await t.api('POST', '/permissions', { role: roleId, fields: '*', ...p });

@@ -150,6 +150,22 @@ describe('items over REST', () => {
     expect((await t.api('POST', '/items/skus', { code: 'ABC-2', qty: -1 })).status).toBe(200);
   });
 
+  it("fills the fields a write leaves out from the permission's presets, as Directus does", async () => {
+    await createCollection(t, 'drafts', { title: 'string', status: 'string', owner: 'string', reviewed: 'boolean' });
+    const writer = await createUser(t, 'drafter', [
+      { collection: 'drafts', action: 'read' },
+      { collection: 'drafts', action: 'create', fields: 'title', presets: { status: 'draft', owner: '$CURRENT_USER' }, validation: { status: { _eq: 'draft' } } },
+      { collection: 'drafts', action: 'update', fields: 'title', presets: { reviewed: false } },
+    ]);
+    const made = await t.api('POST', '/items/drafts', { title: 'a' }, writer.token);
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect(made.body.data).toMatchObject({ title: 'a', status: 'draft', owner: writer.userId });
+    // A preset fills what is left out; it does not open the field to the role.
+    expect((await t.api('POST', '/items/drafts', { title: 'b', status: 'published' }, writer.token)).status).toBe(403);
+    await t.api('PATCH', `/items/drafts/${made.body.data.id}`, { reviewed: true });
+    expect((await t.api('PATCH', `/items/drafts/${made.body.data.id}`, { title: 'a2' }, writer.token)).body.data).toMatchObject({ title: 'a2', reviewed: false });
+  });
+
   it('logs in, refreshes, logs out, and rejects bad tokens', async () => {
     const bad = await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'wrong' }, null);
     expect(bad.body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');

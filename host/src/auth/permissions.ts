@@ -14,6 +14,8 @@ export interface GrantRow {
   fields: string[] | '*';
   /** Rules a create or update payload must pass (`directus_permissions.validation`); null: none. */
   validation?: PermissionFilter | null;
+  /** Values for the fields a write leaves out (`directus_permissions.presets`); null: none. */
+  presets?: Record<string, unknown> | null;
 }
 
 export interface Grant {
@@ -107,7 +109,7 @@ export function createPermissions(knex: Knex) {
       const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
       // Several rows for one action widen access: any row's filter suffices, each with its own fields.
       const rule = (f: Record<string, unknown> | null | undefined) => (f && typeof f === 'object' && Object.keys(f).length > 0 ? (f as PermissionFilter) : null);
-      const grant = rows.length === 0 ? null : combineRows(rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation) })));
+      const grant = rows.length === 0 ? null : combineRows(rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation), presets: rule(r.presets) })));
       // Not kept when the permissions changed while the rows were read.
       if (seen === grants) grants.set(key, grant);
       return grant;

@@ -367,6 +367,15 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261127J-permission-presets': {
+    async up(knex) {
+      // Directus's field presets: values a create or update gets for the fields it leaves out.
+      await knex.schema.alterTable('directus_permissions', (t) => t.text('presets'));
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_permissions', (t) => t.dropColumn('presets'));
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

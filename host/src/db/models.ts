@@ -39,13 +39,14 @@ export class UserModel extends Model {
 
 export class PermissionModel extends Model {
   static override tableName = 'directus_permissions';
-  static override jsonAttributes = ['permissions', 'validation'];
+  static override jsonAttributes = ['permissions', 'validation', 'presets'];
   id!: number;
   role!: string | null;
   collection!: string;
   action!: 'create' | 'read' | 'update' | 'delete';
   permissions!: Record<string, unknown> | null;
   validation!: Record<string, unknown> | null;
+  presets!: Record<string, unknown> | null;
   fields!: string | null;
 }
 

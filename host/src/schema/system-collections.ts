@@ -26,7 +26,7 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('password', 'hash', { special: ['hash', 'conceal'] }), f('role', 'uuid', { relatedCollection: 'directus_roles' }),
     f('status', 'string'), f('token', 'hash', { special: ['conceal'] }), f('theme', 'string'), f('last_access', 'timestamp'),
   ]),
-  c('directus_permissions', 'id', [intPk, f('role', 'uuid'), f('collection', 'string'), f('action', 'string'), f('permissions', 'json'), f('validation', 'json'), f('fields', 'csv')]),
+  c('directus_permissions', 'id', [intPk, f('role', 'uuid'), f('collection', 'string'), f('action', 'string'), f('permissions', 'json'), f('validation', 'json'), f('presets', 'json'), f('fields', 'csv')]),
   c('directus_flows', 'id', [
     uuidPk, f('name', 'string'), f('icon', 'string'), f('color', 'string'), f('description', 'text'), f('status', 'string'),
     f('trigger', 'string'), f('accountability', 'string'), f('options', 'json'), f('operation', 'uuid'),

@@ -6,7 +6,7 @@ import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, isConcealed, preparePayload, storedView } from './casting.js';
-import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
+import { applyFilter, oneToManyFilters, resolveDynamic, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
@@ -15,6 +15,20 @@ import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.j
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
 import { checkPayload, failedValidation, type RuleFailure } from './payload-rules.js';
+
+/** FORBIDDEN for a field the caller sent but may not write: checked before rules and presets, as in Directus. */
+function assertWritable(col: CollectionOverview, grant: Grant, sent: unknown): void {
+  if (!sent || typeof sent !== 'object') return;
+  for (const key of Object.keys(sent)) {
+    const field = col.fields[key];
+    if (field && field.type !== 'alias' && !grantsField(grant.fields, key)) throw errors.FORBIDDEN();
+  }
+}
+
+/** A grant's field list with `extra` fields added. */
+function withFields(fields: Grant['fields'], extra: string[]): Grant['fields'] {
+  return fields === '*' || extra.length === 0 ? fields : [...new Set([...fields, ...extra])];
+}
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -396,20 +410,24 @@ export class ItemsService {
     const ctx = this.eventContext(schema);
     const filtered = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
     // The host's own write keeps the host's values for the columns only it writes, whatever a filter returned.
-    const payload = opts[HOST_WRITE] ? keepHostColumns(this.collection, data, filtered) : filtered;
-    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', payload, this.accountability);
+    const sent = opts[HOST_WRITE] ? keepHostColumns(this.collection, data, filtered) : filtered;
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', sent, this.accountability);
     // As for updates: only the permission rows that allow every field written count.
-    const grant = this.validGrant(col, grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []), payload);
+    const byFields = grantForFields(allowed, sent && typeof sent === 'object' ? Object.keys(sent) : []);
+    assertWritable(col, byFields, sent);
+    const { payload, presetFields } = this.withPresets(col, byFields, sent);
+    const grant = this.validGrant(col, byFields, payload);
+    const writable = withFields(grant.fields, presetFields);
     if (!opts[HOST_WRITE]) this.assertFieldRules(col, payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
-    const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, grant.fields);
+    const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
     const key = await this.atomically(async (db) => {
       const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
       // Related objects are keys now: the rules see the keys the row will hold.
       const kept = nested?.manyToOne.length ? this.validGrant(col, grant, own) : grant;
       if (nested?.manyToOne.length && !opts[HOST_WRITE]) this.assertFieldRules(col, own);
-      const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, grant.fields));
+      const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
       let created: PrimaryKey;
       try {
         const result = await db(this.collection).insert(row, [col.primary]);
@@ -480,6 +498,26 @@ export class ItemsService {
   }
 
   /**
+   * The payload with the permission's presets (`directus_permissions.presets`) for the fields it
+   * leaves out, as Directus merges them under what was sent (dynamic values resolved), and the
+   * fields the presets add: they are written whatever the role's field list says.
+   */
+  private withPresets(col: CollectionOverview, grant: Grant, sent: Item): { payload: Item; presetFields: string[] } {
+    if (!sent || typeof sent !== 'object' || Array.isArray(sent) || !grant.parts?.some((p) => p.presets)) return { payload: sent, presetFields: [] };
+    const payload: Item = { ...sent };
+    const presetFields: string[] = [];
+    for (const part of grant.parts) {
+      for (const [field, value] of Object.entries(part.presets ?? {})) {
+        const known = col.fields[field];
+        if (!known || known.type === 'alias' || Object.hasOwn(payload, field)) continue;
+        payload[field] = resolveDynamic(value, this.filterContext());
+        presetFields.push(field);
+      }
+    }
+    return { payload, presetFields };
+  }
+
+  /**
    * Each field's own rules (`meta.validation`), for every writer, administrators included (they
    * describe the data, not a role): FAILED_VALIDATION, with the field's `validation_message` when
    * it has one. Like permission rules, a rule on a field the payload leaves out passes.
@@ -508,14 +546,18 @@ export class ItemsService {
     const { schema, col } = await this.overview();
     const allowed = await this.grant('update');
     const ctx = this.eventContext(schema);
-    const payload = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
+    const sent = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
     // Only the permission rows that allow every field written, and whose rules it passes, count, on the items they cover.
-    const grant = this.validGrant(col, grantForFields(allowed, payload && typeof payload === 'object' ? Object.keys(payload) : []), payload);
+    const byFields = grantForFields(allowed, sent && typeof sent === 'object' ? Object.keys(sent) : []);
+    assertWritable(col, byFields, sent);
+    const { payload, presetFields } = this.withPresets(col, byFields, sent);
+    const grant = this.validGrant(col, byFields, payload);
+    const writable = withFields(grant.fields, presetFields);
     await this.assertKeysAllowed(schema, col, keys, grant);
-    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', payload, this.accountability);
+    if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', sent, this.accountability);
     if (!opts[HOST_WRITE]) this.assertFieldRules(col, payload);
     const nested = this.planNested(col, payload, grant);
-    const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, grant.fields);
+    const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, writable);
     if (nested || Object.keys(prepared!).length > 0) {
       await this.atomically(async (db) => {
         const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
@@ -525,7 +567,7 @@ export class ItemsService {
           if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
           if (!opts[HOST_WRITE]) this.assertFieldRules(col, own);
         }
-        const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, grant.fields));
+        const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, writable));
         if (Object.keys(row).length > 0) {
           try {
             await db(this.collection).whereIn(col.primary, keys).update(row);
