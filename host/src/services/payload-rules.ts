@@ -97,6 +97,10 @@ function passes(op: string, value: unknown, operand: unknown): boolean {
     case '_nstarts_with': return !(typeof value === 'string' && value.startsWith(String(operand)));
     case '_ends_with': return typeof value === 'string' && value.endsWith(String(operand));
     case '_nends_with': return !(typeof value === 'string' && value.endsWith(String(operand)));
+    case '_istarts_with': return typeof value === 'string' && value.toLowerCase().startsWith(String(operand).toLowerCase());
+    case '_nistarts_with': return !(typeof value === 'string' && value.toLowerCase().startsWith(String(operand).toLowerCase()));
+    case '_iends_with': return typeof value === 'string' && value.toLowerCase().endsWith(String(operand).toLowerCase());
+    case '_niends_with': return !(typeof value === 'string' && value.toLowerCase().endsWith(String(operand).toLowerCase()));
     case '_between':
     case '_nbetween': {
       const [lo, hi] = list(operand, op);
@@ -114,7 +118,7 @@ function passes(op: string, value: unknown, operand: unknown): boolean {
 function failure(field: string, op: string, operand: unknown): RuleFailure {
   const type = op === '_submitted' ? 'required' : op.slice(1);
   if (['_neq', '_nin'].includes(op)) return { field, type, invalid: operand };
-  if (['_contains', '_ncontains', '_icontains', '_nicontains', '_starts_with', '_nstarts_with', '_ends_with', '_nends_with'].includes(op)) return { field, type, substring: String(operand) };
+  if (/^_n?i?(contains|starts_with|ends_with)$/.test(op)) return { field, type, substring: String(operand) };
   if (['_null', '_nnull', '_empty', '_nempty', '_submitted', '_regex'].includes(op)) return { field, type };
   return { field, type, valid: operand };
 }
@@ -181,6 +185,10 @@ export function failureMessage(f: RuleFailure): string {
     nstarts_with: `Value can't start with "${f.substring}".`,
     ends_with: `Value has to end with "${f.substring}".`,
     nends_with: `Value can't end with "${f.substring}".`,
+    istarts_with: `Value has to start with "${f.substring}" (any case).`,
+    nistarts_with: `Value can't start with "${f.substring}" (any case).`,
+    iends_with: `Value has to end with "${f.substring}" (any case).`,
+    niends_with: `Value can't end with "${f.substring}" (any case).`,
     null: 'Value has to be null.',
     nnull: "Value can't be null.",
     empty: 'Value has to be empty.',

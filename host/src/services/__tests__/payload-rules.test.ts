@@ -30,6 +30,8 @@ describe('payload rules', () => {
       [{ a: { _ncontains: 'x' } }, { a: ['x'] }, false],
       [{ a: { _starts_with: 'he' } }, { a: 'hello' }, true],
       [{ a: { _nends_with: 'lo' } }, { a: 'hello' }, false],
+      [{ a: { _istarts_with: 'HE' } }, { a: 'hello' }, true],
+      [{ a: { _niends_with: 'LO' } }, { a: 'hello' }, false],
       [{ a: { _between: [1, 3] } }, { a: 2 }, true],
       [{ a: { _nbetween: [1, 3] } }, { a: 2 }, false],
       [{ a: { _regex: '^[a-z]+$' } }, { a: 'abc' }, true],
