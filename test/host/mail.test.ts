@@ -113,6 +113,34 @@ describe('mail over SMTP', () => {
     expect(sink.messages.some((m) => m.to.includes('orphan@example.com') && m.data.includes('left behind'))).toBe(true);
   });
 
+  it('an administrator lists the outbox (without bodies) and sends a failed message again', async () => {
+    sink.refuseWith = '550 mailbox unavailable';
+    try {
+      expect((await t.api('POST', '/mailer-endpoint', { to: 'again@example.com', subject: 'Try again' })).status).toBe(502);
+    } finally {
+      sink.refuseWith = null;
+    }
+    const failed = (await t.api('GET', '/server/outbox?status=failed')).body.data;
+    const row = failed.find((r: any) => r.subject === 'Try again');
+    expect(row).toMatchObject({ status: 'failed', to: 'again@example.com', attempts: 1 });
+    expect(row.error).toContain('550');
+    expect(Object.keys(row)).not.toContain('body');
+    expect(Object.keys(row)).not.toContain('message');
+    const retried = await t.api('POST', `/server/outbox/${row.id}/retry`);
+    expect(retried.body.data).toMatchObject({ id: row.id, status: 'queued', attempts: 0, error: null });
+    const sent = await eventually(() => outbox('Try again'), (r) => r?.status === 'sent');
+    expect(sent.message_id).toEqual(expect.any(String));
+    expect(sink.messages.filter((m) => m.data.includes('Subject: Try again'))).toHaveLength(1);
+    // A sent message is not sent twice; unknown rows, bad queries and non-administrators are refused.
+    expect((await t.api('POST', `/server/outbox/${row.id}/retry`)).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('POST', '/server/outbox/999999/retry')).status).toBe(403);
+    expect((await t.api('GET', '/server/outbox?status=lost')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    expect((await t.api('GET', '/server/outbox?limit=5000')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    expect((await t.api('GET', '/server/outbox?limit=1')).body.data).toHaveLength(1);
+    expect((await t.api('GET', '/server/outbox', undefined, null)).status).toBe(403);
+    expect((await t.api('POST', `/server/outbox/${row.id}/retry`, undefined, null)).status).toBe(403);
+  });
+
   it('refuses bad or injected addresses before anything is sent', async () => {
     const before = sink.messages.length;
     for (const to of ['not-an-address', 'a@example.com\r\nBcc: victim@example.com', '', 'x@example.com>, <y@example.com']) {

@@ -46,6 +46,17 @@ export default {
       if (!req.accountability?.admin) throw errors.FORBIDDEN();
       res.json({ data: await kernel.cluster.hosts() });
     }));
+    // The mail outbox: what was sent, what waits for a retry and what failed (bodies stay in the database).
+    router.get('/outbox', asyncHandler(async (req, res) => {
+      if (!req.accountability?.admin) throw errors.FORBIDDEN();
+      const int = (v) => (v === undefined ? undefined : /^\d+$/.test(String(v)) ? Number(v) : NaN);
+      res.json({ data: await kernel.mailer.list({ status: req.query.status, limit: int(req.query.limit), offset: int(req.query.offset) }) });
+    }));
+    router.post('/outbox/:id/retry', asyncHandler(async (req, res) => {
+      if (!req.accountability?.admin) throw errors.FORBIDDEN();
+      if (!/^\d+$/.test(req.params.id)) throw errors.FORBIDDEN();
+      res.json({ data: await kernel.mailer.retry(Number(req.params.id)) });
+    }));
     router.get('/metrics', asyncHandler(async (req, res) => {
       if (!req.accountability?.admin) throw errors.FORBIDDEN();
       const lines = ['# HELP annex_extension_calls_total Calls handled by an extension', '# TYPE annex_extension_calls_total counter'];

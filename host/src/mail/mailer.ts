@@ -31,11 +31,36 @@ export interface Mailer {
   send(message: MailMessage): Promise<MailReceipt>;
   /** Can the SMTP server be reached (for the health check)? Always ok for the outbox. */
   check(timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /** Outbox rows, newest first, without their bodies (a reset mail's body holds its token). */
+  list(query: { status?: string; limit?: number; offset?: number }): Promise<OutboxRow[]>;
+  /**
+   * Send a `failed` or `queued` row again at once, with a fresh set of attempts (SMTP only).
+   * INVALID_PAYLOAD for a row that was sent, is being sent, or has no transport to go to.
+   */
+  retry(id: number): Promise<OutboxRow>;
   /** Start retrying queued messages (SMTP only). */
   start(): void;
   /** Stop retrying (waits for a retry in progress) and close the connection pool. */
   close(): Promise<void>;
 }
+
+/** One `annex_outbox` row as the admin API shows it. */
+export interface OutboxRow {
+  id: number;
+  to: string;
+  subject: string | null;
+  sender: string | null;
+  status: 'outbox' | 'sending' | 'queued' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt: string | null;
+  error: string | null;
+  message_id: string | null;
+  created: string | null;
+  sent_at: string | null;
+}
+
+const OUTBOX_COLUMNS = ['id', 'to', 'subject', 'sender', 'status', 'attempts', 'next_attempt', 'error', 'message_id', 'created', 'sent_at'];
+const OUTBOX_STATUSES = ['outbox', 'sending', 'queued', 'sent', 'failed'];
 
 /** What is stored to send again: the message after its addresses were checked. */
 interface Envelope {
@@ -207,6 +232,29 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err) };
       }
+    },
+    async list({ status, limit = 100, offset = 0 }) {
+      if (status !== undefined && !OUTBOX_STATUSES.includes(status)) throw errors.INVALID_QUERY({ reason: `"status" must be one of ${OUTBOX_STATUSES.join(', ')}.` });
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw errors.INVALID_QUERY({ reason: '"limit" must be an integer from 1 to 1000.' });
+      if (!Number.isInteger(offset) || offset < 0) throw errors.INVALID_QUERY({ reason: '"offset" must be a whole number.' });
+      const q = knex('annex_outbox').select(OUTBOX_COLUMNS).orderBy('id', 'desc').limit(limit).offset(offset);
+      if (status) q.where({ status });
+      return (await q) as OutboxRow[];
+    },
+    async retry(id) {
+      if (config.transport !== 'smtp') throw errors.INVALID_PAYLOAD({ reason: 'With EMAIL_TRANSPORT=outbox there is nothing to send mail with.' });
+      const [row] = (await knex('annex_outbox').select(OUTBOX_COLUMNS).where({ id })) as OutboxRow[];
+      if (!row) throw errors.FORBIDDEN();
+      // Only a row nobody is sending moves; two admins (or hosts) retrying at once move it once.
+      const queued = { status: 'queued' as const, attempts: 0, next_attempt: new Date().toISOString(), error: null };
+      const moved = await knex('annex_outbox').where({ id }).whereIn('status', ['failed', 'queued']).update({ ...queued, claimed_at: null });
+      if (!moved) {
+        const now = (await knex('annex_outbox').where({ id }).first('status')) as { status: string } | undefined;
+        throw errors.INVALID_PAYLOAD({ reason: `Message ${id} is ${now?.status ?? row.status}; only failed or queued messages are sent again.` });
+      }
+      if (!timer && !closed) schedule();
+      // As it was queued (the retry pass may already be sending it).
+      return { ...row, ...queued };
     },
     start() {
       if (config.transport === 'smtp' && !timer && !closed) schedule();
