@@ -139,6 +139,37 @@ describe('files and assets', () => {
     expect(rest).toBe('data: second\n\n');
   });
 
+  it('folders: a tree that files are uploaded into and moved between; deleting one moves its contents up', async () => {
+    const folder = async (name: string, parent: string | null = null) => (await t.api('POST', '/folders', { name, parent })).body.data.id as string;
+    const photos = await folder('Photos');
+    const trips = await folder('Trips', photos);
+    const lisbon = await folder('Lisbon', trips);
+    const pic = (await upload('tram.jpg', 'image/jpeg', 'jpg', { folder: lisbon })).body.data;
+    expect(pic.folder).toBe(lisbon);
+    expect((await upload('x.jpg', 'image/jpeg', 'x', { folder: '00000000-0000-4000-8000-000000000000' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await upload('x.jpg', 'image/jpeg', 'x', { folder: "' or 1=1 --" })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    // Filter files by folder, and folders by parent, like any relation.
+    expect((await t.api('GET', `/files?filter[folder][name][_eq]=Lisbon&fields=filename_download`)).body.data).toEqual([{ filename_download: 'tram.jpg' }]);
+    expect((await t.api('GET', `/folders?filter[parent][_eq]=${photos}&fields=name`)).body.data).toEqual([{ name: 'Trips' }]);
+    // No folder inside itself or its own subfolder.
+    for (const parent of [photos, lisbon]) {
+      expect((await t.api('PATCH', `/folders/${photos}`, { parent })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    }
+    expect((await t.api('GET', `/folders/${photos}?fields=parent`)).body.data.parent).toBeNull();
+    // Deleting Trips and Lisbon together: the file and what else was inside go up to Photos.
+    const other = await folder('Other', lisbon);
+    expect((await t.api('DELETE', '/folders', [trips, lisbon])).status).toBe(204);
+    expect((await t.api('GET', `/files/${pic.id}?fields=folder`)).body.data.folder).toBe(photos);
+    expect((await t.api('GET', `/folders/${other}?fields=parent`)).body.data.parent).toBe(photos);
+    // A top folder's contents go to the root.
+    expect((await t.api('DELETE', `/folders/${photos}`)).status).toBe(204);
+    expect((await t.api('GET', `/files/${pic.id}?fields=folder`)).body.data.folder).toBeNull();
+    expect((await t.api('GET', `/folders/${other}?fields=parent`)).body.data.parent).toBeNull();
+    // Folders are a system collection: other roles need a permission.
+    expect((await t.api('GET', '/folders', undefined, viewer.token)).status).toBe(403);
+    expect((await t.api('POST', '/folders', { name: 'x' }, viewer.token)).status).toBe(403);
+  });
+
   it('applies permissions to uploads and assets, and deleting a file deletes its bytes', async () => {
     const mine = await upload('note.txt', 'text/plain', 'private');
     expect((await upload('x.txt', 'text/plain', 'nope', {}, viewer.token)).status).toBe(403);

@@ -31,7 +31,7 @@ function receiveUpload(ctx, service) {
       fields[name] = value;
     });
     bb.on('file', (_name, stream, info) => {
-      upload = service.uploadOne(stream, { filename_download: info.filename, type: info.mimeType, title: fields.title, description: fields.description });
+      upload = service.uploadOne(stream, { filename_download: info.filename, type: info.mimeType, title: fields.title, description: fields.description, ...(fields.folder ? { folder: fields.folder } : {}) });
       upload.catch((err) => {
         stream.resume();
         fail(err);

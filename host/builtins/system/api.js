@@ -32,6 +32,7 @@ export const endpoints = [
     }),
   },
   { name: 'roles', config: systemRoutes('directus_roles') },
+  { name: 'folders', config: systemRoutes('directus_folders') },
   {
     name: 'permissions',
     config: (router, context) => {

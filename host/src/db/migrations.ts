@@ -376,6 +376,21 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.alterTable('directus_permissions', (t) => t.dropColumn('presets'));
     },
   },
+  '20261127K-folders': {
+    async up(knex) {
+      // Directus's folders: a tree of names; a file sits in one folder or at the root (null).
+      await knex.schema.createTable('directus_folders', (t) => {
+        t.uuid('id').primary();
+        t.string('name', 255).notNullable();
+        t.uuid('parent');
+      });
+      await knex.schema.alterTable('directus_files', (t) => t.uuid('folder'));
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_files', (t) => t.dropColumn('folder'));
+      await knex.schema.dropTableIfExists('directus_folders');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -22,15 +22,20 @@ function extensionOf(name: string): string {
  * storage. `uploadOne` is the only way to create a row; the storage columns are the host's
  * (the items service refuses them to every other writer: host-written.ts).
  */
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class FilesService extends ItemsService {
   constructor(protected readonly files: FilesKernel, options: ItemsServiceOptions) {
     super(files, 'directus_files', options);
   }
 
   /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */
-  async uploadOne(stream: Readable, data: { filename_download: string; type?: string; title?: string; description?: string }): Promise<PrimaryKey> {
+  async uploadOne(stream: Readable, data: { filename_download: string; type?: string; title?: string; description?: string; folder?: string }): Promise<PrimaryKey> {
     // Permission first: a caller who may not create files does not get to fill the disk.
     await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
+    if (data.folder !== undefined && (!UUID_TEXT.test(data.folder) || !(await this.knex('directus_folders').where({ id: data.folder }).first('id')))) {
+      throw errors.INVALID_PAYLOAD({ reason: `Folder "${data.folder}" does not exist.` });
+    }
     const name = String(data.filename_download || 'file').slice(0, 255);
     const id = randomUUID();
     const key = `${id}${extensionOf(name)}`;
@@ -39,6 +44,7 @@ export class FilesService extends ItemsService {
       return await super.createOne({
         id, storage: this.files.storage.location, filename_disk: key, filename_download: name,
         title: data.title ?? path.parse(name).name, type: data.type || 'application/octet-stream', description: data.description ?? null,
+        ...(data.folder !== undefined ? { folder: data.folder } : {}),
         filesize: size, uploaded_by: this.accountability.user, uploaded_on: new Date().toISOString(),
       }, { [HOST_WRITE]: true });
     } catch (err) {

@@ -56,8 +56,9 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
   c('directus_files', 'id', [
     uuidPk, f('storage', 'string', { readonly: true }), f('filename_disk', 'string', { readonly: true }), f('filename_download', 'string'),
     f('title', 'string'), f('type', 'string'), f('filesize', 'bigInteger', { readonly: true }), f('uploaded_by', 'uuid', { relatedCollection: 'directus_users', readonly: true }),
-    f('uploaded_on', 'timestamp', { readonly: true }), f('description', 'text'),
+    f('uploaded_on', 'timestamp', { readonly: true }), f('description', 'text'), f('folder', 'uuid', { relatedCollection: 'directus_folders' }),
   ]),
+  c('directus_folders', 'id', [uuidPk, f('name', 'string', { nullable: false }), f('parent', 'uuid', { relatedCollection: 'directus_folders' })]),
   c('directus_settings', 'id', [intPk, f('project_name', 'string'), f('default_theme_light', 'string'), f('default_theme_dark', 'string'), f('default_appearance', 'string')]),
 ];
 

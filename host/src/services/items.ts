@@ -10,7 +10,7 @@ import { applyFilter, oneToManyFilters, resolveDynamic, splitFieldFilter, type F
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
-import { applySystemEffects } from './system-effects.js';
+import { applySystemEffects, beforeSystemDelete } from './system-effects.js';
 import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
@@ -638,6 +638,7 @@ export class ItemsService {
     const ctx = this.eventContext(schema);
     if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);
     await this.atomically(async (db) => {
+      await beforeSystemDelete(db, this.collection, keys);
       try {
         await db(this.collection).whereIn(col.primary, keys).delete();
       } catch (e) {

@@ -92,6 +92,7 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     PanelsService: fixed('directus_panels'),
     NotificationsService: fixed('directus_notifications'),
     SettingsService: fixed('directus_settings'),
+    FoldersService: fixed('directus_folders'),
   };
 }
 
@@ -113,6 +114,7 @@ export interface Services {
   PanelsService: Fixed;
   NotificationsService: Fixed;
   SettingsService: Fixed;
+  FoldersService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
 }
