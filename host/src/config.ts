@@ -20,7 +20,7 @@ export interface HostConfig {
   loginAttempts: number;
   loginWindowMs: number;
   /** Uploaded files: the local storage root (STORAGE_LOCAL_ROOT) and the size limit (FILES_MAX_UPLOAD_SIZE, bytes). */
-  files: { root: string; maxUploadBytes: number };
+  files: { root: string; maxUploadBytes: number; importAllowPrivate: boolean };
   /** Directus's EMAIL_* variables: `outbox` only records to annex_outbox; `smtp` also sends. */
   mail: {
     transport: 'outbox' | 'smtp';
@@ -137,6 +137,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     files: {
       root: path.resolve(cwd, env.STORAGE_LOCAL_ROOT || path.join(dataDir, 'uploads')),
       maxUploadBytes: int(env.FILES_MAX_UPLOAD_SIZE, 100 * 1024 * 1024, 'FILES_MAX_UPLOAD_SIZE'),
+      importAllowPrivate: bool(env.FILES_IMPORT_ALLOW_PRIVATE, false),
     },
     mail: {
       transport: oneOf(env.EMAIL_TRANSPORT, ['outbox', 'smtp'] as const, 'outbox', 'EMAIL_TRANSPORT'),

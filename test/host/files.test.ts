@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +170,44 @@ describe('files and assets', () => {
     // Folders are a system collection: other roles need a permission.
     expect((await t.api('GET', '/folders', undefined, viewer.token)).status).toBe(403);
     expect((await t.api('POST', '/folders', { name: 'x' }, viewer.token)).status).toBe(403);
+  });
+
+  it('imports a file from a URL (POST /files/import), with the upload limits, refusing private addresses unless allowed', async () => {
+    const server = http.createServer((req, res) => {
+      if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(64 * 1024 + 1));
+      if (req.url === '/gone') return res.writeHead(404).end('no');
+      if (req.url === '/hop') return res.writeHead(302, { location: '/photos/caf%C3%A9.png' }).end();
+      res.writeHead(200, { 'content-type': 'image/png; charset=binary' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 9]));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The test host runs with the default: its own network is out of reach.
+    const denied = await t.api('POST', '/files/import', { url: `${origin}/x.png` });
+    expect(denied.body.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PAYLOAD' }, message: expect.stringContaining('private-address') });
+    const open = await startHost({ env: { FILES_IMPORT_ALLOW_PRIVATE: 'true', FILES_MAX_UPLOAD_SIZE: String(64 * 1024) } });
+    try {
+      const folder = (await open.api('POST', '/folders', { name: 'Imports' })).body.data.id;
+      const res = await open.api('POST', '/files/import', { url: `${origin}/hop`, data: { title: 'Cafe', folder } });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.data).toMatchObject({ filename_download: 'café.png', type: 'image/png', filesize: 5, title: 'Cafe', folder });
+      const bytes = Buffer.from(await (await fetch(`${open.url}/assets/${res.body.data.id}?access_token=${open.token}`)).arrayBuffer());
+      expect([...bytes]).toEqual([0x89, 0x50, 0x4e, 0x47, 9]);
+      expect((await open.api('POST', '/files/import', { url: `${origin}/big` })).body.errors[0].extensions.code).toBe('HOST_FILE_TOO_LARGE');
+      expect((await open.api('POST', '/files/import', { url: `${origin}/gone` })).body.errors[0].message).toContain('answered 404');
+      expect((await open.api('POST', '/files/import', { url: 'file:///etc/passwd' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await open.api('POST', '/files/import', { url: 42 })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      // No create permission, no fetch: the server is not asked at all.
+      let asked = 0;
+      server.on('request', () => asked++);
+      const nobody = await createUser(open, 'importer', []);
+      expect((await open.api('POST', '/files/import', { url: `${origin}/x.png` }, nobody.token)).status).toBe(403);
+      expect((await open.api('POST', '/files/import', { url: `${origin}/x.png` }, null)).status).toBe(403);
+      expect(asked).toBe(0);
+      expect((await open.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*']).toBe(1);
+    } finally {
+      await open.close();
+      server.close();
+    }
   });
 
   it('applies permissions to uploads and assets, and deleting a file deletes its bytes', async () => {

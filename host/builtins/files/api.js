@@ -1,10 +1,51 @@
 // @ts-check
+import { Readable } from 'node:stream';
 import busboy from 'busboy';
-import { crudRoutes, errors } from '@annex/host/builtins-support';
+import { asyncHandler, createRequestClient, crudRoutes, errors } from '@annex/host/builtins-support';
 
 /** Content types a browser may show inline from this origin; anything else is a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|video\/(mp4|webm|ogg)|audio\/(mpeg|ogg|wav|webm)|application\/pdf|text\/plain)$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Directus's `POST /files/import {url, data?}`: fetches `url` (http or https, GET, redirects
+ * re-checked; loopback, private, link-local and metadata addresses refused unless
+ * FILES_IMPORT_ALLOW_PRIVATE) into FilesService.uploadOne, under the upload size limit. The
+ * caller's create permission is checked before anything is fetched.
+ */
+async function importFile(files, body, config) {
+  if (!body || typeof body !== 'object' || typeof body.url !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"url" is required.' });
+  const data = body.data && typeof body.data === 'object' ? body.data : {};
+  for (const k of ['title', 'description', 'folder', 'filename_download']) {
+    if (data[k] !== undefined && typeof data[k] !== 'string') throw errors.INVALID_PAYLOAD({ reason: `"data.${k}" must be a string.` });
+  }
+  await files.assertMayUpload();
+  const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET'], allowPrivate: config.importAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: config.maxUploadBytes });
+  let fetched;
+  try {
+    fetched = await client.request(body.url, { method: 'GET', responseType: 'bytes' });
+  } catch (err) {
+    if (err?.code === 'RT_RESPONSE_TOO_LARGE') throw errors.HOST_FILE_TOO_LARGE({ limit: config.maxUploadBytes });
+    throw errors.INVALID_PAYLOAD({ reason: `The URL cannot be imported: ${err?.details?.reason ?? err?.message ?? 'request failed'}.` });
+  }
+  if (fetched.status < 200 || fetched.status > 299) throw errors.INVALID_PAYLOAD({ reason: `The URL answered ${fetched.status}.` });
+  const last = decodeSegment(new URL(fetched.url).pathname.split('/').pop() ?? '');
+  return files.uploadOne(Readable.from([fetched.data]), {
+    filename_download: data.filename_download || last || 'import',
+    type: String(fetched.headers['content-type'] ?? '').split(';')[0].trim() || undefined,
+    ...(data.title !== undefined ? { title: data.title } : {}),
+    ...(data.description !== undefined ? { description: data.description } : {}),
+    ...(data.folder !== undefined ? { folder: data.folder } : {}),
+  });
+}
+
+function decodeSegment(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 /** Reads one multipart upload (fields first, then one file) into FilesService.uploadOne. */
 function receiveUpload(ctx, service) {
@@ -68,6 +109,11 @@ export const endpoints = [
         return true;
       }, '@annex/builtin-files/files', { first: true });
       context.onDispose?.(off);
+      router.post('/import', asyncHandler(async (req, res) => {
+        const files = service(req.accountability);
+        const key = await importFile(files, req.body, kernel.config.files);
+        res.json({ data: await files.readOne(key).catch(() => ({ id: key })) });
+      }));
       crudRoutes(router, { collection: 'directus_files', makeService: (_c, options) => new context.services.FilesService(options) });
     },
   },

@@ -29,10 +29,15 @@ export class FilesService extends ItemsService {
     super(files, 'directus_files', options);
   }
 
+  /** FORBIDDEN unless the caller may create files (before any bytes are taken in). */
+  async assertMayUpload(): Promise<void> {
+    await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
+  }
+
   /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */
   async uploadOne(stream: Readable, data: { filename_download: string; type?: string; title?: string; description?: string; folder?: string }): Promise<PrimaryKey> {
     // Permission first: a caller who may not create files does not get to fill the disk.
-    await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
+    await this.assertMayUpload();
     if (data.folder !== undefined && (!UUID_TEXT.test(data.folder) || !(await this.knex('directus_folders').where({ id: data.folder }).first('id')))) {
       throw errors.INVALID_PAYLOAD({ reason: `Folder "${data.folder}" does not exist.` });
     }

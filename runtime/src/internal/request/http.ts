@@ -13,7 +13,8 @@ export interface RequestInput {
   method?: string;
   headers?: Record<string, string> | [string, string][];
   body?: unknown;
-  responseType?: 'auto' | 'text';
+  /** `bytes` (host code only; the sandbox's capability takes `auto` or `text`): `data` is the body as a Buffer. */
+  responseType?: 'auto' | 'text' | 'bytes';
 }
 
 /** Directus's `request` result shape. */
@@ -163,6 +164,7 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
       }
       const responseHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      if (options.responseType === 'bytes') return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: raw, url: url.href };
       const text = raw.toString('utf8');
       let data: unknown = text;
       if (options.responseType !== 'text' && /\bjson\b|\+json/i.test(responseHeaders['content-type'] ?? '')) {
