@@ -36,6 +36,20 @@ describe('GraphQL', () => {
     expect(syntax.body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION');
   });
 
+  it('updates many items with one change (update_…_items) or each with its own (update_…_batch, all or nothing)', async () => {
+    const made = await gql('mutation { create_books_items(data: [{ title: "A", pages: 1 }, { title: "B", pages: 2 }]) { id } }');
+    const [a, b] = made.body.data.create_books_items.map((r: { id: string }) => r.id);
+    const many = await gql(`mutation { update_books_items(ids: [${a}, ${b}], data: { pages: 10 }) { title pages } }`);
+    expect(many.body.data.update_books_items).toEqual([{ title: 'A', pages: 10 }, { title: 'B', pages: 10 }]);
+    const batch = await gql(`mutation { update_books_batch(data: [{ id: ${a}, pages: 11 }, { id: ${b}, title: "B2" }]) { title pages } }`);
+    expect(batch.body.data.update_books_batch).toEqual([{ title: 'A', pages: 11 }, { title: 'B2', pages: 10 }]);
+    // One item that cannot be updated (it does not exist): none of the batch is kept.
+    const bad = await gql(`mutation { update_books_batch(data: [{ id: ${a}, pages: 12 }, { id: 999999, pages: 1 }]) { id } }`);
+    expect(bad.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gql(`{ books_by_id(id: ${a}) { pages } }`)).body.data.books_by_id.pages).toBe(11);
+    await gql(`mutation { delete_books_items(ids: [${a}, ${b}]) { ids } }`);
+  });
+
   it('builds the schema from what the role may read', async () => {
     const user = await createUser(t, 'gqlreader', [{ collection: 'books', action: 'read', fields: 'id,title' }]);
     const ok = await gql('{ books(limit: 1, sort: ["title"]) { title } }', undefined, user.token);

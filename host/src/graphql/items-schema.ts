@@ -173,6 +173,23 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
         return s.readOne(await s.updateOne(args.id, { ...args.data }), { fields: selectedFields(info) });
       },
     };
+    mutation[`update_${name}_items`] = {
+      type: new GraphQLList(type),
+      args: { ids: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLID))) }, data: { type: new GraphQLNonNull(update) } },
+      resolve: async (_s, args, ctx, info) => {
+        const s = service(ctx);
+        return s.readMany(await s.updateMany(args.ids, { ...args.data }), { fields: selectedFields(info) });
+      },
+    };
+    // Each item names itself by its primary key; one transaction for all of them.
+    mutation[`update_${name}_batch`] = {
+      type: new GraphQLList(type),
+      args: { data: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(update))) } },
+      resolve: async (_s, args, ctx, info) => {
+        const s = service(ctx);
+        return s.readMany(await s.updateBatch(args.data.map((d: object) => ({ ...d }))), { fields: selectedFields(info) });
+      },
+    };
     mutation[`delete_${name}_item`] = {
       type: deleteOne,
       args: { id: { type: new GraphQLNonNull(GraphQLID) } },
