@@ -168,13 +168,14 @@ export function createSchemaStore(knex: Knex) {
       knex('directus_collections').select('*'),
       knex('directus_fields').select('*').orderBy([{ column: 'collection' }, { column: 'sort' }, { column: 'id' }]),
     ]);
-    const out: SchemaOverview = { collections: {}, relations: [] };
+    // Keyed by names from requests: no prototype behind them (`fields.constructor` is no field).
+    const out: SchemaOverview = { collections: Object.create(null), relations: [] };
     for (const sys of SYSTEM_COLLECTIONS) out.collections[sys.collection] = sys;
     for (const row of collections) {
       out.collections[row.collection] = {
         collection: row.collection, primary: 'id', singleton: Boolean(row.singleton), note: row.note ?? null,
         icon: row.icon ?? null, hidden: Boolean(row.hidden), system: false, sortField: row.sort_field ?? null,
-        displayTemplate: row.display_template ?? null, accountability: 'all', fields: {},
+        displayTemplate: row.display_template ?? null, accountability: 'all', fields: Object.create(null),
       };
     }
     for (const row of fields) {

@@ -11,7 +11,7 @@ function f(field: string, type: FieldType, extra: Partial<FieldOverview> = {}): 
 function c(collection: string, primary: string, fields: FieldOverview[]): CollectionOverview {
   return {
     collection, primary, singleton: false, note: null, icon: null, hidden: true, system: true, sortField: null,
-    displayTemplate: null, accountability: 'all', fields: Object.fromEntries(fields.map((x) => [x.field, x])),
+    displayTemplate: null, accountability: 'all', fields: Object.assign(Object.create(null), Object.fromEntries(fields.map((x) => [x.field, x]))),
   };
 }
 

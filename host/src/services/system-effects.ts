@@ -12,6 +12,20 @@ const MAX_FOLDER_DEPTH = 1000;
 export async function applySystemEffects(db: Knex, collection: string, keys: (string | number)[], row: Record<string, unknown>): Promise<void> {
   if (collection === 'directus_users' && row.password !== undefined) await db('directus_sessions').whereIn('user', keys).delete();
   if (collection === 'directus_folders' && row.parent !== undefined && row.parent !== null) await assertNoFolderCycle(db, keys, String(row.parent));
+  if (collection === 'directus_files' && row.folder !== undefined && row.folder !== null) await assertFolderExists(db, String(row.folder));
+}
+
+/**
+ * After a row of a system collection is inserted, in the same transaction: the references its
+ * table does not enforce (no foreign keys on these columns) must point at something real.
+ */
+export async function afterSystemCreate(db: Knex, collection: string, key: string | number, row: Record<string, unknown>): Promise<void> {
+  if (collection === 'directus_folders' && row.parent !== undefined && row.parent !== null) await assertNoFolderCycle(db, [key], String(row.parent));
+  if (collection === 'directus_files' && row.folder !== undefined && row.folder !== null) await assertFolderExists(db, String(row.folder));
+}
+
+async function assertFolderExists(db: Knex, id: string): Promise<void> {
+  if (!(await db('directus_folders').where({ id }).first('id'))) throw errors.INVALID_PAYLOAD({ reason: `Folder "${id}" does not exist.` });
 }
 
 /**
