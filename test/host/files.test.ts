@@ -202,6 +202,8 @@ describe('files and assets', () => {
       const nobody = await createUser(open, 'importer', []);
       expect((await open.api('POST', '/files/import', { url: `${origin}/x.png` }, nobody.token)).status).toBe(403);
       expect((await open.api('POST', '/files/import', { url: `${origin}/x.png` }, null)).status).toBe(403);
+      // Nor for a folder that does not exist.
+      expect((await open.api('POST', '/files/import', { url: `${origin}/x.png`, data: { folder: '00000000-0000-4000-8000-000000000000' } })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
       expect(asked).toBe(0);
       expect((await open.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*']).toBe(1);
     } finally {

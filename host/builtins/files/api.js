@@ -19,7 +19,7 @@ async function importFile(files, body, config) {
   for (const k of ['title', 'description', 'folder', 'filename_download']) {
     if (data[k] !== undefined && typeof data[k] !== 'string') throw errors.INVALID_PAYLOAD({ reason: `"data.${k}" must be a string.` });
   }
-  await files.assertMayUpload();
+  await files.assertMayUpload(data.folder);
   const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET'], allowPrivate: config.importAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: config.maxUploadBytes });
   let fetched;
   try {

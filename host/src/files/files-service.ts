@@ -29,18 +29,18 @@ export class FilesService extends ItemsService {
     super(files, 'directus_files', options);
   }
 
-  /** FORBIDDEN unless the caller may create files (before any bytes are taken in). */
-  async assertMayUpload(): Promise<void> {
+  /** FORBIDDEN unless the caller may create files, INVALID_PAYLOAD for a folder that does not exist (before any bytes are taken in). */
+  async assertMayUpload(folder?: string): Promise<void> {
     await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
+    if (folder !== undefined && (!UUID_TEXT.test(folder) || !(await this.knex('directus_folders').where({ id: folder }).first('id')))) {
+      throw errors.INVALID_PAYLOAD({ reason: `Folder "${folder}" does not exist.` });
+    }
   }
 
   /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */
   async uploadOne(stream: Readable, data: { filename_download: string; type?: string; title?: string; description?: string; folder?: string }): Promise<PrimaryKey> {
     // Permission first: a caller who may not create files does not get to fill the disk.
-    await this.assertMayUpload();
-    if (data.folder !== undefined && (!UUID_TEXT.test(data.folder) || !(await this.knex('directus_folders').where({ id: data.folder }).first('id')))) {
-      throw errors.INVALID_PAYLOAD({ reason: `Folder "${data.folder}" does not exist.` });
-    }
+    await this.assertMayUpload(data.folder);
     const name = String(data.filename_download || 'file').slice(0, 255);
     const id = randomUUID();
     const key = `${id}${extensionOf(name)}`;
