@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
-import { combineRows, grantForFields, grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
+import { grantForFields, grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
-import { castRow, isConcealed, preparePayload, storedView } from './casting.js';
-import { applyFilter, oneToManyFilters, resolveDynamic, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
+import { castRow, isConcealed, preparePayload } from './casting.js';
+import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
@@ -14,21 +14,7 @@ import { afterSystemCreate, applySystemEffects, beforeSystemDelete } from './sys
 import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
-import { checkPayload, failedValidation, type RuleFailure } from './payload-rules.js';
-
-/** FORBIDDEN for a field the caller sent but may not write: checked before rules and presets, as in Directus. */
-function assertWritable(col: CollectionOverview, grant: Grant, sent: unknown): void {
-  if (!sent || typeof sent !== 'object') return;
-  for (const key of Object.keys(sent)) {
-    const field = col.fields[key];
-    if (field && field.type !== 'alias' && !grantsField(grant.fields, key)) throw errors.FORBIDDEN();
-  }
-}
-
-/** A grant's field list with `extra` fields added. */
-function withFields(fields: Grant['fields'], extra: string[]): Grant['fields'] {
-  return fields === '*' || extra.length === 0 ? fields : [...new Set([...fields, ...extra])];
-}
+import { assertFieldRules, assertWritable, validGrant, withFields, withPresets } from './write-rules.js';
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -415,18 +401,18 @@ export class ItemsService {
     // As for updates: only the permission rows that allow every field written count.
     const byFields = grantForFields(allowed, sent && typeof sent === 'object' ? Object.keys(sent) : []);
     assertWritable(col, byFields, sent);
-    const { payload, presetFields } = this.withPresets(col, byFields, sent);
-    const grant = this.validGrant(col, byFields, payload);
+    const { payload, presetFields } = withPresets(this.filterContext(), col, byFields, sent);
+    const grant = validGrant(this.filterContext(), col, byFields, payload);
     const writable = withFields(grant.fields, presetFields);
-    if (!opts[HOST_WRITE]) this.assertFieldRules(col, payload);
+    if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
     const key = await this.atomically(async (db) => {
       const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
       // Related objects are keys now: the rules see the keys the row will hold.
-      const kept = nested?.manyToOne.length ? this.validGrant(col, grant, own) : grant;
-      if (nested?.manyToOne.length && !opts[HOST_WRITE]) this.assertFieldRules(col, own);
+      const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
+      if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
       const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
       let created: PrimaryKey;
       try {
@@ -477,64 +463,6 @@ export class ItemsService {
     return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
   }
 
-  /**
-   * The part of `grant` whose validation rules (`directus_permissions.validation`) the payload
-   * passes, as the database will store it: a write must pass one permission row's filter and
-   * that same row's rules. FAILED_VALIDATION, listing every rule of the first row it fails, when
-   * no row passes. An update's payload holds only what changes, so a rule on a field it leaves
-   * out is not checked (unless the rule is `_submitted`), as in Directus.
-   */
-  private validGrant(col: CollectionOverview, grant: Grant, payload: unknown): Grant {
-    const parts = grant.parts;
-    if (!parts || parts.every((p) => !p.validation)) return grant;
-    const view = storedView(col, payload);
-    let first: RuleFailure[] | undefined;
-    const passing = parts.filter((p) => {
-      const failures = checkPayload(p.validation, view, { requireAll: false, context: this.filterContext() });
-      if (failures.length > 0) first ??= failures;
-      return failures.length === 0;
-    });
-    if (passing.length === 0) throw failedValidation(first!);
-    return passing.length === parts.length ? grant : combineRows(passing);
-  }
-
-  /**
-   * The payload with the permission's presets (`directus_permissions.presets`) for the fields it
-   * leaves out, as Directus merges them under what was sent (dynamic values resolved), and the
-   * fields the presets add: they are written whatever the role's field list says.
-   */
-  private withPresets(col: CollectionOverview, grant: Grant, sent: Item): { payload: Item; presetFields: string[] } {
-    if (!sent || typeof sent !== 'object' || Array.isArray(sent) || !grant.parts?.some((p) => p.presets)) return { payload: sent, presetFields: [] };
-    const payload: Item = { ...sent };
-    const presetFields: string[] = [];
-    for (const part of grant.parts) {
-      for (const [field, value] of Object.entries(part.presets ?? {})) {
-        const known = col.fields[field];
-        if (!known || known.type === 'alias' || Object.hasOwn(payload, field)) continue;
-        payload[field] = resolveDynamic(value, this.filterContext());
-        presetFields.push(field);
-      }
-    }
-    return { payload, presetFields };
-  }
-
-  /**
-   * Each field's own rules (`meta.validation`), for every writer, administrators included (they
-   * describe the data, not a role): FAILED_VALIDATION, with the field's `validation_message` when
-   * it has one. Like permission rules, a rule on a field the payload leaves out passes.
-   */
-  private assertFieldRules(col: CollectionOverview, payload: unknown): void {
-    const failures: RuleFailure[] = [];
-    let view: unknown;
-    for (const field of Object.values(col.fields)) {
-      if (!field.validation) continue;
-      view ??= storedView(col, payload);
-      const found = checkPayload(field.validation, view, { requireAll: false, context: this.filterContext() });
-      failures.push(...(field.validationMessage ? found.map((f) => ({ ...f, message: field.validationMessage! })) : found));
-    }
-    if (failures.length > 0) throw failedValidation(failures);
-  }
-
   /** Keys (of `keys`) the caller may act on with `grant`; others make the call FORBIDDEN. `db`: inside the write's transaction. */
   private async assertKeysAllowed(schema: SchemaOverview, col: CollectionOverview, keys: PrimaryKey[], grant: Grant, db: Knex = this.knex): Promise<void> {
     const b = db(this.collection).select(col.primary).whereIn(col.primary, keys);
@@ -551,12 +479,12 @@ export class ItemsService {
     // Only the permission rows that allow every field written, and whose rules it passes, count, on the items they cover.
     const byFields = grantForFields(allowed, sent && typeof sent === 'object' ? Object.keys(sent) : []);
     assertWritable(col, byFields, sent);
-    const { payload, presetFields } = this.withPresets(col, byFields, sent);
-    const grant = this.validGrant(col, byFields, payload);
+    const { payload, presetFields } = withPresets(this.filterContext(), col, byFields, sent);
+    const grant = validGrant(this.filterContext(), col, byFields, payload);
     const writable = withFields(grant.fields, presetFields);
     await this.assertKeysAllowed(schema, col, keys, grant);
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', sent, this.accountability);
-    if (!opts[HOST_WRITE]) this.assertFieldRules(col, payload);
+    if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, payload);
     const nested = this.planNested(col, payload, grant);
     const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, writable);
     if (nested || Object.keys(prepared!).length > 0) {
@@ -564,9 +492,9 @@ export class ItemsService {
         const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
         if (nested?.manyToOne.length) {
           // Related objects are keys now: the rules see the keys the row will hold, on items that row's filter covers.
-          const kept = this.validGrant(col, grant, own);
+          const kept = validGrant(this.filterContext(), col, grant, own);
           if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
-          if (!opts[HOST_WRITE]) this.assertFieldRules(col, own);
+          if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
         }
         const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, writable));
         if (Object.keys(row).length > 0) {
