@@ -14,7 +14,8 @@ export interface TestHost {
   extensionsPath: string;
   token: string;
   /** Fetch with JSON in/out; `token: null` sends no Authorization header. */
-  api(method: string, urlPath: string, body?: unknown, token?: string | null): Promise<{ status: number; body: any; headers: Headers }>;
+  /** `timeoutMs`: fail instead of waiting for an answer that may never come (attack tests). */
+  api(method: string, urlPath: string, body?: unknown, token?: string | null, timeoutMs?: number): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
   /** Restart on the same database and extensions folder. */
   restart(): Promise<TestHost>;
@@ -56,12 +57,12 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
   };
   const host = await createHost({ env, cwd: dir, packageFile: null });
   const url = await host.listen(0, '127.0.0.1');
-  const api: TestHost['api'] = async (method, urlPath, body, tok) => {
+  const api: TestHost['api'] = async (method, urlPath, body, tok, timeoutMs) => {
     const headers: Record<string, string> = {};
     const bearer = tok === undefined ? token : tok;
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url + urlPath, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(url + urlPath, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}) });
     const text = await res.text();
     let parsed: unknown = text;
     try {

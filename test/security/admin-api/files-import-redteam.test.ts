@@ -28,19 +28,8 @@ const LIMIT = 64 * 1024;
 const code = (res: { body: any }) => res.body?.errors?.[0]?.extensions?.code;
 const message = (res: { body: any }) => String(res.body?.errors?.[0]?.message ?? '');
 
-/** Like TestHost.api, with a deadline so a hole (a hanging fetch) fails the test instead of hanging it. */
-async function call(h: TestHost, method: string, p: string, body?: unknown, token: string | null = h.token, ms = 5000) {
-  const headers: Record<string, string> = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(h.url + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(ms) });
-  const text = await res.text();
-  let parsed: any = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {}
-  return { status: res.status, body: parsed, headers: res.headers };
-}
+/** TestHost.api with a deadline, so a hole (a hanging fetch) fails the test instead of hanging it. */
+const call = (h: TestHost, method: string, p: string, body?: unknown, token: string | null = h.token, ms = 5000) => h.api(method, p, body, token, ms);
 const importUrl = (h: TestHost, url: unknown, data?: unknown, token: string | null = h.token, ms = 5000) =>
   call(h, 'POST', '/files/import', data === undefined ? { url } : { url, data }, token, ms);
 
