@@ -138,9 +138,11 @@ export async function activateSandboxedUnit(
           if (!m) continue;
           const acc = (ctx.state.accountability ?? null) as Accountability | null;
           // The caller's `?access_token` authenticated the request; like the Authorization header, it is not the extension's.
-          const { access_token: token, ...query } = ctx.query;
+          let query = ctx.query;
           let querystring = ctx.querystring;
-          if (token !== undefined) {
+          if (query.access_token !== undefined) {
+            query = { ...query };
+            delete query.access_token;
             const search = new URLSearchParams(querystring);
             search.delete('access_token');
             querystring = search.toString();

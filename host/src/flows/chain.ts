@@ -17,15 +17,14 @@ export const flowChain = new AsyncLocalStorage<FlowChain>();
 const extensionChains = new Map<string, FlowChain>();
 
 /** Around a call into extension `id`: remembers the caller's chain while the call runs. */
-export async function withExtensionChain<T>(id: string, run: () => Promise<T>): Promise<T> {
+export function withExtensionChain<T>(id: string, run: () => Promise<T>): Promise<T> {
   const current = flowChain.getStore();
+  // Outside any flow (every HTTP request): no wrapping promise on the call's path.
   if (!current) return run();
   extensionChains.set(id, current);
-  try {
-    return await run();
-  } finally {
+  return run().finally(() => {
     if (extensionChains.get(id) === current) extensionChains.delete(id);
-  }
+  });
 }
 
 /** Runs `fn` in the chain extension `id` was called from, if it is being called from one. */

@@ -112,19 +112,11 @@ export class WorkerSlot {
     return reply.registrations;
   }
 
-  async call(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
-    if (inst.failed) return { ok: false, error: inst.failed, fromExtension: false };
-    if (this.state === 'closed') return { ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false };
-    if (inst.unloaded) {
-      // Its quarantine was lifted since the worker restarted without it.
-      try {
-        inst.unloaded = false;
-        await this.load(inst);
-      } catch (err) {
-        inst.unloaded = true;
-        return { ok: false, error: toErrorRecord(err, 'RT_LOAD_FAILED'), fromExtension: false };
-      }
-    }
+  /** Not an async function: the hot path makes one promise per call. */
+  call(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
+    if (inst.failed) return Promise.resolve({ ok: false, error: inst.failed, fromExtension: false });
+    if (this.state === 'closed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
+    if (inst.unloaded) return this.reloadThenCall(inst, handler, args, acc, ticket, jsonBody);
     return new Promise((resolve) => {
       const cid = ++this.seq;
       const call: Call = {
@@ -143,6 +135,18 @@ export class WorkerSlot {
       this.calls.set(cid, call);
       if (this.state === 'ready') this.dispatch(call);
     });
+  }
+
+  /** Its quarantine was lifted since the worker restarted without it: load it, then call. */
+  private async reloadThenCall(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
+    try {
+      inst.unloaded = false;
+      await this.load(inst);
+    } catch (err) {
+      inst.unloaded = true;
+      return { ok: false, error: toErrorRecord(err, 'RT_LOAD_FAILED'), fromExtension: false };
+    }
+    return this.call(inst, handler, args, acc, ticket, jsonBody);
   }
 
   disposeInstance(key: string): void {
