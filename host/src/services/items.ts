@@ -455,7 +455,8 @@ export class ItemsService {
   async createMany(data: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     if (!Array.isArray(data)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
     const run = async (trx: Knex) => {
-      const service = new ItemsService(this.kernel, this.collection, { accountability: this.accountability, schema: this.schema, knex: trx, nestedDepth: this.nestedDepth });
+      // This service (a subclass's too) in the transaction: each item as `createOne` would write it alone.
+      const service = this.boundTo(trx);
       const keys: PrimaryKey[] = [];
       for (const item of data) keys.push(await service.createOne(item, opts));
       return keys;
