@@ -159,6 +159,21 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await eventually(async () => (await b.api('GET', '/items/planets', undefined, reader.token)).status, (s) => s === 200);
   });
 
+  it('failed logins count across hosts: guesses spread over both lock the account on both', async () => {
+    await createUser(a, 'guessed', []);
+    const guess = (t: TestHost) => t.api('POST', '/auth/login', { email: 'guessed@example.com', password: 'wrong-guess' }, null);
+    // AUTH_LOGIN_ATTEMPTS (10) failures, half on each host: each host alone saw only five.
+    for (let i = 0; i < 5; i++) {
+      expect((await guess(a)).status).toBe(401);
+      expect((await guess(b)).status).toBe(401);
+    }
+    for (const t of [a, b]) {
+      const locked = await t.api('POST', '/auth/login', { email: 'guessed@example.com', password: 'secret-password' }, null);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+  });
+
   it('a host whose listening connection dropped reconnects and re-reads what it missed', async () => {
     const id = (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
     expect((await b.api('GET', '/server/health')).body.checks['cluster:listening'][0].status).toBe('ok');

@@ -7,6 +7,7 @@ import type { Emitter } from '../events/emitter.js';
 import { publicAccountability, type Accountability } from './accountability.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { createLoginThrottle } from './login-throttle.js';
+import { createSharedLoginFailures } from './shared-login-failures.js';
 
 export interface AuthOptions {
   secret: string;
@@ -39,6 +40,7 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
   const throttle = createLoginThrottle({ attempts: options.loginAttempts, windowMs: options.loginWindowMs });
+  const shared = createSharedLoginFailures(knex, { attempts: options.loginAttempts, windowMs: options.loginWindowMs });
   /** Checked when there is no usable user, so an unknown email costs the same scrypt as a wrong password. */
   let decoyHash: Promise<string> | undefined;
 
@@ -63,12 +65,15 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
       const release = throttle.begin(email, ip);
       let usable: UserModel | undefined;
       try {
+        // The failures every host (and this one before a restart) recorded.
+        await shared.check(email, ip);
         const payload = await emitter.emitFilter('auth.login', { email, password }, { status: 'pending', user: null, provider: 'default' });
         const user = await UserModel.query(knex).where({ email: payload.email }).first();
         usable = user && user.status === 'active' ? user : undefined;
         const matches = await verifyPassword(String(payload.password), usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
         if (!usable || !matches) {
           throttle.fail(email, ip);
+          await shared.record(email, ip);
           void emitter.emitAction('auth.login', { payload: { email }, status: 'fail', user: user?.id ?? null, provider: 'default' });
           throw errors.INVALID_CREDENTIALS();
         }
@@ -76,6 +81,7 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
         release();
       }
       throttle.succeed(email);
+      await shared.clear(email);
       await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: usable.id });
       const tokens = await issue(usable, ip);
       await onLogin?.(usable.id, ip);

@@ -391,6 +391,19 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_folders');
     },
   },
+  '20261127L-login-failures': {
+    async up(knex) {
+      // Failed logins every host counts (hashed keys: no email or client address is stored).
+      await knex.schema.createTable('annex_login_failures', (t) => {
+        t.increments('id');
+        t.string('key', 64).notNullable().index();
+        t.bigInteger('at').notNullable().index();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('annex_login_failures');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

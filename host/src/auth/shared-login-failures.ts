@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { errors } from '../errors.js';
+
+export interface SharedLoginFailures {
+  /** REQUESTS_EXCEEDED (with `retryAfterSeconds`) while the database holds too many recent failures for the account or the address. */
+  check(email: string, ip: string | null): Promise<void>;
+  record(email: string, ip: string | null): Promise<void>;
+  /** A successful login clears its account's failures (not its address's). */
+  clear(email: string): Promise<void>;
+}
+
+/**
+ * Failed logins kept in the database (`annex_login_failures`), so every host of a cluster counts
+ * the same failures and a restart forgets none: a guesser gains nothing by spreading guesses over
+ * hosts or waiting for a deploy. The in-memory throttle stays in front of it for guesses in flight.
+ * Keys are stored hashed: the table holds no email address and no client address.
+ */
+export function createSharedLoginFailures(knex: Knex, options: { attempts: number; windowMs: number; addressFactor?: number; now?: () => number }): SharedLoginFailures {
+  const { attempts, windowMs } = options;
+  const addressLimit = attempts * (options.addressFactor ?? 5);
+  const now = options.now ?? Date.now;
+  const hashed = (key: string) => createHash('sha256').update(key).digest('hex');
+  const accountKey = (email: string) => hashed(`account:${email.trim().toLowerCase()}`);
+  const keys = (email: string, ip: string | null): [string, number][] =>
+    ip ? [[accountKey(email), attempts], [hashed(`address:${ip}`), addressLimit]] : [[accountKey(email), attempts]];
+
+  return {
+    async check(email, ip) {
+      if (attempts <= 0) return;
+      const at = now();
+      for (const [key, limit] of keys(email, ip)) {
+        const recent = (await knex('annex_login_failures').where({ key }).where('at', '>', at - windowMs).orderBy('at', 'desc').limit(limit).select('at')) as { at: number | string }[];
+        if (recent.length < limit) continue;
+        // Locked until the oldest of the last `limit` failures leaves the window.
+        throw errors.REQUESTS_EXCEEDED({ retryAfterSeconds: Math.max(1, Math.ceil((Number(recent[limit - 1]!.at) + windowMs - at) / 1000)) });
+      }
+    },
+    async record(email, ip) {
+      if (attempts <= 0) return;
+      const at = now();
+      await knex('annex_login_failures').insert(keys(email, ip).map(([key]) => ({ key, at })));
+      await knex('annex_login_failures').where('at', '<=', at - windowMs).delete();
+    },
+    async clear(email) {
+      if (attempts <= 0) return;
+      await knex('annex_login_failures').where({ key: accountKey(email) }).delete();
+    },
+  };
+}
