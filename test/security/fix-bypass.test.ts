@@ -2,11 +2,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
+import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { extractPackage } from '../../marketplace/src/install/extract.js';
-import { header } from '../../marketplace/src/__tests__/helpers/raw-tar.js';
-import { packageEntries, rawTarball, type RawEntry } from './tarball/helpers.js';
+import { packageEntries, polyglotInner, type RawEntry } from './tarball/helpers.js';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 
@@ -32,30 +31,6 @@ function paddedMember(data: Buffer, total: number): Buffer {
   tr.writeUInt32LE(data.length, 4);
   const xlen = total - 12 - d.length - 8;
   return Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 3, xlen & 255, xlen >> 8]), Buffer.alloc(xlen, 0x58), d, tr]);
-}
-const paxRecord = (key: string, value: string) => {
-  const body = ` ${key}=${value}\n`;
-  let n = Buffer.byteLength(body) + 1;
-  while (String(n).length + Buffer.byteLength(body) !== n) n++;
-  return `${n}${body}`;
-};
-/** The inner stream X of the known gzip/tar polyglot (see tarball/redteam.test.ts): tar T1 that is also gzip(T2). */
-async function polyglotInner(t1: RawEntry[], t2: RawEntry[]): Promise<Buffer> {
-  const raw = async (e: RawEntry[]) => gunzipSync(await rawTarball(e));
-  const paxBody = Buffer.alloc(512);
-  paxBody.write(paxRecord('comment', 'x'));
-  const body = Buffer.concat([header({ path: 'A'.repeat(12), type: 'x' }, Buffer.byteLength(paxRecord('comment', 'x'))), paxBody, await raw(t1)]);
-  const xlen = body.length - 12;
-  Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, xlen & 0xff, xlen >> 8]).copy(body, 0);
-  body.fill(0x20, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += body[i]!;
-  body.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  const t2raw = await raw(t2);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(t2raw), 0);
-  trailer.writeUInt32LE(t2raw.length, 4);
-  return Buffer.concat([body, deflateRawSync(t2raw), trailer]);
 }
 
 describe('marketplace: the compressed-magic check', () => {

@@ -6,16 +6,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { crc32, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, type RegistryClient } from '../../../marketplace/src/client/client.js';
 import { buildPublishBody, publishFolder } from '../../../marketplace/src/client/publish.js';
 import { createInstaller, type InstallerOptions } from '../../../marketplace/src/install/installer.js';
-import { header } from '../../../marketplace/src/__tests__/helpers/raw-tar.js';
 import type { TestRegistry } from '../../../marketplace/src/__tests__/helpers/fixtures.js';
 import { rejection } from '../../../marketplace/src/__tests__/helpers/fixtures.js';
-import { manifest, packageEntries, plant, rawTarball, startRegistry, tempDir, uniqueName, writeExtension, type RawEntry } from './helpers.js';
+import { manifest, packageEntries, pax, plant, polyglotInner, rawTarball, startRegistry, tempDir, uniqueName, writeExtension, type RawEntry } from './helpers.js';
 
 /**
  * Red-team attacks on the marketplace: each test FAILS when its attack succeeds.
@@ -72,37 +71,8 @@ function mirror(edit: (path: string, json: any) => void, route: (path: string) =
   });
 }
 
-const pax = (key: string, value: string) => {
-  const body = ` ${key}=${value}\n`;
-  let n = Buffer.byteLength(body) + 1;
-  while (String(n).length + Buffer.byteLength(body) !== n) n++;
-  return `${n}${body}`;
-};
-
-/**
- * A gzip/tar polyglot. Outer gzip → X. X is a plain tar (T1) whose first header's name field is a
- * gzip member header with FEXTRA covering all of T1, followed by deflate(T2) and its trailer.
- * `inspectTarball` gunzips and feeds X to tar's Parser, which sniffs the gzip magic AGAIN → sees T2.
- * `tar.extract({file})` gunzips once → sees T1. Policy checks run on T2, the disk gets T1.
- */
-async function polyglot(t1: RawEntry[], t2: RawEntry[]): Promise<Buffer> {
-  const raw = async (e: RawEntry[]) => gunzipSync(await rawTarball(e));
-  const paxBody = Buffer.alloc(512);
-  paxBody.write(pax('comment', 'x'));
-  const first = header({ path: 'A'.repeat(12), type: 'x' }, Buffer.byteLength(pax('comment', 'x')));
-  const body = Buffer.concat([first, paxBody, await raw(t1)]);
-  const xlen = body.length - 12;
-  Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, xlen & 0xff, xlen >> 8]).copy(body, 0);
-  body.fill(0x20, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < 512; i++) sum += body[i];
-  body.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
-  const t2raw = await raw(t2);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(t2raw), 0);
-  trailer.writeUInt32LE(t2raw.length, 4);
-  return gzipSync(Buffer.concat([body, deflateRawSync(t2raw), trailer]));
-}
+/** The polyglot as a tarball (see `polyglotInner`): policy checks see T2, the disk gets T1. */
+const polyglot = async (t1: RawEntry[], t2: RawEntry[]) => gzipSync(await polyglotInner(t1, t2));
 
 describe('gzip/tar polyglot: inspection and extraction read different archives', () => {
   it('a plain publisher gets uninspected content (duplicate entries, other code) onto the host', async () => {
