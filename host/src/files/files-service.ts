@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { errors } from '../errors.js';
 import { ItemsService, type Item, type ItemsKernel, type ItemsServiceOptions, type MutationOptions, type PrimaryKey } from '../services/items.js';
 import { HOST_WRITE } from '../services/host-written.js';
+import { assertFolderExists } from '../services/system-effects.js';
 import type { Storage } from './storage.js';
 
 export interface FilesKernel extends ItemsKernel {
@@ -22,8 +23,6 @@ function extensionOf(name: string): string {
  * storage. `uploadOne` is the only way to create a row; the storage columns are the host's
  * (the items service refuses them to every other writer: host-written.ts).
  */
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export class FilesService extends ItemsService {
   constructor(protected readonly files: FilesKernel, options: ItemsServiceOptions) {
     super(files, 'directus_files', options);
@@ -32,9 +31,7 @@ export class FilesService extends ItemsService {
   /** FORBIDDEN unless the caller may create files, INVALID_PAYLOAD for a folder that does not exist (before any bytes are taken in). */
   async assertMayUpload(folder?: string): Promise<void> {
     await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
-    if (folder !== undefined && (!UUID_TEXT.test(folder) || !(await this.knex('directus_folders').where({ id: folder }).first('id')))) {
-      throw errors.INVALID_PAYLOAD({ reason: `Folder "${folder}" does not exist.` });
-    }
+    if (folder !== undefined) await assertFolderExists(this.knex, folder);
   }
 
   /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */

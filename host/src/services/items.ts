@@ -10,7 +10,7 @@ import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, ty
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
-import { afterSystemCreate, applySystemEffects, beforeSystemDelete } from './system-effects.js';
+import { applySystemEffects, beforeSystemDelete } from './system-effects.js';
 import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
 import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
@@ -422,7 +422,7 @@ export class ItemsService {
       } catch (e) {
         throw mapDatabaseError(e, this.collection);
       }
-      await afterSystemCreate(db, this.collection, created, row);
+      await applySystemEffects(db, this.collection, [created], row);
       await recordChange(db, this.accountability, col, 'create', [created], row);
       if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
       // The new item must be one the create permission's item filter allows; if not, nothing is kept.

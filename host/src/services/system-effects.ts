@@ -4,10 +4,14 @@ import { errors } from '../errors.js';
 /** How deep folders may nest (a walk up the tree stops there). */
 const MAX_FOLDER_DEPTH = 1000;
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * What a write to a system collection implies beyond its own row, done in the same transaction.
- * A new password ends every session of its user, so a stolen refresh token does not outlive the
- * password it was issued under (as in Directus since 10.11).
+ * What a create or update of system rows implies beyond the rows themselves, done in the same
+ * transaction after they were written. A new password ends every session of its user, so a
+ * stolen refresh token does not outlive the password it was issued under (as in Directus since
+ * 10.11). The references these tables do not enforce (no foreign keys on the columns) must point
+ * at something real: a folder's parent (never itself or a subfolder) and a file's folder.
  */
 export async function applySystemEffects(db: Knex, collection: string, keys: (string | number)[], row: Record<string, unknown>): Promise<void> {
   if (collection === 'directus_users' && row.password !== undefined) await db('directus_sessions').whereIn('user', keys).delete();
@@ -15,17 +19,9 @@ export async function applySystemEffects(db: Knex, collection: string, keys: (st
   if (collection === 'directus_files' && row.folder !== undefined && row.folder !== null) await assertFolderExists(db, String(row.folder));
 }
 
-/**
- * After a row of a system collection is inserted, in the same transaction: the references its
- * table does not enforce (no foreign keys on these columns) must point at something real.
- */
-export async function afterSystemCreate(db: Knex, collection: string, key: string | number, row: Record<string, unknown>): Promise<void> {
-  if (collection === 'directus_folders' && row.parent !== undefined && row.parent !== null) await assertNoFolderCycle(db, [key], String(row.parent));
-  if (collection === 'directus_files' && row.folder !== undefined && row.folder !== null) await assertFolderExists(db, String(row.folder));
-}
-
-async function assertFolderExists(db: Knex, id: string): Promise<void> {
-  if (!(await db('directus_folders').where({ id }).first('id'))) throw errors.INVALID_PAYLOAD({ reason: `Folder "${id}" does not exist.` });
+/** INVALID_PAYLOAD unless `id` names a folder (a malformed id is refused before the database sees it). */
+export async function assertFolderExists(db: Knex, id: string): Promise<void> {
+  if (!UUID_TEXT.test(id) || !(await db('directus_folders').where({ id }).first('id'))) throw errors.INVALID_PAYLOAD({ reason: `Folder "${id}" does not exist.` });
 }
 
 /**
