@@ -26,12 +26,22 @@ export interface LoginThrottle {
 
 /**
  * Counts failed logins per account and per client address over a sliding window, so a password
- * cannot be guessed faster than `attempts` per window per account. Kept in memory: a restart
- * forgets it, and several hosts behind one database each count their own.
+ * cannot be guessed faster than `attempts` per window per account. Kept in memory, for this
+ * host's guesses in flight; shared-login-failures.ts records the failures every host counts.
  */
+/** What a failed login counts against: its account, and its client address (with the address's larger limit). */
+export function throttleKeys(options: { attempts: number; addressFactor?: number }): { account(email: string): string; keys(email: string, ip: string | null): [string, number][] } {
+  const addressLimit = options.attempts * (options.addressFactor ?? 5);
+  const account = (email: string) => `account:${email.trim().toLowerCase()}`;
+  return {
+    account,
+    keys: (email, ip) => (ip ? [[account(email), options.attempts], [`address:${ip}`, addressLimit]] : [[account(email), options.attempts]]),
+  };
+}
+
 export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottle {
   const { attempts, windowMs } = options;
-  const addressLimit = attempts * (options.addressFactor ?? 5);
+  const { account: accountKey, keys } = throttleKeys(options);
   const maxKeys = options.maxKeys ?? 10_000;
   const now = options.now ?? Date.now;
   /** Failure times per key, oldest first, at most the key's limit of them. */
@@ -39,9 +49,6 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   /** Attempts per key whose password is being checked right now. */
   const pending = new Map<string, number>();
 
-  const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
-  const keys = (email: string, ip: string | null): [string, number][] =>
-    ip ? [[accountKey(email), attempts], [`address:${ip}`, addressLimit]] : [[accountKey(email), attempts]];
 
   function recent(key: string, at: number): number[] {
     const times = failures.get(key);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
+import { throttleKeys } from './login-throttle.js';
 
 export interface SharedLoginFailures {
   /** REQUESTS_EXCEEDED (with `retryAfterSeconds`) while the database holds too many recent failures for the account or the address. */
@@ -18,12 +19,12 @@ export interface SharedLoginFailures {
  */
 export function createSharedLoginFailures(knex: Knex, options: { attempts: number; windowMs: number; addressFactor?: number; now?: () => number }): SharedLoginFailures {
   const { attempts, windowMs } = options;
-  const addressLimit = attempts * (options.addressFactor ?? 5);
   const now = options.now ?? Date.now;
   const hashed = (key: string) => createHash('sha256').update(key).digest('hex');
-  const accountKey = (email: string) => hashed(`account:${email.trim().toLowerCase()}`);
-  const keys = (email: string, ip: string | null): [string, number][] =>
-    ip ? [[accountKey(email), attempts], [hashed(`address:${ip}`), addressLimit]] : [[accountKey(email), attempts]];
+  // The in-memory throttle's keys and limits, stored hashed.
+  const plain = throttleKeys(options);
+  const accountKey = (email: string) => hashed(plain.account(email));
+  const keys = (email: string, ip: string | null): [string, number][] => plain.keys(email, ip).map(([key, limit]) => [hashed(key), limit]);
 
   return {
     async check(email, ip) {
