@@ -96,6 +96,14 @@ export interface CallOptions {
    * sends it as an `application/json` response. Other bodies come back as `body`.
    */
   jsonBody?: boolean;
+  /**
+   * The caller vouches that `args` is JSON data (what `JSON.parse` returns, or built from
+   * strings, finite numbers, booleans, null, arrays and plain objects). It then crosses as JSON
+   * text, measured by that text's length, without the walk that checks arbitrary values. A
+   * value JSON cannot write (a cycle, a BigInt) fails with INVALID_PAYLOAD; one it would change
+   * (undefined, a function) is written as JSON writes it.
+   */
+  jsonArgs?: boolean;
 }
 
 /** A loaded sandboxed extension. */

@@ -126,6 +126,7 @@ describe('sandboxed endpoint bodies', () => {
 export default (router) => {
   router.get('/obj', () => ({ status: 201, headers: { 'content-type': 'text/plain' }, body: { at: new Date(0), price: new Money(1250), list: [1, 'two'] } }));
   router.get('/text', () => 'plain text');
+  router.post('/echo/:id', (req) => ({ method: req.method, path: req.path, query: req.query, params: req.params, body: req.body, auth: req.headers.authorization ?? null }));
 };\n`,
       });
       t = await t.restart();
@@ -136,6 +137,14 @@ export default (router) => {
       const text = await fetch(`${t.url}/json-bodies/text`);
       expect(text.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await text.text()).toBe('plain text');
+      // Whatever it returns is rendered in an opaque origin, never sniffed.
+      for (const res of [obj.headers, text.headers]) {
+        expect(res.get('content-security-policy')).toBe('sandbox allow-scripts allow-forms allow-popups allow-downloads');
+        expect(res.get('x-content-type-options')).toBe('nosniff');
+      }
+      // The request crosses as the JSON data it is (the caller's token stays in the host).
+      const echo = await t.api('POST', '/json-bodies/echo/7?tag=a&tag=b&access_token=secret', { nested: { list: [1, null, 'x'] } });
+      expect(echo.body).toEqual({ method: 'POST', path: '/echo/7', query: { tag: ['a', 'b'] }, params: { id: '7' }, body: { nested: { list: [1, null, 'x'] } }, auth: null });
     } finally {
       await t.close();
     }

@@ -84,6 +84,10 @@ async function assertNoNewRelationalWrites(kernel: Kernel, collection: string, b
 /** Headers a sandboxed endpoint may not set: cookies, framing of the body, and the protections added below. */
 const SANDBOX_RESERVED_HEADERS = /^(set-cookie|content-length|transfer-encoding|content-security-policy|content-security-policy-report-only|x-content-type-options)$/i;
 
+const SANDBOX_CSP = 'sandbox allow-scripts allow-forms allow-popups allow-downloads';
+/** What koa sets for an object body. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 function headersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(ctx.headers)) if (typeof v === 'string' && k !== 'authorization' && k !== 'cookie') out[k] = v;
@@ -156,17 +160,19 @@ export async function activateSandboxedUnit(
             headers: headersOf(ctx),
             body: (ctx.request as { body?: unknown }).body ?? null,
           };
-          const res = (await call(r.handler, [request], acc, { jsonBody: true })) as { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
+          // The request is JSON data the host built (the body as the body parser read it): it crosses as text, unwalked.
+          const res = (await call(r.handler, [request], acc, { jsonBody: true, jsonArgs: true })) as { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
           ctx.status = typeof res?.status === 'number' ? res.status : 200;
           for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !SANDBOX_RESERVED_HEADERS.test(k)) ctx.set(k, v);
           // Served on the app's origin, an extension's HTML would run as the signed-in admin's page:
           // whatever it returns is rendered in an opaque origin (scripts run, but not as this site).
-          ctx.set('Content-Security-Policy', 'sandbox allow-scripts allow-forms allow-popups allow-downloads');
-          ctx.set('X-Content-Type-Options', 'nosniff');
+          // Constant, valid headers: set on the response directly (koa's setter normalises each one).
+          ctx.res.setHeader('Content-Security-Policy', SANDBOX_CSP);
+          ctx.res.setHeader('X-Content-Type-Options', 'nosniff');
           if (typeof res?.json === 'string') {
-            /* Serialised in the isolate; typed as koa types an object body. */
+            /* Serialised in the isolate; typed as koa types an object body (before the body, so koa does not type the text first). */
+            ctx.res.setHeader('Content-Type', JSON_CONTENT_TYPE);
             ctx.body = res.json;
-            ctx.type = 'application/json';
           } else ctx.body = res?.body ?? '';
           return true;
         }

@@ -84,6 +84,21 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
     expect((await rejection(inst.call(1, [{ body: 'y'.repeat(200000) }]))).code).toBe('RT_PAYLOAD_TOO_LARGE');
   });
 
+  it('jsonArgs: JSON data crosses as text, checked for size and for what JSON cannot write', async () => {
+    const inst = await engine.load(spec(`export default (r) => { r.post('/', (req) => ({ status: 200, body: { dropped: !('drop' in req.body), body: req.body } })); };`, { limits: { maxPayloadBytes: 100_000 } }));
+    const body = { list: [1, 'two', null, true, { deep: { er: 'x' } }], drop: undefined };
+    expect(await inst.call(0, [{ body }], null, { jsonArgs: true })).toEqual({ status: 200, body: { dropped: true, body: { list: body.list } } });
+    expect((await rejection(inst.call(0, [{ body: 'y'.repeat(200_000) }], null, { jsonArgs: true }))).code).toBe('RT_PAYLOAD_TOO_LARGE');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(await rejection(inst.call(0, [{ body: cyclic }], null, { jsonArgs: true }))).toMatchObject({ code: 'INVALID_PAYLOAD', status: 400 });
+    expect((await rejection(inst.call(0, [{ body: 10n }], null, { jsonArgs: true }))).code).toBe('INVALID_PAYLOAD');
+    /* A hostile toJSON runs in the host either way (as JSON.stringify would); its throw is a refused payload, not a crash. */
+    expect((await rejection(inst.call(0, [{ body: { toJSON() { throw new Error('no'); } } }], null, { jsonArgs: true }))).code).toBe('INVALID_PAYLOAD');
+    expect(inst.stats().errors).toBe(4);
+    await expectHealthy();
+  });
+
   it('repeated faults quarantine the extension (RT_QUARANTINED), visible in stats, resettable', async () => {
     const inst = await engine.load(spec(`export default (r) => { r.get('/loop', () => { while (true) {} }); r.get('/', () => 1); };`, { limits: { maxFaults: 3, faultWindowMs: 60_000 } }));
     for (let i = 0; i < 3; i++) expect((await rejection(inst.call(0, [{}]))).code).toBe('RT_TIMEOUT');

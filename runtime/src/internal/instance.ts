@@ -45,6 +45,27 @@ export function errorFromRecord(record: ErrorRecord, extensionId: string): Coded
   return err;
 }
 
+/**
+ * Arguments as they cross: JSON text when JSON carries them exactly (one string is the
+ * cheapest thing to copy into an isolate), else the list itself. Checked for size and shape.
+ */
+function measuredWire(args: unknown[], limit: number): WireArgs | Error {
+  const size = measurePayload(args, limit);
+  if (!size.ok) return size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` });
+  return size.json ? JSON.stringify(args) : args;
+}
+
+/** `CallOptions.jsonArgs`: the caller's JSON data as text, measured by its length. */
+function jsonWire(args: unknown[], limit: number): WireArgs | Error {
+  let text: string;
+  try {
+    text = JSON.stringify(args);
+  } catch {
+    return RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments are not JSON data' });
+  }
+  return text.length > limit ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit }) : text;
+}
+
 /** The SandboxInstance the host holds; it stays valid across isolate re-creation and worker restarts. */
 export function createInstance(state: InstanceState, registrations: SandboxRegistrations, backend: InstanceBackend): SandboxInstance {
   const handlers = handlerIds(registrations);
@@ -63,8 +84,8 @@ export function createInstance(state: InstanceState, registrations: SandboxRegis
     if (!handlers.has(handler)) reject(RuntimeErrors.RT_HANDLER_NOT_FOUND({ handler }));
     if (state.inFlight >= limits.maxConcurrentCalls) reject(RuntimeErrors.RT_BUSY({ limit: limits.maxConcurrentCalls }));
     if (!Array.isArray(args)) reject(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
-    const size = measurePayload(args, limits.maxPayloadBytes);
-    if (!size.ok) reject(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: limits.maxPayloadBytes }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` }));
+    const wire = options.jsonArgs === true ? jsonWire(args, limits.maxPayloadBytes) : measuredWire(args, limits.maxPayloadBytes);
+    if (wire instanceof Error) reject(wire);
 
     const token = accountability ? state.mintToken(accountability) : null;
     const ticket: CallTicket = { attempts: 0, sideEffects: false };
@@ -73,7 +94,6 @@ export function createInstance(state: InstanceState, registrations: SandboxRegis
     const started = performance.now();
     let outcome: CallOutcome;
     try {
-      const wire = size.json ? JSON.stringify(args) : args;
       outcome = await backend.invoke(handler, wire, accountability && token ? toIsolateAccountability(accountability, token) : null, ticket, options.jsonBody === true);
     } finally {
       state.inFlight--;
