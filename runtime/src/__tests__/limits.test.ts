@@ -49,6 +49,24 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
     await expectHealthy();
   });
 
+  it('calls started at different times each get their whole wall budget, and others settle normally meanwhile', async () => {
+    const inst = await engine.load(spec(`export default (r) => { r.get('/hang', () => new Promise(() => {})); r.get('/ok', () => 'ok'); };`));
+    const failedAt = (p: Promise<unknown>, started: number) => rejection(p).then((err) => ({ code: err.code, after: Date.now() - started }));
+    const a0 = Date.now();
+    const a = failedAt(inst.call(0, [{}]), a0);
+    await sleep(500);
+    const b0 = Date.now();
+    const b = failedAt(inst.call(0, [{}]), b0);
+    expect(await inst.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
+    const [ra, rb] = await Promise.all([a, b]);
+    for (const r of [ra, rb]) {
+      expect(r.code).toBe('RT_TIMEOUT');
+      expect(r.after).toBeGreaterThanOrEqual(1450);
+      expect(r.after).toBeLessThan(2500);
+    }
+    expect(inst.stats().timeouts).toBe(2);
+  });
+
   it('an async loop of short steps is cut by the wall budget and its leftover work is dropped', async () => {
     const inst = await engine.load(
       spec(`import { sleep, storage } from 'directus:api'; let ticks = 0;

@@ -17,7 +17,8 @@ export type { LogLevel, SandboxLocalEvent, SandboxPorts } from './ports.js';
 
 interface PendingCall {
   resolve: (outcome: CallOutcome) => void;
-  timer: NodeJS.Timeout;
+  /** performance.now() past which the call fails with RT_TIMEOUT (wall). */
+  deadline: number;
 }
 
 type Entry = 'call' | 'continuation' | 'timer';
@@ -54,7 +55,10 @@ export class IsolateSandbox {
   private current: LoadedIsolate | undefined;
   private state: 'new' | 'ready' | 'failed' | 'disposed' = 'new';
   private failure: ErrorRecord | undefined;
+  /** Calls in flight, in the order they started: every call has the same wall budget, so also in deadline order. */
   private readonly calls = new Map<number, PendingCall>();
+  /** One timer for the oldest call's wall deadline (a timer per call cost the worker ~1 µs a call). */
+  private wallTimer: NodeJS.Timeout | undefined;
   private readonly capabilityIds = new Set<number>();
   private readonly timers: HostTimers;
   private callSeq = 0;
@@ -129,8 +133,8 @@ export class IsolateSandbox {
     if (this.state !== 'ready' || !this.current) return settle({ ok: false, error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()), fromExtension: false });
     const callId = ++this.callSeq;
     const loaded = this.current;
-    const timer = setTimeout(() => this.onWallTimeout(callId), this.limits.wallTimeoutMs);
-    this.calls.set(callId, { resolve: settle, timer });
+    this.calls.set(callId, { resolve: settle, deadline: performance.now() + this.limits.wallTimeoutMs });
+    if (!this.wallTimer) this.armWallTimer(this.limits.wallTimeoutMs);
     this.enter('call', callId, () =>
       loaded.invoke.applySync(undefined, [callId, handler, args, accountability, jsonBody], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
     );
@@ -224,6 +228,21 @@ export class IsolateSandbox {
     }
   }
 
+  private armWallTimer(ms: number): void {
+    clearTimeout(this.wallTimer);
+    this.wallTimer = setTimeout(() => this.sweepWallDeadlines(), Math.max(1, Math.ceil(ms)));
+  }
+
+  /** Fail the calls past their wall deadline (the oldest first) and arm the timer for the next one. */
+  private sweepWallDeadlines(): void {
+    this.wallTimer = undefined;
+    const now = performance.now();
+    for (const [callId, call] of this.calls) {
+      if (call.deadline > now) return this.armWallTimer(call.deadline - now);
+      this.onWallTimeout(callId);
+    }
+  }
+
   private onWallTimeout(callId: number): void {
     if (!this.calls.has(callId)) return;
     const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: this.limits.wallTimeoutMs }));
@@ -255,9 +274,13 @@ export class IsolateSandbox {
     const call = this.calls.get(callId);
     if (!call) return;
     this.calls.delete(callId);
-    clearTimeout(call.timer);
     call.resolve(outcome);
-    if (this.calls.size === 0) queueMicrotask(() => this.maybeRecreateWhenIdle());
+    if (this.calls.size === 0) {
+      /* Idle: no timer left to keep the process up. */
+      clearTimeout(this.wallTimer);
+      this.wallTimer = undefined;
+      queueMicrotask(() => this.maybeRecreateWhenIdle());
+    }
   }
 
   private failAll(error: ErrorRecord): void {
