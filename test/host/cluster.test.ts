@@ -6,7 +6,7 @@ import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketpl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase, PG_URL } from '../helpers/pg.js';
-import { eventually, writeHook } from '../helpers/write-extension.js';
+import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
 
 /** A trusted hook extension that records the second of every run of a per-second schedule in `table`. */
 function writeTicker(name: string, table: string): string {
@@ -48,8 +48,13 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
     // A trusted hook ticking every second: both hosts load it, one of them may run each tick.
     const ticker = writeTicker('cluster-ticker', 'cluster_ticks');
-    const env = { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url };
-    const extensions = ['extensions/annex-sample-endpoint', ticker];
+    // A sandboxed endpoint with a runaway route: five calls to it quarantine it.
+    const runaway = writeEndpoint(fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-runaway-')), 'cluster-runaway', '', {
+      sandbox: true,
+      raw: `export default (router) => { router.get('/spin', () => { while (true) {} }); router.get('/', () => 'ok'); };\n`,
+    });
+    const env = { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url, EXTENSIONS_SANDBOX_TIMEOUT: '200' };
+    const extensions = ['extensions/annex-sample-endpoint', ticker, runaway];
     a = await startHost({ extensions, env });
     b = await startHost({ extensions, env });
   });
@@ -76,6 +81,23 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
     await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200);
   });
+
+  it('a quarantine on one host holds on the other, and a reset on either host lifts it on both', async () => {
+    const state = (t: TestHost) => async () => (await t.api('GET', '/extensions/cluster-runaway/status')).body.data.state;
+    expect((await b.api('GET', '/cluster-runaway')).body).toBe('ok');
+    for (let i = 0; i < 5; i++) expect((await a.api('GET', '/cluster-runaway/spin')).status).toBe(504);
+    await eventually(state(a), (s) => s === 'quarantined');
+    // The other host unloads it: code that kept faulting (or crashed a worker) is not run there either.
+    await eventually(state(b), (s) => s === 'quarantined');
+    expect((await b.api('GET', '/cluster-runaway')).status).toBe(404);
+    expect((await b.api('GET', '/extensions/cluster-runaway/status')).body.data.last_error).toMatchObject({ code: 'RT_TIMEOUT' });
+    const listed = (await b.api('POST', '/graphql/system', { query: '{ extensions { name quarantine } }' })).body.data.extensions.find((e: any) => e.name === 'cluster-runaway');
+    expect(listed.quarantine).toMatchObject({ at: expect.any(String), host: expect.any(String), error: { code: 'RT_TIMEOUT' } });
+    expect((await b.api('POST', '/extensions/cluster-runaway/reset', {})).status).toBe(200);
+    expect((await b.api('GET', '/cluster-runaway')).body).toBe('ok');
+    await eventually(async () => (await a.api('GET', '/cluster-runaway')).body, (body) => body === 'ok');
+    expect(await state(a)()).toBe('active');
+  }, 30_000);
 
   it('limiting an extension to some roles on one host applies on the other', async () => {
     const guest = await createUser(a, 'cluster-guest', []);

@@ -1,7 +1,13 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, writeEndpoint } from '../helpers/write-extension.js';
-import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createUser, ROOT, startHost, type TestHost } from '../helpers/host.js';
+
+const run = promisify(execFile);
+const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
 
 const SANDBOXED = ['extensions/annex-sample-sandboxed-endpoint', 'extensions/annex-sample-sandboxed-hook', 'extensions/annex-sample-sandboxed-operation'];
 
@@ -149,6 +155,53 @@ export default (router) => {
       await t.close();
     }
   });
+});
+
+describe('quarantine', () => {
+  it('outlives a restart until an administrator resets it; a reload (new code) lifts it too', async () => {
+    // A short CPU budget so the five runaway calls (the fault limit) take half a second.
+    let t = await startHost({ env: { EXTENSIONS_SANDBOX_TIMEOUT: '100' } });
+    try {
+      writeEndpoint(t.extensionsPath, 'runaway', '', {
+        sandbox: true,
+        raw: `export default (router) => { router.get('/spin', () => { while (true) {} }); router.get('/', () => 'ok'); };\n`,
+      });
+      t = await t.restart();
+      const status = async () => (await t.api('GET', '/extensions/runaway/status')).body.data;
+      const quarantineIt = async () => {
+        for (let i = 0; i < 5; i++) expect((await t.api('GET', '/runaway/spin')).status).toBe(504);
+        await eventually(async () => (await status()).state, (state) => state === 'quarantined');
+      };
+      await quarantineIt();
+      expect((await t.api('GET', '/runaway')).status).toBe(503);
+
+      // A restart does not forgive it: it is not even loaded, and says why.
+      t = await t.restart();
+      expect(await status()).toMatchObject({ state: 'quarantined', last_error: { code: 'RT_TIMEOUT' }, quarantine: { at: expect.any(String), error: { code: 'RT_TIMEOUT' } } });
+      expect((await t.api('GET', '/runaway', undefined, null)).status).toBe(404);
+
+      expect((await t.api('POST', '/extensions/runaway/reset', {})).status).toBe(200);
+      expect((await t.api('GET', '/runaway', undefined, null)).body).toBe('ok');
+      t = await t.restart();
+      expect((await status()).state).toBe('active');
+
+      // New code starts clean: a reload lifts the quarantine of the old.
+      await quarantineIt();
+      expect((await t.api('POST', '/extensions/runaway/reload', {})).status).toBe(200);
+      expect((await status()).state).toBe('active');
+      t = await t.restart();
+      expect((await t.api('GET', '/runaway', undefined, null)).body).toBe('ok');
+
+      // Offline, from the CLI: applied at the next start.
+      await quarantineIt();
+      const cli = await run(process.execPath, ['--no-node-snapshot', CLI, 'extensions', 'reset', 'runaway'], { env: { ...process.env, DB_FILENAME: path.join(t.dir, 'annex.db'), EXTENSIONS_PATH: t.extensionsPath, LOG_LEVEL: 'silent' } });
+      expect(cli.stdout).toContain('reset: runaway');
+      t = await t.restart();
+      expect((await t.api('GET', '/runaway', undefined, null)).body).toBe('ok');
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });
 
 describe('grants', () => {

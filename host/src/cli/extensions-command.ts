@@ -19,6 +19,7 @@ Usage:
   annex extensions disable <id>
   annex extensions grant <id> [--scopes JSON]
   annex extensions revoke <id>
+  annex extensions reset <id>                            lift a quarantine (on every host of a cluster)
   annex extensions roles <id> <role>... | --everyone     limit to roles (names or ids, "public"), or open again
   annex extensions activity [<id>] [--limit N] [--json]  who changed which extension, newest first
 
@@ -167,7 +168,7 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
   if (sub && MARKET_COMMANDS.has(sub)) return runMarketplaceCommand(sub, id, flags, url && token ? { url, token } : undefined);
   if (sub === 'roles') return runRolesCommand(id, args.slice(2), flags, url && token ? { url, token } : undefined);
   if (sub === 'activity') return runActivityCommand(id, flags, url && token ? { url, token } : undefined);
-  if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke'].includes(sub) || (sub !== 'list' && !id)) {
+  if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke', 'reset'].includes(sub) || (sub !== 'list' && !id)) {
     process.stderr.write(EXTENSIONS_HELP);
     return 2;
   }
@@ -212,6 +213,8 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
         const siblings = await ExtensionSettingModel.query(knex).where({ bundle: row.bundle });
         await ExtensionSettingModel.query(knex).patch({ enabled: siblings.some((s) => s.enabled) } as any).where({ id: row.bundle });
       }
+    } else if (sub === 'reset') {
+      await ExtensionSettingModel.query(knex).patch({ quarantine: null } as any).where({ id: row.id });
     } else if (sub === 'grant') {
       await ExtensionSettingModel.query(knex).patch({ granted_scopes: (scopes ?? row.requested_scopes ?? {}) as any }).where({ id: row.id });
     } else {

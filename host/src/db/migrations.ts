@@ -404,6 +404,15 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('annex_login_failures');
     },
   },
+  '20261127M-extension-quarantine': {
+    async up(knex) {
+      // A quarantine every host applies and a restart keeps, until an administrator lifts it.
+      await knex.schema.alterTable('directus_extensions', (t) => t.text('quarantine'));
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_extensions', (t) => t.dropColumn('quarantine'));
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -61,7 +61,7 @@ export class SessionModel extends Model {
 
 export class ExtensionSettingModel extends Model {
   static override tableName = 'directus_extensions';
-  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes', 'pending_scopes', 'allowed_roles'];
+  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes', 'pending_scopes', 'allowed_roles', 'quarantine'];
   id!: string;
   enabled!: boolean;
   folder!: string;
@@ -78,6 +78,7 @@ export class ExtensionSettingModel extends Model {
   updated_at!: string | null;
   pending_version!: string | null;
   pending_scopes!: Record<string, unknown> | null;
+  quarantine!: { at: string; host: string; error: { code: string; message: string } } | null;
   override $parseDatabaseJson(json: Pojo): Pojo {
     return toBooleans(super.$parseDatabaseJson(json), ['enabled']);
   }

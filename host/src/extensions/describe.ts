@@ -35,6 +35,8 @@ function annexFields(rec: PackageRecord) {
     granted_scopes: row.granted_scopes,
     pending_scopes: row.granted_scopes === null ? requested : diffScopes(requested, row.granted_scopes),
     roles: row.allowed_roles ?? null,
+    /** When, where and why it was quarantined (every host keeps it so until a reset); null when it is not. */
+    quarantine: row.quarantine ?? null,
     metrics: metricsOf(rec),
   };
 }

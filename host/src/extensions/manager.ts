@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { SandboxInstance } from '@annex/runtime';
 import { toErrorRecord, type ErrorRecord, type Scopes } from '@annex/runtime/protocol';
 import { errors } from '../errors.js';
@@ -73,8 +74,11 @@ export interface ManagerOptions {
 
 /** What decides activation in a package's rows: compared to notice changes another host wrote. */
 function rowSignature(row: SettingsRow, children: SettingsRow[]): string {
-  return JSON.stringify([row.enabled, row.granted_scopes, row.pending_version ?? null, children.map((c) => [c.id, c.enabled])]);
+  return JSON.stringify([row.enabled, row.granted_scopes, row.pending_version ?? null, row.quarantine?.at ?? null, children.map((c) => [c.id, c.enabled])]);
 }
+
+/** Who quarantined an extension, for the record every host reads. */
+const HOST_LABEL = `${os.hostname()}:${process.pid}`;
 
 export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, options: ManagerOptions = {}) {
   const { activeRegistryFolders, retainedNames } = options;
@@ -150,6 +154,12 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       await deactivate(rec, 'pending');
       return;
     }
+    // Quarantined here before a restart, or on another host: it stays out until a reset.
+    if (rec.row.quarantine) {
+      rec.lastError = rec.row.quarantine.error;
+      await deactivate(rec, 'quarantined');
+      return;
+    }
     const previous = rec.gen ? { gen: rec.gen, disposers: rec.disposers } : undefined;
     if (!previous) await setState(rec, 'activating', null);
     const gen = createGeneration();
@@ -223,7 +233,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       rec.disposers = [];
       rec.instances = [];
     }
-    await setState(rec, next, next === 'failed' ? rec.lastError : null);
+    await setState(rec, next, next === 'failed' || next === 'quarantined' ? rec.lastError : null);
   }
 
   /** Validates found packages, rejecting duplicate ids (the first one wins). */
@@ -287,6 +297,12 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     rebuildAccess();
   }
 
+  async function liftQuarantine(rec: PackageRecord): Promise<void> {
+    await settings.setQuarantine(rec.row.id, null);
+    rec.row = { ...rec.row, quarantine: null };
+    adminChanged();
+  }
+
   function find(idOrRowId: string): PackageRecord | undefined {
     for (const rec of records.values()) if (rec.row.id === idOrRowId || rec.desc?.id === idOrRowId || rec.found.folder === idOrRowId) return rec;
     return undefined;
@@ -297,8 +313,16 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     find,
     /** First load at boot (also used to resync everything). */
     loadAll: () => serial('*', () => sync()),
-    /** Re-reads one package (watcher); keeps the last good version when the new one fails. */
-    reload: (key: string) => serial('*', () => sync(new Set([key]))),
+    /**
+     * Re-reads one package (watcher, `POST /extensions/:id/reload`); keeps the last good version
+     * when the new one fails. New code starts without the old code's quarantine.
+     */
+    reload: (key: string) =>
+      serial('*', async () => {
+        const rec = records.get(key);
+        if (rec?.row.quarantine) await liftQuarantine(rec);
+        await sync(new Set([key]));
+      }),
     /** Picks up added and removed folders without touching unchanged packages. */
     rescan: () => serial('*', () => sync(new Set())),
 
@@ -402,6 +426,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     async reset(idOrRowId: string): Promise<void> {
       const rec = find(idOrRowId);
       if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
+      if (rec.row.quarantine) await liftQuarantine(rec);
       for (const i of rec.instances) (i as { resetQuarantine?: () => void }).resetQuarantine?.();
       await serial(rec.key, async () => {
         if (rec.state === 'quarantined' || rec.state === 'failed') await deactivate(rec, 'inactive');
@@ -409,10 +434,25 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       });
     },
 
-    /** Marks an extension quarantined (called by the sandbox on repeated faults). */
+    /**
+     * Marks an extension quarantined (called by the sandbox on repeated faults). Here its loaded
+     * instances answer RT_QUARANTINED; the record in its row keeps it unloaded on every other
+     * host and after a restart, until a reset or a reload.
+     */
     async quarantine(unitId: string, error: ErrorRecord): Promise<void> {
       const rec = [...records.values()].find((r) => r.desc?.units.some((u) => u.id === unitId));
-      if (rec && rec.state !== 'quarantined') await setState(rec, 'quarantined', error);
+      if (!rec) return;
+      if (rec.state !== 'quarantined') await setState(rec, 'quarantined', error);
+      if (rec.row.quarantine) return;
+      const quarantine = { at: new Date().toISOString(), host: HOST_LABEL, error };
+      try {
+        await settings.setQuarantine(rec.row.id, quarantine);
+      } catch (err) {
+        log.warn({ err, extension: rec.desc?.id }, 'could not record the quarantine; it holds on this host only');
+        return;
+      }
+      rec.row = { ...rec.row, quarantine };
+      adminChanged();
     },
 
     onChange(listener: (change: StateChange) => void): () => void {

@@ -26,6 +26,15 @@ export interface SettingsRow {
   pending_scopes?: Scopes | null;
   /** Roles (ids, `$public`) that may use the extension; null: everyone. Administrators always may. */
   allowed_roles?: string[] | null;
+  /** Set when repeated sandbox faults quarantined it on some host: every host keeps it quarantined until a reset. */
+  quarantine?: Quarantine | null;
+}
+
+export interface Quarantine {
+  at: string;
+  /** The host that quarantined it (`os.hostname()` and pid). */
+  host: string;
+  error: ErrorRecord;
 }
 
 function requestedOf(desc: ExtensionDescriptor): Scopes {
@@ -126,6 +135,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
 
     async setPending(id: string, version: string | null, scopes: Scopes | null): Promise<void> {
       await q().patch({ pending_version: version, pending_scopes: scopes, updated_at: new Date().toISOString() } as any).where({ id });
+    },
+
+    async setQuarantine(id: string, quarantine: Quarantine | null): Promise<void> {
+      await q().patch({ quarantine, updated_at: new Date().toISOString() } as any).where({ id });
     },
 
     async setRoles(id: string, roles: string[] | null): Promise<void> {

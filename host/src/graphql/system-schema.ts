@@ -54,6 +54,7 @@ export function buildSystemSchema(
       requested_scopes: { type: GraphQLJSON, resolve: (e) => e.annex?.requested_scopes ?? null },
       granted_scopes: { type: GraphQLJSON, resolve: (e) => e.annex?.granted_scopes ?? null },
       roles: { type: GraphQLJSON, resolve: (e) => e.annex?.roles ?? null },
+      quarantine: { type: GraphQLJSON, resolve: (e) => e.annex?.quarantine ?? null },
       metrics: { type: GraphQLJSON, resolve: (e) => e.annex?.metrics ?? null },
     },
   });
