@@ -78,7 +78,7 @@ export class ExtensionSettingModel extends Model {
   updated_at!: string | null;
   pending_version!: string | null;
   pending_scopes!: Record<string, unknown> | null;
-  quarantine!: { at: string; host: string; error: { code: string; message: string } } | null;
+  quarantine!: { at: string; host: string; unit?: string; error: { code: string; message: string } } | null;
   override $parseDatabaseJson(json: Pojo): Pojo {
     return toBooleans(super.$parseDatabaseJson(json), ['enabled']);
   }

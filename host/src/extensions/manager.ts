@@ -154,12 +154,6 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       await deactivate(rec, 'pending');
       return;
     }
-    // Quarantined here before a restart, or on another host: it stays out until a reset.
-    if (rec.row.quarantine) {
-      rec.lastError = rec.row.quarantine.error;
-      await deactivate(rec, 'quarantined');
-      return;
-    }
     const previous = rec.gen ? { gen: rec.gen, disposers: rec.disposers } : undefined;
     if (!previous) await setState(rec, 'activating', null);
     const gen = createGeneration();
@@ -174,8 +168,11 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;
       if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
+      // Quarantined here before a restart, or on another host: its sandboxed code stays unloaded until a reset.
+      const quarantined = (unit: ExtensionUnit) => !!rec.row.quarantine && (rec.row.quarantine.unit === undefined || rec.row.quarantine.unit === unit.id);
       for (const unit of units) {
         if (unit.entry.api && unit.sandboxed) {
+          if (quarantined(unit)) continue;
           instances.push(await activateSandboxedUnit(kernel, tokens, desc, unit, rec.row.granted_scopes ?? {}, disposers, gen));
         } else if (unit.entry.api) {
           let config: unknown;
@@ -213,7 +210,8 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     rec.disposers = disposers;
     rec.instances = instances;
     rec.activatedAt = new Date().toISOString();
-    await setState(rec, 'active', null);
+    if (rec.row.quarantine) await setState(rec, 'quarantined', rec.row.quarantine.error);
+    else await setState(rec, 'active', null);
     if (previous) {
       await drain(previous.gen);
       retire(rec, previous.gen);
@@ -233,7 +231,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       rec.disposers = [];
       rec.instances = [];
     }
-    await setState(rec, next, next === 'failed' || next === 'quarantined' ? rec.lastError : null);
+    await setState(rec, next, next === 'failed' ? rec.lastError : null);
   }
 
   /** Validates found packages, rejecting duplicate ids (the first one wins). */
@@ -444,7 +442,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       if (!rec) return;
       if (rec.state !== 'quarantined') await setState(rec, 'quarantined', error);
       if (rec.row.quarantine) return;
-      const quarantine = { at: new Date().toISOString(), host: HOST_LABEL, error };
+      const quarantine = { at: new Date().toISOString(), host: HOST_LABEL, unit: unitId, error };
       try {
         await settings.setQuarantine(rec.row.id, quarantine);
       } catch (err) {

@@ -34,6 +34,8 @@ export interface Quarantine {
   at: string;
   /** The host that quarantined it (`os.hostname()` and pid). */
   host: string;
+  /** The unit whose faults did it: only that unit's code stays unloaded. */
+  unit?: string;
   error: ErrorRecord;
 }
 
