@@ -176,6 +176,29 @@ describe('files and assets', () => {
     const server = http.createServer((req, res) => {
       if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(64 * 1024 + 1));
       if (req.url === '/gone') return res.writeHead(404).end('no');
+      if (req.url === '/stream') {
+        // Half the body, then wait until it shows on the importing host's disk: the import streams.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.write(Buffer.alloc(20_000, 1));
+        const until = Date.now() + 3000;
+        const poll = setInterval(() => {
+          sawPart ||= partFiles().length > 0;
+          if (!sawPart && Date.now() < until) return;
+          clearInterval(poll);
+          res.end(Buffer.alloc(20_000, 2));
+        }, 10);
+        return;
+      }
+      if (req.url === '/chunked-big') {
+        res.writeHead(200);
+        for (let i = 0; i < 20; i++) res.write(Buffer.alloc(4096));
+        return res.end();
+      }
+      if (req.url === '/cut') {
+        res.writeHead(200, { 'content-length': '10000' });
+        res.write(Buffer.alloc(5000));
+        return setTimeout(() => res.destroy(), 50);
+      }
       if (req.url === '/hop') return res.writeHead(302, { location: '/photos/caf%C3%A9.png' }).end();
       res.writeHead(200, { 'content-type': 'image/png; charset=binary' }).end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 9]));
     });
@@ -185,7 +208,17 @@ describe('files and assets', () => {
     const denied = await t.api('POST', '/files/import', { url: `${origin}/x.png` });
     expect(denied.body.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PAYLOAD' }, message: expect.stringContaining('private-address') });
     const open = await startHost({ env: { FILES_IMPORT_ALLOW_PRIVATE: 'true', FILES_MAX_UPLOAD_SIZE: String(64 * 1024) } });
+    let sawPart = false;
+    const partFiles = () => (fs.existsSync(open.host.config.files.root) ? fs.readdirSync(open.host.config.files.root).filter((f) => f.endsWith('.part')) : []);
     try {
+      const streamed = await open.api('POST', '/files/import', { url: `${origin}/stream` });
+      expect({ status: streamed.status, filesize: streamed.body.data?.filesize, sawPart }).toEqual({ status: 200, filesize: 40_000, sawPart: true });
+      // Too large without a declared length, or cut off midway: refused, and no partial file is left.
+      expect((await open.api('POST', '/files/import', { url: `${origin}/chunked-big` })).body.errors[0].extensions.code).toBe('HOST_FILE_TOO_LARGE');
+      const cut = await open.api('POST', '/files/import', { url: `${origin}/cut` });
+      expect(cut.body.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PAYLOAD' }, message: expect.stringContaining('connection reset') });
+      expect(partFiles()).toEqual([]);
+      await open.api('DELETE', `/files/${streamed.body.data.id}`);
       const folder = (await open.api('POST', '/folders', { name: 'Imports' })).body.data.id;
       const res = await open.api('POST', '/files/import', { url: `${origin}/hop`, data: { title: 'Cafe', folder } });
       expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -1,5 +1,4 @@
 // @ts-check
-import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { asyncHandler, createRequestClient, crudRoutes, errors } from '@annex/host/builtins-support';
 
@@ -21,22 +20,37 @@ async function importFile(files, body, config) {
   }
   await files.assertMayUpload(data.folder);
   const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET'], allowPrivate: config.importAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: config.maxUploadBytes });
+  // The body streams to storage (its `.part` file) as it arrives: an import is never held in memory.
   let fetched;
   try {
-    fetched = await client.request(body.url, { method: 'GET', responseType: 'bytes' });
+    fetched = await client.request(body.url, { method: 'GET', responseType: 'stream' });
   } catch (err) {
-    if (err?.code === 'RT_RESPONSE_TOO_LARGE') throw errors.HOST_FILE_TOO_LARGE({ limit: config.maxUploadBytes });
-    throw errors.INVALID_PAYLOAD({ reason: `The URL cannot be imported: ${err?.details?.reason ?? err?.message ?? 'request failed'}.` });
+    throw importError(err, config);
   }
-  if (fetched.status < 200 || fetched.status > 299) throw errors.INVALID_PAYLOAD({ reason: `The URL answered ${fetched.status}.` });
+  if (fetched.status < 200 || fetched.status > 299) {
+    fetched.data.destroy();
+    throw errors.INVALID_PAYLOAD({ reason: `The URL answered ${fetched.status}.` });
+  }
   const last = decodeSegment(new URL(fetched.url).pathname.split('/').pop() ?? '');
-  return files.uploadOne(Readable.from([fetched.data]), {
-    filename_download: data.filename_download || last || 'import',
-    type: String(fetched.headers['content-type'] ?? '').split(';')[0].trim() || undefined,
-    ...(data.title !== undefined ? { title: data.title } : {}),
-    ...(data.description !== undefined ? { description: data.description } : {}),
-    ...(data.folder !== undefined ? { folder: data.folder } : {}),
-  });
+  try {
+    return await files.uploadOne(fetched.data, {
+      filename_download: data.filename_download || last || 'import',
+      type: String(fetched.headers['content-type'] ?? '').split(';')[0].trim() || undefined,
+      ...(data.title !== undefined ? { title: data.title } : {}),
+      ...(data.description !== undefined ? { description: data.description } : {}),
+      ...(data.folder !== undefined ? { folder: data.folder } : {}),
+    });
+  } catch (err) {
+    throw String(err?.code ?? '').startsWith('RT_') ? importError(err, config) : err;
+  } finally {
+    fetched.data.destroy();
+  }
+}
+
+/** What the request client reports, as the import's answer: too large is 413, anything else 400. */
+function importError(err, config) {
+  if (err?.code === 'RT_RESPONSE_TOO_LARGE') return errors.HOST_FILE_TOO_LARGE({ limit: config.maxUploadBytes });
+  return errors.INVALID_PAYLOAD({ reason: `The URL cannot be imported: ${err?.details?.reason ?? err?.message ?? 'request failed'}.` });
 }
 
 function decodeSegment(segment) {

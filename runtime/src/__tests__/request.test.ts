@@ -28,6 +28,12 @@ beforeAll(async () => {
         return res.end();
       }
       if (u.pathname === '/slow') return setTimeout(() => res.writeHead(200).end('late'), 2000);
+      if (u.pathname === '/declared-big') return res.writeHead(200, { 'content-length': '50000' }).end('x'.repeat(50_000));
+      if (u.pathname === '/stall') {
+        res.writeHead(200);
+        res.write('z'.repeat(1000));
+        return setTimeout(() => res.end('late'), 2000);
+      }
       res.writeHead(404).end();
     });
   });
@@ -117,6 +123,25 @@ describe('request client', () => {
     expect(await code(c.request(`${base()}/big`, {}))).toBe('RT_RESPONSE_TOO_LARGE');
     expect(await code(c.request(`${base()}/chunked-big`, {}))).toBe('RT_RESPONSE_TOO_LARGE');
     expect(await code(c.request(`${base()}/slow`, {}))).toBe('RT_REQUEST_TIMEOUT');
+  });
+
+  it('streams a body (responseType stream) under the same cap, deadline and redirect checks', async () => {
+    const c = client([`${base()}/*`]);
+    const read = async (data: unknown) => {
+      const parts: Buffer[] = [];
+      for await (const chunk of data as AsyncIterable<Buffer>) parts.push(chunk);
+      return Buffer.concat(parts).toString();
+    };
+    const ok = await c.request(`${base()}/redirect?to=/text`, { responseType: 'stream' });
+    expect({ status: ok.status, url: ok.url, body: await read(ok.data) }).toEqual({ status: 201, url: `${base()}/text`, body: 'plain' });
+    // Headers arrive at once; the cap and the deadline then fail the stream itself.
+    const big = await c.request(`${base()}/chunked-big`, { responseType: 'stream' });
+    expect((await rejection(read(big.data))).code).toBe('RT_RESPONSE_TOO_LARGE');
+    const stalled = await c.request(`${base()}/stall`, { responseType: 'stream' });
+    expect((await rejection(read(stalled.data))).code).toBe('RT_REQUEST_TIMEOUT');
+    // Before any byte is read: a declared oversize, a redirect out of scope.
+    expect(await code(c.request(`${base()}/declared-big`, { responseType: 'stream' }))).toBe('RT_RESPONSE_TOO_LARGE');
+    expect(await code(c.request(`${base()}/redirect?to=http://127.0.0.1:${port}/text`, { responseType: 'stream' }))).toBe('FORBIDDEN');
   });
 
   it('reports DNS failures and refused connections as RT_REQUEST_FAILED', async () => {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { PassThrough, type Readable } from 'node:stream';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction, RequestOptions } from '../../types.js';
 import type { Scopes } from '../../protocol/scopes.js';
@@ -7,14 +8,27 @@ import { RuntimeErrors } from '../../errors.js';
 import { checkUrl, parseUrlPattern, type UrlPattern } from './url-scope.js';
 import { createAddressMatcher, isDeniedAddress, parseIPv4, parseIPv6 } from './ip.js';
 
+const EMPTY = Buffer.alloc(0);
+
+/** A redirect the client follows (its body is read and dropped). */
+function isRedirect(res: http.IncomingMessage): boolean {
+  const status = res.statusCode ?? 0;
+  return status >= 300 && status < 400 && status !== 304 && typeof res.headers.location === 'string';
+}
+
 export const DEFAULT_REQUEST_OPTIONS: RequestOptions = { timeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024, maxRedirects: 5 };
 
 export interface RequestInput {
   method?: string;
   headers?: Record<string, string> | [string, string][];
   body?: unknown;
-  /** `bytes` (host code only; the sandbox's capability takes `auto` or `text`): `data` is the body as a Buffer. */
-  responseType?: 'auto' | 'text' | 'bytes';
+  /**
+   * Host code only (the sandbox's capability takes `auto` or `text`). `bytes`: `data` is the body
+   * as a Buffer. `stream`: `data` is a Readable of the final response's body, resolved once its
+   * headers arrived; it fails with RT_RESPONSE_TOO_LARGE past the size cap and RT_REQUEST_TIMEOUT
+   * past the deadline, like a buffered body. Whoever takes it must read it or destroy it.
+   */
+  responseType?: 'auto' | 'text' | 'bytes' | 'stream';
 }
 
 /** Directus's `request` result shape. */
@@ -70,7 +84,8 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
     return result.url;
   }
 
-  function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, pinned: { address: string; family: 4 | 6 }, deadline: number): Promise<{ res: http.IncomingMessage; body: Buffer }> {
+  /** One hop. With `stream`, a response that is not a redirect resolves at its headers, its body as `stream`. */
+  function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, pinned: { address: string; family: 4 | 6 }, deadline: number, stream = false): Promise<{ res: http.IncomingMessage; body: Buffer; stream?: Readable }> {
     return new Promise((resolve, reject) => {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return reject(RuntimeErrors.RT_REQUEST_TIMEOUT({ timeoutMs: opts.timeoutMs }));
@@ -94,6 +109,7 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
             res.destroy();
             return finish(RuntimeErrors.RT_RESPONSE_TOO_LARGE({ limit: opts.maxResponseBytes }));
           }
+          if (stream && !isRedirect(res)) return finish(null, { res, body: EMPTY, stream: streamBody(res) });
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (chunk: Buffer) => {
@@ -108,16 +124,53 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
         },
       );
       let settled = false;
+      let out: PassThrough | undefined;
       const timer = setTimeout(() => {
-        finish(RuntimeErrors.RT_REQUEST_TIMEOUT({ timeoutMs: opts.timeoutMs }));
+        const error = RuntimeErrors.RT_REQUEST_TIMEOUT({ timeoutMs: opts.timeoutMs });
+        if (out) out.destroy(error);
+        else finish(error);
         req.destroy();
       }, remaining);
-      function finish(err: Error | null, value?: { res: http.IncomingMessage; body: Buffer }) {
+      function finish(err: Error | null, value?: { res: http.IncomingMessage; body: Buffer; stream?: Readable }) {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        /* A streamed body keeps the deadline until it ended. */
+        if (!value?.stream) clearTimeout(timer);
         if (err) reject(err);
         else resolve(value!);
+      }
+      /** The body as a stream under the same cap and deadline, with back-pressure. */
+      function streamBody(res: http.IncomingMessage): Readable {
+        const body = new PassThrough();
+        /* An error before the reader attached must not be uncaught; the reader still sees it (`errored`). */
+        body.on('error', () => undefined);
+        out = body;
+        let size = 0;
+        const fail = (error: Error) => {
+          clearTimeout(timer);
+          res.destroy();
+          body.destroy(error);
+        };
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > opts.maxResponseBytes) fail(RuntimeErrors.RT_RESPONSE_TOO_LARGE({ limit: opts.maxResponseBytes }));
+          else if (!body.write(chunk)) res.pause();
+        });
+        body.on('drain', () => res.resume());
+        res.on('end', () => {
+          clearTimeout(timer);
+          body.end();
+        });
+        res.on('error', () => fail(RuntimeErrors.RT_REQUEST_FAILED({ reason: 'connection reset' })));
+        res.on('close', () => {
+          if (!res.complete && !body.destroyed) fail(RuntimeErrors.RT_REQUEST_FAILED({ reason: 'connection reset' }));
+        });
+        /* The reader gave up: stop the download. */
+        body.on('close', () => {
+          clearTimeout(timer);
+          if (!res.complete) req.destroy();
+        });
+        return body;
       }
       req.on('error', (e: NodeJS.ErrnoException) => finish(RuntimeErrors.RT_REQUEST_FAILED({ reason: e.code ?? 'network error' })));
       if (body !== undefined) req.write(body);
@@ -142,10 +195,10 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
     const deadline = Date.now() + opts.timeoutMs;
     for (let hop = 0; ; hop++) {
       const pinned = await resolvePinned(url);
-      const { res, body: raw } = await send(url, method, headers, body, pinned, deadline);
+      const { res, body: raw, stream } = await send(url, method, headers, body, pinned, deadline, options.responseType === 'stream');
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
-      if (status >= 300 && status < 400 && status !== 304 && typeof location === 'string') {
+      if (isRedirect(res) && typeof location === 'string') {
         if (hop >= opts.maxRedirects) throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'too many redirects' });
         let next: URL;
         try {
@@ -164,6 +217,7 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
       }
       const responseHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      if (stream) return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: stream, url: url.href };
       if (options.responseType === 'bytes') return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: raw, url: url.href };
       const text = raw.toString('utf8');
       let data: unknown = text;
