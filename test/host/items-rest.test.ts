@@ -180,3 +180,26 @@ describe('items over REST', () => {
     expect(users.body.data.find((u: any) => u.email === 'admin@example.com').password).toBe('**********');
   });
 });
+
+describe('item budget', () => {
+  it('a read under an item budget loads at most what still fits, plus one, and is refused past it', async () => {
+    await t.api('POST', '/items/articles', Array.from({ length: 12 }, (_, i) => ({ title: `budget-${i}` })));
+    const kernel = (t.host as any).kernel;
+    const read = (left: number, query: object) => new kernel.services.ItemsService('articles', { accountability: { user: null, role: null, admin: true }, rowBudget: { left } }).readByQuery(query);
+    const limits: unknown[] = [];
+    const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
+      if (/^select .* from [`"]articles[`"]/i.test(q.sql) && /\blimit\b/i.test(q.sql)) limits.push(q.bindings?.at(-1));
+    };
+    kernel.knex.on('query', onQuery);
+    try {
+      const err = await read(5, { limit: -1, filter: { title: { _starts_with: 'budget-' } } }).catch((e: { code: string }) => e);
+      expect(err.code).toBe('INVALID_QUERY');
+      expect(await read(20, { limit: 3, filter: { title: { _starts_with: 'budget-' } } })).toHaveLength(3);
+      expect(await read(12, { limit: -1, filter: { title: { _starts_with: 'budget-' } } })).toHaveLength(12);
+    } finally {
+      kernel.knex.removeListener('query', onQuery);
+    }
+    // Unlimited asks loaded 6 and 13 rows at most (budget + 1); a smaller limit stands.
+    expect(limits).toEqual([6, 3, 13]);
+  });
+});
