@@ -20,7 +20,15 @@ export interface HostConfig {
   loginAttempts: number;
   loginWindowMs: number;
   /** Uploaded files: the local storage root (STORAGE_LOCAL_ROOT) and the size limit (FILES_MAX_UPLOAD_SIZE, bytes). */
-  files: { root: string; maxUploadBytes: number; importAllowPrivate: boolean };
+  files: {
+    root: string;
+    maxUploadBytes: number;
+    importAllowPrivate: boolean;
+    /** `/assets` image transformations: the largest width or height, in and out (ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION). */
+    transformMaxDimension: number;
+    /** Transformations running at once (ASSETS_TRANSFORM_MAX_CONCURRENT); past that, 503. */
+    transformMaxConcurrent: number;
+  };
   /** Directus's EMAIL_* variables: `outbox` only records to annex_outbox; `smtp` also sends. */
   mail: {
     transport: 'outbox' | 'smtp';
@@ -138,6 +146,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       root: path.resolve(cwd, env.STORAGE_LOCAL_ROOT || path.join(dataDir, 'uploads')),
       maxUploadBytes: int(env.FILES_MAX_UPLOAD_SIZE, 100 * 1024 * 1024, 'FILES_MAX_UPLOAD_SIZE'),
       importAllowPrivate: bool(env.FILES_IMPORT_ALLOW_PRIVATE, false),
+      transformMaxDimension: Math.max(1, int(env.ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION, 6000, 'ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION')),
+      transformMaxConcurrent: Math.max(1, int(env.ASSETS_TRANSFORM_MAX_CONCURRENT, 4, 'ASSETS_TRANSFORM_MAX_CONCURRENT')),
     },
     mail: {
       transport: oneOf(env.EMAIL_TRANSPORT, ['outbox', 'smtp'] as const, 'outbox', 'EMAIL_TRANSPORT'),

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import os from 'node:os';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
@@ -170,6 +172,41 @@ describe('files and assets', () => {
     // Folders are a system collection: other roles need a permission.
     expect((await t.api('GET', '/folders', undefined, viewer.token)).status).toBe(403);
     expect((await t.api('POST', '/folders', { name: 'x' }, viewer.token)).status).toBe(403);
+  });
+
+  it('transforms images on /assets (width, height, fit, quality, format), refuses bad parameters and image bombs', async () => {
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c00' } }).png().toBuffer();
+    const asset = (id: string, query: string, headers: Record<string, string> = {}) => fetch(`${t.url}/assets/${id}?access_token=${t.token}&${query}`, { headers });
+    const meta = async (res: Response) => sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    const id = (await upload('red.png', 'image/png', png)).body.data.id;
+    const half = await asset(id, 'width=20');
+    expect([half.status, half.headers.get('content-type')]).toEqual([200, 'image/png']);
+    expect(await meta(half)).toMatchObject({ format: 'png', width: 20, height: 15 });
+    expect(await meta(await asset(id, 'width=10&height=10&fit=contain&format=webp&quality=50'))).toMatchObject({ format: 'webp', width: 10, height: 10 });
+    expect(await meta(await asset(id, 'width=80&withoutEnlargement=true'))).toMatchObject({ width: 40, height: 30 });
+    const auto = await asset(id, 'width=8&format=auto', { accept: 'image/avif,image/webp,*/*' });
+    expect([auto.headers.get('content-type'), auto.headers.get('vary')]).toEqual(['image/avif', expect.stringContaining('Accept')]);
+    expect((await asset(id, 'width=8&format=auto', { accept: 'image/webp' })).headers.get('content-type')).toBe('image/webp');
+    expect(Buffer.from(await (await asset(id, 'download')).arrayBuffer())).toEqual(png);
+    for (const q of ['width=0', 'width=-5', 'width=1.5', 'width=abc', 'width=6001', 'width=5&fit=sideways', 'format=gif', 'quality=101', 'fit=cover', 'key=thumb', 'transforms=[["blur",5]]', 'width=5&width=6']) {
+      const res = await asset(id, q);
+      expect([q, res.status, (await res.json()).errors[0].extensions.code]).toEqual([q, 400, 'INVALID_QUERY']);
+    }
+    // Not an image type it transforms: served as it is (as Directus does).
+    const text = (await upload('a.txt', 'text/plain', 'hello')).body.data.id;
+    expect(await (await asset(text, 'width=10&download')).text()).toBe('hello');
+    // An image bomb: a small PNG whose header declares 50000 × 50000 pixels is refused from the header.
+    const bomb = Buffer.from(png);
+    bomb.writeUInt32BE(50_000, 16);
+    bomb.writeUInt32BE(50_000, 20);
+    bomb.writeUInt32BE(zlib.crc32(bomb.subarray(12, 29)), 29);
+    const bombId = (await upload('bomb.png', 'image/png', bomb)).body.data.id;
+    const refused = await asset(bombId, 'width=10');
+    expect([refused.status, (await refused.json()).errors[0].extensions.code]).toEqual([400, 'INVALID_QUERY']);
+    // Not an image at all, though typed as one: a 400, not a 500.
+    const fake = (await upload('fake.png', 'image/png', 'not an image')).body.data.id;
+    expect((await asset(fake, 'width=10')).status).toBe(400);
+    expect(await meta(await asset(id, 'height=6'))).toMatchObject({ width: 8, height: 6 });
   });
 
   it('imports a file from a URL (POST /files/import), with the upload limits, refusing private addresses unless allowed', async () => {

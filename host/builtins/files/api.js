@@ -1,6 +1,6 @@
 // @ts-check
 import busboy from 'busboy';
-import { asyncHandler, createRequestClient, crudRoutes, errors } from '@annex/host/builtins-support';
+import { asyncHandler, createRequestClient, createTransformGate, crudRoutes, errors, isTransformable, parseTransform, transformImage } from '@annex/host/builtins-support';
 
 /** Content types a browser may show inline from this origin; anything else is a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp|avif)|video\/(mp4|webm|ogg)|audio\/(mpeg|ogg|wav|webm)|application\/pdf|text\/plain)$/;
@@ -134,12 +134,33 @@ export const endpoints = [
   {
     name: 'assets',
     config: (_router, context) => {
+      const config = context.annex.config.files;
+      const limits = { maxDimension: config.transformMaxDimension };
+      const gate = createTransformGate(config.transformMaxConcurrent);
       const off = context.annex.mounts.add('assets', async (ctx, sub) => {
         if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
         const id = sub.replace(/^\//, '');
         if (!UUID.test(id)) throw errors.FORBIDDEN();
+        // Bad transformation parameters are refused before the file is read.
+        const transform = parseTransform(ctx.query, limits);
         const { file, stream } = await new context.services.FilesService({ accountability: ctx.state.accountability }).readFile(id);
-        const type = String(file.type ?? 'application/octet-stream');
+        let type = String(file.type ?? 'application/octet-stream');
+        /** @type {import('node:stream').Readable | Buffer} */
+        let body = stream;
+        let length = file.filesize;
+        if (transform && isTransformable(type)) {
+          let out;
+          try {
+            out = await gate(() => transformImage(stream, type, transform, limits, String(ctx.get('accept'))));
+          } catch (err) {
+            stream.destroy();
+            throw err;
+          }
+          type = out.type;
+          body = out.body;
+          length = out.body.length;
+          ctx.vary('Accept');
+        }
         const inline = INLINE.test(type) && ctx.query.download === undefined;
         ctx.set('X-Content-Type-Options', 'nosniff');
         // Even a file served inline cannot run script as this origin.
@@ -147,8 +168,8 @@ export const endpoints = [
         ctx.set('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(String(file.filename_download))}`);
         ctx.set('Cache-Control', 'private, max-age=0');
         ctx.type = inline ? type : 'application/octet-stream';
-        if (file.filesize !== null && file.filesize !== undefined) ctx.length = Number(file.filesize);
-        ctx.body = stream;
+        if (length !== null && length !== undefined) ctx.length = Number(length);
+        ctx.body = body;
         return true;
       }, '@annex/builtin-files/assets');
       context.onDispose?.(off);

@@ -12,3 +12,4 @@ export { createGraphQLHandler } from '../graphql/handler.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';
+export { parseTransform, isTransformable, transformImage, createTransformGate } from '../files/transform.js';
