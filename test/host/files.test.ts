@@ -203,6 +203,10 @@ describe('files and assets', () => {
     const bombId = (await upload('bomb.png', 'image/png', bomb)).body.data.id;
     const refused = await asset(bombId, 'width=10');
     expect([refused.status, (await refused.json()).errors[0].extensions.code]).toEqual([400, 'INVALID_QUERY']);
+    // Another format under an image type (here SVG, which would go to a different decoder): not decoded.
+    const svg = (await upload('vector.png', 'image/png', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')).body.data.id;
+    const svgRes = await asset(svg, 'width=5');
+    expect([svgRes.status, (await svgRes.json()).errors[0].message]).toEqual([400, expect.stringContaining('found svg')]);
     // Not an image at all, though typed as one: a 400, not a 500.
     const fake = (await upload('fake.png', 'image/png', 'not an image')).body.data.id;
     expect((await asset(fake, 'width=10')).status).toBe(400);

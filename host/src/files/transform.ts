@@ -8,6 +8,8 @@ import { errors } from '../errors.js';
  * it is, as Directus does.
  */
 const TRANSFORMABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/tiff']);
+/** What libvips must find in the bytes: a file typed as a PNG but holding SVG, PDF or anything else is not decoded. */
+const DECODABLE = new Set(['jpeg', 'png', 'webp', 'heif', 'tiff']);
 const FITS = ['cover', 'contain', 'inside', 'outside'] as const;
 const FORMATS: Record<string, OutputFormat> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tiff' };
 const TYPE_OF: Record<OutputFormat, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', tiff: 'image/tiff' };
@@ -98,6 +100,7 @@ export async function transformImage(source: Readable, sourceType: string, t: Im
   let body: Buffer;
   try {
     const meta = await image.metadata();
+    if (!DECODABLE.has(meta.format ?? '')) throw errors.INVALID_QUERY({ reason: `The file is not a JPEG, PNG, WebP, AVIF or TIFF image (found ${meta.format ?? 'nothing it knows'}); it is not transformed.` });
     if ((meta.width ?? 0) > limits.maxDimension || (meta.height ?? 0) > limits.maxDimension) {
       throw errors.INVALID_QUERY({ reason: `The image is larger than ${limits.maxDimension} pixels on a side; it is not transformed.` });
     }
