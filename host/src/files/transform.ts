@@ -1,6 +1,15 @@
 import type { Readable } from 'node:stream';
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 import { errors } from '../errors.js';
+
+/** sharp (a native module) is loaded on the first transformation: if it cannot load, only transformations fail. */
+let loaded: Promise<typeof Sharp> | undefined;
+function loadSharp(): Promise<typeof Sharp> {
+  loaded ??= import('sharp').then((m) => m.default);
+  return loaded.catch((err) => {
+    throw errors.SERVICE_UNAVAILABLE({ service: 'assets', reason: `Image transformations are unavailable: sharp could not be loaded (${err instanceof Error ? err.message : String(err)}).` });
+  });
+}
 
 /**
  * Directus's `/assets` image transformations (a subset: `width`, `height`, `fit`, `quality`,
@@ -94,6 +103,13 @@ function outputFormat(t: ImageTransform, sourceType: string, accept: string): Ou
  */
 export async function transformImage(source: Readable, sourceType: string, t: ImageTransform, limits: TransformLimits, accept = ''): Promise<{ body: Buffer; type: string }> {
   const format = outputFormat(t, sourceType, accept);
+  let sharp: typeof Sharp;
+  try {
+    sharp = await loadSharp();
+  } catch (err) {
+    source.destroy();
+    throw err;
+  }
   const image = sharp({ limitInputPixels: limits.maxDimension * limits.maxDimension, failOn: 'error', sequentialRead: true });
   source.on('error', (err) => image.destroy(err));
   source.pipe(image);
