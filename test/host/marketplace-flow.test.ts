@@ -71,6 +71,12 @@ describe('marketplace installs through the host', () => {
   });
 
   it('rolls back to v1 without a download, then uninstalls files and rows', async () => {
+    // v2 quarantined (as another host could have recorded it): another version starts without it.
+    const quarantine = { at: new Date().toISOString(), host: 'elsewhere:1', unit: 'annex-market-greeter', error: { code: 'RT_TIMEOUT', message: 'x' } };
+    await t.host.knex('directus_extensions').update({ quarantine: JSON.stringify(quarantine) }).where({ name: 'annex-market-greeter' });
+    await (t.host as any).kernel.extensions.refresh();
+    expect((await t.api('GET', '/extensions/annex-market-greeter/status')).body.data.state).toBe('quarantined');
+    expect((await t.api('GET', '/greeter')).status).toBe(404);
     const rolled = await t.api('POST', '/extensions/registry/rollback', { extension: 'annex-market-greeter' });
     expect(rolled.body.data.version).toBe('1.0.0');
     expect((await t.api('GET', '/greeter')).body.version).toBe('1.0.0');

@@ -78,8 +78,9 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
           if (!row && pkg.source === 'registry' && desc) {
             const previous = registryByName.get(desc.id);
             if (previous && !found.some((f) => f.pkg.source === 'registry' && f.pkg.folder === previous.folder)) {
-              await ExtensionSettingModel.query(trx).patch({ folder: pkg.folder } as any).where({ id: previous.id });
-              row = { ...previous, folder: pkg.folder };
+              // Another version is other code: it starts without the quarantine of the one it replaces.
+              await ExtensionSettingModel.query(trx).patch({ folder: pkg.folder, quarantine: null } as any).where({ id: previous.id });
+              row = { ...previous, folder: pkg.folder, quarantine: null };
             }
           }
           const requested = desc ? requestedOf(desc) : null;
