@@ -23,12 +23,12 @@ export interface RequestInput {
   headers?: Record<string, string> | [string, string][];
   body?: unknown;
   /**
-   * Host code only (the sandbox's capability takes `auto` or `text`). `bytes`: `data` is the body
-   * as a Buffer. `stream`: `data` is a Readable of the final response's body, resolved once its
-   * headers arrived; it fails with RT_RESPONSE_TOO_LARGE past the size cap and RT_REQUEST_TIMEOUT
-   * past the deadline, like a buffered body. Whoever takes it must read it or destroy it.
+   * `stream` is for host code only (the sandbox's capability takes `auto` or `text`): `data` is a
+   * Readable of the final response's body, resolved once its headers arrived; it fails with
+   * RT_RESPONSE_TOO_LARGE past the size cap and RT_REQUEST_TIMEOUT past the deadline, like a
+   * buffered body. Whoever takes it must read it or destroy it.
    */
-  responseType?: 'auto' | 'text' | 'bytes' | 'stream';
+  responseType?: 'auto' | 'text' | 'stream';
 }
 
 /** Directus's `request` result shape. */
@@ -218,7 +218,6 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
       const responseHeaders: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
       if (stream) return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: stream, url: url.href };
-      if (options.responseType === 'bytes') return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: raw, url: url.href };
       const text = raw.toString('utf8');
       let data: unknown = text;
       if (options.responseType !== 'text' && /\bjson\b|\+json/i.test(responseHeaders['content-type'] ?? '')) {
