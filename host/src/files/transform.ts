@@ -99,17 +99,12 @@ function outputFormat(t: ImageTransform, sourceType: string, accept: string): Ou
 /**
  * Runs one transformation. The source is checked against the dimension limit from its header
  * before any pixel is decoded (a small file can declare a huge image), and the whole result is
- * produced before the answer starts, so a broken image is a clean 400.
+ * produced before the answer starts, so a broken image is a clean 400. On failure the caller
+ * destroys `source` (it also must when the gate refuses before this runs).
  */
 export async function transformImage(source: Readable, sourceType: string, t: ImageTransform, limits: TransformLimits, accept = ''): Promise<{ body: Buffer; type: string }> {
   const format = outputFormat(t, sourceType, accept);
-  let sharp: typeof Sharp;
-  try {
-    sharp = await loadSharp();
-  } catch (err) {
-    source.destroy();
-    throw err;
-  }
+  const sharp = await loadSharp();
   const image = sharp({ limitInputPixels: limits.maxDimension * limits.maxDimension, failOn: 'error', sequentialRead: true });
   source.on('error', (err) => image.destroy(err));
   source.pipe(image);
@@ -126,7 +121,6 @@ export async function transformImage(source: Readable, sourceType: string, t: Im
       .toFormat(format, t.quality !== undefined ? { quality: t.quality } : {})
       .toBuffer();
   } catch (err) {
-    source.destroy();
     if ((err as { code?: unknown })?.code === 'INVALID_QUERY') throw err;
     throw errors.INVALID_QUERY({ reason: `The file cannot be transformed: ${err instanceof Error ? err.message : String(err)}` });
   }
