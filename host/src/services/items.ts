@@ -254,9 +254,8 @@ export class ItemsService {
       if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
       const limit = q.limit ?? DEFAULT_LIMIT;
       // Under an item budget, load no more rows than still fit, plus one to tell that it overflowed.
-      const cap = this.rowBudget ? this.rowBudget.left + 1 : -1;
-      const load = limit === -1 ? cap : cap === -1 ? limit : Math.min(limit, cap);
-      if (load !== -1) b.limit(load);
+      const load = Math.min(limit === -1 ? Infinity : limit, this.rowBudget ? this.rowBudget.left + 1 : Infinity);
+      if (load !== Infinity) b.limit(load);
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
       rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
