@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { SandboxInstance } from '@annex/runtime';
-import { toErrorRecord, type ErrorRecord, type Scopes } from '@annex/protocol';
+import { getModuleDefault, toErrorRecord, type ErrorRecord, type Scopes } from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';
@@ -9,7 +9,7 @@ import { activateTrustedUnit } from './activate-trusted.js';
 import type { Disposer } from './context.js';
 import { discover, type DiscoveryOptions } from './discovery.js';
 import { createGeneration, drain, type Generation } from './generation.js';
-import { getModuleDefault, loadTrustedModule } from './loader.js';
+import { loadTrustedModule } from './loader.js';
 import { isPendingGrant, type Settings, type SettingsRow } from './settings.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState, ExtensionUnit } from './types.js';
 import { validatePackage } from './validation.js';
