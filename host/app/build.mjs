@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
-import { vueSfcPlugin } from '../builtins/app-sources/sfc-plugin.js';
+import { vueSfcPlugin } from '../dist/app-sources/sfc-plugin.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'dist');

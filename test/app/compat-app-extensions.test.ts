@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/host.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
-import { createSourcesBundler } from '../../host/builtins/app-sources/bundler.js';
+import { createSourcesBundler } from '../../host/src/app-sources/bundler.js';
 
 const corpus = ensureCorpus();
 if (!corpus.ok) console.warn(`[compat] app extensions skipped: ${corpus.reason}`);

@@ -10,12 +10,12 @@ const requireHere = createRequire(import.meta.url);
 /**
  * The bundler (rollup + the Vue SFC compiler, ~170 ms to load) is created on first use, so a
  * host that never serves the app does not pay for it.
- * @param {Parameters<typeof import('./bundler.js').createSourcesBundler>[0]} options
+ * @param {Parameters<typeof import('@annex/host/app-sources').createSourcesBundler>[0]} options
  */
 function lazyBundler(options) {
-  /** @type {ReturnType<typeof import('./bundler.js').createSourcesBundler> | undefined} */
+  /** @type {ReturnType<typeof import('@annex/host/app-sources').createSourcesBundler> | undefined} */
   let bundler;
-  const real = () => (bundler ??= /** @type {typeof import('./bundler.js')} */ (requireHere('./bundler.js')).createSourcesBundler(options));
+  const real = () => (bundler ??= /** @type {typeof import('@annex/host/app-sources')} */ (requireHere('@annex/host/app-sources')).createSourcesBundler(options));
   return {
     get: () => real().get(),
     invalidate: () => bundler?.invalidate(),
@@ -44,7 +44,7 @@ function diffManifests(before, after) {
 export default {
   id: 'extensions',
   handler(router, context) {
-    const kernel = context.annex;
+    const kernel = context.kernel;
     /** A removed extension is no longer known: only administrators hear of it. */
     const mayUse = (/** @type {string} */ id, /** @type {any} */ viewer) => viewer?.admin === true || kernel.extensions.mayUse(id, viewer);
     const bundler = lazyBundler({ list: () => kernel.apps.list() });
@@ -128,7 +128,7 @@ export default {
       const allowed = current.manifest.chunks.filter((/** @type {any} */ c) => mayUse(c.extension, accountability));
       if (allowed.length === current.manifest.chunks.length) return { key: `index:${current.manifest.version}`, code: current.index };
       const ids = allowed.map((/** @type {any} */ c) => c.extension).join(',');
-      const render = /** @type {typeof import('./bundler.js')} */ (requireHere('./bundler.js')).renderIndex;
+      const render = /** @type {typeof import('@annex/host/app-sources')} */ (requireHere('@annex/host/app-sources')).renderIndex;
       return { key: `index:${current.manifest.version}:${ids}`, code: render({ ...current.manifest, chunks: allowed }) };
     };
     router.get('/sources/index.js', asyncHandler(async (req, res) => {

@@ -1,5 +1,5 @@
 import { markRaw, reactive } from 'vue';
-import { pickConfigs } from '../../../builtins/app-sources/pick.js';
+import { pickConfigs } from '../../../dist/app-sources/pick.js';
 
 const KINDS = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations'];
 
