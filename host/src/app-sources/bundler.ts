@@ -4,6 +4,7 @@ import path from 'node:path';
 import { rollup, type RollupBuild } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
+import type { HostErrorCode } from '../errors.js';
 import type { AppEntry } from '../extensions/registries.js';
 import { pickConfigs } from './pick.js';
 import { vueSfcPlugin } from './sfc-plugin.js';
@@ -56,6 +57,7 @@ export interface BuildOptions {
   minify?: boolean;
 }
 
+const BUILD_FAILED: HostErrorCode = 'APP_BUILD_FAILED';
 const hash = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 const safeName = (id: string) => id.replace(/^@/, '').replace(/[^a-zA-Z0-9_-]+/g, '-');
 
@@ -104,7 +106,7 @@ export async function buildChunk(group: { extension: string; file: string }, opt
       external: (id) => id in SHARED_DEPS,
       // A bare import nothing resolves would fail in every browser: fail the build instead.
       onwarn(warning) {
-        if (warning.code === 'UNRESOLVED_IMPORT') throw Object.assign(new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n and @directus/extensions-sdk are provided by the app)`), { code: 'UNRESOLVED_IMPORT' });
+        if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n and @directus/extensions-sdk are provided by the app)`);
       },
       plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
     });
@@ -115,7 +117,7 @@ export async function buildChunk(group: { extension: string; file: string }, opt
     return { fingerprint, name: `${safeName(group.extension)}.${hash(code).slice(0, 10)}.js`, code, error: null };
   } catch (e) {
     const files = [group.file, ...((e as { watchFiles?: string[] })?.watchFiles ?? [])];
-    return { fingerprint: await fingerprintOf(files), name: null, code: null, error: { code: 'APP_BUILD_FAILED', message: describeError(e) } };
+    return { fingerprint: await fingerprintOf(files), name: null, code: null, error: { code: BUILD_FAILED, message: describeError(e) } };
   } finally {
     await bundle?.close();
   }
