@@ -3,6 +3,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_EXTENSION_TYPES, DEFAULT_HOST_RANGE, EXTENSION_PKG_KEY, type ExtensionType } from '@annex/runtime/protocol';
 import { runScript, type PackageManager } from './package-manager.js';
+import { getSdkDependency } from './sdk-source.js';
 
 export type Language = 'typescript' | 'javascript';
 export const SANDBOXABLE_TYPES = ['hook', 'endpoint', 'operation'] as const;
@@ -19,7 +20,7 @@ export interface ScaffoldOptions {
   directory?: string;
   cwd?: string;
   packageManager?: PackageManager;
-  /** Version range of @annex/sdk-extension written to devDependencies. */
+  /** The @annex/sdk-extension spec written to devDependencies (default: `getSdkDependency()`). */
   sdkRange?: string;
 }
 
@@ -78,7 +79,7 @@ function manifestFor(type: ExtensionType, language: Language, sandbox: boolean):
 /** The package.json of a new extension (manifest exactly Directus-shaped). */
 export function packageJsonFor(o: ScaffoldOptions): Record<string, unknown> {
   const isApp = (APP_EXTENSION_TYPES as readonly string[]).includes(o.type) || o.type === 'operation' || o.type === 'bundle';
-  const devDependencies: Record<string, string> = { '@annex/sdk-extension': o.sdkRange ?? '^0.1.0', vitest: '^4.0.0' };
+  const devDependencies: Record<string, string> = { '@annex/sdk-extension': o.sdkRange ?? getSdkDependency(), vitest: '^4.0.0' };
   if (o.language === 'typescript') {
     devDependencies.typescript = '^5.9.0';
     if (!(APP_EXTENSION_TYPES as readonly string[]).includes(o.type)) devDependencies['@types/node'] = '^20.19.0';
