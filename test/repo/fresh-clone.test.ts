@@ -68,5 +68,9 @@ describe('a fresh clone', () => {
     expect(existsSync(join(project, 'dist/index.js'))).toBe(true);
     const tested = await step('npm', ['test'], project);
     expect(tested.output).toMatch(/1 passed/);
+
+    // The other CLIs the README shows answer too (annex-extension was built by the project's build).
+    expect((await step('npx', ['annex-extension', '--help'], clone)).output).toContain('Usage: annex-extension');
+    expect((await step('npx', ['annex-marketplace', '--help'], clone)).output).toContain('annex-marketplace start');
   }, 900_000);
 });
