@@ -34,12 +34,12 @@ export function buildOnDemand(cliUrl) {
   const tsc = findTsc();
   if (!tsc) fail(`annex: ${pkg} is not built and TypeScript is not installed (run "npm install" first).`);
   process.stderr.write(`annex: ${pkg} is not built yet; building it (tsc -b ${pkg}), once…\n`);
-  const steps = [[tsc, '-b', pkg]];
+  const steps = [{ label: `tsc -b ${pkg}`, args: [tsc, '-b', pkg] }];
   // The host also serves the admin app, which is a separate (rollup) build.
-  if (pkg === 'host' && !existsSync(join(ROOT, 'host/app/dist'))) steps.push([join(ROOT, 'host/app/build.mjs')]);
-  for (const args of steps) {
+  if (pkg === 'host' && !existsSync(join(ROOT, 'host/app/dist'))) steps.push({ label: 'node host/app/build.mjs', args: [join(ROOT, 'host/app/build.mjs')] });
+  for (const { label, args } of steps) {
     const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-    if (result.status !== 0) fail(`annex: building ${pkg} failed (node ${args.map((a) => relative(ROOT, a) || a).join(' ')}).`);
+    if (result.status !== 0) fail(`annex: building ${pkg} failed (${label}).`);
   }
   if (!existsSync(cli)) fail(`annex: ${relative(ROOT, cli)} is still missing after the build.`);
 }
