@@ -18,6 +18,8 @@ import { createPermissions } from './auth/permissions.js';
 import { createAuthService } from './auth/auth-service.js';
 import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
 import { createMounts } from './http/mounts.js';
+import { createHostExpress } from './http/express-bridge.js';
+import { emitAppInit } from './http/express-init.js';
 import { createHttpApp } from './http/app.js';
 import { createAppRegistry, createOperationRegistry } from './extensions/registries.js';
 import { createServices } from './services/namespace.js';
@@ -161,6 +163,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     permissions,
     auth: createAuthService(knex, emitter, config, (user, ip) => recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip })),
     mounts: createMounts(),
+    express: createHostExpress({ trustProxy: config.trustProxy }),
     operations: createOperationRegistry(),
     apps: createAppRegistry(),
     mailer,
@@ -265,10 +268,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
-  await emitter.emitInit('app.before', {});
-  await emitter.emitInit('routes.custom.before', {});
   const app = createHttpApp(kernel);
-  await emitter.emitInit('app.after', { app });
+  await emitAppInit(emitter, kernel.express);
   mailer.start();
 
   let server: http.Server | undefined;

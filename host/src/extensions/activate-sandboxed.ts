@@ -7,7 +7,7 @@ import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import { isSystemEvent } from '../events/host-events.js';
 import { withExtensionChain } from '../flows/chain.js';
-import { convertExpressPath } from '../http/express-adapter.js';
+import { convertExpressPath } from '../http/express-path.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';
 import { endpointMountId } from './activate-trusted.js';

@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { errors } from '../errors.js';
-import { createExpressRouter, handleWithRouter } from '../http/express-adapter.js';
+import express from 'express';
+import { createEndpointApp, runExpress } from '../http/express-bridge.js';
 import type { Kernel } from '../kernel.js';
 import { createExtensionContext, type Disposer } from './context.js';
 import type { OperationHandler } from './registries.js';
@@ -25,9 +26,11 @@ function registerEndpoint(kernel: Kernel, unit: ExtensionUnit, config: unknown, 
     throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: 'an endpoint exports a function (router, context) or {id, handler}' });
   }
   if (!id || id.includes('..')) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `endpoint id ${JSON.stringify(id)} is not a valid path segment` });
-  const router = createExpressRouter();
+  // A real Express router, as Directus gives each endpoint (`express.Router()` mounted at `/<id>`).
+  const router = express.Router();
+  const app = createEndpointApp(router, { trustProxy: kernel.config.trustProxy });
   // Mount before calling the handler: routes added after an async register still answer.
-  disposers.push(kernel.mounts.add(id, (ctx: Context, sub: string) => (gen.live ? track(gen, () => handleWithRouter(router, ctx, sub, `/${id}`)) : Promise.resolve(false)), unit.id));
+  disposers.push(kernel.mounts.add(id, (ctx: Context) => (gen.live ? track(gen, () => runExpress(app, ctx)) : Promise.resolve(false)), unit.id));
   return (handler as (r: unknown, c: unknown) => unknown)(router, context);
 }
 
@@ -46,7 +49,12 @@ function registerHook(kernel: Kernel, unit: ExtensionUnit, config: unknown, cont
       return off;
     },
     init: (event: string, handler: (m: unknown) => unknown) => {
-      const off = kernel.emitter.onInit(event, (m) => (gen.live ? track(gen, () => handler(m)) : undefined), owner);
+      // What the handler adds to the host's Express app (`meta.app`) is removed with the unit.
+      const run = async (m: Record<string, unknown>) => {
+        if (m.app !== kernel.express.app) return handler(m);
+        disposers.push(await kernel.express.track(() => handler(m)));
+      };
+      const off = kernel.emitter.onInit(event, (m) => (gen.live ? track(gen, () => run(m)) : undefined), owner);
       disposers.push(off);
       return off;
     },

@@ -10,6 +10,7 @@ import type { Disposer } from './context.js';
 import { discover, type DiscoveryOptions } from './discovery.js';
 import { createGeneration, drain, type Generation } from './generation.js';
 import { getModuleDefault, loadTrustedModule } from './loader.js';
+import { registerExtensionRequirePath } from './require-path.js';
 import { isPendingGrant, type Settings, type SettingsRow } from './settings.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState, ExtensionUnit } from './types.js';
 import { validatePackage } from './validation.js';
@@ -167,6 +168,8 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       }
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;
+      // `require('express')` and other host packages resolve from the extension's folder, as in a Directus install.
+      if (trusted.length) disposers.push(registerExtensionRequirePath(desc.dir));
       if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
       // Quarantined here before a restart, or on another host: its sandboxed code stays unloaded until a reset.
       const quarantined = (unit: ExtensionUnit) => !!rec.row.quarantine && (rec.row.quarantine.unit === undefined || rec.row.quarantine.unit === unit.id);

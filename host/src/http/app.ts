@@ -42,7 +42,8 @@ export function createHttpApp(kernel: Kernel): Koa {
   });
   app.use(async (ctx: Context) => {
     if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect('/admin');
-    if (await kernel.mounts.dispatch(ctx)) return;
+    // Express middleware and routes that init hooks added run around the mounts; without any, koa dispatches directly.
+    if (kernel.express.used() ? await kernel.express.handle(ctx, kernel.mounts.dispatch) : await kernel.mounts.dispatch(ctx)) return;
     throw errors.ROUTE_NOT_FOUND({ path: ctx.path });
   });
   return app;

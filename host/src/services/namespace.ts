@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
 import type { Storage } from '../files/storage.js';
+import { createSpecificationService, type OpenApiDocument } from './specification.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -76,8 +77,12 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     }
   }
 
+  // The Directus version /server/info reports; an OpenAPI document's info.version.
+  const SpecificationService = createSpecificationService(kernel, resolve, { version: '11.5.0-annex' });
+
   return {
     ItemsService: BoundItemsService,
+    SpecificationService,
     MailService,
     FilesService,
     CollectionsService,
@@ -117,4 +122,6 @@ export interface Services {
   FoldersService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
+  /** Directus's SpecificationService: `.oas.generate()` → the OpenAPI document of the item routes. */
+  SpecificationService: new (options?: ServiceOptions) => { readonly oas: { generate(): Promise<OpenApiDocument> } };
 }
