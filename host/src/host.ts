@@ -20,6 +20,7 @@ import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
 import { createMounts } from './http/mounts.js';
 import { createHostExpress } from './http/express-bridge.js';
 import { emitAppInit } from './http/express-init.js';
+import { linkExtensionEvents } from './events/extension-events.js';
 import { createHttpApp } from './http/app.js';
 import { createAppRegistry, createOperationRegistry } from './extensions/registries.js';
 import { createServices } from './services/namespace.js';
@@ -248,7 +249,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         return { changed: false, failed: ['*'] };
       })
     : undefined;
+  const extensionEvents = linkExtensionEvents(emitter, extensions);
   await extensions.loadAll();
+  extensionEvents.loaded();
   let baseUrl = config.publicUrl;
   const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl, (joined?.failed.length ?? 0) > 0);
   const failedRequired = extensions.failedRequired();
@@ -317,6 +320,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         clearTimeout(force);
       }
       unlinkCluster();
+      await Promise.race([extensionEvents.unloading(), sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false })]);
+      extensionEvents.dispose();
       await extensions.close(deadline);
       base.scheduler.stopAll();
       await cluster.close();

@@ -87,6 +87,7 @@ export function runExpress(app: Express, ctx: Context, handoff?: (ctx: Context) 
   const req = ctx.req as NodeRequest;
   const res = ctx.res as ServerResponse;
   const reqProto = Object.getPrototypeOf(req);
+  const url = req.url;
   const resProto = Object.getPrototypeOf(res);
   const koaStatus = res.statusCode;
   // koa starts every response at 404; Express (and node) start at 200.
@@ -102,6 +103,8 @@ export function runExpress(app: Express, ctx: Context, handoff?: (ctx: Context) 
       // Another Express app may run on this request next (or koa): give the objects back as they were.
       Object.setPrototypeOf(req, reqProto);
       Object.setPrototypeOf(res, resProto);
+      // Express leaves the mount-relative url behind once a route answered; koa (paths, logs) needs the real one.
+      req.url = url;
       fn();
     };
     function answered() {

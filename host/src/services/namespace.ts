@@ -71,9 +71,11 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
   class MailService {
     constructor(_options: ServiceOptions = {}) {}
-    send(message: MailMessage): Promise<MailReceipt> {
+    async send(message: MailMessage): Promise<MailReceipt> {
       if (!kernel.mailer) throw errors.SERVICE_UNAVAILABLE({ service: 'mail', reason: 'This host has no mailer.' });
-      return kernel.mailer.send(message);
+      // Directus's `email.send` filter: hooks may rewrite (or, by throwing, stop) the message.
+      const filtered = await kernel.emitter.emitFilter('email.send', { ...message }, {});
+      return kernel.mailer.send(filtered);
     }
   }
 
