@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { isCodedError } from '@annex/runtime/protocol';
+import { isCodedError } from '@annex/protocol';
 import type { Logger } from '../logger.js';
 import type { Emitter } from '../events/emitter.js';
 import { filterRequestErrors } from './request-events.js';
