@@ -2,10 +2,9 @@ import fs from 'node:fs/promises';
 import type { Context } from 'koa';
 import { match } from 'path-to-regexp';
 import type { CallOptions, SandboxInstance } from '@annex/runtime';
-import type { Scopes } from '@annex/protocol';
+import { matchEventPattern, type Scopes } from '@annex/protocol';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
-import { isSystemEvent } from '../events/host-events.js';
 import { withExtensionChain } from '../flows/chain.js';
 import { convertExpressPath } from '../http/express-path.js';
 import type { Kernel } from '../kernel.js';
@@ -44,28 +43,15 @@ function eventContextCopy(context: { accountability?: unknown } | undefined) {
   return { accountability: acc ? { user: acc.user, role: acc.role, admin: acc.admin, app: acc.app } : null };
 }
 
-/** The item operation an event name ends with, and the `items` scope action it needs. */
-const ITEM_OPERATIONS: Record<string, 'create' | 'update' | 'delete'> = { create: 'create', update: 'update', delete: 'delete' };
-
-/**
- * `items.create`, `articles.items.update`, `users.delete`…: an event (or pattern) about writing
- * items. Reads are not offered: a `query` filter rewrites what the caller (not the hook) reads,
- * and `read` carries whatever relations the caller expanded, beyond the hook's scope.
- */
-function itemEventPattern(event: string): boolean {
-  const parts = event.split('.');
-  const op = parts[parts.length - 1]!;
-  return parts.length >= 2 && (op === '*' || Object.hasOwn(ITEM_OPERATIONS, op)) && !isSystemEvent(event);
+/** Whether the `events` scope covers `event` (as the hook registered it): listed, or matched by a listed pattern. */
+function eventGranted(event: string, granted: Scopes): boolean {
+  return (granted.events ?? []).some((g) => g === event || matchEventPattern(g, event));
 }
 
-/** Whether a sandboxed hook with `granted` scopes may see this emission (its collection and action are in scope). */
-function eventAllowed(event: string, meta: Record<string, unknown> | undefined, granted: Scopes): boolean {
-  const op = event.split('.').pop()!;
-  const action = Object.hasOwn(ITEM_OPERATIONS, op) ? ITEM_OPERATIONS[op] : undefined;
-  const collection = typeof meta?.collection === 'string' ? meta.collection : undefined;
-  // System collections (users, files, roles…) carry the host's own rules: never offered.
-  if (!action || !collection || collection.startsWith('directus_') || !granted.items || !Object.hasOwn(granted.items, collection)) return false;
-  return granted.items[collection]!.includes(action);
+/** A user collection's item event: a filter's result there must not add nested writes the caller did not send. */
+function userItemCollection(meta: Record<string, unknown> | undefined): string | undefined {
+  const collection = meta?.collection;
+  return typeof collection === 'string' && !collection.startsWith('directus_') ? collection : undefined;
 }
 
 /** FORBIDDEN when a filter's `result` gives a relational field an object or list the caller did not send. */
@@ -106,6 +92,8 @@ export async function activateSandboxedUnit(
   granted: Scopes,
   disposers: Disposer[],
   gen: Generation,
+  /** Records the events the hook registers for; resolves the grant then in force, or null while an admin must grant. */
+  requestEvents?: (events: string[]) => Promise<Scopes | null>,
 ): Promise<SandboxInstance> {
   const engine = await kernel.sandbox();
   const file = unit.entry.api!;
@@ -180,30 +168,30 @@ export async function activateSandboxedUnit(
       }, unit.id, { exclusive: true }),
     );
   }
-  // A hook sees (and a filter may rewrite) what its events carry: only item events of collections its
-  // `items` scope grants for that action. Others (authentication, logins, the server) are not offered.
-  const mayHear = (event: string, meta: Record<string, unknown> | undefined) => eventAllowed(event, meta, granted);
+  // Directus's sandboxed hooks: `filter(event, fn)` and `action(event, fn)` for any event, with
+  // copies of payload and meta; a filter's return value replaces the payload. Listening is the
+  // `events` scope: operator-placed code gets it at load (EXTENSIONS_SANDBOX_GRANT=local); a
+  // marketplace install waits (pending) until an administrator grants the names it registers.
+  const listened = [...new Set([...regs.filters, ...regs.actions].map((r) => r.event))];
+  const ungranted = listened.filter((e) => !eventGranted(e, granted));
+  if (ungranted.length) {
+    const now = requestEvents ? await requestEvents(ungranted) : null;
+    if (!now || listened.some((e) => !eventGranted(e, now))) throw errors.HOST_SCOPES_PENDING({ id: desc.id });
+  }
   for (const f of regs.filters) {
-    if (!itemEventPattern(f.event)) {
-      kernel.logger.warn({ extension: unit.id, event: f.event }, 'a sandboxed hook may only filter item events of collections in its "items" scope; this filter is not registered');
-      continue;
-    }
     disposers.push(kernel.emitter.onFilter(f.event, async (payload, meta, context) => {
-      if (!gen.live || !mayHear(String(meta?.event ?? f.event), meta)) return undefined;
+      if (!gen.live) return undefined;
       const result = await call(f.handler, [payload, plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
       // The caller's write runs with the caller's rights: a hook may change its own collection's
       // fields, not turn it into a nested write elsewhere.
-      if (result !== undefined) await assertNoNewRelationalWrites(kernel, String(meta?.collection), payload, result);
+      const collection = userItemCollection(meta);
+      if (result !== undefined && collection) await assertNoNewRelationalWrites(kernel, collection, payload, result);
       return result;
     }, unit.id));
   }
   for (const a of regs.actions) {
-    if (!itemEventPattern(a.event)) {
-      kernel.logger.warn({ extension: unit.id, event: a.event }, 'a sandboxed hook may only act on item events of collections in its "items" scope; this action is not registered');
-      continue;
-    }
     disposers.push(kernel.emitter.onAction(a.event, async (meta, context) => {
-      if (gen.live && mayHear(String(meta?.event ?? a.event), meta)) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+      if (gen.live) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
     }, unit.id));
   }
   for (const i of regs.inits) {

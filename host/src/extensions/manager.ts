@@ -176,7 +176,11 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       for (const unit of units) {
         if (unit.entry.api && unit.sandboxed) {
           if (quarantined(unit)) continue;
-          instances.push(await activateSandboxedUnit(kernel, tokens, desc, unit, rec.row.granted_scopes ?? {}, disposers, gen));
+          instances.push(await activateSandboxedUnit(kernel, tokens, desc, unit, rec.row.granted_scopes ?? {}, disposers, gen, async (events) => {
+            const now = await settings.requestEvents(rec.row.id, events);
+            rec.row = (await settings.byId(rec.row.id)) ?? rec.row;
+            return now;
+          }));
         } else if (unit.entry.api) {
           let config: unknown;
           if (desc.type === 'bundle') {
@@ -195,6 +199,12 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     } catch (e) {
       await runDisposers(disposers, (err) => log.warn({ err }, 'disposer failed after a failed activation'));
       const record = toErrorRecord(e, 'HOST_REGISTER_FAILED');
+      // A sandboxed hook registered for events no administrator granted yet: it waits, it did not fail.
+      if (record.code === 'HOST_SCOPES_PENDING' && !previous) {
+        rec.row = (await settings.byId(rec.row.id)) ?? rec.row;
+        await setState(rec, 'pending', null);
+        return;
+      }
       if (previous) {
         // Keep the last good generation serving; record the error on the extension.
         rec.lastError = record;
