@@ -60,7 +60,7 @@ describe('a Directus-only registry', () => {
   it('install (Directus ids) verifies the tarball against npm\'s integrity; the hook waits for the events grant, then stamps', async () => {
     const res = await t.api('POST', '/extensions/registry/install', { extension: reg.extensionId(NAME), version: reg.versionId(NAME, '1.0.0') });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ extension: NAME, version: '1.0.0' });
+    expect(res.body.data).toMatchObject({ extension: NAME, version: '1.0.0', signed: false });
     expect(registryFolders()).toEqual([reg.versionId(NAME, '1.0.0')]);
     await t.api('POST', `/extensions/${NAME}/grant`, {});
     expect((await t.api('GET', `/extensions/${NAME}/status`)).body.data.state).toBe('active');
