@@ -2,6 +2,8 @@ import type { Context, Next } from 'koa';
 import { isCodedError } from '@annex/protocol';
 import { errors, type HostErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Emitter } from '../events/emitter.js';
+import { filterRequestErrors } from './request-events.js';
 import { failureEntries, type RuleFailure } from '../services/payload-rules.js';
 
 export interface DirectusErrorBody {
@@ -61,7 +63,7 @@ export function toErrorResponse(raw: unknown): { status: number; body: DirectusE
   return { status: 500, body: { errors: [{ message: HIDDEN_MESSAGE, extensions: { code: HIDDEN_CODE } }] } };
 }
 
-export function errorHandler(logger: Logger) {
+export function errorHandler(logger: Logger, emitter?: Emitter) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
@@ -71,7 +73,7 @@ export function errorHandler(logger: Logger) {
       ctx.status = status;
       const retryAfter = (error as { details?: { retryAfterSeconds?: unknown } } | null)?.details?.retryAfterSeconds;
       if (status === 429 && typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
-      ctx.body = body;
+      ctx.body = emitter ? { ...body, errors: await filterRequestErrors(emitter, ctx, body.errors) } : body;
     }
   };
 }
