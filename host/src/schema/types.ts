@@ -19,6 +19,8 @@ export interface FieldOverview {
   display: string | null;
   displayOptions: Record<string, unknown> | null;
   note: string | null;
+  /** The form width (`half`, `half-left`, `half-right`, `full`, `fill`); null draws it full. */
+  width?: string | null;
   hidden: boolean;
   readonly: boolean;
   required: boolean;
