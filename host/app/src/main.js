@@ -9,19 +9,23 @@ import { createAppRouter } from './router.js';
 import { createThemeController } from './theme.js';
 import { registerBaseComponents } from './components/index.js';
 import { syncModuleRoutes } from './extensions/module-routes.js';
+import { createBoundaries } from './extensions/boundary.js';
 import App from './App.vue';
 import './styles.css';
 
 const pinia = createPinia();
 const api = createApi({ onUnauthorized: () => router.currentRoute.value.name !== 'login' && router.push({ name: 'login' }) });
 const { stores, hydrate, dehydrate } = createStores(api);
-const registry = createRegistry({ api });
+// Every extension component renders inside a boundary that reports its faults through the registry.
+const boundaries = createBoundaries({ onFault: (fault) => registry.reportFault(fault) });
+const registry = createRegistry({ api, boundaries });
 const router = createAppRouter();
 const i18n = createI18n({ legacy: false, locale: 'en-US', fallbackLocale: 'en-US', messages: { 'en-US': {} }, missingWarn: false, fallbackWarn: false });
 
 const app = createApp(App);
 app.use(pinia);
 app.use(i18n);
+boundaries.install(app);
 const theme = createThemeController({ api, registry, stores });
 const session = {
   /** After login (or with a stored token): load stores and extensions, listen to the host. */
@@ -66,7 +70,15 @@ router.beforeEach(async (to) => {
 
 // The router learns module routes as module extensions arrive.
 // A module's preRegisterCheck(user) decides whether this user gets it (sync answers only).
-const allowed = (m) => !m.preRegisterCheck || m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false;
+// A check that throws hides its module and is reported, like any other fault of that extension.
+const allowed = (m) => {
+  try {
+    return !m.preRegisterCheck || m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false;
+  } catch (e) {
+    registry.reportFault({ extension: m.__extension, id: m.id, kind: 'module', code: 'APP_RENDER_FAILED', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    return false;
+  }
+};
 syncModuleRoutes(router, registry, allowed);
 app.provide('moduleAllowed', allowed);
 app.mount('#app');

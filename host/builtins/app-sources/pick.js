@@ -1,11 +1,14 @@
 // @ts-check
 /**
  * The app extension configs a loaded chunk contributes, as the seven Directus arrays. A single
- * extension's chunk default-exports its config; a bundle's chunk exports the arrays and only the
- * enabled entries (by `id` = entry name) are kept. Self-contained: its source is inlined into the
- * generated /extensions/sources/index.js.
+ * extension's chunk default-exports its config; a bundle's chunk exports the arrays, one config per
+ * declared app entry of that type in declaration order (what Directus's bundle build emits), and
+ * only the enabled entries are kept. A config's `id` need not equal its entry's name
+ * (`sweetalert:button` for entry `interface`), so an entry takes the config whose id is its name,
+ * else the config at its position among the bundle's entries of its type (`index`).
+ * Self-contained: its source is inlined into the generated /extensions/sources/index.js.
  * @param {Record<string, any>} mod
- * @param {{ type: string, entries: { name: string, type: string }[] | null }} chunk
+ * @param {{ type: string, entries: { name: string, type: string, index?: number }[] | null }} chunk
  */
 export function pickConfigs(mod, chunk) {
   const lists = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations'];
@@ -13,10 +16,12 @@ export function pickConfigs(mod, chunk) {
   const out = {};
   for (const list of lists) out[list] = [];
   if (chunk.entries) {
-    const names = new Set(chunk.entries.map((e) => e.name));
-    for (const list of lists) {
-      const configs = Array.isArray(mod[list]) ? mod[list] : [];
-      out[list] = configs.filter((c) => c && names.has(c.id));
+    for (const entry of chunk.entries) {
+      const list = entry.type + 's';
+      const configs = Array.isArray(mod[list]) ? mod[list].filter((c) => c && typeof c === 'object') : [];
+      if (!out[list]) continue;
+      const config = configs.find((c) => c.id === entry.name) ?? (typeof entry.index === 'number' ? configs[entry.index] : undefined);
+      if (config && !out[list].includes(config)) out[list].push(config);
     }
   } else {
     const config = mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;

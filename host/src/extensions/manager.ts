@@ -186,7 +186,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
           await activateTrustedUnit(kernel, desc, unit, config, disposers, gen, kernel.config.extensionsRegisterTimeoutMs);
         }
         if (unit.entry.app) {
-          disposers.push(kernel.apps.register({ id: unit.id, extension: desc.id, type: desc.type === 'bundle' ? unit.type : desc.type, file: unit.entry.app, source: desc.source, ...(desc.type === 'bundle' ? { entries: [{ name: unit.name, type: unit.type }] } : {}) }));
+          disposers.push(kernel.apps.register({ id: unit.id, extension: desc.id, type: desc.type === 'bundle' ? unit.type : desc.type, file: unit.entry.app, source: desc.source, ...(desc.type === 'bundle' ? { entries: [{ name: unit.name, type: unit.type, index: desc.units.filter((u) => u.type === unit.type).indexOf(unit) }] } : {}) }));
         }
       }
     } catch (e) {
