@@ -1,6 +1,6 @@
 // Builds the admin app into host/app/dist: the app itself (hashed chunks, pages and modules
 // loaded lazily) and the shared modules app extensions import (stable names under
-// assets/shared/: vue, vue-router, pinia, vue-i18n, directus-extensions-sdk).
+// assets/shared/: vue, vue-router, pinia, vue-i18n, directus-extensions-sdk, directus-sdk).
 //   node host/app/build.mjs [--no-minify]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -60,6 +60,7 @@ const bundle = await rollup({
     'shared/pinia': 'pinia',
     'shared/vue-i18n': 'vue-i18n',
     'shared/directus-extensions-sdk': SDK,
+    'shared/directus-sdk': '@directus/sdk',
     app: path.join(here, 'src/main.js'),
   },
   preserveEntrySignatures: 'strict',

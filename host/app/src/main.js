@@ -1,7 +1,7 @@
 import { createApp, markRaw } from 'vue';
 import { createPinia } from 'pinia';
 import { createI18n } from 'vue-i18n';
-import { installSdk } from '@directus/extensions-sdk';
+import { installSdk, createSdkClient, getExtensionRefs } from '@directus/extensions-sdk';
 import { createApi } from './api.js';
 import { createStores } from './stores/index.js';
 import { createRegistry } from './extensions/registry.js';
@@ -43,9 +43,14 @@ const session = {
     router.push({ name: 'login' });
   },
 };
-installSdk({ api, stores, registry });
+// What Directus provides to every extension component (`api`, `stores`, `sdk`, `extensions`), under its keys.
+const sdk = createSdkClient(api);
+const extensions = getExtensionRefs(registry);
+installSdk({ api, stores, registry, sdk, extensions });
 app.provide('api', api);
 app.provide('stores', stores);
+app.provide('sdk', sdk);
+app.provide('extensions', extensions);
 app.provide('registry', registry);
 app.provide('theme', theme);
 app.provide('session', markRaw(session));

@@ -16,6 +16,7 @@ export const SHARED_DEPS = /** @type {Record<string, string>} */ ({
   'vue-i18n': 'vue-i18n',
   '@directus/extensions-sdk': 'directus-extensions-sdk',
   '@annex/sdk-extension': 'directus-extensions-sdk',
+  '@directus/sdk': 'directus-sdk',
 });
 export const SHARED_BASE = '/admin/assets/shared/';
 export const SOURCES_BASE = '/extensions/sources/';
@@ -77,7 +78,7 @@ export async function buildChunk(/** @type {{ extension: string, file: string }}
       external: (id) => id in SHARED_DEPS,
       // A bare import nothing resolves would fail in every browser: fail the build instead.
       onwarn(warning) {
-        if (warning.code === 'UNRESOLVED_IMPORT') throw Object.assign(new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n and @directus/extensions-sdk are provided by the app)`), { code: 'UNRESOLVED_IMPORT' });
+        if (warning.code === 'UNRESOLVED_IMPORT') throw Object.assign(new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n, @directus/extensions-sdk and @directus/sdk are provided by the app)`), { code: 'UNRESOLVED_IMPORT' });
       },
       plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
     });
