@@ -10,6 +10,7 @@ import { createThemeController } from './theme.js';
 import { registerBaseComponents } from './components/index.js';
 import { syncModuleRoutes } from './extensions/module-routes.js';
 import { createBoundaries } from './extensions/boundary.js';
+import { registerExtensionComponents } from './extensions/global-components.js';
 import App from './App.vue';
 import './styles.css';
 
@@ -55,6 +56,8 @@ app.provide('registry', registry);
 app.provide('theme', theme);
 app.provide('session', markRaw(session));
 registerBaseComponents(app);
+// `interface-<id>`, `display-<id>`, `layout-<id>`, … as Directus registers them for extension templates.
+registerExtensionComponents(app, registry);
 app.use(router);
 
 router.beforeEach(async (to) => {

@@ -13,12 +13,15 @@ const isLazyLoader = (v) => typeof v === 'function' && !('displayName' in v) && 
 
 const describe = (e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
+// Inline, so the box shows even when a theme or a stylesheet is what broke.
+const FAULT_STYLE = 'border: 1px solid var(--theme--danger, #e35169); border-radius: 6px; padding: 8px 12px; color: var(--theme--danger, #e35169); background: var(--theme--danger-background, #fdeef1); font-size: 14px;';
+
 /** What an extension component shows in its place once it failed. */
 const FaultBox = markRaw(defineComponent({
   name: 'ExtensionFault',
   props: { extension: String, id: String, kind: String, code: String, message: String },
   setup: (props) => () =>
-    h('div', { class: 'extension-fault', role: 'alert', 'data-extension': props.extension, 'data-extension-id': props.id, 'data-fault': props.code }, [
+    h('div', { class: 'extension-fault', role: 'alert', style: FAULT_STYLE, 'data-extension': props.extension, 'data-extension-id': props.id, 'data-fault': props.code }, [
       h('strong', `${props.kind} "${props.id}" (${props.extension}) stopped`),
       h('code', ` ${props.code} `),
       h('span', props.message),
