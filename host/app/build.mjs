@@ -9,6 +9,7 @@ import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
 import { vueSfcPlugin } from '../builtins/app-sources/sfc-plugin.js';
+import { iconsPlugin } from './src/components/icons/build-plugin.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'dist');
@@ -67,7 +68,7 @@ const bundle = await rollup({
   onwarn(warning, warn) {
     if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
   },
-  plugins: [sdkAlias, definePlugin(), vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.vue'], rootDir: here })],
+  plugins: [sdkAlias, iconsPlugin(), definePlugin(), vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.vue'], rootDir: here })],
 });
 const { output } = await bundle.write({
   dir: path.join(out, 'assets'),
