@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { readItems } from '@directus/sdk';
 import * as sdk from '../../host/app/src/sdk/index.js';
 import { createStores, DIRECTUS_STORES } from '../../host/app/src/stores/index.js';
+import { formatTitle } from '../../host/app/src/stores/format-title.js';
 
 /** `@directus/extensions-sdk` 18's package entry (dist/index.js): what extension chunks may import. */
 const DIRECTUS_SDK_EXPORTS = [
@@ -92,6 +93,12 @@ describe('@directus/extensions-sdk in the browser (host/app/src/sdk)', () => {
   });
 });
 
+it('formats collection and field keys into the names Directus shows', () => {
+  expect(formatTitle('blog_posts')).toBe('Blog Posts');
+  expect(formatTitle('userId')).toBe('User ID');
+  expect(formatTitle('seo-meta_url')).toBe('SEO Meta URL');
+});
+
 describe('useStores(): the stores Directus exposes', () => {
   const routes: Routes = {
     '/users/me': { id: 'u1', email: 'ed@example.com', first_name: 'Ed', last_name: 'Itor', admin_access: false },
@@ -144,7 +151,8 @@ describe('useStores(): the stores Directus exposes', () => {
   it('collections, fields and relations answer the questions interfaces ask', async () => {
     const { stores } = await hydrated();
     expect(stores.useCollectionsStore().visibleCollections.map((c: any) => c.collection)).toEqual(['articles']);
-    expect(stores.useCollectionsStore().getCollection('articles')?.collection).toBe('articles');
+    expect(stores.useCollectionsStore().getCollection('articles')).toMatchObject({ collection: 'articles', name: 'Articles', icon: 'database' });
+    expect(stores.useFieldsStore().getField('articles', 'id')?.name).toBe('ID');
     const fields = stores.useFieldsStore();
     expect(fields.getFieldsForCollection('articles').map((f: any) => f.field)).toEqual(['id', 'title', 'author']);
     expect(fields.getFieldsForCollectionSorted('articles').map((f: any) => f.field)).toEqual(['id', 'title', 'author']);

@@ -26,16 +26,14 @@ export function defineAccessStores(api, useUserStore) {
   });
 
   let localId = 0;
-  // Annex keeps presets (layout, query, bookmarks) on the client when the host has no /presets.
+  // Annex has no /presets route: presets (layout, query, bookmarks) live in the app for the session.
   const usePresetsStore = defineStore('presetsStore', {
     state: () => ({ collectionPresets: [] }),
     getters: {
       bookmarks: (s) => s.collectionPresets.filter((p) => p.bookmark),
     },
     actions: {
-      async hydrate() {
-        this.collectionPresets = await loadList(api, '/presets', { limit: -1 });
-      },
+      async hydrate() {},
       dehydrate() {
         this.collectionPresets = [];
       },

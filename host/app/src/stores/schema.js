@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { loadList } from './load.js';
+import { formatTitle } from './format-title.js';
 
 const bySort = (a, b) => (a.meta?.sort ?? Infinity) - (b.meta?.sort ?? Infinity) || String(a.field).localeCompare(String(b.field));
 const upsertBy = (list, item, same) => {
@@ -7,6 +8,11 @@ const upsertBy = (list, item, same) => {
   if (i === -1) list.push(item);
   else list[i] = item;
 };
+
+/** A collection as Directus's store holds it: with the `name`, `icon` and `color` the app shows. */
+const prepareCollection = (c) => ({ ...c, name: c.name ?? formatTitle(c.collection), icon: c.meta?.icon ?? (c.collection.startsWith('directus_') ? 'settings' : 'database'), color: c.meta?.color ?? null });
+/** A field as Directus's store holds it: with its display `name`. */
+const prepareField = (f) => ({ ...f, name: f.name ?? formatTitle(f.field) });
 
 /** Collections, fields and relations, with the Directus store names and members extensions call. */
 export function defineSchemaStores(api) {
@@ -20,7 +26,7 @@ export function defineSchemaStores(api) {
     },
     actions: {
       async hydrate() {
-        this.collections = await loadList(api, '/collections');
+        this.collections = (await loadList(api, '/collections')).map(prepareCollection);
       },
       dehydrate() {
         this.collections = [];
@@ -31,12 +37,12 @@ export function defineSchemaStores(api) {
       async upsertCollection(collection, values) {
         const exists = this.getCollection(collection);
         const res = exists ? await api.patch(`/collections/${collection}`, values) : await api.post('/collections', { ...values, collection });
-        upsertBy(this.collections, res.data.data, (a, b) => a.collection === b.collection);
+        upsertBy(this.collections, prepareCollection(res.data.data), (a, b) => a.collection === b.collection);
         return res.data.data;
       },
       async updateCollection(collection, updates) {
         const res = await api.patch(`/collections/${collection}`, updates);
-        upsertBy(this.collections, res.data.data, (a, b) => a.collection === b.collection);
+        upsertBy(this.collections, prepareCollection(res.data.data), (a, b) => a.collection === b.collection);
         return res.data.data;
       },
       async deleteCollection(collection) {
@@ -50,7 +56,7 @@ export function defineSchemaStores(api) {
     state: () => ({ fields: [] }),
     actions: {
       async hydrate() {
-        this.fields = await loadList(api, '/fields');
+        this.fields = (await loadList(api, '/fields')).map(prepareField);
       },
       dehydrate() {
         this.fields = [];
@@ -81,12 +87,12 @@ export function defineSchemaStores(api) {
       },
       async createField(collection, field) {
         const res = await api.post(`/fields/${collection}`, field);
-        upsertBy(this.fields, res.data.data, (a, b) => a.collection === b.collection && a.field === b.field);
+        upsertBy(this.fields, prepareField(res.data.data), (a, b) => a.collection === b.collection && a.field === b.field);
         return res.data.data;
       },
       async updateField(collection, field, updates) {
         const res = await api.patch(`/fields/${collection}/${field}`, updates);
-        upsertBy(this.fields, res.data.data, (a, b) => a.collection === b.collection && a.field === b.field);
+        upsertBy(this.fields, prepareField(res.data.data), (a, b) => a.collection === b.collection && a.field === b.field);
         return res.data.data;
       },
       async upsertField(collection, field, values) {

@@ -99,9 +99,8 @@ export function defineSystemStores(api) {
   const useTranslationsStore = defineStore('translationsStore', {
     state: () => ({ translations: [], loading: false }),
     actions: {
-      async hydrate() {
-        this.translations = await loadList(api, '/translations', { limit: -1 });
-      },
+      // Annex has no /translations route (custom `$t:` strings): the list starts empty.
+      async hydrate() {},
       dehydrate() {
         this.translations = [];
       },
