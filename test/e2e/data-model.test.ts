@@ -83,13 +83,19 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect(stored.meta).toMatchObject({ interface: 'market-rating', options: { max: 7, symbol: '♥' }, note: 'How good, out of seven', width: 'half', required: true, hidden: false, readonly: false });
   });
 
-  it('edits the field again: the stored options come back into the form', async () => {
+  it('edits the field again: the stored options come back into the form; a display with its options is chosen', async () => {
     await page.click('tr[data-model-field=score]');
     await page.waitForSelector('[data-test=field-editor]');
     expect(await page.inputValue('[data-test=interface-options] [data-field=max] input')).toBe('7');
     await page.fill('[data-test=interface-options] [data-field=max] input', '6');
+    const displays = await options(page, '[data-test=field-display]');
+    expect(displays).toEqual(expect.arrayContaining(['raw', 'formatted-value']));
+    expect(displays).not.toContain('boolean');
+    await page.selectOption('[data-test=field-display]', 'formatted-value');
+    await page.fill('[data-test=display-options] [data-field=suffix] input', ' pts');
     await page.click('[data-test=save-field]');
     await eventually(async () => (await t.api('GET', '/fields/reviews/score')).body.data.meta.options.max).toBe(6);
+    expect((await t.api('GET', '/fields/reviews/score')).body.data.meta).toMatchObject({ display: 'formatted-value', display_options: { suffix: ' pts' }, note: 'How good, out of seven' });
   });
 
   it('opens an item and uses the interface', async () => {
@@ -100,6 +106,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await shot(page, 'dm-02-item-with-interface');
     await page.click('[data-test=save-item]');
     await eventually(async () => (await t.api('GET', '/items/reviews/1')).body.data.score).toBe(4);
+    // The table layout shows the value with the display chosen in the data model.
+    await navigate(page, '/content/reviews');
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    await eventually(() => page.locator('[data-layout=tabular] [data-display=formatted-value]').first().textContent()).toBe('4 pts');
   });
 
   it('sets up a many-to-one relation from the UI', async () => {
