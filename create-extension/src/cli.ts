@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EXTENSION_TYPES, type ExtensionType } from '@annex/runtime/protocol';
+import { EXTENSION_TYPES, type ExtensionType } from '@annex/protocol';
 import { ask, createLineReader, PromptAborted, type LineReader } from './prompts.js';
 import { detectPackageManager, installArgs, runScript, type PackageManager } from './package-manager.js';
 import { SANDBOXABLE_TYPES, scaffold, ScaffoldError, validateName, type Language } from './scaffold.js';

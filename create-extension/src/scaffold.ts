@@ -1,7 +1,7 @@
 import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_EXTENSION_TYPES, DEFAULT_HOST_RANGE, EXTENSION_PKG_KEY, type ExtensionType } from '@annex/runtime/protocol';
+import { APP_EXTENSION_TYPES, DEFAULT_HOST_RANGE, EXTENSION_PKG_KEY, type ExtensionType } from '@annex/protocol';
 import { runScript, type PackageManager } from './package-manager.js';
 
 export type Language = 'typescript' | 'javascript';

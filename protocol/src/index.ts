@@ -4,3 +4,4 @@ export * from './envelope.js';
 export * from './scopes.js';
 export * from './manifest.js';
 export * from './capabilities.js';
+export * from './event-pattern.js';
