@@ -57,6 +57,7 @@ const TabsDemo = {
   },
 };
 const rows = [{ id: 1, name: 'Ada' }, { id: 2, name: 'Linus' }];
+const Thrower = { setup() { throw new Error('child failed'); } };
 const Page = {
   setup() {
     return () => h(r('private-view'), { title: 'Components demo' }, {
@@ -77,6 +78,7 @@ const Page = {
         h(r('v-skeleton-loader')),
         h(r('v-table'), { headers: [{ text: 'Name', value: 'name' }], items: rows }),
         h(r('v-fancy-select'), { items: [{ icon: 'bolt', text: 'Fast', value: 'fast' }] }),
+        h(r('v-error-boundary'), { name: 'thrower' }, { default: () => h(Thrower), fallback: ({ error }) => h('span', { 'data-test': 'fallback' }, error.message) }),
       ]),
     });
   },
@@ -123,6 +125,10 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     await page.waitForSelector('.v-fancy-select-option');
     expect(await unknownTags()).toEqual([]);
     await shot(page, 'components-01-private-view');
+  });
+
+  it('v-error-boundary renders its fallback slot with the error of a child that threw', async () => {
+    expect(await page.textContent('[data-test=fallback]')).toBe('child failed');
   });
 
   it('renders Material icons by name and a placeholder for an unknown name', async () => {
