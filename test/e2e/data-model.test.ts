@@ -46,6 +46,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.click('[data-test=install]');
     await eventually(() => page.locator('[data-test=installed-state]').textContent(), { timeout: 30_000 }).toBe('active');
     await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-rating'))).toBe(true);
+    await page.fill('[data-test=marketplace-search]', 'badge');
+    await page.click('tr[data-registry-extension="annex-market-badge"]');
+    await page.click('[data-test=install]');
+    await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-badge')), { timeout: 30_000 }).toBe(true);
   });
 
   it('creates a collection from the UI', async () => {
@@ -98,14 +102,28 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect((await t.api('GET', '/fields/reviews/score')).body.data.meta).toMatchObject({ display: 'formatted-value', display_options: { suffix: ' pts' }, note: 'How good, out of seven' });
   });
 
+  it('fills an interface\'s own options component (Directus lets options be a component)', async () => {
+    await page.click('[data-test=create-field]');
+    await page.fill('[data-test=field-key]', 'tone');
+    await page.selectOption('[data-test=field-type]', 'string');
+    await page.selectOption('[data-test=field-interface]', 'market-badge');
+    await page.fill('[data-test=interface-options] [data-test=badge-color]', 'teal');
+    await page.click('[data-test=save-field]');
+    await page.waitForSelector('tr[data-model-field=tone]');
+    expect((await t.api('GET', '/fields/reviews/tone')).body.data.meta).toMatchObject({ interface: 'market-badge', options: { color: 'teal' } });
+  });
+
   it('opens an item and uses the interface', async () => {
     await navigate(page, '/content/reviews/1');
     const stars = page.locator('[data-field=score] .market-rating button');
     await eventually(() => stars.count()).toBe(6);
     await page.click('[data-field=score] [data-star="4"]');
+    expect(await page.getAttribute('[data-field=tone] .market-badge', 'data-color')).toBe('teal');
+    await page.fill('[data-field=tone] .market-badge', 'calm');
     await shot(page, 'dm-02-item-with-interface');
     await page.click('[data-test=save-item]');
     await eventually(async () => (await t.api('GET', '/items/reviews/1')).body.data.score).toBe(4);
+    expect((await t.api('GET', '/items/reviews/1')).body.data.tone).toBe('calm');
     // The table layout shows the value with the display chosen in the data model.
     await navigate(page, '/content/reviews');
     await page.selectOption('[data-test=layout-picker]', 'tabular');
@@ -137,6 +155,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect(modules).not.toContain('settings');
     await other.page.waitForSelector('[data-collection=reviews]');
     expect(await other.page.locator('[data-collection=secrets]').count()).toBe(0);
+    // Read without create: the items are listed, the create button is not offered.
+    await other.page.click('[data-collection=reviews]');
+    await other.page.waitForSelector('[data-layout] [data-item], [data-layout] tr[data-item]');
+    expect(await other.page.locator('[data-test=create-item]').count()).toBe(0);
     await other.page.close();
   });
 

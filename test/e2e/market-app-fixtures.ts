@@ -3,7 +3,8 @@ import path from 'node:path';
 
 /**
  * Writes app extensions for the data-model, flows and insights browser tests into `dir`, ready for
- * `registry.seedFromDirectory(dir)`: an interface with an options array (a rating) and a display.
+ * `registry.seedFromDirectory(dir)`: an interface with an options array (a rating) and one with its
+ * own options component (a badge), as Directus lets an extension supply either.
  */
 export function writeMarketAppExtensions(dir: string): void {
   const write = (name: string, manifest: object, code: string) => {
@@ -35,6 +36,31 @@ export default defineInterface({
     setup(props, { emit }) {
       return () => h('div', { class: 'market-rating' }, Array.from({ length: props.max }, (_, i) =>
         h('button', { type: 'button', 'data-star': i + 1, class: i < (props.value ?? 0) ? 'on' : 'off', disabled: props.disabled, onClick: () => emit('input', i + 1) }, props.symbol)));
+    },
+  },
+});
+`);
+  write('annex-market-badge', { type: 'interface' }, `
+import { defineInterface } from '@directus/extensions-sdk';
+import { h } from 'vue';
+
+export default defineInterface({
+  id: 'market-badge',
+  name: 'Badge',
+  icon: 'label',
+  types: ['string'],
+  options: {
+    props: ['value', 'collection', 'field'],
+    emits: ['input'],
+    setup(props, { emit }) {
+      return () => h('label', { class: 'badge-options' }, ['Colour ', h('input', { 'data-test': 'badge-color', value: props.value?.color ?? '', onInput: (e) => emit('input', { ...(props.value ?? {}), color: e.target.value }) })]);
+    },
+  },
+  component: {
+    props: ['value', 'color', 'disabled'],
+    emits: ['input'],
+    setup(props, { emit }) {
+      return () => h('input', { class: 'market-badge', 'data-color': props.color ?? '', value: props.value ?? '', onInput: (e) => emit('input', e.target.value) });
     },
   },
 });
