@@ -76,8 +76,17 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', ()
     await page.click('[data-operation=transform_1] [data-test=edit-operation]');
     await page.fill('[data-test=operation-options] [data-field=json] input', '{"message": "{{ sandboxed_greet_1.greeting }}", "again": true}');
     await page.click('[data-test=apply-operation]');
+    const before = (await t.api('GET', `/operations?filter=${encodeURIComponent(JSON.stringify({ key: { _eq: 'log_1' } }))}`)).body.data[0];
+    // Moving a card by its header: 14 px cells, so 28 px right and 14 px down is two columns and one row.
+    const box = (await page.locator('[data-operation=log_1] [data-test=move-operation]').boundingBox())!;
+    await page.mouse.move(box.x + 20, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 4; i++) await page.mouse.move(box.x + 20 + 7 * i, box.y + box.height / 2 + 3.5 * i);
+    await page.mouse.up();
     await page.click('[data-test=save-flow]');
     await page.waitForSelector('[data-test=flow-saved]');
+    const after = (await t.api('GET', `/operations?filter=${encodeURIComponent(JSON.stringify({ key: { _eq: 'log_1' } }))}`)).body.data[0];
+    expect([after.position_x - before.position_x, after.position_y - before.position_y]).toEqual([2, 1]);
     const res = await t.api('POST', `/flows/trigger/${flowId}`, { who: 'Grace' });
     expect(res.body.data).toEqual({ message: 'Hello, Grace!', again: true });
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startHost, type TestHost } from '../helpers/host.js';
+import { createUser, startHost, type TestHost } from '../helpers/host.js';
 import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
@@ -78,6 +78,24 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     const box = (await page.locator('[data-panel-name=Heading]').boundingBox())!;
     // Column 6 starts five 20 px cells in (the panel keeps a 4 px margin).
     expect(Math.round(box.x - grid.x)).toBe(5 * 20 + 4);
+  });
+
+  it('a user who may read dashboards but not change panels sees the panel without the editing controls', async () => {
+    await createUser(t, 'viewer', [{ collection: 'directus_dashboards', action: 'read' }, { collection: 'directus_panels', action: 'read' }]);
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0];
+    const other = await openPage(browser);
+    await other.page.goto(`${t.url}/admin/login`);
+    await other.page.fill('input[name=email]', 'viewer@example.com');
+    await other.page.fill('input[name=password]', 'secret-password');
+    await other.page.click('[data-test=login-submit]');
+    await other.page.waitForSelector('.module-bar [data-module=insights]');
+    await navigate(other.page, `/insights/${dashboard.id}`);
+    await other.page.waitForSelector('[data-panel-name=Heading]');
+    expect(await other.page.getAttribute('[data-panel-name=Heading]', 'data-geometry')).toBe('6,4,4,2');
+    expect(await other.page.locator('[data-test=add-panel]').count()).toBe(0);
+    expect(await other.page.locator('[data-test=panel-resize]').count()).toBe(0);
+    expect(await other.page.locator('[data-test=remove-panel]').count()).toBe(0);
+    await other.page.close();
   });
 
   it('logged no unexpected browser errors', () => {
