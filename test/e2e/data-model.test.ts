@@ -46,6 +46,9 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.click('[data-test=install]');
     await eventually(() => page.locator('[data-test=installed-state]').textContent(), { timeout: 30_000 }).toBe('active');
     await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-rating'))).toBe(true);
+    // Back to the list (the detail replaces it), then the second one.
+    await navigate(page, '/settings/extensions');
+    await navigate(page, '/settings/marketplace');
     await page.fill('[data-test=marketplace-search]', 'badge');
     await page.click('tr[data-registry-extension="annex-market-badge"]');
     await page.click('[data-test=install]');
