@@ -63,6 +63,16 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect((await t.api('GET', '/collections/critics')).status).toBe(200);
     const pk = (await t.api('GET', '/fields/critics/id')).body.data;
     expect(pk.schema).toMatchObject({ is_primary_key: true, has_auto_increment: true });
+    // Its own settings: a note, and hidden from the content navigation.
+    await page.click('[data-test=collection-meta] summary');
+    await page.fill('[data-test=collection-note]', 'People who review');
+    await page.check('[data-test=collection-hidden]');
+    await page.click('[data-test=save-collection]');
+    await page.waitForSelector('[data-test=collection-saved]');
+    expect((await t.api('GET', '/collections/critics')).body.data.meta).toMatchObject({ note: 'People who review', hidden: true });
+    await navigate(page, '/content');
+    await page.waitForSelector('[data-collection=reviews]');
+    expect(await page.locator('[data-collection=critics]').count()).toBe(0);
   });
 
   it('adds a field using the installed interface, offering only interfaces whose types include the field type, and fills its options', async () => {
