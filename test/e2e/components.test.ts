@@ -56,6 +56,12 @@ const TabsDemo = {
     ]);
   },
 };
+const EmojiDemo = {
+  setup() {
+    const emoji = ref('');
+    return () => h('div', { class: 'emoji-demo' }, [h(r('v-emoji-picker'), { 'onEmoji-selected': (e) => (emoji.value = e) }), h('span', { 'data-test': 'emoji' }, emoji.value)]);
+  },
+};
 const rows = [{ id: 1, name: 'Ada' }, { id: 2, name: 'Linus' }];
 const Thrower = { setup() { throw new Error('child failed'); } };
 const Page = {
@@ -78,6 +84,8 @@ const Page = {
         h(r('v-skeleton-loader')),
         h(r('v-table'), { headers: [{ text: 'Name', value: 'name' }], items: rows }),
         h(r('v-fancy-select'), { items: [{ icon: 'bolt', text: 'Fast', value: 'fast' }] }),
+        h(EmojiDemo),
+        h('div', { class: 'workspace', style: 'display: grid; grid-template-columns: repeat(40, 20px); grid-auto-rows: 20px;' }, [h(r('v-workspace-tile'), { id: 'p1', x: 1, y: 1, width: 10, height: 6, name: 'Tile' }, () => h('p', { 'data-test': 'tile-body' }, 'tile'))]),
         h(r('v-error-boundary'), { name: 'thrower' }, { default: () => h(Thrower), fallback: ({ error }) => h('span', { 'data-test': 'fallback' }, error.message) }),
       ]),
     });
@@ -174,6 +182,15 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     await shot(page, 'components-04-drawer');
     await page.click('#dialog-outlet .v-drawer .cancel .button');
     await eventually(() => page.locator('.v-drawer').count()).toBe(0);
+  });
+
+  it('picks an emoji from v-emoji-picker and lays a v-workspace-tile on its grid', async () => {
+    await page.click('.emoji-demo .emoji-button .button');
+    await page.click('#menu-outlet [data-emoji="🚀"]');
+    await eventually(() => page.textContent('[data-test=emoji]')).toBe('🚀');
+    const tile = await page.locator('.v-workspace-tile[data-tile=p1]').boundingBox();
+    expect(Math.round(tile!.width)).toBe(200);
+    expect(await page.textContent('.v-workspace-tile .header .name')).toBe('Tile');
   });
 
   it('switches v-tabs and v-tabs-items together', async () => {

@@ -78,6 +78,8 @@ export const baseComponents = {
   VTable: lazy(() => import('./VTable.vue')),
   VTemplateInput: lazy(() => import('./VTemplateInput.vue')),
   VUpload: lazy(() => import('./VUpload.vue')),
+  VWorkspaceTile: lazy(() => import('./VWorkspaceTile.vue')),
+  VEmojiPicker: lazy(() => import('./VEmojiPicker.vue')),
   TransitionBounce, TransitionDialog, TransitionExpand,
   RenderDisplay, RenderTemplate, SidebarDetail, UserPopover, ValueNull,
   PrivateView: lazy(() => import('./PrivateView.vue')),
