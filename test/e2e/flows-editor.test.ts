@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
@@ -15,6 +15,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', ()
   beforeAll(async () => {
     ensureAppBuilt();
     t = await startHost({ extensions: ['extensions/annex-sample-sandboxed-operation'] });
+    await createCollection(t, 'notes', { title: 'string' });
     browser = await launch();
     ({ page, errors } = await openPage(browser));
     await login(page, t);
@@ -89,6 +90,30 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', ()
     expect([after.position_x - before.position_x, after.position_y - before.position_y]).toEqual([2, 1]);
     const res = await t.api('POST', `/flows/trigger/${flowId}`, { who: 'Grace' });
     expect(res.body.data).toEqual({ message: 'Hello, Grace!', again: true });
+  });
+
+  it('an event flow built from the UI runs when an item is created', async () => {
+    await navigate(page, '/settings/flows');
+    await page.fill('[data-test=flow-name]', 'On note');
+    await page.selectOption('[data-test=flow-trigger]', 'event');
+    await page.click('[data-test=create-flow]');
+    await page.waitForSelector('[data-flow-editor="On note"]');
+    const id = page.url().split('/').pop()!;
+    await page.fill('[data-test=trigger-scope]', 'items.create');
+    await page.press('[data-test=trigger-scope]', 'Tab');
+    await page.fill('[data-test=trigger-collections]', 'notes');
+    await page.press('[data-test=trigger-collections]', 'Tab');
+    await addOperation(() => page.click('[data-test=add-first-operation]'), 'transform', { json: '{"seen": "{{ $trigger.payload.title }}"}' });
+    await page.click('[data-test=save-flow]');
+    await page.waitForSelector('[data-test=flow-saved]');
+    expect((await t.api('GET', `/flows/${id}`)).body.data).toMatchObject({ trigger: 'event', options: { type: 'action', scope: ['items.create'], collections: ['notes'] } });
+    // The host re-registers triggers shortly after a flow changes.
+    await eventually(async () => {
+      await t.api('POST', '/items/notes', { title: 'hello' });
+      return ((await t.api('GET', `/flows/${id}/runs`)).body.data ?? []).length;
+    }).toBeGreaterThan(0);
+    await page.click('[data-test=reload-runs]');
+    await eventually(() => page.locator('[data-run-status=resolved] [data-step=transform_1]').count()).toBeGreaterThan(0);
   });
 
   it('logged no unexpected browser errors', () => {
