@@ -98,6 +98,23 @@ describe('extension boundaries', () => {
     expect(faults.map((f) => [f.extension, f.code])).toEqual([['ext-loop', 'APP_RENDER_LOOP']]);
   });
 
+  it('does not count a large page updating many components at once as a loop', async () => {
+    const { renderer, root, text, faults, boundaries } = setup({ renders: 20, windowMs: 60_000 });
+    const tick = ref(0);
+    const Row = defineComponent({ props: { i: Number }, setup: (props) => () => h('li', `${props.i}:${tick.value}`) });
+    const Page = defineComponent({ setup: () => () => h('ul', Array.from({ length: 150 }, (_, i) => h(Row, { i }))) });
+    const page = boundaries.wrapConfig({ id: 'settings', component: Page }, 'module', 'ext-page');
+    const app = renderer.createApp({ render: () => h(page.component) });
+    boundaries.install(app as any);
+    app.mount(root);
+    for (let n = 1; n <= 10; n++) {
+      tick.value = n;
+      await nextTick();
+    }
+    expect(text(root)).toContain('149:10');
+    expect(faults).toEqual([]);
+  });
+
   it('wraps module routes, lazy route components included', async () => {
     const { boundaries } = setup();
     const Page = defineComponent({ setup: () => () => h('div') });

@@ -141,10 +141,23 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
     await eventually(() => page.locator('[role=dialog]').filter({ hasText: 'Schema' }).count()).toBe(0);
   });
 
+  it('shows the operation app (liquidjs) on the flow editor canvas with its overview', async () => {
+    const flow = (await t.api('POST', '/flows', { name: 'Compat flow', icon: 'bolt', trigger: 'manual', status: 'active', accountability: 'all', options: {} })).body.data;
+    const op = (await t.api('POST', '/operations', { flow: flow.id, key: 'liquid', type: 'liquidjs-operation', name: 'Liquid', position_x: 19, position_y: 1, options: { text: 'Hello {{ name }}' } })).body.data;
+    await t.api('PATCH', `/flows/${flow.id}`, { operation: op.id });
+    await navigate(page, `/settings/flows/${flow.id}`);
+    const card = page.locator('[data-operation-type="liquidjs-operation"]');
+    await card.waitFor();
+    await eventually(() => card.locator('[data-overview="Text"]').textContent()).toBe('Hello {{ name }}');
+    expect(await card.getByText('is not available').count()).toBe(0);
+    await shot(page, 'compat-05-operation');
+    await check('flow editor');
+  });
+
   it('applies the sleek-dark theme', async () => {
     await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
     await eventually(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
-    await shot(page, 'compat-05-theme');
+    await shot(page, 'compat-06-theme');
     await page.selectOption('[data-test=theme-picker]', 'default-light');
   });
 

@@ -30,6 +30,10 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
     writeInterface(t.extensionsPath, 'annex-e2e-render-throws', 'e2e-throws', `{ props: ['value'], setup() { return () => { throw new Error('boom while rendering'); }; } }`);
     // Mounted → updated → updated …: each update schedules the next one, synchronously, forever.
     writeInterface(t.extensionsPath, 'annex-e2e-render-loop', 'e2e-loop', `{ props: ['value'], setup() { const n = ref(0); onMounted(() => n.value++); onUpdated(() => n.value++); return () => h('span', { class: 'e2e-loop' }, String(n.value)); } }`);
+    // A layout whose setup (run by the SDK's useLayout wrapper, not a component of its own) throws.
+    writePackage(`${t.extensionsPath}/annex-e2e-layout-throws`, { name: 'annex-e2e-layout-throws', version: '1.0.0', type: 'module', 'directus:extension': { type: 'layout', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }, {
+      'dist/index.js': `import { h } from 'vue';\nexport default { id: 'e2e-broken-layout', name: 'Broken layout', icon: 'bug_report', component: { setup: () => () => h('p', 'never') }, slots: { options: () => null, sidebar: () => null, actions: () => null }, setup() { throw new Error('layout setup boom'); } };\n`,
+    });
     await t.host.kernel.extensions.rescan();
     await createCollection(t, 'faults', {
       title: 'string',
@@ -63,7 +67,27 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
     await eventually(async () => (await t.api('GET', '/items/faults/1')).body.data.title).toBe('After');
   });
 
-  it('names both extensions, with their codes, in Settings → Extensions', async () => {
+  it('stops a layout whose setup throws at its boundary; the collection page keeps its layout picker', async () => {
+    await navigate(page, '/content/faults');
+    await page.waitForSelector('[data-test=layout-picker]');
+    await page.selectOption('[data-test=layout-picker]', { label: 'Broken layout' });
+    const fault = page.locator('.extension-fault[data-extension="annex-e2e-layout-throws"]');
+    await fault.waitFor();
+    expect(await fault.getAttribute('data-fault')).toBe('APP_RENDER_FAILED');
+    await shot(page, 'faults-03-layout');
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    await page.waitForSelector('[data-layout=tabular] tr[data-item="1"]');
+  });
+
+  it('shows what an extension adds to the notifications store, until dismissed', async () => {
+    await page.evaluate(() => (window as any).__annex.stores.useNotificationsStore().add({ title: 'Saved by an extension', type: 'success', persist: true }));
+    const note = page.locator('.app-notification', { hasText: 'Saved by an extension' });
+    await note.waitFor();
+    await note.locator('.close').click();
+    await eventually(() => note.count()).toBe(0);
+  });
+
+  it('names the broken extensions, with their codes, in Settings → Extensions', async () => {
     await navigate(page, '/settings/extensions');
     const throws = page.locator('tr[data-extension="annex-e2e-render-throws"]');
     const loop = page.locator('tr[data-extension="annex-e2e-render-loop"]');
@@ -73,7 +97,7 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
     expect(await loop.locator('[data-test=last-error] code').textContent()).toBe('APP_RENDER_LOOP');
     await shot(page, 'faults-02-settings');
     const reported = (await t.api('GET', '/extensions/sources/errors')).body.data;
-    expect(reported.map((e: { extension: string; code: string }) => `${e.extension}:${e.code}`).sort()).toEqual(['annex-e2e-render-loop:APP_RENDER_LOOP', 'annex-e2e-render-throws:APP_RENDER_FAILED']);
+    expect(reported.map((e: { extension: string; code: string }) => `${e.extension}:${e.code}`).sort()).toEqual(['annex-e2e-layout-throws:APP_RENDER_FAILED', 'annex-e2e-render-loop:APP_RENDER_LOOP', 'annex-e2e-render-throws:APP_RENDER_FAILED']);
   });
 
   it('logged no page error', () => {

@@ -47,7 +47,7 @@ const session = {
 // What Directus provides to every extension component (`api`, `stores`, `sdk`, `extensions`), under its keys.
 const sdk = createSdkClient(api);
 const extensions = getExtensionRefs(registry);
-installSdk({ api, stores, registry, sdk, extensions });
+installSdk({ api, stores, registry, sdk, extensions, boundaries });
 app.provide('api', api);
 app.provide('stores', stores);
 app.provide('sdk', sdk);
@@ -90,4 +90,4 @@ const allowed = (m) => {
 syncModuleRoutes(router, registry, allowed);
 app.provide('moduleAllowed', allowed);
 app.mount('#app');
-window.__annex = { api, registry, router, theme };
+window.__annex = { api, registry, router, theme, stores };

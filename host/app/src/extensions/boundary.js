@@ -3,8 +3,12 @@ import { defineComponent, getCurrentInstance, h, markRaw, onErrorCaptured, provi
 /** Injection key of the nearest extension boundary (read by the render-budget mixin). */
 export const BOUNDARY_KEY = Symbol('annex:extension-boundary');
 
-/** A component re-rendering more often than this is in a loop: stopped before it freezes the page. */
-export const DEFAULT_RENDER_BUDGET = { renders: 100, windowMs: 1000 };
+/**
+ * One component instance re-rendering more often than this is in a loop: stopped before it
+ * freezes the page. Counted per instance, so a large page updating many components at once
+ * never trips it; an animation or a drag (≤ ~120 updates a second) stays well below it.
+ */
+export const DEFAULT_RENDER_BUDGET = { renders: 200, windowMs: 1000 };
 
 const RESERVED = new Set(['key', 'ref', 'ref_for', 'ref_key']);
 const isComponentObject = (v) => Boolean(v) && typeof v === 'object' && !Array.isArray(v) && ['setup', 'render', 'template', '__vccOpts', '__name'].some((k) => k in v);
@@ -53,8 +57,8 @@ export function createBoundaries({ onFault, budget = DEFAULT_RENDER_BUDGET, now 
       setup(_props, { slots, expose }) {
         const instance = getCurrentInstance();
         const fault = ref(null);
-        let windowStart = now();
-        let renders = 0;
+        /** component instance under this boundary → its updates in the current window */
+        const counts = new WeakMap();
         const fail = (code, error) => {
           if (fault.value) return;
           fault.value = { code, message: describe(error) };
@@ -63,15 +67,13 @@ export function createBoundaries({ onFault, budget = DEFAULT_RENDER_BUDGET, now 
           } catch {}
         };
         provide(BOUNDARY_KEY, {
-          /** Called before each update of a component under this boundary. */
-          tick() {
+          /** Called before each update of a component instance under this boundary. */
+          tick(component) {
             if (fault.value) return;
             const t = now();
-            if (t - windowStart > budget.windowMs) {
-              windowStart = t;
-              renders = 0;
-            }
-            if (++renders > budget.renders) fail('APP_RENDER_LOOP', new Error(`more than ${budget.renders} renders within ${budget.windowMs} ms`));
+            let c = counts.get(component);
+            if (!c || t - c.start > budget.windowMs) counts.set(component, (c = { start: t, renders: 0 }));
+            if (++c.renders > budget.renders) fail('APP_RENDER_LOOP', new Error(`a component rendered more than ${budget.renders} times within ${budget.windowMs} ms`));
           },
         });
         onErrorCaptured((error) => {
@@ -122,7 +124,7 @@ export function createBoundaries({ onFault, budget = DEFAULT_RENDER_BUDGET, now 
     install(app) {
       app.mixin({
         beforeUpdate() {
-          this.$.provides[BOUNDARY_KEY]?.tick();
+          this.$.provides[BOUNDARY_KEY]?.tick(this.$);
         },
       });
     },

@@ -9,7 +9,7 @@ export const EXTENSIONS_INJECT = 'extensions';
 
 const KINDS = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations'];
 
-/** @type {{ api: any, stores: any, registry: any, sdk?: any, extensions?: any } | null} */
+/** @type {{ api: any, stores: any, registry: any, sdk?: any, extensions?: any, boundaries?: any } | null} */
 let context = null;
 
 /** Called once by the app before anything renders. */
@@ -58,6 +58,11 @@ export function useExtensions() {
     context.extensions ??= getExtensionRefs(context.registry);
     return context.extensions;
   });
+}
+
+/** The app's extension error boundaries (see extensions/boundary.js), when installed. */
+export function getBoundaries() {
+  return context?.boundaries ?? null;
 }
 
 /** One extension config by kind (`'interface'`, `'layout'`, …) and id, as a computed ref. */
