@@ -1,11 +1,11 @@
 // Rollup plugin for the icon set: ships Material Symbols (the names Directus uses) locally.
-// - `virtual:annex-icon-names` exports the set of known ligature names (read from the font
-//   package's own list), loaded lazily by v-icon so the first page does not pay for it;
+// - `virtual:annex-icon-names` exports the set of ligature names the font draws, loaded lazily by v-icon so the first page does not pay for it;
 // - the woff2 font is emitted once as assets/fonts/material-symbols-outlined.woff2 and
 //   `virtual:annex-icon-font` exports its URL.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { ligatureNames } from './ligatures.js';
 
 const NAMES = 'virtual:annex-icon-names';
 const FONT = 'virtual:annex-icon-font';
@@ -16,10 +16,9 @@ export function fontPackageDir() {
   return path.dirname(require.resolve('@material-symbols/font-400/package.json'));
 }
 
-/** Every ligature name the font knows, from the package's `index.d.ts` list. */
+/** Every ligature name the shipped font draws (read from the font itself, aliases included). */
 export function readIconNames(dir = fontPackageDir()) {
-  const dts = fs.readFileSync(path.join(dir, 'index.d.ts'), 'utf8');
-  return [...new Set([...dts.matchAll(/"([a-z0-9_]+)"/g)].map((m) => m[1]))];
+  return [...ligatureNames(fs.readFileSync(path.join(dir, 'material-symbols-outlined.woff2')))].sort();
 }
 
 export function iconsPlugin({ base = '/admin/assets/' } = {}) {
