@@ -23,9 +23,9 @@ export const SOURCES_BASE = '/extensions/sources/';
 
 /**
  * @typedef {{ id: string, extension: string, type: string, file: string, source: string, entries?: { name: string, type: string }[] }} AppEntry
- * @typedef {{ extension: string, source: string, type: string, ids: string[], entries: { name: string, type: string }[] | null, url: string | null, error: { code: string, message: string } | null }} ChunkInfo
+ * @typedef {{ extension: string, source: string, type: string, ids: string[], entries: { name: string, type: string }[] | null, url: string | null, lazy?: string[], error: { code: string, message: string } | null }} ChunkInfo
  * @typedef {{ version: string, chunks: ChunkInfo[] }} Manifest
- * @typedef {{ fingerprint: Map<string, string>, name: string | null, code: string | null, error: { code: string, message: string } | null }} Built
+ * @typedef {{ fingerprint: Map<string, string>, name: string | null, code: string | null, lazy?: { name: string, code: string }[], error: { code: string, message: string } | null }} Built
  */
 
 const hash = (text) => createHash('sha256').update(text).digest('hex');
@@ -82,11 +82,21 @@ export async function buildChunk(/** @type {{ extension: string, file: string }}
       },
       plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
     });
-    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true, paths: (id) => `${base}${SHARED_DEPS[id]}.js` });
-    let code = output[0].code;
-    if (minify) code = (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+    // A dynamic import() stays a separate file (an editor page loads when first opened, not with
+    // the app); every file is named by its content hash, relative to the entry.
+    const stem = safeName(group.extension);
+    const { output } = await bundle.generate({
+      format: 'es', paths: (id) => `${base}${SHARED_DEPS[id]}.js`, hashCharacters: 'hex',
+      entryFileNames: `${stem}.[hash:10].js`, chunkFileNames: `${stem}.lazy.[hash:10].js`,
+    });
+    const files = [];
+    for (const chunk of output) {
+      if (chunk.type !== 'chunk') continue;
+      const code = minify ? (await transform(chunk.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code : chunk.code;
+      files[chunk.isEntry ? 'unshift' : 'push']({ name: chunk.fileName, code });
+    }
     const fingerprint = await fingerprintOf(bundle.watchFiles.filter((f) => !f.startsWith('\0')));
-    return { fingerprint, name: `${safeName(group.extension)}.${hash(code).slice(0, 10)}.js`, code, error: null };
+    return { fingerprint, name: files[0].name, code: files[0].code, lazy: files.slice(1), error: null };
   } catch (e) {
     const files = [group.file, ...(/** @type {any} */ (e)?.watchFiles ?? [])];
     return { fingerprint: await fingerprintOf(files), name: null, code: null, error: { code: 'APP_BUILD_FAILED', message: describeError(e) } };
@@ -149,7 +159,8 @@ export function createSourcesBundler(options) {
         cache.set(g.file, built);
       }
       if (built.code && built.name) files.set(built.name, built.code);
-      chunks.push({ extension: g.extension, source: g.source, type: g.type, ids: g.ids, entries: g.entries, url: built.name ? SOURCES_BASE + built.name : null, error: built.error });
+      for (const f of built.lazy ?? []) files.set(f.name, f.code);
+      chunks.push({ extension: g.extension, source: g.source, type: g.type, ids: g.ids, entries: g.entries, url: built.name ? SOURCES_BASE + built.name : null, lazy: (built.lazy ?? []).map((f) => f.name), error: built.error });
     }));
     for (const file of cache.keys()) if (!groups.some((g) => g.file === file)) cache.delete(file);
     chunks.sort((a, b) => a.extension.localeCompare(b.extension));

@@ -171,7 +171,7 @@ export default {
       const { files, manifest } = await bundler.get();
       const code = files.get(req.params.chunk);
       // An extension limited to other roles: its code is not served to this caller (as if it did not exist).
-      const owner = manifest.chunks.find((c) => c.url?.endsWith(`/${req.params.chunk}`));
+      const owner = manifest.chunks.find((c) => c.url?.endsWith(`/${req.params.chunk}`) || c.lazy?.includes(req.params.chunk));
       if (code === undefined || (owner && !mayUse(owner.extension, req.accountability))) throw errors.ROUTE_NOT_FOUND({ path: req.path ?? `/extensions/sources/${req.params.chunk}` });
       // Chunk names carry a content hash, so they never change.
       res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });
