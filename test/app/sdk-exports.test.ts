@@ -158,6 +158,9 @@ describe('useStores(): the stores Directus exposes', () => {
     expect(fields.getFieldsForCollectionSorted('articles').map((f: any) => f.field)).toEqual(['id', 'title', 'author']);
     expect(fields.getPrimaryKeyFieldForCollection('articles')?.field).toBe('id');
     expect(fields.getField('articles', 'author.name')).toMatchObject({ collection: 'authors', field: 'name' });
+    expect(fields.getRelationalField('articles', 'author.name')).toMatchObject({ collection: 'authors', field: 'name' });
+    expect(fields.parseField({ collection: 'x', field: 'date_created' }).name).toBe('Date Created');
+    expect(stores.useCollectionsStore().prepareCollectionForApp({ collection: 'blog_posts', meta: { icon: 'article' } })).toMatchObject({ name: 'Blog Posts', icon: 'article' });
     const relations = stores.useRelationsStore();
     expect(relations.getRelationsForField('articles', 'author')).toHaveLength(1);
     expect(relations.getRelationForField('articles', 'author')?.related_collection).toBe('authors');

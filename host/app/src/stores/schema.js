@@ -31,6 +31,13 @@ export function defineSchemaStores(api) {
       dehydrate() {
         this.collections = [];
       },
+      prepareCollectionForApp(collection) {
+        return prepareCollection(collection);
+      },
+      /** Names come from `formatTitle` (Annex has no custom translations). */
+      translateCollections() {
+        this.collections = this.collections.map(prepareCollection);
+      },
       getCollection(name) {
         return this.collections.find((c) => c.collection === name) ?? null;
       },
@@ -61,6 +68,12 @@ export function defineSchemaStores(api) {
       dehydrate() {
         this.fields = [];
       },
+      parseField(field) {
+        return prepareField(field);
+      },
+      translateFields() {
+        this.fields = this.fields.map(prepareField);
+      },
       getFieldsForCollection(collection) {
         return this.fields.filter((f) => f.collection === collection).sort(bySort);
       },
@@ -79,6 +92,10 @@ export function defineSchemaStores(api) {
         const related = relation ? (relation.collection === collection && relation.field === first ? relation.related_collection : relation.collection) : null;
         return related ? this.getField(related, rest.join('.')) : null;
       },
+      /** A field reached through relations: `getRelationalField('articles', 'author.name')`. */
+      getRelationalField(collection, path) {
+        return String(path).includes('.') ? this.getField(collection, path) : null;
+      },
       getPrimaryKeyFieldForCollection(collection) {
         return this.fields.find((f) => f.collection === collection && f.schema?.is_primary_key) ?? null;
       },
@@ -94,6 +111,11 @@ export function defineSchemaStores(api) {
         const res = await api.patch(`/fields/${collection}/${field}`, updates);
         upsertBy(this.fields, prepareField(res.data.data), (a, b) => a.collection === b.collection && a.field === b.field);
         return res.data.data;
+      },
+      /** Several fields of one collection at once (sort, group, width). */
+      async updateFields(collection, updates) {
+        const res = await api.patch(`/fields/${collection}`, updates);
+        for (const f of res.data.data ?? []) upsertBy(this.fields, prepareField(f), (a, b) => a.collection === b.collection && a.field === b.field);
       },
       async upsertField(collection, field, values) {
         return this.getField(collection, field) ? this.updateField(collection, field, values) : this.createField(collection, { ...values, field });
