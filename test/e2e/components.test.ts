@@ -3,7 +3,7 @@
 // v-dialog, a v-menu and a v-drawer as overlays, and leaves no unknown v-* element behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { writePackage } from '../helpers/write-extension.js';
 import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
 
@@ -62,6 +62,20 @@ const EmojiDemo = {
     return () => h('div', { class: 'emoji-demo' }, [h(r('v-emoji-picker'), { 'onEmoji-selected': (e) => (emoji.value = e) }), h('span', { 'data-test': 'emoji' }, emoji.value)]);
   },
 };
+const RelationalDemo = {
+  setup() {
+    const item = ref(false);
+    const pick = ref(false);
+    const out = ref('');
+    return () => h('div', { class: 'relational-demo' }, [
+      h(r('v-button'), { 'data-test': 'open-drawer-item', onClick: () => (item.value = true) }, () => 'Edit note'),
+      h(r('v-button'), { 'data-test': 'open-drawer-collection', onClick: () => (pick.value = true) }, () => 'Pick note'),
+      h('span', { 'data-test': 'relational-out' }, out.value),
+      h(r('drawer-item'), { active: item.value, collection: 'notes', primaryKey: 1, 'onUpdate:active': (v) => (item.value = v), onInput: (e) => (out.value = JSON.stringify(e)) }),
+      h(r('drawer-collection'), { active: pick.value, collection: 'notes', 'onUpdate:active': (v) => (pick.value = v), onInput: (keys) => (out.value = JSON.stringify(keys)) }),
+    ]);
+  },
+};
 const rows = [{ id: 1, name: 'Ada' }, { id: 2, name: 'Linus' }];
 const Thrower = { setup() { throw new Error('child failed'); } };
 const Page = {
@@ -86,6 +100,7 @@ const Page = {
         h(r('v-table'), { headers: [{ text: 'Name', value: 'name' }], items: rows }),
         h(r('v-fancy-select'), { items: [{ icon: 'bolt', text: 'Fast', value: 'fast' }] }),
         h(EmojiDemo),
+        h(RelationalDemo),
         h('div', { class: 'workspace', style: 'display: grid; grid-template-columns: repeat(40, 20px); grid-auto-rows: 20px;' }, [h(r('v-workspace-tile'), { id: 'p1', x: 1, y: 1, width: 10, height: 6, name: 'Tile' }, () => h('p', { 'data-test': 'tile-body' }, 'tile'))]),
         h(r('v-error-boundary'), { name: 'thrower' }, { default: () => h(Thrower), fallback: ({ error }) => h('span', { 'data-test': 'fallback' }, error.message) }),
       ]),
@@ -107,6 +122,8 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     t = await startHost();
     writePackage(`${t.extensionsPath}/annex-components-demo`, { name: 'annex-components-demo', version: '1.0.0', type: 'module', 'directus:extension': { type: 'module', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }, { 'dist/index.js': MODULE });
     await t.host.kernel.extensions.rescan();
+    await createCollection(t, 'notes', { title: 'string' });
+    await t.api('POST', '/items/notes', [{ title: 'First note' }, { title: 'Second note' }]);
     browser = await launch();
     ({ page, errors } = await openPage(browser));
     await login(page, t);
@@ -196,6 +213,22 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     const tile = await page.locator('.v-workspace-tile[data-tile=p1]').boundingBox();
     expect(Math.round(tile!.width)).toBe(200);
     expect(await page.textContent('.v-workspace-tile .header .name')).toBe('Tile');
+  });
+
+  it('drawer-item edits an item of a collection and emits the edits; drawer-collection picks one', async () => {
+    await page.click('[data-test=open-drawer-item]');
+    const title = page.locator('#dialog-outlet .v-drawer [data-field=title] input');
+    await title.waitFor();
+    await eventually(() => title.inputValue()).toBe('First note');
+    await title.fill('Edited note');
+    await page.click('#dialog-outlet [data-test=drawer-item-save] .button');
+    await eventually(() => page.textContent('[data-test=relational-out]')).toBe('{"title":"Edited note"}');
+    await page.click('[data-test=open-drawer-collection]');
+    const row = page.locator('#dialog-outlet .v-drawer tr.table-row[data-key="2"]');
+    await row.waitFor();
+    await row.click();
+    await eventually(() => page.textContent('[data-test=relational-out]')).toBe('[2]');
+    await eventually(() => page.locator('.v-drawer').count()).toBe(0);
   });
 
   it('switches v-tabs and v-tabs-items together', async () => {

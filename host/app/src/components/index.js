@@ -83,6 +83,8 @@ export const baseComponents = {
   TransitionBounce, TransitionDialog, TransitionExpand,
   RenderDisplay, RenderTemplate, SidebarDetail, UserPopover, ValueNull,
   PrivateView: lazy(() => import('./PrivateView.vue')),
+  DrawerItem: lazy(() => import('./DrawerItem.vue')),
+  DrawerCollection: lazy(() => import('./DrawerCollection.vue')),
 };
 
 /** Registers the global components and directives; returns the function that removes them. */
