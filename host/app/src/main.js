@@ -87,7 +87,7 @@ const allowed = (m) => {
     return false;
   }
 };
-syncModuleRoutes(router, registry, allowed);
+syncModuleRoutes(router, registry, allowed, (m, e) => registry.reportFault({ extension: m.__extension, id: m.id, kind: 'module', code: 'APP_RENDER_FAILED', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
 app.provide('moduleAllowed', allowed);
 app.mount('#app');
 window.__annex = { api, registry, router, theme, stores };
