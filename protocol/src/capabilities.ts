@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BridgeQuerySchema } from './query.js';
 import { HTTP_METHODS, type ScopeName } from './scopes.js';
 
 /**
@@ -16,17 +17,6 @@ export type CapabilityMode = 'async' | 'fire' | 'local';
 const Json: z.ZodType<unknown> = z.unknown();
 const Collection = z.string().min(1).max(64).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a collection name');
 const Key = z.union([z.string().min(1).max(255), z.number().int()]);
-const Query = z
-  .object({
-    fields: z.array(z.string()).optional(),
-    filter: z.record(z.string(), Json).optional(),
-    sort: z.array(z.string()).optional(),
-    limit: z.number().int().min(-1).optional(),
-    offset: z.number().int().min(0).optional(),
-    page: z.number().int().min(1).optional(),
-    search: z.string().optional(),
-  })
-  .strict();
 const Payload = z.record(z.string(), Json);
 
 export const RequestOptionsSchema = z
@@ -71,8 +61,8 @@ export const CAPABILITIES = [
       "(url: string, options?: { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; headers?: Record<string, string> | [string, string][]; body?: string | Record<string, unknown> | unknown[] }) => Promise<{ status: number; statusText: string; headers: Record<string, string>; data: unknown }>",
     doc: 'HTTP request to a granted URL prefix (Directus-compatible); every redirect is re-checked.',
   }),
-  cap({ name: 'items.readByQuery', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Query.optional()]), signature: '(collection: string, query?: Query) => Promise<Item[]>', doc: 'Read items, as (granted scope ∩ acting user permissions).' }),
-  cap({ name: 'items.readOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key, Query.optional()]), signature: '(collection: string, key: string | number, query?: Query) => Promise<Item | null>', doc: 'Read one item by primary key.' }),
+  cap({ name: 'items.readByQuery', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, BridgeQuerySchema.optional()]), signature: '(collection: string, query?: Query) => Promise<Item[]>', doc: 'Read items, as (granted scope ∩ acting user permissions).' }),
+  cap({ name: 'items.readOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key, BridgeQuerySchema.optional()]), signature: '(collection: string, key: string | number, query?: Query) => Promise<Item | null>', doc: 'Read one item by primary key.' }),
   cap({ name: 'items.createOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Payload]), signature: '(collection: string, data: Item) => Promise<string | number>', doc: 'Create an item; resolves to its primary key.' }),
   cap({ name: 'items.updateOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key, Payload]), signature: '(collection: string, key: string | number, data: Item) => Promise<string | number>', doc: 'Update an item.' }),
   cap({ name: 'items.deleteOne', scope: 'items', mode: 'async', factory: 1, args: z.tuple([Collection, Key]), signature: '(collection: string, key: string | number) => Promise<string | number>', doc: 'Delete an item.' }),

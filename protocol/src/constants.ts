@@ -12,6 +12,21 @@ export type HybridExtensionType = (typeof HYBRID_EXTENSION_TYPES)[number];
 export type NestedExtensionType = (typeof NESTED_EXTENSION_TYPES)[number];
 export type ExtensionType = (typeof EXTENSION_TYPES)[number];
 
+/**
+ * The list each app-side type registers into, as Directus's app names them (`interfaces`, …):
+ * the exports of an app bundle and the registries of the admin app.
+ */
+export const APP_EXTENSION_LISTS = {
+  interface: 'interfaces',
+  display: 'displays',
+  layout: 'layouts',
+  module: 'modules',
+  panel: 'panels',
+  theme: 'themes',
+  operation: 'operations',
+} as const satisfies Record<AppExtensionType | HybridExtensionType, string>;
+export type AppExtensionList = (typeof APP_EXTENSION_LISTS)[keyof typeof APP_EXTENSION_LISTS];
+
 export const EXTENSION_PKG_KEY = 'directus:extension';
 /** The only module specifiers a sandboxed extension may import. */
 export const SANDBOX_API_MODULES = ['directus:api', 'annex:api'] as const;

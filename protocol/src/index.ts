@@ -5,3 +5,6 @@ export * from './scopes.js';
 export * from './manifest.js';
 export * from './capabilities.js';
 export * from './event-pattern.js';
+export * from './query.js';
+export * from './schema-overview.js';
+export * from './module-default.js';

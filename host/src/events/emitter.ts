@@ -1,3 +1,4 @@
+import { compileEventPattern } from '@annex/protocol';
 import type { Logger } from '../logger.js';
 
 export type FilterHandler = (payload: any, meta: Record<string, any>, context: EventContext) => unknown;
@@ -19,15 +20,9 @@ interface Listener<H> {
   owner: string;
 }
 
-/** `items.*` matches one segment, `**` any number; no wildcard means an exact name. */
+/** Wildcard patterns get a matcher (Directus's semantics, from the protocol); exact names are looked up. */
 function compilePattern(pattern: string): ((event: string) => boolean) | null {
-  if (!pattern.includes('*')) return null;
-  const source = pattern
-    .split('.')
-    .map((seg) => (seg === '**' ? '.*' : seg === '*' ? '[^.]+' : seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-    .join('\\.');
-  const re = new RegExp(`^${source}$`);
-  return (event) => re.test(event);
+  return pattern.includes('*') ? compileEventPattern(pattern) : null;
 }
 
 class ListenerSet<H> {

@@ -33,3 +33,11 @@ describe('manifest', () => {
     expect(isSandboxed(options)).toBe(true);
   });
 });
+
+describe('app extension lists', () => {
+  it('names the list of every app and hybrid type, as the Directus app does', async () => {
+    const { APP_EXTENSION_LISTS, APP_EXTENSION_TYPES, HYBRID_EXTENSION_TYPES } = await import('../constants.js');
+    expect(Object.keys(APP_EXTENSION_LISTS).sort()).toEqual([...APP_EXTENSION_TYPES, ...HYBRID_EXTENSION_TYPES].sort());
+    expect(Object.values(APP_EXTENSION_LISTS).sort()).toEqual(['displays', 'interfaces', 'layouts', 'modules', 'operations', 'panels', 'themes']);
+  });
+});
