@@ -17,6 +17,7 @@ export const SHARED_DEPS: Record<string, string> = {
   'vue-i18n': 'vue-i18n',
   '@directus/extensions-sdk': 'directus-extensions-sdk',
   '@annex/sdk-extension': 'directus-extensions-sdk',
+  '@directus/sdk': 'directus-sdk',
 };
 export const SHARED_BASE = '/admin/assets/shared/';
 export const SOURCES_BASE = '/extensions/sources/';
@@ -30,6 +31,8 @@ export interface ChunkInfo {
   ids: string[];
   entries: BundleEntries | null;
   url: string | null;
+  /** Files split off by dynamic import(), served beside the entry. */
+  lazy?: string[];
   error: BuildError | null;
 }
 export interface Manifest {
@@ -40,6 +43,7 @@ interface Built {
   fingerprint: Map<string, string>;
   name: string | null;
   code: string | null;
+  lazy?: { name: string; code: string }[];
   error: BuildError | null;
 }
 /** The registry entry fields the bundler reads. */
@@ -106,15 +110,25 @@ export async function buildChunk(group: { extension: string; file: string }, opt
       external: (id) => id in SHARED_DEPS,
       // A bare import nothing resolves would fail in every browser: fail the build instead.
       onwarn(warning) {
-        if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n and @directus/extensions-sdk are provided by the app)`);
+        if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n, @directus/extensions-sdk and @directus/sdk are provided by the app)`);
       },
       plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
     });
-    const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true, paths: (id) => `${base}${SHARED_DEPS[id]}.js` });
-    let code = output[0].code;
-    if (minify) code = (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code;
+    // A dynamic import() stays a separate file (an editor page loads when first opened, not with
+    // the app); every file is named by its content hash, relative to the entry.
+    const stem = safeName(group.extension);
+    const { output } = await bundle.generate({
+      format: 'es', paths: (id) => `${base}${SHARED_DEPS[id]}.js`, hashCharacters: 'hex',
+      entryFileNames: `${stem}.[hash:10].js`, chunkFileNames: `${stem}.lazy.[hash:10].js`,
+    });
+    const files: { name: string; code: string }[] = [];
+    for (const chunk of output) {
+      if (chunk.type !== 'chunk') continue;
+      const code = minify ? (await transform(chunk.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code : chunk.code;
+      files[chunk.isEntry ? 'unshift' : 'push']({ name: chunk.fileName, code });
+    }
     const fingerprint = await fingerprintOf(bundle.watchFiles.filter((f) => !f.startsWith('\0')));
-    return { fingerprint, name: `${safeName(group.extension)}.${hash(code).slice(0, 10)}.js`, code, error: null };
+    return { fingerprint, name: files[0].name, code: files[0].code, lazy: files.slice(1), error: null };
   } catch (e) {
     const files = [group.file, ...((e as { watchFiles?: string[] })?.watchFiles ?? [])];
     return { fingerprint: await fingerprintOf(files), name: null, code: null, error: { code: BUILD_FAILED, message: describeError(e) } };
@@ -183,7 +197,8 @@ export function createSourcesBundler(options: SourcesBundlerOptions) {
         cache.set(g.file, built);
       }
       if (built.code && built.name) files.set(built.name, built.code);
-      chunks.push({ extension: g.extension, source: g.source, type: g.type, ids: g.ids, entries: g.entries, url: built.name ? SOURCES_BASE + built.name : null, error: built.error });
+      for (const f of built.lazy ?? []) files.set(f.name, f.code);
+      chunks.push({ extension: g.extension, source: g.source, type: g.type, ids: g.ids, entries: g.entries, url: built.name ? SOURCES_BASE + built.name : null, lazy: (built.lazy ?? []).map((f) => f.name), error: built.error });
     }));
     for (const file of cache.keys()) if (!groups.some((g) => g.file === file)) cache.delete(file);
     chunks.sort((a, b) => a.extension.localeCompare(b.extension));
