@@ -42,6 +42,9 @@ export const errors = defineErrors({
   // App extension sources: a chunk that did not build, or that a browser could not import (data in the manifest's errors).
   APP_BUILD_FAILED: { status: 422, message: (p: { message: string }) => p.message },
   APP_IMPORT_FAILED: { status: 422, message: (p: { message: string }) => p.message },
+  // Reported by the admin app: an extension component threw while rendering, or re-rendered past its budget.
+  APP_RENDER_FAILED: { status: 422, message: (p: { message: string }) => p.message },
+  APP_RENDER_LOOP: { status: 422, message: (p: { message: string }) => p.message },
   GRAPHQL_VALIDATION: { status: 400, message: (p: { message: string }) => p.message },
   /** The `throw-error` flow operation's code when its options name none. */
   FLOW_ERROR: { status: 400, message: (p: { message: string }) => p.message },

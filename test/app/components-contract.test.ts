@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { rollup } from 'rollup';
 import { createSSRApp, h, provide, reactive, ref, type Component } from 'vue';
 import { renderToString } from 'vue/server-renderer';
-import { vueSfcPlugin } from '../../host/builtins/app-sources/sfc-plugin.js';
+import { vueSfcPlugin } from '../../host/src/app-sources/sfc-plugin.js';
 import { iconsPlugin } from '../../host/app/src/components/icons/build-plugin.js';
 import { registerDirectives } from '../../host/app/src/components/composables/directives.js';
 

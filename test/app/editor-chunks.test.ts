@@ -3,9 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, createUser, startHost, type TestHost } from '../helpers/host.js';
-// The bundler is plain ESM inside the built-in extension; tests import it directly.
-// @ts-expect-error plain JS module
-import { buildChunk } from '../../host/builtins/app-sources/bundler.js';
+import { buildChunk } from '../../host/src/app-sources/bundler.js';
 
 const gz = (code: string) => gzipSync(code).length;
 

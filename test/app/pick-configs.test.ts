@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickConfigs } from '../../host/builtins/app-sources/pick.js';
+import { pickConfigs } from '../../host/src/app-sources/pick.js';
 
 /** Bundle app halves as Directus's bundle build emits them: one array per type, entries in declaration order. */
 describe('pickConfigs (bundle app entries)', () => {

@@ -53,7 +53,7 @@ function parentOf(graph, id) {
  */
 export function addOperation(graph, parentId, path, op) {
   const parent = parentId ? graph.ops[parentId] : null;
-  if (parentId && !parent) throw Object.assign(new Error(`No operation ${parentId}`), { code: 'UNKNOWN_OPERATION' });
+  if (parentId && !parent) throw Object.assign(new Error(`No operation ${parentId}`), { code: 'INVALID_PAYLOAD' });
   const from = parent ? { x: parent.position_x, y: parent.position_y } : TRIGGER_POSITION;
   const before = parent ? parent[path] : graph.operation;
   const created = {
