@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { createCollection, createUser, ROOT, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint, writePackage } from '../helpers/write-extension.js';
 import { launch, SKIP_REASON } from '../e2e/browser.js';
+import { skipWithout } from '../helpers/requires.js';
 
 const SDK_CLI = path.join(ROOT, 'sdk-extension', 'dist', 'cli', 'main.js');
 const CREATE_CLI = path.join(ROOT, 'create-extension', 'dist', 'main.js');
@@ -43,7 +44,7 @@ const HOOK_SRC = { 'src/index.js': 'export default ({ filter }) => { filter("ite
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // 1. Admin app in a real browser: data written by a non-admin, rendered for an administrator.
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-describe.skipIf(Boolean(SKIP_REASON) || !APP_BUILT)('admin app: stored XSS through data (browser)', () => {
+describe.skipIf(skipWithout('Chromium', SKIP_REASON) || skipWithout('the built admin app', APP_BUILT ? null : 'host/app/dist is missing: run npm run build'))('admin app: stored XSS through data (browser)', () => {
   let t: TestHost;
   let browser: Browser;
   let dashboardId = '';
