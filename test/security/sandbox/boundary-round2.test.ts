@@ -52,9 +52,13 @@ export default ({ filter, action }) => {
   action('posts.items.read', async (meta) => { await storage.set('seen', meta.payload); });
   // Granted posts create: turn a caller's plain create into a nested write on the related author.
   filter('posts.items.create', (payload) => {
+    // Control: a plain field of its own collection is the hook's to change.
+    if (payload.title === 'mark') return { ...payload, title: 'marked-by-hook' };
     const m = /^hijack:(\\d+)$/.exec(String(payload.title));
     return m ? { ...payload, author: { id: Number(m[1]), secret: 'pwned-by-hook' } } : payload;
   });
+  // Control: the hook hears the events it is granted.
+  action('posts.items.create', async (meta) => { await storage.set('created', meta.key); });
 };
 `;
 
@@ -171,15 +175,21 @@ describe('sandbox boundary, round two', () => {
     it('a hook granted only posts does not get authors.secret through the posts read event (nor by widening the query)', async () => {
       const res = await t.api('GET', '/items/posts');
       expect(res.status).toBe(200);
-      // Read and query events are not offered to sandboxed hooks at all; if one ever were, it must not carry the secret.
-      const seen = await until(() => storageKey(t, 'leaky-hook', 'seen'), (v) => v !== undefined).catch(() => undefined);
-      expect(JSON.stringify(seen ?? null)).not.toContain('ana-secret');
+      expect(JSON.stringify(res.body)).not.toContain('ana-secret');
+      // Control, after the read: a create the hook is granted reaches its action (so the hook runs and stores).
+      const created = (await t.api('POST', '/items/posts', { title: 'after-read' })).body.data.id;
+      expect(await until(() => storageKey(t, 'leaky-hook', 'created'), (v) => v === created)).toBe(created);
+      // Read and query events are not offered to sandboxed hooks at all: nothing was seen.
+      expect(await storageKey(t, 'leaky-hook', 'seen')).toBeUndefined();
     });
 
     it("a hook granted only posts cannot rewrite a caller's create into a nested write on authors", async () => {
+      // Control: the filter runs and may rewrite its own collection's plain fields.
+      const marked = await t.api('POST', '/items/posts', { title: 'mark' });
+      expect({ status: marked.status, title: marked.body.data?.title }).toEqual({ status: 200, title: 'marked-by-hook' });
       const res = await t.api('POST', '/items/posts', { title: `hijack:${author}` });
       const secret = (await t.api('GET', `/items/authors/${author}?fields=secret`)).body.data.secret;
-      expect({ secret, status: res.status }).toMatchObject({ secret: 'ana-secret' });
+      expect({ secret, status: res.status, code: res.body?.errors?.[0]?.extensions?.code }).toEqual({ secret: 'ana-secret', status: 403, code: 'FORBIDDEN' });
     });
   });
 
@@ -191,7 +201,8 @@ describe('sandbox boundary, round two', () => {
       await t.host.kernel.flows.reload();
       const res = await t.api('POST', `/flows/trigger/${flow.id}`, { pass: false, card: '4111-1111' }, null);
       const shadow = (await t.api('GET', '/extensions/op-shadow/status')).body.data;
-      expect(shadow.state === 'active' || shadow.last_error?.code === 'HOST_DUPLICATE_ID', JSON.stringify(shadow.last_error)).toBe(true);
+      // Refused at activation: the built-in keeps the id.
+      expect({ state: shadow.state, code: shadow.last_error?.code }).toEqual({ state: 'failed', code: 'HOST_DUPLICATE_ID' });
       expect({
         owner: t.host.kernel.operations.get('condition')?.owner,
         status: res.status,
@@ -304,7 +315,8 @@ describe('sandbox boundary, round two', () => {
       const res = (await t.api('POST', '/hoarder/fill', { n: 64 }, null)).body;
       const [{ bytes }] = await t.host.knex('annex_extension_storage').where({ extension: 'hoarder' }).select(t.host.knex.raw('sum(length(value)) as bytes'));
       await t.host.knex('annex_extension_storage').where({ extension: 'hoarder' }).delete();
-      expect({ refusedBefore64MB: res.n < 64, stored: `${Math.round(Number(bytes) / 1e6)} MB` }).toMatchObject({ refusedBefore64MB: true });
+      // 16 values of 1 000 002 bytes (JSON) fit in the 16 MiB quota; the 17th is refused.
+      expect({ res, stored: `${Math.round(Number(bytes) / 1e6)} MB` }).toEqual({ res: { n: 16, code: 'INVALID_PAYLOAD' }, stored: '16 MB' });
     }, 15_000);
   });
 });
