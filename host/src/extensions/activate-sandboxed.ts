@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import type { Context } from 'koa';
 import { match } from 'path-to-regexp';
 import type { CallOptions, SandboxInstance } from '@annex/runtime';
-import type { Scopes } from '@annex/runtime/protocol';
+import type { Scopes } from '@annex/protocol';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import { isSystemEvent } from '../events/host-events.js';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { diffScopes, type Scopes } from '@annex/runtime/protocol';
+import { diffScopes, type Scopes } from '@annex/protocol';
 import type { ExtensionManager, PackageRecord } from './manager.js';
 
 /** Per-extension counters: trusted calls from the generation, sandbox stats from its isolates. */

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { SandboxInstance } from '@annex/runtime';
-import { toErrorRecord, type ErrorRecord, type Scopes } from '@annex/runtime/protocol';
+import { toErrorRecord, type ErrorRecord, type Scopes } from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';

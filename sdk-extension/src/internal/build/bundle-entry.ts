@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { APP_EXTENSION_TYPES, isApiType, type BundleEntryOptions } from '@annex/runtime/protocol';
+import { APP_EXTENSION_TYPES, isApiType, type BundleEntryOptions } from '@annex/protocol';
 
 const APP_EXPORTS: Record<string, string> = {
   interface: 'interfaces',
