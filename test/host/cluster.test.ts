@@ -96,7 +96,7 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
     expect((await b.api('GET', '/cluster-runaway')).body).toBe('ok');
     await eventually(async () => (await a.api('GET', '/cluster-runaway')).body, (body) => body === 'ok');
     expect(await state(a)()).toBe('active');
-  }, 30_000);
+  });
 
   it('limiting an extension to some roles on one host applies on the other', async () => {
     const guest = await createUser(a, 'cluster-guest', []);

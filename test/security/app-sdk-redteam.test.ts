@@ -115,7 +115,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON) || skipWithout('the built a
     } finally {
       await page.close();
     }
-  }, 30_000);
+  });
 });
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -182,7 +182,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const ext = writePackage(path.join(root, 'ext'), hookPkg(), HOOK_SRC);
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect({ code: r.code, built: fs.existsSync(path.join(ext, 'dist', 'index.js')) }).toEqual({ code: 0, built: true });
-  }, 20_000);
+  });
 
   it('build: directus:extension.path cannot write outside the extension folder (relative ../)', () => {
     const root = tmp('build-rel');
@@ -190,7 +190,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect(fs.existsSync(path.join(root, 'escaped-build.js')), `build wrote outside the folder (exit ${r.code})`).toBe(false);
     expect(r.code).toBe(BUILD_REFUSED);
-  }, 20_000);
+  });
 
   it('build: directus:extension.path cannot write to an absolute path', () => {
     const root = tmp('build-abs');
@@ -199,7 +199,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect(fs.existsSync(target), `build wrote to an absolute path (exit ${r.code})`).toBe(false);
     expect(r.code).toBe(BUILD_REFUSED);
-  }, 20_000);
+  });
 
   it('build: bundle entry names cannot inject code into the generated entry module', () => {
     const root = tmp('build-bundle');
@@ -210,7 +210,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     run(SDK_CLI, ['build', '--no-minify'], ext);
     const out = fs.existsSync(path.join(ext, 'dist/api.js')) ? fs.readFileSync(path.join(ext, 'dist/api.js'), 'utf8') : '';
     expect(out).not.toMatch(/^\s*globalThis\.__pwned\s*=\s*1/m);
-  }, 20_000);
+  });
 
   it('pack: a "version" with path segments cannot place the tarball outside --pack-destination', () => {
     const root = tmp('pack');
@@ -218,7 +218,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const r = run(SDK_CLI, ['pack', '--json'], ext);
     const outside = tree(root).filter((p) => p.endsWith('.tgz') && !p.startsWith('ext/'));
     expect(outside, `pack wrote a tarball outside the folder (exit ${r.code}): ${r.out}`).toEqual([]);
-  }, 20_000);
+  });
 
   it('link: a package name of ".." or with slashes links only inside the extensions folder', () => {
     const root = tmp('link');
@@ -237,7 +237,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
       links: ['host/extensions/..-..-evil', 'host/extensions/@scope-..-..-..-evil2', 'host/extensions/ok-link'],
     });
     expect(fs.existsSync(path.join(root, 'evil'))).toBe(false);
-  }, 20_000);
+  });
 
   it('add: --name and --convert-name with path segments are refused', () => {
     const root = tmp('add');
@@ -248,7 +248,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
       expect(r.code, args.join(' ')).toBe(1);
     }
     expect(tree(root)).toEqual(before);
-  }, 20_000);
+  });
 
   it('publish: the token is never written to disk or printed, and is not forwarded on a cross-origin redirect', async () => {
     const root = tmp('publish');
@@ -279,7 +279,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
       evil.close();
       registry.close();
     }
-  }, 20_000);
+  });
 });
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -311,7 +311,7 @@ describe('scaffolder: create-annex-extension with hostile names', () => {
     const top = tree(root).filter((p) => !p.includes('/'));
     expect(top.sort()).toEqual(['keep.txt', 'work']);
     expect({ code: r.code, created: fs.existsSync(path.join(work, '-rf', 'package.json')) }).toEqual({ code: 0, created: true });
-  }, 20_000);
+  });
 
   it('the install step runs the package manager without a shell, whatever npm_config_user_agent says', () => {
     const root = tmp('create-pm');
@@ -322,7 +322,7 @@ describe('scaffolder: create-annex-extension with hostile names', () => {
     });
     expect(fs.existsSync(marker)).toBe(false);
     expect(r.code).not.toBe(null);
-  }, 20_000);
+  });
 
   it('never writes into a non-empty target folder (no overwrite of existing files)', () => {
     const root = tmp('create-nonempty');
@@ -331,5 +331,5 @@ describe('scaffolder: create-annex-extension with hostile names', () => {
     const r = run(CREATE_CLI, ['proj', '--type', 'endpoint', '--yes', '--no-install'], root);
     expect(r.code).toBe(1);
     expect(fs.readFileSync(path.join(root, 'proj', 'package.json'), 'utf8')).toBe('{"name":"mine"}');
-  }, 20_000);
+  });
 });

@@ -165,7 +165,7 @@ describe('sandbox boundary, round two', () => {
     for (const ext of ['leaky-hook', 'token-holder', 'token-thief', 'revocable', 'quarantine-me', 'hoarder', 'ticker', 'env-probe']) {
       expect((await t.api('GET', `/extensions/${ext}/status`)).body.data.state, ext).toBe('active');
     }
-  }, 30_000);
+  });
   afterAll(async () => {
     await t?.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -253,7 +253,7 @@ describe('sandbox boundary, round two', () => {
       await sleep(800);
       const after = await storageKey(t, 'quarantine-me', 'tick');
       expect({ state, ticksWhileQuarantined: Number(after) - Number(before) }).toEqual({ state: 'quarantined', ticksWhileQuarantined: 0 });
-    }, 15_000);
+    });
   });
 
   it('after revoke and after disable, an extension\'s background timers no longer reach its capabilities (regression)', async () => {
@@ -273,7 +273,7 @@ describe('sandbox boundary, round two', () => {
     const disabled = await ticks();
     await sleep(500);
     expect(await ticks()).toBe(disabled);
-  }, 15_000);
+  });
 
   it('env: names granted but not allow-listed, case variants and prototype names give nothing (regression)', async () => {
     const body = (await t.api('GET', '/env-probe', undefined, null)).body;
@@ -317,7 +317,7 @@ describe('sandbox boundary, round two', () => {
       await t.host.knex('annex_extension_storage').where({ extension: 'hoarder' }).delete();
       // 16 values of 1 000 002 bytes (JSON) fit in the 16 MiB quota; the 17th is refused.
       expect({ res, stored: `${Math.round(Number(bytes) / 1e6)} MB` }).toEqual({ res: { n: 16, code: 'INVALID_PAYLOAD' }, stored: '16 MB' });
-    }, 15_000);
+    });
   });
 });
 
@@ -335,5 +335,5 @@ describe('EXTENSIONS_SANDBOX_GRANT=none: a pending extension runs nothing before
       await t.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 15_000);
+  });
 });

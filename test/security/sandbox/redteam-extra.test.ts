@@ -313,7 +313,7 @@ describe('red team: killing the worker process', () => {
     } finally {
       await attacker.dispose();
     }
-  }, 20_000);
+  });
 
   it('an extension whose load arms a worker-killing timer cannot get a co-located innocent extension blamed and quarantined', async () => {
     const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { maxFaults: 2 } }));
@@ -331,7 +331,7 @@ describe('red team: killing the worker process', () => {
       await attacker.dispose();
       await victim.dispose();
     }
-  }, 20_000);
+  });
 
   it('an extension that crashes the worker every time it is reloaded is blamed and does not keep its co-located extensions down', async () => {
     const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { wallTimeoutMs: 500 } }));
@@ -349,7 +349,7 @@ describe('red team: killing the worker process', () => {
       await attacker.dispose();
       await victim.dispose();
     }
-  }, 20_000);
+  });
 
   it('an extension disposed while its worker restarts is not resurrected in the new worker (orphaned isolate nobody can dispose)', async () => {
     // A crash (here SIGKILL; an attacker gets the same with a timer) followed by the operator disposing the extension while
@@ -369,5 +369,5 @@ describe('red team: killing the worker process', () => {
       await target.dispose();
       await slow.dispose();
     }
-  }, 30_000);
+  });
 });
