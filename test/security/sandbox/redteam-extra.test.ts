@@ -57,7 +57,9 @@ describe('red team: payload accounting and what reaches the host', () => {
   afterEach(() => arena.assertStillServing());
 
   const load = (body: string, extra: Partial<SandboxExtensionSpec> = {}) => arena.engine.load(spec(attackRoute(body, arena.marker.path), extra));
-  const ONE_MB = { maxPayloadBytes: 1024 * 1024 };
+  // Time budgets far above what these take: isolated-vm's timeouts count wall time, and on a loaded machine
+  // a 200 ms budget cuts the work (RT_TIMEOUT) before the size check this file is about.
+  const ONE_MB = { maxPayloadBytes: 1024 * 1024, cpuTimeoutMs: 20_000, wallTimeoutMs: 30_000 };
 
   it('a handler result of BigInts is counted at its real size (not 8 bytes each)', async () => {
     // 8 references to one 1 MB BigInt: 8 MB cross to the host under a 1 MB cap.
@@ -95,7 +97,7 @@ describe('red team: payload accounting and what reaches the host', () => {
 
   it('a console line cannot exceed the 8 KiB cap by patching String.prototype.slice', async () => {
     const before = arena.host.logLines.length;
-    const r = await arena.run(`String.prototype.slice = function () { return String(this); }; console.log('L'.repeat(3e6)); return 'logged';`);
+    const r = await arena.run(`String.prototype.slice = function () { return String(this); }; console.log('L'.repeat(3e6)); return 'logged';`, { limits: { cpuTimeoutMs: 20_000, wallTimeoutMs: 30_000 } });
     expect(r.body).toBe('logged');
     await eventually(() => arena.host.logLines.length > before, 'the log line');
     const longest = Math.max(...arena.host.logLines.slice(before).map((l) => l.message.length));
@@ -126,12 +128,12 @@ describe('red team: payload accounting and what reaches the host', () => {
   });
 
   it('a result Map with a million entries is refused by size', async () => {
-    const r = await arena.run(`const m = new Map(); for (let i = 0; i < 1e6; i++) m.set(i, i); return m;`, { limits: { ...ONE_MB, cpuTimeoutMs: 3000, memoryMb: 128 } });
+    const r = await arena.run(`const m = new Map(); for (let i = 0; i < 1e6; i++) m.set(i, i); return m;`, { limits: { maxPayloadBytes: 1024 * 1024, cpuTimeoutMs: 3000, memoryMb: 128 } });
     expect(r.code).toBe('RT_PAYLOAD_TOO_LARGE');
   });
 
   it('a JSON body whose toJSON recurses forever fails as a coded error, not a crash', async () => {
-    const inst = await load(`const o = { toJSON() { return { o: { toJSON: o.toJSON } }; } }; return o;`);
+    const inst = await load(`const o = { toJSON() { return { o: { toJSON: o.toJSON } }; } }; return o;`, { limits: ONE_MB });
     const r = await inst.call(0, [{}], null, { jsonBody: true }).then(
       () => 'ok',
       (e) => e.code,
