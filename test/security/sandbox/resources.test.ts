@@ -73,9 +73,9 @@ describe('sandbox attacks: resource exhaustion', () => {
     ['one huge typed array', `new Float64Array(2 ** 28);`],
     ['String.prototype.repeat', `'x'.repeat(2 ** 30);`],
     ['Array of 2^32 elements', `new Array(2 ** 32);`],
-  ])('an allocation bomb (%s) fails inside the isolate', async (_name, body) => {
+  ])('an allocation bomb (%s) fails inside the isolate (a RangeError, before the memory limit is reached)', async (_name, body) => {
     const r = await arena.run(body, { limits: { memoryMb: 16, cpuTimeoutMs: 3000 } });
-    expect(['RT_MEMORY_LIMIT', 'RT_EXTENSION_ERROR']).toContain(r.code);
+    expect(r.code).toBe('RT_EXTENSION_ERROR');
   });
 
   it('deep recursion ends in a RangeError inside the isolate', async () => {
