@@ -162,7 +162,7 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
     await inst.call(0, [{}]);
     await eventually(() => inst.stats().lastError?.code === 'RT_CPU_HOG', 'RT_CPU_HOG', 20_000);
     await expectHealthy();
-  }, 30_000);
+  });
 
   it('console floods are rate-limited with one notice about dropped lines', async () => {
     const inst = await engine.load(spec(`export default (r) => { r.get('/', () => { for (let i = 0; i < 500; i++) console.log('line', i); return 1; }); r.get('/end', () => { console.log('end'); return 1; }); };`, { limits: { maxLogLinesPerSecond: 20 } }));
@@ -190,11 +190,14 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
     const inst = await engine.load(spec(`export default (r) => { r.get('/', () => { const e = Date.now() + 30; while (Date.now() < e) {} return new Array(1000).fill('x'); }); r.get('/err', () => { throw new Error('x'); }); };`));
     await inst.call(0, [{}]);
     await rejection(inst.call(1, [{}]));
-    await eventually(() => inst.stats().heapUsedBytes > 0 && inst.stats().cpuTimeMs >= 25, 'stats pushed by the worker');
+    await eventually(() => inst.stats().heapUsedBytes > 0 && inst.stats().cpuTimeMs > 0, 'stats pushed by the worker');
     const s = inst.stats();
     expect(s).toMatchObject({ calls: 2, errors: 1, timeouts: 0, inFlight: 0, faults: 0, quarantined: false, lastError: expect.objectContaining({ code: 'RT_EXTENSION_ERROR' }) });
-    expect(s.cpuTimeMs).toBeGreaterThanOrEqual(25);
-    expect(s.wallTimeMs).toBeGreaterThanOrEqual(25);
+    // The handler spins 30 ms of wall time: wall is at least that; CPU is what the machine gave it (less when
+    // it is busy), never more than the wall time (one thread). No absolute CPU figure.
+    expect(s.wallTimeMs).toBeGreaterThanOrEqual(30);
+    expect(s.cpuTimeMs).toBeGreaterThan(0);
+    expect(s.cpuTimeMs).toBeLessThanOrEqual(s.wallTimeMs);
     expect(s.heapUsedBytes).toBeGreaterThan(100_000);
   });
 });
