@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
+import { skipWithout } from '../helpers/requires.js';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 
 const corpus = ensureCorpus();
-if (!corpus.ok) console.warn(`[compat] skipped: ${corpus.reason}`);
 
-describe.skipIf(!corpus.ok)('public Directus API extensions load unchanged', () => {
+describe.skipIf(skipWithout('the npm registry (compat corpus)', corpus.reason))('public Directus API extensions load unchanged', () => {
   let t: TestHost;
   beforeAll(async () => {
     const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-compat-'));

@@ -1,31 +1,30 @@
-// @ts-check
 import { createHash } from 'node:crypto';
-import { compileScript, compileStyle, compileTemplate, parse } from '@vue/compiler-sfc';
+import { compileScript, compileStyle, compileTemplate, parse, type BindingMetadata } from '@vue/compiler-sfc';
 import { transform } from 'esbuild';
+import type { Plugin } from 'rollup';
 
 /** JS that appends a <style> element once per module evaluation. */
-export function injectCss(css) {
+export function injectCss(css: string): string {
   return `if (typeof document !== 'undefined') { const el = document.createElement('style'); el.textContent = ${JSON.stringify(css)}; document.head.appendChild(el); }\n`;
 }
 
 /**
  * Compiles Vue single-file components (`<script setup>` or `<script>` + `<template>`, plain or
  * scoped CSS, `lang="ts"`) for rollup; also turns `.css` imports into style injection.
- * @returns {import('rollup').Plugin}
  */
-export function vueSfcPlugin() {
+export function vueSfcPlugin(): Plugin {
   return {
     name: 'annex-vue-sfc',
     async transform(code, id) {
       if (id.endsWith('.css')) return { code: injectCss(code), map: null };
       if (!id.endsWith('.vue')) return null;
       const { descriptor, errors } = parse(code, { filename: id });
-      if (errors.length) this.error(/** @type {any} */ (errors[0]));
+      if (errors.length) this.error(errors[0] as Error);
       const scopeId = createHash('sha256').update(id).digest('hex').slice(0, 8);
       const scoped = descriptor.styles.some((s) => s.scoped);
       const compilerOptions = scoped ? { scopeId: `data-v-${scopeId}` } : {};
       let out = '';
-      let bindings;
+      let bindings: BindingMetadata | undefined;
       if (descriptor.script || descriptor.scriptSetup) {
         const script = compileScript(descriptor, { id: scopeId, isProd: true, inlineTemplate: Boolean(descriptor.scriptSetup), genDefaultAs: '__sfc', templateOptions: { scoped, compilerOptions } });
         bindings = script.bindings;
