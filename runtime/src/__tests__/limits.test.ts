@@ -194,10 +194,10 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
     const s = inst.stats();
     expect(s).toMatchObject({ calls: 2, errors: 1, timeouts: 0, inFlight: 0, faults: 0, quarantined: false, lastError: expect.objectContaining({ code: 'RT_EXTENSION_ERROR' }) });
     // The handler spins 30 ms of wall time: wall is at least that; CPU is what the machine gave it (less when
-    // it is busy), never more than the wall time (one thread). No absolute CPU figure.
+    // it is busy). No absolute CPU figure, and no bound by the calls' wall time: the isolate's CPU time also
+    // counts compiling and running the module at load, which no call's wall time includes.
     expect(s.wallTimeMs).toBeGreaterThanOrEqual(30);
     expect(s.cpuTimeMs).toBeGreaterThan(0);
-    expect(s.cpuTimeMs).toBeLessThanOrEqual(s.wallTimeMs);
     expect(s.heapUsedBytes).toBeGreaterThan(100_000);
   });
 });
