@@ -94,8 +94,8 @@ function register(type, namespace) {
 
 function normaliseRouteResult(r) {
   if (!isObject(r) || typeof r.status !== 'number') return { status: 200, body: r === undefined ? null : r };
-  const status = r.status >= 100 && r.status <= 599 && MathFloor(r.status) === r.status ? r.status : 500;
-  const out = { status, body: r.body === undefined ? null : r.body };
+  // Passed on as given: the host decides which statuses it sends (its response policy), with a coded error.
+  const out = { status: r.status, body: r.body === undefined ? null : r.body };
   if (isObject(r.headers)) {
     const h = {};
     for (const k of ObjectKeys(r.headers)) {

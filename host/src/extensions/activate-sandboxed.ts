@@ -8,6 +8,7 @@ import { errors } from '../errors.js';
 import { isSystemEvent } from '../events/host-events.js';
 import { withExtensionChain } from '../flows/chain.js';
 import { convertExpressPath } from '../http/express-adapter.js';
+import { getSandboxResponseHead } from '../http/sandbox-response-policy.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';
 import { endpointMountId } from './activate-trusted.js';
@@ -80,9 +81,6 @@ async function assertNoNewRelationalWrites(kernel: Kernel, collection: string, b
     if (JSON.stringify(value) !== JSON.stringify(original[field])) throw errors.FORBIDDEN();
   }
 }
-
-/** Headers a sandboxed endpoint may not set: cookies, framing of the body, and the protections added below. */
-const SANDBOX_RESERVED_HEADERS = /^(set-cookie|content-length|transfer-encoding|content-security-policy|content-security-policy-report-only|x-content-type-options)$/i;
 
 const SANDBOX_CSP = 'sandbox allow-scripts allow-forms allow-popups allow-downloads';
 /** What koa sets for an object body. */
@@ -160,15 +158,17 @@ export async function activateSandboxedUnit(
             headers: headersOf(ctx),
             body: (ctx.request as { body?: unknown }).body ?? null,
           };
-          // The request is JSON data the host built (the body as the body parser read it): it crosses as text, unwalked.
-          const res = (await call(r.handler, [request], acc, { jsonBody: true, jsonArgs: true })) as { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
-          ctx.status = typeof res?.status === 'number' ? res.status : 200;
-          for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !SANDBOX_RESERVED_HEADERS.test(k)) ctx.set(k, v);
           // Served on the app's origin, an extension's HTML would run as the signed-in admin's page:
           // whatever it returns is rendered in an opaque origin (scripts run, but not as this site).
-          // Constant, valid headers: set on the response directly (koa's setter normalises each one).
+          // Constant, valid headers, set before the call so an error response carries them too.
           ctx.res.setHeader('Content-Security-Policy', SANDBOX_CSP);
           ctx.res.setHeader('X-Content-Type-Options', 'nosniff');
+          // The request is JSON data the host built (the body as the body parser read it): it crosses as text, unwalked.
+          const res = (await call(r.handler, [request], acc, { jsonBody: true, jsonArgs: true })) as { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
+          // Checked as a whole before anything is set: a refused response leaves only the host's headers.
+          const head = getSandboxResponseHead(unit.id, res?.status, res?.headers);
+          ctx.status = head.status;
+          for (const [k, v] of head.headers) ctx.set(k, v);
           if (typeof res?.json === 'string') {
             /* Serialised in the isolate; typed as koa types an object body (before the body, so koa does not type the text first). */
             ctx.res.setHeader('Content-Type', JSON_CONTENT_TYPE);
