@@ -40,6 +40,8 @@ export const errors = defineErrors({
   // The server's reason goes to the log and the annex_outbox row, not to the client.
   /** A sandboxed endpoint's status or headers break the response policy (http/sandbox-response-policy.ts). */
   HOST_SANDBOX_RESPONSE_INVALID: { status: 502, expose: true, message: (p: { extension: string; reason: string }) => `Extension "${p.extension}" sent a response the host does not forward: ${p.reason}.` },
+  /** An extension emitted an event name outside the grammar of events/event-name.ts. */
+  HOST_EVENT_NAME_INVALID: { status: 400, message: (p: { reason: string }) => `Invalid event name: ${p.reason}.` },
   HOST_MAIL_FAILED: { status: 502, expose: true, message: (_p: { reason: string; outbox: number }) => 'The mail server did not accept the message; see annex_outbox.' },
 });
 export type HostErrorCode = (typeof errors.codes)[number];

@@ -17,6 +17,13 @@ interface Listener<H> {
   match: ((event: string) => boolean) | null;
   handler: H;
   owner: string;
+  /** A wildcard listener hears extension-emitted events only when it asked to. */
+  emitted: boolean;
+}
+
+/** Options of `on*`: `emitted` lets a wildcard listener hear events extensions emit (exact names always do). */
+export interface ListenOptions {
+  emitted?: boolean;
 }
 
 /** `items.*` matches one segment, `**` any number; no wildcard means an exact name. */
@@ -30,44 +37,51 @@ function compilePattern(pattern: string): ((event: string) => boolean) | null {
   return (event) => re.test(event);
 }
 
+/**
+ * Listeners by exact name and wildcard. Kept in Maps keyed by sequence number (insertion order
+ * is registration order), so removing one is O(1): an extension with very many listeners is
+ * disabled without copying a list per removal.
+ */
 class ListenerSet<H> {
-  private exact = new Map<string, Listener<H>[]>();
-  private wild: Listener<H>[] = [];
+  private exact = new Map<string, Map<number, Listener<H>>>();
+  private wild = new Map<number, Listener<H>>();
   private seq = 0;
 
-  add(pattern: string, handler: H, owner: string): () => void {
-    const listener: Listener<H> = { seq: this.seq++, pattern, match: compilePattern(pattern), handler, owner };
-    if (listener.match) this.wild.push(listener);
+  add(pattern: string, handler: H, owner: string, options: ListenOptions = {}): () => void {
+    const listener: Listener<H> = { seq: this.seq++, pattern, match: compilePattern(pattern), handler, owner, emitted: options.emitted === true };
+    if (listener.match) this.wild.set(listener.seq, listener);
     else {
-      const list = this.exact.get(pattern) ?? [];
-      list.push(listener);
-      this.exact.set(pattern, list);
+      let list = this.exact.get(pattern);
+      if (!list) this.exact.set(pattern, (list = new Map()));
+      list.set(listener.seq, listener);
     }
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
-      if (listener.match) this.wild = this.wild.filter((l) => l !== listener);
+      if (listener.match) this.wild.delete(listener.seq);
       else {
-        const list = (this.exact.get(pattern) ?? []).filter((l) => l !== listener);
-        if (list.length) this.exact.set(pattern, list);
-        else this.exact.delete(pattern);
+        const list = this.exact.get(pattern);
+        list?.delete(listener.seq);
+        if (list && list.size === 0) this.exact.delete(pattern);
       }
     };
   }
 
-  /** Listeners for `event`, in registration order. */
-  get(event: string): Listener<H>[] {
-    const exact = this.exact.get(event) ?? [];
-    if (this.wild.length === 0) return exact;
-    const wild = this.wild.filter((l) => l.match!(event));
+  /** Listeners for `event`, in registration order; `emitted` leaves out wildcard listeners that did not ask for emitted events. */
+  get(event: string, emitted = false): Listener<H>[] {
+    const list = this.exact.get(event);
+    const exact = list ? [...list.values()] : [];
+    if (this.wild.size === 0) return exact;
+    const wild: Listener<H>[] = [];
+    for (const l of this.wild.values()) if ((!emitted || l.emitted) && l.match!(event)) wild.push(l);
     if (wild.length === 0) return exact;
     return [...exact, ...wild].sort((a, b) => a.seq - b.seq);
   }
 
   size(): number {
-    let n = this.wild.length;
-    for (const list of this.exact.values()) n += list.length;
+    let n = this.wild.size;
+    for (const list of this.exact.values()) n += list.size;
     return n;
   }
 }
@@ -84,8 +98,8 @@ export function createEmitter(logger: Logger) {
   const defaultContext: EventContext = { database: null, schema: null, accountability: null };
 
   return {
-    onFilter: (event: string, handler: FilterHandler, owner = 'host') => filters.add(event, handler, owner),
-    onAction: (event: string, handler: ActionHandler, owner = 'host') => actions.add(event, handler, owner),
+    onFilter: (event: string, handler: FilterHandler, owner = 'host', options?: ListenOptions) => filters.add(event, handler, owner, options),
+    onAction: (event: string, handler: ActionHandler, owner = 'host', options?: ListenOptions) => actions.add(event, handler, owner, options),
     onInit: (event: string, handler: InitHandler, owner = 'host') => inits.add(event, handler, owner),
 
     async emitFilter<T>(events: string | string[], payload: T, meta: Record<string, any> = {}, context: EventContext = defaultContext): Promise<T> {
@@ -99,11 +113,14 @@ export function createEmitter(logger: Logger) {
       return current;
     },
 
-    /** Fire-and-forget; the returned promise settles when every handler has (for tests and drains). */
-    emitAction(events: string | string[], meta: Record<string, any> = {}, context: EventContext = defaultContext): Promise<void> {
+    /**
+     * Fire-and-forget; the returned promise settles when every handler has (for tests and drains).
+     * `emitted`: an extension emitted it, so only exact and opted-in wildcard listeners hear it.
+     */
+    emitAction(events: string | string[], meta: Record<string, any> = {}, context: EventContext = defaultContext, options: { emitted?: boolean } = {}): Promise<void> {
       const runs: Promise<unknown>[] = [];
       for (const event of Array.isArray(events) ? events : [events]) {
-        for (const l of actions.get(event)) {
+        for (const l of actions.get(event, options.emitted === true)) {
           runs.push(
             Promise.resolve()
               .then(() => l.handler({ event, ...meta }, context))
