@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { createOwnerLogBudget } from './owner-log-budget.js';
 
 export type FilterHandler = (payload: any, meta: Record<string, any>, context: EventContext) => unknown;
 export type ActionHandler = (meta: Record<string, any>, context: EventContext) => unknown;
@@ -96,6 +97,7 @@ export function createEmitter(logger: Logger) {
   const actions = new ListenerSet<ActionHandler>();
   const inits = new ListenerSet<InitHandler>();
   const defaultContext: EventContext = { database: null, schema: null, accountability: null };
+  const warnings = createOwnerLogBudget((owner, dropped) => logger.warn({ extension: owner, dropped }, `dropped ${dropped} handler warnings of ${owner}`));
 
   return {
     onFilter: (event: string, handler: FilterHandler, owner = 'host', options?: ListenOptions) => filters.add(event, handler, owner, options),
@@ -124,7 +126,9 @@ export function createEmitter(logger: Logger) {
           runs.push(
             Promise.resolve()
               .then(() => l.handler({ event, ...meta }, context))
-              .catch((error) => logger.warn({ err: error, event, extension: l.owner }, `action handler of ${l.owner} failed on ${event}`)),
+              .catch((error) => {
+                if (warnings.take(l.owner)) logger.warn({ err: error, event, extension: l.owner }, `action handler of ${l.owner} failed on ${event}`);
+              }),
           );
         }
       }
@@ -136,7 +140,7 @@ export function createEmitter(logger: Logger) {
         try {
           await l.handler({ event, ...meta });
         } catch (error) {
-          logger.warn({ err: error, event, extension: l.owner }, `init handler of ${l.owner} failed on ${event}`);
+          if (warnings.take(l.owner)) logger.warn({ err: error, event, extension: l.owner }, `init handler of ${l.owner} failed on ${event}`);
         }
       }
     },
