@@ -51,6 +51,7 @@ function makeCapability(entry, bound, token) {
   if (entry.mode === 'fire') {
     return function (...args) {
       requireScope(entry.scope, name);
+      if (exceedsPayload(args, config.maxPayloadBytes)) throw payloadTooLargeError(config.maxPayloadBytes);
       try {
         send(name, args, null);
       } catch (_) {

@@ -132,6 +132,11 @@ function normaliseRouteResult(r) {
 }
 
 function finish(callId, ok, value, fromExtension) {
+  // Checked before `done` copies the value out (see exceedsPayload).
+  if (ok === true && exceedsPayload(value, config.maxPayloadBytes)) {
+    done(callId, false, { code: 'RT_PAYLOAD_TOO_LARGE', message: 'Payload exceeds ' + config.maxPayloadBytes + ' bytes', status: 413, details: { limit: config.maxPayloadBytes } }, false);
+    return;
+  }
   try {
     done(callId, ok, value, fromExtension);
   } catch (_) {

@@ -141,6 +141,7 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
       local: localData(spec),
       nodeEnv: process.env.NODE_ENV ?? 'production',
       maxTimers: limits.maxTimers,
+      maxPayloadBytes: limits.maxPayloadBytes,
       registrationLimits: { routes: limits.maxRoutes, events: limits.maxEventHandlers, schedules: limits.maxSchedules, embeds: limits.maxEmbeds },
       randomPool: Uint8Array.from(randomBytes(1024)),
     };

@@ -440,13 +440,16 @@ export class IsolateSandbox {
       const record = extensionErrorRecord(value, fromExtension === true ? this.mapStack : (s) => s);
       const denied = fromExtension === true && value && typeof value === 'object' ? dynamicImportDenial(value, this.spec) : undefined;
       const error = denied ? { ...toErrorRecord(denied), ...(record.stack ? { stack: record.stack } : {}) } : record;
+      // The runtime's own size check in the isolate: an oversized result is a fault of the extension.
+      if (fromExtension !== true && error.code === 'RT_PAYLOAD_TOO_LARGE') this.fault(error);
       this.settle(callId, { ok: false, error, fromExtension: fromExtension === true });
       return;
     }
     const size = measurePayload(value, this.limits.maxPayloadBytes);
     if (!size.ok) {
-      const error = size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE();
-      this.settle(callId, { ok: false, error: toErrorRecord(error), fromExtension: false });
+      const error = toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE());
+      if (size.reason === 'too-large') this.fault(error);
+      this.settle(callId, { ok: false, error, fromExtension: false });
       return;
     }
     this.settle(callId, { ok: true, value });
