@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_VERSION } from '@annex/protocol';
 import { createInstaller, createMarketplaceServer, createRegistryClient } from '@annex/marketplace';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });

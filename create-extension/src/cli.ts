@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { EXTENSION_TYPES, type ExtensionType } from '@annex/runtime/protocol';
-import { ask, createLineReader, PromptAborted, type LineReader } from './prompts.js';
+import { EXTENSION_TYPES, type ExtensionType } from '@annex/protocol';
+import { createAsker } from './asker.js';
+import { PromptAborted } from './prompts.js';
 import { detectPackageManager, installArgs, runScript, type PackageManager } from './package-manager.js';
 import { SANDBOXABLE_TYPES, scaffold, ScaffoldError, validateName, type Language } from './scaffold.js';
 
@@ -10,8 +11,9 @@ export const HELP = `Usage: create-annex-extension [name] [options]
        npm create annex-extension@latest [name] -- [options]
 
 Creates an Annex (Directus-compatible) extension project in ./<last segment of name>.
-Asks for whatever is missing (one answer per line, so answers may be piped in); without a
-terminal or with --yes nothing is asked and defaults apply.
+Asks for whatever is missing: on a terminal, pick with the arrow keys (or type a choice's
+number) and Enter; otherwise one answer per line, so answers may be piped in (a type by name or
+number, ts/js, y/n). With --yes nothing is asked and defaults apply.
 
 Options:
   -t, --type <type>        ${EXTENSION_TYPES.join(', ')}
@@ -104,9 +106,8 @@ export async function runCreate(argv: string[], io: CreateIO): Promise<number> {
   }
   const pm = detectPackageManager(io.env.npm_config_user_agent);
   const interactive = !values.yes;
-  let reader: LineReader | null = null;
-  const prompt = () => (reader ??= createLineReader(io.stdin));
-  const write = (t: string) => io.stderr(t);
+  const asker = createAsker(io.stdin, io.isTTY, (t) => io.stderr(t), !io.env.NO_COLOR);
+  const yesNo = [{ value: true, label: 'Yes' }, { value: false, label: 'No' }];
   try {
     let type = values.type as string | undefined;
     if (type !== undefined && typeof parseType(type) !== 'string') throw new UsageError(`--type must be one of ${EXTENSION_TYPES.join(', ')} (got "${type}")`);
@@ -117,24 +118,27 @@ export async function runCreate(argv: string[], io: CreateIO): Promise<number> {
 
     if (!type) {
       if (!interactive) throw new UsageError('--type is required with --yes');
-      write(EXTENSION_TYPES.map((t, i) => `  ${i + 1}. ${t}`).join('\n') + '\n');
-      type = await ask(prompt(), write, 'Extension type', { parse: parseType });
+      const choices = EXTENSION_TYPES.map((t) => ({ value: t as string, label: t }));
+      type = await asker.choose('Extension type', choices, { label: 'Extension type', parse: parseType, numbered: true });
     }
     if (!name) {
       if (!interactive) throw new UsageError('a name is required with --yes');
-      name = await ask(prompt(), write, 'Extension name', { parse: (a) => (validateName(a) ? { error: validateName(a)! } : a) });
+      name = await asker.text('Extension name', { parse: (a) => (validateName(a) ? { error: validateName(a)! } : a) });
     }
-    if (!language) language = interactive && !values.type ? await ask(prompt(), write, 'Language (ts/js)', { parse: parseLanguage, default: 'ts' }) : 'typescript';
+    const languages = [{ value: 'typescript' as string, label: 'TypeScript' }, { value: 'javascript', label: 'JavaScript' }];
+    if (!language) language = interactive && !values.type ? await asker.choose('Language', languages, { label: 'Language (ts/js)', parse: parseLanguage, default: 'ts' }) : 'typescript';
     let sandbox = values.sandbox as boolean | undefined;
     if (sandbox === undefined) {
       const canSandbox = (SANDBOXABLE_TYPES as readonly string[]).includes(type);
-      sandbox = canSandbox && interactive && !values.type ? await ask(prompt(), write, 'Run it in the sandbox? (y/n)', { parse: parseYesNo, default: 'n' }) : false;
+      sandbox = canSandbox && interactive && !values.type ? await asker.choose('Run it in the sandbox?', yesNo, { label: 'Run it in the sandbox? (y/n)', parse: parseYesNo, default: 'n' }) : false;
     }
     let install = values.install as boolean | undefined;
-    if (install === undefined) install = interactive && !values.type ? await ask(prompt(), write, 'Install dependencies? (y/n)', { parse: parseYesNo, default: 'y' }) : true;
+    if (install === undefined) install = interactive && !values.type ? await asker.choose('Install dependencies?', yesNo, { label: 'Install dependencies? (y/n)', parse: parseYesNo, default: 'y' }) : true;
 
     const result = await scaffold({ name, type: type as ExtensionType, language: parseLanguage(language) as Language, sandbox, directory: values.directory as string | undefined, cwd: io.cwd, packageManager: pm });
     io.stderr(`✔ created ${result.dir} (${result.files.length} files)\n`);
+    const sdk = (result.packageJson.devDependencies as Record<string, string>)['@annex/sdk-extension']!;
+    if (sdk.startsWith('file:')) io.stderr(`  @annex/sdk-extension → ${sdk} (this Annex checkout)\n`);
     if (install) {
       io.stderr(`installing dependencies with ${pm}…\n`);
       const code = await (io.install ?? defaultInstall)(pm, result.dir);
@@ -158,7 +162,7 @@ export async function runCreate(argv: string[], io: CreateIO): Promise<number> {
     }
     throw error;
   } finally {
-    (reader as LineReader | null)?.close();
+    asker.close();
   }
 }
 

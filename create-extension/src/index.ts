@@ -4,3 +4,4 @@ export { runCreate, HELP } from './cli.js';
 export type { CreateIO } from './cli.js';
 export { detectPackageManager, runScript } from './package-manager.js';
 export type { PackageManager } from './package-manager.js';
+export { getSdkDependency } from './sdk-source.js';

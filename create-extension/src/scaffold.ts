@@ -1,8 +1,10 @@
-import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_EXTENSION_TYPES, DEFAULT_HOST_RANGE, EXTENSION_PKG_KEY, type ExtensionType } from '@annex/runtime/protocol';
+import { APP_EXTENSION_TYPES, DEFAULT_HOST_RANGE, EXTENSION_PKG_KEY, type ExtensionType } from '@annex/protocol';
 import { runScript, type PackageManager } from './package-manager.js';
+import { getSdkDependency } from './sdk-source.js';
+import { stripTypes, stripVueTypes } from './strip-types.js';
 
 export type Language = 'typescript' | 'javascript';
 export const SANDBOXABLE_TYPES = ['hook', 'endpoint', 'operation'] as const;
@@ -19,7 +21,7 @@ export interface ScaffoldOptions {
   directory?: string;
   cwd?: string;
   packageManager?: PackageManager;
-  /** Version range of @annex/sdk-extension written to devDependencies. */
+  /** The @annex/sdk-extension spec written to devDependencies (default: `getSdkDependency()`). */
   sdkRange?: string;
 }
 
@@ -78,7 +80,7 @@ function manifestFor(type: ExtensionType, language: Language, sandbox: boolean):
 /** The package.json of a new extension (manifest exactly Directus-shaped). */
 export function packageJsonFor(o: ScaffoldOptions): Record<string, unknown> {
   const isApp = (APP_EXTENSION_TYPES as readonly string[]).includes(o.type) || o.type === 'operation' || o.type === 'bundle';
-  const devDependencies: Record<string, string> = { '@annex/sdk-extension': o.sdkRange ?? '^0.1.0', vitest: '^4.0.0' };
+  const devDependencies: Record<string, string> = { '@annex/sdk-extension': o.sdkRange ?? getSdkDependency(), vitest: '^4.0.0' };
   if (o.language === 'typescript') {
     devDependencies.typescript = '^5.9.0';
     if (!(APP_EXTENSION_TYPES as readonly string[]).includes(o.type)) devDependencies['@types/node'] = '^20.19.0';
@@ -159,19 +161,26 @@ export async function scaffold(o: ScaffoldOptions): Promise<ScaffoldResult> {
     written.push(rel.split(sep).join('/'));
   };
 
-  const source = join(TEMPLATES_DIR, variant, o.language);
+  const source = join(TEMPLATES_DIR, variant);
   try {
     await stat(source);
   } catch {
-    throw new ScaffoldError('CREATE_NO_TEMPLATE', `no template for ${variant} (${o.language})`);
+    throw new ScaffoldError('CREATE_NO_TEMPLATE', `no template for ${variant}`);
   }
-  for (const file of await listFiles(source)) await put(relative(source, file), replace(await readFile(file, 'utf8')));
+  // Templates are TypeScript; the JavaScript variant is made here by stripping the types.
+  for (const file of await listFiles(source)) {
+    const rel = relative(source, file);
+    const text = await readFile(file, 'utf8');
+    if (o.language === 'typescript') await put(rel, replace(text));
+    else if (rel.endsWith('.ts')) await put(rel.replace(/\.ts$/, '.js'), replace(stripTypes(text, rel)));
+    else if (rel.endsWith('.vue')) await put(rel, replace(stripVueTypes(text, rel)));
+    else await put(rel, replace(text));
+  }
   await put('README.md', replace(await readFile(join(TEMPLATES_DIR, 'common', 'README.md'), 'utf8')));
   await put('.gitignore', await readFile(join(TEMPLATES_DIR, 'common', '_gitignore'), 'utf8'));
   if (o.language === 'typescript') {
-    await cp(join(TEMPLATES_DIR, 'common', 'typescript', 'tsconfig.json'), join(dir, 'tsconfig.json'));
-    written.push('tsconfig.json');
-    await put('src/env.d.ts', await readFile(join(TEMPLATES_DIR, 'common', 'typescript', 'env.d.ts'), 'utf8'));
+    await put('tsconfig.json', await readFile(join(TEMPLATES_DIR, 'common', 'tsconfig.json'), 'utf8'));
+    await put('src/env.d.ts', await readFile(join(TEMPLATES_DIR, 'common', 'env.d.ts'), 'utf8'));
   }
   const packageJson = packageJsonFor(o);
   await put('package.json', JSON.stringify(packageJson, null, '\t') + '\n');

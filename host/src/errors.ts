@@ -1,4 +1,4 @@
-import { defineErrors } from '@annex/runtime/protocol';
+import { defineErrors } from '@annex/protocol';
 
 /**
  * Host error table. Directus codes keep their Directus names (clients switch on them);

@@ -3,7 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { toErrorRecord } from '@annex/runtime/protocol';
+import { toErrorRecord } from '@annex/protocol';
 import { publishFolder } from './client/publish.js';
 import { createCliLogger } from './internal/cli-logger.js';
 import { createMarketplaceServer, type MarketplaceServerOptions } from './server/create-server.js';

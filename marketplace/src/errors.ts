@@ -1,4 +1,4 @@
-import { defineErrors, isCodedError, type CodedErrorShape } from '@annex/runtime/protocol';
+import { defineErrors, isCodedError, type CodedErrorShape } from '@annex/protocol';
 
 type Name = { name?: string };
 type Reason = { reason?: string };

@@ -1,4 +1,4 @@
-import { defineErrors } from './protocol/errors.js';
+import { defineErrors } from '@annex/protocol';
 
 /**
  * Every error the runtime raises, in one table (fastify style). `RT_` codes are the runtime's

@@ -6,5 +6,4 @@ export { parseUrlPattern, checkUrl, type UrlPattern, type UrlCheck, type UrlDeny
 export { isDeniedAddress } from './internal/request/ip.js';
 export { createRequestClient, type RequestClient, type RequestResult } from './internal/request/http.js';
 export { createSourceMapper, type SourceMapper, type OriginalPosition } from './internal/source-map/mapper.js';
-export { matchEventPattern } from './internal/event-pattern.js';
 export type * from './types.js';

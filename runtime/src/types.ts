@@ -1,5 +1,5 @@
-import type { Scopes } from './protocol/scopes.js';
-import type { ErrorRecord } from './protocol/errors.js';
+import type { Scopes } from '@annex/protocol';
+import type { ErrorRecord } from '@annex/protocol';
 
 /** The sandboxable API extension kinds (bundles are never sandboxed). */
 export type SandboxExtensionType = 'hook' | 'endpoint' | 'operation';

@@ -1,4 +1,4 @@
-import { defineErrors } from '@annex/runtime/protocol';
+import { defineErrors } from '@annex/protocol';
 
 /** Every error the SDK raises, by code (a test pins the list). */
 export const SdkErrors = defineErrors({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { EXTENSION_TYPES, parseManifest } from '@annex/runtime/protocol';
+import { EXTENSION_TYPES, parseManifest } from '@annex/protocol';
 import { runCreate, type CreateIO } from '../cli.js';
 import { detectPackageManager } from '../package-manager.js';
 import { extensionId, scaffold } from '../scaffold.js';

@@ -1,6 +1,6 @@
 // @ts-check
 import { asyncHandler, errors, listExtensions, recordExtensionChange, requestActor } from '@annex/host/builtins-support';
-import { ScopesSchema } from '@annex/runtime/protocol';
+import { ScopesSchema } from '@annex/protocol';
 
 function requireAdmin(req) {
   if (!req.accountability?.admin) throw errors.FORBIDDEN();

@@ -65,7 +65,7 @@ export default {
       const state = ['# HELP annex_extension_active 1 when the extension is active', '# TYPE annex_extension_active gauge'];
       for (const r of kernel.extensions.records()) {
         const id = JSON.stringify(r.desc?.id ?? r.found.folder);
-        const g = r.gen;
+        const g = r.scope?.gen;
         lines.push(`annex_extension_calls_total{extension=${id}} ${r.totals.calls + (g?.calls ?? 0)}`);
         errorLines.push(`annex_extension_errors_total{extension=${id}} ${r.totals.errors + (g?.errors ?? 0)}`);
         wall.push(`annex_extension_wall_seconds_total{extension=${id}} ${((r.totals.wallTimeMs + (g?.wallTimeMs ?? 0)) / 1000).toFixed(6)}`);

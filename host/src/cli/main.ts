@@ -18,7 +18,7 @@ Options:
               and seed a local marketplace (what \`npm start\` does).
 
 Configuration is read from the environment (PORT, HOST, PUBLIC_URL, DB_CLIENT, DB_FILENAME,
-DB_CONNECTION_STRING, SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, EXTENSIONS_PATH, ...); see README.md.
+DB_CONNECTION_STRING, SECRET, ADMIN_EMAIL, ADMIN_PASSWORD, EXTENSIONS_PATH, ...); see docs/configuration.md.
 Exit codes: 0 ok, 1 failure, 2 usage error.
 `;
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createInstaller, createRegistryClient } from '@annex/marketplace';
-import { DIRECTUS_COMPAT_RANGE } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_RANGE } from '@annex/protocol';
 import { readConfig } from '../config.js';
 import { createProgressBar } from './progress.js';
 import { hostRequest, type Remote } from './remote.js';

@@ -1,3 +1,4 @@
+import { compileEventPattern } from '@annex/protocol';
 import type { Logger } from '../logger.js';
 import { createOwnerLogBudget } from './owner-log-budget.js';
 
@@ -27,15 +28,9 @@ export interface ListenOptions {
   emitted?: boolean;
 }
 
-/** `items.*` matches one segment, `**` any number; no wildcard means an exact name. */
+/** Wildcard patterns get a matcher (Directus's semantics, from the protocol); exact names are looked up. */
 function compilePattern(pattern: string): ((event: string) => boolean) | null {
-  if (!pattern.includes('*')) return null;
-  const source = pattern
-    .split('.')
-    .map((seg) => (seg === '**' ? '.*' : seg === '*' ? '[^.]+' : seg.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-    .join('\\.');
-  const re = new RegExp(`^${source}$`);
-  return (event) => re.test(event);
+  return pattern.includes('*') ? compileEventPattern(pattern) : null;
 }
 
 /**

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
-import { diffScopes, type Scopes } from '@annex/runtime/protocol';
-import type { ExtensionManager, PackageRecord } from './manager.js';
+import { diffScopes, type Scopes } from '@annex/protocol';
+import type { ExtensionManager } from './manager.js';
+import type { PackageRecord } from './record.js';
 
 /** Per-extension counters: trusted calls from the generation, sandbox stats from its isolates. */
 function metricsOf(rec: PackageRecord) {
-  const g = rec.gen;
+  const g = rec.scope?.gen;
   return {
     calls: rec.totals.calls + (g?.calls ?? 0),
     errors: rec.totals.errors + (g?.errors ?? 0),

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { EXTENSION_PKG_KEY } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY } from '@annex/protocol';
 import type { DiscoveredPackage, ExtensionSource } from './types.js';
 
 async function readPackage(dir: string): Promise<{ pkg?: unknown; error?: { code: string; message: string } }> {

@@ -1,5 +1,5 @@
-import type { ErrorRecord } from '@annex/runtime/protocol';
-import { toErrorRecord } from '@annex/runtime/protocol';
+import type { ErrorRecord } from '@annex/protocol';
+import { toErrorRecord } from '@annex/protocol';
 
 /**
  * One activation of an extension. Everything it registers checks `live`, so a reload can

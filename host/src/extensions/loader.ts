@@ -7,13 +7,6 @@ import { pathToFileURL } from 'node:url';
 import { transform } from 'esbuild';
 import { errors } from '../errors.js';
 
-/** Directus's `getModuleDefault`: `mod.default ?? mod`, unwrapping CJS interop once more. */
-export function getModuleDefault(mod: any): any {
-  let value = mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
-  if (value && typeof value === 'object' && 'default' in value && Object.keys(value).length === 1) value = value.default;
-  return value;
-}
-
 function isCommonJs(file: string, source: string, pkgType: string | undefined): boolean {
   if (file.endsWith('.cjs')) return true;
   if (file.endsWith('.mjs')) return false;

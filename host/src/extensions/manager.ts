@@ -1,68 +1,30 @@
 import os from 'node:os';
 import type { SandboxInstance } from '@annex/runtime';
-import { toErrorRecord, type ErrorRecord, type Scopes } from '@annex/runtime/protocol';
+import { getModuleDefault, toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import type { CallTokens } from '../sandbox/call-tokens.js';
+import { createRoleAccess } from './access.js';
 import { activateSandboxedUnit } from './activate-sandboxed.js';
 import { activateTrustedUnit } from './activate-trusted.js';
-import type { Disposer } from './context.js';
+import { createAdminCommands } from './admin-commands.js';
+import { createClusterRefresh } from './cluster-refresh.js';
 import { discover, type DiscoveryOptions } from './discovery.js';
-import { createGeneration, drain, type Generation } from './generation.js';
-import { getModuleDefault, loadTrustedModule } from './loader.js';
-import { isPendingGrant, type Settings, type SettingsRow } from './settings.js';
+import { drain } from './generation.js';
+import { loadTrustedModule } from './loader.js';
+import type { ManagerCore } from './manager-core.js';
+import { applyMigrations } from './migrations.js';
+import { retire, type PackageRecord, type StateChange } from './record.js';
+import { createExtensionScope } from './scope.js';
+import { isPendingGrant, type Settings } from './settings.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState, ExtensionUnit } from './types.js';
+import { registerAppUnit } from './units/app.js';
 import { validatePackage } from './validation.js';
-import { runMigrations } from './migrations.js';
-import { recordExtensionChange } from '../audit/activity.js';
 
-/** Everything the manager tracks for one package folder. */
-export interface PackageRecord {
-  key: string;
-  found: DiscoveredPackage;
-  desc?: ExtensionDescriptor;
-  row: SettingsRow;
-  state: ExtensionState;
-  lastError: ErrorRecord | null;
-  gen?: Generation;
-  disposers: Disposer[];
-  instances: SandboxInstance[];
-  activatedAt?: string;
-  /** A bundle's entry rows as its last activation read them. */
-  childrenSeen?: SettingsRow[];
-  /** Counters of generations already retired, so metrics survive reloads and grants. */
-  totals: { calls: number; errors: number; wallTimeMs: number };
-}
-
-function retire(rec: PackageRecord, gen: Generation): void {
-  rec.totals.calls += gen.calls;
-  rec.totals.errors += gen.errors;
-  rec.totals.wallTimeMs += gen.wallTimeMs;
-}
-
-export interface StateChange {
-  id: string;
-  key: string;
-  state: ExtensionState;
-  lastError: ErrorRecord | null;
-}
+export type { PackageRecord, StateChange };
 
 const BUNDLE_EXPORTS = { hook: 'hooks', endpoint: 'endpoints', operation: 'operations' } as const;
 
-async function runDisposers(disposers: Disposer[], onError: (e: unknown) => void): Promise<void> {
-  for (const d of [...disposers].reverse()) {
-    try {
-      await d();
-    } catch (e) {
-      onError(e);
-    }
-  }
-}
-
-/**
- * Orchestrates discovery → validation → settings → activation. One package's failure is
- * recorded on that package only; reload swaps generations so traffic never sees a gap.
- */
 export interface ManagerOptions {
   /** Folders (version ids) of `.registry` installs to load; the others are kept versions. */
   activeRegistryFolders?: () => Promise<Set<string>>;
@@ -72,49 +34,30 @@ export interface ManagerOptions {
   onAdminChange?: () => void;
 }
 
-/** What decides activation in a package's rows: compared to notice changes another host wrote. */
-function rowSignature(row: SettingsRow, children: SettingsRow[]): string {
-  return JSON.stringify([row.enabled, row.granted_scopes, row.pending_version ?? null, row.quarantine?.at ?? null, children.map((c) => [c.id, c.enabled])]);
-}
-
 /** Who quarantined an extension, for the record every host reads. */
 const HOST_LABEL = `${os.hostname()}:${process.pid}`;
 
+/** The config a trusted API unit registers: a bundle's named entry, or the module's default. */
+function unitConfig(desc: ExtensionDescriptor, unit: ExtensionUnit, mod: unknown): unknown {
+  if (desc.type !== 'bundle') return getModuleDefault(mod);
+  const list = (mod as Record<string, { name: string; config: unknown }[] | undefined>)[BUNDLE_EXPORTS[unit.type as keyof typeof BUNDLE_EXPORTS]];
+  const config = list?.find((e) => e.name === unit.name)?.config;
+  if (config === undefined) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `the bundle's api entry does not export ${unit.type} "${unit.name}"` });
+  return config;
+}
+
+/**
+ * The extension state machine: discovery → validation → settings → activation, per package.
+ * One package's failure is recorded on that package only; reload swaps activations (scopes) so
+ * traffic never sees a gap. Admin commands, role access and cluster refresh are built around it.
+ */
 export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, options: ManagerOptions = {}) {
   const { activeRegistryFolders, retainedNames } = options;
-  const adminChanged = () => options.onAdminChange?.();
   const records = new Map<string, PackageRecord>();
   const listeners = new Set<(change: StateChange) => void>();
   const queues = new Map<string, Promise<unknown>>();
   const log = kernel.logger.child({ component: 'extensions' });
-  /** Extension and unit ids → the roles that may use them; only restricted extensions are in it. */
-  let access = new Map<string, ReadonlySet<string>>();
-
-  /** null, or a list of role ids that exist and `$public` (duplicates dropped). */
-  async function checkRoles(input: unknown): Promise<string[] | null> {
-    if (input === null) return null;
-    if (!Array.isArray(input) || !input.every((r) => typeof r === 'string' && r.length > 0 && r.length <= 64)) {
-      throw errors.INVALID_PAYLOAD({ reason: '"roles" must be null or a list of role ids and "$public".' });
-    }
-    const roles = [...new Set(input as string[])];
-    const ids = roles.filter((r) => r !== '$public');
-    const known = new Set(ids.length ? (await kernel.knex('directus_roles').whereIn('id', ids).select('id')).map((r: { id: string }) => r.id) : []);
-    const unknown = ids.filter((r) => !known.has(r));
-    if (unknown.length) throw errors.INVALID_PAYLOAD({ reason: `"roles" names roles that do not exist: ${unknown.join(', ')}.` });
-    return roles;
-  }
-
-  function rebuildAccess(): void {
-    const next = new Map<string, ReadonlySet<string>>();
-    for (const rec of records.values()) {
-      const roles = rec.row.allowed_roles;
-      if (!rec.desc || !Array.isArray(roles)) continue;
-      const set = new Set(roles);
-      next.set(rec.desc.id, set);
-      for (const u of rec.desc.units) next.set(u.id, set);
-    }
-    access = next;
-  }
+  const access = createRoleAccess(kernel.knex);
 
   /** Serialises work per package key (and `*` for whole-set operations). */
   function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -128,13 +71,25 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   // `annex extensions list` shows offline) stays the last one they had while running.
   let closing = false;
 
+  function notify(change: StateChange): void {
+    for (const l of listeners) l(change);
+  }
+
   async function setState(rec: PackageRecord, state: ExtensionState, lastError: ErrorRecord | null = rec.lastError): Promise<void> {
     rec.state = state;
     rec.lastError = lastError;
     if (!closing) await settings.setState(rec.row.id, state, lastError).catch((e) => log.warn({ err: e }, 'could not persist extension state'));
     const change = { id: rec.desc?.id ?? rec.found.folder, key: rec.key, state, lastError };
-    for (const l of listeners) l(change);
+    notify(change);
     if (state === 'failed') log.error({ extension: change.id, error: lastError }, `extension ${change.id} failed: ${lastError?.message}`);
+  }
+
+  /** The last good version keeps serving: the error is recorded on it, its state stays. */
+  async function keepServing(rec: PackageRecord, record: ErrorRecord, message: string): Promise<void> {
+    rec.lastError = record;
+    await settings.setState(rec.row.id, rec.state, record).catch(() => undefined);
+    notify({ id: rec.desc?.id ?? rec.found.folder, key: rec.key, state: rec.state, lastError: record });
+    log.error({ extension: rec.desc?.id ?? rec.found.folder, error: record }, message);
   }
 
   async function enabledUnits(rec: PackageRecord): Promise<ExtensionUnit[]> {
@@ -145,7 +100,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     return desc.units.filter((u) => children.find((c) => c.name === u.id)?.enabled !== false);
   }
 
-  /** Activates a new generation; on success it replaces the current one (drained, disposed). */
+  /** Activates a new scope; on success it replaces the current one (drained, disposed). */
   async function activate(rec: PackageRecord): Promise<void> {
     const desc = rec.desc;
     if (!desc) return;
@@ -154,17 +109,13 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       await deactivate(rec, 'pending');
       return;
     }
-    const previous = rec.gen ? { gen: rec.gen, disposers: rec.disposers } : undefined;
+    const previous = rec.scope;
     if (!previous) await setState(rec, 'activating', null);
-    const gen = createGeneration();
-    const disposers: Disposer[] = [];
+    const scope = createExtensionScope();
     const instances: SandboxInstance[] = [];
     try {
       const units = await enabledUnits(rec);
-      for (const m of await runMigrations(kernel.knex, desc)) {
-        log.info({ extension: desc.id, migration: m.name }, `migration ${m.name} of ${desc.id} applied`);
-        await recordExtensionChange(kernel.knex, log, { user: null, origin: 'host' }, 'migrate', desc.id, { migration: m.name });
-      }
+      await applyMigrations(kernel.knex, log, desc);
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;
       if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
@@ -173,41 +124,23 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       for (const unit of units) {
         if (unit.entry.api && unit.sandboxed) {
           if (quarantined(unit)) continue;
-          instances.push(await activateSandboxedUnit(kernel, tokens, desc, unit, rec.row.granted_scopes ?? {}, disposers, gen));
+          instances.push(await activateSandboxedUnit(kernel, tokens, scope, desc, unit, rec.row.granted_scopes ?? {}));
         } else if (unit.entry.api) {
-          let config: unknown;
-          if (desc.type === 'bundle') {
-            const list = (mod as Record<string, { name: string; config: unknown }[] | undefined>)[BUNDLE_EXPORTS[unit.type as keyof typeof BUNDLE_EXPORTS]];
-            config = list?.find((e) => e.name === unit.name)?.config;
-            if (config === undefined) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `the bundle's api entry does not export ${unit.type} "${unit.name}"` });
-          } else {
-            config = getModuleDefault(mod);
-          }
-          await activateTrustedUnit(kernel, desc, unit, config, disposers, gen, kernel.config.extensionsRegisterTimeoutMs);
+          await activateTrustedUnit(kernel, scope, desc, unit, unitConfig(desc, unit, mod), kernel.config.extensionsRegisterTimeoutMs);
         }
-        if (unit.entry.app) {
-          disposers.push(kernel.apps.register({ id: unit.id, extension: desc.id, type: desc.type === 'bundle' ? unit.type : desc.type, file: unit.entry.app, source: desc.source, ...(desc.type === 'bundle' ? { entries: [{ name: unit.name, type: unit.type }] } : {}) }));
-        }
+        registerAppUnit(kernel, scope, desc, unit);
       }
     } catch (e) {
-      await runDisposers(disposers, (err) => log.warn({ err }, 'disposer failed after a failed activation'));
+      await scope.dispose((err) => log.warn({ err }, 'disposer failed after a failed activation'));
       const record = toErrorRecord(e, 'HOST_REGISTER_FAILED');
-      if (previous) {
-        // Keep the last good generation serving; record the error on the extension.
-        rec.lastError = record;
-        await settings.setState(rec.row.id, rec.state, record).catch(() => undefined);
-        for (const l of listeners) l({ id: desc.id, key: rec.key, state: rec.state, lastError: record });
-        log.error({ extension: desc.id, error: record }, `reload of ${desc.id} failed; the previous version keeps serving`);
-        return;
-      }
+      if (previous) return keepServing(rec, record, `reload of ${desc.id} failed; the previous version keeps serving`);
       await setState(rec, 'failed', record);
       return;
     }
-    // Switch traffic in one synchronous step, then drain and dispose the old generation.
-    gen.live = true;
+    // Switch traffic in one synchronous step, then drain and dispose the old activation.
+    scope.gen.live = true;
     if (previous) previous.gen.live = false;
-    rec.gen = gen;
-    rec.disposers = disposers;
+    rec.scope = scope;
     rec.instances = instances;
     rec.activatedAt = new Date().toISOString();
     if (rec.row.quarantine) await setState(rec, 'quarantined', rec.row.quarantine.error);
@@ -215,20 +148,19 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     if (previous) {
       await drain(previous.gen);
       retire(rec, previous.gen);
-      await runDisposers(previous.disposers, (err) => log.warn({ err }, 'disposer failed'));
+      await previous.dispose((err) => log.warn({ err }, 'disposer failed'));
     }
   }
 
   async function deactivate(rec: PackageRecord, next: ExtensionState, drainMs?: number): Promise<void> {
-    if (rec.gen) {
+    const scope = rec.scope;
+    if (scope) {
       await setState(rec, 'deactivating');
-      const gen = rec.gen;
-      gen.live = false;
-      await drain(gen, drainMs);
-      retire(rec, gen);
-      await runDisposers(rec.disposers, (err) => log.warn({ err }, 'disposer failed'));
-      rec.gen = undefined;
-      rec.disposers = [];
+      scope.gen.live = false;
+      await drain(scope.gen, drainMs);
+      retire(rec, scope.gen);
+      await scope.dispose((err) => log.warn({ err }, 'disposer failed'));
+      rec.scope = undefined;
       rec.instances = [];
     }
     await setState(rec, next, next === 'failed' ? rec.lastError : null);
@@ -239,7 +171,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     // Active packages that are still on disk keep their id; a newcomer with the same id loses.
     const foundKeys = new Set(found.map((f) => `${f.source}:${f.folder}`));
     const owners = new Map<string, string>();
-    for (const rec of records.values()) if (rec.desc && rec.gen && foundKeys.has(rec.key)) owners.set(rec.desc.id, rec.key);
+    for (const rec of records.values()) if (rec.desc && rec.scope && foundKeys.has(rec.key)) owners.set(rec.desc.id, rec.key);
     return found.map((pkg) => {
       try {
         const desc = validatePackage(pkg);
@@ -267,18 +199,14 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       let rec = records.get(key);
       const row = rows.get(key)!;
       if (!rec) {
-        rec = { key, found: v.pkg, row, state: 'discovered', lastError: null, disposers: [], instances: [], totals: { calls: 0, errors: 0, wallTimeMs: 0 } };
+        rec = { key, found: v.pkg, row, state: 'discovered', lastError: null, instances: [], totals: { calls: 0, errors: 0, wallTimeMs: 0 } };
         records.set(key, rec);
       }
       rec.found = v.pkg;
       rec.row = row;
       if (v.error) {
-        if (rec.gen) {
-          rec.lastError = v.error; // last good version keeps serving
-          await settings.setState(row.id, rec.state, v.error);
-          for (const l of listeners) l({ id: rec.desc?.id ?? v.pkg.folder, key, state: rec.state, lastError: v.error });
-          log.error({ extension: rec.desc?.id ?? v.pkg.folder, error: v.error }, 'extension is invalid; the previous version keeps serving');
-        } else {
+        if (rec.scope) await keepServing(rec, v.error, 'extension is invalid; the previous version keeps serving');
+        else {
           rec.desc = undefined;
           await setState(rec, 'failed', v.error);
         }
@@ -292,19 +220,32 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       await serial(key, () => deactivate(rec, 'inactive'));
       records.delete(key);
     }
-    rebuildAccess();
+    access.rebuild(records.values());
   }
 
   async function liftQuarantine(rec: PackageRecord): Promise<void> {
     await settings.setQuarantine(rec.row.id, null);
     rec.row = { ...rec.row, quarantine: null };
-    adminChanged();
+    options.onAdminChange?.();
   }
 
   function find(idOrRowId: string): PackageRecord | undefined {
     for (const rec of records.values()) if (rec.row.id === idOrRowId || rec.desc?.id === idOrRowId || rec.found.folder === idOrRowId) return rec;
     return undefined;
   }
+
+  const core: ManagerCore = {
+    settings,
+    access,
+    log,
+    records: () => records.values(),
+    find,
+    serial,
+    activate,
+    deactivate,
+    liftQuarantine,
+    adminChanged: () => options.onAdminChange?.(),
+  };
 
   return {
     records: () => [...records.values()],
@@ -323,114 +264,9 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       }),
     /** Picks up added and removed folders without touching unchanged packages. */
     rescan: () => serial('*', () => sync(new Set())),
-
-    /** Directus PATCH semantics for `enabled`, including bundle parent/child rules. */
-    async setEnabled(rowId: string, enabled: boolean): Promise<void> {
-      const rows = await settings.all();
-      const row = rows.find((r) => r.id === rowId);
-      if (!row) throw errors.HOST_EXTENSION_NOT_FOUND({ id: rowId });
-      const parentRow = row.bundle ? rows.find((r) => r.id === row.bundle) : row;
-      const rec = parentRow && [...records.values()].find((r) => r.row.id === parentRow.id);
-      if (!rec || !parentRow) throw errors.HOST_EXTENSION_NOT_FOUND({ id: rowId });
-      if (!enabled && rec.desc?.locked) throw errors.HOST_EXTENSION_LOCKED({ id: rec.desc.id });
-      if (row.bundle) {
-        if (rec.desc && !rec.desc.partial) throw errors.UNPROCESSABLE_CONTENT({ reason: `Bundle "${rec.desc.id}" is not partial: its entries can only be toggled together.` });
-        await settings.setEnabled([row.id], enabled);
-        const children = rows.filter((r) => r.bundle === parentRow.id).map((c) => (c.id === row.id ? { ...c, enabled } : c));
-        await settings.setEnabled([parentRow.id], children.some((c) => c.enabled));
-      } else {
-        await settings.setEnabled([row.id, ...rows.filter((r) => r.bundle === row.id).map((r) => r.id)], enabled);
-      }
-      rec.row = (await settings.byId(parentRow.id))!;
-      adminChanged();
-      await serial(rec.key, async () => {
-        if (!rec.row.enabled) await deactivate(rec, 'inactive');
-        else await activate(rec);
-      });
-    },
-
-    /** Grants scopes (default: everything requested) and re-activates the extension. */
-    async grant(idOrRowId: string, scopes?: Scopes): Promise<void> {
-      const rec = find(idOrRowId);
-      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
-      await settings.setGrants(rec.row.id, scopes ?? rec.row.requested_scopes ?? {});
-      rec.row = (await settings.byId(rec.row.id))!;
-      adminChanged();
-      await serial(rec.key, () => activate(rec));
-    },
-
-    /** Revokes every granted scope; calls then fail with FORBIDDEN. */
-    async revoke(idOrRowId: string): Promise<void> {
-      const rec = find(idOrRowId);
-      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
-      await settings.setGrants(rec.row.id, {});
-      rec.row = (await settings.byId(rec.row.id))!;
-      adminChanged();
-      await serial(rec.key, () => activate(rec));
-    },
-
-    /**
-     * Applies what another host changed in the rows (enabled, grants, a staged version):
-     * re-reads them and re-activates or deactivates the packages whose rows differ.
-     */
-    refresh: () =>
-      serial('*', async () => {
-        const rows = await settings.all();
-        const byId = new Map(rows.map((r) => [r.id, r]));
-        const byFolder = new Map(rows.filter((r) => !r.bundle).map((r) => [`${r.source}:${r.folder}`, r]));
-        for (const rec of records.values()) {
-          /* A row another host deleted and created again has a new id: the folder still names it. */
-          const row = byId.get(rec.row.id) ?? byFolder.get(rec.key);
-          if (!row || !rec.desc) continue;
-          const seen = rowSignature(rec.row, rec.childrenSeen ?? []);
-          rec.row = row;
-          if (rowSignature(row, rows.filter((r) => r.bundle === row.id)) === seen) continue;
-          await serial(rec.key, async () => {
-            if (!rec.row.enabled) await deactivate(rec, 'inactive');
-            else await activate(rec);
-          });
-        }
-        rebuildAccess();
-      }),
-
-    /**
-     * Whether `accountability` may use what `owner` (an extension or unit id) serves. Everyone may
-     * unless an administrator listed roles; administrators always may; `$public` admits anonymous calls.
-     */
-    mayUse(owner: string, accountability: { admin?: boolean; role?: string | null } | null | undefined): boolean {
-      if (access.size === 0) return true;
-      const roles = access.get(owner);
-      if (!roles || accountability?.admin) return true;
-      return accountability?.role ? roles.has(accountability.role) : roles.has('$public');
-    },
-
-    /**
-     * Limits an extension to `roles` (existing role ids, `$public`), or opens it to everyone again
-     * (null). Returns the list as stored.
-     */
-    async setRoles(idOrRowId: string, input: unknown): Promise<string[] | null> {
-      const rec = find(idOrRowId);
-      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
-      if (rec.desc.locked) throw errors.HOST_EXTENSION_LOCKED({ id: rec.desc.id });
-      const roles = await checkRoles(input);
-      await settings.setRoles(rec.row.id, roles);
-      rec.row = (await settings.byId(rec.row.id))!;
-      rebuildAccess();
-      adminChanged();
-      return roles;
-    },
-
-    /** Re-activates a quarantined or failed extension. */
-    async reset(idOrRowId: string): Promise<void> {
-      const rec = find(idOrRowId);
-      if (!rec?.desc) throw errors.HOST_EXTENSION_NOT_FOUND({ id: idOrRowId });
-      if (rec.row.quarantine) await liftQuarantine(rec);
-      for (const i of rec.instances) (i as { resetQuarantine?: () => void }).resetQuarantine?.();
-      await serial(rec.key, async () => {
-        if (rec.state === 'quarantined' || rec.state === 'failed') await deactivate(rec, 'inactive');
-        await activate(rec);
-      });
-    },
+    ...createAdminCommands(core),
+    refresh: createClusterRefresh(core),
+    mayUse: access.mayUse,
 
     /**
      * Marks an extension quarantined (called by the sandbox on repeated faults). Here its loaded
@@ -450,7 +286,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
         return;
       }
       rec.row = { ...rec.row, quarantine };
-      adminChanged();
+      options.onAdminChange?.();
     },
 
     onChange(listener: (change: StateChange) => void): () => void {

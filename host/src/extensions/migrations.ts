@@ -3,7 +3,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
+import { recordExtensionChange } from '../audit/activity.js';
 import { errors } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { isInside } from './validation.js';
 import type { ExtensionDescriptor } from './types.js';
 
@@ -56,4 +58,12 @@ export async function runMigrations(knex: Knex, desc: ExtensionDescriptor): Prom
     if (claimed) ran.push({ extension: desc.id, name });
   }
   return ran;
+}
+
+/** Runs the package's pending migrations and records each one that ran (log and activity audit). */
+export async function applyMigrations(knex: Knex, log: Logger, desc: ExtensionDescriptor): Promise<void> {
+  for (const m of await runMigrations(knex, desc)) {
+    log.info({ extension: desc.id, migration: m.name }, `migration ${m.name} of ${desc.id} applied`);
+    await recordExtensionChange(knex, log, { user: null, origin: 'host' }, 'migrate', desc.id, { migration: m.name });
+  }
 }

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import type { NestedExtensionType } from '@annex/runtime/protocol';
+import type { NestedExtensionType } from '@annex/protocol';
 
 /** An operation handler as flows call it: `(options, context)`. */
 export type OperationHandler = (options: Record<string, unknown>, context: Record<string, unknown>) => unknown;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { diffScopes, isEmptyScopes, mergeScopes, type ErrorRecord, type Scopes } from '@annex/runtime/protocol';
+import { diffScopes, isEmptyScopes, mergeScopes, type ErrorRecord, type Scopes } from '@annex/protocol';
 import { ExtensionSettingModel } from '../db/models.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionState } from './types.js';
 

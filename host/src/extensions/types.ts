@@ -1,4 +1,4 @@
-import type { ErrorRecord, ExtensionOptions, NestedExtensionType, Scopes } from '@annex/runtime/protocol';
+import type { ErrorRecord, ExtensionOptions, NestedExtensionType, Scopes } from '@annex/protocol';
 
 export type ExtensionSource = 'builtin' | 'local' | 'registry' | 'module';
 

@@ -9,7 +9,7 @@ import {
   PACKAGE_NAME,
   type ExtensionOptions,
   type NestedExtensionType,
-} from '@annex/runtime/protocol';
+} from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { DiscoveredPackage, ExtensionDescriptor, ExtensionUnit } from './types.js';
 

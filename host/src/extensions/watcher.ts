@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import chokidar, { type FSWatcher } from 'chokidar';
 import type { Logger } from '../logger.js';
-import type { ExtensionManager, PackageRecord } from './manager.js';
+import type { ExtensionManager } from './manager.js';
+import type { PackageRecord } from './record.js';
 
 export interface WatcherOptions {
   extensionsPath: string;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { toErrorRecord } from '@annex/runtime/protocol';
+import { toErrorRecord } from '@annex/protocol';
 import { systemAccountability, type Accountability } from '../auth/accountability.js';
 import { FlowModel, FlowRunModel, OperationModel } from '../db/models.js';
 import { errors } from '../errors.js';

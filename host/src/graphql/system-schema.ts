@@ -1,5 +1,5 @@
 import { GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { ScopesSchema } from '@annex/runtime/protocol';
+import { ScopesSchema } from '@annex/protocol';
 import { errors } from '../errors.js';
 import { listExtensions } from '../extensions/describe.js';
 import type { ExtensionManager } from '../extensions/manager.js';

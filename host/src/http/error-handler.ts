@@ -1,5 +1,5 @@
 import type { Context, Next } from 'koa';
-import { isCodedError } from '@annex/runtime/protocol';
+import { isCodedError } from '@annex/protocol';
 import type { Logger } from '../logger.js';
 import { failureEntries, type RuleFailure } from '../services/payload-rules.js';
 

@@ -1,5 +1,5 @@
 import { createInstaller, createRegistryClient, getActiveFolders, type InstallProgress, type InstallResult, type LockFile, type RegistryClient } from '@annex/marketplace';
-import { DIRECTUS_COMPAT_RANGE, diffScopes, isEmptyScopes, mergeScopes, type Scopes } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_RANGE, diffScopes, isEmptyScopes, mergeScopes, type Scopes } from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import type { ExtensionManager } from '../extensions/manager.js';

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import { isCodedError } from '@annex/runtime/protocol';
+import { isCodedError } from '@annex/protocol';
 
 /** Maps SQLite/PostgreSQL constraint errors to Directus codes; others pass through. */
 export function mapDatabaseError(error: unknown, collection: string): unknown {

@@ -1,23 +1,9 @@
+import { AGGREGATE_FUNCTIONS, QUERY_META, type AggregateFn, type Query } from '@annex/protocol';
 import { errors } from '../errors.js';
 
+/** The loose filter object the host's filter compiler walks. */
 export type Filter = Record<string, any>;
-export type AggregateFn = 'count' | 'countDistinct' | 'sum' | 'avg' | 'min' | 'max';
-
-/** The Directus query shape shared by REST, GraphQL, flows and the bridge. */
-export interface Query {
-  fields?: string[];
-  filter?: Filter;
-  sort?: string[];
-  limit?: number;
-  offset?: number;
-  page?: number;
-  search?: string;
-  meta?: ('total_count' | 'filter_count')[];
-  aggregate?: Partial<Record<AggregateFn, string[]>>;
-  groupBy?: string[];
-}
-
-const AGGREGATES: AggregateFn[] = ['count', 'countDistinct', 'sum', 'avg', 'min', 'max'];
+export type { AggregateFn, Query };
 
 function list(value: unknown, name: string): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => list(v, name));
@@ -84,15 +70,15 @@ export function sanitizeQuery(input: Record<string, unknown>): Query {
   }
   if (raw.meta !== undefined) {
     const meta = list(raw.meta, 'meta');
-    q.meta = (meta.includes('*') ? ['total_count', 'filter_count'] : meta) as Query['meta'];
-    for (const m of q.meta!) if (m !== 'total_count' && m !== 'filter_count') throw errors.INVALID_QUERY({ reason: `Unknown meta "${m}".` });
+    if (!meta.includes('*')) for (const m of meta) if (!(QUERY_META as readonly string[]).includes(m)) throw errors.INVALID_QUERY({ reason: `Unknown meta "${m}".` });
+    q.meta = meta.includes('*') ? [...QUERY_META] : (meta as NonNullable<Query['meta']>);
   }
   if (raw.aggregate !== undefined) {
     const agg = json(raw.aggregate, 'aggregate');
     if (typeof agg !== 'object' || agg === null) throw errors.INVALID_QUERY({ reason: '"aggregate" must be an object.' });
     q.aggregate = {};
     for (const [fn, fields] of Object.entries(agg)) {
-      if (!AGGREGATES.includes(fn as AggregateFn)) throw errors.INVALID_QUERY({ reason: `Unknown aggregate function "${fn}".` });
+      if (!(AGGREGATE_FUNCTIONS as readonly string[]).includes(fn)) throw errors.INVALID_QUERY({ reason: `Unknown aggregate function "${fn}".` });
       q.aggregate[fn as AggregateFn] = list(fields, `aggregate.${fn}`);
     }
   }

@@ -1,4 +1,4 @@
-import { DIRECTUS_COMPAT_RANGE, DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_RANGE, DIRECTUS_COMPAT_VERSION } from '@annex/protocol';
 import { describe, expect, it } from 'vitest';
 import { checkTrust, isHostCompatible } from '../install/checks.js';
 import { checkEntry } from '../internal/tar-policy.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DIRECTUS_COMPAT_RANGE, DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_RANGE, DIRECTUS_COMPAT_VERSION } from '@annex/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../client/client.js';
 import { publishFolder } from '../client/publish.js';

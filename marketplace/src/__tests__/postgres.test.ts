@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_VERSION } from '@annex/protocol';
 import knex from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../client/client.js';

@@ -1,4 +1,4 @@
-import { toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
+import { toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import { MarketplaceErrors as E } from '../errors.js';
 import { tarballDigests } from '../internal/digest.js';
 import { listExtensionFolders, packFolder } from '../internal/pack.js';

@@ -1,4 +1,4 @@
-import { EXTENSION_TYPES, ScopesSchema } from '@annex/runtime/protocol';
+import { EXTENSION_TYPES, ScopesSchema } from '@annex/protocol';
 import { z } from 'zod';
 
 /**

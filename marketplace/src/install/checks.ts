@@ -1,6 +1,6 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXTENSION_PKG_KEY, formatManifestIssues, parseManifest } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY, formatManifestIssues, parseManifest } from '@annex/protocol';
 import semver from 'semver';
 import type { ExtensionVersion } from '../client/schemas.js';
 import { MarketplaceErrors as E } from '../errors.js';

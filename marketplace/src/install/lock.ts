@@ -1,4 +1,4 @@
-import { toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
+import { toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import { z } from 'zod';
 import type { ExtensionDetails, ExtensionVersion } from '../client/schemas.js';
 import { MarketplaceErrors as E } from '../errors.js';

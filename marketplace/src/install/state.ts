@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Scopes } from '@annex/runtime/protocol';
+import type { Scopes } from '@annex/protocol';
 import { z } from 'zod';
 import { MarketplaceErrors as E } from '../errors.js';
 

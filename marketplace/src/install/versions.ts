@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { diffScopes, type Scopes } from '@annex/runtime/protocol';
+import { diffScopes, type Scopes } from '@annex/protocol';
 import type { InstalledExtension, InstalledVersion } from './state.js';
 
 export interface InstallResult {

@@ -7,7 +7,7 @@ import {
   type ExtensionManifest,
   type ExtensionOptions,
   type Scopes,
-} from '@annex/runtime/protocol';
+} from '@annex/protocol';
 import { MarketplaceErrors as E } from '../errors.js';
 import { manifestDigest } from './digest.js';
 

@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { EXTENSION_PKG_KEY } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY } from '@annex/protocol';
 import { create as createTar } from 'tar';
 import { MarketplaceErrors as E } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { isCodedError } from '@annex/runtime/protocol';
+import { isCodedError } from '@annex/protocol';
 import { MarketplaceErrors as E } from '../errors.js';
 import type { Logger } from './logger.js';
 

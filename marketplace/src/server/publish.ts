@@ -1,4 +1,4 @@
-import { formatManifestIssues, parseManifest, EXTENSION_PKG_KEY } from '@annex/runtime/protocol';
+import { formatManifestIssues, parseManifest, EXTENSION_PKG_KEY } from '@annex/protocol';
 import semver from 'semver';
 import { z } from 'zod';
 import { MarketplaceErrors as E } from '../errors.js';

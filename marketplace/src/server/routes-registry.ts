@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { EXTENSION_TYPES } from '@annex/runtime/protocol';
+import { EXTENSION_TYPES } from '@annex/protocol';
 import { z } from 'zod';
 import { MarketplaceErrors as E } from '../errors.js';
 import type { Route } from './http.js';

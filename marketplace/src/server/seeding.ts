@@ -1,4 +1,4 @@
-import { isCodedError, toErrorRecord, type ErrorRecord } from '@annex/runtime/protocol';
+import { isCodedError, toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import { listExtensionFolders, packFolder } from '../internal/pack.js';
 import type { TarLimits } from '../internal/tar-policy.js';
 import type { Accounts } from './accounts.js';

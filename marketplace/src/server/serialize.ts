@@ -1,5 +1,5 @@
 import type { Signer } from '../internal/signing.js';
-import type { Scopes } from '@annex/runtime/protocol';
+import type { Scopes } from '@annex/protocol';
 import type { AccountRow } from './accounts.js';
 import type { ExtensionRow, VersionRow } from './packages.js';
 

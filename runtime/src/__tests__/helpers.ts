@@ -1,6 +1,6 @@
 import type { CallAccountability, CapabilityHost, SandboxEngine, SandboxEngineOptions, SandboxEvent, SandboxExtensionSpec } from '../index.js';
 import { createSandboxEngine } from '../index.js';
-import type { Scopes } from '../protocol/scopes.js';
+import type { Scopes } from '@annex/protocol';
 
 export interface RecordedCall {
   kind: 'items' | 'storage' | 'emit' | 'log';

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getCapability, type CapabilitySpec } from '../protocol/capabilities.js';
-import { fail, ok, type Envelope } from '../protocol/envelope.js';
-import { isCodedError, toErrorRecord, type ErrorRecord } from '../protocol/errors.js';
-import type { ItemAction, Scopes } from '../protocol/scopes.js';
+import { getCapability, type CapabilitySpec } from '@annex/protocol';
+import { fail, ok, type Envelope } from '@annex/protocol';
+import { isCodedError, toErrorRecord, type ErrorRecord } from '@annex/protocol';
+import type { ItemAction, Scopes } from '@annex/protocol';
 import type { CallAccountability, CapabilityHost, RequestOptions, RuntimeLogger, SandboxLimits } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 import { measurePayload } from './payload.js';
-import { matchEventPattern } from './event-pattern.js';
+import { matchEventPattern } from '@annex/protocol';
 import { formatArgumentIssues } from './zod-issues.js';
 import { createRequestClient, type RequestClient } from './request/http.js';
 

@@ -1,5 +1,5 @@
 import { build, type Plugin } from 'esbuild';
-import type { CodedError } from '../protocol/errors.js';
+import type { CodedError } from '@annex/protocol';
 import type { SandboxExtensionSpec } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, SandboxInstance } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
-import { toErrorRecord } from '../protocol/errors.js';
+import { toErrorRecord } from '@annex/protocol';
 import { IsolateSandbox } from './isolate/sandbox.js';
 import { releaseSpareIsolate } from './isolate/load.js';
 import { createInstance } from './instance.js';

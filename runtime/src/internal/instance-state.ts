@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import type { ErrorRecord } from '../protocol/errors.js';
+import type { ErrorRecord } from '@annex/protocol';
 import type { CallAccountability, SandboxEvent, SandboxLimits, SandboxStats } from '../types.js';
 
 const TOKEN_BYTES = 18;

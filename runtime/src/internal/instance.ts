@@ -1,4 +1,4 @@
-import { CodedError, toErrorRecord, type ErrorRecord } from '../protocol/errors.js';
+import { CodedError, toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import type { CallAccountability, CallOptions, SandboxInstance, SandboxRegistrations, SandboxStats } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 import { measurePayload } from './payload.js';

@@ -1,4 +1,4 @@
-import { ScopesSchema } from '../protocol/scopes.js';
+import { ScopesSchema } from '@annex/protocol';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxEngineOptions } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 import { resolveLimits } from './limits.js';

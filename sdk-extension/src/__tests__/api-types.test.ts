@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { renderApiDeclarations } from '../internal/api-declarations.js';
-import { CAPABILITIES } from '@annex/runtime/protocol';
+import { CAPABILITIES } from '@annex/protocol';
 
 describe('directus:api declarations', () => {
   it('the committed types/directus-api.d.ts matches the capability table (run `npm run generate:types -w sdk-extension`)', async () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isCodedError } from '@annex/runtime/protocol';
+import { isCodedError } from '@annex/protocol';
 import { UsageError } from './args.js';
 import { HELP, MAIN_HELP } from './help.js';
 import { EXIT, processIO, red, type CliIO } from './output.js';

@@ -1,4 +1,4 @@
-import type { NestedExtensionType } from '@annex/runtime/protocol';
+import type { NestedExtensionType } from '@annex/protocol';
 
 export type Language = 'typescript' | 'javascript';
 

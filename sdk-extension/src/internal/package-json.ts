@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXTENSION_PKG_KEY, parseManifest, type ExtensionManifest } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY, parseManifest, type ExtensionManifest } from '@annex/protocol';
 import type { Diagnostic } from './diagnostics.js';
 
 export type PackageJson = Record<string, unknown> & { name?: string; version?: string; type?: string; files?: string[] };

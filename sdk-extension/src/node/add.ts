@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { EXTENSION_PKG_KEY, NESTED_EXTENSION_TYPES, type BundleEntryOptions, type NestedExtensionType } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY, NESTED_EXTENSION_TYPES, type BundleEntryOptions, type NestedExtensionType } from '@annex/protocol';
 import { SdkErrors } from '../errors.js';
 import { entryStubFiles, type Language } from '../internal/entry-stubs.js';
 import { readManifest } from '../internal/package-json.js';

@@ -3,7 +3,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { create as createTar } from 'tar';
 import { readPackageJson, type PackageJson } from '../internal/package-json.js';
-import { PACKAGE_NAME } from '@annex/runtime/protocol';
+import { PACKAGE_NAME } from '@annex/protocol';
 import { SdkErrors } from '../errors.js';
 
 /** npm's fixed mtime for reproducible tarballs. */

@@ -1,7 +1,7 @@
 import { access, readdir, readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import semver from 'semver';
-import { EXTENSION_PKG_KEY, isSandboxed, SANDBOX_API_MODULES, type ExtensionManifest } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY, isSandboxed, SANDBOX_API_MODULES, type ExtensionManifest } from '@annex/protocol';
 import type { Diagnostic } from '../internal/diagnostics.js';
 import { readManifest, type PackageJson } from '../internal/package-json.js';
 

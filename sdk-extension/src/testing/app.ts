@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { APP_SHARED_DEPS, EXTENSION_PKG_KEY } from '@annex/runtime/protocol';
+import { APP_SHARED_DEPS, EXTENSION_PKG_KEY } from '@annex/protocol';
 import { SdkErrors } from '../errors.js';
 import { formatDiagnostic } from '../internal/diagnostics.js';
 import { readManifest } from '../internal/package-json.js';

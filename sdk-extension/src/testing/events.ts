@@ -1,16 +1,5 @@
-/** eventemitter2-style matching with `.` delimiters: `*` is one segment, `**` any number. */
-export function eventMatches(pattern: string, event: string): boolean {
-  if (pattern === event) return true;
-  const p = pattern.split('.');
-  const e = event.split('.');
-  const match = (i: number, j: number): boolean => {
-    if (i === p.length) return j === e.length;
-    if (p[i] === '**') return match(i + 1, j) || (j < e.length && match(i, j + 1));
-    if (j === e.length) return false;
-    return (p[i] === '*' || p[i] === e[j]) && match(i + 1, j + 1);
-  };
-  return match(0, 0);
-}
+/** Directus's event-pattern semantics (the protocol's matcher, the one the host uses). */
+export { matchEventPattern as eventMatches } from '@annex/protocol';
 
 /** Express-style path matching (`/items/:id`, optional `:id?`, trailing `*`). */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {

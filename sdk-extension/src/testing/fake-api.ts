@@ -1,4 +1,4 @@
-import { CAPABILITIES, type Scopes } from '@annex/runtime/protocol';
+import { CAPABILITIES, type Scopes } from '@annex/protocol';
 import { SdkErrors } from '../errors.js';
 import type { Accountability, Item, PrimaryKey } from '../types/accountability.js';
 import type { Query } from '../types/query.js';

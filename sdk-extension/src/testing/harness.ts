@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { EXTENSION_PKG_KEY, getRequestedScopes, isSandboxed, type Scopes } from '@annex/runtime/protocol';
+import { EXTENSION_PKG_KEY, getRequestedScopes, isSandboxed, type Scopes } from '@annex/protocol';
 import { SdkErrors } from '../errors.js';
 import { formatDiagnostic } from '../internal/diagnostics.js';
 import { readManifest } from '../internal/package-json.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Scopes } from '@annex/runtime/protocol';
+import type { Scopes } from '@annex/protocol';
 import type { Accountability } from '../types/accountability.js';
 import { matchPath } from './events.js';
 import { fakeApiModuleSource } from './fake-api.js';

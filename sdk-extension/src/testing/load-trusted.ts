@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { getModuleDefault } from '@annex/protocol';
 import type { Accountability } from '../types/accountability.js';
 import type { ApiExtensionContext, ExtensionEmitter } from '../types/api-context.js';
 import type { EndpointConfig } from '../types/endpoint.js';
@@ -15,12 +16,8 @@ export async function importFresh(file: string): Promise<Record<string, unknown>
   return (await import(`${pathToFileURL(file).href}?harness=${++importCounter}`)) as Record<string, unknown>;
 }
 
-/** Directus's `getModuleDefault`, tolerant of CJS output seen through ESM import. */
-export function moduleDefault(mod: Record<string, unknown>): unknown {
-  let value: unknown = mod.default ?? mod;
-  if (value && typeof value === 'object' && 'default' in value && !('id' in value)) value = (value as { default: unknown }).default;
-  return value;
-}
+/** Directus's `getModuleDefault`, the rule the host applies (from the protocol). */
+export const moduleDefault = getModuleDefault;
 
 function namedExports(mod: Record<string, unknown>): Record<string, unknown> {
   if ('hooks' in mod || 'endpoints' in mod || 'operations' in mod) return mod;

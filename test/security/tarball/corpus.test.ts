@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_VERSION } from '@annex/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient } from '../../../marketplace/src/client/client.js';
 import { publishFolder } from '../../../marketplace/src/client/publish.js';

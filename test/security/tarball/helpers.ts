@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseManifest } from '@annex/runtime/protocol';
+import { parseManifest } from '@annex/protocol';
 import { getManifestFacts, type ManifestFacts } from '../../../marketplace/src/internal/extension-facts.js';
 import type { VersionRow } from '../../../marketplace/src/server/packages.js';
 import type { TestRegistry } from '../../../marketplace/src/__tests__/helpers/fixtures.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { DIRECTUS_COMPAT_VERSION } from '@annex/runtime/protocol';
+import { DIRECTUS_COMPAT_VERSION } from '@annex/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistryClient, type RegistryClient } from '../../../marketplace/src/client/client.js';
 import { buildPublishBody, publishFolder } from '../../../marketplace/src/client/publish.js';

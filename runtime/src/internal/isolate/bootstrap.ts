@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import ivm from 'isolated-vm';
-import { getCapabilityLayout } from '../../protocol/capabilities.js';
+import { getCapabilityLayout } from '@annex/protocol';
 
 /**
  * The fixed bootstrap: the files of `runtime/isolate/` concatenated (in name order) into one

@@ -1,8 +1,8 @@
 import ivm from 'isolated-vm';
 import { randomBytes } from 'node:crypto';
-import { SANDBOX_API_MODULES } from '../../protocol/constants.js';
-import { getCapabilityLayout } from '../../protocol/capabilities.js';
-import type { Scopes } from '../../protocol/scopes.js';
+import { SANDBOX_API_MODULES } from '@annex/protocol';
+import { getCapabilityLayout } from '@annex/protocol';
+import type { Scopes } from '@annex/protocol';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import { API_MODULE_SOURCE, compileBootstrap, getLayoutCopy } from './bootstrap.js';

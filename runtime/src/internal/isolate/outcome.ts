@@ -1,6 +1,6 @@
-import type { ErrorRecord } from '../../protocol/errors.js';
+import type { ErrorRecord } from '@annex/protocol';
 import { RuntimeErrors } from '../../errors.js';
-import { toErrorRecord } from '../../protocol/errors.js';
+import { toErrorRecord } from '@annex/protocol';
 import { createSourceMapper, type SourceMapper } from '../source-map/mapper.js';
 
 /** What one handler call produced, as it crosses out of the sandbox layer. */

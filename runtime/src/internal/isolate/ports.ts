@@ -1,4 +1,4 @@
-import type { ErrorRecord } from '../../protocol/errors.js';
+import type { ErrorRecord } from '@annex/protocol';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 

@@ -1,7 +1,7 @@
 import ivm from 'isolated-vm';
-import type { ErrorRecord } from '../../protocol/errors.js';
-import { toErrorRecord } from '../../protocol/errors.js';
-import { getCapability } from '../../protocol/capabilities.js';
+import type { ErrorRecord } from '@annex/protocol';
+import { toErrorRecord } from '@annex/protocol';
+import { getCapability } from '@annex/protocol';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import { measurePayload } from '../payload.js';

@@ -1,4 +1,4 @@
-import { toErrorRecord, type ErrorRecord } from '../../protocol/errors.js';
+import { toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import type { RuntimeLogger, SandboxEvent, SandboxExtensionSpec, SandboxLimits, SandboxRegistrations, SandboxWorkerInfo } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import type { Gate } from '../gate.js';

@@ -3,7 +3,7 @@ import https from 'node:https';
 import { PassThrough, type Readable } from 'node:stream';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction, RequestOptions } from '../../types.js';
-import type { Scopes } from '../../protocol/scopes.js';
+import type { Scopes } from '@annex/protocol';
 import { RuntimeErrors } from '../../errors.js';
 import { checkUrl, parseUrlPattern, type UrlPattern } from './url-scope.js';
 import { createAddressMatcher, isDeniedAddress, parseIPv4, parseIPv6 } from './ip.js';

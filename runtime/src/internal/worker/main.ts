@@ -4,7 +4,7 @@
  * parent checks scopes and arguments and owns every capability. If this process dies, only
  * the isolates it hosts are lost; the parent restarts it and loads them again.
  */
-import { toErrorRecord } from '../../protocol/errors.js';
+import { toErrorRecord } from '@annex/protocol';
 import { IsolateSandbox } from '../isolate/sandbox.js';
 import { createOutbox, IPC_HOLD_MS } from '../process/outbox.js';
 import { ENTRY_NOTE_ENV, openEntryNote } from '../process/entry-note.js';

@@ -1,4 +1,4 @@
-import type { ErrorRecord } from '../../protocol/errors.js';
+import type { ErrorRecord } from '@annex/protocol';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
 import type { CallOutcome } from '../isolate/outcome.js';
 import type { WireArgs } from '../instance.js';

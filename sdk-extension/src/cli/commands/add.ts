@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { NESTED_EXTENSION_TYPES } from '@annex/runtime/protocol';
+import { NESTED_EXTENSION_TYPES } from '@annex/protocol';
 import { add } from '../../node/add.js';
 import { parseCommandArgs, UsageError } from '../args.js';
 import { EXIT, green, printJson, type CliIO } from '../output.js';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as esbuild from 'esbuild';
-import { API_SHARED_DEPS, SANDBOX_API_MODULES } from '@annex/runtime/protocol';
+import { API_SHARED_DEPS, SANDBOX_API_MODULES } from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import { sdkEntryPath } from '../sdk-entry.js';
 import type { ApiTarget } from './plan.js';

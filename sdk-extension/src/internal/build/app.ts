@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { rollup, watch, type InputOptions, type OutputOptions, type RollupError, type RollupWatcher } from 'rollup';
 import commonjsModule from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import { APP_SHARED_DEPS } from '@annex/runtime/protocol';
+import { APP_SHARED_DEPS } from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import type { AppTarget } from './plan.js';
 import { minifyPlugin, sdkAliasPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './vue-plugin.js';

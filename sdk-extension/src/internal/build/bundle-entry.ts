@@ -1,15 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { APP_EXTENSION_TYPES, isApiType, type BundleEntryOptions } from '@annex/runtime/protocol';
+import { APP_EXTENSION_LISTS, APP_EXTENSION_TYPES, isApiType, type BundleEntryOptions } from '@annex/protocol';
 
-const APP_EXPORTS: Record<string, string> = {
-  interface: 'interfaces',
-  display: 'displays',
-  layout: 'layouts',
-  module: 'modules',
-  panel: 'panels',
-  theme: 'themes',
-  operation: 'operations',
-};
+const APP_EXPORTS: Record<string, string> = APP_EXTENSION_LISTS;
 
 function sourceOf(entry: BundleEntryOptions, half: 'app' | 'api'): string {
   const source = entry.source;

@@ -7,7 +7,7 @@ import {
   isSandboxed,
   type BundleEntryOptions,
   type ExtensionManifest,
-} from '@annex/runtime/protocol';
+} from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import type { PackageJson } from '../package-json.js';
 import { bundleApiEntry, bundleAppEntry } from './bundle-entry.js';

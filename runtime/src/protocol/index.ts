@@ -1,6 +1,0 @@
-export * from './constants.js';
-export * from './errors.js';
-export * from './envelope.js';
-export * from './scopes.js';
-export * from './manifest.js';
-export * from './capabilities.js';
