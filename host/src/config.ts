@@ -67,6 +67,8 @@ export interface HostConfig {
     timeoutMs: number;
     wallTimeoutMs: number;
     grant: 'local' | 'all' | 'none';
+    /** Per-extension caps and budgets (docs/sandbox-limits.md); unset ones keep the runtime's defaults. */
+    limits: SandboxLimitOverrides;
   };
   /** `publicKey`: the registry's ed25519 signing key (PEM) the operator pinned; without it the key is trusted on first use. */
   marketplace: { registry?: string; trust: 'sandbox' | 'verified' | 'all'; token?: string; publicKey?: string };
@@ -82,6 +84,25 @@ export interface HostConfig {
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+/** Environment names of the sandbox caps an operator may change, by runtime limit name. */
+const SANDBOX_LIMIT_ENV = {
+  maxRoutes: 'EXTENSIONS_SANDBOX_MAX_ROUTES',
+  maxEventHandlers: 'EXTENSIONS_SANDBOX_MAX_HANDLERS',
+  maxSchedules: 'EXTENSIONS_SANDBOX_MAX_SCHEDULES',
+  maxEmbeds: 'EXTENSIONS_SANDBOX_MAX_EMBEDS',
+  maxCapabilityCallsPerSecond: 'EXTENSIONS_SANDBOX_CAPABILITY_RATE',
+  maxPendingRequests: 'EXTENSIONS_SANDBOX_MAX_REQUESTS',
+} as const;
+export type SandboxLimitOverrides = Partial<Record<keyof typeof SANDBOX_LIMIT_ENV, number>>;
+
+function readSandboxLimitOverrides(env: Record<string, string | undefined>): SandboxLimitOverrides {
+  const out: SandboxLimitOverrides = {};
+  for (const [limit, name] of Object.entries(SANDBOX_LIMIT_ENV) as [keyof typeof SANDBOX_LIMIT_ENV, string][]) {
+    if (env[name] !== undefined && env[name] !== '') out[limit] = int(env[name], 0, name);
+  }
+  return out;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -179,6 +200,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: int(env.EXTENSIONS_SANDBOX_TIMEOUT, 1000, 'EXTENSIONS_SANDBOX_TIMEOUT'),
       wallTimeoutMs: int(env.EXTENSIONS_SANDBOX_WALL_TIMEOUT, 10000, 'EXTENSIONS_SANDBOX_WALL_TIMEOUT'),
       grant: oneOf(env.EXTENSIONS_SANDBOX_GRANT, ['local', 'all', 'none'] as const, 'local', 'EXTENSIONS_SANDBOX_GRANT'),
+      limits: readSandboxLimitOverrides(env),
     },
     marketplace: {
       registry: env.MARKETPLACE_REGISTRY || undefined,

@@ -38,6 +38,10 @@ export const errors = defineErrors({
   HOST_FILE_TOO_LARGE: { status: 413, message: (p: { limit: number }) => `The file is larger than the ${p.limit} bytes this host accepts (FILES_MAX_UPLOAD_SIZE).` },
   HOST_MIGRATION_FAILED: { status: 422, message: (p: { id: string; migration: string; reason: string }) => `Migration ${p.migration} of "${p.id}" failed (rolled back): ${p.reason}` },
   // The server's reason goes to the log and the annex_outbox row, not to the client.
+  /** A sandboxed endpoint's status or headers break the response policy (http/sandbox-response-policy.ts). */
+  HOST_SANDBOX_RESPONSE_INVALID: { status: 502, expose: true, message: (p: { extension: string; reason: string }) => `Extension "${p.extension}" sent a response the host does not forward: ${p.reason}.` },
+  /** An extension emitted an event name outside the grammar of events/event-name.ts. */
+  HOST_EVENT_NAME_INVALID: { status: 400, message: (p: { reason: string }) => `Invalid event name: ${p.reason}.` },
   HOST_MAIL_FAILED: { status: 502, expose: true, message: (_p: { reason: string; outbox: number }) => 'The mail server did not accept the message; see annex_outbox.' },
   // App extension sources: a chunk that did not build, or that a browser could not import (data in the manifest's errors).
   APP_BUILD_FAILED: { status: 422, message: (p: { message: string }) => p.message },

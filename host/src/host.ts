@@ -178,7 +178,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
           logger: logger.child({ component: 'sandbox' }),
-          defaults: { memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
+          defaults: { ...config.sandbox.limits, memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
           capabilityHost: createCapabilityHost({ knex, services: base.services, emitter, logger, tokens }),
           onEvent(event) {
             if (event.type === 'quarantined') void extensions.quarantine(event.id, event.error ?? { code: 'RT_QUARANTINED', message: 'quarantined after repeated faults' });

@@ -12,6 +12,8 @@ const ObjectFreeze = Object.freeze;
 const ObjectKeys = Object.keys;
 const ObjectDefine = Object.defineProperty;
 const ObjectHasOwn = Object.hasOwn;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const ReflectOwnKeys = Reflect.ownKeys;
 const ArrayIsArray = Array.isArray;
 const StringCtor = String;
 const NumberCtor = Number;
@@ -78,4 +80,46 @@ function toRecord(e) {
   const rec = { code, message, status };
   if (stack !== undefined) rec.stack = stack;
   return rec;
+}
+
+/**
+ * Whether the strings and binary data in `value` are past `limit` bytes, measured here, before
+ * anything is copied out: a huge string must not cost the worker's thread a copy before its size
+ * is known. Only own data properties are read (descriptors: no getter runs, so what is measured is
+ * what the copy reads), to a bounded depth and number of entries; shapes this cannot see (cycles,
+ * proxies, very wide values) are left to the host's full check after the copy.
+ */
+const SCAN_DEPTH = 8;
+const SCAN_ENTRIES = 100000;
+function exceedsPayload(value, limit) {
+  let bytes = 0;
+  let entries = 0;
+  const stack = [value, 0];
+  while (stack.length > 0 && entries++ < SCAN_ENTRIES) {
+    const depth = stack.pop();
+    const v = stack.pop();
+    if (typeof v === 'string') bytes += v.length;
+    else if (v !== null && typeof v === 'object' && depth < SCAN_DEPTH) {
+      if (ArrayBufferIsView(v) || v instanceof ArrayBufferCtor) bytes += v.byteLength;
+      else {
+        try {
+          const keys = ReflectOwnKeys(v);
+          for (let i = 0; i < keys.length && i < SCAN_ENTRIES; i++) {
+            const d = ObjectGetOwnPropertyDescriptor(v, keys[i]);
+            if (d !== undefined && ObjectHasOwn(d, 'value')) stack.push(d.value, depth + 1);
+          }
+        } catch (_) {
+          /* a proxy's trap threw: the copy will refuse it */
+        }
+      }
+    }
+    if (bytes > limit) return true;
+  }
+  return false;
+}
+
+function payloadTooLargeError(limit) {
+  const e = codedError('RT_PAYLOAD_TOO_LARGE', 'Payload exceeds ' + limit + ' bytes', 413);
+  e.details = { limit };
+  return e;
 }

@@ -116,19 +116,35 @@ class URLSearchParams {
   }
 }
 
+/** Longest URL text handed to the host's parser (Chromium's limit): a longer one is invalid here, before any copy. */
+const MAX_URL_LENGTH = 2 * 1024 * 1024;
+function urlText(value) {
+  const text = StringCtor(value);
+  if (text.length > MAX_URL_LENGTH) throw new TypeErrorCtor('Invalid URL');
+  return text;
+}
+
 class URL {
   #r;
   #params = null;
   constructor(url, base) {
-    const r = urlPort(0, StringCtor(url), base === undefined ? null : StringCtor(base), null);
+    const r = urlPort(0, urlText(url), base === undefined ? null : urlText(base), null);
     if (!isObject(r)) throw new TypeErrorCtor('Invalid URL');
     this.#r = r;
   }
   static canParse(url, base) {
-    return isObject(urlPort(0, StringCtor(url), base === undefined ? null : StringCtor(base), null));
+    let text;
+    let baseText = null;
+    try {
+      text = urlText(url);
+      if (base !== undefined) baseText = urlText(base);
+    } catch (_) {
+      return false;
+    }
+    return isObject(urlPort(0, text, baseText, null));
   }
   #set(prop, value) {
-    const r = urlPort(1, this.#r.href, prop, StringCtor(value));
+    const r = urlPort(1, this.#r.href, prop, urlText(value));
     if (!isObject(r)) {
       if (prop === 'href') throw new TypeErrorCtor('Invalid URL');
       return;

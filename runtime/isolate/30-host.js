@@ -129,6 +129,10 @@ const pendingCalls = new MapCtor();
 function callCapability(name, args, token) {
   return new PromiseCtor((resolve, reject) => {
     let r;
+    if (exceedsPayload(args, config.maxPayloadBytes)) {
+      reject(payloadTooLargeError(config.maxPayloadBytes));
+      return;
+    }
     try {
       r = send(name, args, token === undefined ? null : token);
     } catch (_) {

@@ -21,9 +21,29 @@ function tokenOf(options) {
   return typeof t === 'string' ? t : '';
 }
 
+/**
+ * The host sends a JSON response's body as text (it never parses untrusted JSON on its own
+ * thread); it is parsed here, on this extension's CPU and memory. Invalid JSON stays text, as before.
+ */
+function decodeRequestResult(res) {
+  if (!isObject(res) || res.parse !== 'json') return res;
+  let data;
+  try {
+    data = JSONParse(res.data);
+  } catch (_) {
+    data = res.data;
+  }
+  return { status: res.status, statusText: res.statusText, headers: res.headers, data, url: res.url };
+}
+
 function makeCapability(entry, bound, token) {
   const name = entry.name;
   if (entry.mode === 'async') {
+    if (name === 'request') {
+      return function (...args) {
+        return callCapability(name, bound.length ? [...bound, ...args] : args, token).then(decodeRequestResult);
+      };
+    }
     return function (...args) {
       return callCapability(name, bound.length ? [...bound, ...args] : args, token);
     };
@@ -31,6 +51,7 @@ function makeCapability(entry, bound, token) {
   if (entry.mode === 'fire') {
     return function (...args) {
       requireScope(entry.scope, name);
+      if (exceedsPayload(args, config.maxPayloadBytes)) throw payloadTooLargeError(config.maxPayloadBytes);
       try {
         send(name, args, null);
       } catch (_) {

@@ -20,6 +20,23 @@ function addHandler(kind, fn) {
   return handlers.length - 1;
 }
 
+/**
+ * Registrations per extension are capped (config.registrationLimits): every handler slows each
+ * event or request it matches, every schedule adds ticks, every embed adds to each page.
+ * `events` counts filters, actions and inits together.
+ */
+const registered = { routes: 0, events: 0, schedules: 0, embeds: 0 };
+function countRegistration(kind) {
+  const limits = isObject(config.registrationLimits) ? config.registrationLimits : {};
+  const limit = typeof limits[kind] === 'number' ? limits[kind] : 0;
+  if (registered[kind] >= limit) {
+    const e = codedError('RT_REGISTRATION_LIMIT', 'Too many ' + kind + ' registered (limit ' + limit + ')', 400);
+    e.details = { kind, limit };
+    throw e;
+  }
+  registered[kind]++;
+}
+
 function checkString(value, what, max) {
   if (typeof value !== 'string' || value.length === 0 || value.length > max) throw registrationError(what + ' must be a non-empty string of at most ' + max + ' characters');
   return value;
@@ -41,6 +58,7 @@ function registerEndpoint(exp, reg) {
     router[m] = (path, handler) => {
       checkString(path, 'route path', 1024);
       if (path[0] !== '/') throw registrationError('route path must start with "/"');
+      if (registering) countRegistration('routes');
       reg.routes.push({ method: m.toUpperCase(), path, handler: addHandler('route', handler) });
       return router;
     };
@@ -51,6 +69,7 @@ function registerEndpoint(exp, reg) {
 function registerHook(exp, reg) {
   if (typeof exp !== 'function') throw codedError('RT_INVALID_EXPORT', 'Invalid default export: a hook exports a function (register, context)', 400);
   const event = (list, kind) => (name, handler) => {
+    if (registering) countRegistration('events');
     list.push({ event: checkString(name, kind + ' event', 256), handler: addHandler(kind, handler) });
   };
   const register = {
@@ -58,11 +77,13 @@ function registerHook(exp, reg) {
     action: event(reg.actions, 'action'),
     init: event(reg.inits, 'init'),
     schedule: (cron, handler) => {
+      if (registering) countRegistration('schedules');
       reg.schedules.push({ cron: checkString(cron, 'schedule cron expression', 128), handler: addHandler('schedule', handler) });
     },
     embed: (position, content) => {
       if (!registering) throw registrationError('embeds can only be registered while the extension loads');
       if (position !== 'head' && position !== 'body') throw registrationError('embed position must be "head" or "body"');
+      countRegistration('embeds');
       const html = typeof content === 'function' ? content() : content;
       reg.embeds.push({ position, html: checkString(html, 'embed content', 65536) });
     },
@@ -85,7 +106,9 @@ function register(type, namespace) {
     else if (type === 'hook') registerHook(exp, reg);
     else registerOperation(exp, reg);
   } catch (e) {
-    return { ok: false, error: toRecord(e) };
+    const rec = toRecord(e);
+    if (rec.code === 'RT_REGISTRATION_LIMIT' && isObject(e) && isObject(e.details)) rec.details = { kind: StringCtor(e.details.kind), limit: NumberCtor(e.details.limit) };
+    return { ok: false, error: rec };
   } finally {
     registering = false;
   }
@@ -94,8 +117,8 @@ function register(type, namespace) {
 
 function normaliseRouteResult(r) {
   if (!isObject(r) || typeof r.status !== 'number') return { status: 200, body: r === undefined ? null : r };
-  const status = r.status >= 100 && r.status <= 599 && MathFloor(r.status) === r.status ? r.status : 500;
-  const out = { status, body: r.body === undefined ? null : r.body };
+  // Passed on as given: the host decides which statuses it sends (its response policy), with a coded error.
+  const out = { status: r.status, body: r.body === undefined ? null : r.body };
   if (isObject(r.headers)) {
     const h = {};
     for (const k of ObjectKeys(r.headers)) {
@@ -109,6 +132,11 @@ function normaliseRouteResult(r) {
 }
 
 function finish(callId, ok, value, fromExtension) {
+  // Checked before `done` copies the value out (see exceedsPayload).
+  if (ok === true && exceedsPayload(value, config.maxPayloadBytes)) {
+    done(callId, false, { code: 'RT_PAYLOAD_TOO_LARGE', message: 'Payload exceeds ' + config.maxPayloadBytes + ' bytes', status: 413, details: { limit: config.maxPayloadBytes } }, false);
+    return;
+  }
   try {
     done(callId, ok, value, fromExtension);
   } catch (_) {

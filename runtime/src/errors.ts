@@ -36,6 +36,8 @@ export const RuntimeErrors = defineErrors({
   RT_REQUEST_FAILED: { status: 502, message: (p: { reason: string }) => `Request failed: ${p.reason}` },
   RT_REQUEST_TIMEOUT: { status: 504, message: (p: { timeoutMs: number }) => `Request timed out after ${p.timeoutMs} ms` },
   RT_RESPONSE_TOO_LARGE: { status: 502, message: (p: { limit: number }) => `Response exceeds ${p.limit} bytes` },
+  RT_RATE_LIMITED: { status: 429, message: (p: { limit: number }) => `Too many capability calls (limit ${p.limit} per second)` },
+  RT_REGISTRATION_LIMIT: { status: 400, message: (p: { kind: string; limit: number }) => `Too many ${p.kind} registered (limit ${p.limit})` },
   RT_INTERNAL: { status: 500, message: 'Internal sandbox error' },
   FORBIDDEN: { status: 403, message: (p: { reason: string }) => `You don't have permission to access this: ${p.reason}` },
   INVALID_PAYLOAD: { status: 400, message: (p: { reason: string }) => `Invalid payload: ${p.reason}` },
@@ -44,4 +46,4 @@ export const RuntimeErrors = defineErrors({
 export type RuntimeErrorCode = (typeof RuntimeErrors.codes)[number];
 
 /** Codes that count as a fault of the extension (they feed quarantine). */
-export const FAULT_CODES: readonly string[] = ['RT_TIMEOUT', 'RT_MEMORY_LIMIT', 'RT_CPU_HOG', 'RT_WORKER_CRASHED'];
+export const FAULT_CODES: readonly string[] = ['RT_TIMEOUT', 'RT_MEMORY_LIMIT', 'RT_CPU_HOG', 'RT_WORKER_CRASHED', 'RT_RATE_LIMITED'];

@@ -24,6 +24,20 @@ export interface SandboxLimits {
   maxTimers: number;
   /** Capability calls awaiting the host per isolate; more reject with RT_BUSY (default 256). */
   maxPendingCapabilityCalls: number;
+  /** Capability calls per second, in a call or in the background; more reject with RT_RATE_LIMITED, a fault; refused for over a second, the isolate is re-created (default 200). */
+  maxCapabilityCallsPerSecond: number;
+  /** Share of one CPU that work no call waits for (continuations after awaits, timers) may use over 5 s (default 0.5). */
+  backgroundCpuShare: number;
+  /** `request()` calls in flight per extension; more reject with RT_BUSY (default 8). */
+  maxPendingRequests: number;
+  /** Routes an endpoint may register (default 100). */
+  maxRoutes: number;
+  /** Filter, action and init handlers a hook may register (default 100). */
+  maxEventHandlers: number;
+  /** Schedules a hook may register (default 10). */
+  maxSchedules: number;
+  /** Embeds a hook may register (default 10). */
+  maxEmbeds: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { compileEventPattern } from '@annex/protocol';
 import type { Logger } from '../logger.js';
+import { createOwnerLogBudget } from './owner-log-budget.js';
 
 export type FilterHandler = (payload: any, meta: Record<string, any>, context: EventContext) => unknown;
 export type ActionHandler = (meta: Record<string, any>, context: EventContext) => unknown;
@@ -18,6 +19,13 @@ interface Listener<H> {
   match: ((event: string) => boolean) | null;
   handler: H;
   owner: string;
+  /** A wildcard listener hears extension-emitted events only when it asked to. */
+  emitted: boolean;
+}
+
+/** Options of `on*`: `emitted` lets a wildcard listener hear events extensions emit (exact names always do). */
+export interface ListenOptions {
+  emitted?: boolean;
 }
 
 /** Wildcard patterns get a matcher (Directus's semantics, from the protocol); exact names are looked up. */
@@ -25,44 +33,51 @@ function compilePattern(pattern: string): ((event: string) => boolean) | null {
   return pattern.includes('*') ? compileEventPattern(pattern) : null;
 }
 
+/**
+ * Listeners by exact name and wildcard. Kept in Maps keyed by sequence number (insertion order
+ * is registration order), so removing one is O(1): an extension with very many listeners is
+ * disabled without copying a list per removal.
+ */
 class ListenerSet<H> {
-  private exact = new Map<string, Listener<H>[]>();
-  private wild: Listener<H>[] = [];
+  private exact = new Map<string, Map<number, Listener<H>>>();
+  private wild = new Map<number, Listener<H>>();
   private seq = 0;
 
-  add(pattern: string, handler: H, owner: string): () => void {
-    const listener: Listener<H> = { seq: this.seq++, pattern, match: compilePattern(pattern), handler, owner };
-    if (listener.match) this.wild.push(listener);
+  add(pattern: string, handler: H, owner: string, options: ListenOptions = {}): () => void {
+    const listener: Listener<H> = { seq: this.seq++, pattern, match: compilePattern(pattern), handler, owner, emitted: options.emitted === true };
+    if (listener.match) this.wild.set(listener.seq, listener);
     else {
-      const list = this.exact.get(pattern) ?? [];
-      list.push(listener);
-      this.exact.set(pattern, list);
+      let list = this.exact.get(pattern);
+      if (!list) this.exact.set(pattern, (list = new Map()));
+      list.set(listener.seq, listener);
     }
     let removed = false;
     return () => {
       if (removed) return;
       removed = true;
-      if (listener.match) this.wild = this.wild.filter((l) => l !== listener);
+      if (listener.match) this.wild.delete(listener.seq);
       else {
-        const list = (this.exact.get(pattern) ?? []).filter((l) => l !== listener);
-        if (list.length) this.exact.set(pattern, list);
-        else this.exact.delete(pattern);
+        const list = this.exact.get(pattern);
+        list?.delete(listener.seq);
+        if (list && list.size === 0) this.exact.delete(pattern);
       }
     };
   }
 
-  /** Listeners for `event`, in registration order. */
-  get(event: string): Listener<H>[] {
-    const exact = this.exact.get(event) ?? [];
-    if (this.wild.length === 0) return exact;
-    const wild = this.wild.filter((l) => l.match!(event));
+  /** Listeners for `event`, in registration order; `emitted` leaves out wildcard listeners that did not ask for emitted events. */
+  get(event: string, emitted = false): Listener<H>[] {
+    const list = this.exact.get(event);
+    const exact = list ? [...list.values()] : [];
+    if (this.wild.size === 0) return exact;
+    const wild: Listener<H>[] = [];
+    for (const l of this.wild.values()) if ((!emitted || l.emitted) && l.match!(event)) wild.push(l);
     if (wild.length === 0) return exact;
     return [...exact, ...wild].sort((a, b) => a.seq - b.seq);
   }
 
   size(): number {
-    let n = this.wild.length;
-    for (const list of this.exact.values()) n += list.length;
+    let n = this.wild.size;
+    for (const list of this.exact.values()) n += list.size;
     return n;
   }
 }
@@ -77,10 +92,11 @@ export function createEmitter(logger: Logger) {
   const actions = new ListenerSet<ActionHandler>();
   const inits = new ListenerSet<InitHandler>();
   const defaultContext: EventContext = { database: null, schema: null, accountability: null };
+  const warnings = createOwnerLogBudget((owner, dropped) => logger.warn({ extension: owner, dropped }, `dropped ${dropped} handler warnings of ${owner}`));
 
   return {
-    onFilter: (event: string, handler: FilterHandler, owner = 'host') => filters.add(event, handler, owner),
-    onAction: (event: string, handler: ActionHandler, owner = 'host') => actions.add(event, handler, owner),
+    onFilter: (event: string, handler: FilterHandler, owner = 'host', options?: ListenOptions) => filters.add(event, handler, owner, options),
+    onAction: (event: string, handler: ActionHandler, owner = 'host', options?: ListenOptions) => actions.add(event, handler, owner, options),
     onInit: (event: string, handler: InitHandler, owner = 'host') => inits.add(event, handler, owner),
 
     async emitFilter<T>(events: string | string[], payload: T, meta: Record<string, any> = {}, context: EventContext = defaultContext): Promise<T> {
@@ -94,15 +110,20 @@ export function createEmitter(logger: Logger) {
       return current;
     },
 
-    /** Fire-and-forget; the returned promise settles when every handler has (for tests and drains). */
-    emitAction(events: string | string[], meta: Record<string, any> = {}, context: EventContext = defaultContext): Promise<void> {
+    /**
+     * Fire-and-forget; the returned promise settles when every handler has (for tests and drains).
+     * `emitted`: an extension emitted it, so only exact and opted-in wildcard listeners hear it.
+     */
+    emitAction(events: string | string[], meta: Record<string, any> = {}, context: EventContext = defaultContext, options: { emitted?: boolean } = {}): Promise<void> {
       const runs: Promise<unknown>[] = [];
       for (const event of Array.isArray(events) ? events : [events]) {
-        for (const l of actions.get(event)) {
+        for (const l of actions.get(event, options.emitted === true)) {
           runs.push(
             Promise.resolve()
               .then(() => l.handler({ event, ...meta }, context))
-              .catch((error) => logger.warn({ err: error, event, extension: l.owner }, `action handler of ${l.owner} failed on ${event}`)),
+              .catch((error) => {
+                if (warnings.take(l.owner)) logger.warn({ err: error, event, extension: l.owner }, `action handler of ${l.owner} failed on ${event}`);
+              }),
           );
         }
       }
@@ -114,7 +135,7 @@ export function createEmitter(logger: Logger) {
         try {
           await l.handler({ event, ...meta });
         } catch (error) {
-          logger.warn({ err: error, event, extension: l.owner }, `init handler of ${l.owner} failed on ${event}`);
+          if (warnings.take(l.owner)) logger.warn({ err: error, event, extension: l.owner }, `init handler of ${l.owner} failed on ${event}`);
         }
       }
     },

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { Logger } from '../logger.js';
 import { errors } from '../errors.js';
+import { createOwnerLogBudget } from './owner-log-budget.js';
 
 export interface ScheduleLock {
   /** Runs `fn` only if this host wins the tick (cluster-wide once-per-tick); single hosts always win. */
@@ -10,6 +11,7 @@ export interface ScheduleLock {
 /** Cron schedules; each `schedule()` returns its disposer. Ticks never overlap for one job. */
 export function createScheduler(logger: Logger, lock?: ScheduleLock) {
   const jobs = new Set<Cron>();
+  const warnings = createOwnerLogBudget((owner, dropped) => logger.warn({ extension: owner, dropped }, `dropped ${dropped} schedule warnings of ${owner}`));
   return {
     validate(cron: string): boolean {
       try {
@@ -31,7 +33,7 @@ export function createScheduler(logger: Logger, lock?: ScheduleLock) {
             try {
               await handler();
             } catch (error) {
-              logger.warn({ err: error, extension: owner, cron }, `schedule of ${owner} failed`);
+              if (warnings.take(owner)) logger.warn({ err: error, extension: owner, cron }, `schedule of ${owner} failed`);
             }
           };
           if (lock) await lock.runOnce(key, tick, run);

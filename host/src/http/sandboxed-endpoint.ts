@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Accountability } from '../auth/accountability.js';
 import type { SandboxCall } from '../extensions/units/types.js';
+import { getSandboxResponseHead } from './sandbox-response-policy.js';
 
 /** A route an isolate registered, with its compiled path matcher. */
 export interface SandboxedRoute {
@@ -8,9 +9,6 @@ export interface SandboxedRoute {
   handler: number;
   match: (path: string) => false | { params: object };
 }
-
-/** Headers a sandboxed endpoint may not set: cookies, framing of the body, and the protections added below. */
-const SANDBOX_RESERVED_HEADERS = /^(set-cookie|content-length|transfer-encoding|content-security-policy|content-security-policy-report-only|x-content-type-options)$/i;
 
 const SANDBOX_CSP = 'sandbox allow-scripts allow-forms allow-popups allow-downloads';
 /** What koa sets for an object body. */
@@ -45,16 +43,23 @@ function requestOf(ctx: Context, sub: string, params: object) {
   };
 }
 
-type SandboxResponse = { status?: number; headers?: Record<string, string>; body?: unknown; json?: string } | undefined;
+type SandboxResponse = { status?: unknown; headers?: unknown; body?: unknown; json?: string } | undefined;
 
-function writeResponse(ctx: Context, res: SandboxResponse): void {
-  ctx.status = typeof res?.status === 'number' ? res.status : 200;
-  for (const [k, v] of Object.entries(res?.headers ?? {})) if (typeof v === 'string' && !SANDBOX_RESERVED_HEADERS.test(k)) ctx.set(k, v);
-  // Served on the app's origin, an extension's HTML would run as the signed-in admin's page:
-  // whatever it returns is rendered in an opaque origin (scripts run, but not as this site).
-  // Constant, valid headers: set on the response directly (koa's setter normalises each one).
+/**
+ * Served on the app's origin, an extension's HTML would run as the signed-in admin's page:
+ * whatever it returns is rendered in an opaque origin (scripts run, but not as this site).
+ * Constant, valid headers, set before the call so an error response carries them too.
+ */
+function protect(ctx: Context): void {
   ctx.res.setHeader('Content-Security-Policy', SANDBOX_CSP);
   ctx.res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+function writeResponse(ctx: Context, extension: string, res: SandboxResponse): void {
+  // Checked as a whole before anything is set (http/sandbox-response-policy.ts): a refused response leaves only the host's headers.
+  const head = getSandboxResponseHead(extension, res?.status, res?.headers);
+  ctx.status = head.status;
+  for (const [k, v] of head.headers) ctx.set(k, v);
   if (typeof res?.json === 'string') {
     /* Serialised in the isolate; typed as koa types an object body (before the body, so koa does not type the text first). */
     ctx.res.setHeader('Content-Type', JSON_CONTENT_TYPE);
@@ -66,16 +71,17 @@ function writeResponse(ctx: Context, res: SandboxResponse): void {
  * The HTTP side of a sandboxed endpoint: finds the isolate's route for the request, sends it the
  * request as data and writes back what it answered. Returns false when no route matches.
  */
-export function createSandboxedEndpointHandler(routes: SandboxedRoute[], call: SandboxCall) {
+export function createSandboxedEndpointHandler(routes: SandboxedRoute[], call: SandboxCall, extension: string) {
   return async (ctx: Context, sub: string): Promise<boolean> => {
     for (const r of routes) {
       if (r.method !== ctx.method && !(r.method === 'GET' && ctx.method === 'HEAD')) continue;
       const m = r.match(sub);
       if (!m) continue;
       const acc = (ctx.state.accountability ?? null) as Accountability | null;
+      protect(ctx);
       // The request is JSON data the host built (the body as the body parser read it): it crosses as text, unwalked.
       const res = (await call(r.handler, [requestOf(ctx, sub, m.params)], acc, { jsonBody: true, jsonArgs: true })) as SandboxResponse;
-      writeResponse(ctx, res);
+      writeResponse(ctx, extension, res);
       return true;
     }
     return false;

@@ -2,7 +2,7 @@ import type { CallAccountability, CapabilityHost } from '@annex/runtime';
 import type { Knex } from 'knex';
 import { systemAccountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
-import { isHostEvent } from '../events/host-events.js';
+import { assertEmittableEventName } from '../events/event-name.js';
 import { inExtensionChain } from '../flows/chain.js';
 import { isPostgres } from '../db/connection.js';
 import type { Emitter } from '../events/emitter.js';
@@ -88,9 +88,10 @@ export function createCapabilityHost(deps: { knex: Knex; services: Services; emi
       return (await knex('annex_extension_storage').where(where).delete()) > 0;
     },
     async emit(ext, event, payload) {
-      // An extension announces its own events; it may not pass for the host (item, auth or server events that flows and hooks trust).
-      if (isHostEvent(event)) throw errors.FORBIDDEN();
-      await emitter.emitAction(event, { payload, source: `extension:${ext.id}` });
+      // An extension announces its own events; it may not pass for the host (item, auth or server events that flows and hooks trust),
+      // and trusted wildcard listeners hear it only if they asked for emitted events.
+      assertEmittableEventName(event);
+      await emitter.emitAction(event, { payload, source: `extension:${ext.id}` }, undefined, { emitted: true });
     },
     log(ext, level, message) {
       logger.child({ extension: ext.id, version: ext.version, sandbox: true })[level](message);

@@ -28,6 +28,8 @@ describe('runtime error table', () => {
       'RT_REQUEST_FAILED',
       'RT_REQUEST_TIMEOUT',
       'RT_RESPONSE_TOO_LARGE',
+      'RT_RATE_LIMITED',
+      'RT_REGISTRATION_LIMIT',
       'RT_INTERNAL',
       'FORBIDDEN',
       'INVALID_PAYLOAD',

@@ -51,9 +51,16 @@ function stringify(value: unknown): string {
   }
 }
 
+/** A JSON media type (`application/json`, `application/problem+json`…), as the request client's `auto` mode reads it. */
+function isJsonType(contentType: string | undefined): boolean {
+  return /\bjson\b|\+json/i.test(contentType ?? '');
+}
+
 /** Host side of `directus:api`: the only path from an isolate to the CapabilityHost. */
 export function createGate(ctx: GateContext): Gate {
   let requestClient: RequestClient | undefined;
+  /** `request()` calls of this extension in flight (each holds a socket and up to a response's size of memory). */
+  let pendingRequests = 0;
   const ext = { id: ctx.id, granted: ctx.granted };
 
   function toRecord(err: unknown, capability: string): ErrorRecord {
@@ -76,10 +83,18 @@ export function createGate(ctx: GateContext): Gate {
       return undefined;
     }
     if (name === 'request') {
-      const options = (args[1] ?? {}) as { method?: string };
+      const options = (args[1] ?? {}) as { method?: string; responseType?: 'auto' | 'text' };
+      if (pendingRequests >= ctx.limits.maxPendingRequests) throw RuntimeErrors.RT_BUSY({ limit: ctx.limits.maxPendingRequests });
       if ((options.method ?? 'GET').toUpperCase() !== 'GET') ctx.onSideEffect();
       requestClient ??= createRequestClient(ctx.granted.request!, ctx.request);
-      return requestClient.request(args[0] as string, options as never);
+      pendingRequests++;
+      try {
+        // The body comes back as text: untrusted JSON is parsed in the isolate, on the extension's CPU and memory, never here.
+        const res = await requestClient.request(args[0] as string, { ...options, responseType: 'text' } as never);
+        return options.responseType !== 'text' && isJsonType(res.headers['content-type']) ? { ...res, parse: 'json' } : res;
+      } finally {
+        pendingRequests--;
+      }
     }
     if (name.startsWith('items.')) {
       const method = name.slice('items.'.length) as keyof typeof ITEM_ACTIONS;

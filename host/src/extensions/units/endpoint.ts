@@ -38,7 +38,7 @@ export const endpointRegistrar: UnitRegistrar = {
   sandboxed({ kernel, scope, unit, registrations, call }) {
     const id = registrations.endpointId ?? endpointMountId(unit.name);
     const routes = registrations.routes.map((r) => ({ method: r.method, handler: r.handler, match: match(convertExpressPath(r.path), { decode: decodeURIComponent }) }));
-    const handle = createSandboxedEndpointHandler(routes, call);
+    const handle = createSandboxedEndpointHandler(routes, call, unit.id);
     scope.defer(kernel.mounts.add(id, (ctx: Context, sub: string) => (scope.live ? handle(ctx, sub) : Promise.resolve(false)), unit.id, { exclusive: true }));
   },
 };

@@ -141,6 +141,8 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
       local: localData(spec),
       nodeEnv: process.env.NODE_ENV ?? 'production',
       maxTimers: limits.maxTimers,
+      maxPayloadBytes: limits.maxPayloadBytes,
+      registrationLimits: { routes: limits.maxRoutes, events: limits.maxEventHandlers, schedules: limits.maxSchedules, embeds: limits.maxEmbeds },
       randomPool: Uint8Array.from(randomBytes(1024)),
     };
     const entry = boot.applySync(
@@ -193,6 +195,8 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
     if (!outcome.ok) {
       const { code, message, stack } = outcome.error;
       if (code === 'RT_INVALID_EXPORT') throw RuntimeErrors.RT_INVALID_EXPORT({ reason: message.replace(/^Invalid default export: /, '') });
+      const cap = outcome.error as { details?: { kind?: unknown; limit?: unknown } };
+      if (code === 'RT_REGISTRATION_LIMIT') throw RuntimeErrors.RT_REGISTRATION_LIMIT({ kind: String(cap.details?.kind ?? 'handlers'), limit: Number(cap.details?.limit ?? 0) });
       if (code === 'RT_INVALID_REGISTRATION') throw RuntimeErrors.RT_INVALID_REGISTRATION({ reason: message.replace(/^Invalid registration: /, '') });
       throw RuntimeErrors.RT_LOAD_FAILED({ message }, { details: { extensionCode: code, ...(stack ? { stack: hooks.mapStack(stack) } : {}) } });
     }

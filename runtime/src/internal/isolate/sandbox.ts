@@ -11,6 +11,7 @@ import { randomPort, urlPort } from './web-ports.js';
 import { loadIsolate, type LoadedIsolate } from './load.js';
 import { HostTimers } from './host-timers.js';
 import { dynamicImportDenial } from '../imports.js';
+import { CpuShareBudget, createReportThrottle, RateBudget } from '../budget.js';
 import type { LogLevel, SandboxPorts } from './ports.js';
 
 export type { LogLevel, SandboxLocalEvent, SandboxPorts } from './ports.js';
@@ -22,6 +23,9 @@ interface PendingCall {
 }
 
 type Entry = 'call' | 'continuation' | 'timer';
+
+/** Synchronously refused capability calls in one entry that mark a retry loop (a legitimate burst refuses far fewer). */
+const REFUSAL_FLOOD = 25_000;
 
 /** Longest log line an extension may write; the isolate formats within it, but its String methods are the extension's. */
 const MAX_LOG_CHARS = 8192;
@@ -69,6 +73,17 @@ export class IsolateSandbox {
   private readonly logLimiter: LogLimiter;
   /** Built once: a flood of refused calls must stay cheap. */
   private readonly busyRecord: ErrorRecord;
+  private readonly rateRecord: ErrorRecord;
+  /** Capability calls are charged here whether a call is in flight or not (background loops included). */
+  private readonly capabilityRate: RateBudget;
+  /** CPU of continuations after awaited capability calls: no call's CPU timeout covers a loop that outlived its call. */
+  private readonly continuationCpu: CpuShareBudget;
+  private readonly rateFaultDue = createReportThrottle(1000);
+  private lastRateFault = -Infinity;
+  /** Calls refused synchronously in the current entry; a loop retrying refusals spins without ever yielding. */
+  private refusals = 0;
+  /** Why the isolate was disposed from inside one of its own callbacks. */
+  private killed: ErrorRecord | undefined;
   private readonly mapStack: (stack: string) => string;
 
   constructor(
@@ -79,6 +94,10 @@ export class IsolateSandbox {
   ) {
     this.logLimiter = createLogLimiter(limits.maxLogLinesPerSecond);
     this.busyRecord = toErrorRecord(RuntimeErrors.RT_BUSY({ limit: limits.maxPendingCapabilityCalls }));
+    this.rateRecord = toErrorRecord(RuntimeErrors.RT_RATE_LIMITED({ limit: limits.maxCapabilityCallsPerSecond }));
+    // A burst may fill the pending limit at once; the rate holds over time.
+    this.capabilityRate = new RateBudget(limits.maxCapabilityCallsPerSecond, limits.maxPendingCapabilityCalls);
+    this.continuationCpu = new CpuShareBudget(5000, limits.backgroundCpuShare);
     this.mapStack = createStackMapper(spec.sourceMap, `file://${spec.filename}`);
     this.timers = new HostTimers({
       maxTimers: limits.maxTimers,
@@ -149,6 +168,7 @@ export class IsolateSandbox {
       return;
     }
     const loaded = this.current;
+    const before = loaded.isolate.cpuTime;
     this.enter('continuation', 0, () => {
       try {
         loaded.resolve.applySync(undefined, [id, ok, value], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs });
@@ -158,6 +178,11 @@ export class IsolateSandbox {
         loaded.resolve.applySync(undefined, [id, false, fallback], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs });
       }
     });
+    if (loaded === this.current && !loaded.isolate.isDisposed && this.continuationCpu.charge(loaded.isolate.cpuTime - before)) {
+      const error = toErrorRecord(RuntimeErrors.RT_CPU_HOG());
+      this.fault(error);
+      this.recreate('background CPU use after awaited calls', error);
+    }
   }
 
   /** CPU time of this extension across re-created isolates (ms) and the current heap. */
@@ -194,6 +219,7 @@ export class IsolateSandbox {
   private enter(kind: Entry, callId: number, run: () => void): void {
     const loaded = this.current;
     if (!loaded) return;
+    if (this.depth === 0) this.refusals = 0;
     this.depth++;
     this.ports.entry?.(kind);
     try {
@@ -210,6 +236,13 @@ export class IsolateSandbox {
 
   private onEntryError(kind: Entry, callId: number, err: unknown, loaded: LoadedIsolate): void {
     if (loaded !== this.current) return;
+    if (this.killed) {
+      const error = this.killed;
+      this.killed = undefined;
+      this.fault(error);
+      this.recreate('a loop retrying refused calls', error);
+      return;
+    }
     const failure = classifyEntryError(err, loaded.isolate.isDisposed, this.state === 'disposed');
     if (failure === 'memory') {
       const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
@@ -218,8 +251,14 @@ export class IsolateSandbox {
     } else if (failure === 'timeout') {
       const error = toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: this.limits.cpuTimeoutMs }));
       this.fault(error);
-      if (kind === 'call') this.settle(callId, { ok: false, error, fromExtension: false });
-      else {
+      if (kind === 'call') {
+        this.settle(callId, { ok: false, error, fromExtension: false });
+        // Loops the cut call started (capability calls, timers) would go on in the background: end them with the isolate.
+        if (this.capabilityIds.size > 0 || this.timers.size > 0) {
+          this.recreateWhenIdle = true;
+          this.maybeRecreateWhenIdle();
+        }
+      } else {
         /* The cut may have hit any call's continuation: nothing in this isolate can be trusted to settle. */
         this.recreate(`CPU timeout in a ${kind}`, error);
       }
@@ -289,6 +328,7 @@ export class IsolateSandbox {
 
   private teardown(): void {
     this.timers.clear();
+    this.continuationCpu.reset();
     this.capabilityIds.clear();
     const loaded = this.current;
     this.current = undefined;
@@ -298,6 +338,16 @@ export class IsolateSandbox {
         loaded.isolate.dispose();
       }
     }
+  }
+
+  /** `recreate` once no entry is running (the request came from inside the isolate). */
+  private recreateOutside(reason: string, error: ErrorRecord): void {
+    const loaded = this.current;
+    setImmediate(() => {
+      if (loaded !== this.current) return;
+      if (this.depth > 0) return this.recreateOutside(reason, error);
+      this.recreate(reason, error);
+    });
   }
 
   /** Replace the isolate with a fresh one from the spec; calls in flight fail with `error`. */
@@ -324,7 +374,7 @@ export class IsolateSandbox {
     const cap = typeof name === 'string' ? getCapability(name) : undefined;
     if (!cap || cap.mode === 'local') return toErrorRecord(RuntimeErrors.FORBIDDEN({ reason: 'unknown capability' }));
     if (!Array.isArray(args)) return toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
-    if (cap.mode === 'async' && this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls) return this.busyRecord;
+    if (cap.mode === 'async' && this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls) return this.refuse(this.busyRecord);
     const size = measurePayload(args, this.limits.maxPayloadBytes);
     if (!size.ok) {
       return toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` }));
@@ -336,10 +386,35 @@ export class IsolateSandbox {
       if (pass) this.ports.fire(cap.name, cap.name === 'log' ? [logLine(args[0])] : args);
       return 0;
     }
+    if (cap.mode === 'async' && !this.capabilityRate.take()) {
+      // A fault, counted once a second while the flood lasts, so it leads to quarantine. A flood
+      // lasting past a second is loops no refusal stops: the isolate is re-created, ending them.
+      if (this.rateFaultDue()) {
+        const now = performance.now();
+        const sustained = now - this.lastRateFault < 2500;
+        this.lastRateFault = now;
+        this.fault(this.rateRecord);
+        if (sustained) this.recreateOutside('capability calls over the rate limit', this.rateRecord);
+      }
+      return this.refuse(this.rateRecord);
+    }
     const id = ++this.capabilitySeq;
     this.capabilityIds.add(id);
     this.ports.capability(id, cap.name, args, typeof token === 'string' ? token : null);
     return id;
+  }
+
+  /**
+   * A refused call. So many in one entry are a loop retrying refusals: it never yields, so the
+   * isolate is disposed at once (ending the entry) and re-created, instead of spinning the worker's
+   * thread up to the CPU timeout.
+   */
+  private refuse(record: ErrorRecord): ErrorRecord {
+    if (++this.refusals > REFUSAL_FLOOD && this.current && !this.killed) {
+      this.killed = toErrorRecord(RuntimeErrors.RT_CPU_HOG());
+      this.current.isolate.dispose();
+    }
+    return record;
   }
 
   private onLog(level: unknown, message: unknown): void {
@@ -365,13 +440,16 @@ export class IsolateSandbox {
       const record = extensionErrorRecord(value, fromExtension === true ? this.mapStack : (s) => s);
       const denied = fromExtension === true && value && typeof value === 'object' ? dynamicImportDenial(value, this.spec) : undefined;
       const error = denied ? { ...toErrorRecord(denied), ...(record.stack ? { stack: record.stack } : {}) } : record;
+      // The runtime's own size check in the isolate: an oversized result is a fault of the extension.
+      if (fromExtension !== true && error.code === 'RT_PAYLOAD_TOO_LARGE') this.fault(error);
       this.settle(callId, { ok: false, error, fromExtension: fromExtension === true });
       return;
     }
     const size = measurePayload(value, this.limits.maxPayloadBytes);
     if (!size.ok) {
-      const error = size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE();
-      this.settle(callId, { ok: false, error: toErrorRecord(error), fromExtension: false });
+      const error = toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE());
+      if (size.reason === 'too-large') this.fault(error);
+      this.settle(callId, { ok: false, error, fromExtension: false });
       return;
     }
     this.settle(callId, { ok: true, value });

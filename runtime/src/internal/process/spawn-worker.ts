@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { RuntimeLogger } from '../../types.js';
-import { ENTRY_NOTE_ENV } from './entry-note.js';
+import { getWorkerEnv } from './worker-env.js';
 
 /** Lines V8 prints on stderr when a heap OOM is fatal for the whole process. */
 const FATAL_OOM = /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 1|CALL_AND_RETRY_LAST|Fatal JavaScript out of memory/;
@@ -12,9 +12,7 @@ const FATAL_OOM = /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 
  * and then never exit (isolated-vm #457/#527), leaving the worker hung.
  */
 export function spawnWorker(workerPath: string, index: number, logger: RuntimeLogger | undefined, entryNote: string): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, [ENTRY_NOTE_ENV]: entryNote };
-  /* NODE_OPTIONS of the host (loaders, inspectors) must not leak into sandbox workers. */
-  delete env.NODE_OPTIONS;
+  const env = getWorkerEnv(process.env, entryNote);
   const child = fork(workerPath, [], { execArgv: ['--no-node-snapshot'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
   child.on('error', (err) => logger?.warn({ worker: index, err }, 'sandbox worker error'));
   for (const [stream, level] of [[child.stdout, 'debug'], [child.stderr, 'warn']] as const) {

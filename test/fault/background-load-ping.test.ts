@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHost, type TestHost } from '../helpers/host.js';
+
+async function pingP99(t: TestHost, n: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${t.url}/server/ping`);
+    await res.text();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(n * 0.99) - 1]!;
+}
+
+/**
+ * 1,000 capability loops left running by a call that already returned do not slow the host: the
+ * extension's capability rate and background CPU are budgeted (issue 17, item 3).
+ */
+describe('background capability loops against the host', () => {
+  let t: TestHost;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-loops-'));
+    const ext = path.join(dir, 'looper');
+    fs.mkdirSync(path.join(ext, 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify({
+      name: 'looper', version: '1.0.0', type: 'module',
+      'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { storage: {} } } },
+    }));
+    fs.writeFileSync(path.join(ext, 'dist', 'index.js'), `import { storage } from 'directus:api';
+export default (router) => {
+  router.post('/', () => {
+    for (let i = 0; i < 1000; i++) (async () => { for (;;) { try { await storage.get('k' + (i % 10)); } catch (e) { await null; } } })();
+    return 'started';
+  });
+};
+`);
+    t = await startHost({ extensions: [ext] });
+  });
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('/server/ping p99 stays within 2x of idle', async () => {
+    await pingP99(t, 50); // warm-up
+    const idle = await pingP99(t, 300);
+    expect((await t.api('POST', '/looper', {})).body).toBe('started');
+    await sleep(300);
+    const loaded = await pingP99(t, 300);
+    const status = (await t.api('GET', '/extensions/looper/status')).body.data;
+    expect(loaded, `idle p99 ${idle.toFixed(2)} ms, with loops ${loaded.toFixed(2)} ms; faults ${status?.metrics?.sandbox?.[0]?.faults}`).toBeLessThanOrEqual(idle * 2);
+    // The flood was refused as a fault of the extension, visible in its metrics.
+    expect(status.metrics.sandbox[0].faults).toBeGreaterThan(0);
+  });
+});
