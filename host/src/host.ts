@@ -26,6 +26,7 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
+import { releaseTransformService } from './extensions/loader.js';
 import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watcher.js';
 import { createMarketplaceService, type MarketplaceService } from './marketplace/service.js';
 import { getActiveFolders, type LockFile } from '@annex/marketplace';
@@ -173,6 +174,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         return createSandboxEngine({
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
+          instancesPerWorker: config.sandbox.instancesPerWorker,
           logger: logger.child({ component: 'sandbox' }),
           defaults: { memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
           capabilityHost: createCapabilityHost({ knex, services: base.services, emitter, logger, tokens }),
@@ -246,6 +248,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       })
     : undefined;
   await extensions.loadAll();
+  // Without auto-reload nothing transforms again soon: do not keep esbuild's process around.
+  if (!config.extensionsAutoReload) await releaseTransformService();
   let baseUrl = config.publicUrl;
   const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl, (joined?.failed.length ?? 0) > 0);
   const failedRequired = extensions.failedRequired();

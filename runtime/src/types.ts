@@ -194,8 +194,13 @@ export interface RequestOptions {
 export interface SandboxEngineOptions {
   /** `process` (default): isolates in supervised child processes; `inline`: in this process. */
   kind?: 'process' | 'inline';
-  /** Worker processes of the process engine (default 2). */
+  /** Most worker processes of the process engine (default 2); they start on demand, see `instancesPerWorker`. */
   workers?: number;
+  /**
+   * Process engine: a further worker starts only when every running one holds this many
+   * instances (or a spec is pinned to it). 0 (default) spreads over `workers` from the start.
+   */
+  instancesPerWorker?: number;
   capabilityHost: CapabilityHost;
   logger?: RuntimeLogger;
   /** Engine-wide limit defaults; a spec's `limits` override them. */
