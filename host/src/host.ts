@@ -27,9 +27,9 @@ import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
 import { releaseTransformService } from './extensions/loader.js';
-import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watcher.js';
-import { createMarketplaceService, type MarketplaceService } from './marketplace/service.js';
-import { getActiveFolders, type LockFile } from '@annex/marketplace';
+import type { ExtensionWatcher } from './extensions/watcher.js';
+import type { MarketplaceService } from './marketplace/service.js';
+import type { LockFile } from '@annex/marketplace';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { createMailer } from './mail/mailer.js';
@@ -69,6 +69,8 @@ export interface Host {
 }
 
 const MARKETPLACE_LOCK_KEY = 'marketplace.lock';
+/** `REGISTRY_DIR` of @annex/marketplace, named here so a host without registry installs need not load that package. */
+const REGISTRY_DIR = '.registry';
 
 /**
  * Relays this host's changes to the other hosts of a cluster and applies theirs: extension
@@ -215,7 +217,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     { builtinsPath: options.builtinsPath ?? BUILTINS_PATH, extensionsPath: config.extensionsPath, packageFile },
     {
       // Only the current version of each marketplace install loads; kept versions wait for rollback.
-      activeRegistryFolders: async () => new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId)),
+      // No registry folder means no registry installs to filter: the marketplace package (tar, its client) is not loaded.
+      activeRegistryFolders: async () => {
+        if (!fs.existsSync(path.join(config.extensionsPath, REGISTRY_DIR))) return new Set<string>();
+        const { getActiveFolders } = await import('@annex/marketplace');
+        return new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId));
+      },
       retainedNames: cluster.shared
         ? async () => new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
         : undefined,
@@ -225,7 +232,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   kernel.extensions = extensions;
   kernel.mounts.setGuard((owner, ctx) => extensions.mayUse(owner, ctx.state.accountability as Accountability | null));
   kernel.marketplace = config.marketplace.registry
-    ? createMarketplaceService({
+    ? (await import('./marketplace/service.js')).createMarketplaceService({
         manager: extensions, settings, emitter, logger,
         options: { registry: config.marketplace.registry, token: config.marketplace.token, publicKey: config.marketplace.publicKey, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
         // A single host has nobody to converge with: no lock to record after each change.
@@ -265,7 +272,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   }
   if (failedRequired.length) logger.error({ extensions: failedRequired }, 'required extensions are not active; health is degraded');
   const watcher: ExtensionWatcher | undefined = config.extensionsAutoReload
-    ? await createExtensionWatcher(extensions, { extensionsPath: config.extensionsPath, debounceMs: config.extensionsAutoReloadDebounceMs, polling: config.extensionsAutoReloadPolling, logger })
+    ? await (await import('./extensions/watcher.js')).createExtensionWatcher(extensions, { extensionsPath: config.extensionsPath, debounceMs: config.extensionsAutoReloadDebounceMs, polling: config.extensionsAutoReloadPolling, logger })
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
