@@ -65,8 +65,9 @@ async function loadWithHttpAgent(url, seconds, connections) {
     const req = http.get(url, { agent }, (res) => {
       res.resume();
       res.on('end', () => {
-        if (res.statusCode === 200) ok++;
-        else failed++;
+        // Only answers within the window count towards the rate (the last ones in flight drain uncounted).
+        if (res.statusCode !== 200) failed++;
+        else if (performance.now() <= until) ok++;
         resolve();
       });
     });
@@ -114,23 +115,29 @@ function wrkSweep(url) {
   for (const connections of [16, 32, 64]) {
     wrk(`${url}/bench-trusted?a=1`, connections, 1);
     wrk(`${url}/bench-sandboxed?a=1`, connections, 1);
-    const ratios = [];
-    let t = 0;
-    let s = 0;
+    const rounds = [];
     for (let i = 0; i < 3; i++) {
       const rt = wrk(`${url}/bench-trusted?a=1`, connections, 3);
       const rs = wrk(`${url}/bench-sandboxed?a=1`, connections, 3);
       if (rt === null || rs === null) return console.log('  wrk failed; sweep skipped');
-      ratios.push(rs / rt);
-      t += rt / 3;
-      s += rs / 3;
+      rounds.push({ t: rt, s: rs });
     }
-    ratios.sort((a, b) => a - b);
-    console.log(`    ${String(connections).padStart(2)} connections: trusted ${fmt(t, 0)} req/s, sandboxed ${fmt(s, 0)} req/s, ratio ${fmt(ratios[1], 2)} (runs ${ratios.map((r) => fmt(r, 2)).join(', ')})`);
+    const r = summarize(rounds);
+    console.log(`    ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)} req/s, sandboxed ${fmt(r.s, 0)} req/s (medians), ratio ${fmt(r.ratio, 2)} ${range(r.ratios)}`);
   }
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+/**
+ * One statistic throughout: the median. Figures are the medians of each side's rounds; the ratio is the
+ * median of the per-round ratios (each round runs trusted then sandboxed back to back, so a pair shares
+ * the machine's state), printed with its range.
+ */
+function summarize(rounds) {
+  const ratios = rounds.map((r) => r.s / r.t);
+  return { t: median(rounds.map((r) => r.t)), s: median(rounds.map((r) => r.s)), ratio: median(ratios), ratios };
+}
+const range = (ratios) => `(range ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)} over ${ratios.length} rounds)`;
 
 /**
  * Trusted and sandboxed, interleaved, ROUNDS times each at `connections`: medians, the ratio of
@@ -146,10 +153,9 @@ async function compare(url, connections, { generator = load, cpu = null } = {}) 
     const sandboxed = await (cpu ? withCpu(cpu, () => run('bench-sandboxed', SECONDS)) : run('bench-sandboxed', SECONDS));
     rounds.push({ trusted, sandboxed });
   }
-  const t = median(rounds.map((r) => r.trusted.rps));
-  const s = median(rounds.map((r) => r.sandboxed.rps));
+  const { t, s, ratio, ratios } = summarize(rounds.map((r) => ({ t: r.trusted.rps, s: r.sandboxed.rps })));
   const failed = rounds.reduce((n, r) => n + r.trusted.failed + r.sandboxed.failed, 0);
-  return { t, s, ratio: s / t, failed, rounds };
+  return { t, s, ratio, ratios, failed, rounds };
 }
 
 /** CPU µs per request of each kind of process, summed over the rounds. */
@@ -169,19 +175,19 @@ async function main() {
   try {
     console.log(`endpoint throughput, sandboxed vs trusted (lean keep-alive load generator, ${SECONDS}s per run, interleaved, median of ${ROUNDS})`);
     const head = await compare(url, CONNECTIONS, { generator: lean, cpu: child.pid });
-    console.log(`  trusted   ${fmt(head.t, 0)} req/s`);
-    console.log(`  sandboxed ${fmt(head.s, 0)} req/s`);
-    console.log(`  ratio sandboxed/trusted ${fmt(head.ratio, 2)} at ${CONNECTIONS} connections (target ≥ 0.7)${head.failed ? `; ${head.failed} failed requests` : ''}`);
+    console.log(`  trusted   ${fmt(head.t, 0)} req/s (median)`);
+    console.log(`  sandboxed ${fmt(head.s, 0)} req/s (median)`);
+    console.log(`  ratio sandboxed/trusted ${fmt(head.ratio, 2)} (median of per-round ratios) ${range(head.ratios)} at ${CONNECTIONS} connections (target ≥ 0.7)${head.failed ? `; ${head.failed} failed requests` : ''}`);
     /* Where the CPU goes, per request: the two cores are shared by all three kinds of process. */
     for (const kind of ['trusted', 'sandboxed']) {
       console.log(`  CPU µs per ${kind.padEnd(9)} request: host ${cpuPerRequest(head.rounds, kind, 'host')}, sandbox workers ${cpuPerRequest(head.rounds, kind, 'children')}, load generator ${cpuPerRequest(head.rounds, kind, 'loadgen')}`);
     }
     for (const connections of [16, 64]) {
       const r = await compare(url, connections, { generator: lean });
-      console.log(`  ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)}, sandboxed ${fmt(r.s, 0)} req/s, ratio ${fmt(r.ratio, 2)}${r.failed ? `; ${r.failed} failed` : ''}`);
+      console.log(`  ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)}, sandboxed ${fmt(r.s, 0)} req/s, ratio ${fmt(r.ratio, 2)} ${range(r.ratios)}${r.failed ? `; ${r.failed} failed` : ''}`);
     }
     const heavy = await compare(url, CONNECTIONS, { generator: loadWithHttpAgent });
-    console.log(`  with Node's http client as the generator (it takes most of a core): ratio ${fmt(heavy.ratio, 2)} (trusted ${fmt(heavy.t, 0)}, sandboxed ${fmt(heavy.s, 0)} req/s)`);
+    console.log(`  with Node's http client as the generator (it takes most of a core): ratio ${fmt(heavy.ratio, 2)} ${range(heavy.ratios)} (trusted ${fmt(heavy.t, 0)}, sandboxed ${fmt(heavy.s, 0)} req/s)`);
     if (hasWrk()) wrkSweep(url);
     else console.log('  (install wrk for the same comparison at 16/32/64 connections with a C load generator)');
   } finally {

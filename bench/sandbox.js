@@ -61,27 +61,51 @@ const spec = (code, extra = {}) => ({
 const BRIDGE_EXT = `import { storage } from 'directus:api';
 export default (router) => { router.get('/', async (req) => { for (let i = 0; i < req.n; i++) await storage.get('k'); return { status: 200, body: req.n }; }); };`;
 
-async function bridgeLatency(kind, calls) {
+/** A bridge-latency probe: `sample(calls)` → intervals (µs) of `calls` round trips; `close()`. */
+async function bridgeProbe(kind) {
   const rec = recordingHost();
   const engine = createSandboxEngine({ kind, workers: 1, capabilityHost: rec.host });
-  try {
-    const inst = await engine.load(spec(BRIDGE_EXT));
-    await inst.call(0, [{ n: 2000 }]); /* warm up */
-    rec.stamps.length = 0;
-    await inst.call(0, [{ n: calls }]);
-    return stats(intervalsUs(rec.stamps));
-  } finally {
-    await engine.close();
-  }
+  const inst = await engine.load(spec(BRIDGE_EXT));
+  await inst.call(0, [{ n: 2000 }]); /* warm up */
+  return {
+    async sample(calls) {
+      rec.stamps.length = 0;
+      await inst.call(0, [{ n: calls }]);
+      return intervalsUs(rec.stamps);
+    },
+    close: () => engine.close(),
+  };
 }
 
-async function baselineLatency(calls) {
+/** The baseline probe: the same CapabilityHost call as a plain async function. */
+async function baselineProbe() {
   const rec = recordingHost();
   const fn = (name, key) => rec.host.storage({ id: 'x' }, name, [key]);
   for (let i = 0; i < 2000; i++) await fn('get', 'k');
-  rec.stamps.length = 0;
-  for (let i = 0; i < calls; i++) await fn('get', 'k');
-  return stats(intervalsUs(rec.stamps));
+  return {
+    async sample(calls) {
+      rec.stamps.length = 0;
+      for (let i = 0; i < calls; i++) await fn('get', 'k');
+      return intervalsUs(rec.stamps);
+    },
+    close: async () => {},
+  };
+}
+
+/** Baseline and both paths sampled in interleaved rounds (so a busy moment hits all three alike); pooled p50/p95. */
+async function latencies(calls, rounds = 3) {
+  const probes = { base: await baselineProbe(), inline: await bridgeProbe('inline'), proc: await bridgeProbe('process') };
+  const samples = { base: [], inline: [], proc: [] };
+  try {
+    for (let r = 0; r < rounds; r++) {
+      samples.base.push(...(await probes.base.sample(Math.ceil(calls / rounds))));
+      samples.inline.push(...(await probes.inline.sample(Math.ceil(calls / rounds))));
+      samples.proc.push(...(await probes.proc.sample(Math.ceil(Math.min(calls, 5000) / rounds))));
+    }
+  } finally {
+    for (const p of Object.values(probes)) await p.close();
+  }
+  return { base: stats(samples.base), inline: stats(samples.inline), proc: stats(samples.proc) };
 }
 
 const SMALL_EXT = `import { log } from 'directus:api';
@@ -142,17 +166,16 @@ const HANDLER = `(req) => {
 const THROUGHPUT_EXT = `const handler = ${HANDLER};\nexport default (router) => { router.get('/', handler); };`;
 const plainHandler = new Function(`return ${HANDLER}`)();
 
+/** Calls per second of `call` with `concurrency` callers: only calls that finished within the window count. */
 async function throughput(call, seconds, concurrency) {
   let count = 0;
-  let running = true;
   const end = performance.now() + seconds * 1000;
   const req = { method: 'GET', url: '/?name=x&min=30', path: '/', query: { name: 'x', min: '30' }, params: {}, headers: {}, body: null };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (running) {
+      while (performance.now() < end) {
         await call(req);
-        count++;
-        if (performance.now() > end) running = false;
+        if (performance.now() <= end) count++;
       }
     }),
   );
@@ -189,9 +212,7 @@ async function main() {
   const calls = quick ? 3000 : 20000;
   console.log(`Annex sandbox benchmark (node ${process.version}, ${quick ? 'quick' : 'full'} run)\n`);
 
-  const base = await baselineLatency(calls);
-  const inline = await bridgeLatency('inline', calls);
-  const proc = await bridgeLatency('process', Math.min(calls, 5000));
+  const { base, inline, proc } = await latencies(calls);
   console.log('1. directus:api bridge call latency (isolate → capability → back), µs');
   console.log(`   plain async function call (baseline)   p50 ${fmt(base.p50, 2)}   p95 ${fmt(base.p95, 2)}   (n=${base.n})`);
   console.log(`   in-worker path (isolate, same thread)   p50 ${fmt(inline.p50)}   p95 ${fmt(inline.p95)}   (n=${inline.n})   ratio p50 ${fmt(inline.p50 / base.p50, 0)}x baseline`);
@@ -216,29 +237,42 @@ async function main() {
   console.log(`   worker RSS ${fmt(rss.beforeMb)} MB → ${fmt(rss.afterMb)} MB with ${rss.isolates} isolates: ${fmt(rss.perExtMb, 2)} MB per extension`);
   console.log(`   target ≤ ${TARGETS.rssPerExtMb} MB: ${rss.perExtMb <= TARGETS.rssPerExtMb ? 'met' : 'NOT met'}\n`);
 
-  const seconds = quick ? 0.5 : 2;
-  const plain = await throughput(async (req) => plainHandler(req), seconds, 16);
-  const results = {};
-  for (const kind of ['inline', 'process']) {
-    const engine = createSandboxEngine({ kind, workers: 1, capabilityHost: recordingHost().host, defaults: { maxConcurrentCalls: 256 } });
-    try {
-      const inst = await engine.load(spec(THROUGHPUT_EXT));
-      await throughput((req) => inst.call(0, [req]), 0.3, 16);
-      results[kind] = await throughput((req) => inst.call(0, [req]), seconds, 16);
-      results[`${kind}Http`] = await httpThroughput((req) => inst.call(0, [req]), seconds, 16);
-    } finally {
-      await engine.close();
+  const seconds = quick ? 0.5 : 1;
+  const rounds = 3;
+  // Baselines interleaved with what they are compared with: each round measures the plain handler,
+  // then both engines, directly and over HTTP, so every ratio pairs figures taken moments apart.
+  const engines = {};
+  const handlers = { plain: async (req) => plainHandler(req) };
+  const samples = { plain: [], inline: [], process: [], plainHttp: [], inlineHttp: [], processHttp: [] };
+  try {
+    for (const kind of ['inline', 'process']) {
+      engines[kind] = createSandboxEngine({ kind, workers: 1, capabilityHost: recordingHost().host, defaults: { maxConcurrentCalls: 256 } });
+      const inst = await engines[kind].load(spec(THROUGHPUT_EXT));
+      handlers[kind] = (req) => inst.call(0, [req]);
+      await throughput(handlers[kind], 0.3, 16);
     }
+    for (let i = 0; i < rounds; i++) {
+      for (const kind of ['plain', 'inline', 'process']) samples[kind].push(await throughput(handlers[kind], seconds, 16));
+      for (const kind of ['plain', 'inline', 'process']) samples[`${kind}Http`].push(await httpThroughput(handlers[kind], seconds, 16));
+    }
+  } finally {
+    for (const engine of Object.values(engines)) await engine.close();
   }
-  const plainHttp = await httpThroughput(async (req) => plainHandler(req), seconds, 16);
-  console.log('4. call throughput of the same handler, calls/s (16 concurrent callers)');
+  // One statistic: medians for the figures, the median of the per-round ratios for each ratio.
+  const med = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const ratioOf = (kind, base) => med(samples[kind].map((v, i) => v / samples[base][i]));
+  const plain = med(samples.plain);
+  const plainHttp = med(samples.plainHttp);
+  const results = { inline: med(samples.inline), process: med(samples.process), inlineHttp: med(samples.inlineHttp), processHttp: med(samples.processHttp) };
+  const ratios = { inline: ratioOf('inline', 'plain'), process: ratioOf('process', 'plain'), inlineHttp: ratioOf('inlineHttp', 'plainHttp'), processHttp: ratioOf('processHttp', 'plainHttp') };
+  console.log(`4. call throughput of the same handler, calls/s (16 concurrent callers; medians of ${rounds} interleaved rounds of ${seconds} s, ratio = median of per-round ratios)`);
   console.log(`   plain in-process function (baseline)   ${fmt(plain, 0)}`);
-  console.log(`   sandboxed, inline engine               ${fmt(results.inline, 0)}   ratio ${fmt(results.inline / plain, 3)}`);
-  console.log(`   sandboxed, process engine              ${fmt(results.process, 0)}   ratio ${fmt(results.process / plain, 3)}`);
+  console.log(`   sandboxed, inline engine               ${fmt(results.inline, 0)}   ratio ${fmt(ratios.inline, 3)}`);
+  console.log(`   sandboxed, process engine              ${fmt(results.process, 0)}   ratio ${fmt(ratios.process, 3)}`);
   console.log('   behind a minimal HTTP server (keep-alive client in the same process):');
   console.log(`   trusted handler                        ${fmt(plainHttp, 0)} req/s`);
-  console.log(`   sandboxed, inline engine               ${fmt(results.inlineHttp, 0)} req/s   ratio ${fmt(results.inlineHttp / plainHttp, 3)}`);
-  console.log(`   sandboxed, process engine              ${fmt(results.processHttp, 0)} req/s   ratio ${fmt(results.processHttp / plainHttp, 3)}`);
+  console.log(`   sandboxed, inline engine               ${fmt(results.inlineHttp, 0)} req/s   ratio ${fmt(ratios.inlineHttp, 3)}`);
+  console.log(`   sandboxed, process engine              ${fmt(results.processHttp, 0)} req/s   ratio ${fmt(ratios.processHttp, 3)}`);
   /* Server and client share this one thread here; an endpoint's target is judged on the full host, with the generator in its own process. */
   console.log(`   (runtime view only: the endpoint target, ratio ≥ ${TARGETS.throughputRatio}, is measured on the full host by bench/endpoint-throughput.js)\n`);
 

@@ -1,6 +1,6 @@
 // Builds the admin app into host/app/dist: the app itself (hashed chunks, pages and modules
 // loaded lazily) and the shared modules app extensions import (stable names under
-// assets/shared/: vue, vue-router, pinia, vue-i18n, directus-extensions-sdk).
+// assets/shared/: vue, vue-router, pinia, vue-i18n, directus-extensions-sdk, directus-sdk).
 //   node host/app/build.mjs [--no-minify]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { rollup } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { transform } from 'esbuild';
-import { vueSfcPlugin } from '../builtins/app-sources/sfc-plugin.js';
+import { vueSfcPlugin } from '../dist/app-sources/sfc-plugin.js';
+import { iconsPlugin } from './src/components/icons/build-plugin.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const out = path.join(here, 'dist');
@@ -60,13 +61,14 @@ const bundle = await rollup({
     'shared/pinia': 'pinia',
     'shared/vue-i18n': 'vue-i18n',
     'shared/directus-extensions-sdk': SDK,
+    'shared/directus-sdk': '@directus/sdk',
     app: path.join(here, 'src/main.js'),
   },
   preserveEntrySignatures: 'strict',
   onwarn(warning, warn) {
     if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
   },
-  plugins: [sdkAlias, definePlugin(), vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.vue'], rootDir: here })],
+  plugins: [sdkAlias, iconsPlugin(), definePlugin(), vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.vue'], rootDir: here })],
 });
 const { output } = await bundle.write({
   dir: path.join(out, 'assets'),

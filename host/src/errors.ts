@@ -39,5 +39,29 @@ export const errors = defineErrors({
   HOST_MIGRATION_FAILED: { status: 422, message: (p: { id: string; migration: string; reason: string }) => `Migration ${p.migration} of "${p.id}" failed (rolled back): ${p.reason}` },
   // The server's reason goes to the log and the annex_outbox row, not to the client.
   HOST_MAIL_FAILED: { status: 502, expose: true, message: (_p: { reason: string; outbox: number }) => 'The mail server did not accept the message; see annex_outbox.' },
+  // App extension sources: a chunk that did not build, or that a browser could not import (data in the manifest's errors).
+  APP_BUILD_FAILED: { status: 422, message: (p: { message: string }) => p.message },
+  APP_IMPORT_FAILED: { status: 422, message: (p: { message: string }) => p.message },
+  // Reported by the admin app: an extension component threw while rendering, or re-rendered past its budget.
+  APP_RENDER_FAILED: { status: 422, message: (p: { message: string }) => p.message },
+  APP_RENDER_LOOP: { status: 422, message: (p: { message: string }) => p.message },
+  GRAPHQL_VALIDATION: { status: 400, message: (p: { message: string }) => p.message },
+  /** The `throw-error` flow operation's code when its options name none. */
+  FLOW_ERROR: { status: 400, message: (p: { message: string }) => p.message },
+  // Directus codes extensions throw (often with no status): the error handler takes their status from here.
+  CONFLICT: { status: 409, message: (p: { reason: string }) => `Conflict. ${p.reason}` },
+  CONTENT_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: (p: { reason: string }) => `Unsupported media type. ${p.reason}` },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'Requested range is not satisfiable.' },
+  CONTAINS_NULL_VALUES: { status: 400, message: (p: { field: string }) => `Field "${p.field}" contains null values.` },
+  VALUE_TOO_LONG: { status: 400, message: (p: { field: string }) => `Value for field "${p.field}" is too long.` },
+  VALUE_OUT_OF_RANGE: { status: 400, message: (p: { field: string }) => `Value for field "${p.field}" is out of range.` },
+  INVALID_FOREIGN_KEY: { status: 400, message: (p: { field: string }) => `Invalid foreign key for field "${p.field}".` },
+  NOT_NULL_VIOLATION: { status: 400, message: (p: { field: string }) => `Value for field "${p.field}" can't be null.` },
+  INVALID_OTP: { status: 401, message: 'Invalid user OTP.' },
+  LIMIT_EXCEEDED: { status: 403, message: (p: { reason: string }) => `Limit exceeded. ${p.reason}` },
+  ILLEGAL_ASSET_TRANSFORMATION: { status: 400, message: (p: { reason: string }) => `Illegal asset transformation. ${p.reason}` },
+  /** What a client sees instead of an error whose message is not exposed. */
+  INTERNAL_SERVER_ERROR: { status: 500, message: 'An unexpected error occurred.', expose: false },
 });
 export type HostErrorCode = (typeof errors.codes)[number];

@@ -18,6 +18,9 @@ import { createPermissions } from './auth/permissions.js';
 import { createAuthService } from './auth/auth-service.js';
 import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
 import { createMounts } from './http/mounts.js';
+import { createHostExpress } from './http/express-bridge.js';
+import { emitAppInit } from './http/express-init.js';
+import { linkExtensionEvents } from './events/extension-events.js';
 import { createHttpApp } from './http/app.js';
 import { createAppRegistry, createOperationRegistry } from './extensions/registries.js';
 import { createServices } from './services/namespace.js';
@@ -164,6 +167,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     permissions,
     auth: createAuthService(knex, emitter, config, (user, ip) => recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip })),
     mounts: createMounts(),
+    express: createHostExpress({ trustProxy: config.trustProxy }),
     operations: createOperationRegistry(),
     apps: createAppRegistry(),
     mailer,
@@ -254,7 +258,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         return { changed: false, failed: ['*'] };
       })
     : undefined;
+  const extensionEvents = linkExtensionEvents(emitter, extensions);
   await extensions.loadAll();
+  extensionEvents.loaded();
   // Without auto-reload nothing transforms again soon: do not keep esbuild's process around.
   if (!config.extensionsAutoReload) await releaseTransformService();
   let baseUrl = config.publicUrl;
@@ -276,10 +282,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
-  await emitter.emitInit('app.before', {});
-  await emitter.emitInit('routes.custom.before', {});
   const app = createHttpApp(kernel);
-  await emitter.emitInit('app.after', { app });
+  await emitAppInit(emitter, kernel.express);
   mailer.start();
 
   let server: http.Server | undefined;
@@ -327,6 +331,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         clearTimeout(force);
       }
       unlinkCluster();
+      await Promise.race([extensionEvents.unloading(), sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false })]);
+      extensionEvents.dispose();
       await extensions.close(deadline);
       base.scheduler.stopAll();
       await cluster.close();

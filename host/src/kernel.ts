@@ -9,6 +9,7 @@ import type { Embeds } from './events/embeds.js';
 import type { Permissions } from './auth/permissions.js';
 import type { AuthService } from './auth/auth-service.js';
 import type { Mounts } from './http/mounts.js';
+import type { HostExpress } from './http/express-bridge.js';
 import type { AppRegistry, OperationRegistry } from './extensions/registries.js';
 import type { Services } from './services/namespace.js';
 import type { Cluster } from './cluster/cluster.js';
@@ -32,6 +33,8 @@ export interface Kernel {
   readonly permissions: Permissions;
   readonly auth: AuthService;
   readonly mounts: Mounts;
+  /** The Express app init hooks receive (Directus's `app`), run in front of the mounts. */
+  readonly express: HostExpress;
   readonly operations: OperationRegistry;
   readonly apps: AppRegistry;
   /** Services that require an explicit accountability (kernel and built-in use). */

@@ -53,6 +53,10 @@ export const MarketplaceErrors = defineErrors({
     status: 422,
     message: (p: { expected?: string; actual?: string }) => `Downloaded tarball integrity ${p.actual} does not match the registry's ${p.expected}`,
   },
+  MKT_INTEGRITY_UNAVAILABLE: {
+    status: 422,
+    message: (p: { name?: string; version?: string }) => `No sha512 integrity for ${p.name}@${p.version}: neither npm's packument nor the registry's download digest gives one`,
+  },
   MKT_BAD_SIGNATURE: { status: 422, message: (p: Reason) => `The registry signature of this version is not valid: ${p.reason}` },
   MKT_DOWNLOAD_TOO_LARGE: { status: 422, message: (p: { limit?: number }) => `Download exceeds the limit of ${p.limit} bytes` },
 

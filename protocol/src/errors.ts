@@ -39,11 +39,18 @@ export type ErrorFactories<T extends Record<string, ErrorSpec>> = {
     : never;
 };
 
+/** What a table says about its codes: the list (pinned by a test) and each one's HTTP status. */
+export interface ErrorTable<T> {
+  codes: (keyof T & string)[];
+  /** The status of `code` in this table; undefined for a code the table does not have. */
+  statusOf(code: string): number | undefined;
+}
+
 /**
  * Builds one factory per code from a table, so the set of codes lives in one place and
  * can be pinned by a test (`Object.keys(table)`).
  */
-export function defineErrors<T extends Record<string, ErrorSpec>>(table: T): ErrorFactories<T> & { codes: (keyof T & string)[] } {
+export function defineErrors<T extends Record<string, ErrorSpec>>(table: T): ErrorFactories<T> & ErrorTable<T> {
   const out: Record<string, unknown> = {};
   for (const [code, spec] of Object.entries(table)) {
     out[code] = (params: unknown = {}, options: { cause?: unknown; details?: Record<string, unknown> } = {}) => {
@@ -53,7 +60,8 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(table: T): Err
     };
   }
   out.codes = Object.keys(table);
-  return out as ErrorFactories<T> & { codes: (keyof T & string)[] };
+  out.statusOf = (code: string) => (Object.hasOwn(table, code) ? table[code]!.status : undefined);
+  return out as ErrorFactories<T> & ErrorTable<T>;
 }
 
 /** True when `value` looks like a coded error (shape check, realm-independent). */

@@ -28,6 +28,11 @@ export const ScopesSchema = z
     env: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an UPPER_SNAKE_CASE variable name')).optional(),
     storage: Empty.optional(),
     emit: z.array(z.string().min(1)).optional(),
+    /**
+     * Annex: the events a sandboxed hook's `filter`/`action` listen to (what it registers, as it
+     * registers it). Not requested in a manifest: the host reads them from the hook at load.
+     */
+    events: z.array(z.string().min(1).max(256)).optional(),
     /** Annex: a hook's `embed` HTML reaches the admin app's pages (script there runs as the signed-in admin). */
     embed: Empty.optional(),
   })
@@ -62,6 +67,7 @@ export function mergeScopes(a: Scopes, b: Scopes): Scopes {
   }
   if (b.env) out.env = uniq([...(a.env ?? []), ...b.env]);
   if (b.emit) out.emit = uniq([...(a.emit ?? []), ...b.emit]);
+  if (b.events) out.events = uniq([...(a.events ?? []), ...b.events]);
   return out;
 }
 
@@ -93,6 +99,10 @@ export function diffScopes(requested: Scopes, granted: Scopes): Scopes {
   if (requested.emit) {
     const emit = requested.emit.filter((n) => !granted.emit?.includes(n));
     if (emit.length) out.emit = emit;
+  }
+  if (requested.events) {
+    const events = requested.events.filter((n) => !granted.events?.includes(n));
+    if (events.length) out.events = events;
   }
   return out;
 }

@@ -5,17 +5,17 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/host.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
-import { createSourcesBundler } from '../../host/builtins/app-sources/bundler.js';
+import { skipWithout } from '../helpers/requires.js';
+import { createSourcesBundler } from '../../host/src/app-sources/bundler.js';
 
 const corpus = ensureCorpus();
-if (!corpus.ok) console.warn(`[compat] app extensions skipped: ${corpus.reason}`);
 
 /**
  * The public Directus app extensions go through the sources bundler unchanged: each becomes its
  * own chunk importing only the app's shared modules, and evaluating it (real Vue, a stub SDK)
  * yields the config Directus would register. The browser side is test/e2e/app.test.ts.
  */
-describe.skipIf(!corpus.ok)('public Directus app extensions through /extensions/sources', () => {
+describe.skipIf(skipWithout('the npm registry (compat corpus)', corpus.reason))('public Directus app extensions through /extensions/sources', () => {
   it('bundles sleek-dark-theme and computed-interface into chunks that export their configs', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-compat-app-'));
     const list = [

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 // The bundler is plain ESM inside the built-in extension; tests import it directly.
-import { buildChunk, createSourcesBundler, groupEntries } from '../../host/builtins/app-sources/bundler.js';
+import { buildChunk, createSourcesBundler, groupEntries } from '../../host/src/app-sources/bundler.js';
 
 type Entry = { id: string; extension: string; type: string; file: string; source: string; entries?: { name: string; type: string }[] };
 

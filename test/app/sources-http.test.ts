@@ -123,6 +123,23 @@ describe('app extension sources over HTTP', () => {
     expect((await t.api('POST', '/extensions/sources/report', { extension: 1 })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
   });
 
+  it('records render faults (a throwing component, a render loop) next to import failures, each with its code', async () => {
+    const m = await manifest();
+    const layout = m.chunks.find((c: any) => c.extension === 'annex-sample-app-layout');
+    const report = (body: Record<string, unknown>) => t.api('POST', '/extensions/sources/report', { extension: layout.extension, url: layout.url, ...body });
+    expect((await report({ message: 'layout "x": Error: render boom', phase: 'render' })).body.data.recorded).toBe(true);
+    expect((await report({ message: 'layout "x": more than 100 renders', phase: 'render-loop' })).body.data.recorded).toBe(true);
+    const bad = await report({ message: 'x', phase: 'elsewhere' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    const mine = (await t.api('GET', '/extensions/sources/errors')).body.data.filter((e: any) => e.extension === 'annex-sample-app-layout');
+    expect(mine.map((e: any) => [e.phase, e.code, e.message]).sort()).toEqual([
+      ['import', 'APP_IMPORT_FAILED', 'TypeError: boom'],
+      ['render', 'APP_RENDER_FAILED', 'layout "x": Error: render boom'],
+      ['render-loop', 'APP_RENDER_LOOP', 'layout "x": more than 100 renders'],
+    ]);
+  });
+
   it('serves the app page with hook embeds, its assets and the shared modules', async () => {
     const page = await fetch(`${t.url}/admin/content/anything`);
     expect(page.status).toBe(200);

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
+import { skipWithout } from '../helpers/requires.js';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 
 const corpus = ensureCorpus();
-if (!corpus.ok) console.warn(`[compat] skipped: ${corpus.reason}`);
 
-describe.skipIf(!corpus.ok)('public Directus API extensions load unchanged', () => {
+describe.skipIf(skipWithout('the npm registry (compat corpus)', corpus.reason))('public Directus API extensions load unchanged', () => {
   let t: TestHost;
   beforeAll(async () => {
     const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-compat-'));
@@ -36,9 +36,11 @@ describe.skipIf(!corpus.ok)('public Directus API extensions load unchanged', () 
     expect((await t.api('POST', '/upsert/pages', {})).body).toEqual({ success: false, msg: 'Missing filter', code: 200, data: null });
   });
 
-  it('directus-extension-sync: async register with knex, then routes; 201/200/409/401/403', async () => {
+  it('directus-extension-sync: async register with knex, then routes; 200/409/401/403', async () => {
     const first = await t.api('POST', '/directus-extension-sync/table/foo', { local_id: '1' });
-    expect(first.status).toBe(201);
+    // The extension calls res.json() before res.status(201): with Express (as in Directus) the
+    // headers are already out, so the answer is 200.
+    expect(first.status).toBe(200);
     expect(first.body.sync_id).toMatch(/^[0-9a-f-]{36}$/);
     const read = await t.api('GET', '/directus-extension-sync/table/foo/local_id/1');
     expect(read.status).toBe(200);

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
+import { skipWithout } from '../helpers/requires.js';
 import { startHost, type TestHost } from '../helpers/host.js';
 
 const corpus = ensureCorpus();
 
-describe.skipIf(!corpus.ok)('@directus-labs/liquidjs-operation runs unchanged in the sandbox', () => {
+describe.skipIf(skipWithout('the npm registry (compat corpus)', corpus.reason))('@directus-labs/liquidjs-operation runs unchanged in the sandbox', () => {
   let t: TestHost;
   beforeAll(async () => {
     const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-compat-'));

@@ -5,12 +5,12 @@ import { createCollection, createUser, startHost, type TestHost } from '../helpe
 import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
 import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { skipWithout } from '../helpers/requires.js';
 
 const corpus = SKIP_REASON ? { ok: false, reason: SKIP_REASON } : ensureCorpus();
-if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
-else if (!corpus.ok) console.warn(`[e2e] compat app extensions skipped: ${corpus.reason}`);
+const skipCompat = !SKIP_REASON && skipWithout('the npm registry (compat corpus)', corpus.reason);
 
-describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
+describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real browser', () => {
   let t: TestHost;
   let browser: Browser;
   let page: Page;
@@ -196,7 +196,7 @@ describe.skipIf(Boolean(SKIP_REASON))('admin app in a real browser', () => {
     expect(registered.layouts).toBe(5);
   });
 
-  it.skipIf(!corpus.ok)('loads the public compat app extensions: sleek-dark theme applies, the computed interface renders', async () => {
+  it.skipIf(Boolean(SKIP_REASON) || skipCompat)('loads the public compat app extensions: sleek-dark theme applies, the computed interface renders', async () => {
     await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
     await eventually(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
     expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { skipWithout } from '../helpers/requires.js';
 
-if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
 /** Rewrites a built file the way a bundler does (write, then rename over). */
 function rewrite(file: string, edit: (code: string) => string): void {
@@ -14,7 +14,7 @@ function rewrite(file: string, edit: (code: string) => string): void {
   fs.renameSync(tmp, file);
 }
 
-describe.skipIf(Boolean(SKIP_REASON))('app extension hot reload in an open browser (EXTENSIONS_AUTO_RELOAD)', () => {
+describe.skipIf(skipWithout('Chromium', SKIP_REASON))('app extension hot reload in an open browser (EXTENSIONS_AUTO_RELOAD)', () => {
   let t: TestHost;
   let browser: Browser;
   let page: Page;

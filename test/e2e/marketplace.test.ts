@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
 import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { skipWithout } from '../helpers/requires.js';
 
-if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
-describe.skipIf(Boolean(SKIP_REASON))('marketplace page in a real browser', () => {
+describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a real browser', () => {
   let registry: MarketplaceServer;
   let t: TestHost;
   let browser: Browser;

@@ -50,3 +50,25 @@ export function extractCorpusPackage(name: string, dest: string, folder = name.r
   tar.x({ file, cwd: target, sync: true, strip: 1 });
   return target;
 }
+
+/**
+ * A corpus package extracted unchanged into the git-ignored cache with only its own production
+ * dependencies installed (`npm install --omit=dev --legacy-peer-deps`, as its README asks), so
+ * anything else it requires (express) must come from the host. Installed once, then reused.
+ */
+export function installedCorpusPackage(name: string): { ok: true; dir: string } | { ok: false; reason: string } {
+  const folder = name.replace(/^@/, '').replace('/', '-');
+  const root = path.join(ROOT, '.cache', 'compat-installed');
+  const dir = path.join(root, folder);
+  if (fs.existsSync(path.join(dir, '.installed'))) return { ok: true, dir };
+  fs.rmSync(dir, { recursive: true, force: true });
+  extractCorpusPackage(name, root, folder);
+  try {
+    execFileSync('npm', ['install', '--omit=dev', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: dir, stdio: 'pipe', timeout: 300_000 });
+  } catch (e) {
+    const out = String((e as { stderr?: Buffer }).stderr ?? '');
+    return { ok: false, reason: `npm could not install the production dependencies of ${name}: ${out.trim().split('\n').pop()}` };
+  }
+  fs.writeFileSync(path.join(dir, '.installed'), '');
+  return { ok: true, dir };
+}

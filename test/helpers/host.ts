@@ -95,10 +95,16 @@ export async function createCollection(t: TestHost, collection: string, fields: 
 
 /** Creates a role with collection permissions and a user with a static token; returns the token. */
 export async function createUser(t: TestHost, name: string, permissions: { collection: string; action: string; permissions?: object; validation?: object; presets?: object; fields?: string }[]): Promise<{ token: string; userId: string; roleId: string }> {
+  // Every setup call is checked: a denial test must not pass because a grant silently failed.
   const role = await t.api('POST', '/roles', { name, admin_access: false, app_access: true });
+  if (role.status !== 200 || !role.body?.data?.id) throw new Error(`createUser ${name}: role ${role.status} ${JSON.stringify(role.body)}`);
   const roleId = role.body.data.id;
-  for (const p of permissions) await t.api('POST', '/permissions', { role: roleId, fields: '*', ...p });
+  for (const p of permissions) {
+    const res = await t.api('POST', '/permissions', { role: roleId, fields: '*', ...p });
+    if (res.status !== 200) throw new Error(`createUser ${name}: permission ${JSON.stringify(p)} ${res.status} ${JSON.stringify(res.body)}`);
+  }
   const token = `token-${name}-${Math.random().toString(36).slice(2)}`;
   const user = await t.api('POST', '/users', { email: `${name}@example.com`, password: 'secret-password', role: roleId, token });
+  if (user.status !== 200 || !user.body?.data?.id) throw new Error(`createUser ${name}: user ${user.status} ${JSON.stringify(user.body)}`);
   return { token, userId: user.body.data.id, roleId };
 }

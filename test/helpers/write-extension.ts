@@ -36,7 +36,9 @@ export function writeHook(root: string, name: string, suffix: string, raw?: stri
   return dir;
 }
 
-export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000, step = 20): Promise<T> {
+// The bound only stops a wait for something that never happens; it returns as soon as `ok` holds.
+// 30 s, not 5: a busy 2-core machine took more than 5 s to rebuild and reload (a flake, not a hang).
+export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000, step = 20): Promise<T> {
   const until = Date.now() + ms;
   let v = await fn();
   while (!ok(v) && Date.now() < until) {

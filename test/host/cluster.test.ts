@@ -5,7 +5,8 @@ import path from 'node:path';
 import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
-import { createTestDatabase, PG_URL } from '../helpers/pg.js';
+import { createTestDatabase } from '../helpers/pg.js';
+import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
 
 /** A trusted hook extension that records the second of every run of a per-second schedule in `table`. */
@@ -28,10 +29,8 @@ function writeTicker(name: string, table: string): string {
   return dir;
 }
 
-if (!PG_URL) console.warn('[cluster] skipped: set ANNEX_TEST_PG=postgres://… to run two hosts on one PostgreSQL database (.ci/run does)');
-
 /** Two hosts on one PostgreSQL database (DESIGN §9): what one changes, the other applies without a restart. */
-describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
+describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one PostgreSQL database', () => {
   let db: { url: string; drop(): Promise<void> };
   let registry: MarketplaceServer;
   let a: TestHost;
@@ -97,7 +96,7 @@ describe.skipIf(!PG_URL)('two hosts sharing one PostgreSQL database', () => {
     expect((await b.api('GET', '/cluster-runaway')).body).toBe('ok');
     await eventually(async () => (await a.api('GET', '/cluster-runaway')).body, (body) => body === 'ok');
     expect(await state(a)()).toBe('active');
-  }, 30_000);
+  });
 
   it('limiting an extension to some roles on one host applies on the other', async () => {
     const guest = await createUser(a, 'cluster-guest', []);

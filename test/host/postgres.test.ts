@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
-import { createTestDatabase, PG_URL } from '../helpers/pg.js';
+import { createTestDatabase } from '../helpers/pg.js';
+import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 
-if (!PG_URL) console.warn('[postgres] skipped: set ANNEX_TEST_PG=postgres://… to run the host tests on PostgreSQL (.ci/run does)');
-
-describe.skipIf(!PG_URL)('the same host on PostgreSQL', () => {
+describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the same host on PostgreSQL', () => {
   let t: TestHost;
   let db: { url: string; drop(): Promise<void> };
   beforeAll(async () => {

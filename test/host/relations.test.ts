@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
-import { createTestDatabase, PG_URL } from '../helpers/pg.js';
+import { createTestDatabase } from '../helpers/pg.js';
+import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 
 /** Many-to-one relations in reads: nested fields (`author.name`) and filters (`{author: {name: {_eq}}}`), under the caller's permissions. */
 const titles = (res: { body: any }) => res.body.data.map((p: any) => p.title);
 
-for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(database === 'PostgreSQL' && !PG_URL)(`on ${database}`, () => {
+const skipPg = skipWithout('PostgreSQL', PG_MISSING);
+for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(database === 'PostgreSQL' && skipPg)(`on ${database}`, () => {
   let t: TestHost;
   let reader: { token: string };
   let pt: number;

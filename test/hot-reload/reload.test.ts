@@ -96,7 +96,7 @@ describe('hot reload', () => {
     const load = Promise.all(Array.from({ length: 4 }, worker));
     for (let i = 1; i <= 50; i++) {
       writeEndpoint(t.extensionsPath, 'hr-load', `r${i}`);
-      await eventually(() => text('/hr-load'), (b) => b === `r${i}`, 5000, 5);
+      await eventually(() => text("/hr-load"), (b) => b === `r${i}`, 30_000, 5);
     }
     stop = true;
     await load;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 
 const requireHere = createRequire(import.meta.url);
-/* The app-sources built-in loads its bundler (rollup + the SFC compiler) with require on first build. */
-const bundlerLoaded = () => Object.keys(requireHere.cache).some((f) => f.endsWith(path.join('app-sources', 'bundler.js')));
+/* The app-sources built-in requires the host's bundler (rollup + the SFC compiler) on its first build. */
+const bundlerLoaded = () => Object.keys(requireHere.cache).some((f) => f.includes(path.join('host', 'dist', 'app-sources') + path.sep));
 
 /** A sandboxed hook whose filter appends '+' to `text` of items created in `collection`. */
 function writeSandboxedFilter(root: string, name: string, collection: string): void {

@@ -71,9 +71,10 @@ export async function scaffoldProject(c: ScaffoldCase, root?: string): Promise<s
   return out.trim();
 }
 
-/** Scaffold + link dependencies + build: a built extension folder (for host-load scenarios). */
-export async function scaffoldAndBuild(c: ScaffoldCase, root?: string): Promise<string> {
+/** Scaffold (+ `prepare`, an edit of the sources) + link dependencies + build: a built extension folder. */
+export async function scaffoldAndBuild(c: ScaffoldCase, root?: string, prepare?: (dir: string) => Promise<void> | void): Promise<string> {
   const dir = await scaffoldProject(c, root);
+  await prepare?.(dir);
   await linkWorkspaceDependencies(dir);
   const built = await run(process.execPath, [SDK_CLI, 'build'], dir);
   if (built.code !== 0) throw new Error(`build failed: ${built.stderr}`);

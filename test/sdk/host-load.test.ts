@@ -11,6 +11,25 @@ const CASES: ScaffoldCase[] = [
   ...['hook', 'endpoint', 'operation'].flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true }))),
 ];
 
+/** The collection one hook variant listens on (the template's `articles`, made distinct per variant). */
+const collectionOf = (c: ScaffoldCase) => `articles_${c.sandbox ? 'sandboxed' : 'trusted'}_${c.language}`;
+/** Points the scaffolded hook's events at `collection` (the template hard-codes `articles`). */
+function retargetHook(dir: string, collection: string): void {
+  const src = fs.readdirSync(path.join(dir, 'src')).map((f) => path.join(dir, 'src', f)).find((f) => /index\.[jt]s$/.test(f))!;
+  const code = fs.readFileSync(src, 'utf8');
+  const edited = code.replaceAll("'articles.items.create'", `'${collection}.items.create'`);
+  if (edited === code) throw new Error(`${src}: the template no longer listens on articles.items.create`);
+  fs.writeFileSync(src, edited);
+  // A sandboxed hook hears only item events its `items` scope grants (the template requests `log` alone).
+  const pkgFile = path.join(dir, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+  const sandbox = pkg['directus:extension'].sandbox;
+  if (sandbox?.enabled) {
+    sandbox.requestedScopes = { ...sandbox.requestedScopes, items: { [collection]: ['create'] } };
+    fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+  }
+}
+
 /** Every scaffolded and built extension loads into one running host and answers. */
 describe('scaffolded extensions in a running host', () => {
   let t: TestHost;
@@ -19,11 +38,12 @@ describe('scaffolded extensions in a running host', () => {
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-sdk-host-'));
     for (const c of CASES) {
-      const dir = await scaffoldAndBuild(c, root);
+      // Each hook variant listens on its own collection, so its slug can only come from it.
+      const dir = await scaffoldAndBuild(c, root, c.type === 'hook' ? (d) => retargetHook(d, collectionOf(c)) : undefined);
       built.set(c, { dir, name: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name });
     }
     t = await startHost({ extensions: [...built.values()].map((b) => b.dir) });
-    await createCollection(t, 'articles', { title: 'string', slug: 'string' });
+    for (const c of CASES.filter((k) => k.type === 'hook')) await createCollection(t, collectionOf(c), { title: 'string', slug: 'string' });
   }, 600_000);
   afterAll(() => t?.close());
 
@@ -58,7 +78,8 @@ describe('scaffolded extensions in a running host', () => {
       });
     } else if (c.type === 'hook') {
       it(`${label}: the hook fires`, async () => {
-        const res = await t.api('POST', '/items/articles', { title: `Hello ${label}` });
+        const res = await t.api('POST', `/items/${collectionOf(c)}`, { title: `Hello ${label}` });
+        expect(res.status).toBe(200);
         expect(res.body.data.slug).toBe(`hello-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-$/, '')}`);
       });
     } else if (c.type !== 'bundle') {

@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core';
 import { createCollection, createUser, ROOT, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint, writePackage } from '../helpers/write-extension.js';
 import { launch, SKIP_REASON } from '../e2e/browser.js';
+import { skipWithout } from '../helpers/requires.js';
 
 const SDK_CLI = path.join(ROOT, 'sdk-extension', 'dist', 'cli', 'main.js');
 const CREATE_CLI = path.join(ROOT, 'create-extension', 'dist', 'main.js');
@@ -43,7 +44,7 @@ const HOOK_SRC = { 'src/index.js': 'export default ({ filter }) => { filter("ite
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 // 1. Admin app in a real browser: data written by a non-admin, rendered for an administrator.
 // ─────────────────────────────────────────────────────────────────────────────────────────────
-describe.skipIf(Boolean(SKIP_REASON) || !APP_BUILT)('admin app: stored XSS through data (browser)', () => {
+describe.skipIf(skipWithout('Chromium', SKIP_REASON) || skipWithout('the built admin app', APP_BUILT ? null : 'host/app/dist is missing: run npm run build'))('admin app: stored XSS through data (browser)', () => {
   let t: TestHost;
   let browser: Browser;
   let dashboardId = '';
@@ -114,7 +115,7 @@ describe.skipIf(Boolean(SKIP_REASON) || !APP_BUILT)('admin app: stored XSS throu
     } finally {
       await page.close();
     }
-  }, 30_000);
+  });
 });
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -157,7 +158,9 @@ describe('host: script on the admin origin from sandboxed extensions and reflect
     for (const p of ['/%3Cimg%20src=x%20onerror=alert(1)%3E', '/admin/assets/%3Cscript%3E.js', '/extensions/sources/%3Cscript%3E.js', '/items/%3Cscript%3E']) {
       const res = await fetch(t.url + p, { headers: { Authorization: `Bearer ${t.token}` } });
       const text = await res.text();
-      if (text.includes('<script>') || text.includes('<img')) expect(res.headers.get('content-type') ?? '', p).not.toMatch(/html/);
+      // Every one is an error, answered as JSON with a code (never HTML, whether or not it echoes the path).
+      expect({ status: res.status, type: res.headers.get('content-type') ?? '', code: typeof JSON.parse(text)?.errors?.[0]?.extensions?.code }, p).toEqual({ status: expect.any(Number), type: expect.stringMatching(/^application\/json/), code: 'string' });
+      expect(res.status, p).toBeGreaterThanOrEqual(400);
     }
   });
 
@@ -172,12 +175,22 @@ describe('host: script on the admin origin from sandboxed extensions and reflect
 // 3. annex-extension (SDK CLI) on a hostile package.json / arguments.
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 describe('sdk: annex-extension with a hostile package.json', () => {
+  /** Exit code of a build whose manifest is refused (a validation error). */
+  const BUILD_REFUSED = 1;
+  it('control: the same package with a plain path builds into dist/', () => {
+    const root = tmp('build-ok');
+    const ext = writePackage(path.join(root, 'ext'), hookPkg(), HOOK_SRC);
+    const r = run(SDK_CLI, ['build', '--json'], ext);
+    expect({ code: r.code, built: fs.existsSync(path.join(ext, 'dist', 'index.js')) }).toEqual({ code: 0, built: true });
+  });
+
   it('build: directus:extension.path cannot write outside the extension folder (relative ../)', () => {
     const root = tmp('build-rel');
     const ext = writePackage(path.join(root, 'ext'), hookPkg({}, { path: '../escaped-build.js' }), HOOK_SRC);
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect(fs.existsSync(path.join(root, 'escaped-build.js')), `build wrote outside the folder (exit ${r.code})`).toBe(false);
-  }, 20_000);
+    expect(r.code).toBe(BUILD_REFUSED);
+  });
 
   it('build: directus:extension.path cannot write to an absolute path', () => {
     const root = tmp('build-abs');
@@ -185,7 +198,8 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const ext = writePackage(path.join(root, 'ext'), hookPkg({}, { path: target }), HOOK_SRC);
     const r = run(SDK_CLI, ['build', '--json'], ext);
     expect(fs.existsSync(target), `build wrote to an absolute path (exit ${r.code})`).toBe(false);
-  }, 20_000);
+    expect(r.code).toBe(BUILD_REFUSED);
+  });
 
   it('build: bundle entry names cannot inject code into the generated entry module', () => {
     const root = tmp('build-bundle');
@@ -196,7 +210,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     run(SDK_CLI, ['build', '--no-minify'], ext);
     const out = fs.existsSync(path.join(ext, 'dist/api.js')) ? fs.readFileSync(path.join(ext, 'dist/api.js'), 'utf8') : '';
     expect(out).not.toMatch(/^\s*globalThis\.__pwned\s*=\s*1/m);
-  }, 20_000);
+  });
 
   it('pack: a "version" with path segments cannot place the tarball outside --pack-destination', () => {
     const root = tmp('pack');
@@ -204,20 +218,26 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const r = run(SDK_CLI, ['pack', '--json'], ext);
     const outside = tree(root).filter((p) => p.endsWith('.tgz') && !p.startsWith('ext/'));
     expect(outside, `pack wrote a tarball outside the folder (exit ${r.code}): ${r.out}`).toEqual([]);
-  }, 20_000);
+  });
 
   it('link: a package name of ".." or with slashes links only inside the extensions folder', () => {
     const root = tmp('link');
     const hostExt = path.join(root, 'host', 'extensions');
     fs.mkdirSync(hostExt, { recursive: true });
-    for (const name of ['..', '../../evil', '@scope/../../../evil2']) {
+    const codes: Record<string, number | null> = {};
+    // The control (a plain name) first: it must link, inside the folder.
+    for (const name of ['ok-link', '..', '../../evil', '@scope/../../../evil2']) {
       const ext = writePackage(path.join(root, 'src', String(Math.random()).slice(2)), hookPkg({ name }), HOOK_SRC);
-      run(SDK_CLI, ['link', hostExt, '--json'], ext);
+      codes[name] = run(SDK_CLI, ['link', hostExt, '--json'], ext).code;
     }
     const links = tree(root).filter((p) => fs.lstatSync(path.join(root, p)).isSymbolicLink());
-    for (const l of links) expect(path.dirname(path.join(root, l)), `link placed outside: ${l}`).toBe(hostExt);
+    // ".." is refused; names with slashes are flattened into one folder name inside the extensions folder.
+    expect({ codes, links: links.sort() }).toEqual({
+      codes: { 'ok-link': 0, '..': 1, '../../evil': 0, '@scope/../../../evil2': 0 },
+      links: ['host/extensions/..-..-evil', 'host/extensions/@scope-..-..-..-evil2', 'host/extensions/ok-link'],
+    });
     expect(fs.existsSync(path.join(root, 'evil'))).toBe(false);
-  }, 20_000);
+  });
 
   it('add: --name and --convert-name with path segments are refused', () => {
     const root = tmp('add');
@@ -225,10 +245,10 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const before = tree(root);
     for (const args of [['--type', 'hook', '--name', '../../escaped-add'], ['--type', 'hook', '--name', 'ok', '--convert-name', '../../escaped-conv']]) {
       const r = run(SDK_CLI, ['add', ...args], ext);
-      expect(r.code).not.toBe(0);
+      expect(r.code, args.join(' ')).toBe(1);
     }
     expect(tree(root)).toEqual(before);
-  }, 20_000);
+  });
 
   it('publish: the token is never written to disk or printed, and is not forwarded on a cross-origin redirect', async () => {
     const root = tmp('publish');
@@ -238,7 +258,8 @@ describe('sdk: annex-extension with a hostile package.json', () => {
     const evil = http.createServer((req, res) => { seen.push(req.headers.authorization); req.resume(); res.writeHead(201, { 'content-type': 'application/json' }).end('{}'); });
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
     const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
-    const registry = http.createServer((req, res) => { req.resume(); res.writeHead(307, { location: `${evilUrl}${req.url}` }).end(); });
+    let registryHits = 0;
+    const registry = http.createServer((req, res) => { registryHits++; req.resume(); res.writeHead(307, { location: `${evilUrl}${req.url}` }).end(); });
     await new Promise<void>((r) => registry.listen(0, 'localhost', r));
     try {
       const url = `http://localhost:${(registry.address() as AddressInfo).port}`;
@@ -247,6 +268,8 @@ describe('sdk: annex-extension with a hostile package.json', () => {
       // The real publish, in this process (the CLI's code path), against the redirecting registry.
       const { publish } = await import('@annex/sdk-extension/node');
       await publish({ cwd: ext, registry: url, token: TOKEN }).catch((e: Error) => e);
+      // Control: the publish did reach the registry (and was redirected), so the check below means something.
+      expect(registryHits).toBeGreaterThan(0);
       expect(seen.filter((a) => a?.includes(TOKEN)), 'bearer token sent to the redirect target').toEqual([]);
       for (const f of tree(root)) {
         const full = path.join(root, f);
@@ -256,7 +279,7 @@ describe('sdk: annex-extension with a hostile package.json', () => {
       evil.close();
       registry.close();
     }
-  }, 20_000);
+  });
 });
 
 // ─────────────────────────────────────────────────────────────────────────────────────────────
@@ -287,8 +310,8 @@ describe('scaffolder: create-annex-extension with hostile names', () => {
     expect(fs.readFileSync(path.join(root, 'keep.txt'), 'utf8')).toBe('keep');
     const top = tree(root).filter((p) => !p.includes('/'));
     expect(top.sort()).toEqual(['keep.txt', 'work']);
-    if (r.code === 0) expect(fs.existsSync(path.join(work, '-rf', 'package.json'))).toBe(true);
-  }, 20_000);
+    expect({ code: r.code, created: fs.existsSync(path.join(work, '-rf', 'package.json')) }).toEqual({ code: 0, created: true });
+  });
 
   it('the install step runs the package manager without a shell, whatever npm_config_user_agent says', () => {
     const root = tmp('create-pm');
@@ -299,7 +322,7 @@ describe('scaffolder: create-annex-extension with hostile names', () => {
     });
     expect(fs.existsSync(marker)).toBe(false);
     expect(r.code).not.toBe(null);
-  }, 20_000);
+  });
 
   it('never writes into a non-empty target folder (no overwrite of existing files)', () => {
     const root = tmp('create-nonempty');
@@ -308,5 +331,5 @@ describe('scaffolder: create-annex-extension with hostile names', () => {
     const r = run(CREATE_CLI, ['proj', '--type', 'endpoint', '--yes', '--no-install'], root);
     expect(r.code).toBe(1);
     expect(fs.readFileSync(path.join(root, 'proj', 'package.json'), 'utf8')).toBe('{"name":"mine"}');
-  }, 20_000);
+  });
 });

@@ -138,7 +138,8 @@ describe('sandboxed registrations', () => {
     writePackage(path.join(root, 'authn'), m, f);
     const t = await startHost({ extensions: [path.join(root, 'authn')], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
     try {
-      expect((await t.api('GET', '/extensions/authn/status')).body.data).toMatchObject({ state: 'active', granted_scopes: null });
+      // Listening to `authenticate` is the `events` scope: requested from what the hook registers, not granted.
+      expect((await t.api('GET', '/extensions/authn/status')).body.data).toMatchObject({ state: 'pending', granted_scopes: null, requested_scopes: { events: ['authenticate'] } });
       const users = await t.api('GET', '/users', undefined, null);
       const created = await t.api('POST', '/users', { email: 'evil@example.com', password: 'pw' }, null);
       expect([users.status, created.status]).toEqual([403, 403]);
@@ -147,7 +148,7 @@ describe('sandboxed registrations', () => {
     }
   });
 
-  it('a sandboxed hook granted only storage cannot read login passwords, new users\' passwords or rows outside its items scope', async () => {
+  it('a sandboxed hook granted only storage (not the events it registers for) cannot read login passwords, new users\' passwords or rows', async () => {
     const root = tmp('listener');
     const [m, f] = sandboxed('listener', 'hook', { storage: {} }, `import { storage } from 'directus:api';
 export default ({ filter }) => {
@@ -156,8 +157,11 @@ export default ({ filter }) => {
   filter('items.read', async (rows, meta) => { await storage.set('read-' + meta.collection, rows); });
 };\n`);
     writePackage(path.join(root, 'listener'), m, f);
-    const t = await startHost({ extensions: [path.join(root, 'listener')] });
+    // Under the local policy the operator's hook would be granted the events it registers; here nobody grants them.
+    const t = await startHost({ extensions: [path.join(root, 'listener')], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
     try {
+      await t.api('POST', '/extensions/listener/grant', { scopes: { storage: {} } });
+      expect((await t.api('GET', '/extensions/listener/status')).body.data).toMatchObject({ state: 'pending' });
       await t.api('POST', '/collections', { collection: 'secrets', fields: [{ field: 'v', type: 'string' }] });
       await t.api('POST', '/items/secrets', { v: 'top-secret' });
       await t.api('GET', '/items/secrets');

@@ -61,7 +61,20 @@ export function createApi({ onUnauthorized } = {}) {
   }
 
   const api = {
-    request,
+    /** `request(method, url, config)`, or axios's `request({ method, url, params, data, headers })`. */
+    request: (method, url, config) => (method && typeof method === 'object' ? request(String(method.method ?? 'GET').toUpperCase(), method.url, method) : request(method, url, config)),
+    /** Read by extensions that call fetch themselves with the app's credentials (axios's shape). */
+    defaults: {
+      baseURL: '/',
+      headers: {
+        common: {
+          get Authorization() {
+            const token = localStorage.getItem(TOKEN);
+            return token ? `Bearer ${token}` : undefined;
+          },
+        },
+      },
+    },
     get: (url, config) => request('GET', url, config),
     delete: (url, config) => request('DELETE', url, config),
     post: (url, data, config) => request('POST', url, { ...config, data }),

@@ -1,7 +1,7 @@
 import { createApp, markRaw } from 'vue';
 import { createPinia } from 'pinia';
 import { createI18n } from 'vue-i18n';
-import { installSdk } from '@directus/extensions-sdk';
+import { installSdk, createSdkClient, getExtensionRefs } from '@directus/extensions-sdk';
 import { createApi } from './api.js';
 import { createStores } from './stores/index.js';
 import { createRegistry } from './extensions/registry.js';
@@ -9,19 +9,24 @@ import { createAppRouter } from './router.js';
 import { createThemeController } from './theme.js';
 import { registerBaseComponents } from './components/index.js';
 import { syncModuleRoutes } from './extensions/module-routes.js';
+import { createBoundaries } from './extensions/boundary.js';
+import { registerExtensionComponents } from './extensions/global-components.js';
 import App from './App.vue';
 import './styles.css';
 
 const pinia = createPinia();
 const api = createApi({ onUnauthorized: () => router.currentRoute.value.name !== 'login' && router.push({ name: 'login' }) });
 const { stores, hydrate, dehydrate } = createStores(api);
-const registry = createRegistry({ api });
+// Every extension component renders inside a boundary that reports its faults through the registry.
+const boundaries = createBoundaries({ onFault: (fault) => registry.reportFault(fault) });
+const registry = createRegistry({ api, boundaries });
 const router = createAppRouter();
 const i18n = createI18n({ legacy: false, locale: 'en-US', fallbackLocale: 'en-US', messages: { 'en-US': {} }, missingWarn: false, fallbackWarn: false });
 
 const app = createApp(App);
 app.use(pinia);
 app.use(i18n);
+boundaries.install(app);
 const theme = createThemeController({ api, registry, stores });
 const session = {
   /** After login (or with a stored token): load stores and extensions, listen to the host. */
@@ -39,13 +44,20 @@ const session = {
     router.push({ name: 'login' });
   },
 };
-installSdk({ api, stores, registry });
+// What Directus provides to every extension component (`api`, `stores`, `sdk`, `extensions`), under its keys.
+const sdk = createSdkClient(api);
+const extensions = getExtensionRefs(registry);
+installSdk({ api, stores, registry, sdk, extensions, boundaries });
 app.provide('api', api);
 app.provide('stores', stores);
+app.provide('sdk', sdk);
+app.provide('extensions', extensions);
 app.provide('registry', registry);
 app.provide('theme', theme);
 app.provide('session', markRaw(session));
 registerBaseComponents(app);
+// `interface-<id>`, `display-<id>`, `layout-<id>`, … as Directus registers them for extension templates.
+registerExtensionComponents(app, registry);
 app.use(router);
 
 router.beforeEach(async (to) => {
@@ -66,8 +78,16 @@ router.beforeEach(async (to) => {
 
 // The router learns module routes as module extensions arrive.
 // A module's preRegisterCheck(user) decides whether this user gets it (sync answers only).
-const allowed = (m) => !m.preRegisterCheck || m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false;
-syncModuleRoutes(router, registry, allowed);
+// A check that throws hides its module and is reported, like any other fault of that extension.
+const allowed = (m) => {
+  try {
+    return !m.preRegisterCheck || m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false;
+  } catch (e) {
+    registry.reportFault({ extension: m.__extension, id: m.id, kind: 'module', code: 'APP_RENDER_FAILED', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    return false;
+  }
+};
+syncModuleRoutes(router, registry, allowed, (m, e) => registry.reportFault({ extension: m.__extension, id: m.id, kind: 'module', code: 'APP_RENDER_FAILED', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
 app.provide('moduleAllowed', allowed);
 app.mount('#app');
-window.__annex = { api, registry, router, theme };
+window.__annex = { api, registry, router, theme, stores };

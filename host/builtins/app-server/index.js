@@ -17,7 +17,7 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Annex</title><p>T
 export default {
   id: 'admin',
   handler(router, context) {
-    const kernel = context.annex;
+    const kernel = context.kernel;
     /** @type {Map<string, { raw: Buffer, gz: Buffer | null, etag: string }>} */
     const cache = new Map();
 

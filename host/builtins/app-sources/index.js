@@ -5,17 +5,19 @@ import { asyncHandler, errors } from '@annex/host/builtins-support';
 import { createEventHub } from './events.js';
 
 const OWNER = '@annex/builtin-app-sources';
+/** What the app reports (POST /sources/report `phase`) → the code Settings → Extensions shows. */
+const REPORT_CODES = /** @type {Record<string, string>} */ ({ import: 'APP_IMPORT_FAILED', render: 'APP_RENDER_FAILED', 'render-loop': 'APP_RENDER_LOOP' });
 const requireHere = createRequire(import.meta.url);
 
 /**
  * The bundler (rollup + the Vue SFC compiler, ~170 ms to load) is created on first use, so a
  * host that never serves the app does not pay for it.
- * @param {Parameters<typeof import('./bundler.js').createSourcesBundler>[0]} options
+ * @param {Parameters<typeof import('@annex/host/app-sources').createSourcesBundler>[0]} options
  */
 function lazyBundler(options) {
-  /** @type {ReturnType<typeof import('./bundler.js').createSourcesBundler> | undefined} */
+  /** @type {ReturnType<typeof import('@annex/host/app-sources').createSourcesBundler> | undefined} */
   let bundler;
-  const real = () => (bundler ??= /** @type {typeof import('./bundler.js')} */ (requireHere('./bundler.js')).createSourcesBundler(options));
+  const real = () => (bundler ??= /** @type {typeof import('@annex/host/app-sources')} */ (requireHere('@annex/host/app-sources')).createSourcesBundler(options));
   return {
     get: () => real().get(),
     invalidate: () => bundler?.invalidate(),
@@ -44,12 +46,13 @@ function diffManifests(before, after) {
 export default {
   id: 'extensions',
   handler(router, context) {
-    const kernel = context.annex;
+    const kernel = context.kernel;
     /** A removed extension is no longer known: only administrators hear of it. */
     const mayUse = (/** @type {string} */ id, /** @type {any} */ viewer) => viewer?.admin === true || kernel.extensions.mayUse(id, viewer);
     const bundler = lazyBundler({ list: () => kernel.apps.list() });
     const hub = createEventHub();
-    /** @type {Map<string, { extension: string, url: string, message: string, at: string }>} */
+    /** `<extension>\0<phase>` → the app's last report of that kind for that extension. */
+    /** @type {Map<string, { extension: string, url: string, message: string, phase: string, at: string }>} */
     const reports = new Map();
     let timer;
 
@@ -59,7 +62,7 @@ export default {
     let published;
     const publish = async () => {
       const { manifest } = await bundler.get();
-      for (const [id, r] of reports) if (!manifest.chunks.some((c) => c.extension === id && c.url === r.url)) reports.delete(id);
+      for (const [key, r] of reports) if (!manifest.chunks.some((c) => c.extension === r.extension && c.url === r.url)) reports.delete(key);
       const diff = diffManifests(published, manifest);
       published = manifest;
       if (diff.changed.length || diff.removed.length) {
@@ -105,7 +108,7 @@ export default {
 
     const errorList = (manifest) => [
       ...manifest.chunks.filter((c) => c.error).map((c) => ({ extension: c.extension, phase: 'build', url: null, ...c.error })),
-      ...[...reports.values()].map((r) => ({ extension: r.extension, phase: 'import', code: 'APP_IMPORT_FAILED', message: r.message, url: r.url, at: r.at })),
+      ...[...reports.values()].map((r) => ({ extension: r.extension, phase: r.phase, code: REPORT_CODES[r.phase], message: r.message, url: r.url, at: r.at })),
     ];
 
     // Chunks are gzipped once per content (their names carry the hash), when the client accepts it.
@@ -128,7 +131,7 @@ export default {
       const allowed = current.manifest.chunks.filter((/** @type {any} */ c) => mayUse(c.extension, accountability));
       if (allowed.length === current.manifest.chunks.length) return { key: `index:${current.manifest.version}`, code: current.index };
       const ids = allowed.map((/** @type {any} */ c) => c.extension).join(',');
-      const render = /** @type {typeof import('./bundler.js')} */ (requireHere('./bundler.js')).renderIndex;
+      const render = /** @type {typeof import('@annex/host/app-sources')} */ (requireHere('@annex/host/app-sources')).renderIndex;
       return { key: `index:${current.manifest.version}:${ids}`, code: render({ ...current.manifest, chunks: allowed }) };
     };
     router.get('/sources/index.js', asyncHandler(async (req, res) => {
@@ -147,17 +150,19 @@ export default {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();
       res.json({ data: errorList((await bundler.get()).manifest) });
     }));
-    // An app that could not import a chunk says so; kept until that extension's chunk changes.
+    // An app that could not import a chunk, or whose component of it threw or re-rendered in a
+    // loop (`phase` render / render-loop), says so; kept until that extension's chunk changes.
     router.post('/sources/report', asyncHandler(async (req, res) => {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();
       const body = typeof req.body === 'string' ? JSON.parse(req.body || '{}') : req.body;
-      const { extension, url, message } = body ?? {};
+      const { extension, url, message, phase = 'import' } = body ?? {};
       if (typeof extension !== 'string' || typeof url !== 'string' || typeof message !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"extension", "url" and "message" must be strings.' });
+      if (typeof phase !== 'string' || !Object.hasOwn(REPORT_CODES, phase)) throw errors.INVALID_PAYLOAD({ reason: `"phase" must be one of ${Object.keys(REPORT_CODES).join(', ')}.` });
       const { manifest } = await bundler.get();
       const known = manifest.chunks.some((c) => c.extension === extension && c.url === url);
       if (known) {
-        const report = { extension, url, message: message.slice(0, 2000), at: new Date().toISOString() };
-        reports.set(extension, report);
+        const report = { extension, url, message: message.slice(0, 2000), phase, at: new Date().toISOString() };
+        reports.set(`${extension}\0${phase}`, report);
         hub.send('app-extension-error', report);
       }
       res.json({ data: { recorded: known } });
@@ -166,7 +171,7 @@ export default {
       const { files, manifest } = await bundler.get();
       const code = files.get(req.params.chunk);
       // An extension limited to other roles: its code is not served to this caller (as if it did not exist).
-      const owner = manifest.chunks.find((c) => c.url?.endsWith(`/${req.params.chunk}`));
+      const owner = manifest.chunks.find((c) => c.url?.endsWith(`/${req.params.chunk}`) || c.lazy?.includes(req.params.chunk));
       if (code === undefined || (owner && !mayUse(owner.extension, req.accountability))) throw errors.ROUTE_NOT_FOUND({ path: req.path ?? `/extensions/sources/${req.params.chunk}` });
       // Chunk names carry a content hash, so they never change.
       res.set({ 'Content-Type': 'application/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });

@@ -5,7 +5,7 @@ import { asyncHandler } from '@annex/host/builtins-support';
 export default {
   id: 'auth',
   handler(router, context) {
-    const auth = context.annex.auth;
+    const auth = context.kernel.auth;
     router.post('/login', asyncHandler(async (req, res) => {
       const body = req.body ?? {};
       res.json({ data: await auth.login(body.email, body.password, req.ip) });

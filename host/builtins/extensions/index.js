@@ -9,11 +9,11 @@ function requireAdmin(req) {
 export default {
   id: 'extensions',
   handler(router, context) {
-    const manager = context.annex.extensions;
-    const list = (admin, viewer) => listExtensions(manager, context.annex.knex, admin, viewer);
+    const manager = context.kernel.extensions;
+    const list = (admin, viewer) => listExtensions(manager, context.kernel.knex, admin, viewer);
     const findRow = async (id) => (await list(true)).find((e) => e.id === id || e.annex?.name === id);
     /** Every change an administrator makes here goes to the activity log (who, what, from where). */
-    const audit = (req, action, found, details) => recordExtensionChange(context.annex.knex, context.annex.logger, requestActor(req), action, found.annex?.name ?? found.id, details);
+    const audit = (req, action, found, details) => recordExtensionChange(context.kernel.knex, context.kernel.logger, requestActor(req), action, found.annex?.name ?? found.id, details);
 
     router.get('/', asyncHandler(async (req, res) => {
       if (!req.accountability?.user && !req.accountability?.admin) throw errors.FORBIDDEN();

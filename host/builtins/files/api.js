@@ -111,7 +111,7 @@ export const endpoints = [
   {
     name: 'files',
     config: (router, context) => {
-      const kernel = context.annex;
+      const kernel = context.kernel;
       const service = (accountability) => new context.services.FilesService({ accountability });
       // Uploads need the raw request stream, so they are served by a mount ahead of the router.
       const off = kernel.mounts.add('files', async (ctx, sub) => {
@@ -134,10 +134,10 @@ export const endpoints = [
   {
     name: 'assets',
     config: (_router, context) => {
-      const config = context.annex.config.files;
+      const config = context.kernel.config.files;
       const limits = { maxDimension: config.transformMaxDimension };
       const gate = createTransformGate(config.transformMaxConcurrent);
-      const off = context.annex.mounts.add('assets', async (ctx, sub) => {
+      const off = context.kernel.mounts.add('assets', async (ctx, sub) => {
         if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
         const id = sub.replace(/^\//, '');
         if (!UUID.test(id)) throw errors.FORBIDDEN();

@@ -10,7 +10,7 @@ function withoutToken(query) {
 const HIDDEN_HEADERS = new Set(['authorization', 'cookie']);
 
 function flowsRoutes(router, context) {
-  const flows = context.annex.flows;
+  const flows = context.kernel.flows;
   const run = asyncHandler(async (req, res) => {
     const kind = flows.kindOf(req.params.id);
     if (kind !== 'webhook' && kind !== 'manual') throw errors.FORBIDDEN();

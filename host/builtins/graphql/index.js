@@ -5,10 +5,10 @@ import { asyncHandler, createGraphQLHandler } from '@annex/host/builtins-support
 export default {
   id: 'graphql',
   handler(router, context) {
-    const execute = createGraphQLHandler(context.annex);
+    const execute = createGraphQLHandler(context.kernel);
     const route = (scope) => asyncHandler(async (req, res) => {
       const input = req.method === 'GET' ? req.query : (req.body ?? {});
-      const result = await execute(scope, input, req.accountability, context.annex.services, { readOnly: req.method === 'GET' });
+      const result = await execute(scope, input, req.accountability, context.kernel.services, { readOnly: req.method === 'GET' });
       res.status(result.errors && !result.data ? 400 : 200).json(result);
     });
     router.get('/', route('items'));

@@ -36,7 +36,7 @@ export default {
   id: 'extensions',
   handler(router, context) {
     const market = () => {
-      const m = context.annex.marketplace;
+      const m = context.kernel.marketplace;
       if (!m) throw errors.SERVICE_UNAVAILABLE({ service: 'marketplace', reason: 'No registry is configured (MARKETPLACE_REGISTRY).' });
       return m;
     };
@@ -48,7 +48,7 @@ export default {
     const change = (verb, fn) => admin(async (req) => {
       const result = await fn(req);
       const item = result?.extension ?? req.body?.extension ?? null;
-      await recordExtensionChange(context.annex.knex, context.annex.logger, requestActor(req), verb, item, result);
+      await recordExtensionChange(context.kernel.knex, context.kernel.logger, requestActor(req), verb, item, result);
       return result;
     });
 
@@ -81,7 +81,7 @@ export default {
       const installed = (await market().installed()).find((e) => e.name === req.params.id || e.id === req.params.id);
       if (!installed) throw errors.INVALID_PAYLOAD({ reason: `"${req.params.id}" is not a marketplace install.` });
       const removed = await market().uninstall(installed.name);
-      await recordExtensionChange(context.annex.knex, context.annex.logger, requestActor(req), 'delete', installed.name, removed);
+      await recordExtensionChange(context.kernel.knex, context.kernel.logger, requestActor(req), 'delete', installed.name, removed);
       res.status(204).end();
     }));
   },

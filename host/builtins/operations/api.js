@@ -116,7 +116,7 @@ const handlers = {
     const headers = Object.fromEntries((options.headers ?? []).filter((h) => h?.header).map((h) => [h.header, String(h.value ?? '')]));
     const body = options.body === undefined || options.body === null || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     if (body && typeof options.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], allowPrivate: ctx.annex.config.flowsRequestAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: 16 * 1024 * 1024 });
+    const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], allowPrivate: ctx.kernel.config.flowsRequestAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: 16 * 1024 * 1024 });
     const { url: _url, ...result } = await client.request(String(options.url), { method: String(options.method ?? 'GET').toUpperCase(), headers, body: body ?? undefined });
     if (result.status >= 400) throw Object.assign(new Error(`Request failed with status ${result.status}`), result);
     return result;
@@ -134,7 +134,7 @@ const handlers = {
     return parseJson(options.json ?? null, 'json');
   },
   async trigger(options, ctx) {
-    const flows = ctx.annex.flows;
+    const flows = ctx.kernel.flows;
     const payload = parseJson(options.payload ?? null, 'payload');
     if (!Array.isArray(payload)) return flows.runOperationFlow(options.flow, payload, ctx.accountability);
     if (options.iterationMode === 'parallel') return Promise.all(payload.map((p) => flows.runOperationFlow(options.flow, p, ctx.accountability)));
@@ -156,7 +156,7 @@ const handlers = {
     throw errors.INVALID_PAYLOAD({ reason: '"operation" must be sign, verify or decode.' });
   },
   async exec(options, ctx) {
-    return ctx.annex.runScript(String(options.code ?? ''), ctx.data);
+    return ctx.kernel.runScript(String(options.code ?? ''), ctx.data);
   },
 };
 

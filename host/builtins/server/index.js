@@ -5,7 +5,7 @@ import { asyncHandler, errors } from '@annex/host/builtins-support';
 export default {
   id: 'server',
   handler(router, context) {
-    const kernel = context.annex;
+    const kernel = context.kernel;
     router.get('/ping', (_req, res) => {
       res.set('Content-Type', 'text/plain; charset=utf-8');
       res.send('pong');

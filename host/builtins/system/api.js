@@ -36,7 +36,7 @@ export const endpoints = [
   {
     name: 'permissions',
     config: (router, context) => {
-      router.get('/me', asyncHandler(async (req, res) => res.json({ data: await context.annex.permissions.list(req.accountability) })));
+      router.get('/me', asyncHandler(async (req, res) => res.json({ data: await context.kernel.permissions.list(req.accountability) })));
       crudRoutes(router, { collection: 'directus_permissions', makeService: (c, options) => new context.services.ItemsService(c, options) });
     },
   },

@@ -1,4 +1,5 @@
-import type { ExpressHandler, ExpressRequest, ExpressResponse, ExpressRouter } from '../http/express-adapter.js';
+import type { RequestHandler as ExpressHandler, Response as ExpressResponse, Router as ExpressRouter } from 'express';
+import type { DirectusRequest as ExpressRequest } from '../http/express-bridge.js';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import { sanitizeQuery, type Query } from '../services/query.js';
@@ -7,7 +8,7 @@ import type { ItemsService, PrimaryKey } from '../services/items.js';
 /** Wraps an async route handler so rejections reach the error handler. */
 export function asyncHandler(fn: (req: ExpressRequest, res: ExpressResponse) => Promise<unknown>): ExpressHandler {
   return (req, res, next) => {
-    fn(req, res).catch(next);
+    fn(req as ExpressRequest, res).catch(next);
   };
 }
 

@@ -10,6 +10,7 @@ import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
 import { recordExtensionChange } from '../audit/activity.js';
 import { createLogger } from '../logger.js';
+import { errors } from '../errors.js';
 
 export const EXTENSIONS_HELP = `annex extensions — manage installed extensions
 
@@ -47,7 +48,7 @@ function resolveRoles(wanted: string[], roles: { id: string; name: string }[]): 
   return wanted.map((w) => {
     if (w === 'public' || w === '$public') return '$public';
     const role = roles.find((r) => r.id === w) ?? roles.find((r) => r.name.toLowerCase() === w.toLowerCase());
-    if (!role) throw Object.assign(new Error(`no role "${w}"`), { code: 'INVALID_PAYLOAD' });
+    if (!role) throw errors.INVALID_PAYLOAD({ reason: `no role "${w}"` });
     return role.id;
   });
 }

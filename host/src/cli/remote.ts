@@ -1,3 +1,4 @@
+import { codeOfStatus } from '../http/error-handler.js';
 /** A running host the CLI talks to (`--url/--token` or ANNEX_URL/ANNEX_TOKEN). */
 export interface Remote {
   url: string;
@@ -18,7 +19,7 @@ export async function hostRequest(remote: Remote, method: string, path: string, 
   const json = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
   if (!res.ok) {
     const e = json.errors?.[0];
-    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? 'HTTP_ERROR' });
+    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? codeOfStatus(res.status) });
   }
   return json;
 }

@@ -413,6 +413,15 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.alterTable('directus_extensions', (t) => t.dropColumn('quarantine'));
     },
   },
+  '20261205A-field-width': {
+    async up(knex) {
+      // Directus's form layout: how wide a field's interface is drawn ('half', 'half-left', 'half-right', 'full', 'fill').
+      await knex.schema.alterTable('directus_fields', (t) => t.string('width', 16));
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_fields', (t) => t.dropColumn('width'));
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,6 +1,7 @@
 import type { Emitter } from '../events/emitter.js';
 import type { Kernel } from '../kernel.js';
 import { createServices } from '../services/namespace.js';
+import { getBuiltinSurface } from './builtin-surface.js';
 import type { Disposer, ExtensionScope } from './scope.js';
 import type { ExtensionDescriptor, ExtensionUnit } from './types.js';
 
@@ -20,7 +21,8 @@ function trackedEmitter(emitter: Emitter, owner: string, scope: ExtensionScope) 
 
 /**
  * The Directus-compatible API extension context: `services, database, env, logger, getSchema,
- * emitter`. Built-ins additionally get `annex` (the kernel) and `onDispose` — no other source does.
+ * emitter`. Built-ins additionally get `onDispose`, and `kernel`: only the kernel services their
+ * row of BUILTIN_SURFACE declares — no other source gets either.
  */
 export function createExtensionContext(kernel: Kernel, desc: ExtensionDescriptor, unit: ExtensionUnit, scope: ExtensionScope) {
   const context: Record<string, unknown> = {
@@ -32,7 +34,8 @@ export function createExtensionContext(kernel: Kernel, desc: ExtensionDescriptor
     emitter: trackedEmitter(kernel.localEmitter, unit.id, scope),
   };
   if (desc.source === 'builtin') {
-    context.annex = kernel;
+    const surface = getBuiltinSurface(kernel, desc.id);
+    if (surface) context.kernel = surface;
     // Built-ins that subscribe to kernel registries (apps.onChange, extensions.onChange) release
     // them with the unit: `onDispose(fn)` runs fn on deactivation or reload.
     context.onDispose = (fn: Disposer) => void scope.defer(fn);

@@ -2,19 +2,26 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { EXTENSION_PKG_KEY } from '@annex/protocol';
+import { errors } from '../errors.js';
 import type { DiscoveredPackage, ExtensionSource } from './types.js';
+
+/** The plain record of a HOST_MANIFEST_INVALID for a folder whose package.json cannot be read. */
+function manifestInvalid(dir: string, reason: string): { code: string; message: string } {
+  const e = errors.HOST_MANIFEST_INVALID({ folder: path.basename(dir), reason });
+  return { code: e.code, message: e.message };
+}
 
 async function readPackage(dir: string): Promise<{ pkg?: unknown; error?: { code: string; message: string } }> {
   let text: string;
   try {
     text = await fs.readFile(path.join(dir, 'package.json'), 'utf8');
   } catch {
-    return { error: { code: 'HOST_MANIFEST_INVALID', message: `No readable package.json in ${dir}` } };
+    return { error: manifestInvalid(dir, 'no readable package.json') };
   }
   try {
     return { pkg: JSON.parse(text) };
   } catch (e) {
-    return { error: { code: 'HOST_MANIFEST_INVALID', message: `package.json is not valid JSON: ${(e as Error).message}` } };
+    return { error: manifestInvalid(dir, `package.json is not valid JSON: ${(e as Error).message}`) };
   }
 }
 

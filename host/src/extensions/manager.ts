@@ -12,6 +12,7 @@ import { createClusterRefresh } from './cluster-refresh.js';
 import { discover, type DiscoveryOptions } from './discovery.js';
 import { drain } from './generation.js';
 import { loadTrustedModule } from './loader.js';
+import { registerExtensionRequirePath } from './require-path.js';
 import type { ManagerCore } from './manager-core.js';
 import { applyMigrations } from './migrations.js';
 import { retire, type PackageRecord, type StateChange } from './record.js';
@@ -118,13 +119,19 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       await applyMigrations(kernel.knex, log, desc);
       const trusted = units.filter((u) => u.entry.api && !u.sandboxed);
       let mod: unknown;
+      // `require('express')` and other host packages resolve from the extension's folder, as in a Directus install.
+      if (trusted.length) scope.defer(registerExtensionRequirePath(desc.dir));
       if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
       // Quarantined here before a restart, or on another host: its sandboxed code stays unloaded until a reset.
       const quarantined = (unit: ExtensionUnit) => !!rec.row.quarantine && (rec.row.quarantine.unit === undefined || rec.row.quarantine.unit === unit.id);
       for (const unit of units) {
         if (unit.entry.api && unit.sandboxed) {
           if (quarantined(unit)) continue;
-          instances.push(await activateSandboxedUnit(kernel, tokens, scope, desc, unit, rec.row.granted_scopes ?? {}));
+          instances.push(await activateSandboxedUnit(kernel, tokens, scope, desc, unit, rec.row.granted_scopes ?? {}, async (events) => {
+            const now = await settings.requestEvents(rec.row.id, events);
+            rec.row = (await settings.byId(rec.row.id)) ?? rec.row;
+            return now;
+          }));
         } else if (unit.entry.api) {
           await activateTrustedUnit(kernel, scope, desc, unit, unitConfig(desc, unit, mod), kernel.config.extensionsRegisterTimeoutMs);
         }
@@ -133,6 +140,12 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     } catch (e) {
       await scope.dispose((err) => log.warn({ err }, 'disposer failed after a failed activation'));
       const record = toErrorRecord(e, 'HOST_REGISTER_FAILED');
+      // A sandboxed hook registered for events no administrator granted yet: it waits, it did not fail.
+      if (record.code === 'HOST_SCOPES_PENDING' && !previous) {
+        rec.row = (await settings.byId(rec.row.id)) ?? rec.row;
+        await setState(rec, 'pending', null);
+        return;
+      }
       if (previous) return keepServing(rec, record, `reload of ${desc.id} failed; the previous version keeps serving`);
       await setState(rec, 'failed', record);
       return;

@@ -53,8 +53,8 @@ export interface AppEntry {
   type: NestedExtensionType | 'bundle';
   /** Absolute path of the built browser module. */
   file: string;
-  /** For bundle app halves: the entry names it may export. */
-  entries?: { name: string; type: string }[];
+  /** For bundle app halves: the entry names it may export, each with its position among the bundle's entries of its type. */
+  entries?: { name: string; type: string; index?: number }[];
   source: string;
 }
 

@@ -83,7 +83,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
               row = { ...previous, folder: pkg.folder, quarantine: null };
             }
           }
-          const requested = desc ? requestedOf(desc) : null;
+          // The events a sandboxed hook registered for are read from its code at load, not from the
+          // manifest: they stay requested across reconciles (so a revoke is not undone by a reload).
+          const manifestRequested = desc ? requestedOf(desc) : null;
+          const requested = manifestRequested && row?.requested_scopes?.events ? mergeScopes(manifestRequested, { events: row.requested_scopes.events }) : manifestRequested;
           const meta = { name: desc?.id ?? pkg.folder, type: desc?.type ?? null, version: desc?.version ?? null, requested_scopes: requested };
           if (!row) {
             const granted = requested && autoGrants(policy, pkg.source) ? requested : null;
@@ -150,6 +153,24 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
 
     async setGrants(id: string, granted: Scopes | null): Promise<void> {
       await q().patch({ granted_scopes: granted, updated_at: new Date().toISOString() } as any).where({ id });
+    },
+
+    /**
+     * Records the events a sandboxed hook registers for as requested (the `events` scope), and
+     * grants them when the policy grants this source's requests without an admin (operator-placed
+     * code under `local`). Returns the row's granted scopes afterwards, or null while an admin must grant.
+     */
+    async requestEvents(id: string, events: string[]): Promise<Scopes | null> {
+      const row = (await q().findById(id)) as unknown as SettingsRow | undefined;
+      if (!row) return null;
+      const before = (row.requested_scopes as Scopes | null) ?? {};
+      const requested = mergeScopes(before, { events });
+      // Like any scope: granted without an admin only when newly asked for (an administrator's revoke stays).
+      const added = events.filter((e) => !before.events?.includes(e));
+      const granted = autoGrants(policy, row.source) && added.length ? mergeScopes((row.granted_scopes as Scopes | null) ?? {}, { events: added }) : null;
+      // Nothing granted now: the row is pending (granted_scopes null) until an administrator grants what it requests.
+      await q().patch({ requested_scopes: requested, granted_scopes: granted, updated_at: new Date().toISOString() } as any).where({ id });
+      return granted;
     },
   };
 }

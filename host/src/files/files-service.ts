@@ -43,12 +43,15 @@ export class FilesService extends ItemsService {
     const key = `${id}${extensionOf(name)}`;
     const size = await this.files.storage.write(key, stream, this.files.maxUploadBytes);
     try {
-      return await super.createOne({
+      const payload = {
         id, storage: this.files.storage.location, filename_disk: key, filename_download: name,
         title: data.title ?? path.parse(name).name, type: data.type || 'application/octet-stream', description: data.description ?? null,
         ...(data.folder !== undefined ? { folder: data.folder } : {}),
         filesize: size, uploaded_by: this.accountability.user, uploaded_on: new Date().toISOString(),
-      }, { [HOST_WRITE]: true });
+      };
+      const created = await super.createOne(payload, { [HOST_WRITE]: true });
+      void this.kernel.emitter.emitAction('files.upload', { payload, key: created, collection: 'directus_files' }, { database: this.knex, schema: null, accountability: this.accountability });
+      return created;
     } catch (err) {
       await this.files.storage.remove(key);
       throw err;

@@ -1,7 +1,7 @@
 import { execute, getOperationAST, GraphQLError as GraphQLErrorClass, parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError } from 'graphql';
 import { expandedSize } from '../services/items.js';
 import type { Accountability } from '../auth/accountability.js';
-import { errors } from '../errors.js';
+import { errors, type HostErrorCode } from '../errors.js';
 import type { ExtensionManager } from '../extensions/manager.js';
 import type { Kernel } from '../kernel.js';
 import type { MarketplaceService } from '../marketplace/service.js';
@@ -13,11 +13,14 @@ import { recordExtensionChange } from '../audit/activity.js';
 /** Items one GraphQL request may return over all its fields and relations. */
 const MAX_GRAPHQL_ITEMS = 100_000;
 
+const VALIDATION_CODE: HostErrorCode = 'GRAPHQL_VALIDATION';
+const HIDDEN_CODE: HostErrorCode = 'INTERNAL_SERVER_ERROR';
+
 function formatError(e: GraphQLError) {
   const original = e.originalError as { code?: string; status?: number; expose?: boolean } | undefined;
-  const code = original?.code ?? 'GRAPHQL_VALIDATION';
+  const code = original?.code ?? VALIDATION_CODE;
   const expose = original?.code ? original.expose !== false && (original.status ?? 500) < 500 : true;
-  return { message: expose ? e.message : 'An unexpected error occurred.', extensions: { code: expose ? code : 'INTERNAL_SERVER_ERROR' }, ...(e.path ? { path: e.path } : {}) };
+  return { message: expose ? e.message : 'An unexpected error occurred.', extensions: { code: expose ? code : HIDDEN_CODE }, ...(e.path ? { path: e.path } : {}) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { errors } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { errorHandler } from './error-handler.js';
+import { notFoundHandled, responseEvents } from './request-events.js';
 
 function bearer(ctx: Context): string | null {
   const header = ctx.get('Authorization');
@@ -22,7 +23,8 @@ function bearer(ctx: Context): string | null {
 export function createHttpApp(kernel: Kernel): Koa {
   const app = new Koa({ proxy: kernel.config.trustProxy });
   app.silent = true;
-  app.use(errorHandler(kernel.logger));
+  app.use(responseEvents(kernel.emitter));
+  app.use(errorHandler(kernel.logger, kernel.emitter));
   app.use(
     bodyParser({
       enableTypes: ['json', 'form', 'text'],
@@ -42,7 +44,9 @@ export function createHttpApp(kernel: Kernel): Koa {
   });
   app.use(async (ctx: Context) => {
     if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect('/admin');
-    if (await kernel.mounts.dispatch(ctx)) return;
+    // Express middleware and routes that init hooks added run around the mounts; without any, koa dispatches directly.
+    if (kernel.express.used() ? await kernel.express.handle(ctx, kernel.mounts.dispatch) : await kernel.mounts.dispatch(ctx)) return;
+    if (await notFoundHandled(kernel.emitter, ctx)) return;
     throw errors.ROUTE_NOT_FOUND({ path: ctx.path });
   });
   return app;

@@ -26,6 +26,8 @@ export interface MarketplaceOutcome {
   /** Scopes asked for beyond what is granted now. */
   scopeDiff: Scopes;
   previous?: { version: string; versionId: string };
+  /** The registry signed this version (Annex's extra layer); false: checked against npm's integrity or the registry's digest only. */
+  signed: boolean;
 }
 
 /**
@@ -82,6 +84,7 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
     return {
       extension: r.name, version: r.version, versionId: r.versionId, status, requestedScopes: r.requestedScopes,
       scopeDiff: diffScopes(r.requestedScopes, (row?.granted_scopes ?? {}) as Scopes),
+      signed: r.signed,
       ...(r.previous ? { previous: { version: r.previous.version, versionId: r.previous.versionId } } : {}),
     };
   }

@@ -12,7 +12,7 @@ export interface FieldInput {
   meta?: {
     interface?: string | null; options?: Record<string, unknown> | null; display?: string | null; display_options?: Record<string, unknown> | null;
     special?: string[] | string | null; readonly?: boolean; hidden?: boolean; required?: boolean; sort?: number | null; note?: string | null;
-    validation?: Record<string, unknown> | null; validation_message?: string | null;
+    validation?: Record<string, unknown> | null; validation_message?: string | null; width?: string | null;
   } | null;
   /** Many-to-one target (Annex shorthand for a relation). */
   related_collection?: string | null;
@@ -47,6 +47,7 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     display: row.display ?? null,
     displayOptions: parseJson(row.display_options),
     note: row.note ?? null,
+    width: row.width ?? null,
     hidden: Boolean(row.hidden),
     readonly: Boolean(row.readonly),
     required: Boolean(row.required),
@@ -55,6 +56,15 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     validationMessage: typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
     relatedCollection: row.related_collection ?? null,
   });
+}
+
+const WIDTHS = ['half', 'half-left', 'half-right', 'full', 'fill'];
+
+/** `meta.width` as Directus accepts it (null when absent); INVALID_PAYLOAD for any other value. */
+function fieldWidth(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !WIDTHS.includes(value)) throw errors.INVALID_PAYLOAD({ reason: `"meta.width" must be one of ${WIDTHS.join(', ')}.` });
+  return value;
 }
 
 /** A stored field rule: an object with at least one key, else none. */
@@ -127,7 +137,7 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
     is_primary_key: Boolean(s.is_primary_key), has_auto_increment: Boolean(s.has_auto_increment),
     is_nullable: s.is_primary_key ? false : s.is_nullable !== false, is_unique: Boolean(s.is_unique),
     default_value: s.default_value === undefined || s.default_value === null ? null : JSON.stringify(s.default_value),
-    sort: m.sort ?? sort, note: m.note ?? null, related_collection: f.related_collection ?? null,
+    sort: m.sort ?? sort, note: m.note ?? null, width: fieldWidth(m.width), related_collection: f.related_collection ?? null,
     ...validationColumns(m),
   };
 }
@@ -296,6 +306,7 @@ export function createSchemaStore(knex: Knex) {
       if ('display_options' in meta) patch.display_options = meta.display_options ? JSON.stringify(meta.display_options) : null;
       if ('special' in meta) patch.special = Array.isArray(meta.special) ? meta.special.join(',') : (meta.special ?? null);
       for (const k of ['readonly', 'hidden', 'required', 'sort', 'note'] as const) if (k in meta) patch[k] = (meta as any)[k];
+      if ('width' in meta) patch.width = fieldWidth(meta.width);
       Object.assign(patch, validationColumns(meta));
       if (Object.keys(patch).length) await knex('directus_fields').where({ collection, field }).update(patch);
       invalidate();

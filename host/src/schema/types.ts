@@ -16,6 +16,8 @@ export interface FieldOverview extends Protocol.FieldOverview {
   options: Record<string, unknown> | null;
   display: string | null;
   displayOptions: Record<string, unknown> | null;
+  /** The form width (`half`, `half-left`, `half-right`, `full`, `fill`); null draws it full. */
+  width?: string | null;
   hidden: boolean;
   readonly: boolean;
   required: boolean;

@@ -127,6 +127,12 @@ export class ItemsService {
     return { database: this.knex, schema, accountability: this.accountability };
   }
 
+  /** The coded error for a database failure, through Directus's `database.error` filter (which may replace it). */
+  protected async databaseError(error: unknown): Promise<unknown> {
+    const mapped = mapDatabaseError(error, this.collection);
+    return this.kernel.emitter.emitFilter('database.error', mapped, { client: this.knex.client.config.client }, { database: this.knex, schema: null, accountability: this.accountability });
+  }
+
   protected grant(action: Action): Promise<Grant> {
     return this.kernel.permissions.require(this.accountability, this.collection, action);
   }
@@ -258,7 +264,7 @@ export class ItemsService {
       if (load !== Infinity) b.limit(load);
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
-      rows = (await b.catch((e) => { throw mapDatabaseError(e, this.collection); })).map((r: Item) => castRow(col, r));
+      rows = (await b.catch(async (e) => { throw await this.databaseError(e); })).map((r: Item) => castRow(col, r));
       if (this.rowBudget) spend(this.rowBudget, rows.length);
       if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
       const budget = this.rowBudget ?? { left: MAX_RELATED_ITEMS };
@@ -426,7 +432,7 @@ export class ItemsService {
         if (whole && first && typeof first === 'object') inserted = first;
         created = row[col.primary] as PrimaryKey ?? (typeof first === 'object' ? first[col.primary] : first);
       } catch (e) {
-        throw mapDatabaseError(e, this.collection);
+        throw await this.databaseError(e);
       }
       await applySystemEffects(db, this.collection, [created], row);
       await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
@@ -508,7 +514,7 @@ export class ItemsService {
           try {
             await db(this.collection).whereIn(col.primary, keys).update(row);
           } catch (e) {
-            throw mapDatabaseError(e, this.collection);
+            throw await this.databaseError(e);
           }
           await recordChange(db, this.accountability, col, 'update', keys, row);
           await applySystemEffects(db, this.collection, keys, row);
@@ -578,7 +584,7 @@ export class ItemsService {
       try {
         await db(this.collection).whereIn(col.primary, keys).delete();
       } catch (e) {
-        throw mapDatabaseError(e, this.collection);
+        throw await this.databaseError(e);
       }
       await recordChange(db, this.accountability, col, 'delete', keys, null);
     });

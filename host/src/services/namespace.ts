@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
 import type { Storage } from '../files/storage.js';
+import { createSpecificationService, type OpenApiDocument } from './specification.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -70,14 +71,20 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
   class MailService {
     constructor(_options: ServiceOptions = {}) {}
-    send(message: MailMessage): Promise<MailReceipt> {
+    async send(message: MailMessage): Promise<MailReceipt> {
       if (!kernel.mailer) throw errors.SERVICE_UNAVAILABLE({ service: 'mail', reason: 'This host has no mailer.' });
-      return kernel.mailer.send(message);
+      // Directus's `email.send` filter: hooks may rewrite (or, by throwing, stop) the message.
+      const filtered = await kernel.emitter.emitFilter('email.send', { ...message }, {});
+      return kernel.mailer.send(filtered);
     }
   }
 
+  // The Directus version /server/info reports; an OpenAPI document's info.version.
+  const SpecificationService = createSpecificationService(kernel, resolve, { version: '11.5.0-annex' });
+
   return {
     ItemsService: BoundItemsService,
+    SpecificationService,
     MailService,
     FilesService,
     CollectionsService,
@@ -117,4 +124,6 @@ export interface Services {
   FoldersService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
+  /** Directus's SpecificationService: `.oas.generate()` → the OpenAPI document of the item routes. */
+  SpecificationService: new (options?: ServiceOptions) => { readonly oas: { generate(): Promise<OpenApiDocument> } };
 }

@@ -27,7 +27,7 @@ export function fieldOutput(collection: string, f: FieldOverview) {
     type: f.type,
     meta: {
       collection, field: f.field, interface: f.interface, options: f.options, display: f.display, display_options: f.displayOptions,
-      special: f.special.length ? f.special : null, readonly: f.readonly, hidden: f.hidden, required: f.required, sort: f.sort, note: f.note,
+      special: f.special.length ? f.special : null, readonly: f.readonly, hidden: f.hidden, required: f.required, sort: f.sort, note: f.note, width: f.width ?? null,
       validation: f.validation, validation_message: f.validationMessage,
     },
     schema: f.type === 'alias' ? null : {

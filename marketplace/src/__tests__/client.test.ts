@@ -68,13 +68,16 @@ describe('registry client', () => {
     const to = join(work, 'badsig.tgz');
     const forged = { ...v, integrity: `sha512-${Buffer.alloc(64).toString('base64')}` };
     expect((await rejection(client.download(v.id, { to, version: forged }))).code).toBe('MKT_BAD_SIGNATURE');
-    const unsigned = { ...v, signature: undefined };
-    expect((await rejection(client.download(v.id, { to, version: unsigned }))).code).toBe('MKT_BAD_SIGNATURE');
     expect(existsSync(to)).toBe(false);
 
     const otherKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const pinned = createRegistryClient({ registry: reg.url, publicKey: otherKey });
     expect((await rejection(pinned.download(v.id, { to }))).code).toBe('MKT_BAD_SIGNATURE');
+    // A client given the registry's key requires signatures: an unsigned version is refused.
+    const keyed = createRegistryClient({ registry: reg.url, publicKey: (await client.getPublicKey()).key });
+    const unsigned = { ...v, signature: undefined };
+    expect((await rejection(keyed.download(v.id, { to, version: unsigned }))).code).toBe('MKT_BAD_SIGNATURE');
+    expect(existsSync(to)).toBe(false);
   });
 
   it('stops a download beyond maxBytes (MKT_DOWNLOAD_TOO_LARGE)', async () => {

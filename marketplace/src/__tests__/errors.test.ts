@@ -25,6 +25,7 @@ describe('marketplace error table', () => {
       'MKT_REGISTRY_BAD_RESPONSE',
       'MKT_REGISTRY_INCOMPATIBLE',
       'MKT_INTEGRITY_MISMATCH',
+      'MKT_INTEGRITY_UNAVAILABLE',
       'MKT_BAD_SIGNATURE',
       'MKT_DOWNLOAD_TOO_LARGE',
       'MKT_TAR_PATH_TRAVERSAL',

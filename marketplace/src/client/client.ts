@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { z } from 'zod';
 import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
+import { DEFAULT_NPM_REGISTRY, getExpectedIntegrity, type IntegritySource } from './directus-registry.js';
 import { getKeyId, loadPublicKey, verifyPublisherSignature, verifySignature } from '../internal/signing.js';
 import {
   AccountResponse,
@@ -36,6 +37,11 @@ export interface RegistryClientOptions {
   publicKey?: string | KeyObject;
   /** Per-request timeout, default 30 s (downloads: per stalled read, not total). */
   timeoutMs?: number;
+  /**
+   * Where npm packuments are read when a registry without Annex signatures serves a tarball that
+   * is not itself on an npm registry (default registry.npmjs.org).
+   */
+  npmRegistry?: string;
 }
 
 export interface DownloadProgress {
@@ -62,6 +68,8 @@ export interface DownloadResult {
   bytes: number;
   integrity: string;
   version: ExtensionVersion;
+  /** How the bytes were checked: the registry's Annex signature (an extra layer, when offered) and where the sha512 came from. */
+  verification: { signed: boolean; integrity: IntegritySource };
 }
 
 export interface RegistryClient {
@@ -77,7 +85,7 @@ export interface RegistryClient {
   verifyVersion(version: ExtensionVersion, name?: string): Promise<void>;
   /** Verifies the signature, then streams the tarball to a file while hashing it (sha512). */
   download(versionId: string, options: DownloadOptions): Promise<DownloadResult>;
-  /** Whether the registry vouches (signed) that the version's publisher is verified; false when unsigned or forged. */
+  /** Whether the publisher is verified: the registry's signed statement when it offers signatures, else its own `verified` flag. */
   publisherVerified(version: ExtensionVersion): Promise<boolean>;
 }
 
@@ -140,6 +148,14 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     throw E.MKT_REGISTRY_ERROR({ url, status: res.status, remote: remote?.message ?? body?.error });
   }
 
+  /** A GET outside the registry's API (an npm packument); no registry token is sent to another host. */
+  async function fetchPlain(url: string, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const res = await fetch(url, { headers: { accept: 'application/json' }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+    if (!res.ok) throw E.MKT_REGISTRY_ERROR({ url, status: res.status });
+    return res;
+  }
+
   async function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
     await checkCompatibility();
     return parse(path, await request(path), schema);
@@ -190,6 +206,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   }
 
   async function publisherVerified(v: ExtensionVersion): Promise<boolean> {
+    // A registry without Annex signatures (the Directus registry API only): its own flag is the statement.
+    if (!v.signature && !v.publisher_signature) return v.verified === true;
     if (!v.publisher.verified || !v.publisher_signature) return false;
     const { key } = await getPublicKey();
     return verifyPublisherSignature(key, { versionId: v.id, publisherId: v.publisher.id, verified: true }, v.publisher_signature);
@@ -198,7 +216,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   async function download(versionId: string, o: DownloadOptions): Promise<DownloadResult> {
     const version = o.version ?? (await getJson(`/-/annex/versions/${encodeURIComponent(versionId)}`, VersionDetailsResponse)).data;
     if (version.id !== versionId) throw E.MKT_REGISTRY_BAD_RESPONSE({ url: base, reason: `asked for version ${versionId}, got ${version.id}` });
-    await verifyVersion(version);
+    // Annex signatures are an extra layer, checked whenever the registry offers them.
+    // A client given the registry's key (MARKETPLACE_PUBLIC_KEY) requires them.
+    const signed = !!version.signature || !!options.publicKey;
+    if (signed) await verifyVersion(version);
     const maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
     await checkCompatibility();
     const res = await request(`/download/${encodeURIComponent(versionId)}${o.sandbox ? '?sandbox=true' : ''}`, o.signal);
@@ -216,15 +237,26 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         bytes += chunk.length;
         if (bytes > maxBytes) return cb(E.MKT_DOWNLOAD_TOO_LARGE({ limit: maxBytes }));
         hash.update(chunk);
-        o.onProgress?.({ phase: 'download', bytes, total: declared ?? version.tarball_size });
+        o.onProgress?.({ phase: 'download', bytes, total: declared ?? version.tarball_size ?? undefined });
         cb(null, chunk);
       },
     });
     try {
       await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), meter, createWriteStream(o.to, { flags: 'wx', mode: 0o600 }), { signal: o.signal });
       const integrity = `sha512-${hash.digest('base64')}`;
-      if (integrity !== version.integrity) throw E.MKT_INTEGRITY_MISMATCH({ expected: version.integrity, actual: integrity });
-      return { file: o.to, bytes, integrity, version };
+      const expected = signed
+        ? { integrity: version.integrity!, source: 'signed' as const }
+        : await getExpectedIntegrity({
+            name: version.name ?? '',
+            version: version.version,
+            registryIntegrity: version.integrity,
+            tarballUrl: res.url,
+            headers: res.headers,
+            npmRegistry: options.npmRegistry ?? DEFAULT_NPM_REGISTRY,
+            fetchJson: async (url) => readJson(await fetchPlain(url, o.signal), MAX_JSON_BYTES),
+          });
+      if (integrity !== expected.integrity) throw E.MKT_INTEGRITY_MISMATCH({ expected: expected.integrity, actual: integrity });
+      return { file: o.to, bytes, integrity, version, verification: { signed, integrity: expected.source } };
     } catch (error) {
       await rm(o.to, { force: true });
       if (isMarketplaceError(error)) throw error;

@@ -3,8 +3,9 @@ import { z } from 'zod';
 
 /**
  * Response shapes of the Directus registry API as `@directus/extensions-registry` reads them, with
- * Annex's extras optional (so the client can still browse a registry that lacks them; installing
- * requires them and fails with MKT_BAD_SIGNATURE when they are missing).
+ * Annex's extras optional and nullable: a registry that speaks only Directus's API (nulls and
+ * fields of its own included; unknown keys are dropped) is browsed and installed from, and Annex
+ * signatures are checked when a registry offers them.
  */
 const nullableString = z.string().nullable();
 const Type = z.enum(EXTENSION_TYPES);
@@ -24,9 +25,9 @@ export const ListItem = z.object({
   sandbox: z.boolean(),
   license: nullableString,
   publisher: z.object({ username: z.string(), verified: z.boolean(), github_name: nullableString }),
-  execution: Execution.optional(),
+  execution: Execution.nullish(),
   latest_version: nullableString.optional(),
-  requested_scopes: ScopesSchema.optional(),
+  requested_scopes: ScopesSchema.nullish(),
 });
 
 export const ListResponse = z.object({ meta: z.object({ filter_count: z.number() }), data: z.array(ListItem) });
@@ -53,22 +54,22 @@ export const ExtensionVersion = z.object({
   bundled: z.array(z.object({ name: z.string(), type: z.string() })),
   maintainers: z.array(z.object({ accounts_id: Publisher })).nullable(),
   // Annex
-  extension_id: z.string().optional(),
-  name: z.string().optional(),
-  sandbox: z.boolean().optional(),
-  sandbox_enabled: z.boolean().optional(),
-  execution: Execution.optional(),
-  sandbox_requested_scopes: ScopesSchema.optional(),
-  integrity: z.string().optional(),
-  shasum: z.string().optional(),
-  publisher_signature: z.string().optional(),
-  manifest_digest: z.string().optional(),
-  signature: z.string().optional(),
-  signature_key_id: z.string().optional(),
-  tarball: z.string().optional(),
-  tarball_size: z.number().optional(),
-  downloads: z.number().optional(),
-  dist_tags: z.array(z.string()).optional(),
+  extension_id: z.string().nullish(),
+  name: z.string().nullish(),
+  sandbox: z.boolean().nullish(),
+  sandbox_enabled: z.boolean().nullish(),
+  execution: Execution.nullish(),
+  sandbox_requested_scopes: ScopesSchema.nullish(),
+  integrity: z.string().nullish(),
+  shasum: z.string().nullish(),
+  publisher_signature: z.string().nullish(),
+  manifest_digest: z.string().nullish(),
+  signature: z.string().nullish(),
+  signature_key_id: z.string().nullish(),
+  tarball: z.string().nullish(),
+  tarball_size: z.number().nullish(),
+  downloads: z.number().nullish(),
+  dist_tags: z.array(z.string()).nullish(),
 });
 
 export const DescribeResponse = z.object({
@@ -84,9 +85,9 @@ export const DescribeResponse = z.object({
     license: nullableString,
     versions: z.array(ExtensionVersion),
     // Annex
-    execution: Execution.optional(),
+    execution: Execution.nullish(),
     latest_version: nullableString.optional(),
-    dist_tags: z.record(z.string(), z.string()).optional(),
+    dist_tags: z.record(z.string(), z.string()).nullish(),
   }),
 });
 

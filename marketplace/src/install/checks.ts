@@ -67,14 +67,17 @@ export function compareWithRegistry(facts: ManifestFacts, name: string, meta: Ex
   if (facts.name !== name) throw mismatch('name', name, facts.name);
   if (facts.version !== meta.version) throw mismatch('version', meta.version, facts.version);
   if (facts.type !== meta.type) throw mismatch('type', meta.type, facts.type);
+  // What a registry states is held against the tarball; what it does not state (the Directus registry
+  // API has no per-version sandbox flag, scopes or manifest digest: null or absent) is read from the tarball alone.
+  const statesSandbox = meta.sandbox_enabled != null || meta.execution != null;
   const registrySandbox = meta.sandbox_enabled ?? meta.execution === 'sandboxed';
-  if (facts.sandboxEnabled !== registrySandbox || (meta.execution !== undefined && facts.execution !== meta.execution)) {
+  if (statesSandbox && (facts.sandboxEnabled !== registrySandbox || (meta.execution != null && facts.execution !== meta.execution))) {
     throw E.MKT_SANDBOX_MISMATCH({ registry: registrySandbox, tarball: facts.sandboxEnabled });
   }
-  if (canonicalJson(facts.requestedScopes) !== canonicalJson(meta.sandbox_requested_scopes ?? {})) {
-    throw E.MKT_SCOPES_MISMATCH({}, { details: { registry: meta.sandbox_requested_scopes ?? {}, tarball: facts.requestedScopes } });
+  if (meta.sandbox_requested_scopes != null && canonicalJson(facts.requestedScopes) !== canonicalJson(meta.sandbox_requested_scopes)) {
+    throw E.MKT_SCOPES_MISMATCH({}, { details: { registry: meta.sandbox_requested_scopes, tarball: facts.requestedScopes } });
   }
   if (facts.host !== meta.host_version) throw mismatch('host', meta.host_version, facts.host);
   if (canonicalJson(facts.bundled) !== canonicalJson(meta.bundled)) throw mismatch('bundled entries', meta.bundled, facts.bundled);
-  if (facts.manifestDigest !== meta.manifest_digest) throw mismatch(`"${EXTENSION_PKG_KEY}" digest`, meta.manifest_digest, facts.manifestDigest);
+  if (meta.manifest_digest != null && facts.manifestDigest !== meta.manifest_digest) throw mismatch(`"${EXTENSION_PKG_KEY}" digest`, meta.manifest_digest, facts.manifestDigest);
 }

@@ -119,19 +119,23 @@ export function createInstaller(options: InstallerOptions) {
     progress({ phase: 'resolve', extension: name });
     // fail fast on what the registry says; the same checks run again on what the tarball says
     const publisherVerified = await options.client.publisherVerified(version);
-    checkTrust(options.trust, { name, execution: version.execution ?? 'unsandboxed', publisherVerified });
+    // A registry that says nothing about the version's execution (the Directus API) is checked on the tarball below.
+    const declared = version.execution ?? (version.sandbox_enabled === true ? 'sandboxed' : undefined);
+    if (declared) checkTrust(options.trust, { name, execution: declared, publisherVerified });
     checkHost(options.hostVersion, { name, host: version.host_version }, o.force ?? false);
 
-    // trust on first use, then pinned: a registry whose signing key changed is refused
-    const { keyId } = await options.client.getPublicKey();
+    // Annex signatures, when the registry offers them: trust on first use, then pinned (a changed key is refused).
+    const keyId = version.signature ? (await options.client.getPublicKey()).keyId : undefined;
     const pinnedKey = state.registryKeys?.[options.client.registry];
-    if (pinnedKey && pinnedKey !== keyId) {
+    // A registry that signed before and now serves an unsigned version is refused (no downgrade to integrity alone).
+    if (pinnedKey && !version.signature) throw E.MKT_BAD_SIGNATURE({ reason: `the registry signed earlier installs (key ${pinnedKey}) but this version is unsigned` });
+    if (keyId && pinnedKey && pinnedKey !== keyId) {
       throw E.MKT_BAD_SIGNATURE({ reason: `the registry's signing key changed from ${pinnedKey} to ${keyId} (resetRegistryKey() accepts the new one)` });
     }
 
     const opDir = await createOperationDir(stagingDir);
     try {
-      const { root, facts } = await stageVersion({
+      const { root, facts, integrity, signed } = await stageVersion({
         client: options.client,
         name,
         version,
@@ -166,9 +170,9 @@ export function createInstaller(options: InstallerOptions) {
         execution: facts.execution,
         sandboxEnabled: facts.sandboxEnabled,
         requestedScopes: facts.requestedScopes,
-        integrity: version.integrity!,
-        signature: version.signature!,
-        keyId: version.signature_key_id ?? '',
+        integrity,
+        signature: signed ? version.signature! : '',
+        keyId: signed ? (version.signature_key_id ?? '') : '',
         manifestDigest: facts.manifestDigest,
         publisher: { id: version.publisher.id, username: version.publisher.username, verified: publisherVerified },
         bundled: facts.bundled,
@@ -180,7 +184,7 @@ export function createInstaller(options: InstallerOptions) {
       ext.versions[version.id] = record;
       if (activate) makeCurrent(ext, version.id);
       state.extensions[name] = ext;
-      state.registryKeys = { ...state.registryKeys, [options.client.registry]: keyId };
+      if (keyId) state.registryKeys = { ...state.registryKeys, [options.client.registry]: keyId };
       const pruned = prune(ext);
       try {
         await writeInstallState(dir, state);

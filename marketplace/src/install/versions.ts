@@ -20,6 +20,8 @@ export interface InstallResult {
   bundled: { name: string; type: string }[];
   /** What this version requests beyond the version that was current before (everything on a first install). */
   scopeDiff: Scopes;
+  /** Whether the registry signed this version (Annex's extra layer); unsigned installs were checked against npm's integrity or the registry's digest. */
+  signed: boolean;
 }
 
 /** Describes one installed version for callers; `scopeDiff` is measured against `previous`. */
@@ -39,6 +41,7 @@ export function toResult(extensionsDir: string, ext: InstalledExtension, v: Inst
     requestedScopes: v.requestedScopes,
     bundled: v.bundled,
     scopeDiff: diffScopes(v.requestedScopes, before?.requestedScopes ?? {}),
+    signed: !!v.signature,
   };
 }
 

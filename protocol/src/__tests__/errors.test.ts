@@ -15,6 +15,13 @@ describe('coded errors', () => {
     expect(errors.X_DOWN()).toMatchObject({ code: 'X_DOWN', status: 503, expose: false });
   });
 
+  it('answers the status of its own codes only', () => {
+    expect(errors.statusOf('X_BAD')).toBe(400);
+    expect(errors.statusOf('X_DOWN')).toBe(503);
+    expect(errors.statusOf('OTHER')).toBeUndefined();
+    expect(errors.statusOf('toString')).toBeUndefined();
+  });
+
   it('recognises coded errors by shape, across realms', () => {
     expect(isCodedError({ code: 'X', message: 'm' })).toBe(true);
     expect(isCodedError(new Error('m'))).toBe(false);

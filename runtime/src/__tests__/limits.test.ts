@@ -26,10 +26,9 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
 
   it('a loop after an awaited host call is bounded too (RT_TIMEOUT) and the isolate is re-created', async () => {
     const inst = await engine.load(spec(route(`await sleep(5); while (true) {}`, "import { sleep } from 'directus:api';"), { scopes: { sleep: {} } }));
-    const t = Date.now();
     const err = await rejection(inst.call(0, [{}]));
-    expect(err.code).toBe('RT_TIMEOUT');
-    expect(Date.now() - t).toBeLessThan(1400);
+    // Cut by the CPU limit (150 ms), not by the wall budget (1500 ms) a loaded machine could also reach.
+    expect(err).toMatchObject({ code: 'RT_TIMEOUT', details: expect.objectContaining({ kind: 'cpu' }) });
     await eventually(() => engine.events.some((e) => e.type === 'recreated' && e.id === inst.id), 'recreated event');
     await expectHealthy();
   });
@@ -51,19 +50,23 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
 
   it('calls started at different times each get their whole wall budget, and others settle normally meanwhile', async () => {
     const inst = await engine.load(spec(`export default (r) => { r.get('/hang', () => new Promise(() => {})); r.get('/ok', () => 'ok'); };`));
-    const failedAt = (p: Promise<unknown>, started: number) => rejection(p).then((err) => ({ code: err.code, after: Date.now() - started }));
+    // Lower bounds are safe on a loaded machine; upper bounds become event ordering.
+    const order: string[] = [];
+    const failedAt = (p: Promise<unknown>, started: number, name: string) => rejection(p).then((err) => (order.push(name), { code: err.code, kind: err.details?.kind, after: Date.now() - started }));
     const a0 = Date.now();
-    const a = failedAt(inst.call(0, [{}]), a0);
+    const a = failedAt(inst.call(0, [{}]), a0, 'a');
     await sleep(500);
     const b0 = Date.now();
-    const b = failedAt(inst.call(0, [{}]), b0);
+    const b = failedAt(inst.call(0, [{}]), b0, 'b');
     expect(await inst.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
+    order.push('ok');
     const [ra, rb] = await Promise.all([a, b]);
     for (const r of [ra, rb]) {
-      expect(r.code).toBe('RT_TIMEOUT');
+      expect({ code: r.code, kind: r.kind }).toEqual({ code: 'RT_TIMEOUT', kind: 'wall' });
       expect(r.after).toBeGreaterThanOrEqual(1450);
-      expect(r.after).toBeLessThan(2500);
     }
+    // The quick call settled while both hung; the earlier call timed out first (each on its own budget).
+    expect(order).toEqual(['ok', 'a', 'b']);
     expect(inst.stats().timeouts).toBe(2);
   });
 
@@ -153,33 +156,48 @@ describe.each(['inline', 'process'] as const)('limits (%s engine)', (kind) => {
   });
 
   it('timers hogging the CPU in the background re-create the isolate (RT_CPU_HOG)', async () => {
-    const inst = await engine.load(spec(route(`setInterval(() => { const end = Date.now() + 120; while (Date.now() < end) {} }, 10); return { status: 200, body: 1 };`)));
+    // Each fire stays far below its own limit (1 s, so a descheduled fire on a loaded machine is not cut as RT_TIMEOUT instead):
+    // only their sum over the window is the hog.
+    const inst = await engine.load(spec(route(`setInterval(() => { const end = Date.now() + 120; while (Date.now() < end) {} }, 10); return { status: 200, body: 1 };`), { limits: { cpuTimeoutMs: 1000 } }));
     await inst.call(0, [{}]);
     await eventually(() => inst.stats().lastError?.code === 'RT_CPU_HOG', 'RT_CPU_HOG', 20_000);
     await expectHealthy();
-  }, 30_000);
+  });
 
   it('console floods are rate-limited with one notice about dropped lines', async () => {
-    const inst = await engine.load(spec(route(`for (let i = 0; i < 500; i++) console.log('line', i); return { status: 200, body: 1 };`), { limits: { maxLogLinesPerSecond: 20 } }));
+    const inst = await engine.load(spec(`export default (r) => { r.get('/', () => { for (let i = 0; i < 500; i++) console.log('line', i); return 1; }); r.get('/end', () => { console.log('end'); return 1; }); };`, { limits: { maxLogLinesPerSecond: 20 } }));
     const before = engine.host.logs().filter((l) => l.ext === inst.id).length;
     await inst.call(0, [{}]);
     await sleep(1100);
     await inst.call(0, [{}]);
-    await sleep(50);
+    // A line in a later window reports what the last one dropped (how many windows the floods span depends on the machine).
+    await sleep(1100);
+    await inst.call(1, [{}]);
+    await eventually(() => engine.host.logs().some((l) => l.ext === inst.id && l.message === 'end'), 'the end line');
     const lines = engine.host.logs().filter((l) => l.ext === inst.id).slice(before);
-    expect(lines.length).toBeLessThanOrEqual(41);
-    expect(lines.some((l) => l.level === 'warn' && /480 log line/.test(l.message ?? ''))).toBe(true);
+    const passed = lines.filter((l) => /^line \d+$/.test(l.message ?? '')).length;
+    const notices = lines.filter((l) => l.level === 'warn' && /^\d+ log line/.test(l.message ?? ''));
+    const dropped = notices.reduce((n, l) => n + Number(/^(\d+)/.exec(l.message!)![1]), 0);
+    // Exact, whatever the timing: every one of the 1000 lines was either written or counted in a notice.
+    expect(passed + dropped).toBe(1000);
+    // Each flood fills its window's 20 lines, and the limit drops the rest (far more floods than windows).
+    expect(passed).toBeGreaterThanOrEqual(40);
+    expect(dropped).toBeGreaterThan(passed);
+    expect(notices.length).toBeGreaterThanOrEqual(1);
   });
 
   it('stats count calls, errors, wall and CPU time, heap', async () => {
     const inst = await engine.load(spec(`export default (r) => { r.get('/', () => { const e = Date.now() + 30; while (Date.now() < e) {} return new Array(1000).fill('x'); }); r.get('/err', () => { throw new Error('x'); }); };`));
     await inst.call(0, [{}]);
     await rejection(inst.call(1, [{}]));
-    await eventually(() => inst.stats().heapUsedBytes > 0 && inst.stats().cpuTimeMs >= 25, 'stats pushed by the worker');
+    await eventually(() => inst.stats().heapUsedBytes > 0 && inst.stats().cpuTimeMs > 0, 'stats pushed by the worker');
     const s = inst.stats();
     expect(s).toMatchObject({ calls: 2, errors: 1, timeouts: 0, inFlight: 0, faults: 0, quarantined: false, lastError: expect.objectContaining({ code: 'RT_EXTENSION_ERROR' }) });
-    expect(s.cpuTimeMs).toBeGreaterThanOrEqual(25);
-    expect(s.wallTimeMs).toBeGreaterThanOrEqual(25);
+    // The handler spins 30 ms of wall time: wall is at least that; CPU is what the machine gave it (less when
+    // it is busy), never more than the wall time (one thread). No absolute CPU figure.
+    expect(s.wallTimeMs).toBeGreaterThanOrEqual(30);
+    expect(s.cpuTimeMs).toBeGreaterThan(0);
+    expect(s.cpuTimeMs).toBeLessThanOrEqual(s.wallTimeMs);
     expect(s.heapUsedBytes).toBeGreaterThan(100_000);
   });
 });

@@ -48,6 +48,34 @@ describe('test harness', () => {
     }
   });
 
+  it('runs a trusted endpoint on a real Express router: param(), stack, error middleware, cookies, sanitizedQuery', async () => {
+    const h = await createTestHarness({
+      manifest: pkg({ type: 'endpoint' }),
+      files: {
+        'src/index.js': [
+          'export default (router) => {',
+          "  router.param('id', (req, _res, next, id) => { req.doubled = Number(id) * 2; next(); });",
+          "  router.get('/n/:id', (req, res) => res.cookie('seen', req.params.id).json({ doubled: req.doubled, user: req.accountability?.user, q: req.sanitizedQuery, express: Array.isArray(router.stack) && typeof req.app?.set === 'function' }));",
+          "  router.get('/boom', () => { const e = new Error('nope'); e.status = 418; throw e; });",
+          "  router.use((err, _req, res, _next) => res.status(err.status).json({ caught: err.message }));",
+          '};',
+        ].join('\n'),
+      },
+      build: true,
+      accountability: { user: 'u7', role: null, admin: false, app: true },
+    });
+    try {
+      const ok = await h.request('GET', '/n/21?filter={"a":{"_eq":1}}&limit=2');
+      expect(ok.status).toBe(200);
+      expect(ok.body).toEqual({ doubled: 42, user: 'u7', q: { fields: ['*'], filter: { a: { _eq: 1 } }, limit: 2 }, express: true });
+      expect(ok.headers['set-cookie']).toBe('seen=21; Path=/');
+      expect(await h.request('GET', '/boom')).toMatchObject({ status: 418, body: { caught: 'nope' } });
+      expect((await h.request('GET', '/nowhere')).status).toBe(404);
+    } finally {
+      await h.dispose();
+    }
+  });
+
   it('runs a trusted operation with data and accountability', async () => {
     const h = await createTestHarness({
       manifest: pkg({ type: 'operation', path: { app: 'dist/app.js', api: 'dist/api.js' }, source: { app: 'src/app.js', api: 'src/api.js' } }),

@@ -6,7 +6,7 @@ import type { EndpointConfig } from '../types/endpoint.js';
 import type { EventContext, HookConfig, HookMeta, RegisterFunctions } from '../types/hook.js';
 import type { OperationApiConfig } from '../types/operation.js';
 import type { SchemaOverview } from '../types/schema.js';
-import { createFakeRouter } from './express-fake.js';
+import { createHarnessRouter } from './express-harness.js';
 import { emptyLoaded, type LoadedApi } from './model.js';
 
 let importCounter = 0;
@@ -54,9 +54,14 @@ function registerHook(out: LoadedApi, config: HookConfig, deps: TrustedDeps): vo
 }
 
 function registerEndpoint(out: LoadedApi, config: EndpointConfig, name: string, deps: TrustedDeps): void {
-  const { router, handle } = createFakeRouter(deps.schema);
   const fn = typeof config === 'function' ? config : config.handler;
   const mount = '/' + (typeof config === 'function' ? name.split(':')[0] : config.id);
+  const { router, handle, close } = createHarnessRouter(mount, deps.schema);
+  const dispose = out.dispose;
+  out.dispose = async () => {
+    await close();
+    await dispose();
+  };
   fn(router, { ...deps.context, emitter: deps.emitter });
   out.endpoints.push({ mount, handle });
 }

@@ -1,8 +1,11 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollection, createUser, startHost, type TestHost } from '../../helpers/host.js';
+import { createCollection, createUser, ROOT, startHost, type TestHost } from '../../helpers/host.js';
 
 /**
  * Red-team attacks on authentication (JWTs, refresh sessions, static tokens, the login
@@ -291,9 +294,17 @@ describe('HTTP surface', () => {
       t.api('POST', '/graphql', { query: '{ notes { id' }, mallory.token),
       t.api('POST', '/graphql/system', { query: '{ users_me }' }, mallory.token),
     ]);
+    // Paths of this machine, whatever its layout: the checkout, the host's data folder, home and temp; and any
+    // source location (file.js:12:5) or file URL a stack would carry.
+    const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const localPaths = [ROOT, t.dir, fs.realpathSync(t.dir), os.homedir(), os.tmpdir()].filter((p) => p.length > 1).map(escape);
+    const leak = new RegExp(`SQLITE|select |insert into|\\bat \\w+ \\(|node_modules|file://|\\.[cm]?[jt]s:\\d+:\\d+|\\$scrypt\\$|token-mallory|${localPaths.join('|')}`, 'i');
+    // Control: the pattern does find this machine's paths.
+    expect(`{"message":"ENOENT ${path.join(t.dir, 'annex.db')}"}`).toMatch(leak);
+    expect(`at x (${path.join(ROOT, 'host', 'dist', 'index.js')}:1:2)`).toMatch(leak);
     for (const res of responses) {
       const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-      expect(text).not.toMatch(/SQLITE|select |insert into|\bat \w+ \(|node_modules|\/work\/|\$scrypt\$|token-mallory/i);
+      expect(text).not.toMatch(leak);
     }
     // The client's mistakes are 400s, not internal errors: a broken %-escape, an object where a value goes, an absurd limit.
     expect(responses.slice(0, 4).map((r) => r.status)).toEqual([400, 400, 400, 400]);

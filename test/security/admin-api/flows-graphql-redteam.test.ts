@@ -18,9 +18,20 @@ let internalHits = 0;
 const code = (res: { body: any }) => res.body?.errors?.[0]?.extensions?.code;
 const gql = (query: string, token?: string | null, variables?: unknown) => t.api('POST', '/graphql', { query, variables }, token);
 const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
-  const s = Date.now();
+  const s = performance.now();
   const out = await fn();
-  return [out, Date.now() - s];
+  return [out, performance.now() - s];
+};
+/**
+ * Milliseconds for a cheap query of `bytes` bytes (the same request size, padded with a comment),
+ * the median of three: the baseline a refused or bounded query is compared with, measured in the test.
+ */
+const baselineMs = async (bytes: number, token: string): Promise<number> => {
+  const q = `{ posts(limit: 1) { id } }`;
+  const padded = `${q}\n#${'x'.repeat(Math.max(0, bytes - q.length - 2))}`;
+  const xs: number[] = [];
+  for (let i = 0; i < 3; i++) xs.push((await timed(() => gql(padded, token)))[1]);
+  return xs.sort((a, b) => a - b)[1]!;
 };
 
 /** Creates an active flow with its chain of operations (as admin, or as `token`). */
@@ -155,19 +166,28 @@ describe('flows: operations as attack tools', () => {
     const entry = await createFlow({ name: 'walk-hook', trigger: 'webhook', options: { method: 'POST' } }, [
       { key: 'go', type: 'trigger', options: { flow: walk.id, payload: '{{ $trigger.body }}' } },
     ]);
-    let body: object = {};
-    for (let i = 0; i < 1000; i++) body = { rest: body };
-    let maxGap = 0;
-    let last = Date.now();
-    const probe = setInterval(() => {
-      maxGap = Math.max(maxGap, Date.now() - last);
-      last = Date.now();
-    }, 5);
-    const res = await t.api('POST', `/flows/trigger/${entry.id}`, body, null);
-    clearInterval(probe);
+    /** The longest event-loop gap (5 ms probe) while one trigger with `depth` nested levels is answered. */
+    const gapDuring = async (depth: number) => {
+      let body: object = {};
+      for (let i = 0; i < depth; i++) body = { rest: body };
+      let maxGap = 0;
+      let last = performance.now();
+      const probe = setInterval(() => {
+        maxGap = Math.max(maxGap, performance.now() - last);
+        last = performance.now();
+      }, 5);
+      const res = await t.api('POST', `/flows/trigger/${entry.id}`, body, null);
+      clearInterval(probe);
+      return { res, maxGap };
+    };
+    // Baseline: a walk 8 levels deep (within the chain limit), measured the same way.
+    const control = await gapDuring(8);
+    await t.host.knex('annex_flow_runs').where({ flow: walk.id }).delete();
+    const { res, maxGap } = await gapDuring(1000);
     const runs = Number((await t.host.knex('annex_flow_runs').where({ flow: walk.id }).count({ n: '*' }))[0]!.n);
-    const seen = `answered ${res.status} after ${runs} runs of "walk"; event loop blocked for ${maxGap} ms`;
-    expect(runs < 1000 && maxGap < 1000, seen).toBe(true);
+    const seen = `answered ${res.status} after ${runs} runs of "walk"; event loop blocked for ${maxGap.toFixed(0)} ms (control ${control.maxGap.toFixed(0)} ms)`;
+    // Stopped at the chain depth (16 flows: the entry flow and 15 of "walk"), with no longer stall than a short walk.
+    expect({ runs, stall: maxGap < 10 * control.maxGap ? 'like the control' : 'blocked' }, seen).toEqual({ runs: 15, stall: 'like the control' });
   });
 
   it('a templated key the caller leaves out does not widen "delete this item" to the whole collection', async () => {
@@ -236,14 +256,24 @@ describe('GraphQL: permissions and schema exposure', () => {
   });
 });
 
+/** What each bomb gets (exact, so a change of outcome is seen). */
+/** The fragments merge into one selection of `title`: answered, at the cost of one field. */
+const FRAGMENT_BOMB = { status: 200, code: undefined };
+/** Refused by the validator's alias/token limit before anything runs. */
+const ALIAS_BOMB = { status: 400, data: null, code: 'GRAPHQL_VALIDATION' };
+/** Refused by the item budget (aliases repeat what they select). */
+const AMPLIFICATION = { status: 400, code: 'INVALID_QUERY', small: true };
+
 describe('GraphQL: denial of service', () => {
   it('50 levels of posts → author → posts… are refused at once (relation depth)', async () => {
     let inner = 'id';
     for (let i = 0; i < 50; i++) inner = i % 2 ? `author { ${inner} }` : `posts { ${inner} }`;
-    const [res, ms] = await timed(() => gql(`{ posts { ${inner} } }`, reader.token));
+    const query = `{ posts { ${inner} } }`;
+    const base = await baselineMs(query.length, reader.token);
+    const [res, ms] = await timed(() => gql(query, reader.token));
     expect(code(res)).toBe('INVALID_QUERY');
     expect(res.body.data).toBe(null);
-    expect(ms).toBeLessThan(1000);
+    expect(ms / base, `${ms.toFixed(0)} ms vs ${base.toFixed(0)} ms`).toBeLessThan(10);
   });
 
   it('parser and validator abuse is refused quickly: 20000-deep selections, deep filters, 10000 duplicate fields, fragment cycles', async () => {
@@ -253,9 +283,10 @@ describe('GraphQL: denial of service', () => {
       `{ posts { ${'title '.repeat(10000)} } }`,
       '{ posts { ...F } } fragment F on posts { id ...F }',
     ]) {
+      const base = await baselineMs(q.length, reader.token);
       const [res, ms] = await timed(() => gql(q, reader.token));
       expect(res.status, q.slice(0, 40)).toBe(400);
-      expect(ms, q.slice(0, 40)).toBeLessThan(1000);
+      expect(ms / base, `${q.slice(0, 40)}: ${ms.toFixed(0)} ms vs ${base.toFixed(0)} ms`).toBeLessThan(10);
     }
     const deepVar = `{"query":"query($f: JSON) { posts(filter: $f) { id } }","variables":{"f":${'{"_and":['.repeat(5000)}{"id":{"_eq":1}}${']}'.repeat(5000)}}}`;
     const res = await t.api('POST', '/graphql', deepVar, reader.token);
@@ -263,29 +294,33 @@ describe('GraphQL: denial of service', () => {
     expect((await gql('{ posts(limit: 1) { id } }', reader.token)).body.data.posts).toHaveLength(1);
   });
 
-  it('fragment bomb: 21 fragments each spreading the previous twice (~1 KB) are refused or answered within 1 s', async () => {
+  it('fragment bomb: 21 fragments each spreading the previous twice (~1 KB) are answered as one merged field, as fast as a plain query', async () => {
     const fragments = ['fragment F0 on posts { title }'];
     for (let i = 1; i <= 21; i++) fragments.push(`fragment F${i} on posts { ...F${i - 1} ...F${i - 1} }`);
     const query = `{ posts(limit: 1) { ...F21 } } ${fragments.join(' ')}`;
     expect(query.length).toBeLessThan(1500);
+    const base = await baselineMs(query.length, reader.token);
     const [res, ms] = await timed(() => gql(query, reader.token));
-    expect(res.status).toBeLessThan(500);
-    expect(ms).toBeLessThan(1000);
+    expect({ status: res.status, code: code(res) }).toEqual(FRAGMENT_BOMB);
+    expect(res.body.data.posts).toEqual([{ title: expect.any(String) }]);
+    expect(ms / base, `${ms.toFixed(0)} ms vs ${base.toFixed(0)} ms`).toBeLessThan(10);
   });
 
-  it('alias bomb: 8000 aliases of posts(limit: -1) in one request are refused (token/alias limit) or answered within 1 s', async () => {
+  it('alias bomb: 8000 aliases of posts(limit: -1) in one request are refused (token/alias limit) at once', async () => {
     const query = `{ ${Array.from({ length: 8000 }, (_, i) => `a${i}: posts(limit: -1) { id title }`).join(' ')} }`;
+    const base = await baselineMs(query.length, reader.token);
     const [res, ms] = await timed(() => gql(query, reader.token));
-    const refused = res.status === 400 && res.body.data === null;
-    expect(refused || ms < 1000, `answered ${res.status} after ${ms} ms with ${JSON.stringify(res.body).length} bytes`).toBe(true);
+    expect({ status: res.status, data: res.body.data, code: code(res) }).toEqual(ALIAS_BOMB);
+    expect(ms / base, `${ms.toFixed(0)} ms vs ${base.toFixed(0)} ms`).toBeLessThan(10);
   });
 
   it('amplification: a 250-byte query through posts → author → posts must not build a response of megabytes', async () => {
     const query = '{ posts(limit: -1) { author { a: posts { author { c: posts { id title } d: posts { id title } } } b: posts { author { c: posts { id title } d: posts { id title } } } } } }';
     expect(query.length).toBeLessThan(250);
+    const base = await baselineMs(query.length, reader.token);
     const [res, ms] = await timed(() => gql(query, reader.token));
     const bytes = JSON.stringify(res.body).length;
-    const refused = res.status === 400 && res.body.data === null;
-    expect(refused || (bytes < 5_000_000 && ms < 1000), `answered ${res.status} after ${ms} ms with ${bytes} bytes`).toBe(true);
+    expect({ status: res.status, code: code(res), small: bytes < 5_000_000 }, `${bytes} bytes`).toEqual(AMPLIFICATION);
+    expect(ms / base, `${ms.toFixed(0)} ms vs ${base.toFixed(0)} ms`).toBeLessThan(10);
   });
 });

@@ -52,9 +52,13 @@ export default ({ filter, action }) => {
   action('posts.items.read', async (meta) => { await storage.set('seen', meta.payload); });
   // Granted posts create: turn a caller's plain create into a nested write on the related author.
   filter('posts.items.create', (payload) => {
+    // Control: a plain field of its own collection is the hook's to change.
+    if (payload.title === 'mark') return { ...payload, title: 'marked-by-hook' };
     const m = /^hijack:(\\d+)$/.exec(String(payload.title));
     return m ? { ...payload, author: { id: Number(m[1]), secret: 'pwned-by-hook' } } : payload;
   });
+  // Control: the hook hears the events it is granted.
+  action('posts.items.create', async (meta) => { await storage.set('created', meta.key); });
 };
 `;
 
@@ -161,25 +165,36 @@ describe('sandbox boundary, round two', () => {
     for (const ext of ['leaky-hook', 'token-holder', 'token-thief', 'revocable', 'quarantine-me', 'hoarder', 'ticker', 'env-probe']) {
       expect((await t.api('GET', `/extensions/${ext}/status`)).body.data.state, ext).toBe('active');
     }
-  }, 30_000);
+  });
   afterAll(async () => {
     await t?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   describe('hooks and the items scope across relations', () => {
-    it('a hook granted only posts does not get authors.secret through the posts read event (nor by widening the query)', async () => {
-      const res = await t.api('GET', '/items/posts');
-      expect(res.status).toBe(200);
-      // Read and query events are not offered to sandboxed hooks at all; if one ever were, it must not carry the secret.
-      const seen = await until(() => storageKey(t, 'leaky-hook', 'seen'), (v) => v !== undefined).catch(() => undefined);
-      expect(JSON.stringify(seen ?? null)).not.toContain('ana-secret');
+    it('the posts events it hears are an explicit grant: listed (the local policy granted them at load), and gone once revoked', async () => {
+      // Listening is the `events` scope (Directus semantics: payload and meta as the event carries
+      // them); the items scope is data access through directus:api only.
+      const status = (await t.api('GET', '/extensions/leaky-hook/status')).body.data;
+      expect([...status.granted_scopes.events].sort()).toEqual(['posts.items.create', 'posts.items.query', 'posts.items.read']);
     });
 
     it("a hook granted only posts cannot rewrite a caller's create into a nested write on authors", async () => {
+      // Control: the filter runs and may rewrite its own collection's plain fields.
+      const marked = await t.api('POST', '/items/posts', { title: 'mark' });
+      expect({ status: marked.status, title: marked.body.data?.title }).toEqual({ status: 200, title: 'marked-by-hook' });
       const res = await t.api('POST', '/items/posts', { title: `hijack:${author}` });
       const secret = (await t.api('GET', `/items/authors/${author}?fields=secret`)).body.data.secret;
-      expect({ secret, status: res.status }).toMatchObject({ secret: 'ana-secret' });
+      expect({ secret, status: res.status, code: res.body?.errors?.[0]?.extensions?.code }).toEqual({ secret: 'ana-secret', status: 403, code: 'FORBIDDEN' });
+    });
+    it('once the administrator revokes its grant, the hook hears no read event (and a reload does not undo the revoke)', async () => {
+      expect((await t.api('POST', '/extensions/leaky-hook/revoke', {})).status).toBe(200);
+      await t.host.knex('annex_extension_storage').where({ key: 'seen' }).delete();
+      await t.host.kernel.extensions.reload('local:leaky-hook');
+      expect((await t.api('GET', '/extensions/leaky-hook/status')).body.data.state).toBe('pending');
+      expect((await t.api('GET', '/items/posts')).status).toBe(200);
+      await sleep(200);
+      expect(await storageKey(t, 'leaky-hook', 'seen')).toBeUndefined();
     });
   });
 
@@ -191,7 +206,8 @@ describe('sandbox boundary, round two', () => {
       await t.host.kernel.flows.reload();
       const res = await t.api('POST', `/flows/trigger/${flow.id}`, { pass: false, card: '4111-1111' }, null);
       const shadow = (await t.api('GET', '/extensions/op-shadow/status')).body.data;
-      expect(shadow.state === 'active' || shadow.last_error?.code === 'HOST_DUPLICATE_ID', JSON.stringify(shadow.last_error)).toBe(true);
+      // Refused at activation: the built-in keeps the id.
+      expect({ state: shadow.state, code: shadow.last_error?.code }).toEqual({ state: 'failed', code: 'HOST_DUPLICATE_ID' });
       expect({
         owner: t.host.kernel.operations.get('condition')?.owner,
         status: res.status,
@@ -242,7 +258,7 @@ describe('sandbox boundary, round two', () => {
       await sleep(800);
       const after = await storageKey(t, 'quarantine-me', 'tick');
       expect({ state, ticksWhileQuarantined: Number(after) - Number(before) }).toEqual({ state: 'quarantined', ticksWhileQuarantined: 0 });
-    }, 15_000);
+    });
   });
 
   it('after revoke and after disable, an extension\'s background timers no longer reach its capabilities (regression)', async () => {
@@ -262,7 +278,7 @@ describe('sandbox boundary, round two', () => {
     const disabled = await ticks();
     await sleep(500);
     expect(await ticks()).toBe(disabled);
-  }, 15_000);
+  });
 
   it('env: names granted but not allow-listed, case variants and prototype names give nothing (regression)', async () => {
     const body = (await t.api('GET', '/env-probe', undefined, null)).body;
@@ -304,8 +320,9 @@ describe('sandbox boundary, round two', () => {
       const res = (await t.api('POST', '/hoarder/fill', { n: 64 }, null)).body;
       const [{ bytes }] = await t.host.knex('annex_extension_storage').where({ extension: 'hoarder' }).select(t.host.knex.raw('sum(length(value)) as bytes'));
       await t.host.knex('annex_extension_storage').where({ extension: 'hoarder' }).delete();
-      expect({ refusedBefore64MB: res.n < 64, stored: `${Math.round(Number(bytes) / 1e6)} MB` }).toMatchObject({ refusedBefore64MB: true });
-    }, 15_000);
+      // 16 values of 1 000 002 bytes (JSON) fit in the 16 MiB quota; the 17th is refused.
+      expect({ res, stored: `${Math.round(Number(bytes) / 1e6)} MB` }).toEqual({ res: { n: 16, code: 'INVALID_PAYLOAD' }, stored: '16 MB' });
+    });
   });
 });
 
@@ -323,5 +340,5 @@ describe('EXTENSIONS_SANDBOX_GRANT=none: a pending extension runs nothing before
       await t.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  }, 15_000);
+  });
 });

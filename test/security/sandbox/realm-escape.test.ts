@@ -85,8 +85,11 @@ describe('sandbox attacks: reaching the host realm', () => {
 
   it('subverting Promise.prototype.then in the isolate cannot forge results for another extension', async () => {
     const r = await arena.run(`const then = Promise.prototype.then; Promise.prototype.then = function (a, b) { return then.call(this, (v) => a && a({ status: 200, body: 'forged' }), b); }; return 'mine';`);
-    expect(r.body === 'mine' || r.body === 'forged' || r.code !== undefined).toBe(true);
-    await arena.assertStillServing();
+    // An isolate may forge its own result (its own realm's then runs on its own promise)...
+    expect(r).toEqual({ body: 'forged' });
+    // ...but not another extension's: its isolate has the untouched Promise.
+    const other = await arena.run(`return 'theirs';`);
+    expect(other).toEqual({ body: 'theirs' });
   });
 
   it('the bootstrap hand-off object and internal names are gone after load', () =>

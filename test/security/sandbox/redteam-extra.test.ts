@@ -16,6 +16,12 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 10_000
     await sleep(20);
   }
 }
+/** The median of `n` runs of `measure` (timings on a shared machine: one outlier must not decide). */
+async function median(n: number, measure: () => Promise<number>): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(await measure());
+  return xs.sort((a, b) => a - b)[Math.floor(n / 2)]!;
+}
 /** Resident memory of a process in MB (Linux), or -1. */
 function rssMb(pid: number | undefined): number {
   try {
@@ -51,7 +57,9 @@ describe('red team: payload accounting and what reaches the host', () => {
   afterEach(() => arena.assertStillServing());
 
   const load = (body: string, extra: Partial<SandboxExtensionSpec> = {}) => arena.engine.load(spec(attackRoute(body, arena.marker.path), extra));
-  const ONE_MB = { maxPayloadBytes: 1024 * 1024 };
+  // Time budgets far above what these take: isolated-vm's timeouts count wall time, and on a loaded machine
+  // a 200 ms budget cuts the work (RT_TIMEOUT) before the size check this file is about.
+  const ONE_MB = { maxPayloadBytes: 1024 * 1024, cpuTimeoutMs: 20_000, wallTimeoutMs: 30_000 };
 
   it('a handler result of BigInts is counted at its real size (not 8 bytes each)', async () => {
     // 8 references to one 1 MB BigInt: 8 MB cross to the host under a 1 MB cap.
@@ -70,12 +78,12 @@ describe('red team: payload accounting and what reaches the host', () => {
   });
 
   it.each([
-    ['Error objects (message is not an own enumerable property)', `new Error(s)`],
-    ['RegExp objects (source is not a property at all)', `new RegExp(s)`],
-    ['boxed BigInts', `Object((1n << 8000000n) - 1n)`],
-  ])('a handler result of %s is counted at its real size', async (_name, make) => {
+    ['Error objects (message is not an own enumerable property)', `new Error(s)`, 'RT_PAYLOAD_TOO_LARGE'],
+    ['RegExp objects (source is not a property at all)', `new RegExp(s)`, 'RT_PAYLOAD_TOO_LARGE'],
+    ['boxed BigInts', `Object((1n << 8000000n) - 1n)`, 'RT_PAYLOAD_TOO_LARGE'],
+  ])('a handler result of %s is counted at its real size', async (_name, make, code) => {
     const r = await arena.run(`const s = 'x'.repeat(1e6); return Array.from({ length: 8 }, () => ${make});`, { limits: ONE_MB });
-    expect(['RT_PAYLOAD_TOO_LARGE', 'RT_RESULT_NOT_CLONEABLE']).toContain(r.code);
+    expect(r.code).toBe(code);
   });
 
   it('an error record cannot exceed the 4 KiB message / 16 KiB stack truncation by patching String.prototype.slice', async () => {
@@ -89,7 +97,7 @@ describe('red team: payload accounting and what reaches the host', () => {
 
   it('a console line cannot exceed the 8 KiB cap by patching String.prototype.slice', async () => {
     const before = arena.host.logLines.length;
-    const r = await arena.run(`String.prototype.slice = function () { return String(this); }; console.log('L'.repeat(3e6)); return 'logged';`);
+    const r = await arena.run(`String.prototype.slice = function () { return String(this); }; console.log('L'.repeat(3e6)); return 'logged';`, { limits: { cpuTimeoutMs: 20_000, wallTimeoutMs: 30_000 } });
     expect(r.body).toBe('logged');
     await eventually(() => arena.host.logLines.length > before, 'the log line');
     const longest = Math.max(...arena.host.logLines.slice(before).map((l) => l.message.length));
@@ -113,24 +121,25 @@ describe('red team: payload accounting and what reaches the host', () => {
     expect(r.body).not.toMatch(/IsolateSandbox|sandbox\.js|worker\/main\.js|\/runtime\/(dist|src)\/|node:internal/);
   });
 
-  it('a Proxy returned as the handler result is refused (RT_RESULT_NOT_CLONEABLE) without running traps on the host', async () => {
+  it('a Proxy returned as the handler result is refused (RT_TIMEOUT in its own isolate) without running traps on the host', async () => {
     const r = await arena.run(`return new Proxy({ a: 1 }, { get() { while (true) {} }, ownKeys() { while (true) {} } });`);
-    expect(['RT_RESULT_NOT_CLONEABLE', 'RT_TIMEOUT']).toContain(r.code);
+    // The traps run in the isolate, under its CPU limit, never on the host.
+    expect(r.code).toBe('RT_TIMEOUT');
   });
 
   it('a result Map with a million entries is refused by size', async () => {
-    const r = await arena.run(`const m = new Map(); for (let i = 0; i < 1e6; i++) m.set(i, i); return m;`, { limits: { ...ONE_MB, cpuTimeoutMs: 3000, memoryMb: 128 } });
+    const r = await arena.run(`const m = new Map(); for (let i = 0; i < 1e6; i++) m.set(i, i); return m;`, { limits: { maxPayloadBytes: 1024 * 1024, cpuTimeoutMs: 3000, memoryMb: 128 } });
     expect(r.code).toBe('RT_PAYLOAD_TOO_LARGE');
   });
 
   it('a JSON body whose toJSON recurses forever fails as a coded error, not a crash', async () => {
-    const inst = await load(`const o = { toJSON() { return { o: { toJSON: o.toJSON } }; } }; return o;`);
+    const inst = await load(`const o = { toJSON() { return { o: { toJSON: o.toJSON } }; } }; return o;`, { limits: ONE_MB });
     const r = await inst.call(0, [{}], null, { jsonBody: true }).then(
       () => 'ok',
       (e) => e.code,
     );
     await inst.dispose();
-    expect(['RT_RESULT_NOT_CLONEABLE', 'RT_EXTENSION_ERROR', 'RT_TIMEOUT']).toContain(r);
+    expect(r).toBe('RT_RESULT_NOT_CLONEABLE');
   });
 
   it('console.log of Proxies and throwing getters is contained', async () => {
@@ -141,7 +150,7 @@ describe('red team: payload accounting and what reaches the host', () => {
 
   it('a getter that re-enters the bridge while its own arguments are being copied stays bounded (RT_BUSY)', async () => {
     const r = await arena.run(`const o = { get x() { api.storage.set('k', o).catch(() => {}); return 1; } }; try { await api.storage.set('k', o); return 'ok'; } catch (e) { return e.code; }`, { grantedScopes: { storage: {} } });
-    expect(['RT_BUSY', 'ok']).toContain(r.body);
+    expect(r.body).toBe('RT_BUSY');
   });
 });
 
@@ -156,10 +165,10 @@ describe('red team: memory and threads', () => {
   afterEach(() => arena.assertStillServing());
 
   it.each([
-    ['WebAssembly.Memory.grow', `const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); m.grow(4095); const buf = m.buffer; globalThis.keep = m;`],
-    ['a resizable ArrayBuffer', `const buf = new ArrayBuffer(0, { maxByteLength: 2 ** 30 }); buf.resize(2 ** 28); globalThis.keep = buf;`],
-    ['ArrayBuffer.prototype.transfer (or a plain ArrayBuffer)', `const small = new ArrayBuffer(8); const buf = small.transfer ? small.transfer(2 ** 28) : new ArrayBuffer(2 ** 28); globalThis.keep = buf;`],
-  ])('%s cannot allocate 256 MB past a 16 MB memory limit', async (_name, alloc) => {
+    ['WebAssembly.Memory.grow', `const m = new WebAssembly.Memory({ initial: 1, maximum: 65536 }); m.grow(4095); const buf = m.buffer; globalThis.keep = m;`, 'ReferenceError'],
+    ['a resizable ArrayBuffer', `const buf = new ArrayBuffer(0, { maxByteLength: 2 ** 30 }); buf.resize(2 ** 28); globalThis.keep = buf;`, 'RangeError'],
+    ['ArrayBuffer.prototype.transfer (or a plain ArrayBuffer)', `const small = new ArrayBuffer(8); const buf = small.transfer ? small.transfer(2 ** 28) : new ArrayBuffer(2 ** 28); globalThis.keep = buf;`, 'RangeError'],
+  ])('%s cannot allocate 256 MB past a 16 MB memory limit', async (_name, alloc, refusal) => {
     const inst = await arena.engine.load(
       spec(attackRoute(`try { ${alloc} new Uint8Array(buf).fill(7); return buf.byteLength; } catch (e) { return e.name; }`, arena.marker.path), { worker: other, limits: { memoryMb: 16, cpuTimeoutMs: 3000 } }),
     );
@@ -168,19 +177,26 @@ describe('red team: memory and threads', () => {
     const r = await outcome(inst);
     const rssAfter = rssMb(pid);
     await inst.dispose();
-    // Refused by the limit, or not offered at all (WebAssembly and ArrayBuffer.prototype.resize are removed).
-    const verdict = r.code === 'RT_MEMORY_LIMIT' || ['RangeError', 'ReferenceError', 'TypeError'].includes(r.body as string) ? 'refused' : `allocated ${JSON.stringify(r.body)} bytes; worker RSS ${rssBefore} -> ${rssAfter} MB`;
-    expect(verdict).toBe('refused');
+    // Refused by the limit, or not offered at all (WebAssembly and ArrayBuffer.prototype.resize are removed): each its own way.
+    const verdict = r.code ?? (typeof r.body === 'string' ? r.body : `allocated ${JSON.stringify(r.body)} bytes; worker RSS ${rssBefore} -> ${rssAfter} MB`);
+    expect(verdict).toBe(refusal);
   });
 
   it('a wasm memory.atomic.wait32 on recovered shared memory cannot park the worker past the CPU limit', async () => {
     // SharedArrayBuffer is deleted from the global, but WebAssembly shared memory handed it back; WebAssembly is gone too now.
     // (module (memory 1 1 shared) (func (export "w") (drop (memory.atomic.wait32 (i32.const 0) (i32.const 0) (i64.const -1)))))
     const WAIT = '[0,97,115,109,1,0,0,0,1,4,1,96,0,0,3,2,1,0,5,4,1,3,1,1,7,5,1,1,119,0,0,10,15,1,13,0,65,0,65,0,66,127,254,1,2,0,26,11]';
-    const t = Date.now();
-    const r = await arena.run(`try { new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${WAIT}))).exports.w(); return 'woke'; } catch (e) { return e.name; }`);
-    expect(r.code === 'RT_TIMEOUT' || r.body === 'ReferenceError', JSON.stringify(r)).toBe(true);
-    expect(Date.now() - t).toBeLessThan(1500);
+    // Baseline: the same load-and-call of a route that throws at once, measured here.
+    const timed = async (body: string) => {
+      const t = performance.now();
+      const r = await arena.run(body);
+      return { r, ms: performance.now() - t };
+    };
+    const control = await timed(`try { undefinedName.x(); return 'woke'; } catch (e) { return e.name; }`);
+    const attack = await timed(`try { new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(${WAIT}))).exports.w(); return 'woke'; } catch (e) { return e.name; }`);
+    expect(attack.r).toEqual({ body: 'ReferenceError' });
+    // A parked wait would last the whole wall budget (2 s), far beyond a load-and-call.
+    expect(attack.ms / control.ms, `attack ${attack.ms.toFixed(0)} ms, control ${control.ms.toFixed(0)} ms`).toBeLessThan(10);
     expect((await arena.run(`return [typeof WebAssembly, typeof SharedArrayBuffer, typeof Atomics, typeof new ArrayBuffer(8).resize];`)).body).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
   });
 });
@@ -202,58 +218,59 @@ describe('red team: starving the worker event loop', () => {
     for (let i = 0; i < n; i++) expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
     return (performance.now() - t) / n;
   };
-
-  it('1000 cheap zero-delay intervals cannot starve a co-located extension (host-side timer cost is not charged)', async () => {
-    const baseline = await victimLatency(20);
-    const attacker = await arena.engine.load(spec(`export default (r) => { r.get('/', () => { for (let i = 0; i < 1000; i++) setInterval(() => {}, 0); return 1; }); };`, { worker: other }));
+  /**
+   * How long one victim call waits while `n` calls of an attacker, each throwing an error whose stack
+   * ends in `tail` (after `prelude` ran), are in flight in the same worker: from just before they
+   * start until the victim answers (so a control and an attack are timed alike).
+   */
+  const stallBeside = async (tail: string, n: number, prelude = '') => {
+    const attacker = await arena.engine.load(spec(`export default (r) => { r.get('/', () => { ${prelude} const e = new Error('Not supported'); e.stack = 'Error: Not supported\\n    at ' + ${tail}; throw e; }); };`, { worker: other }));
     try {
-      await attacker.call(0, [{}]);
-      await sleep(1500);
-      const during = await victimLatency(10);
-      const s = attacker.stats();
-      const verdict = during < 50 || s.faults > 0 ? 'contained' : `victim ${baseline.toFixed(1)} -> ${during.toFixed(1)} ms/call; attacker cpu ${s.cpuTimeMs.toFixed(0)} ms, faults ${s.faults}`;
-      expect(verdict).toBe('contained');
+      const t = performance.now();
+      const calls = Array.from({ length: n }, () => attacker.call(0, [{}]).catch(() => 0));
+      await sleep(5);
+      expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
+      const stalled = performance.now() - t;
+      await Promise.all(calls);
+      return stalled;
     } finally {
       await attacker.dispose();
     }
+  };
+
+  it('1000 cheap zero-delay intervals cannot starve a co-located extension (host-side timer cost is not charged)', async () => {
+    /** Victim latency (ms/call) while an extension holding 1000 intervals of `delay` ms lives in the same worker. */
+    const latencyBeside = async (delay: number) => {
+      const attacker = await arena.engine.load(spec(`export default (r) => { r.get('/', () => { for (let i = 0; i < 1000; i++) setInterval(() => {}, ${delay}); return 1; }); };`, { worker: other }));
+      try {
+        await attacker.call(0, [{}]);
+        await sleep(1500);
+        return { ms: await victimLatency(20), faults: attacker.stats().faults, cpu: attacker.stats().cpuTimeMs };
+      } finally {
+        await attacker.dispose();
+      }
+    };
+    // Control: the same 1000 intervals, but slow enough never to fire while measured.
+    const control = await latencyBeside(600_000);
+    const during = await latencyBeside(0);
+    const verdict = during.ms < 10 * control.ms || during.faults > 0 ? 'contained' : `victim ${control.ms.toFixed(1)} -> ${during.ms.toFixed(1)} ms/call; attacker cpu ${during.cpu.toFixed(0)} ms, faults ${during.faults}`;
+    expect(verdict).toBe('contained');
   });
 
   it('an extension-controlled stack cannot make the host-side import check (FRAME regex) block the worker', async () => {
     // Within the 16 KiB stack the bootstrap allows, one call costs the worker ~70 ms of host CPU (quadratic backtracking)
     // while the extension is charged ~1 ms; 30 concurrent calls freeze every extension of the worker.
-    const attacker = await arena.engine.load(
-      spec(`export default (r) => { r.get('/', () => { const e = new Error('Not supported'); e.stack = 'Error: Not supported\\n    at ' + '('.repeat(16300); throw e; }); };`, { worker: other }),
-    );
-    try {
-      const calls = Array.from({ length: 30 }, () => attacker.call(0, [{}]).catch(() => 0));
-      await sleep(5);
-      const t = performance.now();
-      expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
-      const stalled = performance.now() - t;
-      await Promise.all(calls);
-      expect(stalled).toBeLessThan(500);
-    } finally {
-      await attacker.dispose();
-    }
+    // Control: the same stack length without the backtracking pattern, measured the same way.
+    const control = await median(3, () => stallBeside(`'x'.repeat(16300)`, 30));
+    const stalled = await median(3, () => stallBeside(`'('.repeat(16300)`, 30));
+    expect(stalled / control, `victim stalled ${stalled.toFixed(0)} ms, control ${control.toFixed(0)} ms`).toBeLessThan(5);
   });
 
   it('with String.prototype.slice patched, one error stack cannot block the worker for seconds', async () => {
-    const attacker = await arena.engine.load(
-      spec(`export default (r) => { r.get('/', () => { String.prototype.slice = function () { return String(this); }; const e = new Error('Not supported'); e.stack = 'Error: Not supported\\n    at ' + '('.repeat(100000); throw e; }); };`, {
-        worker: other,
-      }),
-    );
-    try {
-      const call = attacker.call(0, [{}]).catch(() => 0);
-      await sleep(20);
-      const t = performance.now();
-      expect(await victim.call(1, [{}])).toEqual({ status: 200, body: 'ok' });
-      const stalled = performance.now() - t;
-      await call;
-      expect(stalled).toBeLessThan(500);
-    } finally {
-      await attacker.dispose();
-    }
+    // Control: the same stack without the patched slice (the truncation holds), measured the same way.
+    const control = await median(3, () => stallBeside(`'('.repeat(100000)`, 1));
+    const stalled = await median(3, () => stallBeside(`'('.repeat(100000)`, 1, `String.prototype.slice = function () { return String(this); };`));
+    expect(stalled / control, `victim stalled ${stalled.toFixed(0)} ms, control ${control.toFixed(0)} ms`).toBeLessThan(5);
   });
 });
 
@@ -298,7 +315,7 @@ describe('red team: killing the worker process', () => {
     } finally {
       await attacker.dispose();
     }
-  }, 20_000);
+  });
 
   it('an extension whose load arms a worker-killing timer cannot get a co-located innocent extension blamed and quarantined', async () => {
     const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { maxFaults: 2 } }));
@@ -316,7 +333,7 @@ describe('red team: killing the worker process', () => {
       await attacker.dispose();
       await victim.dispose();
     }
-  }, 20_000);
+  });
 
   it('an extension that crashes the worker every time it is reloaded is blamed and does not keep its co-located extensions down', async () => {
     const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { wallTimeoutMs: 500 } }));
@@ -334,7 +351,7 @@ describe('red team: killing the worker process', () => {
       await attacker.dispose();
       await victim.dispose();
     }
-  }, 20_000);
+  });
 
   it('an extension disposed while its worker restarts is not resurrected in the new worker (orphaned isolate nobody can dispose)', async () => {
     // A crash (here SIGKILL; an attacker gets the same with a timer) followed by the operator disposing the extension while
@@ -354,5 +371,5 @@ describe('red team: killing the worker process', () => {
       await target.dispose();
       await slow.dispose();
     }
-  }, 30_000);
+  });
 });

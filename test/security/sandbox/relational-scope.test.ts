@@ -34,8 +34,11 @@ describe('sandbox attacks: the items scope holds across relations', () => {
   let dir: string;
   let author: number;
   let post: number;
-  const probe = async (ext: string, as: 'self' | 'caller', collection: string, method: string, ...args: unknown[]) => {
-    const res = await t.api('POST', `/${ext}/${as}`, { collection, method, args }, as === 'self' ? null : undefined);
+  let reader: { token: string };
+  /** `self`: anonymous call, the extension's own rights; `caller`: the item call made with the request (an administrator's, or `token`'s). */
+  const probe = async (ext: string, as: 'self' | 'caller', collection: string, method: string, ...args: unknown[]) => probeWith(ext, as, as === 'self' ? null : undefined, collection, method, ...args);
+  const probeWith = async (ext: string, as: 'self' | 'caller', token: string | null | undefined, collection: string, method: string, ...args: unknown[]) => {
+    const res = await t.api('POST', `/${ext}/${as}`, { collection, method, args }, token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as { ok?: unknown; code?: string };
   };
@@ -52,7 +55,7 @@ describe('sandbox attacks: the items scope holds across relations', () => {
     author = (await t.api('POST', '/items/authors', { name: 'Ana', secret: 'ana-secret' })).body.data.id;
     post = (await t.api('POST', '/items/posts', { title: 'p1', author })).body.data.id;
     // An ordinary role that may read everything: the scope, not the role, must stop the extension.
-    await createUser(t, 'everything-reader', [{ collection: 'posts', action: 'read' }, { collection: 'authors', action: 'read' }]);
+    reader = await createUser(t, 'everything-reader', [{ collection: 'posts', action: 'read' }, { collection: 'authors', action: 'read' }]);
   });
   afterAll(async () => {
     await t?.close();
@@ -83,10 +86,21 @@ describe('sandbox attacks: the items scope holds across relations', () => {
     });
   }
 
+  it("in an ordinary reader's request: the role may read authors.secret, the extension's scope still may not", async () => {
+    // Control: the reader's own request reads the secret (the role grants it) ...
+    expect((await t.api('GET', `/items/posts?fields=title,author.secret`, undefined, reader.token)).body.data).toEqual([{ title: 'p1', author: { secret: 'ana-secret' } }]);
+    // ... and through the extension, a field of its scope with the reader's rights works ...
+    expect(await probeWith('posts-only', 'caller', reader.token, 'posts', 'readByQuery', { fields: ['title'] })).toEqual({ ok: [{ title: 'p1' }] });
+    // ... but the relation out of its scope does not.
+    expect(await probeWith('posts-only', 'caller', reader.token, 'posts', 'readByQuery', { fields: ['title', 'author.secret'] })).toEqual({ code: 'FORBIDDEN' });
+  });
+
   it('what is granted still works: the own collection, and a relation into a granted one', async () => {
     expect(await probe('posts-only', 'self', 'posts', 'readByQuery', { fields: ['title', 'author'] })).toEqual({ ok: [{ title: 'p1', author }] });
     expect(await probe('posts-and-author-names', 'self', 'posts', 'readByQuery', { fields: ['title', 'author.name'] })).toEqual({ ok: [{ title: 'p1', author: { name: 'Ana' } }] });
-    // Granted read on authors is not update: a nested write into it stays refused.
     expect(await probe('posts-and-author-names', 'caller', 'posts', 'readByQuery', { filter: { author: { name: { _eq: 'Ana' } } }, fields: ['title'] })).toEqual({ ok: [{ title: 'p1' }] });
+    // Granted read on posts and authors is not update: a nested write into authors stays refused.
+    expect(await probe('posts-and-author-names', 'caller', 'posts', 'updateOne', post, { author: { id: author, name: 'renamed' } })).toEqual({ code: 'FORBIDDEN' });
+    expect((await t.api('GET', `/items/authors/${author}?fields=name`)).body.data.name).toBe('Ana');
   });
 });

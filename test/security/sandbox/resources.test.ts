@@ -40,10 +40,12 @@ describe('sandbox attacks: resource exhaustion', () => {
   });
 
   it('a call that never settles fails with RT_TIMEOUT within the wall budget', async () => {
-    const t = Date.now();
+    // Ordering instead of a millisecond limit: the 500 ms wall budget ends the call before a 3 s sibling timer fires.
+    let sibling = false;
+    const timer = setTimeout(() => (sibling = true), 3000);
     const r = await arena.run(`await new Promise(() => {});`, { limits: { wallTimeoutMs: 500 } });
-    expect(r.code).toBe('RT_TIMEOUT');
-    expect(Date.now() - t).toBeLessThan(2000);
+    clearTimeout(timer);
+    expect({ code: r.code, kind: r.details?.kind, siblingFiredFirst: sibling }).toEqual({ code: 'RT_TIMEOUT', kind: 'wall', siblingFiredFirst: false });
   });
 
   it('an infinite loop in a timer callback faults the extension without blocking other calls', async () => {
@@ -71,9 +73,9 @@ describe('sandbox attacks: resource exhaustion', () => {
     ['one huge typed array', `new Float64Array(2 ** 28);`],
     ['String.prototype.repeat', `'x'.repeat(2 ** 30);`],
     ['Array of 2^32 elements', `new Array(2 ** 32);`],
-  ])('an allocation bomb (%s) fails inside the isolate', async (_name, body) => {
+  ])('an allocation bomb (%s) fails inside the isolate (a RangeError, before the memory limit is reached)', async (_name, body) => {
     const r = await arena.run(body, { limits: { memoryMb: 16, cpuTimeoutMs: 3000 } });
-    expect(['RT_MEMORY_LIMIT', 'RT_EXTENSION_ERROR']).toContain(r.code);
+    expect(r.code).toBe('RT_EXTENSION_ERROR');
   });
 
   it('deep recursion ends in a RangeError inside the isolate', async () => {
@@ -95,22 +97,28 @@ describe('sandbox attacks: resource exhaustion', () => {
     const inst = await arena.engine.load(spec(`export default (r) => { r.get('/', () => { const f = () => { const e = Date.now() + 50; while (Date.now() < e) {} setTimeout(f, 0); setTimeout(f, 0); }; f(); return 1; }); };`, { limits: { maxTimers: 50 } }));
     await inst.call(0, [{}]);
     await eventually(() => /^RT_(CPU_HOG|TIMER_LIMIT)$/.test(inst.stats().lastError?.code ?? ''), 'the storm to be cut');
-  }, 30_000);
+  });
 
   it('a log flood is rate-limited', async () => {
     const before = arena.host.logLines.length;
+    const started = performance.now();
     const r = await arena.run(`for (let i = 0; i < 100000; i++) { console.log('spam', i); api.log('spam'); } return 'done';`, { grantedScopes: { log: {} }, limits: { maxLogLinesPerSecond: 50, cpuTimeoutMs: 5000 } });
+    const windows = Math.ceil((performance.now() - started) / 1000) + 1;
     expect(r.body).toBe('done');
     await sleep(100);
-    expect(arena.host.logLines.length - before).toBeLessThanOrEqual(51);
+    const written = arena.host.logLines.length - before;
+    // 50 lines (+ one drop notice) per one-second window the flood spans, whatever the machine's speed: not 200 000.
+    expect(written).toBeGreaterThanOrEqual(50);
+    expect(written).toBeLessThanOrEqual(51 * windows);
   });
 
   it('a capability flood is refused beyond the pending limit (RT_BUSY)', async () => {
     const r = await arena.run(`const ps = []; for (let i = 0; i < 20000; i++) ps.push(api.sleep(10).then(() => 0, (e) => e.code)); const out = await Promise.all(ps); return out.filter((c) => c === 'RT_BUSY').length;`, {
       grantedScopes: { sleep: {} },
-      limits: { cpuTimeoutMs: 5000 },
+      // Budgets wide enough for a loaded machine: what is checked is the pending limit, not speed.
+      limits: { cpuTimeoutMs: 30_000, wallTimeoutMs: 60_000 },
     });
-    expect(r.body).toBe(20000 - 256);
+    expect(r).toEqual({ body: 20000 - 256 });
   });
 
   it('Atomics.wait cannot park the worker (Atomics and SharedArrayBuffer are absent)', async () => {

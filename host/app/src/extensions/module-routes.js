@@ -5,7 +5,7 @@ import { watch } from 'vue';
  * appears is routed under `/admin/<id>`, one that goes away is unrouted, one whose code changed
  * is replaced — and the current page re-resolves, without a page reload.
  */
-export function syncModuleRoutes(router, registry, allowed = () => true) {
+export function syncModuleRoutes(router, registry, allowed = () => true, onFault = () => {}) {
   const routed = new Map(); // module id → config
   return watch(
     () => registry.state.modules.filter(allowed),
@@ -24,8 +24,14 @@ export function syncModuleRoutes(router, registry, allowed = () => true) {
           router.removeRoute(`module:${m.id}`);
           changed.add(m.id);
         }
-        router.addRoute('shell', { path: m.id, name: `module:${m.id}`, meta: { module: m.id }, children: m.routes ?? [] });
-        routed.set(m.id, m);
+        try {
+          router.addRoute('shell', { path: m.id, name: `module:${m.id}`, meta: { module: m.id }, children: m.routes ?? [] });
+          routed.set(m.id, m);
+        } catch (e) {
+          // Routes the router refuses (a malformed path) leave this module out, never the others.
+          if (router.hasRoute(`module:${m.id}`)) router.removeRoute(`module:${m.id}`);
+          onFault(m, e);
+        }
       }
       // Re-resolve the current page only when it was unroutable or its own module changed.
       const current = router.currentRoute.value;

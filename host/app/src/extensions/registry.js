@@ -1,5 +1,5 @@
 import { markRaw, reactive } from 'vue';
-import { pickConfigs } from '../../../builtins/app-sources/pick.js';
+import { pickConfigs } from '../../../dist/app-sources/pick.js';
 
 const KINDS = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations'];
 
@@ -10,10 +10,10 @@ const KINDS = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes
  * removed ones disappear. A chunk that fails to import is reported to the host and, if an
  * earlier version of it was loaded, that version stays.
  */
-export function createRegistry({ api, timeoutMs = 10_000 }) {
+export function createRegistry({ api, timeoutMs = 10_000, boundaries = null }) {
   /** extension → { url, module, chunk, configs } */
   const loaded = new Map();
-  const state = reactive({ version: null, status: {}, buildErrors: [], swaps: 0, ...Object.fromEntries(KINDS.map((k) => [k, []])) });
+  const state = reactive({ version: null, status: {}, buildErrors: [], swaps: 0, faults: [], ...Object.fromEntries(KINDS.map((k) => [k, []])) });
   const listeners = new Set();
 
   function recompute() {
@@ -23,7 +23,9 @@ export function createRegistry({ api, timeoutMs = 10_000 }) {
 
   function pick(module, chunk) {
     const configs = pickConfigs(module, chunk);
-    for (const kind of KINDS) configs[kind] = configs[kind].map((c) => markRaw({ ...c, __extension: chunk.extension }));
+    // Every component of every config renders inside its extension's error boundary.
+    const wrap = (c, kind) => (boundaries ? boundaries.wrapConfig(c, kind.slice(0, -1), chunk.extension) : { ...c });
+    for (const kind of KINDS) configs[kind] = configs[kind].map((c) => markRaw({ ...wrap(c, kind), __extension: chunk.extension }));
     return configs;
   }
 
@@ -78,6 +80,19 @@ export function createRegistry({ api, timeoutMs = 10_000 }) {
     return manifest;
   }
 
+  /**
+   * A component of a loaded extension failed (threw, or re-rendered in a loop): kept for the
+   * app and reported to the host, which lists it in Settings → Extensions.
+   * @param {{ extension: string, id: string, kind: string, code: string, message: string }} fault
+   */
+  function reportFault(fault) {
+    state.faults.push({ ...fault, at: new Date().toISOString() });
+    const url = loaded.get(fault.extension)?.url;
+    if (!url) return;
+    const phase = fault.code === 'APP_RENDER_LOOP' ? 'render-loop' : 'render';
+    api.post('/extensions/sources/report', { extension: fault.extension, url, message: `${fault.kind} "${fault.id}": ${fault.message}`, phase }).catch(() => {});
+  }
+
   function emit(event, data) {
     for (const l of listeners) if (l.event === event) l.fn(data);
   }
@@ -120,6 +135,7 @@ export function createRegistry({ api, timeoutMs = 10_000 }) {
   return {
     state,
     sync,
+    reportFault,
     connect,
     disconnect,
     connected: () => source?.readyState === 1,

@@ -1,7 +1,6 @@
 import { computed, isRef, ref, unref, watch } from 'vue';
 import { useApi } from './context.js';
-
-const endpointOf = (collection) => (collection.startsWith('directus_') ? `/${collection.slice(9)}` : `/items/${collection}`);
+import { endpointOf } from '../stores/load.js';
 
 /**
  * Items of a collection for a query (fields, filter, sort, limit, page, search), refetched when
@@ -11,6 +10,7 @@ export function useItems(collection, query = {}) {
   const api = useApi();
   const items = ref([]);
   const loading = ref(false);
+  const loadingItemCount = ref(false);
   const error = ref(null);
   const totalCount = ref(null);
   const itemCount = ref(null);
@@ -44,9 +44,15 @@ export function useItems(collection, query = {}) {
 
   watch([() => unref(collection), () => JSON.stringify(q.value)], () => getItems(), { immediate: true });
   return {
-    items, loading, error, totalCount, itemCount, totalPages, getItems,
+    items, loading, loadingItemCount, error, totalCount, itemCount, totalPages, getItems,
     getTotalCount: getItems,
     getItemCount: getItems,
-    changeManualSort: async () => {},
+    /** Moves `item` to where `to` is (Directus's POST /utils/sort), then reloads. */
+    async changeManualSort({ item, to }) {
+      const name = unref(collection);
+      if (!name) return;
+      await api.post(`/utils/sort/${name}`, { item, to });
+      await getItems();
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { computed, defineComponent, h, reactive, toRefs, unref } from 'vue';
-import { useExtension } from './context.js';
+import { useExtension, getBoundaries } from './context.js';
 
 /**
  * `{ layoutWrapper }`: a component that runs the layout's `setup(props, {emit})` and renders its
@@ -11,7 +11,9 @@ export function useLayout(layoutId) {
   const layoutWrapper = computed(() => {
     const config = layout.value;
     if (!config) return defineComponent({ name: 'LayoutMissing', setup: () => () => h('div', { class: 'layout-missing' }, `Layout "${unref(layoutId)}" is not available.`) });
-    return defineComponent({
+    // The layout's own `setup` runs in this wrapper: it gets the layout's error boundary too.
+    const wrap = (component) => getBoundaries()?.wrap(component, { extension: config.__extension ?? config.id, id: config.id, kind: 'layout' }) ?? component;
+    return wrap(defineComponent({
       name: `Layout-${config.id}`,
       inheritAttrs: false,
       props: ['collection', 'selection', 'layoutOptions', 'layoutQuery', 'layoutProps', 'filter', 'filterUser', 'filterSystem', 'search', 'selectMode', 'showSelect', 'readonly', 'resetPreset', 'clearFilters'],
@@ -24,7 +26,7 @@ export function useLayout(layoutId) {
           return slots.default ? slots.default({ layoutState, component: vnode }) : vnode;
         };
       },
-    });
+    }));
   });
   return { layoutWrapper };
 }

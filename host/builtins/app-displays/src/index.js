@@ -5,13 +5,18 @@ import LabelsDisplay from './LabelsDisplay.vue';
 import { formatDatetime, formatValue, renderTemplate } from './format.js';
 
 /** A display rendered as text by its handler (the same function exports and templates use). */
-function textDisplay(id, handler) {
+function textDisplay(id, handler, optionNames = []) {
   return {
     name: `display-${id}`,
     inheritAttrs: false,
-    props: ['value'],
+    // Options are declared props: render-display binds only what a display declares (propsFor).
+    props: ['value', ...optionNames],
     setup(props, { attrs }) {
-      return () => h('span', { class: 'display-text', 'data-display': id }, handler(props.value, attrs) ?? '—');
+      return () => {
+        const options = { ...attrs };
+        for (const name of optionNames) if (props[name] !== undefined) options[name] = props[name];
+        return h('span', { class: 'display-text', 'data-display': id }, handler(props.value, options) ?? '—');
+      };
     },
   };
 }
@@ -20,7 +25,7 @@ const field = (name, label, type, meta = {}) => ({ field: name, name: label, typ
 const NUMBERS = ['integer', 'bigInteger', 'float', 'decimal'];
 const ALL_TYPES = ['alias', 'bigInteger', 'boolean', 'date', 'dateTime', 'decimal', 'float', 'integer', 'json', 'string', 'text', 'time', 'timestamp', 'uuid', 'csv'];
 /** A text display: `handler` gives the text, the component renders it. */
-const text = (id, name, icon, handler, types, options, extra = {}) => defineDisplay({ id, name, icon, component: textDisplay(id, handler), handler, types, options, ...extra });
+const text = (id, name, icon, handler, types, options, extra = {}) => defineDisplay({ id, name, icon, component: textDisplay(id, handler, (options ?? []).map((o) => o.field)), handler, types, options, ...extra });
 
 export const displays = [
   text('raw', 'Raw Value', 'code', (value) => (value === null || value === undefined ? null : typeof value === 'object' ? JSON.stringify(value) : String(value)), ALL_TYPES, null),

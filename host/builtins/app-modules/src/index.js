@@ -10,6 +10,10 @@ const Dashboard = () => import('./insights/Dashboard.vue');
 const Extensions = () => import('./settings/Extensions.vue');
 const SettingsMarketplace = () => import('./settings/Marketplace.vue');
 const Activity = () => import('./settings/Activity.vue');
+const DataModel = () => import('./settings/data-model/DataModel.vue');
+const DataModelCollection = () => import('./settings/data-model/DataModelCollection.vue');
+const Flows = () => import('./settings/flows/Flows.vue');
+const FlowEditor = () => import('./settings/flows/FlowEditor.vue');
 const Marketplace = () => import('./marketplace/Marketplace.vue');
 
 const admin = (user) => user?.admin_access === true;
@@ -37,6 +41,10 @@ export const modules = [
       { path: 'extensions', component: Extensions },
       { path: 'marketplace', component: SettingsMarketplace },
       { path: 'activity', component: Activity },
+      { path: 'data-model', component: DataModel },
+      { path: 'data-model/:collection', component: DataModelCollection, props: true },
+      { path: 'flows', component: Flows },
+      { path: 'flows/:id', component: FlowEditor, props: true },
     ],
   }),
   defineModule({

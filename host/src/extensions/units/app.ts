@@ -16,7 +16,8 @@ export function registerAppUnit(kernel: Kernel, scope: ExtensionScope, desc: Ext
       type: bundle ? unit.type : desc.type,
       file: unit.entry.app,
       source: desc.source,
-      ...(bundle ? { entries: [{ name: unit.name, type: unit.type }] } : {}),
+      // `index`: the entry's position among the bundle's entries of its type (ids may hold ':').
+      ...(bundle ? { entries: [{ name: unit.name, type: unit.type, index: desc.units.filter((u) => u.type === unit.type).indexOf(unit) }] } : {}),
     }),
   );
 }

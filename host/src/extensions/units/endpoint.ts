@@ -1,7 +1,9 @@
 import type { Context } from 'koa';
 import { match } from 'path-to-regexp';
 import { errors } from '../../errors.js';
-import { createExpressRouter, handleWithRouter, convertExpressPath } from '../../http/express-adapter.js';
+import express from 'express';
+import { createEndpointApp, runExpress } from '../../http/express-bridge.js';
+import { convertExpressPath } from '../../http/express-path.js';
 import { createSandboxedEndpointHandler } from '../../http/sandboxed-endpoint.js';
 import type { UnitRegistrar } from './types.js';
 
@@ -25,9 +27,11 @@ export const endpointRegistrar: UnitRegistrar = {
       throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: 'an endpoint exports a function (router, context) or {id, handler}' });
     }
     if (!id || id.includes('..')) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `endpoint id ${JSON.stringify(id)} is not a valid path segment` });
-    const router = createExpressRouter();
+    // A real Express router, as Directus gives each endpoint (`express.Router()` mounted at `/<id>`).
+    const router = express.Router();
+    const app = createEndpointApp(router, { trustProxy: kernel.config.trustProxy });
     // Mount before calling the handler: routes added after an async register still answer.
-    scope.defer(kernel.mounts.add(id, (ctx: Context, sub: string) => (scope.live ? scope.track(() => handleWithRouter(router, ctx, sub, `/${id}`)) : Promise.resolve(false)), unit.id));
+    scope.defer(kernel.mounts.add(id, (ctx: Context) => (scope.live ? scope.track(() => runExpress(app, ctx)) : Promise.resolve(false)), unit.id));
     return (handler as (r: unknown, c: unknown) => unknown)(router, context);
   },
 

@@ -1,7 +1,7 @@
 import type { Accountability } from '../../auth/accountability.js';
 import { errors } from '../../errors.js';
 import type { UnitRegistrar } from './types.js';
-import { assertNoNewRelationalWrites, eventAllowed, eventContextCopy, itemEventPattern, plainMeta } from './sandboxed-events.js';
+import { assertNoNewRelationalWrites, eventContextCopy, eventGranted, plainMeta, userItemCollection } from './sandboxed-events.js';
 
 /** Hooks: filters, actions, inits, schedules and embeds, each gated by the scope's generation. */
 export const hookRegistrar: UnitRegistrar = {
@@ -13,8 +13,14 @@ export const hookRegistrar: UnitRegistrar = {
         scope.defer(kernel.emitter.onFilter(event, (p, m, c) => (scope.live ? scope.track(() => handler(p, m, c)) : undefined), owner)),
       action: (event: string, handler: (m: unknown, c: unknown) => unknown) =>
         scope.defer(kernel.emitter.onAction(event, (m, c) => (scope.live ? scope.track(() => handler(m, c)) : undefined), owner)),
-      init: (event: string, handler: (m: unknown) => unknown) =>
-        scope.defer(kernel.emitter.onInit(event, (m) => (scope.live ? scope.track(() => handler(m)) : undefined), owner)),
+      init: (event: string, handler: (m: unknown) => unknown) => {
+        // What the handler adds to the host's Express app (`meta.app`) is removed with the unit.
+        const run = async (m: Record<string, unknown>) => {
+          if (m.app !== kernel.express.app) return handler(m);
+          scope.defer(await kernel.express.track(() => handler(m)));
+        };
+        return scope.defer(kernel.emitter.onInit(event, (m) => (scope.live ? scope.track(() => run(m)) : undefined), owner));
+      },
       schedule: (cron: string, handler: () => unknown) =>
         scope.defer(kernel.scheduler.schedule(cron, () => (scope.live ? scope.track(handler) : undefined), owner, `${owner}:${scope.size}`)),
       embed: (position: 'head' | 'body', content: string | (() => string)) => {
@@ -27,30 +33,25 @@ export const hookRegistrar: UnitRegistrar = {
   },
 
   sandboxed({ kernel, scope, unit, registrations: regs, granted, call }) {
-    // A hook sees (and a filter may rewrite) what its events carry: only item events of collections its
-    // `items` scope grants for that action. Others (authentication, logins, the server) are not offered.
-    const mayHear = (event: string, meta: Record<string, unknown> | undefined) => eventAllowed(event, meta, granted);
+    // Directus's sandboxed hooks: filter/action for any event with copies of payload and meta; a
+    // filter's return value replaces the payload. Only events the `events` scope grants are heard
+    // (activation left the unit pending otherwise).
     for (const f of regs.filters) {
-      if (!itemEventPattern(f.event)) {
-        kernel.logger.warn({ extension: unit.id, event: f.event }, 'a sandboxed hook may only filter item events of collections in its "items" scope; this filter is not registered');
-        continue;
-      }
+      if (!eventGranted(f.event, granted)) continue;
       scope.defer(kernel.emitter.onFilter(f.event, async (payload, meta, context) => {
-        if (!scope.live || !mayHear(String(meta?.event ?? f.event), meta)) return undefined;
+        if (!scope.live) return undefined;
         const result = await call(f.handler, [payload, plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
         // The caller's write runs with the caller's rights: a hook may change its own collection's
         // fields, not turn it into a nested write elsewhere.
-        if (result !== undefined) await assertNoNewRelationalWrites(kernel, String(meta?.collection), payload, result);
+        const collection = userItemCollection(meta);
+        if (result !== undefined && collection) await assertNoNewRelationalWrites(kernel, collection, payload, result);
         return result;
       }, unit.id));
     }
     for (const a of regs.actions) {
-      if (!itemEventPattern(a.event)) {
-        kernel.logger.warn({ extension: unit.id, event: a.event }, 'a sandboxed hook may only act on item events of collections in its "items" scope; this action is not registered');
-        continue;
-      }
+      if (!eventGranted(a.event, granted)) continue;
       scope.defer(kernel.emitter.onAction(a.event, async (meta, context) => {
-        if (scope.live && mayHear(String(meta?.event ?? a.event), meta)) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
+        if (scope.live) await call(a.handler, [plainMeta(meta), eventContextCopy(context)], (context?.accountability as Accountability) ?? null);
       }, unit.id));
     }
     for (const i of regs.inits) {

@@ -1,7 +1,6 @@
-import type { Scopes } from '@annex/protocol';
+import { matchEventPattern, type Scopes } from '@annex/protocol';
 import type { Accountability } from '../../auth/accountability.js';
 import { errors } from '../../errors.js';
-import { isSystemEvent } from '../../events/host-events.js';
 import type { Kernel } from '../../kernel.js';
 
 /**
@@ -29,28 +28,15 @@ export function eventContextCopy(context: { accountability?: unknown } | undefin
   return { accountability: acc ? { user: acc.user, role: acc.role, admin: acc.admin, app: acc.app } : null };
 }
 
-/** The item operation an event name ends with, and the `items` scope action it needs. */
-const ITEM_OPERATIONS: Record<string, 'create' | 'update' | 'delete'> = { create: 'create', update: 'update', delete: 'delete' };
-
-/**
- * `items.create`, `articles.items.update`, `users.delete`…: an event (or pattern) about writing
- * items. Reads are not offered: a `query` filter rewrites what the caller (not the hook) reads,
- * and `read` carries whatever relations the caller expanded, beyond the hook's scope.
- */
-export function itemEventPattern(event: string): boolean {
-  const parts = event.split('.');
-  const op = parts[parts.length - 1]!;
-  return parts.length >= 2 && (op === '*' || Object.hasOwn(ITEM_OPERATIONS, op)) && !isSystemEvent(event);
+/** Whether the `events` scope covers `event` (as the hook registered it): listed, or matched by a listed pattern. */
+export function eventGranted(event: string, granted: Scopes): boolean {
+  return (granted.events ?? []).some((g) => g === event || matchEventPattern(g, event));
 }
 
-/** Whether a sandboxed hook with `granted` scopes may see this emission (its collection and action are in scope). */
-export function eventAllowed(event: string, meta: Record<string, unknown> | undefined, granted: Scopes): boolean {
-  const op = event.split('.').pop()!;
-  const action = Object.hasOwn(ITEM_OPERATIONS, op) ? ITEM_OPERATIONS[op] : undefined;
-  const collection = typeof meta?.collection === 'string' ? meta.collection : undefined;
-  // System collections (users, files, roles…) carry the host's own rules: never offered.
-  if (!action || !collection || collection.startsWith('directus_') || !granted.items || !Object.hasOwn(granted.items, collection)) return false;
-  return granted.items[collection]!.includes(action);
+/** A user collection's item event: a filter's result there must not add nested writes the caller did not send. */
+export function userItemCollection(meta: Record<string, unknown> | undefined): string | undefined {
+  const collection = meta?.collection;
+  return typeof collection === 'string' && !collection.startsWith('directus_') ? collection : undefined;
 }
 
 /** FORBIDDEN when a filter's `result` gives a relational field an object or list the caller did not send. */

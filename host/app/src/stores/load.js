@@ -1,0 +1,11 @@
+/** `data` of a GET, or `fallback` when the host has no such route or refuses it (a store stays usable). */
+export async function loadList(api, url, params, fallback = []) {
+  try {
+    return (await api.get(url, params ? { params } : undefined)).data.data ?? fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** Collection names Directus serves under /<name> rather than /items/<name>. */
+export const endpointOf = (collection) => (collection.startsWith('directus_') ? `/${collection.slice(9)}` : `/items/${collection}`);

@@ -1,0 +1,115 @@
+import { defineStore } from 'pinia';
+import { loadList } from './load.js';
+
+/** The app, its user, server and settings, request bookkeeping (Directus's store names and members). */
+export function defineSystemStores(api) {
+  const useAppStore = defineStore('appStore', {
+    state: () => ({ sidebarOpen: false, fullScreen: false, navbarOpen: true, notificationsDrawerOpen: false, basemap: 'OpenStreetMap', hydrated: false, hydrating: false, error: null, authenticated: false, accessTokenExpiry: 0 }),
+  });
+
+  const useUserStore = defineStore('userStore', {
+    state: () => ({ currentUser: null, loading: false, error: null }),
+    getters: {
+      fullName: (s) => (s.currentUser ? [s.currentUser.first_name, s.currentUser.last_name].filter(Boolean).join(' ') || s.currentUser.email || null : null),
+      // Directus 9/10 put admin_access on the role, Annex on the user: either counts.
+      isAdmin: (s) => s.currentUser?.admin_access === true || s.currentUser?.role?.admin_access === true,
+    },
+    actions: {
+      async hydrate() {
+        this.loading = true;
+        try {
+          this.currentUser = (await api.get('/users/me')).data.data;
+        } catch (e) {
+          this.error = e;
+          throw e;
+        } finally {
+          this.loading = false;
+        }
+      },
+      dehydrate() {
+        this.currentUser = null;
+      },
+      async hydrateAdditionalFields(fields) {
+        const more = (await api.get('/users/me', { params: { fields } })).data.data ?? {};
+        this.currentUser = { ...this.currentUser, ...more };
+      },
+      /** Directus records the last page a user saw; the app keeps it in memory. */
+      trackPage(to) {
+        if (this.currentUser) this.currentUser = { ...this.currentUser, last_page: typeof to === 'string' ? to : to?.fullPath ?? null };
+      },
+    },
+  });
+
+  const useServerStore = defineStore('serverStore', {
+    state: () => ({ info: null, auth: { providers: [], disableDefault: false } }),
+    actions: {
+      async hydrate() {
+        this.info = (await api.get('/server/info')).data.data;
+      },
+      dehydrate() {
+        this.info = null;
+      },
+    },
+  });
+
+  const useSettingsStore = defineStore('settingsStore', {
+    state: () => ({ settings: null }),
+    actions: {
+      async hydrate() {
+        const data = await loadList(api, '/settings', undefined, null);
+        this.settings = Array.isArray(data) ? (data[0] ?? {}) : (data ?? {});
+      },
+      dehydrate() {
+        this.settings = null;
+      },
+      async updateSettings(updates) {
+        const res = await api.patch('/settings', updates);
+        const data = res.data.data;
+        this.settings = { ...this.settings, ...(Array.isArray(data) ? data[0] : data ?? updates) };
+        return this.settings;
+      },
+    },
+  });
+
+  let nextRequest = 0;
+  const useRequestsStore = defineStore('requestsStore', {
+    state: () => ({ queue: [] }),
+    getters: { queueHasItems: (s) => s.queue.length > 0 },
+    actions: {
+      startRequest() {
+        const id = `request-${++nextRequest}`;
+        this.queue.push(id);
+        return id;
+      },
+      endRequest(id) {
+        this.queue = this.queue.filter((q) => q !== id);
+      },
+    },
+  });
+
+  const useLatencyStore = defineStore('latencyStore', {
+    state: () => ({ latency: [] }),
+    actions: {
+      addLatency(entry) {
+        this.latency = [...this.latency.slice(-19), entry];
+      },
+    },
+  });
+
+  const useTranslationsStore = defineStore('translationsStore', {
+    state: () => ({ translations: [], loading: false }),
+    actions: {
+      // Annex has no /translations route (custom `$t:` strings): the list starts empty.
+      async hydrate() {},
+      dehydrate() {
+        this.translations = [];
+      },
+      /** The value of a `$t:key` custom translation for a language, or null. */
+      getTranslation(key, language = 'en-US') {
+        return this.translations.find((t) => t.key === key && t.language === language)?.value ?? null;
+      },
+    },
+  });
+
+  return { useAppStore, useUserStore, useServerStore, useSettingsStore, useRequestsStore, useLatencyStore, useTranslationsStore };
+}

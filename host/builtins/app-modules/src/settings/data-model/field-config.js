@@ -1,0 +1,152 @@
+// @ts-check
+/**
+ * Pure helpers behind the field editor (Settings → Data Model): which interfaces and displays a
+ * field type may use, how an extension's `options` turn into a form, and how the editor's draft
+ * maps to and from Directus's field shape (`{field, type, meta, schema}` as stored in
+ * directus_fields). No Vue here, so the rules are tested without a browser.
+ */
+
+/** Directus's field types the editor offers for a new field (alias fields come from relations). */
+export const FIELD_TYPES = ['string', 'text', 'integer', 'bigInteger', 'float', 'decimal', 'boolean', 'dateTime', 'date', 'time', 'timestamp', 'json', 'csv', 'uuid', 'hash'];
+
+/** Directus's form widths. */
+export const WIDTHS = ['full', 'half', 'half-left', 'half-right', 'fill'];
+
+/** Keys of `meta` the editor owns; everything else in a stored meta is kept as it was. */
+const META_KEYS = ['interface', 'options', 'display', 'display_options', 'note', 'width', 'hidden', 'readonly', 'required', 'validation', 'validation_message', 'special'];
+
+/**
+ * The configs (interfaces or displays) a field of `type` may use: those whose `types` include it.
+ * A relational interface (`localTypes` m2o/o2m/m2m…) is offered only for that kind of field.
+ * @param {Array<{id: string, types?: readonly string[], localTypes?: readonly string[], relational?: boolean}>} configs
+ * @param {string} type
+ * @param {{ localType?: string }} [context]
+ */
+export function getChoicesForType(configs, type, context = {}) {
+  const local = context.localType ?? 'standard';
+  return configs.filter((c) => {
+    if (!Array.isArray(c.types) || !c.types.includes(type)) return false;
+    const locals = Array.isArray(c.localTypes) ? c.localTypes : ['standard'];
+    return locals.includes(local);
+  });
+}
+
+/**
+ * What an extension's `options` asks the editor to render: `{fields}` (an options array, Directus's
+ * `{standard, advanced}` split or a function of the context returning either) or `{component}` (an
+ * options component, given `value` and emitting `input`), or `{fields: []}` for none.
+ * @param {{options?: any} | null | undefined} config
+ * @param {Record<string, unknown>} context  Directus's ExtensionOptionsContext: collection, field, editing, values…
+ * @returns {{fields: any[], component: any}}
+ */
+export function resolveOptions(config, context) {
+  let options = config?.options ?? null;
+  if (typeof options === 'function') {
+    try {
+      options = options(context);
+    } catch {
+      options = null;
+    }
+  }
+  if (!options) return { fields: [], component: null };
+  if (Array.isArray(options)) return { fields: options, component: null };
+  if (Array.isArray(options.standard) || Array.isArray(options.advanced)) return { fields: [...(options.standard ?? []), ...(options.advanced ?? [])], component: null };
+  // Anything else with a render function, template or setup is an options component.
+  if (typeof options === 'object' && (options.render || options.template || options.setup || options.__vccOpts)) return { fields: [], component: options };
+  return { fields: [], component: null };
+}
+
+/** A fresh draft for a new field. */
+export function emptyDraft() {
+  return {
+    field: '', type: 'string', interface: null, options: {}, display: null, display_options: {}, note: '', width: 'full',
+    hidden: false, readonly: false, required: false, validation: null, validation_message: null, special: null, default_value: null, meta: {},
+  };
+}
+
+/**
+ * The editor's draft of a stored field (`GET /fields/:collection/:field`).
+ * @param {{field: string, type: string, meta?: Record<string, any> | null, schema?: Record<string, any> | null}} stored
+ */
+export function fieldToDraft(stored) {
+  const m = stored.meta ?? {};
+  return {
+    ...emptyDraft(),
+    field: stored.field,
+    type: stored.type,
+    interface: m.interface ?? null,
+    options: { ...(m.options ?? {}) },
+    display: m.display ?? null,
+    display_options: { ...(m.display_options ?? {}) },
+    note: m.note ?? '',
+    width: m.width ?? 'full',
+    hidden: m.hidden === true,
+    readonly: m.readonly === true,
+    required: m.required === true,
+    validation: m.validation ?? null,
+    validation_message: m.validation_message ?? null,
+    special: m.special ?? null,
+    default_value: stored.schema?.default_value ?? null,
+    meta: m,
+  };
+}
+
+/** Drops keys whose value is undefined or an empty string, so a cleared option is not stored as "". */
+function compact(options) {
+  const out = {};
+  for (const [k, v] of Object.entries(options ?? {})) if (v !== undefined && v !== '') out[k] = v;
+  return Object.keys(out).length ? out : null;
+}
+
+/**
+ * `meta` as Directus stores it in directus_fields, from a draft. Keys of the stored meta the editor
+ * does not own (sort, group, translations…) are carried through unchanged.
+ * @param {ReturnType<typeof emptyDraft>} draft
+ */
+export function draftToMeta(draft) {
+  /** @type {Record<string, unknown>} */
+  const meta = {};
+  for (const [k, v] of Object.entries(draft.meta ?? {})) if (!META_KEYS.includes(k) && k !== 'collection' && k !== 'field' && k !== 'id') meta[k] = v;
+  return {
+    ...meta,
+    interface: draft.interface || null,
+    options: compact(draft.options),
+    display: draft.display || null,
+    display_options: compact(draft.display_options),
+    note: draft.note ? draft.note : null,
+    width: WIDTHS.includes(draft.width) ? draft.width : 'full',
+    hidden: draft.hidden === true,
+    readonly: draft.readonly === true,
+    required: draft.required === true,
+    validation: draft.validation && typeof draft.validation === 'object' && Object.keys(draft.validation).length ? draft.validation : null,
+    validation_message: draft.validation_message || null,
+    special: Array.isArray(draft.special) && draft.special.length ? draft.special : null,
+  };
+}
+
+/**
+ * The body of `POST /fields/:collection` for a new field (`PATCH` sends only `{meta}`).
+ * @param {ReturnType<typeof emptyDraft>} draft
+ */
+export function draftToCreate(draft) {
+  const schema = draft.default_value === null || draft.default_value === undefined || draft.default_value === '' ? {} : { default_value: draft.default_value };
+  return { field: draft.field, type: draft.type, meta: draftToMeta(draft), schema };
+}
+
+/**
+ * A `validation` filter from its JSON text: null when blank; an error code when it is not a
+ * filter object (the editor shows it and does not save).
+ * @param {string} text
+ * @returns {{value: Record<string, unknown> | null, error: null | 'INVALID_JSON' | 'NOT_A_FILTER'}}
+ */
+export function parseValidation(text) {
+  if (!text || !text.trim()) return { value: null, error: null };
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { value: null, error: 'INVALID_JSON' };
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { value: null, error: 'NOT_A_FILTER' };
+  return { value, error: null };
+}

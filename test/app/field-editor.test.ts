@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+// @ts-expect-error plain JS module of the settings app extension
+import { draftToCreate, draftToMeta, emptyDraft, fieldToDraft, getChoicesForType, parseValidation, resolveOptions } from '../../host/builtins/app-modules/src/settings/data-model/field-config.js';
+// @ts-expect-error plain JS module of the settings app extension
+import { planRelation } from '../../host/builtins/app-modules/src/settings/data-model/relation-plan.js';
+
+const interfaces = [
+  { id: 'input', types: ['string', 'uuid', 'integer', 'float'] },
+  { id: 'input-multiline', types: ['text', 'string'] },
+  { id: 'boolean', types: ['boolean'] },
+  { id: 'tags', types: ['json', 'csv'] },
+  { id: 'select-dropdown-m2o', types: ['integer', 'uuid', 'string'], localTypes: ['m2o'], relational: true },
+  { id: 'ext-rating', types: ['integer', 'float'] },
+  { id: 'broken-no-types' },
+];
+const displays = [
+  { id: 'raw', types: ['string', 'text', 'integer', 'boolean', 'json'] },
+  { id: 'boolean', types: ['boolean'] },
+  { id: 'ext-stars', types: ['integer'] },
+];
+
+describe('field editor: interfaces and displays offered for a field type', () => {
+  it('offers exactly the configs whose `types` include the field type', () => {
+    const ids = (type: string, list = interfaces) => getChoicesForType(list, type).map((c: { id: string }) => c.id);
+    expect(ids('string')).toEqual(['input', 'input-multiline']);
+    expect(ids('boolean')).toEqual(['boolean']);
+    expect(ids('integer')).toEqual(['input', 'ext-rating']);
+    expect(ids('json')).toEqual(['tags']);
+    expect(ids('timestamp')).toEqual([]);
+    expect(ids('integer', displays)).toEqual(['raw', 'ext-stars']);
+    expect(ids('boolean', displays)).toEqual(['raw', 'boolean']);
+  });
+
+  it('offers relational interfaces only for that kind of relation', () => {
+    expect(getChoicesForType(interfaces, 'integer', { localType: 'm2o' }).map((c: { id: string }) => c.id)).toEqual(['select-dropdown-m2o']);
+    expect(getChoicesForType(interfaces, 'integer').map((c: { id: string }) => c.id)).not.toContain('select-dropdown-m2o');
+  });
+});
+
+describe('field editor: an extension\'s options', () => {
+  const fields = [{ field: 'max', type: 'integer' }];
+  it('renders an options array, a {standard, advanced} split and a function of the context as form fields', () => {
+    expect(resolveOptions({ options: fields }, {}).fields).toEqual(fields);
+    expect(resolveOptions({ options: { standard: fields, advanced: [{ field: 'x' }] } }, {}).fields.map((f: { field: string }) => f.field)).toEqual(['max', 'x']);
+    const seen: unknown[] = [];
+    const fn = (ctx: unknown) => (seen.push(ctx), fields);
+    expect(resolveOptions({ options: fn }, { collection: 'a', field: 'b' }).fields).toEqual(fields);
+    expect(seen).toEqual([{ collection: 'a', field: 'b' }]);
+  });
+  it('uses an options component as a component, and nothing for none or a function that throws', () => {
+    const component = { props: ['value'], setup: () => () => null };
+    expect(resolveOptions({ options: component }, {})).toEqual({ fields: [], component });
+    expect(resolveOptions({ options: null }, {})).toEqual({ fields: [], component: null });
+    expect(resolveOptions({ options: () => { throw new Error('x'); } }, {})).toEqual({ fields: [], component: null });
+  });
+  it('parses a validation filter and names what is wrong with a bad one', () => {
+    expect(parseValidation('')).toEqual({ value: null, error: null });
+    expect(parseValidation('{"title":{"_nnull":true}}')).toEqual({ value: { title: { _nnull: true } }, error: null });
+    expect(parseValidation('{oops').error).toBe('INVALID_JSON');
+    expect(parseValidation('[1]').error).toBe('NOT_A_FILTER');
+  });
+});
+
+describe('field editor: the draft round-trips through directus_fields.meta', () => {
+  let t: TestHost;
+  beforeAll(async () => {
+    t = await startHost();
+    await createCollection(t, 'books', { title: 'string' });
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  const draft = () => ({
+    ...emptyDraft(),
+    field: 'rating', type: 'integer', interface: 'ext-rating', options: { max: 7, icon: 'star', cleared: '' },
+    display: 'ext-stars', display_options: { color: '#ff0' }, note: 'Out of seven', width: 'half', hidden: false, readonly: true, required: true,
+    validation: { rating: { _lte: 7 } }, validation_message: 'Seven at most',
+  });
+
+  it('creates the field with every meta key the editor owns, as Directus stores them', async () => {
+    const created = await t.api('POST', '/fields/books', draftToCreate(draft()));
+    expect(created.status).toBe(200);
+    const stored = (await t.api('GET', '/fields/books/rating')).body.data;
+    expect(stored.meta).toMatchObject({
+      interface: 'ext-rating', options: { max: 7, icon: 'star' }, display: 'ext-stars', display_options: { color: '#ff0' },
+      note: 'Out of seven', width: 'half', hidden: false, readonly: true, required: true, validation: { rating: { _lte: 7 } }, validation_message: 'Seven at most',
+    });
+    expect(stored.meta.options).not.toHaveProperty('cleared');
+    // Loading it back gives the editor the same draft it saved.
+    const back = fieldToDraft(stored);
+    expect(draftToMeta(back)).toEqual({ ...draftToMeta(draft()), sort: stored.meta.sort });
+  });
+
+  it('edits meta with PATCH and keeps what the editor does not own', async () => {
+    const stored = (await t.api('GET', '/fields/books/rating')).body.data;
+    const edited = { ...fieldToDraft(stored), options: { max: 10 }, width: 'full', readonly: false, note: '' };
+    const res = await t.api('PATCH', '/fields/books/rating', { meta: draftToMeta(edited) });
+    expect(res.status).toBe(200);
+    const after = (await t.api('GET', '/fields/books/rating')).body.data.meta;
+    expect(after).toMatchObject({ options: { max: 10 }, width: 'full', readonly: false, note: null, display: 'ext-stars', sort: stored.meta.sort });
+  });
+
+  it('refuses a width Directus does not have with INVALID_PAYLOAD and changes nothing', async () => {
+    const res = await t.api('PATCH', '/fields/books/rating', { meta: { width: 'huge', note: 'lost?' } });
+    expect(res.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('GET', '/fields/books/rating')).body.data.meta).toMatchObject({ width: 'full', note: null });
+  });
+
+  it('sets up m2o, o2m and m2m relations with the planned calls', async () => {
+    await createCollection(t, 'authors', { name: 'string' });
+    await createCollection(t, 'tags', { label: 'string' });
+    const run = async (spec: object) => {
+      const plan = planRelation(spec);
+      expect(plan.error).toBeNull();
+      for (const step of plan.steps) {
+        const res = await t.api(step.method, step.path, step.body);
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+      }
+    };
+    await run({ kind: 'm2o', collection: 'books', field: 'author', related: 'authors', relatedPkType: 'integer' });
+    await run({ kind: 'o2m', collection: 'authors', field: 'books', related: 'books', foreignKey: 'author_fk', pkType: 'integer' });
+    await run({ kind: 'm2m', collection: 'books', field: 'tags', related: 'tags', pkType: 'integer', relatedPkType: 'integer' });
+    const relations = (await t.api('GET', '/relations')).body.data.map((r: any) => [r.collection, r.field, r.related_collection, r.meta?.one_field ?? null]);
+    expect(relations).toEqual(expect.arrayContaining([
+      ['books', 'author', 'authors', null],
+      ['books', 'author_fk', 'authors', 'books'],
+      ['books_tags', 'books_id', 'books', 'tags'],
+      ['books_tags', 'tags_id', 'tags', null],
+    ]));
+    expect(planRelation({ kind: 'm2o', collection: 'books', field: 'bad name', related: 'authors' }).error).toBe('INVALID_NAME');
+    expect(planRelation({ kind: 'm2o', collection: 'books', field: 'x', related: '' }).error).toBe('MISSING_RELATED');
+  });
+});

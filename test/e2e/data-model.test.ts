@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { writeMarketAppExtensions } from './market-app-fixtures.js';
+
+if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
+
+const options = (page: Page, select: string) => page.$$eval(`${select} option`, (els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
+
+describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser', () => {
+  let registry: MarketplaceServer;
+  let t: TestHost;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    ensureAppBuilt();
+    const seed = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-dm-seed-'));
+    writeMarketAppExtensions(seed);
+    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-dm-market-')), port: 0 });
+    await registry.listen();
+    await registry.seedFromDirectory(seed, { username: 'annex', verified: true });
+    t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
+    await createCollection(t, 'reviews', { title: 'string' });
+    await t.api('POST', '/items/reviews', { title: 'First' });
+    browser = await launch();
+    ({ page, errors } = await openPage(browser));
+    await login(page, t);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await registry?.close();
+  });
+
+  it('installs an interface from the local marketplace', async () => {
+    await navigate(page, '/settings/marketplace');
+    await page.fill('[data-test=marketplace-search]', 'rating');
+    await page.click('tr[data-registry-extension="annex-market-rating"]');
+    await page.click('[data-test=install]');
+    await eventually(() => page.locator('[data-test=installed-state]').textContent(), { timeout: 30_000 }).toBe('active');
+    await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-rating'))).toBe(true);
+    // Back to the list (the detail replaces it), then the second one.
+    await navigate(page, '/settings/extensions');
+    await navigate(page, '/settings/marketplace');
+    await page.fill('[data-test=marketplace-search]', 'badge');
+    await page.click('tr[data-registry-extension="annex-market-badge"]');
+    await page.click('[data-test=install]');
+    await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-badge')), { timeout: 30_000 }).toBe(true);
+  });
+
+  it('creates a collection from the UI', async () => {
+    await navigate(page, '/settings/data-model');
+    await page.fill('[data-test=collection-name]', 'critics');
+    await page.click('[data-test=create-collection]');
+    await page.waitForSelector('[data-model-page=critics]');
+    expect((await t.api('GET', '/collections/critics')).status).toBe(200);
+    const pk = (await t.api('GET', '/fields/critics/id')).body.data;
+    expect(pk.schema).toMatchObject({ is_primary_key: true, has_auto_increment: true });
+    // Its own settings: a note, and hidden from the content navigation.
+    await page.click('[data-test=collection-meta] summary');
+    await page.fill('[data-test=collection-note]', 'People who review');
+    await page.check('[data-test=collection-hidden]');
+    await page.click('[data-test=save-collection]');
+    await page.waitForSelector('[data-test=collection-saved]');
+    expect((await t.api('GET', '/collections/critics')).body.data.meta).toMatchObject({ note: 'People who review', hidden: true });
+    await navigate(page, '/content');
+    await page.waitForSelector('[data-collection=reviews]');
+    expect(await page.locator('[data-collection=critics]').count()).toBe(0);
+  });
+
+  it('adds a field using the installed interface, offering only interfaces whose types include the field type, and fills its options', async () => {
+    await navigate(page, '/settings/data-model/reviews');
+    await page.click('[data-test=create-field]');
+    await page.fill('[data-test=field-key]', 'score');
+    await page.selectOption('[data-test=field-type]', 'boolean');
+    expect(await options(page, '[data-test=field-interface]')).not.toContain('market-rating');
+    expect(await options(page, '[data-test=field-interface]')).toContain('boolean');
+    await page.selectOption('[data-test=field-type]', 'integer');
+    const offered = await options(page, '[data-test=field-interface]');
+    expect(offered).toContain('market-rating');
+    expect(offered).not.toContain('boolean');
+    await page.selectOption('[data-test=field-interface]', 'market-rating');
+    await page.fill('[data-test=interface-options] [data-field=max] input', '7');
+    await page.fill('[data-test=interface-options] [data-field=symbol] input', '♥');
+    await page.fill('[data-test=field-note]', 'How good, out of seven');
+    await page.selectOption('[data-test=field-width]', 'half');
+    await page.check('[data-test=field-required]');
+    await shot(page, 'dm-01-field-editor');
+    await page.click('[data-test=save-field]');
+    await page.waitForSelector('tr[data-model-field=score]');
+    const stored = (await t.api('GET', '/fields/reviews/score')).body.data;
+    expect(stored.type).toBe('integer');
+    expect(stored.meta).toMatchObject({ interface: 'market-rating', options: { max: 7, symbol: '♥' }, note: 'How good, out of seven', width: 'half', required: true, hidden: false, readonly: false });
+  });
+
+  it('edits the field again: the stored options come back into the form; a display with its options is chosen', async () => {
+    await page.click('tr[data-model-field=score]');
+    await page.waitForSelector('[data-test=field-editor]');
+    expect(await page.inputValue('[data-test=interface-options] [data-field=max] input')).toBe('7');
+    await page.fill('[data-test=interface-options] [data-field=max] input', '6');
+    const displays = await options(page, '[data-test=field-display]');
+    expect(displays).toEqual(expect.arrayContaining(['raw', 'formatted-value']));
+    expect(displays).not.toContain('boolean');
+    await page.selectOption('[data-test=field-display]', 'formatted-value');
+    await page.fill('[data-test=display-options] [data-field=suffix] input', ' pts');
+    await page.click('[data-test=save-field]');
+    await eventually(async () => (await t.api('GET', '/fields/reviews/score')).body.data.meta.options.max).toBe(6);
+    expect((await t.api('GET', '/fields/reviews/score')).body.data.meta).toMatchObject({ display: 'formatted-value', display_options: { suffix: ' pts' }, note: 'How good, out of seven' });
+  });
+
+  it('fills an interface\'s own options component (Directus lets options be a component)', async () => {
+    await page.click('[data-test=create-field]');
+    await page.fill('[data-test=field-key]', 'tone');
+    await page.selectOption('[data-test=field-type]', 'string');
+    await page.selectOption('[data-test=field-interface]', 'market-badge');
+    await page.fill('[data-test=interface-options] [data-test=badge-color]', 'teal');
+    await page.click('[data-test=save-field]');
+    await page.waitForSelector('tr[data-model-field=tone]');
+    expect((await t.api('GET', '/fields/reviews/tone')).body.data.meta).toMatchObject({ interface: 'market-badge', options: { color: 'teal' } });
+  });
+
+  it('opens an item and uses the interface', async () => {
+    await navigate(page, '/content/reviews/1');
+    const stars = page.locator('[data-field=score] .market-rating button');
+    await eventually(() => stars.count()).toBe(6);
+    await page.click('[data-field=score] [data-star="4"]');
+    expect(await page.getAttribute('[data-field=tone] .market-badge', 'data-color')).toBe('teal');
+    await page.fill('[data-field=tone] .market-badge', 'calm');
+    await shot(page, 'dm-02-item-with-interface');
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/reviews/1')).body.data.score).toBe(4);
+    expect((await t.api('GET', '/items/reviews/1')).body.data.tone).toBe('calm');
+    // The table layout shows the value with the display chosen in the data model.
+    await navigate(page, '/content/reviews');
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    await eventually(() => page.locator('[data-layout=tabular] [data-display=formatted-value]').first().textContent()).toBe('4 pts');
+  });
+
+  it('sets up a many-to-one relation from the UI', async () => {
+    await navigate(page, '/settings/data-model/reviews');
+    await page.click('[data-test=create-relation]');
+    await page.selectOption('[data-test=relation-kind]', 'm2o');
+    await page.fill('[data-test=relation-field]', 'critic');
+    await page.selectOption('[data-test=relation-related]', 'critics');
+    await page.click('[data-test=save-relation]');
+    await page.waitForSelector('tr[data-model-field=critic]');
+    const relation = (await t.api('GET', '/relations/reviews/critic')).body.data;
+    expect(relation).toMatchObject({ collection: 'reviews', field: 'critic', related_collection: 'critics' });
+  });
+
+  it('a non-admin gets no Settings module and sees only the collections they may read', async () => {
+    await createCollection(t, 'secrets', { code: 'string' });
+    await createUser(t, 'reader', [{ collection: 'reviews', action: 'read' }]);
+    const other = await openPage(browser);
+    await other.page.goto(`${t.url}/admin/login`);
+    await other.page.fill('input[name=email]', 'reader@example.com');
+    await other.page.fill('input[name=password]', 'secret-password');
+    await other.page.click('[data-test=login-submit]');
+    await other.page.waitForSelector('.module-bar [data-module=content]');
+    const modules = await other.page.$$eval('.module-bar [data-module]', (els) => els.map((e) => e.getAttribute('data-module')));
+    expect(modules).not.toContain('settings');
+    await other.page.waitForSelector('[data-collection=reviews]');
+    expect(await other.page.locator('[data-collection=secrets]').count()).toBe(0);
+    // Read without create: the items are listed, the create button is not offered.
+    await other.page.click('[data-collection=reviews]');
+    await other.page.waitForSelector('[data-layout] [data-item], [data-layout] tr[data-item]');
+    expect(await other.page.locator('[data-test=create-item]').count()).toBe(0);
+    await other.page.close();
+  });
+
+  it('logged no unexpected browser errors', () => {
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createUser, startHost, type TestHost } from '../helpers/host.js';
+import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+
+if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
+
+describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
+  let t: TestHost;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    ensureAppBuilt();
+    t = await startHost();
+    browser = await launch();
+    ({ page, errors } = await openPage(browser));
+    await login(page, t);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const stored = async () => {
+    const [p] = (await t.api('GET', '/panels')).body.data;
+    return p ? [p.position_x, p.position_y, p.width, p.height] : null;
+  };
+  /** Drags from the centre of `selector` by dx, dy pixels in small steps, as a hand would. */
+  async function drag(selector: string, dx: number, dy: number) {
+    const box = (await page.locator(selector).boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    for (let i = 1; i <= 5; i++) await page.mouse.move(x + (dx * i) / 5, y + (dy * i) / 5);
+    await page.mouse.up();
+  }
+
+  it('places a panel with its options on a new dashboard', async () => {
+    await navigate(page, '/insights');
+    await page.fill('[data-test=dashboard-name]', 'Grid');
+    await page.click('[data-test=create-dashboard]');
+    await page.click('[data-test=add-panel]');
+    await page.selectOption('[data-test=panel-type]', 'label');
+    await page.fill('[data-test=panel-name]', 'Heading');
+    await page.fill('[data-test=panel-options] [data-field=text] input', 'Hello grid');
+    await page.fill('[data-test=panel-width]', '10');
+    await page.fill('[data-test=panel-height]', '4');
+    await page.click('[data-test=save-panel]');
+    await page.waitForSelector('[data-panel-name=Heading]');
+    await eventually(stored).toEqual([1, 1, 10, 4]);
+    expect((await t.api('GET', '/panels')).body.data[0].options).toMatchObject({ text: 'Hello grid' });
+  });
+
+  it('moves the panel by dragging its header, in whole cells', async () => {
+    // Cells are 20 px: 100 px right and 60 px down is 5 columns and 3 rows.
+    await drag('[data-panel-name=Heading] [data-test=panel-move]', 100, 60);
+    await eventually(stored).toEqual([6, 4, 10, 4]);
+    await shot(page, 'insights-01-moved');
+  });
+
+  it('resizes it from the corner, not below the panel type\'s minimum', async () => {
+    await drag('[data-panel-name=Heading] [data-test=panel-resize]', 80, 40);
+    await eventually(stored).toEqual([6, 4, 14, 6]);
+    // Label panels are at least 4 × 2.
+    await drag('[data-panel-name=Heading] [data-test=panel-resize]', -400, -400);
+    await eventually(stored).toEqual([6, 4, 4, 2]);
+    await shot(page, 'insights-02-resized');
+  });
+
+  it('restores positions after a reload', async () => {
+    await page.reload();
+    await page.waitForSelector('[data-panel-name=Heading]');
+    expect(await page.getAttribute('[data-panel-name=Heading]', 'data-geometry')).toBe('6,4,4,2');
+    const grid = (await page.locator('[data-test=dashboard-grid]').boundingBox())!;
+    const box = (await page.locator('[data-panel-name=Heading]').boundingBox())!;
+    // Column 6 starts five 20 px cells in (the panel keeps a 4 px margin).
+    expect(Math.round(box.x - grid.x)).toBe(5 * 20 + 4);
+  });
+
+  it('a user who may read dashboards but not change panels sees the panel without the editing controls', async () => {
+    await createUser(t, 'viewer', [{ collection: 'directus_dashboards', action: 'read' }, { collection: 'directus_panels', action: 'read' }]);
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0];
+    const other = await openPage(browser);
+    await other.page.goto(`${t.url}/admin/login`);
+    await other.page.fill('input[name=email]', 'viewer@example.com');
+    await other.page.fill('input[name=password]', 'secret-password');
+    await other.page.click('[data-test=login-submit]');
+    await other.page.waitForSelector('.module-bar [data-module=insights]');
+    await navigate(other.page, `/insights/${dashboard.id}`);
+    await other.page.waitForSelector('[data-panel-name=Heading]');
+    expect(await other.page.getAttribute('[data-panel-name=Heading]', 'data-geometry')).toBe('6,4,4,2');
+    expect(await other.page.locator('[data-test=add-panel]').count()).toBe(0);
+    expect(await other.page.locator('[data-test=panel-resize]').count()).toBe(0);
+    expect(await other.page.locator('[data-test=remove-panel]').count()).toBe(0);
+    await other.page.close();
+  });
+
+  it('logged no unexpected browser errors', () => {
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  });
+});
