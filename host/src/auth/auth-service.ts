@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { RoleModel, SessionModel, UserModel } from '../db/models.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
@@ -36,6 +35,10 @@ function hashToken(token: string): string {
 }
 
 /** JWT login/refresh/logout and static tokens; resolves a bearer token to an accountability. */
+/* jose (~45 modules) loads with the first token issued or checked; a boot answering /server/ping needs none. */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
+
 export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions, onLogin?: (user: string, ip: string | null) => Promise<void>) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
@@ -65,6 +68,7 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
   async function issue(user: UserModel, ip: string | null): Promise<TokenSet> {
     const acc = await accountabilityFor(user, ip);
     const claims = await emitter.emitFilter('auth.jwt', { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin }, { status: 'pending', user: user.id, provider: 'default', type: 'login' });
+    const { SignJWT } = await loadJose();
     const access_token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setIssuer('directus').setExpirationTime(Math.floor((Date.now() + accessMs) / 1000)).sign(key);
     const refresh_token = randomBytes(48).toString('base64url');
     await SessionModel.query(knex).insert({ token: hashToken(refresh_token), user: user.id, expires: new Date(Date.now() + options.refreshTokenTtlMs).toISOString(), ip });
@@ -121,6 +125,7 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
     async authenticate(token: string | null, ip: string | null = null): Promise<Accountability> {
       if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req: null });
       if (token.split('.').length === 3) {
+        const { jwtVerify, errors: joseErrors } = await loadJose();
         try {
           const { payload } = await jwtVerify(token, key, { issuer: 'directus', algorithms: ['HS256'] });
           const acc = await activeAccountability({ 'u.id': String(payload.id) }, ip);
