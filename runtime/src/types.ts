@@ -145,6 +145,8 @@ export interface SandboxEngine {
   close(): Promise<void>;
   /** Process engine: the worker pool (index, pid, hosted instance ids, restarts); [] for inline. */
   workers(): SandboxWorkerInfo[];
+  /** Process engine: starts the first worker now, so its start overlaps the caller's other work (boot). */
+  warm?(): void;
   /** Process engine, tests and operators: SIGKILL one worker; the supervisor restarts it. */
   killWorker(index: number): Promise<void>;
 }

@@ -29,3 +29,19 @@ describe('process engine: workers start on demand', () => {
     expect(engine.workers().map((w) => w.instances.length)).toEqual([0, 1]);
   });
 });
+
+describe('process engine: warm()', () => {
+  let engine: ReturnType<typeof createTestEngine>;
+  afterEach(() => engine?.close());
+
+  it('starts the first worker ahead of any load, and the first load goes to it', async () => {
+    engine = createTestEngine('process', { workers: 2, instancesPerWorker: 4 });
+    engine.warm?.();
+    expect(engine.workers()).toHaveLength(1);
+    const pid = engine.workers()[0].pid;
+    const inst = await engine.load(spec(route('return 1;')));
+    expect(inst.worker).toBe(0);
+    expect(engine.workers()).toHaveLength(1);
+    expect(engine.workers()[0].pid ?? pid).toBeDefined();
+  });
+});

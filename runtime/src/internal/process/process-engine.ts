@@ -78,6 +78,9 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
       await Promise.all([...instances].map((i) => i.dispose()));
       await Promise.all(slots.map((s) => s.close()));
     },
+    warm() {
+      if (!closed) slotAt(0);
+    },
     workers() {
       return slots.map((s) => ({ index: s.index, pid: s.pid, instances: [...s.instances.values()].map((i) => i.spec.id), restarts: s.restarts, state: s.state }));
     },
