@@ -59,6 +59,20 @@ describe('extension boundaries', () => {
     expect(faults).toEqual([]);
   });
 
+  it('lets a parent\'s template ref reach what the extension component exposes', async () => {
+    const { renderer, root, text, boundaries } = setup();
+    const Inner = defineComponent({ setup: (_p, { expose }) => { expose({ focus: () => 'focused' }); return () => h('input'); } });
+    const Functional = (props: { value?: string }) => h('span', props.value);
+    const config = boundaries.wrapConfig({ id: 'x', component: Inner }, 'interface', 'ext-a');
+    const display = boundaries.wrapConfig({ id: 'y', component: Functional }, 'display', 'ext-b');
+    const handle = ref<any>(null);
+    renderer.createApp({ render: () => h('div', [h(config.component, { ref: handle }), h(display.component, { value: 'shown' })]) }).mount(root);
+    await nextTick();
+    expect(handle.value.focus()).toBe('focused');
+    expect(handle.value.fault).toBe(null);
+    expect(text(root)).toBe('shown');
+  });
+
   it('shows a component that throws in its place, reports it, and leaves its siblings rendering', async () => {
     const { renderer, root, text, find, faults, boundaries } = setup();
     const Throws = defineComponent({ setup: () => () => { throw new Error('render boom'); } });

@@ -114,6 +114,13 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', ()
     }).toBeGreaterThan(0);
     await page.click('[data-test=reload-runs]');
     await eventually(() => page.locator('[data-run-status=resolved] [data-step=transform_1]').count()).toBeGreaterThan(0);
+    // Deleting the flow takes its operations with it.
+    await page.click('[data-test=delete-flow]');
+    await page.waitForSelector('[data-flow="Greeter"]');
+    expect(await page.locator('[data-flow="On note"]').count()).toBe(0);
+    expect((await t.api('GET', `/flows/${id}`)).status).toBe(403);
+    const left = (await t.api('GET', `/operations?filter=${encodeURIComponent(JSON.stringify({ flow: { _eq: id } }))}`)).body.data;
+    expect(left).toEqual([]);
   });
 
   it('logged no unexpected browser errors', () => {

@@ -105,7 +105,7 @@ describe('process engine: worker crashes and restarts', () => {
     expect(crasher.stats().faults).toBe(1);
     expect(victim.stats().faults).toBe(0);
     expect(await victim.call(0, [{}])).toEqual({ status: 200, body: 'survived' });
-  }, 30_000);
+  });
 
   it('fails calls with RT_RELOAD_MISMATCH when the extension registers differently after a restart', async () => {
     engine = createTestEngine('process', { workers: 1 });

@@ -44,16 +44,16 @@ export function createBoundaries({ onFault, budget = DEFAULT_RENDER_BUDGET, now 
   const wrappers = new WeakMap();
 
   /** Wraps one component (object or functional) in a boundary naming its extension. */
-  function wrap(inner, meta) {
-    if (!inner || (typeof inner !== 'object' && typeof inner !== 'function') || inner[BOUNDARY_KEY]) return inner;
-    const known = wrappers.get(inner);
+  function wrap(component, meta) {
+    if (!component || (typeof component !== 'object' && typeof component !== 'function') || component[BOUNDARY_KEY]) return component;
+    const known = wrappers.get(component);
     if (known) return known;
     const wrapper = markRaw(defineComponent({
       name: `Boundary-${meta.id}`,
       inheritAttrs: false,
       // Declared as the inner component declares them, so `propsFor(config.component, …)` and other
       // introspection see the extension's own props; values are passed on as given (raw vnode props).
-      props: inner.props ?? inner.__vccOpts?.props,
+      props: component.props ?? component.__vccOpts?.props,
       setup(_props, { slots, expose }) {
         const instance = getCurrentInstance();
         const fault = ref(null);
@@ -80,18 +80,25 @@ export function createBoundaries({ onFault, budget = DEFAULT_RENDER_BUDGET, now 
           fail('APP_RENDER_FAILED', error);
           return false;
         });
-        expose({ fault });
+        // A parent's template ref reaches the extension component itself (its exposed methods,
+        // e.g. `focus()`), plus `fault`.
+        const inner = ref(null);
+        expose(new Proxy({}, {
+          get: (_, key) => (key === 'fault' ? fault.value : inner.value?.[key]),
+          has: (_, key) => key === 'fault' || (inner.value != null && key in inner.value),
+        }));
         return () => {
           if (fault.value) return h(FaultBox, { extension: meta.extension, id: meta.id, kind: meta.kind, ...fault.value });
           const passed = {};
           for (const [k, v] of Object.entries(instance.vnode.props ?? {})) if (!RESERVED.has(k) && !k.startsWith('onVnode')) passed[k] = v;
-          return h(inner, passed, slots);
+          // A functional component has no instance to reference.
+          return h(component, typeof component === 'function' ? passed : { ...passed, ref: inner }, slots);
         };
       },
     }));
     wrapper[BOUNDARY_KEY] = true;
-    wrapper.__annexInner = inner;
-    wrappers.set(inner, wrapper);
+    wrapper.__annexInner = component;
+    wrappers.set(component, wrapper);
     return wrapper;
   }
 

@@ -29,7 +29,7 @@ export const endpointRegistrar: UnitRegistrar = {
     if (!id || id.includes('..')) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `endpoint id ${JSON.stringify(id)} is not a valid path segment` });
     // A real Express router, as Directus gives each endpoint (`express.Router()` mounted at `/<id>`).
     const router = express.Router();
-    const app = createEndpointApp(router, { trustProxy: kernel.config.trustProxy });
+    const app = createEndpointApp(router, { trustProxy: kernel.config?.trustProxy === true });
     // Mount before calling the handler: routes added after an async register still answer.
     scope.defer(kernel.mounts.add(id, (ctx: Context) => (scope.live ? scope.track(() => runExpress(app, ctx)) : Promise.resolve(false)), unit.id));
     return (handler as (r: unknown, c: unknown) => unknown)(router, context);
