@@ -204,12 +204,6 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
     const validated = validateAll(found);
     const rows = await settings.reconcile(validated, retainedNames ? await retainedNames() : undefined);
-    // A sandboxed extension that will activate: its worker starts now, in its own process, while the extensions before it activate.
-    const willSandbox = validated.some((v) => {
-      const row = rows.get(`${v.pkg.source}:${v.pkg.folder}`);
-      return !v.error && row?.enabled && v.desc?.units.some((u) => u.sandboxed) && !isPendingGrant(row);
-    });
-    if (willSandbox) void kernel.sandbox().then((engine) => engine.warm?.(), () => undefined);
     const seen = new Set<string>();
     for (const v of validated) {
       const key = `${v.pkg.source}:${v.pkg.folder}`;
