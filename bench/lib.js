@@ -48,3 +48,17 @@ export function writeEndpoint(root, name, body, sandbox = false) {
 export function fmt(n, digits = 1) {
   return Number(n).toFixed(digits);
 }
+
+/** A trusted or sandboxed hook extension; `filterOn` adds a filter on `<collection>.items.create` that stamps the payload. */
+export function writeHook(root, name, { sandbox = false, filterOn } = {}) {
+  const dir = path.join(root, name);
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name, version: '1.0.0', type: 'module',
+    'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...(sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}) },
+  }));
+  const body = filterOn
+    ? `filter('${filterOn}.items.create', (payload) => ({ ...payload, note: String(payload.note ?? '') + '!' }));`
+    : `action('bench_none.items.create', () => {});`;
+  fs.writeFileSync(path.join(dir, 'dist', 'index.js'), `export default ({ filter, action }) => { ${body} };\n`);
+}

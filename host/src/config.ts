@@ -62,7 +62,10 @@ export interface HostConfig {
   extensionsRegisterTimeoutMs: number;
   sandbox: {
     engine: 'process' | 'inline';
+    /** Most worker processes; see instancesPerWorker. */
     workers: number;
+    /** A further worker starts only once every running one holds this many extensions. */
+    instancesPerWorker: number;
     memoryMb: number;
     timeoutMs: number;
     wallTimeoutMs: number;
@@ -196,6 +199,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     sandbox: {
       engine: oneOf(env.EXTENSIONS_SANDBOX_ENGINE, ['process', 'inline'] as const, 'process', 'EXTENSIONS_SANDBOX_ENGINE'),
       workers: int(env.EXTENSIONS_SANDBOX_WORKERS, 2, 'EXTENSIONS_SANDBOX_WORKERS'),
+      instancesPerWorker: int(env.EXTENSIONS_SANDBOX_INSTANCES_PER_WORKER, 32, 'EXTENSIONS_SANDBOX_INSTANCES_PER_WORKER'),
       memoryMb: int(env.EXTENSIONS_SANDBOX_MEMORY, 100, 'EXTENSIONS_SANDBOX_MEMORY'),
       timeoutMs: int(env.EXTENSIONS_SANDBOX_TIMEOUT, 1000, 'EXTENSIONS_SANDBOX_TIMEOUT'),
       wallTimeoutMs: int(env.EXTENSIONS_SANDBOX_WALL_TIMEOUT, 10000, 'EXTENSIONS_SANDBOX_WALL_TIMEOUT'),

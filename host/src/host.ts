@@ -29,9 +29,10 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
-import { createExtensionWatcher, type ExtensionWatcher } from './extensions/watcher.js';
-import { createMarketplaceService, type MarketplaceService } from './marketplace/service.js';
-import { getActiveFolders, type LockFile } from '@annex/marketplace';
+import { releaseTransformService } from './extensions/loader.js';
+import type { ExtensionWatcher } from './extensions/watcher.js';
+import type { MarketplaceService } from './marketplace/service.js';
+import type { LockFile } from '@annex/marketplace';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { createMailer } from './mail/mailer.js';
@@ -71,6 +72,8 @@ export interface Host {
 }
 
 const MARKETPLACE_LOCK_KEY = 'marketplace.lock';
+/** `REGISTRY_DIR` of @annex/marketplace, named here so a host without registry installs need not load that package. */
+const REGISTRY_DIR = '.registry';
 
 /**
  * Relays this host's changes to the other hosts of a cluster and applies theirs: extension
@@ -177,6 +180,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         return createSandboxEngine({
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
+          instancesPerWorker: config.sandbox.instancesPerWorker,
           logger: logger.child({ component: 'sandbox' }),
           defaults: { ...config.sandbox.limits, memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
           capabilityHost: createCapabilityHost({ knex, services: base.services, emitter, logger, tokens }),
@@ -217,7 +221,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     { builtinsPath: options.builtinsPath ?? BUILTINS_PATH, extensionsPath: config.extensionsPath, packageFile },
     {
       // Only the current version of each marketplace install loads; kept versions wait for rollback.
-      activeRegistryFolders: async () => new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId)),
+      // No registry folder means no registry installs to filter: the marketplace package (tar, its client) is not loaded.
+      activeRegistryFolders: async () => {
+        if (!fs.existsSync(path.join(config.extensionsPath, REGISTRY_DIR))) return new Set<string>();
+        const { getActiveFolders } = await import('@annex/marketplace');
+        return new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId));
+      },
       retainedNames: cluster.shared
         ? async () => new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
         : undefined,
@@ -227,7 +236,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   kernel.extensions = extensions;
   kernel.mounts.setGuard((owner, ctx) => extensions.mayUse(owner, ctx.state.accountability as Accountability | null));
   kernel.marketplace = config.marketplace.registry
-    ? createMarketplaceService({
+    ? (await import('./marketplace/service.js')).createMarketplaceService({
         manager: extensions, settings, emitter, logger,
         options: { registry: config.marketplace.registry, token: config.marketplace.token, publicKey: config.marketplace.publicKey, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
         // A single host has nobody to converge with: no lock to record after each change.
@@ -252,6 +261,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const extensionEvents = linkExtensionEvents(emitter, extensions);
   await extensions.loadAll();
   extensionEvents.loaded();
+  // Without auto-reload nothing transforms again soon: do not keep esbuild's process around.
+  if (!config.extensionsAutoReload) await releaseTransformService();
   let baseUrl = config.publicUrl;
   const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl, (joined?.failed.length ?? 0) > 0);
   const failedRequired = extensions.failedRequired();
@@ -267,7 +278,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   }
   if (failedRequired.length) logger.error({ extensions: failedRequired }, 'required extensions are not active; health is degraded');
   const watcher: ExtensionWatcher | undefined = config.extensionsAutoReload
-    ? await createExtensionWatcher(extensions, { extensionsPath: config.extensionsPath, debounceMs: config.extensionsAutoReloadDebounceMs, polling: config.extensionsAutoReloadPolling, logger })
+    ? await (await import('./extensions/watcher.js')).createExtensionWatcher(extensions, { extensionsPath: config.extensionsPath, debounceMs: config.extensionsAutoReloadDebounceMs, polling: config.extensionsAutoReloadPolling, logger })
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();

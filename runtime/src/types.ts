@@ -159,6 +159,8 @@ export interface SandboxEngine {
   close(): Promise<void>;
   /** Process engine: the worker pool (index, pid, hosted instance ids, restarts); [] for inline. */
   workers(): SandboxWorkerInfo[];
+  /** Process engine: starts the first worker now, so its start overlaps the caller's other work (boot). */
+  warm?(): void;
   /** Process engine, tests and operators: SIGKILL one worker; the supervisor restarts it. */
   killWorker(index: number): Promise<void>;
 }
@@ -208,8 +210,13 @@ export interface RequestOptions {
 export interface SandboxEngineOptions {
   /** `process` (default): isolates in supervised child processes; `inline`: in this process. */
   kind?: 'process' | 'inline';
-  /** Worker processes of the process engine (default 2). */
+  /** Most worker processes of the process engine (default 2); they start on demand, see `instancesPerWorker`. */
   workers?: number;
+  /**
+   * Process engine: a further worker starts only when every running one holds this many
+   * instances (or a spec is pinned to it). 0 (default) spreads over `workers` from the start.
+   */
+  instancesPerWorker?: number;
   capabilityHost: CapabilityHost;
   logger?: RuntimeLogger;
   /** Engine-wide limit defaults; a spec's `limits` override them. */

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { RoleModel, SessionModel, UserModel } from '../db/models.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
@@ -36,6 +35,10 @@ function hashToken(token: string): string {
 }
 
 /** JWT login/refresh/logout and static tokens; resolves a bearer token to an accountability. */
+/* jose (~45 modules) loads with the first token issued or checked; a boot answering /server/ping needs none. */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = () => (jose ??= import('jose'));
+
 export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions, onLogin?: (user: string, ip: string | null) => Promise<void>) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
@@ -49,9 +52,23 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
     return { user: user.id, role: user.role, admin: Boolean(role?.admin_access), app: Boolean(role?.app_access), ip };
   }
 
+  /**
+   * The active user matching `where` with its role's flags, in one joined query: every
+   * authenticated request runs it, so it must not cost a second round-trip for the role.
+   */
+  async function activeAccountability(where: { 'u.id': string } | { 'u.token': string }, ip: string | null): Promise<Accountability | undefined> {
+    const row = await knex({ u: 'directus_users' })
+      .leftJoin({ r: 'directus_roles' }, 'r.id', 'u.role')
+      .where(where)
+      .first('u.id', 'u.status', 'u.role', 'r.admin_access', 'r.app_access');
+    if (!row || row.status !== 'active') return undefined;
+    return { user: row.id, role: row.role ?? null, admin: Boolean(row.admin_access), app: Boolean(row.app_access), ip };
+  }
+
   async function issue(user: UserModel, ip: string | null): Promise<TokenSet> {
     const acc = await accountabilityFor(user, ip);
     const claims = await emitter.emitFilter('auth.jwt', { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin }, { status: 'pending', user: user.id, provider: 'default', type: 'login' });
+    const { SignJWT } = await loadJose();
     const access_token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setIssuer('directus').setExpirationTime(Math.floor((Date.now() + accessMs) / 1000)).sign(key);
     const refresh_token = randomBytes(48).toString('base64url');
     await SessionModel.query(knex).insert({ token: hashToken(refresh_token), user: user.id, expires: new Date(Date.now() + options.refreshTokenTtlMs).toISOString(), ip });
@@ -108,20 +125,21 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
     async authenticate(token: string | null, ip: string | null = null): Promise<Accountability> {
       if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req: null });
       if (token.split('.').length === 3) {
+        const { jwtVerify, errors: joseErrors } = await loadJose();
         try {
           const { payload } = await jwtVerify(token, key, { issuer: 'directus', algorithms: ['HS256'] });
-          const user = await UserModel.query(knex).findById(String(payload.id));
-          if (!user || user.status !== 'active') throw errors.INVALID_CREDENTIALS();
-          return accountabilityFor(user, ip);
+          const acc = await activeAccountability({ 'u.id': String(payload.id) }, ip);
+          if (!acc) throw errors.INVALID_CREDENTIALS();
+          return acc;
         } catch (e) {
           if (e instanceof joseErrors.JWTExpired) throw errors.TOKEN_EXPIRED();
           if (e && typeof e === 'object' && 'status' in e) throw e;
           throw errors.INVALID_TOKEN();
         }
       }
-      const user = await UserModel.query(knex).where({ token }).first();
-      if (!user || user.status !== 'active') throw errors.INVALID_TOKEN();
-      return accountabilityFor(user, ip);
+      const acc = await activeAccountability({ 'u.token': token }, ip);
+      if (!acc) throw errors.INVALID_TOKEN();
+      return acc;
     },
   };
 }

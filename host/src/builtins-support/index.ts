@@ -8,7 +8,7 @@ export { checkPayload, failedValidation, type RuleFailure } from '../services/pa
 export { crudRoutes, respondItems, asyncHandler, type CrudOptions } from './crud.js';
 export { systemAccountability, publicAccountability, type Accountability } from '../auth/accountability.js';
 export { toErrorResponse } from '../http/error-handler.js';
-export { createGraphQLHandler } from '../graphql/handler.js';
+export { createLazyGraphQLHandler as createGraphQLHandler } from '../graphql/lazy-handler.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';

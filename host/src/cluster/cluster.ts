@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Knex } from 'knex';
-import pg from 'pg';
+import type pg from 'pg';
 import type { HostConfig } from '../config.js';
 import type { ScheduleLock } from '../events/scheduler.js';
 import type { Logger } from '../logger.js';
@@ -133,7 +133,9 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
   }
 
   async function listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: db.connectionString });
+    // pg is loaded only by hosts that share a PostgreSQL database (SQLite hosts never need it).
+    const { default: pgModule } = await import('pg');
+    const client = new pgModule.Client({ connectionString: db.connectionString });
     const lost = (err?: Error) => {
       if (listener !== client) return;
       listener = undefined;

@@ -4,7 +4,6 @@ import vm from 'node:vm';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { transform } from 'esbuild';
 import { errors } from '../errors.js';
 
 function isCommonJs(file: string, source: string, pkgType: string | undefined): boolean {
@@ -29,6 +28,17 @@ function evaluateCommonJs(code: string, file: string): unknown {
  * transformed to CommonJS with esbuild and evaluated with its own `require`. Top-level await
  * cannot be transformed; those files fall back to a native import keyed by content hash.
  */
+/* esbuild (and its service process) is loaded on the first ESM entry, and can be let go after boot. */
+let esbuild: Promise<typeof import('esbuild')> | undefined;
+
+/**
+ * Stops esbuild's service process if one runs: a production host does not keep a ~15 MB process
+ * for the odd later reload (the next transform starts it again).
+ */
+export async function releaseTransformService(): Promise<void> {
+  if (esbuild) await (await esbuild).stop();
+}
+
 export async function loadTrustedModule(file: string, pkgType: string | undefined, id: string): Promise<unknown> {
   let source: string;
   try {
@@ -41,7 +51,8 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
     const url = pathToFileURL(file).href;
     let code: string;
     try {
-      ({ code } = await transform(source, {
+      esbuild ??= import('esbuild');
+      ({ code } = await (await esbuild).transform(source, {
         loader: 'js',
         format: 'cjs',
         platform: 'node',

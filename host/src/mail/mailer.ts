@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { HostConfig } from '../config.js';
 import { errors } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -128,12 +128,14 @@ function isPermanent(err: unknown): boolean {
  */
 export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Logger): Mailer {
   const log = logger.child({ component: 'mail' });
-  let transporter: Transporter | undefined;
+  /* nodemailer (~40 modules) is loaded with the first SMTP use, not at boot. */
+  let transporter: Promise<Transporter> | undefined;
+  let loaded: Transporter | undefined;
   let timer: NodeJS.Timeout | undefined;
   let pass: Promise<void> | undefined;
   let closed = false;
-  const smtp = (): Transporter =>
-    (transporter ??= nodemailer.createTransport({
+  const smtp = (): Promise<Transporter> =>
+    (transporter ??= import('nodemailer').then(({ default: nodemailer }) => (loaded = nodemailer.createTransport({
       host: config.smtp.host,
       port: config.smtp.port,
       secure: config.smtp.secure,
@@ -142,13 +144,13 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
-    }));
+    }))));
   const retryDelay = (attempts: number) => Math.min(MAX_RETRY_DELAY_MS, config.retryDelayMs * 2 ** (attempts - 1));
 
   /** One delivery attempt of row `id` (already claimed); records the outcome on the row. */
   async function attempt(id: number, mail: Envelope, attempts: number): Promise<{ receipt: MailReceipt } | { failed: string }> {
     try {
-      const info = await smtp().sendMail({
+      const info = await (await smtp()).sendMail({
         from: mail.from, to: mail.to, ...(mail.cc.length ? { cc: mail.cc } : {}), ...(mail.bcc.length ? { bcc: mail.bcc } : {}),
         ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
         subject: mail.subject ?? undefined,
@@ -227,7 +229,7 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
     async check(timeoutMs) {
       if (config.transport !== 'smtp') return { ok: true };
       try {
-        await Promise.race([smtp().verify(), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
+        await Promise.race([smtp().then((t) => t.verify()), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
         return { ok: true };
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err) };
@@ -263,7 +265,7 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
       closed = true;
       clearTimeout(timer);
       await pass;
-      transporter?.close();
+      loaded?.close();
     },
   };
 }

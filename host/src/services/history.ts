@@ -22,6 +22,8 @@ export async function recordChange(
   action: 'create' | 'update' | 'delete',
   keys: (string | number)[],
   delta: Item | null,
+  /** The rows as they are now when the caller already has them (a create's RETURNING *). */
+  current?: Item[],
 ): Promise<void> {
   if (col.accountability === null || UNRECORDED.has(col.collection) || keys.length === 0) return;
   const mask = (item: Item | null | undefined): Item | null => {
@@ -31,7 +33,7 @@ export async function recordChange(
     return out;
   };
   const revisions = action !== 'delete' && col.accountability === 'all';
-  const after = revisions ? await db(col.collection).whereIn(col.primary, keys).select('*') : [];
+  const after = !revisions ? [] : (current ?? (await db(col.collection).whereIn(col.primary, keys).select('*')));
   const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
   for (const key of keys) {
     const activity = await insertActivity(db, { action, collection: col.collection, item: String(key), user: accountability.user, ip: accountability.ip ?? null, origin: accountability.origin ?? null });

@@ -423,15 +423,19 @@ export class ItemsService {
       if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
       const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
       let created: PrimaryKey;
+      /* A user collection's revision records the row as inserted: RETURNING * hands it back, saving a re-read. System collections' effects may change it after the insert, so those are re-read. */
+      const whole = !this.collection.startsWith('directus_') && col.accountability === 'all';
+      let inserted: Item | undefined;
       try {
-        const result = await db(this.collection).insert(row, [col.primary]);
+        const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
         const first = result[0] as any;
+        if (whole && first && typeof first === 'object') inserted = first;
         created = row[col.primary] as PrimaryKey ?? (typeof first === 'object' ? first[col.primary] : first);
       } catch (e) {
         throw await this.databaseError(e);
       }
       await applySystemEffects(db, this.collection, [created], row);
-      await recordChange(db, this.accountability, col, 'create', [created], row);
+      await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
       if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
       // The new item must be one the create permission's item filter allows; if not, nothing is kept.
       if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);

@@ -22,17 +22,26 @@ export function resolveWorkerPath(): string {
 export function createProcessEngine(options: SandboxEngineOptions): SandboxEngine {
   const workerPath = resolveWorkerPath();
   if (!existsSync(workerPath)) throw RuntimeErrors.RT_INTERNAL({}, { details: { reason: 'the runtime is not built (dist/internal/worker/main.js is missing)' } });
-  const count = Math.max(1, Math.floor(options.workers ?? 2));
+  const max = Math.max(1, Math.floor(options.workers ?? 2));
+  const perWorker = Math.max(0, Math.floor(options.instancesPerWorker ?? 0));
   const emit = options.onEvent ?? (() => {});
-  const slots = Array.from({ length: count }, (_, i) => new WorkerSlot(i, { workerPath, logger: options.logger, emit, hangTimeoutMs: options.hangTimeoutMs ?? 15_000 }));
+  /* Workers start when a load needs them, not with the engine: an idle host pays for one process, not `max`. */
+  const slots: WorkerSlot[] = [];
+  const slotAt = (index: number): WorkerSlot => {
+    // Indices stay dense (workers()[i] is worker i), so starting worker i starts the ones below it too.
+    while (slots.length <= index) slots.push(new WorkerSlot(slots.length, { workerPath, logger: options.logger, emit, hangTimeoutMs: options.hangTimeoutMs ?? 15_000 }));
+    return slots[index];
+  };
   const instances = new Set<SandboxInstance>();
   let keySeq = 0;
   let closed = false;
 
   function pick(spec: SandboxExtensionSpec): WorkerSlot {
-    if (typeof spec.worker === 'number' && Number.isInteger(spec.worker) && spec.worker >= 0) return slots[spec.worker % slots.length];
+    if (typeof spec.worker === 'number' && Number.isInteger(spec.worker) && spec.worker >= 0) return slotAt(spec.worker % max);
     const load = (s: WorkerSlot) => s.instances.size + s.loading;
-    return slots.reduce((best, s) => (load(s) < load(best) ? s : best), slots[0]);
+    const best = slots.length ? slots.reduce((b, s) => (load(s) < load(b) ? s : b), slots[0]) : undefined;
+    if (!best || (load(best) >= perWorker && slots.length < max)) return slotAt(slots.length);
+    return best;
   }
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
@@ -68,6 +77,9 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
       closed = true;
       await Promise.all([...instances].map((i) => i.dispose()));
       await Promise.all(slots.map((s) => s.close()));
+    },
+    warm() {
+      if (!closed) slotAt(0);
     },
     workers() {
       return slots.map((s) => ({ index: s.index, pid: s.pid, instances: [...s.instances.values()].map((i) => i.spec.id), restarts: s.restarts, state: s.state }));

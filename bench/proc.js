@@ -1,0 +1,58 @@
+// /proc readings over a host's whole process tree (the host, its sandbox workers, any service it spawned).
+import fs from 'node:fs';
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+function stat(pid) {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = raw.slice(raw.lastIndexOf(') ') + 2).split(' ');
+    // f[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+    return { ppid: Number(f[1]), cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS };
+  } catch {
+    return null;
+  }
+}
+
+/** `root` and every descendant alive now. */
+export function treePids(root) {
+  const children = new Map();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = stat(name);
+    if (!s) continue;
+    if (!children.has(s.ppid)) children.set(s.ppid, []);
+    children.get(s.ppid).push(Number(name));
+  }
+  const out = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift();
+    out.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** Resident set size (MB) summed over the tree. */
+export function treeRssMb(root) {
+  let kb = 0;
+  for (const pid of treePids(root)) {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return kb / 1024;
+}
+
+/** CPU ms (user + system) used so far, summed over the tree; exited children count through their parent's cutime only when reaped, so read it while they live. */
+export function treeCpuMs(root) {
+  let ms = 0;
+  for (const pid of treePids(root)) ms += stat(pid)?.cpuMs ?? 0;
+  return ms;
+}
+
+export const hasProc = () => fs.existsSync('/proc/self/stat');
