@@ -23,6 +23,7 @@ const entries = Object.entries(contract.components) as [string, Entry][];
 /** How to render a component so a given set of its slots shows (several passes where slots exclude each other). */
 type Pass = { props?: Record<string, unknown>; slots?: string[]; parent?: (inner: () => unknown) => unknown };
 const HEADERS = [{ text: 'Name', value: 'name' }];
+const TILE = { id: 't1', x: 1, y: 1, width: 8, height: 6, name: 'Tile one' };
 const PASSES: Record<string, Pass[]> = {
   VButton: [{ props: { loading: true } }],
   VDetail: [{ slots: ['activator', 'default'], props: { modelValue: true } }, { slots: ['title'] }],
@@ -45,6 +46,8 @@ const PASSES: Record<string, Pass[]> = {
   SidebarDetail: [{ props: { title: 'T', icon: 'info' }, parent: (inner) => h({ setup: () => (provide('sidebar-detail-group', { open: ref('T') }), () => inner()) }) }],
   UserPopover: [{ props: { user: 1 } }],
   VWorkspaceTile: [{ props: { id: 't', x: 1, y: 1, width: 8, height: 6 } }],
+  // #tile replaces the v-workspace-tile around each tile's #default.
+  VWorkspace: [{ props: { tiles: [TILE] }, slots: ['default'] }, { props: { tiles: [TILE] }, slots: ['tile'] }],
 };
 const slotName = (s: string) => s.replace('<value>', 'name');
 
@@ -118,5 +121,16 @@ describe('global components against Directus\'s contract (contract.json)', () =>
     // v-error-boundary shows its fallback only after a child threw: rendered in test/e2e/components.test.ts.
     const expected = name === 'VErrorBoundary' ? entry.slots.filter((s) => s !== 'fallback') : entry.slots;
     expect([...seen].sort()).toEqual([...expected].sort());
+  });
+
+  it('renders v-workspace\'s tiles, drawer-batch\'s form and drawer-files\' file picker', async () => {
+    const workspace = await render('VWorkspace', { props: { tiles: [TILE, { ...TILE, id: 't2', x: 10, name: 'Tile two' }] } }, []);
+    expect(workspace.match(/class="v-workspace-tile/g)?.length).toBe(2);
+    expect(workspace).toContain('data-tile="t2"');
+    const batch = await render('DrawerBatch', { props: { collection: 'notes', primaryKeys: [1, 2, 3], active: true } }, []);
+    expect(batch).toContain('Batch editing 3 items');
+    expect(batch).toContain('drawer-batch-form');
+    const files = await render('DrawerFiles', { props: { active: true, folder: 'f1' } }, []);
+    expect(files).toContain('drawer-files');
   });
 });

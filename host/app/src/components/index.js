@@ -78,6 +78,7 @@ export const baseComponents = {
   VTable: lazy(() => import('./VTable.vue')),
   VTemplateInput: lazy(() => import('./VTemplateInput.vue')),
   VUpload: lazy(() => import('./VUpload.vue')),
+  VWorkspace: lazy(() => import('./VWorkspace.vue')),
   VWorkspaceTile: lazy(() => import('./VWorkspaceTile.vue')),
   VEmojiPicker: lazy(() => import('./VEmojiPicker.vue')),
   TransitionBounce, TransitionDialog, TransitionExpand,
@@ -85,6 +86,8 @@ export const baseComponents = {
   PrivateView: lazy(() => import('./PrivateView.vue')),
   DrawerItem: lazy(() => import('./DrawerItem.vue')),
   DrawerCollection: lazy(() => import('./DrawerCollection.vue')),
+  DrawerBatch: lazy(() => import('./DrawerBatch.vue')),
+  DrawerFiles: lazy(() => import('./DrawerFiles.vue')),
 };
 
 /** Registers the global components and directives; returns the function that removes them. */
