@@ -8,6 +8,7 @@ import SelectInterface from './SelectInterface.vue';
 import TagsInterface from './TagsInterface.vue';
 import SliderInterface from './SliderInterface.vue';
 import ManyToOneInterface from './ManyToOneInterface.vue';
+import InputCodeInterface from './InputCodeInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({ field: name, name: label, type, meta: { width: 'full', interface: 'input', ...meta } });
 const NUMBERS = ['integer', 'bigInteger', 'float', 'decimal'];
@@ -21,6 +22,7 @@ export const interfaces = [
   defineInterface({ id: 'tags', name: 'Tags', icon: 'local_offer', component: TagsInterface, types: ['json', 'csv'], group: 'selection', options: [field('placeholder', 'Placeholder', 'string')] }),
   defineInterface({ id: 'slider', name: 'Slider', icon: 'linear_scale', component: SliderInterface, types: NUMBERS, group: 'selection', options: [field('minValue', 'Minimum', 'integer'), field('maxValue', 'Maximum', 'integer'), field('stepInterval', 'Step', 'integer')] }),
   defineInterface({ id: 'select-dropdown-m2o', name: 'Many to One', icon: 'call_merge', component: ManyToOneInterface, types: ['integer', 'bigInteger', 'uuid', 'string'], localTypes: ['m2o'], group: 'relational', relational: true, options: [field('relatedCollection', 'Related collection', 'string'), field('template', 'Display template', 'string')] }),
+  defineInterface({ id: 'input-code', name: 'Code', icon: 'code', component: InputCodeInterface, types: ['json', 'string', 'text'], group: 'standard', options: [field('language', 'Language', 'string'), field('lineNumber', 'Line numbers', 'boolean', { interface: 'boolean' }), field('template', 'Template', 'text', { interface: 'input-code' }), field('placeholder', 'Placeholder', 'string')] }),
 ];
 
 export const displays = [];
