@@ -76,6 +76,24 @@ const RelationalDemo = {
     ]);
   },
 };
+// Components added for issue 15's leftovers: the insights grid, batch editing, file picking and the code interface.
+const MoreDemo = {
+  setup() {
+    const batch = ref(false);
+    const files = ref(false);
+    const code = ref({ a: 1 });
+    const out = ref('');
+    return () => h('div', { class: 'more-demo' }, [
+      h(r('v-workspace'), { tiles: [{ id: 'w1', x: 1, y: 1, width: 10, height: 6, name: 'First' }, { id: 'w2', x: 12, y: 1, width: 8, height: 6, name: 'Second' }] }, { default: ({ tile }) => h('p', { 'data-test': 'workspace-body' }, tile.name) }),
+      h(r('v-button'), { 'data-test': 'open-drawer-batch', onClick: () => (batch.value = true) }, () => 'Batch'),
+      h(r('v-button'), { 'data-test': 'open-drawer-files', onClick: () => (files.value = true) }, () => 'Files'),
+      h('span', { 'data-test': 'more-out' }, out.value),
+      h(r('drawer-batch'), { active: batch.value, collection: 'notes', primaryKeys: [1, 2], stageOnSave: true, 'onUpdate:active': (v) => (batch.value = v), onInput: (e) => (out.value = JSON.stringify(e)) }),
+      h(r('drawer-files'), { active: files.value, 'onUpdate:active': (v) => (files.value = v) }),
+      h(r('interface-input-code'), { value: code.value, type: 'json', language: 'json', onInput: (v) => ((code.value = v), (out.value = JSON.stringify(v))) }),
+    ]);
+  },
+};
 const rows = [{ id: 1, name: 'Ada' }, { id: 2, name: 'Linus' }];
 const Thrower = { setup() { throw new Error('child failed'); } };
 const Page = {
@@ -102,6 +120,7 @@ const Page = {
         h(EmojiDemo),
         h(RelationalDemo),
         h('div', { class: 'workspace', style: 'display: grid; grid-template-columns: repeat(40, 20px); grid-auto-rows: 20px;' }, [h(r('v-workspace-tile'), { id: 'p1', x: 1, y: 1, width: 10, height: 6, name: 'Tile' }, () => h('p', { 'data-test': 'tile-body' }, 'tile'))]),
+        h(MoreDemo),
         h(r('v-error-boundary'), { name: 'thrower' }, { default: () => h(Thrower), fallback: ({ error }) => h('span', { 'data-test': 'fallback' }, error.message) }),
       ]),
     });
@@ -229,6 +248,32 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     await row.click();
     await eventually(() => page.textContent('[data-test=relational-out]')).toBe('[2]');
     await eventually(() => page.locator('.v-drawer').count()).toBe(0);
+  });
+
+  it('lays v-workspace tiles on its grid, batch-edits in drawer-batch, opens drawer-files, edits JSON in interface-input-code', async () => {
+    expect(await page.locator('.v-workspace .v-workspace-tile').count()).toBe(2);
+    const second = await page.locator('.v-workspace .v-workspace-tile[data-tile=w2]').boundingBox();
+    expect(Math.round(second!.width)).toBe(160);
+    expect(await page.locator('[data-test=workspace-body]').allTextContents()).toEqual(['First', 'Second']);
+    await page.click('[data-test=open-drawer-batch]');
+    const title = page.locator('#dialog-outlet .v-drawer [data-field=title] input');
+    await title.waitFor();
+    await title.fill('Same title');
+    await page.click('#dialog-outlet [data-test=drawer-batch-save] .button');
+    await eventually(() => page.textContent('[data-test=more-out]')).toBe('{"title":"Same title"}');
+    await eventually(() => page.locator('.v-drawer').count()).toBe(0);
+    await page.click('[data-test=open-drawer-files]');
+    // Files come from Directus's /files route (not /items/directus_files, which Directus refuses).
+    await page.locator('#dialog-outlet .v-drawer').waitFor();
+    await page.keyboard.press('Escape');
+    await eventually(() => page.locator('.v-drawer').count()).toBe(0);
+    const code = page.locator('.more-demo .interface-input-code');
+    expect(await code.locator('.line-number').count()).toBe(3);
+    await code.locator('textarea').fill('{\n  "b": [1, 2]\n}');
+    await eventually(() => page.textContent('[data-test=more-out]')).toBe('{"b":[1,2]}');
+    await code.locator('textarea').fill('{ "b": ');
+    expect(await code.getAttribute('class')).toContain('invalid');
+    expect(await page.textContent('[data-test=more-out]')).toBe('{"b":[1,2]}');
   });
 
   it('switches v-tabs and v-tabs-items together', async () => {
