@@ -24,6 +24,8 @@ beforeAll(async () => {
   });
   expect(created.status).toBe(200);
   await createCollection(t, 'plain', { title: 'string' });
+  const textSort = await t.api('POST', '/collections', { collection: 'labels', meta: { sort_field: 'rank' }, fields: [{ field: 'rank', type: 'string' }] });
+  expect(textSort.status).toBe(200);
 });
 afterAll(() => t?.close());
 
@@ -73,6 +75,10 @@ describe('POST /utils/sort/:collection', () => {
     const noSort = await t.api('POST', '/utils/sort/plain', { item: plain[0].id, to: plain[1].id });
     expect(noSort.status).toBe(400);
     expect(noSort.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    const labels = (await t.api('POST', '/items/labels', [{ rank: 'b' }, { rank: 'a' }])).body.data;
+    const textField = await t.api('POST', '/utils/sort/labels', { item: labels[0].id, to: labels[1].id });
+    expect(textField.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('GET', '/items/labels?fields=rank&sort=id')).body.data).toEqual([{ rank: 'b' }, { rank: 'a' }]);
     for (const body of [{ item: id.a }, { item: { x: 1 }, to: id.b }, [], 'nope']) {
       const bad = await t.api('POST', '/utils/sort/tasks', body);
       expect(bad.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');

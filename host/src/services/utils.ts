@@ -20,6 +20,9 @@ export async function sortItems(kernel: ItemsKernel, accountability: Accountabil
   if (!col) throw errors.FORBIDDEN();
   const sortField = col.sortField;
   if (!sortField) throw errors.INVALID_PAYLOAD({ reason: `Collection "${collection}" doesn't have a sort field.` });
+  // The shift below is arithmetic: a sort field that is gone or not an integer column cannot be moved in.
+  const type = col.fields[sortField]?.type;
+  if (type !== 'integer' && type !== 'bigInteger') throw errors.INVALID_PAYLOAD({ reason: `The sort field "${sortField}" of "${collection}" is not an integer field.` });
   if (!accountability.admin) {
     // Directus asks for update permission on the collection including the sort field.
     const grant = await kernel.permissions.require(accountability, collection, 'update');
