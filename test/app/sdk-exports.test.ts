@@ -75,7 +75,7 @@ describe('@directus/extensions-sdk in the browser (host/app/src/sdk)', () => {
 
     it('is the real @directus/sdk REST client, sending the app\'s token and retrying once after a refresh', async () => {
       const seen: { url: string; auth: string | null }[] = [];
-      let answers = [401, 200];
+      const answers = [401, 200];
       globalThis.fetch = (async (input: string, init: RequestInit) => {
         seen.push({ url: String(input), auth: new Headers(init?.headers).get('authorization') });
         const status = answers.shift() ?? 200;

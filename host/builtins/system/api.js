@@ -45,6 +45,17 @@ export const endpoints = [
   { name: 'notifications', config: systemRoutes('directus_notifications') },
   { name: 'settings', config: systemRoutes('directus_settings') },
   {
+    name: 'utils',
+    // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).
+    config: (router, { services }) => {
+      router.post('/sort/:collection', asyncHandler(async (req, res) => {
+        if (!req.accountability) throw errors.FORBIDDEN();
+        await new services.UtilsService({ accountability: req.accountability }).sort(req.params.collection, req.body);
+        res.status(204).end();
+      }));
+    },
+  },
+  {
     name: 'activity',
     // Append-only: the host writes it; reading needs admin or a read permission on directus_activity.
     config: (router, context) => crudRoutes(router, { collection: 'directus_activity', readOnly: true, makeService: (c, options) => new context.services.ItemsService(c, options) }),

@@ -32,7 +32,7 @@ const ITEMS: DirectusEvent[] = [
   ev('items.create', 'action', 'meta', ['payload', 'key', 'collection']),
   ev('items.update', 'action', 'meta', ['payload', 'keys', 'collection']),
   ev('items.delete', 'action', 'meta', ['payload', 'keys', 'collection']),
-  ev('items.sort', 'action', 'meta', ['collection', 'item', 'to'], false),
+  ev('items.sort', 'action', 'meta', ['collection', 'item', 'to']),
   ev('items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version'], false),
 ];
 

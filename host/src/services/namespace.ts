@@ -8,6 +8,7 @@ import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
 import type { Storage } from '../files/storage.js';
 import { createSpecificationService, type OpenApiDocument } from './specification.js';
+import { sortItems } from './utils.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -79,6 +80,17 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     }
   }
 
+  /** Directus's UtilsService: `.sort(collection, { item, to })` moves an item in the manual order. */
+  class UtilsService {
+    private readonly accountability: Accountability;
+    constructor(options: ServiceOptions = {}) {
+      this.accountability = resolve(options.accountability);
+    }
+    sort(collection: string, body: { item: string | number; to: string | number }): Promise<void> {
+      return sortItems(kernel, this.accountability, collection, body);
+    }
+  }
+
   // The Directus version /server/info reports; an OpenAPI document's info.version.
   const SpecificationService = createSpecificationService(kernel, resolve, { version: '11.5.0-annex' });
 
@@ -86,6 +98,7 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
     ItemsService: BoundItemsService,
     SpecificationService,
     MailService,
+    UtilsService,
     FilesService,
     CollectionsService,
     FieldsService,
@@ -124,6 +137,7 @@ export interface Services {
   FoldersService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
+  UtilsService: new (options?: ServiceOptions) => { sort(collection: string, body: { item: string | number; to: string | number }): Promise<void> };
   /** Directus's SpecificationService: `.oas.generate()` → the OpenAPI document of the item routes. */
   SpecificationService: new (options?: ServiceOptions) => { readonly oas: { generate(): Promise<OpenApiDocument> } };
 }
