@@ -44,6 +44,8 @@ export interface ErrorTable<T> {
   codes: (keyof T & string)[];
   /** The status of `code` in this table; undefined for a code the table does not have. */
   statusOf(code: string): number | undefined;
+  /** Whether the table marks `code` as shown to clients whatever its status; undefined when it does not say. */
+  exposeOf(code: string): boolean | undefined;
 }
 
 /**
@@ -61,6 +63,7 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(table: T): Err
   }
   out.codes = Object.keys(table);
   out.statusOf = (code: string) => (Object.hasOwn(table, code) ? table[code]!.status : undefined);
+  out.exposeOf = (code: string) => (Object.hasOwn(table, code) ? table[code]!.expose : undefined);
   return out as ErrorFactories<T> & ErrorTable<T>;
 }
 

@@ -34,4 +34,9 @@ describe('coded errors', () => {
     expect(ok(1)).toEqual({ ok: true, value: 1 });
     expect(fail({ code: 'X', message: 'm' })).toEqual({ ok: false, error: { code: 'X', message: 'm' } });
   });
+
+  it("says whether the table shows a code to clients (exposeOf), undefined where it does not say", () => {
+    const table = defineErrors({ A_SHOWN: { status: 503, expose: true, message: 'a' }, B_DEFAULT: { status: 503, message: 'b' } });
+    expect([table.exposeOf('A_SHOWN'), table.exposeOf('B_DEFAULT'), table.exposeOf('NOPE')]).toEqual([true, undefined, undefined]);
+  });
 });

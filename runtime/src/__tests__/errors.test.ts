@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RuntimeErrors } from '../errors.js';
+import { errorFromRecord } from '../internal/instance.js';
 
 describe('runtime error table', () => {
   it('pins the list of codes', () => {
@@ -47,5 +48,13 @@ describe('runtime error table', () => {
     expect(err.code).toBe('RT_IMPORT_DENIED');
     expect(err.status).toBe(400);
     expect(err.details).toEqual({ specifier: 'fs' });
+  });
+
+  it('a crashed worker or a timeout crossing the process boundary stays shown to clients; an extension error at 500 does not', () => {
+    expect(errorFromRecord({ code: 'RT_WORKER_CRASHED', message: 'm', status: 503 }, 'x').expose).toBe(true);
+    expect(errorFromRecord({ code: 'RT_TIMEOUT', message: 'm', status: 504 }, 'x').expose).toBe(true);
+    expect(errorFromRecord({ code: 'RT_EXTENSION_ERROR', message: 'm', status: 500 }, 'x').expose).toBe(false);
+    // A code the table shows, carried with another status (an extension's own throw): the default applies.
+    expect(errorFromRecord({ code: 'RT_TIMEOUT', message: 'm', status: 500 }, 'x').expose).toBe(false);
   });
 });

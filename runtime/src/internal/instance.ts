@@ -40,7 +40,11 @@ function toIsolateAccountability(a: CallAccountability, token: string): IsolateA
 /** A CodedError for the host from a record that crossed the boundary. */
 export function errorFromRecord(record: ErrorRecord, extensionId: string): CodedError {
   const details = { ...(record.details ?? {}), extension: extensionId, ...(record.stack ? { stack: record.stack } : {}) };
-  const err = new CodedError(record.code, record.message, record.status ?? 500, { details });
+  const status = record.status ?? 500;
+  // A runtime outcome the table shows to clients (timeouts, a crashed worker, quarantine) keeps that across
+  // the process boundary; anything else takes the default (shown below 500).
+  const expose = RuntimeErrors.statusOf(record.code) === status ? RuntimeErrors.exposeOf(record.code) : undefined;
+  const err = new CodedError(record.code, record.message, status, { details, expose });
   if (record.stack) err.stack = `${record.code}: ${record.message}\n${record.stack.split('\n').slice(1).join('\n')}`;
   return err;
 }
