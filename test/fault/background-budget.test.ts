@@ -25,13 +25,15 @@ export default (r) => {
     return 'started';
   });
   r.get('/codes', () => globalThis.codes);
-};`, { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 50, maxFaults: 3, faultWindowMs: 60_000 } }));
+};`, { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 50, maxFaults: 2, faultWindowMs: 60_000 } }));
+    // Two rate faults: the first, and the one a second later that finds the flood sustained (which also
+    // re-creates the isolate, ending the loops, so a third rate fault is not guaranteed).
     expect(await inst.call(0, [{}])).toMatchObject({ body: 'started' });
     const until = Date.now() + 20_000;
     while (!inst.stats().quarantined && Date.now() < until) await sleep(100);
     const stats = inst.stats();
     expect(stats.quarantined).toBe(true);
-    expect(stats.faults).toBeGreaterThanOrEqual(3);
+    expect(stats.faults).toBeGreaterThanOrEqual(2);
     expect(stats.lastError?.code).toBe('RT_RATE_LIMITED');
   });
 
