@@ -54,6 +54,9 @@ function generateLoad(inst: SandboxInstance, concurrency: number): { stop: () =>
         else report.failed.push({ code: 'WRONG_RESPONSE' });
       } catch (err) {
         report.failed.push({ code: (err as { code: string }).code });
+        // A call refused at once (quarantined, disposed) settles in a microtask: yield to timers, or this loop
+        // would starve the event loop and `stop()` could never run.
+        await new Promise((r) => setImmediate(r));
       }
     }
   });

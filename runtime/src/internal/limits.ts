@@ -13,7 +13,7 @@ export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   faultWindowMs: 60_000,
   maxTimers: 1000,
   maxPendingCapabilityCalls: 256,
-  maxCapabilityCallsPerSecond: 200,
+  maxCapabilityCallsPerSecond: 10_000,
   backgroundCpuShare: 0.5,
   maxPendingRequests: 8,
   maxRoutes: 100,
