@@ -96,6 +96,7 @@ const SANDBOX_LIMIT_ENV = {
   maxSchedules: 'EXTENSIONS_SANDBOX_MAX_SCHEDULES',
   maxEmbeds: 'EXTENSIONS_SANDBOX_MAX_EMBEDS',
   maxCapabilityCallsPerSecond: 'EXTENSIONS_SANDBOX_CAPABILITY_RATE',
+  maxBackgroundCapabilityCallsPerSecond: 'EXTENSIONS_SANDBOX_BACKGROUND_CAPABILITY_RATE',
   maxPendingRequests: 'EXTENSIONS_SANDBOX_MAX_REQUESTS',
 } as const;
 export type SandboxLimitOverrides = Partial<Record<keyof typeof SANDBOX_LIMIT_ENV, number>>;

@@ -24,8 +24,10 @@ export interface SandboxLimits {
   maxTimers: number;
   /** Capability calls awaiting the host per isolate; more reject with RT_BUSY (default 256). */
   maxPendingCapabilityCalls: number;
-  /** Capability calls per second, in a call or in the background; more reject with RT_RATE_LIMITED, a fault; refused for over a second, the isolate is re-created (default 200). */
+  /** Capability calls per second, in a call or in the background; more reject with RT_RATE_LIMITED, a fault; refused for over a second, the isolate is re-created (default 10000). */
   maxCapabilityCallsPerSecond: number;
+  /** Capability calls per second while no call is in flight (loops a returned call left behind, timers); charged on top of the overall rate, same outcome (default 200). */
+  maxBackgroundCapabilityCallsPerSecond: number;
   /** Share of one CPU that work no call waits for (continuations after awaits, timers) may use over 5 s (default 0.5). */
   backgroundCpuShare: number;
   /** `request()` calls in flight per extension; more reject with RT_BUSY (default 8). */

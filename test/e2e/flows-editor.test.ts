@@ -112,8 +112,11 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', ()
       await t.api('POST', '/items/notes', { title: 'hello' });
       return ((await t.api('GET', `/flows/${id}/runs`)).body.data ?? []).length;
     }).toBeGreaterThan(0);
-    await page.click('[data-test=reload-runs]');
-    await eventually(() => page.locator('[data-run-status=resolved] [data-step=transform_1]').count()).toBeGreaterThan(0);
+    // A run is listed as soon as it starts; each poll reloads the list until it shows the run resolved.
+    await eventually(async () => {
+      await page.click('[data-test=reload-runs]');
+      return page.locator('[data-run-status=resolved] [data-step=transform_1]').count();
+    }).toBeGreaterThan(0);
     // Deleting the flow takes its operations with it.
     await page.click('[data-test=delete-flow]');
     await page.waitForSelector('[data-flow="Greeter"]');

@@ -44,6 +44,24 @@ export default (r) => { r.get('/', async () => { for (let i = 0; i < 20; i++) aw
     expect(inst.stats().faults).toBe(0);
   });
 
+  it('the same loops get the smaller background rate once their call returned, while a call in flight gets the full rate', async () => {
+    const inst = await engine.load(spec(`import * as api from 'directus:api';
+export default (r) => {
+  r.get('/busy', async () => { for (let i = 0; i < 400; i++) await api.storage.get('k'); return 'ok'; });
+  r.get('/', () => {
+    for (let i = 0; i < 100; i++) (async () => { for (;;) { try { await api.storage.get('k'); } catch (e) { if (e.code === 'RT_QUARANTINED') return; } } })();
+    return 'started';
+  });
+};`, { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 100_000, maxBackgroundCapabilityCallsPerSecond: 50, maxFaults: 2, faultWindowMs: 60_000 } }));
+    // 400 calls in one request, well over the background rate's burst: not a fault while the call waits on them.
+    expect(await inst.call(0, [{}])).toMatchObject({ body: 'ok' });
+    expect(inst.stats().faults).toBe(0);
+    expect(await inst.call(1, [{}])).toMatchObject({ body: 'started' });
+    const until = Date.now() + 20_000;
+    while (!inst.stats().quarantined && Date.now() < until) await sleep(100);
+    expect(inst.stats()).toMatchObject({ quarantined: true, lastError: { code: 'RT_RATE_LIMITED', message: expect.stringContaining('limit 50 ') } });
+  });
+
   it('CPU spent after awaits in loops no call waits for is charged and faults as RT_CPU_HOG', async () => {
     const inst = await engine.load(spec(`import * as api from 'directus:api';
 export default (r) => {

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type TestHost } from '../helpers/host.js';
 
-async function pingP99(t: TestHost, n: number): Promise<number> {
+async function pings(t: TestHost, n: number): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
@@ -14,8 +14,12 @@ async function pingP99(t: TestHost, n: number): Promise<number> {
     await res.text();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(n * 0.99) - 1]!;
+  return times;
+}
+
+function p99(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length * 0.99) - 1]!;
 }
 
 /**
@@ -50,14 +54,21 @@ export default (router) => {
   });
 
   it('/server/ping p99 stays within 2x of idle', async () => {
-    await pingP99(t, 50); // warm-up
-    const idle = await pingP99(t, 300);
-    expect((await t.api('POST', '/looper', {})).body).toBe('started');
-    await sleep(300);
-    const loaded = await pingP99(t, 300);
-    const status = (await t.api('GET', '/extensions/looper/status')).body.data;
-    expect(loaded, `idle p99 ${idle.toFixed(2)} ms, with loops ${loaded.toFixed(2)} ms; faults ${status?.metrics?.sandbox?.[0]?.faults}`).toBeLessThanOrEqual(idle * 2);
-    // The flood was refused as a fault of the extension, visible in its metrics.
-    expect(status.metrics.sandbox[0].faults).toBeGreaterThan(0);
+    const faults = async () => (await t.api('GET', '/extensions/looper/status')).body.data.metrics.sandbox[0].faults as number;
+    await pings(t, 50); // warm-up
+    // Three rounds of idle then loaded samples, pooled: a machine that gets busier or quieter during
+    // the test weighs on both sides alike.
+    const idle: number[] = [];
+    const loaded: number[] = [];
+    for (let round = 1; round <= 3; round++) {
+      idle.push(...(await pings(t, 300)));
+      expect((await t.api('POST', '/looper', {})).body).toBe('started');
+      // The budgets need a moment to act (the first refusals, the fault, the re-created isolate).
+      await sleep(300);
+      loaded.push(...(await pings(t, 300)));
+      // The flood was refused as a fault of the extension, visible in its metrics.
+      await expect.poll(faults, { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(round);
+    }
+    expect(p99(loaded), `idle p99 ${p99(idle).toFixed(2)} ms, with loops ${p99(loaded).toFixed(2)} ms`).toBeLessThanOrEqual(p99(idle) * 2);
   });
 });

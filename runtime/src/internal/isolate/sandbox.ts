@@ -76,6 +76,13 @@ export class IsolateSandbox {
   private readonly rateRecord: ErrorRecord;
   /** Capability calls are charged here whether a call is in flight or not (background loops included). */
   private readonly capabilityRate: RateBudget;
+  /**
+   * Charged as well while no call is in flight: nothing waits on such work, so it gets a much
+   * smaller rate than an endpoint serving requests (a call in flight is bounded by its own wall
+   * clock; a loop it left behind is not).
+   */
+  private readonly backgroundRate: RateBudget;
+  private readonly backgroundRateRecord: ErrorRecord;
   /** CPU of continuations after awaited capability calls: no call's CPU timeout covers a loop that outlived its call. */
   private readonly continuationCpu: CpuShareBudget;
   private readonly rateFaultDue = createReportThrottle(1000);
@@ -97,6 +104,8 @@ export class IsolateSandbox {
     this.rateRecord = toErrorRecord(RuntimeErrors.RT_RATE_LIMITED({ limit: limits.maxCapabilityCallsPerSecond }));
     // A burst may fill the pending limit at once; the rate holds over time.
     this.capabilityRate = new RateBudget(limits.maxCapabilityCallsPerSecond, limits.maxPendingCapabilityCalls);
+    this.backgroundRate = new RateBudget(limits.maxBackgroundCapabilityCallsPerSecond, limits.maxPendingCapabilityCalls);
+    this.backgroundRateRecord = toErrorRecord(RuntimeErrors.RT_RATE_LIMITED({ limit: limits.maxBackgroundCapabilityCallsPerSecond }));
     this.continuationCpu = new CpuShareBudget(5000, limits.backgroundCpuShare);
     this.mapStack = createStackMapper(spec.sourceMap, `file://${spec.filename}`);
     this.timers = new HostTimers({
@@ -386,22 +395,30 @@ export class IsolateSandbox {
       if (pass) this.ports.fire(cap.name, cap.name === 'log' ? [logLine(args[0])] : args);
       return 0;
     }
-    if (cap.mode === 'async' && !this.capabilityRate.take()) {
-      // A fault, counted once a second while the flood lasts, so it leads to quarantine. A flood
-      // lasting past a second is loops no refusal stops: the isolate is re-created, ending them.
-      if (this.rateFaultDue()) {
-        const now = performance.now();
-        const sustained = now - this.lastRateFault < 2500;
-        this.lastRateFault = now;
-        this.fault(this.rateRecord);
-        if (sustained) this.recreateOutside('capability calls over the rate limit', this.rateRecord);
-      }
-      return this.refuse(this.rateRecord);
+    if (cap.mode === 'async') {
+      if (!this.capabilityRate.take()) return this.overRate(this.rateRecord);
+      if (this.calls.size === 0 && !this.backgroundRate.take()) return this.overRate(this.backgroundRateRecord);
     }
     const id = ++this.capabilitySeq;
     this.capabilityIds.add(id);
     this.ports.capability(id, cap.name, args, typeof token === 'string' ? token : null);
     return id;
+  }
+
+  /**
+   * A capability call over a rate: a fault, counted once a second while the flood lasts, so it
+   * leads to quarantine. A flood lasting past a second is loops no refusal stops: the isolate is
+   * re-created, ending them.
+   */
+  private overRate(record: ErrorRecord): ErrorRecord {
+    if (this.rateFaultDue()) {
+      const now = performance.now();
+      const sustained = now - this.lastRateFault < 2500;
+      this.lastRateFault = now;
+      this.fault(record);
+      if (sustained) this.recreateOutside('capability calls over the rate limit', record);
+    }
+    return this.refuse(record);
   }
 
   /**
