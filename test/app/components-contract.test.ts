@@ -100,6 +100,12 @@ async function render(name: string, pass: Pass, slots: string[]) {
 }
 
 describe('global components against Directus\'s contract (contract.json)', () => {
+  it('provides every component Directus registers globally (register.ts lists in contract.json)', () => {
+    const registered = contract.directusRegistered.names as string[];
+    expect(registered.filter((n) => !contract.components[n])).toEqual([]);
+    expect(registered.filter((n) => !components[n])).toEqual([]);
+  });
+
   it('registers every contract component under its Directus name', () => {
     const missing = entries.map(([n]) => n).filter((n) => !components[n]);
     expect(missing).toEqual([]);
