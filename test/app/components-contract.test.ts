@@ -45,6 +45,7 @@ const PASSES: Record<string, Pass[]> = {
   // A sidebar detail shows its content when it is the open section of private-view's sidebar.
   SidebarDetail: [{ props: { title: 'T', icon: 'info' }, parent: (inner) => h({ setup: () => (provide('sidebar-detail-group', { open: ref('T') }), () => inner()) }) }],
   UserPopover: [{ props: { user: 1 } }],
+  DrawerItem: [{ props: { collection: 'notes', active: true } }],
   VWorkspaceTile: [{ props: { id: 't', x: 1, y: 1, width: 8, height: 6 } }],
   // #tile replaces the v-workspace-tile around each tile's #default.
   VWorkspace: [{ props: { tiles: [TILE] }, slots: ['default'] }, { props: { tiles: [TILE] }, slots: ['tile'] }],
