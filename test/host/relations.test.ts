@@ -141,6 +141,9 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       const res = await get(`/items/posts/${p1}?fields=title,tags.tags_id.name`);
       expect(res.body.data).toEqual({ title: 'p1', tags: [{ tags_id: { name: 'red' } }, { tags_id: { name: 'blue' } }] });
       expect(titles(await get('/items/posts?fields=title&filter[tags][tags_id][name][_eq]=blue'))).toEqual(['p1']);
+      // /relations names each side of the junction in meta.junction_field, as Directus does.
+      const rels = (await get('/relations/posts_tags')).body.data;
+      expect(rels.map((r: any) => [r.field, r.meta.junction_field]).sort()).toEqual([['posts_id', 'tags_id'], ['tags_id', 'posts_id']]);
     });
 
     it('Directus\'s /relations: lists, creates (with the one-to-many alias) and removes relations', async () => {
@@ -231,6 +234,18 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect(await shelfBooks(shelf)).toEqual(['c1x', 'c3']);
       expect(await shelfBooks(other)).toEqual(['elsewhere']);
       expect((await get(`/items/shelves/${shelf}?fields=name`)).body.data.name).toBe('B');
+      // An update naming this shelf as the book's parent links the book (list-o2m's "add existing").
+      const loose = (await t.api('POST', '/items/books', { title: 'c5' })).body.data.id;
+      const link = await t.api('PATCH', `/items/shelves/${shelf}`, { books: { create: [], update: [{ id: loose, shelf }], delete: [] } });
+      expect(link.status, JSON.stringify(link.body)).toBe(200);
+      expect(await shelfBooks(shelf)).toEqual(['c1x', 'c3', 'c5']);
+      // A shelf being created is named "+" by the app.
+      const c6 = (await t.api('POST', '/items/books', { title: 'c6' })).body.data.id;
+      const fresh = await t.api('POST', '/items/shelves', { name: 'D', books: { create: [{ title: 'c7' }], update: [{ id: c6, shelf: '+' }], delete: [] } });
+      expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+      expect(await shelfBooks(fresh.body.data.id)).toEqual(['c6', 'c7']);
+      const elsewhere = await bookId('elsewhere');
+      expect((await t.api('PATCH', `/items/shelves/${shelf}`, { books: { update: [{ id: elsewhere, shelf: other, title: 'stolen' }] } })).status).toBe(403);
     });
 
     it('one_deselect_action "delete": an item taken out of the list is deleted, with the delete permission it needs', async () => {

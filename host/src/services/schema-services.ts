@@ -37,6 +37,20 @@ export function fieldOutput(collection: string, f: FieldOverview) {
   };
 }
 
+const isM2mAlias = (a: FieldOverview) => a.special.includes('m2m');
+
+/**
+ * A junction's other side, as Directus's `meta.junction_field`: for the field a many-to-many alias
+ * lists through, the junction's other many-to-one; for that other one, the field listed through.
+ */
+function junctionFieldOf(schema: SchemaOverview, collection: string, f: FieldOverview): string | null {
+  const col = schema.collections[collection];
+  const m2os = Object.values(col?.fields ?? {}).filter((g) => g.type !== 'alias' && g.relatedCollection);
+  const listedThrough = (g: FieldOverview) => aliasesThrough(schema.collections[g.relatedCollection!], collection, g.field).some(isM2mAlias);
+  if (listedThrough(f)) return m2os.find((g) => g.field !== f.field)?.field ?? null;
+  return m2os.find((g) => g.field !== f.field && listedThrough(g))?.field ?? null;
+}
+
 /** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
 export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
   const target = schema.collections[f.relatedCollection!];
@@ -47,7 +61,7 @@ export function relationOutput(schema: SchemaOverview, collection: string, f: Fi
     field: f.field,
     related_collection: f.relatedCollection,
     schema: { table: collection, column: f.field, foreign_key_table: f.relatedCollection, foreign_key_column: target?.primary ?? 'id' },
-    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: null, one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
+    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: junctionFieldOf(schema, collection, f), one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
   };
 }
 
