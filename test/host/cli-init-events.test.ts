@@ -50,6 +50,9 @@ describe('cli.before / cli.after', () => {
   it('the command\'s exit code and commander\'s usage errors reach the shell; unknown commands stay exit 2', async () => {
     expect((await annex(['notes:count', 'nope'])).code).toBe(3);
     expect((await annex(['notes:count'])).code).toBe(2);
+    const help = await annex(['notes:count', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Count the rows of a collection');
     const unknown = await annex(['notes:uncount']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { parseArgs } from './args.js';
 import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
-import { createCliProgram, emitCliInit } from './cli-program.js';
+import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
 import { runExtensionCommand } from './extension-commands.js';
 
 
@@ -109,7 +109,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('0.1.0\n');
     return 0;
   }
-  if (!command || flags.help || flags.h) {
+  const builtin = !command || BUILTIN_COMMANDS.some((c) => c.name === command);
+  // `annex <extension command> --help` is commander's help for that command (below).
+  if (!command || ((flags.help || flags.h) && builtin)) {
     if (command === 'extensions') process.stdout.write(EXTENSIONS_HELP);
     else process.stdout.write(HELP);
     return command || flags.help || flags.h ? 0 : 2;
@@ -127,6 +129,10 @@ async function main(argv: string[]): Promise<number> {
       // Not ours: load the extensions (as Directus's CLI always does) and see whether one added it.
       const code = await runExtensionCommand(argv.slice(argv.indexOf(command)));
       if (code !== undefined) return code;
+      if (flags.help || flags.h) {
+        process.stdout.write(HELP);
+        return 0;
+      }
       process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
       return 2;
     }
