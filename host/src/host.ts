@@ -5,7 +5,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type Koa from 'koa';
-import type { SandboxEngine } from '@annex/runtime';
+import { createSandboxEngine, type SandboxEngine } from '@annex/runtime';
 import { readConfig, type HostConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createDatabase } from './db/connection.js';
@@ -175,8 +175,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     maxUploadBytes,
     services: createServices({ knex, schema, emitter, permissions, mailer, storage, maxUploadBytes }, 'reject'),
     sandbox(): Promise<SandboxEngine> {
+      /*
+       * Imported statically: the built-ins load @annex/runtime at boot anyway (it no longer loads
+       * isolated-vm in this process), and a dynamic import here racing their require() of shared
+       * ES modules fails on Node 20 ("request for … is not in cache") once the worker is warmed early.
+       */
       engine ??= (async () => {
-        const { createSandboxEngine } = await import('@annex/runtime');
         return createSandboxEngine({
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
