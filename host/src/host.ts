@@ -29,7 +29,7 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
-import { releaseTransformService, setTransformCacheDir } from './extensions/loader.js';
+import { releaseTransformService, setTransformCache } from './extensions/loader.js';
 import type { ExtensionWatcher } from './extensions/watcher.js';
 import type { MarketplaceService } from './marketplace/service.js';
 import type { LockFile } from '@annex/marketplace';
@@ -137,8 +137,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const cwd = options.cwd ?? process.cwd();
   const config: HostConfig = { ...readConfig(options.env ?? process.env, cwd), ...options.config };
   const logger = options.logger ?? createLogger(config.logLevel);
-  // Trusted ES-module entries (the built-ins too) are transformed once, then read from here.
-  setTransformCacheDir(path.join(config.dataDir, 'cache', 'transforms'));
+  // Trusted ES-module entries (the built-ins too) are transformed once, then read from here,
+  // signed with SECRET (a generated SECRET changes every boot: no cache then).
+  setTransformCache(config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'transforms'), config.secret);
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);

@@ -38,9 +38,9 @@ let esbuild: Promise<typeof import('esbuild')> | undefined;
  */
 let transformCache: TransformCache | undefined;
 
-/** Where transformed entries are kept between boots (the host's data folder); undefined turns the cache off. */
-export function setTransformCacheDir(dir: string | undefined): void {
-  transformCache = dir === undefined ? undefined : transformCache?.dir === dir ? transformCache : createTransformCache(dir);
+/** Where transformed entries are kept between boots (the host's data folder) and the secret that signs them; no dir turns the cache off. */
+export function setTransformCache(dir: string | undefined, secret = ''): void {
+  transformCache = dir === undefined ? undefined : createTransformCache(dir, secret);
 }
 
 export async function releaseTransformService(): Promise<void> {

@@ -2,7 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadTrustedModule, setTransformCacheDir } from '../loader.js';
+import { loadTrustedModule, setTransformCache } from '../loader.js';
+import { createTransformCache } from '../transform-cache.js';
+
+const SECRET = 'test-secret';
 
 /** The cached outputs under `dir` (one folder per entry file). */
 const cachedFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).flatMap((f) => fs.readdirSync(path.join(dir, f)).map((name) => path.join(dir, f, name))) : []);
@@ -18,9 +21,9 @@ describe('trusted entries: the transform cache', () => {
     entry = path.join(root, 'ext', 'index.js');
     fs.mkdirSync(path.dirname(entry), { recursive: true });
     fs.writeFileSync(entry, "export default { answer: 1, url: import.meta.url };\n");
-    setTransformCacheDir(cache);
+    setTransformCache(cache, SECRET);
   });
-  afterEach(() => setTransformCacheDir(undefined));
+  afterEach(() => setTransformCache(undefined));
 
   it('keeps the transformed module and evaluates the kept copy on the next load', async () => {
     const first = (await loadTrustedModule(entry, 'module', 'ext')) as { default: { answer: number; url: string } };
@@ -28,9 +31,19 @@ describe('trusted entries: the transform cache', () => {
     expect(first.default.url.endsWith('/ext/index.js')).toBe(true);
     const [kept] = cachedFiles(cache);
     expect(kept).toBeDefined();
-    // Altering the kept copy shows the next load reads it instead of transforming again.
-    fs.writeFileSync(kept!, fs.readFileSync(kept!, 'utf8').replace('answer: 1', 'answer: 100'));
+    // A copy kept under the same secret (here: altered) is what the next load evaluates.
+    const code = fs.readFileSync(kept!, 'utf8').replace(/^.*\n/, '');
+    await createTransformCache(cache, SECRET).set(entry, fs.readFileSync(entry, 'utf8'), code.replace('answer: 1', 'answer: 100'));
     expect(((await loadTrustedModule(entry, 'module', 'ext')) as { default: { answer: number } }).default.answer).toBe(100);
+  });
+
+  it('a kept copy edited on disk, or signed with another secret, is transformed again', async () => {
+    await loadTrustedModule(entry, 'module', 'ext');
+    const [kept] = cachedFiles(cache);
+    fs.writeFileSync(kept!, fs.readFileSync(kept!, 'utf8').replace('answer: 1', 'answer: 666'));
+    expect(((await loadTrustedModule(entry, 'module', 'ext')) as { default: { answer: number } }).default.answer).toBe(1);
+    await createTransformCache(cache, 'another-secret').set(entry, fs.readFileSync(entry, 'utf8'), 'module.exports = { default: { answer: 777 } };');
+    expect(((await loadTrustedModule(entry, 'module', 'ext')) as { default: { answer: number } }).default.answer).toBe(1);
   });
 
   it('a changed source is transformed again and replaces the kept copy of that file', async () => {
@@ -41,10 +54,10 @@ describe('trusted entries: the transform cache', () => {
   });
 
   it('writes nothing with the cache off, and CommonJS entries are never cached', async () => {
-    setTransformCacheDir(undefined);
+    setTransformCache(undefined);
     await loadTrustedModule(entry, 'module', 'ext');
     expect(cachedFiles(cache)).toEqual([]);
-    setTransformCacheDir(cache);
+    setTransformCache(cache, SECRET);
     const cjs = path.join(root, 'ext', 'plain.cjs');
     fs.writeFileSync(cjs, 'module.exports = { answer: 3 };\n');
     expect(((await loadTrustedModule(cjs, undefined, 'ext')) as { answer: number }).answer).toBe(3);
