@@ -48,11 +48,20 @@ describe('request() amplification', () => {
   }
 
   it('a small-on-the-wire, huge-when-parsed body costs the host no more than the same bytes as text', async () => {
-    const text = await hostStall('/bomb-text');
-    const json = await hostStall('/bomb');
-    // Parsed in the isolate, 1.3 million objects are past a 32 MB isolate: the extension (or at worst its worker) fails, the host does not stall.
-    for (const c of json.codes) expect(String(c)).toMatch(/^(object|RT_MEMORY_LIMIT|RT_WORKER_CRASHED|RT_TIMEOUT)$/);
-    expect(json.stallMs, `text ${text.stallMs.toFixed(1)} ms, json ${json.stallMs.toFixed(1)} ms`).toBeLessThan(Math.max(text.stallMs, 20) * 3);
+    // Two interleaved rounds: parsing on the host would stall it in every round, while a busy
+    // machine adds stalls to either at random, so the JSON's better round meets the text's worse one.
+    const texts: number[] = [];
+    const jsons: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      texts.push((await hostStall('/bomb-text')).stallMs);
+      const json = await hostStall('/bomb');
+      // Parsed in the isolate, 1.3 million objects are past a 32 MB isolate: the extension (or at worst its worker) fails, the host does not stall.
+      for (const c of json.codes) expect(String(c)).toMatch(/^(object|RT_MEMORY_LIMIT|RT_WORKER_CRASHED|RT_TIMEOUT)$/);
+      jsons.push(json.stallMs);
+    }
+    const text = Math.max(...texts);
+    const json = Math.min(...jsons);
+    expect(json, `text ${texts.map((x) => x.toFixed(1))} ms, json ${jsons.map((x) => x.toFixed(1))} ms`).toBeLessThan(Math.max(text, 20) * 3);
   });
 
   it('requests in flight per extension are capped (RT_BUSY)', async () => {
