@@ -101,7 +101,12 @@ function linkCluster(
         kernel.logger.warn({ err }, 'could not bring the marketplace installs in line with the cluster; will retry');
         return { changed: false, failed: ['*'] };
       });
-      await kernel.extensions.rescan();
+      /*
+       * Folders change here only when the marketplace import changed them: a full rescan (every
+       * builtin read and reconciled, most of a second) is skipped otherwise, so an enable or a
+       * disable is applied, and confirmed to the host that made it, within milliseconds.
+       */
+      if (outcome?.changed) await kernel.extensions.rescan();
       await kernel.extensions.refresh();
       if (outcome?.failed.length) retryLater();
     }),
@@ -140,7 +145,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
-  const cluster = createCluster(knex, config.db, logger);
+  const cluster = createCluster(knex, config.db, logger, { ackTimeoutMs: config.clusterAckTimeoutMs });
   const mailer = createMailer(config.mail, knex, logger);
   const storage = createLocalStorage(config.files.root);
   const maxUploadBytes = config.files.maxUploadBytes;
@@ -230,7 +235,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       retainedNames: cluster.shared
         ? async () => new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
         : undefined,
-      onAdminChange: () => void cluster.publish('extensions'),
+      onAdminChange: async () => void (await cluster.publish('extensions')),
     },
   );
   kernel.extensions = extensions;
