@@ -12,6 +12,7 @@ import { createDatabase } from './db/connection.js';
 import { migrate } from './db/migrations.js';
 import { createSchemaStore } from './schema/schema-store.js';
 import { createEmitter } from './events/emitter.js';
+import { recoverMarketplaceAtBoot } from './marketplace/recover-at-boot.js';
 import { createScheduler } from './events/scheduler.js';
 import { createEmbeds } from './events/embeds.js';
 import { createPermissions } from './auth/permissions.js';
@@ -256,6 +257,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     : undefined;
   Object.freeze(kernel);
 
+  await recoverMarketplaceAtBoot(config.extensionsPath, settings, logger);
   /* A host joining a cluster first installs what the others run. */
   const joined = cluster.shared && kernel.marketplace
     ? await kernel.marketplace.converge().catch((err) => {
