@@ -247,17 +247,23 @@ export class IsolateSandbox {
     // An allocation V8 let through the limit (a flattened huge string): see peak-memory.ts.
     const spiked = outer && peakRssKb() - peakBefore > overshootKb(this.limits.memoryMb);
     if (spiked) markPeakStale(peakBefore);
-    if (failure) this.onEntryError(kind, callId, failure.err, loaded);
-    else if (spiked && loaded === this.current) {
+    if (spiked && loaded === this.current) {
+      // Whatever else the entry did (answered, threw, hit isolated-vm's own limit): one memory fault.
       const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
       this.fault(error);
       this.recreate('an allocation past the memory limit', error);
+    } else {
+      // Outcomes reported during the entry stand, even if it then threw (a failing microtask after the answer).
+      this.flushFinished();
+      if (failure) this.onEntryError(kind, callId, failure.err, loaded);
     }
-    // Outcomes reported during the entry are released only now, after the memory check.
-    if (this.depth === 0 && this.finished.length > 0) {
-      const finished = this.finished.splice(0);
-      for (const [id, outcome] of finished) this.settle(id, outcome);
-    }
+    this.flushFinished();
+  }
+
+  /** Settles the outcomes reported during the entry, once it is over (after its memory check). */
+  private flushFinished(): void {
+    if (this.depth > 0 || this.finished.length === 0) return;
+    for (const [id, outcome] of this.finished.splice(0)) this.settle(id, outcome);
   }
 
   private onEntryError(kind: Entry, callId: number, err: unknown, loaded: LoadedIsolate): void {
