@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createDatabase } from './db/connection.js';
 import { migrate } from './db/migrations.js';
 import { createSchemaStore } from './schema/schema-store.js';
-import { createEmitter } from './events/emitter.js';
+import { createEmitter, type Emitter } from './events/emitter.js';
 import { recoverMarketplaceAtBoot } from './marketplace/recover-at-boot.js';
 import { createScheduler } from './events/scheduler.js';
 import { createEmbeds } from './events/embeds.js';
@@ -54,6 +54,8 @@ export interface HostOptions {
   builtinsPath?: string;
   /** The host project's package.json for `module` extensions (default: `<cwd>/package.json` when present). */
   packageFile?: string | null;
+  /** Runs once the extensions are loaded, before the app is built: the CLI emits `cli.before/after` here, as Directus's CLI does before `start` builds its app. */
+  beforeApp?: (emitter: Emitter) => Promise<void>;
 }
 
 /** A running (or ready-to-listen) Annex host. */
@@ -289,6 +291,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
+  await options.beforeApp?.(emitter);
   const app = createHttpApp(kernel);
   await emitAppInit(emitter, kernel.express);
   mailer.start();
@@ -321,7 +324,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       closed = true;
       const deadline = Date.now() + config.shutdownTimeoutMs;
       /* Long-lived responses (the app's event stream) end on server.stop, so they do not hold the drain; slow handlers do not hold the stop. */
-      await Promise.race([emitter.emitAction('server.stop', {}), sleep(config.shutdownTimeoutMs, undefined, { ref: false })]);
+      await Promise.race([emitter.emitAction('server.stop', { server }), sleep(config.shutdownTimeoutMs, undefined, { ref: false })]);
       unwatchFlows();
       await watcher?.close();
       flows.stop();
