@@ -5,7 +5,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type Koa from 'koa';
-import type { SandboxEngine } from '@annex/runtime';
+import { createSandboxEngine, type SandboxEngine } from '@annex/runtime';
 import { readConfig, type HostConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createDatabase } from './db/connection.js';
@@ -30,7 +30,7 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
-import { releaseTransformService } from './extensions/loader.js';
+import { releaseTransformService, setTransformCache } from './extensions/loader.js';
 import type { ExtensionWatcher } from './extensions/watcher.js';
 import type { MarketplaceService } from './marketplace/service.js';
 import type { LockFile } from '@annex/marketplace';
@@ -145,6 +145,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const cwd = options.cwd ?? process.cwd();
   const config: HostConfig = { ...readConfig(options.env ?? process.env, cwd), ...options.config };
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Trusted ES-module entries (the built-ins too) are transformed once, then read from here,
+  // signed with SECRET (a generated SECRET changes every boot: no cache then).
+  setTransformCache(config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'transforms'), config.secret);
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
@@ -183,8 +186,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     maxUploadBytes,
     services: createServices({ knex, schema, emitter, permissions, mailer, storage, maxUploadBytes }, 'reject'),
     sandbox(): Promise<SandboxEngine> {
+      /*
+       * Imported statically: the built-ins load @annex/runtime at boot anyway (it no longer loads
+       * isolated-vm in this process), and a dynamic import here racing their require() of shared
+       * ES modules fails on Node 20 ("request for … is not in cache") once the worker is warmed early.
+       */
       engine ??= (async () => {
-        const { createSandboxEngine } = await import('@annex/runtime');
         return createSandboxEngine({
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
