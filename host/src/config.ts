@@ -41,6 +41,8 @@ export interface HostConfig {
   };
   /** After a host of a cluster failed to fetch a marketplace version another host installed, retry after this many ms. */
   clusterSyncRetryMs: number;
+  /** How long an admin change waits for every other listening host of a cluster to apply it (CLUSTER_ACK_TIMEOUT, ms). */
+  clusterAckTimeoutMs: number;
   /** Take the client address from X-Forwarded-For (behind a reverse proxy you trust). */
   trustProxy: boolean;
   /** Flows' `request` operation may reach loopback, private and link-local addresses (FLOWS_REQUEST_ALLOW_PRIVATE). */
@@ -167,6 +169,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     flowsRequestAllowPrivate: bool(env.FLOWS_REQUEST_ALLOW_PRIVATE, false),
     graphqlTokenLimit: Math.max(100, int(env.GRAPHQL_QUERY_TOKEN_LIMIT, 5000, 'GRAPHQL_QUERY_TOKEN_LIMIT')),
     clusterSyncRetryMs: int(env.CLUSTER_SYNC_RETRY, 30_000, 'CLUSTER_SYNC_RETRY'),
+    clusterAckTimeoutMs: int(env.CLUSTER_ACK_TIMEOUT, 2000, 'CLUSTER_ACK_TIMEOUT'),
     files: {
       root: path.resolve(cwd, env.STORAGE_LOCAL_ROOT || path.join(dataDir, 'uploads')),
       maxUploadBytes: int(env.FILES_MAX_UPLOAD_SIZE, 100 * 1024 * 1024, 'FILES_MAX_UPLOAD_SIZE'),

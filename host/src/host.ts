@@ -12,6 +12,7 @@ import { createDatabase } from './db/connection.js';
 import { migrate } from './db/migrations.js';
 import { createSchemaStore } from './schema/schema-store.js';
 import { createEmitter, type Emitter } from './events/emitter.js';
+import { recoverMarketplaceAtBoot } from './marketplace/recover-at-boot.js';
 import { createScheduler } from './events/scheduler.js';
 import { createEmbeds } from './events/embeds.js';
 import { createPermissions } from './auth/permissions.js';
@@ -103,7 +104,12 @@ function linkCluster(
         kernel.logger.warn({ err }, 'could not bring the marketplace installs in line with the cluster; will retry');
         return { changed: false, failed: ['*'] };
       });
-      await kernel.extensions.rescan();
+      /*
+       * Folders change here only when the marketplace import changed them: a full rescan (every
+       * builtin read and reconciled, most of a second) is skipped otherwise, so an enable or a
+       * disable is applied, and confirmed to the host that made it, within milliseconds.
+       */
+      if (outcome?.changed) await kernel.extensions.rescan();
       await kernel.extensions.refresh();
       if (outcome?.failed.length) retryLater();
     }),
@@ -145,7 +151,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
-  const cluster = createCluster(knex, config.db, logger);
+  const cluster = createCluster(knex, config.db, logger, { ackTimeoutMs: config.clusterAckTimeoutMs });
   const mailer = createMailer(config.mail, knex, logger);
   const storage = createLocalStorage(config.files.root);
   const maxUploadBytes = config.files.maxUploadBytes;
@@ -239,7 +245,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       retainedNames: cluster.shared
         ? async () => new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
         : undefined,
-      onAdminChange: () => void cluster.publish('extensions'),
+      onAdminChange: async () => void (await cluster.publish('extensions')),
     },
   );
   kernel.extensions = extensions;
@@ -260,6 +266,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     : undefined;
   Object.freeze(kernel);
 
+  await recoverMarketplaceAtBoot(config.extensionsPath, settings, logger);
   /* A host joining a cluster first installs what the others run. */
   const joined = cluster.shared && kernel.marketplace
     ? await kernel.marketplace.converge().catch((err) => {

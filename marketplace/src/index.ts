@@ -12,6 +12,8 @@ export type { Installer, InstallerOptions, InstallResult, OperationOptions, Unin
 export type { InstallProgress, InstallPhase } from './install/stage.js';
 export { checkTrust, isHostCompatible } from './install/checks.js';
 export type { TrustLevel } from './install/checks.js';
+export { recoverInstalls } from './install/recover.js';
+export type { RecoveryReport } from './install/recover.js';
 export { readInstallState, getActiveFolders, REGISTRY_DIR, STATE_FILE } from './install/state.js';
 export type { InstallState, InstalledExtension, InstalledVersion } from './install/state.js';
 export { LockFileSchema } from './install/lock.js';

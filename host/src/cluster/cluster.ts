@@ -20,6 +20,20 @@ const HEARTBEAT_MS = 10_000;
 const GONE_AFTER_MS = 3 * HEARTBEAT_MS;
 const CLAIMS_KEPT_MS = 24 * 3600 * 1000;
 
+/** What `publish` waited for: hosts that confirmed the change, and those that did not in time. */
+export interface PublishOutcome {
+  acked: string[];
+  missing: string[];
+}
+
+export interface ClusterOptions {
+  /** How long a publisher waits for the other hosts to apply its change (CLUSTER_ACK_TIMEOUT). */
+  ackTimeoutMs?: number;
+}
+
+/** A listening connection names itself so a publisher can list who will hear it (no schema change, no heartbeat lag). */
+const LISTENER_PREFIX = 'annex-cluster-';
+
 export interface HostReport {
   url: string | null;
   extensions: { id: string; version: string; state: string }[];
@@ -44,8 +58,12 @@ export interface Cluster {
   readonly shared: boolean;
   /** Whether this host hears the others now (always true without a shared database). */
   readonly listening: boolean;
-  /** Tells the other hosts; failures are logged, never thrown (the change itself is committed). */
-  publish(topic: ClusterTopic): Promise<void>;
+  /**
+   * Tells the other hosts and waits until every host listening right now has applied the change
+   * (its handlers for `topic` ran after the notification arrived), or `ackTimeoutMs` passed.
+   * Failures are logged, never thrown (the change itself is committed).
+   */
+  publish(topic: ClusterTopic): Promise<PublishOutcome>;
   /** Runs `handler` when another host published `topic`, and after a lost listener reconnects. Runs never overlap per topic. */
   on(topic: ClusterTopic, handler: () => Promise<void> | void): () => void;
   /** Runs the `topic` handlers here as if another host had published it (a retry, a re-read). */
@@ -80,8 +98,13 @@ function parseList(text: unknown): HostReport['extensions'] {
  * host reports itself in `annex_hosts`. On SQLite there is one host, so nothing is published, but
  * the same claims and reports keep the code path one.
  */
-export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger): Cluster {
+export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, options: ClusterOptions = {}): Cluster {
   const id = randomUUID();
+  const ackTimeoutMs = options.ackTimeoutMs ?? 2000;
+  /** Per topic: notifications received and not yet answered; answered after the next full run of the handlers. */
+  const unacked = new Map<ClusterTopic, { origin: string; seq: string }[]>();
+  /** Per publish of this host: the hosts still to confirm, and what to call when none is left. */
+  const waiting = new Map<string, { pending: Set<string>; acked: string[]; done(): void }>();
   const log = logger.child({ component: 'cluster' });
   const shared = db.client === 'pg';
   const handlers = new Map<ClusterTopic, Set<() => Promise<void> | void>>();
@@ -108,6 +131,9 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
     void (async () => {
       do {
         state.again = false;
+        /* Only notifications that arrived before this run started are answered by it. */
+        const answering = unacked.get(topic) ?? [];
+        unacked.delete(topic);
         for (const h of [...(handlers.get(topic) ?? [])]) {
           try {
             await h();
@@ -115,27 +141,65 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
             log.warn({ err, topic }, 'applying a change from another host failed');
           }
         }
+        for (const { origin, seq } of answering) void acknowledge(origin, seq);
       } while (state.again && !closed);
       running.delete(topic);
     })();
   }
 
+  async function acknowledge(origin: string, seq: string): Promise<void> {
+    try {
+      await knex.raw('select pg_notify(?, ?)', [CHANNEL, JSON.stringify({ ack: seq, origin, host: id })]);
+    } catch (err) {
+      log.warn({ err }, 'could not confirm a change to the host that made it');
+    }
+  }
+
   function onNotification(message: pg.Notification): void {
     if (message.channel !== CHANNEL || !message.payload) return;
-    let parsed: { topic?: unknown; origin?: unknown };
+    let parsed: { topic?: unknown; origin?: unknown; seq?: unknown; ack?: unknown; host?: unknown };
     try {
       parsed = JSON.parse(message.payload) as typeof parsed;
     } catch {
       return;
     }
+    if (typeof parsed.ack === 'string') {
+      const wait = parsed.origin === id ? waiting.get(parsed.ack) : undefined;
+      if (wait && typeof parsed.host === 'string' && wait.pending.delete(parsed.host)) {
+        wait.acked.push(parsed.host);
+        if (wait.pending.size === 0) wait.done();
+      }
+      return;
+    }
     if (parsed.origin === id || !TOPICS.includes(parsed.topic as ClusterTopic)) return;
-    dispatch(parsed.topic as ClusterTopic);
+    const topic = parsed.topic as ClusterTopic;
+    if (typeof parsed.origin === 'string' && typeof parsed.seq === 'string') {
+      let list = unacked.get(topic);
+      if (!list) unacked.set(topic, (list = []));
+      list.push({ origin: parsed.origin, seq: parsed.seq });
+    }
+    dispatch(topic);
+  }
+
+  /** Hosts whose listening connection is open now, other than this one: the ones that will hear a notification. */
+  async function listeningHosts(): Promise<Set<string>> {
+    const rows = await knex('pg_stat_activity')
+      .where('datname', knex.raw('current_database()'))
+      .andWhere('application_name', 'like', `${LISTENER_PREFIX}%`)
+      .select('application_name');
+    const ids = new Set(rows.map((r) => String(r.application_name).slice(LISTENER_PREFIX.length)));
+    ids.delete(id);
+    return ids;
   }
 
   async function listen(): Promise<void> {
     // pg is loaded only by hosts that share a PostgreSQL database (SQLite hosts never need it).
     const { default: pgModule } = await import('pg');
-    const client = new pgModule.Client({ connectionString: db.connectionString });
+    const client = new pgModule.Client({
+      connectionString: db.connectionString,
+      /* Named at connect, one round trip before its LISTEN: a publish in that instant waits its ack timeout, nothing worse. */
+      application_name: LISTENER_PREFIX + id,
+    });
     const lost = (err?: Error) => {
       if (listener !== client) return;
       listener = undefined;
@@ -192,11 +256,28 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger):
     },
 
     async publish(topic) {
-      if (!shared || closed) return;
+      if (!shared || closed) return { acked: [], missing: [] };
+      const seq = randomUUID();
+      let wait: { pending: Set<string>; acked: string[]; done(): void } | undefined;
       try {
-        await knex.raw('select pg_notify(?, ?)', [CHANNEL, JSON.stringify({ topic, origin: id })]);
+        const pending = await listeningHosts();
+        let done!: () => void;
+        const settled = new Promise<void>((resolve) => (done = resolve));
+        wait = { pending, acked: [], done };
+        waiting.set(seq, wait);
+        await knex.raw('select pg_notify(?, ?)', [CHANNEL, JSON.stringify({ topic, origin: id, seq })]);
+        if (pending.size > 0) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, ackTimeoutMs)))]);
+          clearTimeout(timer);
+        }
+        if (wait.pending.size > 0) log.warn({ topic, hosts: [...wait.pending], ackTimeoutMs }, 'some hosts did not confirm a change in time; they apply it when they hear it or reconnect');
+        return { acked: wait.acked, missing: [...wait.pending] };
       } catch (err) {
         log.warn({ err, topic }, 'could not notify the other hosts');
+        return { acked: wait?.acked ?? [], missing: [...(wait?.pending ?? [])] };
+      } finally {
+        waiting.delete(seq);
       }
     },
 

@@ -31,11 +31,13 @@ export function createAdminCommands(core: ManagerCore) {
         await settings.setEnabled([row.id, ...rows.filter((r) => r.bundle === row.id).map((r) => r.id)], enabled);
       }
       rec.row = (await settings.byId(parentRow.id))!;
-      core.adminChanged();
+      // The other hosts apply it while this one does; the call returns once all did (docs/cluster.md).
+      const told = core.adminChanged();
       await core.serial(rec.key, async () => {
         if (!rec.row.enabled) await core.deactivate(rec, 'inactive');
         else await core.activate(rec);
       });
+      await told;
     },
 
     /** Grants scopes (default: everything requested) and re-activates the extension. */
@@ -43,8 +45,9 @@ export function createAdminCommands(core: ManagerCore) {
       const rec = mustFind(idOrRowId);
       await settings.setGrants(rec.row.id, scopes ?? rec.row.requested_scopes ?? {});
       rec.row = (await settings.byId(rec.row.id))!;
-      core.adminChanged();
+      const told = core.adminChanged();
       await core.serial(rec.key, () => core.activate(rec));
+      await told;
     },
 
     /** Revokes every granted scope; calls then fail with FORBIDDEN. */
@@ -52,8 +55,9 @@ export function createAdminCommands(core: ManagerCore) {
       const rec = mustFind(idOrRowId);
       await settings.setGrants(rec.row.id, {});
       rec.row = (await settings.byId(rec.row.id))!;
-      core.adminChanged();
+      const told = core.adminChanged();
       await core.serial(rec.key, () => core.activate(rec));
+      await told;
     },
 
     /**
@@ -67,7 +71,7 @@ export function createAdminCommands(core: ManagerCore) {
       await settings.setRoles(rec.row.id, roles);
       rec.row = (await settings.byId(rec.row.id))!;
       core.access.rebuild(core.records());
-      core.adminChanged();
+      await core.adminChanged();
       return roles;
     },
 

@@ -16,6 +16,6 @@ export interface ManagerCore {
   activate(rec: PackageRecord): Promise<void>;
   deactivate(rec: PackageRecord, next: ExtensionState, drainMs?: number): Promise<void>;
   liftQuarantine(rec: PackageRecord): Promise<void>;
-  /** Tells the cluster an administrator changed something here. */
-  adminChanged(): void;
+  /** Tells the cluster an administrator changed something here; resolves once the other hosts applied it (or a bound passed). */
+  adminChanged(): Promise<void>;
 }

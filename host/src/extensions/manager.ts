@@ -32,7 +32,7 @@ export interface ManagerOptions {
   /** Extensions whose rows stay even while this host lacks their files (other hosts of a cluster run them). */
   retainedNames?: () => Promise<Set<string>>;
   /** Called after an administrator enabled, disabled, granted or revoked something here. */
-  onAdminChange?: () => void;
+  onAdminChange?: () => Promise<void> | void;
 }
 
 /** Who quarantined an extension, for the record every host reads. */
@@ -254,7 +254,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   async function liftQuarantine(rec: PackageRecord): Promise<void> {
     await settings.setQuarantine(rec.row.id, null);
     rec.row = { ...rec.row, quarantine: null };
-    options.onAdminChange?.();
+    await options.onAdminChange?.();
   }
 
   function find(idOrRowId: string): PackageRecord | undefined {
@@ -272,7 +272,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     activate,
     deactivate,
     liftQuarantine,
-    adminChanged: () => options.onAdminChange?.(),
+    adminChanged: async () => options.onAdminChange?.(),
   };
 
   return {
@@ -314,7 +314,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
         return;
       }
       rec.row = { ...rec.row, quarantine };
-      options.onAdminChange?.();
+      void options.onAdminChange?.();
     },
 
     onChange(listener: (change: StateChange) => void): () => void {

@@ -10,6 +10,7 @@ import { createOperationDir, exists, moveIntoPlace, removeOperationDir } from '.
 import { exportLock, importLock, type ImportResult, type LockFile } from './lock.js';
 import { selectUpdate, selectVersion } from './select.js';
 import { stageVersion, type InstallProgress } from './stage.js';
+import { journalAside, recoverInstalls, type RecoveryReport } from './recover.js';
 import { makeCurrent, pruneKept, toResult, type InstallResult } from './versions.js';
 import {
   readInstallState,
@@ -153,7 +154,10 @@ export function createInstaller(options: InstallerOptions) {
       const dest = join(dir, folder);
       const aside = join(opDir, 'replaced');
       const replacing = await exists(dest);
-      if (replacing) await io(() => rename(dest, aside));
+      if (replacing) {
+        await io(() => journalAside(opDir, dest, aside));
+        await io(() => rename(dest, aside));
+      }
       try {
         await moveIntoPlace(root, dest);
       } catch (error) {
@@ -228,6 +232,16 @@ export function createInstaller(options: InstallerOptions) {
   }
 
   return {
+    /**
+     * Undoes what a process killed mid-operation left (see recoverInstalls); hosts run it at boot,
+     * before they read the install state to load extensions.
+     */
+    recover(): Promise<RecoveryReport> {
+      const run = queue.then(() => recoverInstalls(dir, options.stagingDir));
+      queue = run.catch(() => {});
+      return run;
+    },
+
     /** Installs a version: a version id, an exact version, a range, or (default) the newest compatible one. */
     install(extension: string, versionRef?: string, o: OperationOptions = {}): Promise<InstallResult> {
       return exclusive(async (state) => {

@@ -10,6 +10,7 @@ import { classifyEntryError, createStackMapper, extensionErrorRecord, type CallO
 import { randomPort, urlPort } from './web-ports.js';
 import { loadIsolate, type LoadedIsolate } from './load.js';
 import { HostTimers } from './host-timers.js';
+import { entryPeakRssKb, markPeakStale, overshootKb, peakRssKb } from './peak-memory.js';
 import { dynamicImportDenial } from '../imports.js';
 import { CpuShareBudget, createReportThrottle, RateBudget } from '../budget.js';
 import type { LogLevel, SandboxPorts } from './ports.js';
@@ -68,6 +69,8 @@ export class IsolateSandbox {
   private callSeq = 0;
   private capabilitySeq = 0;
   private depth = 0;
+  /** Outcomes reported during the current entry, settled when it ends. */
+  private readonly finished: [number, CallOutcome][] = [];
   private cpuBaseNs = 0n;
   private recreateWhenIdle = false;
   private readonly logLimiter: LogLimiter;
@@ -228,19 +231,39 @@ export class IsolateSandbox {
   private enter(kind: Entry, callId: number, run: () => void): void {
     const loaded = this.current;
     if (!loaded) return;
-    if (this.depth === 0) this.refusals = 0;
+    const outer = this.depth === 0;
+    const peakBefore = outer ? entryPeakRssKb() : 0;
+    if (outer) this.refusals = 0;
     this.depth++;
     this.ports.entry?.(kind);
+    let failure: { err: unknown } | undefined;
     try {
       run();
     } catch (err) {
-      this.ports.entry?.(null);
-      this.depth--;
-      this.onEntryError(kind, callId, err, loaded);
-      return;
+      failure = { err };
     }
     this.ports.entry?.(null);
     this.depth--;
+    // An allocation V8 let through the limit (a flattened huge string): see peak-memory.ts.
+    const spiked = outer && peakRssKb() - peakBefore > overshootKb(this.limits.memoryMb);
+    if (spiked) markPeakStale(peakBefore);
+    if (spiked && loaded === this.current) {
+      // Whatever else the entry did (answered, threw, hit isolated-vm's own limit): one memory fault.
+      const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
+      this.fault(error);
+      this.recreate('an allocation past the memory limit', error);
+    } else {
+      // Outcomes reported during the entry stand, even if it then threw (a failing microtask after the answer).
+      this.flushFinished();
+      if (failure) this.onEntryError(kind, callId, failure.err, loaded);
+    }
+    this.flushFinished();
+  }
+
+  /** Settles the outcomes reported during the entry, once it is over (after its memory check). */
+  private flushFinished(): void {
+    if (this.depth > 0 || this.finished.length === 0) return;
+    for (const [id, outcome] of this.finished.splice(0)) this.settle(id, outcome);
   }
 
   private onEntryError(kind: Entry, callId: number, err: unknown, loaded: LoadedIsolate): void {
@@ -451,6 +474,12 @@ export class IsolateSandbox {
     return loaded === this.current && !loaded.isolate.isDisposed ? loaded.isolate.cpuTime - before : null;
   }
 
+  /** A call's outcome reported from inside the isolate: settled when the entry ends (after its memory check). */
+  private finish(callId: number, outcome: CallOutcome): void {
+    if (this.depth > 0) this.finished.push([callId, outcome]);
+    else this.settle(callId, outcome);
+  }
+
   private onDone(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void {
     if (typeof callId !== 'number' || !this.calls.has(callId)) return;
     if (ok !== true) {
@@ -459,16 +488,16 @@ export class IsolateSandbox {
       const error = denied ? { ...toErrorRecord(denied), ...(record.stack ? { stack: record.stack } : {}) } : record;
       // The runtime's own size check in the isolate: an oversized result is a fault of the extension.
       if (fromExtension !== true && error.code === 'RT_PAYLOAD_TOO_LARGE') this.fault(error);
-      this.settle(callId, { ok: false, error, fromExtension: fromExtension === true });
+      this.finish(callId, { ok: false, error, fromExtension: fromExtension === true });
       return;
     }
     const size = measurePayload(value, this.limits.maxPayloadBytes);
     if (!size.ok) {
       const error = toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE());
       if (size.reason === 'too-large') this.fault(error);
-      this.settle(callId, { ok: false, error, fromExtension: false });
+      this.finish(callId, { ok: false, error, fromExtension: false });
       return;
     }
-    this.settle(callId, { ok: true, value });
+    this.finish(callId, { ok: true, value });
   }
 }
