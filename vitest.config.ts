@@ -9,12 +9,14 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
 // deadline, a reload storm under load, a nested flow's event-loop stall against a control). A second
 // file on the other core turns those comparisons into noise, so these run one at a time, alone, after
 // everything else. Keep this list short: each entry adds its whole duration to the wall time.
+// test/perf/ also asserts what a fresh process has loaded, so it needs this project's isolation.
 export const LOAD_SENSITIVE = [
   'runtime/src/__tests__/limits.test.ts',
   'test/bench/**/*.test.ts',
   'test/fault/background-load-ping.test.ts',
   'test/fault/sandbox-faults.test.ts',
   'test/hot-reload/reload-under-load.test.ts',
+  'test/perf/**/*.test.ts',
   'test/security/sandbox/redteam-worker-kill.test.ts',
   'test/security/sandbox/timer-storm.test.ts',
   'test/security/admin-api/flows-graphql-redteam.test.ts',
