@@ -9,7 +9,7 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
 // deadline, a reload storm under load, a nested flow's event-loop stall against a control). A second
 // file on the other core turns those comparisons into noise, so these run one at a time, alone, after
 // everything else. Keep this list short: each entry adds its whole duration to the wall time.
-// test/perf/ also asserts what a fresh process has loaded, so it needs this project's isolation.
+// test/perf/ also asserts what a fresh process has loaded (this project isolates every file).
 export const LOAD_SENSITIVE = [
   'runtime/src/__tests__/limits.test.ts',
   'test/bench/**/*.test.ts',
@@ -22,6 +22,10 @@ export const LOAD_SENSITIVE = [
   'test/security/admin-api/flows-graphql-redteam.test.ts',
 ];
 
+// Files that inspect the test process itself (its live child processes), which the parallel project's
+// shared workers fill with earlier files' children (a kept Chromium): each gets a fresh process.
+const FRESH_PROCESS = ['test/security/hardening/worker-env.test.ts'];
+
 // isolated-vm on Node 20 needs --no-node-snapshot in every process that creates isolates;
 // vitest's forked workers get it through execArgv (not NODE_OPTIONS, which rejects it).
 const shared = {
@@ -30,6 +34,8 @@ const shared = {
   testTimeout: 60_000,
   hookTimeout: 60_000,
 };
+
+const PARALLEL_WORKERS = Number(process.env.ANNEX_TEST_WORKERS) || Math.max(2, os.availableParallelism());
 
 export default defineConfig({
   test: {
@@ -40,16 +46,28 @@ export default defineConfig({
           ...shared,
           name: 'parallel',
           include: INCLUDE,
-          exclude: [...EXCLUDE, ...LOAD_SENSITIVE],
+          exclude: [...EXCLUDE, ...LOAD_SENSITIVE, ...FRESH_PROCESS],
           // Most files wait (hosts booting, sandbox workers, child CLIs, timers) more than they compute:
           // two files at once keep both cores busy. Not more files than cores: isolated-vm's CPU budgets
           // count wall time, so a sandbox starved by contention fails with RT_TIMEOUT (seen with 4).
           // ANNEX_TEST_WORKERS overrides (1 to debug a timing-sensitive file).
-          maxWorkers: Number(process.env.ANNEX_TEST_WORKERS) || Math.max(2, os.availableParallelism()),
+          maxWorkers: PARALLEL_WORKERS,
           // A worker process runs file after file with its module cache kept: importing the host and
           // the runtime again for each of ~150 files was a quarter of the suite's CPU time. Files
-          // still get their own hosts, temp folders and sandboxes; none relies on fresh module state.
+          // still get their own hosts, temp folders and sandboxes (those that inspect the process itself
+          // are in FRESH_PROCESS or LOAD_SENSITIVE).
           isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'fresh-process',
+          include: FRESH_PROCESS,
+          exclude: EXCLUDE,
+          // Runs alongside the parallel project (same group, same worker count), isolated.
+          maxWorkers: PARALLEL_WORKERS,
           sequence: { groupOrder: 0 },
         },
       },
