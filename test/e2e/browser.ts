@@ -68,6 +68,20 @@ export async function openPage(browser: E2EBrowser): Promise<{ page: Page; error
   return { page, errors };
 }
 
+export interface AppSession {
+  browser: E2EBrowser;
+  page: Page;
+  errors: string[];
+}
+
+/** The start every browser test shares: a page of its own (errors collected), logged in as the admin unless `login: false`. */
+export async function openApp(t: TestHost, options: { login?: boolean } = {}): Promise<AppSession> {
+  const browser = await launch();
+  const { page, errors } = await openPage(browser);
+  if (options.login !== false) await login(page, t);
+  return { browser, page, errors };
+}
+
 export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

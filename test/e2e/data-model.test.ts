@@ -5,7 +5,7 @@ import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketpl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import { ensureAppBuilt, eventually, login, navigate, openApp, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 import { writeMarketAppExtensions } from './market-app-fixtures.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
@@ -29,9 +29,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
     await createCollection(t, 'reviews', { title: 'string' });
     await t.api('POST', '/items/reviews', { title: 'First' });
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
