@@ -11,7 +11,7 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
 // everything else. Keep this list short: each entry adds its whole duration to the wall time.
 // test/perf/ also asserts what a fresh process has loaded (this project isolates every file).
 export const LOAD_SENSITIVE = [
-  'runtime/src/__tests__/limits.test.ts',
+  'runtime/src/__tests__/cpu-hog.test.ts',
   'test/bench/**/*.test.ts',
   'test/fault/background-load-ping.test.ts',
   'test/fault/sandbox-faults.test.ts',
