@@ -6,9 +6,9 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
 
 // Load-sensitive files: each compares a timing or a CPU/wall budget with what the same machine did a
 // moment before (ping p99 idle vs loaded, RT_CPU_HOG and RT_TIMEOUT budgets, a worker killed within a
-// deadline, a reload storm under load, an event-loop stall against a control: a nested flow, a JSON bomb). A second
-// file on the other core turns those comparisons into noise, so these run one at a time, alone, after
-// everything else. Keep this list short: each entry adds its whole duration to the wall time.
+// deadline, a reload storm under load, an event-loop stall against a control: a nested flow, a JSON
+// bomb). A second file on the other core turns those comparisons into noise, so these run one at a
+// time, alone, after everything else. Keep this list short: each entry adds its whole duration to the wall time.
 // test/perf/ also asserts what a fresh process has loaded (this project isolates every file).
 export const LOAD_SENSITIVE = [
   'runtime/src/__tests__/cpu-hog.test.ts',
