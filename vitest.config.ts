@@ -23,9 +23,10 @@ export const LOAD_SENSITIVE = [
   'test/security/hardening/request-amplification.test.ts',
 ];
 
-// Files that inspect the test process itself (its live child processes), which the parallel project's
-// shared workers fill with earlier files' children (a kept Chromium): each gets a fresh process.
-const FRESH_PROCESS = ['test/security/hardening/worker-env.test.ts'];
+// Files that inspect the test process itself (its child processes, RSS and fds: the soak test finds and
+// kills its sandbox workers), which a parallel worker fills with earlier files' children (a kept
+// Chromium) and state (the soak test hung after two other files): each gets a fresh process.
+const FRESH_PROCESS = ['test/security/hardening/worker-env.test.ts', 'test/soak/soak.test.ts'];
 
 // isolated-vm on Node 20 needs --no-node-snapshot in every process that creates isolates;
 // vitest's forked workers get it through execArgv (not NODE_OPTIONS, which rejects it).
