@@ -1,14 +1,23 @@
 // Boot: time from spawn to the first /server/ping 200, and idle RSS summed over the host's whole
 // process tree (host, sandbox workers, anything they spawned), for the built-ins alone (baseline)
-// and the built-ins + 10 trusted + 10 sandboxed extensions, measured in the same run.
+// and the built-ins + 10 trusted + 10 sandboxed extensions, measured in the same run. Also the CPU
+// the tree spent until that first 200 (user + system from /proc), which a busy machine moves much
+// less than the wall time.
+//
+// BENCH_BASELINE_ROOT=/path/to/another/checkout (built) adds an A/B: boots of that checkout and of
+// this one alternate round by round on the same extension folder, and the ratios are printed.
+// The host runs as `annex start` runs it: without --no-node-snapshot, which only the inline engine
+// needs (the sandbox workers get the flag themselves); BENCH_HOST_FLAGS overrides that.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, fmt, hostEnv, percentile, tempDir, writeEndpoint, writeHook } from './lib.js';
-import { hasProc, treePids, treeRssMb } from './proc.js';
+import { hasProc, treeCpuMs, treePids, treeRssMb } from './proc.js';
 
 const ROUNDS = Number(process.env.BENCH_BOOT_ROUNDS ?? 3);
+const HOST_FLAGS = (process.env.BENCH_HOST_FLAGS ?? '').split(' ').filter(Boolean);
+const BASELINE_ROOT = process.env.BENCH_BASELINE_ROOT;
 
 function prepare(withExtensions) {
   const dir = tempDir('annex-bench-boot-');
@@ -38,19 +47,20 @@ async function pingUntilUp(port, started) {
 }
 
 /** One cold boot (the database already migrated by an earlier boot of the same folder). */
-async function boot(dir, port) {
+async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], {
+  const child = spawn(process.execPath, [...flags, path.join(root, 'bench', 'serve.js')], {
     env: hostEnv(dir, { BENCH_DIR: dir, PORT: String(port), BENCH_PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const ms = await pingUntilUp(port, started);
-  await sleep(1500); // idle: let boot-time garbage go and lazy starts settle
+  const cpuMs = hasProc() ? treeCpuMs(child.pid) : NaN;
+  if (idle) await sleep(1500); // idle: let boot-time garbage go and lazy starts settle
   const rss = hasProc() ? treeRssMb(child.pid) : NaN;
   const procs = hasProc() ? treePids(child.pid).length : NaN;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  return { ms, rss, procs };
+  return { ms, cpuMs, rss, procs };
 }
 
 async function measure(label, dir, port) {
@@ -58,11 +68,34 @@ async function measure(label, dir, port) {
   const runs = [];
   for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir, port));
   const ms = percentile(runs.map((r) => r.ms), 50);
+  const cpuMs = percentile(runs.map((r) => r.cpuMs), 50);
   const rss = percentile(runs.map((r) => r.rss), 50);
-  console.log(`  ${label.padEnd(40)} boot→ping ${fmt(ms, 0).padStart(5)} ms   idle RSS (tree) ${fmt(rss, 0).padStart(4)} MB   processes ${runs[0].procs}`);
-  return { ms, rss };
+  console.log(`  ${label.padEnd(40)} boot→ping ${fmt(ms, 0).padStart(5)} ms (CPU ${fmt(cpuMs, 0).padStart(4)} ms)   idle RSS (tree) ${fmt(rss, 0).padStart(4)} MB   processes ${runs[0].procs}`);
+  return { ms, cpuMs, rss };
+}
+
+/** Alternates boots of each variant on one folder; prints medians and each variant's ratio to the first. */
+async function compare(dir, port, variants) {
+  const runs = variants.map(() => []);
+  for (const v of variants) await boot(dir, port, { ...v, idle: false }); // warm-up, not counted
+  for (let i = 0; i < Math.max(ROUNDS, 5); i++) {
+    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, port, { ...variants[j], idle: false }));
+  }
+  const med = runs.map((r) => ({ ms: percentile(r.map((x) => x.ms), 50), cpuMs: percentile(r.map((x) => x.cpuMs), 50) }));
+  variants.forEach((v, j) => {
+    console.log(`  ${v.label.padEnd(52)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${fmt(med[j].ms / med[0].ms, 2)}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${fmt(med[j].cpuMs / med[0].cpuMs, 2)}×)`);
+  });
 }
 
 const base = await measure('built-ins only', prepare(false), 41801);
-const full = await measure('built-ins + 10 trusted + 10 sandboxed', prepare(true), 41802);
-console.log(`  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`);
+const fullDir = prepare(true);
+const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir, 41802);
+console.log(`  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, CPU ${fmt(full.cpuMs / base.cpuMs, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`);
+if (BASELINE_ROOT) {
+  console.log(`  A/B with extensions, alternating boots (baseline: ${BASELINE_ROOT}):`);
+  await compare(fullDir, 41803, [
+    { label: 'baseline checkout, node --no-node-snapshot', root: BASELINE_ROOT, flags: ['--no-node-snapshot'] },
+    { label: 'this checkout, node --no-node-snapshot', flags: ['--no-node-snapshot'] },
+    { label: 'this checkout, as `annex start` runs it', flags: HOST_FLAGS },
+  ]);
+}

@@ -5,13 +5,13 @@ import path from 'node:path';
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type Koa from 'koa';
-import type { SandboxEngine } from '@annex/runtime';
+import { createSandboxEngine, type SandboxEngine } from '@annex/runtime';
 import { readConfig, type HostConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createDatabase } from './db/connection.js';
 import { migrate } from './db/migrations.js';
 import { createSchemaStore } from './schema/schema-store.js';
-import { createEmitter } from './events/emitter.js';
+import { createEmitter, type Emitter } from './events/emitter.js';
 import { createScheduler } from './events/scheduler.js';
 import { createEmbeds } from './events/embeds.js';
 import { createPermissions } from './auth/permissions.js';
@@ -29,7 +29,7 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
-import { releaseTransformService } from './extensions/loader.js';
+import { releaseTransformService, setTransformCache } from './extensions/loader.js';
 import type { ExtensionWatcher } from './extensions/watcher.js';
 import type { MarketplaceService } from './marketplace/service.js';
 import type { LockFile } from '@annex/marketplace';
@@ -53,6 +53,8 @@ export interface HostOptions {
   builtinsPath?: string;
   /** The host project's package.json for `module` extensions (default: `<cwd>/package.json` when present). */
   packageFile?: string | null;
+  /** Runs once the extensions are loaded, before the app is built: the CLI emits `cli.before/after` here, as Directus's CLI does before `start` builds its app. */
+  beforeApp?: (emitter: Emitter) => Promise<void>;
 }
 
 /** A running (or ready-to-listen) Annex host. */
@@ -137,6 +139,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const cwd = options.cwd ?? process.cwd();
   const config: HostConfig = { ...readConfig(options.env ?? process.env, cwd), ...options.config };
   const logger = options.logger ?? createLogger(config.logLevel);
+  // Trusted ES-module entries (the built-ins too) are transformed once, then read from here,
+  // signed with SECRET (a generated SECRET changes every boot: no cache then).
+  setTransformCache(config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'transforms'), config.secret);
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
@@ -175,8 +180,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     maxUploadBytes,
     services: createServices({ knex, schema, emitter, permissions, mailer, storage, maxUploadBytes }, 'reject'),
     sandbox(): Promise<SandboxEngine> {
+      /*
+       * Imported statically: the built-ins load @annex/runtime at boot anyway (it no longer loads
+       * isolated-vm in this process), and a dynamic import here racing their require() of shared
+       * ES modules fails on Node 20 ("request for … is not in cache") once the worker is warmed early.
+       */
       engine ??= (async () => {
-        const { createSandboxEngine } = await import('@annex/runtime');
         return createSandboxEngine({
           kind: config.sandbox.engine,
           workers: config.sandbox.workers,
@@ -282,6 +291,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
+  await options.beforeApp?.(emitter);
   const app = createHttpApp(kernel);
   await emitAppInit(emitter, kernel.express);
   mailer.start();
@@ -314,7 +324,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       closed = true;
       const deadline = Date.now() + config.shutdownTimeoutMs;
       /* Long-lived responses (the app's event stream) end on server.stop, so they do not hold the drain; slow handlers do not hold the stop. */
-      await Promise.race([emitter.emitAction('server.stop', {}), sleep(config.shutdownTimeoutMs, undefined, { ref: false })]);
+      await Promise.race([emitter.emitAction('server.stop', { server }), sleep(config.shutdownTimeoutMs, undefined, { ref: false })]);
       unwatchFlows();
       await watcher?.close();
       flows.stop();

@@ -54,53 +54,5 @@ declare module 'directus:api' {
 }
 
 declare module 'annex:api' {
-  /** The Directus query shape accepted by `items.*`. */
-  export interface Query {
-    fields?: string[];
-    filter?: Record<string, unknown>;
-    sort?: string[];
-    limit?: number;
-    offset?: number;
-    page?: number;
-    search?: string;
-  }
-  /** An item: a plain JSON object. */
-  export type Item = Record<string, unknown>;
-
-  /** Write to the extension's log (Directus-compatible). Scope: `log`. */
-  export const log: (message: unknown) => void;
-
-  /** Wait; capped by the wall-clock budget of the current call. Scope: `sleep`. */
-  export const sleep: (milliseconds: number) => Promise<void>;
-
-  /** HTTP request to a granted URL prefix (Directus-compatible); every redirect is re-checked. Scope: `request`. */
-  export const request: (url: string, options?: { method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'; headers?: Record<string, string> | [string, string][]; body?: string | Record<string, unknown> | unknown[] }) => Promise<{ status: number; statusText: string; headers: Record<string, string>; data: unknown }>;
-
-  /** An admin-allow-listed environment variable. Scope: `env` (answered inside the sandbox). */
-  export const env: (name: string) => string | undefined;
-
-  /** Emit an action event matching a granted pattern. Scope: `emit`. */
-  export const emit: (event: string, payload?: unknown) => Promise<void>;
-
-  export const items: {
-    /** Read items, as (granted scope ∩ acting user permissions). Scope: `items`. */
-    readByQuery: (collection: string, query?: Query) => Promise<Item[]>;
-    /** Read one item by primary key. Scope: `items`. */
-    readOne: (collection: string, key: string | number, query?: Query) => Promise<Item | null>;
-    /** Create an item; resolves to its primary key. Scope: `items`. */
-    createOne: (collection: string, data: Item) => Promise<string | number>;
-    /** Update an item. Scope: `items`. */
-    updateOne: (collection: string, key: string | number, data: Item) => Promise<string | number>;
-    /** Delete an item. Scope: `items`. */
-    deleteOne: (collection: string, key: string | number) => Promise<string | number>;
-  };
-
-  export const storage: {
-    /** Per-extension persistent key-value store. Scope: `storage`. */
-    get: (key: string) => Promise<unknown>;
-    /** Store a JSON value. Scope: `storage`. */
-    set: (key: string, value: unknown) => Promise<void>;
-    /** Delete a key. Scope: `storage`. */
-    delete: (key: string) => Promise<boolean>;
-  };
+  export * from 'directus:api';
 }

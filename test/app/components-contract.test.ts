@@ -45,6 +45,7 @@ const PASSES: Record<string, Pass[]> = {
   // A sidebar detail shows its content when it is the open section of private-view's sidebar.
   SidebarDetail: [{ props: { title: 'T', icon: 'info' }, parent: (inner) => h({ setup: () => (provide('sidebar-detail-group', { open: ref('T') }), () => inner()) }) }],
   UserPopover: [{ props: { user: 1 } }],
+  DrawerItem: [{ props: { collection: 'notes', active: true } }],
   VWorkspaceTile: [{ props: { id: 't', x: 1, y: 1, width: 8, height: 6 } }],
   // #tile replaces the v-workspace-tile around each tile's #default.
   VWorkspace: [{ props: { tiles: [TILE] }, slots: ['default'] }, { props: { tiles: [TILE] }, slots: ['tile'] }],
@@ -100,6 +101,12 @@ async function render(name: string, pass: Pass, slots: string[]) {
 }
 
 describe('global components against Directus\'s contract (contract.json)', () => {
+  it('provides every component Directus registers globally (register.ts lists in contract.json)', () => {
+    const registered = contract.directusRegistered.names as string[];
+    expect(registered.filter((n) => !contract.components[n])).toEqual([]);
+    expect(registered.filter((n) => !components[n])).toEqual([]);
+  });
+
   it('registers every contract component under its Directus name', () => {
     const missing = entries.map(([n]) => n).filter((n) => !components[n]);
     expect(missing).toEqual([]);

@@ -120,13 +120,14 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
     await run({ kind: 'm2o', collection: 'books', field: 'author', related: 'authors', relatedPkType: 'integer' });
     await run({ kind: 'o2m', collection: 'authors', field: 'books', related: 'books', foreignKey: 'author_fk', pkType: 'integer' });
     await run({ kind: 'm2m', collection: 'books', field: 'tags', related: 'tags', pkType: 'integer', relatedPkType: 'integer' });
-    const relations = (await t.api('GET', '/relations')).body.data.map((r: any) => [r.collection, r.field, r.related_collection, r.meta?.one_field ?? null]);
+    const relations = (await t.api('GET', '/relations')).body.data.map((r: any) => [r.collection, r.field, r.related_collection, r.meta?.one_field ?? null, r.meta?.junction_field ?? null]);
     expect(relations).toEqual(expect.arrayContaining([
-      ['books', 'author', 'authors', null],
-      ['books', 'author_fk', 'authors', 'books'],
-      ['books_tags', 'books_id', 'books', 'tags'],
-      ['books_tags', 'tags_id', 'tags', null],
+      ['books', 'author', 'authors', null, null],
+      ['books', 'author_fk', 'authors', 'books', null],
+      ['books_tags', 'books_id', 'books', 'tags', 'tags_id'],
+      ['books_tags', 'tags_id', 'tags', null, 'books_id'],
     ]));
+    expect((await t.api('GET', '/fields/books/tags')).body.data.meta).toMatchObject({ special: ['m2m'], interface: 'list-m2m' });
     expect(planRelation({ kind: 'm2o', collection: 'books', field: 'bad name', related: 'authors' }).error).toBe('INVALID_NAME');
     expect(planRelation({ kind: 'm2o', collection: 'books', field: 'x', related: '' }).error).toBe('MISSING_RELATED');
   });

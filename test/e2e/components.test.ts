@@ -239,7 +239,7 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     await eventually(() => title.inputValue()).toBe('First note');
     await title.fill('Edited note');
     await page.click('#dialog-outlet [data-test=drawer-item-save] .button');
-    await eventually(() => page.textContent('[data-test=relational-out]')).toBe('{"title":"Edited note"}');
+    await eventually(() => page.textContent('[data-test=relational-out]')).toBe('{"title":"Edited note","id":1}');
     await page.click('[data-test=open-drawer-collection]');
     const row = page.locator('#dialog-outlet .v-drawer tr.table-row[data-key="2"]');
     await row.waitFor();

@@ -96,6 +96,22 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     expect(await page.isChecked('[data-test=layout-options] [data-test=dm-compact]')).toBe(true);
   });
 
+  it('keeps the choice in the user’s preset on the host, so another browser opens the collection the same way', async () => {
+    const presets = (await t.api('GET', `/presets?filter=${encodeURIComponent(JSON.stringify({ collection: { _eq: 'notes' } }))}`)).body.data;
+    expect(presets).toHaveLength(1);
+    expect(presets[0]).toMatchObject({ layout: 'dm-compact-list', layout_options: { 'dm-compact-list': { compact: true } } });
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const fresh = await other.newPage();
+      await login(fresh, t);
+      await navigate(fresh, '/content/notes');
+      await fresh.waitForSelector('.dm-list li');
+      expect(await fresh.getAttribute('.dm-list', 'data-compact')).toBe('true');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

@@ -61,6 +61,17 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect((await t.api('GET', '/collections/critics')).status).toBe(200);
     const pk = (await t.api('GET', '/fields/critics/id')).body.data;
     expect(pk.schema).toMatchObject({ is_primary_key: true, has_auto_increment: true });
+    // Creating it again shows the API's error code in the list page (the shell shared with Flows).
+    const again = await t.api('POST', '/collections', { collection: 'critics', meta: {}, fields: [] });
+    const before = errors.length;
+    await navigate(page, '/settings/data-model');
+    await page.fill('[data-test=collection-name]', 'critics');
+    await page.click('[data-test=create-collection]');
+    await eventually(() => page.getAttribute('[data-error-code]', 'data-error-code')).toBe(again.body.errors[0].extensions.code);
+    // The refused request is the one browser error this step causes (taken out for the final check).
+    expect(errors.splice(before).map((e) => /status of (\d+)/.exec(e)?.[1])).toEqual([String(again.status)]);
+    await navigate(page, '/settings/data-model/critics');
+    await page.waitForSelector('[data-model-page=critics]');
     // Its own settings: a note, and hidden from the content navigation.
     await page.click('[data-test=collection-meta] summary');
     await page.fill('[data-test=collection-note]', 'People who review');

@@ -141,6 +141,33 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       const res = await get(`/items/posts/${p1}?fields=title,tags.tags_id.name`);
       expect(res.body.data).toEqual({ title: 'p1', tags: [{ tags_id: { name: 'red' } }, { tags_id: { name: 'blue' } }] });
       expect(titles(await get('/items/posts?fields=title&filter[tags][tags_id][name][_eq]=blue'))).toEqual(['p1']);
+      // /relations names each side of the junction in meta.junction_field, as Directus does.
+      const rels = (await get('/relations/posts_tags')).body.data;
+      expect(rels.map((r: any) => [r.field, r.meta.junction_field]).sort()).toEqual([['posts_id', 'tags_id'], ['tags_id', 'posts_id']]);
+    });
+
+    it('many-to-many the Directus way: two relations on a junction naming each other in meta.junction_field', async () => {
+      await createCollection(t, 'stickers', { name: 'string' });
+      await createCollection(t, 'posts_stickers', { posts_id: 'integer', stickers_id: 'integer' });
+      const first = await t.api('POST', '/relations', { collection: 'posts_stickers', field: 'posts_id', related_collection: 'posts', meta: { one_field: 'stickers', junction_field: 'stickers_id' } });
+      expect(first.status, JSON.stringify(first.body)).toBe(200);
+      const second = await t.api('POST', '/relations', { collection: 'posts_stickers', field: 'stickers_id', related_collection: 'stickers', meta: { junction_field: 'posts_id' } });
+      expect(second.status, JSON.stringify(second.body)).toBe(200);
+      const relations = (await get('/relations')).body.data.filter((r: any) => r.collection === 'posts_stickers');
+      expect(relations.map((r: any) => [r.field, r.related_collection, r.meta.junction_field, r.meta.one_field]).sort()).toEqual([
+        ['posts_id', 'posts', 'stickers_id', 'stickers'],
+        ['stickers_id', 'stickers', 'posts_id', null],
+      ]);
+      // The alias made on posts is Directus's many-to-many one, and reads through the junction.
+      expect((await get('/fields/posts/stickers')).body.data.meta).toMatchObject({ special: ['m2m'], interface: 'list-m2m' });
+      const red = (await t.api('POST', '/items/stickers', { name: 'red' })).body.data.id;
+      const p2 = (await get('/items/posts?filter[title][_eq]=p2&fields=id')).body.data[0].id;
+      await t.api('POST', '/items/posts_stickers', { posts_id: p2, stickers_id: red });
+      expect((await get(`/items/posts/${p2}?fields=stickers.stickers_id.name`)).body.data).toEqual({ stickers: [{ stickers_id: { name: 'red' } }] });
+      // A junction field that is not a field of the junction is refused, and nothing changes.
+      const bad = await t.api('POST', '/relations', { collection: 'posts_stickers', field: 'stickers_id', related_collection: 'stickers', meta: { junction_field: 'nope' } });
+      expect(bad.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await get('/relations/posts_stickers/stickers_id')).body.data.meta.junction_field).toBe('posts_id');
     });
 
     it('Directus\'s /relations: lists, creates (with the one-to-many alias) and removes relations', async () => {
@@ -231,6 +258,18 @@ for (const database of ['SQLite', 'PostgreSQL'] as const) describe.skipIf(databa
       expect(await shelfBooks(shelf)).toEqual(['c1x', 'c3']);
       expect(await shelfBooks(other)).toEqual(['elsewhere']);
       expect((await get(`/items/shelves/${shelf}?fields=name`)).body.data.name).toBe('B');
+      // An update naming this shelf as the book's parent links the book (list-o2m's "add existing").
+      const loose = (await t.api('POST', '/items/books', { title: 'c5' })).body.data.id;
+      const link = await t.api('PATCH', `/items/shelves/${shelf}`, { books: { create: [], update: [{ id: loose, shelf }], delete: [] } });
+      expect(link.status, JSON.stringify(link.body)).toBe(200);
+      expect(await shelfBooks(shelf)).toEqual(['c1x', 'c3', 'c5']);
+      // A shelf being created is named "+" by the app.
+      const c6 = (await t.api('POST', '/items/books', { title: 'c6' })).body.data.id;
+      const fresh = await t.api('POST', '/items/shelves', { name: 'D', books: { create: [{ title: 'c7' }], update: [{ id: c6, shelf: '+' }], delete: [] } });
+      expect(fresh.status, JSON.stringify(fresh.body)).toBe(200);
+      expect(await shelfBooks(fresh.body.data.id)).toEqual(['c6', 'c7']);
+      const elsewhere = await bookId('elsewhere');
+      expect((await t.api('PATCH', `/items/shelves/${shelf}`, { books: { update: [{ id: elsewhere, shelf: other, title: 'stolen' }] } })).status).toBe(403);
     });
 
     it('one_deselect_action "delete": an item taken out of the list is deleted, with the delete permission it needs', async () => {

@@ -44,6 +44,8 @@ export const endpoints = [
   { name: 'panels', config: systemRoutes('directus_panels') },
   { name: 'notifications', config: systemRoutes('directus_notifications') },
   { name: 'settings', config: systemRoutes('directus_settings') },
+  // Layouts, queries and bookmarks per user (every app user has their own, see host/src/auth/app-minimum.ts).
+  { name: 'presets', config: systemRoutes('directus_presets') },
   {
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).

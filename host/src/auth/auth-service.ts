@@ -121,9 +121,9 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
       await SessionModel.query(knex).deleteById(hashToken(refreshToken));
     },
 
-    /** Bearer token (JWT or static) → accountability; no token → public. */
-    async authenticate(token: string | null, ip: string | null = null): Promise<Accountability> {
-      if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req: null });
+    /** Bearer token (JWT or static) → accountability; no token → public (a hook may change it: `authenticate` gets `{ req }` as in Directus). */
+    async authenticate(token: string | null, ip: string | null = null, req: unknown = null): Promise<Accountability> {
+      if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req });
       if (token.split('.').length === 3) {
         const { jwtVerify, errors: joseErrors } = await loadJose();
         try {

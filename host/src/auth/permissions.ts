@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { PermissionModel } from '../db/models.js';
 import { errors } from '../errors.js';
 import type { Accountability } from './accountability.js';
+import { appMinimumActions, appMinimumRow } from './app-minimum.js';
 
 export type Action = 'create' | 'read' | 'update' | 'delete';
 export const ACTIONS: Action[] = ['create', 'read', 'update', 'delete'];
@@ -103,13 +104,16 @@ export function createPermissions(knex: Knex) {
       const { scope } = accountability;
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
       if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
-      const key = `${accountability.role ?? '$public'}\0${collection}\0${action}`;
+      const builtIn = accountability.app ? appMinimumRow(collection, action) : undefined;
+      const key = `${accountability.role ?? '$public'}\0${collection}\0${action}${builtIn ? '\0app' : ''}`;
       if (grants.has(key)) return grants.get(key)!;
       const seen = grants;
       const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
       // Several rows for one action widen access: any row's filter suffices, each with its own fields.
       const rule = (f: Record<string, unknown> | null | undefined) => (f && typeof f === 'object' && Object.keys(f).length > 0 ? (f as PermissionFilter) : null);
-      const grant = rows.length === 0 ? null : combineRows(rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation), presets: rule(r.presets) })));
+      const parts: GrantRow[] = rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation), presets: rule(r.presets) }));
+      if (builtIn) parts.push(builtIn);
+      const grant = parts.length === 0 ? null : combineRows(parts);
       // Not kept when the permissions changed while the rows were read.
       if (seen === grants) grants.set(key, grant);
       return grant;
@@ -125,7 +129,8 @@ export function createPermissions(knex: Knex) {
     /** Which collections/actions a caller has (for the app's menus and `/permissions/me`). */
     async list(accountability: Accountability): Promise<{ collection: string; action: Action }[]> {
       if (accountability.admin) return [];
-      return (await rowsFor(accountability.role)).map((r) => ({ collection: r.collection, action: r.action }));
+      const rows = (await rowsFor(accountability.role)).map((r) => ({ collection: r.collection, action: r.action }));
+      return accountability.app ? [...rows, ...appMinimumActions()] : rows;
     },
 
     invalidate(): void {

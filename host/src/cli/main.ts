@@ -3,6 +3,8 @@ import path from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { parseArgs } from './args.js';
 import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
+import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
+import { runExtensionCommand } from './extension-commands.js';
 
 
 const HELP = `annex — the Annex host
@@ -11,6 +13,7 @@ Usage:
   annex start [--port N] [--host H] [--samples]   Start the host (migrates, bootstraps, loads extensions)
   annex bootstrap                                 Create/upgrade the database and the first admin, then exit
   annex extensions <command> ...                  Manage extensions (see: annex extensions --help)
+  annex <command> ...                             A command a trusted hook added in cli.before/cli.after
   annex --help | --version
 
 Options:
@@ -51,7 +54,9 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
     marketplace = await startLocalMarketplace();
   }
   const { createHost } = await import('../host.js');
-  const host = await createHost();
+  // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
+  const program = createCliProgram();
+  const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
   const url = await host.listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined);
   const out = process.stdout;
   out.write(`\nAnnex is running at ${url}\n`);
@@ -104,7 +109,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('0.1.0\n');
     return 0;
   }
-  if (!command || flags.help || flags.h) {
+  const builtin = !command || BUILTIN_COMMANDS.some((c) => c.name === command);
+  // `annex <extension command> --help` is commander's help for that command (below).
+  if (!command || ((flags.help || flags.h) && builtin)) {
     if (command === 'extensions') process.stdout.write(EXTENSIONS_HELP);
     else process.stdout.write(HELP);
     return command || flags.help || flags.h ? 0 : 2;
@@ -118,9 +125,17 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'extensions':
       return runExtensionsCommand(rest, flags);
-    default:
+    default: {
+      // Not ours: load the extensions (as Directus's CLI always does) and see whether one added it.
+      const code = await runExtensionCommand(argv.slice(argv.indexOf(command)));
+      if (code !== undefined) return code;
+      if (flags.help || flags.h) {
+        process.stdout.write(HELP);
+        return 0;
+      }
       process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
       return 2;
+    }
   }
 }
 

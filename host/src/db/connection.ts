@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
-import { Model } from 'objection';
+import type { Knex } from 'knex';
+import { db as libraries } from './driver.js';
 import type { HostConfig } from '../config.js';
 
 export type Database = Knex;
@@ -11,13 +11,13 @@ export function createDatabase(db: HostConfig['db']): Knex {
   let knex: Knex;
   if (db.client === 'pg') {
     if (!db.connectionString) throw new Error('DB_CONNECTION_STRING is required when DB_CLIENT=pg');
-    knex = knexFactory({ client: 'pg', connection: db.connectionString, pool: { min: 0, max: 10 } });
+    knex = libraries.knex({ client: 'pg', connection: db.connectionString, pool: { min: 0, max: 10 } });
   } else {
     // The file holds password hashes and static tokens: a new one is the owner's alone (0600, in a
     // folder made 0700; SQLite gives its -wal and -shm files the same mode as the database).
     fs.mkdirSync(path.dirname(db.filename), { recursive: true, mode: 0o700 });
     if (!fs.existsSync(db.filename)) fs.writeFileSync(db.filename, '', { mode: 0o600, flag: 'wx' });
-    knex = knexFactory({
+    knex = libraries.knex({
       client: 'better-sqlite3',
       connection: { filename: db.filename },
       useNullAsDefault: true,
@@ -31,7 +31,7 @@ export function createDatabase(db: HostConfig['db']): Knex {
       },
     });
   }
-  Model.knex(knex);
+  libraries.objection.Model.knex(knex);
   return knex;
 }
 

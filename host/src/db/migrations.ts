@@ -422,6 +422,38 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.alterTable('directus_fields', (t) => t.dropColumn('width'));
     },
   },
+  '20261205C-junction-field': {
+    async up(knex) {
+      // Directus's relation meta.junction_field: on a junction's many-to-one, the other one (many-to-many).
+      await knex.schema.alterTable('directus_fields', (t) => t.string('junction_field', 64));
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_fields', (t) => t.dropColumn('junction_field'));
+    },
+  },
+  '20261205B-presets': {
+    async up(knex) {
+      // Directus's presets: a user's (or role's, or everyone's) layout, query and options per collection, and bookmarks.
+      await knex.schema.createTable('directus_presets', (t) => {
+        t.increments('id');
+        t.string('bookmark', 255);
+        t.uuid('user').references('id').inTable('directus_users').onDelete('CASCADE');
+        t.uuid('role').references('id').inTable('directus_roles').onDelete('CASCADE');
+        t.string('collection', 64);
+        t.string('search', 100);
+        t.string('layout', 100).defaultTo('tabular');
+        t.text('layout_query');
+        t.text('layout_options');
+        t.integer('refresh_interval');
+        t.text('filter');
+        t.string('icon', 64).defaultTo('bookmark');
+        t.string('color', 255);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_presets');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -1,4 +1,7 @@
-import { Model, type Pojo } from 'objection';
+import type { Pojo } from 'objection';
+import { db } from './driver.js';
+
+const { Model } = db.objection;
 
 /** SQLite returns 0/1 for booleans; normalise them on the way out. */
 function toBooleans(json: Pojo, fields: string[]): Pojo {

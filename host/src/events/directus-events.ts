@@ -1,8 +1,9 @@
 /*
  * Every event Directus emits to extensions, with the payload and meta keys Directus passes
- * (directus.io/docs/guides/extensions/api-extensions/hooks and the emit calls of api/src). A test
- * pins this list. `emitted: false` marks the events of features this host does not have; a hook
- * may still register for them (nothing fires).
+ * (directus.io/docs/guides/extensions/api-extensions/hooks and the emit calls of api/src), in two
+ * lists a test pins: EMITTED_EVENTS (this host emits each; a test per family receives it) and
+ * NOT_EMITTED_EVENTS (Directus features this host does not have, each with the reason). A hook may
+ * still register for the latter; nothing fires.
  */
 
 export type DirectusEventKind = 'filter' | 'action' | 'init';
@@ -14,11 +15,25 @@ export interface DirectusEvent {
   payload: string;
   /** Keys of `meta` (filters) or of the action/init argument. */
   meta: readonly string[];
-  /** False when this host has no source for the event (no SSO providers, websockets, versions). */
+  /** Whether this host emits it (false: listed in NOT_EMITTED_EVENTS, with the reason). */
   emitted: boolean;
 }
 
-const ev = (name: string, kind: DirectusEventKind, payload: string, meta: readonly string[], emitted = true): DirectusEvent => ({ name, kind, payload, meta, emitted });
+export interface NotEmittedEvent extends DirectusEvent {
+  emitted: false;
+  /** The Directus feature this host does not have. */
+  missing: string;
+  /** What the host offers instead, for the docs. */
+  instead: string;
+}
+
+const ev = (name: string, kind: DirectusEventKind, payload: string, meta: readonly string[]): DirectusEvent => ({ name, kind, payload, meta, emitted: true });
+type Feature = { missing: string; instead: string };
+const missing = (feature: Feature, name: string, kind: DirectusEventKind, payload: string, meta: readonly string[]): NotEmittedEvent => ({ name, kind, payload, meta, emitted: false, ...feature });
+
+const SSO: Feature = { missing: 'external auth providers', instead: 'users log in with email and password (auth.login) or a static token; no OpenID, OAuth 2.0, LDAP or SAML provider creates or updates users' };
+const VERSIONS: Feature = { missing: 'content versions', instead: 'items are edited in place; there is no directus_versions collection to promote from' };
+const WEBSOCKETS: Feature = { missing: 'the WebSocket API', instead: 'there is no WebSocket endpoint: clients read changes over REST or GraphQL' };
 
 /** `<collection>.items.*` and `items.*` (user collections); `<system>.*` for directus_* collections. */
 const ITEMS: DirectusEvent[] = [
@@ -27,28 +42,22 @@ const ITEMS: DirectusEvent[] = [
   ev('items.create', 'filter', 'the new item', ['collection']),
   ev('items.update', 'filter', 'the updated fields', ['keys', 'collection']),
   ev('items.delete', 'filter', 'the keys of the items', ['collection']),
-  ev('items.promote', 'filter', 'the promoted item', ['collection', 'item', 'version'], false),
   ev('items.read', 'action', 'meta', ['payload', 'query', 'collection']),
   ev('items.create', 'action', 'meta', ['payload', 'key', 'collection']),
   ev('items.update', 'action', 'meta', ['payload', 'keys', 'collection']),
   ev('items.delete', 'action', 'meta', ['payload', 'keys', 'collection']),
   ev('items.sort', 'action', 'meta', ['collection', 'item', 'to']),
-  ev('items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version'], false),
 ];
 
-export const DIRECTUS_EVENTS: readonly DirectusEvent[] = Object.freeze([
+export const EMITTED_EVENTS: readonly DirectusEvent[] = Object.freeze([
   ...ITEMS,
   ev('request.not_found', 'filter', 'false (return true when the extension answered)', ['request', 'response']),
   ev('request.error', 'filter', 'the errors of the response', []),
   ev('database.error', 'filter', 'the database error', ['client']),
   ev('auth.login', 'filter', 'the login payload', ['status', 'user', 'provider']),
   ev('auth.jwt', 'filter', 'the token claims', ['status', 'user', 'provider', 'type']),
-  ev('auth.create', 'filter', 'the user an auth provider creates', ['identifier', 'provider', 'providerPayload'], false),
-  ev('auth.update', 'filter', 'the user fields an auth provider updates', ['identifier', 'provider', 'providerPayload'], false),
   ev('authenticate', 'filter', 'the default accountability', ['req']),
   ev('email.send', 'filter', 'the mail message', []),
-  ev('websocket.message', 'filter', 'the message', ['client'], false),
-  ev('websocket.authenticate', 'filter', 'the accountability', ['message'], false),
   ev('auth.login', 'action', 'meta', ['payload', 'status', 'user', 'provider']),
   ev('files.upload', 'action', 'meta', ['payload', 'key', 'collection']),
   ev('response', 'action', 'meta', ['request', 'response', 'ip', 'duration', 'finished']),
@@ -59,14 +68,8 @@ export const DIRECTUS_EVENTS: readonly DirectusEvent[] = Object.freeze([
   ev('extensions.reload', 'action', 'meta', ['extensions', 'added', 'removed']),
   ev('extensions.installed', 'action', 'meta', ['extensions', 'versionId']),
   ev('extensions.uninstalled', 'action', 'meta', ['extensions', 'folder']),
-  ev('websocket.connect', 'action', 'meta', ['client'], false),
-  ev('websocket.message', 'action', 'meta', ['message', 'client'], false),
-  ev('websocket.error', 'action', 'meta', ['client', 'event'], false),
-  ev('websocket.close', 'action', 'meta', ['client', 'event'], false),
-  ev('websocket.auth.success', 'action', 'meta', ['client'], false),
-  ev('websocket.auth.failure', 'action', 'meta', ['client'], false),
-  ev('cli.before', 'init', 'meta', ['program'], false),
-  ev('cli.after', 'init', 'meta', ['program'], false),
+  ev('cli.before', 'init', 'meta', ['program']),
+  ev('cli.after', 'init', 'meta', ['program']),
   ev('app.before', 'init', 'meta', ['app']),
   ev('app.after', 'init', 'meta', ['app']),
   ev('middlewares.before', 'init', 'meta', ['app']),
@@ -76,6 +79,25 @@ export const DIRECTUS_EVENTS: readonly DirectusEvent[] = Object.freeze([
   ev('routes.custom.before', 'init', 'meta', ['app']),
   ev('routes.custom.after', 'init', 'meta', ['app']),
 ]);
+
+/** Directus events this host has no source for, each with the feature it lacks. */
+export const NOT_EMITTED_EVENTS: readonly NotEmittedEvent[] = Object.freeze([
+  missing(SSO, 'auth.create', 'filter', 'the user an auth provider creates', ['identifier', 'provider', 'providerPayload']),
+  missing(SSO, 'auth.update', 'filter', 'the user fields an auth provider updates', ['identifier', 'provider', 'providerPayload']),
+  missing(VERSIONS, 'items.promote', 'filter', 'the promoted item', ['collection', 'item', 'version']),
+  missing(VERSIONS, 'items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version']),
+  missing(WEBSOCKETS, 'websocket.message', 'filter', 'the message', ['client']),
+  missing(WEBSOCKETS, 'websocket.authenticate', 'filter', 'the accountability', ['message']),
+  missing(WEBSOCKETS, 'websocket.connect', 'action', 'meta', ['client']),
+  missing(WEBSOCKETS, 'websocket.message', 'action', 'meta', ['message', 'client']),
+  missing(WEBSOCKETS, 'websocket.error', 'action', 'meta', ['client', 'event']),
+  missing(WEBSOCKETS, 'websocket.close', 'action', 'meta', ['client', 'event']),
+  missing(WEBSOCKETS, 'websocket.auth.success', 'action', 'meta', ['client']),
+  missing(WEBSOCKETS, 'websocket.auth.failure', 'action', 'meta', ['client']),
+]);
+
+/** Every Directus event: the emitted ones, then those this host has no source for. */
+export const DIRECTUS_EVENTS: readonly DirectusEvent[] = Object.freeze([...EMITTED_EVENTS, ...NOT_EMITTED_EVENTS]);
 
 /** The Directus events of one kind, by name. */
 export function getDirectusEvents(kind: DirectusEventKind): DirectusEvent[] {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { errors } from '../errors.js';
+import { createTransformCache, type TransformCache } from './transform-cache.js';
 
 function isCommonJs(file: string, source: string, pkgType: string | undefined): boolean {
   if (file.endsWith('.cjs')) return true;
@@ -35,6 +36,13 @@ let esbuild: Promise<typeof import('esbuild')> | undefined;
  * Stops esbuild's service process if one runs: a production host does not keep a ~15 MB process
  * for the odd later reload (the next transform starts it again).
  */
+let transformCache: TransformCache | undefined;
+
+/** Where transformed entries are kept between boots (the host's data folder) and the secret that signs them; no dir turns the cache off. */
+export function setTransformCache(dir: string | undefined, secret = ''): void {
+  transformCache = dir === undefined ? undefined : createTransformCache(dir, secret);
+}
+
 export async function releaseTransformService(): Promise<void> {
   if (esbuild) await (await esbuild).stop();
 }
@@ -49,6 +57,9 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
   try {
     if (isCommonJs(file, source, pkgType)) return evaluateCommonJs(source, file);
     const url = pathToFileURL(file).href;
+    const cache = transformCache;
+    const cached = await cache?.get(file, source);
+    if (cached !== undefined) return evaluateCommonJs(cached, file);
     let code: string;
     try {
       esbuild ??= import('esbuild');
@@ -70,6 +81,7 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
       }
       throw e;
     }
+    await cache?.set(file, source, code);
     return evaluateCommonJs(code, file);
   } catch (e) {
     if (e && typeof e === 'object' && (e as { code?: string }).code === 'HOST_ENTRY_NOT_FOUND') throw e;

@@ -204,6 +204,7 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
     const validated = validateAll(found);
     const rows = await settings.reconcile(validated, retainedNames ? await retainedNames() : undefined);
+    if (!onlyKeys) warmSandbox(validated, rows);
     const seen = new Set<string>();
     for (const v of validated) {
       const key = `${v.pkg.source}:${v.pkg.folder}`;
@@ -234,6 +235,20 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       records.delete(key);
     }
     access.rebuild(records.values());
+  }
+
+  /**
+   * A full load that will activate a sandboxed unit starts the first sandbox worker now, so the
+   * worker's start (a process, isolated-vm) overlaps the activation of the trusted extensions before
+   * it instead of being waited for by the first sandboxed one (issue 20: boot). Activation order
+   * is unchanged; a host with no enabled sandboxed extension still starts no worker.
+   */
+  function warmSandbox(validated: ReturnType<typeof validateAll>, rows: Awaited<ReturnType<Settings['reconcile']>>): void {
+    const wanted = validated.some((v) => {
+      const row = rows.get(`${v.pkg.source}:${v.pkg.folder}`);
+      return !v.error && row?.enabled && !row.quarantine && !isPendingGrant(row) && v.desc?.units.some((u) => u.sandboxed && u.entry.api);
+    });
+    if (wanted) void kernel.sandbox().then((engine) => engine.warm?.(), () => undefined);
   }
 
   async function liftQuarantine(rec: PackageRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import semver from 'semver';
+// The one function needed: semver's index loads all 47 of its modules (issue 20: boot).
+import validRange from 'semver/ranges/valid.js';
 import {
   formatManifestIssues,
   getRequestedScopes,
@@ -70,7 +71,7 @@ export function validatePackage(found: DiscoveredPackage): ExtensionDescriptor {
   if (!parsed.ok) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: formatManifestIssues(parsed.issues) }, { details: { issues: parsed.issues } });
   const m = parsed.manifest;
   const o = m['directus:extension'];
-  if (!semver.validRange(o.host)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.host must be a semver range (got ${JSON.stringify(o.host)})` });
+  if (!validRange(o.host)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.host must be a semver range (got ${JSON.stringify(o.host)})` });
   const id = m.name;
   // npm's shape (`name` or `@scope/name`): an id can then never equal a bundle entry's `<package>/<entry>`.
   if (!PACKAGE_NAME.test(id)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `"name" must be a package name like "my-extension" or "@scope/my-extension" (got ${JSON.stringify(id)})` });

@@ -83,6 +83,10 @@ export function buildSystemSchema(
           args: { id: { type: new GraphQLNonNull(GraphQLID) } },
           resolve: (_s, args, ctx: GraphQLContext) => market(ctx).describe(args.id),
         },
+        extensions_registry_installed: {
+          type: GraphQLJSON,
+          resolve: (_s, _a, ctx: GraphQLContext) => market(ctx).installed(),
+        },
         extensions: {
           type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(extension))),
           resolve: (_s, _a, ctx: GraphQLContext) => {

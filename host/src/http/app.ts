@@ -38,7 +38,7 @@ export function createHttpApp(kernel: Kernel): Koa {
   );
   app.use(async (ctx: Context, next: Next) => {
     ctx.state.token = bearer(ctx);
-    ctx.state.accountability = await kernel.auth.authenticate(ctx.state.token, ctx.ip);
+    ctx.state.accountability = await kernel.auth.authenticate(ctx.state.token, ctx.ip, ctx.req);
     ctx.state.schema = await kernel.schema.get();
     await next();
   });

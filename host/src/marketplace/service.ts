@@ -112,9 +112,14 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
       return new Set((await getActiveFolders(options.extensionsPath)).map((f) => f.versionId));
     },
     list: (query: Parameters<RegistryClient['list']>[0]) => client.list({ ...query, ...(options.trust === 'sandbox' ? { sandbox: true } : {}) }),
-    describe: (id: string) => client.describe(id),
+    /** Directus's detail, each version marked `signed` when the registry signed it (Annex's extra layer, checked at download). */
+    describe: async (id: string) => {
+      const details = await client.describe(id);
+      return { ...details, versions: details.versions.map((v) => ({ ...v, signed: !!v.signature })) };
+    },
     account: (id: string) => client.account(id),
-    installed: () => installer.listInstalled(),
+    /** The installed set, each marked `signed` when its current version carries the registry's signature. */
+    installed: async () => (await installer.listInstalled()).map((e) => ({ ...e, signed: !!e.currentVersion?.signature })),
 
     /** Installs any version (default: newest compatible). A first install of a sandboxed extension is `pending` until granted. */
     async install(extension: string, version?: string, o: { force?: boolean } = {}): Promise<MarketplaceOutcome> {

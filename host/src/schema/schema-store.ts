@@ -55,6 +55,7 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     validation: validationRule(parseJson(row.validation)),
     validationMessage: typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
     relatedCollection: row.related_collection ?? null,
+    junctionField: row.junction_field ?? null,
   });
 }
 
@@ -330,7 +331,7 @@ export function createSchemaStore(knex: Knex) {
      * `oneField` adds the one-to-many alias on `related` that lists these items (Directus's
      * `POST /relations` with `meta.one_field`). Clearing removes aliases that pointed back here.
      */
-    async setRelation(collection: string, field: string, related: string | null, oneField?: string | null, deselect: 'nullify' | 'delete' = 'nullify'): Promise<void> {
+    async setRelation(collection: string, field: string, related: string | null, oneField?: string | null, deselect: 'nullify' | 'delete' = 'nullify', junctionField: string | null = null): Promise<void> {
       const schema = await store.get();
       const col = schema.collections[collection];
       const f = col?.fields[field];
@@ -339,8 +340,9 @@ export function createSchemaStore(knex: Knex) {
       const target = related ? schema.collections[related] : undefined;
       if (related && (!target || target.system)) throw errors.INVALID_PAYLOAD({ reason: `"${related}" is not a collection a relation can point to.` });
       if (oneField && (!target || !NAME.test(oneField) || target.fields[oneField])) throw errors.INVALID_PAYLOAD({ reason: `"meta.one_field" must be a new field name in "${related}".` });
+      if (junctionField && (!related || junctionField === field || !col.fields[junctionField] || col.fields[junctionField]!.type === 'alias')) throw errors.INVALID_PAYLOAD({ reason: `"meta.junction_field" must be another field of "${collection}".` });
       await knex.transaction(async (trx) => {
-        await trx('directus_fields').where({ collection, field }).update({ related_collection: related });
+        await trx('directus_fields').where({ collection, field }).update({ related_collection: related, junction_field: related ? junctionField : null });
         if (f.relatedCollection) {
           // Aliases on the old target that listed these items through this field go with it.
           for (const alias of aliasesThrough(schema.collections[f.relatedCollection], collection, field)) {
@@ -348,7 +350,9 @@ export function createSchemaStore(knex: Knex) {
           }
         }
         if (oneField && target) {
-          const input: FieldInput = { field: oneField, type: 'alias', meta: { special: ['o2m'], interface: 'list-o2m', options: { field, ...(deselect === 'delete' ? { one_deselect_action: 'delete' } : {}) } }, related_collection: collection };
+          // Through a junction (junction_field set) the alias is Directus's many-to-many one.
+          const kind = junctionField ? { special: ['m2m'], interface: 'list-m2m' } : { special: ['o2m'], interface: 'list-o2m' };
+          const input: FieldInput = { field: oneField, type: 'alias', meta: { ...kind, options: { field, ...(deselect === 'delete' ? { one_deselect_action: 'delete' } : {}) } }, related_collection: collection };
           await trx('directus_fields').insert(metaRow(target.collection, input, Object.keys(target.fields).length + 1));
         }
       });

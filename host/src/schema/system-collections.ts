@@ -58,6 +58,11 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('title', 'string'), f('type', 'string'), f('filesize', 'bigInteger', { readonly: true }), f('uploaded_by', 'uuid', { relatedCollection: 'directus_users', readonly: true }),
     f('uploaded_on', 'timestamp', { readonly: true }), f('description', 'text'), f('folder', 'uuid', { relatedCollection: 'directus_folders' }),
   ]),
+  c('directus_presets', 'id', [
+    intPk, f('bookmark', 'string'), f('user', 'uuid', { relatedCollection: 'directus_users' }), f('role', 'uuid', { relatedCollection: 'directus_roles' }),
+    f('collection', 'string'), f('search', 'string'), f('layout', 'string'), f('layout_query', 'json'), f('layout_options', 'json'),
+    f('refresh_interval', 'integer'), f('filter', 'json'), f('icon', 'string'), f('color', 'string'),
+  ]),
   c('directus_folders', 'id', [uuidPk, f('name', 'string', { nullable: false }), f('parent', 'uuid', { relatedCollection: 'directus_folders' })]),
   c('directus_settings', 'id', [intPk, f('project_name', 'string'), f('default_theme_light', 'string'), f('default_theme_dark', 'string'), f('default_appearance', 'string')]),
 ];

@@ -154,10 +154,15 @@ export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview
       if (!isKey(key) || !before.has(String(key))) throw errors.FORBIDDEN();
       return key;
     };
+    // An update naming this item as its parent links it, as the list form does (Directus's
+    // list-o2m selects existing items this way); any other update must be of an item linked already.
+    // The app names a parent that is being created as "+".
+    const linksHere = (item: Item) => item[fk] !== undefined && item[fk] !== null && (String(item[fk]) === String(parent) || item[fk] === '+');
     for (const item of change.create) await related.createOne({ ...item, [fk]: parent }, ctx.opts);
     for (const item of change.update) {
-      const key = owned(item[target.primary]);
-      const rest = withoutKey(target, item);
+      const link = linksHere(item) && isKey(item[target.primary]);
+      const key = link ? (item[target.primary] as PrimaryKey) : owned(item[target.primary]);
+      const rest = link ? { ...withoutKey(target, item), [fk]: parent } : withoutKey(target, item);
       if (Object.keys(rest).length) await related.updateMany([key], rest, ctx.opts);
     }
     if (change.delete.length) await deselect(change.delete.map(owned));

@@ -37,6 +37,20 @@ export function fieldOutput(collection: string, f: FieldOverview) {
   };
 }
 
+const isM2mAlias = (a: FieldOverview) => a.special.includes('m2m');
+
+/**
+ * A junction's other side, as Directus's `meta.junction_field`: for the field a many-to-many alias
+ * lists through, the junction's other many-to-one; for that other one, the field listed through.
+ */
+function junctionFieldOf(schema: SchemaOverview, collection: string, f: FieldOverview): string | null {
+  const col = schema.collections[collection];
+  const m2os = Object.values(col?.fields ?? {}).filter((g) => g.type !== 'alias' && g.relatedCollection);
+  const listedThrough = (g: FieldOverview) => aliasesThrough(schema.collections[g.relatedCollection!], collection, g.field).some(isM2mAlias);
+  if (listedThrough(f)) return m2os.find((g) => g.field !== f.field)?.field ?? null;
+  return m2os.find((g) => g.field !== f.field && listedThrough(g))?.field ?? null;
+}
+
 /** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
 export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
   const target = schema.collections[f.relatedCollection!];
@@ -47,7 +61,7 @@ export function relationOutput(schema: SchemaOverview, collection: string, f: Fi
     field: f.field,
     related_collection: f.relatedCollection,
     schema: { table: collection, column: f.field, foreign_key_table: f.relatedCollection, foreign_key_column: target?.primary ?? 'id' },
-    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: null, one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
+    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: f.junctionField ?? junctionFieldOf(schema, collection, f), one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
   };
 }
 
@@ -142,13 +156,15 @@ export function createSchemaServices(kernel: SchemaKernel) {
       if (!found) throw errors.FORBIDDEN();
       return found;
     }
-    async createOne(input: { collection?: unknown; field?: unknown; related_collection?: unknown; meta?: { one_field?: unknown; one_deselect_action?: unknown } | null }) {
+    async createOne(input: { collection?: unknown; field?: unknown; related_collection?: unknown; meta?: { one_field?: unknown; one_deselect_action?: unknown; junction_field?: unknown } | null }) {
       requireAdmin(this.options.accountability);
       const { collection, field, related_collection: related } = input ?? {};
       if (typeof collection !== 'string' || typeof field !== 'string' || typeof related !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"collection", "field" and "related_collection" are required strings.' });
       const oneField = input.meta?.one_field;
       if (oneField !== undefined && oneField !== null && typeof oneField !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.one_field" must be a string.' });
-      await kernel.schema.setRelation(collection, field, related, oneField ?? null, deselectAction(input.meta?.one_deselect_action));
+      const junction = input.meta?.junction_field;
+      if (junction !== undefined && junction !== null && typeof junction !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.junction_field" must be a string.' });
+      await kernel.schema.setRelation(collection, field, related, oneField ?? null, deselectAction(input.meta?.one_deselect_action), junction ?? null);
       void kernel.emitter.emitAction('relations.create', { key: `${collection}.${field}`, payload: input, collection: 'directus_relations' });
       return this.readOne(collection, field);
     }

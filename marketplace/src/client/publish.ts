@@ -1,6 +1,6 @@
 import { toErrorRecord, type ErrorRecord } from '@annex/protocol';
 import { MarketplaceErrors as E } from '../errors.js';
-import { tarballDigests } from '../internal/digest.js';
+import { escapePackageName, publishDocument } from '@annex/protocol/npm';
 import { listExtensionFolders, packFolder } from '../internal/pack.js';
 
 export interface PublishResult {
@@ -16,21 +16,7 @@ const baseOf = (t: Target) => (typeof t === 'string' ? t : t.url).replace(/\/*$/
 
 /** The body `npm publish` sends (libnpmpublish): one version and its base64 tarball. */
 export function buildPublishBody(pkg: Record<string, unknown>, tarball: Buffer, registry: string, tag = 'latest') {
-  const name = String(pkg.name);
-  const version = String(pkg.version);
-  const { integrity, shasum } = tarballDigests(tarball);
-  const file = `${name}-${version}.tgz`;
-  return {
-    _id: name,
-    name,
-    description: pkg.description,
-    'dist-tags': { [tag]: version },
-    versions: {
-      [version]: { ...pkg, _id: `${name}@${version}`, dist: { integrity, shasum, tarball: `${registry}${name}/-/${file.split('/').pop()}` } },
-    },
-    access: null,
-    _attachments: { [file]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.byteLength } },
-  };
+  return publishDocument(pkg, tarball, registry, { tag });
 }
 
 /**
@@ -42,7 +28,7 @@ export async function publishFolder(target: Target, folder: string, options: { t
   const { tarball, pkg } = await packFolder(folder);
   const name = String(pkg.name);
   const version = String(pkg.version);
-  const url = new URL(name.replace('/', '%2f'), base).href;
+  const url = new URL(escapePackageName(name), base).href;
   let res: Response;
   try {
     res = await fetch(url, {

@@ -23,10 +23,4 @@ export function manifestDigest(options: unknown): string {
   return `sha256-${createHash('sha256').update(canonicalJson(options)).digest('base64')}`;
 }
 
-/** npm's `dist.integrity` (sha512, SRI) and `dist.shasum` (sha1 hex) of a buffer. */
-export function tarballDigests(data: Uint8Array): { integrity: string; shasum: string } {
-  return {
-    integrity: `sha512-${createHash('sha512').update(data).digest('base64')}`,
-    shasum: createHash('sha1').update(data).digest('hex'),
-  };
-}
+export { tarballDigests } from '@annex/protocol/npm';

@@ -13,9 +13,16 @@ function sources(dir: string): string[] {
 }
 
 describe('package graph', () => {
-  it('is the first workspace and depends on nothing but zod', () => {
+  it('is the first workspace and depends on nothing but zod and tar (for npm packing), neither built natively', () => {
     expect(readJson('package.json').workspaces[0]).toBe('protocol');
-    expect(Object.keys(readJson('protocol/package.json').dependencies)).toEqual(['zod']);
+    const deps = Object.keys(readJson('protocol/package.json').dependencies).sort();
+    expect(deps).toEqual(['tar', 'zod']);
+    for (const dep of deps) {
+      const pkg = readJson(`node_modules/${dep}/package.json`);
+      expect(fs.existsSync(path.join(root, 'node_modules', dep, 'binding.gyp')), dep).toBe(false);
+      expect(pkg.gypfile ?? false, dep).toBe(false);
+      expect(pkg.scripts?.install ?? null, dep).toBeNull();
+    }
   });
 
   it('is what the scaffolder and the marketplace depend on, not the runtime', () => {

@@ -1,10 +1,24 @@
 import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, SandboxInstance } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
 import { toErrorRecord } from '@annex/protocol';
-import { IsolateSandbox } from './isolate/sandbox.js';
-import { releaseSpareIsolate } from './isolate/load.js';
+import type { IsolateSandbox } from './isolate/sandbox.js';
 import { createInstance } from './instance.js';
 import { prepareLoad } from './prepare-load.js';
+
+/*
+ * isolated-vm (a native addon, and the isolate code around it) loads on the first load(), not when
+ * the package is imported: a host on the process engine imports this package for its request
+ * client and error table and never runs an isolate itself (issue 20: boot).
+ */
+type IsolateModules = { IsolateSandbox: typeof IsolateSandbox; releaseSpareIsolate: () => void };
+let isolateModules: Promise<IsolateModules> | undefined;
+function loadIsolateModules(): Promise<IsolateModules> {
+  isolateModules ??= Promise.all([import('./isolate/sandbox.js'), import('./isolate/load.js')]).then(([sandbox, load]) => ({
+    IsolateSandbox: sandbox.IsolateSandbox,
+    releaseSpareIsolate: load.releaseSpareIsolate,
+  }));
+  return isolateModules;
+}
 
 /**
  * The in-process engine: the same isolates, run on this thread. For trusted code and tests:
@@ -24,6 +38,7 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
 
   async function load(input: SandboxExtensionSpec): Promise<SandboxInstance> {
     if (closed) throw RuntimeErrors.RT_ENGINE_CLOSED();
+    const { IsolateSandbox } = await loadIsolateModules();
     const { spec, limits, state, gate } = await prepareLoad(input, options, emit);
     const sandbox: IsolateSandbox = new IsolateSandbox(
       spec,
@@ -72,7 +87,7 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
     async close() {
       closed = true;
       await Promise.all([...instances].map((i) => i.dispose()));
-      releaseSpareIsolate();
+      if (isolateModules) (await isolateModules).releaseSpareIsolate();
     },
     workers: () => [],
     async killWorker() {

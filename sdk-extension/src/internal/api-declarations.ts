@@ -73,5 +73,7 @@ function renderModule(specifier: string, capabilities: readonly CapabilityLike[]
 
 /** The `directus:api` / `annex:api` module declarations, rendered from the capability table. */
 export function renderApiDeclarations(capabilities: readonly CapabilityLike[] = CAPABILITIES): string {
-  return HEADER + SANDBOX_API_MODULES.map((m) => '\n' + renderModule(m, capabilities)).join('');
+  // The first specifier is declared in full; the others (aliases such as `annex:api`) re-export it.
+  const [main, ...aliases] = SANDBOX_API_MODULES;
+  return HEADER + '\n' + renderModule(main!, capabilities) + aliases.map((m) => `\ndeclare module '${m}' {\n  export * from '${main}';\n}\n`).join('');
 }

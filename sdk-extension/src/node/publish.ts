@@ -1,5 +1,8 @@
+import { escapePackageName, publishDocument as npmPublishDocument } from '@annex/protocol/npm';
 import { SdkErrors } from '../errors.js';
 import { pack, type PackResult } from './pack.js';
+
+export { escapePackageName };
 
 export interface PublishRequest {
   cwd: string;
@@ -23,31 +26,9 @@ export interface PublishResult {
   status?: number;
 }
 
-/** The package path segment as npm writes it: `@scope%2fname`. */
-export function escapePackageName(name: string): string {
-  return name.startsWith('@') ? '@' + encodeURIComponent(name.slice(1)) : encodeURIComponent(name);
-}
-
-/** The npm publish document: packument with one version and the base64 tarball attachment. */
+/** The npm publish document of a packed extension (one version, the base64 tarball attached). */
 export function publishDocument(packed: PackResult, registry: string, tag = 'latest'): Record<string, unknown> {
-  const { name, version, pkg } = packed;
-  const base = registry.replace(/\/+$/, '');
-  const attachment = `${name}-${version}.tgz`;
-  return {
-    _id: name,
-    name,
-    description: pkg.description,
-    'dist-tags': { [tag]: version },
-    versions: {
-      [version]: {
-        ...pkg,
-        _id: `${name}@${version}`,
-        dist: { integrity: packed.integrity, shasum: packed.shasum, tarball: `${base}/${name}/-/${packed.filename}`, fileCount: packed.files.length, unpackedSize: packed.unpackedSize },
-      },
-    },
-    access: null,
-    _attachments: { [attachment]: { content_type: 'application/octet-stream', data: packed.tarball.toString('base64'), length: packed.tarball.length } },
-  };
+  return npmPublishDocument(packed.pkg, packed.tarball, registry, { tag, files: packed.files });
 }
 
 /** Packs and PUTs the extension to `<registry>/<name>` the way `npm publish` does. */

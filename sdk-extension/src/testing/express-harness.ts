@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { SchemaOverview } from '../types/schema.js';
-import type { EndpointRouter } from '../types/endpoint.js';
 import { errorResponse, type DispatchRequest, type HarnessResponse } from './model.js';
 
 /*
@@ -108,5 +107,5 @@ export function createHarnessRouter(mount: string, getSchema: () => SchemaOvervi
     await new Promise<void>((resolve) => server!.close(() => resolve()));
   }
 
-  return { router: router as unknown as EndpointRouter, handle, close };
+  return { router, handle, close };
 }

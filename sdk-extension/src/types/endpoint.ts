@@ -1,65 +1,41 @@
+import type { ErrorRequestHandler as ExpressErrorRequestHandler, NextFunction as ExpressNextFunction, Request, RequestHandler as ExpressRequestHandler, Response, Router } from 'express';
 import type { Accountability } from './accountability.js';
 import type { ApiExtensionContext, ExtensionEmitter } from './api-context.js';
 import type { SchemaOverview } from './schema.js';
 import type { Query } from './query.js';
 
-/** The Express-compatible request a trusted endpoint handler receives. */
-export interface EndpointRequest<TBody = unknown> {
-  method: string;
-  url: string;
-  originalUrl: string;
-  path: string;
-  params: Record<string, string>;
-  query: Record<string, string | string[] | undefined>;
-  /** The Directus-sanitised query (`fields`, `filter`, `limit` ... parsed). */
-  sanitizedQuery: Query;
-  headers: Record<string, string | string[] | undefined>;
-  body: TBody;
-  accountability: Accountability | null;
-  schema: SchemaOverview;
-  ip?: string;
-  get(header: string): string | undefined;
+/*
+ * Trusted endpoints get a real `express.Router()` (Express 4, as Directus ships), so their types are
+ * Express's own, from @types/express, as in Directus's SDK. The fields Directus's middlewares set on
+ * every request are added to Express's Request, as Directus's api/src/types/express.d.ts does.
+ */
+declare global {
+  namespace Express {
+    interface Request {
+      /** Who is calling; null for the public. */
+      accountability?: Accountability | null;
+      /** The schema overview of this request. */
+      schema: SchemaOverview;
+      /** The Directus-sanitised query (`fields`, `filter`, `sort`, `limit` … parsed); `{}` when none. */
+      sanitizedQuery: Query;
+      /** The bearer token (header, `access_token` query or session cookie), or null. */
+      token: string | null;
+    }
+  }
 }
 
-/** The Express-compatible response (the subset Annex implements). */
-export interface EndpointResponse {
-  statusCode: number;
-  headersSent: boolean;
-  status(code: number): EndpointResponse;
-  json(body: unknown): EndpointResponse;
-  send(body?: unknown): EndpointResponse;
-  set(field: string, value: string | number | string[]): EndpointResponse;
-  set(fields: Record<string, string | number | string[]>): EndpointResponse;
-  header(field: string, value: string | number | string[]): EndpointResponse;
-  setHeader(field: string, value: string | number | string[]): EndpointResponse;
-  getHeader(field: string): string | number | string[] | undefined;
-  type(contentType: string): EndpointResponse;
-  sendStatus(code: number): EndpointResponse;
-  redirect(url: string): void;
-  redirect(status: number, url: string): void;
-  end(chunk?: string | Uint8Array): EndpointResponse;
-}
-
-export type NextFunction = (error?: unknown) => void;
-export type RequestHandler = (req: EndpointRequest, res: EndpointResponse, next: NextFunction) => unknown;
-export type ErrorRequestHandler = (error: unknown, req: EndpointRequest, res: EndpointResponse, next: NextFunction) => unknown;
-
-type RouteMethod = (path: string, ...handlers: RequestHandler[]) => EndpointRouter;
-
-/** The Express-compatible router a trusted endpoint registers its routes on. */
-export interface EndpointRouter {
-  get: RouteMethod;
-  post: RouteMethod;
-  put: RouteMethod;
-  patch: RouteMethod;
-  delete: RouteMethod;
-  all: RouteMethod;
-  use(...handlers: (RequestHandler | ErrorRequestHandler)[]): EndpointRouter;
-  use(path: string, ...handlers: (RequestHandler | ErrorRequestHandler)[]): EndpointRouter;
-}
+/** The router a trusted endpoint registers its routes on: Express's `Router`. */
+export type EndpointRouter = Router;
+/** Express's request, with `accountability`, `schema`, `sanitizedQuery` and `token`. */
+export type EndpointRequest<TBody = any> = Request<Request['params'], any, TBody>;
+/** Express's response. */
+export type EndpointResponse = Response;
+export type NextFunction = ExpressNextFunction;
+export type RequestHandler = ExpressRequestHandler;
+export type ErrorRequestHandler = ExpressErrorRequestHandler;
 
 export type EndpointExtensionContext = ApiExtensionContext & { emitter: ExtensionEmitter };
 
-export type EndpointConfigFunction = (router: EndpointRouter, context: EndpointExtensionContext) => void;
+export type EndpointConfigFunction = (router: Router, context: EndpointExtensionContext) => void;
 /** A trusted endpoint: mounted at `/<extension name>` (function form) or `/<id>`. */
 export type EndpointConfig = EndpointConfigFunction | { id: string; handler: EndpointConfigFunction };

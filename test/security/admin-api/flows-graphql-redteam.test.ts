@@ -285,7 +285,11 @@ describe('GraphQL: denial of service', () => {
       '{ posts { ...F } } fragment F on posts { id ...F }',
     ]) {
       const base = await baselineMs(q.length, reader.token);
-      const [res, ms] = await timed(() => gql(q, reader.token));
+      // The fastest of three: a refusal's cost is the same each time, while a busy machine only adds.
+      const tries = [await timed(() => gql(q, reader.token)), await timed(() => gql(q, reader.token)), await timed(() => gql(q, reader.token))];
+      const [res] = tries[0]!;
+      const ms = Math.min(...tries.map(([, m]) => m));
+      for (const [r] of tries) expect(r.status, q.slice(0, 40)).toBe(400);
       expect(res.status, q.slice(0, 40)).toBe(400);
       expect(ms / base, `${q.slice(0, 40)}: ${ms.toFixed(0)} ms vs ${base.toFixed(0)} ms`).toBeLessThan(10);
     }

@@ -25,42 +25,63 @@ export function defineAccessStores(api, useUserStore) {
     },
   });
 
-  let localId = 0;
-  // Annex has no /presets route: presets (layout, query, bookmarks) live in the app for the session.
+  const JSON_FIELDS = ['layout_query', 'layout_options', 'filter'];
+  /** A preset as the host stores it (JSON columns may come back as text on some databases). */
+  const parsed = (row) => {
+    const out = { ...row };
+    for (const k of JSON_FIELDS) if (typeof out[k] === 'string') out[k] = JSON.parse(out[k]);
+    return out;
+  };
+  // Presets (a collection's layout, its query and options; bookmarks) are kept on the host, per user,
+  // in directus_presets: the choice follows the user to another browser.
   const usePresetsStore = defineStore('presetsStore', {
     state: () => ({ collectionPresets: [] }),
     getters: {
       bookmarks: (s) => s.collectionPresets.filter((p) => p.bookmark),
     },
     actions: {
-      async hydrate() {},
+      async hydrate() {
+        this.collectionPresets = (await loadList(api, '/presets', { limit: -1 })).map(parsed);
+      },
       dehydrate() {
         this.collectionPresets = [];
       },
+      /** The user's own preset for a collection, else the role's, else everyone's, else a new one. */
       getPresetForCollection(collection) {
         const userId = useUserStore().currentUser?.id ?? null;
         const mine = this.collectionPresets.filter((p) => p.collection === collection && !p.bookmark);
-        return mine.find((p) => p.user === userId) ?? mine.find((p) => p.role) ?? mine.find((p) => !p.user && !p.role) ?? { collection, bookmark: null, layout: null, layout_query: null, layout_options: null, filter: null, search: null, user: userId };
+        return mine.find((p) => p.user === userId) ?? mine.find((p) => !p.user && p.role) ?? mine.find((p) => !p.user && !p.role) ?? { collection, bookmark: null, layout: null, layout_query: null, layout_options: null, filter: null, search: null, user: userId };
       },
       getBookmark(id) {
         return this.collectionPresets.find((p) => p.id === id) ?? null;
       },
+      /**
+       * Saves a preset: the user's own is updated, any other (a role's, everyone's, a new one) is
+       * saved as a new preset of the user's, as Directus's app does.
+       */
       async savePreset(preset) {
-        const saved = { ...preset, id: preset.id ?? `local-${++localId}`, user: preset.user ?? useUserStore().currentUser?.id ?? null };
+        const userId = useUserStore().currentUser?.id ?? null;
+        const { id, user, role, ...values } = preset;
+        const own = id != null && user === userId && !role;
+        const res = own ? await api.patch(`/presets/${id}`, values) : await api.post('/presets', { ...values, user: userId });
+        const saved = parsed(res.data.data);
         const i = this.collectionPresets.findIndex((p) => p.id === saved.id);
         if (i === -1) this.collectionPresets.push(saved);
         else this.collectionPresets[i] = saved;
         return saved;
       },
-      create(preset) {
-        return this.savePreset({ ...preset, id: undefined });
+      async create(preset) {
+        const { id, ...values } = preset;
+        return this.savePreset(values);
       },
-      update(id, updates) {
+      async update(id, updates) {
         return this.savePreset({ ...this.getBookmark(id), ...updates, id });
       },
-      delete(ids) {
-        const gone = new Set(Array.isArray(ids) ? ids : [ids]);
-        this.collectionPresets = this.collectionPresets.filter((p) => !gone.has(p.id));
+      async delete(ids) {
+        const gone = Array.isArray(ids) ? ids : [ids];
+        await api.delete('/presets', { data: gone });
+        const set = new Set(gone);
+        this.collectionPresets = this.collectionPresets.filter((p) => !set.has(p.id));
       },
     },
   });

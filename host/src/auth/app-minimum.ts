@@ -1,0 +1,25 @@
+import type { Action, GrantRow } from './permissions.js';
+
+/**
+ * What every role with app access may do whatever its permission rows say (Directus's "app access
+ * minimal permissions"), as grant rows: a user's own presets, and reading the role's and everyone's.
+ */
+const OWN = { user: { _eq: '$CURRENT_USER' } };
+const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
+  directus_presets: {
+    read: { filter: { _or: [OWN, { _and: [{ user: { _null: true } }, { role: { _eq: '$CURRENT_ROLE' } }] }, { _and: [{ user: { _null: true } }, { role: { _null: true } }] }] }, fields: '*' },
+    create: { filter: null, fields: '*', validation: OWN, presets: { user: '$CURRENT_USER' } },
+    update: { filter: OWN, fields: '*', validation: OWN },
+    delete: { filter: OWN, fields: '*' },
+  },
+};
+
+/** The built-in row for an app user's action on a collection, or undefined. */
+export function appMinimumRow(collection: string, action: Action): GrantRow | undefined {
+  return Object.hasOwn(APP_MINIMUM, collection) ? APP_MINIMUM[collection]![action] : undefined;
+}
+
+/** Every built-in (collection, action) pair, for `/permissions/me`. */
+export function appMinimumActions(): { collection: string; action: Action }[] {
+  return Object.entries(APP_MINIMUM).flatMap(([collection, actions]) => Object.keys(actions).map((action) => ({ collection, action: action as Action })));
+}

@@ -1,0 +1,28 @@
+import { createCliProgram, emitCliInit, getExtensionCommand } from './cli-program.js';
+
+/**
+ * Runs a command an extension added in `cli.before`/`cli.after`. As in Directus, the extensions are
+ * loaded first (a whole host, not listening), so the command's closure has its context (services,
+ * database, getSchema). Resolves to the exit code, or `undefined` when no extension added `argv[0]`.
+ */
+export async function runExtensionCommand(argv: string[]): Promise<number | undefined> {
+  const { createHost } = await import('../host.js');
+  const program = createCliProgram();
+  const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
+  try {
+    // A CLI run is short: extension and flow schedules must not fire during it (Directus loads with schedule: false).
+    host.kernel.scheduler.stopAll();
+    if (!getExtensionCommand(program, argv[0] ?? '')) return undefined;
+    try {
+      await program.parseAsync(argv, { from: 'user' });
+    } catch (error) {
+      // commander has printed its own message (usage error, or help/version with exit code 0).
+      const e = error as { code?: unknown; exitCode?: unknown };
+      if (typeof e.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+      throw error;
+    }
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } finally {
+    await host.close();
+  }
+}

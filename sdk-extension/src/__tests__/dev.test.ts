@@ -1,0 +1,89 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDevSession, type DevOptions, type DevSession, type RebuildEvent } from '../node/dev.js';
+import { makeExtension, manifest } from './fixture.js';
+
+const ENDPOINT = manifest({ type: 'endpoint', path: 'dist/index.js', source: 'src/index.js' });
+const INDEX = "import { word } from './lib/word.js';\nexport default (router) => { router.get('/', (_req, res) => res.send(word)); };\n";
+
+/** A dev session whose rebuilds can be awaited one at a time. */
+async function start(dir: string, options?: DevOptions): Promise<{ session: DevSession; next(): Promise<RebuildEvent> }> {
+  const queue: RebuildEvent[] = [];
+  let wake: (() => void) | undefined;
+  const result = await createDevSession({ cwd: dir }, (event) => {
+    queue.push(event);
+    wake?.();
+  }, options);
+  if (!result.ok) throw new Error('dev session did not start');
+  await result.session.ready;
+  queue.length = 0;
+  return {
+    session: result.session,
+    async next() {
+      while (!queue.length) await new Promise<void>((r) => (wake = r));
+      return queue.shift()!;
+    },
+  };
+}
+
+const output = (dir: string) => readFile(join(dir, 'dist/index.js'), 'utf8');
+
+describe('annex-extension dev: API sources are watched with file events', () => {
+  let session: DevSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('rebuilds when an imported module is saved', async () => {
+    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/word.js': "export const word = 'first';\n" });
+    const dev = await start(dir);
+    session = dev.session;
+    expect(await output(dir)).toContain('first');
+    await writeFile(join(dir, 'src/lib/word.js'), "export const word = 'second';\n");
+    expect(await dev.next()).toMatchObject({ ok: true });
+    expect(await output(dir)).toContain('second');
+  });
+
+  it('recovers from an import that does not resolve once the file is created', async () => {
+    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/.keep': '' });
+    const dev = await start(dir);
+    session = dev.session;
+    await writeFile(join(dir, 'src/lib/word.js'), "export const word = 'late';\n");
+    let event = await dev.next();
+    while (!event.ok) event = await dev.next();
+    expect(await output(dir)).toContain('late');
+  });
+
+  it('a file the build did not read does not rebuild; a removed import target fails the build', async () => {
+    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/word.js': "export const word = 'kept';\n", 'src/lib/notes.txt': 'a' });
+    const dev = await start(dir);
+    session = dev.session;
+    await writeFile(join(dir, 'src/lib/notes.txt'), 'b');
+    await new Promise((r) => setTimeout(r, 200)); // past the settle time: a rebuild for notes.txt would come first
+    await rm(join(dir, 'src/lib/word.js'));
+    const event = await dev.next();
+    expect(event.ok).toBe(false);
+    expect(event.diagnostics.length).toBeGreaterThan(0);
+  });
+
+  it('notices a save sooner than esbuild\'s polling watch (interleaved, same files)', async () => {
+    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/word.js': "export const word = 'w0';\n" });
+    const latency = { events: [] as number[], poll: [] as number[] };
+    for (let round = 0; round < 5; round++) {
+      for (const mode of ['events', 'poll'] as const) {
+        const dev = await start(dir, { watch: mode === 'poll' ? 'esbuild-poll' : 'events' });
+        session = dev.session;
+        const t0 = performance.now();
+        await writeFile(join(dir, 'src/lib/word.js'), `export const word = 'w${round}${mode}';\n`);
+        expect(await dev.next()).toMatchObject({ ok: true });
+        latency[mode].push(performance.now() - t0);
+        await dev.session.close();
+        session = undefined;
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    expect(median(latency.events)).toBeLessThan(median(latency.poll));
+  });
+});
