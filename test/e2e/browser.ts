@@ -23,6 +23,8 @@ let chromium: Promise<Browser> | undefined;
 /** What a test file gets from `launch()`: pages of its own, all closed by `close()`. */
 export interface E2EBrowser {
   newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** A second "browser" (its own cookies and storage), closed with the rest. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -35,12 +37,14 @@ export async function launch(): Promise<E2EBrowser> {
   chromium ??= startChromium();
   const browser = await chromium;
   const contexts = new Set<BrowserContext>();
+  const newContext = async (options?: BrowserContextOptions) => {
+    const context = await browser.newContext(options);
+    contexts.add(context);
+    return context;
+  };
   return {
-    async newPage(options) {
-      const context = await browser.newContext(options);
-      contexts.add(context);
-      return context.newPage();
-    },
+    newContext,
+    newPage: async (options) => (await newContext(options)).newPage(),
     async close() {
       await Promise.all([...contexts].map((c) => c.close()));
       contexts.clear();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import { ensureAppBuilt, eventually, login, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
