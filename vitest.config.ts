@@ -1,22 +1,88 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
 
+const INCLUDE = ['*/src/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'];
+const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
+
+// Load-sensitive files: each compares a timing or a CPU/wall budget with what the same machine did a
+// moment before (ping p99 idle vs loaded, RT_CPU_HOG and RT_TIMEOUT budgets, a worker killed within a
+// deadline, a reload storm under load, an event-loop stall against a control: a nested flow, a JSON
+// bomb). A second file on the other core turns those comparisons into noise, so these run one at a
+// time, alone, after everything else. Keep this list short: each entry adds its whole duration to the wall time.
+// test/perf/ also asserts what a fresh process has loaded (this project isolates every file).
+export const LOAD_SENSITIVE = [
+  'runtime/src/__tests__/cpu-hog.test.ts',
+  'test/bench/**/*.test.ts',
+  'test/fault/background-load-ping.test.ts',
+  'test/fault/sandbox-faults.test.ts',
+  'test/hot-reload/reload-under-load.test.ts',
+  'test/perf/**/*.test.ts',
+  'test/security/sandbox/redteam-worker-kill.test.ts',
+  'test/security/sandbox/timer-storm.test.ts',
+  'test/security/admin-api/flows-graphql-redteam.test.ts',
+  'test/security/hardening/request-amplification.test.ts',
+];
+
+// Files that inspect the test process itself (its child processes, RSS and fds: the soak test finds and
+// kills its sandbox workers), which a parallel worker fills with earlier files' children (a kept
+// Chromium) and state (the soak test hung after two other files): each gets a fresh process.
+const FRESH_PROCESS = ['test/security/hardening/worker-env.test.ts', 'test/soak/soak.test.ts'];
+
 // isolated-vm on Node 20 needs --no-node-snapshot in every process that creates isolates;
 // vitest's forked workers get it through execArgv (not NODE_OPTIONS, which rejects it).
+const shared = {
+  pool: 'forks' as const,
+  execArgv: ['--no-node-snapshot', '--expose-gc'],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
+
+const PARALLEL_WORKERS = Number(process.env.ANNEX_TEST_WORKERS) || Math.max(2, os.availableParallelism());
+
 export default defineConfig({
   test: {
-    include: ['*/src/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**', 'bench/**'],
-    pool: 'forks',
-    // Most files wait (hosts booting, sandbox workers, child CLIs, timers) far more than they compute:
-    // vitest's default on a 2-core machine (cores - 1 = one file at a time) leaves a core idle for most
-    // of the run. Not more files than cores: isolated-vm's CPU budgets count wall time, so a sandbox
-    // starved by contention fails with RT_TIMEOUT (seen with 4 files at once on 2 cores).
-    // ANNEX_TEST_WORKERS overrides (1 to debug a timing-sensitive file).
-    maxWorkers: Number(process.env.ANNEX_TEST_WORKERS) || Math.max(2, os.availableParallelism()),
-    execArgv: ['--no-node-snapshot', '--expose-gc'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    reporters: process.env.CI ? ['default'] : ['default'],
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'parallel',
+          include: INCLUDE,
+          exclude: [...EXCLUDE, ...LOAD_SENSITIVE, ...FRESH_PROCESS],
+          // Most files wait (hosts booting, sandbox workers, child CLIs, timers) more than they compute:
+          // two files at once keep both cores busy. Not more files than cores: isolated-vm's CPU budgets
+          // count wall time, so a sandbox starved by contention fails with RT_TIMEOUT (seen with 4).
+          // ANNEX_TEST_WORKERS overrides (1 to debug a timing-sensitive file).
+          maxWorkers: PARALLEL_WORKERS,
+          // A worker process runs file after file with its module cache kept: importing the host and
+          // the runtime again for each of ~150 files was a quarter of the suite's CPU time. Files
+          // still get their own hosts, temp folders and sandboxes (those that inspect the process itself
+          // are in FRESH_PROCESS or LOAD_SENSITIVE).
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'fresh-process',
+          include: FRESH_PROCESS,
+          exclude: EXCLUDE,
+          // Runs alongside the parallel project (same group, same worker count), isolated.
+          maxWorkers: PARALLEL_WORKERS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'load-sensitive',
+          include: LOAD_SENSITIVE,
+          exclude: EXCLUDE,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

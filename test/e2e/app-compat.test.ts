@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { corpus, ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 const fetched = SKIP_REASON ? { ok: false, reason: SKIP_REASON } : ensureCorpus();
 if (!fetched.ok) console.warn(`[e2e] compat app extensions skipped: ${fetched.reason}`);
@@ -40,7 +40,7 @@ async function unresolved(page: Page): Promise<{ directus: string[]; other: stri
  */
 describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
   const others = new Set<string>();
@@ -69,9 +69,7 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
     });
     const created = await t.api('POST', '/items/compat', { title: 'Hello', seo: { title: 'Hello world', meta_description: 'A page about the world' }, cep: '01001-000' });
     expect(created.status).toBe(200);
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 180_000);
   afterAll(async () => {
     if (others.size) console.warn(`[e2e] unknown custom elements left by compat extensions (not Directus base components): ${[...others].join(', ')}`);

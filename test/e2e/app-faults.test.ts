@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { writePackage } from '../helpers/write-extension.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, login, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -20,7 +20,7 @@ function writeInterface(root: string, name: string, id: string, component: strin
  */
 describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 
@@ -41,8 +41,7 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
       looping: { type: 'string', meta: { interface: 'e2e-loop' } },
     });
     await t.api('POST', '/items/faults', { title: 'Before' });
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
+    ({ browser, page, errors } = await openApp(t, { login: false }));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
-import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, login, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
 import { skipWithout } from '../helpers/requires.js';
 
 const corpus = SKIP_REASON ? { ok: false, reason: SKIP_REASON } : ensureCorpus();
@@ -12,7 +12,7 @@ const skipCompat = !SKIP_REASON && skipWithout('the npm registry (compat corpus)
 
 describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 
@@ -37,8 +37,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
       ...(corpus.ok ? { slug: { type: 'string', meta: { interface: 'computed', options: { template: '{{title}}-slug', initialCompute: true } } } } : {}),
     });
     await t.api('POST', '/items/articles', [{ title: 'Hello', views: 10, status: 'draft' }, { title: 'World', views: 32, status: 'published' }, { title: 'Again', views: 5, status: 'draft' }]);
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
+    ({ browser, page, errors } = await openApp(t, { login: false }));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

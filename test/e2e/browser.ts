@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { ROOT, type TestHost } from '../helpers/host.js';
 
 export const CHROMIUM = process.env.ANNEX_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,21 +18,72 @@ export function ensureAppBuilt(): void {
   execFileSync(process.execPath, [path.join(ROOT, 'host', 'app', 'build.mjs')], { stdio: 'pipe' });
 }
 
-export async function launch(): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({
+let chromium: Promise<Browser> | undefined;
+
+/** What a test file gets from `launch()`: pages of its own, all closed by `close()`. */
+export interface E2EBrowser {
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  /** A second "browser" (its own cookies and storage), closed with the rest. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * The worker's one Chromium, started on first use and kept for the next file (test files of the
+ * parallel project share a worker process): starting Chromium cost more than most files' tests.
+ * Each page gets a fresh context as `Browser.newPage` does (no cookies or storage carried over).
+ */
+export async function launch(): Promise<E2EBrowser> {
+  chromium ??= startChromium();
+  const browser = await chromium;
+  const contexts = new Set<BrowserContext>();
+  const newContext = async (options?: BrowserContextOptions) => {
+    const context = await browser.newContext(options);
+    contexts.add(context);
+    return context;
+  };
+  return {
+    newContext,
+    newPage: async (options) => (await newContext(options)).newPage(),
+    async close() {
+      await Promise.all([...contexts].map((c) => c.close()));
+      contexts.clear();
+    },
+  };
+}
+
+async function startChromium(): Promise<Browser> {
+  const { chromium: launcher } = await import('playwright-core');
+  const browser = await launcher.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // A crashed Chromium is started again for the next file instead of failing every later one.
+  browser.on('disconnected', () => (chromium = undefined));
+  return browser;
 }
 
 /** A page whose console errors and page errors are collected (the test decides what is expected). */
-export async function openPage(browser: Browser): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(browser: E2EBrowser): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()}`));
   return { page, errors };
+}
+
+export interface AppSession {
+  browser: E2EBrowser;
+  page: Page;
+  errors: string[];
+}
+
+/** The start every browser test shares: a page of its own (errors collected), logged in as the admin unless `login: false`. */
+export async function openApp(t: TestHost, options: { login?: boolean } = {}): Promise<AppSession> {
+  const browser = await launch();
+  const { page, errors } = await openPage(browser);
+  if (options.login !== false) await login(page, t);
+  return { browser, page, errors };
 }
 
 export async function shot(page: Page, name: string): Promise<void> {

@@ -3,10 +3,10 @@
 // fields are added and removed, a JSON file is imported and a CSV exported, the user card loads.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { writePackage } from '../helpers/write-extension.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 const MODULE = (userId: string) => `
 import { defineModule } from '@directus/extensions-sdk';
@@ -43,7 +43,7 @@ if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
 describe.skipIf(Boolean(SKIP_REASON))('v-field-select, export-sidebar-detail, user-popover and the view frames in a real browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 

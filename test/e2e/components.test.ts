@@ -2,10 +2,10 @@
 // components by name, as compiled extension templates do) renders inside private-view, opens a
 // v-dialog, a v-menu and a v-drawer as overlays, and leaves no unknown v-* element behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { writePackage } from '../helpers/write-extension.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 const MODULE = `
 import { defineModule } from '@directus/extensions-sdk';
@@ -132,7 +132,7 @@ export default defineModule({ id: 'annex-components-demo', name: 'Components', i
 
 describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 
@@ -143,9 +143,7 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     await t.host.kernel.extensions.rescan();
     await createCollection(t, 'notes', { title: 'string' });
     await t.api('POST', '/items/notes', [{ title: 'First note' }, { title: 'Second note' }]);
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
     await navigate(page, '/annex-components-demo');
     // The module's chunk is built on first use: slow on a loaded machine.
     await page.waitForSelector('.private-view .demo', { timeout: 90_000 });

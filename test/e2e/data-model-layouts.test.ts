@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, login, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -53,7 +53,7 @@ export default defineLayout({
 
 describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and sidebar in a real browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 
@@ -67,9 +67,7 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await t.host.kernel.extensions.rescan();
     await createCollection(t, 'notes', { title: 'string' });
     await t.api('POST', '/items/notes', [{ title: 'one' }, { title: 'two' }]);
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

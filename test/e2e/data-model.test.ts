@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, login, navigate, openApp, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 import { writeMarketAppExtensions } from './market-app-fixtures.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
@@ -15,7 +15,7 @@ const options = (page: Page, select: string) => page.$$eval(`${select} option`, 
 describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser', () => {
   let registry: MarketplaceServer;
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 
@@ -29,9 +29,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
     await createCollection(t, 'reviews', { title: 'string' });
     await t.api('POST', '/items/reviews', { title: 'First' });
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

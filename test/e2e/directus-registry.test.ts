@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startDirectusRegistry, type DirectusRegistry } from '../helpers/directus-registry.js';
 import { createCollection, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -14,7 +14,7 @@ const NAME = 'directus-sandboxed-stamp-hook';
 describe.skipIf(Boolean(SKIP_REASON))('marketplace page against a Directus-only registry', () => {
   let reg: DirectusRegistry;
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
 
   beforeAll(async () => {
@@ -24,9 +24,7 @@ describe.skipIf(Boolean(SKIP_REASON))('marketplace page against a Directus-only 
     reg = await startDirectusRegistry([{ dir }]);
     t = await startHost({ env: { MARKETPLACE_REGISTRY: reg.url } });
     await createCollection(t, 'notes', { title: 'string', stamp: 'string' });
-    browser = await launch();
-    ({ page } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page } = await openApp(t));
     await markWindow(page);
   }, 120_000);
   afterAll(async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
 describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
   let flowId = '';
@@ -16,9 +16,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Flows in a real browser', ()
     ensureAppBuilt();
     t = await startHost({ extensions: ['extensions/annex-sample-sandboxed-operation'] });
     await createCollection(t, 'notes', { title: 'string' });
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
 import { skipWithout } from '../helpers/requires.js';
 
 
@@ -16,7 +16,7 @@ function rewrite(file: string, edit: (code: string) => string): void {
 
 describe.skipIf(skipWithout('Chromium', SKIP_REASON))('app extension hot reload in an open browser (EXTENSIONS_AUTO_RELOAD)', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let file: string;
   let original: string;
@@ -28,9 +28,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('app extension hot reload 
     original = fs.readFileSync(file, 'utf8');
     await createCollection(t, 'notes', { title: 'string' });
     await t.api('POST', '/items/notes', [{ title: 'first' }, { title: 'second' }]);
-    browser = await launch();
-    ({ page } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

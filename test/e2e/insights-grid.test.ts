@@ -1,22 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON } from './browser.js';
+import { ensureAppBuilt, eventually, login, navigate, openApp, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
 describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
     ensureAppBuilt();
     t = await startHost();
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -3,16 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, markWindow, navigate, openPage, shot, SKIP_REASON, windowMarked } from './browser.js';
+import { ensureAppBuilt, eventually, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
 import { skipWithout } from '../helpers/requires.js';
 
 
 describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a real browser', () => {
   let registry: MarketplaceServer;
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let page: Page;
 
   beforeAll(async () => {
@@ -21,9 +21,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a rea
     await registry.listen();
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
-    browser = await launch();
-    ({ page } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page } = await openApp(t));
     await markWindow(page);
   }, 120_000);
   afterAll(async () => {

@@ -30,12 +30,18 @@ export function ensureCorpus(): { ok: boolean; reason?: string } {
   const tarball = (e: CorpusEntry) => path.join(CACHE, `${e.name.replace(/^@/, '').replace('/', '-')}-${e.version}.tgz`);
   if (entries.every((e) => fs.existsSync(tarball(e)))) return (fetched = { ok: true });
   fs.mkdirSync(CACHE, { recursive: true });
+  // Two test files (one per worker) may fetch at once on a clean checkout: each fetches into a folder
+  // of its own and renames the tarballs in, so none ever reads a half-written one.
+  const staging = fs.mkdtempSync(`${CACHE}-fetch-`);
   try {
-    execFileSync('bash', [path.join(COMPAT_DIR, 'fetch.sh'), CACHE], { stdio: 'pipe', timeout: 180_000 });
+    execFileSync('bash', [path.join(COMPAT_DIR, 'fetch.sh'), staging], { stdio: 'pipe', timeout: 180_000 });
+    for (const file of fs.readdirSync(staging)) fs.renameSync(path.join(staging, file), path.join(CACHE, file));
     fetched = { ok: true };
   } catch (e) {
     const out = String((e as { stdout?: Buffer }).stdout ?? '') + String((e as { stderr?: Buffer }).stderr ?? '');
     fetched = { ok: false, reason: `the npm registry could not be reached to fetch the compat corpus: ${out.trim().split('\n').pop()}` };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
   return fetched;
 }

@@ -59,3 +59,20 @@ export function writePackage(dir: string, pkg: Record<string, unknown>, files: R
   }
   return dir;
 }
+
+/**
+ * Writes a sandboxed endpoint `name` in `root` granted `emit: ["**"]`: `POST /<name>` with `{ event }`
+ * emits that event (payload `{ forged: true }`) and answers 'emitted', or the error code it got.
+ */
+export function writeEmitter(root: string, name: string): string {
+  return writePackage(path.join(root, name), {
+    name, version: '1.0.0', type: 'module',
+    'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { emit: ['**'] } } },
+  }, {
+    'dist/index.js': `import { emit } from 'directus:api';
+export default (router) => {
+  router.post('/', async (req) => { try { await emit(req.body.event, { forged: true }); return 'emitted'; } catch (e) { return e.code; } });
+};
+`,
+  });
+}

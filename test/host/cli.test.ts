@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createUser, ROOT, startHost } from '../helpers/host.js';
-
-const run = promisify(execFile);
-const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
-
-async function annex(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', CLI, ...args], { env: { ...process.env, ...env, LOG_LEVEL: 'silent' } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { createUser, startHost } from '../helpers/host.js';
+import { annex } from '../helpers/annex-cli.js';
 
 describe('annex CLI', () => {
   it('prints help and rejects unknown commands with exit code 2', async () => {

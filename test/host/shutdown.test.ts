@@ -9,7 +9,7 @@ import { writeEndpoint } from '../helpers/write-extension.js';
 function slowEndpoint(name: string, ms: number): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-slow-'));
   return writeEndpoint(root, name, '', {
-    raw: `export default (router) => { router.get('/', async (_req, res) => { await new Promise((r) => setTimeout(r, ${ms})); res.json({ done: true }); }); };\n`,
+    raw: `export default (router) => { router.get('/', async (_req, res) => { await new Promise((r) => setTimeout(r, ${ms})); res.json?.({ done: true }); }); };\n`,
   });
 }
 

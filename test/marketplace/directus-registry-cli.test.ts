@@ -1,24 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDirectusRegistry, type DirectusRegistry } from '../helpers/directus-registry.js';
-import { FIXTURES, ROOT } from '../helpers/host.js';
-
-const run = promisify(execFile);
-const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
-
-async function annex(args: string[], env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+import { FIXTURES } from '../helpers/host.js';
+import { annex } from '../helpers/annex-cli.js';
 
 function versionOf(version: string, tamper = false) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `annex-dreg-cli-${version}-`));

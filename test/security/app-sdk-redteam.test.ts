@@ -8,10 +8,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
 import { createCollection, createUser, ROOT, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint, writePackage } from '../helpers/write-extension.js';
-import { launch, SKIP_REASON } from '../e2e/browser.js';
+import { launch, SKIP_REASON, type E2EBrowser } from '../e2e/browser.js';
 import { skipWithout } from '../helpers/requires.js';
 
 const SDK_CLI = path.join(ROOT, 'sdk-extension', 'dist', 'cli', 'main.js');
@@ -46,7 +45,7 @@ const HOOK_SRC = { 'src/index.js': 'export default ({ filter }) => { filter("ite
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 describe.skipIf(skipWithout('Chromium', SKIP_REASON) || skipWithout('the built admin app', APP_BUILT ? null : 'host/app/dist is missing: run npm run build'))('admin app: stored XSS through data (browser)', () => {
   let t: TestHost;
-  let browser: Browser;
+  let browser: E2EBrowser;
   let dashboardId = '';
 
   beforeAll(async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type TestHost } from '../../helpers/host.js';
+import { writeEmitter } from '../../helpers/write-extension.js';
 
 /**
  * Event names an extension emits follow one grammar and never fall in a host event family; trusted
@@ -17,17 +18,7 @@ describe('extension-emitted events', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-emit-name-'));
-    const ext = path.join(dir, 'crier');
-    fs.mkdirSync(path.join(ext, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify({
-      name: 'crier', version: '1.0.0', type: 'module',
-      'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { emit: ['**'] } } },
-    }));
-    fs.writeFileSync(path.join(ext, 'dist', 'index.js'), `import { emit } from 'directus:api';
-export default (router) => {
-  router.post('/', async (req) => { try { await emit(req.body.event, { forged: true }); return 'emitted'; } catch (e) { return e.code; } });
-};
-`);
+    const ext = writeEmitter(dir, 'crier');
     t = await startHost({ extensions: [ext] });
     // The host's own `response` action (Directus emits one per HTTP request, the test's own calls included)
     // is not what these tests are about: every other event a listener hears is recorded.

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost, type TestHost } from '../../helpers/host.js';
+import { writeEmitter } from '../../helpers/write-extension.js';
 
 /**
  * A sandboxed extension granted `emit: ["**"]` (every event name) announces its own events; it cannot pass for the
@@ -15,17 +16,7 @@ describe('sandbox attacks: emitting the host\'s events', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-emit-'));
-    const ext = path.join(dir, 'shouter');
-    fs.mkdirSync(path.join(ext, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify({
-      name: 'shouter', version: '1.0.0', type: 'module',
-      'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { emit: ['**'] } } },
-    }));
-    fs.writeFileSync(path.join(ext, 'dist', 'index.js'), `import { emit } from 'directus:api';
-export default (router) => {
-  router.post('/', async (req) => { try { await emit(req.body.event, { forged: true }); return 'emitted'; } catch (e) { return e.code; } });
-};
-`);
+    const ext = writeEmitter(dir, 'shouter');
     t = await startHost({ extensions: [ext] });
     for (const event of ['items.create', 'articles.items.delete', 'users.create', 'auth.login', 'server.start', 'extensions.install', 'flows.update', 'shouter.done']) {
       t.host.kernel.emitter.onAction(event, (meta) => void heard.push(String(meta.event)), 'test');

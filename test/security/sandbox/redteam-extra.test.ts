@@ -1,52 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxExtensionSpec, SandboxInstance } from '@annex/runtime';
 import { attackRoute, createArena, spec, type Arena } from './harness.js';
+import { VICTIM_CODE, outcome, eventually, sleep, median, rssMb } from './redteam-helpers.js';
 
 /**
  * Additional red-team attacks on the sandbox runtime. Every test asserts the SAFE outcome: a
  * failing test here is an attack that succeeded.
  */
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(20);
-  }
-}
-/** The median of `n` runs of `measure` (timings on a shared machine: one outlier must not decide). */
-async function median(n: number, measure: () => Promise<number>): Promise<number> {
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) xs.push(await measure());
-  return xs.sort((a, b) => a - b)[Math.floor(n / 2)]!;
-}
-/** Resident memory of a process in MB (Linux), or -1. */
-function rssMb(pid: number | undefined): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : -1;
-  } catch {
-    return -1;
-  }
-}
-/** Outcome of one call: the body, or the coded error with its message and stack. */
-async function outcome(inst: SandboxInstance, handler = 0): Promise<{ body?: unknown; code?: string; message?: string; stack?: string; ms: number }> {
-  const t = performance.now();
-  try {
-    const res = (await inst.call(handler, [{}])) as { body: unknown };
-    return { body: res.body, ms: performance.now() - t };
-  } catch (err) {
-    const e = err as { code: string; message: string; details?: { stack?: string } };
-    return { code: e.code, message: e.message, stack: e.details?.stack, ms: performance.now() - t };
-  }
-}
-/** Synchronously fills an object with fresh keys until V8 dies of a fatal OOM (kills the whole worker). */
-const WORKER_KILLER = `function bomb() { const o = {}; let i = 0; while (true) o['k' + i++] = i; }`;
-const KILLER_LIMITS = { memoryMb: 16, cpuTimeoutMs: 3000 };
-/** A co-located extension whose route awaits a read-only host call (so it is in flight for a while). */
-const VICTIM_CODE = `import { sleep } from 'directus:api'; export default (r) => { r.get('/', async () => { await sleep(400); return 'ok'; }); r.get('/fast', () => 'ok'); };`;
 
 describe('red team: payload accounting and what reaches the host', () => {
   let arena: Arena;
@@ -274,103 +234,3 @@ describe('red team: starving the worker event loop', () => {
   });
 });
 
-describe('red team: killing the worker process', () => {
-  /* Each attack gets its own arena: an attack that succeeds can leave a worker crash-looping or an orphaned isolate behind. */
-  let arena: Arena;
-  let other: number;
-  beforeEach(async () => {
-    arena = await createArena();
-    other = ((arena.healthy.worker ?? 0) + 1) % 2;
-  });
-  afterEach(async () => {
-    try {
-      await arena.assertStillServing();
-    } finally {
-      await arena.close();
-    }
-  });
-  const restarts = () => arena.engine.workers()[other]!.restarts;
-  /** The attacked worker is ready and has not restarted for a second. */
-  async function stable(): Promise<void> {
-    const end = Date.now() + 20_000;
-    for (;;) {
-      await eventually(() => arena.engine.workers()[other]!.state === 'ready', 'the worker to be ready again', 20_000);
-      const n = restarts();
-      await sleep(1000);
-      if (restarts() === n && arena.engine.workers()[other]!.state === 'ready') return;
-      if (Date.now() > end) throw new Error('the worker keeps restarting');
-    }
-  }
-
-  it('a worker crash caused from a timer (no call in flight) is charged to the extension that caused it', async () => {
-    const attacker = await arena.engine.load(spec(`${WORKER_KILLER}\nexport default (r) => { r.get('/', () => { setTimeout(bomb, 50); return 'armed'; }); };`, { worker: other, limits: KILLER_LIMITS }));
-    try {
-      for (let i = 0; i < 3; i++) {
-        const n = restarts();
-        expect(await attacker.call(0, [{}])).toEqual({ status: 200, body: 'armed' });
-        await eventually(() => restarts() > n && arena.engine.workers()[other]!.state === 'ready', 'the worker to crash and come back');
-      }
-      const s = attacker.stats();
-      expect(`${restarts()} restarts, attacker faults ${s.faults}, quarantined ${s.quarantined}`).toMatch(/attacker faults [1-9]/);
-    } finally {
-      await attacker.dispose();
-    }
-  });
-
-  it('an extension whose load arms a worker-killing timer cannot get a co-located innocent extension blamed and quarantined', async () => {
-    // A wall clock far above the victim's 400 ms: on a loaded machine the worker's restart must not turn into the victim's timeout.
-    const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { maxFaults: 2, wallTimeoutMs: 15_000 } }));
-    const attacker = await arena.engine.load(spec(`${WORKER_KILLER}\nsetTimeout(bomb, 150);\nexport default (r) => { r.get('/', () => 1); };`, { worker: other, limits: KILLER_LIMITS }));
-    try {
-      const results: unknown[] = [];
-      for (let i = 0; i < 2; i++) {
-        const r = await outcome(victim);
-        results.push(r.body ?? r.code);
-      }
-      const v = victim.stats();
-      const a = attacker.stats();
-      expect({ results, victimFaults: v.faults, victimQuarantined: v.quarantined, attackerBlamed: a.faults > 0 }).toEqual({ results: ['ok', 'ok'], victimFaults: 0, victimQuarantined: false, attackerBlamed: true });
-    } finally {
-      await attacker.dispose();
-      await victim.dispose();
-    }
-  });
-
-  it('an extension that crashes the worker every time it is reloaded is blamed and does not keep its co-located extensions down', async () => {
-    const victim = await arena.engine.load(spec(VICTIM_CODE, { worker: other, grantedScopes: { sleep: {} }, limits: { wallTimeoutMs: 15_000 } }));
-    const armedAt = Date.now() + 300;
-    // First load: arm a timer that kills the worker. Every reload after that kills it synchronously, during the load.
-    const attacker = await arena.engine.load(
-      spec(`${WORKER_KILLER}\nif (Date.now() > ${armedAt}) bomb(); else setTimeout(bomb, 400);\nexport default (r) => { r.get('/', () => 1); };`, { worker: other, limits: KILLER_LIMITS }),
-    );
-    try {
-      // Once the crash loop is charged to the attacker, the co-located extension answers again.
-      await eventually(() => attacker.stats().faults > 0, 'the attacker to be blamed', 20_000);
-      const r = await outcome(victim, 1);
-      expect({ victim: r.body ?? r.code, attackerBlamed: attacker.stats().faults > 0 }).toEqual({ victim: 'ok', attackerBlamed: true });
-    } finally {
-      await attacker.dispose();
-      await victim.dispose();
-    }
-  });
-
-  it('an extension disposed while its worker restarts is not resurrected in the new worker (orphaned isolate nobody can dispose)', async () => {
-    // A crash (here SIGKILL; an attacker gets the same with a timer) followed by the operator disposing the extension while
-    // the new worker is still re-loading instances: the slot re-loads from a snapshot taken before the dispose.
-    const slow = await arena.engine.load(spec(`const t = Date.now(); while (Date.now() - t < 1200) {} export default (r) => { r.get('/', () => 1); };`, { worker: other, limits: { cpuTimeoutMs: 3000 } }));
-    const target = await arena.engine.load(spec(`setInterval(() => {}, 20); export default (r) => { r.get('/', () => 1); };`, { worker: other }));
-    const live = await arena.engine.isolateCount();
-    try {
-      const pid = arena.engine.workers()[other]!.pid;
-      await arena.engine.killWorker(other);
-      await eventually(() => arena.engine.workers()[other]!.pid !== undefined && arena.engine.workers()[other]!.pid !== pid, 'the new worker');
-      await sleep(600);
-      await target.dispose();
-      await stable();
-      expect(await arena.engine.isolateCount()).toBe(live - 1);
-    } finally {
-      await target.dispose();
-      await slow.dispose();
-    }
-  });
-});
