@@ -45,7 +45,7 @@ describe('settings list page shell', () => {
     const html = await render([{ id: 1, name: 'one' }, { id: 2, name: 'two' }]);
     expect(html).toContain('<h1>Things</h1>');
     expect(html.match(/<th>/g)?.length).toBe(2);
-    expect(html.replace(/<!--[\[\]]-->/g, '')).toContain('<tr class="clickable" data-thing="one"><td>one</td><td>1</td></tr>');
+    expect(html.replace(/<!--[[\]]-->/g, '')).toContain('<tr class="clickable" data-thing="one"><td>one</td><td>1</td></tr>');
     expect(html).toContain('data-thing="two"');
     expect(html).toContain('data-test="thing-name"');
     expect(html).toMatch(/data-test="thing-kind"/);

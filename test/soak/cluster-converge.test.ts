@@ -68,7 +68,7 @@ async function changeAndWatch(hosts: TestHost[], read: (t: TestHost) => Promise<
 describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('three hosts converge on an admin change before it is acknowledged', () => {
   let db: { url: string; drop(): Promise<void> };
   let registry: MarketplaceServer;
-  let hosts: TestHost[] = [];
+  const hosts: TestHost[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase('annex_converge');
