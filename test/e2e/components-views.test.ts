@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { writePackage } from '../helpers/write-extension.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 const MODULE = (userId: string) => `
 import { defineModule } from '@directus/extensions-sdk';
@@ -55,9 +55,7 @@ describe.skipIf(Boolean(SKIP_REASON))('v-field-select, export-sidebar-detail, us
     const me = (await t.api('GET', '/users/me')).body.data;
     writePackage(`${t.extensionsPath}/annex-views-demo`, { name: 'annex-views-demo', version: '1.0.0', type: 'module', 'directus:extension': { type: 'module', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }, { 'dist/index.js': MODULE(me.id) });
     await t.host.kernel.extensions.rescan();
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
     await navigate(page, '/annex-views-demo');
     await page.waitForSelector('.private-view .views-demo', { timeout: 90_000 });
   }, 180_000);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, launch, login, navigate, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -37,9 +37,7 @@ describe.skipIf(Boolean(SKIP_REASON))('list-o2m and list-m2m in the item form', 
     const comments = await get(`/items/comments?filter[note][_eq]=${ids.note}&fields=id,body&sort=id`);
     ids.c1 = comments[0].id;
     ids.c2 = comments[1].id;
-    browser = await launch();
-    ({ page, errors } = await openPage(browser));
-    await login(page, t);
+    ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
