@@ -422,15 +422,6 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.alterTable('directus_fields', (t) => t.dropColumn('width'));
     },
   },
-  '20261205C-junction-field': {
-    async up(knex) {
-      // Directus's relation meta.junction_field: on a junction's many-to-one, the other one (many-to-many).
-      await knex.schema.alterTable('directus_fields', (t) => t.string('junction_field', 64));
-    },
-    async down(knex) {
-      await knex.schema.alterTable('directus_fields', (t) => t.dropColumn('junction_field'));
-    },
-  },
   '20261205B-presets': {
     async up(knex) {
       // Directus's presets: a user's (or role's, or everyone's) layout, query and options per collection, and bookmarks.

@@ -55,7 +55,6 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     validation: validationRule(parseJson(row.validation)),
     validationMessage: typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
     relatedCollection: row.related_collection ?? null,
-    junctionField: row.junction_field ?? null,
   });
 }
 
@@ -330,6 +329,8 @@ export function createSchemaStore(knex: Knex) {
      * Makes `collection.field` a many-to-one to `related` (or plain again with null), and with
      * `oneField` adds the one-to-many alias on `related` that lists these items (Directus's
      * `POST /relations` with `meta.one_field`). Clearing removes aliases that pointed back here.
+     * `junctionField` (`meta.junction_field`, another field of this junction) makes that alias a
+     * many-to-many one; it is not stored: `/relations` derives it from the alias.
      */
     async setRelation(collection: string, field: string, related: string | null, oneField?: string | null, deselect: 'nullify' | 'delete' = 'nullify', junctionField: string | null = null): Promise<void> {
       const schema = await store.get();
@@ -342,7 +343,7 @@ export function createSchemaStore(knex: Knex) {
       if (oneField && (!target || !NAME.test(oneField) || target.fields[oneField])) throw errors.INVALID_PAYLOAD({ reason: `"meta.one_field" must be a new field name in "${related}".` });
       if (junctionField && (!related || junctionField === field || !col.fields[junctionField] || col.fields[junctionField]!.type === 'alias')) throw errors.INVALID_PAYLOAD({ reason: `"meta.junction_field" must be another field of "${collection}".` });
       await knex.transaction(async (trx) => {
-        await trx('directus_fields').where({ collection, field }).update({ related_collection: related, junction_field: related ? junctionField : null });
+        await trx('directus_fields').where({ collection, field }).update({ related_collection: related });
         if (f.relatedCollection) {
           // Aliases on the old target that listed these items through this field go with it.
           for (const alias of aliasesThrough(schema.collections[f.relatedCollection], collection, field)) {

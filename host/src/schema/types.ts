@@ -27,8 +27,6 @@ export interface FieldOverview extends Protocol.FieldOverview {
   validationMessage: string | null;
   /** Many-to-one: the collection this field points at. One-to-many (alias field): the collection of the many side. */
   relatedCollection: string | null;
-  /** On a junction collection's many-to-one: the junction's other many-to-one (Directus's relation `meta.junction_field`). */
-  junctionField?: string | null;
   /**
    * One-to-many alias field: the many-side collection, its foreign key pointing back here, and
    * what happens to an item taken out of the list (`one_deselect_action`, from the alias's

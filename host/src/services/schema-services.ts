@@ -61,7 +61,7 @@ export function relationOutput(schema: SchemaOverview, collection: string, f: Fi
     field: f.field,
     related_collection: f.relatedCollection,
     schema: { table: collection, column: f.field, foreign_key_table: f.relatedCollection, foreign_key_column: target?.primary ?? 'id' },
-    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: f.junctionField ?? junctionFieldOf(schema, collection, f), one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
+    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: junctionFieldOf(schema, collection, f), one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
   };
 }
 
