@@ -22,5 +22,3 @@ function sortKeys(value: unknown): unknown {
 export function manifestDigest(options: unknown): string {
   return `sha256-${createHash('sha256').update(canonicalJson(options)).digest('base64')}`;
 }
-
-export { tarballDigests } from '@annex/protocol/npm';

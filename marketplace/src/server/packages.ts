@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Knex } from 'knex';
 import semver from 'semver';
 import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
-import { tarballDigests } from '../internal/digest.js';
+import { tarballDigests } from '@annex/protocol/npm';
 import type { ManifestFacts } from '../internal/extension-facts.js';
 import type { Signer } from '../internal/signing.js';
 import { isUuid } from './accounts.js';

@@ -1,9 +1,9 @@
-import { listPackFiles as listNpmFiles, packTarball, tarballDigests, type PackFile } from '@annex/protocol/npm';
+import { listPackFiles, packTarball, tarballDigests, type PackFile } from '@annex/protocol/npm';
 import { readPackageJson, type PackageJson } from '../internal/package-json.js';
 import { PACKAGE_NAME } from '@annex/protocol';
 import { SdkErrors } from '../errors.js';
 
-export type { PackFile };
+export { listPackFiles, type PackFile };
 export interface PackResult {
   name: string;
   version: string;
@@ -15,11 +15,6 @@ export interface PackResult {
   shasum: string;
   tarball: Buffer;
   pkg: PackageJson;
-}
-
-/** The files npm would pack: the `files` field (or everything not ignored) plus package.json/README/LICENSE. */
-export function listPackFiles(cwd: string, pkg: PackageJson): Promise<PackFile[]> {
-  return listNpmFiles(cwd, pkg);
 }
 
 /** A version without path separators (the name is checked with the protocol's PACKAGE_NAME). */
