@@ -1,4 +1,5 @@
 import type { CallAccountability, CapabilityHost, SandboxEngine, SandboxEngineOptions, SandboxEvent, SandboxExtensionSpec } from '../index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createSandboxEngine } from '../index.js';
 import type { Scopes } from '@annex/protocol';
 
@@ -104,3 +105,25 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
     await sleep(25);
   }
 }
+
+/**
+ * The engine a limits suite shares (tight CPU, wall and memory budgets), with a healthy extension
+ * beside the attacks: created before the suite's tests, closed after. `expectHealthy()` checks the
+ * healthy one still answers.
+ */
+export function useLimitsEngine(kind: 'inline' | 'process') {
+  let healthy: SandboxInstanceLike;
+  const suite = {
+    engine: undefined as unknown as ReturnType<typeof createTestEngine>,
+    async expectHealthy(): Promise<void> {
+      expect(await healthy.call(0, [{}])).toEqual({ status: 200, body: 'ok' });
+    },
+  };
+  beforeAll(async () => {
+    suite.engine = createTestEngine(kind, { defaults: { cpuTimeoutMs: 150, wallTimeoutMs: 1500, memoryMb: 24 } });
+    healthy = await suite.engine.load(spec(route(`return { status: 200, body: 'ok' };`)));
+  });
+  afterAll(() => suite.engine.close());
+  return suite;
+}
+type SandboxInstanceLike = Awaited<ReturnType<SandboxEngine['load']>>;
