@@ -20,18 +20,38 @@ const dir = tempDir('annex-bench-app-');
 fs.mkdirSync(path.join(dir, 'extensions'));
 const host = await createHost({ env: hostEnv(dir), cwd: dir, packageFile: null });
 const url = await host.listen(0, '127.0.0.1');
-const login = await (await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }) })).json();
+const login = await (
+  await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
+  })
+).json();
 const tokens = login.data;
 
 async function measureInBrowser() {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   try {
     const page = await browser.newPage();
-    await page.addInitScript(([a, r]) => {
-      localStorage.setItem('annex.access_token', a);
-      localStorage.setItem('annex.refresh_token', r);
-    }, [tokens.access_token, tokens.refresh_token]);
+    await page.addInitScript(
+      ([a, r]) => {
+        localStorage.setItem('annex.access_token', a);
+        localStorage.setItem('annex.refresh_token', r);
+      },
+      [tokens.access_token, tokens.refresh_token],
+    );
     const js = [];
     page.on('requestfinished', async (request) => {
       const response = await request.response();
@@ -55,7 +75,11 @@ async function measureStatically() {
   const manifest = (await (await fetch(`${url}/extensions/sources/manifest.json`)).json()).data;
   for (const c of manifest.chunks) if (c.url) urls.add(c.url);
   const files = [];
-  for (const u of urls) files.push({ url: u, bytes: gzipSync(Buffer.from(await (await fetch(url + u)).arrayBuffer()), { level: 9 }).length });
+  for (const u of urls)
+    files.push({
+      url: u,
+      bytes: gzipSync(Buffer.from(await (await fetch(url + u)).arrayBuffer()), { level: 9 }).length,
+    });
   return { method: 'static (page modules + every extension chunk, gzip -9)', files, ms: null };
 }
 
@@ -70,9 +94,15 @@ const app = result.files.filter((f) => f.url.startsWith('/admin/')).reduce((n, f
 const extensions = total - app;
 console.log(`\nadmin app first load, built-ins enabled — ${result.method}`);
 for (const f of result.files.sort((a, b) => b.bytes - a.bytes)) console.log(`  ${kb(f.bytes).padStart(9)}  ${f.url}`);
-console.log(`\n  app + shared modules : ${kb(app)} (${result.files.filter((f) => f.url.startsWith('/admin/')).length} files)`);
-console.log(`  extension chunks     : ${kb(extensions)} (${result.files.filter((f) => !f.url.startsWith('/admin/')).length} files)`);
+console.log(
+  `\n  app + shared modules : ${kb(app)} (${result.files.filter((f) => f.url.startsWith('/admin/')).length} files)`,
+);
+console.log(
+  `  extension chunks     : ${kb(extensions)} (${result.files.filter((f) => !f.url.startsWith('/admin/')).length} files)`,
+);
 console.log(`  total JavaScript     : ${kb(total)}${result.ms ? ` in ${result.ms.toFixed(0)} ms` : ''}`);
 console.log(`  budget               : ${kb(BUDGET)}`);
-console.log(`  ratio total/budget   : ${(total / BUDGET).toFixed(3)} ${total <= BUDGET ? '(within budget)' : '(OVER BUDGET)'}`);
+console.log(
+  `  ratio total/budget   : ${(total / BUDGET).toFixed(3)} ${total <= BUDGET ? '(within budget)' : '(OVER BUDGET)'}`,
+);
 process.exitCode = total <= BUDGET ? 0 : 1;

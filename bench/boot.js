@@ -67,10 +67,21 @@ async function measure(label, dir, port) {
   await boot(dir, port); // migrates and warms the OS file cache; not counted
   const runs = [];
   for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir, port));
-  const ms = percentile(runs.map((r) => r.ms), 50);
-  const cpuMs = percentile(runs.map((r) => r.cpuMs), 50);
-  const rss = percentile(runs.map((r) => r.rss), 50);
-  console.log(`  ${label.padEnd(40)} boot→ping ${fmt(ms, 0).padStart(5)} ms (CPU ${fmt(cpuMs, 0).padStart(4)} ms)   idle RSS (tree) ${fmt(rss, 0).padStart(4)} MB   processes ${runs[0].procs}`);
+  const ms = percentile(
+    runs.map((r) => r.ms),
+    50,
+  );
+  const cpuMs = percentile(
+    runs.map((r) => r.cpuMs),
+    50,
+  );
+  const rss = percentile(
+    runs.map((r) => r.rss),
+    50,
+  );
+  console.log(
+    `  ${label.padEnd(40)} boot→ping ${fmt(ms, 0).padStart(5)} ms (CPU ${fmt(cpuMs, 0).padStart(4)} ms)   idle RSS (tree) ${fmt(rss, 0).padStart(4)} MB   processes ${runs[0].procs}`,
+  );
   return { ms, cpuMs, rss };
 }
 
@@ -81,16 +92,29 @@ async function compare(dir, port, variants) {
   for (let i = 0; i < Math.max(ROUNDS, 5); i++) {
     for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, port, { ...variants[j], idle: false }));
   }
-  const med = runs.map((r) => ({ ms: percentile(r.map((x) => x.ms), 50), cpuMs: percentile(r.map((x) => x.cpuMs), 50) }));
+  const med = runs.map((r) => ({
+    ms: percentile(
+      r.map((x) => x.ms),
+      50,
+    ),
+    cpuMs: percentile(
+      r.map((x) => x.cpuMs),
+      50,
+    ),
+  }));
   variants.forEach((v, j) => {
-    console.log(`  ${v.label.padEnd(52)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${fmt(med[j].ms / med[0].ms, 2)}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${fmt(med[j].cpuMs / med[0].cpuMs, 2)}×)`);
+    console.log(
+      `  ${v.label.padEnd(52)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${fmt(med[j].ms / med[0].ms, 2)}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${fmt(med[j].cpuMs / med[0].cpuMs, 2)}×)`,
+    );
   });
 }
 
 const base = await measure('built-ins only', prepare(false), 41801);
 const fullDir = prepare(true);
 const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir, 41802);
-console.log(`  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, CPU ${fmt(full.cpuMs / base.cpuMs, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`);
+console.log(
+  `  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, CPU ${fmt(full.cpuMs / base.cpuMs, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`,
+);
 if (BASELINE_ROOT) {
   console.log(`  A/B with extensions, alternating boots (baseline: ${BASELINE_ROOT}):`);
   await compare(fullDir, 41803, [

@@ -17,7 +17,10 @@ const ROUNDS = 3;
 const CONNECTIONS = Number(process.env.BENCH_CONCURRENCY ?? 32);
 
 function startHost(dir) {
-  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], { env: hostEnv(dir, { BENCH_DIR: dir }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], {
+    env: hostEnv(dir, { BENCH_DIR: dir }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     child.stdout.once('data', (d) => resolve({ child, url: String(d).trim() }));
     child.once('exit', (code) => reject(new Error(`host exited ${code}`)));
@@ -36,7 +39,11 @@ function cpuMs(pid) {
 
 function childPids(pid) {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -61,24 +68,27 @@ async function loadWithHttpAgent(url, seconds, connections) {
   const until = performance.now() + seconds * 1000;
   let ok = 0;
   let failed = 0;
-  const one = () => new Promise((resolve) => {
-    const req = http.get(url, { agent }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        // Only answers within the window count towards the rate (the last ones in flight drain uncounted).
-        if (res.statusCode !== 200) failed++;
-        else if (performance.now() <= until) ok++;
+  const one = () =>
+    new Promise((resolve) => {
+      const req = http.get(url, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          // Only answers within the window count towards the rate (the last ones in flight drain uncounted).
+          if (res.statusCode !== 200) failed++;
+          else if (performance.now() <= until) ok++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        failed++;
         resolve();
       });
     });
-    req.on('error', () => {
-      failed++;
-      resolve();
-    });
-  });
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (performance.now() < until) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) await one();
+    }),
+  );
   agent.destroy();
   return { rps: ok / seconds, ok, failed };
 }
@@ -123,7 +133,9 @@ function wrkSweep(url) {
       rounds.push({ t: rt, s: rs });
     }
     const r = summarize(rounds);
-    console.log(`    ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)} req/s, sandboxed ${fmt(r.s, 0)} req/s (medians), ratio ${fmt(r.ratio, 2)} ${range(r.ratios)}`);
+    console.log(
+      `    ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)} req/s, sandboxed ${fmt(r.s, 0)} req/s (medians), ratio ${fmt(r.ratio, 2)} ${range(r.ratios)}`,
+    );
   }
 }
 
@@ -137,7 +149,8 @@ function summarize(rounds) {
   const ratios = rounds.map((r) => r.s / r.t);
   return { t: median(rounds.map((r) => r.t)), s: median(rounds.map((r) => r.s)), ratio: median(ratios), ratios };
 }
-const range = (ratios) => `(range ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)} over ${ratios.length} rounds)`;
+const range = (ratios) =>
+  `(range ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)} over ${ratios.length} rounds)`;
 
 /**
  * Trusted and sandboxed, interleaved, ROUNDS times each at `connections`: medians, the ratio of
@@ -150,7 +163,9 @@ async function compare(url, connections, { generator = load, cpu = null } = {}) 
   const rounds = [];
   for (let i = 0; i < ROUNDS; i++) {
     const trusted = await (cpu ? withCpu(cpu, () => run('bench-trusted', SECONDS)) : run('bench-trusted', SECONDS));
-    const sandboxed = await (cpu ? withCpu(cpu, () => run('bench-sandboxed', SECONDS)) : run('bench-sandboxed', SECONDS));
+    const sandboxed = await (cpu
+      ? withCpu(cpu, () => run('bench-sandboxed', SECONDS))
+      : run('bench-sandboxed', SECONDS));
     rounds.push({ trusted, sandboxed });
   }
   const { t, s, ratio, ratios } = summarize(rounds.map((r) => ({ t: r.trusted.rps, s: r.sandboxed.rps })));
@@ -173,21 +188,31 @@ async function main() {
   const { child, url } = await startHost(dir);
   const lean = (target, seconds, connections) => load(target, { seconds, connections });
   try {
-    console.log(`endpoint throughput, sandboxed vs trusted (lean keep-alive load generator, ${SECONDS}s per run, interleaved, median of ${ROUNDS})`);
+    console.log(
+      `endpoint throughput, sandboxed vs trusted (lean keep-alive load generator, ${SECONDS}s per run, interleaved, median of ${ROUNDS})`,
+    );
     const head = await compare(url, CONNECTIONS, { generator: lean, cpu: child.pid });
     console.log(`  trusted   ${fmt(head.t, 0)} req/s (median)`);
     console.log(`  sandboxed ${fmt(head.s, 0)} req/s (median)`);
-    console.log(`  ratio sandboxed/trusted ${fmt(head.ratio, 2)} (median of per-round ratios) ${range(head.ratios)} at ${CONNECTIONS} connections (target ≥ 0.7)${head.failed ? `; ${head.failed} failed requests` : ''}`);
+    console.log(
+      `  ratio sandboxed/trusted ${fmt(head.ratio, 2)} (median of per-round ratios) ${range(head.ratios)} at ${CONNECTIONS} connections (target ≥ 0.7)${head.failed ? `; ${head.failed} failed requests` : ''}`,
+    );
     /* Where the CPU goes, per request: the two cores are shared by all three kinds of process. */
     for (const kind of ['trusted', 'sandboxed']) {
-      console.log(`  CPU µs per ${kind.padEnd(9)} request: host ${cpuPerRequest(head.rounds, kind, 'host')}, sandbox workers ${cpuPerRequest(head.rounds, kind, 'children')}, load generator ${cpuPerRequest(head.rounds, kind, 'loadgen')}`);
+      console.log(
+        `  CPU µs per ${kind.padEnd(9)} request: host ${cpuPerRequest(head.rounds, kind, 'host')}, sandbox workers ${cpuPerRequest(head.rounds, kind, 'children')}, load generator ${cpuPerRequest(head.rounds, kind, 'loadgen')}`,
+      );
     }
     for (const connections of [16, 64]) {
       const r = await compare(url, connections, { generator: lean });
-      console.log(`  ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)}, sandboxed ${fmt(r.s, 0)} req/s, ratio ${fmt(r.ratio, 2)} ${range(r.ratios)}${r.failed ? `; ${r.failed} failed` : ''}`);
+      console.log(
+        `  ${String(connections).padStart(2)} connections: trusted ${fmt(r.t, 0)}, sandboxed ${fmt(r.s, 0)} req/s, ratio ${fmt(r.ratio, 2)} ${range(r.ratios)}${r.failed ? `; ${r.failed} failed` : ''}`,
+      );
     }
     const heavy = await compare(url, CONNECTIONS, { generator: loadWithHttpAgent });
-    console.log(`  with Node's http client as the generator (it takes most of a core): ratio ${fmt(heavy.ratio, 2)} ${range(heavy.ratios)} (trusted ${fmt(heavy.t, 0)}, sandboxed ${fmt(heavy.s, 0)} req/s)`);
+    console.log(
+      `  with Node's http client as the generator (it takes most of a core): ratio ${fmt(heavy.ratio, 2)} ${range(heavy.ratios)} (trusted ${fmt(heavy.t, 0)}, sandboxed ${fmt(heavy.s, 0)} req/s)`,
+    );
     if (hasWrk()) wrkSweep(url);
     else console.log('  (install wrk for the same comparison at 16/32/64 connections with a C load generator)');
   } finally {

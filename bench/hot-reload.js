@@ -16,7 +16,10 @@ async function main() {
   const debounce = host.config.extensionsAutoReloadDebounceMs;
   const results = { trusted: [], sandboxed: [] };
   const events = [];
-  for (const [kind, sandbox] of [['trusted', false], ['sandboxed', true]]) {
+  for (const [kind, sandbox] of [
+    ['trusted', false],
+    ['sandboxed', true],
+  ]) {
     const name = `hr-${kind}`;
     writeEndpoint(path.join(dir, 'extensions'), name, 'v0', sandbox);
     await host.kernel.extensions.rescan();
@@ -39,10 +42,14 @@ async function main() {
   await host.close();
   const evP50 = percentile(events, 50);
   console.log('hot reload: save → first new response');
-  console.log(`  debounce ${debounce} ms, raw file-event latency p50 ${fmt(evP50)} ms (p95 ${fmt(percentile(events, 95))} ms)`);
+  console.log(
+    `  debounce ${debounce} ms, raw file-event latency p50 ${fmt(evP50)} ms (p95 ${fmt(percentile(events, 95))} ms)`,
+  );
   for (const kind of ['trusted', 'sandboxed']) {
     const p50 = percentile(results[kind], 50);
-    console.log(`  ${kind.padEnd(9)} p50 ${fmt(p50)} ms  p95 ${fmt(percentile(results[kind], 95))} ms  (target p50 ≤ 100 ms: ratio ${fmt(p50 / 100, 2)}; minus debounce and file event: ${fmt(p50 - debounce - evP50)} ms of reload work)`);
+    console.log(
+      `  ${kind.padEnd(9)} p50 ${fmt(p50)} ms  p95 ${fmt(percentile(results[kind], 95))} ms  (target p50 ≤ 100 ms: ratio ${fmt(p50 / 100, 2)}; minus debounce and file event: ${fmt(p50 - debounce - evP50)} ms of reload work)`,
+    );
   }
 }
 

@@ -36,7 +36,9 @@ export function frameResponse(buf) {
  */
 export function load(url, { connections = 32, seconds = 2 } = {}) {
   const { hostname, port, pathname, search, host } = new URL(url);
-  const request = Buffer.from(`GET ${pathname}${search} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: annex-bench\r\nAccept: */*\r\n\r\n`);
+  const request = Buffer.from(
+    `GET ${pathname}${search} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: annex-bench\r\nAccept: */*\r\n\r\n`,
+  );
   const started = performance.now();
   const until = started + seconds * 1000;
   let ok = 0;
@@ -76,5 +78,10 @@ export function load(url, { connections = 32, seconds = 2 } = {}) {
       });
       socket.on('close', resolve);
     });
-  return Promise.all(Array.from({ length: connections }, one)).then(() => ({ rps: inWindow / seconds, ok, inWindow, failed }));
+  return Promise.all(Array.from({ length: connections }, one)).then(() => ({
+    rps: inWindow / seconds,
+    ok,
+    inWindow,
+    failed,
+  }));
 }

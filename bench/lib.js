@@ -33,10 +33,21 @@ export function hostEnv(dir, extra = {}) {
 export function writeEndpoint(root, name, body, sandbox = false) {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name, version: '1.0.0', type: 'module',
-    'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...(sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}) },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type: 'endpoint',
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        ...(sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}),
+      },
+    }),
+  );
   const code = sandbox
     ? `export default (router) => { router.get('/', (req) => ({ status: 200, body: { ok: true, body: ${JSON.stringify(body)}, q: req.query } })); };\n`
     : `export default (router) => { router.get('/', (req, res) => res.json({ ok: true, body: ${JSON.stringify(body)}, q: req.query })); };\n`;
@@ -53,10 +64,21 @@ export function fmt(n, digits = 1) {
 export function writeHook(root, name, { sandbox = false, filterOn } = {}) {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name, version: '1.0.0', type: 'module',
-    'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...(sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}) },
-  }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type: 'hook',
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        ...(sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}),
+      },
+    }),
+  );
   const body = filterOn
     ? `filter('${filterOn}.items.create', (payload) => ({ ...payload, note: String(payload.note ?? '') + '!' }));`
     : `action('bench_none.items.create', () => {});`;

@@ -28,7 +28,13 @@ async function writeExtension(dir) {
       type: 'module',
       license: 'MIT',
       files: ['dist'],
-      'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.ts', host: '^10.10.0 || ^11.0.0', sandbox: { enabled: true, requestedScopes: { log: {} } } },
+      'directus:extension': {
+        type: 'endpoint',
+        path: 'dist/index.js',
+        source: 'src/index.ts',
+        host: '^10.10.0 || ^11.0.0',
+        sandbox: { enabled: true, requestedScopes: { log: {} } },
+      },
     }),
   );
   let js = '';
@@ -36,7 +42,10 @@ async function writeExtension(dir) {
     const id = createHash('sha1').update(String(i)).digest('hex').slice(0, 8);
     js += `export function handler_${id}(req, ctx) { const v${i} = req.query?.x${i % 17} ?? ${i}; return { status: 200, body: { id: '${id}', value: v${i} * ${i % 13} } }; }\n`;
   }
-  await writeFile(join(dir, 'dist/index.js'), `${js}export default (router) => router.get('/', () => ({ status: 200, body: 'ok' }));\n`);
+  await writeFile(
+    join(dir, 'dist/index.js'),
+    `${js}export default (router) => router.get('/', () => ({ status: 200, body: 'ok' }));\n`,
+  );
   for (let i = 0; i < 5; i++) await writeFile(join(dir, `dist/assets/chunk-${i}.bin`), randomBytes(10_000));
   await writeFile(join(dir, 'README.md'), '# bench-install\n');
 }
@@ -64,7 +73,12 @@ try {
 
     const extensionsDir = join(work, `ext-${run}`);
     await mkdir(extensionsDir);
-    const installer = createInstaller({ extensionsDir, client, trust: 'sandbox', hostVersion: DIRECTUS_COMPAT_VERSION });
+    const installer = createInstaller({
+      extensionsDir,
+      client,
+      trust: 'sandbox',
+      hostVersion: DIRECTUS_COMPAT_VERSION,
+    });
     const marks = {};
     t = performance.now();
     const result = await installer.install('bench-install', undefined, {
@@ -88,9 +102,13 @@ try {
 
   const copy = median(copyTimes);
   const install = median(installTimes);
-  console.log(`marketplace install vs fs.cp — ${published.name}@${published.version}: ${v.file_count} files, ${(v.unpacked_size / 1024).toFixed(0)} KB unpacked, ${(v.tarball_size / 1024).toFixed(0)} KB tarball; median of ${RUNS} runs`);
+  console.log(
+    `marketplace install vs fs.cp — ${published.name}@${published.version}: ${v.file_count} files, ${(v.unpacked_size / 1024).toFixed(0)} KB unpacked, ${(v.tarball_size / 1024).toFixed(0)} KB tarball; median of ${RUNS} runs`,
+  );
   console.log(`  fs.cp (copy the files)                         ${ms(copy)}`);
-  console.log(`  install (describe+download+verify+extract+move) ${ms(install)}   ratio ${(install / copy).toFixed(1)}x`);
+  console.log(
+    `  install (describe+download+verify+extract+move) ${ms(install)}   ratio ${(install / copy).toFixed(1)}x`,
+  );
   console.log(`    describe (registry metadata)    ${ms(median(phases.describe))}`);
   console.log(`    download + signature + sha512   ${ms(median(phases.download))}`);
   console.log(`    policy pass + extraction        ${ms(median(phases.extract))}`);

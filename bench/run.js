@@ -5,7 +5,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './lib.js';
 
-const ALL = ['boot', 'writes', 'sandbox', 'endpoint-throughput', 'hot-reload', 'marketplace-install', 'build', 'app-budget'];
+const ALL = [
+  'boot',
+  'writes',
+  'sandbox',
+  'endpoint-throughput',
+  'hot-reload',
+  'marketplace-install',
+  'build',
+  'app-budget',
+];
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ALL;
 let failed = 0;
 for (const name of wanted) {

@@ -94,7 +94,11 @@ async function baselineProbe() {
 
 /** Baseline and both paths sampled in interleaved rounds (so a busy moment hits all three alike); pooled p50/p95. */
 async function latencies(calls, rounds = 3) {
-  const probes = { base: await baselineProbe(), inline: await bridgeProbe('inline'), proc: await bridgeProbe('process') };
+  const probes = {
+    base: await baselineProbe(),
+    inline: await bridgeProbe('inline'),
+    proc: await bridgeProbe('process'),
+  };
   const samples = { base: [], inline: [], proc: [] };
   try {
     for (let r = 0; r < rounds; r++) {
@@ -150,7 +154,12 @@ async function rssPerExtension(n) {
     for (let i = 0; i < n; i++) await engine.load(spec(SMALL_EXT));
     await sleep(1500);
     const after = rssOf(pid);
-    return { perExtMb: (after - before) / n / 1048576, beforeMb: before / 1048576, afterMb: after / 1048576, isolates: await engine.isolateCount() };
+    return {
+      perExtMb: (after - before) / n / 1048576,
+      beforeMb: before / 1048576,
+      afterMb: after / 1048576,
+      isolates: await engine.isolateCount(),
+    };
   } finally {
     await engine.close();
   }
@@ -170,7 +179,15 @@ const plainHandler = new Function(`return ${HANDLER}`)();
 async function throughput(call, seconds, concurrency) {
   let count = 0;
   const end = performance.now() + seconds * 1000;
-  const req = { method: 'GET', url: '/?name=x&min=30', path: '/', query: { name: 'x', min: '30' }, params: {}, headers: {}, body: null };
+  const req = {
+    method: 'GET',
+    url: '/?name=x&min=30',
+    path: '/',
+    query: { name: 'x', min: '30' },
+    params: {},
+    headers: {},
+    body: null,
+  };
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
@@ -185,7 +202,15 @@ async function throughput(call, seconds, concurrency) {
 async function httpThroughput(handle, seconds, concurrency) {
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
-    const out = await handle({ method: req.method, url: req.url, path: url.pathname, query: Object.fromEntries(url.searchParams), params: {}, headers: req.headers, body: null });
+    const out = await handle({
+      method: req.method,
+      url: req.url,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      params: {},
+      headers: req.headers,
+      body: null,
+    });
     res.writeHead(out.status, { 'content-type': 'application/json', ...(out.headers ?? {}) });
     res.end(JSON.stringify(out.body));
   });
@@ -194,10 +219,12 @@ async function httpThroughput(handle, seconds, concurrency) {
   const port = server.address().port;
   const get = () =>
     new Promise((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: '/?name=x&min=30', agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      }).on('error', reject);
+      http
+        .get({ host: '127.0.0.1', port, path: '/?name=x&min=30', agent }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+        })
+        .on('error', reject);
     });
   try {
     return await throughput(get, seconds, concurrency);
@@ -214,10 +241,18 @@ async function main() {
 
   const { base, inline, proc } = await latencies(calls);
   console.log('1. directus:api bridge call latency (isolate → capability → back), µs');
-  console.log(`   plain async function call (baseline)   p50 ${fmt(base.p50, 2)}   p95 ${fmt(base.p95, 2)}   (n=${base.n})`);
-  console.log(`   in-worker path (isolate, same thread)   p50 ${fmt(inline.p50)}   p95 ${fmt(inline.p95)}   (n=${inline.n})   ratio p50 ${fmt(inline.p50 / base.p50, 0)}x baseline`);
-  console.log(`   cross-process path (worker → host IPC)  p50 ${fmt(proc.p50)}   p95 ${fmt(proc.p95)}   (n=${proc.n})   ratio p50 ${fmt(proc.p50 / base.p50, 0)}x baseline`);
-  console.log(`   target in-worker p50 ≤ ${TARGETS.bridgeP50Us} µs: ${inline.p50 <= TARGETS.bridgeP50Us ? 'met' : 'NOT met'}\n`);
+  console.log(
+    `   plain async function call (baseline)   p50 ${fmt(base.p50, 2)}   p95 ${fmt(base.p95, 2)}   (n=${base.n})`,
+  );
+  console.log(
+    `   in-worker path (isolate, same thread)   p50 ${fmt(inline.p50)}   p95 ${fmt(inline.p95)}   (n=${inline.n})   ratio p50 ${fmt(inline.p50 / base.p50, 0)}x baseline`,
+  );
+  console.log(
+    `   cross-process path (worker → host IPC)  p50 ${fmt(proc.p50)}   p95 ${fmt(proc.p95)}   (n=${proc.n})   ratio p50 ${fmt(proc.p50 / base.p50, 0)}x baseline`,
+  );
+  console.log(
+    `   target in-worker p50 ≤ ${TARGETS.bridgeP50Us} µs: ${inline.p50 <= TARGETS.bridgeP50Us ? 'met' : 'NOT met'}\n`,
+  );
 
   const n = quick ? 20 : 60;
   const cold = {
@@ -228,13 +263,21 @@ async function main() {
   };
   console.log('2. cold activation of a sandboxed extension (load → registered), ms');
   console.log('                                          after an idle moment      back to back (boot)');
-  console.log(`   in-worker (isolate + bootstrap + module + registration)   p50 ${fmt(cold.inlineIdle.p50, 2)}  p95 ${fmt(cold.inlineIdle.p95, 2)}      p50 ${fmt(cold.inlineBurst.p50, 2)}  p95 ${fmt(cold.inlineBurst.p95, 2)}`);
-  console.log(`   through the process engine (+ IPC round trip)             p50 ${fmt(cold.processIdle.p50, 2)}  p95 ${fmt(cold.processIdle.p95, 2)}      p50 ${fmt(cold.processBurst.p50, 2)}  p95 ${fmt(cold.processBurst.p95, 2)}`);
-  console.log(`   target p50 ≤ ${TARGETS.coldP50Ms} ms (Directus: 3.1 ms), process engine: ${cold.processIdle.p50 <= TARGETS.coldP50Ms ? 'met' : 'NOT met'} after idle, ${cold.processBurst.p50 <= TARGETS.coldP50Ms ? 'met' : 'NOT met'} back to back\n`);
+  console.log(
+    `   in-worker (isolate + bootstrap + module + registration)   p50 ${fmt(cold.inlineIdle.p50, 2)}  p95 ${fmt(cold.inlineIdle.p95, 2)}      p50 ${fmt(cold.inlineBurst.p50, 2)}  p95 ${fmt(cold.inlineBurst.p95, 2)}`,
+  );
+  console.log(
+    `   through the process engine (+ IPC round trip)             p50 ${fmt(cold.processIdle.p50, 2)}  p95 ${fmt(cold.processIdle.p95, 2)}      p50 ${fmt(cold.processBurst.p50, 2)}  p95 ${fmt(cold.processBurst.p95, 2)}`,
+  );
+  console.log(
+    `   target p50 ≤ ${TARGETS.coldP50Ms} ms (Directus: 3.1 ms), process engine: ${cold.processIdle.p50 <= TARGETS.coldP50Ms ? 'met' : 'NOT met'} after idle, ${cold.processBurst.p50 <= TARGETS.coldP50Ms ? 'met' : 'NOT met'} back to back\n`,
+  );
 
   const rss = await rssPerExtension(quick ? 50 : 200);
   console.log(`3. RSS per idle sandboxed extension at N=${quick ? 50 : 200}`);
-  console.log(`   worker RSS ${fmt(rss.beforeMb)} MB → ${fmt(rss.afterMb)} MB with ${rss.isolates} isolates: ${fmt(rss.perExtMb, 2)} MB per extension`);
+  console.log(
+    `   worker RSS ${fmt(rss.beforeMb)} MB → ${fmt(rss.afterMb)} MB with ${rss.isolates} isolates: ${fmt(rss.perExtMb, 2)} MB per extension`,
+  );
   console.log(`   target ≤ ${TARGETS.rssPerExtMb} MB: ${rss.perExtMb <= TARGETS.rssPerExtMb ? 'met' : 'NOT met'}\n`);
 
   const seconds = quick ? 0.5 : 1;
@@ -246,14 +289,21 @@ async function main() {
   const samples = { plain: [], inline: [], process: [], plainHttp: [], inlineHttp: [], processHttp: [] };
   try {
     for (const kind of ['inline', 'process']) {
-      engines[kind] = createSandboxEngine({ kind, workers: 1, capabilityHost: recordingHost().host, defaults: { maxConcurrentCalls: 256 } });
+      engines[kind] = createSandboxEngine({
+        kind,
+        workers: 1,
+        capabilityHost: recordingHost().host,
+        defaults: { maxConcurrentCalls: 256 },
+      });
       const inst = await engines[kind].load(spec(THROUGHPUT_EXT));
       handlers[kind] = (req) => inst.call(0, [req]);
       await throughput(handlers[kind], 0.3, 16);
     }
     for (let i = 0; i < rounds; i++) {
-      for (const kind of ['plain', 'inline', 'process']) samples[kind].push(await throughput(handlers[kind], seconds, 16));
-      for (const kind of ['plain', 'inline', 'process']) samples[`${kind}Http`].push(await httpThroughput(handlers[kind], seconds, 16));
+      for (const kind of ['plain', 'inline', 'process'])
+        samples[kind].push(await throughput(handlers[kind], seconds, 16));
+      for (const kind of ['plain', 'inline', 'process'])
+        samples[`${kind}Http`].push(await httpThroughput(handlers[kind], seconds, 16));
     }
   } finally {
     for (const engine of Object.values(engines)) await engine.close();
@@ -263,18 +313,36 @@ async function main() {
   const ratioOf = (kind, base) => med(samples[kind].map((v, i) => v / samples[base][i]));
   const plain = med(samples.plain);
   const plainHttp = med(samples.plainHttp);
-  const results = { inline: med(samples.inline), process: med(samples.process), inlineHttp: med(samples.inlineHttp), processHttp: med(samples.processHttp) };
-  const ratios = { inline: ratioOf('inline', 'plain'), process: ratioOf('process', 'plain'), inlineHttp: ratioOf('inlineHttp', 'plainHttp'), processHttp: ratioOf('processHttp', 'plainHttp') };
-  console.log(`4. call throughput of the same handler, calls/s (16 concurrent callers; medians of ${rounds} interleaved rounds of ${seconds} s, ratio = median of per-round ratios)`);
+  const results = {
+    inline: med(samples.inline),
+    process: med(samples.process),
+    inlineHttp: med(samples.inlineHttp),
+    processHttp: med(samples.processHttp),
+  };
+  const ratios = {
+    inline: ratioOf('inline', 'plain'),
+    process: ratioOf('process', 'plain'),
+    inlineHttp: ratioOf('inlineHttp', 'plainHttp'),
+    processHttp: ratioOf('processHttp', 'plainHttp'),
+  };
+  console.log(
+    `4. call throughput of the same handler, calls/s (16 concurrent callers; medians of ${rounds} interleaved rounds of ${seconds} s, ratio = median of per-round ratios)`,
+  );
   console.log(`   plain in-process function (baseline)   ${fmt(plain, 0)}`);
   console.log(`   sandboxed, inline engine               ${fmt(results.inline, 0)}   ratio ${fmt(ratios.inline, 3)}`);
   console.log(`   sandboxed, process engine              ${fmt(results.process, 0)}   ratio ${fmt(ratios.process, 3)}`);
   console.log('   behind a minimal HTTP server (keep-alive client in the same process):');
   console.log(`   trusted handler                        ${fmt(plainHttp, 0)} req/s`);
-  console.log(`   sandboxed, inline engine               ${fmt(results.inlineHttp, 0)} req/s   ratio ${fmt(ratios.inlineHttp, 3)}`);
-  console.log(`   sandboxed, process engine              ${fmt(results.processHttp, 0)} req/s   ratio ${fmt(ratios.processHttp, 3)}`);
+  console.log(
+    `   sandboxed, inline engine               ${fmt(results.inlineHttp, 0)} req/s   ratio ${fmt(ratios.inlineHttp, 3)}`,
+  );
+  console.log(
+    `   sandboxed, process engine              ${fmt(results.processHttp, 0)} req/s   ratio ${fmt(ratios.processHttp, 3)}`,
+  );
   /* Server and client share this one thread here; an endpoint's target is judged on the full host, with the generator in its own process. */
-  console.log(`   (runtime view only: the endpoint target, ratio ≥ ${TARGETS.throughputRatio}, is measured on the full host by bench/endpoint-throughput.js)\n`);
+  console.log(
+    `   (runtime view only: the endpoint target, ratio ≥ ${TARGETS.throughputRatio}, is measured on the full host by bench/endpoint-throughput.js)\n`,
+  );
 
   console.log(`done in ${fmt((performance.now() - started) / 1000)} s`);
 }

@@ -15,15 +15,33 @@ const CONNECTIONS = 10;
 function writeFilterHook(root) {
   const dir = path.join(root, 'bench-sandboxed-filter');
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name: 'bench-sandboxed-filter', version: '1.0.0', type: 'module',
-    'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: {} }, annex: { scopes: { items: { stamped: ['create'] } } } },
-  }));
-  fs.writeFileSync(path.join(dir, 'dist', 'index.js'), `export default ({ filter }) => { filter('stamped.items.create', (p) => ({ ...p, text: p.text + '+' })); };\n`);
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'bench-sandboxed-filter',
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type: 'hook',
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        sandbox: { enabled: true, requestedScopes: {} },
+        annex: { scopes: { items: { stamped: ['create'] } } },
+      },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'dist', 'index.js'),
+    `export default ({ filter }) => { filter('stamped.items.create', (p) => ({ ...p, text: p.text + '+' })); };\n`,
+  );
 }
 
 async function startHost(dir) {
-  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], { env: hostEnv(dir, { BENCH_DIR: dir }), stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], {
+    env: hostEnv(dir, { BENCH_DIR: dir }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     child.stdout.once('data', (d) => resolve(String(d).trim()));
     child.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
@@ -32,7 +50,11 @@ async function startHost(dir) {
 }
 
 async function json(url, method, body, token) {
-  const res = await fetch(url, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
@@ -47,9 +69,14 @@ function hasWrk() {
 
 /** wrk, one thread: requests and requests/s, or null. */
 function wrkPost(url, token, script) {
-  fs.writeFileSync(script, `wrk.method = "POST"\nwrk.body = '{"text":"x"}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\n`);
+  fs.writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.body = '{"text":"x"}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\n`,
+  );
   try {
-    const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', script, url], { encoding: 'utf8' });
+    const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', script, url], {
+      encoding: 'utf8',
+    });
     const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
     const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
     return { requests, bad, rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]) };
@@ -65,21 +92,39 @@ async function leanPost(url, token) {
   const until = performance.now() + SECONDS * 1000;
   let requests = 0;
   let bad = 0;
-  const one = () => new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        requests++;
-        if (res.statusCode !== 200) bad++;
+  const one = () =>
+    new Promise((resolve) => {
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            authorization: `Bearer ${token}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            requests++;
+            if (res.statusCode !== 200) bad++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        bad++;
         resolve();
       });
+      req.end(body);
     });
-    req.on('error', () => { bad++; resolve(); });
-    req.end(body);
-  });
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < until) await one();
-  }));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) await one();
+    }),
+  );
   agent.destroy();
   return { requests, bad, rps: requests / SECONDS };
 }
@@ -97,13 +142,19 @@ fs.mkdirSync(path.join(dir, 'extensions'), { recursive: true });
 writeFilterHook(path.join(dir, 'extensions'));
 const { child, url } = await startHost(dir);
 try {
-  const token = (await json(`${url}/auth/login`, 'POST', { email: 'bench@example.com', password: 'bench-password' })).body.data.access_token;
-  for (const collection of ['plain', 'stamped']) await json(`${url}/collections`, 'POST', { collection, fields: [{ field: 'text', type: 'string' }] }, token);
+  const token = (await json(`${url}/auth/login`, 'POST', { email: 'bench@example.com', password: 'bench-password' }))
+    .body.data.access_token;
+  for (const collection of ['plain', 'stamped'])
+    await json(`${url}/collections`, 'POST', { collection, fields: [{ field: 'text', type: 'string' }] }, token);
   const check = await json(`${url}/items/stamped`, 'POST', { text: 'a' }, token);
-  if (check.body?.data?.text !== 'a+') throw new Error(`the sandboxed filter did not run: ${JSON.stringify(check.body)}`);
+  if (check.body?.data?.text !== 'a+')
+    throw new Error(`the sandboxed filter did not run: ${JSON.stringify(check.body)}`);
   const script = path.join(dir, 'post.lua');
   const withWrk = hasWrk();
-  const cases = [['without hook', 'plain'], ['sandboxed filter hook', 'stamped']];
+  const cases = [
+    ['without hook', 'plain'],
+    ['sandboxed filter hook', 'stamped'],
+  ];
   for (const [, collection] of cases) await leanPost(`${url}/items/${collection}`, token); // warm-up
   // Two interleaved rounds; the second is reported (the first still pays for JIT and table growth).
   let rows = [];
@@ -117,12 +168,17 @@ try {
     }
   }
   for (const { label, w, l } of rows) {
-    const cell = (m) => (m ? `${fmt(m.rps, 0).padStart(5)} req/s ${fmt(m.cpuPerReq * 1000, 0).padStart(5)} µs CPU/req${m.bad ? ` (${m.bad} failed)` : ''}` : '        (no wrk)              ');
+    const cell = (m) =>
+      m
+        ? `${fmt(m.rps, 0).padStart(5)} req/s ${fmt(m.cpuPerReq * 1000, 0).padStart(5)} µs CPU/req${m.bad ? ` (${m.bad} failed)` : ''}`
+        : '        (no wrk)              ';
     console.log(`  POST /items ${label.padEnd(22)} wrk: ${cell(w)}   lean client: ${cell(l)}`);
   }
   const [a, b] = rows;
   const ratio = (x, y, k) => (x && y ? fmt(y[k] / x[k], 2) : 'n/a');
-  console.log(`  hook / no hook: wrk req/s ${ratio(a.w, b.w, 'rps')}×, CPU/req ${ratio(a.w, b.w, 'cpuPerReq')}×; lean req/s ${ratio(a.l, b.l, 'rps')}×, CPU/req ${ratio(a.l, b.l, 'cpuPerReq')}×`);
+  console.log(
+    `  hook / no hook: wrk req/s ${ratio(a.w, b.w, 'rps')}×, CPU/req ${ratio(a.w, b.w, 'cpuPerReq')}×; lean req/s ${ratio(a.l, b.l, 'rps')}×, CPU/req ${ratio(a.l, b.l, 'cpuPerReq')}×`,
+  );
 } finally {
   child.kill('SIGTERM');
 }

@@ -13,7 +13,9 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const NOT_BUILT = 1;
 
 function fail(message) {
-  process.stderr.write(`${message}\nBuild the checkout once with "npm run build" (in ${ROOT}), then run the command again.\n`);
+  process.stderr.write(
+    `${message}\nBuild the checkout once with "npm run build" (in ${ROOT}), then run the command again.\n`,
+  );
   process.exit(NOT_BUILT);
 }
 
@@ -36,7 +38,8 @@ export function buildOnDemand(cliUrl) {
   process.stderr.write(`annex: ${pkg} is not built yet; building it (tsc -b ${pkg}), once…\n`);
   const steps = [{ label: `tsc -b ${pkg}`, args: [tsc, '-b', pkg] }];
   // The host also serves the admin app, which is a separate (rollup) build.
-  if (pkg === 'host' && !existsSync(join(ROOT, 'host/app/dist'))) steps.push({ label: 'node host/app/build.mjs', args: [join(ROOT, 'host/app/build.mjs')] });
+  if (pkg === 'host' && !existsSync(join(ROOT, 'host/app/dist')))
+    steps.push({ label: 'node host/app/build.mjs', args: [join(ROOT, 'host/app/build.mjs')] });
   for (const { label, args } of steps) {
     const result = spawnSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
     if (result.status !== 0) fail(`annex: building ${pkg} failed (${label}).`);

@@ -4,7 +4,11 @@ import { select, type Choice, type KeyInput } from './select.js';
 /** How the scaffolder asks: arrow-key lists on a terminal, typed (or piped) lines otherwise. */
 export interface Asker {
   /** One of `choices`; in line mode the typed answer goes through `line.parse` (numbers, names, y/n). */
-  choose<T>(question: string, choices: readonly Choice<T>[], line: AskOptions<T> & { label: string; numbered?: boolean }): Promise<T>;
+  choose<T>(
+    question: string,
+    choices: readonly Choice<T>[],
+    line: AskOptions<T> & { label: string; numbered?: boolean },
+  ): Promise<T>;
   text<T>(question: string, options: AskOptions<T>): Promise<T>;
   close(): void;
 }
@@ -20,7 +24,8 @@ export function createAsker(input: KeyInput, isTTY: boolean, write: (text: strin
   return {
     async choose(question, choices, line) {
       if (terminal) {
-        const initial = line.default === undefined ? 0 : choices.findIndex((c) => c.value === line.parse(line.default!));
+        const initial =
+          line.default === undefined ? 0 : choices.findIndex((c) => c.value === line.parse(line.default!));
         return select(input, write, question, choices, { initial, color });
       }
       if (line.numbered) write(choices.map((c, i) => `  ${i + 1}. ${c.label}`).join('\n') + '\n');

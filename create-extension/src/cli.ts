@@ -50,8 +50,11 @@ function parseLanguage(value: string): Language | { error: string } {
 }
 function parseType(value: string): ExtensionType | { error: string } {
   const byNumber = Number(value);
-  if (Number.isInteger(byNumber) && byNumber >= 1 && byNumber <= EXTENSION_TYPES.length) return EXTENSION_TYPES[byNumber - 1]!;
-  return (EXTENSION_TYPES as readonly string[]).includes(value) ? (value as ExtensionType) : { error: `one of ${EXTENSION_TYPES.join(', ')} (or its number)` };
+  if (Number.isInteger(byNumber) && byNumber >= 1 && byNumber <= EXTENSION_TYPES.length)
+    return EXTENSION_TYPES[byNumber - 1]!;
+  return (EXTENSION_TYPES as readonly string[]).includes(value)
+    ? (value as ExtensionType)
+    : { error: `one of ${EXTENSION_TYPES.join(', ')} (or its number)` };
 }
 function parseYesNo(value: string): boolean | { error: string } {
   if (/^(y|yes)$/i.test(value)) return true;
@@ -101,41 +104,87 @@ export async function runCreate(argv: string[], io: CreateIO): Promise<number> {
     return 0;
   }
   if (values.version) {
-    io.stdout((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version + '\n');
+    io.stdout(
+      (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version +
+        '\n',
+    );
     return 0;
   }
   const pm = detectPackageManager(io.env.npm_config_user_agent);
   const interactive = !values.yes;
   const asker = createAsker(io.stdin, io.isTTY, (t) => io.stderr(t), !io.env.NO_COLOR);
-  const yesNo = [{ value: true, label: 'Yes' }, { value: false, label: 'No' }];
+  const yesNo = [
+    { value: true, label: 'Yes' },
+    { value: false, label: 'No' },
+  ];
   try {
     let type = values.type as string | undefined;
-    if (type !== undefined && typeof parseType(type) !== 'string') throw new UsageError(`--type must be one of ${EXTENSION_TYPES.join(', ')} (got "${type}")`);
+    if (type !== undefined && typeof parseType(type) !== 'string')
+      throw new UsageError(`--type must be one of ${EXTENSION_TYPES.join(', ')} (got "${type}")`);
     let name = positionals[0];
     let language = values.language as string | undefined;
-    if (language !== undefined && typeof parseLanguage(language) !== 'string') throw new UsageError(`--language must be ts or js (got "${language}")`);
+    if (language !== undefined && typeof parseLanguage(language) !== 'string')
+      throw new UsageError(`--language must be ts or js (got "${language}")`);
     if (name !== undefined && validateName(name)) throw new UsageError(`name ${validateName(name)}`);
 
     if (!type) {
       if (!interactive) throw new UsageError('--type is required with --yes');
       const choices = EXTENSION_TYPES.map((t) => ({ value: t as string, label: t }));
-      type = await asker.choose('Extension type', choices, { label: 'Extension type', parse: parseType, numbered: true });
+      type = await asker.choose('Extension type', choices, {
+        label: 'Extension type',
+        parse: parseType,
+        numbered: true,
+      });
     }
     if (!name) {
       if (!interactive) throw new UsageError('a name is required with --yes');
       name = await asker.text('Extension name', { parse: (a) => (validateName(a) ? { error: validateName(a)! } : a) });
     }
-    const languages = [{ value: 'typescript' as string, label: 'TypeScript' }, { value: 'javascript', label: 'JavaScript' }];
-    if (!language) language = interactive && !values.type ? await asker.choose('Language', languages, { label: 'Language (ts/js)', parse: parseLanguage, default: 'ts' }) : 'typescript';
+    const languages = [
+      { value: 'typescript' as string, label: 'TypeScript' },
+      { value: 'javascript', label: 'JavaScript' },
+    ];
+    if (!language)
+      language =
+        interactive && !values.type
+          ? await asker.choose('Language', languages, {
+              label: 'Language (ts/js)',
+              parse: parseLanguage,
+              default: 'ts',
+            })
+          : 'typescript';
     let sandbox = values.sandbox as boolean | undefined;
     if (sandbox === undefined) {
       const canSandbox = (SANDBOXABLE_TYPES as readonly string[]).includes(type);
-      sandbox = canSandbox && interactive && !values.type ? await asker.choose('Run it in the sandbox?', yesNo, { label: 'Run it in the sandbox? (y/n)', parse: parseYesNo, default: 'n' }) : false;
+      sandbox =
+        canSandbox && interactive && !values.type
+          ? await asker.choose('Run it in the sandbox?', yesNo, {
+              label: 'Run it in the sandbox? (y/n)',
+              parse: parseYesNo,
+              default: 'n',
+            })
+          : false;
     }
     let install = values.install as boolean | undefined;
-    if (install === undefined) install = interactive && !values.type ? await asker.choose('Install dependencies?', yesNo, { label: 'Install dependencies? (y/n)', parse: parseYesNo, default: 'y' }) : true;
+    if (install === undefined)
+      install =
+        interactive && !values.type
+          ? await asker.choose('Install dependencies?', yesNo, {
+              label: 'Install dependencies? (y/n)',
+              parse: parseYesNo,
+              default: 'y',
+            })
+          : true;
 
-    const result = await scaffold({ name, type: type as ExtensionType, language: parseLanguage(language) as Language, sandbox, directory: values.directory as string | undefined, cwd: io.cwd, packageManager: pm });
+    const result = await scaffold({
+      name,
+      type: type as ExtensionType,
+      language: parseLanguage(language) as Language,
+      sandbox,
+      directory: values.directory as string | undefined,
+      cwd: io.cwd,
+      packageManager: pm,
+    });
     io.stderr(`✔ created ${result.dir} (${result.files.length} files)\n`);
     const sdk = (result.packageJson.devDependencies as Record<string, string>)['@annex/sdk-extension']!;
     if (sdk.startsWith('file:')) io.stderr(`  @annex/sdk-extension → ${sdk} (this Annex checkout)\n`);

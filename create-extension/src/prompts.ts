@@ -43,7 +43,12 @@ export interface AskOptions<T> {
 }
 
 /** Asks one question; re-asks on an invalid answer; end of input aborts with a coded error. */
-export async function ask<T>(reader: LineReader, write: (text: string) => void, question: string, options: AskOptions<T>): Promise<T> {
+export async function ask<T>(
+  reader: LineReader,
+  write: (text: string) => void,
+  question: string,
+  options: AskOptions<T>,
+): Promise<T> {
   for (let attempt = 0; attempt < 5; attempt++) {
     write(`${question}${options.default !== undefined ? ` (${options.default})` : ''}: `);
     const line = await reader.next();

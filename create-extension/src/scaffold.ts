@@ -32,7 +32,10 @@ export interface ScaffoldResult {
 }
 
 export class ScaffoldError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -43,7 +46,8 @@ const NAME_RE = /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/;
 export function validateName(name: string): string | null {
   if (!name) return 'a name is required';
   if (name.length > 214) return 'must be at most 214 characters';
-  if (!NAME_RE.test(name)) return 'must be a valid npm package name (lowercase letters, digits, -, ., _, optionally @scope/)';
+  if (!NAME_RE.test(name))
+    return 'must be a valid npm package name (lowercase letters, digits, -, ., _, optionally @scope/)';
   return null;
 }
 
@@ -54,14 +58,24 @@ export function extensionId(name: string): string {
 }
 
 function titleOf(id: string): string {
-  return id.split(/[-_.]/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  return id
+    .split(/[-_.]/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
 }
 
 function manifestFor(type: ExtensionType, language: Language, sandbox: boolean): Record<string, unknown> {
   const ext = language === 'typescript' ? 'ts' : 'js';
   const sandboxOptions = sandbox ? { sandbox: { enabled: true, requestedScopes: { log: {} } } } : {};
   if (type === 'operation') {
-    return { type, path: { app: 'dist/app.js', api: 'dist/api.js' }, source: { app: `src/app.${ext}`, api: `src/api.${ext}` }, host: DEFAULT_HOST_RANGE, ...sandboxOptions };
+    return {
+      type,
+      path: { app: 'dist/app.js', api: 'dist/api.js' },
+      source: { app: `src/app.${ext}`, api: `src/api.${ext}` },
+      host: DEFAULT_HOST_RANGE,
+      ...sandboxOptions,
+    };
   }
   if (type === 'bundle') {
     return {
@@ -79,8 +93,12 @@ function manifestFor(type: ExtensionType, language: Language, sandbox: boolean):
 
 /** The package.json of a new extension (manifest exactly Directus-shaped). */
 export function packageJsonFor(o: ScaffoldOptions): Record<string, unknown> {
-  const isApp = (APP_EXTENSION_TYPES as readonly string[]).includes(o.type) || o.type === 'operation' || o.type === 'bundle';
-  const devDependencies: Record<string, string> = { '@annex/sdk-extension': o.sdkRange ?? getSdkDependency(), vitest: '^4.0.0' };
+  const isApp =
+    (APP_EXTENSION_TYPES as readonly string[]).includes(o.type) || o.type === 'operation' || o.type === 'bundle';
+  const devDependencies: Record<string, string> = {
+    '@annex/sdk-extension': o.sdkRange ?? getSdkDependency(),
+    vitest: '^4.0.0',
+  };
   if (o.language === 'typescript') {
     devDependencies.typescript = '^5.9.0';
     if (!(APP_EXTENSION_TYPES as readonly string[]).includes(o.type)) devDependencies['@types/node'] = '^20.19.0';
@@ -123,11 +141,15 @@ export async function scaffold(o: ScaffoldOptions): Promise<ScaffoldResult> {
   const nameError = validateName(o.name);
   if (nameError) throw new ScaffoldError('CREATE_INVALID_NAME', `name ${nameError}`);
   if (o.sandbox && !(SANDBOXABLE_TYPES as readonly string[]).includes(o.type)) {
-    throw new ScaffoldError('CREATE_NOT_SANDBOXABLE', `a ${o.type} cannot be sandboxed (only ${SANDBOXABLE_TYPES.join(', ')})`);
+    throw new ScaffoldError(
+      'CREATE_NOT_SANDBOXABLE',
+      `a ${o.type} cannot be sandboxed (only ${SANDBOXABLE_TYPES.join(', ')})`,
+    );
   }
   const dir = resolve(o.cwd ?? process.cwd(), o.directory ?? basename(o.name));
   try {
-    if ((await readdir(dir)).length > 0) throw new ScaffoldError('CREATE_DIR_NOT_EMPTY', `${dir} exists and is not empty`);
+    if ((await readdir(dir)).length > 0)
+      throw new ScaffoldError('CREATE_DIR_NOT_EMPTY', `${dir} exists and is not empty`);
   } catch (error) {
     if ((error as { code?: string }).code !== 'ENOENT') throw error;
   }

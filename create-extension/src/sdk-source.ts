@@ -23,7 +23,8 @@ export function getSdkDependency(packageRoot: string = PACKAGE_ROOT): string {
   const root = dirname(packageRoot);
   const workspaces = readJson(join(root, 'package.json'))?.workspaces;
   const sdkDir = join(root, 'sdk-extension');
-  const isCheckout = Array.isArray(workspaces) && workspaces.includes(basename(packageRoot)) && workspaces.includes('sdk-extension');
+  const isCheckout =
+    Array.isArray(workspaces) && workspaces.includes(basename(packageRoot)) && workspaces.includes('sdk-extension');
   if (isCheckout && readJson(join(sdkDir, 'package.json'))?.name === '@annex/sdk-extension') return `file:${sdkDir}`;
   const version = readJson(join(packageRoot, 'package.json'))?.version;
   return `^${typeof version === 'string' ? version : '0.1.0'}`;

@@ -24,12 +24,21 @@ const CLEAR_LINE = '\r\u001b[2K';
  * Asks for one of `choices` with arrow keys (↑/↓ or k/j), typing a choice's number jumps to it,
  * Enter confirms (as `npm create vite` does). Ctrl-C, Escape or end of input abort with a coded error.
  */
-export function select<T>(input: KeyInput, write: (text: string) => void, question: string, choices: readonly Choice<T>[], options: { initial?: number; color?: boolean } = {}): Promise<T> {
+export function select<T>(
+  input: KeyInput,
+  write: (text: string) => void,
+  question: string,
+  choices: readonly Choice<T>[],
+  options: { initial?: number; color?: boolean } = {},
+): Promise<T> {
   let index = Math.min(Math.max(options.initial ?? 0, 0), choices.length - 1);
   let digits = '';
   const accent = (text: string) => (options.color ? `\u001b[36m${text}\u001b[39m` : text);
   const render = (first: boolean) => {
-    const lines = choices.map((c, i) => `${i === index ? accent('❯') : ' '} ${String(i + 1).padStart(2)}. ${i === index ? accent(c.label) : c.label}`);
+    const lines = choices.map(
+      (c, i) =>
+        `${i === index ? accent('❯') : ' '} ${String(i + 1).padStart(2)}. ${i === index ? accent(c.label) : c.label}`,
+    );
     write((first ? '' : UP(choices.length)) + lines.map((l) => `${CLEAR_LINE}${l}\n`).join(''));
   };
 
@@ -37,7 +46,9 @@ export function select<T>(input: KeyInput, write: (text: string) => void, questi
     emitKeypressEvents(input);
     input.setRawMode?.(true);
     input.resume();
-    write(`${question} ${options.color ? '\u001b[2m' : ''}(↑/↓ or a number, Enter)${options.color ? '\u001b[22m' : ''}\n`);
+    write(
+      `${question} ${options.color ? '\u001b[2m' : ''}(↑/↓ or a number, Enter)${options.color ? '\u001b[22m' : ''}\n`,
+    );
     render(true);
 
     const finish = (error: Error | null) => {
@@ -46,13 +57,20 @@ export function select<T>(input: KeyInput, write: (text: string) => void, questi
       input.setRawMode?.(false);
       input.pause();
       // Collapse the list into the answered question.
-      write(UP(choices.length + 1) + `${CLEAR_LINE}${question}${question.endsWith('?') ? '' : ':'} ${error ? '' : choices[index]!.label}\n` + `${CLEAR_LINE}\n`.repeat(choices.length) + UP(choices.length));
+      write(
+        UP(choices.length + 1) +
+          `${CLEAR_LINE}${question}${question.endsWith('?') ? '' : ':'} ${error ? '' : choices[index]!.label}\n` +
+          `${CLEAR_LINE}\n`.repeat(choices.length) +
+          UP(choices.length),
+      );
       if (error) reject(error);
       else resolve(choices[index]!.value);
     };
-    const onEnd = () => finish(new PromptAborted(`no answer for "${question}" (stdin ended); pass it as a flag instead`));
+    const onEnd = () =>
+      finish(new PromptAborted(`no answer for "${question}" (stdin ended); pass it as a flag instead`));
     const onKey = (text: string | undefined, key: Key = {}) => {
-      if ((key.ctrl && key.name === 'c') || key.name === 'escape') return finish(new PromptAborted(`"${question}" was cancelled`));
+      if ((key.ctrl && key.name === 'c') || key.name === 'escape')
+        return finish(new PromptAborted(`"${question}" was cancelled`));
       if (key.name === 'return' || key.name === 'enter') return finish(null);
       if (text !== undefined && /^[0-9]$/.test(text)) {
         // Numbers may have two digits (10 types): keep typing while the number still fits.

@@ -35,13 +35,19 @@ export function stripTypes(source: string, file: string): string {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => (line.startsWith('//') || line.startsWith('/**')) && !out.includes(line));
-  if (lost.length > 0) throw new StripTypesError(`${file}: comments that would be lost in JavaScript (move them onto a statement): ${lost.join(' | ')}`);
+  if (lost.length > 0)
+    throw new StripTypesError(
+      `${file}: comments that would be lost in JavaScript (move them onto a statement): ${lost.join(' | ')}`,
+    );
   return out;
 }
 
 /** A Vue single-file component: its `<script setup lang="ts">` block without types. */
 export function stripVueTypes(source: string, file: string): string {
-  return source.replace(/<script(\s[^>]*)?\slang="ts"([^>]*)>\n?([\s\S]*?)<\/script>/g, (_m, before = '', after = '', body: string) => `<script${before}${after}>\n${stripTypes(body, file)}</script>`);
+  return source.replace(
+    /<script(\s[^>]*)?\slang="ts"([^>]*)>\n?([\s\S]*?)<\/script>/g,
+    (_m, before = '', after = '', body: string) => `<script${before}${after}>\n${stripTypes(body, file)}</script>`,
+  );
 }
 
 /** Expands esbuild's `3e4` back into `30_000` (integers only). */

@@ -29,7 +29,12 @@ const DEFINES = {
 
 /** Replaces the build-time flags Vue and vue-i18n read (whole identifiers only). */
 function definePlugin() {
-  const pattern = new RegExp(`\\b(${Object.keys(DEFINES).map((k) => k.replace(/\./g, '\\.')).join('|')})\\b`, 'g');
+  const pattern = new RegExp(
+    `\\b(${Object.keys(DEFINES)
+      .map((k) => k.replace(/\./g, '\\.'))
+      .join('|')})\\b`,
+    'g',
+  );
   return {
     name: 'annex-define',
     transform(code, id) {
@@ -43,7 +48,13 @@ function minifyPlugin() {
   return {
     name: 'annex-minify',
     async renderChunk(code) {
-      return minify ? { code: (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code, map: null } : null;
+      return minify
+        ? {
+            code: (await transform(code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' }))
+              .code,
+            map: null,
+          }
+        : null;
     },
   };
 }
@@ -68,7 +79,13 @@ const bundle = await rollup({
   onwarn(warning, warn) {
     if (warning.code !== 'CIRCULAR_DEPENDENCY') warn(warning);
   },
-  plugins: [sdkAlias, iconsPlugin(), definePlugin(), vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.vue'], rootDir: here })],
+  plugins: [
+    sdkAlias,
+    iconsPlugin(),
+    definePlugin(),
+    vueSfcPlugin(),
+    nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.vue'], rootDir: here }),
+  ],
 });
 const { output } = await bundle.write({
   dir: path.join(out, 'assets'),
@@ -87,5 +104,10 @@ const html = template
   .replace('<!-- preload -->', preload.map((href) => `<link rel="modulepreload" href="${href}">`).join('\n    '))
   .replace('<!-- entry -->', `<script type="module" src="/admin/assets/${entry.fileName}"></script>`);
 fs.writeFileSync(path.join(out, 'index.html'), html);
-fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify({ entry: `/admin/assets/${entry.fileName}`, preload, files: output.map((o) => o.fileName) }, null, 2));
-console.log(`host/app built into ${path.relative(process.cwd(), out) || out} (${output.length} files, ${Date.now() - started} ms)`);
+fs.writeFileSync(
+  path.join(out, 'manifest.json'),
+  JSON.stringify({ entry: `/admin/assets/${entry.fileName}`, preload, files: output.map((o) => o.fileName) }, null, 2),
+);
+console.log(
+  `host/app built into ${path.relative(process.cwd(), out) || out} (${output.length} files, ${Date.now() - started} ms)`,
+);

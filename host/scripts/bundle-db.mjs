@@ -29,10 +29,23 @@ await build({
   target: 'node20',
   outfile,
   // Drivers are native or optional: knex requires the one DB_CLIENT names, from node_modules.
-  external: ['better-sqlite3', 'pg', 'pg-query-stream', 'pg-native', 'mysql', 'mysql2', 'sqlite3', 'tedious', 'oracledb', 'mariadb'],
+  external: [
+    'better-sqlite3',
+    'pg',
+    'pg-query-stream',
+    'pg-native',
+    'mysql',
+    'mysql2',
+    'sqlite3',
+    'tedious',
+    'oracledb',
+    'mariadb',
+  ],
   minifyWhitespace: true,
   keepNames: true,
   legalComments: 'none',
   logLevel: 'error',
 });
-process.stdout.write(`host: knex ${versions.knex} + objection ${versions.objection} bundled into dist/vendor/db.cjs (${Math.round(performance.now() - started)} ms)\n`);
+process.stdout.write(
+  `host: knex ${versions.knex} + objection ${versions.objection} bundled into dist/vendor/db.cjs (${Math.round(performance.now() - started)} ms)\n`,
+);

@@ -121,8 +121,11 @@ function int(value: string | undefined, fallback: number, name: string): number 
 /** A PEM given inline (`\n` escapes allowed, for one-line environment files) or as a path to a file. */
 function pemOrFile(value: string | undefined, cwd: string, name: string): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
-  const text = value.trim().startsWith('-----BEGIN') ? value.replace(/\\n/g, '\n') : readPem(path.resolve(cwd, value.trim()), name);
-  if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(text.trim())) throw new Error(`${name} must be a PEM public key (-----BEGIN PUBLIC KEY-----), inline or in a file`);
+  const text = value.trim().startsWith('-----BEGIN')
+    ? value.replace(/\\n/g, '\n')
+    : readPem(path.resolve(cwd, value.trim()), name);
+  if (!/^-----BEGIN PUBLIC KEY-----[\s\S]+-----END PUBLIC KEY-----\s*$/.test(text.trim()))
+    throw new Error(`${name} must be a PEM public key (-----BEGIN PUBLIC KEY-----), inline or in a file`);
   return text.trim();
 }
 
@@ -136,7 +139,8 @@ function readPem(file: string, name: string): string {
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
   if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new Error(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
   return value as T;
 }
 
@@ -145,7 +149,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   const port = int(env.PORT, 8055, 'PORT');
   const host = env.HOST || '0.0.0.0';
   const dataDir = path.resolve(cwd, env.ANNEX_DATA_DIR || 'data');
-  const dbClient = env.DB_CLIENT === 'pg' || env.DB_CLIENT === 'postgres' ? 'pg' : oneOf(env.DB_CLIENT, ['sqlite3'] as const, 'sqlite3', 'DB_CLIENT');
+  const dbClient =
+    env.DB_CLIENT === 'pg' || env.DB_CLIENT === 'postgres'
+      ? 'pg'
+      : oneOf(env.DB_CLIENT, ['sqlite3'] as const, 'sqlite3', 'DB_CLIENT');
   const nodeEnv = env.NODE_ENV || 'development';
   const secretGenerated = !env.SECRET;
   return {
@@ -174,8 +181,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       root: path.resolve(cwd, env.STORAGE_LOCAL_ROOT || path.join(dataDir, 'uploads')),
       maxUploadBytes: int(env.FILES_MAX_UPLOAD_SIZE, 100 * 1024 * 1024, 'FILES_MAX_UPLOAD_SIZE'),
       importAllowPrivate: bool(env.FILES_IMPORT_ALLOW_PRIVATE, false),
-      transformMaxDimension: Math.max(1, int(env.ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION, 6000, 'ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION')),
-      transformMaxConcurrent: Math.max(1, int(env.ASSETS_TRANSFORM_MAX_CONCURRENT, 4, 'ASSETS_TRANSFORM_MAX_CONCURRENT')),
+      transformMaxDimension: Math.max(
+        1,
+        int(env.ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION, 6000, 'ASSETS_TRANSFORM_IMAGE_MAX_DIMENSION'),
+      ),
+      transformMaxConcurrent: Math.max(
+        1,
+        int(env.ASSETS_TRANSFORM_MAX_CONCURRENT, 4, 'ASSETS_TRANSFORM_MAX_CONCURRENT'),
+      ),
     },
     mail: {
       transport: oneOf(env.EMAIL_TRANSPORT, ['outbox', 'smtp'] as const, 'outbox', 'EMAIL_TRANSPORT'),
@@ -201,13 +214,27 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     extensionsMustLoad: bool(env.EXTENSIONS_MUST_LOAD, false),
     extensionsRegisterTimeoutMs: int(env.EXTENSIONS_REGISTER_TIMEOUT, 10000, 'EXTENSIONS_REGISTER_TIMEOUT'),
     sandbox: {
-      engine: oneOf(env.EXTENSIONS_SANDBOX_ENGINE, ['process', 'inline'] as const, 'process', 'EXTENSIONS_SANDBOX_ENGINE'),
+      engine: oneOf(
+        env.EXTENSIONS_SANDBOX_ENGINE,
+        ['process', 'inline'] as const,
+        'process',
+        'EXTENSIONS_SANDBOX_ENGINE',
+      ),
       workers: int(env.EXTENSIONS_SANDBOX_WORKERS, 2, 'EXTENSIONS_SANDBOX_WORKERS'),
-      instancesPerWorker: int(env.EXTENSIONS_SANDBOX_INSTANCES_PER_WORKER, 32, 'EXTENSIONS_SANDBOX_INSTANCES_PER_WORKER'),
+      instancesPerWorker: int(
+        env.EXTENSIONS_SANDBOX_INSTANCES_PER_WORKER,
+        32,
+        'EXTENSIONS_SANDBOX_INSTANCES_PER_WORKER',
+      ),
       memoryMb: int(env.EXTENSIONS_SANDBOX_MEMORY, 100, 'EXTENSIONS_SANDBOX_MEMORY'),
       timeoutMs: int(env.EXTENSIONS_SANDBOX_TIMEOUT, 1000, 'EXTENSIONS_SANDBOX_TIMEOUT'),
       wallTimeoutMs: int(env.EXTENSIONS_SANDBOX_WALL_TIMEOUT, 10000, 'EXTENSIONS_SANDBOX_WALL_TIMEOUT'),
-      grant: oneOf(env.EXTENSIONS_SANDBOX_GRANT, ['local', 'all', 'none'] as const, 'local', 'EXTENSIONS_SANDBOX_GRANT'),
+      grant: oneOf(
+        env.EXTENSIONS_SANDBOX_GRANT,
+        ['local', 'all', 'none'] as const,
+        'local',
+        'EXTENSIONS_SANDBOX_GRANT',
+      ),
       limits: readSandboxLimitOverrides(env),
     },
     marketplace: {
@@ -216,7 +243,10 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       token: env.MARKETPLACE_TOKEN || undefined,
       publicKey: pemOrFile(env.MARKETPLACE_PUBLIC_KEY, cwd, 'MARKETPLACE_PUBLIC_KEY'),
     },
-    envAllowList: (env.EXTENSIONS_SANDBOX_ENV_ALLOW || '').split(',').map((s) => s.trim()).filter(Boolean),
+    envAllowList: (env.EXTENSIONS_SANDBOX_ENV_ALLOW || '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     dataDir,
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     nodeEnv,

@@ -61,7 +61,12 @@ export interface HostOptions {
 /** A running (or ready-to-listen) Annex host. */
 export interface Host {
   readonly config: HostConfig;
-  readonly kernel: Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined; cluster: Cluster };
+  readonly kernel: Kernel & {
+    extensions: ExtensionManager;
+    flows: FlowEngine;
+    marketplace: MarketplaceService | undefined;
+    cluster: Cluster;
+  };
   readonly app: Koa;
   readonly bootstrap: BootstrapResult;
   readonly knex: Knex;
@@ -126,12 +131,16 @@ function linkCluster(
     kernel.schema.onChange(() => {
       if (!applyingSchema) void cluster.publish('schema');
     }),
-    ...['permissions.*', 'roles.*'].map((event) => kernel.emitter.onAction(event, () => void cluster.publish('permissions'))),
+    ...['permissions.*', 'roles.*'].map((event) =>
+      kernel.emitter.onAction(event, () => void cluster.publish('permissions')),
+    ),
     ...['flows.*', 'operations.*'].map((event) => kernel.emitter.onAction(event, () => void cluster.publish('flows'))),
   ];
   cluster.startHeartbeat(() => ({
     url: url(),
-    extensions: kernel.extensions.records().flatMap((r) => (r.desc ? [{ id: r.desc.id, version: r.desc.version, state: r.state }] : [])),
+    extensions: kernel.extensions
+      .records()
+      .flatMap((r) => (r.desc ? [{ id: r.desc.id, version: r.desc.version, state: r.state }] : [])),
   }));
   if (syncPending) retryLater();
   return () => {
@@ -147,7 +156,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const logger = options.logger ?? createLogger(config.logLevel);
   // Trusted ES-module entries (the built-ins too) are transformed once, then read from here,
   // signed with SECRET (a generated SECRET changes every boot: no cache then).
-  setTransformCache(config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'transforms'), config.secret);
+  setTransformCache(
+    config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'transforms'),
+    config.secret,
+  );
   const knex = createDatabase(config.db);
   await migrate(knex);
   const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
@@ -176,7 +188,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     scheduler: createScheduler(logger, cluster.scheduleLock),
     embeds: createEmbeds(),
     permissions,
-    auth: createAuthService(knex, emitter, config, (user, ip) => recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip })),
+    auth: createAuthService(knex, emitter, config, (user, ip) =>
+      recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip }),
+    ),
     mounts: createMounts(),
     express: createHostExpress({ trustProxy: config.trustProxy }),
     operations: createOperationRegistry(),
@@ -197,11 +211,21 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
           workers: config.sandbox.workers,
           instancesPerWorker: config.sandbox.instancesPerWorker,
           logger: logger.child({ component: 'sandbox' }),
-          defaults: { ...config.sandbox.limits, memoryMb: config.sandbox.memoryMb, cpuTimeoutMs: config.sandbox.timeoutMs, wallTimeoutMs: config.sandbox.wallTimeoutMs },
+          defaults: {
+            ...config.sandbox.limits,
+            memoryMb: config.sandbox.memoryMb,
+            cpuTimeoutMs: config.sandbox.timeoutMs,
+            wallTimeoutMs: config.sandbox.wallTimeoutMs,
+          },
           capabilityHost: createCapabilityHost({ knex, services: base.services, emitter, logger, tokens }),
           onEvent(event) {
-            if (event.type === 'quarantined') void extensions.quarantine(event.id, event.error ?? { code: 'RT_QUARANTINED', message: 'quarantined after repeated faults' });
-            else if (event.type === 'fault') logger.warn({ extension: event.id, error: event.error }, `sandbox fault in ${event.id}`);
+            if (event.type === 'quarantined')
+              void extensions.quarantine(
+                event.id,
+                event.error ?? { code: 'RT_QUARANTINED', message: 'quarantined after repeated faults' },
+              );
+            else if (event.type === 'fault')
+              logger.warn({ extension: event.id, error: event.error }, `sandbox fault in ${event.id}`);
           },
         });
       })();
@@ -212,22 +236,55 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       // Directus exec scripts are CommonJS-style; wrap them as a one-off sandboxed operation.
       const source = `const module = { exports: {} };\nconst exports = module.exports;\n${code}\nconst fn = typeof module.exports === 'function' ? module.exports : module.exports.default;\nexport default { id: 'exec', handler: (_options, context) => { if (typeof fn !== 'function') throw Object.assign(new Error('The script must assign a function to module.exports'), { code: 'INVALID_PAYLOAD', status: 400 }); return fn(context.data); } };\n`;
       const instance = await sandbox.load({
-        id: `exec:${randomUUID()}`, version: '0', type: 'operation', code: source, filename: 'exec-operation.js', grantedScopes: {}, env: {},
-        limits: { memoryMb: Number(config.env.FLOWS_RUN_SCRIPT_MAX_MEMORY ?? 32), cpuTimeoutMs: Number(config.env.FLOWS_RUN_SCRIPT_TIMEOUT ?? 10000) },
+        id: `exec:${randomUUID()}`,
+        version: '0',
+        type: 'operation',
+        code: source,
+        filename: 'exec-operation.js',
+        grantedScopes: {},
+        env: {},
+        limits: {
+          memoryMb: Number(config.env.FLOWS_RUN_SCRIPT_MAX_MEMORY ?? 32),
+          cpuTimeoutMs: Number(config.env.FLOWS_RUN_SCRIPT_TIMEOUT ?? 10000),
+        },
       });
       try {
-        return await instance.call(instance.registrations.operation!.handler, [{}, { data, accountability: null }], null);
+        return await instance.call(
+          instance.registrations.operation!.handler,
+          [{}, { data, accountability: null }],
+          null,
+        );
       } finally {
         await instance.dispose();
       }
     },
   };
   const flows = createFlowEngine({
-    knex, emitter, scheduler: base.scheduler, operations: base.operations, logger, env: config.env,
-    operationContext: () => ({ services: createServices(base, { origin: 'flows' }), database: knex, env: config.env, logger, getSchema: () => schema.get() }),
+    knex,
+    emitter,
+    scheduler: base.scheduler,
+    operations: base.operations,
+    logger,
+    env: config.env,
+    operationContext: () => ({
+      services: createServices(base, { origin: 'flows' }),
+      database: knex,
+      env: config.env,
+      logger,
+      getSchema: () => schema.get(),
+    }),
   });
-  const packageFile = options.packageFile === null ? undefined : (options.packageFile ?? (fs.existsSync(path.join(cwd, 'package.json')) ? path.join(cwd, 'package.json') : undefined));
-  const kernel = Object.assign(base, { flows, cluster }) as Kernel & { flows: FlowEngine; extensions: ExtensionManager; marketplace: MarketplaceService | undefined; cluster: Cluster };
+  const packageFile =
+    options.packageFile === null
+      ? undefined
+      : (options.packageFile ??
+        (fs.existsSync(path.join(cwd, 'package.json')) ? path.join(cwd, 'package.json') : undefined));
+  const kernel = Object.assign(base, { flows, cluster }) as Kernel & {
+    flows: FlowEngine;
+    extensions: ExtensionManager;
+    marketplace: MarketplaceService | undefined;
+    cluster: Cluster;
+  };
   const settings = createSettings(knex, config.sandbox.grant);
   extensions = createExtensionManager(
     kernel,
@@ -243,7 +300,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         return new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId));
       },
       retainedNames: cluster.shared
-        ? async () => new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
+        ? async () =>
+            new Set([...((await kernel.marketplace?.desiredNames()) ?? []), ...(await cluster.namesRunElsewhere())])
         : undefined,
       onAdminChange: async () => void (await cluster.publish('extensions')),
     },
@@ -252,28 +310,40 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   kernel.mounts.setGuard((owner, ctx) => extensions.mayUse(owner, ctx.state.accountability as Accountability | null));
   kernel.marketplace = config.marketplace.registry
     ? (await import('./marketplace/service.js')).createMarketplaceService({
-        manager: extensions, settings, emitter, logger,
-        options: { registry: config.marketplace.registry, token: config.marketplace.token, publicKey: config.marketplace.publicKey, trust: config.marketplace.trust, extensionsPath: config.extensionsPath },
+        manager: extensions,
+        settings,
+        emitter,
+        logger,
+        options: {
+          registry: config.marketplace.registry,
+          token: config.marketplace.token,
+          publicKey: config.marketplace.publicKey,
+          trust: config.marketplace.trust,
+          extensionsPath: config.extensionsPath,
+        },
         // A single host has nobody to converge with: no lock to record after each change.
-        cluster: cluster.shared ? {
-          desiredLock: () => cluster.getState<LockFile>(MARKETPLACE_LOCK_KEY),
-          async changed(lock) {
-            await cluster.setState(MARKETPLACE_LOCK_KEY, lock);
-            await cluster.publish('extensions');
-          },
-        } : undefined,
+        cluster: cluster.shared
+          ? {
+              desiredLock: () => cluster.getState<LockFile>(MARKETPLACE_LOCK_KEY),
+              async changed(lock) {
+                await cluster.setState(MARKETPLACE_LOCK_KEY, lock);
+                await cluster.publish('extensions');
+              },
+            }
+          : undefined,
       })
     : undefined;
   Object.freeze(kernel);
 
   await recoverMarketplaceAtBoot(config.extensionsPath, settings, logger);
   /* A host joining a cluster first installs what the others run. */
-  const joined = cluster.shared && kernel.marketplace
-    ? await kernel.marketplace.converge().catch((err) => {
-        logger.warn({ err }, 'could not install the marketplace extensions the cluster runs; will retry');
-        return { changed: false, failed: ['*'] };
-      })
-    : undefined;
+  const joined =
+    cluster.shared && kernel.marketplace
+      ? await kernel.marketplace.converge().catch((err) => {
+          logger.warn({ err }, 'could not install the marketplace extensions the cluster runs; will retry');
+          return { changed: false, failed: ['*'] };
+        })
+      : undefined;
   const extensionEvents = linkExtensionEvents(emitter, extensions);
   await extensions.loadAll();
   extensionEvents.loaded();
@@ -289,12 +359,21 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       await extensions.close();
       await cluster.close();
       await knex.destroy();
-      throw errors.HOST_REGISTER_FAILED({ id: failed.map((f) => f.desc?.id ?? f.found.folder).join(', '), reason: 'EXTENSIONS_MUST_LOAD is set and these extensions failed' });
+      throw errors.HOST_REGISTER_FAILED({
+        id: failed.map((f) => f.desc?.id ?? f.found.folder).join(', '),
+        reason: 'EXTENSIONS_MUST_LOAD is set and these extensions failed',
+      });
     }
   }
-  if (failedRequired.length) logger.error({ extensions: failedRequired }, 'required extensions are not active; health is degraded');
+  if (failedRequired.length)
+    logger.error({ extensions: failedRequired }, 'required extensions are not active; health is degraded');
   const watcher: ExtensionWatcher | undefined = config.extensionsAutoReload
-    ? await (await import('./extensions/watcher.js')).createExtensionWatcher(extensions, { extensionsPath: config.extensionsPath, debounceMs: config.extensionsAutoReloadDebounceMs, polling: config.extensionsAutoReloadPolling, logger })
+    ? await (await import('./extensions/watcher.js')).createExtensionWatcher(extensions, {
+        extensionsPath: config.extensionsPath,
+        debounceMs: config.extensionsAutoReloadDebounceMs,
+        polling: config.extensionsAutoReloadPolling,
+        logger,
+      })
     : undefined;
   await flows.reload();
   const unwatchFlows = flows.watch();
@@ -331,7 +410,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       closed = true;
       const deadline = Date.now() + config.shutdownTimeoutMs;
       /* Long-lived responses (the app's event stream) end on server.stop, so they do not hold the drain; slow handlers do not hold the stop. */
-      await Promise.race([emitter.emitAction('server.stop', { server }), sleep(config.shutdownTimeoutMs, undefined, { ref: false })]);
+      await Promise.race([
+        emitter.emitAction('server.stop', { server }),
+        sleep(config.shutdownTimeoutMs, undefined, { ref: false }),
+      ]);
       unwatchFlows();
       await watcher?.close();
       flows.stop();
@@ -348,7 +430,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         clearTimeout(force);
       }
       unlinkCluster();
-      await Promise.race([extensionEvents.unloading(), sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false })]);
+      await Promise.race([
+        extensionEvents.unloading(),
+        sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false }),
+      ]);
       extensionEvents.dispose();
       await extensions.close(deadline);
       base.scheduler.stopAll();

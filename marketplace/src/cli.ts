@@ -93,7 +93,8 @@ function storageOptions(v: Values, env: NodeJS.ProcessEnv): Pick<MarketplaceServ
 function port(v: Values, env: NodeJS.ProcessEnv): number {
   const raw = v.port ?? env.MARKETPLACE_PORT ?? '8066';
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be an integer between 0 and 65535 (got "${raw}")`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new UsageError(`--port must be an integer between 0 and 65535 (got "${raw}")`);
   return n;
 }
 
@@ -162,13 +163,27 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       }
       const seedDir = command === 'seed' ? need(positionals, 1, '<dir>') : v.seed;
       if (seedDir) {
-        const results = await server.seedFromDirectory(resolve(seedDir), { username: v['seed-user'] ?? 'annex', verified: true });
+        const results = await server.seedFromDirectory(resolve(seedDir), {
+          username: v['seed-user'] ?? 'annex',
+          verified: true,
+        });
         const failed = results.filter((r) => r.status === 'failed');
         if (command === 'seed') {
-          print(results, results.map((r) => `${r.status.padEnd(9)} ${r.name}@${r.version}${r.error ? `  ${r.error.code}: ${r.error.message}` : ''}`).join('\n'));
+          print(
+            results,
+            results
+              .map(
+                (r) =>
+                  `${r.status.padEnd(9)} ${r.name}@${r.version}${r.error ? `  ${r.error.code}: ${r.error.message}` : ''}`,
+              )
+              .join('\n'),
+          );
           return failed.length ? 1 : 0;
         }
-        logger.info({ published: results.filter((r) => r.status === 'published').length, failed: failed.length }, 'seeded');
+        logger.info(
+          { published: results.filter((r) => r.status === 'published').length, failed: failed.length },
+          'seeded',
+        );
       }
       const url = await server.listen();
       // the server itself logs "marketplace listening"; machines get the URL on stdout
@@ -189,7 +204,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     }
     const record = toErrorRecord(error);
     if (json) out(JSON.stringify({ error: record }));
-    else process.stderr.write(`annex-marketplace: ${color ? '\u001b[31m' : ''}${record.code}${color ? '\u001b[0m' : ''} ${record.message}\n`);
+    else
+      process.stderr.write(
+        `annex-marketplace: ${color ? '\u001b[31m' : ''}${record.code}${color ? '\u001b[0m' : ''} ${record.message}\n`,
+      );
     return 1;
   }
 }

@@ -8,7 +8,13 @@ export type { Logger } from './server/logger.js';
 export { REGISTRY_API_VERSION } from './server/serialize.js';
 export * from './client/index.js';
 export { createInstaller } from './install/installer.js';
-export type { Installer, InstallerOptions, InstallResult, OperationOptions, UninstallResult } from './install/installer.js';
+export type {
+  Installer,
+  InstallerOptions,
+  InstallResult,
+  OperationOptions,
+  UninstallResult,
+} from './install/installer.js';
 export type { InstallProgress, InstallPhase } from './install/stage.js';
 export { checkTrust, isHostCompatible } from './install/checks.js';
 export type { TrustLevel } from './install/checks.js';

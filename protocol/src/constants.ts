@@ -3,7 +3,11 @@ export const APP_EXTENSION_TYPES = ['interface', 'display', 'layout', 'module', 
 export const API_EXTENSION_TYPES = ['hook', 'endpoint'] as const;
 export const HYBRID_EXTENSION_TYPES = ['operation'] as const;
 export const BUNDLE_EXTENSION_TYPES = ['bundle'] as const;
-export const NESTED_EXTENSION_TYPES = [...APP_EXTENSION_TYPES, ...API_EXTENSION_TYPES, ...HYBRID_EXTENSION_TYPES] as const;
+export const NESTED_EXTENSION_TYPES = [
+  ...APP_EXTENSION_TYPES,
+  ...API_EXTENSION_TYPES,
+  ...HYBRID_EXTENSION_TYPES,
+] as const;
 export const EXTENSION_TYPES = [...NESTED_EXTENSION_TYPES, ...BUNDLE_EXTENSION_TYPES] as const;
 
 export type AppExtensionType = (typeof APP_EXTENSION_TYPES)[number];

@@ -16,7 +16,12 @@ export class CodedError extends Error implements CodedErrorShape {
   readonly status: number;
   readonly expose: boolean;
   readonly details?: Record<string, unknown>;
-  constructor(code: string, message: string, status = 500, options: { expose?: boolean; details?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    status = 500,
+    options: { expose?: boolean; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'CodedError';
     this.code = code;
@@ -57,7 +62,8 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(table: T): Err
   for (const [code, spec] of Object.entries(table)) {
     out[code] = (params: unknown = {}, options: { cause?: unknown; details?: Record<string, unknown> } = {}) => {
       const message = typeof spec.message === 'function' ? spec.message(params) : spec.message;
-      const details = options.details ?? (params && typeof params === 'object' ? (params as Record<string, unknown>) : undefined);
+      const details =
+        options.details ?? (params && typeof params === 'object' ? (params as Record<string, unknown>) : undefined);
       return new CodedError(code, message, spec.status, { expose: spec.expose, details, cause: options.cause });
     };
   }

@@ -34,7 +34,12 @@ const Base = {
   annex: AnnexOptions,
 };
 
-const AppOptions = z.object({ ...Base, type: z.enum(APP_EXTENSION_TYPES), path: z.string().min(1), source: z.string().min(1).optional() });
+const AppOptions = z.object({
+  ...Base,
+  type: z.enum(APP_EXTENSION_TYPES),
+  path: z.string().min(1),
+  source: z.string().min(1).optional(),
+});
 const ApiOptions = z.object({
   ...Base,
   type: z.enum(API_EXTENSION_TYPES),
@@ -50,7 +55,11 @@ const HybridOptions = z.object({
   sandbox: SandboxOptions,
 });
 const BundleEntry = z.union([
-  z.object({ type: z.enum([...API_EXTENSION_TYPES, ...APP_EXTENSION_TYPES]), name: z.string().min(1), source: z.string().optional() }),
+  z.object({
+    type: z.enum([...API_EXTENSION_TYPES, ...APP_EXTENSION_TYPES]),
+    name: z.string().min(1),
+    source: z.string().optional(),
+  }),
   z.object({ type: z.literal('operation'), name: z.string().min(1), source: SplitEntrypoint.optional() }),
 ]);
 const BundleOptions = z.object({
@@ -61,7 +70,12 @@ const BundleOptions = z.object({
   entries: z.array(BundleEntry),
 });
 
-export const ExtensionOptionsSchema = z.discriminatedUnion('type', [AppOptions, ApiOptions, HybridOptions, BundleOptions]);
+export const ExtensionOptionsSchema = z.discriminatedUnion('type', [
+  AppOptions,
+  ApiOptions,
+  HybridOptions,
+  BundleOptions,
+]);
 
 export const ExtensionManifestSchema = z.object({
   name: z.string({ error: 'is required' }).min(1),
@@ -90,9 +104,15 @@ export type ManifestResult = { ok: true; manifest: ExtensionManifest } | { ok: f
 function describeIssue(issue: z.core.$ZodIssue, input: unknown): ManifestIssue {
   const path = issue.path.map(String).join('.') || '(root)';
   const joined = issue.path.join('.');
-  if ((issue.code === 'invalid_union' && joined === EXTENSION_PKG_KEY) || (joined === `${EXTENSION_PKG_KEY}.type` && /discriminator/i.test(issue.message))) {
+  if (
+    (issue.code === 'invalid_union' && joined === EXTENSION_PKG_KEY) ||
+    (joined === `${EXTENSION_PKG_KEY}.type` && /discriminator/i.test(issue.message))
+  ) {
     const type = (input as Record<string, any>)?.[EXTENSION_PKG_KEY]?.type;
-    return { path: `${EXTENSION_PKG_KEY}.type`, message: `must be one of ${[...NESTED_EXTENSION_TYPES, 'bundle'].join(', ')} (got ${JSON.stringify(type)})` };
+    return {
+      path: `${EXTENSION_PKG_KEY}.type`,
+      message: `must be one of ${[...NESTED_EXTENSION_TYPES, 'bundle'].join(', ')} (got ${JSON.stringify(type)})`,
+    };
   }
   if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) {
     return { path, message: issue.message.startsWith('is required') ? issue.message : 'is required' };
@@ -113,7 +133,10 @@ export function parseManifest(pkg: unknown): ManifestResult {
     return { ok: false, issues: [{ path: '(root)', message: 'package.json must contain a JSON object' }] };
   }
   if (!(EXTENSION_PKG_KEY in pkg)) {
-    return { ok: false, issues: [{ path: EXTENSION_PKG_KEY, message: 'is required: this package is not a Directus/Annex extension' }] };
+    return {
+      ok: false,
+      issues: [{ path: EXTENSION_PKG_KEY, message: 'is required: this package is not a Directus/Annex extension' }],
+    };
   }
   const result = ExtensionManifestSchema.safeParse(pkg);
   if (result.success) return { ok: true, manifest: result.data };

@@ -10,7 +10,22 @@ import { create as createTar } from 'tar';
 
 /** npm's fixed mtime, so the same files always give the same tarball. */
 const NPM_MTIME = new Date('1985-10-26T08:15:00.000Z');
-const ALWAYS_IGNORED = ['.git', 'node_modules', '.npmrc', '.DS_Store', 'npm-debug.log', 'package-lock.json', '.svn', 'CVS', '.hg', '.lock-wscript', '.wafpickle-*', '*.orig', '.*.swp', 'config.gypi'];
+const ALWAYS_IGNORED = [
+  '.git',
+  'node_modules',
+  '.npmrc',
+  '.DS_Store',
+  'npm-debug.log',
+  'package-lock.json',
+  '.svn',
+  'CVS',
+  '.hg',
+  '.lock-wscript',
+  '.wafpickle-*',
+  '*.orig',
+  '.*.swp',
+  'config.gypi',
+];
 const ALWAYS_INCLUDED = /^(package\.json|readme(\..*)?|licen[cs]e(\..*)?|copying(\..*)?)$/i;
 
 export interface PackFile {
@@ -43,7 +58,8 @@ async function walk(root: string, dir = root, out: PackFile[] = []): Promise<Pac
     const full = join(dir, entry.name);
     if (entry.isSymbolicLink()) continue; // npm packs no links
     if (entry.isDirectory()) await walk(root, full, out);
-    else if (entry.isFile()) out.push({ path: relative(root, full).split(sep).join('/'), size: (await lstat(full)).size });
+    else if (entry.isFile())
+      out.push({ path: relative(root, full).split(sep).join('/'), size: (await lstat(full)).size });
   }
   return out;
 }
@@ -76,7 +92,9 @@ export async function listPackFiles(cwd: string, pkg: { files?: unknown }): Prom
   } else {
     const ignore = await ignorePatterns(cwd);
     // Earlier tarballs lying in the folder are not packed into the next one.
-    selected = all.filter((f) => ALWAYS_INCLUDED.test(f.path) || (!f.path.endsWith('.tgz') && !ignore.some((re) => re.test(f.path))));
+    selected = all.filter(
+      (f) => ALWAYS_INCLUDED.test(f.path) || (!f.path.endsWith('.tgz') && !ignore.some((re) => re.test(f.path))),
+    );
   }
   return selected.sort((a, b) => a.path.localeCompare(b.path));
 }
@@ -84,7 +102,10 @@ export async function listPackFiles(cwd: string, pkg: { files?: unknown }): Prom
 /** A gzipped tar of `files` (relative to `cwd`) under `package/`, with npm's fixed mtimes. */
 export async function packTarball(cwd: string, files: readonly string[]): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  const stream = createTar({ gzip: true, cwd, prefix: 'package', portable: true, mtime: NPM_MTIME, noDirRecurse: true }, [...files]);
+  const stream = createTar(
+    { gzip: true, cwd, prefix: 'package', portable: true, mtime: NPM_MTIME, noDirRecurse: true },
+    [...files],
+  );
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
@@ -103,21 +124,38 @@ export function escapePackageName(name: string): string {
 }
 
 /** The body `npm publish` PUTs to `<registry>/<escaped name>`: a packument with one version and its base64 tarball. */
-export function publishDocument(pkg: Record<string, unknown>, tarball: Buffer, registry: string, options: { tag?: string; files?: readonly PackFile[] } = {}): Record<string, unknown> {
+export function publishDocument(
+  pkg: Record<string, unknown>,
+  tarball: Buffer,
+  registry: string,
+  options: { tag?: string; files?: readonly PackFile[] } = {},
+): Record<string, unknown> {
   const name = String(pkg.name);
   const version = String(pkg.version);
   const base = registry.replace(/\/+$/, '');
   const { integrity, shasum } = tarballDigests(tarball);
-  const stats = options.files ? { fileCount: options.files.length, unpackedSize: options.files.reduce((n, f) => n + f.size, 0) } : {};
+  const stats = options.files
+    ? { fileCount: options.files.length, unpackedSize: options.files.reduce((n, f) => n + f.size, 0) }
+    : {};
   return {
     _id: name,
     name,
     description: pkg.description,
     'dist-tags': { [options.tag ?? 'latest']: version },
     versions: {
-      [version]: { ...pkg, _id: `${name}@${version}`, dist: { integrity, shasum, tarball: `${base}/${name}/-/${name.split('/').pop()}-${version}.tgz`, ...stats } },
+      [version]: {
+        ...pkg,
+        _id: `${name}@${version}`,
+        dist: { integrity, shasum, tarball: `${base}/${name}/-/${name.split('/').pop()}-${version}.tgz`, ...stats },
+      },
     },
     access: null,
-    _attachments: { [`${name}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.byteLength } },
+    _attachments: {
+      [`${name}-${version}.tgz`]: {
+        content_type: 'application/octet-stream',
+        data: tarball.toString('base64'),
+        length: tarball.byteLength,
+      },
+    },
   };
 }

@@ -7,9 +7,27 @@ export interface LogicalFilter {
   _or?: Filter[];
 }
 export type FilterOperator =
-  | '_eq' | '_neq' | '_lt' | '_lte' | '_gt' | '_gte' | '_in' | '_nin' | '_null' | '_nnull'
-  | '_contains' | '_ncontains' | '_icontains' | '_starts_with' | '_nstarts_with' | '_ends_with' | '_nends_with'
-  | '_between' | '_nbetween' | '_empty' | '_nempty';
+  | '_eq'
+  | '_neq'
+  | '_lt'
+  | '_lte'
+  | '_gt'
+  | '_gte'
+  | '_in'
+  | '_nin'
+  | '_null'
+  | '_nnull'
+  | '_contains'
+  | '_ncontains'
+  | '_icontains'
+  | '_starts_with'
+  | '_nstarts_with'
+  | '_ends_with'
+  | '_nends_with'
+  | '_between'
+  | '_nbetween'
+  | '_empty'
+  | '_nempty';
 export type FieldFilterRule = { [op in FilterOperator]?: unknown };
 export type FieldFilter = { [field: string]: FieldFilterRule | FieldFilter | Filter[] | undefined };
 
@@ -45,5 +63,13 @@ export const QuerySchema = z
 export type Query = z.infer<typeof QuerySchema>;
 
 /** The part of `Query` a sandboxed extension may pass to `items.*` (no aggregation, no meta). */
-export const BridgeQuerySchema = QuerySchema.pick({ fields: true, filter: true, sort: true, limit: true, offset: true, page: true, search: true }).strict();
+export const BridgeQuerySchema = QuerySchema.pick({
+  fields: true,
+  filter: true,
+  sort: true,
+  limit: true,
+  offset: true,
+  page: true,
+  search: true,
+}).strict();
 export type BridgeQuery = z.infer<typeof BridgeQuerySchema>;

@@ -1,9 +1,30 @@
 /** Field types as Directus names them (what an app extension may declare in `types`). */
 export type FieldType =
-  | 'alias' | 'bigInteger' | 'boolean' | 'date' | 'dateTime' | 'decimal' | 'float' | 'integer' | 'json'
-  | 'string' | 'text' | 'time' | 'timestamp' | 'binary' | 'uuid' | 'hash' | 'csv' | 'geometry'
-  | 'geometry.Point' | 'geometry.LineString' | 'geometry.Polygon' | 'geometry.MultiPoint'
-  | 'geometry.MultiLineString' | 'geometry.MultiPolygon' | 'unknown';
+  | 'alias'
+  | 'bigInteger'
+  | 'boolean'
+  | 'date'
+  | 'dateTime'
+  | 'decimal'
+  | 'float'
+  | 'integer'
+  | 'json'
+  | 'string'
+  | 'text'
+  | 'time'
+  | 'timestamp'
+  | 'binary'
+  | 'uuid'
+  | 'hash'
+  | 'csv'
+  | 'geometry'
+  | 'geometry.Point'
+  | 'geometry.LineString'
+  | 'geometry.Polygon'
+  | 'geometry.MultiPoint'
+  | 'geometry.MultiLineString'
+  | 'geometry.MultiPolygon'
+  | 'unknown';
 
 /** One field of `SchemaOverview`, as extensions receive it. */
 export interface FieldOverview {
@@ -38,7 +59,11 @@ export interface RelationOverview {
   field: string;
   related_collection: string | null;
   schema?: { on_delete?: string | null } | null;
-  meta?: { one_field?: string | null; junction_field?: string | null; one_allowed_collections?: string[] | null } | null;
+  meta?: {
+    one_field?: string | null;
+    junction_field?: string | null;
+    one_allowed_collections?: string[] | null;
+  } | null;
 }
 
 /** What `getSchema()` resolves to and what hooks and endpoints see as `schema` (Directus `SchemaOverview`). */

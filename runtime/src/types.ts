@@ -134,7 +134,12 @@ export interface SandboxInstance {
    * init `[meta]`; schedule `[]`; operation `[options, {data, ...}]` → result (undefined → null).
    * The runtime sets `accountability` (plus a call-scoped `token`) on `req` / the context argument.
    */
-  call(handler: number, args: unknown[], accountability?: CallAccountability | null, options?: CallOptions): Promise<unknown>;
+  call(
+    handler: number,
+    args: unknown[],
+    accountability?: CallAccountability | null,
+    options?: CallOptions,
+  ): Promise<unknown>;
   stats(): SandboxStats;
   /** Dispose the isolate; in-flight calls fail with RT_DISPOSED. Idempotent. */
   dispose(): Promise<void>;
@@ -146,7 +151,12 @@ export interface SandboxInstance {
 
 /** Host side of capability calls: the runtime validated name, scope and arguments already. */
 export interface CapabilityHost {
-  items(ext: { id: string; granted: Scopes }, method: 'readByQuery' | 'readOne' | 'createOne' | 'updateOne' | 'deleteOne', args: unknown[], accountability: CallAccountability | null): Promise<unknown>;
+  items(
+    ext: { id: string; granted: Scopes },
+    method: 'readByQuery' | 'readOne' | 'createOne' | 'updateOne' | 'deleteOne',
+    args: unknown[],
+    accountability: CallAccountability | null,
+  ): Promise<unknown>;
   storage(ext: { id: string }, method: 'get' | 'set' | 'delete', args: unknown[]): Promise<unknown>;
   emit(ext: { id: string }, event: string, payload: unknown): Promise<void>;
   log(ext: { id: string; version: string }, level: 'debug' | 'info' | 'warn' | 'error', message: string): void;

@@ -2,7 +2,14 @@ import type { EndpointConfig } from './types/endpoint.js';
 import type { HookConfig } from './types/hook.js';
 import type { OperationApiConfig, OperationAppConfig } from './types/operation.js';
 import type { SandboxEndpointConfig, SandboxHookConfig, SandboxOperationConfig } from './types/sandbox.js';
-import type { DisplayConfig, InterfaceConfig, LayoutConfig, ModuleConfig, PanelConfig, ThemeConfig } from './types/app.js';
+import type {
+  DisplayConfig,
+  InterfaceConfig,
+  LayoutConfig,
+  ModuleConfig,
+  PanelConfig,
+  ThemeConfig,
+} from './types/app.js';
 
 // Identity helpers: they exist only to type the default export (Directus names and semantics).
 
@@ -15,11 +22,15 @@ export function defineHook(config: HookConfig): HookConfig {
   return config;
 }
 /** Types the API half of an operation. */
-export function defineOperationApi<Options = Record<string, unknown>>(config: OperationApiConfig<Options>): OperationApiConfig<Options> {
+export function defineOperationApi<Options = Record<string, unknown>>(
+  config: OperationApiConfig<Options>,
+): OperationApiConfig<Options> {
   return config;
 }
 /** Types the app half of an operation. */
-export function defineOperationApp<Options = Record<string, unknown>>(config: OperationAppConfig<Options>): OperationAppConfig<Options> {
+export function defineOperationApp<Options = Record<string, unknown>>(
+  config: OperationAppConfig<Options>,
+): OperationAppConfig<Options> {
   return config;
 }
 /** Types an interface (field editor component). */
@@ -58,6 +69,8 @@ export function defineSandboxHook(config: SandboxHookConfig): SandboxHookConfig 
   return config;
 }
 /** Annex: types the API half of a sandboxed operation. */
-export function defineSandboxOperation<Options = Record<string, unknown>>(config: SandboxOperationConfig<Options>): SandboxOperationConfig<Options> {
+export function defineSandboxOperation<Options = Record<string, unknown>>(
+  config: SandboxOperationConfig<Options>,
+): SandboxOperationConfig<Options> {
   return config;
 }

@@ -7,10 +7,19 @@ describe('the app api client', () => {
   const seen: { method: string; url: string; auth: string | null; body: string | null }[] = [];
   beforeEach(() => {
     const store = new Map<string, string>([['annex.access_token', 'tok']]);
-    (globalThis as any).localStorage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => store.set(k, v), removeItem: (k: string) => store.delete(k) };
+    (globalThis as any).localStorage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => store.set(k, v),
+      removeItem: (k: string) => store.delete(k),
+    };
     seen.length = 0;
     globalThis.fetch = (async (url: string, init: RequestInit) => {
-      seen.push({ method: String(init.method), url, auth: new Headers(init.headers).get('authorization'), body: (init.body as string) ?? null });
+      seen.push({
+        method: String(init.method),
+        url,
+        auth: new Headers(init.headers).get('authorization'),
+        body: (init.body as string) ?? null,
+      });
       return new Response(JSON.stringify({ data: { ok: true } }), { status: 200 });
     }) as typeof fetch;
   });
@@ -19,9 +28,14 @@ describe('the app api client', () => {
     delete (globalThis as any).localStorage;
   });
 
-  it('accepts axios\'s request(config) as well as get/post', async () => {
+  it("accepts axios's request(config) as well as get/post", async () => {
     const api = createApi();
-    const res = await api.request({ method: 'post', url: '/items/articles', data: { title: 'x' }, params: { fields: ['id', 'title'] } });
+    const res = await api.request({
+      method: 'post',
+      url: '/items/articles',
+      data: { title: 'x' },
+      params: { fields: ['id', 'title'] },
+    });
     expect(res.data).toEqual({ data: { ok: true } });
     await api.get('/items/articles', { params: { filter: { id: { _eq: 1 } } } });
     expect(seen.map((s) => [s.method, decodeURIComponent(s.url)])).toEqual([

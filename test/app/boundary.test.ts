@@ -11,8 +11,12 @@ function createTestRenderer() {
     createElement: (tag) => el(tag),
     createText: (text) => ({ ...el('#text'), text }),
     createComment: (text) => ({ ...el('#comment'), text }),
-    setText: (node, text) => { node.text = text; },
-    setElementText: (node, text) => { node.children = text ? [{ ...el('#text'), text, parent: node }] : []; },
+    setText: (node, text) => {
+      node.text = text;
+    },
+    setElementText: (node, text) => {
+      node.children = text ? [{ ...el('#text'), text, parent: node }] : [];
+    },
     insert: (child, parent, anchor) => {
       if (child.parent) child.parent.children.splice(child.parent.children.indexOf(child), 1);
       child.parent = parent;
@@ -25,11 +29,15 @@ function createTestRenderer() {
       child.parent = null;
     },
     parentNode: (node) => node.parent,
-    nextSibling: (node) => (node.parent ? node.parent.children[node.parent.children.indexOf(node) + 1] ?? null : null),
-    patchProp: (node, key, _prev, next) => { node.props[key] = next; },
+    nextSibling: (node) =>
+      node.parent ? (node.parent.children[node.parent.children.indexOf(node) + 1] ?? null) : null,
+    patchProp: (node, key, _prev, next) => {
+      node.props[key] = next;
+    },
   });
   const text = (n: Node): string => (n.tag === '#text' ? n.text : n.children.map(text).join(''));
-  const find = (n: Node, pred: (n: Node) => boolean): Node | null => (pred(n) ? n : n.children.map((c) => find(c, pred)).find(Boolean) ?? null);
+  const find = (n: Node, pred: (n: Node) => boolean): Node | null =>
+    pred(n) ? n : (n.children.map((c) => find(c, pred)).find(Boolean) ?? null);
   return { renderer, root: el('root'), text, find };
 }
 
@@ -41,15 +49,37 @@ function setup(budget = { renders: 20, windowMs: 10_000 }) {
 }
 
 describe('extension boundaries', () => {
-  it('passes props, listeners and slots through unchanged and keeps the component\'s declared props visible', async () => {
+  it("passes props, listeners and slots through unchanged and keeps the component's declared props visible", async () => {
     const { renderer, root, text, faults, boundaries } = setup();
-    const Inner = defineComponent({ props: { value: String, label: { type: String, default: 'L' } }, emits: ['input'], setup: (props, { emit, slots }) => () => h('div', { onClick: () => emit('input', `${props.value}!`) }, [`${props.label}:${props.value}`, slots.default?.()]) });
-    const config = boundaries.wrapConfig({ id: 'x', component: Inner, options: [{ field: 'a' }] }, 'interface', 'ext-a');
-    expect(propsFor(config.component, { value: 'v', label: 'kept', onclick: 'alert(1)' })).toEqual({ value: 'v', label: 'kept' });
+    const Inner = defineComponent({
+      props: { value: String, label: { type: String, default: 'L' } },
+      emits: ['input'],
+      setup:
+        (props, { emit, slots }) =>
+        () =>
+          h('div', { onClick: () => emit('input', `${props.value}!`) }, [
+            `${props.label}:${props.value}`,
+            slots.default?.(),
+          ]),
+    });
+    const config = boundaries.wrapConfig(
+      { id: 'x', component: Inner, options: [{ field: 'a' }] },
+      'interface',
+      'ext-a',
+    );
+    expect(propsFor(config.component, { value: 'v', label: 'kept', onclick: 'alert(1)' })).toEqual({
+      value: 'v',
+      label: 'kept',
+    });
     expect(config.options).toEqual([{ field: 'a' }]);
     const got: string[] = [];
     const value = ref('a');
-    renderer.createApp({ render: () => h(config.component, { value: value.value, onInput: (v: string) => got.push(v) }, { default: () => 'slot' }) }).mount(root);
+    renderer
+      .createApp({
+        render: () =>
+          h(config.component, { value: value.value, onInput: (v: string) => got.push(v) }, { default: () => 'slot' }),
+      })
+      .mount(root);
     expect(text(root)).toBe('L:aslot');
     value.value = 'b';
     await nextTick();
@@ -59,14 +89,23 @@ describe('extension boundaries', () => {
     expect(faults).toEqual([]);
   });
 
-  it('lets a parent\'s template ref reach what the extension component exposes', async () => {
+  it("lets a parent's template ref reach what the extension component exposes", async () => {
     const { renderer, root, text, boundaries } = setup();
-    const Inner = defineComponent({ setup: (_p, { expose }) => { expose({ focus: () => 'focused' }); return () => h('input'); } });
+    const Inner = defineComponent({
+      setup: (_p, { expose }) => {
+        expose({ focus: () => 'focused' });
+        return () => h('input');
+      },
+    });
     const Functional = (props: { value?: string }) => h('span', props.value);
     const config = boundaries.wrapConfig({ id: 'x', component: Inner }, 'interface', 'ext-a');
     const display = boundaries.wrapConfig({ id: 'y', component: Functional }, 'display', 'ext-b');
     const handle = ref<any>(null);
-    renderer.createApp({ render: () => h('div', [h(config.component, { ref: handle }), h(display.component, { value: 'shown' })]) }).mount(root);
+    renderer
+      .createApp({
+        render: () => h('div', [h(config.component, { ref: handle }), h(display.component, { value: 'shown' })]),
+      })
+      .mount(root);
     await nextTick();
     expect(handle.value.focus()).toBe('focused');
     expect(handle.value.fault).toBe(null);
@@ -75,7 +114,11 @@ describe('extension boundaries', () => {
 
   it('shows a component that throws in its place, reports it, and leaves its siblings rendering', async () => {
     const { renderer, root, text, find, faults, boundaries } = setup();
-    const Throws = defineComponent({ setup: () => () => { throw new Error('render boom'); } });
+    const Throws = defineComponent({
+      setup: () => () => {
+        throw new Error('render boom');
+      },
+    });
     const Fine = defineComponent({ setup: () => () => h('p', 'fine') });
     const bad = boundaries.wrapConfig({ id: 'bad', component: Throws }, 'interface', 'ext-bad');
     const good = boundaries.wrapConfig({ id: 'good', component: Fine }, 'display', 'ext-good');
@@ -84,7 +127,15 @@ describe('extension boundaries', () => {
     const box = find(root, (n) => n.props['data-fault'] === 'APP_RENDER_FAILED');
     expect(box?.props['data-extension']).toBe('ext-bad');
     expect(text(root)).toContain('fine');
-    expect(faults).toEqual([expect.objectContaining({ extension: 'ext-bad', id: 'bad', kind: 'interface', code: 'APP_RENDER_FAILED', message: 'Error: render boom' })]);
+    expect(faults).toEqual([
+      expect.objectContaining({
+        extension: 'ext-bad',
+        id: 'bad',
+        kind: 'interface',
+        code: 'APP_RENDER_FAILED',
+        message: 'Error: render boom',
+      }),
+    ]);
   });
 
   it('stops a component that re-renders without end and reports APP_RENDER_LOOP', async () => {
@@ -93,11 +144,22 @@ describe('extension boundaries', () => {
     const Loop = defineComponent({
       setup() {
         const n = ref(0);
-        onUpdated(() => { n.value++; });
-        return () => { renders++; return h('span', `n=${n.value}`); };
+        onUpdated(() => {
+          n.value++;
+        });
+        return () => {
+          renders++;
+          return h('span', `n=${n.value}`);
+        };
       },
     });
-    const Kick = defineComponent({ setup() { const n = ref(0); setTimeout(() => n.value++, 0); return () => h(Loop, { key: 'l', tick: n.value }); } });
+    const Kick = defineComponent({
+      setup() {
+        const n = ref(0);
+        setTimeout(() => n.value++, 0);
+        return () => h(Loop, { key: 'l', tick: n.value });
+      },
+    });
     const wrapped = boundaries.wrapConfig({ id: 'loop', component: Kick }, 'panel', 'ext-loop');
     const app = renderer.createApp({ render: () => h('main', [h(wrapped.component), h('p', 'still here')]) });
     boundaries.install(app as any);
@@ -116,7 +178,13 @@ describe('extension boundaries', () => {
     const { renderer, root, text, faults, boundaries } = setup({ renders: 20, windowMs: 60_000 });
     const tick = ref(0);
     const Row = defineComponent({ props: { i: Number }, setup: (props) => () => h('li', `${props.i}:${tick.value}`) });
-    const Page = defineComponent({ setup: () => () => h('ul', Array.from({ length: 150 }, (_, i) => h(Row, { i }))) });
+    const Page = defineComponent({
+      setup: () => () =>
+        h(
+          'ul',
+          Array.from({ length: 150 }, (_, i) => h(Row, { i })),
+        ),
+    });
     const page = boundaries.wrapConfig({ id: 'settings', component: Page }, 'module', 'ext-page');
     const app = renderer.createApp({ render: () => h(page.component) });
     boundaries.install(app as any);
@@ -132,7 +200,20 @@ describe('extension boundaries', () => {
   it('wraps module routes, lazy route components included', async () => {
     const { boundaries } = setup();
     const Page = defineComponent({ setup: () => () => h('div') });
-    const config = boundaries.wrapConfig({ id: 'm', routes: [{ path: '', component: Page, children: [{ path: 'lazy', component: () => Promise.resolve({ default: Page }) }] }] }, 'module', 'ext-m');
+    const config = boundaries.wrapConfig(
+      {
+        id: 'm',
+        routes: [
+          {
+            path: '',
+            component: Page,
+            children: [{ path: 'lazy', component: () => Promise.resolve({ default: Page }) }],
+          },
+        ],
+      },
+      'module',
+      'ext-m',
+    );
     expect(config.routes[0].component).not.toBe(Page);
     expect((config.routes[0].component as any).__annexInner).toBe(Page);
     const loaded = await config.routes[0].children[0].component();

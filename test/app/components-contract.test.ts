@@ -35,20 +35,50 @@ const PASSES: Record<string, Pass[]> = {
   VMenu: [{ props: { modelValue: true } }],
   VOverlay: [{ props: { active: true } }],
   VRadio: [{ props: { value: 'a' } }],
-  VSelect: [{ props: { items: ['a'] }, slots: ['preview', 'prepend', 'append'] }, { props: { items: ['a'] }, slots: ['prepend', 'append'] }],
+  VSelect: [
+    { props: { items: ['a'] }, slots: ['preview', 'prepend', 'append'] },
+    { props: { items: ['a'] }, slots: ['prepend', 'append'] },
+  ],
   VSlider: [{ props: { showThumbLabel: true } }],
   VTable: [{ props: { headers: HEADERS, items: [{ id: 1, name: 'x' }] } }],
   VInfo: [{ props: { title: 'T' } }],
   VTabItem: [{ parent: (inner) => h(resolve('VTabsItems'), { modelValue: [0] }, () => inner()) }],
   // #title replaces the default title with its #title:prepend / #title:append, as in Directus.
-  PrivateView: [{ props: { splitView: true }, slots: ['navigation', 'title-outer:prepend', 'title-outer:append', 'headline', 'title:prepend', 'title:append', 'actions:prepend', 'actions', 'actions:append', 'sidebar', 'splitView', 'default'] }, { slots: ['title'] }],
+  PrivateView: [
+    {
+      props: { splitView: true },
+      slots: [
+        'navigation',
+        'title-outer:prepend',
+        'title-outer:append',
+        'headline',
+        'title:prepend',
+        'title:append',
+        'actions:prepend',
+        'actions',
+        'actions:append',
+        'sidebar',
+        'splitView',
+        'default',
+      ],
+    },
+    { slots: ['title'] },
+  ],
   // A sidebar detail shows its content when it is the open section of private-view's sidebar.
-  SidebarDetail: [{ props: { title: 'T', icon: 'info' }, parent: (inner) => h({ setup: () => (provide('sidebar-detail-group', { open: ref('T') }), () => inner()) }) }],
+  SidebarDetail: [
+    {
+      props: { title: 'T', icon: 'info' },
+      parent: (inner) => h({ setup: () => (provide('sidebar-detail-group', { open: ref('T') }), () => inner()) }),
+    },
+  ],
   UserPopover: [{ props: { user: 1 } }],
   DrawerItem: [{ props: { collection: 'notes', active: true } }],
   VWorkspaceTile: [{ props: { id: 't', x: 1, y: 1, width: 8, height: 6 } }],
   // #tile replaces the v-workspace-tile around each tile's #default.
-  VWorkspace: [{ props: { tiles: [TILE] }, slots: ['default'] }, { props: { tiles: [TILE] }, slots: ['tile'] }],
+  VWorkspace: [
+    { props: { tiles: [TILE] }, slots: ['default'] },
+    { props: { tiles: [TILE] }, slots: ['tile'] },
+  ],
 };
 const slotName = (s: string) => s.replace('<value>', 'name');
 
@@ -79,9 +109,13 @@ beforeAll(async () => {
 
 const definition = (name: string) => {
   const c = components[name] as Component & { __loaded?: Component };
-  return (c.__loaded ?? c) as { props?: Record<string, unknown> | string[]; emits?: Record<string, unknown> | string[] };
+  return (c.__loaded ?? c) as {
+    props?: Record<string, unknown> | string[];
+    emits?: Record<string, unknown> | string[];
+  };
 };
-const names = (v: Record<string, unknown> | string[] | undefined) => (Array.isArray(v) ? v : Object.keys(v ?? {})).sort();
+const names = (v: Record<string, unknown> | string[] | undefined) =>
+  (Array.isArray(v) ? v : Object.keys(v ?? {})).sort();
 
 async function render(name: string, pass: Pass, slots: string[]) {
   const comp = definition(name) as Component;
@@ -90,9 +124,13 @@ async function render(name: string, pass: Pass, slots: string[]) {
   const app = createSSRApp({
     render: () => (pass.parent ? pass.parent(() => h(comp, contractProps, slotFns)) : h(comp, contractProps, slotFns)),
   });
-  for (const [n, c] of Object.entries(components)) app.component(n, ((c as { __loaded?: Component }).__loaded ?? c) as Component);
+  for (const [n, c] of Object.entries(components))
+    app.component(n, ((c as { __loaded?: Component }).__loaded ?? c) as Component);
   registerDirectives(app);
-  app.provide('stores', { useFieldsStore: () => ({ getFieldsForCollection: () => [] }), useCollectionsStore: () => ({ visibleCollections: [] }) });
+  app.provide('stores', {
+    useFieldsStore: () => ({ getFieldsForCollection: () => [] }),
+    useCollectionsStore: () => ({ visibleCollections: [] }),
+  });
   app.provide('registry', { state: reactive({ interfaces: [], displays: [] }) });
   app.config.warnHandler = () => {};
   const ctx: { teleports?: Record<string, string> } = {};
@@ -100,7 +138,7 @@ async function render(name: string, pass: Pass, slots: string[]) {
   return html + Object.values(ctx.teleports ?? {}).join('');
 }
 
-describe('global components against Directus\'s contract (contract.json)', () => {
+describe("global components against Directus's contract (contract.json)", () => {
   it('provides every component Directus registers globally (register.ts lists in contract.json)', () => {
     const registered = contract.directusRegistered.names as string[];
     expect(registered.filter((n) => !contract.components[n])).toEqual([]);
@@ -112,7 +150,7 @@ describe('global components against Directus\'s contract (contract.json)', () =>
     expect(missing).toEqual([]);
   });
 
-  it.each(entries)('%s declares exactly the contract\'s props and emits', (name, entry) => {
+  it.each(entries)("%s declares exactly the contract's props and emits", (name, entry) => {
     const def = definition(name);
     expect(names(def.props)).toEqual([...entry.props, ...(entry.annexProps ?? [])].sort());
     expect(names(def.emits)).toEqual([...entry.emits].sort());
@@ -130,11 +168,19 @@ describe('global components against Directus\'s contract (contract.json)', () =>
     expect([...seen].sort()).toEqual([...expected].sort());
   });
 
-  it('renders v-workspace\'s tiles, drawer-batch\'s form and drawer-files\' file picker', async () => {
-    const workspace = await render('VWorkspace', { props: { tiles: [TILE, { ...TILE, id: 't2', x: 10, name: 'Tile two' }] } }, []);
+  it("renders v-workspace's tiles, drawer-batch's form and drawer-files' file picker", async () => {
+    const workspace = await render(
+      'VWorkspace',
+      { props: { tiles: [TILE, { ...TILE, id: 't2', x: 10, name: 'Tile two' }] } },
+      [],
+    );
     expect(workspace.match(/class="v-workspace-tile/g)?.length).toBe(2);
     expect(workspace).toContain('data-tile="t2"');
-    const batch = await render('DrawerBatch', { props: { collection: 'notes', primaryKeys: [1, 2, 3], active: true } }, []);
+    const batch = await render(
+      'DrawerBatch',
+      { props: { collection: 'notes', primaryKeys: [1, 2, 3], active: true } },
+      [],
+    );
     expect(batch).toContain('Batch editing 3 items');
     expect(batch).toContain('drawer-batch-form');
     const files = await render('DrawerFiles', { props: { active: true, folder: 'f1' } }, []);

@@ -6,14 +6,21 @@ import { renderToString } from 'vue/server-renderer';
 import { highlightParts } from '../../host/app/src/components/composables/highlight.js';
 import { visiblePages } from '../../host/app/src/components/composables/pages.js';
 import { placeFloating } from '../../host/app/src/components/composables/place.js';
-import { toggleTreeValue, descendantValues, matchesSearch } from '../../host/app/src/components/composables/tree-value.js';
+import {
+  toggleTreeValue,
+  descendantValues,
+  matchesSearch,
+} from '../../host/app/src/components/composables/tree-value.js';
 import { findItem, normalizeItems } from '../../host/app/src/components/composables/select-items.js';
 import { useGroupable, useGroupableParent } from '../../host/app/src/components/composables/groupable.js';
 import { readIconNames } from '../../host/app/src/components/icons/build-plugin.js';
 
 describe('v-highlight parts', () => {
   it('marks every accent- and case-insensitive match, merging overlaps', () => {
-    expect(highlightParts('Crème brûlée', 'creme')).toEqual([{ text: 'Crème', highlighted: true }, { text: ' brûlée', highlighted: false }]);
+    expect(highlightParts('Crème brûlée', 'creme')).toEqual([
+      { text: 'Crème', highlighted: true },
+      { text: ' brûlée', highlighted: false },
+    ]);
     expect(highlightParts('abcabc', ['ab', 'bc'])).toEqual([{ text: 'abcabc', highlighted: true }]);
     expect(highlightParts('hello', null)).toEqual([{ text: 'hello', highlighted: false }]);
   });
@@ -34,8 +41,12 @@ describe('v-menu placement', () => {
   const at = (style: { transform: string }) => style.transform.match(/-?\d+/g)!.map(Number);
   it('puts the menu under its activator, aligned by the placement', () => {
     const ref = { top: 100, bottom: 130, left: 200, right: 300, width: 100, height: 30 };
-    expect(at(placeFloating(ref, { width: 150, height: 100 }, { placement: 'bottom-start', viewport }))).toEqual([200, 138]);
-    expect(at(placeFloating(ref, { width: 150, height: 100 }, { placement: 'bottom-end', viewport }))).toEqual([150, 138]);
+    expect(at(placeFloating(ref, { width: 150, height: 100 }, { placement: 'bottom-start', viewport }))).toEqual([
+      200, 138,
+    ]);
+    expect(at(placeFloating(ref, { width: 150, height: 100 }, { placement: 'bottom-end', viewport }))).toEqual([
+      150, 138,
+    ]);
   });
   it('flips above when there is no room below, and stays inside the viewport', () => {
     const ref = { top: 700, bottom: 730, left: 950, right: 990, width: 40, height: 30 };
@@ -43,15 +54,25 @@ describe('v-menu placement', () => {
     expect(y).toBe(700 - 8 - 150);
     expect(x).toBe(1000 - 200 - 8);
   });
-  it('gives an attached menu the activator\'s width', () => {
+  it("gives an attached menu the activator's width", () => {
     const ref = { top: 0, bottom: 40, left: 10, right: 410, width: 400, height: 40 };
-    expect(placeFloating(ref, { width: 100, height: 50 }, { placement: 'bottom-start', offsetY: 0, minWidth: 400, viewport }).minWidth).toBe('400px');
+    expect(
+      placeFloating(ref, { width: 100, height: 50 }, { placement: 'bottom-start', offsetY: 0, minWidth: 400, viewport })
+        .minWidth,
+    ).toBe('400px');
   });
 });
 
 describe('v-checkbox-tree value combining', () => {
   const keys = { text: 'text', value: 'value', children: 'children' };
-  const tree = { text: 'A', value: 'a', children: [{ text: 'B', value: 'b' }, { text: 'C', value: 'c', children: [{ text: 'D', value: 'd' }] }] };
+  const tree = {
+    text: 'A',
+    value: 'a',
+    children: [
+      { text: 'B', value: 'b' },
+      { text: 'C', value: 'c', children: [{ text: 'D', value: 'd' }] },
+    ],
+  };
   it('all: a parent brings its descendants, and removes them again', () => {
     expect(descendantValues(tree, keys)).toEqual(['b', 'c', 'd']);
     expect(toggleTreeValue([], tree, keys, 'all')).toEqual(['a', 'b', 'c', 'd']);
@@ -71,8 +92,22 @@ describe('v-checkbox-tree value combining', () => {
 
 describe('v-select items', () => {
   it('reads strings, keyed objects (dot paths), dividers and children', () => {
-    const keys = { itemText: 'label.en', itemValue: 'id', itemIcon: 'icon', itemColor: null, itemDisabled: 'off', itemChildren: 'kids' };
-    const items = normalizeItems(['plain', { divider: true }, { label: { en: 'One' }, id: 1, icon: 'star', off: true, kids: [{ label: { en: 'Two' }, id: 2 }] }], keys);
+    const keys = {
+      itemText: 'label.en',
+      itemValue: 'id',
+      itemIcon: 'icon',
+      itemColor: null,
+      itemDisabled: 'off',
+      itemChildren: 'kids',
+    };
+    const items = normalizeItems(
+      [
+        'plain',
+        { divider: true },
+        { label: { en: 'One' }, id: 1, icon: 'star', off: true, kids: [{ label: { en: 'Two' }, id: 2 }] },
+      ],
+      keys,
+    );
     expect(items[0]).toEqual({ text: 'plain', value: 'plain' });
     expect(items[1]).toEqual({ divider: true, value: null });
     expect(items[2]).toMatchObject({ text: 'One', value: 1, icon: 'star', disabled: true });
@@ -84,8 +119,18 @@ describe('groups (v-item-group / v-list / v-tabs selection)', () => {
   async function selection(options: { multiple?: boolean; mandatory?: boolean; max?: number }, clicks: number[]) {
     const model = ref<unknown[] | undefined>(undefined);
     let toggles: (() => void)[] = [];
-    const Item = defineComponent({ setup() { toggles.push(useGroupable({ group: 'g' }).toggle); return () => null; } });
-    const Parent = defineComponent({ setup(_p, { slots }) { useGroupableParent({ selection: model, onSelectionChange: (v: unknown[]) => (model.value = v) }, options, 'g'); return () => slots.default?.(); } });
+    const Item = defineComponent({
+      setup() {
+        toggles.push(useGroupable({ group: 'g' }).toggle);
+        return () => null;
+      },
+    });
+    const Parent = defineComponent({
+      setup(_p, { slots }) {
+        useGroupableParent({ selection: model, onSelectionChange: (v: unknown[]) => (model.value = v) }, options, 'g');
+        return () => slots.default?.();
+      },
+    });
     toggles = [];
     await renderToString(createSSRApp({ render: () => h(Parent, null, () => [h(Item), h(Item), h(Item)]) }));
     for (const i of clicks) toggles[i]();
@@ -104,7 +149,19 @@ describe('groups (v-item-group / v-list / v-tabs selection)', () => {
 describe('icon names', () => {
   it('are read from the shipped font (aliases such as expand_more included) and cover the names Directus uses', () => {
     const names = new Set(readIconNames());
-    for (const n of ['check', 'close', 'expand_more', 'insert_emoticon', 'chevron_right', 'box', 'drag_handle', 'check_box_outline_blank', 'radio_button_checked', 'keyboard_arrow_up']) expect(names.has(n)).toBe(true);
+    for (const n of [
+      'check',
+      'close',
+      'expand_more',
+      'insert_emoticon',
+      'chevron_right',
+      'box',
+      'drag_handle',
+      'check_box_outline_blank',
+      'radio_button_checked',
+      'keyboard_arrow_up',
+    ])
+      expect(names.has(n)).toBe(true);
     expect(names.has('not_a_real_icon_name_xyz')).toBe(false);
   });
 });

@@ -8,8 +8,11 @@ import { buildChunk } from '../../host/src/app-sources/bundler.js';
 const gz = (code: string) => gzipSync(code).length;
 
 describe('the editors load on demand', () => {
-  it('the modules bundle\'s entry holds only the module configs; each page (data model, flows, dashboard…) is its own file', async () => {
-    const built = await buildChunk({ extension: '@annex/builtin-app-modules', file: path.join(ROOT, 'host/builtins/app-modules/src/index.js') }, { minify: true });
+  it("the modules bundle's entry holds only the module configs; each page (data model, flows, dashboard…) is its own file", async () => {
+    const built = await buildChunk(
+      { extension: '@annex/builtin-app-modules', file: path.join(ROOT, 'host/builtins/app-modules/src/index.js') },
+      { minify: true },
+    );
     expect(built.error).toBeNull();
     expect(built.lazy.length).toBeGreaterThan(5);
     const lazyCode = built.lazy.map((f: { code: string }) => f.code).join('\n');
@@ -34,16 +37,33 @@ describe('the editors load on demand', () => {
       t = await startHost();
       const dir = path.join(t.extensionsPath, 'annex-e2e-lazy-module');
       fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'annex-e2e-lazy-module', version: '1.0.0', type: 'module', 'directus:extension': { type: 'module', path: 'src/index.js', source: 'src/index.js', host: '^10.10.0' } }));
-      fs.writeFileSync(path.join(dir, 'src', 'page.js'), 'export default { name: "LazyPage", render: () => "lazy page secret-marker" };\n');
-      fs.writeFileSync(path.join(dir, 'src', 'index.js'), 'import { defineModule } from "@directus/extensions-sdk";\nexport default defineModule({ id: "lazy-mod", name: "Lazy", icon: "box", routes: [{ path: "", component: () => import("./page.js") }] });\n');
+      fs.writeFileSync(
+        path.join(dir, 'package.json'),
+        JSON.stringify({
+          name: 'annex-e2e-lazy-module',
+          version: '1.0.0',
+          type: 'module',
+          'directus:extension': { type: 'module', path: 'src/index.js', source: 'src/index.js', host: '^10.10.0' },
+        }),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'src', 'page.js'),
+        'export default { name: "LazyPage", render: () => "lazy page secret-marker" };\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'src', 'index.js'),
+        'import { defineModule } from "@directus/extensions-sdk";\nexport default defineModule({ id: "lazy-mod", name: "Lazy", icon: "box", routes: [{ path: "", component: () => import("./page.js") }] });\n',
+      );
       await t.host.kernel.extensions.rescan();
       guest = await createUser(t, 'guest', []);
       editor = await createUser(t, 'editor', []);
     }, 60_000);
     afterAll(() => t?.close());
 
-    const chunkOf = async (name: string, token?: string | null) => (await t.api('GET', '/extensions/sources/manifest.json', undefined, token)).body.data.chunks.find((c: any) => c.extension === name);
+    const chunkOf = async (name: string, token?: string | null) =>
+      (await t.api('GET', '/extensions/sources/manifest.json', undefined, token)).body.data.chunks.find(
+        (c: any) => c.extension === name,
+      );
 
     it('lists the lazy files in the manifest and serves them as JavaScript', async () => {
       const modules = await chunkOf('@annex/builtin-app-modules');
@@ -51,7 +71,9 @@ describe('the editors load on demand', () => {
       const chunk = await chunkOf('annex-e2e-lazy-module');
       expect(chunk.error).toBeNull();
       expect(chunk.lazy).toHaveLength(1);
-      const res = await fetch(`${t.url}/extensions/sources/${chunk.lazy[0]}`, { headers: { Authorization: `Bearer ${guest.token}` } });
+      const res = await fetch(`${t.url}/extensions/sources/${chunk.lazy[0]}`, {
+        headers: { Authorization: `Bearer ${guest.token}` },
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('javascript');
       expect(await res.text()).toContain('secret-marker');

@@ -1,9 +1,17 @@
 // The browser-side import/export of export-sidebar-detail: CSV and JSON in both directions.
 import { describe, expect, it } from 'vitest';
-import { parseCsv, parseImport, serialiseExport, toCsv } from '../../host/app/src/components/composables/export-data.js';
+import {
+  parseCsv,
+  parseImport,
+  serialiseExport,
+  toCsv,
+} from '../../host/app/src/components/composables/export-data.js';
 
 describe('export-sidebar-detail data', () => {
-  const items = [{ id: 1, title: 'a, "quoted"', tags: ['x'] }, { id: 2, title: 'line\nbreak', tags: null }];
+  const items = [
+    { id: 1, title: 'a, "quoted"', tags: ['x'] },
+    { id: 2, title: 'line\nbreak', tags: null },
+  ];
 
   it('writes CSV with the requested columns, quoting commas, quotes and newlines', () => {
     expect(toCsv(items, ['id', 'title'])).toBe('id,title\n1,"a, ""quoted"""\n2,"line\nbreak"');

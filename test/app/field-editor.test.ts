@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 // @ts-expect-error plain JS module of the settings app extension
-import { draftToCreate, draftToMeta, emptyDraft, fieldToDraft, getChoicesForType, parseValidation, resolveOptions } from '../../host/builtins/app-modules/src/settings/data-model/field-config.js';
+import {
+  draftToCreate,
+  draftToMeta,
+  emptyDraft,
+  fieldToDraft,
+  getChoicesForType,
+  parseValidation,
+  resolveOptions,
+} from '../../host/builtins/app-modules/src/settings/data-model/field-config.js';
 // @ts-expect-error plain JS module of the settings app extension
 import { planRelation } from '../../host/builtins/app-modules/src/settings/data-model/relation-plan.js';
 
@@ -33,16 +41,24 @@ describe('field editor: interfaces and displays offered for a field type', () =>
   });
 
   it('offers relational interfaces only for that kind of relation', () => {
-    expect(getChoicesForType(interfaces, 'integer', { localType: 'm2o' }).map((c: { id: string }) => c.id)).toEqual(['select-dropdown-m2o']);
-    expect(getChoicesForType(interfaces, 'integer').map((c: { id: string }) => c.id)).not.toContain('select-dropdown-m2o');
+    expect(getChoicesForType(interfaces, 'integer', { localType: 'm2o' }).map((c: { id: string }) => c.id)).toEqual([
+      'select-dropdown-m2o',
+    ]);
+    expect(getChoicesForType(interfaces, 'integer').map((c: { id: string }) => c.id)).not.toContain(
+      'select-dropdown-m2o',
+    );
   });
 });
 
-describe('field editor: an extension\'s options', () => {
+describe("field editor: an extension's options", () => {
   const fields = [{ field: 'max', type: 'integer' }];
   it('renders an options array, a {standard, advanced} split and a function of the context as form fields', () => {
     expect(resolveOptions({ options: fields }, {}).fields).toEqual(fields);
-    expect(resolveOptions({ options: { standard: fields, advanced: [{ field: 'x' }] } }, {}).fields.map((f: { field: string }) => f.field)).toEqual(['max', 'x']);
+    expect(
+      resolveOptions({ options: { standard: fields, advanced: [{ field: 'x' }] } }, {}).fields.map(
+        (f: { field: string }) => f.field,
+      ),
+    ).toEqual(['max', 'x']);
     const seen: unknown[] = [];
     const fn = (ctx: unknown) => (seen.push(ctx), fields);
     expect(resolveOptions({ options: fn }, { collection: 'a', field: 'b' }).fields).toEqual(fields);
@@ -52,7 +68,16 @@ describe('field editor: an extension\'s options', () => {
     const component = { props: ['value'], setup: () => () => null };
     expect(resolveOptions({ options: component }, {})).toEqual({ fields: [], component });
     expect(resolveOptions({ options: null }, {})).toEqual({ fields: [], component: null });
-    expect(resolveOptions({ options: () => { throw new Error('x'); } }, {})).toEqual({ fields: [], component: null });
+    expect(
+      resolveOptions(
+        {
+          options: () => {
+            throw new Error('x');
+          },
+        },
+        {},
+      ),
+    ).toEqual({ fields: [], component: null });
   });
   it('parses a validation filter and names what is wrong with a bad one', () => {
     expect(parseValidation('')).toEqual({ value: null, error: null });
@@ -72,9 +97,19 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
 
   const draft = () => ({
     ...emptyDraft(),
-    field: 'rating', type: 'integer', interface: 'ext-rating', options: { max: 7, icon: 'star', cleared: '' },
-    display: 'ext-stars', display_options: { color: '#ff0' }, note: 'Out of seven', width: 'half', hidden: false, readonly: true, required: true,
-    validation: { rating: { _lte: 7 } }, validation_message: 'Seven at most',
+    field: 'rating',
+    type: 'integer',
+    interface: 'ext-rating',
+    options: { max: 7, icon: 'star', cleared: '' },
+    display: 'ext-stars',
+    display_options: { color: '#ff0' },
+    note: 'Out of seven',
+    width: 'half',
+    hidden: false,
+    readonly: true,
+    required: true,
+    validation: { rating: { _lte: 7 } },
+    validation_message: 'Seven at most',
   });
 
   it('creates the field with every meta key the editor owns, as Directus stores them', async () => {
@@ -82,8 +117,17 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
     expect(created.status).toBe(200);
     const stored = (await t.api('GET', '/fields/books/rating')).body.data;
     expect(stored.meta).toMatchObject({
-      interface: 'ext-rating', options: { max: 7, icon: 'star' }, display: 'ext-stars', display_options: { color: '#ff0' },
-      note: 'Out of seven', width: 'half', hidden: false, readonly: true, required: true, validation: { rating: { _lte: 7 } }, validation_message: 'Seven at most',
+      interface: 'ext-rating',
+      options: { max: 7, icon: 'star' },
+      display: 'ext-stars',
+      display_options: { color: '#ff0' },
+      note: 'Out of seven',
+      width: 'half',
+      hidden: false,
+      readonly: true,
+      required: true,
+      validation: { rating: { _lte: 7 } },
+      validation_message: 'Seven at most',
     });
     expect(stored.meta.options).not.toHaveProperty('cleared');
     // Loading it back gives the editor the same draft it saved.
@@ -97,7 +141,14 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
     const res = await t.api('PATCH', '/fields/books/rating', { meta: draftToMeta(edited) });
     expect(res.status).toBe(200);
     const after = (await t.api('GET', '/fields/books/rating')).body.data.meta;
-    expect(after).toMatchObject({ options: { max: 10 }, width: 'full', readonly: false, note: null, display: 'ext-stars', sort: stored.meta.sort });
+    expect(after).toMatchObject({
+      options: { max: 10 },
+      width: 'full',
+      readonly: false,
+      note: null,
+      display: 'ext-stars',
+      sort: stored.meta.sort,
+    });
   });
 
   it('refuses a width Directus does not have with INVALID_PAYLOAD and changes nothing', async () => {
@@ -118,17 +169,44 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
       }
     };
     await run({ kind: 'm2o', collection: 'books', field: 'author', related: 'authors', relatedPkType: 'integer' });
-    await run({ kind: 'o2m', collection: 'authors', field: 'books', related: 'books', foreignKey: 'author_fk', pkType: 'integer' });
-    await run({ kind: 'm2m', collection: 'books', field: 'tags', related: 'tags', pkType: 'integer', relatedPkType: 'integer' });
-    const relations = (await t.api('GET', '/relations')).body.data.map((r: any) => [r.collection, r.field, r.related_collection, r.meta?.one_field ?? null, r.meta?.junction_field ?? null]);
-    expect(relations).toEqual(expect.arrayContaining([
-      ['books', 'author', 'authors', null, null],
-      ['books', 'author_fk', 'authors', 'books', null],
-      ['books_tags', 'books_id', 'books', 'tags', 'tags_id'],
-      ['books_tags', 'tags_id', 'tags', null, 'books_id'],
-    ]));
-    expect((await t.api('GET', '/fields/books/tags')).body.data.meta).toMatchObject({ special: ['m2m'], interface: 'list-m2m' });
-    expect(planRelation({ kind: 'm2o', collection: 'books', field: 'bad name', related: 'authors' }).error).toBe('INVALID_NAME');
+    await run({
+      kind: 'o2m',
+      collection: 'authors',
+      field: 'books',
+      related: 'books',
+      foreignKey: 'author_fk',
+      pkType: 'integer',
+    });
+    await run({
+      kind: 'm2m',
+      collection: 'books',
+      field: 'tags',
+      related: 'tags',
+      pkType: 'integer',
+      relatedPkType: 'integer',
+    });
+    const relations = (await t.api('GET', '/relations')).body.data.map((r: any) => [
+      r.collection,
+      r.field,
+      r.related_collection,
+      r.meta?.one_field ?? null,
+      r.meta?.junction_field ?? null,
+    ]);
+    expect(relations).toEqual(
+      expect.arrayContaining([
+        ['books', 'author', 'authors', null, null],
+        ['books', 'author_fk', 'authors', 'books', null],
+        ['books_tags', 'books_id', 'books', 'tags', 'tags_id'],
+        ['books_tags', 'tags_id', 'tags', null, 'books_id'],
+      ]),
+    );
+    expect((await t.api('GET', '/fields/books/tags')).body.data.meta).toMatchObject({
+      special: ['m2m'],
+      interface: 'list-m2m',
+    });
+    expect(planRelation({ kind: 'm2o', collection: 'books', field: 'bad name', related: 'authors' }).error).toBe(
+      'INVALID_NAME',
+    );
     expect(planRelation({ kind: 'm2o', collection: 'books', field: 'x', related: '' }).error).toBe('MISSING_RELATED');
   });
 });

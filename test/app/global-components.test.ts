@@ -4,21 +4,40 @@ import { globalNamesOf, registerExtensionComponents } from '../../host/app/src/e
 
 const C = (name: string) => ({ name, setup: () => () => null });
 
-describe('extension components under Directus\'s global names', () => {
+describe("extension components under Directus's global names", () => {
   it('names interfaces, displays, layouts (and their slots), panels and operations as Directus does', () => {
-    expect(globalNamesOf('interfaces', { id: 'input-code', component: C('a'), options: [] }).map(([n]) => n)).toEqual(['interface-input-code']);
-    expect(globalNamesOf('interfaces', { id: 'x', component: C('a'), options: C('o') }).map(([n]) => n)).toEqual(['interface-x', 'interface-options-x']);
-    expect(globalNamesOf('displays', { id: 'datetime', component: () => null, options: null }).map(([n]) => n)).toEqual(['display-datetime']);
-    expect(globalNamesOf('layouts', { id: 'tabular', component: C('l'), slots: { options: C('o'), sidebar: C('s'), actions: C('a') } }).map(([n]) => n)).toEqual(['layout-tabular', 'layout-options-tabular', 'layout-sidebar-tabular', 'layout-actions-tabular']);
+    expect(globalNamesOf('interfaces', { id: 'input-code', component: C('a'), options: [] }).map(([n]) => n)).toEqual([
+      'interface-input-code',
+    ]);
+    expect(globalNamesOf('interfaces', { id: 'x', component: C('a'), options: C('o') }).map(([n]) => n)).toEqual([
+      'interface-x',
+      'interface-options-x',
+    ]);
+    expect(globalNamesOf('displays', { id: 'datetime', component: () => null, options: null }).map(([n]) => n)).toEqual(
+      ['display-datetime'],
+    );
+    expect(
+      globalNamesOf('layouts', {
+        id: 'tabular',
+        component: C('l'),
+        slots: { options: C('o'), sidebar: C('s'), actions: C('a') },
+      }).map(([n]) => n),
+    ).toEqual(['layout-tabular', 'layout-options-tabular', 'layout-sidebar-tabular', 'layout-actions-tabular']);
     expect(globalNamesOf('panels', { id: 'metric', component: C('p') }).map(([n]) => n)).toEqual(['panel-metric']);
     // An operation's overview/options given as functions or arrays are data, not components.
     expect(globalNamesOf('operations', { id: 'log', overview: () => [], options: [] })).toEqual([]);
   });
 
-  it('registers them as extensions come, replaces changed ones, removes gone ones, never touches the app\'s own', async () => {
+  it("registers them as extensions come, replaces changed ones, removes gone ones, never touches the app's own", async () => {
     const own = C('VButton');
     const app = { _context: { components: { VButton: own, 'interface-taken': own } as Record<string, unknown> } };
-    const state = reactive({ interfaces: [] as any[], displays: [] as any[], layouts: [] as any[], panels: [] as any[], operations: [] as any[] });
+    const state = reactive({
+      interfaces: [] as any[],
+      displays: [] as any[],
+      layouts: [] as any[],
+      panels: [] as any[],
+      operations: [] as any[],
+    });
     const dispose = registerExtensionComponents(app, { state });
     const first = C('first');
     state.interfaces = [markRaw({ id: 'input-code', component: first }), markRaw({ id: 'taken', component: C('x') })]; // configs are raw in the registry

@@ -18,7 +18,12 @@ let InputCode: Component & { props?: Record<string, unknown>; emits?: string[] }
 
 beforeAll(async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-input-code-'));
-  const bundle = await rollup({ input: path.join(DIR, 'src/InputCodeInterface.vue'), external: (id) => id === 'vue' || id.startsWith('vue/'), plugins: [vueSfcPlugin()], onwarn: () => {} });
+  const bundle = await rollup({
+    input: path.join(DIR, 'src/InputCodeInterface.vue'),
+    external: (id) => id === 'vue' || id.startsWith('vue/'),
+    plugins: [vueSfcPlugin()],
+    onwarn: () => {},
+  });
   await bundle.write({ dir: out, format: 'es', entryFileNames: 'input-code.js' });
   await bundle.close();
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(out, 'node_modules'));
@@ -42,8 +47,10 @@ describe('input-code interface', () => {
     expect(parseCodeText('{"a": ', 'text')).toEqual({ value: '{"a": ' });
   });
 
-  it('declares Directus\'s options as props and emits input', () => {
-    expect(Object.keys(InputCode.props ?? {})).toEqual(expect.arrayContaining(['value', 'type', 'language', 'lineNumber', 'template', 'placeholder', 'disabled']));
+  it("declares Directus's options as props and emits input", () => {
+    expect(Object.keys(InputCode.props ?? {})).toEqual(
+      expect.arrayContaining(['value', 'type', 'language', 'lineNumber', 'template', 'placeholder', 'disabled']),
+    );
     expect(InputCode.emits).toEqual(['input']);
   });
 

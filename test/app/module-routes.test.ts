@@ -7,10 +7,18 @@ const Page = defineComponent({ render: () => null });
 
 describe('module routes', () => {
   it('routes each module under its id; one whose routes the router refuses is left out and reported, the others stay', async () => {
-    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/', name: 'shell', component: Page, children: [] }] });
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/', name: 'shell', component: Page, children: [] }],
+    });
     const state = reactive({ modules: [] as any[] });
     const faults: string[] = [];
-    syncModuleRoutes(router, { state }, () => true, (m: { id: string }, e: unknown) => faults.push(`${m.id}: ${e instanceof Error}`));
+    syncModuleRoutes(
+      router,
+      { state },
+      () => true,
+      (m: { id: string }, e: unknown) => faults.push(`${m.id}: ${e instanceof Error}`),
+    );
     state.modules = [
       markRaw({ id: 'good', routes: [{ path: '', component: Page }] }),
       markRaw({ id: 'bad', routes: [{ path: ':id(\\d+', component: Page }] }),

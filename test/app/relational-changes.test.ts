@@ -1,11 +1,23 @@
 // The change set list-o2m and list-m2m emit (Directus's { create, update, delete } shape), built
 // from the rows shown: created, edited, linked, removed and restored rows.
 import { describe, expect, it } from 'vitest';
-import { create, getChanges, getDisplayItems, getSelectedKeys, remove, select, toValue, update } from '../../host/builtins/app-interfaces/src/relational-changes.js';
+import {
+  create,
+  getChanges,
+  getDisplayItems,
+  getSelectedKeys,
+  remove,
+  select,
+  toValue,
+  update,
+} from '../../host/builtins/app-interfaces/src/relational-changes.js';
 
 const o2m = { kind: 'o2m' as const, pk: 'id', reverseField: 'note' };
 const m2m = { kind: 'm2m' as const, pk: 'id', reverseField: 'notes_id', junctionField: 'tags_id', relatedPk: 'id' };
-const fetched = [{ id: 1, body: 'one', note: 7 }, { id: 2, body: 'two', note: 7 }];
+const fetched = [
+  { id: 1, body: 'one', note: 7 },
+  { id: 2, body: 'two', note: 7 },
+];
 
 describe('list-o2m / list-m2m change sets', () => {
   it('starts empty from the loaded key list and gives the untouched value back when every change is undone', () => {

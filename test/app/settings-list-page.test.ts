@@ -27,25 +27,60 @@ beforeAll(async () => {
   Page = (await import(pathToFileURL(path.join(out, 'SettingsListPage.js')).href)).default;
 }, 60_000);
 
-const CREATE = { placeholder: 'New thing', label: 'Kind', button: 'Create thing', choices: [{ value: 'a', text: 'A kind' }, { value: 'b', text: 'B kind' }], initial: 'b', test: { name: 'thing-name', choice: 'thing-kind', submit: 'create-thing' } };
+const CREATE = {
+  placeholder: 'New thing',
+  label: 'Kind',
+  button: 'Create thing',
+  choices: [
+    { value: 'a', text: 'A kind' },
+    { value: 'b', text: 'B kind' },
+  ],
+  initial: 'b',
+  test: { name: 'thing-name', choice: 'thing-kind', submit: 'create-thing' },
+};
 
 async function render(rows: { id: number; name: string }[]) {
   const app = createSSRApp({
-    render: () => h(Page, { title: 'Things', headers: ['Name', 'Id'], rows, rowKey: (r: { id: number }) => r.id, rowAttrs: (r: { name: string }) => ({ 'data-thing': r.name }), to: (r: { id: number }) => `/things/${r.id}`, empty: 'No things.', create: CREATE, onCreate: async () => null }, {
-      cells: ({ row }: { row: { id: number; name: string } }) => [h('td', row.name), h('td', String(row.id))],
-    }),
+    render: () =>
+      h(
+        Page,
+        {
+          title: 'Things',
+          headers: ['Name', 'Id'],
+          rows,
+          rowKey: (r: { id: number }) => r.id,
+          rowAttrs: (r: { name: string }) => ({ 'data-thing': r.name }),
+          to: (r: { id: number }) => `/things/${r.id}`,
+          empty: 'No things.',
+          create: CREATE,
+          onCreate: async () => null,
+        },
+        {
+          cells: ({ row }: { row: { id: number; name: string } }) => [h('td', row.name), h('td', String(row.id))],
+        },
+      ),
   });
   app.config.warnHandler = () => {};
-  for (const n of ['VButton', 'VNotice', 'RouterLink']) app.component(n, { render() { return h('span', (this as any).$slots.default?.()); } });
+  for (const n of ['VButton', 'VNotice', 'RouterLink'])
+    app.component(n, {
+      render() {
+        return h('span', (this as any).$slots.default?.());
+      },
+    });
   return renderToString(app);
 }
 
 describe('settings list page shell', () => {
   it('renders the title, headers, one row per item with its cells and attributes, and the create form', async () => {
-    const html = await render([{ id: 1, name: 'one' }, { id: 2, name: 'two' }]);
+    const html = await render([
+      { id: 1, name: 'one' },
+      { id: 2, name: 'two' },
+    ]);
     expect(html).toContain('<h1>Things</h1>');
     expect(html.match(/<th>/g)?.length).toBe(2);
-    expect(html.replace(/<!--[[\]]-->/g, '')).toContain('<tr class="clickable" data-thing="one"><td>one</td><td>1</td></tr>');
+    expect(html.replace(/<!--[[\]]-->/g, '')).toContain(
+      '<tr class="clickable" data-thing="one"><td>one</td><td>1</td></tr>',
+    );
     expect(html).toContain('data-thing="two"');
     expect(html).toContain('data-test="thing-name"');
     expect(html).toMatch(/data-test="thing-kind"/);

@@ -5,7 +5,12 @@ import { startHost, type TestHost } from '../helpers/host.js';
 import { ensureAppBuilt } from '../e2e/browser.js';
 
 /** Reads server-sent events from /extensions/events until `until` returns true. */
-async function events(t: TestHost, until: (seen: { event: string; data: any }[]) => boolean, action: () => Promise<unknown>, ms = 10_000) {
+async function events(
+  t: TestHost,
+  until: (seen: { event: string; data: any }[]) => boolean,
+  action: () => Promise<unknown>,
+  ms = 10_000,
+) {
   const controller = new AbortController();
   const res = await fetch(`${t.url}/extensions/events?access_token=${t.token}`, { signal: controller.signal });
   expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -45,26 +50,56 @@ describe('app extension sources over HTTP', () => {
     ensureAppBuilt();
     const hook = path.join(fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'annex-embed-')), 'annex-embed-hook');
     fs.mkdirSync(path.join(hook, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(hook, 'package.json'), JSON.stringify({ name: 'annex-embed-hook', version: '1.0.0', type: 'module', 'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }));
-    fs.writeFileSync(path.join(hook, 'dist', 'index.js'), `export default ({ embed }) => { embed('head', '<meta name="annex-embed" content="from-a-hook">'); embed('body', () => '<div id="embedded-body"></div>'); };\n`);
-    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'extensions/annex-sample-app-bundle', 'broken/annex-sample-app-syntax', hook] });
+    fs.writeFileSync(
+      path.join(hook, 'package.json'),
+      JSON.stringify({
+        name: 'annex-embed-hook',
+        version: '1.0.0',
+        type: 'module',
+        'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(hook, 'dist', 'index.js'),
+      `export default ({ embed }) => { embed('head', '<meta name="annex-embed" content="from-a-hook">'); embed('body', () => '<div id="embedded-body"></div>'); };\n`,
+    );
+    t = await startHost({
+      extensions: [
+        'extensions/annex-sample-app-layout',
+        'extensions/annex-sample-app-bundle',
+        'broken/annex-sample-app-syntax',
+        hook,
+      ],
+    });
   }, 60_000);
   afterAll(() => t?.close());
 
   const manifest = async () => (await t.api('GET', '/extensions/sources/manifest.json', undefined, null)).body.data;
-  const extensionRow = async (name: string) => (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === name);
+  const extensionRow = async (name: string) =>
+    (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === name);
 
   it('serves index.js (public), the manifest and content-hashed chunks; unknown chunks are 404', async () => {
     const index = await fetch(`${t.url}/extensions/sources/index.js`);
     expect(index.status).toBe(200);
     expect(index.headers.get('content-type')).toContain('application/javascript');
     const code = await index.text();
-    for (const list of ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations']) expect(code).toContain(`export const ${list} =`);
+    for (const list of ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes', 'operations'])
+      expect(code).toContain(`export const ${list} =`);
     const m = await manifest();
     const extensions = m.chunks.map((c: any) => c.extension);
-    expect(extensions).toEqual(expect.arrayContaining(['annex-sample-app-layout', 'annex-sample-app-bundle', '@annex/builtin-app-layouts', '@annex/builtin-app-modules', '@annex/builtin-app-themes']));
+    expect(extensions).toEqual(
+      expect.arrayContaining([
+        'annex-sample-app-layout',
+        'annex-sample-app-bundle',
+        '@annex/builtin-app-layouts',
+        '@annex/builtin-app-modules',
+        '@annex/builtin-app-themes',
+      ]),
+    );
     // One chunk per extension, each its own file.
-    expect(new Set(m.chunks.filter((c: any) => c.url).map((c: any) => c.url)).size).toBe(m.chunks.filter((c: any) => c.url).length);
+    expect(new Set(m.chunks.filter((c: any) => c.url).map((c: any) => c.url)).size).toBe(
+      m.chunks.filter((c: any) => c.url).length,
+    );
     const bundle = m.chunks.find((c: any) => c.extension === 'annex-sample-app-bundle');
     expect(bundle.entries.map((e: any) => e.name).sort()).toEqual(['sample-note', 'sample-shout']);
     const chunk = await fetch(t.url + bundle.url);
@@ -73,7 +108,9 @@ describe('app extension sources over HTTP', () => {
     const missing = await t.api('GET', '/extensions/sources/nope.js', undefined, null);
     expect(missing.status).toBe(404);
     expect(missing.body.errors[0].extensions.code).toBe('ROUTE_NOT_FOUND');
-    expect(m.errors).toEqual([expect.objectContaining({ extension: 'annex-sample-app-syntax', phase: 'build', code: 'APP_BUILD_FAILED' })]);
+    expect(m.errors).toEqual([
+      expect.objectContaining({ extension: 'annex-sample-app-syntax', phase: 'build', code: 'APP_BUILD_FAILED' }),
+    ]);
   });
 
   it('drops a disabled extension (or bundle entry) from the sources and brings it back cached', async () => {
@@ -85,12 +122,20 @@ describe('app extension sources over HTTP', () => {
     expect(off.version).not.toBe(before.version);
     await t.api('PATCH', `/extensions/${row.id}`, { meta: { enabled: true } });
     const on = await manifest();
-    expect(on.chunks.find((c: any) => c.extension === 'annex-sample-app-layout').url).toBe(before.chunks.find((c: any) => c.extension === 'annex-sample-app-layout').url);
+    expect(on.chunks.find((c: any) => c.extension === 'annex-sample-app-layout').url).toBe(
+      before.chunks.find((c: any) => c.extension === 'annex-sample-app-layout').url,
+    );
     expect(on.version).toBe(before.version);
 
-    const bundle = (await t.api('GET', '/extensions')).body.data.filter((e: any) => e.bundle && e.meta.folder === 'sample-shout')[0];
+    const bundle = (await t.api('GET', '/extensions')).body.data.filter(
+      (e: any) => e.bundle && e.meta.folder === 'sample-shout',
+    )[0];
     await t.api('PATCH', `/extensions/${bundle.id}`, { meta: { enabled: false } });
-    expect((await manifest()).chunks.find((c: any) => c.extension === 'annex-sample-app-bundle').entries.map((e: any) => e.name)).toEqual(['sample-note']);
+    expect(
+      (await manifest()).chunks
+        .find((c: any) => c.extension === 'annex-sample-app-bundle')
+        .entries.map((e: any) => e.name),
+    ).toEqual(['sample-note']);
     await t.api('PATCH', `/extensions/${bundle.id}`, { meta: { enabled: true } });
   });
 
@@ -102,7 +147,10 @@ describe('app extension sources over HTTP', () => {
       () => t.api('PATCH', `/extensions/${row.id}`, { meta: { enabled: false } }),
     );
     expect(seen[0].event).toBe('hello');
-    expect(seen).toContainEqual({ event: 'extension-state', data: expect.objectContaining({ id: 'annex-sample-app-layout', state: 'inactive' }) });
+    expect(seen).toContainEqual({
+      event: 'extension-state',
+      data: expect.objectContaining({ id: 'annex-sample-app-layout', state: 'inactive' }),
+    });
     const back = await events(
       t,
       (s) => s.some((e) => e.event === 'app-extensions' && e.data.changed.includes('annex-sample-app-layout')),
@@ -115,24 +163,65 @@ describe('app extension sources over HTTP', () => {
   it('records import failures reported by a browser, only for the current chunk', async () => {
     const m = await manifest();
     const layout = m.chunks.find((c: any) => c.extension === 'annex-sample-app-layout');
-    expect((await t.api('POST', '/extensions/sources/report', { extension: layout.extension, url: layout.url, message: 'x' }, null)).status).toBe(403);
-    expect((await t.api('POST', '/extensions/sources/report', { extension: layout.extension, url: '/extensions/sources/old.js', message: 'stale' })).body.data.recorded).toBe(false);
-    expect((await t.api('POST', '/extensions/sources/report', { extension: layout.extension, url: layout.url, message: 'TypeError: boom' })).body.data.recorded).toBe(true);
+    expect(
+      (
+        await t.api(
+          'POST',
+          '/extensions/sources/report',
+          { extension: layout.extension, url: layout.url, message: 'x' },
+          null,
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.api('POST', '/extensions/sources/report', {
+          extension: layout.extension,
+          url: '/extensions/sources/old.js',
+          message: 'stale',
+        })
+      ).body.data.recorded,
+    ).toBe(false);
+    expect(
+      (
+        await t.api('POST', '/extensions/sources/report', {
+          extension: layout.extension,
+          url: layout.url,
+          message: 'TypeError: boom',
+        })
+      ).body.data.recorded,
+    ).toBe(true);
     const errors = (await t.api('GET', '/extensions/sources/errors')).body.data;
-    expect(errors).toContainEqual(expect.objectContaining({ extension: 'annex-sample-app-layout', phase: 'import', code: 'APP_IMPORT_FAILED', message: 'TypeError: boom' }));
-    expect((await t.api('POST', '/extensions/sources/report', { extension: 1 })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect(errors).toContainEqual(
+      expect.objectContaining({
+        extension: 'annex-sample-app-layout',
+        phase: 'import',
+        code: 'APP_IMPORT_FAILED',
+        message: 'TypeError: boom',
+      }),
+    );
+    expect((await t.api('POST', '/extensions/sources/report', { extension: 1 })).body.errors[0].extensions.code).toBe(
+      'INVALID_PAYLOAD',
+    );
   });
 
   it('records render faults (a throwing component, a render loop) next to import failures, each with its code', async () => {
     const m = await manifest();
     const layout = m.chunks.find((c: any) => c.extension === 'annex-sample-app-layout');
-    const report = (body: Record<string, unknown>) => t.api('POST', '/extensions/sources/report', { extension: layout.extension, url: layout.url, ...body });
-    expect((await report({ message: 'layout "x": Error: render boom', phase: 'render' })).body.data.recorded).toBe(true);
-    expect((await report({ message: 'layout "x": more than 100 renders', phase: 'render-loop' })).body.data.recorded).toBe(true);
+    const report = (body: Record<string, unknown>) =>
+      t.api('POST', '/extensions/sources/report', { extension: layout.extension, url: layout.url, ...body });
+    expect((await report({ message: 'layout "x": Error: render boom', phase: 'render' })).body.data.recorded).toBe(
+      true,
+    );
+    expect(
+      (await report({ message: 'layout "x": more than 100 renders', phase: 'render-loop' })).body.data.recorded,
+    ).toBe(true);
     const bad = await report({ message: 'x', phase: 'elsewhere' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
-    const mine = (await t.api('GET', '/extensions/sources/errors')).body.data.filter((e: any) => e.extension === 'annex-sample-app-layout');
+    const mine = (await t.api('GET', '/extensions/sources/errors')).body.data.filter(
+      (e: any) => e.extension === 'annex-sample-app-layout',
+    );
     expect(mine.map((e: any) => [e.phase, e.code, e.message]).sort()).toEqual([
       ['import', 'APP_IMPORT_FAILED', 'TypeError: boom'],
       ['render', 'APP_RENDER_FAILED', 'layout "x": Error: render boom'],
@@ -155,7 +244,16 @@ describe('app extension sources over HTTP', () => {
       expect(res.headers.get('cache-control'), dep).toBe('no-cache');
     }
     const sdk = await (await fetch(`${t.url}/admin/assets/shared/directus-extensions-sdk.js`)).text();
-    for (const name of ['defineInterface', 'defineLayout', 'useApi', 'useStores', 'useItems', 'useCollection', 'useLayout']) expect(sdk, name).toContain(name);
+    for (const name of [
+      'defineInterface',
+      'defineLayout',
+      'useApi',
+      'useStores',
+      'useItems',
+      'useCollection',
+      'useLayout',
+    ])
+      expect(sdk, name).toContain(name);
     expect((await fetch(`${t.url}/admin/assets/../../package.json`)).status).toBe(404);
     expect((await fetch(`${t.url}/admin/assets/nope.js`)).status).toBe(404);
   });

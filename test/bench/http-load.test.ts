@@ -31,7 +31,9 @@ describe('bench load generator', () => {
     const chunked = Buffer.from('HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n');
     expect(frameResponse(chunked)).toEqual({ end: chunked.length, status: 201 });
     expect(frameResponse(chunked.subarray(0, chunked.length - 2))).toBeNull();
-    expect(() => frameResponse(Buffer.from('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody'))).toThrow(/cannot frame/);
+    expect(() => frameResponse(Buffer.from('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody'))).toThrow(
+      /cannot frame/,
+    );
   });
 
   it('counts every answered request once, over keep-alive connections', async () => {

@@ -10,7 +10,9 @@ import { createCollection, startHost, type TestHost } from '../helpers/host.js';
  * own production dependencies are installed: express must resolve to the host's.
  */
 const corpus = ensureCorpus();
-const installed = corpus.ok ? installedCorpusPackage('directus-extension-api-docs') : { ok: false as const, reason: corpus.reason ?? '' };
+const installed = corpus.ok
+  ? installedCorpusPackage('directus-extension-api-docs')
+  : { ok: false as const, reason: corpus.reason ?? '' };
 if (!installed.ok) console.warn(`[compat] skipped: ${installed.reason}`);
 
 describe.skipIf(!installed.ok)('directus-extension-api-docs with only its own production dependencies', () => {
@@ -25,7 +27,9 @@ describe.skipIf(!installed.ok)('directus-extension-api-docs with only its own pr
   afterAll(() => t?.close());
 
   it('is active', async () => {
-    const row = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'directus-extension-api-docs');
+    const row = (await t.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === 'directus-extension-api-docs',
+    );
     expect(row?.annex.state, JSON.stringify(row?.annex.last_error)).toBe('active');
   });
 

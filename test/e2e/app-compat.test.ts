@@ -26,7 +26,11 @@ const APP_PACKAGES = [
 async function unresolved(page: Page): Promise<{ directus: string[]; other: string[] }> {
   return page.evaluate(() => {
     const names = [...document.querySelectorAll('*')].map((e) => e.localName).filter((n) => n.includes('-'));
-    const directus = names.filter((n) => /^(v-|transition-|render-)|^(private-view|sidebar-detail|public-view|shared-view|value-null|user-popover)$/.test(n));
+    const directus = names.filter((n) =>
+      /^(v-|transition-|render-)|^(private-view|sidebar-detail|public-view|shared-view|value-null|user-popover)$/.test(
+        n,
+      ),
+    );
     const other = names.filter((n) => !directus.includes(n) && customElements.get(n) === undefined);
     return { directus: [...new Set(directus)], other: [...new Set(other)] };
   });
@@ -51,7 +55,12 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
   };
 
   beforeAll(async () => {
-    expect(corpus().filter((e) => e.entries?.some((x: { side: string }) => x.side === 'app')).map((e) => e.name).sort()).toEqual([...APP_PACKAGES].sort());
+    expect(
+      corpus()
+        .filter((e) => e.entries?.some((x: { side: string }) => x.side === 'app'))
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual([...APP_PACKAGES].sort());
     ensureAppBuilt();
     t = await startHost();
     for (const name of APP_PACKAGES) extractCorpusPackage(name, t.extensionsPath);
@@ -62,17 +71,34 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
     }
     await createCollection(t, 'compat', {
       title: 'string',
-      slug: { type: 'string', meta: { interface: 'computed', options: { template: '{{title}}-slug', initialCompute: true } } },
-      seo: { type: 'json', meta: { interface: 'seo-interface', display: 'seo-display', options: { titleTemplate: '{{title}}', descriptionTemplate: '{{title}}' } } },
+      slug: {
+        type: 'string',
+        meta: { interface: 'computed', options: { template: '{{title}}-slug', initialCompute: true } },
+      },
+      seo: {
+        type: 'json',
+        meta: {
+          interface: 'seo-interface',
+          display: 'seo-display',
+          options: { titleTemplate: '{{title}}', descriptionTemplate: '{{title}}' },
+        },
+      },
       cep: { type: 'string', meta: { interface: 'cep-autofill', display: 'cep-display' } },
       alert: { type: 'string', meta: { interface: 'sweetalert:button' } },
     });
-    const created = await t.api('POST', '/items/compat', { title: 'Hello', seo: { title: 'Hello world', meta_description: 'A page about the world' }, cep: '01001-000' });
+    const created = await t.api('POST', '/items/compat', {
+      title: 'Hello',
+      seo: { title: 'Hello world', meta_description: 'A page about the world' },
+      cep: '01001-000',
+    });
     expect(created.status).toBe(200);
     ({ browser, page, errors } = await openApp(t));
   }, 180_000);
   afterAll(async () => {
-    if (others.size) console.warn(`[e2e] unknown custom elements left by compat extensions (not Directus base components): ${[...others].join(', ')}`);
+    if (others.size)
+      console.warn(
+        `[e2e] unknown custom elements left by compat extensions (not Directus base components): ${[...others].join(', ')}`,
+      );
     await browser?.close();
     await t?.close();
   });
@@ -80,9 +106,17 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
   it('registers every app entry of every package, bundle entries whose ids differ from their names included', async () => {
     const registered = await page.evaluate(() => {
       const s = (window as any).__annex.registry.state;
-      return { interfaces: s.interfaces.map((c: any) => c.id), displays: s.displays.map((c: any) => c.id), modules: s.modules.map((c: any) => c.id), themes: s.themes.map((c: any) => c.id), operations: s.operations.map((c: any) => c.id) };
+      return {
+        interfaces: s.interfaces.map((c: any) => c.id),
+        displays: s.displays.map((c: any) => c.id),
+        modules: s.modules.map((c: any) => c.id),
+        themes: s.themes.map((c: any) => c.id),
+        operations: s.operations.map((c: any) => c.id),
+      };
     });
-    expect(registered.interfaces).toEqual(expect.arrayContaining(['computed', 'seo-interface', 'cep-autofill', 'sweetalert:button']));
+    expect(registered.interfaces).toEqual(
+      expect.arrayContaining(['computed', 'seo-interface', 'cep-autofill', 'sweetalert:button']),
+    );
     expect(registered.displays).toEqual(expect.arrayContaining(['seo-display', 'cep-display']));
     expect(registered.modules).toContain('schema-management-module');
     expect(registered.themes).toContain('sleek-dark');
@@ -107,10 +141,18 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
     await page.waitForSelector('[data-layout=tabular] tr[data-item="1"]');
     const row = page.locator('[data-layout=tabular] tr[data-item="1"]');
     await shot(page, 'compat-02-tabular-displays');
-    expect(await page.evaluate(() => (window as any).__annex.registry.state.faults.map((f: any) => `${f.id}: ${f.code} ${f.message}`))).toEqual([]);
+    expect(
+      await page.evaluate(() =>
+        (window as any).__annex.registry.state.faults.map((f: any) => `${f.id}: ${f.code} ${f.message}`),
+      ),
+    ).toEqual([]);
     await row.locator('[data-v-bc3389e4]').first().waitFor();
     // A display without its component falls back to the raw text span: the extension's own rendered instead.
-    expect(await row.locator('.render-display[data-display="cep-display"], .render-display[data-display="seo-display"]').count()).toBe(0);
+    expect(
+      await row
+        .locator('.render-display[data-display="cep-display"], .render-display[data-display="seo-display"]')
+        .count(),
+    ).toBe(0);
     expect(await row.textContent()).toContain('01001');
     await shot(page, 'compat-02-tabular-displays');
     await check('tabular layout');
@@ -132,7 +174,13 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
     expect(await dialog.evaluate((el) => el.closest('.private-view') === null)).toBe(true);
     const box = await dialog.boundingBox();
     expect(box && box.width > 0 && box.height > 0).toBe(true);
-    expect(await dialog.evaluate((el) => ['fixed', 'absolute'].includes(getComputedStyle(el).position) || ['fixed', 'absolute'].includes(getComputedStyle(el.parentElement!).position))).toBe(true);
+    expect(
+      await dialog.evaluate(
+        (el) =>
+          ['fixed', 'absolute'].includes(getComputedStyle(el).position) ||
+          ['fixed', 'absolute'].includes(getComputedStyle(el.parentElement!).position),
+      ),
+    ).toBe(true);
     await shot(page, 'compat-04-module-dialog');
     await check('module dialog');
     await dialog.getByText('Close', { exact: true }).click();
@@ -140,8 +188,27 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
   });
 
   it('shows the operation app (liquidjs) on the flow editor canvas with its overview', async () => {
-    const flow = (await t.api('POST', '/flows', { name: 'Compat flow', icon: 'bolt', trigger: 'manual', status: 'active', accountability: 'all', options: {} })).body.data;
-    const op = (await t.api('POST', '/operations', { flow: flow.id, key: 'liquid', type: 'liquidjs-operation', name: 'Liquid', position_x: 19, position_y: 1, options: { text: 'Hello {{ name }}' } })).body.data;
+    const flow = (
+      await t.api('POST', '/flows', {
+        name: 'Compat flow',
+        icon: 'bolt',
+        trigger: 'manual',
+        status: 'active',
+        accountability: 'all',
+        options: {},
+      })
+    ).body.data;
+    const op = (
+      await t.api('POST', '/operations', {
+        flow: flow.id,
+        key: 'liquid',
+        type: 'liquidjs-operation',
+        name: 'Liquid',
+        position_x: 19,
+        position_y: 1,
+        options: { text: 'Hello {{ name }}' },
+      })
+    ).body.data;
     await t.api('PATCH', `/flows/${flow.id}`, { operation: op.id });
     await navigate(page, `/settings/flows/${flow.id}`);
     const card = page.locator('[data-operation-type="liquidjs-operation"]');
@@ -154,7 +221,9 @@ describe.skipIf(!fetched.ok)('public Directus app extensions in the browser', ()
 
   it('applies the sleek-dark theme', async () => {
     await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
-    await eventually(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
+    await eventually(() =>
+      page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim()),
+    ).toBe('0.5rem');
     await shot(page, 'compat-06-theme');
     await page.selectOption('[data-test=theme-picker]', 'default-light');
   });

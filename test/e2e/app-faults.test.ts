@@ -8,9 +8,18 @@ if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
 /** An interface extension (one ESM file importing only vue) whose component is `component` (source text). */
 function writeInterface(root: string, name: string, id: string, component: string): void {
-  writePackage(`${root}/${name}`, { name, version: '1.0.0', type: 'module', 'directus:extension': { type: 'interface', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }, {
-    'dist/index.js': `import { h, ref, onMounted, onUpdated } from 'vue';\nexport default { id: ${JSON.stringify(id)}, name: ${JSON.stringify(id)}, icon: 'bug_report', types: ['string'], component: ${component} };\n`,
-  });
+  writePackage(
+    `${root}/${name}`,
+    {
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': { type: 'interface', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
+    },
+    {
+      'dist/index.js': `import { h, ref, onMounted, onUpdated } from 'vue';\nexport default { id: ${JSON.stringify(id)}, name: ${JSON.stringify(id)}, icon: 'bug_report', types: ['string'], component: ${component} };\n`,
+    },
+  );
 }
 
 /**
@@ -27,13 +36,32 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
   beforeAll(async () => {
     ensureAppBuilt();
     t = await startHost();
-    writeInterface(t.extensionsPath, 'annex-e2e-render-throws', 'e2e-throws', `{ props: ['value'], setup() { return () => { throw new Error('boom while rendering'); }; } }`);
+    writeInterface(
+      t.extensionsPath,
+      'annex-e2e-render-throws',
+      'e2e-throws',
+      `{ props: ['value'], setup() { return () => { throw new Error('boom while rendering'); }; } }`,
+    );
     // Mounted → updated → updated …: each update schedules the next one, synchronously, forever.
-    writeInterface(t.extensionsPath, 'annex-e2e-render-loop', 'e2e-loop', `{ props: ['value'], setup() { const n = ref(0); onMounted(() => n.value++); onUpdated(() => n.value++); return () => h('span', { class: 'e2e-loop' }, String(n.value)); } }`);
+    writeInterface(
+      t.extensionsPath,
+      'annex-e2e-render-loop',
+      'e2e-loop',
+      `{ props: ['value'], setup() { const n = ref(0); onMounted(() => n.value++); onUpdated(() => n.value++); return () => h('span', { class: 'e2e-loop' }, String(n.value)); } }`,
+    );
     // A layout whose setup (run by the SDK's useLayout wrapper, not a component of its own) throws.
-    writePackage(`${t.extensionsPath}/annex-e2e-layout-throws`, { name: 'annex-e2e-layout-throws', version: '1.0.0', type: 'module', 'directus:extension': { type: 'layout', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }, {
-      'dist/index.js': `import { h } from 'vue';\nexport default { id: 'e2e-broken-layout', name: 'Broken layout', icon: 'bug_report', component: { setup: () => () => h('p', 'never') }, slots: { options: () => null, sidebar: () => null, actions: () => null }, setup() { throw new Error('layout setup boom'); } };\n`,
-    });
+    writePackage(
+      `${t.extensionsPath}/annex-e2e-layout-throws`,
+      {
+        name: 'annex-e2e-layout-throws',
+        version: '1.0.0',
+        type: 'module',
+        'directus:extension': { type: 'layout', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
+      },
+      {
+        'dist/index.js': `import { h } from 'vue';\nexport default { id: 'e2e-broken-layout', name: 'Broken layout', icon: 'bug_report', component: { setup: () => () => h('p', 'never') }, slots: { options: () => null, sidebar: () => null, actions: () => null }, setup() { throw new Error('layout setup boom'); } };\n`,
+      },
+    );
     await t.host.kernel.extensions.rescan();
     await createCollection(t, 'faults', {
       title: 'string',
@@ -79,7 +107,11 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
   });
 
   it('shows what an extension adds to the notifications store, until dismissed', async () => {
-    await page.evaluate(() => (window as any).__annex.stores.useNotificationsStore().add({ title: 'Saved by an extension', type: 'success', persist: true }));
+    await page.evaluate(() =>
+      (window as any).__annex.stores
+        .useNotificationsStore()
+        .add({ title: 'Saved by an extension', type: 'success', persist: true }),
+    );
     const note = page.locator('.app-notification', { hasText: 'Saved by an extension' });
     await note.waitFor();
     await note.locator('.close').click();
@@ -96,7 +128,11 @@ describe.skipIf(Boolean(SKIP_REASON))('faulty app extensions in the browser', ()
     expect(await loop.locator('[data-test=last-error] code').textContent()).toBe('APP_RENDER_LOOP');
     await shot(page, 'faults-02-settings');
     const reported = (await t.api('GET', '/extensions/sources/errors')).body.data;
-    expect(reported.map((e: { extension: string; code: string }) => `${e.extension}:${e.code}`).sort()).toEqual(['annex-e2e-layout-throws:APP_RENDER_FAILED', 'annex-e2e-render-loop:APP_RENDER_LOOP', 'annex-e2e-render-throws:APP_RENDER_FAILED']);
+    expect(reported.map((e: { extension: string; code: string }) => `${e.extension}:${e.code}`).sort()).toEqual([
+      'annex-e2e-layout-throws:APP_RENDER_FAILED',
+      'annex-e2e-render-loop:APP_RENDER_LOOP',
+      'annex-e2e-render-throws:APP_RENDER_FAILED',
+    ]);
   });
 
   it('logged no page error', () => {

@@ -4,7 +4,18 @@ import type { Page } from 'playwright-core';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureCorpus, extractCorpusPackage } from '../helpers/compat.js';
-import { ensureAppBuilt, eventually, login, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
+import {
+  ensureAppBuilt,
+  eventually,
+  login,
+  markWindow,
+  navigate,
+  openApp,
+  shot,
+  SKIP_REASON,
+  windowMarked,
+  type E2EBrowser,
+} from './browser.js';
 import { skipWithout } from '../helpers/requires.js';
 
 const corpus = SKIP_REASON ? { ok: false, reason: SKIP_REASON } : ensureCorpus();
@@ -19,8 +30,18 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
   beforeAll(async () => {
     ensureAppBuilt();
     // Sandboxed scopes wait for an admin (EXTENSIONS_SANDBOX_GRANT=none), as marketplace installs do.
-    t = await startHost({ extensions: ['extensions/annex-sample-app-layout', 'broken/annex-sample-app-throws', 'broken/annex-sample-app-syntax', 'extensions/annex-sample-app-bundle'], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
-    const sandboxed = writeEndpoint(t.extensionsPath, 'annex-e2e-sandboxed', 'hello from the sandbox', { sandbox: true });
+    t = await startHost({
+      extensions: [
+        'extensions/annex-sample-app-layout',
+        'broken/annex-sample-app-throws',
+        'broken/annex-sample-app-syntax',
+        'extensions/annex-sample-app-bundle',
+      ],
+      env: { EXTENSIONS_SANDBOX_GRANT: 'none' },
+    });
+    const sandboxed = writeEndpoint(t.extensionsPath, 'annex-e2e-sandboxed', 'hello from the sandbox', {
+      sandbox: true,
+    });
     const pkg = JSON.parse(fs.readFileSync(`${sandboxed}/package.json`, 'utf8'));
     pkg['directus:extension'].sandbox.requestedScopes = { log: {}, sleep: {} };
     fs.writeFileSync(`${sandboxed}/package.json`, JSON.stringify(pkg));
@@ -33,10 +54,32 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await createCollection(t, 'articles', {
       title: 'string',
       views: 'integer',
-      status: { type: 'string', meta: { interface: 'select-dropdown', options: { choices: [{ text: 'Draft', value: 'draft' }, { text: 'Published', value: 'published' }] } } },
-      ...(corpus.ok ? { slug: { type: 'string', meta: { interface: 'computed', options: { template: '{{title}}-slug', initialCompute: true } } } } : {}),
+      status: {
+        type: 'string',
+        meta: {
+          interface: 'select-dropdown',
+          options: {
+            choices: [
+              { text: 'Draft', value: 'draft' },
+              { text: 'Published', value: 'published' },
+            ],
+          },
+        },
+      },
+      ...(corpus.ok
+        ? {
+            slug: {
+              type: 'string',
+              meta: { interface: 'computed', options: { template: '{{title}}-slug', initialCompute: true } },
+            },
+          }
+        : {}),
     });
-    await t.api('POST', '/items/articles', [{ title: 'Hello', views: 10, status: 'draft' }, { title: 'World', views: 32, status: 'published' }, { title: 'Again', views: 5, status: 'draft' }]);
+    await t.api('POST', '/items/articles', [
+      { title: 'Hello', views: 10, status: 'draft' },
+      { title: 'World', views: 32, status: 'published' },
+      { title: 'Again', views: 5, status: 'draft' },
+    ]);
     ({ browser, page, errors } = await openApp(t, { login: false }));
   }, 120_000);
   afterAll(async () => {
@@ -46,7 +89,9 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
 
   it('logs in and shows the module bar built from module extensions', async () => {
     await login(page, t);
-    const modules = await page.$$eval('.module-bar [data-module]', (els) => els.map((e) => e.getAttribute('data-module')));
+    const modules = await page.$$eval('.module-bar [data-module]', (els) =>
+      els.map((e) => e.getAttribute('data-module')),
+    );
     expect(modules).toEqual(expect.arrayContaining(['content', 'insights', 'settings', 'marketplace']));
     await shot(page, '01-logged-in');
   });
@@ -62,7 +107,9 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect(await page.locator('[data-layout=tabular]').count()).toBe(0);
     await shot(page, '03-layout-cards');
     await page.selectOption('[data-test=layout-picker]', 'kanban');
-    await eventually(() => page.$$eval('[data-layout=kanban] .column h3', (els) => els.map((e) => e.textContent?.split(' ')[0]).sort())).toEqual(['draft', 'published']);
+    await eventually(() =>
+      page.$$eval('[data-layout=kanban] .column h3', (els) => els.map((e) => e.textContent?.split(' ')[0]).sort()),
+    ).toEqual(['draft', 'published']);
     await page.selectOption('[data-test=layout-picker]', 'calendar');
     await page.waitForSelector('[data-layout=calendar] .day');
     await page.selectOption('[data-test=layout-picker]', 'tabular');
@@ -105,7 +152,9 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await page.selectOption('[data-test=field-collection]', 'articles');
     await page.fill('[data-field=xAxis] input', 'status');
     await page.click('[data-test=save-panel]');
-    await eventually(() => page.$$eval('[data-panel-type=bar-chart] .row .label', (els) => els.map((e) => e.textContent).sort())).toEqual(['draft', 'published']);
+    await eventually(() =>
+      page.$$eval('[data-panel-type=bar-chart] .row .label', (els) => els.map((e) => e.textContent).sort()),
+    ).toEqual(['draft', 'published']);
     await shot(page, '06b-bar-chart-panel');
     await page.click('[data-panel-type=metric] [data-test=remove-panel]');
     await page.click('[data-panel-type=bar-chart] [data-test=remove-panel]');
@@ -184,31 +233,45 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await shot(page, '11-failed-app-extensions');
     // The host recorded the browser's report for other admins and the API.
     const reported = (await t.api('GET', '/extensions/sources/errors')).body.data;
-    expect(reported.map((e: { extension: string; code: string }) => `${e.extension}:${e.code}`).sort()).toEqual(['annex-sample-app-syntax:APP_BUILD_FAILED', 'annex-sample-app-throws:APP_IMPORT_FAILED']);
+    expect(reported.map((e: { extension: string; code: string }) => `${e.extension}:${e.code}`).sort()).toEqual([
+      'annex-sample-app-syntax:APP_BUILD_FAILED',
+      'annex-sample-app-throws:APP_IMPORT_FAILED',
+    ]);
     // Every other extension loaded: the bundle's display and panel are registered.
     const registered = await page.evaluate(() => {
       const s = (window as any).__annex.registry.state;
-      return { displays: s.displays.map((d: any) => d.id), panels: s.panels.map((p: any) => p.id), layouts: s.layouts.length };
+      return {
+        displays: s.displays.map((d: any) => d.id),
+        panels: s.panels.map((p: any) => p.id),
+        layouts: s.layouts.length,
+      };
     });
     expect(registered.displays).toEqual(expect.arrayContaining(['raw', 'sample-shout']));
     expect(registered.panels).toEqual(expect.arrayContaining(['metric', 'sample-note']));
     expect(registered.layouts).toBe(5);
   });
 
-  it.skipIf(Boolean(SKIP_REASON) || skipCompat)('loads the public compat app extensions: sleek-dark theme applies, the computed interface renders', async () => {
-    await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
-    await eventually(() => page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim())).toBe('0.5rem');
-    expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);
-    await shot(page, '14-compat-sleek-dark');
-    await page.selectOption('[data-test=theme-picker]', 'default-light');
-    await navigate(page, '/content/articles/2');
-    const computed = page.locator('[data-field=slug][data-interface=computed] input');
-    await computed.waitFor();
-    await eventually(() => computed.inputValue()).toBe('World-slug');
-    await shot(page, '15-compat-computed-interface');
-  });
+  it.skipIf(Boolean(SKIP_REASON) || skipCompat)(
+    'loads the public compat app extensions: sleek-dark theme applies, the computed interface renders',
+    async () => {
+      await page.selectOption('[data-test=theme-picker]', 'sleek-dark');
+      await eventually(() =>
+        page.evaluate(() =>
+          getComputedStyle(document.documentElement).getPropertyValue('--theme--border-radius').trim(),
+        ),
+      ).toBe('0.5rem');
+      expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);
+      await shot(page, '14-compat-sleek-dark');
+      await page.selectOption('[data-test=theme-picker]', 'default-light');
+      await navigate(page, '/content/articles/2');
+      const computed = page.locator('[data-field=slug][data-interface=computed] input');
+      await computed.waitFor();
+      await eventually(() => computed.inputValue()).toBe('World-slug');
+      await shot(page, '15-compat-computed-interface');
+    },
+  );
 
-  it('reviews and grants a sandboxed extension\'s requested scopes in settings, then its endpoint answers', async () => {
+  it("reviews and grants a sandboxed extension's requested scopes in settings, then its endpoint answers", async () => {
     expect((await t.api('GET', '/annex-e2e-sandboxed')).status).toBe(404);
     await navigate(page, '/settings/extensions');
     const row = page.locator('tr[data-extension="annex-e2e-sandboxed"]');
@@ -275,7 +338,9 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
   // Marketplace install → grant → call, update with scope diff, rollback, uninstall: marketplace.test.ts.
 
   it('logged no unexpected browser errors', () => {
-    const unexpected = errors.filter((e) => !/annex-sample-app-throws|boom while importing|Failed to load resource/.test(e));
+    const unexpected = errors.filter(
+      (e) => !/annex-sample-app-throws|boom while importing|Failed to load resource/.test(e),
+    );
     expect(unexpected).toEqual([]);
   });
 });

@@ -7,13 +7,20 @@ import { ROOT, type TestHost } from '../helpers/host.js';
 
 export const CHROMIUM = process.env.ANNEX_CHROMIUM ?? '/usr/bin/chromium';
 /** Why browser tests are skipped on this machine, or null. */
-export const SKIP_REASON = fs.existsSync(CHROMIUM) ? null : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`;
+export const SKIP_REASON = fs.existsSync(CHROMIUM)
+  ? null
+  : `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests`;
 export const SHOTS = path.join(ROOT, 'test-results', 'e2e');
 
 /** Builds the admin app when host/app/dist is missing or older than its sources. */
 export function ensureAppBuilt(): void {
   const dist = path.join(ROOT, 'host', 'app', 'dist', 'index.html');
-  const newest = (dir: string): number => Math.max(...fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)));
+  const newest = (dir: string): number =>
+    Math.max(
+      ...fs
+        .readdirSync(dir, { withFileTypes: true })
+        .map((e) => (e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs)),
+    );
   if (fs.existsSync(dist) && fs.statSync(dist).mtimeMs >= newest(path.join(ROOT, 'host', 'app', 'src'))) return;
   execFileSync(process.execPath, [path.join(ROOT, 'host', 'app', 'build.mjs')], { stdio: 'pipe' });
 }
@@ -56,7 +63,15 @@ async function startChromium(): Promise<Browser> {
   const { chromium: launcher } = await import('playwright-core');
   const browser = await launcher.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   // A crashed Chromium is started again for the next file instead of failing every later one.
   browser.on('disconnected', () => (chromium = undefined));
@@ -110,7 +125,11 @@ export async function windowMarked(page: Page): Promise<boolean> {
 
 /** Client-side navigation through the app's router (no page load). */
 export async function navigate(page: Page, to: string): Promise<void> {
-  await page.evaluate((path) => (window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }).__annex.router.push(path), to);
+  await page.evaluate(
+    (path) =>
+      (window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }).__annex.router.push(path),
+    to,
+  );
 }
 
 /** `expect.poll` with a timeout that tolerates a loaded CI machine (the default is 1 s). */

@@ -139,7 +139,16 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
   beforeAll(async () => {
     ensureAppBuilt();
     t = await startHost();
-    writePackage(`${t.extensionsPath}/annex-components-demo`, { name: 'annex-components-demo', version: '1.0.0', type: 'module', 'directus:extension': { type: 'module', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }, { 'dist/index.js': MODULE });
+    writePackage(
+      `${t.extensionsPath}/annex-components-demo`,
+      {
+        name: 'annex-components-demo',
+        version: '1.0.0',
+        type: 'module',
+        'directus:extension': { type: 'module', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
+      },
+      { 'dist/index.js': MODULE },
+    );
     await t.host.kernel.extensions.rescan();
     await createCollection(t, 'notes', { title: 'string' });
     await t.api('POST', '/items/notes', [{ title: 'First note' }, { title: 'Second note' }]);
@@ -154,11 +163,22 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
   });
 
   /** Elements the browser does not know as components: a v-* tag left in the DOM. */
-  const unknownTags = () => page.$$eval('*', (els) => [...new Set(els.map((e) => e.tagName.toLowerCase()).filter((n) => /^(v-|private-view$|sidebar-detail$|render-|transition-)/.test(n)))]);
-  const fixedOverlay = (selector: string) => page.$eval(selector, (el) => {
-    const box = el.getBoundingClientRect();
-    return { position: getComputedStyle(el).position, coversViewport: box.width >= window.innerWidth - 1 && box.height >= window.innerHeight - 1 };
-  });
+  const unknownTags = () =>
+    page.$$eval('*', (els) => [
+      ...new Set(
+        els
+          .map((e) => e.tagName.toLowerCase())
+          .filter((n) => /^(v-|private-view$|sidebar-detail$|render-|transition-)/.test(n)),
+      ),
+    ]);
+  const fixedOverlay = (selector: string) =>
+    page.$eval(selector, (el) => {
+      const box = el.getBoundingClientRect();
+      return {
+        position: getComputedStyle(el).position,
+        coversViewport: box.width >= window.innerWidth - 1 && box.height >= window.innerHeight - 1,
+      };
+    });
 
   it('renders the module inside private-view with its slots and no unknown component', async () => {
     expect(await page.textContent('.private-view .header-bar h1')).toBe('Components demo');
@@ -180,7 +200,9 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     expect(await page.textContent('[data-test=known-icon] i')).toBe('check');
     // An alias the font draws (not in the package's name list) is known, and filled uses the FILL axis.
     expect(await page.textContent('[data-test=alias-icon] i')).toBe('expand_more');
-    expect(await page.$eval('[data-test=alias-icon] i', (el) => getComputedStyle(el).fontVariationSettings)).toBe('"FILL" 1');
+    expect(await page.$eval('[data-test=alias-icon] i', (el) => getComputedStyle(el).fontVariationSettings)).toBe(
+      '"FILL" 1',
+    );
     const font = await page.evaluate(async () => {
       await document.fonts.ready;
       return document.fonts.check('24px "Material Symbols Outlined"', 'check');
@@ -204,7 +226,10 @@ describe.skipIf(Boolean(SKIP_REASON))('global components in a real browser', () 
     const popper = page.locator('#menu-outlet .v-menu-popper');
     await popper.waitFor();
     expect(await popper.evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
-    const [button, menu] = await Promise.all([page.locator('[data-test=open-menu] .button').boundingBox(), popper.boundingBox()]);
+    const [button, menu] = await Promise.all([
+      page.locator('[data-test=open-menu] .button').boundingBox(),
+      popper.boundingBox(),
+    ]);
     expect(menu!.y).toBeGreaterThanOrEqual(button!.y + button!.height);
     await shot(page, 'components-03-menu');
     await page.click('[data-test=menu-item]');

@@ -62,7 +62,15 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     t = await startHost();
     const dir = path.join(t.extensionsPath, 'annex-e2e-dm-layout');
     fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'annex-e2e-dm-layout', version: '1.0.0', type: 'module', 'directus:extension': { type: 'layout', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }));
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({
+        name: 'annex-e2e-dm-layout',
+        version: '1.0.0',
+        type: 'module',
+        'directus:extension': { type: 'layout', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
+      }),
+    );
     fs.writeFileSync(path.join(dir, 'dist', 'index.js'), LAYOUT);
     await t.host.kernel.extensions.rescan();
     await createCollection(t, 'notes', { title: 'string' });
@@ -77,7 +85,9 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
   it('offers built-in and extension layouts; a built-in one shows no empty sidebar', async () => {
     await navigate(page, '/content/notes');
     await page.waitForSelector('[data-layout=tabular]');
-    const offered = await page.$$eval('[data-test=layout-picker] option', (els) => els.map((e) => (e as HTMLOptionElement).value));
+    const offered = await page.$$eval('[data-test=layout-picker] option', (els) =>
+      els.map((e) => (e as HTMLOptionElement).value),
+    );
     expect(offered).toEqual(expect.arrayContaining(['tabular', 'cards', 'dm-compact-list']));
     expect(await page.locator('[data-test=layout-sidebar]').count()).toBe(0);
   });
@@ -97,9 +107,14 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
   });
 
   it('keeps the choice in the user’s preset on the host, so another browser opens the collection the same way', async () => {
-    const presets = (await t.api('GET', `/presets?filter=${encodeURIComponent(JSON.stringify({ collection: { _eq: 'notes' } }))}`)).body.data;
+    const presets = (
+      await t.api('GET', `/presets?filter=${encodeURIComponent(JSON.stringify({ collection: { _eq: 'notes' } }))}`)
+    ).body.data;
     expect(presets).toHaveLength(1);
-    expect(presets[0]).toMatchObject({ layout: 'dm-compact-list', layout_options: { 'dm-compact-list': { compact: true } } });
+    expect(presets[0]).toMatchObject({
+      layout: 'dm-compact-list',
+      layout_options: { 'dm-compact-list': { compact: true } },
+    });
     const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const fresh = await other.newPage();

@@ -5,12 +5,23 @@ import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketpl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, login, navigate, openApp, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import {
+  ensureAppBuilt,
+  eventually,
+  login,
+  navigate,
+  openApp,
+  openPage,
+  shot,
+  SKIP_REASON,
+  type E2EBrowser,
+} from './browser.js';
 import { writeMarketAppExtensions } from './market-app-fixtures.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
-const options = (page: Page, select: string) => page.$$eval(`${select} option`, (els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
+const options = (page: Page, select: string) =>
+  page.$$eval(`${select} option`, (els) => els.map((e) => (e as HTMLOptionElement).value).filter(Boolean));
 
 describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser', () => {
   let registry: MarketplaceServer;
@@ -23,7 +34,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     ensureAppBuilt();
     const seed = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-dm-seed-'));
     writeMarketAppExtensions(seed);
-    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-dm-market-')), port: 0 });
+    registry = await createMarketplaceServer({
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-dm-market-')),
+      port: 0,
+    });
     await registry.listen();
     await registry.seedFromDirectory(seed, { username: 'annex', verified: true });
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
@@ -42,15 +56,27 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.fill('[data-test=marketplace-search]', 'rating');
     await page.click('tr[data-registry-extension="annex-market-rating"]');
     await page.click('[data-test=install]');
-    await eventually(() => page.locator('[data-test=installed-state]').textContent(), { timeout: 30_000 }).toBe('active');
-    await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-rating'))).toBe(true);
+    await eventually(() => page.locator('[data-test=installed-state]').textContent(), { timeout: 30_000 }).toBe(
+      'active',
+    );
+    await eventually(() =>
+      page.evaluate(() =>
+        (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-rating'),
+      ),
+    ).toBe(true);
     // Back to the list (the detail replaces it), then the second one.
     await navigate(page, '/settings/extensions');
     await navigate(page, '/settings/marketplace');
     await page.fill('[data-test=marketplace-search]', 'badge');
     await page.click('tr[data-registry-extension="annex-market-badge"]');
     await page.click('[data-test=install]');
-    await eventually(() => page.evaluate(() => (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-badge')), { timeout: 30_000 }).toBe(true);
+    await eventually(
+      () =>
+        page.evaluate(() =>
+          (window as any).__annex.registry.state.interfaces.some((i: { id: string }) => i.id === 'market-badge'),
+        ),
+      { timeout: 30_000 },
+    ).toBe(true);
   });
 
   it('creates a collection from the UI', async () => {
@@ -67,7 +93,9 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await navigate(page, '/settings/data-model');
     await page.fill('[data-test=collection-name]', 'critics');
     await page.click('[data-test=create-collection]');
-    await eventually(() => page.getAttribute('[data-error-code]', 'data-error-code')).toBe(again.body.errors[0].extensions.code);
+    await eventually(() => page.getAttribute('[data-error-code]', 'data-error-code')).toBe(
+      again.body.errors[0].extensions.code,
+    );
     // The refused request is the one browser error this step causes (taken out for the final check).
     expect(errors.splice(before).map((e) => /status of (\d+)/.exec(e)?.[1])).toEqual([String(again.status)]);
     await navigate(page, '/settings/data-model/critics');
@@ -78,7 +106,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.check('[data-test=collection-hidden]');
     await page.click('[data-test=save-collection]');
     await page.waitForSelector('[data-test=collection-saved]');
-    expect((await t.api('GET', '/collections/critics')).body.data.meta).toMatchObject({ note: 'People who review', hidden: true });
+    expect((await t.api('GET', '/collections/critics')).body.data.meta).toMatchObject({
+      note: 'People who review',
+      hidden: true,
+    });
     await navigate(page, '/content');
     await page.waitForSelector('[data-collection=reviews]');
     expect(await page.locator('[data-collection=critics]').count()).toBe(0);
@@ -106,7 +137,15 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.waitForSelector('tr[data-model-field=score]');
     const stored = (await t.api('GET', '/fields/reviews/score')).body.data;
     expect(stored.type).toBe('integer');
-    expect(stored.meta).toMatchObject({ interface: 'market-rating', options: { max: 7, symbol: '♥' }, note: 'How good, out of seven', width: 'half', required: true, hidden: false, readonly: false });
+    expect(stored.meta).toMatchObject({
+      interface: 'market-rating',
+      options: { max: 7, symbol: '♥' },
+      note: 'How good, out of seven',
+      width: 'half',
+      required: true,
+      hidden: false,
+      readonly: false,
+    });
   });
 
   it('edits the field again: the stored options come back into the form; a display with its options is chosen', async () => {
@@ -121,10 +160,14 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.fill('[data-test=display-options] [data-field=suffix] input', ' pts');
     await page.click('[data-test=save-field]');
     await eventually(async () => (await t.api('GET', '/fields/reviews/score')).body.data.meta.options.max).toBe(6);
-    expect((await t.api('GET', '/fields/reviews/score')).body.data.meta).toMatchObject({ display: 'formatted-value', display_options: { suffix: ' pts' }, note: 'How good, out of seven' });
+    expect((await t.api('GET', '/fields/reviews/score')).body.data.meta).toMatchObject({
+      display: 'formatted-value',
+      display_options: { suffix: ' pts' },
+      note: 'How good, out of seven',
+    });
   });
 
-  it('fills an interface\'s own options component (Directus lets options be a component)', async () => {
+  it("fills an interface's own options component (Directus lets options be a component)", async () => {
     await page.click('[data-test=create-field]');
     await page.fill('[data-test=field-key]', 'tone');
     await page.selectOption('[data-test=field-type]', 'string');
@@ -132,7 +175,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await page.fill('[data-test=interface-options] [data-test=badge-color]', 'teal');
     await page.click('[data-test=save-field]');
     await page.waitForSelector('tr[data-model-field=tone]');
-    expect((await t.api('GET', '/fields/reviews/tone')).body.data.meta).toMatchObject({ interface: 'market-badge', options: { color: 'teal' } });
+    expect((await t.api('GET', '/fields/reviews/tone')).body.data.meta).toMatchObject({
+      interface: 'market-badge',
+      options: { color: 'teal' },
+    });
   });
 
   it('opens an item and uses the interface', async () => {
@@ -149,7 +195,9 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     // The table layout shows the value with the display chosen in the data model.
     await navigate(page, '/content/reviews');
     await page.selectOption('[data-test=layout-picker]', 'tabular');
-    await eventually(() => page.locator('[data-layout=tabular] [data-display=formatted-value]').first().textContent()).toBe('4 pts');
+    await eventually(() =>
+      page.locator('[data-layout=tabular] [data-display=formatted-value]').first().textContent(),
+    ).toBe('4 pts');
   });
 
   it('sets up a many-to-one relation from the UI', async () => {
@@ -173,7 +221,9 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await other.page.fill('input[name=password]', 'secret-password');
     await other.page.click('[data-test=login-submit]');
     await other.page.waitForSelector('.module-bar [data-module=content]');
-    const modules = await other.page.$$eval('.module-bar [data-module]', (els) => els.map((e) => e.getAttribute('data-module')));
+    const modules = await other.page.$$eval('.module-bar [data-module]', (els) =>
+      els.map((e) => e.getAttribute('data-module')),
+    );
     expect(modules).not.toContain('settings');
     await other.page.waitForSelector('[data-collection=reviews]');
     expect(await other.page.locator('[data-collection=secrets]').count()).toBe(0);

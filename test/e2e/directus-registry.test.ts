@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startDirectusRegistry, type DirectusRegistry } from '../helpers/directus-registry.js';
 import { createCollection, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
+import {
+  ensureAppBuilt,
+  eventually,
+  markWindow,
+  navigate,
+  openApp,
+  shot,
+  SKIP_REASON,
+  windowMarked,
+  type E2EBrowser,
+} from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 

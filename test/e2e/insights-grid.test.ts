@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, login, navigate, openApp, openPage, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import {
+  ensureAppBuilt,
+  eventually,
+  login,
+  navigate,
+  openApp,
+  openPage,
+  shot,
+  SKIP_REASON,
+  type E2EBrowser,
+} from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 
@@ -59,7 +69,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     await shot(page, 'insights-01-moved');
   });
 
-  it('resizes it from the corner, not below the panel type\'s minimum', async () => {
+  it("resizes it from the corner, not below the panel type's minimum", async () => {
     await drag('[data-panel-name=Heading] [data-test=panel-resize]', 80, 40);
     await eventually(stored).toEqual([6, 4, 14, 6]);
     // Label panels are at least 4 × 2.
@@ -79,7 +89,10 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
   });
 
   it('a user who may read dashboards but not change panels sees the panel without the editing controls', async () => {
-    await createUser(t, 'viewer', [{ collection: 'directus_dashboards', action: 'read' }, { collection: 'directus_panels', action: 'read' }]);
+    await createUser(t, 'viewer', [
+      { collection: 'directus_dashboards', action: 'read' },
+      { collection: 'directus_panels', action: 'read' },
+    ]);
     const dashboard = (await t.api('GET', '/dashboards')).body.data[0];
     const other = await openPage(browser);
     await other.page.goto(`${t.url}/admin/login`);

@@ -10,13 +10,24 @@ export function writeMarketAppExtensions(dir: string): void {
   const write = (name: string, manifest: object, code: string) => {
     const root = path.join(dir, name);
     fs.mkdirSync(path.join(root, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(root, 'package.json'), JSON.stringify({
-      name, version: '1.0.0', description: `${name} (browser test fixture)`, license: 'MIT', type: 'module',
-      keywords: ['directus', 'directus-extension'], 'directus:extension': { path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...manifest },
-    }));
+    fs.writeFileSync(
+      path.join(root, 'package.json'),
+      JSON.stringify({
+        name,
+        version: '1.0.0',
+        description: `${name} (browser test fixture)`,
+        license: 'MIT',
+        type: 'module',
+        keywords: ['directus', 'directus-extension'],
+        'directus:extension': { path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...manifest },
+      }),
+    );
     fs.writeFileSync(path.join(root, 'dist', 'index.js'), code);
   };
-  write('annex-market-rating', { type: 'interface' }, `
+  write(
+    'annex-market-rating',
+    { type: 'interface' },
+    `
 import { defineInterface } from '@directus/extensions-sdk';
 import { h } from 'vue';
 
@@ -39,8 +50,12 @@ export default defineInterface({
     },
   },
 });
-`);
-  write('annex-market-badge', { type: 'interface' }, `
+`,
+  );
+  write(
+    'annex-market-badge',
+    { type: 'interface' },
+    `
 import { defineInterface } from '@directus/extensions-sdk';
 import { h } from 'vue';
 
@@ -64,5 +79,6 @@ export default defineInterface({
     },
   },
 });
-`);
+`,
+  );
 }

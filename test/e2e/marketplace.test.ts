@@ -5,9 +5,18 @@ import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketpl
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, markWindow, navigate, openApp, shot, SKIP_REASON, windowMarked, type E2EBrowser } from './browser.js';
+import {
+  ensureAppBuilt,
+  eventually,
+  markWindow,
+  navigate,
+  openApp,
+  shot,
+  SKIP_REASON,
+  windowMarked,
+  type E2EBrowser,
+} from './browser.js';
 import { skipWithout } from '../helpers/requires.js';
-
 
 describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a real browser', () => {
   let registry: MarketplaceServer;
@@ -17,7 +26,10 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a rea
 
   beforeAll(async () => {
     ensureAppBuilt();
-    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-market-')), port: 0 });
+    registry = await createMarketplaceServer({
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-market-')),
+      port: 0,
+    });
     await registry.listen();
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
@@ -49,7 +61,9 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a rea
     await shot(page, 'market-01-search');
     await row.click();
     await page.waitForSelector('[data-detail="annex-market-greeter"]');
-    const versions = await page.$$eval('[data-test=version] option', (els) => els.map((e) => (e as HTMLOptionElement).value));
+    const versions = await page.$$eval('[data-test=version] option', (els) =>
+      els.map((e) => (e as HTMLOptionElement).value),
+    );
     expect(versions.sort()).toEqual(['1.0.0', '2.0.0']);
     await page.selectOption('[data-test=version]', '1.0.0');
     await eventually(() => page.locator('[data-test=requested-scopes]').textContent()).toContain('log');

@@ -17,21 +17,55 @@ describe.skipIf(Boolean(SKIP_REASON))('list-o2m and list-m2m in the item form', 
   const get = async (url: string) => (await t.api('GET', url)).body.data;
   const drawer = '#dialog-outlet .v-drawer';
   const rows = (field: string) => page.locator(`[data-field=${field}] .relational-list .row`);
-  const labels = (field: string) => page.locator(`[data-field=${field}] .relational-list .row .label`).allTextContents().then((l) => l.map((s) => s.trim()));
+  const labels = (field: string) =>
+    page
+      .locator(`[data-field=${field}] .relational-list .row .label`)
+      .allTextContents()
+      .then((l) => l.map((s) => s.trim()));
 
   beforeAll(async () => {
     ensureAppBuilt();
     t = await startHost();
     await createCollection(t, 'notes', { title: 'string' });
-    await createCollection(t, 'comments', { body: 'string', note: { type: 'integer', related_collection: 'notes' } as never });
-    expect((await t.api('POST', '/fields/notes', { field: 'comments', type: 'alias', meta: { special: ['o2m'], interface: 'list-o2m', options: { template: '{{body}}' } }, related_collection: 'comments' })).status).toBe(200);
+    await createCollection(t, 'comments', {
+      body: 'string',
+      note: { type: 'integer', related_collection: 'notes' } as never,
+    });
+    expect(
+      (
+        await t.api('POST', '/fields/notes', {
+          field: 'comments',
+          type: 'alias',
+          meta: { special: ['o2m'], interface: 'list-o2m', options: { template: '{{body}}' } },
+          related_collection: 'comments',
+        })
+      ).status,
+    ).toBe(200);
     await createCollection(t, 'tags', { name: 'string' });
-    await createCollection(t, 'notes_tags', { notes_id: { type: 'integer', related_collection: 'notes' } as never, tags_id: { type: 'integer', related_collection: 'tags' } as never });
-    expect((await t.api('POST', '/fields/notes', { field: 'tags', type: 'alias', meta: { special: ['m2m'], interface: 'list-m2m', options: { template: '{{tags_id.name}}' } }, related_collection: 'notes_tags' })).status).toBe(200);
+    await createCollection(t, 'notes_tags', {
+      notes_id: { type: 'integer', related_collection: 'notes' } as never,
+      tags_id: { type: 'integer', related_collection: 'tags' } as never,
+    });
+    expect(
+      (
+        await t.api('POST', '/fields/notes', {
+          field: 'tags',
+          type: 'alias',
+          meta: { special: ['m2m'], interface: 'list-m2m', options: { template: '{{tags_id.name}}' } },
+          related_collection: 'notes_tags',
+        })
+      ).status,
+    ).toBe(200);
     const [red, blue] = (await t.api('POST', '/items/tags', [{ name: 'red' }, { name: 'blue' }])).body.data;
     ids.red = red.id;
     ids.blue = blue.id;
-    ids.note = (await t.api('POST', '/items/notes', { title: 'First', comments: [{ body: 'c1' }, { body: 'c2' }], tags: [{ tags_id: red.id }] })).body.data.id;
+    ids.note = (
+      await t.api('POST', '/items/notes', {
+        title: 'First',
+        comments: [{ body: 'c1' }, { body: 'c2' }],
+        tags: [{ tags_id: red.id }],
+      })
+    ).body.data.id;
     ids.orphan = (await t.api('POST', '/items/comments', { body: 'orphan' })).body.data.id;
     ids.stray = (await t.api('POST', '/items/comments', { body: 'stray' })).body.data.id;
     const comments = await get(`/items/comments?filter[note][_eq]=${ids.note}&fields=id,body&sort=id`);

@@ -12,12 +12,19 @@ describe('budgets cover background work', () => {
   let engine: SandboxEngine;
   const host = createHost();
   beforeAll(() => {
-    engine = createSandboxEngine({ kind: 'process', workers: 1, capabilityHost: host, defaults: { cpuTimeoutMs: 200, wallTimeoutMs: 2000, memoryMb: 32 } });
+    engine = createSandboxEngine({
+      kind: 'process',
+      workers: 1,
+      capabilityHost: host,
+      defaults: { cpuTimeoutMs: 200, wallTimeoutMs: 2000, memoryMb: 32 },
+    });
   });
   afterAll(async () => engine.close());
 
   it('background capability loops started by a returned call hit the rate limit, fault, and get quarantined', async () => {
-    const inst = await engine.load(spec(`import * as api from 'directus:api';
+    const inst = await engine.load(
+      spec(
+        `import * as api from 'directus:api';
 export default (r) => {
   r.get('/', () => {
     const codes = globalThis.codes = {};
@@ -25,7 +32,13 @@ export default (r) => {
     return 'started';
   });
   r.get('/codes', () => globalThis.codes);
-};`, { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 50, maxFaults: 2, faultWindowMs: 60_000 } }));
+};`,
+        {
+          grantedScopes: { storage: {} },
+          limits: { maxCapabilityCallsPerSecond: 50, maxFaults: 2, faultWindowMs: 60_000 },
+        },
+      ),
+    );
     // Two rate faults: the first, and the one a second later that finds the flood sustained (which also
     // re-creates the isolate, ending the loops, so a third rate fault is not guaranteed).
     expect(await inst.call(0, [{}])).toMatchObject({ body: 'started' });
@@ -38,32 +51,55 @@ export default (r) => {
   });
 
   it('within the rate, a busy extension is not faulted', async () => {
-    const inst = await engine.load(spec(`import * as api from 'directus:api';
-export default (r) => { r.get('/', async () => { for (let i = 0; i < 20; i++) await api.storage.get('k'); return 'ok'; }); };`, { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 50 } }));
+    const inst = await engine.load(
+      spec(
+        `import * as api from 'directus:api';
+export default (r) => { r.get('/', async () => { for (let i = 0; i < 20; i++) await api.storage.get('k'); return 'ok'; }); };`,
+        { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 50 } },
+      ),
+    );
     expect(await inst.call(0, [{}])).toMatchObject({ body: 'ok' });
     expect(inst.stats().faults).toBe(0);
   });
 
   it('the same loops get the smaller background rate once their call returned, while a call in flight gets the full rate', async () => {
-    const inst = await engine.load(spec(`import * as api from 'directus:api';
+    const inst = await engine.load(
+      spec(
+        `import * as api from 'directus:api';
 export default (r) => {
   r.get('/busy', async () => { for (let i = 0; i < 400; i++) await api.storage.get('k'); return 'ok'; });
   r.get('/', () => {
     for (let i = 0; i < 100; i++) (async () => { for (;;) { try { await api.storage.get('k'); } catch (e) { if (e.code === 'RT_QUARANTINED') return; } } })();
     return 'started';
   });
-};`, { grantedScopes: { storage: {} }, limits: { maxCapabilityCallsPerSecond: 100_000, maxBackgroundCapabilityCallsPerSecond: 50, maxFaults: 2, faultWindowMs: 60_000 } }));
+};`,
+        {
+          grantedScopes: { storage: {} },
+          limits: {
+            maxCapabilityCallsPerSecond: 100_000,
+            maxBackgroundCapabilityCallsPerSecond: 50,
+            maxFaults: 2,
+            faultWindowMs: 60_000,
+          },
+        },
+      ),
+    );
     // 400 calls in one request, well over the background rate's burst: not a fault while the call waits on them.
     expect(await inst.call(0, [{}])).toMatchObject({ body: 'ok' });
     expect(inst.stats().faults).toBe(0);
     expect(await inst.call(1, [{}])).toMatchObject({ body: 'started' });
     const until = Date.now() + 20_000;
     while (!inst.stats().quarantined && Date.now() < until) await sleep(100);
-    expect(inst.stats()).toMatchObject({ quarantined: true, lastError: { code: 'RT_RATE_LIMITED', message: expect.stringContaining('limit 50 ') } });
+    expect(inst.stats()).toMatchObject({
+      quarantined: true,
+      lastError: { code: 'RT_RATE_LIMITED', message: expect.stringContaining('limit 50 ') },
+    });
   });
 
   it('CPU spent after awaits in loops no call waits for is charged and faults as RT_CPU_HOG', async () => {
-    const inst = await engine.load(spec(`import * as api from 'directus:api';
+    const inst = await engine.load(
+      spec(
+        `import * as api from 'directus:api';
 export default (r) => {
   r.get('/', () => {
     // Each continuation stays under the per-run CPU timeout; together they take the worker.
@@ -71,7 +107,13 @@ export default (r) => {
     for (let i = 0; i < 4; i++) (async () => { for (;;) { await api.sleep(1); const end = Date.now() + 40; while (Date.now() < end); } })();
     return 'started';
   });
-};`, { grantedScopes: { sleep: {} }, limits: { backgroundCpuShare: 0.1, maxCapabilityCallsPerSecond: 10_000, cpuTimeoutMs: 5000 } }));
+};`,
+        {
+          grantedScopes: { sleep: {} },
+          limits: { backgroundCpuShare: 0.1, maxCapabilityCallsPerSecond: 10_000, cpuTimeoutMs: 5000 },
+        },
+      ),
+    );
     expect(await inst.call(0, [{}])).toMatchObject({ body: 'started' });
     const until = Date.now() + 20_000;
     while (inst.stats().faults === 0 && Date.now() < until) await sleep(100);

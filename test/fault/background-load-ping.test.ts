@@ -34,18 +34,32 @@ describe('background capability loops against the host', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-loops-'));
     const ext = path.join(dir, 'looper');
     fs.mkdirSync(path.join(ext, 'dist'), { recursive: true });
-    fs.writeFileSync(path.join(ext, 'package.json'), JSON.stringify({
-      name: 'looper', version: '1.0.0', type: 'module',
-      'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { storage: {} } } },
-    }));
-    fs.writeFileSync(path.join(ext, 'dist', 'index.js'), `import { storage } from 'directus:api';
+    fs.writeFileSync(
+      path.join(ext, 'package.json'),
+      JSON.stringify({
+        name: 'looper',
+        version: '1.0.0',
+        type: 'module',
+        'directus:extension': {
+          type: 'endpoint',
+          path: 'dist/index.js',
+          source: 'src/index.js',
+          host: '^10.10.0',
+          sandbox: { enabled: true, requestedScopes: { storage: {} } },
+        },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(ext, 'dist', 'index.js'),
+      `import { storage } from 'directus:api';
 export default (router) => {
   router.post('/', () => {
     for (let i = 0; i < 1000; i++) (async () => { for (;;) { try { await storage.get('k' + (i % 10)); } catch (e) { await null; } } })();
     return 'started';
   });
 };
-`);
+`,
+    );
     t = await startHost({ extensions: [ext] });
   });
   afterAll(async () => {
@@ -54,7 +68,8 @@ export default (router) => {
   });
 
   it('/server/ping p99 stays within 2x of idle', async () => {
-    const faults = async () => (await t.api('GET', '/extensions/looper/status')).body.data.metrics.sandbox[0].faults as number;
+    const faults = async () =>
+      (await t.api('GET', '/extensions/looper/status')).body.data.metrics.sandbox[0].faults as number;
     await pings(t, 50); // warm-up
     // Three rounds of idle then loaded samples, pooled: a machine that gets busier or quieter during
     // the test weighs on both sides alike.
@@ -69,6 +84,9 @@ export default (router) => {
       // The flood was refused as a fault of the extension, visible in its metrics.
       await expect.poll(faults, { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(round);
     }
-    expect(p99(loaded), `idle p99 ${p99(idle).toFixed(2)} ms, with loops ${p99(loaded).toFixed(2)} ms`).toBeLessThanOrEqual(p99(idle) * 2);
+    expect(
+      p99(loaded),
+      `idle p99 ${p99(idle).toFixed(2)} ms, with loops ${p99(loaded).toFixed(2)} ms`,
+    ).toBeLessThanOrEqual(p99(idle) * 2);
   });
 });

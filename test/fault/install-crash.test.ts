@@ -35,19 +35,30 @@ async function startChild(dir: string, registry: string, crashAt?: string): Prom
     ANNEX_CWD: dir,
     ...(crashAt ? { ANNEX_CRASH_AT: crashAt } : {}),
   };
-  const proc = spawn(process.execPath, ['--no-node-snapshot', SCRIPT], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--no-node-snapshot', SCRIPT], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: proc.stdout! });
     lines.once('line', (line) => resolve(JSON.parse(line).url));
-    void exited.then(({ code, signal }) => reject(new Error(`host exited (${code ?? signal}) before listening: ${stderr}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`host exited (${code ?? signal}) before listening: ${stderr}`)),
+    );
   });
   const call = async (method: string, urlPath: string, body?: unknown, token?: string) => {
     const res = await fetch(url + urlPath, {
       method,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -57,7 +68,8 @@ async function startChild(dir: string, registry: string, crashAt?: string): Prom
     } catch {}
     return { status: res.status, body: parsed as any };
   };
-  const token = (await call('POST', '/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body.data.access_token;
+  const token = (await call('POST', '/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD })).body.data
+    .access_token;
   return { proc, url, token, exited, api: (m, p, b) => call(m, p, b, token) };
 }
 
@@ -74,13 +86,15 @@ async function inspect(child: Child, dir: string) {
   const installed = state.extensions[GREETER];
   const current = installed ? installed.versions[installed.current] : undefined;
   const registryDir = path.join(extensions, '.registry');
-  const folders = fs.existsSync(registryDir) ? fs.readdirSync(registryDir).filter((f) => f !== 'annex-state.json' && !f.startsWith('.')) : [];
+  const folders = fs.existsSync(registryDir)
+    ? fs.readdirSync(registryDir).filter((f) => f !== 'annex-state.json' && !f.startsWith('.'))
+    : [];
   const served = await child.api('GET', '/greeter');
   const status = await child.api('GET', `/extensions/${GREETER}/status`);
   const db = new Database(path.join(dir, 'annex.db'), { readonly: true });
-  const row = db.prepare('select folder, version, pending_version from directus_extensions where name = ? and bundle is null').get(GREETER) as
-    | { folder: string; version: string; pending_version: string | null }
-    | undefined;
+  const row = db
+    .prepare('select folder, version, pending_version from directus_extensions where name = ? and bundle is null')
+    .get(GREETER) as { folder: string; version: string; pending_version: string | null } | undefined;
   db.close();
   const staging = path.join(extensions, '.annex-staging');
   return {
@@ -89,7 +103,9 @@ async function inspect(child: Child, dir: string) {
     /** Every version folder on disk is one the state knows (no half-moved or orphaned folder). */
     unknownFolders: folders.filter((f) => !installed?.versions[f]),
     /** The current version's folder is whole: its manifest names the version the state records. */
-    folderVersion: current ? JSON.parse(fs.readFileSync(path.join(extensions, current.folder, 'package.json'), 'utf8')).version : null,
+    folderVersion: current
+      ? JSON.parse(fs.readFileSync(path.join(extensions, current.folder, 'package.json'), 'utf8')).version
+      : null,
     rowVersion: row?.version ?? null,
     /** The row names the folder the state makes current. */
     rowAgrees: row ? row.folder === installed?.current : !installed,
@@ -116,7 +132,10 @@ describe('a host killed during a marketplace install or update', () => {
   };
 
   beforeAll(async () => {
-    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-crash-market-')), port: 0 });
+    registry = await createMarketplaceServer({
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-crash-market-')),
+      port: 0,
+    });
     await registry.listen();
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
   });
@@ -136,7 +155,9 @@ describe('a host killed during a marketplace install or update', () => {
   for (const point of ['after-download', 'during-extract', 'before-state', 'after-state']) {
     it(`a first install killed ${point} restarts with nothing installed or with the new version, whole`, async () => {
       const dir = fresh();
-      const host = await crashDuring(dir, point, (c) => c.api('POST', '/extensions/registry/install', { extension: GREETER, version: '1.0.0' }));
+      const host = await crashDuring(dir, point, (c) =>
+        c.api('POST', '/extensions/registry/install', { extension: GREETER, version: '1.0.0' }),
+      );
       try {
         const seen = await inspect(host, dir);
         expect(seen.unknownFolders).toEqual([]);
@@ -146,10 +167,17 @@ describe('a host killed during a marketplace install or update', () => {
           expect(seen).toMatchObject({ served: 404, rowVersion: null, rowAgrees: true });
         } else {
           // wholly new: state, folder and row agree; granting it makes it serve
-          expect(seen).toMatchObject({ stateVersion: '1.0.0', folderVersion: '1.0.0', rowVersion: '1.0.0', rowAgrees: true });
+          expect(seen).toMatchObject({
+            stateVersion: '1.0.0',
+            folderVersion: '1.0.0',
+            rowVersion: '1.0.0',
+            rowAgrees: true,
+          });
         }
         // The operation runs again to completion.
-        expect((await host.api('POST', '/extensions/registry/install', { extension: GREETER, version: '1.0.0' })).status).toBeLessThan(300);
+        expect(
+          (await host.api('POST', '/extensions/registry/install', { extension: GREETER, version: '1.0.0' })).status,
+        ).toBeLessThan(300);
         expect((await host.api('POST', `/extensions/${GREETER}/grant`, {})).status).toBe(200);
         expect((await host.api('GET', '/greeter')).body.version).toBe('1.0.0');
       } finally {
@@ -158,18 +186,29 @@ describe('a host killed during a marketplace install or update', () => {
     });
   }
 
-  for (const point of ['after-download', 'during-extract', 'before-state', 'after-state', 'before-state:2', 'after-state:2']) {
+  for (const point of [
+    'after-download',
+    'during-extract',
+    'before-state',
+    'after-state',
+    'before-state:2',
+    'after-state:2',
+  ]) {
     it(`an update (then its approval) killed at ${point} restarts into 1.0.0 or 2.0.0, whole`, async () => {
       const dir = fresh();
       const setup = await startChild(dir, registry.url);
-      expect((await setup.api('POST', '/extensions/registry/install', { extension: GREETER, version: '1.0.0' })).status).toBeLessThan(300);
+      expect(
+        (await setup.api('POST', '/extensions/registry/install', { extension: GREETER, version: '1.0.0' })).status,
+      ).toBeLessThan(300);
       expect((await setup.api('POST', `/extensions/${GREETER}/grant`, {})).status).toBe(200);
       expect((await setup.api('GET', '/greeter')).body.version).toBe('1.0.0');
       await stop(setup);
 
       // 2.0.0 asks for a new scope: the update stages it (first state write), the approval switches to it (second).
       const host = await crashDuring(dir, point, async (c) => {
-        expect((await c.api('POST', '/extensions/registry/update', { extension: GREETER })).body.data).toMatchObject({ status: 'pending' });
+        expect((await c.api('POST', '/extensions/registry/update', { extension: GREETER })).body.data).toMatchObject({
+          status: 'pending',
+        });
         await c.api('POST', '/extensions/registry/approve', { extension: GREETER });
       });
       try {
@@ -177,12 +216,21 @@ describe('a host killed during a marketplace install or update', () => {
         expect(seen.unknownFolders).toEqual([]);
         expect(seen.leftovers).toEqual([]);
         expect(['1.0.0', '2.0.0']).toContain(seen.served);
-        expect(seen).toMatchObject({ stateVersion: seen.served, folderVersion: seen.served, rowVersion: seen.served, rowAgrees: true, rowState: 'active' });
+        expect(seen).toMatchObject({
+          stateVersion: seen.served,
+          folderVersion: seen.served,
+          rowVersion: seen.served,
+          rowAgrees: true,
+          rowState: 'active',
+        });
         // A pending approval names a version that is not the one running.
         if (seen.rowPending !== null) expect(seen.served).toBe('1.0.0');
         // Finishing the operation works from whichever side the crash left.
         if (seen.served === '1.0.0') {
-          if (seen.rowPending === null) expect((await host.api('POST', '/extensions/registry/update', { extension: GREETER })).body.data).toMatchObject({ status: 'pending' });
+          if (seen.rowPending === null)
+            expect(
+              (await host.api('POST', '/extensions/registry/update', { extension: GREETER })).body.data,
+            ).toMatchObject({ status: 'pending' });
           expect((await host.api('POST', '/extensions/registry/approve', { extension: GREETER })).status).toBe(200);
         }
         expect((await host.api('GET', '/greeter')).body.version).toBe('2.0.0');

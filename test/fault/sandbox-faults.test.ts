@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSandboxEngine, type CapabilityHost, type SandboxEngine, type SandboxEvent, type SandboxExtensionSpec, type SandboxInstance } from '@annex/runtime';
+import {
+  createSandboxEngine,
+  type CapabilityHost,
+  type SandboxEngine,
+  type SandboxEvent,
+  type SandboxExtensionSpec,
+  type SandboxInstance,
+} from '@annex/runtime';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -17,7 +24,16 @@ const host: CapabilityHost = {
 let seq = 0;
 function ext(code: string, extra: Partial<SandboxExtensionSpec> = {}): SandboxExtensionSpec {
   seq++;
-  return { id: `fault-ext-${seq}`, version: '1.0.0', type: 'endpoint', code, filename: `/extensions/fault-${seq}/index.js`, grantedScopes: { storage: {}, sleep: {} }, env: {}, ...extra };
+  return {
+    id: `fault-ext-${seq}`,
+    version: '1.0.0',
+    type: 'endpoint',
+    code,
+    filename: `/extensions/fault-${seq}/index.js`,
+    grantedScopes: { storage: {}, sleep: {} },
+    env: {},
+    ...extra,
+  };
 }
 
 const HEALTHY = `import { storage } from 'directus:api';
@@ -35,7 +51,8 @@ interface LoadReport {
   failed: { code: string }[];
 }
 /** Every kill was followed by successful calls: the healthy extension kept being served through each one. */
-const servedAfterEach = (report: LoadReport, kills: number[]) => kills.map((k) => report.okAt.filter((t) => t > k).length > 0);
+const servedAfterEach = (report: LoadReport, kills: number[]) =>
+  kills.map((k) => report.okAt.filter((t) => t > k).length > 0);
 
 /** Call `inst` continuously with `concurrency` callers until `stop()`; every result is checked. */
 function generateLoad(inst: SandboxInstance, concurrency: number): { stop: () => Promise<LoadReport> } {
@@ -46,12 +63,14 @@ function generateLoad(inst: SandboxInstance, concurrency: number): { stop: () =>
     while (running) {
       const i = ++n;
       try {
-        const res = (await inst.call(0, [{ method: 'GET', path: '/', query: { n: i } }])) as { status: number; body: { ok: boolean; n: number } };
+        const res = (await inst.call(0, [{ method: 'GET', path: '/', query: { n: i } }])) as {
+          status: number;
+          body: { ok: boolean; n: number };
+        };
         if (res.status === 200 && res.body.ok && res.body.n === i) {
           report.ok++;
           report.okAt.push(performance.now());
-        }
-        else report.failed.push({ code: 'WRONG_RESPONSE' });
+        } else report.failed.push({ code: 'WRONG_RESPONSE' });
       } catch (err) {
         report.failed.push({ code: (err as { code: string }).code });
         // A call refused at once (quarantined, disposed) settles in a microtask: yield to timers, or this loop
@@ -75,7 +94,11 @@ async function misbehave(bad: SandboxInstance[], ms: number): Promise<Map<string
   const end = Date.now() + ms;
   await Promise.all(
     bad.map(async (b) => {
-      while (Date.now() < end) await b.call(0, [{}]).then(() => codes.get(b.id)!.push('OK'), (e: { code: string }) => codes.get(b.id)!.push(e.code));
+      while (Date.now() < end)
+        await b.call(0, [{}]).then(
+          () => codes.get(b.id)!.push('OK'),
+          (e: { code: string }) => codes.get(b.id)!.push(e.code),
+        );
     }),
   );
   return codes;
@@ -83,7 +106,13 @@ async function misbehave(bad: SandboxInstance[], ms: number): Promise<Map<string
 
 /** Kill worker `index` at each of the given offsets (ms from now); resolves to when each kill was done. */
 function killAt(engine: SandboxEngine, index: number, offsets: number[]): Promise<number[]> {
-  return Promise.all(offsets.map((ms) => sleep(ms).then(() => engine.killWorker(index)).then(() => performance.now())));
+  return Promise.all(
+    offsets.map((ms) =>
+      sleep(ms)
+        .then(() => engine.killWorker(index))
+        .then(() => performance.now()),
+    ),
+  );
 }
 
 async function settled(engine: SandboxEngine, index: number): Promise<void> {
@@ -97,9 +126,19 @@ describe('fault isolation under load', () => {
 
   it('a healthy extension on its own worker sees zero failed calls while others loop, blow memory and get their worker killed', async () => {
     const events: SandboxEvent[] = [];
-    engine = createSandboxEngine({ kind: 'process', workers: 2, capabilityHost: host, onEvent: (e) => events.push(e), defaults: { cpuTimeoutMs: 300, wallTimeoutMs: 5000, memoryMb: 32 } });
+    engine = createSandboxEngine({
+      kind: 'process',
+      workers: 2,
+      capabilityHost: host,
+      onEvent: (e) => events.push(e),
+      defaults: { cpuTimeoutMs: 300, wallTimeoutMs: 5000, memoryMb: 32 },
+    });
     const healthy = await engine.load(ext(HEALTHY, { worker: 0 }));
-    const bad = await Promise.all([LOOPER, AFTER_AWAIT_LOOPER, ARRAY_BOMB, MAP_BOMB].map((code) => engine.load(ext(code, { worker: 1, limits: { maxFaults: 1000, memoryMb: 16, cpuTimeoutMs: 1000 } }))));
+    const bad = await Promise.all(
+      [LOOPER, AFTER_AWAIT_LOOPER, ARRAY_BOMB, MAP_BOMB].map((code) =>
+        engine.load(ext(code, { worker: 1, limits: { maxFaults: 1000, memoryMb: 16, cpuTimeoutMs: 1000 } })),
+      ),
+    );
 
     const load = generateLoad(healthy, 4);
     const [codes, kills] = await Promise.all([misbehave(bad, 6000), killAt(engine, 1, [1500, 3500])]);
@@ -123,9 +162,18 @@ describe('fault isolation under load', () => {
   }, 60_000);
 
   it('restart is transparent: a healthy extension sharing the worker sees zero failed calls through kills, loops and memory exhaustion', async () => {
-    engine = createSandboxEngine({ kind: 'process', workers: 1, capabilityHost: host, defaults: { cpuTimeoutMs: 200, wallTimeoutMs: 8000, memoryMb: 32 } });
+    engine = createSandboxEngine({
+      kind: 'process',
+      workers: 1,
+      capabilityHost: host,
+      defaults: { cpuTimeoutMs: 200, wallTimeoutMs: 8000, memoryMb: 32 },
+    });
     const healthy = await engine.load(ext(HEALTHY));
-    const bad = await Promise.all([LOOPER, ARRAY_BOMB].map((code, i) => engine.load(ext(code, { limits: { maxFaults: 1000, memoryMb: 16, cpuTimeoutMs: i === 0 ? 200 : 1500 } }))));
+    const bad = await Promise.all(
+      [LOOPER, ARRAY_BOMB].map((code, i) =>
+        engine.load(ext(code, { limits: { maxFaults: 1000, memoryMb: 16, cpuTimeoutMs: i === 0 ? 200 : 1500 } })),
+      ),
+    );
 
     const load = generateLoad(healthy, 3);
     await sleep(300);
@@ -142,18 +190,32 @@ describe('fault isolation under load', () => {
   }, 60_000);
 
   it('an extension crashing its worker with a fatal V8 OOM is identified and quarantined; its neighbours keep working', async () => {
-    engine = createSandboxEngine({ kind: 'process', workers: 1, capabilityHost: host, defaults: { cpuTimeoutMs: 2000, wallTimeoutMs: 8000 } });
+    engine = createSandboxEngine({
+      kind: 'process',
+      workers: 1,
+      capabilityHost: host,
+      defaults: { cpuTimeoutMs: 2000, wallTimeoutMs: 8000 },
+    });
     const healthy = await engine.load(ext(HEALTHY));
     const crasher = await engine.load(ext(MAP_BOMB, { limits: { memoryMb: 16, maxFaults: 3 } }));
     const load = generateLoad(healthy, 2);
     const seen: string[] = [];
-    for (let i = 0; i < 12 && !crasher.stats().quarantined; i++) seen.push(await crasher.call(0, [{}]).then(() => 'OK', (e: { code: string }) => e.code));
+    for (let i = 0; i < 12 && !crasher.stats().quarantined; i++)
+      seen.push(
+        await crasher.call(0, [{}]).then(
+          () => 'OK',
+          (e: { code: string }) => e.code,
+        ),
+      );
     const report = await load.stop();
     expect(crasher.stats().quarantined).toBe(true);
     expect(await crasher.call(0, [{}]).catch((e: { code: string }) => e.code)).toBe('RT_QUARANTINED');
     expect(seen.every((c) => c === 'RT_MEMORY_LIMIT' || c === 'RT_WORKER_CRASHED')).toBe(true);
     expect(report.failed).toEqual([]);
     expect(report.ok).toBeGreaterThan(0);
-    expect(await healthy.call(0, [{ query: { n: 'after' } }])).toMatchObject({ status: 200, body: { ok: true, n: 'after' } });
+    expect(await healthy.call(0, [{ query: { n: 'after' } }])).toMatchObject({
+      status: 200,
+      body: { ok: true, n: 'after' },
+    });
   }, 60_000);
 });

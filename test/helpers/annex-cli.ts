@@ -15,7 +15,9 @@ export interface CliResult {
 /** Runs the built `annex` CLI in a child process (quiet logs unless `env` sets LOG_LEVEL); never throws on exit codes. */
 export async function annex(args: string[], env: Record<string, string>): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', ANNEX_CLI, ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', ANNEX_CLI, ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -27,7 +27,8 @@ let fetched: { ok: boolean; reason?: string } | undefined;
 export function ensureCorpus(): { ok: boolean; reason?: string } {
   if (fetched) return fetched;
   const entries = corpus();
-  const tarball = (e: CorpusEntry) => path.join(CACHE, `${e.name.replace(/^@/, '').replace('/', '-')}-${e.version}.tgz`);
+  const tarball = (e: CorpusEntry) =>
+    path.join(CACHE, `${e.name.replace(/^@/, '').replace('/', '-')}-${e.version}.tgz`);
   if (entries.every((e) => fs.existsSync(tarball(e)))) return (fetched = { ok: true });
   fs.mkdirSync(CACHE, { recursive: true });
   // Two test files (one per worker) may fetch at once on a clean checkout: each fetches into a folder
@@ -39,7 +40,10 @@ export function ensureCorpus(): { ok: boolean; reason?: string } {
     fetched = { ok: true };
   } catch (e) {
     const out = String((e as { stdout?: Buffer }).stdout ?? '') + String((e as { stderr?: Buffer }).stderr ?? '');
-    fetched = { ok: false, reason: `the npm registry could not be reached to fetch the compat corpus: ${out.trim().split('\n').pop()}` };
+    fetched = {
+      ok: false,
+      reason: `the npm registry could not be reached to fetch the compat corpus: ${out.trim().split('\n').pop()}`,
+    };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }
@@ -47,7 +51,11 @@ export function ensureCorpus(): { ok: boolean; reason?: string } {
 }
 
 /** Extracts a corpus package (unchanged) into `<dest>/<folder>` and returns that folder. */
-export function extractCorpusPackage(name: string, dest: string, folder = name.replace(/^@/, '').replace('/', '-')): string {
+export function extractCorpusPackage(
+  name: string,
+  dest: string,
+  folder = name.replace(/^@/, '').replace('/', '-'),
+): string {
   const entry = corpus().find((e) => e.name === name);
   if (!entry) throw new Error(`${name} is not in the corpus`);
   const file = path.join(CACHE, `${name.replace(/^@/, '').replace('/', '-')}-${entry.version}.tgz`);
@@ -70,10 +78,25 @@ export function installedCorpusPackage(name: string): { ok: true; dir: string } 
   fs.rmSync(dir, { recursive: true, force: true });
   extractCorpusPackage(name, root, folder);
   try {
-    execFileSync('npm', ['install', '--omit=dev', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], { cwd: dir, stdio: 'pipe', timeout: 300_000 });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--omit=dev',
+        '--legacy-peer-deps',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--no-package-lock',
+      ],
+      { cwd: dir, stdio: 'pipe', timeout: 300_000 },
+    );
   } catch (e) {
     const out = String((e as { stderr?: Buffer }).stderr ?? '');
-    return { ok: false, reason: `npm could not install the production dependencies of ${name}: ${out.trim().split('\n').pop()}` };
+    return {
+      ok: false,
+      reason: `npm could not install the production dependencies of ${name}: ${out.trim().split('\n').pop()}`,
+    };
   }
   fs.writeFileSync(path.join(dir, '.installed'), '');
   return { ok: true, dir };

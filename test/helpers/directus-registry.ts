@@ -45,7 +45,10 @@ async function pack(dir: string): Promise<Buffer> {
   return fs.readFileSync(out);
 }
 
-export async function startDirectusRegistry(versions: FixtureVersion[], publisher = { username: 'rijk', verified: true }): Promise<DirectusRegistry> {
+export async function startDirectusRegistry(
+  versions: FixtureVersion[],
+  publisher = { username: 'rijk', verified: true },
+): Promise<DirectusRegistry> {
   const accountId = randomUUID();
   const built: Built[] = [];
   const extensionIds = new Map<string, string>();
@@ -53,26 +56,56 @@ export async function startDirectusRegistry(versions: FixtureVersion[], publishe
     const pkg = JSON.parse(fs.readFileSync(path.join(v.dir, 'package.json'), 'utf8'));
     const tgz = await pack(v.dir);
     if (!extensionIds.has(pkg.name)) extensionIds.set(pkg.name, randomUUID());
-    built.push({ id: randomUUID(), name: pkg.name, version: pkg.version, manifest: pkg['directus:extension'], tgz, integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`, tamper: v.tamper === true, published: new Date(Date.now() - built.length * 1000).toISOString() });
+    built.push({
+      id: randomUUID(),
+      name: pkg.name,
+      version: pkg.version,
+      manifest: pkg['directus:extension'],
+      tgz,
+      integrity: `sha512-${createHash('sha512').update(tgz).digest('base64')}`,
+      tamper: v.tamper === true,
+      published: new Date(Date.now() - built.length * 1000).toISOString(),
+    });
   }
   const downloads: string[] = [];
-  const pub = { id: accountId, username: publisher.username, verified: publisher.verified, github_name: null, github_avatar_url: null };
-  const versionsOf = (name: string) => built.filter((b) => b.name === name).sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }));
+  const pub = {
+    id: accountId,
+    username: publisher.username,
+    verified: publisher.verified,
+    github_name: null,
+    github_avatar_url: null,
+  };
+  const versionsOf = (name: string) =>
+    built
+      .filter((b) => b.name === name)
+      .sort((a, b) => b.version.localeCompare(a.version, undefined, { numeric: true }));
   const listing = (name: string) => {
     const latest = versionsOf(name)[0]!;
     return {
-      id: extensionIds.get(name), name, description: null, total_downloads: 12, verified: publisher.verified, type: latest.manifest.type,
-      last_updated: latest.published, host_version: latest.manifest.host, sandbox: latest.manifest.sandbox?.enabled === true, license: null,
+      id: extensionIds.get(name),
+      name,
+      description: null,
+      total_downloads: 12,
+      verified: publisher.verified,
+      type: latest.manifest.type,
+      last_updated: latest.published,
+      host_version: latest.manifest.host,
+      sandbox: latest.manifest.sandbox?.enabled === true,
+      license: null,
       publisher: { username: publisher.username, verified: publisher.verified, github_name: null },
       // Fields the Directus registry publishes that its client does not read:
-      formatted_name: name.replace(/-/g, ' '), images: [], recent_downloads_7_days: 3, sandbox_requested_scopes: null,
+      formatted_name: name.replace(/-/g, ' '),
+      images: [],
+      recent_downloads_7_days: 3,
+      sandbox_requested_scopes: null,
     };
   };
   const json = (res: http.ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  const notFound = (res: http.ServerResponse) => json(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'ROUTE_NOT_FOUND' } }] });
+  const notFound = (res: http.ServerResponse) =>
+    json(res, 404, { errors: [{ message: 'Not found', extensions: { code: 'ROUTE_NOT_FOUND' } }] });
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
@@ -81,7 +114,10 @@ export async function startDirectusRegistry(versions: FixtureVersion[], publishe
     if (parts[0] === 'extensions' && parts.length === 1) {
       const search = url.searchParams.get('search') ?? '';
       const type = url.searchParams.get('type');
-      const data = names.filter((n) => n.includes(search)).map(listing).filter((l) => !type || l.type === type);
+      const data = names
+        .filter((n) => n.includes(search))
+        .map(listing)
+        .filter((l) => !type || l.type === type);
       return json(res, 200, { meta: { filter_count: data.length }, data });
     }
     if (parts[0] === 'extensions' && parts.length === 2) {
@@ -90,16 +126,42 @@ export async function startDirectusRegistry(versions: FixtureVersion[], publishe
       const l = listing(name);
       return json(res, 200, {
         data: {
-          ...l, downloads: null, readme: null,
+          ...l,
+          downloads: null,
+          readme: null,
           versions: versionsOf(name).map((b) => ({
-            id: b.id, version: b.version, verified: publisher.verified, type: b.manifest.type, host_version: b.manifest.host, publish_date: b.published,
-            unpacked_size: b.tgz.length * 3, file_count: 2, url_bugs: null, url_homepage: null, url_repository: null, license: null,
-            publisher: pub, bundled: [], maintainers: null, sandbox_requested_scopes: null, images: null,
+            id: b.id,
+            version: b.version,
+            verified: publisher.verified,
+            type: b.manifest.type,
+            host_version: b.manifest.host,
+            publish_date: b.published,
+            unpacked_size: b.tgz.length * 3,
+            file_count: 2,
+            url_bugs: null,
+            url_homepage: null,
+            url_repository: null,
+            license: null,
+            publisher: pub,
+            bundled: [],
+            maintainers: null,
+            sandbox_requested_scopes: null,
+            images: null,
           })),
         },
       });
     }
-    if (parts[0] === 'accounts' && parts[1] === accountId) return json(res, 200, { data: { ...pub, github_username: null, github_company: null, github_blog: null, github_location: null, github_bio: null } });
+    if (parts[0] === 'accounts' && parts[1] === accountId)
+      return json(res, 200, {
+        data: {
+          ...pub,
+          github_username: null,
+          github_company: null,
+          github_blog: null,
+          github_location: null,
+          github_bio: null,
+        },
+      });
     if (parts[0] === 'download' && parts.length === 2) {
       const b = built.find((x) => x.id === parts[1]);
       if (!b) return notFound(res);
@@ -110,7 +172,19 @@ export async function startDirectusRegistry(versions: FixtureVersion[], publishe
     if (parts[0] === 'npm' && parts.length === 2) {
       const list = versionsOf(parts[1]!);
       if (!list.length) return notFound(res);
-      return json(res, 200, { name: parts[1], versions: Object.fromEntries(list.map((b) => [b.version, { name: b.name, version: b.version, dist: { integrity: b.integrity, tarball: `/npm/${b.name}/-/${b.name}-${b.version}.tgz` } }])) });
+      return json(res, 200, {
+        name: parts[1],
+        versions: Object.fromEntries(
+          list.map((b) => [
+            b.version,
+            {
+              name: b.name,
+              version: b.version,
+              dist: { integrity: b.integrity, tarball: `/npm/${b.name}/-/${b.name}-${b.version}.tgz` },
+            },
+          ]),
+        ),
+      });
     }
     if (parts[0] === 'npm' && parts[2] === '-' && parts.length === 4) {
       const b = built.find((x) => x.name === parts[1] && parts[3] === `${x.name}-${x.version}.tgz`);

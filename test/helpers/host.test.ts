@@ -18,7 +18,12 @@ describe('test helpers: createUser', () => {
 
   it('a grant the host refuses fails the setup instead of leaving a user without it', async () => {
     // `fields` must be a list of strings: the host answers 400 INVALID_PAYLOAD for this grant.
-    await expect(createUser(t, 'broken', [{ collection: 'notes', action: 'read' }, { collection: 'notes', action: 'read', fields: 42 as unknown as string }])).rejects.toThrow(/createUser broken: permission .* 400 .*INVALID_PAYLOAD/);
+    await expect(
+      createUser(t, 'broken', [
+        { collection: 'notes', action: 'read' },
+        { collection: 'notes', action: 'read', fields: 42 as unknown as string },
+      ]),
+    ).rejects.toThrow(/createUser broken: permission .* 400 .*INVALID_PAYLOAD/);
   });
 
   it('a duplicate user fails the setup too', async () => {

@@ -15,7 +15,13 @@ export interface TestHost {
   token: string;
   /** Fetch with JSON in/out; `token: null` sends no Authorization header. */
   /** `timeoutMs`: fail instead of waiting for an answer that may never come (attack tests). */
-  api(method: string, urlPath: string, body?: unknown, token?: string | null, timeoutMs?: number): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    urlPath: string,
+    body?: unknown,
+    token?: string | null,
+    timeoutMs?: number,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
   /** Restart on the same database and extensions folder. */
   restart(): Promise<TestHost>;
@@ -62,7 +68,12 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
     const bearer = tok === undefined ? token : tok;
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url + urlPath, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}) });
+    const res = await fetch(url + urlPath, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -74,7 +85,12 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
   const login = await api('POST', '/auth/login', { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD }, null);
   token = login.body?.data?.access_token;
   const self: TestHost = {
-    host, url, dir, extensionsPath, token, api,
+    host,
+    url,
+    dir,
+    extensionsPath,
+    token,
+    api,
     close: () => host.close(),
     async restart() {
       await host.close();
@@ -85,26 +101,51 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
 }
 
 /** Creates a collection through the API (fields: name → type). */
-export async function createCollection(t: TestHost, collection: string, fields: Record<string, string | { type: string; meta?: object; schema?: object }>): Promise<void> {
+export async function createCollection(
+  t: TestHost,
+  collection: string,
+  fields: Record<string, string | { type: string; meta?: object; schema?: object }>,
+): Promise<void> {
   const res = await t.api('POST', '/collections', {
     collection,
-    fields: Object.entries(fields).map(([field, spec]) => (typeof spec === 'string' ? { field, type: spec } : { field, ...spec })),
+    fields: Object.entries(fields).map(([field, spec]) =>
+      typeof spec === 'string' ? { field, type: spec } : { field, ...spec },
+    ),
   });
   if (res.status !== 200) throw new Error(`createCollection ${collection}: ${JSON.stringify(res.body)}`);
 }
 
 /** Creates a role with collection permissions and a user with a static token; returns the token. */
-export async function createUser(t: TestHost, name: string, permissions: { collection: string; action: string; permissions?: object; validation?: object; presets?: object; fields?: string }[]): Promise<{ token: string; userId: string; roleId: string }> {
+export async function createUser(
+  t: TestHost,
+  name: string,
+  permissions: {
+    collection: string;
+    action: string;
+    permissions?: object;
+    validation?: object;
+    presets?: object;
+    fields?: string;
+  }[],
+): Promise<{ token: string; userId: string; roleId: string }> {
   // Every setup call is checked: a denial test must not pass because a grant silently failed.
   const role = await t.api('POST', '/roles', { name, admin_access: false, app_access: true });
-  if (role.status !== 200 || !role.body?.data?.id) throw new Error(`createUser ${name}: role ${role.status} ${JSON.stringify(role.body)}`);
+  if (role.status !== 200 || !role.body?.data?.id)
+    throw new Error(`createUser ${name}: role ${role.status} ${JSON.stringify(role.body)}`);
   const roleId = role.body.data.id;
   for (const p of permissions) {
     const res = await t.api('POST', '/permissions', { role: roleId, fields: '*', ...p });
-    if (res.status !== 200) throw new Error(`createUser ${name}: permission ${JSON.stringify(p)} ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200)
+      throw new Error(`createUser ${name}: permission ${JSON.stringify(p)} ${res.status} ${JSON.stringify(res.body)}`);
   }
   const token = `token-${name}-${Math.random().toString(36).slice(2)}`;
-  const user = await t.api('POST', '/users', { email: `${name}@example.com`, password: 'secret-password', role: roleId, token });
-  if (user.status !== 200 || !user.body?.data?.id) throw new Error(`createUser ${name}: user ${user.status} ${JSON.stringify(user.body)}`);
+  const user = await t.api('POST', '/users', {
+    email: `${name}@example.com`,
+    password: 'secret-password',
+    role: roleId,
+    token,
+  });
+  if (user.status !== 200 || !user.body?.data?.id)
+    throw new Error(`createUser ${name}: user ${user.status} ${JSON.stringify(user.body)}`);
   return { token, userId: user.body.data.id, roleId };
 }

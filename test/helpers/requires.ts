@@ -30,4 +30,6 @@ export function skipWithout(dependency: string, reason: string | null | undefine
 }
 
 /** Why the PostgreSQL suites cannot run, or null. */
-export const PG_MISSING = process.env.ANNEX_TEST_PG ? null : 'ANNEX_TEST_PG is unset: set it to a postgres:// URL to run the PostgreSQL suites (.ci/run starts one)';
+export const PG_MISSING = process.env.ANNEX_TEST_PG
+  ? null
+  : 'ANNEX_TEST_PG is unset: set it to a postgres:// URL to run the PostgreSQL suites (.ci/run starts one)';

@@ -2,21 +2,34 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** Writes (or rewrites) a one-file endpoint extension `name` in `root` answering `GET /<name>` with `body`. */
-export function writeEndpoint(root: string, name: string, body: string, options: { sandbox?: boolean; raw?: string } = {}): string {
+export function writeEndpoint(
+  root: string,
+  name: string,
+  body: string,
+  options: { sandbox?: boolean; raw?: string } = {},
+): string {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
   const manifest = {
     name,
     version: '1.0.0',
     type: 'module',
-    'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...(options.sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}) },
+    'directus:extension': {
+      type: 'endpoint',
+      path: 'dist/index.js',
+      source: 'src/index.js',
+      host: '^10.10.0',
+      ...(options.sandbox ? { sandbox: { enabled: true, requestedScopes: {} } } : {}),
+    },
   };
   const pkgFile = path.join(dir, 'package.json');
   const pkgText = JSON.stringify(manifest, null, 2);
   if (!fs.existsSync(pkgFile) || fs.readFileSync(pkgFile, 'utf8') !== pkgText) fs.writeFileSync(pkgFile, pkgText);
-  const code = options.raw ?? (options.sandbox
-    ? `export default (router) => { router.get('/', () => ({ status: 200, body: ${JSON.stringify(body)} })); };\n`
-    : `export default (router) => { router.get('/', (_req, res) => res.send(${JSON.stringify(body)})); };\n`);
+  const code =
+    options.raw ??
+    (options.sandbox
+      ? `export default (router) => { router.get('/', () => ({ status: 200, body: ${JSON.stringify(body)} })); };\n`
+      : `export default (router) => { router.get('/', (_req, res) => res.send(${JSON.stringify(body)})); };\n`);
   // Write then rename, like a bundler finishing a build.
   const tmp = path.join(dir, 'dist', `.index.js.${process.pid}.tmp`);
   fs.writeFileSync(tmp, code);
@@ -28,8 +41,18 @@ export function writeEndpoint(root: string, name: string, body: string, options:
 export function writeHook(root: string, name: string, suffix: string, raw?: string): string {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', 'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' } }));
-  const code = raw ?? `export default ({ filter }) => { filter('items.create', (p) => ({ ...p, title: p.title + ${JSON.stringify(suffix)} })); };\n`;
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
+    }),
+  );
+  const code =
+    raw ??
+    `export default ({ filter }) => { filter('items.create', (p) => ({ ...p, title: p.title + ${JSON.stringify(suffix)} })); };\n`;
   const tmp = path.join(dir, 'dist', `.index.js.${process.pid}.tmp`);
   fs.writeFileSync(tmp, code);
   fs.renameSync(tmp, path.join(dir, 'dist', 'index.js'));
@@ -65,14 +88,26 @@ export function writePackage(dir: string, pkg: Record<string, unknown>, files: R
  * emits that event (payload `{ forged: true }`) and answers 'emitted', or the error code it got.
  */
 export function writeEmitter(root: string, name: string): string {
-  return writePackage(path.join(root, name), {
-    name, version: '1.0.0', type: 'module',
-    'directus:extension': { type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { emit: ['**'] } } },
-  }, {
-    'dist/index.js': `import { emit } from 'directus:api';
+  return writePackage(
+    path.join(root, name),
+    {
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type: 'endpoint',
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        sandbox: { enabled: true, requestedScopes: { emit: ['**'] } },
+      },
+    },
+    {
+      'dist/index.js': `import { emit } from 'directus:api';
 export default (router) => {
   router.post('/', async (req) => { try { await emit(req.body.event, { forged: true }); return 'emitted'; } catch (e) { return e.code; } });
 };
 `,
-  });
+    },
+  );
 }

@@ -6,8 +6,12 @@ let t: TestHost;
 let sampleId: string;
 let adminId: string;
 beforeAll(async () => {
-  t = await startHost({ extensions: ['extensions/annex-sample-endpoint', 'extensions/annex-sample-sandboxed-endpoint'] });
-  sampleId = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
+  t = await startHost({
+    extensions: ['extensions/annex-sample-endpoint', 'extensions/annex-sample-sandboxed-endpoint'],
+  });
+  sampleId = (await t.api('GET', '/extensions')).body.data.find(
+    (e: any) => e.annex?.name === 'annex-sample-endpoint',
+  ).id;
   adminId = (await t.api('GET', '/users/me')).body.data.id;
 });
 afterAll(() => t?.close());
@@ -17,25 +21,47 @@ const activity = async (query = '') => (await t.api('GET', `/activity?sort=-id${
 describe('activity log', () => {
   it('records logins with the user and address', async () => {
     const rows = await activity('&filter[action][_eq]=login');
-    expect(rows[0]).toMatchObject({ action: 'login', collection: 'directus_users', item: adminId, user: adminId, ip: '127.0.0.1' });
+    expect(rows[0]).toMatchObject({
+      action: 'login',
+      collection: 'directus_users',
+      item: adminId,
+      user: adminId,
+      ip: '127.0.0.1',
+    });
   });
 
   it('records who disabled and enabled an extension (REST) and who granted scopes (GraphQL), with what changed', async () => {
     await fetch(`${t.url}/extensions/${sampleId}`, {
       method: 'PATCH',
-      headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'application/json', 'User-Agent': 'activity-test/1.0' },
+      headers: {
+        Authorization: `Bearer ${t.token}`,
+        'Content-Type': 'application/json',
+        'User-Agent': 'activity-test/1.0',
+      },
       body: JSON.stringify({ meta: { enabled: false } }),
     });
     await t.api('PATCH', `/extensions/${sampleId}`, { meta: { enabled: true } });
     const [enabled, disabled] = await activity('&filter[item][_eq]=annex-sample-endpoint');
-    expect(disabled).toMatchObject({ action: 'update', collection: 'directus_extensions', user: adminId, user_agent: 'activity-test/1.0', details: { enabled: false } });
+    expect(disabled).toMatchObject({
+      action: 'update',
+      collection: 'directus_extensions',
+      user: adminId,
+      user_agent: 'activity-test/1.0',
+      details: { enabled: false },
+    });
     expect(enabled.details).toEqual({ enabled: true });
     expect(Date.parse(disabled.timestamp)).toBeGreaterThan(Date.now() - 60_000);
 
-    const gql = await t.api('POST', '/graphql/system', { query: 'mutation { grant_extension_scopes(id: "annex-sample-sandboxed-endpoint", scopes: { log: {} }) { name } }' });
+    const gql = await t.api('POST', '/graphql/system', {
+      query: 'mutation { grant_extension_scopes(id: "annex-sample-sandboxed-endpoint", scopes: { log: {} }) { name } }',
+    });
     expect(gql.body.errors).toBeUndefined();
     const [grant] = await activity('&filter[action][_eq]=grant');
-    expect(grant).toMatchObject({ item: 'annex-sample-sandboxed-endpoint', user: adminId, details: { scopes: { log: {} } } });
+    expect(grant).toMatchObject({
+      item: 'annex-sample-sandboxed-endpoint',
+      user: adminId,
+      details: { scopes: { log: {} } },
+    });
   });
 
   it('cannot be written, edited or deleted over the API, even by an admin, nor read without a permission', async () => {

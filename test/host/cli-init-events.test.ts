@@ -13,7 +13,10 @@ let env: Record<string, string>;
 
 async function annex(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', CLI, ...args], { env: { ...process.env, ...env }, cwd: dir });
+    const { stdout, stderr } = await run(process.execPath, ['--no-node-snapshot', CLI, ...args], {
+      env: { ...process.env, ...env },
+      cwd: dir,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -24,10 +27,19 @@ async function annex(args: string[]) {
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-init-'));
   const extensions = path.join(dir, 'extensions');
-  fs.cpSync(path.join(FIXTURES, 'directus', 'cli-command-hook'), path.join(extensions, 'cli-command-hook'), { recursive: true });
+  fs.cpSync(path.join(FIXTURES, 'directus', 'cli-command-hook'), path.join(extensions, 'cli-command-hook'), {
+    recursive: true,
+  });
   env = {
-    LOG_LEVEL: 'silent', NODE_ENV: 'test', SECRET: 'test-secret-0123456789', ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'admin-password',
-    DB_FILENAME: path.join(dir, 'annex.db'), EXTENSIONS_PATH: extensions, EXTENSIONS_AUTO_RELOAD: 'false', MARKETPLACE_REGISTRY: '',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    SECRET: 'test-secret-0123456789',
+    ADMIN_EMAIL: 'admin@example.com',
+    ADMIN_PASSWORD: 'admin-password',
+    DB_FILENAME: path.join(dir, 'annex.db'),
+    EXTENSIONS_PATH: extensions,
+    EXTENSIONS_AUTO_RELOAD: 'false',
+    MARKETPLACE_REGISTRY: '',
   };
   const t = await startHost({ dir, env });
   await createCollection(t, 'notes', { title: 'string' });
@@ -47,7 +59,7 @@ describe('cli.before / cli.after', () => {
     expect(result.commands).toEqual(expect.arrayContaining(['notes:count', 'start', 'bootstrap', 'extensions']));
   });
 
-  it('the command\'s exit code and commander\'s usage errors reach the shell; unknown commands stay exit 2', async () => {
+  it("the command's exit code and commander's usage errors reach the shell; unknown commands stay exit 2", async () => {
     expect((await annex(['notes:count', 'nope'])).code).toBe(3);
     expect((await annex(['notes:count'])).code).toBe(2);
     const help = await annex(['notes:count', '--help']);
@@ -58,8 +70,12 @@ describe('cli.before / cli.after', () => {
     expect(unknown.stderr).toContain('Unknown command');
   });
 
-  it('annex start emits them too, before app.before (Directus\'s order)', async () => {
-    const child = spawn(process.execPath, ['--no-node-snapshot', CLI, 'start', '--port', '0', '--host', '127.0.0.1'], { env: { ...process.env, ...env }, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  it("annex start emits them too, before app.before (Directus's order)", async () => {
+    const child = spawn(process.execPath, ['--no-node-snapshot', CLI, 'start', '--port', '0', '--host', '127.0.0.1'], {
+      env: { ...process.env, ...env },
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       let text = '';
       const url = await new Promise<string>((resolve, reject) => {

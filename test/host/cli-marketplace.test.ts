@@ -9,7 +9,10 @@ import { annex } from '../helpers/annex-cli.js';
 describe('annex extensions: marketplace commands', () => {
   let registry: MarketplaceServer;
   beforeAll(async () => {
-    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-market-')), port: 0 });
+    registry = await createMarketplaceServer({
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-market-')),
+      port: 0,
+    });
     await registry.listen();
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
   });

@@ -14,14 +14,22 @@ function writeTicker(name: string, table: string): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `annex-${name}-`));
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'migrations'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'migrations', '001-table.js'), `export async function up(knex) {\n  await knex.schema.createTable('${name.replace(/-/g, '_')}_migration_runs', (t) => { t.bigInteger('at'); });\n}\n`);
-  writeHook(root, name, '', `export default ({ schedule }, { database }) => {
+  fs.writeFileSync(
+    path.join(dir, 'migrations', '001-table.js'),
+    `export async function up(knex) {\n  await knex.schema.createTable('${name.replace(/-/g, '_')}_migration_runs', (t) => { t.bigInteger('at'); });\n}\n`,
+  );
+  writeHook(
+    root,
+    name,
+    '',
+    `export default ({ schedule }, { database }) => {
   schedule('* * * * * *', async () => {
     await database.raw('create table if not exists ${table} (at bigint not null)');
     await database('${table}').insert({ at: Math.floor(Date.now() / 1000) });
   });
 };
-`);
+`,
+  );
   const pkgFile = path.join(dir, 'package.json');
   const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
   pkg['directus:extension'].annex = { migrations: 'migrations' };
@@ -42,17 +50,30 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
 
   beforeAll(async () => {
     db = await createTestDatabase('annex_cluster');
-    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-market-')), port: 0 });
+    registry = await createMarketplaceServer({
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-market-')),
+      port: 0,
+    });
     await registry.listen();
     await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
     // A trusted hook ticking every second: both hosts load it, one of them may run each tick.
     const ticker = writeTicker('cluster-ticker', 'cluster_ticks');
     // A sandboxed endpoint with a runaway route: five calls to it quarantine it.
-    const runaway = writeEndpoint(fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-runaway-')), 'cluster-runaway', '', {
-      sandbox: true,
-      raw: `export default (router) => { router.get('/spin', () => { while (true) {} }); router.get('/', () => 'ok'); };\n`,
-    });
-    const env = { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url, EXTENSIONS_SANDBOX_TIMEOUT: '200' };
+    const runaway = writeEndpoint(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-runaway-')),
+      'cluster-runaway',
+      '',
+      {
+        sandbox: true,
+        raw: `export default (router) => { router.get('/spin', () => { while (true) {} }); router.get('/', () => 'ok'); };\n`,
+      },
+    );
+    const env = {
+      DB_CLIENT: 'pg',
+      DB_CONNECTION_STRING: db.url,
+      MARKETPLACE_REGISTRY: registry.url,
+      EXTENSIONS_SANDBOX_TIMEOUT: '200',
+    };
     const extensions = ['extensions/annex-sample-endpoint', ticker, runaway];
     a = await startHost({ extensions, env });
     b = await startHost({ extensions, env });
@@ -65,36 +86,60 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
   });
 
   it('lists both hosts, alive, with what each runs', async () => {
-    const hosts = await eventually(async () => (await a.api('GET', '/server/hosts')).body.data, (d: any[]) => d?.length === 2);
+    const hosts = await eventually(
+      async () => (await a.api('GET', '/server/hosts')).body.data,
+      (d: any[]) => d?.length === 2,
+    );
     expect(hosts.every((h: any) => h.alive)).toBe(true);
     expect(hosts.filter((h: any) => h.self)).toHaveLength(1);
-    for (const h of hosts) expect(h.extensions.find((e: any) => e.id === 'annex-sample-endpoint')?.state).toBe('active');
+    for (const h of hosts)
+      expect(h.extensions.find((e: any) => e.id === 'annex-sample-endpoint')?.state).toBe('active');
     expect((await b.api('GET', '/server/hosts', undefined, null)).status).toBe(403);
   });
 
   it('disabling an extension on one host stops it on the other; enabling brings it back', async () => {
-    const id = (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
+    const id = (await a.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === 'annex-sample-endpoint',
+    ).id;
     expect((await b.api('GET', '/annex-sample-endpoint')).status).toBe(200);
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: false } });
-    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 404);
+    await eventually(
+      async () => (await b.api('GET', '/annex-sample-endpoint')).status,
+      (s) => s === 404,
+    );
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
-    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200);
+    await eventually(
+      async () => (await b.api('GET', '/annex-sample-endpoint')).status,
+      (s) => s === 200,
+    );
   });
 
   it('a quarantine on one host holds on the other, and a reset on either host lifts it on both', async () => {
-    const state = (t: TestHost) => async () => (await t.api('GET', '/extensions/cluster-runaway/status')).body.data.state;
+    const state = (t: TestHost) => async () =>
+      (await t.api('GET', '/extensions/cluster-runaway/status')).body.data.state;
     expect((await b.api('GET', '/cluster-runaway')).body).toBe('ok');
     for (let i = 0; i < 5; i++) expect((await a.api('GET', '/cluster-runaway/spin')).status).toBe(504);
     await eventually(state(a), (s) => s === 'quarantined');
     // The other host unloads it: code that kept faulting (or crashed a worker) is not run there either.
     await eventually(state(b), (s) => s === 'quarantined');
     expect((await b.api('GET', '/cluster-runaway')).status).toBe(404);
-    expect((await b.api('GET', '/extensions/cluster-runaway/status')).body.data.last_error).toMatchObject({ code: 'RT_TIMEOUT' });
-    const listed = (await b.api('POST', '/graphql/system', { query: '{ extensions { name quarantine } }' })).body.data.extensions.find((e: any) => e.name === 'cluster-runaway');
-    expect(listed.quarantine).toMatchObject({ at: expect.any(String), host: expect.any(String), error: { code: 'RT_TIMEOUT' } });
+    expect((await b.api('GET', '/extensions/cluster-runaway/status')).body.data.last_error).toMatchObject({
+      code: 'RT_TIMEOUT',
+    });
+    const listed = (
+      await b.api('POST', '/graphql/system', { query: '{ extensions { name quarantine } }' })
+    ).body.data.extensions.find((e: any) => e.name === 'cluster-runaway');
+    expect(listed.quarantine).toMatchObject({
+      at: expect.any(String),
+      host: expect.any(String),
+      error: { code: 'RT_TIMEOUT' },
+    });
     expect((await b.api('POST', '/extensions/cluster-runaway/reset', {})).status).toBe(200);
     expect((await b.api('GET', '/cluster-runaway')).body).toBe('ok');
-    await eventually(async () => (await a.api('GET', '/cluster-runaway')).body, (body) => body === 'ok');
+    await eventually(
+      async () => (await a.api('GET', '/cluster-runaway')).body,
+      (body) => body === 'ok',
+    );
     expect(await state(a)()).toBe('active');
   });
 
@@ -102,36 +147,61 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
     const guest = await createUser(a, 'cluster-guest', []);
     expect((await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status).toBe(200);
     await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: ['$public'] } });
-    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status, (s) => s === 403);
+    await eventually(
+      async () => (await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status,
+      (s) => s === 403,
+    );
     await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: null } });
-    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status, (s) => s === 200);
+    await eventually(
+      async () => (await b.api('GET', '/annex-sample-endpoint', undefined, guest.token)).status,
+      (s) => s === 200,
+    );
   });
 
   it('a marketplace install, grant, update and uninstall on one host are applied by the other, which downloads the files itself', async () => {
     await a.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
     await a.api('POST', '/extensions/annex-market-greeter/grant', {});
     expect((await a.api('GET', '/greeter')).body.version).toBe('1.0.0');
-    await eventually(async () => (await b.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0');
+    await eventually(
+      async () => (await b.api('GET', '/greeter')).body?.version,
+      (v) => v === '1.0.0',
+    );
     expect(registryDirs(b)).toHaveLength(1);
 
     await a.api('POST', '/extensions/registry/update', { extension: 'annex-market-greeter' });
     /* The update asks for a new scope: both hosts keep serving v1 until an admin approves. */
     expect((await b.api('GET', '/greeter')).body.version).toBe('1.0.0');
     await b.api('POST', '/extensions/registry/approve', { extension: 'annex-market-greeter' });
-    await eventually(async () => (await a.api('GET', '/greeter')).body?.version, (v) => v === '2.0.0');
+    await eventually(
+      async () => (await a.api('GET', '/greeter')).body?.version,
+      (v) => v === '2.0.0',
+    );
     expect((await b.api('GET', '/greeter')).body.version).toBe('2.0.0');
-    expect((await a.api('GET', '/extensions/annex-market-greeter/status')).body.data.granted_scopes).toEqual({ log: {}, storage: {} });
+    expect((await a.api('GET', '/extensions/annex-market-greeter/status')).body.data.granted_scopes).toEqual({
+      log: {},
+      storage: {},
+    });
 
     await a.api('POST', '/extensions/registry/rollback', { extension: 'annex-market-greeter' });
-    await eventually(async () => (await b.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0');
+    await eventually(
+      async () => (await b.api('GET', '/greeter')).body?.version,
+      (v) => v === '1.0.0',
+    );
 
     expect((await a.api('DELETE', '/extensions/registry/uninstall/annex-market-greeter')).status).toBe(204);
-    await eventually(async () => (await b.api('GET', '/greeter')).status, (s) => s === 404);
-    await eventually(async () => registryDirs(b).length, (n) => n === 0);
+    await eventually(
+      async () => (await b.api('GET', '/greeter')).status,
+      (s) => s === 404,
+    );
+    await eventually(
+      async () => registryDirs(b).length,
+      (n) => n === 0,
+    );
   });
 
-  it('a host joining without the others\' local extensions (misconfigured) does not delete their settings; it retries the registry until it can reach it', async () => {
-    const sampleRow = async () => (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint');
+  it("a host joining without the others' local extensions (misconfigured) does not delete their settings; it retries the registry until it can reach it", async () => {
+    const sampleRow = async () =>
+      (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint');
     await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: ['$public'] } });
     const before = await sampleRow();
     // Host C reaches the registry through a port where nothing listens yet.
@@ -141,7 +211,14 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
         probe.close(() => resolve(p));
       });
     });
-    const c = await startHost({ env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: `http://127.0.0.1:${port}`, CLUSTER_SYNC_RETRY: '200' } });
+    const c = await startHost({
+      env: {
+        DB_CLIENT: 'pg',
+        DB_CONNECTION_STRING: db.url,
+        MARKETPLACE_REGISTRY: `http://127.0.0.1:${port}`,
+        CLUSTER_SYNC_RETRY: '200',
+      },
+    });
     // Host C has no annex-sample-endpoint folder: the row the others use stays, roles included.
     expect(await sampleRow()).toMatchObject({ id: before.id, annex: { roles: ['$public'] } });
     await a.api('PATCH', '/extensions/annex-sample-endpoint', { meta: { roles: null } });
@@ -155,12 +232,19 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
     try {
       await a.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
       await a.api('POST', '/extensions/annex-market-greeter/grant', {});
-      await eventually(async () => (await b.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0');
+      await eventually(
+        async () => (await b.api('GET', '/greeter')).body?.version,
+        (v) => v === '1.0.0',
+      );
       await new Promise((r) => setTimeout(r, 600)); // several failed retries
       expect((await c.api('GET', '/greeter')).status).toBe(404);
       expect((await c.api('GET', '/server/ping')).status).toBe(200);
       await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', () => resolve()));
-      await eventually(async () => (await c.api('GET', '/greeter')).body?.version, (v) => v === '1.0.0', 10_000);
+      await eventually(
+        async () => (await c.api('GET', '/greeter')).body?.version,
+        (v) => v === '1.0.0',
+        10_000,
+      );
     } finally {
       await c.close();
       proxy.close();
@@ -172,58 +256,105 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
     expect((await b.api('GET', '/items/planets')).status).toBe(403);
     await createCollection(a, 'planets', { name: 'string' });
     await a.api('POST', '/items/planets', { name: 'Mars' });
-    await eventually(async () => (await b.api('GET', '/items/planets')).body?.data?.[0]?.name, (n) => n === 'Mars');
+    await eventually(
+      async () => (await b.api('GET', '/items/planets')).body?.data?.[0]?.name,
+      (n) => n === 'Mars',
+    );
 
     const reader = await createUser(a, 'stargazer', []);
     expect((await b.api('GET', '/items/planets', undefined, reader.token)).status).toBe(403);
     await a.api('POST', '/permissions', { role: reader.roleId, collection: 'planets', action: 'read', fields: '*' });
-    await eventually(async () => (await b.api('GET', '/items/planets', undefined, reader.token)).status, (s) => s === 200);
+    await eventually(
+      async () => (await b.api('GET', '/items/planets', undefined, reader.token)).status,
+      (s) => s === 200,
+    );
   });
 
   it('failed logins count across hosts: guesses spread over both lock the account on both', async () => {
     await createUser(a, 'guessed', []);
-    const guess = (t: TestHost) => t.api('POST', '/auth/login', { email: 'guessed@example.com', password: 'wrong-guess' }, null);
+    const guess = (t: TestHost) =>
+      t.api('POST', '/auth/login', { email: 'guessed@example.com', password: 'wrong-guess' }, null);
     // AUTH_LOGIN_ATTEMPTS (10) failures, half on each host: each host alone saw only five.
     for (let i = 0; i < 5; i++) {
       expect((await guess(a)).status).toBe(401);
       expect((await guess(b)).status).toBe(401);
     }
     for (const t of [a, b]) {
-      const locked = await t.api('POST', '/auth/login', { email: 'guessed@example.com', password: 'secret-password' }, null);
+      const locked = await t.api(
+        'POST',
+        '/auth/login',
+        { email: 'guessed@example.com', password: 'secret-password' },
+        null,
+      );
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     }
   });
 
   it('a host whose listening connection dropped reconnects and re-reads what it missed', async () => {
-    const id = (await a.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint').id;
+    const id = (await a.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === 'annex-sample-endpoint',
+    ).id;
     expect((await b.api('GET', '/server/health')).body.checks['cluster:listening'][0].status).toBe('ok');
-    const killed = await a.host.knex.raw("select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query = 'LISTEN annex_cluster'");
+    const killed = await a.host.knex.raw(
+      "select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and query = 'LISTEN annex_cluster'",
+    );
     expect(killed.rows.length).toBe(2);
     /* Published while nobody listens: only the re-read after the reconnect can deliver it. */
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: false } });
-    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 404, 10_000);
+    await eventually(
+      async () => (await b.api('GET', '/annex-sample-endpoint')).status,
+      (s) => s === 404,
+      10_000,
+    );
     await a.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } });
-    await eventually(async () => (await b.api('GET', '/annex-sample-endpoint')).status, (s) => s === 200, 10_000);
+    await eventually(
+      async () => (await b.api('GET', '/annex-sample-endpoint')).status,
+      (s) => s === 200,
+      10_000,
+    );
     expect((await b.api('GET', '/server/health')).body.checks['cluster:listening'][0].status).toBe('ok');
   });
 
   it('an extension migration added on both hosts and reloaded on both at once runs once', async () => {
     const add = (t: TestHost) => {
       const dir = path.join(t.extensionsPath, 'cluster-ticker', 'migrations');
-      fs.writeFileSync(path.join(dir, '002-count.js'), `export async function up(knex) {\n  await knex('cluster_ticker_migration_runs').insert({ at: Date.now() });\n  await new Promise((r) => setTimeout(r, 300)); // keep the transaction open while the other host arrives\n}\n`);
+      fs.writeFileSync(
+        path.join(dir, '002-count.js'),
+        `export async function up(knex) {\n  await knex('cluster_ticker_migration_runs').insert({ at: Date.now() });\n  await new Promise((r) => setTimeout(r, 300)); // keep the transaction open while the other host arrives\n}\n`,
+      );
     };
     add(a);
     add(b);
-    await Promise.all([a.api('POST', '/extensions/cluster-ticker/reload'), b.api('POST', '/extensions/cluster-ticker/reload')]);
+    await Promise.all([
+      a.api('POST', '/extensions/cluster-ticker/reload'),
+      b.api('POST', '/extensions/cluster-ticker/reload'),
+    ]);
     expect(Number((await a.host.knex('cluster_ticker_migration_runs').count({ n: '*' }))[0]!.n)).toBe(1);
-    expect(await a.host.knex('annex_extension_migrations').where({ extension: 'cluster-ticker' }).pluck('name')).toEqual(expect.arrayContaining(['001-table.js', '002-count.js']));
-    for (const t of [a, b]) expect((await t.api('GET', '/extensions/cluster-ticker/status')).body.data.last_error).toBeNull();
+    expect(
+      await a.host.knex('annex_extension_migrations').where({ extension: 'cluster-ticker' }).pluck('name'),
+    ).toEqual(expect.arrayContaining(['001-table.js', '002-count.js']));
+    for (const t of [a, b])
+      expect((await t.api('GET', '/extensions/cluster-ticker/status')).body.data.last_error).toBeNull();
   });
 
   it('a schedule runs once per tick across the cluster, not once per host', async () => {
-    await eventually(async () => Number((await a.host.knex.raw('select count(distinct at) as n from cluster_ticks').catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n), (n) => n >= 3, 8000, 200);
-    const { rows } = await a.host.knex.raw('select at, count(*)::int as runs from cluster_ticks group by at order by at');
+    await eventually(
+      async () =>
+        Number(
+          (
+            await a.host.knex
+              .raw('select count(distinct at) as n from cluster_ticks')
+              .catch(() => ({ rows: [{ n: 0 }] }))
+          ).rows[0].n,
+        ),
+      (n) => n >= 3,
+      8000,
+      200,
+    );
+    const { rows } = await a.host.knex.raw(
+      'select at, count(*)::int as runs from cluster_ticks group by at order by at',
+    );
     expect(rows.length).toBeGreaterThanOrEqual(3);
     expect(rows.filter((r: any) => r.runs !== 1)).toEqual([]);
   });
@@ -242,7 +373,13 @@ describe('a single host on SQLite', () => {
     expect(hosts).toHaveLength(1);
     expect(hosts[0]).toMatchObject({ self: true, alive: true, pid: process.pid });
     expect(hosts[0].extensions.find((e: any) => e.id === 'single-ticker')?.state).toBe('active');
-    const count = () => t.host.knex('single_ticks').countDistinct('at as n').first().then((r: any) => Number(r?.n ?? 0)).catch(() => 0);
+    const count = () =>
+      t.host
+        .knex('single_ticks')
+        .countDistinct('at as n')
+        .first()
+        .then((r: any) => Number(r?.n ?? 0))
+        .catch(() => 0);
     await eventually(count, (n) => n >= 2, 5000, 100);
     const claims = await t.host.knex('annex_schedule_claims').where('key', 'like', 'single-ticker%');
     expect(claims.length).toBeGreaterThanOrEqual(2);

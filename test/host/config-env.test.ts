@@ -7,16 +7,23 @@ import { startHost, type TestHost } from '../helpers/host.js';
 /** Variables handed to createHost({ env }) reach the HTTP layer (not only process.env). */
 let t: TestHost;
 beforeAll(async () => {
-  t = await startHost({ env: { MAX_PAYLOAD_SIZE: '1kb', IP_TRUST_PROXY: 'true', AUTH_LOGIN_ATTEMPTS: '2', AUTH_LOGIN_WINDOW: '60000' } });
+  t = await startHost({
+    env: { MAX_PAYLOAD_SIZE: '1kb', IP_TRUST_PROXY: 'true', AUTH_LOGIN_ATTEMPTS: '2', AUTH_LOGIN_WINDOW: '60000' },
+  });
 });
 afterAll(() => t?.close());
 
 const login = (email: string, password: string, from: string) =>
-  fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': from }, body: JSON.stringify({ email, password }) });
+  fetch(`${t.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': from },
+    body: JSON.stringify({ email, password }),
+  });
 
 describe('host configuration from createHost({ env })', () => {
   it('MAX_PAYLOAD_SIZE bounds JSON bodies', async () => {
-    const send = (size: number) => t.api('POST', '/roles', JSON.stringify({ name: 'r', description: 'x'.repeat(size) }));
+    const send = (size: number) =>
+      t.api('POST', '/roles', JSON.stringify({ name: 'r', description: 'x'.repeat(size) }));
     const big = await send(2048);
     expect(big.status).toBe(400);
     expect(big.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
@@ -24,7 +31,8 @@ describe('host configuration from createHost({ env })', () => {
   });
 
   it('IP_TRUST_PROXY: the forwarded address is what the login throttle counts (AUTH_LOGIN_ATTEMPTS × 5 per address)', async () => {
-    for (let i = 0; i < 10; i++) expect((await login(`spray-${i}@example.com`, 'nope', '203.0.113.7')).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await login(`spray-${i}@example.com`, 'nope', '203.0.113.7')).status).toBe(401);
     const locked = await login('admin@example.com', 'admin-password', '203.0.113.7');
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(55);
@@ -38,7 +46,14 @@ describe('host configuration from createHost({ env })', () => {
     expect(health.body.checks['email:connection'][0]).toMatchObject({ status: 'ok', observedValue: 'outbox' });
     const blocker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'annex-health-')), 'a-file');
     fs.writeFileSync(blocker, 'not a folder');
-    const broken = await startHost({ env: { STORAGE_LOCAL_ROOT: path.join(blocker, 'uploads'), EMAIL_TRANSPORT: 'smtp', EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: '9' } });
+    const broken = await startHost({
+      env: {
+        STORAGE_LOCAL_ROOT: path.join(blocker, 'uploads'),
+        EMAIL_TRANSPORT: 'smtp',
+        EMAIL_SMTP_HOST: '127.0.0.1',
+        EMAIL_SMTP_PORT: '9',
+      },
+    });
     try {
       const res = await broken.api('GET', '/server/health');
       expect(res.status).toBe(200);

@@ -16,7 +16,10 @@ type Seen = { kind: 'filter' | 'action'; event: string; payload?: unknown; meta:
 const seen = (): Seen[] => ((globalThis as { __eventFamilies?: Seen[] }).__eventFamilies ??= []);
 const find = (kind: string, event: string) => seen().find((s) => s.kind === kind && s.event === event);
 const received = (kind: string, event: string) => eventually(async () => find(kind, event), Boolean);
-const metaKeys = (s: Seen) => Object.keys(s.meta).filter((k) => k !== 'event').sort();
+const metaKeys = (s: Seen) =>
+  Object.keys(s.meta)
+    .filter((k) => k !== 'event')
+    .sort();
 const STAMP = 'directus-sandboxed-stamp-hook';
 
 let t: TestHost;
@@ -24,13 +27,19 @@ let reg: DirectusRegistry;
 let root: string;
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-event-families-'));
-  const listen = (kind: string) => JSON.stringify([...new Set(EMITTED_EVENTS.filter((e) => e.kind === kind).map((e) => e.name))]);
-  const hook = writeHook(root, 'family-recorder', '', `const log = (entry) => (globalThis.__eventFamilies ??= []).push(entry);
+  const listen = (kind: string) =>
+    JSON.stringify([...new Set(EMITTED_EVENTS.filter((e) => e.kind === kind).map((e) => e.name))]);
+  const hook = writeHook(
+    root,
+    'family-recorder',
+    '',
+    `const log = (entry) => (globalThis.__eventFamilies ??= []).push(entry);
 export default ({ filter, action }) => {
   for (const e of ${listen('filter')}) filter(e, (payload, meta) => { log({ kind: 'filter', event: e, payload, meta }); });
   for (const e of ${listen('action')}) action(e, (meta) => { log({ kind: 'action', event: e, meta }); });
 };
-`);
+`,
+  );
   const endpoint = writeEndpoint(root, 'family-triggers', '', {
     raw: `import { Readable } from 'node:stream';
 export default (router, { services }) => {
@@ -51,7 +60,18 @@ export default (router, { services }) => {
   });
   reg = await startDirectusRegistry([{ dir: path.join(FIXTURES, 'directus', 'sandboxed-stamp-hook') }]);
   t = await startHost({ extensions: [hook, endpoint], env: { MARKETPLACE_REGISTRY: reg.url } });
-  expect((await t.api('POST', '/collections', { collection: 'tasks', meta: { sort_field: 'sort' }, fields: [{ field: 'title', type: 'string' }, { field: 'sort', type: 'integer' }] })).status).toBe(200);
+  expect(
+    (
+      await t.api('POST', '/collections', {
+        collection: 'tasks',
+        meta: { sort_field: 'sort' },
+        fields: [
+          { field: 'title', type: 'string' },
+          { field: 'sort', type: 'integer' },
+        ],
+      })
+    ).status,
+  ).toBe(200);
 });
 afterAll(async () => {
   await t?.close();
@@ -59,12 +79,20 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe('every emitted Directus event reaches a trusted hook with Directus\'s meta', () => {
+describe("every emitted Directus event reaches a trusted hook with Directus's meta", () => {
   it('server and auth: server.start, auth.login (filter and action), auth.jwt, authenticate', async () => {
     expect((await received('action', 'server.start'))!.meta.server).toBeTruthy();
     expect((await received('filter', 'auth.login'))!.payload).toMatchObject({ email: 'admin@example.com' });
-    expect((await received('action', 'auth.login'))!.meta).toMatchObject({ status: 'success', provider: 'default', payload: { email: 'admin@example.com' } });
-    expect((await received('filter', 'auth.jwt'))!.meta).toMatchObject({ status: 'pending', provider: 'default', type: 'login' });
+    expect((await received('action', 'auth.login'))!.meta).toMatchObject({
+      status: 'success',
+      provider: 'default',
+      payload: { email: 'admin@example.com' },
+    });
+    expect((await received('filter', 'auth.jwt'))!.meta).toMatchObject({
+      status: 'pending',
+      provider: 'default',
+      type: 'login',
+    });
     await fetch(`${t.url}/server/ping`);
     const auth = await received('filter', 'authenticate');
     // The request the accountability is built for, as Directus passes it.
@@ -76,7 +104,11 @@ describe('every emitted Directus event reaches a trusted hook with Directus\'s m
     const a = (await t.api('POST', '/items/tasks', { title: 'a', sort: 1 })).body.data.id;
     const b = (await t.api('POST', '/items/tasks', { title: 'b', sort: 2 })).body.data.id;
     expect((await received('filter', 'items.create'))!.payload).toMatchObject({ title: 'a' });
-    expect((await received('action', 'items.create'))!.meta).toMatchObject({ key: a, collection: 'tasks', payload: { title: 'a' } });
+    expect((await received('action', 'items.create'))!.meta).toMatchObject({
+      key: a,
+      collection: 'tasks',
+      payload: { title: 'a' },
+    });
     await t.api('GET', '/items/tasks?filter[title][_eq]=a');
     expect((await received('filter', 'items.query'))!.meta).toMatchObject({ collection: 'tasks' });
     expect((await received('action', 'items.read'))!.meta).toMatchObject({ collection: 'tasks' });
@@ -109,15 +141,26 @@ describe('every emitted Directus event reaches a trusted hook with Directus\'s m
   });
 
   it('extensions: load, installed, uninstalled, reload, then unload and server.stop on close', async () => {
-    expect((await received('action', 'extensions.load'))!.meta.extensions).toEqual(expect.arrayContaining(['family-recorder', 'family-triggers']));
-    const installed = await t.api('POST', '/extensions/registry/install', { extension: reg.extensionId(STAMP), version: reg.versionId(STAMP, '1.0.0') });
+    expect((await received('action', 'extensions.load'))!.meta.extensions).toEqual(
+      expect.arrayContaining(['family-recorder', 'family-triggers']),
+    );
+    const installed = await t.api('POST', '/extensions/registry/install', {
+      extension: reg.extensionId(STAMP),
+      version: reg.versionId(STAMP, '1.0.0'),
+    });
     expect(installed.status).toBe(200);
-    expect((await received('action', 'extensions.installed'))!.meta).toEqual(expect.objectContaining({ extensions: [STAMP], versionId: reg.versionId(STAMP, '1.0.0') }));
+    expect((await received('action', 'extensions.installed'))!.meta).toEqual(
+      expect.objectContaining({ extensions: [STAMP], versionId: reg.versionId(STAMP, '1.0.0') }),
+    );
     expect((await t.api('DELETE', `/extensions/registry/uninstall/${STAMP}`)).status).toBe(204);
     expect((await received('action', 'extensions.uninstalled'))!.meta.extensions).toEqual([STAMP]);
     const row = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'family-triggers');
     await t.api('PATCH', `/extensions/${row.id}`, { meta: { enabled: false } });
-    await eventually(async () => seen().some((s) => s.event === 'extensions.reload' && (s.meta.removed as string[]).includes('family-triggers')), Boolean);
+    await eventually(
+      async () =>
+        seen().some((s) => s.event === 'extensions.reload' && (s.meta.removed as string[]).includes('family-triggers')),
+      Boolean,
+    );
     await t.close();
     expect(find('action', 'extensions.unload')!.meta.extensions).toEqual(expect.arrayContaining(['family-recorder']));
     expect(find('action', 'server.stop')!.meta.server).toBeTruthy();

@@ -11,10 +11,65 @@ const seen = (): Seen[] => ((globalThis as { __directusEvents?: Seen[] }).__dire
 
 describe('the Directus event list', () => {
   it('is pinned: every filter, action and init event Directus emits', () => {
-    const names = (kind: string) => DIRECTUS_EVENTS.filter((e) => e.kind === kind).map((e) => e.name).sort();
-    expect(names('filter')).toEqual(['auth.create', 'auth.jwt', 'auth.login', 'auth.update', 'authenticate', 'database.error', 'email.send', 'items.create', 'items.delete', 'items.promote', 'items.query', 'items.read', 'items.update', 'request.error', 'request.not_found', 'websocket.authenticate', 'websocket.message']);
-    expect(names('action')).toEqual(['auth.login', 'extensions.installed', 'extensions.load', 'extensions.reload', 'extensions.uninstalled', 'extensions.unload', 'files.upload', 'items.create', 'items.delete', 'items.promote', 'items.read', 'items.sort', 'items.update', 'response', 'server.start', 'server.stop', 'websocket.auth.failure', 'websocket.auth.success', 'websocket.close', 'websocket.connect', 'websocket.error', 'websocket.message']);
-    expect(names('init')).toEqual(['app.after', 'app.before', 'cli.after', 'cli.before', 'middlewares.after', 'middlewares.before', 'routes.after', 'routes.before', 'routes.custom.after', 'routes.custom.before']);
+    const names = (kind: string) =>
+      DIRECTUS_EVENTS.filter((e) => e.kind === kind)
+        .map((e) => e.name)
+        .sort();
+    expect(names('filter')).toEqual([
+      'auth.create',
+      'auth.jwt',
+      'auth.login',
+      'auth.update',
+      'authenticate',
+      'database.error',
+      'email.send',
+      'items.create',
+      'items.delete',
+      'items.promote',
+      'items.query',
+      'items.read',
+      'items.update',
+      'request.error',
+      'request.not_found',
+      'websocket.authenticate',
+      'websocket.message',
+    ]);
+    expect(names('action')).toEqual([
+      'auth.login',
+      'extensions.installed',
+      'extensions.load',
+      'extensions.reload',
+      'extensions.uninstalled',
+      'extensions.unload',
+      'files.upload',
+      'items.create',
+      'items.delete',
+      'items.promote',
+      'items.read',
+      'items.sort',
+      'items.update',
+      'response',
+      'server.start',
+      'server.stop',
+      'websocket.auth.failure',
+      'websocket.auth.success',
+      'websocket.close',
+      'websocket.connect',
+      'websocket.error',
+      'websocket.message',
+    ]);
+    expect(names('init')).toEqual([
+      'app.after',
+      'app.before',
+      'cli.after',
+      'cli.before',
+      'middlewares.after',
+      'middlewares.before',
+      'routes.after',
+      'routes.before',
+      'routes.custom.after',
+      'routes.custom.before',
+    ]);
     // Only features this host lacks are not emitted; each says which feature.
     expect(DIRECTUS_EVENTS.filter((e) => !e.emitted)).toEqual(NOT_EMITTED_EVENTS);
     expect(EMITTED_EVENTS.every((e) => e.emitted)).toBe(true);
@@ -27,7 +82,14 @@ describe('the Directus event list', () => {
       ['content versions', 'filter', 'items.promote'],
       ['content versions', 'action', 'items.promote'],
       ...['websocket.message', 'websocket.authenticate'].map((n) => ['the WebSocket API', 'filter', n]),
-      ...['websocket.connect', 'websocket.message', 'websocket.error', 'websocket.close', 'websocket.auth.success', 'websocket.auth.failure'].map((n) => ['the WebSocket API', 'action', n]),
+      ...[
+        'websocket.connect',
+        'websocket.message',
+        'websocket.error',
+        'websocket.close',
+        'websocket.auth.success',
+        'websocket.auth.failure',
+      ].map((n) => ['the WebSocket API', 'action', n]),
     ]);
     expect(NOT_EMITTED_EVENTS.every((e) => e.instead.length > 0)).toBe(true);
     // The init events all fire now, cli.* included (cli-init-events.test.ts).
@@ -35,13 +97,17 @@ describe('the Directus event list', () => {
   });
 });
 
-describe('a trusted hook receives Directus events with Directus\'s shapes', () => {
+describe("a trusted hook receives Directus events with Directus's shapes", () => {
   let t: TestHost;
   let root: string;
   beforeAll(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-events-'));
     const record = `(kind, event) => (a, b) => { (globalThis.__directusEvents ??= []).push(kind === 'filter' ? { kind, event, payload: a, meta: b } : { kind, event, meta: a }); }`;
-    const hook = writeHook(root, 'event-recorder', '', `const rec = ${record};
+    const hook = writeHook(
+      root,
+      'event-recorder',
+      '',
+      `const rec = ${record};
 export default ({ filter, action }) => {
   for (const e of ['files.upload', 'response', 'extensions.load', 'extensions.reload']) action(e, rec('action', e));
   filter('database.error', (error, meta) => { rec('filter', 'database.error')({ code: error.code }, meta); return error; });
@@ -54,7 +120,8 @@ export default ({ filter, action }) => {
     return true;
   });
 };
-`);
+`,
+    );
     const endpoint = writeEndpoint(root, 'event-triggers', '', {
       raw: `import { Readable } from 'node:stream';
 export default (router, { services }) => {
@@ -90,13 +157,20 @@ export default (router, { services }) => {
     expect(reload!.meta).toMatchObject({ added: [], removed: ['event-triggers'] });
     expect(reload!.meta.extensions).not.toContain('event-triggers');
     await t.api('PATCH', `/extensions/${row.id}`, { meta: { enabled: true } });
-    await eventually(async () => seen().filter((s) => s.event === 'extensions.reload').length, (n) => n >= 2);
+    await eventually(
+      async () => seen().filter((s) => s.event === 'extensions.reload').length,
+      (n) => n >= 2,
+    );
   });
 
   it('files.upload: {payload, key, collection}', async () => {
     const { key } = (await t.api('POST', '/event-triggers/upload')).body;
     const upload = await eventually(async () => seen().find((s) => s.event === 'files.upload'), Boolean);
-    expect(upload!.meta).toMatchObject({ key, collection: 'directus_files', payload: { filename_download: 'hello.txt', type: 'text/plain', filesize: 5 } });
+    expect(upload!.meta).toMatchObject({
+      key,
+      collection: 'directus_files',
+      payload: { filename_download: 'hello.txt', type: 'text/plain', filesize: 5 },
+    });
   });
 
   it('email.send filters the message before it is sent', async () => {
@@ -107,8 +181,18 @@ export default (router, { services }) => {
 
   it('response: {request, response, ip, duration, finished} after each response', async () => {
     await t.api('GET', '/items/things');
-    const response = await eventually(async () => seen().find((s) => s.event === 'response' && (s.meta.request as { url?: string })?.url === '/items/things'), Boolean).catch((e) => {
-      throw new Error(`${e.message}; responses seen: ${JSON.stringify(seen().filter((s) => s.event === 'response').map((s) => (s.meta.request as { url?: string })?.url))}`);
+    const response = await eventually(
+      async () =>
+        seen().find((s) => s.event === 'response' && (s.meta.request as { url?: string })?.url === '/items/things'),
+      Boolean,
+    ).catch((e) => {
+      throw new Error(
+        `${e.message}; responses seen: ${JSON.stringify(
+          seen()
+            .filter((s) => s.event === 'response')
+            .map((s) => (s.meta.request as { url?: string })?.url),
+        )}`,
+      );
     });
     expect(Object.keys(response!.meta).sort()).toEqual(['duration', 'event', 'finished', 'ip', 'request', 'response']);
     expect(typeof response!.meta.duration).toBe('number');

@@ -7,22 +7,34 @@ import { createCollection, startHost, type TestHost } from '../helpers/host.js';
  * readByQuery, Express's own prototypes), and a hook adding middleware and routes in init events.
  */
 let t: TestHost;
-const get = (p: string, headers: Record<string, string> = {}) => fetch(`${t.url}${p}`, { headers: { Authorization: `Bearer ${t.token}`, ...headers } });
+const get = (p: string, headers: Record<string, string> = {}) =>
+  fetch(`${t.url}${p}`, { headers: { Authorization: `Bearer ${t.token}`, ...headers } });
 
 beforeAll(async () => {
   t = await startHost({ extensions: ['directus/express-endpoint', 'directus/express-init-hook'] });
   await createCollection(t, 'notes', { title: 'string', n: 'integer' });
-  for (const [title, n] of [['a', 1], ['b', 2], ['c', 3]] as const) await t.api('POST', '/items/notes', { title, n });
+  for (const [title, n] of [
+    ['a', 1],
+    ['b', 2],
+    ['c', 3],
+  ] as const)
+    await t.api('POST', '/items/notes', { title, n });
 });
 afterAll(() => t?.close());
 
 describe('a trusted endpoint on real Express', () => {
   it('gets a router, request and response of the host Express it requires itself', async () => {
     const body = await (await get('/express-fixture/identity')).json();
-    expect(body).toEqual({ routerIsExpress: true, requestIsExpress: true, responseIsExpress: true, baseUrl: '/express-fixture', url: '/identity' });
+    expect(body).toEqual({
+      routerIsExpress: true,
+      requestIsExpress: true,
+      responseIsExpress: true,
+      baseUrl: '/express-fixture',
+      url: '/identity',
+    });
   });
 
-  it('req.sanitizedQuery carries the caller\'s filter, sort and limit into readByQuery', async () => {
+  it("req.sanitizedQuery carries the caller's filter, sort and limit into readByQuery", async () => {
     const res = await get('/express-fixture/items/NOTES?filter[n][_gte]=2&sort=-n&limit=1&fields=title');
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -50,11 +62,20 @@ describe('a trusted endpoint on real Express', () => {
 });
 
 describe('init hooks receive the Express app', () => {
-  it('every init event in Directus\'s order, each with the Express app', async () => {
+  it("every init event in Directus's order, each with the Express app", async () => {
     const res = await get('/init-hook/seen');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.seen.map((s: { event: string }) => s.event)).toEqual(['app.before', 'middlewares.before', 'middlewares.after', 'routes.before', 'routes.after', 'routes.custom.before', 'routes.custom.after', 'app.after']);
+    expect(body.seen.map((s: { event: string }) => s.event)).toEqual([
+      'app.before',
+      'middlewares.before',
+      'middlewares.after',
+      'routes.before',
+      'routes.after',
+      'routes.custom.before',
+      'routes.custom.after',
+      'app.after',
+    ]);
     expect(body.seen.every((s: { express: boolean }) => s.express)).toBe(true);
     expect(body.user).toBeTruthy();
   });

@@ -68,17 +68,30 @@ afterAll(async () => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
-const get = (p: string, headers: Record<string, string> = {}) => fetch(`${t.url}/express-surface${p}`, { headers: { Authorization: `Bearer ${t.token}`, ...headers } });
+const get = (p: string, headers: Record<string, string> = {}) =>
+  fetch(`${t.url}/express-surface${p}`, { headers: { Authorization: `Bearer ${t.token}`, ...headers } });
 
 describe('Express surface of trusted endpoints', () => {
   it('req: parsed cookies, the bearer token, secure/xhr, the real socket, is() and accepts()', async () => {
-    const res = await get('/request', { Cookie: 'a=1; b=x%20y; a=2', 'X-Requested-With': 'XMLHttpRequest', Accept: 'application/json' });
+    const res = await get('/request', {
+      Cookie: 'a=1; b=x%20y; a=2',
+      'X-Requested-With': 'XMLHttpRequest',
+      Accept: 'application/json',
+    });
     const body = await res.json();
-    expect(body).toMatchObject({ cookies: { a: '1', b: 'x y' }, token: t.token, secure: false, xhr: true, same: true, isJson: null, accepts: 'application/json' });
+    expect(body).toMatchObject({
+      cookies: { a: '1', b: 'x y' },
+      token: t.token,
+      secure: false,
+      xhr: true,
+      same: true,
+      isJson: null,
+      accepts: 'application/json',
+    });
     expect(body.remote).toMatch(/127\.0\.0\.1$/);
   });
 
-  it('res.cookie / clearCookie write Express\'s Set-Cookie headers; a cookie that would inject a header is refused', async () => {
+  it("res.cookie / clearCookie write Express's Set-Cookie headers; a cookie that would inject a header is refused", async () => {
     const res = await get('/cookies');
     const cookies = res.headers.getSetCookie();
     expect(cookies).toHaveLength(3);
@@ -112,7 +125,12 @@ describe('Express surface of trusted endpoints', () => {
 
   it('res.sendFile and res.download stream files; traversal, dotfiles and relative paths without a root are refused', async () => {
     const file = await get('/file/hello.txt');
-    expect([file.status, file.headers.get('content-type'), file.headers.get('content-length'), await file.text()]).toEqual([200, 'text/plain; charset=UTF-8', '10', 'hello file']);
+    expect([
+      file.status,
+      file.headers.get('content-type'),
+      file.headers.get('content-length'),
+      await file.text(),
+    ]).toEqual([200, 'text/plain; charset=UTF-8', '10', 'hello file']);
     expect(await (await get('/absolute')).text()).toBe('hello file');
     const download = await get('/download');
     expect(download.headers.get('content-disposition')).toBe('attachment; filename="greeting.txt"');

@@ -29,14 +29,20 @@ beforeAll(async () => {
     raw: `export default (router, { database }) => { router.get('/', async (_req, res) => res.json(await database('ext_notes').select('*').orderBy('id'))); };\n`,
   });
   withManifest(dir, { migrations: 'migrations' });
-  writeMigration(dir, '001-create.js', `await knex.schema.createTable('ext_notes', (t) => { t.increments('id'); t.string('text'); });`);
+  writeMigration(
+    dir,
+    '001-create.js',
+    `await knex.schema.createTable('ext_notes', (t) => { t.increments('id'); t.string('text'); });`,
+  );
   writeMigration(dir, '002-seed.js', `await knex('ext_notes').insert({ text: 'seeded' });`);
   // Refused manifests: migrations in a sandboxed extension, or outside the package.
   const sandboxed = writeEndpoint(root, 'sandboxed-migrations', 'x', { sandbox: true });
   fs.mkdirSync(path.join(sandboxed, 'migrations'));
   withManifest(sandboxed, { migrations: 'migrations' }, true);
   withManifest(writeEndpoint(root, 'escaping-migrations', 'x'), { migrations: '../notes-ext/migrations' });
-  t = await startHost({ extensions: ['notes-ext', 'sandboxed-migrations', 'escaping-migrations'].map((n) => path.join(root, n)) });
+  t = await startHost({
+    extensions: ['notes-ext', 'sandboxed-migrations', 'escaping-migrations'].map((n) => path.join(root, n)),
+  });
 });
 afterAll(() => t?.close());
 
@@ -54,7 +60,11 @@ describe('extension migrations', () => {
   it('do not run again after a restart; a new file runs on the next reload', async () => {
     t = await t.restart();
     expect((await t.api('GET', '/notes-ext')).body).toHaveLength(1);
-    writeMigration(ext(), '003-done.js', `await knex.schema.alterTable('ext_notes', (t) => { t.boolean('done').defaultTo(false); });`);
+    writeMigration(
+      ext(),
+      '003-done.js',
+      `await knex.schema.alterTable('ext_notes', (t) => { t.boolean('done').defaultTo(false); });`,
+    );
     expect((await t.api('POST', '/extensions/notes-ext/reload')).status).toBe(200);
     const [row] = (await t.api('GET', '/notes-ext')).body;
     expect(row).toMatchObject({ id: 1, text: 'seeded' });
@@ -63,7 +73,11 @@ describe('extension migrations', () => {
   });
 
   it('a failing migration is rolled back and fails the reload only: the previous version keeps serving', async () => {
-    writeMigration(ext(), '004-broken.js', `await knex.schema.createTable('ext_half_done', (t) => { t.increments('id'); });\nthrow new Error('boom in 004');`);
+    writeMigration(
+      ext(),
+      '004-broken.js',
+      `await knex.schema.createTable('ext_half_done', (t) => { t.increments('id'); });\nthrow new Error('boom in 004');`,
+    );
     await t.api('POST', '/extensions/notes-ext/reload');
     const s = await status('notes-ext');
     expect(s.state).toBe('active');

@@ -3,12 +3,25 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
 
-const BROKEN = ['invalid-manifest', 'bad-json', 'throwing-register', 'duplicate-id', 'missing-entry', 'syntax-error', 'slow-register'];
+const BROKEN = [
+  'invalid-manifest',
+  'bad-json',
+  'throwing-register',
+  'duplicate-id',
+  'missing-entry',
+  'syntax-error',
+  'slow-register',
+];
 
 let t: TestHost;
 beforeAll(async () => {
   t = await startHost({
-    extensions: ['extensions/annex-sample-endpoint', 'extensions/annex-sample-endpoint-cjs', 'extensions/annex-sample-bundle', ...BROKEN.map((b) => `broken/${b}`)],
+    extensions: [
+      'extensions/annex-sample-endpoint',
+      'extensions/annex-sample-endpoint-cjs',
+      'extensions/annex-sample-bundle',
+      ...BROKEN.map((b) => `broken/${b}`),
+    ],
   });
 });
 afterAll(() => t?.close());
@@ -63,7 +76,9 @@ describe('extension manager', () => {
   });
 
   it('disables and enables live, and the setting survives a restart', async () => {
-    const builtin = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === '@annex/builtin-items');
+    const builtin = (await t.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === '@annex/builtin-items',
+    );
     await createCollection(t, 'things', { name: 'string' });
     expect((await t.api('GET', '/items/things')).status).toBe(200);
     const off = await t.api('PATCH', `/extensions/${builtin.id}`, { meta: { enabled: false } });
@@ -93,7 +108,9 @@ describe('extension manager', () => {
     expect(anonymous.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const badBody = await t.api('PATCH', `/extensions/${sample.id}`, { meta: { enabled: 'no' } });
     expect(badBody.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
-    expect((await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'admin-password' }, null)).status).toBe(200);
+    expect(
+      (await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'admin-password' }, null)).status,
+    ).toBe(200);
     expect((await t.api('GET', '/annex-sample-endpoint')).status).toBe(200);
   });
 
@@ -116,10 +133,21 @@ describe('extension manager', () => {
 
   it('leaves no route, hook, schedule, embed or operation behind after 100 disable/enable cycles', async () => {
     const k = t.host.kernel;
-    const snapshot = () => ({ mounts: k.mounts.count(), listeners: k.emitter.counts(), schedules: k.scheduler.count(), embeds: k.embeds.count(), operations: k.operations.count(), apps: k.apps.list().length });
+    const snapshot = () => ({
+      mounts: k.mounts.count(),
+      listeners: k.emitter.counts(),
+      schedules: k.scheduler.count(),
+      embeds: k.embeds.count(),
+      operations: k.operations.count(),
+      apps: k.apps.list().length,
+    });
     const before = snapshot();
-    const parent = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-bundle');
-    const endpoint = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-endpoint');
+    const parent = (await t.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === 'annex-sample-bundle',
+    );
+    const endpoint = (await t.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === 'annex-sample-endpoint',
+    );
     for (let i = 0; i < 100; i++) {
       await k.extensions.setEnabled(parent.id, false);
       await k.extensions.setEnabled(endpoint.id, false);
@@ -138,7 +166,9 @@ describe('extension manager', () => {
 
   it('reconciles settings with disk: no stale rows after a folder disappears', async () => {
     fs.rmSync(path.join(t.extensionsPath, 'bad-json'), { recursive: true });
-    fs.cpSync(path.join(FIXTURES, 'broken', 'bad-json'), path.join(t.extensionsPath, 'bad-json-2'), { recursive: true });
+    fs.cpSync(path.join(FIXTURES, 'broken', 'bad-json'), path.join(t.extensionsPath, 'bad-json-2'), {
+      recursive: true,
+    });
     await t.host.kernel.extensions.rescan();
     const parents = await t.host.knex('directus_extensions').whereNull('bundle').select('folder', 'source');
     const keys = parents.map((r: any) => `${r.source}:${r.folder}`);
@@ -146,14 +176,24 @@ describe('extension manager', () => {
     expect(keys).toContain('local:bad-json-2');
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys.length).toBe(t.host.kernel.extensions.records().length);
-    const orphans = await t.host.knex('directus_extensions as c').leftJoin('directus_extensions as p', 'c.bundle', 'p.id').whereNotNull('c.bundle').whereNull('p.id').select('c.id');
+    const orphans = await t.host
+      .knex('directus_extensions as c')
+      .leftJoin('directus_extensions as p', 'c.bundle', 'p.id')
+      .whereNotNull('c.bundle')
+      .whereNull('p.id')
+      .select('c.id');
     expect(orphans).toEqual([]);
   });
 });
 
 describe('strict boot', () => {
   it('EXTENSIONS_MUST_LOAD refuses to start when an extension fails, naming it', async () => {
-    await expect(startHost({ extensions: ['extensions/annex-sample-endpoint', 'broken/throwing-register'], env: { EXTENSIONS_MUST_LOAD: 'true' } })).rejects.toMatchObject({
+    await expect(
+      startHost({
+        extensions: ['extensions/annex-sample-endpoint', 'broken/throwing-register'],
+        env: { EXTENSIONS_MUST_LOAD: 'true' },
+      }),
+    ).rejects.toMatchObject({
       code: 'HOST_REGISTER_FAILED',
       message: expect.stringContaining('broken-throwing-register'),
     });
@@ -161,7 +201,9 @@ describe('strict boot', () => {
 
   it('a required extension that fails degrades /server/health', async () => {
     const dir = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'annex-required-'));
-    fs.cpSync(path.join(FIXTURES, 'broken', 'throwing-register'), path.join(dir, 'throwing-register'), { recursive: true });
+    fs.cpSync(path.join(FIXTURES, 'broken', 'throwing-register'), path.join(dir, 'throwing-register'), {
+      recursive: true,
+    });
     const pkgFile = path.join(dir, 'throwing-register', 'package.json');
     const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
     pkg['directus:extension'].annex = { required: true };

@@ -51,22 +51,42 @@ export default (router) => {
 });
 afterAll(() => t?.close());
 
-function upload(name: string, type: string, body: string | Buffer, extra: Record<string, string> = {}, token: string | null = t.token) {
+function upload(
+  name: string,
+  type: string,
+  body: string | Buffer,
+  extra: Record<string, string> = {},
+  token: string | null = t.token,
+) {
   const form = new FormData();
   for (const [k, v] of Object.entries(extra)) form.append(k, v);
   form.append('file', new Blob([body], { type }), name);
-  return fetch(`${t.url}/files`, { method: 'POST', body: form, headers: token ? { Authorization: `Bearer ${token}` } : {} }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  return fetch(`${t.url}/files`, {
+    method: 'POST',
+    body: form,
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  }).then(async (r) => ({ status: r.status, body: await r.json() }));
 }
 const diskFiles = () => (fs.existsSync(uploads) ? fs.readdirSync(uploads) : []);
 
 describe('files and assets', () => {
   it('uploads a file: a row with its facts, the bytes on disk under a name the host chose, served back by /assets', async () => {
-    const res = await upload('Photo of Lisbon.PNG', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), { title: 'Lisbon' });
+    const res = await upload('Photo of Lisbon.PNG', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), {
+      title: 'Lisbon',
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const file = res.body.data;
-    expect(file).toMatchObject({ filename_download: 'Photo of Lisbon.PNG', title: 'Lisbon', type: 'image/png', filesize: 7, storage: 'local' });
+    expect(file).toMatchObject({
+      filename_download: 'Photo of Lisbon.PNG',
+      title: 'Lisbon',
+      type: 'image/png',
+      filesize: 7,
+      storage: 'local',
+    });
     expect(file.filename_disk).toBe(`${file.id}.png`);
-    expect(fs.readFileSync(path.join(uploads, file.filename_disk))).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]));
+    expect(fs.readFileSync(path.join(uploads, file.filename_disk))).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]),
+    );
     const asset = await fetch(`${t.url}/assets/${file.id}?access_token=${t.token}`);
     expect(asset.headers.get('content-type')).toBe('image/png');
     expect(asset.headers.get('content-disposition')).toContain('inline');
@@ -84,7 +104,9 @@ describe('files and assets', () => {
     expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
     expect(asset.headers.get('content-security-policy')).toContain('sandbox');
     const svg = await upload('x.svg', 'image/svg+xml', '<svg onload="alert(1)"/>');
-    expect((await fetch(`${t.url}/assets/${svg.body.data.id}?access_token=${t.token}`)).headers.get('content-disposition')).toMatch(/^attachment/);
+    expect(
+      (await fetch(`${t.url}/assets/${svg.body.data.id}?access_token=${t.token}`)).headers.get('content-disposition'),
+    ).toMatch(/^attachment/);
   });
 
   it('keeps client names off the disk, refuses oversized uploads and rows that point elsewhere, leaving nothing behind', async () => {
@@ -100,32 +122,61 @@ describe('files and assets', () => {
     // The storage columns are the host's: no pointing a row at another file, no rows without an upload.
     const patched = await t.api('PATCH', `/files/${traversal.body.data.id}`, { filename_disk: '../annex.db' });
     expect(patched.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
-    expect((await t.api('POST', '/files', { filename_download: 'x', filename_disk: 'annex.db', storage: 'local' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
-    expect((await t.api('PATCH', `/files/${traversal.body.data.id}`, { title: 'renamed' })).body.data.title).toBe('renamed');
+    expect(
+      (await t.api('POST', '/files', { filename_download: 'x', filename_disk: 'annex.db', storage: 'local' })).body
+        .errors[0].extensions.code,
+    ).toBe('INVALID_PAYLOAD');
+    expect((await t.api('PATCH', `/files/${traversal.body.data.id}`, { title: 'renamed' })).body.data.title).toBe(
+      'renamed',
+    );
   });
 
   it('nested writes and the generic items service cannot forge file rows or repoint them (nor write the activity log)', async () => {
     const a = (await upload('a.txt', 'text/plain', 'aaa')).body.data;
     const b = (await upload('b.txt', 'text/plain', 'bbb')).body.data;
-    expect((await t.api('POST', '/collections', { collection: 'albums', fields: [{ field: 'name', type: 'string' }, { field: 'cover', type: 'uuid', related_collection: 'directus_files' }, { field: 'log', type: 'integer', related_collection: 'directus_activity' }] })).status).toBe(200);
+    expect(
+      (
+        await t.api('POST', '/collections', {
+          collection: 'albums',
+          fields: [
+            { field: 'name', type: 'string' },
+            { field: 'cover', type: 'uuid', related_collection: 'directus_files' },
+            { field: 'log', type: 'integer', related_collection: 'directus_activity' },
+          ],
+        })
+      ).status,
+    ).toBe(200);
     const code = async (body: object) => (await t.api('POST', '/items/albums', body)).body.errors?.[0]?.extensions.code;
     // A row pointing at another upload's bytes, made or repointed through a relation.
-    expect(await code({ name: 'x', cover: { filename_download: 'b.txt', filename_disk: b.filename_disk, storage: 'local' } })).toBe('INVALID_PAYLOAD');
+    expect(
+      await code({
+        name: 'x',
+        cover: { filename_download: 'b.txt', filename_disk: b.filename_disk, storage: 'local' },
+      }),
+    ).toBe('INVALID_PAYLOAD');
     expect(await code({ name: 'x', cover: { id: a.id, filename_disk: b.filename_disk } })).toBe('INVALID_PAYLOAD');
     expect((await t.api('GET', `/files/${a.id}`)).body.data.filename_disk).toBe(a.filename_disk);
     // The activity log is the host's, even for an administrator.
-    expect(await code({ name: 'x', log: { action: 'login', collection: 'directus_users', item: 'forged' } })).toBe('INVALID_PAYLOAD');
+    expect(await code({ name: 'x', log: { action: 'login', collection: 'directus_users', item: 'forged' } })).toBe(
+      'INVALID_PAYLOAD',
+    );
     // Linking an uploaded file by its key, and renaming it through the relation, still work.
     const album = await t.api('POST', '/items/albums', { name: 'ok', cover: { id: a.id, title: 'Cover' } });
     expect(album.status, JSON.stringify(album.body)).toBe(200);
-    expect((await t.api('GET', `/items/albums/${album.body.data.id}?fields=cover.title,cover.filename_disk`)).body.data).toEqual({ cover: { title: 'Cover', filename_disk: a.filename_disk } });
+    expect(
+      (await t.api('GET', `/items/albums/${album.body.data.id}?fields=cover.title,cover.filename_disk`)).body.data,
+    ).toEqual({ cover: { title: 'Cover', filename_disk: a.filename_disk } });
     expect((await t.api('GET', '/items/albums?meta=filter_count&fields=id')).body.meta.filter_count).toBe(1);
   });
 
   it('a trusted endpoint can read a raw request body as a stream (req.pipe, for await), as on Express', async () => {
     const body = Buffer.alloc(200_000, 7);
     for (const route of ['iterate', 'pipe']) {
-      const res = await fetch(`${t.url}/raw-body/${route}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+      const res = await fetch(`${t.url}/raw-body/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body,
+      });
       expect([route, await res.json()]).toEqual([route, { bytes: 200_000 }]);
     }
   });
@@ -144,20 +195,32 @@ describe('files and assets', () => {
   });
 
   it('folders: a tree that files are uploaded into and moved between; deleting one moves its contents up', async () => {
-    const folder = async (name: string, parent: string | null = null) => (await t.api('POST', '/folders', { name, parent })).body.data.id as string;
+    const folder = async (name: string, parent: string | null = null) =>
+      (await t.api('POST', '/folders', { name, parent })).body.data.id as string;
     const photos = await folder('Photos');
     const trips = await folder('Trips', photos);
     const lisbon = await folder('Lisbon', trips);
     const pic = (await upload('tram.jpg', 'image/jpeg', 'jpg', { folder: lisbon })).body.data;
     expect(pic.folder).toBe(lisbon);
-    expect((await upload('x.jpg', 'image/jpeg', 'x', { folder: '00000000-0000-4000-8000-000000000000' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
-    expect((await upload('x.jpg', 'image/jpeg', 'x', { folder: "' or 1=1 --" })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect(
+      (await upload('x.jpg', 'image/jpeg', 'x', { folder: '00000000-0000-4000-8000-000000000000' })).body.errors[0]
+        .extensions.code,
+    ).toBe('INVALID_PAYLOAD');
+    expect((await upload('x.jpg', 'image/jpeg', 'x', { folder: "' or 1=1 --" })).body.errors[0].extensions.code).toBe(
+      'INVALID_PAYLOAD',
+    );
     // Filter files by folder, and folders by parent, like any relation.
-    expect((await t.api('GET', `/files?filter[folder][name][_eq]=Lisbon&fields=filename_download`)).body.data).toEqual([{ filename_download: 'tram.jpg' }]);
-    expect((await t.api('GET', `/folders?filter[parent][_eq]=${photos}&fields=name`)).body.data).toEqual([{ name: 'Trips' }]);
+    expect((await t.api('GET', `/files?filter[folder][name][_eq]=Lisbon&fields=filename_download`)).body.data).toEqual([
+      { filename_download: 'tram.jpg' },
+    ]);
+    expect((await t.api('GET', `/folders?filter[parent][_eq]=${photos}&fields=name`)).body.data).toEqual([
+      { name: 'Trips' },
+    ]);
     // No folder inside itself or its own subfolder.
     for (const parent of [photos, lisbon]) {
-      expect((await t.api('PATCH', `/folders/${photos}`, { parent })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await t.api('PATCH', `/folders/${photos}`, { parent })).body.errors[0].extensions.code).toBe(
+        'INVALID_PAYLOAD',
+      );
     }
     expect((await t.api('GET', `/folders/${photos}?fields=parent`)).body.data.parent).toBeNull();
     // Deleting Trips and Lisbon together: the file and what else was inside go up to Photos.
@@ -175,20 +238,45 @@ describe('files and assets', () => {
   });
 
   it('transforms images on /assets (width, height, fit, quality, format), refuses bad parameters and image bombs', async () => {
-    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c00' } }).png().toBuffer();
-    const asset = (id: string, query: string, headers: Record<string, string> = {}) => fetch(`${t.url}/assets/${id}?access_token=${t.token}&${query}`, { headers });
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#c00' } })
+      .png()
+      .toBuffer();
+    const asset = (id: string, query: string, headers: Record<string, string> = {}) =>
+      fetch(`${t.url}/assets/${id}?access_token=${t.token}&${query}`, { headers });
     const meta = async (res: Response) => sharp(Buffer.from(await res.arrayBuffer())).metadata();
     const id = (await upload('red.png', 'image/png', png)).body.data.id;
     const half = await asset(id, 'width=20');
     expect([half.status, half.headers.get('content-type')]).toEqual([200, 'image/png']);
     expect(await meta(half)).toMatchObject({ format: 'png', width: 20, height: 15 });
-    expect(await meta(await asset(id, 'width=10&height=10&fit=contain&format=webp&quality=50'))).toMatchObject({ format: 'webp', width: 10, height: 10 });
+    expect(await meta(await asset(id, 'width=10&height=10&fit=contain&format=webp&quality=50'))).toMatchObject({
+      format: 'webp',
+      width: 10,
+      height: 10,
+    });
     expect(await meta(await asset(id, 'width=80&withoutEnlargement=true'))).toMatchObject({ width: 40, height: 30 });
     const auto = await asset(id, 'width=8&format=auto', { accept: 'image/avif,image/webp,*/*' });
-    expect([auto.headers.get('content-type'), auto.headers.get('vary')]).toEqual(['image/avif', expect.stringContaining('Accept')]);
-    expect((await asset(id, 'width=8&format=auto', { accept: 'image/webp' })).headers.get('content-type')).toBe('image/webp');
+    expect([auto.headers.get('content-type'), auto.headers.get('vary')]).toEqual([
+      'image/avif',
+      expect.stringContaining('Accept'),
+    ]);
+    expect((await asset(id, 'width=8&format=auto', { accept: 'image/webp' })).headers.get('content-type')).toBe(
+      'image/webp',
+    );
     expect(Buffer.from(await (await asset(id, 'download')).arrayBuffer())).toEqual(png);
-    for (const q of ['width=0', 'width=-5', 'width=1.5', 'width=abc', 'width=6001', 'width=5&fit=sideways', 'format=gif', 'quality=101', 'fit=cover', 'key=thumb', 'transforms=[["blur",5]]', 'width=5&width=6']) {
+    for (const q of [
+      'width=0',
+      'width=-5',
+      'width=1.5',
+      'width=abc',
+      'width=6001',
+      'width=5&fit=sideways',
+      'format=gif',
+      'quality=101',
+      'fit=cover',
+      'key=thumb',
+      'transforms=[["blur",5]]',
+      'width=5&width=6',
+    ]) {
       const res = await asset(id, q);
       expect([q, res.status, (await res.json()).errors[0].extensions.code]).toEqual([q, 400, 'INVALID_QUERY']);
     }
@@ -204,9 +292,18 @@ describe('files and assets', () => {
     const refused = await asset(bombId, 'width=10');
     expect([refused.status, (await refused.json()).errors[0].extensions.code]).toEqual([400, 'INVALID_QUERY']);
     // Another format under an image type (here SVG, which would go to a different decoder): not decoded.
-    const svg = (await upload('vector.png', 'image/png', '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>')).body.data.id;
+    const svg = (
+      await upload(
+        'vector.png',
+        'image/png',
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+      )
+    ).body.data.id;
     const svgRes = await asset(svg, 'width=5');
-    expect([svgRes.status, (await svgRes.json()).errors[0].message]).toEqual([400, expect.stringContaining('found svg')]);
+    expect([svgRes.status, (await svgRes.json()).errors[0].message]).toEqual([
+      400,
+      expect.stringContaining('found svg'),
+    ]);
     // Not an image at all, though typed as one: a 400, not a 500.
     const fake = (await upload('fake.png', 'image/png', 'not an image')).body.data.id;
     expect((await asset(fake, 'width=10')).status).toBe(400);
@@ -215,7 +312,8 @@ describe('files and assets', () => {
 
   it('imports a file from a URL (POST /files/import), with the upload limits, refusing private addresses unless allowed', async () => {
     const server = http.createServer((req, res) => {
-      if (req.url === '/big') return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(64 * 1024 + 1));
+      if (req.url === '/big')
+        return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.alloc(64 * 1024 + 1));
       if (req.url === '/gone') return res.writeHead(404).end('no');
       if (req.url === '/stream') {
         // Half the body, then wait until it shows on the importing host's disk: the import streams.
@@ -247,29 +345,62 @@ describe('files and assets', () => {
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // The test host runs with the default: its own network is out of reach.
     const denied = await t.api('POST', '/files/import', { url: `${origin}/x.png` });
-    expect(denied.body.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PAYLOAD' }, message: expect.stringContaining('private-address') });
-    const open = await startHost({ env: { FILES_IMPORT_ALLOW_PRIVATE: 'true', FILES_MAX_UPLOAD_SIZE: String(64 * 1024) } });
+    expect(denied.body.errors[0]).toMatchObject({
+      extensions: { code: 'INVALID_PAYLOAD' },
+      message: expect.stringContaining('private-address'),
+    });
+    const open = await startHost({
+      env: { FILES_IMPORT_ALLOW_PRIVATE: 'true', FILES_MAX_UPLOAD_SIZE: String(64 * 1024) },
+    });
     let sawPart = false;
-    const partFiles = () => (fs.existsSync(open.host.config.files.root) ? fs.readdirSync(open.host.config.files.root).filter((f) => f.endsWith('.part')) : []);
+    const partFiles = () =>
+      fs.existsSync(open.host.config.files.root)
+        ? fs.readdirSync(open.host.config.files.root).filter((f) => f.endsWith('.part'))
+        : [];
     try {
       const streamed = await open.api('POST', '/files/import', { url: `${origin}/stream` });
-      expect({ status: streamed.status, filesize: streamed.body.data?.filesize, sawPart }).toEqual({ status: 200, filesize: 40_000, sawPart: true });
+      expect({ status: streamed.status, filesize: streamed.body.data?.filesize, sawPart }).toEqual({
+        status: 200,
+        filesize: 40_000,
+        sawPart: true,
+      });
       // Too large without a declared length, or cut off midway: refused, and no partial file is left.
-      expect((await open.api('POST', '/files/import', { url: `${origin}/chunked-big` })).body.errors[0].extensions.code).toBe('HOST_FILE_TOO_LARGE');
+      expect(
+        (await open.api('POST', '/files/import', { url: `${origin}/chunked-big` })).body.errors[0].extensions.code,
+      ).toBe('HOST_FILE_TOO_LARGE');
       const cut = await open.api('POST', '/files/import', { url: `${origin}/cut` });
-      expect(cut.body.errors[0]).toMatchObject({ extensions: { code: 'INVALID_PAYLOAD' }, message: expect.stringContaining('connection reset') });
+      expect(cut.body.errors[0]).toMatchObject({
+        extensions: { code: 'INVALID_PAYLOAD' },
+        message: expect.stringContaining('connection reset'),
+      });
       expect(partFiles()).toEqual([]);
       await open.api('DELETE', `/files/${streamed.body.data.id}`);
       const folder = (await open.api('POST', '/folders', { name: 'Imports' })).body.data.id;
       const res = await open.api('POST', '/files/import', { url: `${origin}/hop`, data: { title: 'Cafe', folder } });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body.data).toMatchObject({ filename_download: 'café.png', type: 'image/png', filesize: 5, title: 'Cafe', folder });
-      const bytes = Buffer.from(await (await fetch(`${open.url}/assets/${res.body.data.id}?access_token=${open.token}`)).arrayBuffer());
+      expect(res.body.data).toMatchObject({
+        filename_download: 'café.png',
+        type: 'image/png',
+        filesize: 5,
+        title: 'Cafe',
+        folder,
+      });
+      const bytes = Buffer.from(
+        await (await fetch(`${open.url}/assets/${res.body.data.id}?access_token=${open.token}`)).arrayBuffer(),
+      );
       expect([...bytes]).toEqual([0x89, 0x50, 0x4e, 0x47, 9]);
-      expect((await open.api('POST', '/files/import', { url: `${origin}/big` })).body.errors[0].extensions.code).toBe('HOST_FILE_TOO_LARGE');
-      expect((await open.api('POST', '/files/import', { url: `${origin}/gone` })).body.errors[0].message).toContain('answered 404');
-      expect((await open.api('POST', '/files/import', { url: 'file:///etc/passwd' })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
-      expect((await open.api('POST', '/files/import', { url: 42 })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect((await open.api('POST', '/files/import', { url: `${origin}/big` })).body.errors[0].extensions.code).toBe(
+        'HOST_FILE_TOO_LARGE',
+      );
+      expect((await open.api('POST', '/files/import', { url: `${origin}/gone` })).body.errors[0].message).toContain(
+        'answered 404',
+      );
+      expect(
+        (await open.api('POST', '/files/import', { url: 'file:///etc/passwd' })).body.errors[0].extensions.code,
+      ).toBe('INVALID_PAYLOAD');
+      expect((await open.api('POST', '/files/import', { url: 42 })).body.errors[0].extensions.code).toBe(
+        'INVALID_PAYLOAD',
+      );
       // No create permission, no fetch: the server is not asked at all.
       let asked = 0;
       server.on('request', () => asked++);
@@ -277,7 +408,14 @@ describe('files and assets', () => {
       expect((await open.api('POST', '/files/import', { url: `${origin}/x.png` }, nobody.token)).status).toBe(403);
       expect((await open.api('POST', '/files/import', { url: `${origin}/x.png` }, null)).status).toBe(403);
       // Nor for a folder that does not exist.
-      expect((await open.api('POST', '/files/import', { url: `${origin}/x.png`, data: { folder: '00000000-0000-4000-8000-000000000000' } })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+      expect(
+        (
+          await open.api('POST', '/files/import', {
+            url: `${origin}/x.png`,
+            data: { folder: '00000000-0000-4000-8000-000000000000' },
+          })
+        ).body.errors[0].extensions.code,
+      ).toBe('INVALID_PAYLOAD');
       expect(asked).toBe(0);
       expect((await open.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*']).toBe(1);
     } finally {

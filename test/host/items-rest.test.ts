@@ -4,13 +4,24 @@ import { createCollection, createUser, startHost, type TestHost } from '../helpe
 let t: TestHost;
 beforeAll(async () => {
   t = await startHost();
-  await createCollection(t, 'articles', { title: 'string', views: 'integer', published: 'boolean', tags: 'json', owner: 'uuid' });
+  await createCollection(t, 'articles', {
+    title: 'string',
+    views: 'integer',
+    published: 'boolean',
+    tags: 'json',
+    owner: 'uuid',
+  });
 });
 afterAll(() => t.close());
 
 describe('items over REST', () => {
   it('creates, reads, updates and deletes', async () => {
-    const created = await t.api('POST', '/items/articles', { title: 'Hello', views: 3, published: true, tags: ['a', 'b'] });
+    const created = await t.api('POST', '/items/articles', {
+      title: 'Hello',
+      views: 3,
+      published: true,
+      tags: ['a', 'b'],
+    });
     expect(created.status).toBe(200);
     expect(created.body.data).toMatchObject({ title: 'Hello', views: 3, published: true, tags: ['a', 'b'] });
     const id = created.body.data.id;
@@ -29,15 +40,24 @@ describe('items over REST', () => {
       { title: 'delta', views: 40 },
     ]);
     const q = encodeURIComponent(JSON.stringify({ views: { _gte: 20 } }));
-    const res = await t.api('GET', `/items/articles?filter=${q}&sort=-views&limit=2&offset=1&fields=title,views&meta=total_count,filter_count`);
-    expect(res.body.data).toEqual([{ title: 'gamma', views: 30 }, { title: 'beta', views: 20 }]);
+    const res = await t.api(
+      'GET',
+      `/items/articles?filter=${q}&sort=-views&limit=2&offset=1&fields=title,views&meta=total_count,filter_count`,
+    );
+    expect(res.body.data).toEqual([
+      { title: 'gamma', views: 30 },
+      { title: 'beta', views: 20 },
+    ]);
     expect(res.body.meta.filter_count).toBe(3);
     expect(res.body.meta.total_count).toBeGreaterThanOrEqual(4);
     const brackets = await t.api('GET', '/items/articles?filter[title][_in]=alpha,delta&fields=title&sort=title');
     expect(brackets.body.data.map((r: any) => r.title)).toEqual(['alpha', 'delta']);
     const search = await t.api('GET', '/items/articles?search=AMM&fields=title');
     expect(search.body.data).toEqual([{ title: 'gamma' }]);
-    const or = await t.api('GET', `/items/articles?fields=title&sort=title&filter=${encodeURIComponent(JSON.stringify({ _or: [{ title: { _starts_with: 'al' } }, { views: { _between: [35, 45] } }] }))}`);
+    const or = await t.api(
+      'GET',
+      `/items/articles?fields=title&sort=title&filter=${encodeURIComponent(JSON.stringify({ _or: [{ title: { _starts_with: 'al' } }, { views: { _between: [35, 45] } }] }))}`,
+    );
     expect(or.body.data.map((r: any) => r.title)).toEqual(['alpha', 'delta']);
     const agg = await t.api('GET', '/items/articles?aggregate[sum]=views&aggregate[count]=*');
     expect(agg.body.data[0].sum.views).toBeGreaterThanOrEqual(100);
@@ -73,19 +93,28 @@ describe('items over REST', () => {
     const read = await t.api('GET', '/items/notes', undefined, reader.token);
     expect(read.status).toBe(200);
     expect(read.body.data[0]).toEqual({ id: 1, body: 'hello' });
-    expect((await t.api('GET', '/items/notes?fields=secret', undefined, reader.token)).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(
+      (await t.api('GET', '/items/notes?fields=secret', undefined, reader.token)).body.errors[0].extensions.code,
+    ).toBe('FORBIDDEN');
     const create = await t.api('POST', '/items/notes', { body: 'nope' }, reader.token);
     expect(create.status).toBe(403);
     expect((await t.api('DELETE', '/items/notes/1', undefined, reader.token)).status).toBe(403);
     expect((await t.api('GET', '/items/articles', undefined, reader.token)).status).toBe(403);
     // Item-level permission filter.
-    const own = await createUser(t, 'owner', [{ collection: 'articles', action: 'read', permissions: { owner: { _eq: '$CURRENT_USER' } } }, { collection: 'articles', action: 'update', permissions: { owner: { _eq: '$CURRENT_USER' } } }]);
+    const own = await createUser(t, 'owner', [
+      { collection: 'articles', action: 'read', permissions: { owner: { _eq: '$CURRENT_USER' } } },
+      { collection: 'articles', action: 'update', permissions: { owner: { _eq: '$CURRENT_USER' } } },
+    ]);
     const mine = await t.api('POST', '/items/articles', { title: 'mine', owner: own.userId });
     const theirs = await t.api('POST', '/items/articles', { title: 'theirs' });
     const visible = await t.api('GET', '/items/articles?fields=title', undefined, own.token);
     expect(visible.body.data).toEqual([{ title: 'mine' }]);
-    expect((await t.api('PATCH', `/items/articles/${theirs.body.data.id}`, { title: 'x' }, own.token)).status).toBe(403);
-    expect((await t.api('PATCH', `/items/articles/${mine.body.data.id}`, { title: 'mine!' }, own.token)).body.data.title).toBe('mine!');
+    expect((await t.api('PATCH', `/items/articles/${theirs.body.data.id}`, { title: 'x' }, own.token)).status).toBe(
+      403,
+    );
+    expect(
+      (await t.api('PATCH', `/items/articles/${mine.body.data.id}`, { title: 'mine!' }, own.token)).body.data.title,
+    ).toBe('mine!');
     // Public role permission.
     await t.api('POST', '/permissions', { role: null, collection: 'notes', action: 'read', fields: '*' });
     expect((await t.api('GET', '/items/notes', undefined, null)).status).toBe(200);
@@ -95,16 +124,29 @@ describe('items over REST', () => {
     await createCollection(t, 'offers', { name: 'string', price: 'integer', status: 'string' });
     const seller = await createUser(t, 'seller', [
       { collection: 'offers', action: 'read' },
-      { collection: 'offers', action: 'create', permissions: { status: { _eq: 'draft' } }, validation: { _and: [{ price: { _gt: 0 } }, { name: { _submitted: true } }] } },
+      {
+        collection: 'offers',
+        action: 'create',
+        permissions: { status: { _eq: 'draft' } },
+        validation: { _and: [{ price: { _gt: 0 } }, { name: { _submitted: true } }] },
+      },
       { collection: 'offers', action: 'update', validation: { price: { _lte: 1000 } } },
     ]);
     const count = async () => (await t.api('GET', '/items/offers?aggregate[count]=*')).body.data[0].count['*'];
     const zero = await t.api('POST', '/items/offers', { name: 'a', price: 0, status: 'draft' }, seller.token);
     expect(zero.status).toBe(400);
-    expect(zero.body.errors).toEqual([{ message: 'Validation failed for field "price". Value has to be greater than "0".', extensions: { code: 'FAILED_VALIDATION', field: 'price', type: 'gt', valid: 0 } }]);
+    expect(zero.body.errors).toEqual([
+      {
+        message: 'Validation failed for field "price". Value has to be greater than "0".',
+        extensions: { code: 'FAILED_VALIDATION', field: 'price', type: 'gt', valid: 0 },
+      },
+    ]);
     // Every failed rule is its own error, as in Directus.
     const both = await t.api('POST', '/items/offers', { price: -1, status: 'draft' }, seller.token);
-    expect(both.body.errors.map((e: any) => [e.extensions.field, e.extensions.type])).toEqual([['price', 'gt'], ['name', 'required']]);
+    expect(both.body.errors.map((e: any) => [e.extensions.field, e.extensions.type])).toEqual([
+      ['price', 'gt'],
+      ['name', 'required'],
+    ]);
     // Valid, but outside the create permission's item filter: refused, and nothing was kept.
     const published = await t.api('POST', '/items/offers', { name: 'b', price: 5, status: 'published' }, seller.token);
     expect(published.status).toBe(403);
@@ -114,14 +156,34 @@ describe('items over REST', () => {
     expect(await count()).toBe(1);
     // An update is checked on what it sends: a rule on a field it leaves out does not apply.
     const tooMuch = await t.api('PATCH', `/items/offers/${ok.body.data.id}`, { price: 2000 }, seller.token);
-    expect(tooMuch.body.errors[0].extensions).toMatchObject({ code: 'FAILED_VALIDATION', field: 'price', type: 'lte', valid: 1000 });
-    expect((await t.api('PATCH', `/items/offers/${ok.body.data.id}`, { name: 'c2' }, seller.token)).body.data).toMatchObject({ name: 'c2', price: 5 });
+    expect(tooMuch.body.errors[0].extensions).toMatchObject({
+      code: 'FAILED_VALIDATION',
+      field: 'price',
+      type: 'lte',
+      valid: 1000,
+    });
+    expect(
+      (await t.api('PATCH', `/items/offers/${ok.body.data.id}`, { name: 'c2' }, seller.token)).body.data,
+    ).toMatchObject({ name: 'c2', price: 5 });
     // A batch with one invalid item writes none of them.
-    const batch = await t.api('POST', '/items/offers', [{ name: 'd', price: 1, status: 'draft' }, { name: 'e', price: 1, status: 'sold' }], seller.token);
+    const batch = await t.api(
+      'POST',
+      '/items/offers',
+      [
+        { name: 'd', price: 1, status: 'draft' },
+        { name: 'e', price: 1, status: 'sold' },
+      ],
+      seller.token,
+    );
     expect(batch.status).toBe(403);
     expect(await count()).toBe(1);
     // GraphQL answers with the same code.
-    const gql = await t.api('POST', '/graphql', { query: 'mutation { create_offers_item(data: { name: "f", price: 0, status: "draft" }) { id } }' }, seller.token);
+    const gql = await t.api(
+      'POST',
+      '/graphql',
+      { query: 'mutation { create_offers_item(data: { name: "f", price: 0, status: "draft" }) { id } }' },
+      seller.token,
+    );
     expect(gql.body.errors[0].extensions.code).toBe('FAILED_VALIDATION');
     // Admins have no permission rows, so no rules.
     expect((await t.api('POST', '/items/offers', { price: 0, status: 'sold' })).status).toBe(200);
@@ -129,23 +191,41 @@ describe('items over REST', () => {
 
   it("enforces a field's own rules (meta.validation) for every writer, with its validation_message", async () => {
     await createCollection(t, 'skus', {
-      code: { type: 'string', meta: { validation: { code: { _regex: '^[A-Z]{3}-\\d+$' } }, validation_message: 'Use three capitals, a dash and digits.' } },
+      code: {
+        type: 'string',
+        meta: {
+          validation: { code: { _regex: '^[A-Z]{3}-\\d+$' } },
+          validation_message: 'Use three capitals, a dash and digits.',
+        },
+      },
       qty: { type: 'integer', meta: { validation: { _and: [{ qty: { _gte: 0 } }] } } },
     });
     const field = (await t.api('GET', '/fields/skus/code')).body.data;
-    expect(field.meta).toMatchObject({ validation: { code: { _regex: '^[A-Z]{3}-\\d+$' } }, validation_message: 'Use three capitals, a dash and digits.' });
+    expect(field.meta).toMatchObject({
+      validation: { code: { _regex: '^[A-Z]{3}-\\d+$' } },
+      validation_message: 'Use three capitals, a dash and digits.',
+    });
     // Administrators too: the rule describes the data, not a role.
     const badCode = await t.api('POST', '/items/skus', { code: 'abc' });
-    expect(badCode.body.errors).toEqual([{ message: 'Use three capitals, a dash and digits.', extensions: { code: 'FAILED_VALIDATION', field: 'code', type: 'regex' } }]);
+    expect(badCode.body.errors).toEqual([
+      {
+        message: 'Use three capitals, a dash and digits.',
+        extensions: { code: 'FAILED_VALIDATION', field: 'code', type: 'regex' },
+      },
+    ]);
     const badQty = await t.api('POST', '/items/skus', { code: 'ABC-1', qty: '-1' });
-    expect(badQty.body.errors[0].message).toBe('Validation failed for field "qty". Value has to be greater than or equal to "0".');
+    expect(badQty.body.errors[0].message).toBe(
+      'Validation failed for field "qty". Value has to be greater than or equal to "0".',
+    );
     const ok = await t.api('POST', '/items/skus', { code: 'ABC-1', qty: '5' });
     expect(ok.status).toBe(200);
     // A rule on a field the update leaves out does not apply.
     expect((await t.api('PATCH', `/items/skus/${ok.body.data.id}`, { qty: 3 })).status).toBe(200);
     expect((await t.api('PATCH', `/items/skus/${ok.body.data.id}`, { code: 'nope' })).status).toBe(400);
     // Rules are changed and removed through the field's meta; a malformed one is refused.
-    expect((await t.api('PATCH', '/fields/skus/qty', { meta: { validation: 'qty > 0' } })).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect(
+      (await t.api('PATCH', '/fields/skus/qty', { meta: { validation: 'qty > 0' } })).body.errors[0].extensions.code,
+    ).toBe('INVALID_PAYLOAD');
     expect((await t.api('PATCH', '/fields/skus/qty', { meta: { validation: null } })).status).toBe(200);
     expect((await t.api('POST', '/items/skus', { code: 'ABC-2', qty: -1 })).status).toBe(200);
   });
@@ -154,7 +234,13 @@ describe('items over REST', () => {
     await createCollection(t, 'drafts', { title: 'string', status: 'string', owner: 'string', reviewed: 'boolean' });
     const writer = await createUser(t, 'drafter', [
       { collection: 'drafts', action: 'read' },
-      { collection: 'drafts', action: 'create', fields: 'title', presets: { status: 'draft', owner: '$CURRENT_USER' }, validation: { status: { _eq: 'draft' } } },
+      {
+        collection: 'drafts',
+        action: 'create',
+        fields: 'title',
+        presets: { status: 'draft', owner: '$CURRENT_USER' },
+        validation: { status: { _eq: 'draft' } },
+      },
       { collection: 'drafts', action: 'update', fields: 'title', presets: { reviewed: false } },
     ]);
     const made = await t.api('POST', '/items/drafts', { title: 'a' }, writer.token);
@@ -163,7 +249,9 @@ describe('items over REST', () => {
     // A preset fills what is left out; it does not open the field to the role.
     expect((await t.api('POST', '/items/drafts', { title: 'b', status: 'published' }, writer.token)).status).toBe(403);
     await t.api('PATCH', `/items/drafts/${made.body.data.id}`, { reviewed: true });
-    expect((await t.api('PATCH', `/items/drafts/${made.body.data.id}`, { title: 'a2' }, writer.token)).body.data).toMatchObject({ title: 'a2', reviewed: false });
+    expect(
+      (await t.api('PATCH', `/items/drafts/${made.body.data.id}`, { title: 'a2' }, writer.token)).body.data,
+    ).toMatchObject({ title: 'a2', reviewed: false });
   });
 
   it('logs in, refreshes, logs out, and rejects bad tokens', async () => {
@@ -172,10 +260,19 @@ describe('items over REST', () => {
     const login = await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'admin-password' }, null);
     const refreshed = await t.api('POST', '/auth/refresh', { refresh_token: login.body.data.refresh_token }, null);
     expect(refreshed.body.data.access_token).toBeTypeOf('string');
-    expect((await t.api('POST', '/auth/refresh', { refresh_token: login.body.data.refresh_token }, null)).body.errors[0].extensions.code).toBe('INVALID_CREDENTIALS');
-    expect((await t.api('POST', '/auth/logout', { refresh_token: refreshed.body.data.refresh_token }, null)).status).toBe(204);
-    expect((await t.api('GET', '/users/me', undefined, 'garbage')).body.errors[0].extensions.code).toBe('INVALID_TOKEN');
-    expect((await t.api('GET', '/users/me', undefined, refreshed.body.data.access_token)).body.data.email).toBe('admin@example.com');
+    expect(
+      (await t.api('POST', '/auth/refresh', { refresh_token: login.body.data.refresh_token }, null)).body.errors[0]
+        .extensions.code,
+    ).toBe('INVALID_CREDENTIALS');
+    expect(
+      (await t.api('POST', '/auth/logout', { refresh_token: refreshed.body.data.refresh_token }, null)).status,
+    ).toBe(204);
+    expect((await t.api('GET', '/users/me', undefined, 'garbage')).body.errors[0].extensions.code).toBe(
+      'INVALID_TOKEN',
+    );
+    expect((await t.api('GET', '/users/me', undefined, refreshed.body.data.access_token)).body.data.email).toBe(
+      'admin@example.com',
+    );
     const users = await t.api('GET', '/users?fields=email,password');
     expect(users.body.data.find((u: any) => u.email === 'admin@example.com').password).toBe('**********');
   });
@@ -183,16 +280,26 @@ describe('items over REST', () => {
 
 describe('item budget', () => {
   it('a read under an item budget loads at most what still fits, plus one, and is refused past it', async () => {
-    await t.api('POST', '/items/articles', Array.from({ length: 12 }, (_, i) => ({ title: `budget-${i}` })));
+    await t.api(
+      'POST',
+      '/items/articles',
+      Array.from({ length: 12 }, (_, i) => ({ title: `budget-${i}` })),
+    );
     const kernel = (t.host as any).kernel;
-    const read = (left: number, query: object) => new kernel.services.ItemsService('articles', { accountability: { user: null, role: null, admin: true }, rowBudget: { left } }).readByQuery(query);
+    const read = (left: number, query: object) =>
+      new kernel.services.ItemsService('articles', {
+        accountability: { user: null, role: null, admin: true },
+        rowBudget: { left },
+      }).readByQuery(query);
     const limits: unknown[] = [];
     const onQuery = (q: { sql: string; bindings?: unknown[] }) => {
       if (/^select .* from [`"]articles[`"]/i.test(q.sql) && /\blimit\b/i.test(q.sql)) limits.push(q.bindings?.at(-1));
     };
     kernel.knex.on('query', onQuery);
     try {
-      const err = await read(5, { limit: -1, filter: { title: { _starts_with: 'budget-' } } }).catch((e: { code: string }) => e);
+      const err = await read(5, { limit: -1, filter: { title: { _starts_with: 'budget-' } } }).catch(
+        (e: { code: string }) => e,
+      );
       expect(err.code).toBe('INVALID_QUERY');
       expect(await read(20, { limit: 3, filter: { title: { _starts_with: 'budget-' } } })).toHaveLength(3);
       expect(await read(12, { limit: -1, filter: { title: { _starts_with: 'budget-' } } })).toHaveLength(12);

@@ -10,7 +10,13 @@ import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
 describe('marketplace installs through the host', () => {
   let registry: MarketplaceServer;
   let t: TestHost;
-  const registryFiles = () => (fs.existsSync(path.join(t.extensionsPath, '.registry')) ? fs.readdirSync(path.join(t.extensionsPath, '.registry')).filter((f) => !f.startsWith('.')).sort() : []);
+  const registryFiles = () =>
+    fs.existsSync(path.join(t.extensionsPath, '.registry'))
+      ? fs
+          .readdirSync(path.join(t.extensionsPath, '.registry'))
+          .filter((f) => !f.startsWith('.'))
+          .sort()
+      : [];
 
   beforeAll(async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-market-'));
@@ -37,12 +43,22 @@ describe('marketplace installs through the host', () => {
     expect((await t.api('GET', '/extensions/registry/extension/annex-market-greeter')).body.data.id).toBe(id);
     const account = await t.api('GET', `/extensions/registry/account/${detail.body.data.versions[0].publisher.id}`);
     expect(account.body.data.username).toBe('annex');
-    expect((await t.api('GET', '/extensions/registry?sort=nonsense')).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    expect((await t.api('GET', '/extensions/registry?sort=nonsense')).body.errors[0].extensions.code).toBe(
+      'INVALID_QUERY',
+    );
   });
 
   it('install v1 → pending until granted → serves v1', async () => {
-    const installed = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
-    expect(installed.body.data).toMatchObject({ extension: 'annex-market-greeter', version: '1.0.0', status: 'pending', requestedScopes: { log: {} } });
+    const installed = await t.api('POST', '/extensions/registry/install', {
+      extension: 'annex-market-greeter',
+      version: '1.0.0',
+    });
+    expect(installed.body.data).toMatchObject({
+      extension: 'annex-market-greeter',
+      version: '1.0.0',
+      status: 'pending',
+      requestedScopes: { log: {} },
+    });
     expect((await t.api('GET', '/greeter')).status).toBe(404);
     expect((await t.api('GET', '/extensions/annex-market-greeter/status')).body.data.state).toBe('pending');
     await t.api('POST', '/extensions/annex-market-greeter/grant', {});
@@ -51,7 +67,12 @@ describe('marketplace installs through the host', () => {
 
   it('update to v2 shows the scope diff and keeps v1 serving until the admin approves', async () => {
     const updated = await t.api('POST', '/extensions/registry/update', { extension: 'annex-market-greeter' });
-    expect(updated.body.data).toMatchObject({ version: '2.0.0', status: 'pending', scopeDiff: { storage: {} }, previous: { version: '1.0.0' } });
+    expect(updated.body.data).toMatchObject({
+      version: '2.0.0',
+      status: 'pending',
+      scopeDiff: { storage: {} },
+      previous: { version: '1.0.0' },
+    });
     expect((await t.api('GET', '/greeter')).body.version).toBe('1.0.0');
     const approved = await t.api('POST', '/extensions/registry/approve', { extension: 'annex-market-greeter' });
     expect(approved.body.data.status).toBe('active');
@@ -60,8 +81,14 @@ describe('marketplace installs through the host', () => {
     expect(status.granted_scopes).toEqual({ log: {}, storage: {} });
     const again = await t.api('POST', '/extensions/registry/approve', { extension: 'annex-market-greeter' });
     expect(again.status).toBe(409);
-    expect(again.body.errors[0]).toMatchObject({ message: 'No update of "annex-market-greeter" is waiting for a grant.', extensions: { code: 'HOST_NOTHING_PENDING' } });
-    expect((await t.api('POST', '/extensions/registry/approve', { extension: 'no-such-extension' })).body.errors[0].extensions.code).toBe('HOST_EXTENSION_NOT_FOUND');
+    expect(again.body.errors[0]).toMatchObject({
+      message: 'No update of "annex-market-greeter" is waiting for a grant.',
+      extensions: { code: 'HOST_NOTHING_PENDING' },
+    });
+    expect(
+      (await t.api('POST', '/extensions/registry/approve', { extension: 'no-such-extension' })).body.errors[0]
+        .extensions.code,
+    ).toBe('HOST_EXTENSION_NOT_FOUND');
   });
 
   it('exports a lock of the installed set', async () => {
@@ -72,8 +99,16 @@ describe('marketplace installs through the host', () => {
 
   it('rolls back to v1 without a download, then uninstalls files and rows', async () => {
     // v2 quarantined (as another host could have recorded it): another version starts without it.
-    const quarantine = { at: new Date().toISOString(), host: 'elsewhere:1', unit: 'annex-market-greeter', error: { code: 'RT_TIMEOUT', message: 'x' } };
-    await t.host.knex('directus_extensions').update({ quarantine: JSON.stringify(quarantine) }).where({ name: 'annex-market-greeter' });
+    const quarantine = {
+      at: new Date().toISOString(),
+      host: 'elsewhere:1',
+      unit: 'annex-market-greeter',
+      error: { code: 'RT_TIMEOUT', message: 'x' },
+    };
+    await t.host
+      .knex('directus_extensions')
+      .update({ quarantine: JSON.stringify(quarantine) })
+      .where({ name: 'annex-market-greeter' });
     await (t.host as any).kernel.extensions.refresh();
     expect((await t.api('GET', '/extensions/annex-market-greeter/status')).body.data.state).toBe('quarantined');
     expect((await t.api('GET', '/greeter')).status).toBe(404);
@@ -119,16 +154,27 @@ describe('marketplace installs through the host', () => {
     expect(nope.body.errors[0].extensions.code).toBe('MKT_EXTENSION_NOT_FOUND');
     const user = await t.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter' }, null);
     expect(user.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect((await t.api('POST', '/extensions/registry/install', {})).body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
+    expect((await t.api('POST', '/extensions/registry/install', {})).body.errors[0].extensions.code).toBe(
+      'INVALID_PAYLOAD',
+    );
   });
 
   it('MARKETPLACE_PUBLIC_KEY pins the signing key from the start: another key is refused, the right one (inline or a file) installs', async () => {
     const other = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const wrong = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: other.replace(/\n/g, '\\n') } });
+    const wrong = await startHost({
+      env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: other.replace(/\n/g, '\\n') },
+    });
     try {
-      const refused = await wrong.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+      const refused = await wrong.api('POST', '/extensions/registry/install', {
+        extension: 'annex-market-greeter',
+        version: '1.0.0',
+      });
       expect(refused.body.errors[0].extensions.code).toBe('MKT_BAD_SIGNATURE');
-      expect(fs.existsSync(path.join(wrong.extensionsPath, '.registry')) ? fs.readdirSync(path.join(wrong.extensionsPath, '.registry')).filter((f) => !f.startsWith('.')) : []).toEqual([]);
+      expect(
+        fs.existsSync(path.join(wrong.extensionsPath, '.registry'))
+          ? fs.readdirSync(path.join(wrong.extensionsPath, '.registry')).filter((f) => !f.startsWith('.'))
+          : [],
+      ).toEqual([]);
     } finally {
       await wrong.close();
     }
@@ -136,11 +182,16 @@ describe('marketplace installs through the host', () => {
     fs.writeFileSync(keyFile, registry.publicKeyPem);
     const right = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: keyFile } });
     try {
-      const installed = await right.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+      const installed = await right.api('POST', '/extensions/registry/install', {
+        extension: 'annex-market-greeter',
+        version: '1.0.0',
+      });
       expect(installed.status, JSON.stringify(installed.body)).toBe(200);
     } finally {
       await right.close();
     }
-    await expect(startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: '/nowhere/key.pem' } })).rejects.toThrow(/MARKETPLACE_PUBLIC_KEY: cannot read/);
+    await expect(
+      startHost({ env: { MARKETPLACE_REGISTRY: registry.url, MARKETPLACE_PUBLIC_KEY: '/nowhere/key.pem' } }),
+    ).rejects.toThrow(/MARKETPLACE_PUBLIC_KEY: cannot read/);
   });
 });

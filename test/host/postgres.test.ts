@@ -8,7 +8,10 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the same host on Postgre
   let db: { url: string; drop(): Promise<void> };
   beforeAll(async () => {
     db = await createTestDatabase('annex_host');
-    t = await startHost({ extensions: ['extensions/annex-sample-bundle'], env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url } });
+    t = await startHost({
+      extensions: ['extensions/annex-sample-bundle'],
+      env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -23,7 +26,10 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the same host on Postgre
     ]);
     expect(created.body.data.map((c: any) => c.name)).toEqual(['Lisbon', 'Porto']);
     expect(created.body.data[0].info).toEqual({ river: 'Tagus' });
-    const q = await t.api('GET', `/items/cities?filter=${encodeURIComponent('{"capital":{"_eq":true}}')}&fields=name&meta=filter_count`);
+    const q = await t.api(
+      'GET',
+      `/items/cities?filter=${encodeURIComponent('{"capital":{"_eq":true}}')}&fields=name&meta=filter_count`,
+    );
     expect(q.body).toEqual({ data: [{ name: 'Lisbon' }], meta: { filter_count: 1 } });
     const agg = await t.api('GET', '/items/cities?aggregate[sum]=population');
     expect(agg.body.data[0].sum.population).toBe(777000);
@@ -39,7 +45,9 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the same host on Postgre
   it('runs hooks and keeps extension settings across a restart', async () => {
     const shouted = await t.api('POST', '/items/cities', { name: 'shout:x' });
     expect(shouted.status).toBe(200);
-    const bundle = (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === 'annex-sample-bundle');
+    const bundle = (await t.api('GET', '/extensions')).body.data.find(
+      (e: any) => e.annex?.name === 'annex-sample-bundle',
+    );
     await t.api('PATCH', `/extensions/${bundle.id}`, { meta: { enabled: false } });
     t = await t.restart();
     expect((await t.api('GET', '/audit-log')).status).toBe(404);

@@ -10,13 +10,20 @@ beforeAll(async () => {
   t = await startHost();
   adminId = (await t.api('GET', '/users/me')).body.data.id;
   await createCollection(t, 'notes', { text: 'string', views: 'integer' });
-  writer = await createUser(t, 'writer', [{ collection: 'notes', action: 'create' }, { collection: 'notes', action: 'read' }]);
+  writer = await createUser(t, 'writer', [
+    { collection: 'notes', action: 'create' },
+    { collection: 'notes', action: 'read' },
+  ]);
 });
 afterAll(() => t?.close());
 
 const history = async (collection: string, item: string | number) => {
-  const activity = (await t.api('GET', `/activity?filter[collection][_eq]=${collection}&filter[item][_eq]=${item}&sort=id`)).body.data;
-  const revisions = (await t.api('GET', `/revisions?filter[collection][_eq]=${collection}&filter[item][_eq]=${item}&sort=id`)).body.data;
+  const activity = (
+    await t.api('GET', `/activity?filter[collection][_eq]=${collection}&filter[item][_eq]=${item}&sort=id`)
+  ).body.data;
+  const revisions = (
+    await t.api('GET', `/revisions?filter[collection][_eq]=${collection}&filter[item][_eq]=${item}&sort=id`)
+  ).body.data;
   return { activity, revisions };
 };
 
@@ -26,13 +33,25 @@ describe('item history', () => {
     await t.api('PATCH', `/items/notes/${id}`, { text: 'second' });
     await t.api('DELETE', `/items/notes/${id}`);
     const { activity, revisions } = await history('notes', id);
-    expect(activity.map((a: any) => [a.action, a.user])).toEqual([['create', adminId], ['update', adminId], ['delete', adminId]]);
+    expect(activity.map((a: any) => [a.action, a.user])).toEqual([
+      ['create', adminId],
+      ['update', adminId],
+      ['delete', adminId],
+    ]);
     expect(revisions).toHaveLength(2);
-    expect(revisions[0]).toMatchObject({ activity: activity[0].id, data: { id, text: 'first', views: 1 }, delta: { text: 'first', views: 1 } });
-    expect(revisions[1]).toMatchObject({ activity: activity[1].id, data: { id, text: 'second', views: 1 }, delta: { text: 'second' } });
+    expect(revisions[0]).toMatchObject({
+      activity: activity[0].id,
+      data: { id, text: 'first', views: 1 },
+      delta: { text: 'first', views: 1 },
+    });
+    expect(revisions[1]).toMatchObject({
+      activity: activity[1].id,
+      data: { id, text: 'second', views: 1 },
+      delta: { text: 'second' },
+    });
   });
 
-  it('attributes a user\'s change to that user and address', async () => {
+  it("attributes a user's change to that user and address", async () => {
     const id = (await t.api('POST', '/items/notes', { text: 'by writer' }, writer.token)).body.data.id;
     const { activity } = await history('notes', id);
     expect(activity[0]).toMatchObject({ action: 'create', user: writer.userId, ip: '127.0.0.1' });
@@ -59,10 +78,13 @@ describe('item history', () => {
   });
 
   it('writes nothing for a batch that failed and was rolled back', async () => {
-    const before = (await t.api('GET', '/activity?filter[collection][_eq]=notes&aggregate[count]=*')).body.data[0].count['*'];
+    const before = (await t.api('GET', '/activity?filter[collection][_eq]=notes&aggregate[count]=*')).body.data[0]
+      .count['*'];
     const res = await t.api('POST', '/items/notes', [{ text: 'ok' }, { text: 'x', views: 'not a number' }]);
     expect(res.status).toBe(400);
-    const after = (await t.api('GET', '/activity?filter[collection][_eq]=notes&aggregate[count]=*')).body.data[0].count['*'];
+    const after = (await t.api('GET', '/activity?filter[collection][_eq]=notes&aggregate[count]=*')).body.data[0].count[
+      '*'
+    ];
     expect(Number(after)).toBe(Number(before));
   });
 });

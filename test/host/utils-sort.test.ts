@@ -12,19 +12,31 @@ const seen = (): Seen[] => ((globalThis as { __sortEvents?: Seen[] }).__sortEven
 let t: TestHost;
 beforeAll(async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-sort-'));
-  writeHook(root, 'sort-recorder', '', `export default ({ action }) => {
+  writeHook(
+    root,
+    'sort-recorder',
+    '',
+    `export default ({ action }) => {
   for (const e of ['items.sort', 'tasks.items.sort']) action(e, (meta, ctx) => { (globalThis.__sortEvents ??= []).push({ event: e, meta, admin: ctx?.accountability?.admin }); });
 };
-`);
+`,
+  );
   t = await startHost({ extensions: [path.join(root, 'sort-recorder')] });
   const created = await t.api('POST', '/collections', {
     collection: 'tasks',
     meta: { sort_field: 'sort' },
-    fields: [{ field: 'title', type: 'string' }, { field: 'sort', type: 'integer' }],
+    fields: [
+      { field: 'title', type: 'string' },
+      { field: 'sort', type: 'integer' },
+    ],
   });
   expect(created.status).toBe(200);
   await createCollection(t, 'plain', { title: 'string' });
-  const textSort = await t.api('POST', '/collections', { collection: 'labels', meta: { sort_field: 'rank' }, fields: [{ field: 'rank', type: 'string' }] });
+  const textSort = await t.api('POST', '/collections', {
+    collection: 'labels',
+    meta: { sort_field: 'rank' },
+    fields: [{ field: 'rank', type: 'string' }],
+  });
   expect(textSort.status).toBe(200);
 });
 afterAll(() => t?.close());
@@ -33,11 +45,21 @@ afterAll(() => t?.close());
 async function seed(): Promise<Record<string, number>> {
   const old = (await t.api('GET', '/items/tasks?fields=id&limit=-1')).body.data.map((r: { id: number }) => r.id);
   if (old.length) expect((await t.api('DELETE', '/items/tasks', old)).status).toBe(204);
-  const rows = (await t.api('POST', '/items/tasks', ['a', 'b', 'c', 'd', 'e'].map((title, i) => ({ title, sort: i + 1 })))).body.data;
+  const rows = (
+    await t.api(
+      'POST',
+      '/items/tasks',
+      ['a', 'b', 'c', 'd', 'e'].map((title, i) => ({ title, sort: i + 1 })),
+    )
+  ).body.data;
   return Object.fromEntries(rows.map((r: { id: number; title: string }) => [r.title, r.id]));
 }
 
-const order = async () => (await t.api('GET', '/items/tasks?fields=title,sort&sort=sort&limit=-1')).body.data as { title: string; sort: number }[];
+const order = async () =>
+  (await t.api('GET', '/items/tasks?fields=title,sort&sort=sort&limit=-1')).body.data as {
+    title: string;
+    sort: number;
+  }[];
 const titles = async () => (await order()).map((r) => r.title).join('');
 
 describe('POST /utils/sort/:collection', () => {
@@ -46,7 +68,11 @@ describe('POST /utils/sort/:collection', () => {
     const res = await t.api('POST', '/utils/sort/tasks', { item: id.b, to: id.d });
     expect(res.status).toBe(204);
     expect(await order()).toEqual([
-      { title: 'a', sort: 1 }, { title: 'c', sort: 2 }, { title: 'd', sort: 3 }, { title: 'b', sort: 4 }, { title: 'e', sort: 5 },
+      { title: 'a', sort: 1 },
+      { title: 'c', sort: 2 },
+      { title: 'd', sort: 3 },
+      { title: 'b', sort: 4 },
+      { title: 'e', sort: 5 },
     ]);
   });
 
@@ -54,7 +80,11 @@ describe('POST /utils/sort/:collection', () => {
     const id = await seed();
     expect((await t.api('POST', '/utils/sort/tasks', { item: String(id.e), to: String(id.b) })).status).toBe(204);
     expect(await order()).toEqual([
-      { title: 'a', sort: 1 }, { title: 'e', sort: 2 }, { title: 'b', sort: 3 }, { title: 'c', sort: 4 }, { title: 'd', sort: 5 },
+      { title: 'a', sort: 1 },
+      { title: 'e', sort: 2 },
+      { title: 'b', sort: 3 },
+      { title: 'c', sort: 4 },
+      { title: 'd', sort: 5 },
     ]);
   });
 
@@ -65,7 +95,11 @@ describe('POST /utils/sort/:collection', () => {
     expect((await t.api('POST', '/utils/sort/tasks', { item: id.c, to: id.a })).status).toBe(204);
     // Renumbered: a1 b2 d4 e5 c6 (null last) → c takes a's place.
     expect(await order()).toEqual([
-      { title: 'c', sort: 1 }, { title: 'a', sort: 2 }, { title: 'b', sort: 3 }, { title: 'd', sort: 4 }, { title: 'e', sort: 5 },
+      { title: 'c', sort: 1 },
+      { title: 'a', sort: 2 },
+      { title: 'b', sort: 3 },
+      { title: 'd', sort: 4 },
+      { title: 'e', sort: 5 },
     ]);
   });
 
@@ -91,8 +125,12 @@ describe('POST /utils/sort/:collection', () => {
     const unknown = await t.api('POST', '/utils/sort/tasks', { item: 999999, to: id.a });
     expect(unknown.status).toBe(403);
     expect(unknown.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect((await t.api('POST', '/utils/sort/tasks', { item: id.a, to: 999999 })).body.errors[0].extensions.code).toBe('FORBIDDEN');
-    expect((await t.api('POST', '/utils/sort/nowhere', { item: 1, to: 2 })).body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect((await t.api('POST', '/utils/sort/tasks', { item: id.a, to: 999999 })).body.errors[0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await t.api('POST', '/utils/sort/nowhere', { item: 1, to: 2 })).body.errors[0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
     expect(await titles()).toBe('abcde');
   });
 
@@ -112,12 +150,15 @@ describe('POST /utils/sort/:collection', () => {
     expect(await titles()).toBe('bcade');
   });
 
-  it('emits items.sort and <collection>.items.sort with Directus\'s meta to action hooks', async () => {
+  it("emits items.sort and <collection>.items.sort with Directus's meta to action hooks", async () => {
     expect(DIRECTUS_EVENTS.find((e) => e.name === 'items.sort' && e.kind === 'action')?.emitted).toBe(true);
     const id = await seed();
     seen().length = 0;
     expect((await t.api('POST', '/utils/sort/tasks', { item: id.d, to: id.a })).status).toBe(204);
-    const got = await eventually(async () => seen(), (s) => s.length >= 2);
+    const got = await eventually(
+      async () => seen(),
+      (s) => s.length >= 2,
+    );
     expect(got.map((s) => s.event).sort()).toEqual(['items.sort', 'tasks.items.sort']);
     for (const s of got) {
       // Directus's emitter adds the event name to the meta.

@@ -35,8 +35,15 @@ describe('reload leak', () => {
         (globalThis as { gc?: () => void }).gc?.();
         await new Promise((r) => setTimeout(r, 50));
       }
-      const workers = engine.workers().map((w) => w.pid).filter((p): p is number => typeof p === 'number');
-      return { host: process.memoryUsage().rss, workers: workers.reduce((n, pid) => n + rssOf(pid), 0), isolates: await engine.isolateCount() };
+      const workers = engine
+        .workers()
+        .map((w) => w.pid)
+        .filter((p): p is number => typeof p === 'number');
+      return {
+        host: process.memoryUsage().rss,
+        workers: workers.reduce((n, pid) => n + rssOf(pid), 0),
+        isolates: await engine.isolateCount(),
+      };
     };
     for (let i = 0; i < 50; i++) await cycle(i); // warm up (JIT, pools, caches)
     const before = await measure();
@@ -45,7 +52,9 @@ describe('reload leak', () => {
     const elapsed = performance.now() - start;
     const after = await measure();
     const growthMb = (after.host + after.workers - before.host - before.workers) / 1024 / 1024;
-    console.log(`[leak] ${CYCLES} reload cycles (2 extensions each) in ${(elapsed / 1000).toFixed(1)} s; RSS host ${(before.host / 1048576).toFixed(1)} → ${(after.host / 1048576).toFixed(1)} MB, workers ${(before.workers / 1048576).toFixed(1)} → ${(after.workers / 1048576).toFixed(1)} MB, growth ${growthMb.toFixed(1)} MB; isolates ${before.isolates} → ${after.isolates}`);
+    console.log(
+      `[leak] ${CYCLES} reload cycles (2 extensions each) in ${(elapsed / 1000).toFixed(1)} s; RSS host ${(before.host / 1048576).toFixed(1)} → ${(after.host / 1048576).toFixed(1)} MB, workers ${(before.workers / 1048576).toFixed(1)} → ${(after.workers / 1048576).toFixed(1)} MB, growth ${growthMb.toFixed(1)} MB; isolates ${before.isolates} → ${after.isolates}`,
+    );
     expect(after.isolates).toBe(before.isolates);
     expect(growthMb).toBeLessThan(50);
     expect((await t.api('GET', '/leak-trusted')).body).toBe(`v${(CYCLES - 1) % 2}`);

@@ -15,7 +15,10 @@ afterAll(() => t?.close());
 describe('hot reload', () => {
   it('serves every request while an endpoint is reloaded 50 times under load', async () => {
     writeEndpoint(t.extensionsPath, 'hr-load', 'r0');
-    await eventually(() => text('/hr-load'), (b) => b === 'r0');
+    await eventually(
+      () => text('/hr-load'),
+      (b) => b === 'r0',
+    );
     let stop = false;
     let ok = 0;
     const failures: string[] = [];
@@ -30,7 +33,12 @@ describe('hot reload', () => {
     const load = Promise.all(Array.from({ length: 4 }, worker));
     for (let i = 1; i <= 50; i++) {
       writeEndpoint(t.extensionsPath, 'hr-load', `r${i}`);
-      await eventually(() => text("/hr-load"), (b) => b === `r${i}`, 30_000, 5);
+      await eventually(
+        () => text('/hr-load'),
+        (b) => b === `r${i}`,
+        30_000,
+        5,
+      );
     }
     stop = true;
     await load;

@@ -16,60 +16,116 @@ afterAll(() => t?.close());
 describe('hot reload', () => {
   it('adds a new extension folder, reloads an edited endpoint, survives a bad edit, recovers', async () => {
     writeEndpoint(t.extensionsPath, 'hr-endpoint', 'v1');
-    await eventually(() => text('/hr-endpoint'), (b) => b === 'v1');
+    await eventually(
+      () => text('/hr-endpoint'),
+      (b) => b === 'v1',
+    );
     writeEndpoint(t.extensionsPath, 'hr-endpoint', 'v2');
-    await eventually(() => text('/hr-endpoint'), (b) => b === 'v2');
+    await eventually(
+      () => text('/hr-endpoint'),
+      (b) => b === 'v2',
+    );
     writeEndpoint(t.extensionsPath, 'hr-endpoint', '', { raw: 'export default (router) => { router.get("/", ;' });
-    const status = await eventually(() => t.api('GET', '/extensions/hr-endpoint/status').then((r) => r.body.data), (d) => d.last_error !== null);
+    const status = await eventually(
+      () => t.api('GET', '/extensions/hr-endpoint/status').then((r) => r.body.data),
+      (d) => d.last_error !== null,
+    );
     expect(status.last_error.code).toBe('HOST_ENTRY_LOAD_FAILED');
     expect(status.state).toBe('active');
     expect(await text('/hr-endpoint')).toBe('v2');
     writeEndpoint(t.extensionsPath, 'hr-endpoint', 'v3');
-    await eventually(() => text('/hr-endpoint'), (b) => b === 'v3');
+    await eventually(
+      () => text('/hr-endpoint'),
+      (b) => b === 'v3',
+    );
     expect((await t.api('GET', '/extensions/hr-endpoint/status')).body.data.last_error).toBeNull();
   });
 
   it('keeps the last good version when the manifest breaks, then recovers', async () => {
     const dir = writeEndpoint(t.extensionsPath, 'hr-manifest', 'ok');
-    await eventually(() => text('/hr-manifest'), (b) => b === 'ok');
+    await eventually(
+      () => text('/hr-manifest'),
+      (b) => b === 'ok',
+    );
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
-    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pkg, 'directus:extension': { ...pkg['directus:extension'], host: undefined } }));
-    const status = await eventually(() => t.api('GET', '/extensions/hr-manifest/status').then((r) => r.body.data), (d) => d?.last_error !== null);
+    fs.writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ ...pkg, 'directus:extension': { ...pkg['directus:extension'], host: undefined } }),
+    );
+    const status = await eventually(
+      () => t.api('GET', '/extensions/hr-manifest/status').then((r) => r.body.data),
+      (d) => d?.last_error !== null,
+    );
     expect(status.last_error.code).toBe('HOST_MANIFEST_INVALID');
     expect(await text('/hr-manifest')).toBe('ok');
     writeEndpoint(t.extensionsPath, 'hr-manifest', 'ok2');
-    await eventually(() => text('/hr-manifest'), (b) => b === 'ok2');
+    await eventually(
+      () => text('/hr-manifest'),
+      (b) => b === 'ok2',
+    );
   });
 
   it('reloads a hook and a sandboxed endpoint the same way', async () => {
     writeHook(t.extensionsPath, 'hr-hook', '-a');
-    await eventually(() => t.api('POST', '/items/posts', { title: 'x' }).then((r) => r.body.data?.title), (title) => title === 'x-a');
+    await eventually(
+      () => t.api('POST', '/items/posts', { title: 'x' }).then((r) => r.body.data?.title),
+      (title) => title === 'x-a',
+    );
     writeHook(t.extensionsPath, 'hr-hook', '', 'export default ({ filter }) => { filter("items.create", (p) => ; };');
-    await eventually(() => t.api('GET', '/extensions/hr-hook/status').then((r) => r.body.data.last_error), (e) => e !== null);
+    await eventually(
+      () => t.api('GET', '/extensions/hr-hook/status').then((r) => r.body.data.last_error),
+      (e) => e !== null,
+    );
     expect((await t.api('POST', '/items/posts', { title: 'y' })).body.data.title).toBe('y-a');
     writeHook(t.extensionsPath, 'hr-hook', '-b');
-    await eventually(() => t.api('POST', '/items/posts', { title: 'z' }).then((r) => r.body.data?.title), (title) => title === 'z-b');
+    await eventually(
+      () => t.api('POST', '/items/posts', { title: 'z' }).then((r) => r.body.data?.title),
+      (title) => title === 'z-b',
+    );
 
     writeEndpoint(t.extensionsPath, 'hr-sandboxed', 's1', { sandbox: true });
-    await eventually(() => text('/hr-sandboxed'), (b) => b === 's1');
-    writeEndpoint(t.extensionsPath, 'hr-sandboxed', '', { sandbox: true, raw: 'export default (router) => { router.get("/", ;' });
-    await eventually(() => t.api('GET', '/extensions/hr-sandboxed/status').then((r) => r.body.data.last_error), (e) => e !== null);
+    await eventually(
+      () => text('/hr-sandboxed'),
+      (b) => b === 's1',
+    );
+    writeEndpoint(t.extensionsPath, 'hr-sandboxed', '', {
+      sandbox: true,
+      raw: 'export default (router) => { router.get("/", ;',
+    });
+    await eventually(
+      () => t.api('GET', '/extensions/hr-sandboxed/status').then((r) => r.body.data.last_error),
+      (e) => e !== null,
+    );
     expect(await text('/hr-sandboxed')).toBe('s1');
     writeEndpoint(t.extensionsPath, 'hr-sandboxed', 's2', { sandbox: true });
-    await eventually(() => text('/hr-sandboxed'), (b) => b === 's2');
+    await eventually(
+      () => text('/hr-sandboxed'),
+      (b) => b === 's2',
+    );
   });
 
   it('reloads each of 20 extensions rebuilt at once exactly once, touching no other', async () => {
     for (let i = 0; i < 20; i++) writeEndpoint(t.extensionsPath, `hr-batch-${i}`, `b${i}-1`);
-    await eventually(() => text('/hr-batch-19'), (b) => b === 'b19-1');
-    await eventually(() => text('/hr-batch-0'), (b) => b === 'b0-1');
+    await eventually(
+      () => text('/hr-batch-19'),
+      (b) => b === 'b19-1',
+    );
+    await eventually(
+      () => text('/hr-batch-0'),
+      (b) => b === 'b0-1',
+    );
     await new Promise((r) => setTimeout(r, 400)); // let the creation's own events settle
     const m = t.host.kernel.extensions;
     const before = new Map(m.records().map((r) => [r.desc?.id ?? r.key, r.activatedAt]));
     const reloadsBefore = t.host.watcher!.stats().reloads;
     // A batch build: every extension written twice in quick succession.
-    for (let round = 2; round <= 3; round++) for (let i = 0; i < 20; i++) writeEndpoint(t.extensionsPath, `hr-batch-${i}`, `b${i}-${round}`);
-    for (let i = 0; i < 20; i++) await eventually(() => text(`/hr-batch-${i}`), (b) => b === `b${i}-3`);
+    for (let round = 2; round <= 3; round++)
+      for (let i = 0; i < 20; i++) writeEndpoint(t.extensionsPath, `hr-batch-${i}`, `b${i}-${round}`);
+    for (let i = 0; i < 20; i++)
+      await eventually(
+        () => text(`/hr-batch-${i}`),
+        (b) => b === `b${i}-3`,
+      );
     await new Promise((r) => setTimeout(r, 300));
     expect(t.host.watcher!.stats().reloads - reloadsBefore).toBe(20);
     for (const r of m.records()) {
@@ -81,13 +137,22 @@ describe('hot reload', () => {
 
   it('deactivates a removed folder and handles a rename', async () => {
     writeEndpoint(t.extensionsPath, 'hr-gone', 'here');
-    await eventually(() => text('/hr-gone'), (b) => b === 'here');
+    await eventually(
+      () => text('/hr-gone'),
+      (b) => b === 'here',
+    );
     fs.renameSync(path.join(t.extensionsPath, 'hr-gone'), path.join(t.extensionsPath, 'hr-renamed'));
-    await eventually(() => t.host.knex('directus_extensions').where({ folder: 'hr-renamed' }).first(), (r) => !!r);
+    await eventually(
+      () => t.host.knex('directus_extensions').where({ folder: 'hr-renamed' }).first(),
+      (r) => !!r,
+    );
     expect(await text('/hr-gone')).toBe('here');
     expect(await t.host.knex('directus_extensions').where({ folder: 'hr-gone' }).first()).toBeUndefined();
     fs.rmSync(path.join(t.extensionsPath, 'hr-renamed'), { recursive: true });
-    await eventually(() => t.api('GET', '/hr-gone').then((r) => r.status), (s) => s === 404);
+    await eventually(
+      () => t.api('GET', '/hr-gone').then((r) => r.status),
+      (s) => s === 404,
+    );
   });
 });
 
@@ -96,9 +161,15 @@ describe('hot reload by polling', () => {
     const p = await startHost({ env: { EXTENSIONS_AUTO_RELOAD: 'true', EXTENSIONS_AUTO_RELOAD_POLLING: 'true' } });
     try {
       writeEndpoint(p.extensionsPath, 'hr-poll', 'p1');
-      await eventually(() => p.api('GET', '/hr-poll').then((r) => r.body), (b) => b === 'p1');
+      await eventually(
+        () => p.api('GET', '/hr-poll').then((r) => r.body),
+        (b) => b === 'p1',
+      );
       writeEndpoint(p.extensionsPath, 'hr-poll', 'p2');
-      await eventually(() => p.api('GET', '/hr-poll').then((r) => r.body), (b) => b === 'p2');
+      await eventually(
+        () => p.api('GET', '/hr-poll').then((r) => r.body),
+        (b) => b === 'p2',
+      );
     } finally {
       await p.close();
     }

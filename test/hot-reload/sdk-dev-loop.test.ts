@@ -20,7 +20,12 @@ describe('annex-extension dev against a running host', () => {
     name = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
     dev = spawn(process.execPath, [SDK_CLI, 'dev', '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     // The first build, then link the folder (a symlink) into the host's extensions folder.
-    await eventually(async () => fs.existsSync(path.join(dir, 'dist', 'index.js')), (v) => v, 60_000, 100);
+    await eventually(
+      async () => fs.existsSync(path.join(dir, 'dist', 'index.js')),
+      (v) => v,
+      60_000,
+      100,
+    );
     fs.symlinkSync(dir, path.join(t.extensionsPath, name), 'dir');
   }, 120_000);
   afterAll(async () => {
@@ -29,12 +34,25 @@ describe('annex-extension dev against a running host', () => {
   });
 
   it('picks up the linked folder, then each saved source edit, without a restart', async () => {
-    const hello = await eventually(() => t.api('GET', `/${name}`).then((r) => r.body), (b) => typeof b?.hello === 'string', 10_000);
+    const hello = await eventually(
+      () => t.api('GET', `/${name}`).then((r) => r.body),
+      (b) => typeof b?.hello === 'string',
+      10_000,
+    );
     expect(hello.hello).toBeTypeOf('string');
     const src = path.join(dir, 'src', 'index.ts');
     for (const word of ['first edit', 'second edit']) {
-      fs.writeFileSync(src, fs.readFileSync(src, 'utf8').replace(/res\.json\(\{ hello: [^}]*\}\)/, `res.json({ hello: ${JSON.stringify(word)} })`));
-      const body = await eventually(() => t.api('GET', `/${name}`).then((r) => r.body), (b) => b?.hello === word, 10_000);
+      fs.writeFileSync(
+        src,
+        fs
+          .readFileSync(src, 'utf8')
+          .replace(/res\.json\(\{ hello: [^}]*\}\)/, `res.json({ hello: ${JSON.stringify(word)} })`),
+      );
+      const body = await eventually(
+        () => t.api('GET', `/${name}`).then((r) => r.body),
+        (b) => b?.hello === word,
+        10_000,
+      );
       expect(body.hello).toBe(word);
     }
     // A broken save keeps the last good version serving and records the error.

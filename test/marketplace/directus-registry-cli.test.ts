@@ -34,7 +34,12 @@ describe('annex extensions against a Directus-only registry', () => {
     expect(update.code, update.stderr).toBe(0);
     const lock = JSON.parse((await annex(['extensions', 'export'], env)).stdout);
     expect(lock.extensions.map((e: any) => [e.name, e.version])).toEqual([['directus-sandboxed-stamp-hook', '1.1.0']]);
-    const folders = () => fs.readdirSync(path.join(dir, '.registry'), { withFileTypes: true }).filter((f) => f.isDirectory()).map((f) => f.name).sort();
+    const folders = () =>
+      fs
+        .readdirSync(path.join(dir, '.registry'), { withFileTypes: true })
+        .filter((f) => f.isDirectory())
+        .map((f) => f.name)
+        .sort();
     const before = folders();
     const tampered = await annex(['extensions', 'install', 'directus-sandboxed-stamp-hook@1.2.0'], env);
     expect(tampered.code).toBe(1);

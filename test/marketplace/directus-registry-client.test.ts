@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { account, describe as describeExtension, download, list } from '@directus/extensions-registry';
 import { publishFolder } from '../../marketplace/src/client/publish.js';
-import { startRegistry, tempDir, writeExtension, type TestRegistry } from '../../marketplace/src/__tests__/helpers/fixtures.js';
+import {
+  startRegistry,
+  tempDir,
+  writeExtension,
+  type TestRegistry,
+} from '../../marketplace/src/__tests__/helpers/fixtures.js';
 
 /**
  * Directus's own registry client (`@directus/extensions-registry`, unmodified, from npm) against the
@@ -15,9 +20,19 @@ const options = () => ({ registry: reg.url });
 beforeAll(async () => {
   reg = await startRegistry();
   const work = await tempDir();
-  await publishFolder(reg.url, await writeExtension(work, { name: 'dx-weather', version: '1.0.0', sandbox: true, scopes: { log: {} } }), { token: reg.token });
-  await publishFolder(reg.url, await writeExtension(work, { name: 'dx-weather', version: '1.2.0', sandbox: true, scopes: { log: {} } }), { token: reg.token });
-  await publishFolder(reg.url, await writeExtension(work, { name: 'dx-colors', type: 'interface' }), { token: reg.token });
+  await publishFolder(
+    reg.url,
+    await writeExtension(work, { name: 'dx-weather', version: '1.0.0', sandbox: true, scopes: { log: {} } }),
+    { token: reg.token },
+  );
+  await publishFolder(
+    reg.url,
+    await writeExtension(work, { name: 'dx-weather', version: '1.2.0', sandbox: true, scopes: { log: {} } }),
+    { token: reg.token },
+  );
+  await publishFolder(reg.url, await writeExtension(work, { name: 'dx-colors', type: 'interface' }), {
+    token: reg.token,
+  });
   const { token: bob } = await reg.server.ensureAccount({ username: 'bob' });
   await publishFolder(reg.url, await writeExtension(work, { name: 'dx-raw', type: 'endpoint' }), { token: bob });
   await publishFolder(
@@ -25,7 +40,13 @@ beforeAll(async () => {
     await writeExtension(work, {
       name: 'dx-bundle',
       type: 'bundle',
-      options: { path: { app: 'dist/app.js', api: 'dist/api.js' }, entries: [{ type: 'interface', name: 'pick' }, { type: 'hook', name: 'audit' }] },
+      options: {
+        path: { app: 'dist/app.js', api: 'dist/api.js' },
+        entries: [
+          { type: 'interface', name: 'pick' },
+          { type: 'hook', name: 'audit' },
+        ],
+      },
       files: { 'dist/app.js': 'export default {}', 'dist/api.js': 'export default {}' },
     }),
     { token: reg.token },
@@ -40,8 +61,16 @@ describe('@directus/extensions-registry against the marketplace', () => {
     expect(all.data.map((e) => e.name).sort()).toEqual(['dx-bundle', 'dx-colors', 'dx-raw', 'dx-weather']);
     expect((await list({ type: 'interface' }, options())).data.map((e) => e.name)).toEqual(['dx-colors']);
     // sandbox: app-only and sandboxed API code; bundles with API entries are never sandboxed
-    expect((await list({ sandbox: true }, options())).data.map((e) => e.name).sort()).toEqual(['dx-colors', 'dx-weather']);
-    expect((await list({ search: 'weath' }, options())).data[0]).toMatchObject({ name: 'dx-weather', host_version: '^10.10.0 || ^11.0.0', sandbox: true, type: 'hook' });
+    expect((await list({ sandbox: true }, options())).data.map((e) => e.name).sort()).toEqual([
+      'dx-colors',
+      'dx-weather',
+    ]);
+    expect((await list({ search: 'weath' }, options())).data[0]).toMatchObject({
+      name: 'dx-weather',
+      host_version: '^10.10.0 || ^11.0.0',
+      sandbox: true,
+      type: 'hook',
+    });
     const bob = await account('bob', options());
     expect((await list({ by: bob.data.id }, options())).data.map((e) => e.name)).toEqual(['dx-raw']);
     const page = await list({ limit: 2, offset: 2, sort: 'recent' }, options());
@@ -54,7 +83,12 @@ describe('@directus/extensions-registry against the marketplace', () => {
     const { data } = await describeExtension(id, options());
     expect(data.name).toBe('dx-weather');
     expect(data.versions.map((v) => v.version)).toEqual(['1.2.0', '1.0.0']);
-    expect(data.versions[0]).toMatchObject({ type: 'hook', verified: false, publisher: { username: 'alice' }, bundled: [] });
+    expect(data.versions[0]).toMatchObject({
+      type: 'hook',
+      verified: false,
+      publisher: { username: 'alice' },
+      bundled: [],
+    });
     expect(data.versions[0].file_count).toBe(3);
     const bundleId = (await list({ search: 'dx-bundle' }, options())).data[0].id;
     expect((await describeExtension(bundleId, options())).data.versions[0].bundled).toEqual([
@@ -73,7 +107,9 @@ describe('@directus/extensions-registry against the marketplace', () => {
     const weather = (await describeExtension('dx-weather', options())).data.versions[0];
     const stream = await download(weather.id, true, options());
     const bytes = Buffer.from(await new Response(stream as ReadableStream).arrayBuffer());
-    const expected = (await (await fetch(`${reg.url}/extensions/dx-weather`)).json()) as { data: { versions: { integrity: string }[] } };
+    const expected = (await (await fetch(`${reg.url}/extensions/dx-weather`)).json()) as {
+      data: { versions: { integrity: string }[] };
+    };
     expect(`sha512-${createHash('sha512').update(bytes).digest('base64')}`).toBe(expected.data.versions[0].integrity);
 
     const raw = (await describeExtension('dx-raw', options())).data.versions[0];

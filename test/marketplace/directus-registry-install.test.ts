@@ -14,10 +14,19 @@ import { createCollection, FIXTURES, startHost, type TestHost } from '../helpers
 const NAME = 'directus-sandboxed-stamp-hook';
 let reg: DirectusRegistry;
 let t: TestHost;
-const installedVersion = async () => ((await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === NAME)?.schema?.version as string | undefined);
+const installedVersion = async () =>
+  (await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === NAME)?.schema?.version as
+    | string
+    | undefined;
 const registryFolders = () => {
   const dir = path.join(t.extensionsPath, '.registry');
-  return fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).filter((f) => f.isDirectory() && !f.name.startsWith('.')).map((f) => f.name).sort() : [];
+  return fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { withFileTypes: true })
+        .filter((f) => f.isDirectory() && !f.name.startsWith('.'))
+        .map((f) => f.name)
+        .sort()
+    : [];
 };
 
 function versionOf(version: string, tamper = false) {
@@ -57,8 +66,11 @@ describe('a Directus-only registry', () => {
     expect(detail.body.data.versions.map((v: any) => v.version)).toEqual(['1.2.0', '1.1.0', '1.0.0']);
   });
 
-  it('install (Directus ids) verifies the tarball against npm\'s integrity; the hook waits for the events grant, then stamps', async () => {
-    const res = await t.api('POST', '/extensions/registry/install', { extension: reg.extensionId(NAME), version: reg.versionId(NAME, '1.0.0') });
+  it("install (Directus ids) verifies the tarball against npm's integrity; the hook waits for the events grant, then stamps", async () => {
+    const res = await t.api('POST', '/extensions/registry/install', {
+      extension: reg.extensionId(NAME),
+      version: reg.versionId(NAME, '1.0.0'),
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ extension: NAME, version: '1.0.0', signed: false });
     expect(registryFolders()).toEqual([reg.versionId(NAME, '1.0.0')]);
@@ -88,7 +100,7 @@ describe('a Directus-only registry', () => {
     expect((await t.api('GET', '/extensions')).body.data.find((e: any) => e.annex?.name === NAME)).toBeUndefined();
   });
 
-  it('reads a registry\'s sha-512 download digest (Repr-Digest or Digest)', () => {
+  it("reads a registry's sha-512 download digest (Repr-Digest or Digest)", () => {
     expect(getDigestIntegrity(new Headers({ 'repr-digest': 'sha-256=:abc=:, sha-512=:AAAA:' }))).toBe('sha512-AAAA');
     expect(getDigestIntegrity(new Headers({ digest: 'SHA-512=BBBB' }))).toBe('sha512-BBBB');
     expect(getDigestIntegrity(new Headers({ digest: 'md5=x' }))).toBeUndefined();

@@ -4,7 +4,12 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, tempDir, writeExtension, type TestRegistry } from '../../marketplace/src/__tests__/helpers/fixtures.js';
+import {
+  startRegistry,
+  tempDir,
+  writeExtension,
+  type TestRegistry,
+} from '../../marketplace/src/__tests__/helpers/fixtures.js';
 
 /**
  * The real npm CLI (whatever `npm` is on PATH, v11 expected), unmodified, against the marketplace:
@@ -43,9 +48,16 @@ async function npm(args: string[], cwd: string): Promise<{ code: number; stdout:
 }
 
 /** `npm adduser --auth-type=legacy` needs a terminal for its prompts: `script` provides one. */
-function adduserInteractive(username: string, password: string, email: string): Promise<{ code: number; output: string }> {
+function adduserInteractive(
+  username: string,
+  password: string,
+  email: string,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn('script', ['-qec', 'npm adduser --auth-type=legacy', '/dev/null'], { cwd: home, env: { ...npmEnv(), TERM: 'dumb' } });
+    const child = spawn('script', ['-qec', 'npm adduser --auth-type=legacy', '/dev/null'], {
+      cwd: home,
+      env: { ...npmEnv(), TERM: 'dumb' },
+    });
     const answers: [RegExp, string][] = [
       [/Username:/, username],
       [/Password:/, password],
@@ -88,7 +100,9 @@ describe('the npm CLI against the marketplace', () => {
       });
       const { token } = (await res.json()) as { token: string };
       await writeFile(userconfig, `registry=${registryUrl}\n//${new URL(registryUrl).host}/:_authToken=${token}\n`);
-      ctx.skip('`script` (util-linux) is not installed: npm adduser needs a terminal; token obtained over HTTP instead');
+      ctx.skip(
+        '`script` (util-linux) is not installed: npm adduser needs a terminal; token obtained over HTTP instead',
+      );
     }
     const login = await adduserInteractive('dave', 'dave-password', 'dave@example.com');
     expect(login.code, login.output).toBe(0);
@@ -99,19 +113,36 @@ describe('the npm CLI against the marketplace', () => {
 
   it('publishes with `npm publish` and reads it back with `npm view --json`', async () => {
     const work = await tempDir();
-    const v1 = await writeExtension(work, { name: 'npm-weather', version: '1.0.0', sandbox: true, scopes: { log: {} } });
+    const v1 = await writeExtension(work, {
+      name: 'npm-weather',
+      version: '1.0.0',
+      sandbox: true,
+      scopes: { log: {} },
+    });
     const pub = await npm(['publish'], v1);
     expect(pub.code, pub.stderr).toBe(0);
     expect(pub.stdout).toContain('npm-weather@1.0.0');
-    const v2 = await writeExtension(work, { name: 'npm-weather', version: '1.1.0', sandbox: true, scopes: { log: {} } });
+    const v2 = await writeExtension(work, {
+      name: 'npm-weather',
+      version: '1.1.0',
+      sandbox: true,
+      scopes: { log: {} },
+    });
     expect((await npm(['publish'], v2)).code).toBe(0);
 
     const view = await npm(['view', 'npm-weather', '--json'], home);
     expect(view.code, view.stderr).toBe(0);
     const info = JSON.parse(view.stdout);
-    expect(info).toMatchObject({ name: 'npm-weather', version: '1.1.0', 'dist-tags': { latest: '1.1.0' }, versions: ['1.0.0', '1.1.0'] });
+    expect(info).toMatchObject({
+      name: 'npm-weather',
+      version: '1.1.0',
+      'dist-tags': { latest: '1.1.0' },
+      versions: ['1.0.0', '1.1.0'],
+    });
     expect(info['directus:extension']).toMatchObject({ type: 'hook', sandbox: { enabled: true } });
-    const registry = (await (await fetch(`${reg.url}/extensions/npm-weather`)).json()) as { data: { versions: { version: string; integrity: string; publisher: { username: string } }[] } };
+    const registry = (await (await fetch(`${reg.url}/extensions/npm-weather`)).json()) as {
+      data: { versions: { version: string; integrity: string; publisher: { username: string } }[] };
+    };
     const latest = registry.data.versions[0];
     expect(info.dist.integrity).toBe(latest.integrity);
     expect(latest.publisher.username).toBe('dave');
@@ -125,14 +156,19 @@ describe('the npm CLI against the marketplace', () => {
     const [meta] = JSON.parse(pack.stdout) as { filename: string; integrity: string; version: string }[];
     expect(meta.version).toBe('1.0.0');
     const bytes = await readFile(join(out, meta.filename));
-    const registry = (await (await fetch(`${reg.url}/extensions/npm-weather`)).json()) as { data: { versions: { version: string; integrity: string }[] } };
+    const registry = (await (await fetch(`${reg.url}/extensions/npm-weather`)).json()) as {
+      data: { versions: { version: string; integrity: string }[] };
+    };
     const expected = registry.data.versions.find((v) => v.version === '1.0.0')!.integrity;
     expect(`sha512-${createHash('sha512').update(bytes).digest('base64')}`).toBe(expected);
   });
 
   it('`npm install <pkg>@<version>` installs from the marketplace', async () => {
     const project = await tempDir();
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }),
+    );
     const install = await npm(['install', 'npm-weather@1.0.0'], project);
     expect(install.code, install.stderr).toBe(0);
     const installed = JSON.parse(await readFile(join(project, 'node_modules/npm-weather/package.json'), 'utf8'));
@@ -153,13 +189,23 @@ describe('the npm CLI against the marketplace', () => {
 
   it('refuses republishing a version and publishing a package without a valid manifest', async () => {
     const work = await tempDir();
-    const dup = await npm(['publish'], await writeExtension(work, { name: 'npm-weather', version: '1.0.0', sandbox: true, scopes: { log: {} } }));
+    const dup = await npm(
+      ['publish'],
+      await writeExtension(work, { name: 'npm-weather', version: '1.0.0', sandbox: true, scopes: { log: {} } }),
+    );
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toMatch(/previously published|E403/);
 
     const plain = join(work, 'plain');
     await mkdir(join(plain, 'dist'), { recursive: true });
-    await writeFile(join(plain, 'package.json'), JSON.stringify({ name: 'plain-lib', version: '1.0.0', 'directus:extension': { type: 'hook', path: 'dist/index.js' } }));
+    await writeFile(
+      join(plain, 'package.json'),
+      JSON.stringify({
+        name: 'plain-lib',
+        version: '1.0.0',
+        'directus:extension': { type: 'hook', path: 'dist/index.js' },
+      }),
+    );
     await writeFile(join(plain, 'dist/index.js'), 'export default 1;');
     const bad = await npm(['publish'], plain);
     expect(bad.code).not.toBe(0);

@@ -6,19 +6,34 @@ import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 
 const requireHere = createRequire(import.meta.url);
 /* The app-sources built-in requires the host's bundler (rollup + the SFC compiler) on its first build. */
-const bundlerLoaded = () => Object.keys(requireHere.cache).some((f) => f.includes(path.join('host', 'dist', 'app-sources') + path.sep));
+const bundlerLoaded = () =>
+  Object.keys(requireHere.cache).some((f) => f.includes(path.join('host', 'dist', 'app-sources') + path.sep));
 
 /** A sandboxed hook whose filter appends '+' to `text` of items created in `collection`. */
 function writeSandboxedFilter(root: string, name: string, collection: string): void {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
-    name, version: '1.0.0', type: 'module',
-    'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: {} },
-      // A sandboxed hook may only filter item events of collections in its items scope.
-      annex: { scopes: { items: { [collection]: ['create'] } } } },
-  }));
-  fs.writeFileSync(path.join(dir, 'dist', 'index.js'), `export default ({ filter }) => { filter('${collection}.items.create', (p) => ({ ...p, text: p.text + '+' })); };\n`);
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type: 'hook',
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        sandbox: { enabled: true, requestedScopes: {} },
+        // A sandboxed hook may only filter item events of collections in its items scope.
+        annex: { scopes: { items: { [collection]: ['create'] } } },
+      },
+    }),
+  );
+  fs.writeFileSync(
+    path.join(dir, 'dist', 'index.js'),
+    `export default ({ filter }) => { filter('${collection}.items.create', (p) => ({ ...p, text: p.text + '+' })); };\n`,
+  );
 }
 
 describe('boot does only what the first request needs', () => {
@@ -27,7 +42,11 @@ describe('boot does only what the first request needs', () => {
 
   it('answers the first request with one sandbox worker started (of two allowed) and no app chunk built', async () => {
     t = await startHost({
-      extensions: ['extensions/annex-sample-sandboxed-endpoint', 'extensions/annex-sample-sandboxed-operation', 'extensions/annex-sample-app-layout'],
+      extensions: [
+        'extensions/annex-sample-sandboxed-endpoint',
+        'extensions/annex-sample-sandboxed-operation',
+        'extensions/annex-sample-app-layout',
+      ],
       env: { EXTENSIONS_SANDBOX_WORKERS: '2' },
     });
     expect((await t.api('GET', '/server/ping', undefined, null)).status).toBe(200);
@@ -64,7 +83,10 @@ describe('writes', () => {
     expect(sql.filter((s) => /directus_roles/.test(s))).toHaveLength(1);
     expect(sql.filter((s) => /^select \* from/i.test(s))).toEqual([]);
     expect(sql).toHaveLength(7);
-    const revisions = await t.api('GET', `/revisions?filter[collection][_eq]=plain&filter[item][_eq]=${res.body.data.id}`);
+    const revisions = await t.api(
+      'GET',
+      `/revisions?filter[collection][_eq]=plain&filter[item][_eq]=${res.body.data.id}`,
+    );
     expect(revisions.body.data[0].data).toMatchObject({ id: res.body.data.id, text: 'x' });
   });
 

@@ -36,42 +36,57 @@ export default async () => {
 function writePackage(root: string, name: string, manifest: Record<string, unknown>, code: string): void {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', 'directus:extension': { path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...manifest } }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': { path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', ...manifest },
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'dist', 'index.js'), code);
 }
 
 const probeSaw = () => (globalThis as { __annexBootProbe?: { workerPids: number[] } }).__annexBootProbe?.workerPids;
 
-describe.runIf(fs.existsSync('/proc/self/stat'))('boot overlaps the sandbox worker start with trusted activation', () => {
-  let t: TestHost | undefined;
-  afterEach(async () => {
-    await t?.close();
-    t = undefined;
-    delete (globalThis as { __annexBootProbe?: unknown }).__annexBootProbe;
-  });
+describe.runIf(fs.existsSync('/proc/self/stat'))(
+  'boot overlaps the sandbox worker start with trusted activation',
+  () => {
+    let t: TestHost | undefined;
+    afterEach(async () => {
+      await t?.close();
+      t = undefined;
+      delete (globalThis as { __annexBootProbe?: unknown }).__annexBootProbe;
+    });
 
-  async function boot(withSandboxed: boolean): Promise<TestHost> {
-    const host = await startHost();
-    writePackage(host.extensionsPath, 'a-boot-probe', { type: 'hook' }, PROBE);
-    if (withSandboxed) {
-      writePackage(host.extensionsPath, 'z-sandboxed-endpoint', { type: 'endpoint', sandbox: { enabled: true, requestedScopes: {} } },
-        `export default (router) => { router.get('/', () => ({ status: 200, body: { ok: true } })); };\n`);
+    async function boot(withSandboxed: boolean): Promise<TestHost> {
+      const host = await startHost();
+      writePackage(host.extensionsPath, 'a-boot-probe', { type: 'hook' }, PROBE);
+      if (withSandboxed) {
+        writePackage(
+          host.extensionsPath,
+          'z-sandboxed-endpoint',
+          { type: 'endpoint', sandbox: { enabled: true, requestedScopes: {} } },
+          `export default (router) => { router.get('/', () => ({ status: 200, body: { ok: true } })); };\n`,
+        );
+      }
+      delete (globalThis as { __annexBootProbe?: unknown }).__annexBootProbe;
+      return host.restart();
     }
-    delete (globalThis as { __annexBootProbe?: unknown }).__annexBootProbe;
-    return host.restart();
-  }
 
-  it('a worker is already starting while a trusted extension ahead of the sandboxed one activates', async () => {
-    t = await boot(true);
-    const workers = (await t.host.kernel.sandbox()).workers();
-    expect(workers).toHaveLength(1);
-    expect(probeSaw()).toContain(workers[0]!.pid);
-    expect((await t.api('GET', '/z-sandboxed-endpoint')).body).toEqual({ ok: true });
-  });
+    it('a worker is already starting while a trusted extension ahead of the sandboxed one activates', async () => {
+      t = await boot(true);
+      const workers = (await t.host.kernel.sandbox()).workers();
+      expect(workers).toHaveLength(1);
+      expect(probeSaw()).toContain(workers[0]!.pid);
+      expect((await t.api('GET', '/z-sandboxed-endpoint')).body).toEqual({ ok: true });
+    });
 
-  it('without a sandboxed extension no worker starts', async () => {
-    t = await boot(false);
-    expect(probeSaw()).toBeInstanceOf(Array);
-    expect((await t.host.kernel.sandbox()).workers()).toHaveLength(0);
-  });
-});
+    it('without a sandboxed extension no worker starts', async () => {
+      t = await boot(false);
+      expect(probeSaw()).toBeInstanceOf(Array);
+      expect((await t.host.kernel.sandbox()).workers()).toHaveLength(0);
+    });
+  },
+);

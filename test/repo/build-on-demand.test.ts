@@ -23,7 +23,18 @@ function createCheckout(source: string, withTypeScript: boolean): string {
   mkdirSync(join(root, 'pkg/src'), { recursive: true });
   mkdirSync(join(root, 'pkg/bin'));
   writeFileSync(join(root, 'pkg/package.json'), JSON.stringify({ name: 'pkg', type: 'module' }));
-  const tsconfig = { compilerOptions: { rootDir: 'src', outDir: 'dist', module: 'nodenext', target: 'es2022', strict: true, composite: true, types: [] }, include: ['src'] };
+  const tsconfig = {
+    compilerOptions: {
+      rootDir: 'src',
+      outDir: 'dist',
+      module: 'nodenext',
+      target: 'es2022',
+      strict: true,
+      composite: true,
+      types: [],
+    },
+    include: ['src'],
+  };
   writeFileSync(join(root, 'pkg/tsconfig.json'), JSON.stringify(tsconfig));
   writeFileSync(join(root, 'pkg/src/main.ts'), source);
   copyFileSync(join(REPO_ROOT, 'create-extension/bin/create-annex-extension.js'), join(root, 'pkg/bin/cli.js'));

@@ -18,7 +18,14 @@ interface Result {
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<Result> {
   return new Promise((done) => {
-    const env = { ...process.env, NO_COLOR: '1', CI: '1', npm_config_yes: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+    const env = {
+      ...process.env,
+      NO_COLOR: '1',
+      CI: '1',
+      npm_config_yes: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+    };
     delete env.NODE_OPTIONS;
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -32,7 +39,8 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promi
   });
 }
 
-const workspaces = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
+const workspaces = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { workspaces: string[] })
+  .workspaces;
 const BINS = ['annex', 'annex-extension', 'annex-marketplace', 'create-annex-extension'];
 let root: string | undefined;
 afterAll(async () => {
@@ -60,7 +68,11 @@ describe('a fresh clone', () => {
     for (const bin of BINS) expect(existsSync(join(clone, 'node_modules/.bin', bin)), `${bin} linked`).toBe(true);
 
     const project = join(root, 'x');
-    const created = await step('npx', ['create-annex-extension', 'x', '--type', 'endpoint', '--language', 'ts', '--yes', '--directory', project], clone);
+    const created = await step(
+      'npx',
+      ['create-annex-extension', 'x', '--type', 'endpoint', '--language', 'ts', '--yes', '--directory', project],
+      clone,
+    );
     expect(created.output).toContain(`file:${join(clone, 'sdk-extension')}`);
     expect(existsSync(join(project, 'node_modules/@annex/sdk-extension/package.json'))).toBe(true);
 

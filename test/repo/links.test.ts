@@ -5,7 +5,13 @@ import { REPO_ROOT } from './repo.js';
 
 // README.md is the front door and docs/ holds the rest: a link that leads nowhere is a dead end
 // for the reader, so every relative link (and its #anchor, for Markdown targets) must resolve.
-const DOCS = ['README.md', 'bench/README.md', ...readdirSync(join(REPO_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCS = [
+  'README.md',
+  'bench/README.md',
+  ...readdirSync(join(REPO_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
@@ -24,7 +30,9 @@ function anchorsOf(file: string): Set<string> {
 
 /** The targets of `[text](target)` links outside code blocks and code spans. */
 function linksOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
+  const text = readFileSync(file, 'utf8')
+    .replace(/```[\s\S]*?```/g, '')
+    .replace(/`[^`\n]*`/g, '');
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!);
 }
 

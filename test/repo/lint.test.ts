@@ -12,11 +12,16 @@ function lint(code: string): { status: number | null; rules: string[] } {
   writeFileSync(join(REPO_ROOT, path), code);
   let result;
   try {
-    result = spawnSync(process.execPath, [BIOME, 'lint', '--error-on-warnings', '--reporter=json', path], { cwd: REPO_ROOT, encoding: 'utf8' });
+    result = spawnSync(process.execPath, [BIOME, 'lint', '--error-on-warnings', '--reporter=json', path], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
   } finally {
     rmSync(join(REPO_ROOT, path), { force: true });
   }
-  const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { diagnostics?: { category?: string }[] };
+  const report = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as {
+    diagnostics?: { category?: string }[];
+  };
   return { status: result.status, rules: (report.diagnostics ?? []).map((d) => d.category ?? '') };
 }
 
@@ -24,7 +29,9 @@ describe('npm run lint', () => {
   it('fails on a real bug pattern (a comparison with NaN, a duplicate key)', () => {
     const result = lint('export const isMissing = (v: number) => v === NaN;\nexport const o = { a: 1, a: 2 };\n');
     expect(result.status).not.toBe(0);
-    expect(result.rules).toEqual(expect.arrayContaining(['lint/correctness/useIsNan', 'lint/suspicious/noDuplicateObjectKeys']));
+    expect(result.rules).toEqual(
+      expect.arrayContaining(['lint/correctness/useIsNan', 'lint/suspicious/noDuplicateObjectKeys']),
+    );
   });
 
   it('passes clean code', () => {

@@ -9,8 +9,11 @@ import { createCollection, createUser, ROOT, startHost, type TestHost } from '..
 const run = promisify(execFile);
 const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
 
-const SANDBOXED = ['extensions/annex-sample-sandboxed-endpoint', 'extensions/annex-sample-sandboxed-hook', 'extensions/annex-sample-sandboxed-operation'];
-
+const SANDBOXED = [
+  'extensions/annex-sample-sandboxed-endpoint',
+  'extensions/annex-sample-sandboxed-hook',
+  'extensions/annex-sample-sandboxed-operation',
+];
 
 describe('sandboxed extensions in the host', () => {
   let t: TestHost;
@@ -23,7 +26,10 @@ describe('sandboxed extensions in the host', () => {
     });
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', () => r()));
     upstreamUrl = `http://127.0.0.1:${(upstream.address() as { port: number }).port}`;
-    t = await startHost({ extensions: SANDBOXED, env: { ANNEX_SAMPLE_KEY: 'k-123', EXTENSIONS_SANDBOX_ENV_ALLOW: 'ANNEX_SAMPLE_KEY' } });
+    t = await startHost({
+      extensions: SANDBOXED,
+      env: { ANNEX_SAMPLE_KEY: 'k-123', EXTENSIONS_SANDBOX_ENV_ALLOW: 'ANNEX_SAMPLE_KEY' },
+    });
     await createCollection(t, 'sandbox_notes', { text: 'string' });
   });
   afterAll(async () => {
@@ -78,12 +84,18 @@ describe('sandboxed extensions in the host', () => {
     expect(outOfScope.body.errors[0].extensions.code).toBe('FORBIDDEN');
     const status = (await t.api('GET', '/extensions/annex-sample-sandboxed-endpoint/status')).body.data;
     const granted = await t.api('POST', '/extensions/annex-sample-sandboxed-endpoint/grant', {
-      scopes: { ...status.granted_scopes, request: { urls: [`${upstreamUrl}/*`], methods: ['GET'], allowPrivate: true } },
+      scopes: {
+        ...status.granted_scopes,
+        request: { urls: [`${upstreamUrl}/*`], methods: ['GET'], allowPrivate: true },
+      },
     });
     expect(granted.body.data.annex.granted_scopes.request.urls).toEqual([`${upstreamUrl}/*`]);
     const fetched = await t.api('GET', `/sandboxed/fetch?url=${encodeURIComponent(`${upstreamUrl}/hello`)}`);
     expect(fetched.body).toEqual({ status: 200, data: { path: '/hello' } });
-    const otherPath = await t.api('GET', `/sandboxed/fetch?url=${encodeURIComponent(`${upstreamUrl.replace('127.0.0.1', 'localhost')}/hello`)}`);
+    const otherPath = await t.api(
+      'GET',
+      `/sandboxed/fetch?url=${encodeURIComponent(`${upstreamUrl.replace('127.0.0.1', 'localhost')}/hello`)}`,
+    );
     expect(otherPath.body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
 
@@ -93,18 +105,36 @@ describe('sandboxed extensions in the host', () => {
     expect(rejected.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
     const ok = await t.api('POST', '/items/sandbox_notes', { text: 'plain' });
     expect(ok.body.data.text).toBe('plain (checked by admin)');
-    const storage = (key: string) => t.host.knex('annex_extension_storage').where({ extension: 'annex-sample-sandboxed-hook', key }).first();
-    const created = await eventually(() => storage('created'), (r) => !!r);
+    const storage = (key: string) =>
+      t.host.knex('annex_extension_storage').where({ extension: 'annex-sample-sandboxed-hook', key }).first();
+    const created = await eventually(
+      () => storage('created'),
+      (r) => !!r,
+    );
     expect(JSON.parse(created.value)).toBeGreaterThanOrEqual(1);
     expect(JSON.parse((await storage('init')).value)).toBe(true);
-    const ticks = await eventually(() => storage('ticks'), (r) => !!r && JSON.parse(r.value) >= 1, 4000);
+    const ticks = await eventually(
+      () => storage('ticks'),
+      (r) => !!r && JSON.parse(r.value) >= 1,
+      4000,
+    );
     expect(JSON.parse(ticks.value)).toBeGreaterThanOrEqual(1);
     expect(t.host.kernel.embeds.render('body')).toContain('<div id="sandboxed-embed"></div>');
   });
 
   it('runs a sandboxed operation in a flow with options, data and accountability', async () => {
-    const flow = await t.api('POST', '/flows', { name: 'greet', status: 'active', trigger: 'webhook', options: { method: 'POST' } });
-    const op = await t.api('POST', '/operations', { flow: flow.body.data.id, key: 'greet', type: 'sandboxed-greet', options: { name: '{{ $trigger.body.who }}' } });
+    const flow = await t.api('POST', '/flows', {
+      name: 'greet',
+      status: 'active',
+      trigger: 'webhook',
+      options: { method: 'POST' },
+    });
+    const op = await t.api('POST', '/operations', {
+      flow: flow.body.data.id,
+      key: 'greet',
+      type: 'sandboxed-greet',
+      options: { name: '{{ $trigger.body.who }}' },
+    });
     await t.api('PATCH', `/flows/${flow.body.data.id}`, { operation: op.body.data.id });
     await t.host.kernel.flows.reload();
     const res = await t.api('POST', `/flows/trigger/${flow.body.data.id}`, { who: 'Grace' });
@@ -115,7 +145,11 @@ describe('sandboxed extensions in the host', () => {
     const status = (await t.api('GET', '/extensions/annex-sample-sandboxed-endpoint/status')).body.data;
     expect(status.state).toBe('active');
     expect(status.metrics.calls, JSON.stringify(status.metrics)).toBeGreaterThan(5);
-    expect(status.metrics.sandbox[0]).toMatchObject({ id: 'annex-sample-sandboxed-endpoint', calls: expect.any(Number), heapUsedBytes: expect.any(Number) });
+    expect(status.metrics.sandbox[0]).toMatchObject({
+      id: 'annex-sample-sandboxed-endpoint',
+      calls: expect.any(Number),
+      heapUsedBytes: expect.any(Number),
+    });
     expect(status.metrics.sandbox[0].errors).toBeGreaterThanOrEqual(1);
     const metrics = await t.api('GET', '/server/metrics');
     expect(metrics.body).toMatch(/annex_sandbox_heap_bytes\{extension="annex-sample-sandboxed-endpoint"\} \d+/);
@@ -145,12 +179,23 @@ export default (router) => {
       expect(await text.text()).toBe('plain text');
       // Whatever it returns is rendered in an opaque origin, never sniffed.
       for (const res of [obj.headers, text.headers]) {
-        expect(res.get('content-security-policy')).toBe('sandbox allow-scripts allow-forms allow-popups allow-downloads');
+        expect(res.get('content-security-policy')).toBe(
+          'sandbox allow-scripts allow-forms allow-popups allow-downloads',
+        );
         expect(res.get('x-content-type-options')).toBe('nosniff');
       }
       // The request crosses as the JSON data it is (the caller's token stays in the host).
-      const echo = await t.api('POST', '/json-bodies/echo/7?tag=a&tag=b&access_token=secret', { nested: { list: [1, null, 'x'] } });
-      expect(echo.body).toEqual({ method: 'POST', path: '/echo/7', query: { tag: ['a', 'b'] }, params: { id: '7' }, body: { nested: { list: [1, null, 'x'] } }, auth: null });
+      const echo = await t.api('POST', '/json-bodies/echo/7?tag=a&tag=b&access_token=secret', {
+        nested: { list: [1, null, 'x'] },
+      });
+      expect(echo.body).toEqual({
+        method: 'POST',
+        path: '/echo/7',
+        query: { tag: ['a', 'b'] },
+        params: { id: '7' },
+        body: { nested: { list: [1, null, 'x'] } },
+        auth: null,
+      });
     } finally {
       await t.close();
     }
@@ -170,14 +215,21 @@ describe('quarantine', () => {
       const status = async () => (await t.api('GET', '/extensions/runaway/status')).body.data;
       const quarantineIt = async () => {
         for (let i = 0; i < 5; i++) expect((await t.api('GET', '/runaway/spin')).status).toBe(504);
-        await eventually(async () => (await status()).state, (state) => state === 'quarantined');
+        await eventually(
+          async () => (await status()).state,
+          (state) => state === 'quarantined',
+        );
       };
       await quarantineIt();
       expect((await t.api('GET', '/runaway')).status).toBe(503);
 
       // A restart does not forgive it: it is not even loaded, and says why.
       t = await t.restart();
-      expect(await status()).toMatchObject({ state: 'quarantined', last_error: { code: 'RT_TIMEOUT' }, quarantine: { at: expect.any(String), error: { code: 'RT_TIMEOUT' } } });
+      expect(await status()).toMatchObject({
+        state: 'quarantined',
+        last_error: { code: 'RT_TIMEOUT' },
+        quarantine: { at: expect.any(String), error: { code: 'RT_TIMEOUT' } },
+      });
       expect((await t.api('GET', '/runaway', undefined, null)).status).toBe(404);
 
       expect((await t.api('POST', '/extensions/runaway/reset', {})).status).toBe(200);
@@ -194,7 +246,14 @@ describe('quarantine', () => {
 
       // Offline, from the CLI: applied at the next start.
       await quarantineIt();
-      const cli = await run(process.execPath, ['--no-node-snapshot', CLI, 'extensions', 'reset', 'runaway'], { env: { ...process.env, DB_FILENAME: path.join(t.dir, 'annex.db'), EXTENSIONS_PATH: t.extensionsPath, LOG_LEVEL: 'silent' } });
+      const cli = await run(process.execPath, ['--no-node-snapshot', CLI, 'extensions', 'reset', 'runaway'], {
+        env: {
+          ...process.env,
+          DB_FILENAME: path.join(t.dir, 'annex.db'),
+          EXTENSIONS_PATH: t.extensionsPath,
+          LOG_LEVEL: 'silent',
+        },
+      });
       expect(cli.stdout).toContain('reset: runaway');
       t = await t.restart();
       expect((await t.api('GET', '/runaway', undefined, null)).body).toBe('ok');
@@ -206,7 +265,10 @@ describe('quarantine', () => {
 
 describe('grants', () => {
   it('keeps a sandboxed extension pending until an admin grants, and FORBIDDEN after a revoke', async () => {
-    const t = await startHost({ extensions: ['extensions/annex-sample-sandboxed-endpoint'], env: { EXTENSIONS_SANDBOX_GRANT: 'none' } });
+    const t = await startHost({
+      extensions: ['extensions/annex-sample-sandboxed-endpoint'],
+      env: { EXTENSIONS_SANDBOX_GRANT: 'none' },
+    });
     try {
       const status = (await t.api('GET', '/extensions/annex-sample-sandboxed-endpoint/status')).body.data;
       expect(status.state).toBe('pending');
@@ -219,7 +281,9 @@ describe('grants', () => {
       const denied = await t.api('GET', '/sandboxed/kv/a');
       expect(denied.status).toBe(403);
       expect(denied.body.errors[0].extensions.code).toBe('FORBIDDEN');
-      const badScopes = await t.api('POST', '/extensions/annex-sample-sandboxed-endpoint/grant', { scopes: { items: 'all' } });
+      const badScopes = await t.api('POST', '/extensions/annex-sample-sandboxed-endpoint/grant', {
+        scopes: { items: 'all' },
+      });
       expect(badScopes.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
     } finally {
       await t.close();
@@ -232,14 +296,29 @@ describe('the exec operation', () => {
     const t = await startHost({ env: { FLOWS_RUN_SCRIPT_TIMEOUT: '300' } });
     try {
       const make = async (code: string) => {
-        const flow = await t.api('POST', '/flows', { name: 'exec', status: 'active', trigger: 'webhook', options: { method: 'POST' } });
-        const op = await t.api('POST', '/operations', { flow: flow.body.data.id, key: 'script', type: 'exec', options: { code } });
+        const flow = await t.api('POST', '/flows', {
+          name: 'exec',
+          status: 'active',
+          trigger: 'webhook',
+          options: { method: 'POST' },
+        });
+        const op = await t.api('POST', '/operations', {
+          flow: flow.body.data.id,
+          key: 'script',
+          type: 'exec',
+          options: { code },
+        });
         await t.api('PATCH', `/flows/${flow.body.data.id}`, { operation: op.body.data.id });
         await t.host.kernel.flows.reload();
         return flow.body.data.id as string;
       };
-      const ok = await make('module.exports = async function (data) { return { doubled: data.$trigger.body.n * 2, hasProcess: typeof process !== "undefined" && !!process.binding }; };');
-      expect((await t.api('POST', `/flows/trigger/${ok}`, { n: 21 })).body.data).toEqual({ doubled: 42, hasProcess: false });
+      const ok = await make(
+        'module.exports = async function (data) { return { doubled: data.$trigger.body.n * 2, hasProcess: typeof process !== "undefined" && !!process.binding }; };',
+      );
+      expect((await t.api('POST', `/flows/trigger/${ok}`, { n: 21 })).body.data).toEqual({
+        doubled: 42,
+        hasProcess: false,
+      });
       const loop = await make('module.exports = function () { for (;;) {} };');
       const res = await t.api('POST', `/flows/trigger/${loop}`, {});
       expect(res.body.errors[0].extensions.code).toBe('UNPROCESSABLE_CONTENT');

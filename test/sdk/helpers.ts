@@ -17,7 +17,11 @@ export interface RunResult {
 /** Runs a command, capturing output (bounded by `timeoutMs`). */
 export function run(cmd: string, args: string[], cwd: string, input?: string, timeoutMs = 120_000): Promise<RunResult> {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, NO_COLOR: '1', CI: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -37,7 +41,8 @@ export async function linkWorkspaceDependencies(dir: string): Promise<void> {
   await mkdir(join(nm, '@annex'), { recursive: true });
   await mkdir(join(nm, '.bin'), { recursive: true });
   await symlink(join(WORKSPACE, 'sdk-extension'), join(nm, '@annex/sdk-extension'), 'dir');
-  for (const dep of ['vitest', 'vue', 'typescript', '@types']) await symlink(join(WORKSPACE, 'node_modules', dep), join(nm, dep), 'dir');
+  for (const dep of ['vitest', 'vue', 'typescript', '@types'])
+    await symlink(join(WORKSPACE, 'node_modules', dep), join(nm, dep), 'dir');
   const shim = async (name: string, target: string) => {
     await writeFile(join(nm, '.bin', name), `#!/bin/sh\nexec "${process.execPath}" "${target}" "$@"\n`);
     await chmod(join(nm, '.bin', name), 0o755);
@@ -59,20 +64,27 @@ export async function scaffoldProject(c: ScaffoldCase, root?: string): Promise<s
   const name = `annex-${c.type}${c.sandbox ? '-sandboxed' : ''}-${c.language}`;
   let out = '';
   let err = '';
-  const code = await runCreate([name, '--type', c.type, '--language', c.language, ...(c.sandbox ? ['--sandbox'] : []), '--no-install', '--yes'], {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stdin: process.stdin,
-    isTTY: false,
-    env: {},
-    cwd: base,
-  });
+  const code = await runCreate(
+    [name, '--type', c.type, '--language', c.language, ...(c.sandbox ? ['--sandbox'] : []), '--no-install', '--yes'],
+    {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      stdin: process.stdin,
+      isTTY: false,
+      env: {},
+      cwd: base,
+    },
+  );
   if (code !== 0) throw new Error(`scaffold failed (${code}): ${err}`);
   return out.trim();
 }
 
 /** Scaffold (+ `prepare`, an edit of the sources) + link dependencies + build: a built extension folder. */
-export async function scaffoldAndBuild(c: ScaffoldCase, root?: string, prepare?: (dir: string) => Promise<void> | void): Promise<string> {
+export async function scaffoldAndBuild(
+  c: ScaffoldCase,
+  root?: string,
+  prepare?: (dir: string) => Promise<void> | void,
+): Promise<string> {
   const dir = await scaffoldProject(c, root);
   await prepare?.(dir);
   await linkWorkspaceDependencies(dir);

@@ -8,14 +8,19 @@ import { scaffoldAndBuild, type ScaffoldCase } from './helpers.js';
 const TYPES = ['interface', 'display', 'layout', 'module', 'panel', 'theme', 'hook', 'endpoint', 'operation', 'bundle'];
 const CASES: ScaffoldCase[] = [
   ...TYPES.flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language }))),
-  ...['hook', 'endpoint', 'operation'].flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true }))),
+  ...['hook', 'endpoint', 'operation'].flatMap((type) =>
+    (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true })),
+  ),
 ];
 
 /** The collection one hook variant listens on (the template's `articles`, made distinct per variant). */
 const collectionOf = (c: ScaffoldCase) => `articles_${c.sandbox ? 'sandboxed' : 'trusted'}_${c.language}`;
 /** Points the scaffolded hook's events at `collection` (the template hard-codes `articles`). */
 function retargetHook(dir: string, collection: string): void {
-  const src = fs.readdirSync(path.join(dir, 'src')).map((f) => path.join(dir, 'src', f)).find((f) => /index\.[jt]s$/.test(f))!;
+  const src = fs
+    .readdirSync(path.join(dir, 'src'))
+    .map((f) => path.join(dir, 'src', f))
+    .find((f) => /index\.[jt]s$/.test(f))!;
   const code = fs.readFileSync(src, 'utf8');
   const edited = code.replaceAll("'articles.items.create'", `'${collection}.items.create'`);
   if (edited === code) throw new Error(`${src}: the template no longer listens on articles.items.create`);
@@ -39,11 +44,16 @@ describe('scaffolded extensions in a running host', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-sdk-host-'));
     for (const c of CASES) {
       // Each hook variant listens on its own collection, so its slug can only come from it.
-      const dir = await scaffoldAndBuild(c, root, c.type === 'hook' ? (d) => retargetHook(d, collectionOf(c)) : undefined);
+      const dir = await scaffoldAndBuild(
+        c,
+        root,
+        c.type === 'hook' ? (d) => retargetHook(d, collectionOf(c)) : undefined,
+      );
       built.set(c, { dir, name: JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name });
     }
     t = await startHost({ extensions: [...built.values()].map((b) => b.dir) });
-    for (const c of CASES.filter((k) => k.type === 'hook')) await createCollection(t, collectionOf(c), { title: 'string', slug: 'string' });
+    for (const c of CASES.filter((k) => k.type === 'hook'))
+      await createCollection(t, collectionOf(c), { title: 'string', slug: 'string' });
   }, 600_000);
   afterAll(() => t?.close());
 
@@ -69,8 +79,18 @@ describe('scaffolded extensions in a running host', () => {
         const { name } = built.get(c)!;
         const id = t.host.kernel.operations.ids().find((op) => t.host.kernel.operations.get(op)!.owner === name);
         expect(id).toBeDefined();
-        const flow = await t.api('POST', '/flows', { name: `f-${name}`, status: 'active', trigger: 'webhook', options: { method: 'POST' } });
-        const op = await t.api('POST', '/operations', { flow: flow.body.data.id, key: 'op', type: id, options: { text: '{{ $trigger.body.text }}', uppercase: true } });
+        const flow = await t.api('POST', '/flows', {
+          name: `f-${name}`,
+          status: 'active',
+          trigger: 'webhook',
+          options: { method: 'POST' },
+        });
+        const op = await t.api('POST', '/operations', {
+          flow: flow.body.data.id,
+          key: 'op',
+          type: id,
+          options: { text: '{{ $trigger.body.text }}', uppercase: true },
+        });
         await t.api('PATCH', `/flows/${flow.body.data.id}`, { operation: op.body.data.id });
         await t.host.kernel.flows.reload();
         const res = await t.api('POST', `/flows/trigger/${flow.body.data.id}`, { text: 'abc' });
@@ -80,7 +100,12 @@ describe('scaffolded extensions in a running host', () => {
       it(`${label}: the hook fires`, async () => {
         const res = await t.api('POST', `/items/${collectionOf(c)}`, { title: `Hello ${label}` });
         expect(res.status).toBe(200);
-        expect(res.body.data.slug).toBe(`hello-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-$/, '')}`);
+        expect(res.body.data.slug).toBe(
+          `hello-${label
+            .replace(/[^a-z0-9]+/gi, '-')
+            .toLowerCase()
+            .replace(/-$/, '')}`,
+        );
       });
     } else if (c.type !== 'bundle') {
       it(`${label}: the app extension appears in /extensions/sources`, async () => {

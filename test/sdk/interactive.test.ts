@@ -22,7 +22,11 @@ describe('create-annex-extension bin', () => {
     const b = await mkdtemp(join(tmpdir(), 'annex-int-b-'));
     const piped = await run(process.execPath, [BIN], a, 'operation\nmy-op\njs\ny\nn\n');
     expect(piped.code, piped.stderr).toBe(0);
-    const flags = await run(process.execPath, [BIN, 'my-op', '--type', 'operation', '--language', 'js', '--sandbox', '--no-install'], b);
+    const flags = await run(
+      process.execPath,
+      [BIN, 'my-op', '--type', 'operation', '--language', 'js', '--sandbox', '--no-install'],
+      b,
+    );
     expect(flags.code, flags.stderr).toBe(0);
     expect(await tree(join(a, 'my-op'))).toEqual(await tree(join(b, 'my-op')));
   });

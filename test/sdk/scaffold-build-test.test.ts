@@ -11,7 +11,9 @@ const TYPES = ['interface', 'display', 'layout', 'module', 'panel', 'theme', 'ho
 const only = process.env.ANNEX_SDK_E2E_ONLY?.split(',');
 const CASES: ScaffoldCase[] = [
   ...TYPES.flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language }))),
-  ...['hook', 'endpoint', 'operation'].flatMap((type) => (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true }))),
+  ...['hook', 'endpoint', 'operation'].flatMap((type) =>
+    (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true })),
+  ),
 ].filter((c) => !only || only.includes(c.type));
 
 let root: string;

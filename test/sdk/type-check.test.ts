@@ -10,7 +10,13 @@ afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true 
 async function project(source: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'annex-type-check-'));
   dirs.push(dir);
-  await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022'], types: [] }, include: ['index.ts'] }));
+  await writeFile(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', lib: ['ES2022'], types: [] },
+      include: ['index.ts'],
+    }),
+  );
   await writeFile(join(dir, 'index.ts'), source);
   return dir;
 }

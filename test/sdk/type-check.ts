@@ -14,12 +14,21 @@ function isShared(fileName: string, dir: string): boolean {
 /** Type-checks the project in `dir` with its tsconfig.json; returns tsc's diagnostics as text ('' when clean). */
 export function typeCheck(dir: string): string {
   let configError: ts.Diagnostic | undefined;
-  const config = ts.getParsedCommandLineOfConfigFile(join(dir, 'tsconfig.json'), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => (configError = d),
-  });
-  const format: ts.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' };
-  if (!config || configError) return ts.formatDiagnostics(configError ? [configError] : [], format) || 'tsconfig.json could not be read';
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(dir, 'tsconfig.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => (configError = d),
+    },
+  );
+  const format: ts.FormatDiagnosticsHost = {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => dir,
+    getNewLine: () => '\n',
+  };
+  if (!config || configError)
+    return ts.formatDiagnostics(configError ? [configError] : [], format) || 'tsconfig.json could not be read';
   const host = ts.createCompilerHost(config.options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
@@ -28,7 +37,12 @@ export function typeCheck(dir: string): string {
     if (!shared.has(key)) shared.set(key, read(fileName, languageVersion, onError, shouldCreate));
     return shared.get(key);
   };
-  const program = ts.createProgram({ rootNames: config.fileNames, options: config.options, host, projectReferences: config.projectReferences });
+  const program = ts.createProgram({
+    rootNames: config.fileNames,
+    options: config.options,
+    host,
+    projectReferences: config.projectReferences,
+  });
   const diagnostics = [...config.errors, ...ts.getPreEmitDiagnostics(program)];
   return ts.formatDiagnostics(diagnostics, format);
 }

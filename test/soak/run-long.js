@@ -8,5 +8,8 @@ if (!Number.isFinite(minutes) || minutes <= 0) {
   console.error('usage: node test/soak/run-long.js [minutes]');
   process.exit(2);
 }
-const result = spawnSync('npx', ['vitest', 'run', 'test/soak'], { stdio: 'inherit', env: { ...process.env, SOAK_SECONDS: String(Math.round(minutes * 60)) } });
+const result = spawnSync('npx', ['vitest', 'run', 'test/soak'], {
+  stdio: 'inherit',
+  env: { ...process.env, SOAK_SECONDS: String(Math.round(minutes * 60)) },
+});
 process.exit(result.status ?? 1);

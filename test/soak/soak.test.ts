@@ -18,13 +18,21 @@ function check(r: SoakReport): void {
 }
 
 describe.skipIf(process.platform !== 'linux')('soak: mixed load with sandbox workers SIGKILLed', () => {
-  it(`SQLite, ${SECONDS} s`, async () => {
-    check(await runSoak(SECONDS));
-  }, (SECONDS + 120) * 1000);
+  it(
+    `SQLite, ${SECONDS} s`,
+    async () => {
+      check(await runSoak(SECONDS));
+    },
+    (SECONDS + 120) * 1000,
+  );
 
-  it.skipIf(!PG_URL)(`PostgreSQL with the listening connection dropped, ${SECONDS} s`, async () => {
-    const r = await runSoak(SECONDS, { pg: true });
-    check(r);
-    expect(r.listenDrops).toBeGreaterThan(0);
-  }, (SECONDS + 120) * 1000);
+  it.skipIf(!PG_URL)(
+    `PostgreSQL with the listening connection dropped, ${SECONDS} s`,
+    async () => {
+      const r = await runSoak(SECONDS, { pg: true });
+      check(r);
+      expect(r.listenDrops).toBeGreaterThan(0);
+    },
+    (SECONDS + 120) * 1000,
+  );
 });

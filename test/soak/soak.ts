@@ -6,7 +6,14 @@ import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase, PG_URL } from '../helpers/pg.js';
 
 /** 5xx a sandboxed call may answer while its worker is killed or its extension toggled (docs/sandbox-limits.md). */
-const DOCUMENTED_5XX = new Set(['RT_WORKER_CRASHED', 'RT_DISPOSED', 'RT_TIMEOUT', 'RT_QUARANTINED', 'RT_ENGINE_CLOSED', 'SERVICE_UNAVAILABLE']);
+const DOCUMENTED_5XX = new Set([
+  'RT_WORKER_CRASHED',
+  'RT_DISPOSED',
+  'RT_TIMEOUT',
+  'RT_QUARANTINED',
+  'RT_ENGINE_CLOSED',
+  'SERVICE_UNAVAILABLE',
+]);
 
 export interface SoakReport {
   seconds: number;
@@ -25,7 +32,21 @@ export interface SoakReport {
 function writeExtension(root: string, name: string, type: 'endpoint', scopes: object, code: string): string {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module', 'directus:extension': { type, path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: scopes } } }));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({
+      name,
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type,
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        sandbox: { enabled: true, requestedScopes: scopes },
+      },
+    }),
+  );
   fs.writeFileSync(path.join(dir, 'dist', 'index.js'), code);
   return dir;
 }
@@ -54,20 +75,49 @@ const openFds = () => fs.readdirSync('/proc/self/fd').length;
  */
 export async function runSoak(seconds: number, options: { pg?: boolean } = {}): Promise<SoakReport> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-soak-'));
-  const soaker = writeExtension(root, 'soaker', 'endpoint', { items: { soak_notes: ['read', 'create'] } }, `import { items } from 'directus:api';
+  const soaker = writeExtension(
+    root,
+    'soaker',
+    'endpoint',
+    { items: { soak_notes: ['read', 'create'] } },
+    `import { items } from 'directus:api';
 export default (router) => {
   router.post('/', async (req) => ({ status: 200, body: { id: await items('soak_notes').createOne({ title: req.body.title }) } }));
   router.get('/', async () => ({ status: 200, body: await items('soak_notes').readByQuery({ limit: 5 }) }));
 };
-`);
-  const toggler = writeExtension(root, 'toggler', 'endpoint', {}, `export default (router) => { router.get('/', () => 'on'); };\n`);
+`,
+  );
+  const toggler = writeExtension(
+    root,
+    'toggler',
+    'endpoint',
+    {},
+    `export default (router) => { router.get('/', () => 'on'); };\n`,
+  );
   const db = options.pg && PG_URL ? await createTestDatabase('annex_soak') : undefined;
-  const t: TestHost = await startHost({ extensions: [soaker, toggler], env: db ? { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url } : {} });
-  const report: SoakReport = { seconds, requests: 0, writes: 0, unreadable: [], undocumented: [], workerKills: 0, listenDrops: 0, toggles: 0, rss: { warm: 0, end: 0, max: 0 }, fds: { warm: 0, end: 0, max: 0 }, aliveAtEnd: false };
+  const t: TestHost = await startHost({
+    extensions: [soaker, toggler],
+    env: db ? { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url } : {},
+  });
+  const report: SoakReport = {
+    seconds,
+    requests: 0,
+    writes: 0,
+    unreadable: [],
+    undocumented: [],
+    workerKills: 0,
+    listenDrops: 0,
+    toggles: 0,
+    rss: { warm: 0, end: 0, max: 0 },
+    fds: { warm: 0, end: 0, max: 0 },
+    aliveAtEnd: false,
+  };
   const written = new Map<string, string>();
   try {
     await createCollection(t, 'soak_notes', { title: 'string' });
-    const togglerId = (await t.api('GET', '/extensions')).body.data.find((e: { annex?: { name?: string }; name?: string }) => (e.annex?.name ?? e.name) === 'toggler')?.id;
+    const togglerId = (await t.api('GET', '/extensions')).body.data.find(
+      (e: { annex?: { name?: string }; name?: string }) => (e.annex?.name ?? e.name) === 'toggler',
+    )?.id;
     const until = Date.now() + seconds * 1000;
     let seq = 0;
     const note = (route: string, res: { status: number; body: any }) => {
@@ -75,11 +125,14 @@ export default (router) => {
       if (res.status < 500) return;
       const code = res.body?.errors?.[0]?.extensions?.code;
       // Only sandboxed calls may answer a documented 5xx; the host's own routes never do.
-      if (!(route.startsWith('/soaker') || route.startsWith('/toggler')) || !DOCUMENTED_5XX.has(code)) report.undocumented.push({ route, status: res.status, code });
+      if (!(route.startsWith('/soaker') || route.startsWith('/toggler')) || !DOCUMENTED_5XX.has(code))
+        report.undocumented.push({ route, status: res.status, code });
     };
     const loop = async (fn: () => Promise<void>, pauseMs = 0) => {
       while (Date.now() < until) {
-        await fn().catch((err) => report.undocumented.push({ route: 'client', status: 0, code: String(err?.code ?? err?.message ?? err) }));
+        await fn().catch((err) =>
+          report.undocumented.push({ route: 'client', status: 0, code: String(err?.code ?? err?.message ?? err) }),
+        );
         if (pauseMs) await sleep(pauseMs);
       }
     };
@@ -107,7 +160,10 @@ export default (router) => {
       loop(async () => {
         if (!togglerId) return;
         report.toggles++;
-        note('/extensions', await t.api('PATCH', `/extensions/${togglerId}`, { meta: { enabled: report.toggles % 2 === 0 } }));
+        note(
+          '/extensions',
+          await t.api('PATCH', `/extensions/${togglerId}`, { meta: { enabled: report.toggles % 2 === 0 } }),
+        );
       }, 1500),
       loop(async () => {
         await sleep(2500);
@@ -119,7 +175,9 @@ export default (router) => {
       loop(async () => {
         await sleep(4000);
         if (!db || Date.now() >= until) return;
-        const r = await t.host.knex.raw("select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'LISTEN %'");
+        const r = await t.host.knex.raw(
+          "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'LISTEN %'",
+        );
         report.listenDrops += r.rows.length;
       }),
       loop(async () => {

@@ -60,7 +60,13 @@ describe('create-annex-extension', () => {
     const ok = await create(['my-hook', '--type', 'hook', '--language', 'js', '--sandbox', '--no-install']);
     expect(ok.code).toBe(0);
     const pkg = JSON.parse(await readFile(join(ok.cwd, 'my-hook/package.json'), 'utf8'));
-    expect(pkg['directus:extension']).toEqual({ type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0', sandbox: { enabled: true, requestedScopes: { log: {} } } });
+    expect(pkg['directus:extension']).toEqual({
+      type: 'hook',
+      path: 'dist/index.js',
+      source: 'src/index.js',
+      host: '^10.10.0',
+      sandbox: { enabled: true, requestedScopes: { log: {} } },
+    });
     expect((await create(['my-panel', '--type', 'panel', '--sandbox', '--no-install'])).code).toBe(1);
   });
 
@@ -75,7 +81,9 @@ describe('create-annex-extension', () => {
   it('accepts the type by number and re-asks invalid answers', async () => {
     const r = await create([], '99\n7\nmy-hook\nxx\njs\nn\nn\n');
     expect(r.code).toBe(0);
-    expect(JSON.parse(await readFile(join(r.cwd, 'my-hook/package.json'), 'utf8'))['directus:extension'].type).toBe('hook');
+    expect(JSON.parse(await readFile(join(r.cwd, 'my-hook/package.json'), 'utf8'))['directus:extension'].type).toBe(
+      'hook',
+    );
   });
 
   it('fails with exit 2 instead of hanging when stdin ends before all answers', async () => {
@@ -85,7 +93,9 @@ describe('create-annex-extension', () => {
   });
 
   it('installs with the package manager that invoked it', async () => {
-    const r = await create(['p', '--type', 'theme', '--yes'], '', { npm_config_user_agent: 'pnpm/9.1.0 npm/? node/v20.19.0 linux x64' });
+    const r = await create(['p', '--type', 'theme', '--yes'], '', {
+      npm_config_user_agent: 'pnpm/9.1.0 npm/? node/v20.19.0 linux x64',
+    });
     expect(r.code).toBe(0);
     expect(r.installs[0]).toMatch(/^pnpm /);
     expect(detectPackageManager('yarn/1.22.0 npm/? node/v20')).toBe('yarn');
@@ -96,7 +106,9 @@ describe('create-annex-extension', () => {
     const cwd = await mkdtemp(join(tmpdir(), 'annex-create-busy-'));
     await mkdir(join(cwd, 'busy'));
     await writeFile(join(cwd, 'busy/file'), 'x');
-    await expect(scaffold({ name: 'busy', type: 'hook', language: 'javascript', sandbox: false, cwd })).rejects.toMatchObject({ code: 'CREATE_DIR_NOT_EMPTY' });
+    await expect(
+      scaffold({ name: 'busy', type: 'hook', language: 'javascript', sandbox: false, cwd }),
+    ).rejects.toMatchObject({ code: 'CREATE_DIR_NOT_EMPTY' });
     expect((await create(['Bad Name', '--type', 'hook', '--yes'])).code).toBe(2);
     expect((await create(['x', '--type', 'widget', '--yes'])).code).toBe(2);
   });

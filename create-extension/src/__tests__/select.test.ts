@@ -11,7 +11,13 @@ const UP = '\u001b[A';
 
 /** A fake terminal: raw-mode switches are recorded; keys are typed once a prompt has been drawn. */
 function createTerminal() {
-  const input = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[], setRawMode(mode: boolean) { input.rawModes.push(mode); } });
+  const input = Object.assign(new PassThrough(), {
+    isTTY: true,
+    rawModes: [] as boolean[],
+    setRawMode(mode: boolean) {
+      input.rawModes.push(mode);
+    },
+  });
   let screen = '';
   const waiters: { text: string; from: number; resolve: () => void }[] = [];
   const write = (text: string) => {
@@ -25,7 +31,9 @@ function createTerminal() {
   /** Waits until `prompt` is drawn (after what was waited for before), then types `keys`. */
   const type = async (prompt: string, keys: string[]) => {
     const from = seen;
-    await new Promise<void>((resolve) => (screen.indexOf(prompt, from) >= 0 ? resolve() : waiters.push({ text: prompt, from, resolve })));
+    await new Promise<void>((resolve) =>
+      screen.indexOf(prompt, from) >= 0 ? resolve() : waiters.push({ text: prompt, from, resolve }),
+    );
     seen = screen.indexOf(prompt, from) + prompt.length;
     for (const k of keys) input.write(k);
   };
@@ -35,7 +43,11 @@ function createTerminal() {
 describe('arrow-key selection', () => {
   it('moves with the arrows, wraps around, and confirms with Enter', async () => {
     const t = createTerminal();
-    const answer = select(t.input, t.write, 'Pick', [{ value: 'a', label: 'A' }, { value: 'b', label: 'B' }, { value: 'c', label: 'C' }]);
+    const answer = select(t.input, t.write, 'Pick', [
+      { value: 'a', label: 'A' },
+      { value: 'b', label: 'B' },
+      { value: 'c', label: 'C' },
+    ]);
     await t.type('Pick', [DOWN, DOWN, DOWN, UP, UP, '\r']);
     expect(await answer).toBe('b');
     expect(t.input.rawModes).toEqual([true, false]);
@@ -79,7 +91,11 @@ describe('arrow-key selection', () => {
     await t.type('Install dependencies?', [DOWN, '\r']);
     expect(await done).toBe(0);
     const pkg = JSON.parse(await readFile(join(cwd, 'word-hook', 'package.json'), 'utf8'));
-    expect(pkg['directus:extension']).toMatchObject({ type: 'hook', source: 'src/index.js', sandbox: { enabled: true } });
+    expect(pkg['directus:extension']).toMatchObject({
+      type: 'hook',
+      source: 'src/index.js',
+      sandbox: { enabled: true },
+    });
     expect(installs).toEqual([]);
   });
 });

@@ -60,7 +60,8 @@ describe('stripTypes', () => {
   });
 
   it('turns <script setup lang="ts"> into plain <script setup>', () => {
-    const vue = '<template><b>{{ n }}</b></template>\n\n<script setup lang="ts">\nconst props = defineProps<{ n: number }>();\nfunction f(e: Event) {\n\treturn (e.target as HTMLInputElement).value;\n}\n</script>\n';
+    const vue =
+      '<template><b>{{ n }}</b></template>\n\n<script setup lang="ts">\nconst props = defineProps<{ n: number }>();\nfunction f(e: Event) {\n\treturn (e.target as HTMLInputElement).value;\n}\n</script>\n';
     const out = stripVueTypes(vue, 'x.vue');
     expect(out).toContain('<script setup>\n');
     expect(out).toContain('function f(e) {\n\treturn e.target.value;\n}');
@@ -75,7 +76,9 @@ describe('every template', () => {
     for (const file of files) {
       const rel = relative(TEMPLATES_DIR, file);
       const source = await readFile(file, 'utf8');
-      const js = file.endsWith('.vue') ? /<script[^>]*>([\s\S]*?)<\/script>/.exec(stripVueTypes(source, rel))?.[1] ?? '' : stripTypes(source, rel);
+      const js = file.endsWith('.vue')
+        ? (/<script[^>]*>([\s\S]*?)<\/script>/.exec(stripVueTypes(source, rel))?.[1] ?? '')
+        : stripTypes(source, rel);
       // Loader js: a leftover annotation is a syntax error here.
       expect(() => transformSync(js, { loader: 'js', sourcefile: rel }), rel).not.toThrow();
       expect(js, rel).not.toMatch(/\bas [A-Z]\w*|:\s*(string|number|boolean|unknown|Record<)/);

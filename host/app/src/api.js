@@ -31,7 +31,11 @@ export function createApi({ onUnauthorized } = {}) {
   async function refresh() {
     const refresh_token = localStorage.getItem(REFRESH);
     if (!refresh_token) return false;
-    refreshing ??= fetch('/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh_token }) })
+    refreshing ??= fetch('/auth/refresh', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refresh_token }),
+    })
       .then(async (res) => {
         if (!res.ok) return false;
         const { data } = await res.json();
@@ -39,7 +43,9 @@ export function createApi({ onUnauthorized } = {}) {
         return true;
       })
       .catch(() => false)
-      .finally(() => { refreshing = null; });
+      .finally(() => {
+        refreshing = null;
+      });
     return refreshing;
   }
 
@@ -48,13 +54,18 @@ export function createApi({ onUnauthorized } = {}) {
     const token = localStorage.getItem(TOKEN);
     if (token) h.Authorization = `Bearer ${token}`;
     if (data !== undefined) h['Content-Type'] = 'application/json';
-    const res = await fetch(url + toQuery(params), { method, headers: h, body: data === undefined ? undefined : JSON.stringify(data) });
+    const res = await fetch(url + toQuery(params), {
+      method,
+      headers: h,
+      body: data === undefined ? undefined : JSON.stringify(data),
+    });
     const text = await res.text();
     let body = text;
     try {
       body = text ? JSON.parse(text) : null;
     } catch {}
-    if (res.status === 401 && !retried && (await refresh())) return request(method, url, { params, data, headers }, true);
+    if (res.status === 401 && !retried && (await refresh()))
+      return request(method, url, { params, data, headers }, true);
     if (res.status === 401) onUnauthorized?.();
     if (!res.ok) throw httpError(res.status, body);
     return { data: body, status: res.status, headers: res.headers };
@@ -62,7 +73,10 @@ export function createApi({ onUnauthorized } = {}) {
 
   const api = {
     /** `request(method, url, config)`, or axios's `request({ method, url, params, data, headers })`. */
-    request: (method, url, config) => (method && typeof method === 'object' ? request(String(method.method ?? 'GET').toUpperCase(), method.url, method) : request(method, url, config)),
+    request: (method, url, config) =>
+      method && typeof method === 'object'
+        ? request(String(method.method ?? 'GET').toUpperCase(), method.url, method)
+        : request(method, url, config),
     /** Read by extensions that call fetch themselves with the app's credentials (axios's shape). */
     defaults: {
       baseURL: '/',

@@ -15,13 +15,22 @@ import App from './App.vue';
 import './styles.css';
 
 const pinia = createPinia();
-const api = createApi({ onUnauthorized: () => router.currentRoute.value.name !== 'login' && router.push({ name: 'login' }) });
+const api = createApi({
+  onUnauthorized: () => router.currentRoute.value.name !== 'login' && router.push({ name: 'login' }),
+});
 const { stores, hydrate, dehydrate } = createStores(api);
 // Every extension component renders inside a boundary that reports its faults through the registry.
 const boundaries = createBoundaries({ onFault: (fault) => registry.reportFault(fault) });
 const registry = createRegistry({ api, boundaries });
 const router = createAppRouter();
-const i18n = createI18n({ legacy: false, locale: 'en-US', fallbackLocale: 'en-US', messages: { 'en-US': {} }, missingWarn: false, fallbackWarn: false });
+const i18n = createI18n({
+  legacy: false,
+  locale: 'en-US',
+  fallbackLocale: 'en-US',
+  messages: { 'en-US': {} },
+  missingWarn: false,
+  fallbackWarn: false,
+});
 
 const app = createApp(App);
 app.use(pinia);
@@ -81,13 +90,30 @@ router.beforeEach(async (to) => {
 // A check that throws hides its module and is reported, like any other fault of that extension.
 const allowed = (m) => {
   try {
-    return !m.preRegisterCheck || m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false;
+    return (
+      !m.preRegisterCheck ||
+      m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false
+    );
   } catch (e) {
-    registry.reportFault({ extension: m.__extension, id: m.id, kind: 'module', code: 'APP_RENDER_FAILED', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    registry.reportFault({
+      extension: m.__extension,
+      id: m.id,
+      kind: 'module',
+      code: 'APP_RENDER_FAILED',
+      message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    });
     return false;
   }
 };
-syncModuleRoutes(router, registry, allowed, (m, e) => registry.reportFault({ extension: m.__extension, id: m.id, kind: 'module', code: 'APP_RENDER_FAILED', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
+syncModuleRoutes(router, registry, allowed, (m, e) =>
+  registry.reportFault({
+    extension: m.__extension,
+    id: m.id,
+    kind: 'module',
+    code: 'APP_RENDER_FAILED',
+    message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+  }),
+);
 app.provide('moduleAllowed', allowed);
 app.mount('#app');
 window.__annex = { api, registry, router, theme, stores };

@@ -25,7 +25,12 @@ export function createThemeController({ api, registry, stores }) {
   function current() {
     const themes = registry.state.themes;
     const settings = stores.useSettingsStore().settings ?? {};
-    const wanted = [selected.value, stores.useUserStore().currentUser?.theme, settings.default_theme_light, 'default-light'];
+    const wanted = [
+      selected.value,
+      stores.useUserStore().currentUser?.theme,
+      settings.default_theme_light,
+      'default-light',
+    ];
     for (const id of wanted) {
       const t = id && themes.find((x) => x.id === id);
       if (t) return t;
@@ -45,7 +50,9 @@ export function createThemeController({ api, registry, stores }) {
     document.body?.classList.toggle('dark', theme?.appearance === 'dark');
   }
 
-  watch([selected, () => registry.state.themes, () => stores.useUserStore().currentUser?.theme], apply, { immediate: true });
+  watch([selected, () => registry.state.themes, () => stores.useUserStore().currentUser?.theme], apply, {
+    immediate: true,
+  });
 
   return {
     selected,

@@ -20,7 +20,12 @@ export function createEventHub(keepAliveMs = 15_000) {
       const stream = new PassThrough();
       ctx.req.socket.setTimeout(0);
       ctx.req.socket.setNoDelay(true);
-      ctx.set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+      ctx.set({
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Accel-Buffering': 'no',
+      });
       ctx.status = 200;
       ctx.body = stream;
       clients.set(stream, viewer);
@@ -36,7 +41,11 @@ export function createEventHub(keepAliveMs = 15_000) {
      * Sends `data` to every client, or, with `forViewer`, what it returns for each client's viewer
      * (undefined: nothing for that one).
      */
-    send(/** @type {string} */ event, /** @type {unknown} */ data, /** @type {((viewer: any) => unknown) | undefined} */ forViewer = undefined) {
+    send(
+      /** @type {string} */ event,
+      /** @type {unknown} */ data,
+      /** @type {((viewer: any) => unknown) | undefined} */ forViewer = undefined,
+    ) {
       const id = ++seq;
       const frame = (/** @type {unknown} */ d) => `id: ${id}\nevent: ${event}\ndata: ${JSON.stringify(d)}\n\n`;
       const shared = forViewer ? undefined : frame(data);

@@ -14,9 +14,16 @@ function flowsRoutes(router, context) {
   const run = asyncHandler(async (req, res) => {
     const kind = flows.kindOf(req.params.id);
     if (kind !== 'webhook' && kind !== 'manual') throw errors.FORBIDDEN();
-    const input = kind === 'webhook'
-      ? { path: req.path, query: withoutToken(req.query), body: req.body, method: req.method, headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HIDDEN_HEADERS.has(k))) }
-      : { ...(req.body ?? {}), body: req.body };
+    const input =
+      kind === 'webhook'
+        ? {
+            path: req.path,
+            query: withoutToken(req.query),
+            body: req.body,
+            method: req.method,
+            headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !HIDDEN_HEADERS.has(k))),
+          }
+        : { ...(req.body ?? {}), body: req.body };
     const result = await flows.trigger(req.params.id, kind, input, req.accountability);
     if ('async' in result) return res.json({ data: null });
     if (result.status === 'rejected') {
@@ -28,15 +35,24 @@ function flowsRoutes(router, context) {
   // Webhook flows answer GET or POST (as configured); manual flows are POSTed with {collection, keys}.
   router.get('/trigger/:id', run);
   router.post('/trigger/:id', run);
-  router.get('/:id/runs', asyncHandler(async (req, res) => {
-    if (!req.accountability?.admin) throw errors.FORBIDDEN();
-    res.json({ data: await flows.runs(req.params.id, Number(req.query.limit ?? 20)) });
-  }));
-  crudRoutes(router, { collection: 'directus_flows', makeService: (c, options) => new context.services.ItemsService(c, options) });
+  router.get(
+    '/:id/runs',
+    asyncHandler(async (req, res) => {
+      if (!req.accountability?.admin) throw errors.FORBIDDEN();
+      res.json({ data: await flows.runs(req.params.id, Number(req.query.limit ?? 20)) });
+    }),
+  );
+  crudRoutes(router, {
+    collection: 'directus_flows',
+    makeService: (c, options) => new context.services.ItemsService(c, options),
+  });
 }
 
 function operationsRoutes(router, context) {
-  crudRoutes(router, { collection: 'directus_operations', makeService: (c, options) => new context.services.ItemsService(c, options) });
+  crudRoutes(router, {
+    collection: 'directus_operations',
+    makeService: (c, options) => new context.services.ItemsService(c, options),
+  });
 }
 
 export const endpoints = [

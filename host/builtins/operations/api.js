@@ -1,6 +1,13 @@
 // @ts-check
 import { SignJWT, jwtVerify, decodeJwt } from 'jose';
-import { checkPayload, createRequestClient, errors, failedValidation, publicAccountability, systemAccountability } from '@annex/host/builtins-support';
+import {
+  checkPayload,
+  createRequestClient,
+  errors,
+  failedValidation,
+  publicAccountability,
+  systemAccountability,
+} from '@annex/host/builtins-support';
 
 /** `permissions` option → who the item operations act as (Directus: $trigger | $public | $full | role id). */
 async function actingAs(permissions, ctx) {
@@ -36,7 +43,9 @@ function keysOf(options, ctx) {
   }
   const list = Array.isArray(key) ? key : [key];
   if (list.length === 0 || list.some((k) => empty(k) || (typeof k !== 'string' && typeof k !== 'number'))) {
-    throw errors.INVALID_PAYLOAD({ reason: 'The operation\'s "key" template rendered no key (a value the trigger did not send?).' });
+    throw errors.INVALID_PAYLOAD({
+      reason: 'The operation\'s "key" template rendered no key (a value the trigger did not send?).',
+    });
   }
   return list;
 }
@@ -105,7 +114,17 @@ const handlers = {
     const service = new ctx.services.NotificationsService({ accountability });
     const keys = [];
     for (const recipient of recipients) {
-      keys.push(await service.createOne({ recipient, subject: options.subject ?? '', message: options.message ?? null, collection: options.collection ?? null, item: options.item ?? null, sender: ctx.accountability?.user ?? null, status: 'inbox' }));
+      keys.push(
+        await service.createOne({
+          recipient,
+          subject: options.subject ?? '',
+          message: options.message ?? null,
+          collection: options.collection ?? null,
+          item: options.item ?? null,
+          sender: ctx.accountability?.user ?? null,
+          status: 'inbox',
+        }),
+      );
     }
     return keys;
   },
@@ -113,11 +132,32 @@ const handlers = {
   // (public addresses only, also after DNS and every redirect; timeout and size caps) unless the
   // operator allows private ones (FLOWS_REQUEST_ALLOW_PRIVATE).
   async request(options, ctx) {
-    const headers = Object.fromEntries((options.headers ?? []).filter((h) => h?.header).map((h) => [h.header, String(h.value ?? '')]));
-    const body = options.body === undefined || options.body === null || typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    if (body && typeof options.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    const client = createRequestClient({ urls: ['http://*', 'https://*'], methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'], allowPrivate: ctx.kernel.config.flowsRequestAllowPrivate }, { timeoutMs: 30_000, maxResponseBytes: 16 * 1024 * 1024 });
-    const { url: _url, ...result } = await client.request(String(options.url), { method: String(options.method ?? 'GET').toUpperCase(), headers, body: body ?? undefined });
+    const headers = Object.fromEntries(
+      (options.headers ?? []).filter((h) => h?.header).map((h) => [h.header, String(h.value ?? '')]),
+    );
+    const body =
+      options.body === undefined || options.body === null || typeof options.body === 'string'
+        ? options.body
+        : JSON.stringify(options.body);
+    if (
+      body &&
+      typeof options.body !== 'string' &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+    )
+      headers['Content-Type'] = 'application/json';
+    const client = createRequestClient(
+      {
+        urls: ['http://*', 'https://*'],
+        methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+        allowPrivate: ctx.kernel.config.flowsRequestAllowPrivate,
+      },
+      { timeoutMs: 30_000, maxResponseBytes: 16 * 1024 * 1024 },
+    );
+    const { url: _url, ...result } = await client.request(String(options.url), {
+      method: String(options.method ?? 'GET').toUpperCase(),
+      headers,
+      body: body ?? undefined,
+    });
     if (result.status >= 400) throw Object.assign(new Error(`Request failed with status ${result.status}`), result);
     return result;
   },
@@ -128,7 +168,10 @@ const handlers = {
   },
   'throw-error'(options) {
     const status = Number(options.status ?? 400);
-    throw Object.assign(new Error(options.message ?? 'An error was thrown by the flow.'), { code: options.code ?? 'FLOW_ERROR', status });
+    throw Object.assign(new Error(options.message ?? 'An error was thrown by the flow.'), {
+      code: options.code ?? 'FLOW_ERROR',
+      status,
+    });
   },
   transform(options) {
     return parseJson(options.json ?? null, 'json');
@@ -137,7 +180,8 @@ const handlers = {
     const flows = ctx.kernel.flows;
     const payload = parseJson(options.payload ?? null, 'payload');
     if (!Array.isArray(payload)) return flows.runOperationFlow(options.flow, payload, ctx.accountability);
-    if (options.iterationMode === 'parallel') return Promise.all(payload.map((p) => flows.runOperationFlow(options.flow, p, ctx.accountability)));
+    if (options.iterationMode === 'parallel')
+      return Promise.all(payload.map((p) => flows.runOperationFlow(options.flow, p, ctx.accountability)));
     const out = [];
     for (const p of payload) out.push(await flows.runOperationFlow(options.flow, p, ctx.accountability));
     return out;
@@ -146,7 +190,9 @@ const handlers = {
     const secret = new TextEncoder().encode(String(options.secret ?? ''));
     if (options.operation === 'sign') {
       if (!options.secret) throw errors.INVALID_PAYLOAD({ reason: '"secret" is required to sign.' });
-      const jwt = new SignJWT(parseJson(options.payload ?? {}, 'payload')).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
+      const jwt = new SignJWT(parseJson(options.payload ?? {}, 'payload'))
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt();
       const o = parseJson(options.options ?? {}, 'options');
       if (o.expiresIn) jwt.setExpirationTime(o.expiresIn);
       return jwt.sign(secret);

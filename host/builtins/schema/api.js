@@ -4,62 +4,121 @@ import { asyncHandler, errors } from '@annex/host/builtins-support';
 /** `/collections` (Directus shape {collection, meta, schema, fields?}). */
 function collections(router, { services }) {
   const svc = (req) => new services.CollectionsService({ accountability: req.accountability });
-  router.get('/', asyncHandler(async (req, res) => res.json({ data: await svc(req).readByQuery() })));
-  router.get('/:collection', asyncHandler(async (req, res) => res.json({ data: await svc(req).readOne(req.params.collection) })));
-  router.post('/', asyncHandler(async (req, res) => {
-    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a collection object.' });
-    const name = await svc(req).createOne(req.body);
-    res.json({ data: await svc(req).readOne(name) });
-  }));
-  router.patch('/:collection', asyncHandler(async (req, res) => {
-    await svc(req).updateOne(req.params.collection, req.body ?? {});
-    res.json({ data: await svc(req).readOne(req.params.collection) });
-  }));
-  router.delete('/:collection', asyncHandler(async (req, res) => {
-    await svc(req).deleteOne(req.params.collection);
-    res.status(204).end();
-  }));
+  router.get(
+    '/',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readByQuery() })),
+  );
+  router.get(
+    '/:collection',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readOne(req.params.collection) })),
+  );
+  router.post(
+    '/',
+    asyncHandler(async (req, res) => {
+      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
+        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a collection object.' });
+      const name = await svc(req).createOne(req.body);
+      res.json({ data: await svc(req).readOne(name) });
+    }),
+  );
+  router.patch(
+    '/:collection',
+    asyncHandler(async (req, res) => {
+      await svc(req).updateOne(req.params.collection, req.body ?? {});
+      res.json({ data: await svc(req).readOne(req.params.collection) });
+    }),
+  );
+  router.delete(
+    '/:collection',
+    asyncHandler(async (req, res) => {
+      await svc(req).deleteOne(req.params.collection);
+      res.status(204).end();
+    }),
+  );
 }
 
 /** `/fields` and `/fields/:collection[/:field]`. */
 function fields(router, { services }) {
   const svc = (req) => new services.FieldsService({ accountability: req.accountability });
-  router.get('/', asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })));
-  router.get('/:collection', asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })));
-  router.get('/:collection/:field', asyncHandler(async (req, res) => res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) })));
-  router.post('/:collection', asyncHandler(async (req, res) => {
-    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a field object.' });
-    await svc(req).createField(req.params.collection, req.body);
-    res.json({ data: await svc(req).readOne(req.params.collection, req.body.field) });
-  }));
-  router.patch('/:collection/:field', asyncHandler(async (req, res) => {
-    await svc(req).updateField(req.params.collection, { field: req.params.field, meta: req.body?.meta ?? {} });
-    res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) });
-  }));
-  router.delete('/:collection/:field', asyncHandler(async (req, res) => {
-    await svc(req).deleteField(req.params.collection, req.params.field);
-    res.status(204).end();
-  }));
+  router.get(
+    '/',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })),
+  );
+  router.get(
+    '/:collection',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })),
+  );
+  router.get(
+    '/:collection/:field',
+    asyncHandler(async (req, res) =>
+      res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) }),
+    ),
+  );
+  router.post(
+    '/:collection',
+    asyncHandler(async (req, res) => {
+      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
+        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a field object.' });
+      await svc(req).createField(req.params.collection, req.body);
+      res.json({ data: await svc(req).readOne(req.params.collection, req.body.field) });
+    }),
+  );
+  router.patch(
+    '/:collection/:field',
+    asyncHandler(async (req, res) => {
+      await svc(req).updateField(req.params.collection, { field: req.params.field, meta: req.body?.meta ?? {} });
+      res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) });
+    }),
+  );
+  router.delete(
+    '/:collection/:field',
+    asyncHandler(async (req, res) => {
+      await svc(req).deleteField(req.params.collection, req.params.field);
+      res.status(204).end();
+    }),
+  );
 }
 
 /** `/relations` (Directus shape): many-to-one fields, with the one-to-many alias that lists them. */
 function relations(router, { services }) {
   const svc = (req) => new services.RelationsService({ accountability: req.accountability });
-  router.get('/', asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })));
-  router.get('/:collection', asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })));
-  router.get('/:collection/:field', asyncHandler(async (req, res) => res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) })));
-  router.post('/', asyncHandler(async (req, res) => {
-    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
-    res.json({ data: await svc(req).createOne(req.body) });
-  }));
-  router.patch('/:collection/:field', asyncHandler(async (req, res) => {
-    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
-    res.json({ data: await svc(req).updateOne(req.params.collection, req.params.field, req.body) });
-  }));
-  router.delete('/:collection/:field', asyncHandler(async (req, res) => {
-    await svc(req).deleteOne(req.params.collection, req.params.field);
-    res.status(204).end();
-  }));
+  router.get(
+    '/',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })),
+  );
+  router.get(
+    '/:collection',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })),
+  );
+  router.get(
+    '/:collection/:field',
+    asyncHandler(async (req, res) =>
+      res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) }),
+    ),
+  );
+  router.post(
+    '/',
+    asyncHandler(async (req, res) => {
+      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
+        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
+      res.json({ data: await svc(req).createOne(req.body) });
+    }),
+  );
+  router.patch(
+    '/:collection/:field',
+    asyncHandler(async (req, res) => {
+      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
+        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
+      res.json({ data: await svc(req).updateOne(req.params.collection, req.params.field, req.body) });
+    }),
+  );
+  router.delete(
+    '/:collection/:field',
+    asyncHandler(async (req, res) => {
+      await svc(req).deleteOne(req.params.collection, req.params.field);
+      res.status(204).end();
+    }),
+  );
 }
 
 export const endpoints = [

@@ -13,22 +13,40 @@ export const endpoints = [
   {
     name: 'users',
     config: systemRoutes('directus_users', (router, { services }) => {
-      router.get('/me', asyncHandler(async (req, res) => {
-        if (!req.accountability?.user) throw errors.FORBIDDEN();
-        // Reading yourself does not need a read permission on directus_users.
-        const me = await new services.UsersService({ accountability: null }).readOne(req.accountability.user, { fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'] });
-        res.json({ data: { ...me, admin_access: req.accountability.admin, app_access: req.accountability.app } });
-      }));
-      router.patch('/me', asyncHandler(async (req, res) => {
-        if (!req.accountability?.user) throw errors.FORBIDDEN();
-        const allowed = ['first_name', 'last_name', 'theme', 'password'];
-        const body = req.body ?? {};
-        for (const k of Object.keys(body)) if (!allowed.includes(k)) throw errors.FORBIDDEN();
-        // Past the permission check (a user edits their own profile), but logged as that user.
-        const users = new services.UsersService({ accountability: { ...systemAccountability('users/me'), user: req.accountability.user, ip: req.accountability.ip } });
-        await users.updateOne(req.accountability.user, body);
-        res.json({ data: await users.readOne(req.accountability.user, { fields: ['id', 'first_name', 'last_name', 'email', 'role', 'theme'] }) });
-      }));
+      router.get(
+        '/me',
+        asyncHandler(async (req, res) => {
+          if (!req.accountability?.user) throw errors.FORBIDDEN();
+          // Reading yourself does not need a read permission on directus_users.
+          const me = await new services.UsersService({ accountability: null }).readOne(req.accountability.user, {
+            fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'],
+          });
+          res.json({ data: { ...me, admin_access: req.accountability.admin, app_access: req.accountability.app } });
+        }),
+      );
+      router.patch(
+        '/me',
+        asyncHandler(async (req, res) => {
+          if (!req.accountability?.user) throw errors.FORBIDDEN();
+          const allowed = ['first_name', 'last_name', 'theme', 'password'];
+          const body = req.body ?? {};
+          for (const k of Object.keys(body)) if (!allowed.includes(k)) throw errors.FORBIDDEN();
+          // Past the permission check (a user edits their own profile), but logged as that user.
+          const users = new services.UsersService({
+            accountability: {
+              ...systemAccountability('users/me'),
+              user: req.accountability.user,
+              ip: req.accountability.ip,
+            },
+          });
+          await users.updateOne(req.accountability.user, body);
+          res.json({
+            data: await users.readOne(req.accountability.user, {
+              fields: ['id', 'first_name', 'last_name', 'email', 'role', 'theme'],
+            }),
+          });
+        }),
+      );
     }),
   },
   { name: 'roles', config: systemRoutes('directus_roles') },
@@ -36,8 +54,14 @@ export const endpoints = [
   {
     name: 'permissions',
     config: (router, context) => {
-      router.get('/me', asyncHandler(async (req, res) => res.json({ data: await context.kernel.permissions.list(req.accountability) })));
-      crudRoutes(router, { collection: 'directus_permissions', makeService: (c, options) => new context.services.ItemsService(c, options) });
+      router.get(
+        '/me',
+        asyncHandler(async (req, res) => res.json({ data: await context.kernel.permissions.list(req.accountability) })),
+      );
+      crudRoutes(router, {
+        collection: 'directus_permissions',
+        makeService: (c, options) => new context.services.ItemsService(c, options),
+      });
     },
   },
   { name: 'dashboards', config: systemRoutes('directus_dashboards') },
@@ -50,21 +74,34 @@ export const endpoints = [
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).
     config: (router, { services }) => {
-      router.post('/sort/:collection', asyncHandler(async (req, res) => {
-        if (!req.accountability) throw errors.FORBIDDEN();
-        await new services.UtilsService({ accountability: req.accountability }).sort(req.params.collection, req.body);
-        res.status(204).end();
-      }));
+      router.post(
+        '/sort/:collection',
+        asyncHandler(async (req, res) => {
+          if (!req.accountability) throw errors.FORBIDDEN();
+          await new services.UtilsService({ accountability: req.accountability }).sort(req.params.collection, req.body);
+          res.status(204).end();
+        }),
+      );
     },
   },
   {
     name: 'activity',
     // Append-only: the host writes it; reading needs admin or a read permission on directus_activity.
-    config: (router, context) => crudRoutes(router, { collection: 'directus_activity', readOnly: true, makeService: (c, options) => new context.services.ItemsService(c, options) }),
+    config: (router, context) =>
+      crudRoutes(router, {
+        collection: 'directus_activity',
+        readOnly: true,
+        makeService: (c, options) => new context.services.ItemsService(c, options),
+      }),
   },
   {
     name: 'revisions',
-    config: (router, context) => crudRoutes(router, { collection: 'directus_revisions', readOnly: true, makeService: (c, options) => new context.services.ItemsService(c, options) }),
+    config: (router, context) =>
+      crudRoutes(router, {
+        collection: 'directus_revisions',
+        readOnly: true,
+        makeService: (c, options) => new context.services.ItemsService(c, options),
+      }),
   },
 ];
 export const hooks = [];

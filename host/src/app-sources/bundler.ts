@@ -70,7 +70,18 @@ export function groupEntries(list: SourceEntry[]): ChunkGroup[] {
   const groups = new Map<string, ChunkGroup>();
   for (const e of [...list].sort((a, b) => a.id.localeCompare(b.id))) {
     let g = groups.get(e.file);
-    if (!g) groups.set(e.file, (g = { extension: e.extension, source: e.source, type: e.entries ? 'bundle' : e.type, file: e.file, ids: [], entries: e.entries ? [] : null }));
+    if (!g)
+      groups.set(
+        e.file,
+        (g = {
+          extension: e.extension,
+          source: e.source,
+          type: e.entries ? 'bundle' : e.type,
+          file: e.file,
+          ids: [],
+          entries: e.entries ? [] : null,
+        }),
+      );
     g.ids.push(e.id);
     if (e.entries && g.entries) g.entries.push(...e.entries);
   }
@@ -79,12 +90,26 @@ export function groupEntries(list: SourceEntry[]): ChunkGroup[] {
 
 async function fingerprintOf(files: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const f of files) out.set(f, await fs.readFile(f).then((b) => hash(b), () => 'missing'));
+  for (const f of files)
+    out.set(
+      f,
+      await fs.readFile(f).then(
+        (b) => hash(b),
+        () => 'missing',
+      ),
+    );
   return out;
 }
 
 async function unchanged(fp: Map<string, string>): Promise<boolean> {
-  for (const [f, h] of fp) if ((await fs.readFile(f).then((b) => hash(b), () => 'missing')) !== h) return false;
+  for (const [f, h] of fp)
+    if (
+      (await fs.readFile(f).then(
+        (b) => hash(b),
+        () => 'missing',
+      )) !== h
+    )
+      return false;
   return true;
 }
 
@@ -92,7 +117,10 @@ async function unchanged(fp: Map<string, string>): Promise<boolean> {
 function describeError(e: any): string {
   const loc = e?.loc ? ` (${path.basename(e.loc.file ?? e.id ?? '')}:${e.loc.line}:${e.loc.column})` : '';
   // First line only: the rest is a code frame with absolute paths.
-  const first = String(e?.message ?? e).split('\n')[0]!.replace(/^\[plugin [^\]]+\]\s*/, '').replace(/\S*\/([^\s/]+)/g, '$1');
+  const first = String(e?.message ?? e)
+    .split('\n')[0]!
+    .replace(/^\[plugin [^\]]+\]\s*/, '')
+    .replace(/\S*\/([^\s/]+)/g, '$1');
   return `${first}${loc}`;
 }
 
@@ -100,7 +128,10 @@ function describeError(e: any): string {
  * Builds one extension's browser module: Vue SFCs compiled, its own dependencies inlined,
  * shared deps left as imports of the app's modules, minified. Never throws: failures are data.
  */
-export async function buildChunk(group: { extension: string; file: string }, options: BuildOptions = {}): Promise<Built> {
+export async function buildChunk(
+  group: { extension: string; file: string },
+  options: BuildOptions = {},
+): Promise<Built> {
   const base = options.sharedBase ?? SHARED_BASE;
   const minify = options.minify !== false;
   let bundle: RollupBuild | undefined;
@@ -110,28 +141,44 @@ export async function buildChunk(group: { extension: string; file: string }, opt
       external: (id) => id in SHARED_DEPS,
       // A bare import nothing resolves would fail in every browser: fail the build instead.
       onwarn(warning) {
-        if (warning.code === 'UNRESOLVED_IMPORT') throw new Error(`cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n, @directus/extensions-sdk and @directus/sdk are provided by the app)`);
+        if (warning.code === 'UNRESOLVED_IMPORT')
+          throw new Error(
+            `cannot resolve import "${warning.exporter ?? warning.message}" (only vue, vue-router, pinia, vue-i18n, @directus/extensions-sdk and @directus/sdk are provided by the app)`,
+          );
       },
-      plugins: [vueSfcPlugin(), nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false })],
+      plugins: [
+        vueSfcPlugin(),
+        nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.vue'], preferBuiltins: false }),
+      ],
     });
     // A dynamic import() stays a separate file (an editor page loads when first opened, not with
     // the app); every file is named by its content hash, relative to the entry.
     const stem = safeName(group.extension);
     const { output } = await bundle.generate({
-      format: 'es', paths: (id) => `${base}${SHARED_DEPS[id]}.js`, hashCharacters: 'hex',
-      entryFileNames: `${stem}.[hash:10].js`, chunkFileNames: `${stem}.lazy.[hash:10].js`,
+      format: 'es',
+      paths: (id) => `${base}${SHARED_DEPS[id]}.js`,
+      hashCharacters: 'hex',
+      entryFileNames: `${stem}.[hash:10].js`,
+      chunkFileNames: `${stem}.lazy.[hash:10].js`,
     });
     const files: { name: string; code: string }[] = [];
     for (const chunk of output) {
       if (chunk.type !== 'chunk') continue;
-      const code = minify ? (await transform(chunk.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code : chunk.code;
+      const code = minify
+        ? (await transform(chunk.code, { minify: true, format: 'esm', target: 'es2022', legalComments: 'none' })).code
+        : chunk.code;
       files[chunk.isEntry ? 'unshift' : 'push']({ name: chunk.fileName, code });
     }
     const fingerprint = await fingerprintOf(bundle.watchFiles.filter((f) => !f.startsWith('\0')));
     return { fingerprint, name: files[0].name, code: files[0].code, lazy: files.slice(1), error: null };
   } catch (e) {
     const files = [group.file, ...((e as { watchFiles?: string[] })?.watchFiles ?? [])];
-    return { fingerprint: await fingerprintOf(files), name: null, code: null, error: { code: BUILD_FAILED, message: describeError(e) } };
+    return {
+      fingerprint: await fingerprintOf(files),
+      name: null,
+      code: null,
+      error: { code: BUILD_FAILED, message: describeError(e) },
+    };
   } finally {
     await bundle?.close();
   }
@@ -139,7 +186,9 @@ export async function buildChunk(group: { extension: string; file: string }, opt
 
 /** The Directus-compatible entry: imports every chunk (each on its own, with a timeout) and exports the seven arrays. */
 export function renderIndex(manifest: Manifest, timeoutMs = 10_000): string {
-  const chunks = manifest.chunks.filter((c) => c.url).map(({ extension, type, entries, url }) => ({ extension, type, entries, url }));
+  const chunks = manifest.chunks
+    .filter((c) => c.url)
+    .map(({ extension, type, entries, url }) => ({ extension, type, entries, url }));
   return `// Annex app extensions, version ${manifest.version}: one chunk per extension.
 ${pickConfigs.toString()}
 const chunks = ${JSON.stringify(chunks)};
@@ -189,17 +238,28 @@ export function createSourcesBundler(options: SourcesBundlerOptions) {
     const groups = groupEntries(options.list());
     const chunks: ChunkInfo[] = [];
     const files = new Map<string, string>();
-    await Promise.all(groups.map(async (g) => {
-      let built = cache.get(g.file);
-      if (!built || !(await unchanged(built.fingerprint))) {
-        chunkBuilds++;
-        built = await buildChunk(g, options);
-        cache.set(g.file, built);
-      }
-      if (built.code && built.name) files.set(built.name, built.code);
-      for (const f of built.lazy ?? []) files.set(f.name, f.code);
-      chunks.push({ extension: g.extension, source: g.source, type: g.type, ids: g.ids, entries: g.entries, url: built.name ? SOURCES_BASE + built.name : null, lazy: (built.lazy ?? []).map((f) => f.name), error: built.error });
-    }));
+    await Promise.all(
+      groups.map(async (g) => {
+        let built = cache.get(g.file);
+        if (!built || !(await unchanged(built.fingerprint))) {
+          chunkBuilds++;
+          built = await buildChunk(g, options);
+          cache.set(g.file, built);
+        }
+        if (built.code && built.name) files.set(built.name, built.code);
+        for (const f of built.lazy ?? []) files.set(f.name, f.code);
+        chunks.push({
+          extension: g.extension,
+          source: g.source,
+          type: g.type,
+          ids: g.ids,
+          entries: g.entries,
+          url: built.name ? SOURCES_BASE + built.name : null,
+          lazy: (built.lazy ?? []).map((f) => f.name),
+          error: built.error,
+        });
+      }),
+    );
     for (const file of cache.keys()) if (!groups.some((g) => g.file === file)) cache.delete(file);
     chunks.sort((a, b) => a.extension.localeCompare(b.extension));
     const version = hash(JSON.stringify(chunks)).slice(0, 12);

@@ -24,11 +24,14 @@ export function pickConfigs(mod: Record<string, any>, chunk: PickChunk): Record<
       const list = entry.type + 's';
       const configs: any[] = Array.isArray(mod[list]) ? mod[list].filter((c: any) => c && typeof c === 'object') : [];
       if (!out[list]) continue;
-      const config = configs.find((c) => c.id === entry.name) ?? (typeof entry.index === 'number' ? configs[entry.index] : undefined);
+      const config =
+        configs.find((c) => c.id === entry.name) ??
+        (typeof entry.index === 'number' ? configs[entry.index] : undefined);
       if (config && !out[list].includes(config)) out[list].push(config);
     }
   } else {
-    const config = mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;
+    const config =
+      mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;
     const list = chunk.type + 's';
     if (config && out[list]) out[list].push(config);
   }

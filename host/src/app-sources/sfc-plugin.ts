@@ -26,26 +26,46 @@ export function vueSfcPlugin(): Plugin {
       let out = '';
       let bindings: BindingMetadata | undefined;
       if (descriptor.script || descriptor.scriptSetup) {
-        const script = compileScript(descriptor, { id: scopeId, isProd: true, inlineTemplate: Boolean(descriptor.scriptSetup), genDefaultAs: '__sfc', templateOptions: { scoped, compilerOptions } });
+        const script = compileScript(descriptor, {
+          id: scopeId,
+          isProd: true,
+          inlineTemplate: Boolean(descriptor.scriptSetup),
+          genDefaultAs: '__sfc',
+          templateOptions: { scoped, compilerOptions },
+        });
         bindings = script.bindings;
         out += script.content + '\n';
       } else {
         out += 'const __sfc = {};\n';
       }
       if (descriptor.template && !descriptor.scriptSetup) {
-        const t = compileTemplate({ source: descriptor.template.content, filename: id, id: scopeId, scoped, isProd: true, compilerOptions: { ...compilerOptions, bindingMetadata: bindings } });
+        const t = compileTemplate({
+          source: descriptor.template.content,
+          filename: id,
+          id: scopeId,
+          scoped,
+          isProd: true,
+          compilerOptions: { ...compilerOptions, bindingMetadata: bindings },
+        });
         if (t.errors.length) this.error(String(t.errors[0]));
         out += t.code.replace(/export function render/, 'function __render') + '\n__sfc.render = __render;\n';
       }
       for (const style of descriptor.styles) {
-        const css = compileStyle({ source: style.content, filename: id, id: `data-v-${scopeId}`, scoped: Boolean(style.scoped), isProd: true });
+        const css = compileStyle({
+          source: style.content,
+          filename: id,
+          id: `data-v-${scopeId}`,
+          scoped: Boolean(style.scoped),
+          isProd: true,
+        });
         if (css.errors.length) this.error(String(css.errors[0]));
         out += injectCss(css.code);
       }
       if (scoped) out += `__sfc.__scopeId = "data-v-${scopeId}";\n`;
       out += 'export default __sfc;\n';
       const lang = descriptor.scriptSetup?.lang ?? descriptor.script?.lang;
-      if (lang === 'ts') out = (await transform(out, { loader: 'ts', sourcefile: id, format: 'esm', target: 'es2022' })).code;
+      if (lang === 'ts')
+        out = (await transform(out, { loader: 'ts', sourcefile: id, format: 'esm', target: 'es2022' })).code;
       return { code: out, map: null };
     },
   };

@@ -52,7 +52,14 @@ export async function recordActivity(knex: Knex, logger: Logger, entry: Activity
 }
 
 /** A change to an extension (item = its name), by `actor`, in the activity log. */
-export function recordExtensionChange(knex: Knex, logger: Logger, actor: Pick<ActivityEntry, 'user' | 'ip' | 'userAgent' | 'origin'>, action: string, item: string | null, details?: unknown): Promise<void> {
+export function recordExtensionChange(
+  knex: Knex,
+  logger: Logger,
+  actor: Pick<ActivityEntry, 'user' | 'ip' | 'userAgent' | 'origin'>,
+  action: string,
+  item: string | null,
+  details?: unknown,
+): Promise<void> {
   return recordActivity(knex, logger, { ...actor, action, collection: 'directus_extensions', item, details });
 }
 

@@ -7,7 +7,16 @@ import type { Action, GrantRow } from './permissions.js';
 const OWN = { user: { _eq: '$CURRENT_USER' } };
 const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
   directus_presets: {
-    read: { filter: { _or: [OWN, { _and: [{ user: { _null: true } }, { role: { _eq: '$CURRENT_ROLE' } }] }, { _and: [{ user: { _null: true } }, { role: { _null: true } }] }] }, fields: '*' },
+    read: {
+      filter: {
+        _or: [
+          OWN,
+          { _and: [{ user: { _null: true } }, { role: { _eq: '$CURRENT_ROLE' } }] },
+          { _and: [{ user: { _null: true } }, { role: { _null: true } }] },
+        ],
+      },
+      fields: '*',
+    },
     create: { filter: null, fields: '*', validation: OWN, presets: { user: '$CURRENT_USER' } },
     update: { filter: OWN, fields: '*', validation: OWN },
     delete: { filter: OWN, fields: '*' },
@@ -21,5 +30,7 @@ export function appMinimumRow(collection: string, action: Action): GrantRow | un
 
 /** Every built-in (collection, action) pair, for `/permissions/me`. */
 export function appMinimumActions(): { collection: string; action: Action }[] {
-  return Object.entries(APP_MINIMUM).flatMap(([collection, actions]) => Object.keys(actions).map((action) => ({ collection, action: action as Action })));
+  return Object.entries(APP_MINIMUM).flatMap(([collection, actions]) =>
+    Object.keys(actions).map((action) => ({ collection, action: action as Action })),
+  );
 }

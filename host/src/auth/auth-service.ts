@@ -39,7 +39,12 @@ function hashToken(token: string): string {
 let jose: Promise<typeof import('jose')> | undefined;
 const loadJose = () => (jose ??= import('jose'));
 
-export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOptions, onLogin?: (user: string, ip: string | null) => Promise<void>) {
+export function createAuthService(
+  knex: Knex,
+  emitter: Emitter,
+  options: AuthOptions,
+  onLogin?: (user: string, ip: string | null) => Promise<void>,
+) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
   const throttle = createLoginThrottle({ attempts: options.loginAttempts, windowMs: options.loginWindowMs });
@@ -56,7 +61,10 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
    * The active user matching `where` with its role's flags, in one joined query: every
    * authenticated request runs it, so it must not cost a second round-trip for the role.
    */
-  async function activeAccountability(where: { 'u.id': string } | { 'u.token': string }, ip: string | null): Promise<Accountability | undefined> {
+  async function activeAccountability(
+    where: { 'u.id': string } | { 'u.token': string },
+    ip: string | null,
+  ): Promise<Accountability | undefined> {
     const row = await knex({ u: 'directus_users' })
       .leftJoin({ r: 'directus_roles' }, 'r.id', 'u.role')
       .where(where)
@@ -67,31 +75,58 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
 
   async function issue(user: UserModel, ip: string | null): Promise<TokenSet> {
     const acc = await accountabilityFor(user, ip);
-    const claims = await emitter.emitFilter('auth.jwt', { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin }, { status: 'pending', user: user.id, provider: 'default', type: 'login' });
+    const claims = await emitter.emitFilter(
+      'auth.jwt',
+      { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin },
+      { status: 'pending', user: user.id, provider: 'default', type: 'login' },
+    );
     const { SignJWT } = await loadJose();
-    const access_token = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setIssuer('directus').setExpirationTime(Math.floor((Date.now() + accessMs) / 1000)).sign(key);
+    const access_token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setIssuer('directus')
+      .setExpirationTime(Math.floor((Date.now() + accessMs) / 1000))
+      .sign(key);
     const refresh_token = randomBytes(48).toString('base64url');
-    await SessionModel.query(knex).insert({ token: hashToken(refresh_token), user: user.id, expires: new Date(Date.now() + options.refreshTokenTtlMs).toISOString(), ip });
+    await SessionModel.query(knex).insert({
+      token: hashToken(refresh_token),
+      user: user.id,
+      expires: new Date(Date.now() + options.refreshTokenTtlMs).toISOString(),
+      ip,
+    });
     return { access_token, refresh_token, expires: accessMs };
   }
 
   return {
     async login(email: unknown, password: unknown, ip: string | null = null): Promise<TokenSet> {
-      if (typeof email !== 'string' || typeof password !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"email" and "password" are required strings.' });
+      if (typeof email !== 'string' || typeof password !== 'string')
+        throw errors.INVALID_PAYLOAD({ reason: '"email" and "password" are required strings.' });
       /* Before any password work: a locked-out guess costs no scrypt and learns nothing. Guesses in flight count. */
       const release = throttle.begin(email, ip);
       let usable: UserModel | undefined;
       try {
         // The failures every host (and this one before a restart) recorded.
         await shared.check(email, ip);
-        const payload = await emitter.emitFilter('auth.login', { email, password }, { status: 'pending', user: null, provider: 'default' });
+        const payload = await emitter.emitFilter(
+          'auth.login',
+          { email, password },
+          { status: 'pending', user: null, provider: 'default' },
+        );
         const user = await UserModel.query(knex).where({ email: payload.email }).first();
         usable = user && user.status === 'active' ? user : undefined;
-        const matches = await verifyPassword(String(payload.password), usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+        const matches = await verifyPassword(
+          String(payload.password),
+          usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))),
+        );
         if (!usable || !matches) {
           throttle.fail(email, ip);
           await shared.record(email, ip);
-          void emitter.emitAction('auth.login', { payload: { email }, status: 'fail', user: user?.id ?? null, provider: 'default' });
+          void emitter.emitAction('auth.login', {
+            payload: { email },
+            status: 'fail',
+            user: user?.id ?? null,
+            provider: 'default',
+          });
           throw errors.INVALID_CREDENTIALS();
         }
       } finally {
@@ -102,12 +137,18 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
       await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: usable.id });
       const tokens = await issue(usable, ip);
       await onLogin?.(usable.id, ip);
-      void emitter.emitAction('auth.login', { payload: { email }, status: 'success', user: usable.id, provider: 'default' });
+      void emitter.emitAction('auth.login', {
+        payload: { email },
+        status: 'success',
+        user: usable.id,
+        provider: 'default',
+      });
       return tokens;
     },
 
     async refresh(refreshToken: unknown, ip: string | null = null): Promise<TokenSet> {
-      if (typeof refreshToken !== 'string' || !refreshToken) throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
+      if (typeof refreshToken !== 'string' || !refreshToken)
+        throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
       const session = await SessionModel.query(knex).findById(hashToken(refreshToken));
       if (!session || new Date(session.expires).getTime() < Date.now()) throw errors.INVALID_CREDENTIALS();
       const user = await UserModel.query(knex).findById(session.user);
@@ -117,7 +158,8 @@ export function createAuthService(knex: Knex, emitter: Emitter, options: AuthOpt
     },
 
     async logout(refreshToken: unknown): Promise<void> {
-      if (typeof refreshToken !== 'string' || !refreshToken) throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
+      if (typeof refreshToken !== 'string' || !refreshToken)
+        throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
       await SessionModel.query(knex).deleteById(hashToken(refreshToken));
     },
 

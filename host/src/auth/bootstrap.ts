@@ -18,8 +18,23 @@ export async function bootstrapAdmin(knex: Knex, email?: string, password?: stri
   const adminEmail = email || 'admin@example.com';
   const generatedPassword = password ? undefined : randomBytes(12).toString('base64url');
   await knex.transaction(async (trx) => {
-    await RoleModel.query(trx).insert({ id: roleId, name: 'Administrator', icon: 'verified', description: 'Full access', admin_access: true, app_access: true });
-    await UserModel.query(trx).insert({ id: randomUUID(), email: adminEmail, password: await hashPassword(password || generatedPassword!), role: roleId, status: 'active', first_name: 'Admin', last_name: 'User' });
+    await RoleModel.query(trx).insert({
+      id: roleId,
+      name: 'Administrator',
+      icon: 'verified',
+      description: 'Full access',
+      admin_access: true,
+      app_access: true,
+    });
+    await UserModel.query(trx).insert({
+      id: randomUUID(),
+      email: adminEmail,
+      password: await hashPassword(password || generatedPassword!),
+      role: roleId,
+      status: 'active',
+      first_name: 'Admin',
+      last_name: 'User',
+    });
   });
   return { created: true, email: adminEmail, generatedPassword };
 }

@@ -30,12 +30,21 @@ export interface LoginThrottle {
  * host's guesses in flight; shared-login-failures.ts records the failures every host counts.
  */
 /** What a failed login counts against: its account, and its client address (with the address's larger limit). */
-export function throttleKeys(options: { attempts: number; addressFactor?: number }): { account(email: string): string; keys(email: string, ip: string | null): [string, number][] } {
+export function throttleKeys(options: { attempts: number; addressFactor?: number }): {
+  account(email: string): string;
+  keys(email: string, ip: string | null): [string, number][];
+} {
   const addressLimit = options.attempts * (options.addressFactor ?? 5);
   const account = (email: string) => `account:${email.trim().toLowerCase()}`;
   return {
     account,
-    keys: (email, ip) => (ip ? [[account(email), options.attempts], [`address:${ip}`, addressLimit]] : [[account(email), options.attempts]]),
+    keys: (email, ip) =>
+      ip
+        ? [
+            [account(email), options.attempts],
+            [`address:${ip}`, addressLimit],
+          ]
+        : [[account(email), options.attempts]],
   };
 }
 
@@ -48,7 +57,6 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
   const failures = new Map<string, number[]>();
   /** Attempts per key whose password is being checked right now. */
   const pending = new Map<string, number>();
-
 
   function recent(key: string, at: number): number[] {
     const times = failures.get(key);
@@ -67,7 +75,8 @@ export function createLoginThrottle(options: LoginThrottleOptions): LoginThrottl
       if (times.length + inFlight < limit) continue;
       // Full of failures: until the oldest that locks leaves the window. Full only with attempts still
       // running: retry in a second, once they are decided.
-      const retryAfterSeconds = times.length >= limit ? Math.max(1, Math.ceil((times[times.length - limit]! + windowMs - at) / 1000)) : 1;
+      const retryAfterSeconds =
+        times.length >= limit ? Math.max(1, Math.ceil((times[times.length - limit]! + windowMs - at) / 1000)) : 1;
       throw errors.REQUESTS_EXCEEDED({ retryAfterSeconds });
     }
   }

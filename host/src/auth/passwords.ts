@@ -3,7 +3,9 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 const N = 16384;
 
 function derive(password: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password, salt, 64, { N, r: 8, p: 1 }, (err, key) => (err ? reject(err) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, 64, { N, r: 8, p: 1 }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 }
 
 /** `$scrypt$N$salt$hash` (base64). */

@@ -44,7 +44,12 @@ export function grantsField(fields: Grant['fields'], field: string): boolean {
 function rowFields(fields: string | null | undefined): string[] | '*' {
   if (fields === '*') return '*';
   // No fields listed is no field, as in Directus.
-  return fields ? fields.split(',').map((f) => f.trim()).filter(Boolean) : [];
+  return fields
+    ? fields
+        .split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : [];
 }
 
 function union(sets: (string[] | '*')[]): string[] | '*' {
@@ -63,7 +68,10 @@ export function combineRows(rows: GrantRow[]): Grant {
   const filter = filters.some((f) => f === null) ? null : filters.length === 1 ? filters[0]! : { _or: filters };
   const fields = union(rows.map((r) => r.fields));
   // On every item: what every row grants, and what a row without a filter grants.
-  const everywhere = union([intersection(rows.map((r) => r.fields)), ...rows.filter((r) => r.filter === null).map((r) => r.fields)]);
+  const everywhere = union([
+    intersection(rows.map((r) => r.fields)),
+    ...rows.filter((r) => r.filter === null).map((r) => r.fields),
+  ]);
   const same = JSON.stringify(fields) === JSON.stringify(everywhere);
   return { filter, fields, everywhere: same ? fields : everywhere, parts: rows, ...(same ? {} : { rows }) };
 }
@@ -91,7 +99,10 @@ export function createPermissions(knex: Knex) {
     let rows = cache.get(key);
     if (!rows) {
       const seen = cache;
-      rows = role === null ? await PermissionModel.query(knex).whereNull('role') : await PermissionModel.query(knex).where({ role });
+      rows =
+        role === null
+          ? await PermissionModel.query(knex).whereNull('role')
+          : await PermissionModel.query(knex).where({ role });
       // Rows read before a change must not be cached after it (they would stay until the next change).
       if (seen === cache) cache.set(key, rows);
     }
@@ -108,10 +119,18 @@ export function createPermissions(knex: Knex) {
       const key = `${accountability.role ?? '$public'}\0${collection}\0${action}${builtIn ? '\0app' : ''}`;
       if (grants.has(key)) return grants.get(key)!;
       const seen = grants;
-      const rows = (await rowsFor(accountability.role)).filter((r) => r.collection === collection && r.action === action);
+      const rows = (await rowsFor(accountability.role)).filter(
+        (r) => r.collection === collection && r.action === action,
+      );
       // Several rows for one action widen access: any row's filter suffices, each with its own fields.
-      const rule = (f: Record<string, unknown> | null | undefined) => (f && typeof f === 'object' && Object.keys(f).length > 0 ? (f as PermissionFilter) : null);
-      const parts: GrantRow[] = rows.map((r) => ({ filter: rule(r.permissions), fields: rowFields(r.fields), validation: rule(r.validation), presets: rule(r.presets) }));
+      const rule = (f: Record<string, unknown> | null | undefined) =>
+        f && typeof f === 'object' && Object.keys(f).length > 0 ? (f as PermissionFilter) : null;
+      const parts: GrantRow[] = rows.map((r) => ({
+        filter: rule(r.permissions),
+        fields: rowFields(r.fields),
+        validation: rule(r.validation),
+        presets: rule(r.presets),
+      }));
       if (builtIn) parts.push(builtIn);
       const grant = parts.length === 0 ? null : combineRows(parts);
       // Not kept when the permissions changed while the rows were read.

@@ -12,7 +12,10 @@ export function asyncHandler(fn: (req: ExpressRequest, res: ExpressResponse) => 
   };
 }
 
-type ServiceFactory = (collection: string, options: { accountability: Accountability; schema?: unknown }) => ItemsService;
+type ServiceFactory = (
+  collection: string,
+  options: { accountability: Accountability; schema?: unknown },
+) => ItemsService;
 
 export interface CrudOptions {
   /** Fixed collection (system routes like /users) or taken from `:collection`. */
@@ -44,7 +47,8 @@ export function respondItems(res: ExpressResponse, data: unknown, meta?: Record<
 }
 
 function keysFromBody(body: unknown): PrimaryKey[] | null {
-  if (Array.isArray(body) && body.every((k) => typeof k === 'string' || typeof k === 'number')) return body as PrimaryKey[];
+  if (Array.isArray(body) && body.every((k) => typeof k === 'string' || typeof k === 'number'))
+    return body as PrimaryKey[];
   const keys = (body as { keys?: unknown })?.keys;
   if (Array.isArray(keys)) return keys as PrimaryKey[];
   return null;
@@ -58,67 +62,100 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
     options.guard?.(c, req);
     return c;
   };
-  const serviceFor = (req: ExpressRequest) => options.makeService(collectionOf(req), { accountability: req.accountability as Accountability, schema: req.schema });
+  const serviceFor = (req: ExpressRequest) =>
+    options.makeService(collectionOf(req), {
+      accountability: req.accountability as Accountability,
+      schema: req.schema,
+    });
 
-  router.get(prefix || '/', asyncHandler(async (req, res) => {
-    const service = serviceFor(req);
-    const query = sanitizeQuery(req.query);
-    const schema = req.schema as { collections: Record<string, { singleton: boolean }> };
-    if (schema.collections[service.collection]?.singleton) {
-      const rows = await service.readByQuery({ ...query, limit: 1 });
-      return respondItems(res, rows[0] ?? null);
-    }
-    const [data, meta] = await Promise.all([service.readByQuery(query), query.meta ? service.meta(query) : undefined]);
-    respondItems(res, data, meta);
-  }));
-  router.get(`${prefix}/:id`, asyncHandler(async (req, res) => {
-    const service = serviceFor(req);
-    respondItems(res, await service.readOne(req.params.id!, sanitizeQuery(req.query)));
-  }));
+  router.get(
+    prefix || '/',
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      const query = sanitizeQuery(req.query);
+      const schema = req.schema as { collections: Record<string, { singleton: boolean }> };
+      if (schema.collections[service.collection]?.singleton) {
+        const rows = await service.readByQuery({ ...query, limit: 1 });
+        return respondItems(res, rows[0] ?? null);
+      }
+      const [data, meta] = await Promise.all([
+        service.readByQuery(query),
+        query.meta ? service.meta(query) : undefined,
+      ]);
+      respondItems(res, data, meta);
+    }),
+  );
+  router.get(
+    `${prefix}/:id`,
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      respondItems(res, await service.readOne(req.params.id!, sanitizeQuery(req.query)));
+    }),
+  );
   if (options.readOnly) return;
-  router.post(prefix || '/', asyncHandler(async (req, res) => {
-    const service = serviceFor(req);
-    const query = sanitizeQuery(req.query);
-    if (Array.isArray(req.body)) {
-      const keys = await service.createMany(req.body as Record<string, unknown>[]);
-      return respondItems(res, await readBack(service, keys, query, true));
-    }
-    if (typeof req.body !== 'object' || req.body === null) throw errors.INVALID_PAYLOAD({ reason: 'The body must be an object or a list of objects.' });
-    const key = await service.createOne(req.body as Record<string, unknown>);
-    respondItems(res, await readBack(service, [key], query, false));
-  }));
-  router.patch(prefix || '/', asyncHandler(async (req, res) => {
-    const service = serviceFor(req);
-    const query = sanitizeQuery(req.query);
-    const body = req.body as { keys?: PrimaryKey[]; data?: Record<string, unknown>; query?: Record<string, unknown> } | Record<string, unknown>[];
-    let keys: PrimaryKey[];
-    if (Array.isArray(body)) {
-      keys = await service.updateBatch(body);
-    } else if (body && Array.isArray(body.keys) && body.data && typeof body.data === 'object') {
-      keys = await service.updateMany(body.keys, body.data);
-    } else if (body && body.query && body.data && typeof body.data === 'object') {
-      keys = await service.updateByQuery(sanitizeQuery(body.query), body.data);
-    } else {
-      throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items, {keys, data} or {query, data}.' });
-    }
-    respondItems(res, await readBack(service, keys, query, true));
-  }));
-  router.patch(`${prefix}/:id`, asyncHandler(async (req, res) => {
-    const service = serviceFor(req);
-    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) throw errors.INVALID_PAYLOAD({ reason: 'The body must be an object.' });
-    const key = await service.updateOne(req.params.id!, req.body as Record<string, unknown>);
-    respondItems(res, await readBack(service, [key], sanitizeQuery(req.query), false));
-  }));
-  router.delete(prefix || '/', asyncHandler(async (req, res) => {
-    const service = serviceFor(req);
-    const keys = keysFromBody(req.body);
-    if (keys) await service.deleteMany(keys);
-    else if ((req.body as { query?: Record<string, unknown> })?.query) await service.deleteByQuery(sanitizeQuery((req.body as { query: Record<string, unknown> }).query));
-    else throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of keys, {keys} or {query}.' });
-    res.status(204).end();
-  }));
-  router.delete(`${prefix}/:id`, asyncHandler(async (req, res) => {
-    await serviceFor(req).deleteOne(req.params.id!);
-    res.status(204).end();
-  }));
+  router.post(
+    prefix || '/',
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      const query = sanitizeQuery(req.query);
+      if (Array.isArray(req.body)) {
+        const keys = await service.createMany(req.body as Record<string, unknown>[]);
+        return respondItems(res, await readBack(service, keys, query, true));
+      }
+      if (typeof req.body !== 'object' || req.body === null)
+        throw errors.INVALID_PAYLOAD({ reason: 'The body must be an object or a list of objects.' });
+      const key = await service.createOne(req.body as Record<string, unknown>);
+      respondItems(res, await readBack(service, [key], query, false));
+    }),
+  );
+  router.patch(
+    prefix || '/',
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      const query = sanitizeQuery(req.query);
+      const body = req.body as
+        | { keys?: PrimaryKey[]; data?: Record<string, unknown>; query?: Record<string, unknown> }
+        | Record<string, unknown>[];
+      let keys: PrimaryKey[];
+      if (Array.isArray(body)) {
+        keys = await service.updateBatch(body);
+      } else if (body && Array.isArray(body.keys) && body.data && typeof body.data === 'object') {
+        keys = await service.updateMany(body.keys, body.data);
+      } else if (body && body.query && body.data && typeof body.data === 'object') {
+        keys = await service.updateByQuery(sanitizeQuery(body.query), body.data);
+      } else {
+        throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items, {keys, data} or {query, data}.' });
+      }
+      respondItems(res, await readBack(service, keys, query, true));
+    }),
+  );
+  router.patch(
+    `${prefix}/:id`,
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body))
+        throw errors.INVALID_PAYLOAD({ reason: 'The body must be an object.' });
+      const key = await service.updateOne(req.params.id!, req.body as Record<string, unknown>);
+      respondItems(res, await readBack(service, [key], sanitizeQuery(req.query), false));
+    }),
+  );
+  router.delete(
+    prefix || '/',
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      const keys = keysFromBody(req.body);
+      if (keys) await service.deleteMany(keys);
+      else if ((req.body as { query?: Record<string, unknown> })?.query)
+        await service.deleteByQuery(sanitizeQuery((req.body as { query: Record<string, unknown> }).query));
+      else throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of keys, {keys} or {query}.' });
+      res.status(204).end();
+    }),
+  );
+  router.delete(
+    `${prefix}/:id`,
+    asyncHandler(async (req, res) => {
+      await serviceFor(req).deleteOne(req.params.id!);
+      res.status(204).end();
+    }),
+  );
 }

@@ -27,7 +27,8 @@ export function createCliProgram(): Command {
 export async function emitCliInit(emitter: Emitter, program: Command): Promise<void> {
   await emitter.emitInit('cli.before', { program });
   for (const c of BUILTIN_COMMANDS) {
-    if (!program.commands.some((known) => known.name() === c.name)) program.command(c.name).description(c.description).allowUnknownOption().allowExcessArguments();
+    if (!program.commands.some((known) => known.name() === c.name))
+      program.command(c.name).description(c.description).allowUnknownOption().allowExcessArguments();
   }
   await emitter.emitInit('cli.after', { program });
 }

@@ -18,7 +18,8 @@ export async function runExtensionCommand(argv: string[]): Promise<number | unde
     } catch (error) {
       // commander has printed its own message (usage error, or help/version with exit code 0).
       const e = error as { code?: unknown; exitCode?: unknown };
-      if (typeof e.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+      if (typeof e.code === 'string' && e.code.startsWith('commander.') && typeof e.exitCode === 'number')
+        return e.exitCode === 0 ? 0 : 2;
       throw error;
     }
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -66,24 +66,50 @@ async function withDatabase<T>(fn: (knex: Knex, config: HostConfig) => Promise<T
 }
 
 function notFound(id: string): number {
-  process.stderr.write(`error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`);
+  process.stderr.write(
+    `error [HOST_EXTENSION_NOT_FOUND]: no extension "${id}" in the database (has the host loaded it once?)\n`,
+  );
   return 1;
 }
 
 /** An offline change goes to the activity log like the same change made through a running host. */
-function recordCliChange(knex: Knex, config: HostConfig, action: string, item: string, details: unknown): Promise<void> {
-  return recordExtensionChange(knex, createLogger(config.logLevel), { user: null, origin: 'cli' }, action, item, details);
+function recordCliChange(
+  knex: Knex,
+  config: HostConfig,
+  action: string,
+  item: string,
+  details: unknown,
+): Promise<void> {
+  return recordExtensionChange(
+    knex,
+    createLogger(config.logLevel),
+    { user: null, origin: 'cli' },
+    action,
+    item,
+    details,
+  );
 }
 
-async function runRolesCommand(id: string | undefined, wanted: string[], flags: Record<string, string | boolean>, remote: Remote | undefined): Promise<number> {
+async function runRolesCommand(
+  id: string | undefined,
+  wanted: string[],
+  flags: Record<string, string | boolean>,
+  remote: Remote | undefined,
+): Promise<number> {
   const everyone = flags.everyone === true;
   if (!id || (wanted.length === 0) === !everyone) {
     process.stderr.write('usage: annex extensions roles <id> <role>... | --everyone\n');
     return 2;
   }
-  const label = (roles: string[] | null, all: { id: string; name: string }[]) => (roles ? roles.map((r) => (r === '$public' ? 'public' : all.find((x) => x.id === r)?.name ?? r)).join(', ') : 'everyone');
+  const label = (roles: string[] | null, all: { id: string; name: string }[]) =>
+    roles
+      ? roles.map((r) => (r === '$public' ? 'public' : (all.find((x) => x.id === r)?.name ?? r))).join(', ')
+      : 'everyone';
   if (remote) {
-    const all = (await hostRequest(remote, 'GET', '/roles?fields=id,name&limit=-1')).data as { id: string; name: string }[];
+    const all = (await hostRequest(remote, 'GET', '/roles?fields=id,name&limit=-1')).data as {
+      id: string;
+      name: string;
+    }[];
     const roles = everyone ? null : resolveRoles(wanted, all);
     await hostRequest(remote, 'PATCH', `/extensions/${encodeURIComponent(id)}`, { meta: { roles } });
     process.stdout.write(`roles: ${id} → ${label(roles, all)}\n`);
@@ -98,9 +124,13 @@ async function runRolesCommand(id: string | undefined, wanted: string[], flags: 
       process.stderr.write(`error [HOST_EXTENSION_LOCKED]: "${row.name}" is locked: its roles cannot be limited\n`);
       return 1;
     }
-    await ExtensionSettingModel.query(knex).patch({ allowed_roles: roles } as any).where({ id: row.id });
+    await ExtensionSettingModel.query(knex)
+      .patch({ allowed_roles: roles } as any)
+      .where({ id: row.id });
     await recordCliChange(knex, config, 'update', row.name ?? row.folder, { roles });
-    process.stdout.write(`roles: ${row.name ?? row.folder} → ${label(roles, all)} (applies on the next start of the host; use --url/--token for a running host)\n`);
+    process.stdout.write(
+      `roles: ${row.name ?? row.folder} → ${label(roles, all)} (applies on the next start of the host; use --url/--token for a running host)\n`,
+    );
     return 0;
   });
 }
@@ -114,7 +144,11 @@ interface ActivityLine {
   details: unknown;
 }
 
-async function runActivityCommand(id: string | undefined, flags: Record<string, string | boolean>, remote: Remote | undefined): Promise<number> {
+async function runActivityCommand(
+  id: string | undefined,
+  flags: Record<string, string | boolean>,
+  remote: Remote | undefined,
+): Promise<number> {
   const limit = typeof flags.limit === 'string' ? Number(flags.limit) : 20;
   if (!Number.isInteger(limit) || limit < 1) {
     process.stderr.write('--limit must be a positive integer\n');
@@ -123,12 +157,24 @@ async function runActivityCommand(id: string | undefined, flags: Record<string, 
   let lines: ActivityLine[];
   if (remote) {
     const item = id ? `&filter[item][_eq]=${encodeURIComponent(id)}` : '';
-    lines = (await hostRequest(remote, 'GET', `/activity?filter[collection][_eq]=directus_extensions${item}&sort=-id&limit=${limit}`)).data;
+    lines = (
+      await hostRequest(
+        remote,
+        'GET',
+        `/activity?filter[collection][_eq]=directus_extensions${item}&sort=-id&limit=${limit}`,
+      )
+    ).data;
   } else {
     lines = await withDatabase(async (knex) => {
-      const q = knex('directus_activity').where({ collection: 'directus_extensions' }).orderBy('id', 'desc').limit(limit);
+      const q = knex('directus_activity')
+        .where({ collection: 'directus_extensions' })
+        .orderBy('id', 'desc')
+        .limit(limit);
       if (id) q.andWhere({ item: id });
-      return ((await q) as (ActivityLine & { details: string | null })[]).map((r) => ({ ...r, details: r.details ? JSON.parse(r.details) : null }));
+      return ((await q) as (ActivityLine & { details: string | null })[]).map((r) => ({
+        ...r,
+        details: r.details ? JSON.parse(r.details) : null,
+      }));
     });
   }
   if (flags.json === true) {
@@ -137,18 +183,32 @@ async function runActivityCommand(id: string | undefined, flags: Record<string, 
   }
   for (const l of lines) {
     const who = l.user ?? (l.origin ? `system (${l.origin})` : 'system');
-    process.stdout.write(`${new Date(l.timestamp).toISOString()}  ${l.action.padEnd(9)} ${String(l.item ?? '').padEnd(40)} ${who}${l.details ? `  ${JSON.stringify(l.details)}` : ''}\n`);
+    process.stdout.write(
+      `${new Date(l.timestamp).toISOString()}  ${l.action.padEnd(9)} ${String(l.item ?? '').padEnd(40)} ${who}${l.details ? `  ${JSON.stringify(l.details)}` : ''}\n`,
+    );
   }
   return 0;
 }
 
-function printList(rows: { name: string; type: string | null; source: string; enabled: boolean; state: string | null; error?: string | null }[], json: boolean): void {
+function printList(
+  rows: {
+    name: string;
+    type: string | null;
+    source: string;
+    enabled: boolean;
+    state: string | null;
+    error?: string | null;
+  }[],
+  json: boolean,
+): void {
   if (json) {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     return;
   }
   for (const r of rows) {
-    process.stdout.write(`${r.enabled ? '●' : '○'} ${r.name.padEnd(48)} ${String(r.type ?? '?').padEnd(10)} ${r.source.padEnd(9)} ${r.state ?? ''}${r.error ? `  ${r.error}` : ''}\n`);
+    process.stdout.write(
+      `${r.enabled ? '●' : '○'} ${r.name.padEnd(48)} ${String(r.type ?? '?').padEnd(10)} ${r.source.padEnd(9)} ${r.state ?? ''}${r.error ? `  ${r.error}` : ''}\n`,
+    );
   }
 }
 
@@ -166,7 +226,8 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
   const [sub, id] = args;
   const url = (typeof flags.url === 'string' && flags.url) || process.env.ANNEX_URL;
   const token = (typeof flags.token === 'string' && flags.token) || process.env.ANNEX_TOKEN;
-  if (sub && MARKET_COMMANDS.has(sub)) return runMarketplaceCommand(sub, id, flags, url && token ? { url, token } : undefined);
+  if (sub && MARKET_COMMANDS.has(sub))
+    return runMarketplaceCommand(sub, id, flags, url && token ? { url, token } : undefined);
   if (sub === 'roles') return runRolesCommand(id, args.slice(2), flags, url && token ? { url, token } : undefined);
   if (sub === 'activity') return runActivityCommand(id, flags, url && token ? { url, token } : undefined);
   if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke', 'reset'].includes(sub) || (sub !== 'list' && !id)) {
@@ -186,11 +247,30 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
     const remote = { url, token };
     if (sub === 'list') {
       const data = (await hostRequest(remote, 'GET', '/extensions')).data as any[];
-      printList(data.map((e) => ({ name: e.annex?.name ?? e.meta.folder, type: e.schema?.type ?? null, source: e.meta.source, enabled: e.meta.enabled, state: e.annex?.state ?? null, error: e.annex?.last_error?.message ?? null })), flags.json === true);
+      printList(
+        data.map((e) => ({
+          name: e.annex?.name ?? e.meta.folder,
+          type: e.schema?.type ?? null,
+          source: e.meta.source,
+          enabled: e.meta.enabled,
+          state: e.annex?.state ?? null,
+          error: e.annex?.last_error?.message ?? null,
+        })),
+        flags.json === true,
+      );
       return 0;
     }
-    if (sub === 'enable' || sub === 'disable') await hostRequest(remote, 'PATCH', `/extensions/${encodeURIComponent(id!)}`, { meta: { enabled: sub === 'enable' } });
-    else await hostRequest(remote, 'POST', `/extensions/${encodeURIComponent(id!)}/${sub}`, sub === 'grant' && scopes !== undefined ? { scopes } : {});
+    if (sub === 'enable' || sub === 'disable')
+      await hostRequest(remote, 'PATCH', `/extensions/${encodeURIComponent(id!)}`, {
+        meta: { enabled: sub === 'enable' },
+      });
+    else
+      await hostRequest(
+        remote,
+        'POST',
+        `/extensions/${encodeURIComponent(id!)}/${sub}`,
+        sub === 'grant' && scopes !== undefined ? { scopes } : {},
+      );
     process.stdout.write(`${sub}: ${id}\n`);
     return 0;
   }
@@ -198,7 +278,17 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
   return withDatabase(async (knex, config) => {
     const rows = await ExtensionSettingModel.query(knex);
     if (sub === 'list') {
-      printList(rows.map((r) => ({ name: r.name ?? r.folder, type: r.type, source: r.source, enabled: r.enabled, state: r.state, error: r.last_error?.message ?? null })), flags.json === true);
+      printList(
+        rows.map((r) => ({
+          name: r.name ?? r.folder,
+          type: r.type,
+          source: r.source,
+          enabled: r.enabled,
+          state: r.state,
+          error: r.last_error?.message ?? null,
+        })),
+        flags.json === true,
+      );
       return 0;
     }
     const row = rows.find((r) => r.id === id || r.name === id);
@@ -209,22 +299,40 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
     }
     if (sub === 'enable' || sub === 'disable') {
       const enabled = sub === 'enable';
-      await ExtensionSettingModel.query(knex).patch({ enabled } as any).where({ id: row.id }).orWhere({ bundle: row.id });
+      await ExtensionSettingModel.query(knex)
+        .patch({ enabled } as any)
+        .where({ id: row.id })
+        .orWhere({ bundle: row.id });
       if (row.bundle) {
         const siblings = await ExtensionSettingModel.query(knex).where({ bundle: row.bundle });
-        await ExtensionSettingModel.query(knex).patch({ enabled: siblings.some((s) => s.enabled) } as any).where({ id: row.bundle });
+        await ExtensionSettingModel.query(knex)
+          .patch({ enabled: siblings.some((s) => s.enabled) } as any)
+          .where({ id: row.bundle });
       }
     } else if (sub === 'reset') {
-      await ExtensionSettingModel.query(knex).patch({ quarantine: null } as any).where({ id: row.id });
+      await ExtensionSettingModel.query(knex)
+        .patch({ quarantine: null } as any)
+        .where({ id: row.id });
     } else if (sub === 'grant') {
-      await ExtensionSettingModel.query(knex).patch({ granted_scopes: (scopes ?? row.requested_scopes ?? {}) as any }).where({ id: row.id });
+      await ExtensionSettingModel.query(knex)
+        .patch({ granted_scopes: (scopes ?? row.requested_scopes ?? {}) as any })
+        .where({ id: row.id });
     } else {
-      await ExtensionSettingModel.query(knex).patch({ granted_scopes: {} as any }).where({ id: row.id });
+      await ExtensionSettingModel.query(knex)
+        .patch({ granted_scopes: {} as any })
+        .where({ id: row.id });
     }
     const action = sub === 'enable' || sub === 'disable' ? 'update' : sub;
-    const details = action === 'update' ? { enabled: sub === 'enable' } : sub === 'grant' ? { scopes: scopes ?? row.requested_scopes ?? {} } : undefined;
+    const details =
+      action === 'update'
+        ? { enabled: sub === 'enable' }
+        : sub === 'grant'
+          ? { scopes: scopes ?? row.requested_scopes ?? {} }
+          : undefined;
     await recordCliChange(knex, config, action, row.name ?? row.folder, details);
-    process.stdout.write(`${sub}: ${row.name ?? row.folder} (applies on the next start of the host; use --url/--token for a running host)\n`);
+    process.stdout.write(
+      `${sub}: ${row.name ?? row.folder} (applies on the next start of the host; use --url/--token for a running host)\n`,
+    );
     return 0;
   });
 }

@@ -6,7 +6,6 @@ import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
 import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
 import { runExtensionCommand } from './extension-commands.js';
 
-
 const HELP = `annex — the Annex host
 
 Usage:
@@ -42,7 +41,10 @@ async function startLocalMarketplace(): Promise<{ url: string; close(): Promise<
     server = await createMarketplaceServer({ dataDir, port: 0 });
     await server.listen();
   }
-  await server.seedFromDirectory(path.join(REPO_ROOT, 'fixtures', 'marketplace'), { username: 'annex', verified: true });
+  await server.seedFromDirectory(path.join(REPO_ROOT, 'fixtures', 'marketplace'), {
+    username: 'annex',
+    verified: true,
+  });
   process.env.MARKETPLACE_REGISTRY = server.url;
   return server;
 }
@@ -57,19 +59,29 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
   const program = createCliProgram();
   const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
-  const url = await host.listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined);
+  const url = await host.listen(
+    flags.port ? Number(flags.port) : undefined,
+    typeof flags.host === 'string' ? flags.host : undefined,
+  );
   const out = process.stdout;
   out.write(`\nAnnex is running at ${url}\n`);
   out.write(`  database:   ${host.config.db.client === 'pg' ? 'PostgreSQL' : host.config.db.filename}\n`);
   out.write(`  extensions: ${host.config.extensionsPath}\n`);
   const records = host.kernel.extensions.records();
   const failed = records.filter((r) => r.state === 'failed');
-  out.write(`  loaded:     ${records.filter((r) => r.state === 'active').length} active, ${failed.length} failed, ${records.filter((r) => r.state === 'pending').length} waiting for a grant\n`);
-  for (const f of failed) out.write(`    ✗ ${f.desc?.id ?? f.found.folder}: [${f.lastError?.code}] ${f.lastError?.message}\n`);
-  if (host.config.marketplace.registry) out.write(`  marketplace: ${host.config.marketplace.registry}${marketplace ? ' (local, seeded with fixtures/marketplace)' : ''} — trust: ${host.config.marketplace.trust}\n`);
+  out.write(
+    `  loaded:     ${records.filter((r) => r.state === 'active').length} active, ${failed.length} failed, ${records.filter((r) => r.state === 'pending').length} waiting for a grant\n`,
+  );
+  for (const f of failed)
+    out.write(`    ✗ ${f.desc?.id ?? f.found.folder}: [${f.lastError?.code}] ${f.lastError?.message}\n`);
+  if (host.config.marketplace.registry)
+    out.write(
+      `  marketplace: ${host.config.marketplace.registry}${marketplace ? ' (local, seeded with fixtures/marketplace)' : ''} — trust: ${host.config.marketplace.trust}\n`,
+    );
   if (host.bootstrap.created) {
     out.write(`\nFirst start: an administrator was created.\n  email:    ${host.bootstrap.email}\n`);
-    if (host.bootstrap.generatedPassword) out.write(`  password: ${host.bootstrap.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose it)\n`);
+    if (host.bootstrap.generatedPassword)
+      out.write(`  password: ${host.bootstrap.generatedPassword}   (shown once; set ADMIN_PASSWORD to choose it)\n`);
   }
   out.write(`\nLog in: ${url}/admin  or  POST ${url}/auth/login {"email","password"}\n`);
   if (host.config.secretGenerated) out.write('Note: SECRET is not set, so sessions end when the host restarts.\n');

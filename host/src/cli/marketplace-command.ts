@@ -5,7 +5,17 @@ import { readConfig } from '../config.js';
 import { createProgressBar } from './progress.js';
 import { hostRequest, type Remote } from './remote.js';
 
-export const MARKET_COMMANDS = new Set(['search', 'info', 'install', 'update', 'approve', 'rollback', 'uninstall', 'export', 'import']);
+export const MARKET_COMMANDS = new Set([
+  'search',
+  'info',
+  'install',
+  'update',
+  'approve',
+  'rollback',
+  'uninstall',
+  'export',
+  'import',
+]);
 
 function splitSpec(spec: string): { name: string; version?: string } {
   const at = spec.lastIndexOf('@');
@@ -16,10 +26,19 @@ function print(value: unknown, json: boolean, human: () => string): void {
   process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
 }
 
-function outcomeLine(o: { extension: string; version: string; status: string; scopeDiff?: object; previous?: object }): string {
+function outcomeLine(o: {
+  extension: string;
+  version: string;
+  status: string;
+  scopeDiff?: object;
+  previous?: object;
+}): string {
   const diff = o.scopeDiff && Object.keys(o.scopeDiff).length ? `  new scopes: ${JSON.stringify(o.scopeDiff)}` : '';
   // A staged update is approved; a first install is granted like any pending extension.
-  const next = o.status === 'pending' ? `\n  waiting for a grant: annex extensions ${o.previous ? 'approve' : 'grant'} ${o.extension}` : '';
+  const next =
+    o.status === 'pending'
+      ? `\n  waiting for a grant: annex extensions ${o.previous ? 'approve' : 'grant'} ${o.extension}`
+      : '';
   return `${o.status === 'pending' ? '…' : '✓'} ${o.extension}@${o.version} ${o.status}${diff}${next}`;
 }
 
@@ -28,7 +47,12 @@ function outcomeLine(o: { extension: string; version: string; status: string; sc
  * result at once); without, they run the installer on EXTENSIONS_PATH directly and the host loads
  * the result at its next start (grants then happen in settings or with `annex extensions grant`).
  */
-export async function runMarketplaceCommand(sub: string, arg: string | undefined, flags: Record<string, string | boolean>, host: Remote | undefined): Promise<number> {
+export async function runMarketplaceCommand(
+  sub: string,
+  arg: string | undefined,
+  flags: Record<string, string | boolean>,
+  host: Remote | undefined,
+): Promise<number> {
   const json = flags.json === true;
   const needsArg = !['search', 'export'].includes(sub);
   if (needsArg && !arg) {
@@ -44,23 +68,45 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
         if (arg) qs.set('search', arg);
         if (typeof flags.type === 'string') qs.set('filter[type][_eq]', flags.type);
         const res = await hostRequest(host, 'GET', `/extensions/registry?${qs}`);
-        print(res, json, () => res.data.map((e: any) => `${e.name.padEnd(40)} ${e.type.padEnd(10)} ${e.sandbox ? 'sandboxed' : 'trusted  '} ${e.description ?? ''}`).join('\n') || '(no results)');
+        print(
+          res,
+          json,
+          () =>
+            res.data
+              .map(
+                (e: any) =>
+                  `${e.name.padEnd(40)} ${e.type.padEnd(10)} ${e.sandbox ? 'sandboxed' : 'trusted  '} ${e.description ?? ''}`,
+              )
+              .join('\n') || '(no results)',
+        );
         return 0;
       }
       case 'info': {
         const res = await hostRequest(host, 'GET', `/extensions/registry/extension/${encodeURIComponent(spec.name)}`);
-        print(res.data, json, () => `${res.data.name}: ${res.data.description ?? ''}\n${res.data.versions.map((v: any) => `  ${v.version.padEnd(10)} host ${v.host_version}  ${v.publish_date}`).join('\n')}`);
+        print(
+          res.data,
+          json,
+          () =>
+            `${res.data.name}: ${res.data.description ?? ''}\n${res.data.versions.map((v: any) => `  ${v.version.padEnd(10)} host ${v.host_version}  ${v.publish_date}`).join('\n')}`,
+        );
         return 0;
       }
       case 'install':
       case 'update': {
-        const res = await hostRequest(host, 'POST', `/extensions/registry/${sub}`, { extension: spec.name, version: spec.version, force });
+        const res = await hostRequest(host, 'POST', `/extensions/registry/${sub}`, {
+          extension: spec.name,
+          version: spec.version,
+          force,
+        });
         print(res.data, json, () => outcomeLine(res.data));
         return 0;
       }
       case 'approve':
       case 'rollback': {
-        const res = await hostRequest(host, 'POST', `/extensions/registry/${sub}`, { extension: spec.name, version: spec.version });
+        const res = await hostRequest(host, 'POST', `/extensions/registry/${sub}`, {
+          extension: spec.name,
+          version: spec.version,
+        });
         print(res.data, json, () => outcomeLine(res.data));
         return 0;
       }
@@ -77,7 +123,11 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
       }
       case 'import': {
         const lock = JSON.parse(fs.readFileSync(arg!, 'utf8'));
-        const res = await hostRequest(host, 'POST', '/extensions/registry/lock', { lock, prune: flags.prune === true, force });
+        const res = await hostRequest(host, 'POST', '/extensions/registry/lock', {
+          lock,
+          prune: flags.prune === true,
+          force,
+        });
         print(res.data, json, () => `imported ${res.data.length} extension(s)`);
         return 0;
       }
@@ -86,28 +136,67 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
 
   const config = readConfig();
   if (!config.marketplace.registry) {
-    process.stderr.write('error [MKT_REGISTRY_UNREACHABLE]: set MARKETPLACE_REGISTRY (or pass --url/--token of a running host)\n');
+    process.stderr.write(
+      'error [MKT_REGISTRY_UNREACHABLE]: set MARKETPLACE_REGISTRY (or pass --url/--token of a running host)\n',
+    );
     return 1;
   }
-  const client = createRegistryClient({ registry: config.marketplace.registry, token: config.marketplace.token, ...(config.marketplace.publicKey ? { publicKey: config.marketplace.publicKey } : {}) });
+  const client = createRegistryClient({
+    registry: config.marketplace.registry,
+    token: config.marketplace.token,
+    ...(config.marketplace.publicKey ? { publicKey: config.marketplace.publicKey } : {}),
+  });
   const bar = createProgressBar();
-  const installer = createInstaller({ extensionsDir: config.extensionsPath, client, trust: config.marketplace.trust, hostVersion: DIRECTUS_COMPAT_RANGE, onProgress: (p) => bar.update(p) });
+  const installer = createInstaller({
+    extensionsDir: config.extensionsPath,
+    client,
+    trust: config.marketplace.trust,
+    hostVersion: DIRECTUS_COMPAT_RANGE,
+    onProgress: (p) => bar.update(p),
+  });
   const spec = arg ? splitSpec(arg) : { name: '' };
   switch (sub) {
     case 'search': {
-      const res = await client.list({ ...(arg ? { search: arg } : {}), ...(typeof flags.type === 'string' ? { type: flags.type as never } : {}), ...(config.marketplace.trust === 'sandbox' ? { sandbox: true } : {}) });
-      print(res, json, () => res.data.map((e) => `${e.name.padEnd(40)} ${e.type.padEnd(10)} ${e.sandbox ? 'sandboxed' : 'trusted  '} ${e.description ?? ''}`).join('\n') || '(no results)');
+      const res = await client.list({
+        ...(arg ? { search: arg } : {}),
+        ...(typeof flags.type === 'string' ? { type: flags.type as never } : {}),
+        ...(config.marketplace.trust === 'sandbox' ? { sandbox: true } : {}),
+      });
+      print(
+        res,
+        json,
+        () =>
+          res.data
+            .map(
+              (e) =>
+                `${e.name.padEnd(40)} ${e.type.padEnd(10)} ${e.sandbox ? 'sandboxed' : 'trusted  '} ${e.description ?? ''}`,
+            )
+            .join('\n') || '(no results)',
+      );
       return 0;
     }
     case 'info': {
       const d = await client.describe(spec.name);
-      print(d, json, () => `${d.name}: ${d.description ?? ''}\n${d.versions.map((v) => `  ${v.version.padEnd(10)} host ${v.host_version}  ${v.publish_date}`).join('\n')}`);
+      print(
+        d,
+        json,
+        () =>
+          `${d.name}: ${d.description ?? ''}\n${d.versions.map((v) => `  ${v.version.padEnd(10)} host ${v.host_version}  ${v.publish_date}`).join('\n')}`,
+      );
       return 0;
     }
     case 'install':
     case 'update': {
-      const r = sub === 'install' ? await installer.install(spec.name, spec.version, { force }) : await installer.update(spec.name, spec.version, { force });
-      print(r, json, () => `✓ ${r.name}@${r.version} installed into ${r.folder}${Object.keys(r.scopeDiff).length ? `\n  requests: ${JSON.stringify(r.scopeDiff)} (grant in settings or: annex extensions grant ${r.name})` : ''}`);
+      const r =
+        sub === 'install'
+          ? await installer.install(spec.name, spec.version, { force })
+          : await installer.update(spec.name, spec.version, { force });
+      print(
+        r,
+        json,
+        () =>
+          `✓ ${r.name}@${r.version} installed into ${r.folder}${Object.keys(r.scopeDiff).length ? `\n  requests: ${JSON.stringify(r.scopeDiff)} (grant in settings or: annex extensions grant ${r.name})` : ''}`,
+      );
       return 0;
     }
     case 'approve':
@@ -130,7 +219,10 @@ export async function runMarketplaceCommand(sub: string, arg: string | undefined
       return 0;
     }
     case 'import': {
-      const r = await installer.importLock(JSON.parse(fs.readFileSync(arg!, 'utf8')), { prune: flags.prune === true, force });
+      const r = await installer.importLock(JSON.parse(fs.readFileSync(arg!, 'utf8')), {
+        prune: flags.prune === true,
+        force,
+      });
       print(r, json, () => `imported ${r.length} extension(s)`);
       return 0;
     }

@@ -16,10 +16,15 @@ export async function hostRequest(remote: Remote, method: string, path: string, 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (res.status === 204) return null;
-  const json = (await res.json().catch(() => ({}))) as { data?: unknown; errors?: { message: string; extensions: { code: string } }[] };
+  const json = (await res.json().catch(() => ({}))) as {
+    data?: unknown;
+    errors?: { message: string; extensions: { code: string } }[];
+  };
   if (!res.ok) {
     const e = json.errors?.[0];
-    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), { code: e?.extensions.code ?? codeOfStatus(res.status) });
+    throw Object.assign(new Error(e?.message ?? `HTTP ${res.status}`), {
+      code: e?.extensions.code ?? codeOfStatus(res.status),
+    });
   }
   return json;
 }

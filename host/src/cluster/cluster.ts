@@ -239,12 +239,25 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
   async function beat(report: () => HostReport): Promise<void> {
     const now = Date.now();
     const { url, extensions } = report();
-    const row = { hostname: os.hostname(), pid: process.pid, url, seen_at: iso(now), extensions: JSON.stringify(extensions) };
-    await knex('annex_hosts').insert({ id, started_at: startedAt, ...row }).onConflict('id').merge(row);
+    const row = {
+      hostname: os.hostname(),
+      pid: process.pid,
+      url,
+      seen_at: iso(now),
+      extensions: JSON.stringify(extensions),
+    };
+    await knex('annex_hosts')
+      .insert({ id, started_at: startedAt, ...row })
+      .onConflict('id')
+      .merge(row);
     if (now - lastCleanup > HEARTBEAT_MS * 6) {
       lastCleanup = now;
-      await knex('annex_schedule_claims').where('claimed_at', '<', iso(now - CLAIMS_KEPT_MS)).delete();
-      await knex('annex_hosts').where('seen_at', '<', iso(now - CLAIMS_KEPT_MS)).delete();
+      await knex('annex_schedule_claims')
+        .where('claimed_at', '<', iso(now - CLAIMS_KEPT_MS))
+        .delete();
+      await knex('annex_hosts')
+        .where('seen_at', '<', iso(now - CLAIMS_KEPT_MS))
+        .delete();
     }
   }
 
@@ -271,7 +284,11 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
           await Promise.race([settled, new Promise<void>((resolve) => (timer = setTimeout(resolve, ackTimeoutMs)))]);
           clearTimeout(timer);
         }
-        if (wait.pending.size > 0) log.warn({ topic, hosts: [...wait.pending], ackTimeoutMs }, 'some hosts did not confirm a change in time; they apply it when they hear it or reconnect');
+        if (wait.pending.size > 0)
+          log.warn(
+            { topic, hosts: [...wait.pending], ackTimeoutMs },
+            'some hosts did not confirm a change in time; they apply it when they hear it or reconnect',
+          );
         return { acked: wait.acked, missing: [...wait.pending] };
       } catch (err) {
         log.warn({ err, topic }, 'could not notify the other hosts');
@@ -293,7 +310,10 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
     scheduleLock: {
       async runOnce(key, tick, fn) {
         try {
-          await knex('annex_schedule_claims').insert({ key, tick, host: id, claimed_at: iso(Date.now()) }).onConflict(['key', 'tick']).ignore();
+          await knex('annex_schedule_claims')
+            .insert({ key, tick, host: id, claimed_at: iso(Date.now()) })
+            .onConflict(['key', 'tick'])
+            .ignore();
           const claim = await knex('annex_schedule_claims').where({ key, tick }).first('host');
           if (claim?.host !== id) return;
         } catch (err) {
@@ -311,7 +331,10 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
 
     async setState(key, value) {
       const row = { value: JSON.stringify(value), updated_by: id, updated_at: iso(Date.now()) };
-      await knex('annex_cluster_state').insert({ key, ...row }).onConflict('key').merge(row);
+      await knex('annex_cluster_state')
+        .insert({ key, ...row })
+        .onConflict('key')
+        .merge(row);
     },
 
     startHeartbeat(report) {
@@ -353,7 +376,10 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
       const client = listener;
       listener = undefined;
       if (client) await client.end().catch(() => undefined);
-      await knex('annex_hosts').where({ id }).delete().catch(() => undefined);
+      await knex('annex_hosts')
+        .where({ id })
+        .delete()
+        .catch(() => undefined);
     },
   };
 }

@@ -18,13 +18,25 @@ export interface DbLibraries {
  */
 function loadDbLibraries(): DbLibraries {
   try {
-    const bundle = require('../vendor/db.cjs') as { versions: Record<string, string>; knex: typeof knexFactory; objection: typeof Objection };
-    const installed = { knex: (require('knex/package.json') as { version: string }).version, objection: (require('objection/package.json') as { version: string }).version };
-    if (bundle.versions.knex === installed.knex && bundle.versions.objection === installed.objection) return { knex: bundle.knex, objection: bundle.objection, source: 'bundle' };
+    const bundle = require('../vendor/db.cjs') as {
+      versions: Record<string, string>;
+      knex: typeof knexFactory;
+      objection: typeof Objection;
+    };
+    const installed = {
+      knex: (require('knex/package.json') as { version: string }).version,
+      objection: (require('objection/package.json') as { version: string }).version,
+    };
+    if (bundle.versions.knex === installed.knex && bundle.versions.objection === installed.objection)
+      return { knex: bundle.knex, objection: bundle.objection, source: 'bundle' };
   } catch (error) {
     if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND') throw error;
   }
-  return { knex: require('knex') as typeof knexFactory, objection: require('objection') as typeof Objection, source: 'packages' };
+  return {
+    knex: require('knex') as typeof knexFactory,
+    objection: require('objection') as typeof Objection,
+    source: 'packages',
+  };
 }
 
 export const db: DbLibraries = loadDbLibraries();

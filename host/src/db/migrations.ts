@@ -179,10 +179,24 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
     },
     async down(knex) {
       for (const table of [
-        'directus_settings', 'directus_panels', 'directus_dashboards', 'directus_notifications', 'annex_outbox',
-        'annex_extension_storage', 'annex_flow_runs', 'directus_operations', 'directus_flows', 'directus_extensions',
-        'directus_fields', 'directus_collections', 'directus_sessions', 'directus_permissions', 'directus_users', 'directus_roles',
-      ]) await knex.schema.dropTableIfExists(table);
+        'directus_settings',
+        'directus_panels',
+        'directus_dashboards',
+        'directus_notifications',
+        'annex_outbox',
+        'annex_extension_storage',
+        'annex_flow_runs',
+        'directus_operations',
+        'directus_flows',
+        'directus_extensions',
+        'directus_fields',
+        'directus_collections',
+        'directus_sessions',
+        'directus_permissions',
+        'directus_users',
+        'directus_roles',
+      ])
+        await knex.schema.dropTableIfExists(table);
     },
   },
   '20261123A-registry-pending-version': {
@@ -227,7 +241,8 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
     async down(knex) {
-      for (const table of ['annex_hosts', 'annex_schedule_claims', 'annex_cluster_state']) await knex.schema.dropTableIfExists(table);
+      for (const table of ['annex_hosts', 'annex_schedule_claims', 'annex_cluster_state'])
+        await knex.schema.dropTableIfExists(table);
     },
   },
   '20261127B-activity': {

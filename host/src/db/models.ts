@@ -36,7 +36,11 @@ export class UserModel extends Model {
   last_access!: string | null;
   roleRecord?: RoleModel;
   static override relationMappings = () => ({
-    roleRecord: { relation: Model.BelongsToOneRelation, modelClass: RoleModel, join: { from: 'directus_users.role', to: 'directus_roles.id' } },
+    roleRecord: {
+      relation: Model.BelongsToOneRelation,
+      modelClass: RoleModel,
+      join: { from: 'directus_users.role', to: 'directus_roles.id' },
+    },
   });
 }
 
@@ -64,7 +68,14 @@ export class SessionModel extends Model {
 
 export class ExtensionSettingModel extends Model {
   static override tableName = 'directus_extensions';
-  static override jsonAttributes = ['last_error', 'requested_scopes', 'granted_scopes', 'pending_scopes', 'allowed_roles', 'quarantine'];
+  static override jsonAttributes = [
+    'last_error',
+    'requested_scopes',
+    'granted_scopes',
+    'pending_scopes',
+    'allowed_roles',
+    'quarantine',
+  ];
   id!: string;
   enabled!: boolean;
   folder!: string;

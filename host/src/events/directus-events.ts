@@ -27,13 +27,35 @@ export interface NotEmittedEvent extends DirectusEvent {
   instead: string;
 }
 
-const ev = (name: string, kind: DirectusEventKind, payload: string, meta: readonly string[]): DirectusEvent => ({ name, kind, payload, meta, emitted: true });
+const ev = (name: string, kind: DirectusEventKind, payload: string, meta: readonly string[]): DirectusEvent => ({
+  name,
+  kind,
+  payload,
+  meta,
+  emitted: true,
+});
 type Feature = { missing: string; instead: string };
-const missing = (feature: Feature, name: string, kind: DirectusEventKind, payload: string, meta: readonly string[]): NotEmittedEvent => ({ name, kind, payload, meta, emitted: false, ...feature });
+const missing = (
+  feature: Feature,
+  name: string,
+  kind: DirectusEventKind,
+  payload: string,
+  meta: readonly string[],
+): NotEmittedEvent => ({ name, kind, payload, meta, emitted: false, ...feature });
 
-const SSO: Feature = { missing: 'external auth providers', instead: 'users log in with email and password (auth.login) or a static token; no OpenID, OAuth 2.0, LDAP or SAML provider creates or updates users' };
-const VERSIONS: Feature = { missing: 'content versions', instead: 'items are edited in place; there is no directus_versions collection to promote from' };
-const WEBSOCKETS: Feature = { missing: 'the WebSocket API', instead: 'there is no WebSocket endpoint: clients read changes over REST or GraphQL' };
+const SSO: Feature = {
+  missing: 'external auth providers',
+  instead:
+    'users log in with email and password (auth.login) or a static token; no OpenID, OAuth 2.0, LDAP or SAML provider creates or updates users',
+};
+const VERSIONS: Feature = {
+  missing: 'content versions',
+  instead: 'items are edited in place; there is no directus_versions collection to promote from',
+};
+const WEBSOCKETS: Feature = {
+  missing: 'the WebSocket API',
+  instead: 'there is no WebSocket endpoint: clients read changes over REST or GraphQL',
+};
 
 /** `<collection>.items.*` and `items.*` (user collections); `<system>.*` for directus_* collections. */
 const ITEMS: DirectusEvent[] = [
@@ -82,8 +104,16 @@ export const EMITTED_EVENTS: readonly DirectusEvent[] = Object.freeze([
 
 /** Directus events this host has no source for, each with the feature it lacks. */
 export const NOT_EMITTED_EVENTS: readonly NotEmittedEvent[] = Object.freeze([
-  missing(SSO, 'auth.create', 'filter', 'the user an auth provider creates', ['identifier', 'provider', 'providerPayload']),
-  missing(SSO, 'auth.update', 'filter', 'the user fields an auth provider updates', ['identifier', 'provider', 'providerPayload']),
+  missing(SSO, 'auth.create', 'filter', 'the user an auth provider creates', [
+    'identifier',
+    'provider',
+    'providerPayload',
+  ]),
+  missing(SSO, 'auth.update', 'filter', 'the user fields an auth provider updates', [
+    'identifier',
+    'provider',
+    'providerPayload',
+  ]),
   missing(VERSIONS, 'items.promote', 'filter', 'the promoted item', ['collection', 'item', 'version']),
   missing(VERSIONS, 'items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version']),
   missing(WEBSOCKETS, 'websocket.message', 'filter', 'the message', ['client']),

@@ -44,7 +44,14 @@ class ListenerSet<H> {
   private seq = 0;
 
   add(pattern: string, handler: H, owner: string, options: ListenOptions = {}): () => void {
-    const listener: Listener<H> = { seq: this.seq++, pattern, match: compilePattern(pattern), handler, owner, emitted: options.emitted === true };
+    const listener: Listener<H> = {
+      seq: this.seq++,
+      pattern,
+      match: compilePattern(pattern),
+      handler,
+      owner,
+      emitted: options.emitted === true,
+    };
     if (listener.match) this.wild.set(listener.seq, listener);
     else {
       let list = this.exact.get(pattern);
@@ -92,14 +99,23 @@ export function createEmitter(logger: Logger) {
   const actions = new ListenerSet<ActionHandler>();
   const inits = new ListenerSet<InitHandler>();
   const defaultContext: EventContext = { database: null, schema: null, accountability: null };
-  const warnings = createOwnerLogBudget((owner, dropped) => logger.warn({ extension: owner, dropped }, `dropped ${dropped} handler warnings of ${owner}`));
+  const warnings = createOwnerLogBudget((owner, dropped) =>
+    logger.warn({ extension: owner, dropped }, `dropped ${dropped} handler warnings of ${owner}`),
+  );
 
   return {
-    onFilter: (event: string, handler: FilterHandler, owner = 'host', options?: ListenOptions) => filters.add(event, handler, owner, options),
-    onAction: (event: string, handler: ActionHandler, owner = 'host', options?: ListenOptions) => actions.add(event, handler, owner, options),
+    onFilter: (event: string, handler: FilterHandler, owner = 'host', options?: ListenOptions) =>
+      filters.add(event, handler, owner, options),
+    onAction: (event: string, handler: ActionHandler, owner = 'host', options?: ListenOptions) =>
+      actions.add(event, handler, owner, options),
     onInit: (event: string, handler: InitHandler, owner = 'host') => inits.add(event, handler, owner),
 
-    async emitFilter<T>(events: string | string[], payload: T, meta: Record<string, any> = {}, context: EventContext = defaultContext): Promise<T> {
+    async emitFilter<T>(
+      events: string | string[],
+      payload: T,
+      meta: Record<string, any> = {},
+      context: EventContext = defaultContext,
+    ): Promise<T> {
       let current = payload;
       for (const event of Array.isArray(events) ? events : [events]) {
         for (const l of filters.get(event)) {
@@ -114,7 +130,12 @@ export function createEmitter(logger: Logger) {
      * Fire-and-forget; the returned promise settles when every handler has (for tests and drains).
      * `emitted`: an extension emitted it, so only exact and opted-in wildcard listeners hear it.
      */
-    emitAction(events: string | string[], meta: Record<string, any> = {}, context: EventContext = defaultContext, options: { emitted?: boolean } = {}): Promise<void> {
+    emitAction(
+      events: string | string[],
+      meta: Record<string, any> = {},
+      context: EventContext = defaultContext,
+      options: { emitted?: boolean } = {},
+    ): Promise<void> {
       const runs: Promise<unknown>[] = [];
       for (const event of Array.isArray(events) ? events : [events]) {
         for (const l of actions.get(event, options.emitted === true)) {
@@ -122,7 +143,11 @@ export function createEmitter(logger: Logger) {
             Promise.resolve()
               .then(() => l.handler({ event, ...meta }, context))
               .catch((error) => {
-                if (warnings.take(l.owner)) logger.warn({ err: error, event, extension: l.owner }, `action handler of ${l.owner} failed on ${event}`);
+                if (warnings.take(l.owner))
+                  logger.warn(
+                    { err: error, event, extension: l.owner },
+                    `action handler of ${l.owner} failed on ${event}`,
+                  );
               }),
           );
         }
@@ -135,7 +160,8 @@ export function createEmitter(logger: Logger) {
         try {
           await l.handler({ event, ...meta });
         } catch (error) {
-          if (warnings.take(l.owner)) logger.warn({ err: error, event, extension: l.owner }, `init handler of ${l.owner} failed on ${event}`);
+          if (warnings.take(l.owner))
+            logger.warn({ err: error, event, extension: l.owner }, `init handler of ${l.owner} failed on ${event}`);
         }
       }
     },

@@ -25,8 +25,16 @@ export function isHostEventFamily(event: string): boolean {
  */
 export function assertEmittableEventName(event: string): void {
   const segments = event.split('.');
-  if (event.length === 0 || event.length > EVENT_NAME_LIMITS.maxLength || segments.length > EVENT_NAME_LIMITS.maxSegments || !segments.every((s) => SEGMENT.test(s))) {
-    throw errors.HOST_EVENT_NAME_INVALID({ reason: 'lowercase a-z, 0-9, "_" and "-" segments separated by dots, no wildcard' }, { details: { length: event.length } });
+  if (
+    event.length === 0 ||
+    event.length > EVENT_NAME_LIMITS.maxLength ||
+    segments.length > EVENT_NAME_LIMITS.maxSegments ||
+    !segments.every((s) => SEGMENT.test(s))
+  ) {
+    throw errors.HOST_EVENT_NAME_INVALID(
+      { reason: 'lowercase a-z, 0-9, "_" and "-" segments separated by dots, no wildcard' },
+      { details: { length: event.length } },
+    );
   }
   if (isHostEventFamily(event)) throw errors.FORBIDDEN();
 }

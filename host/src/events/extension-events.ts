@@ -7,7 +7,11 @@ import type { ExtensionManager } from '../extensions/manager.js';
  * from the manager's state changes. Returns the functions the host calls and the disposer.
  */
 export function linkExtensionEvents(emitter: Emitter, manager: Pick<ExtensionManager, 'records' | 'onChange'>) {
-  const active = () => manager.records().filter((r) => r.state === 'active' && r.desc).map((r) => r.desc!.id);
+  const active = () =>
+    manager
+      .records()
+      .filter((r) => r.state === 'active' && r.desc)
+      .map((r) => r.desc!.id);
   let loaded = false;
   const was = new Map<string, string>();
   const off = manager.onChange((change) => {
@@ -18,7 +22,8 @@ export function linkExtensionEvents(emitter: Emitter, manager: Pick<ExtensionMan
     if (!loaded) return;
     const added = change.state === 'active' && before !== 'active' ? [change.id] : [];
     const removed = before === 'active' && change.state !== 'active' ? [change.id] : [];
-    if (added.length || removed.length) void emitter.emitAction('extensions.reload', { extensions: active(), added, removed });
+    if (added.length || removed.length)
+      void emitter.emitAction('extensions.reload', { extensions: active(), added, removed });
   });
   return {
     loaded(): void {

@@ -1,5 +1,6 @@
 /** First segments of the events the host emits about its own system rather than user collections. */
-const SYSTEM_SCOPE = /^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|users|settings|files|sessions|activity|revisions)$/;
+const SYSTEM_SCOPE =
+  /^(auth|authenticate|server|app|routes|extensions|flows|operations|permissions|roles|users|settings|files|sessions|activity|revisions)$/;
 /** Last segments of the events the host emits for item operations and sessions. */
 const HOST_OPERATION = /^(create|update|delete|read|query|login|logout|refresh|jwt)$/;
 

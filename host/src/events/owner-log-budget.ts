@@ -11,7 +11,11 @@ export interface OwnerLogBudget {
 
 export const OWNER_LOG_BUDGET = Object.freeze({ linesPerWindow: 20, windowMs: 60_000 });
 
-export function createOwnerLogBudget(onDropped: (owner: string, dropped: number) => void, options = OWNER_LOG_BUDGET, now: () => number = Date.now): OwnerLogBudget {
+export function createOwnerLogBudget(
+  onDropped: (owner: string, dropped: number) => void,
+  options = OWNER_LOG_BUDGET,
+  now: () => number = Date.now,
+): OwnerLogBudget {
   const windows = new Map<string, { start: number; used: number; dropped: number }>();
   return {
     take(owner) {

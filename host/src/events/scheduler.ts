@@ -11,7 +11,9 @@ export interface ScheduleLock {
 /** Cron schedules; each `schedule()` returns its disposer. Ticks never overlap for one job. */
 export function createScheduler(logger: Logger, lock?: ScheduleLock) {
   const jobs = new Set<Cron>();
-  const warnings = createOwnerLogBudget((owner, dropped) => logger.warn({ extension: owner, dropped }, `dropped ${dropped} schedule warnings of ${owner}`));
+  const warnings = createOwnerLogBudget((owner, dropped) =>
+    logger.warn({ extension: owner, dropped }, `dropped ${dropped} schedule warnings of ${owner}`),
+  );
   return {
     validate(cron: string): boolean {
       try {
@@ -33,7 +35,8 @@ export function createScheduler(logger: Logger, lock?: ScheduleLock) {
             try {
               await handler();
             } catch (error) {
-              if (warnings.take(owner)) logger.warn({ err: error, extension: owner, cron }, `schedule of ${owner} failed`);
+              if (warnings.take(owner))
+                logger.warn({ err: error, extension: owner, cron }, `schedule of ${owner} failed`);
             }
           };
           if (lock) await lock.runOnce(key, tick, run);

@@ -43,9 +43,14 @@ export function createRoleAccess(knex: Knex) {
       }
       const roles = [...new Set(input as string[])];
       const ids = roles.filter((r) => r !== '$public');
-      const known = new Set(ids.length ? (await knex('directus_roles').whereIn('id', ids).select('id')).map((r: { id: string }) => r.id) : []);
+      const known = new Set(
+        ids.length
+          ? (await knex('directus_roles').whereIn('id', ids).select('id')).map((r: { id: string }) => r.id)
+          : [],
+      );
       const unknown = ids.filter((r) => !known.has(r));
-      if (unknown.length) throw errors.INVALID_PAYLOAD({ reason: `"roles" names roles that do not exist: ${unknown.join(', ')}.` });
+      if (unknown.length)
+        throw errors.INVALID_PAYLOAD({ reason: `"roles" names roles that do not exist: ${unknown.join(', ')}.` });
       return roles;
     },
   };

@@ -34,7 +34,8 @@ export async function activateSandboxedUnit(
   const code = await fs.readFile(file, 'utf8');
   const allowed = new Set(kernel.config.envAllowList);
   const env: Record<string, string> = {};
-  for (const name of granted.env ?? []) if (allowed.has(name) && kernel.config.env[name] !== undefined) env[name] = kernel.config.env[name]!;
+  for (const name of granted.env ?? [])
+    if (allowed.has(name) && kernel.config.env[name] !== undefined) env[name] = kernel.config.env[name]!;
   const instance = await engine.load({
     id: unit.id,
     version: desc.version,
@@ -44,12 +45,18 @@ export async function activateSandboxedUnit(
     sourceMap: await readSourceMap(file),
     grantedScopes: granted,
     env,
-    limits: { memoryMb: kernel.config.sandbox.memoryMb, cpuTimeoutMs: kernel.config.sandbox.timeoutMs, wallTimeoutMs: kernel.config.sandbox.wallTimeoutMs },
+    limits: {
+      memoryMb: kernel.config.sandbox.memoryMb,
+      cpuTimeoutMs: kernel.config.sandbox.timeoutMs,
+      wallTimeoutMs: kernel.config.sandbox.wallTimeoutMs,
+    },
   });
   scope.defer(() => instance.dispose());
 
   const call = (handler: number, args: unknown[], accountability: Accountability | null, options?: CallOptions) =>
-    scope.track(() => withExtensionChain(unit.id, () => instance.call(handler, args, tokens.issue(accountability), options)));
+    scope.track(() =>
+      withExtensionChain(unit.id, () => instance.call(handler, args, tokens.issue(accountability), options)),
+    );
 
   // Listening to events is the `events` scope, read from what the hook registers (a Directus manifest
   // cannot request it): operator-placed code gets it at load under EXTENSIONS_SANDBOX_GRANT=local; a

@@ -23,7 +23,14 @@ async function withTimeout<T>(promise: T | Promise<T>, ms: number, id: string): 
  * Registers one trusted API unit from its config (default export, or a bundle's entry config)
  * into `scope`; on failure the caller disposes the scope.
  */
-export async function activateTrustedUnit(kernel: Kernel, scope: ExtensionScope, desc: ExtensionDescriptor, unit: ExtensionUnit, config: unknown, registerTimeoutMs = 10_000): Promise<void> {
+export async function activateTrustedUnit(
+  kernel: Kernel,
+  scope: ExtensionScope,
+  desc: ExtensionDescriptor,
+  unit: ExtensionUnit,
+  config: unknown,
+  registerTimeoutMs = 10_000,
+): Promise<void> {
   const registrar = getUnitRegistrar(unit.type);
   if (!registrar) return;
   const context = createExtensionContext(kernel, desc, unit, scope);
@@ -32,6 +39,9 @@ export async function activateTrustedUnit(kernel: Kernel, scope: ExtensionScope,
   } catch (e) {
     const code = (e as { code?: string })?.code;
     if (code && code.startsWith('HOST_')) throw e;
-    throw errors.HOST_REGISTER_FAILED({ id: unit.id, reason: e instanceof Error ? e.message : String(e) }, { cause: e });
+    throw errors.HOST_REGISTER_FAILED(
+      { id: unit.id, reason: e instanceof Error ? e.message : String(e) },
+      { cause: e },
+    );
   }
 }

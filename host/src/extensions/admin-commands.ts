@@ -23,10 +23,18 @@ export function createAdminCommands(core: ManagerCore) {
       if (!rec || !parentRow) throw errors.HOST_EXTENSION_NOT_FOUND({ id: rowId });
       if (!enabled && rec.desc?.locked) throw errors.HOST_EXTENSION_LOCKED({ id: rec.desc.id });
       if (row.bundle) {
-        if (rec.desc && !rec.desc.partial) throw errors.UNPROCESSABLE_CONTENT({ reason: `Bundle "${rec.desc.id}" is not partial: its entries can only be toggled together.` });
+        if (rec.desc && !rec.desc.partial)
+          throw errors.UNPROCESSABLE_CONTENT({
+            reason: `Bundle "${rec.desc.id}" is not partial: its entries can only be toggled together.`,
+          });
         await settings.setEnabled([row.id], enabled);
-        const children = rows.filter((r) => r.bundle === parentRow.id).map((c) => (c.id === row.id ? { ...c, enabled } : c));
-        await settings.setEnabled([parentRow.id], children.some((c) => c.enabled));
+        const children = rows
+          .filter((r) => r.bundle === parentRow.id)
+          .map((c) => (c.id === row.id ? { ...c, enabled } : c));
+        await settings.setEnabled(
+          [parentRow.id],
+          children.some((c) => c.enabled),
+        );
       } else {
         await settings.setEnabled([row.id, ...rows.filter((r) => r.bundle === row.id).map((r) => r.id)], enabled);
       }

@@ -4,7 +4,11 @@ import type { MarketplaceService } from '../marketplace/service.js';
 import type { ExtensionManager } from './manager.js';
 
 /** The kernel as the host assembles it: the services a built-in may ask for. */
-export type HostKernel = Kernel & { extensions: ExtensionManager; flows: FlowEngine; marketplace: MarketplaceService | undefined };
+export type HostKernel = Kernel & {
+  extensions: ExtensionManager;
+  flows: FlowEngine;
+  marketplace: MarketplaceService | undefined;
+};
 export type KernelService = keyof HostKernel;
 
 /**
@@ -19,7 +23,16 @@ export const BUILTIN_SURFACE = {
   '@annex/builtin-extensions': ['extensions', 'knex', 'logger'],
   '@annex/builtin-files': ['config', 'mounts'],
   '@annex/builtin-flows': ['flows'],
-  '@annex/builtin-graphql': ['config', 'extensions', 'knex', 'logger', 'marketplace', 'permissions', 'schema', 'services'],
+  '@annex/builtin-graphql': [
+    'config',
+    'extensions',
+    'knex',
+    'logger',
+    'marketplace',
+    'permissions',
+    'schema',
+    'services',
+  ],
   '@annex/builtin-marketplace': ['knex', 'logger', 'marketplace'],
   '@annex/builtin-operations': ['config', 'flows', 'runScript'],
   '@annex/builtin-server': ['cluster', 'config', 'extensions', 'knex', 'mailer', 'storage'],
@@ -31,7 +44,9 @@ export const BUILTIN_SURFACE = {
  * as `extensions`, after the object exists), frozen; undefined when it declares none.
  */
 export function getBuiltinSurface(kernel: Kernel, id: string): Readonly<Partial<HostKernel>> | undefined {
-  const keys: readonly KernelService[] | undefined = Object.hasOwn(BUILTIN_SURFACE, id) ? BUILTIN_SURFACE[id as keyof typeof BUILTIN_SURFACE] : undefined;
+  const keys: readonly KernelService[] | undefined = Object.hasOwn(BUILTIN_SURFACE, id)
+    ? BUILTIN_SURFACE[id as keyof typeof BUILTIN_SURFACE]
+    : undefined;
   if (!keys) return undefined;
   const source = kernel as HostKernel;
   const surface: Record<string, unknown> = Object.create(null);

@@ -3,7 +3,13 @@ import type { SettingsRow } from './settings.js';
 
 /** What decides activation in a package's rows: compared to notice changes another host wrote. */
 export function rowSignature(row: SettingsRow, children: SettingsRow[]): string {
-  return JSON.stringify([row.enabled, row.granted_scopes, row.pending_version ?? null, row.quarantine?.at ?? null, children.map((c) => [c.id, c.enabled])]);
+  return JSON.stringify([
+    row.enabled,
+    row.granted_scopes,
+    row.pending_version ?? null,
+    row.quarantine?.at ?? null,
+    children.map((c) => [c.id, c.enabled]),
+  ]);
 }
 
 /**
@@ -22,7 +28,13 @@ export function createClusterRefresh(core: ManagerCore) {
         if (!row || !rec.desc) continue;
         const seen = rowSignature(rec.row, rec.childrenSeen ?? []);
         rec.row = row;
-        if (rowSignature(row, rows.filter((r) => r.bundle === row.id)) === seen) continue;
+        if (
+          rowSignature(
+            row,
+            rows.filter((r) => r.bundle === row.id),
+          ) === seen
+        )
+          continue;
         await core.serial(rec.key, async () => {
           if (!rec.row.enabled) await core.deactivate(rec, 'inactive');
           else await core.activate(rec);

@@ -10,9 +10,12 @@ export type { Disposer };
 /** Wraps the shared extension emitter so every subscription is deferred to the unit's scope. */
 function trackedEmitter(emitter: Emitter, owner: string, scope: ExtensionScope) {
   return {
-    onFilter: (event: string, handler: Parameters<Emitter['onFilter']>[1]) => scope.defer(emitter.onFilter(event, handler, owner)),
-    onAction: (event: string, handler: Parameters<Emitter['onAction']>[1]) => scope.defer(emitter.onAction(event, handler, owner)),
-    onInit: (event: string, handler: Parameters<Emitter['onInit']>[1]) => scope.defer(emitter.onInit(event, handler, owner)),
+    onFilter: (event: string, handler: Parameters<Emitter['onFilter']>[1]) =>
+      scope.defer(emitter.onFilter(event, handler, owner)),
+    onAction: (event: string, handler: Parameters<Emitter['onAction']>[1]) =>
+      scope.defer(emitter.onAction(event, handler, owner)),
+    onInit: (event: string, handler: Parameters<Emitter['onInit']>[1]) =>
+      scope.defer(emitter.onInit(event, handler, owner)),
     emitFilter: emitter.emitFilter,
     emitAction: emitter.emitAction,
     emitInit: emitter.emitInit,
@@ -24,7 +27,12 @@ function trackedEmitter(emitter: Emitter, owner: string, scope: ExtensionScope) 
  * emitter`. Built-ins additionally get `onDispose`, and `kernel`: only the kernel services their
  * row of BUILTIN_SURFACE declares — no other source gets either.
  */
-export function createExtensionContext(kernel: Kernel, desc: ExtensionDescriptor, unit: ExtensionUnit, scope: ExtensionScope) {
+export function createExtensionContext(
+  kernel: Kernel,
+  desc: ExtensionDescriptor,
+  unit: ExtensionUnit,
+  scope: ExtensionScope,
+) {
   const context: Record<string, unknown> = {
     services: createServices(kernel, { origin: `extension:${unit.id}` }),
     database: kernel.knex,

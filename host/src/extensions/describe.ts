@@ -45,26 +45,54 @@ function annexFields(rec: PackageRecord) {
 export type ExtensionOutput = ReturnType<typeof describeRecord>[number];
 
 /** Directus `ApiOutput` rows (parent, then bundle children) plus `annex` fields for admins. */
-export function describeRecord(rec: PackageRecord, children: { id: string; name: string | null; folder: string; source: string; enabled: boolean }[], admin: boolean) {
+export function describeRecord(
+  rec: PackageRecord,
+  children: { id: string; name: string | null; folder: string; source: string; enabled: boolean }[],
+  admin: boolean,
+) {
   const d = rec.desc;
   const row = rec.row;
   const schema = d
     ? {
-        type: d.type as string, name: d.id, version: d.version, local: d.source !== 'registry', host: d.host, description: d.description ?? null,
-        sandbox: d.units.some((u) => u.sandboxed) ? { enabled: true, requestedScopes: row.requested_scopes ?? {} } : { enabled: false },
-        ...(d.type === 'bundle' ? { partial: d.partial, entries: d.units.map((u) => ({ name: u.name, type: u.type as string })) } : {}),
+        type: d.type as string,
+        name: d.id,
+        version: d.version,
+        local: d.source !== 'registry',
+        host: d.host,
+        description: d.description ?? null,
+        sandbox: d.units.some((u) => u.sandboxed)
+          ? { enabled: true, requestedScopes: row.requested_scopes ?? {} }
+          : { enabled: false },
+        ...(d.type === 'bundle'
+          ? { partial: d.partial, entries: d.units.map((u) => ({ name: u.name, type: u.type as string })) }
+          : {}),
       }
     : null;
   const out: {
-    id: string; bundle: string | null; meta: { id: string; enabled: boolean; folder: string; source: string; bundle: string | null };
-    schema: Record<string, unknown> | null; annex?: Record<string, unknown>;
-  }[] = [{ id: row.id, bundle: null, meta: { id: row.id, enabled: row.enabled, folder: row.folder, source: row.source, bundle: null }, schema, ...(admin ? { annex: annexFields(rec) } : {}) }];
+    id: string;
+    bundle: string | null;
+    meta: { id: string; enabled: boolean; folder: string; source: string; bundle: string | null };
+    schema: Record<string, unknown> | null;
+    annex?: Record<string, unknown>;
+  }[] = [
+    {
+      id: row.id,
+      bundle: null,
+      meta: { id: row.id, enabled: row.enabled, folder: row.folder, source: row.source, bundle: null },
+      schema,
+      ...(admin ? { annex: annexFields(rec) } : {}),
+    },
+  ];
   for (const c of children) {
     const unit = d?.units.find((u) => u.id === c.name);
     out.push({
-      id: c.id, bundle: row.id, meta: { id: c.id, enabled: c.enabled, folder: c.folder, source: c.source, bundle: row.id },
+      id: c.id,
+      bundle: row.id,
+      meta: { id: c.id, enabled: c.enabled, folder: c.folder, source: c.source, bundle: row.id },
       schema: unit ? { type: unit.type, name: unit.name, local: d!.source !== 'registry' } : null,
-      ...(admin ? { annex: { name: c.name, state: row.enabled && c.enabled ? rec.state : 'inactive', locked: false } } : {}),
+      ...(admin
+        ? { annex: { name: c.name, state: row.enabled && c.enabled ? rec.state : 'inactive', locked: false } }
+        : {}),
     });
   }
   return out;
@@ -74,7 +102,12 @@ export function describeRecord(rec: PackageRecord, children: { id: string; name:
  * Every extension as the REST and GraphQL APIs show it. With `viewer`, extensions limited to
  * roles the viewer is not in are left out (the admin app of another role does not list them).
  */
-export async function listExtensions(manager: ExtensionManager, knex: Knex, admin: boolean, viewer?: { admin?: boolean; role?: string | null } | null) {
+export async function listExtensions(
+  manager: ExtensionManager,
+  knex: Knex,
+  admin: boolean,
+  viewer?: { admin?: boolean; role?: string | null } | null,
+) {
   const rows = await knex('directus_extensions').whereNotNull('bundle').select('*');
   const out: ExtensionOutput[] = [];
   for (const rec of manager.records()) {

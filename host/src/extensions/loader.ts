@@ -12,7 +12,9 @@ function isCommonJs(file: string, source: string, pkgType: string | undefined): 
   if (file.endsWith('.mjs')) return false;
   if (pkgType === 'module') return false;
   // No "type": Node treats .js as CommonJS, but Directus-built ESM files exist without it; sniff.
-  return !/^\s*(import\s|export\s)|\n\s*(import\s+[\w{*]|export\s+(default|const|function|class|\{|\*|async))/m.test(source);
+  return !/^\s*(import\s|export\s)|\n\s*(import\s+[\w{*]|export\s+(default|const|function|class|\{|\*|async))/m.test(
+    source,
+  );
 }
 
 function evaluateCommonJs(code: string, file: string): unknown {
@@ -70,7 +72,11 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
         target: 'node20',
         sourcefile: file,
         sourcemap: 'inline',
-        define: { 'import.meta.url': JSON.stringify(url), 'import.meta.filename': JSON.stringify(file), 'import.meta.dirname': JSON.stringify(path.dirname(file)) },
+        define: {
+          'import.meta.url': JSON.stringify(url),
+          'import.meta.filename': JSON.stringify(file),
+          'import.meta.dirname': JSON.stringify(path.dirname(file)),
+        },
         logLevel: 'silent',
       }));
     } catch (e) {
@@ -87,7 +93,9 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
     if (e && typeof e === 'object' && (e as { code?: string }).code === 'HOST_ENTRY_NOT_FOUND') throw e;
     const err = e as { errors?: { text: string; location?: { line: number; column: number } }[]; message?: string };
     const first = err.errors?.[0];
-    const reason = first ? `${first.text} (${path.basename(file)}:${first.location?.line ?? '?'}:${first.location?.column ?? '?'})` : String(err.message ?? e);
+    const reason = first
+      ? `${first.text} (${path.basename(file)}:${first.location?.line ?? '?'}:${first.location?.column ?? '?'})`
+      : String(err.message ?? e);
     throw errors.HOST_ENTRY_LOAD_FAILED({ id, reason }, { cause: e });
   }
 }

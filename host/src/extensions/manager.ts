@@ -41,9 +41,15 @@ const HOST_LABEL = `${os.hostname()}:${process.pid}`;
 /** The config a trusted API unit registers: a bundle's named entry, or the module's default. */
 function unitConfig(desc: ExtensionDescriptor, unit: ExtensionUnit, mod: unknown): unknown {
   if (desc.type !== 'bundle') return getModuleDefault(mod);
-  const list = (mod as Record<string, { name: string; config: unknown }[] | undefined>)[BUNDLE_EXPORTS[unit.type as keyof typeof BUNDLE_EXPORTS]];
+  const list = (mod as Record<string, { name: string; config: unknown }[] | undefined>)[
+    BUNDLE_EXPORTS[unit.type as keyof typeof BUNDLE_EXPORTS]
+  ];
   const config = list?.find((e) => e.name === unit.name)?.config;
-  if (config === undefined) throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: `the bundle's api entry does not export ${unit.type} "${unit.name}"` });
+  if (config === undefined)
+    throw errors.HOST_INVALID_EXPORT({
+      id: unit.id,
+      reason: `the bundle's api entry does not export ${unit.type} "${unit.name}"`,
+    });
   return config;
 }
 
@@ -52,7 +58,13 @@ function unitConfig(desc: ExtensionDescriptor, unit: ExtensionUnit, mod: unknown
  * One package's failure is recorded on that package only; reload swaps activations (scopes) so
  * traffic never sees a gap. Admin commands, role access and cluster refresh are built around it.
  */
-export function createExtensionManager(kernel: Kernel, settings: Settings, tokens: CallTokens, discovery: DiscoveryOptions, options: ManagerOptions = {}) {
+export function createExtensionManager(
+  kernel: Kernel,
+  settings: Settings,
+  tokens: CallTokens,
+  discovery: DiscoveryOptions,
+  options: ManagerOptions = {},
+) {
   const { activeRegistryFolders, retainedNames } = options;
   const records = new Map<string, PackageRecord>();
   const listeners = new Set<(change: StateChange) => void>();
@@ -64,7 +76,10 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   function serial<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const prev = queues.get(key) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    queues.set(key, next.catch(() => undefined));
+    queues.set(
+      key,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -76,13 +91,21 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     for (const l of listeners) l(change);
   }
 
-  async function setState(rec: PackageRecord, state: ExtensionState, lastError: ErrorRecord | null = rec.lastError): Promise<void> {
+  async function setState(
+    rec: PackageRecord,
+    state: ExtensionState,
+    lastError: ErrorRecord | null = rec.lastError,
+  ): Promise<void> {
     rec.state = state;
     rec.lastError = lastError;
-    if (!closing) await settings.setState(rec.row.id, state, lastError).catch((e) => log.warn({ err: e }, 'could not persist extension state'));
+    if (!closing)
+      await settings
+        .setState(rec.row.id, state, lastError)
+        .catch((e) => log.warn({ err: e }, 'could not persist extension state'));
     const change = { id: rec.desc?.id ?? rec.found.folder, key: rec.key, state, lastError };
     notify(change);
-    if (state === 'failed') log.error({ extension: change.id, error: lastError }, `extension ${change.id} failed: ${lastError?.message}`);
+    if (state === 'failed')
+      log.error({ extension: change.id, error: lastError }, `extension ${change.id} failed: ${lastError?.message}`);
   }
 
   /** The last good version keeps serving: the error is recorded on it, its state stays. */
@@ -121,19 +144,38 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       let mod: unknown;
       // `require('express')` and other host packages resolve from the extension's folder, as in a Directus install.
       if (trusted.length) scope.defer(registerExtensionRequirePath(desc.dir));
-      if (trusted.length) mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
+      if (trusted.length)
+        mod = await loadTrustedModule(trusted[0]!.entry.api!, (rec.found.pkg as { type?: string }).type, desc.id);
       // Quarantined here before a restart, or on another host: its sandboxed code stays unloaded until a reset.
-      const quarantined = (unit: ExtensionUnit) => !!rec.row.quarantine && (rec.row.quarantine.unit === undefined || rec.row.quarantine.unit === unit.id);
+      const quarantined = (unit: ExtensionUnit) =>
+        !!rec.row.quarantine && (rec.row.quarantine.unit === undefined || rec.row.quarantine.unit === unit.id);
       for (const unit of units) {
         if (unit.entry.api && unit.sandboxed) {
           if (quarantined(unit)) continue;
-          instances.push(await activateSandboxedUnit(kernel, tokens, scope, desc, unit, rec.row.granted_scopes ?? {}, async (events) => {
-            const now = await settings.requestEvents(rec.row.id, events);
-            rec.row = (await settings.byId(rec.row.id)) ?? rec.row;
-            return now;
-          }));
+          instances.push(
+            await activateSandboxedUnit(
+              kernel,
+              tokens,
+              scope,
+              desc,
+              unit,
+              rec.row.granted_scopes ?? {},
+              async (events) => {
+                const now = await settings.requestEvents(rec.row.id, events);
+                rec.row = (await settings.byId(rec.row.id)) ?? rec.row;
+                return now;
+              },
+            ),
+          );
         } else if (unit.entry.api) {
-          await activateTrustedUnit(kernel, scope, desc, unit, unitConfig(desc, unit, mod), kernel.config.extensionsRegisterTimeoutMs);
+          await activateTrustedUnit(
+            kernel,
+            scope,
+            desc,
+            unit,
+            unitConfig(desc, unit, mod),
+            kernel.config.extensionsRegisterTimeoutMs,
+          );
         }
         registerAppUnit(kernel, scope, desc, unit);
       }
@@ -180,11 +222,14 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   }
 
   /** Validates found packages, rejecting duplicate ids (the first one wins). */
-  function validateAll(found: DiscoveredPackage[]): { pkg: DiscoveredPackage; desc?: ExtensionDescriptor; error?: ErrorRecord }[] {
+  function validateAll(
+    found: DiscoveredPackage[],
+  ): { pkg: DiscoveredPackage; desc?: ExtensionDescriptor; error?: ErrorRecord }[] {
     // Active packages that are still on disk keep their id; a newcomer with the same id loses.
     const foundKeys = new Set(found.map((f) => `${f.source}:${f.folder}`));
     const owners = new Map<string, string>();
-    for (const rec of records.values()) if (rec.desc && rec.scope && foundKeys.has(rec.key)) owners.set(rec.desc.id, rec.key);
+    for (const rec of records.values())
+      if (rec.desc && rec.scope && foundKeys.has(rec.key)) owners.set(rec.desc.id, rec.key);
     return found.map((pkg) => {
       try {
         const desc = validatePackage(pkg);
@@ -213,7 +258,15 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
       let rec = records.get(key);
       const row = rows.get(key)!;
       if (!rec) {
-        rec = { key, found: v.pkg, row, state: 'discovered', lastError: null, instances: [], totals: { calls: 0, errors: 0, wallTimeMs: 0 } };
+        rec = {
+          key,
+          found: v.pkg,
+          row,
+          state: 'discovered',
+          lastError: null,
+          instances: [],
+          totals: { calls: 0, errors: 0, wallTimeMs: 0 },
+        };
         records.set(key, rec);
       }
       rec.found = v.pkg;
@@ -243,12 +296,25 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
    * it instead of being waited for by the first sandboxed one (issue 20: boot). Activation order
    * is unchanged; a host with no enabled sandboxed extension still starts no worker.
    */
-  function warmSandbox(validated: ReturnType<typeof validateAll>, rows: Awaited<ReturnType<Settings['reconcile']>>): void {
+  function warmSandbox(
+    validated: ReturnType<typeof validateAll>,
+    rows: Awaited<ReturnType<Settings['reconcile']>>,
+  ): void {
     const wanted = validated.some((v) => {
       const row = rows.get(`${v.pkg.source}:${v.pkg.folder}`);
-      return !v.error && row?.enabled && !row.quarantine && !isPendingGrant(row) && v.desc?.units.some((u) => u.sandboxed && u.entry.api);
+      return (
+        !v.error &&
+        row?.enabled &&
+        !row.quarantine &&
+        !isPendingGrant(row) &&
+        v.desc?.units.some((u) => u.sandboxed && u.entry.api)
+      );
     });
-    if (wanted) void kernel.sandbox().then((engine) => engine.warm?.(), () => undefined);
+    if (wanted)
+      void kernel.sandbox().then(
+        (engine) => engine.warm?.(),
+        () => undefined,
+      );
   }
 
   async function liftQuarantine(rec: PackageRecord): Promise<void> {
@@ -258,7 +324,8 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
   }
 
   function find(idOrRowId: string): PackageRecord | undefined {
-    for (const rec of records.values()) if (rec.row.id === idOrRowId || rec.desc?.id === idOrRowId || rec.found.folder === idOrRowId) return rec;
+    for (const rec of records.values())
+      if (rec.row.id === idOrRowId || rec.desc?.id === idOrRowId || rec.found.folder === idOrRowId) return rec;
     return undefined;
   }
 
@@ -323,14 +390,16 @@ export function createExtensionManager(kernel: Kernel, settings: Settings, token
     },
 
     /** Required extensions that are not active (health → degraded). */
-    failedRequired: () => [...records.values()].filter((r) => r.desc?.required && r.state !== 'active').map((r) => r.desc!.id),
+    failedRequired: () =>
+      [...records.values()].filter((r) => r.desc?.required && r.state !== 'active').map((r) => r.desc!.id),
 
     /** Deactivates everything; calls still running get until `deadline` (epoch ms) to finish. */
     async close(deadline = Date.now() + 10_000): Promise<void> {
       closing = true;
       await serial('*', async () => {
         const all = [...records.values()].reverse();
-        for (const rec of all) await serial(rec.key, () => deactivate(rec, 'inactive', Math.max(0, deadline - Date.now())));
+        for (const rec of all)
+          await serial(rec.key, () => deactivate(rec, 'inactive', Math.max(0, deadline - Date.now())));
       });
     },
   };

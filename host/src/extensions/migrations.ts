@@ -25,7 +25,11 @@ export interface AppliedMigration {
 export async function runMigrations(knex: Knex, desc: ExtensionDescriptor): Promise<AppliedMigration[]> {
   if (!desc.migrations) return [];
   const files = (await fs.readdir(desc.migrations)).filter((f) => MIGRATION_FILE.test(f)).sort();
-  const applied = new Set((await knex('annex_extension_migrations').where({ extension: desc.id }).select('name')).map((r: { name: string }) => r.name));
+  const applied = new Set(
+    (await knex('annex_extension_migrations').where({ extension: desc.id }).select('name')).map(
+      (r: { name: string }) => r.name,
+    ),
+  );
   const ran: AppliedMigration[] = [];
   for (const name of files.filter((f) => !applied.has(f))) {
     const file = path.join(desc.migrations, name);
@@ -33,19 +37,31 @@ export async function runMigrations(knex: Knex, desc: ExtensionDescriptor): Prom
     try {
       if (!isInside(desc.migrations, file)) throw new Error('it links outside the migrations folder');
       // Keyed by content: an edited migration file is not served from the module cache.
-      const hash = createHash('sha256').update(await fs.readFile(file)).digest('hex').slice(0, 16);
-      const mod = (await import(`${pathToFileURL(file).href}?v=${hash}`)) as { up?: unknown; default?: { up?: unknown } };
+      const hash = createHash('sha256')
+        .update(await fs.readFile(file))
+        .digest('hex')
+        .slice(0, 16);
+      const mod = (await import(`${pathToFileURL(file).href}?v=${hash}`)) as {
+        up?: unknown;
+        default?: { up?: unknown };
+      };
       const fn = mod.up ?? mod.default?.up;
       if (typeof fn !== 'function') throw new Error('it exports no up(knex) function');
       up = fn as (knex: Knex) => unknown;
     } catch (cause) {
-      throw errors.HOST_MIGRATION_FAILED({ id: desc.id, migration: name, reason: cause instanceof Error ? cause.message : String(cause) }, { cause });
+      throw errors.HOST_MIGRATION_FAILED(
+        { id: desc.id, migration: name, reason: cause instanceof Error ? cause.message : String(cause) },
+        { cause },
+      );
     }
     let claimed = false;
     try {
       await knex.transaction(async (trx) => {
         const token = randomUUID();
-        await trx('annex_extension_migrations').insert({ extension: desc.id, name, applied_at: new Date().toISOString(), claimed_by: token }).onConflict(['extension', 'name']).ignore();
+        await trx('annex_extension_migrations')
+          .insert({ extension: desc.id, name, applied_at: new Date().toISOString(), claimed_by: token })
+          .onConflict(['extension', 'name'])
+          .ignore();
         /* Another host recorded it first (and ran it, or is running it in its own transaction). */
         const row = await trx('annex_extension_migrations').where({ extension: desc.id, name }).first('claimed_by');
         if (row?.claimed_by !== token) return;
@@ -53,7 +69,10 @@ export async function runMigrations(knex: Knex, desc: ExtensionDescriptor): Prom
         await up(trx);
       });
     } catch (cause) {
-      throw errors.HOST_MIGRATION_FAILED({ id: desc.id, migration: name, reason: cause instanceof Error ? cause.message : String(cause) }, { cause });
+      throw errors.HOST_MIGRATION_FAILED(
+        { id: desc.id, migration: name, reason: cause instanceof Error ? cause.message : String(cause) },
+        { cause },
+      );
     }
     if (claimed) ran.push({ extension: desc.id, name });
   }

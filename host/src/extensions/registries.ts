@@ -21,10 +21,19 @@ export function createOperationRegistry() {
   const stacks = new Map<string, OperationEntry[]>();
   return {
     /** `exclusive`: refused (HOST_DUPLICATE_ID) when another owner has `id` (a sandboxed operation may not shadow `condition` in every flow). */
-    register(id: string, handler: OperationHandler, owner: string, gate?: { live: boolean }, options: { exclusive?: boolean } = {}): () => void {
+    register(
+      id: string,
+      handler: OperationHandler,
+      owner: string,
+      gate?: { live: boolean },
+      options: { exclusive?: boolean } = {},
+    ): () => void {
       // As with mounts: a sandboxed operation shares its id with nobody (refused after another, inert before one).
-      const taken = options.exclusive ? (stacks.get(id) ?? []).filter((e) => e.owner !== owner).map((e) => e.owner) : [];
-      if (taken.length) throw errors.HOST_DUPLICATE_ID({ id: `operation "${id}"`, other: [...new Set(taken)].join(', ') });
+      const taken = options.exclusive
+        ? (stacks.get(id) ?? []).filter((e) => e.owner !== owner).map((e) => e.owner)
+        : [];
+      if (taken.length)
+        throw errors.HOST_DUPLICATE_ID({ id: `operation "${id}"`, other: [...new Set(taken)].join(', ') });
       const entry: OperationEntry = { handler, owner, gate, exclusive: options.exclusive === true };
       stacks.set(id, [...(stacks.get(id) ?? []), entry]);
       return () => {

@@ -11,14 +11,21 @@ import type { Disposer } from './context.js';
  * normal resolution failed (an extension's own copy of a package always wins).
  */
 
-type ResolveFilename = (request: string, parent: { filename?: string | null } | null | undefined, isMain: boolean, options?: unknown) => string;
+type ResolveFilename = (
+  request: string,
+  parent: { filename?: string | null } | null | undefined,
+  isMain: boolean,
+  options?: unknown,
+) => string;
 
 const roots = new Map<string, number>();
 const hostRequire = createRequire(import.meta.url);
 let original: ResolveFilename | undefined;
 
 function isBare(request: string): boolean {
-  return !request.startsWith('.') && !path.isAbsolute(request) && !request.startsWith('node:') && !request.includes('\0');
+  return (
+    !request.startsWith('.') && !path.isAbsolute(request) && !request.startsWith('node:') && !request.includes('\0')
+  );
 }
 
 function insideExtension(file: string | null | undefined): boolean {
@@ -36,7 +43,12 @@ function install(): void {
     try {
       return previous.call(this, request, parent, isMain, options);
     } catch (error) {
-      if ((error as { code?: string }).code !== 'MODULE_NOT_FOUND' || !isBare(request) || !insideExtension(parent?.filename)) throw error;
+      if (
+        (error as { code?: string }).code !== 'MODULE_NOT_FOUND' ||
+        !isBare(request) ||
+        !insideExtension(parent?.filename)
+      )
+        throw error;
       try {
         return hostRequire.resolve(request);
       } catch {

@@ -54,7 +54,8 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
 
   return {
     all: async (): Promise<SettingsRow[]> => (await q()) as unknown as SettingsRow[],
-    byId: async (id: string): Promise<SettingsRow | undefined> => (await q().findById(id)) as unknown as SettingsRow | undefined,
+    byId: async (id: string): Promise<SettingsRow | undefined> =>
+      (await q().findById(id)) as unknown as SettingsRow | undefined,
 
     /**
      * Makes the table match the discovered packages: one row per package (valid or not), one
@@ -62,7 +63,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
      * named in `retainedNames`, which other hosts of a cluster run). Returns the
      * parent row per package folder key `source:folder`.
      */
-    async reconcile(found: { pkg: DiscoveredPackage; desc?: ExtensionDescriptor }[], retainedNames?: Set<string>): Promise<Map<string, SettingsRow>> {
+    async reconcile(
+      found: { pkg: DiscoveredPackage; desc?: ExtensionDescriptor }[],
+      retainedNames?: Set<string>,
+    ): Promise<Map<string, SettingsRow>> {
       return knex.transaction(async (trx) => {
         const rows = (await ExtensionSettingModel.query(trx)) as unknown as SettingsRow[];
         const parents = new Map(rows.filter((r) => !r.bundle).map((r) => [`${r.source}:${r.folder}`, r]));
@@ -71,7 +75,9 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
         const now = new Date().toISOString();
         // Marketplace installs keep one row across versions (the folder is the version id),
         // so enabled state and grants survive update and rollback.
-        const registryByName = new Map(rows.filter((r) => !r.bundle && r.source === 'registry' && r.name).map((r) => [r.name!, r]));
+        const registryByName = new Map(
+          rows.filter((r) => !r.bundle && r.source === 'registry' && r.name).map((r) => [r.name!, r]),
+        );
         for (const { pkg, desc } of found) {
           const key = `${pkg.source}:${pkg.folder}`;
           let row = parents.get(key);
@@ -79,27 +85,52 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
             const previous = registryByName.get(desc.id);
             if (previous && !found.some((f) => f.pkg.source === 'registry' && f.pkg.folder === previous.folder)) {
               // Another version is other code: it starts without the quarantine of the one it replaces.
-              await ExtensionSettingModel.query(trx).patch({ folder: pkg.folder, quarantine: null } as any).where({ id: previous.id });
+              await ExtensionSettingModel.query(trx)
+                .patch({ folder: pkg.folder, quarantine: null } as any)
+                .where({ id: previous.id });
               row = { ...previous, folder: pkg.folder, quarantine: null };
             }
           }
           // The events a sandboxed hook registered for are read from its code at load, not from the
           // manifest: they stay requested across reconciles (so a revoke is not undone by a reload).
           const manifestRequested = desc ? requestedOf(desc) : null;
-          const requested = manifestRequested && row?.requested_scopes?.events ? mergeScopes(manifestRequested, { events: row.requested_scopes.events }) : manifestRequested;
-          const meta = { name: desc?.id ?? pkg.folder, type: desc?.type ?? null, version: desc?.version ?? null, requested_scopes: requested };
+          const requested =
+            manifestRequested && row?.requested_scopes?.events
+              ? mergeScopes(manifestRequested, { events: row.requested_scopes.events })
+              : manifestRequested;
+          const meta = {
+            name: desc?.id ?? pkg.folder,
+            type: desc?.type ?? null,
+            version: desc?.version ?? null,
+            requested_scopes: requested,
+          };
           if (!row) {
             const granted = requested && autoGrants(policy, pkg.source) ? requested : null;
-            row = { id: randomUUID(), enabled: true, folder: pkg.folder, source: pkg.source, bundle: null, pinned_version: null, state: 'discovered', last_error: null, granted_scopes: granted, updated_at: now, ...meta };
+            row = {
+              id: randomUUID(),
+              enabled: true,
+              folder: pkg.folder,
+              source: pkg.source,
+              bundle: null,
+              pinned_version: null,
+              state: 'discovered',
+              last_error: null,
+              granted_scopes: granted,
+              updated_at: now,
+              ...meta,
+            };
             await ExtensionSettingModel.query(trx).insert(row as any);
           } else {
             let granted = row.granted_scopes;
             // Operator-placed code gets what an edit newly asks for under the `local` policy; what an
             // administrator revoked stays revoked (only scopes not requested before are added).
             const added = requested ? diffScopes(requested, (row.requested_scopes as Scopes | null) ?? {}) : {};
-            if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(added)) granted = mergeScopes(granted ?? {}, added);
+            if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(added))
+              granted = mergeScopes(granted ?? {}, added);
             const patch = { ...meta, granted_scopes: granted, updated_at: now };
-            await ExtensionSettingModel.query(trx).patch(patch as any).where({ id: row.id });
+            await ExtensionSettingModel.query(trx)
+              .patch(patch as any)
+              .where({ id: row.id });
             row = { ...row, ...patch };
           }
           keep.add(row.id);
@@ -110,18 +141,39 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
               const entryName = unit.id.slice(desc.id.length + 1);
               let child = children.find((c) => c.folder === entryName);
               if (!child) {
-                child = { id: randomUUID(), enabled: row.enabled, folder: entryName, source: pkg.source, bundle: row.id, name: unit.id, type: unit.type, version: desc.version, pinned_version: null, state: 'discovered', last_error: null, requested_scopes: null, granted_scopes: null, updated_at: now };
+                child = {
+                  id: randomUUID(),
+                  enabled: row.enabled,
+                  folder: entryName,
+                  source: pkg.source,
+                  bundle: row.id,
+                  name: unit.id,
+                  type: unit.type,
+                  version: desc.version,
+                  pinned_version: null,
+                  state: 'discovered',
+                  last_error: null,
+                  requested_scopes: null,
+                  granted_scopes: null,
+                  updated_at: now,
+                };
                 await ExtensionSettingModel.query(trx).insert(child as any);
               } else if (child.name !== unit.id || child.type !== unit.type || child.version !== desc.version) {
-                await ExtensionSettingModel.query(trx).patch({ name: unit.id, type: unit.type, version: desc.version } as any).where({ id: child.id });
+                await ExtensionSettingModel.query(trx)
+                  .patch({ name: unit.id, type: unit.type, version: desc.version } as any)
+                  .where({ id: child.id });
               }
               keep.add(child.id);
             }
           }
         }
         /* What another host of a cluster runs (or is about to install) keeps its row, grants and roles, whatever this host's disk says. */
-        const retained = new Set(rows.filter((r) => !r.bundle && !keep.has(r.id) && retainedNames?.has(r.name ?? '')).map((r) => r.id));
-        const stale = rows.filter((r) => !keep.has(r.id) && !retained.has(r.id) && !retained.has(r.bundle ?? '')).map((r) => r.id);
+        const retained = new Set(
+          rows.filter((r) => !r.bundle && !keep.has(r.id) && retainedNames?.has(r.name ?? '')).map((r) => r.id),
+        );
+        const stale = rows
+          .filter((r) => !keep.has(r.id) && !retained.has(r.id) && !retained.has(r.bundle ?? ''))
+          .map((r) => r.id);
         if (stale.length) await ExtensionSettingModel.query(trx).delete().whereIn('id', stale);
         return out;
       });
@@ -132,27 +184,39 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
     },
 
     async setEnabled(ids: string[], enabled: boolean): Promise<void> {
-      await q().patch({ enabled, updated_at: new Date().toISOString() } as any).whereIn('id', ids);
+      await q()
+        .patch({ enabled, updated_at: new Date().toISOString() } as any)
+        .whereIn('id', ids);
     },
 
     async setState(id: string, state: ExtensionState, lastError: ErrorRecord | null): Promise<void> {
-      await q().patch({ state, last_error: lastError, updated_at: new Date().toISOString() } as any).where({ id });
+      await q()
+        .patch({ state, last_error: lastError, updated_at: new Date().toISOString() } as any)
+        .where({ id });
     },
 
     async setPending(id: string, version: string | null, scopes: Scopes | null): Promise<void> {
-      await q().patch({ pending_version: version, pending_scopes: scopes, updated_at: new Date().toISOString() } as any).where({ id });
+      await q()
+        .patch({ pending_version: version, pending_scopes: scopes, updated_at: new Date().toISOString() } as any)
+        .where({ id });
     },
 
     async setQuarantine(id: string, quarantine: Quarantine | null): Promise<void> {
-      await q().patch({ quarantine, updated_at: new Date().toISOString() } as any).where({ id });
+      await q()
+        .patch({ quarantine, updated_at: new Date().toISOString() } as any)
+        .where({ id });
     },
 
     async setRoles(id: string, roles: string[] | null): Promise<void> {
-      await q().patch({ allowed_roles: roles, updated_at: new Date().toISOString() } as any).where({ id });
+      await q()
+        .patch({ allowed_roles: roles, updated_at: new Date().toISOString() } as any)
+        .where({ id });
     },
 
     async setGrants(id: string, granted: Scopes | null): Promise<void> {
-      await q().patch({ granted_scopes: granted, updated_at: new Date().toISOString() } as any).where({ id });
+      await q()
+        .patch({ granted_scopes: granted, updated_at: new Date().toISOString() } as any)
+        .where({ id });
     },
 
     /**
@@ -167,9 +231,14 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
       const requested = mergeScopes(before, { events });
       // Like any scope: granted without an admin only when newly asked for (an administrator's revoke stays).
       const added = events.filter((e) => !before.events?.includes(e));
-      const granted = autoGrants(policy, row.source) && added.length ? mergeScopes((row.granted_scopes as Scopes | null) ?? {}, { events: added }) : null;
+      const granted =
+        autoGrants(policy, row.source) && added.length
+          ? mergeScopes((row.granted_scopes as Scopes | null) ?? {}, { events: added })
+          : null;
       // Nothing granted now: the row is pending (granted_scopes null) until an administrator grants what it requests.
-      await q().patch({ requested_scopes: requested, granted_scopes: granted, updated_at: new Date().toISOString() } as any).where({ id });
+      await q()
+        .patch({ requested_scopes: requested, granted_scopes: granted, updated_at: new Date().toISOString() } as any)
+        .where({ id });
       return granted;
     },
   };

@@ -36,7 +36,8 @@ export function createTransformCache(dir: string, secret: string): TransformCach
   const hash = (text: string) => createHash('sha256').update(text).digest('hex');
   // One folder per entry file, holding only the output of its latest source (older ones are removed on write).
   const folder = (file: string) => path.join(dir, hash(file).slice(0, 32));
-  const entry = (file: string, source: string) => path.join(folder(file), `${hash(`${getEsbuildVersion()}\0${TRANSFORM_FORMAT}\0${file}\0${source}`)}.cjs`);
+  const entry = (file: string, source: string) =>
+    path.join(folder(file), `${hash(`${getEsbuildVersion()}\0${TRANSFORM_FORMAT}\0${file}\0${source}`)}.cjs`);
   return {
     dir,
     async get(file, source) {
@@ -55,7 +56,8 @@ export function createTransformCache(dir: string, secret: string): TransformCach
       try {
         const target = entry(file, source);
         await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
-        for (const old of await fs.readdir(path.dirname(target))) if (!old.endsWith('.tmp')) await fs.rm(path.join(path.dirname(target), old), { force: true });
+        for (const old of await fs.readdir(path.dirname(target)))
+          if (!old.endsWith('.tmp')) await fs.rm(path.join(path.dirname(target), old), { force: true });
         // Written aside and renamed: a reader (another host on the same folder) never sees half a file.
         const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
         await fs.writeFile(tmp, `//annex-transform ${sign(code).toString('hex')}\n${code}`, { mode: 0o600 });

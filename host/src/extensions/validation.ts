@@ -41,11 +41,18 @@ function resolveInside(dir: string, file: string, id: string): string {
 /** `annex.migrations`: a folder inside the package, for trusted code only (migrations get the database). */
 function migrationsDir(found: DiscoveredPackage, folder: string, units: ExtensionUnit[]): string {
   if (units.some((u) => u.sandboxed)) {
-    throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: 'annex.migrations needs a trusted extension: migrations run with full database access, which a sandbox never has' });
+    throw errors.HOST_MANIFEST_INVALID({
+      folder: found.folder,
+      reason:
+        'annex.migrations needs a trusted extension: migrations run with full database access, which a sandbox never has',
+    });
   }
   const abs = path.resolve(found.dir, folder);
   if (!isInside(found.dir, abs) || !fs.existsSync(abs) || !fs.statSync(abs).isDirectory()) {
-    throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `annex.migrations must name a folder inside the package (got ${JSON.stringify(folder)})` });
+    throw errors.HOST_MANIFEST_INVALID({
+      folder: found.folder,
+      reason: `annex.migrations must name a folder inside the package (got ${JSON.stringify(folder)})`,
+    });
   }
   return abs;
 }
@@ -68,27 +75,54 @@ function appOf(o: ExtensionOptions): string | undefined {
 export function validatePackage(found: DiscoveredPackage): ExtensionDescriptor {
   if (found.readError) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: found.readError.message });
   const parsed = parseManifest(found.pkg);
-  if (!parsed.ok) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: formatManifestIssues(parsed.issues) }, { details: { issues: parsed.issues } });
+  if (!parsed.ok)
+    throw errors.HOST_MANIFEST_INVALID(
+      { folder: found.folder, reason: formatManifestIssues(parsed.issues) },
+      { details: { issues: parsed.issues } },
+    );
   const m = parsed.manifest;
   const o = m['directus:extension'];
-  if (!validRange(o.host)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.host must be a semver range (got ${JSON.stringify(o.host)})` });
+  if (!validRange(o.host))
+    throw errors.HOST_MANIFEST_INVALID({
+      folder: found.folder,
+      reason: `directus:extension.host must be a semver range (got ${JSON.stringify(o.host)})`,
+    });
   const id = m.name;
   // npm's shape (`name` or `@scope/name`): an id can then never equal a bundle entry's `<package>/<entry>`.
-  if (!PACKAGE_NAME.test(id)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `"name" must be a package name like "my-extension" or "@scope/my-extension" (got ${JSON.stringify(id)})` });
+  if (!PACKAGE_NAME.test(id))
+    throw errors.HOST_MANIFEST_INVALID({
+      folder: found.folder,
+      reason: `"name" must be a package name like "my-extension" or "@scope/my-extension" (got ${JSON.stringify(id)})`,
+    });
   const units: ExtensionUnit[] = [];
   const api = apiOf(o);
   const app = appOf(o);
-  const entry = { api: api ? resolveInside(found.dir, api, id) : undefined, app: app ? resolveInside(found.dir, app, id) : undefined };
+  const entry = {
+    api: api ? resolveInside(found.dir, api, id) : undefined,
+    app: app ? resolveInside(found.dir, app, id) : undefined,
+  };
 
   if (o.type === 'bundle') {
     const names = new Set<string>();
     for (const e of o.entries) {
-      if (names.has(e.name)) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.entries has the name "${e.name}" twice` });
+      if (names.has(e.name))
+        throw errors.HOST_MANIFEST_INVALID({
+          folder: found.folder,
+          reason: `directus:extension.entries has the name "${e.name}" twice`,
+        });
       names.add(e.name);
       const isApi = e.type === 'hook' || e.type === 'endpoint';
       const isApp = !isApi && e.type !== 'operation';
-      if ((isApi || e.type === 'operation') && !entry.api) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.path.api is required for the ${e.type} entry "${e.name}"` });
-      if ((isApp || e.type === 'operation') && !entry.app) throw errors.HOST_MANIFEST_INVALID({ folder: found.folder, reason: `directus:extension.path.app is required for the ${e.type} entry "${e.name}"` });
+      if ((isApi || e.type === 'operation') && !entry.api)
+        throw errors.HOST_MANIFEST_INVALID({
+          folder: found.folder,
+          reason: `directus:extension.path.api is required for the ${e.type} entry "${e.name}"`,
+        });
+      if ((isApp || e.type === 'operation') && !entry.app)
+        throw errors.HOST_MANIFEST_INVALID({
+          folder: found.folder,
+          reason: `directus:extension.path.app is required for the ${e.type} entry "${e.name}"`,
+        });
       units.push({
         id: `${id}/${e.name}`,
         name: e.name,
@@ -99,7 +133,14 @@ export function validatePackage(found: DiscoveredPackage): ExtensionDescriptor {
       });
     }
   } else {
-    units.push({ id, name: m.name, type: o.type, entry, sandboxed: isSandboxed(o), requestedScopes: getRequestedScopes(o) });
+    units.push({
+      id,
+      name: m.name,
+      type: o.type,
+      entry,
+      sandboxed: isSandboxed(o),
+      requestedScopes: getRequestedScopes(o),
+    });
   }
 
   return {

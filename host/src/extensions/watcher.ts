@@ -87,11 +87,14 @@ export async function createExtensionWatcher(manager: ExtensionManager, options:
 
   function scheduleRescan(): void {
     clearTimeout(rescanTimer);
-    rescanTimer = setTimeout(() => {
-      if (closed) return;
-      stats.rescans++;
-      manager.rescan().catch((e) => log.error({ err: e }, 'rescan failed'));
-    }, Math.max(options.debounceMs, 100));
+    rescanTimer = setTimeout(
+      () => {
+        if (closed) return;
+        stats.rescans++;
+        manager.rescan().catch((e) => log.error({ err: e }, 'rescan failed'));
+      },
+      Math.max(options.debounceMs, 100),
+    );
   }
 
   const onFile = (file: string) => {

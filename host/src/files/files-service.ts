@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { errors } from '../errors.js';
-import { ItemsService, type Item, type ItemsKernel, type ItemsServiceOptions, type MutationOptions, type PrimaryKey } from '../services/items.js';
+import {
+  ItemsService,
+  type Item,
+  type ItemsKernel,
+  type ItemsServiceOptions,
+  type MutationOptions,
+  type PrimaryKey,
+} from '../services/items.js';
 import { HOST_WRITE } from '../services/host-written.js';
 import { assertFolderExists } from '../services/system-effects.js';
 import type { Storage } from './storage.js';
@@ -24,7 +31,10 @@ function extensionOf(name: string): string {
  * (the items service refuses them to every other writer: host-written.ts).
  */
 export class FilesService extends ItemsService {
-  constructor(protected readonly files: FilesKernel, options: ItemsServiceOptions) {
+  constructor(
+    protected readonly files: FilesKernel,
+    options: ItemsServiceOptions,
+  ) {
     super(files, 'directus_files', options);
   }
 
@@ -35,7 +45,10 @@ export class FilesService extends ItemsService {
   }
 
   /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */
-  async uploadOne(stream: Readable, data: { filename_download: string; type?: string; title?: string; description?: string; folder?: string }): Promise<PrimaryKey> {
+  async uploadOne(
+    stream: Readable,
+    data: { filename_download: string; type?: string; title?: string; description?: string; folder?: string },
+  ): Promise<PrimaryKey> {
     // Permission first: a caller who may not create files does not get to fill the disk.
     await this.assertMayUpload(data.folder);
     const name = String(data.filename_download || 'file').slice(0, 255);
@@ -44,13 +57,24 @@ export class FilesService extends ItemsService {
     const size = await this.files.storage.write(key, stream, this.files.maxUploadBytes);
     try {
       const payload = {
-        id, storage: this.files.storage.location, filename_disk: key, filename_download: name,
-        title: data.title ?? path.parse(name).name, type: data.type || 'application/octet-stream', description: data.description ?? null,
+        id,
+        storage: this.files.storage.location,
+        filename_disk: key,
+        filename_download: name,
+        title: data.title ?? path.parse(name).name,
+        type: data.type || 'application/octet-stream',
+        description: data.description ?? null,
         ...(data.folder !== undefined ? { folder: data.folder } : {}),
-        filesize: size, uploaded_by: this.accountability.user, uploaded_on: new Date().toISOString(),
+        filesize: size,
+        uploaded_by: this.accountability.user,
+        uploaded_on: new Date().toISOString(),
       };
       const created = await super.createOne(payload, { [HOST_WRITE]: true });
-      void this.kernel.emitter.emitAction('files.upload', { payload, key: created, collection: 'directus_files' }, { database: this.knex, schema: null, accountability: this.accountability });
+      void this.kernel.emitter.emitAction(
+        'files.upload',
+        { payload, key: created, collection: 'directus_files' },
+        { database: this.knex, schema: null, accountability: this.accountability },
+      );
       return created;
     } catch (err) {
       await this.files.storage.remove(key);
@@ -69,7 +93,8 @@ export class FilesService extends ItemsService {
   override async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const rows = await this.knex('directus_files').whereIn('id', keys).select('filename_disk');
     const deleted = await super.deleteMany(keys, opts);
-    for (const r of rows) if (r.filename_disk) await this.files.storage.remove(String(r.filename_disk)).catch(() => undefined);
+    for (const r of rows)
+      if (r.filename_disk) await this.files.storage.remove(String(r.filename_disk)).catch(() => undefined);
     return deleted;
   }
 }

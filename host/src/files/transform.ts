@@ -7,7 +7,10 @@ let loaded: Promise<typeof Sharp> | undefined;
 function loadSharp(): Promise<typeof Sharp> {
   loaded ??= import('sharp').then((m) => m.default);
   return loaded.catch((err) => {
-    throw errors.SERVICE_UNAVAILABLE({ service: 'assets', reason: `Image transformations are unavailable: sharp could not be loaded (${err instanceof Error ? err.message : String(err)}).` });
+    throw errors.SERVICE_UNAVAILABLE({
+      service: 'assets',
+      reason: `Image transformations are unavailable: sharp could not be loaded (${err instanceof Error ? err.message : String(err)}).`,
+    });
   });
 }
 
@@ -20,8 +23,21 @@ const TRANSFORMABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/a
 /** What libvips must find in the bytes: a file typed as a PNG but holding SVG, PDF or anything else is not decoded. */
 const DECODABLE = new Set(['jpeg', 'png', 'webp', 'heif', 'tiff']);
 const FITS = ['cover', 'contain', 'inside', 'outside'] as const;
-const FORMATS: Record<string, OutputFormat> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif', tiff: 'tiff' };
-const TYPE_OF: Record<OutputFormat, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', avif: 'image/avif', tiff: 'image/tiff' };
+const FORMATS: Record<string, OutputFormat> = {
+  jpg: 'jpeg',
+  jpeg: 'jpeg',
+  png: 'png',
+  webp: 'webp',
+  avif: 'avif',
+  tiff: 'tiff',
+};
+const TYPE_OF: Record<OutputFormat, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  tiff: 'image/tiff',
+};
 /** Query parameters Directus takes that this subset does not: refused, not silently ignored. */
 const UNSUPPORTED = ['key', 'transforms'];
 
@@ -52,13 +68,18 @@ function integer(query: Record<string, unknown>, name: string, min: number, max:
   const v = one(query, name);
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n < min || n > max) throw errors.INVALID_QUERY({ reason: `"${name}" must be a whole number from ${min} to ${max}.` });
+  if (!/^\d+$/.test(v) || n < min || n > max)
+    throw errors.INVALID_QUERY({ reason: `"${name}" must be a whole number from ${min} to ${max}.` });
   return n;
 }
 
 /** The transformation a query asks for, or null when it asks for none. Bad values: INVALID_QUERY. */
 export function parseTransform(query: Record<string, unknown>, limits: TransformLimits): ImageTransform | null {
-  for (const name of UNSUPPORTED) if (query[name] !== undefined) throw errors.INVALID_QUERY({ reason: `"${name}" is not supported on /assets (width, height, fit, quality, format and withoutEnlargement are).` });
+  for (const name of UNSUPPORTED)
+    if (query[name] !== undefined)
+      throw errors.INVALID_QUERY({
+        reason: `"${name}" is not supported on /assets (width, height, fit, quality, format and withoutEnlargement are).`,
+      });
   const width = integer(query, 'width', 1, limits.maxDimension);
   const height = integer(query, 'height', 1, limits.maxDimension);
   const quality = integer(query, 'quality', 1, 100);
@@ -66,12 +87,16 @@ export function parseTransform(query: Record<string, unknown>, limits: Transform
   const format = one(query, 'format');
   const enlarge = one(query, 'withoutEnlargement');
   if (width === undefined && height === undefined && quality === undefined && format === undefined) {
-    if (fit !== undefined || enlarge !== undefined) throw errors.INVALID_QUERY({ reason: '"fit" and "withoutEnlargement" need a width or a height.' });
+    if (fit !== undefined || enlarge !== undefined)
+      throw errors.INVALID_QUERY({ reason: '"fit" and "withoutEnlargement" need a width or a height.' });
     return null;
   }
-  if (fit !== undefined && !(FITS as readonly string[]).includes(fit)) throw errors.INVALID_QUERY({ reason: `"fit" must be one of ${FITS.join(', ')}.` });
-  if (format !== undefined && format !== 'auto' && !Object.hasOwn(FORMATS, format)) throw errors.INVALID_QUERY({ reason: `"format" must be one of ${[...Object.keys(FORMATS), 'auto'].join(', ')}.` });
-  if (enlarge !== undefined && enlarge !== 'true' && enlarge !== 'false') throw errors.INVALID_QUERY({ reason: '"withoutEnlargement" must be true or false.' });
+  if (fit !== undefined && !(FITS as readonly string[]).includes(fit))
+    throw errors.INVALID_QUERY({ reason: `"fit" must be one of ${FITS.join(', ')}.` });
+  if (format !== undefined && format !== 'auto' && !Object.hasOwn(FORMATS, format))
+    throw errors.INVALID_QUERY({ reason: `"format" must be one of ${[...Object.keys(FORMATS), 'auto'].join(', ')}.` });
+  if (enlarge !== undefined && enlarge !== 'true' && enlarge !== 'false')
+    throw errors.INVALID_QUERY({ reason: '"withoutEnlargement" must be true or false.' });
   return {
     ...(width !== undefined ? { width } : {}),
     ...(height !== undefined ? { height } : {}),
@@ -102,18 +127,33 @@ function outputFormat(t: ImageTransform, sourceType: string, accept: string): Ou
  * produced before the answer starts, so a broken image is a clean 400. On failure the caller
  * destroys `source` (it also must when the gate refuses before this runs).
  */
-export async function transformImage(source: Readable, sourceType: string, t: ImageTransform, limits: TransformLimits, accept = ''): Promise<{ body: Buffer; type: string }> {
+export async function transformImage(
+  source: Readable,
+  sourceType: string,
+  t: ImageTransform,
+  limits: TransformLimits,
+  accept = '',
+): Promise<{ body: Buffer; type: string }> {
   const format = outputFormat(t, sourceType, accept);
   const sharp = await loadSharp();
-  const image = sharp({ limitInputPixels: limits.maxDimension * limits.maxDimension, failOn: 'error', sequentialRead: true });
+  const image = sharp({
+    limitInputPixels: limits.maxDimension * limits.maxDimension,
+    failOn: 'error',
+    sequentialRead: true,
+  });
   source.on('error', (err) => image.destroy(err));
   source.pipe(image);
   let body: Buffer;
   try {
     const meta = await image.metadata();
-    if (!DECODABLE.has(meta.format ?? '')) throw errors.INVALID_QUERY({ reason: `The file is not a JPEG, PNG, WebP, AVIF or TIFF image (found ${meta.format ?? 'nothing it knows'}); it is not transformed.` });
+    if (!DECODABLE.has(meta.format ?? ''))
+      throw errors.INVALID_QUERY({
+        reason: `The file is not a JPEG, PNG, WebP, AVIF or TIFF image (found ${meta.format ?? 'nothing it knows'}); it is not transformed.`,
+      });
     if ((meta.width ?? 0) > limits.maxDimension || (meta.height ?? 0) > limits.maxDimension) {
-      throw errors.INVALID_QUERY({ reason: `The image is larger than ${limits.maxDimension} pixels on a side; it is not transformed.` });
+      throw errors.INVALID_QUERY({
+        reason: `The image is larger than ${limits.maxDimension} pixels on a side; it is not transformed.`,
+      });
     }
     body = await image
       .rotate()
@@ -122,7 +162,9 @@ export async function transformImage(source: Readable, sourceType: string, t: Im
       .toBuffer();
   } catch (err) {
     if ((err as { code?: unknown })?.code === 'INVALID_QUERY') throw err;
-    throw errors.INVALID_QUERY({ reason: `The file cannot be transformed: ${err instanceof Error ? err.message : String(err)}` });
+    throw errors.INVALID_QUERY({
+      reason: `The file cannot be transformed: ${err instanceof Error ? err.message : String(err)}`,
+    });
   }
   return { body, type: TYPE_OF[format] };
 }
@@ -131,7 +173,11 @@ export async function transformImage(source: Readable, sourceType: string, t: Im
 export function createTransformGate(maxConcurrent: number) {
   let running = 0;
   return async function run<T>(fn: () => Promise<T>): Promise<T> {
-    if (running >= maxConcurrent) throw errors.SERVICE_UNAVAILABLE({ service: 'assets', reason: 'Too many image transformations at once; try again shortly.' });
+    if (running >= maxConcurrent)
+      throw errors.SERVICE_UNAVAILABLE({
+        service: 'assets',
+        reason: 'Too many image transformations at once; try again shortly.',
+      });
     running++;
     try {
       return await fn();

@@ -15,7 +15,6 @@ const MAX_STEPS = 1000;
 const MAX_CHAIN_DEPTH = 16;
 const MAX_CHAIN_RUNS = 1000;
 
-
 export interface FlowRunResult {
   status: 'resolved' | 'rejected';
   data: Record<string, unknown>;
@@ -41,14 +40,16 @@ function selectReturn(flow: FlowModel, data: Record<string, unknown>): unknown {
 }
 
 /** Keys whose values never go into a run's log (a trigger's `access_token`, a new user's `password`…). */
-const SECRET_KEY = /pass(word|wd)?$|passwd|secret|token|authorization|cookie|api[_-]?key|private[_-]?key|credential|signature/i;
+const SECRET_KEY =
+  /pass(word|wd)?$|passwd|secret|token|authorization|cookie|api[_-]?key|private[_-]?key|credential|signature/i;
 
 /** A copy of `value` for the run log, with secrets masked. */
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? '**********' : redact(v, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? '**********' : redact(v, depth + 1);
   return out;
 }
 
@@ -66,7 +67,15 @@ function jsonSafe(value: unknown): unknown {
  * data chain `$trigger`, `$last`, `$accountability`, `$env` and one key per operation, `{{ }}`
  * option templating, and one log row per run.
  */
-export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler: Scheduler; operations: OperationRegistry; logger: Logger; env: Record<string, string>; operationContext: () => Record<string, unknown> }) {
+export function createFlowEngine(deps: {
+  knex: Knex;
+  emitter: Emitter;
+  scheduler: Scheduler;
+  operations: OperationRegistry;
+  logger: Logger;
+  env: Record<string, string>;
+  operationContext: () => Record<string, unknown>;
+}) {
   const { knex, emitter, scheduler, operations, logger } = deps;
   let triggerDisposers: (() => void)[] = [];
   let flows = new Map<string, FlowModel>();
@@ -76,13 +85,23 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
    * another flow, or through the items its operations write) stops at MAX_CHAIN_DEPTH nested runs
    * or MAX_CHAIN_RUNS in all, and each run first lets the event loop serve others.
    */
-  async function execute(flow: FlowModel, trigger: unknown, accountability: Accountability | null): Promise<FlowRunResult> {
+  async function execute(
+    flow: FlowModel,
+    trigger: unknown,
+    accountability: Accountability | null,
+  ): Promise<FlowRunResult> {
     const outer = chain.getStore();
     const depth = (outer?.depth ?? 0) + 1;
     const runs = outer?.runs ?? { n: 0 };
     runs.n++;
-    if (depth > MAX_CHAIN_DEPTH) throw errors.UNPROCESSABLE_CONTENT({ reason: `Flow "${flow.name}" was started ${MAX_CHAIN_DEPTH} flows deep (a flow that triggers itself?).` });
-    if (runs.n > MAX_CHAIN_RUNS) throw errors.UNPROCESSABLE_CONTENT({ reason: `One trigger started more than ${MAX_CHAIN_RUNS} flow runs (a loop?).` });
+    if (depth > MAX_CHAIN_DEPTH)
+      throw errors.UNPROCESSABLE_CONTENT({
+        reason: `Flow "${flow.name}" was started ${MAX_CHAIN_DEPTH} flows deep (a flow that triggers itself?).`,
+      });
+    if (runs.n > MAX_CHAIN_RUNS)
+      throw errors.UNPROCESSABLE_CONTENT({
+        reason: `One trigger started more than ${MAX_CHAIN_RUNS} flow runs (a loop?).`,
+      });
     await new Promise((resolve) => setImmediate(resolve));
     return chain.run({ depth, runs }, () => run(flow, trigger, accountability));
   }
@@ -91,7 +110,10 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
     const ops = new Map((await OperationModel.query(knex).where({ flow: flow.id })).map((o) => [o.id, o]));
     const data: Record<string, unknown> = { $trigger: trigger, $last: null, $accountability: accountability, $env: {} };
     const steps: StepLog[] = [];
-    const [runId] = await knex('annex_flow_runs').insert({ flow: flow.id, status: 'running', trigger: flow.trigger, started: new Date().toISOString() }, ['id']);
+    const [runId] = await knex('annex_flow_runs').insert(
+      { flow: flow.id, status: 'running', trigger: flow.trigger, started: new Date().toISOString() },
+      ['id'],
+    );
     const id = typeof runId === 'object' ? (runId as { id: number }).id : (runId as number);
     let status: 'resolved' | 'rejected' = 'resolved';
     let current = flow.operation;
@@ -99,7 +121,9 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
     while (current) {
       if (steps.length >= MAX_STEPS) {
         status = 'rejected';
-        lastError = errors.UNPROCESSABLE_CONTENT({ reason: `Flow "${flow.name}" ran more than ${MAX_STEPS} operations (a loop?).` });
+        lastError = errors.UNPROCESSABLE_CONTENT({
+          reason: `Flow "${flow.name}" ran more than ${MAX_STEPS} operations (a loop?).`,
+        });
         break;
       }
       const op = ops.get(current);
@@ -108,11 +132,29 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
       const entry = operations.get(op.type);
       let next: string | null;
       try {
-        if (!entry) throw errors.UNPROCESSABLE_CONTENT({ reason: `No operation "${op.type}" is registered (is its extension enabled?).` });
-        const result = jsonSafe(await entry.handler(options as Record<string, unknown>, { ...deps.operationContext(), data, accountability, flow, template: op.options ?? {} }));
+        if (!entry)
+          throw errors.UNPROCESSABLE_CONTENT({
+            reason: `No operation "${op.type}" is registered (is its extension enabled?).`,
+          });
+        const result = jsonSafe(
+          await entry.handler(options as Record<string, unknown>, {
+            ...deps.operationContext(),
+            data,
+            accountability,
+            flow,
+            template: op.options ?? {},
+          }),
+        );
         data[op.key] = result;
         data.$last = result;
-        steps.push({ operation: op.id, key: op.key, type: op.type, status: 'resolve', options: redact(options), data: redact(result) });
+        steps.push({
+          operation: op.id,
+          key: op.key,
+          type: op.type,
+          status: 'resolve',
+          options: redact(options),
+          data: redact(result),
+        });
         next = op.resolve;
         status = 'resolved';
       } catch (e) {
@@ -120,13 +162,27 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
         data[op.key] = err;
         data.$last = err;
         lastError = e;
-        steps.push({ operation: op.id, key: op.key, type: op.type, status: 'reject', options: redact(options), data: redact(err) });
+        steps.push({
+          operation: op.id,
+          key: op.key,
+          type: op.type,
+          status: 'reject',
+          options: redact(options),
+          data: redact(err),
+        });
         next = op.reject;
         status = 'rejected';
       }
       current = next;
     }
-    await FlowRunModel.query(knex).patch({ status, finished: new Date().toISOString(), steps, error: status === 'rejected' ? toErrorRecord(lastError) : null } as any).where({ id });
+    await FlowRunModel.query(knex)
+      .patch({
+        status,
+        finished: new Date().toISOString(),
+        steps,
+        error: status === 'rejected' ? toErrorRecord(lastError) : null,
+      } as any)
+      .where({ id });
     const result = selectReturn(flow, data);
     if (status === 'rejected') logger.debug({ flow: flow.id }, `flow ${flow.name} rejected`);
     return { status, data, result, runId: id };
@@ -137,26 +193,52 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
     if (flow.trigger === 'event') {
       const scopes: string[] = Array.isArray(o.scope) ? o.scope : o.scope ? [o.scope] : [];
       const collections: string[] = Array.isArray(o.collections) ? o.collections : [];
-      const events = scopes.flatMap((s) => (s.startsWith('items.') && collections.length ? collections.map((c) => `${c}.${s}`) : [s]));
+      const events = scopes.flatMap((s) =>
+        s.startsWith('items.') && collections.length ? collections.map((c) => `${c}.${s}`) : [s],
+      );
       for (const event of events) {
         if (o.type === 'filter') {
-          triggerDisposers.push(emitter.onFilter(event, async (payload, meta, context) => {
-            const run = await execute(flow, { payload, event: meta.event, collection: meta.collection, keys: meta.keys }, (context?.accountability as Accountability) ?? null);
-            if (run.status === 'rejected') {
-              const err = run.data.$last as { message?: string; code?: string; status?: number };
-              throw errors.INVALID_PAYLOAD({ reason: err?.message ?? `Flow "${flow.name}" rejected the operation.` });
-            }
-            return o.return ? run.result : undefined;
-          }, `flow:${flow.id}`));
+          triggerDisposers.push(
+            emitter.onFilter(
+              event,
+              async (payload, meta, context) => {
+                const run = await execute(
+                  flow,
+                  { payload, event: meta.event, collection: meta.collection, keys: meta.keys },
+                  (context?.accountability as Accountability) ?? null,
+                );
+                if (run.status === 'rejected') {
+                  const err = run.data.$last as { message?: string; code?: string; status?: number };
+                  throw errors.INVALID_PAYLOAD({
+                    reason: err?.message ?? `Flow "${flow.name}" rejected the operation.`,
+                  });
+                }
+                return o.return ? run.result : undefined;
+              },
+              `flow:${flow.id}`,
+            ),
+          );
         } else {
-          triggerDisposers.push(emitter.onAction(event, async (meta, context) => {
-            await execute(flow, { ...meta }, (context?.accountability as Accountability) ?? null);
-          }, `flow:${flow.id}`));
+          triggerDisposers.push(
+            emitter.onAction(
+              event,
+              async (meta, context) => {
+                await execute(flow, { ...meta }, (context?.accountability as Accountability) ?? null);
+              },
+              `flow:${flow.id}`,
+            ),
+          );
         }
       }
     } else if (flow.trigger === 'schedule' && typeof o.cron === 'string') {
       try {
-        triggerDisposers.push(scheduler.schedule(o.cron, () => execute(flow, {}, systemAccountability(`flow:${flow.id}`)), `flow:${flow.id}`));
+        triggerDisposers.push(
+          scheduler.schedule(
+            o.cron,
+            () => execute(flow, {}, systemAccountability(`flow:${flow.id}`)),
+            `flow:${flow.id}`,
+          ),
+        );
       } catch (e) {
         logger.warn({ err: e, flow: flow.id }, `flow ${flow.name} has an invalid cron`);
       }
@@ -174,10 +256,21 @@ export function createFlowEngine(deps: { knex: Knex; emitter: Emitter; scheduler
     },
 
     /** Webhook / manual trigger: runs the flow and returns its `return` selection. */
-    async trigger(id: string, trigger: 'webhook' | 'manual' | 'operation', input: Record<string, unknown>, accountability: Accountability | null): Promise<FlowRunResult | { async: true }> {
+    async trigger(
+      id: string,
+      trigger: 'webhook' | 'manual' | 'operation',
+      input: Record<string, unknown>,
+      accountability: Accountability | null,
+    ): Promise<FlowRunResult | { async: true }> {
       const flow = flows.get(id);
       if (!flow || flow.trigger !== trigger) throw errors.FORBIDDEN();
-      if (trigger === 'webhook' && flow.options?.method && input.method && String(flow.options.method).toUpperCase() !== input.method) throw errors.FORBIDDEN();
+      if (
+        trigger === 'webhook' &&
+        flow.options?.method &&
+        input.method &&
+        String(flow.options.method).toUpperCase() !== input.method
+      )
+        throw errors.FORBIDDEN();
       if (trigger === 'manual') {
         if (!accountability?.user && !accountability?.admin) throw errors.FORBIDDEN();
         const collections: string[] = flow.options?.collections ?? [];

@@ -3,7 +3,10 @@ const PART = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
 /** Reads `a.b[0].c` from data; unknown paths are undefined. */
 export function getPath(data: unknown, path: string): unknown {
-  const parts = path.replace(/\[(\w+)\]/g, '.$1').split('.').filter(Boolean);
+  const parts = path
+    .replace(/\[(\w+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean);
   let cur: any = data;
   for (const p of parts) {
     if (p === '__proto__' || p === 'constructor' || p === 'prototype') return undefined;

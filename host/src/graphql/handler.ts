@@ -1,4 +1,13 @@
-import { execute, getOperationAST, GraphQLError as GraphQLErrorClass, parse, validate, type DocumentNode, type GraphQLSchema, type GraphQLError } from 'graphql';
+import {
+  execute,
+  getOperationAST,
+  GraphQLError as GraphQLErrorClass,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type GraphQLError,
+} from 'graphql';
 import { expandedSize } from '../services/items.js';
 import type { Accountability } from '../auth/accountability.js';
 import { errors, type HostErrorCode } from '../errors.js';
@@ -20,14 +29,20 @@ function formatError(e: GraphQLError) {
   const original = e.originalError as { code?: string; status?: number; expose?: boolean } | undefined;
   const code = original?.code ?? VALIDATION_CODE;
   const expose = original?.code ? original.expose !== false && (original.status ?? 500) < 500 : true;
-  return { message: expose ? e.message : 'An unexpected error occurred.', extensions: { code: expose ? code : HIDDEN_CODE }, ...(e.path ? { path: e.path } : {}) };
+  return {
+    message: expose ? e.message : 'An unexpected error occurred.',
+    extensions: { code: expose ? code : HIDDEN_CODE },
+    ...(e.path ? { path: e.path } : {}),
+  };
 }
 
 /**
  * Executes GraphQL requests for `/graphql` (items) and `/graphql/system`. Item schemas are built
  * per role from the collections it may read, cached until the schema or permissions change.
  */
-export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionManager; marketplace?: MarketplaceService }) {
+export function createGraphQLHandler(
+  kernel: Kernel & { extensions: ExtensionManager; marketplace?: MarketplaceService },
+) {
   const cache = new Map<string, GraphQLSchema>();
   let system: GraphQLSchema | undefined;
 
@@ -41,21 +56,40 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
       let visible = Object.values(schema.collections);
       const fields = new Map<string, string[] | '*'>();
       if (!accountability.admin) {
-        const readable = new Set((await kernel.permissions.list(accountability)).filter((p) => p.action === 'read' || p.action === 'create').map((p) => p.collection));
+        const readable = new Set(
+          (await kernel.permissions.list(accountability))
+            .filter((p) => p.action === 'read' || p.action === 'create')
+            .map((p) => p.collection),
+        );
         visible = visible.filter((c) => readable.has(c.collection));
         for (const c of visible) {
-          for (const action of ['read', 'create', 'update'] as const) fields.set(`${c.collection}:${action}`, (await kernel.permissions.grant(accountability, c.collection, action))?.fields ?? []);
+          for (const action of ['read', 'create', 'update'] as const)
+            fields.set(
+              `${c.collection}:${action}`,
+              (await kernel.permissions.grant(accountability, c.collection, action))?.fields ?? [],
+            );
         }
       }
-      s = buildItemsSchema(schema, visible, accountability.admin ? undefined : (collection, action) => fields.get(`${collection}:${action}`) ?? []);
+      s = buildItemsSchema(
+        schema,
+        visible,
+        accountability.admin ? undefined : (collection, action) => fields.get(`${collection}:${action}`) ?? [],
+      );
       cache.set(key, s);
     }
     return s;
   }
 
   /** `readOnly` (a GET request): mutations are refused, as in Directus, so a link cannot change data. */
-  return async function run(scope: 'items' | 'system', request: { query?: unknown; variables?: unknown; operationName?: unknown }, accountability: Accountability, services: Services, options: { readOnly?: boolean } = {}) {
-    if (typeof request.query !== 'string' || !request.query) throw errors.INVALID_PAYLOAD({ reason: 'A GraphQL "query" string is required.' });
+  return async function run(
+    scope: 'items' | 'system',
+    request: { query?: unknown; variables?: unknown; operationName?: unknown },
+    accountability: Accountability,
+    services: Services,
+    options: { readOnly?: boolean } = {},
+  ) {
+    if (typeof request.query !== 'string' || !request.query)
+      throw errors.INVALID_PAYLOAD({ reason: 'A GraphQL "query" string is required.' });
     // Parsed once, and only up to the token limit (an alias bomb is long); one item budget serves every field.
     let document: DocumentNode;
     try {
@@ -64,7 +98,8 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
       return { data: null, errors: [formatError(err as GraphQLError)] };
     }
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
-    if (options.readOnly && getOperationAST(document, operationName)?.operation === 'mutation') throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
+    if (options.readOnly && getOperationAST(document, operationName)?.operation === 'mutation')
+      throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
     let variables = request.variables;
     if (typeof variables === 'string') {
       try {
@@ -73,7 +108,16 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
         throw errors.INVALID_PAYLOAD({ reason: '"variables" must be JSON.' });
       }
     }
-    const schema = scope === 'system' ? (system ??= buildSystemSchema(kernel.extensions, kernel.knex, () => kernel.marketplace, (actor, action, item, details) => recordExtensionChange(kernel.knex, kernel.logger, actor, action, item, details))) : await itemsSchema(accountability);
+    const schema =
+      scope === 'system'
+        ? (system ??= buildSystemSchema(
+            kernel.extensions,
+            kernel.knex,
+            () => kernel.marketplace,
+            (actor, action, item, details) =>
+              recordExtensionChange(kernel.knex, kernel.logger, actor, action, item, details),
+          ))
+        : await itemsSchema(accountability);
     const invalid = validate(schema, document);
     if (invalid.length) return { data: null, errors: invalid.map(formatError) };
     const result = await execute({
@@ -85,7 +129,9 @@ export function createGraphQLHandler(kernel: Kernel & { extensions: ExtensionMan
     });
     // Aliases write the same items out again (graphql-js repeats them per alias): the answer itself must fit too.
     if (result.data && expandedSize(result.data) > MAX_GRAPHQL_ITEMS) {
-      const tooMany = errors.INVALID_QUERY({ reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.' });
+      const tooMany = errors.INVALID_QUERY({
+        reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.',
+      });
       return { data: null, errors: [formatError(new GraphQLErrorClass(tooMany.message, { originalError: tooMany }))] };
     }
     return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };

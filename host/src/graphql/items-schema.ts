@@ -1,7 +1,20 @@
 import {
-  GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInputObjectType, GraphQLInt, GraphQLList, GraphQLNonNull,
-  GraphQLObjectType, GraphQLSchema, GraphQLString, type GraphQLFieldConfigMap, type GraphQLInputFieldConfigMap,
-  type GraphQLOutputType, type GraphQLResolveInfo, type GraphQLScalarType, type SelectionNode,
+  GraphQLBoolean,
+  GraphQLFloat,
+  GraphQLID,
+  GraphQLInputObjectType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  type GraphQLFieldConfigMap,
+  type GraphQLInputFieldConfigMap,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+  type GraphQLScalarType,
+  type SelectionNode,
 } from 'graphql';
 import type { Accountability } from '../auth/accountability.js';
 import type { Services } from '../services/namespace.js';
@@ -18,11 +31,19 @@ export interface GraphQLContext {
 
 function scalarFor(type: FieldType): GraphQLScalarType {
   switch (type) {
-    case 'integer': return GraphQLInt;
-    case 'bigInteger': case 'float': case 'decimal': return GraphQLFloat;
-    case 'boolean': return GraphQLBoolean;
-    case 'json': case 'csv': return GraphQLJSON;
-    default: return GraphQLString;
+    case 'integer':
+      return GraphQLInt;
+    case 'bigInteger':
+    case 'float':
+    case 'decimal':
+      return GraphQLFloat;
+    case 'boolean':
+      return GraphQLBoolean;
+    case 'json':
+    case 'csv':
+      return GraphQLJSON;
+    default:
+      return GraphQLString;
   }
 }
 
@@ -38,7 +59,8 @@ export function selectedFields(info: GraphQLResolveInfo): string[] {
     for (const sel of selections) {
       if (sel.kind === 'Field') {
         if (sel.name.value === '__typename') continue;
-        if (sel.selectionSet) for (const p of paths(sel.selectionSet.selections, inProgress)) out.add(`${sel.name.value}.${p}`);
+        if (sel.selectionSet)
+          for (const p of paths(sel.selectionSet.selections, inProgress)) out.add(`${sel.name.value}.${p}`);
         else out.add(sel.name.value);
       } else if (sel.kind === 'InlineFragment') {
         for (const p of paths(sel.selectionSet.selections, inProgress)) out.add(p);
@@ -67,16 +89,25 @@ const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 /** Which fields of a collection the role has for an action (absent: every field, as for administrators). */
 export type FieldAccess = (collection: string, action: 'read' | 'create' | 'update') => string[] | '*';
 
-export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOverview[], access: FieldAccess = () => '*'): GraphQLSchema {
+export function buildItemsSchema(
+  schema: SchemaOverview,
+  visible: CollectionOverview[],
+  access: FieldAccess = () => '*',
+): GraphQLSchema {
   const query: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
   const mutation: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
   const deleteOne = new GraphQLObjectType({ name: 'delete_one', fields: { id: { type: GraphQLID } } });
-  const deleteMany = new GraphQLObjectType({ name: 'delete_many', fields: { ids: { type: new GraphQLList(GraphQLID) } } });
+  const deleteMany = new GraphQLObjectType({
+    name: 'delete_many',
+    fields: { ids: { type: new GraphQLList(GraphQLID) } },
+  });
   const collections = visible.filter((col) => !col.system && NAME.test(col.collection));
   // Introspection shows a role only the fields it has (the key always: an object type needs a field).
   const fieldsOf = (col: CollectionOverview, action: 'read' | 'create' | 'update' = 'read') => {
     const granted = access(col.collection, action);
-    return Object.values(col.fields).filter((f) => f.type !== 'alias' && NAME.test(f.field) && (f.primary || granted === '*' || granted.includes(f.field)));
+    return Object.values(col.fields).filter(
+      (f) => f.type !== 'alias' && NAME.test(f.field) && (f.primary || granted === '*' || granted.includes(f.field)),
+    );
   };
   const hasAlias = (col: CollectionOverview, field: string, action: 'read' | 'create' | 'update') => {
     const granted = access(col.collection, action);
@@ -85,22 +116,28 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
   // A many-to-one field is the related collection's type when this role can read it (as in Directus), else its key.
   const types = new Map<string, GraphQLObjectType>();
   for (const col of collections) {
-    types.set(col.collection, new GraphQLObjectType({
-      name: col.collection,
-      fields: () => {
-        const objectFields: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
-        for (const f of fieldsOf(col)) {
-          const related = f.relatedCollection && !f.primary ? types.get(f.relatedCollection) : undefined;
-          objectFields[f.field] = { type: (related ?? (f.primary ? GraphQLID : scalarFor(f.type))) as GraphQLOutputType };
-        }
-        // One-to-many alias fields: the list of related items, when this role can read their collection.
-        for (const f of Object.values(col.fields)) {
-          const many = f.o2m && NAME.test(f.field) && hasAlias(col, f.field, 'read') ? types.get(f.o2m.collection) : undefined;
-          if (many) objectFields[f.field] = { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(many))) };
-        }
-        return objectFields;
-      },
-    }));
+    types.set(
+      col.collection,
+      new GraphQLObjectType({
+        name: col.collection,
+        fields: () => {
+          const objectFields: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
+          for (const f of fieldsOf(col)) {
+            const related = f.relatedCollection && !f.primary ? types.get(f.relatedCollection) : undefined;
+            objectFields[f.field] = {
+              type: (related ?? (f.primary ? GraphQLID : scalarFor(f.type))) as GraphQLOutputType,
+            };
+          }
+          // One-to-many alias fields: the list of related items, when this role can read their collection.
+          for (const f of Object.values(col.fields)) {
+            const many =
+              f.o2m && NAME.test(f.field) && hasAlias(col, f.field, 'read') ? types.get(f.o2m.collection) : undefined;
+            if (many) objectFields[f.field] = { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(many))) };
+          }
+          return objectFields;
+        },
+      }),
+    );
   }
   // Inputs nest like Directus's: a relational field takes the related collection's input (`author: {id: 3}`, `posts: [{title: "a"}]`).
   const inputs = new Map<string, { create: GraphQLInputObjectType; update: GraphQLInputObjectType }>();
@@ -113,7 +150,8 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
       out[f.field] = { type: mode === 'create' && f.required && !f.primary ? new GraphQLNonNull(type) : type };
     }
     for (const f of Object.values(col.fields)) {
-      const many = f.o2m && NAME.test(f.field) && hasAlias(col, f.field, mode) ? inputs.get(f.o2m.collection)?.[mode] : undefined;
+      const many =
+        f.o2m && NAME.test(f.field) && hasAlias(col, f.field, mode) ? inputs.get(f.o2m.collection)?.[mode] : undefined;
       if (many) out[f.field] = { type: new GraphQLList(new GraphQLNonNull(many)) };
     }
     // An input type needs a field (a collection of only a generated key has none to set).
@@ -121,23 +159,39 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
   };
   for (const col of collections) {
     inputs.set(col.collection, {
-      create: new GraphQLInputObjectType({ name: `create_${col.collection}_input`, fields: () => inputFields(col, 'create') }),
-      update: new GraphQLInputObjectType({ name: `update_${col.collection}_input`, fields: () => inputFields(col, 'update') }),
+      create: new GraphQLInputObjectType({
+        name: `create_${col.collection}_input`,
+        fields: () => inputFields(col, 'create'),
+      }),
+      update: new GraphQLInputObjectType({
+        name: `update_${col.collection}_input`,
+        fields: () => inputFields(col, 'update'),
+      }),
     });
   }
   for (const col of collections) {
     const name = col.collection;
     const { create, update } = inputs.get(name)!;
     const type = types.get(name)!;
-    const service = (ctx: GraphQLContext) => new ctx.services.ItemsService(name, { accountability: ctx.accountability, schema, ...(ctx.rowBudget ? { rowBudget: ctx.rowBudget } : {}) });
+    const service = (ctx: GraphQLContext) =>
+      new ctx.services.ItemsService(name, {
+        accountability: ctx.accountability,
+        schema,
+        ...(ctx.rowBudget ? { rowBudget: ctx.rowBudget } : {}),
+      });
     const listArgs = {
-      filter: { type: GraphQLJSON }, sort: { type: new GraphQLList(GraphQLString) }, limit: { type: GraphQLInt },
-      offset: { type: GraphQLInt }, page: { type: GraphQLInt }, search: { type: GraphQLString },
+      filter: { type: GraphQLJSON },
+      sort: { type: new GraphQLList(GraphQLString) },
+      limit: { type: GraphQLInt },
+      offset: { type: GraphQLInt },
+      page: { type: GraphQLInt },
+      search: { type: GraphQLString },
     };
     query[name] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
       args: listArgs,
-      resolve: (_s, args, ctx, info) => service(ctx).readByQuery(sanitizeQuery({ ...args, fields: selectedFields(info) })),
+      resolve: (_s, args, ctx, info) =>
+        service(ctx).readByQuery(sanitizeQuery({ ...args, fields: selectedFields(info) })),
     };
     query[`${name}_by_id`] = {
       type,
@@ -146,7 +200,11 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
     };
     query[`${name}_aggregated`] = {
       type: new GraphQLList(GraphQLJSON),
-      args: { aggregate: { type: GraphQLJSON }, groupBy: { type: new GraphQLList(GraphQLString) }, filter: { type: GraphQLJSON } },
+      args: {
+        aggregate: { type: GraphQLJSON },
+        groupBy: { type: new GraphQLList(GraphQLString) },
+        filter: { type: GraphQLJSON },
+      },
       resolve: (_s, args, ctx) => service(ctx).readByQuery(sanitizeQuery(args)),
     };
     mutation[`create_${name}_item`] = {
@@ -162,7 +220,9 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
       args: { data: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(create))) } },
       resolve: async (_s, args, ctx, info) => {
         const s = service(ctx);
-        return s.readMany(await s.createMany(args.data.map((d: object) => ({ ...d }))), { fields: selectedFields(info) });
+        return s.readMany(await s.createMany(args.data.map((d: object) => ({ ...d }))), {
+          fields: selectedFields(info),
+        });
       },
     };
     mutation[`update_${name}_item`] = {
@@ -175,7 +235,10 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
     };
     mutation[`update_${name}_items`] = {
       type: new GraphQLList(type),
-      args: { ids: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLID))) }, data: { type: new GraphQLNonNull(update) } },
+      args: {
+        ids: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLID))) },
+        data: { type: new GraphQLNonNull(update) },
+      },
       resolve: async (_s, args, ctx, info) => {
         const s = service(ctx);
         return s.readMany(await s.updateMany(args.ids, { ...args.data }), { fields: selectedFields(info) });
@@ -187,7 +250,9 @@ export function buildItemsSchema(schema: SchemaOverview, visible: CollectionOver
       args: { data: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(update))) } },
       resolve: async (_s, args, ctx, info) => {
         const s = service(ctx);
-        return s.readMany(await s.updateBatch(args.data.map((d: object) => ({ ...d }))), { fields: selectedFields(info) });
+        return s.readMany(await s.updateBatch(args.data.map((d: object) => ({ ...d }))), {
+          fields: selectedFields(info),
+        });
       },
     };
     mutation[`delete_${name}_item`] = {

@@ -1,4 +1,14 @@
-import { GraphQLBoolean, GraphQLID, GraphQLInt, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import {
+  GraphQLBoolean,
+  GraphQLID,
+  GraphQLInt,
+  GraphQLInputObjectType,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+} from 'graphql';
 import { ScopesSchema } from '@annex/protocol';
 import { errors } from '../errors.js';
 import { listExtensions } from '../extensions/describe.js';
@@ -10,7 +20,12 @@ import type { GraphQLContext } from './items-schema.js';
 import type { ActivityEntry } from '../audit/activity.js';
 
 /** Writes a change to an extension to the activity log (recordExtensionChange bound to the host). */
-export type ExtensionChangeRecorder = (actor: Pick<ActivityEntry, 'user' | 'ip'>, action: string, item: string | null, details?: unknown) => Promise<void>;
+export type ExtensionChangeRecorder = (
+  actor: Pick<ActivityEntry, 'user' | 'ip'>,
+  action: string,
+  item: string | null,
+  details?: unknown,
+) => Promise<void>;
 
 function requireAdmin(ctx: GraphQLContext): void {
   if (!ctx.accountability.admin) throw errors.FORBIDDEN();
@@ -27,7 +42,12 @@ export function buildSystemSchema(
   const audit = (ctx: GraphQLContext, action: string, item: string | null, details?: unknown) =>
     record({ user: ctx.accountability.user ?? null, ip: ctx.accountability.ip ?? null }, action, item, details);
   /** A marketplace mutation, logged with what it returned. */
-  const change = async <T extends { extension?: string } | undefined>(ctx: GraphQLContext, action: string, item: string, run: Promise<T>): Promise<T> => {
+  const change = async <T extends { extension?: string } | undefined>(
+    ctx: GraphQLContext,
+    action: string,
+    item: string,
+    run: Promise<T>,
+  ): Promise<T> => {
     const result = await run;
     await audit(ctx, action, result?.extension ?? item, result);
     return result;
@@ -35,12 +55,37 @@ export function buildSystemSchema(
   const market = (ctx: GraphQLContext) => {
     requireAdmin(ctx);
     const m = marketplace();
-    if (!m) throw errors.SERVICE_UNAVAILABLE({ service: 'marketplace', reason: 'No registry is configured (MARKETPLACE_REGISTRY).' });
+    if (!m)
+      throw errors.SERVICE_UNAVAILABLE({
+        service: 'marketplace',
+        reason: 'No registry is configured (MARKETPLACE_REGISTRY).',
+      });
     return m;
   };
-  const marketArgs = { extension: { type: new GraphQLNonNull(GraphQLString) }, version: { type: GraphQLString }, force: { type: GraphQLBoolean } };
-  const meta = new GraphQLObjectType({ name: 'directus_extensions_meta', fields: { enabled: { type: GraphQLBoolean }, folder: { type: GraphQLString }, source: { type: GraphQLString }, bundle: { type: GraphQLString } } });
-  const schemaType = new GraphQLObjectType({ name: 'directus_extensions_schema', fields: { type: { type: GraphQLString }, name: { type: GraphQLString }, version: { type: GraphQLString }, local: { type: GraphQLBoolean }, host: { type: GraphQLString } } });
+  const marketArgs = {
+    extension: { type: new GraphQLNonNull(GraphQLString) },
+    version: { type: GraphQLString },
+    force: { type: GraphQLBoolean },
+  };
+  const meta = new GraphQLObjectType({
+    name: 'directus_extensions_meta',
+    fields: {
+      enabled: { type: GraphQLBoolean },
+      folder: { type: GraphQLString },
+      source: { type: GraphQLString },
+      bundle: { type: GraphQLString },
+    },
+  });
+  const schemaType = new GraphQLObjectType({
+    name: 'directus_extensions_schema',
+    fields: {
+      type: { type: GraphQLString },
+      name: { type: GraphQLString },
+      version: { type: GraphQLString },
+      local: { type: GraphQLBoolean },
+      host: { type: GraphQLString },
+    },
+  });
   const extension = new GraphQLObjectType({
     name: 'directus_extensions',
     fields: {
@@ -58,8 +103,14 @@ export function buildSystemSchema(
       metrics: { type: GraphQLJSON, resolve: (e) => e.annex?.metrics ?? null },
     },
   });
-  const metaInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_meta_input', fields: { enabled: { type: GraphQLBoolean }, roles: { type: GraphQLJSON } } });
-  const updateInput = new GraphQLInputObjectType({ name: 'update_directus_extensions_input', fields: { meta: { type: metaInput } } });
+  const metaInput = new GraphQLInputObjectType({
+    name: 'update_directus_extensions_meta_input',
+    fields: { enabled: { type: GraphQLBoolean }, roles: { type: GraphQLJSON } },
+  });
+  const updateInput = new GraphQLInputObjectType({
+    name: 'update_directus_extensions_input',
+    fields: { meta: { type: metaInput } },
+  });
   const find = async (id: string) => {
     const all = await listExtensions(manager, knex, true);
     const found = all.find((e) => e.id === id || e.annex?.name === id);
@@ -71,12 +122,30 @@ export function buildSystemSchema(
       name: 'Query',
       fields: {
         server_ping: { type: GraphQLString, resolve: () => 'pong' },
-        users_me: { type: GraphQLJSON, resolve: (_s, _a, ctx: GraphQLContext) => (ctx.accountability.user ? new ctx.services.UsersService({ accountability: ctx.accountability }).readOne(ctx.accountability.user, { fields: ['id', 'email', 'first_name', 'last_name', 'role'] }) : null) },
-        collections: { type: GraphQLJSON, resolve: (_s, _a, ctx: GraphQLContext) => new ctx.services.CollectionsService({ accountability: ctx.accountability }).readByQuery() },
+        users_me: {
+          type: GraphQLJSON,
+          resolve: (_s, _a, ctx: GraphQLContext) =>
+            ctx.accountability.user
+              ? new ctx.services.UsersService({ accountability: ctx.accountability }).readOne(ctx.accountability.user, {
+                  fields: ['id', 'email', 'first_name', 'last_name', 'role'],
+                })
+              : null,
+        },
+        collections: {
+          type: GraphQLJSON,
+          resolve: (_s, _a, ctx: GraphQLContext) =>
+            new ctx.services.CollectionsService({ accountability: ctx.accountability }).readByQuery(),
+        },
         extensions_registry: {
           type: GraphQLJSON,
-          args: { search: { type: GraphQLString }, type: { type: GraphQLString }, limit: { type: GraphQLInt }, offset: { type: GraphQLInt } },
-          resolve: (_s, args, ctx: GraphQLContext) => market(ctx).list(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null))),
+          args: {
+            search: { type: GraphQLString },
+            type: { type: GraphQLString },
+            limit: { type: GraphQLInt },
+            offset: { type: GraphQLInt },
+          },
+          resolve: (_s, args, ctx: GraphQLContext) =>
+            market(ctx).list(Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null))),
         },
         extensions_registry_extension: {
           type: GraphQLJSON,
@@ -125,20 +194,60 @@ export function buildSystemSchema(
             let scopes;
             if (args.scopes !== undefined && args.scopes !== null) {
               const parsed = ScopesSchema.safeParse(args.scopes);
-              if (!parsed.success) throw errors.INVALID_PAYLOAD({ reason: `"scopes" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}` });
+              if (!parsed.success)
+                throw errors.INVALID_PAYLOAD({
+                  reason: `"scopes" is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+                });
               scopes = parsed.data;
             }
             await manager.grant(found.id, scopes);
             const after = await find(found.id);
-            await audit(ctx, 'grant', String(found.annex?.name ?? found.id), { scopes: after.annex?.granted_scopes ?? null });
+            await audit(ctx, 'grant', String(found.annex?.name ?? found.id), {
+              scopes: after.annex?.granted_scopes ?? null,
+            });
             return after;
           },
         },
-        install_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'install', a.extension, market(ctx).install(a.extension, a.version ?? undefined, { force: a.force === true })) },
-        update_extension: { type: GraphQLJSON, args: marketArgs, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'update', a.extension, market(ctx).update(a.extension, a.version ?? undefined, { force: a.force === true })) },
-        approve_extension_update: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'approve', a.extension, market(ctx).approve(a.extension)) },
-        rollback_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension, version: marketArgs.version }, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'rollback', a.extension, market(ctx).rollback(a.extension, a.version ?? undefined)) },
-        uninstall_extension: { type: GraphQLJSON, args: { extension: marketArgs.extension }, resolve: (_s, a, ctx: GraphQLContext) => change(ctx, 'delete', a.extension, market(ctx).uninstall(a.extension)) },
+        install_extension: {
+          type: GraphQLJSON,
+          args: marketArgs,
+          resolve: (_s, a, ctx: GraphQLContext) =>
+            change(
+              ctx,
+              'install',
+              a.extension,
+              market(ctx).install(a.extension, a.version ?? undefined, { force: a.force === true }),
+            ),
+        },
+        update_extension: {
+          type: GraphQLJSON,
+          args: marketArgs,
+          resolve: (_s, a, ctx: GraphQLContext) =>
+            change(
+              ctx,
+              'update',
+              a.extension,
+              market(ctx).update(a.extension, a.version ?? undefined, { force: a.force === true }),
+            ),
+        },
+        approve_extension_update: {
+          type: GraphQLJSON,
+          args: { extension: marketArgs.extension },
+          resolve: (_s, a, ctx: GraphQLContext) =>
+            change(ctx, 'approve', a.extension, market(ctx).approve(a.extension)),
+        },
+        rollback_extension: {
+          type: GraphQLJSON,
+          args: { extension: marketArgs.extension, version: marketArgs.version },
+          resolve: (_s, a, ctx: GraphQLContext) =>
+            change(ctx, 'rollback', a.extension, market(ctx).rollback(a.extension, a.version ?? undefined)),
+        },
+        uninstall_extension: {
+          type: GraphQLJSON,
+          args: { extension: marketArgs.extension },
+          resolve: (_s, a, ctx: GraphQLContext) =>
+            change(ctx, 'delete', a.extension, market(ctx).uninstall(a.extension)),
+        },
         revoke_extension_scopes: {
           type: extension,
           args: { id: { type: new GraphQLNonNull(GraphQLID) } },

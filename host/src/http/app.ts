@@ -45,7 +45,12 @@ export function createHttpApp(kernel: Kernel): Koa {
   app.use(async (ctx: Context) => {
     if (ctx.path === '/' && ctx.method === 'GET') return ctx.redirect('/admin');
     // Express middleware and routes that init hooks added run around the mounts; without any, koa dispatches directly.
-    if (kernel.express.used() ? await kernel.express.handle(ctx, kernel.mounts.dispatch) : await kernel.mounts.dispatch(ctx)) return;
+    if (
+      kernel.express.used()
+        ? await kernel.express.handle(ctx, kernel.mounts.dispatch)
+        : await kernel.mounts.dispatch(ctx)
+    )
+      return;
     if (await notFoundHandled(kernel.emitter, ctx)) return;
     throw errors.ROUTE_NOT_FOUND({ path: ctx.path });
   });

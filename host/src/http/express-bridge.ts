@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import cookieParser from 'cookie-parser';
 import qs from 'qs';
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
 import type { Context } from 'koa';
 import { errors } from '../errors.js';
 import { getSanitizedQuery, type SanitizedQuery } from './sanitized-query.js';
@@ -165,7 +172,8 @@ function mountsLayer(req: Request, _res: Response, next: NextFunction): void {
 export function createHostExpress(options: { trustProxy: boolean }) {
   const app = createExpressApp(options);
   app.use(cookieParser() as unknown as RequestHandler);
-  const stack = (): { handle: unknown }[] => ((app as unknown as { _router?: { stack: { handle: unknown }[] } })._router?.stack ?? []);
+  const stack = (): { handle: unknown }[] =>
+    (app as unknown as { _router?: { stack: { handle: unknown }[] } })._router?.stack ?? [];
   const base = new Set(stack().map((l) => l.handle));
   let mounted = false;
   return {

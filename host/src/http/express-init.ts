@@ -8,7 +8,14 @@ import type { HostExpress } from './express-bridge.js';
  */
 export async function emitAppInit(emitter: Emitter, host: HostExpress): Promise<void> {
   const meta = { app: host.app };
-  for (const event of ['app.before', 'middlewares.before', 'middlewares.after', 'routes.before', 'routes.after', 'routes.custom.before']) {
+  for (const event of [
+    'app.before',
+    'middlewares.before',
+    'middlewares.after',
+    'routes.before',
+    'routes.after',
+    'routes.custom.before',
+  ]) {
     await emitter.emitInit(event, meta);
   }
   host.mountRoutes();

@@ -30,7 +30,12 @@ export function createMounts() {
      * `exclusive`: refused (HOST_DUPLICATE_ID) when another owner already mounts `id`: a sandboxed
      * endpoint may not sit behind or in front of another extension's routes (`/auth` and its passwords).
      */
-    add(id: string, handler: MountHandler, owner: string, options: { first?: boolean; exclusive?: boolean } = {}): () => void {
+    add(
+      id: string,
+      handler: MountHandler,
+      owner: string,
+      options: { first?: boolean; exclusive?: boolean } = {},
+    ): () => void {
       const mount: Mount = { handler, owner, exclusive: options.exclusive === true };
       const others = table.get(id) ?? [];
       // A sandboxed mount shares its id with no other extension: added after one it is refused; one

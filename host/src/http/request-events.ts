@@ -10,7 +10,17 @@ export function responseEvents(emitter: Emitter) {
   return async function emitResponse(ctx: Context, next: Next): Promise<void> {
     const started = performance.now();
     ctx.res.once('close', () => {
-      void emitter.emitAction('response', { request: ctx.req, response: ctx.res, ip: ctx.ip, duration: Math.round((performance.now() - started) * 1000) / 1000, finished: ctx.res.writableFinished }, eventContext(ctx));
+      void emitter.emitAction(
+        'response',
+        {
+          request: ctx.req,
+          response: ctx.res,
+          ip: ctx.ip,
+          duration: Math.round((performance.now() - started) * 1000) / 1000,
+          finished: ctx.res.writableFinished,
+        },
+        eventContext(ctx),
+      );
     });
     await next();
   };
@@ -21,7 +31,12 @@ export function responseEvents(emitter: Emitter) {
  * True when a hook answered the request itself (it returned true and wrote the response).
  */
 export async function notFoundHandled(emitter: Emitter, ctx: Context): Promise<boolean> {
-  const handled = await emitter.emitFilter('request.not_found', false, { request: ctx.req, response: ctx.res }, eventContext(ctx));
+  const handled = await emitter.emitFilter(
+    'request.not_found',
+    false,
+    { request: ctx.req, response: ctx.res },
+    eventContext(ctx),
+  );
   if (handled !== true) return false;
   if (ctx.res.headersSent || ctx.res.writableEnded) ctx.respond = false;
   return true;

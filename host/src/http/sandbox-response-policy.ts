@@ -29,7 +29,8 @@ const ALLOWED_HEADERS: ReadonlySet<string> = new Set([
  * internal redirects and file sends, forwarded-for spoofing, the host's own protections and
  * namespace, framework sub-request switches.
  */
-const RESERVED_X = /^x-(accel-|sendfile|lighttpd-|litespeed-|forwarded-|real-ip$|content-type-options$|dns-prefetch-control$|permitted-cross-domain-policies$|xss-protection$|download-options$|middleware-|annex-)/;
+const RESERVED_X =
+  /^x-(accel-|sendfile|lighttpd-|litespeed-|forwarded-|real-ip$|content-type-options$|dns-prefetch-control$|permitted-cross-domain-policies$|xss-protection$|download-options$|middleware-|annex-)/;
 
 /** An RFC 9110 token. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
@@ -69,29 +70,42 @@ export interface SandboxResponseHead {
  */
 export function getSandboxResponseHead(extension: string, status: unknown, headers: unknown): SandboxResponseHead {
   const code = status === undefined || status === null ? 200 : status;
-  if (typeof code !== 'number' || !Number.isInteger(code) || code < 200 || code > 599) throw invalid(extension, 'status must be an integer from 200 to 599', { status: typeof code === 'number' ? code : typeof code });
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 200 || code > 599)
+    throw invalid(extension, 'status must be an integer from 200 to 599', {
+      status: typeof code === 'number' ? code : typeof code,
+    });
   const out: [string, string][] = [];
   if (headers !== undefined && headers !== null) {
-    if (typeof headers !== 'object' || Array.isArray(headers)) throw invalid(extension, 'headers must be an object of strings', {});
+    if (typeof headers !== 'object' || Array.isArray(headers))
+      throw invalid(extension, 'headers must be an object of strings', {});
     const entries = Object.entries(headers as Record<string, unknown>);
-    if (entries.length > SANDBOX_RESPONSE_LIMITS.maxHeaders) throw invalid(extension, `at most ${SANDBOX_RESPONSE_LIMITS.maxHeaders} headers`, { count: entries.length });
+    if (entries.length > SANDBOX_RESPONSE_LIMITS.maxHeaders)
+      throw invalid(extension, `at most ${SANDBOX_RESPONSE_LIMITS.maxHeaders} headers`, { count: entries.length });
     const seen = new Set<string>();
     for (const [rawName, value] of entries) {
       const name = rawName.toLowerCase();
-      if (name.length > SANDBOX_RESPONSE_LIMITS.maxNameLength || !TOKEN.test(name)) throw invalid(extension, 'a header name is not a valid token', { header: rawName.slice(0, 64) });
+      if (name.length > SANDBOX_RESPONSE_LIMITS.maxNameLength || !TOKEN.test(name))
+        throw invalid(extension, 'a header name is not a valid token', { header: rawName.slice(0, 64) });
       if (seen.has(name)) throw invalid(extension, 'a header is set twice', { header: name });
       seen.add(name);
-      const allowed = ALLOWED_HEADERS.has(name) || (name.startsWith('x-') && !RESERVED_X.test(name)) || name === 'location';
+      const allowed =
+        ALLOWED_HEADERS.has(name) || (name.startsWith('x-') && !RESERVED_X.test(name)) || name === 'location';
       if (!allowed) throw invalid(extension, `header "${name}" is not allowed`, { header: name });
       // A list (as `res.set(name, [...])` takes) is one comma-joined field, like Node writes it for most headers.
       const text = Array.isArray(value) && value.every((v) => typeof v === 'string') ? value.join(', ') : value;
       if (typeof text !== 'string') throw invalid(extension, `header "${name}" must be a string`, { header: name });
-      if (text.length > SANDBOX_RESPONSE_LIMITS.maxValueLength || !VALUE.test(text)) throw invalid(extension, `header "${name}" has an invalid value`, { header: name });
-      if (name === 'location' && (!REDIRECTS.has(code) || !isSameOriginPath(text))) throw invalid(extension, 'location is only allowed with a redirect status and a path on this site', { header: name, status: code });
+      if (text.length > SANDBOX_RESPONSE_LIMITS.maxValueLength || !VALUE.test(text))
+        throw invalid(extension, `header "${name}" has an invalid value`, { header: name });
+      if (name === 'location' && (!REDIRECTS.has(code) || !isSameOriginPath(text)))
+        throw invalid(extension, 'location is only allowed with a redirect status and a path on this site', {
+          header: name,
+          status: code,
+        });
       out.push([name, text]);
     }
   }
-  if (REDIRECTS.has(code) && !seen(out, 'location')) throw invalid(extension, 'a redirect needs a location on this site', { status: code });
+  if (REDIRECTS.has(code) && !seen(out, 'location'))
+    throw invalid(extension, 'a redirect needs a location on this site', { status: code });
   return { status: code, headers: out };
 }
 

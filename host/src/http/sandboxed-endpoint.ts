@@ -16,7 +16,8 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 function headersOf(ctx: Context): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ctx.headers)) if (typeof v === 'string' && k !== 'authorization' && k !== 'cookie') out[k] = v;
+  for (const [k, v] of Object.entries(ctx.headers))
+    if (typeof v === 'string' && k !== 'authorization' && k !== 'cookie') out[k] = v;
   return out;
 }
 
@@ -80,7 +81,10 @@ export function createSandboxedEndpointHandler(routes: SandboxedRoute[], call: S
       const acc = (ctx.state.accountability ?? null) as Accountability | null;
       protect(ctx);
       // The request is JSON data the host built (the body as the body parser read it): it crosses as text, unwalked.
-      const res = (await call(r.handler, [requestOf(ctx, sub, m.params)], acc, { jsonBody: true, jsonArgs: true })) as SandboxResponse;
+      const res = (await call(r.handler, [requestOf(ctx, sub, m.params)], acc, {
+        jsonBody: true,
+        jsonArgs: true,
+      })) as SandboxResponse;
       writeResponse(ctx, extension, res);
       return true;
     }

@@ -19,7 +19,8 @@ function object(value: unknown, name: string): Record<string, unknown> {
       throw errors.INVALID_QUERY({ reason: `"${name}" must be valid JSON.` });
     }
   }
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw errors.INVALID_QUERY({ reason: `"${name}" must be an object.` });
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw errors.INVALID_QUERY({ reason: `"${name}" must be an object.` });
   return v as Record<string, unknown>;
 }
 
@@ -34,13 +35,15 @@ export function getSanitizedQuery(raw: Record<string, unknown> | undefined): Rea
   if (raw.deep !== undefined) q.deep = object(raw.deep, 'deep');
   if (raw.alias !== undefined) {
     const alias = object(raw.alias, 'alias');
-    for (const [k, v] of Object.entries(alias)) if (typeof v !== 'string') throw errors.INVALID_QUERY({ reason: `"alias.${k}" must be a field name.` });
+    for (const [k, v] of Object.entries(alias))
+      if (typeof v !== 'string') throw errors.INVALID_QUERY({ reason: `"alias.${k}" must be a field name.` });
     q.alias = alias as Record<string, string>;
   }
   if (raw.backlink !== undefined) q.backlink = raw.backlink !== 'false' && raw.backlink !== false;
   if (typeof raw.version === 'string') q.version = raw.version;
   if (typeof raw.export === 'string') {
-    if (!['csv', 'json', 'xml', 'yaml'].includes(raw.export)) throw errors.INVALID_QUERY({ reason: '"export" must be csv, json, xml or yaml.' });
+    if (!['csv', 'json', 'xml', 'yaml'].includes(raw.export))
+      throw errors.INVALID_QUERY({ reason: '"export" must be csv, json, xml or yaml.' });
     q.export = raw.export;
   }
   return Object.freeze(q);

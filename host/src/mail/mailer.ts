@@ -59,7 +59,19 @@ export interface OutboxRow {
   sent_at: string | null;
 }
 
-const OUTBOX_COLUMNS = ['id', 'to', 'subject', 'sender', 'status', 'attempts', 'next_attempt', 'error', 'message_id', 'created', 'sent_at'];
+const OUTBOX_COLUMNS = [
+  'id',
+  'to',
+  'subject',
+  'sender',
+  'status',
+  'attempts',
+  'next_attempt',
+  'error',
+  'message_id',
+  'created',
+  'sent_at',
+];
 const OUTBOX_STATUSES = ['outbox', 'sending', 'queued', 'sent', 'failed'];
 
 /** What is stored to send again: the message after its addresses were checked. */
@@ -83,16 +95,27 @@ const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 const RETRY_BATCH = 20;
 
 function addresses(value: unknown, name: string, required: boolean): string[] {
-  const list = (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : value === undefined || value === null ? [] : [value])
+  const list = (
+    Array.isArray(value)
+      ? value
+      : typeof value === 'string'
+        ? value.split(',')
+        : value === undefined || value === null
+          ? []
+          : [value]
+  )
     .map((a) => (typeof a === 'string' ? a.trim() : a))
     .filter((a) => a !== '');
   if (required && list.length === 0) throw errors.INVALID_PAYLOAD({ reason: `"${name}" needs at least one address.` });
-  for (const a of list) if (typeof a !== 'string' || !ADDRESS.test(a)) throw errors.INVALID_PAYLOAD({ reason: `"${name}" has an invalid address: ${JSON.stringify(a)}.` });
+  for (const a of list)
+    if (typeof a !== 'string' || !ADDRESS.test(a))
+      throw errors.INVALID_PAYLOAD({ reason: `"${name}" has an invalid address: ${JSON.stringify(a)}.` });
   return list as string[];
 }
 
 function envelope(message: MailMessage, defaultFrom: string): Envelope {
-  if (!message || typeof message !== 'object') throw errors.INVALID_PAYLOAD({ reason: 'A mail message must be an object.' });
+  if (!message || typeof message !== 'object')
+    throw errors.INVALID_PAYLOAD({ reason: 'A mail message must be an object.' });
   const from = message.from ?? defaultFrom;
   addresses(from, 'from', true);
   return {
@@ -135,37 +158,58 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
   let pass: Promise<void> | undefined;
   let closed = false;
   const smtp = (): Promise<Transporter> =>
-    (transporter ??= import('nodemailer').then(({ default: nodemailer }) => (loaded = nodemailer.createTransport({
-      host: config.smtp.host,
-      port: config.smtp.port,
-      secure: config.smtp.secure,
-      ignoreTLS: config.smtp.ignoreTLS,
-      ...(config.smtp.user ? { auth: { user: config.smtp.user, pass: config.smtp.password ?? '' } } : {}),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    }))));
+    (transporter ??= import('nodemailer').then(
+      ({ default: nodemailer }) =>
+        (loaded = nodemailer.createTransport({
+          host: config.smtp.host,
+          port: config.smtp.port,
+          secure: config.smtp.secure,
+          ignoreTLS: config.smtp.ignoreTLS,
+          ...(config.smtp.user ? { auth: { user: config.smtp.user, pass: config.smtp.password ?? '' } } : {}),
+          connectionTimeout: 10_000,
+          greetingTimeout: 10_000,
+          socketTimeout: 30_000,
+        })),
+    ));
   const retryDelay = (attempts: number) => Math.min(MAX_RETRY_DELAY_MS, config.retryDelayMs * 2 ** (attempts - 1));
 
   /** One delivery attempt of row `id` (already claimed); records the outcome on the row. */
-  async function attempt(id: number, mail: Envelope, attempts: number): Promise<{ receipt: MailReceipt } | { failed: string }> {
+  async function attempt(
+    id: number,
+    mail: Envelope,
+    attempts: number,
+  ): Promise<{ receipt: MailReceipt } | { failed: string }> {
     try {
       const info = await (await smtp()).sendMail({
-        from: mail.from, to: mail.to, ...(mail.cc.length ? { cc: mail.cc } : {}), ...(mail.bcc.length ? { bcc: mail.bcc } : {}),
+        from: mail.from,
+        to: mail.to,
+        ...(mail.cc.length ? { cc: mail.cc } : {}),
+        ...(mail.bcc.length ? { bcc: mail.bcc } : {}),
         ...(mail.replyTo ? { replyTo: mail.replyTo } : {}),
         subject: mail.subject ?? undefined,
         ...(mail.html !== undefined ? { html: mail.html } : {}),
         ...(mail.text !== undefined ? { text: mail.text } : {}),
       });
       const messageId = typeof info.messageId === 'string' ? info.messageId : null;
-      await knex('annex_outbox').where({ id }).update({ status: 'sent', message_id: messageId, sent_at: new Date().toISOString(), error: null, claimed_at: null });
+      await knex('annex_outbox').where({ id }).update({
+        status: 'sent',
+        message_id: messageId,
+        sent_at: new Date().toISOString(),
+        error: null,
+        claimed_at: null,
+      });
       return { receipt: { id, status: 'sent', messageId } };
     } catch (err) {
       const reason = (err instanceof Error ? err.message : String(err)).slice(0, 2000);
       if (!isPermanent(err) && attempts < config.retryAttempts) {
         const next = new Date(Date.now() + retryDelay(attempts)).toISOString();
-        await knex('annex_outbox').where({ id }).update({ status: 'queued', error: reason, next_attempt: next, claimed_at: null });
-        log.warn({ err, outbox: id, attempts, next }, 'the mail server could not take the message now; it will be retried');
+        await knex('annex_outbox')
+          .where({ id })
+          .update({ status: 'queued', error: reason, next_attempt: next, claimed_at: null });
+        log.warn(
+          { err, outbox: id, attempts, next },
+          'the mail server could not take the message now; it will be retried',
+        );
         return { receipt: { id, status: 'queued', messageId: null } };
       }
       await knex('annex_outbox').where({ id }).update({ status: 'failed', error: reason, claimed_at: null });
@@ -177,18 +221,30 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
   /** Claims due rows one by one (a row is sent by one host only) and tries them again. */
   async function retryDue(): Promise<void> {
     const now = new Date();
-    await knex('annex_outbox').where({ status: 'sending' }).where('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS).toISOString()).update({ status: 'queued', claimed_at: null, next_attempt: now.toISOString() });
-    const due = await knex('annex_outbox').where({ status: 'queued' }).where('next_attempt', '<=', now.toISOString()).orderBy('id').limit(RETRY_BATCH).select('id', 'message', 'attempts');
+    await knex('annex_outbox')
+      .where({ status: 'sending' })
+      .where('claimed_at', '<', new Date(now.getTime() - STALE_CLAIM_MS).toISOString())
+      .update({ status: 'queued', claimed_at: null, next_attempt: now.toISOString() });
+    const due = await knex('annex_outbox')
+      .where({ status: 'queued' })
+      .where('next_attempt', '<=', now.toISOString())
+      .orderBy('id')
+      .limit(RETRY_BATCH)
+      .select('id', 'message', 'attempts');
     for (const row of due) {
       if (closed) return;
       const attempts = Number(row.attempts) + 1;
-      const claimed = await knex('annex_outbox').where({ id: row.id, status: 'queued' }).update({ status: 'sending', attempts, claimed_at: new Date().toISOString() });
+      const claimed = await knex('annex_outbox')
+        .where({ id: row.id, status: 'queued' })
+        .update({ status: 'sending', attempts, claimed_at: new Date().toISOString() });
       if (claimed !== 1) continue;
       let mail: Envelope;
       try {
         mail = JSON.parse(String(row.message)) as Envelope;
       } catch {
-        await knex('annex_outbox').where({ id: row.id }).update({ status: 'failed', error: 'The stored message cannot be read.', claimed_at: null });
+        await knex('annex_outbox')
+          .where({ id: row.id })
+          .update({ status: 'failed', error: 'The stored message cannot be read.', claimed_at: null });
         continue;
       }
       await attempt(Number(row.id), mail, attempts);
@@ -197,14 +253,17 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
 
   function schedule(): void {
     if (closed) return;
-    timer = setTimeout(() => {
-      pass = retryDue()
-        .catch((err) => log.warn({ err }, 'retrying queued mail failed'))
-        .finally(() => {
-          pass = undefined;
-          schedule();
-        });
-    }, Math.min(config.retryDelayMs, 5000));
+    timer = setTimeout(
+      () => {
+        pass = retryDue()
+          .catch((err) => log.warn({ err }, 'retrying queued mail failed'))
+          .finally(() => {
+            pass = undefined;
+            schedule();
+          });
+      },
+      Math.min(config.retryDelayMs, 5000),
+    );
     timer.unref();
   }
 
@@ -215,9 +274,15 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
       const smtpTransport = config.transport === 'smtp';
       const [row] = await knex('annex_outbox')
         .insert({
-          to: mail.to.join(','), subject: mail.subject, body: mail.html ?? mail.text ?? null, sender: mail.from,
-          status: smtpTransport ? 'sending' : 'outbox', created: new Date().toISOString(),
-          message: JSON.stringify(mail), attempts: smtpTransport ? 1 : 0, ...(smtpTransport ? { claimed_at: new Date().toISOString() } : {}),
+          to: mail.to.join(','),
+          subject: mail.subject,
+          body: mail.html ?? mail.text ?? null,
+          sender: mail.from,
+          status: smtpTransport ? 'sending' : 'outbox',
+          created: new Date().toISOString(),
+          message: JSON.stringify(mail),
+          attempts: smtpTransport ? 1 : 0,
+          ...(smtpTransport ? { claimed_at: new Date().toISOString() } : {}),
         })
         .returning('id');
       const id = Number(typeof row === 'object' ? (row as { id: number }).id : row);
@@ -229,30 +294,44 @@ export function createMailer(config: HostConfig['mail'], knex: Knex, logger: Log
     async check(timeoutMs) {
       if (config.transport !== 'smtp') return { ok: true };
       try {
-        await Promise.race([smtp().then((t) => t.verify()), new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref())]);
+        await Promise.race([
+          smtp().then((t) => t.verify()),
+          new Promise((_, reject) =>
+            setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref(),
+          ),
+        ]);
         return { ok: true };
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err) };
       }
     },
     async list({ status, limit = 100, offset = 0 }) {
-      if (status !== undefined && !OUTBOX_STATUSES.includes(status)) throw errors.INVALID_QUERY({ reason: `"status" must be one of ${OUTBOX_STATUSES.join(', ')}.` });
-      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw errors.INVALID_QUERY({ reason: '"limit" must be an integer from 1 to 1000.' });
-      if (!Number.isInteger(offset) || offset < 0) throw errors.INVALID_QUERY({ reason: '"offset" must be a whole number.' });
+      if (status !== undefined && !OUTBOX_STATUSES.includes(status))
+        throw errors.INVALID_QUERY({ reason: `"status" must be one of ${OUTBOX_STATUSES.join(', ')}.` });
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw errors.INVALID_QUERY({ reason: '"limit" must be an integer from 1 to 1000.' });
+      if (!Number.isInteger(offset) || offset < 0)
+        throw errors.INVALID_QUERY({ reason: '"offset" must be a whole number.' });
       const q = knex('annex_outbox').select(OUTBOX_COLUMNS).orderBy('id', 'desc').limit(limit).offset(offset);
       if (status) q.where({ status });
       return (await q) as OutboxRow[];
     },
     async retry(id) {
-      if (config.transport !== 'smtp') throw errors.INVALID_PAYLOAD({ reason: 'With EMAIL_TRANSPORT=outbox there is nothing to send mail with.' });
+      if (config.transport !== 'smtp')
+        throw errors.INVALID_PAYLOAD({ reason: 'With EMAIL_TRANSPORT=outbox there is nothing to send mail with.' });
       const [row] = (await knex('annex_outbox').select(OUTBOX_COLUMNS).where({ id })) as OutboxRow[];
       if (!row) throw errors.FORBIDDEN();
       // Only a row nobody is sending moves; two admins (or hosts) retrying at once move it once.
       const queued = { status: 'queued' as const, attempts: 0, next_attempt: new Date().toISOString(), error: null };
-      const moved = await knex('annex_outbox').where({ id }).whereIn('status', ['failed', 'queued']).update({ ...queued, claimed_at: null });
+      const moved = await knex('annex_outbox')
+        .where({ id })
+        .whereIn('status', ['failed', 'queued'])
+        .update({ ...queued, claimed_at: null });
       if (!moved) {
         const now = (await knex('annex_outbox').where({ id }).first('status')) as { status: string } | undefined;
-        throw errors.INVALID_PAYLOAD({ reason: `Message ${id} is ${now?.status ?? row.status}; only failed or queued messages are sent again.` });
+        throw errors.INVALID_PAYLOAD({
+          reason: `Message ${id} is ${now?.status ?? row.status}; only failed or queued messages are sent again.`,
+        });
       }
       if (!timer && !closed) schedule();
       // As it was queued (the retry pass may already be sending it).

@@ -1,4 +1,12 @@
-import { createInstaller, createRegistryClient, getActiveFolders, type InstallProgress, type InstallResult, type LockFile, type RegistryClient } from '@annex/marketplace';
+import {
+  createInstaller,
+  createRegistryClient,
+  getActiveFolders,
+  type InstallProgress,
+  type InstallResult,
+  type LockFile,
+  type RegistryClient,
+} from '@annex/marketplace';
 import { DIRECTUS_COMPAT_RANGE, diffScopes, isEmptyScopes, mergeScopes, type Scopes } from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
@@ -48,12 +56,29 @@ function sameLock(a: LockFile, b: LockFile): boolean {
   return key(a) === key(b);
 }
 
-export function createMarketplaceService(deps: { manager: ExtensionManager; settings: Settings; emitter: Emitter; logger: Logger; options: MarketplaceOptions; cluster?: MarketplaceCluster }) {
+export function createMarketplaceService(deps: {
+  manager: ExtensionManager;
+  settings: Settings;
+  emitter: Emitter;
+  logger: Logger;
+  options: MarketplaceOptions;
+  cluster?: MarketplaceCluster;
+}) {
   const { manager, settings, emitter, options } = deps;
   const log = deps.logger.child({ component: 'marketplace' });
-  const client: RegistryClient = createRegistryClient({ registry: options.registry, token: options.token, ...(options.publicKey ? { publicKey: options.publicKey } : {}) });
+  const client: RegistryClient = createRegistryClient({
+    registry: options.registry,
+    token: options.token,
+    ...(options.publicKey ? { publicKey: options.publicKey } : {}),
+  });
   const progress = (p: InstallProgress) => void emitter.emitAction('extensions.install.progress', { progress: p });
-  const installer = createInstaller({ extensionsDir: options.extensionsPath, client, trust: options.trust, hostVersion: DIRECTUS_COMPAT_RANGE, onProgress: progress });
+  const installer = createInstaller({
+    extensionsDir: options.extensionsPath,
+    client,
+    trust: options.trust,
+    hostVersion: DIRECTUS_COMPAT_RANGE,
+    onProgress: progress,
+  });
 
   /** After a change to the installed set: record it for the cluster (never fails the change itself). */
   async function published<T>(result: T): Promise<T> {
@@ -77,12 +102,17 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
     }
   }
 
-  const rowFor = async (name: string) => (await settings.all()).find((r) => !r.bundle && r.source === 'registry' && r.name === name);
+  const rowFor = async (name: string) =>
+    (await settings.all()).find((r) => !r.bundle && r.source === 'registry' && r.name === name);
 
   async function outcome(r: InstallResult, status: MarketplaceOutcome['status']): Promise<MarketplaceOutcome> {
     const row = await rowFor(r.name);
     return {
-      extension: r.name, version: r.version, versionId: r.versionId, status, requestedScopes: r.requestedScopes,
+      extension: r.name,
+      version: r.version,
+      versionId: r.versionId,
+      status,
+      requestedScopes: r.requestedScopes,
       scopeDiff: diffScopes(r.requestedScopes, (row?.granted_scopes ?? {}) as Scopes),
       signed: r.signed,
       ...(r.previous ? { previous: { version: r.previous.version, versionId: r.previous.versionId } } : {}),
@@ -111,7 +141,8 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
     async activeFolders(): Promise<Set<string>> {
       return new Set((await getActiveFolders(options.extensionsPath)).map((f) => f.versionId));
     },
-    list: (query: Parameters<RegistryClient['list']>[0]) => client.list({ ...query, ...(options.trust === 'sandbox' ? { sandbox: true } : {}) }),
+    list: (query: Parameters<RegistryClient['list']>[0]) =>
+      client.list({ ...query, ...(options.trust === 'sandbox' ? { sandbox: true } : {}) }),
     /** Directus's detail, each version marked `signed` when the registry signed it (Annex's extra layer, checked at download). */
     describe: async (id: string) => {
       const details = await client.describe(id);
@@ -119,7 +150,8 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
     },
     account: (id: string) => client.account(id),
     /** The installed set, each marked `signed` when its current version carries the registry's signature. */
-    installed: async () => (await installer.listInstalled()).map((e) => ({ ...e, signed: !!e.currentVersion?.signature })),
+    installed: async () =>
+      (await installer.listInstalled()).map((e) => ({ ...e, signed: !!e.currentVersion?.signature })),
 
     /** Installs any version (default: newest compatible). A first install of a sandboxed extension is `pending` until granted. */
     async install(extension: string, version?: string, o: { force?: boolean } = {}): Promise<MarketplaceOutcome> {
@@ -192,8 +224,15 @@ export function createMarketplaceService(deps: { manager: ExtensionManager; sett
       if (!desired || sameLock(desired, await installer.exportLock())) return { changed: false, failed: [] };
       const results = await installer.importLock(desired, { prune: true });
       const failed = results.filter((x) => x.status === 'failed');
-      for (const r of failed) log.warn({ extension: r.name, version: r.version, error: r.error }, 'could not install what another host installed; will retry');
-      return { changed: results.some((x) => x.status !== 'unchanged' && x.status !== 'failed'), failed: failed.map((r) => r.name) };
+      for (const r of failed)
+        log.warn(
+          { extension: r.name, version: r.version, error: r.error },
+          'could not install what another host installed; will retry',
+        );
+      return {
+        changed: results.some((x) => x.status !== 'unchanged' && x.status !== 'failed'),
+        failed: failed.map((r) => r.name),
+      };
     },
 
     /** Names in the cluster's desired set: their rows stay while this host catches up. */

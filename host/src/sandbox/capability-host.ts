@@ -32,7 +32,11 @@ function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** One items method of a sandboxed call, on a service already bound to the acting accountability. */
-function run(service: InstanceType<Services['ItemsService']>, method: string, rest: unknown[]): Promise<unknown> | undefined {
+function run(
+  service: InstanceType<Services['ItemsService']>,
+  method: string,
+  rest: unknown[],
+): Promise<unknown> | undefined {
   switch (method) {
     case 'readByQuery':
       return service.readByQuery((rest[0] as object) ?? {});
@@ -48,7 +52,13 @@ function run(service: InstanceType<Services['ItemsService']>, method: string, re
   return undefined;
 }
 
-export function createCapabilityHost(deps: { knex: Knex; services: Services; emitter: Emitter; logger: Logger; tokens: CallTokens }): CapabilityHost {
+export function createCapabilityHost(deps: {
+  knex: Knex;
+  services: Services;
+  emitter: Emitter;
+  logger: Logger;
+  tokens: CallTokens;
+}): CapabilityHost {
   const { knex, services, emitter, logger, tokens } = deps;
   return {
     async items(ext, method, args, accountability: CallAccountability | null) {
@@ -78,10 +88,21 @@ export function createCapabilityHost(deps: { knex: Knex; services: Services; emi
         // A quota per extension, in bytes as stored; one set at a time per extension, so parallel sets cannot all pass the check.
         return serialized(ext.id, async () => {
           const size = isPostgres(knex) ? knex.raw('octet_length(value)') : knex.raw('length(cast(value as blob))');
-          const [used] = await knex('annex_extension_storage').where({ extension: ext.id }).whereNot({ key }).count({ n: '*' }).sum({ size });
-          if (Number(used?.n ?? 0) >= MAX_STORAGE_KEYS) throw errors.INVALID_PAYLOAD({ reason: `storage holds at most ${MAX_STORAGE_KEYS} keys per extension.` });
-          if (Number(used?.size ?? 0) + bytes > MAX_STORAGE_TOTAL) throw errors.INVALID_PAYLOAD({ reason: `storage holds at most ${MAX_STORAGE_TOTAL / (1024 * 1024)} MB per extension.` });
-          await knex('annex_extension_storage').insert({ ...where, value }).onConflict(['extension', 'key']).merge();
+          const [used] = await knex('annex_extension_storage')
+            .where({ extension: ext.id })
+            .whereNot({ key })
+            .count({ n: '*' })
+            .sum({ size });
+          if (Number(used?.n ?? 0) >= MAX_STORAGE_KEYS)
+            throw errors.INVALID_PAYLOAD({ reason: `storage holds at most ${MAX_STORAGE_KEYS} keys per extension.` });
+          if (Number(used?.size ?? 0) + bytes > MAX_STORAGE_TOTAL)
+            throw errors.INVALID_PAYLOAD({
+              reason: `storage holds at most ${MAX_STORAGE_TOTAL / (1024 * 1024)} MB per extension.`,
+            });
+          await knex('annex_extension_storage')
+            .insert({ ...where, value })
+            .onConflict(['extension', 'key'])
+            .merge();
           return undefined;
         });
       }

@@ -1,18 +1,40 @@
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import { SYSTEM_COLLECTIONS, defineFieldOverview } from './system-collections.js';
-import { FIELD_TYPES, type CollectionOverview, type FieldOverview, type FieldType, type SchemaOverview } from './types.js';
+import {
+  FIELD_TYPES,
+  type CollectionOverview,
+  type FieldOverview,
+  type FieldType,
+  type SchemaOverview,
+} from './types.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 export interface FieldInput {
   field: string;
   type: FieldType;
-  schema?: { is_primary_key?: boolean; has_auto_increment?: boolean; is_nullable?: boolean; is_unique?: boolean; default_value?: unknown } | null;
+  schema?: {
+    is_primary_key?: boolean;
+    has_auto_increment?: boolean;
+    is_nullable?: boolean;
+    is_unique?: boolean;
+    default_value?: unknown;
+  } | null;
   meta?: {
-    interface?: string | null; options?: Record<string, unknown> | null; display?: string | null; display_options?: Record<string, unknown> | null;
-    special?: string[] | string | null; readonly?: boolean; hidden?: boolean; required?: boolean; sort?: number | null; note?: string | null;
-    validation?: Record<string, unknown> | null; validation_message?: string | null; width?: string | null;
+    interface?: string | null;
+    options?: Record<string, unknown> | null;
+    display?: string | null;
+    display_options?: Record<string, unknown> | null;
+    special?: string[] | string | null;
+    readonly?: boolean;
+    hidden?: boolean;
+    required?: boolean;
+    sort?: number | null;
+    note?: string | null;
+    validation?: Record<string, unknown> | null;
+    validation_message?: string | null;
+    width?: string | null;
   } | null;
   /** Many-to-one target (Annex shorthand for a relation). */
   related_collection?: string | null;
@@ -20,7 +42,14 @@ export interface FieldInput {
 
 export interface CollectionInput {
   collection: string;
-  meta?: { icon?: string | null; note?: string | null; hidden?: boolean; singleton?: boolean; sort_field?: string | null; display_template?: string | null } | null;
+  meta?: {
+    icon?: string | null;
+    note?: string | null;
+    hidden?: boolean;
+    singleton?: boolean;
+    sort_field?: string | null;
+    display_template?: string | null;
+  } | null;
   fields?: FieldInput[];
 }
 
@@ -53,7 +82,8 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     required: Boolean(row.required),
     sort: row.sort ?? null,
     validation: validationRule(parseJson(row.validation)),
-    validationMessage: typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
+    validationMessage:
+      typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
     relatedCollection: row.related_collection ?? null,
   });
 }
@@ -63,13 +93,16 @@ const WIDTHS = ['half', 'half-left', 'half-right', 'full', 'fill'];
 /** `meta.width` as Directus accepts it (null when absent); INVALID_PAYLOAD for any other value. */
 function fieldWidth(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string' || !WIDTHS.includes(value)) throw errors.INVALID_PAYLOAD({ reason: `"meta.width" must be one of ${WIDTHS.join(', ')}.` });
+  if (typeof value !== 'string' || !WIDTHS.includes(value))
+    throw errors.INVALID_PAYLOAD({ reason: `"meta.width" must be one of ${WIDTHS.join(', ')}.` });
   return value;
 }
 
 /** A stored field rule: an object with at least one key, else none. */
 function validationRule(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0 ? (value as Record<string, unknown>) : null;
+  return value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 /** `meta.validation` and `meta.validation_message` as columns; INVALID_PAYLOAD for shapes no rule has. */
@@ -77,12 +110,14 @@ function validationColumns(m: NonNullable<FieldInput['meta']>): Record<string, u
   const out: Record<string, unknown> = {};
   if ('validation' in m) {
     const v = m.validation;
-    if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v))) throw errors.INVALID_PAYLOAD({ reason: '"meta.validation" must be a filter object or null.' });
+    if (v !== null && v !== undefined && (typeof v !== 'object' || Array.isArray(v)))
+      throw errors.INVALID_PAYLOAD({ reason: '"meta.validation" must be a filter object or null.' });
     out.validation = validationRule(v) ? JSON.stringify(v) : null;
   }
   if ('validation_message' in m) {
     const msg = m.validation_message;
-    if (msg !== null && msg !== undefined && typeof msg !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.validation_message" must be a string or null.' });
+    if (msg !== null && msg !== undefined && typeof msg !== 'string')
+      throw errors.INVALID_PAYLOAD({ reason: '"meta.validation_message" must be a string or null.' });
     out.validation_message = msg ? msg.slice(0, 2000) : null;
   }
   return out;
@@ -97,19 +132,47 @@ function addColumn(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, input: F
     return;
   }
   switch (input.type) {
-    case 'string': case 'hash': col = t.string(input.field, 255); break;
-    case 'text': case 'csv': col = t.text(input.field); break;
-    case 'integer': col = t.integer(input.field); break;
-    case 'bigInteger': col = t.bigInteger(input.field); break;
-    case 'float': col = t.float(input.field); break;
-    case 'decimal': col = t.decimal(input.field, 10, 5); break;
-    case 'boolean': col = t.boolean(input.field); break;
-    case 'date': col = t.date(input.field); break;
-    case 'dateTime': col = t.dateTime(input.field); break;
-    case 'time': col = t.time(input.field); break;
-    case 'timestamp': col = t.timestamp(input.field, { useTz: true }); break;
-    case 'json': col = t.json(input.field); break;
-    case 'uuid': col = t.uuid(input.field); break;
+    case 'string':
+    case 'hash':
+      col = t.string(input.field, 255);
+      break;
+    case 'text':
+    case 'csv':
+      col = t.text(input.field);
+      break;
+    case 'integer':
+      col = t.integer(input.field);
+      break;
+    case 'bigInteger':
+      col = t.bigInteger(input.field);
+      break;
+    case 'float':
+      col = t.float(input.field);
+      break;
+    case 'decimal':
+      col = t.decimal(input.field, 10, 5);
+      break;
+    case 'boolean':
+      col = t.boolean(input.field);
+      break;
+    case 'date':
+      col = t.date(input.field);
+      break;
+    case 'dateTime':
+      col = t.dateTime(input.field);
+      break;
+    case 'time':
+      col = t.time(input.field);
+      break;
+    case 'timestamp':
+      col = t.timestamp(input.field, { useTz: true });
+      break;
+    case 'json':
+      col = t.json(input.field);
+      break;
+    case 'uuid':
+      col = t.uuid(input.field);
+      break;
   }
   if (s.is_primary_key) col.primary();
   if (s.is_unique) col.unique();
@@ -120,8 +183,12 @@ function addColumn(t: Knex.CreateTableBuilder | Knex.AlterTableBuilder, input: F
 function validateFieldInput(input: unknown): FieldInput {
   const f = input as FieldInput;
   if (!f || typeof f !== 'object') throw errors.INVALID_PAYLOAD({ reason: 'A field must be an object.' });
-  if (typeof f.field !== 'string' || !NAME.test(f.field)) throw errors.INVALID_PAYLOAD({ reason: `"field" must be a name of letters, digits and _ (got ${JSON.stringify(f.field)}).` });
-  if (!FIELD_TYPES.includes(f.type)) throw errors.INVALID_PAYLOAD({ reason: `"type" of field "${f.field}" must be one of ${FIELD_TYPES.join(', ')}.` });
+  if (typeof f.field !== 'string' || !NAME.test(f.field))
+    throw errors.INVALID_PAYLOAD({
+      reason: `"field" must be a name of letters, digits and _ (got ${JSON.stringify(f.field)}).`,
+    });
+  if (!FIELD_TYPES.includes(f.type))
+    throw errors.INVALID_PAYLOAD({ reason: `"type" of field "${f.field}" must be one of ${FIELD_TYPES.join(', ')}.` });
   return f;
 }
 
@@ -130,20 +197,36 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
   const m = f.meta ?? {};
   const special = Array.isArray(m.special) ? m.special.join(',') : (m.special ?? null);
   return {
-    collection, field: f.field, type: f.type, special, interface: m.interface ?? null,
-    options: m.options ? JSON.stringify(m.options) : null, display: m.display ?? null,
+    collection,
+    field: f.field,
+    type: f.type,
+    special,
+    interface: m.interface ?? null,
+    options: m.options ? JSON.stringify(m.options) : null,
+    display: m.display ?? null,
     display_options: m.display_options ? JSON.stringify(m.display_options) : null,
-    readonly: Boolean(m.readonly), hidden: Boolean(m.hidden), required: Boolean(m.required),
-    is_primary_key: Boolean(s.is_primary_key), has_auto_increment: Boolean(s.has_auto_increment),
-    is_nullable: s.is_primary_key ? false : s.is_nullable !== false, is_unique: Boolean(s.is_unique),
+    readonly: Boolean(m.readonly),
+    hidden: Boolean(m.hidden),
+    required: Boolean(m.required),
+    is_primary_key: Boolean(s.is_primary_key),
+    has_auto_increment: Boolean(s.has_auto_increment),
+    is_nullable: s.is_primary_key ? false : s.is_nullable !== false,
+    is_unique: Boolean(s.is_unique),
     default_value: s.default_value === undefined || s.default_value === null ? null : JSON.stringify(s.default_value),
-    sort: m.sort ?? sort, note: m.note ?? null, width: fieldWidth(m.width), related_collection: f.related_collection ?? null,
+    sort: m.sort ?? sort,
+    note: m.note ?? null,
+    width: fieldWidth(m.width),
+    related_collection: f.related_collection ?? null,
     ...validationColumns(m),
   };
 }
 
 /** The one-to-many aliases on `target` that list `collection`'s items through its many-to-one `field`. */
-export function aliasesThrough(target: CollectionOverview | undefined, collection: string, field: string): FieldOverview[] {
+export function aliasesThrough(
+  target: CollectionOverview | undefined,
+  collection: string,
+  field: string,
+): FieldOverview[] {
   return Object.values(target?.fields ?? {}).filter((a) => a.o2m?.collection === collection && a.o2m.field === field);
 }
 
@@ -156,13 +239,21 @@ function resolveOneToMany(schema: SchemaOverview): void {
   for (const col of Object.values(schema.collections)) {
     for (const field of Object.values(col.fields)) {
       // A many-to-many alias is, in the API, a one-to-many to its junction (`tags.tags_id.name`), as in Directus.
-      if (field.type !== 'alias' || !(field.special.includes('o2m') || field.special.includes('m2m')) || !field.relatedCollection) continue;
+      if (
+        field.type !== 'alias' ||
+        !(field.special.includes('o2m') || field.special.includes('m2m')) ||
+        !field.relatedCollection
+      )
+        continue;
       const many = schema.collections[field.relatedCollection];
       if (!many) continue;
       const named = typeof field.options?.field === 'string' ? many.fields[field.options.field] : undefined;
-      const back = named ? [named] : Object.values(many.fields).filter((f) => f.type !== 'alias' && f.relatedCollection === col.collection);
+      const back = named
+        ? [named]
+        : Object.values(many.fields).filter((f) => f.type !== 'alias' && f.relatedCollection === col.collection);
       const deselect = field.options?.one_deselect_action === 'delete' ? 'delete' : 'nullify';
-      if (back.length === 1 && back[0]!.relatedCollection === col.collection) field.o2m = { collection: many.collection, field: back[0]!.field, deselect };
+      if (back.length === 1 && back[0]!.relatedCollection === col.collection)
+        field.o2m = { collection: many.collection, field: back[0]!.field, deselect };
     }
   }
 }
@@ -176,16 +267,26 @@ export function createSchemaStore(knex: Knex) {
   async function load(): Promise<SchemaOverview> {
     const [collections, fields] = await Promise.all([
       knex('directus_collections').select('*'),
-      knex('directus_fields').select('*').orderBy([{ column: 'collection' }, { column: 'sort' }, { column: 'id' }]),
+      knex('directus_fields')
+        .select('*')
+        .orderBy([{ column: 'collection' }, { column: 'sort' }, { column: 'id' }]),
     ]);
     // Keyed by names from requests: no prototype behind them (`fields.constructor` is no field).
     const out: SchemaOverview = { collections: Object.create(null), relations: [] };
     for (const sys of SYSTEM_COLLECTIONS) out.collections[sys.collection] = sys;
     for (const row of collections) {
       out.collections[row.collection] = {
-        collection: row.collection, primary: 'id', singleton: Boolean(row.singleton), note: row.note ?? null,
-        icon: row.icon ?? null, hidden: Boolean(row.hidden), system: false, sortField: row.sort_field ?? null,
-        displayTemplate: row.display_template ?? null, accountability: 'all', fields: Object.create(null),
+        collection: row.collection,
+        primary: 'id',
+        singleton: Boolean(row.singleton),
+        note: row.note ?? null,
+        icon: row.icon ?? null,
+        hidden: Boolean(row.hidden),
+        system: false,
+        sortField: row.sort_field ?? null,
+        displayTemplate: row.display_template ?? null,
+        accountability: 'all',
+        fields: Object.create(null),
       };
     }
     for (const row of fields) {
@@ -194,7 +295,12 @@ export function createSchemaStore(knex: Knex) {
       const field = fieldFromRow(row);
       col.fields[field.field] = field;
       if (field.primary) col.primary = field.field;
-      if (field.relatedCollection && field.type !== 'alias') out.relations.push({ collection: row.collection, field: field.field, related_collection: field.relatedCollection });
+      if (field.relatedCollection && field.type !== 'alias')
+        out.relations.push({
+          collection: row.collection,
+          field: field.field,
+          related_collection: field.relatedCollection,
+        });
     }
     resolveOneToMany(out);
     return out;
@@ -212,7 +318,9 @@ export function createSchemaStore(knex: Knex) {
       if (options.bypassCache || !cached) {
         const p = load();
         cached = p;
-        p.catch(() => { if (cached === p) cached = null; });
+        p.catch(() => {
+          if (cached === p) cached = null;
+        });
       }
       return cached!;
     },
@@ -226,8 +334,15 @@ export function createSchemaStore(knex: Knex) {
     },
 
     async createCollection(input: CollectionInput): Promise<CollectionOverview> {
-      if (!input || typeof input.collection !== 'string' || !NAME.test(input.collection) || input.collection.startsWith('directus_')) {
-        throw errors.INVALID_PAYLOAD({ reason: '"collection" must be a name of letters, digits and _ that does not start with directus_.' });
+      if (
+        !input ||
+        typeof input.collection !== 'string' ||
+        !NAME.test(input.collection) ||
+        input.collection.startsWith('directus_')
+      ) {
+        throw errors.INVALID_PAYLOAD({
+          reason: '"collection" must be a name of letters, digits and _ that does not start with directus_.',
+        });
       }
       const schema = await store.get();
       if (schema.collections[input.collection] || (await knex.schema.hasTable(input.collection))) {
@@ -235,7 +350,12 @@ export function createSchemaStore(knex: Knex) {
       }
       const fields = (input.fields ?? []).map(validateFieldInput);
       if (!fields.some((f) => f.schema?.is_primary_key)) {
-        fields.unshift({ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true }, meta: { hidden: true, readonly: true, interface: 'input' } });
+        fields.unshift({
+          field: 'id',
+          type: 'integer',
+          schema: { is_primary_key: true, has_auto_increment: true },
+          meta: { hidden: true, readonly: true, interface: 'input' },
+        });
       }
       const names = new Set<string>();
       for (const f of fields) {
@@ -246,8 +366,13 @@ export function createSchemaStore(knex: Knex) {
         await trx.schema.createTable(input.collection, (t) => fields.forEach((f) => addColumn(t, f)));
         const m = input.meta ?? {};
         await trx('directus_collections').insert({
-          collection: input.collection, icon: m.icon ?? null, note: m.note ?? null, hidden: Boolean(m.hidden),
-          singleton: Boolean(m.singleton), sort_field: m.sort_field ?? null, display_template: m.display_template ?? null,
+          collection: input.collection,
+          icon: m.icon ?? null,
+          note: m.note ?? null,
+          hidden: Boolean(m.hidden),
+          singleton: Boolean(m.singleton),
+          sort_field: m.sort_field ?? null,
+          display_template: m.display_template ?? null,
         });
         await trx('directus_fields').insert(fields.map((f, i) => metaRow(input.collection, f, i + 1)));
       });
@@ -272,7 +397,8 @@ export function createSchemaStore(knex: Knex) {
       const schema = await store.get();
       if (!schema.collections[collection] || schema.collections[collection]!.system) throw errors.FORBIDDEN();
       const patch: Record<string, unknown> = {};
-      for (const k of ['icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template'] as const) if (k in meta) patch[k] = (meta as any)[k];
+      for (const k of ['icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template'] as const)
+        if (k in meta) patch[k] = (meta as any)[k];
       if (Object.keys(patch).length) await knex('directus_collections').where({ collection }).update(patch);
       invalidate();
     },
@@ -282,10 +408,16 @@ export function createSchemaStore(knex: Knex) {
       const col = schema.collections[collection];
       if (!col || col.system) throw errors.FORBIDDEN();
       const f = validateFieldInput(input);
-      if (col.fields[f.field]) throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" already exists in "${collection}".` });
-      if (f.schema?.is_primary_key) throw errors.INVALID_PAYLOAD({ reason: 'A collection has exactly one primary key, created with the collection.' });
+      if (col.fields[f.field])
+        throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" already exists in "${collection}".` });
+      if (f.schema?.is_primary_key)
+        throw errors.INVALID_PAYLOAD({
+          reason: 'A collection has exactly one primary key, created with the collection.',
+        });
       if (f.schema?.is_nullable === false && f.schema.default_value === undefined) {
-        throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" is required on existing rows, so it needs a default_value.` });
+        throw errors.INVALID_PAYLOAD({
+          reason: `Field "${f.field}" is required on existing rows, so it needs a default_value.`,
+        });
       }
       await knex.transaction(async (trx) => {
         if (f.type !== 'alias') await trx.schema.alterTable(collection, (t) => addColumn(t, f));
@@ -295,7 +427,11 @@ export function createSchemaStore(knex: Knex) {
       return (await store.get()).collections[collection]!.fields[f.field]!;
     },
 
-    async updateFieldMeta(collection: string, field: string, meta: NonNullable<FieldInput['meta']>): Promise<FieldOverview> {
+    async updateFieldMeta(
+      collection: string,
+      field: string,
+      meta: NonNullable<FieldInput['meta']>,
+    ): Promise<FieldOverview> {
       const schema = await store.get();
       const col = schema.collections[collection];
       if (!col || col.system || !col.fields[field]) throw errors.FORBIDDEN();
@@ -303,9 +439,12 @@ export function createSchemaStore(knex: Knex) {
       if ('interface' in meta) patch.interface = meta.interface ?? null;
       if ('options' in meta) patch.options = meta.options ? JSON.stringify(meta.options) : null;
       if ('display' in meta) patch.display = meta.display ?? null;
-      if ('display_options' in meta) patch.display_options = meta.display_options ? JSON.stringify(meta.display_options) : null;
-      if ('special' in meta) patch.special = Array.isArray(meta.special) ? meta.special.join(',') : (meta.special ?? null);
-      for (const k of ['readonly', 'hidden', 'required', 'sort', 'note'] as const) if (k in meta) patch[k] = (meta as any)[k];
+      if ('display_options' in meta)
+        patch.display_options = meta.display_options ? JSON.stringify(meta.display_options) : null;
+      if ('special' in meta)
+        patch.special = Array.isArray(meta.special) ? meta.special.join(',') : (meta.special ?? null);
+      for (const k of ['readonly', 'hidden', 'required', 'sort', 'note'] as const)
+        if (k in meta) patch[k] = (meta as any)[k];
       if ('width' in meta) patch.width = fieldWidth(meta.width);
       Object.assign(patch, validationColumns(meta));
       if (Object.keys(patch).length) await knex('directus_fields').where({ collection, field }).update(patch);
@@ -332,16 +471,35 @@ export function createSchemaStore(knex: Knex) {
      * `junctionField` (`meta.junction_field`, another field of this junction) makes that alias a
      * many-to-many one; it is not stored: `/relations` derives it from the alias.
      */
-    async setRelation(collection: string, field: string, related: string | null, oneField?: string | null, deselect: 'nullify' | 'delete' = 'nullify', junctionField: string | null = null): Promise<void> {
+    async setRelation(
+      collection: string,
+      field: string,
+      related: string | null,
+      oneField?: string | null,
+      deselect: 'nullify' | 'delete' = 'nullify',
+      junctionField: string | null = null,
+    ): Promise<void> {
       const schema = await store.get();
       const col = schema.collections[collection];
       const f = col?.fields[field];
       if (!col || col.system || !f) throw errors.FORBIDDEN();
-      if (f.type === 'alias' || f.primary) throw errors.INVALID_PAYLOAD({ reason: `"${field}" cannot hold a relation: it is ${f.primary ? 'the primary key' : 'an alias'}.` });
+      if (f.type === 'alias' || f.primary)
+        throw errors.INVALID_PAYLOAD({
+          reason: `"${field}" cannot hold a relation: it is ${f.primary ? 'the primary key' : 'an alias'}.`,
+        });
       const target = related ? schema.collections[related] : undefined;
-      if (related && (!target || target.system)) throw errors.INVALID_PAYLOAD({ reason: `"${related}" is not a collection a relation can point to.` });
-      if (oneField && (!target || !NAME.test(oneField) || target.fields[oneField])) throw errors.INVALID_PAYLOAD({ reason: `"meta.one_field" must be a new field name in "${related}".` });
-      if (junctionField && (!related || junctionField === field || !col.fields[junctionField] || col.fields[junctionField]!.type === 'alias')) throw errors.INVALID_PAYLOAD({ reason: `"meta.junction_field" must be another field of "${collection}".` });
+      if (related && (!target || target.system))
+        throw errors.INVALID_PAYLOAD({ reason: `"${related}" is not a collection a relation can point to.` });
+      if (oneField && (!target || !NAME.test(oneField) || target.fields[oneField]))
+        throw errors.INVALID_PAYLOAD({ reason: `"meta.one_field" must be a new field name in "${related}".` });
+      if (
+        junctionField &&
+        (!related ||
+          junctionField === field ||
+          !col.fields[junctionField] ||
+          col.fields[junctionField]!.type === 'alias')
+      )
+        throw errors.INVALID_PAYLOAD({ reason: `"meta.junction_field" must be another field of "${collection}".` });
       await knex.transaction(async (trx) => {
         await trx('directus_fields').where({ collection, field }).update({ related_collection: related });
         if (f.relatedCollection) {
@@ -352,8 +510,15 @@ export function createSchemaStore(knex: Knex) {
         }
         if (oneField && target) {
           // Through a junction (junction_field set) the alias is Directus's many-to-many one.
-          const kind = junctionField ? { special: ['m2m'], interface: 'list-m2m' } : { special: ['o2m'], interface: 'list-o2m' };
-          const input: FieldInput = { field: oneField, type: 'alias', meta: { ...kind, options: { field, ...(deselect === 'delete' ? { one_deselect_action: 'delete' } : {}) } }, related_collection: collection };
+          const kind = junctionField
+            ? { special: ['m2m'], interface: 'list-m2m' }
+            : { special: ['o2m'], interface: 'list-o2m' };
+          const input: FieldInput = {
+            field: oneField,
+            type: 'alias',
+            meta: { ...kind, options: { field, ...(deselect === 'delete' ? { one_deselect_action: 'delete' } : {}) } },
+            related_collection: collection,
+          };
           await trx('directus_fields').insert(metaRow(target.collection, input, Object.keys(target.fields).length + 1));
         }
       });

@@ -1,8 +1,22 @@
 import type * as Protocol from '@annex/protocol';
 
 export const FIELD_TYPES = [
-  'string', 'text', 'integer', 'bigInteger', 'float', 'decimal', 'boolean', 'date', 'dateTime', 'time',
-  'timestamp', 'json', 'uuid', 'csv', 'hash', 'alias',
+  'string',
+  'text',
+  'integer',
+  'bigInteger',
+  'float',
+  'decimal',
+  'boolean',
+  'date',
+  'dateTime',
+  'time',
+  'timestamp',
+  'json',
+  'uuid',
+  'csv',
+  'hash',
+  'alias',
 ] as const satisfies readonly Protocol.FieldType[];
 /** The Directus field types the host can create and store (a subset of the protocol's). */
 export type FieldType = (typeof FIELD_TYPES)[number];

@@ -81,7 +81,8 @@ function castIn(field: FieldOverview, value: unknown, collection: string): unkno
     }
     return value;
   }
-  const bad = (expected: string) => errors.INVALID_PAYLOAD({ reason: `"${field.field}" in "${collection}" must be ${expected}.` });
+  const bad = (expected: string) =>
+    errors.INVALID_PAYLOAD({ reason: `"${field.field}" in "${collection}" must be ${expected}.` });
   switch (field.type) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -142,7 +143,12 @@ export async function preparePayload(
   }
   for (const field of Object.values(collection.fields)) {
     if (mode === 'create') {
-      if (field.primary && row[field.field] === undefined && !field.generated && (field.type === 'uuid' || field.special.includes('uuid'))) {
+      if (
+        field.primary &&
+        row[field.field] === undefined &&
+        !field.generated &&
+        (field.type === 'uuid' || field.special.includes('uuid'))
+      ) {
         row[field.field] = randomUUID();
       }
       if (field.special.includes('date-created')) row[field.field] = new Date().toISOString();

@@ -63,36 +63,86 @@ function applyOperator(b: Builder, column: string, field: string, op: string, ra
     else b.whereRaw(expr, [column, pattern]);
   };
   const text = () => {
-    if (typeof value !== 'string' && typeof value !== 'number') throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a string.` });
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a string.` });
     return escapeLike(String(value));
   };
   // Comparisons take one scalar (an object or a list would reach the database as SQL fragments or fail there).
-  if (['_eq', '_neq', '_lt', '_lte', '_gt', '_gte'].includes(op) && value !== null && typeof value === 'object' && !(value instanceof Date)) {
+  if (
+    ['_eq', '_neq', '_lt', '_lte', '_gt', '_gte'].includes(op) &&
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Date)
+  ) {
     throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a single value.` });
   }
   switch (op) {
-    case '_eq': value === null ? b.whereNull(column) : b.where(column, '=', value as any); return;
-    case '_neq': value === null ? b.whereNotNull(column) : b.where((q) => q.whereNot(column, value as any).orWhereNull(column)); return;
-    case '_lt': b.where(column, '<', value as any); return;
-    case '_lte': b.where(column, '<=', value as any); return;
-    case '_gt': b.where(column, '>', value as any); return;
-    case '_gte': b.where(column, '>=', value as any); return;
-    case '_in': b.whereIn(column, asList(value, op, field) as any[]); return;
-    case '_nin': b.whereNotIn(column, asList(value, op, field) as any[]); return;
-    case '_null': value === false || value === 'false' ? b.whereNotNull(column) : b.whereNull(column); return;
-    case '_nnull': value === false || value === 'false' ? b.whereNull(column) : b.whereNotNull(column); return;
-    case '_empty': b.where((q) => q.whereNull(column).orWhere(column, '=', '')); return;
-    case '_nempty': b.where((q) => q.whereNotNull(column).andWhere(column, '!=', '')); return;
-    case '_contains': like(`%${text()}%`, false, false); return;
-    case '_ncontains': like(`%${text()}%`, true, false); return;
-    case '_icontains': like(`%${text()}%`, false, true); return;
-    case '_nicontains': like(`%${text()}%`, true, true); return;
-    case '_starts_with': like(`${text()}%`, false, false); return;
-    case '_nstarts_with': like(`${text()}%`, true, false); return;
-    case '_istarts_with': like(`${text()}%`, false, true); return;
-    case '_ends_with': like(`%${text()}`, false, false); return;
-    case '_nends_with': like(`%${text()}`, true, false); return;
-    case '_iends_with': like(`%${text()}`, false, true); return;
+    case '_eq':
+      value === null ? b.whereNull(column) : b.where(column, '=', value as any);
+      return;
+    case '_neq':
+      value === null ? b.whereNotNull(column) : b.where((q) => q.whereNot(column, value as any).orWhereNull(column));
+      return;
+    case '_lt':
+      b.where(column, '<', value as any);
+      return;
+    case '_lte':
+      b.where(column, '<=', value as any);
+      return;
+    case '_gt':
+      b.where(column, '>', value as any);
+      return;
+    case '_gte':
+      b.where(column, '>=', value as any);
+      return;
+    case '_in':
+      b.whereIn(column, asList(value, op, field) as any[]);
+      return;
+    case '_nin':
+      b.whereNotIn(column, asList(value, op, field) as any[]);
+      return;
+    case '_null':
+      value === false || value === 'false' ? b.whereNotNull(column) : b.whereNull(column);
+      return;
+    case '_nnull':
+      value === false || value === 'false' ? b.whereNull(column) : b.whereNotNull(column);
+      return;
+    case '_empty':
+      b.where((q) => q.whereNull(column).orWhere(column, '=', ''));
+      return;
+    case '_nempty':
+      b.where((q) => q.whereNotNull(column).andWhere(column, '!=', ''));
+      return;
+    case '_contains':
+      like(`%${text()}%`, false, false);
+      return;
+    case '_ncontains':
+      like(`%${text()}%`, true, false);
+      return;
+    case '_icontains':
+      like(`%${text()}%`, false, true);
+      return;
+    case '_nicontains':
+      like(`%${text()}%`, true, true);
+      return;
+    case '_starts_with':
+      like(`${text()}%`, false, false);
+      return;
+    case '_nstarts_with':
+      like(`${text()}%`, true, false);
+      return;
+    case '_istarts_with':
+      like(`${text()}%`, false, true);
+      return;
+    case '_ends_with':
+      like(`%${text()}`, false, false);
+      return;
+    case '_nends_with':
+      like(`%${text()}`, true, false);
+      return;
+    case '_iends_with':
+      like(`%${text()}`, false, true);
+      return;
     case '_between':
     case '_nbetween': {
       const range = asList(value, op, field);
@@ -115,8 +165,12 @@ export function oneToManyFilters(value: Record<string, unknown>, field: string):
   const some: Filter[] = nested ? [nested] : [];
   const none: Filter[] = [];
   for (const [op, operand] of ops) {
-    if (op !== '_some' && op !== '_none') throw errors.INVALID_QUERY({ reason: `"${field}" is a one-to-many relation: filter it with a related-item filter, "_some" or "_none".` });
-    if (typeof operand !== 'object' || operand === null || Array.isArray(operand)) throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a filter object.` });
+    if (op !== '_some' && op !== '_none')
+      throw errors.INVALID_QUERY({
+        reason: `"${field}" is a one-to-many relation: filter it with a related-item filter, "_some" or "_none".`,
+      });
+    if (typeof operand !== 'object' || operand === null || Array.isArray(operand))
+      throw errors.INVALID_QUERY({ reason: `"${op}" on "${field}" needs a filter object.` });
     (op === '_some' ? some : none).push(operand as Filter);
   }
   return { some, none };
@@ -133,8 +187,15 @@ function visibleRelated(rel: FilterRelation, column: string, f: Filter, ctx: Fil
 }
 
 /** Applies a Directus filter object to a query builder, rejecting unknown fields and operators. */
-export function applyFilter(b: Builder, filter: Filter, collection: CollectionOverview, ctx: FilterContext, table = collection.collection): void {
-  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw errors.INVALID_QUERY({ reason: 'A filter must be an object.' });
+export function applyFilter(
+  b: Builder,
+  filter: Filter,
+  collection: CollectionOverview,
+  ctx: FilterContext,
+  table = collection.collection,
+): void {
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter))
+    throw errors.INVALID_QUERY({ reason: 'A filter must be an object.' });
   for (const [key, value] of Object.entries(filter)) {
     if (key === '_and' || key === '_or') {
       if (!Array.isArray(value)) throw errors.INVALID_QUERY({ reason: `"${key}" needs a list of filters.` });
@@ -147,21 +208,25 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
       continue;
     }
     const field = collection.fields[key];
-    if (!field || (field.type === 'alias' && !field.o2m)) throw errors.INVALID_QUERY({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
+    if (!field || (field.type === 'alias' && !field.o2m))
+      throw errors.INVALID_QUERY({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
     }
     // The caller's own filters: only fields it may read on every item, never a secret (the filter would be an oracle on it).
-    if (ctx.readable && key !== collection.primary && (!ctx.readable(collection.collection, key) || isConcealed(field))) throw errors.FORBIDDEN();
+    if (ctx.readable && key !== collection.primary && (!ctx.readable(collection.collection, key) || isConcealed(field)))
+      throw errors.FORBIDDEN();
     if (field.o2m) {
       const rel = ctx.relation?.(collection.collection, key);
-      if (!rel?.via) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
+      if (!rel?.via)
+        throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
       // Matching related items through their foreign key reads that key.
       if (ctx.readable && !ctx.readable(rel.col.collection, rel.via)) throw errors.FORBIDDEN();
       const { some, none } = oneToManyFilters(value as Record<string, unknown>, key);
       const via = rel.via;
       // The keys of the items that have a visible related item matching `f` (no nulls: NOT IN would match nothing).
-      const having = (f: Filter) => (sub: Builder) => visibleRelated(rel, via, f, ctx)(sub.whereNotNull(`${rel.col.collection}.${via}`));
+      const having = (f: Filter) => (sub: Builder) =>
+        visibleRelated(rel, via, f, ctx)(sub.whereNotNull(`${rel.col.collection}.${via}`));
       for (const f of some) b.whereIn(`${table}.${collection.primary}`, having(f));
       for (const f of none) b.whereNotIn(`${table}.${collection.primary}`, having(f));
       continue;
@@ -169,7 +234,10 @@ export function applyFilter(b: Builder, filter: Filter, collection: CollectionOv
     const { ops, nested } = splitFieldFilter(value);
     if (nested) {
       const rel = field.relatedCollection ? ctx.relation?.(collection.collection, key) : undefined;
-      if (!rel) throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" is not a many-to-one relation: its filter needs operators, e.g. {"_eq": …}.` });
+      if (!rel)
+        throw errors.INVALID_QUERY({
+          reason: `"${key}" in "${collection.collection}" is not a many-to-one relation: its filter needs operators, e.g. {"_eq": …}.`,
+        });
       // The related items the caller may see and that match: their keys, as a subquery.
       b.whereIn(`${table}.${key}`, visibleRelated(rel, rel.col.primary, nested, ctx));
     }

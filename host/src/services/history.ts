@@ -29,15 +29,29 @@ export async function recordChange(
   const mask = (item: Item | null | undefined): Item | null => {
     if (!item) return null;
     const out: Item = {};
-    for (const [k, v] of Object.entries(item)) out[k] = col.fields[k]?.special.includes('conceal') || col.fields[k]?.type === 'hash' ? CONCEALED : v;
+    for (const [k, v] of Object.entries(item))
+      out[k] = col.fields[k]?.special.includes('conceal') || col.fields[k]?.type === 'hash' ? CONCEALED : v;
     return out;
   };
   const revisions = action !== 'delete' && col.accountability === 'all';
   const after = !revisions ? [] : (current ?? (await db(col.collection).whereIn(col.primary, keys).select('*')));
   const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
   for (const key of keys) {
-    const activity = await insertActivity(db, { action, collection: col.collection, item: String(key), user: accountability.user, ip: accountability.ip ?? null, origin: accountability.origin ?? null });
+    const activity = await insertActivity(db, {
+      action,
+      collection: col.collection,
+      item: String(key),
+      user: accountability.user,
+      ip: accountability.ip ?? null,
+      origin: accountability.origin ?? null,
+    });
     if (!revisions) continue;
-    await db('directus_revisions').insert({ activity, collection: col.collection, item: String(key), data: JSON.stringify(mask(byKey.get(String(key)))), delta: JSON.stringify(mask(delta)) });
+    await db('directus_revisions').insert({
+      activity,
+      collection: col.collection,
+      item: String(key),
+      data: JSON.stringify(mask(byKey.get(String(key)))),
+      delta: JSON.stringify(mask(delta)),
+    });
   }
 }

@@ -28,14 +28,25 @@ const ADMIN_ONLY = new Set(['directus_flows', 'directus_operations']);
  * Throws INVALID_PAYLOAD when `action` on `collection` with `payload` is the host's alone, and
  * FORBIDDEN when it is an administrator's alone and `actor` is not one.
  */
-export function assertClientWrite(collection: string, action: 'create' | 'update' | 'delete', payload: Item | null, actor: { admin: boolean }): void {
+export function assertClientWrite(
+  collection: string,
+  action: 'create' | 'update' | 'delete',
+  payload: Item | null,
+  actor: { admin: boolean },
+): void {
   if (ADMIN_ONLY.has(collection) && !actor.admin) throw errors.FORBIDDEN();
   const only = Object.hasOwn(HOST_ONLY, collection) ? HOST_ONLY[collection] : undefined;
   if (only) throw errors.INVALID_PAYLOAD({ reason: only });
   if (collection !== 'directus_files') return;
-  if (action === 'create') throw errors.INVALID_PAYLOAD({ reason: 'Files are created by uploading them (multipart/form-data to POST /files).' });
+  if (action === 'create')
+    throw errors.INVALID_PAYLOAD({
+      reason: 'Files are created by uploading them (multipart/form-data to POST /files).',
+    });
   const managed = Object.keys(payload ?? {}).filter((k) => FILE_COLUMNS.includes(k));
-  if (managed.length) throw errors.INVALID_PAYLOAD({ reason: `${managed.join(', ')} ${managed.length === 1 ? 'is' : 'are'} set by the host.` });
+  if (managed.length)
+    throw errors.INVALID_PAYLOAD({
+      reason: `${managed.join(', ')} ${managed.length === 1 ? 'is' : 'are'} set by the host.`,
+    });
 }
 
 /** `filtered` with the host-written columns of `collection` as the host set them in `original`. */

@@ -13,7 +13,13 @@ import { recordChange } from './history.js';
 import { applySystemEffects, beforeSystemDelete } from './system-effects.js';
 import { assertClientWrite, HOST_WRITE, keepHostColumns } from './host-written.js';
 import { attachRelated, MAX_RELATION_DEPTH, nestedFields } from './relations.js';
-import { planNestedWrites, writeManyToOne, writeOneToMany, type NestedContext, type NestedWrites } from './nested-writes.js';
+import {
+  planNestedWrites,
+  writeManyToOne,
+  writeOneToMany,
+  type NestedContext,
+  type NestedWrites,
+} from './nested-writes.js';
 import { assertFieldRules, assertWritable, validGrant, withFields, withPresets } from './write-rules.js';
 
 export type PrimaryKey = string | number;
@@ -61,7 +67,11 @@ export function expandedSize(value: unknown, memo = new WeakMap<object, number>(
 
 function spend(budget: { left: number }, items: number): void {
   budget.left -= items;
-  if (budget.left < 0) throw errors.INVALID_QUERY({ reason: 'The query returns too many items (with what its relations add); ask for fewer with limit or fewer relational fields.' });
+  if (budget.left < 0)
+    throw errors.INVALID_QUERY({
+      reason:
+        'The query returns too many items (with what its relations add); ask for fewer with limit or fewer relational fields.',
+    });
 }
 
 export interface MutationOptions {
@@ -100,7 +110,9 @@ export class ItemsService {
 
   constructor(kernel: ItemsKernel, collection: string, options: ItemsServiceOptions) {
     if (!options || typeof options.accountability !== 'object' || options.accountability === null) {
-      throw new TypeError(`ItemsService("${collection}") needs an explicit accountability (use systemAccountability(origin) for system work)`);
+      throw new TypeError(
+        `ItemsService("${collection}") needs an explicit accountability (use systemAccountability(origin) for system work)`,
+      );
     }
     this.kernel = kernel;
     this.collection = collection;
@@ -130,7 +142,12 @@ export class ItemsService {
   /** The coded error for a database failure, through Directus's `database.error` filter (which may replace it). */
   protected async databaseError(error: unknown): Promise<unknown> {
     const mapped = mapDatabaseError(error, this.collection);
-    return this.kernel.emitter.emitFilter('database.error', mapped, { client: this.knex.client.config.client }, { database: this.knex, schema: null, accountability: this.accountability });
+    return this.kernel.emitter.emitFilter(
+      'database.error',
+      mapped,
+      { client: this.knex.client.config.client },
+      { database: this.knex, schema: null, accountability: this.accountability },
+    );
   }
 
   protected grant(action: Action): Promise<Grant> {
@@ -147,9 +164,14 @@ export class ItemsService {
    * The columns to select; `keyOnlyForRelations` when the primary key is among them only to find
    * one-to-many items (it is removed from the result then).
    */
-  private selectFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant): { columns: string[]; keyOnlyForRelations: boolean } {
+  private selectFields(
+    col: CollectionOverview,
+    requested: string[] | undefined,
+    grant: Grant,
+  ): { columns: string[]; keyOnlyForRelations: boolean } {
     const readable = this.readableFields(col, grant);
-    if (!requested || requested.length === 0 || requested.some((name) => name === '*' || name.startsWith('*.'))) return { columns: readable, keyOnlyForRelations: false };
+    if (!requested || requested.length === 0 || requested.some((name) => name === '*' || name.startsWith('*.')))
+      return { columns: readable, keyOnlyForRelations: false };
     const out: string[] = [];
     let keyForRelations = false;
     for (const name of requested) {
@@ -174,7 +196,12 @@ export class ItemsService {
    * the caller's read grant on each collection reached (FORBIDDEN if there is none), so the
    * filters can be compiled to subqueries that only see what the caller may see.
    */
-  protected async filterScope(schema: SchemaOverview, col: CollectionOverview, grant: Grant, queryFilter: Filter | undefined): Promise<FilterScope> {
+  protected async filterScope(
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    grant: Grant,
+    queryFilter: Filter | undefined,
+  ): Promise<FilterScope> {
     const relations = new Map<string, FilterRelation>();
     const readable = new Map<string, string[] | '*'>([[col.collection, grant.everywhere]]);
     const walk = async (c: CollectionOverview, filter: unknown, depth: number): Promise<void> => {
@@ -187,9 +214,12 @@ export class ItemsService {
         const field = c.fields[key];
         if (!field?.relatedCollection || !value || typeof value !== 'object' || Array.isArray(value)) continue;
         const parts = field.o2m ? oneToManyFilters(value as Record<string, unknown>, key) : undefined;
-        const nestedFilters = parts ? [...parts.some, ...parts.none] : [splitFieldFilter(value as Record<string, unknown>).nested].filter((f): f is Filter => f !== null);
+        const nestedFilters = parts
+          ? [...parts.some, ...parts.none]
+          : [splitFieldFilter(value as Record<string, unknown>).nested].filter((f): f is Filter => f !== null);
         if (nestedFilters.length === 0) continue;
-        if (depth >= MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `A filter may follow at most ${MAX_RELATION_DEPTH} relations.` });
+        if (depth >= MAX_RELATION_DEPTH)
+          throw errors.INVALID_QUERY({ reason: `A filter may follow at most ${MAX_RELATION_DEPTH} relations.` });
         const id = `${c.collection}.${key}`;
         let rel = relations.get(id);
         if (!rel) {
@@ -221,15 +251,24 @@ export class ItemsService {
     return { query: { ...base, relation, readable: canRead }, grant: { ...base, relation: unrestricted } };
   }
 
-  protected applyQuery(b: Knex.QueryBuilder, col: CollectionOverview, query: Query, grant: Grant, scope: FilterScope): void {
+  protected applyQuery(
+    b: Knex.QueryBuilder,
+    col: CollectionOverview,
+    query: Query,
+    grant: Grant,
+    scope: FilterScope,
+  ): void {
     if (query.filter) applyFilter(b, query.filter, col, scope.query);
     if (grant.filter) applyFilter(b, grant.filter, col, scope.grant);
     if (query.search) {
       // Only fields the caller reads on every item, and no secrets: a match would reveal them.
-      const searchable = Object.values(col.fields).filter((f) => ['string', 'text', 'csv'].includes(f.type) && !isConcealed(f) && grantsField(grant.everywhere, f.field));
+      const searchable = Object.values(col.fields).filter(
+        (f) => ['string', 'text', 'csv'].includes(f.type) && !isConcealed(f) && grantsField(grant.everywhere, f.field),
+      );
       const term = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       b.where((q) => {
-        for (const f of searchable) q.orWhereRaw(`lower(??) like ? escape '\\'`, [`${col.collection}.${f.field}`, term]);
+        for (const f of searchable)
+          q.orWhereRaw(`lower(??) like ? escape '\\'`, [`${col.collection}.${f.field}`, term]);
         const n = Number(query.search);
         const byKey = Number.isFinite(n) && grantsField(grant.everywhere, col.primary);
         if (byKey) q.orWhere(`${col.collection}.${col.primary}`, n);
@@ -242,7 +281,12 @@ export class ItemsService {
     const { schema, col } = await this.overview();
     const grant = await this.grant('read');
     const ctx = this.eventContext(schema);
-    const q = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'query'), { ...query }, { collection: this.collection }, ctx);
+    const q = await this.kernel.emitter.emitFilter(
+      eventNames(this.collection, 'query'),
+      { ...query },
+      { collection: this.collection },
+      ctx,
+    );
     const b = this.knex(this.collection);
     this.applyQuery(b, col, q, grant, await this.filterScope(schema, col, grant, q.filter));
     let rows: Item[];
@@ -264,19 +308,38 @@ export class ItemsService {
       if (load !== Infinity) b.limit(load);
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
-      rows = (await b.catch(async (e) => { throw await this.databaseError(e); })).map((r: Item) => castRow(col, r));
+      rows = (
+        await b.catch(async (e) => {
+          throw await this.databaseError(e);
+        })
+      ).map((r: Item) => castRow(col, r));
       if (this.rowBudget) spend(this.rowBudget, rows.length);
       if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
       const budget = this.rowBudget ?? { left: MAX_RELATED_ITEMS };
-      const read = (collection: string, query: Query) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: this.knex, rowBudget: budget }).readByQuery(query);
+      const read = (collection: string, query: Query) =>
+        new ItemsService(this.kernel, collection, {
+          accountability: this.accountability,
+          schema,
+          knex: this.knex,
+          rowBudget: budget,
+        }).readByQuery(query);
       const nested = nestedFields(col, q.fields, grant, this.readableFields(col, grant));
       await attachRelated(read, schema, col, rows, nested);
       // A related item placed under many rows is written out under each: count what the answer holds.
       if (nested.size) spend(budget, expandedSize(rows) - rows.length);
       if (keyOnlyForRelations || keyForMask) for (const row of rows) delete row[col.primary];
     }
-    const out = await this.kernel.emitter.emitFilter(eventNames(this.collection, 'read'), rows, { collection: this.collection, query: q }, ctx);
-    void this.kernel.emitter.emitAction(eventNames(this.collection, 'read'), { payload: out, collection: this.collection, query: q }, ctx);
+    const out = await this.kernel.emitter.emitFilter(
+      eventNames(this.collection, 'read'),
+      rows,
+      { collection: this.collection, query: q },
+      ctx,
+    );
+    void this.kernel.emitter.emitAction(
+      eventNames(this.collection, 'read'),
+      { payload: out, collection: this.collection, query: q },
+      ctx,
+    );
     return out;
   }
 
@@ -284,20 +347,35 @@ export class ItemsService {
    * A field only some of the role's permission rows give is shown on the items those rows'
    * filters match and is null on the others (one row's fields never extend to another row's items).
    */
-  private async hideFieldsPerItem(schema: SchemaOverview, col: CollectionOverview, grant: Grant, rows: Item[], fields: string[]): Promise<void> {
+  private async hideFieldsPerItem(
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    grant: Grant,
+    rows: Item[],
+    fields: string[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     const keys = rows.map((r) => r[col.primary]);
-    const matched = await Promise.all((grant.rows ?? []).map(async (row) => {
-      if (!fields.some((f) => grantsField(row.fields, f))) return new Set<string>();
-      if (row.filter === null) return 'all' as const;
-      const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
-      applyFilter(b, row.filter, col, (await this.filterScope(schema, col, { filter: row.filter, fields: '*', everywhere: '*' }, undefined)).grant);
-      return new Set((await b).map((r: Item) => String(r[col.primary])));
-    }));
+    const matched = await Promise.all(
+      (grant.rows ?? []).map(async (row) => {
+        if (!fields.some((f) => grantsField(row.fields, f))) return new Set<string>();
+        if (row.filter === null) return 'all' as const;
+        const b = this.knex(this.collection).select(col.primary).whereIn(col.primary, keys);
+        applyFilter(
+          b,
+          row.filter,
+          col,
+          (await this.filterScope(schema, col, { filter: row.filter, fields: '*', everywhere: '*' }, undefined)).grant,
+        );
+        return new Set((await b).map((r: Item) => String(r[col.primary])));
+      }),
+    );
     for (const item of rows) {
       const key = String(item[col.primary]);
       for (const f of fields) {
-        const shown = (grant.rows ?? []).some((row, i) => grantsField(row.fields, f) && (matched[i] === 'all' || matched[i]!.has(key)));
+        const shown = (grant.rows ?? []).some(
+          (row, i) => grantsField(row.fields, f) && (matched[i] === 'all' || matched[i]!.has(key)),
+        );
         if (!shown) item[f] = null;
       }
     }
@@ -308,30 +386,50 @@ export class ItemsService {
    * related items the caller may see (the others sort as empty). Sorting by a field the caller
    * may not read is FORBIDDEN: the order would reveal it.
    */
-  private async applySort(b: Knex.QueryBuilder, schema: SchemaOverview, col: CollectionOverview, grant: Grant, sort: string[]): Promise<void> {
-    const mayRead = (c: CollectionOverview, g: Grant, field: string) => field === c.primary || (grantsField(g.everywhere, field) && !isConcealed(c.fields[field]!));
+  private async applySort(
+    b: Knex.QueryBuilder,
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    grant: Grant,
+    sort: string[],
+  ): Promise<void> {
+    const mayRead = (c: CollectionOverview, g: Grant, field: string) =>
+      field === c.primary || (grantsField(g.everywhere, field) && !isConcealed(c.fields[field]!));
     let joins = 0;
     for (const s of sort) {
       const desc = s.startsWith('-');
       const path = (desc ? s.slice(1) : s).split('.');
-      if (path.length - 1 > MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `"${s}" follows more than ${MAX_RELATION_DEPTH} relations.` });
+      if (path.length - 1 > MAX_RELATION_DEPTH)
+        throw errors.INVALID_QUERY({ reason: `"${s}" follows more than ${MAX_RELATION_DEPTH} relations.` });
       let current = col;
       let currentGrant = grant;
       let table = col.collection;
       for (const [i, name] of path.entries()) {
         const field = current.fields[name];
-        if (!field || field.type === 'alias') throw errors.INVALID_QUERY({ reason: `Can't sort by "${s}": no field "${name}" in "${current.collection}".` });
+        if (!field || field.type === 'alias')
+          throw errors.INVALID_QUERY({
+            reason: `Can't sort by "${s}": no field "${name}" in "${current.collection}".`,
+          });
         if (!mayRead(current, currentGrant, name)) throw errors.FORBIDDEN();
         if (i === path.length - 1) {
           b.orderBy(`${table}.${name}`, desc ? 'desc' : 'asc');
           break;
         }
-        if (!field.relatedCollection) throw errors.INVALID_QUERY({ reason: `Can't sort by "${s}": "${name}" in "${current.collection}" is not a many-to-one relation.` });
+        if (!field.relatedCollection)
+          throw errors.INVALID_QUERY({
+            reason: `Can't sort by "${s}": "${name}" in "${current.collection}" is not a many-to-one relation.`,
+          });
         const target = schema.collections[field.relatedCollection];
         if (!target) throw errors.FORBIDDEN();
         const targetGrant = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
         const visible = this.knex(target.collection).select(`${target.collection}.*`);
-        if (targetGrant.filter) applyFilter(visible, targetGrant.filter, target, (await this.filterScope(schema, target, targetGrant, undefined)).grant);
+        if (targetGrant.filter)
+          applyFilter(
+            visible,
+            targetGrant.filter,
+            target,
+            (await this.filterScope(schema, target, targetGrant, undefined)).grant,
+          );
         const alias = `annex_sort_${++joins}`;
         b.leftJoin(visible.as(alias), `${table}.${name}`, `${alias}.${target.primary}`);
         current = target;
@@ -346,7 +444,8 @@ export class ItemsService {
     const check = (f: string, fn: string) => {
       if (f === '*') return;
       const field = col.fields[f];
-      if (!field) throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
+      if (!field)
+        throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
       if (!grantsField(grant.everywhere, f) || (isConcealed(field) && fn !== 'count')) throw errors.FORBIDDEN();
     };
     const selects: string[] = [];
@@ -388,21 +487,37 @@ export class ItemsService {
 
   async readOne(key: PrimaryKey, query: Query = {}): Promise<Item> {
     const { col } = await this.overview();
-    const rows = await this.readByQuery({ ...query, filter: { _and: [{ [col.primary]: { _eq: key } }, ...(query.filter ? [query.filter] : [])] }, limit: 1 });
+    const rows = await this.readByQuery({
+      ...query,
+      filter: { _and: [{ [col.primary]: { _eq: key } }, ...(query.filter ? [query.filter] : [])] },
+      limit: 1,
+    });
     if (rows.length === 0) throw errors.FORBIDDEN();
     return rows[0]!;
   }
 
   async readMany(keys: PrimaryKey[], query: Query = {}): Promise<Item[]> {
     const { col } = await this.overview();
-    return this.readByQuery({ ...query, filter: { _and: [{ [col.primary]: { _in: keys } }, ...(query.filter ? [query.filter] : [])] }, limit: query.limit ?? -1 });
+    return this.readByQuery({
+      ...query,
+      filter: { _and: [{ [col.primary]: { _in: keys } }, ...(query.filter ? [query.filter] : [])] },
+      limit: query.limit ?? -1,
+    });
   }
 
   async createOne(data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
     const { schema, col } = await this.overview();
     const allowed = await this.grant('create');
     const ctx = this.eventContext(schema);
-    const filtered = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'create'), data, { collection: this.collection }, ctx);
+    const filtered =
+      opts.emitEvents === false
+        ? data
+        : await this.kernel.emitter.emitFilter(
+            eventNames(this.collection, 'create'),
+            data,
+            { collection: this.collection },
+            ctx,
+          );
     // The host's own write keeps the host's values for the columns only it writes, whatever a filter returned.
     const sent = opts[HOST_WRITE] ? keepHostColumns(this.collection, data, filtered) : filtered;
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'create', sent, this.accountability);
@@ -430,7 +545,7 @@ export class ItemsService {
         const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
         const first = result[0] as any;
         if (whole && first && typeof first === 'object') inserted = first;
-        created = row[col.primary] as PrimaryKey ?? (typeof first === 'object' ? first[col.primary] : first);
+        created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
       } catch (e) {
         throw await this.databaseError(e);
       }
@@ -441,21 +556,28 @@ export class ItemsService {
       if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
       return created;
     });
-    if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'create'), { key, payload, collection: this.collection }, ctx);
+    if (opts.emitEvents !== false)
+      void this.kernel.emitter.emitAction(
+        eventNames(this.collection, 'create'),
+        { key, payload, collection: this.collection },
+        ctx,
+      );
     return key;
   }
 
   /** The payload's nested writes, if any; the caller must be allowed to write each relational field it uses. */
   private planNested(col: CollectionOverview, payload: Item, grant: Grant): NestedWrites | null {
     const nested = planNestedWrites(col, payload, this.nestedDepth);
-    for (const { field } of [...(nested?.manyToOne ?? []), ...(nested?.oneToMany ?? [])]) if (!grantsField(grant.fields, field)) throw errors.FORBIDDEN();
+    for (const { field } of [...(nested?.manyToOne ?? []), ...(nested?.oneToMany ?? [])])
+      if (!grantsField(grant.fields, field)) throw errors.FORBIDDEN();
     return nested;
   }
 
   /** Related collections' services for a nested write: same caller, same transaction, one level deeper. */
   private nestedContext(schema: SchemaOverview, db: Knex, opts: MutationOptions): NestedContext {
     const depth = this.nestedDepth;
-    const service = (collection: string, nestedDepth: number) => new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: db, nestedDepth });
+    const service = (collection: string, nestedDepth: number) =>
+      new ItemsService(this.kernel, collection, { accountability: this.accountability, schema, knex: db, nestedDepth });
     return { db, schema, depth, service, opts };
   }
 
@@ -477,7 +599,13 @@ export class ItemsService {
   }
 
   /** Keys (of `keys`) the caller may act on with `grant`; others make the call FORBIDDEN. `db`: inside the write's transaction. */
-  private async assertKeysAllowed(schema: SchemaOverview, col: CollectionOverview, keys: PrimaryKey[], grant: Grant, db: Knex = this.knex): Promise<void> {
+  private async assertKeysAllowed(
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    keys: PrimaryKey[],
+    grant: Grant,
+    db: Knex = this.knex,
+  ): Promise<void> {
     const b = db(this.collection).select(col.primary).whereIn(col.primary, keys);
     if (grant.filter) applyFilter(b, grant.filter, col, (await this.filterScope(schema, col, grant, undefined)).grant);
     const found = new Set((await b).map((r: Item) => String(r[col.primary])));
@@ -488,7 +616,15 @@ export class ItemsService {
     const { schema, col } = await this.overview();
     const allowed = await this.grant('update');
     const ctx = this.eventContext(schema);
-    const sent = opts.emitEvents === false ? data : await this.kernel.emitter.emitFilter(eventNames(this.collection, 'update'), data, { keys, collection: this.collection }, ctx);
+    const sent =
+      opts.emitEvents === false
+        ? data
+        : await this.kernel.emitter.emitFilter(
+            eventNames(this.collection, 'update'),
+            data,
+            { keys, collection: this.collection },
+            ctx,
+          );
     // Only the permission rows that allow every field written, and whose rules it passes, count, on the items they cover.
     const byFields = grantForFields(allowed, sent && typeof sent === 'object' ? Object.keys(sent) : []);
     assertWritable(col, byFields, sent);
@@ -519,10 +655,16 @@ export class ItemsService {
           await recordChange(db, this.accountability, col, 'update', keys, row);
           await applySystemEffects(db, this.collection, keys, row);
         }
-        if (nested) for (const key of keys) await writeOneToMany(this.nestedContext(schema, db, opts), col, key, nested);
+        if (nested)
+          for (const key of keys) await writeOneToMany(this.nestedContext(schema, db, opts), col, key, nested);
       });
     }
-    if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'update'), { keys, payload, collection: this.collection }, ctx);
+    if (opts.emitEvents !== false)
+      void this.kernel.emitter.emitAction(
+        eventNames(this.collection, 'update'),
+        { keys, payload, collection: this.collection },
+        ctx,
+      );
     return keys;
   }
 
@@ -537,7 +679,8 @@ export class ItemsService {
       const service = this.boundTo(trx);
       const keys: PrimaryKey[] = [];
       for (const item of items) {
-        if (!item || typeof item !== 'object' || item[col.primary] === undefined) throw errors.INVALID_PAYLOAD({ reason: `Every item needs its primary key "${col.primary}".` });
+        if (!item || typeof item !== 'object' || item[col.primary] === undefined)
+          throw errors.INVALID_PAYLOAD({ reason: `Every item needs its primary key "${col.primary}".` });
         keys.push(await service.updateOne(item[col.primary] as PrimaryKey, item, opts));
       }
       return keys;
@@ -557,7 +700,9 @@ export class ItemsService {
 
   async updateByQuery(query: Query, data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { col } = await this.overview();
-    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map((r) => r[col.primary]);
+    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map(
+      (r) => r[col.primary],
+    );
     return keys.length ? this.updateMany(keys, data, opts) : [];
   }
 
@@ -578,7 +723,13 @@ export class ItemsService {
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'delete', null, this.accountability);
     await this.assertKeysAllowed(schema, col, keys, grant);
     const ctx = this.eventContext(schema);
-    if (opts.emitEvents !== false) await this.kernel.emitter.emitFilter(eventNames(this.collection, 'delete'), keys, { collection: this.collection }, ctx);
+    if (opts.emitEvents !== false)
+      await this.kernel.emitter.emitFilter(
+        eventNames(this.collection, 'delete'),
+        keys,
+        { collection: this.collection },
+        ctx,
+      );
     await this.atomically(async (db) => {
       await beforeSystemDelete(db, this.collection, keys);
       try {
@@ -588,7 +739,12 @@ export class ItemsService {
       }
       await recordChange(db, this.accountability, col, 'delete', keys, null);
     });
-    if (opts.emitEvents !== false) void this.kernel.emitter.emitAction(eventNames(this.collection, 'delete'), { keys, payload: keys, collection: this.collection }, ctx);
+    if (opts.emitEvents !== false)
+      void this.kernel.emitter.emitAction(
+        eventNames(this.collection, 'delete'),
+        { keys, payload: keys, collection: this.collection },
+        ctx,
+      );
     return keys;
   }
 
@@ -599,7 +755,9 @@ export class ItemsService {
 
   async deleteByQuery(query: Query, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     const { col } = await this.overview();
-    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map((r) => r[col.primary]);
+    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map(
+      (r) => r[col.primary],
+    );
     return keys.length ? this.deleteMany(keys, opts) : [];
   }
 

@@ -23,13 +23,21 @@ export interface ServiceOptions {
  * accountability means: kernel code passes `reject`; trusted extension contexts map it to an
  * explicit system accountability attributed to the extension (Directus treats null as admin).
  */
-export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: Mailer; storage?: Storage; maxUploadBytes?: number }, nullAs: 'reject' | { origin: string }): Services {
+export function createServices(
+  kernel: ItemsKernel & SchemaKernel & { mailer?: Mailer; storage?: Storage; maxUploadBytes?: number },
+  nullAs: 'reject' | { origin: string },
+): Services {
   const resolve = (accountability: Accountability | null | undefined): Accountability => {
     if (accountability) return accountability;
     if (nullAs === 'reject') throw new TypeError('services need an explicit accountability');
     return systemAccountability(nullAs.origin);
   };
-  const opts = (o: ServiceOptions = {}): ItemsServiceOptions => ({ accountability: resolve(o.accountability), schema: o.schema, knex: o.knex, ...(o.rowBudget ? { rowBudget: o.rowBudget } : {}) });
+  const opts = (o: ServiceOptions = {}): ItemsServiceOptions => ({
+    accountability: resolve(o.accountability),
+    schema: o.schema,
+    knex: o.knex,
+    ...(o.rowBudget ? { rowBudget: o.rowBudget } : {}),
+  });
 
   class BoundItemsService extends ItemsService {
     constructor(collection: string, options: ServiceOptions = {}) {
@@ -64,8 +72,12 @@ export function createServices(kernel: ItemsKernel & SchemaKernel & { mailer?: M
   /** Directus's FilesService: rows of directus_files plus their bytes in storage. */
   class FilesService extends BaseFilesService {
     constructor(options: ServiceOptions = {}) {
-      if (!kernel.storage) throw errors.SERVICE_UNAVAILABLE({ service: 'files', reason: 'This host has no file storage.' });
-      super({ ...kernel, storage: kernel.storage, maxUploadBytes: kernel.maxUploadBytes ?? 100 * 1024 * 1024 }, opts(options));
+      if (!kernel.storage)
+        throw errors.SERVICE_UNAVAILABLE({ service: 'files', reason: 'This host has no file storage.' });
+      super(
+        { ...kernel, storage: kernel.storage, maxUploadBytes: kernel.maxUploadBytes ?? 100 * 1024 * 1024 },
+        opts(options),
+      );
     }
   }
 
@@ -137,7 +149,11 @@ export interface Services {
   FoldersService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
-  UtilsService: new (options?: ServiceOptions) => { sort(collection: string, body: { item: string | number; to: string | number }): Promise<void> };
+  UtilsService: new (
+    options?: ServiceOptions,
+  ) => { sort(collection: string, body: { item: string | number; to: string | number }): Promise<void> };
   /** Directus's SpecificationService: `.oas.generate()` → the OpenAPI document of the item routes. */
-  SpecificationService: new (options?: ServiceOptions) => { readonly oas: { generate(): Promise<OpenApiDocument> } };
+  SpecificationService: new (
+    options?: ServiceOptions,
+  ) => { readonly oas: { generate(): Promise<OpenApiDocument> } };
 }

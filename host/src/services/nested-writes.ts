@@ -45,7 +45,11 @@ function oneToManyChange(value: unknown, where: string): OneToManyChange {
   if (isItem(value)) {
     const extra = Object.keys(value).filter((k) => k !== 'create' && k !== 'update' && k !== 'delete');
     if (extra.length) throw invalid(`"${where}" takes "create", "update" and "delete", not "${extra[0]}".`);
-    const { create = [], update = [], delete: remove = [] } = value as { create?: unknown; update?: unknown; delete?: unknown };
+    const {
+      create = [],
+      update = [],
+      delete: remove = [],
+    } = value as { create?: unknown; update?: unknown; delete?: unknown };
     if (!Array.isArray(create) || !create.every(isItem)) throw invalid(`"${where}.create" must list items.`);
     if (!Array.isArray(update) || !update.every(isItem)) throw invalid(`"${where}.update" must list items.`);
     if (!Array.isArray(remove) || !remove.every(isKey)) throw invalid(`"${where}.delete" must list keys.`);
@@ -65,16 +69,22 @@ export function planNestedWrites(col: CollectionOverview, payload: Item, depth: 
   for (const [key, value] of Object.entries(payload)) {
     const field = col.fields[key];
     if (field?.o2m) plan.oneToMany.push({ field: key, change: oneToManyChange(value, `${col.collection}.${key}`) });
-    else if (field?.relatedCollection && field.type !== 'alias' && isItem(value)) plan.manyToOne.push({ field: key, item: value });
+    else if (field?.relatedCollection && field.type !== 'alias' && isItem(value))
+      plan.manyToOne.push({ field: key, item: value });
     else plan.own[key] = value;
   }
   if (plan.manyToOne.length === 0 && plan.oneToMany.length === 0) return null;
-  if (depth >= MAX_NESTED_WRITE_DEPTH) throw invalid(`Related items may be nested at most ${MAX_NESTED_WRITE_DEPTH} levels deep.`);
+  if (depth >= MAX_NESTED_WRITE_DEPTH)
+    throw invalid(`Related items may be nested at most ${MAX_NESTED_WRITE_DEPTH} levels deep.`);
   return plan;
 }
 
 /** The key of `item` in `target` if it names one that exists (then it is updated, else created). */
-async function existingKey(ctx: NestedContext, target: CollectionOverview, item: Item): Promise<PrimaryKey | undefined> {
+async function existingKey(
+  ctx: NestedContext,
+  target: CollectionOverview,
+  item: Item,
+): Promise<PrimaryKey | undefined> {
   const key = item[target.primary];
   if (key === undefined || key === null) return undefined;
   if (!isKey(key)) throw invalid(`"${target.primary}" of a "${target.collection}" item must be a key.`);
@@ -118,7 +128,12 @@ export async function writeManyToOne(ctx: NestedContext, col: CollectionOverview
  * (or deletes) the same way; it only updates and unlinks items that belong to `parent`.
  * Every write goes through the related collection's permissions.
  */
-export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview, parent: PrimaryKey, plan: NestedWrites): Promise<void> {
+export async function writeOneToMany(
+  ctx: NestedContext,
+  col: CollectionOverview,
+  parent: PrimaryKey,
+  plan: NestedWrites,
+): Promise<void> {
   for (const { field, change } of plan.oneToMany) {
     const o2m = col.fields[field]!.o2m!;
     const target = ctx.schema.collections[o2m.collection];
@@ -126,8 +141,16 @@ export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview
     const related = ctx.service(target.collection, ctx.depth + 1);
     const fk = o2m.field;
     // Taken out of the list: deleted (with the related collection's delete permission) or unlinked.
-    const deselect = (keys: PrimaryKey[]) => (o2m.deselect === 'delete' ? related.deleteMany(keys, ctx.opts) : related.updateMany(keys, { [fk]: null }, ctx.opts));
-    const linked = async () => new Set((await related.readByQuery({ fields: [target.primary], filter: { [fk]: { _eq: parent } }, limit: -1 })).map((r) => String(r[target.primary])));
+    const deselect = (keys: PrimaryKey[]) =>
+      o2m.deselect === 'delete'
+        ? related.deleteMany(keys, ctx.opts)
+        : related.updateMany(keys, { [fk]: null }, ctx.opts);
+    const linked = async () =>
+      new Set(
+        (await related.readByQuery({ fields: [target.primary], filter: { [fk]: { _eq: parent } }, limit: -1 })).map(
+          (r) => String(r[target.primary]),
+        ),
+      );
     const save = async (item: Item): Promise<PrimaryKey> => {
       const key = await existingKey(ctx, target, item);
       if (key === undefined) return related.createOne({ ...item, [fk]: parent }, ctx.opts);
@@ -157,7 +180,8 @@ export async function writeOneToMany(ctx: NestedContext, col: CollectionOverview
     // An update naming this item as its parent links it, as the list form does (Directus's
     // list-o2m selects existing items this way); any other update must be of an item linked already.
     // The app names a parent that is being created as "+".
-    const linksHere = (item: Item) => item[fk] !== undefined && item[fk] !== null && (String(item[fk]) === String(parent) || item[fk] === '+');
+    const linksHere = (item: Item) =>
+      item[fk] !== undefined && item[fk] !== null && (String(item[fk]) === String(parent) || item[fk] === '+');
     for (const item of change.create) await related.createOne({ ...item, [fk]: parent }, ctx.opts);
     for (const item of change.update) {
       const link = linksHere(item) && isKey(item[target.primary]);

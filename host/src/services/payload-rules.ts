@@ -29,7 +29,9 @@ export interface RuleContext {
 
 const MAX_DEPTH = 32;
 
-const isNumeric = (v: unknown): boolean => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+const isNumeric = (v: unknown): boolean =>
+  (typeof v === 'number' && Number.isFinite(v)) ||
+  (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
 
 /** -1, 0, 1 as numbers, dates or text, in that order of preference; null when the two cannot be ordered. */
@@ -46,14 +48,16 @@ function order(a: unknown, b: unknown): number | null {
 
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (a === null || b === null || a === undefined || b === undefined || typeof a === 'object' || typeof b === 'object') return false;
+  if (a === null || b === null || a === undefined || b === undefined || typeof a === 'object' || typeof b === 'object')
+    return false;
   return String(a) === String(b);
 }
 
 const isEmpty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
 function contains(value: unknown, operand: unknown, caseless = false): boolean {
-  if (typeof value === 'string') return caseless ? value.toLowerCase().includes(String(operand).toLowerCase()) : value.includes(String(operand));
+  if (typeof value === 'string')
+    return caseless ? value.toLowerCase().includes(String(operand).toLowerCase()) : value.includes(String(operand));
   return Array.isArray(value) && value.some((v) => equal(v, operand));
 }
 
@@ -63,7 +67,9 @@ function pattern(operand: unknown): RegExp {
   try {
     return literal ? new RegExp(literal[1]!, literal[2]) : new RegExp(text);
   } catch {
-    throw errors.INVALID_QUERY({ reason: `"_regex" pattern ${JSON.stringify(text)} is not a valid regular expression.` });
+    throw errors.INVALID_QUERY({
+      reason: `"_regex" pattern ${JSON.stringify(text)} is not a valid regular expression.`,
+    });
   }
 }
 
@@ -77,30 +83,54 @@ function list(operand: unknown, op: string): unknown[] {
 function passes(op: string, value: unknown, operand: unknown): boolean {
   const ord = () => order(value, operand);
   switch (op) {
-    case '_eq': return equal(value, operand);
-    case '_neq': return !equal(value, operand);
-    case '_lt': return ord() === -1;
-    case '_lte': return ord() === -1 || ord() === 0;
-    case '_gt': return ord() === 1;
-    case '_gte': return ord() === 1 || ord() === 0;
-    case '_in': return list(operand, op).some((o) => equal(value, o));
-    case '_nin': return !list(operand, op).some((o) => equal(value, o));
-    case '_null': return (operand === false || operand === 'false') !== (value === null || value === undefined);
-    case '_nnull': return (operand === false || operand === 'false') === (value === null || value === undefined);
-    case '_empty': return (operand === false || operand === 'false') !== isEmpty(value);
-    case '_nempty': return (operand === false || operand === 'false') === isEmpty(value);
-    case '_contains': return contains(value, operand);
-    case '_ncontains': return !contains(value, operand);
-    case '_icontains': return contains(value, operand, true);
-    case '_nicontains': return !contains(value, operand, true);
-    case '_starts_with': return typeof value === 'string' && value.startsWith(String(operand));
-    case '_nstarts_with': return !(typeof value === 'string' && value.startsWith(String(operand)));
-    case '_ends_with': return typeof value === 'string' && value.endsWith(String(operand));
-    case '_nends_with': return !(typeof value === 'string' && value.endsWith(String(operand)));
-    case '_istarts_with': return typeof value === 'string' && value.toLowerCase().startsWith(String(operand).toLowerCase());
-    case '_nistarts_with': return !(typeof value === 'string' && value.toLowerCase().startsWith(String(operand).toLowerCase()));
-    case '_iends_with': return typeof value === 'string' && value.toLowerCase().endsWith(String(operand).toLowerCase());
-    case '_niends_with': return !(typeof value === 'string' && value.toLowerCase().endsWith(String(operand).toLowerCase()));
+    case '_eq':
+      return equal(value, operand);
+    case '_neq':
+      return !equal(value, operand);
+    case '_lt':
+      return ord() === -1;
+    case '_lte':
+      return ord() === -1 || ord() === 0;
+    case '_gt':
+      return ord() === 1;
+    case '_gte':
+      return ord() === 1 || ord() === 0;
+    case '_in':
+      return list(operand, op).some((o) => equal(value, o));
+    case '_nin':
+      return !list(operand, op).some((o) => equal(value, o));
+    case '_null':
+      return (operand === false || operand === 'false') !== (value === null || value === undefined);
+    case '_nnull':
+      return (operand === false || operand === 'false') === (value === null || value === undefined);
+    case '_empty':
+      return (operand === false || operand === 'false') !== isEmpty(value);
+    case '_nempty':
+      return (operand === false || operand === 'false') === isEmpty(value);
+    case '_contains':
+      return contains(value, operand);
+    case '_ncontains':
+      return !contains(value, operand);
+    case '_icontains':
+      return contains(value, operand, true);
+    case '_nicontains':
+      return !contains(value, operand, true);
+    case '_starts_with':
+      return typeof value === 'string' && value.startsWith(String(operand));
+    case '_nstarts_with':
+      return !(typeof value === 'string' && value.startsWith(String(operand)));
+    case '_ends_with':
+      return typeof value === 'string' && value.endsWith(String(operand));
+    case '_nends_with':
+      return !(typeof value === 'string' && value.endsWith(String(operand)));
+    case '_istarts_with':
+      return typeof value === 'string' && value.toLowerCase().startsWith(String(operand).toLowerCase());
+    case '_nistarts_with':
+      return !(typeof value === 'string' && value.toLowerCase().startsWith(String(operand).toLowerCase()));
+    case '_iends_with':
+      return typeof value === 'string' && value.toLowerCase().endsWith(String(operand).toLowerCase());
+    case '_niends_with':
+      return !(typeof value === 'string' && value.toLowerCase().endsWith(String(operand).toLowerCase()));
     case '_between':
     case '_nbetween': {
       const [lo, hi] = list(operand, op);
@@ -108,8 +138,10 @@ function passes(op: string, value: unknown, operand: unknown): boolean {
       const between = inside[0] !== null && inside[1] !== null && inside[0] >= 0 && inside[1] <= 0;
       return op === '_between' ? between : !between;
     }
-    case '_regex': return typeof value === 'string' && pattern(operand).test(value);
-    case '_submitted': return operand === false || operand === 'false' || value !== undefined;
+    case '_regex':
+      return typeof value === 'string' && pattern(operand).test(value);
+    case '_submitted':
+      return operand === false || operand === 'false' || value !== undefined;
     default:
       throw errors.INVALID_QUERY({ reason: `The rule uses "${op}", which payload rules do not support.` });
   }
@@ -124,10 +156,15 @@ function failure(field: string, op: string, operand: unknown): RuleFailure {
 }
 
 /** The rules of `filter` that `payload` fails (empty when it passes). */
-export function checkPayload(filter: Filter | null | undefined, payload: unknown, options: { requireAll: boolean; context: RuleContext }): RuleFailure[] {
+export function checkPayload(
+  filter: Filter | null | undefined,
+  payload: unknown,
+  options: { requireAll: boolean; context: RuleContext },
+): RuleFailure[] {
   function walk(rule: unknown, data: unknown, path: string[], depth: number): RuleFailure[] {
     if (depth > MAX_DEPTH) throw errors.INVALID_QUERY({ reason: `Rules may nest at most ${MAX_DEPTH} levels.` });
-    if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) throw errors.INVALID_QUERY({ reason: `The rule at "${path.join('.') || '(root)'}" must be an object.` });
+    if (rule === null || typeof rule !== 'object' || Array.isArray(rule))
+      throw errors.INVALID_QUERY({ reason: `The rule at "${path.join('.') || '(root)'}" must be an object.` });
     const out: RuleFailure[] = [];
     for (const [key, sub] of Object.entries(rule)) {
       if (key === '_and' || key === '_or') {
@@ -138,9 +175,13 @@ export function checkPayload(filter: Filter | null | undefined, payload: unknown
         continue;
       }
       if (key.startsWith('_')) throw errors.INVALID_QUERY({ reason: `"${key}" must be applied to a field.` });
-      const value = data !== null && typeof data === 'object' && Object.hasOwn(data, key) ? (data as Record<string, unknown>)[key] : undefined;
+      const value =
+        data !== null && typeof data === 'object' && Object.hasOwn(data, key)
+          ? (data as Record<string, unknown>)[key]
+          : undefined;
       const field = [...path, key];
-      if (sub === null || typeof sub !== 'object' || Array.isArray(sub)) throw errors.INVALID_QUERY({ reason: `The rule for "${field.join('.')}" must be an object.` });
+      if (sub === null || typeof sub !== 'object' || Array.isArray(sub))
+        throw errors.INVALID_QUERY({ reason: `The rule for "${field.join('.')}" must be an object.` });
       const { ops, nested } = splitFieldFilter(sub as Record<string, unknown>);
       for (const [op, raw] of ops) {
         const operand = resolveDynamic(raw, options.context);
@@ -152,7 +193,8 @@ export function checkPayload(filter: Filter | null | undefined, payload: unknown
         if (!passes(op, value, operand)) out.push(failure(field.join('.'), op, operand));
       }
       // A related item written in the same payload is checked field by field; a key alone is not an item.
-      if (nested && (value !== undefined || options.requireAll)) out.push(...walk(nested, value !== null && typeof value === 'object' ? value : {}, field, depth + 1));
+      if (nested && (value !== undefined || options.requireAll))
+        out.push(...walk(nested, value !== null && typeof value === 'object' ? value : {}, field, depth + 1));
     }
     return out;
   }
@@ -201,10 +243,18 @@ export function failureMessage(f: RuleFailure): string {
 
 /** FAILED_VALIDATION for `failures` (at least one); the response lists each as its own error. */
 export function failedValidation(failures: RuleFailure[]): Error {
-  return errors.FAILED_VALIDATION({ message: failures[0]!.message ?? failureMessage(failures[0]!) }, { details: { failures } });
+  return errors.FAILED_VALIDATION(
+    { message: failures[0]!.message ?? failureMessage(failures[0]!) },
+    { details: { failures } },
+  );
 }
 
 /** The response entries for a FAILED_VALIDATION error: one per failed rule, as Directus lists them. */
-export function failureEntries(failures: RuleFailure[]): { message: string; extensions: { code: string; [k: string]: unknown } }[] {
-  return failures.map(({ message, ...f }) => ({ message: message ?? failureMessage(f), extensions: { code: 'FAILED_VALIDATION', ...f } }));
+export function failureEntries(
+  failures: RuleFailure[],
+): { message: string; extensions: { code: string; [k: string]: unknown } }[] {
+  return failures.map(({ message, ...f }) => ({
+    message: message ?? failureMessage(f),
+    extensions: { code: 'FAILED_VALIDATION', ...f },
+  }));
 }

@@ -8,7 +8,10 @@ export type { AggregateFn, Query };
 function list(value: unknown, name: string): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => list(v, name));
   if (typeof value !== 'string') throw errors.INVALID_QUERY({ reason: `"${name}" must be a comma-separated list.` });
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function json(value: unknown, name: string): any {
@@ -22,7 +25,8 @@ function json(value: unknown, name: string): any {
 
 function int(value: unknown, name: string, min: number): number {
   const n = Number(Array.isArray(value) ? value[0] : value);
-  if (!Number.isSafeInteger(n) || n < min) throw errors.INVALID_QUERY({ reason: `"${name}" must be an integer ≥ ${min}.` });
+  if (!Number.isSafeInteger(n) || n < min)
+    throw errors.INVALID_QUERY({ reason: `"${name}" must be an integer ≥ ${min}.` });
   return n;
 }
 
@@ -39,12 +43,14 @@ export function unflattenBrackets(raw: Record<string, unknown>): Record<string, 
     let node: any = out;
     for (let i = 0; i < path.length - 1; i++) {
       const seg = path[i]!;
-      if (seg === '__proto__' || seg === 'constructor' || seg === 'prototype') throw errors.INVALID_QUERY({ reason: `"${key}" is not allowed.` });
+      if (seg === '__proto__' || seg === 'constructor' || seg === 'prototype')
+        throw errors.INVALID_QUERY({ reason: `"${key}" is not allowed.` });
       if (typeof node[seg] !== 'object' || node[seg] === null) node[seg] = {};
       node = node[seg];
     }
     const last = path[path.length - 1]!;
-    if (last === '__proto__' || last === 'constructor' || last === 'prototype') throw errors.INVALID_QUERY({ reason: `"${key}" is not allowed.` });
+    if (last === '__proto__' || last === 'constructor' || last === 'prototype')
+      throw errors.INVALID_QUERY({ reason: `"${key}" is not allowed.` });
     node[last] = value;
   }
   return out;
@@ -57,7 +63,8 @@ export function sanitizeQuery(input: Record<string, unknown>): Query {
   if (raw.fields !== undefined) q.fields = list(raw.fields, 'fields');
   if (raw.filter !== undefined && raw.filter !== '') {
     const filter = json(raw.filter, 'filter');
-    if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) throw errors.INVALID_QUERY({ reason: '"filter" must be an object.' });
+    if (typeof filter !== 'object' || filter === null || Array.isArray(filter))
+      throw errors.INVALID_QUERY({ reason: '"filter" must be an object.' });
     q.filter = filter;
   }
   if (raw.sort !== undefined) q.sort = list(raw.sort, 'sort');
@@ -70,15 +77,20 @@ export function sanitizeQuery(input: Record<string, unknown>): Query {
   }
   if (raw.meta !== undefined) {
     const meta = list(raw.meta, 'meta');
-    if (!meta.includes('*')) for (const m of meta) if (!(QUERY_META as readonly string[]).includes(m)) throw errors.INVALID_QUERY({ reason: `Unknown meta "${m}".` });
+    if (!meta.includes('*'))
+      for (const m of meta)
+        if (!(QUERY_META as readonly string[]).includes(m))
+          throw errors.INVALID_QUERY({ reason: `Unknown meta "${m}".` });
     q.meta = meta.includes('*') ? [...QUERY_META] : (meta as NonNullable<Query['meta']>);
   }
   if (raw.aggregate !== undefined) {
     const agg = json(raw.aggregate, 'aggregate');
-    if (typeof agg !== 'object' || agg === null) throw errors.INVALID_QUERY({ reason: '"aggregate" must be an object.' });
+    if (typeof agg !== 'object' || agg === null)
+      throw errors.INVALID_QUERY({ reason: '"aggregate" must be an object.' });
     q.aggregate = {};
     for (const [fn, fields] of Object.entries(agg)) {
-      if (!(AGGREGATE_FUNCTIONS as readonly string[]).includes(fn)) throw errors.INVALID_QUERY({ reason: `Unknown aggregate function "${fn}".` });
+      if (!(AGGREGATE_FUNCTIONS as readonly string[]).includes(fn))
+        throw errors.INVALID_QUERY({ reason: `Unknown aggregate function "${fn}".` });
       q.aggregate[fn as AggregateFn] = list(fields, `aggregate.${fn}`);
     }
   }

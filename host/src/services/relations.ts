@@ -15,7 +15,12 @@ export type RelatedReader = (collection: string, query: Query) => Promise<Item[]
  * The relational part of `fields`: `author.name` → author: [name]; `*.name` → every readable
  * relation: [name]; a one-to-many field alone (or `*`, or no `fields`) → field: [] (its keys).
  */
-export function nestedFields(col: CollectionOverview, requested: string[] | undefined, grant: Grant, readable: string[]): Map<string, string[]> {
+export function nestedFields(
+  col: CollectionOverview,
+  requested: string[] | undefined,
+  grant: Grant,
+  readable: string[],
+): Map<string, string[]> {
   const nested = new Map<string, string[]>();
   const add = (field: string, rest: string) => nested.set(field, [...(nested.get(field) ?? []), rest]);
   const oneToMany = Object.values(col.fields).filter((f) => f.o2m && grantsField(grant.fields, f.field));
@@ -26,7 +31,8 @@ export function nestedFields(col: CollectionOverview, requested: string[] | unde
       if (col.fields[name]?.o2m && !nested.has(name)) nested.set(name, []);
       continue;
     }
-    if (name.split('.').length - 1 > MAX_RELATION_DEPTH) throw errors.INVALID_QUERY({ reason: `"${name}" follows more than ${MAX_RELATION_DEPTH} relations.` });
+    if (name.split('.').length - 1 > MAX_RELATION_DEPTH)
+      throw errors.INVALID_QUERY({ reason: `"${name}" follows more than ${MAX_RELATION_DEPTH} relations.` });
     const root = name.slice(0, dot);
     const rest = name.slice(dot + 1);
     if (root === '*') {
@@ -35,7 +41,10 @@ export function nestedFields(col: CollectionOverview, requested: string[] | unde
       continue;
     }
     const rootField = col.fields[root];
-    if (!rootField?.relatedCollection || (rootField.type === 'alias' && !rootField.o2m)) throw errors.INVALID_QUERY({ reason: `"${root}" in "${col.collection}" is not a relation, so "${name}" cannot be read.` });
+    if (!rootField?.relatedCollection || (rootField.type === 'alias' && !rootField.o2m))
+      throw errors.INVALID_QUERY({
+        reason: `"${root}" in "${col.collection}" is not a relation, so "${name}" cannot be read.`,
+      });
     add(root, rest);
   }
   return nested;
@@ -45,7 +54,13 @@ export function nestedFields(col: CollectionOverview, requested: string[] | unde
  * Puts the related items in place: a many-to-one key becomes the item (null when the caller may
  * not see it), a one-to-many field becomes the list of items, or of their keys.
  */
-export async function attachRelated(read: RelatedReader, schema: SchemaOverview, col: CollectionOverview, rows: Item[], nested: Map<string, string[]>): Promise<void> {
+export async function attachRelated(
+  read: RelatedReader,
+  schema: SchemaOverview,
+  col: CollectionOverview,
+  rows: Item[],
+  nested: Map<string, string[]>,
+): Promise<void> {
   for (const [field, fields] of nested) {
     const o2m = col.fields[field]!.o2m;
     if (o2m) await attachMany(read, schema, col, rows, field, o2m, fields);
@@ -53,13 +68,22 @@ export async function attachRelated(read: RelatedReader, schema: SchemaOverview,
   }
 }
 
-async function attachOne(read: RelatedReader, schema: SchemaOverview, col: CollectionOverview, rows: Item[], field: string, fields: string[]): Promise<void> {
+async function attachOne(
+  read: RelatedReader,
+  schema: SchemaOverview,
+  col: CollectionOverview,
+  rows: Item[],
+  field: string,
+  fields: string[],
+): Promise<void> {
   const target = schema.collections[col.fields[field]!.relatedCollection!];
   if (!target) throw errors.FORBIDDEN();
   const keys = [...new Set(rows.map((r) => r[field]).filter((v) => v !== null && v !== undefined))];
   const pk = target.primary;
   const withKey = fields.includes('*') || fields.includes(pk) ? fields : [...fields, pk];
-  const related = keys.length ? await read(target.collection, { fields: withKey, filter: { [pk]: { _in: keys } }, limit: -1 }) : [];
+  const related = keys.length
+    ? await read(target.collection, { fields: withKey, filter: { [pk]: { _in: keys } }, limit: -1 })
+    : [];
   const byKey = new Map(related.map((item) => [String(item[pk]), item]));
   for (const row of rows) {
     const item = row[field] === null || row[field] === undefined ? undefined : byKey.get(String(row[field]));
@@ -72,7 +96,15 @@ async function attachOne(read: RelatedReader, schema: SchemaOverview, col: Colle
   }
 }
 
-async function attachMany(read: RelatedReader, schema: SchemaOverview, col: CollectionOverview, rows: Item[], field: string, o2m: { collection: string; field: string }, fields: string[]): Promise<void> {
+async function attachMany(
+  read: RelatedReader,
+  schema: SchemaOverview,
+  col: CollectionOverview,
+  rows: Item[],
+  field: string,
+  o2m: { collection: string; field: string },
+  fields: string[],
+): Promise<void> {
   const target = schema.collections[o2m.collection];
   if (!target) throw errors.FORBIDDEN();
   const keys = [...new Set(rows.map((r) => r[col.primary]).filter((v) => v !== null && v !== undefined))];
@@ -82,8 +114,18 @@ async function attachMany(read: RelatedReader, schema: SchemaOverview, col: Coll
   const backNested = wanted.some((f) => f.startsWith(`${o2m.field}.`));
   const backKey = `${o2m.field}.${col.primary}`;
   const addedBackKey = backNested && !wanted.includes(backKey) && !wanted.includes(`${o2m.field}.*`);
-  const withBack = wanted.includes('*') || wanted.includes(o2m.field) || (backNested && !addedBackKey) ? wanted : [...wanted, backNested ? backKey : o2m.field];
-  const related = keys.length ? await read(target.collection, { fields: withBack, filter: { [o2m.field]: { _in: keys } }, sort: [target.primary], limit: -1 }) : [];
+  const withBack =
+    wanted.includes('*') || wanted.includes(o2m.field) || (backNested && !addedBackKey)
+      ? wanted
+      : [...wanted, backNested ? backKey : o2m.field];
+  const related = keys.length
+    ? await read(target.collection, {
+        fields: withBack,
+        filter: { [o2m.field]: { _in: keys } },
+        sort: [target.primary],
+        limit: -1,
+      })
+    : [];
   const byOwner = new Map<string, Item[]>();
   for (const item of related) {
     const back = item[o2m.field];

@@ -15,7 +15,16 @@ export interface SchemaKernel {
 export function collectionOutput(c: CollectionOverview) {
   return {
     collection: c.collection,
-    meta: { collection: c.collection, icon: c.icon, note: c.note, hidden: c.hidden, singleton: c.singleton, sort_field: c.sortField, display_template: c.displayTemplate, system: c.system },
+    meta: {
+      collection: c.collection,
+      icon: c.icon,
+      note: c.note,
+      hidden: c.hidden,
+      singleton: c.singleton,
+      sort_field: c.sortField,
+      display_template: c.displayTemplate,
+      system: c.system,
+    },
     schema: { name: c.collection },
   };
 }
@@ -26,14 +35,35 @@ export function fieldOutput(collection: string, f: FieldOverview) {
     field: f.field,
     type: f.type,
     meta: {
-      collection, field: f.field, interface: f.interface, options: f.options, display: f.display, display_options: f.displayOptions,
-      special: f.special.length ? f.special : null, readonly: f.readonly, hidden: f.hidden, required: f.required, sort: f.sort, note: f.note, width: f.width ?? null,
-      validation: f.validation, validation_message: f.validationMessage,
+      collection,
+      field: f.field,
+      interface: f.interface,
+      options: f.options,
+      display: f.display,
+      display_options: f.displayOptions,
+      special: f.special.length ? f.special : null,
+      readonly: f.readonly,
+      hidden: f.hidden,
+      required: f.required,
+      sort: f.sort,
+      note: f.note,
+      width: f.width ?? null,
+      validation: f.validation,
+      validation_message: f.validationMessage,
     },
-    schema: f.type === 'alias' ? null : {
-      name: f.field, table: collection, is_primary_key: f.primary, has_auto_increment: f.generated, is_nullable: f.nullable,
-      is_unique: f.unique, default_value: f.defaultValue, foreign_key_table: f.relatedCollection,
-    },
+    schema:
+      f.type === 'alias'
+        ? null
+        : {
+            name: f.field,
+            table: collection,
+            is_primary_key: f.primary,
+            has_auto_increment: f.generated,
+            is_nullable: f.nullable,
+            is_unique: f.unique,
+            default_value: f.defaultValue,
+            foreign_key_table: f.relatedCollection,
+          },
   };
 }
 
@@ -46,7 +76,8 @@ const isM2mAlias = (a: FieldOverview) => a.special.includes('m2m');
 function junctionFieldOf(schema: SchemaOverview, collection: string, f: FieldOverview): string | null {
   const col = schema.collections[collection];
   const m2os = Object.values(col?.fields ?? {}).filter((g) => g.type !== 'alias' && g.relatedCollection);
-  const listedThrough = (g: FieldOverview) => aliasesThrough(schema.collections[g.relatedCollection!], collection, g.field).some(isM2mAlias);
+  const listedThrough = (g: FieldOverview) =>
+    aliasesThrough(schema.collections[g.relatedCollection!], collection, g.field).some(isM2mAlias);
   if (listedThrough(f)) return m2os.find((g) => g.field !== f.field)?.field ?? null;
   return m2os.find((g) => g.field !== f.field && listedThrough(g))?.field ?? null;
 }
@@ -60,12 +91,28 @@ export function relationOutput(schema: SchemaOverview, collection: string, f: Fi
     collection,
     field: f.field,
     related_collection: f.relatedCollection,
-    schema: { table: collection, column: f.field, foreign_key_table: f.relatedCollection, foreign_key_column: target?.primary ?? 'id' },
-    meta: { many_collection: collection, many_field: f.field, one_collection: f.relatedCollection, one_field: oneField, junction_field: junctionFieldOf(schema, collection, f), one_deselect_action: alias?.o2m?.deselect ?? 'nullify' },
+    schema: {
+      table: collection,
+      column: f.field,
+      foreign_key_table: f.relatedCollection,
+      foreign_key_column: target?.primary ?? 'id',
+    },
+    meta: {
+      many_collection: collection,
+      many_field: f.field,
+      one_collection: f.relatedCollection,
+      one_field: oneField,
+      junction_field: junctionFieldOf(schema, collection, f),
+      one_deselect_action: alias?.o2m?.deselect ?? 'nullify',
+    },
   };
 }
 
-async function visible(kernel: SchemaKernel, accountability: Accountability, schema: SchemaOverview): Promise<CollectionOverview[]> {
+async function visible(
+  kernel: SchemaKernel,
+  accountability: Accountability,
+  schema: SchemaOverview,
+): Promise<CollectionOverview[]> {
   const all = Object.values(schema.collections);
   if (accountability.admin) return all;
   const allowed = new Set((await kernel.permissions.list(accountability)).map((p) => p.collection));
@@ -89,15 +136,26 @@ export function createSchemaServices(kernel: SchemaKernel) {
       return (await visible(kernel, this.options.accountability, await kernel.schema.get())).map(collectionOutput);
     }
     async readOne(collection: string) {
-      const found = (await visible(kernel, this.options.accountability, await kernel.schema.get())).find((c) => c.collection === collection);
+      const found = (await visible(kernel, this.options.accountability, await kernel.schema.get())).find(
+        (c) => c.collection === collection,
+      );
       if (!found) throw errors.FORBIDDEN();
       return collectionOutput(found);
     }
     async createOne(input: CollectionInput): Promise<string> {
       requireAdmin(this.options.accountability);
-      const payload = await kernel.emitter.emitFilter('collections.create', input, {}, { database: null, schema: null, accountability: this.options.accountability });
+      const payload = await kernel.emitter.emitFilter(
+        'collections.create',
+        input,
+        {},
+        { database: null, schema: null, accountability: this.options.accountability },
+      );
       const created = await kernel.schema.createCollection(payload);
-      void kernel.emitter.emitAction('collections.create', { key: created.collection, payload, collection: 'directus_collections' });
+      void kernel.emitter.emitAction('collections.create', {
+        key: created.collection,
+        payload,
+        collection: 'directus_collections',
+      });
       return created.collection;
     }
     async updateOne(collection: string, input: { meta?: CollectionInput['meta'] }): Promise<string> {
@@ -117,7 +175,9 @@ export function createSchemaServices(kernel: SchemaKernel) {
     constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
     async readAll(collection?: string) {
       const cols = await visible(kernel, this.options.accountability, await kernel.schema.get());
-      return cols.filter((c) => !collection || c.collection === collection).flatMap((c) => Object.values(c.fields).map((f) => fieldOutput(c.collection, f)));
+      return cols
+        .filter((c) => !collection || c.collection === collection)
+        .flatMap((c) => Object.values(c.fields).map((f) => fieldOutput(c.collection, f)));
     }
     async readOne(collection: string, field: string) {
       const found = (await this.readAll(collection)).find((f) => f.field === field);
@@ -127,7 +187,11 @@ export function createSchemaServices(kernel: SchemaKernel) {
     async createField(collection: string, input: FieldInput): Promise<void> {
       requireAdmin(this.options.accountability);
       await kernel.schema.createField(collection, input);
-      void kernel.emitter.emitAction('fields.create', { key: input.field, payload: input, collection: 'directus_fields' });
+      void kernel.emitter.emitAction('fields.create', {
+        key: input.field,
+        payload: input,
+        collection: 'directus_fields',
+      });
     }
     async updateField(collection: string, input: { field: string; meta?: FieldInput['meta'] }): Promise<string> {
       requireAdmin(this.options.accountability);
@@ -149,23 +213,48 @@ export function createSchemaServices(kernel: SchemaKernel) {
       const cols = await visible(kernel, this.options.accountability, schema);
       return cols
         .filter((c) => !c.system && (!collection || c.collection === collection))
-        .flatMap((c) => Object.values(c.fields).filter((f) => f.type !== 'alias' && f.relatedCollection).map((f) => relationOutput(schema, c.collection, f)));
+        .flatMap((c) =>
+          Object.values(c.fields)
+            .filter((f) => f.type !== 'alias' && f.relatedCollection)
+            .map((f) => relationOutput(schema, c.collection, f)),
+        );
     }
     async readOne(collection: string, field: string) {
       const found = (await this.readAll(collection)).find((r) => r.field === field);
       if (!found) throw errors.FORBIDDEN();
       return found;
     }
-    async createOne(input: { collection?: unknown; field?: unknown; related_collection?: unknown; meta?: { one_field?: unknown; one_deselect_action?: unknown; junction_field?: unknown } | null }) {
+    async createOne(input: {
+      collection?: unknown;
+      field?: unknown;
+      related_collection?: unknown;
+      meta?: { one_field?: unknown; one_deselect_action?: unknown; junction_field?: unknown } | null;
+    }) {
       requireAdmin(this.options.accountability);
       const { collection, field, related_collection: related } = input ?? {};
-      if (typeof collection !== 'string' || typeof field !== 'string' || typeof related !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"collection", "field" and "related_collection" are required strings.' });
+      if (typeof collection !== 'string' || typeof field !== 'string' || typeof related !== 'string')
+        throw errors.INVALID_PAYLOAD({
+          reason: '"collection", "field" and "related_collection" are required strings.',
+        });
       const oneField = input.meta?.one_field;
-      if (oneField !== undefined && oneField !== null && typeof oneField !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.one_field" must be a string.' });
+      if (oneField !== undefined && oneField !== null && typeof oneField !== 'string')
+        throw errors.INVALID_PAYLOAD({ reason: '"meta.one_field" must be a string.' });
       const junction = input.meta?.junction_field;
-      if (junction !== undefined && junction !== null && typeof junction !== 'string') throw errors.INVALID_PAYLOAD({ reason: '"meta.junction_field" must be a string.' });
-      await kernel.schema.setRelation(collection, field, related, oneField ?? null, deselectAction(input.meta?.one_deselect_action), junction ?? null);
-      void kernel.emitter.emitAction('relations.create', { key: `${collection}.${field}`, payload: input, collection: 'directus_relations' });
+      if (junction !== undefined && junction !== null && typeof junction !== 'string')
+        throw errors.INVALID_PAYLOAD({ reason: '"meta.junction_field" must be a string.' });
+      await kernel.schema.setRelation(
+        collection,
+        field,
+        related,
+        oneField ?? null,
+        deselectAction(input.meta?.one_deselect_action),
+        junction ?? null,
+      );
+      void kernel.emitter.emitAction('relations.create', {
+        key: `${collection}.${field}`,
+        payload: input,
+        collection: 'directus_relations',
+      });
       return this.readOne(collection, field);
     }
     /** Directus's `PATCH /relations/:collection/:field`: `meta.one_deselect_action` of the one-to-many alias. */
@@ -175,18 +264,33 @@ export function createSchemaServices(kernel: SchemaKernel) {
       const action = input?.meta?.one_deselect_action;
       if (action !== undefined) {
         const deselect = deselectAction(action);
-        if (!relation.meta.one_field) throw errors.INVALID_PAYLOAD({ reason: '"meta.one_deselect_action" needs a one-to-many field ("meta.one_field") on the related collection.' });
-        const alias = (await kernel.schema.get()).collections[relation.related_collection!]!.fields[relation.meta.one_field]!;
-        await kernel.schema.updateFieldMeta(relation.related_collection!, alias.field, { options: { ...(alias.options ?? {}), one_deselect_action: deselect } });
+        if (!relation.meta.one_field)
+          throw errors.INVALID_PAYLOAD({
+            reason:
+              '"meta.one_deselect_action" needs a one-to-many field ("meta.one_field") on the related collection.',
+          });
+        const alias = (await kernel.schema.get()).collections[relation.related_collection!]!.fields[
+          relation.meta.one_field
+        ]!;
+        await kernel.schema.updateFieldMeta(relation.related_collection!, alias.field, {
+          options: { ...(alias.options ?? {}), one_deselect_action: deselect },
+        });
       }
-      void kernel.emitter.emitAction('relations.update', { keys: [`${collection}.${field}`], payload: input, collection: 'directus_relations' });
+      void kernel.emitter.emitAction('relations.update', {
+        keys: [`${collection}.${field}`],
+        payload: input,
+        collection: 'directus_relations',
+      });
       return this.readOne(collection, field);
     }
     async deleteOne(collection: string, field: string): Promise<void> {
       requireAdmin(this.options.accountability);
       await this.readOne(collection, field);
       await kernel.schema.setRelation(collection, field, null);
-      void kernel.emitter.emitAction('relations.delete', { keys: [`${collection}.${field}`], collection: 'directus_relations' });
+      void kernel.emitter.emitAction('relations.delete', {
+        keys: [`${collection}.${field}`],
+        collection: 'directus_relations',
+      });
     }
   }
 

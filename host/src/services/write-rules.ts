@@ -32,8 +32,14 @@ export function withFields(fields: Grant['fields'], extra: string[]): Grant['fie
  * leaves out, as Directus merges them under what was sent (dynamic values resolved), and the
  * fields the presets add: they are written whatever the role's field list says.
  */
-export function withPresets(context: RuleContext, col: CollectionOverview, grant: Grant, sent: Item): { payload: Item; presetFields: string[] } {
-  if (!sent || typeof sent !== 'object' || Array.isArray(sent) || !grant.parts?.some((p) => p.presets)) return { payload: sent, presetFields: [] };
+export function withPresets(
+  context: RuleContext,
+  col: CollectionOverview,
+  grant: Grant,
+  sent: Item,
+): { payload: Item; presetFields: string[] } {
+  if (!sent || typeof sent !== 'object' || Array.isArray(sent) || !grant.parts?.some((p) => p.presets))
+    return { payload: sent, presetFields: [] };
   const payload: Item = { ...sent };
   const presetFields: string[] = [];
   for (const part of grant.parts) {
@@ -80,7 +86,9 @@ export function assertFieldRules(context: RuleContext, col: CollectionOverview, 
     if (!field.validation) continue;
     view ??= storedView(col, payload);
     const found = checkPayload(field.validation, view, { requireAll: false, context });
-    failures.push(...(field.validationMessage ? found.map((f) => ({ ...f, message: field.validationMessage! })) : found));
+    failures.push(
+      ...(field.validationMessage ? found.map((f) => ({ ...f, message: field.validationMessage! })) : found),
+    );
   }
   if (failures.length > 0) throw failedValidation(failures);
 }

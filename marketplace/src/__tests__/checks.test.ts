@@ -30,11 +30,20 @@ describe('trust levels', () => {
     }
   };
   it('sandbox allows app and sandboxed code only; verified adds verified publishers; all allows everything', () => {
-    for (const execution of ['app', 'sandboxed'] as const) expect(deny(() => checkTrust('sandbox', { name: 'x', execution, publisherVerified: false }))).toBe('allowed');
-    expect(deny(() => checkTrust('sandbox', { name: 'x', execution: 'unsandboxed', publisherVerified: true }))).toBe('MKT_TRUST_DENIED');
-    expect(deny(() => checkTrust('verified', { name: 'x', execution: 'unsandboxed', publisherVerified: false }))).toBe('MKT_TRUST_DENIED');
-    expect(deny(() => checkTrust('verified', { name: 'x', execution: 'unsandboxed', publisherVerified: true }))).toBe('allowed');
-    expect(deny(() => checkTrust('all', { name: 'x', execution: 'unsandboxed', publisherVerified: false }))).toBe('allowed');
+    for (const execution of ['app', 'sandboxed'] as const)
+      expect(deny(() => checkTrust('sandbox', { name: 'x', execution, publisherVerified: false }))).toBe('allowed');
+    expect(deny(() => checkTrust('sandbox', { name: 'x', execution: 'unsandboxed', publisherVerified: true }))).toBe(
+      'MKT_TRUST_DENIED',
+    );
+    expect(deny(() => checkTrust('verified', { name: 'x', execution: 'unsandboxed', publisherVerified: false }))).toBe(
+      'MKT_TRUST_DENIED',
+    );
+    expect(deny(() => checkTrust('verified', { name: 'x', execution: 'unsandboxed', publisherVerified: true }))).toBe(
+      'allowed',
+    );
+    expect(deny(() => checkTrust('all', { name: 'x', execution: 'unsandboxed', publisherVerified: false }))).toBe(
+      'allowed',
+    );
   });
 });
 

@@ -8,7 +8,10 @@ import { tempDir, writeExtension } from './helpers/fixtures.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
-function cli(args: string[], options: { until?: RegExp; then?: (stdout: string) => Promise<void> } = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  options: { until?: RegExp; then?: (stdout: string) => Promise<void> } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, NO_COLOR: '1' } });
     let stdout = '';
@@ -33,7 +36,17 @@ describe('annex-marketplace CLI', () => {
   it('--help is the spec and exits 0; usage errors exit 2', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const word of ['start', 'verify', 'token', 'seed', 'publish', '--db-connection-string', 'Exit codes', 'NO_COLOR']) expect(help.stdout).toContain(word);
+    for (const word of [
+      'start',
+      'verify',
+      'token',
+      'seed',
+      'publish',
+      '--db-connection-string',
+      'Exit codes',
+      'NO_COLOR',
+    ])
+      expect(help.stdout).toContain(word);
     expect((await cli([])).code).toBe(2);
     const bad = await cli(['start', '--nope']);
     expect(bad.code).toBe(2);
@@ -47,7 +60,10 @@ describe('annex-marketplace CLI', () => {
     const token = await cli(['token', 'erin', '--data', data, '--json']);
     expect(token.code).toBe(0);
     expect(JSON.parse(token.stdout)).toMatchObject({ username: 'erin', token: expect.stringMatching(/^annex_/) });
-    expect(JSON.parse((await cli(['verify', 'erin', '--data', data, '--json'])).stdout)).toEqual({ username: 'erin', verified: true });
+    expect(JSON.parse((await cli(['verify', 'erin', '--data', data, '--json'])).stdout)).toEqual({
+      username: 'erin',
+      verified: true,
+    });
     const missing = await cli(['verify', 'nobody', '--data', data, '--json']);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).error.code).toBe('MKT_ACCOUNT_NOT_FOUND');
@@ -58,10 +74,23 @@ describe('annex-marketplace CLI', () => {
     const dir = await tempDir();
     await writeExtension(dir, { name: 'seeded-hook', sandbox: true, scopes: { log: {} } });
     await mkdir(join(dir, 'broken'));
-    await writeFile(join(dir, 'broken/package.json'), JSON.stringify({ name: 'broken', version: '1.0.0', 'directus:extension': { type: 'hook', path: 'x.js', host: '^11' } }));
+    await writeFile(
+      join(dir, 'broken/package.json'),
+      JSON.stringify({
+        name: 'broken',
+        version: '1.0.0',
+        'directus:extension': { type: 'hook', path: 'x.js', host: '^11' },
+      }),
+    );
     const seeded = await cli(['seed', dir, '--data', data, '--json']);
     expect(seeded.code).toBe(1);
-    expect(JSON.parse(seeded.stdout).map((r: { name: string; status: string; error?: { code: string } }) => [r.name, r.status, r.error?.code])).toEqual([
+    expect(
+      JSON.parse(seeded.stdout).map((r: { name: string; status: string; error?: { code: string } }) => [
+        r.name,
+        r.status,
+        r.error?.code,
+      ]),
+    ).toEqual([
       ['broken', 'failed', 'MKT_ENTRYPOINT_MISSING'],
       ['seeded-hook', 'published', undefined],
     ]);
@@ -73,7 +102,9 @@ describe('annex-marketplace CLI', () => {
       then: async (stdout) => {
         const { url } = JSON.parse(stdout.trim().split('\n')[0]);
         version = await (await fetch(`${url}/version`)).json();
-        listed = ((await (await fetch(`${url}/extensions`)).json()) as { data: { name: string }[] }).data.map((e) => e.name);
+        listed = ((await (await fetch(`${url}/extensions`)).json()) as { data: { name: string }[] }).data.map(
+          (e) => e.name,
+        );
       },
     });
     expect(version).toEqual({ version: '2024-01-29' });

@@ -16,11 +16,18 @@ beforeAll(async () => {
   reg = await startRegistry();
   work = await tempDir();
   const files = { 'dist/data.bin': Buffer.alloc(40_000, 7) };
-  await publishFolder(reg.url, await writeExtension(work, { name: 'client-hook', version: '1.0.0', sandbox: true, scopes: { log: {} }, files }), { token: reg.token });
-  await publishFolder(reg.url, await writeExtension(work, { name: 'client-hook', version: '2.0.0', sandbox: true, scopes: { log: {} } }), { token: reg.token });
+  await publishFolder(
+    reg.url,
+    await writeExtension(work, { name: 'client-hook', version: '1.0.0', sandbox: true, scopes: { log: {} }, files }),
+    { token: reg.token },
+  );
+  await publishFolder(
+    reg.url,
+    await writeExtension(work, { name: 'client-hook', version: '2.0.0', sandbox: true, scopes: { log: {} } }),
+    { token: reg.token },
+  );
 });
 afterAll(() => reg?.close());
-
 
 describe('registry client', () => {
   it('lists, describes and reads accounts with validated shapes', async () => {
@@ -91,7 +98,9 @@ describe('registry client', () => {
   it('refuses a registry that speaks another API version, and reports an unreachable one', async () => {
     const fake = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(req.url === '/version' ? { version: '2022-01-01' } : { meta: { filter_count: 0 }, data: [] }));
+      res.end(
+        JSON.stringify(req.url === '/version' ? { version: '2022-01-01' } : { meta: { filter_count: 0 }, data: [] }),
+      );
     });
     await new Promise<void>((ok) => fake.listen(0, '127.0.0.1', ok));
     try {

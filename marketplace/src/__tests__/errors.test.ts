@@ -60,7 +60,12 @@ describe('marketplace error table', () => {
 
   it('builds coded errors with status, exposure and details', () => {
     const e = MarketplaceErrors.MKT_INCOMPATIBLE_HOST({ name: 'x', host: '^9', hostVersion: '11.5.0' });
-    expect(e).toMatchObject({ code: 'MKT_INCOMPATIBLE_HOST', status: 409, expose: true, details: { name: 'x', host: '^9' } });
+    expect(e).toMatchObject({
+      code: 'MKT_INCOMPATIBLE_HOST',
+      status: 409,
+      expose: true,
+      details: { name: 'x', host: '^9' },
+    });
     expect(e.message).toContain('^9');
     expect(MarketplaceErrors.MKT_INSTALL_IO({ reason: 'disk' }).expose).toBe(false);
     for (const code of MarketplaceErrors.codes) expect(code).toMatch(/^MKT_[A-Z_]+$/);

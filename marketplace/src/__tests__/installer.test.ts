@@ -20,7 +20,8 @@ const scopesV2 = { log: {}, request: { urls: ['https://api.weather.test/'], meth
 beforeAll(async () => {
   reg = await startRegistry();
   src = await tempDir();
-  const publish = async (spec: Parameters<typeof writeExtension>[1], token = reg.token) => publishFolder(reg.url, await writeExtension(src, spec), { token });
+  const publish = async (spec: Parameters<typeof writeExtension>[1], token = reg.token) =>
+    publishFolder(reg.url, await writeExtension(src, spec), { token });
   await publish({ name: 'weather', version: '1.0.0', sandbox: true, scopes: scopesV1 });
   await publish({ name: 'weather', version: '1.1.0', sandbox: true, scopes: scopesV2 });
   await publish({ name: 'weather', version: '2.0.0-beta.1', sandbox: true, scopes: scopesV2 });
@@ -44,20 +45,33 @@ function installer(overrides: Partial<InstallerOptions> = {}) {
     ...overrides,
   });
 }
-const versionIdOf = async (name: string, version: string) => (await createRegistryClient({ registry: reg.url }).describe(name)).versions.find((v) => v.version === version)!.id;
+const versionIdOf = async (name: string, version: string) =>
+  (await createRegistryClient({ registry: reg.url }).describe(name)).versions.find((v) => v.version === version)!.id;
 
 describe('installer', () => {
   it('installs the newest stable host-compatible version by default, into .registry/<versionId>', async () => {
     const phases: InstallProgress['phase'][] = [];
-    const r = await installer().install('weather', undefined, { onProgress: (p) => void (phases.at(-1) !== p.phase && phases.push(p.phase)) });
-    expect(r).toMatchObject({ changed: true, name: 'weather', version: '1.1.0', current: true, execution: 'sandboxed', requestedScopes: scopesV2, scopeDiff: scopesV2 });
+    const r = await installer().install('weather', undefined, {
+      onProgress: (p) => void (phases.at(-1) !== p.phase && phases.push(p.phase)),
+    });
+    expect(r).toMatchObject({
+      changed: true,
+      name: 'weather',
+      version: '1.1.0',
+      current: true,
+      execution: 'sandboxed',
+      requestedScopes: scopesV2,
+      scopeDiff: scopesV2,
+    });
     expect(r.folder).toBe(join(extensionsDir, '.registry', r.versionId));
     expect(JSON.parse(await readFile(join(r.folder, 'package.json'), 'utf8')).version).toBe('1.1.0');
     expect(phases).toEqual(['resolve', 'download', 'extract', 'verify', 'move', 'done']);
     // nothing but the install and the state file is left behind (staging removed)
     expect((await readdir(extensionsDir)).sort()).toEqual(['.registry']);
     expect((await readdir(join(extensionsDir, '.registry'))).sort()).toEqual([r.versionId, 'annex-state.json'].sort());
-    expect(await getActiveFolders(extensionsDir)).toEqual([{ name: 'weather', id: r.id, versionId: r.versionId, version: '1.1.0', folder: r.folder }]);
+    expect(await getActiveFolders(extensionsDir)).toEqual([
+      { name: 'weather', id: r.id, versionId: r.versionId, version: '1.1.0', folder: r.folder },
+    ]);
     expect((await stat(join(r.folder, 'dist/index.js'))).mode & 0o777).toBe(0o644);
   });
 
@@ -89,7 +103,12 @@ describe('installer', () => {
     const v1 = await i.install('weather', '1.0.0');
     const v2 = await i.update('weather');
     const back = await i.rollback('weather');
-    expect(back).toMatchObject({ changed: true, versionId: v1.versionId, previous: { version: '1.1.0' }, scopeDiff: {} });
+    expect(back).toMatchObject({
+      changed: true,
+      versionId: v1.versionId,
+      previous: { version: '1.1.0' },
+      scopeDiff: {},
+    });
     expect(existsSync(v2.folder)).toBe(true);
     expect((await getActiveFolders(extensionsDir))[0].version).toBe('1.0.0');
     expect((await rejection(i.rollback('weather'))).code).toBe('MKT_NO_PREVIOUS_VERSION');
@@ -106,7 +125,7 @@ describe('installer', () => {
     expect(r.removed.sort()).toEqual([v1.versionId, v2.versionId].sort());
     expect(existsSync(v1.folder) || existsSync(v2.folder)).toBe(false);
     expect(await i.listInstalled()).toEqual([]);
-    expect((await readdir(join(extensionsDir, '.registry')))).toEqual(['annex-state.json']);
+    expect(await readdir(join(extensionsDir, '.registry'))).toEqual(['annex-state.json']);
     expect((await rejection(i.uninstall('weather'))).code).toBe('MKT_NOT_INSTALLED');
   });
 
@@ -122,7 +141,12 @@ describe('installer', () => {
     ]);
 
     const elsewhere = await tempDir('annex-ext-');
-    const j = createInstaller({ extensionsDir: elsewhere, client: createRegistryClient({ registry: reg.url }), trust: 'sandbox', hostVersion: DIRECTUS_COMPAT_VERSION });
+    const j = createInstaller({
+      extensionsDir: elsewhere,
+      client: createRegistryClient({ registry: reg.url }),
+      trust: 'sandbox',
+      hostVersion: DIRECTUS_COMPAT_VERSION,
+    });
     const results = await j.importLock(JSON.parse(JSON.stringify(lock)));
     expect(results.map((r) => [r.name, r.status])).toEqual([
       ['colors', 'installed'],
@@ -132,11 +156,26 @@ describe('installer', () => {
     expect((await j.importLock(lock)).map((r) => r.status)).toEqual(['unchanged', 'unchanged']);
     expect((await rejection(j.update('weather'))).code).toBe('MKT_PINNED');
 
-    const tampered = { ...lock, extensions: [{ ...lock.extensions[0], version: '9.9.9', versionId: 'x', name: 'weather', integrity: 'sha512-AAAA' }] };
-    const bad = await createInstaller({ extensionsDir: await tempDir(), client: createRegistryClient({ registry: reg.url }), trust: 'sandbox', hostVersion: '11.0.0' }).importLock(tampered);
+    const tampered = {
+      ...lock,
+      extensions: [
+        { ...lock.extensions[0], version: '9.9.9', versionId: 'x', name: 'weather', integrity: 'sha512-AAAA' },
+      ],
+    };
+    const bad = await createInstaller({
+      extensionsDir: await tempDir(),
+      client: createRegistryClient({ registry: reg.url }),
+      trust: 'sandbox',
+      hostVersion: '11.0.0',
+    }).importLock(tampered);
     expect(bad[0]).toMatchObject({ status: 'failed', error: { code: 'MKT_VERSION_NOT_FOUND' } });
     const wrongBytes = { ...lock, extensions: [{ ...lock.extensions[1], integrity: 'sha512-AAAA' }] };
-    const bad2 = await createInstaller({ extensionsDir: await tempDir(), client: createRegistryClient({ registry: reg.url }), trust: 'sandbox', hostVersion: '11.0.0' }).importLock(wrongBytes);
+    const bad2 = await createInstaller({
+      extensionsDir: await tempDir(),
+      client: createRegistryClient({ registry: reg.url }),
+      trust: 'sandbox',
+      hostVersion: '11.0.0',
+    }).importLock(wrongBytes);
     expect(bad2[0]).toMatchObject({ status: 'failed', error: { code: 'MKT_LOCK_MISMATCH' } });
     expect((await rejection(j.importLock({ lockfileVersion: 2 }))).code).toBe('MKT_LOCK_INVALID');
 
@@ -166,7 +205,10 @@ describe('installer', () => {
     const i = installer();
     expect((await i.install('old-host')).version).toBe('0.9.0');
     const refused = await rejection(i.install('old-host', '1.0.0'));
-    expect(refused).toMatchObject({ code: 'MKT_INCOMPATIBLE_HOST', details: { host: '^9.0.0', hostVersion: DIRECTUS_COMPAT_VERSION } });
+    expect(refused).toMatchObject({
+      code: 'MKT_INCOMPATIBLE_HOST',
+      details: { host: '^9.0.0', hostVersion: DIRECTUS_COMPAT_VERSION },
+    });
     expect((await getActiveFolders(extensionsDir))[0].version).toBe('0.9.0');
     expect((await i.install('old-host', '1.0.0', { force: true })).version).toBe('1.0.0');
   });
@@ -176,16 +218,28 @@ describe('installer', () => {
     // ^9.0.0 overlaps >=9.20.0 <12.0.0, so the newest version is chosen
     expect((await i.install('old-host')).version).toBe('1.0.0');
     const future = await tempDir();
-    await publishFolder(reg.url, await writeExtension(future, { name: 'future-host', sandbox: true, host: '^12.0.0' }), { token: reg.token });
+    await publishFolder(
+      reg.url,
+      await writeExtension(future, { name: 'future-host', sandbox: true, host: '^12.0.0' }),
+      { token: reg.token },
+    );
     expect((await rejection(i.install('future-host'))).code).toBe('MKT_INCOMPATIBLE_HOST');
   });
 
   it('serialises concurrent operations and keeps at most keepVersions versions on disk', async () => {
     const i = installer({ keepVersions: 2 });
-    const [a, b, c] = await Promise.all([i.install('weather', '1.0.0'), i.install('weather', '1.1.0'), i.install('weather', '2.0.0-beta.1')]);
+    const [a, b, c] = await Promise.all([
+      i.install('weather', '1.0.0'),
+      i.install('weather', '1.1.0'),
+      i.install('weather', '2.0.0-beta.1'),
+    ]);
     expect([a.version, b.version, c.version]).toEqual(['1.0.0', '1.1.0', '2.0.0-beta.1']);
     const state = await readInstallState(extensionsDir);
-    expect(Object.values(state.extensions.weather.versions).map((v) => v.version).sort()).toEqual(['1.1.0', '2.0.0-beta.1']);
+    expect(
+      Object.values(state.extensions.weather.versions)
+        .map((v) => v.version)
+        .sort(),
+    ).toEqual(['1.1.0', '2.0.0-beta.1']);
     expect(existsSync(a.folder)).toBe(false);
     expect((await i.rollback('weather')).version).toBe('1.1.0');
   });
@@ -196,14 +250,27 @@ describe('installer', () => {
       await writeExtension(await tempDir(), {
         name: 'kit',
         type: 'bundle',
-        options: { path: { app: 'dist/app.js', api: 'dist/api.js' }, entries: [{ type: 'panel', name: 'chart' }, { type: 'operation', name: 'notify' }] },
+        options: {
+          path: { app: 'dist/app.js', api: 'dist/api.js' },
+          entries: [
+            { type: 'panel', name: 'chart' },
+            { type: 'operation', name: 'notify' },
+          ],
+        },
         files: { 'dist/app.js': 'export default {}', 'dist/api.js': 'export default {}' },
       }),
       { token: reg.token },
     );
     expect((await rejection(installer().install('kit'))).code).toBe('MKT_TRUST_DENIED');
     const r = await installer({ trust: 'all' }).install('kit');
-    expect(r).toMatchObject({ type: 'bundle', execution: 'unsandboxed', bundled: [{ name: 'chart', type: 'panel' }, { name: 'notify', type: 'operation' }] });
+    expect(r).toMatchObject({
+      type: 'bundle',
+      execution: 'unsandboxed',
+      bundled: [
+        { name: 'chart', type: 'panel' },
+        { name: 'notify', type: 'operation' },
+      ],
+    });
   });
 
   it('pins the registry signing key at the first install and refuses a changed key until reset', async () => {

@@ -16,7 +16,11 @@ let extensionsDir: string;
 beforeAll(async () => {
   reg = await startRegistry();
   const src = await tempDir();
-  await publishFolder(reg.url, await writeExtension(src, { name: 'weather', version: '1.0.0', sandbox: true, scopes: { log: {} } }), { token: reg.token });
+  await publishFolder(
+    reg.url,
+    await writeExtension(src, { name: 'weather', version: '1.0.0', sandbox: true, scopes: { log: {} } }),
+    { token: reg.token },
+  );
 });
 afterAll(() => reg?.close());
 beforeEach(async () => {
@@ -24,7 +28,12 @@ beforeEach(async () => {
 });
 
 const installer = () =>
-  createInstaller({ extensionsDir, client: createRegistryClient({ registry: reg.url, publicKey: reg.server.publicKeyPem }), trust: 'sandbox', hostVersion: DIRECTUS_COMPAT_VERSION });
+  createInstaller({
+    extensionsDir,
+    client: createRegistryClient({ registry: reg.url, publicKey: reg.server.publicKeyPem }),
+    trust: 'sandbox',
+    hostVersion: DIRECTUS_COMPAT_VERSION,
+  });
 
 /** What a process killed mid-operation leaves (test/fault/install-crash.test.ts kills real hosts; these are the residues). */
 describe('recovering the install folder after a crash', () => {

@@ -29,14 +29,29 @@ beforeAll(async () => {
   work = await tempDir();
   ({ token: bobToken } = await reg.server.ensureAccount({ username: 'bob' }));
   const alice = { token: reg.token };
-  await publishFolder(reg.url, await writeExtension(work, { name: 'weather-hook', version: '1.0.0', sandbox: true, scopes: { log: {} } }), alice);
   await publishFolder(
     reg.url,
-    await writeExtension(work, { name: 'weather-hook', version: '1.1.0', sandbox: true, scopes: { log: {}, request: { urls: ['https://api.weather.test/'], methods: ['GET'] } } }),
+    await writeExtension(work, { name: 'weather-hook', version: '1.0.0', sandbox: true, scopes: { log: {} } }),
     alice,
   );
-  await publishFolder(reg.url, await writeExtension(work, { name: '@acme/color-interface', type: 'interface', description: 'Pick a colour' }), alice);
-  await publishFolder(reg.url, await writeExtension(work, { name: 'raw-endpoint', type: 'endpoint' }), { token: bobToken });
+  await publishFolder(
+    reg.url,
+    await writeExtension(work, {
+      name: 'weather-hook',
+      version: '1.1.0',
+      sandbox: true,
+      scopes: { log: {}, request: { urls: ['https://api.weather.test/'], methods: ['GET'] } },
+    }),
+    alice,
+  );
+  await publishFolder(
+    reg.url,
+    await writeExtension(work, { name: '@acme/color-interface', type: 'interface', description: 'Pick a colour' }),
+    alice,
+  );
+  await publishFolder(reg.url, await writeExtension(work, { name: 'raw-endpoint', type: 'endpoint' }), {
+    token: bobToken,
+  });
 });
 
 afterAll(async () => {
@@ -89,28 +104,58 @@ describe('Directus registry API', () => {
     const list = (await get('/extensions?search=weather')).body.data[0];
     const { body } = await get(`/extensions/${list.id}`);
     const d = body.data;
-    expect(d).toMatchObject({ id: list.id, name: 'weather-hook', type: 'hook', readme: expect.stringContaining('# weather-hook'), dist_tags: { latest: '1.1.0' } });
+    expect(d).toMatchObject({
+      id: list.id,
+      name: 'weather-hook',
+      type: 'hook',
+      readme: expect.stringContaining('# weather-hook'),
+      dist_tags: { latest: '1.1.0' },
+    });
     expect(d.versions.map((v: any) => v.version)).toEqual(['1.1.0', '1.0.0']);
     const [v110, v100] = d.versions;
     expect(v100.sandbox_requested_scopes).toEqual({ log: {} });
     expect(v110.sandbox_requested_scopes.request.methods).toEqual(['GET']);
-    expect(v110).toMatchObject({ file_count: 3, sandbox_enabled: true, execution: 'sandboxed', bundled: [], maintainers: [{ accounts_id: { username: 'alice' } }] });
+    expect(v110).toMatchObject({
+      file_count: 3,
+      sandbox_enabled: true,
+      execution: 'sandboxed',
+      bundled: [],
+      maintainers: [{ accounts_id: { username: 'alice' } }],
+    });
     expect(v110.unpacked_size).toBeGreaterThan(100);
     expect(v110.integrity).toMatch(/^sha512-/);
     // the signature covers name, version, integrity and the manifest digest
     const key = createPublicKey((await get('/-/annex/public-key')).body.public_key);
-    const fields = { name: 'weather-hook', version: '1.1.0', integrity: v110.integrity, manifestDigest: v110.manifest_digest };
+    const fields = {
+      name: 'weather-hook',
+      version: '1.1.0',
+      integrity: v110.integrity,
+      manifestDigest: v110.manifest_digest,
+    };
     expect(verifySignature(key, fields, v110.signature)).toBe(true);
     expect(verifySignature(key, { ...fields, version: '1.0.0' }, v110.signature)).toBe(false);
     // by name too (scoped names url-encoded)
     expect((await get('/extensions/%40acme%2Fcolor-interface')).body.data.type).toBe('interface');
-    expect(codeOf((await get('/extensions/00000000-0000-4000-8000-000000000000')).body)).toBe('MKT_EXTENSION_NOT_FOUND');
+    expect(codeOf((await get('/extensions/00000000-0000-4000-8000-000000000000')).body)).toBe(
+      'MKT_EXTENSION_NOT_FOUND',
+    );
   });
 
   it('GET /accounts/:id returns the Directus account shape', async () => {
     const { body } = await get('/accounts/alice');
     expect(Object.keys(body.data).sort()).toEqual(
-      ['github_avatar_url', 'github_bio', 'github_blog', 'github_company', 'github_location', 'github_name', 'github_username', 'id', 'username', 'verified'].sort(),
+      [
+        'github_avatar_url',
+        'github_bio',
+        'github_blog',
+        'github_company',
+        'github_location',
+        'github_name',
+        'github_username',
+        'id',
+        'username',
+        'verified',
+      ].sort(),
     );
     expect((await get(`/accounts/${body.data.id}`)).body.data.username).toBe('alice');
     expect(codeOf((await get('/accounts/nobody')).body)).toBe('MKT_ACCOUNT_NOT_FOUND');
@@ -147,10 +192,18 @@ describe('Directus registry API', () => {
 
 describe('npm protocol', () => {
   it('adduser issues a token, whoami answers, a wrong password is refused', async () => {
-    const created = await put('/-/user/org.couchdb.user:carol', { _id: 'org.couchdb.user:carol', name: 'carol', password: 'pw-carol', type: 'user', roles: [] });
+    const created = await put('/-/user/org.couchdb.user:carol', {
+      _id: 'org.couchdb.user:carol',
+      name: 'carol',
+      password: 'pw-carol',
+      type: 'user',
+      roles: [],
+    });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^annex_/);
-    expect((await get('/-/whoami', { authorization: `Bearer ${created.body.token}` })).body).toEqual({ username: 'carol' });
+    expect((await get('/-/whoami', { authorization: `Bearer ${created.body.token}` })).body).toEqual({
+      username: 'carol',
+    });
     const again = await put('/-/user/org.couchdb.user:carol', { name: 'carol', password: 'pw-carol' });
     expect(again.status).toBe(201);
     const wrong = await put('/-/user/org.couchdb.user:carol', { name: 'carol', password: 'nope' });
@@ -173,7 +226,12 @@ describe('npm protocol', () => {
   });
 
   it('refuses republishing a version, publishing without auth, and publishing over another publisher', async () => {
-    const folder = await writeExtension(await tempDir(), { name: 'weather-hook', version: '1.0.0', sandbox: true, scopes: { log: {} } });
+    const folder = await writeExtension(await tempDir(), {
+      name: 'weather-hook',
+      version: '1.0.0',
+      sandbox: true,
+      scopes: { log: {} },
+    });
     const { packFolder } = await import('../internal/pack.js');
     const { tarball, pkg } = await packFolder(folder);
     const body = buildPublishBody(pkg, tarball, `${reg.url}/`);
@@ -181,27 +239,47 @@ describe('npm protocol', () => {
     expect([dup.status, codeOf(dup.body)]).toEqual([403, 'MKT_VERSION_EXISTS']);
     const anon = await put('/weather-hook', body, undefined);
     expect([anon.status, codeOf(anon.body)]).toEqual([401, 'MKT_UNAUTHORIZED']);
-    const other = await put('/weather-hook', buildPublishBody({ ...pkg, version: '9.0.0' }, tarball, `${reg.url}/`), bobToken);
+    const other = await put(
+      '/weather-hook',
+      buildPublishBody({ ...pkg, version: '9.0.0' }, tarball, `${reg.url}/`),
+      bobToken,
+    );
     expect([other.status, codeOf(other.body)]).toEqual([403, 'MKT_NOT_OWNER']);
   });
 
   it('refuses packages without a valid directus:extension manifest, with readable issues', async () => {
-    const pkg = { name: 'not-an-extension', version: '1.0.0', 'directus:extension': { type: 'hook', path: 'dist/index.js' } };
+    const pkg = {
+      name: 'not-an-extension',
+      version: '1.0.0',
+      'directus:extension': { type: 'hook', path: 'dist/index.js' },
+    };
     const tarball = await rawTarball(packageEntries(pkg));
     const res = await put('/not-an-extension', buildPublishBody(pkg, tarball, `${reg.url}/`), reg.token);
     expect([res.status, codeOf(res.body)]).toEqual([400, 'MKT_INVALID_MANIFEST']);
-    expect(res.body.errors[0].extensions.issues).toEqual([{ path: 'directus:extension.host', message: expect.stringContaining('is required') }]);
+    expect(res.body.errors[0].extensions.issues).toEqual([
+      { path: 'directus:extension.host', message: expect.stringContaining('is required') },
+    ]);
     expect(res.body.error).toContain('directus:extension.host');
   });
 
   it('refuses unsafe tarballs and tarballs that disagree with the publish metadata', async () => {
-    const pkg = { name: 'sneaky', version: '1.0.0', 'directus:extension': { type: 'hook', path: 'dist/index.js', host: '^11.0.0' } };
-    const linked = await rawTarball(packageEntries(pkg, [{ path: 'package/evil', type: '2', linkpath: '/etc/passwd' }]));
+    const pkg = {
+      name: 'sneaky',
+      version: '1.0.0',
+      'directus:extension': { type: 'hook', path: 'dist/index.js', host: '^11.0.0' },
+    };
+    const linked = await rawTarball(
+      packageEntries(pkg, [{ path: 'package/evil', type: '2', linkpath: '/etc/passwd' }]),
+    );
     const res = await put('/sneaky', buildPublishBody(pkg, linked, `${reg.url}/`), reg.token);
     expect([res.status, codeOf(res.body)]).toEqual([422, 'MKT_TAR_SYMLINK']);
 
     const tarball = await rawTarball(packageEntries(pkg));
-    const lying = buildPublishBody({ ...pkg, 'directus:extension': { ...pkg['directus:extension'], sandbox: { enabled: true } } }, tarball, `${reg.url}/`);
+    const lying = buildPublishBody(
+      { ...pkg, 'directus:extension': { ...pkg['directus:extension'], sandbox: { enabled: true } } },
+      tarball,
+      `${reg.url}/`,
+    );
     const res2 = await put('/sneaky', lying, reg.token);
     expect([res2.status, codeOf(res2.body)]).toEqual([400, 'MKT_PACKAGE_MISMATCH']);
 
@@ -219,6 +297,8 @@ describe('npm protocol', () => {
 
   it('stores the manifest digest the signature covers', async () => {
     const v = (await get('/extensions/@acme%2Fcolor-interface')).body.data.versions[0];
-    expect(v.manifest_digest).toBe(manifestDigest({ type: 'interface', path: 'dist/index.js', source: 'src/index.ts', host: '^10.10.0 || ^11.0.0' }));
+    expect(v.manifest_digest).toBe(
+      manifestDigest({ type: 'interface', path: 'dist/index.js', source: 'src/index.ts', host: '^10.10.0 || ^11.0.0' }),
+    );
   });
 });

@@ -90,7 +90,14 @@ export interface RegistryClient {
 }
 
 /** Codes a registry may answer with that keep their meaning for the caller. */
-const PASS_THROUGH = new Set(['MKT_EXTENSION_NOT_FOUND', 'MKT_VERSION_NOT_FOUND', 'MKT_ACCOUNT_NOT_FOUND', 'MKT_SANDBOX_REQUIRED', 'MKT_UNAUTHORIZED', 'MKT_FORBIDDEN']);
+const PASS_THROUGH = new Set([
+  'MKT_EXTENSION_NOT_FOUND',
+  'MKT_VERSION_NOT_FOUND',
+  'MKT_ACCOUNT_NOT_FOUND',
+  'MKT_SANDBOX_REQUIRED',
+  'MKT_UNAUTHORIZED',
+  'MKT_FORBIDDEN',
+]);
 
 /** Largest registry JSON answer read (a registry's metadata is kilobytes; a hostile one could stream gigabytes). */
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
@@ -131,12 +138,18 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: Response;
     try {
-      res = await fetch(url, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+      res = await fetch(url, {
+        headers,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        redirect: 'follow',
+      });
     } catch (error) {
       throw E.MKT_REGISTRY_UNREACHABLE({ url }, { cause: error });
     }
     if (res.ok) return res;
-    const body = (await readJson(res, MAX_JSON_BYTES).catch(() => undefined)) as { errors?: { message?: string; extensions?: { code?: string } }[]; error?: string } | undefined;
+    const body = (await readJson(res, MAX_JSON_BYTES).catch(() => undefined)) as
+      | { errors?: { message?: string; extensions?: { code?: string } }[]; error?: string }
+      | undefined;
     const remote = body?.errors?.[0];
     const code = remote?.extensions?.code;
     if (code && PASS_THROUGH.has(code)) {
@@ -151,7 +164,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   /** A GET outside the registry's API (an npm packument); no registry token is sent to another host. */
   async function fetchPlain(url: string, signal?: AbortSignal): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const res = await fetch(url, { headers: { accept: 'application/json' }, signal: signal ? AbortSignal.any([signal, timeout]) : timeout, redirect: 'follow' });
+    const res = await fetch(url, {
+      headers: { accept: 'application/json' },
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      redirect: 'follow',
+    });
     if (!res.ok) throw E.MKT_REGISTRY_ERROR({ url, status: res.status });
     return res;
   }
@@ -163,12 +180,19 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
 
   async function parse<S extends z.ZodType>(path: string, res: Response, schema: S): Promise<z.infer<S>> {
     const json = await readJson(res, MAX_JSON_BYTES).catch((error) => {
-      if (error instanceof TooLarge) throw E.MKT_REGISTRY_BAD_RESPONSE({ url: new URL(path.replace(/^\//, ''), base).href, reason: `the response is larger than ${MAX_JSON_BYTES} bytes` });
+      if (error instanceof TooLarge)
+        throw E.MKT_REGISTRY_BAD_RESPONSE({
+          url: new URL(path.replace(/^\//, ''), base).href,
+          reason: `the response is larger than ${MAX_JSON_BYTES} bytes`,
+        });
       return undefined;
     });
     const result = schema.safeParse(json);
     if (!result.success) {
-      const reason = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      const reason = result.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
       throw E.MKT_REGISTRY_BAD_RESPONSE({ url: new URL(path.replace(/^\//, ''), base).href, reason });
     }
     return result.data;
@@ -177,7 +201,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   function checkCompatibility(): Promise<void> {
     compatible ??= (async () => {
       const { version } = await parse('/version', await request('/version'), VersionResponse);
-      if (version !== SUPPORTED_REGISTRY_VERSION) throw E.MKT_REGISTRY_INCOMPATIBLE({ version, supported: SUPPORTED_REGISTRY_VERSION });
+      if (version !== SUPPORTED_REGISTRY_VERSION)
+        throw E.MKT_REGISTRY_INCOMPATIBLE({ version, supported: SUPPORTED_REGISTRY_VERSION });
     })();
     // a failed check is retried next time rather than cached
     compatible.catch(() => (compatible = undefined));
@@ -189,7 +214,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       const body = await getJson('/-/annex/public-key', PublicKeyResponse);
       const key = loadPublicKey(body.public_key);
       const keyId = getKeyId(key);
-      if (keyId !== body.key_id) throw E.MKT_BAD_SIGNATURE({ reason: `the registry's key id ${body.key_id} does not match its key (${keyId})` });
+      if (keyId !== body.key_id)
+        throw E.MKT_BAD_SIGNATURE({ reason: `the registry's key id ${body.key_id} does not match its key (${keyId})` });
       return { key, keyId };
     })();
     publicKey.catch(() => (publicKey = undefined));
@@ -197,10 +223,18 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
   }
 
   async function verifyVersion(v: ExtensionVersion, name = v.name): Promise<void> {
-    if (!name || !v.integrity || !v.manifest_digest || !v.signature) throw E.MKT_BAD_SIGNATURE({ reason: 'the version is unsigned or lacks its integrity/manifest digest' });
+    if (!name || !v.integrity || !v.manifest_digest || !v.signature)
+      throw E.MKT_BAD_SIGNATURE({ reason: 'the version is unsigned or lacks its integrity/manifest digest' });
     const { key, keyId } = await getPublicKey();
-    if (v.signature_key_id && v.signature_key_id !== keyId) throw E.MKT_BAD_SIGNATURE({ reason: `signed by key ${v.signature_key_id}, expected ${keyId}` });
-    if (!verifySignature(key, { name, version: v.version, integrity: v.integrity, manifestDigest: v.manifest_digest }, v.signature)) {
+    if (v.signature_key_id && v.signature_key_id !== keyId)
+      throw E.MKT_BAD_SIGNATURE({ reason: `signed by key ${v.signature_key_id}, expected ${keyId}` });
+    if (
+      !verifySignature(
+        key,
+        { name, version: v.version, integrity: v.integrity, manifestDigest: v.manifest_digest },
+        v.signature,
+      )
+    ) {
       throw E.MKT_BAD_SIGNATURE({ reason: `signature check failed for ${name}@${v.version}` });
     }
   }
@@ -210,19 +244,28 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     if (!v.signature && !v.publisher_signature) return v.verified === true;
     if (!v.publisher.verified || !v.publisher_signature) return false;
     const { key } = await getPublicKey();
-    return verifyPublisherSignature(key, { versionId: v.id, publisherId: v.publisher.id, verified: true }, v.publisher_signature);
+    return verifyPublisherSignature(
+      key,
+      { versionId: v.id, publisherId: v.publisher.id, verified: true },
+      v.publisher_signature,
+    );
   }
 
   async function download(versionId: string, o: DownloadOptions): Promise<DownloadResult> {
-    const version = o.version ?? (await getJson(`/-/annex/versions/${encodeURIComponent(versionId)}`, VersionDetailsResponse)).data;
-    if (version.id !== versionId) throw E.MKT_REGISTRY_BAD_RESPONSE({ url: base, reason: `asked for version ${versionId}, got ${version.id}` });
+    const version =
+      o.version ?? (await getJson(`/-/annex/versions/${encodeURIComponent(versionId)}`, VersionDetailsResponse)).data;
+    if (version.id !== versionId)
+      throw E.MKT_REGISTRY_BAD_RESPONSE({ url: base, reason: `asked for version ${versionId}, got ${version.id}` });
     // Annex signatures are an extra layer, checked whenever the registry offers them.
     // A client given the registry's key (MARKETPLACE_PUBLIC_KEY) requires them.
     const signed = !!version.signature || !!options.publicKey;
     if (signed) await verifyVersion(version);
     const maxBytes = o.maxBytes ?? 64 * 1024 * 1024;
     await checkCompatibility();
-    const res = await request(`/download/${encodeURIComponent(versionId)}${o.sandbox ? '?sandbox=true' : ''}`, o.signal);
+    const res = await request(
+      `/download/${encodeURIComponent(versionId)}${o.sandbox ? '?sandbox=true' : ''}`,
+      o.signal,
+    );
     const declared = Number(res.headers.get('content-length')) || undefined;
     if (declared !== undefined && declared > maxBytes) {
       await res.body?.cancel();
@@ -242,7 +285,12 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       },
     });
     try {
-      await pipeline(Readable.fromWeb(res.body as unknown as WebReadableStream), meter, createWriteStream(o.to, { flags: 'wx', mode: 0o600 }), { signal: o.signal });
+      await pipeline(
+        Readable.fromWeb(res.body as unknown as WebReadableStream),
+        meter,
+        createWriteStream(o.to, { flags: 'wx', mode: 0o600 }),
+        { signal: o.signal },
+      );
       const integrity = `sha512-${hash.digest('base64')}`;
       const expected = signed
         ? { integrity: version.integrity!, source: 'signed' as const }
@@ -255,7 +303,8 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
             npmRegistry: options.npmRegistry ?? DEFAULT_NPM_REGISTRY,
             fetchJson: async (url) => readJson(await fetchPlain(url, o.signal), MAX_JSON_BYTES),
           });
-      if (integrity !== expected.integrity) throw E.MKT_INTEGRITY_MISMATCH({ expected: expected.integrity, actual: integrity });
+      if (integrity !== expected.integrity)
+        throw E.MKT_INTEGRITY_MISMATCH({ expected: expected.integrity, actual: integrity });
       return { file: o.to, bytes, integrity, version, verification: { signed, integrity: expected.source } };
     } catch (error) {
       await rm(o.to, { force: true });
@@ -269,13 +318,15 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     checkCompatibility,
     list: async (query = {}) => {
       const params = new URLSearchParams();
-      for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '' && v !== false) params.set(k, String(v));
+      for (const [k, v] of Object.entries(query))
+        if (v !== undefined && v !== '' && v !== false) params.set(k, String(v));
       const qs = params.toString();
       return getJson(`/extensions${qs ? `?${qs}` : ''}`, ListResponse);
     },
     describe: async (id) => (await getJson(`/extensions/${encodeURIComponent(id)}`, DescribeResponse)).data,
     account: async (id) => (await getJson(`/accounts/${encodeURIComponent(id)}`, AccountResponse)).data,
-    getVersion: async (id) => (await getJson(`/-/annex/versions/${encodeURIComponent(id)}`, VersionDetailsResponse)).data,
+    getVersion: async (id) =>
+      (await getJson(`/-/annex/versions/${encodeURIComponent(id)}`, VersionDetailsResponse)).data,
     getPublicKey,
     verifyVersion,
     download,

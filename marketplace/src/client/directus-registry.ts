@@ -33,8 +33,11 @@ export function getPackumentUrl(name: string, tarballUrl: string | undefined, np
 
 /** `versions[version].dist.integrity` of an npm packument, when it is a sha512 integrity. */
 export function getPackumentIntegrity(packument: unknown, version: string): string | undefined {
-  const dist = (packument as { versions?: Record<string, { dist?: { integrity?: unknown } }> } | null)?.versions?.[version]?.dist;
-  const integrity = typeof dist?.integrity === 'string' ? dist.integrity.split(/\s+/).find((i) => i.startsWith('sha512-')) : undefined;
+  const dist = (packument as { versions?: Record<string, { dist?: { integrity?: unknown } }> } | null)?.versions?.[
+    version
+  ]?.dist;
+  const integrity =
+    typeof dist?.integrity === 'string' ? dist.integrity.split(/\s+/).find((i) => i.startsWith('sha512-')) : undefined;
   return integrity;
 }
 
@@ -55,7 +58,9 @@ export interface ExpectedIntegrityInput {
  * registry's digest header, else the registry's own integrity field. None → MKT_INTEGRITY_UNAVAILABLE
  * (an unverifiable tarball is never installed).
  */
-export async function getExpectedIntegrity(input: ExpectedIntegrityInput): Promise<{ integrity: string; source: IntegritySource }> {
+export async function getExpectedIntegrity(
+  input: ExpectedIntegrityInput,
+): Promise<{ integrity: string; source: IntegritySource }> {
   const packumentUrl = getPackumentUrl(input.name, input.tarballUrl, input.npmRegistry);
   const packument = await input.fetchJson(packumentUrl).catch(() => undefined);
   const npm = getPackumentIntegrity(packument, input.version);

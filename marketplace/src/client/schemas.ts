@@ -32,10 +32,18 @@ export const ListItem = z.object({
 
 export const ListResponse = z.object({ meta: z.object({ filter_count: z.number() }), data: z.array(ListItem) });
 
-const Publisher = z.object({ id: z.string(), username: z.string(), verified: z.boolean(), github_name: nullableString, github_avatar_url: nullableString });
+const Publisher = z.object({
+  id: z.string(),
+  username: z.string(),
+  verified: z.boolean(),
+  github_name: nullableString,
+  github_avatar_url: nullableString,
+});
 
 /** A version id becomes a folder name (`.registry/<id>`): no separators, no dot-names. */
-const VersionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a version id is letters, digits, ".", "_" and "-"');
+const VersionId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'a version id is letters, digits, ".", "_" and "-"');
 
 export const ExtensionVersion = z.object({
   id: VersionId,
@@ -108,7 +116,11 @@ export const AccountResponse = z.object({
 
 export const VersionDetailsResponse = z.object({ data: ExtensionVersion });
 
-export const PublicKeyResponse = z.object({ algorithm: z.literal('ed25519'), key_id: z.string(), public_key: z.string() });
+export const PublicKeyResponse = z.object({
+  algorithm: z.literal('ed25519'),
+  key_id: z.string(),
+  public_key: z.string(),
+});
 
 export type ListResult = z.infer<typeof ListResponse>;
 export type ListItem = z.infer<typeof ListItem>;

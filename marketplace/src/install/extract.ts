@@ -2,7 +2,13 @@ import { chmod, lstat, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { extract as tarExtract, type ReadEntry } from 'tar';
 import { MarketplaceErrors as E, isMarketplaceError } from '../errors.js';
-import { checkEntry, inspectTarball, PACKAGE_ROOT, type TarInspection, type TarLimits } from '../internal/tar-policy.js';
+import {
+  checkEntry,
+  inspectTarball,
+  PACKAGE_ROOT,
+  type TarInspection,
+  type TarLimits,
+} from '../internal/tar-policy.js';
 
 export interface ExtractProgress {
   phase: 'extract';
@@ -62,7 +68,8 @@ export async function extractPackage(
   }
   if (refused) throw isMarketplaceError(refused) ? refused : E.MKT_TAR_CORRUPT({ reason: (refused as Error).message });
   const found = inspection.fileCount === 0 ? 0 : await auditTree(join(dest, PACKAGE_ROOT));
-  if (found !== inspection.fileCount) throw E.MKT_TAR_CORRUPT({ reason: `expected ${inspection.fileCount} files, extracted ${found}` });
+  if (found !== inspection.fileCount)
+    throw E.MKT_TAR_CORRUPT({ reason: `expected ${inspection.fileCount} files, extracted ${found}` });
   return inspection;
 }
 

@@ -33,19 +33,25 @@ export async function withFolderLock<T>(folder: string, fn: () => Promise<T>): P
       await handle.close();
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw E.MKT_INSTALL_IO({ reason: `cannot lock ${folder}: ${(error as Error).message}` }, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw E.MKT_INSTALL_IO({ reason: `cannot lock ${folder}: ${(error as Error).message}` }, { cause: error });
       let holder: { pid?: unknown; at?: unknown } = {};
       try {
         holder = JSON.parse(await readFile(file, 'utf8'));
       } catch {
         /* being written right now: wait */
       }
-      const stale = typeof holder.at === 'number' && (Date.now() - holder.at > STALE_MS || (holder.pid !== undefined && !alive(holder.pid)));
+      const stale =
+        typeof holder.at === 'number' &&
+        (Date.now() - holder.at > STALE_MS || (holder.pid !== undefined && !alive(holder.pid)));
       if (stale) {
         await rm(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw E.MKT_INSTALL_IO({ reason: `another process has been installing into ${folder} for over a minute (${file})` });
+      if (Date.now() > deadline)
+        throw E.MKT_INSTALL_IO({
+          reason: `another process has been installing into ${folder} for over a minute (${file})`,
+        });
       await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
     }
   }

@@ -14,7 +14,10 @@ export async function createOperationDir(stagingDir: string): Promise<string> {
     await mkdir(stagingDir, { recursive: true, mode: 0o700 });
     return await mkdtemp(join(stagingDir, 'op-'));
   } catch (error) {
-    throw E.MKT_INSTALL_IO({ reason: `cannot create a staging folder in ${stagingDir}: ${(error as Error).message}` }, { cause: error });
+    throw E.MKT_INSTALL_IO(
+      { reason: `cannot create a staging folder in ${stagingDir}: ${(error as Error).message}` },
+      { cause: error },
+    );
   }
 }
 
@@ -34,7 +37,8 @@ export async function moveIntoPlace(src: string, dest: string): Promise<void> {
     await rename(src, dest);
     return;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw E.MKT_INSTALL_IO({ reason: (error as Error).message }, { cause: error });
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV')
+      throw E.MKT_INSTALL_IO({ reason: (error as Error).message }, { cause: error });
   }
   const tmp = `${dest}.partial-${process.pid}`;
   try {

@@ -83,19 +83,31 @@ export function createInstaller(options: InstallerOptions) {
 
   /** A kept version becomes current only if today's trust level still allows it (it may have been tightened since). */
   function checkKeptTrust(ext: InstalledExtension, v: InstalledVersion): void {
-    checkTrust(options.trust, { name: ext.name, execution: v.execution ?? 'unsandboxed', publisherVerified: v.publisher?.verified === true });
+    checkTrust(options.trust, {
+      name: ext.name,
+      execution: v.execution ?? 'unsandboxed',
+      publisherVerified: v.publisher?.verified === true,
+    });
   }
 
   function find(state: InstallState, extension: string): InstalledExtension {
-    const ext = (Object.hasOwn(state.extensions, extension) ? state.extensions[extension] : undefined) ?? Object.values(state.extensions).find((e) => e.id === extension);
+    const ext =
+      (Object.hasOwn(state.extensions, extension) ? state.extensions[extension] : undefined) ??
+      Object.values(state.extensions).find((e) => e.id === extension);
     if (!ext) throw E.MKT_NOT_INSTALLED({ name: extension });
     return ext;
   }
 
-  const result = (ext: InstalledExtension, v: InstalledVersion, changed: boolean, previous?: InstalledVersion) => toResult(dir, ext, v, changed, previous);
+  const result = (ext: InstalledExtension, v: InstalledVersion, changed: boolean, previous?: InstalledVersion) =>
+    toResult(dir, ext, v, changed, previous);
   const prune = (ext: InstalledExtension) => pruneKept(ext, keep).map((v) => join(dir, v.folder));
 
-  async function installVersion(state: InstallState, details: ExtensionDetails, version: ExtensionVersion, o: OperationOptions): Promise<InstallResult> {
+  async function installVersion(
+    state: InstallState,
+    details: ExtensionDetails,
+    version: ExtensionVersion,
+    o: OperationOptions,
+  ): Promise<InstallResult> {
     const name = details.name;
     const installed = Object.hasOwn(state.extensions, name) ? state.extensions[name] : undefined;
     const previous = installed?.versions[installed.current];
@@ -105,7 +117,8 @@ export function createInstaller(options: InstallerOptions) {
       o.onProgress?.(p);
     };
 
-    const kept = installed && Object.hasOwn(installed.versions, version.id) ? installed.versions[version.id] : undefined;
+    const kept =
+      installed && Object.hasOwn(installed.versions, version.id) ? installed.versions[version.id] : undefined;
     if (installed && kept && !o.force && (await exists(join(dir, kept.folder)))) {
       // already on disk and verified when it was installed: switching needs no download, only today's trust
       checkKeptTrust(installed, kept);
@@ -129,9 +142,14 @@ export function createInstaller(options: InstallerOptions) {
     const keyId = version.signature ? (await options.client.getPublicKey()).keyId : undefined;
     const pinnedKey = state.registryKeys?.[options.client.registry];
     // A registry that signed before and now serves an unsigned version is refused (no downgrade to integrity alone).
-    if (pinnedKey && !version.signature) throw E.MKT_BAD_SIGNATURE({ reason: `the registry signed earlier installs (key ${pinnedKey}) but this version is unsigned` });
+    if (pinnedKey && !version.signature)
+      throw E.MKT_BAD_SIGNATURE({
+        reason: `the registry signed earlier installs (key ${pinnedKey}) but this version is unsigned`,
+      });
     if (keyId && pinnedKey && pinnedKey !== keyId) {
-      throw E.MKT_BAD_SIGNATURE({ reason: `the registry's signing key changed from ${pinnedKey} to ${keyId} (resetRegistryKey() accepts the new one)` });
+      throw E.MKT_BAD_SIGNATURE({
+        reason: `the registry's signing key changed from ${pinnedKey} to ${keyId} (resetRegistryKey() accepts the new one)`,
+      });
     }
 
     const opDir = await createOperationDir(stagingDir);
@@ -182,7 +200,15 @@ export function createInstaller(options: InstallerOptions) {
         bundled: facts.bundled,
         installedAt: new Date().toISOString(),
       };
-      const ext: InstalledExtension = installed ?? { id: details.id, name, registry: options.client.registry, current: version.id, history: [], pinned: false, versions: {} };
+      const ext: InstalledExtension = installed ?? {
+        id: details.id,
+        name,
+        registry: options.client.registry,
+        current: version.id,
+        history: [],
+        pinned: false,
+        versions: {},
+      };
       ext.id = details.id;
       ext.registry = options.client.registry;
       ext.versions[version.id] = record;
@@ -246,7 +272,12 @@ export function createInstaller(options: InstallerOptions) {
     install(extension: string, versionRef?: string, o: OperationOptions = {}): Promise<InstallResult> {
       return exclusive(async (state) => {
         const details = await options.client.describe(extension);
-        return installVersion(state, details, selectVersion(details, versionRef, options.hostVersion, o.force ?? false), o);
+        return installVersion(
+          state,
+          details,
+          selectVersion(details, versionRef, options.hostVersion, o.force ?? false),
+          o,
+        );
       });
     },
 
@@ -289,7 +320,8 @@ export function createInstaller(options: InstallerOptions) {
         const v = Object.hasOwn(ext.versions, target) ? ext.versions[target] : undefined;
         if (!v) throw E.MKT_VERSION_NOT_FOUND({ id: target });
         checkKeptTrust(ext, v);
-        if (!(await exists(join(dir, v.folder)))) throw E.MKT_INSTALL_IO({ reason: `kept folder ${v.folder} is missing` });
+        if (!(await exists(join(dir, v.folder))))
+          throw E.MKT_INSTALL_IO({ reason: `kept folder ${v.folder} is missing` });
         const previous = ext.versions[ext.current];
         ext.history = ext.history.filter((id) => id !== target && id !== ext.current);
         ext.current = target;

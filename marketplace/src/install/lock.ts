@@ -35,7 +35,14 @@ export function exportLock(state: InstallState, registry: string): LockFile {
     extensions: Object.values(state.extensions)
       .map((ext) => {
         const v = ext.versions[ext.current];
-        return { name: ext.name, id: ext.id, versionId: v.versionId, version: v.version, integrity: v.integrity, pinned: ext.pinned };
+        return {
+          name: ext.name,
+          id: ext.id,
+          versionId: v.versionId,
+          version: v.version,
+          integrity: v.integrity,
+          pinned: ext.pinned,
+        };
       })
       .sort((a, b) => a.name.localeCompare(b.name)),
   };
@@ -55,7 +62,10 @@ export interface ImportDeps {
  */
 export async function importLock(input: unknown, state: InstallState, deps: ImportDeps): Promise<ImportResult[]> {
   const parsed = LockFileSchema.safeParse(input);
-  if (!parsed.success) throw E.MKT_LOCK_INVALID({ reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  if (!parsed.success)
+    throw E.MKT_LOCK_INVALID({
+      reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    });
   const results: ImportResult[] = [];
   for (const entry of parsed.data.extensions) {
     const installed = Object.hasOwn(state.extensions, entry.name) ? state.extensions[entry.name] : undefined;
@@ -66,9 +76,12 @@ export async function importLock(input: unknown, state: InstallState, deps: Impo
     }
     try {
       const details = await deps.describe(entry.name);
-      const version = details.versions.find((v) => v.id === entry.versionId) ?? details.versions.find((v) => v.version === entry.version);
+      const version =
+        details.versions.find((v) => v.id === entry.versionId) ??
+        details.versions.find((v) => v.version === entry.version);
       if (!version) throw E.MKT_VERSION_NOT_FOUND({ version: `${entry.name}@${entry.version}` });
-      if (version.integrity !== entry.integrity) throw E.MKT_LOCK_MISMATCH({ name: entry.name, version: entry.version });
+      if (version.integrity !== entry.integrity)
+        throw E.MKT_LOCK_MISMATCH({ name: entry.name, version: entry.version });
       await deps.install(details, version, entry.pinned);
       results.push({ name: entry.name, version: entry.version, status: 'installed' });
     } catch (error) {

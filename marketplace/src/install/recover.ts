@@ -35,7 +35,10 @@ export async function recoverInstalls(extensionsDir: string, customStagingDir?: 
     for (const op of customStagingDir ? [] : await readdir(stagingDir).catch(() => [] as string[])) {
       const opDir = join(stagingDir, op);
       try {
-        const { dest, aside } = JSON.parse(await readFile(join(opDir, ASIDE_JOURNAL), 'utf8')) as { dest: string; aside: string };
+        const { dest, aside } = JSON.parse(await readFile(join(opDir, ASIDE_JOURNAL), 'utf8')) as {
+          dest: string;
+          aside: string;
+        };
         if (!(await exists(dest)) && (await exists(aside))) {
           await rename(aside, dest);
           report.restored.push(dest);
@@ -50,7 +53,11 @@ export async function recoverInstalls(extensionsDir: string, customStagingDir?: 
 
     const registry = join(extensionsDir, REGISTRY_DIR);
     const state = await readInstallState(extensionsDir);
-    const named = new Set(Object.values(state.extensions).flatMap((e) => Object.values(e.versions).map((v) => join(extensionsDir, v.folder))));
+    const named = new Set(
+      Object.values(state.extensions).flatMap((e) =>
+        Object.values(e.versions).map((v) => join(extensionsDir, v.folder)),
+      ),
+    );
     for (const entry of await readdir(registry, { withFileTypes: true }).catch(() => [])) {
       const full = join(registry, entry.name);
       if (entry.name === STATE_FILE || entry.name.startsWith('.') || named.has(full)) continue;

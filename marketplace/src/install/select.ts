@@ -9,7 +9,12 @@ const newest = (versions: ExtensionVersion[]) => [...versions].sort((a, b) => se
  * Picks the version to install: a version id, an exact version, a dist-tag, or a range (newest
  * host-compatible match). Without a reference: the newest stable version compatible with the host.
  */
-export function selectVersion(details: ExtensionDetails, ref: string | undefined, hostVersion: string, force: boolean): ExtensionVersion {
+export function selectVersion(
+  details: ExtensionDetails,
+  ref: string | undefined,
+  hostVersion: string,
+  force: boolean,
+): ExtensionVersion {
   const versions = details.versions;
   const compatible = (list: ExtensionVersion[]) => list.filter((v) => isHostCompatible(hostVersion, v.host_version));
   if (ref) {
@@ -38,11 +43,18 @@ export function selectVersion(details: ExtensionDetails, ref: string | undefined
 }
 
 /** The newest host-compatible version above `current` (stable only, unless `current` is a prerelease). */
-export function selectUpdate(details: ExtensionDetails, current: string, hostVersion: string): ExtensionVersion | undefined {
+export function selectUpdate(
+  details: ExtensionDetails,
+  current: string,
+  hostVersion: string,
+): ExtensionVersion | undefined {
   const allowPre = semver.prerelease(current) !== null;
   return newest(
     details.versions.filter(
-      (v) => semver.gt(v.version, current) && (allowPre || !semver.prerelease(v.version)) && isHostCompatible(hostVersion, v.host_version),
+      (v) =>
+        semver.gt(v.version, current) &&
+        (allowPre || !semver.prerelease(v.version)) &&
+        isHostCompatible(hostVersion, v.host_version),
     ),
   );
 }

@@ -35,7 +35,9 @@ export interface StageInput {
  * re-read the manifest and hold it against the registry's signed metadata → trust and host
  * checks on what was actually shipped. Returns the verified package folder, still in staging.
  */
-export async function stageVersion(input: StageInput): Promise<{ root: string; facts: ManifestFacts; integrity: string; signed: boolean }> {
+export async function stageVersion(
+  input: StageInput,
+): Promise<{ root: string; facts: ManifestFacts; integrity: string; signed: boolean }> {
   const { client, name, version, opDir, onProgress } = input;
   const tarball = join(opDir, 'package.tgz');
   onProgress({ phase: 'download', extension: name, bytes: 0, total: version.tarball_size ?? undefined });
@@ -59,7 +61,11 @@ export async function stageVersion(input: StageInput): Promise<{ root: string; f
   const root = join(dest, PACKAGE_ROOT);
   const facts = await readExtractedManifest(root);
   compareWithRegistry(facts, name, version);
-  checkTrust(input.trust, { name, execution: facts.execution, publisherVerified: await client.publisherVerified(version) });
+  checkTrust(input.trust, {
+    name,
+    execution: facts.execution,
+    publisherVerified: await client.publisherVerified(version),
+  });
   checkHost(input.hostVersion, { name, host: facts.host }, input.force);
   return { root, facts, integrity: downloaded.integrity, signed: downloaded.verification.signed };
 }

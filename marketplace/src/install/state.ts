@@ -53,11 +53,22 @@ export interface InstallState {
 
 const StateSchema = z.object({
   stateVersion: z.literal(1),
-  extensions: z.record(z.string(), z.looseObject({ id: z.string(), name: z.string(), current: z.string(), versions: z.record(z.string(), z.looseObject({})) })),
+  extensions: z.record(
+    z.string(),
+    z.looseObject({
+      id: z.string(),
+      name: z.string(),
+      current: z.string(),
+      versions: z.record(z.string(), z.looseObject({})),
+    }),
+  ),
   registryKeys: z.record(z.string(), z.string()).optional(),
 });
 
-export const emptyState = (): InstallState => ({ stateVersion: 1, extensions: Object.create(null) as Record<string, InstalledExtension> });
+export const emptyState = (): InstallState => ({
+  stateVersion: 1,
+  extensions: Object.create(null) as Record<string, InstalledExtension>,
+});
 
 export const statePath = (extensionsDir: string) => join(extensionsDir, REGISTRY_DIR, STATE_FILE);
 
@@ -81,7 +92,8 @@ export async function readInstallState(extensionsDir: string): Promise<InstallSt
   const state = parsed.data as unknown as InstallState;
   // Keyed by package names: "constructor" or "__proto__" must be names like any other.
   state.extensions = Object.assign(Object.create(null) as Record<string, InstalledExtension>, state.extensions);
-  for (const ext of Object.values(state.extensions)) ext.versions = Object.assign(Object.create(null) as Record<string, InstalledVersion>, ext.versions);
+  for (const ext of Object.values(state.extensions))
+    ext.versions = Object.assign(Object.create(null) as Record<string, InstalledVersion>, ext.versions);
   return state;
 }
 
@@ -100,12 +112,20 @@ export async function writeInstallState(extensionsDir: string, state: InstallSta
 }
 
 /** The folders a host should load: one per installed extension, its current version. */
-export async function getActiveFolders(extensionsDir: string): Promise<{ name: string; id: string; versionId: string; version: string; folder: string }[]> {
+export async function getActiveFolders(
+  extensionsDir: string,
+): Promise<{ name: string; id: string; versionId: string; version: string; folder: string }[]> {
   const state = await readInstallState(extensionsDir);
   return Object.values(state.extensions)
     .map((ext) => {
       const v = ext.versions[ext.current];
-      return { name: ext.name, id: ext.id, versionId: v.versionId, version: v.version, folder: join(extensionsDir, v.folder) };
+      return {
+        name: ext.name,
+        id: ext.id,
+        versionId: v.versionId,
+        version: v.version,
+        folder: join(extensionsDir, v.folder),
+      };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -25,7 +25,13 @@ export interface InstallResult {
 }
 
 /** Describes one installed version for callers; `scopeDiff` is measured against `previous`. */
-export function toResult(extensionsDir: string, ext: InstalledExtension, v: InstalledVersion, changed: boolean, previous?: InstalledVersion): InstallResult {
+export function toResult(
+  extensionsDir: string,
+  ext: InstalledExtension,
+  v: InstalledVersion,
+  changed: boolean,
+  previous?: InstalledVersion,
+): InstallResult {
   const before = previous && previous.versionId !== v.versionId ? previous : undefined;
   return {
     changed,

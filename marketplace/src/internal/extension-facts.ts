@@ -18,7 +18,8 @@ import { manifestDigest } from './digest.js';
 export type Execution = 'app' | 'sandboxed' | 'unsandboxed';
 
 export function hasApiCode(options: ExtensionOptions): boolean {
-  if (options.type === 'bundle') return options.entries.some((e) => isApiType(e.type) || isHybridType(e.type)) || Boolean(options.path.api);
+  if (options.type === 'bundle')
+    return options.entries.some((e) => isApiType(e.type) || isHybridType(e.type)) || Boolean(options.path.api);
   return isApiType(options.type) || isHybridType(options.type);
 }
 

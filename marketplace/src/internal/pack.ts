@@ -32,7 +32,9 @@ export async function listExtensionFolders(dir: string): Promise<{ folder: strin
 }
 
 /** Packs an extension folder as `npm pack` does: gzipped tar, entries under `package/`. */
-export async function packFolder(folder: string): Promise<{ tarball: Buffer; pkg: Record<string, unknown>; files: string[] }> {
+export async function packFolder(
+  folder: string,
+): Promise<{ tarball: Buffer; pkg: Record<string, unknown>; files: string[] }> {
   const pkg = await readPackageJson(folder);
   const files = (await listPackFiles(folder, pkg)).map((f) => f.path);
   return { tarball: await packTarball(folder, files), pkg, files };

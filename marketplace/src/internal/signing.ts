@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 
 /** What the registry signs for each version: everything an installer checks the tarball against. */
 export interface SignedFields {
@@ -15,7 +23,8 @@ const DOMAIN = 'annex-marketplace-signature-v1';
 /** The exact bytes signed; a newline cannot occur in any field (checked). */
 export function signaturePayload(f: SignedFields): Buffer {
   for (const [k, v] of Object.entries(f)) {
-    if (typeof v !== 'string' || v.includes('\n')) throw new TypeError(`signature field ${k} must be a single-line string`);
+    if (typeof v !== 'string' || v.includes('\n'))
+      throw new TypeError(`signature field ${k} must be a single-line string`);
   }
   return Buffer.from([DOMAIN, f.name, f.version, f.integrity, f.manifestDigest].join('\n'), 'utf8');
 }
@@ -39,8 +48,12 @@ export interface PublisherFields {
 const PUBLISHER_DOMAIN = 'annex-marketplace-publisher-v1';
 
 export function publisherPayload(f: PublisherFields): Buffer {
-  for (const v of [f.versionId, f.publisherId]) if (typeof v !== 'string' || v.includes('\n')) throw new TypeError('publisher fields must be single-line strings');
-  return Buffer.from([PUBLISHER_DOMAIN, f.versionId, f.publisherId, f.verified ? 'verified' : 'unverified'].join('\n'), 'utf8');
+  for (const v of [f.versionId, f.publisherId])
+    if (typeof v !== 'string' || v.includes('\n')) throw new TypeError('publisher fields must be single-line strings');
+  return Buffer.from(
+    [PUBLISHER_DOMAIN, f.versionId, f.publisherId, f.verified ? 'verified' : 'unverified'].join('\n'),
+    'utf8',
+  );
 }
 
 export interface Signer {

@@ -35,11 +35,13 @@ export type EntryKind = 'file' | 'dir';
  */
 export function checkEntry(entry: { path: string; type: string }): { kind: EntryKind; rel: string } {
   const path = entry.path;
-  if (path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path)) throw E.MKT_TAR_ABSOLUTE_PATH({ entry: path });
+  if (path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path))
+    throw E.MKT_TAR_ABSOLUTE_PATH({ entry: path });
   const segments = path.split(/[/\\]+/);
   if (segments.includes('..')) throw E.MKT_TAR_PATH_TRAVERSAL({ entry: path });
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(path)) throw E.MKT_TAR_BAD_PATH({ entry: JSON.stringify(path), reason: 'control character' });
+  if (/[\u0000-\u001f\u007f]/.test(path))
+    throw E.MKT_TAR_BAD_PATH({ entry: JSON.stringify(path), reason: 'control character' });
   if (path.includes('\\')) throw E.MKT_TAR_BAD_PATH({ entry: path, reason: 'backslash' });
   if (path.length > MAX_PATH_LENGTH) throw E.MKT_TAR_BAD_PATH({ entry: path.slice(0, 80), reason: 'too long' });
 
@@ -54,7 +56,11 @@ export function checkEntry(entry: { path: string; type: string }): { kind: Entry
       throw E.MKT_TAR_DEVICE({ entry: path, type: entry.type });
   }
   const kind: EntryKind | undefined =
-    entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile' ? 'file' : entry.type === 'Directory' ? 'dir' : undefined;
+    entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile'
+      ? 'file'
+      : entry.type === 'Directory'
+        ? 'dir'
+        : undefined;
   if (!kind) throw E.MKT_TAR_UNSUPPORTED_ENTRY({ entry: path, type: entry.type });
 
   const parts = segments.filter((s) => s !== '' && s !== '.');
@@ -85,7 +91,10 @@ const CAPTURE_MAX = 1024 * 1024;
  * at the first entry or byte that breaks the policy (links, devices, absolute or escaping
  * paths, duplicates, entry/size caps, compression bombs, corrupt data).
  */
-export async function inspectTarball(input: { file: string } | { buffer: Uint8Array }, options: InspectOptions = {}): Promise<TarInspection> {
+export async function inspectTarball(
+  input: { file: string } | { buffer: Uint8Array },
+  options: InspectOptions = {},
+): Promise<TarInspection> {
   const limits = { ...DEFAULT_TAR_LIMITS, ...options.limits };
   const compressedSize = 'file' in input ? (await stat(input.file)).size : input.buffer.byteLength;
   const source = 'file' in input ? createReadStream(input.file) : Readable.from([Buffer.from(input.buffer)]);
@@ -152,7 +161,9 @@ export async function inspectTarball(input: { file: string } | { buffer: Uint8Ar
     }
 
     // entry types tar does not know (sparse files, tape volumes, …) never reach onReadEntry
-    parser.on('ignoredEntry', (entry: ReadEntry) => fail(E.MKT_TAR_UNSUPPORTED_ENTRY({ entry: entry.path, type: entry.type })));
+    parser.on('ignoredEntry', (entry: ReadEntry) =>
+      fail(E.MKT_TAR_UNSUPPORTED_ENTRY({ entry: entry.path, type: entry.type })),
+    );
     parser.on('error', fail);
     parser.on('end', () => {
       if (settled) return;
@@ -189,7 +200,8 @@ class RatioGuard extends Transform {
   override _flush(cb: TransformCallback): void {
     // Fewer than 4 bytes in all: not a tar; let the parser say so.
     if (this.head?.length) {
-      if (startsCompressed(this.head)) return cb(E.MKT_TAR_CORRUPT({ reason: 'the archive is compressed twice (or hides a second archive)' }));
+      if (startsCompressed(this.head))
+        return cb(E.MKT_TAR_CORRUPT({ reason: 'the archive is compressed twice (or hides a second archive)' }));
       this.push(this.head);
     }
     this.head = null;
@@ -211,7 +223,10 @@ class RatioGuard extends Transform {
       }
     }
     this.out += chunk.length;
-    if (this.out > this.limits.ratioFloorBytes && this.out / Math.max(1, this.compressedSize) > this.limits.maxCompressionRatio) {
+    if (
+      this.out > this.limits.ratioFloorBytes &&
+      this.out / Math.max(1, this.compressedSize) > this.limits.maxCompressionRatio
+    ) {
       cb(E.MKT_TAR_GZIP_BOMB({ limit: this.limits.maxCompressionRatio }));
       return;
     }
@@ -226,7 +241,10 @@ class RatioGuard extends Transform {
 
 /** gzip (1f 8b), zstd (28 b5 2f fd) or a lone 1f (a gzip magic cut short) at the start of a decompressed stream. */
 function startsCompressed(chunk: Buffer): boolean {
-  return (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) || (chunk.length >= 4 && chunk.readUInt32BE(0) === 0x28b52ffd);
+  return (
+    (chunk.length >= 2 && chunk[0] === 0x1f && chunk[1] === 0x8b) ||
+    (chunk.length >= 4 && chunk.readUInt32BE(0) === 0x28b52ffd)
+  );
 }
 
 function describe(error: unknown): string {

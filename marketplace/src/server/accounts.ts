@@ -49,7 +49,9 @@ export function createAccounts(db: Knex) {
 
   /** By uuid or by username. */
   async function find(idOrName: string): Promise<AccountRow | undefined> {
-    return isUuid(idOrName) ? table().where({ id: idOrName }).first() : table().where({ username: idOrName.toLowerCase() }).first();
+    return isUuid(idOrName)
+      ? table().where({ id: idOrName }).first()
+      : table().where({ username: idOrName.toLowerCase() }).first();
   }
 
   async function get(idOrName: string): Promise<AccountRow> {
@@ -58,9 +60,15 @@ export function createAccounts(db: Knex) {
     return row;
   }
 
-  async function create(input: { username: string; password?: string; email?: string; verified?: boolean }): Promise<AccountRow> {
+  async function create(input: {
+    username: string;
+    password?: string;
+    email?: string;
+    verified?: boolean;
+  }): Promise<AccountRow> {
     const username = input.username.toLowerCase();
-    if (!USERNAME.test(username)) throw E.MKT_INVALID_REQUEST({ reason: `"${input.username}" is not a valid user name` });
+    if (!USERNAME.test(username))
+      throw E.MKT_INVALID_REQUEST({ reason: `"${input.username}" is not a valid user name` });
     const row: AccountRow = {
       id: randomUUID(),
       username,
@@ -88,7 +96,8 @@ export function createAccounts(db: Knex) {
     async ensure(input: { username: string; password?: string; verified?: boolean }): Promise<AccountRow> {
       const existing = await find(input.username);
       if (!existing) return create(input);
-      if (input.verified !== undefined && Boolean(existing.verified) !== input.verified) await table().where({ id: existing.id }).update({ verified: input.verified });
+      if (input.verified !== undefined && Boolean(existing.verified) !== input.verified)
+        await table().where({ id: existing.id }).update({ verified: input.verified });
       return (await find(existing.id))!;
     },
     async checkPassword(username: string, password: string): Promise<AccountRow | undefined> {
@@ -103,15 +112,25 @@ export function createAccounts(db: Knex) {
     /** A new bearer token; only its sha256 is stored. */
     async createToken(accountId: string): Promise<string> {
       const token = `annex_${randomBytes(24).toString('base64url')}`;
-      await db('mkt_tokens').insert({ token_hash: tokenHash(token), account_id: accountId, created_at: new Date().toISOString() });
+      await db('mkt_tokens').insert({
+        token_hash: tokenHash(token),
+        account_id: accountId,
+        created_at: new Date().toISOString(),
+      });
       return token;
     },
     async accountForToken(token: string): Promise<AccountRow | undefined> {
-      const hit = await db('mkt_tokens').where({ token_hash: tokenHash(token) }).first();
+      const hit = await db('mkt_tokens')
+        .where({ token_hash: tokenHash(token) })
+        .first();
       return hit ? find(hit.account_id) : undefined;
     },
     async revokeToken(token: string): Promise<boolean> {
-      return (await db('mkt_tokens').where({ token_hash: tokenHash(token) }).delete()) > 0;
+      return (
+        (await db('mkt_tokens')
+          .where({ token_hash: tokenHash(token) })
+          .delete()) > 0
+      );
     },
   };
 }

@@ -54,7 +54,11 @@ export interface MarketplaceServer {
   /** The request handler, to mount the registry in another HTTP server. */
   callback(): ReturnType<Koa['callback']>;
   /** Existing or new account, plus a fresh bearer token for it. */
-  ensureAccount(input: { username: string; password?: string; verified?: boolean }): Promise<{ account: AccountRow; token: string }>;
+  ensureAccount(input: {
+    username: string;
+    password?: string;
+    verified?: boolean;
+  }): Promise<{ account: AccountRow; token: string }>;
   setVerified(username: string, verified: boolean): Promise<void>;
   /** Packs an extension folder (npm-pack layout) and publishes it as `username`, in process. */
   publishFolder(folder: string, options: { username: string; tag?: string }): Promise<SeedResult>;
@@ -99,7 +103,8 @@ export async function createMarketplaceServer(options: MarketplaceServerOptions)
   let port = options.port ?? 8066;
   let closed = false;
   let server: Server | undefined;
-  const url = () => options.publicUrl?.replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = () =>
+    options.publicUrl?.replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const adminToken = options.adminToken ? Buffer.from(options.adminToken) : undefined;
   const bearer = (ctx: Context) => /^Bearer\s+(.+)$/i.exec(ctx.get('authorization'))?.[1]?.trim();
@@ -125,7 +130,8 @@ export async function createMarketplaceServer(options: MarketplaceServerOptions)
     maxPublishBytes: options.maxPublishBytes ?? 64 * 1024 * 1024,
     tarLimits: options.tarLimits ?? {},
     // without a configured public URL, tarball links follow the Host the client used
-    baseUrl: (ctx) => options.publicUrl?.replace(/\/$/, '') ?? (ctx.get('host') ? `${ctx.protocol}://${ctx.get('host')}` : url()),
+    baseUrl: (ctx) =>
+      options.publicUrl?.replace(/\/$/, '') ?? (ctx.get('host') ? `${ctx.protocol}://${ctx.get('host')}` : url()),
     async requireAccount(ctx) {
       const account = await authenticate(ctx);
       if (!account) throw E.MKT_UNAUTHORIZED();
@@ -133,7 +139,8 @@ export async function createMarketplaceServer(options: MarketplaceServerOptions)
     },
     async requireAdmin(ctx) {
       const token = Buffer.from(bearer(ctx) ?? '');
-      if (!adminToken || token.length !== adminToken.length || !timingSafeEqual(token, adminToken)) throw E.MKT_FORBIDDEN({ reason: 'admin token required' });
+      if (!adminToken || token.length !== adminToken.length || !timingSafeEqual(token, adminToken))
+        throw E.MKT_FORBIDDEN({ reason: 'admin token required' });
     },
     async sendTarball(ctx, version: VersionRow) {
       if (ctx.method !== 'HEAD') await packages.countDownload(version);

@@ -52,7 +52,16 @@ export async function migrate(db: Knex, schema?: string): Promise<void> {
       t.string('email');
       t.string('password_hash');
       t.boolean('verified').notNullable().defaultTo(false);
-      for (const c of ['github_username', 'github_avatar_url', 'github_name', 'github_company', 'github_blog', 'github_location', 'github_bio']) t.string(c);
+      for (const c of [
+        'github_username',
+        'github_avatar_url',
+        'github_name',
+        'github_company',
+        'github_blog',
+        'github_location',
+        'github_bio',
+      ])
+        t.string(c);
       t.string('created_at', 32).notNullable();
     });
   }
@@ -128,5 +137,8 @@ export async function migrate(db: Knex, schema?: string): Promise<void> {
       t.primary(['version_id', 'day']);
     });
   }
-  await db('mkt_meta').insert({ key: 'schema_version', value: String(SCHEMA_VERSION) }).onConflict('key').merge();
+  await db('mkt_meta')
+    .insert({ key: 'schema_version', value: String(SCHEMA_VERSION) })
+    .onConflict('key')
+    .merge();
 }

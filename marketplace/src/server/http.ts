@@ -20,11 +20,16 @@ export function createRouter(routes: Route[]): Middleware {
       if (!m) continue;
       pathMatched = true;
       if (route.method === ctx.method || (route.method === 'GET' && ctx.method === 'HEAD')) {
-        await route.handler(ctx, m.slice(1).map((s) => (s === undefined ? s : safeDecode(s))));
+        await route.handler(
+          ctx,
+          m.slice(1).map((s) => (s === undefined ? s : safeDecode(s))),
+        );
         return;
       }
     }
-    throw pathMatched ? E.MKT_UNSUPPORTED({ reason: `${ctx.method} ${ctx.path}` }) : E.MKT_ROUTE_NOT_FOUND({ path: ctx.path });
+    throw pathMatched
+      ? E.MKT_UNSUPPORTED({ reason: `${ctx.method} ${ctx.path}` })
+      : E.MKT_ROUTE_NOT_FOUND({ path: ctx.path });
   };
 }
 
@@ -53,7 +58,10 @@ export function errorMiddleware(logger: Logger): Middleware {
       const message = expose ? coded.message : 'Internal server error';
       const details = expose ? coded.details : undefined;
       ctx.status = status;
-      ctx.body = { error: message, errors: [{ message, extensions: { code, ...(details?.issues ? { issues: details.issues } : {}) } }] };
+      ctx.body = {
+        error: message,
+        errors: [{ message, extensions: { code, ...(details?.issues ? { issues: details.issues } : {}) } }],
+      };
     }
   };
 }
@@ -83,6 +91,7 @@ export async function readJson(ctx: Context, limit: number): Promise<unknown> {
 export function intParam(value: unknown, fallback: number, min: number, max: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw E.MKT_INVALID_REQUEST({ reason: `${name} must be an integer between ${min} and ${max}` });
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw E.MKT_INVALID_REQUEST({ reason: `${name} must be an integer between ${min} and ${max}` });
   return n;
 }

@@ -86,7 +86,9 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
   const tarballPath = (versionId: string) => join(options.tarballDir, `${versionId}.tgz`);
 
   async function findExtension(idOrName: string): Promise<ExtensionRow | undefined> {
-    return isUuid(idOrName) ? db<ExtensionRow>('mkt_extensions').where({ id: idOrName }).first() : db<ExtensionRow>('mkt_extensions').where({ name: idOrName }).first();
+    return isUuid(idOrName)
+      ? db<ExtensionRow>('mkt_extensions').where({ id: idOrName }).first()
+      : db<ExtensionRow>('mkt_extensions').where({ name: idOrName }).first();
   }
 
   async function getExtension(idOrName: string): Promise<ExtensionRow> {
@@ -119,7 +121,12 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
   async function insertVersion(input: NewVersion, tarball: Uint8Array): Promise<VersionRow> {
     const { facts } = input;
     const { integrity, shasum } = tarballDigests(tarball);
-    const signature = options.signer.sign({ name: facts.name, version: facts.version, integrity, manifestDigest: facts.manifestDigest });
+    const signature = options.signer.sign({
+      name: facts.name,
+      version: facts.version,
+      integrity,
+      manifestDigest: facts.manifestDigest,
+    });
     const now = new Date().toISOString();
     const versionId = randomUUID();
 
@@ -171,7 +178,14 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
         let ext = await trx<ExtensionRow>('mkt_extensions').where({ name: facts.name }).first();
         if (ext && ext.publisher_id !== input.publisherId) throw E.MKT_NOT_OWNER({ name: facts.name });
         if (!ext) {
-          ext = { id: randomUUID(), name: facts.name, publisher_id: input.publisherId, total_downloads: 0, created_at: now, ...denormalised };
+          ext = {
+            id: randomUUID(),
+            name: facts.name,
+            publisher_id: input.publisherId,
+            total_downloads: 0,
+            created_at: now,
+            ...denormalised,
+          };
           await trx('mkt_extensions').insert(ext);
         } else if (input.tag === 'latest') {
           await trx('mkt_extensions').where({ id: ext.id }).update(denormalised);
@@ -192,26 +206,41 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
       await rm(file, { force: true });
       if (isMarketplaceError(error)) throw error;
       // a concurrent publish of the same version loses on the unique index
-      if (/unique|duplicate/i.test(String((error as Error).message))) throw E.MKT_VERSION_EXISTS({ name: facts.name, version: facts.version });
+      if (/unique|duplicate/i.test(String((error as Error).message)))
+        throw E.MKT_VERSION_EXISTS({ name: facts.name, version: facts.version });
       throw error;
     }
     return row;
   }
 
   /** Filters, sorts and pages extensions for the Directus list endpoint. */
-  async function listExtensions(query: ListQuery): Promise<{ count: number; rows: (ExtensionRow & { recent_downloads: number })[] }> {
+  async function listExtensions(
+    query: ListQuery,
+  ): Promise<{ count: number; rows: (ExtensionRow & { recent_downloads: number })[] }> {
     const since = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
     const base = db('mkt_extensions as e').join('mkt_accounts as a', 'a.id', 'e.publisher_id');
     if (query.search) {
       const like = `%${query.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      base.where((w) => w.whereRaw("lower(e.name) like ? escape '\\'", [like]).orWhereRaw("lower(coalesce(e.description, '')) like ? escape '\\'", [like]));
+      base.where((w) =>
+        w
+          .whereRaw("lower(e.name) like ? escape '\\'", [like])
+          .orWhereRaw("lower(coalesce(e.description, '')) like ? escape '\\'", [like]),
+      );
     }
     if (query.type) base.where('e.type', query.type);
     if (query.sandbox) base.whereIn('e.execution', ['app', 'sandboxed']);
-    if (query.by) base.where((w) => (isUuid(query.by!) ? w.where('a.id', query.by!) : w.where('a.username', query.by!.toLowerCase())));
+    if (query.by)
+      base.where((w) =>
+        isUuid(query.by!) ? w.where('a.id', query.by!) : w.where('a.username', query.by!.toLowerCase()),
+      );
 
     const [{ count }] = await base.clone().count({ count: 'e.id' });
-    const recent = db('mkt_downloads').select('extension_id').sum({ recent: 'count' }).where('day', '>=', since).groupBy('extension_id').as('r');
+    const recent = db('mkt_downloads')
+      .select('extension_id')
+      .sum({ recent: 'count' })
+      .where('day', '>=', since)
+      .groupBy('extension_id')
+      .as('r');
     const rows = base
       .clone()
       .leftJoin(recent, 'r.extension_id', 'e.id')
@@ -220,7 +249,11 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
       .offset(query.offset);
     if (query.sort === 'recent') rows.orderBy([{ column: 'e.updated_at', order: 'desc' }]);
     else if (query.sort === 'downloads') rows.orderBy([{ column: 'e.total_downloads', order: 'desc' }]);
-    else rows.orderBy([{ column: 'recent_downloads', order: 'desc' }, { column: 'e.total_downloads', order: 'desc' }]);
+    else
+      rows.orderBy([
+        { column: 'recent_downloads', order: 'desc' },
+        { column: 'e.total_downloads', order: 'desc' },
+      ]);
     rows.orderBy('e.name', 'asc');
     const result = (await rows) as (ExtensionRow & { recent_downloads: number | string })[];
     return { count: Number(count), rows: result.map((r) => ({ ...r, recent_downloads: Number(r.recent_downloads) })) };
@@ -252,8 +285,16 @@ export function createPackages(db: Knex, options: { tarballDir: string; signer: 
     },
     /** Daily download counts of an extension, oldest first. */
     async downloadSeries(extensionId: string): Promise<{ date: string; count: number }[]> {
-      const rows = await db('mkt_downloads').where({ extension_id: extensionId }).select('day').sum({ count: 'count' }).groupBy('day').orderBy('day');
-      return (rows as unknown as { day: string; count: number | string }[]).map((r) => ({ date: r.day, count: Number(r.count) }));
+      const rows = await db('mkt_downloads')
+        .where({ extension_id: extensionId })
+        .select('day')
+        .sum({ count: 'count' })
+        .groupBy('day')
+        .orderBy('day');
+      return (rows as unknown as { day: string; count: number | string }[]).map((r) => ({
+        date: r.day,
+        count: Number(r.count),
+      }));
     },
   };
 }

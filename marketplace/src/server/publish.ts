@@ -12,7 +12,12 @@ const PublishBody = z.object({
   name: z.string().min(1),
   'dist-tags': z.record(z.string(), z.string()).optional(),
   versions: z.record(z.string(), z.looseObject({ name: z.string(), version: z.string() })),
-  _attachments: z.record(z.string(), z.object({ data: z.string(), length: z.number().optional(), content_type: z.string().optional() })).optional(),
+  _attachments: z
+    .record(
+      z.string(),
+      z.object({ data: z.string(), length: z.number().optional(), content_type: z.string().optional() }),
+    )
+    .optional(),
   readme: z.string().optional(),
 });
 
@@ -38,22 +43,31 @@ export async function publishFromNpmBody(
   input: { publisherId: string; urlName: string; body: unknown; tarLimits?: Partial<TarLimits> },
 ): Promise<VersionRow> {
   const parsed = PublishBody.safeParse(input.body);
-  if (!parsed.success) throw E.MKT_INVALID_REQUEST({ reason: `publish body: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}` });
+  if (!parsed.success)
+    throw E.MKT_INVALID_REQUEST({
+      reason: `publish body: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+    });
   const body = parsed.data;
-  if (!body._attachments) throw E.MKT_UNSUPPORTED({ reason: 'changing published metadata (deprecate, unpublish, dist-tag edits)' });
-  if (body.name !== input.urlName) throw E.MKT_INVALID_REQUEST({ reason: `the body names "${body.name}" but the URL names "${input.urlName}"` });
+  if (!body._attachments)
+    throw E.MKT_UNSUPPORTED({ reason: 'changing published metadata (deprecate, unpublish, dist-tag edits)' });
+  if (body.name !== input.urlName)
+    throw E.MKT_INVALID_REQUEST({ reason: `the body names "${body.name}" but the URL names "${input.urlName}"` });
   assertPackageName(body.name);
 
   const versions = Object.values(body.versions);
   const attachments = Object.values(body._attachments);
-  if (versions.length !== 1 || attachments.length !== 1) throw E.MKT_INVALID_REQUEST({ reason: 'publish exactly one version with one tarball' });
+  if (versions.length !== 1 || attachments.length !== 1)
+    throw E.MKT_INVALID_REQUEST({ reason: 'publish exactly one version with one tarball' });
   const doc = versions[0];
-  if (!semver.valid(doc.version) || semver.clean(doc.version) !== doc.version) throw E.MKT_INVALID_REQUEST({ reason: `"${doc.version}" is not a valid semver version` });
+  if (!semver.valid(doc.version) || semver.clean(doc.version) !== doc.version)
+    throw E.MKT_INVALID_REQUEST({ reason: `"${doc.version}" is not a valid semver version` });
   if (doc.name !== body.name) throw E.MKT_INVALID_REQUEST({ reason: 'the version document names another package' });
 
   const tarball = Buffer.from(attachments[0].data, 'base64');
   if (attachments[0].length !== undefined && attachments[0].length !== tarball.byteLength) {
-    throw E.MKT_INVALID_REQUEST({ reason: `attachment length ${attachments[0].length} does not match its data (${tarball.byteLength} bytes)` });
+    throw E.MKT_INVALID_REQUEST({
+      reason: `attachment length ${attachments[0].length} does not match its data (${tarball.byteLength} bytes)`,
+    });
   }
   const existing = await packages.findExtension(body.name);
   if (existing && existing.publisher_id !== input.publisherId) throw E.MKT_NOT_OWNER({ name: body.name });
@@ -76,9 +90,19 @@ export async function publishFromNpmBody(
 /** Inspects a tarball, validates its manifest and stores it as a new version. */
 export async function publishTarball(
   packages: Packages,
-  input: { publisherId: string; tarball: Buffer; tag?: string; versionDoc?: Record<string, unknown>; readme?: string; tarLimits?: Partial<TarLimits> },
+  input: {
+    publisherId: string;
+    tarball: Buffer;
+    tag?: string;
+    versionDoc?: Record<string, unknown>;
+    readme?: string;
+    tarLimits?: Partial<TarLimits>;
+  },
 ): Promise<VersionRow> {
-  const inspection = await inspectTarball({ buffer: input.tarball }, { limits: input.tarLimits, capture: (rel) => rel === 'package.json' || README.test(rel) });
+  const inspection = await inspectTarball(
+    { buffer: input.tarball },
+    { limits: input.tarLimits, capture: (rel) => rel === 'package.json' || README.test(rel) },
+  );
   const raw = inspection.captured.get('package.json');
   if (!raw) throw E.MKT_MANIFEST_MISSING();
   let pkg: Record<string, unknown>;
@@ -88,18 +112,27 @@ export async function publishTarball(
     throw E.MKT_INVALID_MANIFEST({ summary: 'package.json is not valid JSON' }, { cause: error });
   }
   const result = parseManifest(pkg);
-  if (!result.ok) throw E.MKT_INVALID_MANIFEST({ summary: formatManifestIssues(result.issues) }, { details: { issues: result.issues } });
+  if (!result.ok)
+    throw E.MKT_INVALID_MANIFEST(
+      { summary: formatManifestIssues(result.issues) },
+      { details: { issues: result.issues } },
+    );
   const manifest = result.manifest;
   assertPackageName(manifest.name);
-  if (!semver.valid(manifest.version)) throw E.MKT_INVALID_MANIFEST({ summary: `version "${manifest.version}" is not valid semver` });
+  if (!semver.valid(manifest.version))
+    throw E.MKT_INVALID_MANIFEST({ summary: `version "${manifest.version}" is not valid semver` });
 
   const doc = input.versionDoc;
   if (doc) {
     if (doc.name !== manifest.name || doc.version !== manifest.version) {
-      throw E.MKT_PACKAGE_MISMATCH({ reason: `tarball is ${manifest.name}@${manifest.version}, metadata says ${String(doc.name)}@${String(doc.version)}` });
+      throw E.MKT_PACKAGE_MISMATCH({
+        reason: `tarball is ${manifest.name}@${manifest.version}, metadata says ${String(doc.name)}@${String(doc.version)}`,
+      });
     }
     if (canonicalJson(doc[EXTENSION_PKG_KEY]) !== canonicalJson(pkg[EXTENSION_PKG_KEY])) {
-      throw E.MKT_PACKAGE_MISMATCH({ reason: `"${EXTENSION_PKG_KEY}" in the metadata differs from the tarball's package.json` });
+      throw E.MKT_PACKAGE_MISMATCH({
+        reason: `"${EXTENSION_PKG_KEY}" in the metadata differs from the tarball's package.json`,
+      });
     }
   }
   for (const entry of getEntrypoints(manifest[EXTENSION_PKG_KEY])) {
@@ -127,6 +160,7 @@ export async function publishTarball(
 
 function urlOf(value: unknown): string | null {
   if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { url?: unknown }).url === 'string') return (value as { url: string }).url;
+  if (value && typeof value === 'object' && typeof (value as { url?: unknown }).url === 'string')
+    return (value as { url: string }).url;
   return null;
 }

@@ -19,29 +19,45 @@ export function npmRoutes(deps: RouteDeps): Route[] {
     if (typeof body?.name !== 'string' || typeof body.password !== 'string' || body.password === '') {
       throw E.MKT_INVALID_REQUEST({ reason: 'name and password are required' });
     }
-    if (body.name.toLowerCase() !== name.toLowerCase()) throw E.MKT_INVALID_REQUEST({ reason: 'the body names another user than the URL' });
+    if (body.name.toLowerCase() !== name.toLowerCase())
+      throw E.MKT_INVALID_REQUEST({ reason: 'the body names another user than the URL' });
     let account = await accounts.find(name);
     if (!account) {
       if (!deps.allowSignup) throw E.MKT_FORBIDDEN({ reason: 'sign-up is disabled on this registry' });
-      account = await accounts.create({ username: name, password: body.password, email: typeof body.email === 'string' ? body.email : undefined });
+      account = await accounts.create({
+        username: name,
+        password: body.password,
+        email: typeof body.email === 'string' ? body.email : undefined,
+      });
       deps.logger.info({ username: account.username }, 'account created');
     } else if (!(await accounts.checkPassword(name, body.password))) {
       throw E.MKT_BAD_CREDENTIALS();
     }
     ctx.status = 201;
-    ctx.body = { ok: true, id: `org.couchdb.user:${account.username}`, rev: '_we_dont_use_revs_any_more', token: await accounts.createToken(account.id) };
+    ctx.body = {
+      ok: true,
+      id: `org.couchdb.user:${account.username}`,
+      rev: '_we_dont_use_revs_any_more',
+      token: await accounts.createToken(account.id),
+    };
   }
 
   async function servePackument(ctx: Context, [name]: string[]) {
     const ext = await packages.getExtension(name);
-    const [versions, tags, publisher] = await Promise.all([packages.listVersions(ext.id), packages.distTags(ext.id), accounts.get(ext.publisher_id)]);
+    const [versions, tags, publisher] = await Promise.all([
+      packages.listVersions(ext.id),
+      packages.distTags(ext.id),
+      accounts.get(ext.publisher_id),
+    ]);
     ctx.set('cache-control', 'no-cache');
     ctx.body = packument(ext, versions, tags, publisher, deps.baseUrl(ctx));
   }
 
   async function serveTarball(ctx: Context, [name, file]: string[]) {
     const ext = await packages.getExtension(name);
-    const version = (await packages.listVersions(ext.id)).find((v) => `${tarballPath(name, v.version).split('/').pop()}` === file);
+    const version = (await packages.listVersions(ext.id)).find(
+      (v) => `${tarballPath(name, v.version).split('/').pop()}` === file,
+    );
     if (!version) throw E.MKT_VERSION_NOT_FOUND({ version: file });
     await deps.sendTarball(ctx, version);
   }
@@ -62,8 +78,15 @@ export function npmRoutes(deps: RouteDeps): Route[] {
       pattern: /^\/-\/user\/org\.couchdb\.user:([^/]+)$/,
       handler: async (ctx, [name]) => {
         const account = await deps.requireAccount(ctx);
-        if (account.username !== name.toLowerCase()) throw E.MKT_FORBIDDEN({ reason: 'you can only read your own user document' });
-        ctx.body = { _id: `org.couchdb.user:${account.username}`, name: account.username, email: account.email ?? undefined, type: 'user', roles: [] };
+        if (account.username !== name.toLowerCase())
+          throw E.MKT_FORBIDDEN({ reason: 'you can only read your own user document' });
+        ctx.body = {
+          _id: `org.couchdb.user:${account.username}`,
+          name: account.username,
+          email: account.email ?? undefined,
+          type: 'user',
+          roles: [],
+        };
       },
     },
     {
@@ -83,7 +106,12 @@ export function npmRoutes(deps: RouteDeps): Route[] {
       handler: async (ctx, [name]) => {
         const account = await deps.requireAccount(ctx);
         const body = await readJson(ctx, deps.maxPublishBytes);
-        const version = await publishFromNpmBody(packages, { publisherId: account.id, urlName: name, body, tarLimits: deps.tarLimits });
+        const version = await publishFromNpmBody(packages, {
+          publisherId: account.id,
+          urlName: name,
+          body,
+          tarLimits: deps.tarLimits,
+        });
         deps.logger.info({ name, version: version.version, publisher: account.username }, 'published');
         ctx.status = 201;
         ctx.body = { ok: true, id: name, success: true };

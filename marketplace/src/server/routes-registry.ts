@@ -22,13 +22,25 @@ export function registryRoutes(deps: RouteDeps): Route[] {
 
   async function describeVersion(ctx: Context, v: VersionRow, name: string, tags: Record<string, string>) {
     const publisher = await accounts.get(v.publisher_id);
-    const tagNames = Object.entries(tags).filter(([, ver]) => ver === v.version).map(([t]) => t);
-    return versionItem(v, name, publisher, `${deps.baseUrl(ctx)}${tarballPath(name, v.version)}`, tagNames, deps.signer);
+    const tagNames = Object.entries(tags)
+      .filter(([, ver]) => ver === v.version)
+      .map(([t]) => t);
+    return versionItem(
+      v,
+      name,
+      publisher,
+      `${deps.baseUrl(ctx)}${tarballPath(name, v.version)}`,
+      tagNames,
+      deps.signer,
+    );
   }
 
   async function list(ctx: Context) {
     const parsed = ListParams.safeParse(ctx.query);
-    if (!parsed.success) throw E.MKT_INVALID_REQUEST({ reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    if (!parsed.success)
+      throw E.MKT_INVALID_REQUEST({
+        reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
     const q = parsed.data;
     const { count, rows } = await packages.listExtensions({
       search: q.search || undefined,
@@ -71,7 +83,11 @@ export function registryRoutes(deps: RouteDeps): Route[] {
   }
 
   return [
-    { method: 'GET', pattern: /^\/version$/, handler: async (ctx) => void (ctx.body = { version: REGISTRY_API_VERSION }) },
+    {
+      method: 'GET',
+      pattern: /^\/version$/,
+      handler: async (ctx) => void (ctx.body = { version: REGISTRY_API_VERSION }),
+    },
     { method: 'GET', pattern: /^\/extensions$/, handler: list },
     { method: 'GET', pattern: /^\/extensions\/(.+)$/, handler: describe },
     {
@@ -93,7 +109,8 @@ export function registryRoutes(deps: RouteDeps): Route[] {
     {
       method: 'GET',
       pattern: /^\/-\/annex\/public-key$/,
-      handler: async (ctx) => void (ctx.body = { algorithm: 'ed25519', key_id: deps.signer.keyId, public_key: deps.signer.publicKeyPem }),
+      handler: async (ctx) =>
+        void (ctx.body = { algorithm: 'ed25519', key_id: deps.signer.keyId, public_key: deps.signer.publicKeyPem }),
     },
     {
       method: 'GET',
@@ -110,7 +127,8 @@ export function registryRoutes(deps: RouteDeps): Route[] {
       handler: async (ctx, [id]) => {
         await deps.requireAdmin(ctx);
         const body = (await readJson(ctx, 1024)) as { verified?: unknown };
-        if (typeof body?.verified !== 'boolean') throw E.MKT_INVALID_REQUEST({ reason: 'body must be {"verified": true|false}' });
+        if (typeof body?.verified !== 'boolean')
+          throw E.MKT_INVALID_REQUEST({ reason: 'body must be {"verified": true|false}' });
         ctx.body = { data: publicAccount(await accounts.setVerified(id, body.verified)) };
       },
     },

@@ -56,7 +56,14 @@ export function listItem(e: ExtensionRow, publisher: AccountRow, latest: Version
 }
 
 /** One entry of `versions` in `GET /extensions/:id`, also `GET /-/annex/versions/:id`. */
-export function versionItem(v: VersionRow, name: string, publisher: AccountRow, tarballUrl: string, tags: string[], signer?: Signer) {
+export function versionItem(
+  v: VersionRow,
+  name: string,
+  publisher: AccountRow,
+  tarballUrl: string,
+  tags: string[],
+  signer?: Signer,
+) {
   const p = publisherOf(publisher);
   return {
     id: v.id,
@@ -87,7 +94,9 @@ export function versionItem(v: VersionRow, name: string, publisher: AccountRow, 
     signature: v.signature,
     signature_key_id: v.key_id,
     // Signed now, with the publisher's verification as it stands now.
-    ...(signer ? { publisher_signature: signer.signPublisher({ versionId: v.id, publisherId: p.id, verified: p.verified }) } : {}),
+    ...(signer
+      ? { publisher_signature: signer.signPublisher({ versionId: v.id, publisherId: p.id, verified: p.verified }) }
+      : {}),
     tarball: tarballUrl,
     tarball_size: v.tarball_size,
     downloads: v.downloads,
@@ -101,7 +110,13 @@ export function tarballPath(name: string, version: string): string {
 }
 
 /** The npm packument served at `GET /<name>`. */
-export function packument(e: ExtensionRow, versions: VersionRow[], tags: Record<string, string>, publisher: AccountRow, baseUrl: string) {
+export function packument(
+  e: ExtensionRow,
+  versions: VersionRow[],
+  tags: Record<string, string>,
+  publisher: AccountRow,
+  baseUrl: string,
+) {
   const time: Record<string, string> = { created: e.created_at, modified: e.updated_at };
   const docs: Record<string, unknown> = {};
   for (const v of [...versions].reverse()) {

@@ -35,8 +35,15 @@ describe('coded errors', () => {
     expect(fail({ code: 'X', message: 'm' })).toEqual({ ok: false, error: { code: 'X', message: 'm' } });
   });
 
-  it("says whether the table shows a code to clients (exposeOf), undefined where it does not say", () => {
-    const table = defineErrors({ A_SHOWN: { status: 503, expose: true, message: 'a' }, B_DEFAULT: { status: 503, message: 'b' } });
-    expect([table.exposeOf('A_SHOWN'), table.exposeOf('B_DEFAULT'), table.exposeOf('NOPE')]).toEqual([true, undefined, undefined]);
+  it('says whether the table shows a code to clients (exposeOf), undefined where it does not say', () => {
+    const table = defineErrors({
+      A_SHOWN: { status: 503, expose: true, message: 'a' },
+      B_DEFAULT: { status: 503, message: 'b' },
+    });
+    expect([table.exposeOf('A_SHOWN'), table.exposeOf('B_DEFAULT'), table.exposeOf('NOPE')]).toEqual([
+      true,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -7,7 +7,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(root, file), 'utf8'));
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
+  return fs
+    .readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })
     .filter((d) => d.isFile() && /\.(ts|js|mjs)$/.test(d.name))
     .map((d) => path.join(d.parentPath, d.name));
 }
@@ -34,7 +35,17 @@ describe('package graph', () => {
   });
 
   it("no source imports the runtime's removed protocol subpath", () => {
-    const offenders = ['protocol/src', 'runtime/src', 'host/src', 'host/builtins', 'sdk-extension/src', 'create-extension/src', 'marketplace/src', 'test', 'bench']
+    const offenders = [
+      'protocol/src',
+      'runtime/src',
+      'host/src',
+      'host/builtins',
+      'sdk-extension/src',
+      'create-extension/src',
+      'marketplace/src',
+      'test',
+      'bench',
+    ]
       .flatMap(sources)
       .filter((file) => fs.readFileSync(file, 'utf8').includes(['@annex/runtime', 'protocol'].join('/')));
     expect(offenders).toEqual([]);

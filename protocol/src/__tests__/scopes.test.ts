@@ -8,7 +8,9 @@ describe('scopes', () => {
   });
 
   it('merges without duplicates', () => {
-    expect(mergeScopes({ items: { a: ['read'] }, env: ['X'] }, { items: { a: ['read', 'create'] }, env: ['X', 'Y'] })).toEqual({
+    expect(
+      mergeScopes({ items: { a: ['read'] }, env: ['X'] }, { items: { a: ['read', 'create'] }, env: ['X', 'Y'] }),
+    ).toEqual({
       items: { a: ['read', 'create'] },
       env: ['X', 'Y'],
     });
@@ -16,7 +18,9 @@ describe('scopes', () => {
 
   it('diffs only what is not yet granted', () => {
     const requested = { log: {}, request: { urls: ['https://a/*', 'https://b/*'], methods: ['GET' as const] } };
-    expect(diffScopes(requested, { log: {}, request: { urls: ['https://a/*'], methods: ['GET'] } })).toEqual({ request: { urls: ['https://b/*'], methods: [] } });
+    expect(diffScopes(requested, { log: {}, request: { urls: ['https://a/*'], methods: ['GET'] } })).toEqual({
+      request: { urls: ['https://b/*'], methods: [] },
+    });
     expect(isEmptyScopes(diffScopes(requested, requested))).toBe(true);
   });
 });

@@ -12,9 +12,26 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
 
   /** Load a one-route endpoint and call it; resolves to the body or the thrown record. */
   async function run(body: string, scopes = {}, accountability: typeof USER | null = null, extra = {}) {
-    const inst = await engine.load(spec(route(`try { return { status: 200, body: { ok: true, value: await (async () => { ${body} })() } }; } catch (e) { return { status: 200, body: { ok: false, code: e.code, status: e.status, message: e.message, details: e.details } }; }`, "import * as api from 'directus:api'; const { log, sleep, items, env, storage, emit, request } = api;"), { scopes, ...extra }));
+    const inst = await engine.load(
+      spec(
+        route(
+          `try { return { status: 200, body: { ok: true, value: await (async () => { ${body} })() } }; } catch (e) { return { status: 200, body: { ok: false, code: e.code, status: e.status, message: e.message, details: e.details } }; }`,
+          "import * as api from 'directus:api'; const { log, sleep, items, env, storage, emit, request } = api;",
+        ),
+        { scopes, ...extra },
+      ),
+    );
     const res = (await inst.call(0, [{}], accountability)) as Body;
-    return { inst, ...(res.body as { ok: boolean; value?: unknown; code?: string; status?: number; details?: Record<string, unknown> }) };
+    return {
+      inst,
+      ...(res.body as {
+        ok: boolean;
+        value?: unknown;
+        code?: string;
+        status?: number;
+        details?: Record<string, unknown>;
+      }),
+    };
   }
 
   describe('scope checks: an ungranted capability fails with FORBIDDEN (403)', () => {
@@ -39,14 +56,21 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
     expect(r.ok).toBe(true);
     await sleep(50);
     const lines = engine.host.logs().slice(before);
-    expect(lines).toEqual([expect.objectContaining({ ext: r.inst.id, level: 'info', message: 'hello' }), expect.objectContaining({ level: 'info', message: '{"a":1}' })]);
+    expect(lines).toEqual([
+      expect.objectContaining({ ext: r.inst.id, level: 'info', message: 'hello' }),
+      expect.objectContaining({ level: 'info', message: '{"a":1}' }),
+    ]);
   });
 
   it('sleep waits and validates its argument', async () => {
     const t = Date.now();
     expect((await run(`await sleep(60); return 'slept'`, { sleep: {} })).value).toBe('slept');
     expect(Date.now() - t).toBeGreaterThanOrEqual(55);
-    expect(await run(`await sleep('soon')`, { sleep: {} })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD', status: 400 });
+    expect(await run(`await sleep('soon')`, { sleep: {} })).toMatchObject({
+      ok: false,
+      code: 'INVALID_PAYLOAD',
+      status: 400,
+    });
     expect(await run(`await sleep(-1)`, { sleep: {} })).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
   });
 
@@ -57,11 +81,24 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
       const r = await run(`return await items('articles').readByQuery({ limit: 1 })`, scopes, USER);
       expect(r.value).toEqual([{ id: 1, title: 'a' }]);
       const call = engine.host.calls.filter((c) => c.kind === 'items').at(-1)!;
-      expect(call).toMatchObject({ ext: r.inst.id, method: 'readByQuery', args: ['articles', { limit: 1 }], accountability: null });
+      expect(call).toMatchObject({
+        ext: r.inst.id,
+        method: 'readByQuery',
+        args: ['articles', { limit: 1 }],
+        accountability: null,
+      });
     });
 
     it("runs as the acting user when given the call's accountability; the host gets its own object back", async () => {
-      const inst = await engine.load(spec(route(`return { status: 200, body: await items('articles', req).readOne(5) };`, "import { items } from 'directus:api';"), { scopes }));
+      const inst = await engine.load(
+        spec(
+          route(
+            `return { status: 200, body: await items('articles', req).readOne(5) };`,
+            "import { items } from 'directus:api';",
+          ),
+          { scopes },
+        ),
+      );
       expect(await inst.call(0, [{}], USER)).toEqual({ status: 200, body: { id: 5, title: 'a' } });
       const call = engine.host.calls.filter((c) => c.kind === 'items').at(-1)!;
       expect(call.accountability).toBe(USER);
@@ -73,56 +110,121 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
     });
 
     it('refuses collections and actions outside the grant', async () => {
-      expect(await run(`await items('users').readByQuery({})`, scopes)).toMatchObject({ ok: false, code: 'FORBIDDEN', details: { collection: 'users', action: 'read' } });
-      expect(await run(`await items('articles').deleteOne(1)`, scopes)).toMatchObject({ ok: false, code: 'FORBIDDEN', details: { collection: 'articles', action: 'delete' } });
-      expect(await run(`await items('articles').updateOne(1, { a: 1 })`, scopes)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+      expect(await run(`await items('users').readByQuery({})`, scopes)).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+        details: { collection: 'users', action: 'read' },
+      });
+      expect(await run(`await items('articles').deleteOne(1)`, scopes)).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+        details: { collection: 'articles', action: 'delete' },
+      });
+      expect(await run(`await items('articles').updateOne(1, { a: 1 })`, scopes)).toMatchObject({
+        ok: false,
+        code: 'FORBIDDEN',
+      });
     });
 
     it('refuses a forged accountability (no valid token) instead of acting as the extension', async () => {
-      const forged = await run(`return await items('articles', { accountability: { user: 'admin', admin: true } }).readOne(1)`, scopes, USER);
+      const forged = await run(
+        `return await items('articles', { accountability: { user: 'admin', admin: true } }).readOne(1)`,
+        scopes,
+        USER,
+      );
       expect(forged).toMatchObject({ ok: false, code: 'FORBIDDEN', details: { reason: 'accountability' } });
-      const wrongToken = await run(`return await items('articles', { accountability: { token: 'guess' } }).readOne(1)`, scopes, USER);
+      const wrongToken = await run(
+        `return await items('articles', { accountability: { token: 'guess' } }).readOne(1)`,
+        scopes,
+        USER,
+      );
       expect(wrongToken).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     });
 
     it('refuses a token after its call ended', async () => {
       const inst = await engine.load(
-        spec(`import { items, storage } from 'directus:api'; let saved;
-          export default (r) => { r.get('/save', (req) => { saved = req.accountability; return 1; }); r.get('/use', async () => { try { await items('articles', { accountability: saved }).readOne(1); return 'used'; } catch (e) { return e.code; } }); };`, { scopes }),
+        spec(
+          `import { items, storage } from 'directus:api'; let saved;
+          export default (r) => { r.get('/save', (req) => { saved = req.accountability; return 1; }); r.get('/use', async () => { try { await items('articles', { accountability: saved }).readOne(1); return 'used'; } catch (e) { return e.code; } }); };`,
+          { scopes },
+        ),
       );
       await inst.call(0, [{}], USER);
       expect(await inst.call(1, [{}], null)).toEqual({ status: 200, body: 'FORBIDDEN' });
     });
 
     it('validates queries and payloads with the capability schema', async () => {
-      expect(await run(`await items('articles').readByQuery({ limit: 'all' })`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      expect(await run(`await items('articles').readByQuery({ drop: true })`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      expect(await run(`await items('articles; drop table').readByQuery({})`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      expect(await run(`await items('articles').createOne('not an object')`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-      expect(await run(`return await items('articles').createOne({ title: 'x' })`, scopes)).toMatchObject({ ok: true, value: { title: 'x' } });
+      expect(await run(`await items('articles').readByQuery({ limit: 'all' })`, scopes)).toMatchObject({
+        ok: false,
+        code: 'INVALID_PAYLOAD',
+      });
+      expect(await run(`await items('articles').readByQuery({ drop: true })`, scopes)).toMatchObject({
+        ok: false,
+        code: 'INVALID_PAYLOAD',
+      });
+      expect(await run(`await items('articles; drop table').readByQuery({})`, scopes)).toMatchObject({
+        ok: false,
+        code: 'INVALID_PAYLOAD',
+      });
+      expect(await run(`await items('articles').createOne('not an object')`, scopes)).toMatchObject({
+        ok: false,
+        code: 'INVALID_PAYLOAD',
+      });
+      expect(await run(`return await items('articles').createOne({ title: 'x' })`, scopes)).toMatchObject({
+        ok: true,
+        value: { title: 'x' },
+      });
     });
   });
 
   it('env answers allow-listed names from the spec and refuses others', async () => {
     const extra = { env: { API_KEY: 'k-123', OTHER: 'nope' } };
-    expect(await run(`return env('API_KEY')`, { env: ['API_KEY', 'UNSET'] }, null, extra)).toMatchObject({ ok: true, value: 'k-123' });
-    expect(await run(`return env('UNSET') === undefined`, { env: ['API_KEY', 'UNSET'] }, null, extra)).toMatchObject({ ok: true, value: true });
-    expect(await run(`return env('OTHER')`, { env: ['API_KEY'] }, null, extra)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
-    expect(await run(`return env('__proto__')`, { env: ['API_KEY'] }, null, extra)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await run(`return env('API_KEY')`, { env: ['API_KEY', 'UNSET'] }, null, extra)).toMatchObject({
+      ok: true,
+      value: 'k-123',
+    });
+    expect(await run(`return env('UNSET') === undefined`, { env: ['API_KEY', 'UNSET'] }, null, extra)).toMatchObject({
+      ok: true,
+      value: true,
+    });
+    expect(await run(`return env('OTHER')`, { env: ['API_KEY'] }, null, extra)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
+    expect(await run(`return env('__proto__')`, { env: ['API_KEY'] }, null, extra)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    });
   });
 
   it('storage get/set/delete go to the host under the extension id', async () => {
-    const r = await run(`await storage.set('k', { n: 1 }); const v = await storage.get('k'); const d = await storage.delete('k'); return [v, d, await storage.get('k')]`, { storage: {} });
+    const r = await run(
+      `await storage.set('k', { n: 1 }); const v = await storage.get('k'); const d = await storage.delete('k'); return [v, d, await storage.get('k')]`,
+      { storage: {} },
+    );
     expect(r.value).toEqual([{ n: 1 }, true, null]);
-    expect(engine.host.calls.filter((c) => c.kind === 'storage' && c.ext === r.inst.id).map((c) => c.method)).toEqual(['set', 'get', 'delete', 'get']);
+    expect(engine.host.calls.filter((c) => c.kind === 'storage' && c.ext === r.inst.id).map((c) => c.method)).toEqual([
+      'set',
+      'get',
+      'delete',
+      'get',
+    ]);
   });
 
   it('emit checks the event against the granted patterns', async () => {
     const scopes = { emit: ['my-ext.*'] };
     const ok = await run(`await emit('my-ext.done', { a: 1 }); return 1`, scopes);
     expect(ok.ok).toBe(true);
-    expect(engine.host.calls.filter((c) => c.kind === 'emit').at(-1)).toMatchObject({ ext: ok.inst.id, event: 'my-ext.done', payload: { a: 1 } });
-    expect(await run(`await emit('items.create', {})`, scopes)).toMatchObject({ ok: false, code: 'FORBIDDEN', details: { event: 'items.create' } });
+    expect(engine.host.calls.filter((c) => c.kind === 'emit').at(-1)).toMatchObject({
+      ext: ok.inst.id,
+      event: 'my-ext.done',
+      payload: { a: 1 },
+    });
+    expect(await run(`await emit('items.create', {})`, scopes)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+      details: { event: 'items.create' },
+    });
   });
 
   it('copies arguments once: getters, toJSON and Symbol.toPrimitive cannot change what the host validated', async () => {
@@ -143,13 +245,24 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
 
   it('refuses functions, proxies and cyclic arguments with INVALID_PAYLOAD', async () => {
     const scopes = { storage: {} };
-    expect(await run(`await storage.set('k', { f: () => 1 })`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-    expect(await run(`await storage.set('k', new Proxy({}, {}))`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
-    expect(await run(`const a = {}; a.a = a; await storage.set('k', a)`, scopes)).toMatchObject({ ok: false, code: 'INVALID_PAYLOAD' });
+    expect(await run(`await storage.set('k', { f: () => 1 })`, scopes)).toMatchObject({
+      ok: false,
+      code: 'INVALID_PAYLOAD',
+    });
+    expect(await run(`await storage.set('k', new Proxy({}, {}))`, scopes)).toMatchObject({
+      ok: false,
+      code: 'INVALID_PAYLOAD',
+    });
+    expect(await run(`const a = {}; a.a = a; await storage.set('k', a)`, scopes)).toMatchObject({
+      ok: false,
+      code: 'INVALID_PAYLOAD',
+    });
   });
 
   it('refuses oversized arguments with RT_PAYLOAD_TOO_LARGE', async () => {
-    const r = await run(`await storage.set('k', 'x'.repeat(300000))`, { storage: {} }, null, { limits: { maxPayloadBytes: 100_000 } });
+    const r = await run(`await storage.set('k', 'x'.repeat(300000))`, { storage: {} }, null, {
+      limits: { maxPayloadBytes: 100_000 },
+    });
     expect(r).toMatchObject({ ok: false, code: 'RT_PAYLOAD_TOO_LARGE', status: 413 });
   });
 
@@ -163,15 +276,23 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
       capabilityHost: {
         ...host,
         async storage(_ext, method) {
-          if (method === 'get') throw Object.assign(new Error('no such key'), { code: 'RECORD_NOT_FOUND', status: 404 });
-          if (method === 'set') throw Object.assign(new Error('secret SQL detail'), { code: 'DB_ERROR', status: 500, expose: false });
+          if (method === 'get')
+            throw Object.assign(new Error('no such key'), { code: 'RECORD_NOT_FOUND', status: 404 });
+          if (method === 'set')
+            throw Object.assign(new Error('secret SQL detail'), { code: 'DB_ERROR', status: 500, expose: false });
           throw new Error('/srv/host/internal.js exploded');
         },
       } as typeof engine.host,
     });
     try {
       const inst = await e2.load(
-        spec(route(`const out = []; for (const f of [() => storage.get('k'), () => storage.set('k', 1), () => storage.delete('k')]) { try { await f(); } catch (e) { out.push([e.code, e.status, e.message, String(e.stack).includes('/srv/host')]); } } return { status: 200, body: out };`, "import { storage } from 'directus:api';"), { scopes: { storage: {} } }),
+        spec(
+          route(
+            `const out = []; for (const f of [() => storage.get('k'), () => storage.set('k', 1), () => storage.delete('k')]) { try { await f(); } catch (e) { out.push([e.code, e.status, e.message, String(e.stack).includes('/srv/host')]); } } return { status: 200, body: out };`,
+            "import { storage } from 'directus:api';",
+          ),
+          { scopes: { storage: {} } },
+        ),
       );
       const res = (await inst.call(0, [{}])) as Body;
       expect(res.body).toEqual([
@@ -185,12 +306,19 @@ describe.each(['inline', 'process'] as const)('capabilities (%s engine)', (kind)
   });
 
   it('a capability call flood beyond the pending limit fails with RT_BUSY', async () => {
-    const r = await run(`const ps = []; for (let i = 0; i < 50; i++) ps.push(sleep(20).then(() => 'ok', (e) => e.code)); return (await Promise.all(ps)).filter((c) => c === 'RT_BUSY').length`, { sleep: {} }, null, { limits: { maxPendingCapabilityCalls: 10 } });
+    const r = await run(
+      `const ps = []; for (let i = 0; i < 50; i++) ps.push(sleep(20).then(() => 'ok', (e) => e.code)); return (await Promise.all(ps)).filter((c) => c === 'RT_BUSY').length`,
+      { sleep: {} },
+      null,
+      { limits: { maxPendingCapabilityCalls: 10 } },
+    );
     expect(r.value).toBe(40);
   });
 
   it('late registration from a handler fails with RT_INVALID_REGISTRATION', async () => {
-    const inst = await engine.load(spec(`let router; export default (r) => { router = r; r.get('/', () => { router.get('/late', () => 1); }); };`));
+    const inst = await engine.load(
+      spec(`let router; export default (r) => { router = r; r.get('/', () => { router.get('/late', () => 1); }); };`),
+    );
     expect((await rejection(inst.call(0, [{}]))).code).toBe('RT_INVALID_REGISTRATION');
   });
 });

@@ -19,16 +19,38 @@ describe.each(['inline', 'process'] as const)('errors across the boundary (%s en
           r.get('/d', () => { throw Object.assign(new Error('weird'), { status: 99 }); });
         };`),
     );
-    expect(await rejection(inst.call(0, [{}]))).toMatchObject({ code: 'DELETE_PROJECT_ERROR', status: 400, message: 'cannot delete', details: expect.objectContaining({ extension: inst.id }) });
+    expect(await rejection(inst.call(0, [{}]))).toMatchObject({
+      code: 'DELETE_PROJECT_ERROR',
+      status: 400,
+      message: 'cannot delete',
+      details: expect.objectContaining({ extension: inst.id }),
+    });
     expect(await rejection(inst.call(1, [{}]))).toMatchObject({ code: 'MY_CODE', status: 409, message: 'conflict' });
-    expect(await rejection(inst.call(2, [{}]))).toMatchObject({ code: 'RT_EXTENSION_ERROR', status: 500, message: 'a string' });
+    expect(await rejection(inst.call(2, [{}]))).toMatchObject({
+      code: 'RT_EXTENSION_ERROR',
+      status: 500,
+      message: 'a string',
+    });
     expect(await rejection(inst.call(3, [{}]))).toMatchObject({ code: 'RT_EXTENSION_ERROR', status: 500 });
     expect(inst.stats().lastError).toMatchObject({ code: 'RT_EXTENSION_ERROR' });
   });
 
   it('maps the extension stack to its original files with the source map', async () => {
-    const source = ['// original TypeScript', 'type Req = { body: unknown };', 'function explode(): never {', "  throw new Error('mapped');", '}', 'export default (router: any) => {', "  router.get('/', (_req: Req) => explode());", '};', ''].join('\n');
-    const out = ts.transpileModule(source, { fileName: 'src/index.ts', compilerOptions: { sourceMap: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
+    const source = [
+      '// original TypeScript',
+      'type Req = { body: unknown };',
+      'function explode(): never {',
+      "  throw new Error('mapped');",
+      '}',
+      'export default (router: any) => {',
+      "  router.get('/', (_req: Req) => explode());",
+      '};',
+      '',
+    ].join('\n');
+    const out = ts.transpileModule(source, {
+      fileName: 'src/index.ts',
+      compilerOptions: { sourceMap: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    });
     const code = out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, '');
     const inst = await engine.load(spec(code, { sourceMap: out.sourceMapText, filename: '/ext/dist/index.js' }));
     const err = await rejection(inst.call(0, [{}]));
@@ -39,7 +61,11 @@ describe.each(['inline', 'process'] as const)('errors across the boundary (%s en
   });
 
   it('reports unmapped frames against the extension file when there is no source map', async () => {
-    const inst = await engine.load(spec(`export default (r) => {\n  r.get('/', () => {\n    throw new Error('x');\n  });\n};`, { filename: '/ext/plain.js' }));
+    const inst = await engine.load(
+      spec(`export default (r) => {\n  r.get('/', () => {\n    throw new Error('x');\n  });\n};`, {
+        filename: '/ext/plain.js',
+      }),
+    );
     expect(String((await rejection(inst.call(0, [{}]))).details?.stack)).toContain('file:///ext/plain.js:3:11');
   });
 

@@ -38,7 +38,8 @@ describe('runtime error table', () => {
   });
 
   it('uses the RT_ prefix for every runtime code and Directus codes for denials', () => {
-    for (const code of RuntimeErrors.codes) expect(code.startsWith('RT_') || code === 'FORBIDDEN' || code === 'INVALID_PAYLOAD').toBe(true);
+    for (const code of RuntimeErrors.codes)
+      expect(code.startsWith('RT_') || code === 'FORBIDDEN' || code === 'INVALID_PAYLOAD').toBe(true);
     expect(RuntimeErrors.FORBIDDEN({ reason: 'x' }).status).toBe(403);
     expect(RuntimeErrors.INVALID_PAYLOAD({ reason: 'x' }).status).toBe(400);
   });

@@ -9,7 +9,9 @@ describe.each(['inline', 'process'] as const)('sandbox globals (%s engine)', (ki
   afterAll(() => engine.close());
 
   async function evaluate(body: string, scopes = {}): Promise<unknown> {
-    const inst = await engine.load(spec(route(`return { status: 200, body: await (async () => { ${body} })() };`), { scopes }));
+    const inst = await engine.load(
+      spec(route(`return { status: 200, body: await (async () => { ${body} })() };`), { scopes }),
+    );
     return ((await inst.call(0, [{}])) as { body: unknown }).body;
   }
 
@@ -18,14 +20,40 @@ describe.each(['inline', 'process'] as const)('sandbox globals (%s engine)', (ki
       `return ['console','setTimeout','clearTimeout','setInterval','clearInterval','queueMicrotask','URL','URLSearchParams','Headers','TextEncoder','TextDecoder','structuredClone','atob','btoa','crypto','fetch','process','require','module','Buffer','global','ivm','__annex_api__','Atomics','SharedArrayBuffer'].map((n) => [n, typeof globalThis[n]])`,
     )) as [string, string][];
     const types = Object.fromEntries(names);
-    for (const n of ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'URL', 'URLSearchParams', 'Headers', 'TextEncoder', 'TextDecoder', 'structuredClone', 'atob', 'btoa', 'fetch']) expect(types[n], n).toBe('function');
+    for (const n of [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'clearInterval',
+      'queueMicrotask',
+      'URL',
+      'URLSearchParams',
+      'Headers',
+      'TextEncoder',
+      'TextDecoder',
+      'structuredClone',
+      'atob',
+      'btoa',
+      'fetch',
+    ])
+      expect(types[n], n).toBe('function');
     for (const n of ['console', 'crypto', 'process']) expect(types[n], n).toBe('object');
-    for (const n of ['require', 'module', 'Buffer', 'global', 'ivm', '__annex_api__', 'Atomics', 'SharedArrayBuffer']) expect(types[n], n).toBe('undefined');
-    expect(await evaluate(`return [process.env.NODE_ENV, Object.keys(process.env)]`)).toEqual([process.env.NODE_ENV ?? 'production', ['NODE_ENV']]);
+    for (const n of ['require', 'module', 'Buffer', 'global', 'ivm', '__annex_api__', 'Atomics', 'SharedArrayBuffer'])
+      expect(types[n], n).toBe('undefined');
+    expect(await evaluate(`return [process.env.NODE_ENV, Object.keys(process.env)]`)).toEqual([
+      process.env.NODE_ENV ?? 'production',
+      ['NODE_ENV'],
+    ]);
   });
 
   it('console levels reach the extension log without any scope', async () => {
-    const inst = await engine.load(spec(route(`console.log('a', 1, { b: [2] }); console.info('%s=%d', 'n', 5); console.debug('d'); console.warn('w'); console.error(new Error('e')); console.trace('t'); return { status: 200, body: 1 };`)));
+    const inst = await engine.load(
+      spec(
+        route(
+          `console.log('a', 1, { b: [2] }); console.info('%s=%d', 'n', 5); console.debug('d'); console.warn('w'); console.error(new Error('e')); console.trace('t'); return { status: 200, body: 1 };`,
+        ),
+      ),
+    );
     await inst.call(0, [{}]);
     await sleep(30);
     const lines = engine.host.logs().filter((l) => l.ext === inst.id);
@@ -66,8 +94,16 @@ describe.each(['inline', 'process'] as const)('sandbox globals (%s engine)', (ki
       await evaluate(`const s = 'héllo € 𝄞'; const b = new TextEncoder().encode(s);
         let fatal; try { new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array([0xff])); } catch (e) { fatal = e.name; }
         return [Array.from(b), new TextDecoder().decode(b) === s, new TextDecoder().decode(new Uint8Array([0x61, 0xc3])), fatal];`),
-    ).toEqual([[104, 195, 169, 108, 108, 111, 32, 226, 130, 172, 32, 240, 157, 132, 158], true, 'a\ufffd', 'TypeError']);
-    expect(await evaluate(`return [btoa('hi\\u00ff'), atob('aGn/')]`)).toEqual([Buffer.from('hi\u00ff', 'latin1').toString('base64'), 'hi\u00ff']);
+    ).toEqual([
+      [104, 195, 169, 108, 108, 111, 32, 226, 130, 172, 32, 240, 157, 132, 158],
+      true,
+      'a\ufffd',
+      'TypeError',
+    ]);
+    expect(await evaluate(`return [btoa('hi\\u00ff'), atob('aGn/')]`)).toEqual([
+      Buffer.from('hi\u00ff', 'latin1').toString('base64'),
+      'hi\u00ff',
+    ]);
   });
 
   it('structuredClone copies deeply, keeps cycles and types, refuses functions', async () => {
@@ -79,8 +115,14 @@ describe.each(['inline', 'process'] as const)('sandbox globals (%s engine)', (ki
   });
 
   it('crypto.randomUUID and getRandomValues are random and well-formed', async () => {
-    const [a, b, bytes, quota] = (await evaluate(`let q; try { crypto.getRandomValues(new Uint8Array(70000)); } catch (e) { q = e.code; }
-      return [crypto.randomUUID(), crypto.randomUUID(), Array.from(crypto.getRandomValues(new Uint32Array(600))), q];`)) as [string, string, number[], string];
+    const [a, b, bytes, quota] =
+      (await evaluate(`let q; try { crypto.getRandomValues(new Uint8Array(70000)); } catch (e) { q = e.code; }
+      return [crypto.randomUUID(), crypto.randomUUID(), Array.from(crypto.getRandomValues(new Uint32Array(600))), q];`)) as [
+        string,
+        string,
+        number[],
+        string,
+      ];
     expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(a).not.toBe(b);
     expect(new Set(bytes).size).toBeGreaterThan(590);
@@ -88,6 +130,10 @@ describe.each(['inline', 'process'] as const)('sandbox globals (%s engine)', (ki
   });
 
   it('queueMicrotask and timers run; Math/Date/JSON builtins are the isolate’s own', async () => {
-    expect(await evaluate(`const out = []; queueMicrotask(() => out.push('m')); await new Promise((r) => setTimeout(r, 5)); out.push('t'); return [out, typeof Date.now(), JSON.parse('[1]')]`)).toEqual([['m', 't'], 'number', [1]]);
+    expect(
+      await evaluate(
+        `const out = []; queueMicrotask(() => out.push('m')); await new Promise((r) => setTimeout(r, 5)); out.push('t'); return [out, typeof Date.now(), JSON.parse('[1]')]`,
+      ),
+    ).toEqual([['m', 't'], 'number', [1]]);
   });
 });

@@ -26,11 +26,30 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
       ['PATCH', '/', 3],
       ['DELETE', '/', 4],
     ]);
-    const req = { method: 'GET', url: '/ext/items/5?x=1', path: '/items/5', query: { x: '1' }, params: { id: '5' }, headers: { accept: 'application/json' }, body: null };
-    const res = (await inst.call(0, [req], USER)) as { status: number; headers: Record<string, unknown>; body: { req: unknown; acc: Record<string, unknown> } };
+    const req = {
+      method: 'GET',
+      url: '/ext/items/5?x=1',
+      path: '/items/5',
+      query: { x: '1' },
+      params: { id: '5' },
+      headers: { accept: 'application/json' },
+      body: null,
+    };
+    const res = (await inst.call(0, [req], USER)) as {
+      status: number;
+      headers: Record<string, unknown>;
+      body: { req: unknown; acc: Record<string, unknown> };
+    };
     expect(res.status).toBe(200);
     expect(res.headers).toEqual({ 'x-id': '5', 'set-cookie': ['a=1', 'b=2'] });
-    expect(res.body.req).toEqual({ method: 'GET', url: '/ext/items/5?x=1', path: '/items/5', query: { x: '1' }, headers: { accept: 'application/json' }, body: null });
+    expect(res.body.req).toEqual({
+      method: 'GET',
+      url: '/ext/items/5?x=1',
+      path: '/items/5',
+      query: { x: '1' },
+      headers: { accept: 'application/json' },
+      body: null,
+    });
     expect(res.body.acc).toMatchObject({ user: 'user-1', role: 'editor', admin: false, token: expect.any(String) });
     expect(await inst.call(1, [{ body: { a: 1 } }])).toEqual({ status: 201, body: { a: 1 } });
     expect(await inst.call(2, [{}])).toEqual({ status: 204, body: null });
@@ -66,9 +85,19 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
         router.get('/big', () => ({ status: 200, body: { n: 1n } }));
       };`),
     );
-    const res = (await inst.call(0, [{ query: { a: '1', list: ['x', 'y'] } }], null, { jsonBody: true })) as { status: number; headers: unknown; json: string; body?: unknown };
+    const res = (await inst.call(0, [{ query: { a: '1', list: ['x', 'y'] } }], null, { jsonBody: true })) as {
+      status: number;
+      headers: unknown;
+      json: string;
+      body?: unknown;
+    };
     expect(res).toEqual({ status: 201, headers: { 'x-a': '1' }, json: expect.any(String) });
-    expect(JSON.parse(res.json)).toEqual({ at: '1970-01-01T00:00:00.000Z', price: '12.50', q: { a: '1', list: ['x', 'y'] }, m: {} });
+    expect(JSON.parse(res.json)).toEqual({
+      at: '1970-01-01T00:00:00.000Z',
+      price: '12.50',
+      q: { a: '1', list: ['x', 'y'] },
+      m: {},
+    });
     expect(await inst.call(1, [{}], null, { jsonBody: true })).toEqual({ status: 200, body: 'plain' });
     expect(await inst.call(2, [{}], null, { jsonBody: true })).toEqual({ status: 200, body: new Uint8Array([1, 2]) });
     /* JSON cannot write a bigint: the body keeps the copy path (and the host's own JSON step fails as before). */
@@ -78,12 +107,23 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
   });
 
   it('arguments that JSON cannot carry exactly still arrive as copies', async () => {
-    const inst = await engine.load(spec(`export default (router) => { router.post('/', (req) => ({ status: 200, body: { date: req.body.d instanceof Date, undef: 'u' in req.body, bytes: req.body.b instanceof Uint8Array } })); };`));
-    expect(await inst.call(0, [{ body: { d: new Date(0), u: undefined, b: new Uint8Array([1]) } }])).toEqual({ status: 200, body: { date: true, undef: true, bytes: true } });
+    const inst = await engine.load(
+      spec(
+        `export default (router) => { router.post('/', (req) => ({ status: 200, body: { date: req.body.d instanceof Date, undef: 'u' in req.body, bytes: req.body.b instanceof Uint8Array } })); };`,
+      ),
+    );
+    expect(await inst.call(0, [{ body: { d: new Date(0), u: undefined, b: new Uint8Array([1]) } }])).toEqual({
+      status: 200,
+      body: { date: true, undef: true, bytes: true },
+    });
   });
 
   it('endpoint {id, handler} form records the id', async () => {
-    const inst = await engine.load(spec(`export default { id: 'my-endpoint', handler: (router) => { router.get('/', () => ({ status: 200, body: 'ok' })); } };`));
+    const inst = await engine.load(
+      spec(
+        `export default { id: 'my-endpoint', handler: (router) => { router.get('/', () => ({ status: 200, body: 'ok' })); } };`,
+      ),
+    );
     expect(inst.registrations.endpointId).toBe('my-endpoint');
     expect(await inst.call(0, [{}])).toEqual({ status: 200, body: 'ok' });
   });
@@ -115,7 +155,12 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
       { position: 'head', html: '<meta name="x">' },
       { position: 'body', html: '<script>1</script>' },
     ]);
-    expect(await inst.call(0, [{ title: 't' }, { event: 'items.create' }, { schema: { v: 1 } }], USER)).toEqual({ title: 't', seen: 'items.create', by: 'user-1', schema: { v: 1 } });
+    expect(await inst.call(0, [{ title: 't' }, { event: 'items.create' }, { schema: { v: 1 } }], USER)).toEqual({
+      title: 't',
+      seen: 'items.create',
+      by: 'user-1',
+      schema: { v: 1 },
+    });
     expect(await inst.call(1, [{ title: 't' }, { event: 'items.update' }, {}])).toBeUndefined();
     expect(await inst.call(2, [{ key: 9 }, {}], USER)).toEqual({ key: 9, user: 'user-1' });
     expect(await inst.call(3, [{ name: 'init' }])).toBe('init');
@@ -124,15 +169,24 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
 
   it('operation {id, handler} gets (options, {data, accountability}); undefined resolves to null', async () => {
     const inst = await engine.load(
-      spec(`export default { id: 'op-x', handler: (options, { data, accountability }) => options.echo ? { options, data, user: accountability && accountability.user } : undefined };`, { type: 'operation' }),
+      spec(
+        `export default { id: 'op-x', handler: (options, { data, accountability }) => options.echo ? { options, data, user: accountability && accountability.user } : undefined };`,
+        { type: 'operation' },
+      ),
     );
     expect(inst.registrations.operation).toEqual({ id: 'op-x', handler: 0 });
-    expect(await inst.call(0, [{ echo: 1 }, { data: { $trigger: { a: 1 } } }], USER)).toEqual({ options: { echo: 1 }, data: { $trigger: { a: 1 } }, user: 'user-1' });
+    expect(await inst.call(0, [{ echo: 1 }, { data: { $trigger: { a: 1 } } }], USER)).toEqual({
+      options: { echo: 1 },
+      data: { $trigger: { a: 1 } },
+      user: 'user-1',
+    });
     expect(await inst.call(0, [{}, {}])).toBeNull();
   });
 
   it('a null accountability reaches handlers as null', async () => {
-    const inst = await engine.load(spec(`export default (router) => { router.get('/', (req) => ({ status: 200, body: req.accountability })); };`));
+    const inst = await engine.load(
+      spec(`export default (router) => { router.get('/', (req) => ({ status: 200, body: req.accountability })); };`),
+    );
     expect(await inst.call(0, [{}], null)).toEqual({ status: 200, body: null });
   });
 
@@ -140,12 +194,37 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
     ['endpoint exporting an object without handler', `export default { id: 'x' };`, 'endpoint', 'RT_INVALID_EXPORT'],
     ['hook exporting an object', `export default { filter: 1 };`, 'hook', 'RT_INVALID_EXPORT'],
     ['operation exporting a function', `export default () => {};`, 'operation', 'RT_INVALID_EXPORT'],
-    ['route path without a slash', `export default (r) => { r.get('x', () => 1); };`, 'endpoint', 'RT_INVALID_REGISTRATION'],
-    ['route handler that is not a function', `export default (r) => { r.get('/', 42); };`, 'endpoint', 'RT_INVALID_REGISTRATION'],
+    [
+      'route path without a slash',
+      `export default (r) => { r.get('x', () => 1); };`,
+      'endpoint',
+      'RT_INVALID_REGISTRATION',
+    ],
+    [
+      'route handler that is not a function',
+      `export default (r) => { r.get('/', 42); };`,
+      'endpoint',
+      'RT_INVALID_REGISTRATION',
+    ],
     ['empty embed', `export default ({ embed }) => { embed('head', ''); };`, 'hook', 'RT_INVALID_REGISTRATION'],
-    ['bad embed position', `export default ({ embed }) => { embed('footer', 'x'); };`, 'hook', 'RT_INVALID_REGISTRATION'],
-    ['registration after load', `export default ({ filter }) => { setTimeout(() => {}, 1); Promise.resolve().then(() => filter('late', () => 1)); throw new Error('boom'); };`, 'hook', 'RT_LOAD_FAILED'],
-    ['module that is not ES', `module.exports = function () {}; export default 1; return;`, 'endpoint', 'RT_COMPILE_ERROR'],
+    [
+      'bad embed position',
+      `export default ({ embed }) => { embed('footer', 'x'); };`,
+      'hook',
+      'RT_INVALID_REGISTRATION',
+    ],
+    [
+      'registration after load',
+      `export default ({ filter }) => { setTimeout(() => {}, 1); Promise.resolve().then(() => filter('late', () => 1)); throw new Error('boom'); };`,
+      'hook',
+      'RT_LOAD_FAILED',
+    ],
+    [
+      'module that is not ES',
+      `module.exports = function () {}; export default 1; return;`,
+      'endpoint',
+      'RT_COMPILE_ERROR',
+    ],
     ['syntax error', `export default (router) => { router.get('/', ( => 1); };`, 'endpoint', 'RT_COMPILE_ERROR'],
     ['throw at top level', `throw new Error('top');`, 'endpoint', 'RT_LOAD_FAILED'],
     ['import of fs', `import fs from 'fs'; export default () => {};`, 'endpoint', 'RT_IMPORT_DENIED'],
@@ -166,20 +245,34 @@ describe.each(['inline', 'process'] as const)('registration glue (%s engine)', (
         export default (router) => { router.get('/', () => ({ status: 200, body: [typeof api.items, typeof annex.items, typeof annex.items.readOne, env === annex.env, Object.keys(annex).sort()] })); };`),
     );
     const res = (await inst.call(0, [{}])) as { body: unknown[] };
-    expect(res.body).toEqual(['function', 'function', 'function', true, ['default', 'emit', 'env', 'items', 'log', 'request', 'sleep', 'storage']]);
+    expect(res.body).toEqual([
+      'function',
+      'function',
+      'function',
+      true,
+      ['default', 'emit', 'env', 'items', 'log', 'request', 'sleep', 'storage'],
+    ]);
   });
 
   it('rejects unknown handler ids and bad specs with coded errors', async () => {
     const inst = await engine.load(spec(`export default (r) => { r.get('/', () => 1); };`));
     expect((await rejection(inst.call(99, []))).code).toBe('RT_HANDLER_NOT_FOUND');
-    expect((await rejection(engine.load({ ...spec('export default 1'), type: 'bundle' as never }))).code).toBe('RT_INVALID_SPEC');
-    expect((await rejection(engine.load(spec('export default 1', { scopes: { request: { urls: 'x' } } as never })))).code).toBe('RT_INVALID_SPEC');
+    expect((await rejection(engine.load({ ...spec('export default 1'), type: 'bundle' as never }))).code).toBe(
+      'RT_INVALID_SPEC',
+    );
+    expect(
+      (await rejection(engine.load(spec('export default 1', { scopes: { request: { urls: 'x' } } as never })))).code,
+    ).toBe('RT_INVALID_SPEC');
   });
 
   it('engine options are checked up front', async () => {
     const { createSandboxEngine } = await import('../index.js');
-    expect(() => createSandboxEngine({ kind: kind, capabilityHost: {} as never })).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
-    expect(() => createSandboxEngine({ kind: 'bogus' as never, capabilityHost: engine.host })).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
+    expect(() => createSandboxEngine({ kind: kind, capabilityHost: {} as never })).toThrow(
+      expect.objectContaining({ code: 'RT_INVALID_SPEC' }),
+    );
+    expect(() => createSandboxEngine({ kind: 'bogus' as never, capabilityHost: engine.host })).toThrow(
+      expect.objectContaining({ code: 'RT_INVALID_SPEC' }),
+    );
   });
 
   it('dispose fails later calls with RT_DISPOSED and frees the isolate', async () => {

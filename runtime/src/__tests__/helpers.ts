@@ -1,4 +1,11 @@
-import type { CallAccountability, CapabilityHost, SandboxEngine, SandboxEngineOptions, SandboxEvent, SandboxExtensionSpec } from '../index.js';
+import type {
+  CallAccountability,
+  CapabilityHost,
+  SandboxEngine,
+  SandboxEngineOptions,
+  SandboxEvent,
+  SandboxExtensionSpec,
+} from '../index.js';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createSandboxEngine } from '../index.js';
 import type { Scopes } from '@annex/protocol';
@@ -16,7 +23,9 @@ export interface RecordedCall {
 }
 
 /** A CapabilityHost that records every call and answers from small in-memory tables. */
-export function createFakeHost(overrides: Partial<CapabilityHost> = {}): CapabilityHost & { calls: RecordedCall[]; logs: () => RecordedCall[]; store: Map<string, unknown> } {
+export function createFakeHost(
+  overrides: Partial<CapabilityHost> = {},
+): CapabilityHost & { calls: RecordedCall[]; logs: () => RecordedCall[]; store: Map<string, unknown> } {
   const calls: RecordedCall[] = [];
   const store = new Map<string, unknown>();
   const host: CapabilityHost = {
@@ -49,7 +58,10 @@ export function createFakeHost(overrides: Partial<CapabilityHost> = {}): Capabil
 
 let seq = 0;
 /** A spec for `code`; ids are unique per call unless given. */
-export function spec(code: string, options: Partial<SandboxExtensionSpec> & { scopes?: Scopes } = {}): SandboxExtensionSpec {
+export function spec(
+  code: string,
+  options: Partial<SandboxExtensionSpec> & { scopes?: Scopes } = {},
+): SandboxExtensionSpec {
   const { scopes, ...rest } = options;
   return {
     id: `test-ext-${++seq}`,
@@ -64,7 +76,10 @@ export function spec(code: string, options: Partial<SandboxExtensionSpec> & { sc
 }
 
 /** An engine with fast limits for tests; events are collected. */
-export function createTestEngine(kind: 'inline' | 'process', options: Partial<SandboxEngineOptions> = {}): SandboxEngine & { host: ReturnType<typeof createFakeHost>; events: SandboxEvent[] } {
+export function createTestEngine(
+  kind: 'inline' | 'process',
+  options: Partial<SandboxEngineOptions> = {},
+): SandboxEngine & { host: ReturnType<typeof createFakeHost>; events: SandboxEvent[] } {
   const host = (options.capabilityHost as ReturnType<typeof createFakeHost>) ?? createFakeHost();
   const events: SandboxEvent[] = [];
   const engine = createSandboxEngine({
@@ -81,7 +96,9 @@ export function createTestEngine(kind: 'inline' | 'process', options: Partial<Sa
 export const USER: CallAccountability = { user: 'user-1', role: 'editor', admin: false };
 
 /** Expect a promise to reject with a coded error; returns the error. */
-export async function rejection(promise: Promise<unknown>): Promise<{ code: string; status: number; message: string; details?: Record<string, unknown> }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<{ code: string; status: number; message: string; details?: Record<string, unknown> }> {
   try {
     await promise;
   } catch (err) {

@@ -13,7 +13,12 @@ function probe(body: string, flags: string[] = []): { nativeLoaded: boolean; res
     const nativeLoaded = Object.keys(createRequire(import.meta.url).cache).some((f) => f.includes('isolated_vm') || f.includes('isolated-vm'));
     console.log(JSON.stringify({ nativeLoaded, result }));
   `;
-  return JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  return JSON.parse(
+    execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
 }
 
 /*
@@ -23,28 +28,35 @@ function probe(body: string, flags: string[] = []): { nativeLoaded: boolean; res
  */
 describe('isolated-vm loads only where an isolate runs', () => {
   it('importing the runtime and creating a process engine does not load it', () => {
-    expect(probe(`
+    expect(
+      probe(`
       const engine = runtime.createSandboxEngine({ kind: 'process', capabilityHost: { items() {}, storage() {}, emit() {}, log() {} } });
       await engine.close();
       return typeof runtime.createRequestClient;
-    `)).toEqual({ nativeLoaded: false, result: 'function' });
+    `),
+    ).toEqual({ nativeLoaded: false, result: 'function' });
   });
 
   it('the control: the inline engine loads it on its first load, and runs the code', () => {
-    const out = probe(`
+    const out = probe(
+      `
       const engine = runtime.createSandboxEngine({ kind: 'inline', capabilityHost: { items() {}, storage() {}, emit() {}, log() {} } });
       const instance = await engine.load({ id: 'probe', version: '1', type: 'endpoint', code: "export default (router) => { router.get('/', () => ({ status: 200, body: 41 + 1 })); };", filename: 'probe.js', grantedScopes: {}, env: {} });
       const body = (await instance.call(instance.registrations.routes[0].handler, [{}], null)).body;
       await engine.close();
       return body;
-    `, ['--no-node-snapshot']);
+    `,
+      ['--no-node-snapshot'],
+    );
     expect(out).toEqual({ nativeLoaded: true, result: 42 });
   });
 
   it('the inline engine still refuses a process without --no-node-snapshot, before loading anything', () => {
-    expect(probe(`
+    expect(
+      probe(`
       try { runtime.createSandboxEngine({ kind: 'inline', capabilityHost: { items() {}, storage() {}, emit() {}, log() {} } }); return 'created'; }
       catch (e) { return e.code; }
-    `)).toEqual({ nativeLoaded: false, result: 'RT_INVALID_SPEC' });
+    `),
+    ).toEqual({ nativeLoaded: false, result: 'RT_INVALID_SPEC' });
   });
 });

@@ -16,11 +16,17 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body });
       const u = new URL(req.url!, 'http://x');
-      if (u.pathname === '/json') return res.writeHead(200, { 'content-type': 'application/json', 'x-multi': ['a', 'b'] }).end('{"hello":"world"}');
+      if (u.pathname === '/json')
+        return res
+          .writeHead(200, { 'content-type': 'application/json', 'x-multi': ['a', 'b'] })
+          .end('{"hello":"world"}');
       if (u.pathname === '/text') return res.writeHead(201, 'Made', { 'content-type': 'text/plain' }).end('plain');
       if (u.pathname === '/redirect') return res.writeHead(302, { location: u.searchParams.get('to')! }).end();
       if (u.pathname === '/see-other') return res.writeHead(303, { location: '/echo' }).end();
-      if (u.pathname === '/echo') return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body, ct: req.headers['content-type'] ?? null }));
+      if (u.pathname === '/echo')
+        return res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ method: req.method, body, ct: req.headers['content-type'] ?? null }));
       if (u.pathname === '/big') return res.writeHead(200).end('x'.repeat(50_000));
       if (u.pathname === '/chunked-big') {
         res.writeHead(200);
@@ -28,7 +34,8 @@ beforeAll(async () => {
         return res.end();
       }
       if (u.pathname === '/slow') return setTimeout(() => res.writeHead(200).end('late'), 2000);
-      if (u.pathname === '/declared-big') return res.writeHead(200, { 'content-length': '50000' }).end('x'.repeat(50_000));
+      if (u.pathname === '/declared-big')
+        return res.writeHead(200, { 'content-length': '50000' }).end('x'.repeat(50_000));
       if (u.pathname === '/stall') {
         res.writeHead(200);
         res.write('z'.repeat(1000));
@@ -58,21 +65,34 @@ const lookup: LookupFunction = async (host) => {
 
 const base = () => `http://api.test:${port}`;
 const client = (urls: string[], methods: ('GET' | 'POST')[] = ['GET'], extra = {}) =>
-  createRequestClient({ urls, methods }, { lookup, allowAddresses: ['127.0.0.2'], timeoutMs: 1000, maxResponseBytes: 40_000, ...extra });
+  createRequestClient(
+    { urls, methods },
+    { lookup, allowAddresses: ['127.0.0.2'], timeoutMs: 1000, maxResponseBytes: 40_000, ...extra },
+  );
 const code = async (p: Promise<unknown>) => (await rejection(p)).code;
 const reason = async (p: Promise<unknown>) => (await rejection(p)).details?.reason;
 
 describe('request client', () => {
   it('returns Directus’s {status, statusText, headers, data}, parsing JSON by content type', async () => {
     const c = client([`${base()}/*`]);
-    expect(await c.request(`${base()}/json`, {})).toEqual({ status: 200, statusText: 'OK', headers: expect.objectContaining({ 'content-type': 'application/json', 'x-multi': 'a, b' }), data: { hello: 'world' }, url: `${base()}/json` });
+    expect(await c.request(`${base()}/json`, {})).toEqual({
+      status: 200,
+      statusText: 'OK',
+      headers: expect.objectContaining({ 'content-type': 'application/json', 'x-multi': 'a, b' }),
+      data: { hello: 'world' },
+      url: `${base()}/json`,
+    });
     expect(await c.request(`${base()}/text`, {})).toMatchObject({ status: 201, statusText: 'Made', data: 'plain' });
     expect(await c.request(`${base()}/json`, { responseType: 'text' })).toMatchObject({ data: '{"hello":"world"}' });
   });
 
   it('sends JSON bodies and headers, drops hop-by-hop headers, pins Host', async () => {
     const c = client([`${base()}/*`], ['POST']);
-    const r = await c.request(`${base()}/echo`, { method: 'POST', body: { a: 1 }, headers: { 'X-Test': '1', Host: 'evil.test', Connection: 'close' } });
+    const r = await c.request(`${base()}/echo`, {
+      method: 'POST',
+      body: { a: 1 },
+      headers: { 'X-Test': '1', Host: 'evil.test', Connection: 'close' },
+    });
     expect(r.data).toEqual({ method: 'POST', body: '{"a":1}', ct: 'application/json' });
     const last = seen.at(-1)!;
     expect(last.headers.host).toBe(`api.test:${port}`);
@@ -94,27 +114,62 @@ describe('request client', () => {
 
   it('re-checks every redirect: out-of-scope and loopback targets are denied', async () => {
     const c = client([`${base()}/*`]);
-    expect(await reason(c.request(`${base()}/redirect?to=${encodeURIComponent(`http://other.test:${port}/json`)}`, {}))).toBe('out-of-scope');
+    expect(
+      await reason(c.request(`${base()}/redirect?to=${encodeURIComponent(`http://other.test:${port}/json`)}`, {})),
+    ).toBe('out-of-scope');
     const loop = client([`${base()}/*`, `http://127.0.0.1:${port}/*`, `http://evil.test:${port}/*`]);
-    expect(await reason(loop.request(`${base()}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${port}/json`)}`, {}))).toBe('private-address');
-    expect(await reason(loop.request(`${base()}/redirect?to=${encodeURIComponent(`http://evil.test:${port}/json`)}`, {}))).toBe('private-address');
+    expect(
+      await reason(loop.request(`${base()}/redirect?to=${encodeURIComponent(`http://127.0.0.1:${port}/json`)}`, {})),
+    ).toBe('private-address');
+    expect(
+      await reason(loop.request(`${base()}/redirect?to=${encodeURIComponent(`http://evil.test:${port}/json`)}`, {})),
+    ).toBe('private-address');
     expect(await c.request(`${base()}/redirect?to=/json`, {})).toMatchObject({ status: 200, data: { hello: 'world' } });
   });
 
   it('turns a 303 into a GET without body', async () => {
     const c = client([`${base()}/*`], ['POST', 'GET']);
-    expect((await c.request(`${base()}/see-other`, { method: 'POST', body: 'x' })).data).toEqual({ method: 'GET', body: '', ct: null });
+    expect((await c.request(`${base()}/see-other`, { method: 'POST', body: 'x' })).data).toEqual({
+      method: 'GET',
+      body: '',
+      ct: null,
+    });
   });
 
   it('denies names resolving to loopback/metadata, mixed answers, and literal private IPs in every form', async () => {
-    const c = client(['http://evil.test/*', 'http://metadata.test/*', 'http://rebind.test/*', 'http://v6.test/*', 'http://127.0.0.1/*', 'http://[::1]/*', 'http://[::ffff:7f00:1]/*', 'http://169.254.169.254/*', 'http://0.0.0.0/*']);
-    for (const url of ['http://evil.test/', 'http://metadata.test/', 'http://rebind.test/', 'http://v6.test/', 'http://127.1/', 'http://0x7f.0.0.1/', 'http://2130706433/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://169.254.169.254/', 'http://0.0.0.0/']) {
+    const c = client([
+      'http://evil.test/*',
+      'http://metadata.test/*',
+      'http://rebind.test/*',
+      'http://v6.test/*',
+      'http://127.0.0.1/*',
+      'http://[::1]/*',
+      'http://[::ffff:7f00:1]/*',
+      'http://169.254.169.254/*',
+      'http://0.0.0.0/*',
+    ]);
+    for (const url of [
+      'http://evil.test/',
+      'http://metadata.test/',
+      'http://rebind.test/',
+      'http://v6.test/',
+      'http://127.1/',
+      'http://0x7f.0.0.1/',
+      'http://2130706433/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://169.254.169.254/',
+      'http://0.0.0.0/',
+    ]) {
       expect(await reason(c.request(url, {})), url).toBe('private-address');
     }
   });
 
   it('allows private targets when the grant says allowPrivate', async () => {
-    const c = createRequestClient({ urls: [`http://127.0.0.2:${port}/*`], methods: ['GET'], allowPrivate: true }, { lookup });
+    const c = createRequestClient(
+      { urls: [`http://127.0.0.2:${port}/*`], methods: ['GET'], allowPrivate: true },
+      { lookup },
+    );
     expect((await c.request(`http://127.0.0.2:${port}/json`, {})).data).toEqual({ hello: 'world' });
   });
 
@@ -133,7 +188,11 @@ describe('request client', () => {
       return Buffer.concat(parts).toString();
     };
     const ok = await c.request(`${base()}/redirect?to=/text`, { responseType: 'stream' });
-    expect({ status: ok.status, url: ok.url, body: await read(ok.data) }).toEqual({ status: 201, url: `${base()}/text`, body: 'plain' });
+    expect({ status: ok.status, url: ok.url, body: await read(ok.data) }).toEqual({
+      status: 201,
+      url: `${base()}/text`,
+      body: 'plain',
+    });
     // Headers arrive at once; the cap and the deadline then fail the stream itself.
     const big = await c.request(`${base()}/chunked-big`, { responseType: 'stream' });
     expect((await rejection(read(big.data))).code).toBe('RT_RESPONSE_TOO_LARGE');
@@ -141,7 +200,9 @@ describe('request client', () => {
     expect((await rejection(read(stalled.data))).code).toBe('RT_REQUEST_TIMEOUT');
     // Before any byte is read: a declared oversize, a redirect out of scope.
     expect(await code(c.request(`${base()}/declared-big`, { responseType: 'stream' }))).toBe('RT_RESPONSE_TOO_LARGE');
-    expect(await code(c.request(`${base()}/redirect?to=http://127.0.0.1:${port}/text`, { responseType: 'stream' }))).toBe('FORBIDDEN');
+    expect(
+      await code(c.request(`${base()}/redirect?to=http://127.0.0.1:${port}/text`, { responseType: 'stream' })),
+    ).toBe('FORBIDDEN');
   });
 
   it('reports DNS failures and refused connections as RT_REQUEST_FAILED', async () => {
@@ -173,12 +234,24 @@ describe.each(['inline', 'process'] as const)('request and fetch inside the sand
           return { status: 200, body: out };`,
           "import { request } from 'directus:api';",
         ),
-        { scopes: { request: { urls: [`${target}/*`, `http://127.0.0.1:${port}/*`, `http://evil.test:${port}/*`], methods: ['GET', 'POST'] } } },
+        {
+          scopes: {
+            request: {
+              urls: [`${target}/*`, `http://127.0.0.1:${port}/*`, `http://evil.test:${port}/*`],
+              methods: ['GET', 'POST'],
+            },
+          },
+        },
       ),
     );
     const body = ((await inst.call(0, [{}])) as { body: Record<string, unknown> }).body;
     expect(body.request).toMatchObject({ status: 200, data: { hello: 'world' } });
-    expect(body.fetch).toEqual([true, 200, 'application/json', { method: 'POST', body: 'a=1', ct: 'application/x-www-form-urlencoded;charset=UTF-8' }]);
+    expect(body.fetch).toEqual([
+      true,
+      200,
+      'application/json',
+      { method: 'POST', body: 'a=1', ct: 'application/x-www-form-urlencoded;charset=UTF-8' },
+    ]);
     expect(body).toMatchObject({ redirect: 'FORBIDDEN', scope: 'FORBIDDEN', decimal: 'FORBIDDEN', dns: 'FORBIDDEN' });
   });
 });

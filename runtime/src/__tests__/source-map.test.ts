@@ -4,10 +4,21 @@ import { describe, expect, it } from 'vitest';
 import { createSourceMapper } from '../internal/source-map/mapper.js';
 import { decodeMappings } from '../internal/source-map/vlq.js';
 
-const SOURCE = ['interface Thing { id: number }', '', 'export function fail(thing: Thing): never {', '  const message: string = `bad ${thing.id}`;', '  throw new Error(message);', '}', ''].join('\n');
+const SOURCE = [
+  'interface Thing { id: number }',
+  '',
+  'export function fail(thing: Thing): never {',
+  '  const message: string = `bad ${thing.id}`;',
+  '  throw new Error(message);',
+  '}',
+  '',
+].join('\n');
 
 function compile() {
-  const out = ts.transpileModule(SOURCE, { fileName: 'src/thing.ts', compilerOptions: { sourceMap: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } });
+  const out = ts.transpileModule(SOURCE, {
+    fileName: 'src/thing.ts',
+    compilerOptions: { sourceMap: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  });
   return { code: out.outputText, map: out.sourceMapText! };
 }
 
@@ -32,8 +43,16 @@ describe('VLQ decoder', () => {
     let checked = 0;
     lines.forEach((segs, line) => {
       for (const [col] of segs) {
-        const ref = reference.findEntry(line, col) as { originalLine: number; originalColumn: number; originalSource: string };
-        expect(ours.lookup(line + 1, col + 1)).toEqual({ source: expect.stringContaining('thing.ts'), line: ref.originalLine + 1, column: ref.originalColumn + 1 });
+        const ref = reference.findEntry(line, col) as {
+          originalLine: number;
+          originalColumn: number;
+          originalSource: string;
+        };
+        expect(ours.lookup(line + 1, col + 1)).toEqual({
+          source: expect.stringContaining('thing.ts'),
+          line: ref.originalLine + 1,
+          column: ref.originalColumn + 1,
+        });
         checked++;
       }
     });

@@ -15,9 +15,24 @@ describe('payload measurement', () => {
   });
 
   it('tells whether JSON text carries the value exactly', () => {
-    expect(measurePayload([{ a: 'x', b: [1, 2.5, true, null], c: { d: {} } }], 1e6)).toMatchObject({ ok: true, json: true });
+    expect(measurePayload([{ a: 'x', b: [1, 2.5, true, null], c: { d: {} } }], 1e6)).toMatchObject({
+      ok: true,
+      json: true,
+    });
     expect(measurePayload(Object.assign(Object.create(null), { a: 1 }), 1e6)).toMatchObject({ ok: true, json: true });
-    for (const value of [{ a: undefined }, [undefined], { d: new Date(0) }, [new Map()], [new Set()], [new Uint8Array(1)], [1n], [NaN], [Infinity], [-0], [new (class K {})()]]) {
+    for (const value of [
+      { a: undefined },
+      [undefined],
+      { d: new Date(0) },
+      [new Map()],
+      [new Set()],
+      [new Uint8Array(1)],
+      [1n],
+      [NaN],
+      [Infinity],
+      [-0],
+      [new (class K {})()],
+    ]) {
       expect(measurePayload(value, 1e6)).toMatchObject({ ok: true, json: false });
     }
   });
@@ -40,12 +55,18 @@ describe('payload measurement', () => {
 
 describe('limits', () => {
   it('layers defaults, engine defaults and spec limits', () => {
-    expect(resolveLimits({ cpuTimeoutMs: 50 }, { memoryMb: 16 })).toEqual({ ...DEFAULT_SANDBOX_LIMITS, cpuTimeoutMs: 50, memoryMb: 16 });
+    expect(resolveLimits({ cpuTimeoutMs: 50 }, { memoryMb: 16 })).toEqual({
+      ...DEFAULT_SANDBOX_LIMITS,
+      cpuTimeoutMs: 50,
+      memoryMb: 16,
+    });
   });
 
   it('rejects unknown and nonsense limits with RT_INVALID_SPEC', () => {
     expect(() => resolveLimits({ memoryMb: 2 })).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
-    expect(() => resolveLimits({ cpuTimeoutMs: Number.NaN })).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
+    expect(() => resolveLimits({ cpuTimeoutMs: Number.NaN })).toThrow(
+      expect.objectContaining({ code: 'RT_INVALID_SPEC' }),
+    );
     expect(() => resolveLimits({ bogus: 1 } as never)).toThrow(expect.objectContaining({ code: 'RT_INVALID_SPEC' }));
   });
 });
@@ -62,7 +83,18 @@ describe('log limiter', () => {
 
 describe('prometheus', () => {
   it('formats one sample per extension and metric, with escaped labels', () => {
-    const stats: SandboxStats = { calls: 3, errors: 1, timeouts: 0, cpuTimeMs: 1500, wallTimeMs: 20, heapUsedBytes: 1024, inFlight: 0, faults: 2, quarantined: true, lastError: null };
+    const stats: SandboxStats = {
+      calls: 3,
+      errors: 1,
+      timeouts: 0,
+      cpuTimeMs: 1500,
+      wallTimeMs: 20,
+      heapUsedBytes: 1024,
+      inFlight: 0,
+      faults: 2,
+      quarantined: true,
+      lastError: null,
+    };
     const text = formatPrometheus({ 'ext-"a"': stats });
     expect(text).toContain('# TYPE annex_sandbox_calls_total counter');
     expect(text).toContain('annex_sandbox_calls_total{extension="ext-\\"a\\""} 3');
@@ -76,7 +108,12 @@ describe('capability layout', () => {
   it('is the capability table as plain data', () => {
     const layout = getCapabilityLayout();
     expect(layout.map((l) => l.name)).toEqual(CAPABILITIES.map((c) => c.name));
-    expect(layout.find((l) => l.name === 'items.readOne')).toEqual({ name: 'items.readOne', mode: 'async', scope: 'items', factory: 1 });
+    expect(layout.find((l) => l.name === 'items.readOne')).toEqual({
+      name: 'items.readOne',
+      mode: 'async',
+      scope: 'items',
+      factory: 1,
+    });
     expect(JSON.parse(JSON.stringify(layout))).toEqual(layout);
   });
 

@@ -10,7 +10,14 @@ describe('URL scope patterns', () => {
   });
 
   it('rejects malformed patterns (they grant nothing)', () => {
-    for (const bad of ['ftp://x.org/*', 'https://', 'https://api.*.com/', 'https://user@api.example.com/', 'api.example.com/*', 'https://a*b.com/']) {
+    for (const bad of [
+      'ftp://x.org/*',
+      'https://',
+      'https://api.*.com/',
+      'https://user@api.example.com/',
+      'api.example.com/*',
+      'https://a*b.com/',
+    ]) {
       expect(parseUrlPattern(bad), bad).toBeNull();
     }
   });
@@ -47,8 +54,14 @@ describe('URL scope patterns', () => {
   });
 
   it('rejects userinfo', () => {
-    expect(allow(['https://api.example.com/*'], 'https://api.example.com@evil.io/')).toEqual({ ok: false, reason: 'userinfo' });
-    expect(allow(['https://api.example.com/*'], 'https://user:pw@api.example.com/')).toEqual({ ok: false, reason: 'userinfo' });
+    expect(allow(['https://api.example.com/*'], 'https://api.example.com@evil.io/')).toEqual({
+      ok: false,
+      reason: 'userinfo',
+    });
+    expect(allow(['https://api.example.com/*'], 'https://user:pw@api.example.com/')).toEqual({
+      ok: false,
+      reason: 'userinfo',
+    });
   });
 
   it('normalises dot segments before matching', () => {

@@ -15,7 +15,9 @@ describe('process engine: worker crashes and restarts', () => {
 
   it('restarts a killed worker and re-loads its extensions; instances and handler ids keep working', async () => {
     engine = createTestEngine('process', { workers: 2 });
-    const a = await engine.load(spec(`let n = 0; export default (r) => { r.get('/', () => ++n); r.get('/pid', () => 'x'); };`, { worker: 0 }));
+    const a = await engine.load(
+      spec(`let n = 0; export default (r) => { r.get('/', () => ++n); r.get('/pid', () => 'x'); };`, { worker: 0 }),
+    );
     const b = await engine.load(spec(route(`return { status: 200, body: 'b' };`), { worker: 1 }));
     expect(a.worker).toBe(0);
     expect(b.worker).toBe(1);
@@ -29,7 +31,9 @@ describe('process engine: worker crashes and restarts', () => {
     const info = engine.workers()[0];
     expect(info).toMatchObject({ restarts: 1, state: 'ready', instances: [a.id] });
     expect(info.pid).not.toBe(pid);
-    expect(engine.events).toContainEqual(expect.objectContaining({ type: 'worker-exit', worker: 0, signal: 'SIGKILL' }));
+    expect(engine.events).toContainEqual(
+      expect.objectContaining({ type: 'worker-exit', worker: 0, signal: 'SIGKILL' }),
+    );
     expect(engine.events).toContainEqual(expect.objectContaining({ type: 'worker-restarted', worker: 0 }));
     expect(await engine.isolateCount()).toBe(2);
   });
@@ -49,8 +53,24 @@ describe('process engine: worker crashes and restarts', () => {
   it('replays an in-flight call that had no outside effects; fails one that wrote (RT_WORKER_CRASHED)', async () => {
     engine = createTestEngine('process', { workers: 1 });
     const scopes = { sleep: {}, storage: {} };
-    const reader = await engine.load(spec(route(`await storage.get('k'); await sleep(300); return { status: 200, body: 'pure done' };`, "import { sleep, storage } from 'directus:api';"), { scopes }));
-    const writer = await engine.load(spec(route(`await storage.set('k', 1); await sleep(300); return { status: 200, body: 'write done' };`, "import { sleep, storage } from 'directus:api';"), { scopes }));
+    const reader = await engine.load(
+      spec(
+        route(
+          `await storage.get('k'); await sleep(300); return { status: 200, body: 'pure done' };`,
+          "import { sleep, storage } from 'directus:api';",
+        ),
+        { scopes },
+      ),
+    );
+    const writer = await engine.load(
+      spec(
+        route(
+          `await storage.set('k', 1); await sleep(300); return { status: 200, body: 'write done' };`,
+          "import { sleep, storage } from 'directus:api';",
+        ),
+        { scopes },
+      ),
+    );
     const pure = reader.call(0, [{}]);
     const write = rejection(writer.call(0, [{}]));
     await sleep(100);
@@ -65,8 +85,11 @@ describe('process engine: worker crashes and restarts', () => {
   it('side effects are tracked per instance: a write marks every call of that instance in flight', async () => {
     engine = createTestEngine('process', { workers: 1 });
     const inst = await engine.load(
-      spec(`import { sleep, storage } from 'directus:api';
-        export default (r) => { r.get('/pure', async () => { await sleep(300); return 1; }); r.get('/write', async () => { await storage.set('k', 1); await sleep(300); return 2; }); };`, { scopes: { sleep: {}, storage: {} } }),
+      spec(
+        `import { sleep, storage } from 'directus:api';
+        export default (r) => { r.get('/pure', async () => { await sleep(300); return 1; }); r.get('/write', async () => { await storage.set('k', 1); await sleep(300); return 2; }); };`,
+        { scopes: { sleep: {}, storage: {} } },
+      ),
     );
     const pure = rejection(inst.call(0, [{}]));
     const write = rejection(inst.call(1, [{}]));
@@ -78,7 +101,15 @@ describe('process engine: worker crashes and restarts', () => {
 
   it('a call that kills the worker again while replayed alone fails and counts a fault', async () => {
     engine = createTestEngine('process', { workers: 1 });
-    const inst = await engine.load(spec(route(`await storage.get('probe'); await sleep(600); return { status: 200, body: 1 };`, "import { sleep, storage } from 'directus:api';"), { scopes: { sleep: {}, storage: {} } }));
+    const inst = await engine.load(
+      spec(
+        route(
+          `await storage.get('probe'); await sleep(600); return { status: 200, body: 1 };`,
+          "import { sleep, storage } from 'directus:api';",
+        ),
+        { scopes: { sleep: {}, storage: {} } },
+      ),
+    );
     const probes = () => engine.host.calls.filter((c) => c.kind === 'storage' && c.ext === inst.id).length;
     const call = rejection(inst.call(0, [{}]));
     await until(() => probes() === 1);
@@ -93,9 +124,18 @@ describe('process engine: worker crashes and restarts', () => {
 
   it('a real V8 heap OOM abort kills only the worker: a colocated call is replayed, the crasher is identified', async () => {
     engine = createTestEngine('process', { workers: 1 });
-    const victim = await engine.load(spec(route(`await sleep(300); return { status: 200, body: 'survived' };`, "import { sleep } from 'directus:api';"), { scopes: { sleep: {} } }));
+    const victim = await engine.load(
+      spec(
+        route(`await sleep(300); return { status: 200, body: 'survived' };`, "import { sleep } from 'directus:api';"),
+        { scopes: { sleep: {} } },
+      ),
+    );
     /* Hash-table growth near the heap limit is a fatal V8 OOM (not isolated-vm's catchable limit). */
-    const crasher = await engine.load(spec(route(`const m = new Map(); let i = 0; while (true) m.set(i++, String(i).repeat(20));`), { limits: { memoryMb: 16, cpuTimeoutMs: 10_000 } }));
+    const crasher = await engine.load(
+      spec(route(`const m = new Map(); let i = 0; while (true) m.set(i++, String(i).repeat(20));`), {
+        limits: { memoryMb: 16, cpuTimeoutMs: 10_000 },
+      }),
+    );
     const v = victim.call(0, [{}]);
     await sleep(20);
     const c = rejection(crasher.call(0, [{}]));

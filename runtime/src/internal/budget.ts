@@ -11,7 +11,11 @@ export class RateBudget {
   private last: number;
   private readonly burst: number;
 
-  constructor(private readonly perSecond: number, burst = perSecond, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly perSecond: number,
+    burst = perSecond,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.burst = Math.max(perSecond, burst);
     this.tokens = this.burst;
     this.last = now();
@@ -35,14 +39,19 @@ export class CpuShareBudget {
   private total = 0n;
   private readonly allowedNs: bigint;
 
-  constructor(private readonly windowMs: number, share: number, private readonly now: () => number = () => Date.now()) {
+  constructor(
+    private readonly windowMs: number,
+    share: number,
+    private readonly now: () => number = () => Date.now(),
+  ) {
     this.allowedNs = BigInt(Math.round(windowMs * share * 1e6));
   }
 
   /** Charge `ns`; true when the window's total went over the share (the window then starts afresh). */
   charge(ns: bigint): boolean {
     const now = this.now();
-    while (this.head < this.charges.length && now - this.charges[this.head]!.at >= this.windowMs) this.total -= this.charges[this.head++]!.ns;
+    while (this.head < this.charges.length && now - this.charges[this.head]!.at >= this.windowMs)
+      this.total -= this.charges[this.head++]!.ns;
     if (this.head > 1024 && this.head * 2 > this.charges.length) {
       this.charges = this.charges.slice(this.head);
       this.head = 0;

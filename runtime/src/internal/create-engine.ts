@@ -5,9 +5,16 @@ import { createProcessEngine } from './process/process-engine.js';
 
 /** Create a sandbox engine: `process` (default, supervised worker processes) or `inline`. */
 export function createSandboxEngine(options: SandboxEngineOptions): SandboxEngine {
-  if (!options || typeof options !== 'object') throw RuntimeErrors.RT_INVALID_SPEC({ reason: 'engine options are required' });
+  if (!options || typeof options !== 'object')
+    throw RuntimeErrors.RT_INVALID_SPEC({ reason: 'engine options are required' });
   const host = options.capabilityHost;
-  if (!host || typeof host.items !== 'function' || typeof host.storage !== 'function' || typeof host.emit !== 'function' || typeof host.log !== 'function') {
+  if (
+    !host ||
+    typeof host.items !== 'function' ||
+    typeof host.storage !== 'function' ||
+    typeof host.emit !== 'function' ||
+    typeof host.log !== 'function'
+  ) {
     throw RuntimeErrors.RT_INVALID_SPEC({ reason: 'capabilityHost must implement items, storage, emit and log' });
   }
   const kind = options.kind ?? 'process';

@@ -36,7 +36,13 @@ export interface Gate {
   log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void;
 }
 
-const ITEM_ACTIONS: Record<string, ItemAction> = { readByQuery: 'read', readOne: 'read', createOne: 'create', updateOne: 'update', deleteOne: 'delete' };
+const ITEM_ACTIONS: Record<string, ItemAction> = {
+  readByQuery: 'read',
+  readOne: 'read',
+  createOne: 'create',
+  updateOne: 'update',
+  deleteOne: 'delete',
+};
 
 function denied(reason: string, details: Record<string, unknown>): Error {
   return RuntimeErrors.FORBIDDEN({ reason }, { details });
@@ -84,14 +90,17 @@ export function createGate(ctx: GateContext): Gate {
     }
     if (name === 'request') {
       const options = (args[1] ?? {}) as { method?: string; responseType?: 'auto' | 'text' };
-      if (pendingRequests >= ctx.limits.maxPendingRequests) throw RuntimeErrors.RT_BUSY({ limit: ctx.limits.maxPendingRequests });
+      if (pendingRequests >= ctx.limits.maxPendingRequests)
+        throw RuntimeErrors.RT_BUSY({ limit: ctx.limits.maxPendingRequests });
       if ((options.method ?? 'GET').toUpperCase() !== 'GET') ctx.onSideEffect();
       requestClient ??= createRequestClient(ctx.granted.request!, ctx.request);
       pendingRequests++;
       try {
         // The body comes back as text: untrusted JSON is parsed in the isolate, on the extension's CPU and memory, never here.
         const res = await requestClient.request(args[0] as string, { ...options, responseType: 'text' } as never);
-        return options.responseType !== 'text' && isJsonType(res.headers['content-type']) ? { ...res, parse: 'json' } : res;
+        return options.responseType !== 'text' && isJsonType(res.headers['content-type'])
+          ? { ...res, parse: 'json' }
+          : res;
       } finally {
         pendingRequests--;
       }
@@ -100,12 +109,18 @@ export function createGate(ctx: GateContext): Gate {
       const method = name.slice('items.'.length) as keyof typeof ITEM_ACTIONS;
       const collection = args[0] as string;
       const action = ITEM_ACTIONS[method];
-      const grant = ctx.granted.items && Object.hasOwn(ctx.granted.items, collection) ? ctx.granted.items[collection] : undefined;
-      if (!Array.isArray(grant) || !grant.includes(action)) throw denied(`items "${collection}" ${action} is not granted`, { capability: name, collection, action });
+      const grant =
+        ctx.granted.items && Object.hasOwn(ctx.granted.items, collection) ? ctx.granted.items[collection] : undefined;
+      if (!Array.isArray(grant) || !grant.includes(action))
+        throw denied(`items "${collection}" ${action} is not granted`, { capability: name, collection, action });
       let accountability: CallAccountability | null = null;
       if (token !== null) {
         accountability = ctx.resolveToken(token) ?? null;
-        if (!accountability) throw denied('the accountability is not valid (it is only valid while the call that received it runs)', { capability: name, reason: 'accountability' });
+        if (!accountability)
+          throw denied('the accountability is not valid (it is only valid while the call that received it runs)', {
+            capability: name,
+            reason: 'accountability',
+          });
       }
       if (action !== 'read') ctx.onSideEffect();
       return ctx.capabilityHost.items(ext, method as 'readOne', args, accountability);
@@ -117,7 +132,8 @@ export function createGate(ctx: GateContext): Gate {
     }
     if (name === 'emit') {
       const event = args[0] as string;
-      if (!(ctx.granted.emit ?? []).some((p) => matchEventPattern(p, event))) throw denied(`emitting "${event}" is not granted`, { capability: name, event });
+      if (!(ctx.granted.emit ?? []).some((p) => matchEventPattern(p, event)))
+        throw denied(`emitting "${event}" is not granted`, { capability: name, event });
       ctx.onSideEffect();
       await ctx.capabilityHost.emit({ id: ctx.id }, event, args[1]);
       return undefined;
@@ -134,14 +150,24 @@ export function createGate(ctx: GateContext): Gate {
         throw denied(`scope "${cap.scope}" is not granted`, { capability: name, scope: cap.scope });
       }
       const size = measurePayload(rawArgs, ctx.limits.maxPayloadBytes);
-      if (!size.ok) throw size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: ctx.limits.maxPayloadBytes }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` });
+      if (!size.ok)
+        throw size.reason === 'too-large'
+          ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: ctx.limits.maxPayloadBytes })
+          : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` });
       const args = [...rawArgs];
       while (args.length && args[args.length - 1] === undefined) args.pop();
       const parsed = cap.args.safeParse(args);
-      if (!parsed.success) throw RuntimeErrors.INVALID_PAYLOAD({ reason: formatArgumentIssues(name, parsed.error.issues) }, { details: { capability: name } });
+      if (!parsed.success)
+        throw RuntimeErrors.INVALID_PAYLOAD(
+          { reason: formatArgumentIssues(name, parsed.error.issues) },
+          { details: { capability: name } },
+        );
       const value = await dispatch(cap, parsed.data as unknown[], token);
       const out = measurePayload(value, ctx.limits.maxPayloadBytes);
-      if (!out.ok) throw out.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: ctx.limits.maxPayloadBytes }) : RuntimeErrors.RT_CAPABILITY_FAILED({ capability: name });
+      if (!out.ok)
+        throw out.reason === 'too-large'
+          ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: ctx.limits.maxPayloadBytes })
+          : RuntimeErrors.RT_CAPABILITY_FAILED({ capability: name });
       return ok(value);
     } catch (err) {
       return fail(toRecord(err, name));

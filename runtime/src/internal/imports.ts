@@ -16,7 +16,9 @@ const MAYBE_DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
 const externalEverything: Plugin = {
   name: 'annex-external-everything',
   setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'entry-point' ? undefined : { path: args.path, external: true },
+    );
   },
 };
 
@@ -41,7 +43,8 @@ export async function findDynamicImports(code: string, filename: string): Promis
     });
     const specifiers: string[] = [];
     for (const input of Object.values(result.metafile.inputs)) {
-      for (const imp of input.imports) if (imp.kind === 'dynamic-import' && !specifiers.includes(imp.path)) specifiers.push(imp.path);
+      for (const imp of input.imports)
+        if (imp.kind === 'dynamic-import' && !specifiers.includes(imp.path)) specifiers.push(imp.path);
     }
     return specifiers;
   } catch {
@@ -86,8 +89,17 @@ function parseFrame(frame: string): { file: string; line: number; column: number
  * module it must point at a statement with `import(`; generated code cannot be read back, so
  * there the message and frame kind decide.
  */
-export function dynamicImportDenial(err: { code?: unknown; message?: unknown; stack?: unknown } | null | undefined, spec: Pick<SandboxExtensionSpec, 'code' | 'filename'>): CodedError | undefined {
-  if (!err || err.message !== 'Not supported' || (err.code !== undefined && err.code !== 'RT_EXTENSION_ERROR') || typeof err.stack !== 'string') return undefined;
+export function dynamicImportDenial(
+  err: { code?: unknown; message?: unknown; stack?: unknown } | null | undefined,
+  spec: Pick<SandboxExtensionSpec, 'code' | 'filename'>,
+): CodedError | undefined {
+  if (
+    !err ||
+    err.message !== 'Not supported' ||
+    (err.code !== undefined && err.code !== 'RT_EXTENSION_ERROR') ||
+    typeof err.stack !== 'string'
+  )
+    return undefined;
   /* Only the first two lines matter; the rest of an extension-made stack is never scanned. */
   const head = err.stack.slice(0, 8192);
   const lines = head.split('\n', 2);

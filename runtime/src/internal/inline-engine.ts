@@ -13,10 +13,12 @@ import { prepareLoad } from './prepare-load.js';
 type IsolateModules = { IsolateSandbox: typeof IsolateSandbox; releaseSpareIsolate: () => void };
 let isolateModules: Promise<IsolateModules> | undefined;
 function loadIsolateModules(): Promise<IsolateModules> {
-  isolateModules ??= Promise.all([import('./isolate/sandbox.js'), import('./isolate/load.js')]).then(([sandbox, load]) => ({
-    IsolateSandbox: sandbox.IsolateSandbox,
-    releaseSpareIsolate: load.releaseSpareIsolate,
-  }));
+  isolateModules ??= Promise.all([import('./isolate/sandbox.js'), import('./isolate/load.js')]).then(
+    ([sandbox, load]) => ({
+      IsolateSandbox: sandbox.IsolateSandbox,
+      releaseSpareIsolate: load.releaseSpareIsolate,
+    }),
+  );
   return isolateModules;
 }
 
@@ -29,7 +31,9 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
   /* isolated-vm on Node >= 20 aborts the process without this flag (isolated-vm #420). */
   const major = Number(process.versions.node.split('.')[0]);
   if (major >= 20 && !process.execArgv.includes('--no-node-snapshot')) {
-    throw RuntimeErrors.RT_INVALID_SPEC({ reason: 'the inline engine needs this process to run with node --no-node-snapshot' });
+    throw RuntimeErrors.RT_INVALID_SPEC({
+      reason: 'the inline engine needs this process to run with node --no-node-snapshot',
+    });
   }
   const live = new Set<IsolateSandbox>();
   const instances = new Set<SandboxInstance>();
@@ -44,7 +48,10 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
       spec,
       limits,
       {
-        capability: (id, name, args, token) => void gate.call(name, args, token).then((env) => sandbox.resolveCapability(id, env.ok, env.ok ? env.value : env.error)),
+        capability: (id, name, args, token) =>
+          void gate
+            .call(name, args, token)
+            .then((env) => sandbox.resolveCapability(id, env.ok, env.ok ? env.value : env.error)),
         fire: (name, args) => gate.fire(name, args),
         log: (level, message) => gate.log(level, message),
         event: (event) => {
@@ -62,7 +69,8 @@ export function createInlineEngine(options: SandboxEngineOptions): SandboxEngine
     live.add(sandbox);
     const instance = createInstance(state, registrations, {
       worker: undefined,
-      invoke: (handler, args, accountability, _ticket, jsonBody) => sandbox.invoke(handler, args, accountability, jsonBody),
+      invoke: (handler, args, accountability, _ticket, jsonBody) =>
+        sandbox.invoke(handler, args, accountability, jsonBody),
       refreshStats() {
         const snap = sandbox.snapshot();
         state.cpuTimeMs = snap.cpuMs;

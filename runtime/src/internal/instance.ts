@@ -14,7 +14,13 @@ export type WireArgs = unknown[] | string;
 /** What an engine provides to run one instance's calls. */
 export interface InstanceBackend {
   readonly worker: number | undefined;
-  invoke(handler: number, args: WireArgs, accountability: IsolateAccountability | null, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome>;
+  invoke(
+    handler: number,
+    args: WireArgs,
+    accountability: IsolateAccountability | null,
+    ticket: CallTicket,
+    jsonBody: boolean,
+  ): Promise<CallOutcome>;
   /** Refresh `state.cpuTimeMs`/`heapUsedBytes` if the engine can do it synchronously. */
   refreshStats(): void;
   dispose(): Promise<void>;
@@ -25,7 +31,8 @@ export type IsolateAccountability = Omit<CallAccountability, 'token'> & { token:
 
 function handlerIds(reg: SandboxRegistrations): Set<number> {
   const ids = new Set<number>();
-  for (const list of [reg.routes, reg.filters, reg.actions, reg.inits, reg.schedules]) for (const r of list) ids.add(r.handler);
+  for (const list of [reg.routes, reg.filters, reg.actions, reg.inits, reg.schedules])
+    for (const r of list) ids.add(r.handler);
   if (reg.operation) ids.add(reg.operation.handler);
   return ids;
 }
@@ -39,7 +46,11 @@ function toIsolateAccountability(a: CallAccountability, token: string): IsolateA
 
 /** A CodedError for the host from a record that crossed the boundary. */
 export function errorFromRecord(record: ErrorRecord, extensionId: string): CodedError {
-  const details = { ...(record.details ?? {}), extension: extensionId, ...(record.stack ? { stack: record.stack } : {}) };
+  const details = {
+    ...(record.details ?? {}),
+    extension: extensionId,
+    ...(record.stack ? { stack: record.stack } : {}),
+  };
   const status = record.status ?? 500;
   // A runtime outcome the table shows to clients (timeouts, a crashed worker, quarantine) keeps that across
   // the process boundary; anything else takes the default (shown below 500).
@@ -55,7 +66,10 @@ export function errorFromRecord(record: ErrorRecord, extensionId: string): Coded
  */
 function measuredWire(args: unknown[], limit: number): WireArgs | Error {
   const size = measurePayload(args, limit);
-  if (!size.ok) return size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` });
+  if (!size.ok)
+    return size.reason === 'too-large'
+      ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit })
+      : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` });
   return size.json ? JSON.stringify(args) : args;
 }
 
@@ -71,7 +85,11 @@ function jsonWire(args: unknown[], limit: number): WireArgs | Error {
 }
 
 /** The SandboxInstance the host holds; it stays valid across isolate re-creation and worker restarts. */
-export function createInstance(state: InstanceState, registrations: SandboxRegistrations, backend: InstanceBackend): SandboxInstance {
+export function createInstance(
+  state: InstanceState,
+  registrations: SandboxRegistrations,
+  backend: InstanceBackend,
+): SandboxInstance {
   const handlers = handlerIds(registrations);
   let disposed = false;
   const limits = state.limits;
@@ -81,14 +99,21 @@ export function createInstance(state: InstanceState, registrations: SandboxRegis
     throw error;
   }
 
-  async function call(handler: number, args: unknown[], accountability: CallAccountability | null = null, options: CallOptions = {}): Promise<unknown> {
+  async function call(
+    handler: number,
+    args: unknown[],
+    accountability: CallAccountability | null = null,
+    options: CallOptions = {},
+  ): Promise<unknown> {
     state.counters.calls++;
     if (disposed) reject(RuntimeErrors.RT_DISPOSED());
     if (state.quarantined) reject(RuntimeErrors.RT_QUARANTINED());
     if (!handlers.has(handler)) reject(RuntimeErrors.RT_HANDLER_NOT_FOUND({ handler }));
-    if (state.inFlight >= limits.maxConcurrentCalls) reject(RuntimeErrors.RT_BUSY({ limit: limits.maxConcurrentCalls }));
+    if (state.inFlight >= limits.maxConcurrentCalls)
+      reject(RuntimeErrors.RT_BUSY({ limit: limits.maxConcurrentCalls }));
     if (!Array.isArray(args)) reject(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
-    const wire = options.jsonArgs === true ? jsonWire(args, limits.maxPayloadBytes) : measuredWire(args, limits.maxPayloadBytes);
+    const wire =
+      options.jsonArgs === true ? jsonWire(args, limits.maxPayloadBytes) : measuredWire(args, limits.maxPayloadBytes);
     if (wire instanceof Error) reject(wire);
 
     const token = accountability ? state.mintToken(accountability) : null;
@@ -98,7 +123,13 @@ export function createInstance(state: InstanceState, registrations: SandboxRegis
     const started = performance.now();
     let outcome: CallOutcome;
     try {
-      outcome = await backend.invoke(handler, wire, accountability && token ? toIsolateAccountability(accountability, token) : null, ticket, options.jsonBody === true);
+      outcome = await backend.invoke(
+        handler,
+        wire,
+        accountability && token ? toIsolateAccountability(accountability, token) : null,
+        ticket,
+        options.jsonBody === true,
+      );
     } finally {
       state.inFlight--;
       state.tickets.delete(ticket);

@@ -23,7 +23,19 @@ export const DEFAULT_SANDBOX_LIMITS: Readonly<SandboxLimits> = Object.freeze({
   maxEmbeds: 10,
 });
 
-const MINIMUM: Partial<Record<keyof SandboxLimits, number>> = { memoryMb: 8, cpuTimeoutMs: 1, wallTimeoutMs: 1, maxConcurrentCalls: 1, maxPayloadBytes: 1024, maxFaults: 1, faultWindowMs: 1, maxCapabilityCallsPerSecond: 1, maxBackgroundCapabilityCallsPerSecond: 1, backgroundCpuShare: 0.01, maxPendingRequests: 1 };
+const MINIMUM: Partial<Record<keyof SandboxLimits, number>> = {
+  memoryMb: 8,
+  cpuTimeoutMs: 1,
+  wallTimeoutMs: 1,
+  maxConcurrentCalls: 1,
+  maxPayloadBytes: 1024,
+  maxFaults: 1,
+  faultWindowMs: 1,
+  maxCapabilityCallsPerSecond: 1,
+  maxBackgroundCapabilityCallsPerSecond: 1,
+  backgroundCpuShare: 0.01,
+  maxPendingRequests: 1,
+};
 
 /** Merge limit layers (defaults < engine defaults < spec) and reject nonsense values once, at the edge. */
 export function resolveLimits(...layers: (Partial<SandboxLimits> | undefined)[]): SandboxLimits {

@@ -8,7 +8,9 @@
  * the size a structured copy makes of them: a BigInt by its digits, an Error by its message and
  * stack, a RegExp by its source, a boxed value by what it boxes.
  */
-export type PayloadVerdict = { ok: true; bytes: number; json: boolean } | { ok: false; reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported'; bytes: number };
+export type PayloadVerdict =
+  | { ok: true; bytes: number; json: boolean }
+  | { ok: false; reason: 'too-large' | 'cyclic' | 'too-deep' | 'unsupported'; bytes: number };
 
 const MAX_DEPTH = 512;
 

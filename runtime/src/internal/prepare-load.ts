@@ -9,7 +9,11 @@ import { normaliseSpec } from './spec.js';
  * per-instance state (calls, tokens, faults) and the capability gate bound to that state.
  * Code with a literal dynamic `import()` is refused here, before any isolate exists.
  */
-export async function prepareLoad(input: SandboxExtensionSpec, options: SandboxEngineOptions, emit: (event: SandboxEvent) => void) {
+export async function prepareLoad(
+  input: SandboxExtensionSpec,
+  options: SandboxEngineOptions,
+  emit: (event: SandboxEvent) => void,
+) {
   const { spec, limits } = normaliseSpec(input, options.defaults);
   await refuseDynamicImports(spec.code, spec.filename);
   const state = new InstanceState(spec.id, limits, emit);

@@ -6,7 +6,10 @@ import { resolveLimits } from './limits.js';
 const TYPES = ['hook', 'endpoint', 'operation'];
 
 /** Check a spec once, at the edge, and return it normalised with its resolved limits. */
-export function normaliseSpec(spec: SandboxExtensionSpec, defaults: SandboxEngineOptions['defaults']): { spec: SandboxExtensionSpec; limits: SandboxLimits } {
+export function normaliseSpec(
+  spec: SandboxExtensionSpec,
+  defaults: SandboxEngineOptions['defaults'],
+): { spec: SandboxExtensionSpec; limits: SandboxLimits } {
   const bad = (reason: string): never => {
     throw RuntimeErrors.RT_INVALID_SPEC({ reason });
   };
@@ -18,7 +21,8 @@ export function normaliseSpec(spec: SandboxExtensionSpec, defaults: SandboxEngin
   if (typeof spec.filename !== 'string' || !spec.filename) bad('filename must be a non-empty string');
   if (spec.sourceMap !== undefined && typeof spec.sourceMap !== 'string') bad('sourceMap must be a string');
   const scopes = ScopesSchema.safeParse(spec.grantedScopes ?? {});
-  if (!scopes.success) bad(`grantedScopes: ${scopes.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+  if (!scopes.success)
+    bad(`grantedScopes: ${scopes.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(spec.env ?? {})) {
     if (typeof v !== 'string') bad(`env.${k} must be a string`);

@@ -6,7 +6,10 @@ export function formatArgumentIssues(capability: string, issues: readonly z.core
     .slice(0, 5)
     .map((issue) => {
       const [index, ...rest] = issue.path;
-      const where = typeof index === 'number' ? `argument ${index + 1}${rest.length ? ` (${rest.map(String).join('.')})` : ''}` : 'arguments';
+      const where =
+        typeof index === 'number'
+          ? `argument ${index + 1}${rest.length ? ` (${rest.map(String).join('.')})` : ''}`
+          : 'arguments';
       return `${capability}: ${where}: ${issue.message}`;
     })
     .join('; ');

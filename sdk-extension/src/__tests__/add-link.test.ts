@@ -7,8 +7,22 @@ import { cli, makeExtension, manifest } from './fixture.js';
 
 describe('add', () => {
   it('turns a single extension into a bundle and adds an entry that builds', async () => {
-    const dir = await makeExtension(manifest({ type: 'hook', path: 'dist/index.js', source: 'src/index.js' }), { 'src/index.js': 'export default () => {};\n' });
-    const out = await cli(dir, 'add', '--type', 'operation', '--name', 'shout', '--language', 'js', '--convert-name', 'audit', '--json');
+    const dir = await makeExtension(manifest({ type: 'hook', path: 'dist/index.js', source: 'src/index.js' }), {
+      'src/index.js': 'export default () => {};\n',
+    });
+    const out = await cli(
+      dir,
+      'add',
+      '--type',
+      'operation',
+      '--name',
+      'shout',
+      '--language',
+      'js',
+      '--convert-name',
+      'audit',
+      '--json',
+    );
     expect(out.code).toBe(0);
     const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
     expect(pkg['directus:extension']).toMatchObject({
@@ -26,7 +40,14 @@ describe('add', () => {
   });
 
   it('requires flags without a terminal and rejects duplicate names', async () => {
-    const dir = await makeExtension(manifest({ type: 'bundle', path: { app: 'dist/app.js', api: 'dist/api.js' }, entries: [{ type: 'hook', name: 'a', source: 'src/a/index.js' }] }), {});
+    const dir = await makeExtension(
+      manifest({
+        type: 'bundle',
+        path: { app: 'dist/app.js', api: 'dist/api.js' },
+        entries: [{ type: 'hook', name: 'a', source: 'src/a/index.js' }],
+      }),
+      {},
+    );
     expect((await cli(dir, 'add')).code).toBe(2);
     expect((await cli(dir, 'add', '--type', 'hook', '--name', 'a', '--language', 'js')).code).toBe(1);
   });

@@ -12,6 +12,11 @@ describe('directus:api declarations', () => {
   it('declares every capability in both module names', () => {
     const text = renderApiDeclarations();
     for (const spec of ['directus:api', 'annex:api']) expect(text).toContain(`declare module '${spec}'`);
-    for (const cap of CAPABILITIES) expect(text).toContain(cap.name.includes('.') ? `${cap.name.split('.')[1]}: ${cap.signature}` : `export const ${cap.name}: ${cap.signature}`);
+    for (const cap of CAPABILITIES)
+      expect(text).toContain(
+        cap.name.includes('.')
+          ? `${cap.name.split('.')[1]}: ${cap.signature}`
+          : `export const ${cap.name}: ${cap.signature}`,
+      );
   });
 });

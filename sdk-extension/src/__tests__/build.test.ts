@@ -5,7 +5,15 @@ import { build } from '../node/build.js';
 import { cli, makeExtension, manifest } from './fixture.js';
 
 const sandboxed = (files: Record<string, string>) =>
-  makeExtension(manifest({ type: 'endpoint', path: 'dist/index.js', source: 'src/index.js', sandbox: { enabled: true, requestedScopes: { log: {} } } }), files);
+  makeExtension(
+    manifest({
+      type: 'endpoint',
+      path: 'dist/index.js',
+      source: 'src/index.js',
+      sandbox: { enabled: true, requestedScopes: { log: {} } },
+    }),
+    files,
+  );
 
 describe('build diagnostics', () => {
   it('reports a syntax error with file:line:column and exits 1', async () => {
@@ -21,14 +29,22 @@ describe('build diagnostics', () => {
   });
 
   it('rejects node built-ins in a sandboxed build at the import site', async () => {
-    const dir = await sandboxed({ 'src/index.js': "import { log } from 'directus:api';\nimport fs from 'node:fs';\nexport default (router) => router.get('/', () => ({ status: 200, body: fs.existsSync('x') }));\n" });
+    const dir = await sandboxed({
+      'src/index.js':
+        "import { log } from 'directus:api';\nimport fs from 'node:fs';\nexport default (router) => router.get('/', () => ({ status: 200, body: fs.existsSync('x') }));\n",
+    });
     const report = await build({ cwd: dir });
     expect(report.ok).toBe(false);
-    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'SDK_SANDBOX_FORBIDDEN_IMPORT', file: 'src/index.js', line: 2 }));
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'SDK_SANDBOX_FORBIDDEN_IMPORT', file: 'src/index.js', line: 2 }),
+    );
   });
 
   it('rejects __dirname and dynamic require in a sandboxed build with their source line', async () => {
-    const dir = await sandboxed({ 'src/index.js': "export default (router) => {\n  const a = 1;\n  router.get('/', () => ({ status: 200, body: __dirname }));\n  const m = require(String(a));\n};\n" });
+    const dir = await sandboxed({
+      'src/index.js':
+        "export default (router) => {\n  const a = 1;\n  router.get('/', () => ({ status: 200, body: __dirname }));\n  const m = require(String(a));\n};\n",
+    });
     const report = await build({ cwd: dir });
     expect(report.ok).toBe(false);
     const codes = report.diagnostics.map((d) => [d.code, d.line]);
@@ -44,7 +60,9 @@ describe('build diagnostics', () => {
     });
     const report = await build({ cwd: dir });
     expect(report.ok).toBe(false);
-    expect(report.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['SDK_SANDBOX_DYNAMIC_IMPORT', 'src/index.js', 4]]);
+    expect(report.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([
+      ['SDK_SANDBOX_DYNAMIC_IMPORT', 'src/index.js', 4],
+    ]);
 
     await writeFile(join(dir, 'src/index.js'), `export default (router) => {\n${local}};\n`);
     const fixed = await build({ cwd: dir });
@@ -57,7 +75,8 @@ describe('build diagnostics', () => {
   it('bundles a sandboxed extension into one ES module importing only directus:api, with a source map', async () => {
     const dir = await sandboxed({
       'src/util.js': 'export const greet = (n) => `hi ${n}`;\n',
-      'src/index.js': "import { log } from 'directus:api';\nimport { greet } from './util.js';\nexport default (router) => router.get('/', () => { log(greet('x')); return { status: 200, body: 'ok' }; });\n",
+      'src/index.js':
+        "import { log } from 'directus:api';\nimport { greet } from './util.js';\nexport default (router) => router.get('/', () => { log(greet('x')); return { status: 200, body: 'ok' }; });\n",
     });
     const report = await build({ cwd: dir });
     expect(report.ok).toBe(true);
@@ -68,7 +87,14 @@ describe('build diagnostics', () => {
   });
 
   it('names the manifest field and exits 1 on a bad manifest', async () => {
-    const dir = await makeExtension({ name: 'x', version: '1.0.0', 'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js' } }, {});
+    const dir = await makeExtension(
+      {
+        name: 'x',
+        version: '1.0.0',
+        'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js' },
+      },
+      {},
+    );
     const out = await cli(dir, 'build', '--json');
     expect(out.code).toBe(1);
     const json = JSON.parse(out.stdout);
@@ -76,7 +102,10 @@ describe('build diagnostics', () => {
   });
 
   it('emits CJS for a trusted api extension without "type": "module" (as Directus)', async () => {
-    const dir = await makeExtension({ ...manifest({ type: 'hook', path: 'dist/index.js', source: 'src/index.js' }), type: undefined }, { 'src/index.js': 'export default ({ action }) => action("x", () => {});\n' });
+    const dir = await makeExtension(
+      { ...manifest({ type: 'hook', path: 'dist/index.js', source: 'src/index.js' }), type: undefined },
+      { 'src/index.js': 'export default ({ action }) => action("x", () => {});\n' },
+    );
     expect((await build({ cwd: dir })).ok).toBe(true);
     expect(await readFile(join(dir, 'dist/index.js'), 'utf8')).toContain('module.exports');
   });
@@ -111,7 +140,8 @@ describe('build diagnostics', () => {
   it('compiles Vue SFCs for app extensions and keeps vue external', async () => {
     const dir = await makeExtension(manifest({ type: 'interface', path: 'dist/index.js', source: 'src/index.ts' }), {
       'src/index.ts': "import C from './c.vue';\nexport default { id: 'i', component: C };\n",
-      'src/c.vue': '<template><b>{{ n }}</b></template>\n<script setup lang="ts">\nconst n: number = 1;\n</script>\n<style scoped>b { color: red }</style>\n',
+      'src/c.vue':
+        '<template><b>{{ n }}</b></template>\n<script setup lang="ts">\nconst n: number = 1;\n</script>\n<style scoped>b { color: red }</style>\n',
     });
     const report = await build({ cwd: dir });
     expect(report.ok).toBe(true);

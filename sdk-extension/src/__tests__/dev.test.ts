@@ -5,16 +5,24 @@ import { createDevSession, type DevOptions, type DevSession, type RebuildEvent }
 import { makeExtension, manifest } from './fixture.js';
 
 const ENDPOINT = manifest({ type: 'endpoint', path: 'dist/index.js', source: 'src/index.js' });
-const INDEX = "import { word } from './lib/word.js';\nexport default (router) => { router.get('/', (_req, res) => res.send(word)); };\n";
+const INDEX =
+  "import { word } from './lib/word.js';\nexport default (router) => { router.get('/', (_req, res) => res.send(word)); };\n";
 
 /** A dev session whose rebuilds can be awaited one at a time. */
-async function start(dir: string, options?: DevOptions): Promise<{ session: DevSession; next(): Promise<RebuildEvent> }> {
+async function start(
+  dir: string,
+  options?: DevOptions,
+): Promise<{ session: DevSession; next(): Promise<RebuildEvent> }> {
   const queue: RebuildEvent[] = [];
   let wake: (() => void) | undefined;
-  const result = await createDevSession({ cwd: dir }, (event) => {
-    queue.push(event);
-    wake?.();
-  }, options);
+  const result = await createDevSession(
+    { cwd: dir },
+    (event) => {
+      queue.push(event);
+      wake?.();
+    },
+    options,
+  );
   if (!result.ok) throw new Error('dev session did not start');
   await result.session.ready;
   queue.length = 0;
@@ -37,7 +45,10 @@ describe('annex-extension dev: API sources are watched with file events', () => 
   });
 
   it('rebuilds when an imported module is saved', async () => {
-    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/word.js': "export const word = 'first';\n" });
+    const dir = await makeExtension(ENDPOINT, {
+      'src/index.js': INDEX,
+      'src/lib/word.js': "export const word = 'first';\n",
+    });
     const dev = await start(dir);
     session = dev.session;
     expect(await output(dir)).toContain('first');
@@ -57,7 +68,11 @@ describe('annex-extension dev: API sources are watched with file events', () => 
   });
 
   it('a file the build did not read does not rebuild; a removed import target fails the build', async () => {
-    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/word.js': "export const word = 'kept';\n", 'src/lib/notes.txt': 'a' });
+    const dir = await makeExtension(ENDPOINT, {
+      'src/index.js': INDEX,
+      'src/lib/word.js': "export const word = 'kept';\n",
+      'src/lib/notes.txt': 'a',
+    });
     const dev = await start(dir);
     session = dev.session;
     await writeFile(join(dir, 'src/lib/notes.txt'), 'b');
@@ -68,8 +83,11 @@ describe('annex-extension dev: API sources are watched with file events', () => 
     expect(event.diagnostics.length).toBeGreaterThan(0);
   });
 
-  it('notices a save sooner than esbuild\'s polling watch (interleaved, same files)', async () => {
-    const dir = await makeExtension(ENDPOINT, { 'src/index.js': INDEX, 'src/lib/word.js': "export const word = 'w0';\n" });
+  it("notices a save sooner than esbuild's polling watch (interleaved, same files)", async () => {
+    const dir = await makeExtension(ENDPOINT, {
+      'src/index.js': INDEX,
+      'src/lib/word.js': "export const word = 'w0';\n",
+    });
     const latency = { events: [] as number[], poll: [] as number[] };
     for (let round = 0; round < 5; round++) {
       for (const mode of ['events', 'poll'] as const) {

@@ -11,18 +11,36 @@ const SDK = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..
 
 /** Diagnostics per virtual source file (placed in the SDK folder so `express` and the SDK resolve as for a user), one program for all. */
 function diagnose(sources: Record<string, string>): Record<string, { code: number; line: number }[]> {
-  const files = new Map(Object.entries(sources).map(([name, text]) => [path.join(SDK, `__typecheck-${name}__.ts`), text]));
-  const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] };
+  const files = new Map(
+    Object.entries(sources).map(([name, text]) => [path.join(SDK, `__typecheck-${name}__.ts`), text]),
+  );
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: ['node'],
+  };
   const host = ts.createCompilerHost(options);
   const { readFile, fileExists, getSourceFile } = host;
   host.fileExists = (f) => files.has(f) || fileExists.call(host, f);
   host.readFile = (f) => files.get(f) ?? readFile.call(host, f);
-  host.getSourceFile = (f, lang, ...rest) => (files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile.call(host, f, lang, ...rest));
+  host.getSourceFile = (f, lang, ...rest) =>
+    files.has(f) ? ts.createSourceFile(f, files.get(f)!, lang) : getSourceFile.call(host, f, lang, ...rest);
   const program = ts.createProgram([...files.keys()], options, host);
-  const out: Record<string, { code: number; line: number }[]> = Object.fromEntries(Object.keys(sources).map((n) => [n, []]));
+  const out: Record<string, { code: number; line: number }[]> = Object.fromEntries(
+    Object.keys(sources).map((n) => [n, []]),
+  );
   for (const d of ts.getPreEmitDiagnostics(program)) {
-    const name = Object.keys(sources).find((n) => d.file?.fileName === path.join(SDK, `__typecheck-${n}__.ts`)) ?? 'other';
-    (out[name] ??= []).push({ code: d.code, line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0 });
+    const name =
+      Object.keys(sources).find((n) => d.file?.fileName === path.join(SDK, `__typecheck-${n}__.ts`)) ?? 'other';
+    (out[name] ??= []).push({
+      code: d.code,
+      line: d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line + 1 : 0,
+    });
   }
   return out;
 }
@@ -60,7 +78,7 @@ export default defineEndpoint((router) => {
 describe('endpoint types', () => {
   const diagnostics = diagnose({ good: GOOD, bad: BAD });
 
-  it('an endpoint gets Express\'s Router, request and response, with Directus\'s request fields', () => {
+  it("an endpoint gets Express's Router, request and response, with Directus's request fields", () => {
     expect(diagnostics.good).toEqual([]);
     expect(diagnostics.other ?? []).toEqual([]);
   });

@@ -16,14 +16,28 @@ export async function makeExtension(pkg: Record<string, unknown>, files: Record<
 }
 
 export function manifest(ext: Record<string, unknown>, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { name: 'test-ext', version: '1.0.0', type: 'module', license: 'MIT', 'directus:extension': { host: '^10.10.0', ...ext }, ...extra };
+  return {
+    name: 'test-ext',
+    version: '1.0.0',
+    type: 'module',
+    license: 'MIT',
+    'directus:extension': { host: '^10.10.0', ...ext },
+    ...extra,
+  };
 }
 
 /** Runs the CLI in-process with captured output. */
 export async function cli(cwd: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), color: false, isTTY: false, env: {}, cwd };
+  const io: CliIO = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    color: false,
+    isTTY: false,
+    env: {},
+    cwd,
+  };
   const code = await runCli(argv, io);
   return { code, stdout, stderr };
 }

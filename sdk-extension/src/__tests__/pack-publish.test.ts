@@ -25,13 +25,16 @@ function tarEntries(tgz: Buffer): string[] {
 }
 
 async function packable(): Promise<string> {
-  const dir = await makeExtension(manifest({ type: 'hook', path: 'dist/index.js', source: 'src/index.js' }, { files: ['dist'], description: 'd' }), {
-    'README.md': '# r',
-    'LICENSE': 'MIT',
-    'dist/index.js': 'export default () => {};\n',
-    'src/index.js': 'export default () => {};\n',
-    'node_modules/x/index.js': '',
-  });
+  const dir = await makeExtension(
+    manifest({ type: 'hook', path: 'dist/index.js', source: 'src/index.js' }, { files: ['dist'], description: 'd' }),
+    {
+      'README.md': '# r',
+      LICENSE: 'MIT',
+      'dist/index.js': 'export default () => {};\n',
+      'src/index.js': 'export default () => {};\n',
+      'node_modules/x/index.js': '',
+    },
+  );
   await mkdir(join(dir, 'dist/sub'), { recursive: true });
   await writeFile(join(dir, 'dist/sub/a.js'), '1');
   await symlink('/etc/passwd', join(dir, 'dist/link'));
@@ -42,7 +45,13 @@ describe('pack', () => {
   it('packs like npm: package/ prefix, files field + package.json/README/LICENSE, no links or node_modules', async () => {
     const result = await pack(await packable());
     expect(result.filename).toBe('test-ext-1.0.0.tgz');
-    expect(tarEntries(result.tarball).sort()).toEqual(['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/sub/a.js', 'package/package.json']);
+    expect(tarEntries(result.tarball).sort()).toEqual([
+      'package/LICENSE',
+      'package/README.md',
+      'package/dist/index.js',
+      'package/dist/sub/a.js',
+      'package/package.json',
+    ]);
     expect(result.integrity).toBe('sha512-' + createHash('sha512').update(result.tarball).digest('base64'));
   });
 
@@ -60,7 +69,9 @@ describe('publish', () => {
       let text = '';
       for await (const chunk of req) text += chunk;
       seen = { url: req.url, auth: req.headers.authorization, body: JSON.parse(text) };
-      res.writeHead(req.headers.authorization === 'Bearer good' ? 201 : 401, { 'content-type': 'application/json' }).end('{"ok":true}');
+      res
+        .writeHead(req.headers.authorization === 'Bearer good' ? 201 : 401, { 'content-type': 'application/json' })
+        .end('{"ok":true}');
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -72,8 +83,12 @@ describe('publish', () => {
       const version = seen.body!.versions['1.0.0'];
       expect(version.dist.integrity).toBe(result.integrity);
       const attachment = seen.body!._attachments['test-ext-1.0.0.tgz'];
-      expect(createHash('sha512').update(Buffer.from(attachment.data, 'base64')).digest('base64')).toBe(result.integrity.slice(7));
-      await expect(publish({ cwd: dir, registry, token: 'bad' })).rejects.toMatchObject({ code: 'SDK_PUBLISH_UNAUTHORIZED' });
+      expect(createHash('sha512').update(Buffer.from(attachment.data, 'base64')).digest('base64')).toBe(
+        result.integrity.slice(7),
+      );
+      await expect(publish({ cwd: dir, registry, token: 'bad' })).rejects.toMatchObject({
+        code: 'SDK_PUBLISH_UNAUTHORIZED',
+      });
     } finally {
       server.close();
     }
@@ -97,7 +112,10 @@ describe('publish', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const error = await publish({ cwd: dir, registry, token: 'good' }).then(() => null, (e: unknown) => e as { code: string; message: string });
+      const error = await publish({ cwd: dir, registry, token: 'good' }).then(
+        () => null,
+        (e: unknown) => e as { code: string; message: string },
+      );
       expect(error?.code).toBe('SDK_PUBLISH_FAILED');
       expect(error!.message.length).toBeLessThan(2200);
       expect(error!.message).toContain('500 xxxx');

@@ -10,7 +10,11 @@ export class UsageError extends Error {
  * parseArgs with Directus-style negations: `--no-minify` sets `minify: false` when the spec
  * declares a boolean `minify`. Unknown options are usage errors.
  */
-export function parseCommandArgs(argv: string[], options: OptionSpec, allowPositionals = true): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
+export function parseCommandArgs(
+  argv: string[],
+  options: OptionSpec,
+  allowPositionals = true,
+): { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] } {
   const negated: Record<string, boolean> = {};
   const rest: string[] = [];
   for (const arg of argv) {

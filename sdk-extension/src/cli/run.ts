@@ -62,7 +62,8 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
       return EXIT.USAGE;
     }
     if (isCodedError(error)) {
-      if (rest.includes('--json')) io.stdout(JSON.stringify({ ok: false, error: { code: error.code, message: error.message } }, null, 2) + '\n');
+      if (rest.includes('--json'))
+        io.stdout(JSON.stringify({ ok: false, error: { code: error.code, message: error.message } }, null, 2) + '\n');
       else io.stderr(red(io, `error: ${error.message} [${error.code}]`) + '\n');
       return (error as { code: string }).code === 'SDK_USAGE' ? EXIT.USAGE : EXIT.FAILURE;
     }
@@ -70,4 +71,3 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     return EXIT.FAILURE;
   }
 }
-

@@ -13,7 +13,11 @@ export interface Diagnostic {
 
 /** `file:line:column: message` (or `field message`), the way compilers print. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.file ? `${d.file}${d.line ? `:${d.line}:${(d.column ?? 0) + 1}` : ''}: ` : d.field ? `${d.field}: ` : '';
+  const where = d.file
+    ? `${d.file}${d.line ? `:${d.line}:${(d.column ?? 0) + 1}` : ''}: `
+    : d.field
+      ? `${d.field}: `
+      : '';
   const snippet = d.lineText ? `\n    ${d.lineText.trim()}` : '';
   return `${where}${d.severity}: ${d.message} [${d.code}]${snippet}`;
 }

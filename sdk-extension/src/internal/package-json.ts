@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { EXTENSION_PKG_KEY, parseManifest, type ExtensionManifest } from '@annex/protocol';
 import type { Diagnostic } from './diagnostics.js';
 
-export type PackageJson = Record<string, unknown> & { name?: string; version?: string; type?: string; files?: string[] };
+export type PackageJson = Record<string, unknown> & {
+  name?: string;
+  version?: string;
+  type?: string;
+  files?: string[];
+};
 
 export type ReadManifestResult =
   | { ok: true; pkg: PackageJson; manifest: ExtensionManifest }
@@ -16,12 +21,28 @@ export async function readPackageJson(dir: string): Promise<{ pkg: PackageJson |
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    return { pkg: null, diagnostic: { code: 'SDK_MANIFEST_NOT_FOUND', severity: 'error', message: `No package.json found in ${dir}`, file } };
+    return {
+      pkg: null,
+      diagnostic: {
+        code: 'SDK_MANIFEST_NOT_FOUND',
+        severity: 'error',
+        message: `No package.json found in ${dir}`,
+        file,
+      },
+    };
   }
   try {
     return { pkg: JSON.parse(text) as PackageJson };
   } catch (error) {
-    return { pkg: null, diagnostic: { code: 'SDK_MANIFEST_INVALID', severity: 'error', message: `package.json is not valid JSON: ${(error as Error).message}`, file } };
+    return {
+      pkg: null,
+      diagnostic: {
+        code: 'SDK_MANIFEST_INVALID',
+        severity: 'error',
+        message: `package.json is not valid JSON: ${(error as Error).message}`,
+        file,
+      },
+    };
   }
 }
 

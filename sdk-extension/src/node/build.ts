@@ -37,7 +37,12 @@ export type TargetsResult = { ok: true; targets: BuildTarget[] } | { ok: false; 
 export async function resolveBuildTargets(req: BuildRequest): Promise<TargetsResult> {
   const flags = [req.type, req.input, req.output].filter((v) => v !== undefined).length;
   if (flags > 0 && flags < 3) {
-    return { ok: false, diagnostics: [{ code: 'SDK_USAGE', severity: 'error', message: '--type, --input and --output must be given together' }] };
+    return {
+      ok: false,
+      diagnostics: [
+        { code: 'SDK_USAGE', severity: 'error', message: '--type, --input and --output must be given together' },
+      ],
+    };
   }
   if (flags === 3) {
     const { pkg } = await readPackageJson(req.cwd);
@@ -52,13 +57,17 @@ export async function resolveBuildTargets(req: BuildRequest): Promise<TargetsRes
 export async function build(req: BuildRequest): Promise<BuildReport> {
   const started = performance.now();
   const planned = await resolveBuildTargets(req);
-  if (!planned.ok) return { ok: false, diagnostics: planned.diagnostics, outputs: [], durationMs: performance.now() - started };
+  if (!planned.ok)
+    return { ok: false, diagnostics: planned.diagnostics, outputs: [], durationMs: performance.now() - started };
   const opts = { cwd: req.cwd, minify: req.minify ?? true, sourcemap: req.sourcemap ?? false };
   const results = await Promise.all(
     planned.targets.map(async (target) => {
       const t0 = performance.now();
       // rollup and the Vue compiler load only when there is app code to build.
-      const diagnostics = target.kind === 'api' ? await buildApiTarget(target, opts) : await (await import('../internal/build/app.js')).buildAppTarget(target, opts);
+      const diagnostics =
+        target.kind === 'api'
+          ? await buildApiTarget(target, opts)
+          : await (await import('../internal/build/app.js')).buildAppTarget(target, opts);
       const ms = performance.now() - t0;
       let bytes = 0;
       if (countErrors(diagnostics) === 0) bytes = (await stat(target.outfile)).size;

@@ -38,7 +38,11 @@ export interface DevOptions {
  * Incremental watch build: esbuild contexts for API code, rollup watch for app code. Outputs
  * are rewritten in place, so a host watching the folder reloads the extension.
  */
-export async function createDevSession(req: BuildRequest, onRebuild: (event: RebuildEvent) => void, devOptions: DevOptions = {}): Promise<DevResult> {
+export async function createDevSession(
+  req: BuildRequest,
+  onRebuild: (event: RebuildEvent) => void,
+  devOptions: DevOptions = {},
+): Promise<DevResult> {
   const planned = await resolveBuildTargets(req);
   if (!planned.ok) return { ok: false, diagnostics: planned.diagnostics };
   const opts = { cwd: req.cwd, minify: req.minify ?? false, sourcemap: req.sourcemap ?? true };
@@ -61,14 +65,22 @@ export async function createDevSession(req: BuildRequest, onRebuild: (event: Reb
             started = performance.now();
           });
           b.onEnd(async (result) => {
-            const diagnostics = result.errors.length > 0
-              ? fromEsbuildMessages(result.errors, 'error', req.cwd)
-              : await finalizeApiOutput(target, result as esbuild.BuildResult<{ write: false }>, opts);
+            const diagnostics =
+              result.errors.length > 0
+                ? fromEsbuildMessages(result.errors, 'error', req.cwd)
+                : await finalizeApiOutput(target, result as esbuild.BuildResult<{ write: false }>, opts);
             const ok = !diagnostics.some((d) => d.severity === 'error');
             // A failed build has no metafile: keep watching what the last good one read, plus the
             // files its errors point at (outside the entry's folder, which is watched whole).
             if (result.metafile) watched[index] = metafileInputs(result.metafile.inputs, req.cwd);
-            else watched[index] = [...(watched[index] ?? []), ...metafileInputs(Object.fromEntries(result.errors.flatMap((e) => (e.location?.file ? [[e.location.file, 0]] : []))), req.cwd)];
+            else
+              watched[index] = [
+                ...(watched[index] ?? []),
+                ...metafileInputs(
+                  Object.fromEntries(result.errors.flatMap((e) => (e.location?.file ? [[e.location.file, 0]] : []))),
+                  req.cwd,
+                ),
+              ];
             inputWatchers[index]?.setInputs(watched[index]!);
             onRebuild({ label: target.label, ok, ms: performance.now() - started, diagnostics });
             firstDone();
@@ -84,7 +96,8 @@ export async function createDevSession(req: BuildRequest, onRebuild: (event: Reb
     contexts.forEach((ctx, index) => {
       // A failed rebuild was already reported through the timing plugin's onEnd.
       const target = apiTargets[index]!;
-      const root = 'file' in target.entry ? path.dirname(path.resolve(req.cwd, target.entry.file)) : target.entry.resolveDir;
+      const root =
+        'file' in target.entry ? path.dirname(path.resolve(req.cwd, target.entry.file)) : target.entry.resolveDir;
       inputWatchers[index] = createInputWatcher(root, () => ctx.rebuild().catch(() => undefined));
     });
     await Promise.all(contexts.map((ctx) => ctx.rebuild().catch(() => undefined)));
@@ -121,7 +134,12 @@ export async function createDevSession(req: BuildRequest, onRebuild: (event: Reb
             events.push({ label: 'api', ok: true, ms: performance.now() - t0, diagnostics: [] });
           } catch (error) {
             const failure = error as esbuild.BuildFailure;
-            events.push({ label: 'api', ok: false, ms: performance.now() - t0, diagnostics: fromEsbuildMessages(failure.errors ?? [], 'error', req.cwd) });
+            events.push({
+              label: 'api',
+              ok: false,
+              ms: performance.now() - t0,
+              diagnostics: fromEsbuildMessages(failure.errors ?? [], 'error', req.cwd),
+            });
           }
         }
         return events;

@@ -13,7 +13,8 @@ export interface LinkResult {
 /** Symlinks the extension folder into `<extensionsPath>/<name with '/' → '-'>`. */
 export async function link(cwd: string, extensionsPath: string): Promise<LinkResult> {
   const { pkg, diagnostic } = await readPackageJson(cwd);
-  if (!pkg || typeof pkg.name !== 'string') throw SdkErrors.SDK_LINK_FAILED({ message: diagnostic?.message ?? 'package.json has no "name"' });
+  if (!pkg || typeof pkg.name !== 'string')
+    throw SdkErrors.SDK_LINK_FAILED({ message: diagnostic?.message ?? 'package.json has no "name"' });
   const dir = resolve(extensionsPath);
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a directory');
@@ -25,7 +26,8 @@ export async function link(cwd: string, extensionsPath: string): Promise<LinkRes
   let replaced = false;
   try {
     const info = await lstat(linkPath);
-    if (!info.isSymbolicLink()) throw SdkErrors.SDK_LINK_FAILED({ message: `${linkPath} exists and is not a link; remove it first` });
+    if (!info.isSymbolicLink())
+      throw SdkErrors.SDK_LINK_FAILED({ message: `${linkPath} exists and is not a link; remove it first` });
     if ((await readlink(linkPath)) === target) return { name: pkg.name, target, link: linkPath, replaced: false };
     await rm(linkPath);
     replaced = true;

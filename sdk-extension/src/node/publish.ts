@@ -60,7 +60,10 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
       body: JSON.stringify(publishDocument(packed, base, req.tag)),
     });
   } catch (error) {
-    throw SdkErrors.SDK_PUBLISH_FAILED({ message: `cannot reach ${base}: ${(error as Error).message}` }, { cause: error });
+    throw SdkErrors.SDK_PUBLISH_FAILED(
+      { message: `cannot reach ${base}: ${(error as Error).message}` },
+      { cause: error },
+    );
   }
   if (response.status === 401 || response.status === 403) throw SdkErrors.SDK_PUBLISH_UNAUTHORIZED();
   if (!response.ok) {
@@ -72,8 +75,12 @@ export async function publish(req: PublishRequest): Promise<PublishResult> {
     } catch {
       // plain text body
     }
-    const clipped = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}… (truncated)` : message;
-    throw SdkErrors.SDK_PUBLISH_FAILED({ message: `${response.status} ${clipped}`.trim() }, { details: { status: response.status } });
+    const clipped =
+      message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE)}… (truncated)` : message;
+    throw SdkErrors.SDK_PUBLISH_FAILED(
+      { message: `${response.status} ${clipped}`.trim() },
+      { details: { status: response.status } },
+    );
   }
   return { ...result, status: response.status };
 }

@@ -28,17 +28,26 @@ const SDK_ENTRY = pathToFileURL(sdkEntryPath()).href;
  * exported config. Shared modules resolve to real `vue` and, for the others, to whatever the
  * project has installed (`@directus/extensions-sdk` maps to this SDK's define* helpers).
  */
-export async function loadAppExtension(options: { dir: string; build?: boolean; half?: 'app' }): Promise<LoadedAppExtension> {
+export async function loadAppExtension(options: {
+  dir: string;
+  build?: boolean;
+  half?: 'app';
+}): Promise<LoadedAppExtension> {
   const dir = resolve(options.dir);
   if (options.build ?? true) {
     const report = await build({ cwd: dir, minify: false });
-    if (!report.ok) throw SdkErrors.SDK_BUILD_FAILED({ count: report.diagnostics.length }, { details: { diagnostics: report.diagnostics.map(formatDiagnostic) } });
+    if (!report.ok)
+      throw SdkErrors.SDK_BUILD_FAILED(
+        { count: report.diagnostics.length },
+        { details: { diagnostics: report.diagnostics.map(formatDiagnostic) } },
+      );
   }
   const read = await readManifest(dir);
   if (!read.ok) throw SdkErrors.SDK_MANIFEST_INVALID({ message: read.diagnostics.map((d) => d.message).join('; ') });
   const ext = read.manifest[EXTENSION_PKG_KEY];
   const appPath = typeof ext.path === 'string' ? ext.path : ext.path.app;
-  if (!appPath || ext.type === 'hook' || ext.type === 'endpoint') throw SdkErrors.SDK_HARNESS_WRONG_TYPE({ expected: 'app extension', actual: ext.type });
+  if (!appPath || ext.type === 'hook' || ext.type === 'endpoint')
+    throw SdkErrors.SDK_HARNESS_WRONG_TYPE({ expected: 'app extension', actual: ext.type });
   const file = isAbsolute(appPath) ? appPath : join(dir, appPath);
   const projectRequire = createRequire(join(dir, 'package.json'));
   const result = await esbuild.build({
@@ -48,23 +57,31 @@ export async function loadAppExtension(options: { dir: string; build?: boolean; 
     format: 'esm',
     platform: 'node',
     logLevel: 'silent',
-    plugins: [{
-      name: 'annex-app-shared',
-      setup(b) {
-        const filter = new RegExp(`^(${APP_SHARED_DEPS.map((d) => d.replace(/[/]/g, '\\/')).join('|')})(\\/.*)?$`);
-        b.onResolve({ filter }, (args) => {
-          if (args.path === '@directus/extensions-sdk') return { path: SDK_ENTRY, external: true };
-          for (const req of [projectRequire, sdkRequire]) {
-            try {
-              return { path: pathToFileURL(req.resolve(args.path)).href, external: true };
-            } catch {
-              // try the next resolver
+    plugins: [
+      {
+        name: 'annex-app-shared',
+        setup(b) {
+          const filter = new RegExp(`^(${APP_SHARED_DEPS.map((d) => d.replace(/[/]/g, '\\/')).join('|')})(\\/.*)?$`);
+          b.onResolve({ filter }, (args) => {
+            if (args.path === '@directus/extensions-sdk') return { path: SDK_ENTRY, external: true };
+            for (const req of [projectRequire, sdkRequire]) {
+              try {
+                return { path: pathToFileURL(req.resolve(args.path)).href, external: true };
+              } catch {
+                // try the next resolver
+              }
             }
-          }
-          return { errors: [{ text: `${args.path} is provided by the admin app; install it as a devDependency to load this extension in tests` }] };
-        });
+            return {
+              errors: [
+                {
+                  text: `${args.path} is provided by the admin app; install it as a devDependency to load this extension in tests`,
+                },
+              ],
+            };
+          });
+        },
       },
-    }],
+    ],
   });
   const tmp = await mkdtemp(join(tmpdir(), 'annex-app-'));
   try {

@@ -17,7 +17,10 @@ const UNROUTED = 'x-annex-harness-unrouted';
 
 function list(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  return (Array.isArray(value) ? value : [value])
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function parsed(value: unknown): unknown {
@@ -81,10 +84,15 @@ export function createHarnessRouter(mount: string, getSchema: () => SchemaOvervi
     const id = randomUUID();
     inputs.set(id, input);
     const search = new URLSearchParams();
-    for (const [k, v] of Object.entries(input.query)) for (const one of Array.isArray(v) ? v : [v]) search.append(k, one);
+    for (const [k, v] of Object.entries(input.query))
+      for (const one of Array.isArray(v) ? v : [v]) search.append(k, one);
     const url = `http://127.0.0.1:${await port()}${mount === '/' ? '' : mount}${input.path}${search.size ? `?${search}` : ''}`;
     try {
-      const res = await fetch(url, { method: input.method, headers: { ...input.headers, [HEADER]: id }, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: input.method,
+        headers: { ...input.headers, [HEADER]: id },
+        signal: AbortSignal.timeout(10_000),
+      });
       if (res.headers.get(UNROUTED)) return null;
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => {
@@ -95,7 +103,18 @@ export function createHarnessRouter(mount: string, getSchema: () => SchemaOvervi
       return { status: res.status, headers, body: json && text ? JSON.parse(text) : text || undefined };
     } catch (error) {
       if ((error as { name?: string }).name !== 'TimeoutError') throw error;
-      return { status: 504, headers: {}, body: { errors: [{ message: 'The handler never responded (no res.send/json/end within 10s)', extensions: { code: 'SDK_HARNESS_TIMEOUT' } }] } };
+      return {
+        status: 504,
+        headers: {},
+        body: {
+          errors: [
+            {
+              message: 'The handler never responded (no res.send/json/end within 10s)',
+              extensions: { code: 'SDK_HARNESS_TIMEOUT' },
+            },
+          ],
+        },
+      };
     } finally {
       inputs.delete(id);
     }

@@ -56,7 +56,12 @@ export async function answerRequest(deps: FakeApiDeps, req: RecordedRequest): Pr
   if (!mock) throw SdkErrors.SDK_HARNESS_NO_MOCK({ method: req.method, url: req.url });
   const res = typeof mock.handler === 'function' ? await mock.handler(req) : mock.handler;
   const status = res.status ?? 200;
-  return { status, statusText: res.statusText ?? (status < 400 ? 'OK' : 'Error'), headers: res.headers ?? {}, data: res.data ?? null };
+  return {
+    status,
+    statusText: res.statusText ?? (status < 400 ? 'OK' : 'Error'),
+    headers: res.headers ?? {},
+    data: res.data ?? null,
+  };
 }
 
 function itemAllowed(grants: Scopes, collection: string, action: 'read' | 'create' | 'update' | 'delete'): boolean {
@@ -78,21 +83,40 @@ export function createFakeApi(deps: FakeApiDeps): Record<string, (...args: unkno
       if (!g.sleep) throw deny('sleep');
       await new Promise((r) => setTimeout(r, Math.min(ms, 1000)));
     },
-    request: async (url: string, options: { method?: string; headers?: Record<string, string> | [string, string][]; body?: unknown } = {}) => {
+    request: async (
+      url: string,
+      options: { method?: string; headers?: Record<string, string> | [string, string][]; body?: unknown } = {},
+    ) => {
       const method = options.method ?? 'GET';
-      if (!g.request || !urlAllowed(url, g.request.urls) || !(g.request.methods as string[]).includes(method)) throw deny(`request:${method} ${url}`);
-      const headers = Array.isArray(options.headers) ? Object.fromEntries(options.headers) : { ...(options.headers ?? {}) };
-      return answerRequest(deps, { method, url, headers, body: options.body === undefined ? null : structuredClone(options.body) });
+      if (!g.request || !urlAllowed(url, g.request.urls) || !(g.request.methods as string[]).includes(method))
+        throw deny(`request:${method} ${url}`);
+      const headers = Array.isArray(options.headers)
+        ? Object.fromEntries(options.headers)
+        : { ...(options.headers ?? {}) };
+      return answerRequest(deps, {
+        method,
+        url,
+        headers,
+        body: options.body === undefined ? null : structuredClone(options.body),
+      });
     },
-    'items.readByQuery': async (collection: string, query?: Query) => (item('read', collection), deps.store.query(collection, query)),
+    'items.readByQuery': async (collection: string, query?: Query) => (
+      item('read', collection), deps.store.query(collection, query)
+    ),
     'items.readOne': async (collection: string, key: PrimaryKey, query?: Query) => {
       item('read', collection);
       const pk = deps.store.primary(collection);
       return deps.store.query(collection, { ...query, filter: { [pk]: { _eq: key } }, limit: 1 })[0] ?? null;
     },
-    'items.createOne': async (collection: string, data: Item) => (item('create', collection), deps.store.create(collection, data)),
-    'items.updateOne': async (collection: string, key: PrimaryKey, data: Item) => (item('update', collection), deps.store.update(collection, key, data)),
-    'items.deleteOne': async (collection: string, key: PrimaryKey) => (item('delete', collection), deps.store.delete(collection, key)),
+    'items.createOne': async (collection: string, data: Item) => (
+      item('create', collection), deps.store.create(collection, data)
+    ),
+    'items.updateOne': async (collection: string, key: PrimaryKey, data: Item) => (
+      item('update', collection), deps.store.update(collection, key, data)
+    ),
+    'items.deleteOne': async (collection: string, key: PrimaryKey) => (
+      item('delete', collection), deps.store.delete(collection, key)
+    ),
     env: (name: string) => {
       if (!g.env?.includes(name)) throw deny(`env:${name}`);
       return deps.env[name];
@@ -121,7 +145,11 @@ export function createFakeApi(deps: FakeApiDeps): Record<string, (...args: unkno
     if (!fn) throw new Error(`test harness: no fake for capability "${cap.name}"`);
     out[cap.name] = (...args: unknown[]) => {
       const parsed = cap.args.safeParse(args);
-      if (!parsed.success) throw Object.assign(new TypeError(`Invalid arguments for ${cap.name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`), { code: 'RT_INVALID_ARGUMENT', status: 400 });
+      if (!parsed.success)
+        throw Object.assign(
+          new TypeError(`Invalid arguments for ${cap.name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`),
+          { code: 'RT_INVALID_ARGUMENT', status: 400 },
+        );
       return (fn as (...a: unknown[]) => unknown)(...args);
     };
   }
@@ -138,7 +166,9 @@ export function fakeApiModuleSource(registryKey: string): string {
     else lines.push(`export const ${ns} = (...args) => api[${JSON.stringify(cap.name)}](...args);`);
   }
   for (const [ns, members] of namespaces) {
-    lines.push(`export const ${ns} = { ${members.map((m) => `${m}: (...args) => api[${JSON.stringify(`${ns}.${m}`)}](...args)`).join(', ')} };`);
+    lines.push(
+      `export const ${ns} = { ${members.map((m) => `${m}: (...args) => api[${JSON.stringify(`${ns}.${m}`)}](...args)`).join(', ')} };`,
+    );
   }
   return lines.join('\n') + '\n';
 }

@@ -13,25 +13,55 @@ function testRule(value: unknown, rule: Record<string, unknown>): boolean {
   for (const [op, arg] of Object.entries(rule)) {
     const ok = ((): boolean => {
       switch (op) {
-        case '_eq': return value === arg || (value != null && arg != null && String(value) === String(arg));
-        case '_neq': return !(value === arg || (value != null && arg != null && String(value) === String(arg)));
-        case '_in': return Array.isArray(arg) && arg.some((a) => String(a) === String(value));
-        case '_nin': return Array.isArray(arg) && !arg.some((a) => String(a) === String(value));
-        case '_gt': return compare(value, arg) > 0;
-        case '_gte': return compare(value, arg) >= 0;
-        case '_lt': return compare(value, arg) < 0;
-        case '_lte': return compare(value, arg) <= 0;
-        case '_null': return (value === null || value === undefined) === Boolean(arg);
-        case '_nnull': return (value !== null && value !== undefined) === Boolean(arg);
-        case '_contains': return String(value ?? '').includes(String(arg));
-        case '_ncontains': return !String(value ?? '').includes(String(arg));
-        case '_icontains': return String(value ?? '').toLowerCase().includes(String(arg).toLowerCase());
-        case '_starts_with': return String(value ?? '').startsWith(String(arg));
-        case '_ends_with': return String(value ?? '').endsWith(String(arg));
-        case '_empty': return (value === '' || value === null || value === undefined || (Array.isArray(value) && value.length === 0)) === Boolean(arg);
-        case '_nempty': return !(value === '' || value === null || value === undefined || (Array.isArray(value) && value.length === 0)) === Boolean(arg);
-        case '_between': return Array.isArray(arg) && compare(value, arg[0]) >= 0 && compare(value, arg[1]) <= 0;
-        default: throw Object.assign(new Error(`Filter operator ${op} is not supported by the test harness`), { code: 'INVALID_QUERY', status: 400 });
+        case '_eq':
+          return value === arg || (value != null && arg != null && String(value) === String(arg));
+        case '_neq':
+          return !(value === arg || (value != null && arg != null && String(value) === String(arg)));
+        case '_in':
+          return Array.isArray(arg) && arg.some((a) => String(a) === String(value));
+        case '_nin':
+          return Array.isArray(arg) && !arg.some((a) => String(a) === String(value));
+        case '_gt':
+          return compare(value, arg) > 0;
+        case '_gte':
+          return compare(value, arg) >= 0;
+        case '_lt':
+          return compare(value, arg) < 0;
+        case '_lte':
+          return compare(value, arg) <= 0;
+        case '_null':
+          return (value === null || value === undefined) === Boolean(arg);
+        case '_nnull':
+          return (value !== null && value !== undefined) === Boolean(arg);
+        case '_contains':
+          return String(value ?? '').includes(String(arg));
+        case '_ncontains':
+          return !String(value ?? '').includes(String(arg));
+        case '_icontains':
+          return String(value ?? '')
+            .toLowerCase()
+            .includes(String(arg).toLowerCase());
+        case '_starts_with':
+          return String(value ?? '').startsWith(String(arg));
+        case '_ends_with':
+          return String(value ?? '').endsWith(String(arg));
+        case '_empty':
+          return (
+            (value === '' || value === null || value === undefined || (Array.isArray(value) && value.length === 0)) ===
+            Boolean(arg)
+          );
+        case '_nempty':
+          return (
+            !(value === '' || value === null || value === undefined || (Array.isArray(value) && value.length === 0)) ===
+            Boolean(arg)
+          );
+        case '_between':
+          return Array.isArray(arg) && compare(value, arg[0]) >= 0 && compare(value, arg[1]) <= 0;
+        default:
+          throw Object.assign(new Error(`Filter operator ${op} is not supported by the test harness`), {
+            code: 'INVALID_QUERY',
+            status: 400,
+          });
       }
     })();
     if (!ok) return false;
@@ -43,8 +73,14 @@ function testRule(value: unknown, rule: Record<string, unknown>): boolean {
 export function matchesFilter(item: Item, filter: Filter | undefined): boolean {
   if (!filter) return true;
   for (const [key, rule] of Object.entries(filter)) {
-    if (key === '_and') { if (!(rule as Filter[]).every((f) => matchesFilter(item, f))) return false; continue; }
-    if (key === '_or') { if (!(rule as Filter[]).some((f) => matchesFilter(item, f))) return false; continue; }
+    if (key === '_and') {
+      if (!(rule as Filter[]).every((f) => matchesFilter(item, f))) return false;
+      continue;
+    }
+    if (key === '_or') {
+      if (!(rule as Filter[]).some((f) => matchesFilter(item, f))) return false;
+      continue;
+    }
     if (rule && typeof rule === 'object' && !Array.isArray(rule) && Object.keys(rule).every((k) => k.startsWith('_'))) {
       if (!testRule(item[key], rule as Record<string, unknown>)) return false;
     } else if (rule && typeof rule === 'object') {
@@ -109,7 +145,9 @@ export class ItemsStore {
     const offset = query.offset ?? (query.page ? (query.page - 1) * (limit < 0 ? 0 : limit) : 0);
     rows = rows.slice(offset, limit < 0 ? undefined : offset + limit);
     const fields = query.fields && !query.fields.includes('*') ? query.fields : null;
-    return rows.map((row) => (fields ? Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, clone(row[f])])) : clone(row)));
+    return rows.map((row) =>
+      fields ? Object.fromEntries(fields.filter((f) => f in row).map((f) => [f, clone(row[f])])) : clone(row),
+    );
   }
 
   get(collection: string, key: PrimaryKey): Item | null {
@@ -128,7 +166,11 @@ export class ItemsStore {
     } else if (typeof key === 'number') {
       this.counters.set(collection, Math.max(this.counters.get(collection) ?? 0, key));
     }
-    if (rows.has(String(key))) throw Object.assign(new Error(`Value for field "${pk}" in collection "${collection}" has to be unique`), { code: 'RECORD_NOT_UNIQUE', status: 400 });
+    if (rows.has(String(key)))
+      throw Object.assign(new Error(`Value for field "${pk}" in collection "${collection}" has to be unique`), {
+        code: 'RECORD_NOT_UNIQUE',
+        status: 400,
+      });
     rows.set(String(key), { ...clone(data), [pk]: key });
     return key;
   }
@@ -136,7 +178,8 @@ export class ItemsStore {
   update(collection: string, key: PrimaryKey, data: Item): PrimaryKey {
     const rows = this.ensure(collection);
     const row = rows.get(String(key));
-    if (!row) throw Object.assign(new Error(`Item "${key}" not found in "${collection}"`), { code: 'FORBIDDEN', status: 403 });
+    if (!row)
+      throw Object.assign(new Error(`Item "${key}" not found in "${collection}"`), { code: 'FORBIDDEN', status: 403 });
     rows.set(String(key), { ...row, ...clone(data), [this.primary(collection)]: row[this.primary(collection)] });
     return key;
   }
@@ -154,10 +197,39 @@ export class ItemsStore {
       const sample: Item = Object.assign({}, ...rows.values());
       const pk = this.primary(collection);
       for (const [field, value] of Object.entries({ [pk]: 1, ...sample })) {
-        const type: FieldType = typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'float') : typeof value === 'boolean' ? 'boolean' : value !== null && typeof value === 'object' ? 'json' : 'string';
-        fields[field] = { field, type, dbType: null, nullable: field !== pk, defaultValue: null, generated: false, precision: null, scale: null, special: [], note: null, alias: false };
+        const type: FieldType =
+          typeof value === 'number'
+            ? Number.isInteger(value)
+              ? 'integer'
+              : 'float'
+            : typeof value === 'boolean'
+              ? 'boolean'
+              : value !== null && typeof value === 'object'
+                ? 'json'
+                : 'string';
+        fields[field] = {
+          field,
+          type,
+          dbType: null,
+          nullable: field !== pk,
+          defaultValue: null,
+          generated: false,
+          precision: null,
+          scale: null,
+          special: [],
+          note: null,
+          alias: false,
+        };
       }
-      collections[collection] = { collection, primary: pk, singleton: false, sortField: null, note: null, accountability: 'all', fields };
+      collections[collection] = {
+        collection,
+        primary: pk,
+        singleton: false,
+        sortField: null,
+        note: null,
+        accountability: 'all',
+        fields,
+      };
     }
     return { collections, relations: [] };
   }

@@ -35,7 +35,12 @@ function toResponse(value: unknown): HarnessResponse {
 }
 
 /** Turns sandbox registrations + a call function into what the harness dispatches to. */
-export function fromRegistrations(regs: Registrations, call: CallFn, name: string, dispose: () => Promise<void>): LoadedApi {
+export function fromRegistrations(
+  regs: Registrations,
+  call: CallFn,
+  name: string,
+  dispose: () => Promise<void>,
+): LoadedApi {
   const out = emptyLoaded();
   out.dispose = dispose;
   if (regs.routes.length > 0) {
@@ -56,10 +61,20 @@ export function fromRegistrations(regs: Registrations, call: CallFn, name: strin
       },
     });
   }
-  for (const f of regs.filters) out.filters.push({ event: f.event, run: (payload, meta, acc) => call(f.handler, [payload, meta, { accountability: acc }], acc) });
-  for (const a of regs.actions) out.actions.push({ event: a.event, run: async (meta, acc) => void (await call(a.handler, [meta, { accountability: acc }], acc)) });
-  for (const i of regs.inits) out.inits.push({ event: i.event, run: async (meta) => void (await call(i.handler, [meta], null)) });
-  for (const s of regs.schedules) out.schedules.push({ cron: s.cron, run: async () => void (await call(s.handler, [], null)) });
+  for (const f of regs.filters)
+    out.filters.push({
+      event: f.event,
+      run: (payload, meta, acc) => call(f.handler, [payload, meta, { accountability: acc }], acc),
+    });
+  for (const a of regs.actions)
+    out.actions.push({
+      event: a.event,
+      run: async (meta, acc) => void (await call(a.handler, [meta, { accountability: acc }], acc)),
+    });
+  for (const i of regs.inits)
+    out.inits.push({ event: i.event, run: async (meta) => void (await call(i.handler, [meta], null)) });
+  for (const s of regs.schedules)
+    out.schedules.push({ cron: s.cron, run: async () => void (await call(s.handler, [], null)) });
   out.embeds.push(...regs.embeds);
   if (regs.operation) {
     const { id, handler } = regs.operation;
@@ -75,7 +90,12 @@ type Fn = (...args: unknown[]) => unknown;
  * (scope-checked fakes) and every argument and result copied, like the isolate boundary. It is
  * a test double, not a security boundary; the real sandbox is used when the runtime provides it.
  */
-export async function loadEmulated(file: string, type: 'hook' | 'endpoint' | 'operation', name: string, api: Record<string, Fn>): Promise<LoadedApi> {
+export async function loadEmulated(
+  file: string,
+  type: 'hook' | 'endpoint' | 'operation',
+  name: string,
+  api: Record<string, Fn>,
+): Promise<LoadedApi> {
   const key = randomUUID();
   const registry = ((globalThis as Record<symbol, Map<string, unknown>>)[Symbol.for('annex.harness')] ??= new Map());
   registry.set(key, api);
@@ -85,14 +105,18 @@ export async function loadEmulated(file: string, type: 'hook' | 'endpoint' | 'op
   const code = (await readFile(file, 'utf8'))
     .replace(/(["'])(?:directus|annex):api\1/g, JSON.stringify(pathToFileURL(apiFile).href))
     // Point the source map comment at the original build so stacks map back to the sources.
-    .replace(/\/\/# sourceMappingURL=(\S+)\s*$/, (_m, url: string) => `//# sourceMappingURL=${fileURLToPath(new URL(url, pathToFileURL(file)))}`);
+    .replace(
+      /\/\/# sourceMappingURL=(\S+)\s*$/,
+      (_m, url: string) => `//# sourceMappingURL=${fileURLToPath(new URL(url, pathToFileURL(file)))}`,
+    );
   const entry = join(dir, 'extension.mjs');
   await writeFile(entry, code);
   const config = moduleDefault(await importFresh(entry));
 
   const handlers: Fn[] = [];
   const id = (fn: unknown) => {
-    if (typeof fn !== 'function') throw Object.assign(new TypeError('handler must be a function'), { code: 'RT_INVALID_REGISTRATION' });
+    if (typeof fn !== 'function')
+      throw Object.assign(new TypeError('handler must be a function'), { code: 'RT_INVALID_REGISTRATION' });
     handlers.push(fn as Fn);
     return handlers.length - 1;
   };
@@ -101,7 +125,8 @@ export async function loadEmulated(file: string, type: 'hook' | 'endpoint' | 'op
     const c = config as Fn | { id: string; handler: Fn };
     const fn = typeof c === 'function' ? c : c.handler;
     if (typeof c !== 'function') regs.endpointId = c.id;
-    const route = (method: Method) => (path: string, handler: unknown) => void regs.routes.push({ method, path, handler: id(handler) });
+    const route = (method: Method) => (path: string, handler: unknown) =>
+      void regs.routes.push({ method, path, handler: id(handler) });
     fn({ get: route('GET'), post: route('POST'), put: route('PUT'), patch: route('PATCH'), delete: route('DELETE') });
   } else if (type === 'hook') {
     (config as Fn)({
@@ -129,7 +154,9 @@ export async function loadEmulated(file: string, type: 'hook' | 'endpoint' | 'op
 
 /** The runtime's engine, when it is built and exports `createSandboxEngine`. */
 export interface EngineLike {
-  load(spec: Record<string, unknown>): Promise<{ registrations: Registrations; call: CallFn; dispose(): Promise<void> }>;
+  load(
+    spec: Record<string, unknown>,
+  ): Promise<{ registrations: Registrations; call: CallFn; dispose(): Promise<void> }>;
   close(): Promise<void>;
 }
 export type EngineFactory = (options: Record<string, unknown>) => EngineLike | Promise<EngineLike>;
@@ -147,18 +174,39 @@ export async function findEngineFactory(): Promise<EngineFactory | null> {
 export async function loadInEngine(
   factory: EngineFactory,
   kind: 'process' | 'inline',
-  spec: { id: string; version: string; type: 'hook' | 'endpoint' | 'operation'; file: string; grants: Scopes; env: Record<string, string> },
+  spec: {
+    id: string;
+    version: string;
+    type: 'hook' | 'endpoint' | 'operation';
+    file: string;
+    grants: Scopes;
+    env: Record<string, string>;
+  },
   capabilityHost: Record<string, unknown>,
 ): Promise<LoadedApi> {
   const engine = await factory({ kind, capabilityHost });
   try {
     const code = await readFile(spec.file, 'utf8');
     const sourceMap = await readFile(spec.file + '.map', 'utf8').catch(() => undefined);
-    const instance = await engine.load({ id: spec.id, version: spec.version, type: spec.type, code, filename: spec.file, ...(sourceMap ? { sourceMap } : {}), grantedScopes: spec.grants, env: spec.env });
-    return fromRegistrations(instance.registrations, (h, args, acc) => instance.call(h, args, acc), spec.id, async () => {
-      await instance.dispose();
-      await engine.close();
+    const instance = await engine.load({
+      id: spec.id,
+      version: spec.version,
+      type: spec.type,
+      code,
+      filename: spec.file,
+      ...(sourceMap ? { sourceMap } : {}),
+      grantedScopes: spec.grants,
+      env: spec.env,
     });
+    return fromRegistrations(
+      instance.registrations,
+      (h, args, acc) => instance.call(h, args, acc),
+      spec.id,
+      async () => {
+        await instance.dispose();
+        await engine.close();
+      },
+    );
   } catch (error) {
     await engine.close();
     throw error;

@@ -35,7 +35,10 @@ export interface TrustedDeps {
 function registerHook(out: LoadedApi, config: HookConfig, deps: TrustedDeps): void {
   const register: RegisterFunctions = {
     filter: (event, handler) => {
-      out.filters.push({ event, run: async (payload, meta, acc) => handler(payload as never, meta as HookMeta, deps.eventContext(acc)) });
+      out.filters.push({
+        event,
+        run: async (payload, meta, acc) => handler(payload as never, meta as HookMeta, deps.eventContext(acc)),
+      });
     },
     action: (event, handler) => {
       out.actions.push({ event, run: async (meta, acc) => handler(meta as HookMeta, deps.eventContext(acc)) });
@@ -67,7 +70,10 @@ function registerEndpoint(out: LoadedApi, config: EndpointConfig, name: string, 
 }
 
 function registerOperation(out: LoadedApi, config: OperationApiConfig, deps: TrustedDeps): void {
-  out.operations.push({ id: config.id, run: async (options, ctx) => config.handler(options, { ...deps.context, ...ctx }) });
+  out.operations.push({
+    id: config.id,
+    run: async (options, ctx) => config.handler(options, { ...deps.context, ...ctx }),
+  });
 }
 
 /** Loads a trusted (in-process) hook, endpoint, operation or bundle the way the host does. */
@@ -79,9 +85,12 @@ export async function loadTrusted(file: string, type: string, name: string, deps
   else if (type === 'operation') registerOperation(out, moduleDefault(mod) as OperationApiConfig, deps);
   else if (type === 'bundle') {
     const named = namedExports(mod);
-    for (const { config } of (named.hooks as { name: string; config: HookConfig }[]) ?? []) registerHook(out, config, deps);
-    for (const { name: n, config } of (named.endpoints as { name: string; config: EndpointConfig }[]) ?? []) registerEndpoint(out, config, n, deps);
-    for (const { config } of (named.operations as { name: string; config: OperationApiConfig }[]) ?? []) registerOperation(out, config, deps);
+    for (const { config } of (named.hooks as { name: string; config: HookConfig }[]) ?? [])
+      registerHook(out, config, deps);
+    for (const { name: n, config } of (named.endpoints as { name: string; config: EndpointConfig }[]) ?? [])
+      registerEndpoint(out, config, n, deps);
+    for (const { config } of (named.operations as { name: string; config: OperationApiConfig }[]) ?? [])
+      registerOperation(out, config, deps);
   }
   return out;
 }

@@ -51,17 +51,38 @@ export type MockHandler = MockResponse | ((request: RecordedRequest) => MockResp
 /** What a loader (trusted or sandboxed) hands the harness. */
 export interface LoadedApi {
   endpoints: { mount: string; handle(req: DispatchRequest): Promise<HarnessResponse | null> }[];
-  filters: { event: string; run(payload: unknown, meta: Record<string, unknown>, accountability: Accountability | null): Promise<unknown> }[];
-  actions: { event: string; run(meta: Record<string, unknown>, accountability: Accountability | null): Promise<void> }[];
+  filters: {
+    event: string;
+    run(payload: unknown, meta: Record<string, unknown>, accountability: Accountability | null): Promise<unknown>;
+  }[];
+  actions: {
+    event: string;
+    run(meta: Record<string, unknown>, accountability: Accountability | null): Promise<void>;
+  }[];
   inits: { event: string; run(meta: Record<string, unknown>): Promise<void> }[];
   schedules: { cron: string; run(): Promise<void> }[];
   embeds: { position: 'head' | 'body'; html: string }[];
-  operations: { id: string; run(options: Record<string, unknown>, context: { data: Record<string, unknown>; accountability: Accountability | null }): Promise<unknown> }[];
+  operations: {
+    id: string;
+    run(
+      options: Record<string, unknown>,
+      context: { data: Record<string, unknown>; accountability: Accountability | null },
+    ): Promise<unknown>;
+  }[];
   dispose(): Promise<void>;
 }
 
 export function emptyLoaded(): LoadedApi {
-  return { endpoints: [], filters: [], actions: [], inits: [], schedules: [], embeds: [], operations: [], dispose: async () => {} };
+  return {
+    endpoints: [],
+    filters: [],
+    actions: [],
+    inits: [],
+    schedules: [],
+    embeds: [],
+    operations: [],
+    dispose: async () => {},
+  };
 }
 
 /** Directus's error body for a thrown error (code and status kept when the error has them). */
@@ -70,5 +91,9 @@ export function errorResponse(error: unknown): HarnessResponse {
   const status = typeof e?.status === 'number' ? e.status : 500;
   const code = typeof e?.code === 'string' ? e.code : 'INTERNAL_SERVER_ERROR';
   const message = typeof e?.message === 'string' ? e.message : String(error);
-  return { status, headers: { 'content-type': 'application/json' }, body: { errors: [{ message, extensions: { code } }] } };
+  return {
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: { errors: [{ message, extensions: { code } }] },
+  };
 }

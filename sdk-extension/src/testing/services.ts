@@ -5,16 +5,26 @@ import type { ItemsStore } from './items-store.js';
 
 /** Hook dispatch the in-memory services use to emit Directus item events. */
 export interface ServiceEvents {
-  filter(events: string[], payload: unknown, meta: Record<string, unknown>, accountability: Accountability | null): Promise<unknown>;
+  filter(
+    events: string[],
+    payload: unknown,
+    meta: Record<string, unknown>,
+    accountability: Accountability | null,
+  ): Promise<unknown>;
   action(events: string[], meta: Record<string, unknown>, accountability: Accountability | null): Promise<void>;
 }
 
 function unsupported(name: string): never {
-  throw Object.assign(new Error(`${name} is not available in the test harness`), { code: 'SDK_HARNESS_UNSUPPORTED', status: 501 });
+  throw Object.assign(new Error(`${name} is not available in the test harness`), {
+    code: 'SDK_HARNESS_UNSUPPORTED',
+    status: 501,
+  });
 }
 
 function eventNames(collection: string, op: string): string[] {
-  return collection.startsWith('directus_') ? [`${collection.slice(9)}.${op}`] : [`items.${op}`, `${collection}.items.${op}`];
+  return collection.startsWith('directus_')
+    ? [`${collection.slice(9)}.${op}`]
+    : [`items.${op}`, `${collection}.items.${op}`];
 }
 
 /** Creates `services` whose ItemsService works on the harness's in-memory store and emits events. */
@@ -26,12 +36,31 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
       this.collection = collection;
       this.accountability = options?.accountability ?? null;
     }
-    private async mutate(op: 'create' | 'update' | 'delete', payload: unknown, meta: Record<string, unknown>, opts: MutationOptions | undefined, apply: (payload: unknown) => PrimaryKey[]): Promise<PrimaryKey[]> {
+    private async mutate(
+      op: 'create' | 'update' | 'delete',
+      payload: unknown,
+      meta: Record<string, unknown>,
+      opts: MutationOptions | undefined,
+      apply: (payload: unknown) => PrimaryKey[],
+    ): Promise<PrimaryKey[]> {
       const emit = opts?.emitEvents !== false;
       const names = eventNames(this.collection, op);
-      const final = emit ? await events.filter(names, payload, { ...meta, collection: this.collection }, this.accountability) : payload;
+      const final = emit
+        ? await events.filter(names, payload, { ...meta, collection: this.collection }, this.accountability)
+        : payload;
       const keys = apply(final);
-      if (emit) await events.action(names, { ...meta, collection: this.collection, payload: final, keys, ...(keys.length === 1 ? { key: keys[0] } : {}) }, this.accountability);
+      if (emit)
+        await events.action(
+          names,
+          {
+            ...meta,
+            collection: this.collection,
+            payload: final,
+            keys,
+            ...(keys.length === 1 ? { key: keys[0] } : {}),
+          },
+          this.accountability,
+        );
       return keys;
     }
     async readByQuery(query: Query): Promise<T[]> {
@@ -39,13 +68,21 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
     }
     async readOne(key: PrimaryKey, query: Query = {}): Promise<T> {
       const pk = store.primary(this.collection);
-      const [row] = store.query(this.collection, { ...query, filter: { _and: [{ [pk]: { _eq: key } }, ...(query.filter ? [query.filter] : [])] }, limit: 1 });
-      if (!row) throw Object.assign(new Error(`You don't have permission to access this.`), { code: 'FORBIDDEN', status: 403 });
+      const [row] = store.query(this.collection, {
+        ...query,
+        filter: { _and: [{ [pk]: { _eq: key } }, ...(query.filter ? [query.filter] : [])] },
+        limit: 1,
+      });
+      if (!row)
+        throw Object.assign(new Error(`You don't have permission to access this.`), { code: 'FORBIDDEN', status: 403 });
       return row as T;
     }
     async readMany(keys: PrimaryKey[], query: Query = {}): Promise<T[]> {
       const pk = store.primary(this.collection);
-      return store.query(this.collection, { ...query, filter: { _and: [{ [pk]: { _in: keys } }, ...(query.filter ? [query.filter] : [])] } }) as T[];
+      return store.query(this.collection, {
+        ...query,
+        filter: { _and: [{ [pk]: { _in: keys } }, ...(query.filter ? [query.filter] : [])] },
+      }) as T[];
     }
     async readSingleton(query: Query): Promise<Partial<T>> {
       return (store.query(this.collection, { ...query, limit: 1 })[0] ?? {}) as Partial<T>;
@@ -64,7 +101,9 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
       return key;
     }
     async updateMany(keys: PrimaryKey[], data: Partial<T>, opts?: MutationOptions): Promise<PrimaryKey[]> {
-      return this.mutate('update', data, { keys }, opts, (p) => keys.map((k) => store.update(this.collection, k, p as Item)));
+      return this.mutate('update', data, { keys }, opts, (p) =>
+        keys.map((k) => store.update(this.collection, k, p as Item)),
+      );
     }
     async updateByQuery(query: Query, data: Partial<T>, opts?: MutationOptions): Promise<PrimaryKey[]> {
       const pk = store.primary(this.collection);
@@ -79,7 +118,9 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
     }
     async upsertOne(data: Partial<T>, opts?: MutationOptions): Promise<PrimaryKey> {
       const key = data[store.primary(this.collection)] as PrimaryKey | undefined;
-      return key !== undefined && store.get(this.collection, key) ? this.updateOne(key, data, opts) : this.createOne(data, opts);
+      return key !== undefined && store.get(this.collection, key)
+        ? this.updateOne(key, data, opts)
+        : this.createOne(data, opts);
     }
     async upsertMany(data: Partial<T>[], opts?: MutationOptions): Promise<PrimaryKey[]> {
       const keys: PrimaryKey[] = [];
@@ -88,7 +129,9 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
     }
     async upsertSingleton(data: Partial<T>, opts?: MutationOptions): Promise<PrimaryKey> {
       const existing = store.query(this.collection, { limit: 1 })[0];
-      return existing ? this.updateOne(existing[store.primary(this.collection)] as PrimaryKey, data, opts) : this.createOne(data, opts);
+      return existing
+        ? this.updateOne(existing[store.primary(this.collection)] as PrimaryKey, data, opts)
+        : this.createOne(data, opts);
     }
     async deleteOne(key: PrimaryKey, opts?: MutationOptions): Promise<PrimaryKey> {
       await this.mutate('delete', [key], { keys: [key] }, opts, () => [store.delete(this.collection, key)]);
@@ -99,7 +142,10 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
     }
     async deleteByQuery(query: Query, opts?: MutationOptions): Promise<PrimaryKey[]> {
       const pk = store.primary(this.collection);
-      return this.deleteMany(store.query(this.collection, { ...query, limit: -1 }).map((r) => r[pk] as PrimaryKey), opts);
+      return this.deleteMany(
+        store.query(this.collection, { ...query, limit: -1 }).map((r) => r[pk] as PrimaryKey),
+        opts,
+      );
     }
   }
 
@@ -113,25 +159,51 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
   return {
     ItemsService: MemoryItemsService,
     FieldsService: class {
-      async readAll() { return unsupported('FieldsService'); }
-      async readOne() { return unsupported('FieldsService'); }
-      async createField() { return unsupported('FieldsService'); }
-      async updateField() { return unsupported('FieldsService'); }
-      async deleteField() { return unsupported('FieldsService'); }
+      async readAll() {
+        return unsupported('FieldsService');
+      }
+      async readOne() {
+        return unsupported('FieldsService');
+      }
+      async createField() {
+        return unsupported('FieldsService');
+      }
+      async updateField() {
+        return unsupported('FieldsService');
+      }
+      async deleteField() {
+        return unsupported('FieldsService');
+      }
     },
     CollectionsService: class {
-      async readByQuery() { return store.collections().map((collection) => ({ collection, meta: null, schema: { name: collection } })); }
-      async readOne(collection: string) { return { collection, meta: null, schema: { name: collection } }; }
-      async readMany(collections: string[]) { return collections.map((collection) => ({ collection, meta: null, schema: { name: collection } })); }
-      async createOne() { return unsupported('CollectionsService.createOne'); }
-      async updateOne() { return unsupported('CollectionsService.updateOne'); }
-      async deleteOne() { return unsupported('CollectionsService.deleteOne'); }
+      async readByQuery() {
+        return store.collections().map((collection) => ({ collection, meta: null, schema: { name: collection } }));
+      }
+      async readOne(collection: string) {
+        return { collection, meta: null, schema: { name: collection } };
+      }
+      async readMany(collections: string[]) {
+        return collections.map((collection) => ({ collection, meta: null, schema: { name: collection } }));
+      }
+      async createOne() {
+        return unsupported('CollectionsService.createOne');
+      }
+      async updateOne() {
+        return unsupported('CollectionsService.updateOne');
+      }
+      async deleteOne() {
+        return unsupported('CollectionsService.deleteOne');
+      }
     },
     UsersService: system('directus_users') as unknown as ExtensionServices['UsersService'],
     RolesService: system('directus_roles') as unknown as ExtensionServices['RolesService'],
     FilesService: class extends system('directus_files') {
-      async uploadOne() { return unsupported('FilesService.uploadOne'); }
-      async importOne() { return unsupported('FilesService.importOne'); }
+      async uploadOne() {
+        return unsupported('FilesService.uploadOne');
+      }
+      async importOne() {
+        return unsupported('FilesService.importOne');
+      }
     } as unknown as ExtensionServices['FilesService'],
     PermissionsService: system('directus_permissions') as unknown as ExtensionServices['PermissionsService'],
     ActivityService: system('directus_activity'),
@@ -142,7 +214,9 @@ export function createMemoryServices(store: ItemsStore, events: ServiceEvents): 
     FlowsService: system('directus_flows'),
     OperationsService: system('directus_operations'),
     MailService: class {
-      async send() { return unsupported('MailService.send'); }
+      async send() {
+        return unsupported('MailService.send');
+      }
     },
   };
 }

@@ -20,7 +20,10 @@ export interface ExtensionEmitter {
   emitFilter<T>(event: string | string[], payload: T, meta: Record<string, unknown>, context?: unknown): Promise<T>;
   emitAction(event: string | string[], meta: Record<string, unknown>, context?: unknown): void;
   emitInit(event: string, meta: Record<string, unknown>): Promise<void>;
-  onFilter<T = unknown>(event: string, handler: (payload: T, meta: Record<string, unknown>, context: unknown) => T | void | Promise<T | void>): void;
+  onFilter<T = unknown>(
+    event: string,
+    handler: (payload: T, meta: Record<string, unknown>, context: unknown) => T | void | Promise<T | void>,
+  ): void;
   onAction(event: string, handler: (meta: Record<string, unknown>, context: unknown) => void | Promise<void>): void;
   offFilter(event: string, handler: (...args: never[]) => unknown): void;
   offAction(event: string, handler: (...args: never[]) => unknown): void;

@@ -36,7 +36,17 @@ export interface ExtensionOptionsContext {
   saving: boolean;
 }
 
-export type LocalType = 'standard' | 'file' | 'files' | 'm2o' | 'o2m' | 'm2m' | 'm2a' | 'presentation' | 'translations' | 'group';
+export type LocalType =
+  | 'standard'
+  | 'file'
+  | 'files'
+  | 'm2o'
+  | 'o2m'
+  | 'm2m'
+  | 'm2a'
+  | 'presentation'
+  | 'translations'
+  | 'group';
 
 type Options =
   | AppField[]
@@ -72,11 +82,20 @@ export interface DisplayConfig {
   icon: string;
   description?: string;
   component: Component;
-  handler?: (value: unknown, options: Record<string, unknown> | null, context: { interfaceOptions?: Record<string, unknown>; field?: AppField; collection?: string }) => string | null;
+  handler?: (
+    value: unknown,
+    options: Record<string, unknown> | null,
+    context: { interfaceOptions?: Record<string, unknown>; field?: AppField; collection?: string },
+  ) => string | null;
   options: Options;
   types: readonly FieldType[];
   localTypes?: readonly LocalType[];
-  fields?: string[] | ((options: Record<string, unknown> | null, context: { collection: string; field: string; type: string }) => string[]);
+  fields?:
+    | string[]
+    | ((
+        options: Record<string, unknown> | null,
+        context: { collection: string; field: string; type: string },
+      ) => string[]);
 }
 
 /** Props every layout's `setup` receives. */
@@ -97,7 +116,10 @@ export interface LayoutProps<Options = Record<string, unknown>, LayoutQuery = Re
   clearFilters?: () => void;
 }
 
-export type LayoutEmit = (event: 'update:selection' | 'update:layoutOptions' | 'update:layoutQuery', value: unknown) => void;
+export type LayoutEmit = (
+  event: 'update:selection' | 'update:layoutOptions' | 'update:layoutQuery',
+  value: unknown,
+) => void;
 
 export interface LayoutConfig<Options = Record<string, unknown>, LayoutQuery = Record<string, unknown>> {
   id: string;

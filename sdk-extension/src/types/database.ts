@@ -13,7 +13,10 @@ export interface QueryBuilder<TRow = Record<string, unknown>> extends PromiseLik
   limit(count: number): QueryBuilder<TRow>;
   offset(count: number): QueryBuilder<TRow>;
   first(...columns: string[]): PromiseLike<TRow | undefined>;
-  insert(data: Record<string, unknown> | Record<string, unknown>[], returning?: string | string[]): PromiseLike<unknown[]>;
+  insert(
+    data: Record<string, unknown> | Record<string, unknown>[],
+    returning?: string | string[],
+  ): PromiseLike<unknown[]>;
   update(data: Record<string, unknown>, returning?: string | string[]): PromiseLike<number>;
   delete(): PromiseLike<number>;
   count(column?: string): PromiseLike<Record<string, number | string>[]>;

@@ -1,4 +1,11 @@
-import type { ErrorRequestHandler as ExpressErrorRequestHandler, NextFunction as ExpressNextFunction, Request, RequestHandler as ExpressRequestHandler, Response, Router } from 'express';
+import type {
+  ErrorRequestHandler as ExpressErrorRequestHandler,
+  NextFunction as ExpressNextFunction,
+  Request,
+  RequestHandler as ExpressRequestHandler,
+  Response,
+  Router,
+} from 'express';
 import type { Accountability } from './accountability.js';
 import type { ApiExtensionContext, ExtensionEmitter } from './api-context.js';
 import type { SchemaOverview } from './schema.js';

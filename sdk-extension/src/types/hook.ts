@@ -20,7 +20,11 @@ export interface HookMeta {
   [key: string]: unknown;
 }
 
-export type FilterHandler<T = unknown> = (payload: T, meta: HookMeta, context: EventContext) => T | void | Promise<T | void>;
+export type FilterHandler<T = unknown> = (
+  payload: T,
+  meta: HookMeta,
+  context: EventContext,
+) => T | void | Promise<T | void>;
 export type ActionHandler = (meta: HookMeta, context: EventContext) => void | Promise<void>;
 export type InitHandler = (meta: Record<string, unknown>) => void | Promise<void>;
 export type ScheduleHandler = () => void | Promise<void>;

@@ -35,7 +35,9 @@ export interface SandboxEndpointRouter {
 }
 
 export type SandboxEndpointConfigFunction = (router: SandboxEndpointRouter) => void;
-export type SandboxEndpointConfig = SandboxEndpointConfigFunction | { id: string; handler: SandboxEndpointConfigFunction };
+export type SandboxEndpointConfig =
+  | SandboxEndpointConfigFunction
+  | { id: string; handler: SandboxEndpointConfigFunction };
 
 /** Third argument of sandboxed filter/action handlers: data only, no database handle. */
 export interface SandboxEventContext {
@@ -52,7 +54,10 @@ export interface SandboxHookMeta {
 
 /** The functions a sandboxed hook registers with. */
 export interface SandboxHookRegisterContext {
-  filter<T = unknown>(event: string, handler: (payload: T, meta: SandboxHookMeta, context: SandboxEventContext) => T | void | Promise<T | void>): void;
+  filter<T = unknown>(
+    event: string,
+    handler: (payload: T, meta: SandboxHookMeta, context: SandboxEventContext) => T | void | Promise<T | void>,
+  ): void;
   action(event: string, handler: (meta: SandboxHookMeta, context: SandboxEventContext) => void | Promise<void>): void;
   init(event: string, handler: (meta: Record<string, unknown>) => void | Promise<void>): void;
   schedule(cron: string, handler: () => void | Promise<void>): void;

@@ -47,7 +47,9 @@ export interface Field {
   collection: string;
   field: string;
   type: FieldType | null;
-  schema: (Partial<FieldOverview> & { is_primary_key?: boolean; is_nullable?: boolean; default_value?: unknown }) | null;
+  schema:
+    | (Partial<FieldOverview> & { is_primary_key?: boolean; is_nullable?: boolean; default_value?: unknown })
+    | null;
   meta: {
     interface?: string | null;
     display?: string | null;
@@ -75,7 +77,14 @@ export interface FieldsServiceConstructor {
 
 export interface Collection {
   collection: string;
-  meta: { icon?: string | null; note?: string | null; hidden?: boolean; singleton?: boolean; sort_field?: string | null; [key: string]: unknown } | null;
+  meta: {
+    icon?: string | null;
+    note?: string | null;
+    hidden?: boolean;
+    singleton?: boolean;
+    sort_field?: string | null;
+    [key: string]: unknown;
+  } | null;
   schema: { name: string; comment?: string | null } | null;
   fields?: Partial<Field>[];
 }
@@ -131,7 +140,14 @@ export interface FilesService extends ItemsService<FileRecord> {
 }
 
 export interface MailService {
-  send(options: { to: string | string[]; subject: string; html?: string; text?: string; from?: string; template?: { name: string; data: Record<string, unknown> } }): Promise<void>;
+  send(options: {
+    to: string | string[];
+    subject: string;
+    html?: string;
+    text?: string;
+    from?: string;
+    template?: { name: string; data: Record<string, unknown> };
+  }): Promise<void>;
 }
 
 /** A system service whose constructor takes only options (Directus convention). */

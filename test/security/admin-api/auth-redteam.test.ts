@@ -26,19 +26,33 @@ const login = (email: string, password = 'secret-password') => t.api('POST', '/a
 const refresh = (refresh_token: string) => t.api('POST', '/auth/refresh', { refresh_token }, null);
 
 /** A raw HTTP request: any header, any body, and a chosen source address (127.0.0.x). */
-function raw(method: string, path: string, opts: { body?: string | Buffer; headers?: Record<string, string>; localAddress?: string } = {}) {
+function raw(
+  method: string,
+  path: string,
+  opts: { body?: string | Buffer; headers?: Record<string, string>; localAddress?: string } = {},
+) {
   return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request(`${t.url}${path}`, { method, headers: opts.headers, localAddress: opts.localAddress }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }));
-    });
+    const req = http.request(
+      `${t.url}${path}`,
+      { method, headers: opts.headers, localAddress: opts.localAddress },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 const loginFrom = (localAddress: string, email: string, password: string, headers: Record<string, string> = {}) =>
-  raw('POST', '/auth/login', { body: JSON.stringify({ email, password }), headers: { 'Content-Type': 'application/json', ...headers }, localAddress });
+  raw('POST', '/auth/login', {
+    body: JSON.stringify({ email, password }),
+    headers: { 'Content-Type': 'application/json', ...headers },
+    localAddress,
+  });
 
 /** A user with a password (and no static token) in `role`. */
 async function passwordUser(name: string, role: string): Promise<string> {
@@ -50,11 +64,18 @@ async function passwordUser(name: string, role: string): Promise<string> {
 function readEvents(token: string | null, during: () => Promise<unknown>, ms = 400) {
   return new Promise<{ status: number; text: string }>((resolve, reject) => {
     let text = '';
-    const req = http.get(`${t.url}/extensions/events`, { headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
-      res.on('data', (c) => (text += c));
-      if (res.statusCode !== 200) return res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      setTimeout(() => void during().then(() => setTimeout(() => (req.destroy(), resolve({ status: 200, text })), ms), reject), 150);
-    });
+    const req = http.get(
+      `${t.url}/extensions/events`,
+      { headers: token ? { Authorization: `Bearer ${token}` } : {} },
+      (res) => {
+        res.on('data', (c) => (text += c));
+        if (res.statusCode !== 200) return res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        setTimeout(
+          () => void during().then(() => setTimeout(() => (req.destroy(), resolve({ status: 200, text })), ms), reject),
+          150,
+        );
+      },
+    );
     req.on('error', () => undefined);
   });
 }
@@ -73,9 +94,17 @@ afterAll(() => t?.close());
 
 describe('tokens and sessions', () => {
   it('access tokens are checked against the database: not-yet-valid, deleted, suspended and demoted users lose access', async () => {
-    const early = await new SignJWT({ id: mallory.userId }).setProtectedHeader({ alg: 'HS256' }).setIssuer('directus').setNotBefore(Math.floor(Date.now() / 1000) + 3600).setExpirationTime('2h').sign(KEY);
+    const early = await new SignJWT({ id: mallory.userId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('directus')
+      .setNotBefore(Math.floor(Date.now() / 1000) + 3600)
+      .setExpirationTime('2h')
+      .sign(KEY);
     expect((await t.api('GET', '/users/me', undefined, early)).status).toBe(401);
-    const noIssuer = await new SignJWT({ id: mallory.userId }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(KEY);
+    const noIssuer = await new SignJWT({ id: mallory.userId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime('1h')
+      .sign(KEY);
     expect((await t.api('GET', '/users/me', undefined, noIssuer)).status).toBe(401);
 
     const goneId = await passwordUser('gone', guest.roleId);
@@ -93,7 +122,7 @@ describe('tokens and sessions', () => {
     expect((await t.api('GET', '/users/me', undefined, boss)).status).toBe(401);
   });
 
-  it('a suspended user\'s static token, refresh token and password stop working', async () => {
+  it("a suspended user's static token, refresh token and password stop working", async () => {
     const s = await createUser(t, 'sleeper', []);
     const session = (await login('sleeper@example.com')).body.data.refresh_token;
     await t.api('PATCH', `/users/${s.userId}`, { status: 'suspended' });
@@ -107,7 +136,9 @@ describe('tokens and sessions', () => {
     const rotated = await refresh(first);
     expect(rotated.status).toBe(200);
     expect((await refresh(first)).status).toBe(401);
-    expect((await t.api('POST', '/auth/logout', { refresh_token: rotated.body.data.refresh_token }, null)).status).toBe(204);
+    expect((await t.api('POST', '/auth/logout', { refresh_token: rotated.body.data.refresh_token }, null)).status).toBe(
+      204,
+    );
     expect((await refresh(rotated.body.data.refresh_token)).status).toBe(401);
     const once = (await login('mallory@example.com')).body.data.refresh_token;
     const parallel = await Promise.all(Array.from({ length: 8 }, () => refresh(once)));
@@ -124,23 +155,39 @@ describe('tokens and sessions', () => {
     const stolen2 = (await login('changer@example.com', 'brand-new-password')).body.data;
     expect((await t.api('PATCH', `/users/${id}`, { password: 'admin-reset-password' })).status).toBe(200);
     const afterAdmin = await refresh(stolen2.refresh_token);
-    expect({ afterSelfChange: afterSelf.status, afterAdminReset: afterAdmin.status }).toEqual({ afterSelfChange: 401, afterAdminReset: 401 });
+    expect({ afterSelfChange: afterSelf.status, afterAdminReset: afterAdmin.status }).toEqual({
+      afterSelfChange: 401,
+      afterAdminReset: 401,
+    });
   });
 });
 
 describe('login throttle', () => {
   it('parallel guesses are held to AUTH_LOGIN_ATTEMPTS (10): the right password among 30 concurrent guesses must not get in', async () => {
     await passwordUser('target', guest.roleId);
-    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => loginFrom('127.0.0.3', 'target@example.com', i === 25 ? 'secret-password' : `guess-${i}`)));
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        loginFrom('127.0.0.3', 'target@example.com', i === 25 ? 'secret-password' : `guess-${i}`),
+      ),
+    );
     const statuses = guesses.map((g) => g.status);
     const checked = statuses.filter((s) => s !== 429).length;
-    expect({ passwordsChecked: checked, loggedIn: statuses.includes(200) }).toEqual({ passwordsChecked: Math.min(checked, 10), loggedIn: false });
+    expect({ passwordsChecked: checked, loggedIn: statuses.includes(200) }).toEqual({
+      passwordsChecked: Math.min(checked, 10),
+      loggedIn: false,
+    });
   });
 
   it('X-Forwarded-For does not give a fresh address when IP_TRUST_PROXY is off; email case and spaces do not give a fresh account', async () => {
     // 55 failures on 55 different accounts, each claiming another forwarded address: the socket address is what counts.
-    await Promise.all(Array.from({ length: 55 }, (_, i) => loginFrom('127.0.0.5', `spray-${i}@example.com`, 'x', { 'X-Forwarded-For': `10.9.${i}.1` })));
-    const fresh = await loginFrom('127.0.0.5', 'admin@example.com', 'admin-password', { 'X-Forwarded-For': '10.200.0.1' });
+    await Promise.all(
+      Array.from({ length: 55 }, (_, i) =>
+        loginFrom('127.0.0.5', `spray-${i}@example.com`, 'x', { 'X-Forwarded-For': `10.9.${i}.1` }),
+      ),
+    );
+    const fresh = await loginFrom('127.0.0.5', 'admin@example.com', 'admin-password', {
+      'X-Forwarded-For': '10.200.0.1',
+    });
     expect(fresh.status).toBe(429);
     expect((await loginFrom('127.0.0.6', 'admin@example.com', 'admin-password')).status).toBe(200);
 
@@ -158,19 +205,40 @@ describe('privilege escalation by a non-admin', () => {
   it('PATCH /users/me takes only profile fields: no role, status, token, email or prototype tricks', async () => {
     const before = await t.host.knex('directus_users').where({ id: mallory.userId }).first();
     for (const body of [
-      { role: adminRole }, { first_name: 'M', role: adminRole }, { status: 'active', token: 'chosen-token' }, { email: 'admin2@example.com' },
-      { id: 'someone-else' }, { admin_access: true }, JSON.parse('{"__proto__":{"role":"x"},"first_name":"p"}'), JSON.parse('{"constructor":{"prototype":{"admin":true}}}'), ['role'],
+      { role: adminRole },
+      { first_name: 'M', role: adminRole },
+      { status: 'active', token: 'chosen-token' },
+      { email: 'admin2@example.com' },
+      { id: 'someone-else' },
+      { admin_access: true },
+      JSON.parse('{"__proto__":{"role":"x"},"first_name":"p"}'),
+      JSON.parse('{"constructor":{"prototype":{"admin":true}}}'),
+      ['role'],
     ]) {
       const res = await t.api('PATCH', '/users/me', body, mallory.token);
       expect(res.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
     }
     expect((await t.api('PATCH', `/users/${mallory.userId}`, { role: adminRole }, mallory.token)).status).toBe(403);
-    expect((await t.api('PATCH', '/users', { keys: [mallory.userId], data: { role: adminRole } }, mallory.token)).status).toBe(403);
+    expect(
+      (await t.api('PATCH', '/users', { keys: [mallory.userId], data: { role: adminRole } }, mallory.token)).status,
+    ).toBe(403);
     expect((await t.api('POST', '/roles', { name: 'pwn', admin_access: true }, mallory.token)).status).toBe(403);
-    const gql = await t.api('POST', '/graphql', { query: `mutation { update_directus_users_item(id: "${mallory.userId}", data: { role: "${adminRole}" }) { id } }` }, mallory.token);
+    const gql = await t.api(
+      'POST',
+      '/graphql',
+      {
+        query: `mutation { update_directus_users_item(id: "${mallory.userId}", data: { role: "${adminRole}" }) { id } }`,
+      },
+      mallory.token,
+    );
     expect(gql.body.data?.update_directus_users_item ?? null).toBeNull();
     const after = await t.host.knex('directus_users').where({ id: mallory.userId }).first();
-    expect({ role: after.role, status: after.status, token: after.token, email: after.email }).toEqual({ role: before.role, status: before.status, token: before.token, email: before.email });
+    expect({ role: after.role, status: after.status, token: after.token, email: after.email }).toEqual({
+      role: before.role,
+      status: before.status,
+      token: before.token,
+      email: before.email,
+    });
     expect(({} as { admin?: unknown }).admin).toBeUndefined();
     expect(({} as { role?: unknown }).role).toBeUndefined();
   });
@@ -188,9 +256,19 @@ describe('privilege escalation by a non-admin', () => {
       t.api('GET', '/extensions/registry/installed', undefined, mallory.token),
     ];
     for (const res of await Promise.all(tries)) expect(res.status).toBe(403);
-    const gql = await t.api('POST', '/graphql/system', { query: `mutation { update_extensions_item(id: "${LIMITED}", data: { meta: { roles: null } }) { name } }` }, guest.token);
+    const gql = await t.api(
+      'POST',
+      '/graphql/system',
+      { query: `mutation { update_extensions_item(id: "${LIMITED}", data: { meta: { roles: null } }) { name } }` },
+      guest.token,
+    );
     expect(gql.body.errors[0].extensions.code).toBe('FORBIDDEN');
-    const listed = await t.api('POST', '/graphql/system', { query: '{ extensions { name last_error granted_scopes } }' }, mallory.token);
+    const listed = await t.api(
+      'POST',
+      '/graphql/system',
+      { query: '{ extensions { name last_error granted_scopes } }' },
+      mallory.token,
+    );
     expect(listed.body.data).toBeNull();
     const row = await t.host.knex('directus_extensions').where({ folder: LIMITED }).first();
     expect(JSON.parse(row.allowed_roles)).toEqual([editor.roleId]);
@@ -207,7 +285,9 @@ describe('privilege escalation by a non-admin', () => {
       expect((await t.api('GET', '/users', undefined, token)).status).toBe(403);
       expect((await t.api('GET', '/permissions', undefined, token)).status).toBe(403);
     }
-    expect((await t.api('GET', '/server/info', undefined, null)).body.data).toEqual({ project: { project_name: 'Annex', default_language: 'en-US' } });
+    expect((await t.api('GET', '/server/info', undefined, null)).body.data).toEqual({
+      project: { project_name: 'Annex', default_language: 'en-US' },
+    });
   });
 });
 
@@ -225,12 +305,21 @@ describe('HTTP surface', () => {
   it('an app extension limited to a role is not offered to other roles through index.js or its chunk', async () => {
     const adminManifest = (await t.api('GET', '/extensions/sources/manifest.json')).body.data;
     const chunkUrl: string = adminManifest.chunks.find((c: any) => c.extension === LIMITED).url;
-    expect((await t.api('GET', '/extensions/sources/manifest.json', undefined, guest.token)).body.data.chunks.map((c: any) => c.extension)).not.toContain(LIMITED);
+    expect(
+      (await t.api('GET', '/extensions/sources/manifest.json', undefined, guest.token)).body.data.chunks.map(
+        (c: any) => c.extension,
+      ),
+    ).not.toContain(LIMITED);
     const index = await t.api('GET', '/extensions/sources/index.js', undefined, guest.token);
     const chunk = await t.api('GET', chunkUrl, undefined, null);
-    expect({ indexOffersIt: String(index.body).includes(LIMITED), anonymousGetsChunk: chunk.status === 200 }).toEqual({ indexOffersIt: false, anonymousGetsChunk: false });
+    expect({ indexOffersIt: String(index.body).includes(LIMITED), anonymousGetsChunk: chunk.status === 200 }).toEqual({
+      indexOffersIt: false,
+      anonymousGetsChunk: false,
+    });
     // The role it is for still gets it.
-    expect(String((await t.api('GET', '/extensions/sources/index.js', undefined, editor.token)).body)).toContain(LIMITED);
+    expect(String((await t.api('GET', '/extensions/sources/index.js', undefined, editor.token)).body)).toContain(
+      LIMITED,
+    );
   });
 
   it('the app event stream does not tell other roles (or anonymous callers) about a limited extension', async () => {
@@ -247,7 +336,14 @@ describe('HTTP surface', () => {
 
   it('CORS: an arbitrary origin is never reflected, with or without credentials', async () => {
     for (const method of ['OPTIONS', 'GET']) {
-      const res = await raw(method, '/users/me', { headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization', Authorization: `Bearer ${mallory.token}` } });
+      const res = await raw(method, '/users/me', {
+        headers: {
+          Origin: 'https://evil.example',
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+          Authorization: `Bearer ${mallory.token}`,
+        },
+      });
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     }
@@ -255,7 +351,13 @@ describe('HTTP surface', () => {
 
   it('redirects stay on this origin (/ → /admin; //evil and \\\\evil paths are not followed elsewhere)', async () => {
     expect((await raw('GET', '/')).headers.location).toBe('/admin');
-    for (const p of ['//evil.example/', '//evil.example/%2F..', '/\\evil.example', '/admin//evil.example', '/%2F%2Fevil.example']) {
+    for (const p of [
+      '//evil.example/',
+      '//evil.example/%2F..',
+      '/\\evil.example',
+      '/admin//evil.example',
+      '/%2F%2Fevil.example',
+    ]) {
       const res = await raw('GET', p);
       expect(String(res.headers.location ?? ''), p).not.toMatch(/evil/);
     }
@@ -272,11 +374,20 @@ describe('HTTP surface', () => {
   it('compressed, form and text bodies are bounded too (no gzip bomb, no 2 MB form)', async () => {
     const auth = { Authorization: `Bearer ${t.token}` };
     const bomb = gzipSync(Buffer.from(JSON.stringify({ title: 'x'.repeat(30 * 1024 * 1024) })));
-    const gz = await raw('POST', '/items/notes', { body: bomb, headers: { ...auth, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' } });
+    const gz = await raw('POST', '/items/notes', {
+      body: bomb,
+      headers: { ...auth, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+    });
     expect(gz.status).toBe(400);
-    const form = await raw('POST', '/items/notes', { body: `title=${'x'.repeat(2 * 1024 * 1024)}`, headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const form = await raw('POST', '/items/notes', {
+      body: `title=${'x'.repeat(2 * 1024 * 1024)}`,
+      headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
     expect(form.status).toBe(400);
-    const text = await raw('PATCH', '/users/me', { body: 'x'.repeat(5 * 1024 * 1024), headers: { ...auth, 'Content-Type': 'text/plain' } });
+    const text = await raw('PATCH', '/users/me', {
+      body: 'x'.repeat(5 * 1024 * 1024),
+      headers: { ...auth, 'Content-Type': 'text/plain' },
+    });
     expect(text.status).toBe(400);
   });
 
@@ -297,8 +408,13 @@ describe('HTTP surface', () => {
     // Paths of this machine, whatever its layout: the checkout, the host's data folder, home and temp; and any
     // source location (file.js:12:5) or file URL a stack would carry.
     const escape = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const localPaths = [ROOT, t.dir, fs.realpathSync(t.dir), os.homedir(), os.tmpdir()].filter((p) => p.length > 1).map(escape);
-    const leak = new RegExp(`SQLITE|select |insert into|\\bat \\w+ \\(|node_modules|file://|\\.[cm]?[jt]s:\\d+:\\d+|\\$scrypt\\$|token-mallory|${localPaths.join('|')}`, 'i');
+    const localPaths = [ROOT, t.dir, fs.realpathSync(t.dir), os.homedir(), os.tmpdir()]
+      .filter((p) => p.length > 1)
+      .map(escape);
+    const leak = new RegExp(
+      `SQLITE|select |insert into|\\bat \\w+ \\(|node_modules|file://|\\.[cm]?[jt]s:\\d+:\\d+|\\$scrypt\\$|token-mallory|${localPaths.join('|')}`,
+      'i',
+    );
     // Control: the pattern does find this machine's paths.
     expect(`{"message":"ENOENT ${path.join(t.dir, 'annex.db')}"}`).toMatch(leak);
     expect(`at x (${path.join(ROOT, 'host', 'dist', 'index.js')}:1:2)`).toMatch(leak);

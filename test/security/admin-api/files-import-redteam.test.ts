@@ -34,7 +34,8 @@ async function until(ok: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!ok() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
 }
-const call = (h: TestHost, method: string, p: string, body?: unknown, token: string | null = h.token, ms = 5000) => h.api(method, p, body, token, ms);
+const call = (h: TestHost, method: string, p: string, body?: unknown, token: string | null = h.token, ms = 5000) =>
+  h.api(method, p, body, token, ms);
 const importUrl = (h: TestHost, url: unknown, data?: unknown, token: string | null = h.token, ms = 5000) =>
   call(h, 'POST', '/files/import', data === undefined ? { url } : { url, data }, token, ms);
 
@@ -46,8 +47,13 @@ const fileCount = async (h: TestHost) => Number((await h.host.knex('directus_fil
 
 /** Every folder whose parent chain never reaches the root (a cycle), or points at no folder. */
 async function brokenFolders(h: TestHost, only?: Set<string>): Promise<{ cycles: string[]; dangling: string[] }> {
-  const rows = (await h.host.knex('directus_folders').select('id', 'parent')) as { id: string; parent: string | null }[];
-  const parentOf = new Map(rows.map((r) => [String(r.id).toLowerCase(), r.parent === null ? null : String(r.parent).toLowerCase()]));
+  const rows = (await h.host.knex('directus_folders').select('id', 'parent')) as {
+    id: string;
+    parent: string | null;
+  }[];
+  const parentOf = new Map(
+    rows.map((r) => [String(r.id).toLowerCase(), r.parent === null ? null : String(r.parent).toLowerCase()]),
+  );
   const cycles: string[] = [];
   const dangling: string[] = [];
   for (const r of rows) {
@@ -75,7 +81,9 @@ beforeAll(async () => {
     const u = new URL(req.url ?? '/', 'http://x');
     switch (u.pathname) {
       case '/big-cl':
-        return res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(LIMIT + 1) }).end(Buffer.alloc(LIMIT + 1, 1));
+        return res
+          .writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(LIMIT + 1) })
+          .end(Buffer.alloc(LIMIT + 1, 1));
       case '/big-chunked': {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
         for (let i = 0; i < 5; i++) res.write(Buffer.alloc(16 * 1024, 2));
@@ -126,7 +134,15 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${port}`;
   sink = await startSmtpSink();
   t = await startHost({
-    env: { FILES_MAX_UPLOAD_SIZE: String(LIMIT), EMAIL_TRANSPORT: 'smtp', EMAIL_SMTP_HOST: '127.0.0.1', EMAIL_SMTP_PORT: String(sink.port), EMAIL_FROM: 'annex@example.com', EMAIL_RETRY_DELAY: '50', EMAIL_RETRY_ATTEMPTS: '2' },
+    env: {
+      FILES_MAX_UPLOAD_SIZE: String(LIMIT),
+      EMAIL_TRANSPORT: 'smtp',
+      EMAIL_SMTP_HOST: '127.0.0.1',
+      EMAIL_SMTP_PORT: String(sink.port),
+      EMAIL_FROM: 'annex@example.com',
+      EMAIL_RETRY_DELAY: '50',
+      EMAIL_RETRY_ATTEMPTS: '2',
+    },
   });
   open = await startHost({ env: { FILES_IMPORT_ALLOW_PRIVATE: 'true', FILES_MAX_UPLOAD_SIZE: String(LIMIT) } });
 });
@@ -176,10 +192,14 @@ describe('POST /files/import: SSRF with the default (private addresses denied)',
     ];
     const accepted: string[] = [];
     for (const url of targets) {
-      const res = await importUrl(t, url, undefined, t.token, 4000).catch((e) => ({ status: 0, body: { errors: [{ message: String(e) }] } }));
+      const res = await importUrl(t, url, undefined, t.token, 4000).catch((e) => ({
+        status: 0,
+        body: { errors: [{ message: String(e) }] },
+      }));
       // IP literals are refused by the address check; names by what they resolve to (or a failed lookup).
       const literal = !/localhost/i.test(url);
-      if (res.status !== 400 || code(res) !== 'INVALID_PAYLOAD' || (literal && !/private-address/.test(message(res)))) accepted.push(`${url} → ${res.status} ${message(res)}`);
+      if (res.status !== 400 || code(res) !== 'INVALID_PAYLOAD' || (literal && !/private-address/.test(message(res))))
+        accepted.push(`${url} → ${res.status} ${message(res)}`);
     }
     expect(accepted).toEqual([]);
     expect(seen.length - before).toBe(0);
@@ -241,14 +261,29 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
   });
 
   it('odd content-type headers never make an asset render as HTML/SVG from this origin', async () => {
-    const types = ['text/html', 'text/html; charset=utf-8', 'image/svg+xml', 'TEXT/HTML', 'image/png, text/html', ' text/html ', 'text/xml', 'application/xhtml+xml', 'multipart/x-mixed-replace; boundary=x', 'x'.repeat(4000), ''];
+    const types = [
+      'text/html',
+      'text/html; charset=utf-8',
+      'image/svg+xml',
+      'TEXT/HTML',
+      'image/png, text/html',
+      ' text/html ',
+      'text/xml',
+      'application/xhtml+xml',
+      'multipart/x-mixed-replace; boundary=x',
+      'x'.repeat(4000),
+      '',
+    ];
     for (const type of types) {
       const res = await importUrl(open, `${origin}/ct?type=${encodeURIComponent(type)}`);
       expect([type.slice(0, 40), res.status]).toEqual([type.slice(0, 40), 200]);
       const asset = await fetch(`${open.url}/assets/${res.body.data.id}?access_token=${open.token}`);
       await asset.arrayBuffer();
       const served = String(asset.headers.get('content-type'));
-      expect([type.slice(0, 40), served]).not.toEqual([type.slice(0, 40), expect.stringMatching(/html|svg|xml|multipart/i)]);
+      expect([type.slice(0, 40), served]).not.toEqual([
+        type.slice(0, 40),
+        expect.stringMatching(/html|svg|xml|multipart/i),
+      ]);
       expect(asset.headers.get('content-disposition')).toMatch(/^attachment;/);
       expect(asset.headers.get('x-content-type-options')).toBe('nosniff');
       expect(asset.headers.get('content-security-policy')).toContain('sandbox');
@@ -276,7 +311,14 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
   it('neither filename_download nor the URL path chooses the name on disk; host-written columns in data are ignored', async () => {
     const root = open.host.config.files.root;
     const escape = path.resolve(root, '..', 'pwned-import.sh');
-    const evil = ['../pwned-import.sh', '../../../../../../tmp/pwned-import.sh', '..\\..\\pwned-import.sh', '/etc/cron.d/pwned', 'a\u0000b.png', 'x\r\nSet-Cookie: a=b.png'];
+    const evil = [
+      '../pwned-import.sh',
+      '../../../../../../tmp/pwned-import.sh',
+      '..\\..\\pwned-import.sh',
+      '/etc/cron.d/pwned',
+      'a\u0000b.png',
+      'x\r\nSet-Cookie: a=b.png',
+    ];
     for (const name of evil) {
       const res = await importUrl(open, `${origin}/ok.png`, { filename_download: name });
       expect([name, res.status]).toEqual([name, 200]);
@@ -300,7 +342,14 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
     // data may only carry title/description/folder/filename_download: storage columns and the id stay the host's.
     const chosenId = randomUUID();
     const other = (await open.api('GET', '/users/me')).body.data.id;
-    const res = await importUrl(open, `${origin}/ok.png`, { id: chosenId, filename_disk: '../../x.png', storage: 's3', filesize: 1, uploaded_by: randomUUID(), type: 'text/html' });
+    const res = await importUrl(open, `${origin}/ok.png`, {
+      id: chosenId,
+      filename_disk: '../../x.png',
+      storage: 's3',
+      filesize: 1,
+      uploaded_by: randomUUID(),
+      type: 'text/html',
+    });
     expect(res.status).toBe(200);
     const row = await open.host.knex('directus_files').where({ id: res.body.data.id }).first();
     expect(row.id).not.toBe(chosenId);
@@ -314,7 +363,15 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
   it('data fields of the wrong type are refused before anything is fetched', async () => {
     const before = seen.length;
     const files = await fileCount(open);
-    for (const data of [{ title: 42 }, { description: { a: 1 } }, { folder: ['x'] }, { filename_download: { toString: 'x' } }, { folder: true }, { title: ['a', 'b'] }, { filename_download: 1e9 }]) {
+    for (const data of [
+      { title: 42 },
+      { description: { a: 1 } },
+      { folder: ['x'] },
+      { filename_download: { toString: 'x' } },
+      { folder: true },
+      { title: ['a', 'b'] },
+      { filename_download: 1e9 },
+    ]) {
       const res = await importUrl(open, `${origin}/ok.png`, data);
       expect([data, res.status, code(res)]).toEqual([data, 400, 'INVALID_PAYLOAD']);
     }
@@ -325,7 +382,10 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
   it('callers who may not create files never cause a fetch (anonymous, no permission, read-only, other collection, update-only)', async () => {
     const none = await createUser(open, 'imp_none', []);
     const reader = await createUser(open, 'imp_reader', [{ collection: 'directus_files', action: 'read' }]);
-    const updater = await createUser(open, 'imp_updater', [{ collection: 'directus_files', action: 'update' }, { collection: 'directus_files', action: 'read' }]);
+    const updater = await createUser(open, 'imp_updater', [
+      { collection: 'directus_files', action: 'update' },
+      { collection: 'directus_files', action: 'read' },
+    ]);
     const folders = await createUser(open, 'imp_folders', [{ collection: 'directus_folders', action: 'create' }]);
     const before = seen.length;
     const files = await fileCount(open);
@@ -338,8 +398,14 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
   });
 
   it('a create permission whose item filter or validation refuses the import leaves no row and no bytes', async () => {
-    const filtered = await createUser(open, 'imp_filtered', [{ collection: 'directus_files', action: 'create', permissions: { title: { _eq: 'allowed' } } }, { collection: 'directus_files', action: 'read' }]);
-    const validated = await createUser(open, 'imp_validated', [{ collection: 'directus_files', action: 'create', validation: { title: { _starts_with: 'ok-' } } }, { collection: 'directus_files', action: 'read' }]);
+    const filtered = await createUser(open, 'imp_filtered', [
+      { collection: 'directus_files', action: 'create', permissions: { title: { _eq: 'allowed' } } },
+      { collection: 'directus_files', action: 'read' },
+    ]);
+    const validated = await createUser(open, 'imp_validated', [
+      { collection: 'directus_files', action: 'create', validation: { title: { _starts_with: 'ok-' } } },
+      { collection: 'directus_files', action: 'read' },
+    ]);
     const files = await fileCount(open);
     const disk = diskFiles(open);
     expect((await importUrl(open, `${origin}/ok.png`, { title: 'nope' }, filtered.token)).status).toBe(403);
@@ -352,10 +418,21 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
   });
 
   it('an unknown, non-uuid or injected folder is refused with no row and no bytes', async () => {
-    const importer = await createUser(open, 'imp_creator', [{ collection: 'directus_files', action: 'create' }, { collection: 'directus_files', action: 'read' }]);
+    const importer = await createUser(open, 'imp_creator', [
+      { collection: 'directus_files', action: 'create' },
+      { collection: 'directus_files', action: 'read' },
+    ]);
     const files = await fileCount(open);
     const disk = diskFiles(open);
-    for (const folder of [randomUUID(), 'not-a-uuid', "' OR 1=1 --", '__proto__', '', ' ' + randomUUID(), randomUUID().toUpperCase()]) {
+    for (const folder of [
+      randomUUID(),
+      'not-a-uuid',
+      "' OR 1=1 --",
+      '__proto__',
+      '',
+      ' ' + randomUUID(),
+      randomUUID().toUpperCase(),
+    ]) {
       for (const token of [open.token, importer.token]) {
         const res = await importUrl(open, `${origin}/ok.png`, { folder }, token);
         expect([folder, res.status, code(res)]).toEqual([folder, 400, 'INVALID_PAYLOAD']);
@@ -363,7 +440,13 @@ describe('POST /files/import with FILES_IMPORT_ALLOW_PRIVATE=true', () => {
     }
     expect(await fileCount(open)).toBe(files);
     expect(diskFiles(open)).toEqual(disk);
-    expect(await open.host.knex('directus_files').whereNotNull('folder').whereNotIn('folder', open.host.knex('directus_folders').select('id')).count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(
+      await open.host
+        .knex('directus_files')
+        .whereNotNull('folder')
+        .whereNotIn('folder', open.host.knex('directus_folders').select('id'))
+        .count({ n: '*' }),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('a server that never answers does not block the host, and a dropped connection stores nothing', async () => {
@@ -400,7 +483,8 @@ describe('folders', () => {
     if (res.status !== 200) throw new Error(JSON.stringify(res.body));
     return res.body.data.id as string;
   };
-  const parentOf = async (id: string) => (await t.host.knex('directus_folders').where({ id }).first('parent'))?.parent ?? null;
+  const parentOf = async (id: string) =>
+    (await t.host.knex('directus_folders').where({ id }).first('parent'))?.parent ?? null;
 
   it('no cycle via PATCH (self, descendant, uppercase/space-padded ids), batch PATCH or {keys, data}', async () => {
     const a = await mk('cyc-a');
@@ -413,8 +497,22 @@ describe('folders', () => {
       ['PATCH', `/folders/${b}`, { parent: c }],
       ['PATCH', `/folders/${a}`, { parent: c.toUpperCase() }],
       ['PATCH', `/folders/${a}`, { parent: ` ${c}` }],
-      ['PATCH', '/folders', [{ id: d, parent: a }, { id: a, parent: d }]],
-      ['PATCH', '/folders', [{ id: a, parent: d }, { id: d, parent: c }]],
+      [
+        'PATCH',
+        '/folders',
+        [
+          { id: d, parent: a },
+          { id: a, parent: d },
+        ],
+      ],
+      [
+        'PATCH',
+        '/folders',
+        [
+          { id: a, parent: d },
+          { id: d, parent: c },
+        ],
+      ],
       ['PATCH', '/folders', { keys: [a, d], data: { parent: c } }],
       ['PATCH', '/folders', { keys: [d, a], data: { parent: d } }],
       ['PATCH', '/folders', { query: { filter: { name: { _starts_with: 'cyc-' } } }, data: { parent: b } }],
@@ -441,7 +539,10 @@ describe('folders', () => {
     const y = randomUUID();
     const created: string[] = [];
     const made: string[] = [];
-    const creator = await createUser(t, 'fold_creator', [{ collection: 'directus_folders', action: 'create' }, { collection: 'directus_folders', action: 'read' }]);
+    const creator = await createUser(t, 'fold_creator', [
+      { collection: 'directus_folders', action: 'create' },
+      { collection: 'directus_folders', action: 'read' },
+    ]);
     const post = async (label: string, body: unknown, token = t.token) => {
       const res = await t.api('POST', '/folders', body, token);
       if (res.status === 200) {
@@ -473,7 +574,8 @@ describe('folders', () => {
         `mutation { update_folders_item(id: "${a}", data: { parent: "${b}" }) { id } }`,
         `mutation { update_directus_folders_item(id: "${a}", data: { parent: "${a}" }) { id } }`,
         `mutation { create_folders_item(data: { id: "${randomUUID()}", name: "g", parent: "${randomUUID()}" }) { id } }`,
-      ]) await t.api('POST', p, { query });
+      ])
+        await t.api('POST', p, { query });
     }
     expect(await parentOf(a)).toBeNull();
     expect((await brokenFolders(t)).cycles).toEqual([]);
@@ -488,14 +590,21 @@ describe('folders', () => {
       const f = new FormData();
       f.append('folder', folder);
       f.append('file', new Blob(['bytes-' + name], { type: 'text/plain' }), name);
-      const r = await fetch(`${t.url}/files`, { method: 'POST', body: f, headers: { Authorization: `Bearer ${t.token}` } });
+      const r = await fetch(`${t.url}/files`, {
+        method: 'POST',
+        body: f,
+        headers: { Authorization: `Bearer ${t.token}` },
+      });
       return ((await r.json()) as any).data.id as string;
     };
     const inMid = await up(mid, 'mid.txt');
     const inLeaf = await up(leaf, 'leaf.txt');
     const disk = diskFiles(t);
     const files = await fileCount(t);
-    const pruner = await createUser(t, 'fold_pruner', [{ collection: 'directus_folders', action: 'read' }, { collection: 'directus_folders', action: 'delete' }]);
+    const pruner = await createUser(t, 'fold_pruner', [
+      { collection: 'directus_folders', action: 'read' },
+      { collection: 'directus_folders', action: 'delete' },
+    ]);
     // The pruner cannot delete files directly...
     expect((await t.api('DELETE', `/files/${inMid}`, undefined, pruner.token)).status).toBe(403);
     // ...and deleting their folders must not delete them either.
@@ -506,7 +615,10 @@ describe('folders', () => {
     expect((await t.host.knex('directus_files').where({ id: inLeaf }).first('folder')).folder).toBe(leaf);
     expect(await parentOf(leaf)).toBe(top);
     // A delete permission limited by a filter covers only its folders.
-    const narrow = await createUser(t, 'fold_narrow', [{ collection: 'directus_folders', action: 'read' }, { collection: 'directus_folders', action: 'delete', permissions: { name: { _starts_with: 'mine-' } } }]);
+    const narrow = await createUser(t, 'fold_narrow', [
+      { collection: 'directus_folders', action: 'read' },
+      { collection: 'directus_folders', action: 'delete', permissions: { name: { _starts_with: 'mine-' } } },
+    ]);
     expect((await t.api('DELETE', `/folders/${top}`, undefined, narrow.token)).status).toBe(403);
     expect((await t.api('DELETE', '/folders', [leaf, top], narrow.token)).status).toBe(403);
     expect(await t.host.knex('directus_folders').whereIn('id', [top, leaf]).count({ n: '*' })).toEqual([{ n: 2 }]);
@@ -518,21 +630,38 @@ describe('folders', () => {
     const f = new FormData();
     f.append('folder', secret);
     f.append('file', new Blob(['x'], { type: 'text/plain' }), 'in-secret.txt');
-    const file = ((await (await fetch(`${t.url}/files`, { method: 'POST', body: f, headers: { Authorization: `Bearer ${t.token}` } })).json()) as any).data.id as string;
-    const clerk = await createUser(t, 'fold_clerk', [{ collection: 'directus_files', action: 'read' }, { collection: 'directus_files', action: 'update' }]);
+    const file = (
+      (await (
+        await fetch(`${t.url}/files`, { method: 'POST', body: f, headers: { Authorization: `Bearer ${t.token}` } })
+      ).json()) as any
+    ).data.id as string;
+    const clerk = await createUser(t, 'fold_clerk', [
+      { collection: 'directus_files', action: 'read' },
+      { collection: 'directus_files', action: 'update' },
+    ]);
     expect((await t.api('GET', '/folders', undefined, clerk.token)).status).toBe(403);
     expect((await t.api('GET', `/folders/${secret}`, undefined, clerk.token)).status).toBe(403);
     expect((await t.api('GET', '/folders', undefined, null)).status).toBe(403);
     // Folder names through a relational field list or filter.
     const deep = await t.api('GET', `/files/${file}?fields=folder.name,folder.id`, undefined, clerk.token);
     expect(JSON.stringify(deep.body)).not.toContain('Secret-Project-X');
-    const hit = await t.api('GET', `/files?filter[folder][name][_eq]=Secret-Project-X&fields=id`, undefined, clerk.token);
+    const hit = await t.api(
+      'GET',
+      `/files?filter[folder][name][_eq]=Secret-Project-X&fields=id`,
+      undefined,
+      clerk.token,
+    );
     const miss = await t.api('GET', `/files?filter[folder][name][_eq]=Nothing-Here&fields=id`, undefined, clerk.token);
     expect([hit.status, hit.body?.data]).toEqual([miss.status, miss.body?.data]);
     // A nested write through files.folder may not create or rename folders.
     const count = Number((await t.host.knex('directus_folders').count({ n: '*' }))[0]!.n);
-    expect([401, 403]).toContain((await t.api('PATCH', `/files/${file}`, { folder: { name: 'made-by-clerk' } }, clerk.token)).status);
-    expect([401, 403]).toContain((await t.api('PATCH', `/files/${file}`, { folder: { id: secret, name: 'renamed-by-clerk' } }, clerk.token)).status);
+    expect([401, 403]).toContain(
+      (await t.api('PATCH', `/files/${file}`, { folder: { name: 'made-by-clerk' } }, clerk.token)).status,
+    );
+    expect([401, 403]).toContain(
+      (await t.api('PATCH', `/files/${file}`, { folder: { id: secret, name: 'renamed-by-clerk' } }, clerk.token))
+        .status,
+    );
     expect(Number((await t.host.knex('directus_folders').count({ n: '*' }))[0]!.n)).toBe(count);
     expect((await t.host.knex('directus_folders').where({ id: secret }).first('name')).name).toBe('Secret-Project-X');
   });
@@ -540,8 +669,15 @@ describe('folders', () => {
   it('a file cannot be moved into a folder that does not exist', async () => {
     const f = new FormData();
     f.append('file', new Blob(['y'], { type: 'text/plain' }), 'movable.txt');
-    const file = ((await (await fetch(`${t.url}/files`, { method: 'POST', body: f, headers: { Authorization: `Bearer ${t.token}` } })).json()) as any).data.id as string;
-    const clerk = await createUser(t, 'fold_mover', [{ collection: 'directus_files', action: 'read' }, { collection: 'directus_files', action: 'update' }]);
+    const file = (
+      (await (
+        await fetch(`${t.url}/files`, { method: 'POST', body: f, headers: { Authorization: `Bearer ${t.token}` } })
+      ).json()) as any
+    ).data.id as string;
+    const clerk = await createUser(t, 'fold_mover', [
+      { collection: 'directus_files', action: 'read' },
+      { collection: 'directus_files', action: 'update' },
+    ]);
     const bad: string[] = [];
     for (const token of [t.token, clerk.token]) {
       for (const folder of [randomUUID(), 'not-a-uuid', "' OR 1=1 --"]) {
@@ -556,9 +692,18 @@ describe('folders', () => {
 
   it('prototype keys in folder payloads and paths are refused cleanly and pollute nothing', async () => {
     const results: number[] = [];
-    const bodies = ['{"name":"p1","__proto__":{"polluted":true}}', '{"name":"p2","constructor":{"prototype":{"polluted":true}}}', '{"name":"p3","parent":"__proto__"}', '[{"name":"p4","__proto__":{"polluted":true}}]'];
+    const bodies = [
+      '{"name":"p1","__proto__":{"polluted":true}}',
+      '{"name":"p2","constructor":{"prototype":{"polluted":true}}}',
+      '{"name":"p3","parent":"__proto__"}',
+      '[{"name":"p4","__proto__":{"polluted":true}}]',
+    ];
     for (const body of bodies) {
-      const res = await fetch(`${t.url}/folders`, { method: 'POST', headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'application/json' }, body });
+      const res = await fetch(`${t.url}/folders`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${t.token}`, 'Content-Type': 'application/json' },
+        body,
+      });
       await res.text();
       results.push(res.status);
     }
@@ -579,24 +724,52 @@ describe('folders', () => {
 describe('mail outbox admin API', () => {
   const insert = async (status: string, subject: string) => {
     const msg = { from: 'annex@example.com', to: ['x@example.com'], cc: [], bcc: [], subject, text: 'secret body' };
-    const [row] = await t.host.knex('annex_outbox').insert({ to: 'x@example.com', subject, body: 'secret body', sender: msg.from, status, attempts: 1, message: JSON.stringify(msg), created: new Date().toISOString(), claimed_at: status === 'sending' ? new Date().toISOString() : null }, ['id']);
+    const [row] = await t.host.knex('annex_outbox').insert(
+      {
+        to: 'x@example.com',
+        subject,
+        body: 'secret body',
+        sender: msg.from,
+        status,
+        attempts: 1,
+        message: JSON.stringify(msg),
+        created: new Date().toISOString(),
+        claimed_at: status === 'sending' ? new Date().toISOString() : null,
+      },
+      ['id'],
+    );
     return Number(typeof row === 'object' ? (row as any).id : row);
   };
   let ids: Record<string, number> = {};
   beforeAll(async () => {
-    ids = { sent: await insert('sent', 'ob-sent'), outbox: await insert('outbox', 'ob-outbox'), sending: await insert('sending', 'ob-sending'), failed: await insert('failed', 'ob-failed') };
+    ids = {
+      sent: await insert('sent', 'ob-sent'),
+      outbox: await insert('outbox', 'ob-outbox'),
+      sending: await insert('sending', 'ob-sending'),
+      failed: await insert('failed', 'ob-failed'),
+    };
   });
-  const status = async (id: number) => (await t.host.knex('annex_outbox').where({ id }).first('status', 'attempts'));
+  const status = async (id: number) => await t.host.knex('annex_outbox').where({ id }).first('status', 'attempts');
 
   it('anonymous and non-admin callers (even with every permission on annex_outbox) get 403 on both routes and change nothing', async () => {
     const plain = await createUser(t, 'ob_plain', []);
-    const greedy = await createUser(t, 'ob_greedy', ['read', 'create', 'update', 'delete'].map((action) => ({ collection: 'annex_outbox', action })));
+    const greedy = await createUser(
+      t,
+      'ob_greedy',
+      ['read', 'create', 'update', 'delete'].map((action) => ({ collection: 'annex_outbox', action })),
+    );
     const failedBefore = await status(ids.failed!);
     for (const token of [null, 'bogus', plain.token, greedy.token]) {
       const denied = token === 'bogus' ? 401 : 403;
       expect([token, (await call(t, 'GET', '/server/outbox', undefined, token)).status]).toEqual([token, denied]);
-      expect([token, (await call(t, 'GET', '/server/outbox?status=failed&limit=1000', undefined, token)).status]).toEqual([token, denied]);
-      expect([token, (await call(t, 'POST', `/server/outbox/${ids.failed}/retry`, undefined, token)).status]).toEqual([token, denied]);
+      expect([
+        token,
+        (await call(t, 'GET', '/server/outbox?status=failed&limit=1000', undefined, token)).status,
+      ]).toEqual([token, denied]);
+      expect([token, (await call(t, 'POST', `/server/outbox/${ids.failed}/retry`, undefined, token)).status]).toEqual([
+        token,
+        denied,
+      ]);
       // Nor through the generic items API (the stored message bodies stay in the database).
       const items = await call(t, 'GET', '/items/annex_outbox', undefined, token);
       expect([token, JSON.stringify(items.body)]).not.toEqual([token, expect.stringContaining('secret body')]);
@@ -637,7 +810,10 @@ describe('mail outbox admin API', () => {
       '/server/outbox/__proto__/retry',
       '/server/outbox/ /retry',
     ]) {
-      const res = await fetch(t.url + p.replace(/ /g, '%20'), { method: 'POST', headers: { Authorization: `Bearer ${t.token}` } });
+      const res = await fetch(t.url + p.replace(/ /g, '%20'), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${t.token}` },
+      });
       await res.text();
       expect([p.slice(0, 60), res.status >= 400 && res.status < 500]).toEqual([p.slice(0, 60), true]);
     }
@@ -645,14 +821,30 @@ describe('mail outbox admin API', () => {
   });
 
   it('odd list query parameters are refused as INVALID_QUERY (never a 500, never an unbounded list)', async () => {
-    for (const q of ['limit=-1', 'limit=0', 'limit=1001', 'limit=abc', 'limit=1.5', 'offset=abc', 'offset=-1', 'status=', "status=sent' OR '1'='1", 'status=__proto__', 'status=toString', 'limit=99999999999999999999']) {
+    for (const q of [
+      'limit=-1',
+      'limit=0',
+      'limit=1001',
+      'limit=abc',
+      'limit=1.5',
+      'offset=abc',
+      'offset=-1',
+      'status=',
+      "status=sent' OR '1'='1",
+      'status=__proto__',
+      'status=toString',
+      'limit=99999999999999999999',
+    ]) {
       const res = await call(t, 'GET', `/server/outbox?${q}`);
       expect([q, res.status, code(res)]).toEqual([q, 400, 'INVALID_QUERY']);
     }
     // Bracketed keys are either refused or ignored (the query parser keeps `status[]` as its own key): the list stays bounded.
     for (const q of ['limit[]=1', 'limit[]=5000', 'status[]=failed', 'status[$ne]=x', 'offset[]=-1', 'limit[$gt]=0']) {
       const res = await call(t, 'GET', `/server/outbox?${q}`);
-      expect([q, res.status === 400 || (res.status === 200 && Array.isArray(res.body.data) && res.body.data.length <= 100)]).toEqual([q, true]);
+      expect([
+        q,
+        res.status === 400 || (res.status === 200 && Array.isArray(res.body.data) && res.body.data.length <= 100),
+      ]).toEqual([q, true]);
     }
     const ok = await call(t, 'GET', '/server/outbox?status=failed&limit=1000');
     expect(ok.status).toBe(200);

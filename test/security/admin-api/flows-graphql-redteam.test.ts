@@ -16,7 +16,8 @@ let internalUrl = '';
 let internalHits = 0;
 
 const code = (res: { body: any }) => res.body?.errors?.[0]?.extensions?.code;
-const gql = (query: string, token?: string | null, variables?: unknown) => t.api('POST', '/graphql', { query, variables }, token);
+const gql = (query: string, token?: string | null, variables?: unknown) =>
+  t.api('POST', '/graphql', { query, variables }, token);
 const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
   const s = performance.now();
   const out = await fn();
@@ -40,10 +41,20 @@ async function createFlow(flow: object, operations: Op[], token?: string): Promi
   if (f.status !== 200) return { status: f.status };
   const ids: Record<string, string> = {};
   for (const op of [...operations].reverse()) {
-    const res = await t.api('POST', '/operations', {
-      flow: f.body.data.id, key: op.key, type: op.type, name: op.key, options: op.options ?? {},
-      resolve: op.resolve ? ids[op.resolve] : null, reject: op.reject ? ids[op.reject] : null,
-    }, token);
+    const res = await t.api(
+      'POST',
+      '/operations',
+      {
+        flow: f.body.data.id,
+        key: op.key,
+        type: op.type,
+        name: op.key,
+        options: op.options ?? {},
+        resolve: op.resolve ? ids[op.resolve] : null,
+        reject: op.reject ? ids[op.reject] : null,
+      },
+      token,
+    );
     if (res.status !== 200) return { id: f.body.data.id, status: res.status };
     ids[op.key] = res.body.data.id;
   }
@@ -55,12 +66,29 @@ async function createFlow(flow: object, operations: Op[], token?: string): Promi
 beforeAll(async () => {
   t = await startHost();
   await createCollection(t, 'authors', { name: 'string' });
-  await createCollection(t, 'posts', { title: 'string', secret: 'string', author: { type: 'integer', related_collection: 'authors' } as any });
-  expect((await t.api('POST', '/fields/authors', { field: 'posts', type: 'alias', meta: { special: ['o2m'] }, related_collection: 'posts' })).status).toBe(200);
+  await createCollection(t, 'posts', {
+    title: 'string',
+    secret: 'string',
+    author: { type: 'integer', related_collection: 'authors' } as any,
+  });
+  expect(
+    (
+      await t.api('POST', '/fields/authors', {
+        field: 'posts',
+        type: 'alias',
+        meta: { special: ['o2m'] },
+        related_collection: 'posts',
+      })
+    ).status,
+  ).toBe(200);
   await createCollection(t, 'vault', { code: 'string' });
   await createCollection(t, 'notes', { text: 'string' });
   await t.api('POST', '/items/authors', { name: 'ana' });
-  await t.api('POST', '/items/posts', Array.from({ length: 60 }, (_, i) => ({ title: `p${i}`, secret: `s${i}`, author: 1 })));
+  await t.api(
+    'POST',
+    '/items/posts',
+    Array.from({ length: 60 }, (_, i) => ({ title: `p${i}`, secret: `s${i}`, author: 1 })),
+  );
   reader = await createUser(t, 'reader', [
     { collection: 'posts', action: 'read', fields: 'id,title,author' },
     { collection: 'authors', action: 'read' },
@@ -91,39 +119,76 @@ describe('flows: who a flow acts as, and who may change flows', () => {
     expect(anon.status).toBe(422);
     expect(JSON.stringify(anon.body)).not.toContain('s1');
     const manual = await createFlow({ name: 'manual-read', trigger: 'manual', options: { collections: ['posts'] } }, [
-      { key: 'read', type: 'item-read', options: { collection: 'posts', permissions: '$trigger', query: { fields: ['secret'] } } },
+      {
+        key: 'read',
+        type: 'item-read',
+        options: { collection: 'posts', permissions: '$trigger', query: { fields: ['secret'] } },
+      },
     ]);
-    expect((await t.api('POST', `/flows/trigger/${manual.id}`, { collection: 'posts', keys: [1] }, null)).status).toBe(403);
-    const asReader = await t.api('POST', `/flows/trigger/${manual.id}`, { collection: 'posts', keys: [1] }, reader.token);
+    expect((await t.api('POST', `/flows/trigger/${manual.id}`, { collection: 'posts', keys: [1] }, null)).status).toBe(
+      403,
+    );
+    const asReader = await t.api(
+      'POST',
+      `/flows/trigger/${manual.id}`,
+      { collection: 'posts', keys: [1] },
+      reader.token,
+    );
     expect(asReader.status).toBe(422);
     expect(JSON.stringify(asReader.body)).not.toContain('s0');
     // An inactive or unknown flow, or the wrong method, is not triggerable.
     expect((await t.api('POST', `/flows/trigger/${pub.id}`, {}, null)).status).toBe(403);
-    expect((await t.api('GET', '/flows/trigger/00000000-0000-0000-0000-000000000000', undefined, null)).status).toBe(403);
+    expect((await t.api('GET', '/flows/trigger/00000000-0000-0000-0000-000000000000', undefined, null)).status).toBe(
+      403,
+    );
   });
 
   it('flows, operations and run logs are closed to anonymous callers and plain users', async () => {
     const flowReader = await createUser(t, 'flow-reader', [{ collection: 'directus_flows', action: 'read' }]);
-    const f = await createFlow({ name: 'quiet', trigger: 'webhook', options: {} }, [{ key: 'x', type: 'transform', options: { json: 1 } }]);
+    const f = await createFlow({ name: 'quiet', trigger: 'webhook', options: {} }, [
+      { key: 'x', type: 'transform', options: { json: 1 } },
+    ]);
     for (const tok of [null, reader.token]) {
       expect((await t.api('GET', '/flows', undefined, tok)).status).toBe(403);
       expect((await t.api('GET', '/operations', undefined, tok)).status).toBe(403);
-      expect((await t.api('POST', '/flows', { name: 'x', trigger: 'webhook', status: 'active' }, tok)).status).toBe(403);
+      expect((await t.api('POST', '/flows', { name: 'x', trigger: 'webhook', status: 'active' }, tok)).status).toBe(
+        403,
+      );
       expect((await t.api('POST', '/operations', { flow: f.id, key: 'y', type: 'log' }, tok)).status).toBe(403);
       expect((await t.api('GET', '/items/annex_flow_runs', undefined, tok)).status).toBe(403);
     }
-    for (const tok of [null, reader.token, flowReader.token]) expect((await t.api('GET', `/flows/${f.id}/runs`, undefined, tok)).status).toBe(403);
+    for (const tok of [null, reader.token, flowReader.token])
+      expect((await t.api('GET', `/flows/${f.id}/runs`, undefined, tok)).status).toBe(403);
   });
 
   it('a role allowed to edit flows cannot use an operation with permissions "$full" to make itself admin', async () => {
     // The administrator lets a "workflow editor" role build flows; nothing more.
-    const editor = await createUser(t, 'flow-editor', ['create', 'read', 'update'].flatMap((action) => [
-      { collection: 'directus_flows', action }, { collection: 'directus_operations', action },
-    ]));
-    const flow = await createFlow({ name: 'escalate', trigger: 'webhook', options: { method: 'POST' } }, [
-      { key: 'up', type: 'item-update', options: { collection: 'directus_roles', permissions: '$full', key: editor.roleId, payload: { admin_access: true } } },
-    ], editor.token);
-    const run = flow.id && flow.status === 200 ? await t.api('POST', `/flows/trigger/${flow.id}`, {}, editor.token) : null;
+    const editor = await createUser(
+      t,
+      'flow-editor',
+      ['create', 'read', 'update'].flatMap((action) => [
+        { collection: 'directus_flows', action },
+        { collection: 'directus_operations', action },
+      ]),
+    );
+    const flow = await createFlow(
+      { name: 'escalate', trigger: 'webhook', options: { method: 'POST' } },
+      [
+        {
+          key: 'up',
+          type: 'item-update',
+          options: {
+            collection: 'directus_roles',
+            permissions: '$full',
+            key: editor.roleId,
+            payload: { admin_access: true },
+          },
+        },
+      ],
+      editor.token,
+    );
+    const run =
+      flow.id && flow.status === 200 ? await t.api('POST', `/flows/trigger/${flow.id}`, {}, editor.token) : null;
     const seen = `flow setup ${flow.status}, trigger ${run?.status}`;
     expect((await t.api('GET', `/roles/${editor.roleId}`)).body.data.admin_access, seen).toBe(false);
     expect((await t.api('GET', '/roles', undefined, editor.token)).status).toBe(403);
@@ -156,11 +221,18 @@ describe('flows: operations as attack tools', () => {
   it('a flow calling itself is stopped: one anonymous request cannot run 1000 nested flows and starve the event loop', async () => {
     // "Walk a tree": the flow calls itself on $trigger.rest until there is none. The caller picks the depth.
     const walk = await createFlow({ name: 'walk', trigger: 'operation', options: {} }, [
-      { key: 'more', type: 'condition', options: { filter: { $trigger: { rest: { _nnull: true } } } }, resolve: 'recurse', reject: 'done' },
+      {
+        key: 'more',
+        type: 'condition',
+        options: { filter: { $trigger: { rest: { _nnull: true } } } },
+        resolve: 'recurse',
+        reject: 'done',
+      },
       { key: 'recurse', type: 'trigger', options: { flow: 'set-below', payload: '{{ $trigger.rest }}' } },
       { key: 'done', type: 'transform', options: { json: { ok: true } } },
     ]);
-    const recurse = (await t.api('GET', `/operations?filter[flow][_eq]=${walk.id}&filter[key][_eq]=recurse`)).body.data[0];
+    const recurse = (await t.api('GET', `/operations?filter[flow][_eq]=${walk.id}&filter[key][_eq]=recurse`)).body
+      .data[0];
     await t.api('PATCH', `/operations/${recurse.id}`, { options: { flow: walk.id, payload: '{{ $trigger.rest }}' } });
     await t.host.kernel.flows.reload();
     const entry = await createFlow({ name: 'walk-hook', trigger: 'webhook', options: { method: 'POST' } }, [
@@ -188,23 +260,47 @@ describe('flows: operations as attack tools', () => {
     const runs = Number((await t.host.knex('annex_flow_runs').where({ flow: walk.id }).count({ n: '*' }))[0]!.n);
     const seen = `answered ${res.status} after ${runs} runs of "walk"; event loop blocked for ${maxGap.toFixed(0)} ms (control ${control.maxGap.toFixed(0)} ms)`;
     // Stopped at the chain depth (16 flows: the entry flow and 15 of "walk"), with no longer stall than a short walk.
-    expect({ runs, stall: maxGap < 10 * control.maxGap ? 'like the control' : 'blocked' }, seen).toEqual({ runs: 15, stall: 'like the control' });
+    expect({ runs, stall: maxGap < 10 * control.maxGap ? 'like the control' : 'blocked' }, seen).toEqual({
+      runs: 15,
+      stall: 'like the control',
+    });
   });
 
   it('a templated key the caller leaves out does not widen "delete this item" to the whole collection', async () => {
     await t.api('POST', '/items/notes', [{ text: 'a' }, { text: 'b' }, { text: 'c' }]);
     const del = await createFlow({ name: 'delete-note', trigger: 'webhook', options: { method: 'POST' } }, [
-      { key: 'remove', type: 'item-delete', options: { collection: 'notes', permissions: '$full', key: '{{ $trigger.body.id }}' } },
+      {
+        key: 'remove',
+        type: 'item-delete',
+        options: { collection: 'notes', permissions: '$full', key: '{{ $trigger.body.id }}' },
+      },
     ]);
     const res = await t.api('POST', `/flows/trigger/${del.id}`, {}, null);
-    expect((await t.api('GET', '/items/notes')).body.data, `anonymous POST {} answered ${res.status} ${JSON.stringify(res.body)}`).toHaveLength(3);
+    expect(
+      (await t.api('GET', '/items/notes')).body.data,
+      `anonymous POST {} answered ${res.status} ${JSON.stringify(res.body)}`,
+    ).toHaveLength(3);
   });
 
   it('templates cannot read the environment or prototypes, and Authorization/Cookie never reach $trigger', async () => {
     const echo = await createFlow({ name: 'echo', trigger: 'webhook', options: { method: 'GET', return: '$all' } }, [
-      { key: 'x', type: 'transform', options: { json: { env: '{{ $env }}', secret: '{{ $env.SECRET }}', proto: '{{ $trigger.constructor.constructor }}', p2: '{{ $trigger.__proto__ }}', headers: '{{ $trigger.headers }}' } } },
+      {
+        key: 'x',
+        type: 'transform',
+        options: {
+          json: {
+            env: '{{ $env }}',
+            secret: '{{ $env.SECRET }}',
+            proto: '{{ $trigger.constructor.constructor }}',
+            p2: '{{ $trigger.__proto__ }}',
+            headers: '{{ $trigger.headers }}',
+          },
+        },
+      },
     ]);
-    const res = await fetch(`${t.url}/flows/trigger/${echo.id}`, { headers: { Authorization: `Bearer ${reader.token}`, Cookie: 'directus_refresh_token=abc123secret' } });
+    const res = await fetch(`${t.url}/flows/trigger/${echo.id}`, {
+      headers: { Authorization: `Bearer ${reader.token}`, Cookie: 'directus_refresh_token=abc123secret' },
+    });
     const text = await res.text();
     expect(res.status).toBe(200);
     expect(text).not.toContain('test-secret-0123456789');
@@ -213,15 +309,16 @@ describe('flows: operations as attack tools', () => {
     expect(JSON.parse(text).data.x.proto ?? null).toBe(null);
   });
 
-  it('secrets in a trigger (query access_token, a new user\'s password) are redacted in annex_flow_runs', async () => {
+  it("secrets in a trigger (query access_token, a new user's password) are redacted in annex_flow_runs", async () => {
     const victim = await createUser(t, 'victim', []);
     const hook = await createFlow({ name: 'debug-hook', trigger: 'webhook', options: { method: 'GET' } }, [
       { key: 'seen', type: 'transform', options: { json: '{{ $trigger }}' } },
     ]);
     await t.api('GET', `/flows/trigger/${hook.id}?access_token=${victim.token}`, undefined, null);
-    const onSignup = await createFlow({ name: 'on-signup', trigger: 'event', options: { type: 'filter', scope: ['users.create'] } }, [
-      { key: 'seen', type: 'transform', options: { json: '{{ $trigger.payload }}' } },
-    ]);
+    const onSignup = await createFlow(
+      { name: 'on-signup', trigger: 'event', options: { type: 'filter', scope: ['users.create'] } },
+      [{ key: 'seen', type: 'transform', options: { json: '{{ $trigger.payload }}' } }],
+    );
     await t.api('POST', '/users', { email: 'new@example.com', password: 'PlainTextPassw0rd!' });
     const logs = JSON.stringify(await t.host.knex('annex_flow_runs').whereIn('flow', [hook.id!, onSignup.id!]));
     expect(logs).toContain('new@example.com');
@@ -232,13 +329,22 @@ describe('flows: operations as attack tools', () => {
 
 describe('GraphQL: permissions and schema exposure', () => {
   it('batches are refused; hidden collections and fields are neither suggested, typed nor readable', async () => {
-    expect((await t.api('POST', '/graphql', [{ query: '{ posts { id } }' }, { query: '{ posts { id } }' }], reader.token)).status).toBe(400);
+    expect(
+      (await t.api('POST', '/graphql', [{ query: '{ posts { id } }' }, { query: '{ posts { id } }' }], reader.token))
+        .status,
+    ).toBe(400);
     const hidden = await gql('{ vault { code } v: __type(name: "vault") { name } }', reader.token);
     expect(JSON.stringify(hidden.body)).not.toMatch(/Did you mean "vault/);
     const typo = await gql('{ vaul { id } }', reader.token);
     expect(JSON.stringify(typo.body)).not.toContain('vault');
     expect((await gql('{ v: __type(name: "vault") { name } }', reader.token)).body.data.v).toBe(null);
-    for (const q of ['{ posts { secret } }', '{ posts(filter: {secret: {_starts_with: "s1"}}) { id } }', '{ posts(sort: ["secret"]) { id } }', '{ posts_aggregated(groupBy: ["secret"], aggregate: {count: "*"}) }', '{ authors { posts { secret } } }']) {
+    for (const q of [
+      '{ posts { secret } }',
+      '{ posts(filter: {secret: {_starts_with: "s1"}}) { id } }',
+      '{ posts(sort: ["secret"]) { id } }',
+      '{ posts_aggregated(groupBy: ["secret"], aggregate: {count: "*"}) }',
+      '{ authors { posts { secret } } }',
+    ]) {
       const res = await gql(q, reader.token);
       // Selecting it does not validate (it is not in this role's schema); naming it in arguments is FORBIDDEN.
       expect(['FORBIDDEN', 'GRAPHQL_VALIDATION'], q).toContain(code(res));
@@ -286,7 +392,11 @@ describe('GraphQL: denial of service', () => {
     ]) {
       const base = await baselineMs(q.length, reader.token);
       // The fastest of three: a refusal's cost is the same each time, while a busy machine only adds.
-      const tries = [await timed(() => gql(q, reader.token)), await timed(() => gql(q, reader.token)), await timed(() => gql(q, reader.token))];
+      const tries = [
+        await timed(() => gql(q, reader.token)),
+        await timed(() => gql(q, reader.token)),
+        await timed(() => gql(q, reader.token)),
+      ];
       const [res] = tries[0]!;
       const ms = Math.min(...tries.map(([, m]) => m));
       for (const [r] of tries) expect(r.status, q.slice(0, 40)).toBe(400);
@@ -320,7 +430,8 @@ describe('GraphQL: denial of service', () => {
   });
 
   it('amplification: a 250-byte query through posts → author → posts must not build a response of megabytes', async () => {
-    const query = '{ posts(limit: -1) { author { a: posts { author { c: posts { id title } d: posts { id title } } } b: posts { author { c: posts { id title } d: posts { id title } } } } } }';
+    const query =
+      '{ posts(limit: -1) { author { a: posts { author { c: posts { id title } d: posts { id title } } } b: posts { author { c: posts { id title } d: posts { id title } } } } } }';
     expect(query.length).toBeLessThan(250);
     const base = await baselineMs(query.length, reader.token);
     const [res, ms] = await timed(() => gql(query, reader.token));

@@ -23,9 +23,17 @@ describe('extension-emitted events', () => {
     // The host's own `response` action (Directus emits one per HTTP request, the test's own calls included)
     // is not what these tests are about: every other event a listener hears is recorded.
     const listen = (pattern: string, options?: { emitted?: boolean }) =>
-      offs.push(t.host.kernel.emitter.onAction(pattern, (meta) => {
-        if (meta.event !== 'response') heard.push({ pattern: options?.emitted ? `${pattern}+emitted` : pattern, event: String(meta.event) });
-      }, 'test', options));
+      offs.push(
+        t.host.kernel.emitter.onAction(
+          pattern,
+          (meta) => {
+            if (meta.event !== 'response')
+              heard.push({ pattern: options?.emitted ? `${pattern}+emitted` : pattern, event: String(meta.event) });
+          },
+          'test',
+          options,
+        ),
+      );
     for (const p of ['**', 'items.*', '*.items.*', '*.*', 'crier.*']) listen(p);
     listen('crier.*', { emitted: true });
     listen('crier.done');
@@ -41,7 +49,23 @@ describe('extension-emitted events', () => {
 
   it('names outside the grammar are refused with a coded error and reach no listener', async () => {
     heard.length = 0;
-    const forged = ['Items.create', 'ITEMS.CREATE', 'items.create ', ' items.create', 'items.create\u200b', 'items\u00a0create', 'items.create\n', 'ıtems.create', 'crier.*', 'crier.**', 'crier..done', '.crier', 'crier.', 'a'.repeat(200), 'a.b.c.d.e.f.g.h.i'];
+    const forged = [
+      'Items.create',
+      'ITEMS.CREATE',
+      'items.create ',
+      ' items.create',
+      'items.create\u200b',
+      'items\u00a0create',
+      'items.create\n',
+      'ıtems.create',
+      'crier.*',
+      'crier.**',
+      'crier..done',
+      '.crier',
+      'crier.',
+      'a'.repeat(200),
+      'a.b.c.d.e.f.g.h.i',
+    ];
     for (const event of forged) expect(await cry(event), JSON.stringify(event)).toBe('HOST_EVENT_NAME_INVALID');
     await settle();
     expect(heard).toEqual([]);
@@ -49,7 +73,17 @@ describe('extension-emitted events', () => {
 
   it('new verbs in a host family (items, system scopes) are refused', async () => {
     heard.length = 0;
-    for (const event of ['items.purge', 'articles.items.purge', 'items', 'x.items', 'users.impersonate', 'auth.bypass', 'server.stop', 'crier.create']) expect(await cry(event), event).toBe('FORBIDDEN');
+    for (const event of [
+      'items.purge',
+      'articles.items.purge',
+      'items',
+      'x.items',
+      'users.impersonate',
+      'auth.bypass',
+      'server.stop',
+      'crier.create',
+    ])
+      expect(await cry(event), event).toBe('FORBIDDEN');
     await settle();
     expect(heard).toEqual([]);
   });
@@ -73,13 +107,17 @@ describe('extension-emitted events', () => {
     const noop = () => undefined;
     const before = emitter.counts().actions;
     const t0 = performance.now();
-    const disposers = Array.from({ length: n }, (_, i) => emitter.onAction(i % 2 ? `flood.${i}.*` : 'flood.one', noop, 'flood'));
+    const disposers = Array.from({ length: n }, (_, i) =>
+      emitter.onAction(i % 2 ? `flood.${i}.*` : 'flood.one', noop, 'flood'),
+    );
     const added = performance.now() - t0;
     const t1 = performance.now();
     for (const off of disposers) off();
     const removed = performance.now() - t1;
     // A copy per removal is quadratic: ~n/2 times the adding cost at this size.
-    expect(removed, `added ${added.toFixed(1)} ms, removed ${removed.toFixed(1)} ms`).toBeLessThan(Math.max(added, 1) * 10);
+    expect(removed, `added ${added.toFixed(1)} ms, removed ${removed.toFixed(1)} ms`).toBeLessThan(
+      Math.max(added, 1) * 10,
+    );
     expect(emitter.counts().actions).toBe(before);
   });
 });

@@ -18,10 +18,15 @@ describe('huge strings under a 32 MB isolate limit', () => {
   it.each([
     ['a repeated one-byte string, flattened', `return 'x'.repeat(500e6).indexOf('y');`],
     ['a two-byte string, flattened', `return '\\u1234'.repeat(250e6).indexOf('y');`],
-    ['a rope doubled with +, flattened at each step', `let s = 'x'.repeat(16); while (s.length < 250e6) { s += s; s.indexOf('y'); } return s.length;`],
+    [
+      'a rope doubled with +, flattened at each step',
+      `let s = 'x'.repeat(16); while (s.length < 250e6) { s += s; s.indexOf('y'); } return s.length;`,
+    ],
   ])('%s fails with RT_MEMORY_LIMIT, a fault, and the extension recovers', async (_name, body) => {
     const inst = await arena.engine.load(
-      spec(`export default (r) => { r.get('/', () => { ${body} }); r.get('/alive', () => ({ status: 200, body: 'alive' })); };`),
+      spec(
+        `export default (r) => { r.get('/', () => { ${body} }); r.get('/alive', () => ({ status: 200, body: 'alive' })); };`,
+      ),
     );
     try {
       const before = arena.engine.workers().map((w) => w.restarts);
@@ -41,7 +46,9 @@ describe('huge strings under a 32 MB isolate limit', () => {
   });
 
   it('the same work within the limit is no fault: many short-lived 1 MB strings, a long rope never flattened', async () => {
-    const r = await arena.run(`let n = 0; for (let i = 0; i < 200; i++) n += ('y' + i).repeat(5e5).indexOf('z'); const rope = 'x'.repeat(500e6); return [n, rope.length];`);
+    const r = await arena.run(
+      `let n = 0; for (let i = 0; i < 200; i++) n += ('y' + i).repeat(5e5).indexOf('z'); const rope = 'x'.repeat(500e6); return [n, rope.length];`,
+    );
     expect(r).toEqual({ body: [-200, 500e6] });
   });
 

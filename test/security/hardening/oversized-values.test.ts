@@ -11,13 +11,23 @@ describe('oversized values are refused before they are copied out', () => {
   const host = createHost();
   let neighbour: SandboxInstance;
   beforeAll(async () => {
-    engine = createSandboxEngine({ kind: 'process', workers: 1, capabilityHost: host, defaults: { cpuTimeoutMs: 3000, wallTimeoutMs: 20_000, memoryMb: 256, maxPayloadBytes: 1024 * 1024 } });
+    engine = createSandboxEngine({
+      kind: 'process',
+      workers: 1,
+      capabilityHost: host,
+      defaults: { cpuTimeoutMs: 3000, wallTimeoutMs: 20_000, memoryMb: 256, maxPayloadBytes: 1024 * 1024 },
+    });
     neighbour = await engine.load(spec(`export default (r) => { r.get('/', () => 'pong'); };`));
   });
   afterAll(async () => engine.close());
 
   const run = async (body: string, extra = {}) => {
-    const inst = await engine.load(spec(`import * as api from 'directus:api';\nexport default (r) => { r.get('/', async () => { ${body} }); };`, extra));
+    const inst = await engine.load(
+      spec(
+        `import * as api from 'directus:api';\nexport default (r) => { r.get('/', async () => { ${body} }); };`,
+        extra,
+      ),
+    );
     try {
       return { inst, value: await inst.call(0, [{}]) };
     } catch (err) {
@@ -32,17 +42,24 @@ describe('oversized values are refused before they are copied out', () => {
   });
 
   it('strings spread over an object result add up the same way', async () => {
-    const r = await run(`return { status: 200, body: { list: Array.from({ length: 64 }, (_, i) => ({ i, text: 'x'.repeat(64 * 1024) })) } };`);
+    const r = await run(
+      `return { status: 200, body: { list: Array.from({ length: 64 }, (_, i) => ({ i, text: 'x'.repeat(64 * 1024) })) } };`,
+    );
     expect(r.code).toBe('RT_PAYLOAD_TOO_LARGE');
   });
 
   it('a huge argument to a capability or to log is refused in the isolate', async () => {
-    const r = await run(`const big = 'y'.repeat(32 * 1024 * 1024); const out = []; try { await api.storage.set('k', big); out.push('stored'); } catch (e) { out.push(e.code); } try { api.log(big); out.push('logged'); } catch (e) { out.push(e.code); } return out;`, { grantedScopes: { storage: {}, log: {} } });
+    const r = await run(
+      `const big = 'y'.repeat(32 * 1024 * 1024); const out = []; try { await api.storage.set('k', big); out.push('stored'); } catch (e) { out.push(e.code); } try { api.log(big); out.push('logged'); } catch (e) { out.push(e.code); } return out;`,
+      { grantedScopes: { storage: {}, log: {} } },
+    );
     expect(r.value).toMatchObject({ body: ['RT_PAYLOAD_TOO_LARGE', 'RT_PAYLOAD_TOO_LARGE'] });
   });
 
   it('a huge string given to URL is an invalid URL, not a copy', async () => {
-    const r = await run(`const big = 'http://a.example/' + 'z'.repeat(64 * 1024 * 1024); const out = []; try { new URL(big); out.push('parsed'); } catch (e) { out.push(e.name); } out.push(URL.canParse(big)); return out;`);
+    const r = await run(
+      `const big = 'http://a.example/' + 'z'.repeat(64 * 1024 * 1024); const out = []; try { new URL(big); out.push('parsed'); } catch (e) { out.push(e.name); } out.push(URL.canParse(big)); return out;`,
+    );
     expect(r.value).toMatchObject({ body: ['TypeError', false] });
   });
 

@@ -20,7 +20,10 @@ describe('request() amplification', () => {
     server = http.createServer((req, res) => {
       if (req.url === '/slow') return void setTimeout(() => res.end('late'), 500);
       const json = req.url === '/bomb' || req.url === '/bomb-text';
-      res.setHeader('content-type', json && req.url === '/bomb' ? 'application/json' : req.url === '/small' ? 'application/json' : 'text/plain');
+      res.setHeader(
+        'content-type',
+        json && req.url === '/bomb' ? 'application/json' : req.url === '/small' ? 'application/json' : 'text/plain',
+      );
       res.end(req.url === '/small' ? '{"a":[1,2,3]}' : req.url === '/broken' ? '{not json' : BOMB);
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -31,10 +34,15 @@ describe('request() amplification', () => {
     await arena.close();
     server.close();
   });
-  const scope = () => ({ grantedScopes: { request: { urls: [`http://127.0.0.1:${port}/*`], methods: ['GET' as const], allowPrivate: true } } });
+  const scope = () => ({
+    grantedScopes: { request: { urls: [`http://127.0.0.1:${port}/*`], methods: ['GET' as const], allowPrivate: true } },
+  });
 
   it('JSON still arrives parsed, invalid JSON as text', async () => {
-    const r = await arena.run(`const a = await api.request('http://127.0.0.1:${port}/small'); const b = await api.request('http://127.0.0.1:${port}/broken'); return [a.data, typeof b.data, Object.keys(a).sort()];`, scope());
+    const r = await arena.run(
+      `const a = await api.request('http://127.0.0.1:${port}/small'); const b = await api.request('http://127.0.0.1:${port}/broken'); return [a.data, typeof b.data, Object.keys(a).sort()];`,
+      scope(),
+    );
     expect(r.body).toEqual([{ a: [1, 2, 3] }, 'string', ['data', 'headers', 'status', 'statusText', 'url']]);
   });
 
@@ -42,7 +50,14 @@ describe('request() amplification', () => {
   async function hostStall(path: string): Promise<{ stallMs: number; codes: unknown[] }> {
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
-    const results = await Promise.all(Array.from({ length: 2 }, () => arena.run(`try { const r = await api.request('http://127.0.0.1:${port}${path}'); return typeof r.data; } catch (e) { return e.code; }`, scope())));
+    const results = await Promise.all(
+      Array.from({ length: 2 }, () =>
+        arena.run(
+          `try { const r = await api.request('http://127.0.0.1:${port}${path}'); return typeof r.data; } catch (e) { return e.code; }`,
+          scope(),
+        ),
+      ),
+    );
     h.disable();
     return { stallMs: h.max / 1e6, codes: results.map((r) => r.body ?? r.code) };
   }
@@ -61,11 +76,16 @@ describe('request() amplification', () => {
     }
     const text = Math.max(...texts);
     const json = Math.min(...jsons);
-    expect(json, `text ${texts.map((x) => x.toFixed(1))} ms, json ${jsons.map((x) => x.toFixed(1))} ms`).toBeLessThan(Math.max(text, 20) * 3);
+    expect(json, `text ${texts.map((x) => x.toFixed(1))} ms, json ${jsons.map((x) => x.toFixed(1))} ms`).toBeLessThan(
+      Math.max(text, 20) * 3,
+    );
   });
 
   it('requests in flight per extension are capped (RT_BUSY)', async () => {
-    const r = await arena.run(`const out = await Promise.all(Array.from({ length: 20 }, () => api.request('http://127.0.0.1:${port}/slow').then(() => 'ok', (e) => e.code))); return out.filter((c) => c === 'RT_BUSY').length;`, scope());
+    const r = await arena.run(
+      `const out = await Promise.all(Array.from({ length: 20 }, () => api.request('http://127.0.0.1:${port}/slow').then(() => 'ok', (e) => e.code))); return out.filter((c) => c === 'RT_BUSY').length;`,
+      scope(),
+    );
     expect(r.body, JSON.stringify(r)).toBe(12);
   });
 });

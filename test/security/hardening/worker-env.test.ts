@@ -11,7 +11,13 @@ function childEnvironments(): Record<string, string>[] {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
-      const env = Object.fromEntries(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      const env = Object.fromEntries(
+        fs
+          .readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      );
       out.push(env);
     } catch {
       /* exited meanwhile */
@@ -26,11 +32,20 @@ describe.skipIf(process.platform !== 'linux')('sandbox worker environment', () =
   afterAll(async () => engine?.close());
 
   it('holds no host variable but the few the runtime needs', async () => {
-    const planted = { SECRET: 'planted-secret', KEY: 'planted-key', ADMIN_PASSWORD: 'planted-password', DB_CONNECTION_STRING: 'postgres://u:p@h/db', AWS_SECRET_ACCESS_KEY: 'planted-aws', SOME_UNRELATED_VAR: 'x' };
+    const planted = {
+      SECRET: 'planted-secret',
+      KEY: 'planted-key',
+      ADMIN_PASSWORD: 'planted-password',
+      DB_CONNECTION_STRING: 'postgres://u:p@h/db',
+      AWS_SECRET_ACCESS_KEY: 'planted-aws',
+      SOME_UNRELATED_VAR: 'x',
+    };
     Object.assign(process.env, planted);
     try {
       engine = createSandboxEngine({ kind: 'process', workers: 2, capabilityHost: createHost() });
-      const inst = await engine.load(spec(`export default (r) => { r.get('/', () => ({ status: 200, body: 'up' })); };`));
+      const inst = await engine.load(
+        spec(`export default (r) => { r.get('/', () => ({ status: 200, body: 'up' })); };`),
+      );
       expect(await inst.call(0, [{}])).toMatchObject({ body: 'up' });
       const envs = childEnvironments().filter((e) => Object.keys(e).some((k) => k.startsWith('ANNEX_')));
       expect(envs.length).toBeGreaterThan(0);
@@ -42,7 +57,12 @@ describe.skipIf(process.platform !== 'linux')('sandbox worker environment', () =
         expect(env.NODE_OPTIONS).toBeUndefined();
         expect(env.PATH).toBeUndefined();
         // NODE_CHANNEL_* is Node's own IPC plumbing (fork).
-        expect(Object.keys(env).every((k) => ['NODE_ENV', 'TZ'].includes(k) || k.startsWith('ANNEX_') || k.startsWith('NODE_CHANNEL_')), Object.keys(env).join(',')).toBe(true);
+        expect(
+          Object.keys(env).every(
+            (k) => ['NODE_ENV', 'TZ'].includes(k) || k.startsWith('ANNEX_') || k.startsWith('NODE_CHANNEL_'),
+          ),
+          Object.keys(env).join(','),
+        ).toBe(true);
       }
     } finally {
       for (const name of Object.keys(planted)) delete process.env[name];

@@ -16,7 +16,10 @@ describe('security harness self-check', () => {
   it('isForeign() recognises a function from another realm', async () => {
     const vm = await import('node:vm');
     const foreign = vm.runInNewContext('(function () {})');
-    const check = new Function('f', `${prelude('/nonexistent')}; return [isForeign(f), isForeign(function () {}), isForeign(Function.prototype)];`);
+    const check = new Function(
+      'f',
+      `${prelude('/nonexistent')}; return [isForeign(f), isForeign(function () {}), isForeign(Function.prototype)];`,
+    );
     expect(check(foreign)).toEqual([true, false, false]);
   });
 });

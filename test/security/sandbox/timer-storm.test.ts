@@ -15,8 +15,17 @@ describe('sandbox attacks: resource exhaustion', () => {
   afterEach(() => arena.assertStillServing());
 
   it('a self-rescheduling zero-delay timer storm is throttled and cut when it hogs the CPU', async () => {
-    const inst = await arena.engine.load(spec(`export default (r) => { r.get('/', () => { const f = () => { const e = Date.now() + 50; while (Date.now() < e) {} setTimeout(f, 0); setTimeout(f, 0); }; f(); return 1; }); };`, { limits: { maxTimers: 50 } }));
+    const inst = await arena.engine.load(
+      spec(
+        `export default (r) => { r.get('/', () => { const f = () => { const e = Date.now() + 50; while (Date.now() < e) {} setTimeout(f, 0); setTimeout(f, 0); }; f(); return 1; }); };`,
+        { limits: { maxTimers: 50 } },
+      ),
+    );
     await inst.call(0, [{}]);
-    await eventually(() => /^RT_(CPU_HOG|TIMER_LIMIT)$/.test(inst.stats().lastError?.code ?? ''), 'the storm to be cut', 20_000);
+    await eventually(
+      () => /^RT_(CPU_HOG|TIMER_LIMIT)$/.test(inst.stats().lastError?.code ?? ''),
+      'the storm to be cut',
+      20_000,
+    );
   });
 });

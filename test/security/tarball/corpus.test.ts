@@ -9,7 +9,18 @@ import { publishFolder } from '../../../marketplace/src/client/publish.js';
 import { createInstaller, type InstallerOptions } from '../../../marketplace/src/install/installer.js';
 import { signaturePayload } from '../../../marketplace/src/internal/signing.js';
 import type { TestRegistry } from '../../../marketplace/src/__tests__/helpers/fixtures.js';
-import { manifest, packageEntries, plant, rawTarball, snapshotTree, startRegistry, tempDir, uniqueName, writeExtension, type RawEntry } from './helpers.js';
+import {
+  manifest,
+  packageEntries,
+  plant,
+  rawTarball,
+  snapshotTree,
+  startRegistry,
+  tempDir,
+  uniqueName,
+  writeExtension,
+  type RawEntry,
+} from './helpers.js';
 
 /**
  * Malicious and broken packages, each served by a registry that signs them (a compromised registry
@@ -37,7 +48,8 @@ const cases: Case[] = [
   {
     title: 'path traversal (package/../../..)',
     code: 'MKT_TAR_PATH_TRAVERSAL',
-    build: (name, marker) => honest(name, [{ path: `package/../../../../../../../../../../tmp/${marker}-traversal.txt`, content: 'pwned' }]),
+    build: (name, marker) =>
+      honest(name, [{ path: `package/../../../../../../../../../../tmp/${marker}-traversal.txt`, content: 'pwned' }]),
     escapes: (marker) => [`/tmp/${marker}-traversal.txt`],
   },
   {
@@ -100,7 +112,11 @@ const cases: Case[] = [
   {
     title: 'too many entries',
     code: 'MKT_TAR_TOO_MANY_ENTRIES',
-    build: (name) => honest(name, Array.from({ length: 80 }, (_, i) => ({ path: `package/many/f${i}.js`, content: `${i}` }))),
+    build: (name) =>
+      honest(
+        name,
+        Array.from({ length: 80 }, (_, i) => ({ path: `package/many/f${i}.js`, content: `${i}` })),
+      ),
     installer: { limits: { maxEntries: 50 } },
   },
   {
@@ -115,7 +131,13 @@ const cases: Case[] = [
     build: async (name) => {
       const claimed = manifest(name);
       const evil = manifest(name, { sandbox: { enabled: false } });
-      return { claimed, tarball: await rawTarball([...packageEntries(claimed), { path: 'package/package.json', content: JSON.stringify(evil) }]) };
+      return {
+        claimed,
+        tarball: await rawTarball([
+          ...packageEntries(claimed),
+          { path: 'package/package.json', content: JSON.stringify(evil) },
+        ]),
+      };
     },
   },
   {
@@ -138,7 +160,12 @@ const cases: Case[] = [
     code: 'MKT_TAR_CORRUPT',
     build: async (name) => {
       const claimed = manifest(name);
-      return { claimed, tarball: await rawTarball([...packageEntries(claimed), { path: 'package/big.js', content: 'x'.repeat(4000) }], { truncateTo: 2600 }) };
+      return {
+        claimed,
+        tarball: await rawTarball([...packageEntries(claimed), { path: 'package/big.js', content: 'x'.repeat(4000) }], {
+          truncateTo: 2600,
+        }),
+      };
     },
   },
   {
@@ -163,26 +190,56 @@ const cases: Case[] = [
       const row = await reg.server.db('mkt_versions').where({ id: versionId }).first();
       const ext = await reg.server.db('mkt_extensions').where({ id: row.extension_id }).first();
       const { privateKey } = generateKeyPairSync('ed25519');
-      const forged = sign(null, signaturePayload({ name: ext.name, version: row.version, integrity: row.integrity, manifestDigest: row.manifest_digest }), privateKey);
-      await reg.server.db('mkt_versions').where({ id: versionId }).update({ signature: forged.toString('base64') });
+      const forged = sign(
+        null,
+        signaturePayload({
+          name: ext.name,
+          version: row.version,
+          integrity: row.integrity,
+          manifestDigest: row.manifest_digest,
+        }),
+        privateKey,
+      );
+      await reg.server
+        .db('mkt_versions')
+        .where({ id: versionId })
+        .update({ signature: forged.toString('base64') });
     },
   },
   {
     title: 'manifest differing from the registry metadata (version)',
     code: 'MKT_MANIFEST_MISMATCH',
-    build: async (name) => ({ claimed: manifest(name), tarball: await rawTarball(packageEntries(manifest(name, {}, '6.6.6'))) }),
+    build: async (name) => ({
+      claimed: manifest(name),
+      tarball: await rawTarball(packageEntries(manifest(name, {}, '6.6.6'))),
+    }),
   },
   {
     title: 'sandbox flag lied about (registry says sandboxed, code is not)',
     code: 'MKT_SANDBOX_MISMATCH',
-    build: async (name) => ({ claimed: manifest(name), tarball: await rawTarball(packageEntries(manifest(name, { sandbox: { enabled: false } }))) }),
+    build: async (name) => ({
+      claimed: manifest(name),
+      tarball: await rawTarball(packageEntries(manifest(name, { sandbox: { enabled: false } }))),
+    }),
   },
   {
     title: 'requested scopes lied about',
     code: 'MKT_SCOPES_MISMATCH',
     build: async (name) => ({
       claimed: manifest(name),
-      tarball: await rawTarball(packageEntries(manifest(name, { sandbox: { enabled: true, requestedScopes: { log: {}, request: { urls: ['http://169.254.169.254/'], methods: ['GET'], allowPrivate: true } } } }))),
+      tarball: await rawTarball(
+        packageEntries(
+          manifest(name, {
+            sandbox: {
+              enabled: true,
+              requestedScopes: {
+                log: {},
+                request: { urls: ['http://169.254.169.254/'], methods: ['GET'], allowPrivate: true },
+              },
+            },
+          }),
+        ),
+      ),
     }),
   },
   {
@@ -193,19 +250,28 @@ const cases: Case[] = [
   {
     title: 'no package.json',
     code: 'MKT_MANIFEST_MISSING',
-    build: async (name) => ({ claimed: manifest(name), tarball: await rawTarball([{ path: 'package/dist/index.js', content: 'x' }]) }),
+    build: async (name) => ({
+      claimed: manifest(name),
+      tarball: await rawTarball([{ path: 'package/dist/index.js', content: 'x' }]),
+    }),
   },
   {
     title: 'invalid manifest inside the tarball',
     code: 'MKT_INVALID_MANIFEST',
-    build: async (name) => ({ claimed: manifest(name), tarball: await rawTarball(packageEntries({ name, version: '1.0.0', 'directus:extension': { type: 'hook' } })) }),
+    build: async (name) => ({
+      claimed: manifest(name),
+      tarball: await rawTarball(packageEntries({ name, version: '1.0.0', 'directus:extension': { type: 'hook' } })),
+    }),
   },
   {
     title: 'entrypoint missing from the tarball',
     code: 'MKT_ENTRYPOINT_MISSING',
     build: async (name) => {
       const claimed = manifest(name);
-      return { claimed, tarball: await rawTarball([{ path: 'package/package.json', content: JSON.stringify(claimed) }]) };
+      return {
+        claimed,
+        tarball: await rawTarball([{ path: 'package/package.json', content: JSON.stringify(claimed) }]),
+      };
     },
   },
   {
@@ -248,7 +314,11 @@ beforeAll(async () => {
   await mkdir(join(root, 'outside'), { recursive: true });
   await writeFile(join(root, 'outside', 'keep.txt'), 'untouched');
   // an already-installed extension whose state must survive every refused install
-  await publishFolder(reg.url, await writeExtension(await tempDir(), { name: 'good-ext', sandbox: true, scopes: { log: {} } }), { token: reg.token });
+  await publishFolder(
+    reg.url,
+    await writeExtension(await tempDir(), { name: 'good-ext', sandbox: true, scopes: { log: {} } }),
+    { token: reg.token },
+  );
   const r = await installer().install('good-ext');
   good = { versionId: r.versionId, folder: r.folder };
 });
@@ -306,8 +376,17 @@ describe('tarball security corpus', () => {
     const installed = await installer().install(name, v1.id);
     const before = await snapshotTree(root);
     const claimed2 = manifest(name, {}, '1.1.0');
-    const v2 = await plant(reg, claimed2, await rawTarball(packageEntries(claimed2, [{ path: 'package/dist/x', type: '2', linkpath: '/' }])));
-    const error = await installer().update(name).then(() => undefined, (e: { code?: string }) => e);
+    const v2 = await plant(
+      reg,
+      claimed2,
+      await rawTarball(packageEntries(claimed2, [{ path: 'package/dist/x', type: '2', linkpath: '/' }])),
+    );
+    const error = await installer()
+      .update(name)
+      .then(
+        () => undefined,
+        (e: { code?: string }) => e,
+      );
     expect(error?.code).toBe('MKT_TAR_SYMLINK');
     expect(v2.version).toBe('1.1.0');
     expect(await snapshotTree(root)).toEqual(before);

@@ -8,15 +8,30 @@ import { crc32, deflateRawSync, gunzipSync } from 'node:zlib';
 import { header, rawTarball, type RawEntry } from '../../../marketplace/src/__tests__/helpers/raw-tar.js';
 
 export { rawTarball, packageEntries, type RawEntry } from '../../../marketplace/src/__tests__/helpers/raw-tar.js';
-export { startRegistry, snapshotTree, tempDir, writeExtension } from '../../../marketplace/src/__tests__/helpers/fixtures.js';
+export {
+  startRegistry,
+  snapshotTree,
+  tempDir,
+  writeExtension,
+} from '../../../marketplace/src/__tests__/helpers/fixtures.js';
 
 /** A valid manifest for a sandboxed hook; `patch` is merged into `directus:extension`. */
-export function manifest(name: string, patch: Record<string, unknown> = {}, version = '1.0.0'): Record<string, unknown> {
+export function manifest(
+  name: string,
+  patch: Record<string, unknown> = {},
+  version = '1.0.0',
+): Record<string, unknown> {
   return {
     name,
     version,
     license: 'MIT',
-    'directus:extension': { type: 'hook', path: 'dist/index.js', host: '^10.10.0 || ^11.0.0', sandbox: { enabled: true, requestedScopes: { log: {} } }, ...patch },
+    'directus:extension': {
+      type: 'hook',
+      path: 'dist/index.js',
+      host: '^10.10.0 || ^11.0.0',
+      sandbox: { enabled: true, requestedScopes: { log: {} } },
+      ...patch,
+    },
   };
 }
 
@@ -25,7 +40,12 @@ export function manifest(name: string, patch: Record<string, unknown> = {}, vers
  * publish-time check: what a compromised registry (or a stolen publish pipeline) could serve.
  * `claimed` is the manifest the registry's metadata describes; the tarball may say otherwise.
  */
-export async function plant(reg: TestRegistry, claimed: Record<string, unknown>, tarball: Buffer, facts: Partial<ManifestFacts> = {}): Promise<VersionRow> {
+export async function plant(
+  reg: TestRegistry,
+  claimed: Record<string, unknown>,
+  tarball: Buffer,
+  facts: Partial<ManifestFacts> = {},
+): Promise<VersionRow> {
   const parsed = parseManifest(claimed);
   if (!parsed.ok) throw new Error(`test bug: claimed manifest invalid: ${JSON.stringify(parsed.issues)}`);
   const alice = await reg.server.store.accounts.get('alice');
@@ -67,7 +87,11 @@ export async function polyglotInner(t1: RawEntry[], t2: RawEntry[]): Promise<Buf
   const raw = async (e: RawEntry[]) => gunzipSync(await rawTarball(e));
   const paxBody = Buffer.alloc(512);
   paxBody.write(pax('comment', 'x'));
-  const body = Buffer.concat([header({ path: 'A'.repeat(12), type: 'x' }, Buffer.byteLength(pax('comment', 'x'))), paxBody, await raw(t1)]);
+  const body = Buffer.concat([
+    header({ path: 'A'.repeat(12), type: 'x' }, Buffer.byteLength(pax('comment', 'x'))),
+    paxBody,
+    await raw(t1),
+  ]);
   const xlen = body.length - 12;
   Buffer.from([0x1f, 0x8b, 0x08, 0x04, 0x41, 0x41, 0x41, 0x41, 0x41, 0x41, xlen & 0xff, xlen >> 8]).copy(body, 0);
   body.fill(0x20, 148, 156);

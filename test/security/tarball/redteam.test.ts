@@ -14,7 +14,19 @@ import { buildPublishBody, publishFolder } from '../../../marketplace/src/client
 import { createInstaller, type InstallerOptions } from '../../../marketplace/src/install/installer.js';
 import type { TestRegistry } from '../../../marketplace/src/__tests__/helpers/fixtures.js';
 import { rejection } from '../../../marketplace/src/__tests__/helpers/fixtures.js';
-import { manifest, packageEntries, pax, plant, polyglotInner, rawTarball, startRegistry, tempDir, uniqueName, writeExtension, type RawEntry } from './helpers.js';
+import {
+  manifest,
+  packageEntries,
+  pax,
+  plant,
+  polyglotInner,
+  rawTarball,
+  startRegistry,
+  tempDir,
+  uniqueName,
+  writeExtension,
+  type RawEntry,
+} from './helpers.js';
 
 /**
  * Red-team attacks on the marketplace: each test FAILS when its attack succeeds.
@@ -48,11 +60,17 @@ async function publishRaw(token: string, pkg: Record<string, unknown>, tarball: 
   return { status: res.status, code: body.errors?.[0]?.extensions?.code };
 }
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer(handler);
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, server, close: () => new Promise<void>((ok) => (server.closeAllConnections(), server.close(() => ok()))) };
+  return {
+    url,
+    server,
+    close: () => new Promise<void>((ok) => (server.closeAllConnections(), server.close(() => ok()))),
+  };
 }
 
 /** A mirror / MITM in front of the real registry: it cannot forge signatures, but edits unsigned JSON and routes. */
@@ -88,8 +106,16 @@ describe('gzip/tar polyglot: inspection and extraction read different archives',
     const dir = join(await tempDir('annex-rt-'), 'extensions');
     let outcome = `publish refused (${pub.code})`;
     if (pub.status === 201) {
-      const r = await installer(dir).install(name).then((x) => x, (e: { code?: string }) => e);
-      outcome = 'folder' in r ? `installed: dist/index.js = ${await readFile(join(r.folder, 'dist/index.js'), 'utf8')}` : `install refused (${r.code})`;
+      const r = await installer(dir)
+        .install(name)
+        .then(
+          (x) => x,
+          (e: { code?: string }) => e,
+        );
+      outcome =
+        'folder' in r
+          ? `installed: dist/index.js = ${await readFile(join(r.folder, 'dist/index.js'), 'utf8')}`
+          : `install refused (${r.code})`;
     }
     expect(outcome).toMatch(/refused \(MKT_TAR_/);
   });
@@ -97,7 +123,14 @@ describe('gzip/tar polyglot: inspection and extraction read different archives',
   it('a symlink hidden in the outer tar neither passes the registry nor crashes an installing process (uncaught exception from the tar filter)', async () => {
     const name = uniqueName('poly-crash');
     const pkg = manifest(name);
-    const pub = await publishRaw(bobToken, pkg, await polyglot(packageEntries(pkg, [{ path: 'package/dist/l', type: '2', linkpath: '/etc' }]), packageEntries(pkg)));
+    const pub = await publishRaw(
+      bobToken,
+      pkg,
+      await polyglot(
+        packageEntries(pkg, [{ path: 'package/dist/l', type: '2', linkpath: '/etc' }]),
+        packageEntries(pkg),
+      ),
+    );
     // The registry's inspection now sees the hidden archive and refuses it; were it accepted (another
     // registry), the install below must reject it without crashing.
     if (pub.status !== 201) return void expect(pub.code).toMatch(/^MKT_TAR_/);
@@ -109,9 +142,22 @@ describe('gzip/tar polyglot: inspection and extraction read different archives',
       const c = m.createRegistryClient({ registry: process.env.REG, publicKey: process.env.KEY });
       m.createInstaller({ extensionsDir: process.env.DIR, client: c, trust: 'sandbox', hostVersion: process.env.HV })
         .install(process.env.NAME).then(() => console.log('INSTALLED'), (e) => console.log('REJECTED ' + e.code)).finally(() => process.exit(0));`;
-    const env = { ...process.env, MKT: pathToFileURL(join(REPO, 'marketplace/dist/index.js')).href, REG: reg.url, KEY: reg.server.publicKeyPem, DIR: dir, HV: DIRECTUS_COMPAT_VERSION, NAME: name };
+    const env = {
+      ...process.env,
+      MKT: pathToFileURL(join(REPO, 'marketplace/dist/index.js')).href,
+      REG: reg.url,
+      KEY: reg.server.publicKeyPem,
+      DIR: dir,
+      HV: DIRECTUS_COMPAT_VERSION,
+      NAME: name,
+    };
     const out = await new Promise<string>((ok) =>
-      execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: REPO, env, timeout: 9000 }, (_e, stdout, stderr) => ok(`${stdout}${stderr}`.trim())),
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { cwd: REPO, env, timeout: 9000 },
+        (_e, stdout, stderr) => ok(`${stdout}${stderr}`.trim()),
+      ),
     );
     expect(out).toMatch(/^REJECTED MKT_TAR_/);
   });
@@ -120,7 +166,9 @@ describe('gzip/tar polyglot: inspection and extraction read different archives',
 describe('a mirror / MITM editing unsigned metadata (registry key pinned)', () => {
   it('the version id is a path: "../../outside" installs outside EXTENSIONS_PATH and deletes what was there', async () => {
     const name = uniqueName('id-escape');
-    await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), { token: reg.token });
+    await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), {
+      token: reg.token,
+    });
     const root = await tempDir('annex-rt-');
     await mkdir(join(root, 'outside'), { recursive: true });
     await writeFile(join(root, 'outside', 'keep.txt'), 'precious');
@@ -135,7 +183,11 @@ describe('a mirror / MITM editing unsigned metadata (registry key pinned)', () =
     );
     try {
       const error = await rejection(installer(join(root, 'extensions'), client(m.url)).install(name));
-      expect({ error: error.code, keep: existsSync(join(root, 'outside', 'keep.txt')), planted: existsSync(join(root, 'outside', 'package.json')) }).toEqual({
+      expect({
+        error: error.code,
+        keep: existsSync(join(root, 'outside', 'keep.txt')),
+        planted: existsSync(join(root, 'outside', 'package.json')),
+      }).toEqual({
         error: expect.stringMatching(/^MKT_/),
         keep: true,
         planted: false,
@@ -191,7 +243,9 @@ describe('a mirror / MITM editing unsigned metadata (registry key pinned)', () =
 
   it('blocked: tarball redirect to another origin (token not forwarded) or to file://', async () => {
     const name = uniqueName('redirect');
-    await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), { token: reg.token });
+    await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), {
+      token: reg.token,
+    });
     const seen: (string | undefined)[] = [];
     const other = await listen(async (req, res) => {
       seen.push(req.headers.authorization);
@@ -200,7 +254,8 @@ describe('a mirror / MITM editing unsigned metadata (registry key pinned)', () =
     });
     let target = other.url.replace('127.0.0.1', 'localhost');
     const front = await listen(async (req, res) => {
-      if (req.url!.startsWith('/download/')) return void (res.writeHead(302, { location: `${target}${req.url}` }), res.end());
+      if (req.url!.startsWith('/download/'))
+        return void (res.writeHead(302, { location: `${target}${req.url}` }), res.end());
       const up = await fetch(reg.url + req.url);
       res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? '' });
       res.end(Buffer.from(await up.arrayBuffer()));
@@ -234,7 +289,10 @@ describe('a mirror / MITM editing unsigned metadata (registry key pinned)', () =
       const timer = setTimeout(() => (sibling = true), 8000);
       const code = (await rejection(client(fake.url, { timeoutMs: 800 }).describe('x'))).code;
       clearTimeout(timer);
-      expect({ code, siblingFiredFirst: sibling }).toEqual({ code: 'MKT_REGISTRY_BAD_RESPONSE', siblingFiredFirst: false });
+      expect({ code, siblingFiredFirst: sibling }).toEqual({
+        code: 'MKT_REGISTRY_BAD_RESPONSE',
+        siblingFiredFirst: false,
+      });
     } finally {
       await fake.close();
     }
@@ -244,7 +302,12 @@ describe('a mirror / MITM editing unsigned metadata (registry key pinned)', () =
 describe('installer state', () => {
   it('two installers on one EXTENSIONS_PATH (host + CLI) installing at once keep both extensions', async () => {
     const names = [uniqueName('conc-a'), uniqueName('conc-b')];
-    for (const name of names) await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), { token: reg.token });
+    for (const name of names)
+      await publishFolder(
+        reg.url,
+        await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }),
+        { token: reg.token },
+      );
     const dir = join(await tempDir('annex-rt-'), 'extensions');
     const results = await Promise.all(names.map((n) => installer(dir).install(n)));
     const listed = (await installer(dir).listInstalled()).map((e) => e.name).sort();
@@ -256,7 +319,11 @@ describe('installer state', () => {
     const name = uniqueName('kept-trust');
     const work = await tempDir();
     await publishFolder(reg.url, await writeExtension(work, { name, sandbox: false }), { token: reg.token });
-    await publishFolder(reg.url, await writeExtension(work, { name, version: '2.0.0', sandbox: true, scopes: { log: {} } }), { token: reg.token });
+    await publishFolder(
+      reg.url,
+      await writeExtension(work, { name, version: '2.0.0', sandbox: true, scopes: { log: {} } }),
+      { token: reg.token },
+    );
     const dir = join(await tempDir('annex-rt-'), 'extensions');
     const all = installer(dir, client(), { trust: 'all' });
     const v1 = (await all.install(name, '1.0.0')).versionId;
@@ -272,9 +339,17 @@ describe('installer state', () => {
 
   it('package names that are Object.prototype keys ("constructor") break install/uninstall with a raw TypeError', async () => {
     const dir = join(await tempDir('annex-rt-'), 'extensions');
-    const pub = await publishRaw(reg.token, manifest('constructor'), await rawTarball(packageEntries(manifest('constructor'))));
+    const pub = await publishRaw(
+      reg.token,
+      manifest('constructor'),
+      await rawTarball(packageEntries(manifest('constructor'))),
+    );
     expect(pub.status).toBe(201); // the registry accepts the name
-    const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (e: Error & { code?: string }) => e.code ?? `${e.name}: ${e.message}`);
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: Error & { code?: string }) => e.code ?? `${e.name}: ${e.message}`,
+      );
     const uninstall = await outcome(installer(dir).uninstall('constructor'));
     const install = await outcome(installer(dir).install('constructor'));
     expect({ uninstall, install }).toEqual({ uninstall: 'MKT_NOT_INSTALLED', install: 'ok' });
@@ -282,10 +357,16 @@ describe('installer state', () => {
 
   it('blocked: concurrent installs of the same package through one installer are serialised', async () => {
     const name = uniqueName('conc-same');
-    await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), { token: reg.token });
+    await publishFolder(reg.url, await writeExtension(await tempDir(), { name, sandbox: true, scopes: { log: {} } }), {
+      token: reg.token,
+    });
     const dir = join(await tempDir('annex-rt-'), 'extensions');
     const inst = installer(dir);
-    const rs = await Promise.all([inst.install(name), inst.install(name), inst.install(name, undefined, { force: true })]);
+    const rs = await Promise.all([
+      inst.install(name),
+      inst.install(name),
+      inst.install(name, undefined, { force: true }),
+    ]);
     expect(new Set(rs.map((r) => r.versionId)).size).toBe(1);
     expect((await readdir(join(dir, '.registry'))).sort()).toEqual(['annex-state.json', rs[0].versionId].sort());
     expect(existsSync(join(dir, '.annex-staging'))).toBe(false);
@@ -295,17 +376,78 @@ describe('installer state', () => {
 
 describe('blocked: tarball tricks not in the corpus', () => {
   const cases: { title: string; code: string; extra: RawEntry[] }[] = [
-    { title: 'PAX path override to ../..', code: 'MKT_TAR_PATH_TRAVERSAL', extra: [{ path: 'PaxHeader/a', type: 'x', content: pax('path', 'package/../../pax-evil.txt') }, { path: 'package/innocent.txt', content: 'x' }] },
-    { title: 'GNU long name to ../..', code: 'MKT_TAR_PATH_TRAVERSAL', extra: [{ path: '././@LongLink', type: 'L', content: `package/${'d/'.repeat(60)}../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../gnu-evil.txt\0` }, { path: 'package/innocent.txt', content: 'x' }] },
+    {
+      title: 'PAX path override to ../..',
+      code: 'MKT_TAR_PATH_TRAVERSAL',
+      extra: [
+        { path: 'PaxHeader/a', type: 'x', content: pax('path', 'package/../../pax-evil.txt') },
+        { path: 'package/innocent.txt', content: 'x' },
+      ],
+    },
+    {
+      title: 'GNU long name to ../..',
+      code: 'MKT_TAR_PATH_TRAVERSAL',
+      extra: [
+        {
+          path: '././@LongLink',
+          type: 'L',
+          content: `package/${'d/'.repeat(60)}../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../gnu-evil.txt\0`,
+        },
+        { path: 'package/innocent.txt', content: 'x' },
+      ],
+    },
     { title: './../ prefix', code: 'MKT_TAR_PATH_TRAVERSAL', extra: [{ path: './../package/x.txt', content: 'x' }] },
-    { title: 'Windows drive path C:\\', code: 'MKT_TAR_ABSOLUTE_PATH', extra: [{ path: 'C:\\evil.txt', content: 'x' }] },
+    {
+      title: 'Windows drive path C:\\',
+      code: 'MKT_TAR_ABSOLUTE_PATH',
+      extra: [{ path: 'C:\\evil.txt', content: 'x' }],
+    },
     { title: 'Windows drive path C:/', code: 'MKT_TAR_ABSOLUTE_PATH', extra: [{ path: 'C:/evil.txt', content: 'x' }] },
-    { title: 'PAX path with a NUL byte (tar cuts it at the NUL: installs "package/a", nothing escapes)', code: 'RESOLVED', extra: [{ path: 'PaxHeader/b', type: 'x', content: pax('path', 'package/a\u0000/../../../b.txt') }, { path: 'package/c.txt', content: 'x' }] },
-    { title: 'very long path (PAX, 1100 chars)', code: 'MKT_TAR_BAD_PATH', extra: [{ path: 'PaxHeader/c', type: 'x', content: pax('path', `package/${'a'.repeat(1100)}`) }, { path: 'package/c.txt', content: 'x' }] },
-    { title: 'same path as file then directory', code: 'MKT_TAR_DUPLICATE_ENTRY', extra: [{ path: 'package/lib', content: 'x' }, { path: 'package/lib/', type: '5' }] },
-    { title: 'symlink a -> .. then a/x', code: 'MKT_TAR_SYMLINK', extra: [{ path: 'package/a', type: '2', linkpath: '..' }, { path: 'package/a/x.txt', content: 'x' }] },
-    { title: 'hard link to a file inside the package', code: 'MKT_TAR_HARDLINK', extra: [{ path: 'package/dist/copy.js', type: '1', linkpath: 'package/dist/index.js' }] },
-    { title: 'PAX linkpath on a regular file', code: 'MKT_TAR_CORRUPT', extra: [{ path: 'PaxHeader/d', type: 'x', content: pax('linkpath', '/etc/passwd') }, { path: 'package/e.txt', content: 'x' }] },
+    {
+      title: 'PAX path with a NUL byte (tar cuts it at the NUL: installs "package/a", nothing escapes)',
+      code: 'RESOLVED',
+      extra: [
+        { path: 'PaxHeader/b', type: 'x', content: pax('path', 'package/a\u0000/../../../b.txt') },
+        { path: 'package/c.txt', content: 'x' },
+      ],
+    },
+    {
+      title: 'very long path (PAX, 1100 chars)',
+      code: 'MKT_TAR_BAD_PATH',
+      extra: [
+        { path: 'PaxHeader/c', type: 'x', content: pax('path', `package/${'a'.repeat(1100)}`) },
+        { path: 'package/c.txt', content: 'x' },
+      ],
+    },
+    {
+      title: 'same path as file then directory',
+      code: 'MKT_TAR_DUPLICATE_ENTRY',
+      extra: [
+        { path: 'package/lib', content: 'x' },
+        { path: 'package/lib/', type: '5' },
+      ],
+    },
+    {
+      title: 'symlink a -> .. then a/x',
+      code: 'MKT_TAR_SYMLINK',
+      extra: [
+        { path: 'package/a', type: '2', linkpath: '..' },
+        { path: 'package/a/x.txt', content: 'x' },
+      ],
+    },
+    {
+      title: 'hard link to a file inside the package',
+      code: 'MKT_TAR_HARDLINK',
+      extra: [{ path: 'package/dist/copy.js', type: '1', linkpath: 'package/dist/index.js' }],
+    },
+    {
+      title: 'PAX linkpath on a regular file',
+      code: 'MKT_TAR_CORRUPT',
+      extra: [
+        { path: 'PaxHeader/d', type: 'x', content: pax('linkpath', '/etc/passwd') },
+        { path: 'package/e.txt', content: 'x' },
+      ],
+    },
     { title: '"package" itself as a file', code: 'MKT_TAR_LAYOUT', extra: [{ path: 'package', content: 'x' }] },
     { title: 'double-gzipped tarball', code: 'MKT_TAR_CORRUPT', extra: [] },
   ];
@@ -318,7 +460,12 @@ describe('blocked: tarball tricks not in the corpus', () => {
     const dir = join(await tempDir('annex-rt-'), 'extensions');
     expect((await rejection(installer(dir).install(name, version.id))).code).toBe(c.code);
     expect(existsSync(join(dir, '.annex-staging'))).toBe(false);
-    if (c.code === 'RESOLVED') return void expect((await readdir(join(dir, '.registry', version.id))).sort()).toEqual(['a', 'dist', 'package.json']);
+    if (c.code === 'RESOLVED')
+      return void expect((await readdir(join(dir, '.registry', version.id))).sort()).toEqual([
+        'a',
+        'dist',
+        'package.json',
+      ]);
     expect(existsSync(join(dir, '.registry'))).toBe(false);
   });
 });
@@ -330,12 +477,25 @@ describe('blocked: publishing and accounts', () => {
   it("cannot publish a new version of another user's package, nor overwrite a version", async () => {
     const name = uniqueName('owned');
     expect((await publishRaw(reg.token, pkgOf(name), await tgz(pkgOf(name)))).status).toBe(201);
-    expect(await publishRaw(bobToken, pkgOf(name, '1.0.1'), await tgz(pkgOf(name, '1.0.1')))).toEqual({ status: 403, code: 'MKT_NOT_OWNER' });
+    expect(await publishRaw(bobToken, pkgOf(name, '1.0.1'), await tgz(pkgOf(name, '1.0.1')))).toEqual({
+      status: 403,
+      code: 'MKT_NOT_OWNER',
+    });
     const changed = manifest(name, { sandbox: { enabled: false } });
-    expect(await publishRaw(reg.token, changed, await tgz(changed))).toEqual({ status: 403, code: 'MKT_VERSION_EXISTS' });
-    const del = await fetch(`${reg.url}/${name}/-rev/1`, { method: 'DELETE', headers: { authorization: `Bearer ${bobToken}` } });
+    expect(await publishRaw(reg.token, changed, await tgz(changed))).toEqual({
+      status: 403,
+      code: 'MKT_VERSION_EXISTS',
+    });
+    const del = await fetch(`${reg.url}/${name}/-rev/1`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${bobToken}` },
+    });
     expect(del.status).toBeGreaterThanOrEqual(400);
-    const unpub = await fetch(`${reg.url}/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${bobToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name, versions: {} }) });
+    const unpub = await fetch(`${reg.url}/${name}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${bobToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, versions: {} }),
+    });
     expect(unpub.status).toBe(405);
     expect((await client().describe(name)).versions.map((v) => v.version)).toEqual(['1.0.0']);
   });
@@ -346,7 +506,11 @@ describe('blocked: publishing and accounts', () => {
     const tarball = await tgz(pkg);
     const body = buildPublishBody(pkg, tarball, `${reg.url}/`);
     (body.versions['1.0.0'] as any).dist.integrity = `sha512-${createHash('sha512').update('other').digest('base64')}`;
-    const res = await fetch(`${reg.url}/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${reg.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${reg.url}/${name}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${reg.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(201);
     const [v] = (await client().describe(name)).versions;
     expect(v.integrity).toBe(`sha512-${createHash('sha512').update(tarball).digest('base64')}`);
@@ -354,13 +518,25 @@ describe('blocked: publishing and accounts', () => {
 
   it('revoked tokens stop working; adduser cannot take over an existing account (by name, case or uuid)', async () => {
     const { token } = await reg.server.ensureAccount({ username: 'carol', password: 'carol-password' });
-    const whoami = (t: string) => fetch(`${reg.url}/-/whoami`, { headers: { authorization: `Bearer ${t}` } }).then((r) => r.status);
+    const whoami = (t: string) =>
+      fetch(`${reg.url}/-/whoami`, { headers: { authorization: `Bearer ${t}` } }).then((r) => r.status);
     expect(await whoami(token)).toBe(200);
-    expect((await fetch(`${reg.url}/-/user/token/${token}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${reg.url}/-/user/token/${token}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+    ).toBe(200);
     expect(await whoami(token)).toBe(401);
     const alice = await reg.server.store.accounts.get('alice');
     for (const user of ['alice', 'ALICE', alice.id]) {
-      const res = await fetch(`${reg.url}/-/user/org.couchdb.user:${user}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: user, password: 'guess' }) });
+      const res = await fetch(`${reg.url}/-/user/org.couchdb.user:${user}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: user, password: 'guess' }),
+      });
       expect(res.status, user).toBe(401);
     }
     const basic = Buffer.from(`${alice.id}:guess`).toString('base64');

@@ -15,10 +15,12 @@ export function globalNamesOf(kind, config) {
   const add = (name, c) => isComponent(c) && out.push([name, c]);
   if (kind === 'interfaces') {
     add(`interface-${id}`, config.component);
-    if (!Array.isArray(config.options) && typeof config.options === 'object') add(`interface-options-${id}`, config.options);
+    if (!Array.isArray(config.options) && typeof config.options === 'object')
+      add(`interface-options-${id}`, config.options);
   } else if (kind === 'displays') {
     add(`display-${id}`, config.component);
-    if (!Array.isArray(config.options) && typeof config.options === 'object') add(`display-options-${id}`, config.options);
+    if (!Array.isArray(config.options) && typeof config.options === 'object')
+      add(`display-options-${id}`, config.options);
   } else if (kind === 'layouts') {
     add(`layout-${id}`, config.component);
     add(`layout-options-${id}`, config.slots?.options);
@@ -26,10 +28,13 @@ export function globalNamesOf(kind, config) {
     add(`layout-actions-${id}`, config.slots?.actions);
   } else if (kind === 'panels') {
     add(`panel-${id}`, config.component);
-    if (!Array.isArray(config.options) && typeof config.options === 'object') add(`panel-options-${id}`, config.options);
+    if (!Array.isArray(config.options) && typeof config.options === 'object')
+      add(`panel-options-${id}`, config.options);
   } else if (kind === 'operations') {
-    if (typeof config.overview === 'object' && !Array.isArray(config.overview)) add(`operation-overview-${id}`, config.overview);
-    if (!Array.isArray(config.options) && typeof config.options === 'object') add(`operation-options-${id}`, config.options);
+    if (typeof config.overview === 'object' && !Array.isArray(config.overview))
+      add(`operation-overview-${id}`, config.overview);
+    if (!Array.isArray(config.options) && typeof config.options === 'object')
+      add(`operation-options-${id}`, config.options);
   }
   return out;
 }
@@ -44,7 +49,10 @@ export function registerExtensionComponents(app, registry) {
   /** name → component we registered */
   const ours = new Map();
   const stop = watch(
-    () => ['interfaces', 'displays', 'layouts', 'panels', 'operations'].flatMap((kind) => registry.state[kind].flatMap((c) => globalNamesOf(kind, c))),
+    () =>
+      ['interfaces', 'displays', 'layouts', 'panels', 'operations'].flatMap((kind) =>
+        registry.state[kind].flatMap((c) => globalNamesOf(kind, c)),
+      ),
     (entries) => {
       const next = new Map(entries);
       for (const [name, component] of ours) {

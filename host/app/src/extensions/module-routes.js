@@ -25,7 +25,12 @@ export function syncModuleRoutes(router, registry, allowed = () => true, onFault
           changed.add(m.id);
         }
         try {
-          router.addRoute('shell', { path: m.id, name: `module:${m.id}`, meta: { module: m.id }, children: m.routes ?? [] });
+          router.addRoute('shell', {
+            path: m.id,
+            name: `module:${m.id}`,
+            meta: { module: m.id },
+            children: m.routes ?? [],
+          });
           routed.set(m.id, m);
         } catch (e) {
           // Routes the router refuses (a malformed path) leave this module out, never the others.

@@ -13,7 +13,14 @@ const KINDS = ['interfaces', 'displays', 'layouts', 'modules', 'panels', 'themes
 export function createRegistry({ api, timeoutMs = 10_000, boundaries = null }) {
   /** extension → { url, module, chunk, configs } */
   const loaded = new Map();
-  const state = reactive({ version: null, status: {}, buildErrors: [], swaps: 0, faults: [], ...Object.fromEntries(KINDS.map((k) => [k, []])) });
+  const state = reactive({
+    version: null,
+    status: {},
+    buildErrors: [],
+    swaps: 0,
+    faults: [],
+    ...Object.fromEntries(KINDS.map((k) => [k, []])),
+  });
   const listeners = new Set();
 
   function recompute() {
@@ -25,7 +32,8 @@ export function createRegistry({ api, timeoutMs = 10_000, boundaries = null }) {
     const configs = pickConfigs(module, chunk);
     // Every component of every config renders inside its extension's error boundary.
     const wrap = (c, kind) => (boundaries ? boundaries.wrapConfig(c, kind.slice(0, -1), chunk.extension) : { ...c });
-    for (const kind of KINDS) configs[kind] = configs[kind].map((c) => markRaw({ ...wrap(c, kind), __extension: chunk.extension }));
+    for (const kind of KINDS)
+      configs[kind] = configs[kind].map((c) => markRaw({ ...wrap(c, kind), __extension: chunk.extension }));
     return configs;
   }
 
@@ -36,7 +44,9 @@ export function createRegistry({ api, timeoutMs = 10_000, boundaries = null }) {
     try {
       const module = await Promise.race([
         import(/* @vite-ignore */ chunk.url),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs); }),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
       ]);
       loaded.set(chunk.extension, { url: chunk.url, module, chunk, configs: pick(module, chunk) });
       state.status[chunk.extension] = { state: 'loaded', url: chunk.url, error: null, type: chunk.type };
@@ -59,23 +69,30 @@ export function createRegistry({ api, timeoutMs = 10_000, boundaries = null }) {
     for (const ext of [...loaded.keys()]) if (!present.has(ext)) loaded.delete(ext);
     for (const ext of Object.keys(state.status)) if (!present.has(ext)) delete state.status[ext];
     recompute();
-    await Promise.all(manifest.chunks.map(async (chunk) => {
-      if (!chunk.url) {
-        state.status[chunk.extension] = { state: 'failed', url: null, error: chunk.error?.message ?? 'build failed', type: chunk.type };
-        return;
-      }
-      const current = loaded.get(chunk.extension);
-      if (current?.url === chunk.url) {
-        // Same code, maybe other bundle entries enabled: pick again from the loaded module.
-        if (JSON.stringify(current.chunk.entries) !== JSON.stringify(chunk.entries)) {
-          current.chunk = chunk;
-          current.configs = pick(current.module, chunk);
-          recompute();
+    await Promise.all(
+      manifest.chunks.map(async (chunk) => {
+        if (!chunk.url) {
+          state.status[chunk.extension] = {
+            state: 'failed',
+            url: null,
+            error: chunk.error?.message ?? 'build failed',
+            type: chunk.type,
+          };
+          return;
         }
-        return;
-      }
-      await load(chunk);
-    }));
+        const current = loaded.get(chunk.extension);
+        if (current?.url === chunk.url) {
+          // Same code, maybe other bundle entries enabled: pick again from the loaded module.
+          if (JSON.stringify(current.chunk.entries) !== JSON.stringify(chunk.entries)) {
+            current.chunk = chunk;
+            current.configs = pick(current.module, chunk);
+            recompute();
+          }
+          return;
+        }
+        await load(chunk);
+      }),
+    );
     emit('synced', manifest);
     return manifest;
   }
@@ -90,7 +107,14 @@ export function createRegistry({ api, timeoutMs = 10_000, boundaries = null }) {
     const url = loaded.get(fault.extension)?.url;
     if (!url) return;
     const phase = fault.code === 'APP_RENDER_LOOP' ? 'render-loop' : 'render';
-    api.post('/extensions/sources/report', { extension: fault.extension, url, message: `${fault.kind} "${fault.id}": ${fault.message}`, phase }).catch(() => {});
+    api
+      .post('/extensions/sources/report', {
+        extension: fault.extension,
+        url,
+        message: `${fault.kind} "${fault.id}": ${fault.message}`,
+        phase,
+      })
+      .catch(() => {});
   }
 
   function emit(event, data) {

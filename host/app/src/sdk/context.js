@@ -68,5 +68,7 @@ export function getBoundaries() {
 /** One extension config by kind (`'interface'`, `'layout'`, …) and id, as a computed ref. */
 export function useExtension(type, id) {
   const registry = need('registry');
-  return computed(() => registry.state[`${type}s`].find((c) => c.id === (typeof id === 'object' && id ? id.value : id)) ?? null);
+  return computed(
+    () => registry.state[`${type}s`].find((c) => c.id === (typeof id === 'object' && id ? id.value : id)) ?? null,
+  );
 }

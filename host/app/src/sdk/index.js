@@ -3,8 +3,31 @@
 // (installSdk, useExtension, propsFor). The app installs its context (api client, stores,
 // extension registry) once at start; composables read what the app provided through Vue's
 // inject when called inside a component, the installed context otherwise.
-export { defineInterface, defineDisplay, defineLayout, defineModule, definePanel, defineTheme, defineOperationApp, defineEndpoint, defineHook, defineOperationApi } from './define.js';
-export { installSdk, useApi, useStores, useSdk, useExtensions, useExtension, getExtensionRefs, API_INJECT, STORES_INJECT, SDK_INJECT, EXTENSIONS_INJECT } from './context.js';
+export {
+  defineInterface,
+  defineDisplay,
+  defineLayout,
+  defineModule,
+  definePanel,
+  defineTheme,
+  defineOperationApp,
+  defineEndpoint,
+  defineHook,
+  defineOperationApi,
+} from './define.js';
+export {
+  installSdk,
+  useApi,
+  useStores,
+  useSdk,
+  useExtensions,
+  useExtension,
+  getExtensionRefs,
+  API_INJECT,
+  STORES_INJECT,
+  SDK_INJECT,
+  EXTENSIONS_INJECT,
+} from './context.js';
 export { createSdkClient } from './use-sdk.js';
 export { useCollection } from './use-collection.js';
 export { useItems } from './use-items.js';

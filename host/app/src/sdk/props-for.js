@@ -10,7 +10,11 @@
 export function propsFor(component, options) {
   if (!options || typeof options !== 'object') return {};
   const declared = component?.props ?? component?.__vccOpts?.props;
-  const names = Array.isArray(declared) ? declared : declared && typeof declared === 'object' ? Object.keys(declared) : [];
+  const names = Array.isArray(declared)
+    ? declared
+    : declared && typeof declared === 'object'
+      ? Object.keys(declared)
+      : [];
   /** @type {Record<string, unknown>} */
   const out = {};
   for (const name of names) {

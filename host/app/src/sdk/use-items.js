@@ -20,7 +20,9 @@ export function useItems(collection, query = {}) {
     for (const [k, v] of Object.entries(raw ?? {})) out[k] = unref(v);
     return out;
   });
-  const totalPages = computed(() => (itemCount.value && q.value.limit ? Math.ceil(itemCount.value / q.value.limit) : 1));
+  const totalPages = computed(() =>
+    itemCount.value && q.value.limit ? Math.ceil(itemCount.value / q.value.limit) : 1,
+  );
   let seq = 0;
 
   async function getItems() {
@@ -44,7 +46,14 @@ export function useItems(collection, query = {}) {
 
   watch([() => unref(collection), () => JSON.stringify(q.value)], () => getItems(), { immediate: true });
   return {
-    items, loading, loadingItemCount, error, totalCount, itemCount, totalPages, getItems,
+    items,
+    loading,
+    loadingItemCount,
+    error,
+    totalCount,
+    itemCount,
+    totalPages,
+    getItems,
     getTotalCount: getItems,
     getItemCount: getItems,
     /** Moves `item` to where `to` is (Directus's POST /utils/sort), then reloads. */

@@ -1,7 +1,15 @@
 import { defineStore } from 'pinia';
 import { loadList } from './load.js';
 
-const FULL = (collection, action) => ({ collection, action, fields: ['*'], permissions: {}, validation: {}, presets: null, access: 'full' });
+const FULL = (collection, action) => ({
+  collection,
+  action,
+  fields: ['*'],
+  permissions: {},
+  validation: {},
+  presets: null,
+  access: 'full',
+});
 
 /** Permissions and presets (Directus's store names and members). */
 export function defineAccessStores(api, useUserStore) {
@@ -17,7 +25,11 @@ export function defineAccessStores(api, useUserStore) {
       /** The permission row for a collection and action (administrators: full access), or null. */
       getPermission(collection, action) {
         if (useUserStore().isAdmin) return FULL(collection, action);
-        return (Array.isArray(this.permissions) ? this.permissions : []).find((p) => p.collection === collection && p.action === action) ?? null;
+        return (
+          (Array.isArray(this.permissions) ? this.permissions : []).find(
+            (p) => p.collection === collection && p.action === action,
+          ) ?? null
+        );
       },
       hasPermission(collection, action) {
         return this.getPermission(collection, action) !== null;
@@ -50,7 +62,20 @@ export function defineAccessStores(api, useUserStore) {
       getPresetForCollection(collection) {
         const userId = useUserStore().currentUser?.id ?? null;
         const mine = this.collectionPresets.filter((p) => p.collection === collection && !p.bookmark);
-        return mine.find((p) => p.user === userId) ?? mine.find((p) => !p.user && p.role) ?? mine.find((p) => !p.user && !p.role) ?? { collection, bookmark: null, layout: null, layout_query: null, layout_options: null, filter: null, search: null, user: userId };
+        return (
+          mine.find((p) => p.user === userId) ??
+          mine.find((p) => !p.user && p.role) ??
+          mine.find((p) => !p.user && !p.role) ?? {
+            collection,
+            bookmark: null,
+            layout: null,
+            layout_query: null,
+            layout_options: null,
+            filter: null,
+            search: null,
+            user: userId,
+          }
+        );
       },
       getBookmark(id) {
         return this.collectionPresets.find((p) => p.id === id) ?? null;
@@ -63,7 +88,9 @@ export function defineAccessStores(api, useUserStore) {
         const userId = useUserStore().currentUser?.id ?? null;
         const { id, user, role, ...values } = preset;
         const own = id != null && user === userId && !role;
-        const res = own ? await api.patch(`/presets/${id}`, values) : await api.post('/presets', { ...values, user: userId });
+        const res = own
+          ? await api.patch(`/presets/${id}`, values)
+          : await api.post('/presets', { ...values, user: userId });
         const saved = parsed(res.data.data);
         const i = this.collectionPresets.findIndex((p) => p.id === saved.id);
         if (i === -1) this.collectionPresets.push(saved);

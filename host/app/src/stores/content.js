@@ -24,7 +24,11 @@ export function defineContentStores(api, useUserStore) {
         if (entry.dialog) this.dialogs = [...this.dialogs, entry];
         else this.queue = [...this.queue, entry];
         // Directus keeps a non-persistent notification a few seconds.
-        if (!entry.persist && !entry.dialog) timers.set(id, setTimeout(() => this.remove(id), 3000 + String(entry.text ?? '').length * 20));
+        if (!entry.persist && !entry.dialog)
+          timers.set(
+            id,
+            setTimeout(() => this.remove(id), 3000 + String(entry.text ?? '').length * 20),
+          );
         return id;
       },
       remove(id) {
@@ -38,7 +42,11 @@ export function defineContentStores(api, useUserStore) {
       async getUnreadCount() {
         const me = useUserStore().currentUser?.id;
         if (!me) return 0;
-        const rows = await loadList(api, '/notifications', { filter: { recipient: { _eq: me }, status: { _eq: 'inbox' } }, fields: ['id'], limit: -1 });
+        const rows = await loadList(api, '/notifications', {
+          filter: { recipient: { _eq: me }, status: { _eq: 'inbox' } },
+          fields: ['id'],
+          limit: -1,
+        });
         this.unread = Array.isArray(rows) ? rows.length : 0;
         return this.unread;
       },
@@ -59,7 +67,10 @@ export function defineContentStores(api, useUserStore) {
       },
       /** Active flows with a manual trigger offered on this collection. */
       getManualFlowsForCollection(collection) {
-        return this.flows.filter((f) => f.trigger === 'manual' && f.status !== 'inactive' && (f.options?.collections ?? []).includes(collection));
+        return this.flows.filter(
+          (f) =>
+            f.trigger === 'manual' && f.status !== 'inactive' && (f.options?.collections ?? []).includes(collection),
+        );
       },
     },
   });
@@ -69,7 +80,10 @@ export function defineContentStores(api, useUserStore) {
     actions: {
       async hydrate() {
         this.loading = true;
-        [this.dashboards, this.panels] = await Promise.all([loadList(api, '/dashboards', { limit: -1 }), loadList(api, '/panels', { limit: -1 })]);
+        [this.dashboards, this.panels] = await Promise.all([
+          loadList(api, '/dashboards', { limit: -1 }),
+          loadList(api, '/panels', { limit: -1 }),
+        ]);
         this.loading = false;
       },
       dehydrate() {

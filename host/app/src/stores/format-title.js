@@ -1,5 +1,29 @@
 // Words Directus's title formatting writes in capitals.
-const ACRONYMS = new Set(['id', 'ids', 'url', 'urls', 'uri', 'api', 'ip', 'uuid', 'json', 'html', 'css', 'sql', 'seo', 'svg', 'pdf', 'csv', 'xml', 'sso', 'ui', 'ux', 'faq', 'cms', 'og']);
+const ACRONYMS = new Set([
+  'id',
+  'ids',
+  'url',
+  'urls',
+  'uri',
+  'api',
+  'ip',
+  'uuid',
+  'json',
+  'html',
+  'css',
+  'sql',
+  'seo',
+  'svg',
+  'pdf',
+  'csv',
+  'xml',
+  'sso',
+  'ui',
+  'ux',
+  'faq',
+  'cms',
+  'og',
+]);
 
 /** `blog_posts` → `Blog Posts`, `userId` → `User ID`: the name shown for a collection or field without one. */
 export function formatTitle(key) {

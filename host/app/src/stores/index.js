@@ -5,8 +5,21 @@ import { defineContentStores } from './content.js';
 
 /** The stores Directus provides to extensions (`useStores()`), by the names Directus gives them. */
 export const DIRECTUS_STORES = [
-  'useAppStore', 'useCollectionsStore', 'useFieldsStore', 'useFlowsStore', 'useInsightsStore', 'useLatencyStore', 'useNotificationsStore',
-  'usePermissionsStore', 'usePresetsStore', 'useRelationsStore', 'useRequestsStore', 'useServerStore', 'useSettingsStore', 'useTranslationsStore', 'useUserStore',
+  'useAppStore',
+  'useCollectionsStore',
+  'useFieldsStore',
+  'useFlowsStore',
+  'useInsightsStore',
+  'useLatencyStore',
+  'useNotificationsStore',
+  'usePermissionsStore',
+  'usePresetsStore',
+  'useRelationsStore',
+  'useRequestsStore',
+  'useServerStore',
+  'useSettingsStore',
+  'useTranslationsStore',
+  'useUserStore',
 ];
 
 /**
@@ -22,7 +35,11 @@ export function createStores(api) {
     ...defineAccessStores(api, system.useUserStore),
     ...defineContentStores(api, system.useUserStore),
   };
-  const withHydrate = () => Object.entries(stores).filter(([name]) => name !== 'useUserStore').map(([, use]) => use()).filter((s) => typeof s.hydrate === 'function');
+  const withHydrate = () =>
+    Object.entries(stores)
+      .filter(([name]) => name !== 'useUserStore')
+      .map(([, use]) => use())
+      .filter((s) => typeof s.hydrate === 'function');
   return {
     stores,
     /** Loads everything the app shows after login. */

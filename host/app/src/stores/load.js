@@ -8,4 +8,5 @@ export async function loadList(api, url, params, fallback = []) {
 }
 
 /** Collection names Directus serves under /<name> rather than /items/<name>. */
-export const endpointOf = (collection) => (collection.startsWith('directus_') ? `/${collection.slice(9)}` : `/items/${collection}`);
+export const endpointOf = (collection) =>
+  collection.startsWith('directus_') ? `/${collection.slice(9)}` : `/items/${collection}`;

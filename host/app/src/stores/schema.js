@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { loadList } from './load.js';
 import { formatTitle } from './format-title.js';
 
-const bySort = (a, b) => (a.meta?.sort ?? Infinity) - (b.meta?.sort ?? Infinity) || String(a.field).localeCompare(String(b.field));
+const bySort = (a, b) =>
+  (a.meta?.sort ?? Infinity) - (b.meta?.sort ?? Infinity) || String(a.field).localeCompare(String(b.field));
 const upsertBy = (list, item, same) => {
   const i = list.findIndex((x) => same(x, item));
   if (i === -1) list.push(item);
@@ -10,7 +11,12 @@ const upsertBy = (list, item, same) => {
 };
 
 /** A collection as Directus's store holds it: with the `name`, `icon` and `color` the app shows. */
-const prepareCollection = (c) => ({ ...c, name: c.name ?? formatTitle(c.collection), icon: c.meta?.icon ?? (c.collection.startsWith('directus_') ? 'settings' : 'database'), color: c.meta?.color ?? null });
+const prepareCollection = (c) => ({
+  ...c,
+  name: c.name ?? formatTitle(c.collection),
+  icon: c.meta?.icon ?? (c.collection.startsWith('directus_') ? 'settings' : 'database'),
+  color: c.meta?.color ?? null,
+});
 /** A field as Directus's store holds it: with its display `name`. */
 const prepareField = (f) => ({ ...f, name: f.name ?? formatTitle(f.field) });
 
@@ -19,10 +25,18 @@ export function defineSchemaStores(api) {
   const useCollectionsStore = defineStore('collectionsStore', {
     state: () => ({ collections: [] }),
     getters: {
-      visibleCollections: (s) => s.collections.filter((c) => !c.collection.startsWith('directus_') && c.meta?.hidden !== true),
+      visibleCollections: (s) =>
+        s.collections.filter((c) => !c.collection.startsWith('directus_') && c.meta?.hidden !== true),
       allCollections: (s) => s.collections.filter((c) => !c.collection.startsWith('directus_')),
       databaseCollections: (s) => s.collections.filter((c) => c.schema),
-      crudSafeSystemCollections: (s) => s.collections.filter((c) => c.collection.startsWith('directus_') && !['directus_activity', 'directus_revisions', 'directus_migrations', 'directus_sessions'].includes(c.collection)),
+      crudSafeSystemCollections: (s) =>
+        s.collections.filter(
+          (c) =>
+            c.collection.startsWith('directus_') &&
+            !['directus_activity', 'directus_revisions', 'directus_migrations', 'directus_sessions'].includes(
+              c.collection,
+            ),
+        ),
     },
     actions: {
       async hydrate() {
@@ -43,7 +57,9 @@ export function defineSchemaStores(api) {
       },
       async upsertCollection(collection, values) {
         const exists = this.getCollection(collection);
-        const res = exists ? await api.patch(`/collections/${collection}`, values) : await api.post('/collections', { ...values, collection });
+        const res = exists
+          ? await api.patch(`/collections/${collection}`, values)
+          : await api.post('/collections', { ...values, collection });
         upsertBy(this.collections, prepareCollection(res.data.data), (a, b) => a.collection === b.collection);
         return res.data.data;
       },
@@ -81,7 +97,9 @@ export function defineSchemaStores(api) {
         return this.getFieldsForCollection(collection);
       },
       getFieldsForCollectionAlphabetical(collection) {
-        return this.fields.filter((f) => f.collection === collection).sort((a, b) => String(a.name ?? a.field).localeCompare(String(b.name ?? b.field)));
+        return this.fields
+          .filter((f) => f.collection === collection)
+          .sort((a, b) => String(a.name ?? a.field).localeCompare(String(b.name ?? b.field)));
       },
       /** `field` may be a dotted path through relations (`author.name`), as in Directus. */
       getField(collection, field) {
@@ -89,7 +107,11 @@ export function defineSchemaStores(api) {
         const found = this.fields.find((f) => f.collection === collection && f.field === first) ?? null;
         if (!found || rest.length === 0) return found;
         const relation = useRelationsStore().getRelationsForField(collection, first)[0];
-        const related = relation ? (relation.collection === collection && relation.field === first ? relation.related_collection : relation.collection) : null;
+        const related = relation
+          ? relation.collection === collection && relation.field === first
+            ? relation.related_collection
+            : relation.collection
+          : null;
         return related ? this.getField(related, rest.join('.')) : null;
       },
       /** A field reached through relations: `getRelationalField('articles', 'author.name')`. */
@@ -104,21 +126,32 @@ export function defineSchemaStores(api) {
       },
       async createField(collection, field) {
         const res = await api.post(`/fields/${collection}`, field);
-        upsertBy(this.fields, prepareField(res.data.data), (a, b) => a.collection === b.collection && a.field === b.field);
+        upsertBy(
+          this.fields,
+          prepareField(res.data.data),
+          (a, b) => a.collection === b.collection && a.field === b.field,
+        );
         return res.data.data;
       },
       async updateField(collection, field, updates) {
         const res = await api.patch(`/fields/${collection}/${field}`, updates);
-        upsertBy(this.fields, prepareField(res.data.data), (a, b) => a.collection === b.collection && a.field === b.field);
+        upsertBy(
+          this.fields,
+          prepareField(res.data.data),
+          (a, b) => a.collection === b.collection && a.field === b.field,
+        );
         return res.data.data;
       },
       /** Several fields of one collection at once (sort, group, width). */
       async updateFields(collection, updates) {
         const res = await api.patch(`/fields/${collection}`, updates);
-        for (const f of res.data.data ?? []) upsertBy(this.fields, prepareField(f), (a, b) => a.collection === b.collection && a.field === b.field);
+        for (const f of res.data.data ?? [])
+          upsertBy(this.fields, prepareField(f), (a, b) => a.collection === b.collection && a.field === b.field);
       },
       async upsertField(collection, field, values) {
-        return this.getField(collection, field) ? this.updateField(collection, field, values) : this.createField(collection, { ...values, field });
+        return this.getField(collection, field)
+          ? this.updateField(collection, field, values)
+          : this.createField(collection, { ...values, field });
       },
       async deleteField(collection, field) {
         await api.delete(`/fields/${collection}/${field}`);
@@ -141,18 +174,32 @@ export function defineSchemaStores(api) {
       },
       /** The relations a field takes part in: its m2o, an o2m's other side, a junction's sides. */
       getRelationsForField(collection, field) {
-        const direct = this.relations.filter((r) => (r.collection === collection && r.field === field) || (r.related_collection === collection && r.meta?.one_field === field));
+        const direct = this.relations.filter(
+          (r) =>
+            (r.collection === collection && r.field === field) ||
+            (r.related_collection === collection && r.meta?.one_field === field),
+        );
         const junction = direct.find((r) => r.related_collection === collection && r.meta?.junction_field);
         if (!junction) return direct;
-        const other = this.relations.find((r) => r.collection === junction.collection && r.field === junction.meta.junction_field);
+        const other = this.relations.find(
+          (r) => r.collection === junction.collection && r.field === junction.meta.junction_field,
+        );
         return other ? [...direct, other] : direct;
       },
       getRelationForField(collection, field) {
-        return this.getRelationsForField(collection, field).find((r) => (r.collection === collection && r.field === field) || (r.related_collection === collection && r.meta?.one_field === field)) ?? null;
+        return (
+          this.getRelationsForField(collection, field).find(
+            (r) =>
+              (r.collection === collection && r.field === field) ||
+              (r.related_collection === collection && r.meta?.one_field === field),
+          ) ?? null
+        );
       },
       async upsertRelation(collection, field, values) {
         const exists = this.relations.some((r) => r.collection === collection && r.field === field);
-        const res = exists ? await api.patch(`/relations/${collection}/${field}`, values) : await api.post('/relations', { ...values, collection, field });
+        const res = exists
+          ? await api.patch(`/relations/${collection}/${field}`, values)
+          : await api.post('/relations', { ...values, collection, field });
         upsertBy(this.relations, res.data.data, (a, b) => a.collection === b.collection && a.field === b.field);
         return res.data.data;
       },

@@ -4,13 +4,27 @@ import { loadList } from './load.js';
 /** The app, its user, server and settings, request bookkeeping (Directus's store names and members). */
 export function defineSystemStores(api) {
   const useAppStore = defineStore('appStore', {
-    state: () => ({ sidebarOpen: false, fullScreen: false, navbarOpen: true, notificationsDrawerOpen: false, basemap: 'OpenStreetMap', hydrated: false, hydrating: false, error: null, authenticated: false, accessTokenExpiry: 0 }),
+    state: () => ({
+      sidebarOpen: false,
+      fullScreen: false,
+      navbarOpen: true,
+      notificationsDrawerOpen: false,
+      basemap: 'OpenStreetMap',
+      hydrated: false,
+      hydrating: false,
+      error: null,
+      authenticated: false,
+      accessTokenExpiry: 0,
+    }),
   });
 
   const useUserStore = defineStore('userStore', {
     state: () => ({ currentUser: null, loading: false, error: null }),
     getters: {
-      fullName: (s) => (s.currentUser ? [s.currentUser.first_name, s.currentUser.last_name].filter(Boolean).join(' ') || s.currentUser.email || null : null),
+      fullName: (s) =>
+        s.currentUser
+          ? [s.currentUser.first_name, s.currentUser.last_name].filter(Boolean).join(' ') || s.currentUser.email || null
+          : null,
       // Directus 9/10 put admin_access on the role, Annex on the user: either counts.
       isAdmin: (s) => s.currentUser?.admin_access === true || s.currentUser?.role?.admin_access === true,
     },
@@ -35,7 +49,8 @@ export function defineSystemStores(api) {
       },
       /** Directus records the last page a user saw; the app keeps it in memory. */
       trackPage(to) {
-        if (this.currentUser) this.currentUser = { ...this.currentUser, last_page: typeof to === 'string' ? to : to?.fullPath ?? null };
+        if (this.currentUser)
+          this.currentUser = { ...this.currentUser, last_page: typeof to === 'string' ? to : (to?.fullPath ?? null) };
       },
     },
   });
@@ -65,7 +80,7 @@ export function defineSystemStores(api) {
       async updateSettings(updates) {
         const res = await api.patch('/settings', updates);
         const data = res.data.data;
-        this.settings = { ...this.settings, ...(Array.isArray(data) ? data[0] : data ?? updates) };
+        this.settings = { ...this.settings, ...(Array.isArray(data) ? data[0] : (data ?? updates)) };
         return this.settings;
       },
     },
@@ -111,5 +126,13 @@ export function defineSystemStores(api) {
     },
   });
 
-  return { useAppStore, useUserStore, useServerStore, useSettingsStore, useRequestsStore, useLatencyStore, useTranslationsStore };
+  return {
+    useAppStore,
+    useUserStore,
+    useServerStore,
+    useSettingsStore,
+    useRequestsStore,
+    useLatencyStore,
+    useTranslationsStore,
+  };
 }

@@ -13,11 +13,21 @@ export function formatDatetime(value, options = {}) {
   if (Number.isNaN(date.getTime())) return String(value);
   if (options.relative) {
     const diff = (date.getTime() - Date.now()) / 1000;
-    const units = /** @type {const} */ ([['year', 31536000], ['month', 2592000], ['day', 86400], ['hour', 3600], ['minute', 60], ['second', 1]]);
+    const units = /** @type {const} */ ([
+      ['year', 31536000],
+      ['month', 2592000],
+      ['day', 86400],
+      ['hour', 3600],
+      ['minute', 60],
+      ['second', 1],
+    ]);
     const [unit, seconds] = units.find(([, s]) => Math.abs(diff) >= s) ?? units[5];
     return new Intl.RelativeTimeFormat('en', { numeric: 'auto' }).format(Math.round(diff / seconds), unit);
   }
-  return date.toLocaleString('en-US', { dateStyle: 'medium', ...(String(value).length > 10 ? { timeStyle: 'short' } : {}) });
+  return date.toLocaleString('en-US', {
+    dateStyle: 'medium',
+    ...(String(value).length > 10 ? { timeStyle: 'short' } : {}),
+  });
 }
 
 /** `{{ field }}` templates over an item (related values); a scalar is shown as is. */

@@ -11,31 +11,166 @@ import ManyToOneInterface from './ManyToOneInterface.vue';
 import InputCodeInterface from './InputCodeInterface.vue';
 import RelationalListInterface from './RelationalListInterface.vue';
 
-const field = (name, label, type, meta = {}) => ({ field: name, name: label, type, meta: { width: 'full', interface: 'input', ...meta } });
+const field = (name, label, type, meta = {}) => ({
+  field: name,
+  name: label,
+  type,
+  meta: { width: 'full', interface: 'input', ...meta },
+});
 const NUMBERS = ['integer', 'bigInteger', 'float', 'decimal'];
 // list-o2m / list-m2m options with Directus's names and defaults.
 const LIST_OPTIONS = [
   field('template', 'Display template', 'string'),
-  { ...field('enableCreate', 'Creating items', 'boolean', { interface: 'boolean', width: 'half' }), schema: { default_value: true } },
-  { ...field('enableSelect', 'Selecting items', 'boolean', { interface: 'boolean', width: 'half' }), schema: { default_value: true } },
+  {
+    ...field('enableCreate', 'Creating items', 'boolean', { interface: 'boolean', width: 'half' }),
+    schema: { default_value: true },
+  },
+  {
+    ...field('enableSelect', 'Selecting items', 'boolean', { interface: 'boolean', width: 'half' }),
+    schema: { default_value: true },
+  },
   field('filter', 'Filter', 'json', { interface: 'input-code', options: { language: 'json' } }),
   field('enableLink', 'Item link', 'boolean', { interface: 'boolean', width: 'half' }),
   { ...field('limit', 'Per page', 'integer', { width: 'half' }), schema: { default_value: 15 } },
 ];
 
 export const interfaces = [
-  defineInterface({ id: 'input', name: 'Input', icon: 'text_fields', component: InputInterface, types: ['string', 'uuid', ...NUMBERS], group: 'standard', options: [field('placeholder', 'Placeholder', 'string'), field('trim', 'Trim', 'boolean', { interface: 'boolean' })] }),
-  defineInterface({ id: 'input-multiline', name: 'Textarea', icon: 'text_snippet', component: TextareaInterface, types: ['text', 'string'], group: 'standard', options: [field('placeholder', 'Placeholder', 'string')] }),
-  defineInterface({ id: 'boolean', name: 'Toggle', icon: 'check_box', component: BooleanInterface, types: ['boolean'], group: 'selection', options: [field('label', 'Label', 'string')] }),
-  defineInterface({ id: 'datetime', name: 'Datetime', icon: 'today', component: DatetimeInterface, types: ['dateTime', 'date', 'time', 'timestamp'], group: 'selection', options: null }),
-  defineInterface({ id: 'select-dropdown', name: 'Dropdown', icon: 'arrow_drop_down_circle', component: SelectInterface, types: ['string', 'integer', 'float', 'bigInteger'], group: 'selection', options: [field('choices', 'Choices', 'json', { interface: 'tags' }), field('allowNone', 'Allow none', 'boolean', { interface: 'boolean' })] }),
-  defineInterface({ id: 'tags', name: 'Tags', icon: 'local_offer', component: TagsInterface, types: ['json', 'csv'], group: 'selection', options: [field('placeholder', 'Placeholder', 'string')] }),
-  defineInterface({ id: 'slider', name: 'Slider', icon: 'linear_scale', component: SliderInterface, types: NUMBERS, group: 'selection', options: [field('minValue', 'Minimum', 'integer'), field('maxValue', 'Maximum', 'integer'), field('stepInterval', 'Step', 'integer')] }),
-  defineInterface({ id: 'select-dropdown-m2o', name: 'Many to One', icon: 'call_merge', component: ManyToOneInterface, types: ['integer', 'bigInteger', 'uuid', 'string'], localTypes: ['m2o'], group: 'relational', relational: true, options: [field('relatedCollection', 'Related collection', 'string'), field('template', 'Display template', 'string')] }),
-  defineInterface({ id: 'input-code', name: 'Code', icon: 'code', component: InputCodeInterface, types: ['json', 'string', 'text'], group: 'standard', options: [field('language', 'Language', 'string'), field('lineNumber', 'Line numbers', 'boolean', { interface: 'boolean' }), field('template', 'Template', 'text', { interface: 'input-code' }), field('placeholder', 'Placeholder', 'string')] }),
+  defineInterface({
+    id: 'input',
+    name: 'Input',
+    icon: 'text_fields',
+    component: InputInterface,
+    types: ['string', 'uuid', ...NUMBERS],
+    group: 'standard',
+    options: [
+      field('placeholder', 'Placeholder', 'string'),
+      field('trim', 'Trim', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
+  defineInterface({
+    id: 'input-multiline',
+    name: 'Textarea',
+    icon: 'text_snippet',
+    component: TextareaInterface,
+    types: ['text', 'string'],
+    group: 'standard',
+    options: [field('placeholder', 'Placeholder', 'string')],
+  }),
+  defineInterface({
+    id: 'boolean',
+    name: 'Toggle',
+    icon: 'check_box',
+    component: BooleanInterface,
+    types: ['boolean'],
+    group: 'selection',
+    options: [field('label', 'Label', 'string')],
+  }),
+  defineInterface({
+    id: 'datetime',
+    name: 'Datetime',
+    icon: 'today',
+    component: DatetimeInterface,
+    types: ['dateTime', 'date', 'time', 'timestamp'],
+    group: 'selection',
+    options: null,
+  }),
+  defineInterface({
+    id: 'select-dropdown',
+    name: 'Dropdown',
+    icon: 'arrow_drop_down_circle',
+    component: SelectInterface,
+    types: ['string', 'integer', 'float', 'bigInteger'],
+    group: 'selection',
+    options: [
+      field('choices', 'Choices', 'json', { interface: 'tags' }),
+      field('allowNone', 'Allow none', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
+  defineInterface({
+    id: 'tags',
+    name: 'Tags',
+    icon: 'local_offer',
+    component: TagsInterface,
+    types: ['json', 'csv'],
+    group: 'selection',
+    options: [field('placeholder', 'Placeholder', 'string')],
+  }),
+  defineInterface({
+    id: 'slider',
+    name: 'Slider',
+    icon: 'linear_scale',
+    component: SliderInterface,
+    types: NUMBERS,
+    group: 'selection',
+    options: [
+      field('minValue', 'Minimum', 'integer'),
+      field('maxValue', 'Maximum', 'integer'),
+      field('stepInterval', 'Step', 'integer'),
+    ],
+  }),
+  defineInterface({
+    id: 'select-dropdown-m2o',
+    name: 'Many to One',
+    icon: 'call_merge',
+    component: ManyToOneInterface,
+    types: ['integer', 'bigInteger', 'uuid', 'string'],
+    localTypes: ['m2o'],
+    group: 'relational',
+    relational: true,
+    options: [
+      field('relatedCollection', 'Related collection', 'string'),
+      field('template', 'Display template', 'string'),
+    ],
+  }),
+  defineInterface({
+    id: 'input-code',
+    name: 'Code',
+    icon: 'code',
+    component: InputCodeInterface,
+    types: ['json', 'string', 'text'],
+    group: 'standard',
+    options: [
+      field('language', 'Language', 'string'),
+      field('lineNumber', 'Line numbers', 'boolean', { interface: 'boolean' }),
+      field('template', 'Template', 'text', { interface: 'input-code' }),
+      field('placeholder', 'Placeholder', 'string'),
+    ],
+  }),
   // Directus's core relational list interfaces: both edit the related rows through one change set.
-  defineInterface({ id: 'list-o2m', name: 'One to Many', icon: 'arrow_right_alt', component: RelationalListInterface, types: ['alias'], localTypes: ['o2m'], group: 'relational', relational: true, options: LIST_OPTIONS }),
-  defineInterface({ id: 'list-m2m', name: 'Many to Many', icon: 'import_export', component: RelationalListInterface, types: ['alias'], localTypes: ['m2m'], group: 'relational', relational: true, options: [...LIST_OPTIONS, field('junctionFieldLocation', 'Junction fields location', 'string', { interface: 'select-dropdown', options: { choices: [{ text: 'Top', value: 'top' }, { text: 'Bottom', value: 'bottom' }] } }), field('allowDuplicates', 'Allow duplicates', 'boolean', { interface: 'boolean' })] }),
+  defineInterface({
+    id: 'list-o2m',
+    name: 'One to Many',
+    icon: 'arrow_right_alt',
+    component: RelationalListInterface,
+    types: ['alias'],
+    localTypes: ['o2m'],
+    group: 'relational',
+    relational: true,
+    options: LIST_OPTIONS,
+  }),
+  defineInterface({
+    id: 'list-m2m',
+    name: 'Many to Many',
+    icon: 'import_export',
+    component: RelationalListInterface,
+    types: ['alias'],
+    localTypes: ['m2m'],
+    group: 'relational',
+    relational: true,
+    options: [
+      ...LIST_OPTIONS,
+      field('junctionFieldLocation', 'Junction fields location', 'string', {
+        interface: 'select-dropdown',
+        options: {
+          choices: [
+            { text: 'Top', value: 'top' },
+            { text: 'Bottom', value: 'bottom' },
+          ],
+        },
+      }),
+      field('allowDuplicates', 'Allow duplicates', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
 ];
 
 export const displays = [];

@@ -19,7 +19,8 @@ export function toValue(changes, untouched) {
 }
 
 /** Whether an update entry links an item that was not in the list (o2m "add existing"). */
-const isLink = (rel, entry, fetched) => rel.kind === 'o2m' && entry[rel.reverseField] !== undefined && !fetched.some((f) => f[rel.pk] === entry[rel.pk]);
+const isLink = (rel, entry, fetched) =>
+  rel.kind === 'o2m' && entry[rel.reverseField] !== undefined && !fetched.some((f) => f[rel.pk] === entry[rel.pk]);
 
 /**
  * The rows to show: the loaded rows with their pending edits merged (and deletions marked), the
@@ -36,8 +37,16 @@ export function getDisplayItems(rel, fetched, changes, selectedDetails = []) {
   const linked = changes.update
     .map((entry, index) => ({ entry, index }))
     .filter(({ entry }) => isLink(rel, entry, fetched))
-    .map(({ entry, index }) => ({ ...mergeDeep(selectedDetails.find((s) => s[rel.pk] === entry[rel.pk]) ?? {}, entry), $type: 'updated', $index: index }));
-  const created = changes.create.map((entry, index) => ({ ...withDetails(rel, entry, selectedDetails), $type: 'created', $index: index }));
+    .map(({ entry, index }) => ({
+      ...mergeDeep(selectedDetails.find((s) => s[rel.pk] === entry[rel.pk]) ?? {}, entry),
+      $type: 'updated',
+      $index: index,
+    }));
+  const created = changes.create.map((entry, index) => ({
+    ...withDetails(rel, entry, selectedDetails),
+    $type: 'created',
+    $index: index,
+  }));
   return [...rows, ...linked, ...created];
 }
 
@@ -53,7 +62,10 @@ function withDetails(rel, entry, details) {
 function mergeDeep(base, over) {
   const out = { ...base };
   for (const [k, v] of Object.entries(over)) {
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && base?.[k] && typeof base[k] === 'object' ? mergeDeep(base[k], v) : v;
+    out[k] =
+      v && typeof v === 'object' && !Array.isArray(v) && base?.[k] && typeof base[k] === 'object'
+        ? mergeDeep(base[k], v)
+        : v;
   }
   return out;
 }
@@ -71,7 +83,8 @@ export function update(changes, row, edits) {
   const merged = clean({ ...clean(row), ...edits });
   if (row.$type === 'created') next.create[row.$index] = clean(mergeDeep(next.create[row.$index] ?? {}, edits));
   else if (row.$type === 'updated') next.update[row.$index] = clean(mergeDeep(next.update[row.$index] ?? {}, edits));
-  else if (row.$type === 'deleted' && row.$edits !== undefined) next.update[row.$edits] = clean(mergeDeep(next.update[row.$edits] ?? {}, edits));
+  else if (row.$type === 'deleted' && row.$edits !== undefined)
+    next.update[row.$edits] = clean(mergeDeep(next.update[row.$edits] ?? {}, edits));
   else next.update.push(merged);
   return next;
 }
@@ -81,7 +94,8 @@ export function remove(rel, changes, row, fetched = []) {
   const next = getChanges(changes);
   if (row.$type === 'created') next.create.splice(row.$index, 1);
   else if (row.$type === 'deleted') next.delete.splice(row.$index, 1);
-  else if (row.$type === 'updated' && isLink(rel, next.update[row.$index] ?? {}, fetched)) next.update.splice(row.$index, 1);
+  else if (row.$type === 'updated' && isLink(rel, next.update[row.$index] ?? {}, fetched))
+    next.update.splice(row.$index, 1);
   else next.delete.push(row[rel.pk]);
   return next;
 }
@@ -100,5 +114,10 @@ export function select(rel, changes, keys, parentKey) {
 export function getSelectedKeys(rel, rows) {
   const live = rows.filter((r) => r.$type !== 'deleted');
   if (rel.kind === 'o2m') return live.map((r) => r[rel.pk]).filter((k) => k !== undefined);
-  return live.map((r) => { const j = r[rel.junctionField]; return j && typeof j === 'object' ? j[rel.relatedPk] : j; }).filter((k) => k !== undefined && k !== null);
+  return live
+    .map((r) => {
+      const j = r[rel.junctionField];
+      return j && typeof j === 'object' ? j[rel.relatedPk] : j;
+    })
+    .filter((k) => k !== undefined && k !== null);
 }

@@ -20,11 +20,31 @@ export function useListRelation(collection, field) {
     const back = all.find((r) => r.related_collection === c && r.meta?.one_field === f);
     if (!back) return null;
     const junctionField = back.meta?.junction_field ?? null;
-    if (!junctionField) return { kind: 'o2m', collection: back.collection, pk: pkOf(back.collection), reverseField: back.field, junctionField: null, relatedCollection: back.collection, relatedPk: pkOf(back.collection), sortField: back.meta?.sort_field ?? null };
-    const other = all.find((r) => r.collection === back.collection && r.field === junctionField)
-      ?? relations.relations.find((r) => r.collection === back.collection && r.field === junctionField);
+    if (!junctionField)
+      return {
+        kind: 'o2m',
+        collection: back.collection,
+        pk: pkOf(back.collection),
+        reverseField: back.field,
+        junctionField: null,
+        relatedCollection: back.collection,
+        relatedPk: pkOf(back.collection),
+        sortField: back.meta?.sort_field ?? null,
+      };
+    const other =
+      all.find((r) => r.collection === back.collection && r.field === junctionField) ??
+      relations.relations.find((r) => r.collection === back.collection && r.field === junctionField);
     const related = other?.related_collection ?? null;
-    return { kind: 'm2m', collection: back.collection, pk: pkOf(back.collection), reverseField: back.field, junctionField, relatedCollection: related, relatedPk: related ? pkOf(related) : null, sortField: back.meta?.sort_field ?? null };
+    return {
+      kind: 'm2m',
+      collection: back.collection,
+      pk: pkOf(back.collection),
+      reverseField: back.field,
+      junctionField,
+      relatedCollection: related,
+      relatedPk: related ? pkOf(related) : null,
+      sortField: back.meta?.sort_field ?? null,
+    };
   });
 }
 
@@ -44,8 +64,12 @@ export function useLinkedItems(relation, parentKey, options) {
     try {
       const { page, limit, filter } = unref(options);
       const fields = rel.kind === 'm2m' ? ['*', `${rel.junctionField}.*`] : ['*'];
-      const where = filter ? { _and: [{ [rel.reverseField]: { _eq: key } }, filter] } : { [rel.reverseField]: { _eq: key } };
-      const res = await api.get(endpoint(rel.collection), { params: { fields: fields.join(','), filter: JSON.stringify(where), limit, page, meta: 'filter_count' } });
+      const where = filter
+        ? { _and: [{ [rel.reverseField]: { _eq: key } }, filter] }
+        : { [rel.reverseField]: { _eq: key } };
+      const res = await api.get(endpoint(rel.collection), {
+        params: { fields: fields.join(','), filter: JSON.stringify(where), limit, page, meta: 'filter_count' },
+      });
       items.value = res.data?.data ?? [];
       total.value = Number(res.data?.meta?.filter_count ?? items.value.length);
     } catch (e) {
@@ -62,16 +86,22 @@ export function useLinkedItems(relation, parentKey, options) {
 export function usePickedDetails(relation, keys) {
   const api = useApi();
   const details = ref([]);
-  watch(() => [relation.value, JSON.stringify(unref(keys))], async () => {
-    const rel = relation.value;
-    const list = unref(keys);
-    if (!rel?.relatedCollection || list.length === 0) return (details.value = []);
-    try {
-      const filter = { [rel.relatedPk]: { _in: list } };
-      details.value = (await api.get(endpoint(rel.relatedCollection), { params: { filter: JSON.stringify(filter), limit: -1 } })).data?.data ?? [];
-    } catch {
-      details.value = [];
-    }
-  }, { immediate: true });
+  watch(
+    () => [relation.value, JSON.stringify(unref(keys))],
+    async () => {
+      const rel = relation.value;
+      const list = unref(keys);
+      if (!rel?.relatedCollection || list.length === 0) return (details.value = []);
+      try {
+        const filter = { [rel.relatedPk]: { _in: list } };
+        details.value =
+          (await api.get(endpoint(rel.relatedCollection), { params: { filter: JSON.stringify(filter), limit: -1 } }))
+            .data?.data ?? [];
+      } catch {
+        details.value = [];
+      }
+    },
+    { immediate: true },
+  );
   return details;
 }

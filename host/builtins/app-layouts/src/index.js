@@ -11,7 +11,14 @@ const slots = { options: () => null, sidebar: () => null, actions: () => null };
 export const layouts = [
   defineLayout({ id: 'tabular', name: 'Table', icon: 'table_rows', component: Tabular, slots, setup: useLayoutItems }),
   defineLayout({ id: 'cards', name: 'Cards', icon: 'grid_view', component: Cards, slots, setup: useLayoutItems }),
-  defineLayout({ id: 'calendar', name: 'Calendar', icon: 'calendar_month', component: Calendar, slots, setup: useLayoutItems }),
+  defineLayout({
+    id: 'calendar',
+    name: 'Calendar',
+    icon: 'calendar_month',
+    component: Calendar,
+    slots,
+    setup: useLayoutItems,
+  }),
   defineLayout({ id: 'kanban', name: 'Kanban', icon: 'view_kanban', component: Kanban, slots, setup: useLayoutItems }),
 ];
 export const interfaces = [];

@@ -10,7 +10,12 @@ import { useCollection, useItems } from '@directus/extensions-sdk';
 export function useLayoutItems(props) {
   const { collection, layoutQuery, search, filter } = toRefs(props);
   const { fields, primaryKeyField, info } = useCollection(collection);
-  const query = computed(() => ({ limit: 100, ...(layoutQuery?.value ?? {}), ...(search?.value ? { search: search.value } : {}), ...(filter?.value ? { filter: filter.value } : {}) }));
+  const query = computed(() => ({
+    limit: 100,
+    ...(layoutQuery?.value ?? {}),
+    ...(search?.value ? { search: search.value } : {}),
+    ...(filter?.value ? { filter: filter.value } : {}),
+  }));
   const { items, loading, error, itemCount, getItems } = useItems(collection, query);
   const router = useRouter();
   const pk = computed(() => primaryKeyField.value?.field ?? 'id');

@@ -20,7 +20,9 @@ const admin = (user) => user?.admin_access === true;
 
 export const modules = [
   defineModule({
-    id: 'content', name: 'Content', icon: 'box',
+    id: 'content',
+    name: 'Content',
+    icon: 'box',
     routes: [
       { path: '', component: ContentHome },
       { path: ':collection', component: CollectionPage, props: true },
@@ -28,14 +30,19 @@ export const modules = [
     ],
   }),
   defineModule({
-    id: 'insights', name: 'Insights', icon: 'insert_chart',
+    id: 'insights',
+    name: 'Insights',
+    icon: 'insert_chart',
     routes: [
       { path: '', component: Dashboards },
       { path: ':dashboard', component: Dashboard, props: true },
     ],
   }),
   defineModule({
-    id: 'settings', name: 'Settings', icon: 'settings', preRegisterCheck: admin,
+    id: 'settings',
+    name: 'Settings',
+    icon: 'settings',
+    preRegisterCheck: admin,
     routes: [
       { path: '', redirect: '/settings/extensions' },
       { path: 'extensions', component: Extensions },
@@ -48,7 +55,10 @@ export const modules = [
     ],
   }),
   defineModule({
-    id: 'marketplace', name: 'Marketplace', icon: 'storefront', preRegisterCheck: admin,
+    id: 'marketplace',
+    name: 'Marketplace',
+    icon: 'storefront',
+    preRegisterCheck: admin,
     routes: [{ path: '', component: Marketplace }],
   }),
 ];

@@ -20,7 +20,12 @@ describe('permission grants cache', () => {
 
   it('answers repeated grants from one combination, and a change from fresh rows', async () => {
     const perms = createPermissions(knex);
-    await knex('directus_permissions').insert({ role: 'r-editor', collection: 'notes', action: 'read', fields: 'id,title' });
+    await knex('directus_permissions').insert({
+      role: 'r-editor',
+      collection: 'notes',
+      action: 'read',
+      fields: 'id,title',
+    });
     const first = await perms.grant(editor, 'notes', 'read');
     expect(first).toMatchObject({ filter: null, fields: ['id', 'title'] });
     expect(await perms.grant(editor, 'notes', 'read')).toBe(first);
@@ -40,7 +45,9 @@ describe('permission grants cache', () => {
       if (!/directus_permissions/.test(query.sql) || changed) return;
       knex.off('query-response', once);
       changed = (async () => {
-        await knex('directus_permissions').where({ role: 'r-editor', collection: 'drafts' }).update({ fields: 'id,body' });
+        await knex('directus_permissions')
+          .where({ role: 'r-editor', collection: 'drafts' })
+          .update({ fields: 'id,body' });
         perms.invalidate();
       })();
     });

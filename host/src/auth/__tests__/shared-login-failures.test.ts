@@ -29,7 +29,10 @@ describe('login failures shared through the database', () => {
     await hostA.record('ada@example.com', '10.0.0.3');
     // A third host, or this one after a restart, sees all three.
     const restarted = createSharedLoginFailures(knex, options);
-    await expect(restarted.check('ada@example.com', '10.9.9.9')).rejects.toMatchObject({ code: 'REQUESTS_EXCEEDED', details: { retryAfterSeconds: 40 } });
+    await expect(restarted.check('ada@example.com', '10.9.9.9')).rejects.toMatchObject({
+      code: 'REQUESTS_EXCEEDED',
+      details: { retryAfterSeconds: 40 },
+    });
     // Other accounts are not locked.
     await restarted.check('bob@example.com', '10.9.9.9');
     clock += 40_001;

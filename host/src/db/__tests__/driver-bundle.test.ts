@@ -19,14 +19,20 @@ function probe(driver: string): { source: string; packageFiles: number; sum: num
     const packageFiles = Object.keys(createRequire(import.meta.url).cache).filter((f) => /node_modules[\\\\/](knex|objection|lodash)[\\\\/].*\\.js$/.test(f)).length;
     console.log(JSON.stringify({ source: db.source, packageFiles, sum: row.sum }));
   `;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim().split('\n').pop()!);
+  return JSON.parse(
+    execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop()!,
+  );
 }
 
 /* knex and objection come from one bundled file at boot (issue 20); the packages remain the fallback. */
 describe('database libraries: the build bundle, or the packages', () => {
   beforeAll(() => {
     // The bundle is a build output (npm run build); make it here when only tsc ran.
-    if (!fs.existsSync(path.join(HOST, 'dist', 'vendor', 'db.cjs'))) execFileSync(process.execPath, [path.join(HOST, 'scripts', 'bundle-db.mjs')]);
+    if (!fs.existsSync(path.join(HOST, 'dist', 'vendor', 'db.cjs')))
+      execFileSync(process.execPath, [path.join(HOST, 'scripts', 'bundle-db.mjs')]);
     fs.rmSync(SCRATCH, { recursive: true, force: true });
   });
   afterAll(() => fs.rmSync(SCRATCH, { recursive: true, force: true }));
@@ -40,7 +46,10 @@ describe('database libraries: the build bundle, or the packages', () => {
     fs.mkdirSync(path.join(SCRATCH, 'vendor'), { recursive: true });
     fs.copyFileSync(DRIVER, path.join(SCRATCH, 'db', 'driver.js'));
     fs.writeFileSync(path.join(SCRATCH, 'package.json'), JSON.stringify({ type: 'module' }));
-    fs.writeFileSync(path.join(SCRATCH, 'vendor', 'db.cjs'), `module.exports = { versions: { knex: '0.0.1', objection: '0.0.1' }, knex: null, objection: null };\n`);
+    fs.writeFileSync(
+      path.join(SCRATCH, 'vendor', 'db.cjs'),
+      `module.exports = { versions: { knex: '0.0.1', objection: '0.0.1' }, knex: null, objection: null };\n`,
+    );
     const out = probe(path.join(SCRATCH, 'db', 'driver.js'));
     expect(out.source).toBe('packages');
     expect(out.packageFiles).toBeGreaterThan(100);

@@ -9,11 +9,30 @@ import { createExtensionScope } from '../scope.js';
 import type { ExtensionDescriptor, ExtensionUnit } from '../types.js';
 
 const builtins = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../builtins');
-const packages = fs.readdirSync(builtins).map((dir) => ({ dir, name: JSON.parse(fs.readFileSync(path.join(builtins, dir, 'package.json'), 'utf8')).name as string }));
+const packages = fs.readdirSync(builtins).map((dir) => ({
+  dir,
+  name: JSON.parse(fs.readFileSync(path.join(builtins, dir, 'package.json'), 'utf8')).name as string,
+}));
 
 function stubKernel(extra: Record<string, unknown> = {}): Kernel {
-  const emitter = { onFilter: () => () => undefined, onAction: () => () => undefined, onInit: () => () => undefined, emitFilter: async () => undefined, emitAction: async () => undefined, emitInit: async () => undefined };
-  return { logger: { child: () => ({}) }, config: { env: {} }, knex: {}, schema: { get: async () => ({}) }, localEmitter: emitter, auth: { marker: 'auth' }, mailer: { marker: 'mail' }, ...extra } as unknown as Kernel;
+  const emitter = {
+    onFilter: () => () => undefined,
+    onAction: () => () => undefined,
+    onInit: () => () => undefined,
+    emitFilter: async () => undefined,
+    emitAction: async () => undefined,
+    emitInit: async () => undefined,
+  };
+  return {
+    logger: { child: () => ({}) },
+    config: { env: {} },
+    knex: {},
+    schema: { get: async () => ({}) },
+    localEmitter: emitter,
+    auth: { marker: 'auth' },
+    mailer: { marker: 'mail' },
+    ...extra,
+  } as unknown as Kernel;
 }
 
 function contextOf(kernel: Kernel, id: string, source: 'builtin' | 'local') {
@@ -61,7 +80,8 @@ describe('built-ins behind a declared surface', () => {
     const offenders: string[] = [];
     for (const { dir } of packages) {
       for (const entry of fs.readdirSync(path.join(builtins, dir), { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile() || !/\.(js|mjs|ts)$/.test(entry.name) || entry.parentPath.includes('node_modules')) continue;
+        if (!entry.isFile() || !/\.(js|mjs|ts)$/.test(entry.name) || entry.parentPath.includes('node_modules'))
+          continue;
         const source = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
         if (/\b(context|ctx)\.annex\b/.test(source)) offenders.push(path.join(dir, entry.name));
       }

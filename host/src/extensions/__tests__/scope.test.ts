@@ -31,7 +31,9 @@ describe('extension scope', () => {
     scope.gen.live = true;
     expect(scope.live).toBe(true);
     await scope.track(() => 1);
-    await expect(scope.track(() => Promise.reject(Object.assign(new Error('no'), { code: 'X_NO' })))).rejects.toMatchObject({ code: 'X_NO' });
+    await expect(
+      scope.track(() => Promise.reject(Object.assign(new Error('no'), { code: 'X_NO' }))),
+    ).rejects.toMatchObject({ code: 'X_NO' });
     expect(scope.gen).toMatchObject({ calls: 2, errors: 1, inFlight: 0, lastError: { code: 'X_NO' } });
   });
 });
@@ -39,7 +41,8 @@ describe('extension scope', () => {
 describe('unit registrars', () => {
   it('has one registrar, trusted and sandboxed, per API unit type', () => {
     expect(Object.keys(API_UNIT_REGISTRARS).sort()).toEqual(['endpoint', 'hook', 'operation']);
-    for (const r of Object.values(API_UNIT_REGISTRARS)) expect([typeof r.trusted, typeof r.sandboxed]).toEqual(['function', 'function']);
+    for (const r of Object.values(API_UNIT_REGISTRARS))
+      expect([typeof r.trusted, typeof r.sandboxed]).toEqual(['function', 'function']);
     expect(getUnitRegistrar('interface')).toBeUndefined();
     expect(getUnitRegistrar('constructor')).toBeUndefined();
   });
@@ -48,13 +51,23 @@ describe('unit registrars', () => {
     const mounts = createMounts();
     const kernel = { mounts } as unknown as Kernel;
     const scope = createExtensionScope();
-    const unit = { id: 'ext', name: 'ext', type: 'endpoint', entry: {}, sandboxed: false, requestedScopes: {} } as ExtensionUnit;
+    const unit = {
+      id: 'ext',
+      name: 'ext',
+      type: 'endpoint',
+      entry: {},
+      sandboxed: false,
+      requestedScopes: {},
+    } as ExtensionUnit;
     const desc = { id: 'ext' } as ExtensionDescriptor;
     let received: unknown;
-    getUnitRegistrar('endpoint')!.trusted({ kernel, scope, desc, unit, context: { marker: 1 } }, (router: unknown, context: unknown) => {
-      received = context;
-      expect(typeof (router as { get?: unknown }).get).toBe('function');
-    });
+    getUnitRegistrar('endpoint')!.trusted(
+      { kernel, scope, desc, unit, context: { marker: 1 } },
+      (router: unknown, context: unknown) => {
+        received = context;
+        expect(typeof (router as { get?: unknown }).get).toBe('function');
+      },
+    );
     expect(received).toEqual({ marker: 1 });
     expect(mounts.count()).toBe(1);
     await scope.dispose(() => undefined);
@@ -64,11 +77,30 @@ describe('unit registrars', () => {
   it('refuses a malformed trusted export with HOST_INVALID_EXPORT and registers nothing', () => {
     const mounts = createMounts();
     const scope = createExtensionScope();
-    const unit = { id: 'ext', name: 'ext', type: 'endpoint', entry: {}, sandboxed: false, requestedScopes: {} } as ExtensionUnit;
-    const trusted = { kernel: { mounts } as unknown as Kernel, scope, desc: { id: 'ext' } as ExtensionDescriptor, unit, context: {} };
-    expect(() => getUnitRegistrar('endpoint')!.trusted(trusted, { id: 42 })).toThrow(expect.objectContaining({ code: 'HOST_INVALID_EXPORT' }));
-    expect(() => getUnitRegistrar('hook')!.trusted(trusted, {})).toThrow(expect.objectContaining({ code: 'HOST_INVALID_EXPORT' }));
-    expect(() => getUnitRegistrar('operation')!.trusted(trusted, { id: 'x' })).toThrow(expect.objectContaining({ code: 'HOST_INVALID_EXPORT' }));
+    const unit = {
+      id: 'ext',
+      name: 'ext',
+      type: 'endpoint',
+      entry: {},
+      sandboxed: false,
+      requestedScopes: {},
+    } as ExtensionUnit;
+    const trusted = {
+      kernel: { mounts } as unknown as Kernel,
+      scope,
+      desc: { id: 'ext' } as ExtensionDescriptor,
+      unit,
+      context: {},
+    };
+    expect(() => getUnitRegistrar('endpoint')!.trusted(trusted, { id: 42 })).toThrow(
+      expect.objectContaining({ code: 'HOST_INVALID_EXPORT' }),
+    );
+    expect(() => getUnitRegistrar('hook')!.trusted(trusted, {})).toThrow(
+      expect.objectContaining({ code: 'HOST_INVALID_EXPORT' }),
+    );
+    expect(() => getUnitRegistrar('operation')!.trusted(trusted, { id: 'x' })).toThrow(
+      expect.objectContaining({ code: 'HOST_INVALID_EXPORT' }),
+    );
     expect(scope.size).toBe(0);
   });
 });

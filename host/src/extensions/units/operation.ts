@@ -12,7 +12,14 @@ export const operationRegistrar: UnitRegistrar = {
       throw errors.HOST_INVALID_EXPORT({ id: unit.id, reason: 'an operation api entry exports {id, handler}' });
     }
     const handler = c.handler as OperationHandler;
-    scope.defer(kernel.operations.register(c.id, (options, flowContext) => scope.track(() => handler(options, { ...context, ...flowContext })), unit.id, scope.gen));
+    scope.defer(
+      kernel.operations.register(
+        c.id,
+        (options, flowContext) => scope.track(() => handler(options, { ...context, ...flowContext })),
+        unit.id,
+        scope.gen,
+      ),
+    );
     return undefined;
   },
 
@@ -22,7 +29,12 @@ export const operationRegistrar: UnitRegistrar = {
     scope.defer(
       kernel.operations.register(
         registrations.operation.id,
-        (options, flowContext) => call(h, [options, { data: flowContext.data ?? {}, accountability: eventContextCopy(flowContext).accountability }], (flowContext.accountability as Accountability) ?? null),
+        (options, flowContext) =>
+          call(
+            h,
+            [options, { data: flowContext.data ?? {}, accountability: eventContextCopy(flowContext).accountability }],
+            (flowContext.accountability as Accountability) ?? null,
+          ),
         unit.id,
         scope.gen,
         { exclusive: true },

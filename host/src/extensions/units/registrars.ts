@@ -13,5 +13,7 @@ export const API_UNIT_REGISTRARS: Record<ApiExtensionType | HybridExtensionType,
 
 /** The registrar for an API unit's type (the manifest schema admits no other). */
 export function getUnitRegistrar(type: string): UnitRegistrar | undefined {
-  return Object.hasOwn(API_UNIT_REGISTRARS, type) ? API_UNIT_REGISTRARS[type as keyof typeof API_UNIT_REGISTRARS] : undefined;
+  return Object.hasOwn(API_UNIT_REGISTRARS, type)
+    ? API_UNIT_REGISTRARS[type as keyof typeof API_UNIT_REGISTRARS]
+    : undefined;
 }

@@ -40,7 +40,12 @@ export function userItemCollection(meta: Record<string, unknown> | undefined): s
 }
 
 /** FORBIDDEN when a filter's `result` gives a relational field an object or list the caller did not send. */
-export async function assertNoNewRelationalWrites(kernel: Kernel, collection: string, before: unknown, result: unknown): Promise<void> {
+export async function assertNoNewRelationalWrites(
+  kernel: Kernel,
+  collection: string,
+  before: unknown,
+  result: unknown,
+): Promise<void> {
   if (!result || typeof result !== 'object' || Array.isArray(result)) return;
   const col = (await kernel.schema.get()).collections[collection];
   if (!col) return;

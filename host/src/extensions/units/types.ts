@@ -15,7 +15,12 @@ export interface TrustedUnit {
 }
 
 /** Calls a handler of the unit's isolate as `accountability`, counted against the scope. */
-export type SandboxCall = (handler: number, args: unknown[], accountability: Accountability | null, options?: CallOptions) => Promise<unknown>;
+export type SandboxCall = (
+  handler: number,
+  args: unknown[],
+  accountability: Accountability | null,
+  options?: CallOptions,
+) => Promise<unknown>;
 
 /** What a sandboxed adapter maps: what the isolate registered at load, and how to call it. */
 export interface SandboxedUnit {

@@ -6,11 +6,24 @@ describe('image transformations', () => {
     const limits = { maxDimension: 100 };
     expect(parseTransform({}, limits)).toBeNull();
     expect(parseTransform({ download: '' }, limits)).toBeNull();
-    expect(parseTransform({ width: '50', format: 'jpg', withoutEnlargement: 'true' }, limits)).toEqual({ width: 50, format: 'jpeg', fit: 'cover', withoutEnlargement: true });
-    expect(parseTransform({ format: 'auto' }, limits)).toEqual({ format: 'auto', fit: 'cover', withoutEnlargement: false });
+    expect(parseTransform({ width: '50', format: 'jpg', withoutEnlargement: 'true' }, limits)).toEqual({
+      width: 50,
+      format: 'jpeg',
+      fit: 'cover',
+      withoutEnlargement: true,
+    });
+    expect(parseTransform({ format: 'auto' }, limits)).toEqual({
+      format: 'auto',
+      fit: 'cover',
+      withoutEnlargement: false,
+    });
     expect(() => parseTransform({ height: '101' }, limits)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
-    expect(() => parseTransform({ width: ['1', '2'] }, limits)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
-    expect(() => parseTransform({ width: '5', format: 'constructor' }, limits)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
+    expect(() => parseTransform({ width: ['1', '2'] }, limits)).toThrow(
+      expect.objectContaining({ code: 'INVALID_QUERY' }),
+    );
+    expect(() => parseTransform({ width: '5', format: 'constructor' }, limits)).toThrow(
+      expect.objectContaining({ code: 'INVALID_QUERY' }),
+    );
   });
 
   it('runs a bounded number at a time: past it, SERVICE_UNAVAILABLE; a slot frees when one ends, even on failure', async () => {
@@ -20,7 +33,11 @@ describe('image transformations', () => {
     await expect(gate(async () => 'second')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
     release();
     expect(await first).toBe('first');
-    await expect(gate(async () => { throw new Error('broken image'); })).rejects.toThrow('broken image');
+    await expect(
+      gate(async () => {
+        throw new Error('broken image');
+      }),
+    ).rejects.toThrow('broken image');
     expect(await gate(async () => 'third')).toBe('third');
   });
 });

@@ -4,7 +4,8 @@ import { toErrorResponse } from '../../http/error-handler.js';
 import { failedValidation } from '../payload-rules.js';
 
 const context = { user: 'u-1', role: 'r-1', now: new Date('2026-11-27T12:00:00Z') };
-const check = (filter: object, payload: unknown, requireAll = false) => checkPayload(filter, payload, { requireAll, context });
+const check = (filter: object, payload: unknown, requireAll = false) =>
+  checkPayload(filter, payload, { requireAll, context });
 
 describe('payload rules', () => {
   it('checks each operator the way the query filter reads it', () => {
@@ -41,7 +42,8 @@ describe('payload rules', () => {
       [{ role: { _eq: '$CURRENT_ROLE' } }, { role: 'r-2' }, false],
       [{ at: { _lte: '$NOW' } }, { at: '2026-11-27T11:00:00Z' }, true],
     ];
-    for (const [filter, payload, ok] of cases) expect(check(filter, payload).length === 0, JSON.stringify([filter, payload])).toBe(ok);
+    for (const [filter, payload, ok] of cases)
+      expect(check(filter, payload).length === 0, JSON.stringify([filter, payload])).toBe(ok);
   });
 
   it('skips rules on fields the payload leaves out, unless _submitted or requireAll', () => {
@@ -59,15 +61,21 @@ describe('payload rules', () => {
       { field: 'b', type: 'eq', valid: 'x' },
       { field: 'c', type: 'eq', valid: 'y' },
     ]);
-    expect(check({ author: { name: { _nempty: true } } }, { author: { name: '' } })).toEqual([{ field: 'author.name', type: 'nempty' }]);
+    expect(check({ author: { name: { _nempty: true } } }, { author: { name: '' } })).toEqual([
+      { field: 'author.name', type: 'nempty' },
+    ]);
     // A key alone is not an item: its fields are not checked (the database holds them).
     expect(check({ author: { name: { _nempty: true } } }, { author: 7 })).toEqual([]);
-    expect(check({ $trigger: { body: { n: { _eq: 1 } } } }, { $trigger: {} }, true)).toEqual([{ field: '$trigger.body.n', type: 'required' }]);
+    expect(check({ $trigger: { body: { n: { _eq: 1 } } } }, { $trigger: {} }, true)).toEqual([
+      { field: '$trigger.body.n', type: 'required' },
+    ]);
   });
 
   it('refuses rules it cannot read with INVALID_QUERY (a broken rule never lets a write through)', () => {
     for (const bad of [{ a: { _wat: 1 } }, { _and: {} }, { a: 5 }, { _eq: 1 }, { a: { _regex: '(' } }]) {
-      expect(() => check(bad, { a: 'x' }), JSON.stringify(bad)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
+      expect(() => check(bad, { a: 'x' }), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_QUERY' }),
+      );
     }
     let deep: object = { a: { _eq: 1 } };
     for (let i = 0; i < 40; i++) deep = { _and: [deep] };
@@ -75,13 +83,28 @@ describe('payload rules', () => {
   });
 
   it("answers with Directus's messages, one error per failed rule", () => {
-    expect(failureMessage({ field: 'price', type: 'gt', valid: 0 })).toBe('Validation failed for field "price". Value has to be greater than "0".');
-    expect(failureMessage({ field: 's', type: 'in', valid: ['a', 'b'] })).toBe('Validation failed for field "s". Value has to be one of "a", "b".');
-    const { status, body } = toErrorResponse(failedValidation([{ field: 'a', type: 'required' }, { field: 'b', type: 'nnull' }]));
+    expect(failureMessage({ field: 'price', type: 'gt', valid: 0 })).toBe(
+      'Validation failed for field "price". Value has to be greater than "0".',
+    );
+    expect(failureMessage({ field: 's', type: 'in', valid: ['a', 'b'] })).toBe(
+      'Validation failed for field "s". Value has to be one of "a", "b".',
+    );
+    const { status, body } = toErrorResponse(
+      failedValidation([
+        { field: 'a', type: 'required' },
+        { field: 'b', type: 'nnull' },
+      ]),
+    );
     expect(status).toBe(400);
     expect(body.errors).toEqual([
-      { message: 'Validation failed for field "a". Value is required.', extensions: { code: 'FAILED_VALIDATION', field: 'a', type: 'required' } },
-      { message: 'Validation failed for field "b". Value can\'t be null.', extensions: { code: 'FAILED_VALIDATION', field: 'b', type: 'nnull' } },
+      {
+        message: 'Validation failed for field "a". Value is required.',
+        extensions: { code: 'FAILED_VALIDATION', field: 'a', type: 'required' },
+      },
+      {
+        message: 'Validation failed for field "b". Value can\'t be null.',
+        extensions: { code: 'FAILED_VALIDATION', field: 'b', type: 'nnull' },
+      },
     ]);
   });
 });

@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { createMarketplaceServer, type MarketplaceServer, type MarketplaceServerOptions } from '../../server/create-server.js';
+import {
+  createMarketplaceServer,
+  type MarketplaceServer,
+  type MarketplaceServerOptions,
+} from '../../server/create-server.js';
 
 export interface ExtensionSpec {
   name: string;
@@ -25,8 +29,14 @@ export async function writeExtension(root: string, spec: ExtensionSpec): Promise
   const folder = join(root, `${spec.name.replace('/', '__')}-${spec.version ?? '1.0.0'}`);
   await mkdir(join(folder, 'dist'), { recursive: true });
   const type = spec.type ?? 'hook';
-  const options: Record<string, unknown> = { type, path: 'dist/index.js', source: 'src/index.ts', host: spec.host ?? '^10.10.0 || ^11.0.0' };
-  if (spec.sandbox !== undefined || spec.scopes) options.sandbox = { enabled: spec.sandbox ?? false, requestedScopes: spec.scopes ?? {} };
+  const options: Record<string, unknown> = {
+    type,
+    path: 'dist/index.js',
+    source: 'src/index.ts',
+    host: spec.host ?? '^10.10.0 || ^11.0.0',
+  };
+  if (spec.sandbox !== undefined || spec.scopes)
+    options.sandbox = { enabled: spec.sandbox ?? false, requestedScopes: spec.scopes ?? {} };
   const pkg = {
     name: spec.name,
     version: spec.version ?? '1.0.0',
@@ -39,7 +49,10 @@ export async function writeExtension(root: string, spec: ExtensionSpec): Promise
   };
   await writeFile(join(folder, 'package.json'), JSON.stringify(pkg, null, 2));
   await writeFile(join(folder, 'README.md'), `# ${spec.name}\n\nVersion ${pkg.version}.\n`);
-  await writeFile(join(folder, 'dist/index.js'), `export default ({ action }) => { action('items.create', () => {}); };\n// ${spec.name}@${pkg.version}\n`);
+  await writeFile(
+    join(folder, 'dist/index.js'),
+    `export default ({ action }) => { action('items.create', () => {}); };\n// ${spec.name}@${pkg.version}\n`,
+  );
   for (const [rel, content] of Object.entries(spec.files ?? {})) {
     await mkdir(dirname(join(folder, rel)), { recursive: true });
     await writeFile(join(folder, rel), content);
@@ -99,7 +112,9 @@ export async function snapshotTree(root: string): Promise<Record<string, string>
         out[rel] = 'dir';
         await walk(path);
       } else if (st.isFile()) {
-        out[rel] = `file:${(st.mode & 0o7777).toString(8)}:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+        out[rel] = `file:${(st.mode & 0o7777).toString(8)}:${createHash('sha256')
+          .update(await readFile(path))
+          .digest('hex')}`;
       } else out[rel] = st.isSymbolicLink() ? 'symlink' : 'special';
     }
   }

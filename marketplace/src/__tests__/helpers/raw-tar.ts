@@ -78,7 +78,8 @@ export async function rawTarball(entries: RawEntry[], options: { truncateTo?: nu
     await emit(header(entry, size));
     if (entry.zeros !== undefined) {
       const mb = Buffer.alloc(1024 * 1024);
-      for (let left = entry.zeros; left > 0; left -= mb.length) await emit(left >= mb.length ? mb : mb.subarray(0, left));
+      for (let left = entry.zeros; left > 0; left -= mb.length)
+        await emit(left >= mb.length ? mb : mb.subarray(0, left));
     } else await emit(content);
     await emit(pad(size));
   }

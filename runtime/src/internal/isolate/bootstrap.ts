@@ -29,7 +29,8 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
  */
 function buildApiModuleSource(): string {
   const names = [...new Set(getCapabilityLayout().map((c) => c.name.split('.')[0]))];
-  for (const n of names) if (!IDENTIFIER.test(n) || n === 'default') throw new Error(`capability export "${n}" is not an identifier`);
+  for (const n of names)
+    if (!IDENTIFIER.test(n) || n === 'default') throw new Error(`capability export "${n}" is not an identifier`);
   return [
     'const api = globalThis.__annex_api__;',
     'delete globalThis.__annex_api__;',
@@ -50,7 +51,8 @@ export function getLayoutCopy(): ivm.ExternalCopy<unknown> {
 let codeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 /** Compile the bootstrap in `isolate`, producing the shared code cache on first use. */
 export function compileBootstrap(isolate: ivm.Isolate): ivm.Script {
-  if (codeCache) return isolate.compileScriptSync(BOOTSTRAP_SOURCE, { filename: BOOTSTRAP_FILENAME, cachedData: codeCache });
+  if (codeCache)
+    return isolate.compileScriptSync(BOOTSTRAP_SOURCE, { filename: BOOTSTRAP_FILENAME, cachedData: codeCache });
   const script = isolate.compileScriptSync(BOOTSTRAP_SOURCE, { filename: BOOTSTRAP_FILENAME, produceCachedData: true });
   /* isolated-vm attaches the produced cache to the script (CachedDataResult). */
   const produced = (script as ivm.Script & { cachedData?: ivm.ExternalCopy<ArrayBuffer> }).cachedData;

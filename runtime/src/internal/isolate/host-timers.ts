@@ -70,7 +70,8 @@ export class HostTimers {
 
   private charge(ns: bigint): void {
     const now = Date.now();
-    while (this.head < this.background.length && now - this.background[this.head]!.at >= BACKGROUND_WINDOW_MS) this.total -= this.background[this.head++]!.ns;
+    while (this.head < this.background.length && now - this.background[this.head]!.at >= BACKGROUND_WINDOW_MS)
+      this.total -= this.background[this.head++]!.ns;
     if (this.head > 1024 && this.head * 2 > this.background.length) {
       this.background = this.background.slice(this.head);
       this.head = 0;

@@ -48,7 +48,10 @@ let spareScheduled = false;
 
 function createBlank(memoryMb: number): Spare {
   const onCatastrophic = { handler: (_message: string) => {} };
-  const isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError: (message) => onCatastrophic.handler(String(message)) });
+  const isolate = new ivm.Isolate({
+    memoryLimit: memoryMb,
+    onCatastrophicError: (message) => onCatastrophic.handler(String(message)),
+  });
   return { memoryMb, isolate, context: isolate.createContextSync(), onCatastrophic };
 }
 
@@ -81,7 +84,8 @@ export function releaseSpareIsolate(): void {
 /** Data the `local` capabilities answer from, keyed by capability name. */
 function localData(spec: SandboxExtensionSpec): Record<string, Record<string, string | undefined>> {
   const env: Record<string, string | undefined> = {};
-  for (const name of spec.grantedScopes.env ?? []) env[name] = Object.hasOwn(spec.env, name) ? String(spec.env[name]) : undefined;
+  for (const name of spec.grantedScopes.env ?? [])
+    env[name] = Object.hasOwn(spec.env, name) ? String(spec.env[name]) : undefined;
   const out: Record<string, Record<string, string | undefined>> = {};
   for (const c of getCapabilityLayout()) if (c.mode === 'local') out[c.name] = c.name === 'env' ? env : {};
   return out;
@@ -111,7 +115,13 @@ function guarded<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) =>
   };
 }
 
-function loadError(err: unknown, isolate: ivm.Isolate, limits: SandboxLimits, mapStack: (s: string) => string, spec: SandboxExtensionSpec): Error {
+function loadError(
+  err: unknown,
+  isolate: ivm.Isolate,
+  limits: SandboxLimits,
+  mapStack: (s: string) => string,
+  spec: SandboxExtensionSpec,
+): Error {
   const kind = classifyEntryError(err, isolate.isDisposed, false);
   if (kind === 'memory') return RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: limits.memoryMb });
   if (kind === 'timeout') return RuntimeErrors.RT_TIMEOUT({ kind: 'cpu', limitMs: limits.cpuTimeoutMs });
@@ -142,7 +152,12 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
       nodeEnv: process.env.NODE_ENV ?? 'production',
       maxTimers: limits.maxTimers,
       maxPayloadBytes: limits.maxPayloadBytes,
-      registrationLimits: { routes: limits.maxRoutes, events: limits.maxEventHandlers, schedules: limits.maxSchedules, embeds: limits.maxEmbeds },
+      registrationLimits: {
+        routes: limits.maxRoutes,
+        events: limits.maxEventHandlers,
+        schedules: limits.maxSchedules,
+        embeds: limits.maxEmbeds,
+      },
       randomPool: Uint8Array.from(randomBytes(1024)),
     };
     const entry = boot.applySync(
@@ -161,7 +176,12 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
     ) as ivm.Reference<Record<string, unknown>>;
     boot.release();
     const get = (name: string) => entry.getSync(name, { reference: true }) as ivm.Reference<unknown>;
-    const [register, invoke, resolve, fire] = [get('register'), get('invoke'), get('resolveCapability'), get('fireTimer')];
+    const [register, invoke, resolve, fire] = [
+      get('register'),
+      get('invoke'),
+      get('resolveCapability'),
+      get('fireTimer'),
+    ];
     entry.release();
 
     const api = isolate.compileModuleSync(API_MODULE_SOURCE, { filename: 'directus:api' });
@@ -186,19 +206,33 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
     } catch (err) {
       throw loadError(err, isolate, limits, hooks.mapStack, spec);
     }
-    let outcome: { ok: true; registrations: SandboxRegistrations } | { ok: false; error: { code: string; message: string; stack?: string } };
+    let outcome:
+      | { ok: true; registrations: SandboxRegistrations }
+      | { ok: false; error: { code: string; message: string; stack?: string } };
     try {
-      outcome = register.applySync(undefined, [spec.type, mod.namespace.derefInto()], { result: { copy: true }, timeout }) as typeof outcome;
+      outcome = register.applySync(undefined, [spec.type, mod.namespace.derefInto()], {
+        result: { copy: true },
+        timeout,
+      }) as typeof outcome;
     } catch (err) {
       throw loadError(err, isolate, limits, hooks.mapStack, spec);
     }
     if (!outcome.ok) {
       const { code, message, stack } = outcome.error;
-      if (code === 'RT_INVALID_EXPORT') throw RuntimeErrors.RT_INVALID_EXPORT({ reason: message.replace(/^Invalid default export: /, '') });
+      if (code === 'RT_INVALID_EXPORT')
+        throw RuntimeErrors.RT_INVALID_EXPORT({ reason: message.replace(/^Invalid default export: /, '') });
       const cap = outcome.error as { details?: { kind?: unknown; limit?: unknown } };
-      if (code === 'RT_REGISTRATION_LIMIT') throw RuntimeErrors.RT_REGISTRATION_LIMIT({ kind: String(cap.details?.kind ?? 'handlers'), limit: Number(cap.details?.limit ?? 0) });
-      if (code === 'RT_INVALID_REGISTRATION') throw RuntimeErrors.RT_INVALID_REGISTRATION({ reason: message.replace(/^Invalid registration: /, '') });
-      throw RuntimeErrors.RT_LOAD_FAILED({ message }, { details: { extensionCode: code, ...(stack ? { stack: hooks.mapStack(stack) } : {}) } });
+      if (code === 'RT_REGISTRATION_LIMIT')
+        throw RuntimeErrors.RT_REGISTRATION_LIMIT({
+          kind: String(cap.details?.kind ?? 'handlers'),
+          limit: Number(cap.details?.limit ?? 0),
+        });
+      if (code === 'RT_INVALID_REGISTRATION')
+        throw RuntimeErrors.RT_INVALID_REGISTRATION({ reason: message.replace(/^Invalid registration: /, '') });
+      throw RuntimeErrors.RT_LOAD_FAILED(
+        { message },
+        { details: { extensionCode: code, ...(stack ? { stack: hooks.mapStack(stack) } : {}) } },
+      );
     }
     const registrations = outcome.registrations;
     register.release();

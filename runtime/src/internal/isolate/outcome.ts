@@ -37,8 +37,13 @@ export function extensionErrorRecord(raw: unknown, mapStack: (stack: string) => 
   if (!raw || typeof raw !== 'object') return toErrorRecord(RuntimeErrors.RT_INTERNAL());
   const r = raw as Record<string, unknown>;
   const code = clip(r.code, MAX_ERROR_CODE);
-  const status = typeof r.status === 'number' && Number.isInteger(r.status) && r.status >= 400 && r.status <= 599 ? r.status : 500;
-  const rec: ErrorRecord = { code: code || 'RT_EXTENSION_ERROR', message: clip(r.message, MAX_ERROR_MESSAGE) ?? 'Extension error', status };
+  const status =
+    typeof r.status === 'number' && Number.isInteger(r.status) && r.status >= 400 && r.status <= 599 ? r.status : 500;
+  const rec: ErrorRecord = {
+    code: code || 'RT_EXTENSION_ERROR',
+    message: clip(r.message, MAX_ERROR_MESSAGE) ?? 'Extension error',
+    status,
+  };
   const stack = clip(r.stack, MAX_ERROR_STACK);
   if (stack !== undefined) rec.stack = mapStack(stack);
   return rec;

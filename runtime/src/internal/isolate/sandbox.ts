@@ -107,8 +107,13 @@ export class IsolateSandbox {
     this.rateRecord = toErrorRecord(RuntimeErrors.RT_RATE_LIMITED({ limit: limits.maxCapabilityCallsPerSecond }));
     // A burst may fill the pending limit at once; the rate holds over time.
     this.capabilityRate = new RateBudget(limits.maxCapabilityCallsPerSecond, limits.maxPendingCapabilityCalls);
-    this.backgroundRate = new RateBudget(limits.maxBackgroundCapabilityCallsPerSecond, limits.maxPendingCapabilityCalls);
-    this.backgroundRateRecord = toErrorRecord(RuntimeErrors.RT_RATE_LIMITED({ limit: limits.maxBackgroundCapabilityCallsPerSecond }));
+    this.backgroundRate = new RateBudget(
+      limits.maxBackgroundCapabilityCallsPerSecond,
+      limits.maxPendingCapabilityCalls,
+    );
+    this.backgroundRateRecord = toErrorRecord(
+      RuntimeErrors.RT_RATE_LIMITED({ limit: limits.maxBackgroundCapabilityCallsPerSecond }),
+    );
     this.continuationCpu = new CpuShareBudget(5000, limits.backgroundCpuShare);
     this.mapStack = createStackMapper(spec.sourceMap, `file://${spec.filename}`);
     this.timers = new HostTimers({
@@ -159,15 +164,30 @@ export class IsolateSandbox {
    * when the handler finished synchronously, so a caller answering a batch can send each answer
    * before it runs the next call.
    */
-  start(handler: number, args: unknown[] | string, accountability: unknown, jsonBody: boolean, settle: (outcome: CallOutcome) => void): void {
-    if (this.state === 'disposed') return settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
-    if (this.state !== 'ready' || !this.current) return settle({ ok: false, error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()), fromExtension: false });
+  start(
+    handler: number,
+    args: unknown[] | string,
+    accountability: unknown,
+    jsonBody: boolean,
+    settle: (outcome: CallOutcome) => void,
+  ): void {
+    if (this.state === 'disposed')
+      return settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
+    if (this.state !== 'ready' || !this.current)
+      return settle({
+        ok: false,
+        error: this.failure ?? toErrorRecord(RuntimeErrors.RT_INTERNAL()),
+        fromExtension: false,
+      });
     const callId = ++this.callSeq;
     const loaded = this.current;
     this.calls.set(callId, { resolve: settle, deadline: performance.now() + this.limits.wallTimeoutMs });
     if (!this.wallTimer) this.armWallTimer(this.limits.wallTimeoutMs);
     this.enter('call', callId, () =>
-      loaded.invoke.applySync(undefined, [callId, handler, args, accountability, jsonBody], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
+      loaded.invoke.applySync(undefined, [callId, handler, args, accountability, jsonBody], {
+        arguments: { copy: true },
+        timeout: this.limits.cpuTimeoutMs,
+      }),
     );
   }
 
@@ -183,14 +203,24 @@ export class IsolateSandbox {
     const before = loaded.isolate.cpuTime;
     this.enter('continuation', 0, () => {
       try {
-        loaded.resolve.applySync(undefined, [id, ok, value], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs });
+        loaded.resolve.applySync(undefined, [id, ok, value], {
+          arguments: { copy: true },
+          timeout: this.limits.cpuTimeoutMs,
+        });
       } catch (err) {
         if (classifyEntryError(err, loaded.isolate.isDisposed, false) !== 'other') throw err;
         const fallback = toErrorRecord(RuntimeErrors.RT_CAPABILITY_FAILED({ capability: 'result' }));
-        loaded.resolve.applySync(undefined, [id, false, fallback], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs });
+        loaded.resolve.applySync(undefined, [id, false, fallback], {
+          arguments: { copy: true },
+          timeout: this.limits.cpuTimeoutMs,
+        });
       }
     });
-    if (loaded === this.current && !loaded.isolate.isDisposed && this.continuationCpu.charge(loaded.isolate.cpuTime - before)) {
+    if (
+      loaded === this.current &&
+      !loaded.isolate.isDisposed &&
+      this.continuationCpu.charge(loaded.isolate.cpuTime - before)
+    ) {
       const error = toErrorRecord(RuntimeErrors.RT_CPU_HOG());
       this.fault(error);
       this.recreate('background CPU use after awaited calls', error);
@@ -202,7 +232,10 @@ export class IsolateSandbox {
     const iso = this.current?.isolate;
     if (!iso || iso.isDisposed) return { cpuMs: Number(this.cpuBaseNs) / 1e6, heapUsedBytes: 0 };
     const heap = iso.getHeapStatisticsSync();
-    return { cpuMs: Number(this.cpuBaseNs + iso.cpuTime) / 1e6, heapUsedBytes: heap.used_heap_size + heap.externally_allocated_size };
+    return {
+      cpuMs: Number(this.cpuBaseNs + iso.cpuTime) / 1e6,
+      heapUsedBytes: heap.used_heap_size + heap.externally_allocated_size,
+    };
   }
 
   /** CPU time only (cheap: no heap statistics). */
@@ -295,7 +328,11 @@ export class IsolateSandbox {
         this.recreate(`CPU timeout in a ${kind}`, error);
       }
     } else if (kind === 'call') {
-      this.settle(callId, { ok: false, error: toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments cannot be copied into the sandbox' })), fromExtension: false });
+      this.settle(callId, {
+        ok: false,
+        error: toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments cannot be copied into the sandbox' })),
+        fromExtension: false,
+      });
     }
   }
 
@@ -333,7 +370,10 @@ export class IsolateSandbox {
     }
     if (this.recreateWhenIdle && this.calls.size === 0 && this.state === 'ready') {
       this.recreateWhenIdle = false;
-      this.recreate('wall-clock timeout left work behind', toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: this.limits.wallTimeoutMs })));
+      this.recreate(
+        'wall-clock timeout left work behind',
+        toErrorRecord(RuntimeErrors.RT_TIMEOUT({ kind: 'wall', limitMs: this.limits.wallTimeoutMs })),
+      );
     }
   }
 
@@ -405,11 +445,17 @@ export class IsolateSandbox {
   private onSend(name: unknown, args: unknown, token: unknown): number | ErrorRecord {
     const cap = typeof name === 'string' ? getCapability(name) : undefined;
     if (!cap || cap.mode === 'local') return toErrorRecord(RuntimeErrors.FORBIDDEN({ reason: 'unknown capability' }));
-    if (!Array.isArray(args)) return toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
-    if (cap.mode === 'async' && this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls) return this.refuse(this.busyRecord);
+    if (!Array.isArray(args))
+      return toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
+    if (cap.mode === 'async' && this.capabilityIds.size >= this.limits.maxPendingCapabilityCalls)
+      return this.refuse(this.busyRecord);
     const size = measurePayload(args, this.limits.maxPayloadBytes);
     if (!size.ok) {
-      return toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` }));
+      return toErrorRecord(
+        size.reason === 'too-large'
+          ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes })
+          : RuntimeErrors.INVALID_PAYLOAD({ reason: `arguments are ${size.reason}` }),
+      );
     }
     if (cap.mode === 'fire') {
       const { pass, notice } = this.logLimiter.take();
@@ -470,7 +516,9 @@ export class IsolateSandbox {
     const loaded = this.current;
     if (!loaded || loaded.isolate.isDisposed) return null;
     const before = loaded.isolate.cpuTime;
-    this.enter('timer', 0, () => loaded.fire.applySync(undefined, [id], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }));
+    this.enter('timer', 0, () =>
+      loaded.fire.applySync(undefined, [id], { arguments: { copy: true }, timeout: this.limits.cpuTimeoutMs }),
+    );
     return loaded === this.current && !loaded.isolate.isDisposed ? loaded.isolate.cpuTime - before : null;
   }
 
@@ -484,7 +532,10 @@ export class IsolateSandbox {
     if (typeof callId !== 'number' || !this.calls.has(callId)) return;
     if (ok !== true) {
       const record = extensionErrorRecord(value, fromExtension === true ? this.mapStack : (s) => s);
-      const denied = fromExtension === true && value && typeof value === 'object' ? dynamicImportDenial(value, this.spec) : undefined;
+      const denied =
+        fromExtension === true && value && typeof value === 'object'
+          ? dynamicImportDenial(value, this.spec)
+          : undefined;
       const error = denied ? { ...toErrorRecord(denied), ...(record.stack ? { stack: record.stack } : {}) } : record;
       // The runtime's own size check in the isolate: an oversized result is a fault of the extension.
       if (fromExtension !== true && error.code === 'RT_PAYLOAD_TOO_LARGE') this.fault(error);
@@ -493,7 +544,11 @@ export class IsolateSandbox {
     }
     const size = measurePayload(value, this.limits.maxPayloadBytes);
     if (!size.ok) {
-      const error = toErrorRecord(size.reason === 'too-large' ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes }) : RuntimeErrors.RT_RESULT_NOT_CLONEABLE());
+      const error = toErrorRecord(
+        size.reason === 'too-large'
+          ? RuntimeErrors.RT_PAYLOAD_TOO_LARGE({ limit: this.limits.maxPayloadBytes })
+          : RuntimeErrors.RT_RESULT_NOT_CLONEABLE(),
+      );
       if (size.reason === 'too-large') this.fault(error);
       this.finish(callId, { ok: false, error, fromExtension: false });
       return;

@@ -4,7 +4,18 @@ import { randomBytes } from 'node:crypto';
  * Host halves of the web globals. They take and return only strings and plain records, so
  * nothing but copies reaches the isolate.
  */
-const URL_SETTABLE = new Set(['href', 'protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash']);
+const URL_SETTABLE = new Set([
+  'href',
+  'protocol',
+  'username',
+  'password',
+  'host',
+  'hostname',
+  'port',
+  'pathname',
+  'search',
+  'hash',
+]);
 
 export interface UrlRecord {
   href: string;
@@ -42,7 +53,14 @@ export function urlPort(op: unknown, a: unknown, b: unknown, c: unknown): UrlRec
     if (op === 0 && typeof a === 'string' && a.length <= 65536) {
       return toRecord(typeof b === 'string' ? new URL(a, b) : new URL(a));
     }
-    if (op === 1 && typeof a === 'string' && typeof b === 'string' && URL_SETTABLE.has(b) && typeof c === 'string' && c.length <= 65536) {
+    if (
+      op === 1 &&
+      typeof a === 'string' &&
+      typeof b === 'string' &&
+      URL_SETTABLE.has(b) &&
+      typeof c === 'string' &&
+      c.length <= 65536
+    ) {
       const u = new URL(a);
       (u as unknown as Record<string, string>)[b] = c;
       return toRecord(u);

@@ -21,9 +21,14 @@ export interface CrashVerdict<I, C> {
  * outside effects (not replay-safe), and are replayed otherwise. An unattributed crash counts
  * against nobody: a lone replay will find the culprit if the crash repeats.
  */
-export function triageCrash<I, C extends CrashedCall<I>>(inFlight: C[], named: Map<I, string>, replayingAlone: C | undefined): CrashVerdict<I, C> {
+export function triageCrash<I, C extends CrashedCall<I>>(
+  inFlight: C[],
+  named: Map<I, string>,
+  replayingAlone: C | undefined,
+): CrashVerdict<I, C> {
   const culprits = new Map<I, string | undefined>(named);
-  if (replayingAlone && culprits.size === 0) culprits.set(replayingAlone.inst, 'crashed the worker again when replayed alone');
+  if (replayingAlone && culprits.size === 0)
+    culprits.set(replayingAlone.inst, 'crashed the worker again when replayed alone');
   const fail: C[] = [];
   const replay: C[] = [];
   for (const call of inFlight) (culprits.has(call.inst) || call.sideEffects ? fail : replay).push(call);

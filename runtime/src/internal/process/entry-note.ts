@@ -40,7 +40,10 @@ export function openEntryNote(file: string | undefined): { enter(key: string, ki
 
 /** Parent side: a fresh note path for one worker life. */
 export function entryNotePath(index: number): string {
-  return path.join(os.tmpdir(), `annex-sandbox-${process.pid}-${index}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.note`);
+  return path.join(
+    os.tmpdir(),
+    `annex-sandbox-${process.pid}-${index}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.note`,
+  );
 }
 
 /** Parent side: what the note says was running (undefined when nothing was), and remove it. */

@@ -21,7 +21,11 @@ export function resolveWorkerPath(): string {
  */
 export function createProcessEngine(options: SandboxEngineOptions): SandboxEngine {
   const workerPath = resolveWorkerPath();
-  if (!existsSync(workerPath)) throw RuntimeErrors.RT_INTERNAL({}, { details: { reason: 'the runtime is not built (dist/internal/worker/main.js is missing)' } });
+  if (!existsSync(workerPath))
+    throw RuntimeErrors.RT_INTERNAL(
+      {},
+      { details: { reason: 'the runtime is not built (dist/internal/worker/main.js is missing)' } },
+    );
   const max = Math.max(1, Math.floor(options.workers ?? 2));
   const perWorker = Math.max(0, Math.floor(options.instancesPerWorker ?? 0));
   const emit = options.onEvent ?? (() => {});
@@ -29,7 +33,15 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
   const slots: WorkerSlot[] = [];
   const slotAt = (index: number): WorkerSlot => {
     // Indices stay dense (workers()[i] is worker i), so starting worker i starts the ones below it too.
-    while (slots.length <= index) slots.push(new WorkerSlot(slots.length, { workerPath, logger: options.logger, emit, hangTimeoutMs: options.hangTimeoutMs ?? 15_000 }));
+    while (slots.length <= index)
+      slots.push(
+        new WorkerSlot(slots.length, {
+          workerPath,
+          logger: options.logger,
+          emit,
+          hangTimeoutMs: options.hangTimeoutMs ?? 15_000,
+        }),
+      );
     return slots[index];
   };
   const instances = new Set<SandboxInstance>();
@@ -37,7 +49,8 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
   let closed = false;
 
   function pick(spec: SandboxExtensionSpec): WorkerSlot {
-    if (typeof spec.worker === 'number' && Number.isInteger(spec.worker) && spec.worker >= 0) return slotAt(spec.worker % max);
+    if (typeof spec.worker === 'number' && Number.isInteger(spec.worker) && spec.worker >= 0)
+      return slotAt(spec.worker % max);
     const load = (s: WorkerSlot) => s.instances.size + s.loading;
     const best = slots.length ? slots.reduce((b, s) => (load(s) < load(b) ? s : b), slots[0]) : undefined;
     if (!best || (load(best) >= perWorker && slots.length < max)) return slotAt(slots.length);
@@ -82,7 +95,13 @@ export function createProcessEngine(options: SandboxEngineOptions): SandboxEngin
       if (!closed) slotAt(0);
     },
     workers() {
-      return slots.map((s) => ({ index: s.index, pid: s.pid, instances: [...s.instances.values()].map((i) => i.spec.id), restarts: s.restarts, state: s.state }));
+      return slots.map((s) => ({
+        index: s.index,
+        pid: s.pid,
+        instances: [...s.instances.values()].map((i) => i.spec.id),
+        restarts: s.restarts,
+        state: s.state,
+      }));
     },
     async killWorker(index: number) {
       const slot = slots[index];

@@ -4,18 +4,32 @@ import type { RuntimeLogger } from '../../types.js';
 import { getWorkerEnv } from './worker-env.js';
 
 /** Lines V8 prints on stderr when a heap OOM is fatal for the whole process. */
-const FATAL_OOM = /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 1|CALL_AND_RETRY_LAST|Fatal JavaScript out of memory/;
+const FATAL_OOM =
+  /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 1|CALL_AND_RETRY_LAST|Fatal JavaScript out of memory/;
 
 /**
  * Fork one sandbox worker with the flags isolated-vm needs. Its output goes to the logger;
  * a fatal V8 OOM report on stderr gets it SIGKILLed at once, because V8 may print the report
  * and then never exit (isolated-vm #457/#527), leaving the worker hung.
  */
-export function spawnWorker(workerPath: string, index: number, logger: RuntimeLogger | undefined, entryNote: string): ChildProcess {
+export function spawnWorker(
+  workerPath: string,
+  index: number,
+  logger: RuntimeLogger | undefined,
+  entryNote: string,
+): ChildProcess {
   const env = getWorkerEnv(process.env, entryNote);
-  const child = fork(workerPath, [], { execArgv: ['--no-node-snapshot'], serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+  const child = fork(workerPath, [], {
+    execArgv: ['--no-node-snapshot'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env,
+  });
   child.on('error', (err) => logger?.warn({ worker: index, err }, 'sandbox worker error'));
-  for (const [stream, level] of [[child.stdout, 'debug'], [child.stderr, 'warn']] as const) {
+  for (const [stream, level] of [
+    [child.stdout, 'debug'],
+    [child.stderr, 'warn'],
+  ] as const) {
     if (!stream) continue;
     createInterface({ input: stream }).on('line', (line) => {
       logger?.[level]({ worker: index, pid: child.pid }, line.slice(0, 2000));

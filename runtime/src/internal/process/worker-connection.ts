@@ -40,14 +40,20 @@ export class WorkerConnection {
     this.notePath = entryNotePath(index);
     const child = spawnWorker(workerPath, index, logger, this.notePath);
     this.child = child;
-    this.outbox = createOutbox<ToWorker>((batch) => {
-      if (!child.connected) return;
-      try {
-        child.send(batch, (err) => err && this.logger?.debug({ worker: index, err }, 'send to sandbox worker failed'));
-      } catch (err) {
-        this.logger?.debug({ worker: index, err }, 'send to sandbox worker failed');
-      }
-    }, { holdMs: IPC_HOLD_MS });
+    this.outbox = createOutbox<ToWorker>(
+      (batch) => {
+        if (!child.connected) return;
+        try {
+          child.send(
+            batch,
+            (err) => err && this.logger?.debug({ worker: index, err }, 'send to sandbox worker failed'),
+          );
+        } catch (err) {
+          this.logger?.debug({ worker: index, err }, 'send to sandbox worker failed');
+        }
+      },
+      { holdMs: IPC_HOLD_MS },
+    );
     child.on('message', (batch: FromWorker[]) => {
       this.lastSeen = Date.now();
       for (const m of batch) {

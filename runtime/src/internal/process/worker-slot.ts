@@ -1,5 +1,12 @@
 import { toErrorRecord, type ErrorRecord } from '@annex/protocol';
-import type { RuntimeLogger, SandboxEvent, SandboxExtensionSpec, SandboxLimits, SandboxRegistrations, SandboxWorkerInfo } from '../../types.js';
+import type {
+  RuntimeLogger,
+  SandboxEvent,
+  SandboxExtensionSpec,
+  SandboxLimits,
+  SandboxRegistrations,
+  SandboxWorkerInfo,
+} from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import type { Gate } from '../gate.js';
 import type { CallTicket, InstanceState } from '../instance-state.js';
@@ -51,7 +58,11 @@ export interface SlotContext {
 /** Grace beyond an instance's wall budget before the parent gives up on a silent worker. */
 const BACKSTOP_GRACE_MS = 5000;
 
-const crashed = (): CallOutcome => ({ ok: false, error: toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), fromExtension: false });
+const crashed = (): CallOutcome => ({
+  ok: false,
+  error: toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()),
+  fromExtension: false,
+});
 
 /**
  * Supervises one sandbox worker process: spawns it, routes IPC, and when it dies restarts it
@@ -113,9 +124,21 @@ export class WorkerSlot {
   }
 
   /** Not an async function: the hot path makes one promise per call. */
-  call(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
+  call(
+    inst: SlotInstance,
+    handler: number,
+    args: WireArgs,
+    acc: unknown,
+    ticket: CallTicket,
+    jsonBody: boolean,
+  ): Promise<CallOutcome> {
     if (inst.failed) return Promise.resolve({ ok: false, error: inst.failed, fromExtension: false });
-    if (this.state === 'closed') return Promise.resolve({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
+    if (this.state === 'closed')
+      return Promise.resolve({
+        ok: false,
+        error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()),
+        fromExtension: false,
+      });
     if (inst.unloaded) return this.reloadThenCall(inst, handler, args, acc, ticket, jsonBody);
     return new Promise((resolve) => {
       const cid = ++this.seq;
@@ -138,7 +161,14 @@ export class WorkerSlot {
   }
 
   /** Its quarantine was lifted since the worker restarted without it: load it, then call. */
-  private async reloadThenCall(inst: SlotInstance, handler: number, args: WireArgs, acc: unknown, ticket: CallTicket, jsonBody: boolean): Promise<CallOutcome> {
+  private async reloadThenCall(
+    inst: SlotInstance,
+    handler: number,
+    args: WireArgs,
+    acc: unknown,
+    ticket: CallTicket,
+    jsonBody: boolean,
+  ): Promise<CallOutcome> {
     try {
       inst.unloaded = false;
       await this.load(inst);
@@ -151,7 +181,9 @@ export class WorkerSlot {
 
   disposeInstance(key: string): void {
     this.instances.delete(key);
-    for (const call of [...this.calls.values()]) if (call.inst.key === key) call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
+    for (const call of [...this.calls.values()])
+      if (call.inst.key === key)
+        call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_DISPOSED()), fromExtension: false });
     this.send({ t: 'dispose', key });
   }
 
@@ -170,7 +202,8 @@ export class WorkerSlot {
   async close(): Promise<void> {
     this.state = 'closed';
     clearInterval(this.heartbeat);
-    for (const call of [...this.calls.values()]) call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
+    for (const call of [...this.calls.values()])
+      call.settle({ ok: false, error: toErrorRecord(RuntimeErrors.RT_ENGINE_CLOSED()), fromExtension: false });
     this.conn?.failRequests(RuntimeErrors.RT_ENGINE_CLOSED());
     await this.conn?.close();
   }
@@ -207,13 +240,15 @@ export class WorkerSlot {
         }
         if (reply.t !== 'loaded') continue;
         if (!reply.ok) inst.failed = reply.error;
-        else if (JSON.stringify(reply.registrations) !== JSON.stringify(inst.registrations)) inst.failed = toErrorRecord(RuntimeErrors.RT_RELOAD_MISMATCH());
+        else if (JSON.stringify(reply.registrations) !== JSON.stringify(inst.registrations))
+          inst.failed = toErrorRecord(RuntimeErrors.RT_RELOAD_MISMATCH());
         if (inst.failed) inst.state.recordFault(inst.failed);
       } catch {
         return; /* the new worker died too; its exit handler takes over */
       }
     }
-    for (const call of [...this.calls.values()]) if (call.inst.failed) call.settle({ ok: false, error: call.inst.failed, fromExtension: false });
+    for (const call of [...this.calls.values()])
+      if (call.inst.failed) call.settle({ ok: false, error: call.inst.failed, fromExtension: false });
     /* Replays run one at a time, before anything else: if one crashes the worker again, it is the culprit. */
     const replays = [...this.calls.values()].filter((c) => c.replay).sort((a, b) => a.cid - b.cid);
     for (const call of replays) {
@@ -250,14 +285,20 @@ export class WorkerSlot {
     const noted = conn.takeEntryNote();
     const runningInst = noted ? this.instances.get(noted.key) : undefined;
     if (runningInst && !named.has(runningInst)) named.set(runningInst, `the worker died while it ran (${noted!.kind})`);
-    const inFlight = [...this.calls.values()].filter((c) => c.sentTo === conn).map((call) => ({ call, inst: call.inst, sideEffects: call.ticket.sideEffects }));
+    const inFlight = [...this.calls.values()]
+      .filter((c) => c.sentTo === conn)
+      .map((call) => ({ call, inst: call.inst, sideEffects: call.ticket.sideEffects }));
     const replaying = inFlight.find((c) => c.call === this.replaying);
     this.replaying = undefined;
     const verdict = triageCrash(inFlight, named, replaying);
     for (const { call } of inFlight) call.sentTo = undefined;
     for (const { call } of verdict.fail) call.settle(crashed());
     for (const { call } of verdict.replay) call.replay = true;
-    for (const [inst, reason] of verdict.culprits) inst.state.recordFault({ ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()), ...(reason ? { details: { reason } } : {}) });
+    for (const [inst, reason] of verdict.culprits)
+      inst.state.recordFault({
+        ...toErrorRecord(RuntimeErrors.RT_WORKER_CRASHED()),
+        ...(reason ? { details: { reason } } : {}),
+      });
     for (const inst of this.instances.values()) {
       inst.cpuBase += inst.lastCpu;
       inst.lastCpu = 0;

@@ -16,7 +16,11 @@ function isRedirect(res: http.IncomingMessage): boolean {
   return status >= 300 && status < 400 && status !== 304 && typeof res.headers.location === 'string';
 }
 
-export const DEFAULT_REQUEST_OPTIONS: RequestOptions = { timeoutMs: 10_000, maxResponseBytes: 4 * 1024 * 1024, maxRedirects: 5 };
+export const DEFAULT_REQUEST_OPTIONS: RequestOptions = {
+  timeoutMs: 10_000,
+  maxResponseBytes: 4 * 1024 * 1024,
+  maxRedirects: 5,
+};
 
 export interface RequestInput {
   method?: string;
@@ -41,37 +45,63 @@ export interface RequestResult {
   url: string;
 }
 
-const DROPPED_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'upgrade', 'keep-alive', 'te', 'trailer', 'expect', 'proxy-authorization', 'proxy-connection', 'accept-encoding']);
+const DROPPED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'transfer-encoding',
+  'upgrade',
+  'keep-alive',
+  'te',
+  'trailer',
+  'expect',
+  'proxy-authorization',
+  'proxy-connection',
+  'accept-encoding',
+]);
 const defaultLookup: LookupFunction = async (hostname) =>
-  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  (await dnsLookup(hostname, { all: true, verbatim: true })).map((a) => ({
+    address: a.address,
+    family: a.family === 6 ? 6 : 4,
+  }));
 
 /** A request client bound to one extension's grant. Compiled patterns are cached per grant. */
 export interface RequestClient {
   request(url: string, input: RequestInput): Promise<RequestResult>;
 }
 
-export function createRequestClient(grant: NonNullable<Scopes['request']>, options: Partial<RequestOptions> = {}): RequestClient {
+export function createRequestClient(
+  grant: NonNullable<Scopes['request']>,
+  options: Partial<RequestOptions> = {},
+): RequestClient {
   const opts: RequestOptions = { ...DEFAULT_REQUEST_OPTIONS, ...options };
   const patterns: (UrlPattern | null)[] = grant.urls.map(parseUrlPattern);
   const lookup = opts.lookup ?? defaultLookup;
   const exempt = createAddressMatcher(opts.allowAddresses ?? []);
-  const addressAllowed = (address: string) => grant.allowPrivate === true || exempt(address) || !isDeniedAddress(address);
+  const addressAllowed = (address: string) =>
+    grant.allowPrivate === true || exempt(address) || !isDeniedAddress(address);
 
   function deny(reason: string, details: Record<string, unknown> = {}): never {
-    throw RuntimeErrors.FORBIDDEN({ reason: `request ${reason}` }, { details: { capability: 'request', reason, ...details } });
+    throw RuntimeErrors.FORBIDDEN(
+      { reason: `request ${reason}` },
+      { details: { capability: 'request', reason, ...details } },
+    );
   }
 
   async function resolvePinned(url: URL): Promise<{ address: string; family: 4 | 6 }> {
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    if (parseIPv4(host)) return addressAllowed(host) ? { address: host, family: 4 } : deny('private-address', { address: host });
-    if (parseIPv6(host)) return addressAllowed(host) ? { address: host, family: 6 } : deny('private-address', { address: host });
+    if (parseIPv4(host))
+      return addressAllowed(host) ? { address: host, family: 4 } : deny('private-address', { address: host });
+    if (parseIPv6(host))
+      return addressAllowed(host) ? { address: host, family: 6 } : deny('private-address', { address: host });
     let answers: { address: string; family: 4 | 6 }[];
     try {
       answers = await lookup(host);
     } catch {
       throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'DNS lookup failed' }, { details: { host } });
     }
-    if (answers.length === 0) throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'DNS lookup returned no address' }, { details: { host } });
+    if (answers.length === 0)
+      throw RuntimeErrors.RT_REQUEST_FAILED({ reason: 'DNS lookup returned no address' }, { details: { host } });
     /* Any denied answer fails the request: a mixed answer is the DNS-rebinding shape. */
     for (const a of answers) if (!addressAllowed(a.address)) deny('private-address', { host, address: a.address });
     return answers[0];
@@ -85,7 +115,15 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
   }
 
   /** One hop. With `stream`, a response that is not a redirect resolves at its headers, its body as `stream`. */
-  function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, pinned: { address: string; family: 4 | 6 }, deadline: number, stream = false): Promise<{ res: http.IncomingMessage; body: Buffer; stream?: Readable }> {
+  function send(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    pinned: { address: string; family: 4 | 6 },
+    deadline: number,
+    stream = false,
+  ): Promise<{ res: http.IncomingMessage; body: Buffer; stream?: Readable }> {
     return new Promise((resolve, reject) => {
       const remaining = deadline - Date.now();
       if (remaining <= 0) return reject(RuntimeErrors.RT_REQUEST_TIMEOUT({ timeoutMs: opts.timeoutMs }));
@@ -97,11 +135,18 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
           port: url.port || undefined,
           path: url.pathname + url.search,
           method,
-          headers: { ...headers, host: url.host, 'accept-encoding': 'identity', ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+          headers: {
+            ...headers,
+            host: url.host,
+            'accept-encoding': 'identity',
+            ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+          },
           agent: false,
           /* Pin the connection to the address that was checked (no second resolution). */
           lookup: ((_host: string, o: { all?: boolean }, cb: (...args: unknown[]) => void) =>
-            o?.all ? cb(null, [{ address: pinned.address, family: pinned.family }]) : cb(null, pinned.address, pinned.family)) as unknown as http.RequestOptions['lookup'],
+            o?.all
+              ? cb(null, [{ address: pinned.address, family: pinned.family }])
+              : cb(null, pinned.address, pinned.family)) as unknown as http.RequestOptions['lookup'],
         },
         (res) => {
           const declared = Number(res.headers['content-length']);
@@ -172,7 +217,9 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
         });
         return body;
       }
-      req.on('error', (e: NodeJS.ErrnoException) => finish(RuntimeErrors.RT_REQUEST_FAILED({ reason: e.code ?? 'network error' })));
+      req.on('error', (e: NodeJS.ErrnoException) =>
+        finish(RuntimeErrors.RT_REQUEST_FAILED({ reason: e.code ?? 'network error' })),
+      );
       if (body !== undefined) req.write(body);
       req.end();
     });
@@ -195,7 +242,11 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
     const deadline = Date.now() + opts.timeoutMs;
     for (let hop = 0; ; hop++) {
       const pinned = await resolvePinned(url);
-      const { res, body: raw, stream } = await send(url, method, headers, body, pinned, deadline, options.responseType === 'stream');
+      const {
+        res,
+        body: raw,
+        stream,
+      } = await send(url, method, headers, body, pinned, deadline, options.responseType === 'stream');
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (isRedirect(res) && typeof location === 'string') {
@@ -216,8 +267,10 @@ export function createRequestClient(grant: NonNullable<Scopes['request']>, optio
         continue;
       }
       const responseHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
-      if (stream) return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: stream, url: url.href };
+      for (const [k, v] of Object.entries(res.headers))
+        if (v !== undefined) responseHeaders[k] = Array.isArray(v) ? v.join(', ') : v;
+      if (stream)
+        return { status, statusText: res.statusMessage ?? '', headers: responseHeaders, data: stream, url: url.href };
       const text = raw.toString('utf8');
       let data: unknown = text;
       if (options.responseType !== 'text' && /\bjson\b|\+json/i.test(responseHeaders['content-type'] ?? '')) {

@@ -63,7 +63,9 @@ export function parseUrlPattern(source: string): UrlPattern | null {
   }
   if (parsed.username || parsed.password) return null;
   const re = pathRegExp(path === '' ? '/' : path);
-  return re ? { source, protocol, host: parsed.hostname, subdomains, anyHost: false, port: parsed.port, path: re } : null;
+  return re
+    ? { source, protocol, host: parsed.hostname, subdomains, anyHost: false, port: parsed.port, path: re }
+    : null;
 }
 
 /** A trailing `*` matches the rest of the path; any other `*` stays within one segment. */
@@ -97,7 +99,13 @@ export function checkUrl(input: string | URL, patterns: readonly (UrlPattern | n
   if (/%(2f|5c|2e|00)/i.test(url.pathname)) return { ok: false, reason: 'encoded-path' };
   url.hash = '';
   for (const p of patterns) {
-    if (p && p.protocol === url.protocol && (p.anyHost || p.port === url.port) && hostMatches(p, url.hostname) && p.path.test(url.pathname)) {
+    if (
+      p &&
+      p.protocol === url.protocol &&
+      (p.anyHost || p.port === url.port) &&
+      hostMatches(p, url.hostname) &&
+      p.path.test(url.pathname)
+    ) {
       return { ok: true, url };
     }
   }

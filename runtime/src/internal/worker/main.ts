@@ -16,13 +16,16 @@ const note = openEntryNote(process.env[ENTRY_NOTE_ENV]);
 let noted = false;
 
 /* Answers leave at the latest 0.1 ms after the first of a batch, so the parent starts answering HTTP while this worker goes on. */
-const outbox = createOutbox<FromWorker>((batch) => {
-  try {
-    if (process.connected) process.send!(batch);
-  } catch {
-    /* the parent is gone; 'disconnect' ends this process */
-  }
-}, { holdMs: IPC_HOLD_MS });
+const outbox = createOutbox<FromWorker>(
+  (batch) => {
+    try {
+      if (process.connected) process.send!(batch);
+    } catch {
+      /* the parent is gone; 'disconnect' ends this process */
+    }
+  },
+  { holdMs: IPC_HOLD_MS },
+);
 
 function send(message: FromWorker): void {
   outbox.push(message);
@@ -72,10 +75,21 @@ function handle(msg: ToWorker): void {
     case 'call': {
       const sandbox = sandboxes.get(msg.key);
       if (!sandbox) {
-        send({ t: 'result', cid: msg.cid, outcome: { ok: false, error: { code: 'RT_DISPOSED', message: 'Extension instance was disposed', status: 503 }, fromExtension: false }, cpuMs: 0 });
+        send({
+          t: 'result',
+          cid: msg.cid,
+          outcome: {
+            ok: false,
+            error: { code: 'RT_DISPOSED', message: 'Extension instance was disposed', status: 503 },
+            fromExtension: false,
+          },
+          cpuMs: 0,
+        });
         return;
       }
-      sandbox.start(msg.handler, msg.args, msg.acc, msg.jb === true, (outcome) => send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.cpuMs() }));
+      sandbox.start(msg.handler, msg.args, msg.acc, msg.jb === true, (outcome) =>
+        send({ t: 'result', cid: msg.cid, outcome, cpuMs: sandbox.cpuMs() }),
+      );
       return;
     }
     case 'capres':

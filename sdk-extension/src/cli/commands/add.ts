@@ -17,13 +17,17 @@ async function ask(io: CliIO, question: string): Promise<string> {
 
 /** `annex-extension add` */
 export async function runAdd(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    type: { type: 'string' },
-    name: { type: 'string' },
-    language: { type: 'string' },
-    'convert-name': { type: 'string' },
-    json: { type: 'boolean', default: false },
-  }, false);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      type: { type: 'string' },
+      name: { type: 'string' },
+      language: { type: 'string' },
+      'convert-name': { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    false,
+  );
   let type = values.type as string | undefined;
   let name = values.name as string | undefined;
   if (!type || !name) {
@@ -32,9 +36,19 @@ export async function runAdd(argv: string[], io: CliIO): Promise<number> {
     name ??= await ask(io, 'Entry name: ');
   }
   const lang = (values.language as string | undefined) ?? (existsSync(join(io.cwd, 'tsconfig.json')) ? 'ts' : 'js');
-  if (!['ts', 'js', 'typescript', 'javascript'].includes(lang)) throw new UsageError(`--language must be ts or js (got "${lang}")`);
-  const result = await add({ cwd: io.cwd, type, name, language: lang.startsWith('t') ? 'typescript' : 'javascript', convertName: values['convert-name'] as string | undefined });
+  if (!['ts', 'js', 'typescript', 'javascript'].includes(lang))
+    throw new UsageError(`--language must be ts or js (got "${lang}")`);
+  const result = await add({
+    cwd: io.cwd,
+    type,
+    name,
+    language: lang.startsWith('t') ? 'typescript' : 'javascript',
+    convertName: values['convert-name'] as string | undefined,
+  });
   if (values.json) printJson(io, result);
-  else io.stderr(`${green(io, '✔')} ${result.converted ? 'converted to a bundle and ' : ''}added ${type} "${name}" (${result.created.join(', ')})\n`);
+  else
+    io.stderr(
+      `${green(io, '✔')} ${result.converted ? 'converted to a bundle and ' : ''}added ${type} "${name}" (${result.created.join(', ')})\n`,
+    );
   return EXIT.OK;
 }

@@ -6,18 +6,22 @@ import { runDevSession } from './dev.js';
 
 /** `annex-extension build` */
 export async function runBuild(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    type: { type: 'string', short: 't' },
-    input: { type: 'string', short: 'i' },
-    output: { type: 'string', short: 'o' },
-    watch: { type: 'boolean', short: 'w' },
-    minify: { type: 'boolean', default: true },
-    sourcemap: { type: 'boolean', default: false },
-    json: { type: 'boolean', default: false },
-    // Deprecated in Directus, accepted and ignored for compatibility.
-    language: { type: 'string', short: 'l' },
-    force: { type: 'boolean', short: 'f' },
-  }, false);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      type: { type: 'string', short: 't' },
+      input: { type: 'string', short: 'i' },
+      output: { type: 'string', short: 'o' },
+      watch: { type: 'boolean', short: 'w' },
+      minify: { type: 'boolean', default: true },
+      sourcemap: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      // Deprecated in Directus, accepted and ignored for compatibility.
+      language: { type: 'string', short: 'l' },
+      force: { type: 'boolean', short: 'f' },
+    },
+    false,
+  );
   const req = {
     cwd: io.cwd,
     type: values.type as string | undefined,
@@ -26,14 +30,26 @@ export async function runBuild(argv: string[], io: CliIO): Promise<number> {
     minify: values.minify as boolean,
     sourcemap: values.sourcemap as boolean,
   };
-  if (values.watch) return runDevSession(io, { ...req, minify: argv.includes('--no-minify') ? false : req.minify }, Boolean(values.json), createDevSession);
+  if (values.watch)
+    return runDevSession(
+      io,
+      { ...req, minify: argv.includes('--no-minify') ? false : req.minify },
+      Boolean(values.json),
+      createDevSession,
+    );
   const report = await build(req);
   if (values.json) {
     printJson(io, report);
   } else {
     printDiagnostics(io, report.diagnostics);
-    for (const o of report.outputs) io.stderr(`${green(io, '✔')} ${o.label} → ${o.file} ${dim(io, `${formatBytes(o.bytes)}, ${o.ms.toFixed(0)} ms`)}\n`);
-    if (!report.ok) io.stderr(red(io, `✖ build failed (${report.diagnostics.filter((d) => d.severity === 'error').length} error(s))`) + '\n');
+    for (const o of report.outputs)
+      io.stderr(
+        `${green(io, '✔')} ${o.label} → ${o.file} ${dim(io, `${formatBytes(o.bytes)}, ${o.ms.toFixed(0)} ms`)}\n`,
+      );
+    if (!report.ok)
+      io.stderr(
+        red(io, `✖ build failed (${report.diagnostics.filter((d) => d.severity === 'error').length} error(s))`) + '\n',
+      );
   }
   return report.ok ? EXIT.OK : EXIT.FAILURE;
 }

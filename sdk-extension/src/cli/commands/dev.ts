@@ -15,7 +15,11 @@ export async function runDevSession(io: CliIO, req: BuildRequest, json: boolean,
     }
     printDiagnostics(io, event.diagnostics);
     const time = new Date().toTimeString().slice(0, 8);
-    io.stderr(event.ok ? `${dim(io, time)} ${green(io, '✔')} rebuilt ${event.label} in ${event.ms.toFixed(0)} ms\n` : `${dim(io, time)} ${red(io, '✖')} ${event.label} failed\n`);
+    io.stderr(
+      event.ok
+        ? `${dim(io, time)} ${green(io, '✔')} rebuilt ${event.label} in ${event.ms.toFixed(0)} ms\n`
+        : `${dim(io, time)} ${red(io, '✖')} ${event.label} failed\n`,
+    );
   });
   if (!started.ok) {
     if (json) printJson(io, { ok: false, diagnostics: started.diagnostics });
@@ -34,10 +38,19 @@ export async function runDevSession(io: CliIO, req: BuildRequest, json: boolean,
 
 /** `annex-extension dev` */
 export async function runDev(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    minify: { type: 'boolean', default: false },
-    sourcemap: { type: 'boolean', default: true },
-    json: { type: 'boolean', default: false },
-  }, false);
-  return runDevSession(io, { cwd: io.cwd, minify: values.minify as boolean, sourcemap: values.sourcemap as boolean }, Boolean(values.json), createDevSession);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      minify: { type: 'boolean', default: false },
+      sourcemap: { type: 'boolean', default: true },
+      json: { type: 'boolean', default: false },
+    },
+    false,
+  );
+  return runDevSession(
+    io,
+    { cwd: io.cwd, minify: values.minify as boolean, sourcemap: values.sourcemap as boolean },
+    Boolean(values.json),
+    createDevSession,
+  );
 }

@@ -24,7 +24,11 @@ export async function runTest(argv: string[], io: CliIO): Promise<number> {
   const args = argv.filter((a) => a !== '--');
   const watch = args.includes('--watch') || args.includes('-w');
   const pass = args.filter((a) => a !== '--watch' && a !== '-w');
-  const child = spawn(process.execPath, [bin, ...(watch ? [] : ['run']), ...pass], { cwd: io.cwd, stdio: 'inherit', env: io.env });
+  const child = spawn(process.execPath, [bin, ...(watch ? [] : ['run']), ...pass], {
+    cwd: io.cwd,
+    stdio: 'inherit',
+    env: io.env,
+  });
   return await new Promise<number>((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? (signal ? EXIT.FAILURE : EXIT.OK)));
     child.on('error', () => resolve(EXIT.FAILURE));

@@ -4,14 +4,19 @@ import { EXIT, green, printDiagnostics, printJson, red, type CliIO } from '../ou
 
 /** `annex-extension validate` */
 export async function runValidate(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseCommandArgs(argv, {
-    check: { type: 'string', short: 'c', multiple: true },
-    verbose: { type: 'boolean', short: 'v', default: false },
-    json: { type: 'boolean', default: false },
-  }, false);
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      check: { type: 'string', short: 'c', multiple: true },
+      verbose: { type: 'boolean', short: 'v', default: false },
+      json: { type: 'boolean', default: false },
+    },
+    false,
+  );
   const checks = (values.check as string[] | undefined) ?? [];
   for (const c of checks) {
-    if (!(VALIDATE_CHECKS as readonly string[]).includes(c)) throw new UsageError(`--check must be one of ${VALIDATE_CHECKS.join(', ')} (got "${c}")`);
+    if (!(VALIDATE_CHECKS as readonly string[]).includes(c))
+      throw new UsageError(`--check must be one of ${VALIDATE_CHECKS.join(', ')} (got "${c}")`);
   }
   const report = await validate(io.cwd, checks as ValidateCheck[]);
   if (values.json) {

@@ -6,7 +6,14 @@ import type { Diagnostic } from '../diagnostics.js';
 import { sdkEntryPath } from '../sdk-entry.js';
 import type { ApiTarget } from './plan.js';
 import { fromEsbuildMessages } from './esbuild-messages.js';
-import { findDynamicRequires, findForbiddenGlobals, hasDynamicRequire, nativeModulesPlugin, sandboxDefines, sandboxImportsPlugin } from './sandbox-check.js';
+import {
+  findDynamicRequires,
+  findForbiddenGlobals,
+  hasDynamicRequire,
+  nativeModulesPlugin,
+  sandboxDefines,
+  sandboxImportsPlugin,
+} from './sandbox-check.js';
 
 export interface ApiBuildOptions {
   cwd: string;
@@ -29,10 +36,22 @@ function directusSdkAliasPlugin(): esbuild.Plugin {
 }
 
 /** The esbuild options for one API target (shared by `build` and the incremental `dev` context). */
-export function apiEsbuildOptions(target: ApiTarget, opts: ApiBuildOptions, extraPlugins: esbuild.Plugin[] = []): esbuild.BuildOptions & { write: false; metafile: true } {
-  const entry = 'file' in target.entry
-    ? { entryPoints: [target.entry.file] }
-    : { stdin: { contents: target.entry.virtual, resolveDir: target.entry.resolveDir, sourcefile: target.entry.name, loader: 'js' as const } };
+export function apiEsbuildOptions(
+  target: ApiTarget,
+  opts: ApiBuildOptions,
+  extraPlugins: esbuild.Plugin[] = [],
+): esbuild.BuildOptions & { write: false; metafile: true } {
+  const entry =
+    'file' in target.entry
+      ? { entryPoints: [target.entry.file] }
+      : {
+          stdin: {
+            contents: target.entry.virtual,
+            resolveDir: target.entry.resolveDir,
+            sourcefile: target.entry.name,
+            loader: 'js' as const,
+          },
+        };
   const writeMap = opts.sourcemap || target.sandbox;
   return {
     ...entry,
@@ -66,7 +85,11 @@ export function apiEsbuildOptions(target: ApiTarget, opts: ApiBuildOptions, extr
 }
 
 /** Post-build checks and writing of one API target's output. */
-export async function finalizeApiOutput(target: ApiTarget, result: esbuild.BuildResult<{ write: false }>, opts: ApiBuildOptions): Promise<Diagnostic[]> {
+export async function finalizeApiOutput(
+  target: ApiTarget,
+  result: esbuild.BuildResult<{ write: false }>,
+  opts: ApiBuildOptions,
+): Promise<Diagnostic[]> {
   const diagnostics = fromEsbuildMessages(result.warnings, 'warning', opts.cwd);
   const files = result.outputFiles ?? [];
   const js = files.find((f) => f.path === target.outfile);
@@ -85,12 +108,23 @@ export async function finalizeApiOutput(target: ApiTarget, result: esbuild.Build
 
 // Minified output renames the shim, so its call sites are found in a readable rebuild (rare path).
 async function locateDynamicRequires(target: ApiTarget, opts: ApiBuildOptions): Promise<Diagnostic[]> {
-  const result = await esbuild.build({ ...apiEsbuildOptions(target, { ...opts, minify: false }), sourcemap: 'external' });
+  const result = await esbuild.build({
+    ...apiEsbuildOptions(target, { ...opts, minify: false }),
+    sourcemap: 'external',
+  });
   const js = result.outputFiles.find((f) => f.path === target.outfile);
   const map = result.outputFiles.find((f) => f.path === target.outfile + '.map');
   if (!js || !map) return [];
   const found = findDynamicRequires(js.text, map.text, map.path, opts.cwd);
-  return found.length > 0 ? found : [{ code: 'SDK_SANDBOX_FORBIDDEN_GLOBAL', severity: 'error', message: `"require" is used in ${basename(target.outfile)} and does not exist in the sandbox` }];
+  return found.length > 0
+    ? found
+    : [
+        {
+          code: 'SDK_SANDBOX_FORBIDDEN_GLOBAL',
+          severity: 'error',
+          message: `"require" is used in ${basename(target.outfile)} and does not exist in the sandbox`,
+        },
+      ];
 }
 
 /** One-shot build of an API target. */
@@ -101,7 +135,10 @@ export async function buildApiTarget(target: ApiTarget, opts: ApiBuildOptions): 
   } catch (error) {
     const failure = error as esbuild.BuildFailure;
     if (Array.isArray(failure.errors)) {
-      return [...fromEsbuildMessages(failure.errors, 'error', opts.cwd), ...fromEsbuildMessages(failure.warnings ?? [], 'warning', opts.cwd)];
+      return [
+        ...fromEsbuildMessages(failure.errors, 'error', opts.cwd),
+        ...fromEsbuildMessages(failure.warnings ?? [], 'warning', opts.cwd),
+      ];
     }
     throw error;
   }

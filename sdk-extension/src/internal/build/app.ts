@@ -16,12 +16,17 @@ export interface AppBuildOptions {
 // The plugin's types are CommonJS-shaped while its `import` export is the function itself.
 type CommonjsFactory = (options?: { extensions?: string[] }) => import('rollup').Plugin;
 const commonjs: CommonjsFactory =
-  typeof commonjsModule === 'function' ? (commonjsModule as CommonjsFactory) : (commonjsModule as unknown as { default: CommonjsFactory }).default;
+  typeof commonjsModule === 'function'
+    ? (commonjsModule as CommonjsFactory)
+    : (commonjsModule as unknown as { default: CommonjsFactory }).default;
 
 const isShared = (id: string) => APP_SHARED_DEPS.some((dep) => id === dep || id.startsWith(dep + '/'));
 
 /** rollup options for one app target: Vue SFC, TS, node-resolve (browser), CJS; shared deps external; ESM out. */
-export function appRollupOptions(target: AppTarget, opts: AppBuildOptions): { input: InputOptions; output: OutputOptions } {
+export function appRollupOptions(
+  target: AppTarget,
+  opts: AppBuildOptions,
+): { input: InputOptions; output: OutputOptions } {
   const virtual = 'virtual' in target.entry ? { [target.entry.name]: target.entry.virtual } : {};
   return {
     input: {
@@ -53,7 +58,8 @@ export function fromRollupError(error: RollupError, cwd: string): Diagnostic {
   const file = error.loc?.file ?? error.id;
   const syntax = error.code === 'PARSE_ERROR' || /syntax|unexpected|expected/i.test(error.message);
   return {
-    code: error.code === 'UNRESOLVED_IMPORT' ? 'SDK_UNRESOLVED_IMPORT' : syntax ? 'SDK_SYNTAX_ERROR' : 'SDK_BUILD_ERROR',
+    code:
+      error.code === 'UNRESOLVED_IMPORT' ? 'SDK_UNRESOLVED_IMPORT' : syntax ? 'SDK_SYNTAX_ERROR' : 'SDK_BUILD_ERROR',
     severity: 'error',
     message: error.message.replace(/^\[plugin [^\]]+\]\s*/, ''),
     ...(file ? { file: relative(cwd, file) || file } : {}),
@@ -79,8 +85,10 @@ export async function buildAppTarget(target: AppTarget, opts: AppBuildOptions): 
 
 /** rollup's watch mode for app targets (used by `dev`). */
 export function watchAppTargets(targets: AppTarget[], opts: AppBuildOptions): RollupWatcher {
-  return watch(targets.map((t) => {
-    const { input, output } = appRollupOptions(t, opts);
-    return { ...input, output, watch: { clearScreen: false } };
-  }));
+  return watch(
+    targets.map((t) => {
+      const { input, output } = appRollupOptions(t, opts);
+      return { ...input, output, watch: { clearScreen: false } };
+    }),
+  );
 }

@@ -17,7 +17,11 @@ export interface InputWatcher {
  * inputs outside it are watched through their folders. esbuild's own watch mode polls a random
  * subset of files, so a save was noticed 50-100 ms late (issue 20).
  */
-export function createInputWatcher(root: string, rebuild: () => Promise<unknown>, onError: (error: unknown) => void = () => {}): InputWatcher {
+export function createInputWatcher(
+  root: string,
+  rebuild: () => Promise<unknown>,
+  onError: (error: unknown) => void = () => {},
+): InputWatcher {
   const files = new Set<string>();
   const folders = new Map<string, fs.FSWatcher>();
   const inRoot = (file: string) => !path.relative(root, file).startsWith('..');

@@ -44,7 +44,12 @@ export type PlanResult = { ok: true; targets: BuildTarget[] } | { ok: false; dia
 const abs = (cwd: string, p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
 
 function fail(message: string, field?: string): PlanResult {
-  return { ok: false, diagnostics: [{ code: field ? 'SDK_MANIFEST_INVALID' : 'SDK_USAGE', severity: 'error', message, ...(field ? { field } : {}) }] };
+  return {
+    ok: false,
+    diagnostics: [
+      { code: field ? 'SDK_MANIFEST_INVALID' : 'SDK_USAGE', severity: 'error', message, ...(field ? { field } : {}) },
+    ],
+  };
 }
 
 function apiFormat(pkg: PackageJson | null, outfile: string, forced?: 'esm'): 'esm' | 'cjs' {
@@ -56,7 +61,12 @@ function apiFormat(pkg: PackageJson | null, outfile: string, forced?: 'esm'): 'e
 
 type Split = { app: string; api: string };
 function isSplit(value: unknown): value is Split {
-  return typeof value === 'object' && value !== null && typeof (value as Split).app === 'string' && typeof (value as Split).api === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Split).app === 'string' &&
+    typeof (value as Split).api === 'string'
+  );
 }
 
 interface Spec {
@@ -71,16 +81,26 @@ function planFrom(cwd: string, spec: Spec, pkg: PackageJson | null, forced?: 'es
   const { type } = spec;
   const K = 'directus:extension';
   if (isAppType(type)) {
-    if (typeof spec.source !== 'string') return fail('is required to build (the entry file, e.g. "src/index.ts")', `${K}.source`);
+    if (typeof spec.source !== 'string')
+      return fail('is required to build (the entry file, e.g. "src/index.ts")', `${K}.source`);
     if (typeof spec.path !== 'string') return fail('must be a string', `${K}.path`);
-    return { ok: true, targets: [{ kind: 'app', label: type, entry: { file: abs(cwd, spec.source) }, outfile: abs(cwd, spec.path) }] };
+    return {
+      ok: true,
+      targets: [{ kind: 'app', label: type, entry: { file: abs(cwd, spec.source) }, outfile: abs(cwd, spec.path) }],
+    };
   }
   if (isApiType(type)) {
-    if (typeof spec.source !== 'string') return fail('is required to build (the entry file, e.g. "src/index.ts")', `${K}.source`);
+    if (typeof spec.source !== 'string')
+      return fail('is required to build (the entry file, e.g. "src/index.ts")', `${K}.source`);
     if (typeof spec.path !== 'string') return fail('must be a string', `${K}.path`);
     const outfile = abs(cwd, spec.path);
     const format = spec.sandbox ? 'esm' : apiFormat(pkg, outfile, forced);
-    return { ok: true, targets: [{ kind: 'api', label: type, entry: { file: abs(cwd, spec.source) }, outfile, format, sandbox: spec.sandbox }] };
+    return {
+      ok: true,
+      targets: [
+        { kind: 'api', label: type, entry: { file: abs(cwd, spec.source) }, outfile, format, sandbox: spec.sandbox },
+      ],
+    };
   }
   if (type === 'operation') {
     if (!isSplit(spec.source)) return fail('must be {"app": "...", "api": "..."} to build an operation', `${K}.source`);
@@ -89,8 +109,20 @@ function planFrom(cwd: string, spec: Spec, pkg: PackageJson | null, forced?: 'es
     return {
       ok: true,
       targets: [
-        { kind: 'app', label: 'operation (app)', entry: { file: abs(cwd, spec.source.app) }, outfile: abs(cwd, spec.path.app) },
-        { kind: 'api', label: 'operation (api)', entry: { file: abs(cwd, spec.source.api) }, outfile: apiOut, format: spec.sandbox ? 'esm' : apiFormat(pkg, apiOut, forced), sandbox: spec.sandbox },
+        {
+          kind: 'app',
+          label: 'operation (app)',
+          entry: { file: abs(cwd, spec.source.app) },
+          outfile: abs(cwd, spec.path.app),
+        },
+        {
+          kind: 'api',
+          label: 'operation (api)',
+          entry: { file: abs(cwd, spec.source.api) },
+          outfile: apiOut,
+          format: spec.sandbox ? 'esm' : apiFormat(pkg, apiOut, forced),
+          sandbox: spec.sandbox,
+        },
       ],
     };
   }
@@ -104,16 +136,30 @@ function planFrom(cwd: string, spec: Spec, pkg: PackageJson | null, forced?: 'es
     }
     const path = (spec.path ?? {}) as { app?: string; api?: string };
     const targets: BuildTarget[] = [];
-    const appEntries = entries.filter((e) => (APP_EXTENSION_TYPES as readonly string[]).includes(e.type) || e.type === 'operation');
+    const appEntries = entries.filter(
+      (e) => (APP_EXTENSION_TYPES as readonly string[]).includes(e.type) || e.type === 'operation',
+    );
     const apiEntries = entries.filter((e) => isApiType(e.type) || e.type === 'operation');
     if (appEntries.length > 0) {
       if (!path.app) return fail('is required: the bundle has app entries', `${K}.path.app`);
-      targets.push({ kind: 'app', label: 'bundle (app)', entry: { virtual: bundleAppEntry(cwd, appEntries), resolveDir: cwd, name: 'annex-bundle-app-entry.js' }, outfile: abs(cwd, path.app) });
+      targets.push({
+        kind: 'app',
+        label: 'bundle (app)',
+        entry: { virtual: bundleAppEntry(cwd, appEntries), resolveDir: cwd, name: 'annex-bundle-app-entry.js' },
+        outfile: abs(cwd, path.app),
+      });
     }
     if (apiEntries.length > 0) {
       if (!path.api) return fail('is required: the bundle has api entries', `${K}.path.api`);
       const outfile = abs(cwd, path.api);
-      targets.push({ kind: 'api', label: 'bundle (api)', entry: { virtual: bundleApiEntry(cwd, apiEntries), resolveDir: cwd, name: 'annex-bundle-api-entry.js' }, outfile, format: apiFormat(pkg, outfile, forced), sandbox: false });
+      targets.push({
+        kind: 'api',
+        label: 'bundle (api)',
+        entry: { virtual: bundleApiEntry(cwd, apiEntries), resolveDir: cwd, name: 'annex-bundle-api-entry.js' },
+        outfile,
+        format: apiFormat(pkg, outfile, forced),
+        sandbox: false,
+      });
     }
     return { ok: true, targets };
   }
@@ -130,7 +176,11 @@ function outputsInside(cwd: string, plan: PlanResult): PlanResult {
   const root = resolve(cwd);
   for (const t of plan.targets) {
     const rel = relative(root, t.outfile);
-    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return fail(`must stay inside the extension's folder (got ${JSON.stringify(t.outfile)})`, 'directus:extension.path');
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+      return fail(
+        `must stay inside the extension's folder (got ${JSON.stringify(t.outfile)})`,
+        'directus:extension.path',
+      );
   }
   return plan;
 }
@@ -138,13 +188,20 @@ function outputsInside(cwd: string, plan: PlanResult): PlanResult {
 /** Build targets from a validated manifest. */
 export function planFromManifest(cwd: string, pkg: PackageJson, manifest: ExtensionManifest): PlanResult {
   const options = manifest['directus:extension'];
-  return outputsInside(cwd, planFrom(cwd, {
-    type: options.type,
-    source: 'source' in options ? options.source : undefined,
-    path: options.path,
-    sandbox: isSandboxed(options),
-    entries: options.type === 'bundle' ? options.entries : undefined,
-  }, pkg));
+  return outputsInside(
+    cwd,
+    planFrom(
+      cwd,
+      {
+        type: options.type,
+        source: 'source' in options ? options.source : undefined,
+        path: options.path,
+        sandbox: isSandboxed(options),
+        entries: options.type === 'bundle' ? options.entries : undefined,
+      },
+      pkg,
+    ),
+  );
 }
 
 function parseJsonFlag(flag: string, value: string): unknown {
@@ -157,19 +214,40 @@ function parseJsonFlag(flag: string, value: string): unknown {
 
 /** Build targets from `-t -i -o` (format forced to ESM, as Directus does). */
 export function planFromFlags(cwd: string, pkg: PackageJson | null, o: EntryOverride): PlanResult {
-  if (!(EXTENSION_TYPES as readonly string[]).includes(o.type)) return fail(`--type must be one of ${EXTENSION_TYPES.join(', ')} (got "${o.type}")`);
+  if (!(EXTENSION_TYPES as readonly string[]).includes(o.type))
+    return fail(`--type must be one of ${EXTENSION_TYPES.join(', ')} (got "${o.type}")`);
   try {
     if (o.type === 'operation') {
-      return planFrom(cwd, { type: o.type, source: parseJsonFlag('--input', o.input), path: parseJsonFlag('--output', o.output), sandbox: false }, pkg, 'esm');
+      return planFrom(
+        cwd,
+        {
+          type: o.type,
+          source: parseJsonFlag('--input', o.input),
+          path: parseJsonFlag('--output', o.output),
+          sandbox: false,
+        },
+        pkg,
+        'esm',
+      );
     }
     if (o.type === 'bundle') {
       const entries = parseJsonFlag('--input', o.input);
       if (!Array.isArray(entries)) return fail('--input must be a JSON array of {"type","name","source"} for a bundle');
-      return planFrom(cwd, { type: o.type, source: undefined, path: parseJsonFlag('--output', o.output), sandbox: false, entries: entries as BundleEntryOptions[] }, pkg, 'esm');
+      return planFrom(
+        cwd,
+        {
+          type: o.type,
+          source: undefined,
+          path: parseJsonFlag('--output', o.output),
+          sandbox: false,
+          entries: entries as BundleEntryOptions[],
+        },
+        pkg,
+        'esm',
+      );
     }
     return planFrom(cwd, { type: o.type, source: o.input, path: o.output, sandbox: false }, pkg, 'esm');
   } catch (error) {
     return fail((error as Error).message);
   }
 }
-

@@ -10,7 +10,9 @@ import type { Diagnostic } from '../diagnostics.js';
 // back through the source map to the author's file:line:column.
 const MARKER_PREFIX = '__ANNEX_SANDBOX_FORBIDDEN_';
 export const SANDBOX_FORBIDDEN_GLOBALS = ['__dirname', '__filename'] as const;
-export const sandboxDefines: Record<string, string> = Object.fromEntries(SANDBOX_FORBIDDEN_GLOBALS.map((g) => [g, MARKER_PREFIX + g]));
+export const sandboxDefines: Record<string, string> = Object.fromEntries(
+  SANDBOX_FORBIDDEN_GLOBALS.map((g) => [g, MARKER_PREFIX + g]),
+);
 
 const builtins = builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/\\^$*+?.()|[\]{}]/g, '\\$&'));
 const BUILTIN_FILTER = new RegExp(`^(node:.*|(${builtins.join('|')})(/.*)?)$`);
@@ -21,10 +23,16 @@ export function sandboxImportsPlugin(): Plugin {
     name: 'annex-sandbox-imports',
     setup(build) {
       build.onResolve({ filter: BUILTIN_FILTER }, (args) => ({
-        errors: [{ text: `Node built-in "${args.path}" cannot be used in a sandboxed extension (only directus:api is available) [SDK_SANDBOX_FORBIDDEN_IMPORT]` }],
+        errors: [
+          {
+            text: `Node built-in "${args.path}" cannot be used in a sandboxed extension (only directus:api is available) [SDK_SANDBOX_FORBIDDEN_IMPORT]`,
+          },
+        ],
       }));
       build.onResolve({ filter: /\.node$/ }, (args) => ({
-        errors: [{ text: `Native module "${args.path}" cannot be used in a sandboxed extension [SDK_SANDBOX_NATIVE_MODULE]` }],
+        errors: [
+          { text: `Native module "${args.path}" cannot be used in a sandboxed extension [SDK_SANDBOX_NATIVE_MODULE]` },
+        ],
       }));
     },
   };
@@ -36,7 +44,11 @@ export function nativeModulesPlugin(): Plugin {
     name: 'annex-native-modules',
     setup(build) {
       build.onResolve({ filter: /\.node$/ }, (args) => ({
-        errors: [{ text: `Native module "${args.path}" cannot be bundled; load it at run time from a dependency instead [SDK_NATIVE_MODULE]` }],
+        errors: [
+          {
+            text: `Native module "${args.path}" cannot be bundled; load it at run time from a dependency instead [SDK_NATIVE_MODULE]`,
+          },
+        ],
       }));
     },
   };
@@ -65,7 +77,15 @@ interface Site {
   index: number;
 }
 
-function mapSites(sites: Site[], code: string, mapJson: string, mapFile: string, cwd: string, code_: string, message: (name: string) => string): Diagnostic[] {
+function mapSites(
+  sites: Site[],
+  code: string,
+  mapJson: string,
+  mapFile: string,
+  cwd: string,
+  code_: string,
+  message: (name: string) => string,
+): Diagnostic[] {
   const map = new TraceMap(mapJson);
   const out: Diagnostic[] = [];
   for (const site of sites) {
@@ -92,7 +112,15 @@ export function findForbiddenGlobals(code: string, mapJson: string, mapFile: str
   const sites: Site[] = [];
   const re = new RegExp(`${MARKER_PREFIX}(\\w+)`, 'g');
   for (let m = re.exec(code); m; m = re.exec(code)) sites.push({ name: m[1]!, index: m.index });
-  return mapSites(sites, code, mapJson, mapFile, cwd, 'SDK_SANDBOX_FORBIDDEN_GLOBAL', (name) => `"${name}" does not exist in the sandbox`);
+  return mapSites(
+    sites,
+    code,
+    mapJson,
+    mapFile,
+    cwd,
+    'SDK_SANDBOX_FORBIDDEN_GLOBAL',
+    (name) => `"${name}" does not exist in the sandbox`,
+  );
 }
 
 /** True when esbuild had to emit its dynamic-require shim (a `require` it could not bundle). */
@@ -114,10 +142,26 @@ export function findDynamicRequires(code: string, mapJson: string, mapFile: stri
     if (code.slice(Math.max(0, m.index - 4), m.index) === 'var ') continue; // the shim's own declaration
     sites.push({ name: 'require', index: m.index });
   }
-  const found = mapSites(sites, code, mapJson, mapFile, cwd, 'SDK_SANDBOX_FORBIDDEN_GLOBAL', () => '"require" does not exist in the sandbox (a require() esbuild could not bundle)');
+  const found = mapSites(
+    sites,
+    code,
+    mapJson,
+    mapFile,
+    cwd,
+    'SDK_SANDBOX_FORBIDDEN_GLOBAL',
+    () => '"require" does not exist in the sandbox (a require() esbuild could not bundle)',
+  );
   return found.map((d) =>
     d.lineText && DYNAMIC_IMPORT.test(d.lineText) && !/\brequire\s*\(/.test(d.lineText)
-      ? { ...d, code: 'SDK_SANDBOX_DYNAMIC_IMPORT', message: 'import() of a module named at run time cannot run in the sandbox (it fails with RT_IMPORT_DENIED); import directus:api statically and bundle everything else' + (d.message.includes('inside a dependency') ? ' (inside a dependency; it fails only if that code path runs)' : '') }
+      ? {
+          ...d,
+          code: 'SDK_SANDBOX_DYNAMIC_IMPORT',
+          message:
+            'import() of a module named at run time cannot run in the sandbox (it fails with RT_IMPORT_DENIED); import directus:api statically and bundle everything else' +
+            (d.message.includes('inside a dependency')
+              ? ' (inside a dependency; it fails only if that code path runs)'
+              : ''),
+        }
       : d,
   );
 }

@@ -22,7 +22,8 @@ export function vueSfcPlugin(cwd: string): Plugin {
       const { descriptor, errors } = parse(code, { filename: id });
       if (errors.length > 0) {
         const e = errors[0]!;
-        const loc = 'loc' in e && e.loc ? { file: id, line: e.loc.start.line, column: e.loc.start.column - 1 } : undefined;
+        const loc =
+          'loc' in e && e.loc ? { file: id, line: e.loc.start.line, column: e.loc.start.column - 1 } : undefined;
         this.error({ message: e.message, ...(loc ? { loc } : {}) });
       }
       const scopeId = createHash('sha256').update(relative(cwd, id)).digest('hex').slice(0, 8);
@@ -50,15 +51,35 @@ export function vueSfcPlugin(cwd: string): Plugin {
           id: scopeId,
           scoped,
           isProd: true,
-          compilerOptions: { ...(scoped ? { scopeId: dataV } : {}), ...(bindings ? { bindingMetadata: bindings } : {}) },
+          compilerOptions: {
+            ...(scoped ? { scopeId: dataV } : {}),
+            ...(bindings ? { bindingMetadata: bindings } : {}),
+          },
         });
-        if (template.errors.length > 0) this.error({ message: String(template.errors[0]), loc: { file: id, line: descriptor.template.loc.start.line, column: 0 } });
-        out += template.code.replace(/export function render/, 'function _sfc_render') + '\n_sfc_main.render = _sfc_render;\n';
+        if (template.errors.length > 0)
+          this.error({
+            message: String(template.errors[0]),
+            loc: { file: id, line: descriptor.template.loc.start.line, column: 0 },
+          });
+        out +=
+          template.code.replace(/export function render/, 'function _sfc_render') +
+          '\n_sfc_main.render = _sfc_render;\n';
       }
       for (const style of descriptor.styles) {
-        if (style.lang && style.lang !== 'css') this.error({ message: `<style lang="${style.lang}"> needs a preprocessor; use plain CSS`, loc: { file: id, line: style.loc.start.line, column: 0 } });
-        const compiled = compileStyle({ source: style.content, filename: id, id: dataV, scoped: Boolean(style.scoped), isProd: true });
-        if (compiled.errors.length > 0) this.error({ message: String(compiled.errors[0]), loc: { file: id, line: style.loc.start.line, column: 0 } });
+        if (style.lang && style.lang !== 'css')
+          this.error({
+            message: `<style lang="${style.lang}"> needs a preprocessor; use plain CSS`,
+            loc: { file: id, line: style.loc.start.line, column: 0 },
+          });
+        const compiled = compileStyle({
+          source: style.content,
+          filename: id,
+          id: dataV,
+          scoped: Boolean(style.scoped),
+          isProd: true,
+        });
+        if (compiled.errors.length > 0)
+          this.error({ message: String(compiled.errors[0]), loc: { file: id, line: style.loc.start.line, column: 0 } });
         out += styleInjection(compiled.code);
       }
       if (scoped) out += `_sfc_main.__scopeId = ${JSON.stringify(dataV)};\n`;
@@ -80,11 +101,21 @@ export function transformPlugin(): Plugin {
     async transform(code, id) {
       if (/\.(m|c)?tsx?$/.test(id)) {
         try {
-          const result = await transform(code, { loader: id.endsWith('x') ? 'tsx' : 'ts', sourcefile: id, sourcemap: true, format: 'esm', target: 'es2022' });
+          const result = await transform(code, {
+            loader: id.endsWith('x') ? 'tsx' : 'ts',
+            sourcefile: id,
+            sourcemap: true,
+            format: 'esm',
+            target: 'es2022',
+          });
           return { code: result.code, map: result.map };
         } catch (error) {
           const e = (error as { errors?: { text: string; location?: { line: number; column: number } }[] }).errors?.[0];
-          if (e) this.error({ message: e.text, ...(e.location ? { loc: { file: id, line: e.location.line, column: e.location.column } } : {}) });
+          if (e)
+            this.error({
+              message: e.text,
+              ...(e.location ? { loc: { file: id, line: e.location.line, column: e.location.column } } : {}),
+            });
           throw error;
         }
       }
@@ -103,7 +134,13 @@ export function minifyPlugin(): Plugin {
   return {
     name: 'annex-minify',
     async renderChunk(code) {
-      const result = await transform(code, { minify: true, format: 'esm', target: 'es2022', sourcemap: true, legalComments: 'none' });
+      const result = await transform(code, {
+        minify: true,
+        format: 'esm',
+        target: 'es2022',
+        sourcemap: true,
+        legalComments: 'none',
+      });
       return { code: result.code, map: result.map };
     },
   };

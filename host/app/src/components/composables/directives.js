@@ -9,7 +9,9 @@ export const tooltip = { mounted: setTitle, updated: setTitle };
 export const focus = {
   mounted(el, { value }) {
     if (value === false) return;
-    const target = el.matches?.('input, textarea, button, [tabindex]') ? el : el.querySelector?.('input, textarea, button, [tabindex]');
+    const target = el.matches?.('input, textarea, button, [tabindex]')
+      ? el
+      : el.querySelector?.('input, textarea, button, [tabindex]');
     target?.focus();
   },
 };
@@ -17,7 +19,7 @@ export const focus = {
 const handlers = new WeakMap();
 export const clickOutside = {
   mounted(el, binding) {
-    const options = typeof binding.value === 'function' ? { handler: binding.value } : binding.value ?? {};
+    const options = typeof binding.value === 'function' ? { handler: binding.value } : (binding.value ?? {});
     const listener = (event) => {
       if (options.disabled || el.contains(event.target)) return;
       if (options.middleware && options.middleware(event) === false) return;

@@ -34,7 +34,9 @@ export function parseCsv(text) {
   }
   if (cell !== '' || row.length) row.push(cell), rows.push(row);
   const [header = [], ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] === '' || r[i] === undefined ? null : r[i]])));
+  return body.map((r) =>
+    Object.fromEntries(header.map((h, i) => [h, r[i] === '' || r[i] === undefined ? null : r[i]])),
+  );
 }
 
 /** Parses an import file's text by its type: JSON (an array or one object) or CSV. */

@@ -8,9 +8,10 @@ const key = (scope) => `annex-group:${scope}`;
 export function useGroupableParent(state = {}, options = {}, scope = 'item-group') {
   const items = shallowRef([]);
   const local = ref([]);
-  const val = (r, d) => (isRef(r) ? r.value : r ?? d);
+  const val = (r, d) => (isRef(r) ? r.value : (r ?? d));
   const selection = computed({
-    get: () => (val(state.selection) !== undefined && val(state.selection) !== null ? val(state.selection) : local.value),
+    get: () =>
+      val(state.selection) !== undefined && val(state.selection) !== null ? val(state.selection) : local.value,
     set: (next) => {
       local.value = next;
       state.onSelectionChange?.(next);
@@ -42,12 +43,25 @@ export function useGroupableParent(state = {}, options = {}, scope = 'item-group
   function register(item) {
     items.value = [...items.value, item];
     // A mandatory group with nothing selected selects its first child, as Directus does.
-    if (val(options.mandatory, false) && selection.value.length === 0 && items.value.length === 1 && val(state.selection) === undefined) local.value = [valueOf(item)];
+    if (
+      val(options.mandatory, false) &&
+      selection.value.length === 0 &&
+      items.value.length === 1 &&
+      val(state.selection) === undefined
+    )
+      local.value = [valueOf(item)];
   }
   function unregister(item) {
     items.value = items.value.filter((i) => i !== item);
   }
-  const api = { items, selection, toggle, register, unregister, isActive: (item) => selection.value.includes(valueOf(item)) };
+  const api = {
+    items,
+    selection,
+    toggle,
+    register,
+    unregister,
+    isActive: (item) => selection.value.includes(valueOf(item)),
+  };
   provide(key(scope), api);
   return api;
 }
@@ -57,14 +71,25 @@ export function useGroupable(options = {}) {
   const item = reactive({ value: options.value, active: options.active ?? null });
   if (!parent) {
     const localActive = ref(false);
-    return { active: computed(() => (isRef(options.active) && options.active.value !== undefined ? options.active.value : localActive.value)), toggle: () => (localActive.value = !localActive.value), activate: () => (localActive.value = true), deactivate: () => (localActive.value = false) };
+    return {
+      active: computed(() =>
+        isRef(options.active) && options.active.value !== undefined ? options.active.value : localActive.value,
+      ),
+      toggle: () => (localActive.value = !localActive.value),
+      activate: () => (localActive.value = true),
+      deactivate: () => (localActive.value = false),
+    };
   }
   parent.register(item);
   onBeforeUnmount(() => parent.unregister(item));
   if (isRef(options.active) && options.watch !== false) {
-    watch(options.active, (on) => {
-      if (on !== undefined && on !== parent.isActive(item)) parent.toggle(item);
-    }, { immediate: true });
+    watch(
+      options.active,
+      (on) => {
+        if (on !== undefined && on !== parent.isActive(item)) parent.toggle(item);
+      },
+      { immediate: true },
+    );
   }
   const active = computed(() => parent.isActive(item));
   return {

@@ -1,14 +1,21 @@
 // Splits `text` into highlighted / plain parts for every (accent- and case-insensitive) match of
 // the query or queries, overlapping matches merged.
-const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+const fold = (s) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 
 export function highlightParts(text, query) {
-  const queries = (Array.isArray(query) ? query : [query]).filter((q) => typeof q === 'string' && q.length > 0).map(fold);
+  const queries = (Array.isArray(query) ? query : [query])
+    .filter((q) => typeof q === 'string' && q.length > 0)
+    .map(fold);
   // Folding can change length for some characters; match on the folded text only when it does not.
   const hay = fold(text);
   if (queries.length === 0 || hay.length !== text.length) return [{ text, highlighted: false }];
   const ranges = [];
-  for (const q of queries) for (let i = hay.indexOf(q); i !== -1; i = hay.indexOf(q, i + 1)) ranges.push([i, i + q.length]);
+  for (const q of queries)
+    for (let i = hay.indexOf(q); i !== -1; i = hay.indexOf(q, i + 1)) ranges.push([i, i + q.length]);
   if (ranges.length === 0) return [{ text, highlighted: false }];
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const merged = [ranges[0].slice()];

@@ -1,7 +1,11 @@
 // Positions a fixed floating element next to a reference rectangle (the popper part of
 // Directus's v-menu, without a dependency): honours the placement side and alignment, flips to
 // the other side when there is no room, and keeps it inside the viewport.
-export function placeFloating(ref, floating, { placement = 'bottom', offsetX = 0, offsetY = 8, minWidth = null, viewport } = {}) {
+export function placeFloating(
+  ref,
+  floating,
+  { placement = 'bottom', offsetX = 0, offsetY = 8, minWidth = null, viewport } = {},
+) {
   const vw = viewport?.width ?? (typeof window !== 'undefined' ? window.innerWidth : 1024);
   const vh = viewport?.height ?? (typeof window !== 'undefined' ? window.innerHeight : 768);
   let [side, align] = placement.split('-');

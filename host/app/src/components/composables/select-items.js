@@ -1,6 +1,11 @@
 // v-select's item normalisation: strings become {text, value}; objects are read through the
 // item* keys (dot paths allowed), dividers pass through, children are normalised recursively.
-const get = (obj, path) => (path ? String(path).split('.').reduce((o, k) => (o === null || o === undefined ? undefined : o[k]), obj) : undefined);
+const get = (obj, path) =>
+  path
+    ? String(path)
+        .split('.')
+        .reduce((o, k) => (o === null || o === undefined ? undefined : o[k]), obj)
+    : undefined;
 
 export function normalizeItems(items, keys) {
   const parse = (item) => {

@@ -7,13 +7,17 @@ export function descendantValues(node, keys) {
   return out;
 }
 
-const leaves = (node, keys) => ((node[keys.children] ?? []).length === 0 ? [node[keys.value]] : node[keys.children].flatMap((c) => leaves(c, keys)));
+const leaves = (node, keys) =>
+  (node[keys.children] ?? []).length === 0 ? [node[keys.value]] : node[keys.children].flatMap((c) => leaves(c, keys));
 
 export function toggleTreeValue(current, node, keys, mode) {
   const value = node[keys.value];
   const below = descendantValues(node, keys);
   const group = mode === 'all' ? [value, ...below] : mode === 'leaf' ? leaves(node, keys) : [value];
-  const on = mode === 'leaf' ? group.every((v) => current.includes(v)) : current.includes(value) || (below.length > 0 && below.every((v) => current.includes(v)));
+  const on =
+    mode === 'leaf'
+      ? group.every((v) => current.includes(v))
+      : current.includes(value) || (below.length > 0 && below.every((v) => current.includes(v)));
   if (on) return current.filter((v) => !group.includes(v) && !(mode === 'all' && below.includes(v)));
   const base = mode === 'branch' ? current.filter((v) => !below.includes(v)) : current;
   return [...base, ...group.filter((v) => !base.includes(v))];
@@ -22,5 +26,9 @@ export function toggleTreeValue(current, node, keys, mode) {
 export function matchesSearch(node, keys, search) {
   if (!search) return true;
   const q = search.toLowerCase();
-  return String(node[keys.text] ?? '').toLowerCase().includes(q) || (node[keys.children] ?? []).some((c) => matchesSearch(c, keys, search));
+  return (
+    String(node[keys.text] ?? '')
+      .toLowerCase()
+      .includes(q) || (node[keys.children] ?? []).some((c) => matchesSearch(c, keys, search))
+  );
 }

@@ -31,7 +31,11 @@ export function iconsPlugin({ base = '/admin/assets/' } = {}) {
       return null;
     },
     generateBundle() {
-      this.emitFile({ type: 'asset', fileName: FONT_FILE, source: fs.readFileSync(path.join(fontPackageDir(), 'material-symbols-outlined.woff2')) });
+      this.emitFile({
+        type: 'asset',
+        fileName: FONT_FILE,
+        source: fs.readFileSync(path.join(fontPackageDir(), 'material-symbols-outlined.woff2')),
+      });
     },
   };
 }

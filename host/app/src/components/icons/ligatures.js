@@ -4,7 +4,71 @@
 import zlib from 'node:zlib';
 
 // WOFF2's table tags by index (the spec's "known table" list).
-const KNOWN = ['cmap', 'head', 'hhea', 'hmtx', 'maxp', 'name', 'OS/2', 'post', 'cvt ', 'fpgm', 'glyf', 'loca', 'prep', 'CFF ', 'VORG', 'EBDT', 'EBLC', 'gasp', 'hdmx', 'kern', 'LTSH', 'PCLT', 'VDMX', 'vhea', 'vmtx', 'BASE', 'GDEF', 'GPOS', 'GSUB', 'EBSC', 'JSTF', 'MATH', 'CBDT', 'CBLC', 'COLR', 'CPAL', 'SVG ', 'sbix', 'acnt', 'avar', 'bdat', 'bloc', 'bsln', 'cvar', 'fdsc', 'feat', 'fmtx', 'fvar', 'gvar', 'hsty', 'just', 'lcar', 'mort', 'morx', 'opbd', 'prop', 'trak', 'Zapf', 'Silf', 'Glat', 'Gloc', 'Feat', 'Sill'];
+const KNOWN = [
+  'cmap',
+  'head',
+  'hhea',
+  'hmtx',
+  'maxp',
+  'name',
+  'OS/2',
+  'post',
+  'cvt ',
+  'fpgm',
+  'glyf',
+  'loca',
+  'prep',
+  'CFF ',
+  'VORG',
+  'EBDT',
+  'EBLC',
+  'gasp',
+  'hdmx',
+  'kern',
+  'LTSH',
+  'PCLT',
+  'VDMX',
+  'vhea',
+  'vmtx',
+  'BASE',
+  'GDEF',
+  'GPOS',
+  'GSUB',
+  'EBSC',
+  'JSTF',
+  'MATH',
+  'CBDT',
+  'CBLC',
+  'COLR',
+  'CPAL',
+  'SVG ',
+  'sbix',
+  'acnt',
+  'avar',
+  'bdat',
+  'bloc',
+  'bsln',
+  'cvar',
+  'fdsc',
+  'feat',
+  'fmtx',
+  'fvar',
+  'gvar',
+  'hsty',
+  'just',
+  'lcar',
+  'mort',
+  'morx',
+  'opbd',
+  'prop',
+  'trak',
+  'Zapf',
+  'Silf',
+  'Glat',
+  'Gloc',
+  'Feat',
+  'Sill',
+];
 
 /** The untransformed tables of a WOFF2 file, by tag. */
 export function woff2Tables(buf) {
@@ -44,9 +108,15 @@ function glyphChars(cm) {
     const format = cm.readUInt16BE(o);
     if (format === 4) {
       const segX2 = cm.readUInt16BE(o + 6);
-      const ends = o + 14, starts = ends + segX2 + 2, deltas = starts + segX2, ranges = deltas + segX2;
+      const ends = o + 14,
+        starts = ends + segX2 + 2,
+        deltas = starts + segX2,
+        ranges = deltas + segX2;
       for (let s = 0; s < segX2 / 2; s++) {
-        const end = cm.readUInt16BE(ends + s * 2), start = cm.readUInt16BE(starts + s * 2), delta = cm.readInt16BE(deltas + s * 2), ro = cm.readUInt16BE(ranges + s * 2);
+        const end = cm.readUInt16BE(ends + s * 2),
+          start = cm.readUInt16BE(starts + s * 2),
+          delta = cm.readInt16BE(deltas + s * 2),
+          ro = cm.readUInt16BE(ranges + s * 2);
         for (let c = start; c <= end && c !== 0xffff; c++) {
           const raw = ro === 0 ? c : cm.readUInt16BE(ranges + s * 2 + ro + (c - start) * 2);
           set(ro !== 0 && raw === 0 ? 0 : (raw + delta) & 0xffff, c);
@@ -54,7 +124,9 @@ function glyphChars(cm) {
       }
     } else if (format === 12) {
       for (let k = 0; k < cm.readUInt32BE(o + 12); k++) {
-        const start = cm.readUInt32BE(o + 16 + k * 12), end = cm.readUInt32BE(o + 20 + k * 12), g0 = cm.readUInt32BE(o + 24 + k * 12);
+        const start = cm.readUInt32BE(o + 16 + k * 12),
+          end = cm.readUInt32BE(o + 20 + k * 12),
+          g0 = cm.readUInt32BE(o + 24 + k * 12);
         for (let c = start; c <= end; c++) set(g0 + c - start, c);
       }
     }
@@ -71,7 +143,9 @@ export function ligatureNames(buf) {
     const out = [];
     const n = G.readUInt16BE(o + 2);
     if (G.readUInt16BE(o) === 1) for (let i = 0; i < n; i++) out.push(G.readUInt16BE(o + 4 + i * 2));
-    else for (let i = 0; i < n; i++) for (let g = G.readUInt16BE(o + 4 + i * 6); g <= G.readUInt16BE(o + 6 + i * 6); g++) out.push(g);
+    else
+      for (let i = 0; i < n; i++)
+        for (let g = G.readUInt16BE(o + 4 + i * 6); g <= G.readUInt16BE(o + 6 + i * 6); g++) out.push(g);
     return out;
   };
   const ligatures = (o) => {

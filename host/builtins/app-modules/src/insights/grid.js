@@ -23,7 +23,11 @@ export function cellsFromPixels(px, cell) {
  */
 export function movePanel(panel, dx, dy) {
   const width = clamp(panel.width, 1, GRID_COLUMNS);
-  return { ...panel, position_x: clamp(panel.position_x + dx, 1, GRID_COLUMNS - width + 1), position_y: Math.max(1, panel.position_y + dy) };
+  return {
+    ...panel,
+    position_x: clamp(panel.position_x + dx, 1, GRID_COLUMNS - width + 1),
+    position_y: Math.max(1, panel.position_y + dy),
+  };
 }
 
 /**
@@ -35,12 +39,21 @@ export function movePanel(panel, dx, dy) {
 export function resizePanel(panel, dw, dh, type) {
   const minWidth = Math.min(type?.minWidth ?? MIN_SIZE, GRID_COLUMNS);
   const minHeight = type?.minHeight ?? MIN_SIZE;
-  return { ...panel, width: clamp(panel.width + dw, minWidth, GRID_COLUMNS - panel.position_x + 1), height: Math.max(minHeight, panel.height + dh) };
+  return {
+    ...panel,
+    width: clamp(panel.width + dw, minWidth, GRID_COLUMNS - panel.position_x + 1),
+    height: Math.max(minHeight, panel.height + dh),
+  };
 }
 
 /** Whether two panels share a cell. */
 export function overlaps(a, b) {
-  return a.position_x < b.position_x + b.width && b.position_x < a.position_x + a.width && a.position_y < b.position_y + b.height && b.position_y < a.position_y + a.height;
+  return (
+    a.position_x < b.position_x + b.width &&
+    b.position_x < a.position_x + a.width &&
+    a.position_y < b.position_y + b.height &&
+    b.position_y < a.position_y + a.height
+  );
 }
 
 /**

@@ -7,13 +7,42 @@
  */
 
 /** Directus's field types the editor offers for a new field (alias fields come from relations). */
-export const FIELD_TYPES = ['string', 'text', 'integer', 'bigInteger', 'float', 'decimal', 'boolean', 'dateTime', 'date', 'time', 'timestamp', 'json', 'csv', 'uuid', 'hash'];
+export const FIELD_TYPES = [
+  'string',
+  'text',
+  'integer',
+  'bigInteger',
+  'float',
+  'decimal',
+  'boolean',
+  'dateTime',
+  'date',
+  'time',
+  'timestamp',
+  'json',
+  'csv',
+  'uuid',
+  'hash',
+];
 
 /** Directus's form widths. */
 export const WIDTHS = ['full', 'half', 'half-left', 'half-right', 'fill'];
 
 /** Keys of `meta` the editor owns; everything else in a stored meta is kept as it was. */
-const META_KEYS = ['interface', 'options', 'display', 'display_options', 'note', 'width', 'hidden', 'readonly', 'required', 'validation', 'validation_message', 'special'];
+const META_KEYS = [
+  'interface',
+  'options',
+  'display',
+  'display_options',
+  'note',
+  'width',
+  'hidden',
+  'readonly',
+  'required',
+  'validation',
+  'validation_message',
+  'special',
+];
 
 /**
  * The configs (interfaces or displays) a field of `type` may use: those whose `types` include it.
@@ -50,17 +79,33 @@ export function resolveOptions(config, context) {
   }
   if (!options) return { fields: [], component: null };
   if (Array.isArray(options)) return { fields: options, component: null };
-  if (Array.isArray(options.standard) || Array.isArray(options.advanced)) return { fields: [...(options.standard ?? []), ...(options.advanced ?? [])], component: null };
+  if (Array.isArray(options.standard) || Array.isArray(options.advanced))
+    return { fields: [...(options.standard ?? []), ...(options.advanced ?? [])], component: null };
   // Anything else with a render function, template or setup is an options component.
-  if (typeof options === 'object' && (options.render || options.template || options.setup || options.__vccOpts)) return { fields: [], component: options };
+  if (typeof options === 'object' && (options.render || options.template || options.setup || options.__vccOpts))
+    return { fields: [], component: options };
   return { fields: [], component: null };
 }
 
 /** A fresh draft for a new field. */
 export function emptyDraft() {
   return {
-    field: '', type: 'string', interface: null, options: {}, display: null, display_options: {}, note: '', width: 'full',
-    hidden: false, readonly: false, required: false, validation: null, validation_message: null, special: null, default_value: null, meta: {},
+    field: '',
+    type: 'string',
+    interface: null,
+    options: {},
+    display: null,
+    display_options: {},
+    note: '',
+    width: 'full',
+    hidden: false,
+    readonly: false,
+    required: false,
+    validation: null,
+    validation_message: null,
+    special: null,
+    default_value: null,
+    meta: {},
   };
 }
 
@@ -106,7 +151,8 @@ function compact(options) {
 export function draftToMeta(draft) {
   /** @type {Record<string, unknown>} */
   const meta = {};
-  for (const [k, v] of Object.entries(draft.meta ?? {})) if (!META_KEYS.includes(k) && k !== 'collection' && k !== 'field' && k !== 'id') meta[k] = v;
+  for (const [k, v] of Object.entries(draft.meta ?? {}))
+    if (!META_KEYS.includes(k) && k !== 'collection' && k !== 'field' && k !== 'id') meta[k] = v;
   return {
     ...meta,
     interface: draft.interface || null,
@@ -118,7 +164,10 @@ export function draftToMeta(draft) {
     hidden: draft.hidden === true,
     readonly: draft.readonly === true,
     required: draft.required === true,
-    validation: draft.validation && typeof draft.validation === 'object' && Object.keys(draft.validation).length ? draft.validation : null,
+    validation:
+      draft.validation && typeof draft.validation === 'object' && Object.keys(draft.validation).length
+        ? draft.validation
+        : null,
     validation_message: draft.validation_message || null,
     special: Array.isArray(draft.special) && draft.special.length ? draft.special : null,
   };
@@ -129,7 +178,10 @@ export function draftToMeta(draft) {
  * @param {ReturnType<typeof emptyDraft>} draft
  */
 export function draftToCreate(draft) {
-  const schema = draft.default_value === null || draft.default_value === undefined || draft.default_value === '' ? {} : { default_value: draft.default_value };
+  const schema =
+    draft.default_value === null || draft.default_value === undefined || draft.default_value === ''
+      ? {}
+      : { default_value: draft.default_value };
   return { field: draft.field, type: draft.type, meta: draftToMeta(draft), schema };
 }
 

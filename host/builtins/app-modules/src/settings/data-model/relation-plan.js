@@ -26,8 +26,21 @@ export function planRelation(spec) {
     return {
       error: null,
       steps: [
-        { method: 'POST', path: `/fields/${spec.collection}`, body: { field: spec.field, type: keyType(spec.relatedPkType), meta: { interface: 'select-dropdown-m2o', special: ['m2o'] }, schema: {} } },
-        { method: 'POST', path: '/relations', body: { collection: spec.collection, field: spec.field, related_collection: spec.related } },
+        {
+          method: 'POST',
+          path: `/fields/${spec.collection}`,
+          body: {
+            field: spec.field,
+            type: keyType(spec.relatedPkType),
+            meta: { interface: 'select-dropdown-m2o', special: ['m2o'] },
+            schema: {},
+          },
+        },
+        {
+          method: 'POST',
+          path: '/relations',
+          body: { collection: spec.collection, field: spec.field, related_collection: spec.related },
+        },
       ],
     };
   }
@@ -37,8 +50,26 @@ export function planRelation(spec) {
     return {
       error: null,
       steps: [
-        { method: 'POST', path: `/fields/${spec.related}`, body: { field: fk, type: keyType(spec.pkType), meta: { interface: 'select-dropdown-m2o', special: ['m2o'], hidden: true }, schema: {} } },
-        { method: 'POST', path: '/relations', body: { collection: spec.related, field: fk, related_collection: spec.collection, meta: { one_field: spec.field } } },
+        {
+          method: 'POST',
+          path: `/fields/${spec.related}`,
+          body: {
+            field: fk,
+            type: keyType(spec.pkType),
+            meta: { interface: 'select-dropdown-m2o', special: ['m2o'], hidden: true },
+            schema: {},
+          },
+        },
+        {
+          method: 'POST',
+          path: '/relations',
+          body: {
+            collection: spec.related,
+            field: fk,
+            related_collection: spec.collection,
+            meta: { one_field: spec.field },
+          },
+        },
       ],
     };
   }
@@ -50,9 +81,38 @@ export function planRelation(spec) {
     return {
       error: null,
       steps: [
-        { method: 'POST', path: '/collections', body: { collection: junction, meta: { hidden: true, icon: 'import_export' }, fields: [{ field: here, type: keyType(spec.pkType), meta: { hidden: true } }, { field: there, type: keyType(spec.relatedPkType), meta: { hidden: true } }] } },
-        { method: 'POST', path: '/relations', body: { collection: junction, field: here, related_collection: spec.collection, meta: { one_field: spec.field, junction_field: there } } },
-        { method: 'POST', path: '/relations', body: { collection: junction, field: there, related_collection: spec.related, meta: { junction_field: here } } },
+        {
+          method: 'POST',
+          path: '/collections',
+          body: {
+            collection: junction,
+            meta: { hidden: true, icon: 'import_export' },
+            fields: [
+              { field: here, type: keyType(spec.pkType), meta: { hidden: true } },
+              { field: there, type: keyType(spec.relatedPkType), meta: { hidden: true } },
+            ],
+          },
+        },
+        {
+          method: 'POST',
+          path: '/relations',
+          body: {
+            collection: junction,
+            field: here,
+            related_collection: spec.collection,
+            meta: { one_field: spec.field, junction_field: there },
+          },
+        },
+        {
+          method: 'POST',
+          path: '/relations',
+          body: {
+            collection: junction,
+            field: there,
+            related_collection: spec.related,
+            meta: { junction_field: here },
+          },
+        },
       ],
     };
   }

@@ -22,7 +22,13 @@ const COLUMNS = ['name', 'key', 'type', 'position_x', 'position_y', 'options', '
 export function fromStored(flow, operations) {
   /** @type {Record<string, any>} */
   const ops = {};
-  for (const o of operations) ops[o.id] = { ...o, options: typeof o.options === 'string' ? JSON.parse(o.options || '{}') : (o.options ?? {}), resolve: o.resolve ?? null, reject: o.reject ?? null };
+  for (const o of operations)
+    ops[o.id] = {
+      ...o,
+      options: typeof o.options === 'string' ? JSON.parse(o.options || '{}') : (o.options ?? {}),
+      resolve: o.resolve ?? null,
+      reject: o.reject ?? null,
+    };
   return { flow: flow.id, operation: flow.operation ?? null, ops };
 }
 
@@ -57,9 +63,16 @@ export function addOperation(graph, parentId, path, op) {
   const from = parent ? { x: parent.position_x, y: parent.position_y } : TRIGGER_POSITION;
   const before = parent ? parent[path] : graph.operation;
   const created = {
-    id: op.id, flow: graph.flow, type: op.type, name: op.name ?? op.type, key: op.key ?? uniqueKey(graph, op.type), options: op.options ?? {},
-    resolve: before ?? null, reject: null,
-    position_x: from.x + STEP_X, position_y: from.y + (path === 'reject' ? STEP_Y : 0),
+    id: op.id,
+    flow: graph.flow,
+    type: op.type,
+    name: op.name ?? op.type,
+    key: op.key ?? uniqueKey(graph, op.type),
+    options: op.options ?? {},
+    resolve: before ?? null,
+    reject: null,
+    position_x: from.x + STEP_X,
+    position_y: from.y + (path === 'reject' ? STEP_Y : 0),
   };
   const ops = { ...graph.ops, [op.id]: created };
   if (parent) ops[parent.id] = { ...parent, [path]: op.id };

@@ -16,7 +16,8 @@ export async function saveFlowGraph(api, stored, graph) {
   for (const id of plan.remove) await api.delete(`/operations/${id}`);
   // New rows are created without links, then linked, so a link never names a row not yet written.
   for (const op of plan.create) await api.post('/operations', { ...op, resolve: null, reject: null });
-  for (const { id, ...op } of [...plan.create.filter((o) => o.resolve || o.reject), ...plan.update]) await api.patch(`/operations/${id}`, op);
+  for (const { id, ...op } of [...plan.create.filter((o) => o.resolve || o.reject), ...plan.update])
+    await api.patch(`/operations/${id}`, op);
   if (plan.flow && plan.flow.operation !== null) await api.patch(`/flows/${graph.flow}`, plan.flow);
   return plan;
 }

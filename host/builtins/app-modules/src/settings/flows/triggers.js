@@ -24,7 +24,11 @@ export const TRIGGERS = {
       { key: 'return', label: 'Response body', choices: ['$last', '$all'] },
     ],
   },
-  schedule: { name: 'Schedule (cron)', defaults: () => ({ cron: '0 * * * *' }), fields: [{ key: 'cron', label: 'Interval (cron)' }] },
+  schedule: {
+    name: 'Schedule (cron)',
+    defaults: () => ({ cron: '0 * * * *' }),
+    fields: [{ key: 'cron', label: 'Interval (cron)' }],
+  },
   manual: {
     name: 'Manual',
     defaults: () => ({ collections: [], location: 'both', requireConfirmation: false, async: false }),
@@ -34,10 +38,17 @@ export const TRIGGERS = {
       { key: 'async', label: 'Asynchronous', boolean: true },
     ],
   },
-  operation: { name: 'Another flow', defaults: () => ({ return: '$last' }), fields: [{ key: 'return', label: 'Response body', choices: ['$last', '$all'] }] },
+  operation: {
+    name: 'Another flow',
+    defaults: () => ({ return: '$last' }),
+    fields: [{ key: 'return', label: 'Response body', choices: ['$last', '$all'] }],
+  },
 };
 
 /** A list option from its comma-separated text. */
 export function parseList(text) {
-  return String(text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return String(text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
