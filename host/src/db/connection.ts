@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { db as libraries } from './driver.js';
+import { cacheStatements } from './statement-cache.js';
 import type { HostConfig } from '../config.js';
 
 export type Database = Knex;
@@ -22,7 +23,11 @@ export function createDatabase(db: HostConfig['db']): Knex {
       connection: { filename: db.filename },
       useNullAsDefault: true,
       pool: {
-        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        afterCreate(
+          conn: { pragma(s: string): unknown; prepare(sql: string): unknown },
+          done: (err: Error | null, conn: unknown) => void,
+        ) {
+          cacheStatements(conn);
           conn.pragma('journal_mode = WAL');
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
