@@ -13,7 +13,7 @@ export interface HostConfig {
     client: 'sqlite3' | 'pg';
     filename: string;
     connectionString?: string;
-    /** SQLite's `synchronous` under WAL: `full` syncs every commit (durable on power loss), `normal` at checkpoints. */
+    /** SQLite's `synchronous` under WAL: `normal` (better-sqlite3's default) syncs at checkpoints, `full` at every commit. */
     sqliteSynchronous: 'full' | 'normal';
   };
   key: string;
@@ -170,7 +170,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       client: dbClient,
       filename: path.resolve(cwd, env.DB_FILENAME || path.join(dataDir, 'annex.db')),
       connectionString: env.DB_CONNECTION_STRING,
-      sqliteSynchronous: oneOf(env.DB_SQLITE_SYNCHRONOUS, ['full', 'normal'] as const, 'full', 'DB_SQLITE_SYNCHRONOUS'),
+      sqliteSynchronous: oneOf(
+        env.DB_SQLITE_SYNCHRONOUS,
+        ['normal', 'full'] as const,
+        'normal',
+        'DB_SQLITE_SYNCHRONOUS',
+      ),
     },
     key: env.KEY || 'annex',
     secret: env.SECRET || randomBytes(32).toString('hex'),

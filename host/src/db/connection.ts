@@ -29,10 +29,10 @@ export function createDatabase(db: HostConfig['db']): Knex {
         ) {
           cacheStatements(conn);
           conn.pragma('journal_mode = WAL');
-          // FULL (SQLite's default) waits for the disk at every commit, stalling this thread (4 ms a
-          // write on a VM disk); NORMAL syncs at checkpoints: still consistent, but the last commits
-          // may be lost on a power cut (not on a process crash). See docs/configuration.md.
-          conn.pragma(`synchronous = ${db.sqliteSynchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+          // NORMAL (better-sqlite3's build default under WAL) syncs at checkpoints: consistent, but the
+          // last commits may be lost on a power cut (not on a process crash). FULL waits for the disk
+          // at every commit, stalling this thread (2-5 ms a write on a VM disk). docs/configuration.md.
+          conn.pragma(`synchronous = ${db.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);

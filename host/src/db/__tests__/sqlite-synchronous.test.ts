@@ -17,9 +17,9 @@ async function synchronousOf(env: Record<string, string>): Promise<unknown> {
 }
 
 describe('DB_SQLITE_SYNCHRONOUS', () => {
-  it('is FULL (2) unless set to normal (1)', async () => {
-    expect(await synchronousOf({})).toBe(2);
-    expect(await synchronousOf({ DB_SQLITE_SYNCHRONOUS: 'normal' })).toBe(1);
+  it('is NORMAL (1), as better-sqlite3 builds SQLite under WAL, unless set to full (2)', async () => {
+    expect(await synchronousOf({})).toBe(1);
+    expect(await synchronousOf({ DB_SQLITE_SYNCHRONOUS: 'full' })).toBe(2);
   });
 
   it('refuses other values at startup', () => {
