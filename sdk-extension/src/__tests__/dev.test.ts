@@ -105,3 +105,29 @@ describe('annex-extension dev: API sources are watched with file events', () => 
     expect(median(latency.events)).toBeLessThan(median(latency.poll));
   });
 });
+
+describe('annex-extension dev: app sources rebuild through an esbuild context', () => {
+  let session: DevSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('rebuilds the app bundle when a .vue file is saved, and reports an SFC error with its line', async () => {
+    const dir = await makeExtension(manifest({ type: 'display', path: 'dist/index.js', source: 'src/index.js' }), {
+      'src/index.js': "import C from './c.vue';\nexport default { id: 'd', component: C };\n",
+      'src/c.vue': '<template><i>first</i></template>\n',
+    });
+    const dev = await start(dir);
+    session = dev.session;
+    expect(await output(dir)).toContain('first');
+    await writeFile(join(dir, 'src/c.vue'), '<template><i>second</i></template>\n');
+    expect(await dev.next()).toMatchObject({ label: 'app', ok: true });
+    expect(await output(dir)).toContain('second');
+    await writeFile(join(dir, 'src/c.vue'), '<template>\n<i>{{ x }</i></template>\n');
+    const failed = await dev.next();
+    expect(failed).toMatchObject({ label: 'app', ok: false });
+    expect(failed.diagnostics[0]).toMatchObject({ code: 'SDK_SYNTAX_ERROR', file: 'src/c.vue', line: 2 });
+    expect(await output(dir)).toContain('second'); // the last good output stays
+  });
+});

@@ -1,95 +1,26 @@
-import { createHash } from 'node:crypto';
-import { relative } from 'node:path';
-import { compileScript, compileStyle, compileTemplate, parse, type SFCDescriptor } from '@vue/compiler-sfc';
 import { transform } from 'esbuild';
 import type { Plugin } from 'rollup';
 import { sdkEntryPath } from '../sdk-entry.js';
+import { compileSfc, styleInjection } from './sfc-compile.js';
 
-function styleInjection(css: string): string {
-  return `if (typeof document !== 'undefined') { const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.head.appendChild(s); }\n`;
-}
-
-function scriptLang(d: SFCDescriptor): string {
-  return d.scriptSetup?.lang ?? d.script?.lang ?? 'js';
-}
-
-/** A small Vue SFC compiler for rollup: script (incl. `<script setup>`), template, styles (scoped). */
-export function vueSfcPlugin(cwd: string): Plugin {
+/** Vue SFCs for rollup (the `--bundler rollup` path): the shared compiler, then esbuild for TypeScript. */
+export function vueSfcPlugin(cwd: string, sourceMap = false): Plugin {
   return {
     name: 'annex-vue-sfc',
     async transform(code, id) {
       if (!id.endsWith('.vue')) return null;
-      const { descriptor, errors } = parse(code, { filename: id });
-      if (errors.length > 0) {
-        const e = errors[0]!;
-        const loc =
-          'loc' in e && e.loc ? { file: id, line: e.loc.start.line, column: e.loc.start.column - 1 } : undefined;
-        this.error({ message: e.message, ...(loc ? { loc } : {}) });
-      }
-      const scopeId = createHash('sha256').update(relative(cwd, id)).digest('hex').slice(0, 8);
-      const scoped = descriptor.styles.some((s) => s.scoped);
-      const dataV = `data-v-${scopeId}`;
-      let out = '';
-      let bindings;
-      if (descriptor.script || descriptor.scriptSetup) {
-        const script = compileScript(descriptor, {
-          id: scopeId,
-          isProd: true,
-          inlineTemplate: Boolean(descriptor.scriptSetup),
-          genDefaultAs: '_sfc_main',
-          templateOptions: { scoped, compilerOptions: scoped ? { scopeId: dataV } : {} },
-        });
-        bindings = script.bindings;
-        out += script.content + '\n';
-      } else {
-        out += 'const _sfc_main = {};\n';
-      }
-      if (descriptor.template && !descriptor.scriptSetup) {
-        const template = compileTemplate({
-          source: descriptor.template.content,
-          filename: id,
-          id: scopeId,
-          scoped,
-          isProd: true,
-          compilerOptions: {
-            ...(scoped ? { scopeId: dataV } : {}),
-            ...(bindings ? { bindingMetadata: bindings } : {}),
-          },
-        });
-        if (template.errors.length > 0)
-          this.error({
-            message: String(template.errors[0]),
-            loc: { file: id, line: descriptor.template.loc.start.line, column: 0 },
-          });
-        out +=
-          template.code.replace(/export function render/, 'function _sfc_render') +
-          '\n_sfc_main.render = _sfc_render;\n';
-      }
-      for (const style of descriptor.styles) {
-        if (style.lang && style.lang !== 'css')
-          this.error({
-            message: `<style lang="${style.lang}"> needs a preprocessor; use plain CSS`,
-            loc: { file: id, line: style.loc.start.line, column: 0 },
-          });
-        const compiled = compileStyle({
-          source: style.content,
-          filename: id,
-          id: dataV,
-          scoped: Boolean(style.scoped),
-          isProd: true,
-        });
-        if (compiled.errors.length > 0)
-          this.error({ message: String(compiled.errors[0]), loc: { file: id, line: style.loc.start.line, column: 0 } });
-        out += styleInjection(compiled.code);
-      }
-      if (scoped) out += `_sfc_main.__scopeId = ${JSON.stringify(dataV)};\n`;
-      out += 'export default _sfc_main;\n';
-      const lang = scriptLang(descriptor);
-      if (lang === 'ts' || lang === 'tsx') {
-        const result = await transform(out, { loader: lang, sourcefile: id, format: 'esm', target: 'es2022' });
-        return { code: result.code, map: null };
-      }
-      return { code: out, map: null };
+      const result = compileSfc(code, id, cwd, sourceMap);
+      if (!result.ok)
+        this.error({ message: result.message, ...(result.loc ? { loc: { file: id, ...result.loc } } : {}) });
+      if (result.lang === 'js') return { code: result.code, map: result.map ?? null };
+      const out = await transform(result.code, {
+        loader: result.lang,
+        sourcefile: id,
+        format: 'esm',
+        target: 'es2022',
+      });
+      // A map of the compiled module, not of the .vue file, would mislead: none, as before.
+      return { code: out.code, map: null };
     },
   };
 }
