@@ -11,12 +11,17 @@ import { compileSfc, styleInjection } from './sfc-compile.js';
  * rollup build.
  */
 export function vueEsbuildPlugin(cwd: string, sourceMap: boolean): Plugin {
+  // esbuild calls onLoad again for every file on each rebuild of a context (`dev`): an SFC whose
+  // text did not change reuses its compiled module instead of being compiled again.
+  const compiled = new Map<string, { source: string; result: ReturnType<typeof compileSfc> }>();
   return {
     name: 'annex-vue-sfc',
     setup(build) {
       build.onLoad({ filter: /\.vue$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
-        const result = compileSfc(source, args.path, cwd, sourceMap);
+        const cached = compiled.get(args.path);
+        const result = cached?.source === source ? cached.result : compileSfc(source, args.path, cwd, sourceMap);
+        compiled.set(args.path, { source, result });
         if (!result.ok) {
           const lineText = result.loc ? (source.split('\n')[result.loc.line - 1] ?? '') : '';
           return {
