@@ -2,6 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDevSession, type DevOptions, type DevSession, type RebuildEvent } from '../node/dev.js';
+import type { BuildRequest } from '../node/build.js';
 import { makeExtension, manifest } from './fixture.js';
 
 const ENDPOINT = manifest({ type: 'endpoint', path: 'dist/index.js', source: 'src/index.js' });
@@ -12,11 +13,12 @@ const INDEX =
 async function start(
   dir: string,
   options?: DevOptions,
+  request: Partial<BuildRequest> = {},
 ): Promise<{ session: DevSession; next(): Promise<RebuildEvent> }> {
   const queue: RebuildEvent[] = [];
   let wake: (() => void) | undefined;
   const result = await createDevSession(
-    { cwd: dir },
+    { cwd: dir, ...request },
     (event) => {
       queue.push(event);
       wake?.();
@@ -129,5 +131,22 @@ describe('annex-extension dev: app sources rebuild through an esbuild context', 
     expect(failed).toMatchObject({ label: 'app', ok: false });
     expect(failed.diagnostics[0]).toMatchObject({ code: 'SDK_SYNTAX_ERROR', file: 'src/c.vue', line: 2 });
     expect(await output(dir)).toContain('second'); // the last good output stays
+  });
+
+  it('with extension.config.js plugins, app code is watched by rollup and the plugins run on each rebuild', async () => {
+    const dir = await makeExtension(manifest({ type: 'display', path: 'dist/index.js', source: 'src/index.js' }), {
+      'src/index.js': "import C from './c.vue';\nexport default { id: 'd', component: C, v: __V__ };\n",
+      'src/c.vue': '<template><i>first</i></template>\n',
+      'extension.config.js':
+        "export default { plugins: [{ name: 'v', transform: (code) => code.replaceAll('__V__', '\"from-plugin\"') }] };\n",
+    });
+    const dev = await start(dir, {}, { minify: false });
+    session = dev.session;
+    expect(await output(dir)).toContain('from-plugin');
+    await writeFile(join(dir, 'src/c.vue'), '<template><i>second</i></template>\n');
+    expect(await dev.next()).toMatchObject({ label: 'app', ok: true });
+    const code = await output(dir);
+    expect(code).toContain('second');
+    expect(code).toContain('from-plugin');
   });
 });
