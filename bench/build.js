@@ -137,13 +137,17 @@ function timeRounds(variants) {
  * turn. Per edit: the end-to-end time (write → the rebuilt event), esbuild's part (its start →
  * output written), and the rest (the file event, the settle time, delivering the event).
  */
-async function devRebuilds(dirs, edit) {
+async function devRebuilds(dirs, edit, modes = ['events', 'esbuild-poll']) {
   const { createDevSession } = await import(join(ROOT, 'sdk-extension/dist/node/index.js'));
-  const modes = ['events', 'esbuild-poll'];
   const sessions = [];
   for (const [i, mode] of modes.entries()) {
     const s = { mode, dir: dirs[i], inner: [], endToEnd: [], before: [], resolveNext: undefined };
-    const started = await createDevSession({ cwd: s.dir }, (e) => s.resolveNext?.(e), { watch: mode });
+    // `rollup`: app code through rollup's watch mode (`--bundler rollup`), the dev loop before esbuild.
+    const started = await createDevSession(
+      { cwd: s.dir, ...(mode === 'rollup' ? { bundler: 'rollup' } : {}) },
+      (e) => s.resolveNext?.(e),
+      { watch: mode === 'rollup' ? 'events' : mode },
+    );
     if (!started.ok) throw new Error('dev session failed');
     await started.session.ready;
     s.session = started.session;
@@ -174,7 +178,7 @@ async function copyOf(dir) {
   return copy;
 }
 
-function printDev(what, [events, poll]) {
+function printDev(what, [events, poll, rollup]) {
   const p = (xs) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
   console.log(
     `\nannex-extension dev, ${REBUILDS} incremental rebuilds of the ${what}, file events vs esbuild's polling watch, alternating:`,
@@ -184,6 +188,12 @@ function printDev(what, [events, poll]) {
   console.log(`    of which file event + settle + notify:  ${p(events.before)}`);
   console.log(`  file write → rebuilt, esbuild polling:    ${p(poll.endToEnd)}`);
   console.log(`  ratio (events / polling), p50: ${(pct(events.endToEnd, 50) / pct(poll.endToEnd, 50)).toFixed(2)}`);
+  if (rollup) {
+    console.log(`  file write → rebuilt, rollup watch (--bundler rollup): ${p(rollup.endToEnd)}`);
+    console.log(
+      `  ratio (esbuild context / rollup watch), p50: ${(pct(events.endToEnd, 50) / pct(rollup.endToEnd, 50)).toFixed(2)}`,
+    );
+  }
 }
 
 const fixtures = await makeFixtures();
@@ -244,5 +254,6 @@ const editApp = (dir, i) =>
     `<template>\n  <div class="c7" @click="count++">{{ label }} {{ count }} edit ${i}</div>\n</template>\n<script setup lang="ts">\nimport { ref } from 'vue';\nconst props = defineProps<{ label: string }>();\nconst count = ref<number>(${i});\n</script>\n<style scoped>\n.c7 { padding: ${i}px; }\n</style>\n`,
   );
 printDev('api fixture (one module edited)', await devRebuilds([fixtures.api, await copyOf(fixtures.api)], editApi));
-printDev('app fixture (one SFC edited)', await devRebuilds([fixtures.app, await copyOf(fixtures.app)], editApp));
+const appCopies = [fixtures.app, await copyOf(fixtures.app), await copyOf(`${fixtures.app}-copy`)];
+printDev('app fixture (one SFC edited)', await devRebuilds(appCopies, editApp, ['events', 'esbuild-poll', 'rollup']));
 process.exit(0);
