@@ -126,6 +126,13 @@ describe('app build with rollup (--bundler rollup, extension.config.js plugins a
     expect(code).toMatch(/data-v-[0-9a-f]{8}/);
   });
 
+  it('reads a CommonJS extension.config.cjs (module.exports, as in the Directus docs)', async () => {
+    const cjs = CONFIG.replace('export default', 'module.exports =');
+    const dir = await app({ ...files, 'extension.config.cjs': cjs });
+    expect((await build({ cwd: dir, minify: false })).diagnostics).toEqual([]);
+    expect(await out(dir)).toContain('v-from-plugin');
+  });
+
   it('--bundler esbuild with rollup plugins warns that they do not run; so does an API build', async () => {
     const dir = await app({ ...files, 'extension.config.js': CONFIG });
     const report = await build({ cwd: dir, bundler: 'esbuild', minify: false });
