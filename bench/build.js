@@ -24,6 +24,11 @@ const REBUILDS = Number(values.rebuilds);
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CACHE = join(ROOT, 'bench/.cache');
 const ANNEX_CLI = join(ROOT, 'sdk-extension/dist/cli/main.js');
+// BENCH_BASELINE_ROOT=/path/to/another/built/checkout: its SDK builds the same fixtures in the same
+// rounds, for a before/after measured in one run.
+const BASELINE_CLI = process.env.BENCH_BASELINE_ROOT
+  ? join(process.env.BENCH_BASELINE_ROOT, 'sdk-extension/dist/cli/main.js')
+  : undefined;
 const DIRECTUS_DIR = join(CACHE, 'directus-sdk');
 const DIRECTUS_CLI = join(DIRECTUS_DIR, 'node_modules/@directus/extensions-sdk/cli.js');
 
@@ -221,16 +226,21 @@ for (const [label, dir, target] of devOnly
     { cli: ANNEX_CLI, cwd: dir },
     { cli: DIRECTUS_CLI, cwd: dir, skip: !haveDirectus },
     // The same app build through rollup (`--bundler rollup`), the bundler before esbuild took over.
-    ...(app ? [{ cli: ANNEX_CLI, cwd: dir, args: ['--bundler', 'rollup'] }] : []),
+    ...(app ? [{ cli: ANNEX_CLI, cwd: dir, args: ['--bundler', 'rollup'] }] : [{ skip: true }]),
+    ...(BASELINE_CLI ? [{ cli: BASELINE_CLI, cwd: dir }] : []),
   ];
-  const [annex, directus, rollupTimes] = timeRounds(variants);
+  const [annex, directus, rollupTimes, baseline] = timeRounds(variants);
   rows.push({ label, annex, directus });
   console.log(
     `${label.padEnd(32)} annex ${fmt(median(annex))}   directus ${fmt(median(directus))}   ratio ${ratioText(annex, directus)} (target ≤ ${target})`,
   );
-  if (rollupTimes)
+  if (app)
     console.log(
       `${'  same, annex --bundler rollup'.padEnd(32)} annex ${fmt(median(rollupTimes))}   esbuild / rollup ${ratioText(annex, rollupTimes)}`,
+    );
+  if (baseline)
+    console.log(
+      `${'  same, baseline checkout'.padEnd(32)} annex ${fmt(median(baseline))}   this / baseline ${ratioText(annex, baseline)}; baseline / directus ${ratioText(baseline, directus)}`,
     );
 }
 if (!haveDirectus && !devOnly)
