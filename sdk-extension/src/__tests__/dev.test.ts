@@ -149,4 +149,20 @@ describe('annex-extension dev: app sources rebuild through an esbuild context', 
     expect(code).toContain('second');
     expect(code).toContain('from-plugin');
   });
+
+  it('reports extension.config.js plugins that cannot run with the first build, once', async () => {
+    const dir = await makeExtension(ENDPOINT, {
+      'src/index.js': INDEX,
+      'src/lib/word.js': "export const word = 'w';\n",
+      'extension.config.js': "export default { plugins: [{ name: 'p' }] };\n",
+    });
+    const events: RebuildEvent[] = [];
+    const result = await createDevSession({ cwd: dir }, (e) => events.push(e));
+    if (!result.ok) throw new Error('dev session did not start');
+    session = result.session;
+    await session.ready;
+    await session.rebuild();
+    expect(events[0]).toMatchObject({ ok: true });
+    expect(events.flatMap((e) => e.diagnostics.map((d) => d.code))).toEqual(['SDK_CONFIG_PLUGINS_IGNORED']);
+  });
 });

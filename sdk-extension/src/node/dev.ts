@@ -57,7 +57,12 @@ export async function createDevSession(
     api: planned.targets.some((t) => t.kind === 'api'),
   };
   const chosen = chooseAppBundler(req.bundler, loaded.config, has);
-  for (const d of chosen.diagnostics) onRebuild({ label: 'config', ok: true, ms: 0, diagnostics: [d] });
+  // Findings about extension.config.* travel with the first build's report (printed once).
+  let notes = chosen.diagnostics;
+  const report = (event: RebuildEvent) => {
+    onRebuild(notes.length > 0 ? { ...event, diagnostics: [...notes, ...event.diagnostics] } : event);
+    notes = [];
+  };
   const rollupTargets: AppTarget[] = [];
   const esbuildTargets = planned.targets.filter((t) => {
     if (t.kind === 'app' && chosen.bundler === 'rollup') rollupTargets.push(t);
@@ -76,7 +81,7 @@ export async function createDevSession(
         options: target.kind === 'api' ? apiEsbuildOptions(target, opts) : appEsbuild!.appEsbuildOptions(target, opts),
         finalize: (result) =>
           target.kind === 'api' ? finalizeApiOutput(target, result, opts) : appEsbuild!.writeAppOutput(result, req.cwd),
-        onRebuild: (e) => onRebuild({ label, ...e }),
+        onRebuild: (e) => report({ label, ...e }),
       });
       return { label, watch };
     }),
@@ -93,9 +98,9 @@ export async function createDevSession(
     rollupWatcher.on('event', (event) => {
       if (event.code === 'BUNDLE_END') {
         void event.result.close();
-        onRebuild({ label: 'app', ok: true, ms: event.duration, diagnostics: [] });
+        report({ label: 'app', ok: true, ms: event.duration, diagnostics: [] });
       } else if (event.code === 'ERROR') {
-        onRebuild({ label: 'app', ok: false, ms: 0, diagnostics: [fromRollupError(event.error, req.cwd)] });
+        report({ label: 'app', ok: false, ms: 0, diagnostics: [fromRollupError(event.error, req.cwd)] });
       } else if (event.code === 'END') {
         firstDone();
       }

@@ -13,7 +13,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { APP_SHARED_DEPS } from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import type { AppTarget } from './plan.js';
-import { minifyPlugin, sdkAliasPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './vue-plugin.js';
+import { minifyPlugin, sdkAliasPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './rollup-plugins.js';
 
 import type { AppBuildOptions } from './app-esbuild.js';
 
