@@ -68,9 +68,10 @@ describe('app build (esbuild with the Vue SFC plugin)', () => {
     const [a, b] = [await out(plain), await out(small)];
     expect(b.length).toBeLessThan(a.length * 0.8);
     expect(b).toMatch(/\/\/# sourceMappingURL=index\.js\.map\s*$/);
-    const map = JSON.parse(await out(small, 'dist/index.js.map')) as { sources: string[] };
-    expect(map.sources).toContain('../src/c.vue');
+    const map = JSON.parse(await out(small, 'dist/index.js.map')) as { sources: string[]; sourcesContent: string[] };
     expect(map.sources).toContain('../src/index.ts');
+    // Mapped through the SFC compiler's own map: to the .vue file as written, not to the compiled module.
+    expect(map.sourcesContent[map.sources.indexOf('../src/c.vue')]).toBe(SFC);
   });
 
   it('reports an SFC template error and a script syntax error with file:line:column', async () => {
