@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { sdkEntryPath } from '../sdk-entry.js';
-import { compileSfc, styleInjection } from './sfc-compile.js';
+import { compileSfc, styleInjection, type SfcResult } from './sfc-compile.js';
 
 /**
  * Vue SFCs and CSS inside one esbuild build: a `.vue` file is compiled by `@vue/compiler-sfc`
@@ -10,17 +10,17 @@ import { compileSfc, styleInjection } from './sfc-compile.js';
  * in the same pass (no transform round-trip per file); `.css` becomes injection code, as in the
  * rollup build.
  */
-export function vueEsbuildPlugin(cwd: string, sourceMap: boolean): Plugin {
+export function vueEsbuildPlugin(cwd: string, sourceMap: boolean, compile = compileSfc): Plugin {
   // esbuild calls onLoad again for every file on each rebuild of a context (`dev`): an SFC whose
   // text did not change reuses its compiled module instead of being compiled again.
-  const compiled = new Map<string, { source: string; result: ReturnType<typeof compileSfc> }>();
+  const compiled = new Map<string, { source: string; result: SfcResult }>();
   return {
     name: 'annex-vue-sfc',
     setup(build) {
       build.onLoad({ filter: /\.vue$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
         const cached = compiled.get(args.path);
-        const result = cached?.source === source ? cached.result : compileSfc(source, args.path, cwd, sourceMap);
+        const result = cached?.source === source ? cached.result : compile(source, args.path, cwd, sourceMap);
         compiled.set(args.path, { source, result });
         if (!result.ok) {
           const lineText = result.loc ? (source.split('\n')[result.loc.line - 1] ?? '') : '';
