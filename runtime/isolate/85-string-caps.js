@@ -7,8 +7,8 @@
 // produce (or its result while it is still a rope, which costs nothing) against
 // `config.maxStringLength` (a quarter of the memory limit, in characters) and throws a RangeError
 // coded RT_MEMORY_LIMIT instead. The host is told first (memoryPort), so the entry is a memory
-// fault even if the extension catches the error. The methods are non-writable and non-configurable,
-// and the originals are reachable only from this scope. Strings doubled with `+` and flattened by
+// fault even if the extension catches the error. The originals are reachable only from this scope,
+// so an extension that replaces a wrapper (as it may replace any builtin) never gets them back. Strings doubled with `+` and flattened by
 // any other operation are not seen here; the host's peak-memory check still catches those.
 
 const MAX_STRING = config.maxStringLength;
@@ -33,7 +33,8 @@ function capBuiltin(owner, name, before) {
     },
   }[name];
   ObjectDefine(wrapper, 'length', { value: original.length, configurable: true });
-  ObjectDefine(owner, name, { value: wrapper, writable: false, configurable: false, enumerable: false });
+  // Writable like the original: replacing or deleting the wrapper gives no way back to the original.
+  ObjectDefine(owner, name, { value: wrapper, writable: true, configurable: true, enumerable: false });
 }
 
 const StringProto = StringCtor.prototype;

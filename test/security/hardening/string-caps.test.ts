@@ -65,17 +65,17 @@ describe.skipIf(process.platform !== 'linux')(`string caps under a ${MEMORY_MB} 
     }
   });
 
-  it('within the cap the builtins answer as before, and the guarded ones cannot be replaced', async () => {
+  it('within the cap the builtins answer as before; deleting a wrapper leaves no original behind', async () => {
     const r = await arena.run(`
-      const desc = Object.getOwnPropertyDescriptor(String.prototype, 'repeat');
-      let replaced = 'no';
-      try { String.prototype.repeat = () => ''; replaced = 'yes'; } catch (e) { replaced = e.name; }
+      const wrapper = String.prototype.repeat;
+      delete String.prototype.repeat;
+      const left = typeof ''.repeat;
+      String.prototype.repeat = wrapper;
       return [
         'ab'.repeat(3), 'x'.padStart(3, '-'), 'x'.padEnd(3), [1, 'a', null, undefined, 2].join('-'),
         'a'.concat('b', 1), 'aXa'.replaceAll('a', 'b'), 'aXa'.replace('a', 'c'), JSON.stringify({ a: [1] }),
         new Uint8Array([1, 2]).join(), String([1, [2, 3]]), 'y'.repeat(1e6).length,
-        String.prototype.repeat.name, String.prototype.padStart.length, Array.prototype.join.length,
-        desc.writable, desc.configurable, replaced,
+        String.prototype.repeat.name, String.prototype.padStart.length, Array.prototype.join.length, left,
       ];
     `);
     expect(r).toEqual({
@@ -94,9 +94,7 @@ describe.skipIf(process.platform !== 'linux')(`string caps under a ${MEMORY_MB} 
         'repeat',
         1,
         1,
-        false,
-        false,
-        'TypeError',
+        'undefined',
       ],
     });
   });
