@@ -92,6 +92,8 @@ describe('saving a flow and its operations', () => {
       await new Promise((r) => setTimeout(r, 50));
       for (const s of states) expect([after, removed]).toContainEqual(s);
       expect(await seen(flow.id)).toEqual(removed);
+      // Read back as Directus lists it: the flow's operations by id.
+      expect((await t.api('GET', `/flows/${flow.id}`)).body.data.operations).toEqual([b]);
     } finally {
       for (const off of offs) off();
     }
