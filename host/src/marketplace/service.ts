@@ -199,10 +199,11 @@ export function createMarketplaceService(deps: {
       await settings.setGrants(row.id, granted);
       const r = await activateStaged(extension, row.pending_version);
       await settings.setPending(row.id, null, null);
-      await manager.rescan();
-      const rec = manager.find(row.id);
-      if (rec) await manager.grant(row.id, granted);
-      return published(await outcome(r, 'active'));
+      // The rows hold the final grant and no pending version: the other hosts switch while this one does.
+      return rescanWhileTelling(async () => {
+        if (manager.find(row.id)) await manager.grant(row.id, granted);
+        return outcome(r, 'active');
+      });
     },
 
     async rollback(extension: string, versionId?: string): Promise<MarketplaceOutcome> {
