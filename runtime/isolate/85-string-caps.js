@@ -25,9 +25,10 @@ function stringCapExceeded() {
 function capBuiltin(owner, name, before) {
   const original = owner[name];
   const wrapper = {
-    [name](...args) {
-      if (before !== undefined) before(this, args);
-      const result = ReflectApply(original, this, args);
+    [name]() {
+      // `arguments`, not a rest array: one allocation less on every call of these hot builtins.
+      if (before !== undefined) before(this, arguments);
+      const result = ReflectApply(original, this, arguments);
       if (typeof result === 'string' && result.length > MAX_STRING) stringCapExceeded();
       return result;
     },
