@@ -21,6 +21,7 @@ export const LOAD_SENSITIVE = [
   'test/security/sandbox/timer-storm.test.ts',
   'test/security/admin-api/flows-graphql-redteam.test.ts',
   'test/security/hardening/request-amplification.test.ts',
+  'test/soak/cluster-converge.test.ts',
 ];
 
 // Files that inspect the test process itself (its child processes, RSS and fds: the soak test finds and

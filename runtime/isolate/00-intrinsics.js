@@ -1,6 +1,6 @@
 // Part of the sandbox bootstrap: these files are concatenated, in name order, into the body of
 // one strict-mode function `bootstrap(layout, config, send, logPort, timerPort, done, urlPort,
-// randomPort)` that runs once per isolate before any extension code. They share its scope.
+// randomPort, memoryPort)` that runs once per isolate before any extension code. They share its scope.
 // Nothing here is trusted by the host: every value leaving the isolate is copied and validated.
 //
 // 00: intrinsics captured before extension code can touch them, coded errors, small helpers.

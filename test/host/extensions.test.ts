@@ -184,6 +184,23 @@ describe('extension manager', () => {
       .select('c.id');
     expect(orphans).toEqual([]);
   });
+
+  it('a rescan rewrites only the rows whose package changed (hosts of a cluster do not queue on every row)', async () => {
+    const MARK = '2000-01-01T00:00:00.000Z';
+    await t.host.knex('directus_extensions').update({ updated_at: MARK });
+    const pkgFile = path.join(t.extensionsPath, 'annex-sample-endpoint', 'package.json');
+    const original = fs.readFileSync(pkgFile, 'utf8');
+    const pkg = JSON.parse(original);
+    fs.writeFileSync(pkgFile, JSON.stringify({ ...pkg, version: `${pkg.version}-next` }));
+    try {
+      await t.host.kernel.extensions.rescan();
+    } finally {
+      fs.writeFileSync(pkgFile, original);
+    }
+    const touched = await t.host.knex('directus_extensions').whereNot('updated_at', MARK).select('name', 'version');
+    expect(touched).toEqual([{ name: 'annex-sample-endpoint', version: `${pkg.version}-next` }]);
+    await t.host.kernel.extensions.rescan();
+  });
 });
 
 describe('strict boot', () => {

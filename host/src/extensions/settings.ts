@@ -43,6 +43,22 @@ function requestedOf(desc: ExtensionDescriptor): Scopes {
   return desc.units.reduce<Scopes>((acc, u) => mergeScopes(acc, u.requestedScopes), {});
 }
 
+/** Equal as JSON whatever the key order (PostgreSQL's jsonb stores keys in its own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every(
+    (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
+}
+
+/** Reconciles of hosts sharing a PostgreSQL database take turns, so two never insert the same new package's row. */
+const RECONCILE_LOCK = 0x616e6e78;
+
 /** Whether the policy grants what an extension from `source` requests, without an admin. */
 function autoGrants(policy: GrantPolicy, source: string): boolean {
   return policy === 'all' || (policy === 'local' && source !== 'registry');
@@ -68,6 +84,7 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
       retainedNames?: Set<string>,
     ): Promise<Map<string, SettingsRow>> {
       return knex.transaction(async (trx) => {
+        if (knex.client.config.client === 'pg') await trx.raw('select pg_advisory_xact_lock(?)', [RECONCILE_LOCK]);
         const rows = (await ExtensionSettingModel.query(trx)) as unknown as SettingsRow[];
         const parents = new Map(rows.filter((r) => !r.bundle).map((r) => [`${r.source}:${r.folder}`, r]));
         const out = new Map<string, SettingsRow>();
@@ -127,11 +144,17 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
             const added = requested ? diffScopes(requested, (row.requested_scopes as Scopes | null) ?? {}) : {};
             if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(added))
               granted = mergeScopes(granted ?? {}, added);
-            const patch = { ...meta, granted_scopes: granted, updated_at: now };
-            await ExtensionSettingModel.query(trx)
-              .patch(patch as any)
-              .where({ id: row.id });
-            row = { ...row, ...patch };
+            const changed =
+              !sameJson(granted, row.granted_scopes) ||
+              (Object.keys(meta) as (keyof typeof meta)[]).some((k) => !sameJson(meta[k], row![k]));
+            /* A rescan writes only what changed: rewriting every row took most of a rescan and made hosts wait on each other's row locks. */
+            if (changed) {
+              const patch = { ...meta, granted_scopes: granted, updated_at: now };
+              await ExtensionSettingModel.query(trx)
+                .patch(patch as any)
+                .where({ id: row.id });
+              row = { ...row, ...patch };
+            }
           }
           keep.add(row.id);
           out.set(key, row);

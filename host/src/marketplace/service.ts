@@ -80,16 +80,34 @@ export function createMarketplaceService(deps: {
     onProgress: progress,
   });
 
-  /** After a change to the installed set: record it for the cluster (never fails the change itself). */
-  async function published<T>(result: T): Promise<T> {
-    if (deps.cluster) {
-      try {
-        await deps.cluster.changed(await installer.exportLock());
-      } catch (err) {
-        log.warn({ err }, 'could not record the installed set for the other hosts');
-      }
+  /** After a change to the installed set: record it for the cluster and wait for the other hosts (never fails the change itself). */
+  async function tellCluster(): Promise<void> {
+    if (!deps.cluster) return;
+    try {
+      await deps.cluster.changed(await installer.exportLock());
+    } catch (err) {
+      log.warn({ err }, 'could not record the installed set for the other hosts');
     }
+  }
+
+  async function published<T>(result: T): Promise<T> {
+    await tellCluster();
     return result;
+  }
+
+  /**
+   * Once the files are in place: the other hosts fetch, verify and load the new set while this one
+   * rescans, instead of after it (issue 17: an install converges in the time of the slowest host,
+   * not the sum). The call still returns only when every host confirmed.
+   */
+  async function rescanWhileTelling<T>(after: () => Promise<T>): Promise<T> {
+    const told = tellCluster();
+    try {
+      await manager.rescan();
+      return await after();
+    } finally {
+      await told;
+    }
   }
 
   /** Switches to a staged version; in a cluster the update may have been staged by another host, so fetch it if it is not here. */
@@ -131,8 +149,7 @@ export function createMarketplaceService(deps: {
     }
     await installer.activate(r.name, r.versionId);
     if (row) await settings.setPending(row.id, null, null);
-    await manager.rescan();
-    return published(await outcome(r, 'active'));
+    return rescanWhileTelling(() => outcome(r, 'active'));
   }
 
   return {
@@ -159,10 +176,11 @@ export function createMarketplaceService(deps: {
       const row = await rowFor(r.name);
       if (row && r.previous) return stageOrActivate(r);
       await installer.activate(r.name, r.versionId);
-      await manager.rescan();
-      void emitter.emitAction('extensions.installed', { extensions: [r.name], versionId: r.versionId });
-      const after = await rowFor(r.name);
-      return published(await outcome(r, after?.state === 'pending' ? 'pending' : 'active'));
+      return rescanWhileTelling(async () => {
+        void emitter.emitAction('extensions.installed', { extensions: [r.name], versionId: r.versionId });
+        const after = await rowFor(r.name);
+        return outcome(r, after?.state === 'pending' ? 'pending' : 'active');
+      });
     },
 
     /** Moves to a newer version; new scopes stage it (`pending`) until granted. */
@@ -181,10 +199,11 @@ export function createMarketplaceService(deps: {
       await settings.setGrants(row.id, granted);
       const r = await activateStaged(extension, row.pending_version);
       await settings.setPending(row.id, null, null);
-      await manager.rescan();
-      const rec = manager.find(row.id);
-      if (rec) await manager.grant(row.id, granted);
-      return published(await outcome(r, 'active'));
+      // The rows hold the final grant and no pending version: the other hosts switch while this one does.
+      return rescanWhileTelling(async () => {
+        if (manager.find(row.id)) await manager.grant(row.id, granted);
+        return outcome(r, 'active');
+      });
     },
 
     async rollback(extension: string, versionId?: string): Promise<MarketplaceOutcome> {

@@ -90,6 +90,12 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('operation', 'uuid'),
     f('date_created', 'timestamp', { special: ['date-created'] }),
     f('user_created', 'uuid', { special: ['user-created'] }),
+    // Directus's alias: a flow and its operations are saved in one PATCH (nested create/update/delete), one transaction.
+    f('operations', 'alias', {
+      special: ['o2m'],
+      relatedCollection: 'directus_operations',
+      options: { field: 'flow', one_deselect_action: 'delete' },
+    }),
   ]),
   c('directus_operations', 'id', [
     uuidPk,
@@ -101,7 +107,7 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('options', 'json'),
     f('resolve', 'uuid'),
     f('reject', 'uuid'),
-    f('flow', 'uuid'),
+    f('flow', 'uuid', { relatedCollection: 'directus_flows' }),
     f('date_created', 'timestamp', { special: ['date-created'] }),
   ]),
   c('directus_dashboards', 'id', [

@@ -182,6 +182,8 @@ export async function writeOneToMany(
     // The app names a parent that is being created as "+".
     const linksHere = (item: Item) =>
       item[fk] !== undefined && item[fk] !== null && (String(item[fk]) === String(parent) || item[fk] === '+');
+    // Removed first: a created or updated item may take a unique value (a flow operation's key) a removed one held.
+    if (change.delete.length) await deselect(change.delete.map(owned));
     for (const item of change.create) await related.createOne({ ...item, [fk]: parent }, ctx.opts);
     for (const item of change.update) {
       const link = linksHere(item) && isKey(item[target.primary]);
@@ -189,6 +191,5 @@ export async function writeOneToMany(
       const rest = link ? { ...withoutKey(target, item), [fk]: parent } : withoutKey(target, item);
       if (Object.keys(rest).length) await related.updateMany([key], rest, ctx.opts);
     }
-    if (change.delete.length) await deselect(change.delete.map(owned));
   }
 }

@@ -8,7 +8,7 @@ import { getCapabilityLayout } from '@annex/protocol';
  * the first compile is reused by all later ones.
  */
 const ISOLATE_DIR = new URL('../../../isolate/', import.meta.url);
-const PARAMS = ['layout', 'config', 'send', 'logPort', 'timerPort', 'done', 'urlPort', 'randomPort'];
+const PARAMS = ['layout', 'config', 'send', 'logPort', 'timerPort', 'done', 'urlPort', 'randomPort', 'memoryPort'];
 
 function readBootstrap(): string {
   const files = readdirSync(ISOLATE_DIR)

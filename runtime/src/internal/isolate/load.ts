@@ -17,6 +17,8 @@ export interface IsolateHooks {
   done(callId: unknown, ok: unknown, value: unknown, fromExtension: unknown): void;
   url(op: unknown, a: unknown, b: unknown, c: unknown): object | null;
   random(n: unknown): Uint8Array;
+  /** The bootstrap refused a string past its cap (85-string-caps.js): the entry is a memory fault. */
+  memory(): void;
   catastrophic(message: string): void;
   mapStack(stack: string): string;
 }
@@ -152,6 +154,8 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
       nodeEnv: process.env.NODE_ENV ?? 'production',
       maxTimers: limits.maxTimers,
       maxPayloadBytes: limits.maxPayloadBytes,
+      /* In characters: a flat two-byte string this long is half the heap. */
+      maxStringLength: Math.floor((limits.memoryMb * 1024 * 1024) / 4),
       registrationLimits: {
         routes: limits.maxRoutes,
         events: limits.maxEventHandlers,
@@ -171,6 +175,7 @@ export function loadIsolate(spec: SandboxExtensionSpec, limits: SandboxLimits, h
         new ivm.Callback(guarded(hooks.done)),
         new ivm.Callback(guarded(hooks.url)),
         new ivm.Callback(guarded(hooks.random)),
+        new ivm.Callback(guarded(hooks.memory)),
       ],
       { result: { reference: true }, timeout },
     ) as ivm.Reference<Record<string, unknown>>;

@@ -69,6 +69,8 @@ export class IsolateSandbox {
   private callSeq = 0;
   private capabilitySeq = 0;
   private depth = 0;
+  /** Set by the bootstrap when it refused a string past its cap during the current entry. */
+  private stringCapped = false;
   /** Outcomes reported during the current entry, settled when it ends. */
   private readonly finished: [number, CallOutcome][] = [];
   private cpuBaseNs = 0n;
@@ -148,6 +150,9 @@ export class IsolateSandbox {
       done: (callId, ok, value, fromExtension) => this.onDone(callId, ok, value, fromExtension),
       url: urlPort,
       random: randomPort,
+      memory: () => {
+        this.stringCapped = true;
+      },
       catastrophic: (message) => this.ports.catastrophic(message),
       mapStack: this.mapStack,
     });
@@ -287,7 +292,10 @@ export class IsolateSandbox {
     const growth = outer ? peakWatch.end(performance.now() - started) : undefined;
     const spiked = growth !== undefined && growth.growthKb > overshootKb(this.limits.memoryMb);
     if (spiked) peakWatch.markStale(growth.beforeKb);
-    if (spiked && loaded === this.current) {
+    // A string the bootstrap refused before allocating it (85-string-caps.js): the same fault, even if the extension caught it.
+    const capped = outer && this.stringCapped;
+    if (outer) this.stringCapped = false;
+    if ((spiked || capped) && loaded === this.current) {
       // Whatever else the entry did (answered, threw, hit isolated-vm's own limit): one memory fault.
       const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
       this.fault(error);

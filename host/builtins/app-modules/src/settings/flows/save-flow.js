@@ -2,22 +2,22 @@
 import { planSave } from './flow-graph.js';
 
 /**
- * Writes the edited flow graph through the REST API (`useApi()`-shaped client): removed
- * operations first, new ones (links included: ids are made in the app, as Directus's editor
- * does), changed ones, then the flow's first operation.
- * @param {{post: Function, patch: Function, delete: Function}} api
+ * Writes the edited flow and its operation graph in one request, as Directus's editor does: one
+ * `PATCH /flows/:id` with the flow's fields, its first operation, and `operations` as nested
+ * `{create, update, delete}`. The host writes it in one transaction, so an event never runs the
+ * flow half saved (its first operation not yet written, a link to a removed one). Operation ids
+ * are made in the app, so links between new operations are written with them.
+ * @param {{patch: Function}} api a `useApi()`-shaped client
  * @param {any} stored the graph as loaded
  * @param {any} graph the graph as edited
+ * @param {Record<string, unknown>} [fields] the flow's own fields to save with it (name, status, trigger, options)
  */
-export async function saveFlowGraph(api, stored, graph) {
+export async function saveFlowGraph(api, stored, graph, fields = {}) {
   const plan = planSave(stored, graph);
-  // The flow stops pointing at an operation before that operation goes.
-  if (plan.flow && plan.flow.operation === null) await api.patch(`/flows/${graph.flow}`, plan.flow);
-  for (const id of plan.remove) await api.delete(`/operations/${id}`);
-  // New rows are created without links, then linked, so a link never names a row not yet written.
-  for (const op of plan.create) await api.post('/operations', { ...op, resolve: null, reject: null });
-  for (const { id, ...op } of [...plan.create.filter((o) => o.resolve || o.reject), ...plan.update])
-    await api.patch(`/operations/${id}`, op);
-  if (plan.flow && plan.flow.operation !== null) await api.patch(`/flows/${graph.flow}`, plan.flow);
+  await api.patch(`/flows/${graph.flow}`, {
+    ...fields,
+    ...(plan.flow ?? {}),
+    operations: { create: plan.create, update: plan.update, delete: plan.remove },
+  });
   return plan;
 }
