@@ -5,6 +5,7 @@ import { parseArgs } from './args.js';
 import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
 import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
 import { runExtensionCommand } from './extension-commands.js';
+import { loadHost } from '../boot/bundled-host.js';
 
 const HELP = `annex — the Annex host
 
@@ -55,7 +56,9 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
     if (!process.env.EXTENSIONS_PATH) process.env.EXTENSIONS_PATH = path.join(REPO_ROOT, 'fixtures', 'extensions');
     marketplace = await startLocalMarketplace();
   }
-  const { createHost } = await import('../host.js');
+  // The bundled host with its code cache when the bundle is current (src/boot/bundled-host.ts).
+  const loaded = await loadHost();
+  const { createHost } = loaded.module;
   // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
   const program = createCliProgram();
   const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
@@ -63,6 +66,8 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
     flags.port ? Number(flags.port) : undefined,
     typeof flags.host === 'string' ? flags.host : undefined,
   );
+  // Once listening (not on the first request's path): what boot compiled is kept for the next boot.
+  setTimeout(() => loaded.persistCodeCache(), 250).unref();
   const out = process.stdout;
   out.write(`\nAnnex is running at ${url}\n`);
   out.write(`  database:   ${host.config.db.client === 'pg' ? 'PostgreSQL' : host.config.db.filename}\n`);
