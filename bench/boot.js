@@ -6,8 +6,9 @@
 //
 // BENCH_BASELINE_ROOT=/path/to/another/checkout (built) adds an A/B: boots of that checkout and of
 // this one alternate round by round on the same extension folder, and the ratios are printed.
-// The host runs as `annex start` runs it: without --no-node-snapshot, which only the inline engine
-// needs (the sandbox workers get the flag themselves); BENCH_HOST_FLAGS overrides that.
+// The host is `annex start` (host/bin/annex.js) run in the bench folder, as a user runs it: without
+// --no-node-snapshot, which only the inline engine needs (the sandbox workers get the flag
+// themselves); BENCH_HOST_FLAGS adds node flags.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,8 +50,10 @@ async function pingUntilUp(port, started) {
 /** One cold boot (the database already migrated by an earlier boot of the same folder). */
 async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, path.join(root, 'bench', 'serve.js')], {
-    env: hostEnv(dir, { BENCH_DIR: dir, PORT: String(port), BENCH_PORT: String(port) }),
+  const cli = path.join(root, 'host', 'bin', 'annex.js');
+  const child = spawn(process.execPath, [...flags, cli, 'start', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: dir,
+    env: hostEnv(dir, { PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const ms = await pingUntilUp(port, started);

@@ -2,8 +2,10 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { parseArgs } from './args.js';
-import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
 import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
+// `annex extensions` (with the database, knex and the marketplace client) loads only for that command:
+// `annex start` takes its host from the bundle (issue 20: boot).
+const loadExtensionsCommand = () => import('./extensions-command.js');
 import { runExtensionCommand } from './extension-commands.js';
 import { loadHost } from '../boot/bundled-host.js';
 
@@ -129,7 +131,7 @@ async function main(argv: string[]): Promise<number> {
   const builtin = !command || BUILTIN_COMMANDS.some((c) => c.name === command);
   // `annex <extension command> --help` is commander's help for that command (below).
   if (!command || ((flags.help || flags.h) && builtin)) {
-    if (command === 'extensions') process.stdout.write(EXTENSIONS_HELP);
+    if (command === 'extensions') process.stdout.write((await loadExtensionsCommand()).EXTENSIONS_HELP);
     else process.stdout.write(HELP);
     return command || flags.help || flags.h ? 0 : 2;
   }
@@ -141,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
       await bootstrap();
       return 0;
     case 'extensions':
-      return runExtensionsCommand(rest, flags);
+      return (await loadExtensionsCommand()).runExtensionsCommand(rest, flags);
     default: {
       // Not ours: load the extensions (as Directus's CLI always does) and see whether one added it.
       const code = await runExtensionCommand(argv.slice(argv.indexOf(command)));

@@ -127,11 +127,20 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
             const added = requested ? diffScopes(requested, (row.requested_scopes as Scopes | null) ?? {}) : {};
             if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(added))
               granted = mergeScopes(granted ?? {}, added);
-            const patch = { ...meta, granted_scopes: granted, updated_at: now };
-            await ExtensionSettingModel.query(trx)
-              .patch(patch as any)
-              .where({ id: row.id });
-            row = { ...row, ...patch };
+            // A boot with nothing changed on disk writes nothing (issue 20: boot).
+            const same =
+              row.name === meta.name &&
+              row.type === meta.type &&
+              row.version === meta.version &&
+              granted === row.granted_scopes &&
+              JSON.stringify(row.requested_scopes ?? null) === JSON.stringify(meta.requested_scopes);
+            if (!same) {
+              const patch = { ...meta, granted_scopes: granted, updated_at: now };
+              await ExtensionSettingModel.query(trx)
+                .patch(patch as any)
+                .where({ id: row.id });
+              row = { ...row, ...patch };
+            }
           }
           keep.add(row.id);
           out.set(key, row);
@@ -193,6 +202,18 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
       await q()
         .patch({ state, last_error: lastError, updated_at: new Date().toISOString() } as any)
         .where({ id });
+    },
+
+    /** Writes several states in one transaction (the end of a boot load). */
+    async setStates(entries: { id: string; state: ExtensionState; lastError: ErrorRecord | null }[]): Promise<void> {
+      if (!entries.length) return;
+      const now = new Date().toISOString();
+      await knex.transaction(async (trx) => {
+        for (const e of entries)
+          await ExtensionSettingModel.query(trx)
+            .patch({ state: e.state, last_error: e.lastError, updated_at: now } as any)
+            .where({ id: e.id });
+      });
     },
 
     async setPending(id: string, version: string | null, scopes: Scopes | null): Promise<void> {
