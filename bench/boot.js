@@ -11,6 +11,7 @@
 // themselves); BENCH_HOST_FLAGS adds node flags.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, fmt, hostEnv, percentile, tempDir, writeEndpoint, writeHook } from './lib.js';
@@ -35,6 +36,15 @@ function prepare(withExtensions) {
   return dir;
 }
 
+/** A port nothing listens on now (fixed ports collided with other benchmarks on a shared machine). */
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 async function pingUntilUp(port, started) {
   for (;;) {
     try {
@@ -48,7 +58,8 @@ async function pingUntilUp(port, started) {
 }
 
 /** One cold boot (the database already migrated by an earlier boot of the same folder). */
-async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
+async function boot(dir, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
+  const port = await freePort();
   const started = performance.now();
   const cli = path.join(root, 'host', 'bin', 'annex.js');
   const child = spawn(process.execPath, [...flags, cli, 'start', '--port', String(port), '--host', '127.0.0.1'], {
@@ -56,7 +67,12 @@ async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } 
     env: hostEnv(dir, { PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const ms = await pingUntilUp(port, started);
+  // A host that fails to start must fail the benchmark, not leave it pinging forever.
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before answering`))),
+  );
+  exited.catch(() => {});
+  const ms = await Promise.race([pingUntilUp(port, started), exited]);
   const cpuMs = hasProc() ? treeCpuMs(child.pid) : NaN;
   if (idle) await sleep(1500); // idle: let boot-time garbage go and lazy starts settle
   const rss = hasProc() ? treeRssMb(child.pid) : NaN;
@@ -66,10 +82,10 @@ async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } 
   return { ms, cpuMs, rss, procs };
 }
 
-async function measure(label, dir, port) {
-  await boot(dir, port); // migrates and warms the OS file cache; not counted
+async function measure(label, dir) {
+  await boot(dir); // migrates and warms the OS file cache; not counted
   const runs = [];
-  for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir, port));
+  for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir));
   const ms = percentile(
     runs.map((r) => r.ms),
     50,
@@ -89,11 +105,11 @@ async function measure(label, dir, port) {
 }
 
 /** Alternates boots of each variant on one folder; prints medians and each variant's ratio to the first. */
-async function compare(dir, port, variants) {
+async function compare(dir, variants) {
   const runs = variants.map(() => []);
-  for (const v of variants) await boot(dir, port, { ...v, idle: false }); // warm-up, not counted
+  for (const v of variants) await boot(dir, { ...v, idle: false }); // warm-up, not counted
   for (let i = 0; i < Math.max(ROUNDS, 5); i++) {
-    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, port, { ...variants[j], idle: false }));
+    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, { ...variants[j], idle: false }));
   }
   const med = runs.map((r) => ({
     ms: percentile(
@@ -112,15 +128,15 @@ async function compare(dir, port, variants) {
   });
 }
 
-const base = await measure('built-ins only', prepare(false), 41801);
+const base = await measure('built-ins only', prepare(false));
 const fullDir = prepare(true);
-const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir, 41802);
+const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir);
 console.log(
   `  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, CPU ${fmt(full.cpuMs / base.cpuMs, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`,
 );
 if (BASELINE_ROOT) {
   console.log(`  A/B with extensions, alternating boots (baseline: ${BASELINE_ROOT}):`);
-  await compare(fullDir, 41803, [
+  await compare(fullDir, [
     { label: 'baseline checkout, node --no-node-snapshot', root: BASELINE_ROOT, flags: ['--no-node-snapshot'] },
     { label: 'this checkout, node --no-node-snapshot', flags: ['--no-node-snapshot'] },
     { label: 'this checkout, as `annex start` runs it', flags: HOST_FLAGS },

@@ -64,10 +64,14 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
   const program = createCliProgram();
   const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
-  const url = await host.listen(
-    flags.port ? Number(flags.port) : undefined,
-    typeof flags.host === 'string' ? flags.host : undefined,
-  );
+  // A port already in use ends the command (exit code 1) instead of leaving a host that never listens.
+  const url = await host
+    .listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined)
+    .catch(async (error: unknown) => {
+      await host.close();
+      await marketplace?.close();
+      throw error;
+    });
   // Once listening (not on the first request's path): what boot compiled is kept for the next boot.
   setTimeout(() => loaded.persistCodeCache(), 250).unref();
   const out = process.stdout;
