@@ -109,21 +109,18 @@ async function compare(dir, variants) {
   const runs = variants.map(() => []);
   for (const v of variants) await boot(dir, { ...v, idle: false }); // warm-up, not counted
   for (let i = 0; i < Math.max(ROUNDS, 5); i++) {
-    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, { ...variants[j], idle: false }));
+    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, variants[j]));
   }
-  const med = runs.map((r) => ({
-    ms: percentile(
-      r.map((x) => x.ms),
+  const median = (r, key) =>
+    percentile(
+      r.map((x) => x[key]),
       50,
-    ),
-    cpuMs: percentile(
-      r.map((x) => x.cpuMs),
-      50,
-    ),
-  }));
+    );
+  const med = runs.map((r) => ({ ms: median(r, 'ms'), cpuMs: median(r, 'cpuMs'), rss: median(r, 'rss') }));
   variants.forEach((v, j) => {
+    const ratio = (key) => fmt(med[j][key] / med[0][key], 2);
     console.log(
-      `  ${v.label.padEnd(52)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${fmt(med[j].ms / med[0].ms, 2)}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${fmt(med[j].cpuMs / med[0].cpuMs, 2)}×)`,
+      `  ${v.label.padEnd(44)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${ratio('ms')}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${ratio('cpuMs')}×)   idle RSS ${fmt(med[j].rss, 0).padStart(3)} MB (${ratio('rss')}×)`,
     );
   });
 }
