@@ -6,10 +6,12 @@
 //
 // BENCH_BASELINE_ROOT=/path/to/another/checkout (built) adds an A/B: boots of that checkout and of
 // this one alternate round by round on the same extension folder, and the ratios are printed.
-// The host runs as `annex start` runs it: without --no-node-snapshot, which only the inline engine
-// needs (the sandbox workers get the flag themselves); BENCH_HOST_FLAGS overrides that.
+// The host is `annex start` (host/bin/annex.js) run in the bench folder, as a user runs it: without
+// --no-node-snapshot, which only the inline engine needs (the sandbox workers get the flag
+// themselves); BENCH_HOST_FLAGS adds node flags.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, fmt, hostEnv, percentile, tempDir, writeEndpoint, writeHook } from './lib.js';
@@ -34,6 +36,15 @@ function prepare(withExtensions) {
   return dir;
 }
 
+/** A port nothing listens on now (fixed ports collided with other benchmarks on a shared machine). */
+async function freePort() {
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 async function pingUntilUp(port, started) {
   for (;;) {
     try {
@@ -47,13 +58,21 @@ async function pingUntilUp(port, started) {
 }
 
 /** One cold boot (the database already migrated by an earlier boot of the same folder). */
-async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
+async function boot(dir, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
+  const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [...flags, path.join(root, 'bench', 'serve.js')], {
-    env: hostEnv(dir, { BENCH_DIR: dir, PORT: String(port), BENCH_PORT: String(port) }),
+  const cli = path.join(root, 'host', 'bin', 'annex.js');
+  const child = spawn(process.execPath, [...flags, cli, 'start', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: dir,
+    env: hostEnv(dir, { PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  const ms = await pingUntilUp(port, started);
+  // A host that fails to start must fail the benchmark, not leave it pinging forever.
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`the host exited (${code}) before answering`))),
+  );
+  exited.catch(() => {});
+  const ms = await Promise.race([pingUntilUp(port, started), exited]);
   const cpuMs = hasProc() ? treeCpuMs(child.pid) : NaN;
   if (idle) await sleep(1500); // idle: let boot-time garbage go and lazy starts settle
   const rss = hasProc() ? treeRssMb(child.pid) : NaN;
@@ -63,10 +82,10 @@ async function boot(dir, port, { root = ROOT, flags = HOST_FLAGS, idle = true } 
   return { ms, cpuMs, rss, procs };
 }
 
-async function measure(label, dir, port) {
-  await boot(dir, port); // migrates and warms the OS file cache; not counted
+async function measure(label, dir) {
+  await boot(dir); // migrates and warms the OS file cache; not counted
   const runs = [];
-  for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir, port));
+  for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir));
   const ms = percentile(
     runs.map((r) => r.ms),
     50,
@@ -86,38 +105,35 @@ async function measure(label, dir, port) {
 }
 
 /** Alternates boots of each variant on one folder; prints medians and each variant's ratio to the first. */
-async function compare(dir, port, variants) {
+async function compare(dir, variants) {
   const runs = variants.map(() => []);
-  for (const v of variants) await boot(dir, port, { ...v, idle: false }); // warm-up, not counted
+  for (const v of variants) await boot(dir, { ...v, idle: false }); // warm-up, not counted
   for (let i = 0; i < Math.max(ROUNDS, 5); i++) {
-    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, port, { ...variants[j], idle: false }));
+    for (let j = 0; j < variants.length; j++) runs[j].push(await boot(dir, variants[j]));
   }
-  const med = runs.map((r) => ({
-    ms: percentile(
-      r.map((x) => x.ms),
+  const median = (r, key) =>
+    percentile(
+      r.map((x) => x[key]),
       50,
-    ),
-    cpuMs: percentile(
-      r.map((x) => x.cpuMs),
-      50,
-    ),
-  }));
+    );
+  const med = runs.map((r) => ({ ms: median(r, 'ms'), cpuMs: median(r, 'cpuMs'), rss: median(r, 'rss') }));
   variants.forEach((v, j) => {
+    const ratio = (key) => fmt(med[j][key] / med[0][key], 2);
     console.log(
-      `  ${v.label.padEnd(52)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${fmt(med[j].ms / med[0].ms, 2)}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${fmt(med[j].cpuMs / med[0].cpuMs, 2)}×)`,
+      `  ${v.label.padEnd(44)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${ratio('ms')}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${ratio('cpuMs')}×)   idle RSS ${fmt(med[j].rss, 0).padStart(3)} MB (${ratio('rss')}×)`,
     );
   });
 }
 
-const base = await measure('built-ins only', prepare(false), 41801);
+const base = await measure('built-ins only', prepare(false));
 const fullDir = prepare(true);
-const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir, 41802);
+const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir);
 console.log(
   `  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, CPU ${fmt(full.cpuMs / base.cpuMs, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`,
 );
 if (BASELINE_ROOT) {
   console.log(`  A/B with extensions, alternating boots (baseline: ${BASELINE_ROOT}):`);
-  await compare(fullDir, 41803, [
+  await compare(fullDir, [
     { label: 'baseline checkout, node --no-node-snapshot', root: BASELINE_ROOT, flags: ['--no-node-snapshot'] },
     { label: 'this checkout, node --no-node-snapshot', flags: ['--no-node-snapshot'] },
     { label: 'this checkout, as `annex start` runs it', flags: HOST_FLAGS },

@@ -1,5 +1,5 @@
 // @ts-check
-import { SignJWT, jwtVerify, decodeJwt } from 'jose';
+import { createRequire } from 'node:module';
 import {
   checkPayload,
   createRequestClient,
@@ -8,6 +8,12 @@ import {
   publicAccountability,
   systemAccountability,
 } from '@annex/host/builtins-support';
+
+/* jose (about 80 modules) loads on the first json-web-token run, not when the host boots (issue 20). */
+const requireHere = createRequire(import.meta.url);
+/** @type {typeof import('jose') | undefined} */
+let jose;
+const loadJose = () => (jose ??= requireHere('jose'));
 
 /** `permissions` option → who the item operations act as (Directus: $trigger | $public | $full | role id). */
 async function actingAs(permissions, ctx) {
@@ -188,6 +194,7 @@ const handlers = {
   },
   async 'json-web-token'(options) {
     const secret = new TextEncoder().encode(String(options.secret ?? ''));
+    const { SignJWT, jwtVerify, decodeJwt } = loadJose();
     if (options.operation === 'sign') {
       if (!options.secret) throw errors.INVALID_PAYLOAD({ reason: '"secret" is required to sign.' });
       const jwt = new SignJWT(parseJson(options.payload ?? {}, 'payload'))

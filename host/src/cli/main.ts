@@ -2,9 +2,12 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { parseArgs } from './args.js';
-import { runExtensionsCommand, EXTENSIONS_HELP } from './extensions-command.js';
 import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
+// `annex extensions` (with the database, knex and the marketplace client) loads only for that command:
+// `annex start` takes its host from the bundle (issue 20: boot).
+const loadExtensionsCommand = () => import('./extensions-command.js');
 import { runExtensionCommand } from './extension-commands.js';
+import { loadHost } from '../boot/bundled-host.js';
 
 const HELP = `annex — the Annex host
 
@@ -55,14 +58,22 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
     if (!process.env.EXTENSIONS_PATH) process.env.EXTENSIONS_PATH = path.join(REPO_ROOT, 'fixtures', 'extensions');
     marketplace = await startLocalMarketplace();
   }
-  const { createHost } = await import('../host.js');
+  // The bundled host with its code cache when the bundle is current (src/boot/bundled-host.ts).
+  const loaded = await loadHost();
+  const { createHost } = loaded.module;
   // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
   const program = createCliProgram();
   const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
-  const url = await host.listen(
-    flags.port ? Number(flags.port) : undefined,
-    typeof flags.host === 'string' ? flags.host : undefined,
-  );
+  // A port already in use ends the command (exit code 1) instead of leaving a host that never listens.
+  const url = await host
+    .listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined)
+    .catch(async (error: unknown) => {
+      await host.close();
+      await marketplace?.close();
+      throw error;
+    });
+  // Once listening (not on the first request's path): what boot compiled is kept for the next boot.
+  setTimeout(() => loaded.persistCodeCache(), 250).unref();
   const out = process.stdout;
   out.write(`\nAnnex is running at ${url}\n`);
   out.write(`  database:   ${host.config.db.client === 'pg' ? 'PostgreSQL' : host.config.db.filename}\n`);
@@ -124,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
   const builtin = !command || BUILTIN_COMMANDS.some((c) => c.name === command);
   // `annex <extension command> --help` is commander's help for that command (below).
   if (!command || ((flags.help || flags.h) && builtin)) {
-    if (command === 'extensions') process.stdout.write(EXTENSIONS_HELP);
+    if (command === 'extensions') process.stdout.write((await loadExtensionsCommand()).EXTENSIONS_HELP);
     else process.stdout.write(HELP);
     return command || flags.help || flags.h ? 0 : 2;
   }
@@ -136,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
       await bootstrap();
       return 0;
     case 'extensions':
-      return runExtensionsCommand(rest, flags);
+      return (await loadExtensionsCommand()).runExtensionsCommand(rest, flags);
     default: {
       // Not ours: load the extensions (as Directus's CLI always does) and see whether one added it.
       const code = await runExtensionCommand(argv.slice(argv.indexOf(command)));

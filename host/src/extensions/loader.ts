@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { errors } from '../errors.js';
 import { createTransformCache, type TransformCache } from './transform-cache.js';
+import { importUrl } from './import-url.js';
 
 function isCommonJs(file: string, source: string, pkgType: string | undefined): boolean {
   if (file.endsWith('.cjs')) return true;
@@ -83,7 +84,7 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
       const text = String((e as { errors?: { text: string }[] }).errors?.[0]?.text ?? (e as Error).message);
       if (/top-level await/i.test(text)) {
         const hash = createHash('sha1').update(source).digest('hex').slice(0, 12);
-        return await import(`${url}?v=${hash}`);
+        return await importUrl(`${url}?v=${hash}`);
       }
       throw e;
     }

@@ -91,6 +91,29 @@ export function createExtensionManager(
     for (const l of listeners) l(change);
   }
 
+  /*
+   * During the boot load nothing reads the table yet (the HTTP server is not listening): states are
+   * kept here and written at its end in one transaction, only those that differ from the row (most
+   * are what the previous run left), instead of two autocommits per extension (issue 20: boot).
+   */
+  let deferredStates:
+    | Map<string, { rec: PackageRecord; state: ExtensionState; lastError: ErrorRecord | null }>
+    | undefined;
+
+  async function flushDeferredStates(): Promise<void> {
+    const batch = deferredStates;
+    deferredStates = undefined;
+    if (!batch) return;
+    const changed = [...batch.entries()]
+      .filter(
+        ([, e]) =>
+          e.state !== e.rec.row.state ||
+          JSON.stringify(e.lastError ?? null) !== JSON.stringify(e.rec.row.last_error ?? null),
+      )
+      .map(([id, e]) => ({ id, state: e.state, lastError: e.lastError }));
+    await settings.setStates(changed).catch((e) => log.warn({ err: e }, 'could not persist extension states'));
+  }
+
   async function setState(
     rec: PackageRecord,
     state: ExtensionState,
@@ -98,7 +121,8 @@ export function createExtensionManager(
   ): Promise<void> {
     rec.state = state;
     rec.lastError = lastError;
-    if (!closing)
+    if (!closing && deferredStates) deferredStates.set(rec.row.id, { rec, state, lastError });
+    else if (!closing)
       await settings
         .setState(rec.row.id, state, lastError)
         .catch((e) => log.warn({ err: e }, 'could not persist extension state'));
@@ -342,7 +366,15 @@ export function createExtensionManager(
     records: () => [...records.values()],
     find,
     /** First load at boot (also used to resync everything). */
-    loadAll: () => serial('*', () => sync()),
+    loadAll: () =>
+      serial('*', async () => {
+        deferredStates = new Map();
+        try {
+          await sync();
+        } finally {
+          await flushDeferredStates();
+        }
+      }),
     /**
      * Re-reads one package (watcher, `POST /extensions/:id/reload`); keeps the last good version
      * when the new one fails. New code starts without the old code's quarantine.

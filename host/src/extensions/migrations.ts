@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { recordExtensionChange } from '../audit/activity.js';
 import { errors } from '../errors.js';
+import { importUrl } from './import-url.js';
 import type { Logger } from '../logger.js';
 import { isInside } from './validation.js';
 import type { ExtensionDescriptor } from './types.js';
@@ -41,7 +42,7 @@ export async function runMigrations(knex: Knex, desc: ExtensionDescriptor): Prom
         .update(await fs.readFile(file))
         .digest('hex')
         .slice(0, 16);
-      const mod = (await import(`${pathToFileURL(file).href}?v=${hash}`)) as {
+      const mod = (await importUrl(`${pathToFileURL(file).href}?v=${hash}`)) as {
         up?: unknown;
         default?: { up?: unknown };
       };

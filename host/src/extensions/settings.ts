@@ -218,6 +218,18 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
         .where({ id });
     },
 
+    /** Writes several states in one transaction (the end of a boot load). */
+    async setStates(entries: { id: string; state: ExtensionState; lastError: ErrorRecord | null }[]): Promise<void> {
+      if (!entries.length) return;
+      const now = new Date().toISOString();
+      await knex.transaction(async (trx) => {
+        for (const e of entries)
+          await ExtensionSettingModel.query(trx)
+            .patch({ state: e.state, last_error: e.lastError, updated_at: now } as any)
+            .where({ id: e.id });
+      });
+    },
+
     async setPending(id: string, version: string | null, scopes: Scopes | null): Promise<void> {
       await q()
         .patch({ pending_version: version, pending_scopes: scopes, updated_at: new Date().toISOString() } as any)

@@ -1,4 +1,4 @@
-import { build, type Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
 import type { CodedError } from '@annex/protocol';
 import type { SandboxExtensionSpec } from '../types.js';
 import { RuntimeErrors } from '../errors.js';
@@ -31,6 +31,9 @@ const externalEverything: Plugin = {
 export async function findDynamicImports(code: string, filename: string): Promise<string[]> {
   if (!MAYBE_DYNAMIC_IMPORT.test(code)) return [];
   try {
+    // Loaded here, not at the top: the host and every sandbox worker import this module at start,
+    // and only a source with an `import(` token needs esbuild's parser (issue 20: boot).
+    const { build } = await import('esbuild');
     const result = await build({
       stdin: { contents: code, sourcefile: filename, loader: 'js' },
       bundle: true,

@@ -1,17 +1,14 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { SandboxEngine, SandboxEngineOptions, SandboxExtensionSpec, SandboxInstance } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import { createInstance } from '../instance.js';
 import { prepareLoad } from '../prepare-load.js';
 import { WorkerSlot, type SlotInstance } from './worker-slot.js';
+import { getWorkerEntry } from './worker-entry.js';
 
-/**
- * The compiled worker entry. Resolved relative to this package so it works from `src/` (tests)
- * and `dist/` alike: both sit two levels below the package root.
- */
+/** The worker entry a new engine starts its processes from (src/internal/process/worker-entry.ts). */
 export function resolveWorkerPath(): string {
-  return fileURLToPath(new URL('../../../dist/internal/worker/main.js', import.meta.url));
+  return getWorkerEntry();
 }
 
 /**
