@@ -12,7 +12,6 @@ export const HEAVY_FILES = [
   'test/hot-reload/leak.test.ts',
   'test/fault/install-crash.test.ts',
   'test/repo/fresh-clone.test.ts',
-  'test/sdk/host-load.test.ts',
   'test/security/app-sdk-redteam.test.ts',
   'test/soak/soak.test.ts',
   'test/host/cli-marketplace.test.ts',

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkWorkspaceDependencies, run, scaffoldProject, type ScaffoldCase } from './helpers.js';
+import { describeHostLoad } from './host-load-suite.js';
 import { typeCheck } from './type-check.js';
 
 // Every type × language (plus the sandboxed variants of hook/endpoint/operation): scaffold
@@ -15,6 +16,10 @@ const CASES: ScaffoldCase[] = [
     (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true })),
   ),
 ].filter((c) => !only || only.includes(c.type));
+
+const caseKey = (c: ScaffoldCase) => `${c.type}${c.sandbox ? '-sandboxed' : ''}-${c.language}`;
+/** The projects whose case passed: built, validated and tested, ready to load into a host. */
+const passed = new Map<string, string>();
 
 let root: string;
 beforeAll(async () => {
@@ -37,6 +42,10 @@ describe.concurrent('scaffold → build → validate → test', () => {
         // The TypeScript templates (sources and tests) type-check against the SDK's types.
         expect(typeCheck(dir), `tsc -p ${dir}`).toBe('');
       }
+      passed.set(caseKey(c), dir);
     }, 180_000);
   }
 });
+
+// After the cases above (suites run in order): the same projects, loaded into one host.
+describeHostLoad(async (c) => passed.get(caseKey(c)));
