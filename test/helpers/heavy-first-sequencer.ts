@@ -9,11 +9,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const HEAVY_FILES = [
   'test/sdk/scaffold-build-test.test.ts',
-  'test/hot-reload/leak.test.ts',
-  'test/fault/install-crash.test.ts',
   'test/repo/fresh-clone.test.ts',
-  'test/security/app-sdk-redteam.test.ts',
+  'test/fault/install-crash.test.ts',
   'test/soak/soak.test.ts',
+  'test/hot-reload/leak.test.ts',
+  'test/security/app-sdk-redteam.test.ts',
   'test/host/cli-marketplace.test.ts',
   'test/security/loading-files-redteam.test.ts',
 ];
