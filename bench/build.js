@@ -2,8 +2,9 @@
 // bench/build.js — `annex-extension build` vs `@directus/extensions-sdk build` on the same sources,
 // side by side in one run, plus the incremental rebuild time of `annex-extension dev`.
 // Usage: node bench/build.js [--runs N] [--rebuilds N] [--dev-only]   (run `npm run build` first)
-// The dev figures compare the file-event watcher (default) with esbuild's polling watch mode, the
-// sessions alternating edit by edit in one run.
+// Builds are interleaved round by round (Annex, Directus, and Annex with `--bundler rollup` for the
+// app); a ratio is the median of the rounds' ratios. The dev figures compare the file-event watcher
+// (default) with esbuild's polling watch mode, the sessions alternating edit by edit in one run.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
@@ -23,6 +24,11 @@ const REBUILDS = Number(values.rebuilds);
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const CACHE = join(ROOT, 'bench/.cache');
 const ANNEX_CLI = join(ROOT, 'sdk-extension/dist/cli/main.js');
+// BENCH_BASELINE_ROOT=/path/to/another/built/checkout: its SDK builds the same fixtures in the same
+// rounds, for a before/after measured in one run.
+const BASELINE_CLI = process.env.BENCH_BASELINE_ROOT
+  ? join(process.env.BENCH_BASELINE_ROOT, 'sdk-extension/dist/cli/main.js')
+  : undefined;
 const DIRECTUS_DIR = join(CACHE, 'directus-sdk');
 const DIRECTUS_CLI = join(DIRECTUS_DIR, 'node_modules/@directus/extensions-sdk/cli.js');
 
@@ -105,30 +111,48 @@ function ensureDirectusSdk() {
   return r.status === 0 && existsSync(DIRECTUS_CLI);
 }
 
-function timeBuild(cli, cwd) {
-  const times = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(process.execPath, [cli, 'build'], {
-      cwd,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1', CI: '1' },
-    });
-    const ms = performance.now() - t0;
-    if (r.status !== 0) throw new Error(`${cli} build failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
-    times.push(ms);
-  }
-  return median(times);
+function timeOnce(cli, cwd, args = []) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, 'build', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cli} build failed in ${cwd}:\n${r.stdout}\n${r.stderr}`);
+  return ms;
 }
 
-/** One session per watch mode, both open; each edit goes to one session's file in turn (two copies of the fixture). */
-async function devRebuilds(dirs) {
+/**
+ * The builds of one fixture, interleaved round by round (each round runs every variant once, back
+ * to back), so a load change on the shared machine hits both sides of a ratio alike.
+ */
+function timeRounds(variants) {
+  const times = variants.map(() => []);
+  for (let i = 0; i < RUNS; i++)
+    variants.forEach((v, j) => {
+      if (v.skip) times[j].push(NaN);
+      else times[j].push(timeOnce(v.cli, v.cwd, v.args));
+    });
+  return times;
+}
+
+/**
+ * One session per watch mode, all open; each edit goes to one session's copy of the fixture in
+ * turn. Per edit: the end-to-end time (write → the rebuilt event), esbuild's part (its start →
+ * output written), and the rest (the file event, the settle time, delivering the event).
+ */
+async function devRebuilds(dirs, edit, modes = ['events', 'esbuild-poll']) {
   const { createDevSession } = await import(join(ROOT, 'sdk-extension/dist/node/index.js'));
-  const modes = ['events', 'esbuild-poll'];
   const sessions = [];
   for (const [i, mode] of modes.entries()) {
-    const s = { mode, dir: dirs[i], inner: [], endToEnd: [], resolveNext: undefined };
-    const started = await createDevSession({ cwd: s.dir }, (e) => s.resolveNext?.(e), { watch: mode });
+    const s = { mode, dir: dirs[i], inner: [], endToEnd: [], before: [], resolveNext: undefined };
+    // `rollup`: app code through rollup's watch mode (`--bundler rollup`), the dev loop before esbuild.
+    const started = await createDevSession(
+      { cwd: s.dir, ...(mode === 'rollup' ? { bundler: 'rollup' } : {}) },
+      (e) => s.resolveNext?.(e),
+      { watch: mode === 'rollup' ? 'events' : mode },
+    );
     if (!started.ok) throw new Error('dev session failed');
     await started.session.ready;
     s.session = started.session;
@@ -138,18 +162,43 @@ async function devRebuilds(dirs) {
     for (const s of sessions) {
       const next = new Promise((r) => (s.resolveNext = r));
       const t0 = performance.now();
-      await writeFile(
-        join(s.dir, 'src/lib/m7.ts'),
-        `export interface R7 { id: number; name: string; tags: string[] }\nexport function f7(input: R7[]): number { return input.length + ${i}; }\nexport const name7: string = 'edit-${i}';\n`,
-      );
+      await edit(s.dir, i);
       const e = await next;
-      s.endToEnd.push(performance.now() - t0);
+      const total = performance.now() - t0;
+      if (!e.ok) throw new Error(`dev rebuild failed: ${JSON.stringify(e.diagnostics)}`);
+      s.endToEnd.push(total);
       s.inner.push(e.ms);
+      s.before.push(total - e.ms);
       await new Promise((r) => setTimeout(r, 20)); // let a second event of the same save pass
     }
   }
   for (const s of sessions) await s.session.close();
   return sessions;
+}
+
+async function copyOf(dir) {
+  const copy = `${dir}-copy`;
+  await rm(copy, { recursive: true, force: true });
+  await cp(dir, copy, { recursive: true, verbatimSymlinks: true });
+  return copy;
+}
+
+function printDev(what, [events, poll, rollup]) {
+  const p = (xs) => `p50 ${pct(xs, 50).toFixed(1)} ms, p95 ${pct(xs, 95).toFixed(1)} ms`;
+  console.log(
+    `\nannex-extension dev, ${REBUILDS} incremental rebuilds of the ${what}, file events vs esbuild's polling watch, alternating:`,
+  );
+  console.log(`  file write → rebuilt, file events:        ${p(events.endToEnd)} (target p50 ≤ 50 ms)`);
+  console.log(`    of which esbuild (start → written):     ${p(events.inner)}`);
+  console.log(`    of which file event + settle + notify:  ${p(events.before)}`);
+  console.log(`  file write → rebuilt, esbuild polling:    ${p(poll.endToEnd)}`);
+  console.log(`  ratio (events / polling), p50: ${(pct(events.endToEnd, 50) / pct(poll.endToEnd, 50)).toFixed(2)}`);
+  if (rollup) {
+    console.log(`  file write → rebuilt, rollup watch (--bundler rollup): ${p(rollup.endToEnd)}`);
+    console.log(
+      `  ratio (esbuild context / rollup watch), p50: ${(pct(events.endToEnd, 50) / pct(rollup.endToEnd, 50)).toFixed(2)}`,
+    );
+  }
 }
 
 const fixtures = await makeFixtures();
@@ -159,46 +208,62 @@ console.log(
   `\nannex-extension build vs directus-extension build (median of ${RUNS} runs, wall time incl. process start)\n`,
 );
 const rows = [];
-for (const [label, dir] of devOnly
+const fmt = (ms) => (Number.isNaN(ms) ? '  skipped' : `${ms.toFixed(0).padStart(6)} ms`);
+const ratioText = (a, d) => {
+  const per = a.map((x, i) => x / d[i]);
+  return Number.isNaN(per[0])
+    ? 'n/a'
+    : `${median(per).toFixed(3)} (rounds ${Math.min(...per).toFixed(3)}–${Math.max(...per).toFixed(3)})`;
+};
+for (const [label, dir, target] of devOnly
   ? []
   : [
-      ['api endpoint (120 TS modules)', fixtures.api],
-      ['app interface (30 Vue SFCs)', fixtures.app],
+      ['api endpoint (120 TS modules)', fixtures.api, 0.2],
+      ['app interface (30 Vue SFCs)', fixtures.app, 0.3],
     ]) {
-  const annex = timeBuild(ANNEX_CLI, dir);
-  const directus = haveDirectus ? timeBuild(DIRECTUS_CLI, dir) : NaN;
+  const app = dir === fixtures.app;
+  const variants = [
+    { cli: ANNEX_CLI, cwd: dir },
+    { cli: DIRECTUS_CLI, cwd: dir, skip: !haveDirectus },
+    // The same app build through rollup (`--bundler rollup`), the bundler before esbuild took over.
+    ...(app ? [{ cli: ANNEX_CLI, cwd: dir, args: ['--bundler', 'rollup'] }] : [{ skip: true }]),
+    ...(BASELINE_CLI ? [{ cli: BASELINE_CLI, cwd: dir }] : []),
+  ];
+  const [annex, directus, rollupTimes, baseline] = timeRounds(variants);
   rows.push({ label, annex, directus });
-}
-for (const r of rows) {
-  const ratio = r.annex / r.directus;
   console.log(
-    `${r.label.padEnd(32)} annex ${r.annex.toFixed(0).padStart(6)} ms   directus ${Number.isNaN(r.directus) ? '  skipped' : r.directus.toFixed(0).padStart(6) + ' ms'}   ratio ${Number.isNaN(ratio) ? 'n/a' : ratio.toFixed(3)} (target ≤ 0.2)`,
+    `${label.padEnd(32)} annex ${fmt(median(annex))}   directus ${fmt(median(directus))}   ratio ${ratioText(annex, directus)} (target ≤ ${target})`,
   );
+  if (app)
+    console.log(
+      `${'  same, annex --bundler rollup'.padEnd(32)} annex ${fmt(median(rollupTimes))}   esbuild / rollup ${ratioText(annex, rollupTimes)}`,
+    );
+  if (baseline)
+    console.log(
+      `${'  same, baseline checkout'.padEnd(32)} annex ${fmt(median(baseline))}   this / baseline ${ratioText(annex, baseline)}; baseline / directus ${ratioText(baseline, directus)}`,
+    );
 }
 if (!haveDirectus && !devOnly)
   console.log('@directus/extensions-sdk could not be installed: the Directus side was skipped.');
-const totalA = rows.reduce((n, r) => n + r.annex, 0);
-const totalD = rows.reduce((n, r) => n + r.directus, 0);
-if (haveDirectus)
+if (haveDirectus && rows.length > 0) {
+  const sum = (k) => rows[0][k].map((_, i) => rows.reduce((n, r) => n + r[k][i], 0));
+  const [totalA, totalD] = [sum('annex'), sum('directus')];
   console.log(
-    `${'total'.padEnd(32)} annex ${totalA.toFixed(0).padStart(6)} ms   directus ${totalD.toFixed(0).padStart(6)} ms   ratio ${(totalA / totalD).toFixed(3)} (target ≤ 0.2)`,
+    `${'total'.padEnd(32)} annex ${fmt(median(totalA))}   directus ${fmt(median(totalD))}   ratio ${ratioText(totalA, totalD)} (target ≤ 0.2)`,
   );
+}
 
-const apiCopy = `${fixtures.api}-copy`;
-await rm(apiCopy, { recursive: true, force: true });
-await cp(fixtures.api, apiCopy, { recursive: true, verbatimSymlinks: true });
-const [events, poll] = await devRebuilds([fixtures.api, apiCopy]);
-console.log(
-  `\nannex-extension dev, ${REBUILDS} incremental rebuilds of the api fixture (one module edited), file events vs esbuild's polling watch, alternating:`,
-);
-console.log(
-  `  rebuild (esbuild start → output written): p50 ${pct(events.inner, 50).toFixed(1)} ms, p95 ${pct(events.inner, 95).toFixed(1)} ms`,
-);
-console.log(
-  `  file write → rebuilt, file events:        p50 ${pct(events.endToEnd, 50).toFixed(1)} ms, p95 ${pct(events.endToEnd, 95).toFixed(1)} ms (target p50 ≤ 50 ms)`,
-);
-console.log(
-  `  file write → rebuilt, esbuild polling:    p50 ${pct(poll.endToEnd, 50).toFixed(1)} ms, p95 ${pct(poll.endToEnd, 95).toFixed(1)} ms`,
-);
-console.log(`  ratio (events / polling), p50: ${(pct(events.endToEnd, 50) / pct(poll.endToEnd, 50)).toFixed(2)}`);
+const editApi = (dir, i) =>
+  writeFile(
+    join(dir, 'src/lib/m7.ts'),
+    `export interface R7 { id: number; name: string; tags: string[] }\nexport function f7(input: R7[]): number { return input.length + ${i}; }\nexport const name7: string = 'edit-${i}';\n`,
+  );
+const editApp = (dir, i) =>
+  writeFile(
+    join(dir, 'src/components/c7.vue'),
+    `<template>\n  <div class="c7" @click="count++">{{ label }} {{ count }} edit ${i}</div>\n</template>\n<script setup lang="ts">\nimport { ref } from 'vue';\nconst props = defineProps<{ label: string }>();\nconst count = ref<number>(${i});\n</script>\n<style scoped>\n.c7 { padding: ${i}px; }\n</style>\n`,
+  );
+printDev('api fixture (one module edited)', await devRebuilds([fixtures.api, await copyOf(fixtures.api)], editApi));
+const appCopies = [fixtures.app, await copyOf(fixtures.app), await copyOf(`${fixtures.app}-copy`)];
+printDev('app fixture (one SFC edited)', await devRebuilds(appCopies, editApp, ['events', 'esbuild-poll', 'rollup']));
 process.exit(0);

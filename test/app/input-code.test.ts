@@ -69,6 +69,8 @@ describe('input-code interface', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(DIR, 'package.json'), 'utf8'));
     expect(manifest['directus:extension'].entries).toContainEqual({ type: 'interface', name: 'input-code' });
     const source = fs.readFileSync(path.join(DIR, 'src/index.js'), 'utf8');
-    expect(source).toMatch(/id: 'input-code',[^\n]*component: InputCodeInterface, types: \['json', 'string', 'text'\]/);
+    expect(source).toMatch(
+      /id: 'input-code',[^}]*component: InputCodeInterface,\s*types: \['json', 'string', 'text'\]/,
+    );
   });
 });

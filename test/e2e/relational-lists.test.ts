@@ -147,4 +147,30 @@ describe.skipIf(Boolean(SKIP_REASON))('list-o2m and list-m2m in the item form', 
     expect(made.comments.map((c: { body: string }) => c.body).sort()).toEqual(['n1', 'stray']);
     expect(errors).toEqual([]);
   });
+  it('a table layout shows the chosen columns, searches the linked rows, and opens a row in the drawer', async () => {
+    const options = { template: '{{body}}', layout: 'table', fields: ['body', 'id'], enableSearchFilter: true };
+    expect((await t.api('PATCH', '/fields/notes/comments', { meta: { options } })).status).toBe(200);
+    // The app loaded the fields at sign-in: loading the item's page afresh reads the new options.
+    await page.goto(new URL(`/admin/content/notes/${ids.note}`, page.url()).href);
+    const table = page.locator('[data-field=comments] .relational-list .v-table');
+    const cells = (column: string) =>
+      table
+        .locator(`tbody tr.table-row td:nth-child(${column === 'body' ? 1 : 2})`)
+        .allTextContents()
+        .then((l) => l.map((s) => s.trim()));
+    await eventually(() =>
+      table.locator('thead th[data-column]').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column'))),
+    ).toEqual(['body', 'id']);
+    await eventually(() => cells('body').then((l) => l.sort())).toEqual(['c1x', 'c3', 'orphan']);
+    const linked = await get(`/items/comments?filter[note][_eq]=${ids.note}&fields=id`);
+    const byNumber = (a: number, b: number) => a - b;
+    expect((await cells('id')).map(Number).sort(byNumber)).toEqual(
+      linked.map((c: { id: number }) => c.id).sort(byNumber),
+    );
+    await page.locator('[data-field=comments] .relational-list .search input').fill('orph');
+    await eventually(() => cells('body')).toEqual(['orphan']);
+    await table.locator('tbody tr.table-row').first().click();
+    await eventually(() => page.locator(`${drawer} [data-field=body] input`).inputValue()).toBe('orphan');
+    expect(errors).toEqual([]);
+  });
 });

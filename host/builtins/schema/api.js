@@ -1,6 +1,31 @@
 // @ts-check
 import { asyncHandler, errors } from '@annex/host/builtins-support';
 
+/** The body a create or update needs: an object, else `INVALID_PAYLOAD` naming what was expected. */
+function objectBody(req, what) {
+  if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
+    throw errors.INVALID_PAYLOAD({ reason: `The body must be a ${what} object.` });
+  return req.body;
+}
+
+/** `GET /`, `/:collection` and `/:collection/:field` of `/fields` and `/relations`: the same three reads. */
+function readRoutes(router, svc) {
+  router.get(
+    '/',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })),
+  );
+  router.get(
+    '/:collection',
+    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })),
+  );
+  router.get(
+    '/:collection/:field',
+    asyncHandler(async (req, res) =>
+      res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) }),
+    ),
+  );
+}
+
 /** `/collections` (Directus shape {collection, meta, schema, fields?}). */
 function collections(router, { services }) {
   const svc = (req) => new services.CollectionsService({ accountability: req.accountability });
@@ -15,8 +40,7 @@ function collections(router, { services }) {
   router.post(
     '/',
     asyncHandler(async (req, res) => {
-      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
-        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a collection object.' });
+      objectBody(req, 'collection');
       const name = await svc(req).createOne(req.body);
       res.json({ data: await svc(req).readOne(name) });
     }),
@@ -40,25 +64,11 @@ function collections(router, { services }) {
 /** `/fields` and `/fields/:collection[/:field]`. */
 function fields(router, { services }) {
   const svc = (req) => new services.FieldsService({ accountability: req.accountability });
-  router.get(
-    '/',
-    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })),
-  );
-  router.get(
-    '/:collection',
-    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })),
-  );
-  router.get(
-    '/:collection/:field',
-    asyncHandler(async (req, res) =>
-      res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) }),
-    ),
-  );
+  readRoutes(router, svc);
   router.post(
     '/:collection',
     asyncHandler(async (req, res) => {
-      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
-        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a field object.' });
+      objectBody(req, 'field');
       await svc(req).createField(req.params.collection, req.body);
       res.json({ data: await svc(req).readOne(req.params.collection, req.body.field) });
     }),
@@ -82,33 +92,18 @@ function fields(router, { services }) {
 /** `/relations` (Directus shape): many-to-one fields, with the one-to-many alias that lists them. */
 function relations(router, { services }) {
   const svc = (req) => new services.RelationsService({ accountability: req.accountability });
-  router.get(
-    '/',
-    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll() })),
-  );
-  router.get(
-    '/:collection',
-    asyncHandler(async (req, res) => res.json({ data: await svc(req).readAll(req.params.collection) })),
-  );
-  router.get(
-    '/:collection/:field',
-    asyncHandler(async (req, res) =>
-      res.json({ data: await svc(req).readOne(req.params.collection, req.params.field) }),
-    ),
-  );
+  readRoutes(router, svc);
   router.post(
     '/',
     asyncHandler(async (req, res) => {
-      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
-        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
+      objectBody(req, 'relation');
       res.json({ data: await svc(req).createOne(req.body) });
     }),
   );
   router.patch(
     '/:collection/:field',
     asyncHandler(async (req, res) => {
-      if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body))
-        throw errors.INVALID_PAYLOAD({ reason: 'The body must be a relation object.' });
+      objectBody(req, 'relation');
       res.json({ data: await svc(req).updateOne(req.params.collection, req.params.field, req.body) });
     }),
   );

@@ -2,6 +2,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDevSession, type DevOptions, type DevSession, type RebuildEvent } from '../node/dev.js';
+import type { BuildRequest } from '../node/build.js';
 import { makeExtension, manifest } from './fixture.js';
 
 const ENDPOINT = manifest({ type: 'endpoint', path: 'dist/index.js', source: 'src/index.js' });
@@ -12,11 +13,12 @@ const INDEX =
 async function start(
   dir: string,
   options?: DevOptions,
+  request: Partial<BuildRequest> = {},
 ): Promise<{ session: DevSession; next(): Promise<RebuildEvent> }> {
   const queue: RebuildEvent[] = [];
   let wake: (() => void) | undefined;
   const result = await createDevSession(
-    { cwd: dir },
+    { cwd: dir, ...request },
     (event) => {
       queue.push(event);
       wake?.();
@@ -103,5 +105,64 @@ describe('annex-extension dev: API sources are watched with file events', () => 
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     expect(median(latency.events)).toBeLessThan(median(latency.poll));
+  });
+});
+
+describe('annex-extension dev: app sources rebuild through an esbuild context', () => {
+  let session: DevSession | undefined;
+  afterEach(async () => {
+    await session?.close();
+    session = undefined;
+  });
+
+  it('rebuilds the app bundle when a .vue file is saved, and reports an SFC error with its line', async () => {
+    const dir = await makeExtension(manifest({ type: 'display', path: 'dist/index.js', source: 'src/index.js' }), {
+      'src/index.js': "import C from './c.vue';\nexport default { id: 'd', component: C };\n",
+      'src/c.vue': '<template><i>first</i></template>\n',
+    });
+    const dev = await start(dir);
+    session = dev.session;
+    expect(await output(dir)).toContain('first');
+    await writeFile(join(dir, 'src/c.vue'), '<template><i>second</i></template>\n');
+    expect(await dev.next()).toMatchObject({ label: 'app', ok: true });
+    expect(await output(dir)).toContain('second');
+    await writeFile(join(dir, 'src/c.vue'), '<template>\n<i>{{ x }</i></template>\n');
+    const failed = await dev.next();
+    expect(failed).toMatchObject({ label: 'app', ok: false });
+    expect(failed.diagnostics[0]).toMatchObject({ code: 'SDK_SYNTAX_ERROR', file: 'src/c.vue', line: 2 });
+    expect(await output(dir)).toContain('second'); // the last good output stays
+  });
+
+  it('with extension.config.js plugins, app code is watched by rollup and the plugins run on each rebuild', async () => {
+    const dir = await makeExtension(manifest({ type: 'display', path: 'dist/index.js', source: 'src/index.js' }), {
+      'src/index.js': "import C from './c.vue';\nexport default { id: 'd', component: C, v: __V__ };\n",
+      'src/c.vue': '<template><i>first</i></template>\n',
+      'extension.config.js':
+        "export default { plugins: [{ name: 'v', transform: (code) => code.replaceAll('__V__', '\"from-plugin\"') }] };\n",
+    });
+    const dev = await start(dir, {}, { minify: false });
+    session = dev.session;
+    expect(await output(dir)).toContain('from-plugin');
+    await writeFile(join(dir, 'src/c.vue'), '<template><i>second</i></template>\n');
+    expect(await dev.next()).toMatchObject({ label: 'app', ok: true });
+    const code = await output(dir);
+    expect(code).toContain('second');
+    expect(code).toContain('from-plugin');
+  });
+
+  it('reports extension.config.js plugins that cannot run with the first build, once', async () => {
+    const dir = await makeExtension(ENDPOINT, {
+      'src/index.js': INDEX,
+      'src/lib/word.js': "export const word = 'w';\n",
+      'extension.config.js': "export default { plugins: [{ name: 'p' }] };\n",
+    });
+    const events: RebuildEvent[] = [];
+    const result = await createDevSession({ cwd: dir }, (e) => events.push(e));
+    if (!result.ok) throw new Error('dev session did not start');
+    session = result.session;
+    await session.ready;
+    await session.rebuild();
+    expect(events[0]).toMatchObject({ ok: true });
+    expect(events.flatMap((e) => e.diagnostics.map((d) => d.code))).toEqual(['SDK_CONFIG_PLUGINS_IGNORED']);
   });
 });

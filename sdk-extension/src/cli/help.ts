@@ -5,7 +5,7 @@ export const MAIN_HELP = `Usage: annex-extension <command> [options]
 Build, test and ship Annex (Directus-compatible) extensions.
 
 Commands:
-  build              Build the extension: API code with esbuild, app code with rollup + Vue SFC
+  build              Build the extension with esbuild (Vue SFCs compiled inside it; rollup on request)
   dev                Watch the sources and rebuild incrementally, in place
   validate           Check the manifest, the built files, README and license
   link <path>        Symlink this extension into a host's extensions folder
@@ -32,8 +32,10 @@ Builds the extension described by the "directus:extension" field of package.json
     bundled except directus:api / annex:api; node built-ins, native .node modules, __dirname,
     __filename and unbundlable require() are build errors reported as file:line:column.
   App code (interface, display, layout, module, panel, theme, the app half of operations and
-    bundles): rollup with Vue single-file components, always ESM; vue, vue-router, vue-i18n,
-    pinia and @directus/extensions-sdk stay external (the admin app provides them).
+    bundles): esbuild with Vue single-file components compiled in the same pass, always ESM;
+    vue, vue-router, vue-i18n, pinia and @directus/extensions-sdk stay external (the admin app
+    provides them), CSS is injected. rollup builds app code instead with --bundler rollup, or
+    when extension.config.js (as in Directus) lists rollup "plugins".
   Bundles build one app and one api entrypoint exporting every entry.
 
 Options:
@@ -43,6 +45,7 @@ Options:
   -w, --watch            Rebuild on change (same as \`dev\`)
       --no-minify        Do not minify the output
       --sourcemap        Write source maps (.map beside the output; always on for sandboxed code)
+      --bundler <name>   App code bundler: esbuild (default) or rollup
       --json             Print the result and diagnostics as JSON on stdout
   -h, --help             Show this help
 
@@ -50,13 +53,14 @@ Exit codes: 0 built, 1 build or manifest errors, 2 usage error.
 `,
   dev: `Usage: annex-extension dev [options]
 
-Builds once, then watches the sources and rebuilds incrementally (esbuild context for API code,
-rollup watch for app code). Outputs are rewritten in place, so a host with EXTENSIONS_AUTO_RELOAD
+Builds once, then watches the sources (OS file events) and rebuilds incrementally with an esbuild
+context per target (rollup's watch mode for app code built with rollup). Outputs are rewritten in place, so a host with EXTENSIONS_AUTO_RELOAD
 (or a linked folder) hot-reloads the extension. Prints each rebuild and its time. Stop with Ctrl-C.
 
 Options:
       --minify           Minify (off by default in dev)
       --no-sourcemap     Do not write source maps (on by default in dev)
+      --bundler <name>   App code bundler: esbuild (default) or rollup
       --json             One JSON line per rebuild on stdout
   -h, --help             Show this help
 

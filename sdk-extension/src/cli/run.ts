@@ -3,25 +3,19 @@ import { isCodedError } from '@annex/protocol';
 import { UsageError } from './args.js';
 import { HELP, MAIN_HELP } from './help.js';
 import { EXIT, processIO, red, type CliIO } from './output.js';
-import { runAdd } from './commands/add.js';
-import { runBuild } from './commands/build.js';
-import { runDev } from './commands/dev.js';
-import { runLink } from './commands/link.js';
-import { runPack } from './commands/pack.js';
-import { runPublish } from './commands/publish.js';
-import { runTest } from './commands/test.js';
-import { runValidate } from './commands/validate.js';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
-const COMMANDS: Record<string, Command> = {
-  build: runBuild,
-  dev: runDev,
-  validate: runValidate,
-  link: runLink,
-  add: runAdd,
-  pack: runPack,
-  publish: runPublish,
-  test: runTest,
+// Each command loads only its own modules: `build` does not pay for tar, the marketplace client or
+// the test runner's imports at every start.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  build: async () => (await import('./commands/build.js')).runBuild,
+  dev: async () => (await import('./commands/dev.js')).runDev,
+  validate: async () => (await import('./commands/validate.js')).runValidate,
+  link: async () => (await import('./commands/link.js')).runLink,
+  add: async () => (await import('./commands/add.js')).runAdd,
+  pack: async () => (await import('./commands/pack.js')).runPack,
+  publish: async () => (await import('./commands/publish.js')).runPublish,
+  test: async () => (await import('./commands/test.js')).runTest,
 };
 
 function version(): string {
@@ -41,8 +35,8 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     io.stdout(version() + '\n');
     return EXIT.OK;
   }
-  const run = COMMANDS[command];
-  if (!run) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     io.stderr(red(io, `Unknown command "${command}".`) + '\n\n' + MAIN_HELP);
     return EXIT.USAGE;
   }
@@ -55,7 +49,7 @@ export async function runCli(argv: string[], io: CliIO = processIO()): Promise<n
     return EXIT.OK;
   }
   try {
-    return await run(rest, io);
+    return await (await load())(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(red(io, `error: ${error.message}`) + `\nRun \`annex-extension ${command} --help\` for usage.\n`);

@@ -4,6 +4,8 @@ import { countErrors, type Diagnostic } from '../internal/diagnostics.js';
 import { readManifest, readPackageJson } from '../internal/package-json.js';
 import { planFromFlags, planFromManifest, type BuildTarget, type EntryOverride } from '../internal/build/plan.js';
 import { buildApiTarget } from '../internal/build/api.js';
+import { chooseAppBundler, type AppBundler } from '../internal/build/app-bundler.js';
+import { loadExtensionConfig } from '../internal/build/extension-config.js';
 
 export interface BuildRequest {
   /** The extension folder (where package.json is). */
@@ -15,6 +17,8 @@ export interface BuildRequest {
   /** Default true (`--no-minify` turns it off). */
   minify?: boolean;
   sourcemap?: boolean;
+  /** App code bundler: esbuild by default; rollup when asked or when `extension.config.*` has plugins. */
+  bundler?: AppBundler;
 }
 
 export interface BuildOutput {
@@ -60,21 +64,34 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   if (!planned.ok)
     return { ok: false, diagnostics: planned.diagnostics, outputs: [], durationMs: performance.now() - started };
   const opts = { cwd: req.cwd, minify: req.minify ?? true, sourcemap: req.sourcemap ?? false };
+  const loaded = await loadExtensionConfig(req.cwd);
+  if (!loaded.ok)
+    return { ok: false, diagnostics: loaded.diagnostics, outputs: [], durationMs: performance.now() - started };
+  const chosen = chooseAppBundler(req.bundler, loaded.config, {
+    app: planned.targets.some((t) => t.kind === 'app'),
+    api: planned.targets.some((t) => t.kind === 'api'),
+  });
   const results = await Promise.all(
     planned.targets.map(async (target) => {
       const t0 = performance.now();
-      // rollup and the Vue compiler load only when there is app code to build.
+      // The app bundler (and the Vue compiler) load only when there is app code to build.
       const diagnostics =
         target.kind === 'api'
           ? await buildApiTarget(target, opts)
-          : await (await import('../internal/build/app.js')).buildAppTarget(target, opts);
+          : chosen.bundler === 'esbuild'
+            ? await (await import('../internal/build/app-esbuild.js')).buildAppTarget(target, opts)
+            : await (await import('../internal/build/app-rollup.js')).buildAppTargetRollup(
+                target,
+                opts,
+                loaded.config.plugins,
+              );
       const ms = performance.now() - t0;
       let bytes = 0;
       if (countErrors(diagnostics) === 0) bytes = (await stat(target.outfile)).size;
       return { diagnostics, output: { label: target.label, file: relative(req.cwd, target.outfile), bytes, ms } };
     }),
   );
-  const diagnostics = results.flatMap((r) => r.diagnostics);
+  const diagnostics = [...chosen.diagnostics, ...results.flatMap((r) => r.diagnostics)];
   const ok = countErrors(diagnostics) === 0;
   return { ok, diagnostics, outputs: ok ? results.map((r) => r.output) : [], durationMs: performance.now() - started };
 }

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import * as esbuild from 'esbuild';
 import type { RollupWatcher } from 'rollup';
 import type { Diagnostic } from '../internal/diagnostics.js';
 import { apiEsbuildOptions, finalizeApiOutput } from '../internal/build/api.js';
-import { fromEsbuildMessages } from '../internal/build/esbuild-messages.js';
-import { createInputWatcher, metafileInputs, type InputWatcher } from '../internal/build/input-watcher.js';
-import type { ApiTarget, AppTarget } from '../internal/build/plan.js';
+import { chooseAppBundler } from '../internal/build/app-bundler.js';
+import { createEsbuildTargetWatch, type EsbuildTargetWatch } from '../internal/build/esbuild-watch.js';
+import { loadExtensionConfig } from '../internal/build/extension-config.js';
+import type { AppTarget, BuildTarget } from '../internal/build/plan.js';
 import { resolveBuildTargets, type BuildRequest } from './build.js';
 
 export interface RebuildEvent {
@@ -18,7 +18,7 @@ export interface RebuildEvent {
 export interface DevSession {
   /** Resolves after the first build of every target. */
   ready: Promise<void>;
-  /** Forces an API rebuild now (the watcher also triggers them on change). */
+  /** Forces a rebuild of every esbuild target now (the watcher also triggers them on change). */
   rebuild(): Promise<RebuildEvent[]>;
   close(): Promise<void>;
 }
@@ -27,16 +27,20 @@ export type DevResult = { ok: true; session: DevSession } | { ok: false; diagnos
 
 export interface DevOptions {
   /**
-   * How API sources are watched: `events` (default) with the OS's file events on the folders of
+   * How sources are watched: `events` (default) with the OS's file events on the folders of
    * the files the last build read; `esbuild-poll`, esbuild's own polling watch mode (slower to
    * notice a save; kept for file systems without events and as the benchmark's baseline).
    */
   watch?: 'events' | 'esbuild-poll';
 }
 
+const entryRoot = (cwd: string, target: BuildTarget) =>
+  'file' in target.entry ? path.dirname(path.resolve(cwd, target.entry.file)) : target.entry.resolveDir;
+
 /**
- * Incremental watch build: esbuild contexts for API code, rollup watch for app code. Outputs
- * are rewritten in place, so a host watching the folder reloads the extension.
+ * Incremental watch build: one esbuild context per target (API code, and app code unless it is
+ * built with rollup, which then runs its own watch mode). Outputs are rewritten in place, so a
+ * host watching the folder reloads the extension.
  */
 export async function createDevSession(
   req: BuildRequest,
@@ -45,76 +49,58 @@ export async function createDevSession(
 ): Promise<DevResult> {
   const planned = await resolveBuildTargets(req);
   if (!planned.ok) return { ok: false, diagnostics: planned.diagnostics };
+  const loaded = await loadExtensionConfig(req.cwd);
+  if (!loaded.ok) return { ok: false, diagnostics: loaded.diagnostics };
   const opts = { cwd: req.cwd, minify: req.minify ?? false, sourcemap: req.sourcemap ?? true };
-  const apiTargets = planned.targets.filter((t): t is ApiTarget => t.kind === 'api');
-  const appTargets = planned.targets.filter((t): t is AppTarget => t.kind === 'app');
-  const pending: Promise<void>[] = [];
-  const polling = devOptions.watch === 'esbuild-poll';
-  const inputWatchers: InputWatcher[] = [];
-  const watched: string[][] = [];
+  const has = {
+    app: planned.targets.some((t) => t.kind === 'app'),
+    api: planned.targets.some((t) => t.kind === 'api'),
+  };
+  const chosen = chooseAppBundler(req.bundler, loaded.config, has);
+  // Findings about extension.config.* travel with the first build's report (printed once).
+  let notes = chosen.diagnostics;
+  const report = (event: RebuildEvent) => {
+    onRebuild(notes.length > 0 ? { ...event, diagnostics: [...notes, ...event.diagnostics] } : event);
+    notes = [];
+  };
+  const rollupTargets: AppTarget[] = [];
+  const esbuildTargets = planned.targets.filter((t) => {
+    if (t.kind === 'app' && chosen.bundler === 'rollup') rollupTargets.push(t);
+    return !(t.kind === 'app' && chosen.bundler === 'rollup');
+  });
+  const appEsbuild =
+    has.app && chosen.bundler === 'esbuild' ? await import('../internal/build/app-esbuild.js') : undefined;
 
-  const contexts = await Promise.all(
-    apiTargets.map((target, index) => {
-      let started = 0;
-      let firstDone: () => void;
-      pending.push(new Promise<void>((r) => (firstDone = r)));
-      const timing: esbuild.Plugin = {
-        name: 'annex-dev-timing',
-        setup(b) {
-          b.onStart(() => {
-            started = performance.now();
-          });
-          b.onEnd(async (result) => {
-            const diagnostics =
-              result.errors.length > 0
-                ? fromEsbuildMessages(result.errors, 'error', req.cwd)
-                : await finalizeApiOutput(target, result as esbuild.BuildResult<{ write: false }>, opts);
-            const ok = !diagnostics.some((d) => d.severity === 'error');
-            // A failed build has no metafile: keep watching what the last good one read, plus the
-            // files its errors point at (outside the entry's folder, which is watched whole).
-            if (result.metafile) watched[index] = metafileInputs(result.metafile.inputs, req.cwd);
-            else
-              watched[index] = [
-                ...(watched[index] ?? []),
-                ...metafileInputs(
-                  Object.fromEntries(result.errors.flatMap((e) => (e.location?.file ? [[e.location.file, 0]] : []))),
-                  req.cwd,
-                ),
-              ];
-            inputWatchers[index]?.setInputs(watched[index]!);
-            onRebuild({ label: target.label, ok, ms: performance.now() - started, diagnostics });
-            firstDone();
-          });
-        },
-      };
-      return esbuild.context(apiEsbuildOptions(target, opts, [timing]));
+  const watches: { label: string; watch: EsbuildTargetWatch }[] = await Promise.all(
+    esbuildTargets.map(async (target) => {
+      const label = target.kind === 'api' ? target.label : 'app';
+      const watch = await createEsbuildTargetWatch({
+        cwd: req.cwd,
+        root: entryRoot(req.cwd, target),
+        polling: devOptions.watch === 'esbuild-poll',
+        options: target.kind === 'api' ? apiEsbuildOptions(target, opts) : appEsbuild!.appEsbuildOptions(target, opts),
+        finalize: (result) =>
+          target.kind === 'api' ? finalizeApiOutput(target, result, opts) : appEsbuild!.writeAppOutput(result, req.cwd),
+        onRebuild: (e) => report({ label, ...e }),
+      });
+      return { label, watch };
     }),
   );
-  if (polling) {
-    for (const ctx of contexts) await ctx.watch();
-  } else {
-    contexts.forEach((ctx, index) => {
-      // A failed rebuild was already reported through the timing plugin's onEnd.
-      const target = apiTargets[index]!;
-      const root =
-        'file' in target.entry ? path.dirname(path.resolve(req.cwd, target.entry.file)) : target.entry.resolveDir;
-      inputWatchers[index] = createInputWatcher(root, () => ctx.rebuild().catch(() => undefined));
-    });
-    await Promise.all(contexts.map((ctx) => ctx.rebuild().catch(() => undefined)));
-  }
 
+  const pending = watches.map((w) => w.watch.ready);
   let watcher: RollupWatcher | undefined;
-  if (appTargets.length > 0) {
-    let firstDone: () => void;
+  if (rollupTargets.length > 0) {
+    let firstDone!: () => void;
     pending.push(new Promise<void>((r) => (firstDone = r)));
-    const { fromRollupError, watchAppTargets } = await import('../internal/build/app.js');
-    watcher = watchAppTargets(appTargets, opts);
-    watcher.on('event', (event) => {
+    const { fromRollupError, watchAppTargets } = await import('../internal/build/app-rollup.js');
+    const rollupWatcher = watchAppTargets(rollupTargets, opts, loaded.config.plugins);
+    watcher = rollupWatcher;
+    rollupWatcher.on('event', (event) => {
       if (event.code === 'BUNDLE_END') {
         void event.result.close();
-        onRebuild({ label: 'app', ok: true, ms: event.duration, diagnostics: [] });
+        report({ label: 'app', ok: true, ms: event.duration, diagnostics: [] });
       } else if (event.code === 'ERROR') {
-        onRebuild({ label: 'app', ok: false, ms: 0, diagnostics: [fromRollupError(event.error, req.cwd)] });
+        report({ label: 'app', ok: false, ms: 0, diagnostics: [fromRollupError(event.error, req.cwd)] });
       } else if (event.code === 'END') {
         firstDone();
       }
@@ -127,26 +113,11 @@ export async function createDevSession(
       ready: Promise.all(pending).then(() => undefined),
       async rebuild() {
         const events: RebuildEvent[] = [];
-        for (const ctx of contexts) {
-          const t0 = performance.now();
-          try {
-            await ctx.rebuild();
-            events.push({ label: 'api', ok: true, ms: performance.now() - t0, diagnostics: [] });
-          } catch (error) {
-            const failure = error as esbuild.BuildFailure;
-            events.push({
-              label: 'api',
-              ok: false,
-              ms: performance.now() - t0,
-              diagnostics: fromEsbuildMessages(failure.errors ?? [], 'error', req.cwd),
-            });
-          }
-        }
+        for (const w of watches) events.push({ label: w.label, ...(await w.watch.rebuild()) });
         return events;
       },
       async close() {
-        for (const w of inputWatchers) w.close();
-        await Promise.all(contexts.map((c) => c.dispose()));
+        await Promise.all(watches.map((w) => w.watch.close()));
         await watcher?.close();
       },
     },

@@ -32,6 +32,35 @@ const LIST_OPTIONS = [
   field('filter', 'Filter', 'json', { interface: 'input-code', options: { language: 'json' } }),
   field('enableLink', 'Item link', 'boolean', { interface: 'boolean', width: 'half' }),
   { ...field('limit', 'Per page', 'integer', { width: 'half' }), schema: { default_value: 15 } },
+  {
+    ...field('layout', 'Layout', 'string', {
+      interface: 'select-dropdown',
+      width: 'half',
+      options: {
+        choices: [
+          { text: 'List', value: 'list' },
+          { text: 'Table', value: 'table' },
+        ],
+      },
+    }),
+    schema: { default_value: 'list' },
+  },
+  {
+    ...field('tableSpacing', 'Spacing', 'string', {
+      interface: 'select-dropdown',
+      width: 'half',
+      options: {
+        choices: [
+          { text: 'Compact', value: 'compact' },
+          { text: 'Cozy', value: 'cozy' },
+          { text: 'Comfortable', value: 'comfortable' },
+        ],
+      },
+    }),
+    schema: { default_value: 'cozy' },
+  },
+  field('fields', 'Table columns (field paths)', 'csv', { interface: 'tags' }),
+  field('enableSearchFilter', 'Search', 'boolean', { interface: 'boolean', width: 'half' }),
 ];
 
 export const interfaces = [

@@ -62,13 +62,21 @@ export function useLinkedItems(relation, parentKey, options) {
     loading.value = true;
     error.value = null;
     try {
-      const { page, limit, filter } = unref(options);
-      const fields = rel.kind === 'm2m' ? ['*', `${rel.junctionField}.*`] : ['*'];
+      const { page, limit, filter, search, fields: shown = [] } = unref(options);
+      // Shown columns may reach further than the related item (`tags_id.category.name`).
+      const fields = [...new Set([...(rel.kind === 'm2m' ? ['*', `${rel.junctionField}.*`] : ['*']), ...shown])];
       const where = filter
         ? { _and: [{ [rel.reverseField]: { _eq: key } }, filter] }
         : { [rel.reverseField]: { _eq: key } };
       const res = await api.get(endpoint(rel.collection), {
-        params: { fields: fields.join(','), filter: JSON.stringify(where), limit, page, meta: 'filter_count' },
+        params: {
+          fields: fields.join(','),
+          filter: JSON.stringify(where),
+          limit,
+          page,
+          meta: 'filter_count',
+          ...(search ? { search } : {}),
+        },
       });
       items.value = res.data?.data ?? [];
       total.value = Number(res.data?.meta?.filter_count ?? items.value.length);

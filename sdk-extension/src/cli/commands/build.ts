@@ -1,8 +1,7 @@
 import { build } from '../../node/build.js';
-import { createDevSession } from '../../node/dev.js';
 import { parseCommandArgs } from '../args.js';
 import { EXIT, dim, formatBytes, green, printDiagnostics, printJson, red, type CliIO } from '../output.js';
-import { runDevSession } from './dev.js';
+import { parseBundler, runDevSession } from './dev.js';
 
 /** `annex-extension build` */
 export async function runBuild(argv: string[], io: CliIO): Promise<number> {
@@ -15,6 +14,7 @@ export async function runBuild(argv: string[], io: CliIO): Promise<number> {
       watch: { type: 'boolean', short: 'w' },
       minify: { type: 'boolean', default: true },
       sourcemap: { type: 'boolean', default: false },
+      bundler: { type: 'string' },
       json: { type: 'boolean', default: false },
       // Deprecated in Directus, accepted and ignored for compatibility.
       language: { type: 'string', short: 'l' },
@@ -29,14 +29,17 @@ export async function runBuild(argv: string[], io: CliIO): Promise<number> {
     output: values.output as string | undefined,
     minify: values.minify as boolean,
     sourcemap: values.sourcemap as boolean,
+    ...(values.bundler !== undefined ? { bundler: parseBundler(values.bundler) } : {}),
   };
-  if (values.watch)
+  if (values.watch) {
+    const { createDevSession } = await import('../../node/dev.js');
     return runDevSession(
       io,
       { ...req, minify: argv.includes('--no-minify') ? false : req.minify },
       Boolean(values.json),
       createDevSession,
     );
+  }
   const report = await build(req);
   if (values.json) {
     printJson(io, report);

@@ -1,8 +1,16 @@
 import type { BuildRequest } from '../../node/build.js';
 import type { DevResult, RebuildEvent } from '../../node/dev.js';
-import { parseCommandArgs } from '../args.js';
+import { APP_BUNDLERS, type AppBundler } from '../../internal/build/app-bundler.js';
+import { parseCommandArgs, UsageError } from '../args.js';
 import { EXIT, dim, green, printDiagnostics, printJson, red, type CliIO } from '../output.js';
-import { createDevSession } from '../../node/dev.js';
+
+/** `--bundler <name>`: one of the app bundlers, or undefined (the default choice). */
+export function parseBundler(value: unknown): AppBundler | undefined {
+  if (value === undefined) return undefined;
+  if (!(APP_BUNDLERS as readonly unknown[]).includes(value))
+    throw new UsageError(`--bundler must be one of ${APP_BUNDLERS.join(', ')} (got "${String(value)}")`);
+  return value as AppBundler;
+}
 
 type Factory = (req: BuildRequest, onRebuild: (e: RebuildEvent) => void) => Promise<DevResult>;
 
@@ -43,13 +51,21 @@ export async function runDev(argv: string[], io: CliIO): Promise<number> {
     {
       minify: { type: 'boolean', default: false },
       sourcemap: { type: 'boolean', default: true },
+      bundler: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
     false,
   );
+  const bundler = parseBundler(values.bundler);
+  const { createDevSession } = await import('../../node/dev.js');
   return runDevSession(
     io,
-    { cwd: io.cwd, minify: values.minify as boolean, sourcemap: values.sourcemap as boolean },
+    {
+      cwd: io.cwd,
+      minify: values.minify as boolean,
+      sourcemap: values.sourcemap as boolean,
+      ...(bundler ? { bundler } : {}),
+    },
     Boolean(values.json),
     createDevSession,
   );

@@ -101,8 +101,10 @@ export async function finalizeApiOutput(
   }
   if (diagnostics.some((d) => d.severity === 'error')) return diagnostics;
   await mkdir(dirname(target.outfile), { recursive: true });
-  await writeFile(target.outfile, js.contents);
-  if (map && (opts.sourcemap || target.sandbox)) await writeFile(map.path, map.contents);
+  await Promise.all([
+    writeFile(target.outfile, js.contents),
+    ...(map && (opts.sourcemap || target.sandbox) ? [writeFile(map.path, map.contents)] : []),
+  ]);
   return diagnostics;
 }
 

@@ -1,10 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Quiet time after the last file event before a rebuild: one save often raises two events (truncate, write). */
-export const INPUT_SETTLE_MS = 8;
+/**
+ * Quiet time after the last file event before a rebuild. One save raises two events (truncate,
+ * write) that arrive together; a build that still read a half-written file is superseded (see
+ * `generation`), so this only needs to cover events of one burst, not a slow writer.
+ */
+export const INPUT_SETTLE_MS = 2;
 
 export interface InputWatcher {
+  /** Counts the changes seen: a build that started at another generation read files changed since. */
+  readonly generation: number;
   /** Replaces the watched files (absolute paths) with those of the latest build. */
   setInputs(files: Iterable<string>): void;
   close(): void;
@@ -29,6 +35,7 @@ export function createInputWatcher(
   let running = false;
   let dirty = false;
   let closed = false;
+  let generation = 0;
 
   async function run(): Promise<void> {
     if (running) {
@@ -50,6 +57,7 @@ export function createInputWatcher(
     if (closed) return;
     // A rename may be an editor's atomic save or a new file an import now resolves to: rebuild.
     if (event !== 'rename' && name !== null && !files.has(path.join(folder, String(name)))) return;
+    generation++;
     clearTimeout(timer);
     timer = setTimeout(() => void run(), INPUT_SETTLE_MS);
   }
@@ -63,6 +71,9 @@ export function createInputWatcher(
   }
 
   return {
+    get generation() {
+      return generation;
+    },
     setInputs(next) {
       if (closed) return;
       files.clear();

@@ -1,20 +1,24 @@
 import { relative } from 'node:path';
-import { rollup, watch, type InputOptions, type OutputOptions, type RollupError, type RollupWatcher } from 'rollup';
+import {
+  rollup,
+  watch,
+  type InputOptions,
+  type OutputOptions,
+  type Plugin,
+  type RollupError,
+  type RollupWatcher,
+} from 'rollup';
 import commonjsModule from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import { APP_SHARED_DEPS } from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import type { AppTarget } from './plan.js';
-import { minifyPlugin, sdkAliasPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './vue-plugin.js';
+import { minifyPlugin, sdkAliasPlugin, transformPlugin, virtualPlugin, vueSfcPlugin } from './rollup-plugins.js';
 
-export interface AppBuildOptions {
-  cwd: string;
-  minify: boolean;
-  sourcemap: boolean;
-}
+import type { AppBuildOptions } from './app-esbuild.js';
 
 // The plugin's types are CommonJS-shaped while its `import` export is the function itself.
-type CommonjsFactory = (options?: { extensions?: string[] }) => import('rollup').Plugin;
+type CommonjsFactory = (options?: { extensions?: string[] }) => Plugin;
 const commonjs: CommonjsFactory =
   typeof commonjsModule === 'function'
     ? (commonjsModule as CommonjsFactory)
@@ -22,10 +26,15 @@ const commonjs: CommonjsFactory =
 
 const isShared = (id: string) => APP_SHARED_DEPS.some((dep) => id === dep || id.startsWith(dep + '/'));
 
-/** rollup options for one app target: Vue SFC, TS, node-resolve (browser), CJS; shared deps external; ESM out. */
+/**
+ * rollup options for one app target: Vue SFC, TS, node-resolve (browser), CJS; shared deps
+ * external; ESM out. `plugins` (from `extension.config.*`) run where Directus's SDK runs them:
+ * after the compilers, before module resolution.
+ */
 export function appRollupOptions(
   target: AppTarget,
   opts: AppBuildOptions,
+  plugins: Plugin[] = [],
 ): { input: InputOptions; output: OutputOptions } {
   const virtual = 'virtual' in target.entry ? { [target.entry.name]: target.entry.virtual } : {};
   return {
@@ -36,8 +45,9 @@ export function appRollupOptions(
       plugins: [
         virtualPlugin(virtual),
         sdkAliasPlugin(),
-        vueSfcPlugin(opts.cwd),
+        vueSfcPlugin(opts.cwd, opts.sourcemap),
         transformPlugin(),
+        ...plugins,
         nodeResolve({ browser: true, extensions: ['.mjs', '.js', '.json', '.ts', '.tsx', '.vue'], rootDir: opts.cwd }),
         commonjs({ extensions: ['.js', '.cjs'] }),
       ],
@@ -67,9 +77,13 @@ export function fromRollupError(error: RollupError, cwd: string): Diagnostic {
   };
 }
 
-/** One-shot build of an app target. */
-export async function buildAppTarget(target: AppTarget, opts: AppBuildOptions): Promise<Diagnostic[]> {
-  const { input, output } = appRollupOptions(target, opts);
+/** One-shot rollup build of an app target (`--bundler rollup`, or an `extension.config.*` with plugins). */
+export async function buildAppTargetRollup(
+  target: AppTarget,
+  opts: AppBuildOptions,
+  plugins: Plugin[] = [],
+): Promise<Diagnostic[]> {
+  const { input, output } = appRollupOptions(target, opts, plugins);
   try {
     const bundle = await rollup(input);
     try {
@@ -84,10 +98,10 @@ export async function buildAppTarget(target: AppTarget, opts: AppBuildOptions): 
 }
 
 /** rollup's watch mode for app targets (used by `dev`). */
-export function watchAppTargets(targets: AppTarget[], opts: AppBuildOptions): RollupWatcher {
+export function watchAppTargets(targets: AppTarget[], opts: AppBuildOptions, plugins: Plugin[] = []): RollupWatcher {
   return watch(
     targets.map((t) => {
-      const { input, output } = appRollupOptions(t, opts);
+      const { input, output } = appRollupOptions(t, opts, plugins);
       return { ...input, output, watch: { clearScreen: false } };
     }),
   );
