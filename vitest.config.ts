@@ -30,21 +30,23 @@ export const LOAD_SENSITIVE = [
 // Chromium) and state (the soak test hung after two other files): each gets a fresh process.
 // test/perf/boot-and-writes.test.ts asserts what a fresh process has loaded (no app bundler) and counts
 // queries: nothing in it is timed.
-const FRESH_PROCESS = [
+export const FRESH_PROCESS = [
   'test/security/hardening/worker-env.test.ts',
   'test/soak/soak.test.ts',
   'test/perf/boot-and-writes.test.ts',
 ];
 
 // Package tests under */src/ that are not unit tests: they start child processes (a CLI, a node that
-// checks what an import loads, the registry fetch) or need PostgreSQL. They run in the parallel
-// project; every other */src/ test is the `unit` project (`npm run test:unit`).
+// checks what an import loads, the registry fetch), a browser, or need PostgreSQL. They run in the
+// parallel project; every other */src/ test is the `unit` project (`npm run test:unit`), which
+// test/helpers/unit-tier.test.ts keeps free of them.
 export const NOT_UNIT = [
   'host/src/db/__tests__/driver-bundle.test.ts',
   'marketplace/src/__tests__/cli.test.ts',
   'marketplace/src/__tests__/postgres.test.ts',
   'runtime/src/__tests__/directus-compat.test.ts',
   'runtime/src/__tests__/lazy-isolated-vm.test.ts',
+  'sdk-extension/src/__tests__/app-browser.test.ts',
 ];
 
 // isolated-vm on Node 20 needs --no-node-snapshot in every process that creates isolates;
