@@ -203,6 +203,11 @@ async function main() {
         `  CPU µs per ${kind.padEnd(9)} request: host ${cpuPerRequest(head.rounds, kind, 'host')}, sandbox workers ${cpuPerRequest(head.rounds, kind, 'children')}, load generator ${cpuPerRequest(head.rounds, kind, 'loadgen')}`,
       );
     }
+    const server = (kind) =>
+      Number(cpuPerRequest(head.rounds, kind, 'host')) + Number(cpuPerRequest(head.rounds, kind, 'children'));
+    console.log(
+      `  server CPU per request (host + sandbox workers), sandboxed / trusted: ${fmt(server('sandboxed') / server('trusted'), 2)} (target ≤ 1.5)`,
+    );
     for (const connections of [16, 64]) {
       const r = await compare(url, connections, { generator: lean });
       console.log(

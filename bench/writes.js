@@ -11,6 +11,8 @@ import { hasProc, treeCpuMs } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const CONNECTIONS = 10;
+/** Directus 12.4.0's figure for the same write (wrk -t1 -c10, same machine; issue 20). */
+const DIRECTUS_RPS = 76;
 
 function writeFilterHook(root) {
   const dir = path.join(root, 'bench-sandboxed-filter');
@@ -178,6 +180,10 @@ try {
   const ratio = (x, y, k) => (x && y ? fmt(y[k] / x[k], 2) : 'n/a');
   console.log(
     `  hook / no hook: wrk req/s ${ratio(a.w, b.w, 'rps')}×, CPU/req ${ratio(a.w, b.w, 'cpuPerReq')}×; lean req/s ${ratio(a.l, b.l, 'rps')}×, CPU/req ${ratio(a.l, b.l, 'cpuPerReq')}×`,
+  );
+  const hooked = b.w ?? b.l;
+  console.log(
+    `  with the hook (${b.w ? 'wrk' : 'lean client'}): ${fmt(hooked.cpuPerReq, 2)} ms CPU/req (target ≤ 0.3), ${fmt(hooked.rps / DIRECTUS_RPS, 1)}× Directus's ${DIRECTUS_RPS} req/s (target ≥ 10×); SQLite synchronous=${process.env.DB_SQLITE_SYNCHRONOUS || 'normal'}`,
   );
 } finally {
   child.kill('SIGTERM');

@@ -9,7 +9,13 @@ export interface HostConfig {
   publicUrl: string;
   /** How long a closing host waits for requests in flight before cutting their connections. */
   shutdownTimeoutMs: number;
-  db: { client: 'sqlite3' | 'pg'; filename: string; connectionString?: string };
+  db: {
+    client: 'sqlite3' | 'pg';
+    filename: string;
+    connectionString?: string;
+    /** SQLite's `synchronous` under WAL: `normal` (better-sqlite3's default) syncs at checkpoints, `full` at every commit. */
+    sqliteSynchronous: 'full' | 'normal';
+  };
   key: string;
   secret: string;
   /** True when SECRET was generated (tokens do not survive a restart). */
@@ -164,6 +170,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       client: dbClient,
       filename: path.resolve(cwd, env.DB_FILENAME || path.join(dataDir, 'annex.db')),
       connectionString: env.DB_CONNECTION_STRING,
+      sqliteSynchronous: oneOf(
+        env.DB_SQLITE_SYNCHRONOUS,
+        ['normal', 'full'] as const,
+        'normal',
+        'DB_SQLITE_SYNCHRONOUS',
+      ),
     },
     key: env.KEY || 'annex',
     secret: env.SECRET || randomBytes(32).toString('hex'),

@@ -21,21 +21,24 @@ export interface ActivityRequest {
   get?(name: string): string | undefined;
 }
 
+/** The `directus_activity` row for `entry`. */
+export function activityRow(entry: ActivityEntry): Record<string, unknown> {
+  return {
+    action: entry.action,
+    collection: entry.collection,
+    item: entry.item,
+    user: entry.user,
+    ip: entry.ip ?? null,
+    user_agent: entry.userAgent?.slice(0, 1024) ?? null,
+    origin: entry.origin?.slice(0, 255) ?? null,
+    timestamp: new Date().toISOString(),
+    details: entry.details === undefined ? null : JSON.stringify(entry.details),
+  };
+}
+
 /** Inserts one activity row with `db` (a transaction, when the entry must commit with its change); returns its id. */
 export async function insertActivity(db: Knex, entry: ActivityEntry): Promise<number> {
-  const [inserted] = await db('directus_activity')
-    .insert({
-      action: entry.action,
-      collection: entry.collection,
-      item: entry.item,
-      user: entry.user,
-      ip: entry.ip ?? null,
-      user_agent: entry.userAgent?.slice(0, 1024) ?? null,
-      origin: entry.origin?.slice(0, 255) ?? null,
-      timestamp: new Date().toISOString(),
-      details: entry.details === undefined ? null : JSON.stringify(entry.details),
-    })
-    .returning('id');
+  const [inserted] = await db('directus_activity').insert(activityRow(entry)).returning('id');
   return Number(typeof inserted === 'object' ? (inserted as { id: number }).id : inserted);
 }
 

@@ -7,6 +7,7 @@ import { publicAccountability, type Accountability } from './accountability.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createSharedLoginFailures } from './shared-login-failures.js';
+import { createVerifiedTokens } from './verified-tokens.js';
 
 export interface AuthOptions {
   secret: string;
@@ -51,6 +52,7 @@ export function createAuthService(
   const shared = createSharedLoginFailures(knex, { attempts: options.loginAttempts, windowMs: options.loginWindowMs });
   /** Checked when there is no usable user, so an unknown email costs the same scrypt as a wrong password. */
   let decoyHash: Promise<string> | undefined;
+  const verified = createVerifiedTokens();
 
   async function accountabilityFor(user: UserModel, ip: string | null): Promise<Accountability> {
     const role = user.role ? await RoleModel.query(knex).findById(user.role) : undefined;
@@ -167,9 +169,16 @@ export function createAuthService(
     async authenticate(token: string | null, ip: string | null = null, req: unknown = null): Promise<Accountability> {
       if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req });
       if (token.split('.').length === 3) {
+        const known = verified.get(token);
+        if (known !== undefined) {
+          const acc = await activeAccountability({ 'u.id': known }, ip);
+          if (!acc) throw errors.INVALID_CREDENTIALS();
+          return acc;
+        }
         const { jwtVerify, errors: joseErrors } = await loadJose();
         try {
           const { payload } = await jwtVerify(token, key, { issuer: 'directus', algorithms: ['HS256'] });
+          verified.set(token, payload);
           const acc = await activeAccountability({ 'u.id': String(payload.id) }, ip);
           if (!acc) throw errors.INVALID_CREDENTIALS();
           return acc;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { db as libraries } from './driver.js';
+import { cacheStatements } from './statement-cache.js';
 import type { HostConfig } from '../config.js';
 
 export type Database = Knex;
@@ -22,8 +23,16 @@ export function createDatabase(db: HostConfig['db']): Knex {
       connection: { filename: db.filename },
       useNullAsDefault: true,
       pool: {
-        afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        afterCreate(
+          conn: { pragma(s: string): unknown; prepare(sql: string): unknown },
+          done: (err: Error | null, conn: unknown) => void,
+        ) {
+          cacheStatements(conn);
           conn.pragma('journal_mode = WAL');
+          // NORMAL (better-sqlite3's build default under WAL) syncs at checkpoints: consistent, but the
+          // last commits may be lost on a power cut (not on a process crash). FULL waits for the disk
+          // at every commit, stalling this thread (2-5 ms a write on a VM disk). docs/configuration.md.
+          conn.pragma(`synchronous = ${db.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
           conn.pragma('foreign_keys = ON');
           conn.pragma('busy_timeout = 5000');
           done(null, conn);

@@ -21,6 +21,7 @@ import {
   type NestedWrites,
 } from './nested-writes.js';
 import { assertFieldRules, assertWritable, validGrant, withFields, withPresets } from './write-rules.js';
+import { createdRowFor, type CreatedRow } from './created-row.js';
 
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
@@ -107,6 +108,10 @@ export class ItemsService {
   protected readonly kernel: ItemsKernel;
   private readonly nestedDepth: number;
   private readonly rowBudget: { left: number } | undefined;
+  /** The row this service's last createOne inserted, until readOne reads it back (see created-row.ts). */
+  private created: CreatedRow | undefined;
+  /** Handed from readOne to the readByQuery it makes. */
+  private readingCreated: CreatedRow | undefined;
 
   constructor(kernel: ItemsKernel, collection: string, options: ItemsServiceOptions) {
     if (!options || typeof options.accountability !== 'object' || options.accountability === null) {
@@ -278,6 +283,8 @@ export class ItemsService {
   }
 
   async readByQuery(query: Query = {}, _opts: MutationOptions = {}): Promise<Item[]> {
+    const created = this.readingCreated;
+    this.readingCreated = undefined;
     const { schema, col } = await this.overview();
     const grant = await this.grant('read');
     const ctx = this.eventContext(schema);
@@ -308,10 +315,13 @@ export class ItemsService {
       if (load !== Infinity) b.limit(load);
       const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
       if (offset) b.offset(offset);
+      const known = perItem.length ? undefined : createdRowFor(col, q, grant, created, columns);
       rows = (
-        await b.catch(async (e) => {
-          throw await this.databaseError(e);
-        })
+        known
+          ? [known]
+          : await b.catch(async (e) => {
+              throw await this.databaseError(e);
+            })
       ).map((r: Item) => castRow(col, r));
       if (this.rowBudget) spend(this.rowBudget, rows.length);
       if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
@@ -487,6 +497,8 @@ export class ItemsService {
 
   async readOne(key: PrimaryKey, query: Query = {}): Promise<Item> {
     const { col } = await this.overview();
+    if (this.created?.key === key) this.readingCreated = this.created;
+    this.created = undefined;
     const rows = await this.readByQuery({
       ...query,
       filter: { _and: [{ [col.primary]: { _eq: key } }, ...(query.filter ? [query.filter] : [])] },
@@ -506,6 +518,7 @@ export class ItemsService {
   }
 
   async createOne(data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
+    this.created = undefined;
     const { schema, col } = await this.overview();
     const allowed = await this.grant('create');
     const ctx = this.eventContext(schema);
@@ -531,6 +544,7 @@ export class ItemsService {
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
+    let insertedRow: Item | undefined;
     const key = await this.atomically(async (db) => {
       const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
       // Related objects are keys now: the rules see the keys the row will hold.
@@ -538,8 +552,8 @@ export class ItemsService {
       if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
       const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
       let created: PrimaryKey;
-      /* A user collection's revision records the row as inserted: RETURNING * hands it back, saving a re-read. System collections' effects may change it after the insert, so those are re-read. */
-      const whole = !this.collection.startsWith('directus_') && col.accountability === 'all';
+      /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
+      const whole = !this.collection.startsWith('directus_');
       let inserted: Item | undefined;
       try {
         const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
@@ -551,11 +565,14 @@ export class ItemsService {
       }
       await applySystemEffects(db, this.collection, [created], row);
       await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
+      if (!nested) insertedRow = inserted;
       if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
       // The new item must be one the create permission's item filter allows; if not, nothing is kept.
       if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
       return created;
     });
+    // Committed (in a transaction of its own): the read-back may use the row. A nested write changed other rows, read from the database.
+    if (insertedRow && !this.knex.isTransaction) this.created = { key, row: insertedRow };
     if (opts.emitEvents !== false)
       void this.kernel.emitter.emitAction(
         eventNames(this.collection, 'create'),

@@ -10,7 +10,7 @@ import { classifyEntryError, createStackMapper, extensionErrorRecord, type CallO
 import { randomPort, urlPort } from './web-ports.js';
 import { loadIsolate, type LoadedIsolate } from './load.js';
 import { HostTimers } from './host-timers.js';
-import { entryPeakRssKb, markPeakStale, overshootKb, peakRssKb } from './peak-memory.js';
+import { overshootKb, peakWatch } from './peak-memory.js';
 import { dynamicImportDenial } from '../imports.js';
 import { CpuShareBudget, createReportThrottle, RateBudget } from '../budget.js';
 import type { LogLevel, SandboxPorts } from './ports.js';
@@ -135,6 +135,8 @@ export class IsolateSandbox {
       return this.loadIsolate();
     } finally {
       this.ports.entry?.(null);
+      // What the load grew (a new isolate, its module's top level) is no entry's growth.
+      peakWatch.invalidate();
     }
   }
 
@@ -265,8 +267,12 @@ export class IsolateSandbox {
     const loaded = this.current;
     if (!loaded) return;
     const outer = this.depth === 0;
-    const peakBefore = outer ? entryPeakRssKb() : 0;
-    if (outer) this.refusals = 0;
+    let started = 0;
+    if (outer) {
+      peakWatch.begin();
+      started = performance.now();
+      this.refusals = 0;
+    }
     this.depth++;
     this.ports.entry?.(kind);
     let failure: { err: unknown } | undefined;
@@ -278,8 +284,9 @@ export class IsolateSandbox {
     this.ports.entry?.(null);
     this.depth--;
     // An allocation V8 let through the limit (a flattened huge string): see peak-memory.ts.
-    const spiked = outer && peakRssKb() - peakBefore > overshootKb(this.limits.memoryMb);
-    if (spiked) markPeakStale(peakBefore);
+    const growth = outer ? peakWatch.end(performance.now() - started) : undefined;
+    const spiked = growth !== undefined && growth.growthKb > overshootKb(this.limits.memoryMb);
+    if (spiked) peakWatch.markStale(growth.beforeKb);
     if (spiked && loaded === this.current) {
       // Whatever else the entry did (answered, threw, hit isolated-vm's own limit): one memory fault.
       const error = toErrorRecord(RuntimeErrors.RT_MEMORY_LIMIT({ limitMb: this.limits.memoryMb }));
