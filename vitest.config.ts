@@ -28,12 +28,12 @@ export const LOAD_SENSITIVE = [
 // Files that inspect the test process itself (its child processes, RSS and fds: the soak test finds and
 // kills its sandbox workers), which a parallel worker fills with earlier files' children (a kept
 // Chromium) and state (the soak test hung after two other files): each gets a fresh process.
-// test/perf/boot-and-writes.test.ts asserts what a fresh process has loaded (no app bundler) and counts
-// queries: nothing in it is timed.
+// test/perf/ asserts what a fresh process has loaded (no app bundler) and counts queries; nothing in it
+// is timed except boot-overlap, which is in LOAD_SENSITIVE.
 export const FRESH_PROCESS = [
   'test/security/hardening/worker-env.test.ts',
   'test/soak/soak.test.ts',
-  'test/perf/boot-and-writes.test.ts',
+  'test/perf/**/*.test.ts',
 ];
 
 // Package tests under */src/ that are not unit tests: they start child processes (a CLI, a node that
@@ -102,7 +102,7 @@ export default defineConfig({
           ...shared,
           name: 'fresh-process',
           include: FRESH_PROCESS,
-          exclude: EXCLUDE,
+          exclude: [...EXCLUDE, ...LOAD_SENSITIVE],
           // Runs alongside the parallel project (same group, same worker count), isolated.
           maxWorkers: PARALLEL_WORKERS,
           sequence: { groupOrder: 0 },
