@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { HeavyFirstSequencer } from './test/helpers/heavy-first-sequencer.js';
 
-const INCLUDE = ['*/src/**/__tests__/**/*.test.ts', 'test/**/*.test.ts'];
+const SRC_TESTS = ['*/src/**/__tests__/**/*.test.ts'];
+const INCLUDE = [...SRC_TESTS, 'test/**/*.test.ts'];
 const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
 
 // Load-sensitive files: each compares a timing or a CPU/wall budget with what the same machine did a
@@ -9,14 +11,14 @@ const EXCLUDE = ['**/node_modules/**', '**/dist/**', 'bench/**'];
 // deadline, a reload storm under load, an event-loop stall against a control: a nested flow, a JSON
 // bomb). A second file on the other core turns those comparisons into noise, so these run one at a
 // time, alone, after everything else. Keep this list short: each entry adds its whole duration to the wall time.
-// test/perf/ also asserts what a fresh process has loaded (this project isolates every file).
+// boot-overlap also watches this process's children (this project isolates every file).
 export const LOAD_SENSITIVE = [
   'runtime/src/__tests__/cpu-hog.test.ts',
   'test/bench/**/*.test.ts',
   'test/fault/background-load-ping.test.ts',
   'test/fault/sandbox-faults.test.ts',
   'test/hot-reload/reload-under-load.test.ts',
-  'test/perf/**/*.test.ts',
+  'test/perf/boot-overlap.test.ts',
   'test/security/sandbox/redteam-worker-kill.test.ts',
   'test/security/sandbox/timer-storm.test.ts',
   'test/security/admin-api/flows-graphql-redteam.test.ts',
@@ -27,7 +29,26 @@ export const LOAD_SENSITIVE = [
 // Files that inspect the test process itself (its child processes, RSS and fds: the soak test finds and
 // kills its sandbox workers), which a parallel worker fills with earlier files' children (a kept
 // Chromium) and state (the soak test hung after two other files): each gets a fresh process.
-const FRESH_PROCESS = ['test/security/hardening/worker-env.test.ts', 'test/soak/soak.test.ts'];
+// test/perf/ asserts what a fresh process has loaded (no app bundler) and counts queries; nothing in it
+// is timed except boot-overlap, which is in LOAD_SENSITIVE.
+export const FRESH_PROCESS = [
+  'test/security/hardening/worker-env.test.ts',
+  'test/soak/soak.test.ts',
+  'test/perf/**/*.test.ts',
+];
+
+// Package tests under */src/ that are not unit tests: they start child processes (a CLI, a node that
+// checks what an import loads, the registry fetch), a browser, or need PostgreSQL. They run in the
+// parallel project; every other */src/ test is the `unit` project (`npm run test:unit`), which
+// test/helpers/unit-tier.test.ts keeps free of them.
+export const NOT_UNIT = [
+  'host/src/db/__tests__/driver-bundle.test.ts',
+  'marketplace/src/__tests__/cli.test.ts',
+  'marketplace/src/__tests__/postgres.test.ts',
+  'runtime/src/__tests__/directus-compat.test.ts',
+  'runtime/src/__tests__/lazy-isolated-vm.test.ts',
+  'sdk-extension/src/__tests__/app-browser.test.ts',
+];
 
 // isolated-vm on Node 20 needs --no-node-snapshot in every process that creates isolates;
 // vitest's forked workers get it through execArgv (not NODE_OPTIONS, which rejects it).
@@ -43,12 +64,26 @@ const PARALLEL_WORKERS = Number(process.env.ANNEX_TEST_WORKERS) || Math.max(2, o
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // The longest files start first (a clean clone has no timings cache to order by): see the sequencer.
+    sequence: { sequencer: HeavyFirstSequencer },
     projects: [
       {
         test: {
           ...shared,
+          name: 'unit',
+          include: SRC_TESTS,
+          exclude: [...EXCLUDE, ...LOAD_SENSITIVE, ...FRESH_PROCESS, ...NOT_UNIT],
+          // Same pool as `parallel` (projects of one group must agree on it); they run together.
+          maxWorkers: PARALLEL_WORKERS,
+          isolate: false,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
           name: 'parallel',
-          include: INCLUDE,
+          include: ['test/**/*.test.ts', ...NOT_UNIT],
           exclude: [...EXCLUDE, ...LOAD_SENSITIVE, ...FRESH_PROCESS],
           // Most files wait (hosts booting, sandbox workers, child CLIs, timers) more than they compute:
           // two files at once keep both cores busy. Not more files than cores: isolated-vm's CPU budgets
@@ -68,7 +103,7 @@ export default defineConfig({
           ...shared,
           name: 'fresh-process',
           include: FRESH_PROCESS,
-          exclude: EXCLUDE,
+          exclude: [...EXCLUDE, ...LOAD_SENSITIVE],
           // Runs alongside the parallel project (same group, same worker count), isolated.
           maxWorkers: PARALLEL_WORKERS,
           sequence: { groupOrder: 0 },

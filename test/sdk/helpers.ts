@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCreate } from '../../create-extension/src/cli.js';
 
@@ -15,11 +15,18 @@ export interface RunResult {
 }
 
 /** Runs a command, capturing output (bounded by `timeoutMs`). */
-export function run(cmd: string, args: string[], cwd: string, input?: string, timeoutMs = 120_000): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  input?: string,
+  timeoutMs = 120_000,
+  env: Record<string, string> = {},
+): Promise<RunResult> {
   return new Promise((done) => {
     const child = spawn(cmd, args, {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', CI: '1' },
+      env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -32,6 +39,23 @@ export function run(cmd: string, args: string[], cwd: string, input?: string, ti
       done({ code: code ?? 1, stdout, stderr });
     });
     child.stdin.end(input ?? '');
+  });
+}
+
+/**
+ * Runs a package.json script of the project in `dir` as `npm run --silent <script>` does: its command
+ * through sh, with the project's node_modules/.bin first on PATH (the scaffolded scripts read no npm_*
+ * variable). Without npm's own start-up, which cost more than some of the scripts; the real npm path is
+ * exercised by test/repo/fresh-clone.test.ts. A missing script fails like npm's (code 1).
+ */
+export async function runPackageScript(dir: string, script: string): Promise<RunResult> {
+  const scripts = (
+    JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+  ).scripts;
+  const command = scripts?.[script];
+  if (!command) return { code: 1, stdout: '', stderr: `Missing script: "${script}"` };
+  return run('sh', ['-c', command], dir, undefined, 120_000, {
+    PATH: `${join(dir, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
   });
 }
 

@@ -2,11 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkWorkspaceDependencies, run, scaffoldProject, type ScaffoldCase } from './helpers.js';
+import { linkWorkspaceDependencies, runPackageScript, scaffoldProject, type ScaffoldCase } from './helpers.js';
+import { describeHostLoad } from './host-load-suite.js';
 import { typeCheck } from './type-check.js';
 
 // Every type × language (plus the sandboxed variants of hook/endpoint/operation): scaffold
-// non-interactively, link the workspace SDK, then `npm run build`, `validate` and `test`.
+// non-interactively, link the workspace SDK, then run its `build`, `validate` and `test` scripts.
 const TYPES = ['interface', 'display', 'layout', 'module', 'panel', 'theme', 'hook', 'endpoint', 'operation', 'bundle'];
 const only = process.env.ANNEX_SDK_E2E_ONLY?.split(',');
 const CASES: ScaffoldCase[] = [
@@ -15,6 +16,10 @@ const CASES: ScaffoldCase[] = [
     (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true })),
   ),
 ].filter((c) => !only || only.includes(c.type));
+
+const caseKey = (c: ScaffoldCase) => `${c.type}${c.sandbox ? '-sandboxed' : ''}-${c.language}`;
+/** The projects whose case passed: built, validated and tested, ready to load into a host. */
+const passed = new Map<string, string>();
 
 let root: string;
 beforeAll(async () => {
@@ -30,13 +35,17 @@ describe.concurrent('scaffold → build → validate → test', () => {
       const dir = await scaffoldProject(c, root);
       await linkWorkspaceDependencies(dir);
       for (const script of ['build', 'validate', 'test']) {
-        const result = await run('npm', ['run', '--silent', script], dir);
+        const result = await runPackageScript(dir, script);
         expect(result.code, `npm run ${script} in ${dir}\n${result.stdout}\n${result.stderr}`).toBe(0);
       }
       if (c.language === 'ts') {
         // The TypeScript templates (sources and tests) type-check against the SDK's types.
         expect(typeCheck(dir), `tsc -p ${dir}`).toBe('');
       }
+      passed.set(caseKey(c), dir);
     }, 180_000);
   }
 });
+
+// After the cases above (suites run in order): the same projects, loaded into one host.
+describeHostLoad(async (c) => passed.get(caseKey(c)));
