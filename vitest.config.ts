@@ -42,10 +42,13 @@ export const FRESH_PROCESS = [
 // parallel project; every other */src/ test is the `unit` project (`npm run test:unit`), which
 // test/helpers/unit-tier.test.ts keeps free of them.
 export const NOT_UNIT = [
+  'host/src/boot/__tests__/bundled-host.test.ts',
   'host/src/db/__tests__/driver-bundle.test.ts',
+  'host/src/extensions/__tests__/boot-settings-writes.test.ts',
   'marketplace/src/__tests__/cli.test.ts',
   'marketplace/src/__tests__/postgres.test.ts',
   'runtime/src/__tests__/directus-compat.test.ts',
+  'runtime/src/__tests__/lazy-esbuild.test.ts',
   'runtime/src/__tests__/lazy-isolated-vm.test.ts',
   'sdk-extension/src/__tests__/app-browser.test.ts',
 ];
