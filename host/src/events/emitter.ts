@@ -38,10 +38,18 @@ function compilePattern(pattern: string): ((event: string) => boolean) | null {
  * is registration order), so removing one is O(1): an extension with very many listeners is
  * disabled without copying a list per removal.
  */
+const MAX_CACHED_EVENTS = 2048;
+
 class ListenerSet<H> {
   private exact = new Map<string, Map<number, Listener<H>>>();
   private wild = new Map<number, Listener<H>>();
   private seq = 0;
+  /**
+   * `get`'s answers by event name, dropped whenever a listener is added or removed. An event such
+   * as `response` is emitted on every request: matching it against every wildcard each time was a
+   * measurable share of a request's CPU. Bounded, as extensions may emit many distinct names.
+   */
+  private answers = new Map<string, Listener<H>[]>();
 
   add(pattern: string, handler: H, owner: string, options: ListenOptions = {}): () => void {
     const listener: Listener<H> = {
@@ -52,6 +60,7 @@ class ListenerSet<H> {
       owner,
       emitted: options.emitted === true,
     };
+    this.answers.clear();
     if (listener.match) this.wild.set(listener.seq, listener);
     else {
       let list = this.exact.get(pattern);
@@ -62,6 +71,7 @@ class ListenerSet<H> {
     return () => {
       if (removed) return;
       removed = true;
+      this.answers.clear();
       if (listener.match) this.wild.delete(listener.seq);
       else {
         const list = this.exact.get(pattern);
@@ -73,6 +83,16 @@ class ListenerSet<H> {
 
   /** Listeners for `event`, in registration order; `emitted` leaves out wildcard listeners that did not ask for emitted events. */
   get(event: string, emitted = false): Listener<H>[] {
+    const key = emitted ? `\u0000${event}` : event;
+    let answer = this.answers.get(key);
+    if (answer) return answer;
+    answer = this.match(event, emitted);
+    if (this.answers.size >= MAX_CACHED_EVENTS) this.answers.clear();
+    this.answers.set(key, answer);
+    return answer;
+  }
+
+  private match(event: string, emitted: boolean): Listener<H>[] {
     const list = this.exact.get(event);
     const exact = list ? [...list.values()] : [];
     if (this.wild.size === 0) return exact;

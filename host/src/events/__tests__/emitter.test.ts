@@ -19,4 +19,23 @@ describe('event bus wildcards', () => {
     bus.onFilter('items.create', (p: string[]) => [...p, 'exact2']);
     expect(await bus.emitFilter('items.create', [] as string[])).toEqual(['exact', 'wild', 'exact2']);
   });
+  it('sees a listener added or removed after the same event was emitted (the answers it keeps per event follow every change)', async () => {
+    const bus = createEmitter(createLogger('silent'));
+    const seen: string[] = [];
+    bus.onAction('response', () => void seen.push('first'));
+    await bus.emitAction('response');
+    const offWild = bus.onAction('*', () => void seen.push('wild'));
+    const offExact = bus.onAction('response', () => void seen.push('second'));
+    await bus.emitAction('response');
+    expect(seen).toEqual(['first', 'first', 'wild', 'second']);
+    offWild();
+    offExact();
+    await bus.emitAction('response');
+    expect(seen).toEqual(['first', 'first', 'wild', 'second', 'first']);
+    // Emitted events keep their own answer: a wildcard listener that did not ask for them is left out.
+    bus.onAction('**', () => void seen.push('wild-trusted'));
+    await bus.emitAction('response', {}, undefined, { emitted: true });
+    await bus.emitAction('response');
+    expect(seen.slice(5)).toEqual(['first', 'first', 'wild-trusted']);
+  });
 });
