@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { API_SHARED_DEPS, SANDBOX_API_MODULES } from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import { sdkEntryPath } from '../sdk-entry.js';
-import type { ApiTarget } from './plan.js';
+import { esbuildEntry, type ApiTarget } from './plan.js';
 import { fromEsbuildMessages } from './esbuild-messages.js';
 import {
   findDynamicRequires,
@@ -41,17 +41,7 @@ export function apiEsbuildOptions(
   opts: ApiBuildOptions,
   extraPlugins: esbuild.Plugin[] = [],
 ): esbuild.BuildOptions & { write: false; metafile: true } {
-  const entry =
-    'file' in target.entry
-      ? { entryPoints: [target.entry.file] }
-      : {
-          stdin: {
-            contents: target.entry.virtual,
-            resolveDir: target.entry.resolveDir,
-            sourcefile: target.entry.name,
-            loader: 'js' as const,
-          },
-        };
+  const entry = esbuildEntry(target.entry);
   const writeMap = opts.sourcemap || target.sandbox;
   return {
     ...entry,

@@ -4,7 +4,7 @@ import * as esbuild from 'esbuild';
 import { APP_SHARED_DEPS } from '@annex/protocol';
 import type { Diagnostic } from '../diagnostics.js';
 import { fromEsbuildMessages } from './esbuild-messages.js';
-import type { AppTarget } from './plan.js';
+import { esbuildEntry, type AppTarget } from './plan.js';
 import { sdkAliasEsbuildPlugin, vueEsbuildPlugin } from './vue-esbuild-plugin.js';
 
 export interface AppBuildOptions {
@@ -24,17 +24,7 @@ export function appEsbuildOptions(
   opts: AppBuildOptions,
   extraPlugins: esbuild.Plugin[] = [],
 ): esbuild.BuildOptions & { write: false; metafile: true } {
-  const entry =
-    'file' in target.entry
-      ? { entryPoints: [target.entry.file] }
-      : {
-          stdin: {
-            contents: target.entry.virtual,
-            resolveDir: target.entry.resolveDir,
-            sourcefile: target.entry.name,
-            loader: 'js' as const,
-          },
-        };
+  const entry = esbuildEntry(target.entry);
   return {
     ...entry,
     outfile: target.outfile,

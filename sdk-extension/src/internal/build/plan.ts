@@ -15,6 +15,12 @@ import { bundleApiEntry, bundleAppEntry } from './bundle-entry.js';
 /** One input file, or a generated module (bundle entrypoints) resolved from `resolveDir`. */
 export type EntrySpec = { file: string } | { virtual: string; resolveDir: string; name: string };
 
+/** An entry as esbuild takes it: a file, or a virtual module (a bundle's generated entry) through stdin. */
+export function esbuildEntry(entry: EntrySpec): { entryPoints: string[] } | { stdin: import('esbuild').StdinOptions } {
+  if ('file' in entry) return { entryPoints: [entry.file] };
+  return { stdin: { contents: entry.virtual, resolveDir: entry.resolveDir, sourcefile: entry.name, loader: 'js' } };
+}
+
 export interface ApiTarget {
   kind: 'api';
   label: string;
