@@ -63,6 +63,17 @@ describe('items over REST', () => {
     expect(agg.body.data[0].sum.views).toBeGreaterThanOrEqual(100);
   });
 
+  it('refuses a filter nested past 100 levels with INVALID_QUERY, and answers one within it', async () => {
+    const nested = (levels: number) =>
+      encodeURIComponent(`${'{"_and":['.repeat(levels)}{"title":{"_eq":"alpha"}}${']}'.repeat(levels)}`);
+    const within = await t.api('GET', `/items/articles?fields=title&filter=${nested(90)}`);
+    expect(within.status).toBe(200);
+    expect(within.body.data.map((a: { title: string }) => a.title)).toEqual(['alpha']);
+    const past = await t.api('GET', `/items/articles?fields=title&filter=${nested(150)}`);
+    expect(past.status).toBe(400);
+    expect(past.body.errors[0].extensions.code).toBe('INVALID_QUERY');
+  });
+
   it('rejects bad input with Directus codes and changes nothing', async () => {
     const before = (await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count['*'];
     const malformed = await t.api('POST', '/items/articles', '{"title": ');

@@ -23,6 +23,9 @@ import {
 import { assertFieldRules, assertWritable, validGrant, withFields, withPresets } from './write-rules.js';
 import { createdRowFor, type CreatedRow } from './created-row.js';
 
+/** How deep `_and`/`_or` groups and relational filters may nest in one filter. */
+const MAX_FILTER_NESTING = 100;
+
 export type PrimaryKey = string | number;
 export type Item = Record<string, any>;
 
@@ -209,11 +212,15 @@ export class ItemsService {
   ): Promise<FilterScope> {
     const relations = new Map<string, FilterRelation>();
     const readable = new Map<string, string[] | '*'>([[col.collection, grant.everywhere]]);
-    const walk = async (c: CollectionOverview, filter: unknown, depth: number): Promise<void> => {
+    // `nesting` counts every level (groups and relations): a filter nested thousands deep would
+    // otherwise overflow the stack here and in the compiler instead of getting a coded refusal.
+    const walk = async (c: CollectionOverview, filter: unknown, depth: number, nesting = 0): Promise<void> => {
       if (!filter || typeof filter !== 'object' || Array.isArray(filter)) return;
+      if (nesting > MAX_FILTER_NESTING)
+        throw errors.INVALID_QUERY({ reason: `A filter may nest at most ${MAX_FILTER_NESTING} levels.` });
       for (const [key, value] of Object.entries(filter)) {
         if (key === '_and' || key === '_or') {
-          if (Array.isArray(value)) for (const sub of value) await walk(c, sub, depth);
+          if (Array.isArray(value)) for (const sub of value) await walk(c, sub, depth, nesting + 1);
           continue;
         }
         const field = c.fields[key];
@@ -236,7 +243,7 @@ export class ItemsService {
           readable.set(target.collection, g.everywhere);
           await walk(target, g.filter, depth + 1);
         }
-        for (const nested of nestedFilters) await walk(rel.col, nested, depth + 1);
+        for (const nested of nestedFilters) await walk(rel.col, nested, depth + 1, nesting + 1);
       }
     };
     await walk(col, queryFilter, 0);

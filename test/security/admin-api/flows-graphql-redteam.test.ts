@@ -406,6 +406,7 @@ describe('GraphQL: denial of service', () => {
     const deepVar = `{"query":"query($f: JSON) { posts(filter: $f) { id } }","variables":{"f":${'{"_and":['.repeat(5000)}{"id":{"_eq":1}}${']}'.repeat(5000)}}}`;
     const res = await t.api('POST', '/graphql', deepVar, reader.token);
     expect(res.status).toBe(400);
+    expect(code(res)).toBe('INVALID_QUERY');
     expect((await gql('{ posts(limit: 1) { id } }', reader.token)).body.data.posts).toHaveLength(1);
   });
 
