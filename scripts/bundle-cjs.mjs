@@ -6,6 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const META_URL = '__annexImportMetaUrl';
+
+/** Database drivers knex requires by DB_CLIENT: native or optional, always left to node_modules. */
+export const DB_DRIVERS = [
+  'better-sqlite3',
+  'pg',
+  'pg-native',
+  'pg-query-stream',
+  'mysql',
+  'mysql2',
+  'sqlite3',
+  'tedious',
+  'oracledb',
+  'mariadb',
+];
 const ENTRY = 'annex-bundle-entry.cjs';
 
 /**

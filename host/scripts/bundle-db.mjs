@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DB_DRIVERS } from '../../scripts/bundle-cjs.mjs';
 
 const HOST = dirname(dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(join(HOST, 'package.json'));
@@ -28,19 +29,7 @@ await build({
   format: 'cjs',
   target: 'node20',
   outfile,
-  // Drivers are native or optional: knex requires the one DB_CLIENT names, from node_modules.
-  external: [
-    'better-sqlite3',
-    'pg',
-    'pg-query-stream',
-    'pg-native',
-    'mysql',
-    'mysql2',
-    'sqlite3',
-    'tedious',
-    'oracledb',
-    'mariadb',
-  ],
+  external: DB_DRIVERS,
   minifyWhitespace: true,
   keepNames: true,
   legalComments: 'none',

@@ -7,26 +7,17 @@
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleCommonJs } from '../../scripts/bundle-cjs.mjs';
+import { bundleCommonJs, DB_DRIVERS } from '../../scripts/bundle-cjs.mjs';
 
 const HOST = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 // Native addons, what loads on first use only (keeps its own lazy load), and pino (its transports
 // start worker threads from files by path).
 const EXTERNAL = [
-  'better-sqlite3',
+  ...DB_DRIVERS,
   'isolated-vm',
   'sharp',
   'esbuild',
-  'pg',
-  'pg-native',
-  'pg-query-stream',
-  'mysql',
-  'mysql2',
-  'sqlite3',
-  'tedious',
-  'oracledb',
-  'mariadb',
   'graphql',
   'nodemailer',
   'jose',

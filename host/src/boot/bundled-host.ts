@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBundleFresh } from '@annex/protocol/bundle';
 import { readConfig } from '../config.js';
 import { runCommonJsWithCodeCache, type CompiledScript } from './code-cache.js';
 
@@ -25,24 +25,6 @@ export interface LoadedHost {
   readonly codeCache: CompiledScript['cache'] | undefined;
   /** Keeps the bytecode compiled so far for the next boot (call once the host answers). */
   persistCodeCache(): void;
-}
-
-/** Whether the bundle exists and none of its inputs changed since it was made. */
-export function isBundleFresh(bundle = HOST_BUNDLE): boolean {
-  let manifest: { format?: number; inputs?: [string, number, number][] };
-  try {
-    manifest = JSON.parse(fs.readFileSync(bundle.replace(/\.cjs$/, '.json'), 'utf8'));
-    if (!fs.statSync(bundle).isFile()) return false;
-  } catch {
-    return false;
-  }
-  if (manifest.format !== 1 || !Array.isArray(manifest.inputs)) return false;
-  const dir = path.dirname(bundle);
-  for (const [rel, size, mtime] of manifest.inputs) {
-    const st = fs.statSync(path.resolve(dir, rel), { throwIfNoEntry: false });
-    if (!st || st.size !== size || Math.trunc(st.mtimeMs) !== mtime) return false;
-  }
-  return true;
 }
 
 /*

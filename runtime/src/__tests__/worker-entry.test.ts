@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { getWorkerEntry, getWorkerModulePath, isWorkerBundleFresh } from '../internal/process/worker-entry.js';
+import { isBundleFresh } from '@annex/protocol/bundle';
+import { getWorkerEntry, getWorkerModulePath } from '../internal/process/worker-entry.js';
 import { createTestEngine, route, spec } from './helpers.js';
 
 const cmdline = (pid: number) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -62,9 +63,9 @@ describe('a worker bundle older than one of its inputs is not used', () => {
       path.join(tmp, 'b', 'worker.json'),
       JSON.stringify({ format: 1, inputs: [['../main.js', st.size, Math.trunc(st.mtimeMs)]] }),
     );
-    expect(isWorkerBundleFresh(bundle)).toBe(true);
+    expect(isBundleFresh(bundle)).toBe(true);
     fs.writeFileSync(input, 'export const changed = 1;\n');
-    expect(isWorkerBundleFresh(bundle)).toBe(false);
-    expect(isWorkerBundleFresh(path.join(tmp, 'none.cjs'))).toBe(false);
+    expect(isBundleFresh(bundle)).toBe(false);
+    expect(isBundleFresh(path.join(tmp, 'none.cjs'))).toBe(false);
   });
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isBundleFresh } from '../bundled-host.js';
+import { isBundleFresh } from '@annex/protocol/bundle';
 
 const BOOT = fileURLToPath(new URL('../../../dist/boot/bundled-host.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../../dist/bundle/host.cjs', import.meta.url));

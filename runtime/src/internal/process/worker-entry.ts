@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isBundleFresh } from '@annex/protocol/bundle';
 
 /*
  * The file a sandbox worker process starts from: dist/worker-bundle/worker.cjs (one file made by
@@ -16,26 +16,8 @@ export function getWorkerModulePath(): string {
   return path.join(PACKAGE, 'dist', 'internal', 'worker', 'main.js');
 }
 
-/** Whether `bundle` exists and every input listed beside it (`<name>.json`) has the size and mtime recorded at build. */
-export function isWorkerBundleFresh(bundle: string): boolean {
-  let manifest: { format?: number; inputs?: [string, number, number][] };
-  try {
-    manifest = JSON.parse(readFileSync(bundle.replace(/\.cjs$/, '.json'), 'utf8'));
-    if (!statSync(bundle).isFile()) return false;
-  } catch {
-    return false;
-  }
-  if (manifest.format !== 1 || !Array.isArray(manifest.inputs)) return false;
-  const dir = path.dirname(bundle);
-  for (const [rel, size, mtime] of manifest.inputs) {
-    const st = statSync(path.resolve(dir, rel), { throwIfNoEntry: false });
-    if (!st || st.size !== size || Math.trunc(st.mtimeMs) !== mtime) return false;
-  }
-  return true;
-}
-
 /** The bundled worker when it is current, else the module entry. `ANNEX_WORKER_BUNDLE=off` forces the latter. */
 export function getWorkerEntry(env: Record<string, string | undefined> = process.env): string {
   const bundle = path.join(PACKAGE, 'dist', 'worker-bundle', 'worker.cjs');
-  return env.ANNEX_WORKER_BUNDLE !== 'off' && isWorkerBundleFresh(bundle) ? bundle : getWorkerModulePath();
+  return env.ANNEX_WORKER_BUNDLE !== 'off' && isBundleFresh(bundle) ? bundle : getWorkerModulePath();
 }
