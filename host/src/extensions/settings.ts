@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { diffScopes, isEmptyScopes, mergeScopes, type ErrorRecord, type Scopes } from '@annex/protocol';
@@ -41,19 +42,6 @@ export interface Quarantine {
 
 function requestedOf(desc: ExtensionDescriptor): Scopes {
   return desc.units.reduce<Scopes>((acc, u) => mergeScopes(acc, u.requestedScopes), {});
-}
-
-/** Equal as JSON whatever the key order (PostgreSQL's jsonb stores keys in its own order). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every(
-    (k) => Object.hasOwn(b, k) && sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  );
 }
 
 /** Reconciles of hosts sharing a PostgreSQL database take turns, so two never insert the same new package's row. */
@@ -144,9 +132,10 @@ export function createSettings(knex: Knex, policy: GrantPolicy) {
             const added = requested ? diffScopes(requested, (row.requested_scopes as Scopes | null) ?? {}) : {};
             if (requested && autoGrants(policy, pkg.source) && !isEmptyScopes(added))
               granted = mergeScopes(granted ?? {}, added);
+            // Compared as values, whatever the key order (PostgreSQL's jsonb returns keys in its own order).
             const changed =
-              !sameJson(granted, row.granted_scopes) ||
-              (Object.keys(meta) as (keyof typeof meta)[]).some((k) => !sameJson(meta[k], row![k]));
+              !isDeepStrictEqual(granted, row.granted_scopes) ||
+              (Object.keys(meta) as (keyof typeof meta)[]).some((k) => !isDeepStrictEqual(meta[k], row![k]));
             /* A rescan writes only what changed: rewriting every row took most of a rescan and made hosts wait on each other's row locks. */
             if (changed) {
               const patch = { ...meta, granted_scopes: granted, updated_at: now };
