@@ -8,6 +8,8 @@ import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.j
 const loadExtensionsCommand = () => import('./extensions-command.js');
 import { runExtensionCommand } from './extension-commands.js';
 import { loadHost } from '../boot/bundled-host.js';
+import { prestartSandboxWorker, releasePrestartedSandboxWorker } from '../boot/prestart-sandbox.js';
+import { readConfig } from '../config.js';
 
 const HELP = `annex — the Annex host
 
@@ -31,7 +33,6 @@ Exit codes: 0 ok, 1 failure, 2 usage error.
 async function startLocalMarketplace(): Promise<{ url: string; close(): Promise<void> } | undefined> {
   if (process.env.MARKETPLACE_REGISTRY) return undefined;
   const { createMarketplaceServer } = await import('@annex/marketplace');
-  const { readConfig } = await import('../config.js');
   const dataDir = path.join(readConfig().dataDir, 'marketplace');
   const fs = await import('node:fs');
   fs.mkdirSync(dataDir, { recursive: true });
@@ -58,6 +59,8 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
     if (!process.env.EXTENSIONS_PATH) process.env.EXTENSIONS_PATH = path.join(REPO_ROOT, 'fixtures', 'extensions');
     marketplace = await startLocalMarketplace();
   }
+  // The first sandbox worker starts while the host loads (src/boot/prestart-sandbox.ts).
+  await prestartSandboxWorker(readConfig());
   // The bundled host with its code cache when the bundle is current (src/boot/bundled-host.ts).
   const loaded = await loadHost();
   const { createHost } = loaded.module;
@@ -68,10 +71,13 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   const url = await host
     .listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined)
     .catch(async (error: unknown) => {
+      await releasePrestartedSandboxWorker();
       await host.close();
       await marketplace?.close();
       throw error;
     });
+  // The load is over: a prestarted worker no sandboxed extension took is not kept.
+  await releasePrestartedSandboxWorker();
   // Once listening (not on the first request's path): what boot compiled is kept for the next boot.
   setTimeout(() => loaded.persistCodeCache(), 250).unref();
   const out = process.stdout;
@@ -107,7 +113,6 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
 }
 
 async function bootstrap(): Promise<void> {
-  const { readConfig } = await import('../config.js');
   const { createDatabase } = await import('../db/connection.js');
   const { migrate } = await import('../db/migrations.js');
   const { bootstrapAdmin } = await import('../auth/bootstrap.js');

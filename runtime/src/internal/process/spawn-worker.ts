@@ -7,24 +7,22 @@ import { getWorkerEnv } from './worker-env.js';
 const FATAL_OOM =
   /<--- Last few GCs --->|<--- JS stacktrace --->|is_heap_oom = 1|CALL_AND_RETRY_LAST|Fatal JavaScript out of memory/;
 
-/**
- * Fork one sandbox worker with the flags isolated-vm needs. Its output goes to the logger;
- * a fatal V8 OOM report on stderr gets it SIGKILLed at once, because V8 may print the report
- * and then never exit (isolated-vm #457/#527), leaving the worker hung.
- */
-export function spawnWorker(
-  workerPath: string,
-  index: number,
-  logger: RuntimeLogger | undefined,
-  entryNote: string,
-): ChildProcess {
-  const env = getWorkerEnv(process.env, entryNote);
-  const child = fork(workerPath, [], {
+/** Forks one sandbox worker with the flags isolated-vm needs; its output is not read yet (see `watchWorkerOutput`). */
+export function forkWorker(workerPath: string, entryNote: string): ChildProcess {
+  return fork(workerPath, [], {
     execArgv: ['--no-node-snapshot'],
     serialization: 'advanced',
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env,
+    env: getWorkerEnv(process.env, entryNote),
   });
+}
+
+/**
+ * Sends a worker's output to the logger; a fatal V8 OOM report on stderr gets it SIGKILLed at
+ * once, because V8 may print the report and then never exit (isolated-vm #457/#527), leaving
+ * the worker hung.
+ */
+export function watchWorkerOutput(child: ChildProcess, index: number, logger: RuntimeLogger | undefined): void {
   child.on('error', (err) => logger?.warn({ worker: index, err }, 'sandbox worker error'));
   for (const [stream, level] of [
     [child.stdout, 'debug'],
@@ -39,5 +37,16 @@ export function spawnWorker(
       }
     });
   }
+}
+
+/** Forks one sandbox worker and watches its output. */
+export function spawnWorker(
+  workerPath: string,
+  index: number,
+  logger: RuntimeLogger | undefined,
+  entryNote: string,
+): ChildProcess {
+  const child = forkWorker(workerPath, entryNote);
+  watchWorkerOutput(child, index, logger);
   return child;
 }

@@ -3,7 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import type { RuntimeLogger } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import type { FromWorker, ToWorker } from '../worker/messages.js';
-import { spawnWorker } from './spawn-worker.js';
+import { spawnWorker, watchWorkerOutput } from './spawn-worker.js';
+import { takePrespawnedWorker } from './prespawn.js';
 import { createOutbox, IPC_HOLD_MS, type Outbox } from './outbox.js';
 import { entryNotePath, takeEntryNote, type EntryKind } from './entry-note.js';
 
@@ -37,8 +38,11 @@ export class WorkerConnection {
     private readonly logger: RuntimeLogger | undefined,
     handlers: ConnectionHandlers,
   ) {
-    this.notePath = entryNotePath(index);
-    const child = spawnWorker(workerPath, index, logger, this.notePath);
+    // Worker 0's first life may have been forked by `annex start` before the host loaded (prespawn.ts).
+    const adopted = index === 0 ? takePrespawnedWorker(workerPath) : undefined;
+    if (adopted) watchWorkerOutput(adopted.child, index, logger);
+    this.notePath = adopted?.notePath ?? entryNotePath(index);
+    const child = adopted?.child ?? spawnWorker(workerPath, index, logger, this.notePath);
     this.child = child;
     this.outbox = createOutbox<ToWorker>(
       (batch) => {
@@ -54,7 +58,7 @@ export class WorkerConnection {
       },
       { holdMs: IPC_HOLD_MS },
     );
-    child.on('message', (batch: FromWorker[]) => {
+    const receive = (batch: FromWorker[]) => {
       this.lastSeen = Date.now();
       for (const m of batch) {
         if (m.t === 'loaded' || m.t === 'count') {
@@ -66,7 +70,10 @@ export class WorkerConnection {
           handlers.ready(this);
         } else if (m.t !== 'pong') handlers.message(this, m);
       }
-    });
+    };
+    child.on('message', receive);
+    // What an adopted worker said before (its `ready`) arrives after the constructor, as a message would.
+    if (adopted?.early.length) queueMicrotask(() => adopted.early.forEach(receive));
     child.on('exit', (code, signal) => {
       this.exited = true;
       this.isReady = false;
