@@ -15,7 +15,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, fmt, hostEnv, percentile, tempDir, writeEndpoint, writeHook } from './lib.js';
-import { hasProc, treeCpuMs, treePids, treeRssMb } from './proc.js';
+import { hasProc, treeCpuMs, treePids, treeRssFilesOnceMb, treeRssMb } from './proc.js';
 
 const ROUNDS = Number(process.env.BENCH_BOOT_ROUNDS ?? 3);
 const HOST_FLAGS = (process.env.BENCH_HOST_FLAGS ?? '').split(' ').filter(Boolean);
@@ -58,13 +58,13 @@ async function pingUntilUp(port, started) {
 }
 
 /** One cold boot (the database already migrated by an earlier boot of the same folder). */
-async function boot(dir, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) {
+async function boot(dir, { root = ROOT, flags = HOST_FLAGS, idle = true, dataDir, env = {} } = {}) {
   const port = await freePort();
   const started = performance.now();
   const cli = path.join(root, 'host', 'bin', 'annex.js');
   const child = spawn(process.execPath, [...flags, cli, 'start', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: dir,
-    env: hostEnv(dir, { PORT: String(port) }),
+    env: hostEnv(dir, { PORT: String(port), ...(dataDir ? { ANNEX_DATA_DIR: dataDir } : {}), ...env }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   // A host that fails to start must fail the benchmark, not leave it pinging forever.
@@ -76,10 +76,11 @@ async function boot(dir, { root = ROOT, flags = HOST_FLAGS, idle = true } = {}) 
   const cpuMs = hasProc() ? treeCpuMs(child.pid) : NaN;
   if (idle) await sleep(1500); // idle: let boot-time garbage go and lazy starts settle
   const rss = hasProc() ? treeRssMb(child.pid) : NaN;
+  const rssOnce = hasProc() ? treeRssFilesOnceMb(child.pid) : NaN;
   const procs = hasProc() ? treePids(child.pid).length : NaN;
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  return { ms, cpuMs, rss, procs };
+  return { ms, cpuMs, rss, rssOnce, procs };
 }
 
 async function measure(label, dir) {
@@ -98,8 +99,12 @@ async function measure(label, dir) {
     runs.map((r) => r.rss),
     50,
   );
+  const rssOnce = percentile(
+    runs.map((r) => r.rssOnce),
+    50,
+  );
   console.log(
-    `  ${label.padEnd(40)} boot→ping ${fmt(ms, 0).padStart(5)} ms (CPU ${fmt(cpuMs, 0).padStart(4)} ms)   idle RSS (tree) ${fmt(rss, 0).padStart(4)} MB   processes ${runs[0].procs}`,
+    `  ${label.padEnd(40)} boot→ping ${fmt(ms, 0).padStart(5)} ms (CPU ${fmt(cpuMs, 0).padStart(4)} ms)   idle RSS (tree) ${fmt(rss, 0).padStart(4)} MB (files once ${fmt(rssOnce, 0)} MB)   processes ${runs[0].procs}`,
   );
   return { ms, cpuMs, rss };
 }
@@ -116,11 +121,16 @@ async function compare(dir, variants) {
       r.map((x) => x[key]),
       50,
     );
-  const med = runs.map((r) => ({ ms: median(r, 'ms'), cpuMs: median(r, 'cpuMs'), rss: median(r, 'rss') }));
+  const med = runs.map((r) => ({
+    ms: median(r, 'ms'),
+    cpuMs: median(r, 'cpuMs'),
+    rss: median(r, 'rss'),
+    rssOnce: median(r, 'rssOnce'),
+  }));
   variants.forEach((v, j) => {
     const ratio = (key) => fmt(med[j][key] / med[0][key], 2);
     console.log(
-      `  ${v.label.padEnd(44)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${ratio('ms')}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${ratio('cpuMs')}×)   idle RSS ${fmt(med[j].rss, 0).padStart(3)} MB (${ratio('rss')}×)`,
+      `  ${v.label.padEnd(44)} boot→ping ${fmt(med[j].ms, 0).padStart(5)} ms (${ratio('ms')}×)   CPU to ping ${fmt(med[j].cpuMs, 0).padStart(4)} ms (${ratio('cpuMs')}×)   idle RSS ${fmt(med[j].rss, 0).padStart(3)} MB (${ratio('rss')}×; files once ${fmt(med[j].rssOnce, 0)} MB)`,
     );
   });
 }
@@ -133,9 +143,19 @@ console.log(
 );
 if (BASELINE_ROOT) {
   console.log(`  A/B with extensions, alternating boots (baseline: ${BASELINE_ROOT}):`);
+  // Each variant keeps its own data folder (code and transform caches; the database is shared): in
+  // one folder, two bundles, or one bundle under other V8 flags, evict each other's code cache.
   await compare(fullDir, [
-    { label: 'baseline checkout, node --no-node-snapshot', root: BASELINE_ROOT, flags: ['--no-node-snapshot'] },
-    { label: 'this checkout, node --no-node-snapshot', flags: ['--no-node-snapshot'] },
-    { label: 'this checkout, as `annex start` runs it', flags: HOST_FLAGS },
+    {
+      label: 'baseline checkout, as `annex start` runs it',
+      root: BASELINE_ROOT,
+      dataDir: path.join(fullDir, 'data-a'),
+    },
+    {
+      label: 'this checkout, ANNEX_SANDBOX_PRESTART=off',
+      dataDir: path.join(fullDir, 'data-b'),
+      env: { ANNEX_SANDBOX_PRESTART: 'off' },
+    },
+    { label: 'this checkout, as `annex start` runs it', dataDir: path.join(fullDir, 'data-b') },
   ]);
 }

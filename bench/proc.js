@@ -56,3 +56,41 @@ export function treeCpuMs(root) {
 }
 
 export const hasProc = () => fs.existsSync('/proc/self/stat');
+
+/**
+ * Resident MB of the tree with each file's pages counted once: anonymous memory summed over the
+ * processes, plus, per mapped file, the largest resident size any one process has of it. Summed
+ * RSS counts the `node` binary's pages (≈ 40 MB) once per process although the processes share
+ * them; this is the memory the tree occupies (an estimate: two processes may touch different pages
+ * of one file).
+ */
+export function treeRssFilesOnceMb(root) {
+  let anonKb = 0;
+  const fileKb = new Map();
+  for (const pid of treePids(root)) {
+    let text;
+    try {
+      text = fs.readFileSync(`/proc/${pid}/smaps`, 'utf8');
+    } catch {
+      continue;
+    }
+    const perFile = new Map();
+    let file = '';
+    for (const line of text.split('\n')) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+      if (head) {
+        // inode 0: anonymous, the heap, the stack, vdso
+        file = head[1] === '0' ? '' : head[2];
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+)/.exec(line);
+      if (!rss) continue;
+      if (file) perFile.set(file, (perFile.get(file) ?? 0) + Number(rss[1]));
+      else anonKb += Number(rss[1]);
+    }
+    for (const [f, kb] of perFile) fileKb.set(f, Math.max(fileKb.get(f) ?? 0, kb));
+  }
+  let kb = anonKb;
+  for (const v of fileKb.values()) kb += v;
+  return kb / 1024;
+}

@@ -46,7 +46,12 @@ export function hasSandboxedExtension(extensionsPath: string): boolean {
 }
 
 /** Forks the first sandbox worker now if the host runs isolates in workers and a sandboxed extension is there. */
-export async function prestartSandboxWorker(config: HostConfig): Promise<number | undefined> {
+export async function prestartSandboxWorker(
+  config: HostConfig,
+  env: Record<string, string | undefined> = process.env,
+): Promise<number | undefined> {
+  // `ANNEX_SANDBOX_PRESTART=off`: the worker starts when the load begins (as `createHost` does).
+  if (env.ANNEX_SANDBOX_PRESTART === 'off') return undefined;
   if (config.sandbox.engine !== 'process' || !hasSandboxedExtension(config.extensionsPath)) return undefined;
   const { prespawnWorker } = await import('@annex/runtime/prespawn');
   return prespawnWorker();

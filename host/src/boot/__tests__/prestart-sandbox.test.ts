@@ -71,7 +71,8 @@ describe('hasSandboxedExtension', () => {
     expect(await prestartSandboxWorker(readConfig({ ...env, EXTENSIONS_PATH: path.join(root, 'a-none') }, root))).toBe(
       undefined,
     );
-    const pid = await prestartSandboxWorker(readConfig(env, root));
+    expect(await prestartSandboxWorker(readConfig(env, root), { ANNEX_SANDBOX_PRESTART: 'off' })).toBe(undefined);
+    const pid = await prestartSandboxWorker(readConfig(env, root), {});
     expect(pid).toBeGreaterThan(0);
     expect(alive(pid!)).toBe(true);
     await releasePrestartedSandboxWorker();
