@@ -22,6 +22,7 @@ import {
 } from './nested-writes.js';
 import { assertFieldRules, assertWritable, validGrant, withFields, withPresets } from './write-rules.js';
 import { createdRowFor, type CreatedRow } from './created-row.js';
+import { canCreateOnSqlite, createOnSqlite, InsertFailed } from './sqlite-create.js';
 
 /** How deep `_and`/`_or` groups and relational filters may nest in one filter. */
 const MAX_FILTER_NESTING = 100;
@@ -552,32 +553,35 @@ export class ItemsService {
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
     let insertedRow: Item | undefined;
-    const key = await this.atomically(async (db) => {
-      const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
-      // Related objects are keys now: the rules see the keys the row will hold.
-      const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
-      if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
-      const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
-      let created: PrimaryKey;
-      /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
-      const whole = !this.collection.startsWith('directus_');
-      let inserted: Item | undefined;
-      try {
-        const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
-        const first = result[0] as any;
-        if (whole && first && typeof first === 'object') inserted = first;
-        created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
-      } catch (e) {
-        throw await this.databaseError(e);
-      }
-      await applySystemEffects(db, this.collection, [created], row);
-      await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
-      if (!nested) insertedRow = inserted;
-      if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
-      // The new item must be one the create permission's item filter allows; if not, nothing is kept.
-      if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
-      return created;
-    });
+    const light = !nested && !grant.filter && canCreateOnSqlite(this.knex, this.collection, prepared!);
+    const key = light
+      ? await this.createLight(col, prepared!).then((r) => ((insertedRow = r.inserted), r.key))
+      : await this.atomically(async (db) => {
+          const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+          // Related objects are keys now: the rules see the keys the row will hold.
+          const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
+          if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
+          const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
+          let created: PrimaryKey;
+          /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
+          const whole = !this.collection.startsWith('directus_');
+          let inserted: Item | undefined;
+          try {
+            const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
+            const first = result[0] as any;
+            if (whole && first && typeof first === 'object') inserted = first;
+            created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
+          } catch (e) {
+            throw await this.databaseError(e);
+          }
+          await applySystemEffects(db, this.collection, [created], row);
+          await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
+          if (!nested) insertedRow = inserted;
+          if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
+          // The new item must be one the create permission's item filter allows; if not, nothing is kept.
+          if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
+          return created;
+        });
     // Committed (in a transaction of its own): the read-back may use the row. A nested write changed other rows, read from the database.
     if (insertedRow && !this.knex.isTransaction) this.created = { key, row: insertedRow };
     if (opts.emitEvents !== false)
@@ -587,6 +591,15 @@ export class ItemsService {
         ctx,
       );
     return key;
+  }
+
+  /** createOne's transaction on SQLite as compiled statements (sqlite-create.ts); the insert's own failure gets its coded error. */
+  private async createLight(col: CollectionOverview, row: Item): Promise<{ key: PrimaryKey; inserted: Item }> {
+    try {
+      return await createOnSqlite(this.knex, this.accountability, col, row);
+    } catch (e) {
+      throw e instanceof InsertFailed ? await this.databaseError(e.cause) : e;
+    }
   }
 
   /** The payload's nested writes, if any; the caller must be allowed to write each relational field it uses. */
