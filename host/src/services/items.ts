@@ -302,35 +302,44 @@ export class ItemsService {
       { collection: this.collection },
       ctx,
     );
-    const b = this.knex(this.collection);
-    this.applyQuery(b, col, q, grant, await this.filterScope(schema, col, grant, q.filter));
+    // Wrapped: a query builder is a thenable, so an async function returning it would run it.
+    const build = async (): Promise<{ b: Knex.QueryBuilder }> => {
+      const b = this.knex(this.collection);
+      this.applyQuery(b, col, q, grant, await this.filterScope(schema, col, grant, q.filter));
+      return { b };
+    };
     let rows: Item[];
     if (q.aggregate || q.groupBy) {
-      rows = await this.aggregate(b, col, q, grant);
+      rows = await this.aggregate((await build()).b, col, q, grant);
       if (this.rowBudget) spend(this.rowBudget, rows.length);
     } else {
+      // Right after this service's create, the fields are checked first: the row the insert returned
+      // may answer the read (created-row.ts), and then no query is built at all.
+      const early = created ? undefined : await build();
       const { columns, keyOnlyForRelations } = this.selectFields(col, q.fields, grant);
       // Fields only some permission rows give are decided per item, by key.
       const perItem = grant.rows ? columns.filter((c) => !grantsField(grant.everywhere, c)) : [];
       const keyForMask = perItem.length > 0 && !columns.includes(col.primary);
-      b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
-      if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
-      else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
-      if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
-      const limit = q.limit ?? DEFAULT_LIMIT;
-      // Under an item budget, load no more rows than still fit, plus one to tell that it overflowed.
-      const load = Math.min(limit === -1 ? Infinity : limit, this.rowBudget ? this.rowBudget.left + 1 : Infinity);
-      if (load !== Infinity) b.limit(load);
-      const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
-      if (offset) b.offset(offset);
       const known = perItem.length ? undefined : createdRowFor(col, q, grant, created, columns);
-      rows = (
-        known
-          ? [known]
-          : await b.catch(async (e) => {
-              throw await this.databaseError(e);
-            })
-      ).map((r: Item) => castRow(col, r));
+      if (known) rows = [castRow(col, known)];
+      else {
+        const { b } = early ?? (await build());
+        b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
+        if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
+        else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
+        if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
+        const limit = q.limit ?? DEFAULT_LIMIT;
+        // Under an item budget, load no more rows than still fit, plus one to tell that it overflowed.
+        const load = Math.min(limit === -1 ? Infinity : limit, this.rowBudget ? this.rowBudget.left + 1 : Infinity);
+        if (load !== Infinity) b.limit(load);
+        const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
+        if (offset) b.offset(offset);
+        rows = (
+          await b.catch(async (e) => {
+            throw await this.databaseError(e);
+          })
+        ).map((r: Item) => castRow(col, r));
+      }
       if (this.rowBudget) spend(this.rowBudget, rows.length);
       if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
       const budget = this.rowBudget ?? { left: MAX_RELATED_ITEMS };
