@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKSTOP_PAGES, COMMITS_PER_CHECKPOINT, getCheckpointer } from '../checkpointer.js';
+import { BACKSTOP_PAGES, COMMITS_PER_CHECKPOINT, createCheckpointer, getCheckpointer } from '../checkpointer.js';
 import { createDatabase } from '../connection.js';
 import { sqliteTransaction } from '../sqlite-transaction.js';
 
@@ -51,5 +51,31 @@ describe('checkpoints in a thread of their own', () => {
     expect(checkpointer.started()).toBe(true);
     await other.destroy();
     expect(checkpointer.started()).toBe(false);
+  });
+
+  it('stops an idle thread and hands checkpoints back to the connection; the next need starts one again', async () => {
+    const client = knex.client as { acquireConnection(): Promise<never>; releaseConnection(c: unknown): Promise<void> };
+    const conn = (await client.acquireConnection()) as { pragma(s: string, o?: object): unknown };
+    try {
+      const filename = (knex.client.config.connection as { filename: string }).filename;
+      const checkpointer = createCheckpointer(filename, 'NORMAL', { idleStopMs: 50 });
+      const until = async (done: () => boolean) => {
+        const deadline = Date.now() + 10_000;
+        while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      };
+      for (let round = 1; round <= 2; round++) {
+        for (let i = 0; i < COMMITS_PER_CHECKPOINT; i++) checkpointer.committed(conn);
+        expect(checkpointer.started()).toBe(true);
+        expect(conn.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
+        await until(() => checkpointer.stats().runs === round);
+        await until(() => !checkpointer.started());
+        expect(checkpointer.started()).toBe(false);
+        expect(conn.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+      }
+      expect(checkpointer.stats().runs).toBe(2);
+      await checkpointer.close();
+    } finally {
+      await client.releaseConnection(conn);
+    }
   });
 });
