@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { db as libraries } from './driver.js';
-import { attachCheckpointer, createCheckpointer } from './checkpointer.js';
 import { cacheStatements } from './statement-cache.js';
 import type { HostConfig } from '../config.js';
 
@@ -40,12 +39,6 @@ export function createDatabase(db: HostConfig['db']): Knex {
         },
       },
     });
-    // Checkpoints off the event loop (checkpointer.ts); its thread closes with the database.
-    const checkpointer = createCheckpointer(db.filename, db.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL');
-    attachCheckpointer(knex, checkpointer);
-    const client = knex.client as { destroy(callback?: unknown): Promise<void> };
-    const destroy = client.destroy.bind(client);
-    client.destroy = (callback?: unknown) => checkpointer.close().then(() => destroy(callback));
   }
   libraries.objection.Model.knex(knex);
   return knex;

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import { getCheckpointer } from './checkpointer.js';
 
 interface Statement {
   reader: boolean;
@@ -10,7 +9,6 @@ interface Statement {
 /** The part of a better-sqlite3 connection used here. */
 interface SqliteConnection {
   prepare(sql: string): Statement;
-  pragma(s: string): unknown;
   readonly inTransaction: boolean;
 }
 
@@ -53,7 +51,6 @@ export async function sqliteTransaction<T>(knex: Knex, work: (tx: SqliteTransact
     try {
       result = work({ run: exec });
       exec('COMMIT', []);
-      getCheckpointer(knex)?.committed(conn);
     } catch (error) {
       // A failed COMMIT may have ended the transaction already (SQLite rolls back on some errors).
       if (conn.inTransaction) exec('ROLLBACK', []);
