@@ -32,13 +32,36 @@ export function isBetterSqlite(knex: Knex): boolean {
  * as knex's own would be, so whoever counts or logs queries still sees them.
  */
 export async function sqliteTransaction<T>(knex: Knex, work: (tx: SqliteTransaction) => T): Promise<T> {
+  return onConnection(knex, (exec, conn) => {
+    exec('BEGIN IMMEDIATE', []);
+    try {
+      const result = work({ run: exec });
+      exec('COMMIT', []);
+      return result;
+    } catch (error) {
+      // A failed COMMIT may have ended the transaction already (SQLite rolls back on some errors).
+      if (conn.inTransaction) exec('ROLLBACK', []);
+      throw error;
+    }
+  });
+}
+
+/** One statement (a read) on the pooled connection, outside any transaction another caller holds. */
+export function sqliteQuery(knex: Knex, sql: string, bindings: unknown[]): Promise<Record<string, unknown>[]> {
+  return onConnection(knex, (exec) => exec(sql, bindings));
+}
+
+type Exec = (sql: string, bindings: unknown[]) => Record<string, unknown>[];
+
+/** Runs `work` synchronously with the connection taken from knex's pool, then gives it back. */
+async function onConnection<T>(knex: Knex, work: (exec: Exec, conn: SqliteConnection) => T): Promise<T> {
   const client = knex.client as Knex.Client & {
     acquireConnection(): Promise<SqliteConnection>;
     releaseConnection(conn: SqliteConnection): Promise<void>;
     emit(event: string, data: unknown): void;
   };
   const conn = await client.acquireConnection();
-  const exec = (sql: string, bindings: unknown[]): Record<string, unknown>[] => {
+  const exec: Exec = (sql, bindings) => {
     client.emit('query', { method: 'raw', sql, bindings });
     const statement = conn.prepare(sql);
     if (statement.reader) return statement.all(...bindings);
@@ -46,17 +69,7 @@ export async function sqliteTransaction<T>(knex: Knex, work: (tx: SqliteTransact
     return [];
   };
   try {
-    exec('BEGIN IMMEDIATE', []);
-    let result: T;
-    try {
-      result = work({ run: exec });
-      exec('COMMIT', []);
-    } catch (error) {
-      // A failed COMMIT may have ended the transaction already (SQLite rolls back on some errors).
-      if (conn.inTransaction) exec('ROLLBACK', []);
-      throw error;
-    }
-    return result;
+    return work(exec, conn);
   } finally {
     await client.releaseConnection(conn);
   }
