@@ -562,35 +562,37 @@ export class ItemsService {
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
     let insertedRow: Item | undefined;
-    const light = !nested && !grant.filter && canCreateOnSqlite(this.knex, this.collection, prepared!);
-    const key = light
-      ? await this.createLight(col, prepared!).then((r) => ((insertedRow = r.inserted), r.key))
-      : await this.atomically(async (db) => {
-          const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
-          // Related objects are keys now: the rules see the keys the row will hold.
-          const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
-          if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
-          const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
-          let created: PrimaryKey;
-          /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
-          const whole = !this.collection.startsWith('directus_');
-          let inserted: Item | undefined;
-          try {
-            const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
-            const first = result[0] as any;
-            if (whole && first && typeof first === 'object') inserted = first;
-            created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
-          } catch (e) {
-            throw await this.databaseError(e);
-          }
-          await applySystemEffects(db, this.collection, [created], row);
-          await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
-          if (!nested) insertedRow = inserted;
-          if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
-          // The new item must be one the create permission's item filter allows; if not, nothing is kept.
-          if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
-          return created;
-        });
+    let key: PrimaryKey;
+    // A plain create on SQLite: the same statements without knex's machinery (sqlite-create.ts).
+    if (!nested && !grant.filter && canCreateOnSqlite(this.knex, this.collection, prepared!))
+      ({ key, inserted: insertedRow } = await this.createLight(col, prepared!));
+    else
+      key = await this.atomically(async (db) => {
+        const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+        // Related objects are keys now: the rules see the keys the row will hold.
+        const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
+        if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
+        const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
+        let created: PrimaryKey;
+        /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
+        const whole = !this.collection.startsWith('directus_');
+        let inserted: Item | undefined;
+        try {
+          const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
+          const first = result[0] as any;
+          if (whole && first && typeof first === 'object') inserted = first;
+          created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
+        } catch (e) {
+          throw await this.databaseError(e);
+        }
+        await applySystemEffects(db, this.collection, [created], row);
+        await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
+        if (!nested) insertedRow = inserted;
+        if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
+        // The new item must be one the create permission's item filter allows; if not, nothing is kept.
+        if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
+        return created;
+      });
     // Committed (in a transaction of its own): the read-back may use the row. A nested write changed other rows, read from the database.
     if (insertedRow && !this.knex.isTransaction) this.created = { key, row: insertedRow };
     if (opts.emitEvents !== false)
