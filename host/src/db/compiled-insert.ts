@@ -27,6 +27,12 @@ export function hasPlainValues(row: Record<string, unknown>): boolean {
 const MARKER = '\u0000annex-compiled-insert:';
 
 /**
+ * Compiled inserts kept per owner: clients choose which fields a create sends (and in which order),
+ * so the column sets are theirs to vary; the oldest leaves first, as in the statement cache.
+ */
+export const COMPILED_INSERTS_PER_OWNER = 256;
+
+/**
  * Inserts compiled once per (owner, table, column set, returning) instead of at every write:
  * knex builds the same SQL text for every create of a collection with the same columns, and its
  * builder costs about as much as running the statement. knex still writes the SQL (compiled with
@@ -60,6 +66,7 @@ export function createInsertCompiler(knex: Knex) {
         if (keys.length !== columns.length)
           throw new Error(`compileInsert: ${table} binds ${keys.length} of ${columns.length} values`);
         compiled = { sql: first[0]!.sql, keys };
+        if (cache.size >= COMPILED_INSERTS_PER_OWNER) cache.delete(cache.keys().next().value!);
         cache.set(id, compiled);
         compiles++;
       }

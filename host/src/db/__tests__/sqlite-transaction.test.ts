@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInsertCompiler, insertBindings } from '../compiled-insert.js';
+import { COMPILED_INSERTS_PER_OWNER, createInsertCompiler, insertBindings } from '../compiled-insert.js';
 import { createDatabase } from '../connection.js';
 import { sqliteTransaction } from '../sqlite-transaction.js';
 
@@ -39,6 +39,21 @@ describe('inserts compiled once', () => {
     expect(insertBindings(first, { b: 7, a: 'k', c: true })).toEqual(
       (viaKnex.bindings as unknown[]).map((v) => (typeof v === 'boolean' ? Number(v) : v)),
     );
+  });
+});
+
+describe('compiled inserts kept', () => {
+  it('keeps at most COMPILED_INSERTS_PER_OWNER column sets per owner (clients choose them), the oldest leaving first', () => {
+    const compiler = createInsertCompiler(knex);
+    const owner = {};
+    const row = (i: number) => ({ [`c${i}`]: i });
+    const first = compiler.get(owner, 't', row(0), ['*']);
+    for (let i = 1; i < COMPILED_INSERTS_PER_OWNER; i++) compiler.get(owner, 't', row(i), ['*']);
+    expect(compiler.get(owner, 't', row(0), ['*'])).toBe(first);
+    expect(compiler.compiles()).toBe(COMPILED_INSERTS_PER_OWNER);
+    compiler.get(owner, 't', row(COMPILED_INSERTS_PER_OWNER), ['*']); // row(0) leaves
+    expect(compiler.get(owner, 't', row(0), ['*'])).not.toBe(first);
+    expect(compiler.compiles()).toBe(COMPILED_INSERTS_PER_OWNER + 2);
   });
 });
 
