@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prespawnWorker, releasePrespawnedWorker, takePrespawnedWorker } from '../internal/process/prespawn.js';
 import { createTestEngine, route, spec } from './helpers.js';
@@ -46,6 +48,21 @@ describe('process engine: a prespawned first worker', () => {
     expect(await waitUntil(() => exited(pid))).toBe(true);
     expect(releasePrespawnedWorker()).toBe(false);
   });
+
+  it('one nobody adopted does not keep its process alive (a CLI whose boot failed still exits)', async () => {
+    const dist = fileURLToPath(new URL('../../dist/internal/process/prespawn.js', import.meta.url));
+    const script = `import { prespawnWorker } from ${JSON.stringify(dist)}; if (!(prespawnWorker() > 0)) process.exit(3);`;
+    const code = await new Promise<number | string>((resolve) => {
+      const child = execFile(process.execPath, ['--input-type=module', '-e', script], (err) =>
+        resolve(err ? ((err as { code?: number }).code ?? 'error') : 0),
+      );
+      setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('hung');
+      }, 15_000).unref();
+    });
+    expect(code).toBe(0);
+  }, 20_000);
 
   it('one nobody adopted is ended by releasePrespawnedWorker', async () => {
     const pid = prespawnWorker()!;

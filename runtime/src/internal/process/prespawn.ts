@@ -43,9 +43,18 @@ export function prespawnWorker(workerPath: string = getWorkerEntry()): number | 
   };
   child.on('message', onMessage);
   child.once('exit', onExit);
-  // An unadopted worker must not keep a CLI that ends (a failed boot) alive.
-  child.unref();
-  (child as unknown as { channel?: { unref(): void } }).channel?.unref();
+  // An unadopted worker must not keep a CLI that ends (a failed boot) alive: neither the process,
+  // its IPC channel nor its unread output pipes hold the event loop until it is adopted.
+  const handles = (): { ref(): void; unref(): void }[] =>
+    [
+      child,
+      (child as unknown as { channel?: { ref(): void; unref(): void } }).channel,
+      child.stdout,
+      child.stderr,
+    ].filter(
+      (h): h is { ref(): void; unref(): void } => typeof (h as { unref?: unknown } | null)?.unref === 'function',
+    );
+  for (const h of handles()) h.unref();
   slot[SLOT] = {
     workerPath,
     child,
@@ -54,8 +63,7 @@ export function prespawnWorker(workerPath: string = getWorkerEntry()): number | 
     detach() {
       child.off('message', onMessage);
       child.off('exit', onExit);
-      child.ref();
-      (child as unknown as { channel?: { ref(): void } }).channel?.ref();
+      for (const h of handles()) h.ref();
     },
   };
   return child.pid;
