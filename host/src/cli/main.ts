@@ -175,5 +175,8 @@ main(process.argv.slice(2)).then(
     const e = error as { code?: string; message?: string };
     process.stderr.write(`error${e.code ? ` [${e.code}]` : ''}: ${e.message ?? String(error)}\n`);
     process.exitCode = 1;
+    // A command that failed half-way (a boot whose extensions failed to load) may leave what it
+    // opened (the database pool, a sandbox worker) holding the event loop: it ends anyway.
+    setTimeout(() => process.exit(1), 1000).unref();
   },
 );

@@ -172,6 +172,30 @@ describe.runIf(fs.existsSync('/proc/self/stat'))('annex start with a prestarted 
     expect(status).toBe(200);
   }, 60_000);
 
+  it('a boot that fails after the prestart (EXTENSIONS_MUST_LOAD, a broken extension) exits with code 1', async () => {
+    writePackage(path.join(dir, 'extensions'), 'sandboxed-hook', { type: 'hook', ...SANDBOXED });
+    // No dist/index.js: its entry cannot load.
+    writePackage(path.join(dir, 'extensions'), 'broken-hook', { type: 'hook' });
+    fs.rmSync(path.join(dir, 'extensions', 'broken-hook', 'dist', 'index.js'));
+    const code = await new Promise<number | string | null>((resolve) => {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'host', 'bin', 'annex.js'), 'start', '--port', '0'], {
+        env: { ...env(), EXTENSIONS_MUST_LOAD: 'true' },
+        cwd: dir,
+        stdio: 'ignore',
+      });
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve('hung');
+      }, 30_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code).toBe(1);
+    fs.rmSync(path.join(dir, 'extensions', 'broken-hook'), { recursive: true, force: true });
+  }, 40_000);
+
   it('a guess the load did not need (the sandboxed extension is invalid) leaves no worker once the host listens', async () => {
     fs.rmSync(path.join(dir, 'extensions'), { recursive: true, force: true });
     // Migrations need a trusted extension: validation refuses this one, so nothing sandboxed activates.
