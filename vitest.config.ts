@@ -43,6 +43,7 @@ export const FRESH_PROCESS = [
 // test/helpers/unit-tier.test.ts keeps free of them.
 export const NOT_UNIT = [
   'host/src/boot/__tests__/bundled-host.test.ts',
+  'host/src/boot/__tests__/prestart-sandbox.test.ts',
   'host/src/db/__tests__/driver-bundle.test.ts',
   'host/src/extensions/__tests__/boot-settings-writes.test.ts',
   'marketplace/src/__tests__/cli.test.ts',
@@ -50,6 +51,7 @@ export const NOT_UNIT = [
   'runtime/src/__tests__/directus-compat.test.ts',
   'runtime/src/__tests__/lazy-esbuild.test.ts',
   'runtime/src/__tests__/lazy-isolated-vm.test.ts',
+  'runtime/src/__tests__/prespawn.test.ts',
   'sdk-extension/src/__tests__/app-browser.test.ts',
 ];
 
