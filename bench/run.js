@@ -8,6 +8,7 @@ import { ROOT } from './lib.js';
 const ALL = [
   'boot',
   'writes',
+  'routes',
   'sandbox',
   'endpoint-throughput',
   'hot-reload',

@@ -1,7 +1,8 @@
 // Writes: POST /items/:collection on a plain collection and on one with a sandboxed filter hook,
 // same host, same run. Server CPU per request is read from /proc over the host's whole process
 // tree (host + sandbox workers). wrk (Debian `wrk`) drives the headline figures when installed;
-// a lean Node client is the second column.
+// a lean Node client is the second column. BENCH_BASELINE_ROOT=<another built checkout> adds its
+// host, measured in alternation with this one's in the same run.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -39,8 +40,8 @@ function writeFilterHook(root) {
   );
 }
 
-async function startHost(dir) {
-  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(ROOT, 'bench', 'serve.js')], {
+async function startHost(dir, root = ROOT) {
+  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(root, 'bench', 'serve.js')], {
     env: hostEnv(dir, { BENCH_DIR: dir }),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -139,11 +140,12 @@ async function measured(pid, load) {
   return { ...r, cpuPerReq: ((hasProc() ? treeCpuMs(pid) : NaN) - before) / Math.max(1, r.requests) };
 }
 
-const dir = tempDir('annex-bench-writes-');
-fs.mkdirSync(path.join(dir, 'extensions'), { recursive: true });
-writeFilterHook(path.join(dir, 'extensions'));
-const { child, url } = await startHost(dir);
-try {
+/** A host of `root` (this checkout or the baseline) on a fresh folder, with the two collections; its URL and token. */
+async function setUp(root) {
+  const dir = tempDir('annex-bench-writes-');
+  fs.mkdirSync(path.join(dir, 'extensions'), { recursive: true });
+  writeFilterHook(path.join(dir, 'extensions'));
+  const { child, url } = await startHost(dir, root);
   const token = (await json(`${url}/auth/login`, 'POST', { email: 'bench@example.com', password: 'bench-password' }))
     .body.data.access_token;
   for (const collection of ['plain', 'stamped'])
@@ -151,40 +153,57 @@ try {
   const check = await json(`${url}/items/stamped`, 'POST', { text: 'a' }, token);
   if (check.body?.data?.text !== 'a+')
     throw new Error(`the sandboxed filter did not run: ${JSON.stringify(check.body)}`);
-  const script = path.join(dir, 'post.lua');
+  return { child, url, token, script: path.join(dir, 'post.lua') };
+}
+
+const cell = (m) =>
+  m
+    ? `${fmt(m.rps, 0).padStart(5)} req/s ${fmt(m.cpuPerReq * 1000, 0).padStart(5)} µs CPU/req${m.bad ? ` (${m.bad} failed)` : ''}`
+    : '        (no wrk)              ';
+
+// BENCH_BASELINE_ROOT=<another built checkout>: its host and this one, measured in alternation, same run.
+const roots = [
+  ...(process.env.BENCH_BASELINE_ROOT ? [['baseline', path.resolve(process.env.BENCH_BASELINE_ROOT)]] : []),
+  ['this checkout', ROOT],
+];
+const hosts = [];
+try {
+  for (const [name, root] of roots) hosts.push({ name, ...(await setUp(root)) });
   const withWrk = hasWrk();
   const cases = [
     ['without hook', 'plain'],
     ['sandboxed filter hook', 'stamped'],
   ];
-  for (const [, collection] of cases) await leanPost(`${url}/items/${collection}`, token); // warm-up
+  for (const h of hosts) for (const [, collection] of cases) await leanPost(`${h.url}/items/${collection}`, h.token); // warm-up
   // Two interleaved rounds; the second is reported (the first still pays for JIT and table growth).
-  let rows = [];
+  let results = [];
   for (let round = 0; round < 2; round++) {
-    rows = [];
-    for (const [label, collection] of cases) {
-      const target = `${url}/items/${collection}`;
-      const w = withWrk ? await measured(child.pid, () => wrkPost(target, token, script)) : null;
-      const l = await measured(child.pid, () => leanPost(target, token));
-      rows.push({ label, w, l });
+    results = [];
+    for (const h of hosts) {
+      const rows = [];
+      for (const [label, collection] of cases) {
+        const target = `${h.url}/items/${collection}`;
+        const w = withWrk ? await measured(h.child.pid, () => wrkPost(target, h.token, h.script)) : null;
+        const l = await measured(h.child.pid, () => leanPost(target, h.token));
+        rows.push({ label, w, l });
+      }
+      results.push({ h, rows });
     }
   }
-  for (const { label, w, l } of rows) {
-    const cell = (m) =>
-      m
-        ? `${fmt(m.rps, 0).padStart(5)} req/s ${fmt(m.cpuPerReq * 1000, 0).padStart(5)} µs CPU/req${m.bad ? ` (${m.bad} failed)` : ''}`
-        : '        (no wrk)              ';
-    console.log(`  POST /items ${label.padEnd(22)} wrk: ${cell(w)}   lean client: ${cell(l)}`);
+  for (const { h, rows } of results) {
+    if (hosts.length > 1) console.log(`${h.name}:`);
+    for (const { label, w, l } of rows)
+      console.log(`  POST /items ${label.padEnd(22)} wrk: ${cell(w)}   lean client: ${cell(l)}`);
+    const [a, b] = rows;
+    const ratio = (x, y, k) => (x && y ? fmt(y[k] / x[k], 2) : 'n/a');
+    console.log(
+      `  hook / no hook: wrk req/s ${ratio(a.w, b.w, 'rps')}×, CPU/req ${ratio(a.w, b.w, 'cpuPerReq')}×; lean req/s ${ratio(a.l, b.l, 'rps')}×, CPU/req ${ratio(a.l, b.l, 'cpuPerReq')}×`,
+    );
+    const hooked = b.w ?? b.l;
+    console.log(
+      `  with the hook (${b.w ? 'wrk' : 'lean client'}): ${fmt(hooked.cpuPerReq, 2)} ms CPU/req (target ≤ 0.3), ${fmt(hooked.rps / DIRECTUS_RPS, 1)}× Directus's ${DIRECTUS_RPS} req/s (target ≥ 10×); SQLite synchronous=${process.env.DB_SQLITE_SYNCHRONOUS || 'normal'}`,
+    );
   }
-  const [a, b] = rows;
-  const ratio = (x, y, k) => (x && y ? fmt(y[k] / x[k], 2) : 'n/a');
-  console.log(
-    `  hook / no hook: wrk req/s ${ratio(a.w, b.w, 'rps')}×, CPU/req ${ratio(a.w, b.w, 'cpuPerReq')}×; lean req/s ${ratio(a.l, b.l, 'rps')}×, CPU/req ${ratio(a.l, b.l, 'cpuPerReq')}×`,
-  );
-  const hooked = b.w ?? b.l;
-  console.log(
-    `  with the hook (${b.w ? 'wrk' : 'lean client'}): ${fmt(hooked.cpuPerReq, 2)} ms CPU/req (target ≤ 0.3), ${fmt(hooked.rps / DIRECTUS_RPS, 1)}× Directus's ${DIRECTUS_RPS} req/s (target ≥ 10×); SQLite synchronous=${process.env.DB_SQLITE_SYNCHRONOUS || 'normal'}`,
-  );
 } finally {
-  child.kill('SIGTERM');
+  for (const h of hosts) h.child.kill('SIGTERM');
 }

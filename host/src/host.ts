@@ -393,7 +393,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     watcher,
     url: () => baseUrl,
     async listen(port = config.port, hostname = config.host) {
-      server = http.createServer(app.callback());
+      server = http.createServer(kernel.express.serverOptions(), app.callback());
       server.keepAliveTimeout = 5000;
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);

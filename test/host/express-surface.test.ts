@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 
@@ -55,6 +55,9 @@ export default (router) => {
     res.json({ before: finished });
   });
   router.get('/finished', (_req, res) => res.json({ finished }));
+  router.get('/born', (req, res) =>
+    res.json({ request: Object.getPrototypeOf(req) === req.app.request, response: Object.getPrototypeOf(res) === req.app.response }),
+  );
 };
 `,
   });
@@ -145,5 +148,17 @@ describe('Express surface of trusted endpoints', () => {
     const { before } = await (await get('/finish')).json();
     const { finished } = await (await get('/finished')).json();
     expect(finished).toBe(before + 1);
+  });
+
+  it("requests and responses are born as the host app's: one app, and no prototype changed per request", async () => {
+    // Changing an object's prototype costs V8 more than Express's routing; the server makes them with it.
+    const spy = vi.spyOn(Object, 'setPrototypeOf');
+    try {
+      const body = await (await get('/born')).json();
+      expect(body).toEqual({ request: true, response: true });
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

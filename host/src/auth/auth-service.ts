@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
+import { defineCompiledRead } from '../db/compiled-read.js';
 import { RoleModel, SessionModel, UserModel } from '../db/models.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
@@ -54,6 +55,18 @@ export function createAuthService(
   let decoyHash: Promise<string> | undefined;
   const verified = createVerifiedTokens();
 
+  /* Compiled once on SQLite (db/compiled-read.ts): every authenticated request reads its user. */
+  const userBy = (column: 'u.id' | 'u.token') =>
+    defineCompiledRead<'key'>(knex, ({ key }) =>
+      knex({ u: 'directus_users' })
+        .leftJoin({ r: 'directus_roles' }, 'r.id', 'u.role')
+        .where(column, key as string)
+        .select('u.id', 'u.status', 'u.role', 'r.admin_access', 'r.app_access')
+        .limit(1),
+    );
+  const userById = userBy('u.id');
+  const userByToken = userBy('u.token');
+
   async function accountabilityFor(user: UserModel, ip: string | null): Promise<Accountability> {
     const role = user.role ? await RoleModel.query(knex).findById(user.role) : undefined;
     return { user: user.id, role: user.role, admin: Boolean(role?.admin_access), app: Boolean(role?.app_access), ip };
@@ -67,10 +80,7 @@ export function createAuthService(
     where: { 'u.id': string } | { 'u.token': string },
     ip: string | null,
   ): Promise<Accountability | undefined> {
-    const row = await knex({ u: 'directus_users' })
-      .leftJoin({ r: 'directus_roles' }, 'r.id', 'u.role')
-      .where(where)
-      .first('u.id', 'u.status', 'u.role', 'r.admin_access', 'r.app_access');
+    const [row] = await ('u.id' in where ? userById({ key: where['u.id'] }) : userByToken({ key: where['u.token'] }));
     if (!row || row.status !== 'active') return undefined;
     return { user: row.id, role: row.role ?? null, admin: Boolean(row.admin_access), app: Boolean(row.app_access), ip };
   }

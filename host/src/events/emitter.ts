@@ -175,6 +175,9 @@ export function createEmitter(logger: Logger) {
       return Promise.all(runs).then(() => undefined);
     },
 
+    /** Whether any action listener (wildcards included) would hear `event`. */
+    hasAction: (event: string): boolean => actions.get(event).length > 0,
+
     async emitInit(event: string, meta: Record<string, any> = {}): Promise<void> {
       for (const l of inits.get(event)) {
         try {

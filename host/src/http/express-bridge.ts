@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import cookieParser from 'cookie-parser';
 import qs from 'qs';
 import express, {
@@ -14,11 +15,13 @@ import { errors } from '../errors.js';
 import { getSanitizedQuery, type SanitizedQuery } from './sanitized-query.js';
 
 /*
- * Trusted endpoints and init hooks get real Express (the major Directus ships). Express runs on
- * the node request and response koa already holds: koa authenticates and parses the body, this
- * bridge sets what Directus's middlewares set (`accountability`, `schema`, `token`, `body`,
- * `sanitizedQuery`, `cookies`) and hands the pair to an Express app. When Express answers, koa
- * steps aside (`ctx.respond = false`); when it calls its final `next()`, koa goes on.
+ * Trusted endpoints and init hooks get real Express (the major Directus ships), one application per
+ * host as in Directus. Express runs on the node request and response koa already holds: koa
+ * authenticates and parses the body; `enter` then does, once per request, what Directus's app does
+ * before its routes (Express's own init and query parser, cookie-parser, and what Directus's
+ * middlewares set: `accountability`, `schema`, `token`, `body`, `sanitizedQuery`), and each
+ * endpoint's router runs under its `/<id>` mount. When Express answers, koa steps aside
+ * (`ctx.respond = false`); when it calls its final `next()`, koa goes on.
  */
 
 /** Express's request with what Directus's middlewares add. */
@@ -29,11 +32,18 @@ export type DirectusRequest = Request & {
   sanitizedQuery: Readonly<SanitizedQuery>;
 };
 
-const DECORATED = Symbol('annex.expressDecorated');
+const ENTERED = Symbol('annex.expressEntered');
+const SANITIZED = Symbol('annex.sanitizedQuery');
 const HANDOFF = Symbol('annex.expressHandoff');
 
 type Handoff = (next: NextFunction) => void;
-type NodeRequest = IncomingMessage & { [DECORATED]?: true; [HANDOFF]?: Handoff; [key: string]: unknown };
+type NodeRequest = IncomingMessage & {
+  [ENTERED]?: true;
+  [SANITIZED]?: unknown;
+  [HANDOFF]?: Handoff;
+  [key: string]: unknown;
+};
+type Handle = (req: Request, res: Response, next: NextFunction) => void;
 
 /**
  * Express 4's own (`extended`) query parser, qs, except that a key naming `__proto__`,
@@ -54,62 +64,48 @@ export function createExpressApp(options: { trustProxy: boolean }): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
   app.set('query parser fn', parseQueryString);
+  // Directus's sanitize-query middleware, on the request prototype so a request pays for it only when it
+  // reads it: computed from Express's parsed `req.query`; an invalid query throws INVALID_QUERY there.
+  Object.defineProperty(app.request, 'sanitizedQuery', {
+    configurable: true,
+    enumerable: true,
+    get(this: NodeRequest) {
+      return (this[SANITIZED] ??= getSanitizedQuery(this.query as Record<string, unknown> | undefined));
+    },
+    set(this: NodeRequest, value: unknown) {
+      this[SANITIZED] = value;
+    },
+  });
   return app;
 }
 
-/** Sets on the node request, once, the fields Directus's middlewares set before any route. */
-function decorate(ctx: Context): void {
-  const req = ctx.req as NodeRequest;
-  if (req[DECORATED]) return;
-  req[DECORATED] = true;
-  req.accountability = ctx.state.accountability ?? null;
-  req.schema = ctx.state.schema;
-  req.token = ctx.state.token ?? null;
-  const request = ctx.request as { body?: unknown; rawBody?: unknown };
-  // Directus runs express.json() on every request: `req.body` is at least `{}`. `_body` tells an
-  // extension's own body parser that koa already read the stream.
-  req.body = request.body ?? {};
-  if (request.rawBody !== undefined) req._body = true;
-  let sanitized: unknown;
-  Object.defineProperty(req, 'sanitizedQuery', {
-    configurable: true,
-    enumerable: true,
-    // Computed on first read from Express's parsed `req.query`; an invalid query throws INVALID_QUERY there.
-    get(this: { query?: Record<string, unknown> }) {
-      return (sanitized ??= getSanitizedQuery(this.query));
-    },
-    set(value: unknown) {
-      sanitized = value;
-    },
-  });
-}
-
 /**
- * Runs `app` on the request of `ctx`. Resolves true when the request was answered (by Express, or
- * by koa through a handoff layer), false when Express fell through; rejects with the error Express
- * ended with.
+ * Runs an Express handle (an app or a router) on the request of `ctx`. Resolves true when the
+ * request was answered (by Express, or by koa through a handoff layer), false when Express fell
+ * through; rejects with the error Express ended with.
  */
-export function runExpress(app: Express, ctx: Context, handoff?: (ctx: Context) => Promise<boolean>): Promise<boolean> {
-  decorate(ctx);
+export function runExpress(
+  handle: Handle,
+  ctx: Context,
+  handoff?: (ctx: Context) => Promise<boolean>,
+): Promise<boolean> {
   const req = ctx.req as NodeRequest;
   const res = ctx.res as ServerResponse;
-  const reqProto = Object.getPrototypeOf(req);
   const url = req.url;
-  const resProto = Object.getPrototypeOf(res);
   const koaStatus = res.statusCode;
   // koa starts every response at 404; Express (and node) start at 200.
   if (!res.headersSent) res.statusCode = 200;
   return new Promise<boolean>((resolve, reject) => {
     let settled = false;
+    let listening = false;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
-      res.off('finish', answered);
-      res.off('close', answered);
-      if (handoff) delete req[HANDOFF];
-      // Another Express app may run on this request next (or koa): give the objects back as they were.
-      Object.setPrototypeOf(req, reqProto);
-      Object.setPrototypeOf(res, resProto);
+      if (listening) {
+        res.off('finish', answered);
+        res.off('close', answered);
+      }
+      if (handoff) req[HANDOFF] = undefined;
       // Express leaves the mount-relative url behind once a route answered; koa (paths, logs) needs the real one.
       req.url = url;
       fn();
@@ -120,8 +116,6 @@ export function runExpress(app: Express, ctx: Context, handoff?: (ctx: Context) 
         resolve(true);
       });
     }
-    res.once('finish', answered);
-    res.once('close', answered);
     if (handoff) {
       req[HANDOFF] = (next) => {
         handoff(ctx).then(
@@ -130,7 +124,7 @@ export function runExpress(app: Express, ctx: Context, handoff?: (ctx: Context) 
         );
       };
     }
-    app(req as unknown as Request, res as unknown as Response, (error?: unknown) => {
+    handle(req as unknown as Request, res as unknown as Response, (error?: unknown) => {
       if (settled) return;
       if (res.headersSent) {
         // Headers are out but the body never ended: nothing can be answered any more; close it.
@@ -143,18 +137,33 @@ export function runExpress(app: Express, ctx: Context, handoff?: (ctx: Context) 
         else resolve(false);
       });
     });
+    if (settled) return;
+    // Most routes answer before returning (`res.send` in a synchronous handler): no listeners needed.
+    if (res.writableEnded) return answered();
+    listening = true;
+    res.once('finish', answered);
+    res.once('close', answered);
   });
 }
 
-/**
- * The Express app a trusted endpoint's router is mounted in: the first path segment (the mount id
- * koa already matched) becomes `req.baseUrl`, the rest `req.url`, as under Directus's `/<id>` mount.
- */
-export function createEndpointApp(router: Router, options: { trustProxy: boolean }): Express {
-  const app = createExpressApp(options);
-  app.use(cookieParser() as unknown as RequestHandler);
-  app.use(/^\/[^/?]+/, router);
-  return app;
+function requestClass(proto: object): typeof IncomingMessage {
+  function AnnexRequest(this: IncomingMessage, socket: Socket) {
+    IncomingMessage.call(this, socket);
+  }
+  AnnexRequest.prototype = proto;
+  return AnnexRequest as unknown as typeof IncomingMessage;
+}
+
+function responseClass(proto: object): typeof ServerResponse {
+  function AnnexResponse(this: ServerResponse, req: IncomingMessage, options?: unknown) {
+    (ServerResponse as unknown as (this: ServerResponse, req: IncomingMessage, options?: unknown) => void).call(
+      this,
+      req,
+      options,
+    );
+  }
+  AnnexResponse.prototype = proto;
+  return AnnexResponse as unknown as typeof ServerResponse;
 }
 
 /** The layer standing for all koa mounts (core routes and extensions' endpoints) in the host app. */
@@ -165,33 +174,89 @@ function mountsLayer(req: Request, _res: Response, next: NextFunction): void {
 }
 
 /**
- * The host's Express app, handed to init hooks (`app.before`, `middlewares.*`, `routes.*`) as
- * Directus hands its own: what they `use()` before `mountRoutes()` runs in front of every route;
- * what they add after runs for requests no route answered.
+ * The host's Express app. Endpoints' routers run on its request and response; init hooks get it
+ * (`app.before`, `middlewares.*`, `routes.*`) as Directus hands its own: what they `use()` before
+ * `mountRoutes()` runs in front of every route; what they add after runs for requests no route answered.
  */
 export function createHostExpress(options: { trustProxy: boolean }) {
   const app = createExpressApp(options);
-  app.use(cookieParser() as unknown as RequestHandler);
+  const parseCookies = cookieParser() as unknown as Handle;
+  app.use(parseCookies as unknown as RequestHandler);
+  const queryParser = app.get('query parser fn') as typeof parseQueryString;
   const stack = (): { handle: unknown }[] =>
     (app as unknown as { _router?: { stack: { handle: unknown }[] } })._router?.stack ?? [];
   const base = new Set(stack().map((l) => l.handle));
   let mounted = false;
+  const noop = () => {};
+
+  /**
+   * Once per request: Express's init (`req.res`, `res.req`, the app's request and response
+   * prototypes, `res.locals`) and query parser, cookie-parser, and what Directus's middlewares set
+   * on the request. The app's own init layers see it done and leave it as it is.
+   */
+  function enter(ctx: Context): void {
+    const req = ctx.req as NodeRequest;
+    if (req[ENTERED]) return;
+    req[ENTERED] = true;
+    const res = ctx.res as ServerResponse & { req?: unknown; locals?: unknown };
+    req.res = res;
+    res.req = req;
+    // Born with these prototypes when the server was made with `serverOptions()`; changing an
+    // object's prototype costs V8 more than the rest of Express's routing, so only when it was not.
+    if (Object.getPrototypeOf(req) !== app.request) Object.setPrototypeOf(req, app.request);
+    if (Object.getPrototypeOf(res) !== app.response) Object.setPrototypeOf(res, app.response);
+    res.locals ??= Object.create(null);
+    const search = ctx.querystring;
+    req.query = queryParser(search);
+    parseCookies(req as unknown as Request, res as unknown as Response, noop);
+    req.accountability = ctx.state.accountability ?? null;
+    req.schema = ctx.state.schema;
+    req.token = ctx.state.token ?? null;
+    const request = ctx.request as { body?: unknown; rawBody?: unknown };
+    // Directus runs express.json() on every request: `req.body` is at least `{}`. `_body` tells an
+    // extension's own body parser that koa already read the stream.
+    req.body = request.body ?? {};
+    if (request.rawBody !== undefined) req._body = true;
+  }
+
   return {
     app,
+    enter,
+    /**
+     * `http.createServer` options whose requests and responses are born as this app's (node's
+     * classes with Express's request and response prototypes in between), so neither `enter` nor
+     * Express's own init has to change them.
+     */
+    serverOptions(): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
+      return { IncomingMessage: requestClass(app.request), ServerResponse: responseClass(app.response) };
+    },
     /** Places the routes (koa's mounts) in the app's stack; called once, after `routes.custom.before`. */
     mountRoutes(): void {
       if (mounted) return;
       mounted = true;
       app.use(mountsLayer);
     },
-    /** True when an extension added anything: otherwise requests skip Express entirely. */
+    /** True when an extension added anything: otherwise requests skip the app's stack entirely. */
     used(): boolean {
       return stack().some((l) => !base.has(l.handle) && l.handle !== mountsLayer);
     },
     /** Runs a request through the app; `dispatch` answers the routes layer. */
     handle(ctx: Context, dispatch: (ctx: Context) => Promise<boolean>): Promise<boolean> {
       this.mountRoutes();
-      return runExpress(app, ctx, dispatch);
+      enter(ctx);
+      return runExpress(app as unknown as Handle, ctx, dispatch);
+    },
+    /**
+     * A trusted endpoint's mount: its router under the first path segment (the mount id koa already
+     * matched), which becomes `req.baseUrl`, the rest `req.url`, as under Directus's `/<id>` mount.
+     */
+    mount(router: Router): (ctx: Context) => Promise<boolean> {
+      const mountRouter = express.Router();
+      mountRouter.use(/^\/[^/?]+/, router);
+      return (ctx) => {
+        enter(ctx);
+        return runExpress(mountRouter as unknown as Handle, ctx);
+      };
     },
     /**
      * Runs `fn` (an init handler) and returns a disposer removing the layers it added to the app,

@@ -5,9 +5,13 @@ function eventContext(ctx: Context) {
   return { database: null, schema: ctx.state.schema ?? null, accountability: ctx.state.accountability ?? null };
 }
 
-/** Directus's `response` action once a response is written: `{request, response, ip, duration, finished}`. */
+/**
+ * Directus's `response` action once a response is written: `{request, response, ip, duration, finished}`.
+ * A request that starts while nobody listens to it is not watched (a listener added meanwhile hears the next ones).
+ */
 export function responseEvents(emitter: Emitter) {
   return async function emitResponse(ctx: Context, next: Next): Promise<void> {
+    if (!emitter.hasAction('response')) return next();
     const started = performance.now();
     ctx.res.once('close', () => {
       void emitter.emitAction(

@@ -25,7 +25,51 @@ export async function recordChange(
   /** The rows as they are now when the caller already has them (a create's RETURNING *). */
   current?: Item[],
 ): Promise<void> {
-  if (col.accountability === null || UNRECORDED.has(col.collection) || keys.length === 0) return;
+  if (!isRecorded(col) || keys.length === 0) return;
+  const revisions = hasRevisions(col, action);
+  const after = !revisions ? [] : (current ?? (await db(col.collection).whereIn(col.primary, keys).select('*')));
+  const together = revisions && db.client.config.client === 'pg';
+  for (const { activity: entry, revision } of changeRecords(accountability, col, action, keys, delta, after)) {
+    if (together && revision) {
+      await insertWithRevision(db, entry, revision);
+      continue;
+    }
+    const activity = await insertActivity(db, entry);
+    if (revision) await db('directus_revisions').insert({ activity, ...revision });
+  }
+}
+
+/** Whether changes to `col`'s items are recorded at all. */
+export function isRecorded(col: CollectionOverview): boolean {
+  return col.accountability !== null && !UNRECORDED.has(col.collection);
+}
+
+/** Whether a change records revisions besides its activity. */
+function hasRevisions(col: CollectionOverview, action: 'create' | 'update' | 'delete'): boolean {
+  return action !== 'delete' && col.accountability === 'all';
+}
+
+/** A revision row without its activity id. */
+export interface RevisionRow {
+  collection: string;
+  item: string;
+  data: string;
+  delta: string;
+}
+
+/**
+ * Per key, the activity entry and (when the collection keeps revisions) the revision rows that
+ * record a change; `after` holds the rows as they are now (revisions' `data`). Concealed fields
+ * are masked.
+ */
+export function changeRecords(
+  accountability: Accountability,
+  col: CollectionOverview,
+  action: 'create' | 'update' | 'delete',
+  keys: (string | number)[],
+  delta: Item | null,
+  after: Item[],
+): { activity: ActivityEntry; revision: RevisionRow | null }[] {
   const mask = (item: Item | null | undefined): Item | null => {
     if (!item) return null;
     const out: Item = {};
@@ -33,32 +77,26 @@ export async function recordChange(
       out[k] = col.fields[k]?.special.includes('conceal') || col.fields[k]?.type === 'hash' ? CONCEALED : v;
     return out;
   };
-  const revisions = action !== 'delete' && col.accountability === 'all';
-  const after = !revisions ? [] : (current ?? (await db(col.collection).whereIn(col.primary, keys).select('*')));
+  const revisions = hasRevisions(col, action);
   const byKey = new Map(after.map((r: Item) => [String(r[col.primary]), castRow(col, r)]));
-  const together = revisions && db.client.config.client === 'pg';
-  for (const key of keys) {
-    const entry: ActivityEntry = {
+  return keys.map((key) => ({
+    activity: {
       action,
       collection: col.collection,
       item: String(key),
       user: accountability.user,
       ip: accountability.ip ?? null,
       origin: accountability.origin ?? null,
-    };
-    const revision = () => ({
-      collection: col.collection,
-      item: String(key),
-      data: JSON.stringify(mask(byKey.get(String(key)))),
-      delta: JSON.stringify(mask(delta)),
-    });
-    if (together) {
-      await insertWithRevision(db, entry, revision());
-      continue;
-    }
-    const activity = await insertActivity(db, entry);
-    if (revisions) await db('directus_revisions').insert({ activity, ...revision() });
-  }
+    },
+    revision: revisions
+      ? {
+          collection: col.collection,
+          item: String(key),
+          data: JSON.stringify(mask(byKey.get(String(key)))),
+          delta: JSON.stringify(mask(delta)),
+        }
+      : null,
+  }));
 }
 
 /**
@@ -66,11 +104,7 @@ export async function recordChange(
  * CTE), one round trip instead of two. SQLite has no such statement, and its statements cost no
  * round trip (the database is in the process).
  */
-async function insertWithRevision(
-  db: Knex,
-  entry: ActivityEntry,
-  revision: { collection: string; item: string; data: string; delta: string },
-): Promise<void> {
+async function insertWithRevision(db: Knex, entry: ActivityEntry, revision: RevisionRow): Promise<void> {
   const activity = db('directus_activity').insert(activityRow(entry)).returning('id').toSQL();
   await db.raw(`with a as (${activity.sql}) insert into ?? (??, ??, ??, ??, ??) select a.id, ?, ?, ?, ? from a`, [
     ...activity.bindings,

@@ -22,6 +22,7 @@ import {
 } from './nested-writes.js';
 import { assertFieldRules, assertWritable, validGrant, withFields, withPresets } from './write-rules.js';
 import { createdRowFor, type CreatedRow } from './created-row.js';
+import { canCreateOnSqlite, createOnSqlite, InsertFailed } from './sqlite-create.js';
 
 /** How deep `_and`/`_or` groups and relational filters may nest in one filter. */
 const MAX_FILTER_NESTING = 100;
@@ -301,35 +302,44 @@ export class ItemsService {
       { collection: this.collection },
       ctx,
     );
-    const b = this.knex(this.collection);
-    this.applyQuery(b, col, q, grant, await this.filterScope(schema, col, grant, q.filter));
+    // Wrapped: a query builder is a thenable, so an async function returning it would run it.
+    const build = async (): Promise<{ b: Knex.QueryBuilder }> => {
+      const b = this.knex(this.collection);
+      this.applyQuery(b, col, q, grant, await this.filterScope(schema, col, grant, q.filter));
+      return { b };
+    };
     let rows: Item[];
     if (q.aggregate || q.groupBy) {
-      rows = await this.aggregate(b, col, q, grant);
+      rows = await this.aggregate((await build()).b, col, q, grant);
       if (this.rowBudget) spend(this.rowBudget, rows.length);
     } else {
+      // Right after this service's create, the fields are checked first: the row the insert returned
+      // may answer the read (created-row.ts), and then no query is built at all.
+      const early = created ? undefined : await build();
       const { columns, keyOnlyForRelations } = this.selectFields(col, q.fields, grant);
       // Fields only some permission rows give are decided per item, by key.
       const perItem = grant.rows ? columns.filter((c) => !grantsField(grant.everywhere, c)) : [];
       const keyForMask = perItem.length > 0 && !columns.includes(col.primary);
-      b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
-      if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
-      else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
-      if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
-      const limit = q.limit ?? DEFAULT_LIMIT;
-      // Under an item budget, load no more rows than still fit, plus one to tell that it overflowed.
-      const load = Math.min(limit === -1 ? Infinity : limit, this.rowBudget ? this.rowBudget.left + 1 : Infinity);
-      if (load !== Infinity) b.limit(load);
-      const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
-      if (offset) b.offset(offset);
       const known = perItem.length ? undefined : createdRowFor(col, q, grant, created, columns);
-      rows = (
-        known
-          ? [known]
-          : await b.catch(async (e) => {
-              throw await this.databaseError(e);
-            })
-      ).map((r: Item) => castRow(col, r));
+      if (known) rows = [castRow(col, known)];
+      else {
+        const { b } = early ?? (await build());
+        b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
+        if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
+        else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
+        if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
+        const limit = q.limit ?? DEFAULT_LIMIT;
+        // Under an item budget, load no more rows than still fit, plus one to tell that it overflowed.
+        const load = Math.min(limit === -1 ? Infinity : limit, this.rowBudget ? this.rowBudget.left + 1 : Infinity);
+        if (load !== Infinity) b.limit(load);
+        const offset = q.offset ?? (q.page ? (q.page - 1) * (limit === -1 ? 0 : limit) : 0);
+        if (offset) b.offset(offset);
+        rows = (
+          await b.catch(async (e) => {
+            throw await this.databaseError(e);
+          })
+        ).map((r: Item) => castRow(col, r));
+      }
       if (this.rowBudget) spend(this.rowBudget, rows.length);
       if (perItem.length) await this.hideFieldsPerItem(schema, col, grant, rows, perItem);
       const budget = this.rowBudget ?? { left: MAX_RELATED_ITEMS };
@@ -552,32 +562,37 @@ export class ItemsService {
     // Without related items the row is checked before the transaction (password hashing stays outside it).
     const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
     let insertedRow: Item | undefined;
-    const key = await this.atomically(async (db) => {
-      const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
-      // Related objects are keys now: the rules see the keys the row will hold.
-      const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
-      if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
-      const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
-      let created: PrimaryKey;
-      /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
-      const whole = !this.collection.startsWith('directus_');
-      let inserted: Item | undefined;
-      try {
-        const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
-        const first = result[0] as any;
-        if (whole && first && typeof first === 'object') inserted = first;
-        created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
-      } catch (e) {
-        throw await this.databaseError(e);
-      }
-      await applySystemEffects(db, this.collection, [created], row);
-      await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
-      if (!nested) insertedRow = inserted;
-      if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
-      // The new item must be one the create permission's item filter allows; if not, nothing is kept.
-      if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
-      return created;
-    });
+    let key: PrimaryKey;
+    // A plain create on SQLite: the same statements without knex's machinery (sqlite-create.ts).
+    if (!nested && !grant.filter && canCreateOnSqlite(this.knex, this.collection, prepared!))
+      ({ key, inserted: insertedRow } = await this.createLight(col, prepared!));
+    else
+      key = await this.atomically(async (db) => {
+        const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
+        // Related objects are keys now: the rules see the keys the row will hold.
+        const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
+        if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
+        const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
+        let created: PrimaryKey;
+        /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
+        const whole = !this.collection.startsWith('directus_');
+        let inserted: Item | undefined;
+        try {
+          const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
+          const first = result[0] as any;
+          if (whole && first && typeof first === 'object') inserted = first;
+          created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
+        } catch (e) {
+          throw await this.databaseError(e);
+        }
+        await applySystemEffects(db, this.collection, [created], row);
+        await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
+        if (!nested) insertedRow = inserted;
+        if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
+        // The new item must be one the create permission's item filter allows; if not, nothing is kept.
+        if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
+        return created;
+      });
     // Committed (in a transaction of its own): the read-back may use the row. A nested write changed other rows, read from the database.
     if (insertedRow && !this.knex.isTransaction) this.created = { key, row: insertedRow };
     if (opts.emitEvents !== false)
@@ -587,6 +602,15 @@ export class ItemsService {
         ctx,
       );
     return key;
+  }
+
+  /** createOne's transaction on SQLite as compiled statements (sqlite-create.ts); the insert's own failure gets its coded error. */
+  private async createLight(col: CollectionOverview, row: Item): Promise<{ key: PrimaryKey; inserted: Item }> {
+    try {
+      return await createOnSqlite(this.knex, this.accountability, col, row);
+    } catch (e) {
+      throw e instanceof InsertFailed ? await this.databaseError(e.cause) : e;
+    }
   }
 
   /** The payload's nested writes, if any; the caller must be allowed to write each relational field it uses. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createHostExpress } from '../../http/express-bridge.js';
 import { createMounts } from '../../http/mounts.js';
 import { createExtensionScope } from '../scope.js';
 import { API_UNIT_REGISTRARS, getUnitRegistrar } from '../units/registrars.js';
@@ -49,7 +50,7 @@ describe('unit registrars', () => {
 
   it('registers a trusted endpoint into the scope: disposing the scope unmounts it', async () => {
     const mounts = createMounts();
-    const kernel = { mounts } as unknown as Kernel;
+    const kernel = { mounts, express: createHostExpress({ trustProxy: false }) } as unknown as Kernel;
     const scope = createExtensionScope();
     const unit = {
       id: 'ext',

@@ -2,7 +2,6 @@ import type { Context } from 'koa';
 import { match } from 'path-to-regexp';
 import { errors } from '../../errors.js';
 import express from 'express';
-import { createEndpointApp, runExpress } from '../../http/express-bridge.js';
 import { convertExpressPath } from '../../http/express-path.js';
 import { createSandboxedEndpointHandler } from '../../http/sandboxed-endpoint.js';
 import type { UnitRegistrar } from './types.js';
@@ -41,12 +40,12 @@ export const endpointRegistrar: UnitRegistrar = {
       });
     // A real Express router, as Directus gives each endpoint (`express.Router()` mounted at `/<id>`).
     const router = express.Router();
-    const app = createEndpointApp(router, { trustProxy: kernel.config?.trustProxy === true });
+    const run = kernel.express.mount(router);
     // Mount before calling the handler: routes added after an async register still answer.
     scope.defer(
       kernel.mounts.add(
         id,
-        (ctx: Context) => (scope.live ? scope.track(() => runExpress(app, ctx)) : Promise.resolve(false)),
+        (ctx: Context) => (scope.live ? scope.track(() => run(ctx)) : Promise.resolve(false)),
         unit.id,
       ),
     );

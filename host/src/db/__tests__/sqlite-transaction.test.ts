@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMPILED_INSERTS_PER_OWNER, createInsertCompiler, insertBindings } from '../compiled-insert.js';
+import { createDatabase } from '../connection.js';
+import { sqliteTransaction } from '../sqlite-transaction.js';
+
+let knex: Knex;
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-light-trx-'));
+  knex = createDatabase({ client: 'sqlite', filename: path.join(dir, 'db.sqlite') } as never);
+  await knex.schema.createTable('t', (t) => {
+    t.increments('id');
+    t.string('a').unique();
+    t.integer('b');
+    t.boolean('c');
+  });
+});
+afterAll(() => knex.destroy());
+
+describe('inserts compiled once', () => {
+  it('compiles once per owner and column set, binds values in the order knex wrote them', async () => {
+    const compiler = createInsertCompiler(knex);
+    const owner = {};
+    const first = compiler.get(owner, 't', { b: 1, a: 'x', c: true }, ['*']);
+    expect(compiler.get(owner, 't', { b: 2, a: 'y', c: false }, ['*'])).toBe(first);
+    expect(compiler.compiles()).toBe(1);
+    // Another column set, another returning list, another owner: each its own statement.
+    compiler.get(owner, 't', { a: 'x' }, ['*']);
+    compiler.get(owner, 't', { b: 1, a: 'x', c: true }, ['id']);
+    expect(compiler.compiles()).toBe(3);
+    // A new owner (a new schema overview after a field was added) starts with nothing compiled.
+    expect(compiler.get({}, 't', { b: 1, a: 'x', c: true }, ['*'])).not.toBe(first);
+    expect(compiler.compiles()).toBe(4);
+    const viaKnex = knex('t').insert({ b: 7, a: 'k', c: true }, ['*']).toSQL();
+    expect(first.sql).toBe(viaKnex.sql);
+    expect(insertBindings(first, { b: 7, a: 'k', c: true })).toEqual(
+      (viaKnex.bindings as unknown[]).map((v) => (typeof v === 'boolean' ? Number(v) : v)),
+    );
+  });
+});
+
+describe('compiled inserts kept', () => {
+  it('keeps at most COMPILED_INSERTS_PER_OWNER column sets per owner (clients choose them), the oldest leaving first', () => {
+    const compiler = createInsertCompiler(knex);
+    const owner = {};
+    const row = (i: number) => ({ [`c${i}`]: i });
+    const first = compiler.get(owner, 't', row(0), ['*']);
+    for (let i = 1; i < COMPILED_INSERTS_PER_OWNER; i++) compiler.get(owner, 't', row(i), ['*']);
+    expect(compiler.get(owner, 't', row(0), ['*'])).toBe(first);
+    expect(compiler.compiles()).toBe(COMPILED_INSERTS_PER_OWNER);
+    compiler.get(owner, 't', row(COMPILED_INSERTS_PER_OWNER), ['*']); // row(0) leaves
+    expect(compiler.get(owner, 't', row(0), ['*'])).not.toBe(first);
+    expect(compiler.compiles()).toBe(COMPILED_INSERTS_PER_OWNER + 2);
+  });
+});
+
+describe('light SQLite transaction', () => {
+  it('commits what its work wrote and announces each statement as a knex query event', async () => {
+    const sql: string[] = [];
+    const onQuery = (q: { sql: string }) => sql.push(q.sql);
+    knex.on('query', onQuery);
+    const rows = await sqliteTransaction(knex, (tx) =>
+      tx.run('insert into `t` (`a`, `b`) values (?, ?) returning *', ['one', 1]),
+    );
+    knex.off('query', onQuery);
+    expect(rows).toEqual([{ id: expect.any(Number), a: 'one', b: 1, c: null }]);
+    expect(sql).toEqual(['BEGIN IMMEDIATE', 'insert into `t` (`a`, `b`) values (?, ?) returning *', 'COMMIT']);
+    expect(await knex('t').where({ a: 'one' }).select('b')).toEqual([{ b: 1 }]);
+  });
+
+  it('rolls everything back when a later statement fails, and the connection stays usable', async () => {
+    const failed = await sqliteTransaction(knex, (tx) => {
+      tx.run('insert into `t` (`a`) values (?)', ['two']);
+      tx.run('insert into `t` (`a`) values (?)', ['one']); // unique: fails
+    }).catch((e: { code?: string }) => e.code);
+    expect(failed).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(await knex('t').where({ a: 'two' })).toEqual([]);
+    const thrown = await sqliteTransaction(knex, (tx) => {
+      tx.run('insert into `t` (`a`) values (?)', ['three']);
+      throw new Error('after the insert');
+    }).catch((e: Error) => e.message);
+    expect(thrown).toBe('after the insert');
+    expect(await knex('t').where({ a: 'three' })).toEqual([]);
+    await sqliteTransaction(knex, (tx) => tx.run('insert into `t` (`a`) values (?)', ['four']));
+    expect(await knex('t').where({ a: 'four' }).select('a')).toEqual([{ a: 'four' }]);
+  });
+
+  it('waits for a knex transaction holding the connection and never runs inside it', async () => {
+    const order: string[] = [];
+    let light: Promise<unknown> | undefined;
+    await knex.transaction(async (trx) => {
+      await trx('t').insert({ a: 'in-knex' });
+      light = sqliteTransaction(knex, (tx) => {
+        order.push('light');
+        return tx.run('select count(*) as n from `t` where `a` = ?', ['in-knex']);
+      });
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('knex commits');
+    });
+    expect(await light).toEqual([{ n: 1 }]);
+    expect(order).toEqual(['knex commits', 'light']);
+  });
+});

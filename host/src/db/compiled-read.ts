@@ -1,0 +1,44 @@
+import type { Knex } from 'knex';
+import { isBetterSqlite, sqliteQuery } from './sqlite-transaction.js';
+
+const MARKER = '\u0000annex-compiled-read:';
+
+/** A row as the database returns it. */
+type Row = Record<string, any>;
+
+/**
+ * A read every request makes with other values (the authenticated user's row): on SQLite its SQL
+ * is compiled by knex once (`build` with a marker per parameter, which tells the binding order)
+ * and run as a prepared statement on the pooled connection, without knex's per-query machinery
+ * (builder, compiler, runner: 40-70 µs of a 30 µs read). On other databases `build` runs through
+ * knex as it is, with the values. Returns the rows; `build` must not use `first()` (its result
+ * is one row, not a list): `.limit(1)` compiles to the same SQL. Parameters are scalars (a list
+ * goes through knex: its length changes the SQL).
+ */
+export function defineCompiledRead<P extends string>(
+  knex: Knex,
+  build: (params: Record<P, unknown>) => Knex.QueryBuilder,
+): (params: Record<P, unknown>) => Promise<Row[]> {
+  let compiled: { sql: string; slots: ({ param: P } | { value: unknown })[] } | undefined;
+  const compile = (params: Record<P, unknown>) => {
+    const markers = {} as Record<P, unknown>;
+    for (const name of Object.keys(params) as P[]) markers[name] = MARKER + name;
+    const built = build(markers).toSQL();
+    const slots = (built.bindings as unknown[]).map((b) =>
+      typeof b === 'string' && b.startsWith(MARKER) ? { param: b.slice(MARKER.length) as P } : { value: b },
+    );
+    return { sql: built.sql, slots };
+  };
+  return async (params) => {
+    // A list would change the SQL with its length: only scalar parameters take the compiled statement.
+    if (!isBetterSqlite(knex) || Object.values(params).some((v) => v !== null && typeof v === 'object'))
+      return (await build(params)) as Row[];
+    compiled ??= compile(params);
+    const bindings = compiled.slots.map((s) => {
+      const v = 'param' in s ? params[s.param] : s.value;
+      // As knex binds them on better-sqlite3.
+      return typeof v === 'boolean' ? Number(v) : v instanceof Date ? v.valueOf() : v;
+    });
+    return sqliteQuery(knex, compiled.sql, bindings);
+  };
+}
