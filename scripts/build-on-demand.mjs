@@ -1,6 +1,8 @@
 // Used by the committed bin shims (<package>/bin/*.js) in a source checkout whose packages were
 // never built: npm links those shims at install time, before any dist/ exists, so the first run
 // builds the package it belongs to (tsc -b follows its project references) and then loads it.
+// Run as `node scripts/build-on-demand.mjs steps [--changed]`, it is also the build's steps after
+// tsc -b (bundles, admin app); with --changed it skips those whose output is current (below).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
