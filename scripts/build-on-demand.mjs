@@ -1,11 +1,13 @@
 // Used by the committed bin shims (<package>/bin/*.js) in a source checkout whose packages were
 // never built: npm links those shims at install time, before any dist/ exists, so the first run
 // builds the package it belongs to (tsc -b follows its project references) and then loads it.
+// Run as `node scripts/build-on-demand.mjs steps [--changed]`, it is also the build's steps after
+// tsc -b (bundles, admin app); with --changed it skips those whose output is current (below).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -45,4 +47,53 @@ export function buildOnDemand(cliUrl) {
     if (result.status !== 0) fail(`annex: building ${pkg} failed (${label}).`);
   }
   if (!existsSync(cli)) fail(`annex: ${relative(ROOT, cli)} is still missing after the build.`);
+}
+
+/*
+ * `node scripts/build-on-demand.mjs steps [--changed]`: the build's steps after `tsc -b` (package.json
+ * "build"). With --changed (`npm test`), a step whose output is newer than its script, the installed
+ * packages (node_modules/.package-lock.json) and every file under its own inputs is not run again;
+ * a bundle must also match its manifest (every input's size and mtime, @annex/protocol/bundle).
+ */
+const STEPS = [
+  { script: 'host/scripts/bundle-db.mjs', output: 'host/dist/vendor/db.cjs' },
+  { script: 'runtime/scripts/bundle-worker.mjs', output: 'runtime/dist/worker-bundle/worker.cjs', manifest: true },
+  { script: 'host/scripts/bundle-host.mjs', output: 'host/dist/bundle/host.cjs', manifest: true },
+  {
+    script: 'host/app/build.mjs',
+    output: 'host/app/dist/manifest.json',
+    inputs: ['host/app/src', 'host/dist/app-sources'],
+  },
+];
+
+/** The newest mtime (ms) of `file`, or of any file under it when it is a folder; 0 when missing. */
+function newest(file) {
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return 0;
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(0, ...readdirSync(file).map((name) => newest(join(file, name))));
+}
+
+async function isStepCurrent(step) {
+  const made = statSync(join(ROOT, step.output), { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = [step.script, 'scripts/bundle-cjs.mjs', 'node_modules/.package-lock.json', ...(step.inputs ?? [])];
+  if (!made || sources.some((s) => newest(join(ROOT, s)) >= made)) return false;
+  if (!step.manifest) return true;
+  const { isBundleFresh } = await import('@annex/protocol/bundle');
+  return isBundleFresh(join(ROOT, step.output));
+}
+
+async function runSteps(onlyChanged) {
+  for (const step of STEPS) {
+    if (onlyChanged && (await isStepCurrent(step))) {
+      process.stdout.write(`${step.output} is current (node ${step.script} not run)\n`);
+      continue;
+    }
+    const result = spawnSync(process.execPath, [join(ROOT, step.script)], { cwd: ROOT, stdio: 'inherit' });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv[2] === 'steps') {
+  await runSteps(process.argv.includes('--changed'));
 }

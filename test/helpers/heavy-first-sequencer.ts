@@ -8,12 +8,16 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  * while the other worker idles. Starting these first lets the many short files fill in beside them.
  */
 export const HEAVY_FILES = [
-  'test/sdk/scaffold-build-test.test.ts',
   'test/repo/fresh-clone.test.ts',
-  'test/fault/install-crash.test.ts',
+  'test/sdk/scaffold-build-test.test.ts',
   'test/soak/soak.test.ts',
   'test/hot-reload/leak.test.ts',
+  'test/fault/install-crash.test.ts',
+  // The unit project's files start after the parallel project's (vitest orders projects by name):
+  // this one (about 20 s) started among the last and ran alone at the end of the first phase.
+  'runtime/src/__tests__/limits.test.ts',
   'test/security/app-sdk-redteam.test.ts',
+  'test/host/cli.test.ts',
   'test/host/cli-marketplace.test.ts',
   'test/security/loading-files-redteam.test.ts',
 ];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCreate } from '../../create-extension/src/cli.js';
+import { runCli } from '../../sdk-extension/dist/cli/run.js';
 
 export const WORKSPACE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 export const SDK_CLI = join(WORKSPACE, 'sdk-extension/dist/cli/main.js');
@@ -59,6 +60,32 @@ export async function runPackageScript(dir: string, script: string): Promise<Run
   });
 }
 
+/**
+ * Runs a package.json script of the form `annex-extension <args>` in this process: the SDK CLI's own
+ * entry (runCli, as bin/annex-extension.js calls it) with the project as its working folder. The
+ * same code the script's process runs, without starting Node and loading the SDK again for each of
+ * the scaffold test's 50-odd builds and validations. A script of any other form fails (code 1).
+ * The real processes are still run: runPackageScript (one case per script) and fresh-clone.test.ts.
+ */
+export async function runSdkScriptInProcess(dir: string, script: string): Promise<RunResult> {
+  const scripts = (
+    JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
+  ).scripts;
+  const [bin, ...args] = scripts?.[script]?.split(' ') ?? [];
+  if (bin !== 'annex-extension') return { code: 1, stdout: '', stderr: `"${script}" is not an annex-extension script` };
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    color: false,
+    isTTY: false,
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+    cwd: dir,
+  });
+  return { code, stdout, stderr };
+}
+
 /** Makes the workspace packages the project's dependencies (symlinks + .bin shims; offline, fast). */
 export async function linkWorkspaceDependencies(dir: string): Promise<void> {
   const nm = join(dir, 'node_modules');
@@ -112,7 +139,7 @@ export async function scaffoldAndBuild(
   const dir = await scaffoldProject(c, root);
   await prepare?.(dir);
   await linkWorkspaceDependencies(dir);
-  const built = await run(process.execPath, [SDK_CLI, 'build'], dir);
+  const built = await runSdkScriptInProcess(dir, 'build');
   if (built.code !== 0) throw new Error(`build failed: ${built.stderr}`);
   return dir;
 }

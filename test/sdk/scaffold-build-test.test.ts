@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkWorkspaceDependencies, runPackageScript, scaffoldProject, type ScaffoldCase } from './helpers.js';
+import {
+  linkWorkspaceDependencies,
+  runPackageScript,
+  runSdkScriptInProcess,
+  scaffoldProject,
+  type ScaffoldCase,
+} from './helpers.js';
 import { describeHostLoad } from './host-load-suite.js';
 import { typeCheck } from './type-check.js';
 
@@ -16,6 +22,16 @@ const CASES: ScaffoldCase[] = [
     (['ts', 'js'] as const).map((language) => ({ type, language, sandbox: true })),
   ),
 ].filter((c) => !only || only.includes(c.type));
+
+/*
+ * `build` and `validate` run in this process (the SDK CLI's entry, with the project as its folder)
+ * but for this case, whose scripts run as real processes; `test` always does (it starts vitest).
+ */
+const SPAWNED: ScaffoldCase = { type: 'endpoint', language: 'ts' };
+const runScript = (c: ScaffoldCase, dir: string, script: string) =>
+  script === 'test' || (c.type === SPAWNED.type && c.language === SPAWNED.language && !c.sandbox)
+    ? runPackageScript(dir, script)
+    : runSdkScriptInProcess(dir, script);
 
 const caseKey = (c: ScaffoldCase) => `${c.type}${c.sandbox ? '-sandboxed' : ''}-${c.language}`;
 /** The projects whose case passed: built, validated and tested, ready to load into a host. */
@@ -35,7 +51,7 @@ describe.concurrent('scaffold → build → validate → test', () => {
       const dir = await scaffoldProject(c, root);
       await linkWorkspaceDependencies(dir);
       for (const script of ['build', 'validate', 'test']) {
-        const result = await runPackageScript(dir, script);
+        const result = await runScript(c, dir, script);
         expect(result.code, `npm run ${script} in ${dir}\n${result.stdout}\n${result.stderr}`).toBe(0);
       }
       if (c.language === 'ts') {
