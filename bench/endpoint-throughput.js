@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { fmt, hostEnv, ROOT, tempDir, writeEndpoint } from './lib.js';
+import { fmt, hasWrk, hostEnv, parseWrk, ROOT, tempDir, writeEndpoint } from './lib.js';
 import { load } from './http-load.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
@@ -93,22 +93,13 @@ async function loadWithHttpAgent(url, seconds, connections) {
   return { rps: ok / seconds, ok, failed };
 }
 
-function hasWrk() {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch (err) {
-    /* wrk prints its version with exit status 1 */
-    return err?.status === 1;
-  }
-}
-
 /** One wrk run (C load generator, one thread): requests per second, or null if wrk failed. */
 function wrk(url, connections, seconds) {
   try {
-    const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, url], { encoding: 'utf8' });
-    const m = /Requests\/sec:\s+([0-9.]+)/.exec(out);
-    return m ? Number(m[1]) : null;
+    const { rps } = parseWrk(
+      execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, url], { encoding: 'utf8' }),
+    );
+    return Number.isNaN(rps) ? null : rps;
   } catch {
     return null;
   }

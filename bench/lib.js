@@ -1,4 +1,5 @@
 // Shared helpers for the host-level benchmarks (plain ESM, run with node --no-node-snapshot).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,4 +84,23 @@ export function writeHook(root, name, { sandbox = false, filterOn } = {}) {
     ? `filter('${filterOn}.items.create', (payload) => ({ ...payload, note: String(payload.note ?? '') + '!' }));`
     : `action('bench_none.items.create', () => {});`;
   fs.writeFileSync(path.join(dir, 'dist', 'index.js'), `export default ({ filter, action }) => { ${body} };\n`);
+}
+
+/** Whether wrk (Debian package `wrk`) is installed. */
+export function hasWrk() {
+  try {
+    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
+  } catch (e) {
+    if (e.status !== 1) return false; // wrk prints its version with exit status 1
+  }
+  return true;
+}
+
+/** What one wrk run printed: requests answered, non-2xx/3xx responses, requests per second. */
+export function parseWrk(out) {
+  return {
+    requests: Number(/(\d+) requests in/.exec(out)?.[1]),
+    bad: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+  };
 }

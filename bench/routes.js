@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, fmt, hostEnv, percentile, tempDir } from './lib.js';
+import { ROOT, fmt, hasWrk, hostEnv, parseWrk, percentile, tempDir } from './lib.js';
 import { hasProc, treeCpuMs } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -19,13 +19,9 @@ const BARE = `require('node:http').createServer((req, res) => { res.setHeader('C
 function wrk(url, token) {
   const args = ['-t1', '-c10', `-d${SECONDS}s`, url];
   if (token) args.unshift('-H', `Authorization: Bearer ${token}`);
-  const out = execFileSync('wrk', args, { encoding: 'utf8' });
-  const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  if (bad) throw new Error(`${url}: ${bad} failed responses`);
-  return {
-    requests: Number(/(\d+) requests in/.exec(out)?.[1]),
-    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
-  };
+  const r = parseWrk(execFileSync('wrk', args, { encoding: 'utf8' }));
+  if (r.bad) throw new Error(`${url}: ${r.bad} failed responses`);
+  return r;
 }
 
 function started(child) {
@@ -70,15 +66,6 @@ function measure(server, route, token) {
   const before = treeCpuMs(server.child.pid);
   const r = wrk(`${server.url}${route}`, token);
   return { ...r, cpuUs: ((treeCpuMs(server.child.pid) - before) * 1000) / Math.max(1, r.requests) };
-}
-
-function hasWrk() {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-  } catch (e) {
-    if (e.status !== 1) return false; // wrk prints its version with exit status 1
-  }
-  return true;
 }
 
 if (!hasProc() || !hasWrk()) {

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ROOT, fmt, hostEnv, tempDir } from './lib.js';
+import { ROOT, fmt, hasWrk, hostEnv, parseWrk, tempDir } from './lib.js';
 import { hasProc, treeCpuMs } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -61,15 +61,6 @@ async function json(url, method, body, token) {
   return { status: res.status, body: await res.json().catch(() => null) };
 }
 
-function hasWrk() {
-  try {
-    execFileSync('wrk', ['--version'], { stdio: 'ignore' });
-  } catch (e) {
-    if (e.status !== 1) return false; // wrk prints its version with exit status 1
-  }
-  return true;
-}
-
 /** wrk, one thread: requests and requests/s, or null. */
 function wrkPost(url, token, script) {
   fs.writeFileSync(
@@ -77,12 +68,9 @@ function wrkPost(url, token, script) {
     `wrk.method = "POST"\nwrk.body = '{"text":"x"}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\n`,
   );
   try {
-    const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', script, url], {
-      encoding: 'utf8',
-    });
-    const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-    const bad = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-    return { requests, bad, rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]) };
+    return parseWrk(
+      execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', script, url], { encoding: 'utf8' }),
+    );
   } catch {
     return null;
   }
