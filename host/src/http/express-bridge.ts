@@ -206,8 +206,7 @@ export function createHostExpress(options: { trustProxy: boolean }) {
     if (Object.getPrototypeOf(req) !== app.request) Object.setPrototypeOf(req, app.request);
     if (Object.getPrototypeOf(res) !== app.response) Object.setPrototypeOf(res, app.response);
     res.locals ??= Object.create(null);
-    const search = ctx.querystring;
-    req.query = queryParser(search);
+    req.query = queryParser(ctx.querystring);
     parseCookies(req as unknown as Request, res as unknown as Response, noop);
     req.accountability = ctx.state.accountability ?? null;
     req.schema = ctx.state.schema;
@@ -221,7 +220,6 @@ export function createHostExpress(options: { trustProxy: boolean }) {
 
   return {
     app,
-    enter,
     /**
      * `http.createServer` options whose requests and responses are born as this app's (node's
      * classes with Express's request and response prototypes in between), so neither `enter` nor
