@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { compileMarked, sqliteBinding, type BindingSlot } from './marked-sql.js';
 
 /** SQL knex compiled for a one-row insert, and the order the row's values bind in. */
 export interface CompiledInsert {
@@ -23,8 +24,6 @@ export function hasPlainValues(row: Record<string, unknown>): boolean {
   for (const key in row) if (!isPlainValue(row[key])) return false;
   return true;
 }
-
-const MARKER = '\u0000annex-compiled-insert:';
 
 /**
  * Compiled inserts kept per owner: clients choose which fields a create sends (and in which order),
@@ -52,20 +51,20 @@ export function createInsertCompiler(knex: Knex) {
       const id = `${table}\u0000${returning.join('\u0001')}\u0000${columns.join('\u0001')}`;
       let compiled = cache.get(id);
       if (compiled === undefined) {
-        const markers: Record<string, string> = {};
-        for (const c of columns) markers[c] = MARKER + c;
-        const built = knex(table).insert(markers, returning).toSQL();
-        // One statement, each value bound once as its marker: otherwise the text is not reusable.
-        const first = Array.isArray(built) ? built : [built];
-        if (first.length !== 1) throw new Error(`compileInsert: ${table} compiles to ${first.length} statements`);
-        const keys = first[0]!.bindings.map((b: unknown) => {
-          if (typeof b !== 'string' || !b.startsWith(MARKER))
-            throw new Error(`compileInsert: unexpected binding in ${table}`);
-          return b.slice(MARKER.length);
+        let marked: { sql: string; slots: BindingSlot<string>[] };
+        try {
+          marked = compileMarked(columns, (markers) => knex(table).insert(markers, returning));
+        } catch (e) {
+          throw new Error(`compileInsert: ${table} ${(e as Error).message}`);
+        }
+        // Each value bound once, as its marker: otherwise the text is not reusable.
+        const keys = marked.slots.map((slot) => {
+          if (!('name' in slot)) throw new Error(`compileInsert: unexpected binding in ${table}`);
+          return slot.name;
         });
         if (keys.length !== columns.length)
           throw new Error(`compileInsert: ${table} binds ${keys.length} of ${columns.length} values`);
-        compiled = { sql: first[0]!.sql, keys };
+        compiled = { sql: marked.sql, keys };
         if (cache.size >= COMPILED_INSERTS_PER_OWNER) cache.delete(cache.keys().next().value!);
         cache.set(id, compiled);
         compiles++;
@@ -79,10 +78,7 @@ export function createInsertCompiler(knex: Knex) {
 
 export type InsertCompiler = ReturnType<typeof createInsertCompiler>;
 
-/** `row`'s values in `compiled`'s binding order, as better-sqlite3 takes them (booleans as 0/1, as knex binds them). */
+/** `row`'s values in `compiled`'s binding order, as knex binds them on better-sqlite3. */
 export function insertBindings(compiled: CompiledInsert, row: Record<string, unknown>): unknown[] {
-  return compiled.keys.map((k) => {
-    const v = row[k];
-    return typeof v === 'boolean' ? Number(v) : v;
-  });
+  return compiled.keys.map((k) => sqliteBinding(row[k]));
 }

@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
+import { compileMarked, sqliteBinding, type BindingSlot } from './marked-sql.js';
 import { isBetterSqlite, sqliteQuery } from './sqlite-transaction.js';
-
-const MARKER = '\u0000annex-compiled-read:';
 
 /** A row as the database returns it. */
 type Row = Record<string, any>;
@@ -19,26 +18,13 @@ export function defineCompiledRead<P extends string>(
   knex: Knex,
   build: (params: Record<P, unknown>) => Knex.QueryBuilder,
 ): (params: Record<P, unknown>) => Promise<Row[]> {
-  let compiled: { sql: string; slots: ({ param: P } | { value: unknown })[] } | undefined;
-  const compile = (params: Record<P, unknown>) => {
-    const markers = {} as Record<P, unknown>;
-    for (const name of Object.keys(params) as P[]) markers[name] = MARKER + name;
-    const built = build(markers).toSQL();
-    const slots = (built.bindings as unknown[]).map((b) =>
-      typeof b === 'string' && b.startsWith(MARKER) ? { param: b.slice(MARKER.length) as P } : { value: b },
-    );
-    return { sql: built.sql, slots };
-  };
+  let compiled: { sql: string; slots: BindingSlot<P>[] } | undefined;
   return async (params) => {
     // A list would change the SQL with its length: only scalar parameters take the compiled statement.
     if (!isBetterSqlite(knex) || Object.values(params).some((v) => v !== null && typeof v === 'object'))
       return (await build(params)) as Row[];
-    compiled ??= compile(params);
-    const bindings = compiled.slots.map((s) => {
-      const v = 'param' in s ? params[s.param] : s.value;
-      // As knex binds them on better-sqlite3.
-      return typeof v === 'boolean' ? Number(v) : v instanceof Date ? v.valueOf() : v;
-    });
+    compiled ??= compileMarked(Object.keys(params) as P[], build);
+    const bindings = compiled.slots.map((s) => sqliteBinding('name' in s ? params[s.name] : s.value));
     return sqliteQuery(knex, compiled.sql, bindings);
   };
 }
