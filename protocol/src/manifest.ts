@@ -168,10 +168,7 @@ export function getRequestedScopes(options: ExtensionOptions): Scopes {
   return mergeScopes(sandbox?.requestedScopes ?? {}, options.annex?.scopes ?? {});
 }
 
-/** True when the manifest asks to run in the sandbox (bundles never do, as in Directus). */
-export function isSandboxed(options: ExtensionOptions): boolean {
-  return options.type !== 'bundle' && 'sandbox' in options && options.sandbox?.enabled === true;
-}
+export { isSandboxed } from './sandboxed.js';
 
 /**
  * An npm package name (`name` or `@scope/name`, at most one slash), in any case: what an

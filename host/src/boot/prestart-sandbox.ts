@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ExtensionOptions } from '@annex/protocol';
+import { EXTENSION_PKG_KEY, isSandboxed } from '@annex/protocol/sandboxed';
 import type { HostConfig } from '../config.js';
 
 /*
@@ -11,22 +13,17 @@ import type { HostConfig } from '../config.js';
  * worker starts when the load begins, as without this.
  */
 
-/** `EXTENSION_PKG_KEY` of @annex/protocol, whose index (with zod) this runs before loading. */
-const MANIFEST_KEY = 'directus:extension';
-
-/** Whether `dir` (an extension package) declares a sandboxed extension, as `isSandboxed` reads it. */
+/** Whether `dir` (an extension package) declares a sandboxed extension. */
 function declaresSandbox(dir: string): boolean {
   let manifest: unknown;
   try {
     manifest = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>)[
-      MANIFEST_KEY
+      EXTENSION_PKG_KEY
     ];
   } catch {
     return false;
   }
-  if (!manifest || typeof manifest !== 'object') return false;
-  const m = manifest as { type?: unknown; sandbox?: { enabled?: unknown } };
-  return m.type !== 'bundle' && m.sandbox?.enabled === true;
+  return !!manifest && typeof manifest === 'object' && isSandboxed(manifest as ExtensionOptions);
 }
 
 function folders(root: string): string[] {
