@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT } from '../helpers/host.js';
+import { FIXTURES, ROOT, testHostEnv } from '../helpers/host.js';
 
 const SCRIPT = path.join(ROOT, 'test', 'fault', 'helpers', 'crashing-host.mjs');
 const GREETER = 'annex-market-greeter';
@@ -23,17 +23,11 @@ interface Child {
 async function startChild(dir: string, registry: string, crashAt?: string): Promise<Child> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    ADMIN_EMAIL: 'admin@example.com',
-    ADMIN_PASSWORD: 'admin-password',
-    SECRET: 'test-secret-0123456789',
-    DB_FILENAME: path.join(dir, 'annex.db'),
-    EXTENSIONS_PATH: path.join(dir, 'extensions'),
-    EXTENSIONS_AUTO_RELOAD: 'false',
-    MARKETPLACE_REGISTRY: registry,
-    ANNEX_CWD: dir,
-    ...(crashAt ? { ANNEX_CRASH_AT: crashAt } : {}),
+    ...testHostEnv(dir, {
+      MARKETPLACE_REGISTRY: registry,
+      ANNEX_CWD: dir,
+      ...(crashAt ? { ANNEX_CRASH_AT: crashAt } : {}),
+    }),
   };
   const proc = spawn(process.execPath, ['--no-node-snapshot', SCRIPT], {
     cwd: ROOT,

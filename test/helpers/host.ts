@@ -38,6 +38,24 @@ function copyDir(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true });
 }
 
+/**
+ * The environment of a test host whose data folder is `dir` (database, `extensions/`): what
+ * startHost runs with, and what tests that start `annex` as a process give it.
+ */
+export function testHostEnv(dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.ANNEX_TEST_LOG ?? 'silent',
+    ADMIN_EMAIL: 'admin@example.com',
+    ADMIN_PASSWORD: 'admin-password',
+    SECRET: 'test-secret-0123456789',
+    DB_FILENAME: path.join(dir, 'annex.db'),
+    EXTENSIONS_PATH: path.join(dir, 'extensions'),
+    EXTENSIONS_AUTO_RELOAD: 'false',
+    ...extra,
+  };
+}
+
 /** A real host on a temporary SQLite database (or ANNEX_TEST_PG when `pg: true`), listening on a free port. */
 export async function startHost(options: TestHostOptions = {}): Promise<TestHost> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'annex-test-'));
@@ -49,18 +67,7 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
       copyDir(src, path.join(extensionsPath, path.basename(src)));
     }
   }
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.ANNEX_TEST_LOG ?? 'silent',
-    ADMIN_EMAIL: 'admin@example.com',
-    ADMIN_PASSWORD: 'admin-password',
-    SECRET: 'test-secret-0123456789',
-    DB_FILENAME: path.join(dir, 'annex.db'),
-    EXTENSIONS_PATH: extensionsPath,
-    EXTENSIONS_AUTO_RELOAD: 'false',
-    EXTENSIONS_REGISTER_TIMEOUT: '1500',
-    ...options.env,
-  };
+  const env = { ...testHostEnv(dir), EXTENSIONS_REGISTER_TIMEOUT: '1500', ...options.env };
   const host = await createHost({ env, cwd: dir, packageFile: null });
   const url = await host.listen(0, '127.0.0.1');
   const api: TestHost['api'] = async (method, urlPath, body, tok, timeoutMs) => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollection, FIXTURES, ROOT, startHost } from '../helpers/host.js';
+import { createCollection, FIXTURES, ROOT, startHost, testHostEnv } from '../helpers/host.js';
 
 const run = promisify(execFile);
 const CLI = path.join(ROOT, 'host', 'dist', 'cli', 'main.js');
@@ -30,17 +30,7 @@ beforeAll(async () => {
   fs.cpSync(path.join(FIXTURES, 'directus', 'cli-command-hook'), path.join(extensions, 'cli-command-hook'), {
     recursive: true,
   });
-  env = {
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'test',
-    SECRET: 'test-secret-0123456789',
-    ADMIN_EMAIL: 'admin@example.com',
-    ADMIN_PASSWORD: 'admin-password',
-    DB_FILENAME: path.join(dir, 'annex.db'),
-    EXTENSIONS_PATH: extensions,
-    EXTENSIONS_AUTO_RELOAD: 'false',
-    MARKETPLACE_REGISTRY: '',
-  };
+  env = testHostEnv(dir, { MARKETPLACE_REGISTRY: '' });
   const t = await startHost({ dir, env });
   await createCollection(t, 'notes', { title: 'string' });
   for (const title of ['a', 'b']) await t.api('POST', '/items/notes', { title });

@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/host.js';
+import { ROOT, testHostEnv } from '../helpers/host.js';
 
 const CLI = path.join(ROOT, 'host', 'bin', 'annex.js');
 
@@ -41,17 +41,7 @@ describe('annex start on a port already in use', () => {
 
   it('exits with code 1 and the error code instead of running a host that never listens', async () => {
     const port = (server.address() as net.AddressInfo).port;
-    const env = {
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-      SECRET: 'test-secret-0123456789',
-      ADMIN_EMAIL: 'admin@example.com',
-      ADMIN_PASSWORD: 'admin-password',
-      DB_FILENAME: path.join(dir, 'annex.db'),
-      EXTENSIONS_PATH: path.join(dir, 'extensions'),
-      EXTENSIONS_AUTO_RELOAD: 'false',
-      MARKETPLACE_REGISTRY: '',
-    };
+    const env = testHostEnv(dir, { MARKETPLACE_REGISTRY: '' });
     const out = await annex(['start', '--port', String(port), '--host', '127.0.0.1'], env, dir, 40_000);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('[EADDRINUSE]');

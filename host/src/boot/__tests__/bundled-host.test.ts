@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isBundleFresh } from '@annex/protocol/bundle';
+import { testHostEnv } from '../../../../test/helpers/host.js';
 
 const BOOT = fileURLToPath(new URL('../../../dist/boot/bundled-host.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../../../dist/bundle/host.cjs', import.meta.url));
@@ -38,19 +39,7 @@ process.exit(0);
 
 let dir: string;
 async function boot(extraEnv: Record<string, string> = {}) {
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
-    ADMIN_EMAIL: 'admin@example.com',
-    ADMIN_PASSWORD: 'admin-password',
-    SECRET: 'test-secret-0123456789',
-    DB_FILENAME: path.join(dir, 'annex.db'),
-    EXTENSIONS_PATH: path.join(dir, 'extensions'),
-    EXTENSIONS_AUTO_RELOAD: 'false',
-    PROBE_DIR: dir,
-    ...extraEnv,
-  };
+  const env = { ...process.env, ...testHostEnv(dir, { PROBE_DIR: dir, ...extraEnv }) };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], { env, timeout: 60_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../../config.js';
 import { REPO_ROOT } from '../../paths.js';
+import { testHostEnv } from '../../../../test/helpers/host.js';
 import { hasSandboxedExtension, prestartSandboxWorker, releasePrestartedSandboxWorker } from '../prestart-sandbox.js';
 
 /* `annex start` forks the first sandbox worker before it loads the host when a sandboxed extension is there (issue 20: boot). */
@@ -122,18 +123,7 @@ describe.runIf(fs.existsSync('/proc/self/stat'))('annex start with a prestarted 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function env(): NodeJS.ProcessEnv {
-    return {
-      ...process.env,
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-      SECRET: 'test-secret-0123456789',
-      ADMIN_EMAIL: 'admin@example.com',
-      ADMIN_PASSWORD: 'admin-password',
-      DB_FILENAME: path.join(dir, 'annex.db'),
-      EXTENSIONS_PATH: path.join(dir, 'extensions'),
-      EXTENSIONS_AUTO_RELOAD: 'false',
-      MARKETPLACE_REGISTRY: '',
-    };
+    return { ...process.env, ...testHostEnv(dir, { MARKETPLACE_REGISTRY: '' }) };
   }
 
   /** Boots `annex start`, waits for its first ping, returns the workers it runs then and an endpoint's status. */
