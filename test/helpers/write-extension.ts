@@ -37,15 +37,15 @@ export function writeEndpoint(
   return dir;
 }
 
-/** Writes a hook extension that sets `header` on created items' title via a filter. */
-export function writeHook(root: string, name: string, suffix: string, raw?: string): string {
+/** Writes a hook extension (version `version`) that appends `suffix` to created items' title, or runs `raw`. */
+export function writeHook(root: string, name: string, suffix: string, raw?: string, version = '1.0.0'): string {
   const dir = path.join(root, name);
   fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
   fs.writeFileSync(
     path.join(dir, 'package.json'),
     JSON.stringify({
       name,
-      version: '1.0.0',
+      version,
       type: 'module',
       'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
     }),

@@ -1,22 +1,6 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost, type TestHost } from '../../../../test/helpers/host.js';
-
-function writeHook(root: string, name: string, version: string, code: string): void {
-  const dir = path.join(root, name);
-  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({
-      name,
-      version,
-      type: 'module',
-      'directus:extension': { type: 'hook', path: 'dist/index.js', source: 'src/index.js', host: '^10.10.0' },
-    }),
-  );
-  fs.writeFileSync(path.join(dir, 'dist', 'index.js'), code);
-}
+import { writeHook } from '../../../../test/helpers/write-extension.js';
 
 type Row = { name: string; version: string; state: string; last_error: unknown; updated_at: string };
 const rows = async (t: TestHost): Promise<Map<string, Row>> =>
@@ -36,8 +20,8 @@ describe('boot writes only the extension rows that changed', () => {
 
   it('a second boot with nothing changed rewrites no row; a new version and a failure are written', async () => {
     t = await startHost();
-    writeHook(t.extensionsPath, 'boot-writes-a', '1.0.0', 'export default () => {};\n');
-    writeHook(t.extensionsPath, 'boot-writes-b', '1.0.0', 'export default () => {};\n');
+    writeHook(t.extensionsPath, 'boot-writes-a', '', 'export default () => {};\n', '1.0.0');
+    writeHook(t.extensionsPath, 'boot-writes-b', '', 'export default () => {};\n', '1.0.0');
     t = await t.restart();
     const first = await rows(t);
     expect(first.get('boot-writes-a')).toMatchObject({ version: '1.0.0', state: 'active', last_error: null });
@@ -49,8 +33,8 @@ describe('boot writes only the extension rows that changed', () => {
     expect(t.host.kernel.extensions.records().find((r) => r.desc?.id === 'boot-writes-a')?.state).toBe('active');
 
     // The control: what changed on disk is written.
-    writeHook(t.extensionsPath, 'boot-writes-a', '1.1.0', 'export default () => {};\n');
-    writeHook(t.extensionsPath, 'boot-writes-b', '1.0.0', 'export default () => { throw new Error("no"); };\n');
+    writeHook(t.extensionsPath, 'boot-writes-a', '', 'export default () => {};\n', '1.1.0');
+    writeHook(t.extensionsPath, 'boot-writes-b', '', 'export default () => { throw new Error("no"); };\n', '1.0.0');
     t = await t.restart();
     const third = await rows(t);
     expect(third.get('boot-writes-a')).toMatchObject({ version: '1.1.0', state: 'active' });
