@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { recordSql } from '../helpers/sql.js';
 
 /*
  * On SQLite a plain create runs as compiled statements in a light transaction
@@ -20,11 +21,9 @@ describe('a create on the light path', () => {
     const first = await t.api('POST', '/items/notes', { text: 'before' });
     expect(first.body.data).toEqual({ id: first.body.data.id, text: 'before' });
     expect((await t.api('POST', '/fields/notes', { field: 'views', type: 'integer' })).status).toBe(200);
-    const sql: string[] = [];
-    const onQuery = (q: { sql: string }) => sql.push(q.sql);
-    t.host.knex.on('query', onQuery);
-    const res = await t.api('POST', '/items/notes', { text: 'after', views: 3 });
-    t.host.knex.off('query', onQuery);
+    const { sql, result: res } = await recordSql(t.host.knex, () =>
+      t.api('POST', '/items/notes', { text: 'after', views: 3 }),
+    );
     expect(res.status).toBe(200);
     // The light path's transaction (knex's own begins with a plain BEGIN).
     expect(sql.slice(1, 2).concat(sql.slice(-1))).toEqual(['BEGIN IMMEDIATE', 'COMMIT']);

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { recordSql } from '../helpers/sql.js';
 
 const requireHere = createRequire(import.meta.url);
 /* The app-sources built-in requires the host's bundler (rollup + the SFC compiler) on its first build. */
@@ -73,11 +74,7 @@ describe('writes', () => {
 
   it('creates an item over HTTP in 6 queries: auth (user and role joined), BEGIN, the insert returning its row (also the response), activity, revision, COMMIT', async () => {
     await t.api('POST', '/items/plain', { text: 'warm' });
-    const sql: string[] = [];
-    const onQuery = (q: { sql: string }) => sql.push(q.sql);
-    t.host.knex.on('query', onQuery);
-    const res = await t.api('POST', '/items/plain', { text: 'x' });
-    t.host.knex.off('query', onQuery);
+    const { sql, result: res } = await recordSql(t.host.knex, () => t.api('POST', '/items/plain', { text: 'x' }));
     expect(res.status).toBe(200);
     expect(res.body.data.text).toBe('x');
     expect(sql.filter((s) => /directus_roles/.test(s))).toHaveLength(1);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { recordSql } from '../helpers/sql.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 
@@ -18,11 +19,7 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('writes on PostgreSQL', (
 
   it('creates an item in 5 round trips: auth, BEGIN, the insert, activity and revision in one statement, COMMIT', async () => {
     await t.api('POST', '/items/plain', { text: 'warm' });
-    const sql: string[] = [];
-    const onQuery = (q: { sql: string }) => sql.push(q.sql);
-    t.host.knex.on('query', onQuery);
-    const res = await t.api('POST', '/items/plain', { text: 'x' });
-    t.host.knex.off('query', onQuery);
+    const { sql, result: res } = await recordSql(t.host.knex, () => t.api('POST', '/items/plain', { text: 'x' }));
     expect(res.status).toBe(200);
     expect(res.body.data).toEqual({ id: res.body.data.id, text: 'x' });
     expect(sql.filter((s) => /directus_revisions/.test(s))).toHaveLength(1);

@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCompiledRead } from '../compiled-read.js';
 import { createDatabase } from '../connection.js';
+import { recordSql } from '../../../../test/helpers/sql.js';
 
 let knex: Knex;
 beforeAll(async () => {
@@ -36,11 +37,11 @@ describe('a read compiled once', () => {
         .limit(5);
     };
     const read = defineCompiledRead<'a' | 'on'>(knex, query);
-    const sql: string[] = [];
-    const onQuery = (q: { sql: string }) => sql.push(q.sql);
-    knex.on('query', onQuery);
-    const got = [await read({ a: 'y', on: true }), await read({ a: 'x', on: true }), await read({ a: 'y', on: false })];
-    knex.off('query', onQuery);
+    const { sql, result: got } = await recordSql(knex, async () => [
+      await read({ a: 'y', on: true }),
+      await read({ a: 'x', on: true }),
+      await read({ a: 'y', on: false }),
+    ]);
     expect(builds).toBe(1);
     expect(sql).toHaveLength(3);
     expect(got).toEqual([

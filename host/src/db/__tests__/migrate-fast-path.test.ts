@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../connection.js';
 import { migrate, schemaIsCurrent } from '../migrations.js';
+import { recordSql } from '../../../../test/helpers/sql.js';
 
 describe('migrations: fast path when the schema is current', () => {
   let knex: Knex;
@@ -18,11 +19,7 @@ describe('migrations: fast path when the schema is current', () => {
     expect(await schemaIsCurrent(knex)).toBe(false);
     await migrate(knex);
     expect(await schemaIsCurrent(knex)).toBe(true);
-    const sql: string[] = [];
-    const onQuery = (q: { sql: string }) => sql.push(q.sql);
-    knex.on('query', onQuery);
-    await migrate(knex);
-    knex.off('query', onQuery);
+    const { sql } = await recordSql(knex, () => migrate(knex));
     expect(sql).toHaveLength(1);
     expect(sql[0]).toMatch(/annex_migrations/);
   });

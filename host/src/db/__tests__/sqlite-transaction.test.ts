@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPILED_INSERTS_PER_OWNER, createInsertCompiler, insertBindings } from '../compiled-insert.js';
 import { createDatabase } from '../connection.js';
 import { sqliteTransaction } from '../sqlite-transaction.js';
+import { recordSql } from '../../../../test/helpers/sql.js';
 
 let knex: Knex;
 beforeAll(async () => {
@@ -59,13 +60,9 @@ describe('compiled inserts kept', () => {
 
 describe('light SQLite transaction', () => {
   it('commits what its work wrote and announces each statement as a knex query event', async () => {
-    const sql: string[] = [];
-    const onQuery = (q: { sql: string }) => sql.push(q.sql);
-    knex.on('query', onQuery);
-    const rows = await sqliteTransaction(knex, (tx) =>
-      tx.run('insert into `t` (`a`, `b`) values (?, ?) returning *', ['one', 1]),
+    const { sql, result: rows } = await recordSql(knex, () =>
+      sqliteTransaction(knex, (tx) => tx.run('insert into `t` (`a`, `b`) values (?, ?) returning *', ['one', 1])),
     );
-    knex.off('query', onQuery);
     expect(rows).toEqual([{ id: expect.any(Number), a: 'one', b: 1, c: null }]);
     expect(sql).toEqual(['BEGIN IMMEDIATE', 'insert into `t` (`a`, `b`) values (?, ?) returning *', 'COMMIT']);
     expect(await knex('t').where({ a: 'one' }).select('b')).toEqual([{ b: 1 }]);
