@@ -355,9 +355,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   if (config.extensionsMustLoad) {
     const failed = extensions.records().filter((r) => r.state === 'failed');
     if (failed.length) {
+      // What close() would undo, so a failed boot leaves nothing running (sandbox workers included).
       unlinkCluster();
       await extensions.close();
+      base.scheduler.stopAll();
       await cluster.close();
+      if (engine) await (await engine.catch(() => null))?.close();
       await knex.destroy();
       throw errors.HOST_REGISTER_FAILED({
         id: failed.map((f) => f.desc?.id ?? f.found.folder).join(', '),

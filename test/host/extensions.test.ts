@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
 
 const BROKEN = [
   'invalid-manifest',
@@ -214,6 +215,32 @@ describe('strict boot', () => {
       code: 'HOST_REGISTER_FAILED',
       message: expect.stringContaining('broken-throwing-register'),
     });
+  });
+
+  it('a strict boot that fails leaves no sandbox worker of its own running', async () => {
+    const children = () =>
+      fs
+        .readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .filter((pid) => {
+          try {
+            const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+          } catch {
+            return false;
+          }
+        });
+    const before = new Set(children());
+    const root = fs.mkdtempSync(path.join((await import('node:os')).tmpdir(), 'annex-strict-'));
+    const sandboxed = writeEndpoint(root, 'strict-sandboxed', 'ok', { sandbox: true });
+    await expect(
+      startHost({
+        extensions: [sandboxed, 'broken/throwing-register'],
+        env: { EXTENSIONS_MUST_LOAD: 'true' },
+      }),
+    ).rejects.toMatchObject({ code: 'HOST_REGISTER_FAILED' });
+    expect(children().filter((pid) => !before.has(pid))).toEqual([]);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
   it('a required extension that fails degrades /server/health', async () => {
