@@ -17,14 +17,20 @@ async function pings(t: TestHost, n: number): Promise<number[]> {
   return times;
 }
 
-function p99(times: number[]): number {
+function percentile(times: number[], p: number): number {
   const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length * 0.99) - 1]!;
+  return sorted[Math.ceil(sorted.length * p) - 1]!;
 }
 
 /**
  * 1,000 capability loops left running by a call that already returned do not slow the host: the
  * extension's capability rate and background CPU are budgeted (issue 17, item 3).
+ *
+ * The comparison is on the 95th percentile. With the budgets lifted (pending calls, both rates and the
+ * CPU share unbounded) a ping takes over 100 ms while the loops run, so 300 pings outlast the test's
+ * timeout; with them, both sides stay near 0.6 ms at the median. The 99th percentile of 900 pings is
+ * the nine slowest, which a garbage collection or a busy core moves between 1.5 and 3.7 ms on an idle
+ * host alone, so it is printed but not compared.
  */
 describe('background capability loops against the host', () => {
   let t: TestHost;
@@ -67,7 +73,7 @@ export default (router) => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('/server/ping p99 stays within 2x of idle', async () => {
+  it('/server/ping p95 stays within 2x of idle', async () => {
     const faults = async () =>
       (await t.api('GET', '/extensions/looper/status')).body.data.metrics.sandbox[0].faults as number;
     await pings(t, 50); // warm-up
@@ -84,9 +90,11 @@ export default (router) => {
       // The flood was refused as a fault of the extension, visible in its metrics.
       await expect.poll(faults, { timeout: 10_000, interval: 100 }).toBeGreaterThanOrEqual(round);
     }
+    const figures = (times: number[]) =>
+      [0.5, 0.95, 0.99].map((p) => `p${p * 100} ${percentile(times, p).toFixed(2)}`).join(', ');
     expect(
-      p99(loaded),
-      `idle p99 ${p99(idle).toFixed(2)} ms, with loops ${p99(loaded).toFixed(2)} ms`,
-    ).toBeLessThanOrEqual(p99(idle) * 2);
+      percentile(loaded, 0.95),
+      `idle: ${figures(idle)} ms; with loops: ${figures(loaded)} ms`,
+    ).toBeLessThanOrEqual(percentile(idle, 0.95) * 2);
   });
 });
