@@ -18,7 +18,11 @@ async function round(root) {
   const dir = tempDir('annex-bench-reload-');
   const extensions = path.join(dir, 'extensions');
   fs.mkdirSync(extensions);
-  const host = await createHost({ env: hostEnv(dir, { EXTENSIONS_SANDBOX_WORKERS: '1' }), cwd: dir, packageFile: null });
+  const host = await createHost({
+    env: hostEnv(dir, { EXTENSIONS_SANDBOX_WORKERS: '1' }),
+    cwd: dir,
+    packageFile: null,
+  });
   const out = {};
   for (const [kind, sandbox] of [
     ['trusted', false],
