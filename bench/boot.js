@@ -176,8 +176,9 @@ if (BASELINE_ROOT) {
       dataDir: path.join(fullDir, 'data-a'),
     },
     { label: 'this checkout, as `annex start` runs it', dataDir: path.join(fullDir, 'data-b') },
-    // What `npm start` runs: a 2 MB cap on each of the host's young-generation semi-spaces (V8 flags
-    // change the code cache's flag hash, hence a data folder of its own).
+    // The operator's option for a memory-tight machine (docs/configuration.md): a 2 MB cap on each of
+    // the host's young-generation semi-spaces (V8 flags change the code cache's flag hash, hence a
+    // data folder of its own).
     {
       label: 'this checkout, node --max-semi-space-size=2',
       flags: [...HOST_FLAGS, '--max-semi-space-size=2'],
