@@ -12,6 +12,7 @@ const ALL = [
   'sandbox',
   'endpoint-throughput',
   'hot-reload',
+  'reload-cpu',
   'marketplace-install',
   'build',
   'app-budget',

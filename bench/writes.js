@@ -2,7 +2,7 @@
 // same host, same run. Server CPU per request is read from /proc over the host's whole process
 // tree (host + sandbox workers). wrk (Debian `wrk`) drives the headline figures when installed;
 // a lean Node client is the second column. BENCH_BASELINE_ROOT=<another built checkout> adds its
-// host, measured in alternation with this one's in the same run.
+// host, measured in alternation with this one's in the same run; BENCH_ROUNDS (3) rounds, medians reported.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,6 +11,8 @@ import { ROOT, fmt, hasWrk, hostEnv, parseWrk, tempDir } from './lib.js';
 import { hasProc, treeCpuMs } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+/** Counted rounds (BENCH_ROUNDS); one more runs first, uncounted. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 const CONNECTIONS = 10;
 /** Directus 12.4.0's figure for the same write (wrk -t1 -c10, same machine; issue 20). */
 const DIRECTUS_RPS = 76;
@@ -146,7 +148,7 @@ async function setUp(root) {
 
 const cell = (m) =>
   m
-    ? `${fmt(m.rps, 0).padStart(5)} req/s ${fmt(m.cpuPerReq * 1000, 0).padStart(5)} µs CPU/req${m.bad ? ` (${m.bad} failed)` : ''}`
+    ? `${fmt(m.rps, 0).padStart(5)} req/s ${fmt(m.cpuPerReq * 1000, 0).padStart(5)} µs CPU/req [${m.cpuRange.map((x) => fmt(x * 1000, 0)).join('–')}]${m.bad ? ` (${m.bad} failed)` : ''}`
     : '        (no wrk)              ';
 
 // BENCH_BASELINE_ROOT=<another built checkout>: its host and this one, measured in alternation, same run.
@@ -163,22 +165,42 @@ try {
     ['sandboxed filter hook', 'stamped'],
   ];
   for (const h of hosts) for (const [, collection] of cases) await leanPost(`${h.url}/items/${collection}`, h.token); // warm-up
-  // Two interleaved rounds; the second is reported (the first still pays for JIT and table growth).
-  let results = [];
-  for (let round = 0; round < 2; round++) {
-    results = [];
-    for (const h of hosts) {
-      const rows = [];
-      for (const [label, collection] of cases) {
+  // Rounds alternate the hosts (and their order, so neither always runs first); each figure is the
+  // median over the rounds, with its range. The first round is not counted (JIT, table growth).
+  const perHost = new Map(hosts.map((h) => [h, cases.map(([label]) => ({ label, w: [], l: [] }))]));
+  const load = () => fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const loadBefore = hasProc() ? load() : 'n/a';
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const h of round % 2 ? [...hosts].reverse() : hosts) {
+      for (const [i, [, collection]] of cases.entries()) {
         const target = `${h.url}/items/${collection}`;
         const w = withWrk ? await measured(h.child.pid, () => wrkPost(target, h.token, h.script)) : null;
         const l = await measured(h.child.pid, () => leanPost(target, h.token));
-        rows.push({ label, w, l });
+        if (round === 0) continue;
+        const row = perHost.get(h)[i];
+        if (w) row.w.push(w);
+        row.l.push(l);
       }
-      results.push({ h, rows });
     }
   }
-  for (const { h, rows } of results) {
+  const median = (xs) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length ? (s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+  };
+  const summary = (ms) =>
+    ms.length
+      ? {
+          rps: median(ms.map((m) => m.rps)),
+          cpuPerReq: median(ms.map((m) => m.cpuPerReq)),
+          cpuRange: [Math.min(...ms.map((m) => m.cpuPerReq)), Math.max(...ms.map((m) => m.cpuPerReq))],
+          bad: ms.reduce((n, m) => n + (m.bad ?? 0), 0),
+        }
+      : null;
+  console.log(
+    `${ROUNDS} rounds of ${SECONDS} s per case and client (medians, CPU range in brackets); load average ${loadBefore} before, ${hasProc() ? load() : 'n/a'} after`,
+  );
+  for (const h of hosts) {
+    const rows = perHost.get(h).map(({ label, w, l }) => ({ label, w: summary(w), l: summary(l) }));
     if (hosts.length > 1) console.log(`${h.name}:`);
     for (const { label, w, l } of rows)
       console.log(`  POST /items ${label.padEnd(22)} wrk: ${cell(w)}   lean client: ${cell(l)}`);
@@ -191,6 +213,17 @@ try {
     console.log(
       `  with the hook (${b.w ? 'wrk' : 'lean client'}): ${fmt(hooked.cpuPerReq, 2)} ms CPU/req (target ≤ 0.3), ${fmt(hooked.rps / DIRECTUS_RPS, 1)}× Directus's ${DIRECTUS_RPS} req/s (target ≥ 10×); SQLite synchronous=${process.env.DB_SQLITE_SYNCHRONOUS || 'normal'}`,
     );
+  }
+  if (hosts.length > 1) {
+    // Per-round ratios of this checkout's CPU per request over the baseline's (same round, back to back).
+    const [base, mine] = hosts.map((h) => perHost.get(h));
+    for (const [i, [label]] of cases.entries()) {
+      const key = base[i].w.length && mine[i].w.length ? 'w' : 'l';
+      const ratios = mine[i][key].map((m, r) => m.cpuPerReq / base[i][key][r].cpuPerReq);
+      console.log(
+        `this / baseline, CPU/req, ${label} (${key === 'w' ? 'wrk' : 'lean client'}): median ${fmt(median(ratios), 3)} (rounds ${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)})`,
+      );
+    }
   }
 } finally {
   for (const h of hosts) h.child.kill('SIGTERM');

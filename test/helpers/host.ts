@@ -56,6 +56,14 @@ export function testHostEnv(dir: string, extra: Record<string, string> = {}): Re
   };
 }
 
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/** undici's error for a connection closed by the other side (`fetch failed`, caused by a socket error). */
+function isStaleConnection(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } })?.cause?.code;
+  return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
+}
+
 /** A real host on a temporary SQLite database (or ANNEX_TEST_PG when `pg: true`), listening on a free port. */
 export async function startHost(options: TestHostOptions = {}): Promise<TestHost> {
   const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'annex-test-'));
@@ -75,12 +83,27 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
     const bearer = tok === undefined ? token : tok;
     if (bearer) headers.Authorization = `Bearer ${bearer}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url + urlPath, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
-    });
+    const send = () =>
+      fetch(url + urlPath, {
+        method,
+        headers,
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
+      });
+    const res = await send()
+      .catch((err) => {
+        // A kept-alive connection the host closed after 5 idle seconds (keepAliveTimeout) while the
+        // client, starved of CPU, was still about to reuse it: a browser sends an idempotent request
+        // again on a fresh connection, and so does this. Anything else (a host that is gone) fails.
+        if (IDEMPOTENT.has(method) && isStaleConnection(err)) return send();
+        throw err;
+      })
+      .catch((err) => {
+        // undici's "fetch failed" hides its cause, which vitest does not print: name it.
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        if (!cause) throw err;
+        throw new Error(`${method} ${urlPath}: ${(err as Error).message} (${cause.code ?? cause.message})`, { cause });
+      });
     const text = await res.text();
     let parsed: unknown = text;
     try {

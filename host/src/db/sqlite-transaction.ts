@@ -53,24 +53,75 @@ export function sqliteQuery(knex: Knex, sql: string, bindings: unknown[]): Promi
 
 type Exec = (sql: string, bindings: unknown[]) => Record<string, unknown>[];
 
-/** Runs `work` synchronously with the connection taken from knex's pool, then gives it back. */
+/** The part of tarn's pool (knex's) the lease below uses. */
+interface Pool {
+  on(event: string, listener: () => void): unknown;
+  numPendingAcquires(): number;
+  destroyed?: boolean;
+}
+
+interface PoolingClient {
+  acquireConnection(): Promise<SqliteConnection>;
+  releaseConnection(conn: SqliteConnection): Promise<void>;
+  emit(event: string, data: unknown): void;
+  pool?: Pool;
+}
+
+/**
+ * The pooled connection kept between light statement groups while nobody else asks for it.
+ * Taking it from knex's pool and giving it back costs two tarn operations (a pending acquire with
+ * its timeout timer, promise turns) per group, twice a request; so after its work the connection
+ * stays leased (`free`) unless the pool has requests waiting or is being destroyed, and a later
+ * request to the pool (knex's own queries and transactions, its destruction) gets it back at once:
+ * tarn tells its listeners before it queues the request and looks for a free connection.
+ */
+interface Lease {
+  free: SqliteConnection | undefined;
+}
+
+const leases = new WeakMap<Pool, Lease>();
+
+/** The lease of `client`'s current pool, listening to the pool's requests from the first use. */
+function leaseOf(client: PoolingClient): Lease | undefined {
+  const pool = client.pool;
+  if (!pool) return undefined;
+  let lease = leases.get(pool);
+  if (!lease) {
+    const created: Lease = { free: undefined };
+    const giveBack = () => {
+      const conn = created.free;
+      if (conn === undefined) return;
+      created.free = undefined;
+      void client.releaseConnection(conn);
+    };
+    pool.on('acquireRequest', giveBack);
+    pool.on('poolDestroyRequest', giveBack);
+    leases.set(pool, (lease = created));
+  }
+  return lease;
+}
+
+/** Runs `work` synchronously with the pool's connection (leased, or taken from the pool), then keeps or gives it back. */
 async function onConnection<T>(knex: Knex, work: (exec: Exec, conn: SqliteConnection) => T): Promise<T> {
-  const client = knex.client as Knex.Client & {
-    acquireConnection(): Promise<SqliteConnection>;
-    releaseConnection(conn: SqliteConnection): Promise<void>;
-    emit(event: string, data: unknown): void;
-  };
-  const conn = await client.acquireConnection();
+  const client = knex.client as Knex.Client & PoolingClient;
+  const lease = leaseOf(client);
+  const leased = lease?.free;
+  if (lease) lease.free = undefined;
+  const held = leased ?? (await client.acquireConnection());
   const exec: Exec = (sql, bindings) => {
     client.emit('query', { method: 'raw', sql, bindings });
-    const statement = conn.prepare(sql);
+    const statement = held.prepare(sql);
     if (statement.reader) return statement.all(...bindings);
     statement.run(...bindings);
     return [];
   };
   try {
-    return work(exec, conn);
+    return work(exec, held);
   } finally {
-    await client.releaseConnection(conn);
+    const pool = client.pool;
+    // Kept only while nobody waits for it (requests made while it was out are queued in the pool).
+    if (lease && pool === knex.client.pool && pool && pool.numPendingAcquires() === 0 && !pool.destroyed)
+      lease.free = held;
+    else await client.releaseConnection(held);
   }
 }

@@ -1,4 +1,4 @@
-import fs from 'node:fs/promises';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { EXTENSION_PKG_KEY } from '@annex/protocol';
@@ -11,10 +11,14 @@ function manifestInvalid(dir: string, reason: string): { code: string; message: 
   return { code: e.code, message: e.message };
 }
 
-async function readPackage(dir: string): Promise<{ pkg?: unknown; error?: { code: string; message: string } }> {
+// Discovery reads small files (package.json, folder listings) synchronously: it runs on every rescan
+// and every reload of one extension (≈ 25 folders with the built-ins), where a promise-based read's
+// open/read/close through the thread pool cost ≈ 70 µs of CPU each against ≈ 10 µs.
+
+function readPackage(dir: string): { pkg?: unknown; error?: { code: string; message: string } } {
   let text: string;
   try {
-    text = await fs.readFile(path.join(dir, 'package.json'), 'utf8');
+    text = fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
   } catch {
     return { error: manifestInvalid(dir, 'no readable package.json') };
   }
@@ -26,10 +30,10 @@ async function readPackage(dir: string): Promise<{ pkg?: unknown; error?: { code
 }
 
 /** Sub-folders (directories or symlinks to directories) of `root`, hidden ones skipped, sorted. */
-async function listFolders(root: string): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
+function listFolders(root: string): string[] {
+  let entries: fs.Dirent[];
   try {
-    entries = await fs.readdir(root, { withFileTypes: true });
+    entries = fs.readdirSync(root, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -38,27 +42,27 @@ async function listFolders(root: string): Promise<string[]> {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     if (e.isDirectory()) out.push(e.name);
     else if (e.isSymbolicLink()) {
-      const stat = await fs.stat(path.join(root, e.name)).catch(() => null);
+      const stat = fs.statSync(path.join(root, e.name), { throwIfNoEntry: false });
       if (stat?.isDirectory()) out.push(e.name);
     }
   }
   return out.sort();
 }
 
-async function fromFolders(root: string, source: ExtensionSource): Promise<DiscoveredPackage[]> {
+function fromFolders(root: string, source: ExtensionSource): DiscoveredPackage[] {
   const out: DiscoveredPackage[] = [];
-  for (const folder of await listFolders(root)) {
+  for (const folder of listFolders(root)) {
     const dir = path.join(root, folder);
-    const { pkg, error } = await readPackage(dir);
+    const { pkg, error } = readPackage(dir);
     out.push({ source, folder, dir, pkg, ...(error ? { readError: error } : {}) });
   }
   return out;
 }
 
 /** `module` source: dependencies of the host project's package.json that carry a manifest. */
-async function fromModules(packageFile: string | undefined): Promise<DiscoveredPackage[]> {
+function fromModules(packageFile: string | undefined): DiscoveredPackage[] {
   if (!packageFile) return [];
-  const { pkg } = await readPackage(path.dirname(packageFile));
+  const { pkg } = readPackage(path.dirname(packageFile));
   const deps = Object.keys((pkg as { dependencies?: Record<string, string> } | undefined)?.dependencies ?? {});
   const require = createRequire(packageFile);
   const out: DiscoveredPackage[] = [];
@@ -69,7 +73,7 @@ async function fromModules(packageFile: string | undefined): Promise<DiscoveredP
     } catch {
       continue;
     }
-    const read = await readPackage(dir);
+    const read = readPackage(dir);
     if (!read.pkg || typeof read.pkg !== 'object' || !(EXTENSION_PKG_KEY in read.pkg)) continue;
     out.push({ source: 'module', folder: name, dir, pkg: read.pkg });
   }
@@ -92,19 +96,22 @@ export async function discover(
   options: DiscoveryOptions,
   activeRegistryFolders?: Set<string>,
 ): Promise<DiscoveredPackage[]> {
-  const registry = (await fromFolders(path.join(options.extensionsPath, '.registry'), 'registry')).filter(
+  const registry = fromFolders(path.join(options.extensionsPath, '.registry'), 'registry').filter(
     (p) => !activeRegistryFolders || activeRegistryFolders.has(p.folder),
   );
   const all = [
-    ...(await fromFolders(options.builtinsPath, 'builtin')),
-    ...(await fromFolders(options.extensionsPath, 'local')),
+    ...fromFolders(options.builtinsPath, 'builtin'),
+    ...fromFolders(options.extensionsPath, 'local'),
     ...registry,
-    ...(await fromModules(options.packageFile)),
+    ...fromModules(options.packageFile),
   ];
   const seen = new Set<string>();
   const out: DiscoveredPackage[] = [];
   for (const p of all) {
-    const real = await fs.realpath(p.dir).catch(() => p.dir);
+    let real = p.dir;
+    try {
+      real = fs.realpathSync.native(p.dir);
+    } catch {}
     if (seen.has(real)) continue;
     seen.add(real);
     out.push(p);

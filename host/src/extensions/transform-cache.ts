@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -43,7 +44,8 @@ export function createTransformCache(dir: string, secret: string): TransformCach
     async get(file, source) {
       let text: string;
       try {
-        text = await fs.readFile(entry(file, source), 'utf8');
+        // Synchronous, like the entry's own read (loader.ts): one small file per activation.
+        text = readFileSync(entry(file, source), 'utf8');
       } catch {
         return undefined;
       }

@@ -43,7 +43,7 @@ export async function createExtensionWatcher(manager: ExtensionManager, options:
   const timers = new Map<string, NodeJS.Timeout>();
   let rescanTimer: NodeJS.Timeout | undefined;
   let closed = false;
-  const stats = { fileEvents: 0, reloads: 0, rescans: 0, lastEventAt: 0 };
+  const stats = { fileEvents: 0, reloads: 0, unchanged: 0, rescans: 0, lastEventAt: 0 };
 
   // Watch the folders (not single files): editors and bundlers replace files by rename,
   // which a per-file watch would lose. Linked folders are followed.
@@ -72,6 +72,22 @@ export async function createExtensionWatcher(manager: ExtensionManager, options:
     return { rec, folder: folder!, relevant: files.includes(real(inside)) || files.includes(path.resolve(inside)) };
   }
 
+  /**
+   * What the files of a package are now (inode, size, mtime of each): a file replaced by rename gets a
+   * new inode, an edit in place a new mtime. Compared with the last reload's, it tells a late event
+   * about writes that reload already read (on a busy machine the events of one batch of writes can
+   * arrive further apart than the debounce) from a new change.
+   */
+  function fingerprint(rec: PackageRecord): string {
+    return filesOf(rec)
+      .map((f) => {
+        const st = fs.statSync(f, { throwIfNoEntry: false, bigint: true });
+        return st ? `${st.ino}:${st.size}:${st.mtimeNs}` : '-';
+      })
+      .join('|');
+  }
+  const reloaded = new Map<string, string>();
+
   function scheduleReload(key: string): void {
     clearTimeout(timers.get(key));
     timers.set(
@@ -79,6 +95,13 @@ export async function createExtensionWatcher(manager: ExtensionManager, options:
       setTimeout(() => {
         timers.delete(key);
         if (closed) return;
+        const rec = manager.records().find((r) => r.key === key);
+        const now = rec ? fingerprint(rec) : undefined;
+        if (now !== undefined && reloaded.get(key) === now) {
+          stats.unchanged++;
+          return;
+        }
+        if (now !== undefined) reloaded.set(key, now);
         stats.reloads++;
         manager.reload(key).catch((e) => log.error({ err: e, key }, 'reload failed'));
       }, options.debounceMs),

@@ -3,6 +3,7 @@ import { bodyParser } from '@koa/bodyparser';
 import { errors } from '../errors.js';
 import type { Kernel } from '../kernel.js';
 import { errorHandler } from './error-handler.js';
+import { leanJsonBody } from './json-body.js';
 import { notFoundHandled, responseEvents } from './request-events.js';
 
 function bearer(ctx: Context): string | null {
@@ -25,11 +26,13 @@ export function createHttpApp(kernel: Kernel): Koa {
   app.silent = true;
   app.use(responseEvents(kernel.emitter));
   app.use(errorHandler(kernel.logger, kernel.emitter));
+  // Directus's batch delete takes its keys or query in a DELETE body.
+  const parsedMethods = ['POST', 'PUT', 'PATCH', 'DELETE'];
+  app.use(leanJsonBody({ limit: kernel.config.maxPayloadSize, methods: parsedMethods }));
   app.use(
     bodyParser({
       enableTypes: ['json', 'form', 'text'],
-      // Directus's batch delete takes its keys or query in a DELETE body.
-      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+      parsedMethods,
       jsonLimit: kernel.config.maxPayloadSize,
       onError(err) {
         throw errors.INVALID_PAYLOAD({ reason: `The request body could not be parsed: ${err.message}` });

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPILED_INSERTS_PER_OWNER, createInsertCompiler, insertBindings } from '../compiled-insert.js';
 import { createDatabase } from '../connection.js';
-import { sqliteTransaction } from '../sqlite-transaction.js';
+import { sqliteQuery, sqliteTransaction } from '../sqlite-transaction.js';
 import { recordSql } from '../../../../test/helpers/sql.js';
 
 let knex: Knex;
@@ -99,5 +99,64 @@ describe('light SQLite transaction', () => {
     });
     expect(await light).toEqual([{ n: 1 }]);
     expect(order).toEqual(['knex commits', 'light']);
+  });
+});
+
+describe('the connection kept between light statements', () => {
+  /** Counts the pool acquisitions `work` made. */
+  async function acquisitions(db: Knex, work: () => Promise<unknown>): Promise<number> {
+    const client = db.client as { acquireConnection: () => Promise<unknown> };
+    const acquire = client.acquireConnection;
+    let n = 0;
+    client.acquireConnection = function (this: unknown) {
+      n++;
+      return acquire.call(this);
+    };
+    try {
+      await work();
+    } finally {
+      client.acquireConnection = acquire;
+    }
+    return n;
+  }
+
+  it('is taken from the pool once for light statements in a row, and given back when knex asks for it', async () => {
+    await sqliteQuery(knex, 'select 1 as one', []);
+    const inRow = await acquisitions(knex, async () => {
+      for (let i = 0; i < 5; i++) {
+        await sqliteQuery(knex, 'select 1 as one', []);
+        await sqliteTransaction(knex, (tx) => tx.run('insert into `t` (`b`) values (?)', [i]));
+      }
+    });
+    expect(inRow).toBe(0);
+    // knex's own query and transaction get the connection; the light work after them takes it again.
+    const mixed = await acquisitions(knex, async () => {
+      expect(await knex('t').where({ b: 4 }).count({ n: '*' })).toEqual([{ n: 1 }]);
+      await knex.transaction((trx) => trx('t').insert({ b: 5 }));
+      expect(await sqliteQuery(knex, 'select count(*) as n from `t` where `b` = ?', [5])).toEqual([{ n: 1 }]);
+    });
+    expect(mixed).toBe(3);
+  });
+
+  it('is given back when a request waited for it while light work held it', async () => {
+    await sqliteQuery(knex, 'select 1 as one', []);
+    let read: Promise<unknown> | undefined;
+    await sqliteTransaction(knex, (tx) => {
+      // Asked for while the light transaction holds the connection: queued in the pool.
+      read = knex('t').where({ b: 5 }).select('b');
+      return tx.run('insert into `t` (`b`) values (?)', [6]);
+    });
+    expect(await read).toEqual([{ b: 5 }]);
+  });
+
+  it('does not keep the pool from being destroyed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-lease-'));
+    const db = createDatabase({ client: 'sqlite', filename: path.join(dir, 'db.sqlite') } as never);
+    expect(await sqliteQuery(db, 'select 2 as two', [])).toEqual([{ two: 2 }]);
+    const destroyed = await Promise.race([
+      db.destroy().then(() => 'destroyed'),
+      new Promise((r) => setTimeout(() => r('still waiting'), 2000)),
+    ]);
+    expect(destroyed).toBe('destroyed');
   });
 });
