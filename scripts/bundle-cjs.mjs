@@ -22,6 +22,66 @@ export const DB_DRIVERS = [
 ];
 const ENTRY = 'annex-bundle-entry.cjs';
 
+/*
+ * npm leaves a package nested once per dependent when the hoisted copy has another version: the
+ * host's tree holds mime-db 1.52.0 four times (under express, accepts, body-parser, co-body), and
+ * each copy, bundled, is one more object of 2,400 MIME types kept in memory (≈ 0.4 MB of heap, and
+ * its source in the bundle's). Copies of one name and version are the same code, so the bundle takes
+ * one of them: the least nested (then the first by path), which keeps the output stable.
+ */
+
+/** Every package folder under the `node_modules` folders from `root` upwards: folder → `name@version`, and each `name@version` → its chosen folder. */
+function indexPackages(root) {
+  const keyOf = new Map();
+  const copies = new Map();
+  const visit = (modules) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(modules, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const dir = path.join(modules, e.name);
+      if (e.name.startsWith('@')) {
+        visit(dir);
+        continue;
+      }
+      try {
+        const { name, version } = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+        if (typeof name === 'string' && typeof version === 'string') {
+          const key = `${name}@${version}`;
+          keyOf.set(dir, key);
+          copies.set(key, [...(copies.get(key) ?? []), dir]);
+        }
+      } catch {
+        /* not a package */
+      }
+      visit(path.join(dir, 'node_modules'));
+    }
+  };
+  for (let dir = path.resolve(root); ; dir = path.dirname(dir)) {
+    visit(path.join(dir, 'node_modules'));
+    if (path.dirname(dir) === dir) break;
+  }
+  const chosen = new Map();
+  for (const [key, dirs] of copies) {
+    const depth = (d) => d.split(`${path.sep}node_modules${path.sep}`).length;
+    chosen.set(key, [...dirs].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0))[0]);
+  }
+  return { keyOf, chosen };
+}
+
+/** The package folder a resolved file is in (`…/node_modules/<name>` or `…/node_modules/@scope/<name>`). */
+function packageDirOf(file) {
+  const marker = `${path.sep}node_modules${path.sep}`;
+  const at = file.lastIndexOf(marker);
+  if (at < 0) return undefined;
+  const parts = file.slice(at + marker.length).split(path.sep);
+  return file.slice(0, at + marker.length) + parts.slice(0, parts[0].startsWith('@') ? 2 : 1).join(path.sep);
+}
+
 /**
  * Bundles `entry` (CommonJS source, resolved from `root`) into `outfile` with esbuild's `build` (the
  * calling package's esbuild). `external`: packages left to Node; `ownFiles`: files of the graph left
@@ -37,6 +97,23 @@ export async function bundleCommonJs({ build, root, entry, outfile, external = [
   const plugin = {
     name: 'annex-bundle-cjs',
     setup(b) {
+      const packages = indexPackages(root);
+      // A bare import that lands in a nested copy of a package whose name and version the bundle already has elsewhere takes that copy.
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.annexDedupe || args.kind === 'entry-point') return undefined;
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { annexDedupe: true },
+        });
+        if (r.errors.length > 0 || r.external || !r.path) return undefined;
+        const dir = packageDirOf(r.path);
+        const key = dir === undefined ? undefined : packages.keyOf.get(dir);
+        const chosen = key === undefined ? undefined : packages.chosen.get(key);
+        if (chosen === undefined || chosen === dir) return undefined;
+        return { path: path.join(chosen, path.relative(dir, r.path)), sideEffects: r.sideEffects };
+      });
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point' || !args.path.startsWith('.')) return undefined;
         const file = path.resolve(args.resolveDir, args.path);
