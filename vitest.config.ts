@@ -42,6 +42,7 @@ export const FRESH_PROCESS = [
 // parallel project; every other */src/ test is the `unit` project (`npm run test:unit`), which
 // test/helpers/unit-tier.test.ts keeps free of them.
 export const NOT_UNIT = [
+  'host/src/boot/__tests__/bundle-dedupe.test.ts',
   'host/src/boot/__tests__/bundled-host.test.ts',
   'host/src/boot/__tests__/prestart-sandbox.test.ts',
   'host/src/db/__tests__/driver-bundle.test.ts',
