@@ -12,7 +12,7 @@
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { basename } from 'node:path';
-import { createHost } from '@annex/host';
+import { loadHost } from '../../../host/dist/boot/bundled-host.js';
 
 const require = createRequire(import.meta.url);
 const [point, nth] = (process.env.ANNEX_CRASH_AT ?? '').split(':');
@@ -36,7 +36,11 @@ if (point) {
   syncBuiltinESMExports();
 }
 
-const host = await createHost({ env: process.env, cwd: process.env.ANNEX_CWD ?? process.cwd(), packageFile: null });
+// The host as `annex start` loads it: the bundle (about 0.25 s less CPU per start than the module
+// graph), falling back to the modules when the bundle is not current.
+const cwd = process.env.ANNEX_CWD ?? process.cwd();
+const { createHost } = (await loadHost({ env: process.env, cwd })).module;
+const host = await createHost({ env: process.env, cwd, packageFile: null });
 host.kernel.emitter.onAction('extensions.install.progress', ({ progress }) => {
   if (progress.phase === 'extract' && !progress.bytes) crash('after-download');
   if (progress.phase === 'extract' && progress.bytes > 0) crash('during-extract');
