@@ -38,12 +38,12 @@ export interface ManagerOptions {
 /** Who quarantined an extension, for the record every host reads. */
 const HOST_LABEL = `${os.hostname()}:${process.pid}`;
 
-/** The config a trusted API unit registers: a bundle's named entry, or the module's default. */
 /** Two parsed package.json documents with the same content (key order included, as read from disk). */
 function sameManifest(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** The config a trusted API unit registers: a bundle's named entry, or the module's default. */
 function unitConfig(desc: ExtensionDescriptor, unit: ExtensionUnit, mod: unknown): unknown {
   if (desc.type !== 'bundle') return getModuleDefault(mod);
   const list = (mod as Record<string, { name: string; config: unknown }[] | undefined>)[
