@@ -185,12 +185,18 @@ export default (router) => {
         report.fds.max = Math.max(report.fds.max, openFds());
       }, 500),
     ]);
-    // Let the last restarts settle, then read every acknowledged write back.
+    // Let the last restarts settle, then read every acknowledged write back: all rows in one read
+    // (thousands of single-item reads one after another were a fifth of the file's time).
     await sleep(1000);
+    const all = await t.api('GET', '/items/soak_notes?limit=-1&fields=id,title');
+    const stored = new Map<string, unknown>(
+      all.status === 200
+        ? all.body.data.map((row: { id: unknown; title: unknown }) => [String(row.id), row.title])
+        : [],
+    );
     for (const [id, title] of written) {
-      const res = await t.api('GET', `/items/soak_notes/${id}`);
       report.writes++;
-      if (res.status !== 200 || res.body.data?.title !== title) report.unreadable.push(`${id}: ${res.status}`);
+      if (stored.get(id) !== title) report.unreadable.push(`${id}: ${all.status}, ${JSON.stringify(stored.get(id))}`);
     }
     report.rss.end = process.memoryUsage().rss;
     report.fds.end = openFds();
