@@ -51,19 +51,10 @@ function writeExtension(root: string, name: string, type: 'endpoint', scopes: ob
   return dir;
 }
 
-/** PIDs of this process's sandbox workers (Linux /proc; they carry the runtime's entry-note variable). */
-function sandboxWorkerPids(): number[] {
-  const out: number[] = [];
-  for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
-      if (fs.readFileSync(`/proc/${pid}/environ`, 'utf8').includes('ANNEX_ENTRY_NOTE=')) out.push(Number(pid));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
+/** PIDs of the sandbox workers of `t`'s host (two soaks may run side by side in one process). */
+async function sandboxWorkerPids(t: TestHost): Promise<number[]> {
+  const engine = await t.host.kernel.sandbox();
+  return engine.workers().flatMap((w) => (w.pid === undefined ? [] : [w.pid]));
 }
 
 const openFds = () => fs.readdirSync('/proc/self/fd').length;
@@ -167,7 +158,7 @@ export default (router) => {
       }, 1500),
       loop(async () => {
         await sleep(2500);
-        const pids = sandboxWorkerPids();
+        const pids = await sandboxWorkerPids(t);
         if (pids.length === 0 || Date.now() >= until) return;
         process.kill(pids[report.workerKills % pids.length]!, 'SIGKILL');
         report.workerKills++;
