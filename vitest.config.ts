@@ -26,9 +26,9 @@ export const LOAD_SENSITIVE = [
   'test/soak/cluster-converge.test.ts',
 ];
 
-// Files that inspect the test process itself (its child processes, RSS and fds: the soak test finds and
-// kills its sandbox workers), which a parallel worker fills with earlier files' children (a kept
-// Chromium) and state (the soak test hung after two other files): each gets a fresh process.
+// Files that inspect the test process itself (its child processes, RSS and fds: the soak test bounds
+// the process's growth; worker-env reads its workers), which a parallel worker fills with earlier files'
+// children (a kept Chromium) and state (the soak test hung after two other files): each gets a fresh process.
 // test/perf/ asserts what a fresh process has loaded (no app bundler) and counts queries; nothing in it
 // is timed except boot-overlap, which is in LOAD_SENSITIVE.
 export const FRESH_PROCESS = [
