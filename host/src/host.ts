@@ -351,17 +351,22 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   if (!config.extensionsAutoReload) await releaseTransformService();
   let baseUrl = config.publicUrl;
   const unlinkCluster = linkCluster(cluster, kernel, () => baseUrl, (joined?.failed.length ?? 0) > 0);
+  /** Ends what boot started, up to the extensions: close()'s last steps, and a failed strict boot's. */
+  const release = async (deadline?: number): Promise<void> => {
+    await extensions.close(deadline);
+    base.scheduler.stopAll();
+    await cluster.close();
+    await mailer.close();
+    if (engine) await (await engine.catch(() => null))?.close();
+    await knex.destroy();
+  };
   const failedRequired = extensions.failedRequired();
   if (config.extensionsMustLoad) {
     const failed = extensions.records().filter((r) => r.state === 'failed');
     if (failed.length) {
-      // What close() would undo, so a failed boot leaves nothing running (sandbox workers included).
+      // A failed boot leaves nothing running (sandbox workers included).
       unlinkCluster();
-      await extensions.close();
-      base.scheduler.stopAll();
-      await cluster.close();
-      if (engine) await (await engine.catch(() => null))?.close();
-      await knex.destroy();
+      await release();
       throw errors.HOST_REGISTER_FAILED({
         id: failed.map((f) => f.desc?.id ?? f.found.folder).join(', '),
         reason: 'EXTENSIONS_MUST_LOAD is set and these extensions failed',
@@ -438,12 +443,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         sleep(Math.max(0, deadline - Date.now()), undefined, { ref: false }),
       ]);
       extensionEvents.dispose();
-      await extensions.close(deadline);
-      base.scheduler.stopAll();
-      await cluster.close();
-      await mailer.close();
-      if (engine) await (await engine.catch(() => null))?.close();
-      await knex.destroy();
+      await release(deadline);
     },
   };
 }
