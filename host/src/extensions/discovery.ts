@@ -92,10 +92,7 @@ export interface DiscoveryOptions {
  * (`.registry/<versionId>`, only the active version of each), host dependencies. A folder reached
  * twice (a workspace symlink that is also a dependency) is listed once.
  */
-export async function discover(
-  options: DiscoveryOptions,
-  activeRegistryFolders?: Set<string>,
-): Promise<DiscoveredPackage[]> {
+export function discover(options: DiscoveryOptions, activeRegistryFolders?: Set<string>): DiscoveredPackage[] {
   const registry = fromFolders(path.join(options.extensionsPath, '.registry'), 'registry').filter(
     (p) => !activeRegistryFolders || activeRegistryFolders.has(p.folder),
   );

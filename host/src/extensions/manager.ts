@@ -285,7 +285,7 @@ export function createExtensionManager(
 
   /** Discovers everything, reconciles settings, and activates what changed or is new. */
   async function sync(onlyKeys?: Set<string>): Promise<void> {
-    const found = await discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
+    const found = discover(discovery, activeRegistryFolders ? await activeRegistryFolders() : undefined);
     const validated = validateAll(found, onlyKeys);
     const rows = await settings.reconcile(validated, retainedNames ? await retainedNames() : undefined);
     warmSandbox(validated, rows);
