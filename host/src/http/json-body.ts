@@ -1,16 +1,9 @@
 import type { Context, Next } from 'koa';
+import bytes from 'bytes';
 import { errors } from '../errors.js';
 
 /** Bodies up to this size take the lean path; larger ones (and anything unusual) go to koa's body parser. */
 export const LEAN_JSON_MAX_BYTES = 16 * 1024;
-
-const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3, tb: 1024 ** 4, pb: 1024 ** 5 };
-
-/** A size as `bytes` reads MAX_PAYLOAD_SIZE (`10mb`, `512kb`, `2048`), or undefined when it is not one. */
-export function parseByteSize(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|pb)?\s*$/i.exec(text);
-  return m ? Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!) : undefined;
-}
 
 /* What co-body reads as JSON, limited to the plain case: `application/json`, at most `charset=utf-8`. */
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
@@ -75,8 +68,9 @@ function readBody(req: Context['req'], length: number): Promise<string> {
  * which runs next and sees the body already read.
  */
 export function leanJsonBody(options: { limit: string; methods: readonly string[] }) {
-  const limit = parseByteSize(options.limit);
-  const max = limit === undefined ? -1 : Math.min(limit, LEAN_JSON_MAX_BYTES);
+  // Read by `bytes`, as koa's parser reads the same limit (MAX_PAYLOAD_SIZE: `10mb`, `512kb`, `2048`).
+  const limit = bytes.parse(options.limit);
+  const max = limit === null ? -1 : Math.min(limit, LEAN_JSON_MAX_BYTES);
   return async function leanJson(ctx: Context, next: Next): Promise<void> {
     const req = ctx.req;
     const headers = req.headers;

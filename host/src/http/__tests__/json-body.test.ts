@@ -5,7 +5,7 @@ import Koa, { type Context, type Next } from 'koa';
 import { bodyParser } from '@koa/bodyparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '../../errors.js';
-import { leanJsonBody, parseByteSize } from '../json-body.js';
+import { leanJsonBody } from '../json-body.js';
 
 const METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -153,12 +153,17 @@ describe('small JSON bodies read without koa’s body parser', () => {
   });
 });
 
-describe('parseByteSize', () => {
-  it('reads sizes as MAX_PAYLOAD_SIZE is written', () => {
-    expect(parseByteSize('10mb')).toBe(10 * 1024 * 1024);
-    expect(parseByteSize('512KB')).toBe(512 * 1024);
-    expect(parseByteSize('2048')).toBe(2048);
-    expect(parseByteSize('1.5kb')).toBe(1536);
-    expect(parseByteSize('lots')).toBeUndefined();
+describe('the limit', () => {
+  it('is read as MAX_PAYLOAD_SIZE is written (units, fractions), as koa’s parser reads it', async () => {
+    const port = await listen(makeApp(true, '1.5kb')); // 1,536 bytes
+    const within = json(JSON.stringify({ text: 'x'.repeat(1500) })); // 1,513 bytes
+    expect((await send(port, within.headers, within.chunks)).body).toMatchObject({ parserRead: false });
+    const over = json(JSON.stringify({ text: 'x'.repeat(1600) }));
+    const refused = await send(port, over.headers, over.chunks);
+    expect([refused.status, refused.body.code]).toEqual([400, 'INVALID_PAYLOAD']);
+    // A limit that is not a size leaves every body to koa's parser.
+    const odd = await listen(makeApp(true, 'lots'));
+    const small = json('{"a":1}');
+    expect((await send(odd, small.headers, small.chunks)).body).toMatchObject({ parserRead: true });
   });
 });
