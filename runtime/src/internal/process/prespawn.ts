@@ -69,6 +69,13 @@ export function prespawnWorker(workerPath: string = getWorkerEntry()): number | 
   return child.pid;
 }
 
+/** Ends a worker taken out of the slot that nobody will use. */
+function discard(waiting: PrespawnedWorker): void {
+  waiting.detach();
+  waiting.child.kill('SIGKILL');
+  fs.rmSync(waiting.notePath, { force: true });
+}
+
 /** The waiting worker if it was forked from `workerPath` and is alive; it is then no longer in the slot. */
 export function takePrespawnedWorker(workerPath: string): PrespawnedWorker | undefined {
   const waiting = slot[SLOT];
@@ -76,9 +83,7 @@ export function takePrespawnedWorker(workerPath: string): PrespawnedWorker | und
   delete slot[SLOT];
   const { child } = waiting;
   if (waiting.workerPath !== workerPath || child.exitCode !== null || child.signalCode !== null || !child.connected) {
-    waiting.detach();
-    child.kill('SIGKILL');
-    fs.rmSync(waiting.notePath, { force: true });
+    discard(waiting);
     return undefined;
   }
   waiting.detach();
@@ -90,8 +95,6 @@ export function releasePrespawnedWorker(): boolean {
   const waiting = slot[SLOT];
   if (!waiting) return false;
   delete slot[SLOT];
-  waiting.detach();
-  waiting.child.kill('SIGKILL');
-  fs.rmSync(waiting.notePath, { force: true });
+  discard(waiting);
   return true;
 }
