@@ -43,6 +43,12 @@ export function run(
   });
 }
 
+/** The command of the package.json script `script` of the project in `dir`, if it has one. */
+async function scriptOf(dir: string, script: string): Promise<string | undefined> {
+  const pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  return pkg.scripts?.[script];
+}
+
 /**
  * Runs a package.json script of the project in `dir` as `npm run --silent <script>` does: its command
  * through sh, with the project's node_modules/.bin first on PATH (the scaffolded scripts read no npm_*
@@ -50,10 +56,7 @@ export function run(
  * exercised by test/repo/fresh-clone.test.ts. A missing script fails like npm's (code 1).
  */
 export async function runPackageScript(dir: string, script: string): Promise<RunResult> {
-  const scripts = (
-    JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
-  ).scripts;
-  const command = scripts?.[script];
+  const command = await scriptOf(dir, script);
   if (!command) return { code: 1, stdout: '', stderr: `Missing script: "${script}"` };
   return run('sh', ['-c', command], dir, undefined, 120_000, {
     PATH: `${join(dir, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
@@ -68,10 +71,7 @@ export async function runPackageScript(dir: string, script: string): Promise<Run
  * The real processes are still run: runPackageScript (one case per script) and fresh-clone.test.ts.
  */
 export async function runSdkScriptInProcess(dir: string, script: string): Promise<RunResult> {
-  const scripts = (
-    JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }
-  ).scripts;
-  const [bin, ...args] = scripts?.[script]?.split(' ') ?? [];
+  const [bin, ...args] = (await scriptOf(dir, script))?.split(' ') ?? [];
   if (bin !== 'annex-extension') return { code: 1, stdout: '', stderr: `"${script}" is not an annex-extension script` };
   let stdout = '';
   let stderr = '';
