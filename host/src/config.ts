@@ -89,6 +89,8 @@ export interface HostConfig {
   /** Variables sandboxed extensions may be granted through `scopes.env`. */
   envAllowList: string[];
   dataDir: string;
+  /** Where the host keeps what it can make again: the V8 code cache and transformed entries (ANNEX_CACHE_DIR; `<dataDir>/cache`). */
+  cacheDir: string;
   logLevel: string;
   nodeEnv: string;
   /** The process environment snapshot handed to trusted extensions as `env` (Directus compatible). */
@@ -273,6 +275,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       .map((s) => s.trim())
       .filter(Boolean),
     dataDir,
+    // Several hosts may share one (entries are written aside and renamed, and signed with SECRET).
+    cacheDir: path.resolve(cwd, env.ANNEX_CACHE_DIR || path.join(dataDir, 'cache')),
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     nodeEnv,
     env: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string')),

@@ -157,10 +157,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const logger = options.logger ?? createLogger(config.logLevel);
   // Trusted ES-module entries (the built-ins too) are transformed once, then read from here,
   // signed with SECRET (a generated SECRET changes every boot: no cache then).
-  setTransformCache(
-    config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'transforms'),
-    config.secret,
-  );
+  setTransformCache(config.secretGenerated ? undefined : path.join(config.cacheDir, 'transforms'), config.secret);
   const knex = createDatabase(config.db);
   await migrate(knex);
   const passwords = createPasswords(config.hashCost);

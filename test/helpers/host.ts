@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHost, type Host } from '@annex/host';
+import { getRunCacheDir } from './run-cache.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FIXTURES = path.join(ROOT, 'fixtures');
@@ -55,6 +56,8 @@ export function testHostEnv(dir: string, extra: Record<string, string> = {}): Re
     // Hashes at the least cost allowed: hundreds of admins and users are created and log in during a
     // run (38 ms of CPU each at the default 16384; HASH_MEMORY_COST's own test covers the default).
     HASH_MEMORY_COST: '1024',
+    // The code cache and transformed entries are shared by the run's hosts (run-cache.ts).
+    ANNEX_CACHE_DIR: getRunCacheDir(ROOT),
     ...extra,
   };
 }

@@ -7,7 +7,7 @@ import { runCommonJsWithCodeCache, type CompiledScript } from './code-cache.js';
 
 /*
  * `annex start` loads the host from dist/bundle/host.cjs (scripts/bundle-host.mjs) compiled with a
- * V8 code cache kept in the data folder: one file instead of about 500 modules, and bytecode instead
+ * V8 code cache kept in the cache folder: one file instead of about 500 modules, and bytecode instead
  * of parsing (issue 20: boot). The bundle is used only while every file it was made from is
  * unchanged; otherwise (a `tsc -b` without the bundle step, an upgraded package) the modules load
  * themselves, as `import('@annex/host')` does.
@@ -49,20 +49,20 @@ function provide(modules: Record<string, unknown>): void {
 }
 
 /**
- * The host module for `annex start`: from the bundle when it is fresh, compiled with the code
- * cache under `<data>/cache/code` (none when SECRET is generated: nothing to sign it with);
- * otherwise the modules themselves.
+ * The host module for `annex start` and extension commands: from the bundle when it is fresh,
+ * compiled with the code cache under `<cache folder>/code` (ANNEX_CACHE_DIR, `<data>/cache` by
+ * default; none when SECRET is generated: nothing to sign it with); otherwise the modules themselves.
  */
 export async function loadHost(
   options: { env?: Record<string, string | undefined>; cwd?: string; bundle?: string } = {},
 ): Promise<LoadedHost> {
   const bundle = options.bundle ?? HOST_BUNDLE;
-  if (options.env?.ANNEX_HOST_BUNDLE === 'off' || !isBundleFresh(bundle)) {
+  if ((options.env ?? process.env).ANNEX_HOST_BUNDLE === 'off' || !isBundleFresh(bundle)) {
     return { module: await import('../index.js'), source: 'modules', codeCache: undefined, persistCodeCache() {} };
   }
   const config = readConfig(options.env ?? process.env, options.cwd ?? process.cwd());
   const compiled = runCommonJsWithCodeCache(bundle, {
-    cacheDir: config.secretGenerated ? undefined : path.join(config.dataDir, 'cache', 'code'),
+    cacheDir: config.secretGenerated ? undefined : path.join(config.cacheDir, 'code'),
     secret: config.secret,
   });
   const exports = compiled.exports as { host: HostModule; provided: Record<string, unknown> };

@@ -6,7 +6,7 @@ import vm from 'node:vm';
 
 /*
  * V8 code cache for one large CommonJS file (the bundled host): the bytecode V8 compiled during a
- * boot is kept in the host's data folder and handed back to V8 on the next boot, which then skips
+ * boot is kept in the host's cache folder and handed back to V8 on the next boot, which then skips
  * parsing and compiling what boot runs (Node 20 has no module.enableCompileCache). V8 checks only
  * the source's length and its own version and flags, so the entry is keyed by a hash of the source
  * (and the Node version). Cached bytecode is code: each entry is signed with a key derived from the

@@ -1,3 +1,4 @@
+import { loadHost } from '../boot/bundled-host.js';
 import { createCliProgram, emitCliInit, getExtensionCommand } from './cli-program.js';
 
 /**
@@ -6,9 +7,12 @@ import { createCliProgram, emitCliInit, getExtensionCommand } from './cli-progra
  * database, getSchema). Resolves to the exit code, or `undefined` when no extension added `argv[0]`.
  */
 export async function runExtensionCommand(argv: string[]): Promise<number | undefined> {
-  const { createHost } = await import('../host.js');
+  // The whole host, as `annex start` loads it: the bundle with its code cache when it is current.
+  const loaded = await loadHost();
   const program = createCliProgram();
-  const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
+  const host = await loaded.module.createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
+  // What loading ran is kept for the next command (a no-op without a cache, or on a cache hit).
+  loaded.persistCodeCache();
   try {
     // A CLI run is short: extension and flow schedules must not fire during it (Directus loads with schedule: false).
     host.kernel.scheduler.stopAll();

@@ -41,7 +41,7 @@ let esbuild: Promise<typeof import('esbuild')> | undefined;
  */
 let transformCache: TransformCache | undefined;
 
-/** Where transformed entries are kept between boots (the host's data folder) and the secret that signs them; no dir turns the cache off. */
+/** Where transformed entries are kept between boots (the host's cache folder) and the secret that signs them; no dir turns the cache off. */
 export function setTransformCache(dir: string | undefined, secret = ''): void {
   transformCache = dir === undefined ? undefined : createTransformCache(dir, secret);
 }

@@ -10,10 +10,11 @@ import path from 'node:path';
  * transform (issue 20: boot). Best effort: a cache that cannot be read or written is skipped.
  * Entries are keyed by everything the output depends on: esbuild's version, the transform
  * options (TRANSFORM_FORMAT, bumped when they change), the file's path (import.meta.url is
- * inlined) and its source. The folder sits in the host's data folder, next to the database, and
- * has the same owner-only modes. Each file is signed with a key derived from the host's SECRET and
- * a file whose signature does not match is transformed again: write access to the data folder
- * must not become code execution in the host.
+ * inlined) and its source. The folder sits in the host's cache folder (ANNEX_CACHE_DIR, by default
+ * in the data folder next to the database), with owner-only modes; several hosts may share it.
+ * Each file is signed with a key derived from the host's SECRET and a file whose signature does
+ * not match is transformed again: write access to the cache folder must not become code execution
+ * in the host.
  */
 export const TRANSFORM_FORMAT = '1';
 
@@ -58,8 +59,11 @@ export function createTransformCache(dir: string, secret: string): TransformCach
       try {
         const target = entry(file, source);
         await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+        // Not the entry itself: another host on the same folder may have just written it, and a
+        // reader between its removal and our rename would transform again for nothing.
         for (const old of await fs.readdir(path.dirname(target)))
-          if (!old.endsWith('.tmp')) await fs.rm(path.join(path.dirname(target), old), { force: true });
+          if (!old.endsWith('.tmp') && old !== path.basename(target))
+            await fs.rm(path.join(path.dirname(target), old), { force: true });
         // Written aside and renamed: a reader (another host on the same folder) never sees half a file.
         const tmp = `${target}.${randomBytes(4).toString('hex')}.tmp`;
         await fs.writeFile(tmp, `//annex-transform ${sign(code).toString('hex')}\n${code}`, { mode: 0o600 });

@@ -39,7 +39,8 @@ process.exit(0);
 
 let dir: string;
 async function boot(extraEnv: Record<string, string> = {}) {
-  const env = { ...process.env, ...testHostEnv(dir, { PROBE_DIR: dir, ...extraEnv }) };
+  // No ANNEX_CACHE_DIR (the run's shared folder): this host keeps its caches where it does by default.
+  const env = { ...process.env, ...testHostEnv(dir, { PROBE_DIR: dir, ANNEX_CACHE_DIR: '', ...extraEnv }) };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', PROBE], { env, timeout: 60_000 });
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
@@ -60,6 +61,9 @@ describe('annex start loads the bundled host', () => {
     const expected = { routerIsExpress: true, requestIsExpress: true, responseIsExpress: true };
     expect(first).toMatchObject({ source: 'bundle', codeCache: 'miss', ping: 200, sameErrors: true });
     expect(first.identity).toMatchObject(expected);
+    // By default both caches are in the data folder (`data` in the working folder).
+    expect(fs.readdirSync(path.join(dir, 'data', 'cache', 'code')).filter((f) => f.endsWith('.v8'))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(dir, 'data', 'cache', 'transforms')).length).toBeGreaterThan(5);
     const second = await boot();
     expect(second).toMatchObject({ source: 'bundle', codeCache: 'hit', ping: 200, sameErrors: true });
     expect(second.identity).toMatchObject(expected);
