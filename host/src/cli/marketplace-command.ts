@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createInstaller, createRegistryClient } from '@annex/marketplace';
 import { DIRECTUS_COMPAT_RANGE } from '@annex/protocol';
 import { readConfig } from '../config.js';
 import { createProgressBar } from './progress.js';
@@ -141,6 +140,9 @@ export async function runMarketplaceCommand(
     );
     return 1;
   }
+  // Loaded here, not with the file: every `annex extensions` command imports this one (for
+  // MARKET_COMMANDS), and the marketplace package is about 0.3 s of CPU to load.
+  const { createInstaller, createRegistryClient } = await import('@annex/marketplace');
   const client = createRegistryClient({
     registry: config.marketplace.registry,
     token: config.marketplace.token,
