@@ -28,5 +28,27 @@ export function getRunCacheDir(root: string): string {
   fs.mkdirSync(named, { recursive: true, mode: 0o700 });
   // A folder someone else made (or opened up) under that name is not used: a private one instead.
   dir = isPrivateFolder(named) ? named : fs.mkdtempSync(path.join(os.tmpdir(), 'annex-test-cache-'));
+  pruneRunCache(dir);
   return dir;
+}
+
+const HOUR = 3600_000;
+
+/**
+ * Removes transformed entries not written for a day, at most once an hour. Tests transform entries
+ * in temporary folders that are gone after the run, so the kept folder would otherwise grow with
+ * every run (about 1.5 MB); a built-in entry removed here is only transformed again. Removing an
+ * entry another host is reading or writing costs that host a transform, never an error.
+ */
+export function pruneRunCache(folder: string, now = Date.now()): void {
+  const marker = path.join(folder, '.pruned');
+  if (now - (fs.statSync(marker, { throwIfNoEntry: false })?.mtimeMs ?? 0) < HOUR) return;
+  fs.writeFileSync(marker, '');
+  fs.utimesSync(marker, now / 1000, now / 1000);
+  const transforms = path.join(folder, 'transforms');
+  for (const name of fs.existsSync(transforms) ? fs.readdirSync(transforms) : []) {
+    const entry = path.join(transforms, name);
+    const st = fs.statSync(entry, { throwIfNoEntry: false });
+    if (st && now - st.mtimeMs > 24 * HOUR) fs.rmSync(entry, { recursive: true, force: true });
+  }
 }
