@@ -48,7 +48,8 @@ describe('boot does only what the first request needs', () => {
         'extensions/annex-sample-sandboxed-operation',
         'extensions/annex-sample-app-layout',
       ],
-      env: { EXTENSIONS_SANDBOX_WORKERS: '2' },
+      // Its own cache folder (ANNEX_CACHE_DIR empty: the data folder's), not the run's shared one.
+      env: { EXTENSIONS_SANDBOX_WORKERS: '2', ANNEX_CACHE_DIR: '' },
     });
     expect((await t.api('GET', '/server/ping', undefined, null)).status).toBe(200);
     const engine = await t.host.kernel.sandbox();

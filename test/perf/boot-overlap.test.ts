@@ -61,7 +61,8 @@ describe.runIf(fs.existsSync('/proc/self/stat'))(
     });
 
     async function boot(withSandboxed: boolean): Promise<TestHost> {
-      const host = await startHost();
+      // Its own cache folder (ANNEX_CACHE_DIR empty: the data folder's), as a host's first start and restart have.
+      const host = await startHost({ env: { ANNEX_CACHE_DIR: '' } });
       writePackage(host.extensionsPath, 'a-boot-probe', { type: 'hook' }, PROBE);
       if (withSandboxed) {
         writePackage(
