@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { DEFAULT_HASH_COST, isHashCost, MAX_HASH_COST, MIN_HASH_COST } from './auth/passwords.js';
 
 /** Typed host configuration. Only this module reads `process.env`. */
 export interface HostConfig {
@@ -24,6 +25,8 @@ export interface HostConfig {
   refreshTokenTtlMs: number;
   /** Failed logins allowed per account in `loginWindowMs` (an address gets five times as many); 0 = no limit. */
   loginAttempts: number;
+  /** scrypt's N for new password hashes (HASH_MEMORY_COST, KiB): a power of two, 1024–65536. */
+  hashCost: number;
   loginWindowMs: number;
   /** Uploaded files: the local storage root (STORAGE_LOCAL_ROOT) and the size limit (FILES_MAX_UPLOAD_SIZE, bytes). */
   files: {
@@ -117,6 +120,15 @@ function readSandboxLimitOverrides(env: Record<string, string | undefined>): San
   return out;
 }
 
+function hashCost(value: string | undefined): number {
+  const n = int(value, DEFAULT_HASH_COST, 'HASH_MEMORY_COST');
+  if (!isHashCost(n))
+    throw new Error(
+      `HASH_MEMORY_COST must be a power of two from ${MIN_HASH_COST} to ${MAX_HASH_COST} (KiB; got ${value})`,
+    );
+  return n;
+}
+
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
@@ -183,6 +195,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     accessTokenTtl: env.ACCESS_TOKEN_TTL || '15m',
     refreshTokenTtlMs: int(env.REFRESH_TOKEN_TTL_MS, 7 * 24 * 3600 * 1000, 'REFRESH_TOKEN_TTL_MS'),
     loginAttempts: int(env.AUTH_LOGIN_ATTEMPTS, 10, 'AUTH_LOGIN_ATTEMPTS'),
+    hashCost: hashCost(env.HASH_MEMORY_COST),
     loginWindowMs: int(env.AUTH_LOGIN_WINDOW, 15 * 60 * 1000, 'AUTH_LOGIN_WINDOW'),
     trustProxy: bool(env.IP_TRUST_PROXY, false),
     flowsRequestAllowPrivate: bool(env.FLOWS_REQUEST_ALLOW_PRIVATE, false),

@@ -18,6 +18,7 @@ import { createEmbeds } from './events/embeds.js';
 import { createPermissions } from './auth/permissions.js';
 import { createAuthService } from './auth/auth-service.js';
 import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
+import { createPasswords } from './auth/passwords.js';
 import { createMounts } from './http/mounts.js';
 import { createHostExpress } from './http/express-bridge.js';
 import { emitAppInit } from './http/express-init.js';
@@ -162,7 +163,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   );
   const knex = createDatabase(config.db);
   await migrate(knex);
-  const bootstrap = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
+  const passwords = createPasswords(config.hashCost);
+  const bootstrap = await bootstrapAdmin(knex, passwords, config.adminEmail, config.adminPassword);
   const cluster = createCluster(knex, config.db, logger, { ackTimeoutMs: config.clusterAckTimeoutMs });
   const mailer = createMailer(config.mail, knex, logger);
   const storage = createLocalStorage(config.files.root);
@@ -188,7 +190,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     scheduler: createScheduler(logger, cluster.scheduleLock),
     embeds: createEmbeds(),
     permissions,
-    auth: createAuthService(knex, emitter, config, (user, ip) =>
+    passwords,
+    auth: createAuthService(knex, emitter, passwords, config, (user, ip) =>
       recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip }),
     ),
     mounts: createMounts(),
@@ -198,7 +201,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     mailer,
     storage,
     maxUploadBytes,
-    services: createServices({ knex, schema, emitter, permissions, mailer, storage, maxUploadBytes }, 'reject'),
+    services: createServices(
+      { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes },
+      'reject',
+    ),
     sandbox(): Promise<SandboxEngine> {
       /*
        * Imported statically: the built-ins load @annex/runtime at boot anyway (it no longer loads

@@ -7,6 +7,7 @@ import type { Emitter } from './events/emitter.js';
 import type { Scheduler } from './events/scheduler.js';
 import type { Embeds } from './events/embeds.js';
 import type { Permissions } from './auth/permissions.js';
+import type { Passwords } from './auth/passwords.js';
 import type { AuthService } from './auth/auth-service.js';
 import type { Mounts } from './http/mounts.js';
 import type { HostExpress } from './http/express-bridge.js';
@@ -31,6 +32,8 @@ export interface Kernel {
   readonly scheduler: Scheduler;
   readonly embeds: Embeds;
   readonly permissions: Permissions;
+  /** Hashes and checks passwords at the configured cost (HASH_MEMORY_COST). */
+  readonly passwords: Passwords;
   readonly auth: AuthService;
   readonly mounts: Mounts;
   /** The Express app init hooks receive (Directus's `app`), run in front of the mounts. */

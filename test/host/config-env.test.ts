@@ -39,6 +39,36 @@ describe('host configuration from createHost({ env })', () => {
     expect((await login('admin@example.com', 'admin-password', '203.0.113.8')).status).toBe(200);
   });
 
+  it('HASH_MEMORY_COST: new hashes use it; a login rewrites a hash made at another cost', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-hash-cost-'));
+    const costOf = async (h: TestHost, email: string) => {
+      const row = await h.host.knex('directus_users').where({ email }).first('password');
+      return Number(String(row.password).split('$')[2]);
+    };
+    fs.mkdirSync(path.join(dir, 'extensions'));
+    let h = await startHost({ dir, env: { HASH_MEMORY_COST: '1024' } });
+    try {
+      expect(await costOf(h, 'admin@example.com')).toBe(1024);
+      await h.close();
+      // startHost logs in as the admin: the hash made at 1024 verified, then was rewritten at 2048.
+      h = await startHost({ dir, env: { HASH_MEMORY_COST: '2048' } });
+      expect(h.token).toMatch(/^ey/);
+      expect(await costOf(h, 'admin@example.com')).toBe(2048);
+      const created = await h.api('POST', '/users', { email: 'cost@example.com', password: 'pw-123456' });
+      expect(created.status).toBe(200);
+      expect(await costOf(h, 'cost@example.com')).toBe(2048);
+      const again = await h.api(
+        'POST',
+        '/auth/login',
+        { email: 'admin@example.com', password: 'admin-password' },
+        null,
+      );
+      expect(again.status).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('/server/health reports file storage and mail: ok here, warn (still 200) when storage is unwritable or the SMTP server is down', async () => {
     const health = await t.api('GET', '/server/health');
     expect(health.body.status).toBe('ok');

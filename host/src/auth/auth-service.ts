@@ -5,7 +5,7 @@ import { RoleModel, SessionModel, UserModel } from '../db/models.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import { publicAccountability, type Accountability } from './accountability.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import type { Passwords } from './passwords.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createSharedLoginFailures } from './shared-login-failures.js';
 import { createVerifiedTokens } from './verified-tokens.js';
@@ -44,6 +44,7 @@ const loadJose = () => (jose ??= import('jose'));
 export function createAuthService(
   knex: Knex,
   emitter: Emitter,
+  passwords: Passwords,
   options: AuthOptions,
   onLogin?: (user: string, ip: string | null) => Promise<void>,
 ) {
@@ -118,6 +119,8 @@ export function createAuthService(
       /* Before any password work: a locked-out guess costs no scrypt and learns nothing. Guesses in flight count. */
       const release = throttle.begin(email, ip);
       let usable: UserModel | undefined;
+      /** The password checked (an `auth.login` filter may have replaced the one sent). */
+      let checked = '';
       try {
         // The failures every host (and this one before a restart) recorded.
         await shared.check(email, ip);
@@ -128,9 +131,10 @@ export function createAuthService(
         );
         const user = await UserModel.query(knex).where({ email: payload.email }).first();
         usable = user && user.status === 'active' ? user : undefined;
-        const matches = await verifyPassword(
-          String(payload.password),
-          usable ? usable.password : await (decoyHash ??= hashPassword(randomBytes(16).toString('hex'))),
+        checked = String(payload.password);
+        const matches = await passwords.verify(
+          checked,
+          usable ? usable.password : await (decoyHash ??= passwords.hash(randomBytes(16).toString('hex'))),
         );
         if (!usable || !matches) {
           throttle.fail(email, ip);
@@ -148,7 +152,11 @@ export function createAuthService(
       }
       throttle.succeed(email);
       await shared.clear(email);
-      await UserModel.query(knex).patch({ last_access: new Date().toISOString() }).where({ id: usable.id });
+      // A hash made at another cost (HASH_MEMORY_COST changed since) is rewritten at this one.
+      const rehashed = passwords.needsRehash(usable.password ?? '') ? { password: await passwords.hash(checked) } : {};
+      await UserModel.query(knex)
+        .patch({ last_access: new Date().toISOString(), ...rehashed })
+        .where({ id: usable.id });
       const tokens = await issue(usable, ip);
       await onLogin?.(usable.id, ip);
       void emitter.emitAction('auth.login', {

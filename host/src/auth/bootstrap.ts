@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { RoleModel, UserModel } from '../db/models.js';
-import { hashPassword } from './passwords.js';
+import type { Passwords } from './passwords.js';
 
 export interface BootstrapResult {
   created: boolean;
@@ -11,7 +11,12 @@ export interface BootstrapResult {
 }
 
 /** Creates the Administrator role and the first admin user when the database has no user. */
-export async function bootstrapAdmin(knex: Knex, email?: string, password?: string): Promise<BootstrapResult> {
+export async function bootstrapAdmin(
+  knex: Knex,
+  passwords: Passwords,
+  email?: string,
+  password?: string,
+): Promise<BootstrapResult> {
   const count = await UserModel.query(knex).resultSize();
   if (count > 0) return { created: false };
   const roleId = randomUUID();
@@ -29,7 +34,7 @@ export async function bootstrapAdmin(knex: Knex, email?: string, password?: stri
     await UserModel.query(trx).insert({
       id: randomUUID(),
       email: adminEmail,
-      password: await hashPassword(password || generatedPassword!),
+      password: await passwords.hash(password || generatedPassword!),
       role: roleId,
       status: 'active',
       first_name: 'Admin',

@@ -116,11 +116,17 @@ async function bootstrap(): Promise<void> {
   const { createDatabase } = await import('../db/connection.js');
   const { migrate } = await import('../db/migrations.js');
   const { bootstrapAdmin } = await import('../auth/bootstrap.js');
+  const { createPasswords } = await import('../auth/passwords.js');
   const config = readConfig();
   const knex = createDatabase(config.db);
   try {
     await migrate(knex);
-    const result = await bootstrapAdmin(knex, config.adminEmail, config.adminPassword);
+    const result = await bootstrapAdmin(
+      knex,
+      createPasswords(config.hashCost),
+      config.adminEmail,
+      config.adminPassword,
+    );
     if (result.created) {
       process.stdout.write(`Database ready; administrator ${result.email} created.\n`);
       if (result.generatedPassword) process.stdout.write(`password: ${result.generatedPassword}\n`);

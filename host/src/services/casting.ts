@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CollectionOverview, FieldOverview } from '../schema/types.js';
 import { errors } from '../errors.js';
-import { hashPassword } from '../auth/passwords.js';
+import type { Passwords } from '../auth/passwords.js';
 import { grantsField } from '../auth/permissions.js';
 
 export const CONCEALED = '**********';
@@ -125,6 +125,7 @@ export async function preparePayload(
   mode: 'create' | 'update',
   actor: { user: string | null },
   allowedFields: string[] | '*',
+  passwords: Passwords,
 ): Promise<Record<string, unknown>> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw errors.INVALID_PAYLOAD({ reason: 'The payload must be an object.' });
@@ -138,7 +139,7 @@ export async function preparePayload(
     if (mode === 'update' && field.primary) continue;
     if (field.special.includes('conceal') && value === CONCEALED) continue;
     let v = castIn(field, value, collection.collection);
-    if (field.special.includes('hash') && typeof v === 'string') v = await hashPassword(v);
+    if (field.special.includes('hash') && typeof v === 'string') v = await passwords.hash(v);
     row[key] = v;
   }
   for (const field of Object.values(collection.fields)) {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
 import { grantForFields, grantsField, type Action, type Grant, type Permissions } from '../auth/permissions.js';
+import type { Passwords } from '../auth/passwords.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
@@ -35,6 +36,7 @@ export interface ItemsKernel {
   schema: SchemaStore;
   emitter: Emitter;
   permissions: Permissions;
+  passwords: Passwords;
 }
 
 export interface ItemsServiceOptions {
@@ -560,7 +562,9 @@ export class ItemsService {
     if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, payload);
     const nested = this.planNested(col, payload, grant);
     // Without related items the row is checked before the transaction (password hashing stays outside it).
-    const prepared = nested ? undefined : await preparePayload(col, payload, 'create', this.accountability, writable);
+    const prepared = nested
+      ? undefined
+      : await preparePayload(col, payload, 'create', this.accountability, writable, this.kernel.passwords);
     let insertedRow: Item | undefined;
     let key: PrimaryKey;
     // A plain create on SQLite: the same statements without knex's machinery (sqlite-create.ts).
@@ -572,7 +576,8 @@ export class ItemsService {
         // Related objects are keys now: the rules see the keys the row will hold.
         const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
         if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
-        const row = prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable));
+        const row =
+          prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable, this.kernel.passwords));
         let created: PrimaryKey;
         /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
         const whole = !this.collection.startsWith('directus_');
@@ -683,7 +688,9 @@ export class ItemsService {
     if (!opts[HOST_WRITE]) assertClientWrite(this.collection, 'update', sent, this.accountability);
     if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, payload);
     const nested = this.planNested(col, payload, grant);
-    const prepared = nested ? undefined : await preparePayload(col, payload, 'update', this.accountability, writable);
+    const prepared = nested
+      ? undefined
+      : await preparePayload(col, payload, 'update', this.accountability, writable, this.kernel.passwords);
     if (nested || Object.keys(prepared!).length > 0) {
       await this.atomically(async (db) => {
         const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
@@ -693,7 +700,8 @@ export class ItemsService {
           if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
           if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
         }
-        const row = prepared ?? (await preparePayload(col, own, 'update', this.accountability, writable));
+        const row =
+          prepared ?? (await preparePayload(col, own, 'update', this.accountability, writable, this.kernel.passwords));
         if (Object.keys(row).length > 0) {
           try {
             await db(this.collection).whereIn(col.primary, keys).update(row);

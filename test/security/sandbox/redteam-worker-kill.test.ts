@@ -5,7 +5,8 @@ import { WORKER_KILLER, KILLER_LIMITS, VICTIM_CODE, outcome, eventually, sleep }
 /**
  * Red-team attacks that kill the sandbox worker. Every test asserts the SAFE outcome: a failing test
  * here is an attack that succeeded. Split from redteam-extra.test.ts: blame is decided against
- * deadlines, so this file runs in the load-sensitive project (vitest.config.ts), alone.
+ * deadlines of seconds (a worker back within 10–20 s, a victim's 15 s wall budget), which two files
+ * side by side on two cores leave ample room for (see LOAD_SENSITIVE in vitest.config.ts).
  */
 
 describe('red team: killing the worker process', () => {
