@@ -55,7 +55,7 @@ export function buildOnDemand(cliUrl) {
   const tsc = findTsc();
   if (!tsc) fail(`annex: ${pkg} is not built and TypeScript is not installed (run "npm install" first).`);
   const packages = packagesToBuild(pkg);
-  const what = packages.length > 1 ? 'it and the other extension CLIs in one go' : 'it';
+  const what = packages.length > 1 ? 'it and the other Annex CLIs in one go' : 'it';
   process.stderr.write(`annex: ${pkg} is not built yet; building ${what} (tsc -b ${packages.join(' ')}), once…\n`);
   const steps = [{ label: `tsc -b ${packages.join(' ')}`, args: [tsc, '-b', ...packages] }];
   // The host also serves the admin app, which is a separate (rollup) build.
