@@ -101,7 +101,12 @@ export async function openApp(t: TestHost, options: { login?: boolean } = {}): P
   return { browser, page, errors };
 }
 
+/**
+ * A full-page screenshot of a step into test-results/e2e when ANNEX_E2E_SHOTS is set (55 of them
+ * cost a run about 4.5 s of CPU, and nothing reads them but a person looking at the app).
+ */
 export async function shot(page: Page, name: string): Promise<void> {
+  if (!process.env.ANNEX_E2E_SHOTS) return;
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }

@@ -9,7 +9,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './repo.js';
@@ -23,6 +23,7 @@ const STEPS = {
   host: { script: 'host/scripts/bundle-host.mjs', output: 'host/dist/bundle/host.cjs' },
   app: { script: 'host/app/build.mjs', output: 'host/app/dist/manifest.json' },
 };
+const ALL = Object.keys(STEPS).sort();
 /** The worker bundle's manifest lists this file as its one input. */
 const WORKER_INPUT = 'runtime/dist/main.js';
 
@@ -82,7 +83,8 @@ function steps(root: string, ...args: string[]): string[] {
   });
   expect(result.status, result.stderr).toBe(0);
   try {
-    return readFileSync(join(root, 'ran.log'), 'utf8').trim().split('\n');
+    // The steps run side by side: the order they finish in is not theirs to keep.
+    return readFileSync(join(root, 'ran.log'), 'utf8').trim().split('\n').sort();
   } catch {
     return [];
   }
@@ -91,7 +93,7 @@ function steps(root: string, ...args: string[]): string[] {
 describe('the build steps npm test runs', () => {
   it('run only the steps whose inputs changed since their output was made', () => {
     const root = createCheckout();
-    expect(steps(root, '--changed')).toEqual(['db', 'worker', 'host', 'app']);
+    expect(steps(root, '--changed')).toEqual(ALL);
     expect(steps(root, '--changed')).toEqual([]);
 
     // An app source newer than the app's output: the app alone.
@@ -101,16 +103,48 @@ describe('the build steps npm test runs', () => {
 
     // A bundle input of another size and mtime: the bundles whose manifest lists it.
     writeFileSync(join(root, WORKER_INPUT), 'two!');
-    expect(steps(root, '--changed')).toEqual(['worker', 'host']);
+    expect(steps(root, '--changed')).toEqual(['host', 'worker']);
 
     // A newer install (node_modules/.package-lock.json): every step.
     touch(join(root, 'node_modules/.package-lock.json'));
-    expect(steps(root, '--changed')).toEqual(['db', 'worker', 'host', 'app']);
+    expect(steps(root, '--changed')).toEqual(ALL);
   });
 
   it('all run without --changed (npm run build)', () => {
     const root = createCheckout();
     steps(root);
-    expect(steps(root)).toEqual(['db', 'worker', 'host', 'app']);
+    expect(steps(root)).toEqual(ALL);
+  });
+
+  it.skipIf(availableParallelism() < 2)('run side by side: the app build waits for the host bundle to start', () => {
+    const root = createCheckout();
+    // The app's step (started first) goes on only once the host's step has run: one after the other, it gives up.
+    const marker = JSON.stringify(join(root, 'host-started'));
+    const prepend = (file: string, code: string) =>
+      writeFileSync(join(root, file), `${code}\n${readFileSync(join(root, file), 'utf8')}`);
+    prepend(STEPS.host.script, `import { writeFileSync as mark } from 'node:fs'; mark(${marker}, '');`);
+    prepend(
+      STEPS.app.script,
+      [
+        "import { existsSync as seen } from 'node:fs';",
+        `for (let i = 0; i < 200 && !seen(${marker}); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);`,
+        `if (!seen(${marker})) { console.error('the host step did not start beside the app step'); process.exit(7); }`,
+      ].join('\n'),
+    );
+    expect(steps(root)).toEqual(ALL);
+  });
+
+  it('a failing step fails the build with its exit code; the other steps still run', () => {
+    const root = createCheckout();
+    writeFileSync(join(root, STEPS.worker.script), 'console.error("worker bundle: broken"); process.exit(3);');
+    const result = spawnSync(process.execPath, [join(root, 'scripts/build-on-demand.mjs'), 'steps'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect({ status: result.status, said: result.stdout.includes('worker bundle: broken') }).toEqual({
+      status: 3,
+      said: true,
+    });
+    expect(readFileSync(join(root, 'ran.log'), 'utf8').trim().split('\n').sort()).toEqual(['app', 'db', 'host']);
   });
 });
