@@ -72,6 +72,8 @@ const PARALLEL_WORKERS = Number(process.env.ANNEX_TEST_WORKERS) || Math.max(2, o
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // One cache folder (V8 code cache, transformed entries) for every host the run starts.
+    globalSetup: ['test/helpers/run-cache.ts'],
     // The longest files start first (a clean clone has no timings cache to order by): see the sequencer.
     sequence: { sequencer: HeavyFirstSequencer },
     projects: [

@@ -57,7 +57,7 @@ export function testHostEnv(dir: string, extra: Record<string, string> = {}): Re
     // run (38 ms of CPU each at the default 16384; HASH_MEMORY_COST's own test covers the default).
     HASH_MEMORY_COST: '1024',
     // The code cache and transformed entries are shared by the run's hosts (run-cache.ts).
-    ANNEX_CACHE_DIR: getRunCacheDir(ROOT),
+    ANNEX_CACHE_DIR: getRunCacheDir(),
     ...extra,
   };
 }
