@@ -153,7 +153,7 @@ export function createAuthService(
       throttle.succeed(email);
       await shared.clear(email);
       // A hash made at another cost (HASH_MEMORY_COST changed since) is rewritten at this one.
-      const rehashed = passwords.needsRehash(usable.password ?? '') ? { password: await passwords.hash(checked) } : {};
+      const rehashed = passwords.needsRehash(usable.password) ? { password: await passwords.hash(checked) } : {};
       await UserModel.query(knex)
         .patch({ last_access: new Date().toISOString(), ...rehashed })
         .where({ id: usable.id });

@@ -23,24 +23,27 @@ function derive(password: string, salt: Buffer, N: number): Promise<Buffer> {
   );
 }
 
-/** The N a stored hash was made with, or undefined when it is not one of ours. */
-function costOf(hash: string): number | undefined {
-  const parts = hash.split('$');
-  if (parts.length !== 5 || parts[1] !== 'scrypt') return undefined;
+/** A stored hash's N, salt and key, or undefined when it is not one of ours or its N is not allowed. */
+function parse(hash: string | null | undefined): { n: number; salt: Buffer; key: Buffer } | undefined {
+  const parts = hash?.split('$');
+  if (parts?.length !== 5 || parts[1] !== 'scrypt') return undefined;
   const n = Number(parts[2]);
-  return isHashCost(n) ? n : undefined;
+  if (!isHashCost(n)) return undefined;
+  return { n, salt: Buffer.from(parts[3]!, 'base64'), key: Buffer.from(parts[4]!, 'base64') };
 }
 
 export interface Passwords {
   hash(password: string): Promise<string>;
   verify(password: string, hash: string | null | undefined): Promise<boolean>;
   /** True when `hash` was made at another cost than this host's: a login rewrites it. */
-  needsRehash(hash: string): boolean;
+  needsRehash(hash: string | null | undefined): boolean;
 }
 
 export function createPasswords(cost = DEFAULT_HASH_COST): Passwords {
   if (!isHashCost(cost))
-    throw new Error(`The password hash cost must be a power of two from 1024 to 65536 (got ${cost})`);
+    throw new Error(
+      `The password hash cost must be a power of two from ${MIN_HASH_COST} to ${MAX_HASH_COST} (got ${cost})`,
+    );
   return {
     async hash(password) {
       const salt = randomBytes(16);
@@ -48,15 +51,13 @@ export function createPasswords(cost = DEFAULT_HASH_COST): Passwords {
       return `$scrypt$${cost}$${salt.toString('base64')}$${key.toString('base64')}`;
     },
     async verify(password, hash) {
-      const n = hash ? costOf(hash) : undefined;
-      if (!hash || n === undefined) return false;
-      const parts = hash.split('$');
-      const key = await derive(password, Buffer.from(parts[3]!, 'base64'), n);
-      const expected = Buffer.from(parts[4]!, 'base64');
-      return expected.length === key.length && timingSafeEqual(expected, key);
+      const stored = parse(hash);
+      if (!stored) return false;
+      const key = await derive(password, stored.salt, stored.n);
+      return stored.key.length === key.length && timingSafeEqual(stored.key, key);
     },
     needsRehash(hash) {
-      return costOf(hash) !== cost;
+      return parse(hash)?.n !== cost;
     },
   };
 }
