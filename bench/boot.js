@@ -1,6 +1,7 @@
 // Boot: time from spawn to the first /server/ping 200, and idle RSS summed over the host's whole
 // process tree (host, sandbox workers, anything they spawned), for the built-ins alone (baseline)
-// and the built-ins + 10 trusted + 10 sandboxed extensions, measured in the same run. Also the CPU
+// and the built-ins + 10 trusted + 10 sandboxed extensions, measured in the same run, then the
+// latter with the `inline` sandbox engine (what the worker process costs). Also the CPU
 // the tree spent until that first 200 (user + system from /proc), which a busy machine moves much
 // less than the wall time.
 //
@@ -107,10 +108,10 @@ function settledText(runs) {
   return `, after ${fmt(SETTLE_MS / 1000, 0)} s ${fmt(med('settled'), 0)} MB (files once ${fmt(med('settledOnce'), 0)} MB)`;
 }
 
-async function measure(label, dir) {
-  await boot(dir); // migrates and warms the OS file cache; not counted
+async function measure(label, dir, options = {}) {
+  await boot(dir, options); // migrates and warms the OS file cache; not counted
   const runs = [];
-  for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir));
+  for (let i = 0; i < ROUNDS; i++) runs.push(await boot(dir, options));
   const ms = percentile(
     runs.map((r) => r.ms),
     50,
@@ -165,6 +166,14 @@ const full = await measure('built-ins + 10 trusted + 10 sandboxed', fullDir);
 console.log(
   `  ratio (with extensions / built-ins only): boot ${fmt(full.ms / base.ms, 2)}×, CPU ${fmt(full.cpuMs / base.cpuMs, 2)}×, RSS ${fmt(full.rss / base.rss, 2)}×`,
 );
+// What the worker process costs: the same extensions with their isolates in the host's own process
+// (the `inline` engine, docs/configuration.md), which gives up the worker's crash isolation. A data
+// folder of its own: the node flag changes the code cache's flag hash.
+await measure('same, EXTENSIONS_SANDBOX_ENGINE=inline', fullDir, {
+  flags: [...HOST_FLAGS, '--no-node-snapshot'],
+  env: { EXTENSIONS_SANDBOX_ENGINE: 'inline' },
+  dataDir: path.join(fullDir, 'data-inline'),
+});
 if (BASELINE_ROOT) {
   console.log(`  A/B with extensions, alternating boots (baseline: ${BASELINE_ROOT}):`);
   // Each variant keeps its own data folder (code and transform caches; the database is shared): in

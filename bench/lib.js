@@ -12,8 +12,20 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+const made = [];
+
+/** A fresh folder under the system's temp folder, removed when the benchmark exits (BENCH_KEEP=1 keeps it). */
 export function tempDir(prefix) {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  if (!made.length && process.env.BENCH_KEEP !== '1') {
+    process.once('exit', () => {
+      for (const dir of made) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    });
+    // Interrupted: exit (which removes them) instead of dying with the folders left behind.
+    for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Environment for a throwaway host in `dir`. */

@@ -143,7 +143,33 @@ async function setUp(root) {
   const check = await json(`${url}/items/stamped`, 'POST', { text: 'a' }, token);
   if (check.body?.data?.text !== 'a+')
     throw new Error(`the sandboxed filter did not run: ${JSON.stringify(check.body)}`);
-  return { child, url, token, script: path.join(dir, 'post.lua') };
+  return { child, url, token, script: path.join(dir, 'post.lua'), dir };
+}
+
+/**
+ * The floor (bench/write-floor.js): node:http + better-sqlite3 doing the same statements on a copy
+ * of `host`'s tables, answering the same token.
+ */
+async function startFloor(host) {
+  const dir = tempDir('annex-bench-floor-');
+  const user = JSON.parse(Buffer.from(host.token.split('.')[1], 'base64url').toString('utf8')).id;
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench', 'write-floor.js')], {
+    env: {
+      ...process.env,
+      FLOOR_SOURCE_DB: path.join(host.dir, 'annex.db'),
+      FLOOR_DB: path.join(dir, 'floor.db'),
+      FLOOR_TOKEN: host.token,
+      FLOOR_USER: user,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d).trim()));
+    child.once('exit', (code) => reject(new Error(`the floor server exited with ${code}`)));
+  });
+  const check = await json(`${url}/items/stamped`, 'POST', { text: 'a' }, host.token);
+  if (check.body?.data?.text !== 'a+') throw new Error(`the floor server did not write: ${JSON.stringify(check.body)}`);
+  return { child, url, token: host.token, script: path.join(dir, 'post.lua'), floor: true };
 }
 
 const cell = (m) =>
@@ -159,6 +185,10 @@ const roots = [
 const hosts = [];
 try {
   for (const [name, root] of roots) hosts.push({ name, ...(await setUp(root)) });
+  // BENCH_FLOOR=off leaves the floor out.
+  if (process.env.BENCH_FLOOR !== 'off')
+    hosts.push({ name: 'floor: node:http + better-sqlite3, same statements', ...(await startFloor(hosts.at(-1))) });
+  const annex = hosts.filter((h) => !h.floor);
   const withWrk = hasWrk();
   const cases = [
     ['without hook', 'plain'],
@@ -209,22 +239,26 @@ try {
     console.log(
       `  hook / no hook: wrk req/s ${ratio(a.w, b.w, 'rps')}×, CPU/req ${ratio(a.w, b.w, 'cpuPerReq')}×; lean req/s ${ratio(a.l, b.l, 'rps')}×, CPU/req ${ratio(a.l, b.l, 'cpuPerReq')}×`,
     );
+    if (h.floor) continue;
     const hooked = b.w ?? b.l;
     console.log(
       `  with the hook (${b.w ? 'wrk' : 'lean client'}): ${fmt(hooked.cpuPerReq, 2)} ms CPU/req (target ≤ 0.3), ${fmt(hooked.rps / DIRECTUS_RPS, 1)}× Directus's ${DIRECTUS_RPS} req/s (target ≥ 10×); SQLite synchronous=${process.env.DB_SQLITE_SYNCHRONOUS || 'normal'}`,
     );
   }
-  if (hosts.length > 1) {
-    // Per-round ratios of this checkout's CPU per request over the baseline's (same round, back to back).
-    const [base, mine] = hosts.map((h) => perHost.get(h));
+  /** Per-round ratios of `mine`'s CPU per request over `base`'s (same round, back to back), per case. */
+  const compare = (title, base, mine) => {
     for (const [i, [label]] of cases.entries()) {
-      const key = base[i].w.length && mine[i].w.length ? 'w' : 'l';
-      const ratios = mine[i][key].map((m, r) => m.cpuPerReq / base[i][key][r].cpuPerReq);
+      const [b, m] = [perHost.get(base)[i], perHost.get(mine)[i]];
+      const key = b.w.length && m.w.length ? 'w' : 'l';
+      const ratios = m[key].map((x, r) => x.cpuPerReq / b[key][r].cpuPerReq);
       console.log(
-        `this / baseline, CPU/req, ${label} (${key === 'w' ? 'wrk' : 'lean client'}): median ${fmt(median(ratios), 3)} (rounds ${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)})`,
+        `${title}, CPU/req, ${label} (${key === 'w' ? 'wrk' : 'lean client'}): median ${fmt(median(ratios), 3)} (rounds ${fmt(Math.min(...ratios), 3)}–${fmt(Math.max(...ratios), 3)})`,
       );
     }
-  }
+  };
+  if (annex.length > 1) compare('this / baseline', annex[0], annex[1]);
+  const floor = hosts.find((h) => h.floor);
+  if (floor) compare('this / floor', floor, annex.at(-1));
 } finally {
   for (const h of hosts) h.child.kill('SIGTERM');
 }
