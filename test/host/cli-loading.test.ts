@@ -100,6 +100,16 @@ describe('annex extensions: what a command loads', () => {
   });
   afterAll(() => registry?.close());
 
+  it('the host imports the marketplace root only where it serves a registry (`annex marketplace serve`, --samples)', () => {
+    // Compiled output: type-only imports are gone, what is left loads at run time (and is what the bundle requires).
+    const dist = path.join(ROOT, 'host', 'dist');
+    const root = /(?:from\s*|import\(\s*)['"]@annex\/marketplace['"]/;
+    const importers = (fs.readdirSync(dist, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.js') && !f.startsWith(`app${path.sep}`) && !f.startsWith(`bundle${path.sep}`))
+      .filter((f) => root.test(fs.readFileSync(path.join(dist, f), 'utf8')));
+    expect(importers).toEqual([path.join('cli', 'main.js')]);
+  });
+
   it('the control: importing the package root loads the registry server, koa and knex', async () => {
     const l = await record(['--input-type=module', '-e', "await import('@annex/marketplace')"], {});
     expect(l.code).toBe(0);
