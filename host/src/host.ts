@@ -299,7 +299,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       // No registry folder means no registry installs to filter: the marketplace package (tar, its client) is not loaded.
       activeRegistryFolders: async () => {
         if (!fs.existsSync(path.join(config.extensionsPath, REGISTRY_DIR))) return new Set<string>();
-        const { getActiveFolders } = await import('@annex/marketplace');
+        const { getActiveFolders } = await import('@annex/marketplace/install');
         return new Set((await getActiveFolders(config.extensionsPath)).map((f) => f.versionId));
       },
       retainedNames: cluster.shared

@@ -141,20 +141,13 @@ export async function runMarketplaceCommand(
     return 1;
   }
   // Loaded here, not with the file: every `annex extensions` command imports this one (for
-  // MARKET_COMMANDS), and the marketplace package is about 0.3 s of CPU to load.
-  const { createInstaller, createRegistryClient } = await import('@annex/marketplace');
+  // MARKET_COMMANDS). The client and installer entries, not the package root: that one also
+  // exports the registry server (koa, knex, its database layer), about 0.2 s more CPU to load.
+  const { createRegistryClient } = await import('@annex/marketplace/client');
   const client = createRegistryClient({
     registry: config.marketplace.registry,
     token: config.marketplace.token,
     ...(config.marketplace.publicKey ? { publicKey: config.marketplace.publicKey } : {}),
-  });
-  const bar = createProgressBar();
-  const installer = createInstaller({
-    extensionsDir: config.extensionsPath,
-    client,
-    trust: config.marketplace.trust,
-    hostVersion: DIRECTUS_COMPAT_RANGE,
-    onProgress: (p) => bar.update(p),
   });
   const spec = arg ? splitSpec(arg) : { name: '' };
   switch (sub) {
@@ -187,6 +180,21 @@ export async function runMarketplaceCommand(
       );
       return 0;
     }
+    case 'approve':
+      process.stderr.write('annex extensions approve needs a running host (--url/--token)\n');
+      return 2;
+  }
+  // Searching and describing need only the client; the installer (tar, the state file) loads for the rest.
+  const { createInstaller } = await import('@annex/marketplace/install');
+  const bar = createProgressBar();
+  const installer = createInstaller({
+    extensionsDir: config.extensionsPath,
+    client,
+    trust: config.marketplace.trust,
+    hostVersion: DIRECTUS_COMPAT_RANGE,
+    onProgress: (p) => bar.update(p),
+  });
+  switch (sub) {
     case 'install':
     case 'update': {
       const r =
@@ -201,9 +209,6 @@ export async function runMarketplaceCommand(
       );
       return 0;
     }
-    case 'approve':
-      process.stderr.write('annex extensions approve needs a running host (--url/--token)\n');
-      return 2;
     case 'rollback': {
       const r = await installer.rollback(spec.name, spec.version);
       print(r, json, () => `✓ ${r.name} rolled back to ${r.version}`);

@@ -1,4 +1,4 @@
-import type { InstallProgress } from '@annex/marketplace';
+import type { InstallProgress } from '@annex/marketplace/install';
 
 /** A one-line progress bar on a TTY (plain phase lines otherwise); respects NO_COLOR. */
 export function createProgressBar(out: NodeJS.WriteStream = process.stderr) {

@@ -23,7 +23,7 @@ export async function recoverMarketplaceAtBoot(
   )
     return;
   try {
-    const { recoverInstalls, readInstallState } = await import('@annex/marketplace');
+    const { recoverInstalls, readInstallState } = await import('@annex/marketplace/install');
     const report = await recoverInstalls(extensionsPath);
     if (report.restored.length || report.removed.length)
       log.warn({ ...report }, 'an interrupted marketplace operation was undone');

@@ -1,12 +1,11 @@
+import { createRegistryClient, type RegistryClient } from '@annex/marketplace/client';
 import {
   createInstaller,
-  createRegistryClient,
   getActiveFolders,
   type InstallProgress,
   type InstallResult,
   type LockFile,
-  type RegistryClient,
-} from '@annex/marketplace';
+} from '@annex/marketplace/install';
 import { DIRECTUS_COMPAT_RANGE, diffScopes, isEmptyScopes, mergeScopes, type Scopes } from '@annex/protocol';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
