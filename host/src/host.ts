@@ -34,7 +34,7 @@ import { createFlowEngine, type FlowEngine } from './flows/engine.js';
 import { releaseTransformService, setTransformCache } from './extensions/loader.js';
 import type { ExtensionWatcher } from './extensions/watcher.js';
 import type { MarketplaceService } from './marketplace/service.js';
-import type { LockFile } from '@annex/marketplace';
+import type { LockFile } from '@annex/marketplace/install';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { createMailer } from './mail/mailer.js';

@@ -54,6 +54,8 @@ interface Loaded {
   marketplace: string[];
   koa: boolean;
   knex: boolean;
+  /** The host's database layer (its connection module; knex and objection are bundled in dist/vendor/db.cjs). */
+  database: boolean;
 }
 
 async function record(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Loaded> {
@@ -81,6 +83,7 @@ async function record(args: string[], env: Record<string, string>, cwd = ROOT): 
     marketplace: [...new Set(files.filter((f) => f.startsWith(dist)).map((f) => path.relative(dist, f)))],
     koa: inPackage('koa'),
     knex: inPackage('knex'),
+    database: files.some((f) => f.startsWith(path.join(ROOT, 'host', 'dist', 'db') + path.sep)),
   };
 }
 
@@ -134,7 +137,7 @@ describe('annex extensions: what a command loads', () => {
 
   it('an offline command opens the database without the marketplace or the HTTP layer', async () => {
     const l = await cli(['extensions', 'list', '--json']);
-    expect(l).toMatchObject({ code: 0, marketplace: [], koa: false });
+    expect(l).toMatchObject({ code: 0, marketplace: [], koa: false, database: true });
   });
 
   it('search loads the marketplace client only: not the installer, not the registry server', async () => {
@@ -143,7 +146,8 @@ describe('annex extensions: what a command loads', () => {
     expect(l.marketplace).toContain(path.join('client', 'client.js'));
     expect(l.marketplace).not.toContain(path.join('install', 'installer.js'));
     expect(server(l)).toEqual([]);
-    expect(l).toMatchObject({ koa: false, knex: false });
+    // A marketplace command opens no database: the host's database layer stays unloaded.
+    expect(l).toMatchObject({ koa: false, knex: false, database: false });
   });
 
   it('install loads the client and the installer, not the registry server', async () => {
@@ -155,7 +159,7 @@ describe('annex extensions: what a command loads', () => {
       expect.arrayContaining(['client/client.js', 'install/installer.js'].map(path.normalize)),
     );
     expect(server(l)).toEqual([]);
-    expect(l).toMatchObject({ koa: false, knex: false });
+    expect(l).toMatchObject({ koa: false, knex: false, database: false });
   });
 
   it("the host's boot-time recovery of registry installs loads the installer, not the registry server", async () => {

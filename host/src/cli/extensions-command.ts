@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { readConfig, type HostConfig } from '../config.js';
 import { BUILTINS_PATH } from '../paths.js';
 import { MARKET_COMMANDS, runMarketplaceCommand } from './marketplace-command.js';
-import { hostRequest, type Remote } from './remote.js';
+import { hostRequest, remoteFrom, type Remote } from './remote.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
 import { ExtensionSettingModel } from '../db/models.js';
@@ -224,12 +224,10 @@ function isLockedBuiltin(folder: string): boolean {
 
 export async function runExtensionsCommand(args: string[], flags: Record<string, string | boolean>): Promise<number> {
   const [sub, id] = args;
-  const url = (typeof flags.url === 'string' && flags.url) || process.env.ANNEX_URL;
-  const token = (typeof flags.token === 'string' && flags.token) || process.env.ANNEX_TOKEN;
-  if (sub && MARKET_COMMANDS.has(sub))
-    return runMarketplaceCommand(sub, id, flags, url && token ? { url, token } : undefined);
-  if (sub === 'roles') return runRolesCommand(id, args.slice(2), flags, url && token ? { url, token } : undefined);
-  if (sub === 'activity') return runActivityCommand(id, flags, url && token ? { url, token } : undefined);
+  const remote = remoteFrom(flags);
+  if (sub && MARKET_COMMANDS.has(sub)) return runMarketplaceCommand(sub, id, flags, remote);
+  if (sub === 'roles') return runRolesCommand(id, args.slice(2), flags, remote);
+  if (sub === 'activity') return runActivityCommand(id, flags, remote);
   if (!sub || !['list', 'enable', 'disable', 'grant', 'revoke', 'reset'].includes(sub) || (sub !== 'list' && !id)) {
     process.stderr.write(EXTENSIONS_HELP);
     return 2;
@@ -243,8 +241,7 @@ export async function runExtensionsCommand(args: string[], flags: Record<string,
       return 2;
     }
   }
-  if (url && token) {
-    const remote = { url, token };
+  if (remote) {
     if (sub === 'list') {
       const data = (await hostRequest(remote, 'GET', '/extensions')).data as any[];
       printList(

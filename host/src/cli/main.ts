@@ -2,10 +2,13 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { parseArgs } from './args.js';
+import { remoteFrom } from './remote.js';
 import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
 // `annex extensions` (with the database, knex and the marketplace client) loads only for that command:
 // `annex start` takes its host from the bundle (issue 20: boot).
 const loadExtensionsCommand = () => import('./extensions-command.js');
+// A marketplace command (`annex extensions search|install|…`) opens no database: it loads without knex.
+const loadMarketplaceCommand = () => import('./marketplace-command.js');
 import { runExtensionCommand } from './extension-commands.js';
 import { loadHost } from '../boot/bundled-host.js';
 import { prestartSandboxWorker, releasePrestartedSandboxWorker } from '../boot/prestart-sandbox.js';
@@ -157,8 +160,13 @@ async function main(argv: string[]): Promise<number> {
     case 'bootstrap':
       await bootstrap();
       return 0;
-    case 'extensions':
+    case 'extensions': {
+      const [sub, arg] = rest;
+      const market = await loadMarketplaceCommand();
+      if (sub && market.MARKET_COMMANDS.has(sub))
+        return market.runMarketplaceCommand(sub, arg, flags, remoteFrom(flags));
       return (await loadExtensionsCommand()).runExtensionsCommand(rest, flags);
+    }
     default: {
       // Not ours: load the extensions (as Directus's CLI always does) and see whether one added it.
       const code = await runExtensionCommand(argv.slice(argv.indexOf(command)));

@@ -4,6 +4,13 @@ export interface Remote {
   token: string;
 }
 
+/** The running host named by `--url`/`--token` (or ANNEX_URL/ANNEX_TOKEN); undefined without both: the command works offline. */
+export function remoteFrom(flags: Record<string, string | boolean>): Remote | undefined {
+  const url = (typeof flags.url === 'string' && flags.url) || process.env.ANNEX_URL;
+  const token = (typeof flags.token === 'string' && flags.token) || process.env.ANNEX_TOKEN;
+  return url && token ? { url, token } : undefined;
+}
+
 /**
  * One JSON request to a running host: the whole response body (`{data, meta?}`), null for 204;
  * a Directus error becomes an Error carrying its code.
