@@ -22,7 +22,6 @@ export const LOAD_SENSITIVE = [
   'test/security/sandbox/timer-storm.test.ts',
   'test/security/admin-api/flows-graphql-redteam.test.ts',
   'test/security/hardening/request-amplification.test.ts',
-  'test/soak/cluster-converge.test.ts',
 ];
 
 /** Load-sensitive files that also inspect the test process itself (boot-overlap watches its children): last, each in a process of its own. */

@@ -9,6 +9,7 @@ const ALL = [
   'boot',
   'writes',
   'routes',
+  'cluster',
   'sandbox',
   'endpoint-throughput',
   'hot-reload',

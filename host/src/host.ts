@@ -332,6 +332,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
                 await cluster.setState(MARKETPLACE_LOCK_KEY, lock);
                 await cluster.publish('extensions');
               },
+              record: (lock) => cluster.setState(MARKETPLACE_LOCK_KEY, lock),
             }
           : undefined,
       })

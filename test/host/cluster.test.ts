@@ -385,3 +385,45 @@ describe('a single host on SQLite', () => {
     expect(claims.length).toBeGreaterThanOrEqual(2);
   });
 });
+
+/**
+ * One host on PostgreSQL is a cluster of one: a rescan keeps the rows of what the cluster's desired
+ * set names. The set must drop an uninstalled extension before that rescan, or its row (and its
+ * grant) stayed, and installing it again found it granted without a review (it waits on SQLite).
+ */
+describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('a single host on PostgreSQL uninstalling', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let registry: MarketplaceServer;
+  let t: TestHost;
+  beforeAll(async () => {
+    db = await createTestDatabase('annex_single_uninstall');
+    registry = await createMarketplaceServer({
+      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-single-market-')),
+      port: 0,
+    });
+    await registry.listen();
+    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    t = await startHost({ env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await registry?.close();
+    await db?.drop();
+  });
+
+  it('removes the extension row with its grant: installing it again waits for a new grant', async () => {
+    const install = () =>
+      t.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' });
+    const rows = () => t.host.knex('directus_extensions').where({ name: 'annex-market-greeter' });
+    expect((await install()).body.data).toMatchObject({ status: 'pending' });
+    expect((await t.api('POST', '/extensions/annex-market-greeter/grant', {})).status).toBe(200);
+    expect((await t.api('GET', '/greeter')).status).toBe(200);
+
+    expect((await t.api('DELETE', '/extensions/registry/uninstall/annex-market-greeter')).status).toBe(204);
+    expect(await rows()).toEqual([]);
+
+    expect((await install()).body.data).toMatchObject({ status: 'pending' });
+    expect((await t.api('GET', '/greeter')).status).toBe(404);
+    expect(await rows()).toMatchObject([{ state: 'pending', granted_scopes: null }]);
+  });
+});

@@ -147,41 +147,24 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
       ]);
     });
 
-    it('a marketplace install and its grant converge on all three within a few enables of the same run', async () => {
+    it('a marketplace install and its grant hold on all three as soon as each call returns, released by their acknowledgements', async () => {
       const [a] = hosts as [TestHost];
-      /* The baseline: a disable and an enable, measured before and after, on the same machine under the same load. */
-      const id = (await a.api('GET', '/extensions')).body.data.find(
-        (e: any) => e.annex?.name === 'annex-sample-endpoint',
-      ).id;
-      const status = async (t: TestHost) => (await t.api('GET', '/annex-sample-endpoint')).status;
-      const toggle = async () => {
-        const off = await changeAndWatch(
-          hosts,
-          status,
-          () => a.api('PATCH', `/extensions/${id}`, { meta: { enabled: false } }),
-          404,
-        );
-        const on = await changeAndWatch(
-          hosts,
-          status,
-          () => hosts[1]!.api('PATCH', `/extensions/${id}`, { meta: { enabled: true } }),
-          200,
-        );
-        return Math.max(off, on);
+      const byA = recordPublishes(a);
+      /** Every publish of `a` so far: both other hosts acknowledged it, none was waited for until the timeout. */
+      const allAcknowledged = () => {
+        for (const o of byA)
+          expect({ acked: [...o.acked].sort(), missing: o.missing }).toEqual({ acked: peersOf(hosts, a), missing: [] });
+        return byA.length;
       };
-      const before = await toggle();
-
       const version = async (t: TestHost) => {
         const res = await t.api('GET', '/greeter');
         return res.status === 200 ? res.body?.version : res.status;
       };
       expect(await Promise.all(hosts.map(version))).toEqual([404, 404, 404]);
-      const started = performance.now();
       expect(
         (await a.api('POST', '/extensions/registry/install', { extension: 'annex-market-greeter', version: '1.0.0' }))
           .status,
       ).toBeLessThan(300);
-      const installed = performance.now() - started;
       // Every host downloaded and verified the package, and loads it alike, before the install call returned.
       const versions = (t: TestHost) =>
         fs.readdirSync(path.join(t.extensionsPath, '.registry')).filter((f) => f !== 'annex-state.json');
@@ -190,6 +173,8 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
         hosts.map(async (t) => (await t.api('GET', '/extensions/annex-market-greeter/status')).body.data?.state),
       );
       expect(states).toEqual(hosts.map(() => 'pending'));
+      const afterInstall = allAcknowledged();
+      expect(afterInstall).toBeGreaterThan(0);
       /*
        * A sandboxed install waiting for its grant has already started each host's sandbox worker (a
        * process: most of a grant's time otherwise), so the grant only loads an isolate. Waited for
@@ -200,20 +185,13 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
       await expect
         .poll(() => engines.every((e) => e.workers()[0]?.state === 'ready'), { timeout: 30_000, interval: 50 })
         .toBe(true);
-      const granted = await changeAndWatch(
-        hosts,
-        version,
-        () => a.api('POST', '/extensions/annex-market-greeter/grant', {}),
-        '1.0.0',
-      );
+      await changeAndWatch(hosts, version, () => a.api('POST', '/extensions/annex-market-greeter/grant', {}), '1.0.0');
       /*
-       * Issue 17: install and grant converge in under a second, like an enable. Asserted against the
-       * enable of this run (the machine's load moves absolute times): an install fetches, verifies and
-       * loads on three hosts at once, a grant loads an isolate on each.
+       * Issue 17: install and grant converge in under a second, like an enable. How long they take
+       * against an enable is measured by bench/cluster.js (a timing has no place in a test on a
+       * shared machine); here, that the calls were released by the acknowledgements.
        */
-      const enable = Math.max(before, await toggle());
-      expect(installed).toBeLessThan(4 * enable);
-      expect(granted).toBeLessThan(4 * enable);
+      expect(allAcknowledged()).toBeGreaterThan(afterInstall);
     });
 
     it('a host that left the cluster does not hold an admin call', async () => {

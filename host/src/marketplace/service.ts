@@ -47,6 +47,8 @@ export interface MarketplaceCluster {
   desiredLock(): Promise<LockFile | undefined>;
   /** Records `lock` as the desired set and tells the other hosts. */
   changed(lock: LockFile): Promise<void>;
+  /** Records `lock` as the desired set without telling anyone yet. */
+  record(lock: LockFile): Promise<void>;
 }
 
 /** Same extensions at the same bytes, pinned alike: nothing to import. */
@@ -92,6 +94,19 @@ export function createMarketplaceService(deps: {
   async function published<T>(result: T): Promise<T> {
     await tellCluster();
     return result;
+  }
+
+  /**
+   * The rescan after extensions were removed. A rescan keeps the rows (grants and roles included) of
+   * what the cluster's desired set still names, so the set is recorded first: otherwise an
+   * uninstalled extension kept its row, and installing it again found it already granted.
+   */
+  async function rescanAfterRemoval(): Promise<void> {
+    if (deps.cluster)
+      await deps.cluster.record(await installer.exportLock()).catch((err: unknown) => {
+        log.warn({ err }, 'could not record the installed set for the other hosts');
+      });
+    await manager.rescan();
   }
 
   /**
@@ -215,7 +230,7 @@ export function createMarketplaceService(deps: {
 
     async uninstall(extension: string): Promise<{ extension: string; removed: string[] }> {
       const r = await installer.uninstall(extension);
-      await manager.rescan();
+      await rescanAfterRemoval();
       void emitter.emitAction('extensions.uninstalled', { extensions: [r.name], folder: r.removed });
       return published({ extension: r.name, removed: r.removed });
     },
@@ -228,7 +243,7 @@ export function createMarketplaceService(deps: {
     exportLock: () => installer.exportLock(),
     async importLock(lock: unknown, o: { force?: boolean; prune?: boolean } = {}) {
       const result = await installer.importLock(lock, o);
-      await manager.rescan();
+      await (o.prune ? rescanAfterRemoval() : manager.rescan());
       return published(result);
     },
 
