@@ -197,6 +197,11 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
       async () => registryDirs(b).length,
       (n) => n === 0,
     );
+    // Its row (and grant) goes too once neither host runs it: a reinstall waits for a new grant.
+    await eventually(
+      async () => (await a.host.knex('directus_extensions').where({ name: 'annex-market-greeter' })).length,
+      (n) => n === 0,
+    );
   });
 
   it("a host joining without the others' local extensions (misconfigured) does not delete their settings; it retries the registry until it can reach it", async () => {
