@@ -430,5 +430,14 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('a single host on Postgre
     expect((await install()).body.data).toMatchObject({ status: 'pending' });
     expect((await t.api('GET', '/greeter')).status).toBe(404);
     expect(await rows()).toMatchObject([{ state: 'pending', granted_scopes: null }]);
+
+    // A lock import that prunes it removes its row the same way.
+    expect((await t.api('POST', '/extensions/annex-market-greeter/grant', {})).status).toBe(200);
+    const lock = (await t.api('GET', '/extensions/registry/lock')).body.data;
+    expect(lock.extensions.map((e: { name: string }) => e.name)).toEqual(['annex-market-greeter']);
+    expect(
+      (await t.api('POST', '/extensions/registry/lock', { lock: { ...lock, extensions: [] }, prune: true })).status,
+    ).toBe(200);
+    expect(await rows()).toEqual([]);
   });
 });
