@@ -75,6 +75,12 @@ export const errors = defineErrors({
     status: 409,
     message: (p: { id: string }) => `No update of "${p.id}" is waiting for a grant.`,
   },
+  /** An offline marketplace change on PostgreSQL: the installed set is the cluster's, recorded in the database. */
+  HOST_SHARED_INSTALLS: {
+    status: 409,
+    message:
+      "The database is PostgreSQL, where the hosts' installed set is recorded in the database: a change made to this folder alone is undone at the next start. Make it through a running host (--url/--token).",
+  },
   HOST_CLOSED: { status: 503, message: 'The host is shutting down.' },
   HOST_FILE_TOO_LARGE: {
     status: 413,

@@ -41,6 +41,32 @@ describe('annex extensions: marketplace commands', () => {
     expect((await annex(['extensions', 'install'], env)).code).toBe(2);
   });
 
+  it('on PostgreSQL, refuses to change the installed set offline (a start would undo it) and still reads the registry', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-ext-pg-'));
+    // Refused before any connection is made: the server named here need not exist.
+    const env = {
+      MARKETPLACE_REGISTRY: registry.url,
+      EXTENSIONS_PATH: dir,
+      DB_CLIENT: 'pg',
+      DB_CONNECTION_STRING: 'postgres://nobody@127.0.0.1:1/none',
+    };
+    for (const args of [
+      ['install', 'annex-market-greeter@1.0.0'],
+      ['update', 'annex-market-greeter'],
+      ['rollback', 'annex-market-greeter'],
+      ['uninstall', 'annex-market-greeter'],
+      ['import', path.join(dir, 'lock.json')],
+    ]) {
+      const r = await annex(['extensions', ...args], env);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('HOST_SHARED_INSTALLS');
+    }
+    expect(fs.readdirSync(dir)).toEqual([]);
+    const search = await annex(['extensions', 'search', 'greeter', '--json'], env);
+    expect(search.code).toBe(0);
+    expect(JSON.parse(search.stdout).data.map((e: any) => e.name)).toEqual(['annex-market-greeter']);
+  });
+
   it('drives a running host with --url/--token: install, grant, update staged, approve, rollback', async () => {
     const t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
     try {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { DIRECTUS_COMPAT_RANGE } from '@annex/protocol';
 import { readConfig } from '../config.js';
+import { errors } from '../errors.js';
 import { createProgressBar } from './progress.js';
 import { hostRequest, type Remote } from './remote.js';
 
@@ -15,6 +16,9 @@ export const MARKET_COMMANDS = new Set([
   'export',
   'import',
 ]);
+
+/** The commands that change the installed set (the others read the registry or the folder). */
+const CHANGES = new Set(['install', 'update', 'rollback', 'uninstall', 'import']);
 
 function splitSpec(spec: string): { name: string; version?: string } {
   const at = spec.lastIndexOf('@');
@@ -134,6 +138,13 @@ export async function runMarketplaceCommand(
   }
 
   const config = readConfig();
+  // On PostgreSQL a host's start brings its folder to the installed set recorded in the database
+  // (docs/cluster.md): an install, update, rollback, uninstall or import made here alone would be undone.
+  if (config.db.client === 'pg' && CHANGES.has(sub)) {
+    const e = errors.HOST_SHARED_INSTALLS();
+    process.stderr.write(`error [${e.code}]: ${e.message}\n`);
+    return 2;
+  }
   if (!config.marketplace.registry) {
     process.stderr.write(
       'error [MKT_REGISTRY_UNREACHABLE]: set MARKETPLACE_REGISTRY (or pass --url/--token of a running host)\n',
