@@ -39,6 +39,7 @@ describe('host error table', () => {
       'HOST_INVALID_CRON',
       'HOST_SCOPES_PENDING',
       'HOST_NOTHING_PENDING',
+      'HOST_SHARED_INSTALLS',
       'HOST_CLOSED',
       'HOST_FILE_TOO_LARGE',
       'HOST_MIGRATION_FAILED',
