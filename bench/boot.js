@@ -17,10 +17,9 @@
 // compacts: the first reading is a host just booted, the second one left idle.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT, fmt, hostEnv, percentile, tempDir, writeEndpoint, writeHook } from './lib.js';
+import { fmt, freePort, hostEnv, percentile, ROOT, tempDir, writeEndpoint, writeHook } from './lib.js';
 import { hasProc, treeCpuMs, treePids, treeRssFilesOnceMb, treeRssMb } from './proc.js';
 
 const ROUNDS = Number(process.env.BENCH_BOOT_ROUNDS ?? 3);
@@ -41,15 +40,6 @@ function prepare(withExtensions) {
     }
   }
   return dir;
-}
-
-/** A port nothing listens on now (fixed ports collided with other benchmarks on a shared machine). */
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function pingUntilUp(port, started) {

@@ -12,10 +12,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT, fmt, hostEnv, percentile, tempDir } from './lib.js';
+import { fmt, freePort, hostEnv, percentile, ROOT, tempDir } from './lib.js';
 
 const PG = process.env.BENCH_PG ?? process.env.ANNEX_TEST_PG;
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 10);
@@ -48,14 +47,6 @@ async function createDatabase(name) {
       await c.end();
     },
   };
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** `annex start` on `db` with the sample endpoint in an extensions folder of its own; resolves once it answers. */
