@@ -328,11 +328,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
         cluster: cluster.shared
           ? {
               desiredLock: () => cluster.getState<LockFile>(MARKETPLACE_LOCK_KEY),
-              async changed(lock) {
-                await cluster.setState(MARKETPLACE_LOCK_KEY, lock);
+              record: (lock) => cluster.setState(MARKETPLACE_LOCK_KEY, lock),
+              async announce() {
                 await cluster.publish('extensions');
               },
-              record: (lock) => cluster.setState(MARKETPLACE_LOCK_KEY, lock),
             }
           : undefined,
       })

@@ -45,10 +45,10 @@ export interface MarketplaceOutcome {
 export interface MarketplaceCluster {
   /** The installed set every host should run (written after each change here). */
   desiredLock(): Promise<LockFile | undefined>;
-  /** Records `lock` as the desired set and tells the other hosts. */
-  changed(lock: LockFile): Promise<void>;
-  /** Records `lock` as the desired set without telling anyone yet. */
+  /** Records `lock` as the desired set. */
   record(lock: LockFile): Promise<void>;
+  /** Tells the other hosts the desired set changed and waits for them. */
+  announce(): Promise<void>;
 }
 
 /** Same extensions at the same bytes, pinned alike: nothing to import. */
@@ -81,32 +81,42 @@ export function createMarketplaceService(deps: {
     onProgress: progress,
   });
 
-  /** After a change to the installed set: record it for the cluster and wait for the other hosts (never fails the change itself). */
-  async function tellCluster(): Promise<void> {
-    if (!deps.cluster) return;
+  /** Records the installed set as the one every host should run; false (logged) when it could not. */
+  async function record(cluster: MarketplaceCluster): Promise<boolean> {
     try {
-      await deps.cluster.changed(await installer.exportLock());
+      await cluster.record(await installer.exportLock());
+      return true;
     } catch (err) {
       log.warn({ err }, 'could not record the installed set for the other hosts');
+      return false;
     }
   }
 
-  async function published<T>(result: T): Promise<T> {
-    await tellCluster();
+  /**
+   * After a change to the installed set: record it for the cluster (unless `recorded` already) and
+   * wait for the other hosts (never fails the change itself).
+   */
+  async function tellCluster(recorded = false): Promise<void> {
+    const cluster = deps.cluster;
+    if (!cluster || (!recorded && !(await record(cluster)))) return;
+    await cluster.announce().catch((err: unknown) => log.warn({ err }, 'could not tell the other hosts'));
+  }
+
+  async function published<T>(result: T, recorded = false): Promise<T> {
+    await tellCluster(recorded);
     return result;
   }
 
   /**
    * The rescan after extensions were removed. A rescan keeps the rows (grants and roles included) of
    * what the cluster's desired set still names, so the set is recorded first: otherwise an
-   * uninstalled extension kept its row, and installing it again found it already granted.
+   * uninstalled extension kept its row, and installing it again found it already granted. Returns
+   * whether the set was recorded (then only the announcement is left).
    */
-  async function rescanAfterRemoval(): Promise<void> {
-    if (deps.cluster)
-      await deps.cluster.record(await installer.exportLock()).catch((err: unknown) => {
-        log.warn({ err }, 'could not record the installed set for the other hosts');
-      });
+  async function rescanAfterRemoval(): Promise<boolean> {
+    const recorded = deps.cluster ? await record(deps.cluster) : false;
     await manager.rescan();
+    return recorded;
   }
 
   /**
@@ -230,9 +240,9 @@ export function createMarketplaceService(deps: {
 
     async uninstall(extension: string): Promise<{ extension: string; removed: string[] }> {
       const r = await installer.uninstall(extension);
-      await rescanAfterRemoval();
+      const recorded = await rescanAfterRemoval();
       void emitter.emitAction('extensions.uninstalled', { extensions: [r.name], folder: r.removed });
-      return published({ extension: r.name, removed: r.removed });
+      return published({ extension: r.name, removed: r.removed }, recorded);
     },
 
     async pin(extension: string, pinned: boolean): Promise<void> {
@@ -243,8 +253,11 @@ export function createMarketplaceService(deps: {
     exportLock: () => installer.exportLock(),
     async importLock(lock: unknown, o: { force?: boolean; prune?: boolean } = {}) {
       const result = await installer.importLock(lock, o);
-      await (o.prune ? rescanAfterRemoval() : manager.rescan());
-      return published(result);
+      if (!o.prune) {
+        await manager.rescan();
+        return published(result);
+      }
+      return published(result, await rescanAfterRemoval());
     },
 
     /**
