@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { startHost, type TestHost } from '../helpers/host.js';
 import {
   ensureAppBuilt,
   eventually,
@@ -17,6 +15,7 @@ import {
   type E2EBrowser,
 } from './browser.js';
 import { skipWithout } from '../helpers/requires.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a real browser', () => {
   let registry: MarketplaceServer;
@@ -26,12 +25,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('marketplace page in a rea
 
   beforeAll(async () => {
     ensureAppBuilt();
-    registry = await createMarketplaceServer({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-e2e-market-')),
-      port: 0,
-    });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry();
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
     ({ browser, page } = await openApp(t));
     await markWindow(page);

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, ROOT, testHostEnv } from '../helpers/host.js';
+import { ROOT, testHostEnv } from '../helpers/host.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 const SCRIPT = path.join(ROOT, 'test', 'fault', 'helpers', 'crashing-host.mjs');
 const GREETER = 'annex-market-greeter';
@@ -126,12 +127,7 @@ describe('a host killed during a marketplace install or update', () => {
   };
 
   beforeAll(async () => {
-    registry = await createMarketplaceServer({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-crash-market-')),
-      port: 0,
-    });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry();
   });
   afterAll(async () => {
     await registry?.close();

@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANNEX_CLI } from '../helpers/annex-cli.js';
-import { FIXTURES, ROOT } from '../helpers/host.js';
+import { ROOT } from '../helpers/host.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 const run = promisify(execFile);
 
@@ -97,9 +98,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Loaded> 
 describe('annex extensions: what a command loads', () => {
   let registry: MarketplaceServer;
   beforeAll(async () => {
-    registry = await createMarketplaceServer({ dataDir: fs.mkdtempSync(path.join(dir, 'registry-')), port: 0 });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry(fs.mkdtempSync(path.join(dir, 'registry-')));
   });
   afterAll(() => registry?.close());
 

@@ -1,20 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, startHost } from '../helpers/host.js';
+import { startHost } from '../helpers/host.js';
 import { annex } from '../helpers/annex-cli.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 describe('annex extensions: marketplace commands', () => {
   let registry: MarketplaceServer;
   beforeAll(async () => {
-    registry = await createMarketplaceServer({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cli-market-')),
-      port: 0,
-    });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry();
   });
   afterAll(() => registry?.close());
 

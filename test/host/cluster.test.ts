@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollection, createUser, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 /** A trusted hook extension that records the second of every run of a per-second schedule in `table`. */
 function writeTicker(name: string, table: string): string {
@@ -50,12 +51,7 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
 
   beforeAll(async () => {
     db = await createTestDatabase('annex_cluster');
-    registry = await createMarketplaceServer({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-market-')),
-      port: 0,
-    });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry();
     // A trusted hook ticking every second: both hosts load it, one of them may run each tick.
     const ticker = writeTicker('cluster-ticker', 'cluster_ticks');
     // A sandboxed endpoint with a runaway route: five calls to it quarantine it.
@@ -402,12 +398,7 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('a single host on Postgre
   let t: TestHost;
   beforeAll(async () => {
     db = await createTestDatabase('annex_single_uninstall');
-    registry = await createMarketplaceServer({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-single-market-')),
-      port: 0,
-    });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry();
     t = await startHost({ env: { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, MARKETPLACE_REGISTRY: registry.url } });
   });
   afterAll(async () => {

@@ -2,9 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { startHost, type TestHost } from '../helpers/host.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 /** Publish v1 and v2 with different scopes; install v1, grant, update (pending keeps v1), grant, rollback, uninstall. */
 describe('marketplace installs through the host', () => {
@@ -19,10 +20,7 @@ describe('marketplace installs through the host', () => {
       : [];
 
   beforeAll(async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-market-'));
-    registry = await createMarketplaceServer({ dataDir, port: 0 });
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+    registry = await startFixtureRegistry();
     t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
   });
   afterAll(async () => {

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDirectusRegistry, type DirectusRegistry } from '../helpers/directus-registry.js';
 import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 /** `signed` (Annex's signature layer) is shown alike by REST and GraphQL: per registry version and per install. */
 const gql = (t: TestHost, query: string) => t.api('POST', '/graphql/system', { query });
@@ -32,13 +31,8 @@ describe('signed in REST and GraphQL', () => {
   });
 
   it('an Annex registry: every version and the install are signed', async () => {
-    const registry: MarketplaceServer = await createMarketplaceServer({
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-signed-')),
-      port: 0,
-    });
+    const registry: MarketplaceServer = await startFixtureRegistry();
     closers.push(() => registry.close());
-    await registry.listen();
-    await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
     const t = await startHost({ env: { MARKETPLACE_REGISTRY: registry.url } });
     closers.push(() => t.close());
     const id = (await t.api('GET', '/extensions/registry?search=greeter')).body.data[0].id;

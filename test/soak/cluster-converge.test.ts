@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { PublishOutcome } from '../../host/src/cluster/cluster.js';
-import { createMarketplaceServer, type MarketplaceServer } from '@annex/marketplace';
+import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { PG_MISSING, skipWithout } from '../helpers/requires.js';
+import { startFixtureRegistry } from '../helpers/registry.js';
 
 interface Probe {
   start: number;
@@ -103,12 +103,7 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))(
 
     beforeAll(async () => {
       db = await createTestDatabase('annex_converge');
-      registry = await createMarketplaceServer({
-        dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'annex-converge-market-')),
-        port: 0,
-      });
-      await registry.listen();
-      await registry.seedFromDirectory(path.join(FIXTURES, 'marketplace'), { username: 'annex', verified: true });
+      registry = await startFixtureRegistry();
       const env = {
         DB_CLIENT: 'pg',
         DB_CONNECTION_STRING: db.url,
