@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fmt, freePort, hostEnv, percentile, ROOT, tempDir } from './lib.js';
+import { adminToken, fmt, freePort, hostEnv, percentile, requestJson, ROOT, tempDir } from './lib.js';
 
 const PG = process.env.BENCH_PG ?? process.env.ANNEX_TEST_PG;
 const ROUNDS = Number(process.env.BENCH_CLUSTER_ROUNDS ?? 10);
@@ -82,23 +82,10 @@ async function startHost(db, registry) {
   }
 }
 
-async function api(url, method, route, token, body) {
-  const res = await fetch(`${url}${route}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
-}
-
 /** A variant's hosts, the admin token and the extension's id, with what its changes measured. */
 async function prepare(label, hosts) {
-  const login = await api(hosts[0].url, 'POST', '/auth/login', null, {
-    email: 'bench@example.com',
-    password: 'bench-password',
-  });
-  const token = login.body.data.access_token;
-  const id = (await api(hosts[0].url, 'GET', '/extensions', token)).body.data.find(
+  const token = await adminToken(hosts[0].url);
+  const id = (await requestJson(`${hosts[0].url}/extensions`, 'GET', undefined, token)).body.data.find(
     (e) => e.annex?.name === EXTENSION,
   ).id;
   return { label, hosts, token, id, durations: [], stale: 0, market: { install: [], grant: [], uninstall: [] } };
@@ -129,16 +116,26 @@ async function marketCycle(v) {
     v,
     'install',
     (url) =>
-      api(url, 'POST', '/extensions/registry/install', v.token, { extension: MARKET.name, version: MARKET.version }),
+      requestJson(
+        `${url}/extensions/registry/install`,
+        'POST',
+        { extension: MARKET.name, version: MARKET.version },
+        v.token,
+      ),
     404,
   );
   // An administrator reviews the scopes before granting: time for each host's sandbox worker to start.
   await sleep(1000);
-  await timed(v, 'grant', (url) => api(url, 'POST', `/extensions/${MARKET.name}/grant`, v.token, {}), MARKET.version);
+  await timed(
+    v,
+    'grant',
+    (url) => requestJson(`${url}/extensions/${MARKET.name}/grant`, 'POST', {}, v.token),
+    MARKET.version,
+  );
   await timed(
     v,
     'uninstall',
-    (url) => api(url, 'DELETE', `/extensions/registry/uninstall/${MARKET.name}`, v.token),
+    (url) => requestJson(`${url}/extensions/registry/uninstall/${MARKET.name}`, 'DELETE', undefined, v.token),
     404,
   );
 }
@@ -147,9 +144,12 @@ async function marketCycle(v) {
 async function change(v, i) {
   const enabled = i % 2 === 1;
   const started = performance.now();
-  const res = await api(v.hosts[i % v.hosts.length].url, 'PATCH', `/extensions/${v.id}`, v.token, {
-    meta: { enabled },
-  });
+  const res = await requestJson(
+    `${v.hosts[i % v.hosts.length].url}/extensions/${v.id}`,
+    'PATCH',
+    { meta: { enabled } },
+    v.token,
+  );
   const ms = performance.now() - started;
   if (res.status >= 300) throw new Error(`the change failed: ${res.status} ${JSON.stringify(res.body)}`);
   const seen = await Promise.all(v.hosts.map((h) => fetch(`${h.url}/${EXTENSION}`).then((r) => r.status)));

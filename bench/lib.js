@@ -38,14 +38,34 @@ export async function freePort() {
   return port;
 }
 
+/** The administrator `hostEnv` has a host bootstrap. */
+const ADMIN = { email: 'bench@example.com', password: 'bench-password' };
+
+/** One JSON request (`token`: a bearer token); the status and the parsed body (null when it is not JSON). */
+export async function requestJson(url, method, body, token) {
+  const res = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** An access token of the administrator `hostEnv` bootstraps, from the host at `url`. */
+export async function adminToken(url) {
+  const res = await requestJson(`${url}/auth/login`, 'POST', { email: ADMIN.email, password: ADMIN.password });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.access_token;
+}
+
 /** Environment for a throwaway host in `dir`. */
 export function hostEnv(dir, extra = {}) {
   return {
     ...process.env,
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
-    ADMIN_EMAIL: 'bench@example.com',
-    ADMIN_PASSWORD: 'bench-password',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
     SECRET: 'bench-secret',
     DB_FILENAME: path.join(dir, 'annex.db'),
     EXTENSIONS_PATH: path.join(dir, 'extensions'),

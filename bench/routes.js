@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, fmt, hasWrk, hostEnv, parseWrk, percentile, tempDir } from './lib.js';
+import { adminToken, fmt, hasWrk, hostEnv, parseWrk, percentile, requestJson, ROOT, tempDir } from './lib.js';
 import { hasProc, treeCpuMs } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -44,18 +44,8 @@ async function startAnnex(root, dir) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await started(child);
-  const login = await fetch(`${url}/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
-  });
-  const token = (await login.json()).data.access_token;
-  const post = (p, body) =>
-    fetch(`${url}${p}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
+  const token = await adminToken(url);
+  const post = (p, body) => requestJson(`${url}${p}`, 'POST', body, token);
   await post('/collections', { collection: 'notes', fields: [{ field: 'title', type: 'string' }] });
   for (let i = 0; i < 10; i++) await post('/items/notes', { title: `note ${i}` });
   return { child, url, token };

@@ -7,7 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { ROOT, fmt, hasWrk, hostEnv, parseWrk, tempDir } from './lib.js';
+import { adminToken, fmt, hasWrk, hostEnv, parseWrk, requestJson, ROOT, tempDir } from './lib.js';
 import { hasProc, treeCpuMs } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -52,15 +52,6 @@ async function startHost(dir, root = ROOT) {
     child.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
   });
   return { child, url };
-}
-
-async function json(url, method, body, token) {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return { status: res.status, body: await res.json().catch(() => null) };
 }
 
 /** wrk, one thread: requests and requests/s, or null. */
@@ -136,11 +127,10 @@ async function setUp(root) {
   fs.mkdirSync(path.join(dir, 'extensions'), { recursive: true });
   writeFilterHook(path.join(dir, 'extensions'));
   const { child, url } = await startHost(dir, root);
-  const token = (await json(`${url}/auth/login`, 'POST', { email: 'bench@example.com', password: 'bench-password' }))
-    .body.data.access_token;
+  const token = await adminToken(url);
   for (const collection of ['plain', 'stamped'])
-    await json(`${url}/collections`, 'POST', { collection, fields: [{ field: 'text', type: 'string' }] }, token);
-  const check = await json(`${url}/items/stamped`, 'POST', { text: 'a' }, token);
+    await requestJson(`${url}/collections`, 'POST', { collection, fields: [{ field: 'text', type: 'string' }] }, token);
+  const check = await requestJson(`${url}/items/stamped`, 'POST', { text: 'a' }, token);
   if (check.body?.data?.text !== 'a+')
     throw new Error(`the sandboxed filter did not run: ${JSON.stringify(check.body)}`);
   return { child, url, token, script: path.join(dir, 'post.lua'), dir };
@@ -167,7 +157,7 @@ async function startFloor(host) {
     child.stdout.once('data', (d) => resolve(String(d).trim()));
     child.once('exit', (code) => reject(new Error(`the floor server exited with ${code}`)));
   });
-  const check = await json(`${url}/items/stamped`, 'POST', { text: 'a' }, host.token);
+  const check = await requestJson(`${url}/items/stamped`, 'POST', { text: 'a' }, host.token);
   if (check.body?.data?.text !== 'a+') throw new Error(`the floor server did not write: ${JSON.stringify(check.body)}`);
   return { child, url, token: host.token, script: path.join(dir, 'post.lua'), floor: true };
 }
