@@ -6,7 +6,9 @@ import {
   draftToMeta,
   emptyDraft,
   fieldToDraft,
+  GROUP_KIND,
   getChoicesForType,
+  groupChoices,
   parseValidation,
   resolveOptions,
 } from '../../host/builtins/app-modules/src/settings/data-model/field-config.js';
@@ -132,7 +134,13 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
     expect(stored.meta.options).not.toHaveProperty('cleared');
     // Loading it back gives the editor the same draft it saved.
     const back = fieldToDraft(stored);
-    expect(draftToMeta(back)).toEqual({ ...draftToMeta(draft()), sort: stored.meta.sort });
+    // (sort, conditions and translations are the host's keys the editor carries through unchanged.)
+    expect(draftToMeta(back)).toEqual({
+      ...draftToMeta(draft()),
+      sort: stored.meta.sort,
+      conditions: null,
+      translations: null,
+    });
   });
 
   it('edits meta with PATCH and keeps what the editor does not own', async () => {
@@ -208,5 +216,40 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
       'INVALID_NAME',
     );
     expect(planRelation({ kind: 'm2o', collection: 'books', field: 'x', related: '' }).error).toBe('MISSING_RELATED');
+  });
+});
+
+describe('field editor: group fields', () => {
+  const fields = [
+    { field: 'title', meta: { group: null } },
+    { field: 'details', meta: { special: ['alias', 'no-data', 'group'], group: null } },
+    { field: 'more', meta: { special: ['alias', 'no-data', 'group'], group: 'details' } },
+    { field: 'side', meta: { special: ['alias', 'no-data', 'group'], group: null } },
+  ];
+
+  it('creates a group as an alias without data whose special includes group', () => {
+    const draft = { ...emptyDraft(), field: 'details', type: GROUP_KIND, interface: 'group-detail' };
+    expect(draftToCreate(draft)).toEqual({
+      field: 'details',
+      type: 'alias',
+      schema: null,
+      meta: expect.objectContaining({ special: ['alias', 'no-data', 'group'], interface: 'group-detail', group: null }),
+    });
+    // Read back, it is a group again, and its meta keeps the group kind.
+    const back = fieldToDraft({
+      field: 'details',
+      type: 'alias',
+      meta: { special: ['alias', 'no-data', 'group'], group: 'side' },
+    });
+    expect(back.type).toBe(GROUP_KIND);
+    expect(draftToMeta(back)).toMatchObject({ special: ['alias', 'no-data', 'group'], group: 'side' });
+  });
+
+  it('puts a field in a group, and offers only groups that would not contain themselves', () => {
+    const draft = { ...fieldToDraft({ field: 'title', type: 'string', meta: {} }), group: 'more' };
+    expect(draftToMeta(draft).group).toBe('more');
+    expect(groupChoices(fields, '')).toEqual(['details', 'more', 'side']);
+    expect(groupChoices(fields, 'details')).toEqual(['side']);
+    expect(groupChoices(fields, 'more')).toEqual(['details', 'side']);
   });
 });

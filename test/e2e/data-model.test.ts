@@ -200,6 +200,60 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     ).toBe('4 pts');
   });
 
+  it('creates a group field, puts a field in it, and the item form draws that field inside the group', async () => {
+    await navigate(page, '/settings/data-model/reviews');
+    await page.click('[data-test=create-field]');
+    await page.fill('[data-test=field-key]', 'details');
+    await page.selectOption('[data-test=field-type]', 'group');
+    const offered = await options(page, '[data-test=field-interface]');
+    expect(offered).toEqual(expect.arrayContaining(['group-detail', 'group-accordion', 'group-raw']));
+    expect(offered).not.toContain('market-rating');
+    expect(await page.locator('[data-test=field-display]').count()).toBe(0);
+    await page.selectOption('[data-test=field-interface]', 'group-detail');
+    await page.click('[data-test=save-field]');
+    await page.waitForSelector('tr[data-model-field=details]');
+    const group = (await t.api('GET', '/fields/reviews/details')).body.data;
+    expect(group).toMatchObject({ type: 'alias', schema: null, meta: { interface: 'group-detail' } });
+    expect(group.meta.special).toEqual(['alias', 'no-data', 'group']);
+
+    await page.click('tr[data-model-field=tone]');
+    await page.waitForSelector('[data-test=field-editor]');
+    // Only group fields are offered as groups.
+    const groups = await options(page, '[data-test=field-group]');
+    expect(groups).toContain('details');
+    expect(groups).not.toEqual(expect.arrayContaining(['title']));
+    expect(groups).not.toContain('score');
+    await page.selectOption('[data-test=field-group]', 'details');
+    await page.click('[data-test=save-field]');
+    await eventually(async () => (await t.api('GET', '/fields/reviews/tone')).body.data.meta.group).toBe('details');
+    // Its other meta is kept.
+    expect((await t.api('GET', '/fields/reviews/tone')).body.data.meta).toMatchObject({
+      interface: 'market-badge',
+      options: { color: 'teal' },
+    });
+
+    await navigate(page, '/content/reviews/1');
+    const inGroup = page.locator('[data-field=details][data-interface=group-detail] [data-field=tone] .market-badge');
+    await inGroup.waitFor();
+    expect(await page.locator('[data-field=tone]').count()).toBe(1);
+    await inGroup.fill('inside');
+    await shot(page, 'dm-03-group-detail');
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/reviews/1')).body.data.tone).toBe('inside');
+    // The detail group closes on its header.
+    await navigate(page, '/content/reviews/1');
+    await page.locator('[data-field=details] [data-test=group-toggle]').click();
+    await eventually(() => page.locator('[data-field=tone]').count()).toBe(0);
+    // As an accordion (closed at first), each field in the group is a section opened by its header.
+    await t.api('PATCH', '/fields/reviews/details', { meta: { interface: 'group-accordion' } });
+    await page.reload(); // the app loads the fields again
+    const section = page.locator('[data-field=details][data-interface=group-accordion] [data-section=tone]');
+    await section.waitFor();
+    expect(await page.locator('[data-field=tone]').count()).toBe(0);
+    await section.locator('.accordion-header').click();
+    await eventually(() => section.locator('[data-field=tone] .market-badge').inputValue()).toBe('inside');
+  });
+
   it('sets up a many-to-one relation from the UI', async () => {
     await navigate(page, '/settings/data-model/reviews');
     await page.click('[data-test=create-relation]');

@@ -460,6 +460,22 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_presets');
     },
   },
+  '20261206A-field-groups': {
+    async up(knex) {
+      // Directus's form structure: the group field a field sits in, the conditions that change it by
+      // the item's values, and its name per language.
+      await knex.schema.alterTable('directus_fields', (t) => {
+        t.string('group', 64);
+        t.text('conditions');
+        t.text('translations');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_fields', (t) => {
+        for (const c of ['group', 'conditions', 'translations']) t.dropColumn(c);
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -35,6 +35,9 @@ export interface FieldInput {
     validation?: Record<string, unknown> | null;
     validation_message?: string | null;
     width?: string | null;
+    group?: string | null;
+    conditions?: unknown[] | null;
+    translations?: unknown[] | null;
   } | null;
   /** Many-to-one target (Annex shorthand for a relation). */
   related_collection?: string | null;
@@ -85,8 +88,13 @@ function fieldFromRow(row: Record<string, any>): FieldOverview {
     validationMessage:
       typeof row.validation_message === 'string' && row.validation_message ? row.validation_message : null,
     relatedCollection: row.related_collection ?? null,
+    group: row.group ?? null,
+    conditions: jsonList(parseJson(row.conditions)),
+    translations: jsonList(parseJson(row.translations)),
   });
 }
+
+const jsonList = (value: unknown): unknown[] | null => (Array.isArray(value) ? value : null);
 
 const WIDTHS = ['half', 'half-left', 'half-right', 'full', 'fill'];
 
@@ -218,8 +226,60 @@ function metaRow(collection: string, f: FieldInput, sort: number): Record<string
     width: fieldWidth(m.width),
     related_collection: f.related_collection ?? null,
     ...validationColumns(m),
+    ...formColumns(m),
   };
 }
+
+/**
+ * `meta.group`, `meta.conditions` and `meta.translations` as columns (only the keys present):
+ * INVALID_PAYLOAD for a group that is not a field name or lists that are not arrays. Whether the
+ * group names a group field of the collection is checked by `checkGroups`.
+ */
+function formColumns(m: NonNullable<FieldInput['meta']>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if ('group' in m) {
+    if (m.group !== null && m.group !== undefined && (typeof m.group !== 'string' || !m.group))
+      throw errors.INVALID_PAYLOAD({ reason: '"meta.group" must be a field name or null.' });
+    out.group = m.group ?? null;
+  }
+  for (const key of ['conditions', 'translations'] as const) {
+    if (!(key in m)) continue;
+    const value = m[key];
+    if (value !== null && value !== undefined && !Array.isArray(value))
+      throw errors.INVALID_PAYLOAD({ reason: `"meta.${key}" must be an array or null.` });
+    out[key] = Array.isArray(value) && value.length ? JSON.stringify(value) : null;
+  }
+  return out;
+}
+
+const isGroupField = (f: { special?: string[] } | undefined) => !!f?.special?.includes('group');
+
+/**
+ * Every field's `group` names a group field (an alias with `special` group) of the same
+ * collection, and following the groups upwards ends at the top level (no field in its own group,
+ * no cycle). `fields`: the collection's fields after the change, as name → {special, group}.
+ */
+export function checkGroups(fields: Map<string, { special: string[]; group: string | null }>): void {
+  for (const [name, f] of fields) {
+    if (f.group === null) continue;
+    if (!isGroupField(fields.get(f.group)))
+      throw errors.INVALID_PAYLOAD({ reason: `"meta.group" of "${name}" must name a group field of the collection.` });
+    const seen = new Set([name]);
+    for (let g: string | null = f.group; g !== null; g = fields.get(g)?.group ?? null) {
+      if (seen.has(g))
+        throw errors.INVALID_PAYLOAD({ reason: `"meta.group" of "${name}" would put a group inside itself.` });
+      seen.add(g);
+    }
+  }
+}
+
+/** A collection's fields as `checkGroups` reads them. */
+const groupsOf = (fields: Record<string, FieldOverview>) =>
+  new Map(Object.values(fields).map((f) => [f.field, { special: f.special, group: f.group ?? null }]));
+
+/** The `special` list of a field input (an array, or Directus's comma-separated string). */
+const specialOf = (m: FieldInput['meta']) =>
+  Array.isArray(m?.special) ? m.special : typeof m?.special === 'string' && m.special ? m.special.split(',') : [];
 
 /** The one-to-many aliases on `target` that list `collection`'s items through its many-to-one `field`. */
 export function aliasesThrough(
@@ -362,6 +422,15 @@ export function createSchemaStore(knex: Knex) {
         if (names.has(f.field)) throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" is listed twice.` });
         names.add(f.field);
       }
+      const rows = fields.map((f, i) => metaRow(input.collection, f, i + 1));
+      checkGroups(
+        new Map(
+          fields.map((f, i) => [
+            f.field,
+            { special: specialOf(f.meta), group: (rows[i]!.group as string | null) ?? null },
+          ]),
+        ),
+      );
       await knex.transaction(async (trx) => {
         await trx.schema.createTable(input.collection, (t) => fields.forEach((f) => addColumn(t, f)));
         const m = input.meta ?? {};
@@ -374,7 +443,7 @@ export function createSchemaStore(knex: Knex) {
           sort_field: m.sort_field ?? null,
           display_template: m.display_template ?? null,
         });
-        await trx('directus_fields').insert(fields.map((f, i) => metaRow(input.collection, f, i + 1)));
+        await trx('directus_fields').insert(rows);
       });
       invalidate();
       return (await store.get()).collections[input.collection]!;
@@ -419,9 +488,13 @@ export function createSchemaStore(knex: Knex) {
           reason: `Field "${f.field}" is required on existing rows, so it needs a default_value.`,
         });
       }
+      const row = metaRow(collection, f, Object.keys(col.fields).length + 1);
+      checkGroups(
+        groupsOf(col.fields).set(f.field, { special: specialOf(f.meta), group: (row.group as string | null) ?? null }),
+      );
       await knex.transaction(async (trx) => {
         if (f.type !== 'alias') await trx.schema.alterTable(collection, (t) => addColumn(t, f));
-        await trx('directus_fields').insert(metaRow(collection, f, Object.keys(col.fields).length + 1));
+        await trx('directus_fields').insert(row);
       });
       invalidate();
       return (await store.get()).collections[collection]!.fields[f.field]!;
@@ -446,7 +519,16 @@ export function createSchemaStore(knex: Knex) {
       for (const k of ['readonly', 'hidden', 'required', 'sort', 'note'] as const)
         if (k in meta) patch[k] = (meta as any)[k];
       if ('width' in meta) patch.width = fieldWidth(meta.width);
-      Object.assign(patch, validationColumns(meta));
+      Object.assign(patch, validationColumns(meta), formColumns(meta));
+      if ('group' in patch || 'special' in patch) {
+        const current = col.fields[field]!;
+        checkGroups(
+          groupsOf(col.fields).set(field, {
+            special: 'special' in patch ? specialOf(meta) : current.special,
+            group: 'group' in patch ? (patch.group as string | null) : (current.group ?? null),
+          }),
+        );
+      }
       if (Object.keys(patch).length) await knex('directus_fields').where({ collection, field }).update(patch);
       invalidate();
       return (await store.get()).collections[collection]!.fields[field]!;
@@ -460,6 +542,10 @@ export function createSchemaStore(knex: Knex) {
       await knex.transaction(async (trx) => {
         if (col.fields[field]!.type !== 'alias') await trx.schema.alterTable(collection, (t) => t.dropColumn(field));
         await trx('directus_fields').where({ collection, field }).delete();
+        // As in Directus, the fields of a deleted group move up to the group it was in.
+        await trx('directus_fields')
+          .where({ collection, group: field })
+          .update({ group: col.fields[field]!.group ?? null });
       });
       invalidate();
     },

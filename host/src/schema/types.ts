@@ -39,6 +39,12 @@ export interface FieldOverview extends Protocol.FieldOverview {
   /** Rules every write of this field must pass (`meta.validation`, a filter naming the field), and the message for a failure. */
   validation: Record<string, unknown> | null;
   validationMessage: string | null;
+  /** The group field (an alias with `special` group) this field is drawn in; null: the form's top level. */
+  group?: string | null;
+  /** Directus's `meta.conditions` (rules on the item's values that hide, lock or require the field, or change its options), kept for the app. */
+  conditions?: unknown[] | null;
+  /** Directus's `meta.translations`: the field's name per language (`[{language, translation}]`). */
+  translations?: unknown[] | null;
   /** Many-to-one: the collection this field points at. One-to-many (alias field): the collection of the many side. */
   relatedCollection: string | null;
   /**

@@ -50,6 +50,9 @@ export function fieldOutput(collection: string, f: FieldOverview) {
       width: f.width ?? null,
       validation: f.validation,
       validation_message: f.validationMessage,
+      group: f.group ?? null,
+      conditions: f.conditions ?? null,
+      translations: f.translations ?? null,
     },
     schema:
       f.type === 'alias'

@@ -10,6 +10,9 @@ import SliderInterface from './SliderInterface.vue';
 import ManyToOneInterface from './ManyToOneInterface.vue';
 import InputCodeInterface from './InputCodeInterface.vue';
 import RelationalListInterface from './RelationalListInterface.vue';
+import GroupRawInterface from './groups/GroupRawInterface.vue';
+import GroupDetailInterface from './groups/GroupDetailInterface.vue';
+import GroupAccordionInterface from './groups/GroupAccordionInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -18,6 +21,10 @@ const field = (name, label, type, meta = {}) => ({
   meta: { width: 'full', interface: 'input', ...meta },
 });
 const NUMBERS = ['integer', 'bigInteger', 'float', 'decimal'];
+const OPEN_CLOSED = [
+  { text: 'Open', value: 'open' },
+  { text: 'Closed', value: 'closed' },
+];
 // list-o2m / list-m2m options with Directus's names and defaults.
 const LIST_OPTIONS = [
   field('template', 'Display template', 'string'),
@@ -198,6 +205,69 @@ export const interfaces = [
         },
       }),
       field('allowDuplicates', 'Allow duplicates', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
+  // Directus's group interfaces: an alias field holding the fields whose `meta.group` names it.
+  defineInterface({
+    id: 'group-raw',
+    name: 'Raw group',
+    icon: 'view_in_ar',
+    component: GroupRawInterface,
+    types: ['alias'],
+    localTypes: ['group'],
+    group: 'group',
+    options: [],
+  }),
+  defineInterface({
+    id: 'group-detail',
+    name: 'Detail group',
+    icon: 'menu_open',
+    component: GroupDetailInterface,
+    types: ['alias'],
+    localTypes: ['group'],
+    group: 'group',
+    options: [
+      {
+        ...field('start', 'Start', 'string', {
+          interface: 'select-dropdown',
+          width: 'half',
+          options: { choices: OPEN_CLOSED },
+        }),
+        schema: { default_value: 'open' },
+      },
+      field('headerIcon', 'Header icon', 'string', { width: 'half' }),
+      field('headerColor', 'Header color', 'string', { width: 'half' }),
+    ],
+  }),
+  defineInterface({
+    id: 'group-accordion',
+    name: 'Accordion',
+    icon: 'horizontal_split',
+    component: GroupAccordionInterface,
+    types: ['alias'],
+    localTypes: ['group'],
+    group: 'group',
+    options: [
+      {
+        ...field('accordionMode', 'Accordion mode (one section open at a time)', 'boolean', {
+          interface: 'boolean',
+          width: 'half',
+        }),
+        schema: { default_value: true },
+      },
+      {
+        ...field('start', 'Start', 'string', {
+          interface: 'select-dropdown',
+          width: 'half',
+          options: {
+            choices: [
+              ...OPEN_CLOSED.map((c) => ({ ...c, value: c.value === 'open' ? 'opened' : c.value })),
+              { text: 'First opened', value: 'first' },
+            ],
+          },
+        }),
+        schema: { default_value: 'closed' },
+      },
     ],
   }),
 ];

@@ -25,6 +25,32 @@ export const FIELD_TYPES = [
   'hash',
 ];
 
+/** The editor's kind for a group field: Directus's alias without data whose `special` includes group. */
+export const GROUP_KIND = 'group';
+const GROUP_SPECIAL = ['alias', 'no-data', 'group'];
+
+/** @param {{meta?: any}} f */
+export const isGroupField = (f) => Array.isArray(f?.meta?.special) && f.meta.special.includes('group');
+
+/**
+ * The groups a field may be put in: the collection's group fields, less the field itself and the
+ * groups inside it (a group cannot contain itself).
+ * @param {Array<{field: string, meta?: any}>} fields  the collection's fields
+ * @param {string} self  the edited field's key ('' for a new one)
+ */
+export function groupChoices(fields, self) {
+  const parentOf = new Map(fields.map((f) => [f.field, f.meta?.group ?? null]));
+  const inside = (name) => {
+    const seen = new Set();
+    for (let g = name; g !== null && !seen.has(g); g = parentOf.get(g) ?? null) {
+      if (g === self) return true;
+      seen.add(g);
+    }
+    return false;
+  };
+  return fields.filter((f) => isGroupField(f) && !(self && inside(f.field))).map((f) => f.field);
+}
+
 /** Directus's form widths. */
 export const WIDTHS = ['full', 'half', 'half-left', 'half-right', 'fill'];
 
@@ -42,6 +68,7 @@ const META_KEYS = [
   'validation',
   'validation_message',
   'special',
+  'group',
 ];
 
 /**
@@ -104,6 +131,7 @@ export function emptyDraft() {
     validation: null,
     validation_message: null,
     special: null,
+    group: null,
     default_value: null,
     meta: {},
   };
@@ -118,7 +146,7 @@ export function fieldToDraft(stored) {
   return {
     ...emptyDraft(),
     field: stored.field,
-    type: stored.type,
+    type: isGroupField(stored) ? GROUP_KIND : stored.type,
     interface: m.interface ?? null,
     options: { ...(m.options ?? {}) },
     display: m.display ?? null,
@@ -131,6 +159,7 @@ export function fieldToDraft(stored) {
     validation: m.validation ?? null,
     validation_message: m.validation_message ?? null,
     special: m.special ?? null,
+    group: m.group ?? null,
     default_value: stored.schema?.default_value ?? null,
     meta: m,
   };
@@ -169,7 +198,13 @@ export function draftToMeta(draft) {
         ? draft.validation
         : null,
     validation_message: draft.validation_message || null,
-    special: Array.isArray(draft.special) && draft.special.length ? draft.special : null,
+    special:
+      draft.type === GROUP_KIND
+        ? GROUP_SPECIAL
+        : Array.isArray(draft.special) && draft.special.length
+          ? draft.special
+          : null,
+    group: draft.group || null,
   };
 }
 
@@ -182,6 +217,7 @@ export function draftToCreate(draft) {
     draft.default_value === null || draft.default_value === undefined || draft.default_value === ''
       ? {}
       : { default_value: draft.default_value };
+  if (draft.type === GROUP_KIND) return { field: draft.field, type: 'alias', meta: draftToMeta(draft), schema: null };
   return { field: draft.field, type: draft.type, meta: draftToMeta(draft), schema };
 }
 
