@@ -254,6 +254,27 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await eventually(() => section.locator('[data-field=tone] .market-badge').inputValue()).toBe('inside');
   });
 
+  it("applies a field's conditions to the values on screen: a field hides and becomes required as another changes", async () => {
+    await t.api('PATCH', '/fields/reviews/details', { meta: { interface: 'group-raw' } });
+    await t.api('PATCH', '/fields/reviews/score', {
+      meta: { conditions: [{ name: 'Hidden when quiet', rule: { tone: { _eq: 'quiet' } }, hidden: true }] },
+    });
+    await t.api('PATCH', '/fields/reviews/title', {
+      meta: { conditions: [{ name: 'Required when loud', rule: { tone: { _eq: 'loud' } }, required: true }] },
+    });
+    await page.reload();
+    const tone = page.locator('[data-field=tone] .market-badge');
+    await tone.waitFor();
+    expect(await page.locator('[data-field=score]').count()).toBe(1);
+    await tone.fill('quiet');
+    await eventually(() => page.locator('[data-field=score]').count()).toBe(0);
+    await tone.fill('loud');
+    await eventually(() => page.locator('[data-field=score]').count()).toBe(1);
+    expect(await page.locator('[data-field=title] .field-required').count()).toBe(1);
+    await tone.fill('calm');
+    await eventually(() => page.locator('[data-field=title] .field-required').count()).toBe(0);
+  });
+
   it('sets up a many-to-one relation from the UI', async () => {
     await navigate(page, '/settings/data-model/reviews');
     await page.click('[data-test=create-relation]');

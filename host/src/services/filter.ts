@@ -2,7 +2,10 @@ import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import { isConcealed } from './casting.js';
 import type { CollectionOverview } from '../schema/types.js';
+import { resolveDynamic, splitFieldFilter } from '@annex/protocol/rules';
 import type { Filter } from './query.js';
+
+export { resolveDynamic, splitFieldFilter };
 
 /** A many-to-one field's target as a filter may reach it: the collection and the item-level filter the caller is limited to there. */
 export interface FilterRelation {
@@ -23,27 +26,7 @@ export interface FilterContext {
   readable?: (collection: string, field: string) => boolean;
 }
 
-/** A field filter's parts: operators (`_eq`…) and, on a many-to-one field, a filter of the related item. */
-export function splitFieldFilter(value: Record<string, unknown>): { ops: [string, unknown][]; nested: Filter | null } {
-  const ops: [string, unknown][] = [];
-  let nested: Filter | null = null;
-  for (const [k, v] of Object.entries(value)) {
-    if (k.startsWith('_')) ops.push([k, v]);
-    else (nested ??= {})[k] = v;
-  }
-  return { ops, nested };
-}
-
 type Builder = Knex.QueryBuilder;
-
-/** `$CURRENT_USER`, `$CURRENT_ROLE` and `$NOW` in a filter value (also in lists). */
-export function resolveDynamic(value: unknown, ctx: Pick<FilterContext, 'user' | 'role' | 'now'>): unknown {
-  if (value === '$CURRENT_USER') return ctx.user;
-  if (value === '$CURRENT_ROLE') return ctx.role;
-  if (value === '$NOW') return ctx.now.toISOString();
-  if (Array.isArray(value)) return value.map((v) => resolveDynamic(v, ctx));
-  return value;
-}
 
 function asList(value: unknown, op: string, field: string): unknown[] {
   const v = typeof value === 'string' ? value.split(',') : value;
