@@ -42,10 +42,25 @@ describe.skipIf(!fetched.ok)('the wider corpus of published Directus extensions'
       in_modal: { type: 'string', meta: { group: 'modal', interface: 'input' } },
       in_tour: { type: 'string', meta: { group: 'tour', interface: 'input' } },
     });
+    // A many-to-many through wide_tags, drawn by the tags-m2m interface.
+    await createCollection(t, 'tags', { name: 'string' });
+    await createCollection(t, 'wide_tags', {
+      wide_id: { type: 'integer', related_collection: 'wide' } as never,
+      tags_id: { type: 'integer', related_collection: 'tags' } as never,
+    });
+    const m2m = await t.api('POST', '/fields/wide', {
+      field: 'tags',
+      type: 'alias',
+      meta: { special: ['m2m'], interface: 'extension-tags-m2m', options: { referencingField: 'name' } },
+      related_collection: 'wide_tags',
+    });
+    expect(m2m.status).toBe(200);
+    const [red] = (await t.api('POST', '/items/tags', [{ name: 'red' }, { name: 'blue' }])).body.data;
     const created = await t.api('POST', '/items/wide', {
       title: 'Hello World',
       link: 'https://example.com',
       act: 'abc',
+      tags: [{ tags_id: red.id }],
     });
     expect(created.status).toBe(200);
     ({ browser, page, errors } = await openApp(t));
@@ -106,11 +121,22 @@ describe.skipIf(!fetched.ok)('the wider corpus of published Directus extensions'
     const field = (name: string) => page.locator(`[data-field=${name}]`);
     await field('body').locator('button').first().waitFor();
     await field('masked').locator('input').first().waitFor();
+    // tags-m2m reads the relation and the related items through the app's stores and API.
+    await eventually(() => field('tags').locator('.v-chip').allTextContents()).toEqual(['red']);
     // Without `field-data` wpslug's preview reads "undefined"; with it, the field's key.
     await eventually(() => field('slug').textContent()).toContain('slug');
     expect(await field('slug').textContent()).not.toContain('undefined');
     expect(await page.locator('.extension-fault').count()).toBe(0);
     expect(await page.getByText('is not available').count()).toBe(0);
+    // The masked input (built for Directus 9) draws its border with Directus 9's variable names.
+    const border = await field('masked')
+      .locator('.input')
+      .first()
+      .evaluate((el) => {
+        const s = getComputedStyle(el);
+        return { style: s.borderTopStyle, width: s.borderTopWidth, background: s.backgroundColor };
+      });
+    expect(border).toEqual({ style: 'solid', width: '1px', background: 'rgb(255, 255, 255)' });
     await shot(page, 'wider-01-item-form');
   });
 
