@@ -199,7 +199,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     storage,
     maxUploadBytes,
     services: createServices(
-      { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes },
+      { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes, config },
       'reject',
     ),
     sandbox(): Promise<SandboxEngine> {

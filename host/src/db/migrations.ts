@@ -476,6 +476,21 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261206B-file-dimensions': {
+    async up(knex) {
+      // Directus's image dimensions on directus_files, read from the image's header at upload.
+      await knex.schema.alterTable('directus_files', (t) => {
+        t.integer('width');
+        t.integer('height');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_files', (t) => {
+        t.dropColumn('width');
+        t.dropColumn('height');
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -13,6 +13,7 @@ import {
 import { HOST_WRITE } from '../services/host-written.js';
 import { assertFolderExists } from '../services/system-effects.js';
 import type { Storage } from './storage.js';
+import { imageSize, isTransformable } from './transform.js';
 
 export interface FilesKernel extends ItemsKernel {
   storage: Storage;
@@ -56,14 +57,18 @@ export class FilesService extends ItemsService {
     const key = `${id}${extensionOf(name)}`;
     const size = await this.files.storage.write(key, stream, this.files.maxUploadBytes);
     try {
+      const type = data.type || 'application/octet-stream';
+      // As Directus does, an image's dimensions are read from its header and kept on its row.
+      const dimensions = isTransformable(type) ? await imageSize(await this.files.storage.read(key)) : null;
       const payload = {
         id,
         storage: this.files.storage.location,
         filename_disk: key,
         filename_download: name,
         title: data.title ?? path.parse(name).name,
-        type: data.type || 'application/octet-stream',
+        type,
         description: data.description ?? null,
+        ...(dimensions ?? {}),
         ...(data.folder !== undefined ? { folder: data.folder } : {}),
         filesize: size,
         uploaded_by: this.accountability.user,

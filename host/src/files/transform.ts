@@ -169,6 +169,27 @@ export async function transformImage(
   return { body, type: TYPE_OF[format] };
 }
 
+/**
+ * An image's width and height from its header (Directus stores them on directus_files at upload);
+ * null for a file that is not an image sharp reads, or when sharp cannot be loaded.
+ */
+export async function imageSize(source: Readable): Promise<{ width: number; height: number } | null> {
+  try {
+    const sharp = await loadSharp();
+    const image = sharp({ failOn: 'error', sequentialRead: true });
+    source.on('error', (err) => image.destroy(err));
+    source.pipe(image);
+    const meta = await image.metadata();
+    source.destroy();
+    return DECODABLE.has(meta.format ?? '') && meta.width && meta.height
+      ? { width: meta.width, height: meta.height }
+      : null;
+  } catch {
+    source.destroy();
+    return null;
+  }
+}
+
 /** A bounded number of transformations at a time; past it, SERVICE_UNAVAILABLE (503). */
 export function createTransformGate(maxConcurrent: number) {
   let running = 0;

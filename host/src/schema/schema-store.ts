@@ -1,6 +1,11 @@
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
-import { SYSTEM_COLLECTIONS, defineFieldOverview } from './system-collections.js';
+import {
+  EXTENSIBLE_SYSTEM_COLLECTIONS,
+  isSystemField,
+  SYSTEM_COLLECTIONS,
+  defineFieldOverview,
+} from './system-collections.js';
 import {
   FIELD_TYPES,
   type CollectionOverview,
@@ -254,6 +259,10 @@ function formColumns(m: NonNullable<FieldInput['meta']>): Record<string, unknown
 
 const isGroupField = (f: { special?: string[] } | undefined) => !!f?.special?.includes('group');
 
+/** A field a project added to an extensible system collection (the host's own fields stay as they are). */
+const isProjectField = (collection: string, field: string) =>
+  EXTENSIBLE_SYSTEM_COLLECTIONS.has(collection) && !isSystemField(collection, field);
+
 /**
  * Every field's `group` names a group field (an alias with `special` group) of the same
  * collection, and following the groups upwards ends at the top level (no field in its own group,
@@ -350,8 +359,14 @@ export function createSchemaStore(knex: Knex) {
       };
     }
     for (const row of fields) {
-      const col = out.collections[row.collection];
-      if (!col || col.system) continue;
+      let col = out.collections[row.collection];
+      if (!col) continue;
+      if (col.system) {
+        // A project's own field on a system collection: added to a copy (the definitions are shared).
+        if (!EXTENSIBLE_SYSTEM_COLLECTIONS.has(col.collection) || isSystemField(col.collection, row.field)) continue;
+        if (col === SYSTEM_COLLECTIONS.find((c) => c.collection === col!.collection))
+          col = out.collections[row.collection] = { ...col, fields: Object.assign(Object.create(null), col.fields) };
+      }
       const field = fieldFromRow(row);
       col.fields[field.field] = field;
       if (field.primary) col.primary = field.field;
@@ -475,7 +490,7 @@ export function createSchemaStore(knex: Knex) {
     async createField(collection: string, input: FieldInput): Promise<FieldOverview> {
       const schema = await store.get();
       const col = schema.collections[collection];
-      if (!col || col.system) throw errors.FORBIDDEN();
+      if (!col || (col.system && !EXTENSIBLE_SYSTEM_COLLECTIONS.has(collection))) throw errors.FORBIDDEN();
       const f = validateFieldInput(input);
       if (col.fields[f.field])
         throw errors.INVALID_PAYLOAD({ reason: `Field "${f.field}" already exists in "${collection}".` });
@@ -507,7 +522,7 @@ export function createSchemaStore(knex: Knex) {
     ): Promise<FieldOverview> {
       const schema = await store.get();
       const col = schema.collections[collection];
-      if (!col || col.system || !col.fields[field]) throw errors.FORBIDDEN();
+      if (!col || !col.fields[field] || (col.system && !isProjectField(collection, field))) throw errors.FORBIDDEN();
       const patch: Record<string, unknown> = {};
       if ('interface' in meta) patch.interface = meta.interface ?? null;
       if ('options' in meta) patch.options = meta.options ? JSON.stringify(meta.options) : null;
@@ -537,7 +552,7 @@ export function createSchemaStore(knex: Knex) {
     async deleteField(collection: string, field: string): Promise<void> {
       const schema = await store.get();
       const col = schema.collections[collection];
-      if (!col || col.system || !col.fields[field]) throw errors.FORBIDDEN();
+      if (!col || !col.fields[field] || (col.system && !isProjectField(collection, field))) throw errors.FORBIDDEN();
       if (col.primary === field) throw errors.INVALID_PAYLOAD({ reason: 'The primary key cannot be deleted.' });
       await knex.transaction(async (trx) => {
         if (col.fields[field]!.type !== 'alias') await trx.schema.alterTable(collection, (t) => t.dropColumn(field));

@@ -175,6 +175,8 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('uploaded_on', 'timestamp', { readonly: true }),
     f('description', 'text'),
     f('folder', 'uuid', { relatedCollection: 'directus_folders' }),
+    f('width', 'integer', { readonly: true }),
+    f('height', 'integer', { readonly: true }),
   ]),
   c('directus_presets', 'id', [
     intPk,
@@ -206,3 +208,21 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
 ];
 
 export { f as defineFieldOverview };
+
+/**
+ * The system collections a project may add its own fields to, as Directus allows (an avatar or a
+ * phone number on users, a blurhash or a credit on files): the fields above stay the host's, and
+ * a field added here is stored in directus_fields like any collection's.
+ */
+export const EXTENSIBLE_SYSTEM_COLLECTIONS: ReadonlySet<string> = new Set([
+  'directus_users',
+  'directus_files',
+  'directus_roles',
+  'directus_folders',
+]);
+
+const systemFieldNames = new Map(SYSTEM_COLLECTIONS.map((c) => [c.collection, new Set(Object.keys(c.fields))]));
+
+/** Whether `field` is one of the host's own fields of system collection `collection`. */
+export const isSystemField = (collection: string, field: string): boolean =>
+  systemFieldNames.get(collection)?.has(field) ?? false;

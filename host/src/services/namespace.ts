@@ -6,6 +6,9 @@ import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
+import { createAssetsService, type TransformationParams } from '../files/assets-service.js';
+import type { Item, PrimaryKey } from './items.js';
+import type { Readable } from 'node:stream';
 import type { Storage } from '../files/storage.js';
 import { createSpecificationService, type OpenApiDocument } from './specification.js';
 import { sortItems } from './utils.js';
@@ -24,7 +27,13 @@ export interface ServiceOptions {
  * explicit system accountability attributed to the extension (Directus treats null as admin).
  */
 export function createServices(
-  kernel: ItemsKernel & SchemaKernel & { mailer?: Mailer; storage?: Storage; maxUploadBytes?: number },
+  kernel: ItemsKernel &
+    SchemaKernel & {
+      mailer?: Mailer;
+      storage?: Storage;
+      maxUploadBytes?: number;
+      config?: { files?: { transformMaxDimension: number; transformMaxConcurrent: number } };
+    },
   nullAs: 'reject' | { origin: string },
 ): Services {
   const resolve = (accountability: Accountability | null | undefined): Accountability => {
@@ -81,6 +90,12 @@ export function createServices(
     }
   }
 
+  /** Directus's AssetsService: a file's bytes (transformed as `/assets` would) through FilesService's permissions. */
+  const AssetsService = createAssetsService((options) => new FilesService(options as ServiceOptions), {
+    maxDimension: kernel.config?.files?.transformMaxDimension ?? 6000,
+    maxConcurrent: kernel.config?.files?.transformMaxConcurrent ?? 4,
+  });
+
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
   class MailService {
     constructor(_options: ServiceOptions = {}) {}
@@ -112,6 +127,7 @@ export function createServices(
     MailService,
     UtilsService,
     FilesService,
+    AssetsService,
     CollectionsService,
     FieldsService,
     RelationsService,
@@ -149,6 +165,14 @@ export interface Services {
   FoldersService: Fixed;
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
+  AssetsService: new (
+    options?: ServiceOptions,
+  ) => {
+    getAsset(
+      id: PrimaryKey,
+      transformation?: { transformationParams?: TransformationParams },
+    ): Promise<{ stream: Readable; file: Item; stat: { size: number; modified: Date | null } }>;
+  };
   UtilsService: new (
     options?: ServiceOptions,
   ) => { sort(collection: string, body: { item: string | number; to: string | number }): Promise<void> };

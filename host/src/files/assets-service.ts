@@ -1,0 +1,65 @@
+import { Readable } from 'node:stream';
+import type { Item, PrimaryKey } from '../services/items.js';
+import type { FilesService } from './files-service.js';
+import {
+  createTransformGate,
+  isTransformable,
+  parseTransform,
+  transformImage,
+  type TransformLimits,
+} from './transform.js';
+
+/** Directus's `transformationParams`: what `/assets` takes in its query, as values. */
+export interface TransformationParams {
+  key?: string;
+  width?: number;
+  height?: number;
+  fit?: string;
+  quality?: number;
+  format?: string;
+  withoutEnlargement?: boolean;
+  transforms?: unknown;
+}
+
+export interface AssetLimits extends TransformLimits {
+  maxConcurrent: number;
+}
+
+/**
+ * Directus's AssetsService for extensions: `getAsset(id, { transformationParams })` gives a file's
+ * bytes as a stream, transformed the way `/assets/:id?width=…` would be, with its row and size.
+ * It reads through FilesService, so the caller's permissions on directus_files apply; the
+ * parameters are checked as the `/assets` query is (INVALID_QUERY for a bad one).
+ */
+export function createAssetsService(files: (options: unknown) => FilesService, limits: AssetLimits) {
+  const gate = createTransformGate(limits.maxConcurrent);
+  return class AssetsService {
+    constructor(readonly options: unknown = {}) {}
+
+    async getAsset(
+      id: PrimaryKey,
+      transformation?: { transformationParams?: TransformationParams },
+    ): Promise<{ stream: Readable; file: Item; stat: { size: number; modified: Date | null } }> {
+      const query: Record<string, string> = {};
+      for (const [k, v] of Object.entries(transformation?.transformationParams ?? {}))
+        if (v !== undefined && v !== null) query[k] = String(v);
+      const transform = parseTransform(query, limits);
+      const { file, stream } = await files(this.options).readFile(id);
+      const type = String(file.type ?? 'application/octet-stream');
+      const modified = file.uploaded_on ? new Date(String(file.uploaded_on)) : null;
+      if (!transform || !isTransformable(type))
+        return { stream, file, stat: { size: Number(file.filesize ?? 0), modified } };
+      try {
+        const out = await gate(() => transformImage(stream, type, transform, limits));
+        return {
+          stream: Readable.from([out.body]),
+          file: { ...file, type: out.type },
+          stat: { size: out.body.length, modified },
+        };
+      } catch (err) {
+        stream.destroy();
+        throw err;
+      }
+    }
+  };
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, startHost, type TestHost } from '../helpers/host.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
+
+const code = (res: { body: any }) => res.body.errors?.[0]?.extensions?.code;
+
+/**
+ * A project's own fields on system collections (users, files, roles, folders), as Directus allows;
+ * the host's own fields of those collections, and the other system collections, stay as they are.
+ * And Directus's AssetsService: a file's bytes, transformed as /assets would, under the caller's
+ * permissions.
+ */
+describe('fields on system collections, and AssetsService', () => {
+  let t: TestHost;
+  let viewer: { token: string };
+
+  beforeAll(async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-assets-'));
+    writeEndpoint(root, 'asset-probe', '', {
+      raw: `export default (router, { services }) => {
+  router.get('/:id', async (req, res, next) => {
+    try {
+      const params = req.query.width ? { transformationParams: { width: Number(req.query.width), format: req.query.format } } : undefined;
+      const { stream, file, stat } = await new services.AssetsService({ accountability: req.accountability }).getAsset(req.params.id, params);
+      const chunks = [];
+      for await (const c of stream) chunks.push(c);
+      const body = Buffer.concat(chunks);
+      res.json({ type: file.type, size: stat.size, bytes: body.length, head: body.subarray(0, 4).toString('hex') });
+    } catch (e) {
+      next(e);
+    }
+  });
+};
+`,
+    });
+    t = await startHost({ extensions: [path.join(root, 'asset-probe')] });
+    viewer = await createUser(t, 'viewer', []);
+  });
+  afterAll(() => t?.close());
+
+  it('adds, edits and removes a field of directus_users; users read and write it', async () => {
+    const created = await t.api('POST', '/fields/directus_users', {
+      field: 'phone',
+      type: 'string',
+      meta: { interface: 'input', note: 'Work phone' },
+    });
+    expect(created.status).toBe(200);
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    expect((await t.api('GET', `/users/${me}`)).body.data).toHaveProperty('phone', null);
+    expect((await t.api('PATCH', `/users/${me}`, { phone: '+49 30 1234' })).status).toBe(200);
+    expect((await t.api('GET', `/users/${me}`)).body.data.phone).toBe('+49 30 1234');
+    expect(
+      (await t.api('GET', `/users?filter[phone][_eq]=${encodeURIComponent('+49 30 1234')}`)).body.data,
+    ).toHaveLength(1);
+    expect((await t.api('PATCH', '/fields/directus_users/phone', { meta: { note: 'Mobile' } })).status).toBe(200);
+    expect((await t.api('GET', '/fields/directus_users/phone')).body.data.meta.note).toBe('Mobile');
+    expect((await t.api('DELETE', '/fields/directus_users/phone')).status).toBeLessThan(300);
+    expect((await t.api('GET', `/users/${me}`)).body.data).not.toHaveProperty('phone');
+  });
+
+  it("refuses to change the host's own fields, to reuse their names, and to extend other system collections", async () => {
+    expect(code(await t.api('PATCH', '/fields/directus_users/email', { meta: { hidden: true } }))).toBe('FORBIDDEN');
+    expect(code(await t.api('DELETE', '/fields/directus_users/password'))).toBe('FORBIDDEN');
+    expect(code(await t.api('POST', '/fields/directus_users', { field: 'email', type: 'string' }))).toBe(
+      'INVALID_PAYLOAD',
+    );
+    expect(code(await t.api('POST', '/fields/directus_activity', { field: 'extra', type: 'string' }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(code(await t.api('POST', '/fields/directus_users', { field: 'x', type: 'string' }, viewer.token))).toBe(
+      'FORBIDDEN',
+    );
+    // The users table still has its login working: the admin's token is accepted.
+    expect((await t.api('GET', '/users/me')).status).toBe(200);
+  });
+
+  it("gives a file's bytes and its transformation through AssetsService, under the caller's permissions", async () => {
+    const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: { r: 0, g: 90, b: 200 } } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), 'blue.png');
+    const uploaded = await fetch(`${t.url}/files`, {
+      method: 'POST',
+      body: form,
+      headers: { Authorization: `Bearer ${t.token}` },
+    }).then((r) => r.json());
+    const id = uploaded.data.id;
+    expect(uploaded.data).toMatchObject({ width: 80, height: 60 });
+
+    const plain = await t.api('GET', `/asset-probe/${id}`);
+    expect(plain.body).toEqual({ type: 'image/png', size: png.length, bytes: png.length, head: '89504e47' });
+    const webp = await t.api('GET', `/asset-probe/${id}?width=20&format=webp`);
+    expect(webp.body.type).toBe('image/webp');
+    expect(webp.body.bytes).toBe(webp.body.size);
+    expect(webp.body.head).toBe('52494646'); // RIFF
+    // A bad transformation is refused as /assets refuses it; a caller who may not read the file gets nothing.
+    expect(code(await t.api('GET', `/asset-probe/${id}?width=0`))).toBe('INVALID_QUERY');
+    expect(code(await t.api('GET', `/asset-probe/${id}`, undefined, viewer.token))).toBe('FORBIDDEN');
+  });
+});
