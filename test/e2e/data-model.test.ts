@@ -240,6 +240,8 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     await shot(page, 'dm-03-group-detail');
     await page.click('[data-test=save-item]');
     await eventually(async () => (await t.api('GET', '/items/reviews/1')).body.data.tone).toBe('inside');
+    // Saving returns to the list; only then open the item again (else the two navigations race).
+    await page.waitForURL(/\/content\/reviews$/);
     // The detail group closes on its header.
     await navigate(page, '/content/reviews/1');
     await page.locator('[data-field=details] [data-test=group-toggle]').click();
@@ -273,6 +275,22 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect(await page.locator('[data-field=title] .field-required').count()).toBe(1);
     await tone.fill('calm');
     await eventually(() => page.locator('[data-field=title] .field-required').count()).toBe(0);
+  });
+
+  it("adds the project's own field to a system collection; its built-in fields stay locked", async () => {
+    await navigate(page, '/settings/data-model');
+    await page.click('[data-test=system-collections] [data-model-collection=directus_users]');
+    await page.waitForSelector('tr[data-model-field=email][data-system]');
+    expect(await page.locator('[data-test=delete-field-email]').count()).toBe(0);
+    expect(await page.locator('[data-test=delete-collection]').count()).toBe(0);
+    await page.click('[data-test=create-field]');
+    await page.fill('[data-test=field-key]', 'nickname');
+    await page.selectOption('[data-test=field-type]', 'string');
+    await page.click('[data-test=save-field]');
+    await page.waitForSelector('tr[data-model-field=nickname]:not([data-system])');
+    const stored = (await t.api('GET', '/fields/directus_users/nickname')).body.data;
+    expect(stored).toMatchObject({ type: 'string', meta: { system: false } });
+    expect((await t.api('GET', '/fields/directus_users/email')).body.data.meta.system).toBe(true);
   });
 
   it('sets up a many-to-one relation from the UI', async () => {

@@ -4,6 +4,7 @@ import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
 import { aliasesThrough, type CollectionInput, type FieldInput, type SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, FieldOverview, SchemaOverview } from '../schema/types.js';
+import { isSystemField } from '../schema/system-collections.js';
 
 export interface SchemaKernel {
   schema: SchemaStore;
@@ -53,6 +54,8 @@ export function fieldOutput(collection: string, f: FieldOverview) {
       group: f.group ?? null,
       conditions: f.conditions ?? null,
       translations: f.translations ?? null,
+      // Directus's mark of a system collection's own field (a project's field on it has false).
+      system: isSystemField(collection, f.field),
     },
     schema:
       f.type === 'alias'

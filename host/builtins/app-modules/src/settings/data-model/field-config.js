@@ -51,6 +51,9 @@ export function groupChoices(fields, self) {
   return fields.filter((f) => isGroupField(f) && !(self && inside(f.field))).map((f) => f.field);
 }
 
+/** Keys of a stored meta that describe the field rather than configure it: never sent back. */
+const HOST_KEYS = ['collection', 'field', 'id', 'system'];
+
 /** Directus's form widths. */
 export const WIDTHS = ['full', 'half', 'half-left', 'half-right', 'fill'];
 
@@ -181,7 +184,7 @@ export function draftToMeta(draft) {
   /** @type {Record<string, unknown>} */
   const meta = {};
   for (const [k, v] of Object.entries(draft.meta ?? {}))
-    if (!META_KEYS.includes(k) && k !== 'collection' && k !== 'field' && k !== 'id') meta[k] = v;
+    if (!META_KEYS.includes(k) && !HOST_KEYS.includes(k)) meta[k] = v;
   return {
     ...meta,
     interface: draft.interface || null,
