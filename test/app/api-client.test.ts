@@ -53,3 +53,62 @@ describe('the app api client', () => {
     expect(api.defaults.headers.common.Authorization).toBe(undefined);
   });
 });
+
+describe("the app api client as axios's instance", () => {
+  const realFetch = globalThis.fetch;
+  const seen: { method: string; url: string; auth: string | null }[] = [];
+  beforeEach(() => {
+    const store = new Map<string, string>([['annex.access_token', 'tok']]);
+    (globalThis as any).localStorage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => store.set(k, v),
+      removeItem: (k: string) => store.delete(k),
+    };
+    (globalThis as any).location = { origin: 'http://annex.test' };
+    seen.length = 0;
+    globalThis.fetch = (async (url: string, init: RequestInit) => {
+      seen.push({ method: String(init.method), url, auth: new Headers(init.headers).get('authorization') });
+      if (url.includes('/missing'))
+        return new Response(JSON.stringify({ errors: [{ message: 'no' }] }), { status: 404 });
+      return new Response(JSON.stringify({ data: { ok: true } }), { status: 200 });
+    }) as typeof fetch;
+  });
+  afterEach(() => {
+    globalThis.fetch = realFetch;
+    delete (globalThis as any).localStorage;
+    delete (globalThis as any).location;
+  });
+
+  it('is callable, with a path relative to the API root as axios’s baseURL makes it', async () => {
+    const api = createApi() as any;
+    await api('custom-query-panel/execute', { params: { query_id: 'q1' } });
+    await api({ method: 'post', url: '/items/a', data: { x: 1 } });
+    await api.get('items/b');
+    expect(seen.map((s) => [s.method, s.url])).toEqual([
+      ['GET', '/custom-query-panel/execute?query_id=q1'],
+      ['POST', '/items/a'],
+      ['GET', '/items/b'],
+    ]);
+  });
+
+  it('sends the token to this origin only', async () => {
+    const api = createApi() as any;
+    await api.get('https://other.example/data');
+    await api.get('http://annex.test/items/c');
+    expect(seen.map((s) => s.auth)).toEqual([null, 'Bearer tok']);
+  });
+
+  it('runs request and response interceptors, and ejects them', async () => {
+    const api = createApi() as any;
+    const id = api.interceptors.request.use((config: any) => ({ ...config, params: { ...config.params, lang: 'de' } }));
+    api.interceptors.response.use(
+      (res: any) => ({ ...res, data: { wrapped: res.data } }),
+      (error: any) => ({ data: { recovered: error.response.status } }),
+    );
+    expect((await api.get('/items/d')).data).toEqual({ wrapped: { data: { ok: true } } });
+    expect((await api.get('/missing')).data).toEqual({ recovered: 404 });
+    api.interceptors.request.eject(id);
+    await api.get('/items/e');
+    expect(seen.map((s) => s.url)).toEqual(['/items/d?lang=de', '/missing?lang=de', '/items/e']);
+  });
+});

@@ -49,12 +49,14 @@ export function createApi({ onUnauthorized } = {}) {
     return refreshing;
   }
 
-  async function request(method, url, { params, data, headers } = {}, retried = false) {
+  async function send(method, url, { params, data, headers } = {}, retried = false) {
+    const target = resolveUrl(url);
     const h = { ...headers };
     const token = localStorage.getItem(TOKEN);
-    if (token) h.Authorization = `Bearer ${token}`;
+    // The token goes to this host only, never to another origin an extension calls through the client.
+    if (token && target.sameOrigin) h.Authorization = `Bearer ${token}`;
     if (data !== undefined) h['Content-Type'] = 'application/json';
-    const res = await fetch(url + toQuery(params), {
+    const res = await fetch(target.url + toQuery(params), {
       method,
       headers: h,
       body: data === undefined ? undefined : JSON.stringify(data),
@@ -64,14 +66,44 @@ export function createApi({ onUnauthorized } = {}) {
     try {
       body = text ? JSON.parse(text) : null;
     } catch {}
-    if (res.status === 401 && !retried && (await refresh()))
-      return request(method, url, { params, data, headers }, true);
-    if (res.status === 401) onUnauthorized?.();
+    if (res.status === 401 && !retried && target.sameOrigin && (await refresh()))
+      return send(method, url, { params, data, headers }, true);
+    if (res.status === 401 && target.sameOrigin) onUnauthorized?.();
     if (!res.ok) throw httpError(res.status, body);
     return { data: body, status: res.status, headers: res.headers };
   }
 
-  const api = {
+  // axios's interceptors: request ones rewrite the config, response ones see each answer or error.
+  const interceptors = { request: createInterceptors(), response: createInterceptors() };
+  async function request(method, url, config = {}) {
+    let c = { ...config, method, url };
+    for (const i of interceptors.request.list()) if (i.fulfilled) c = (await i.fulfilled(c)) ?? c;
+    let outcome;
+    try {
+      outcome = { ok: true, value: await send(String(c.method ?? 'GET').toUpperCase(), c.url, c) };
+    } catch (error) {
+      outcome = { ok: false, value: error };
+    }
+    for (const i of interceptors.response.list()) {
+      try {
+        if (outcome.ok && i.fulfilled)
+          outcome = { ok: true, value: (await i.fulfilled(outcome.value)) ?? outcome.value };
+        else if (!outcome.ok && i.rejected) outcome = { ok: true, value: await i.rejected(outcome.value) };
+      } catch (error) {
+        outcome = { ok: false, value: error };
+      }
+    }
+    if (!outcome.ok) throw outcome.value;
+    return outcome.value;
+  }
+
+  /** axios's instance call: `api(config)` or `api(url, config)` (GET unless the config names a method). */
+  const api = (urlOrConfig, config) =>
+    typeof urlOrConfig === 'string'
+      ? request(String(config?.method ?? 'GET').toUpperCase(), urlOrConfig, config)
+      : request(String(urlOrConfig?.method ?? 'GET').toUpperCase(), urlOrConfig?.url, urlOrConfig);
+  Object.assign(api, {
+    interceptors,
     /** `request(method, url, config)`, or axios's `request({ method, url, params, data, headers })`. */
     request: (method, url, config) =>
       method && typeof method === 'object'
@@ -90,6 +122,7 @@ export function createApi({ onUnauthorized } = {}) {
       },
     },
     get: (url, config) => request('GET', url, config),
+    head: (url, config) => request('HEAD', url, config),
     delete: (url, config) => request('DELETE', url, config),
     post: (url, data, config) => request('POST', url, { ...config, data }),
     patch: (url, data, config) => request('PATCH', url, { ...config, data }),
@@ -103,6 +136,38 @@ export function createApi({ onUnauthorized } = {}) {
       localStorage.removeItem(TOKEN);
       localStorage.removeItem(REFRESH);
     },
-  };
+  });
   return api;
+}
+
+/**
+ * Where a request goes: a path relative to the API root as axios's `baseURL: '/'` makes it
+ * (`items/x` → `/items/x`, not relative to the page), and whether it stays on this origin.
+ */
+function resolveUrl(url) {
+  const text = String(url ?? '');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text) || text.startsWith('//')) {
+    const origin = globalThis.location?.origin;
+    return { url: text, sameOrigin: !!origin && new URL(text, origin).origin === origin };
+  }
+  return { url: text.startsWith('/') ? text : `/${text}`, sameOrigin: true };
+}
+
+/** axios's interceptor list: `use(fulfilled, rejected)` returns an id for `eject(id)`. */
+function createInterceptors() {
+  const handlers = new Map();
+  let next = 0;
+  return {
+    use(fulfilled, rejected) {
+      handlers.set(next, { fulfilled, rejected });
+      return next++;
+    },
+    eject(id) {
+      handlers.delete(id);
+    },
+    clear() {
+      handlers.clear();
+    },
+    list: () => [...handlers.values()],
+  };
 }

@@ -13,6 +13,18 @@ import RelationalListInterface from './RelationalListInterface.vue';
 import GroupRawInterface from './groups/GroupRawInterface.vue';
 import GroupDetailInterface from './groups/GroupDetailInterface.vue';
 import GroupAccordionInterface from './groups/GroupAccordionInterface.vue';
+import PresentationDividerInterface from './more/PresentationDividerInterface.vue';
+import PresentationNoticeInterface from './more/PresentationNoticeInterface.vue';
+import SelectRadioInterface from './more/SelectRadioInterface.vue';
+import SelectMultipleInterface from './more/SelectMultipleInterface.vue';
+import SelectMultipleCheckboxInterface from './more/SelectMultipleCheckboxInterface.vue';
+import SelectColorInterface from './more/SelectColorInterface.vue';
+import SelectIconInterface from './more/SelectIconInterface.vue';
+import SystemFieldInterface from './more/SystemFieldInterface.vue';
+import SystemDisplayTemplateInterface from './more/SystemDisplayTemplateInterface.vue';
+import TextStringInterface from './more/TextStringInterface.vue';
+import InputHashInterface from './more/InputHashInterface.vue';
+import ListInterface from './more/ListInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -271,6 +283,172 @@ export const interfaces = [
     ],
   }),
 ];
+
+/*
+ * More of Directus's own interfaces, under its ids and option names: extensions use them in the
+ * `options` forms they declare (a divider between sections, a repeater of rows, a field picker…),
+ * and a Directus data model names them on its fields.
+ */
+const CHOICES = field('choices', 'Choices', 'json', {
+  interface: 'list',
+  options: {
+    template: '{{text}}',
+    fields: [field('text', 'Text', 'string', { width: 'half' }), field('value', 'Value', 'string', { width: 'half' })],
+  },
+});
+const NOTICE_COLORS = ['normal', 'info', 'success', 'warning', 'danger'].map((c) => ({ text: c, value: c }));
+interfaces.push(
+  defineInterface({
+    id: 'presentation-divider',
+    name: 'Divider',
+    icon: 'remove',
+    component: PresentationDividerInterface,
+    types: ['alias'],
+    localTypes: ['presentation'],
+    group: 'presentation',
+    hideLabel: true,
+    hideLoader: true,
+    options: [
+      field('title', 'Title', 'string', { width: 'half' }),
+      field('icon', 'Icon', 'string', { interface: 'select-icon', width: 'half' }),
+      field('color', 'Color', 'string', { interface: 'select-color', width: 'half' }),
+      field('inlineTitle', 'Inline title', 'boolean', { interface: 'boolean', width: 'half' }),
+    ],
+  }),
+  defineInterface({
+    id: 'presentation-notice',
+    name: 'Notice',
+    icon: 'info',
+    component: PresentationNoticeInterface,
+    types: ['alias'],
+    localTypes: ['presentation'],
+    group: 'presentation',
+    hideLabel: true,
+    hideLoader: true,
+    options: [
+      field('color', 'Color', 'string', {
+        interface: 'select-dropdown',
+        width: 'half',
+        options: { choices: NOTICE_COLORS },
+      }),
+      field('icon', 'Icon', 'string', { interface: 'select-icon', width: 'half' }),
+      field('text', 'Text', 'text', { interface: 'input-multiline' }),
+    ],
+  }),
+  defineInterface({
+    id: 'select-radio',
+    name: 'Radio Buttons',
+    icon: 'radio_button_checked',
+    component: SelectRadioInterface,
+    types: ['string', 'integer', 'float', 'bigInteger'],
+    group: 'selection',
+    options: [CHOICES, field('allowOther', 'Allow other', 'boolean', { interface: 'boolean' })],
+  }),
+  defineInterface({
+    id: 'select-multiple-dropdown',
+    name: 'Dropdown (Multiple)',
+    icon: 'arrow_drop_down_circle',
+    component: SelectMultipleInterface,
+    types: ['json', 'csv'],
+    group: 'selection',
+    options: [CHOICES, field('placeholder', 'Placeholder', 'string')],
+  }),
+  defineInterface({
+    id: 'select-multiple-checkbox',
+    name: 'Checkboxes',
+    icon: 'check_box',
+    component: SelectMultipleCheckboxInterface,
+    types: ['json', 'csv'],
+    group: 'selection',
+    options: [CHOICES],
+  }),
+  defineInterface({
+    id: 'select-color',
+    name: 'Color',
+    icon: 'palette',
+    component: SelectColorInterface,
+    types: ['string'],
+    group: 'selection',
+    options: [
+      field('presets', 'Presets', 'json', {
+        interface: 'list',
+        options: {
+          template: '{{name}}',
+          fields: [
+            field('name', 'Name', 'string', { width: 'half' }),
+            field('color', 'Color', 'string', { interface: 'select-color', width: 'half' }),
+          ],
+        },
+      }),
+    ],
+  }),
+  defineInterface({
+    id: 'select-icon',
+    name: 'Icon',
+    icon: 'insert_emoticon',
+    component: SelectIconInterface,
+    types: ['string'],
+    group: 'selection',
+    options: [],
+  }),
+  defineInterface({
+    id: 'list',
+    name: 'Repeater',
+    icon: 'replay',
+    component: ListInterface,
+    types: ['json'],
+    group: 'standard',
+    options: [
+      field('template', 'Row header template', 'string', { width: 'half' }),
+      field('addLabel', '"Create" button label', 'string', { width: 'half' }),
+      field('limit', 'Most rows', 'integer', { width: 'half' }),
+      field('fields', 'Fields of a row (Directus field definitions, JSON)', 'json', {
+        interface: 'input-code',
+        options: { language: 'json' },
+      }),
+    ],
+  }),
+  defineInterface({
+    id: 'input-hash',
+    name: 'Hash',
+    icon: 'fingerprint',
+    component: InputHashInterface,
+    types: ['hash', 'string'],
+    group: 'other',
+    options: [
+      field('placeholder', 'Placeholder', 'string'),
+      field('masked', 'Masked', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
+  // Directus's system interfaces that extensions' option forms use.
+  defineInterface({
+    id: 'system-field',
+    name: 'Field',
+    icon: 'list',
+    component: SystemFieldInterface,
+    types: ['string'],
+    system: true,
+    options: [],
+  }),
+  defineInterface({
+    id: 'system-display-template',
+    name: 'Display Template',
+    icon: 'text_fields',
+    component: SystemDisplayTemplateInterface,
+    types: ['string'],
+    system: true,
+    options: [],
+  }),
+  defineInterface({
+    id: 'system-input-translated-string',
+    name: 'Translated string',
+    icon: 'translate',
+    component: TextStringInterface,
+    types: ['string', 'text'],
+    system: true,
+    options: [],
+  }),
+);
 
 export const displays = [];
 export const layouts = [];

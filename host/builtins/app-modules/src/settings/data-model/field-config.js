@@ -84,6 +84,8 @@ const META_KEYS = [
 export function getChoicesForType(configs, type, context = {}) {
   const local = context.localType ?? 'standard';
   return configs.filter((c) => {
+    // Directus's system interfaces (a field picker, a template input…) serve option forms, not fields.
+    if (/** @type {{system?: boolean}} */ (c).system === true) return false;
     if (!Array.isArray(c.types) || !c.types.includes(type)) return false;
     const locals = Array.isArray(c.localTypes) ? c.localTypes : ['standard'];
     return locals.includes(local);

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+
+const ALIAS = ['alias', 'no-data'];
+const CHOICES = [
+  { text: 'Red', value: 'red' },
+  { text: 'Blue', value: 'blue' },
+  { text: 'Green', value: 'green' },
+];
+
+/**
+ * Directus's own interfaces that data models and extensions' option forms name — dividers and
+ * notices, radio buttons and checkboxes, color and icon pickers, the repeater, hashes, the field
+ * picker — drawn in the item form and saved with Directus's value shapes.
+ */
+describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", () => {
+  let t: TestHost;
+  let browser: E2EBrowser;
+  let page: Page;
+  let errors: string[];
+  const field = (name: string) => page.locator(`[data-field=${name}]`);
+
+  beforeAll(async () => {
+    ensureAppBuilt();
+    t = await startHost();
+    await createCollection(t, 'things', {
+      title: 'string',
+      section: {
+        type: 'alias',
+        meta: { special: ALIAS, interface: 'presentation-divider', options: { title: 'Looks', icon: 'palette' } },
+      },
+      hint: {
+        type: 'alias',
+        meta: {
+          special: ALIAS,
+          interface: 'presentation-notice',
+          options: { color: 'warning', text: 'Pick with care' },
+        },
+      },
+      tone: { type: 'string', meta: { interface: 'select-radio', options: { choices: CHOICES } } },
+      tags: { type: 'json', meta: { interface: 'select-multiple-checkbox', options: { choices: CHOICES } } },
+      shades: { type: 'csv', meta: { interface: 'select-multiple-dropdown', options: { choices: CHOICES } } },
+      color: { type: 'string', meta: { interface: 'select-color' } },
+      icon: { type: 'string', meta: { interface: 'select-icon' } },
+      links: {
+        type: 'json',
+        meta: {
+          interface: 'list',
+          options: {
+            template: '{{label}}',
+            fields: [
+              { field: 'label', type: 'string', name: 'Label', meta: { interface: 'input', width: 'half' } },
+              { field: 'url', type: 'string', name: 'URL', meta: { interface: 'input', width: 'half' } },
+            ],
+          },
+        },
+      },
+      secret: { type: 'hash', meta: { interface: 'input-hash' } },
+      sort_by: { type: 'string', meta: { interface: 'system-field', options: { collectionName: 'things' } } },
+    });
+    expect((await t.api('POST', '/items/things', { title: 'First' })).status).toBe(200);
+    ({ browser, page, errors } = await openApp(t));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('draws each one, presentation fields without a label', async () => {
+    await navigate(page, '/content/things/1');
+    await field('section').locator('.presentation-divider').waitFor();
+    expect(await field('section').textContent()).toContain('Looks');
+    expect(await field('section').locator('.field-label').count()).toBe(0);
+    expect(await field('hint').locator('.v-notice').textContent()).toContain('Pick with care');
+    expect(await page.getByText('is not available').count()).toBe(0);
+    expect(await page.locator('.extension-fault').count()).toBe(0);
+    // The field picker lists the collection's fields (not its primary key or its presentation fields).
+    const picker = await field('sort_by').locator('option').allTextContents();
+    expect(picker.map((s) => s.trim())).toEqual(expect.arrayContaining(['Title', 'Tone', 'Color']));
+    expect(picker.map((s) => s.trim())).not.toContain('Section');
+    expect(picker.map((s) => s.trim())).not.toContain('Id');
+    await shot(page, 'interfaces-01-form');
+  });
+
+  it("saves each one's value in Directus's shape", async () => {
+    await field('tone').getByLabel('Blue').check();
+    await field('tags').getByLabel('Red').check();
+    await field('tags').getByLabel('Green').check();
+    await field('color').locator('input[type=text]').fill('#ff8800');
+    await field('icon').locator('input').fill('star');
+    await eventually(() => field('icon').locator('[data-icon=star]').count()).toBe(1);
+    await field('links').getByText('Create New').click();
+    await field('links').locator('[data-field=label] input').fill('Home');
+    await field('links').locator('[data-field=url] input').fill('https://example.com');
+    await field('secret').locator('input').fill('s3cret-value');
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.tone).toBe('blue');
+    const item = (await t.api('GET', '/items/things/1')).body.data;
+    expect(item).toMatchObject({
+      tags: ['red', 'green'],
+      color: '#ff8800',
+      icon: 'star',
+      links: [{ label: 'Home', url: 'https://example.com' }],
+    });
+    // A hash field stores a hash, never the typed secret, and the form does not show it back.
+    expect(item.secret).not.toBe('s3cret-value');
+    await page.waitForURL(/\/content\/things$/);
+    await navigate(page, '/content/things/1');
+    await field('secret').locator('input').waitFor();
+    expect(await field('secret').locator('input').inputValue()).toBe('');
+    expect(await field('links').locator('.list-row-toggle').textContent()).toBe('Home');
+  });
+
+  it('logged no page error', () => {
+    expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
+  });
+});
