@@ -253,3 +253,29 @@ describe('field editor: group fields', () => {
     expect(groupChoices(fields, 'more')).toEqual(['details', 'side']);
   });
 });
+
+describe('relation plan: a many-to-one to files', () => {
+  it("is Directus's file field, with the file interface", () => {
+    const plan = planRelation({
+      kind: 'm2o',
+      collection: 'posts',
+      field: 'cover',
+      related: 'directus_files',
+      relatedPkType: 'uuid',
+    });
+    expect(plan.error).toBeNull();
+    expect(plan.steps[0]!.body).toMatchObject({
+      field: 'cover',
+      type: 'uuid',
+      meta: { interface: 'file', special: ['file'] },
+    });
+    const other = planRelation({
+      kind: 'm2o',
+      collection: 'posts',
+      field: 'author',
+      related: 'directus_users',
+      relatedPkType: 'uuid',
+    });
+    expect(other.steps[0]!.body).toMatchObject({ meta: { interface: 'select-dropdown-m2o', special: ['m2o'] } });
+  });
+});

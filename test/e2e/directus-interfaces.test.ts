@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
@@ -59,6 +60,11 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       },
       secret: { type: 'hash', meta: { interface: 'input-hash' } },
       sort_by: { type: 'string', meta: { interface: 'system-field', options: { collectionName: 'things' } } },
+      cover: {
+        type: 'uuid',
+        related_collection: 'directus_files',
+        meta: { special: ['file'], interface: 'file-image' },
+      } as never,
     });
     expect((await t.api('POST', '/items/things', { title: 'First' })).status).toBe(200);
     ({ browser, page, errors } = await openApp(t));
@@ -111,6 +117,36 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
     await field('secret').locator('input').waitFor();
     expect(await field('secret').locator('input').inputValue()).toBe('');
     expect(await field('links').locator('.list-row-toggle').textContent()).toBe('Home');
+  });
+
+  it('uploads an image into a file-image field, shows it, removes it and picks it again from the library', async () => {
+    const png = await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 10, g: 160, b: 60 } } })
+      .png()
+      .toBuffer();
+    await navigate(page, '/content/things/1');
+    await field('cover')
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'green.png', mimeType: 'image/png', buffer: png });
+    const img = field('cover').locator('img.file-preview');
+    await img.waitFor();
+    await eventually(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await img.getAttribute('src')).toMatch(/^\/assets\/[0-9a-f-]{36}\?width=480/);
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.cover).toMatch(/^[0-9a-f-]{36}$/);
+    const id = (await t.api('GET', '/items/things/1')).body.data.cover;
+    // The related file reads through the relation, as any many-to-one does.
+    expect((await t.api('GET', '/items/things/1?fields=cover.filename_download,cover.width')).body.data.cover).toEqual({
+      filename_download: 'green.png',
+      width: 48,
+    });
+    await page.waitForURL(/\/content\/things$/);
+    await navigate(page, '/content/things/1');
+    await field('cover').locator('[data-test=file-remove] button').click();
+    await field('cover').locator('[data-test=file-choose] button').click();
+
+    await page.locator(`#dialog-outlet .v-drawer tr.table-row[data-key="${id}"]`).click();
+    await eventually(() => field('cover').locator(`[data-file="${id}"]`).count()).toBe(1);
+    await shot(page, 'interfaces-02-file-image');
   });
 
   it('logged no page error', () => {

@@ -78,6 +78,46 @@ describe('fields on system collections, and AssetsService', () => {
     expect((await t.api('GET', '/users/me')).status).toBe(200);
   });
 
+  it('lets a many-to-one point at files and users, not at other system collections, and adds no list to them', async () => {
+    await t.api('POST', '/collections', { collection: 'posts', fields: [{ field: 'title', type: 'string' }] });
+    await t.api('POST', '/fields/posts', {
+      field: 'cover',
+      type: 'uuid',
+      meta: { special: ['file'], interface: 'file' },
+    });
+    expect(
+      (await t.api('POST', '/relations', { collection: 'posts', field: 'cover', related_collection: 'directus_files' }))
+        .status,
+    ).toBe(200);
+    await t.api('POST', '/fields/posts', { field: 'owner', type: 'uuid', meta: { special: ['m2o'] } });
+    const withList = await t.api('POST', '/relations', {
+      collection: 'posts',
+      field: 'owner',
+      related_collection: 'directus_users',
+      meta: { one_field: 'posts' },
+    });
+    expect(code(withList)).toBe('INVALID_PAYLOAD');
+    expect(
+      (await t.api('POST', '/relations', { collection: 'posts', field: 'owner', related_collection: 'directus_users' }))
+        .status,
+    ).toBe(200);
+    await t.api('POST', '/fields/posts', { field: 'act', type: 'integer', meta: { special: ['m2o'] } });
+    expect(
+      code(
+        await t.api('POST', '/relations', {
+          collection: 'posts',
+          field: 'act',
+          related_collection: 'directus_activity',
+        }),
+      ),
+    ).toBe('INVALID_PAYLOAD');
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    const post = await t.api('POST', '/items/posts', { title: 'p', owner: me });
+    expect((await t.api('GET', `/items/posts/${post.body.data.id}?fields=owner.email`)).body.data.owner.email).toBe(
+      (await t.api('GET', '/users/me')).body.data.email,
+    );
+  });
+
   it("gives a file's bytes and its transformation through AssetsService, under the caller's permissions", async () => {
     const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: { r: 0, g: 90, b: 200 } } })
       .png()

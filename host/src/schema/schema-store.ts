@@ -589,8 +589,13 @@ export function createSchemaStore(knex: Knex) {
           reason: `"${field}" cannot hold a relation: it is ${f.primary ? 'the primary key' : 'an alias'}.`,
         });
       const target = related ? schema.collections[related] : undefined;
-      if (related && (!target || target.system))
+      // A many-to-one may point at users, files, roles or folders (a cover image, an owner), as in Directus.
+      if (related && (!target || (target.system && !EXTENSIBLE_SYSTEM_COLLECTIONS.has(related))))
         throw errors.INVALID_PAYLOAD({ reason: `"${related}" is not a collection a relation can point to.` });
+      if (oneField && target?.system)
+        throw errors.INVALID_PAYLOAD({
+          reason: `"meta.one_field" cannot add a list to the system collection "${related}".`,
+        });
       if (oneField && (!target || !NAME.test(oneField) || target.fields[oneField]))
         throw errors.INVALID_PAYLOAD({ reason: `"meta.one_field" must be a new field name in "${related}".` });
       if (

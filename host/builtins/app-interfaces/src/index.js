@@ -25,6 +25,8 @@ import SystemDisplayTemplateInterface from './more/SystemDisplayTemplateInterfac
 import TextStringInterface from './more/TextStringInterface.vue';
 import InputHashInterface from './more/InputHashInterface.vue';
 import ListInterface from './more/ListInterface.vue';
+import FileInterface from './more/FileInterface.vue';
+import FileImageInterface from './more/FileImageInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -418,6 +420,34 @@ interfaces.push(
     options: [
       field('placeholder', 'Placeholder', 'string'),
       field('masked', 'Masked', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
+  defineInterface({
+    id: 'file',
+    name: 'File',
+    icon: 'note_add',
+    component: FileInterface,
+    types: ['uuid'],
+    localTypes: ['file'],
+    group: 'relational',
+    relational: true,
+    options: [field('folder', 'Folder (id) for new uploads', 'uuid')],
+  }),
+  defineInterface({
+    id: 'file-image',
+    name: 'Image',
+    icon: 'insert_photo',
+    component: FileImageInterface,
+    types: ['uuid'],
+    localTypes: ['file'],
+    group: 'relational',
+    relational: true,
+    options: [
+      field('folder', 'Folder (id) for new uploads', 'uuid', { width: 'half' }),
+      {
+        ...field('crop', 'Crop to fit', 'boolean', { interface: 'boolean', width: 'half' }),
+        schema: { default_value: true },
+      },
     ],
   }),
   // Directus's system interfaces that extensions' option forms use.

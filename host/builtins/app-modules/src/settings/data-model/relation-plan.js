@@ -32,7 +32,11 @@ export function planRelation(spec) {
           body: {
             field: spec.field,
             type: keyType(spec.relatedPkType),
-            meta: { interface: 'select-dropdown-m2o', special: ['m2o'] },
+            // A file is Directus's `file` many-to-one (its interface uploads or picks one); other targets are `m2o`.
+            meta:
+              spec.related === 'directus_files'
+                ? { interface: 'file', special: ['file'] }
+                : { interface: 'select-dropdown-m2o', special: ['m2o'] },
             schema: {},
           },
         },
