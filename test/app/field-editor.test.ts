@@ -7,6 +7,7 @@ import {
   emptyDraft,
   fieldToDraft,
   GROUP_KIND,
+  PRESENTATION_KIND,
   getChoicesForType,
   groupChoices,
   parseValidation,
@@ -277,5 +278,31 @@ describe('relation plan: a many-to-one to files', () => {
       relatedPkType: 'uuid',
     });
     expect(other.steps[0]!.body).toMatchObject({ meta: { interface: 'select-dropdown-m2o', special: ['m2o'] } });
+  });
+});
+
+describe('field editor: presentation fields', () => {
+  it('creates a divider or a notice as an alias without data, a divider by default', () => {
+    const draft = { ...emptyDraft(), field: 'section', type: PRESENTATION_KIND, options: { title: 'More' } };
+    expect(draftToCreate(draft)).toEqual({
+      field: 'section',
+      type: 'alias',
+      schema: null,
+      meta: expect.objectContaining({
+        special: ['alias', 'no-data'],
+        interface: 'presentation-divider',
+        options: { title: 'More' },
+      }),
+    });
+    const notice = { ...draft, interface: 'presentation-notice' };
+    expect(draftToMeta(notice).interface).toBe('presentation-notice');
+    const back = fieldToDraft({
+      field: 'section',
+      type: 'alias',
+      meta: { special: ['alias', 'no-data'], interface: 'presentation-notice' },
+    });
+    expect(back.type).toBe(PRESENTATION_KIND);
+    // A relational alias is not a presentation field.
+    expect(fieldToDraft({ field: 'tags', type: 'alias', meta: { special: ['m2m'] } }).type).toBe('alias');
   });
 });

@@ -43,8 +43,9 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       tone: { type: 'string', meta: { interface: 'select-radio', options: { choices: CHOICES } } },
       tags: { type: 'json', meta: { interface: 'select-multiple-checkbox', options: { choices: CHOICES } } },
       shades: { type: 'csv', meta: { interface: 'select-multiple-dropdown', options: { choices: CHOICES } } },
-      color: { type: 'string', meta: { interface: 'select-color' } },
-      icon: { type: 'string', meta: { interface: 'select-icon' } },
+      color: { type: 'string', meta: { interface: 'select-color', display: 'color' } },
+      icon: { type: 'string', meta: { interface: 'select-icon', display: 'icon' } },
+      rule: { type: 'json', meta: { interface: 'system-filter', display: 'formatted-json-value' } },
       links: {
         type: 'json',
         meta: {
@@ -63,7 +64,7 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       cover: {
         type: 'uuid',
         related_collection: 'directus_files',
-        meta: { special: ['file'], interface: 'file-image' },
+        meta: { special: ['file'], interface: 'file-image', display: 'image' },
       } as never,
     });
     expect((await t.api('POST', '/items/things', { title: 'First' })).status).toBe(200);
@@ -101,6 +102,7 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
     await field('links').locator('[data-field=label] input').fill('Home');
     await field('links').locator('[data-field=url] input').fill('https://example.com');
     await field('secret').locator('input').fill('s3cret-value');
+    await field('rule').locator('textarea').fill('{"title": {"_eq": "First"}}');
     await page.click('[data-test=save-item]');
     await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.tone).toBe('blue');
     const item = (await t.api('GET', '/items/things/1')).body.data;
@@ -109,6 +111,7 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       color: '#ff8800',
       icon: 'star',
       links: [{ label: 'Home', url: 'https://example.com' }],
+      rule: { title: { _eq: 'First' } },
     });
     // A hash field stores a hash, never the typed secret, and the form does not show it back.
     expect(item.secret).not.toBe('s3cret-value');
@@ -147,6 +150,19 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
     await page.locator(`#dialog-outlet .v-drawer tr.table-row[data-key="${id}"]`).click();
     await eventually(() => field('cover').locator(`[data-file="${id}"]`).count()).toBe(1);
     await shot(page, 'interfaces-02-file-image');
+  });
+
+  it('shows the image, color, icon and JSON displays in the table', async () => {
+    await navigate(page, '/content/things');
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    const row = page.locator('[data-layout=tabular] tr[data-item="1"]');
+    await row.waitFor();
+    const img = row.locator('img[data-display=image]');
+    await eventually(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await row.locator('[data-display=color]').textContent()).toBe('#ff8800');
+    expect(await row.locator('[data-display=icon] [data-icon=star]').count()).toBe(1);
+    expect(await row.locator('[data-display=formatted-json-value]').textContent()).toBe('{"title":{"_eq":"First"}}');
+    await shot(page, 'interfaces-03-displays');
   });
 
   it('logged no page error', () => {

@@ -2,6 +2,8 @@
 import { defineDisplay } from '@directus/extensions-sdk';
 import { h } from 'vue';
 import LabelsDisplay from './LabelsDisplay.vue';
+import ImageDisplay from './ImageDisplay.vue';
+import { ColorDisplay, IconDisplay } from './SwatchDisplays.js';
 import { formatDatetime, formatValue, renderTemplate } from './format.js';
 
 /** A display rendered as text by its handler (the same function exports and templates use). */
@@ -119,7 +121,77 @@ export const displays = [
     [field('template', 'Display template', 'string')],
     { localTypes: ['m2o', 'o2m', 'm2m'] },
   ),
+  // More of Directus's displays, under its ids: file fields as images, colors, icons, sizes, types, JSON.
+  defineDisplay({
+    id: 'image',
+    name: 'Image',
+    icon: 'insert_photo',
+    component: ImageDisplay,
+    handler: (value) => (value && typeof value === 'object' ? (value.title ?? value.id ?? null) : (value ?? null)),
+    types: ['uuid'],
+    localTypes: ['file'],
+    options: [field('circle', 'Circle', 'boolean', { interface: 'boolean' })],
+  }),
+  defineDisplay({
+    id: 'color',
+    name: 'Color',
+    icon: 'palette',
+    component: ColorDisplay,
+    handler: (value) => (typeof value === 'string' && value ? value : null),
+    types: ['string'],
+    options: [field('showAsDot', 'Dot only', 'boolean', { interface: 'boolean' })],
+  }),
+  defineDisplay({
+    id: 'icon',
+    name: 'Icon',
+    icon: 'insert_emoticon',
+    component: IconDisplay,
+    handler: (value) => (typeof value === 'string' && value ? value : null),
+    types: ['string'],
+    options: [field('filled', 'Filled', 'boolean', { interface: 'boolean' })],
+  }),
+  text('filesize', 'File Size', 'description', formatFilesize, NUMBERS, null),
+  text(
+    'mime-type',
+    'MIME Type',
+    'picture_as_pdf',
+    (value, options) =>
+      typeof value !== 'string' || !value
+        ? null
+        : options?.extension
+          ? (value.split('/').pop()?.split('+')[0]?.toUpperCase() ?? value)
+          : value,
+    ['string'],
+    [field('extension', 'Show as file extension', 'boolean', { interface: 'boolean' })],
+  ),
+  text(
+    'formatted-json-value',
+    'Formatted JSON Value',
+    'settings_ethernet',
+    (value, options) =>
+      value === null || value === undefined
+        ? null
+        : options?.format
+          ? (Array.isArray(value) ? value : [value]).map((v) => renderTemplate(options.format, v)).join(', ')
+          : JSON.stringify(value),
+    ['json'],
+    [field('format', 'Format (a template: {{key}})', 'string')],
+  ),
 ];
+
+/** Bytes as Directus shows them: 1 decimal, binary units. */
+function formatFilesize(value) {
+  const n = Number(value);
+  if (value === null || value === undefined || value === '' || !Number.isFinite(n)) return null;
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let size = n;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? size : size.toFixed(1)} ${units[unit]}`;
+}
 
 export const interfaces = [];
 export const layouts = [];

@@ -27,6 +27,7 @@ import InputHashInterface from './more/InputHashInterface.vue';
 import ListInterface from './more/ListInterface.vue';
 import FileInterface from './more/FileInterface.vue';
 import FileImageInterface from './more/FileImageInterface.vue';
+import SystemFilterInterface from './more/SystemFilterInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -466,6 +467,15 @@ interfaces.push(
     icon: 'text_fields',
     component: SystemDisplayTemplateInterface,
     types: ['string'],
+    system: true,
+    options: [],
+  }),
+  defineInterface({
+    id: 'system-filter',
+    name: 'Filter',
+    icon: 'filter_list',
+    component: SystemFilterInterface,
+    types: ['json'],
     system: true,
     options: [],
   }),

@@ -27,10 +27,24 @@ export const FIELD_TYPES = [
 
 /** The editor's kind for a group field: Directus's alias without data whose `special` includes group. */
 export const GROUP_KIND = 'group';
-const GROUP_SPECIAL = ['alias', 'no-data', 'group'];
+/** The editor's kind for a presentation field (a divider, a notice): an alias without data. */
+export const PRESENTATION_KIND = 'presentation';
+/** Each alias kind: the `special` it is stored with, and the `localTypes` its interfaces declare. */
+export const ALIAS_KINDS = {
+  [GROUP_KIND]: { special: ['alias', 'no-data', 'group'], localType: 'group' },
+  [PRESENTATION_KIND]: { special: ['alias', 'no-data'], localType: 'presentation' },
+};
 
 /** @param {{meta?: any}} f */
 export const isGroupField = (f) => Array.isArray(f?.meta?.special) && f.meta.special.includes('group');
+
+/** The alias kind of a stored field (group, presentation), or null for a field that holds data or a relation. @param {{meta?: any}} f */
+function aliasKind(f) {
+  const special = Array.isArray(f?.meta?.special) ? f.meta.special : [];
+  if (special.includes('group')) return GROUP_KIND;
+  if (special.includes('no-data')) return PRESENTATION_KIND;
+  return null;
+}
 
 /**
  * The groups a field may be put in: the collection's group fields, less the field itself and the
@@ -151,7 +165,7 @@ export function fieldToDraft(stored) {
   return {
     ...emptyDraft(),
     field: stored.field,
-    type: isGroupField(stored) ? GROUP_KIND : stored.type,
+    type: aliasKind(stored) ?? stored.type,
     interface: m.interface ?? null,
     options: { ...(m.options ?? {}) },
     display: m.display ?? null,
@@ -189,7 +203,8 @@ export function draftToMeta(draft) {
     if (!META_KEYS.includes(k) && !HOST_KEYS.includes(k)) meta[k] = v;
   return {
     ...meta,
-    interface: draft.interface || null,
+    // A presentation field draws nothing without an interface: a divider unless one was chosen.
+    interface: draft.interface || (draft.type === PRESENTATION_KIND ? 'presentation-divider' : null),
     options: compact(draft.options),
     display: draft.display || null,
     display_options: compact(draft.display_options),
@@ -203,12 +218,11 @@ export function draftToMeta(draft) {
         ? draft.validation
         : null,
     validation_message: draft.validation_message || null,
-    special:
-      draft.type === GROUP_KIND
-        ? GROUP_SPECIAL
-        : Array.isArray(draft.special) && draft.special.length
-          ? draft.special
-          : null,
+    special: Object.hasOwn(ALIAS_KINDS, draft.type)
+      ? ALIAS_KINDS[draft.type].special
+      : Array.isArray(draft.special) && draft.special.length
+        ? draft.special
+        : null,
     group: draft.group || null,
   };
 }
@@ -222,7 +236,8 @@ export function draftToCreate(draft) {
     draft.default_value === null || draft.default_value === undefined || draft.default_value === ''
       ? {}
       : { default_value: draft.default_value };
-  if (draft.type === GROUP_KIND) return { field: draft.field, type: 'alias', meta: draftToMeta(draft), schema: null };
+  if (Object.hasOwn(ALIAS_KINDS, draft.type))
+    return { field: draft.field, type: 'alias', meta: draftToMeta(draft), schema: null };
   return { field: draft.field, type: draft.type, meta: draftToMeta(draft), schema };
 }
 
