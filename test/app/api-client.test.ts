@@ -12,6 +12,7 @@ describe('the app api client', () => {
       setItem: (k: string, v: string) => store.set(k, v),
       removeItem: (k: string) => store.delete(k),
     };
+    (globalThis as any).location = { origin: 'http://annex.test' };
     seen.length = 0;
     globalThis.fetch = (async (url: string, init: RequestInit) => {
       seen.push({
@@ -20,12 +21,15 @@ describe('the app api client', () => {
         auth: new Headers(init.headers).get('authorization'),
         body: (init.body as string) ?? null,
       });
+      if (url.includes('/missing'))
+        return new Response(JSON.stringify({ errors: [{ message: 'no' }] }), { status: 404 });
       return new Response(JSON.stringify({ data: { ok: true } }), { status: 200 });
     }) as typeof fetch;
   });
   afterEach(() => {
     globalThis.fetch = realFetch;
     delete (globalThis as any).localStorage;
+    delete (globalThis as any).location;
   });
 
   it("accepts axios's request(config) as well as get/post", async () => {
@@ -51,32 +55,6 @@ describe('the app api client', () => {
     expect(api.defaults.headers.common.Authorization).toBe('Bearer tok');
     api.clearTokens();
     expect(api.defaults.headers.common.Authorization).toBe(undefined);
-  });
-});
-
-describe("the app api client as axios's instance", () => {
-  const realFetch = globalThis.fetch;
-  const seen: { method: string; url: string; auth: string | null }[] = [];
-  beforeEach(() => {
-    const store = new Map<string, string>([['annex.access_token', 'tok']]);
-    (globalThis as any).localStorage = {
-      getItem: (k: string) => store.get(k) ?? null,
-      setItem: (k: string, v: string) => store.set(k, v),
-      removeItem: (k: string) => store.delete(k),
-    };
-    (globalThis as any).location = { origin: 'http://annex.test' };
-    seen.length = 0;
-    globalThis.fetch = (async (url: string, init: RequestInit) => {
-      seen.push({ method: String(init.method), url, auth: new Headers(init.headers).get('authorization') });
-      if (url.includes('/missing'))
-        return new Response(JSON.stringify({ errors: [{ message: 'no' }] }), { status: 404 });
-      return new Response(JSON.stringify({ data: { ok: true } }), { status: 200 });
-    }) as typeof fetch;
-  });
-  afterEach(() => {
-    globalThis.fetch = realFetch;
-    delete (globalThis as any).localStorage;
-    delete (globalThis as any).location;
   });
 
   it('is callable, with a path relative to the API root as axios’s baseURL makes it', async () => {

@@ -21,6 +21,9 @@ export const GROUP_PROPS = {
   direction: { type: String, default: undefined },
 };
 
+/** The group props of `props` (what a group interface hands its nested form), without its own options. @param {Record<string, unknown>} props */
+export const groupProps = (props) => Object.fromEntries(Object.keys(GROUP_PROPS).map((k) => [k, props[k]]));
+
 /** A field's title as the form's labels show it. @param {any} field */
 export const groupTitle = (field) => field?.meta?.name ?? field?.name ?? field?.field ?? '';
 
