@@ -46,6 +46,8 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       color: { type: 'string', meta: { interface: 'select-color', display: 'color' } },
       icon: { type: 'string', meta: { interface: 'select-icon', display: 'icon' } },
       rule: { type: 'json', meta: { interface: 'system-filter', display: 'formatted-json-value' } },
+      body_html: { type: 'text', meta: { interface: 'input-rich-text-html' } },
+      body_md: { type: 'text', meta: { interface: 'input-rich-text-md' } },
       links: {
         type: 'json',
         meta: {
@@ -163,6 +165,35 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
     expect(await row.locator('[data-display=icon] [data-icon=star]').count()).toBe(1);
     expect(await row.locator('[data-display=formatted-json-value]').textContent()).toBe('{"title":{"_eq":"First"}}');
     await shot(page, 'interfaces-03-displays');
+  });
+
+  it('edits rich text (HTML and Markdown); hostile HTML in a stored value is neither run nor kept', async () => {
+    const hostile =
+      '<p>Hi <b>there</b></p><img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>' +
+      '<a href="java\tscript:window.__pwned=3">bad</a><a href="https://example.com" onclick="window.__pwned=4">ok</a>' +
+      '<iframe src="https://example.com"></iframe><p style="position:fixed">styled</p>';
+    expect((await t.api('PATCH', '/items/things/1', { body_html: hostile })).status).toBe(200);
+    await navigate(page, '/content/things/1');
+    const editor = field('body_html').locator('.editor');
+    await editor.waitFor();
+    const html = await editor.innerHTML();
+    expect(html).toContain('<b>there</b>');
+    expect(html).toContain('<a href="https://example.com">ok</a>');
+    expect(html).not.toMatch(/onerror|onclick|<script|<iframe|javascript|style=/i);
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+    await editor.click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' and more');
+    await field('body_md').locator('textarea').fill('hello');
+    await field('body_md').locator('textarea').selectText();
+    await field('body_md').locator('[data-tool=format_bold]').click();
+    await eventually(() => field('body_md').locator('textarea').inputValue()).toBe('**hello**');
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.body_md).toBe('**hello**');
+    const saved = (await t.api('GET', '/items/things/1')).body.data.body_html;
+    expect(saved).toContain('and more');
+    expect(saved).not.toMatch(/onerror|onclick|<script|<iframe|javascript|style=/i);
+    await page.waitForURL(/\/content\/things$/);
   });
 
   it('logged no page error', () => {

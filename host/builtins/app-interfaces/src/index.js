@@ -28,6 +28,8 @@ import ListInterface from './more/ListInterface.vue';
 import FileInterface from './more/FileInterface.vue';
 import FileImageInterface from './more/FileImageInterface.vue';
 import SystemFilterInterface from './more/SystemFilterInterface.vue';
+import RichTextHtmlInterface from './more/RichTextHtmlInterface.vue';
+import RichTextMarkdownInterface from './more/RichTextMarkdownInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -422,6 +424,24 @@ interfaces.push(
       field('placeholder', 'Placeholder', 'string'),
       field('masked', 'Masked', 'boolean', { interface: 'boolean' }),
     ],
+  }),
+  defineInterface({
+    id: 'input-rich-text-html',
+    name: 'WYSIWYG',
+    icon: 'format_quote',
+    component: RichTextHtmlInterface,
+    types: ['text', 'string'],
+    group: 'standard',
+    options: [field('placeholder', 'Placeholder', 'string')],
+  }),
+  defineInterface({
+    id: 'input-rich-text-md',
+    name: 'Markdown',
+    icon: 'functions',
+    component: RichTextMarkdownInterface,
+    types: ['text', 'string'],
+    group: 'standard',
+    options: [field('placeholder', 'Placeholder', 'string')],
   }),
   defineInterface({
     id: 'file',
