@@ -54,4 +54,20 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the same host on Postgre
     await t.api('PATCH', `/extensions/${bundle.id}`, { meta: { enabled: true } });
     expect((await t.api('GET', '/audit-log')).status).toBe(200);
   });
+
+  it('keeps field groups and a project field on directus_users (a column named "group" included)', async () => {
+    const group = { type: 'alias', meta: { special: ['alias', 'no-data', 'group'], interface: 'group-detail' } };
+    await createCollection(t, 'pg_grouped', {
+      outer: group,
+      body: { type: 'text', meta: { group: 'outer', conditions: [{ rule: { body: { _eq: 'x' } }, readonly: true }] } },
+    });
+    const body = (await t.api('GET', '/fields/pg_grouped/body')).body.data.meta;
+    expect(body).toMatchObject({ group: 'outer', conditions: [{ rule: { body: { _eq: 'x' } }, readonly: true }] });
+    expect((await t.api('DELETE', '/fields/pg_grouped/outer')).status).toBeLessThan(300);
+    expect((await t.api('GET', '/fields/pg_grouped/body')).body.data.meta.group).toBeNull();
+    expect((await t.api('POST', '/fields/directus_users', { field: 'nickname', type: 'string' })).status).toBe(200);
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    expect((await t.api('PATCH', `/users/${me}`, { nickname: 'ada' })).status).toBe(200);
+    expect((await t.api('GET', `/users/${me}`)).body.data.nickname).toBe('ada');
+  });
 });
