@@ -48,6 +48,13 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       rule: { type: 'json', meta: { interface: 'system-filter', display: 'formatted-json-value' } },
       body_html: { type: 'text', meta: { interface: 'input-rich-text-html' } },
       body_md: { type: 'text', meta: { interface: 'input-rich-text-md' } },
+      linked: {
+        type: 'json',
+        meta: {
+          interface: 'collection-item-dropdown',
+          options: { selectedCollection: 'things', template: '{{title}}' },
+        },
+      },
       links: {
         type: 'json',
         meta: {
@@ -193,6 +200,19 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
     const saved = (await t.api('GET', '/items/things/1')).body.data.body_html;
     expect(saved).toContain('and more');
     expect(saved).not.toMatch(/onerror|onclick|<script|<iframe|javascript|style=/i);
+    await page.waitForURL(/\/content\/things$/);
+  });
+
+  it('picks one item of a collection with collection-item-dropdown, stored as {key, collection}', async () => {
+    await navigate(page, '/content/things/1');
+    await field('linked').locator('[data-test=item-choose] button').click();
+    await page.locator('#dialog-outlet .v-drawer tr.table-row[data-key="1"]').click();
+    await eventually(() => field('linked').locator('.chosen').textContent()).toBe('First');
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.linked).toEqual({
+      key: 1,
+      collection: 'things',
+    });
     await page.waitForURL(/\/content\/things$/);
   });
 

@@ -30,6 +30,7 @@ import FileImageInterface from './more/FileImageInterface.vue';
 import SystemFilterInterface from './more/SystemFilterInterface.vue';
 import RichTextHtmlInterface from './more/RichTextHtmlInterface.vue';
 import RichTextMarkdownInterface from './more/RichTextMarkdownInterface.vue';
+import CollectionItemDropdownInterface from './more/CollectionItemDropdownInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -442,6 +443,19 @@ interfaces.push(
     types: ['text', 'string'],
     group: 'standard',
     options: [field('placeholder', 'Placeholder', 'string')],
+  }),
+  defineInterface({
+    id: 'collection-item-dropdown',
+    name: 'Collection Item Dropdown',
+    icon: 'view_list',
+    component: CollectionItemDropdownInterface,
+    types: ['json'],
+    group: 'selection',
+    options: [
+      field('selectedCollection', 'Collection', 'string', { interface: 'system-collection', width: 'half' }),
+      field('template', 'Display template', 'string', { width: 'half' }),
+      field('filter', 'Filter', 'json', { interface: 'system-filter' }),
+    ],
   }),
   defineInterface({
     id: 'file',
