@@ -76,6 +76,18 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
         meta: { special: ['file'], interface: 'file-image', display: 'image' },
       } as never,
     });
+    // Directus's `files` field: a many-to-many to directus_files through things_files.
+    await createCollection(t, 'things_files', {
+      things_id: { type: 'integer', related_collection: 'things' } as never,
+      directus_files_id: { type: 'uuid', related_collection: 'directus_files' } as never,
+    });
+    const files = await t.api('POST', '/fields/things', {
+      field: 'attachments',
+      type: 'alias',
+      meta: { special: ['files'], interface: 'files', options: { template: '{{directus_files_id.title}}' } },
+      related_collection: 'things_files',
+    });
+    expect(files.status).toBe(200);
     expect((await t.api('POST', '/items/things', { title: 'First' })).status).toBe(200);
     ({ browser, page, errors } = await openApp(t));
   }, 120_000);
@@ -213,6 +225,29 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       key: 1,
       collection: 'things',
     });
+    await page.waitForURL(/\/content\/things$/);
+  });
+
+  it("links files to an item through Directus's files field", async () => {
+    const form = new FormData();
+    form.append('file', new Blob(['hello'], { type: 'text/plain' }), 'notes.txt');
+    const uploaded = await fetch(`${t.url}/files`, {
+      method: 'POST',
+      body: form,
+      headers: { Authorization: `Bearer ${t.token}` },
+    }).then((r) => r.json());
+    const fileId = uploaded.data.id;
+    await navigate(page, '/content/things/1');
+    await field('attachments').locator('[data-test=select-m2m] button').click();
+    await page.locator(`#dialog-outlet .v-drawer tr.table-row[data-key="${fileId}"]`).click();
+    await page.click('#dialog-outlet [data-test=drawer-collection-save] .button');
+    await eventually(() => field('attachments').locator('.row .label').allTextContents()).toEqual(['notes']);
+    await page.click('[data-test=save-item]');
+    await eventually(
+      async () =>
+        (await t.api('GET', '/items/things/1?fields=attachments.directus_files_id.filename_download')).body.data
+          .attachments,
+    ).toEqual([{ directus_files_id: { filename_download: 'notes.txt' } }]);
     await page.waitForURL(/\/content\/things$/);
   });
 

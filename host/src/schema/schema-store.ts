@@ -307,10 +307,11 @@ export function aliasesThrough(
 function resolveOneToMany(schema: SchemaOverview): void {
   for (const col of Object.values(schema.collections)) {
     for (const field of Object.values(col.fields)) {
-      // A many-to-many alias is, in the API, a one-to-many to its junction (`tags.tags_id.name`), as in Directus.
+      // A many-to-many alias (`files` is Directus's many-to-many to directus_files) is, in the API, a
+      // one-to-many to its junction (`tags.tags_id.name`), as in Directus.
       if (
         field.type !== 'alias' ||
-        !(field.special.includes('o2m') || field.special.includes('m2m')) ||
+        !['o2m', 'm2m', 'files'].some((kind) => field.special.includes(kind)) ||
         !field.relatedCollection
       )
         continue;

@@ -457,6 +457,18 @@ interfaces.push(
       field('filter', 'Filter', 'json', { interface: 'system-filter' }),
     ],
   }),
+  // Directus's files: a many-to-many to directus_files through a junction, listed and picked as list-m2m does.
+  defineInterface({
+    id: 'files',
+    name: 'Files',
+    icon: 'folder',
+    component: RelationalListInterface,
+    types: ['alias'],
+    localTypes: ['files'],
+    group: 'relational',
+    relational: true,
+    options: LIST_OPTIONS,
+  }),
   defineInterface({
     id: 'file',
     name: 'File',
