@@ -1,7 +1,11 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 const ALIAS = ['alias', 'no-data'];
@@ -25,7 +29,19 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
 
   beforeAll(async () => {
     ensureAppBuilt();
-    t = await startHost();
+    // A public suggestions endpoint for input-autocomplete-api (it calls its URL without the app's credentials).
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-suggest-'));
+    writeEndpoint(root, 'suggest', '', {
+      raw: `const CITIES = [{ name: 'Lisbon', code: 'LIS' }, { name: 'Porto', code: 'OPO' }, { name: 'Paris', code: 'PAR' }];
+export default (router) => {
+  router.get('/', (req, res) => {
+    const q = String(req.query.q ?? '').toLowerCase();
+    res.json({ data: { cities: CITIES.filter((c) => c.name.toLowerCase().startsWith(q)) } });
+  });
+};
+`,
+    });
+    t = await startHost({ extensions: [path.join(root, 'suggest')] });
     await createCollection(t, 'things', {
       title: 'string',
       section: {
@@ -48,6 +64,19 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
       rule: { type: 'json', meta: { interface: 'system-filter', display: 'formatted-json-value' } },
       body_html: { type: 'text', meta: { interface: 'input-rich-text-html' } },
       body_md: { type: 'text', meta: { interface: 'input-rich-text-md' } },
+      city: {
+        type: 'string',
+        meta: {
+          interface: 'input-autocomplete-api',
+          options: {
+            url: '/suggest?q={{value}}',
+            resultsPath: 'data.cities',
+            textPath: 'name',
+            valuePath: 'code',
+            rate: 0,
+          },
+        },
+      },
       linked: {
         type: 'json',
         meta: {
@@ -248,6 +277,18 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
         (await t.api('GET', '/items/things/1?fields=attachments.directus_files_id.filename_download')).body.data
           .attachments,
     ).toEqual([{ directus_files_id: { filename_download: 'notes.txt' } }]);
+    await page.waitForURL(/\/content\/things$/);
+  });
+
+  it('suggests values from a URL with input-autocomplete-api and stores the chosen value', async () => {
+    await navigate(page, '/content/things/1');
+    await field('city').locator('input').pressSequentially('P');
+    const options = field('city').locator('[role=option]');
+    await eventually(() => options.allTextContents()).toEqual(['Porto', 'Paris']);
+    await options.filter({ hasText: 'Paris' }).click();
+    await eventually(() => field('city').locator('input').inputValue()).toBe('PAR');
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.city).toBe('PAR');
     await page.waitForURL(/\/content\/things$/);
   });
 

@@ -31,6 +31,7 @@ import SystemFilterInterface from './more/SystemFilterInterface.vue';
 import RichTextHtmlInterface from './more/RichTextHtmlInterface.vue';
 import RichTextMarkdownInterface from './more/RichTextMarkdownInterface.vue';
 import CollectionItemDropdownInterface from './more/CollectionItemDropdownInterface.vue';
+import InputAutocompleteApiInterface from './more/InputAutocompleteApiInterface.vue';
 
 const field = (name, label, type, meta = {}) => ({
   field: name,
@@ -443,6 +444,32 @@ interfaces.push(
     types: ['text', 'string'],
     group: 'standard',
     options: [field('placeholder', 'Placeholder', 'string')],
+  }),
+  defineInterface({
+    id: 'input-autocomplete-api',
+    name: 'Autocomplete Input (API)',
+    icon: 'find_in_page',
+    component: InputAutocompleteApiInterface,
+    types: ['string', 'text', 'integer', 'bigInteger', 'float', 'decimal'],
+    group: 'selection',
+    options: [
+      field('url', 'URL ({{value}} is what was typed)', 'string'),
+      field('resultsPath', 'Results path', 'string', { width: 'half' }),
+      field('textPath', 'Text path', 'string', { width: 'half' }),
+      field('valuePath', 'Value path', 'string', { width: 'half' }),
+      field('trigger', 'Trigger', 'string', {
+        interface: 'select-dropdown',
+        width: 'half',
+        options: {
+          choices: [
+            { text: 'Throttle', value: 'throttle' },
+            { text: 'Debounce', value: 'debounce' },
+          ],
+        },
+      }),
+      { ...field('rate', 'Rate (ms)', 'integer', { width: 'half' }), schema: { default_value: 500 } },
+      field('placeholder', 'Placeholder', 'string', { width: 'half' }),
+    ],
   }),
   defineInterface({
     id: 'collection-item-dropdown',
