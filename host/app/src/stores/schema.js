@@ -17,8 +17,24 @@ const prepareCollection = (c) => ({
   icon: c.meta?.icon ?? (c.collection.startsWith('directus_') ? 'settings' : 'database'),
   color: c.meta?.color ?? null,
 });
-/** A field as Directus's store holds it: with its display `name`. */
-const prepareField = (f) => ({ ...f, name: f.name ?? formatTitle(f.field) });
+/** The app's language (Annex's app is in US English; Directus reads the user's language). */
+const APP_LANGUAGE = 'en-US';
+
+/**
+ * A field's name in `language` from its `meta.translations` (`[{language, translation}]`): the exact
+ * language, else one of the same base language (`en-GB` for `en-US`), else null.
+ * @param {{meta?: any}} f
+ */
+export function translatedName(f, language = APP_LANGUAGE) {
+  const list = Array.isArray(f.meta?.translations) ? f.meta.translations : [];
+  const base = language.split('-')[0];
+  const pick =
+    list.find((t) => t?.language === language) ?? list.find((t) => String(t?.language ?? '').split('-')[0] === base);
+  return typeof pick?.translation === 'string' && pick.translation ? pick.translation : null;
+}
+
+/** A field as Directus's store holds it: with its display `name` (its translation, else its key as a title). */
+const prepareField = (f) => ({ ...f, name: f.name ?? translatedName(f) ?? formatTitle(f.field) });
 
 /** Collections, fields and relations, with the Directus store names and members extensions call. */
 export function defineSchemaStores(api) {
