@@ -87,7 +87,14 @@ describe.skipIf(!fetched.ok)('the wider corpus of published Directus extensions'
     const state = await page.evaluate(() => {
       const s = (window as any).__annex.registry.state;
       const ids = (k: string) => s[k].map((c: any) => c.id);
-      return { i: ids('interfaces'), d: ids('displays'), m: ids('modules'), o: ids('operations'), faults: s.faults };
+      return {
+        i: ids('interfaces'),
+        d: ids('displays'),
+        m: ids('modules'),
+        o: ids('operations'),
+        p: ids('panels'),
+        faults: s.faults,
+      };
     });
     expect(state.faults).toEqual([]);
     expect(state.i).toEqual(
@@ -105,6 +112,7 @@ describe.skipIf(!fetched.ok)('the wider corpus of published Directus extensions'
       expect.arrayContaining(['extension-display-link', 'field-actions', 'flexible-editor-display']),
     );
     expect(state.m).toContain('generate-types');
+    expect(state.p).toEqual(expect.arrayContaining(['html-panel', 'custom-query']));
     expect(state.o).toEqual(
       expect.arrayContaining([
         'directus-labs-ai-writer-operation',
