@@ -21,9 +21,14 @@ export async function createOperationDir(stagingDir: string): Promise<string> {
   }
 }
 
-/** Removes an operation folder, and (when asked) the staging folder too if it is left empty. */
+/**
+ * Removes an operation folder, and (when asked) the staging folder too if it is left empty. It runs
+ * in a `finally` after an install or uninstall, so it never throws: a failure here must not replace
+ * the operation's own error, and a folder left behind is removed by `recoverInstalls` at the next
+ * start. Retries cover a write still landing in the folder while it is removed (ENOTEMPTY).
+ */
 export async function removeOperationDir(opDir: string, removeEmptyParent: boolean): Promise<void> {
-  await rm(opDir, { recursive: true, force: true });
+  await rm(opDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 }).catch(() => {});
   if (removeEmptyParent) await rmdir(dirname(opDir)).catch(() => {});
 }
 

@@ -33,7 +33,7 @@ export type EntryKind = 'file' | 'dir';
  * Checks one entry header against the policy and returns its path relative to `package/`
  * ('' for the root folder itself). Throws the coded error naming what is wrong.
  */
-export function checkEntry(entry: { path: string; type: string }): { kind: EntryKind; rel: string } {
+export function checkEntry(entry: { path: string; type: string; linkpath?: string }): { kind: EntryKind; rel: string } {
   const path = entry.path;
   if (path.startsWith('/') || path.startsWith('\\') || /^[a-zA-Z]:/.test(path))
     throw E.MKT_TAR_ABSOLUTE_PATH({ entry: path });
@@ -62,6 +62,9 @@ export function checkEntry(entry: { path: string; type: string }): { kind: Entry
         ? 'dir'
         : undefined;
   if (!kind) throw E.MKT_TAR_UNSUPPORTED_ENTRY({ entry: path, type: entry.type });
+  // A link target on a file or folder (a PAX `linkpath` record before it) is malformed: refused in the
+  // inspection pass, before anything is written, instead of reaching the extractor.
+  if (entry.linkpath) throw E.MKT_TAR_CORRUPT({ reason: `${path}: a ${kind} entry carries a link target` });
 
   const parts = segments.filter((s) => s !== '' && s !== '.');
   if (parts[0] !== PACKAGE_ROOT || (kind === 'file' && parts.length < 2)) throw E.MKT_TAR_LAYOUT({ entry: path });
