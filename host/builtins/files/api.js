@@ -3,7 +3,7 @@ import busboy from 'busboy';
 import {
   asyncHandler,
   createRequestClient,
-  createTransformGate,
+  transformGateFor,
   crudRoutes,
   errors,
   isTransformable,
@@ -179,7 +179,8 @@ export const endpoints = [
     config: (_router, context) => {
       const config = context.kernel.config.files;
       const limits = { maxDimension: config.transformMaxDimension };
-      const gate = createTransformGate(config.transformMaxConcurrent);
+      // The host's one gate, shared with extensions' AssetsService.
+      const gate = transformGateFor(config);
       const off = context.kernel.mounts.add(
         'assets',
         async (ctx, sub) => {

@@ -12,4 +12,4 @@ export { createLazyGraphQLHandler as createGraphQLHandler } from '../graphql/laz
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';
-export { parseTransform, isTransformable, transformImage, createTransformGate } from '../files/transform.js';
+export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';

@@ -1,13 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Item, PrimaryKey } from '../services/items.js';
 import type { FilesService } from './files-service.js';
-import {
-  createTransformGate,
-  isTransformable,
-  parseTransform,
-  transformImage,
-  type TransformLimits,
-} from './transform.js';
+import { isTransformable, parseTransform, transformImage, type TransformLimits } from './transform.js';
 
 /** Directus's `transformationParams`: what `/assets` takes in its query, as values. */
 export interface TransformationParams {
@@ -22,7 +16,8 @@ export interface TransformationParams {
 }
 
 export interface AssetLimits extends TransformLimits {
-  maxConcurrent: number;
+  /** Takes a turn for a transformation: the host's one gate (`transformGateFor`). */
+  gate: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -32,7 +27,7 @@ export interface AssetLimits extends TransformLimits {
  * parameters are checked as the `/assets` query is (INVALID_QUERY for a bad one).
  */
 export function createAssetsService(files: (options: unknown) => FilesService, limits: AssetLimits) {
-  const gate = createTransformGate(limits.maxConcurrent);
+  const { gate } = limits;
   return class AssetsService {
     constructor(readonly options: unknown = {}) {}
 

@@ -207,3 +207,16 @@ export function createTransformGate(maxConcurrent: number) {
     }
   };
 }
+
+/** The gate of each host's files configuration (its `ASSETS_TRANSFORM_MAX_CONCURRENT`). */
+const gates = new WeakMap<object, ReturnType<typeof createTransformGate>>();
+
+/**
+ * The one gate of a host: `/assets` and every extension's `AssetsService` take their turns from it,
+ * so the bound holds for the host, not for each of them.
+ */
+export function transformGateFor(files: { transformMaxConcurrent: number }) {
+  let gate = gates.get(files);
+  if (!gate) gates.set(files, (gate = createTransformGate(files.transformMaxConcurrent)));
+  return gate;
+}

@@ -7,6 +7,10 @@ import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
 import { createAssetsService, type TransformationParams } from '../files/assets-service.js';
+import { transformGateFor } from '../files/transform.js';
+
+/** Transformation limits of a services namespace built without a host configuration (unit tests). */
+const DEFAULT_FILES = { transformMaxDimension: 6000, transformMaxConcurrent: 4 };
 import type { Item, PrimaryKey } from './items.js';
 import type { Readable } from 'node:stream';
 import type { Storage } from '../files/storage.js';
@@ -91,9 +95,10 @@ export function createServices(
   }
 
   /** Directus's AssetsService: a file's bytes (transformed as `/assets` would) through FilesService's permissions. */
+  const files = kernel.config?.files ?? DEFAULT_FILES;
   const AssetsService = createAssetsService((options) => new FilesService(options as ServiceOptions), {
-    maxDimension: kernel.config?.files?.transformMaxDimension ?? 6000,
-    maxConcurrent: kernel.config?.files?.transformMaxConcurrent ?? 4,
+    maxDimension: files.transformMaxDimension,
+    gate: transformGateFor(files),
   });
 
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */

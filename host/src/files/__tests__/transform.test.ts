@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTransformGate, parseTransform } from '../transform.js';
+import { createTransformGate, parseTransform, transformGateFor } from '../transform.js';
 
 describe('image transformations', () => {
   it('reads the Directus parameters, defaults fit to cover, and asks for nothing without size, quality or format', () => {
@@ -39,5 +39,20 @@ describe('image transformations', () => {
       }),
     ).rejects.toThrow('broken image');
     expect(await gate(async () => 'third')).toBe('third');
+  });
+});
+
+describe('the host’s one transformation gate', () => {
+  it('is shared by everything given the same files configuration, and separate for another host', async () => {
+    const files = { transformMaxConcurrent: 1 };
+    expect(transformGateFor(files)).toBe(transformGateFor(files));
+    let release!: () => void;
+    const running = transformGateFor(files)(() => new Promise<void>((r) => (release = r)));
+    // The second taker (as AssetsService next to /assets would be) is refused while the first runs.
+    await expect(transformGateFor(files)(async () => 1)).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    expect(await transformGateFor({ transformMaxConcurrent: 1 })(async () => 2)).toBe(2);
+    release();
+    await running;
+    expect(await transformGateFor(files)(async () => 3)).toBe(3);
   });
 });
