@@ -254,6 +254,13 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect(await page.locator('[data-field=tone]').count()).toBe(0);
     await section.locator('.accordion-header').click();
     await eventually(() => section.locator('[data-field=tone] .market-badge').inputValue()).toBe('inside');
+    // With more than one section allowed open, a shift-click opens every section (as Directus's).
+    await t.api('PATCH', '/fields/reviews/score', { meta: { group: 'details' } });
+    await t.api('PATCH', '/fields/reviews/details', { meta: { options: { accordionMode: false } } });
+    await page.reload();
+    await page.locator('[data-section=score] .accordion-header').click({ modifiers: ['Shift'] });
+    await eventually(() => page.locator('[data-field=details] .accordion-section > .v-form').count()).toBe(2);
+    await t.api('PATCH', '/fields/reviews/score', { meta: { group: null } });
   });
 
   it("applies a field's conditions to the values on screen: a field hides and becomes required as another changes", async () => {

@@ -16,6 +16,12 @@ import GroupAccordionInterface from './groups/GroupAccordionInterface.vue';
 import { moreInterfaces } from './more/definitions.js';
 import { field, LIST_OPTIONS, NUMBERS, OPEN_CLOSED } from './options.js';
 
+const ACCORDION_START = [
+  { text: 'All closed', value: 'closed' },
+  { text: 'First opened', value: 'first' },
+  { text: 'All opened', value: 'opened' },
+];
+
 export const interfaces = [
   defineInterface({
     id: 'input',
@@ -176,13 +182,13 @@ export const interfaces = [
       {
         ...field('start', 'Start', 'string', {
           interface: 'select-dropdown',
-          width: 'half',
+          width: 'full',
           options: { choices: OPEN_CLOSED },
         }),
         schema: { default_value: 'open' },
       },
-      field('headerIcon', 'Header icon', 'string', { width: 'half' }),
-      field('headerColor', 'Header color', 'string', { width: 'half' }),
+      field('headerIcon', 'Header icon', 'string', { interface: 'select-icon', width: 'half' }),
+      field('headerColor', 'Header color', 'string', { interface: 'select-color', width: 'half' }),
     ],
   }),
   defineInterface({
@@ -190,14 +196,18 @@ export const interfaces = [
     name: 'Accordion',
     icon: 'horizontal_split',
     component: GroupAccordionInterface,
+    // As Directus's: the sections carry the titles, so the group has no label of its own.
+    hideLabel: true,
+    hideLoader: true,
     types: ['alias'],
     localTypes: ['group'],
     group: 'group',
     options: [
       {
-        ...field('accordionMode', 'Accordion mode (one section open at a time)', 'boolean', {
+        ...field('accordionMode', 'Accordion mode', 'boolean', {
           interface: 'boolean',
           width: 'half',
+          options: { label: 'At most one section open' },
         }),
         schema: { default_value: true },
       },
@@ -205,12 +215,9 @@ export const interfaces = [
         ...field('start', 'Start', 'string', {
           interface: 'select-dropdown',
           width: 'half',
-          options: {
-            choices: [
-              ...OPEN_CLOSED.map((c) => ({ ...c, value: c.value === 'open' ? 'opened' : c.value })),
-              { text: 'First opened', value: 'first' },
-            ],
-          },
+          options: { choices: ACCORDION_START.slice(0, 2) },
+          // "All opened" only where more than one section may be open (Directus's condition).
+          conditions: [{ rule: { accordionMode: { _eq: false } }, options: { choices: ACCORDION_START } }],
         }),
         schema: { default_value: 'closed' },
       },
