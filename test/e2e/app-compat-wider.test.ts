@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createManyToMany, startHost, type TestHost } from '../helpers/host.js';
 import { ensureCorpus, extractCorpusPackage, widerCorpus } from '../helpers/compat.js';
 import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
@@ -44,17 +44,13 @@ describe.skipIf(!fetched.ok)('the wider corpus of published Directus extensions'
     });
     // A many-to-many through wide_tags, drawn by the tags-m2m interface.
     await createCollection(t, 'tags', { name: 'string' });
-    await createCollection(t, 'wide_tags', {
-      wide_id: { type: 'integer', related_collection: 'wide' } as never,
-      tags_id: { type: 'integer', related_collection: 'tags' } as never,
-    });
-    const m2m = await t.api('POST', '/fields/wide', {
+    await createManyToMany(t, {
+      collection: 'wide',
       field: 'tags',
-      type: 'alias',
-      meta: { special: ['m2m'], interface: 'extension-tags-m2m', options: { referencingField: 'name' } },
-      related_collection: 'wide_tags',
+      related: 'tags',
+      junction: 'wide_tags',
+      meta: { interface: 'extension-tags-m2m', options: { referencingField: 'name' } },
     });
-    expect(m2m.status).toBe(200);
     const [red] = (await t.api('POST', '/items/tags', [{ name: 'red' }, { name: 'blue' }])).body.data;
     const created = await t.api('POST', '/items/wide', {
       title: 'Hello World',

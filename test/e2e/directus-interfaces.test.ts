@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createCollection, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createManyToMany, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
@@ -103,20 +103,17 @@ export default (router) => {
         type: 'uuid',
         related_collection: 'directus_files',
         meta: { special: ['file'], interface: 'file-image', display: 'image' },
-      } as never,
+      },
     });
     // Directus's `files` field: a many-to-many to directus_files through things_files.
-    await createCollection(t, 'things_files', {
-      things_id: { type: 'integer', related_collection: 'things' } as never,
-      directus_files_id: { type: 'uuid', related_collection: 'directus_files' } as never,
-    });
-    const files = await t.api('POST', '/fields/things', {
+    await createManyToMany(t, {
+      collection: 'things',
       field: 'attachments',
-      type: 'alias',
+      related: 'directus_files',
+      junction: 'things_files',
+      keyTypes: { related: 'uuid' },
       meta: { special: ['files'], interface: 'files', options: { template: '{{directus_files_id.title}}' } },
-      related_collection: 'things_files',
     });
-    expect(files.status).toBe(200);
     expect((await t.api('POST', '/items/things', { title: 'First' })).status).toBe(200);
     ({ browser, page, errors } = await openApp(t));
   }, 120_000);

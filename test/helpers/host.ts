@@ -140,7 +140,7 @@ export async function startHost(options: TestHostOptions = {}): Promise<TestHost
 export async function createCollection(
   t: TestHost,
   collection: string,
-  fields: Record<string, string | { type: string; meta?: object; schema?: object }>,
+  fields: Record<string, string | { type: string; meta?: object; schema?: object; related_collection?: string }>,
 ): Promise<void> {
   const res = await t.api('POST', '/collections', {
     collection,
@@ -149,6 +149,36 @@ export async function createCollection(
     ),
   });
   if (res.status !== 200) throw new Error(`createCollection ${collection}: ${JSON.stringify(res.body)}`);
+}
+
+/**
+ * A many-to-many from `collection` to `related` as Directus models one: a junction collection with
+ * a many-to-one to each side (`<collection>_id`, `<related>_id`) and the alias field on
+ * `collection` (its `meta` carries the `special`, `m2m` unless given, and the interface).
+ */
+export async function createManyToMany(
+  t: TestHost,
+  spec: {
+    collection: string;
+    field: string;
+    related: string;
+    junction: string;
+    meta: { special?: string[]; interface: string; options?: object };
+    /** The primary key types of the two sides (integer unless given). */
+    keyTypes?: { collection?: string; related?: string };
+  },
+): Promise<void> {
+  await createCollection(t, spec.junction, {
+    [`${spec.collection}_id`]: { type: spec.keyTypes?.collection ?? 'integer', related_collection: spec.collection },
+    [`${spec.related}_id`]: { type: spec.keyTypes?.related ?? 'integer', related_collection: spec.related },
+  });
+  const res = await t.api('POST', `/fields/${spec.collection}`, {
+    field: spec.field,
+    type: 'alias',
+    meta: { special: ['m2m'], ...spec.meta },
+    related_collection: spec.junction,
+  });
+  if (res.status !== 200) throw new Error(`createManyToMany ${spec.field}: ${JSON.stringify(res.body)}`);
 }
 
 /** Creates a role with collection permissions and a user with a static token; returns the token. */
