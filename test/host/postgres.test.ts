@@ -70,4 +70,51 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the same host on Postgre
     expect((await t.api('PATCH', `/users/${me}`, { nickname: 'ada' })).status).toBe(200);
     expect((await t.api('GET', `/users/${me}`)).body.data.nickname).toBe('ada');
   });
+
+  it("applies a SQLite host's schema snapshot (forced across vendors) in one transaction, and a failing one not at all", async () => {
+    const source = await startHost();
+    let snapshot: any;
+    try {
+      await createCollection(source, 'pg_authors', { name: 'string' });
+      await createCollection(source, 'pg_books', {
+        title: { type: 'string', meta: { note: 'Title' } },
+        author: { type: 'integer', related_collection: 'pg_authors' },
+      });
+      snapshot = (await source.api('GET', '/schema/snapshot')).body.data;
+    } finally {
+      await source.close();
+    }
+    expect(snapshot.vendor).toBe('sqlite');
+    const before = (await t.api('GET', '/schema/snapshot')).body.data;
+    expect(before.vendor).toBe('postgres');
+    // What this host has and the snapshot does not would be deleted: keep it by adding it to the snapshot.
+    const wanted = {
+      ...snapshot,
+      collections: [...before.collections, ...snapshot.collections],
+      fields: [...before.fields, ...snapshot.fields],
+      relations: [...before.relations, ...snapshot.relations],
+    };
+    expect((await t.api('POST', '/schema/diff', wanted)).status).toBe(400);
+    const { hash, diff } = (await t.api('POST', '/schema/diff?force', wanted)).body.data;
+    // A failing field at the end: the transaction is rolled back on PostgreSQL too.
+    const failing = structuredClone(diff);
+    failing.fields.push({
+      collection: 'cities',
+      field: 'strict',
+      diff: [
+        {
+          kind: 'N',
+          rhs: { collection: 'cities', field: 'strict', type: 'string', meta: {}, schema: { is_nullable: false } },
+        },
+      ],
+    });
+    expect((await t.api('POST', '/schema/apply', { hash, diff: failing })).status).toBe(400);
+    expect((await t.api('GET', '/collections/pg_books')).status).toBe(403);
+    expect((await t.api('POST', '/schema/apply', { hash, diff })).status).toBe(204);
+    expect((await t.api('POST', '/schema/diff?force', wanted)).status).toBe(204);
+    const author = (await t.api('POST', '/items/pg_authors', { name: 'Ada' })).body.data.id;
+    expect((await t.api('POST', '/items/pg_books', { title: 'Notes', author })).status).toBe(200);
+    const read = await t.api('GET', '/items/pg_books?fields=title,author.name');
+    expect(read.body.data).toEqual([{ title: 'Notes', author: { name: 'Ada' } }]);
+  });
 });

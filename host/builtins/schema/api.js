@@ -1,5 +1,7 @@
 // @ts-check
 import { asyncHandler, errors } from '@annex/host/builtins-support';
+import busboy from 'busboy';
+import yaml from 'js-yaml';
 
 /** The body a create or update needs: an object, else `INVALID_PAYLOAD` naming what was expected. */
 function objectBody(req, what) {
@@ -116,10 +118,124 @@ function relations(router, { services }) {
   );
 }
 
+/** A snapshot or diff file of at most this size is read from a multipart upload. */
+const MAX_SCHEMA_FILE = 20 * 1024 * 1024;
+
+/** Text of a snapshot or diff file: JSON, else YAML (what `export=yaml` writes); INVALID_PAYLOAD if neither. */
+function parseSchemaText(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    try {
+      return yaml.load(text, { schema: yaml.JSON_SCHEMA });
+    } catch (err) {
+      throw errors.INVALID_PAYLOAD({
+        reason: `The file is neither JSON nor YAML: ${err instanceof Error ? err.message.split('\n')[0] : err}`,
+      });
+    }
+  }
+}
+
+/** The multipart form's one file (JSON or YAML), as Directus's /schema/diff and /schema/apply take it. */
+function readSchemaFile(req) {
+  return new Promise((resolve, reject) => {
+    let bb;
+    try {
+      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: MAX_SCHEMA_FILE } });
+    } catch (err) {
+      return reject(
+        errors.INVALID_PAYLOAD({ reason: `The form could not be read: ${err instanceof Error ? err.message : err}` }),
+      );
+    }
+    const chunks = [];
+    let file = false;
+    let tooLarge = false;
+    bb.on('file', (_name, stream) => {
+      file = true;
+      stream.on('data', (chunk) => chunks.push(chunk));
+      stream.on('limit', () => {
+        tooLarge = true;
+      });
+    });
+    bb.on('error', (err) =>
+      reject(
+        errors.INVALID_PAYLOAD({ reason: `The form could not be read: ${err instanceof Error ? err.message : err}` }),
+      ),
+    );
+    bb.on('close', () => {
+      if (!file) return reject(errors.INVALID_PAYLOAD({ reason: 'The form has no file.' }));
+      if (tooLarge)
+        return reject(errors.INVALID_PAYLOAD({ reason: `The file is larger than ${MAX_SCHEMA_FILE} bytes.` }));
+      try {
+        resolve(parseSchemaText(Buffer.concat(chunks).toString('utf8')));
+      } catch (err) {
+        reject(err);
+      }
+    });
+    req.pipe(bb);
+  });
+}
+
+/** The body of /schema/diff and /schema/apply: JSON, or a multipart form with one JSON or YAML file. */
+async function schemaBody(req) {
+  const type = String(req.headers['content-type'] ?? '');
+  if (type.startsWith('multipart/form-data')) return readSchemaFile(req);
+  if (!type.startsWith('application/json'))
+    throw errors.UNSUPPORTED_MEDIA_TYPE({
+      reason: `Send the snapshot or diff as application/json or as a file in multipart/form-data (got ${type || 'no Content-Type'}).`,
+    });
+  if (!req.body || typeof req.body !== 'object' || Object.keys(req.body).length === 0)
+    throw errors.INVALID_PAYLOAD({ reason: 'No data was included in the body.' });
+  return req.body;
+}
+
+/** A query flag Directus passes bare (`?force`) or with a value (`?force=true`). */
+const flag = (value) => value !== undefined && value !== 'false' && value !== '0';
+
+/** `/schema`: Directus's snapshot, diff and apply of the project's schema (administrators only). */
+function schema(router, { services }) {
+  const svc = (req) => new services.SchemaService({ accountability: req.accountability });
+  router.get(
+    '/snapshot',
+    asyncHandler(async (req, res) => {
+      const snapshot = await svc(req).snapshot();
+      const format = req.query.export;
+      if (format === undefined) return res.json({ data: snapshot });
+      if (format !== 'json' && format !== 'yaml')
+        throw errors.INVALID_QUERY({ reason: '"export" must be json or yaml.' });
+      const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
+      res.attachment(`snapshot-${stamp}.${format}`);
+      res.type(format === 'yaml' ? 'text/yaml' : 'application/json');
+      res.send(format === 'yaml' ? yaml.dump(snapshot, { noRefs: true }) : JSON.stringify(snapshot, null, 2));
+    }),
+  );
+  router.post(
+    '/diff',
+    asyncHandler(async (req, res) => {
+      const service = svc(req);
+      const current = await service.snapshot();
+      const diff = await service.diff(await schemaBody(req), {
+        currentSnapshot: current,
+        force: flag(req.query.force),
+      });
+      if (!diff) return res.status(204).end();
+      res.json({ data: { hash: service.getHashedSnapshot(current).hash, diff } });
+    }),
+  );
+  router.post(
+    '/apply',
+    asyncHandler(async (req, res) => {
+      await svc(req).apply(await schemaBody(req), { force: flag(req.query.force) });
+      res.status(204).end();
+    }),
+  );
+}
+
 export const endpoints = [
   { name: 'collections', config: collections },
   { name: 'fields', config: fields },
   { name: 'relations', config: relations },
+  { name: 'schema', config: schema },
 ];
 export const hooks = [];
 export const operations = [];

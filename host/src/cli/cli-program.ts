@@ -6,6 +6,7 @@ export const BUILTIN_COMMANDS: readonly { name: string; description: string }[] 
   { name: 'start', description: 'Start the host (migrates, bootstraps, loads extensions)' },
   { name: 'bootstrap', description: 'Create/upgrade the database and the first admin, then exit' },
   { name: 'extensions', description: 'Manage extensions (see: annex extensions --help)' },
+  { name: 'schema', description: "Snapshot the project's schema, or apply a snapshot (see: annex schema --help)" },
 ];
 
 /**

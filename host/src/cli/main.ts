@@ -9,6 +9,7 @@ import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.j
 const loadExtensionsCommand = () => import('./extensions-command.js');
 // A marketplace command (`annex extensions search|install|…`) opens no database: it loads without knex.
 const loadMarketplaceCommand = () => import('./marketplace-command.js');
+const loadSchemaCommand = () => import('./schema-command.js');
 import { runExtensionCommand } from './extension-commands.js';
 import { loadHost } from '../boot/bundled-host.js';
 import { prestartSandboxWorker, releasePrestartedSandboxWorker } from '../boot/prestart-sandbox.js';
@@ -20,6 +21,7 @@ Usage:
   annex start [--port N] [--host H] [--samples]   Start the host (migrates, bootstraps, loads extensions)
   annex bootstrap                                 Create/upgrade the database and the first admin, then exit
   annex extensions <command> ...                  Manage extensions (see: annex extensions --help)
+  annex schema <snapshot|apply> ...               Snapshot the schema, or apply one (see: annex schema --help)
   annex <command> ...                             A command a trusted hook added in cli.before/cli.after
   annex --help | --version
 
@@ -150,6 +152,7 @@ async function main(argv: string[]): Promise<number> {
   // `annex <extension command> --help` is commander's help for that command (below).
   if (!command || ((flags.help || flags.h) && builtin)) {
     if (command === 'extensions') process.stdout.write((await loadExtensionsCommand()).EXTENSIONS_HELP);
+    else if (command === 'schema') process.stdout.write((await loadSchemaCommand()).SCHEMA_HELP);
     else process.stdout.write(HELP);
     return command || flags.help || flags.h ? 0 : 2;
   }
@@ -167,6 +170,8 @@ async function main(argv: string[]): Promise<number> {
         return market.runMarketplaceCommand(sub, arg, flags, remoteFrom(flags));
       return (await loadExtensionsCommand()).runExtensionsCommand(rest, flags);
     }
+    case 'schema':
+      return (await loadSchemaCommand()).runSchemaCommand(rest, flags);
     default: {
       // Not ours: load the extensions (as Directus's CLI always does) and see whether one added it.
       const code = await runExtensionCommand(argv.slice(argv.indexOf(command)));

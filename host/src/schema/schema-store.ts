@@ -499,7 +499,7 @@ export function createSchemaStore(knex: Knex) {
         throw errors.INVALID_PAYLOAD({
           reason: 'A collection has exactly one primary key, created with the collection.',
         });
-      if (f.schema?.is_nullable === false && f.schema.default_value === undefined) {
+      if (f.schema?.is_nullable === false && (f.schema.default_value ?? null) === null) {
         throw errors.INVALID_PAYLOAD({
           reason: `Field "${f.field}" is required on existing rows, so it needs a default_value.`,
         });

@@ -2,6 +2,7 @@ import { systemAccountability, type Accountability } from '../auth/accountabilit
 import type { SchemaOverview } from '../schema/types.js';
 import { ItemsService, type ItemsKernel, type ItemsServiceOptions } from './items.js';
 import { createSchemaServices, type SchemaKernel } from './schema-services.js';
+import { createSchemaServiceClass } from './schema-service.js';
 import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
@@ -82,6 +83,14 @@ export function createServices(
     }
   }
 
+  const BaseSchemaService = createSchemaServiceClass(kernel);
+  /** Directus's SchemaService: snapshot, diff and apply the project's schema (administrators only). */
+  class SchemaService extends BaseSchemaService {
+    constructor(options: ServiceOptions = {}) {
+      super({ accountability: resolve(options.accountability) });
+    }
+  }
+
   /** Directus's FilesService: rows of directus_files plus their bytes in storage. */
   class FilesService extends BaseFilesService {
     constructor(options: ServiceOptions = {}) {
@@ -136,6 +145,7 @@ export function createServices(
     CollectionsService,
     FieldsService,
     RelationsService,
+    SchemaService,
     UsersService: fixed('directus_users'),
     RolesService: fixed('directus_roles'),
     PermissionsService: fixed('directus_permissions'),
@@ -158,6 +168,7 @@ export interface Services {
   CollectionsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['CollectionsService']>;
   FieldsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['FieldsService']>;
   RelationsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['RelationsService']>;
+  SchemaService: new (options?: ServiceOptions) => InstanceType<ReturnType<typeof createSchemaServiceClass>>;
   UsersService: Fixed;
   RolesService: Fixed;
   PermissionsService: Fixed;
