@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
 
@@ -141,5 +141,40 @@ describe('fields on system collections, and AssetsService', () => {
     // A bad transformation is refused as /assets refuses it; a caller who may not read the file gets nothing.
     expect(code(await t.api('GET', `/asset-probe/${id}?width=0`))).toBe('INVALID_QUERY');
     expect(code(await t.api('GET', `/asset-probe/${id}`, undefined, viewer.token))).toBe('FORBIDDEN');
+  });
+
+  it("records an image's dimensions from the bytes on their way to storage, reading back only a WebP or TIFF", async () => {
+    // Noise, so the files are large: the header is not the whole file.
+    const noise = sharp(
+      Buffer.alloc(640 * 480 * 3).map(() => Math.floor(Math.random() * 256)),
+      {
+        raw: { width: 640, height: 480, channels: 3 },
+      },
+    );
+    const reads = vi.spyOn(t.host.kernel.storage, 'read');
+    try {
+      for (const [format, type, readBack] of [
+        ['jpeg', 'image/jpeg', 0],
+        ['png', 'image/png', 0],
+        ['avif', 'image/avif', 0],
+        ['webp', 'image/webp', 1],
+        ['tiff', 'image/tiff', 1],
+      ] as const) {
+        const bytes = await noise.clone().toFormat(format).toBuffer();
+        expect(bytes.length, format).toBeGreaterThan(128 * 1024);
+        reads.mockClear();
+        const form = new FormData();
+        form.append('file', new Blob([bytes], { type }), `noise.${format}`);
+        const uploaded = await fetch(`${t.url}/files`, {
+          method: 'POST',
+          body: form,
+          headers: { Authorization: `Bearer ${t.token}` },
+        }).then((r) => r.json());
+        expect(uploaded.data, format).toMatchObject({ width: 640, height: 480, filesize: bytes.length });
+        expect(reads.mock.calls.length, format).toBe(readBack);
+      }
+    } finally {
+      reads.mockRestore();
+    }
   });
 });

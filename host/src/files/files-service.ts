@@ -13,7 +13,7 @@ import {
 import { HOST_WRITE } from '../services/host-written.js';
 import { assertFolderExists } from '../services/system-effects.js';
 import type { Storage } from './storage.js';
-import { imageSize, isTransformable } from './transform.js';
+import { HeadCapture, imageSize, imageSizeFromHead, isTransformable } from './transform.js';
 
 export interface FilesKernel extends ItemsKernel {
   storage: Storage;
@@ -55,11 +55,21 @@ export class FilesService extends ItemsService {
     const name = String(data.filename_download || 'file').slice(0, 255);
     const id = randomUUID();
     const key = `${id}${extensionOf(name)}`;
-    const size = await this.files.storage.write(key, stream, this.files.maxUploadBytes);
+    const type = data.type || 'application/octet-stream';
+    // An image's first bytes are kept on the way to storage: its size is read from them.
+    const head = isTransformable(type) ? new HeadCapture() : null;
+    const size = await this.files.storage.write(
+      key,
+      head ? stream.on('error', (err) => head.destroy(err)).pipe(head) : stream,
+      this.files.maxUploadBytes,
+    );
     try {
-      const type = data.type || 'application/octet-stream';
-      // As Directus does, an image's dimensions are read from its header and kept on its row.
-      const dimensions = isTransformable(type) ? await imageSize(await this.files.storage.read(key)) : null;
+      // As Directus does, an image's dimensions are read from its header and kept on its row; only
+      // a file whose header is not in its first bytes (WebP, TIFF) is read back from storage.
+      const dimensions = head
+        ? ((await imageSizeFromHead(head.head())) ??
+          (size > head.head().length ? await imageSize(await this.files.storage.read(key)) : null))
+        : null;
       const payload = {
         id,
         storage: this.files.storage.location,

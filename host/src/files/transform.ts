@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type Sharp from 'sharp';
 import { errors } from '../errors.js';
 
@@ -167,6 +167,49 @@ export async function transformImage(
     });
   }
   return { body, type: TYPE_OF[format] };
+}
+
+/** The bytes an upload's header is looked for in (JPEG's EXIF segment alone may take 64 KB). */
+export const IMAGE_HEAD_BYTES = 128 * 1024;
+
+/**
+ * A pass-through that keeps the first `limit` bytes of what flows through it: an upload's header,
+ * read for its dimensions after the bytes went to storage, without reading them back.
+ */
+export class HeadCapture extends Transform {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  constructor(private readonly limit = IMAGE_HEAD_BYTES) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.kept < this.limit) {
+      const part = chunk.subarray(0, this.limit - this.kept);
+      this.chunks.push(Buffer.from(part));
+      this.kept += part.length;
+    }
+    done(null, chunk);
+  }
+  /** What was kept (at most `limit` bytes). */
+  head(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/**
+ * An image's width and height from the first bytes of the file: null when they do not hold them
+ * (WebP and TIFF need the whole file in sharp; a JPEG whose metadata runs past the head).
+ */
+export async function imageSizeFromHead(head: Buffer): Promise<{ width: number; height: number } | null> {
+  try {
+    const sharp = await loadSharp();
+    const meta = await sharp(head, { failOn: 'none' }).metadata();
+    return DECODABLE.has(meta.format ?? '') && meta.width && meta.height
+      ? { width: meta.width, height: meta.height }
+      : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
