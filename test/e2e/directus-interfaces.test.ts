@@ -61,7 +61,10 @@ export default (router) => {
       shades: { type: 'csv', meta: { interface: 'select-multiple-dropdown', options: { choices: CHOICES } } },
       color: { type: 'string', meta: { interface: 'select-color', display: 'color' } },
       icon: { type: 'string', meta: { interface: 'select-icon', display: 'icon' } },
-      rule: { type: 'json', meta: { interface: 'system-filter', display: 'formatted-json-value' } },
+      rule: {
+        type: 'json',
+        meta: { interface: 'system-filter', display: 'formatted-json-value', options: { collectionName: 'things' } },
+      },
       body_html: { type: 'text', meta: { interface: 'input-rich-text-html' } },
       body_md: { type: 'text', meta: { interface: 'input-rich-text-md' } },
       city: {
@@ -149,7 +152,11 @@ export default (router) => {
     await field('links').locator('[data-field=label] input').fill('Home');
     await field('links').locator('[data-field=url] input').fill('https://example.com');
     await field('secret').locator('input').fill('s3cret-value');
-    await field('rule').locator('textarea').fill('{"title": {"_eq": "First"}}');
+    // The visual filter builder: a rule on the collection's title, its value typed in.
+    await field('rule').locator('[data-test=filter-add]').selectOption('title');
+    const ruleValue = field('rule').locator('[data-filter-field=title] [data-test=filter-value]');
+    await ruleValue.fill('First');
+    await ruleValue.press('Tab');
     await page.click('[data-test=save-item]');
     await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.tone).toBe('blue');
     const item = (await t.api('GET', '/items/things/1')).body.data;
@@ -287,6 +294,72 @@ export default (router) => {
     await page.click('[data-test=save-item]');
     await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.city).toBe('PAR');
     await page.waitForURL(/\/content\/things$/);
+  });
+
+  it('builds a filter visually: operators by type, groups matching any, raw JSON a click away', async () => {
+    await navigate(page, '/content/things/1');
+    const rule = field('rule');
+    await rule.locator('[data-filter-field=title]').waitFor();
+    // A string's operators, not a number's only.
+    const ops = await rule
+      .locator('[data-filter-field=title] [data-test=filter-operator] option')
+      .evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value));
+    expect(ops).toEqual(expect.arrayContaining(['_eq', '_contains', '_starts_with', '_null']));
+    await rule.locator('[data-filter-field=title] [data-test=filter-operator]').selectOption('_contains');
+    // A group of two rules, any of which may hold.
+    await rule.locator('[data-test=filter-add]').last().selectOption('$group');
+    const group = rule.locator('li[data-path="1"]');
+    await group.locator('[data-test=filter-logic]').selectOption('_or');
+    await group.locator('[data-test=filter-add]').selectOption('tone');
+    await group.locator('[data-filter-field=tone] [data-test=filter-operator]').selectOption('_in');
+    await group.locator('[data-filter-field=tone] [data-test=filter-value]').fill('red, blue');
+    await group.locator('[data-filter-field=tone] [data-test=filter-value]').press('Tab');
+    await group.locator('[data-test=filter-add]').selectOption('color');
+    await group.locator('[data-filter-field=color] [data-test=filter-operator]').selectOption('_null');
+    await rule.locator('[data-test=filter-raw]').click();
+    await eventually(async () => JSON.parse(await rule.locator('textarea').inputValue())).toEqual({
+      _and: [
+        { title: { _contains: 'First' } },
+        { _or: [{ tone: { _in: ['red', 'blue'] } }, { color: { _null: true } }] },
+      ],
+    });
+    await rule.locator('[data-test=filter-raw]').click();
+    // Removing rules down to one leaves that one node, not an _and of one.
+    await group.locator('[data-test=filter-remove]').first().click();
+    await page.click('[data-test=save-item]');
+    await eventually(async () => (await t.api('GET', '/items/things/1')).body.data.rule).toEqual({
+      title: { _contains: 'First' },
+    });
+    await page.waitForURL(/\/content\/things$/);
+  });
+
+  it("filters the collection's items with the builder, and keeps the filter in the user's preset", async () => {
+    expect((await t.api('POST', '/items/things', { title: 'Second', tone: 'green' })).status).toBe(200);
+    await navigate(page, '/content/things');
+    // The list was open already (the last save returned to it): load it again for the new item.
+    await page.reload();
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(2);
+    await page.locator('[data-test=filter-toggle] button').click();
+    const filter = page.locator('[data-test=collection-filter]');
+    await filter.locator('[data-test=filter-add]').selectOption('tone');
+    // A rule still waiting for its value filters nothing.
+    expect(await page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(2);
+    await filter.locator('[data-filter-field=tone] [data-test=filter-value]').fill('green');
+    await filter.locator('[data-filter-field=tone] [data-test=filter-value]').press('Tab');
+    await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(1);
+    expect(await page.locator('[data-layout=tabular] tr[data-item="2"]').count()).toBe(1);
+    await eventually(async () => {
+      const presets = (await t.api('GET', '/presets?filter[collection][_eq]=things')).body.data;
+      return presets.map((p: any) => (typeof p.filter === 'string' ? JSON.parse(p.filter) : p.filter));
+    }).toEqual([{ tone: { _eq: 'green' } }]);
+    // Kept across a reload, and shown on the toggle.
+    await page.reload();
+    await eventually(() => page.locator('[data-test=filter-count]').textContent()).toBe('1');
+    await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(1);
+    await page.locator('[data-test=filter-toggle] button').click();
+    await page.locator('[data-test=collection-filter] [data-test=filter-remove]').click();
+    await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(2);
   });
 
   it('logged no page error', () => {

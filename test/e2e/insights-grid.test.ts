@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createUser, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import {
   ensureAppBuilt,
   eventually,
@@ -107,6 +107,38 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     expect(await other.page.locator('[data-test=panel-resize]').count()).toBe(0);
     expect(await other.page.locator('[data-test=remove-panel]').count()).toBe(0);
     await other.page.close();
+  });
+
+  it("filters a metric panel's collection with the filter builder, on the collection chosen in its options", async () => {
+    await createCollection(t, 'orders', { status: 'string', total: 'integer' });
+    await t.api('POST', '/items/orders', [
+      { status: 'paid', total: 10 },
+      { status: 'paid', total: 5 },
+      { status: 'open', total: 100 },
+    ]);
+    await page.reload();
+    await page.click('[data-test=add-panel]');
+    await page.selectOption('[data-test=panel-type]', 'metric');
+    await page.fill('[data-test=panel-name]', 'Paid');
+    const options = page.locator('[data-test=panel-options]');
+    // Before a collection is chosen, the filter has nothing to offer.
+    await options.locator('[data-field=filter] .v-notice').waitFor();
+    await options.locator('[data-test=field-collection]').selectOption('orders');
+    await options.locator('[data-field=field] input').fill('total');
+    await options.locator('[data-field=function] select').selectOption('sum');
+    await options.locator('[data-field=filter] [data-test=filter-add]').selectOption('status');
+    const value = options.locator('[data-field=filter] [data-filter-field=status] [data-test=filter-value]');
+    await value.fill('paid');
+    await value.press('Tab');
+    await page.fill('[data-test=panel-width]', '8');
+    await page.fill('[data-test=panel-height]', '6');
+    await page.click('[data-test=save-panel]');
+    // 10 + 5 (the open order's 100 left out: unfiltered, the sum is 115).
+    await eventually(async () =>
+      /(^|\D)15(\D|$)/.test((await page.locator('[data-panel-name=Paid]').textContent()) ?? ''),
+    ).toBe(true);
+    const panel = (await t.api('GET', '/panels')).body.data.find((p: any) => p.name === 'Paid');
+    expect(panel.options.filter).toEqual({ status: { _eq: 'paid' } });
   });
 
   it('logged no unexpected browser errors', () => {

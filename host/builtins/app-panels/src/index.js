@@ -19,6 +19,12 @@ const fn = opt('function', 'Aggregate function', 'string', {
   options: { choices: FUNCTIONS },
 });
 const collection = opt('collection', 'Collection', 'string', { interface: 'system-collection' });
+// Directus's panels filter their collection with the filter builder, on the collection chosen above.
+const filter = opt('filter', 'Filter', 'json', {
+  width: 'full',
+  interface: 'system-filter',
+  options: { collectionField: 'collection', relationalFieldSelectable: false },
+});
 
 /** One aggregate over a collection (`data` = [{ <fn>: { <field>: value } }]). */
 function aggregateQuery(options) {
@@ -43,7 +49,7 @@ export const panels = [
     query: aggregateQuery,
     minWidth: 8,
     minHeight: 6,
-    options: [collection, opt('field', 'Field'), fn, opt('prefix', 'Prefix'), opt('suffix', 'Suffix')],
+    options: [collection, opt('field', 'Field'), fn, opt('prefix', 'Prefix'), opt('suffix', 'Suffix'), filter],
   }),
   definePanel({
     id: 'list',
@@ -57,7 +63,11 @@ export const panels = [
       options?.collection
         ? {
             collection: options.collection,
-            query: { limit: options.limit ?? 5, sort: options.sortField ? [`-${options.sortField}`] : undefined },
+            query: {
+              limit: options.limit ?? 5,
+              sort: options.sortField ? [`-${options.sortField}`] : undefined,
+              ...(options.filter ? { filter: options.filter } : {}),
+            },
           }
         : undefined,
     options: [
@@ -65,6 +75,7 @@ export const panels = [
       opt('displayTemplate', 'Template (e.g. {{title}})'),
       opt('sortField', 'Sort by (descending)'),
       opt('limit', 'Limit', 'integer'),
+      filter,
     ],
   }),
   definePanel({

@@ -277,7 +277,7 @@ export const moreInterfaces = [
   defineInterface({
     id: 'system-filter',
     name: 'Filter',
-    icon: 'filter_list',
+    icon: 'search',
     component: SystemFilterInterface,
     types: ['json'],
     system: true,
