@@ -1,6 +1,9 @@
 // @ts-check
 import { asyncHandler, crudRoutes, errors, systemAccountability } from '@annex/host/builtins-support';
 
+/** What `GET /users/me` answers without a `fields` query. */
+const ME_FIELDS = ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'];
+
 /** CRUD routes over one system collection, through the same ItemsService and permissions. */
 function systemRoutes(collection, extra) {
   return (router, context) => {
@@ -17,11 +20,25 @@ export const endpoints = [
         '/me',
         asyncHandler(async (req, res) => {
           if (!req.accountability?.user) throw errors.FORBIDDEN();
-          // Reading yourself does not need a read permission on directus_users.
-          const me = await new services.UsersService({ accountability: null }).readOne(req.accountability.user, {
-            fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'],
+          // As Directus: the caller's own row through their permissions (an app user may read their
+          // profile; a project's user fields need a row of their role), with the query's fields;
+          // a caller who may read none of it gets their id.
+          const asked = req.query?.fields !== undefined ? req.sanitizedQuery?.fields : undefined;
+          let me;
+          try {
+            me = await new services.UsersService({ accountability: req.accountability }).readOne(
+              req.accountability.user,
+              {
+                fields: asked ?? ME_FIELDS,
+              },
+            );
+          } catch (err) {
+            if (err?.code !== 'FORBIDDEN') throw err;
+            me = { id: req.accountability.user };
+          }
+          res.json({
+            data: asked ? me : { ...me, admin_access: req.accountability.admin, app_access: req.accountability.app },
           });
-          res.json({ data: { ...me, admin_access: req.accountability.admin, app_access: req.accountability.app } });
         }),
       );
       router.patch(

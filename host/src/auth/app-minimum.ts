@@ -2,10 +2,18 @@ import type { Action, GrantRow } from './permissions.js';
 
 /**
  * What every role with app access may do whatever its permission rows say (Directus's "app access
- * minimal permissions"), as grant rows: a user's own presets, and reading the role's and everyone's.
+ * minimal permissions"), as grant rows: reading their own profile, and their own presets and
+ * reading the role's and everyone's.
  */
 const OWN = { user: { _eq: '$CURRENT_USER' } };
 const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
+  // A user's own profile (Directus lists the same kind of fields; a project's own user fields need a row of the role).
+  directus_users: {
+    read: {
+      filter: { id: { _eq: '$CURRENT_USER' } },
+      fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme', 'last_access'],
+    },
+  },
   directus_presets: {
     read: {
       filter: {

@@ -31,7 +31,8 @@ export interface SchemaServiceKernel {
  * `/schema/snapshot|diff|apply` and `annex schema` use it; extensions get it in `services`.
  */
 export function createSchemaServiceClass(kernel: SchemaServiceKernel) {
-  const vendor = vendorOf(kernel.knex.client.config.client);
+  // Read when a method runs (a services namespace is built for every extension; most never use this).
+  const vendor = () => vendorOf(kernel.knex.client.config.client);
   return class SchemaService {
     readonly accountability: Accountability;
     constructor(options: { accountability: Accountability }) {
@@ -39,7 +40,7 @@ export function createSchemaServiceClass(kernel: SchemaServiceKernel) {
     }
     async snapshot(): Promise<Snapshot> {
       requireAdmin(this.accountability);
-      return snapshotOf(await kernel.schema.get({ bypassCache: true }), vendor);
+      return snapshotOf(await kernel.schema.get({ bypassCache: true }), vendor());
     }
     /** `snapshot` checked (another version or vendor only with `force`), compared with this schema. */
     async diff(
@@ -47,13 +48,13 @@ export function createSchemaServiceClass(kernel: SchemaServiceKernel) {
       options: { currentSnapshot?: Snapshot; force?: boolean } = {},
     ): Promise<SnapshotDiff | null> {
       requireAdmin(this.accountability);
-      const wanted = checkSnapshot(snapshot, vendor, options.force === true);
+      const wanted = checkSnapshot(snapshot, vendor(), options.force === true);
       const diff = diffSnapshots(options.currentSnapshot ?? (await this.snapshot()), wanted);
       return isEmptyDiff(diff) ? null : diff;
     }
     async apply(payload: ApplyPayload, options: { force?: boolean } = {}): Promise<void> {
       requireAdmin(this.accountability);
-      await applySnapshotDiff({ ...kernel, vendor }, payload, options);
+      await applySnapshotDiff({ ...kernel, vendor: vendor() }, payload, options);
     }
     /** Directus's `getHashedSnapshot`: the snapshot with the hash a diff against it carries. */
     getHashedSnapshot(snapshot: Snapshot): Snapshot & { hash: string } {

@@ -282,9 +282,18 @@ describe('privilege escalation by a non-admin', () => {
       expect((await t.api('GET', '/activity', undefined, token)).status).toBe(403);
       expect((await t.api('GET', '/revisions', undefined, token)).status).toBe(403);
       expect((await t.api('GET', '/revisions/1', undefined, token)).status).toBe(403);
-      expect((await t.api('GET', '/users', undefined, token)).status).toBe(403);
       expect((await t.api('GET', '/permissions', undefined, token)).status).toBe(403);
     }
+    // Users: anonymous callers get nothing; an app user only their own profile (Directus's app
+    // minimal permissions), never another user's row or a hash.
+    expect((await t.api('GET', '/users', undefined, null)).status).toBe(403);
+    const users = (await t.api('GET', '/users?fields=*', undefined, mallory.token)).body.data;
+    expect(users.map((u: any) => u.id)).toEqual([mallory.userId]);
+    expect(users[0]).not.toHaveProperty('password');
+    expect(users[0]).not.toHaveProperty('token');
+    const admin = (await t.api('GET', '/users/me')).body.data.id;
+    expect((await t.api('GET', `/users/${admin}`, undefined, mallory.token)).status).toBe(403);
+    expect((await t.api('GET', `/users?filter[id][_eq]=${admin}`, undefined, mallory.token)).body.data).toEqual([]);
     expect((await t.api('GET', '/server/info', undefined, null)).body.data).toEqual({
       project: { project_name: 'Annex', default_language: 'en-US' },
     });

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, startHost, type TestHost } from '../helpers/host.js';
+
+/**
+ * `GET /users/me` as Directus answers it: the caller's own row through their permissions, with
+ * the query's `fields`; an app user may read their profile (Directus's app minimal permissions);
+ * a project's own user fields need a row of the role; a caller who may read nothing gets their id.
+ */
+describe('GET /users/me', () => {
+  let t: TestHost;
+  let plain: { token: string; userId: string };
+  let reader: { token: string; userId: string };
+
+  beforeAll(async () => {
+    t = await startHost();
+    expect((await t.api('POST', '/fields/directus_users', { field: 'nickname', type: 'string' })).status).toBe(200);
+    plain = await createUser(t, 'plain', []);
+    reader = await createUser(t, 'reader', [
+      {
+        collection: 'directus_users',
+        action: 'read',
+        permissions: { id: { _eq: '$CURRENT_USER' } },
+        fields: 'nickname',
+      },
+    ]);
+    for (const u of [plain, reader])
+      await t.api('PATCH', `/users/${u.userId}`, { nickname: `nick-${u.userId.slice(0, 4)}` });
+  });
+  afterAll(async () => t?.close());
+
+  it("answers an app user's profile, and the query's fields", async () => {
+    const me = await t.api('GET', '/users/me', undefined, plain.token);
+    expect(me.body.data).toMatchObject({
+      id: plain.userId,
+      email: 'plain@example.com',
+      admin_access: false,
+      app_access: true,
+    });
+    const some = await t.api('GET', '/users/me?fields=email,first_name', undefined, plain.token);
+    expect(some.body.data).toEqual({ email: 'plain@example.com', first_name: null });
+  });
+
+  it("reads a project's own user field only with a permission for it", async () => {
+    const denied = await t.api('GET', '/users/me?fields=id,nickname', undefined, plain.token);
+    expect(denied.status).toBe(200);
+    expect(denied.body.data).toEqual({ id: plain.userId });
+    const allowed = await t.api('GET', '/users/me?fields=email,nickname', undefined, reader.token);
+    expect(allowed.body.data).toEqual({ email: 'reader@example.com', nickname: `nick-${reader.userId.slice(0, 4)}` });
+    // The administrator reads it too.
+    expect((await t.api('GET', '/users/me?fields=nickname')).body.data).toEqual({ nickname: null });
+  });
+
+  it("an app user reads their own row in /users, never another's, and never a hash", async () => {
+    const list = await t.api('GET', '/users?fields=id,email', undefined, plain.token);
+    expect(list.body.data).toEqual([{ id: plain.userId, email: 'plain@example.com' }]);
+    expect((await t.api('GET', `/users/${reader.userId}`, undefined, plain.token)).status).toBe(403);
+    const star = (await t.api('GET', '/users/me?fields=*', undefined, plain.token)).body.data;
+    expect(star.id).toBe(plain.userId);
+    expect(star).not.toHaveProperty('password');
+    expect(star).not.toHaveProperty('token');
+    expect(star).not.toHaveProperty('nickname');
+  });
+});
