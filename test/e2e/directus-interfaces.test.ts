@@ -282,6 +282,24 @@ export default (router) => {
           .attachments,
     ).toEqual([{ directus_files_id: { filename_download: 'notes.txt' } }]);
     await page.waitForURL(/\/content\/things$/);
+
+    // Uploaded from the field: the new files are stored and linked with the item's save.
+    await navigate(page, '/content/things/1');
+    await field('attachments').locator('[data-test=upload-files] button').click();
+    await field('attachments')
+      .locator('.files-upload input[type=file]')
+      .setInputFiles([
+        { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') },
+        { name: 'b.txt', mimeType: 'text/plain', buffer: Buffer.from('b') },
+      ]);
+    await eventually(() => field('attachments').locator('.row .label').allTextContents()).toEqual(['notes', 'a', 'b']);
+    await page.click('[data-test=save-item]');
+    await eventually(async () =>
+      (
+        await t.api('GET', '/items/things/1?fields=attachments.directus_files_id.filename_download')
+      ).body.data.attachments.map((a: any) => a.directus_files_id.filename_download),
+    ).toEqual(['notes.txt', 'a.txt', 'b.txt']);
+    await page.waitForURL(/\/content\/things$/);
   });
 
   it('suggests values from a URL with input-autocomplete-api and stores the chosen value', async () => {

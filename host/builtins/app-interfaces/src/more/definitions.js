@@ -225,7 +225,7 @@ export const moreInterfaces = [
     localTypes: ['files'],
     group: 'relational',
     relational: true,
-    options: LIST_OPTIONS,
+    options: [...LIST_OPTIONS, field('folder', 'Folder (id) for new uploads', 'uuid')],
   }),
   defineInterface({
     id: 'file',
