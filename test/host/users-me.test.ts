@@ -40,6 +40,14 @@ describe('GET /users/me', () => {
     expect(some.body.data).toEqual({ email: 'plain@example.com', first_name: null });
   });
 
+  it("reads the user's own role through the profile, and no other role", async () => {
+    const me = await t.api('GET', '/users/me?fields=id,role.name,role.admin_access', undefined, plain.token);
+    expect(me.body.data).toEqual({ id: plain.userId, role: { name: 'plain', admin_access: false } });
+    const roles = await t.api('GET', '/roles?fields=name', undefined, plain.token);
+    expect(roles.body.data).toEqual([{ name: 'plain' }]);
+    expect((await t.api('GET', '/roles?fields=name', undefined, null)).status).toBe(403);
+  });
+
   it("reads a project's own user field only with a permission for it", async () => {
     const denied = await t.api('GET', '/users/me?fields=id,nickname', undefined, plain.token);
     expect(denied.status).toBe(200);

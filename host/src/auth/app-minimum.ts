@@ -2,11 +2,18 @@ import type { Action, GrantRow } from './permissions.js';
 
 /**
  * What every role with app access may do whatever its permission rows say (Directus's "app access
- * minimal permissions"), as grant rows: reading their own profile, and their own presets and
+ * minimal permissions"), as grant rows: reading their own profile and role, and their own presets and
  * reading the role's and everyone's.
  */
 const OWN = { user: { _eq: '$CURRENT_USER' } };
 const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
+  // The user's own role (`/users/me?fields=role.name`), as Directus's minimal permissions allow.
+  directus_roles: {
+    read: {
+      filter: { id: { _eq: '$CURRENT_ROLE' } },
+      fields: ['id', 'name', 'icon', 'description', 'admin_access', 'app_access'],
+    },
+  },
   // A user's own profile (Directus lists the same kind of fields; a project's own user fields need a row of the role).
   directus_users: {
     read: {
