@@ -85,6 +85,24 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
       respondItems(res, data, meta);
     }),
   );
+  // Directus's SEARCH: the query (or the keys) in the body, for queries too long for a URL.
+  router.search(
+    prefix || '/',
+    asyncHandler(async (req, res) => {
+      const service = serviceFor(req);
+      const body = (req.body ?? {}) as { query?: unknown; keys?: unknown };
+      if (body.query !== undefined && (typeof body.query !== 'object' || body.query === null || Array.isArray(body.query)))
+        throw errors.INVALID_PAYLOAD({ reason: '"query" must be an object.' });
+      const query = sanitizeQuery((body.query ?? {}) as Record<string, unknown>);
+      const keys = keysFromBody(body);
+      if (keys) return respondItems(res, await service.readMany(keys, query));
+      const [data, meta] = await Promise.all([
+        service.readByQuery(query),
+        query.meta ? service.meta(query) : undefined,
+      ]);
+      respondItems(res, data, meta);
+    }),
+  );
   router.get(
     `${prefix}/:id`,
     asyncHandler(async (req, res) => {

@@ -26,8 +26,8 @@ export function createHttpApp(kernel: Kernel): Koa {
   app.silent = true;
   app.use(responseEvents(kernel.emitter));
   app.use(errorHandler(kernel.logger, kernel.emitter));
-  // Directus's batch delete takes its keys or query in a DELETE body.
-  const parsedMethods = ['POST', 'PUT', 'PATCH', 'DELETE'];
+  // Directus's batch delete takes its keys or query in a DELETE body, and SEARCH its query.
+  const parsedMethods = ['POST', 'PUT', 'PATCH', 'DELETE', 'SEARCH'];
   app.use(leanJsonBody({ limit: kernel.config.maxPayloadSize, methods: parsedMethods }));
   app.use(
     bodyParser({
