@@ -91,7 +91,10 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
     asyncHandler(async (req, res) => {
       const service = serviceFor(req);
       const body = (req.body ?? {}) as { query?: unknown; keys?: unknown };
-      if (body.query !== undefined && (typeof body.query !== 'object' || body.query === null || Array.isArray(body.query)))
+      if (
+        body.query !== undefined &&
+        (typeof body.query !== 'object' || body.query === null || Array.isArray(body.query))
+      )
         throw errors.INVALID_PAYLOAD({ reason: '"query" must be an object.' });
       const query = sanitizeQuery((body.query ?? {}) as Record<string, unknown>);
       const keys = keysFromBody(body);
