@@ -97,15 +97,41 @@ describe('app build (esbuild with the Vue SFC plugin)', () => {
     const dir = await app({ 'src/index.ts': "const a = 1;\nimport x from './missing';\nexport default { a, x };\n" });
     const report = await build({ cwd: dir });
     expect(report.diagnostics[0]).toMatchObject({ code: 'SDK_UNRESOLVED_IMPORT', file: 'src/index.ts', line: 2 });
-    const scss = await app({
+    const less = await app({
       'src/index.ts': "import C from './c.vue';\nexport default { component: C };\n",
-      'src/c.vue': '<template><b>x</b></template>\n\n<style lang="scss">b { c: d }</style>\n',
+      'src/c.vue': '<template><b>x</b></template>\n\n<style lang="less">b { c: d }</style>\n',
     });
-    expect((await build({ cwd: scss })).diagnostics[0]).toMatchObject({
+    expect((await build({ cwd: less })).diagnostics[0]).toMatchObject({
       code: 'SDK_BUILD_ERROR',
       file: 'src/c.vue',
       line: 3,
     });
+  });
+
+  it('compiles <style lang="scss"> (nesting, variables, scoped) with the sass package, in both bundlers', async () => {
+    const files = {
+      'src/index.ts': "import C from './c.vue';\nexport default { component: C };\n",
+      'src/c.vue':
+        '<template><div class="box"><b>x</b></div></template>\n\n<style lang="scss" scoped>\n$accent: #ff8800;\n.box { b { color: $accent; } }\n</style>\n',
+    };
+    for (const bundler of ['esbuild', 'rollup'] as const) {
+      const dir = await app(files);
+      const r = await build({ cwd: dir, bundler });
+      expect(r.ok, `${bundler}: ${JSON.stringify(r.diagnostics)}`).toBe(true);
+      const code = await out(dir);
+      // Sass ran (the variable is gone, the rule is flattened) and the rule is scoped to the component.
+      expect(code, bundler).toMatch(/\.box b\[data-v-[0-9a-f]{8}\]\s*\{\s*color:\s*#ff8800/);
+      expect(code, bundler).not.toContain('$accent');
+    }
+    // A Sass error is reported at the style, as any build error.
+    const broken = await app({
+      ...files,
+      'src/c.vue': '<template><b>x</b></template>\n<style lang="scss">b { color: $nope; }</style>\n',
+    });
+    const failed = await build({ cwd: broken });
+    expect(failed.ok).toBe(false);
+    expect(failed.diagnostics[0]).toMatchObject({ file: 'src/c.vue', line: 2 });
+    expect(failed.diagnostics[0]!.message).toMatch(/Undefined variable/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import type * as CompilerSfc from '@vue/compiler-sfc';
 
 /** Where a compile error points (1-based line, 0-based column, as esbuild and rollup report). */
@@ -20,6 +20,26 @@ let compiler: typeof CompilerSfc | undefined;
 function getCompiler(): typeof CompilerSfc {
   compiler ??= createRequire(import.meta.url)('@vue/compiler-sfc') as typeof CompilerSfc;
   return compiler;
+}
+
+const nodeRequire = createRequire(import.meta.url);
+
+/** Style languages compiled with the `sass` package (Dart Sass), when the extension has it installed. */
+const SASS_LANGS = new Set(['scss', 'sass']);
+
+/**
+ * The `sass` package the extension installed (as Vite asks, it is the extension's own
+ * devDependency, not the SDK's), else one the SDK can reach; undefined when there is none.
+ */
+function loadSass(cwd: string): unknown {
+  for (const from of [join(cwd, 'package.json'), import.meta.url]) {
+    try {
+      return createRequire(from)('sass');
+    } catch {
+      // not installed there
+    }
+  }
+  return undefined;
 }
 
 /** JS that appends a <style> element when the module is evaluated in a browser. */
@@ -110,11 +130,20 @@ export function compileSfc(source: string, file: string, cwd: string, sourceMap:
   }
   for (const style of descriptor.styles) {
     const loc = { line: style.loc.start.line, column: 0 };
-    if (style.lang && style.lang !== 'css')
+    const lang = style.lang && style.lang !== 'css' ? style.lang : undefined;
+    if (lang && !SASS_LANGS.has(lang))
       return {
         ok: false,
         code: 'SDK_BUILD_ERROR',
-        message: `<style lang="${style.lang}"> needs a preprocessor; use plain CSS`,
+        message: `<style lang="${lang}"> has no preprocessor here; use CSS, or scss/sass with the sass package installed`,
+        loc,
+      };
+    const sass = lang ? loadSass(cwd) : undefined;
+    if (lang && !sass)
+      return {
+        ok: false,
+        code: 'SDK_BUILD_ERROR',
+        message: `<style lang="${lang}"> needs the sass package: npm install --save-dev sass`,
         loc,
       };
     const compiled = compileStyle({
@@ -123,6 +152,12 @@ export function compileSfc(source: string, file: string, cwd: string, sourceMap:
       id: dataV,
       scoped: Boolean(style.scoped),
       isProd: true,
+      ...(lang
+        ? {
+            preprocessLang: lang as 'scss' | 'sass',
+            preprocessCustomRequire: (id: string) => (id === 'sass' ? sass : nodeRequire(id)),
+          }
+        : {}),
     });
     if (compiled.errors.length > 0) return { ok: false, message: String(compiled.errors[0]), loc };
     code += styleInjection(compiled.code);
