@@ -4,7 +4,7 @@ import { createApi } from '../../host/app/src/api.js';
 /** The app's `useApi()` client: axios's calling shapes over fetch. */
 describe('the app api client', () => {
   const realFetch = globalThis.fetch;
-  const seen: { method: string; url: string; auth: string | null; body: string | null }[] = [];
+  const seen: { method: string; url: string; auth: string | null; type: string | null; body: unknown }[] = [];
   beforeEach(() => {
     const store = new Map<string, string>([['annex.access_token', 'tok']]);
     (globalThis as any).localStorage = {
@@ -19,7 +19,8 @@ describe('the app api client', () => {
         method: String(init.method),
         url,
         auth: new Headers(init.headers).get('authorization'),
-        body: (init.body as string) ?? null,
+        type: new Headers(init.headers).get('content-type'),
+        body: init.body ?? null,
       });
       if (url.includes('/missing'))
         return new Response(JSON.stringify({ errors: [{ message: 'no' }] }), { status: 404 });
@@ -48,6 +49,20 @@ describe('the app api client', () => {
     ]);
     expect(seen[0]!.body).toBe('{"title":"x"}');
     expect(seen.every((s) => s.auth === 'Bearer tok')).toBe(true);
+  });
+
+  it('sends a FormData body as it is, for the browser to type (as axios does), and JSON otherwise', async () => {
+    const api = createApi();
+    const form = new FormData();
+    form.append('file', new Blob(['[]'], { type: 'application/json' }), 'a.json');
+    await api.post('/utils/import/books', form);
+    expect(seen[0]!.body).toBe(form);
+    expect(seen[0]!.type).toBeNull();
+    await api.post('/items/books', { title: 'x' });
+    expect(seen[1]!.type).toBe('application/json');
+    await api.post('/raw', 'a,b', { headers: { 'Content-Type': 'text/csv' } });
+    expect(seen[2]!.type).toBe('text/csv');
+    expect(seen[2]!.body).toBe('a,b');
   });
 
   it('exposes the current credentials where axios keeps them', () => {

@@ -55,11 +55,20 @@ export function createApi({ onUnauthorized } = {}) {
     const token = localStorage.getItem(TOKEN);
     // The token goes to this host only, never to another origin an extension calls through the client.
     if (token && target.sameOrigin) h.Authorization = `Bearer ${token}`;
-    if (data !== undefined) h['Content-Type'] = 'application/json';
+    // As axios: a form, file or URLSearchParams goes as it is (the browser sets its type and boundary), text of a
+    // type the caller named too, anything else as JSON.
+    const typed = Object.keys(h).some((k) => k.toLowerCase() === 'content-type');
+    const raw =
+      (typed && typeof data === 'string') ||
+      (typeof FormData !== 'undefined' && data instanceof FormData) ||
+      (typeof Blob !== 'undefined' && data instanceof Blob) ||
+      data instanceof URLSearchParams ||
+      data instanceof ArrayBuffer;
+    if (data !== undefined && !raw && !typed) h['Content-Type'] = 'application/json';
     const res = await fetch(target.url + toQuery(params), {
       method,
       headers: h,
-      body: data === undefined ? undefined : JSON.stringify(data),
+      body: data === undefined ? undefined : raw ? data : JSON.stringify(data),
     });
     const text = await res.text();
     let body = text;

@@ -1,5 +1,99 @@
 // @ts-check
 import { asyncHandler, crudRoutes, errors, systemAccountability } from '@annex/host/builtins-support';
+import busboy from 'busboy';
+import { parse as parseCsv } from 'csv-parse/sync';
+
+/** The largest file `POST /utils/import/:collection` reads. */
+const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
+/** The one file of a multipart form, with its name and type; INVALID_PAYLOAD for a form without one or a file too large. */
+function readImportFile(req) {
+  return new Promise((resolve, reject) => {
+    let bb;
+    try {
+      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: IMPORT_MAX_BYTES } });
+    } catch {
+      return reject(
+        errors.UNSUPPORTED_MEDIA_TYPE({ reason: 'Send the file to import in a multipart/form-data form.' }),
+      );
+    }
+    /** @type {{ name: string, type: string, chunks: Buffer[], tooLarge: boolean } | null} */
+    let file = null;
+    bb.on('file', (_field, stream, info) => {
+      file = { name: info.filename ?? '', type: info.mimeType ?? '', chunks: [], tooLarge: false };
+      const f = file;
+      stream.on('data', (c) => f.chunks.push(c));
+      stream.on('limit', () => (f.tooLarge = true));
+    });
+    bb.on('error', (err) =>
+      reject(
+        errors.INVALID_PAYLOAD({ reason: `The form could not be read: ${err instanceof Error ? err.message : err}` }),
+      ),
+    );
+    bb.on('close', () => {
+      if (!file) return reject(errors.INVALID_PAYLOAD({ reason: 'The form has no file.' }));
+      if (file.tooLarge)
+        return reject(errors.INVALID_PAYLOAD({ reason: `The file is larger than ${IMPORT_MAX_BYTES} bytes.` }));
+      resolve({ name: file.name, type: file.type, text: Buffer.concat(file.chunks).toString('utf8') });
+    });
+    req.pipe(bb);
+  });
+}
+
+/** A CSV cell as Directus's import reads it: JSON where it is JSON (not a bare number: the field's type casts those), else the text; empty is null. */
+function csvValue(text) {
+  if (text === '') return null;
+  try {
+    const parsed = JSON.parse(text);
+    if (typeof parsed !== 'number') return parsed;
+  } catch {
+    // plain text
+  }
+  return text;
+}
+
+/** A flat row (`author.name` columns, as exports write them) as nested objects. */
+function unflatten(row) {
+  const out = {};
+  for (const [key, value] of Object.entries(row)) {
+    const parts = key.split('.');
+    if (parts.some((p) => p === '__proto__' || p === 'constructor' || p === 'prototype'))
+      throw errors.INVALID_PAYLOAD({ reason: `The column "${key}" is not a field path.` });
+    let at = out;
+    for (const p of parts.slice(0, -1)) at = at[p] && typeof at[p] === 'object' ? at[p] : (at[p] = {});
+    at[parts.at(-1)] = value;
+  }
+  return out;
+}
+
+/** The rows of an import file: a JSON array of objects, or CSV with a header row. */
+function importRows(file) {
+  const kind =
+    /json/.test(file.type) || file.name.endsWith('.json')
+      ? 'json'
+      : /csv/.test(file.type) || file.name.endsWith('.csv')
+        ? 'csv'
+        : null;
+  if (!kind)
+    throw errors.UNSUPPORTED_MEDIA_TYPE({ reason: `Import a JSON or CSV file (got ${file.type || 'no type'}).` });
+  let rows;
+  try {
+    rows =
+      kind === 'json'
+        ? JSON.parse(file.text)
+        : parseCsv(file.text, { columns: true, bom: true, skip_empty_lines: true, cast: false }).map((r) =>
+            unflatten(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, csvValue(v)]))),
+          );
+  } catch (err) {
+    if (err?.code === 'INVALID_PAYLOAD') throw err;
+    throw errors.INVALID_PAYLOAD({
+      reason: `The ${kind.toUpperCase()} file could not be read: ${err instanceof Error ? err.message.split('\n')[0] : err}`,
+    });
+  }
+  if (!Array.isArray(rows) || rows.some((r) => !r || typeof r !== 'object' || Array.isArray(r)))
+    throw errors.INVALID_PAYLOAD({ reason: 'The file must hold a list of items (objects).' });
+  return rows;
+}
 
 /** What `GET /users/me` answers without a `fields` query. */
 const ME_FIELDS = ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'];
@@ -90,7 +184,31 @@ export const endpoints = [
   {
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).
-    config: (router, { services }) => {
+    config: (router, { services, database }) => {
+      // Directus's import: a JSON or CSV file's rows created or updated (by primary key) in one
+      // transaction, through the caller's permissions; a row that fails undoes the whole import.
+      router.post(
+        '/import/:collection',
+        asyncHandler(async (req, res) => {
+          if (!req.accountability) throw errors.FORBIDDEN();
+          const rows = importRows(await readImportFile(req));
+          await database.transaction(async (trx) => {
+            const items = new services.ItemsService(req.params.collection, {
+              accountability: req.accountability,
+              knex: trx,
+            });
+            for (const [i, row] of rows.entries()) {
+              try {
+                await items.upsertOne(row);
+              } catch (err) {
+                if (err?.code === 'FORBIDDEN' || err?.status >= 500 || typeof err?.code !== 'string') throw err;
+                throw errors.INVALID_PAYLOAD({ reason: `Row ${i + 1}: ${err.message}` });
+              }
+            }
+          });
+          res.json({ data: { imported: rows.length } });
+        }),
+      );
       router.post(
         '/sort/:collection',
         asyncHandler(async (req, res) => {

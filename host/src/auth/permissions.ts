@@ -94,15 +94,19 @@ export function createPermissions(knex: Knex) {
   let grants = new Map<string, Grant | null>();
   let version = 0;
 
-  async function rowsFor(role: string | null): Promise<PermissionModel[]> {
+  /**
+   * `db`: the caller's transaction, when it has one. On SQLite the pool has one connection, which
+   * that transaction holds: a read through the pool would wait for it forever.
+   */
+  async function rowsFor(role: string | null, db: Knex = knex): Promise<PermissionModel[]> {
     const key = role ?? '$public';
     let rows = cache.get(key);
     if (!rows) {
       const seen = cache;
       rows =
         role === null
-          ? await PermissionModel.query(knex).whereNull('role')
-          : await PermissionModel.query(knex).where({ role });
+          ? await PermissionModel.query(db).whereNull('role')
+          : await PermissionModel.query(db).where({ role });
       // Rows read before a change must not be cached after it (they would stay until the next change).
       if (seen === cache) cache.set(key, rows);
     }
@@ -111,7 +115,12 @@ export function createPermissions(knex: Knex) {
 
   return {
     /** The grant for an action, or null when the caller may not perform it. */
-    async grant(accountability: Accountability, collection: string, action: Action): Promise<Grant | null> {
+    async grant(
+      accountability: Accountability,
+      collection: string,
+      action: Action,
+      db: Knex = knex,
+    ): Promise<Grant | null> {
       const { scope } = accountability;
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
       if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
@@ -119,7 +128,7 @@ export function createPermissions(knex: Knex) {
       const key = `${accountability.role ?? '$public'}\0${collection}\0${action}${builtIn ? '\0app' : ''}`;
       if (grants.has(key)) return grants.get(key)!;
       const seen = grants;
-      const rows = (await rowsFor(accountability.role)).filter(
+      const rows = (await rowsFor(accountability.role, db)).filter(
         (r) => r.collection === collection && r.action === action,
       );
       // Several rows for one action widen access: any row's filter suffices, each with its own fields.
@@ -139,8 +148,8 @@ export function createPermissions(knex: Knex) {
     },
 
     /** Like `grant`, but throws FORBIDDEN. */
-    async require(accountability: Accountability, collection: string, action: Action): Promise<Grant> {
-      const g = await this.grant(accountability, collection, action);
+    async require(accountability: Accountability, collection: string, action: Action, db: Knex = knex): Promise<Grant> {
+      const g = await this.grant(accountability, collection, action, db);
       if (!g) throw errors.FORBIDDEN();
       return g;
     },

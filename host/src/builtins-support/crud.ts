@@ -4,6 +4,7 @@ import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import { sanitizeQuery, type Query } from '../services/query.js';
 import type { ItemsService, PrimaryKey } from '../services/items.js';
+import { type ExportFormat, exportFileName, formatExport } from '../services/export-format.js';
 
 /** Wraps an async route handler so rejections reach the error handler. */
 export function asyncHandler(fn: (req: ExpressRequest, res: ExpressResponse) => Promise<unknown>): ExpressHandler {
@@ -77,6 +78,14 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
       if (schema.collections[service.collection]?.singleton) {
         const rows = await service.readByQuery({ ...query, limit: 1 });
         return respondItems(res, rows[0] ?? null);
+      }
+      // Directus's `?export=csv|json|xml|yaml`: the same items as a file to download.
+      const format = req.sanitizedQuery?.export as ExportFormat | undefined;
+      if (format) {
+        const file = formatExport(await service.readByQuery(query), format);
+        res.attachment(exportFileName(service.collection, file.extension));
+        res.type(file.type).send(file.body);
+        return;
       }
       const [data, meta] = await Promise.all([
         service.readByQuery(query),

@@ -41,7 +41,7 @@ export class FilesService extends ItemsService {
 
   /** FORBIDDEN unless the caller may create files, INVALID_PAYLOAD for a folder that does not exist (before any bytes are taken in). */
   async assertMayUpload(folder?: string): Promise<void> {
-    await this.kernel.permissions.require(this.accountability, 'directus_files', 'create');
+    await this.kernel.permissions.require(this.accountability, 'directus_files', 'create', this.knex);
     if (folder !== undefined) await assertFolderExists(this.knex, folder);
   }
 

@@ -162,7 +162,7 @@ export class ItemsService {
   }
 
   protected grant(action: Action): Promise<Grant> {
-    return this.kernel.permissions.require(this.accountability, this.collection, action);
+    return this.kernel.permissions.require(this.accountability, this.collection, action, this.knex);
   }
 
   private readableFields(col: CollectionOverview, grant: Grant): string[] {
@@ -240,7 +240,7 @@ export class ItemsService {
         if (!rel) {
           const target = schema.collections[field.o2m?.collection ?? field.relatedCollection];
           if (!target) throw errors.FORBIDDEN();
-          const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
+          const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read', this.knex);
           rel = { col: target, filter: g.filter, fields: g.everywhere, ...(field.o2m ? { via: field.o2m.field } : {}) };
           relations.set(id, rel);
           readable.set(target.collection, g.everywhere);
@@ -450,7 +450,12 @@ export class ItemsService {
           });
         const target = schema.collections[field.relatedCollection];
         if (!target) throw errors.FORBIDDEN();
-        const targetGrant = await this.kernel.permissions.require(this.accountability, target.collection, 'read');
+        const targetGrant = await this.kernel.permissions.require(
+          this.accountability,
+          target.collection,
+          'read',
+          this.knex,
+        );
         const visible = this.knex(target.collection).select(`${target.collection}.*`);
         if (targetGrant.filter)
           applyFilter(
