@@ -365,5 +365,24 @@ describe('schema snapshot, diff and apply', () => {
       body: broken,
     });
     expect(bad.status).toBe(400);
+    // Aliases could make a small file stand for a huge one: refused, not expanded.
+    const names = 'abcdefghi';
+    const lol = ['version: 1', 'directus: x', `a: &a [${Array(10).fill('x').join(', ')}]`];
+    for (let k = 1; k < names.length; k++)
+      lol.push(
+        `${names[k]}: &${names[k]} [${Array(10)
+          .fill(`*${names[k - 1]}`)
+          .join(', ')}]`,
+      );
+    lol.push('collections: *i', 'fields: []', 'relations: []');
+    const bomb = new FormData();
+    bomb.append('file', new Blob([lol.join('\n')], { type: 'text/yaml' }), 'snapshot.yaml');
+    const refused = await fetch(`${target.url}/schema/diff?force`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.token}` },
+      body: bomb,
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(await refused.json())).toContain('YAML alias');
   });
 });

@@ -9,6 +9,7 @@ import { errors } from '../errors.js';
 import { applySnapshotDiff } from '../schema/apply-diff.js';
 import { createSchemaStore } from '../schema/schema-store.js';
 import {
+  assertTree,
   type Change,
   checkSnapshot,
   diffSnapshots,
@@ -56,13 +57,16 @@ function readSnapshotFile(file: string): unknown {
   } catch (err) {
     throw errors.INVALID_PAYLOAD({ reason: `Cannot read ${file}: ${(err as Error).message}` });
   }
+  let value: unknown;
   try {
-    return file.endsWith('.json') ? JSON.parse(text) : yaml.load(text, { schema: yaml.JSON_SCHEMA });
+    value = file.endsWith('.json') ? JSON.parse(text) : yaml.load(text, { schema: yaml.JSON_SCHEMA });
   } catch (err) {
     throw errors.INVALID_PAYLOAD({
       reason: `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
     });
   }
+  assertTree(value);
+  return value;
 }
 
 async function confirm(question: string): Promise<boolean> {

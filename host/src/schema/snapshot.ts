@@ -218,6 +218,22 @@ export function checkSnapshot(input: unknown, vendor: string, force: boolean): S
   };
 }
 
+/**
+ * `value` as a tree: INVALID_PAYLOAD when one object is reached twice (YAML anchors and aliases,
+ * which can make a small file stand for an exponentially large one once written out).
+ */
+export function assertTree(value: unknown): void {
+  const seen = new WeakSet<object>();
+  const walk = (v: unknown): void => {
+    if (!v || typeof v !== 'object') return;
+    if (seen.has(v))
+      throw errors.INVALID_PAYLOAD({ reason: 'The file repeats a part by reference (a YAML alias); write it out.' });
+    seen.add(v);
+    for (const child of Object.values(v)) walk(child);
+  };
+  walk(value);
+}
+
 /** Every Directus field type a snapshot may name (Annex creates `FIELD_TYPES`; the rest are refused at apply). */
 const KNOWN_TYPES: Record<string, true> = Object.fromEntries(
   [

@@ -5,6 +5,7 @@ import type { Emitter } from '../events/emitter.js';
 import { applySnapshotDiff, type ApplyPayload } from '../schema/apply-diff.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import {
+  assertTree,
   checkSnapshot,
   diffSnapshots,
   isEmptyDiff,
@@ -48,12 +49,14 @@ export function createSchemaServiceClass(kernel: SchemaServiceKernel) {
       options: { currentSnapshot?: Snapshot; force?: boolean } = {},
     ): Promise<SnapshotDiff | null> {
       requireAdmin(this.accountability);
+      assertTree(snapshot);
       const wanted = checkSnapshot(snapshot, vendor(), options.force === true);
       const diff = diffSnapshots(options.currentSnapshot ?? (await this.snapshot()), wanted);
       return isEmptyDiff(diff) ? null : diff;
     }
     async apply(payload: ApplyPayload, options: { force?: boolean } = {}): Promise<void> {
       requireAdmin(this.accountability);
+      assertTree(payload);
       await applySnapshotDiff({ ...kernel, vendor: vendor() }, payload, options);
     }
     /** Directus's `getHashedSnapshot`: the snapshot with the hash a diff against it carries. */
