@@ -1,7 +1,20 @@
 // @ts-check
 import { asyncHandler, crudRoutes, errors, systemAccountability } from '@annex/host/builtins-support';
+import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 import { parse as parseCsv } from 'csv-parse/sync';
+
+/** How revisions show a concealed value (a password, a token): never a value to write back. */
+const CONCEALED = '**********';
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+
+/** `length` characters of a URL-safe alphabet from the system's random source (Directus uses nanoid's). */
+function randomString(length) {
+  const bytes = randomBytes(length);
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b & 63];
+  return out;
+}
 
 /** The largest file `POST /utils/import/:collection` reads. */
 const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
@@ -184,7 +197,63 @@ export const endpoints = [
   {
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).
-    config: (router, { services, database }) => {
+    config: (router, { services, database, kernel }) => {
+      // Directus's small utilities: a random string, hashing (the host's password hash), the caches.
+      router.get(
+        '/random/string',
+        asyncHandler(async (req, res) => {
+          const length = req.query.length === undefined ? 32 : Number(req.query.length);
+          if (!Number.isInteger(length) || length < 1 || length > 500)
+            throw errors.INVALID_QUERY({ reason: '"length" must be a whole number from 1 to 500.' });
+          res.json({ data: randomString(length) });
+        }),
+      );
+      router.post(
+        '/hash/generate',
+        asyncHandler(async (req, res) => {
+          const text = req.body?.string;
+          if (typeof text !== 'string' || !text) throw errors.INVALID_PAYLOAD({ reason: '"string" is required.' });
+          res.json({ data: await kernel.passwords.hash(text) });
+        }),
+      );
+      router.post(
+        '/hash/verify',
+        asyncHandler(async (req, res) => {
+          const { string: text, hash } = req.body ?? {};
+          if (typeof text !== 'string' || !text) throw errors.INVALID_PAYLOAD({ reason: '"string" is required.' });
+          if (typeof hash !== 'string' || !hash) throw errors.INVALID_PAYLOAD({ reason: '"hash" is required.' });
+          res.json({ data: await kernel.passwords.verify(text, hash) });
+        }),
+      );
+      router.post(
+        '/cache/clear',
+        asyncHandler(async (req, res) => {
+          if (req.accountability?.admin !== true) throw errors.FORBIDDEN();
+          kernel.schema.invalidate();
+          kernel.permissions.invalidate();
+          res.status(204).end();
+        }),
+      );
+      // Directus's revert: the item put back as a revision recorded it, through the caller's permissions
+      // (reading the revision and updating the item). Concealed values (passwords) are not in revisions and stay.
+      router.post(
+        '/revert/:revision',
+        asyncHandler(async (req, res) => {
+          if (!req.accountability) throw errors.FORBIDDEN();
+          const revision = await new services.ItemsService('directus_revisions', {
+            accountability: req.accountability,
+          }).readOne(req.params.revision, { fields: ['collection', 'item', 'data'] });
+          const data = typeof revision.data === 'string' ? JSON.parse(revision.data) : revision.data;
+          if (!data || typeof data !== 'object' || Array.isArray(data))
+            throw errors.INVALID_PAYLOAD({ reason: 'The revision has no data to revert to.' });
+          const values = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== CONCEALED));
+          await new services.ItemsService(revision.collection, { accountability: req.accountability }).updateOne(
+            revision.item,
+            values,
+          );
+          res.status(204).end();
+        }),
+      );
       // Directus's import: a JSON or CSV file's rows created or updated (by primary key) in one
       // transaction, through the caller's permissions; a row that fails undoes the whole import.
       router.post(
