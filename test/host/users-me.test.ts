@@ -68,4 +68,25 @@ describe('GET /users/me', () => {
     expect(star).not.toHaveProperty('token');
     expect(star).not.toHaveProperty('nickname');
   });
+
+  it("PATCH /users/me changes the caller's own profile through their permissions", async () => {
+    const named = await t.api('PATCH', '/users/me', { first_name: 'Pat' }, plain.token);
+    expect(named.status).toBe(200);
+    expect(named.body.data).toMatchObject({ id: plain.userId, first_name: 'Pat' });
+    // Not their email, role or status, nor a project field their role may not update.
+    for (const body of [{ email: 'x@example.com' }, { status: 'suspended' }, { nickname: 'sneaky' }])
+      expect((await t.api('PATCH', '/users/me', body, plain.token)).status, JSON.stringify(body)).toBe(403);
+    // With a row of their role for it, a project field too.
+    const editor = await createUser(t, 'nicknamer', [
+      {
+        collection: 'directus_users',
+        action: 'update',
+        permissions: { id: { _eq: '$CURRENT_USER' } },
+        fields: 'nickname',
+      },
+    ]);
+    expect((await t.api('PATCH', '/users/me', { nickname: 'nick' }, editor.token)).status).toBe(200);
+    expect((await t.api('GET', `/users/${editor.userId}?fields=nickname`)).body.data.nickname).toBe('nick');
+    expect((await t.api('PATCH', '/users/me', ['first_name'], plain.token)).status).toBe(400);
+  });
 });

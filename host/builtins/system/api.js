@@ -1,5 +1,5 @@
 // @ts-check
-import { asyncHandler, crudRoutes, errors, systemAccountability } from '@annex/host/builtins-support';
+import { asyncHandler, crudRoutes, errors } from '@annex/host/builtins-support';
 import { randomBytes } from 'node:crypto';
 import busboy from 'busboy';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -152,23 +152,23 @@ export const endpoints = [
         '/me',
         asyncHandler(async (req, res) => {
           if (!req.accountability?.user) throw errors.FORBIDDEN();
-          const allowed = ['first_name', 'last_name', 'theme', 'password'];
-          const body = req.body ?? {};
-          for (const k of Object.keys(body)) if (!allowed.includes(k)) throw errors.FORBIDDEN();
-          // Past the permission check (a user edits their own profile), but logged as that user.
-          const users = new services.UsersService({
-            accountability: {
-              ...systemAccountability('users/me'),
-              user: req.accountability.user,
-              ip: req.accountability.ip,
-            },
-          });
+          const body = req.body;
+          if (!body || typeof body !== 'object' || Array.isArray(body))
+            throw errors.INVALID_PAYLOAD({ reason: 'The body must be an object of profile fields.' });
+          // As Directus: through the caller's permissions (an app user may change their own name, theme
+          // and password; a project's user fields with a row of their role), on record as `users/me`.
+          const users = new services.UsersService({ accountability: { ...req.accountability, origin: 'users/me' } });
           await users.updateOne(req.accountability.user, body);
-          res.json({
-            data: await users.readOne(req.accountability.user, {
-              fields: ['id', 'first_name', 'last_name', 'email', 'role', 'theme'],
-            }),
-          });
+          let me;
+          try {
+            me = await users.readOne(req.accountability.user, {
+              fields: req.query?.fields !== undefined ? req.sanitizedQuery.fields : ME_FIELDS,
+            });
+          } catch (err) {
+            if (err?.code !== 'FORBIDDEN') throw err;
+            me = { id: req.accountability.user };
+          }
+          res.json({ data: me });
         }),
       );
     }),

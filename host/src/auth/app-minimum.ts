@@ -20,6 +20,8 @@ const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
       filter: { id: { _eq: '$CURRENT_USER' } },
       fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme', 'last_access'],
     },
+    // Their own name, theme and password (not their email, role or status: an administrator's).
+    update: { filter: { id: { _eq: '$CURRENT_USER' } }, fields: ['first_name', 'last_name', 'theme', 'password'] },
   },
   directus_presets: {
     read: {
