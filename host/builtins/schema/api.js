@@ -1,6 +1,5 @@
 // @ts-check
-import { asyncHandler, errors } from '@annex/host/builtins-support';
-import busboy from 'busboy';
+import { asyncHandler, errors, readFormFile } from '@annex/host/builtins-support';
 import yaml from 'js-yaml';
 
 /** The body a create or update needs: an object, else `INVALID_PAYLOAD` naming what was expected. */
@@ -136,50 +135,10 @@ function parseSchemaText(text) {
   }
 }
 
-/** The multipart form's one file (JSON or YAML), as Directus's /schema/diff and /schema/apply take it. */
-function readSchemaFile(req) {
-  return new Promise((resolve, reject) => {
-    let bb;
-    try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: MAX_SCHEMA_FILE } });
-    } catch (err) {
-      return reject(
-        errors.INVALID_PAYLOAD({ reason: `The form could not be read: ${err instanceof Error ? err.message : err}` }),
-      );
-    }
-    const chunks = [];
-    let file = false;
-    let tooLarge = false;
-    bb.on('file', (_name, stream) => {
-      file = true;
-      stream.on('data', (chunk) => chunks.push(chunk));
-      stream.on('limit', () => {
-        tooLarge = true;
-      });
-    });
-    bb.on('error', (err) =>
-      reject(
-        errors.INVALID_PAYLOAD({ reason: `The form could not be read: ${err instanceof Error ? err.message : err}` }),
-      ),
-    );
-    bb.on('close', () => {
-      if (!file) return reject(errors.INVALID_PAYLOAD({ reason: 'The form has no file.' }));
-      if (tooLarge)
-        return reject(errors.INVALID_PAYLOAD({ reason: `The file is larger than ${MAX_SCHEMA_FILE} bytes.` }));
-      try {
-        resolve(parseSchemaText(Buffer.concat(chunks).toString('utf8')));
-      } catch (err) {
-        reject(err);
-      }
-    });
-    req.pipe(bb);
-  });
-}
-
 /** The body of /schema/diff and /schema/apply: JSON, or a multipart form with one JSON or YAML file. */
 async function schemaBody(req) {
   const type = String(req.headers['content-type'] ?? '');
-  if (type.startsWith('multipart/form-data')) return readSchemaFile(req);
+  if (type.startsWith('multipart/form-data')) return parseSchemaText((await readFormFile(req, MAX_SCHEMA_FILE)).text);
   if (!type.startsWith('application/json'))
     throw errors.UNSUPPORTED_MEDIA_TYPE({
       reason: `Send the snapshot or diff as application/json or as a file in multipart/form-data (got ${type || 'no Content-Type'}).`,

@@ -1,7 +1,6 @@
 // @ts-check
-import { asyncHandler, crudRoutes, errors } from '@annex/host/builtins-support';
+import { asyncHandler, crudRoutes, errors, readFormFile } from '@annex/host/builtins-support';
 import { randomBytes } from 'node:crypto';
-import busboy from 'busboy';
 import { parse as parseCsv } from 'csv-parse/sync';
 
 /** How revisions show a concealed value (a password, a token): never a value to write back. */
@@ -18,40 +17,6 @@ function randomString(length) {
 
 /** The largest file `POST /utils/import/:collection` reads. */
 const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
-
-/** The one file of a multipart form, with its name and type; INVALID_PAYLOAD for a form without one or a file too large. */
-function readImportFile(req) {
-  return new Promise((resolve, reject) => {
-    let bb;
-    try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: IMPORT_MAX_BYTES } });
-    } catch {
-      return reject(
-        errors.UNSUPPORTED_MEDIA_TYPE({ reason: 'Send the file to import in a multipart/form-data form.' }),
-      );
-    }
-    /** @type {{ name: string, type: string, chunks: Buffer[], tooLarge: boolean } | null} */
-    let file = null;
-    bb.on('file', (_field, stream, info) => {
-      file = { name: info.filename ?? '', type: info.mimeType ?? '', chunks: [], tooLarge: false };
-      const f = file;
-      stream.on('data', (c) => f.chunks.push(c));
-      stream.on('limit', () => (f.tooLarge = true));
-    });
-    bb.on('error', (err) =>
-      reject(
-        errors.INVALID_PAYLOAD({ reason: `The form could not be read: ${err instanceof Error ? err.message : err}` }),
-      ),
-    );
-    bb.on('close', () => {
-      if (!file) return reject(errors.INVALID_PAYLOAD({ reason: 'The form has no file.' }));
-      if (file.tooLarge)
-        return reject(errors.INVALID_PAYLOAD({ reason: `The file is larger than ${IMPORT_MAX_BYTES} bytes.` }));
-      resolve({ name: file.name, type: file.type, text: Buffer.concat(file.chunks).toString('utf8') });
-    });
-    req.pipe(bb);
-  });
-}
 
 /** A CSV cell as Directus's import reads it: JSON where it is JSON (not a bare number: the field's type casts those), else the text; empty is null. */
 function csvValue(text) {
@@ -260,7 +225,7 @@ export const endpoints = [
         '/import/:collection',
         asyncHandler(async (req, res) => {
           if (!req.accountability) throw errors.FORBIDDEN();
-          const rows = importRows(await readImportFile(req));
+          const rows = importRows(await readFormFile(req, IMPORT_MAX_BYTES));
           await database.transaction(async (trx) => {
             const items = new services.ItemsService(req.params.collection, {
               accountability: req.accountability,

@@ -13,3 +13,4 @@ export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';
 export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';
+export { readFormFile, type FormFile } from './form-file.js';
