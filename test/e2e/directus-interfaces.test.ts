@@ -380,6 +380,23 @@ export default (router) => {
     await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(2);
   });
 
+  it("lists an item's revisions and reverts it to an earlier one", async () => {
+    const id = (await t.api('POST', '/items/things', { title: 'Draft one' })).body.data.id;
+    await t.api('PATCH', `/items/things/${id}`, { title: 'Draft two' });
+    const revisions = (await t.api('GET', `/revisions?filter[collection][_eq]=things&filter[item][_eq]=${id}&sort=id`))
+      .body.data;
+    await navigate(page, `/content/things/${id}`);
+    const panel = page.locator('[data-test=item-revisions]');
+    await panel.locator('summary').click();
+    await eventually(() => panel.locator('li[data-revision]').count()).toBe(2);
+    // The newest is the item as it is: it has no revert.
+    expect(await panel.locator(`li[data-revision="${revisions[1].id}"] [data-test=revert]`).count()).toBe(0);
+    await panel.locator(`li[data-revision="${revisions[0].id}"] [data-test=revert] button`).click();
+    await eventually(async () => (await t.api('GET', `/items/things/${id}`)).body.data.title).toBe('Draft one');
+    await eventually(() => field('title').locator('input').inputValue()).toBe('Draft one');
+    await eventually(() => panel.locator('li[data-revision]').count()).toBe(3);
+  });
+
   it('logged no page error', () => {
     expect(errors.filter((e) => e.startsWith('pageerror'))).toEqual([]);
   });
