@@ -124,6 +124,30 @@ describe('export and import of items', () => {
     expect((await t.api('GET', '/items/books?filter[title][_eq]=T')).body.data).toEqual([]);
   });
 
+  it('exports to a file in the background and notifies the caller when it is there', async () => {
+    const res = await t.api('POST', '/utils/export/books', {
+      query: { fields: ['title'], filter: { title: { _eq: 'Ulysses' } } },
+      format: 'csv',
+      file: { title: 'Ulysses export' },
+    });
+    expect(res.status).toBe(204);
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    const notice = async () =>
+      (await t.api('GET', `/notifications?filter[recipient][_eq]=${me}&sort=-id&limit=1`)).body.data[0];
+    await expect.poll(async () => (await notice())?.subject, { timeout: 10_000 }).toBe('Your export of books is ready');
+    const file = (await t.api('GET', `/files/${(await notice()).item}`)).body.data;
+    expect(file).toMatchObject({ title: 'Ulysses export', type: 'text/csv' });
+    expect(file.filename_download).toMatch(/^books-\d{8}-\d{6}\.csv$/);
+    expect(await (await raw(`/assets/${file.id}`)).text()).toBe('title\r\nUlysses\r\n');
+    // Refused before the answer: a caller who may not read, a bad format, no query.
+    const { token } = await createUser(t, 'outsider', []);
+    expect((await t.api('POST', '/utils/export/books', { query: {}, format: 'csv' }, token)).status).toBe(403);
+    expect(code((await t.api('POST', '/utils/export/books', { query: {}, format: 'pdf' })).body)).toBe(
+      'INVALID_PAYLOAD',
+    );
+    expect(code((await t.api('POST', '/utils/export/books', { format: 'csv' })).body)).toBe('INVALID_PAYLOAD');
+  });
+
   it('attacks: permissions hold, bad files and prototype paths are coded errors', async () => {
     const { token } = await createUser(t, 'reader', [{ collection: 'books', action: 'read' }]);
     expect((await upload('books', 'a.json', 'application/json', '[{"title":"x"}]', token)).status).toBe(403);

@@ -1,7 +1,18 @@
 // @ts-check
-import { asyncHandler, crudRoutes, errors, readFormFile } from '@annex/host/builtins-support';
+import { Readable } from 'node:stream';
+import {
+  asyncHandler,
+  crudRoutes,
+  errors,
+  exportFileName,
+  formatExport,
+  readFormFile,
+  sanitizeQuery,
+} from '@annex/host/builtins-support';
 import { randomBytes } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
+
+const EXPORT_FORMATS = ['csv', 'json', 'xml', 'yaml'];
 
 /** How revisions show a concealed value (a password, a token): never a value to write back. */
 const CONCEALED = '**********';
@@ -162,7 +173,49 @@ export const endpoints = [
   {
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).
-    config: (router, { services, database, kernel }) => {
+    config: (router, { services, database, kernel, logger }) => {
+      // Directus's export to a file: the query's items written to a new file in the background, and the
+      // caller notified (directus_notifications) when it is there, or why it is not. The query and the
+      // caller's read permission are checked before the answer.
+      router.post(
+        '/export/:collection',
+        asyncHandler(async (req, res) => {
+          if (!req.accountability?.user) throw errors.FORBIDDEN();
+          const { query, format, file } = req.body ?? {};
+          if (!query || typeof query !== 'object' || Array.isArray(query))
+            throw errors.INVALID_PAYLOAD({ reason: '"query" is required (an object).' });
+          if (!EXPORT_FORMATS.includes(format))
+            throw errors.INVALID_PAYLOAD({ reason: `"format" must be one of ${EXPORT_FORMATS.join(', ')}.` });
+          const collection = req.params.collection;
+          const q = sanitizeQuery(query);
+          const accountability = req.accountability;
+          const items = new services.ItemsService(collection, { accountability });
+          await items.readByQuery({ ...q, limit: 1 });
+          res.status(204).end();
+          const notify = (subject, message, item) =>
+            new services.NotificationsService().createOne({
+              recipient: accountability.user,
+              subject,
+              message,
+              ...(item ? { collection: 'directus_files', item } : {}),
+            });
+          try {
+            const out = formatExport(await items.readByQuery({ limit: -1, ...q }), format);
+            const id = await new services.FilesService({ accountability }).uploadOne(Readable.from([out.body]), {
+              filename_download: exportFileName(collection, out.extension),
+              type: out.type.split(';')[0],
+              ...(typeof file?.title === 'string' ? { title: file.title } : {}),
+              ...(typeof file?.folder === 'string' ? { folder: file.folder } : {}),
+            });
+            await notify(`Your export of ${collection} is ready`, `The file is in the file library: /files/${id}`, id);
+          } catch (err) {
+            logger.warn({ err, collection }, 'an export to a file failed');
+            await notify(`Your export of ${collection} failed`, err instanceof Error ? err.message : String(err)).catch(
+              () => {},
+            );
+          }
+        }),
+      );
       // Directus's small utilities: a random string, hashing (the host's password hash), the caches.
       router.get(
         '/random/string',

@@ -14,3 +14,4 @@ export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry
 export { createRequestClient } from '@annex/runtime';
 export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';
 export { readFormFile, type FormFile } from './form-file.js';
+export { formatExport, exportFileName, type ExportFormat } from '../services/export-format.js';
