@@ -57,6 +57,19 @@ export default (router) => {
         },
       },
       tone: { type: 'string', meta: { interface: 'select-radio', options: { choices: CHOICES } } },
+      stage: {
+        type: 'string',
+        meta: {
+          interface: 'select-dropdown',
+          note: '$t:stage_note',
+          options: {
+            choices: [
+              { text: '$t:stage.draft', value: 'draft' },
+              { text: '$t:stage.live', value: 'live' },
+            ],
+          },
+        },
+      },
       tags: { type: 'json', meta: { interface: 'select-multiple-checkbox', options: { choices: CHOICES } } },
       shades: { type: 'csv', meta: { interface: 'select-multiple-dropdown', options: { choices: CHOICES } } },
       color: { type: 'string', meta: { interface: 'select-color', display: 'color' } },
@@ -118,6 +131,11 @@ export default (router) => {
       meta: { special: ['files'], interface: 'files', options: { template: '{{directus_files_id.title}}' } },
     });
     expect((await t.api('POST', '/items/things', { title: 'First' })).status).toBe(200);
+    // Custom translations for the `$t:` strings of the stage field (one key left without one).
+    await t.api('POST', '/translations', [
+      { language: 'en-US', key: 'stage_note', value: 'Where the thing is' },
+      { language: 'en-US', key: 'stage.draft', value: 'Still a draft' },
+    ]);
     ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
@@ -139,6 +157,14 @@ export default (router) => {
     expect(picker.map((s) => s.trim())).not.toContain('Section');
     expect(picker.map((s) => s.trim())).not.toContain('Id');
     await shot(page, 'interfaces-01-form');
+  });
+
+  it("shows the custom translations of $t: strings in a field's note and choices", async () => {
+    await navigate(page, '/content/things/1');
+    await field('stage').locator('.field-note').waitFor();
+    expect(await field('stage').locator('.field-note').textContent()).toBe('Where the thing is');
+    const options = await field('stage').locator('option').allTextContents();
+    expect(options.map((o) => o.trim())).toEqual(expect.arrayContaining(['Still a draft', 'Live']));
   });
 
   it("saves each one's value in Directus's shape", async () => {

@@ -7,6 +7,7 @@ import { createStores } from './stores/index.js';
 import { createRegistry } from './extensions/registry.js';
 import { createAppRouter } from './router.js';
 import { createThemeController } from './theme.js';
+import { i18nMessages } from './translate.js';
 import { registerBaseComponents } from './components/index.js';
 import { syncModuleRoutes } from './extensions/module-routes.js';
 import { createBoundaries } from './extensions/boundary.js';
@@ -41,6 +42,9 @@ const session = {
   /** After login (or with a stored token): load stores and extensions, listen to the host. */
   async start() {
     await hydrate();
+    // Custom translations reach extensions' `t()` as well as the app's `$t:` strings.
+    for (const [language, messages] of Object.entries(i18nMessages(stores.useTranslationsStore().translations)))
+      i18n.global.mergeLocaleMessage(language, messages);
     registry.connect();
     await registry.sync();
   },

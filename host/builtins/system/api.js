@@ -170,6 +170,8 @@ export const endpoints = [
   { name: 'settings', config: systemRoutes('directus_settings') },
   // Layouts, queries and bookmarks per user (every app user has their own, see host/src/auth/app-minimum.ts).
   { name: 'presets', config: systemRoutes('directus_presets') },
+  // Custom translations: the app's `$t:<key>` strings per language (every app user reads them).
+  { name: 'translations', config: systemRoutes('directus_translations') },
   {
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).

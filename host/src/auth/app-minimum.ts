@@ -14,6 +14,8 @@ const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
       fields: ['id', 'name', 'icon', 'description', 'admin_access', 'app_access'],
     },
   },
+  // Custom translations, which the app shows wherever a `$t:<key>` string is.
+  directus_translations: { read: { filter: null, fields: '*' } },
   // A user's own profile (Directus lists the same kind of fields; a project's own user fields need a row of the role).
   directus_users: {
     read: {

@@ -491,6 +491,20 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261206C-translations': {
+    async up(knex) {
+      // Directus's custom translations: `$t:<key>` strings in the app, per language.
+      await knex.schema.createTable('directus_translations', (t) => {
+        t.uuid('id').primary();
+        t.string('language', 255).notNullable();
+        t.string('key', 255).notNullable();
+        t.text('value').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_translations');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

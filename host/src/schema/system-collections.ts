@@ -193,6 +193,12 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('icon', 'string'),
     f('color', 'string'),
   ]),
+  c('directus_translations', 'id', [
+    uuidPk,
+    f('language', 'string', { required: true }),
+    f('key', 'string', { required: true }),
+    f('value', 'text', { required: true }),
+  ]),
   c('directus_folders', 'id', [
     uuidPk,
     f('name', 'string', { nullable: false }),

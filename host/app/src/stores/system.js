@@ -114,8 +114,18 @@ export function defineSystemStores(api) {
   const useTranslationsStore = defineStore('translationsStore', {
     state: () => ({ translations: [], loading: false }),
     actions: {
-      // Annex has no /translations route (custom `$t:` strings): the list starts empty.
-      async hydrate() {},
+      /** Directus's custom translations (`/translations`): every `$t:<key>` string the app shows. */
+      async hydrate() {
+        this.loading = true;
+        try {
+          const res = await api.get('/translations', { params: { limit: -1, fields: 'language,key,value' } });
+          this.translations = res.data.data ?? [];
+        } catch {
+          this.translations = []; // a user who may not read them sees the keys' own wording
+        } finally {
+          this.loading = false;
+        }
+      },
       dehydrate() {
         this.translations = [];
       },
