@@ -167,6 +167,29 @@ export default (router) => {
     expect(options.map((o) => o.trim())).toEqual(expect.arrayContaining(['Still a draft', 'Live']));
   });
 
+  it('edits custom translations in Settings → Translations, and the form shows them', async () => {
+    await navigate(page, '/settings/translations');
+    const row = page.locator('tr[data-translation="stage.draft"]');
+    await row.waitFor();
+    await row.locator('[data-test=translation-edit]').fill('Draft v2');
+    await row.locator('[data-test=translation-edit]').press('Tab');
+    await page.fill('[data-test=translation-key]', 'stage.live');
+    await page.fill('[data-test=translation-value]', 'Live now');
+    await page.locator('[data-test=translation-add] button').click();
+    await page.locator('tr[data-translation="stage.live"]').waitFor();
+    const stored = (await t.api('GET', '/translations?fields=key,value&sort=key')).body.data;
+    expect(stored).toEqual(
+      expect.arrayContaining([
+        { key: 'stage.draft', value: 'Draft v2' },
+        { key: 'stage.live', value: 'Live now' },
+      ]),
+    );
+    await navigate(page, '/content/things/1');
+    await field('stage').locator('option').first().waitFor({ state: 'attached' });
+    const options = (await field('stage').locator('option').allTextContents()).map((o) => o.trim());
+    expect(options).toEqual(expect.arrayContaining(['Draft v2', 'Live now']));
+  });
+
   it("saves each one's value in Directus's shape", async () => {
     await field('tone').getByLabel('Blue').check();
     await field('tags').getByLabel('Red').check();

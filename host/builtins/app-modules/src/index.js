@@ -10,6 +10,7 @@ const Dashboard = () => import('./insights/Dashboard.vue');
 const Extensions = () => import('./settings/Extensions.vue');
 const SettingsMarketplace = () => import('./settings/Marketplace.vue');
 const Activity = () => import('./settings/Activity.vue');
+const Translations = () => import('./settings/Translations.vue');
 const DataModel = () => import('./settings/data-model/DataModel.vue');
 const DataModelCollection = () => import('./settings/data-model/DataModelCollection.vue');
 const Flows = () => import('./settings/flows/Flows.vue');
@@ -48,6 +49,7 @@ export const modules = [
       { path: 'extensions', component: Extensions },
       { path: 'marketplace', component: SettingsMarketplace },
       { path: 'activity', component: Activity },
+      { path: 'translations', component: Translations },
       { path: 'data-model', component: DataModel },
       { path: 'data-model/:collection', component: DataModelCollection, props: true },
       { path: 'flows', component: Flows },
