@@ -1,6 +1,5 @@
 // @ts-check
-import { asyncHandler, errors, readFormFile } from '@annex/host/builtins-support';
-import yaml from 'js-yaml';
+import { asyncHandler, errors, formatSnapshot, parseSchemaText, readFormFile } from '@annex/host/builtins-support';
 
 /** The body a create or update needs: an object, else `INVALID_PAYLOAD` naming what was expected. */
 function objectBody(req, what) {
@@ -120,21 +119,6 @@ function relations(router, { services }) {
 /** A snapshot or diff file of at most this size is read from a multipart upload. */
 const MAX_SCHEMA_FILE = 20 * 1024 * 1024;
 
-/** Text of a snapshot or diff file: JSON, else YAML (what `export=yaml` writes); INVALID_PAYLOAD if neither. */
-function parseSchemaText(text) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    try {
-      return yaml.load(text, { schema: yaml.JSON_SCHEMA });
-    } catch (err) {
-      throw errors.INVALID_PAYLOAD({
-        reason: `The file is neither JSON nor YAML: ${err instanceof Error ? err.message.split('\n')[0] : err}`,
-      });
-    }
-  }
-}
-
 /** The body of /schema/diff and /schema/apply: JSON, or a multipart form with one JSON or YAML file. */
 async function schemaBody(req) {
   const type = String(req.headers['content-type'] ?? '');
@@ -165,7 +149,7 @@ function schema(router, { services }) {
       const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
       res.attachment(`snapshot-${stamp}.${format}`);
       res.type(format === 'yaml' ? 'text/yaml' : 'application/json');
-      res.send(format === 'yaml' ? yaml.dump(snapshot, { noRefs: true }) : JSON.stringify(snapshot, null, 2));
+      res.send(formatSnapshot(snapshot, format));
     }),
   );
   router.post(

@@ -87,6 +87,22 @@ function importRows(file) {
 /** What `GET /users/me` answers without a `fields` query. */
 const ME_FIELDS = ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'];
 
+/** The `fields` of the request's query, when it has one. */
+const askedFields = (req) => (req.query?.fields !== undefined ? req.sanitizedQuery?.fields : undefined);
+
+/**
+ * The caller's own row as `users` may read it, with the query's fields (else ME_FIELDS); only
+ * their id when they may read none of it, as Directus answers.
+ */
+async function readMe(users, req) {
+  try {
+    return await users.readOne(req.accountability.user, { fields: askedFields(req) ?? ME_FIELDS });
+  } catch (err) {
+    if (err?.code !== 'FORBIDDEN') throw err;
+    return { id: req.accountability.user };
+  }
+}
+
 /** CRUD routes over one system collection, through the same ItemsService and permissions. */
 function systemRoutes(collection, extra) {
   return (router, context) => {
@@ -106,19 +122,8 @@ export const endpoints = [
           // As Directus: the caller's own row through their permissions (an app user may read their
           // profile; a project's user fields need a row of their role), with the query's fields;
           // a caller who may read none of it gets their id.
-          const asked = req.query?.fields !== undefined ? req.sanitizedQuery?.fields : undefined;
-          let me;
-          try {
-            me = await new services.UsersService({ accountability: req.accountability }).readOne(
-              req.accountability.user,
-              {
-                fields: asked ?? ME_FIELDS,
-              },
-            );
-          } catch (err) {
-            if (err?.code !== 'FORBIDDEN') throw err;
-            me = { id: req.accountability.user };
-          }
+          const asked = askedFields(req);
+          const me = await readMe(new services.UsersService({ accountability: req.accountability }), req);
           res.json({
             data: asked ? me : { ...me, admin_access: req.accountability.admin, app_access: req.accountability.app },
           });
@@ -135,16 +140,7 @@ export const endpoints = [
           // and password; a project's user fields with a row of their role), on record as `users/me`.
           const users = new services.UsersService({ accountability: { ...req.accountability, origin: 'users/me' } });
           await users.updateOne(req.accountability.user, body);
-          let me;
-          try {
-            me = await users.readOne(req.accountability.user, {
-              fields: req.query?.fields !== undefined ? req.sanitizedQuery.fields : ME_FIELDS,
-            });
-          } catch (err) {
-            if (err?.code !== 'FORBIDDEN') throw err;
-            me = { id: req.accountability.user };
-          }
-          res.json({ data: me });
+          res.json({ data: await readMe(users, req) });
         }),
       );
     }),

@@ -47,6 +47,12 @@ export function respondItems(res: ExpressResponse, data: unknown, meta?: Record<
   res.json(meta && Object.keys(meta).length ? { data, meta } : { data });
 }
 
+/** A list read (GET or SEARCH): the items of `query`, with its `meta` counts when asked. */
+async function respondList(res: ExpressResponse, service: ItemsService, query: Query): Promise<void> {
+  const [data, meta] = await Promise.all([service.readByQuery(query), query.meta ? service.meta(query) : undefined]);
+  respondItems(res, data, meta);
+}
+
 function keysFromBody(body: unknown): PrimaryKey[] | null {
   if (Array.isArray(body) && body.every((k) => typeof k === 'string' || typeof k === 'number'))
     return body as PrimaryKey[];
@@ -87,11 +93,7 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
         res.type(file.type).send(file.body);
         return;
       }
-      const [data, meta] = await Promise.all([
-        service.readByQuery(query),
-        query.meta ? service.meta(query) : undefined,
-      ]);
-      respondItems(res, data, meta);
+      await respondList(res, service, query);
     }),
   );
   // Directus's SEARCH: the query (or the keys) in the body, for queries too long for a URL.
@@ -108,11 +110,7 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
       const query = sanitizeQuery((body.query ?? {}) as Record<string, unknown>);
       const keys = keysFromBody(body);
       if (keys) return respondItems(res, await service.readMany(keys, query));
-      const [data, meta] = await Promise.all([
-        service.readByQuery(query),
-        query.meta ? service.meta(query) : undefined,
-      ]);
-      respondItems(res, data, meta);
+      await respondList(res, service, query);
     }),
   );
   router.get(

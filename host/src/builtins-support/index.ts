@@ -15,3 +15,4 @@ export { createRequestClient } from '@annex/runtime';
 export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';
 export { readFormFile, type FormFile } from './form-file.js';
 export { formatExport, exportFileName, type ExportFormat } from '../services/export-format.js';
+export { formatSnapshot, parseSchemaText } from '../schema/snapshot.js';

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import yaml from 'js-yaml';
 import { readConfig } from '../config.js';
 import { createDatabase } from '../db/connection.js';
 import { migrate } from '../db/migrations.js';
@@ -9,11 +8,12 @@ import { errors } from '../errors.js';
 import { applySnapshotDiff } from '../schema/apply-diff.js';
 import { createSchemaStore } from '../schema/schema-store.js';
 import {
-  assertTree,
   type Change,
   checkSnapshot,
   diffSnapshots,
+  formatSnapshot,
   isEmptyDiff,
+  parseSchemaText,
   type SnapshotDiff,
   snapshotHash,
   snapshotOf,
@@ -57,16 +57,7 @@ function readSnapshotFile(file: string): unknown {
   } catch (err) {
     throw errors.INVALID_PAYLOAD({ reason: `Cannot read ${file}: ${(err as Error).message}` });
   }
-  let value: unknown;
-  try {
-    value = file.endsWith('.json') ? JSON.parse(text) : yaml.load(text, { schema: yaml.JSON_SCHEMA });
-  } catch (err) {
-    throw errors.INVALID_PAYLOAD({
-      reason: `${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
-    });
-  }
-  assertTree(value);
-  return value;
+  return parseSchemaText(text, { source: file, json: file.endsWith('.json') });
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -107,7 +98,7 @@ export async function runSchemaCommand(args: string[], flags: Record<string, str
         process.stderr.write('--format must be yaml or json.\n');
         return 2;
       }
-      const text = format === 'json' ? `${JSON.stringify(current, null, 2)}\n` : yaml.dump(current, { noRefs: true });
+      const text = formatSnapshot(current, format);
       if (!file) {
         out.write(text);
         return 0;

@@ -66,9 +66,10 @@ export class FilesService extends ItemsService {
     try {
       // As Directus does, an image's dimensions are read from its header and kept on its row; only
       // a file whose header is not in its first bytes (WebP, TIFF) is read back from storage.
-      const dimensions = head
-        ? ((await imageSizeFromHead(head.head())) ??
-          (size > head.head().length ? await imageSize(await this.files.storage.read(key)) : null))
+      const first = head?.head();
+      const dimensions = first
+        ? ((await imageSizeFromHead(first)) ??
+          (size > first.length ? await imageSize(await this.files.storage.read(key)) : null))
         : null;
       const payload = {
         id,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import deepDiff from 'deep-diff';
+import yaml from 'js-yaml';
 import { errors } from '../errors.js';
 import { collectionOutput, fieldOutput, relationOutput } from '../services/schema-services.js';
 import { FIELD_TYPES, type SchemaOverview } from './types.js';
@@ -232,6 +233,34 @@ export function assertTree(value: unknown): void {
     for (const child of Object.values(v)) walk(child);
   };
   walk(value);
+}
+
+/**
+ * A snapshot or diff file's text: JSON, else YAML (what an export writes), or only JSON for a
+ * `.json` file. INVALID_PAYLOAD naming `source` when it is neither, or repeats a part by reference.
+ */
+export function parseSchemaText(text: string, options: { source?: string; json?: boolean } = {}): unknown {
+  const source = options.source ?? 'The file';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (jsonError) {
+    try {
+      if (options.json) throw jsonError;
+      value = yaml.load(text, { schema: yaml.JSON_SCHEMA });
+    } catch (err) {
+      throw errors.INVALID_PAYLOAD({
+        reason: `${source} is ${options.json ? 'not valid JSON' : 'neither JSON nor YAML'}: ${err instanceof Error ? err.message.split('\n')[0] : err}`,
+      });
+    }
+  }
+  assertTree(value);
+  return value;
+}
+
+/** A snapshot as the file `annex schema snapshot` and `/schema/snapshot?export=` write. */
+export function formatSnapshot(snapshot: Snapshot, format: 'json' | 'yaml'): string {
+  return format === 'json' ? `${JSON.stringify(snapshot, null, 2)}\n` : yaml.dump(snapshot, { noRefs: true });
 }
 
 /** Every Directus field type a snapshot may name (Annex creates `FIELD_TYPES`; the rest are refused at apply). */
