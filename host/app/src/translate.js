@@ -4,7 +4,22 @@
  * translation of the key for the app's language, else for its base language (`en-GB` for `en-US`),
  * else the key's last part as words (`$t:shipping.in_transit` → "In transit"). Anything else is shown as it is.
  */
+/** The app's language (Annex's app is in US English; Directus reads the user's language). */
 export const APP_LANGUAGE = 'en-US';
+
+/**
+ * The entry of `list` in `language`, else one of the same base language (`en-GB` for `en-US`).
+ * @template {{ language?: unknown }} T
+ * @param {T[]} list
+ * @param {string} [language]
+ * @returns {T | undefined}
+ */
+export function forLanguage(list, language = APP_LANGUAGE) {
+  const base = language.split('-')[0];
+  return (
+    list.find((t) => t?.language === language) ?? list.find((t) => String(t?.language ?? '').split('-')[0] === base)
+  );
+}
 
 /** @param {string} key */
 const words = (key) => {
@@ -22,11 +37,12 @@ const words = (key) => {
 export function translateText(text, translations, language = APP_LANGUAGE) {
   if (typeof text !== 'string' || !text.startsWith('$t:')) return text;
   const key = text.slice(3);
-  const base = language.split('-')[0];
-  const hit =
-    translations.find((t) => t.key === key && t.language === language) ??
-    translations.find((t) => t.key === key && String(t.language).split('-')[0] === base);
-  return hit?.value ?? words(key);
+  return (
+    forLanguage(
+      translations.filter((t) => t.key === key),
+      language,
+    )?.value ?? words(key)
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia';
 import { loadList } from './load.js';
 import { formatTitle } from './format-title.js';
+import { APP_LANGUAGE, forLanguage } from '../translate.js';
 
 const bySort = (a, b) =>
   (a.meta?.sort ?? Infinity) - (b.meta?.sort ?? Infinity) || String(a.field).localeCompare(String(b.field));
@@ -17,8 +18,6 @@ const prepareCollection = (c) => ({
   icon: c.meta?.icon ?? (c.collection.startsWith('directus_') ? 'settings' : 'database'),
   color: c.meta?.color ?? null,
 });
-/** The app's language (Annex's app is in US English; Directus reads the user's language). */
-const APP_LANGUAGE = 'en-US';
 
 /**
  * A field's name in `language` from its `meta.translations` (`[{language, translation}]`): the exact
@@ -27,9 +26,7 @@ const APP_LANGUAGE = 'en-US';
  */
 export function translatedName(f, language = APP_LANGUAGE) {
   const list = Array.isArray(f.meta?.translations) ? f.meta.translations : [];
-  const base = language.split('-')[0];
-  const pick =
-    list.find((t) => t?.language === language) ?? list.find((t) => String(t?.language ?? '').split('-')[0] === base);
+  const pick = forLanguage(list, language);
   return typeof pick?.translation === 'string' && pick.translation ? pick.translation : null;
 }
 
