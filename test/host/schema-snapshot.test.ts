@@ -139,6 +139,9 @@ describe('schema snapshot, diff and apply', () => {
     expect((await source.api('DELETE', '/fields/posts/tags')).status).toBe(204);
     expect((await source.api('DELETE', '/collections/posts_tags')).status).toBe(204);
     expect((await source.api('DELETE', '/collections/tags')).status).toBe(204);
+    // A relation changes too: the author's list no longer deletes what it drops.
+    const relation = { meta: { one_deselect_action: 'nullify' } };
+    expect((await source.api('PATCH', '/relations/posts/author', relation)).status).toBe(200);
     const next = (await source.api('GET', '/schema/snapshot')).body.data;
 
     const { hash, diff } = (await target.api('POST', '/schema/diff', next)).body.data;
@@ -154,9 +157,23 @@ describe('schema snapshot, diff and apply', () => {
         .sort(),
     ).toEqual(['posts_tags', 'tags']);
     expect(diff.fields.some((f: any) => f.collection === 'tags')).toBe(false);
-    expect((await target.api('POST', '/schema/apply', { hash, diff })).status).toBe(204);
+    const announced: { event: string; key?: string; keys?: string[] }[] = [];
+    const off = target.host.kernel.emitter.onAction('relations.*', (meta: any) => {
+      announced.push({ event: meta.event, key: meta.key, keys: meta.keys });
+    });
+    try {
+      expect((await target.api('POST', '/schema/apply', { hash, diff })).status).toBe(204);
+    } finally {
+      off();
+    }
     expect((await target.api('GET', '/schema/snapshot')).body.data).toEqual(next);
     expect((await target.api('GET', '/fields/posts/title')).body.data.meta.note).toBe('The headline');
+    expect((await target.api('GET', '/relations/posts/author')).body.data.meta.one_deselect_action).toBe('nullify');
+    // A changed relation is announced as an update, as RelationsService announces one.
+    await expect
+      .poll(() => announced.filter((a) => a.keys?.includes('posts.author')).map((a) => a.event))
+      .toEqual(['relations.update']);
+    expect(announced.filter((a) => a.event === 'relations.create')).toEqual([]);
     expect((await target.api('GET', '/collections/tags')).status).toBe(403);
   });
 

@@ -160,7 +160,7 @@ function plan(diff: SnapshotDiff, current: Parts) {
         reason: `Field "${key(f.collection, f.field)}" is of type ${JSON.stringify(f.type)}, which this host does not create.`,
       });
 
-  const relations = { remove: [] as RelationPart[], set: [] as RelationPart[] };
+  const relations = { remove: [] as RelationPart[], set: [] as { relation: RelationPart; created: boolean }[] };
   const wanted = new Map(current.relations.map((r) => [key(r.collection, r.field), r]));
   for (const e of diff.relations) {
     const name = key(e.collection, e.field);
@@ -180,7 +180,7 @@ function plan(diff: SnapshotDiff, current: Parts) {
       throw errors.INVALID_PAYLOAD({
         reason: `Relation "${name}" is a many-to-any (no related collection), which this host does not support.`,
       });
-    relations.set.push(next);
+    relations.set.push({ relation: next, created: whole(e.diff, 'N') });
     wanted.set(name, next);
   }
   return { collections, fields, relations, wanted: [...wanted.values()] };
@@ -275,7 +275,7 @@ export async function applySnapshotDiff(
       pending = ready.length ? pending.filter((f) => !ready.includes(f)) : [];
     }
     // 5. Relations made or changed: the many-to-one's target, and what a deselect does.
-    for (const r of p.relations.set) {
+    for (const { relation: r, created } of p.relations.set) {
       const schema = await store.get();
       const field = schema.collections[r.collection]?.fields[r.field];
       if (!field) throw errors.INVALID_PAYLOAD({ reason: `Relation "${key(r.collection, r.field)}" names no field.` });
@@ -291,10 +291,12 @@ export async function applySnapshotDiff(
           options: deselect === 'delete' ? { ...rest, one_deselect_action: 'delete' } : rest,
         });
       }
-      events.push([
-        'relations.create',
-        { key: key(r.collection, r.field), payload: r, collection: 'directus_relations' },
-      ]);
+      // As RelationsService announces them: a new relation by its key, a changed one by its keys.
+      events.push(
+        created
+          ? ['relations.create', { key: key(r.collection, r.field), payload: r, collection: 'directus_relations' }]
+          : ['relations.update', { keys: [key(r.collection, r.field)], payload: r, collection: 'directus_relations' }],
+      );
     }
     // 6. Edits: the form settings of fields, then of collections.
     for (const f of p.fields.edit) {
