@@ -136,7 +136,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await page.click('[data-test=add-panel]');
     await page.selectOption('[data-test=panel-type]', 'metric');
     await page.fill('[data-test=panel-name]', 'Articles');
-    await page.selectOption('[data-test=field-collection]', 'articles');
+    await page.selectOption('[data-field=collection] select', 'articles');
     await shot(page, '05-panel-editor');
     await page.click('[data-test=save-panel]');
     const value = page.locator('[data-panel-type=metric] [data-test=metric-value]');
@@ -149,7 +149,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     // A bar chart grouped by status, then both panels removed.
     await page.click('[data-test=add-panel]');
     await page.selectOption('[data-test=panel-type]', 'bar-chart');
-    await page.selectOption('[data-test=field-collection]', 'articles');
+    await page.selectOption('[data-field=collection] select', 'articles');
     await page.fill('[data-field=xAxis] input', 'status');
     await page.click('[data-test=save-panel]');
     await eventually(() =>

@@ -25,6 +25,8 @@ describe.skipIf(Boolean(SKIP_REASON))("Directus's interfaces in the item form", 
   let browser: E2EBrowser;
   let page: Page;
   let errors: string[];
+  let photosFolder: string;
+  let flowId: string;
   const field = (name: string) => page.locator(`[data-field=${name}]`);
 
   beforeAll(async () => {
@@ -136,6 +138,30 @@ export default (router) => {
       { language: 'en-US', key: 'stage_note', value: 'Where the thing is' },
       { language: 'en-US', key: 'stage.draft', value: 'Still a draft' },
     ]);
+    // Directus's system pickers, as extensions' option forms name them, on fields of their own.
+    await createCollection(t, 'pickers', {
+      target: { type: 'string', meta: { interface: 'system-collection' } },
+      targets: { type: 'json', meta: { interface: 'system-collections' } },
+      folder: { type: 'uuid', meta: { interface: 'system-folder' } },
+      language: { type: 'string', meta: { interface: 'system-language' } },
+      body: { type: 'json', meta: { interface: 'system-raw-editor' } },
+      subject: { type: 'string', meta: { interface: 'system-raw-editor' } },
+      columns: { type: 'json', meta: { interface: 'system-fields', options: { collectionName: 'things' } } },
+      tree: { type: 'json', meta: { interface: 'system-field-tree', options: { collectionField: 'target' } } },
+      flow: { type: 'uuid', meta: { interface: 'system-flow-select' } },
+      widget: { type: 'string', meta: { interface: 'system-interface' } },
+      pin: { type: 'string', meta: { interface: 'system-input-password' } },
+    });
+    const alpha = (await t.api('POST', '/folders', { name: 'Alpha' })).body.data.id;
+    photosFolder = (await t.api('POST', '/folders', { name: 'Photos', parent: alpha })).body.data.id;
+    const flow = await t.api('POST', '/flows', {
+      name: 'Notify',
+      trigger: 'manual',
+      status: 'active',
+      options: { collections: ['things'] },
+    });
+    expect(flow.status).toBe(200);
+    flowId = flow.body.data.id;
     ({ browser, page, errors } = await openApp(t));
   }, 120_000);
   afterAll(async () => {
@@ -444,6 +470,69 @@ export default (router) => {
     await eventually(async () => (await t.api('GET', `/items/things/${id}`)).body.data.title).toBe('Draft one');
     await eventually(() => field('title').locator('input').inputValue()).toBe('Draft one');
     await eventually(() => panel.locator('li[data-revision]').count()).toBe(3);
+  });
+
+  it("sets and saves each of Directus's system pickers (collections, folder, language, raw text, fields, field tree, flow, interface, password)", async () => {
+    await navigate(page, '/content/pickers/+');
+    await field('target').locator('select').selectOption('things');
+    await field('targets').getByLabel('Things', { exact: true }).check();
+    await field('targets').getByLabel('Pickers', { exact: true }).check();
+    // The folder picker lists the tree and shows the chosen folder's path.
+    await field('folder').locator('[data-test=system-folder]').click();
+    await page.locator(`[data-folder="${photosFolder}"]`).click();
+    await eventually(() => field('folder').locator('input').inputValue()).toBe('Alpha / Photos');
+    expect(await field('language').locator('option[value=de-DE]').textContent()).toMatch(/German/);
+    await field('language').locator('select').selectOption('de-DE');
+    // The raw editor keeps {{ placeholders }}: a JSON field stores the parsed object, a string the text.
+    await field('body').locator('textarea').fill('{"to": "{{ $trigger.email }}"}');
+    await field('subject').locator('input').fill('Hello {{ name }}');
+    // Fields in order: three added from the field list, the last dragged to the top, one removed.
+    for (const name of ['title', 'tone', 'color', 'icon']) {
+      await field('columns').locator('[data-test=add-field]').click();
+      await page.locator(`.v-field-list [data-field=${name}]`).click();
+    }
+    await field('columns').locator('[data-key=icon] [data-test=remove-field]').click();
+    await field('columns')
+      .locator('[data-key=color] .drag-handle')
+      .dragTo(field('columns').locator('[data-key=title]'));
+    await eventually(() =>
+      field('columns')
+        .locator('[data-key]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key'))),
+    ).toEqual(['color', 'title', 'tone']);
+    // The field tree follows the collection picked above and opens a relation on demand.
+    const tree = field('tree');
+    expect(await tree.getByRole('checkbox', { name: 'Filename Download' }).count()).toBe(0);
+    await tree.getByRole('checkbox', { name: 'Title', exact: true }).click();
+    const cover = tree
+      .locator('li.v-checkbox-tree-node')
+      .filter({ has: page.locator(':scope > .row', { hasText: 'Cover' }) });
+    await cover.locator(':scope > .row .arrow').click();
+    await cover.getByRole('checkbox', { name: 'Filename Download', exact: true }).click();
+    await field('flow').locator('select').selectOption(flowId);
+    await field('widget').locator('select').selectOption('select-radio');
+    // The password field hides what is typed until its eye is clicked.
+    await field('pin').locator('input').fill('1234');
+    expect(await field('pin').locator('input').getAttribute('type')).toBe('password');
+    await field('pin').locator('[data-test=toggle-password]').click();
+    expect(await field('pin').locator('input').getAttribute('type')).toBe('text');
+    expect(await page.getByText('is not available').count()).toBe(0);
+    await page.click('[data-test=save-item]');
+    await page.waitForURL(/\/content\/pickers$/);
+    const saved = (await t.api('GET', '/items/pickers?limit=1')).body.data[0];
+    expect(saved).toMatchObject({
+      target: 'things',
+      targets: ['things', 'pickers'],
+      folder: photosFolder,
+      language: 'de-DE',
+      body: { to: '{{ $trigger.email }}' },
+      subject: 'Hello {{ name }}',
+      columns: ['color', 'title', 'tone'],
+      tree: ['title', 'cover.filename_download'],
+      flow: flowId,
+      widget: 'select-radio',
+      pin: '1234',
+    });
   });
 
   it('logged no page error', () => {

@@ -123,7 +123,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     const options = page.locator('[data-test=panel-options]');
     // Before a collection is chosen, the filter has nothing to offer.
     await options.locator('[data-field=filter] .v-notice').waitFor();
-    await options.locator('[data-test=field-collection]').selectOption('orders');
+    await options.locator('[data-field=collection] select').selectOption('orders');
     await options.locator('[data-field=field] input').fill('total');
     await options.locator('[data-field=function] select').selectOption('sum');
     await options.locator('[data-field=filter] [data-test=filter-add]').selectOption('status');

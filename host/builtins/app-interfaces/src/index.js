@@ -14,6 +14,7 @@ import GroupRawInterface from './groups/GroupRawInterface.vue';
 import GroupDetailInterface from './groups/GroupDetailInterface.vue';
 import GroupAccordionInterface from './groups/GroupAccordionInterface.vue';
 import { moreInterfaces } from './more/definitions.js';
+import { systemInterfaces } from './more/system.js';
 import { field, LIST_OPTIONS, NUMBERS, OPEN_CLOSED } from './options.js';
 
 const ACCORDION_START = [
@@ -225,6 +226,7 @@ export const interfaces = [
   }),
   // Directus's other built-in interfaces (more/definitions.js).
   ...moreInterfaces,
+  ...systemInterfaces,
 ];
 
 export const displays = [];

@@ -8,14 +8,10 @@ import SelectMultipleInterface from './SelectMultipleInterface.vue';
 import SelectMultipleCheckboxInterface from './SelectMultipleCheckboxInterface.vue';
 import SelectColorInterface from './SelectColorInterface.vue';
 import SelectIconInterface from './SelectIconInterface.vue';
-import SystemFieldInterface from './SystemFieldInterface.vue';
-import SystemDisplayTemplateInterface from './SystemDisplayTemplateInterface.vue';
-import TextStringInterface from './TextStringInterface.vue';
 import InputHashInterface from './InputHashInterface.vue';
 import ListInterface from './ListInterface.vue';
 import FileInterface from './FileInterface.vue';
 import FileImageInterface from './FileImageInterface.vue';
-import SystemFilterInterface from './SystemFilterInterface.vue';
 import RichTextHtmlInterface from './RichTextHtmlInterface.vue';
 import RichTextMarkdownInterface from './RichTextMarkdownInterface.vue';
 import CollectionItemDropdownInterface from './CollectionItemDropdownInterface.vue';
@@ -225,7 +221,7 @@ export const moreInterfaces = [
     localTypes: ['files'],
     group: 'relational',
     relational: true,
-    options: [...LIST_OPTIONS, field('folder', 'Folder (id) for new uploads', 'uuid')],
+    options: [...LIST_OPTIONS, field('folder', 'Folder for new uploads', 'uuid', { interface: 'system-folder' })],
   }),
   defineInterface({
     id: 'file',
@@ -236,7 +232,7 @@ export const moreInterfaces = [
     localTypes: ['file'],
     group: 'relational',
     relational: true,
-    options: [field('folder', 'Folder (id) for new uploads', 'uuid')],
+    options: [field('folder', 'Folder for new uploads', 'uuid', { interface: 'system-folder' })],
   }),
   defineInterface({
     id: 'file-image',
@@ -248,48 +244,11 @@ export const moreInterfaces = [
     group: 'relational',
     relational: true,
     options: [
-      field('folder', 'Folder (id) for new uploads', 'uuid', { width: 'half' }),
+      field('folder', 'Folder for new uploads', 'uuid', { interface: 'system-folder', width: 'half' }),
       {
         ...field('crop', 'Crop to fit', 'boolean', { interface: 'boolean', width: 'half' }),
         schema: { default_value: true },
       },
     ],
-  }),
-  // Directus's system interfaces that extensions' option forms use.
-  defineInterface({
-    id: 'system-field',
-    name: 'Field',
-    icon: 'list',
-    component: SystemFieldInterface,
-    types: ['string'],
-    system: true,
-    options: [],
-  }),
-  defineInterface({
-    id: 'system-display-template',
-    name: 'Display Template',
-    icon: 'text_fields',
-    component: SystemDisplayTemplateInterface,
-    types: ['string'],
-    system: true,
-    options: [],
-  }),
-  defineInterface({
-    id: 'system-filter',
-    name: 'Filter',
-    icon: 'search',
-    component: SystemFilterInterface,
-    types: ['json'],
-    system: true,
-    options: [],
-  }),
-  defineInterface({
-    id: 'system-input-translated-string',
-    name: 'Translated string',
-    icon: 'translate',
-    component: TextStringInterface,
-    types: ['string', 'text'],
-    system: true,
-    options: [],
   }),
 ];
