@@ -31,7 +31,8 @@ import { createExtensionManager, type ExtensionManager } from './extensions/mana
 import { createCallTokens } from './sandbox/call-tokens.js';
 import { createCapabilityHost } from './sandbox/capability-host.js';
 import { createFlowEngine, type FlowEngine } from './flows/engine.js';
-import { releaseTransformService, setTransformCache } from './extensions/loader.js';
+import { setTransformCache } from './extensions/loader.js';
+import { releaseTransformService } from './extensions/esbuild-service.js';
 import type { ExtensionWatcher } from './extensions/watcher.js';
 import type { MarketplaceService } from './marketplace/service.js';
 import type { LockFile } from '@annex/marketplace/install';

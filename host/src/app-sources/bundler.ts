@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { rollup, type RollupBuild } from 'rollup';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
-import { transform } from 'esbuild';
+import { transform } from '../extensions/esbuild-service.js';
 import type { HostErrorCode } from '../errors.js';
 import type { AppEntry } from '../extensions/registries.js';
 import { pickConfigs } from './pick.js';

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { errors } from '../errors.js';
 import { createTransformCache, type TransformCache } from './transform-cache.js';
 import { importUrl } from './import-url.js';
+import { transform } from './esbuild-service.js';
 
 function isCommonJs(file: string, source: string, pkgType: string | undefined): boolean {
   if (file.endsWith('.cjs')) return true;
@@ -32,22 +33,11 @@ function evaluateCommonJs(code: string, file: string): unknown {
  * transformed to CommonJS with esbuild and evaluated with its own `require`. Top-level await
  * cannot be transformed; those files fall back to a native import keyed by content hash.
  */
-/* esbuild (and its service process) is loaded on the first ESM entry, and can be let go after boot. */
-let esbuild: Promise<typeof import('esbuild')> | undefined;
-
-/**
- * Stops esbuild's service process if one runs: a production host does not keep a ~15 MB process
- * for the odd later reload (the next transform starts it again).
- */
 let transformCache: TransformCache | undefined;
 
 /** Where transformed entries are kept between boots (the host's cache folder) and the secret that signs them; no dir turns the cache off. */
 export function setTransformCache(dir: string | undefined, secret = ''): void {
   transformCache = dir === undefined ? undefined : createTransformCache(dir, secret);
-}
-
-export async function releaseTransformService(): Promise<void> {
-  if (esbuild) await (await esbuild).stop();
 }
 
 export async function loadTrustedModule(file: string, pkgType: string | undefined, id: string): Promise<unknown> {
@@ -67,8 +57,7 @@ export async function loadTrustedModule(file: string, pkgType: string | undefine
     if (cached !== undefined) return evaluateCommonJs(cached, file);
     let code: string;
     try {
-      esbuild ??= import('esbuild');
-      ({ code } = await (await esbuild).transform(source, {
+      ({ code } = await transform(source, {
         loader: 'js',
         format: 'cjs',
         platform: 'node',
