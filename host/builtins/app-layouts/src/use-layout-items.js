@@ -1,7 +1,7 @@
 // @ts-check
 import { computed, toRefs } from 'vue';
 import { useRouter } from 'vue-router';
-import { useCollection, useItems } from '@directus/extensions-sdk';
+import { getItemRoute, useCollection, useItems } from '@directus/extensions-sdk';
 
 /**
  * What every built-in layout needs: the collection's fields, its items for the layout query
@@ -20,6 +20,6 @@ export function useLayoutItems(props) {
   const router = useRouter();
   const pk = computed(() => primaryKeyField.value?.field ?? 'id');
   const visibleFields = computed(() => fields.value.filter((f) => f.meta?.hidden !== true && f.type !== 'alias'));
-  const open = (item) => router.push(`/content/${props.collection}/${encodeURIComponent(item[pk.value])}`);
+  const open = (item) => router.push(getItemRoute(props.collection, item[pk.value]));
   return { items, loading, error, itemCount, getItems, fields, visibleFields, primaryKeyField, pk, info, open };
 }

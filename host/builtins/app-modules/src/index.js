@@ -16,6 +16,10 @@ const DataModelCollection = () => import('./settings/data-model/DataModelCollect
 const Flows = () => import('./settings/flows/Flows.vue');
 const FlowEditor = () => import('./settings/flows/FlowEditor.vue');
 const Marketplace = () => import('./marketplace/Marketplace.vue');
+const UsersPage = () => import('./users/UsersPage.vue');
+const UserItemPage = () => import('./users/UserItemPage.vue');
+const FilesPage = () => import('./files/FilesPage.vue');
+const FileItemPage = () => import('./files/FileItemPage.vue');
 
 const admin = (user) => user?.admin_access === true;
 
@@ -28,6 +32,27 @@ export const modules = [
       { path: '', component: ContentHome },
       { path: ':collection', component: CollectionPage, props: true },
       { path: ':collection/:primaryKey', component: ItemPage, props: true },
+    ],
+  }),
+  // Directus's user directory and file library, at Directus's routes (/users/:id, /files/:id).
+  defineModule({
+    id: 'users',
+    name: 'User Directory',
+    icon: 'people_alt',
+    routes: [
+      { path: '', component: UsersPage },
+      { path: 'roles/:role', component: UsersPage, props: true },
+      { path: ':primaryKey', component: UserItemPage, props: true },
+    ],
+  }),
+  defineModule({
+    id: 'files',
+    name: 'File Library',
+    icon: 'folder',
+    routes: [
+      { path: '', component: FilesPage },
+      { path: 'folders/:folder', component: FilesPage, props: true },
+      { path: ':primaryKey', component: FileItemPage, props: true },
     ],
   }),
   defineModule({

@@ -1,0 +1,106 @@
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startHost, type TestHost } from '../helpers/host.js';
+import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+
+/** Directus's user directory (/users) and file library (/files), at Directus's routes. */
+describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library', () => {
+  let t: TestHost;
+  let browser: E2EBrowser;
+  let page: Page;
+  let errors: string[];
+  let editors: string;
+  let editor: string;
+  let photos: string;
+  let inPhotos: string;
+  let elsewhere: string;
+
+  const upload = async (name: string, body: Blob, folder?: string): Promise<string> => {
+    const form = new FormData();
+    if (folder) form.append('folder', folder);
+    form.append('file', body, name);
+    const res = await fetch(`${t.url}/files`, {
+      method: 'POST',
+      body: form,
+      headers: { Authorization: `Bearer ${t.token}` },
+    });
+    return ((await res.json()) as { data: { id: string } }).data.id;
+  };
+  const rows = () =>
+    page.locator('[data-layout=tabular] tr[data-item]').evaluateAll((r) => r.map((x) => x.getAttribute('data-item')));
+
+  beforeAll(async () => {
+    ensureAppBuilt();
+    t = await startHost();
+    editors = (await t.api('POST', '/roles', { name: 'Editors' })).body.data.id;
+    editor = (
+      await t.api('POST', '/users', {
+        email: 'ed@example.com',
+        password: 'editor-password',
+        role: editors,
+        first_name: 'Ed',
+      })
+    ).body.data.id;
+    const media = (await t.api('POST', '/folders', { name: 'Media' })).body.data.id;
+    photos = (await t.api('POST', '/folders', { name: 'Photos', parent: media })).body.data.id;
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 40, b: 40 } } })
+      .png()
+      .toBuffer();
+    inPhotos = await upload('red.png', new Blob([png], { type: 'image/png' }), photos);
+    elsewhere = await upload('notes.txt', new Blob(['hello'], { type: 'text/plain' }));
+    ({ browser, page, errors } = await openApp(t));
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('lists users, by role too, and edits one at /users/:id', async () => {
+    await navigate(page, '/users');
+    await eventually(rows).toEqual(expect.arrayContaining([editor]));
+    expect((await rows()).length).toBe(2);
+    await page.locator(`nav [data-role="${editors}"]`).click();
+    await page.waitForURL(new RegExp(`/users/roles/${editors}$`));
+    await eventually(rows).toEqual([editor]);
+    await page.locator(`tr[data-item="${editor}"]`).click();
+    await page.waitForURL(new RegExp(`/users/${editor}$`));
+    await eventually(() => page.locator('[data-test=user-name]').textContent()).toBe('Ed');
+    await page.locator('[data-field=last_name] input').fill('Itor');
+    await page.click('[data-test=save-item]');
+    await page.waitForURL(/\/users$/);
+    expect((await t.api('GET', `/users/${editor}`)).body.data.last_name).toBe('Itor');
+  });
+
+  it('lists files by folder, uploads into the folder on screen, and shows a file at /files/:id', async () => {
+    await navigate(page, '/files');
+    await eventually(rows).toEqual(expect.arrayContaining([inPhotos, elsewhere]));
+    // No "Create item" here: files are uploaded.
+    expect(await page.locator('[data-test=create-item]').count()).toBe(0);
+    await page.locator(`nav [data-folder="${photos}"]`).click();
+    await page.waitForURL(new RegExp(`/files/folders/${photos}$`));
+    await eventually(rows).toEqual([inPhotos]);
+    await shot(page, 'files-folder');
+    await page.locator('[data-test=upload-files] button').click();
+    await page.locator('[data-test=files-upload] input[type=file]').setInputFiles({
+      name: 'more.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('more'),
+    });
+    await eventually(async () => (await rows()).length).toBe(2);
+    const added = (await t.api('GET', '/files?filter[filename_download][_eq]=more.txt')).body.data[0];
+    expect(added.folder).toBe(photos);
+    await page.locator(`tr[data-item="${inPhotos}"]`).click();
+    await page.waitForURL(new RegExp(`/files/${inPhotos}$`));
+    const img = page.locator('[data-test=file-preview] img');
+    await eventually(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await page.locator('[data-field=title] input').fill('Red square');
+    await page.click('[data-test=save-item]');
+    await page.waitForURL(/\/files$/);
+    expect((await t.api('GET', `/files/${inPhotos}`)).body.data.title).toBe('Red square');
+  });
+
+  it('logged no page error', () => {
+    expect(errors).toEqual([]);
+  });
+});
