@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +90,11 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       els.map((e) => (e as HTMLOptionElement).value),
     );
     expect(offered).toEqual(expect.arrayContaining(['tabular', 'cards', 'dm-compact-list']));
+    // The table's options (its columns, its page size) are beside it; a layout without options,
+    // sidebar or actions (the calendar) shows no empty panel.
+    await page.locator('[data-test=layout-sidebar] [data-test=tabular-options]').waitFor();
+    await page.selectOption('[data-test=layout-picker]', 'calendar');
+    await page.waitForSelector('[data-layout=calendar]');
     expect(await page.locator('[data-test=layout-sidebar]').count()).toBe(0);
   });
 
@@ -126,6 +132,84 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       await other.close();
     }
   });
+
+  it("pages, sorts and picks the table's columns, and draws cards from templates and an image field, kept in the preset", async () => {
+    await createCollection(t, 'books', {
+      title: 'string',
+      year: 'integer',
+      cover: {
+        type: 'uuid',
+        related_collection: 'directus_files',
+        meta: { special: ['file'], interface: 'file-image' },
+      },
+    });
+    const png = await sharp({ create: { width: 8, height: 6, channels: 3, background: { r: 30, g: 90, b: 200 } } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.append('file', new Blob([png], { type: 'image/png' }), 'cover.png');
+    const cover = (
+      (await (
+        await fetch(`${t.url}/files`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${t.token}` } })
+      ).json()) as { data: { id: string } }
+    ).data.id;
+    const books = Array.from({ length: 12 }, (_, i) => ({ title: `Book ${i + 1}`, year: 2000 + ((i * 7) % 12) }));
+    const created = (await t.api('POST', '/items/books', books)).body.data as { id: number; year: number }[];
+    await t.api('PATCH', `/items/books/${created[0].id}`, { cover });
+    const rows = () =>
+      page.locator('[data-layout] [data-item]').evaluateAll((r) => r.map((x) => Number(x.getAttribute('data-item'))));
+    const preset = async () =>
+      (await t.api('GET', '/presets?filter[collection][_eq]=books')).body.data[0] as {
+        layout: string;
+        layout_query: Record<string, { limit?: number; page?: number; sort?: string[]; fields?: string[] }>;
+        layout_options: Record<string, Record<string, unknown>>;
+      };
+
+    // The app learns of a collection made after it loaded on its next load.
+    await navigate(page, '/content/books');
+    await page.reload();
+    await eventually(async () => (await rows()).length).toBe(12);
+    // Ten a page: two pages, the second holding the last two.
+    await page.selectOption('[data-test=layout-limit]', '10');
+    await eventually(async () => (await rows()).length).toBe(10);
+    await page.locator('[data-test=layout-pages] button', { hasText: '2' }).click();
+    await eventually(async () => (await rows()).length).toBe(2);
+    await eventually(async () => (await preset())?.layout_query?.tabular).toMatchObject({ limit: 10, page: 2 });
+    // A click on a column sorts by it (back on page one), a second click the other way.
+    const byYear = [...created].sort((a, b) => a.year - b.year || a.id - b.id);
+    await page.locator('th[data-column=year] [data-test=sort-column]').click();
+    await eventually(async () => (await rows())[0]).toBe(byYear[0].id);
+    expect(await page.getAttribute('th[data-column=year]', 'aria-sort')).toBe('ascending');
+    await page.locator('th[data-column=year] [data-test=sort-column]').click();
+    await eventually(async () => (await rows())[0]).toBe(byYear[byYear.length - 1].id);
+    expect((await preset()).layout_query.tabular).toMatchObject({ sort: ['-year'], page: 1 });
+    // Columns: the year column leaves the table.
+    await page.locator('[data-column-toggle=year]').click();
+    await eventually(() => page.locator('th[data-column=year]').count()).toBe(0);
+    expect((await preset()).layout_query.tabular.fields).not.toContain('year');
+    // Cards: a title template, a subtitle template and the cover as each card's image.
+    await page.selectOption('[data-test=layout-picker]', 'cards');
+    await page.waitForSelector('[data-layout=cards] [data-item]');
+    await page.selectOption('[data-test=cards-image-source]', 'cover');
+    await page.locator('[data-test=cards-title] input').fill('{{ title }}');
+    await page.locator('[data-test=cards-subtitle] input').fill('Published {{ year }}');
+    const first = page.locator(`[data-layout=cards] [data-item="${created[0].id}"]`);
+    await page.selectOption('[data-test=layout-limit]', '25');
+    await eventually(() => first.locator('.card-subtitle').textContent()).toContain(`Published ${created[0].year}`);
+    expect((await first.locator('.card-title').textContent())?.trim()).toBe('Book 1');
+    await eventually(() =>
+      first.locator('img[data-test=card-image]').evaluate((el) => (el as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(0);
+    expect(await page.locator(`[data-layout=cards] [data-item="${created[1].id}"] img`).count()).toBe(0);
+    await eventually(async () => (await preset()).layout_options.cards).toMatchObject({
+      imageSource: 'cover',
+      title: '{{ title }}',
+      subtitle: 'Published {{ year }}',
+    });
+    // Opened again, the page draws the same cards from the preset.
+    await page.reload();
+    await eventually(() => first.locator('.card-subtitle').textContent()).toContain('Published');
+  }, 120_000);
 
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);

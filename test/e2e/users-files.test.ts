@@ -28,7 +28,7 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     return ((await res.json()) as { data: { id: string } }).data.id;
   };
   const rows = () =>
-    page.locator('[data-layout=tabular] tr[data-item]').evaluateAll((r) => r.map((x) => x.getAttribute('data-item')));
+    page.locator('[data-layout] [data-item]').evaluateAll((r) => r.map((x) => x.getAttribute('data-item')));
 
   beforeAll(async () => {
     ensureAppBuilt();
@@ -63,7 +63,7 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     await page.locator(`nav [data-role="${editors}"]`).click();
     await page.waitForURL(new RegExp(`/users/roles/${editors}$`));
     await eventually(rows).toEqual([editor]);
-    await page.locator(`tr[data-item="${editor}"]`).click();
+    await page.locator(`[data-layout] [data-item="${editor}"]`).click();
     await page.waitForURL(new RegExp(`/users/${editor}$`));
     await eventually(() => page.locator('[data-test=user-name]').textContent()).toBe('Ed');
     await page.locator('[data-field=last_name] input').fill('Itor');
@@ -75,6 +75,10 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
   it('lists files by folder, uploads into the folder on screen, and shows a file at /files/:id', async () => {
     await navigate(page, '/files');
     await eventually(rows).toEqual(expect.arrayContaining([inPhotos, elsewhere]));
+    // Directus's default for the file library: cards, each image file drawn from /assets.
+    const thumb = page.locator(`[data-layout=cards] [data-item="${inPhotos}"] img[data-test=card-image]`);
+    await eventually(() => thumb.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await page.locator(`[data-layout=cards] [data-item="${elsewhere}"] img`).count()).toBe(0);
     // No "Create item" here: files are uploaded.
     expect(await page.locator('[data-test=create-item]').count()).toBe(0);
     await page.locator(`nav [data-folder="${photos}"]`).click();
@@ -90,7 +94,7 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     await eventually(async () => (await rows()).length).toBe(2);
     const added = (await t.api('GET', '/files?filter[filename_download][_eq]=more.txt')).body.data[0];
     expect(added.folder).toBe(photos);
-    await page.locator(`tr[data-item="${inPhotos}"]`).click();
+    await page.locator(`[data-layout] [data-item="${inPhotos}"]`).click();
     await page.waitForURL(new RegExp(`/files/${inPhotos}$`));
     const img = page.locator('[data-test=file-preview] img');
     await eventually(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);

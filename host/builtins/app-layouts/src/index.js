@@ -4,22 +4,41 @@ import Tabular from './Tabular.vue';
 import Cards from './Cards.vue';
 import Calendar from './Calendar.vue';
 import Kanban from './Kanban.vue';
+import TabularOptions from './TabularOptions.vue';
+import CardsOptions from './CardsOptions.vue';
 import { useLayoutItems } from './use-layout-items.js';
 
-const slots = { options: () => null, sidebar: () => null, actions: () => null };
+const none = () => null;
+const slots = { options: none, sidebar: none, actions: none };
+// The calendar and the board show up to 100 items at once (they have no pages).
+const allAtOnce = (props, context) => useLayoutItems(props, context, 100);
 
 export const layouts = [
-  defineLayout({ id: 'tabular', name: 'Table', icon: 'table_rows', component: Tabular, slots, setup: useLayoutItems }),
-  defineLayout({ id: 'cards', name: 'Cards', icon: 'grid_view', component: Cards, slots, setup: useLayoutItems }),
+  defineLayout({
+    id: 'tabular',
+    name: 'Table',
+    icon: 'table_rows',
+    component: Tabular,
+    slots: { ...slots, options: TabularOptions },
+    setup: useLayoutItems,
+  }),
+  defineLayout({
+    id: 'cards',
+    name: 'Cards',
+    icon: 'grid_view',
+    component: Cards,
+    slots: { ...slots, options: CardsOptions },
+    setup: useLayoutItems,
+  }),
   defineLayout({
     id: 'calendar',
     name: 'Calendar',
     icon: 'calendar_month',
     component: Calendar,
     slots,
-    setup: useLayoutItems,
+    setup: allAtOnce,
   }),
-  defineLayout({ id: 'kanban', name: 'Kanban', icon: 'view_kanban', component: Kanban, slots, setup: useLayoutItems }),
+  defineLayout({ id: 'kanban', name: 'Kanban', icon: 'view_kanban', component: Kanban, slots, setup: allAtOnce }),
 ];
 export const interfaces = [];
 export const displays = [];

@@ -1,25 +1,90 @@
 // @ts-check
 import { computed, toRefs } from 'vue';
 import { useRouter } from 'vue-router';
-import { getItemRoute, useCollection, useItems } from '@directus/extensions-sdk';
+import { getFieldsFromTemplate, getItemRoute, useCollection, useItems } from '@directus/extensions-sdk';
+import { pageCount, requestFields, THUMBNAIL } from './layout-query.js';
 
 /**
  * What every built-in layout needs: the collection's fields, its items for the layout query
- * (search, filter, sort, limit) and a way to open an item.
+ * (Directus's `fields`, `sort`, `limit`, `page`, plus the page's search and filter), the layout
+ * options, and ways to change them and to open an item. `defaultLimit` is the page size until the
+ * user picks one (Directus's 25 for the table and the cards).
+ * @param {any} props @param {{ emit?: (event: string, value: unknown) => void }} [context]
  */
-export function useLayoutItems(props) {
-  const { collection, layoutQuery, search, filter } = toRefs(props);
+export function useLayoutItems(props, context = {}, defaultLimit = 25) {
+  const { collection, layoutQuery, layoutOptions, search, filter } = toRefs(props);
   const { fields, primaryKeyField, info } = useCollection(collection);
+  const pk = computed(() => primaryKeyField.value?.field ?? 'id');
+  const visibleFields = computed(() => fields.value.filter((f) => f.meta?.hidden !== true && f.type !== 'alias'));
+  const layoutQueryValue = computed(() => layoutQuery?.value ?? {});
+  const saved = computed(() => layoutOptions?.value ?? {});
+  // A preset may name fields the collection no longer has (or, a default, one a project has not
+  // added): asking for those would fail the whole list, so they are left out.
+  const has = (path) => typeof path === 'string' && fields.value.some((f) => f.field === path.split('.')[0]);
+  // The table's columns: the user's choice, else the visible fields.
+  const columns = computed(() => {
+    const chosen = Array.isArray(layoutQueryValue.value.fields) ? layoutQueryValue.value.fields.filter(has) : [];
+    return chosen.length ? chosen : visibleFields.value.map((f) => f.field);
+  });
+  const imageSource = computed(() => {
+    const source = saved.value.imageSource;
+    return source === THUMBNAIL || has(source) ? source : null;
+  });
+  // The options the layout draws with (an image source that is not there is none).
+  const options = computed(() => ({ ...saved.value, imageSource: imageSource.value }));
+  const limit = computed(() => Number(layoutQueryValue.value.limit ?? defaultLimit));
+  const page = computed(() => Number(layoutQueryValue.value.page ?? 1));
+  const sort = computed(() => {
+    const chosen = (Array.isArray(layoutQueryValue.value.sort) ? layoutQueryValue.value.sort : []).filter((s) =>
+      has(String(s).replace(/^-/, '')),
+    );
+    return chosen.length ? chosen : primaryKeyField.value ? [pk.value] : [];
+  });
   const query = computed(() => ({
-    limit: 100,
-    ...(layoutQuery?.value ?? {}),
+    fields: requestFields({
+      columns: columns.value,
+      templateFields: [options.value.title, options.value.subtitle]
+        .flatMap((t) => getFieldsFromTemplate(t))
+        .filter(has),
+      imageSource: imageSource.value,
+    }),
+    limit: limit.value,
+    page: page.value,
+    sort: sort.value,
     ...(search?.value ? { search: search.value } : {}),
     ...(filter?.value ? { filter: filter.value } : {}),
   }));
   const { items, loading, error, itemCount, getItems } = useItems(collection, query);
+  const pages = computed(() => pageCount(itemCount.value, limit.value));
   const router = useRouter();
-  const pk = computed(() => primaryKeyField.value?.field ?? 'id');
-  const visibleFields = computed(() => fields.value.filter((f) => f.meta?.hidden !== true && f.type !== 'alias'));
   const open = (item) => router.push(getItemRoute(props.collection, item[pk.value]));
-  return { items, loading, error, itemCount, getItems, fields, visibleFields, primaryKeyField, pk, info, open };
+  /** Writes part of the layout query (kept in the user's preset by the page); a new sort or size goes back to page 1. */
+  const setQuery = (patch) =>
+    context.emit?.('update:layoutQuery', {
+      ...layoutQueryValue.value,
+      ...('page' in patch ? {} : { page: 1 }),
+      ...patch,
+    });
+  const setOptions = (patch) => context.emit?.('update:layoutOptions', { ...saved.value, ...patch });
+  return {
+    items,
+    loading,
+    error,
+    itemCount,
+    getItems,
+    fields,
+    visibleFields,
+    primaryKeyField,
+    pk,
+    info,
+    open,
+    columns,
+    sort,
+    limit,
+    page,
+    pages,
+    options,
+    setQuery,
+    setOptions,
+  };
 }
