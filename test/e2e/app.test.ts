@@ -106,10 +106,11 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect(await page.locator('[data-layout=cards] .card').count()).toBe(3);
     expect(await page.locator('[data-layout=tabular]').count()).toBe(0);
     await shot(page, '03-layout-cards');
+    // The board has a column per choice of the status field, titled by the choice's text.
     await page.selectOption('[data-test=layout-picker]', 'kanban');
     await eventually(() =>
       page.$$eval('[data-layout=kanban] .column h3', (els) => els.map((e) => e.textContent?.split(' ')[0]).sort()),
-    ).toEqual(['draft', 'published']);
+    ).toEqual(['Draft', 'Published']);
     await page.selectOption('[data-test=layout-picker]', 'calendar');
     await page.waitForSelector('[data-layout=calendar] .day');
     await page.selectOption('[data-test=layout-picker]', 'tabular');

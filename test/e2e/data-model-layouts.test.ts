@@ -90,12 +90,10 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       els.map((e) => (e as HTMLOptionElement).value),
     );
     expect(offered).toEqual(expect.arrayContaining(['tabular', 'cards', 'dm-compact-list']));
-    // The table's options (its columns, its page size) are beside it; a layout without options,
-    // sidebar or actions (the calendar) shows no empty panel.
+    // The table's options (its columns, its page size) are beside it; its empty sidebar and
+    // actions (functional components rendering nothing) show no empty panel.
     await page.locator('[data-test=layout-sidebar] [data-test=tabular-options]').waitFor();
-    await page.selectOption('[data-test=layout-picker]', 'calendar');
-    await page.waitForSelector('[data-layout=calendar]');
-    expect(await page.locator('[data-test=layout-sidebar]').count()).toBe(0);
+    expect(await page.locator('[data-test=layout-sidebar] > *').count()).toBe(1);
   });
 
   it('renders the extension layout with its options component and sidebar; an option changes the layout and is kept', async () => {
@@ -209,6 +207,60 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     // Opened again, the page draws the same cards from the preset.
     await page.reload();
     await eventually(() => first.locator('.card-subtitle').textContent()).toContain('Published');
+  }, 120_000);
+
+  it('moves a card between kanban columns, and places items on the calendar from their start to their end date', async () => {
+    const choices = [
+      { text: 'To do', value: 'todo' },
+      { text: 'Doing', value: 'doing' },
+      { text: 'Done', value: 'done' },
+    ];
+    await createCollection(t, 'tasks', {
+      title: 'string',
+      status: { type: 'string', meta: { interface: 'select-dropdown', options: { choices } } },
+      due: 'date',
+      ends: 'date',
+    });
+    const now = new Date();
+    const day = (d: number) =>
+      `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    const tasks = (
+      await t.api('POST', '/items/tasks', [
+        { title: 'Write', status: 'todo', due: day(5), ends: day(7) },
+        { title: 'Review', status: 'doing', due: day(12), ends: null },
+      ])
+    ).body.data as { id: number }[];
+    await navigate(page, '/content/tasks');
+    await page.reload();
+    await page.selectOption('[data-test=layout-picker]', 'kanban');
+    const titles = () =>
+      page.$$eval('[data-layout=kanban] .column h3', (els) => els.map((e) => e.firstChild?.textContent?.trim()));
+    await eventually(titles).toEqual(['To do', 'Doing', 'Done']);
+    // Dropped on Done, the card's item is done on the host.
+    await page
+      .locator(`[data-layout=kanban] [data-item="${tasks[0].id}"]`)
+      .dragTo(page.locator('[data-layout=kanban] .column[data-group=done]'));
+    await eventually(async () => (await t.api('GET', `/items/tasks/${tasks[0].id}`)).body.data.status).toBe('done');
+    await eventually(() => page.locator(`.column[data-group=done] [data-item="${tasks[0].id}"]`).count()).toBe(1);
+    // The calendar: start and end fields, a template for each entry.
+    await page.selectOption('[data-test=layout-picker]', 'calendar');
+    await page.selectOption('[data-test=calendar-start]', 'due');
+    await page.selectOption('[data-test=calendar-end]', 'ends');
+    await page.locator('[data-test=calendar-template] input').fill('{{ title }} ({{ status }})');
+    for (const d of [5, 6, 7]) await page.locator(`[data-date="${day(d)}"] [data-item="${tasks[0].id}"]`).waitFor();
+    expect(await page.locator(`[data-date="${day(8)}"] [data-item]`).count()).toBe(0);
+    await eventually(() =>
+      page.locator(`[data-date="${day(12)}"] [data-item="${tasks[1].id}"]`).textContent(),
+    ).toContain('Review (doing)');
+    // Another month holds neither.
+    await page.click('[data-test=calendar-next]');
+    await eventually(() => page.locator('[data-layout=calendar] [data-item]').count()).toBe(0);
+    expect(
+      (await t.api('GET', '/presets?filter[collection][_eq]=tasks')).body.data[0].layout_options.calendar,
+    ).toMatchObject({
+      startDateField: 'due',
+      endDateField: 'ends',
+    });
   }, 120_000);
 
   it('logged no unexpected browser errors', () => {

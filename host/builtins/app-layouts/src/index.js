@@ -6,12 +6,12 @@ import Calendar from './Calendar.vue';
 import Kanban from './Kanban.vue';
 import TabularOptions from './TabularOptions.vue';
 import CardsOptions from './CardsOptions.vue';
+import BoardOptions from './BoardOptions.vue';
 import { useLayoutItems } from './use-layout-items.js';
+import { useCalendar, useKanban } from './use-boards.js';
 
 const none = () => null;
 const slots = { options: none, sidebar: none, actions: none };
-// The calendar and the board show up to 100 items at once (they have no pages).
-const allAtOnce = (props, context) => useLayoutItems(props, context, 100);
 
 export const layouts = [
   defineLayout({
@@ -35,10 +35,17 @@ export const layouts = [
     name: 'Calendar',
     icon: 'calendar_month',
     component: Calendar,
-    slots,
-    setup: allAtOnce,
+    slots: { ...slots, options: BoardOptions },
+    setup: useCalendar,
   }),
-  defineLayout({ id: 'kanban', name: 'Kanban', icon: 'view_kanban', component: Kanban, slots, setup: allAtOnce }),
+  defineLayout({
+    id: 'kanban',
+    name: 'Kanban',
+    icon: 'view_kanban',
+    component: Kanban,
+    slots: { ...slots, options: BoardOptions },
+    setup: useKanban,
+  }),
 ];
 export const interfaces = [];
 export const displays = [];

@@ -8,10 +8,12 @@ import { pageCount, requestFields, THUMBNAIL } from './layout-query.js';
  * What every built-in layout needs: the collection's fields, its items for the layout query
  * (Directus's `fields`, `sort`, `limit`, `page`, plus the page's search and filter), the layout
  * options, and ways to change them and to open an item. `defaultLimit` is the page size until the
- * user picks one (Directus's 25 for the table and the cards).
+ * user picks one (Directus's 25 for the table and the cards; -1 is all); `extraFilter` narrows
+ * the items further (the calendar's month).
  * @param {any} props @param {{ emit?: (event: string, value: unknown) => void }} [context]
+ * @param {{ defaultLimit?: number; extraFilter?: import('vue').Ref<object | null> | null }} [settings]
  */
-export function useLayoutItems(props, context = {}, defaultLimit = 25) {
+export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFilter = null } = {}) {
   const { collection, layoutQuery, layoutOptions, search, filter } = toRefs(props);
   const { fields, primaryKeyField, info } = useCollection(collection);
   const pk = computed(() => primaryKeyField.value?.field ?? 'id');
@@ -40,6 +42,10 @@ export function useLayoutItems(props, context = {}, defaultLimit = 25) {
     );
     return chosen.length ? chosen : primaryKeyField.value ? [pk.value] : [];
   });
+  const narrowed = computed(() => {
+    const parts = [filter?.value, extraFilter?.value].filter(Boolean);
+    return parts.length > 1 ? { _and: parts } : (parts[0] ?? null);
+  });
   const query = computed(() => ({
     fields: requestFields({
       columns: columns.value,
@@ -52,7 +58,7 @@ export function useLayoutItems(props, context = {}, defaultLimit = 25) {
     page: page.value,
     sort: sort.value,
     ...(search?.value ? { search: search.value } : {}),
-    ...(filter?.value ? { filter: filter.value } : {}),
+    ...(narrowed.value ? { filter: narrowed.value } : {}),
   }));
   const { items, loading, error, itemCount, getItems } = useItems(collection, query);
   const pages = computed(() => pageCount(itemCount.value, limit.value));

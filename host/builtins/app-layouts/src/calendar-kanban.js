@@ -1,0 +1,116 @@
+// @ts-check
+/*
+ * The pure part of the calendar and kanban layouts, under Directus's option names: the calendar's
+ * `startDateField`, `endDateField` and `template`, the board's `groupField`, `titleField`,
+ * `textField` and `showUngrouped`.
+ */
+
+const DATE_TYPES = ['date', 'dateTime', 'timestamp'];
+/** Fields a calendar can place items by. @param {any[]} fields */
+export const dateFields = (fields) => fields.filter((f) => DATE_TYPES.includes(f.type));
+
+/** The calendar day (`YYYY-MM-DD`, local time) a stored date falls on, or null. @param {unknown} value */
+export function dayOf(value) {
+  if (value === null || value === undefined || value === '') return null;
+  const text = String(value);
+  // A date field's value is the day itself; a datetime is placed on its local day.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return null;
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** `YYYY-MM-DD` of a local date. @param {Date} d */
+const ymd = (d) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/**
+ * The month's first and last day, for the filter that loads only the month's items.
+ * @param {Date} month any day of the month
+ */
+export function monthRange(month) {
+  const first = new Date(month.getFullYear(), month.getMonth(), 1);
+  const last = new Date(month.getFullYear(), month.getMonth() + 1, 0);
+  return { first: ymd(first), last: ymd(last) };
+}
+
+/**
+ * The filter for items that touch the month: starting in it, or (with an end field) ending in it
+ * or spanning it.
+ * @param {Date} month @param {string} start @param {string | null | undefined} end
+ */
+export function monthFilter(month, start, end) {
+  const { first, last } = monthRange(month);
+  const upTo = `${last}T23:59:59`;
+  const starts = { [start]: { _between: [first, upTo] } };
+  if (!end) return starts;
+  return {
+    _or: [
+      starts,
+      { [end]: { _between: [first, upTo] } },
+      { _and: [{ [start]: { _lt: first } }, { [end]: { _gt: upTo } }] },
+    ],
+  };
+}
+
+/**
+ * The month's cells, Monday first (blank cells before the first day), each day with the items on
+ * it: from the start field's day to the end field's (inclusive; a missing or earlier end is the
+ * start day).
+ * @param {Date} month @param {any[]} items @param {string | null} start @param {string | null | undefined} end
+ * @returns {({ day: number; date: string; items: any[] } | null)[]}
+ */
+export function monthCells(month, items, start, end) {
+  const first = new Date(month.getFullYear(), month.getMonth(), 1);
+  const count = new Date(first.getFullYear(), first.getMonth() + 1, 0).getDate();
+  /** @type {({ day: number; date: string; items: any[] } | null)[]} */
+  const cells = Array.from({ length: (first.getDay() + 6) % 7 }, () => null);
+  const spans = start
+    ? items
+        .map((item) => {
+          const from = dayOf(item[start]);
+          const to = (end && dayOf(item[end])) || from;
+          return from ? { item, from, to: to && to >= from ? to : from } : null;
+        })
+        .filter((s) => s !== null)
+    : [];
+  for (let d = 1; d <= count; d++) {
+    const date = ymd(new Date(first.getFullYear(), first.getMonth(), d));
+    cells.push({ day: d, date, items: spans.filter((s) => s.from <= date && date <= s.to).map((s) => s.item) });
+  }
+  return cells;
+}
+
+/** Fields a board can group by: those with choices, and plain strings. @param {any[]} fields */
+export const groupFields = (fields) =>
+  fields.filter((f) => Array.isArray(f.meta?.options?.choices) || (f.type === 'string' && !f.schema?.is_primary_key));
+
+/**
+ * The board's columns: one per choice of the group field (in the choices' order, empty ones too),
+ * then any other value the items hold, then (with `showUngrouped`, or when items have none) the
+ * items without a value.
+ * @param {any[]} items @param {{ field: string; meta?: any } | null} groupField @param {boolean} showUngrouped
+ * @returns {{ value: unknown; title: string; items: any[] }[]}
+ */
+export function kanbanColumns(items, groupField, showUngrouped = false) {
+  if (!groupField) return [{ value: undefined, title: 'All', items }];
+  const key = groupField.field;
+  const choices = Array.isArray(groupField.meta?.options?.choices) ? groupField.meta.options.choices : [];
+  /** @type {Map<string, { value: unknown; title: string; items: any[] }>} */
+  const columns = new Map();
+  for (const c of choices)
+    columns.set(JSON.stringify(c.value), { value: c.value, title: String(c.text ?? c.value), items: [] });
+  const none = { value: null, title: 'Ungrouped', items: /** @type {any[]} */ ([]) };
+  for (const item of items) {
+    const value = item[key] ?? null;
+    if (value === null || value === '') {
+      none.items.push(item);
+      continue;
+    }
+    const id = JSON.stringify(value);
+    if (!columns.has(id)) columns.set(id, { value, title: String(value), items: [] });
+    columns.get(id)?.items.push(item);
+  }
+  const out = [...columns.values()];
+  return showUngrouped || none.items.length ? [none, ...out] : out;
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dateFields,
+  dayOf,
+  groupFields,
+  kanbanColumns,
+  monthCells,
+  monthFilter,
+  monthRange,
+  // @ts-expect-error plain JS module of the built-in layouts
+} from '../../host/builtins/app-layouts/src/calendar-kanban.js';
+
+describe('the calendar', () => {
+  const march = new Date(2026, 2, 1);
+  it('places a date on its day, a datetime on its local day; junk on none', () => {
+    expect(dayOf('2026-03-05')).toBe('2026-03-05');
+    const local = new Date(2026, 2, 5, 23, 30);
+    expect(dayOf(local.toISOString())).toBe('2026-03-05');
+    expect([dayOf(null), dayOf(''), dayOf('not a date')]).toEqual([null, null, null]);
+  });
+  it('lays out a month Monday first, items from their start day to their end day', () => {
+    const items = [
+      { id: 1, starts: '2026-03-02', ends: '2026-03-04' },
+      { id: 2, starts: '2026-03-10', ends: null },
+      { id: 3, starts: '2026-02-27', ends: '2026-03-01' },
+      { id: 4, starts: '2026-03-20', ends: '2026-03-18' },
+    ];
+    const cells = monthCells(march, items, 'starts', 'ends');
+    // 1 March 2026 is a Sunday: six blank cells before it.
+    expect(cells.slice(0, 6)).toEqual([null, null, null, null, null, null]);
+    const on = (date: string) =>
+      cells.find((c: { date: string } | null) => c?.date === date)?.items.map((i: { id: number }) => i.id);
+    expect(on('2026-03-01')).toEqual([3]);
+    expect(on('2026-03-03')).toEqual([1]);
+    expect(on('2026-03-04')).toEqual([1]);
+    expect(on('2026-03-05')).toEqual([]);
+    expect(on('2026-03-10')).toEqual([2]);
+    // An end before the start is the start day only.
+    expect(on('2026-03-20')).toEqual([4]);
+    expect(on('2026-03-19')).toEqual([]);
+    expect(cells.filter(Boolean)).toHaveLength(31);
+    // Without a start field nothing is placed.
+    expect(
+      monthCells(march, items, null, null).every((c: { items: unknown[] } | null) => !c || c.items.length === 0),
+    ).toBe(true);
+  });
+  it("loads only the month's items: starting in it, or ending in it, or spanning it", () => {
+    expect(monthRange(new Date(2024, 1, 10))).toEqual({ first: '2024-02-01', last: '2024-02-29' });
+    expect(monthFilter(march, 'starts', null)).toEqual({ starts: { _between: ['2026-03-01', '2026-03-31T23:59:59'] } });
+    expect(monthFilter(march, 'starts', 'ends')._or).toHaveLength(3);
+  });
+  it('offers the date fields', () => {
+    expect(
+      dateFields([
+        { field: 'a', type: 'date' },
+        { field: 'b', type: 'string' },
+        { field: 'c', type: 'timestamp' },
+      ]).map((f: { field: string }) => f.field),
+    ).toEqual(['a', 'c']);
+  });
+});
+
+describe('the kanban board', () => {
+  const status = {
+    field: 'status',
+    type: 'string',
+    meta: {
+      options: {
+        choices: [
+          { text: 'To do', value: 'todo' },
+          { text: 'Doing', value: 'doing' },
+          { text: 'Done', value: 'done' },
+        ],
+      },
+    },
+  };
+  const items = [
+    { id: 1, status: 'doing' },
+    { id: 2, status: 'todo' },
+    { id: 3, status: 'archived' },
+    { id: 4, status: null },
+  ];
+  it("has a column per choice in the choices' order (empty ones too), then other values, then the ungrouped", () => {
+    const cols = kanbanColumns(items, status, false);
+    expect(cols.map((c: { title: string }) => c.title)).toEqual(['Ungrouped', 'To do', 'Doing', 'Done', 'archived']);
+    expect(cols.find((c: { value: unknown }) => c.value === 'done').items).toEqual([]);
+    expect(cols.find((c: { value: unknown }) => c.value === 'doing').items.map((i: { id: number }) => i.id)).toEqual([
+      1,
+    ]);
+  });
+  it('shows the ungrouped column only when asked or needed; no group field is one column', () => {
+    const grouped = items.filter((i) => i.status);
+    expect(kanbanColumns(grouped, status, false).map((c: { title: string }) => c.title)).not.toContain('Ungrouped');
+    expect(kanbanColumns(grouped, status, true)[0].title).toBe('Ungrouped');
+    expect(kanbanColumns(items, null, false)).toEqual([{ value: undefined, title: 'All', items }]);
+  });
+  it('groups by fields with choices or plain strings, never the key', () => {
+    const fields = [
+      status,
+      { field: 'id', type: 'string', schema: { is_primary_key: true } },
+      { field: 'n', type: 'integer' },
+      { field: 'owner', type: 'string' },
+    ];
+    expect(groupFields(fields).map((f: { field: string }) => f.field)).toEqual(['status', 'owner']);
+  });
+});
