@@ -1,11 +1,12 @@
 // @ts-check
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
 import {
   asyncHandler,
   crudRoutes,
   errors,
   exportFileName,
-  formatExport,
+  exportToTempFile,
+  queryBatches,
   readFormFile,
   sanitizeQuery,
 } from '@annex/host/builtins-support';
@@ -24,6 +25,12 @@ function randomString(length) {
   let out = '';
   for (const b of bytes) out += ALPHABET[b & 63];
   return out;
+}
+
+/** Items read at a time by `/utils/export` (Directus's EXPORT_BATCH_SIZE, default 5000). */
+function exportBatchSize(env) {
+  const n = Number(env?.EXPORT_BATCH_SIZE ?? 5000);
+  return Number.isInteger(n) && n > 0 ? n : 5000;
 }
 
 /** The largest file `POST /utils/import/:collection` reads. */
@@ -171,7 +178,7 @@ export const endpoints = [
   {
     name: 'utils',
     // Directus's manual sort: POST /utils/sort/:collection { item, to } (the app's drag-and-drop order).
-    config: (router, { services, database, kernel, logger }) => {
+    config: (router, { services, database, kernel, logger, env }) => {
       // Directus's export to a file: the query's items written to a new file in the background, and the
       // caller notified (directus_notifications) when it is there, or why it is not. The query and the
       // caller's read permission are checked before the answer.
@@ -197,9 +204,11 @@ export const endpoints = [
               message,
               ...(item ? { collection: 'directus_files', item } : {}),
             });
+          let out;
           try {
-            const out = formatExport(await items.readByQuery({ limit: -1, ...q }), format);
-            const id = await new services.FilesService({ accountability }).uploadOne(Readable.from([out.body]), {
+            // A batch at a time into a temporary file (Directus's EXPORT_BATCH_SIZE), then into storage.
+            out = await exportToTempFile(queryBatches(items, q, exportBatchSize(env)), format);
+            const id = await new services.FilesService({ accountability }).uploadOne(createReadStream(out.file), {
               filename_download: exportFileName(collection, out.extension),
               type: out.type.split(';')[0],
               ...(typeof file?.title === 'string' ? { title: file.title } : {}),
@@ -211,6 +220,8 @@ export const endpoints = [
             await notify(`Your export of ${collection} failed`, err instanceof Error ? err.message : String(err)).catch(
               () => {},
             );
+          } finally {
+            await out?.remove();
           }
         }),
       );

@@ -14,5 +14,11 @@ export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry
 export { createRequestClient } from '@annex/runtime';
 export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';
 export { readFormFile, type FormFile } from './form-file.js';
-export { formatExport, exportFileName, type ExportFormat } from '../services/export-format.js';
+export {
+  formatExport,
+  exportFileName,
+  exportToTempFile,
+  queryBatches,
+  type ExportFormat,
+} from '../services/export-format.js';
 export { formatSnapshot, parseSchemaText } from '../schema/snapshot.js';
