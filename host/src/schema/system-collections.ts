@@ -63,7 +63,7 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('password', 'hash', { special: ['hash', 'conceal'] }),
     f('role', 'uuid', { relatedCollection: 'directus_roles' }),
     f('status', 'string'),
-    f('token', 'hash', { special: ['conceal'] }),
+    f('token', 'hash', { special: ['conceal'], interface: 'system-token' }),
     f('theme', 'string'),
     f('last_access', 'timestamp'),
   ]),

@@ -14,6 +14,7 @@ import SystemFolderInterface from './SystemFolderInterface.vue';
 import SystemInputPasswordInterface from './SystemInputPasswordInterface.vue';
 import SystemLanguageInterface from './SystemLanguageInterface.vue';
 import SystemRawEditorInterface from './SystemRawEditorInterface.vue';
+import SystemTokenInterface from './SystemTokenInterface.vue';
 import TextStringInterface from './TextStringInterface.vue';
 
 /*
@@ -62,6 +63,7 @@ export const systemInterfaces = [
     [field('placeholder', 'Placeholder', 'string', { width: 'half' })],
   ),
   system('system-input-password', 'Password', 'lock', SystemInputPasswordInterface, ['string']),
+  system('system-token', 'Token', 'vpn_key', SystemTokenInterface, ['hash', 'string']),
   system('system-input-translated-string', 'Translated string', 'translate', TextStringInterface, ['string', 'text']),
   system(
     'system-interface',
