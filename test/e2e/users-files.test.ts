@@ -72,6 +72,23 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     expect((await t.api('GET', `/users/${editor}`)).body.data.last_name).toBe('Itor');
   });
 
+  it("generates a user's static token once (it works as a bearer), and removes it", async () => {
+    await navigate(page, `/users/${editor}`);
+    const field = page.locator('[data-field=token]');
+    await field.locator('[data-test=token-generate]').click();
+    await field.locator('[data-test=token-saved]').waitFor();
+    const token = await field.locator('input[data-test=token-value]').inputValue();
+    expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await t.api('GET', '/users/me', undefined, token)).body.data.id).toBe(editor);
+    // Shown once: opened again, the field only says a token is saved.
+    await page.reload();
+    await field.locator('[data-test=token-remove]').waitFor();
+    expect(await field.locator('input[data-test=token-value]').inputValue()).toBe('');
+    await field.locator('[data-test=token-remove]').click();
+    await page.locator('[data-test=token-confirm] button').click();
+    await eventually(async () => (await t.api('GET', '/users/me', undefined, token)).status).toBe(401);
+  });
+
   it('lists files by folder, uploads into the folder on screen, and shows a file at /files/:id', async () => {
     await navigate(page, '/files');
     await eventually(rows).toEqual(expect.arrayContaining([inPhotos, elsewhere]));
@@ -102,6 +119,31 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     await page.click('[data-test=save-item]');
     await page.waitForURL(/\/files$/);
     expect((await t.api('GET', `/files/${inPhotos}`)).body.data.title).toBe('Red square');
+  });
+
+  it('creates, renames and deletes a folder in the file library; its files move up to its parent', async () => {
+    await navigate(page, `/files/folders/${photos}`);
+    await page.locator('[data-test=folder-create] button').click();
+    await page.locator('input[data-test=folder-name]').fill('Inbox');
+    await page.locator('[data-test=folder-submit] button').click();
+    // The new folder opens, inside the one that was on screen, and the navigation lists it.
+    await page.waitForURL((u) => /\/files\/folders\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(photos));
+    const inbox = page.url().split('/').pop() as string;
+    expect(inbox).not.toBe(photos);
+    expect((await t.api('GET', `/folders/${inbox}`)).body.data).toMatchObject({ name: 'Inbox', parent: photos });
+    await page.locator(`nav [data-folder="${inbox}"]`).waitFor();
+    const note = await upload('inbox.txt', new Blob(['in the inbox'], { type: 'text/plain' }), inbox);
+    await page.locator('[data-test=folder-rename] button').click();
+    await page.locator('input[data-test=folder-name]').fill('Mail');
+    await page.locator('[data-test=folder-submit] button').click();
+    await eventually(() => page.locator(`nav [data-folder="${inbox}"]`).textContent()).toContain('Mail');
+    expect((await t.api('GET', `/folders/${inbox}`)).body.data.name).toBe('Mail');
+    await page.locator('[data-test=folder-delete] button').click();
+    await page.locator('[data-test=folder-submit] button').click();
+    await page.waitForURL(new RegExp(`/files/folders/${photos}$`));
+    expect((await t.api('GET', `/folders/${inbox}`)).status).toBe(403);
+    expect((await t.api('GET', `/files/${note}`)).body.data.folder).toBe(photos);
+    await eventually(() => page.locator(`nav [data-folder="${inbox}"]`).count()).toBe(0);
   });
 
   it('logged no page error', () => {
