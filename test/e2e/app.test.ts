@@ -129,6 +129,40 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect(item).toMatchObject({ title: 'Hello edited', status: 'published' });
   });
 
+  it('shows a validation failure at its field, asks before leaving unsaved changes, and before deleting', async () => {
+    const patched = await t.api('PATCH', '/fields/articles/title', {
+      meta: { validation: { title: { _regex: '^[^!]*$' } }, validation_message: 'No exclamation marks' },
+    });
+    expect(patched.status).toBe(200);
+    await navigate(page, '/content/articles/2');
+    await page.waitForSelector('[data-field=title] input');
+    const before = (await t.api('GET', '/items/articles/2')).body.data.title;
+    await page.fill('[data-field=title] input', 'Loud!');
+    await page.click('[data-test=save-item]');
+    await eventually(() => page.locator('[data-field=title] .validation-error').textContent()).toContain(
+      'No exclamation marks',
+    );
+    expect(page.url()).toMatch(/\/content\/articles\/2$/);
+    // Leaving with the change unsaved asks; "Keep editing" stays, "Discard changes" leaves.
+    await navigate(page, '/content/articles', { keepGuard: true });
+    await page.locator('[data-test=unsaved-changes]').waitFor();
+    await page.locator('[data-test=keep-editing] button').click();
+    expect(page.url()).toMatch(/\/content\/articles\/2$/);
+    expect(await page.locator('[data-field=title] input').inputValue()).toBe('Loud!');
+    await navigate(page, '/content/articles', { keepGuard: true });
+    await page.locator('[data-test=discard-changes] button').click();
+    await page.waitForURL(/\/content\/articles$/);
+    expect((await t.api('GET', '/items/articles/2')).body.data.title).toBe(before);
+    // Delete asks first: cancelled, the item stays.
+    await navigate(page, '/content/articles/2');
+    await page.locator('[data-test=delete-item] button').click();
+    await page.locator('[data-test=confirm-delete]').waitFor();
+    await page.keyboard.press('Escape');
+    await eventually(() => page.locator('[data-test=confirm-delete]').count()).toBe(0);
+    expect((await t.api('GET', '/items/articles/2')).status).toBe(200);
+    await t.api('PATCH', '/fields/articles/title', { meta: { validation: null, validation_message: null } });
+  });
+
   it('adds a metric panel to a dashboard and shows its number', async () => {
     await navigate(page, '/insights');
     await page.fill('[data-test=dashboard-name]', 'Editorial');

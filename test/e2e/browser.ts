@@ -128,13 +128,22 @@ export async function windowMarked(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __annexMark?: number }).__annexMark === 4242);
 }
 
-/** Client-side navigation through the app's router (no page load). */
-export async function navigate(page: Page, to: string): Promise<void> {
-  await page.evaluate(
-    (path) =>
-      (window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }).__annex.router.push(path),
-    to,
-  );
+/**
+ * Client-side navigation through the app's router (no page load). A page with unsaved changes
+ * asks before it is left (the item page's guard): this answers "Discard changes", as a test that
+ * moves on means to; `keepGuard` returns with the question open instead.
+ */
+export async function navigate(page: Page, to: string, options: { keepGuard?: boolean } = {}): Promise<void> {
+  const aborted = await page.evaluate(async (path) => {
+    const failure = (await (
+      window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }
+    ).__annex.router.push(path)) as { type?: number } | undefined;
+    // vue-router's NavigationFailureType.aborted: a guard said no.
+    return failure?.type === 4;
+  }, to);
+  if (!aborted || options.keepGuard) return;
+  await page.locator('[data-test=discard-changes] button').click();
+  await page.waitForURL((url) => url.pathname.endsWith(to.split('?')[0]!));
 }
 
 /** `expect.poll` with a timeout that tolerates a loaded CI machine (the default is 1 s). */

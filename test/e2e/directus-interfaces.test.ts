@@ -183,6 +183,10 @@ export default (router) => {
     expect(picker.map((s) => s.trim())).not.toContain('Section');
     expect(picker.map((s) => s.trim())).not.toContain('Id');
     await shot(page, 'interfaces-01-form');
+    // Opened and left untouched, the form has nothing unsaved: leaving asks nothing.
+    await navigate(page, '/content/things', { keepGuard: true });
+    await page.waitForURL(/\/content\/things$/);
+    expect(await page.locator('[data-test=unsaved-changes]').count()).toBe(0);
   });
 
   it("shows the custom translations of $t: strings in a field's note and choices", async () => {
