@@ -263,6 +263,50 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     });
   }, 120_000);
 
+  it('draws related values, users and files in the table through their displays, loading the related fields they name', async () => {
+    await createCollection(t, 'authors', { name: 'string' });
+    await createCollection(t, 'shelves', {
+      label: 'string',
+      author: {
+        type: 'integer',
+        related_collection: 'authors',
+        meta: { display: 'related-values', display_options: { template: '{{ name }}!' } },
+      },
+      owner: {
+        type: 'uuid',
+        related_collection: 'directus_users',
+        meta: { display: 'user', display_options: { display: 'name' } },
+      },
+      scan: { type: 'uuid', related_collection: 'directus_files', meta: { special: ['file'], display: 'file' } },
+    });
+    const author = (await t.api('POST', '/items/authors', { name: 'Le Guin' })).body.data.id;
+    const me = (await t.api('PATCH', '/users/me', { first_name: 'Ada', last_name: 'Admin' })).body.data.id;
+    const form = new FormData();
+    form.append('title', 'Shelf scan');
+    form.append('file', new Blob(['scan'], { type: 'text/plain' }), 'scan.txt');
+    const scan = (
+      (await (
+        await fetch(`${t.url}/files`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${t.token}` } })
+      ).json()) as {
+        data: { id: string };
+      }
+    ).data.id;
+    const shelf = (await t.api('POST', '/items/shelves', { label: 'Top', author, owner: me, scan })).body.data.id;
+    await navigate(page, '/content/shelves');
+    await page.reload();
+    const cell = (column: string) =>
+      page.locator(`[data-layout=tabular] tr[data-item="${shelf}"] td`).nth(columnIndex[column]!);
+    await page.waitForSelector('[data-layout=tabular] th[data-column=scan]');
+    const columns = await page.$$eval('[data-layout=tabular] th[data-column]', (ths) =>
+      ths.map((th) => th.getAttribute('data-column')),
+    );
+    const columnIndex = Object.fromEntries(columns.map((c, i) => [c, i]));
+    await eventually(() => cell('author').textContent()).toContain('Le Guin!');
+    expect((await cell('owner').textContent())?.trim()).toBe('Ada Admin');
+    expect(await cell('scan').textContent()).toContain('Shelf scan');
+    expect(await cell('scan').locator('[data-display=file]').count()).toBe(1);
+  }, 120_000);
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

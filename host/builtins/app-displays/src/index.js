@@ -1,9 +1,10 @@
 // @ts-check
-import { defineDisplay } from '@directus/extensions-sdk';
+import { defineDisplay, getFieldsFromTemplate } from '@directus/extensions-sdk';
 import { h } from 'vue';
 import LabelsDisplay from './LabelsDisplay.vue';
 import ImageDisplay from './ImageDisplay.vue';
 import { ColorDisplay, IconDisplay } from './SwatchDisplays.js';
+import UserFileDisplay, { FILE_FIELDS, USER_FIELDS, fileName, userName } from './UserFileDisplays.vue';
 import { formatDatetime, formatValue, renderTemplate } from './format.js';
 
 /** A display rendered as text by its handler (the same function exports and templates use). */
@@ -119,7 +120,8 @@ export const displays = [
     (value, options) => renderTemplate(options?.template, value),
     ['alias', 'integer', 'bigInteger', 'uuid', 'string'],
     [field('template', 'Display template', 'string')],
-    { localTypes: ['m2o', 'o2m', 'm2m'] },
+    // The related fields its template names are loaded with the item (Directus's display `fields`).
+    { localTypes: ['m2o', 'o2m', 'm2m'], fields: (options) => getFieldsFromTemplate(options?.template) },
   ),
   // More of Directus's displays, under its ids: file fields as images, colors, icons, sizes, types, JSON.
   defineDisplay({
@@ -131,6 +133,48 @@ export const displays = [
     types: ['uuid'],
     localTypes: ['file'],
     options: [field('circle', 'Circle', 'boolean', { interface: 'boolean' })],
+    fields: ['id', 'type', 'title'],
+  }),
+  defineDisplay({
+    id: 'user',
+    name: 'User',
+    icon: 'person',
+    component: UserFileDisplay,
+    handler: (value) => userName(value),
+    types: ['uuid'],
+    options: [
+      {
+        ...field('display', 'Display', 'string', {
+          interface: 'select-dropdown',
+          width: 'half',
+          options: {
+            choices: [
+              { text: 'Avatar', value: 'avatar' },
+              { text: 'Name', value: 'name' },
+              { text: 'Both', value: 'both' },
+            ],
+          },
+        }),
+        schema: { default_value: 'both' },
+      },
+      field('circle', 'Circle', 'boolean', { interface: 'boolean', width: 'half' }),
+    ],
+    fields: USER_FIELDS,
+  }),
+  defineDisplay({
+    id: 'file',
+    name: 'File',
+    icon: 'insert_drive_file',
+    component: {
+      ...UserFileDisplay,
+      name: 'display-file',
+      props: { ...UserFileDisplay.props, kind: { type: String, default: 'file' } },
+    },
+    handler: (value) => fileName(value),
+    types: ['uuid'],
+    localTypes: ['file'],
+    options: [],
+    fields: FILE_FIELDS,
   }),
   defineDisplay({
     id: 'color',

@@ -1,7 +1,14 @@
 // @ts-check
 import { computed, toRefs } from 'vue';
 import { useRouter } from 'vue-router';
-import { getFieldsFromTemplate, getItemRoute, useCollection, useItems } from '@directus/extensions-sdk';
+import {
+  getFieldsFromTemplate,
+  getItemRoute,
+  useCollection,
+  useExtensions,
+  useItems,
+  useStores,
+} from '@directus/extensions-sdk';
 import { pageCount, requestFields, THUMBNAIL } from './layout-query.js';
 
 /**
@@ -22,11 +29,37 @@ export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFi
   const saved = computed(() => layoutOptions?.value ?? {});
   // A preset may name fields the collection no longer has (or, a default, one a project has not
   // added): asking for those would fail the whole list, so they are left out.
-  const has = (path) => typeof path === 'string' && fields.value.some((f) => f.field === path.split('.')[0]);
+  const fieldsStore = useStores().useFieldsStore();
+  const has = (path) =>
+    typeof path === 'string' &&
+    fields.value.length > 0 &&
+    (path.includes('.')
+      ? Boolean(fieldsStore.getField(props.collection, path))
+      : fields.value.some((f) => f.field === path));
   // The table's columns: the user's choice, else the visible fields.
   const columns = computed(() => {
     const chosen = Array.isArray(layoutQueryValue.value.fields) ? layoutQueryValue.value.fields.filter(has) : [];
     return chosen.length ? chosen : visibleFields.value.map((f) => f.field);
+  });
+  // The related fields each column's display asks for (Directus's display `fields`: the user
+  // display's name and avatar, the related-values template's fields), those the schema has.
+  const { displays } = useExtensions();
+  const displayFields = computed(() => {
+    const out = [];
+    for (const column of columns.value) {
+      const f = fieldsStore.getField(props.collection, column);
+      const config = f?.meta?.display ? displays.value.find((d) => d.id === f.meta.display) : null;
+      let wanted = config?.fields;
+      if (typeof wanted === 'function') {
+        try {
+          wanted = wanted(f.meta.display_options ?? {}, { collection: f.collection, field: f.field, type: f.type });
+        } catch {
+          wanted = [];
+        }
+      }
+      for (const sub of Array.isArray(wanted) ? wanted : []) if (has(`${column}.${sub}`)) out.push(`${column}.${sub}`);
+    }
+    return out;
   });
   const imageSource = computed(() => {
     const source = saved.value.imageSource;
@@ -48,7 +81,7 @@ export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFi
   });
   const query = computed(() => ({
     fields: requestFields({
-      columns: columns.value,
+      columns: [...columns.value, ...displayFields.value],
       templateFields: [options.value.title, options.value.subtitle]
         .flatMap((t) => getFieldsFromTemplate(t))
         .filter(has),
