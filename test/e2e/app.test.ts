@@ -185,7 +185,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await page.click('[data-test=add-panel]');
     await page.selectOption('[data-test=panel-type]', 'bar-chart');
     await page.selectOption('[data-field=collection] select', 'articles');
-    await page.fill('[data-field=xAxis] input', 'status');
+    await page.selectOption('[data-field=xAxis] select', 'status');
     await page.click('[data-test=save-panel]');
     await eventually(() =>
       page.$$eval('[data-panel-type=bar-chart] .row .label', (els) => els.map((e) => e.textContent).sort()),

@@ -124,7 +124,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     // Before a collection is chosen, the filter has nothing to offer.
     await options.locator('[data-field=filter] .v-notice').waitFor();
     await options.locator('[data-field=collection] select').selectOption('orders');
-    await options.locator('[data-field=field] input').fill('total');
+    await options.locator('[data-field=field] select').selectOption('total');
     await options.locator('[data-field=function] select').selectOption('sum');
     await options.locator('[data-field=filter] [data-test=filter-add]').selectOption('status');
     const value = options.locator('[data-field=filter] [data-filter-field=status] [data-test=filter-value]');
@@ -139,6 +139,32 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     ).toBe(true);
     const panel = (await t.api('GET', '/panels')).body.data.find((p: any) => p.name === 'Paid');
     expect(panel.options.filter).toEqual({ status: { _eq: 'paid' } });
+  });
+
+  it('draws a pie chart of a count per group, as a donut with a legend', async () => {
+    await page.click('[data-test=add-panel]');
+    await page.selectOption('[data-test=panel-type]', 'pie-chart');
+    await page.fill('[data-test=panel-name]', 'By status');
+    const options = page.locator('[data-test=panel-options]');
+    await options.locator('[data-field=collection] select').selectOption('orders');
+    await options.locator('[data-field=column] select').selectOption('status');
+    await options.locator('[data-field=donut]').getByRole('checkbox').click();
+    await options.locator('[data-field=legend] select').selectOption('right');
+    await page.fill('[data-test=panel-width]', '10');
+    await page.fill('[data-test=panel-height]', '10');
+    await page.click('[data-test=save-panel]');
+    const pie = page.locator('[data-panel-name="By status"] [data-panel=pie-chart]');
+    await eventually(() =>
+      pie
+        .locator('path[data-slice]')
+        .evaluateAll((ps) => ps.map((p) => `${p.getAttribute('data-slice')}=${p.getAttribute('data-value')}`).sort()),
+    ).toEqual(['open=1', 'paid=2']);
+    expect(await pie.locator('.legend li').count()).toBe(2);
+    const saved = (await t.api('GET', '/panels')).body.data.find((p: any) => p.name === 'By status');
+    expect(saved).toMatchObject({
+      type: 'pie-chart',
+      options: { collection: 'orders', column: 'status', donut: true, legend: 'right' },
+    });
   });
 
   it('logged no unexpected browser errors', () => {

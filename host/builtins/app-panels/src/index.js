@@ -6,6 +6,7 @@ import Label from './Label.vue';
 import TimeSeries from './TimeSeries.vue';
 import Meter from './Meter.vue';
 import BarChart from './BarChart.vue';
+import PieChart from './PieChart.vue';
 
 const opt = (field, name, type = 'string', meta = {}) => ({
   field,
@@ -19,12 +20,34 @@ const fn = opt('function', 'Aggregate function', 'string', {
   options: { choices: FUNCTIONS },
 });
 const collection = opt('collection', 'Collection', 'string', { interface: 'system-collection' });
+/** A field of the collection chosen above, picked as Directus's panels pick it (system-field). */
+const fieldOf = (name, label, options = {}) =>
+  opt(name, label, 'string', {
+    interface: 'system-field',
+    options: { collectionField: 'collection', allowNone: true, ...options },
+  });
+const color = opt('color', 'Color', 'string', { interface: 'select-color' });
 // Directus's panels filter their collection with the filter builder, on the collection chosen above.
 const filter = opt('filter', 'Filter', 'json', {
   width: 'full',
   interface: 'system-filter',
   options: { collectionField: 'collection', relationalFieldSelectable: false },
 });
+
+/** One aggregate per value of `groupField` (`data` = [{ <group>: value, <fn>: … }]), filtered. */
+function groupedQuery(options, groupField, valueField) {
+  if (!options?.collection || !groupField) return undefined;
+  const f = options.function ?? 'count';
+  return {
+    collection: options.collection,
+    query: {
+      groupBy: groupField,
+      aggregate: { [f]: f === 'count' ? '*' : valueField },
+      ...(options.filter ? { filter: options.filter } : {}),
+      limit: -1,
+    },
+  };
+}
 
 /** One aggregate over a collection (`data` = [{ <fn>: { <field>: value } }]). */
 function aggregateQuery(options) {
@@ -49,7 +72,7 @@ export const panels = [
     query: aggregateQuery,
     minWidth: 8,
     minHeight: 6,
-    options: [collection, opt('field', 'Field'), fn, opt('prefix', 'Prefix'), opt('suffix', 'Suffix'), filter],
+    options: [collection, fieldOf('field', 'Field'), fn, opt('prefix', 'Prefix'), opt('suffix', 'Suffix'), filter],
   }),
   definePanel({
     id: 'list',
@@ -72,8 +95,11 @@ export const panels = [
         : undefined,
     options: [
       collection,
-      opt('displayTemplate', 'Template (e.g. {{title}})'),
-      opt('sortField', 'Sort by (descending)'),
+      opt('displayTemplate', 'Template (e.g. {{title}})', 'string', {
+        interface: 'system-display-template',
+        options: { collectionField: 'collection' },
+      }),
+      fieldOf('sortField', 'Sort by (descending)'),
       opt('limit', 'Limit', 'integer'),
       filter,
     ],
@@ -86,7 +112,7 @@ export const panels = [
     component: Label,
     minWidth: 4,
     minHeight: 2,
-    options: [opt('text', 'Text', 'string', { width: 'full' }), opt('color', 'Color')],
+    options: [opt('text', 'Text', 'string', { width: 'full' }), color],
   }),
   definePanel({
     id: 'time-series',
@@ -109,9 +135,9 @@ export const panels = [
         : undefined,
     options: [
       collection,
-      opt('dateField', 'Date field'),
-      opt('valueField', 'Value field (empty = count)'),
-      opt('color', 'Color'),
+      fieldOf('dateField', 'Date field', { typeAllowList: ['date', 'dateTime', 'timestamp'] }),
+      fieldOf('valueField', 'Value field (empty = count)'),
+      color,
     ],
   }),
   definePanel({
@@ -123,7 +149,7 @@ export const panels = [
     query: aggregateQuery,
     minWidth: 8,
     minHeight: 6,
-    options: [collection, opt('field', 'Field'), fn, opt('max', 'Maximum', 'integer')],
+    options: [collection, fieldOf('field', 'Field'), fn, opt('max', 'Maximum', 'integer')],
   }),
   definePanel({
     id: 'bar-chart',
@@ -133,15 +159,39 @@ export const panels = [
     component: BarChart,
     minWidth: 12,
     minHeight: 8,
-    query: (options) => {
-      if (!options?.collection || !options?.xAxis) return undefined;
-      const f = options.function ?? 'count';
-      return {
-        collection: options.collection,
-        query: { groupBy: options.xAxis, aggregate: { [f]: f === 'count' ? '*' : options.yAxis } },
-      };
-    },
-    options: [collection, opt('xAxis', 'Group by field'), opt('yAxis', 'Value field'), fn, opt('color', 'Color')],
+    query: (options) => groupedQuery(options, options?.xAxis, options?.yAxis),
+    options: [collection, fieldOf('xAxis', 'Group by field'), fieldOf('yAxis', 'Value field'), fn, color, filter],
+  }),
+  // Directus's pie chart: an aggregate per value of `column`, as slices (a donut with `donut`).
+  definePanel({
+    id: 'pie-chart',
+    name: 'Pie Chart',
+    icon: 'pie_chart',
+    description: 'An aggregate per group, as slices',
+    component: PieChart,
+    minWidth: 10,
+    minHeight: 10,
+    query: (options) => groupedQuery(options, options?.column, options?.column),
+    options: [
+      collection,
+      fieldOf('column', 'Field'),
+      fn,
+      opt('donut', 'Donut', 'boolean', { interface: 'boolean' }),
+      opt('showLabels', 'Show labels', 'boolean', { interface: 'boolean' }),
+      opt('legend', 'Legend', 'string', {
+        interface: 'select-dropdown',
+        options: {
+          choices: [
+            { text: 'None', value: 'none' },
+            { text: 'Right', value: 'right' },
+            { text: 'Bottom', value: 'bottom' },
+          ],
+        },
+      }),
+      opt('decimals', 'Decimals', 'integer'),
+      color,
+      filter,
+    ],
   }),
 ];
 export const interfaces = [];
