@@ -167,6 +167,37 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     });
   });
 
+  it('filters a panel by a dashboard variable that a variable panel sets, starting from its default', async () => {
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
+    const at = (x: number, y: number) => ({ position_x: x, position_y: y, width: 12, height: 8 });
+    await t.api('POST', '/panels', {
+      dashboard,
+      type: 'variable',
+      name: 'Status',
+      options: { field: 'status', type: 'string', defaultValue: 'paid' },
+      ...at(1, 30),
+    });
+    await t.api('POST', '/panels', {
+      dashboard,
+      type: 'metric',
+      name: 'Chosen',
+      options: { collection: 'orders', field: 'total', function: 'sum', filter: { status: { _eq: '{{ status }}' } } },
+      ...at(14, 30),
+    });
+    await page.reload();
+    const metric = page.locator('[data-panel-name=Chosen]');
+    const sum = async () => ((await metric.textContent()) ?? '').replace(/\D+/g, ' ').trim();
+    // The default: paid orders, 10 + 5.
+    await eventually(sum).toBe('15');
+    const input = page.locator('[data-panel-name=Status] [data-panel=variable] input');
+    expect(await input.inputValue()).toBe('paid');
+    await input.fill('open');
+    await eventually(sum).toBe('100');
+    // Emptied, the variable's rule is left out: every order.
+    await input.fill('');
+    await eventually(sum).toBe('115');
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

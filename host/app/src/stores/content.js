@@ -76,7 +76,9 @@ export function defineContentStores(api, useUserStore) {
   });
 
   const useInsightsStore = defineStore('insightsStore', {
-    state: () => ({ dashboards: [], panels: [], loading: false, errors: [] }),
+    // `variables`: the open dashboard's variables (Directus's variable panels set them; other
+    // panels' options name them as `{{ key }}`).
+    state: () => ({ dashboards: [], panels: [], loading: false, errors: [], variables: {} }),
     actions: {
       async hydrate() {
         this.loading = true;
@@ -97,6 +99,16 @@ export function defineContentStores(api, useUserStore) {
       },
       getPanelsForDashboard(id) {
         return this.panels.filter((p) => p.dashboard === id);
+      },
+      getVariable(field) {
+        return this.variables[field];
+      },
+      setVariable(field, value) {
+        this.variables = { ...this.variables, [field]: value };
+      },
+      /** A dashboard opens with its variable panels' defaults and nothing else. */
+      resetVariables(defaults = {}) {
+        this.variables = { ...defaults };
       },
     },
   });

@@ -7,6 +7,7 @@ import TimeSeries from './TimeSeries.vue';
 import Meter from './Meter.vue';
 import BarChart from './BarChart.vue';
 import PieChart from './PieChart.vue';
+import Variable from './Variable.vue';
 
 const opt = (field, name, type = 'string', meta = {}) => ({
   field,
@@ -161,6 +162,39 @@ export const panels = [
     minHeight: 8,
     query: (options) => groupedQuery(options, options?.xAxis, options?.yAxis),
     options: [collection, fieldOf('xAxis', 'Group by field'), fieldOf('yAxis', 'Value field'), fn, color, filter],
+  }),
+  // Directus's variable panel: sets the dashboard variable `field` (`variable: true`); other
+  // panels' options name it as `{{ field }}`.
+  definePanel({
+    id: 'variable',
+    name: 'Global Variable',
+    icon: 'science',
+    description: 'A value other panels filter by',
+    component: Variable,
+    variable: true,
+    minWidth: 12,
+    minHeight: 6,
+    options: [
+      opt('field', 'Variable key', 'string', { width: 'full', options: { dbSafe: true, placeholder: 'status' } }),
+      opt('type', 'Type', 'string', {
+        interface: 'select-dropdown',
+        options: {
+          choices: ['string', 'text', 'integer', 'float', 'boolean', 'date', 'dateTime', 'json', 'csv', 'uuid'].map(
+            (value) => ({
+              text: value,
+              value,
+            }),
+          ),
+        },
+      }),
+      opt('defaultValue', 'Default value'),
+      opt('inter', 'Interface', 'string', { interface: 'system-interface', options: { typeField: 'type' } }),
+      opt('options', 'Interface options (JSON)', 'json', {
+        width: 'full',
+        interface: 'input-code',
+        options: { language: 'json' },
+      }),
+    ],
   }),
   // Directus's pie chart: an aggregate per value of `column`, as slices (a donut with `donut`).
   definePanel({
