@@ -134,16 +134,27 @@ export async function windowMarked(page: Page): Promise<boolean> {
  * moves on means to; `keepGuard` returns with the question open instead.
  */
 export async function navigate(page: Page, to: string, options: { keepGuard?: boolean } = {}): Promise<void> {
-  const aborted = await page.evaluate(async (path) => {
-    const failure = (await (
-      window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }
-    ).__annex.router.push(path)) as { type?: number } | undefined;
-    // vue-router's NavigationFailureType.aborted: a guard said no.
-    return failure?.type === 4;
-  }, to);
-  if (!aborted || options.keepGuard) return;
-  await page.locator('[data-test=discard-changes] button').click();
-  await page.waitForURL((url) => url.pathname.endsWith(to.split('?')[0]!));
+  const push = () =>
+    page.evaluate(async (path) => {
+      const failure = (await (
+        window as unknown as { __annex: { router: { push(p: string): Promise<unknown> } } }
+      ).__annex.router.push(path)) as { type?: number } | undefined;
+      // vue-router's NavigationFailureType.aborted: a guard said no.
+      return failure?.type === 4;
+    }, to);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (!(await push()) || options.keepGuard) return;
+    // A save still on its way leaves the page itself (the question then goes with it): push again.
+    const discard = page.locator('[data-test=discard-changes] button');
+    const asked = await discard
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!asked) continue;
+    await discard.click();
+    await page.waitForURL((url) => url.pathname.endsWith(to.split('?')[0]!));
+    return;
+  }
 }
 
 /** `expect.poll` with a timeout that tolerates a loaded CI machine (the default is 1 s). */

@@ -297,7 +297,8 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     const cell = (column: string) =>
       page.locator(`[data-layout=tabular] tr[data-item="${shelf}"] td`).nth(columnIndex[column]!);
     await page.waitForSelector('[data-layout=tabular] th[data-column=scan]');
-    const columns = await page.$$eval('[data-layout=tabular] th[data-column]', (ths) =>
+    // Every header cell (the selection column's too), so an index is the row cell's.
+    const columns = await page.$$eval('[data-layout=tabular] thead th', (ths) =>
       ths.map((th) => th.getAttribute('data-column')),
     );
     const columnIndex = Object.fromEntries(columns.map((c, i) => [c, i]));
@@ -305,6 +306,48 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     expect((await cell('owner').textContent())?.trim()).toBe('Ada Admin');
     expect(await cell('scan').textContent()).toContain('Shelf scan');
     expect(await cell('scan').locator('[data-display=file]').count()).toBe(1);
+  }, 120_000);
+
+  it('selects rows in the table to edit them together or delete them after a confirmation', async () => {
+    await createCollection(t, 'crates', { label: 'string', place: 'string' });
+    const crates = (
+      await t.api(
+        'POST',
+        '/items/crates',
+        ['a', 'b', 'c', 'd'].map((label) => ({ label, place: 'dock' })),
+      )
+    ).body.data as { id: number }[];
+    await navigate(page, '/content/crates');
+    await page.reload();
+    const row = (id: number) => page.locator(`[data-layout=tabular] tr[data-item="${id}"]`);
+    await row(crates[0].id).waitFor();
+    expect(await page.locator('[data-test=batch-edit]').count()).toBe(0);
+    await row(crates[0].id).locator('[data-test=select-row]').click();
+    await row(crates[1].id).locator('[data-test=select-row]').click();
+    // Selecting does not open the item.
+    expect(page.url()).toMatch(/\/content\/crates$/);
+    await page.locator('[data-test=batch-edit] button').click();
+    await page.locator('.drawer-batch-form [data-field=place] input').fill('attic');
+    await page.locator('[data-test=drawer-batch-save] button').click();
+    await eventually(async () =>
+      (await t.api('GET', '/items/crates?sort=id')).body.data.map((c: { place: string }) => c.place),
+    ).toEqual(['attic', 'attic', 'dock', 'dock']);
+    // The header's box selects the whole page; a cancelled delete keeps everything.
+    await page.locator('[data-test=select-all]').click();
+    await eventually(() => page.locator('[data-test=batch-delete]').textContent()).toContain('4');
+    await page.locator('[data-test=select-all]').click();
+    await row(crates[2].id).locator('[data-test=select-row]').click();
+    await row(crates[3].id).locator('[data-test=select-row]').click();
+    await page.locator('[data-test=batch-delete] button').click();
+    await page.keyboard.press('Escape');
+    expect((await t.api('GET', '/items/crates')).body.data).toHaveLength(4);
+    await page.locator('[data-test=batch-delete] button').click();
+    await page.locator('[data-test=confirm-batch-delete] button').click();
+    await eventually(async () =>
+      (await t.api('GET', '/items/crates?sort=id')).body.data.map((c: { id: number }) => c.id),
+    ).toEqual([crates[0].id, crates[1].id]);
+    await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(2);
+    expect(await page.locator('[data-test=batch-delete]').count()).toBe(0);
   }, 120_000);
 
   it('logged no unexpected browser errors', () => {

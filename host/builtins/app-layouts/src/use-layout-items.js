@@ -105,6 +105,8 @@ export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFi
       ...patch,
     });
   const setOptions = (patch) => context.emit?.('update:layoutOptions', { ...saved.value, ...patch });
+  /** Writes the selected keys (Directus's `selection`: the page's batch edit and delete act on them). */
+  const setSelection = (keys) => context.emit?.('update:selection', keys);
   return {
     items,
     loading,
@@ -125,5 +127,6 @@ export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFi
     options,
     setQuery,
     setOptions,
+    setSelection,
   };
 }
