@@ -10,7 +10,7 @@ import { createSSRApp, h, type Component } from 'vue';
 import { renderToString } from 'vue/server-renderer';
 import { vueSfcPlugin } from '../../host/src/app-sources/sfc-plugin.js';
 // @ts-expect-error plain JS module of the built-in interfaces
-import { getCodeText, parseCodeText } from '../../host/builtins/app-interfaces/src/code-value.js';
+import { getCodeText, highlightTokens, parseCodeText } from '../../host/builtins/app-interfaces/src/code-value.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DIR = path.join(ROOT, 'host/builtins/app-interfaces');
@@ -72,5 +72,58 @@ describe('input-code interface', () => {
     expect(source).toMatch(
       /id: 'input-code',[^}]*component: InputCodeInterface,\s*types: \['json', 'string', 'text'\]/,
     );
+  });
+});
+
+describe('input-code highlighting', () => {
+  const kinds = (text: string, language: string) =>
+    highlightTokens(text, language)
+      .filter((t: { kind: string }) => t.kind !== 'plain')
+      .map((t: { text: string; kind: string }) => `${t.kind}:${t.text}`);
+  it('colours JSON: keys, strings, numbers, literals and punctuation', () => {
+    expect(kinds('{"a": "x", "n": -1.5e3, "ok": true, "v": null}', 'json')).toEqual([
+      'punctuation:{',
+      'property:"a"',
+      'punctuation::',
+      'string:"x"',
+      'punctuation:,',
+      'property:"n"',
+      'punctuation::',
+      'number:-1.5e3',
+      'punctuation:,',
+      'property:"ok"',
+      'punctuation::',
+      'literal:true',
+      'punctuation:,',
+      'property:"v"',
+      'punctuation::',
+      'literal:null',
+      'punctuation:}',
+    ]);
+  });
+  it('colours JavaScript keywords and comments, not inside strings', () => {
+    expect(kinds("const s = 'return // no'; // done\nreturn s;", 'javascript')).toEqual([
+      'keyword:const',
+      "string:'return // no'",
+      'punctuation:;',
+      'comment:// done',
+      'keyword:return',
+      'punctuation:;',
+    ]);
+  });
+  it('keeps every character: the tokens joined are the text, an unterminated string included', () => {
+    for (const [text, language] of [
+      ['{"a": [1, 2, {"b": "unterminated', 'json'],
+      ['/* open comment\nlet x = `tpl ${y}`', 'js'],
+      ['SELECT * FROM t', 'sql'],
+      ['', 'json'],
+    ]) {
+      expect(
+        highlightTokens(text, language)
+          .map((t: { text: string }) => t.text)
+          .join(''),
+      ).toBe(text);
+    }
+    expect(highlightTokens('SELECT 1', 'sql')).toEqual([{ text: 'SELECT 1', kind: 'plain' }]);
   });
 });

@@ -420,6 +420,9 @@ export default (router) => {
         { _or: [{ tone: { _in: ['red', 'blue'] } }, { color: { _null: true } }] },
       ],
     });
+    // The raw JSON is highlighted: keys, strings and punctuation under the textarea's own text.
+    expect(await rule.locator('.interface-input-code .highlight .tok-property').count()).toBeGreaterThan(0);
+    await shot(page, 'interfaces-filter-raw-json');
     await rule.locator('[data-test=filter-raw]').click();
     // Removing rules down to one leaves that one node, not an _and of one.
     await group.locator('[data-test=filter-remove]').first().click();
