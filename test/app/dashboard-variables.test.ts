@@ -35,6 +35,16 @@ describe('dashboard variables in panel options', () => {
       e: null,
     });
   });
+  it('keeps the tokens that are no variable in the options a panel type names in skipUndefinedKeys', () => {
+    const options = { displayTemplate: '{{ status }} {{ total }}', title: '{{ total }}!' };
+    expect(applyVariables(options, { status: 'paid' }, ['displayTemplate'])).toEqual({
+      displayTemplate: 'paid {{ total }}',
+      title: '!',
+    });
+    expect(applyVariables({ displayTemplate: '{{ total }}' }, {}, ['displayTemplate'])).toEqual({
+      displayTemplate: '{{ total }}',
+    });
+  });
   it("opens a dashboard with its variable panels' defaults", () => {
     const panels = [
       { type: 'variable', options: { field: 'status', defaultValue: 'paid' } },

@@ -198,6 +198,49 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     await eventually(sum).toBe('115');
   });
 
+  it('filters a panel by items picked in a relational variable panel', async () => {
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
+    const orders = (await t.api('GET', '/items/orders?sort=id')).body.data as { id: number; total: number }[];
+    const at = (x: number, y: number) => ({ position_x: x, position_y: y, width: 12, height: 10 });
+    await t.api('POST', '/panels', {
+      dashboard,
+      type: 'relational-variable',
+      name: 'Picked orders',
+      options: {
+        field: 'picked',
+        collection: 'orders',
+        multiple: true,
+        limit: 2,
+        displayTemplate: '{{ status }} {{ total }}',
+      },
+      ...at(1, 40),
+    });
+    await t.api('POST', '/panels', {
+      dashboard,
+      type: 'metric',
+      name: 'Picked sum',
+      options: { collection: 'orders', field: 'total', function: 'sum', filter: { id: { _in: '{{ picked }}' } } },
+      ...at(14, 40),
+    });
+    await page.reload();
+    const sum = async () =>
+      ((await page.locator('[data-panel-name="Picked sum"]').textContent()) ?? '').replace(/\D+/g, ' ').trim();
+    // Nothing picked yet: the rule is left out, every order counts.
+    await eventually(sum).toBe('115');
+    const panel = page.locator('[data-panel-name="Picked orders"]');
+    await panel.locator('[data-test=variable-select] button').click();
+    for (const o of orders.filter((o) => o.total !== 100))
+      await page.locator(`#dialog-outlet .v-drawer tr.table-row[data-key="${o.id}"]`).click();
+    await page.locator('[data-test=drawer-collection-save] button').click();
+    await eventually(sum).toBe('15');
+    // Each picked item drawn by the panel's template: its fields, not dashboard variables.
+    await eventually(async () => (await panel.locator('[data-key] .render-template').allTextContents()).sort()).toEqual(
+      ['paid 10', 'paid 5'],
+    );
+    await panel.locator('[data-test=variable-remove]').first().click();
+    await eventually(async () => ['5', '10'].includes(await sum())).toBe(true);
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

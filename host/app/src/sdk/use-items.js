@@ -1,6 +1,6 @@
 import { computed, isRef, ref, unref, watch } from 'vue';
 import { useApi } from './context.js';
-import { endpointOf } from '../stores/load.js';
+import { getEndpoint } from '../components/composables/endpoint.js';
 
 /**
  * Items of a collection for a query (fields, filter, sort, limit, page, search), refetched when
@@ -32,7 +32,7 @@ export function useItems(collection, query = {}) {
     loading.value = true;
     error.value = null;
     try {
-      const res = await api.get(endpointOf(name), { params: { ...q.value, meta: 'total_count,filter_count' } });
+      const res = await api.get(getEndpoint(name), { params: { ...q.value, meta: 'total_count,filter_count' } });
       if (mine !== seq) return;
       items.value = res.data.data ?? [];
       totalCount.value = res.data.meta?.total_count ?? items.value.length;

@@ -7,6 +7,3 @@ export async function loadList(api, url, params, fallback = []) {
   }
 }
 
-/** Collection names Directus serves under /<name> rather than /items/<name>. */
-export const endpointOf = (collection) =>
-  collection.startsWith('directus_') ? `/${collection.slice(9)}` : `/items/${collection}`;

@@ -1,8 +1,6 @@
 // @ts-check
 import { computed, ref, unref, watch } from 'vue';
-import { useApi, useStores } from '@directus/extensions-sdk';
-
-const endpoint = (c) => (c.startsWith('directus_') ? `/${c.slice('directus_'.length)}` : `/items/${c}`);
+import { getEndpoint, useApi, useStores } from '@directus/extensions-sdk';
 
 /**
  * The relation behind a one-to-many alias (o2m: the related collection and its foreign key back)
@@ -68,7 +66,7 @@ export function useLinkedItems(relation, parentKey, options) {
       const where = filter
         ? { _and: [{ [rel.reverseField]: { _eq: key } }, filter] }
         : { [rel.reverseField]: { _eq: key } };
-      const res = await api.get(endpoint(rel.collection), {
+      const res = await api.get(getEndpoint(rel.collection), {
         params: {
           fields: fields.join(','),
           filter: JSON.stringify(where),
@@ -103,7 +101,7 @@ export function usePickedDetails(relation, keys) {
       try {
         const filter = { [rel.relatedPk]: { _in: list } };
         details.value =
-          (await api.get(endpoint(rel.relatedCollection), { params: { filter: JSON.stringify(filter), limit: -1 } }))
+          (await api.get(getEndpoint(rel.relatedCollection), { params: { filter: JSON.stringify(filter), limit: -1 } }))
             .data?.data ?? [];
       } catch {
         details.value = [];

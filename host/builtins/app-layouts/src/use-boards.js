@@ -1,6 +1,6 @@
 // @ts-check
 import { computed, ref, toRef } from 'vue';
-import { useApi, useCollection } from '@directus/extensions-sdk';
+import { getEndpoint, useApi, useCollection } from '@directus/extensions-sdk';
 import { dateFields, groupFields, kanbanColumns, monthFilter } from './calendar-kanban.js';
 import { useLayoutItems } from './use-layout-items.js';
 
@@ -69,12 +69,9 @@ export function useKanban(props, context) {
     const field = groupField.value?.field;
     const key = item?.[state.pk.value];
     if (!field || key === undefined || (item[field] ?? null) === value) return;
-    const base = props.collection.startsWith('directus_')
-      ? `/${props.collection.slice(9)}`
-      : `/items/${props.collection}`;
     moveError.value = null;
     try {
-      await api.patch(`${base}/${encodeURIComponent(key)}`, { [field]: value });
+      await api.patch(`${getEndpoint(props.collection)}/${encodeURIComponent(key)}`, { [field]: value });
     } catch (e) {
       moveError.value = e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
     }

@@ -8,6 +8,7 @@ import Meter from './Meter.vue';
 import BarChart from './BarChart.vue';
 import PieChart from './PieChart.vue';
 import Variable from './Variable.vue';
+import RelationalVariable from './RelationalVariable.vue';
 
 const opt = (field, name, type = 'string', meta = {}) => ({
   field,
@@ -195,6 +196,34 @@ export const panels = [
         options: { language: 'json' },
       }),
     ],
+  }),
+  // Directus's relational variable: items chosen from a collection; their keys are the variable `field`.
+  definePanel({
+    id: 'relational-variable',
+    name: 'Relational Variable',
+    icon: 'science',
+    description: 'Items other panels filter by',
+    component: RelationalVariable,
+    variable: true,
+    minWidth: 12,
+    minHeight: 6,
+    options: [
+      opt('field', 'Variable key', 'string', { width: 'full', options: { dbSafe: true, placeholder: 'orders' } }),
+      opt('collection', 'Collection', 'string', {
+        interface: 'system-collection',
+        options: { includeSystem: true, includeSingleton: false },
+      }),
+      opt('multiple', 'Multiple', 'boolean', { interface: 'boolean' }),
+      { ...opt('limit', 'Limit', 'integer'), schema: { default_value: 5 } },
+      opt('displayTemplate', 'Display template', 'string', {
+        width: 'full',
+        interface: 'system-display-template',
+        options: { collectionField: 'collection' },
+      }),
+      filter,
+    ],
+    // Its template's `{{ field }}`s are the items' fields, not dashboard variables.
+    skipUndefinedKeys: ['displayTemplate'],
   }),
   // Directus's pie chart: an aggregate per value of `column`, as slices (a donut with `donut`).
   definePanel({

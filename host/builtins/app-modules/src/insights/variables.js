@@ -13,19 +13,24 @@ const UNSET = Symbol('unset');
 const isSet = (/** @type {unknown} */ v) =>
   v !== undefined && v !== null && v !== '' && !(Array.isArray(v) && v.length === 0);
 
-/** @param {unknown} value @param {Record<string, unknown>} variables @returns {unknown} */
-function apply(value, variables) {
+/**
+ * @param {unknown} value @param {Record<string, unknown>} variables
+ * @param {boolean} keep leave `{{ key }}` as it is where `key` is no variable (Directus's skipUndefinedKeys)
+ * @returns {unknown}
+ */
+function apply(value, variables, keep = false) {
   if (typeof value === 'string') {
     const only = value.match(ONLY);
-    if (only) return isSet(variables[only[1]]) ? variables[only[1]] : UNSET;
-    return value.replace(ANY, (_m, key) => (isSet(variables[key]) ? String(variables[key]) : ''));
+    if (only) return isSet(variables[only[1]]) ? variables[only[1]] : keep ? value : UNSET;
+    return value.replace(ANY, (m, key) => (isSet(variables[key]) ? String(variables[key]) : keep ? m : ''));
   }
-  if (Array.isArray(value)) return value.map((v) => apply(v, variables)).filter((v) => v !== UNSET && !isEmptyRule(v));
+  if (Array.isArray(value))
+    return value.map((v) => apply(v, variables, keep)).filter((v) => v !== UNSET && !isEmptyRule(v));
   if (value && typeof value === 'object') {
     /** @type {Record<string, unknown>} */
     const out = {};
     for (const [k, v] of Object.entries(value)) {
-      const next = apply(v, variables);
+      const next = apply(v, variables, keep);
       if (next === UNSET || isEmptyRule(next)) continue;
       out[k] = next;
     }
@@ -48,15 +53,17 @@ function isEmptyRule(v) {
 
 /**
  * `options` with the dashboard's `variables` put in. An option that is only an unset variable is
- * null; a filter emptied of its rules is null.
+ * null; a filter emptied of its rules is null. The options a panel type names in
+ * `skipUndefinedKeys` (a display template's `{{ field }}`s) keep the tokens that are no variable.
  * @param {Record<string, unknown> | null | undefined} options @param {Record<string, unknown>} variables
+ * @param {string[]} [skipUndefinedKeys]
  * @returns {Record<string, unknown>}
  */
-export function applyVariables(options, variables) {
+export function applyVariables(options, variables, skipUndefinedKeys = []) {
   /** @type {Record<string, unknown>} */
   const out = {};
   for (const [key, value] of Object.entries(options ?? {})) {
-    const next = apply(value, variables ?? {});
+    const next = apply(value, variables ?? {}, skipUndefinedKeys.includes(key));
     out[key] = next === UNSET || isEmptyRule(next) ? null : next;
   }
   return out;
