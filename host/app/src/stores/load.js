@@ -6,4 +6,3 @@ export async function loadList(api, url, params, fallback = []) {
     return fallback;
   }
 }
-
