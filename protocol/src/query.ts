@@ -31,7 +31,16 @@ export type FilterOperator =
 export type FieldFilterRule = { [op in FilterOperator]?: unknown };
 export type FieldFilter = { [field: string]: FieldFilterRule | FieldFilter | Filter[] | undefined };
 
-export const AGGREGATE_FUNCTIONS = ['count', 'countDistinct', 'sum', 'avg', 'min', 'max'] as const;
+export const AGGREGATE_FUNCTIONS = [
+  'count',
+  'countDistinct',
+  'sum',
+  'sumDistinct',
+  'avg',
+  'avgDistinct',
+  'min',
+  'max',
+] as const;
 export type AggregateFn = (typeof AGGREGATE_FUNCTIONS)[number];
 export const QUERY_META = ['total_count', 'filter_count'] as const;
 

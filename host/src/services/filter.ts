@@ -4,6 +4,7 @@ import { isConcealed } from './casting.js';
 import type { CollectionOverview } from '../schema/types.js';
 import { resolveDynamic, splitFieldFilter } from '@annex/protocol/rules';
 import type { Filter } from './query.js';
+import { type FieldFunction, functionSql, parseFieldFunction } from './functions.js';
 
 export { resolveDynamic, splitFieldFilter };
 
@@ -38,7 +39,16 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function applyOperator(b: Builder, column: string, field: string, op: string, raw: unknown, ctx: FilterContext): void {
+/** One operator on `target`: a column name, or a function's SQL (knex takes a Raw wherever a column goes). */
+function applyOperator(
+  b: Builder,
+  target: string | Knex.Raw,
+  field: string,
+  op: string,
+  raw: unknown,
+  ctx: FilterContext,
+): void {
+  const column = target as string;
   const value = resolveDynamic(raw, ctx);
   const like = (pattern: string, not: boolean, ci: boolean) => {
     const expr = ci ? `lower(??) like lower(?) escape '\\'` : `?? like ? escape '\\'`;
@@ -169,6 +179,33 @@ function visibleRelated(rel: FilterRelation, column: string, f: Filter, ctx: Fil
   };
 }
 
+/**
+ * A filter key that is a date function, with its operators: Directus's `{"year(date)": {"_eq": 2024}}`
+ * and its GraphQL form `{"date_func": {"year": {"_eq": 2024}}}`.
+ */
+function functionFilter(
+  key: string,
+  value: unknown,
+  collection: CollectionOverview,
+): { f: FieldFunction; rule: Record<string, unknown> } | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  let call = key;
+  let rule = value;
+  if (key.endsWith('_func') && !collection.fields[key] && collection.fields[key.slice(0, -5)]) {
+    const entries = isObject(value) ? Object.entries(value) : [];
+    if (entries.length !== 1)
+      throw errors.INVALID_QUERY({ reason: `"${key}" needs one function, e.g. {"year": {"_eq": 2024}}.` });
+    call = `${entries[0]![0]}(${key.slice(0, -5)})`;
+    rule = entries[0]![1];
+  }
+  const f = parseFieldFunction(call, collection);
+  if (!f) return undefined;
+  if (!isObject(rule))
+    throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
+  return { f, rule };
+}
+
 /** Applies a Directus filter object to a query builder, rejecting unknown fields and operators. */
 export function applyFilter(
   b: Builder,
@@ -188,6 +225,14 @@ export function applyFilter(
           else outer.orWhere((q) => applyFilter(q, sub, collection, ctx, table));
         }
       });
+      continue;
+    }
+    const call = functionFilter(key, value, collection);
+    if (call) {
+      // A date function reads its field: the same rule as filtering on the field itself.
+      if (ctx.readable && !ctx.readable(collection.collection, call.f.field.field)) throw errors.FORBIDDEN();
+      const expr = functionSql(b.client, call.f, table);
+      for (const [op, operand] of Object.entries(call.rule)) applyOperator(b, expr, key, op, operand, ctx);
       continue;
     }
     const field = collection.fields[key];

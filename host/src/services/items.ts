@@ -7,6 +7,7 @@ import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, isConcealed, preparePayload } from './casting.js';
+import { functionSql, parseFieldFunction } from './functions.js';
 import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
@@ -482,14 +483,15 @@ export class ItemsService {
         throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
       if (!grantsField(grant.everywhere, f) || (isConcealed(field) && fn !== 'count')) throw errors.FORBIDDEN();
     };
-    const selects: string[] = [];
-    const groups = q.groupBy ?? [];
-    for (const g of groups) {
-      check(g, 'groupBy');
-      b.groupBy(`${col.collection}.${g}`);
-      selects.push(g);
+    for (const g of q.groupBy ?? []) {
+      // `year(date_created)` groups by the function's value, answered as `date_created_year`.
+      const call = parseFieldFunction(g, col);
+      check(call ? call.field.field : g, 'groupBy');
+      if (call) {
+        const expr = functionSql(b.client, call, col.collection);
+        b.groupBy(expr).select(this.knex.raw('? as ??', [expr, call.alias]));
+      } else b.groupBy(`${col.collection}.${g}`).select(`${col.collection}.${g}`);
     }
-    b.select(groups.map((g) => `${col.collection}.${g}`));
     for (const [fn, fields] of Object.entries(q.aggregate ?? {})) {
       for (const f of fields ?? []) {
         check(f, fn);
@@ -499,6 +501,8 @@ export class ItemsService {
         else if (fn === 'countDistinct') b.countDistinct({ [alias]: column });
         else if (fn === 'sum') b.sum({ [alias]: column });
         else if (fn === 'avg') b.avg({ [alias]: column });
+        else if (fn === 'sumDistinct') b.sumDistinct({ [alias]: column });
+        else if (fn === 'avgDistinct') b.avgDistinct({ [alias]: column });
         else if (fn === 'min') b.min({ [alias]: column });
         else if (fn === 'max') b.max({ [alias]: column });
       }
