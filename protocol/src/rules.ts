@@ -32,11 +32,36 @@ export function splitFieldFilter(value: Record<string, unknown>): {
   return { ops, nested };
 }
 
-/** `$CURRENT_USER`, `$CURRENT_ROLE` and `$NOW` in a filter value (also in lists). */
+const ADJUSTMENT =
+  /^([-+]?\d*\.?\d+) *(milliseconds?|msecs?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|w|months?|mth|mo|years?|yrs?|y)?$/i;
+const MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * `date` moved by Directus's `$NOW(…)` adjustment (`-1 week`, `+2 hours`, `30 days`, `1y`; a bare
+ * number is days), in UTC; undefined when `adjustment` is not one.
+ */
+export function adjustDate(date: Date, adjustment: string): Date | undefined {
+  const m = ADJUSTMENT.exec(adjustment.trim());
+  if (!m) return undefined;
+  const amount = Number.parseFloat(m[1]!);
+  const unit = (m[2] ?? 'days').toLowerCase();
+  const out = new Date(date);
+  if (/^(y|yrs?|years?)$/.test(unit)) out.setUTCFullYear(out.getUTCFullYear() + Math.trunc(amount));
+  else if (/^(mo|mth|months?)$/.test(unit)) out.setUTCMonth(out.getUTCMonth() + Math.trunc(amount));
+  else {
+    const key = /^(ms|msecs?|milliseconds?)$/.test(unit) ? 'ms' : unit[0]!;
+    out.setTime(out.getTime() + amount * MS[key]!);
+  }
+  return out;
+}
+
+/** `$CURRENT_USER`, `$CURRENT_ROLE`, `$NOW` and `$NOW(-1 week)` in a filter value (also in lists). */
 export function resolveDynamic(value: unknown, ctx: { user: string | null; role: string | null; now: Date }): unknown {
   if (value === '$CURRENT_USER') return ctx.user;
   if (value === '$CURRENT_ROLE') return ctx.role;
   if (value === '$NOW') return ctx.now.toISOString();
+  if (typeof value === 'string' && value.startsWith('$NOW(') && value.endsWith(')'))
+    return adjustDate(ctx.now, value.slice(5, -1))?.toISOString() ?? value;
   if (Array.isArray(value)) return value.map((v) => resolveDynamic(v, ctx));
   return value;
 }

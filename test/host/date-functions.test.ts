@@ -72,7 +72,7 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     expect(shipped.body.data.map((r: any) => r.shipped_day).sort()).toEqual([16, 30]);
   });
 
-  it('filters by a date function, in the REST and the GraphQL form', async () => {
+  it('filters by a date function, in the REST and the GraphQL form, and by $NOW(adjustment)', async () => {
     const rest = await q(`filter=${encodeURIComponent('{"year(placed)":{"_eq":2024},"month(placed)":{"_gte":2}}')}`);
     expect(rest.status).toBe(200);
     expect(rest.body.data.map((r: any) => r.amount)).toEqual([40]);
@@ -82,6 +82,11 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     expect(nested.body.data.map((r: any) => r.amount)).toEqual([5, 20]);
     const empty = await q(`filter=${encodeURIComponent('{"month(shipped)":{"_null":true}}')}`);
     expect(empty.body.data.map((r: any) => r.amount)).toEqual([40]);
+    const since = async (adjust: string) =>
+      (await q(`filter=${encodeURIComponent(JSON.stringify({ placed: { _gte: `$NOW(${adjust})` } }))}`)).body.data
+        .length;
+    expect(await since('-100 years')).toBe(4);
+    expect(await since('+1 day')).toBe(0);
     const gql = await t.api('POST', '/graphql', {
       query: '{ orders(filter: { placed_func: { year: { _eq: 2023 } } }) { amount } }',
     });
