@@ -93,6 +93,20 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     expect(gql.body).toEqual({ data: { orders: [{ amount: 5 }] } });
   });
 
+  it('sorts grouped results by an aggregate or a group, as Directus does (sort=-count.id)', async () => {
+    const byMonth = await q('groupBy=month(placed)&aggregate[sum]=amount&sort=-sum.amount&limit=2');
+    expect(byMonth.body.data.map((r: any) => [r.placed_month, r.sum.amount])).toEqual([
+      [3, 40],
+      [1, 30],
+    ]);
+    const byGroup = await q('groupBy=month(placed)&aggregate[count]=*&sort=month(placed)');
+    expect(byGroup.body.data.map((r: any) => r.placed_month)).toEqual([1, 3, 12]);
+    const plain = await q('groupBy=amount&aggregate[count]=*&sort=-amount');
+    expect(plain.body.data.map((r: any) => r.amount)).toEqual([40, 20, 10, 5]);
+    const bad = await q('groupBy=amount&aggregate[count]=*&sort=placed');
+    expect(bad.body.errors[0].extensions.code).toBe('INVALID_QUERY');
+  });
+
   it('takes the distinct sums and averages Directus offers', async () => {
     const res = await q('aggregate[sumDistinct]=amount&aggregate[avgDistinct]=amount');
     expect(res.body.data[0].sumDistinct.amount).toBe(75);

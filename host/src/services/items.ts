@@ -483,6 +483,8 @@ export class ItemsService {
         throw errors.INVALID_QUERY({ reason: `Can't aggregate "${f}": no such field in "${col.collection}".` });
       if (!grantsField(grant.everywhere, f) || (isConcealed(field) && fn !== 'count')) throw errors.FORBIDDEN();
     };
+    /** What a sort may name: each group (by its name in the query) and each aggregate (`count.id`). */
+    const sortable = new Map<string, string | Knex.Raw>();
     for (const g of q.groupBy ?? []) {
       // `year(date_created)` groups by the function's value, answered as `date_created_year`.
       const call = parseFieldFunction(g, col);
@@ -490,7 +492,11 @@ export class ItemsService {
       if (call) {
         const expr = functionSql(b.client, call, col.collection);
         b.groupBy(expr).select(this.knex.raw('? as ??', [expr, call.alias]));
-      } else b.groupBy(`${col.collection}.${g}`).select(`${col.collection}.${g}`);
+        sortable.set(g, expr);
+      } else {
+        b.groupBy(`${col.collection}.${g}`).select(`${col.collection}.${g}`);
+        sortable.set(g, `${col.collection}.${g}`);
+      }
     }
     for (const [fn, fields] of Object.entries(q.aggregate ?? {})) {
       for (const f of fields ?? []) {
@@ -505,7 +511,20 @@ export class ItemsService {
         else if (fn === 'avgDistinct') b.avgDistinct({ [alias]: column });
         else if (fn === 'min') b.min({ [alias]: column });
         else if (fn === 'max') b.max({ [alias]: column });
+        sortable.set(`${fn}.${f}`, alias);
       }
+    }
+    // Directus sorts grouped results by a group or an aggregate: `sort=-count.id`.
+    for (const entry of q.sort ?? []) {
+      const name = entry.startsWith('-') ? entry.slice(1) : entry;
+      const by = sortable.get(name);
+      if (by === undefined)
+        throw errors.INVALID_QUERY({
+          reason: `Can't sort an aggregate by "${name}": sort by a groupBy field or an aggregate like "count.id".`,
+        });
+      const direction = entry.startsWith('-') ? 'desc' : 'asc';
+      if (typeof by === 'string') b.orderBy(by, direction);
+      else b.orderByRaw(`? ${direction}`, [by]);
     }
     if (q.limit !== undefined && q.limit !== -1) b.limit(q.limit);
     const rows: Item[] = await b;
