@@ -241,6 +241,99 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     await eventually(async () => ['5', '10'].includes(await sum())).toBe(true);
   });
 
+  it("draws Directus's time series, metric list, line and bar charts and a first-value metric from their options", async () => {
+    await createCollection(t, 'sales', { placed: 'timestamp', region: 'string', amount: 'integer', qty: 'integer' });
+    const day = 86_400_000;
+    const ago = (days: number) => new Date(Date.now() - days * day).toISOString();
+    await t.api('POST', '/items/sales', [
+      { placed: ago(1), region: 'north', amount: 10, qty: 1 },
+      { placed: ago(1), region: 'south', amount: 20, qty: 2 },
+      { placed: ago(3), region: 'north', amount: 5, qty: 3 },
+      { placed: ago(30), region: 'west', amount: 100, qty: 4 },
+    ]);
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
+    const panel = async (type: string, name: string, y: number, options: object) =>
+      expect(
+        (
+          await t.api('POST', '/panels', {
+            dashboard,
+            type,
+            name,
+            options,
+            position_x: 1,
+            position_y: y,
+            width: 20,
+            height: 10,
+          })
+        ).status,
+      ).toBe(200);
+    await panel('time-series', 'Sales per day', 60, {
+      collection: 'sales',
+      dateField: 'placed',
+      valueField: 'amount',
+      function: 'sum',
+      precision: 'day',
+      range: '1 week',
+    });
+    await panel('metric-list', 'Top regions', 72, {
+      collection: 'sales',
+      groupByField: 'region',
+      aggregateField: 'amount',
+      aggregateFunction: 'sum',
+      sortDirection: 'desc',
+      limit: 2,
+      conditionalFormatting: [{ operator: '>=', value: '50', color: 'red' }],
+    });
+    await panel('bar-chart', 'Per region', 84, {
+      collection: 'sales',
+      xAxis: 'region',
+      yAxis: 'amount',
+      function: 'sum',
+      conditionalFill: [
+        { axis: 'Y', operator: '>', value: '50', color: 'red' },
+        { axis: 'X', operator: '=', value: 'south', color: 'blue' },
+      ],
+    });
+    await panel('line-chart', 'Qty by amount', 96, { collection: 'sales', xAxis: 'amount', yAxis: 'qty' });
+    await panel('metric', 'Oldest sale', 108, {
+      collection: 'sales',
+      field: 'amount',
+      function: 'first',
+      sortField: 'placed',
+      prefix: '$',
+      conditionalFormatting: [{ operator: '>=', value: '100', color: 'green' }],
+    });
+    await page.reload();
+    const at = (name: string) => page.locator(`[data-panel-name="${name}"]`);
+    // The last week only (the 30-day-old sale left out), summed per UTC day.
+    const dayOf = (days: number) => `${ago(days).slice(0, 10)}T00:00:00.000Z`;
+    await eventually(() => at('Sales per day').locator('[data-panel=time-series]').getAttribute('data-points')).toBe(
+      `${dayOf(3)}=5 ${dayOf(1)}=30`,
+    );
+    expect(await at('Sales per day').locator('path.line').getAttribute('d')).toMatch(/^M [\d.]+ [\d.]+ C /);
+    // The two largest sums, largest first; the one over 50 in the conditional color.
+    await eventually(() => at('Top regions').locator('li').allTextContents()).toEqual(['west100', 'south20']);
+    expect(await at('Top regions').locator('li[data-group=west] .value').getAttribute('style')).toMatch(/color: red/);
+    expect(await at('Top regions').locator('li[data-group=south] .value').getAttribute('style')).toBeNull();
+    await eventually(() =>
+      at('Per region')
+        .locator('[data-bar]')
+        .evaluateAll((bars) =>
+          bars
+            .map((b) => `${b.getAttribute('data-bar')}=${b.getAttribute('data-value')}:${b.getAttribute('data-fill')}`)
+            .sort(),
+        ),
+    ).toEqual(['north=15:var(--theme--primary)', 'south=20:blue', 'west=100:red']);
+    await eventually(() => at('Qty by amount').locator('[data-panel=line-chart]').getAttribute('data-points')).toBe(
+      '5=3 10=1 20=2 100=4',
+    );
+    expect(await at('Qty by amount').locator('circle.marker').count()).toBe(4);
+    const oldest = at('Oldest sale').locator('[data-test=metric-value]');
+    await eventually(() => oldest.textContent()).toBe('$100');
+    expect(await oldest.getAttribute('style')).toMatch(/color: green/);
+    await shot(page, 'insights-directus-panels');
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

@@ -6,6 +6,17 @@ export function aggregateValue(row, fn = 'count') {
   return Number(v ?? 0);
 }
 
+/** A grouped row's value of `field`: under `group` as Directus's panels receive it (a flat row too). */
+export function groupValue(row, field) {
+  return row?.group && typeof row.group === 'object' ? row.group[field] : row?.[field];
+}
+
+/** That value as a label (— for none). */
+export function groupLabel(row, field) {
+  const v = groupValue(row, field);
+  return v === null || v === undefined ? '—' : String(v);
+}
+
 export function formatNumber(n) {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 2 }) : '—';
 }
@@ -19,7 +30,7 @@ export function formatNumber(n) {
 export function pieSlices(rows, column, fn = 'count', inner = 0) {
   const groups = (rows ?? [])
     .map((row) => ({
-      label: row?.[column] === null || row?.[column] === undefined ? '—' : String(row[column]),
+      label: groupLabel(row, column),
       value: aggregateValue(row, fn),
     }))
     .filter((g) => Number.isFinite(g.value) && g.value > 0);

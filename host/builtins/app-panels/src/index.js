@@ -9,6 +9,9 @@ import BarChart from './BarChart.vue';
 import PieChart from './PieChart.vue';
 import Variable from './Variable.vue';
 import RelationalVariable from './RelationalVariable.vue';
+import LineChart from './LineChart.vue';
+import MetricList from './MetricList.vue';
+import { precisionGroups } from './chart.js';
 
 const opt = (field, name, type = 'string', meta = {}) => ({
   field,
@@ -16,11 +19,98 @@ const opt = (field, name, type = 'string', meta = {}) => ({
   type,
   meta: { width: 'half', interface: 'input', ...meta },
 });
-const FUNCTIONS = ['count', 'countDistinct', 'sum', 'avg', 'min', 'max'].map((value) => ({ text: value, value }));
-const fn = opt('function', 'Aggregate function', 'string', {
-  interface: 'select-dropdown',
-  options: { choices: FUNCTIONS },
+// Directus's aggregate functions, in its order and words.
+const FUNCTIONS = [
+  ['count', 'Count'],
+  ['countDistinct', 'Count (Distinct)'],
+  ['avg', 'Average'],
+  ['avgDistinct', 'Average (Distinct)'],
+  ['sum', 'Sum'],
+  ['sumDistinct', 'Sum (Distinct)'],
+  ['min', 'Minimum'],
+  ['max', 'Maximum'],
+].map(([value, text]) => ({ text, value }));
+const fnOf = (name, label, choices = FUNCTIONS) =>
+  opt(name, label, 'string', { interface: 'select-dropdown', options: { choices } });
+const fn = fnOf('function', 'Aggregate function');
+const choicesOf = (...pairs) => pairs.map(([value, text]) => ({ value, text }));
+const select = (name, label, choices, fallback) => ({
+  ...opt(name, label, 'string', { interface: 'select-dropdown', options: { choices } }),
+  schema: { default_value: fallback },
 });
+const flag = (name, label, fallback) => ({
+  ...opt(name, label, 'boolean', { interface: 'boolean' }),
+  schema: { default_value: fallback },
+});
+const number = (name, label, fallback) => ({ ...opt(name, label, 'integer'), schema: { default_value: fallback } });
+const COMPARISONS = choicesOf(
+  ['=', 'Equals'],
+  ['!=', "Doesn't equal"],
+  ['>', 'Greater than'],
+  ['>=', 'Greater than or equal'],
+  ['<', 'Less than'],
+  ['<=', 'Less than or equal'],
+);
+/** Directus's conditional styles: a list of `{operator, value, color}` (with `axis` on the bar chart). */
+const conditional = (name, withAxis = false) =>
+  opt(name, 'Conditional styles', 'json', {
+    width: 'full',
+    interface: 'list',
+    options: {
+      template: withAxis ? '{{color}} {{axis}}-Axis {{operator}} {{value}}' : '{{color}} {{operator}} {{value}}',
+      fields: [
+        ...(withAxis
+          ? [
+              {
+                ...select('axis', 'Axis', choicesOf(['X', 'X-Axis'], ['Y', 'Y-Axis']), 'Y'),
+                meta: {
+                  width: 'half',
+                  interface: 'select-dropdown',
+                  options: { choices: choicesOf(['X', 'X-Axis'], ['Y', 'Y-Axis']) },
+                },
+              },
+            ]
+          : []),
+        {
+          ...select('operator', 'Operator', COMPARISONS, withAxis ? '=' : '>='),
+          meta: { width: 'half', interface: 'select-dropdown', options: { choices: COMPARISONS } },
+        },
+        { field: 'value', name: 'Value', type: 'string', meta: { width: 'half', interface: 'input' } },
+        { field: 'color', name: 'Color', type: 'string', meta: { width: 'half', interface: 'select-color' } },
+      ],
+    },
+  });
+const numberFormat = [
+  select(
+    'numberStyle',
+    'Style',
+    choicesOf(['decimal', 'Decimal'], ['currency', 'Currency'], ['percent', 'Percent'], ['unit', 'Unit']),
+    'decimal',
+  ),
+  select(
+    'notation',
+    'Notation',
+    choicesOf(
+      ['standard', 'Standard'],
+      ['scientific', 'Scientific'],
+      ['engineering', 'Engineering'],
+      ['compact', 'Compact'],
+    ),
+    'standard',
+  ),
+  opt('unit', 'Unit (a currency code or a unit, e.g. EUR, kilogram)'),
+  number('minimumFractionDigits', 'Minimum fraction digits', 0),
+  number('maximumFractionDigits', 'Maximum fraction digits', 0),
+];
+/** A filter as Directus's options store it: an object, or JSON text from its older code editor. */
+const parsedFilter = (filter) => {
+  if (typeof filter !== 'string') return filter && Object.keys(filter).length ? filter : undefined;
+  try {
+    return JSON.parse(filter);
+  } catch {
+    return undefined;
+  }
+};
 const collection = opt('collection', 'Collection', 'string', { interface: 'system-collection' });
 /** A field of the collection chosen above, picked as Directus's panels pick it (system-field). */
 const fieldOf = (name, label, options = {}) =>
@@ -36,45 +126,73 @@ const filter = opt('filter', 'Filter', 'json', {
   options: { collectionField: 'collection', relationalFieldSelectable: false },
 });
 
-/** One aggregate per value of `groupField` (`data` = [{ <group>: value, <fn>: … }]), filtered. */
-function groupedQuery(options, groupField, valueField) {
+/** One aggregate per value of `groupField`, as Directus asks it: `data` = [{ group: { <field>: value }, <fn>: { <field>: value } }]. */
+function groupedQuery(options, groupField, valueField, fallback = 'count') {
   if (!options?.collection || !groupField) return undefined;
-  const f = options.function ?? 'count';
+  const f = options.function ?? fallback;
+  const filter = parsedFilter(options.filter);
   return {
     collection: options.collection,
     query: {
-      groupBy: groupField,
-      aggregate: { [f]: f === 'count' ? '*' : valueField },
-      ...(options.filter ? { filter: options.filter } : {}),
+      group: [groupField],
+      aggregate: { [f]: [valueField || '*'] },
+      ...(filter ? { filter } : {}),
       limit: -1,
     },
   };
 }
 
-/** One aggregate over a collection (`data` = [{ <fn>: { <field>: value } }]). */
-function aggregateQuery(options) {
+/**
+ * Directus's metric query: one aggregate of `field` (`data` = [{ <fn>: { <field>: value } }]), or
+ * with `first` / `last` the field of the first or last item by `sortField`.
+ */
+function metricQuery(options) {
   if (!options?.collection) return undefined;
   const f = options.function ?? 'count';
+  const filter = parsedFilter(options.filter);
+  const raw = f === 'first' || f === 'last';
   return {
     collection: options.collection,
-    query: {
-      aggregate: { [f]: f === 'count' ? '*' : options.field },
-      ...(options.filter ? { filter: options.filter } : {}),
-    },
+    query: raw
+      ? {
+          fields: [options.field],
+          limit: 1,
+          ...(options.sortField ? { sort: [`${f === 'last' ? '-' : ''}${options.sortField}`] } : {}),
+          ...(filter ? { filter } : {}),
+        }
+      : { aggregate: { [f]: [options.field || '*'] }, ...(filter ? { filter } : {}) },
   };
 }
 
 export const panels = [
+  // Directus's metric: an aggregate (or the first / last value by a sort field), formatted, in the
+  // color of the last conditional style it meets.
   definePanel({
     id: 'metric',
     name: 'Metric',
     icon: 'functions',
     description: 'One number from a collection',
     component: Metric,
-    query: aggregateQuery,
+    query: metricQuery,
     minWidth: 8,
     minHeight: 6,
-    options: [collection, fieldOf('field', 'Field'), fn, opt('prefix', 'Prefix'), opt('suffix', 'Suffix'), filter],
+    options: [
+      collection,
+      fieldOf('field', 'Field', { allowPrimaryKey: true }),
+      fnOf('function', 'Aggregate function', [
+        ...FUNCTIONS.slice(0, 2),
+        { text: 'First', value: 'first' },
+        { text: 'Last', value: 'last' },
+        ...FUNCTIONS.slice(2),
+      ]),
+      fieldOf('sortField', 'Sort field (first / last)', { allowPrimaryKey: true }),
+      filter,
+      flag('abbreviate', 'Abbreviate value', false),
+      number('decimals', 'Decimals', 0),
+      opt('prefix', 'Prefix', 'string', { options: { trim: false } }),
+      opt('suffix', 'Suffix', 'string', { options: { trim: false } }),
+      conditional('conditionalFormatting'),
+    ],
   }),
   definePanel({
     id: 'list',
@@ -116,30 +234,142 @@ export const panels = [
     minHeight: 2,
     options: [opt('text', 'Text', 'string', { width: 'full' }), color],
   }),
+  // Directus's time series: an aggregate per period (`precision`) of a date field over a range up to now.
   definePanel({
     id: 'time-series',
     name: 'Time Series',
     icon: 'show_chart',
-    description: 'Values over time, per day',
+    description: 'An aggregate per period, over time',
     component: TimeSeries,
     minWidth: 12,
-    minHeight: 8,
-    query: (options) =>
-      options?.collection && options?.dateField
-        ? {
-            collection: options.collection,
-            query: {
-              fields: [options.dateField, ...(options.valueField ? [options.valueField] : [])],
-              limit: 1000,
-              sort: [options.dateField],
-            },
-          }
-        : undefined,
+    minHeight: 6,
+    query: (options) => {
+      if (!options?.collection || !options.dateField || !options.function || !options.valueField) return undefined;
+      const range = options.range ?? '1 week';
+      const rules = [parsedFilter(options.filter)].filter(Boolean);
+      if (range !== 'auto')
+        rules.push({ [options.dateField]: { _gte: `$NOW(-${range})` } }, { [options.dateField]: { _lte: '$NOW' } });
+      return {
+        collection: options.collection,
+        query: {
+          group: precisionGroups(options.precision, options.dateField),
+          aggregate: { [options.function]: [options.valueField] },
+          filter: { _and: rules },
+          limit: -1,
+        },
+      };
+    },
     options: [
       collection,
-      fieldOf('dateField', 'Date field', { typeAllowList: ['date', 'dateTime', 'timestamp'] }),
-      fieldOf('valueField', 'Value field (empty = count)'),
       color,
+      fn,
+      select(
+        'precision',
+        'Group precision',
+        choicesOf(
+          ['second', 'Second'],
+          ['minute', 'Minute'],
+          ['hour', 'Hour'],
+          ['day', 'Day'],
+          ['week', 'Week'],
+          ['month', 'Month'],
+          ['year', 'Year'],
+        ),
+        'hour',
+      ),
+      fieldOf('dateField', 'Date field', { typeAllowList: ['date', 'dateTime', 'timestamp'] }),
+      {
+        ...opt('range', 'Date range', 'string', {
+          interface: 'select-dropdown',
+          options: {
+            allowOther: true,
+            choices: choicesOf(
+              ['auto', 'Automatic (based on data)'],
+              ['5 minutes', 'Past 5 minutes'],
+              ['15 minutes', 'Past 15 minutes'],
+              ['30 minutes', 'Past 30 minutes'],
+              ['1 hour', 'Past hour'],
+              ['4 hours', 'Past 4 hours'],
+              ['1 day', 'Past day'],
+              ['2 days', 'Past 2 days'],
+              ['1 week', 'Past week'],
+              ['1 month', 'Past month'],
+              ['3 months', 'Past 3 months'],
+            ),
+          },
+        }),
+        schema: { default_value: '1 week' },
+      },
+      fieldOf('valueField', 'Value field', { allowPrimaryKey: true }),
+      number('decimals', 'Value decimals', 0),
+      opt('min', 'Min value', 'integer', { options: { placeholder: 'Automatic' } }),
+      opt('max', 'Max value', 'integer', { options: { placeholder: 'Automatic' } }),
+      select(
+        'curveType',
+        'Curve type',
+        choicesOf(['smooth', 'Smooth'], ['straight', 'Straight'], ['stepline', 'Stepline']),
+        'smooth',
+      ),
+      select(
+        'fillType',
+        'Fill type',
+        choicesOf(['gradient', 'Gradient'], ['solid', 'Solid'], ['disabled', 'Disabled']),
+        'gradient',
+      ),
+      filter,
+      flag('showXAxis', 'Show X axis', true),
+      flag('showYAxis', 'Show Y axis', true),
+    ],
+  }),
+  // Directus's line chart: each item's yAxis against its xAxis, or with `group` an aggregate of
+  // xAxis per group.
+  definePanel({
+    id: 'line-chart',
+    name: 'Line Chart',
+    icon: 'show_chart',
+    description: 'Values along an axis',
+    component: LineChart,
+    minWidth: 12,
+    minHeight: 10,
+    query: (options) => {
+      if (!options?.collection || !options.xAxis) return undefined;
+      const filter = parsedFilter(options.filter);
+      return {
+        collection: options.collection,
+        query: {
+          ...(options.group
+            ? { group: [options.group], aggregate: { [options.function ?? 'count']: [options.xAxis] } }
+            : { fields: [options.yAxis, options.xAxis].filter(Boolean) }),
+          ...(filter ? { filter } : {}),
+          limit: -1,
+        },
+      };
+    },
+    options: [
+      collection,
+      fieldOf('xAxis', 'X axis', {
+        allowPrimaryKey: true,
+        typeAllowList: ['integer', 'bigInteger', 'float', 'decimal'],
+      }),
+      fieldOf('yAxis', 'Y axis', { allowPrimaryKey: true }),
+      fieldOf('group', 'Group aggregation', { allowPrimaryKey: true }),
+      fn,
+      filter,
+      number('decimals', 'Value decimals', 2),
+      color,
+      select(
+        'showAxisLabels',
+        'Show axis labels',
+        choicesOf(['both', 'Both'], ['yOnly', 'Y only'], ['xOnly', 'X only'], ['none', 'None']),
+        'both',
+      ),
+      flag('showMarker', 'Show markers', true),
+      select(
+        'curveType',
+        'Curve type',
+        choicesOf(['smooth', 'Smooth'], ['straight', 'Straight'], ['stepline', 'Stepline']),
+        'smooth',
+      ),
     ],
   }),
   definePanel({
@@ -148,11 +378,13 @@ export const panels = [
     icon: 'speed',
     description: 'A value against a maximum',
     component: Meter,
-    query: aggregateQuery,
+    query: metricQuery,
     minWidth: 8,
     minHeight: 6,
     options: [collection, fieldOf('field', 'Field'), fn, opt('max', 'Maximum', 'integer')],
   }),
+  // Directus's bar chart: an aggregate of yAxis per xAxis value (max by default), vertical or
+  // horizontal, each bar in the color of the last conditional fill it meets.
   definePanel({
     id: 'bar-chart',
     name: 'Bar Chart',
@@ -160,9 +392,65 @@ export const panels = [
     description: 'An aggregate per group',
     component: BarChart,
     minWidth: 12,
-    minHeight: 8,
-    query: (options) => groupedQuery(options, options?.xAxis, options?.yAxis),
-    options: [collection, fieldOf('xAxis', 'Group by field'), fieldOf('yAxis', 'Value field'), fn, color, filter],
+    minHeight: 10,
+    query: (options) => (options?.yAxis ? groupedQuery(options, options.xAxis, options.yAxis, 'max') : undefined),
+    options: [
+      collection,
+      flag('horizontal', 'Horizontal', false),
+      fieldOf('xAxis', 'X axis', { allowPrimaryKey: true }),
+      fieldOf('yAxis', 'Y axis', { allowPrimaryKey: true }),
+      { ...fnOf('function', 'Y axis function'), schema: { default_value: 'max' } },
+      number('decimals', 'Value decimals', 2),
+      color,
+      filter,
+      select(
+        'showAxisLabels',
+        'Show axis labels',
+        choicesOf(['both', 'Both'], ['yOnly', 'Y only'], ['xOnly', 'X only'], ['none', 'None']),
+        'both',
+      ),
+      flag('showDataLabel', 'Show data labels', true),
+      conditional('conditionalFill', true),
+    ],
+  }),
+  // Directus's metric list: the top groups of a collection by an aggregate.
+  definePanel({
+    id: 'metric-list',
+    name: 'Metric List',
+    icon: 'format_list_numbered_rtl',
+    description: 'The top groups by an aggregate',
+    component: MetricList,
+    minWidth: 12,
+    minHeight: 6,
+    query: (options) => {
+      if (!options?.collection || !options.groupByField) return undefined;
+      const f = options.aggregateFunction ?? 'count';
+      const field = options.aggregateField || '*';
+      const filter = parsedFilter(options.filter);
+      return {
+        collection: options.collection,
+        query: {
+          group: [options.groupByField],
+          aggregate: { [f]: [field] },
+          sort: [`${options.sortDirection === 'asc' ? '' : '-'}${f}.${field}`],
+          limit: options.limit ?? 5,
+          ...(filter ? { filter } : {}),
+        },
+      };
+    },
+    options: [
+      collection,
+      number('limit', 'Limit', 5),
+      fieldOf('groupByField', 'Group by field', { allowPrimaryKey: true }),
+      fieldOf('aggregateField', 'Aggregated field', { allowPrimaryKey: true }),
+      fnOf('aggregateFunction', 'Aggregate function', FUNCTIONS.slice(0, 6)),
+      select('sortDirection', 'Sort direction', choicesOf(['asc', 'Ascending'], ['desc', 'Descending']), 'desc'),
+      filter,
+      opt('prefix', 'Prefix', 'string', { options: { trim: false } }),
+      opt('suffix', 'Suffix', 'string', { options: { trim: false } }),
+      ...numberFormat,
+      conditional('conditionalFormatting'),
+    ],
   }),
   // Directus's variable panel: sets the dashboard variable `field` (`variable: true`); other
   // panels' options name it as `{{ field }}`.
