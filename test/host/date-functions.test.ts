@@ -93,6 +93,19 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     expect(gql.body).toEqual({ data: { orders: [{ amount: 5 }] } });
   });
 
+  it('reads date functions as fields, beside plain fields or alone', async () => {
+    const res = await q('fields=amount,year(placed),weekday(shipped)&sort=amount&limit=2');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([
+      { amount: 5, placed_year: 2023, shipped_weekday: 6 },
+      { amount: 10, placed_year: 2024, shipped_weekday: 2 },
+    ]);
+    const alone = await q('fields=month(placed)&filter[amount][_eq]=40');
+    expect(alone.body.data).toEqual([{ placed_month: 3 }]);
+    const count = await q('fields=count(placed)');
+    expect(count.body.errors[0].message).toMatch(/count\(\) of related items is not supported/);
+  });
+
   it('sorts grouped results by an aggregate or a group, as Directus does (sort=-count.id)', async () => {
     const byMonth = await q('groupBy=month(placed)&aggregate[sum]=amount&sort=-sum.amount&limit=2');
     expect(byMonth.body.data.map((r: any) => [r.placed_month, r.sum.amount])).toEqual([
@@ -131,6 +144,7 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     const as = (query: string) => t.api('GET', `/items/orders?${query}`, undefined, user.token);
     expect((await as('groupBy=year(placed)&aggregate[count]=*')).status).toBe(403);
     expect((await as(`filter=${encodeURIComponent('{"year(placed)":{"_eq":2024}}')}`)).status).toBe(403);
+    expect((await as('fields=year(placed)')).status).toBe(403);
     expect((await as('aggregate[sum]=amount')).status).toBe(200);
   });
 });

@@ -4,8 +4,8 @@ import { isConcealed } from './casting.js';
 import type { CollectionOverview, FieldOverview } from '../schema/types.js';
 
 /**
- * Directus's date functions on a field: `year(date_created)` in `groupBy` and as a filter key
- * (`filter[month(published)][_eq]=12`), answered under `date_created_year`. Each gives an integer:
+ * Directus's date functions on a field: `year(date_created)` in `fields`, `groupBy` and as a filter
+ * key (`filter[month(published)][_eq]=12`), answered under `date_created_year`. Each gives an integer:
  * `week` is the week of the year (SQLite `%W`, weeks starting on Monday; PostgreSQL's ISO week),
  * `weekday` 0 = Sunday … 6 = Saturday. A `timestamp` field is read in UTC.
  */
@@ -31,6 +31,8 @@ export function parseFieldFunction(key: string, col: CollectionOverview): FieldF
   const m = CALL.exec(key);
   if (!m) throw errors.INVALID_QUERY({ reason: `"${key}" is not a field or a function call like year(date_created).` });
   const [, name, fieldName] = m as unknown as [string, string, string];
+  if (name === 'count')
+    throw errors.INVALID_QUERY({ reason: `"${key}": Directus's count() of related items is not supported.` });
   if (!(DATE_FUNCTIONS as readonly string[]).includes(name))
     throw errors.INVALID_QUERY({
       reason: `Unknown function "${name}" in "${key}": use one of ${DATE_FUNCTIONS.join(', ')}.`,

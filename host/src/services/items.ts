@@ -7,7 +7,7 @@ import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, isConcealed, preparePayload } from './casting.js';
-import { functionSql, parseFieldFunction } from './functions.js';
+import { type FieldFunction, functionSql, parseFieldFunction } from './functions.js';
 import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
@@ -180,13 +180,24 @@ export class ItemsService {
     col: CollectionOverview,
     requested: string[] | undefined,
     grant: Grant,
-  ): { columns: string[]; keyOnlyForRelations: boolean } {
+  ): { columns: string[]; keyOnlyForRelations: boolean; functions: FieldFunction[] } {
     const readable = this.readableFields(col, grant);
-    if (!requested || requested.length === 0 || requested.some((name) => name === '*' || name.startsWith('*.')))
-      return { columns: readable, keyOnlyForRelations: false };
+    // Directus's date functions (`year(date_created)`) are answered as `date_created_year`.
+    const functions: FieldFunction[] = [];
+    for (const name of requested ?? []) {
+      const call = parseFieldFunction(name, col);
+      if (!call) continue;
+      if (!readable.includes(call.field.field) || !grantsField(grant.everywhere, call.field.field))
+        throw errors.FORBIDDEN();
+      functions.push(call);
+    }
+    const plain = functions.length ? requested!.filter((name) => !name.includes('(')) : requested;
+    if (functions.length && plain!.length === 0) return { columns: [], keyOnlyForRelations: false, functions };
+    if (!plain || plain.length === 0 || plain.some((name) => name === '*' || name.startsWith('*.')))
+      return { columns: readable, keyOnlyForRelations: false, functions };
     const out: string[] = [];
     let keyForRelations = false;
-    for (const name of requested) {
+    for (const name of plain) {
       const root = name.split('.')[0]!;
       const field = col.fields[root];
       if (!field) throw errors.INVALID_QUERY({ reason: `Field "${name}" doesn't exist in "${col.collection}".` });
@@ -200,7 +211,7 @@ export class ItemsService {
       if (!out.includes(root)) out.push(root);
     }
     const keyOnlyForRelations = keyForRelations && !out.includes(col.primary);
-    return { columns: keyOnlyForRelations ? [...out, col.primary] : out, keyOnlyForRelations };
+    return { columns: keyOnlyForRelations ? [...out, col.primary] : out, keyOnlyForRelations, functions };
   }
 
   /**
@@ -319,15 +330,17 @@ export class ItemsService {
       // Right after this service's create, the fields are checked first: the row the insert returned
       // may answer the read (created-row.ts), and then no query is built at all.
       const early = created ? undefined : await build();
-      const { columns, keyOnlyForRelations } = this.selectFields(col, q.fields, grant);
+      const { columns, keyOnlyForRelations, functions } = this.selectFields(col, q.fields, grant);
       // Fields only some permission rows give are decided per item, by key.
       const perItem = grant.rows ? columns.filter((c) => !grantsField(grant.everywhere, c)) : [];
       const keyForMask = perItem.length > 0 && !columns.includes(col.primary);
-      const known = perItem.length ? undefined : createdRowFor(col, q, grant, created, columns);
+      const known = perItem.length || functions.length ? undefined : createdRowFor(col, q, grant, created, columns);
       if (known) rows = [castRow(col, known)];
       else {
         const { b } = early ?? (await build());
         b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
+        for (const f of functions)
+          b.select(this.knex.raw('? as ??', [functionSql(b.client, f, col.collection), f.alias]));
         if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
         else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
         if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
