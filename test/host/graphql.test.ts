@@ -29,8 +29,19 @@ describe('GraphQL', () => {
     });
     const byId = await gql('query($id: ID!) { books_by_id(id: $id) { title } }', { id: '2' });
     expect(byId.body.data.books_by_id).toEqual({ title: 'Emma' });
-    const agg = await gql('{ books_aggregated(aggregate: { sum: ["pages"] }) }');
-    expect(agg.body.data.books_aggregated[0].sum.pages).toBe(1462);
+    // Directus's shape: the aggregates are selected, the groups come back under `group`.
+    const agg = await gql('{ books_aggregated { sum { pages } countAll count { title } } }');
+    expect(agg.body.data.books_aggregated).toEqual([{ sum: { pages: 1462 }, countAll: 3, count: { title: 3 } }]);
+    const grouped = await gql(
+      '{ books_aggregated(groupBy: ["title"], sort: ["-max.pages"], limit: 2) { group max { pages } } }',
+    );
+    expect(grouped.body.errors).toBeUndefined();
+    expect(grouped.body.data.books_aggregated.map((r: any) => Object.keys(r.group))).toEqual([['title'], ['title']]);
+    const [first, second] = grouped.body.data.books_aggregated.map((r: any) => r.max.pages);
+    expect(first).toBeGreaterThanOrEqual(second);
+    // The old Annex form (an `aggregate` argument) is not Directus's and does not validate.
+    const old = await gql('{ books_aggregated(aggregate: { sum: ["pages"] }) { countAll } }');
+    expect(old.body.errors[0].message).toMatch(/Unknown argument "aggregate"/);
   });
 
   it('mutates items and reports coded errors', async () => {

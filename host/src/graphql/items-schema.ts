@@ -21,6 +21,7 @@ import type { Services } from '../services/namespace.js';
 import { sanitizeQuery } from '../services/query.js';
 import type { CollectionOverview, FieldType, SchemaOverview } from '../schema/types.js';
 import { GraphQLJSON } from './scalars.js';
+import { aggregatedField } from './aggregated.js';
 
 export interface GraphQLContext {
   accountability: Accountability;
@@ -198,15 +199,7 @@ export function buildItemsSchema(
       args: { id: { type: new GraphQLNonNull(GraphQLID) } },
       resolve: (_s, args, ctx, info) => service(ctx).readOne(args.id, { fields: selectedFields(info) }),
     };
-    query[`${name}_aggregated`] = {
-      type: new GraphQLList(GraphQLJSON),
-      args: {
-        aggregate: { type: GraphQLJSON },
-        groupBy: { type: new GraphQLList(GraphQLString) },
-        filter: { type: GraphQLJSON },
-      },
-      resolve: (_s, args, ctx) => service(ctx).readByQuery(sanitizeQuery(args)),
-    };
+    query[`${name}_aggregated`] = aggregatedField(col, fieldsOf(col), service);
     mutation[`create_${name}_item`] = {
       type,
       args: { data: { type: new GraphQLNonNull(create) } },

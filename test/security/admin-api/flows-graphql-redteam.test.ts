@@ -345,7 +345,8 @@ describe('GraphQL: permissions and schema exposure', () => {
       '{ posts { secret } }',
       '{ posts(filter: {secret: {_starts_with: "s1"}}) { id } }',
       '{ posts(sort: ["secret"]) { id } }',
-      '{ posts_aggregated(groupBy: ["secret"], aggregate: {count: "*"}) }',
+      '{ posts_aggregated(groupBy: ["secret"]) { countAll group } }',
+      '{ posts_aggregated { count { secret } } }',
       '{ authors { posts { secret } } }',
     ]) {
       const res = await gql(q, reader.token);
