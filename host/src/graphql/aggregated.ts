@@ -10,19 +10,12 @@ import {
 import { AGGREGATE_FUNCTIONS } from '@annex/protocol';
 import type { ItemsService } from '../services/items.js';
 import { sanitizeQuery } from '../services/query.js';
+import { answeredAs } from '../services/functions.js';
 import type { CollectionOverview, FieldOverview } from '../schema/types.js';
 import { GraphQLJSON } from './scalars.js';
 import { selectedFields, type GraphQLContext } from './items-schema.js';
 
 const NUMERIC = new Set(['integer', 'bigInteger', 'float', 'decimal']);
-const CALL = /^([a-z]+)\(([^()]+)\)$/;
-
-/** A group's key in a row: `year(date_created)` → `date_created_year`. */
-const groupKey = (group: string) => {
-  const m = CALL.exec(group);
-  return m ? `${m[2]}_${m[1]}` : group;
-};
-
 /**
  * Directus's `<collection>_aggregated` query field: the aggregates are chosen by selecting them
  * (`count { id }`, `sum { price }`, `countAll`), the groups come back under `group`.
@@ -76,7 +69,7 @@ export function aggregatedField(
       const rows = await service(ctx).readByQuery(
         sanitizeQuery({ ...args, ...(Object.keys(aggregate).length ? { aggregate } : {}) }),
       );
-      const keys = groups.map(groupKey);
+      const keys = groups.map(answeredAs);
       return rows.map((row) => {
         const out: Record<string, unknown> = { ...row, group: Object.fromEntries(keys.map((k) => [k, row[k]])) };
         const count = row.count as Record<string, unknown> | undefined;

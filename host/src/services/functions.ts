@@ -15,6 +15,12 @@ export type DateFunction = (typeof DATE_FUNCTIONS)[number];
 const DATE_TYPES = new Set(['date', 'dateTime', 'timestamp']);
 const CALL = /^([a-z]+)\(([^()]+)\)$/;
 
+/** The key a `groupBy` or `fields` entry is answered under: `year(date_created)` → `date_created_year`, a plain name as it is. */
+export function answeredAs(name: string): string {
+  const m = CALL.exec(name);
+  return m ? `${m[2]}_${m[1]}` : name;
+}
+
 export interface FieldFunction {
   fn: DateFunction;
   field: FieldOverview;
@@ -43,7 +49,7 @@ export function parseFieldFunction(key: string, col: CollectionOverview): FieldF
     throw errors.INVALID_QUERY({
       reason: `"${name}()" takes a date, dateTime or timestamp field; "${fieldName}" is ${field.type}.`,
     });
-  return { fn: name as DateFunction, field, alias: `${fieldName}_${name}` };
+  return { fn: name as DateFunction, field, alias: answeredAs(key) };
 }
 
 const SQLITE_FORMAT: Record<DateFunction, string> = {
