@@ -95,6 +95,25 @@ describe("the filter builder's model (Directus's system-filter)", () => {
       { field: 'author.name', name: 'author → name', type: 'string', group: 'author' },
     ]);
   });
+
+  it("offers Directus's date parts of a date field as integer rules (year(published) …)", () => {
+    const fields = [{ field: 'published', type: 'timestamp', meta: { name: 'Published' } }];
+    const offered = filterableFields('posts', () => fields);
+    expect(offered.filter((f: any) => f.group).map((f: any) => f.field)).toEqual(
+      ['year', 'month', 'week', 'day', 'weekday', 'hour', 'minute', 'second'].map((fn) => `${fn}(published)`),
+    );
+    expect(offered[1]).toEqual({
+      field: 'year(published)',
+      name: 'Published → Year',
+      type: 'integer',
+      group: 'Published (date parts)',
+    });
+    // The rule is Directus's filter on the function, read back as the same rule.
+    const rule = ruleFor('month(published)', '_eq', 12);
+    expect(rule).toEqual({ 'month(published)': { _eq: 12 } });
+    expect(ruleOf(rule)).toEqual({ field: 'month(published)', operator: '_eq', value: 12 });
+    expect(operatorsFor('integer')).toContain('_gte');
+  });
 });
 
 describe("the collection page's filter as the items are queried", () => {

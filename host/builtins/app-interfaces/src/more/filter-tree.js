@@ -205,9 +205,21 @@ export function appendAt(nodes, path, node) {
   });
 }
 
+const DATE_TYPES = ['date', 'dateTime', 'timestamp'];
+const DATE_PARTS = [
+  ['year', 'Year'],
+  ['month', 'Month'],
+  ['week', 'Week'],
+  ['day', 'Day'],
+  ['weekday', 'Weekday'],
+  ['hour', 'Hour'],
+  ['minute', 'Minute'],
+  ['second', 'Second'],
+];
+
 /**
  * The fields a rule can be added for: the collection's own (not aliases), and one level into each
- * many-to-one (`author.name`). `fieldsOf(collection)` gives a collection's fields as the fields store does.
+ * many-to-one (`author.name`), and Directus's date parts of each date field (`year(date)`). `fieldsOf(collection)` gives a collection's fields as the fields store does.
  * @param {string} collection @param {(collection: string) => any[]} fieldsOf
  * @returns {{ field: string; name: string; type: string; group?: string }[]}
  */
@@ -215,6 +227,15 @@ export function filterableFields(collection, fieldsOf) {
   const label = (/** @type {any} */ f) => f.meta?.name ?? f.name ?? f.field;
   const own = (fieldsOf(collection) ?? []).filter((f) => f.type !== 'alias');
   const out = own.map((f) => ({ field: f.field, name: label(f), type: f.type }));
+  // Directus's date functions on a date field (`year(date_created)`): integers, in their own group.
+  for (const f of own.filter((x) => DATE_TYPES.includes(x.type)))
+    for (const [fn, name] of DATE_PARTS)
+      out.push({
+        field: `${fn}(${f.field})`,
+        name: `${label(f)} → ${name}`,
+        type: 'integer',
+        group: `${label(f)} (date parts)`,
+      });
   for (const f of own) {
     const related = f.schema?.foreign_key_table;
     if (!related) continue;
