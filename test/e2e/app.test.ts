@@ -186,9 +186,12 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await page.selectOption('[data-test=panel-type]', 'bar-chart');
     await page.selectOption('[data-field=collection] select', 'articles');
     await page.selectOption('[data-field=xAxis] select', 'status');
+    // Directus's bar chart needs a Y axis and an aggregate of it (max unless chosen).
+    await page.selectOption('[data-field=yAxis] select', 'id');
+    await page.selectOption('[data-field=function] select', 'count');
     await page.click('[data-test=save-panel]');
     await eventually(() =>
-      page.$$eval('[data-panel-type=bar-chart] .row .label', (els) => els.map((e) => e.textContent).sort()),
+      page.$$eval('[data-panel-type=bar-chart] [data-bar] .label', (els) => els.map((e) => e.textContent).sort()),
     ).toEqual(['draft', 'published']);
     await shot(page, '06b-bar-chart-panel');
     await page.click('[data-panel-type=metric] [data-test=remove-panel]');

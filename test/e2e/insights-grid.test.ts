@@ -334,6 +334,26 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     await shot(page, 'insights-directus-panels');
   });
 
+  it("filters a collection by a date part of a date field (Directus's day(placed))", async () => {
+    const sales = (await t.api('GET', '/items/sales?fields=id,placed')).body.data as { id: number; placed: string }[];
+    const target = sales.find((s) => s.placed === sales.map((x) => x.placed).sort()[1])!;
+    await navigate(page, '/content/sales');
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    await eventually(() => page.locator('[data-layout=tabular] tr[data-item]').count()).toBe(4);
+    await page.locator('[data-test=filter-toggle] button').click();
+    const filter = page.locator('[data-test=collection-filter]');
+    await filter.locator('[data-test=filter-add]').selectOption('day(placed)');
+    const value = filter.locator('[data-filter-field="day(placed)"] [data-test=filter-value]');
+    await value.fill(String(new Date(target.placed).getUTCDate()));
+    await value.press('Tab');
+    await eventually(() =>
+      page
+        .locator('[data-layout=tabular] tr[data-item]')
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-item'))),
+    ).toEqual([String(target.id)]);
+    await filter.locator('[data-test=filter-remove]').click();
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
