@@ -8,6 +8,10 @@ export interface HostConfig {
   port: number;
   host: string;
   publicUrl: string;
+  /** Addresses a password-reset request may point its link at (PASSWORD_RESET_URL_ALLOW_LIST, comma-separated). */
+  resetUrlAllowList: string[];
+  /** Addresses an invitation may point its link at (USER_INVITE_URL_ALLOW_LIST, comma-separated). */
+  inviteUrlAllowList: string[];
   /** How long a closing host waits for requests in flight before cutting their connections. */
   shutdownTimeoutMs: number;
   db: {
@@ -97,6 +101,14 @@ export interface HostConfig {
   env: Record<string, string>;
 }
 
+/** A comma-separated list, its entries trimmed, empty ones left out. */
+function csv(value: string | undefined): string[] {
+  return (value || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 function bool(value: string | undefined, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
@@ -179,6 +191,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     port,
     host,
     publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, ''),
+    resetUrlAllowList: csv(env.PASSWORD_RESET_URL_ALLOW_LIST),
+    inviteUrlAllowList: csv(env.USER_INVITE_URL_ALLOW_LIST),
     shutdownTimeoutMs: int(env.SERVER_SHUTDOWN_TIMEOUT, 1000, 'SERVER_SHUTDOWN_TIMEOUT'),
     db: {
       client: dbClient,
@@ -270,10 +284,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       token: env.MARKETPLACE_TOKEN || undefined,
       publicKey: pemOrFile(env.MARKETPLACE_PUBLIC_KEY, cwd, 'MARKETPLACE_PUBLIC_KEY'),
     },
-    envAllowList: (env.EXTENSIONS_SANDBOX_ENV_ALLOW || '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    envAllowList: csv(env.EXTENSIONS_SANDBOX_ENV_ALLOW),
     dataDir,
     // Several hosts may share one (entries are written aside and renamed, and signed with SECRET).
     cacheDir: path.resolve(cwd, env.ANNEX_CACHE_DIR || path.join(dataDir, 'cache')),

@@ -17,6 +17,7 @@ import { createScheduler } from './events/scheduler.js';
 import { createEmbeds } from './events/embeds.js';
 import { createPermissions } from './auth/permissions.js';
 import { createAuthService } from './auth/auth-service.js';
+import { createAccountLinks } from './auth/account-links.js';
 import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
 import { createPasswords } from './auth/passwords.js';
 import { createMounts } from './http/mounts.js';
@@ -178,6 +179,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   let engine: Promise<SandboxEngine> | undefined;
   let extensions: ExtensionManager;
 
+  const services = createServices(
+    { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes, config },
+    'reject',
+  );
   const base = {
     config,
     logger,
@@ -199,10 +204,18 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     mailer,
     storage,
     maxUploadBytes,
-    services: createServices(
-      { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes, config },
-      'reject',
-    ),
+    services,
+    accountLinks: createAccountLinks({
+      knex,
+      services,
+      permissions,
+      mailer,
+      logger,
+      secret: config.secret,
+      publicUrl: config.publicUrl,
+      resetUrlAllowList: config.resetUrlAllowList,
+      inviteUrlAllowList: config.inviteUrlAllowList,
+    }),
     sandbox(): Promise<SandboxEngine> {
       /*
        * Imported statically: the built-ins load @annex/runtime at boot anyway (it no longer loads

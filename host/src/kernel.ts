@@ -9,6 +9,7 @@ import type { Embeds } from './events/embeds.js';
 import type { Permissions } from './auth/permissions.js';
 import type { Passwords } from './auth/passwords.js';
 import type { AuthService } from './auth/auth-service.js';
+import type { AccountLinks } from './auth/account-links.js';
 import type { Mounts } from './http/mounts.js';
 import type { HostExpress } from './http/express-bridge.js';
 import type { AppRegistry, OperationRegistry } from './extensions/registries.js';
@@ -35,6 +36,8 @@ export interface Kernel {
   /** Hashes and checks passwords at the configured cost (HASH_MEMORY_COST). */
   readonly passwords: Passwords;
   readonly auth: AuthService;
+  /** Password-reset and invitation links mailed to users (Directus's /auth/password/* and /users/invite*). */
+  readonly accountLinks: AccountLinks;
   readonly mounts: Mounts;
   /** The Express app init hooks receive (Directus's `app`), run in front of the mounts. */
   readonly express: HostExpress;

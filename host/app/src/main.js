@@ -17,7 +17,7 @@ import './styles.css';
 
 const pinia = createPinia();
 const api = createApi({
-  onUnauthorized: () => router.currentRoute.value.name !== 'login' && router.push({ name: 'login' }),
+  onUnauthorized: () => !router.currentRoute.value.meta.public && router.push({ name: 'login' }),
 });
 const { stores, hydrate, dehydrate } = createStores(api);
 // Every extension component renders inside a boundary that reports its faults through the registry.
@@ -74,7 +74,7 @@ registerExtensionComponents(app, registry);
 app.use(router);
 
 router.beforeEach(async (to) => {
-  if (to.name === 'login') return true;
+  if (to.meta.public) return true;
   if (!api.token()) return { name: 'login', query: { redirect: to.fullPath } };
   if (!stores.useUserStore().currentUser) {
     try {

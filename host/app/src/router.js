@@ -8,7 +8,20 @@ export function createAppRouter() {
   return createRouter({
     history: createWebHistory('/admin/'),
     routes: [
-      { path: '/login', name: 'login', component: Login },
+      { path: '/login', name: 'login', component: Login, meta: { public: true } },
+      // Directus's addresses for the links it mails.
+      {
+        path: '/reset-password',
+        name: 'reset-password',
+        component: () => import('./pages/ResetPassword.vue'),
+        meta: { public: true },
+      },
+      {
+        path: '/accept-invite',
+        name: 'accept-invite',
+        component: () => import('./pages/AcceptInvite.vue'),
+        meta: { public: true },
+      },
       {
         path: '/',
         name: 'shell',

@@ -121,7 +121,23 @@ function systemRoutes(collection, extra) {
 export const endpoints = [
   {
     name: 'users',
-    config: systemRoutes('directus_users', (router, { services }) => {
+    config: systemRoutes('directus_users', (router, { services, kernel }) => {
+      // Directus's invitations: `invited` users mailed a link to choose their password.
+      router.post(
+        '/invite',
+        asyncHandler(async (req, res) => {
+          const body = req.body ?? {};
+          await kernel.accountLinks.invite(body.email, body.role, body.invite_url, req.accountability);
+          res.status(204).end();
+        }),
+      );
+      router.post(
+        '/invite/accept',
+        asyncHandler(async (req, res) => {
+          await kernel.accountLinks.acceptInvite(req.body?.token, req.body?.password);
+          res.status(204).end();
+        }),
+      );
       router.get(
         '/me',
         asyncHandler(async (req, res) => {

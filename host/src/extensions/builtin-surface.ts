@@ -19,7 +19,7 @@ export type KernelService = keyof HostKernel;
 export const BUILTIN_SURFACE = {
   '@annex/builtin-app-server': ['embeds'],
   '@annex/builtin-app-sources': ['apps', 'emitter', 'extensions', 'mounts'],
-  '@annex/builtin-auth': ['auth'],
+  '@annex/builtin-auth': ['accountLinks', 'auth'],
   '@annex/builtin-extensions': ['extensions', 'knex', 'logger'],
   '@annex/builtin-files': ['config', 'mounts'],
   '@annex/builtin-flows': ['flows'],
@@ -36,7 +36,7 @@ export const BUILTIN_SURFACE = {
   '@annex/builtin-marketplace': ['knex', 'logger', 'marketplace'],
   '@annex/builtin-operations': ['config', 'flows', 'runScript'],
   '@annex/builtin-server': ['cluster', 'config', 'extensions', 'knex', 'mailer', 'storage'],
-  '@annex/builtin-system': ['passwords', 'permissions', 'schema'],
+  '@annex/builtin-system': ['accountLinks', 'passwords', 'permissions', 'schema'],
 } as const satisfies Record<string, readonly KernelService[]>;
 
 /**

@@ -50,7 +50,7 @@ describe('built-ins behind a declared surface', () => {
   it('gives a built-in exactly the services its row declares, read live', () => {
     const kernel = stubKernel();
     const context = contextOf(kernel, '@annex/builtin-auth', 'builtin');
-    expect(Object.keys(context.kernel as object)).toEqual(['auth']);
+    expect(Object.keys(context.kernel as object)).toEqual(['accountLinks', 'auth']);
     expect((context.kernel as { auth: unknown }).auth).toEqual({ marker: 'auth' });
     expect('mailer' in (context.kernel as object)).toBe(false);
     expect(context).not.toHaveProperty('annex');
