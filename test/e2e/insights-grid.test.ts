@@ -303,6 +303,23 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
       prefix: '$',
       conditionalFormatting: [{ operator: '>=', value: '100', color: 'green' }],
     });
+    await panel('list', 'Latest sales', 120, {
+      collection: 'sales',
+      sortField: 'amount',
+      sortDirection: 'desc',
+      limit: 2,
+      displayTemplate: '{{ region }}: {{ amount }}',
+      linkToItem: true,
+    });
+    await panel('meter', 'Quantity', 132, {
+      collection: 'sales',
+      field: 'qty',
+      fn: 'sum',
+      max: 20,
+      size: 'half',
+      conditionalFill: [{ operator: '>=', value: '10', color: 'orange' }],
+    });
+    await panel('label', 'Sales heading', 144, { text: 'Sales', textAlign: 'left', fontSize: '48px', fontWeight: 400 });
     await page.reload();
     const at = (name: string) => page.locator(`[data-panel-name="${name}"]`);
     // The last week only (the 30-day-old sale left out), summed per UTC day.
@@ -331,6 +348,23 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     const oldest = at('Oldest sale').locator('[data-test=metric-value]');
     await eventually(() => oldest.textContent()).toBe('$100');
     expect(await oldest.getAttribute('style')).toMatch(/color: green/);
+    // The list: the two largest amounts, drawn by the template, each a link to its item.
+    await eventually(() => at('Latest sales').locator('li').allTextContents()).toEqual(['west: 100', 'south: 20']);
+    const west = (await t.api('GET', '/items/sales?filter[region][_eq]=west')).body.data[0].id;
+    expect(await at('Latest sales').locator('[data-test=list-link]').first().getAttribute('href')).toBe(
+      `/admin/content/sales/${west}`,
+    );
+    // The meter: 1 + 2 + 3 + 4 = 10 of 20, over its conditional threshold.
+    const meter = at('Quantity').locator('[data-panel=meter]');
+    await eventually(() => meter.getAttribute('data-value')).toBe('10');
+    expect(await meter.getAttribute('data-share')).toBe('0.5000');
+    expect(await meter.getAttribute('data-fill')).toBe('orange');
+    const label = at('Sales heading').locator('[data-panel=label]');
+    expect(await label.textContent()).toBe('Sales');
+    expect(await label.evaluate((el) => [getComputedStyle(el).fontSize, getComputedStyle(el).textAlign])).toEqual([
+      '48px',
+      'left',
+    ]);
     await shot(page, 'insights-directus-panels');
   });
 

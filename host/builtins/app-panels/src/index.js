@@ -1,5 +1,5 @@
 // @ts-check
-import { definePanel } from '@directus/extensions-sdk';
+import { definePanel, getFieldsFromTemplate, useStores } from '@directus/extensions-sdk';
 import Metric from './Metric.vue';
 import List from './List.vue';
 import Label from './Label.vue';
@@ -194,35 +194,43 @@ export const panels = [
       conditional('conditionalFormatting'),
     ],
   }),
+  // Directus's list: the latest (or first) items by a sort field, drawn by a display template.
   definePanel({
     id: 'list',
     name: 'List',
     icon: 'list',
-    description: 'Latest items of a collection',
+    description: 'Items of a collection',
     component: List,
     minWidth: 12,
     minHeight: 6,
-    query: (options) =>
-      options?.collection
-        ? {
-            collection: options.collection,
-            query: {
-              limit: options.limit ?? 5,
-              sort: options.sortField ? [`-${options.sortField}`] : undefined,
-              ...(options.filter ? { filter: options.filter } : {}),
-            },
-          }
-        : undefined,
+    query: (options) => {
+      if (!options?.collection) return undefined;
+      const pk = useStores().useFieldsStore().getPrimaryKeyFieldForCollection(options.collection)?.field ?? 'id';
+      const sort = options.sortField || pk;
+      const filter = parsedFilter(options.filter);
+      return {
+        collection: options.collection,
+        query: {
+          fields: [pk, ...(options.displayTemplate ? getFieldsFromTemplate(options.displayTemplate) : [])],
+          sort: [options.sortDirection === 'asc' ? sort : `-${sort}`],
+          limit: options.limit ?? 5,
+          ...(filter ? { filter } : {}),
+        },
+      };
+    },
     options: [
       collection,
-      opt('displayTemplate', 'Template (e.g. {{title}})', 'string', {
+      number('limit', 'Limit', 5),
+      fieldOf('sortField', 'Sort field', { allowPrimaryKey: true, placeholder: 'Primary key' }),
+      select('sortDirection', 'Sort direction', choicesOf(['asc', 'Ascending'], ['desc', 'Descending']), 'desc'),
+      opt('displayTemplate', 'Display template', 'string', {
         interface: 'system-display-template',
-        options: { collectionField: 'collection' },
+        options: { collectionField: 'collection', placeholder: '{{ field }}' },
       }),
-      fieldOf('sortField', 'Sort by (descending)'),
-      opt('limit', 'Limit', 'integer'),
+      flag('linkToItem', 'Link to the item', false),
       filter,
     ],
+    skipUndefinedKeys: ['displayTemplate'],
   }),
   definePanel({
     id: 'label',
@@ -232,7 +240,56 @@ export const panels = [
     component: Label,
     minWidth: 4,
     minHeight: 2,
-    options: [opt('text', 'Text', 'string', { width: 'full' }), color],
+    options: ({ options } = {}) => [
+      opt('text', 'Label', 'string', {
+        width: 'full',
+        interface: options?.whiteSpace === 'nowrap' || !options?.whiteSpace ? 'input' : 'input-multiline',
+      }),
+      select(
+        'whiteSpace',
+        'Text wrap',
+        choicesOf(
+          ['normal', 'Normal'],
+          ['nowrap', 'No wrap'],
+          ['pre', 'Preserve'],
+          ['pre-wrap', 'Preserve wrap'],
+          ['pre-line', 'Preserve line'],
+          ['break-spaces', 'Break spaces'],
+        ),
+        'nowrap',
+      ),
+      color,
+      select(
+        'textAlign',
+        'Text align',
+        choicesOf(['left', 'Left'], ['center', 'Center'], ['right', 'Right'], ['justify', 'Justify']),
+        'center',
+      ),
+      select(
+        'fontWeight',
+        'Font weight',
+        [100, 200, 300, 400, 500, 600, 700, 800, 900].map((value) => ({ value, text: String(value) })),
+        800,
+      ),
+      select(
+        'fontStyle',
+        'Font style',
+        choicesOf(['normal', 'Normal'], ['italic', 'Italic'], ['oblique', 'Oblique']),
+        'normal',
+      ),
+      select(
+        'fontSize',
+        'Font size',
+        choicesOf(['32px', 'Small'], ['48px', 'Medium'], ['64px', 'Large'], ['auto', 'Auto']),
+        'auto',
+      ),
+      select(
+        'font',
+        'Font',
+        choicesOf(['sans-serif', 'Sans serif'], ['serif', 'Serif'], ['monospace', 'Monospace']),
+        'sans-serif',
+      ),
+    ],
   }),
   // Directus's time series: an aggregate per period (`precision`) of a date field over a range up to now.
   definePanel({
@@ -372,16 +429,47 @@ export const panels = [
       ),
     ],
   }),
+  // Directus's meter: an aggregate (`fn`) of a field against `max`, on a full or half ring.
   definePanel({
     id: 'meter',
     name: 'Meter',
     icon: 'speed',
     description: 'A value against a maximum',
     component: Meter,
-    query: metricQuery,
-    minWidth: 8,
-    minHeight: 6,
-    options: [collection, fieldOf('field', 'Field'), fn, opt('max', 'Maximum', 'integer')],
+    minWidth: 10,
+    minHeight: 10,
+    query: (options) => {
+      if (!options?.collection || !options.field) return undefined;
+      const filter = parsedFilter(options.filter);
+      return {
+        collection: options.collection,
+        query: { aggregate: { [options.fn ?? 'count']: [options.field] }, ...(filter ? { filter } : {}) },
+      };
+    },
+    options: [
+      collection,
+      fieldOf('field', 'Field', { allowPrimaryKey: true }),
+      fnOf('fn', 'Function'),
+      { ...opt('max', 'Max', 'float', { options: { placeholder: '100', min: 1 } }), schema: { default_value: 100 } },
+      filter,
+      select('size', 'Size', choicesOf(['full', 'Full circle'], ['half', 'Half circle']), 'full'),
+      {
+        ...opt('strokeWidth', 'Stroke width', 'integer', {
+          interface: 'select-dropdown',
+          options: {
+            choices: [
+              { text: 'Thin', value: 8 },
+              { text: 'Medium', value: 20 },
+              { text: 'Broad', value: 48 },
+            ],
+          },
+        }),
+        schema: { default_value: 20 },
+      },
+      color,
+      flag('roundedStroke', 'Rounded stroke', false),
+      conditional('conditionalFill'),
+    ],
   }),
   // Directus's bar chart: an aggregate of yAxis per xAxis value (max by default), vertical or
   // horizontal, each bar in the color of the last conditional fill it meets.
