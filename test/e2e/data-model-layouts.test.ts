@@ -181,6 +181,36 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await page.locator('th[data-column=year] [data-test=sort-column]').click();
     await eventually(async () => (await rows())[0]).toBe(byYear[byYear.length - 1].id);
     expect((await preset()).layout_query.tabular).toMatchObject({ sort: ['-year'], page: 1 });
+    // A column's edge resizes it; the width is the preset's (Directus's layout option `widths`).
+    const titleHead = page.locator('th[data-column=title]');
+    const before = (await titleHead.boundingBox())!.width;
+    const edge = (await titleHead.locator('[data-test=column-resize]').boundingBox())!;
+    await page.mouse.move(edge.x + edge.width / 2, edge.y + edge.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 4; i++) await page.mouse.move(edge.x + edge.width / 2 + 20 * i, edge.y + edge.height / 2);
+    await page.mouse.up();
+    const width = async () => ((await preset()).layout_options?.tabular?.widths as Record<string, number>)?.title;
+    await eventually(width).toBeGreaterThan(0);
+    const saved = await width();
+    expect(Math.abs(saved - (before + 80))).toBeLessThanOrEqual(2);
+    expect(Math.abs((await titleHead.boundingBox())!.width - saved)).toBeLessThanOrEqual(2);
+    // A header dragged onto another moves its column there (the preset's `fields` order).
+    const order = async () =>
+      page.locator('th[data-column]').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
+    const columns = await order();
+    expect(columns.indexOf('year')).toBeGreaterThan(columns.indexOf('title'));
+    await page.locator('th[data-column=year]').dragTo(titleHead);
+    await eventually(async () => {
+      const now = await order();
+      return now.indexOf('year') < now.indexOf('title');
+    }).toBe(true);
+    await eventually(async () => (await preset()).layout_query.tabular.fields?.indexOf('year')).toBe(
+      (await order()).indexOf('year'),
+    );
+    // Spacing, another of the table's options.
+    await page.selectOption('[data-test=tabular-spacing]', 'compact');
+    await eventually(() => page.locator('[data-layout=tabular]').getAttribute('class')).toContain('spacing-compact');
+    await eventually(async () => (await preset()).layout_options.tabular?.spacing).toBe('compact');
     // Columns: the year column leaves the table.
     await page.locator('[data-column-toggle=year]').click();
     await eventually(() => page.locator('th[data-column=year]').count()).toBe(0);
