@@ -4,6 +4,7 @@ import {
   dayOf,
   groupFields,
   kanbanColumns,
+  manualOrder,
   monthCells,
   monthFilter,
   monthRange,
@@ -102,5 +103,45 @@ describe('the kanban board', () => {
       { field: 'owner', type: 'string' },
     ];
     expect(groupFields(fields).map((f: { field: string }) => f.field)).toEqual(['status', 'owner']);
+    const author = { field: 'author', type: 'integer', schema: { foreign_key_table: 'authors' } };
+    expect(groupFields([...fields, author]).map((f: { field: string }) => f.field)).toEqual([
+      'status',
+      'owner',
+      'author',
+    ]);
+  });
+
+  it("groups by a many-to-one's related items, in their order, the empty ones too; a read related item by its key", () => {
+    const author = { field: 'author', type: 'integer', schema: { foreign_key_table: 'authors' } };
+    const groups = [
+      { value: 1, text: 'Ada' },
+      { value: 2, text: 'Bo' },
+      { value: 3, text: 'Cy' },
+    ];
+    const items = [
+      { id: 10, author: 2 },
+      { id: 11, author: { id: 1, name: 'Ada' } },
+      { id: 12, author: null },
+      { id: 13, author: 2 },
+    ];
+    const cols = kanbanColumns(items, author, false, groups, 'id');
+    expect(cols.map((c: any) => [c.title, c.value, c.items.map((i: any) => i.id)])).toEqual([
+      ['Ungrouped', null, [12]],
+      ['Ada', 1, [11]],
+      ['Bo', 2, [10, 13]],
+      ['Cy', 3, []],
+    ]);
+  });
+
+  it('orders cards by the sort field, the items without a value last', () => {
+    const items = [
+      { id: 1, sort: 3 },
+      { id: 2, sort: null },
+      { id: 3, sort: 1 },
+      { id: 4, sort: '2' },
+      { id: 5, sort: null },
+    ];
+    expect(manualOrder(items, 'sort', 'id').map((i: any) => i.id)).toEqual([3, 4, 1, 2, 5]);
+    expect(manualOrder(items, null, 'id')).toBe(items);
   });
 });

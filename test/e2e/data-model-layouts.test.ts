@@ -293,6 +293,70 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     });
   }, 120_000);
 
+  it("groups the board by a many-to-one's related items and keeps the collection's manual order in a column", async () => {
+    await createCollection(t, 'owners', { name: 'string' });
+    const [ada, bo] = (await t.api('POST', '/items/owners', [{ name: 'Ada' }, { name: 'Bo' }])).body.data.map(
+      (o: { id: number }) => o.id,
+    );
+    const made = await t.api('POST', '/collections', {
+      collection: 'jobs',
+      meta: { sort_field: 'sort' },
+      fields: [
+        { field: 'title', type: 'string' },
+        { field: 'sort', type: 'integer' },
+        { field: 'owner', type: 'integer', related_collection: 'owners' },
+      ],
+    });
+    expect(made.status).toBe(200);
+    const jobs = (
+      await t.api('POST', '/items/jobs', [
+        { title: 'One', sort: 1, owner: ada },
+        { title: 'Two', sort: 2, owner: ada },
+        { title: 'Three', sort: 3, owner: ada },
+        { title: 'Four', sort: 4, owner: null },
+      ])
+    ).body.data.map((j: { id: number }) => j.id) as number[];
+    await navigate(page, '/content/jobs');
+    await page.reload();
+    await page.selectOption('[data-test=layout-picker]', 'kanban');
+    await page.selectOption('[data-test=kanban-group]', 'owner');
+    await page.selectOption('[data-test=kanban-group-title]', 'name');
+    const board = page.locator('[data-layout=kanban]');
+    const columns = () =>
+      board
+        .locator('.column')
+        .evaluateAll((cols) =>
+          cols.map((c) => [
+            c.querySelector('h3')?.firstChild?.textContent?.trim(),
+            [...c.querySelectorAll('[data-item]')].map((i) => i.getAttribute('data-item')),
+          ]),
+        );
+    const ids = (...n: number[]) => n.map((i) => String(jobs[i]));
+    // A column per owner (Bo's empty one too), titled by the chosen field; the unowned job apart.
+    await eventually(columns).toEqual([
+      ['Ungrouped', ids(3)],
+      ['Ada', ids(0, 1, 2)],
+      ['Bo', []],
+    ]);
+    // Dropped on another card, a card takes its place in the manual order (Directus's /utils/sort).
+    await board.locator(`[data-item="${jobs[2]}"]`).dragTo(board.locator(`[data-item="${jobs[0]}"]`));
+    await eventually(columns).toEqual([
+      ['Ungrouped', ids(3)],
+      ['Ada', ids(2, 0, 1)],
+      ['Bo', []],
+    ]);
+    // Dropped on Bo's column, the job is Bo's on the host.
+    await board.locator(`[data-item="${jobs[0]}"]`).dragTo(board.locator(`.column[data-group="${bo}"]`));
+    await eventually(async () => (await t.api('GET', `/items/jobs/${jobs[0]}`)).body.data.owner).toBe(bo);
+    await eventually(columns).toEqual([
+      ['Ungrouped', ids(3)],
+      ['Ada', ids(2, 1)],
+      ['Bo', ids(0)],
+    ]);
+    const saved = (await t.api('GET', '/presets?filter[collection][_eq]=jobs')).body.data[0].layout_options.kanban;
+    expect(saved).toMatchObject({ groupField: 'owner', groupTitle: 'name' });
+  }, 120_000);
+
   it('draws related values, users and files in the table through their displays, loading the related fields they name', async () => {
     await createCollection(t, 'authors', { name: 'string' });
     await createCollection(t, 'shelves', {

@@ -81,28 +81,53 @@ export function monthCells(month, items, start, end) {
   return cells;
 }
 
-/** Fields a board can group by: those with choices, and plain strings. @param {any[]} fields */
+/** Fields a board can group by: those with choices, plain strings, and many-to-ones. @param {any[]} fields */
 export const groupFields = (fields) =>
-  fields.filter((f) => Array.isArray(f.meta?.options?.choices) || (f.type === 'string' && !f.schema?.is_primary_key));
+  fields.filter(
+    (f) =>
+      Array.isArray(f.meta?.options?.choices) ||
+      (f.type === 'string' && !f.schema?.is_primary_key) ||
+      Boolean(f.schema?.foreign_key_table),
+  );
+
+/**
+ * `items` in the order of the collection's sort field (Directus's manual order; items without a
+ * value last, then by key), or as they are without one.
+ * @param {any[]} items @param {string | null | undefined} sortField @param {string} pk
+ */
+export function manualOrder(items, sortField, pk) {
+  if (!sortField) return items;
+  const rank = (/** @type {any} */ v) => (v === null || v === undefined || v === '' ? Infinity : Number.isNaN(Number(v)) ? v : Number(v));
+  return [...items].sort((a, b) => {
+    const x = rank(a[sortField]);
+    const y = rank(b[sortField]);
+    if (x === y) return String(a[pk]).localeCompare(String(b[pk]), undefined, { numeric: true });
+    return x < y ? -1 : 1;
+  });
+}
 
 /**
  * The board's columns: one per choice of the group field (in the choices' order, empty ones too),
  * then any other value the items hold, then (with `showUngrouped`, or when items have none) the
  * items without a value.
+ * A many-to-one's columns are its related items (`groups`, `{value, text}` each), in their order.
  * @param {any[]} items @param {{ field: string; meta?: any } | null} groupField @param {boolean} showUngrouped
+ * @param {{ value: unknown; text: string }[] | null} [groups] @param {string} [groupKey] the related items' key field
  * @returns {{ value: unknown; title: string; items: any[] }[]}
  */
-export function kanbanColumns(items, groupField, showUngrouped = false) {
+export function kanbanColumns(items, groupField, showUngrouped = false, groups = null, groupKey = 'id') {
   if (!groupField) return [{ value: undefined, title: 'All', items }];
   const key = groupField.field;
-  const choices = Array.isArray(groupField.meta?.options?.choices) ? groupField.meta.options.choices : [];
+  const choices = groups ?? (Array.isArray(groupField.meta?.options?.choices) ? groupField.meta.options.choices : []);
   /** @type {Map<string, { value: unknown; title: string; items: any[] }>} */
   const columns = new Map();
   for (const c of choices)
     columns.set(JSON.stringify(c.value), { value: c.value, title: String(c.text ?? c.value), items: [] });
   const none = { value: null, title: 'Ungrouped', items: /** @type {any[]} */ ([]) };
   for (const item of items) {
-    const value = item[key] ?? null;
+    // A many-to-one read with its related item (`{id, …}`) is grouped by its key.
+    const raw = item[key] ?? null;
+    const value = groups && raw && typeof raw === 'object' ? (raw[groupKey] ?? null) : raw;
     if (value === null || value === '') {
       none.items.push(item);
       continue;

@@ -1,7 +1,7 @@
 // @ts-check
-import { computed, ref, toRef } from 'vue';
-import { getEndpoint, useApi, useCollection } from '@directus/extensions-sdk';
-import { dateFields, groupFields, kanbanColumns, monthFilter } from './calendar-kanban.js';
+import { computed, ref, toRef, watch } from 'vue';
+import { getEndpoint, useApi, useCollection, useStores } from '@directus/extensions-sdk';
+import { dateFields, groupFields, kanbanColumns, manualOrder, monthFilter } from './calendar-kanban.js';
 import { useLayoutItems } from './use-layout-items.js';
 
 /** A field named in the options when the collection has it among `candidates`, else the first candidate (or null). */
@@ -60,22 +60,85 @@ export function useKanban(props, context) {
       state.pk.value,
   );
   const textField = computed(() => pick(state.visibleFields.value, state.options.value.textField, false));
-  const columns = computed(() =>
-    kanbanColumns(state.items.value, groupField.value, state.options.value.showUngrouped === true),
-  );
+
   const moveError = ref(null);
-  /** Sets `item`'s group field to `value` on the host, then reloads the board. */
-  async function moveTo(item, value) {
+  // A many-to-one groups by its related items: one column each, titled by `groupTitle` (Directus's
+  // option; else the related collection's first text field, else the key).
+  const fieldsStore = useStores().useFieldsStore();
+  const related = computed(() => groupField.value?.schema?.foreign_key_table ?? null);
+  const relatedKey = computed(() =>
+    related.value ? (fieldsStore.getPrimaryKeyFieldForCollection(related.value)?.field ?? 'id') : 'id',
+  );
+  const relatedFields = computed(() => (related.value ? fieldsStore.getFieldsForCollection(related.value) : []));
+  const groupTitle = computed(() =>
+    related.value
+      ? (pick(relatedFields.value, state.options.value.groupTitle, false) ??
+        firstText(relatedFields.value, relatedKey.value) ??
+        relatedKey.value)
+      : null,
+  );
+  const groups = ref(/** @type {{ value: unknown; text: string }[] | null} */ (null));
+  watch(
+    [related, groupTitle],
+    async ([collection, title]) => {
+      groups.value = null;
+      if (!collection) return;
+      try {
+        const fields = [...new Set([relatedKey.value, title])];
+        const rows = (await api.get(getEndpoint(collection), { params: { fields, limit: BOARD_LIMIT } })).data.data ?? [];
+        if (related.value === collection)
+          groups.value = rows.map((r) => ({ value: r[relatedKey.value], text: String(r[title] ?? r[relatedKey.value]) }));
+      } catch (e) {
+        moveError.value = e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
+      }
+    },
+    { immediate: true },
+  );
+
+  // Within a column, cards keep the collection's manual order (its sort field), as Directus's board.
+  const sortField = computed(() => state.info.value?.meta?.sort_field ?? null);
+  const columns = computed(() =>
+    kanbanColumns(
+      manualOrder(state.items.value, sortField.value, state.pk.value),
+      groupField.value,
+      state.options.value.showUngrouped === true,
+      related.value ? (groups.value ?? []) : null,
+      relatedKey.value,
+    ),
+  );
+  /**
+   * Moves `item` to the column of `value` (its group field set on the host) and, dropped on another
+   * card (`before`), to that card's place in the manual order; then reloads the board.
+   */
+  async function moveTo(item, value, before = null) {
     const field = groupField.value?.field;
     const key = item?.[state.pk.value];
-    if (!field || key === undefined || (item[field] ?? null) === value) return;
+    if (key === undefined) return;
+    const current = item[field] && typeof item[field] === 'object' ? item[field][relatedKey.value] : (item[field] ?? null);
+    const regroup = Boolean(field) && current !== value;
+    const target = before?.[state.pk.value];
+    const reorder = Boolean(sortField.value) && target !== undefined && target !== key;
+    if (!regroup && !reorder) return;
     moveError.value = null;
     try {
-      await api.patch(`${getEndpoint(props.collection)}/${encodeURIComponent(key)}`, { [field]: value });
+      if (regroup) await api.patch(`${getEndpoint(props.collection)}/${encodeURIComponent(key)}`, { [field]: value });
+      if (reorder) await api.post(`/utils/sort/${encodeURIComponent(props.collection)}`, { item: key, to: target });
     } catch (e) {
       moveError.value = e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
     }
     await state.getItems();
   }
-  return { ...state, groupFields: candidates, groupField, titleField, textField, columns, moveTo, moveError };
+  return {
+    ...state,
+    groupFields: candidates,
+    groupField,
+    titleField,
+    textField,
+    columns,
+    moveTo,
+    moveError,
+    sortField,
+    relatedFields,
+    groupTitle,
+  };
 }
