@@ -97,7 +97,8 @@ export const groupFields = (fields) =>
  */
 export function manualOrder(items, sortField, pk) {
   if (!sortField) return items;
-  const rank = (/** @type {any} */ v) => (v === null || v === undefined || v === '' ? Infinity : Number.isNaN(Number(v)) ? v : Number(v));
+  const rank = (/** @type {any} */ v) =>
+    v === null || v === undefined || v === '' ? Infinity : Number.isNaN(Number(v)) ? v : Number(v);
   return [...items].sort((a, b) => {
     const x = rank(a[sortField]);
     const y = rank(b[sortField]);

@@ -85,9 +85,13 @@ export function useKanban(props, context) {
       if (!collection) return;
       try {
         const fields = [...new Set([relatedKey.value, title])];
-        const rows = (await api.get(getEndpoint(collection), { params: { fields, limit: BOARD_LIMIT } })).data.data ?? [];
+        const rows =
+          (await api.get(getEndpoint(collection), { params: { fields, limit: BOARD_LIMIT } })).data.data ?? [];
         if (related.value === collection)
-          groups.value = rows.map((r) => ({ value: r[relatedKey.value], text: String(r[title] ?? r[relatedKey.value]) }));
+          groups.value = rows.map((r) => ({
+            value: r[relatedKey.value],
+            text: String(r[title] ?? r[relatedKey.value]),
+          }));
       } catch (e) {
         moveError.value = e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
       }
@@ -114,7 +118,8 @@ export function useKanban(props, context) {
     const field = groupField.value?.field;
     const key = item?.[state.pk.value];
     if (key === undefined) return;
-    const current = item[field] && typeof item[field] === 'object' ? item[field][relatedKey.value] : (item[field] ?? null);
+    const current =
+      item[field] && typeof item[field] === 'object' ? item[field][relatedKey.value] : (item[field] ?? null);
     const regroup = Boolean(field) && current !== value;
     const target = before?.[state.pk.value];
     const reorder = Boolean(sortField.value) && target !== undefined && target !== key;
