@@ -80,6 +80,9 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
       `filter=${encodeURIComponent('{"_or":[{"year(placed)":{"_lt":2024}},{"day(shipped)":{"_in":[21]}}]}')}&sort=amount`,
     );
     expect(nested.body.data.map((r: any) => r.amount)).toEqual([5, 20]);
+    // From a query string the value is text, compared as the number it is.
+    const text = await q('filter[year(placed)][_eq]=2023&filter[day(placed)][_in]=31,1');
+    expect(text.body.data.map((r: any) => r.amount)).toEqual([5]);
     const empty = await q(`filter=${encodeURIComponent('{"month(shipped)":{"_null":true}}')}`);
     expect(empty.body.data.map((r: any) => r.amount)).toEqual([40]);
     const since = async (adjust: string) =>
@@ -103,7 +106,7 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     const alone = await q('fields=month(placed)&filter[amount][_eq]=40');
     expect(alone.body.data).toEqual([{ placed_month: 3 }]);
     const count = await q('fields=count(placed)');
-    expect(count.body.errors[0].message).toMatch(/count\(\) of related items is not supported/);
+    expect(count.body.errors[0].message).toMatch(/takes a one-to-many/);
   });
 
   it('sorts grouped results by an aggregate or a group, as Directus does (sort=-count.id)', async () => {

@@ -35,6 +35,15 @@ function asList(value: unknown, op: string, field: string): unknown[] {
   return v;
 }
 
+const LIST_OPERATORS = new Set(['_in', '_nin', '_between', '_nbetween']);
+
+/** Numeric text as numbers (in lists too): an expression has no column type to convert it by. */
+function asNumbers(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asNumbers);
+  if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
+  return value;
+}
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -169,6 +178,27 @@ export function oneToManyFilters(value: Record<string, unknown>, field: string):
   return { some, none };
 }
 
+/**
+ * The number of `rel`'s related items of the row whose key is `keyColumn` (Directus's
+ * `count(field)`), counting only those the caller may see (the related collection's permission filter).
+ */
+export function countRelated(
+  client: Knex.Client,
+  rel: FilterRelation,
+  ctx: FilterContext,
+  keyColumn: string,
+): Knex.QueryBuilder {
+  // Aliased: a collection related to itself (parent/children) must not see the outer row's table.
+  const alias = 'annex_counted';
+  const sub = client
+    .queryBuilder()
+    .select(client.raw('CAST(COUNT(*) AS INTEGER)'))
+    .from({ [alias]: rel.col.collection })
+    .where(`${alias}.${rel.via}`, client.raw('??', [keyColumn]));
+  if (rel.filter) applyFilter(sub, rel.filter, rel.col, { ...ctx, readable: undefined }, alias);
+  return sub;
+}
+
 /** A subquery of `column` over the related items the caller may see (their permission filter) that match `f`. */
 function visibleRelated(rel: FilterRelation, column: string, f: Filter, ctx: FilterContext) {
   const table = rel.col.collection;
@@ -229,10 +259,21 @@ export function applyFilter(
     }
     const call = functionFilter(key, value, collection);
     if (call) {
-      // A date function reads its field: the same rule as filtering on the field itself.
+      // A function reads its field: the same rule as filtering on the field itself.
       if (ctx.readable && !ctx.readable(collection.collection, call.f.field.field)) throw errors.FORBIDDEN();
-      const expr = functionSql(b.client, call.f, table);
-      for (const [op, operand] of Object.entries(call.rule)) applyOperator(b, expr, key, op, operand, ctx);
+      let expr: Knex.Raw;
+      if (call.f.fn === 'count') {
+        const rel = ctx.relation?.(collection.collection, call.f.field.field);
+        if (!rel?.via)
+          throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
+        if (ctx.readable && !ctx.readable(rel.col.collection, rel.via)) throw errors.FORBIDDEN();
+        expr = b.client.raw('(?)', [countRelated(b.client, rel, ctx, `${table}.${collection.primary}`)]);
+      } else expr = functionSql(b.client, call.f, table);
+      // A function's value is a number: `filter[year(date)][_eq]=2024` from a query string compares as one.
+      for (const [op, operand] of Object.entries(call.rule)) {
+        const list = LIST_OPERATORS.has(op) && typeof operand === 'string' ? operand.split(',') : operand;
+        applyOperator(b, expr, key, op, asNumbers(list), ctx);
+      }
       continue;
     }
     const field = collection.fields[key];

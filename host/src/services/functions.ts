@@ -4,8 +4,10 @@ import { isConcealed } from './casting.js';
 import type { CollectionOverview, FieldOverview } from '../schema/types.js';
 
 /**
- * Directus's date functions on a field: `year(date_created)` in `fields`, `groupBy` and as a filter
- * key (`filter[month(published)][_eq]=12`), answered under `date_created_year`. Each gives an integer:
+ * Directus's field functions: the date parts (`year(date_created)` in `fields`, `groupBy` and as a
+ * filter key, `filter[month(published)][_eq]=12`, answered under `date_created_year`) and
+ * `count(comments)`, the number of a one-to-many's related items the caller may see (in `fields`
+ * and filters, answered under `comments_count`). Each gives an integer:
  * `week` is the week of the year (SQLite `%W`, weeks starting on Monday; PostgreSQL's ISO week),
  * `weekday` 0 = Sunday … 6 = Saturday. A `timestamp` field is read in UTC.
  */
@@ -22,7 +24,8 @@ export function answeredAs(name: string): string {
 }
 
 export interface FieldFunction {
-  fn: DateFunction;
+  /** A date part, or `count` of a one-to-many's related items. */
+  fn: DateFunction | 'count';
   field: FieldOverview;
   /** The key the value is answered under: `<field>_<fn>`, as Directus names it. */
   alias: string;
@@ -37,14 +40,19 @@ export function parseFieldFunction(key: string, col: CollectionOverview): FieldF
   const m = CALL.exec(key);
   if (!m) throw errors.INVALID_QUERY({ reason: `"${key}" is not a field or a function call like year(date_created).` });
   const [, name, fieldName] = m as unknown as [string, string, string];
-  if (name === 'count')
-    throw errors.INVALID_QUERY({ reason: `"${key}": Directus's count() of related items is not supported.` });
-  if (!(DATE_FUNCTIONS as readonly string[]).includes(name))
+  if (name !== 'count' && !(DATE_FUNCTIONS as readonly string[]).includes(name))
     throw errors.INVALID_QUERY({
-      reason: `Unknown function "${name}" in "${key}": use one of ${DATE_FUNCTIONS.join(', ')}.`,
+      reason: `Unknown function "${name}" in "${key}": use one of ${DATE_FUNCTIONS.join(', ')}, count.`,
     });
   const field = col.fields[fieldName];
   if (!field) throw errors.INVALID_QUERY({ reason: `Field "${fieldName}" doesn't exist in "${col.collection}".` });
+  if (name === 'count') {
+    if (!field.o2m)
+      throw errors.INVALID_QUERY({
+        reason: `"count()" takes a one-to-many (or many-to-many) field; "${fieldName}" is not one.`,
+      });
+    return { fn: 'count', field, alias: answeredAs(key) };
+  }
   if (!DATE_TYPES.has(field.type) || isConcealed(field))
     throw errors.INVALID_QUERY({
       reason: `"${name}()" takes a date, dateTime or timestamp field; "${fieldName}" is ${field.type}.`,
@@ -74,8 +82,9 @@ const PG_PART: Record<DateFunction, string> = {
   second: 'SECOND',
 };
 
-/** The SQL of `f` on `table`'s column, an integer (null where the field is null). */
+/** The SQL of date function `f` on `table`'s column, an integer (null where the field is null). */
 export function functionSql(client: Knex.Client, f: FieldFunction, table: string): Knex.Raw {
+  if (f.fn === 'count') throw errors.INVALID_QUERY({ reason: `"count(${f.field.field})" is not a date function.` });
   const column = `${table}.${f.field.field}`;
   if (client.config.client === 'pg') {
     const at = f.field.type === 'timestamp' ? ` AT TIME ZONE 'UTC'` : '';

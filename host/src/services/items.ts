@@ -8,7 +8,14 @@ import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, isConcealed, preparePayload } from './casting.js';
 import { type FieldFunction, functionSql, parseFieldFunction } from './functions.js';
-import { applyFilter, oneToManyFilters, splitFieldFilter, type FilterContext, type FilterRelation } from './filter.js';
+import {
+  applyFilter,
+  countRelated,
+  oneToManyFilters,
+  splitFieldFilter,
+  type FilterContext,
+  type FilterRelation,
+} from './filter.js';
 import type { Filter, Query } from './query.js';
 import { mapDatabaseError } from './db-errors.js';
 import { recordChange } from './history.js';
@@ -187,8 +194,12 @@ export class ItemsService {
     for (const name of requested ?? []) {
       const call = parseFieldFunction(name, col);
       if (!call) continue;
-      if (!readable.includes(call.field.field) || !grantsField(grant.everywhere, call.field.field))
-        throw errors.FORBIDDEN();
+      // A count reads a one-to-many as listing it does; a date part its column, on every item.
+      const allowed =
+        call.fn === 'count'
+          ? grantsField(grant.fields, call.field.field)
+          : readable.includes(call.field.field) && grantsField(grant.everywhere, call.field.field);
+      if (!allowed) throw errors.FORBIDDEN();
       functions.push(call);
     }
     const plain = functions.length ? requested!.filter((name) => !name.includes('(')) : requested;
@@ -215,6 +226,32 @@ export class ItemsService {
   }
 
   /**
+   * `count(field)` of a one-to-many as a subquery on this collection's rows: the related items the
+   * caller may read (their collection's permission filter applies), through a foreign key they may read.
+   * Wrapped: a query builder is a thenable, so an async function returning it would run it.
+   */
+  private async countSubquery(
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    f: FieldFunction,
+  ): Promise<{ sub: Knex.QueryBuilder }> {
+    const o2m = f.field.o2m!;
+    const target = schema.collections[o2m.collection];
+    if (!target) throw errors.FORBIDDEN();
+    const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read', this.knex);
+    if (!grantsField(g.everywhere, o2m.field)) throw errors.FORBIDDEN();
+    const scope = await this.filterScope(schema, target, g, undefined);
+    return {
+      sub: countRelated(
+        this.knex.client,
+        { col: target, filter: g.filter, fields: g.everywhere, via: o2m.field },
+        scope.grant,
+        `${col.collection}.${col.primary}`,
+      ),
+    };
+  }
+
+  /**
    * Resolves every many-to-one hop the caller's filter and the permission filters take, with
    * the caller's read grant on each collection reached (FORBIDDEN if there is none), so the
    * filters can be compiled to subqueries that only see what the caller may see.
@@ -238,16 +275,21 @@ export class ItemsService {
           if (Array.isArray(value)) for (const sub of value) await walk(c, sub, depth, nesting + 1);
           continue;
         }
-        const field = c.fields[key];
+        // `count(comments)` needs the related collection as a `comments` filter does (its operators are the compiler's).
+        const counted = /^count\(([^()]+)\)$/.exec(key)?.[1];
+        const field = c.fields[counted ?? key];
         if (!field?.relatedCollection || !value || typeof value !== 'object' || Array.isArray(value)) continue;
-        const parts = field.o2m ? oneToManyFilters(value as Record<string, unknown>, key) : undefined;
-        const nestedFilters = parts
-          ? [...parts.some, ...parts.none]
-          : [splitFieldFilter(value as Record<string, unknown>).nested].filter((f): f is Filter => f !== null);
-        if (nestedFilters.length === 0) continue;
+        if (counted && !field.o2m) continue;
+        const parts = !counted && field.o2m ? oneToManyFilters(value as Record<string, unknown>, key) : undefined;
+        const nestedFilters = counted
+          ? []
+          : parts
+            ? [...parts.some, ...parts.none]
+            : [splitFieldFilter(value as Record<string, unknown>).nested].filter((f): f is Filter => f !== null);
+        if (nestedFilters.length === 0 && !counted) continue;
         if (depth >= MAX_RELATION_DEPTH)
           throw errors.INVALID_QUERY({ reason: `A filter may follow at most ${MAX_RELATION_DEPTH} relations.` });
-        const id = `${c.collection}.${key}`;
+        const id = `${c.collection}.${field.field}`;
         let rel = relations.get(id);
         if (!rel) {
           const target = schema.collections[field.o2m?.collection ?? field.relatedCollection];
@@ -340,7 +382,14 @@ export class ItemsService {
         const { b } = early ?? (await build());
         b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
         for (const f of functions)
-          b.select(this.knex.raw('? as ??', [functionSql(b.client, f, col.collection), f.alias]));
+          b.select(
+            this.knex.raw('? as ??', [
+              f.fn === 'count'
+                ? this.knex.raw('(?)', [(await this.countSubquery(schema, col, f)).sub])
+                : functionSql(b.client, f, col.collection),
+              f.alias,
+            ]),
+          );
         if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
         else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
         if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
