@@ -58,6 +58,8 @@ describe.each(vendors)('count() on $name', ({ pg }) => {
       { name: 'Bo', posts_count: 1 },
       { name: 'Cy', posts_count: 0 },
     ]);
+    const gql = await t.api('POST', '/graphql', { query: '{ authors(sort: ["name"]) { name posts_func { count } } }' });
+    expect(gql.body.data.authors.map((a: any) => a.posts_func.count)).toEqual([3, 1, 0]);
     const self = await t.api('GET', '/items/categories?fields=label,count(children)&sort=label');
     expect(self.body.data).toEqual([
       { label: 'root', children_count: 2 },

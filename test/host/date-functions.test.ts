@@ -105,6 +105,19 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     ]);
     const alone = await q('fields=month(placed)&filter[amount][_eq]=40');
     expect(alone.body.data).toEqual([{ placed_month: 3 }]);
+    // GraphQL's form: Directus's `<field>_func` objects.
+    const gql = await t.api('POST', '/graphql', {
+      query:
+        '{ orders(sort: ["amount"], limit: 2) { amount placed_func { year month hour } shipped_func { weekday } } }',
+    });
+    expect(gql.body).toEqual({
+      data: {
+        orders: [
+          { amount: 5, placed_func: { year: 2023, month: 12, hour: 23 }, shipped_func: { weekday: 6 } },
+          { amount: 10, placed_func: { year: 2024, month: 1, hour: 8 }, shipped_func: { weekday: 2 } },
+        ],
+      },
+    });
     const count = await q('fields=count(placed)');
     expect(count.body.errors[0].message).toMatch(/takes a one-to-many/);
   });

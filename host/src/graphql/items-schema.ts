@@ -9,6 +9,7 @@ import {
   GraphQLObjectType,
   GraphQLSchema,
   GraphQLString,
+  type GraphQLFieldConfig,
   type GraphQLFieldConfigMap,
   type GraphQLInputFieldConfigMap,
   type GraphQLOutputType,
@@ -80,8 +81,54 @@ export function selectedFields(info: GraphQLResolveInfo): string[] {
     return [...out];
   };
   const all = new Set<string>();
-  for (const node of info.fieldNodes) for (const p of paths(node.selectionSet?.selections ?? [], new Set())) all.add(p);
+  for (const node of info.fieldNodes)
+    for (const p of paths(node.selectionSet?.selections ?? [], new Set())) all.add(asFunction(p));
   return [...all];
+}
+
+/** Directus's GraphQL function fields as the query's: `published_func.year` → `year(published)`. */
+function asFunction(path: string): string {
+  return path.replace(
+    /(^|\.)([^.]+)_func\.([a-z]+)$/,
+    (_m, at: string, field: string, fn: string) => `${at}${fn}(${field})`,
+  );
+}
+
+const FUNCTION_PARTS = {
+  date: ['year', 'month', 'week', 'day', 'weekday'],
+  time: ['hour', 'minute', 'second'],
+  dateTime: ['year', 'month', 'week', 'day', 'weekday', 'hour', 'minute', 'second'],
+  count: ['count'],
+} as const;
+
+/**
+ * Directus's `<field>_func` object types (`datetime_functions`, `date_functions`,
+ * `time_functions`, `count_functions`): each part read from the row's `<field>_<part>`.
+ */
+function functionTypes() {
+  const make = (name: string, parts: readonly string[]) =>
+    new GraphQLObjectType({ name, fields: Object.fromEntries(parts.map((p) => [p, { type: GraphQLInt }])) });
+  return {
+    date: make('date_functions', FUNCTION_PARTS.date),
+    time: make('time_functions', FUNCTION_PARTS.time),
+    dateTime: make('datetime_functions', FUNCTION_PARTS.dateTime),
+    count: make('count_functions', FUNCTION_PARTS.count),
+  };
+}
+
+/** The `<field>_func` field of a row: its parts from the row's `<field>_<part>` keys. */
+function functionField(
+  type: GraphQLObjectType,
+  field: string,
+  parts: readonly string[],
+): GraphQLFieldConfig<unknown, GraphQLContext> {
+  return {
+    type,
+    resolve: (row) => {
+      const values = row as Record<string, unknown>;
+      return Object.fromEntries(parts.map((p) => [p, values[`${field}_${p}`] ?? null]));
+    },
+  };
 }
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
@@ -116,6 +163,7 @@ export function buildItemsSchema(
   };
   // A many-to-one field is the related collection's type when this role can read it (as in Directus), else its key.
   const types = new Map<string, GraphQLObjectType>();
+  const fnTypes = functionTypes();
   for (const col of collections) {
     types.set(
       col.collection,
@@ -128,12 +176,22 @@ export function buildItemsSchema(
             objectFields[f.field] = {
               type: (related ?? (f.primary ? GraphQLID : scalarFor(f.type))) as GraphQLOutputType,
             };
+            // Directus's date parts: `published_func { year month }`.
+            const kind =
+              f.type === 'date' ? 'date' : f.type === 'dateTime' || f.type === 'timestamp' ? 'dateTime' : null;
+            if (kind && !col.fields[`${f.field}_func`])
+              objectFields[`${f.field}_func`] = functionField(fnTypes[kind], f.field, FUNCTION_PARTS[kind]);
           }
           // One-to-many alias fields: the list of related items, when this role can read their collection.
           for (const f of Object.values(col.fields)) {
             const many =
               f.o2m && NAME.test(f.field) && hasAlias(col, f.field, 'read') ? types.get(f.o2m.collection) : undefined;
-            if (many) objectFields[f.field] = { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(many))) };
+            if (many) {
+              objectFields[f.field] = { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(many))) };
+              // Directus's `comments_func { count }`.
+              if (!col.fields[`${f.field}_func`])
+                objectFields[`${f.field}_func`] = functionField(fnTypes.count, f.field, FUNCTION_PARTS.count);
+            }
           }
           return objectFields;
         },

@@ -37,6 +37,9 @@ export function useCalendar(props, context) {
   return { ...state, month, shiftMonth, startField, endField, dateFields: dates, titleField };
 }
 
+/** What a failed request says: the host's first error message, else the error's own. @param {any} e */
+const errorText = (e) => e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
+
 /** How many items a board holds at most (a notice says when there are more). */
 export const BOARD_LIMIT = 1000;
 
@@ -93,7 +96,7 @@ export function useKanban(props, context) {
             text: String(r[title] ?? r[relatedKey.value]),
           }));
       } catch (e) {
-        moveError.value = e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
+        moveError.value = errorText(e);
       }
     },
     { immediate: true },
@@ -129,7 +132,7 @@ export function useKanban(props, context) {
       if (regroup) await api.patch(`${getEndpoint(props.collection)}/${encodeURIComponent(key)}`, { [field]: value });
       if (reorder) await api.post(`/utils/sort/${encodeURIComponent(props.collection)}`, { item: key, to: target });
     } catch (e) {
-      moveError.value = e?.response?.data?.errors?.[0]?.message ?? String(e?.message ?? e);
+      moveError.value = errorText(e);
     }
     await state.getItems();
   }
