@@ -146,6 +146,27 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     await eventually(() => page.locator(`nav [data-folder="${inbox}"]`).count()).toBe(0);
   });
 
+  it('moves files to a folder by dragging their card (or table rows) onto it in the navigation', async () => {
+    await navigate(page, `/files/folders/${photos}`);
+    await eventually(rows).toEqual(expect.arrayContaining([inPhotos]));
+    // A card dropped on "All files" moves its file to the top of the library.
+    await page.locator(`[data-layout=cards] [data-item="${inPhotos}"]`).dragTo(page.locator('nav [data-folder=""]'));
+    await eventually(async () => (await t.api('GET', `/files/${inPhotos}`)).body.data.folder).toBeNull();
+    await eventually(rows).not.toContain(inPhotos);
+    // Rows selected in the table move together.
+    await navigate(page, '/files');
+    await page.selectOption('[data-test=layout-picker]', 'tabular');
+    for (const id of [inPhotos, elsewhere])
+      await page.locator(`[data-layout=tabular] tr[data-item="${id}"] [data-test=select-row]`).click();
+    await page
+      .locator(`[data-layout=tabular] tr[data-item="${elsewhere}"]`)
+      .dragTo(page.locator(`nav [data-folder="${photos}"]`));
+    await eventually(() =>
+      Promise.all([inPhotos, elsewhere].map(async (id) => (await t.api('GET', `/files/${id}`)).body.data.folder)),
+    ).toEqual([photos, photos]);
+    await page.selectOption('[data-test=layout-picker]', 'cards');
+  });
+
   /** The token in the newest mail to `to` with `subject` (the outbox keeps each message). */
   const mailedToken = async (to: string, subject: string) => {
     const row = await t.host.knex('annex_outbox').where({ to, subject }).orderBy('id', 'desc').first();

@@ -42,6 +42,11 @@ describe('password reset', () => {
     const { link, token } = await mailTo('reset@example.com', 'Password Reset Request');
     expect(link.startsWith('http://annex.test/admin/reset-password?token=')).toBe(true);
     const session = (await login('reset@example.com', 'old-pass-1')).body.data;
+    // Asked again at once: the same answer, and no second mail (nobody can flood an inbox).
+    const sent = await mails('reset@example.com');
+    expect((await t.api('POST', '/auth/password/request', { email: 'reset@example.com' })).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await mails('reset@example.com')).toBe(sent);
 
     expect((await t.api('POST', '/auth/password/reset', { token, password: 'new-pass-2' })).status).toBe(204);
     expect((await login('reset@example.com', 'old-pass-1')).status).toBe(401);

@@ -36,6 +36,12 @@ type Scope = 'password-reset' | 'invite';
 const LIFETIME_S: Record<Scope, number> = { 'password-reset': 24 * 3600, invite: 7 * 24 * 3600 };
 /** A reset request answers after at least this long, whether the email is known or not (no oracle on who has an account). */
 const REQUEST_FLOOR_MS = 300;
+/**
+ * One reset mail per address and password in this long: anyone may ask, so asking again and
+ * again must not flood a user's inbox (or the outbox). A later request in the window answers the
+ * same and sends nothing; once the password changed (the link was used), a new one may be asked for.
+ */
+export const RESET_MAIL_INTERVAL_MS = 5 * 60_000;
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 
 let jose: Promise<typeof import('jose')> | undefined;
@@ -68,6 +74,15 @@ function requireString(value: unknown, name: string): string {
 export function createAccountLinks(options: AccountLinksOptions) {
   const { knex, services, permissions, mailer, logger } = options;
   const key = createHash('sha256').update(`annex-account-links:${options.secret}`).digest();
+  /** When each address and password was last mailed a reset link; entries older than the interval are dropped. */
+  const lastResetMail = new Map<string, number>();
+  const mayMailReset = (email: string): boolean => {
+    const now = Date.now();
+    for (const [address, at] of lastResetMail) if (now - at >= RESET_MAIL_INTERVAL_MS) lastResetMail.delete(address);
+    if (lastResetMail.has(email)) return false;
+    lastResetMail.set(email, now);
+    return true;
+  };
 
   async function sign(scope: Scope, claims: Record<string, string>): Promise<string> {
     const { SignJWT } = await loadJose();
@@ -122,7 +137,11 @@ export function createAccountLinks(options: AccountLinksOptions) {
         allowedUrl(resetUrl, options.resetUrlAllowList, 'reset_url') ?? `${options.publicUrl}/admin/reset-password`;
       try {
         const user = EMAIL.test(address) ? await userByEmail(address) : undefined;
-        if (user?.status === 'active' && user.password) {
+        if (
+          user?.status === 'active' &&
+          user.password &&
+          mayMailReset(`${user.email.toLowerCase()} ${digest(user.password)}`)
+        ) {
           const token = await sign('password-reset', { email: user.email, hash: digest(user.password) });
           mail(
             user.email,

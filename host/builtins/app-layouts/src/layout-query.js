@@ -71,3 +71,16 @@ export const hasThumbnail = (file) =>
 
 /** Pages for a count and a page size (at least one). @param {number | null | undefined} count @param {number} limit */
 export const pageCount = (count, limit) => (limit > 0 && count ? Math.max(1, Math.ceil(count / limit)) : 1);
+
+/** What a dragged card or row carries: its collection and keys (the file library's folders take files). */
+export const ITEMS_MIME = 'application/x-annex-items';
+
+/**
+ * Starts dragging `keys` of `collection` (a row that is part of the selection drags the selection).
+ * @param {DragEvent} event @param {string} collection @param {unknown[]} keys
+ */
+export function dragItems(event, collection, keys) {
+  if (!event.dataTransfer) return;
+  event.dataTransfer.effectAllowed = 'move';
+  event.dataTransfer.setData(ITEMS_MIME, JSON.stringify({ collection, keys }));
+}
