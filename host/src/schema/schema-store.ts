@@ -307,11 +307,12 @@ export function aliasesThrough(
 function resolveOneToMany(schema: SchemaOverview): void {
   for (const col of Object.values(schema.collections)) {
     for (const field of Object.values(col.fields)) {
-      // A many-to-many alias (`files` is Directus's many-to-many to directus_files) is, in the API, a
-      // one-to-many to its junction (`tags.tags_id.name`), as in Directus.
+      // A many-to-many alias (`files` is Directus's many-to-many to directus_files, `translations` its
+      // many-to-many to a languages collection) is, in the API, a one-to-many to its junction
+      // (`tags.tags_id.name`), as in Directus.
       if (
         field.type !== 'alias' ||
-        !['o2m', 'm2m', 'files'].some((kind) => field.special.includes(kind)) ||
+        !['o2m', 'm2m', 'files', 'translations'].some((kind) => field.special.includes(kind)) ||
         !field.relatedCollection
       )
         continue;

@@ -73,7 +73,7 @@ export function fieldOutput(collection: string, f: FieldOverview) {
   };
 }
 
-const isM2mAlias = (a: FieldOverview) => a.special.includes('m2m') || a.special.includes('files');
+const isM2mAlias = (a: FieldOverview) => ['m2m', 'files', 'translations'].some((kind) => a.special.includes(kind));
 
 /**
  * A junction's other side, as Directus's `meta.junction_field`: for the field a many-to-many alias

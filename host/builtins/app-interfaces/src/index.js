@@ -10,6 +10,7 @@ import SliderInterface from './SliderInterface.vue';
 import ManyToOneInterface from './ManyToOneInterface.vue';
 import InputCodeInterface from './InputCodeInterface.vue';
 import RelationalListInterface from './RelationalListInterface.vue';
+import TranslationsInterface from './TranslationsInterface.vue';
 import GroupRawInterface from './groups/GroupRawInterface.vue';
 import GroupDetailInterface from './groups/GroupDetailInterface.vue';
 import GroupAccordionInterface from './groups/GroupAccordionInterface.vue';
@@ -158,6 +159,26 @@ export const interfaces = [
         },
       }),
       field('allowDuplicates', 'Allow duplicates', 'boolean', { interface: 'boolean' }),
+    ],
+  }),
+  // Directus's translations: the item's fields per language of a languages collection (a
+  // many-to-many through `<collection>_translations`).
+  defineInterface({
+    id: 'translations',
+    name: 'Translations',
+    icon: 'translate',
+    component: TranslationsInterface,
+    types: ['alias'],
+    localTypes: ['translations'],
+    group: 'relational',
+    relational: true,
+    options: [
+      field('languageField', 'Language indicator field (of the languages collection)', 'string', {
+        options: { placeholder: 'name' },
+      }),
+      field('languageDirectionField', 'Language direction field', 'string', { options: { placeholder: 'direction' } }),
+      field('defaultLanguage', 'Default language', 'string', { options: { placeholder: 'en-US' } }),
+      field('defaultOpenSplitView', 'Open side by side', 'boolean', { interface: 'boolean' }),
     ],
   }),
   // Directus's group interfaces: an alias field holding the fields whose `meta.group` names it.
