@@ -227,6 +227,22 @@ describe.skipIf(Boolean(SKIP_REASON))('list-o2m and list-m2m in the item form', 
         (r: { languages_id: string; headline: string }) => `${r.languages_id}=${r.headline}`,
       ),
     ).toEqual(['de-DE=Hallo', 'en-US=Hello there']);
+    // Directus's translations display: a column drawing the German translation by a template.
+    await t.api('PATCH', '/fields/notes/translations', {
+      meta: { display: 'translations', display_options: { template: '{{headline}} (de)', defaultLanguage: 'de-DE' } },
+    });
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    const preset = await t.api('POST', '/presets', {
+      user: me,
+      collection: 'notes',
+      layout: 'tabular',
+      layout_query: { tabular: { fields: ['title', 'translations'], sort: ['id'] } },
+    });
+    expect(preset.status, JSON.stringify(preset.body)).toBe(200);
+    await page.goto(`${t.url}/admin/content/notes`);
+    await eventually(() =>
+      page.locator(`[data-layout=tabular] tr[data-item="${note}"] [data-display=translations]`).textContent(),
+    ).toBe('Hallo (de)');
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 // @ts-check
-import { defineDisplay, getFieldsFromTemplate } from '@directus/extensions-sdk';
+import { defineDisplay, getFieldsFromTemplate, useStores } from '@directus/extensions-sdk';
 import { h } from 'vue';
 import LabelsDisplay from './LabelsDisplay.vue';
 import ImageDisplay from './ImageDisplay.vue';
@@ -49,6 +49,37 @@ const ALL_TYPES = [
   'csv',
 ];
 /** A text display: `handler` gives the text, the component renders it. */
+/**
+ * A translations field's junction side: the field naming each row's language and the languages'
+ * key (null when `field` of `collection` is no translations relation).
+ * @param {string | undefined} collection @param {string | undefined} field
+ */
+function translationsRelation(collection, field) {
+  const { useRelationsStore, useFieldsStore } = useStores();
+  const relations = useRelationsStore().relations ?? [];
+  const back = relations.find((r) => r.related_collection === collection && r.meta?.one_field === field);
+  const junctionField = back?.meta?.junction_field;
+  if (!junctionField) return null;
+  const languages = relations.find(
+    (r) => r.collection === back.collection && r.field === junctionField,
+  )?.related_collection;
+  const relatedPk = (languages && useFieldsStore().getPrimaryKeyFieldForCollection(languages)?.field) || 'id';
+  return { junctionField, relatedPk };
+}
+
+/** Directus's translations display: the template drawn from the translation in `defaultLanguage` (else the first). */
+function translationText(value, options, context) {
+  const rows = Array.isArray(value) ? value.filter((r) => r && typeof r === 'object') : [];
+  if (!rows.length) return null;
+  const rel = translationsRelation(context?.collection ?? options?.collection, context?.field ?? options?.field);
+  const language = (row) => {
+    const v = rel ? row[rel.junctionField] : undefined;
+    return v && typeof v === 'object' ? v[rel.relatedPk] : v;
+  };
+  const row = rows.find((r) => options?.defaultLanguage && language(r) === options.defaultLanguage) ?? rows[0];
+  return options?.template ? renderTemplate(options.template, row) : null;
+}
+
 const text = (id, name, icon, handler, types, options, extra = {}) =>
   defineDisplay({
     id,
@@ -122,6 +153,22 @@ export const displays = [
     [field('template', 'Display template', 'string')],
     // The related fields its template names are loaded with the item (Directus's display `fields`).
     { localTypes: ['m2o', 'o2m', 'm2m'], fields: (options) => getFieldsFromTemplate(options?.template) },
+  ),
+  text(
+    'translations',
+    'Translations',
+    'translate',
+    translationText,
+    ['alias'],
+    [field('template', 'Display template', 'string'), field('defaultLanguage', 'Language', 'string')],
+    {
+      localTypes: ['translations'],
+      // The template's fields of each translation, and the field that says its language.
+      fields: (options, context) => {
+        const rel = translationsRelation(context?.collection, context?.field);
+        return [...getFieldsFromTemplate(options?.template), ...(rel ? [rel.junctionField] : [])];
+      },
+    },
   ),
   // More of Directus's displays, under its ids: file fields as images, colors, icons, sizes, types, JSON.
   defineDisplay({
