@@ -213,6 +213,50 @@ describe('field editor: the draft round-trips through directus_fields.meta', () 
       special: ['m2m'],
       interface: 'list-m2m',
     });
+    // Directus's translations field: a new languages collection (with a few languages), the junction, the alias.
+    await run({
+      kind: 'translations',
+      collection: 'books',
+      field: 'translations',
+      related: '',
+      pkType: 'integer',
+      createRelated: true,
+    });
+    expect((await t.api('GET', '/items/languages?sort=code&fields=code,direction')).body.data).toEqual([
+      { code: 'ar-SA', direction: 'rtl' },
+      { code: 'de-DE', direction: 'ltr' },
+      { code: 'en-US', direction: 'ltr' },
+      { code: 'es-ES', direction: 'ltr' },
+      { code: 'fr-FR', direction: 'ltr' },
+    ]);
+    expect((await t.api('GET', '/fields/books/translations')).body.data.meta).toMatchObject({
+      special: ['translations'],
+      interface: 'translations',
+    });
+    expect((await t.api('POST', '/fields/books_translations', { field: 'title', type: 'string' })).status).toBe(200);
+    const book = await t.api('POST', '/items/books', {
+      rating: 3,
+      translations: { create: [{ languages_id: 'de-DE', title: 'Das Buch' }], update: [], delete: [] },
+    });
+    expect(book.status, JSON.stringify(book.body)).toBe(200);
+    const read = await t.api(
+      'GET',
+      `/items/books/${book.body.data.id}?fields=translations.title,translations.languages_id.name`,
+    );
+    expect(read.body.data.translations).toEqual([{ title: 'Das Buch', languages_id: { name: 'German' } }]);
+    // With a languages collection there already, none is created: only the junction and the alias.
+    const again = planRelation({
+      kind: 'translations',
+      collection: 'tags',
+      field: 'translations',
+      related: 'languages',
+    });
+    expect(again.steps.map((s: any) => `${s.method} ${s.path}`)).toEqual([
+      'POST /collections',
+      'POST /relations',
+      'POST /relations',
+      'PATCH /fields/tags/translations',
+    ]);
     expect(planRelation({ kind: 'm2o', collection: 'books', field: 'bad name', related: 'authors' }).error).toBe(
       'INVALID_NAME',
     );

@@ -312,6 +312,41 @@ describe.skipIf(Boolean(SKIP_REASON))('Settings → Data Model in a real browser
     expect(relation).toMatchObject({ collection: 'reviews', field: 'critic', related_collection: 'critics' });
   });
 
+  it("adds Directus's translations field from the UI: a languages collection, the junction and the interface", async () => {
+    await navigate(page, '/settings/data-model/reviews');
+    await page.click('[data-test=create-relation]');
+    await page.selectOption('[data-test=relation-kind]', 'translations');
+    await page.fill('[data-test=relation-field]', 'translations');
+    await page.click('[data-test=save-relation]');
+    await page.waitForSelector('tr[data-model-field=translations]');
+    expect((await t.api('GET', '/fields/reviews/translations')).body.data.meta).toMatchObject({
+      special: ['translations'],
+      interface: 'translations',
+    });
+    expect((await t.api('GET', '/items/languages?fields=code&sort=code')).body.data.length).toBe(5);
+    expect((await t.api('POST', '/fields/reviews_translations', { field: 'summary', type: 'string' })).status).toBe(
+      200,
+    );
+    // An item's form offers each language's summary.
+    const created = await t.api('POST', '/items/reviews', { title: 'Second', score: 4 });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const review = created.body.data.id;
+    await page.goto(`${t.url}/admin/content/reviews/${review}`);
+    const translations = page.locator('[data-field=translations] [data-test=translations]');
+    await translations.locator('[data-test=translations-language-0]').selectOption('fr-FR');
+    await translations.locator('[data-field=summary] input').fill('Très bien');
+    await page.click('[data-test=save-item]');
+    await eventually(
+      async () =>
+        (
+          await t.api(
+            'GET',
+            `/items/reviews_translations?filter[reviews_id][_eq]=${review}&fields=languages_id,summary`,
+          )
+        ).body.data,
+    ).toEqual([{ languages_id: 'fr-FR', summary: 'Très bien' }]);
+  });
+
   it('a non-admin gets no Settings module and sees only the collections they may read', async () => {
     await createCollection(t, 'secrets', { code: 'string' });
     await createUser(t, 'reader', [{ collection: 'reviews', action: 'read' }]);

@@ -226,6 +226,29 @@ export class ItemsService {
   }
 
   /**
+   * A one-to-many that only a wildcard (`*`) brought in is left out when the caller may not read
+   * its related collection (as Directus's `*` covers what the caller may read); named, it is refused.
+   */
+  private async dropUnreadableImplied(
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    requested: string[] | undefined,
+    nested: Map<string, string[]>,
+  ): Promise<void> {
+    const named = new Set((requested ?? []).filter((n) => !n.startsWith('*')).map((n) => n.split('.')[0]!));
+    for (const field of [...nested.keys()]) {
+      const o2m = col.fields[field]?.o2m;
+      if (!o2m || named.has(field) || !schema.collections[o2m.collection]) continue;
+      try {
+        await this.kernel.permissions.require(this.accountability, o2m.collection, 'read', this.knex);
+      } catch (err) {
+        if ((err as { code?: string })?.code !== 'FORBIDDEN') throw err;
+        nested.delete(field);
+      }
+    }
+  }
+
+  /**
    * `count(field)` of a one-to-many as a subquery on this collection's rows: the related items the
    * caller may read (their collection's permission filter applies), through a foreign key they may read.
    * Wrapped: a query builder is a thenable, so an async function returning it would run it.
@@ -416,6 +439,7 @@ export class ItemsService {
           rowBudget: budget,
         }).readByQuery(query);
       const nested = nestedFields(col, q.fields, grant, this.readableFields(col, grant));
+      await this.dropUnreadableImplied(schema, col, q.fields, nested);
       await attachRelated(read, schema, col, rows, nested);
       // A related item placed under many rows is written out under each: count what the answer holds.
       if (nested.size) spend(budget, expandedSize(rows) - rows.length);

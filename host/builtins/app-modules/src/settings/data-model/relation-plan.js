@@ -6,7 +6,16 @@
  * Pure: the editor runs the steps in order and stops at the first failure.
  */
 
-/** @typedef {{method: 'POST', path: string, body: Record<string, unknown>}} Step */
+/** @typedef {{method: 'POST' | 'PATCH', path: string, body: unknown}} Step */
+
+/** The languages Directus's translations wizard starts a new languages collection with. */
+export const STARTER_LANGUAGES = [
+  { code: 'en-US', name: 'English', direction: 'ltr' },
+  { code: 'de-DE', name: 'German', direction: 'ltr' },
+  { code: 'es-ES', name: 'Spanish', direction: 'ltr' },
+  { code: 'fr-FR', name: 'French', direction: 'ltr' },
+  { code: 'ar-SA', name: 'Arabic', direction: 'rtl' },
+];
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
@@ -16,11 +25,14 @@ function keyType(pkType) {
 }
 
 /**
- * @param {{kind: 'm2o' | 'o2m' | 'm2m', collection: string, field: string, related: string, relatedPkType?: string, pkType?: string, foreignKey?: string, junction?: string}} spec
+ * `translations` is Directus's translations field: a many-to-many to `related` (the languages
+ * collection, `languages` unless named; created with a few languages when `createRelated`) through
+ * `<collection>_translations`, the alias then made a `translations` field.
+ * @param {{kind: 'm2o' | 'o2m' | 'm2m' | 'translations', collection: string, field: string, related: string, relatedPkType?: string, pkType?: string, foreignKey?: string, junction?: string, createRelated?: boolean}} spec
  * @returns {{steps: Step[], error: null} | {steps: [], error: 'INVALID_NAME' | 'MISSING_RELATED' | 'UNKNOWN_KIND'}}
  */
 export function planRelation(spec) {
-  if (!spec.related) return { steps: [], error: 'MISSING_RELATED' };
+  if (!spec.related && spec.kind !== 'translations') return { steps: [], error: 'MISSING_RELATED' };
   if (!NAME.test(spec.field ?? '')) return { steps: [], error: 'INVALID_NAME' };
   if (spec.kind === 'm2o') {
     return {
@@ -116,6 +128,61 @@ export function planRelation(spec) {
             related_collection: spec.related,
             meta: { junction_field: here },
           },
+        },
+      ],
+    };
+  }
+  if (spec.kind === 'translations') {
+    const languages = spec.related || 'languages';
+    if (!NAME.test(languages)) return { steps: [], error: 'INVALID_NAME' };
+    const m2m = planRelation({
+      ...spec,
+      kind: 'm2m',
+      related: languages,
+      relatedPkType: spec.createRelated ? 'string' : spec.relatedPkType,
+      junction: spec.junction || `${spec.collection}_translations`,
+    });
+    if (m2m.error) return m2m;
+    const create = spec.createRelated
+      ? [
+          {
+            method: /** @type {const} */ ('POST'),
+            path: '/collections',
+            body: {
+              collection: languages,
+              meta: { icon: 'translate' },
+              fields: [
+                { field: 'code', type: 'string', schema: { is_primary_key: true }, meta: { interface: 'input' } },
+                { field: 'name', type: 'string', meta: { interface: 'input' } },
+                {
+                  field: 'direction',
+                  type: 'string',
+                  schema: { default_value: 'ltr' },
+                  meta: {
+                    interface: 'select-dropdown',
+                    options: {
+                      choices: [
+                        { text: 'Left to right', value: 'ltr' },
+                        { text: 'Right to left', value: 'rtl' },
+                      ],
+                    },
+                  },
+                },
+              ],
+            },
+          },
+          { method: /** @type {const} */ ('POST'), path: `/items/${languages}`, body: STARTER_LANGUAGES },
+        ]
+      : [];
+    return {
+      error: null,
+      steps: [
+        ...create,
+        ...m2m.steps,
+        {
+          method: 'PATCH',
+          path: `/fields/${spec.collection}/${spec.field}`,
+          body: { meta: { special: ['translations'], interface: 'translations', options: { languageField: 'name' } } },
         },
       ],
     };
