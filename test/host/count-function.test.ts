@@ -111,6 +111,15 @@ describe.each(vendors)('count() on $name', ({ pg }) => {
     expect((await get('fields=name,count(posts)', noKey.token)).status).toBe(403);
   });
 
+  it('takes count() in a permission rule: a role that reads only the authors who wrote something', async () => {
+    const writersOnly = await createUser(t, 'count-rule', [
+      { collection: 'authors', action: 'read', fields: '*', permissions: { 'count(posts)': { _gt: 0 } } },
+      { collection: 'posts', action: 'read', fields: '*' },
+    ]);
+    const res = await get('fields=name&sort=name', writersOnly.token);
+    expect(res.body.data.map((a: { name: string }) => a.name)).toEqual(['Ana', 'Bo']);
+  });
+
   it('refuses count() of a field that is no one-to-many, with a coded error', async () => {
     for (const q of [
       'fields=count(name)',

@@ -188,8 +188,10 @@ export function countRelated(
   ctx: FilterContext,
   keyColumn: string,
 ): Knex.QueryBuilder {
-  // Aliased: a collection related to itself (parent/children) must not see the outer row's table.
-  const alias = 'annex_counted';
+  // Aliased: a collection related to itself (parent/children) must not see the outer row's table,
+  // nor a count inside the related permission filter this one's (one level deeper, one more).
+  const depth = (keyColumn.split('.')[0]!.match(/^annex_counted(\d+)$/)?.[1] ?? '0') as string;
+  const alias = `annex_counted${Number(depth) + 1}`;
   const sub = client
     .queryBuilder()
     .select(client.raw('CAST(COUNT(*) AS INTEGER)'))
@@ -210,8 +212,8 @@ function visibleRelated(rel: FilterRelation, column: string, f: Filter, ctx: Fil
 }
 
 /**
- * A filter key that is a date function, with its operators: Directus's `{"year(date)": {"_eq": 2024}}`
- * and its GraphQL form `{"date_func": {"year": {"_eq": 2024}}}`.
+ * A filter key that is a field function (a date part, `count`), with its operators: Directus's
+ * `{"year(date)": {"_eq": 2024}}` and its GraphQL form `{"date_func": {"year": {"_eq": 2024}}}`.
  */
 function functionFilter(
   key: string,
