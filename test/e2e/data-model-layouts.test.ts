@@ -207,11 +207,28 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await eventually(async () => (await preset()).layout_query.tabular.fields?.indexOf('year')).toBe(
       (await order()).indexOf('year'),
     );
+    // A header's menu aligns its column (Directus's `align` option) and hides it.
+    await page.locator('th[data-column=year] [data-test=column-menu]').click();
+    await page.locator('th[data-column=year] [data-align=right]').click();
+    const yearCell = page
+      .locator('[data-layout=tabular] tbody tr')
+      .first()
+      .locator('td')
+      .nth((await order()).indexOf('year') + 1);
+    await eventually(() => yearCell.evaluate((td) => getComputedStyle(td).textAlign)).toBe('right');
+    await eventually(async () => (await preset()).layout_options.tabular?.align).toEqual({ year: 'right' });
     // Spacing, another of the table's options.
     await page.selectOption('[data-test=tabular-spacing]', 'compact');
     await eventually(() => page.locator('[data-layout=tabular]').getAttribute('class')).toContain('spacing-compact');
     await eventually(async () => (await preset()).layout_options.tabular?.spacing).toBe('compact');
-    // Columns: the year column leaves the table.
+    // Columns: the year column leaves the table from its header's menu, comes back (last) from the
+    // options, and leaves again.
+    await page.locator('th[data-column=year] [data-test=column-menu]').click();
+    await page.locator('th[data-column=year] [data-test=column-hide]').click();
+    await eventually(() => page.locator('th[data-column=year]').count()).toBe(0);
+    expect((await preset()).layout_query.tabular.fields).not.toContain('year');
+    await page.locator('[data-column-toggle=year]').click();
+    await eventually(async () => (await order()).at(-1)).toBe('year');
     await page.locator('[data-column-toggle=year]').click();
     await eventually(() => page.locator('th[data-column=year]').count()).toBe(0);
     expect((await preset()).layout_query.tabular.fields).not.toContain('year');

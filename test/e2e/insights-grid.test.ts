@@ -328,6 +328,11 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
       `${dayOf(3)}=5 ${dayOf(1)}=30`,
     );
     expect(await at('Sales per day').locator('path.line').getAttribute('d')).toMatch(/^M [\d.]+ [\d.]+ C /);
+    // Each period's value shows on hover.
+    expect(await at('Sales per day').locator('circle.point title').allTextContents()).toEqual([
+      `${dayOf(3).slice(0, 10)} 00:00: 5`,
+      `${dayOf(1).slice(0, 10)} 00:00: 30`,
+    ]);
     // The two largest sums, largest first; the one over 50 in the conditional color.
     await eventually(() => at('Top regions').locator('li').allTextContents()).toEqual(['west100', 'south20']);
     expect(await at('Top regions').locator('li[data-group=west] .value').getAttribute('style')).toMatch(/color: red/);
@@ -341,6 +346,7 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
             .sort(),
         ),
     ).toEqual(['north=15:var(--theme--primary)', 'south=20:blue', 'west=100:red']);
+    expect(await at('Per region').locator('[data-bar=west]').getAttribute('title')).toBe('west: 100.00');
     await eventually(() => at('Qty by amount').locator('[data-panel=line-chart]').getAttribute('data-points')).toBe(
       '5=3 10=1 20=2 100=4',
     );
