@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cardFile,
+  cardImageUrl,
   hasThumbnail,
   nextSort,
   pageCount,
@@ -64,5 +65,18 @@ describe("the built-in layouts' query", () => {
     expect([pageCount(0, 25), pageCount(25, 25), pageCount(26, 25), pageCount(null, 25), pageCount(10, -1)]).toEqual([
       1, 1, 2, 1, 1,
     ]);
+  });
+});
+
+describe('card images', () => {
+  it('draws a raster file through /assets at the size and fit asked, and nothing for other files', () => {
+    expect(cardImageUrl({ cover: { id: 'a b', type: 'image/png' } }, 'cover', 'books', 160, 'cover', 't&k')).toBe(
+      '/assets/a%20b?width=160&height=160&fit=cover&access_token=t%26k',
+    );
+    expect(cardImageUrl({ cover: { id: 'x', type: 'image/svg+xml' } }, 'cover', 'books', 160, 'cover', '')).toBeNull();
+    expect(cardImageUrl({ cover: null }, 'cover', 'books', 160, 'cover', '')).toBeNull();
+    expect(cardImageUrl({ id: 'f', type: 'image/jpeg' }, THUMBNAIL, 'directus_files', 80, 'contain', '')).toBe(
+      '/assets/f?width=80&height=80&fit=contain&access_token=',
+    );
   });
 });

@@ -267,13 +267,14 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       status: { type: 'string', meta: { interface: 'select-dropdown', options: { choices } } },
       due: 'date',
       ends: 'date',
+      labels: { type: 'json', meta: { interface: 'tags' } },
     });
     const now = new Date();
     const day = (d: number) =>
       `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
     const tasks = (
       await t.api('POST', '/items/tasks', [
-        { title: 'Write', status: 'todo', due: day(5), ends: day(7) },
+        { title: 'Write', status: 'todo', due: day(5), ends: day(7), labels: ['urgent', 'docs'] },
         { title: 'Review', status: 'doing', due: day(12), ends: null },
       ])
     ).body.data as { id: number }[];
@@ -289,6 +290,12 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       .dragTo(page.locator('[data-layout=kanban] .column[data-group=done]'));
     await eventually(async () => (await t.api('GET', `/items/tasks/${tasks[0].id}`)).body.data.status).toBe('done');
     await eventually(() => page.locator(`.column[data-group=done] [data-item="${tasks[0].id}"]`).count()).toBe(1);
+    // Directus's card options: a date and tags on each card.
+    await page.selectOption('[data-test=kanban-date-field]', 'due');
+    await page.selectOption('[data-test=kanban-tags-field]', 'labels');
+    const card = page.locator(`[data-layout=kanban] [data-item="${tasks[0].id}"]`);
+    await eventually(() => card.locator('[data-test=kanban-tag]').allTextContents()).toEqual(['urgent', 'docs']);
+    expect(await card.locator('[data-test=kanban-date]').textContent()).toContain(String(now.getFullYear()));
     // The calendar: start and end fields, a template for each entry.
     await page.selectOption('[data-test=layout-picker]', 'calendar');
     await page.selectOption('[data-test=calendar-start]', 'due');

@@ -69,6 +69,18 @@ export function cardFile(item, imageSource, collection) {
 export const hasThumbnail = (file) =>
   file.type === null || (file.type.startsWith('image/') && !file.type.includes('svg'));
 
+/**
+ * The thumbnail of an item's card image (`imageSource`, as `cardFile` reads it) from /assets,
+ * `side` pixels square, or null when there is none to draw.
+ * @param {any} item @param {string | null | undefined} imageSource @param {string} collection
+ * @param {number} side @param {'cover' | 'contain'} fit @param {string} token the app's access token
+ */
+export function cardImageUrl(item, imageSource, collection, side, fit, token) {
+  const file = cardFile(item, imageSource, collection);
+  if (!file || !hasThumbnail(file)) return null;
+  return `/assets/${encodeURIComponent(file.id)}?width=${side}&height=${side}&fit=${fit}&access_token=${encodeURIComponent(token)}`;
+}
+
 /** Pages for a count and a page size (at least one). @param {number | null | undefined} count @param {number} limit */
 export const pageCount = (count, limit) => (limit > 0 && count ? Math.max(1, Math.ceil(count / limit)) : 1);
 
