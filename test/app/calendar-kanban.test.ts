@@ -8,6 +8,8 @@ import {
   monthCells,
   monthFilter,
   monthRange,
+  weekCells,
+  weekRange,
   // @ts-expect-error plain JS module of the built-in layouts
 } from '../../host/builtins/app-layouts/src/calendar-kanban.js';
 
@@ -143,5 +145,26 @@ describe('the kanban board', () => {
     ];
     expect(manualOrder(items, 'sort', 'id').map((i: any) => i.id)).toEqual([3, 4, 1, 2, 5]);
     expect(manualOrder(items, null, 'id')).toBe(items);
+  });
+});
+
+describe('the calendar week', () => {
+  it('runs Monday to Sunday, across a month end, with each item on its days', () => {
+    expect(weekRange(new Date(2026, 2, 1))).toMatchObject({ first: '2026-02-23', last: '2026-03-01' });
+    expect(weekRange(new Date(2026, 2, 2))).toMatchObject({ first: '2026-03-02', last: '2026-03-08' });
+    const items = [
+      { id: 1, starts: '2026-02-27', ends: '2026-03-02' },
+      { id: 2, starts: '2026-03-01', ends: null },
+    ];
+    const cells = weekCells(new Date(2026, 1, 25), items, 'starts', 'ends');
+    expect(cells.map((c: any) => `${c.date}:${c.items.map((i: any) => i.id).join('')}`)).toEqual([
+      '2026-02-23:',
+      '2026-02-24:',
+      '2026-02-25:',
+      '2026-02-26:',
+      '2026-02-27:1',
+      '2026-02-28:1',
+      '2026-03-01:12',
+    ]);
   });
 });

@@ -315,6 +315,23 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       startDateField: 'due',
       endDateField: 'ends',
     });
+    // A week at a time (Directus's `viewInfo.type: dayGridWeek`): this month again, then the week of the 5th.
+    await page.click('[data-test=calendar-previous]');
+    await page.click('[data-test=calendar-view-week]');
+    await eventually(() => page.locator('[data-layout=calendar] .day').count()).toBe(7);
+    const mondayOf = (d: Date) =>
+      new Date(d.getFullYear(), d.getMonth(), d.getDate() - ((d.getDay() + 6) % 7)).getTime();
+    const weeks = Math.round(
+      (mondayOf(new Date(now.getFullYear(), now.getMonth(), 5)) - mondayOf(now)) / (7 * 86_400_000),
+    );
+    for (let i = 0; i < Math.abs(weeks); i++)
+      await page.click(`[data-test=calendar-${weeks < 0 ? 'previous' : 'next'}]`);
+    await page.locator(`[data-date="${day(5)}"] [data-item="${tasks[0].id}"]`).waitFor();
+    expect(await page.locator('[data-layout=calendar] .day').count()).toBe(7);
+    await eventually(
+      async () =>
+        (await t.api('GET', '/presets?filter[collection][_eq]=tasks')).body.data[0].layout_options.calendar.viewInfo,
+    ).toEqual({ type: 'dayGridWeek' });
   }, 120_000);
 
   it("groups the board by a many-to-one's related items and keeps the collection's manual order in a column", async () => {

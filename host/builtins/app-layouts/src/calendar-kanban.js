@@ -35,12 +35,29 @@ export function monthRange(month) {
 }
 
 /**
+ * The week (Monday to Sunday) a day falls in: its first and last day and the Monday as a Date.
+ * @param {Date} day
+ */
+export function weekRange(day) {
+  const monday = new Date(day.getFullYear(), day.getMonth(), day.getDate() - ((day.getDay() + 6) % 7));
+  const sunday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 6);
+  return { first: ymd(monday), last: ymd(sunday), monday };
+}
+
+/**
  * The filter for items that touch the month: starting in it, or (with an end field) ending in it
  * or spanning it.
  * @param {Date} month @param {string} start @param {string | null | undefined} end
  */
 export function monthFilter(month, start, end) {
-  const { first, last } = monthRange(month);
+  return rangeFilter(monthRange(month), start, end);
+}
+
+/**
+ * The filter for items that touch the days from `first` to `last` (`YYYY-MM-DD`).
+ * @param {{ first: string; last: string }} range @param {string} start @param {string | null | undefined} end
+ */
+export function rangeFilter({ first, last }, start, end) {
   const upTo = `${last}T23:59:59`;
   const starts = { [start]: { _between: [first, upTo] } };
   if (!end) return starts;
@@ -64,7 +81,29 @@ export function monthCells(month, items, start, end) {
   const first = new Date(month.getFullYear(), month.getMonth(), 1);
   const count = new Date(first.getFullYear(), first.getMonth() + 1, 0).getDate();
   /** @type {({ day: number; date: string; items: any[] } | null)[]} */
-  const cells = Array.from({ length: (first.getDay() + 6) % 7 }, () => null);
+  const blanks = Array.from({ length: (first.getDay() + 6) % 7 }, () => null);
+  const days = Array.from({ length: count }, (_, i) => new Date(first.getFullYear(), first.getMonth(), i + 1));
+  return [...blanks, ...dayCells(days, items, start, end)];
+}
+
+/**
+ * The week's seven cells (Monday first), each day with the items on it, as `monthCells` places them.
+ * @param {Date} day any day of the week @param {any[]} items @param {string | null} start @param {string | null | undefined} end
+ */
+export function weekCells(day, items, start, end) {
+  const { monday } = weekRange(day);
+  const days = Array.from(
+    { length: 7 },
+    (_, i) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + i),
+  );
+  return dayCells(days, items, start, end);
+}
+
+/**
+ * Each of `days` with the items on it (from the start field's day to the end field's).
+ * @param {Date[]} days @param {any[]} items @param {string | null} start @param {string | null | undefined} end
+ */
+function dayCells(days, items, start, end) {
   const spans = start
     ? items
         .map((item) => {
@@ -74,11 +113,10 @@ export function monthCells(month, items, start, end) {
         })
         .filter((s) => s !== null)
     : [];
-  for (let d = 1; d <= count; d++) {
-    const date = ymd(new Date(first.getFullYear(), first.getMonth(), d));
-    cells.push({ day: d, date, items: spans.filter((s) => s.from <= date && date <= s.to).map((s) => s.item) });
-  }
-  return cells;
+  return days.map((d) => {
+    const date = ymd(d);
+    return { day: d.getDate(), date, items: spans.filter((s) => s.from <= date && date <= s.to).map((s) => s.item) };
+  });
 }
 
 /** Fields a board can group by: those with choices, plain strings, and many-to-ones. @param {any[]} fields */

@@ -1,7 +1,15 @@
 // @ts-check
 import { computed, ref, toRef, watch } from 'vue';
 import { getEndpoint, useApi, useCollection, useStores } from '@directus/extensions-sdk';
-import { dateFields, groupFields, kanbanColumns, manualOrder, monthFilter } from './calendar-kanban.js';
+import {
+  dateFields,
+  groupFields,
+  kanbanColumns,
+  manualOrder,
+  monthRange,
+  rangeFilter,
+  weekRange,
+} from './calendar-kanban.js';
 import { useLayoutItems } from './use-layout-items.js';
 
 /** A field named in the options when the collection has it among `candidates`, else the first candidate (or null). */
@@ -25,16 +33,52 @@ export function useCalendar(props, context) {
     const end = pick(dates.value, saved.value.endDateField, false);
     return end && end !== startField.value ? end : null;
   });
+  // Directus's `viewInfo.type` (FullCalendar's names): a month (`dayGridMonth`) or a week (`dayGridWeek`).
+  const view = computed(() => (saved.value.viewInfo?.type === 'dayGridWeek' ? 'week' : 'month'));
   const now = new Date();
+  // The day on screen: the month's first, or a day of the week shown.
   const month = ref(new Date(now.getFullYear(), now.getMonth(), 1));
+  const week = ref(weekRange(now).monday);
+  const range = computed(() => (view.value === 'week' ? weekRange(week.value) : monthRange(month.value)));
   const extraFilter = computed(() =>
-    startField.value ? monthFilter(month.value, startField.value, endField.value) : null,
+    startField.value ? rangeFilter(range.value, startField.value, endField.value) : null,
   );
   const state = useLayoutItems(props, context, { defaultLimit: -1, extraFilter });
   const shiftMonth = (/** @type {number} */ n) =>
     (month.value = new Date(month.value.getFullYear(), month.value.getMonth() + n, 1));
+  /** Moves the view on screen by `n` months or weeks. @param {number} n */
+  const shift = (n) => {
+    if (view.value === 'week')
+      week.value = new Date(week.value.getFullYear(), week.value.getMonth(), week.value.getDate() + 7 * n);
+    else shiftMonth(n);
+  };
+  /** Shows a month or a week (the one holding the month's first day, or the month of the week's Monday). @param {'month' | 'week'} next */
+  const setView = (next) => {
+    if (next === 'week')
+      week.value = weekRange(
+        month.value.getMonth() === now.getMonth() && month.value.getFullYear() === now.getFullYear()
+          ? now
+          : month.value,
+      ).monday;
+    else month.value = new Date(week.value.getFullYear(), week.value.getMonth(), 1);
+    state.setOptions({
+      viewInfo: { ...(saved.value.viewInfo ?? {}), type: next === 'week' ? 'dayGridWeek' : 'dayGridMonth' },
+    });
+  };
   const titleField = computed(() => firstText(state.visibleFields.value) ?? state.pk.value);
-  return { ...state, month, shiftMonth, startField, endField, dateFields: dates, titleField };
+  return {
+    ...state,
+    month,
+    week,
+    view,
+    shift,
+    shiftMonth,
+    setView,
+    startField,
+    endField,
+    dateFields: dates,
+    titleField,
+  };
 }
 
 /** What a failed request says: the host's first error message, else the error's own. @param {any} e */
