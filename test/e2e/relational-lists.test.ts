@@ -3,7 +3,7 @@
 // is what the server applies (checked through the API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { createCollection, createManyToMany, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createLanguages, createManyToMany, startHost, type TestHost } from '../helpers/host.js';
 import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
 
 if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
@@ -168,20 +168,7 @@ describe.skipIf(Boolean(SKIP_REASON))('list-o2m and list-m2m in the item form', 
   });
 
   it("edits an item's translations a language at a time or side by side, saved as one change set", async () => {
-    const langs = await t.api('POST', '/collections', {
-      collection: 'languages',
-      fields: [
-        { field: 'code', type: 'string', schema: { is_primary_key: true } },
-        { field: 'name', type: 'string' },
-        { field: 'direction', type: 'string' },
-      ],
-    });
-    expect(langs.status).toBe(200);
-    await t.api('POST', '/items/languages', [
-      { code: 'ar-SA', name: 'Arabic', direction: 'rtl' },
-      { code: 'de-DE', name: 'German', direction: 'ltr' },
-      { code: 'en-US', name: 'English', direction: 'ltr' },
-    ]);
+    await createLanguages(t);
     await createManyToMany(t, {
       collection: 'notes',
       field: 'translations',

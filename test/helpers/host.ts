@@ -181,6 +181,28 @@ export async function createManyToMany(
   if (res.status !== 200) throw new Error(`createManyToMany ${spec.field}: ${JSON.stringify(res.body)}`);
 }
 
+/**
+ * A `languages` collection keyed by code, as Directus's translations use one, with English,
+ * German and Arabic (right to left).
+ */
+export async function createLanguages(t: TestHost): Promise<void> {
+  const res = await t.api('POST', '/collections', {
+    collection: 'languages',
+    fields: [
+      { field: 'code', type: 'string', schema: { is_primary_key: true } },
+      { field: 'name', type: 'string' },
+      { field: 'direction', type: 'string' },
+    ],
+  });
+  if (res.status !== 200) throw new Error(`createLanguages: ${JSON.stringify(res.body)}`);
+  const rows = await t.api('POST', '/items/languages', [
+    { code: 'ar-SA', name: 'Arabic', direction: 'rtl' },
+    { code: 'de-DE', name: 'German', direction: 'ltr' },
+    { code: 'en-US', name: 'English', direction: 'ltr' },
+  ]);
+  if (rows.status !== 200) throw new Error(`createLanguages: ${JSON.stringify(rows.body)}`);
+}
+
 /** Creates a role with collection permissions and a user with a static token; returns the token. */
 export async function createUser(
   t: TestHost,

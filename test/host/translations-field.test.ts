@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollection, createManyToMany, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createLanguages, createManyToMany, startHost, type TestHost } from '../helpers/host.js';
 
 /**
  * Directus's translations field: an alias (`special: translations`) over a many-to-many to a
@@ -8,20 +8,7 @@ import { createCollection, createManyToMany, startHost, type TestHost } from '..
 let t: TestHost;
 beforeAll(async () => {
   t = await startHost();
-  const langs = await t.api('POST', '/collections', {
-    collection: 'languages',
-    fields: [
-      { field: 'code', type: 'string', schema: { is_primary_key: true } },
-      { field: 'name', type: 'string' },
-      { field: 'direction', type: 'string' },
-    ],
-  });
-  expect(langs.status, JSON.stringify(langs.body)).toBe(200);
-  await t.api('POST', '/items/languages', [
-    { code: 'en-US', name: 'English', direction: 'ltr' },
-    { code: 'de-DE', name: 'German', direction: 'ltr' },
-    { code: 'ar-SA', name: 'Arabic', direction: 'rtl' },
-  ]);
+  await createLanguages(t);
   await createCollection(t, 'articles', { slug: 'string' });
   await createManyToMany(t, {
     collection: 'articles',
