@@ -346,12 +346,15 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
         { field: 'title', type: 'string' },
         { field: 'sort', type: 'integer' },
         { field: 'owner', type: 'integer', related_collection: 'owners' },
+        { field: 'assignee', type: 'uuid', related_collection: 'directus_users' },
       ],
     });
+    const kim = (await t.api('POST', '/users', { email: 'kim@example.com', first_name: 'Kim', last_name: 'Lee' })).body
+      .data.id;
     expect(made.status).toBe(200);
     const jobs = (
       await t.api('POST', '/items/jobs', [
-        { title: 'One', sort: 1, owner: ada },
+        { title: 'One', sort: 1, owner: ada, assignee: kim },
         { title: 'Two', sort: 2, owner: ada },
         { title: 'Three', sort: 3, owner: ada },
         { title: 'Four', sort: 4, owner: null },
@@ -394,6 +397,11 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       ['Ada', ids(2, 1)],
       ['Bo', ids(0)],
     ]);
+    // Directus's `userField`: the card shows who it is assigned to.
+    await page.selectOption('[data-test=kanban-user-field]', 'assignee');
+    const assigned = board.locator(`[data-item="${jobs[0]}"] [data-test=kanban-user]`);
+    await eventually(() => assigned.textContent()).toBe('KL');
+    expect(await assigned.getAttribute('title')).toBe('Kim Lee');
     const saved = (await t.api('GET', '/presets?filter[collection][_eq]=jobs')).body.data[0].layout_options.kanban;
     expect(saved).toMatchObject({ groupField: 'owner', groupTitle: 'name' });
   }, 120_000);

@@ -93,7 +93,12 @@ export const BOARD_LIMIT = 1000;
  * @param {any} props @param {any} context
  */
 export function useKanban(props, context) {
-  const state = useLayoutItems(props, context, { defaultLimit: BOARD_LIMIT });
+  // Directus's `userField`: a card shows that user, so their name is loaded with the items.
+  const extraFields = computed(() => {
+    const user = props.layoutOptions?.userField;
+    return user ? ['first_name', 'last_name', 'email'].map((f) => `${user}.${f}`) : [];
+  });
+  const state = useLayoutItems(props, context, { defaultLimit: BOARD_LIMIT, extraFields });
   const api = useApi();
   const candidates = computed(() => groupFields(state.fields.value));
   const groupField = computed(() => {

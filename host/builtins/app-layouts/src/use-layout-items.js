@@ -18,9 +18,13 @@ import { pageCount, requestFields, THUMBNAIL } from './layout-query.js';
  * user picks one (Directus's 25 for the table and the cards; -1 is all); `extraFilter` narrows
  * the items further (the calendar's month).
  * @param {any} props @param {{ emit?: (event: string, value: unknown) => void }} [context]
- * @param {{ defaultLimit?: number; extraFilter?: import('vue').Ref<object | null> | null }} [settings]
+ * @param {{ defaultLimit?: number; extraFilter?: import('vue').Ref<object | null> | null; extraFields?: import('vue').Ref<string[]> | null }} [settings]
  */
-export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFilter = null } = {}) {
+export function useLayoutItems(
+  props,
+  context = {},
+  { defaultLimit = 25, extraFilter = null, extraFields = null } = {},
+) {
   const { collection, layoutQuery, layoutOptions, search, filter } = toRefs(props);
   const { fields, primaryKeyField, info } = useCollection(collection);
   const pk = computed(() => primaryKeyField.value?.field ?? 'id');
@@ -82,9 +86,10 @@ export function useLayoutItems(props, context = {}, { defaultLimit = 25, extraFi
   const query = computed(() => ({
     fields: requestFields({
       columns: [...columns.value, ...displayFields.value],
-      templateFields: [options.value.title, options.value.subtitle]
-        .flatMap((t) => getFieldsFromTemplate(t))
-        .filter(has),
+      templateFields: [
+        ...[options.value.title, options.value.subtitle].flatMap((t) => getFieldsFromTemplate(t)),
+        ...(extraFields?.value ?? []),
+      ].filter(has),
       imageSource: imageSource.value,
     }),
     limit: limit.value,
