@@ -394,6 +394,43 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     await filter.locator('[data-test=filter-remove]').click();
   });
 
+  it('refreshes every panel on demand, and duplicates a panel two cells further', async () => {
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
+    await navigate(page, `/insights/${dashboard}`);
+    const oldest = page.locator('[data-panel-name="Oldest sale"] [data-test=metric-value]');
+    await eventually(() => oldest.textContent()).toBe('$100');
+    await t.api('POST', '/items/sales', {
+      placed: new Date(Date.now() - 90 * 86_400_000).toISOString(),
+      region: 'east',
+      amount: 7,
+      qty: 1,
+    });
+    // Nothing changes until the dashboard is refreshed.
+    await page.waitForTimeout(300);
+    expect(await oldest.textContent()).toBe('$100');
+    await page.locator('[data-test=refresh-dashboard] button').click();
+    await eventually(() => oldest.textContent()).toBe('$7');
+    // The auto-refresh interval is kept for the dashboard.
+    await page.selectOption('[data-test=refresh-interval]', '30');
+    await page.reload();
+    expect(await page.locator('[data-test=refresh-interval]').inputValue()).toBe('30');
+    await page.selectOption('[data-test=refresh-interval]', '0');
+
+    const original = (await t.api('GET', '/panels')).body.data.find((p: any) => p.name === 'Sales heading');
+    await page.locator('[data-panel-name="Sales heading"] [data-test=duplicate-panel]').click();
+    await eventually(() => page.locator('[data-panel-name="Sales heading"]').count()).toBe(2);
+    const copies = (await t.api('GET', '/panels')).body.data.filter((p: any) => p.name === 'Sales heading');
+    const copy = copies.find((p: any) => p.id !== original.id);
+    expect(copy).toMatchObject({
+      type: 'label',
+      options: original.options,
+      position_x: original.position_x + 2,
+      position_y: original.position_y + 2,
+      width: original.width,
+      height: original.height,
+    });
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
