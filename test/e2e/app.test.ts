@@ -373,6 +373,34 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect(created).toEqual([expect.objectContaining({ views: 7, status: 'draft' })]);
   });
 
+  it("shows the user's notifications under the bell: inbox, archive, and a link to the item", async () => {
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    const article = (await t.api('GET', '/items/articles?limit=1&fields=id')).body.data[0].id;
+    await t.api('POST', '/notifications', {
+      recipient: me,
+      subject: 'Review requested',
+      message: 'Please look at this article.',
+      collection: 'articles',
+      item: String(article),
+      status: 'inbox',
+    });
+    // Someone else's is not shown.
+    const other = await createUser(t, 'someone-else', []);
+    await t.api('POST', '/notifications', { recipient: other.userId, subject: 'Not for you', status: 'inbox' });
+    await page.reload();
+    await eventually(() => page.locator('[data-test=notifications-count]').textContent()).toBe('1');
+    await page.click('[data-test=notifications-bell]');
+    const drawer = page.locator('[data-test=notifications-drawer]');
+    await eventually(() => drawer.locator('.notification strong').allTextContents()).toEqual(['Review requested']);
+    await drawer.locator('[data-test=notification-archive] button').click();
+    await eventually(() => drawer.locator('.notification').count()).toBe(0);
+    await eventually(() => page.locator('[data-test=notifications-count]').count()).toBe(0);
+    await drawer.locator('[data-test=notifications-archived]').click();
+    await eventually(() => drawer.locator('.notification strong').allTextContents()).toEqual(['Review requested']);
+    await drawer.locator('[data-test=notification-go] button').click();
+    await page.waitForURL(new RegExp(`/admin/content/articles/${article}$`));
+  });
+
   // Marketplace install → grant → call, update with scope diff, rollback, uninstall: marketplace.test.ts.
 
   it('logged no unexpected browser errors', () => {

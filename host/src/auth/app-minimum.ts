@@ -2,8 +2,8 @@ import type { Action, GrantRow } from './permissions.js';
 
 /**
  * What every role with app access may do whatever its permission rows say (Directus's "app access
- * minimal permissions"), as grant rows: reading their own profile and role, and their own presets and
- * reading the role's and everyone's.
+ * minimal permissions"), as grant rows: reading their own profile and role, their own notifications
+ * (and archiving them), and their own presets and reading the role's and everyone's.
  */
 const OWN = { user: { _eq: '$CURRENT_USER' } };
 const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
@@ -24,6 +24,11 @@ const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
     },
     // Their own name, theme and password (not their email, role or status: an administrator's).
     update: { filter: { id: { _eq: '$CURRENT_USER' } }, fields: ['first_name', 'last_name', 'theme', 'password'] },
+  },
+  // Their own notifications (the app's inbox), archived or moved back by their status alone.
+  directus_notifications: {
+    read: { filter: { recipient: { _eq: '$CURRENT_USER' } }, fields: '*' },
+    update: { filter: { recipient: { _eq: '$CURRENT_USER' } }, fields: ['status'] },
   },
   directus_presets: {
     read: {
