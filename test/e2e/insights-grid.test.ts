@@ -394,6 +394,39 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     await filter.locator('[data-test=filter-remove]').click();
   });
 
+  it("labels a bar chart's many-to-one groups by a field of the related items (Directus's xAxisDisplayField)", async () => {
+    await createCollection(t, 'regions', { name: 'string' });
+    await createCollection(t, 'deals', {
+      amount: 'integer',
+      region: { type: 'integer', related_collection: 'regions' },
+    });
+    const [alps, coast] = (await t.api('POST', '/items/regions', [{ name: 'Alps' }, { name: 'Coast' }])).body.data.map(
+      (r: { id: number }) => r.id,
+    );
+    await t.api('POST', '/items/deals', [
+      { amount: 3, region: alps },
+      { amount: 4, region: alps },
+      { amount: 9, region: coast },
+    ]);
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
+    await t.api('POST', '/panels', {
+      dashboard,
+      type: 'bar-chart',
+      name: 'Deals by region',
+      options: { collection: 'deals', xAxis: 'region', yAxis: 'amount', function: 'sum', xAxisDisplayField: 'name' },
+      position_x: 1,
+      position_y: 160,
+      width: 20,
+      height: 10,
+    });
+    // Loaded afresh: the app learns of the new collections and their relation.
+    await page.goto(`${t.url}/admin/insights/${dashboard}`);
+    const bars = page.locator('[data-panel-name="Deals by region"] [data-bar]');
+    await eventually(() =>
+      bars.evaluateAll((els) => els.map((b) => `${b.getAttribute('data-bar')}=${b.getAttribute('data-value')}`).sort()),
+    ).toEqual(['Alps=7', 'Coast=9']);
+  });
+
   it('refreshes every panel on demand, and duplicates a panel two cells further', async () => {
     const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
     await navigate(page, `/insights/${dashboard}`);

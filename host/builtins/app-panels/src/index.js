@@ -12,6 +12,7 @@ import RelationalVariable from './RelationalVariable.vue';
 import LineChart from './LineChart.vue';
 import MetricList from './MetricList.vue';
 import { precisionGroups } from './chart.js';
+import { relatedFieldChoices, relatedOf } from './related.js';
 
 const opt = (field, name, type = 'string', meta = {}) => ({
   field,
@@ -481,11 +482,27 @@ export const panels = [
     component: BarChart,
     minWidth: 12,
     minHeight: 10,
-    query: (options) => (options?.yAxis ? groupedQuery(options, options.xAxis, options.yAxis, 'max') : undefined),
-    options: [
+    query: (options) => {
+      const primary = options?.yAxis ? groupedQuery(options, options.xAxis, options.yAxis, 'max') : undefined;
+      // Directus's `xAxisDisplayField`: a many-to-one X axis labelled by a field of the related items.
+      const related = primary && options.xAxisDisplayField ? relatedOf(options.collection, options.xAxis) : null;
+      if (!related) return primary;
+      return [
+        primary,
+        { collection: related.collection, query: { fields: [related.pk, options.xAxisDisplayField], limit: -1 } },
+      ];
+    },
+    options: ({ options } = {}) => [
       collection,
       flag('horizontal', 'Horizontal', false),
       fieldOf('xAxis', 'X axis', { allowPrimaryKey: true }),
+      {
+        ...opt('xAxisDisplayField', 'X axis display field', 'string', {
+          interface: 'select-dropdown',
+          options: { allowNone: true, choices: relatedFieldChoices(options?.collection, options?.xAxis) },
+          hidden: !relatedOf(options?.collection, options?.xAxis),
+        }),
+      },
       fieldOf('yAxis', 'Y axis', { allowPrimaryKey: true }),
       { ...fnOf('function', 'Y axis function'), schema: { default_value: 'max' } },
       number('decimals', 'Value decimals', 2),
