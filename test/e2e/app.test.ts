@@ -401,6 +401,21 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await page.waitForURL(new RegExp(`/admin/content/articles/${article}$`));
   });
 
+  it("comments on an item in its sidebar, and deletes one's own comment", async () => {
+    const article = (await t.api('GET', '/items/articles?limit=1&fields=id')).body.data[0].id;
+    await navigate(page, `/content/articles/${article}`);
+    const box = page.locator('[data-test=item-comments]');
+    await box.locator('summary').click();
+    await box.locator('[data-test=comment-input]').fill('First thoughts');
+    await box.locator('[data-test=comment-submit] button').click();
+    await eventually(() => box.locator('.comment-text').allTextContents()).toEqual(['First thoughts']);
+    const stored = (await t.api('GET', `/comments?filter[item][_eq]=${article}`)).body.data;
+    expect(stored).toMatchObject([{ collection: 'articles', comment: 'First thoughts' }]);
+    await box.locator('[data-test=comment-delete] button').click();
+    await eventually(() => box.locator('.comment-text').count()).toBe(0);
+    expect((await t.api('GET', `/comments?filter[item][_eq]=${article}`)).body.data).toEqual([]);
+  });
+
   // Marketplace install → grant → call, update with scope diff, rollback, uninstall: marketplace.test.ts.
 
   it('logged no unexpected browser errors', () => {

@@ -110,6 +110,50 @@ async function readMe(users, req) {
   }
 }
 
+const MENTION = /@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/gi;
+
+/**
+ * Notifies each user a comment mentions (`@<user id>`, not its author) who may read the item it is
+ * on, as Directus does; a mention of anyone else is left as text.
+ */
+async function notifyMentions(services, schema, author, { collection, item, comment }) {
+  const mentioned = [...new Set([...comment.matchAll(MENTION)].map((m) => m[1].toLowerCase()))].filter(
+    (id) => id !== author.user,
+  );
+  if (!mentioned.length) return;
+  const system = { user: null, role: null, admin: true, app: true, ip: null, origin: 'comments' };
+  const users = await new services.ItemsService('directus_users', { accountability: system, schema }).readByQuery({
+    fields: ['id', 'status', 'role.id', 'role.admin_access', 'role.app_access'],
+    filter: { id: { _in: mentioned } },
+    limit: -1,
+  });
+  const notifications = new services.ItemsService('directus_notifications', { accountability: system, schema });
+  for (const u of users) {
+    if (u.status !== 'active') continue;
+    const accountability = {
+      user: u.id,
+      role: u.role?.id ?? null,
+      admin: Boolean(u.role?.admin_access),
+      app: Boolean(u.role?.app_access),
+      ip: null,
+    };
+    try {
+      await new services.ItemsService(collection, { accountability, schema }).readOne(item, { fields: ['*'] });
+    } catch {
+      continue;
+    }
+    await notifications.createOne({
+      recipient: u.id,
+      sender: author.user,
+      status: 'inbox',
+      subject: `You were mentioned in ${collection}`,
+      message: comment,
+      collection,
+      item,
+    });
+  }
+}
+
 /** CRUD routes over one system collection, through the same ItemsService and permissions. */
 function systemRoutes(collection, extra) {
   return (router, context) => {
@@ -169,6 +213,32 @@ export const endpoints = [
     }),
   },
   { name: 'roles', config: systemRoutes('directus_roles') },
+  {
+    name: 'comments',
+    config: systemRoutes('directus_comments', (router, { services }) => {
+      // Directus's comments: on an item the caller may read; a user mentioned as `@<user id>` who
+      // may read the item too is notified (directus_notifications).
+      router.post(
+        '/',
+        asyncHandler(async (req, res) => {
+          const body = req.body;
+          if (!body || typeof body !== 'object' || Array.isArray(body))
+            throw errors.INVALID_PAYLOAD({ reason: 'A comment is one object: {collection, item, comment}.' });
+          const { collection, item, comment } = body;
+          if (typeof collection !== 'string' || typeof comment !== 'string' || !comment.trim() || item === undefined)
+            throw errors.INVALID_PAYLOAD({ reason: '"collection", "item" and a non-empty "comment" are required.' });
+          const accountability = req.accountability;
+          await new services.ItemsService(collection, { accountability, schema: req.schema }).readOne(item, {
+            fields: ['*'],
+          });
+          const comments = new services.ItemsService('directus_comments', { accountability, schema: req.schema });
+          const key = await comments.createOne({ collection, item: String(item), comment });
+          await notifyMentions(services, req.schema, accountability, { collection, item: String(item), comment });
+          res.json({ data: await comments.readOne(key, req.sanitizedQuery ?? {}) });
+        }),
+      );
+    }),
+  },
   { name: 'folders', config: systemRoutes('directus_folders') },
   {
     name: 'permissions',

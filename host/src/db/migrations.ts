@@ -505,6 +505,25 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_translations');
     },
   },
+  '20261206D-comments': {
+    async up(knex) {
+      // Directus's comments on items (its app's item sidebar), with who wrote and last changed them.
+      await knex.schema.createTable('directus_comments', (t) => {
+        t.uuid('id').primary();
+        t.string('collection', 64).notNullable();
+        t.string('item', 255).notNullable();
+        t.text('comment').notNullable();
+        t.timestamp('date_created');
+        t.timestamp('date_updated');
+        t.uuid('user_created').references('id').inTable('directus_users').onDelete('SET NULL');
+        t.uuid('user_updated').references('id').inTable('directus_users').onDelete('SET NULL');
+        t.index(['collection', 'item']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_comments');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

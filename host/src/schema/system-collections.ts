@@ -199,6 +199,16 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('key', 'string', { required: true }),
     f('value', 'text', { required: true }),
   ]),
+  c('directus_comments', 'id', [
+    uuidPk,
+    f('collection', 'string', { required: true }),
+    f('item', 'string', { required: true }),
+    f('comment', 'text', { required: true }),
+    f('date_created', 'timestamp', { special: ['date-created'] }),
+    f('date_updated', 'timestamp', { special: ['date-updated'] }),
+    f('user_created', 'uuid', { special: ['user-created'], relatedCollection: 'directus_users' }),
+    f('user_updated', 'uuid', { special: ['user-updated'], relatedCollection: 'directus_users' }),
+  ]),
   c('directus_folders', 'id', [
     uuidPk,
     f('name', 'string', { nullable: false }),
