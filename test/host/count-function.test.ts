@@ -68,6 +68,13 @@ describe.each(vendors)('count() on $name', ({ pg }) => {
     ]);
   });
 
+  it('sorts by count(field) and by a date part', async () => {
+    const res = await get('fields=name&sort=-count(posts),name');
+    expect(res.body.data.map((a: { name: string }) => a.name)).toEqual(['Ana', 'Bo', 'Cy']);
+    const asc = await get('fields=name&sort=count(posts),name');
+    expect(asc.body.data.map((a: { name: string }) => a.name)).toEqual(['Cy', 'Bo', 'Ana']);
+  });
+
   it('filters by count(field), in a group too', async () => {
     const names = async (filter: object) =>
       (await get(`fields=name&sort=name&filter=${encodeURIComponent(JSON.stringify(filter))}`)).body.data.map(

@@ -122,6 +122,13 @@ describe.each(vendors)('date functions on $name', ({ pg }) => {
     expect(count.body.errors[0].message).toMatch(/takes a one-to-many/);
   });
 
+  it('sorts a list by a date part', async () => {
+    const res = await q('fields=amount&sort=-month(placed),amount');
+    expect(res.body.data.map((r: any) => r.amount)).toEqual([5, 40, 10, 20]);
+    const reader = await createUser(t, 'datefn-sort', [{ collection: 'orders', action: 'read', fields: 'amount' }]);
+    expect((await t.api('GET', '/items/orders?sort=year(placed)', undefined, reader.token)).status).toBe(403);
+  });
+
   it('sorts grouped results by an aggregate or a group, as Directus does (sort=-count.id)', async () => {
     const byMonth = await q('groupBy=month(placed)&aggregate[sum]=amount&sort=-sum.amount&limit=2');
     expect(byMonth.body.data.map((r: any) => [r.placed_month, r.sum.amount])).toEqual([

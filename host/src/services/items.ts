@@ -514,6 +514,21 @@ export class ItemsService {
     let joins = 0;
     for (const s of sort) {
       const desc = s.startsWith('-');
+      // A field function of this collection: `sort=year(published)`, `sort=-count(comments)`.
+      const call = parseFieldFunction(desc ? s.slice(1) : s, col);
+      if (call) {
+        const allowed =
+          call.fn === 'count'
+            ? grantsField(grant.fields, call.field.field)
+            : mayRead(col, grant, call.field.field) && grantsField(grant.everywhere, call.field.field);
+        if (!allowed) throw errors.FORBIDDEN();
+        const expr =
+          call.fn === 'count'
+            ? this.knex.raw('(?)', [(await this.countSubquery(schema, col, call)).sub])
+            : functionSql(b.client, call, col.collection);
+        b.orderByRaw(`? ${desc ? 'desc' : 'asc'}`, [expr]);
+        continue;
+      }
       const path = (desc ? s.slice(1) : s).split('.');
       if (path.length - 1 > MAX_RELATION_DEPTH)
         throw errors.INVALID_QUERY({ reason: `"${s}" follows more than ${MAX_RELATION_DEPTH} relations.` });
