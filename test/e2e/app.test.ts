@@ -414,6 +414,20 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await box.locator('[data-test=comment-delete] button').click();
     await eventually(() => box.locator('.comment-text').count()).toBe(0);
     expect((await t.api('GET', `/comments?filter[item][_eq]=${article}`)).body.data).toEqual([]);
+    // `@` and a name offers users; the comment holds the user's id, shows their name, and notifies them.
+    const mia = await createUser(t, 'mia-reviewer', [{ collection: 'articles', action: 'read' }]);
+    await t.api('PATCH', `/users/${mia.userId}`, { first_name: 'Mia', last_name: 'Park' });
+    await box.locator('[data-test=comment-input]').fill('Please review @Mi');
+    await box.locator('[data-test=comment-input]').press('End');
+    await box.locator('[data-test=comment-input]').dispatchEvent('input');
+    await box.locator(`[data-test=mention-list] [data-user="${mia.userId}"]`).click();
+    await box.locator('[data-test=comment-input]').type('today');
+    await box.locator('[data-test=comment-submit] button').click();
+    await eventually(() => box.locator('.comment-text').allTextContents()).toEqual(['Please review @Mia Park today']);
+    const [stored2] = (await t.api('GET', `/comments?filter[item][_eq]=${article}`)).body.data;
+    expect(stored2.comment).toBe(`Please review @${mia.userId} today`);
+    const told = (await t.api('GET', `/notifications?filter[recipient][_eq]=${mia.userId}&fields=subject`)).body.data;
+    expect(told).toEqual([{ subject: 'You were mentioned in articles' }]);
   });
 
   // Marketplace install → grant → call, update with scope diff, rollback, uninstall: marketplace.test.ts.
