@@ -17,10 +17,16 @@ export type DateFunction = (typeof DATE_FUNCTIONS)[number];
 const DATE_TYPES = new Set(['date', 'dateTime', 'timestamp']);
 const CALL = /^([a-z]+)\(([^()]+)\)$/;
 
+/** `key`'s function name and field when it has a call's shape (`year(date_created)`), unchecked. */
+export function functionCall(key: string): { name: string; field: string } | undefined {
+  const m = CALL.exec(key);
+  return m ? { name: m[1]!, field: m[2]! } : undefined;
+}
+
 /** The key a `groupBy` or `fields` entry is answered under: `year(date_created)` → `date_created_year`, a plain name as it is. */
 export function answeredAs(name: string): string {
-  const m = CALL.exec(name);
-  return m ? `${m[2]}_${m[1]}` : name;
+  const call = functionCall(name);
+  return call ? `${call.field}_${call.name}` : name;
 }
 
 export interface FieldFunction {
@@ -37,9 +43,10 @@ export interface FieldFunction {
  */
 export function parseFieldFunction(key: string, col: CollectionOverview): FieldFunction | undefined {
   if (!key.includes('(')) return undefined;
-  const m = CALL.exec(key);
-  if (!m) throw errors.INVALID_QUERY({ reason: `"${key}" is not a field or a function call like year(date_created).` });
-  const [, name, fieldName] = m as unknown as [string, string, string];
+  const call = functionCall(key);
+  if (!call)
+    throw errors.INVALID_QUERY({ reason: `"${key}" is not a field or a function call like year(date_created).` });
+  const { name, field: fieldName } = call;
   if (name !== 'count' && !(DATE_FUNCTIONS as readonly string[]).includes(name))
     throw errors.INVALID_QUERY({
       reason: `Unknown function "${name}" in "${key}": use one of ${DATE_FUNCTIONS.join(', ')}, count.`,

@@ -7,7 +7,7 @@ import type { Emitter } from '../events/emitter.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, SchemaOverview } from '../schema/types.js';
 import { castRow, isConcealed, preparePayload } from './casting.js';
-import { type FieldFunction, functionSql, parseFieldFunction } from './functions.js';
+import { type FieldFunction, functionCall, functionSql, parseFieldFunction } from './functions.js';
 import {
   applyFilter,
   countRelated,
@@ -114,6 +114,15 @@ function eventNames(collection: string, op: string): string[] {
  * Reads and writes items of one collection with the Directus query shape. Every call checks
  * the accountability's permissions and emits the Directus filter/action events.
  */
+/**
+ * Whether the caller may read a field function: a count reads a one-to-many as listing it does; a
+ * date part reads its column, which it must read on every item (a per-item field would leak through it).
+ */
+function mayReadFunction(grant: Grant, call: FieldFunction): boolean {
+  const field = call.field.field;
+  return grantsField(call.fn === 'count' ? grant.fields : grant.everywhere, field);
+}
+
 export class ItemsService {
   readonly collection: string;
   readonly accountability: Accountability;
@@ -194,12 +203,7 @@ export class ItemsService {
     for (const name of requested ?? []) {
       const call = parseFieldFunction(name, col);
       if (!call) continue;
-      // A count reads a one-to-many as listing it does; a date part its column, on every item.
-      const allowed =
-        call.fn === 'count'
-          ? grantsField(grant.fields, call.field.field)
-          : readable.includes(call.field.field) && grantsField(grant.everywhere, call.field.field);
-      if (!allowed) throw errors.FORBIDDEN();
+      if (!mayReadFunction(grant, call)) throw errors.FORBIDDEN();
       functions.push(call);
     }
     const plain = functions.length ? requested!.filter((name) => !name.includes('(')) : requested;
@@ -246,6 +250,23 @@ export class ItemsService {
         nested.delete(field);
       }
     }
+  }
+
+  /**
+   * A field function's SQL on this collection's rows: a date part of the column, or the `count()`
+   * subquery. Wrapped: a raw expression is a thenable, so an async function returning it would run it.
+   */
+  private async functionExpression(
+    schema: SchemaOverview,
+    col: CollectionOverview,
+    f: FieldFunction,
+  ): Promise<{ expr: Knex.Raw }> {
+    return {
+      expr:
+        f.fn === 'count'
+          ? this.knex.raw('(?)', [(await this.countSubquery(schema, col, f)).sub])
+          : functionSql(this.knex.client, f, col.collection),
+    };
   }
 
   /**
@@ -299,7 +320,8 @@ export class ItemsService {
           continue;
         }
         // `count(comments)` needs the related collection as a `comments` filter does (its operators are the compiler's).
-        const counted = /^count\(([^()]+)\)$/.exec(key)?.[1];
+        const call = functionCall(key);
+        const counted = call?.name === 'count' ? call.field : undefined;
         const field = c.fields[counted ?? key];
         if (!field?.relatedCollection || !value || typeof value !== 'object' || Array.isArray(value)) continue;
         if (counted && !field.o2m) continue;
@@ -405,14 +427,7 @@ export class ItemsService {
         const { b } = early ?? (await build());
         b.select([...columns, ...(keyForMask ? [col.primary] : [])].map((f) => `${col.collection}.${f}`));
         for (const f of functions)
-          b.select(
-            this.knex.raw('? as ??', [
-              f.fn === 'count'
-                ? this.knex.raw('(?)', [(await this.countSubquery(schema, col, f)).sub])
-                : functionSql(b.client, f, col.collection),
-              f.alias,
-            ]),
-          );
+          b.select(this.knex.raw('? as ??', [(await this.functionExpression(schema, col, f)).expr, f.alias]));
         if (q.sort?.length) await this.applySort(b, schema, col, grant, q.sort);
         else if (col.sortField) b.orderBy(`${col.collection}.${col.sortField}`, 'asc');
         if (!q.sort?.length && !col.sortField) b.orderBy(`${col.collection}.${col.primary}`, 'asc');
@@ -517,16 +532,8 @@ export class ItemsService {
       // A field function of this collection: `sort=year(published)`, `sort=-count(comments)`.
       const call = parseFieldFunction(desc ? s.slice(1) : s, col);
       if (call) {
-        const allowed =
-          call.fn === 'count'
-            ? grantsField(grant.fields, call.field.field)
-            : mayRead(col, grant, call.field.field) && grantsField(grant.everywhere, call.field.field);
-        if (!allowed) throw errors.FORBIDDEN();
-        const expr =
-          call.fn === 'count'
-            ? this.knex.raw('(?)', [(await this.countSubquery(schema, col, call)).sub])
-            : functionSql(b.client, call, col.collection);
-        b.orderByRaw(`? ${desc ? 'desc' : 'asc'}`, [expr]);
+        if (!mayReadFunction(grant, call)) throw errors.FORBIDDEN();
+        b.orderByRaw(`? ${desc ? 'desc' : 'asc'}`, [(await this.functionExpression(schema, col, call)).expr]);
         continue;
       }
       const path = (desc ? s.slice(1) : s).split('.');
