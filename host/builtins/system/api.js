@@ -9,6 +9,7 @@ import {
   queryBatches,
   readFormFile,
   sanitizeQuery,
+  systemAccountability,
 } from '@annex/host/builtins-support';
 import { randomBytes } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -116,34 +117,26 @@ const MENTION = /@([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})
  * Notifies each user a comment mentions (`@<user id>`, not its author) who may read the item it is
  * on, as Directus does; a mention of anyone else is left as text.
  */
-async function notifyMentions(services, schema, author, { collection, item, comment }) {
+async function notifyMentions({ services, kernel }, schema, author, { collection, item, comment }) {
   const mentioned = [...new Set([...comment.matchAll(MENTION)].map((m) => m[1].toLowerCase()))].filter(
     (id) => id !== author.user,
   );
   if (!mentioned.length) return;
-  const system = { user: null, role: null, admin: true, app: true, ip: null, origin: 'comments' };
-  const users = await new services.ItemsService('directus_users', { accountability: system, schema }).readByQuery({
-    fields: ['id', 'status', 'role.id', 'role.admin_access', 'role.app_access'],
-    filter: { id: { _in: mentioned } },
-    limit: -1,
+  const notifications = new services.ItemsService('directus_notifications', {
+    accountability: systemAccountability('comments'),
+    schema,
   });
-  const notifications = new services.ItemsService('directus_notifications', { accountability: system, schema });
-  for (const u of users) {
-    if (u.status !== 'active') continue;
-    const accountability = {
-      user: u.id,
-      role: u.role?.id ?? null,
-      admin: Boolean(u.role?.admin_access),
-      app: Boolean(u.role?.app_access),
-      ip: null,
-    };
+  for (const user of mentioned) {
+    // Each mentioned user as their own requests would be: an active user with their role's flags.
+    const accountability = await kernel.auth.accountabilityOf(user);
+    if (!accountability) continue;
     try {
       await new services.ItemsService(collection, { accountability, schema }).readOne(item, { fields: ['*'] });
     } catch {
       continue;
     }
     await notifications.createOne({
-      recipient: u.id,
+      recipient: accountability.user,
       sender: author.user,
       status: 'inbox',
       subject: `You were mentioned in ${collection}`,
@@ -215,7 +208,8 @@ export const endpoints = [
   { name: 'roles', config: systemRoutes('directus_roles') },
   {
     name: 'comments',
-    config: systemRoutes('directus_comments', (router, { services }) => {
+    config: systemRoutes('directus_comments', (router, context) => {
+      const { services } = context;
       // Directus's comments: on an item the caller may read; a user mentioned as `@<user id>` who
       // may read the item too is notified (directus_notifications).
       router.post(
@@ -233,7 +227,7 @@ export const endpoints = [
           });
           const comments = new services.ItemsService('directus_comments', { accountability, schema: req.schema });
           const key = await comments.createOne({ collection, item: String(item), comment });
-          await notifyMentions(services, req.schema, accountability, { collection, item: String(item), comment });
+          await notifyMentions(context, req.schema, accountability, { collection, item: String(item), comment });
           res.json({ data: await comments.readOne(key, req.sanitizedQuery ?? {}) });
         }),
       );

@@ -185,6 +185,11 @@ export function createAuthService(
       await SessionModel.query(knex).deleteById(hashToken(refreshToken));
     },
 
+    /** An active user's accountability as their requests get it (undefined when there is no such active user). */
+    async accountabilityOf(user: string, ip: string | null = null): Promise<Accountability | undefined> {
+      return activeAccountability({ 'u.id': user }, ip);
+    },
+
     /** Bearer token (JWT or static) → accountability; no token → public (a hook may change it: `authenticate` gets `{ req }` as in Directus). */
     async authenticate(token: string | null, ip: string | null = null, req: unknown = null): Promise<Accountability> {
       if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req });

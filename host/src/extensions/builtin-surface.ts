@@ -36,7 +36,7 @@ export const BUILTIN_SURFACE = {
   '@annex/builtin-marketplace': ['knex', 'logger', 'marketplace'],
   '@annex/builtin-operations': ['config', 'flows', 'runScript'],
   '@annex/builtin-server': ['cluster', 'config', 'extensions', 'knex', 'mailer', 'storage'],
-  '@annex/builtin-system': ['accountLinks', 'passwords', 'permissions', 'schema'],
+  '@annex/builtin-system': ['accountLinks', 'auth', 'passwords', 'permissions', 'schema'],
 } as const satisfies Record<string, readonly KernelService[]>;
 
 /**
