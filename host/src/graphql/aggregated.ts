@@ -13,7 +13,7 @@ import { sanitizeQuery } from '../services/query.js';
 import { answeredAs } from '../services/functions.js';
 import type { CollectionOverview, FieldOverview } from '../schema/types.js';
 import { GraphQLJSON } from './scalars.js';
-import { selectedFields, type GraphQLContext } from './items-schema.js';
+import { LIST_ARGS, selectedFields, type GraphQLContext } from './items-schema.js';
 
 const NUMERIC = new Set(['integer', 'bigInteger', 'float', 'decimal']);
 /**
@@ -48,15 +48,7 @@ export function aggregatedField(
     for (const fn of ['avg', 'sum', 'avgDistinct', 'sumDistinct', 'min', 'max']) typeFields[fn] = { type: numberType };
   return {
     type: new GraphQLList(new GraphQLObjectType({ name: `${name}_aggregated`, fields: typeFields })),
-    args: {
-      groupBy: { type: new GraphQLList(GraphQLString) },
-      filter: { type: GraphQLJSON },
-      limit: { type: GraphQLInt },
-      offset: { type: GraphQLInt },
-      page: { type: GraphQLInt },
-      search: { type: GraphQLString },
-      sort: { type: new GraphQLList(GraphQLString) },
-    },
+    args: { groupBy: { type: new GraphQLList(GraphQLString) }, ...LIST_ARGS },
     resolve: async (_source, args, ctx, info) => {
       const aggregate: Record<string, string[]> = {};
       for (const path of selectedFields(info)) {

@@ -23,6 +23,7 @@ import { sanitizeQuery } from '../services/query.js';
 import type { CollectionOverview, FieldType, SchemaOverview } from '../schema/types.js';
 import { GraphQLJSON } from './scalars.js';
 import { aggregatedField } from './aggregated.js';
+import { DATE_FUNCTIONS } from '../services/functions.js';
 
 export interface GraphQLContext {
   accountability: Accountability;
@@ -94,10 +95,20 @@ function asFunction(path: string): string {
   );
 }
 
+/** The arguments of a list query (Directus's), for items and their aggregates alike. */
+export const LIST_ARGS = {
+  filter: { type: GraphQLJSON },
+  sort: { type: new GraphQLList(GraphQLString) },
+  limit: { type: GraphQLInt },
+  offset: { type: GraphQLInt },
+  page: { type: GraphQLInt },
+  search: { type: GraphQLString },
+};
+
 const FUNCTION_PARTS = {
-  date: ['year', 'month', 'week', 'day', 'weekday'],
+  date: DATE_FUNCTIONS.filter((fn) => !['hour', 'minute', 'second'].includes(fn)),
   time: ['hour', 'minute', 'second'],
-  dateTime: ['year', 'month', 'week', 'day', 'weekday', 'hour', 'minute', 'second'],
+  dateTime: DATE_FUNCTIONS,
   count: ['count'],
 } as const;
 
@@ -238,17 +249,9 @@ export function buildItemsSchema(
         schema,
         ...(ctx.rowBudget ? { rowBudget: ctx.rowBudget } : {}),
       });
-    const listArgs = {
-      filter: { type: GraphQLJSON },
-      sort: { type: new GraphQLList(GraphQLString) },
-      limit: { type: GraphQLInt },
-      offset: { type: GraphQLInt },
-      page: { type: GraphQLInt },
-      search: { type: GraphQLString },
-    };
     query[name] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
-      args: listArgs,
+      args: LIST_ARGS,
       resolve: (_s, args, ctx, info) =>
         service(ctx).readByQuery(sanitizeQuery({ ...args, fields: selectedFields(info) })),
     };
