@@ -23,7 +23,8 @@ export const defineInterface = same, defineDisplay = same, defineLayout = same, 
 const later = () => { throw new Error('only inside a component'); };
 export const useApi = later, useStores = later, useExtensions = later, useCollection = later, useItems = later,
   useSdk = later, useLayout = later, useSync = later, useExtension = later, propsFor = later,
-  getItemRoute = later, getCollectionRoute = later, getEndpoint = later, getFieldsFromTemplate = later, getRelationType = later;
+  getItemRoute = later, getCollectionRoute = later, getEndpoint = later, getFieldsFromTemplate = later, getRelationType = later,
+  userName = later;
 `;
 
 const bundles = fs

@@ -1,6 +1,6 @@
 // The `@directus/extensions-sdk` app entry extension chunks import (served as a shared module):
 // everything Directus's exports (pinned by test/app/sdk-exports.test.ts), plus Annex extras
-// (installSdk, useExtension, propsFor, getCollectionRoute, getItemRoute, getEndpoint). The app installs its context (api client, stores,
+// (installSdk, useExtension, propsFor, getCollectionRoute, getItemRoute, getEndpoint, userName). The app installs its context (api client, stores,
 // extension registry) once at start; composables read what the app provided through Vue's
 // inject when called inside a component, the installed context otherwise.
 export {
@@ -37,4 +37,5 @@ export { useFilterFields } from './use-filter-fields.js';
 export { getFieldsFromTemplate, getRelationType } from './template.js';
 export { propsFor } from './props-for.js';
 export { getCollectionRoute, getItemRoute } from './routes.js';
+export { userName } from './user-name.js';
 export { getEndpoint } from '../components/composables/endpoint.js';
