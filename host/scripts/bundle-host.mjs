@@ -29,6 +29,7 @@ const EXTERNAL = [
   'pino',
   'pino-pretty',
   'thread-stream',
+  'ws',
 ];
 
 const started = performance.now();

@@ -64,6 +64,8 @@ export interface HostConfig {
   graphqlTokenLimit: number;
   /** Largest JSON request body, in the `bytes` syntax (`10mb`). */
   maxPayloadSize: string;
+  /** Directus's realtime WebSocket API (WEBSOCKETS_*, docs/realtime.md); off unless WEBSOCKETS_ENABLED. */
+  websockets: WebSocketsConfig;
   adminEmail?: string;
   adminPassword?: string;
   extensionsPath: string;
@@ -99,6 +101,29 @@ export interface HostConfig {
   nodeEnv: string;
   /** The process environment snapshot handed to trusted extensions as `env` (Directus compatible). */
   env: Record<string, string>;
+}
+
+export interface WebSocketsConfig {
+  /** WEBSOCKETS_ENABLED and WEBSOCKETS_REST_ENABLED. */
+  enabled: boolean;
+  /** WEBSOCKETS_REST_PATH. */
+  path: string;
+  /** WEBSOCKETS_REST_AUTH: `handshake` (the first message authenticates), `strict` (a token in the URL) or `public`. */
+  auth: 'public' | 'handshake' | 'strict';
+  /** WEBSOCKETS_REST_AUTH_TIMEOUT (seconds in the environment): the handshake's deadline. */
+  authTimeoutMs: number;
+  /** WEBSOCKETS_REST_CONN_LIMIT: connections open at once. */
+  connectionLimit: number;
+  /** WEBSOCKETS_HEARTBEAT_PERIOD (seconds), 0 when WEBSOCKETS_HEARTBEAT_ENABLED is false. */
+  heartbeatMs: number;
+  /** WEBSOCKETS_MAX_MESSAGE_SIZE (bytes): a larger incoming message closes the connection (1009). */
+  maxMessageBytes: number;
+  /** WEBSOCKETS_RATE_LIMIT: messages a connection may send per second (bursts of twice that). */
+  messagesPerSecond: number;
+  /** WEBSOCKETS_MAX_SUBSCRIPTIONS: subscriptions one connection may hold. */
+  maxSubscriptions: number;
+  /** WEBSOCKETS_MAX_BUFFERED (bytes): a client that lets this much go unread is disconnected (1013). */
+  maxBufferedBytes: number;
 }
 
 /** A comma-separated list, its entries trimmed, empty ones left out. */
@@ -246,6 +271,31 @@ export function readConfig(env: Record<string, string | undefined> = process.env
       retryDelayMs: Math.max(10, int(env.EMAIL_RETRY_DELAY, 30_000, 'EMAIL_RETRY_DELAY')),
     },
     maxPayloadSize: env.MAX_PAYLOAD_SIZE || '10mb',
+    websockets: {
+      enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_REST_ENABLED, true),
+      path: env.WEBSOCKETS_REST_PATH || '/websocket',
+      auth: oneOf(
+        env.WEBSOCKETS_REST_AUTH?.toLowerCase(),
+        ['handshake', 'strict', 'public'] as const,
+        'handshake',
+        'WEBSOCKETS_REST_AUTH',
+      ),
+      authTimeoutMs: 1000 * Math.max(0, int(env.WEBSOCKETS_REST_AUTH_TIMEOUT, 10, 'WEBSOCKETS_REST_AUTH_TIMEOUT')),
+      connectionLimit: Math.max(
+        0,
+        int(env.WEBSOCKETS_REST_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_REST_CONN_LIMIT'),
+      ),
+      heartbeatMs: bool(env.WEBSOCKETS_HEARTBEAT_ENABLED, true)
+        ? 1000 * Math.max(1, int(env.WEBSOCKETS_HEARTBEAT_PERIOD, 30, 'WEBSOCKETS_HEARTBEAT_PERIOD'))
+        : 0,
+      maxMessageBytes: Math.max(1024, int(env.WEBSOCKETS_MAX_MESSAGE_SIZE, 1024 * 1024, 'WEBSOCKETS_MAX_MESSAGE_SIZE')),
+      messagesPerSecond: Math.max(1, int(env.WEBSOCKETS_RATE_LIMIT, 50, 'WEBSOCKETS_RATE_LIMIT')),
+      maxSubscriptions: Math.max(1, int(env.WEBSOCKETS_MAX_SUBSCRIPTIONS, 100, 'WEBSOCKETS_MAX_SUBSCRIPTIONS')),
+      maxBufferedBytes: Math.max(
+        64 * 1024,
+        int(env.WEBSOCKETS_MAX_BUFFERED, 8 * 1024 * 1024, 'WEBSOCKETS_MAX_BUFFERED'),
+      ),
+    },
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,
     extensionsPath: path.resolve(cwd, env.EXTENSIONS_PATH || 'extensions'),

@@ -21,6 +21,7 @@ import { createAccountLinks } from './auth/account-links.js';
 import { bootstrapAdmin, type BootstrapResult } from './auth/bootstrap.js';
 import { createPasswords } from './auth/passwords.js';
 import { createMounts } from './http/mounts.js';
+import { createUpgrades } from './http/upgrades.js';
 import { createHostExpress } from './http/express-bridge.js';
 import { emitAppInit } from './http/express-init.js';
 import { linkExtensionEvents } from './events/extension-events.js';
@@ -198,6 +199,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip }),
     ),
     mounts: createMounts(),
+    upgrades: createUpgrades(),
     express: createHostExpress({ trustProxy: config.trustProxy }),
     operations: createOperationRegistry(),
     apps: createAppRegistry(),
@@ -420,6 +422,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     async listen(port = config.port, hostname = config.host) {
       server = http.createServer(kernel.express.serverOptions(), app.callback());
       server.keepAliveTimeout = 5000;
+      server.on('upgrade', kernel.upgrades.handle);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);
         server!.listen(port, hostname, () => resolve());
@@ -442,6 +445,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       unwatchFlows();
       await watcher?.close();
       flows.stop();
+      // Upgraded connections (WebSockets) are no requests the server drains: their owners end them.
+      await kernel.upgrades.close();
       if (server) {
         /*
          * Stop accepting and let requests in flight finish. Node closes the sockets that are idle

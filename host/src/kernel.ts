@@ -11,6 +11,7 @@ import type { Passwords } from './auth/passwords.js';
 import type { AuthService } from './auth/auth-service.js';
 import type { AccountLinks } from './auth/account-links.js';
 import type { Mounts } from './http/mounts.js';
+import type { Upgrades } from './http/upgrades.js';
 import type { HostExpress } from './http/express-bridge.js';
 import type { AppRegistry, OperationRegistry } from './extensions/registries.js';
 import type { Services } from './services/namespace.js';
@@ -39,6 +40,8 @@ export interface Kernel {
   /** Password-reset and invitation links mailed to users (Directus's /auth/password/* and /users/invite*). */
   readonly accountLinks: AccountLinks;
   readonly mounts: Mounts;
+  /** The HTTP server's upgrade requests (WebSocket handshakes) by path, registered by extensions. */
+  readonly upgrades: Upgrades;
   /** The Express app init hooks receive (Directus's `app`), run in front of the mounts. */
   readonly express: HostExpress;
   readonly operations: OperationRegistry;

@@ -9,6 +9,7 @@ export { crudRoutes, respondItems, asyncHandler, type CrudOptions } from './crud
 export { systemAccountability, publicAccountability, type Accountability } from '../auth/accountability.js';
 export { toErrorResponse } from '../http/error-handler.js';
 export { createLazyGraphQLHandler as createGraphQLHandler } from '../graphql/lazy-handler.js';
+export { startRealtime } from '../realtime/start.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';

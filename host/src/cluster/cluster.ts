@@ -15,6 +15,8 @@ export type ClusterTopic = 'extensions' | 'schema' | 'permissions' | 'flows';
 const TOPICS: readonly ClusterTopic[] = ['extensions', 'schema', 'permissions', 'flows'];
 
 const CHANNEL = 'annex_cluster';
+/** PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more; the envelope's own keys take the rest. */
+export const MAX_MESSAGE_BYTES = 7_800;
 const HEARTBEAT_MS = 10_000;
 /** A host not seen for this long is listed as gone. */
 const GONE_AFTER_MS = 3 * HEARTBEAT_MS;
@@ -68,6 +70,14 @@ export interface Cluster {
   on(topic: ClusterTopic, handler: () => Promise<void> | void): () => void;
   /** Runs the `topic` handlers here as if another host had published it (a retry, a re-read). */
   resync(topic: ClusterTopic): void;
+  /**
+   * Sends `data` to the `onMessage(channel)` handlers of the other hosts listening now: no
+   * acknowledgement, no replay for a host that was not listening. Resolves false when nothing
+   * was sent (one host, closed, a message over MAX_MESSAGE_BYTES, a failed notify).
+   */
+  broadcast(channel: string, data: unknown): Promise<boolean>;
+  /** Runs `handler` with each `broadcast(channel)` of another host. */
+  onMessage(channel: string, handler: (data: unknown) => void): () => void;
   readonly scheduleLock: ScheduleLock;
   getState<T>(key: string): Promise<T | undefined>;
   setState(key: string, value: unknown): Promise<void>;
@@ -108,6 +118,7 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
   const log = logger.child({ component: 'cluster' });
   const shared = db.client === 'pg';
   const handlers = new Map<ClusterTopic, Set<() => Promise<void> | void>>();
+  const messageHandlers = new Map<string, Set<(data: unknown) => void>>();
   /** Per topic: a run in progress, and whether another was asked for meanwhile. */
   const running = new Map<ClusterTopic, { again: boolean }>();
   let listener: pg.Client | undefined;
@@ -157,7 +168,15 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
 
   function onNotification(message: pg.Notification): void {
     if (message.channel !== CHANNEL || !message.payload) return;
-    let parsed: { topic?: unknown; origin?: unknown; seq?: unknown; ack?: unknown; host?: unknown };
+    let parsed: {
+      topic?: unknown;
+      origin?: unknown;
+      seq?: unknown;
+      ack?: unknown;
+      host?: unknown;
+      message?: unknown;
+      data?: unknown;
+    };
     try {
       parsed = JSON.parse(message.payload) as typeof parsed;
     } catch {
@@ -168,6 +187,17 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
       if (wait && typeof parsed.host === 'string' && wait.pending.delete(parsed.host)) {
         wait.acked.push(parsed.host);
         if (wait.pending.size === 0) wait.done();
+      }
+      return;
+    }
+    if (typeof parsed.message === 'string') {
+      if (parsed.origin === id) return;
+      for (const h of [...(messageHandlers.get(parsed.message) ?? [])]) {
+        try {
+          h(parsed.data);
+        } catch (err) {
+          log.warn({ err, channel: parsed.message }, 'a handler of another host’s message failed');
+        }
       }
       return;
     }
@@ -303,6 +333,26 @@ export function createCluster(knex: Knex, db: HostConfig['db'], logger: Logger, 
     on(topic, handler) {
       let set = handlers.get(topic);
       if (!set) handlers.set(topic, (set = new Set()));
+      set.add(handler);
+      return () => set!.delete(handler);
+    },
+
+    async broadcast(channel, data) {
+      if (!shared || closed) return false;
+      const payload = JSON.stringify({ message: channel, origin: id, data });
+      if (Buffer.byteLength(payload) > MAX_MESSAGE_BYTES) return false;
+      try {
+        await knex.raw('select pg_notify(?, ?)', [CHANNEL, payload]);
+        return true;
+      } catch (err) {
+        log.warn({ err, channel }, 'could not send a message to the other hosts');
+        return false;
+      }
+    },
+
+    onMessage(channel, handler) {
+      let set = messageHandlers.get(channel);
+      if (!set) messageHandlers.set(channel, (set = new Set()));
       set.add(handler);
       return () => set!.delete(handler);
     },

@@ -35,6 +35,17 @@ export const BUILTIN_SURFACE = {
   ],
   '@annex/builtin-marketplace': ['knex', 'logger', 'marketplace'],
   '@annex/builtin-operations': ['config', 'flows', 'runScript'],
+  '@annex/builtin-realtime': [
+    'auth',
+    'cluster',
+    'config',
+    'emitter',
+    'logger',
+    'permissions',
+    'schema',
+    'services',
+    'upgrades',
+  ],
   '@annex/builtin-server': ['cluster', 'config', 'extensions', 'knex', 'mailer', 'storage'],
   '@annex/builtin-system': ['accountLinks', 'auth', 'passwords', 'permissions', 'schema'],
 } as const satisfies Record<string, readonly KernelService[]>;

@@ -4,13 +4,21 @@ import { errors } from '../../errors.js';
 import type { Kernel } from '../../kernel.js';
 
 /**
+ * A host object in event meta that has a plain-data view for the sandbox defines this method
+ * (a WebSocket client: its id and who it acts for, never the socket).
+ */
+export const PLAIN_VIEW = Symbol('annex.plainView');
+
+/**
  * Event meta as plain data: host objects in meta (the koa app of `app.after`, a server) are
- * dropped rather than offered to the sandbox.
+ * dropped rather than offered to the sandbox, unless they define a PLAIN_VIEW.
  */
 export function plainMeta(meta: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(meta)) {
-    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+    const view = v && typeof v === 'object' ? (v as { [PLAIN_VIEW]?: unknown })[PLAIN_VIEW] : undefined;
+    if (typeof view === 'function') out[k] = JSON.parse(JSON.stringify(view.call(v)));
+    else if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
     else if (typeof v === 'object' && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
       try {
         out[k] = JSON.parse(JSON.stringify(v));

@@ -1,0 +1,489 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { publicAccountability, type Accountability } from '../auth/accountability.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { Permissions } from '../auth/permissions.js';
+import type { Cluster } from '../cluster/cluster.js';
+import type { WebSocketsConfig } from '../config.js';
+import type { Emitter, EventContext } from '../events/emitter.js';
+import { PLAIN_VIEW } from '../extensions/units/sandboxed-events.js';
+import type { Logger } from '../logger.js';
+import type { SchemaStore } from '../schema/schema-store.js';
+import type { Services } from '../services/namespace.js';
+import { answerItems } from './items.js';
+import { AuthMessage, errorMessage, formatMessage, parseMessage, RealtimeError, type Message } from './protocol.js';
+import { createSubscriptions } from './subscriptions.js';
+
+/** The kernel services the realtime API uses (the built-in's declared surface). */
+export interface RealtimeKernel {
+  auth: AuthService;
+  cluster: Cluster;
+  config: { websockets: WebSocketsConfig; trustProxy: boolean };
+  emitter: Emitter;
+  logger: Logger;
+  permissions: Permissions;
+  schema: SchemaStore;
+  services: Services;
+}
+
+/**
+ * Directus's WebSocketClient: the socket, who it acts for and its id. Extensions receive it in
+ * the `websocket.*` events (a sandboxed hook receives `{ uid, accountability }` only).
+ */
+export type RealtimeClient = WebSocket & {
+  uid: string;
+  accountability: Accountability;
+  /** When the access token the connection authenticated with expires (seconds since the epoch), if it does. */
+  expires_at: number | null;
+};
+
+interface AuthState {
+  accountability: Accountability;
+  expiresAt: number | null;
+  refreshToken?: string;
+  /** Read from a user's token (re-read before use); false when a `websocket.authenticate` hook chose it. */
+  fromToken: boolean;
+}
+
+interface ClientState {
+  ip: string | null;
+  phase: 'handshake' | 'open';
+  fromToken: boolean;
+  /** Token bucket of the message rate. */
+  tokens: number;
+  refilledAt: number;
+  refusedInARow: number;
+  queue: Promise<void>;
+  queued: number;
+  /** The handshake's deadline, the token's expiry, or the deadline to authenticate again after it. */
+  timer?: NodeJS.Timeout;
+  awaitingPong: boolean;
+  refreshedAt: number;
+}
+
+/** How long a re-read of who a connection acts for is trusted (a suspended user stops hearing within it). */
+const REFRESH_MS = 1000;
+/** The longest setTimeout delay. */
+const MAX_DELAY = 2 ** 31 - 1;
+/** A connection refused this many messages in a row (rate) is closed. */
+const MAX_REFUSED_IN_A_ROW = 100;
+
+/** The `exp` of a JWT (seconds), null for a static token. */
+function expiryOf(token: string): number | null {
+  const [, body] = token.split('.');
+  if (!body) return null;
+  try {
+    const exp = (JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp : null;
+  } catch {
+    return null;
+  }
+}
+
+function sameAccountability(a: Accountability, b: Accountability): boolean {
+  return a.user === b.user && a.role === b.role && a.admin === b.admin && a.app === b.app;
+}
+
+/**
+ * Directus's realtime WebSocket API at WEBSOCKETS_REST_PATH: authentication (handshake, strict
+ * or public), `ping`/`pong`, `subscribe`/`unsubscribe` and `items`, with Directus's `websocket.*`
+ * events. Each connection's messages run one after another, at a bounded rate, and a client
+ * that stops reading is disconnected rather than buffered for.
+ */
+export function createRealtime(kernel: RealtimeKernel) {
+  const config = kernel.config.websockets;
+  const log = kernel.logger.child({ component: 'realtime' });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: false });
+  const clients = new Map<RealtimeClient, ClientState>();
+  let upgrading = 0;
+  let closing = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  const context = (client: RealtimeClient): EventContext => ({
+    database: null,
+    schema: null,
+    accountability: client.accountability,
+  });
+
+  function send(client: RealtimeClient, text: string): void {
+    if (client.readyState !== client.OPEN) return;
+    // A client that does not read what it is sent would make the host hold it all: it goes instead.
+    if (client.bufferedAmount > config.maxBufferedBytes) {
+      log.warn({ client: client.uid }, 'a WebSocket client stopped reading; disconnecting it');
+      client.terminate();
+      return;
+    }
+    client.send(text);
+  }
+
+  function enqueue(client: RealtimeClient, job: () => Promise<void>, type = 'server', uid?: Message['uid']): void {
+    const state = clients.get(client);
+    if (!state) return;
+    state.queued++;
+    state.queue = state.queue
+      .then(job)
+      .catch((error) => {
+        const text = errorMessage(type, error, uid);
+        if (text) return send(client, text);
+        log.error({ err: error, client: client.uid }, 'a WebSocket message failed');
+        send(
+          client,
+          formatMessage(
+            type,
+            { status: 'error', error: { code: 'INTERNAL_SERVER_ERROR', message: 'An unexpected error occurred.' } },
+            uid,
+          ),
+        );
+      })
+      .finally(() => {
+        state.queued--;
+      });
+  }
+
+  /** Takes one message from the connection's budget: `messagesPerSecond`, in bursts of twice that. */
+  function allow(state: ClientState): boolean {
+    const now = Date.now();
+    const burst = config.messagesPerSecond * 2;
+    state.tokens = Math.min(burst, state.tokens + ((now - state.refilledAt) / 1000) * config.messagesPerSecond);
+    state.refilledAt = now;
+    if (state.tokens < 1 || state.queued >= burst) return false;
+    state.tokens -= 1;
+    return true;
+  }
+
+  async function authenticate(raw: Message | { access_token: string }, ip: string | null): Promise<AuthState> {
+    const message = AuthMessage.parse({ type: 'auth', ...raw });
+    let access: string;
+    let refreshToken: string | undefined;
+    if ('email' in message) {
+      const tokens = await kernel.auth.login(message.email, message.password, ip);
+      access = tokens.access_token;
+      refreshToken = tokens.refresh_token;
+    } else if ('refresh_token' in message) {
+      const tokens = await kernel.auth.refresh(message.refresh_token, ip);
+      access = tokens.access_token;
+      refreshToken = tokens.refresh_token;
+    } else access = message.access_token;
+    // Directus's `websocket.authenticate`: a hook may decide who the connection acts for. It is
+    // not shown the password or the refresh token (the host checked them).
+    const fallback = publicAccountability(ip);
+    const { password: _p, refresh_token: _r, ...shown } = message as Record<string, unknown>;
+    const custom = (await kernel.emitter.emitFilter(
+      'websocket.authenticate',
+      fallback,
+      { message: shown },
+      { database: null, schema: null, accountability: null },
+    )) as Accountability | null | undefined;
+    if (custom && custom !== fallback && typeof custom === 'object' && !sameAccountability(custom, fallback))
+      return {
+        accountability: {
+          user: typeof custom.user === 'string' ? custom.user : null,
+          role: typeof custom.role === 'string' ? custom.role : null,
+          admin: custom.admin === true,
+          app: custom.app === true,
+          ip,
+        },
+        expiresAt: expiryOf(access),
+        refreshToken,
+        fromToken: false,
+      };
+    return {
+      accountability: await kernel.auth.authenticate(access, ip),
+      expiresAt: expiryOf(access),
+      refreshToken,
+      fromToken: true,
+    };
+  }
+
+  function authOk(uid: Message['uid'], refreshToken?: string): string {
+    return formatMessage(
+      'auth',
+      { status: 'ok', ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }) },
+      uid,
+    );
+  }
+
+  function authError(code: string, message: string, uid?: Message['uid']): string {
+    return formatMessage('auth', { status: 'error', error: { code, message } }, uid);
+  }
+
+  function signIn(client: RealtimeClient, state: ClientState, auth: AuthState | undefined): void {
+    client.accountability = auth?.accountability ?? publicAccountability(state.ip);
+    client.expires_at = auth?.expiresAt ?? null;
+    state.fromToken = auth?.fromToken ?? false;
+    state.refreshedAt = Date.now();
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    if (client.expires_at !== null) armExpiry(client, state);
+  }
+
+  /** At the token's expiry the connection acts for the public; unless the API is public, it must authenticate again in time. */
+  function armExpiry(client: RealtimeClient, state: ClientState): void {
+    const due = client.expires_at! * 1000 - Date.now();
+    state.timer = setTimeout(
+      () => {
+        if (client.expires_at! * 1000 > Date.now()) return armExpiry(client, state);
+        signIn(client, state, undefined);
+        send(client, authError('TOKEN_EXPIRED', 'Token expired.'));
+        if (config.auth === 'public') return;
+        state.timer = setTimeout(() => {
+          send(client, authError('AUTH_TIMEOUT', 'Authentication timed out.'));
+          client.close(1008, 'Authentication timed out');
+        }, config.authTimeoutMs);
+      },
+      Math.min(MAX_DELAY, Math.max(0, due)),
+    );
+  }
+
+  /** Re-reads who a token-authenticated connection acts for; a user no longer active loses it. */
+  async function refresh(client: RealtimeClient): Promise<void> {
+    const state = clients.get(client);
+    const user = client.accountability.user;
+    if (!state || !state.fromToken || !user || Date.now() - state.refreshedAt < REFRESH_MS) return;
+    const fresh = await kernel.auth.accountabilityOf(user, state.ip);
+    state.refreshedAt = Date.now();
+    if (fresh) {
+      client.accountability = fresh;
+      return;
+    }
+    signIn(client, state, undefined);
+    send(client, authError('AUTH_FAILED', 'Authentication failed.'));
+    if (config.auth !== 'public') client.close(1008, 'Authentication failed');
+  }
+
+  const subscriptions = createSubscriptions({
+    services: kernel.services,
+    schema: kernel.schema,
+    permissions: kernel.permissions,
+    emitter: kernel.emitter,
+    cluster: kernel.cluster,
+    logger: log,
+    maxPerSubscriber: config.maxSubscriptions,
+    enqueue: (subscriber, job) => enqueue(subscriber as RealtimeClient, job, 'subscribe'),
+    refresh: (subscriber) => refresh(subscriber as RealtimeClient),
+    send: (subscriber, text) => send(subscriber as RealtimeClient, text),
+  });
+
+  async function onAuth(client: RealtimeClient, state: ClientState, message: Message): Promise<void> {
+    let auth: AuthState;
+    try {
+      auth = await authenticate(message, state.ip);
+    } catch {
+      void kernel.emitter.emitAction('websocket.auth.failure', { client }, context(client));
+      signIn(client, state, undefined);
+      send(client, authError('AUTH_FAILED', 'Authentication failed.', message.uid));
+      if (config.auth !== 'public') client.close(1008, 'Authentication failed');
+      return;
+    }
+    signIn(client, state, auth);
+    void kernel.emitter.emitAction('websocket.auth.success', { client }, context(client));
+    send(client, authOk(message.uid, auth.refreshToken));
+  }
+
+  async function onMessage(client: RealtimeClient, state: ClientState, received: Message): Promise<void> {
+    if (received.type === 'auth') return onAuth(client, state, received);
+    const filtered = await kernel.emitter.emitFilter('websocket.message', received, { client }, context(client));
+    if (typeof filtered !== 'object' || filtered === null || typeof (filtered as Message).type !== 'string')
+      throw new RealtimeError('server', 'INVALID_PAYLOAD', 'Unable to parse the incoming message.', received.uid);
+    const message = filtered as Message;
+    await refresh(client);
+    void kernel.emitter.emitAction('websocket.message', { message, client }, context(client));
+    switch (message.type.toLowerCase()) {
+      case 'ping':
+        return send(client, formatMessage('pong', {}, message.uid));
+      case 'subscribe':
+      case 'unsubscribe':
+        return subscriptions.onMessage(client, { ...message, type: message.type.toLowerCase() });
+      case 'items':
+        return send(
+          client,
+          formatMessage('items', await answerItems(kernel, client.accountability, message), message.uid),
+        );
+    }
+  }
+
+  async function onHandshake(client: RealtimeClient, state: ClientState, message: Message): Promise<void> {
+    let auth: AuthState | undefined;
+    if (message.type === 'auth') auth = await authenticate(message, state.ip).catch(() => undefined);
+    if (!auth || state.phase !== 'handshake') {
+      send(client, authError('AUTH_FAILED', 'Authentication handshake failed.'));
+      client.close(1008, 'Authentication handshake failed');
+      return;
+    }
+    signIn(client, state, auth);
+    send(client, authOk(message.uid, auth.refreshToken));
+    opened(client, state);
+  }
+
+  function onFrame(client: RealtimeClient, state: ClientState, data: RawData): void {
+    state.awaitingPong = false;
+    if (!allow(state)) {
+      const wait = Math.ceil(1000 / config.messagesPerSecond);
+      send(
+        client,
+        formatMessage('server', {
+          status: 'error',
+          error: { code: 'REQUESTS_EXCEEDED', message: `Too many messages, retry after ${wait}ms.` },
+        }),
+      );
+      if (++state.refusedInARow >= MAX_REFUSED_IN_A_ROW) client.close(1008, 'Too many messages');
+      return;
+    }
+    state.refusedInARow = 0;
+    let message: Message;
+    try {
+      message = parseMessage(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+    } catch (error) {
+      send(client, errorMessage('server', error)!);
+      return;
+    }
+    const type = message.type === 'subscribe' || message.type === 'unsubscribe' ? 'subscribe' : message.type;
+    if (state.phase === 'handshake') enqueue(client, () => onHandshake(client, state, message), 'auth', message.uid);
+    else enqueue(client, () => onMessage(client, state, message), type, message.uid);
+  }
+
+  function opened(client: RealtimeClient, state: ClientState): void {
+    state.phase = 'open';
+    void kernel.emitter.emitAction('websocket.connect', { client }, context(client));
+    if (config.heartbeatMs > 0 && !heartbeat) {
+      heartbeat = setInterval(beat, config.heartbeatMs);
+      heartbeat.unref();
+    }
+  }
+
+  /** Directus's heartbeat: a client that sent nothing since the last ping is closed; the others are pinged. */
+  function beat(): void {
+    if (clients.size === 0) {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      return;
+    }
+    for (const [client, state] of clients) {
+      if (state.phase !== 'open') continue;
+      if (state.awaitingPong) {
+        client.close(1001, 'No answer to ping');
+        continue;
+      }
+      state.awaitingPong = true;
+      send(client, formatMessage('ping'));
+    }
+  }
+
+  function connected(ws: WebSocket, ip: string | null, auth: AuthState | undefined): void {
+    const client = ws as RealtimeClient;
+    client.uid = randomUUID();
+    Object.defineProperty(client, PLAIN_VIEW, {
+      value: () => ({
+        uid: client.uid,
+        accountability: {
+          user: client.accountability.user,
+          role: client.accountability.role,
+          admin: client.accountability.admin,
+          app: client.accountability.app,
+        },
+      }),
+    });
+    const state: ClientState = {
+      ip,
+      phase: 'handshake',
+      fromToken: false,
+      tokens: config.messagesPerSecond * 2,
+      refilledAt: Date.now(),
+      refusedInARow: 0,
+      queue: Promise.resolve(),
+      queued: 0,
+      awaitingPong: false,
+      refreshedAt: 0,
+    };
+    clients.set(client, state);
+    signIn(client, state, auth);
+    // A bad frame is an 'error' event here (with a listener, never an uncaught exception), then a close.
+    ws.on('error', (error) => {
+      log.debug({ err: error, client: client.uid }, 'WebSocket connection error');
+      void kernel.emitter.emitAction('websocket.error', { client, event: { message: error.message } }, context(client));
+    });
+    ws.on('close', (code, reason) => {
+      clearTimeout(state.timer);
+      clients.delete(client);
+      subscriptions.forget(client);
+      void kernel.emitter.emitAction(
+        'websocket.close',
+        { client, event: { code, reason: reason.toString('utf8') } },
+        context(client),
+      );
+    });
+    ws.on('message', (data) => onFrame(client, state, data));
+    if (auth || config.auth === 'public') return opened(client, state);
+    state.timer = setTimeout(() => {
+      if (state.phase !== 'handshake') return;
+      send(client, authError('AUTH_FAILED', 'Authentication handshake failed.'));
+      client.close(1008, 'Authentication handshake failed');
+    }, config.authTimeoutMs);
+  }
+
+  function ipOf(request: IncomingMessage): string | null {
+    if (kernel.config.trustProxy) {
+      const forwarded = request.headers['x-forwarded-for'];
+      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+      if (first) return first;
+    }
+    return request.socket.remoteAddress ?? null;
+  }
+
+  function refuse(socket: Duplex, status: string): void {
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.destroy();
+  }
+
+  /** The upgrade handler of WEBSOCKETS_REST_PATH. */
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (closing) return refuse(socket, '503 Service Unavailable');
+    if (clients.size + upgrading >= config.connectionLimit) return refuse(socket, '403 Forbidden');
+    const ip = ipOf(request);
+    const token = new URL(request.url ?? '/', 'http://host').searchParams.get('access_token');
+    upgrading++;
+    void (async () => {
+      try {
+        let auth: AuthState | undefined;
+        // A token in the address authenticates at once (required in strict mode); a bad one is 401.
+        if (config.auth === 'strict' || token) {
+          auth = token ? await authenticate({ access_token: token }, ip).catch(() => undefined) : undefined;
+          if (!auth?.accountability.user) return refuse(socket, '401 Unauthorized');
+        }
+        if (closing || socket.destroyed) return refuse(socket, '503 Service Unavailable');
+        wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, auth));
+      } catch (error) {
+        log.warn({ err: error }, 'a WebSocket upgrade failed');
+        refuse(socket, '500 Internal Server Error');
+      } finally {
+        upgrading--;
+      }
+    })();
+  }
+
+  return {
+    path: config.path,
+    upgrade,
+    /** Open connections (tests, health). */
+    clients: (): ReadonlySet<RealtimeClient> => new Set(clients.keys()),
+    subscriptions: () => subscriptions.count(),
+
+    /** Closes every connection (1001, going away), waiting a moment for their close handshakes. */
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      clearInterval(heartbeat);
+      subscriptions.close();
+      const open = [...clients.keys()];
+      for (const client of open) client.close(1001, 'Server shutting down');
+      const deadline = Date.now() + 500;
+      while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const client of clients.keys()) client.terminate();
+      wss.close();
+    },
+  };
+}
+
+export type Realtime = ReturnType<typeof createRealtime>;

@@ -1,0 +1,319 @@
+import type { Accountability } from '../auth/accountability.js';
+import type { Permissions } from '../auth/permissions.js';
+import type { Cluster } from '../cluster/cluster.js';
+import { MAX_MESSAGE_BYTES } from '../cluster/cluster.js';
+import { errors } from '../errors.js';
+import type { Emitter } from '../events/emitter.js';
+import { getSanitizedQuery, type SanitizedQuery } from '../http/sanitized-query.js';
+import type { Logger } from '../logger.js';
+import type { SchemaStore } from '../schema/schema-store.js';
+import type { Item, PrimaryKey } from '../services/items.js';
+import type { Services } from '../services/namespace.js';
+import { formatMessage, RealtimeError, SubscribeMessage, type Message } from './protocol.js';
+
+export type ChangeAction = 'create' | 'update' | 'delete';
+
+/** A committed change, as subscriptions hear it (from this host's events or another host's message). */
+export interface Change {
+  collection: string;
+  action: ChangeAction;
+  keys: PrimaryKey[];
+}
+
+/** What a subscription needs of its connection. */
+export interface Subscriber {
+  readonly accountability: Accountability;
+}
+
+interface Subscription {
+  subscriber: Subscriber;
+  /** Its key among the subscriber's: the uid, or a generated one. */
+  key: string;
+  /** The client's uid as Directus answers it (a string), if it gave one. */
+  uid?: string;
+  collection: string;
+  event?: ChangeAction;
+  item?: string;
+  query: SanitizedQuery;
+  /**
+   * Keys this subscription sent, kept when the subscriber's read permission is limited to some
+   * items: a deleted item can no longer be checked, so only deletions of items the subscriber
+   * was shown are announced to it (Directus announces every deleted key to every subscriber).
+   */
+  shown?: Set<string>;
+}
+
+export interface SubscriptionsOptions {
+  services: Services;
+  schema: SchemaStore;
+  permissions: Permissions;
+  emitter: Emitter;
+  cluster: Cluster;
+  logger: Logger;
+  maxPerSubscriber: number;
+  /** Runs `job` after the subscriber's earlier work, so its messages keep their order. */
+  enqueue(subscriber: Subscriber, job: () => Promise<void>): void;
+  /** Re-reads who the subscriber acts for (a suspended user, a changed role) before it is sent a change. */
+  refresh(subscriber: Subscriber): Promise<void>;
+  send(subscriber: Subscriber, text: string): void;
+}
+
+/** Directus's system events that change items, by the collection they report (`<name>.create` …). */
+const SYSTEM_MODULES = [
+  'users',
+  'roles',
+  'permissions',
+  'files',
+  'folders',
+  'notifications',
+  'comments',
+  'dashboards',
+  'panels',
+  'flows',
+  'operations',
+  'presets',
+  'settings',
+  'translations',
+  'revisions',
+  'activity',
+];
+const ACTIONS: readonly ChangeAction[] = ['create', 'update', 'delete'];
+const CLUSTER_CHANNEL = 'realtime';
+/** A shown-keys set keeps the most recent keys past this size. */
+const MAX_SHOWN = 10_000;
+
+/**
+ * Subscriptions to a collection's changes (Directus's `subscribe` / `unsubscribe`): an `init`
+ * with the items the query selects, then `create`, `update` and `delete` as they are committed,
+ * each read again with the subscriber's own permissions, so a subscriber is sent only what it
+ * may read. On PostgreSQL the changes of the other hosts arrive through the cluster.
+ */
+export function createSubscriptions(options: SubscriptionsOptions) {
+  const { services, schema, permissions, emitter, cluster, logger } = options;
+  const byCollection = new Map<string, Set<Subscription>>();
+  const bySubscriber = new Map<Subscriber, Map<string, Subscription>>();
+  let anonymous = 0;
+
+  function remove(subscription: Subscription): void {
+    byCollection.get(subscription.collection)?.delete(subscription);
+    if (byCollection.get(subscription.collection)?.size === 0) byCollection.delete(subscription.collection);
+    const own = bySubscriber.get(subscription.subscriber);
+    if (own?.get(subscription.key) === subscription) own.delete(subscription.key);
+    if (own?.size === 0) bySubscriber.delete(subscription.subscriber);
+  }
+
+  function active(subscription: Subscription): boolean {
+    return byCollection.get(subscription.collection)?.has(subscription) === true;
+  }
+
+  async function primaryOf(collection: string): Promise<string> {
+    return (await schema.get()).collections[collection]!.primary;
+  }
+
+  /** Deleted keys as the collection's items carry them (a route's `/items/posts/2` deletes the key '2' of an integer key). */
+  async function typedKeys(collection: string, keys: PrimaryKey[]): Promise<PrimaryKey[]> {
+    const col = (await schema.get()).collections[collection]!;
+    const type = col.fields[col.primary]?.type;
+    if (type !== 'integer' && type !== 'bigInteger') return keys;
+    return keys.map((k) =>
+      typeof k === 'string' && /^-?\d+$/.test(k) && Number.isSafeInteger(Number(k)) ? Number(k) : k,
+    );
+  }
+
+  /** Remembers which of `keys` the subscriber may read (those it was just sent). */
+  async function remember(subscription: Subscription, read: () => Promise<Item[]>): Promise<void> {
+    if (!subscription.shown) return;
+    const pk = await primaryOf(subscription.collection);
+    let rows: Item[];
+    try {
+      rows = await read();
+    } catch {
+      return; // a key the subscriber may not read cannot be remembered; its deletion is not announced
+    }
+    for (const row of rows) {
+      const key = String(row[pk]);
+      subscription.shown.delete(key);
+      subscription.shown.add(key);
+    }
+    while (subscription.shown.size > MAX_SHOWN) subscription.shown.delete(subscription.shown.values().next().value!);
+  }
+
+  /** The `{ event, data, meta? }` of a subscription message: the items as the subscriber may read them. */
+  async function payload(subscription: Subscription, change?: Change): Promise<Record<string, unknown>> {
+    const service = new services.ItemsService(subscription.collection, {
+      accountability: subscription.subscriber.accountability,
+    });
+    const query = subscription.query;
+    const pk = await primaryOf(subscription.collection);
+    const keysOnly = { ...query, fields: [pk] };
+    let data: unknown;
+    if (subscription.item !== undefined) {
+      data = change?.action === 'delete' ? subscription.item : await service.readOne(subscription.item, query);
+    } else if (!change) {
+      data = await service.readByQuery(query);
+      await remember(subscription, () => service.readByQuery(keysOnly));
+    } else if (change.action === 'delete') {
+      const shown = subscription.shown;
+      const keys = await typedKeys(subscription.collection, change.keys);
+      data = shown ? keys.filter((k) => shown.delete(String(k))) : keys;
+    } else {
+      data = await service.readMany(change.keys, query);
+      if ((data as Item[]).length) await remember(subscription, () => service.readMany(change.keys, keysOnly));
+    }
+    const out: Record<string, unknown> = { event: change?.action ?? 'init', data };
+    if (query.meta && change?.action !== 'delete') out.meta = await service.meta(query);
+    return out;
+  }
+
+  /** Sends `change` to one subscription, unless the subscriber may not read any of it. */
+  async function deliver(subscription: Subscription, change: Change): Promise<void> {
+    if (!active(subscription)) return;
+    const { subscriber } = subscription;
+    await options.refresh(subscriber);
+    try {
+      const result = await payload(subscription, change);
+      if (Array.isArray(result.data) && result.data.length === 0) return;
+      options.send(subscriber, formatMessage('subscription', result, subscription.uid));
+    } catch (error) {
+      const code = (error as { code?: unknown })?.code;
+      // An item that left the subscriber's view is not news; a collection it may no longer read ends the subscription.
+      if (code === 'FORBIDDEN' && (await permissions.grant(subscriber.accountability, subscription.collection, 'read')))
+        return;
+      if (code === 'FORBIDDEN') remove(subscription);
+      const text = errorMessageFor(error, subscription.uid);
+      if (text) options.send(subscriber, text);
+      else logger.warn({ err: error, collection: subscription.collection }, 'a realtime subscription failed');
+    }
+  }
+
+  function errorMessageFor(error: unknown, uid?: string): string | undefined {
+    const coded = error as { code?: unknown; message?: unknown; expose?: unknown };
+    if (typeof coded?.code !== 'string' || typeof coded.message !== 'string' || coded.expose === false)
+      return undefined;
+    return formatMessage('subscribe', { status: 'error', error: { code: coded.code, message: coded.message } }, uid);
+  }
+
+  /** Hands a committed change to the subscriptions of its collection on this host. */
+  function dispatch(change: Change): void {
+    const subscriptions = byCollection.get(change.collection);
+    if (!subscriptions) return;
+    for (const subscription of subscriptions) {
+      if (subscription.event && subscription.event !== change.action) continue;
+      if (subscription.item !== undefined && !change.keys.some((k) => String(k) === subscription.item)) continue;
+      options.enqueue(subscription.subscriber, () => deliver(subscription, change));
+    }
+  }
+
+  /** Tells the other hosts, in messages small enough for a notification. */
+  async function relay(change: Change): Promise<void> {
+    if (!cluster.shared) return;
+    let size = change.keys.length;
+    for (let start = 0; start < change.keys.length; ) {
+      const part = { c: change.collection, a: change.action, k: change.keys.slice(start, start + size) };
+      if (JSON.stringify(part).length > MAX_MESSAGE_BYTES - 200 && size > 1) {
+        size = Math.ceil(size / 2);
+        continue;
+      }
+      await cluster.broadcast(CLUSTER_CHANNEL, part);
+      start += size;
+    }
+  }
+
+  function changed(collection: unknown, action: ChangeAction, keys: unknown): void {
+    if (typeof collection !== 'string' || !Array.isArray(keys) || keys.length === 0) return;
+    const change: Change = { collection, action, keys: keys as PrimaryKey[] };
+    dispatch(change);
+    void relay(change).catch((err) => logger.warn({ err }, 'could not relay a change to the other hosts'));
+  }
+
+  const listeners: (() => void)[] = [];
+  for (const action of ACTIONS) {
+    const keysOf = (meta: Record<string, unknown>) => (action === 'create' ? [meta.key] : meta.keys);
+    for (const module of ['items', ...SYSTEM_MODULES])
+      listeners.push(
+        emitter.onAction(`${module}.${action}`, (meta) => changed(meta.collection, action, keysOf(meta)), 'realtime'),
+      );
+  }
+  // A manual reorder moves the item (Directus reports it as an update of that item).
+  listeners.push(emitter.onAction('items.sort', (meta) => changed(meta.collection, 'update', [meta.item]), 'realtime'));
+  listeners.push(
+    cluster.onMessage(CLUSTER_CHANNEL, (data) => {
+      const m = data as { c?: unknown; a?: unknown; k?: unknown };
+      if (typeof m?.c === 'string' && ACTIONS.includes(m.a as ChangeAction) && Array.isArray(m.k))
+        dispatch({ collection: m.c, action: m.a as ChangeAction, keys: m.k as PrimaryKey[] });
+    }),
+  );
+
+  return {
+    /** A `subscribe` or `unsubscribe` message of `subscriber`. */
+    async onMessage(subscriber: Subscriber, raw: Message): Promise<void> {
+      if (raw.type === 'unsubscribe') {
+        const own = bySubscriber.get(subscriber);
+        if (raw.uid === undefined) for (const s of [...(own?.values() ?? [])]) remove(s);
+        else {
+          const s = own?.get(String(raw.uid));
+          if (s) remove(s);
+        }
+        options.send(subscriber, formatMessage('subscription', { event: 'unsubscribe' }, raw.uid));
+        return;
+      }
+      const message = SubscribeMessage.parse(raw);
+      const uid = message.uid === undefined ? undefined : String(message.uid);
+      if (!(await schema.get()).collections[message.collection])
+        throw new RealtimeError(
+          'subscribe',
+          'INVALID_COLLECTION',
+          'The provided collection does not exists or is not accessible.',
+          uid,
+        );
+      // Checked even when no initial read follows (`event` given): no one learns when a collection it may not read changes.
+      const grant = await permissions.grant(subscriber.accountability, message.collection, 'read');
+      if (!grant) throw errors.FORBIDDEN();
+      const key = uid ?? `\u0000${anonymous++}`;
+      const own = bySubscriber.get(subscriber);
+      const previous = own?.get(key);
+      if (previous) remove(previous);
+      if ((bySubscriber.get(subscriber)?.size ?? 0) >= options.maxPerSubscriber)
+        throw new RealtimeError(
+          'subscribe',
+          'LIMIT_EXCEEDED',
+          `Limit exceeded. A connection holds at most ${options.maxPerSubscriber} subscriptions.`,
+          uid,
+        );
+      const subscription: Subscription = {
+        subscriber,
+        key,
+        uid,
+        collection: message.collection,
+        event: message.event,
+        item: message.item === undefined ? undefined : String(message.item),
+        query: getSanitizedQuery(message.query ?? {}),
+        shown: grant.filter && !subscriber.accountability.admin ? new Set() : undefined,
+      };
+      const first = subscription.event === undefined ? await payload(subscription) : { event: 'init' };
+      let set = byCollection.get(subscription.collection);
+      if (!set) byCollection.set(subscription.collection, (set = new Set()));
+      set.add(subscription);
+      let mine = bySubscriber.get(subscriber);
+      if (!mine) bySubscriber.set(subscriber, (mine = new Map()));
+      mine.set(key, subscription);
+      options.send(subscriber, formatMessage('subscription', first, uid));
+    },
+
+    /** Drops every subscription of a connection that closed. */
+    forget(subscriber: Subscriber): void {
+      for (const s of [...(bySubscriber.get(subscriber)?.values() ?? [])]) remove(s);
+    },
+
+    /** How many subscriptions are held (health, tests). */
+    count: (): number => [...bySubscriber.values()].reduce((n, m) => n + m.size, 0),
+
+    close(): void {
+      for (const off of listeners) off();
+      byCollection.clear();
+      bySubscriber.clear();
+    },
+  };
+}
+
+export type Subscriptions = ReturnType<typeof createSubscriptions>;
