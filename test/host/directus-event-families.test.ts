@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMITTED_EVENTS } from '../../host/src/events/directus-events.js';
 import { startDirectusRegistry, type DirectusRegistry } from '../helpers/directus-registry.js';
 import { createCollection, FIXTURES, startHost, type TestHost } from '../helpers/host.js';
+import { openSocket } from '../helpers/realtime.js';
 import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
 
 /**
@@ -16,9 +17,10 @@ type Seen = { kind: 'filter' | 'action'; event: string; payload?: unknown; meta:
 const seen = (): Seen[] => ((globalThis as { __eventFamilies?: Seen[] }).__eventFamilies ??= []);
 const find = (kind: string, event: string) => seen().find((s) => s.kind === kind && s.event === event);
 const received = (kind: string, event: string) => eventually(async () => find(kind, event), Boolean);
+// The emitter adds the event's name as `meta.event`; a meta's own `event` (a WebSocket's close event) replaces it, as in Directus.
 const metaKeys = (s: Seen) =>
   Object.keys(s.meta)
-    .filter((k) => k !== 'event')
+    .filter((k) => k !== 'event' || s.meta.event !== s.event)
     .sort();
 const STAMP = 'directus-sandboxed-stamp-hook';
 
@@ -59,7 +61,10 @@ export default (router, { services }) => {
 `,
   });
   reg = await startDirectusRegistry([{ dir: path.join(FIXTURES, 'directus', 'sandboxed-stamp-hook') }]);
-  t = await startHost({ extensions: [hook, endpoint], env: { MARKETPLACE_REGISTRY: reg.url } });
+  t = await startHost({
+    extensions: [hook, endpoint],
+    env: { MARKETPLACE_REGISTRY: reg.url, WEBSOCKETS_ENABLED: 'true', WEBSOCKETS_MAX_MESSAGE_SIZE: '1024' },
+  });
   expect(
     (
       await t.api('POST', '/collections', {
@@ -138,6 +143,40 @@ describe("every emitted Directus event reaches a trusted hook with Directus's me
     expect((await received('filter', 'email.send'))!.payload).toMatchObject({ subject: 'Hi' });
     const { key } = (await t.api('POST', '/family-triggers/upload')).body;
     expect((await received('action', 'files.upload'))!.meta).toMatchObject({ key, collection: 'directus_files' });
+  });
+
+  it('websocket: authenticate, connect, message (filter and action), auth success and failure, error and close', async () => {
+    const s = await openSocket(t.url);
+    s.send({ type: 'auth', access_token: t.token });
+    expect((await s.next()).status).toBe('ok');
+    // The message as sent, less what the host checks itself (a password, a refresh token).
+    expect((await received('filter', 'websocket.authenticate'))!.meta.message).toEqual({
+      type: 'auth',
+      access_token: t.token,
+    });
+    const client = (await received('action', 'websocket.connect'))!.meta.client as { uid: string; send: unknown };
+    expect(typeof client.uid).toBe('string');
+    expect(typeof client.send).toBe('function');
+    s.send({ type: 'ping', uid: 'p' });
+    expect(await s.next()).toEqual({ type: 'pong', uid: 'p' });
+    expect((await received('filter', 'websocket.message'))!.payload).toEqual({ type: 'ping', uid: 'p' });
+    expect((await received('action', 'websocket.message'))!.meta).toMatchObject({ message: { type: 'ping' }, client });
+    s.send({ type: 'auth', access_token: t.token });
+    await s.next();
+    expect((await received('action', 'websocket.auth.success'))!.meta.client).toBe(client);
+    s.send({ type: 'auth', email: 'admin@example.com', password: 'wrong-password' });
+    expect((await s.next()).error.code).toBe('AUTH_FAILED');
+    expect((await received('action', 'websocket.auth.failure'))!.meta.client).toBe(client);
+    expect((await received('action', 'websocket.close'))!.meta.event).toMatchObject({ code: 1008 });
+    // A frame over WEBSOCKETS_MAX_MESSAGE_SIZE is a protocol error.
+    const big = await openSocket(t.url);
+    big.send({ type: 'auth', access_token: t.token });
+    await big.next();
+    big.send({ type: 'ping', padding: 'x'.repeat(2048) });
+    expect((await big.closed).code).toBe(1009);
+    expect(((await received('action', 'websocket.error'))!.meta.event as { message: string }).message).toMatch(
+      /payload/i,
+    );
   });
 
   it('extensions: load, installed, uninstalled, reload, then unload and server.stop on close', async () => {

@@ -81,15 +81,6 @@ describe('the Directus event list', () => {
       ['external auth providers', 'filter', 'auth.update'],
       ['content versions', 'filter', 'items.promote'],
       ['content versions', 'action', 'items.promote'],
-      ...['websocket.message', 'websocket.authenticate'].map((n) => ['the WebSocket API', 'filter', n]),
-      ...[
-        'websocket.connect',
-        'websocket.message',
-        'websocket.error',
-        'websocket.close',
-        'websocket.auth.success',
-        'websocket.auth.failure',
-      ].map((n) => ['the WebSocket API', 'action', n]),
     ]);
     expect(NOT_EMITTED_EVENTS.every((e) => e.instead.length > 0)).toBe(true);
     // The init events all fire now, cli.* included (cli-init-events.test.ts).

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { openAuthenticated, openSocket, upgradeStatus } from '../helpers/realtime.js';
+import { writeHook, writePackage } from '../helpers/write-extension.js';
 
 // Directus's realtime WebSocket API (docs/realtime.md): authentication, ping, subscriptions, items.
 const ENV = { WEBSOCKETS_ENABLED: 'true', WEBSOCKETS_REST_AUTH_TIMEOUT: '1', WEBSOCKETS_HEARTBEAT_ENABLED: 'false' };
@@ -337,6 +341,64 @@ describe('realtime authentication modes', () => {
       answering.send({ type: 'ping', uid: 'still' });
       expect(await answering.next((m) => m.type === 'pong')).toEqual({ type: 'pong', uid: 'still' });
       answering.close();
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('extensions on the socket', () => {
+  it("a trusted hook answers its own message type through Directus's client; a filter rewrites messages", async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-rt-hooks-'));
+    const trusted = writeHook(
+      root,
+      'rt-hello',
+      '',
+      `export default ({ filter, action }) => {
+  filter('websocket.message', (message) => (message.type === 'shout' ? { type: 'ping', uid: 'shouted' } : message));
+  action('websocket.message', ({ message, client }) => {
+    if (message.type === 'hello') client.send(JSON.stringify({ type: 'hello', to: client.accountability.user, uid: message.uid }));
+  });
+};
+`,
+    );
+    // Written exactly as for Directus: a sandboxed hook requesting no scope is granted the events it registers.
+    const sandboxed = writePackage(path.join(root, 'rt-whoami'), {
+      name: 'rt-whoami',
+      version: '1.0.0',
+      type: 'module',
+      'directus:extension': {
+        type: 'hook',
+        path: 'dist/index.js',
+        source: 'src/index.js',
+        host: '^10.10.0',
+        sandbox: { enabled: true, requestedScopes: {} },
+      },
+    });
+    fs.mkdirSync(path.join(sandboxed, 'dist'));
+    fs.writeFileSync(
+      path.join(sandboxed, 'dist', 'index.js'),
+      `export default ({ filter }) => {
+  filter('websocket.message', (message, meta) => (message.type === 'whoami' ? { type: 'ping', uid: JSON.stringify(meta.client) } : message));
+};
+`,
+    );
+    const t = await startHost({ extensions: [trusted, sandboxed], env: ENV });
+    try {
+      const me = (await t.api('GET', '/users/me')).body.data.id;
+      const s = await openAuthenticated(t.url, t.token);
+      s.send({ type: 'hello', uid: 'h' });
+      expect(await s.next()).toEqual({ type: 'hello', to: me, uid: 'h' });
+      s.send({ type: 'shout' });
+      expect(await s.next()).toEqual({ type: 'pong', uid: 'shouted' });
+      // The sandbox is handed the connection's id and who it acts for, never the socket.
+      s.send({ type: 'whoami' });
+      const view = JSON.parse((await s.next()).uid);
+      expect(view).toEqual({
+        uid: expect.any(String),
+        accountability: { user: me, role: expect.any(String), admin: true, app: true },
+      });
+      s.close();
     } finally {
       await t.close();
     }

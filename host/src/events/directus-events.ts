@@ -52,10 +52,6 @@ const VERSIONS: Feature = {
   missing: 'content versions',
   instead: 'items are edited in place; there is no directus_versions collection to promote from',
 };
-const WEBSOCKETS: Feature = {
-  missing: 'the WebSocket API',
-  instead: 'there is no WebSocket endpoint: clients read changes over REST or GraphQL',
-};
 
 /** `<collection>.items.*` and `items.*` (user collections); `<system>.*` for directus_* collections. */
 const ITEMS: DirectusEvent[] = [
@@ -83,6 +79,15 @@ export const EMITTED_EVENTS: readonly DirectusEvent[] = Object.freeze([
   ev('auth.login', 'action', 'meta', ['payload', 'status', 'user', 'provider']),
   ev('files.upload', 'action', 'meta', ['payload', 'key', 'collection']),
   ev('response', 'action', 'meta', ['request', 'response', 'ip', 'duration', 'finished']),
+  // The realtime API (WEBSOCKETS_ENABLED, the realtime built-in); `client` is the connection.
+  ev('websocket.authenticate', 'filter', 'the accountability', ['message']),
+  ev('websocket.message', 'filter', 'the message', ['client']),
+  ev('websocket.connect', 'action', 'meta', ['client']),
+  ev('websocket.message', 'action', 'meta', ['message', 'client']),
+  ev('websocket.error', 'action', 'meta', ['client', 'event']),
+  ev('websocket.close', 'action', 'meta', ['client', 'event']),
+  ev('websocket.auth.success', 'action', 'meta', ['client']),
+  ev('websocket.auth.failure', 'action', 'meta', ['client']),
   ev('server.start', 'action', 'meta', ['server']),
   ev('server.stop', 'action', 'meta', ['server']),
   ev('extensions.load', 'action', 'meta', ['extensions']),
@@ -116,14 +121,6 @@ export const NOT_EMITTED_EVENTS: readonly NotEmittedEvent[] = Object.freeze([
   ]),
   missing(VERSIONS, 'items.promote', 'filter', 'the promoted item', ['collection', 'item', 'version']),
   missing(VERSIONS, 'items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version']),
-  missing(WEBSOCKETS, 'websocket.message', 'filter', 'the message', ['client']),
-  missing(WEBSOCKETS, 'websocket.authenticate', 'filter', 'the accountability', ['message']),
-  missing(WEBSOCKETS, 'websocket.connect', 'action', 'meta', ['client']),
-  missing(WEBSOCKETS, 'websocket.message', 'action', 'meta', ['message', 'client']),
-  missing(WEBSOCKETS, 'websocket.error', 'action', 'meta', ['client', 'event']),
-  missing(WEBSOCKETS, 'websocket.close', 'action', 'meta', ['client', 'event']),
-  missing(WEBSOCKETS, 'websocket.auth.success', 'action', 'meta', ['client']),
-  missing(WEBSOCKETS, 'websocket.auth.failure', 'action', 'meta', ['client']),
 ]);
 
 /** Every Directus event: the emitted ones, then those this host has no source for. */

@@ -5,9 +5,10 @@ import type { Kernel } from '../../kernel.js';
 
 /**
  * A host object in event meta that has a plain-data view for the sandbox defines this method
- * (a WebSocket client: its id and who it acts for, never the socket).
+ * (a WebSocket client: its id and who it acts for, never the socket). Registered (`Symbol.for`):
+ * the modules a host loads on first use may come from its bundle or from its files.
  */
-export const PLAIN_VIEW = Symbol('annex.plainView');
+export const PLAIN_VIEW = Symbol.for('annex.plainView');
 
 /**
  * Event meta as plain data: host objects in meta (the koa app of `app.after`, a server) are
