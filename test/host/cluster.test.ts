@@ -6,6 +6,7 @@ import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase } from '../helpers/pg.js';
+import { openAuthenticated } from '../helpers/realtime.js';
 import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
 import { startFixtureRegistry } from '../helpers/registry.js';
@@ -69,6 +70,7 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
       DB_CONNECTION_STRING: db.url,
       MARKETPLACE_REGISTRY: registry.url,
       EXTENSIONS_SANDBOX_TIMEOUT: '200',
+      WEBSOCKETS_ENABLED: 'true',
     };
     const extensions = ['extensions/annex-sample-endpoint', ticker, runaway];
     a = await startHost({ extensions, env });
@@ -269,6 +271,35 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
       async () => (await b.api('GET', '/items/planets', undefined, reader.token)).status,
       (s) => s === 200,
     );
+  });
+
+  it('a realtime subscriber on one host hears the changes made on the other, large batches included', async () => {
+    await createCollection(a, 'cluster_news', { title: 'string' });
+    await eventually(
+      async () => (await b.api('GET', '/items/cluster_news')).status,
+      (s) => s === 200,
+    );
+    const s = await openAuthenticated(a.url, a.token);
+    s.send({ type: 'subscribe', collection: 'cluster_news', uid: 'n', query: { fields: ['title'] } });
+    expect(await s.next()).toEqual({ type: 'subscription', event: 'init', data: [], uid: 'n' });
+    const made = (await b.api('POST', '/items/cluster_news', { title: 'made on b' })).body.data;
+    expect(await s.next()).toEqual({ type: 'subscription', event: 'create', data: [{ title: 'made on b' }], uid: 'n' });
+    // More keys than one notification holds: the change is split, every key arrives.
+    const many = Array.from({ length: 2500 }, (_, i) => ({ title: `bulk ${i}` }));
+    const keys = (await b.api('POST', '/items/cluster_news?fields=id', many)).body.data.map(
+      (r: { id: number }) => r.id,
+    );
+    await b.api('DELETE', '/items/cluster_news', [...keys, made.id]);
+    const deleted: unknown[] = [];
+    let messages = 0;
+    while (deleted.length < keys.length + 1) {
+      const m = await s.next((x) => x.event === 'delete', 10_000);
+      deleted.push(...m.data);
+      messages++;
+    }
+    expect(new Set(deleted)).toEqual(new Set([...keys, made.id]));
+    expect(messages).toBeGreaterThan(1);
+    s.close();
   });
 
   it('failed logins count across hosts: guesses spread over both lock the account on both', async () => {

@@ -207,8 +207,10 @@ describe('realtime over /websocket', () => {
         uid: 'h',
       });
     }
-    s.send({ type: 'subscribe', collection: 'nope', uid: 'n' });
-    expect(await s.next()).toMatchObject({ status: 'error', error: { code: 'INVALID_COLLECTION' }, uid: 'n' });
+    for (const collection of ['nope', 'directus_fields', 'directus_collections', 'directus_relations']) {
+      s.send({ type: 'subscribe', collection, uid: 'n' });
+      expect(await s.next()).toMatchObject({ status: 'error', error: { code: 'INVALID_COLLECTION' }, uid: 'n' });
+    }
     await t.api('POST', '/items/hidden', { title: 'unseen' });
     expect(await s.none((m) => m.type === 'subscription')).toBeUndefined();
     s.close();
