@@ -130,6 +130,26 @@ describe("every emitted Directus event reaches a trusted hook with Directus's me
     expect((deleted.keys as unknown[]).map(String)).toEqual([String(b)]);
   });
 
+  it('versions: items.promote (filter and action)', async () => {
+    const made = await t.api('POST', '/collections', {
+      collection: 'drafts',
+      meta: { versioning: true },
+      fields: [{ field: 'title', type: 'string' }],
+    });
+    expect(made.status).toBe(200);
+    const item = (await t.api('POST', '/items/drafts', { title: 'a' })).body.data.id;
+    const version = (await t.api('POST', '/versions', { key: 'next', collection: 'drafts', item })).body.data;
+    await t.api('POST', `/versions/${version.id}/save`, { title: 'b' });
+    const { mainHash } = (await t.api('GET', `/versions/${version.id}/compare`)).body.data;
+    expect((await t.api('POST', `/versions/${version.id}/promote`, { mainHash })).status).toBe(200);
+    expect((await received('filter', 'items.promote'))!.payload).toEqual({ title: 'b' });
+    expect((await received('action', 'items.promote'))!.meta).toMatchObject({
+      payload: { title: 'b' },
+      collection: 'drafts',
+      version: version.id,
+    });
+  });
+
   it('requests, database, mail and files', async () => {
     await t.api('GET', '/nowhere');
     await received('filter', 'request.not_found');

@@ -79,8 +79,6 @@ describe('the Directus event list', () => {
     expect(NOT_EMITTED_EVENTS.map((e) => [e.missing, e.kind, e.name])).toEqual([
       ['external auth providers', 'filter', 'auth.create'],
       ['external auth providers', 'filter', 'auth.update'],
-      ['content versions', 'filter', 'items.promote'],
-      ['content versions', 'action', 'items.promote'],
     ]);
     expect(NOT_EMITTED_EVENTS.every((e) => e.instead.length > 0)).toBe(true);
     // The init events all fire now, cli.* included (cli-init-events.test.ts).

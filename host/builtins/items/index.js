@@ -10,6 +10,14 @@ export default {
       guard(collection) {
         if (collection.startsWith('directus_')) throw errors.FORBIDDEN();
       },
+      // Directus's `?version=<key>`: the item as its content version has it.
+      readVersion: (req, collection, id, version, query) =>
+        new services.VersionsService({ accountability: req.accountability, schema: req.schema }).readItem(
+          collection,
+          id,
+          version,
+          query,
+        ),
     });
   },
 };

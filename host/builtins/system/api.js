@@ -235,6 +235,32 @@ export const endpoints = [
   },
   { name: 'folders', config: systemRoutes('directus_folders') },
   {
+    name: 'versions',
+    // Directus's content versions: save changes aside, compare them with the item, promote them onto it.
+    config: (router, { services }) => {
+      const versions = (req) =>
+        new services.VersionsService({ accountability: req.accountability, schema: req.schema });
+      router.post(
+        '/:id/save',
+        asyncHandler(async (req, res) => res.json({ data: await versions(req).save(req.params.id, req.body) })),
+      );
+      router.get(
+        '/:id/compare',
+        asyncHandler(async (req, res) => res.json({ data: await versions(req).compare(req.params.id) })),
+      );
+      router.post(
+        '/:id/promote',
+        asyncHandler(async (req, res) =>
+          res.json({ data: await versions(req).promote(req.params.id, req.body?.mainHash, req.body?.fields) }),
+        ),
+      );
+      crudRoutes(router, {
+        collection: 'directus_versions',
+        makeService: (_c, options) => new services.VersionsService(options),
+      });
+    },
+  },
+  {
     name: 'permissions',
     config: (router, context) => {
       router.get(

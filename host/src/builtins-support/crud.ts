@@ -26,6 +26,14 @@ export interface CrudOptions {
   guard?: (collection: string, req: ExpressRequest) => void;
   /** Only the read routes (an append-only log such as /activity). */
   readOnly?: boolean;
+  /** `GET …/:id?version=<key>`: the item with the changes of that content version (the items routes). */
+  readVersion?: (
+    req: ExpressRequest,
+    collection: string,
+    id: string,
+    version: string,
+    query: Query,
+  ) => Promise<unknown>;
 }
 
 /** Reads items back after a write; a caller allowed to write but not read gets 204, as in Directus. */
@@ -117,6 +125,12 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
     `${prefix}/:id`,
     asyncHandler(async (req, res) => {
       const service = serviceFor(req);
+      const version = req.sanitizedQuery?.version;
+      if (typeof version === 'string' && options.readVersion)
+        return respondItems(
+          res,
+          await options.readVersion(req, service.collection, req.params.id!, version, sanitizeQuery(req.query)),
+        );
       respondItems(res, await service.readOne(req.params.id!, sanitizeQuery(req.query)));
     }),
   );

@@ -524,6 +524,33 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_comments');
     },
   },
+  '20261206E-versions': {
+    async up(knex) {
+      // Directus's content versions: an item's unpublished changes (`delta`) under a key, promoted
+      // onto the item when ready; `hash` is the item as it was when the version was made.
+      await knex.schema.alterTable('directus_collections', (t) => {
+        t.boolean('versioning').notNullable().defaultTo(false);
+      });
+      await knex.schema.createTable('directus_versions', (t) => {
+        t.uuid('id').primary();
+        t.string('key', 64).notNullable();
+        t.string('name', 255);
+        t.string('collection', 64).notNullable();
+        t.string('item', 255).notNullable();
+        t.string('hash', 255);
+        t.text('delta');
+        t.timestamp('date_created');
+        t.timestamp('date_updated');
+        t.uuid('user_created').references('id').inTable('directus_users').onDelete('SET NULL');
+        t.uuid('user_updated').references('id').inTable('directus_users').onDelete('SET NULL');
+        t.unique(['collection', 'item', 'key']);
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('directus_versions');
+      await knex.schema.alterTable('directus_collections', (t) => t.dropColumn('versioning'));
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -48,10 +48,6 @@ const SSO: Feature = {
   instead:
     'users log in with email and password (auth.login) or a static token; no OpenID, OAuth 2.0, LDAP or SAML provider creates or updates users',
 };
-const VERSIONS: Feature = {
-  missing: 'content versions',
-  instead: 'items are edited in place; there is no directus_versions collection to promote from',
-};
 
 /** `<collection>.items.*` and `items.*` (user collections); `<system>.*` for directus_* collections. */
 const ITEMS: DirectusEvent[] = [
@@ -65,6 +61,9 @@ const ITEMS: DirectusEvent[] = [
   ev('items.update', 'action', 'meta', ['payload', 'keys', 'collection']),
   ev('items.delete', 'action', 'meta', ['payload', 'keys', 'collection']),
   ev('items.sort', 'action', 'meta', ['collection', 'item', 'to']),
+  // Content versions (`POST /versions/:id/promote`), also as `<collection>.items.promote`.
+  ev('items.promote', 'filter', 'the changes promoted', ['collection', 'item', 'version']),
+  ev('items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version']),
 ];
 
 export const EMITTED_EVENTS: readonly DirectusEvent[] = Object.freeze([
@@ -119,8 +118,6 @@ export const NOT_EMITTED_EVENTS: readonly NotEmittedEvent[] = Object.freeze([
     'provider',
     'providerPayload',
   ]),
-  missing(VERSIONS, 'items.promote', 'filter', 'the promoted item', ['collection', 'item', 'version']),
-  missing(VERSIONS, 'items.promote', 'action', 'meta', ['payload', 'collection', 'item', 'version']),
 ]);
 
 /** Every Directus event: the emitted ones, then those this host has no source for. */

@@ -57,6 +57,7 @@ export interface CollectionInput {
     singleton?: boolean;
     sort_field?: string | null;
     display_template?: string | null;
+    versioning?: boolean;
   } | null;
   fields?: FieldInput[];
 }
@@ -356,6 +357,7 @@ export function createSchemaStore(knex: Knex) {
         system: false,
         sortField: row.sort_field ?? null,
         displayTemplate: row.display_template ?? null,
+        versioning: Boolean(row.versioning),
         accountability: 'all',
         fields: Object.create(null),
       };
@@ -459,6 +461,7 @@ export function createSchemaStore(knex: Knex) {
           singleton: Boolean(m.singleton),
           sort_field: m.sort_field ?? null,
           display_template: m.display_template ?? null,
+          versioning: Boolean(m.versioning),
         });
         await trx('directus_fields').insert(rows);
       });
@@ -483,7 +486,7 @@ export function createSchemaStore(knex: Knex) {
       const schema = await store.get();
       if (!schema.collections[collection] || schema.collections[collection]!.system) throw errors.FORBIDDEN();
       const patch: Record<string, unknown> = {};
-      for (const k of ['icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template'] as const)
+      for (const k of ['icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template', 'versioning'] as const)
         if (k in meta) patch[k] = (meta as any)[k];
       if (Object.keys(patch).length) await knex('directus_collections').where({ collection }).update(patch);
       invalidate();

@@ -53,7 +53,16 @@ export interface SnapshotDiff {
 export const SNAPSHOT_DIRECTUS_VERSION = '11.5.0-annex';
 
 // The keys Annex keeps, per part. Both sides of a diff are read through them.
-const COLLECTION_META = ['collection', 'icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template'];
+const COLLECTION_META = [
+  'collection',
+  'icon',
+  'note',
+  'hidden',
+  'singleton',
+  'sort_field',
+  'display_template',
+  'versioning',
+];
 const FIELD_META = [
   'collection',
   'field',

@@ -60,6 +60,8 @@ export interface CollectionOverview extends Protocol.CollectionOverview {
   hidden: boolean;
   system: boolean;
   displayTemplate: string | null;
+  /** Directus's `meta.versioning`: items may have content versions (directus_versions). */
+  versioning: boolean;
   fields: Record<string, FieldOverview>;
 }
 

@@ -17,6 +17,7 @@ import type { Readable } from 'node:stream';
 import type { Storage } from '../files/storage.js';
 import { createSpecificationService, type OpenApiDocument } from './specification.js';
 import { sortItems } from './utils.js';
+import { defineVersionsService, type VersionsServiceClass } from './versions.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -137,6 +138,7 @@ export function createServices(
 
   return {
     ItemsService: BoundItemsService,
+    VersionsService: defineVersionsService(kernel, BoundItemsService),
     SpecificationService,
     MailService,
     UtilsService,
@@ -165,6 +167,8 @@ type Fixed = new (options?: ServiceOptions) => ItemsService;
 /** The Directus-compatible `services` namespace (classes bound to this host). */
 export interface Services {
   ItemsService: new (collection: string, options?: ServiceOptions) => ItemsService;
+  /** Directus's VersionsService: content versions (save, compare, promote) of versioned collections' items. */
+  VersionsService: VersionsServiceClass;
   CollectionsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['CollectionsService']>;
   FieldsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['FieldsService']>;
   RelationsService: new (options?: ServiceOptions) => InstanceType<SchemaServiceClasses['RelationsService']>;

@@ -24,6 +24,7 @@ export function collectionOutput(c: CollectionOverview) {
       singleton: c.singleton,
       sort_field: c.sortField,
       display_template: c.displayTemplate,
+      versioning: c.versioning,
       system: c.system,
     },
     schema: { name: c.collection },
