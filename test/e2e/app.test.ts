@@ -474,6 +474,14 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect(stored2.comment).toBe(`Please review @${mia.userId} today`);
     const told = (await t.api('GET', `/notifications?filter[recipient][_eq]=${mia.userId}&fields=subject`)).body.data;
     expect(told).toEqual([{ subject: 'You were mentioned in articles' }]);
+    // One's own comment is edited in place, and marked as edited.
+    expect(await box.locator('[data-test=comment-edited]').count()).toBe(0);
+    await box.locator('[data-test=comment-edit] button').click();
+    await box.locator('[data-test=comment-edit-input]').fill('Please review tomorrow');
+    await box.locator('[data-test=comment-edit-save] button').click();
+    await eventually(() => box.locator('.comment-text').allTextContents()).toEqual(['Please review tomorrow']);
+    await eventually(() => box.locator('[data-test=comment-edited]').count()).toBe(1);
+    expect((await t.api('GET', `/comments/${stored2.id}`)).body.data.comment).toBe('Please review tomorrow');
   });
 
   // Marketplace install → grant → call, update with scope diff, rollback, uninstall: marketplace.test.ts.

@@ -83,4 +83,14 @@ describe('comments', () => {
     const count = (await t.api('GET', `/comments?filter[item][_eq]=${article}&aggregate[count]=*`)).body.data[0].count;
     expect(count['*']).toBe(3);
   });
+
+  it("is marked updated (when and by whom) only once edited, as Directus's date-updated and user-updated fields are", async () => {
+    const made = (await t.api('POST', '/comments', { collection: 'articles', item: article, comment: 'Draft' })).body
+      .data;
+    expect(made).toMatchObject({ date_updated: null, user_updated: null });
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    const edited = (await t.api('PATCH', `/comments/${made.id}`, { comment: 'Final' })).body.data;
+    expect(edited).toMatchObject({ comment: 'Final', user_updated: me, user_created: me });
+    expect(Date.parse(edited.date_updated)).toBeGreaterThanOrEqual(Date.parse(made.date_created));
+  });
 });

@@ -76,6 +76,7 @@ const SYSTEM_MODULES = [
   'translations',
   'revisions',
   'activity',
+  'versions',
 ];
 const ACTIONS: readonly ChangeAction[] = ['create', 'update', 'delete'];
 const CLUSTER_CHANNEL = 'realtime';

@@ -158,8 +158,9 @@ export async function preparePayload(
         throw errors.INVALID_PAYLOAD({ reason: `"${field.field}" in "${collection.collection}" is required.` });
       }
     }
-    if (field.special.includes('date-updated')) row[field.field] = new Date().toISOString();
-    if (field.special.includes('user-updated')) row[field.field] = actor.user;
+    // As Directus's: set by an update, not by the create (a new item has not been updated).
+    if (mode !== 'create' && field.special.includes('date-updated')) row[field.field] = new Date().toISOString();
+    if (mode !== 'create' && field.special.includes('user-updated')) row[field.field] = actor.user;
   }
   return row;
 }
