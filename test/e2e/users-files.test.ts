@@ -2,7 +2,17 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHost, type TestHost } from '../helpers/host.js';
-import { ensureAppBuilt, eventually, navigate, openApp, shot, SKIP_REASON, type E2EBrowser } from './browser.js';
+import {
+  ensureAppBuilt,
+  eventually,
+  navigate,
+  openApp,
+  openPage,
+  shot,
+  SKIP_REASON,
+  type E2EBrowser,
+} from './browser.js';
+import { totpCode } from '../helpers/totp.js';
 
 /** Directus's user directory (/users) and file library (/files), at Directus's routes. */
 describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library', () => {
@@ -223,6 +233,50 @@ describe.skipIf(Boolean(SKIP_REASON))('the user directory and the file library',
     // The same link a second time: refused, and the page says why.
     await choose();
     await eventually(() => page.locator('[data-test=password-error]').textContent()).toMatch(/no longer valid/);
+  });
+
+  it('turns on two-factor authentication on one’s own page; signing in then asks for a code', async () => {
+    const { id: me, role } = (await t.api('GET', '/users/me?fields=id,role')).body.data;
+    // The role requires it: opening the app leads to one's own page to turn it on.
+    expect((await t.api('PATCH', `/roles/${role}`, { enforce_tfa: true })).status).toBe(200);
+    await page.goto(`${t.url}/admin/content`);
+    await page.waitForURL(`**/admin/users/${me}?tfa=required`);
+    await page.locator('[data-test=tfa-required]').waitFor();
+    const box = page.locator('[data-test=two-factor]');
+    await eventually(() => box.locator('[data-test=tfa-state]').textContent()).toBe('off');
+    await box.locator('[data-test=tfa-enable] button').click();
+    await box.locator('[data-test=tfa-password]').fill('admin-password');
+    await box.locator('[data-test=tfa-generate] button').click();
+    await box.locator('[data-test=tfa-qr] svg').waitFor();
+    const secret = (await box.locator('[data-test=tfa-secret]').textContent())!.trim();
+    await box.locator('[data-test=tfa-otp]').fill(totpCode(secret));
+    await shot(page, 'users-tfa-scan');
+    await box.locator('[data-test=tfa-confirm] button').click();
+    await eventually(() => box.locator('[data-test=tfa-state]').textContent()).toBe('on');
+    expect(await page.locator('[data-test=tfa-required]').count()).toBe(0);
+    await navigate(page, '/content');
+    expect(page.url()).toMatch(/\/admin\/content$/);
+    await navigate(page, `/users/${me}`);
+    // A fresh browser: the password, then the code.
+    const other = await openPage(browser);
+    await other.page.goto(`${t.url}/admin/login`);
+    await other.page.fill('input[name=email]', 'admin@example.com');
+    await other.page.fill('input[name=password]', 'admin-password');
+    await other.page.click('[data-test=login-submit]');
+    await other.page.locator('[data-test=login-otp]').waitFor();
+    await other.page.fill('[data-test=login-otp]', totpCode(secret, 1));
+    await other.page.click('[data-test=login-submit]');
+    await other.page.waitForURL('**/admin/content**');
+    await other.page.close();
+    // Off again with a current code.
+    await box.locator('[data-test=tfa-disable] button').click();
+    await box.locator('[data-test=tfa-otp]').fill(totpCode(secret));
+    await box.locator('[data-test=tfa-confirm] button').click();
+    await eventually(() => box.locator('[data-test=tfa-state]').textContent()).toBe('off');
+    await t.api('PATCH', `/roles/${role}`, { enforce_tfa: false });
+    expect(
+      (await t.api('POST', '/auth/login', { email: 'admin@example.com', password: 'admin-password' }, null)).status,
+    ).toBe(200);
   });
 
   it('logged no page error', () => {

@@ -39,9 +39,17 @@ app.use(i18n);
 boundaries.install(app);
 const theme = createThemeController({ api, registry, stores });
 const session = {
+  /** True while the user's role requires two-factor authentication they have not turned on (Directus's enforce_tfa). */
+  tfaRequired: false,
+  async checkTfa() {
+    const me = await api.get('/users/me', { params: { fields: 'tfa_secret,role.enforce_tfa' } }).catch(() => null);
+    const data = me?.data?.data;
+    this.tfaRequired = data?.role?.enforce_tfa === true && !data?.tfa_secret;
+  },
   /** After login (or with a stored token): load stores and extensions, listen to the host. */
   async start() {
     await hydrate();
+    await this.checkTfa();
     // Custom translations reach extensions' `t()` as well as the app's `$t:` strings.
     for (const [language, messages] of Object.entries(i18nMessages(stores.useTranslationsStore().translations)))
       i18n.global.mergeLocaleMessage(language, messages);
@@ -86,6 +94,10 @@ router.beforeEach(async (to) => {
     // Resolved before module routes existed: resolve again now that they do.
     if (to.name === 'not-found') return { path: to.fullPath, replace: true };
   }
+  // A role that requires two-factor authentication sends its users to their own page to turn it on first.
+  const me = stores.useUserStore().currentUser?.id;
+  if (session.tfaRequired && me && to.path !== `/users/${me}`)
+    return { path: `/users/${me}`, query: { tfa: 'required' } };
   return true;
 });
 

@@ -10,7 +10,7 @@ export default {
       '/login',
       asyncHandler(async (req, res) => {
         const body = req.body ?? {};
-        res.json({ data: await auth.login(body.email, body.password, req.ip) });
+        res.json({ data: await auth.login(body.email, body.password, req.ip, body.otp) });
       }),
     );
     router.post(

@@ -6,6 +6,7 @@ import {
   errors,
   exportFileName,
   exportToTempFile,
+  qrCodeSvg,
   queryBatches,
   readFormFile,
   sanitizeQuery,
@@ -172,6 +173,37 @@ export const endpoints = [
         '/invite/accept',
         asyncHandler(async (req, res) => {
           await kernel.accountLinks.acceptInvite(req.body?.token, req.body?.password);
+          res.status(204).end();
+        }),
+      );
+      // Directus's two-factor authentication of one's own account (the secret is never read back).
+      const me = (req) => {
+        if (!req.accountability?.user) throw errors.FORBIDDEN();
+        return req.accountability.user;
+      };
+      router.post(
+        '/me/tfa/generate',
+        asyncHandler(async (req, res) => {
+          const user = me(req);
+          const settings = new services.SettingsService({ accountability: systemAccountability('tfa') });
+          const [row] = await settings.readByQuery({ fields: ['project_name'], limit: 1 });
+          const issuer = row?.project_name || 'Annex';
+          const made = await kernel.auth.tfa.generate(user, req.body?.password, issuer);
+          // An Annex extra beside Directus's two keys: the address as a QR code (SVG) for the app to show.
+          res.json({ data: { ...made, qr_svg: await qrCodeSvg(made.otpauth_url) } });
+        }),
+      );
+      router.post(
+        '/me/tfa/enable',
+        asyncHandler(async (req, res) => {
+          await kernel.auth.tfa.enable(me(req), req.body?.secret, req.body?.otp);
+          res.status(204).end();
+        }),
+      );
+      router.post(
+        '/me/tfa/disable',
+        asyncHandler(async (req, res) => {
+          await kernel.auth.tfa.disable(me(req), req.body?.otp);
           res.status(204).end();
         }),
       );

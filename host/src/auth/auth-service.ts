@@ -9,6 +9,7 @@ import type { Passwords } from './passwords.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createSharedLoginFailures } from './shared-login-failures.js';
 import { createVerifiedTokens } from './verified-tokens.js';
+import { base32Decode, generateSecret, matchingStep, otpauthUrl } from './totp.js';
 
 export interface AuthOptions {
   secret: string;
@@ -55,6 +56,32 @@ export function createAuthService(
   /** Checked when there is no usable user, so an unknown email costs the same scrypt as a wrong password. */
   let decoyHash: Promise<string> | undefined;
   const verified = createVerifiedTokens();
+  /**
+   * Per user, the last step whose one-time password logged in on this host: a code is good once
+   * (a code seen over a shoulder or in a log cannot be replayed in its thirty seconds).
+   */
+  const usedSteps = new Map<string, number>();
+
+  /**
+   * INVALID_OTP unless `otp` is a code of `secret`. A login also needs it fresh (a later step than
+   * the last login's) and records its step; turning two-factor on or off, already signed in, does not.
+   */
+  function checkOtp(user: string, secret: string, otp: unknown, consume = false): void {
+    const step = matchingStep(secret, otp);
+    if (step === undefined) throw errors.INVALID_OTP();
+    if (!consume) return;
+    if (step <= (usedSteps.get(user) ?? Number.NEGATIVE_INFINITY)) throw errors.INVALID_OTP();
+    usedSteps.set(user, step);
+    if (usedSteps.size > 10_000) usedSteps.delete(usedSteps.keys().next().value!);
+  }
+
+  async function withPassword(user: string, password: unknown): Promise<UserModel> {
+    const row = await UserModel.query(knex).findById(user);
+    if (!row || row.status !== 'active' || typeof password !== 'string' || !row.password)
+      throw errors.INVALID_CREDENTIALS();
+    if (!(await passwords.verify(password, row.password))) throw errors.INVALID_CREDENTIALS();
+    return row;
+  }
 
   /* Compiled once on SQLite (db/compiled-read.ts): every authenticated request reads its user. */
   const userBy = (column: 'u.id' | 'u.token') =>
@@ -113,7 +140,8 @@ export function createAuthService(
   }
 
   return {
-    async login(email: unknown, password: unknown, ip: string | null = null): Promise<TokenSet> {
+    /** `otp`: the one-time password of a user with two-factor authentication (INVALID_OTP without a fresh one). */
+    async login(email: unknown, password: unknown, ip: string | null = null, otp?: unknown): Promise<TokenSet> {
       if (typeof email !== 'string' || typeof password !== 'string')
         throw errors.INVALID_PAYLOAD({ reason: '"email" and "password" are required strings.' });
       /* Before any password work: a locked-out guess costs no scrypt and learns nothing. Guesses in flight count. */
@@ -146,6 +174,22 @@ export function createAuthService(
             provider: 'default',
           });
           throw errors.INVALID_CREDENTIALS();
+        }
+        if (usable.tfa_secret) {
+          try {
+            checkOtp(usable.id, usable.tfa_secret, otp, true);
+          } catch (e) {
+            // A wrong code counts as a failed login: the password alone does not buy unlimited guesses.
+            throttle.fail(email, ip);
+            await shared.record(email, ip);
+            void emitter.emitAction('auth.login', {
+              payload: { email },
+              status: 'fail',
+              user: usable.id,
+              provider: 'default',
+            });
+            throw e;
+          }
         }
       } finally {
         release();
@@ -183,6 +227,40 @@ export function createAuthService(
       if (typeof refreshToken !== 'string' || !refreshToken)
         throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
       await SessionModel.query(knex).deleteById(hashToken(refreshToken));
+    },
+
+    /**
+     * Directus's two-factor authentication of a user's own account: `generate` (after their
+     * password) makes a secret and its `otpauth://` address, `enable` stores it once a code of it
+     * is given, `disable` clears it with a current code.
+     */
+    tfa: {
+      async generate(
+        user: string,
+        password: unknown,
+        issuer: string,
+      ): Promise<{ secret: string; otpauth_url: string }> {
+        const row = await withPassword(user, password);
+        if (row.tfa_secret) throw errors.INVALID_PAYLOAD({ reason: 'Two-factor authentication is already enabled.' });
+        const secret = generateSecret();
+        return { secret, otpauth_url: otpauthUrl(issuer, row.email ?? row.id, secret) };
+      },
+      async enable(user: string, secret: unknown, otp: unknown): Promise<void> {
+        if (typeof secret !== 'string' || !base32Decode(secret) || base32Decode(secret)!.length < 10)
+          throw errors.INVALID_PAYLOAD({ reason: '"secret" must be the secret /users/me/tfa/generate made.' });
+        const row = await UserModel.query(knex).findById(user);
+        if (!row || row.status !== 'active') throw errors.INVALID_CREDENTIALS();
+        if (row.tfa_secret) throw errors.INVALID_PAYLOAD({ reason: 'Two-factor authentication is already enabled.' });
+        checkOtp(user, secret, otp);
+        await UserModel.query(knex).patch({ tfa_secret: secret }).where({ id: user });
+      },
+      async disable(user: string, otp: unknown): Promise<void> {
+        const row = await UserModel.query(knex).findById(user);
+        if (!row || row.status !== 'active') throw errors.INVALID_CREDENTIALS();
+        if (!row.tfa_secret) throw errors.INVALID_PAYLOAD({ reason: 'Two-factor authentication is not enabled.' });
+        checkOtp(user, row.tfa_secret, otp);
+        await UserModel.query(knex).patch({ tfa_secret: null }).where({ id: user });
+      },
     },
 
     /** An active user's accountability as their requests get it (undefined when there is no such active user). */

@@ -159,6 +159,16 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
         | { keys?: PrimaryKey[]; data?: Record<string, unknown>; query?: Record<string, unknown> }
         | Record<string, unknown>[];
       let keys: PrimaryKey[];
+      const schema = req.schema as { collections: Record<string, { singleton: boolean; primary: string }> };
+      const singleton = schema.collections[service.collection];
+      if (singleton?.singleton && body && !Array.isArray(body) && !('keys' in body) && !('query' in body)) {
+        // Directus's singleton: PATCH with the fields updates its one item, made first if there is none.
+        const [row] = await service.readByQuery({ fields: [singleton.primary], limit: 1 });
+        const key = row
+          ? await service.updateOne(row[singleton.primary] as PrimaryKey, body)
+          : await service.createOne(body);
+        return respondItems(res, await readBack(service, [key], query, false));
+      }
       if (Array.isArray(body)) {
         keys = await service.updateBatch(body);
       } else if (body && Array.isArray(body.keys) && body.data && typeof body.data === 'object') {

@@ -10,6 +10,7 @@ export { systemAccountability, publicAccountability, type Accountability } from 
 export { toErrorResponse } from '../http/error-handler.js';
 export { createLazyGraphQLHandler as createGraphQLHandler } from '../graphql/lazy-handler.js';
 export { startRealtime } from '../realtime/start.js';
+export { qrCodeSvg } from '../auth/qr-code.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';

@@ -551,6 +551,21 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.alterTable('directus_collections', (t) => t.dropColumn('versioning'));
     },
   },
+  '20261206F-tfa': {
+    async up(knex) {
+      // Directus's two-factor authentication: a user's TOTP secret, and roles that require it.
+      await knex.schema.alterTable('directus_users', (t) => {
+        t.string('tfa_secret', 255);
+      });
+      await knex.schema.alterTable('directus_roles', (t) => {
+        t.boolean('enforce_tfa').notNullable().defaultTo(false);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_users', (t) => t.dropColumn('tfa_secret'));
+      await knex.schema.alterTable('directus_roles', (t) => t.dropColumn('enforce_tfa'));
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

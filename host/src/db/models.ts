@@ -34,6 +34,8 @@ export class UserModel extends Model {
   token!: string | null;
   theme!: string | null;
   last_access!: string | null;
+  /** The base32 secret of two-factor authentication, when the user enabled it. */
+  tfa_secret!: string | null;
   roleRecord?: RoleModel;
   static override relationMappings = () => ({
     roleRecord: {

@@ -26,11 +26,16 @@ function f(field: string, type: FieldType, extra: Partial<FieldOverview> = {}): 
   };
 }
 
-function c(collection: string, primary: string, fields: FieldOverview[]): CollectionOverview {
+function c(
+  collection: string,
+  primary: string,
+  fields: FieldOverview[],
+  options: { singleton?: boolean } = {},
+): CollectionOverview {
   return {
     collection,
     primary,
-    singleton: false,
+    singleton: options.singleton === true,
     note: null,
     icon: null,
     hidden: true,
@@ -55,6 +60,7 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('description', 'text'),
     f('admin_access', 'boolean'),
     f('app_access', 'boolean'),
+    f('enforce_tfa', 'boolean'),
   ]),
   c('directus_users', 'id', [
     uuidPk,
@@ -67,6 +73,8 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('token', 'hash', { special: ['conceal'], interface: 'system-token' }),
     f('theme', 'string'),
     f('last_access', 'timestamp'),
+    // Set through /users/me/tfa/enable only; read as concealed (set) or null.
+    f('tfa_secret', 'string', { special: ['conceal'], hidden: true }),
   ]),
   c('directus_permissions', 'id', [
     intPk,
@@ -228,13 +236,18 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('name', 'string', { nullable: false }),
     f('parent', 'uuid', { relatedCollection: 'directus_folders' }),
   ]),
-  c('directus_settings', 'id', [
-    intPk,
-    f('project_name', 'string'),
-    f('default_theme_light', 'string'),
-    f('default_theme_dark', 'string'),
-    f('default_appearance', 'string'),
-  ]),
+  c(
+    'directus_settings',
+    'id',
+    [
+      intPk,
+      f('project_name', 'string'),
+      f('default_theme_light', 'string'),
+      f('default_theme_dark', 'string'),
+      f('default_appearance', 'string'),
+    ],
+    { singleton: true },
+  ),
 ];
 
 export { f as defineFieldOverview };

@@ -35,6 +35,10 @@ export function assertClientWrite(
   actor: { admin: boolean },
 ): void {
   if (ADMIN_ONLY.has(collection) && !actor.admin) throw errors.FORBIDDEN();
+  // A two-factor secret is set by proving a code of it (/users/me/tfa/enable); clearing it is an update like any.
+  const secret = payload?.tfa_secret;
+  if (collection === 'directus_users' && secret !== undefined && secret !== null && secret !== '**********')
+    throw errors.INVALID_PAYLOAD({ reason: 'tfa_secret is set through /users/me/tfa/enable.' });
   const only = Object.hasOwn(HOST_ONLY, collection) ? HOST_ONLY[collection] : undefined;
   if (only) throw errors.INVALID_PAYLOAD({ reason: only });
   if (collection !== 'directus_files') return;
