@@ -566,6 +566,26 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.alterTable('directus_roles', (t) => t.dropColumn('enforce_tfa'));
     },
   },
+  '20261206G-collection-meta': {
+    async up(knex) {
+      // Directus's collection settings: what is recorded (activity and revisions, activity only,
+      // nothing), and the archive: a field, its archived and unarchived values, and whether the
+      // app hides archived items.
+      await knex.schema.alterTable('directus_collections', (t) => {
+        t.string('accountability', 32).defaultTo('all');
+        t.string('archive_field', 64);
+        t.string('archive_value', 255);
+        t.string('unarchive_value', 255);
+        t.boolean('archive_app_filter').notNullable().defaultTo(true);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_collections', (t) => {
+        for (const c of ['accountability', 'archive_field', 'archive_value', 'unarchive_value', 'archive_app_filter'])
+          t.dropColumn(c);
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

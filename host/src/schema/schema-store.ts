@@ -58,8 +58,34 @@ export interface CollectionInput {
     sort_field?: string | null;
     display_template?: string | null;
     versioning?: boolean;
+    accountability?: 'all' | 'activity' | null;
+    archive_field?: string | null;
+    archive_value?: string | null;
+    unarchive_value?: string | null;
+    archive_app_filter?: boolean;
   } | null;
   fields?: FieldInput[];
+}
+
+/** The directus_collections columns a collection's `meta` sets (only the keys present); INVALID_PAYLOAD for values Directus would refuse. */
+function collectionMetaRow(meta: NonNullable<CollectionInput['meta']>, fields: Set<string>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  const m = meta as Record<string, unknown>;
+  for (const k of ['icon', 'note', 'sort_field', 'display_template', 'archive_value', 'unarchive_value'] as const)
+    if (k in m) row[k] = m[k] ?? null;
+  for (const k of ['hidden', 'singleton', 'versioning'] as const) if (k in m) row[k] = Boolean(m[k]);
+  if ('archive_app_filter' in m) row.archive_app_filter = m.archive_app_filter !== false;
+  if ('accountability' in m) {
+    if (m.accountability !== null && m.accountability !== 'all' && m.accountability !== 'activity')
+      throw errors.INVALID_PAYLOAD({ reason: '"meta.accountability" must be "all", "activity" or null.' });
+    row.accountability = m.accountability;
+  }
+  if ('archive_field' in m) {
+    if (m.archive_field !== null && (typeof m.archive_field !== 'string' || !fields.has(m.archive_field)))
+      throw errors.INVALID_PAYLOAD({ reason: '"meta.archive_field" must be a field of the collection or null.' });
+    row.archive_field = m.archive_field;
+  }
+  return row;
 }
 
 function parseJson(value: unknown): any {
@@ -358,7 +384,11 @@ export function createSchemaStore(knex: Knex) {
         sortField: row.sort_field ?? null,
         displayTemplate: row.display_template ?? null,
         versioning: Boolean(row.versioning),
-        accountability: 'all',
+        accountability: row.accountability === undefined ? 'all' : (row.accountability ?? null),
+        archiveField: row.archive_field ?? null,
+        archiveValue: row.archive_value ?? null,
+        unarchiveValue: row.unarchive_value ?? null,
+        archiveAppFilter: row.archive_app_filter === undefined ? true : Boolean(row.archive_app_filter),
         fields: Object.create(null),
       };
     }
@@ -452,16 +482,21 @@ export function createSchemaStore(knex: Knex) {
       );
       await knex.transaction(async (trx) => {
         await trx.schema.createTable(input.collection, (t) => fields.forEach((f) => addColumn(t, f)));
-        const m = input.meta ?? {};
         await trx('directus_collections').insert({
           collection: input.collection,
-          icon: m.icon ?? null,
-          note: m.note ?? null,
-          hidden: Boolean(m.hidden),
-          singleton: Boolean(m.singleton),
-          sort_field: m.sort_field ?? null,
-          display_template: m.display_template ?? null,
-          versioning: Boolean(m.versioning),
+          icon: null,
+          note: null,
+          hidden: false,
+          singleton: false,
+          sort_field: null,
+          display_template: null,
+          versioning: false,
+          accountability: 'all',
+          archive_field: null,
+          archive_value: null,
+          unarchive_value: null,
+          archive_app_filter: true,
+          ...collectionMetaRow(input.meta ?? {}, names),
         });
         await trx('directus_fields').insert(rows);
       });
@@ -485,9 +520,7 @@ export function createSchemaStore(knex: Knex) {
     async updateCollectionMeta(collection: string, meta: NonNullable<CollectionInput['meta']>): Promise<void> {
       const schema = await store.get();
       if (!schema.collections[collection] || schema.collections[collection]!.system) throw errors.FORBIDDEN();
-      const patch: Record<string, unknown> = {};
-      for (const k of ['icon', 'note', 'hidden', 'singleton', 'sort_field', 'display_template', 'versioning'] as const)
-        if (k in meta) patch[k] = (meta as any)[k];
+      const patch = collectionMetaRow(meta, new Set(Object.keys(schema.collections[collection]!.fields)));
       if (Object.keys(patch).length) await knex('directus_collections').where({ collection }).update(patch);
       invalidate();
     },

@@ -62,6 +62,11 @@ const COLLECTION_META = [
   'sort_field',
   'display_template',
   'versioning',
+  'accountability',
+  'archive_field',
+  'archive_value',
+  'unarchive_value',
+  'archive_app_filter',
 ];
 const FIELD_META = [
   'collection',

@@ -43,6 +43,10 @@ function c(
     sortField: null,
     displayTemplate: null,
     versioning: false,
+    archiveField: null,
+    archiveValue: null,
+    unarchiveValue: null,
+    archiveAppFilter: true,
     accountability: 'all',
     fields: Object.assign(Object.create(null), Object.fromEntries(fields.map((x) => [x.field, x]))),
   };

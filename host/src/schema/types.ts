@@ -62,6 +62,11 @@ export interface CollectionOverview extends Protocol.CollectionOverview {
   displayTemplate: string | null;
   /** Directus's `meta.versioning`: items may have content versions (directus_versions). */
   versioning: boolean;
+  /** Directus's archive: the field, its value for archived items and for restored ones, and whether the app hides archived items. */
+  archiveField: string | null;
+  archiveValue: string | null;
+  unarchiveValue: string | null;
+  archiveAppFilter: boolean;
   fields: Record<string, FieldOverview>;
 }
 
