@@ -484,6 +484,32 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect((await t.api('GET', `/items/memos/${old}`)).body.data.status).toBe('draft');
   });
 
+  it('saves and stays, saves as a copy, and saves and opens a new item (the save options)', async () => {
+    await navigate(page, '/content/memos/+');
+    await page.fill('[data-field=title] input', 'Stayed');
+    await page.click('[data-test=save-options] summary');
+    await page.click('[data-test=save-stay]');
+    await page.waitForURL(/\/admin\/content\/memos\/\d+$/);
+    const stayed = Number(page.url().split('/').pop());
+    expect((await t.api('GET', `/items/memos/${stayed}`)).body.data.title).toBe('Stayed');
+    // A copy with the edit; the original keeps its values.
+    await eventually(() => page.locator('[data-field=title] input').inputValue()).toBe('Stayed');
+    await page.fill('[data-field=title] input', 'Copied');
+    await page.click('[data-test=save-options] summary');
+    await page.click('[data-test=save-copy]');
+    await page.waitForURL((url) => /\/memos\/\d+$/.test(url.pathname) && !url.pathname.endsWith(`/${stayed}`));
+    const copy = Number(page.url().split('/').pop());
+    expect((await t.api('GET', `/items/memos/${copy}`)).body.data.title).toBe('Copied');
+    expect((await t.api('GET', `/items/memos/${stayed}`)).body.data.title).toBe('Stayed');
+    await eventually(() => page.locator('[data-field=title] input').inputValue()).toBe('Copied');
+    await page.fill('[data-field=title] input', 'Copied, then new');
+    await page.click('[data-test=save-options] summary');
+    await page.click('[data-test=save-new]');
+    await page.waitForURL(/\/admin\/content\/memos\/\+$/);
+    expect((await t.api('GET', `/items/memos/${copy}`)).body.data.title).toBe('Copied, then new');
+    await eventually(() => page.locator('[data-field=title] input').inputValue()).toBe('');
+  });
+
   it("comments on an item in its sidebar, and deletes one's own comment", async () => {
     const article = (await t.api('GET', '/items/articles?limit=1&fields=id')).body.data[0].id;
     await navigate(page, `/content/articles/${article}`);
