@@ -122,8 +122,9 @@ export function createRealtime(kernel: RealtimeKernel) {
     const state = clients.get(client);
     if (!state) return;
     state.queued++;
+    // A closed connection's remaining work is dropped (a flood that closed it leaves nothing running).
     state.queue = state.queue
-      .then(job)
+      .then(() => (clients.has(client) ? job() : undefined))
       .catch((error) => {
         const text = errorMessage(type, error, uid);
         if (text) return send(client, text);
@@ -340,8 +341,11 @@ export function createRealtime(kernel: RealtimeKernel) {
       return;
     }
     const type = message.type === 'subscribe' || message.type === 'unsubscribe' ? 'subscribe' : message.type;
-    if (state.phase === 'handshake') enqueue(client, () => onHandshake(client, state, message), 'auth', message.uid);
-    else enqueue(client, () => onMessage(client, state, message), type, message.uid);
+    // The phase is read when the message's turn comes: a message sent right behind the handshake's
+    // auth (pipelined) is handled as the open connection's, not refused as a second handshake.
+    const run = () =>
+      state.phase === 'handshake' ? onHandshake(client, state, message) : onMessage(client, state, message);
+    enqueue(client, run, state.phase === 'handshake' ? 'auth' : type, message.uid);
   }
 
   function opened(client: RealtimeClient, state: ClientState): void {

@@ -291,7 +291,11 @@ export function createSubscriptions(options: SubscriptionsOptions) {
         query: getSanitizedQuery(message.query ?? {}),
         shown: grant.filter && !subscriber.accountability.admin ? new Set() : undefined,
       };
-      const first = subscription.event === undefined ? await payload(subscription) : { event: 'init' };
+      // The initial read runs even when `event` asks for no data (then not sent, as in Directus): a
+      // query or an item the subscriber may not read is refused now, not followed in silence, and
+      // a row-limited subscriber's deletions are announced only for what this read showed.
+      const read = await payload(subscription);
+      const first = subscription.event === undefined ? read : { event: 'init' };
       let set = byCollection.get(subscription.collection);
       if (!set) byCollection.set(subscription.collection, (set = new Set()));
       set.add(subscription);
