@@ -1,10 +1,11 @@
 // Shared helpers for the host-level benchmarks (plain ESM, run with node --no-node-snapshot).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { hasProc, treeCpuMs } from './proc.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -145,4 +146,40 @@ export function parseWrk(out) {
     bad: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
   };
+}
+
+/** Starts bench/serve.js of `root` (this checkout by default) on `dir`: the host process and its URL. */
+export async function startServe(dir, root = ROOT, extraEnv = {}) {
+  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(root, 'bench', 'serve.js')], {
+    env: hostEnv(dir, { BENCH_DIR: dir, ...extraEnv }),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d).trim()));
+    child.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+/** wrk, one thread, `connections` connections, POSTing `body` (JSON text) for `seconds`: its figures, or null. */
+export function wrkPost(url, token, script, { body = '{"text":"x"}', seconds = 3, connections = 10 } = {}) {
+  fs.writeFileSync(
+    script,
+    `wrk.method = "POST"\nwrk.body = '${body}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\n`,
+  );
+  try {
+    return parseWrk(
+      execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, url], { encoding: 'utf8' }),
+    );
+  } catch {
+    return null;
+  }
+}
+
+/** Runs `load` and returns its figures with the server's CPU ms per request over `pid`'s whole tree. */
+export async function measuredCpu(pid, load) {
+  const before = hasProc() ? treeCpuMs(pid) : Number.NaN;
+  const r = await load();
+  if (!r) return null;
+  return { ...r, cpuPerReq: ((hasProc() ? treeCpuMs(pid) : Number.NaN) - before) / Math.max(1, r.requests) };
 }

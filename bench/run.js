@@ -8,6 +8,7 @@ import { ROOT } from './lib.js';
 const ALL = [
   'boot',
   'writes',
+  'realtime',
   'routes',
   'cluster',
   'sandbox',

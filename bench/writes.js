@@ -3,12 +3,12 @@
 // tree (host + sandbox workers). wrk (Debian `wrk`) drives the headline figures when installed;
 // a lean Node client is the second column. BENCH_BASELINE_ROOT=<another built checkout> adds its
 // host, measured in alternation with this one's in the same run; BENCH_ROUNDS (3) rounds, medians reported.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { adminToken, fmt, hasWrk, hostEnv, parseWrk, requestJson, ROOT, tempDir } from './lib.js';
-import { hasProc, treeCpuMs } from './proc.js';
+import { adminToken, fmt, hasWrk, measuredCpu, requestJson, ROOT, startServe, tempDir, wrkPost } from './lib.js';
+import { hasProc } from './proc.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Counted rounds (BENCH_ROUNDS); one more runs first, uncounted. */
@@ -40,33 +40,6 @@ function writeFilterHook(root) {
     path.join(dir, 'dist', 'index.js'),
     `export default ({ filter }) => { filter('stamped.items.create', (p) => ({ ...p, text: p.text + '+' })); };\n`,
   );
-}
-
-async function startHost(dir, root = ROOT) {
-  const child = spawn(process.execPath, ['--no-node-snapshot', path.join(root, 'bench', 'serve.js')], {
-    env: hostEnv(dir, { BENCH_DIR: dir }),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.once('data', (d) => resolve(String(d).trim()));
-    child.once('exit', (code) => reject(new Error(`host exited with ${code}`)));
-  });
-  return { child, url };
-}
-
-/** wrk, one thread: requests and requests/s, or null. */
-function wrkPost(url, token, script) {
-  fs.writeFileSync(
-    script,
-    `wrk.method = "POST"\nwrk.body = '{"text":"x"}'\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ${token}"\n`,
-  );
-  try {
-    return parseWrk(
-      execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '-s', script, url], { encoding: 'utf8' }),
-    );
-  } catch {
-    return null;
-  }
 }
 
 /** A lean keep-alive client: `CONNECTIONS` loops posting for SECONDS. */
@@ -113,20 +86,12 @@ async function leanPost(url, token) {
   return { requests, bad, rps: requests / SECONDS };
 }
 
-/** Runs `load` and returns its figures with the server's CPU ms per request (whole tree). */
-async function measured(pid, load) {
-  const before = hasProc() ? treeCpuMs(pid) : NaN;
-  const r = await load();
-  if (!r) return null;
-  return { ...r, cpuPerReq: ((hasProc() ? treeCpuMs(pid) : NaN) - before) / Math.max(1, r.requests) };
-}
-
 /** A host of `root` (this checkout or the baseline) on a fresh folder, with the two collections; its URL and token. */
 async function setUp(root) {
   const dir = tempDir('annex-bench-writes-');
   fs.mkdirSync(path.join(dir, 'extensions'), { recursive: true });
   writeFilterHook(path.join(dir, 'extensions'));
-  const { child, url } = await startHost(dir, root);
+  const { child, url } = await startServe(dir, root);
   const token = await adminToken(url);
   for (const collection of ['plain', 'stamped'])
     await requestJson(`${url}/collections`, 'POST', { collection, fields: [{ field: 'text', type: 'string' }] }, token);
@@ -194,8 +159,12 @@ try {
     for (const h of round % 2 ? [...hosts].reverse() : hosts) {
       for (const [i, [, collection]] of cases.entries()) {
         const target = `${h.url}/items/${collection}`;
-        const w = withWrk ? await measured(h.child.pid, () => wrkPost(target, h.token, h.script)) : null;
-        const l = await measured(h.child.pid, () => leanPost(target, h.token));
+        const w = withWrk
+          ? await measuredCpu(h.child.pid, () =>
+              wrkPost(target, h.token, h.script, { seconds: SECONDS, connections: CONNECTIONS }),
+            )
+          : null;
+        const l = await measuredCpu(h.child.pid, () => leanPost(target, h.token));
         if (round === 0) continue;
         const row = perHost.get(h)[i];
         if (w) row.w.push(w);

@@ -195,8 +195,14 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     embeds: createEmbeds(),
     permissions,
     passwords,
-    auth: createAuthService(knex, emitter, passwords, config, (user, ip) =>
-      recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip }),
+    auth: createAuthService(
+      knex,
+      emitter,
+      passwords,
+      config,
+      (user, ip) =>
+        recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip }),
+      async (collection) => (await schema.get()).collections[collection]?.primary,
     ),
     mounts: createMounts(),
     upgrades: createUpgrades(),

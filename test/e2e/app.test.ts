@@ -11,6 +11,7 @@ import {
   markWindow,
   navigate,
   openApp,
+  openPage,
   shot,
   SKIP_REASON,
   windowMarked,
@@ -508,6 +509,44 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await page.waitForURL(/\/admin\/content\/memos\/\+$/);
     expect((await t.api('GET', `/items/memos/${copy}`)).body.data.title).toBe('Copied, then new');
     await eventually(() => page.locator('[data-field=title] input').inputValue()).toBe('');
+  });
+
+  it('shares an item: a link with a password that a signed-out visitor opens to read it', async () => {
+    const memo = (await t.api('POST', '/items/memos', { title: 'For the board', status: 'draft' })).body.data.id;
+    await navigate(page, `/content/memos/${memo}`);
+    const box = page.locator('[data-test=item-shares]');
+    await box.locator('summary').click();
+    await box.locator('[data-test=share-new] button').click();
+    await box.locator('[data-test=share-name]').fill('Board review');
+    await box.locator('[data-test=share-password-new]').fill('board-pass');
+    await box.locator('[data-test=share-max-uses]').fill('3');
+    await box.locator('[data-test=share-create] button').click();
+    const linkInput = box.locator('[data-test=share-link]');
+    await linkInput.waitFor();
+    const link = await linkInput.inputValue();
+    expect(link).toMatch(/\/admin\/shared\/[0-9a-f-]{36}$/);
+    const [stored] = (await t.api('GET', `/shares?filter[item][_eq]=${memo}`)).body.data;
+    expect(stored).toMatchObject({ name: 'Board review', collection: 'memos', max_uses: 3, password: '**********' });
+    // Someone else, not signed in.
+    const visitor = await openPage(browser);
+    await visitor.page.goto(link);
+    await visitor.page.locator('[data-test=share-password]').fill('wrong');
+    await visitor.page.locator('[data-test=share-open] button').click();
+    await eventually(() => visitor.page.locator('[data-test=share-error]').textContent()).toMatch(/Wrong password/);
+    await visitor.page.locator('[data-test=share-password]').fill('board-pass');
+    await visitor.page.locator('[data-test=share-open] button').click();
+    await eventually(() => visitor.page.locator('[data-test=shared-fields] dd[data-field=title]').textContent()).toBe(
+      'For the board',
+    );
+    await shot(visitor.page, 'shared-item');
+    // Nothing of a session was left in the visitor's browser.
+    expect(await visitor.page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('annex.')))).toEqual(
+      [],
+    );
+    await visitor.page.close();
+    expect((await t.api('GET', `/shares/${stored.id}`)).body.data.times_used).toBe(1);
+    await box.locator('[data-test=share-delete] button').click();
+    await eventually(() => box.locator('[data-test=share-link]').count()).toBe(0);
   });
 
   it("comments on an item in its sidebar, and deletes one's own comment", async () => {

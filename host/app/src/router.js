@@ -22,6 +22,13 @@ export function createAppRouter() {
         component: () => import('./pages/AcceptInvite.vue'),
         meta: { public: true },
       },
+      // A shared item (Directus's /admin/shared/:id): anyone with the link.
+      {
+        path: '/shared/:id',
+        name: 'shared',
+        component: () => import('./pages/SharedItem.vue'),
+        meta: { public: true },
+      },
       {
         path: '/',
         name: 'shell',

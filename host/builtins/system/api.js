@@ -267,6 +267,92 @@ export const endpoints = [
   },
   { name: 'folders', config: systemRoutes('directus_folders') },
   {
+    name: 'shares',
+    // Directus's shares: a link to one item for anyone (with its password, within its dates and uses).
+    config: systemRoutes('directus_shares', (router, { services, kernel, env }) => {
+      const sharedUrl = (req, id) => {
+        const base = (env?.PUBLIC_URL || `${req.protocol}://${req.get('host')}`).replace(/\/$/, '');
+        return `${base}/admin/shared/${id}`;
+      };
+      router.post(
+        '/auth',
+        asyncHandler(async (req, res) => {
+          res.json({ data: await kernel.auth.loginShare(req.body?.share, req.body?.password, req.ip) });
+        }),
+      );
+      // What the share page shows before signing in: never the item, never the password.
+      router.get(
+        '/info/:id',
+        asyncHandler(async (req, res) => {
+          const system = new services.ItemsService('directus_shares', {
+            accountability: systemAccountability('shares'),
+          });
+          const [share] = /^[0-9a-f-]{36}$/i.test(req.params.id)
+            ? await system.readByQuery({
+                filter: { id: { _eq: req.params.id } },
+                fields: ['id', 'collection', 'item', 'password', 'max_uses', 'times_used', 'date_start', 'date_end'],
+                limit: 1,
+              })
+            : [];
+          if (!share) throw errors.FORBIDDEN();
+          res.json({ data: { ...share, password: share.password !== null } });
+        }),
+      );
+      // Creating a share needs Directus's `share` permission on the collection and a readable item.
+      router.post(
+        '/',
+        asyncHandler(async (req, res) => {
+          const body = req.body;
+          if (!body || typeof body !== 'object' || Array.isArray(body))
+            throw errors.INVALID_PAYLOAD({ reason: 'A share is one object: {collection, item, …}.' });
+          const { collection, item } = body;
+          if (
+            typeof collection !== 'string' ||
+            collection.startsWith('directus_') ||
+            item === undefined ||
+            item === null
+          )
+            throw errors.INVALID_PAYLOAD({ reason: '"collection" (a user collection) and "item" are required.' });
+          for (const k of ['times_used', 'user_created', 'date_created', 'id'])
+            if (k in body) throw errors.INVALID_PAYLOAD({ reason: `"${k}" is set by the host.` });
+          const accountability = req.accountability;
+          if (!(await kernel.permissions.grant(accountability, collection, 'share'))) throw errors.FORBIDDEN();
+          await new services.ItemsService(collection, { accountability, schema: req.schema }).readOne(item, {
+            fields: ['*'],
+          });
+          const shares = new services.ItemsService('directus_shares', { accountability, schema: req.schema });
+          const key = await shares.createOne({ ...body, item: String(item), times_used: 0 });
+          res.json({ data: await shares.readOne(key, req.sanitizedQuery ?? {}) });
+        }),
+      );
+      router.post(
+        '/invite',
+        asyncHandler(async (req, res) => {
+          const { share, emails } = req.body ?? {};
+          if (typeof share !== 'string' || !Array.isArray(emails) || emails.length === 0 || emails.length > 50)
+            throw errors.INVALID_PAYLOAD({ reason: '"share" and one to fifty "emails" are required.' });
+          // Whoever may read the share may send it.
+          const row = await new services.ItemsService('directus_shares', {
+            accountability: req.accountability,
+            schema: req.schema,
+          }).readOne(share, { fields: ['id', 'name'] });
+          const mail = new services.MailService({});
+          const link = sharedUrl(req, row.id);
+          for (const to of emails) {
+            if (typeof to !== 'string' || !/^[^\s@"]+@[^\s@"]+$/.test(to))
+              throw errors.INVALID_PAYLOAD({ reason: `"${String(to)}" is not an email address.` });
+            await mail.send({
+              to,
+              subject: `An item was shared with you${row.name ? `: ${row.name}` : ''}`,
+              text: `Open it here: ${link}`,
+            });
+          }
+          res.status(204).end();
+        }),
+      );
+    }),
+  },
+  {
     name: 'versions',
     // Directus's content versions: save changes aside, compare them with the item, promote them onto it.
     config: (router, { services }) => {

@@ -17,6 +17,11 @@ export interface Accountability {
    * call reaches another collection through a relation.
    */
   scope?: Readonly<Record<string, readonly Action[]>>;
+  /**
+   * Set for a share's visitor (Directus's shares): the one item it may read, and the name of the
+   * collection's primary key. Its role's read permissions apply to that item only; nothing else.
+   */
+  share?: Readonly<{ id: string; collection: string; item: string; field: string }>;
 }
 
 /** Anonymous request: the public role's permissions. */

@@ -33,6 +33,18 @@ function ttlMs(ttl: string): number {
   return Number(m[1]) * unit;
 }
 
+interface ShareRow {
+  id: string;
+  collection: string;
+  item: string;
+  role: string | null;
+  password: string | null;
+  date_start: string | null;
+  date_end: string | null;
+  times_used: number;
+  max_uses: number | null;
+}
+
 function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -48,6 +60,8 @@ export function createAuthService(
   passwords: Passwords,
   options: AuthOptions,
   onLogin?: (user: string, ip: string | null) => Promise<void>,
+  /** The primary key field of a collection (a share's visitor may read the item it names). */
+  primaryKeyOf: (collection: string) => Promise<string | undefined> = async () => 'id',
 ) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
@@ -115,13 +129,39 @@ export function createAuthService(
     return { user: row.id, role: row.role ?? null, admin: Boolean(row.admin_access), app: Boolean(row.app_access), ip };
   }
 
-  async function issue(user: UserModel, ip: string | null): Promise<TokenSet> {
-    const acc = await accountabilityFor(user, ip);
-    const claims = await emitter.emitFilter(
-      'auth.jwt',
-      { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin },
-      { status: 'pending', user: user.id, provider: 'default', type: 'login' },
-    );
+  /** A share that may be used now (exists, started, not ended); INVALID_CREDENTIALS otherwise. */
+  async function openShare(id: unknown): Promise<ShareRow> {
+    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw errors.INVALID_CREDENTIALS();
+    const share = (await knex('directus_shares').where({ id }).first()) as ShareRow | undefined;
+    const now = Date.now();
+    if (
+      !share ||
+      (share.date_start && new Date(share.date_start).getTime() > now) ||
+      (share.date_end && new Date(share.date_end).getTime() <= now)
+    )
+      throw errors.INVALID_CREDENTIALS();
+    return share;
+  }
+
+  async function shareAccountability(share: ShareRow, ip: string | null): Promise<Accountability> {
+    const field = await primaryKeyOf(share.collection);
+    if (!field) throw errors.INVALID_CREDENTIALS();
+    return {
+      user: null,
+      role: share.role ?? null,
+      admin: false,
+      app: false,
+      ip,
+      share: { id: share.id, collection: share.collection, item: String(share.item), field },
+    };
+  }
+
+  /** An access token of `claims` and a refresh session for whom they name (a user, or a share's visitor). */
+  async function tokens(
+    claims: Record<string, unknown>,
+    session: { user: string | null; share?: string },
+    ip: string | null,
+  ): Promise<TokenSet> {
     const { SignJWT } = await loadJose();
     const access_token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
@@ -132,11 +172,34 @@ export function createAuthService(
     const refresh_token = randomBytes(48).toString('base64url');
     await SessionModel.query(knex).insert({
       token: hashToken(refresh_token),
-      user: user.id,
+      ...session,
       expires: new Date(Date.now() + options.refreshTokenTtlMs).toISOString(),
       ip,
     });
     return { access_token, refresh_token, expires: accessMs };
+  }
+
+  /** Directus's share tokens: `share` and `share_scope` claims, no user; the refresh session names the share. */
+  function issueShare(share: ShareRow, ip: string | null): Promise<TokenSet> {
+    const scope = { collection: share.collection, item: share.item };
+    const claims = {
+      share: share.id,
+      share_scope: scope,
+      role: share.role ?? null,
+      app_access: false,
+      admin_access: false,
+    };
+    return tokens(claims, { user: null, share: share.id }, ip);
+  }
+
+  async function issue(user: UserModel, ip: string | null): Promise<TokenSet> {
+    const acc = await accountabilityFor(user, ip);
+    const claims = await emitter.emitFilter(
+      'auth.jwt',
+      { id: user.id, role: user.role, app_access: acc.app, admin_access: acc.admin },
+      { status: 'pending', user: user.id, provider: 'default', type: 'login' },
+    );
+    return tokens(claims, { user: user.id }, ip);
   }
 
   return {
@@ -217,10 +280,48 @@ export function createAuthService(
         throw errors.INVALID_PAYLOAD({ reason: '"refresh_token" is required.' });
       const session = await SessionModel.query(knex).findById(hashToken(refreshToken));
       if (!session || new Date(session.expires).getTime() < Date.now()) throw errors.INVALID_CREDENTIALS();
+      if (session.share) {
+        // A share's session: the share must still be open (not deleted, not past its end).
+        const share = await openShare(session.share);
+        await SessionModel.query(knex).deleteById(session.token);
+        return issueShare(share, ip);
+      }
+      if (!session.user) throw errors.INVALID_CREDENTIALS();
       const user = await UserModel.query(knex).findById(session.user);
       if (!user || user.status !== 'active') throw errors.INVALID_CREDENTIALS();
       await SessionModel.query(knex).deleteById(session.token);
       return issue(user, ip);
+    },
+
+    /**
+     * Directus's `/shares/auth`: a visitor's tokens for share `id`, within its dates and uses,
+     * with its password when it has one. Wrong passwords count toward the login throttle (per
+     * share and address); each login is a use.
+     */
+    async loginShare(id: unknown, password: unknown, ip: string | null = null): Promise<TokenSet> {
+      const key = `share:${String(id)}`;
+      const release = throttle.begin(key, ip);
+      try {
+        const share = await openShare(id);
+        if (share.max_uses !== null && share.max_uses !== undefined && share.times_used >= share.max_uses)
+          throw errors.INVALID_CREDENTIALS();
+        if (share.password) {
+          const ok = typeof password === 'string' && (await passwords.verify(password, share.password));
+          if (!ok) {
+            throttle.fail(key, ip);
+            throw errors.INVALID_CREDENTIALS();
+          }
+        }
+        // Counted only while uses remain: two visitors at once cannot both take the last one.
+        const taken = await knex('directus_shares')
+          .where({ id: share.id })
+          .andWhere((q) => q.whereNull('max_uses').orWhere('times_used', '<', knex.ref('max_uses')))
+          .increment('times_used', 1);
+        if (!taken) throw errors.INVALID_CREDENTIALS();
+        return issueShare(share, ip);
+      } finally {
+        release();
+      }
     },
 
     async logout(refreshToken: unknown): Promise<void> {
@@ -281,6 +382,8 @@ export function createAuthService(
         const { jwtVerify, errors: joseErrors } = await loadJose();
         try {
           const { payload } = await jwtVerify(token, key, { issuer: 'directus', algorithms: ['HS256'] });
+          // A share's visitor: its share is read each time (deleted or ended, the token stops).
+          if (typeof payload.share === 'string') return await shareAccountability(await openShare(payload.share), ip);
           verified.set(token, payload);
           const acc = await activeAccountability({ 'u.id': String(payload.id) }, ip);
           if (!acc) throw errors.INVALID_CREDENTIALS();

@@ -4,7 +4,8 @@ import { errors } from '../errors.js';
 import type { Accountability } from './accountability.js';
 import { appMinimumActions, appMinimumRow } from './app-minimum.js';
 
-export type Action = 'create' | 'read' | 'update' | 'delete';
+/** `share`: Directus's permission to share an item (a public link to it, directus_shares). */
+export type Action = 'create' | 'read' | 'update' | 'delete' | 'share';
 export const ACTIONS: Action[] = ['create', 'read', 'update', 'delete'];
 
 type PermissionFilter = Record<string, unknown>;
@@ -121,7 +122,27 @@ export function createPermissions(knex: Knex) {
       action: Action,
       db: Knex = knex,
     ): Promise<Grant | null> {
-      const { scope } = accountability;
+      const { scope, share } = accountability;
+      if (share) {
+        // A share's visitor reads the shared item as the share's role may (every field without a role), and nothing else.
+        if (collection !== share.collection || action !== 'read') return null;
+        const base = accountability.role
+          ? await this.grant(
+              { user: null, role: accountability.role, admin: false, app: false },
+              collection,
+              'read',
+              db,
+            )
+          : { filter: null, fields: '*' as const, everywhere: '*' as const };
+        if (!base) return null;
+        const only = { [share.field]: { _eq: share.item } };
+        return combineRows(
+          (base.parts ?? [{ filter: null, fields: base.fields }]).map((p) => ({
+            ...p,
+            filter: p.filter ? { _and: [p.filter, only] } : only,
+          })),
+        );
+      }
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
       if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
       const builtIn = accountability.app ? appMinimumRow(collection, action) : undefined;

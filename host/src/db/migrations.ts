@@ -586,6 +586,34 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261206H-shares': {
+    async up(knex) {
+      // Directus's shares: a link that lets anyone (with its password, within its dates and uses)
+      // read one item as a role may; a visitor's session names its share instead of a user.
+      await knex.schema.createTable('directus_shares', (t) => {
+        t.uuid('id').primary();
+        t.string('name', 255);
+        t.string('collection', 64).notNullable();
+        t.string('item', 255).notNullable();
+        t.uuid('role').references('id').inTable('directus_roles').onDelete('CASCADE');
+        t.string('password', 255);
+        t.uuid('user_created').references('id').inTable('directus_users').onDelete('SET NULL');
+        t.timestamp('date_created');
+        t.timestamp('date_start');
+        t.timestamp('date_end');
+        t.integer('times_used').notNullable().defaultTo(0);
+        t.integer('max_uses');
+        t.index(['collection', 'item']);
+      });
+      await knex.schema.alterTable('directus_sessions', (t) => {
+        t.uuid('share').references('id').inTable('directus_shares').onDelete('CASCADE');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_sessions', (t) => t.dropColumn('share'));
+      await knex.schema.dropTableIfExists('directus_shares');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -63,7 +63,9 @@ export class SessionModel extends Model {
   static override tableName = 'directus_sessions';
   static override idColumn = 'token';
   token!: string;
-  user!: string;
+  user!: string | null;
+  /** A share's visitor's session (user null). */
+  share!: string | null;
   expires!: string;
   ip!: string | null;
 }

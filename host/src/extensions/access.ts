@@ -32,7 +32,9 @@ export function createRoleAccess(knex: Knex) {
       if (access.size === 0) return true;
       const roles = access.get(owner);
       if (!roles || accountability?.admin) return true;
-      return accountability?.role ? roles.has(accountability.role) : roles.has('$public');
+      // A share's visitor carries the share's role for reading one item, not to use what that role may.
+      const role = accountability && 'share' in accountability && accountability.share ? null : accountability?.role;
+      return role ? roles.has(role) : roles.has('$public');
     },
 
     /** null, or a list of role ids that exist and `$public` (duplicates dropped); else INVALID_PAYLOAD. */

@@ -1,0 +1,135 @@
+import { authenticateShare, createDirectus, readItem, readShareInfo, rest, withToken } from '@directus/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+
+// Directus's shares: one item readable by anyone holding the link (and its password), as a role may.
+let t: TestHost;
+let shared: number;
+let other: number;
+beforeAll(async () => {
+  t = await startHost({ env: { AUTH_LOGIN_ATTEMPTS: '3' } });
+  await createCollection(t, 'articles', { title: 'string', body: 'text' });
+  await createCollection(t, 'private', { title: 'string' });
+  shared = (await t.api('POST', '/items/articles', { title: 'Shared', body: 'Body' })).body.data.id;
+  other = (await t.api('POST', '/items/articles', { title: 'Other', body: 'Secret' })).body.data.id;
+  await t.api('POST', '/items/private', { title: 'p' });
+});
+afterAll(() => t?.close());
+
+const share = async (body: Record<string, unknown> = {}) => {
+  const res = await t.api('POST', '/shares', { collection: 'articles', item: shared, ...body });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.data;
+};
+const visit = async (id: string, password?: string) => t.api('POST', '/shares/auth', { share: id, password }, null);
+
+describe('shares', () => {
+  it('tells a visitor what is shared and whether it needs a password, never the item or the password', async () => {
+    const s = await share({ name: 'For review', password: 'open sesame' });
+    expect(s.password).toBe('**********');
+    const info = (await t.api('GET', `/shares/info/${s.id}`, undefined, null)).body.data;
+    expect(info).toEqual({
+      id: s.id,
+      collection: 'articles',
+      item: String(shared),
+      password: true,
+      max_uses: null,
+      times_used: 0,
+      date_start: null,
+      date_end: null,
+    });
+    expect((await t.api('GET', '/shares/info/00000000-0000-0000-0000-000000000000', undefined, null)).status).toBe(403);
+  });
+
+  it("lets the link's holder read that one item, nothing else, and write nothing", async () => {
+    const s = await share({ password: 'open sesame' });
+    expect((await visit(s.id, 'wrong')).status).toBe(401);
+    expect((await visit(s.id)).status).toBe(401);
+    const tokens = (await visit(s.id, 'open sesame')).body.data;
+    expect(typeof tokens.access_token).toBe('string');
+    const as = (method: string, path: string, body?: unknown) => t.api(method, path, body, tokens.access_token);
+    expect((await as('GET', `/items/articles/${shared}`)).body.data).toMatchObject({ title: 'Shared', body: 'Body' });
+    expect((await as('GET', '/items/articles')).body.data.map((r: { id: number }) => r.id)).toEqual([shared]);
+    expect((await as('GET', `/items/articles/${other}`)).status).toBe(403);
+    expect((await as('GET', `/items/articles?filter[body][_eq]=Secret`)).body.data).toEqual([]);
+    expect((await as('GET', '/items/private')).status).toBe(403);
+    expect((await as('PATCH', `/items/articles/${shared}`, { title: 'x' })).status).toBe(403);
+    expect((await as('DELETE', `/items/articles/${shared}`)).status).toBe(403);
+    expect((await as('GET', '/users/me')).status).toBe(403);
+    expect((await as('GET', '/shares')).status).toBe(403);
+    expect((await as('POST', '/shares', { collection: 'articles', item: other })).status).toBe(403);
+    // A refresh gives new tokens for the same share; the old refresh token is spent.
+    const again = await t.api('POST', '/auth/refresh', { refresh_token: tokens.refresh_token }, null);
+    expect(again.status).toBe(200);
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, again.body.data.access_token)).status).toBe(200);
+    expect((await t.api('POST', '/auth/refresh', { refresh_token: tokens.refresh_token }, null)).status).toBe(401);
+  });
+
+  it("reads as the share's role may: its fields, and not at all without a read permission", async () => {
+    const titles = await createUser(t, 'share-titles', [
+      { collection: 'articles', action: 'read', fields: 'id,title' },
+    ]);
+    const s = await share({ role: titles.roleId });
+    const token = (await visit(s.id)).body.data.access_token;
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, token)).body.data).toEqual({
+      id: shared,
+      title: 'Shared',
+    });
+    const none = await createUser(t, 'share-none', []);
+    const closed = await share({ role: none.roleId });
+    const token2 = (await visit(closed.id)).body.data.access_token;
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, token2)).status).toBe(403);
+  });
+
+  it('keeps to its dates and number of uses; deleting it ends its tokens', async () => {
+    const once = await share({ max_uses: 1 });
+    expect((await visit(once.id)).status).toBe(200);
+    expect((await visit(once.id)).status).toBe(401);
+    expect((await t.api('GET', `/shares/${once.id}`)).body.data.times_used).toBe(1);
+    const past = await share({ date_end: new Date(Date.now() - 60_000).toISOString() });
+    expect((await visit(past.id)).status).toBe(401);
+    const future = await share({ date_start: new Date(Date.now() + 3_600_000).toISOString() });
+    expect((await visit(future.id)).status).toBe(401);
+    const gone = await share();
+    const token = (await visit(gone.id)).body.data.access_token;
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, token)).status).toBe(200);
+    expect((await t.api('DELETE', `/shares/${gone.id}`)).status).toBe(204);
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, token)).status).toBe(401);
+  });
+
+  it('is made only by who may share the item (Directus’s `share` permission) and read it', async () => {
+    const reader = await createUser(t, 'share-reader', [
+      { collection: 'articles', action: 'read' },
+      { collection: 'directus_shares', action: 'create' },
+      { collection: 'directus_shares', action: 'read' },
+    ]);
+    const make = (token: string, body: Record<string, unknown>) => t.api('POST', '/shares', body, token);
+    expect((await make(reader.token, { collection: 'articles', item: shared })).status).toBe(403);
+    const sharer = await createUser(t, 'share-sharer', [
+      { collection: 'articles', action: 'read', permissions: { title: { _eq: 'Shared' } } },
+      { collection: 'articles', action: 'share' },
+      { collection: 'directus_shares', action: 'create' },
+      { collection: 'directus_shares', action: 'read' },
+    ]);
+    expect((await make(sharer.token, { collection: 'articles', item: shared })).status).toBe(200);
+    // An item the sharer may not read, or host-kept fields: refused.
+    expect((await make(sharer.token, { collection: 'articles', item: other })).status).toBe(403);
+    expect((await make(sharer.token, { collection: 'articles', item: shared, times_used: -5 })).status).toBe(400);
+    expect((await make(sharer.token, { collection: 'directus_users', item: 'x' })).status).toBe(400);
+  });
+
+  it('counts wrong passwords toward the login throttle', async () => {
+    const s = await share({ password: 'right one' });
+    for (let i = 0; i < 3; i++) expect((await visit(s.id, 'guess')).status).toBe(401);
+    expect((await visit(s.id, 'right one')).status).toBe(429);
+  });
+
+  it("works with Directus's SDK (readShareInfo, authenticateShare)", async () => {
+    const s = await share({ password: 'sdk' });
+    const client = createDirectus(t.url).with(rest());
+    expect(await client.request(readShareInfo(s.id))).toMatchObject({ collection: 'articles', password: true });
+    const tokens = await client.request(authenticateShare(s.id, 'sdk', 'json'));
+    const item = await client.request(withToken(tokens.access_token!, readItem('articles', shared)));
+    expect(item).toMatchObject({ title: 'Shared' });
+  });
+});
