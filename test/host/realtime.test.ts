@@ -193,6 +193,21 @@ describe('realtime over /websocket', () => {
     s.close();
   });
 
+  it('reads a change once for subscribers with the same rights, and apart for each other subscriber', async () => {
+    const admins = [await openAuthenticated(t.url, t.token), await openAuthenticated(t.url, t.token)];
+    const limited = await openAuthenticated(t.url, reader.token);
+    for (const s of [...admins, limited]) {
+      s.send({ type: 'subscribe', collection: 'posts', event: 'create', uid: 'same' });
+      expect((await s.next()).event).toBe('init');
+    }
+    const made = (await t.api('POST', '/items/posts', { title: 'shared read', status: 'published', secret: 's9' })).body
+      .data;
+    for (const s of admins)
+      expect((await s.next()).data).toEqual([expect.objectContaining({ id: made.id, secret: 's9' })]);
+    expect((await limited.next()).data).toEqual([{ id: made.id, title: 'shared read', status: 'published' }]);
+    for (const s of [...admins, limited]) s.close();
+  });
+
   it('refuses a subscription to a collection the caller may not read, even for future events only', async () => {
     const s = await openAuthenticated(t.url, stranger.token);
     for (const message of [

@@ -167,12 +167,36 @@ export function createSubscriptions(options: SubscriptionsOptions) {
   }
 
   /** Sends `change` to one subscription, unless the subscriber may not read any of it. */
-  async function deliver(subscription: Subscription, change: Change): Promise<void> {
+  /**
+   * The payload of `change` for `subscription`, read once per change for every subscription that
+   * would read the same (same query, same rights, nothing remembered per subscription): ten
+   * administrators following a collection cost one read per change, not ten. A user's rights are
+   * keyed by the user too (a permission may name `$CURRENT_USER`).
+   */
+  function sharedPayload(
+    subscription: Subscription,
+    change: Change,
+    reads: Map<string, Promise<Record<string, unknown>>>,
+  ): Promise<Record<string, unknown>> {
+    if (subscription.shown || subscription.item !== undefined) return payload(subscription, change);
+    const a = subscription.subscriber.accountability;
+    const who = a.admin ? 'admin' : `${a.role ?? ''}\u0000${a.user ?? ''}`;
+    const key = `${who}\u0000${JSON.stringify(subscription.query)}`;
+    let read = reads.get(key);
+    if (!read) reads.set(key, (read = payload(subscription, change)));
+    return read;
+  }
+
+  async function deliver(
+    subscription: Subscription,
+    change: Change,
+    reads: Map<string, Promise<Record<string, unknown>>>,
+  ): Promise<void> {
     if (!active(subscription)) return;
     const { subscriber } = subscription;
     await options.refresh(subscriber);
     try {
-      const result = await payload(subscription, change);
+      const result = await sharedPayload(subscription, change, reads);
       if (Array.isArray(result.data) && result.data.length === 0) return;
       options.send(subscriber, formatMessage('subscription', result, subscription.uid));
     } catch (error) {
@@ -198,10 +222,11 @@ export function createSubscriptions(options: SubscriptionsOptions) {
   function dispatch(change: Change): void {
     const subscriptions = byCollection.get(change.collection);
     if (!subscriptions) return;
+    const reads = new Map<string, Promise<Record<string, unknown>>>();
     for (const subscription of subscriptions) {
       if (subscription.event && subscription.event !== change.action) continue;
       if (subscription.item !== undefined && !change.keys.some((k) => String(k) === subscription.item)) continue;
-      options.enqueue(subscription.subscriber, () => deliver(subscription, change));
+      options.enqueue(subscription.subscriber, () => deliver(subscription, change, reads));
     }
   }
 
