@@ -56,6 +56,8 @@ describe('shares', () => {
     expect((await as('PATCH', `/items/articles/${shared}`, { title: 'x' })).status).toBe(403);
     expect((await as('DELETE', `/items/articles/${shared}`)).status).toBe(403);
     expect((await as('GET', '/users/me')).status).toBe(403);
+    // What it may do is that one read, not its role's permission rows.
+    expect((await as('GET', '/permissions/me')).body.data).toEqual([{ collection: 'articles', action: 'read' }]);
     expect((await as('GET', '/shares')).status).toBe(403);
     expect((await as('POST', '/shares', { collection: 'articles', item: other })).status).toBe(403);
     // A refresh gives new tokens for the same share; the old refresh token is spent.

@@ -178,6 +178,8 @@ export function createPermissions(knex: Knex) {
     /** Which collections/actions a caller has (for the app's menus and `/permissions/me`). */
     async list(accountability: Accountability): Promise<{ collection: string; action: Action }[]> {
       if (accountability.admin) return [];
+      // A share's visitor reads one item; its role's rows are not its to see.
+      if (accountability.share) return [{ collection: accountability.share.collection, action: 'read' }];
       const rows = (await rowsFor(accountability.role)).map((r) => ({ collection: r.collection, action: r.action }));
       return accountability.app ? [...rows, ...appMinimumActions()] : rows;
     },
