@@ -328,10 +328,29 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       await page.click(`[data-test=calendar-${weeks < 0 ? 'previous' : 'next'}]`);
     await page.locator(`[data-date="${day(5)}"] [data-item="${tasks[0].id}"]`).waitFor();
     expect(await page.locator('[data-layout=calendar] .day').count()).toBe(7);
-    await eventually(
-      async () =>
-        (await t.api('GET', '/presets?filter[collection][_eq]=tasks')).body.data[0].layout_options.calendar.viewInfo,
-    ).toEqual({ type: 'dayGridWeek' });
+    const viewInfo = async () =>
+      (await t.api('GET', '/presets?filter[collection][_eq]=tasks')).body.data[0].layout_options.calendar.viewInfo;
+    await eventually(viewInfo).toEqual({ type: 'timeGridWeek' });
+    // The week as a list of the days with items (Directus's `listWeek`).
+    await page.click('[data-test=calendar-view-list]');
+    await page.locator(`[data-test=calendar-list] [data-date="${day(5)}"] [data-item="${tasks[0].id}"]`).waitFor();
+    const listed = await page.$$eval('[data-test=calendar-list] [data-date]', (els) =>
+      els.map((e) => e.getAttribute('data-date')),
+    );
+    expect(listed.every((d) => d! >= day(1).slice(0, 8) && d !== day(8))).toBe(true);
+    await eventually(viewInfo).toEqual({ type: 'listWeek' });
+    // One day (`timeGridDay`), moved to the 5th with previous/next.
+    await page.click('[data-test=calendar-view-day]');
+    await eventually(() => page.locator('[data-layout=calendar] .day').count()).toBe(1);
+    const shown = (await page.locator('[data-layout=calendar] .day').getAttribute('data-date'))!;
+    const diff = Math.round((Date.parse(`${day(5)}T12:00:00`) - Date.parse(`${shown}T12:00:00`)) / 86_400_000);
+    for (let i = 0; i < Math.abs(diff); i++) await page.click(`[data-test=calendar-${diff < 0 ? 'previous' : 'next'}]`);
+    await page.locator(`[data-date="${day(5)}"] [data-item="${tasks[0].id}"]`).waitFor();
+    await page.click('[data-test=calendar-next]');
+    await page.click('[data-test=calendar-next]');
+    await page.click('[data-test=calendar-next]');
+    await eventually(() => page.locator('[data-layout=calendar] [data-item]').count()).toBe(0);
+    await eventually(viewInfo).toEqual({ type: 'timeGridDay' });
   }, 120_000);
 
   it("groups the board by a many-to-one's related items and keeps the collection's manual order in a column", async () => {

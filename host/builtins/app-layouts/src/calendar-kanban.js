@@ -90,6 +90,17 @@ export function monthCells(month, items, start, end) {
  * The week's seven cells (Monday first), each day with the items on it, as `monthCells` places them.
  * @param {Date} day any day of the week @param {any[]} items @param {string | null} start @param {string | null | undefined} end
  */
+/** One day as a range (`YYYY-MM-DD` both ends). @param {Date} day */
+export function dayRange(day) {
+  const d = ymd(day);
+  return { first: d, last: d };
+}
+
+/** The one cell of `day`, with the items on it. @param {Date} day @param {any[]} items @param {string | null} start @param {string | null | undefined} end */
+export function dayCell(day, items, start, end) {
+  return dayCells([new Date(day.getFullYear(), day.getMonth(), day.getDate())], items, start, end);
+}
+
 export function weekCells(day, items, start, end) {
   const { monday } = weekRange(day);
   const days = Array.from(

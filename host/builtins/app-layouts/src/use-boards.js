@@ -6,11 +6,27 @@ import {
   groupFields,
   kanbanColumns,
   manualOrder,
+  dayRange,
   monthRange,
   rangeFilter,
   weekRange,
 } from './calendar-kanban.js';
 import { useLayoutItems } from './use-layout-items.js';
+
+/** Directus's calendar views (FullCalendar's type names) and Annex's names for them. */
+const TYPE_OF = { month: 'dayGridMonth', week: 'timeGridWeek', day: 'timeGridDay', list: 'listWeek' };
+/** @type {Record<string, 'month' | 'week' | 'day' | 'list'>} */
+const VIEW_OF = {
+  dayGridMonth: 'month',
+  timeGridWeek: 'week',
+  dayGridWeek: 'week',
+  timeGridDay: 'day',
+  dayGridDay: 'day',
+  listWeek: 'list',
+};
+/** `YYYY-MM-DD` of a local date. @param {Date} d */
+const ymdOf = (d) =>
+  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 /** A field named in the options when the collection has it among `candidates`, else the first candidate (or null). */
 function pick(candidates, chosen, fallback = true) {
@@ -33,43 +49,56 @@ export function useCalendar(props, context) {
     const end = pick(dates.value, saved.value.endDateField, false);
     return end && end !== startField.value ? end : null;
   });
-  // Directus's `viewInfo.type` (FullCalendar's names): a month (`dayGridMonth`) or a week (`dayGridWeek`).
-  const view = computed(() => (saved.value.viewInfo?.type === 'dayGridWeek' ? 'week' : 'month'));
+  // Directus's `viewInfo.type` (FullCalendar's names): a month (`dayGridMonth`), a week
+  // (`timeGridWeek`, or `dayGridWeek`), a day (`timeGridDay`) or a week's list (`listWeek`).
+  const view = computed(() => VIEW_OF[saved.value.viewInfo?.type] ?? 'month');
   const now = new Date();
-  // The day on screen: the month's first, or a day of the week shown.
+  // The day on screen: the month's first, the Monday of the week (week, list), or the day.
   const month = ref(new Date(now.getFullYear(), now.getMonth(), 1));
   const week = ref(weekRange(now).monday);
-  const range = computed(() => (view.value === 'week' ? weekRange(week.value) : monthRange(month.value)));
+  const day = ref(new Date(now.getFullYear(), now.getMonth(), now.getDate()));
+  const range = computed(() =>
+    view.value === 'day'
+      ? dayRange(day.value)
+      : view.value === 'month'
+        ? monthRange(month.value)
+        : weekRange(week.value),
+  );
   const extraFilter = computed(() =>
     startField.value ? rangeFilter(range.value, startField.value, endField.value) : null,
   );
   const state = useLayoutItems(props, context, { defaultLimit: -1, extraFilter });
   const shiftMonth = (/** @type {number} */ n) =>
     (month.value = new Date(month.value.getFullYear(), month.value.getMonth() + n, 1));
-  /** Moves the view on screen by `n` months or weeks. @param {number} n */
+  /** Moves the view on screen by `n` months, weeks or days. @param {number} n */
   const shift = (n) => {
-    if (view.value === 'week')
-      week.value = new Date(week.value.getFullYear(), week.value.getMonth(), week.value.getDate() + 7 * n);
-    else shiftMonth(n);
+    const by = (/** @type {Date} */ d, /** @type {number} */ days) =>
+      new Date(d.getFullYear(), d.getMonth(), d.getDate() + days);
+    if (view.value === 'day') day.value = by(day.value, n);
+    else if (view.value === 'month') shiftMonth(n);
+    else week.value = by(week.value, 7 * n);
   };
-  /** Shows a month or a week (the one holding the month's first day, or the month of the week's Monday). @param {'month' | 'week'} next */
+  /**
+   * Shows a month, a week, a day or a week's list, at the day the current view stands for (today
+   * when it holds today; else its first day).
+   * @param {'month' | 'week' | 'day' | 'list'} next
+   */
   const setView = (next) => {
-    if (next === 'week')
-      week.value = weekRange(
-        month.value.getMonth() === now.getMonth() && month.value.getFullYear() === now.getFullYear()
-          ? now
-          : month.value,
-      ).monday;
-    else month.value = new Date(week.value.getFullYear(), week.value.getMonth(), 1);
-    state.setOptions({
-      viewInfo: { ...(saved.value.viewInfo ?? {}), type: next === 'week' ? 'dayGridWeek' : 'dayGridMonth' },
-    });
+    const first = view.value === 'day' ? day.value : view.value === 'month' ? month.value : new Date(week.value);
+    const { first: from, last: to } = range.value;
+    const today = ymdOf(now);
+    const anchor = today >= from && today <= to ? now : first;
+    month.value = new Date(anchor.getFullYear(), anchor.getMonth(), 1);
+    week.value = weekRange(anchor).monday;
+    day.value = new Date(anchor.getFullYear(), anchor.getMonth(), anchor.getDate());
+    state.setOptions({ viewInfo: { ...(saved.value.viewInfo ?? {}), type: TYPE_OF[next] } });
   };
   const titleField = computed(() => firstText(state.visibleFields.value) ?? state.pk.value);
   return {
     ...state,
     month,
     week,
+    day,
     view,
     shift,
     shiftMonth,
