@@ -512,6 +512,47 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     expect(await page.locator('[data-test=batch-delete]').count()).toBe(0);
   }, 120_000);
 
+  it("reorders the board's columns when the groups' collection has a manual order", async () => {
+    const phases = await t.api('POST', '/collections', {
+      collection: 'phases',
+      meta: { sort_field: 'sort' },
+      fields: [
+        { field: 'name', type: 'string' },
+        { field: 'sort', type: 'integer' },
+      ],
+    });
+    expect(phases.status).toBe(200);
+    const [first, second, third] = (
+      await t.api('POST', '/items/phases', [
+        { name: 'Plan', sort: 1 },
+        { name: 'Build', sort: 2 },
+        { name: 'Ship', sort: 3 },
+      ])
+    ).body.data.map((p: { id: number }) => p.id);
+    await createCollection(t, 'steps', { title: 'string' });
+    await t.api('POST', '/fields/steps', { field: 'phase', type: 'integer', related_collection: 'phases' });
+    await t.api('POST', '/items/steps', [
+      { title: 'a', phase: first },
+      { title: 'b', phase: third },
+    ]);
+    await navigate(page, '/content/steps');
+    await page.reload();
+    await page.selectOption('[data-test=layout-picker]', 'kanban');
+    await page.selectOption('[data-test=kanban-group]', 'phase');
+    await page.selectOption('[data-test=kanban-group-title]', 'name');
+    const board = page.locator('[data-layout=kanban]');
+    const titles = () =>
+      board.locator('.column h3').evaluateAll((hs) => hs.map((h) => h.firstChild?.textContent?.trim()));
+    await eventually(titles).toEqual(['Plan', 'Build', 'Ship']);
+    // Ship dragged onto Plan takes its place, on the host too (Directus's /utils/sort of the phases).
+    await board.locator(`.column[data-group="${third}"] h3`).dragTo(board.locator(`.column[data-group="${first}"] h3`));
+    await eventually(titles).toEqual(['Ship', 'Plan', 'Build']);
+    const order = (await t.api('GET', '/items/phases?sort=sort&fields=id')).body.data.map((p: { id: number }) => p.id);
+    expect(order).toEqual([third, first, second]);
+    // The cards went with their columns.
+    expect(await board.locator(`.column[data-group="${third}"] [data-item]`).count()).toBe(1);
+  });
+
   it('logged no unexpected browser errors', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });

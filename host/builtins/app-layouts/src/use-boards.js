@@ -158,27 +158,50 @@ export function useKanban(props, context) {
         relatedKey.value)
       : null,
   );
+  // The related collection's manual order (its sort field) orders the columns, and dragging a
+  // column moves its item there (Directus's board, when the group collection has a sort field).
+  const collectionsStore = useStores().useCollectionsStore();
+  const groupSortField = computed(() =>
+    related.value ? (collectionsStore.getCollection(related.value)?.meta?.sort_field ?? null) : null,
+  );
   const groups = ref(/** @type {{ value: unknown; text: string }[] | null} */ (null));
+  async function loadGroups() {
+    const collection = related.value;
+    const title = groupTitle.value;
+    if (!collection) return (groups.value = null);
+    try {
+      const fields = [...new Set([relatedKey.value, title])];
+      const sort = groupSortField.value ? [groupSortField.value, relatedKey.value] : undefined;
+      const rows =
+        (await api.get(getEndpoint(collection), { params: { fields, sort, limit: BOARD_LIMIT } })).data.data ?? [];
+      if (related.value === collection)
+        groups.value = rows.map((r) => ({
+          value: r[relatedKey.value],
+          text: String(r[title] ?? r[relatedKey.value]),
+        }));
+    } catch (e) {
+      moveError.value = errorText(e);
+    }
+  }
   watch(
     [related, groupTitle],
-    async ([collection, title]) => {
+    () => {
       groups.value = null;
-      if (!collection) return;
-      try {
-        const fields = [...new Set([relatedKey.value, title])];
-        const rows =
-          (await api.get(getEndpoint(collection), { params: { fields, limit: BOARD_LIMIT } })).data.data ?? [];
-        if (related.value === collection)
-          groups.value = rows.map((r) => ({
-            value: r[relatedKey.value],
-            text: String(r[title] ?? r[relatedKey.value]),
-          }));
-      } catch (e) {
-        moveError.value = errorText(e);
-      }
+      void loadGroups();
     },
     { immediate: true },
   );
+  /** Moves the column of `value` to the place of the column of `to` (the group collection's /utils/sort). */
+  async function moveGroup(value, to) {
+    if (!related.value || !groupSortField.value || value === to || value === null || to === null) return;
+    moveError.value = null;
+    try {
+      await api.post(`/utils/sort/${encodeURIComponent(related.value)}`, { item: value, to });
+    } catch (e) {
+      moveError.value = errorText(e);
+    }
+    await loadGroups();
+  }
 
   // Within a column, cards keep the collection's manual order (its sort field), as Directus's board.
   const sortField = computed(() => state.info.value?.meta?.sort_field ?? null);
@@ -222,6 +245,8 @@ export function useKanban(props, context) {
     textField,
     columns,
     moveTo,
+    moveGroup,
+    groupSortField,
     moveError,
     sortField,
     relatedFields,
