@@ -227,7 +227,8 @@ export function createAuthService(
           checked,
           usable ? usable.password : await (decoyHash ??= passwords.hash(randomBytes(16).toString('hex'))),
         );
-        if (!usable || !matches) {
+        /** A failed login: counted against the account and the address on every host, and announced. */
+        const fail = async (error: unknown): Promise<never> => {
           throttle.fail(email, ip);
           await shared.record(email, ip);
           void emitter.emitAction('auth.login', {
@@ -236,22 +237,15 @@ export function createAuthService(
             user: user?.id ?? null,
             provider: 'default',
           });
-          throw errors.INVALID_CREDENTIALS();
-        }
+          throw error;
+        };
+        if (!usable || !matches) return fail(errors.INVALID_CREDENTIALS());
+        // A wrong code counts as a failed login: the password alone does not buy unlimited guesses.
         if (usable.tfa_secret) {
           try {
             checkOtp(usable.id, usable.tfa_secret, otp, true);
           } catch (e) {
-            // A wrong code counts as a failed login: the password alone does not buy unlimited guesses.
-            throttle.fail(email, ip);
-            await shared.record(email, ip);
-            void emitter.emitAction('auth.login', {
-              payload: { email },
-              status: 'fail',
-              user: usable.id,
-              provider: 'default',
-            });
-            throw e;
+            await fail(e);
           }
         }
       } finally {
