@@ -16,13 +16,14 @@ interface Entry {
  * none itself; a built-in (the realtime API) or another trusted extension registers its path.
  * A request for a path nobody registered gets 404 and its socket is closed.
  */
+/** Answers an upgrade request it will not take with `status` (`'404 Not Found'`) and closes its socket. */
+export function refuseUpgrade(socket: Duplex, status: string): void {
+  if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
 export function createUpgrades() {
   const byPath = new Map<string, Entry>();
-
-  function refuse(socket: Duplex, status: string): void {
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    socket.destroy();
-  }
 
   return {
     /** Registers `path`; returns the disposer. A path has one owner at a time. */
@@ -43,14 +44,14 @@ export function createUpgrades() {
       try {
         pathname = new URL(request.url ?? '/', 'http://host').pathname;
       } catch {
-        return refuse(socket, '400 Bad Request');
+        return refuseUpgrade(socket, '400 Bad Request');
       }
       const entry = byPath.get(pathname);
-      if (!entry) return refuse(socket, '404 Not Found');
+      if (!entry) return refuseUpgrade(socket, '404 Not Found');
       try {
         entry.handler(request, socket, head);
       } catch {
-        refuse(socket, '500 Internal Server Error');
+        refuseUpgrade(socket, '500 Internal Server Error');
       }
     },
 
@@ -58,8 +59,6 @@ export function createUpgrades() {
     async close(): Promise<void> {
       await Promise.all([...byPath.values()].map(async (e) => e.close?.()));
     },
-
-    paths: (): string[] => [...byPath.keys()],
   };
 }
 

@@ -45,7 +45,12 @@ export function formatMessage(type: string, data: Record<string, unknown> = {}, 
   return JSON.stringify(id === undefined ? { type, ...data } : { type, ...data, uid: id });
 }
 
-/** A refusal sent to the client as Directus sends it: `{ type, status: 'error', error: { code, message }, uid }`. */
+/** A refusal as Directus sends it: `{ type, status: 'error', error: { code, message }, uid }`. */
+export function refusal(type: string, code: string, message: string, id?: Uid): string {
+  return formatMessage(type, { status: 'error', error: { code, message } }, id);
+}
+
+/** A refusal thrown by a handler, sent to the client as `refusal` writes it. */
 export class RealtimeError extends Error {
   constructor(
     readonly type: string,
@@ -71,7 +76,7 @@ export function errorMessage(type: string, error: unknown, id?: Uid): string | u
   } else if (isCodedError(error) && (error as { expose?: boolean }).expose !== false) {
     ({ code, message } = error);
   } else return undefined;
-  return formatMessage(type, { status: 'error', error: { code, message } }, id);
+  return refusal(type, code, message, id);
 }
 
 /** A message's type as the handlers compare it (Directus's getMessageType, case-insensitive). */

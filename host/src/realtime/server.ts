@@ -13,7 +13,16 @@ import type { Logger } from '../logger.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { Services } from '../services/namespace.js';
 import { answerItems } from './items.js';
-import { AuthMessage, errorMessage, formatMessage, parseMessage, RealtimeError, type Message } from './protocol.js';
+import { refuseUpgrade } from '../http/upgrades.js';
+import {
+  AuthMessage,
+  errorMessage,
+  formatMessage,
+  parseMessage,
+  RealtimeError,
+  refusal,
+  type Message,
+} from './protocol.js';
 import { createSubscriptions } from './subscriptions.js';
 
 /** The kernel services the realtime API uses (the built-in's declared surface). */
@@ -129,14 +138,7 @@ export function createRealtime(kernel: RealtimeKernel) {
         const text = errorMessage(type, error, uid);
         if (text) return send(client, text);
         log.error({ err: error, client: client.uid }, 'a WebSocket message failed');
-        send(
-          client,
-          formatMessage(
-            type,
-            { status: 'error', error: { code: 'INTERNAL_SERVER_ERROR', message: 'An unexpected error occurred.' } },
-            uid,
-          ),
-        );
+        send(client, refusal(type, 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred.', uid));
       })
       .finally(() => {
         state.queued--;
@@ -206,9 +208,7 @@ export function createRealtime(kernel: RealtimeKernel) {
     );
   }
 
-  function authError(code: string, message: string, uid?: Message['uid']): string {
-    return formatMessage('auth', { status: 'error', error: { code, message } }, uid);
-  }
+  const authError = (code: string, message: string, uid?: Message['uid']) => refusal('auth', code, message, uid);
 
   function signIn(client: RealtimeClient, state: ClientState, auth: AuthState | undefined): void {
     client.accountability = auth?.accountability ?? publicAccountability(state.ip);
@@ -322,13 +322,7 @@ export function createRealtime(kernel: RealtimeKernel) {
     state.awaitingPong = false;
     if (!allow(state)) {
       const wait = Math.ceil(1000 / config.messagesPerSecond);
-      send(
-        client,
-        formatMessage('server', {
-          status: 'error',
-          error: { code: 'REQUESTS_EXCEEDED', message: `Too many messages, retry after ${wait}ms.` },
-        }),
-      );
+      send(client, refusal('server', 'REQUESTS_EXCEEDED', `Too many messages, retry after ${wait}ms.`));
       if (++state.refusedInARow >= MAX_REFUSED_IN_A_ROW) client.close(1008, 'Too many messages');
       return;
     }
@@ -436,15 +430,10 @@ export function createRealtime(kernel: RealtimeKernel) {
     return request.socket.remoteAddress ?? null;
   }
 
-  function refuse(socket: Duplex, status: string): void {
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    socket.destroy();
-  }
-
   /** The upgrade handler of WEBSOCKETS_REST_PATH. */
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing) return refuse(socket, '503 Service Unavailable');
-    if (clients.size + upgrading >= config.connectionLimit) return refuse(socket, '403 Forbidden');
+    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+    if (clients.size + upgrading >= config.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
     const ip = ipOf(request);
     const token = new URL(request.url ?? '/', 'http://host').searchParams.get('access_token');
     upgrading++;
@@ -454,13 +443,13 @@ export function createRealtime(kernel: RealtimeKernel) {
         // A token in the address authenticates at once (required in strict mode); a bad one is 401.
         if (config.auth === 'strict' || token) {
           auth = token ? await authenticate({ access_token: token }, ip).catch(() => undefined) : undefined;
-          if (!auth?.accountability.user) return refuse(socket, '401 Unauthorized');
+          if (!auth?.accountability.user) return refuseUpgrade(socket, '401 Unauthorized');
         }
-        if (closing || socket.destroyed) return refuse(socket, '503 Service Unavailable');
+        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
         wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, auth));
       } catch (error) {
         log.warn({ err: error }, 'a WebSocket upgrade failed');
-        refuse(socket, '500 Internal Server Error');
+        refuseUpgrade(socket, '500 Internal Server Error');
       } finally {
         upgrading--;
       }

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { Item, PrimaryKey } from '../services/items.js';
 import type { Services } from '../services/namespace.js';
-import { formatMessage, RealtimeError, SubscribeMessage, type Message } from './protocol.js';
+import { errorMessage, formatMessage, RealtimeError, SubscribeMessage, type Message } from './protocol.js';
 
 export type ChangeAction = 'create' | 'update' | 'delete';
 
@@ -205,17 +205,10 @@ export function createSubscriptions(options: SubscriptionsOptions) {
       if (code === 'FORBIDDEN' && (await permissions.grant(subscriber.accountability, subscription.collection, 'read')))
         return;
       if (code === 'FORBIDDEN') remove(subscription);
-      const text = errorMessageFor(error, subscription.uid);
+      const text = errorMessage('subscribe', error, subscription.uid);
       if (text) options.send(subscriber, text);
       else logger.warn({ err: error, collection: subscription.collection }, 'a realtime subscription failed');
     }
-  }
-
-  function errorMessageFor(error: unknown, uid?: string): string | undefined {
-    const coded = error as { code?: unknown; message?: unknown; expose?: unknown };
-    if (typeof coded?.code !== 'string' || typeof coded.message !== 'string' || coded.expose === false)
-      return undefined;
-    return formatMessage('subscribe', { status: 'error', error: { code: coded.code, message: coded.message } }, uid);
   }
 
   /** Hands a committed change to the subscriptions of its collection on this host. */

@@ -186,10 +186,11 @@ export function defineVersionsService(kernel: ItemsKernel, Items: ItemsServiceCl
       const delta = (version.delta as Record<string, unknown> | null) ?? {};
       const chosen = fields ? Object.fromEntries(Object.entries(delta).filter(([k]) => fields.includes(k))) : delta;
       if (Object.keys(chosen).length === 0) throw errors.UNPROCESSABLE_CONTENT({ reason: 'No changes to promote.' });
-      if ((await this.mainHash(collection, item)) !== mainHash)
+      const current = await this.mainHash(collection, item);
+      if (current !== mainHash)
         throw errors.UNPROCESSABLE_CONTENT(
           { reason: 'The item changed since this version was compared with it.' },
-          { details: { mainHash: await this.mainHash(collection, item) } },
+          { details: { mainHash: current } },
         );
       const schema = (this.schema ??= await kernel.schema.get());
       const context = { database: this.knex, schema, accountability: this.accountability };
