@@ -120,6 +120,18 @@ describe('shares', () => {
     expect((await make(sharer.token, { collection: 'directus_users', item: 'x' })).status).toBe(400);
   });
 
+  it('mails the link to plain addresses only (no list or header characters)', async () => {
+    const s = await share({ name: 'Mailed' });
+    for (const to of ['a,b@example.com', 'x@example.com>', 'not an address']) {
+      const res = await t.api('POST', '/shares/invite', { share: s.id, emails: [to] });
+      expect(res.status, to).toBe(400);
+    }
+    expect((await t.api('POST', '/shares/invite', { share: s.id, emails: ['guest@example.com'] })).status).toBe(204);
+    const mail = await t.host.knex('annex_outbox').where({ to: 'guest@example.com' }).first();
+    expect(mail.subject).toBe('An item was shared with you: Mailed');
+    expect(String(mail.body)).toContain(`/admin/shared/${s.id}`);
+  });
+
   it('counts wrong passwords toward the login throttle', async () => {
     const s = await share({ password: 'right one' });
     for (let i = 0; i < 3; i++) expect((await visit(s.id, 'guess')).status).toBe(401);

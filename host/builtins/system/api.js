@@ -6,6 +6,7 @@ import {
   errors,
   exportFileName,
   exportToTempFile,
+  isMailAddress,
   qrCodeSvg,
   queryBatches,
   readFormFile,
@@ -149,6 +150,12 @@ async function notifyMentions({ services, kernel }, schema, author, { collection
 }
 
 /** CRUD routes over one system collection, through the same ItemsService and permissions. */
+/** The signed-in user the request acts for; FORBIDDEN without one (the public, a share's visitor). */
+function signedInUser(req) {
+  if (!req.accountability?.user) throw errors.FORBIDDEN();
+  return req.accountability.user;
+}
+
 function systemRoutes(collection, extra) {
   return (router, context) => {
     extra?.(router, context);
@@ -177,14 +184,10 @@ export const endpoints = [
         }),
       );
       // Directus's two-factor authentication of one's own account (the secret is never read back).
-      const me = (req) => {
-        if (!req.accountability?.user) throw errors.FORBIDDEN();
-        return req.accountability.user;
-      };
       router.post(
         '/me/tfa/generate',
         asyncHandler(async (req, res) => {
-          const user = me(req);
+          const user = signedInUser(req);
           const settings = new services.SettingsService({ accountability: systemAccountability('tfa') });
           const [row] = await settings.readByQuery({ fields: ['project_name'], limit: 1 });
           const issuer = row?.project_name || 'Annex';
@@ -196,21 +199,21 @@ export const endpoints = [
       router.post(
         '/me/tfa/enable',
         asyncHandler(async (req, res) => {
-          await kernel.auth.tfa.enable(me(req), req.body?.secret, req.body?.otp);
+          await kernel.auth.tfa.enable(signedInUser(req), req.body?.secret, req.body?.otp);
           res.status(204).end();
         }),
       );
       router.post(
         '/me/tfa/disable',
         asyncHandler(async (req, res) => {
-          await kernel.auth.tfa.disable(me(req), req.body?.otp);
+          await kernel.auth.tfa.disable(signedInUser(req), req.body?.otp);
           res.status(204).end();
         }),
       );
       router.get(
         '/me',
         asyncHandler(async (req, res) => {
-          if (!req.accountability?.user) throw errors.FORBIDDEN();
+          signedInUser(req);
           // As Directus: the caller's own row through their permissions (an app user may read their
           // profile; a project's user fields need a row of their role), with the query's fields;
           // a caller who may read none of it gets their id.
@@ -224,7 +227,7 @@ export const endpoints = [
       router.patch(
         '/me',
         asyncHandler(async (req, res) => {
-          if (!req.accountability?.user) throw errors.FORBIDDEN();
+          signedInUser(req);
           const body = req.body;
           if (!body || typeof body !== 'object' || Array.isArray(body))
             throw errors.INVALID_PAYLOAD({ reason: 'The body must be an object of profile fields.' });
@@ -339,7 +342,7 @@ export const endpoints = [
           const mail = new services.MailService({});
           const link = sharedUrl(req, row.id);
           for (const to of emails) {
-            if (typeof to !== 'string' || !/^[^\s@"]+@[^\s@"]+$/.test(to))
+            if (!isMailAddress(to))
               throw errors.INVALID_PAYLOAD({ reason: `"${String(to)}" is not an email address.` });
             await mail.send({
               to,
@@ -409,7 +412,7 @@ export const endpoints = [
       router.post(
         '/export/:collection',
         asyncHandler(async (req, res) => {
-          if (!req.accountability?.user) throw errors.FORBIDDEN();
+          signedInUser(req);
           const { query, format, file } = req.body ?? {};
           if (!query || typeof query !== 'object' || Array.isArray(query))
             throw errors.INVALID_PAYLOAD({ reason: '"query" is required (an object).' });

@@ -44,6 +44,11 @@ const REQUEST_FLOOR_MS = 300;
 export const RESET_MAIL_INTERVAL_MS = 5 * 60_000;
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+$/;
 
+/** One plain mail address (no display name, list separator or header characters): what the host mails links to. */
+export function isMailAddress(value: unknown): value is string {
+  return typeof value === 'string' && EMAIL.test(value);
+}
+
 let jose: Promise<typeof import('jose')> | undefined;
 const loadJose = () => (jose ??= import('jose'));
 

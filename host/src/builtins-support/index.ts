@@ -11,6 +11,7 @@ export { toErrorResponse } from '../http/error-handler.js';
 export { createLazyGraphQLHandler as createGraphQLHandler } from '../graphql/lazy-handler.js';
 export { startRealtime } from '../realtime/start.js';
 export { qrCodeSvg } from '../auth/qr-code.js';
+export { isMailAddress } from '../auth/account-links.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';
