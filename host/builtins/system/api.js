@@ -283,7 +283,7 @@ export const endpoints = [
           res.json({ data: await kernel.auth.loginShare(req.body?.share, req.body?.password, req.ip) });
         }),
       );
-      // What the share page shows before signing in: never the item, never the password.
+      // What the share page shows before signing in: never the item; the password concealed (or null), as Directus's.
       router.get(
         '/info/:id',
         asyncHandler(async (req, res) => {
@@ -298,7 +298,7 @@ export const endpoints = [
               })
             : [];
           if (!share) throw errors.FORBIDDEN();
-          res.json({ data: { ...share, password: share.password !== null } });
+          res.json({ data: share });
         }),
       );
       // Creating a share needs Directus's `share` permission on the collection and a readable item.
