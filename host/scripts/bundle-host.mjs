@@ -30,6 +30,7 @@ const EXTERNAL = [
   'pino-pretty',
   'thread-stream',
   'ws',
+  'graphql-ws',
   'qrcode',
 ];
 

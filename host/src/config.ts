@@ -124,6 +124,19 @@ export interface WebSocketsConfig {
   maxSubscriptions: number;
   /** WEBSOCKETS_MAX_BUFFERED (bytes): a client that lets this much go unread is disconnected (1013). */
   maxBufferedBytes: number;
+  /** GraphQL subscriptions over the `graphql-transport-ws` protocol (WEBSOCKETS_GRAPHQL_*). */
+  graphql: {
+    /** WEBSOCKETS_ENABLED and WEBSOCKETS_GRAPHQL_ENABLED. */
+    enabled: boolean;
+    /** WEBSOCKETS_GRAPHQL_PATH. */
+    path: string;
+    /** WEBSOCKETS_GRAPHQL_AUTH: `handshake` (`connection_init` carries the token), `strict` (a token in the URL) or `public`. */
+    auth: 'public' | 'handshake' | 'strict';
+    /** WEBSOCKETS_GRAPHQL_AUTH_TIMEOUT (seconds in the environment): the deadline of `connection_init`. */
+    authTimeoutMs: number;
+    /** WEBSOCKETS_GRAPHQL_CONN_LIMIT: connections open at once. */
+    connectionLimit: number;
+  };
 }
 
 /** A comma-separated list, its entries trimmed, empty ones left out. */
@@ -295,6 +308,22 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         64 * 1024,
         int(env.WEBSOCKETS_MAX_BUFFERED, 8 * 1024 * 1024, 'WEBSOCKETS_MAX_BUFFERED'),
       ),
+      graphql: {
+        enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_GRAPHQL_ENABLED, true),
+        path: env.WEBSOCKETS_GRAPHQL_PATH || '/graphql',
+        auth: oneOf(
+          env.WEBSOCKETS_GRAPHQL_AUTH?.toLowerCase(),
+          ['handshake', 'strict', 'public'] as const,
+          'handshake',
+          'WEBSOCKETS_GRAPHQL_AUTH',
+        ),
+        authTimeoutMs:
+          1000 * Math.max(0, int(env.WEBSOCKETS_GRAPHQL_AUTH_TIMEOUT, 10, 'WEBSOCKETS_GRAPHQL_AUTH_TIMEOUT')),
+        connectionLimit: Math.max(
+          0,
+          int(env.WEBSOCKETS_GRAPHQL_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_GRAPHQL_CONN_LIMIT'),
+        ),
+      },
     },
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,

@@ -2,10 +2,11 @@
 import { startRealtime } from '@annex/host/builtins-support';
 
 /**
- * Directus's WebSocket API (docs/realtime.md). Off unless WEBSOCKETS_ENABLED is set; disabling
- * this extension closes its connections and frees its path.
+ * Directus's WebSocket API and GraphQL subscriptions (docs/realtime.md). Off unless
+ * WEBSOCKETS_ENABLED is set; disabling this extension closes its connections and frees its paths.
  */
 export default async function realtime(_register, context) {
-  if (!context.kernel.config.websockets.enabled) return;
+  const { websockets } = context.kernel.config;
+  if (!websockets.enabled && !websockets.graphql.enabled) return;
   context.onDispose(await startRealtime(context.kernel));
 }

@@ -5,6 +5,7 @@ import {
   parse,
   validate,
   type DocumentNode,
+  type ExecutionResult,
   type GraphQLSchema,
   type GraphQLError,
 } from 'graphql';
@@ -15,7 +16,7 @@ import type { ExtensionManager } from '../extensions/manager.js';
 import type { Kernel } from '../kernel.js';
 import type { MarketplaceService } from '../marketplace/service.js';
 import type { Services } from '../services/namespace.js';
-import { buildItemsSchema } from './items-schema.js';
+import { buildItemsSchema, type GraphQLContext } from './items-schema.js';
 import { buildSystemSchema } from './system-schema.js';
 import { recordExtensionChange } from '../audit/activity.js';
 
@@ -25,7 +26,7 @@ const MAX_GRAPHQL_ITEMS = 100_000;
 const VALIDATION_CODE: HostErrorCode = 'GRAPHQL_VALIDATION';
 const HIDDEN_CODE: HostErrorCode = 'INTERNAL_SERVER_ERROR';
 
-function formatError(e: GraphQLError) {
+export function formatError(e: GraphQLError) {
   const original = e.originalError as { code?: string; status?: number; expose?: boolean } | undefined;
   const code = original?.code ?? VALIDATION_CODE;
   const expose = original?.code ? original.expose !== false && (original.status ?? 500) < 500 : true;
@@ -36,17 +37,21 @@ function formatError(e: GraphQLError) {
   };
 }
 
-/**
- * Executes GraphQL requests for `/graphql` (items) and `/graphql/system`. Item schemas are built
- * per role from the collections it may read, cached until the schema or permissions change.
- */
-export function createGraphQLHandler(
-  kernel: Kernel & { extensions: ExtensionManager; marketplace?: MarketplaceService },
-) {
-  const cache = new Map<string, GraphQLSchema>();
-  let system: GraphQLSchema | undefined;
+/** What the items schemas are built from (the HTTP handler's kernel and the realtime built-in's surface both have it). */
+export interface ItemsSchemaKernel {
+  schema: Pick<Kernel['schema'], 'get' | 'version'>;
+  permissions: Pick<Kernel['permissions'], 'list' | 'grant' | 'version'>;
+}
 
-  async function itemsSchema(accountability: Accountability): Promise<GraphQLSchema> {
+/**
+ * The `/graphql` schema of a caller: built per role from the collections it may read, cached
+ * until the schema or permissions change.
+ */
+export function createItemsSchemas(
+  kernel: ItemsSchemaKernel,
+): (accountability: Accountability) => Promise<GraphQLSchema> {
+  const cache = new Map<string, GraphQLSchema>();
+  return async function itemsSchema(accountability: Accountability): Promise<GraphQLSchema> {
     const role = accountability.admin ? '$admin' : (accountability.role ?? '$public');
     const key = `${kernel.schema.version()}:${kernel.permissions.version()}:${role}`;
     let s = cache.get(key);
@@ -78,7 +83,32 @@ export function createGraphQLHandler(
       cache.set(key, s);
     }
     return s;
+  };
+}
+
+/** An execution's answer as the API sends it: coded errors, and refused when aliases repeat too many items. */
+export function shapeResult(result: ExecutionResult): { data: unknown; errors?: ReturnType<typeof formatError>[] } {
+  // Aliases write the same items out again (graphql-js repeats them per alias): the answer itself must fit too.
+  if (result.data && expandedSize(result.data) > MAX_GRAPHQL_ITEMS) {
+    const tooMany = errors.INVALID_QUERY({
+      reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.',
+    });
+    return { data: null, errors: [formatError(new GraphQLErrorClass(tooMany.message, { originalError: tooMany }))] };
   }
+  return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
+}
+
+/** The context of one operation: who runs it, the services, one item budget for all its fields. */
+export function operationContext(accountability: Accountability, services: Services): GraphQLContext {
+  return { accountability, services, rowBudget: { left: MAX_GRAPHQL_ITEMS } };
+}
+
+/** Executes GraphQL requests for `/graphql` (items) and `/graphql/system`. */
+export function createGraphQLHandler(
+  kernel: Kernel & { extensions: ExtensionManager; marketplace?: MarketplaceService },
+) {
+  const itemsSchema = createItemsSchemas(kernel);
+  let system: GraphQLSchema | undefined;
 
   /** `readOnly` (a GET request): mutations are refused, as in Directus, so a link cannot change data. */
   return async function run(
@@ -98,8 +128,13 @@ export function createGraphQLHandler(
       return { data: null, errors: [formatError(err as GraphQLError)] };
     }
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
-    if (options.readOnly && getOperationAST(document, operationName)?.operation === 'mutation')
+    const operation = getOperationAST(document, operationName)?.operation;
+    if (options.readOnly && operation === 'mutation')
       throw errors.METHOD_NOT_ALLOWED({ reason: 'A GraphQL mutation must be sent with POST.' });
+    if (operation === 'subscription')
+      throw errors.INVALID_PAYLOAD({
+        reason: 'A GraphQL subscription is served over the WebSocket at WEBSOCKETS_GRAPHQL_PATH (docs/realtime.md).',
+      });
     let variables = request.variables;
     if (typeof variables === 'string') {
       try {
@@ -125,15 +160,8 @@ export function createGraphQLHandler(
       document,
       variableValues: (variables ?? undefined) as Record<string, unknown> | undefined,
       operationName,
-      contextValue: { accountability, services, rowBudget: { left: MAX_GRAPHQL_ITEMS } },
+      contextValue: operationContext(accountability, services),
     });
-    // Aliases write the same items out again (graphql-js repeats them per alias): the answer itself must fit too.
-    if (result.data && expandedSize(result.data) > MAX_GRAPHQL_ITEMS) {
-      const tooMany = errors.INVALID_QUERY({
-        reason: 'The query returns too many items (aliases repeat what they select); ask for fewer.',
-      });
-      return { data: null, errors: [formatError(new GraphQLErrorClass(tooMany.message, { originalError: tooMany }))] };
-    }
-    return { data: result.data ?? null, ...(result.errors ? { errors: result.errors.map(formatError) } : {}) };
+    return shapeResult(result);
   };
 }

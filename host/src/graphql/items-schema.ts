@@ -1,5 +1,6 @@
 import {
   GraphQLBoolean,
+  GraphQLEnumType,
   GraphQLFloat,
   GraphQLID,
   GraphQLInputObjectType,
@@ -18,19 +19,37 @@ import {
   type SelectionNode,
 } from 'graphql';
 import type { Accountability } from '../auth/accountability.js';
+import type { Item, PrimaryKey } from '../services/items.js';
 import type { Services } from '../services/namespace.js';
 import { sanitizeQuery } from '../services/query.js';
 import type { CollectionOverview, FieldType, SchemaOverview } from '../schema/types.js';
 import { GraphQLJSON } from './scalars.js';
 import { aggregatedField } from './aggregated.js';
 import { DATE_FUNCTIONS } from '../services/functions.js';
+import { errors } from '../errors.js';
 
 export interface GraphQLContext {
   accountability: Accountability;
   services: Services;
   /** Items every field of this request may return in all. */
   rowBudget?: { left: number };
+  /** The changes of a collection, for `<collection>_mutated` (only over the realtime WebSocket). */
+  follow?: FollowChanges;
 }
+
+/** One `<collection>_mutated` event (Directus's): the item's key, what happened, the item as the subscriber may read it. */
+export interface MutatedEvent {
+  key: PrimaryKey;
+  event: 'create' | 'update' | 'delete';
+  data: Item | null;
+}
+
+/** Follows `collection`'s committed changes (`event`: only those), reading `fields` of each changed item. */
+export type FollowChanges = (
+  collection: string,
+  event: MutatedEvent['event'] | undefined,
+  fields: string[],
+) => Promise<AsyncIterableIterator<MutatedEvent>>;
 
 function scalarFor(type: FieldType): GraphQLScalarType {
   switch (type) {
@@ -144,6 +163,32 @@ function functionField(
 
 const NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 
+/**
+ * Directus's `<collection>_mutated(event)` subscription: `{ key, event, data }` per changed item,
+ * `data` read with the subscriber's permissions (null for a deletion).
+ */
+function mutatedField(
+  collection: string,
+  type: GraphQLObjectType,
+  eventEnum: GraphQLEnumType,
+): GraphQLFieldConfig<unknown, GraphQLContext> {
+  return {
+    type: new GraphQLObjectType({
+      name: `${collection}_mutated`,
+      fields: { key: { type: new GraphQLNonNull(GraphQLID) }, event: { type: eventEnum }, data: { type } },
+    }),
+    args: { event: { type: eventEnum } },
+    subscribe: (_s, args, ctx, info) => {
+      if (!ctx.follow) throw errors.INVALID_PAYLOAD({ reason: 'A subscription is served over the WebSocket.' });
+      const fields = selectedFields(info)
+        .filter((p) => p.startsWith('data.'))
+        .map((p) => p.slice('data.'.length));
+      return ctx.follow(collection, args.event ?? undefined, fields);
+    },
+    resolve: (event) => event,
+  };
+}
+
 /** The `/graphql` schema for the collections `visible` (Directus naming: `articles`, `articles_by_id`, `create_articles_item`…). */
 /** Which fields of a collection the role has for an action (absent: every field, as for administrators). */
 export type FieldAccess = (collection: string, action: 'read' | 'create' | 'update') => string[] | '*';
@@ -155,6 +200,11 @@ export function buildItemsSchema(
 ): GraphQLSchema {
   const query: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
   const mutation: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
+  const subscription: GraphQLFieldConfigMap<unknown, GraphQLContext> = {};
+  const eventEnum = new GraphQLEnumType({
+    name: 'EventEnum',
+    values: { create: { value: 'create' }, update: { value: 'update' }, delete: { value: 'delete' } },
+  });
   const deleteOne = new GraphQLObjectType({ name: 'delete_one', fields: { id: { type: GraphQLID } } });
   const deleteMany = new GraphQLObjectType({
     name: 'delete_many',
@@ -314,6 +364,7 @@ export function buildItemsSchema(
       args: { id: { type: new GraphQLNonNull(GraphQLID) } },
       resolve: async (_s, args, ctx) => ({ id: await service(ctx).deleteOne(args.id) }),
     };
+    subscription[`${name}_mutated`] = mutatedField(name, type, eventEnum);
     mutation[`delete_${name}_items`] = {
       type: deleteMany,
       args: { ids: { type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLID))) } },
@@ -324,5 +375,8 @@ export function buildItemsSchema(
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: query }),
     mutation: Object.keys(mutation).length ? new GraphQLObjectType({ name: 'Mutation', fields: mutation }) : undefined,
+    subscription: Object.keys(subscription).length
+      ? new GraphQLObjectType({ name: 'Subscription', fields: subscription })
+      : undefined,
   });
 }

@@ -23,13 +23,15 @@ import {
   refusal,
   type Message,
 } from './protocol.js';
+import type { ChangeFeed } from './changes.js';
 import { createSubscriptions } from './subscriptions.js';
+import { expiryOf, ipOf, MAX_DELAY, REFRESH_MS, tokenInAddress } from './connection.js';
 
 /** The kernel services the realtime API uses (the built-in's declared surface). */
 export interface RealtimeKernel {
   auth: AuthService;
   cluster: Cluster;
-  config: { websockets: WebSocketsConfig; trustProxy: boolean };
+  config: { websockets: WebSocketsConfig; trustProxy: boolean; graphqlTokenLimit: number };
   emitter: Emitter;
   logger: Logger;
   permissions: Permissions;
@@ -72,24 +74,8 @@ interface ClientState {
   refreshedAt: number;
 }
 
-/** How long a re-read of who a connection acts for is trusted (a suspended user stops hearing within it). */
-const REFRESH_MS = 1000;
-/** The longest setTimeout delay. */
-const MAX_DELAY = 2 ** 31 - 1;
 /** A connection refused this many messages in a row (rate) is closed. */
 const MAX_REFUSED_IN_A_ROW = 100;
-
-/** The `exp` of a JWT (seconds), null for a static token. */
-function expiryOf(token: string): number | null {
-  const [, body] = token.split('.');
-  if (!body) return null;
-  try {
-    const exp = (JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp : null;
-  } catch {
-    return null;
-  }
-}
 
 function sameAccountability(a: Accountability, b: Accountability): boolean {
   return a.user === b.user && a.role === b.role && a.admin === b.admin && a.app === b.app;
@@ -101,7 +87,7 @@ function sameAccountability(a: Accountability, b: Accountability): boolean {
  * events. Each connection's messages run one after another, at a bounded rate, and a client
  * that stops reading is disconnected rather than buffered for.
  */
-export function createRealtime(kernel: RealtimeKernel) {
+export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
   const config = kernel.config.websockets;
   const log = kernel.logger.child({ component: 'realtime' });
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: false });
@@ -258,8 +244,7 @@ export function createRealtime(kernel: RealtimeKernel) {
     services: kernel.services,
     schema: kernel.schema,
     permissions: kernel.permissions,
-    emitter: kernel.emitter,
-    cluster: kernel.cluster,
+    changes,
     logger: log,
     maxPerSubscriber: config.maxSubscriptions,
     enqueue: (subscriber, job) => enqueue(subscriber as RealtimeClient, job, 'subscribe'),
@@ -421,21 +406,12 @@ export function createRealtime(kernel: RealtimeKernel) {
     }, config.authTimeoutMs);
   }
 
-  function ipOf(request: IncomingMessage): string | null {
-    if (kernel.config.trustProxy) {
-      const forwarded = request.headers['x-forwarded-for'];
-      const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-      if (first) return first;
-    }
-    return request.socket.remoteAddress ?? null;
-  }
-
   /** The upgrade handler of WEBSOCKETS_REST_PATH. */
   function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
     if (clients.size + upgrading >= config.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
-    const ip = ipOf(request);
-    const token = new URL(request.url ?? '/', 'http://host').searchParams.get('access_token');
+    const ip = ipOf(request, kernel.config.trustProxy);
+    const token = tokenInAddress(request);
     upgrading++;
     void (async () => {
       try {

@@ -1,24 +1,13 @@
 import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
-import type { Cluster } from '../cluster/cluster.js';
-import { MAX_MESSAGE_BYTES } from '../cluster/cluster.js';
 import { errors } from '../errors.js';
-import type { Emitter } from '../events/emitter.js';
+import type { Change, ChangeAction, ChangeFeed } from './changes.js';
 import { getSanitizedQuery, type SanitizedQuery } from '../http/sanitized-query.js';
 import type { Logger } from '../logger.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { Item, PrimaryKey } from '../services/items.js';
 import type { Services } from '../services/namespace.js';
 import { errorMessage, formatMessage, RealtimeError, SubscribeMessage, type Message } from './protocol.js';
-
-export type ChangeAction = 'create' | 'update' | 'delete';
-
-/** A committed change, as subscriptions hear it (from this host's events or another host's message). */
-export interface Change {
-  collection: string;
-  action: ChangeAction;
-  keys: PrimaryKey[];
-}
 
 /** What a subscription needs of its connection. */
 export interface Subscriber {
@@ -47,8 +36,7 @@ export interface SubscriptionsOptions {
   services: Services;
   schema: SchemaStore;
   permissions: Permissions;
-  emitter: Emitter;
-  cluster: Cluster;
+  changes: ChangeFeed;
   logger: Logger;
   maxPerSubscriber: number;
   /** Runs `job` after the subscriber's earlier work, so its messages keep their order. */
@@ -58,28 +46,6 @@ export interface SubscriptionsOptions {
   send(subscriber: Subscriber, text: string): void;
 }
 
-/** Directus's system events that change items, by the collection they report (`<name>.create` …). */
-const SYSTEM_MODULES = [
-  'users',
-  'roles',
-  'permissions',
-  'files',
-  'folders',
-  'notifications',
-  'comments',
-  'dashboards',
-  'panels',
-  'flows',
-  'operations',
-  'presets',
-  'settings',
-  'translations',
-  'revisions',
-  'activity',
-  'versions',
-];
-const ACTIONS: readonly ChangeAction[] = ['create', 'update', 'delete'];
-const CLUSTER_CHANNEL = 'realtime';
 /** A shown-keys set keeps the most recent keys past this size. */
 const MAX_SHOWN = 10_000;
 
@@ -90,7 +56,7 @@ const MAX_SHOWN = 10_000;
  * may read. On PostgreSQL the changes of the other hosts arrive through the cluster.
  */
 export function createSubscriptions(options: SubscriptionsOptions) {
-  const { services, schema, permissions, emitter, cluster, logger } = options;
+  const { services, schema, permissions, logger } = options;
   const byCollection = new Map<string, Set<Subscription>>();
   const bySubscriber = new Map<Subscriber, Map<string, Subscription>>();
   let anonymous = 0;
@@ -109,16 +75,6 @@ export function createSubscriptions(options: SubscriptionsOptions) {
 
   async function primaryOf(collection: string): Promise<string> {
     return (await schema.get()).collections[collection]!.primary;
-  }
-
-  /** Deleted keys as the collection's items carry them (a route's `/items/posts/2` deletes the key '2' of an integer key). */
-  async function typedKeys(collection: string, keys: PrimaryKey[]): Promise<PrimaryKey[]> {
-    const col = (await schema.get()).collections[collection]!;
-    const type = col.fields[col.primary]?.type;
-    if (type !== 'integer' && type !== 'bigInteger') return keys;
-    return keys.map((k) =>
-      typeof k === 'string' && /^-?\d+$/.test(k) && Number.isSafeInteger(Number(k)) ? Number(k) : k,
-    );
   }
 
   /** Remembers which of `keys` the subscriber may read (those it was just sent). */
@@ -155,8 +111,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
       await remember(subscription, () => service.readByQuery(keysOnly));
     } else if (change.action === 'delete') {
       const shown = subscription.shown;
-      const keys = await typedKeys(subscription.collection, change.keys);
-      data = shown ? keys.filter((k) => shown.delete(String(k))) : keys;
+      data = shown ? change.keys.filter((k) => shown.delete(String(k))) : change.keys;
     } else {
       data = await service.readMany(change.keys, query);
       if ((data as Item[]).length) await remember(subscription, () => service.readMany(change.keys, keysOnly));
@@ -223,45 +178,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
     }
   }
 
-  /** Tells the other hosts, in messages small enough for a notification. */
-  async function relay(change: Change): Promise<void> {
-    if (!cluster.shared) return;
-    let size = change.keys.length;
-    for (let start = 0; start < change.keys.length; ) {
-      const part = { c: change.collection, a: change.action, k: change.keys.slice(start, start + size) };
-      if (JSON.stringify(part).length > MAX_MESSAGE_BYTES - 200 && size > 1) {
-        size = Math.ceil(size / 2);
-        continue;
-      }
-      await cluster.broadcast(CLUSTER_CHANNEL, part);
-      start += size;
-    }
-  }
-
-  function changed(collection: unknown, action: ChangeAction, keys: unknown): void {
-    if (typeof collection !== 'string' || !Array.isArray(keys) || keys.length === 0) return;
-    const change: Change = { collection, action, keys: keys as PrimaryKey[] };
-    dispatch(change);
-    void relay(change).catch((err) => logger.warn({ err }, 'could not relay a change to the other hosts'));
-  }
-
-  const listeners: (() => void)[] = [];
-  for (const action of ACTIONS) {
-    const keysOf = (meta: Record<string, unknown>) => (action === 'create' ? [meta.key] : meta.keys);
-    for (const module of ['items', ...SYSTEM_MODULES])
-      listeners.push(
-        emitter.onAction(`${module}.${action}`, (meta) => changed(meta.collection, action, keysOf(meta)), 'realtime'),
-      );
-  }
-  // A manual reorder moves the item (Directus reports it as an update of that item).
-  listeners.push(emitter.onAction('items.sort', (meta) => changed(meta.collection, 'update', [meta.item]), 'realtime'));
-  listeners.push(
-    cluster.onMessage(CLUSTER_CHANNEL, (data) => {
-      const m = data as { c?: unknown; a?: unknown; k?: unknown };
-      if (typeof m?.c === 'string' && ACTIONS.includes(m.a as ChangeAction) && Array.isArray(m.k))
-        dispatch({ collection: m.c, action: m.a as ChangeAction, keys: m.k as PrimaryKey[] });
-    }),
-  );
+  const off = options.changes.listen(dispatch);
 
   return {
     /** A `subscribe` or `unsubscribe` message of `subscriber`. */
@@ -332,7 +249,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
     count: (): number => [...bySubscriber.values()].reduce((n, m) => n + m.size, 0),
 
     close(): void {
-      for (const off of listeners) off();
+      off();
       byCollection.clear();
       bySubscriber.clear();
     },

@@ -1,0 +1,294 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
+import { CloseCode, makeServer } from 'graphql-ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { publicAccountability, type Accountability } from '../auth/accountability.js';
+import { errors } from '../errors.js';
+import { createItemsSchemas, formatError, operationContext, shapeResult } from '../graphql/handler.js';
+import { refuseUpgrade } from '../http/upgrades.js';
+import type { ChangeFeed } from './changes.js';
+import { expiryOf, ipOf, MAX_DELAY, REFRESH_MS, tokenInAddress } from './connection.js';
+import { followMutations } from './mutated.js';
+import type { RealtimeKernel } from './server.js';
+
+/** Changes one subscription may have waiting to be read before it is ended as fallen behind. */
+const MAX_PENDING_CHANGES = 1000;
+
+/** One connection of the GraphQL socket: who it acts for, until when, and its budgets. */
+interface GraphQLClient {
+  ws: WebSocket;
+  ip: string | null;
+  accountability: Accountability;
+  /** Authenticated with a user's token (re-read before use). */
+  fromToken: boolean;
+  expiresAt: number | null;
+  refreshedAt: number;
+  expiry?: NodeJS.Timeout;
+  tokens: number;
+  refilledAt: number;
+  alive: boolean;
+}
+
+/**
+ * Directus's GraphQL subscriptions: the `graphql-transport-ws` protocol (graphql-ws's server) at
+ * WEBSOCKETS_GRAPHQL_PATH, over the caller's own `/graphql` schema, where every readable
+ * collection has `<collection>_mutated`. Queries and mutations run there too, as over HTTP.
+ * Authentication as Directus's: a token in the address (required in `strict` mode), else
+ * `connection_init`'s `access_token` (required in `handshake` mode). The REST socket's limits
+ * apply: message size and rate, subscriptions per connection, a reader that stops reading.
+ */
+export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
+  const config = kernel.config.websockets;
+  const own = config.graphql;
+  const log = kernel.logger.child({ component: 'realtime-graphql' });
+  const schemas = createItemsSchemas(kernel);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: config.maxMessageBytes,
+    clientTracking: false,
+    // The client's first subprotocol is taken; graphql-ws closes any but `graphql-transport-ws` (4406).
+  });
+  const clients = new Set<GraphQLClient>();
+  let upgrading = 0;
+  let closing = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+
+  interface SignedIn {
+    accountability: Accountability;
+    expiresAt: number | null;
+  }
+
+  async function authenticate(token: string, ip: string | null): Promise<SignedIn> {
+    return { accountability: await kernel.auth.authenticate(token, ip), expiresAt: expiryOf(token) };
+  }
+
+  function signIn(client: GraphQLClient, auth: SignedIn): void {
+    client.accountability = auth.accountability;
+    client.fromToken = true;
+    client.refreshedAt = Date.now();
+    client.expiresAt = auth.expiresAt;
+    clearTimeout(client.expiry);
+    if (client.expiresAt !== null) armExpiry(client);
+  }
+
+  /** At the token's expiry the connection acts for the public, or ends (4403) unless the socket is public. */
+  function armExpiry(client: GraphQLClient): void {
+    const due = client.expiresAt! * 1000 - Date.now();
+    client.expiry = setTimeout(
+      () => {
+        if (client.expiresAt! * 1000 > Date.now()) return armExpiry(client);
+        client.accountability = publicAccountability(client.ip);
+        client.fromToken = false;
+        if (own.auth !== 'public') client.ws.close(CloseCode.Forbidden, 'Token expired');
+      },
+      Math.min(MAX_DELAY, Math.max(0, due)),
+    );
+  }
+
+  /** Re-reads who a token-authenticated connection acts for; a user no longer active loses the connection. */
+  async function refresh(client: GraphQLClient): Promise<void> {
+    const user = client.accountability.user;
+    if (!client.fromToken || !user || Date.now() - client.refreshedAt < REFRESH_MS) return;
+    const fresh = await kernel.auth.accountabilityOf(user, client.ip);
+    client.refreshedAt = Date.now();
+    if (fresh) {
+      client.accountability = fresh;
+      return;
+    }
+    client.accountability = publicAccountability(client.ip);
+    client.fromToken = false;
+    client.ws.close(CloseCode.Forbidden, 'Forbidden');
+  }
+
+  const server = makeServer<Record<string, unknown> | undefined, GraphQLClient>({
+    connectionInitWaitTimeout: own.authTimeoutMs,
+    async onConnect(ctx) {
+      const client = ctx.extra;
+      const token = ctx.connectionParams?.access_token;
+      if (typeof token === 'string') {
+        try {
+          signIn(client, await authenticate(token, client.ip));
+        } catch {
+          return false;
+        }
+      } else if (own.auth === 'handshake' && !client.fromToken) return false;
+      return true;
+    },
+    async onSubscribe(ctx, _id, payload) {
+      const client = ctx.extra;
+      // The operation being subscribed is already counted in ctx.subscriptions.
+      if (Object.keys(ctx.subscriptions).length > config.maxSubscriptions) {
+        const limit = errors.LIMIT_EXCEEDED({
+          reason: `A connection holds at most ${config.maxSubscriptions} operations.`,
+        });
+        return [new GraphQLError(limit.message, { originalError: limit })];
+      }
+      await refresh(client);
+      let document: DocumentNode;
+      try {
+        document = parse(payload.query, { maxTokens: kernel.config.graphqlTokenLimit });
+      } catch {
+        return [new GraphQLError('Failed to parse GraphQL document.')];
+      }
+      const schema = await schemas(client.accountability);
+      const invalid = validate(schema, document);
+      if (invalid.length) return invalid;
+      const accountability = client.accountability;
+      const follow = (...args: Parameters<typeof followMutations> extends [unknown, ...infer R] ? R : never) =>
+        followMutations(
+          {
+            changes,
+            services: kernel.services,
+            schema: kernel.schema,
+            permissions: kernel.permissions,
+            accountability: () => client.accountability,
+            refresh: () => refresh(client),
+            maxPending: MAX_PENDING_CHANGES,
+          },
+          ...args,
+        );
+      return {
+        schema,
+        document,
+        variableValues: payload.variables ?? undefined,
+        operationName: payload.operationName ?? undefined,
+        contextValue: { ...operationContext(accountability, kernel.services), follow },
+      };
+    },
+    onNext: (_ctx, _id, _payload, _args, result) => shapeResult(result as ExecutionResult) as ExecutionResult,
+    onError: (_ctx, _id, _payload, errors) => errors.map(formatError),
+  });
+
+  /** Takes one message from the connection's budget: `messagesPerSecond`, in bursts of twice that. */
+  function allow(client: GraphQLClient): boolean {
+    const now = Date.now();
+    const burst = config.messagesPerSecond * 2;
+    client.tokens = Math.min(burst, client.tokens + ((now - client.refilledAt) / 1000) * config.messagesPerSecond);
+    client.refilledAt = now;
+    if (client.tokens < 1) return false;
+    client.tokens -= 1;
+    return true;
+  }
+
+  function connected(ws: WebSocket, ip: string | null, auth: SignedIn | undefined): void {
+    const client: GraphQLClient = {
+      ws,
+      ip,
+      accountability: publicAccountability(ip),
+      fromToken: false,
+      expiresAt: null,
+      refreshedAt: 0,
+      tokens: config.messagesPerSecond * 2,
+      refilledAt: Date.now(),
+      alive: true,
+    };
+    clients.add(client);
+    if (auth) signIn(client, auth);
+    const closed = server.opened(
+      {
+        protocol: ws.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (ws.readyState !== ws.OPEN) return resolve();
+            // A client that does not read what it is sent would make the host hold it all: it goes instead.
+            if (ws.bufferedAmount > config.maxBufferedBytes) {
+              log.warn('a GraphQL WebSocket client stopped reading; disconnecting it');
+              ws.terminate();
+              return resolve();
+            }
+            ws.send(data, (err) => (err ? reject(err) : resolve()));
+          }),
+        close: (code, reason) => ws.close(code, reason),
+        onMessage: (handle) => {
+          ws.on('message', (data) => {
+            client.alive = true;
+            if (!allow(client)) return ws.close(1008, 'Too many messages');
+            const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+            handle(text).catch((error: unknown) => {
+              // graphql-ws throws on a message type it does not know: the client broke the protocol.
+              log.debug({ err: error }, 'a GraphQL WebSocket message failed');
+              if (ws.readyState === ws.OPEN) ws.close(CloseCode.BadRequest, 'Invalid message received');
+            });
+          });
+        },
+      },
+      client,
+    );
+    ws.on('pong', () => {
+      client.alive = true;
+    });
+    ws.on('error', (error) => log.debug({ err: error }, 'GraphQL WebSocket connection error'));
+    ws.once('close', (code, reason) => {
+      clearTimeout(client.expiry);
+      clients.delete(client);
+      void closed(code, reason.toString('utf8'));
+    });
+    if (config.heartbeatMs > 0 && !heartbeat) {
+      heartbeat = setInterval(beat, config.heartbeatMs);
+      heartbeat.unref();
+    }
+  }
+
+  /** A connection silent since the last beat that does not answer a ping by the next one is closed. */
+  function beat(): void {
+    if (clients.size === 0) {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+      return;
+    }
+    for (const client of clients) {
+      if (!client.alive) {
+        client.ws.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+
+  /** The upgrade handler of WEBSOCKETS_GRAPHQL_PATH. */
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+    if (clients.size + upgrading >= own.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
+    const ip = ipOf(request, kernel.config.trustProxy);
+    const token = tokenInAddress(request);
+    upgrading++;
+    void (async () => {
+      try {
+        // A token in the address authenticates at once (required in strict mode); a bad one is 401.
+        let auth: SignedIn | undefined;
+        if (own.auth === 'strict' || token) {
+          auth = token ? await authenticate(token, ip).catch(() => undefined) : undefined;
+          if (!auth?.accountability.user) return refuseUpgrade(socket, '401 Unauthorized');
+        }
+        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
+        wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, auth));
+      } catch (error) {
+        log.warn({ err: error }, 'a GraphQL WebSocket upgrade failed');
+        refuseUpgrade(socket, '500 Internal Server Error');
+      } finally {
+        upgrading--;
+      }
+    })();
+  }
+
+  return {
+    path: own.path,
+    upgrade,
+    /** Open connections (tests, health). */
+    connections: (): number => clients.size,
+
+    /** Closes every connection (1001, going away), waiting a moment for their close handshakes. */
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      clearInterval(heartbeat);
+      for (const client of clients) client.ws.close(1001, 'Server shutting down');
+      const deadline = Date.now() + 500;
+      while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const client of clients) client.ws.terminate();
+      wss.close();
+    },
+  };
+}
