@@ -102,6 +102,15 @@ describe('content versions', () => {
     });
     expect((await t.api('GET', `/items/articles/${article}?version=main`)).body.data.title).toBe('Original');
     expect((await t.api('GET', `/items/articles/${article}?version=nope`)).status).toBe(403);
+    // GraphQL's `version` argument reads the same.
+    const gql = (query: string) => t.api('POST', '/graphql', { query });
+    expect((await gql(`{ articles_by_id(id: ${article}, version: "edits") { title body } }`)).body).toEqual({
+      data: { articles_by_id: { title: 'Edited', body: 'New body' } },
+    });
+    expect((await gql(`{ articles_by_id(id: ${article}) { title } }`)).body.data.articles_by_id.title).toBe('Original');
+    expect(
+      (await gql(`{ articles_by_id(id: ${article}, version: "nope") { title } }`)).body.errors[0].extensions.code,
+    ).toBe('FORBIDDEN');
     const bad = await t.api('POST', `/versions/${v.id}/save`, { nope: 1 });
     expect(bad.status).toBe(400);
   });
@@ -129,6 +138,22 @@ describe('content versions', () => {
     const stale = await t.api('POST', `/versions/${v.id}/promote`, { mainHash: compared.mainHash });
     expect(stale.status).toBe(422);
     expect(stale.body.errors[0].message).toMatch(/changed/);
+  });
+
+  it('reads a singleton as its one item over GraphQL, and as a version of it', async () => {
+    const made = await t.api('POST', '/collections', {
+      collection: 'site',
+      meta: { singleton: true, versioning: true },
+      fields: [{ field: 'motto', type: 'string' }],
+    });
+    expect(made.status).toBe(200);
+    const gql = (query: string) => t.api('POST', '/graphql', { query });
+    expect((await gql('{ site { motto } }')).body).toEqual({ data: { site: null } });
+    const id = (await t.api('PATCH', '/items/site', { motto: 'Hello' })).body.data.id;
+    const v = (await t.api('POST', '/versions', { key: 'next', collection: 'site', item: id })).body.data;
+    await t.api('POST', `/versions/${v.id}/save`, { motto: 'Goodbye' });
+    expect((await gql('{ site { motto } }')).body).toEqual({ data: { site: { motto: 'Hello' } } });
+    expect((await gql('{ site(version: "next") { motto } }')).body).toEqual({ data: { site: { motto: 'Goodbye' } } });
   });
 
   it("runs Directus's items.promote filter (which may change the payload) and action", async () => {

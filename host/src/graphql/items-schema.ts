@@ -299,16 +299,35 @@ export function buildItemsSchema(
         schema,
         ...(ctx.rowBudget ? { rowBudget: ctx.rowBudget } : {}),
       });
-    query[name] = {
-      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
-      args: LIST_ARGS,
-      resolve: (_s, args, ctx, info) =>
-        service(ctx).readByQuery(sanitizeQuery({ ...args, fields: selectedFields(info) })),
-    };
+    // Directus's `version` argument: the item as that content version has it.
+    const read = (ctx: GraphQLContext, id: PrimaryKey, version: string | null | undefined, fields: string[]) =>
+      version
+        ? new ctx.services.VersionsService({ accountability: ctx.accountability, schema }).readItem(name, id, version, {
+            fields,
+          })
+        : service(ctx).readOne(id, { fields });
+    // A singleton is its one item (or null), as in Directus; other collections are lists.
+    query[name] = col.singleton
+      ? {
+          type,
+          args: { version: { type: GraphQLString } },
+          resolve: async (_s, args, ctx, info) => {
+            const fields = selectedFields(info);
+            const [row] = await service(ctx).readByQuery({ fields: [...fields, col.primary], limit: 1 });
+            if (!row || !args.version) return row ?? null;
+            return read(ctx, row[col.primary] as PrimaryKey, args.version, fields);
+          },
+        }
+      : {
+          type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
+          args: LIST_ARGS,
+          resolve: (_s, args, ctx, info) =>
+            service(ctx).readByQuery(sanitizeQuery({ ...args, fields: selectedFields(info) })),
+        };
     query[`${name}_by_id`] = {
       type,
-      args: { id: { type: new GraphQLNonNull(GraphQLID) } },
-      resolve: (_s, args, ctx, info) => service(ctx).readOne(args.id, { fields: selectedFields(info) }),
+      args: { id: { type: new GraphQLNonNull(GraphQLID) }, version: { type: GraphQLString } },
+      resolve: (_s, args, ctx, info) => read(ctx, args.id, args.version, selectedFields(info)),
     };
     query[`${name}_aggregated`] = aggregatedField(col, fieldsOf(col), service);
     mutation[`create_${name}_item`] = {
