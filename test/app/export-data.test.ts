@@ -26,6 +26,13 @@ describe('export-sidebar-detail data', () => {
     expect(parseCsv('a,b\r\n1,2\r\n')).toEqual([{ a: '1', b: '2' }]);
   });
 
+  it('defuses formula-like texts (not numbers) with a leading quote, and reads them back', () => {
+    const risky = [{ v: '=1+1' }, { v: '-x' }, { v: "'@y" }, { v: -5 }, { v: '-12.50' }, { v: 'plain' }];
+    const csv = toCsv(risky, ['v']);
+    expect(csv).toBe("v\n'=1+1\n'-x\n''@y\n-5\n-12.50\nplain");
+    expect(parseCsv(csv).map((r) => r.v)).toEqual(['=1+1', '-x', "'@y", '-5', '-12.50', 'plain']);
+  });
+
   it('parses an import as JSON (array or one object) or CSV, and serialises exports by format', () => {
     expect(parseImport('[{"a":1}]', 'application/json')).toEqual([{ a: 1 }]);
     expect(parseImport('{"a":1}', '')).toEqual([{ a: 1 }]);

@@ -85,6 +85,40 @@ describe('export and import of items', () => {
     expect((await t.api('GET', '/items/books?filter[title][_eq]=Ulysses')).body.data).toHaveLength(1);
   });
 
+  it('defuses formula-like texts in a CSV export (a leading quote), and an import of that export reads them back', async () => {
+    const texts = ['=HYPERLINK("http://evil.example","x")', '+1+2', '-cmd', '@SUM(A1)', "'=already quoted", 'plain'];
+    const made = (
+      await t.api(
+        'POST',
+        '/items/authors',
+        texts.map((name) => ({ name })),
+      )
+    ).body.data.map((a: { id: number }) => a.id);
+    const csv = await (
+      await raw(`/items/authors?export=csv&fields=id,name&filter[id][_in]=${made.join(',')}&sort=id`)
+    ).text();
+    const cells = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.slice(line.indexOf(',') + 1));
+    expect(cells).toEqual([
+      `"'=HYPERLINK(""http://evil.example"",""x"")"`,
+      "'+1+2",
+      "'-cmd",
+      "'@SUM(A1)",
+      "''=already quoted",
+      'plain',
+    ]);
+    // Numbers, and numbers kept as text, are not formulas.
+    const numbers = await (await raw('/items/books?export=csv&fields=pages&filter[id][_eq]=1')).text();
+    expect(numbers).toBe('pages\r\n256\r\n');
+    for (const id of made) await t.api('PATCH', `/items/authors/${id}`, { name: 'changed' });
+    expect((await upload('authors', 'authors.csv', 'text/csv', csv)).status).toBe(200);
+    const back = (await t.api('GET', `/items/authors?fields=name&filter[id][_in]=${made.join(',')}&sort=id`)).body.data;
+    expect(back.map((a: { name: string }) => a.name)).toEqual(texts);
+  });
+
   it('imports all rows or none: a bad row names its number and nothing is written', async () => {
     const before = (await t.api('GET', '/items/books?aggregate[count]=*')).body.data[0].count;
     const res = await upload(

@@ -11,6 +11,7 @@ import {
   queryBatches,
   readFormFile,
   sanitizeQuery,
+  restoreFormula,
   systemAccountability,
 } from '@annex/host/builtins-support';
 import { randomBytes } from 'node:crypto';
@@ -40,8 +41,10 @@ function exportBatchSize(env) {
 const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
 /** A CSV cell as Directus's import reads it: JSON where it is JSON (not a bare number: the field's type casts those), else the text; empty is null. */
-function csvValue(text) {
-  if (text === '') return null;
+function csvValue(cell) {
+  if (cell === '') return null;
+  // An export wrote a formula-like text with a leading quote (spreadsheets must not run it).
+  const text = restoreFormula(cell);
   try {
     const parsed = JSON.parse(text);
     if (typeof parsed !== 'number') return parsed;

@@ -22,6 +22,7 @@ export {
   exportFileName,
   exportToTempFile,
   queryBatches,
+  restoreFormula,
   type ExportFormat,
 } from '../services/export-format.js';
 export { formatSnapshot, parseSchemaText } from '../schema/snapshot.js';

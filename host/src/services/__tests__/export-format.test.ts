@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { type ExportFormat, exportToTempFile, formatExport, queryBatches } from '../export-format.js';
+import {
+  defuseFormula,
+  type ExportFormat,
+  exportToTempFile,
+  formatExport,
+  queryBatches,
+  restoreFormula,
+} from '../export-format.js';
 
 const ROWS: Record<string, unknown>[] = Array.from({ length: 23 }, (_, i) => ({
   id: i + 1,
@@ -84,5 +91,29 @@ describe('exports a batch at a time', () => {
     await expect(exportToTempFile(failing(), 'json')).rejects.toThrow('read failed');
     const after = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('annex-export-') && !before.has(n));
     expect(after).toEqual([]);
+  });
+});
+
+describe('CSV formula defusing', () => {
+  it('quotes what a spreadsheet would run, leaves numbers and other text, and is undone exactly', () => {
+    const cases: [string, string][] = [
+      ['=1+1', "'=1+1"],
+      ['+49 30 123', "'+49 30 123"],
+      ['-x', "'-x"],
+      ['@cmd', "'@cmd"],
+      ['\tx', "'\tx"],
+      ['\rx', "'\rx"],
+      ["'=x", "''=x"],
+      ['-12.50', '-12.50'],
+      ['+3', '+3'],
+      ['1e-5', '1e-5'],
+      ["'quoted", "'quoted"],
+      ['a=b', 'a=b'],
+      ['', ''],
+    ];
+    for (const [text, written] of cases) {
+      expect(defuseFormula(text)).toBe(written);
+      expect(restoreFormula(written)).toBe(text);
+    }
   });
 });

@@ -1,9 +1,16 @@
 // Serialising items for export and parsing an import file, done in the browser so the export
 // sidebar needs no server-side export endpoint.
 
+// A text a spreadsheet would run as a formula gets a leading quote, as the server's export writes
+// it (host/src/services/export-format.ts, whose import takes it off again); numbers stay as they are.
+const FORMULA = /^'*[=+\-@\t\r]/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const defuse = (s) => (FORMULA.test(s) && !NUMBER.test(s) ? `'${s}` : s);
+const restore = (s) => (s.startsWith("'") && FORMULA.test(s.slice(1)) && !NUMBER.test(s.slice(1)) ? s.slice(1) : s);
+
 const csvCell = (v) => {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const s = typeof v === 'object' ? JSON.stringify(v) : typeof v === 'string' ? defuse(v) : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -35,7 +42,7 @@ export function parseCsv(text) {
   if (cell !== '' || row.length) row.push(cell), rows.push(row);
   const [header = [], ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
   return body.map((r) =>
-    Object.fromEntries(header.map((h, i) => [h, r[i] === '' || r[i] === undefined ? null : r[i]])),
+    Object.fromEntries(header.map((h, i) => [h, r[i] === '' || r[i] === undefined ? null : restore(r[i])])),
   );
 }
 
