@@ -137,6 +137,15 @@ export interface WebSocketsConfig {
     /** WEBSOCKETS_GRAPHQL_CONN_LIMIT: connections open at once. */
     connectionLimit: number;
   };
+  /** Directus's logs stream for administrators (WEBSOCKETS_LOGS_*). */
+  logs: {
+    /** WEBSOCKETS_ENABLED and WEBSOCKETS_LOGS_ENABLED. */
+    enabled: boolean;
+    /** WEBSOCKETS_LOGS_PATH. */
+    path: string;
+    /** WEBSOCKETS_LOGS_CONN_LIMIT: connections open at once. */
+    connectionLimit: number;
+  };
 }
 
 /** A comma-separated list, its entries trimmed, empty ones left out. */
@@ -322,6 +331,14 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         connectionLimit: Math.max(
           0,
           int(env.WEBSOCKETS_GRAPHQL_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_GRAPHQL_CONN_LIMIT'),
+        ),
+      },
+      logs: {
+        enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_LOGS_ENABLED, true),
+        path: env.WEBSOCKETS_LOGS_PATH || '/websocket/logs',
+        connectionLimit: Math.max(
+          0,
+          int(env.WEBSOCKETS_LOGS_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_LOGS_CONN_LIMIT'),
         ),
       },
     },

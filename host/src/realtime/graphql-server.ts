@@ -8,7 +8,7 @@ import { errors } from '../errors.js';
 import { createItemsSchemas, formatError, operationContext, shapeResult } from '../graphql/handler.js';
 import { refuseUpgrade } from '../http/upgrades.js';
 import type { ChangeFeed } from './changes.js';
-import { expiryOf, ipOf, MAX_DELAY, REFRESH_MS, tokenInAddress } from './connection.js';
+import { createLiveness, expiryOf, ipOf, MAX_DELAY, REFRESH_MS, tokenInAddress } from './connection.js';
 import { followMutations } from './mutated.js';
 import type { RealtimeKernel } from './server.js';
 
@@ -27,7 +27,6 @@ interface GraphQLClient {
   expiry?: NodeJS.Timeout;
   tokens: number;
   refilledAt: number;
-  alive: boolean;
 }
 
 /**
@@ -52,7 +51,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
   const clients = new Set<GraphQLClient>();
   let upgrading = 0;
   let closing = false;
-  let heartbeat: NodeJS.Timeout | undefined;
+  const liveness = createLiveness(config.heartbeatMs);
 
   interface SignedIn {
     accountability: Accountability;
@@ -181,7 +180,6 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
       refreshedAt: 0,
       tokens: config.messagesPerSecond * 2,
       refilledAt: Date.now(),
-      alive: true,
     };
     clients.add(client);
     if (auth) signIn(client, auth);
@@ -202,7 +200,6 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
         close: (code, reason) => ws.close(code, reason),
         onMessage: (handle) => {
           ws.on('message', (data) => {
-            client.alive = true;
             if (!allow(client)) return ws.close(1008, 'Too many messages');
             const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
             handle(text).catch((error: unknown) => {
@@ -215,36 +212,13 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
       },
       client,
     );
-    ws.on('pong', () => {
-      client.alive = true;
-    });
     ws.on('error', (error) => log.debug({ err: error }, 'GraphQL WebSocket connection error'));
     ws.once('close', (code, reason) => {
       clearTimeout(client.expiry);
       clients.delete(client);
       void closed(code, reason.toString('utf8'));
     });
-    if (config.heartbeatMs > 0 && !heartbeat) {
-      heartbeat = setInterval(beat, config.heartbeatMs);
-      heartbeat.unref();
-    }
-  }
-
-  /** A connection silent since the last beat that does not answer a ping by the next one is closed. */
-  function beat(): void {
-    if (clients.size === 0) {
-      clearInterval(heartbeat);
-      heartbeat = undefined;
-      return;
-    }
-    for (const client of clients) {
-      if (!client.alive) {
-        client.ws.terminate();
-        continue;
-      }
-      client.alive = false;
-      client.ws.ping();
-    }
+    liveness.watch(ws);
   }
 
   /** The upgrade handler of WEBSOCKETS_GRAPHQL_PATH. */
@@ -283,7 +257,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
     async close(): Promise<void> {
       if (closing) return;
       closing = true;
-      clearInterval(heartbeat);
+      liveness.stop();
       for (const client of clients) client.ws.close(1001, 'Server shutting down');
       const deadline = Date.now() + 500;
       while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));

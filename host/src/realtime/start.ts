@@ -3,8 +3,8 @@ import type { RealtimeKernel } from './server.js';
 
 /**
  * Starts Directus's realtime APIs (`ws` is loaded only then): the WebSocket API at
- * WEBSOCKETS_REST_PATH and GraphQL subscriptions at WEBSOCKETS_GRAPHQL_PATH, each unless turned
- * off, over one feed of committed changes. Resolves to the disposer that unregisters the paths
+ * WEBSOCKETS_REST_PATH, GraphQL subscriptions at WEBSOCKETS_GRAPHQL_PATH (both over one feed of
+ * committed changes) and the logs stream at WEBSOCKETS_LOGS_PATH, each unless turned off. Resolves to the disposer that unregisters the paths
  * and closes every connection.
  */
 export async function startRealtime(kernel: RealtimeKernel & { upgrades: Upgrades }): Promise<() => Promise<void>> {
@@ -24,6 +24,12 @@ export async function startRealtime(kernel: RealtimeKernel & { upgrades: Upgrade
       const graphql = createGraphQLRealtime(kernel, changes);
       const off = kernel.upgrades.add(graphql.path, graphql.upgrade, 'realtime', { close: () => graphql.close() });
       servers.push({ off, close: () => graphql.close() });
+    }
+    if (websockets.logs.enabled) {
+      const { createLogsStream } = await import('./logs-server.js');
+      const logs = createLogsStream(kernel);
+      const off = kernel.upgrades.add(logs.path, logs.upgrade, 'realtime', { close: () => logs.close() });
+      servers.push({ off, close: () => logs.close() });
     }
   } catch (error) {
     for (const s of servers) s.off();

@@ -1,0 +1,225 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Accountability } from '../auth/accountability.js';
+import { refuseUpgrade } from '../http/upgrades.js';
+import { logTapOf } from '../logger.js';
+import { createLiveness, ipOf, REFRESH_MS, tokenInAddress } from './connection.js';
+import { errorMessage, formatMessage, parseMessage, refusal, type Message } from './protocol.js';
+import type { RealtimeKernel } from './server.js';
+
+/** pino's levels, by the names Directus's `log_level` takes. */
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+interface LogsClient {
+  ws: WebSocket;
+  ip: string | null;
+  accountability: Accountability;
+  refreshedAt: number;
+  /** The lowest level sent, when subscribed. */
+  level?: number;
+  tokens: number;
+  refilledAt: number;
+}
+
+/**
+ * Directus's logs stream at WEBSOCKETS_LOGS_PATH: an administrator's token in the address
+ * (strict, as in Directus), then `{ type: 'subscribe', log_level }` and this host's log lines at
+ * that level and above as `{ type: 'logs', data, uid: <host id> }`. The logger is tapped only
+ * while someone follows it; a follower that stops reading is disconnected (nothing is buffered
+ * for it, and nothing it causes is logged back into the stream).
+ */
+export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: string } }) {
+  const config = kernel.config.websockets;
+  const own = config.logs;
+  const tap = logTapOf(kernel.logger);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, clientTracking: false });
+  const clients = new Set<LogsClient>();
+  let followers = 0;
+  let untap: (() => void) | undefined;
+  let upgrading = 0;
+  let closing = false;
+  const liveness = createLiveness(config.heartbeatMs);
+  /** While anyone follows: who still may (a demoted or suspended administrator stops within a second or two). */
+  let recheck: NodeJS.Timeout | undefined;
+
+  function send(client: LogsClient, text: string): void {
+    if (client.ws.readyState !== client.ws.OPEN) return;
+    if (client.ws.bufferedAmount > config.maxBufferedBytes) return client.ws.terminate();
+    client.ws.send(text);
+  }
+
+  function onLine(line: string): void {
+    let log: { level?: unknown };
+    try {
+      log = JSON.parse(line);
+    } catch {
+      return;
+    }
+    const level = typeof log.level === 'number' ? log.level : 0;
+    let text: string | undefined;
+    for (const client of clients) {
+      if (client.level === undefined || level < client.level) continue;
+      text ??= formatMessage('logs', { data: log }, kernel.cluster.id);
+      send(client, text);
+    }
+  }
+
+  function follow(client: LogsClient, level: number | undefined): void {
+    const was = client.level !== undefined;
+    client.level = level;
+    followers += (level !== undefined ? 1 : 0) - (was ? 1 : 0);
+    if (followers > 0 && !untap) {
+      untap = tap?.listen(onLine);
+      recheck = setInterval(checkFollowers, REFRESH_MS);
+      recheck.unref();
+    }
+    if (followers === 0 && untap) {
+      untap();
+      untap = undefined;
+      clearInterval(recheck);
+    }
+  }
+
+  function checkFollowers(): void {
+    for (const client of clients) {
+      if (client.level === undefined) continue;
+      void stillAdmin(client)
+        .then((admin) => {
+          if (admin || client.level === undefined) return;
+          follow(client, undefined);
+          send(client, refusal('logs', 'FORBIDDEN', "You don't have permission to access this."));
+        })
+        .catch(() => undefined);
+    }
+  }
+
+  /** An administrator, re-read at most once a second: a demoted or suspended one stops following. */
+  async function stillAdmin(client: LogsClient): Promise<boolean> {
+    if (Date.now() - client.refreshedAt >= REFRESH_MS && client.accountability.user) {
+      const fresh = await kernel.auth.accountabilityOf(client.accountability.user, client.ip);
+      client.refreshedAt = Date.now();
+      if (!fresh) {
+        client.ws.close(1008, 'Authentication failed');
+        return false;
+      }
+      client.accountability = fresh;
+    }
+    return client.accountability.admin;
+  }
+
+  async function onMessage(client: LogsClient, message: Message): Promise<void> {
+    switch (message.type) {
+      case 'ping':
+        return send(client, formatMessage('pong', {}, message.uid));
+      case 'subscribe': {
+        if (!(await stillAdmin(client))) {
+          follow(client, undefined);
+          return send(client, refusal('logs', 'FORBIDDEN', "You don't have permission to access this.", message.uid));
+        }
+        const name = typeof message.log_level === 'string' ? message.log_level.toLowerCase() : '';
+        if (!(name in LEVELS))
+          return send(
+            client,
+            refusal(
+              'logs',
+              'INVALID_PAYLOAD',
+              `log_level must be one of ${Object.keys(LEVELS).join(', ')}.`,
+              message.uid,
+            ),
+          );
+        follow(client, LEVELS[name]);
+        return send(client, formatMessage('logs', { event: 'subscribe', log_level: name }, message.uid));
+      }
+      case 'unsubscribe':
+        follow(client, undefined);
+        return send(client, formatMessage('logs', { event: 'unsubscribe' }, message.uid));
+      default:
+        return send(client, refusal('logs', 'INVALID_PAYLOAD', `Unknown message type "${message.type}".`, message.uid));
+    }
+  }
+
+  function allow(client: LogsClient): boolean {
+    const now = Date.now();
+    const burst = config.messagesPerSecond * 2;
+    client.tokens = Math.min(burst, client.tokens + ((now - client.refilledAt) / 1000) * config.messagesPerSecond);
+    client.refilledAt = now;
+    if (client.tokens < 1) return false;
+    client.tokens -= 1;
+    return true;
+  }
+
+  function connected(ws: WebSocket, ip: string | null, accountability: Accountability): void {
+    const client: LogsClient = {
+      ws,
+      ip,
+      accountability,
+      refreshedAt: Date.now(),
+      tokens: config.messagesPerSecond * 2,
+      refilledAt: Date.now(),
+    };
+    clients.add(client);
+    liveness.watch(ws);
+    let queue = Promise.resolve();
+    ws.on('message', (data) => {
+      if (!allow(client)) return ws.close(1008, 'Too many messages');
+      let message: Message;
+      try {
+        message = parseMessage(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+      } catch (error) {
+        return send(client, errorMessage('logs', error)!);
+      }
+      queue = queue
+        .then(() => onMessage(client, message))
+        .catch(() => send(client, refusal('logs', 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred.')));
+    });
+    ws.on('error', () => undefined);
+    ws.once('close', () => {
+      follow(client, undefined);
+      clients.delete(client);
+    });
+  }
+
+  /** The upgrade handler of WEBSOCKETS_LOGS_PATH: an administrator's token in the address, else 401/403. */
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+    if (clients.size + upgrading >= own.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
+    const ip = ipOf(request, kernel.config.trustProxy);
+    const token = tokenInAddress(request);
+    upgrading++;
+    void (async () => {
+      try {
+        const accountability = token ? await kernel.auth.authenticate(token, ip).catch(() => undefined) : undefined;
+        if (!accountability?.user) return refuseUpgrade(socket, '401 Unauthorized');
+        if (!accountability.admin) return refuseUpgrade(socket, '403 Forbidden');
+        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
+        wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, accountability));
+      } catch {
+        refuseUpgrade(socket, '500 Internal Server Error');
+      } finally {
+        upgrading--;
+      }
+    })();
+  }
+
+  return {
+    path: own.path,
+    upgrade,
+    /** Connections following the logs (tests). */
+    followers: (): number => followers,
+
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      untap?.();
+      untap = undefined;
+      clearInterval(recheck);
+      liveness.stop();
+      for (const client of clients) client.ws.close(1001, 'Server shutting down');
+      const deadline = Date.now() + 500;
+      while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const client of clients) client.ws.terminate();
+      wss.close();
+    },
+  };
+}
