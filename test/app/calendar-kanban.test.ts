@@ -9,6 +9,8 @@ import {
   monthFilter,
   monthRange,
   weekCells,
+  timeGrid,
+  gridDays,
   weekRange,
   // @ts-expect-error plain JS module of the built-in layouts
 } from '../../host/builtins/app-layouts/src/calendar-kanban.js';
@@ -166,5 +168,43 @@ describe('the calendar week', () => {
       '2026-02-28:1',
       '2026-03-01:12',
     ]);
+  });
+});
+
+describe('the calendar time grid (week and day)', () => {
+  /** A local datetime as the API stores one (UTC, ISO). */
+  const at = (d: number, h: number, m = 0) => new Date(2026, 2, d, h, m).toISOString();
+
+  it('places items with a time by their hours, and whole-day or multi-day items in the all-day row', () => {
+    const items = [
+      { id: 1, starts: at(3, 9, 30), ends: at(3, 11) },
+      { id: 2, starts: '2026-03-03', ends: null },
+      { id: 3, starts: at(3, 22), ends: at(4, 2) },
+      { id: 4, starts: at(4, 14), ends: null },
+      { id: 5, starts: at(4, 23, 50), ends: null },
+    ];
+    const [tue, wed] = timeGrid(gridDays(new Date(2026, 2, 4), 'week'), items, 'starts', 'ends').slice(1, 3);
+    expect(tue.date).toBe('2026-03-03');
+    expect(tue.allDay.map((i: any) => i.id)).toEqual([2, 3]);
+    expect(tue.timed.map((t: any) => [t.item.id, t.top, t.height])).toEqual([[1, 570, 90]]);
+    expect(wed.allDay.map((i: any) => i.id)).toEqual([3]);
+    // No end: an hour; at the day's end: cut at midnight.
+    expect(wed.timed.map((t: any) => [t.item.id, t.top, t.height])).toEqual([
+      [4, 840, 60],
+      [5, 1430, 10],
+    ]);
+    expect(gridDays(new Date(2026, 2, 4), 'day').map((d) => d.getDate())).toEqual([4]);
+  });
+
+  it('puts overlapping items side by side, and a short one at least half an hour tall', () => {
+    const items = [
+      { id: 1, starts: at(5, 9), ends: at(5, 11) },
+      { id: 2, starts: at(5, 10), ends: at(5, 10, 5) },
+      { id: 3, starts: at(5, 10, 30), ends: at(5, 12) },
+      { id: 4, starts: at(5, 13), ends: at(5, 14) },
+    ];
+    const [day] = timeGrid(gridDays(new Date(2026, 2, 5), 'day'), items, 'starts', 'ends');
+    const placed = Object.fromEntries(day.timed.map((t: any) => [t.item.id, [t.column, t.columns, t.height]]));
+    expect(placed).toEqual({ 1: [0, 2, 120], 2: [1, 2, 30], 3: [1, 2, 90], 4: [0, 1, 60] });
   });
 });

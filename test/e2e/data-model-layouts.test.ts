@@ -353,6 +353,44 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await eventually(viewInfo).toEqual({ type: 'timeGridDay' });
   }, 120_000);
 
+  it('draws the week and the day as time grids: an item at its hours, overlapping items side by side, dates in the all-day row', async () => {
+    await createCollection(t, 'meetings', { title: 'string', starts: 'dateTime', ends: 'dateTime' });
+    const now = new Date();
+    const local = (h: number, m = 0) => new Date(now.getFullYear(), now.getMonth(), now.getDate(), h, m).toISOString();
+    const made = (
+      await t.api('POST', '/items/meetings', [
+        { title: 'Standup', starts: local(14, 30), ends: local(15, 30) },
+        { title: 'Overlap', starts: local(15), ends: local(16) },
+        { title: 'Offsite', starts: local(9), ends: new Date(now.getTime() + 2 * 86_400_000).toISOString() },
+      ])
+    ).body.data as { id: number }[];
+    await navigate(page, '/content/meetings');
+    await page.reload();
+    await page.selectOption('[data-test=layout-picker]', 'calendar');
+    await page.selectOption('[data-test=calendar-start]', 'starts');
+    await page.selectOption('[data-test=calendar-end]', 'ends');
+    for (const view of ['week', 'day']) {
+      await page.click(`[data-test=calendar-view-${view}]`);
+      const standup = page.locator(`[data-test=calendar-time-grid] .tg-timed [data-item="${made[0].id}"]`);
+      await standup.waitFor();
+      expect(await standup.getAttribute('data-start-minute')).toBe(String(14 * 60 + 30));
+      // 14:30 is 14.5 hours of 40 px below the top of the day's column; the hour is 60 minutes tall.
+      const box = await standup.evaluate((el) => ({
+        top: (el as HTMLElement).offsetTop,
+        height: (el as HTMLElement).offsetHeight,
+        width: (el as HTMLElement).offsetWidth,
+        column: (el.parentElement as HTMLElement).offsetWidth,
+      }));
+      expect(box.top).toBe(580);
+      expect(box.height).toBeGreaterThanOrEqual(36);
+      expect(box.width).toBeLessThan(box.column * 0.6); // beside "Overlap"
+      // The meeting over three days is in the all-day row, not at its hours.
+      await page.locator(`.tg-allday [data-item="${made[2].id}"]`).first().waitFor();
+      expect(await page.locator(`.tg-timed [data-item="${made[2].id}"]`).count()).toBe(0);
+    }
+    await shot(page, 'calendar-time-grid');
+  }, 120_000);
+
   it("groups the board by a many-to-one's related items and keeps the collection's manual order in a column", async () => {
     await createCollection(t, 'owners', { name: 'string' });
     const [ada, bo] = (await t.api('POST', '/items/owners', [{ name: 'Ada' }, { name: 'Bo' }])).body.data.map(

@@ -86,28 +86,18 @@ export function monthCells(month, items, start, end) {
   return [...blanks, ...dayCells(days, items, start, end)];
 }
 
-/**
- * The week's seven cells (Monday first), each day with the items on it, as `monthCells` places them.
- * @param {Date} day any day of the week @param {any[]} items @param {string | null} start @param {string | null | undefined} end
- */
 /** One day as a range (`YYYY-MM-DD` both ends). @param {Date} day */
 export function dayRange(day) {
   const d = ymd(day);
   return { first: d, last: d };
 }
 
-/** The one cell of `day`, with the items on it. @param {Date} day @param {any[]} items @param {string | null} start @param {string | null | undefined} end */
-export function dayCell(day, items, start, end) {
-  return dayCells([new Date(day.getFullYear(), day.getMonth(), day.getDate())], items, start, end);
-}
-
+/**
+ * The week's seven cells (Monday first), each day with the items on it, as `monthCells` places them.
+ * @param {Date} day any day of the week @param {any[]} items @param {string | null} start @param {string | null | undefined} end
+ */
 export function weekCells(day, items, start, end) {
-  const { monday } = weekRange(day);
-  const days = Array.from(
-    { length: 7 },
-    (_, i) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + i),
-  );
-  return dayCells(days, items, start, end);
+  return dayCells(gridDays(day, 'week'), items, start, end);
 }
 
 /**
@@ -128,6 +118,88 @@ function dayCells(days, items, start, end) {
     const date = ymd(d);
     return { day: d.getDate(), date, items: spans.filter((s) => s.from <= date && date <= s.to).map((s) => s.item) };
   });
+}
+
+/** Minutes in a day. */
+const DAY_MINUTES = 24 * 60;
+/** How long an item without an end (or with one before its start) lasts in the time grid (FullCalendar's default). */
+const DEFAULT_MINUTES = 60;
+
+/** A stored value with a time of day (a datetime, not a bare date) as a local Date, else null. @param {unknown} value */
+function timeOf(value) {
+  if (value === null || value === undefined || value === '') return null;
+  const text = String(value);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return null;
+  const d = new Date(text);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * The week's or the day's time grid, as Directus's `timeGridWeek` / `timeGridDay` draw it: per day,
+ * the items that last whole days (a date field, or spanning more than one day) in its all-day row,
+ * and the others placed by their hours: `top` and `height` in minutes of the day (at least 30, so
+ * a short item stays clickable), side by side in `column` of `columns` where they overlap.
+ * @param {Date[]} days @param {any[]} items @param {string | null} start @param {string | null | undefined} end
+ * @returns {{ day: number; date: string; allDay: any[]; timed: { item: any; top: number; height: number; column: number; columns: number }[] }[]}
+ */
+export function timeGrid(days, items, start, end) {
+  const cells = dayCells(days, items, start, end);
+  return cells.map((cell) => {
+    /** @type {any[]} */
+    const allDay = [];
+    /** @type {{ item: any; top: number; height: number; column: number; columns: number }[]} */
+    const timed = [];
+    for (const item of cell.items) {
+      const from = start ? timeOf(item[start]) : null;
+      const until = end ? timeOf(item[end]) : null;
+      const sameDay = from && (!until || until <= from || ymd(until) === ymd(from));
+      if (!from || !sameDay || ymd(from) !== cell.date) {
+        allDay.push(item);
+        continue;
+      }
+      const top = from.getHours() * 60 + from.getMinutes();
+      const minutes = until && until > from ? (until.getTime() - from.getTime()) / 60000 : DEFAULT_MINUTES;
+      timed.push({ item, top, height: Math.min(DAY_MINUTES - top, Math.max(30, minutes)), column: 0, columns: 1 });
+    }
+    placeSideBySide(timed);
+    return { day: cell.day, date: cell.date, allDay, timed };
+  });
+}
+
+/**
+ * Overlapping items share the width: each group of items that overlap one another (directly or
+ * through others) is split into as many columns as it needs, each item in the first free one.
+ * @param {{ top: number; height: number; column: number; columns: number }[]} timed
+ */
+function placeSideBySide(timed) {
+  timed.sort((a, b) => a.top - b.top || b.height - a.height);
+  /** @type {typeof timed} */
+  let group = [];
+  /** @type {number[]} the end of each column's last item */
+  let ends = [];
+  let groupEnd = -1;
+  const close = () => {
+    for (const t of group) t.columns = ends.length;
+    group = [];
+    ends = [];
+  };
+  for (const t of timed) {
+    if (t.top >= groupEnd) close();
+    let column = ends.findIndex((e) => e <= t.top);
+    if (column === -1) column = ends.push(0) - 1;
+    ends[column] = t.top + t.height;
+    t.column = column;
+    group.push(t);
+    groupEnd = Math.max(groupEnd, t.top + t.height);
+  }
+  close();
+}
+
+/** The seven days of `day`'s week (Monday first), or `day` alone. @param {Date} day @param {'week' | 'day'} view */
+export function gridDays(day, view) {
+  if (view === 'day') return [new Date(day.getFullYear(), day.getMonth(), day.getDate())];
+  const { monday } = weekRange(day);
+  return Array.from({ length: 7 }, (_, i) => new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + i));
 }
 
 /** Fields a board can group by: those with choices, plain strings, and many-to-ones. @param {any[]} fields */

@@ -11,6 +11,7 @@ const Extensions = () => import('./settings/Extensions.vue');
 const SettingsMarketplace = () => import('./settings/Marketplace.vue');
 const Activity = () => import('./settings/Activity.vue');
 const Translations = () => import('./settings/Translations.vue');
+const Logs = () => import('./settings/Logs.vue');
 const DataModel = () => import('./settings/data-model/DataModel.vue');
 const DataModelCollection = () => import('./settings/data-model/DataModelCollection.vue');
 const Flows = () => import('./settings/flows/Flows.vue');
@@ -75,6 +76,7 @@ export const modules = [
       { path: 'marketplace', component: SettingsMarketplace },
       { path: 'activity', component: Activity },
       { path: 'translations', component: Translations },
+      { path: 'logs', component: Logs },
       { path: 'data-model', component: DataModel },
       { path: 'data-model/:collection', component: DataModelCollection, props: true },
       { path: 'flows', component: Flows },
