@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { refuseUpgrade } from '../http/upgrades.js';
 
 /** What both realtime sockets (Directus's WebSocket API and GraphQL's) read of a connection. */
 
@@ -77,6 +79,87 @@ export function createLiveness(periodMs: number) {
       clearInterval(timer);
       timer = undefined;
       alive.clear();
+    },
+  };
+}
+
+/** A connection's message budget: `perSecond` messages, in bursts of twice that (a token bucket). */
+export class MessageBudget {
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(private readonly perSecond: number) {
+    this.tokens = perSecond * 2;
+  }
+
+  /** Takes one message from the budget; false when it is spent. */
+  take(): boolean {
+    const now = Date.now();
+    this.tokens = Math.min(this.perSecond * 2, this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** Who an upgrade request connects as, or the HTTP status refusing it (`'401 Unauthorized'`). */
+export type Admission<A> = { admitted: A } | { refused: string };
+
+/**
+ * The upstream half every realtime socket shares: its upgrade handler (refused while closing, 503,
+ * or at the connection limit, 403; `admit` decides from the request's address token and client
+ * address who connects) and its closing (every connection sent 1001, given half a second for its
+ * close handshake, then ended).
+ */
+export function createSocketServer<A>(options: {
+  trustProxy: boolean;
+  connectionLimit: number;
+  maxPayload: number;
+  logger: { warn(obj: object, msg: string): void };
+  /** Connections open now. */
+  open(): Iterable<WebSocket>;
+  admit(token: string | null, ip: string | null): Promise<Admission<A>>;
+  connected(ws: WebSocket, ip: string | null, admitted: A): void;
+}) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, clientTracking: false });
+  const count = () => [...options.open()].length;
+  let upgrading = 0;
+  let closing = false;
+
+  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
+    if (count() + upgrading >= options.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
+    const ip = ipOf(request, options.trustProxy);
+    const token = tokenInAddress(request);
+    upgrading++;
+    void (async () => {
+      try {
+        const admission = await options.admit(token, ip);
+        if ('refused' in admission) return refuseUpgrade(socket, admission.refused);
+        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
+        wss.handleUpgrade(request, socket, head, (ws) => options.connected(ws, ip, admission.admitted));
+      } catch (error) {
+        options.logger.warn({ err: error }, 'a WebSocket upgrade failed');
+        refuseUpgrade(socket, '500 Internal Server Error');
+      } finally {
+        upgrading--;
+      }
+    })();
+  }
+
+  return {
+    upgrade,
+    closing: (): boolean => closing,
+    /** Closes every connection (1001, going away), waiting a moment for their close handshakes. */
+    async close(): Promise<void> {
+      if (closing) return;
+      closing = true;
+      for (const ws of options.open()) ws.close(1001, 'Server shutting down');
+      const deadline = Date.now() + 500;
+      while (count() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      for (const ws of options.open()) ws.terminate();
+      wss.close();
     },
   };
 }

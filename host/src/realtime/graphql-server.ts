@@ -1,14 +1,11 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
 import { GraphQLError, parse, validate, type DocumentNode, type ExecutionResult } from 'graphql';
 import { CloseCode, makeServer } from 'graphql-ws';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import { publicAccountability, type Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import { createItemsSchemas, formatError, operationContext, shapeResult } from '../graphql/handler.js';
-import { refuseUpgrade } from '../http/upgrades.js';
 import type { ChangeFeed } from './changes.js';
-import { createLiveness, expiryOf, ipOf, MAX_DELAY, REFRESH_MS, tokenInAddress } from './connection.js';
+import { createLiveness, createSocketServer, expiryOf, MAX_DELAY, MessageBudget, REFRESH_MS } from './connection.js';
 import { followMutations } from './mutated.js';
 import type { RealtimeKernel } from './server.js';
 
@@ -25,8 +22,7 @@ interface GraphQLClient {
   expiresAt: number | null;
   refreshedAt: number;
   expiry?: NodeJS.Timeout;
-  tokens: number;
-  refilledAt: number;
+  budget: MessageBudget;
 }
 
 /**
@@ -42,15 +38,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
   const own = config.graphql;
   const log = kernel.logger.child({ component: 'realtime-graphql' });
   const schemas = createItemsSchemas(kernel);
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: config.maxMessageBytes,
-    clientTracking: false,
-    // The client's first subprotocol is taken; graphql-ws closes any but `graphql-transport-ws` (4406).
-  });
   const clients = new Set<GraphQLClient>();
-  let upgrading = 0;
-  let closing = false;
   const liveness = createLiveness(config.heartbeatMs);
 
   interface SignedIn {
@@ -100,7 +88,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
     client.ws.close(CloseCode.Forbidden, 'Forbidden');
   }
 
-  const server = makeServer<Record<string, unknown> | undefined, GraphQLClient>({
+  const graphql = makeServer<Record<string, unknown> | undefined, GraphQLClient>({
     connectionInitWaitTimeout: own.authTimeoutMs,
     async onConnect(ctx) {
       const client = ctx.extra;
@@ -159,17 +147,6 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
     onError: (_ctx, _id, _payload, errors) => errors.map(formatError),
   });
 
-  /** Takes one message from the connection's budget: `messagesPerSecond`, in bursts of twice that. */
-  function allow(client: GraphQLClient): boolean {
-    const now = Date.now();
-    const burst = config.messagesPerSecond * 2;
-    client.tokens = Math.min(burst, client.tokens + ((now - client.refilledAt) / 1000) * config.messagesPerSecond);
-    client.refilledAt = now;
-    if (client.tokens < 1) return false;
-    client.tokens -= 1;
-    return true;
-  }
-
   function connected(ws: WebSocket, ip: string | null, auth: SignedIn | undefined): void {
     const client: GraphQLClient = {
       ws,
@@ -178,12 +155,11 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
       fromToken: false,
       expiresAt: null,
       refreshedAt: 0,
-      tokens: config.messagesPerSecond * 2,
-      refilledAt: Date.now(),
+      budget: new MessageBudget(config.messagesPerSecond),
     };
     clients.add(client);
     if (auth) signIn(client, auth);
-    const closed = server.opened(
+    const closed = graphql.opened(
       {
         protocol: ws.protocol,
         send: (data) =>
@@ -200,7 +176,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
         close: (code, reason) => ws.close(code, reason),
         onMessage: (handle) => {
           ws.on('message', (data) => {
-            if (!allow(client)) return ws.close(1008, 'Too many messages');
+            if (!client.budget.take()) return ws.close(1008, 'Too many messages');
             const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
             handle(text).catch((error: unknown) => {
               // graphql-ws throws on a message type it does not know: the client broke the protocol.
@@ -221,48 +197,31 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
     liveness.watch(ws);
   }
 
-  /** The upgrade handler of WEBSOCKETS_GRAPHQL_PATH. */
-  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
-    if (clients.size + upgrading >= own.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
-    const ip = ipOf(request, kernel.config.trustProxy);
-    const token = tokenInAddress(request);
-    upgrading++;
-    void (async () => {
-      try {
-        // A token in the address authenticates at once (required in strict mode); a bad one is 401.
-        let auth: SignedIn | undefined;
-        if (own.auth === 'strict' || token) {
-          auth = token ? await authenticate(token, ip).catch(() => undefined) : undefined;
-          if (!auth?.accountability.user) return refuseUpgrade(socket, '401 Unauthorized');
-        }
-        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
-        wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, auth));
-      } catch (error) {
-        log.warn({ err: error }, 'a GraphQL WebSocket upgrade failed');
-        refuseUpgrade(socket, '500 Internal Server Error');
-      } finally {
-        upgrading--;
-      }
-    })();
-  }
+  // A token in the address authenticates at once (required in strict mode); a bad one is 401.
+  const sockets = createSocketServer<SignedIn | undefined>({
+    trustProxy: kernel.config.trustProxy,
+    connectionLimit: own.connectionLimit,
+    maxPayload: config.maxMessageBytes,
+    logger: log,
+    open: () => [...clients].map((c) => c.ws),
+    async admit(token, ip) {
+      if (own.auth !== 'strict' && !token) return { admitted: undefined };
+      const auth = token ? await authenticate(token, ip).catch(() => undefined) : undefined;
+      return auth?.accountability.user ? { admitted: auth } : { refused: '401 Unauthorized' };
+    },
+    connected,
+  });
 
   return {
     path: own.path,
-    upgrade,
+    upgrade: sockets.upgrade,
     /** Open connections (tests, health). */
     connections: (): number => clients.size,
 
     /** Closes every connection (1001, going away), waiting a moment for their close handshakes. */
     async close(): Promise<void> {
-      if (closing) return;
-      closing = true;
       liveness.stop();
-      for (const client of clients) client.ws.close(1001, 'Server shutting down');
-      const deadline = Date.now() + 500;
-      while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      for (const client of clients) client.ws.terminate();
-      wss.close();
+      await sockets.close();
     },
   };
 }

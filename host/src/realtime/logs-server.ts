@@ -1,10 +1,7 @@
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { Accountability } from '../auth/accountability.js';
-import { refuseUpgrade } from '../http/upgrades.js';
 import { logTapOf } from '../logger.js';
-import { createLiveness, ipOf, REFRESH_MS, tokenInAddress } from './connection.js';
+import { createLiveness, createSocketServer, MessageBudget, REFRESH_MS } from './connection.js';
 import { errorMessage, formatMessage, parseMessage, refusal, type Message } from './protocol.js';
 import type { RealtimeKernel } from './server.js';
 
@@ -18,8 +15,7 @@ interface LogsClient {
   refreshedAt: number;
   /** The lowest level sent, when subscribed. */
   level?: number;
-  tokens: number;
-  refilledAt: number;
+  budget: MessageBudget;
 }
 
 /**
@@ -33,12 +29,9 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
   const config = kernel.config.websockets;
   const own = config.logs;
   const tap = logTapOf(kernel.logger);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, clientTracking: false });
   const clients = new Set<LogsClient>();
   let followers = 0;
   let untap: (() => void) | undefined;
-  let upgrading = 0;
-  let closing = false;
   const liveness = createLiveness(config.heartbeatMs);
   /** While anyone follows: who still may (a demoted or suspended administrator stops within a second or two). */
   let recheck: NodeJS.Timeout | undefined;
@@ -139,30 +132,19 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
     }
   }
 
-  function allow(client: LogsClient): boolean {
-    const now = Date.now();
-    const burst = config.messagesPerSecond * 2;
-    client.tokens = Math.min(burst, client.tokens + ((now - client.refilledAt) / 1000) * config.messagesPerSecond);
-    client.refilledAt = now;
-    if (client.tokens < 1) return false;
-    client.tokens -= 1;
-    return true;
-  }
-
   function connected(ws: WebSocket, ip: string | null, accountability: Accountability): void {
     const client: LogsClient = {
       ws,
       ip,
       accountability,
       refreshedAt: Date.now(),
-      tokens: config.messagesPerSecond * 2,
-      refilledAt: Date.now(),
+      budget: new MessageBudget(config.messagesPerSecond),
     };
     clients.add(client);
     liveness.watch(ws);
     let queue = Promise.resolve();
     ws.on('message', (data) => {
-      if (!allow(client)) return ws.close(1008, 'Too many messages');
+      if (!client.budget.take()) return ws.close(1008, 'Too many messages');
       let message: Message;
       try {
         message = parseMessage(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
@@ -180,46 +162,34 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
     });
   }
 
-  /** The upgrade handler of WEBSOCKETS_LOGS_PATH: an administrator's token in the address, else 401/403. */
-  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
-    if (clients.size + upgrading >= own.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
-    const ip = ipOf(request, kernel.config.trustProxy);
-    const token = tokenInAddress(request);
-    upgrading++;
-    void (async () => {
-      try {
-        const accountability = token ? await kernel.auth.authenticate(token, ip).catch(() => undefined) : undefined;
-        if (!accountability?.user) return refuseUpgrade(socket, '401 Unauthorized');
-        if (!accountability.admin) return refuseUpgrade(socket, '403 Forbidden');
-        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
-        wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, accountability));
-      } catch {
-        refuseUpgrade(socket, '500 Internal Server Error');
-      } finally {
-        upgrading--;
-      }
-    })();
-  }
+  // An administrator's token in the address, else 401 (none, or a bad one) or 403 (another user).
+  const sockets = createSocketServer<Accountability>({
+    trustProxy: kernel.config.trustProxy,
+    connectionLimit: own.connectionLimit,
+    maxPayload: 64 * 1024,
+    logger: kernel.logger,
+    open: () => [...clients].map((c) => c.ws),
+    async admit(token, ip) {
+      const accountability = token ? await kernel.auth.authenticate(token, ip).catch(() => undefined) : undefined;
+      if (!accountability?.user) return { refused: '401 Unauthorized' };
+      if (!accountability.admin) return { refused: '403 Forbidden' };
+      return { admitted: accountability };
+    },
+    connected,
+  });
 
   return {
     path: own.path,
-    upgrade,
+    upgrade: sockets.upgrade,
     /** Connections following the logs (tests). */
     followers: (): number => followers,
 
     async close(): Promise<void> {
-      if (closing) return;
-      closing = true;
       untap?.();
       untap = undefined;
       clearInterval(recheck);
       liveness.stop();
-      for (const client of clients) client.ws.close(1001, 'Server shutting down');
-      const deadline = Date.now() + 500;
-      while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      for (const client of clients) client.ws.terminate();
-      wss.close();
+      await sockets.close();
     },
   };
 }

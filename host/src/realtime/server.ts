@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { publicAccountability, type Accountability } from '../auth/accountability.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Permissions } from '../auth/permissions.js';
@@ -13,7 +11,6 @@ import type { Logger } from '../logger.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { Services } from '../services/namespace.js';
 import { answerItems } from './items.js';
-import { refuseUpgrade } from '../http/upgrades.js';
 import {
   AuthMessage,
   errorMessage,
@@ -25,7 +22,7 @@ import {
 } from './protocol.js';
 import type { ChangeFeed } from './changes.js';
 import { createSubscriptions } from './subscriptions.js';
-import { expiryOf, ipOf, MAX_DELAY, REFRESH_MS, tokenInAddress } from './connection.js';
+import { createSocketServer, expiryOf, MAX_DELAY, MessageBudget, REFRESH_MS } from './connection.js';
 
 /** The kernel services the realtime API uses (the built-in's declared surface). */
 export interface RealtimeKernel {
@@ -62,9 +59,7 @@ interface ClientState {
   ip: string | null;
   phase: 'handshake' | 'open';
   fromToken: boolean;
-  /** Token bucket of the message rate. */
-  tokens: number;
-  refilledAt: number;
+  budget: MessageBudget;
   refusedInARow: number;
   queue: Promise<void>;
   queued: number;
@@ -90,10 +85,7 @@ function sameAccountability(a: Accountability, b: Accountability): boolean {
 export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
   const config = kernel.config.websockets;
   const log = kernel.logger.child({ component: 'realtime' });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes, clientTracking: false });
   const clients = new Map<RealtimeClient, ClientState>();
-  let upgrading = 0;
-  let closing = false;
   let heartbeat: NodeJS.Timeout | undefined;
 
   const context = (client: RealtimeClient): EventContext => ({
@@ -133,13 +125,7 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
 
   /** Takes one message from the connection's budget: `messagesPerSecond`, in bursts of twice that. */
   function allow(state: ClientState): boolean {
-    const now = Date.now();
-    const burst = config.messagesPerSecond * 2;
-    state.tokens = Math.min(burst, state.tokens + ((now - state.refilledAt) / 1000) * config.messagesPerSecond);
-    state.refilledAt = now;
-    if (state.tokens < 1 || state.queued >= burst) return false;
-    state.tokens -= 1;
-    return true;
+    return state.queued < config.messagesPerSecond * 2 && state.budget.take();
   }
 
   async function authenticate(raw: Message | { access_token: string }, ip: string | null): Promise<AuthState> {
@@ -372,8 +358,7 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
       ip,
       phase: 'handshake',
       fromToken: false,
-      tokens: config.messagesPerSecond * 2,
-      refilledAt: Date.now(),
+      budget: new MessageBudget(config.messagesPerSecond),
       refusedInARow: 0,
       queue: Promise.resolve(),
       queued: 0,
@@ -406,51 +391,33 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
     }, config.authTimeoutMs);
   }
 
-  /** The upgrade handler of WEBSOCKETS_REST_PATH. */
-  function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (closing) return refuseUpgrade(socket, '503 Service Unavailable');
-    if (clients.size + upgrading >= config.connectionLimit) return refuseUpgrade(socket, '403 Forbidden');
-    const ip = ipOf(request, kernel.config.trustProxy);
-    const token = tokenInAddress(request);
-    upgrading++;
-    void (async () => {
-      try {
-        let auth: AuthState | undefined;
-        // A token in the address authenticates at once (required in strict mode); a bad one is 401.
-        if (config.auth === 'strict' || token) {
-          auth = token ? await authenticate({ access_token: token }, ip).catch(() => undefined) : undefined;
-          if (!auth?.accountability.user) return refuseUpgrade(socket, '401 Unauthorized');
-        }
-        if (closing || socket.destroyed) return refuseUpgrade(socket, '503 Service Unavailable');
-        wss.handleUpgrade(request, socket, head, (ws) => connected(ws, ip, auth));
-      } catch (error) {
-        log.warn({ err: error }, 'a WebSocket upgrade failed');
-        refuseUpgrade(socket, '500 Internal Server Error');
-      } finally {
-        upgrading--;
-      }
-    })();
-  }
+  // A token in the address authenticates at once (required in strict mode); a bad one is 401.
+  const sockets = createSocketServer<AuthState | undefined>({
+    trustProxy: kernel.config.trustProxy,
+    connectionLimit: config.connectionLimit,
+    maxPayload: config.maxMessageBytes,
+    logger: log,
+    open: () => clients.keys(),
+    async admit(token, ip) {
+      if (config.auth !== 'strict' && !token) return { admitted: undefined };
+      const auth = token ? await authenticate({ access_token: token }, ip).catch(() => undefined) : undefined;
+      return auth?.accountability.user ? { admitted: auth } : { refused: '401 Unauthorized' };
+    },
+    connected,
+  });
 
   return {
     path: config.path,
-    upgrade,
+    upgrade: sockets.upgrade,
     /** Open connections (tests, health). */
     clients: (): ReadonlySet<RealtimeClient> => new Set(clients.keys()),
     subscriptions: () => subscriptions.count(),
 
     /** Closes every connection (1001, going away), waiting a moment for their close handshakes. */
     async close(): Promise<void> {
-      if (closing) return;
-      closing = true;
       clearInterval(heartbeat);
       subscriptions.close();
-      const open = [...clients.keys()];
-      for (const client of open) client.close(1001, 'Server shutting down');
-      const deadline = Date.now() + 500;
-      while (clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-      for (const client of clients.keys()) client.terminate();
-      wss.close();
+      await sockets.close();
     },
   };
 }
