@@ -139,6 +139,37 @@ describe('GraphQL subscriptions over /graphql', () => {
     }
   });
 
+  it('reads a change once for all the subscriptions that select the same with the same rights', async () => {
+    // Selects of posts during one create, with no subscriber and with three.
+    const selects = async () => {
+      let n = 0;
+      const count = (q: { sql: string }) => {
+        if (/^select/i.test(q.sql) && /from [`"]posts[`"]/i.test(q.sql)) n++;
+      };
+      t.host.knex.on('query', count);
+      try {
+        await t.api('POST', '/items/posts', { title: 'counted' });
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        t.host.knex.off('query', count);
+      }
+      return n;
+    };
+    const alone = await selects();
+    const clients = [client(t, t.token), client(t, t.token), client(t, t.token)];
+    try {
+      const subs = clients.map((c) =>
+        subscribe(c, 'subscription { posts_mutated(event: create) { key data { title } } }'),
+      );
+      await settle();
+      const followed = await selects();
+      for (const s of subs) expect((await s.next()).data.posts_mutated.data).toEqual({ title: 'counted' });
+      expect(followed - alone).toBe(1);
+    } finally {
+      await Promise.all(clients.map((c) => c.dispose()));
+    }
+  });
+
   it('sends a row-limited reader only what it may read, and only deletions of items it was sent', async () => {
     const c = client(t, reader.token);
     try {

@@ -6,7 +6,7 @@ import { errors } from '../errors.js';
 import { createItemsSchemas, formatError, operationContext, shapeResult } from '../graphql/handler.js';
 import type { ChangeFeed } from './changes.js';
 import { createLiveness, createSocketServer, expiryOf, MAX_DELAY, MessageBudget, REFRESH_MS } from './connection.js';
-import { followMutations } from './mutated.js';
+import { followMutations, sharedReads } from './mutated.js';
 import type { RealtimeKernel } from './server.js';
 
 /** Changes one subscription may have waiting to be read before it is ended as fallen behind. */
@@ -38,6 +38,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
   const own = config.graphql;
   const log = kernel.logger.child({ component: 'realtime-graphql' });
   const schemas = createItemsSchemas(kernel);
+  const reads = sharedReads();
   const clients = new Set<GraphQLClient>();
   const liveness = createLiveness(config.heartbeatMs);
 
@@ -132,6 +133,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
             accountability: () => client.accountability,
             refresh: () => refresh(client),
             maxPending: MAX_PENDING_CHANGES,
+            reads,
           },
           ...args,
         );

@@ -18,6 +18,21 @@ export interface FollowOptions {
   refresh(): Promise<void>;
   /** Changes that may wait to be read; a subscriber that falls further behind is ended (LIMIT_EXCEEDED). */
   maxPending: number;
+  /** Reads of a change shared by the subscriptions that would read the same (`sharedReads()`). */
+  reads: SharedReads;
+}
+
+/** Per change, the reads already made, by who read and what. */
+export type SharedReads = WeakMap<Change, Map<string, Promise<Item[]>>>;
+
+/**
+ * The reads of each change, shared by every subscription that reads the same fields with the same
+ * rights: ten administrators following a collection cost one read per change, not ten. A user's
+ * rights are keyed by the user too (a permission may name `$CURRENT_USER`). Kept per change object
+ * (the feed hands one object to every listener), so they go when the change does.
+ */
+export function sharedReads(): SharedReads {
+  return new WeakMap();
 }
 
 /** A shown-keys set keeps the most recent keys past this size. */
@@ -68,10 +83,18 @@ export async function followMutations(
         .map((key) => ({ key, event: 'delete', data: null }));
     await options.refresh();
     const accountability = options.accountability();
-    const service = new services.ItemsService(collection, { accountability });
+    const who = accountability.admin ? 'admin' : `${accountability.role ?? ''}\u0000${accountability.user ?? ''}`;
+    const key = `${who}\u0000${JSON.stringify(query)}`;
+    let byKey = options.reads.get(change);
+    if (!byKey) options.reads.set(change, (byKey = new Map()));
+    let read = byKey.get(key);
+    if (!read) {
+      read = new services.ItemsService(collection, { accountability }).readMany(change.keys, query);
+      byKey.set(key, read);
+    }
     let rows: Item[];
     try {
-      rows = await service.readMany(change.keys, query);
+      rows = await read;
     } catch (error) {
       // Items that left the subscriber's view are not news; a collection it may no longer read ends the subscription.
       if (
