@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { upgradeStatus } from '../helpers/realtime.js';
+import { writeHook } from '../helpers/write-extension.js';
 
 // Directus's GraphQL subscriptions (docs/realtime.md): `<collection>_mutated` over graphql-ws's
 // `graphql-transport-ws` protocol at WEBSOCKETS_GRAPHQL_PATH, with graphql-ws's own client.
@@ -328,6 +332,57 @@ describe('the GraphQL socket’s handshake and limits', () => {
     const r = await raw();
     r.ws.send('not json');
     expect((await r.closed).code).toBe(4400);
+  });
+});
+
+describe('Directus’s websocket.* events on the GraphQL socket', () => {
+  it('a trusted hook sees the connection, its authentication, its messages (a filter may rewrite them) and its close', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-gql-hooks-'));
+    const hook = writeHook(
+      root,
+      'gql-events',
+      '',
+      `export default ({ filter, action }) => {
+  const seen = (globalThis.__gqlEvents ??= []);
+  for (const event of ['websocket.connect', 'websocket.auth.success', 'websocket.auth.failure', 'websocket.close'])
+    action(event, ({ client }) => seen.push([event, client.uid, client.accountability.user]));
+  action('websocket.message', ({ message }) => seen.push(['websocket.message', message.type]));
+  filter('websocket.message', (message) =>
+    message.type === 'subscribe' && message.payload.query === 'REWRITE ME'
+      ? { ...message, payload: { query: '{ rewritten: notes { id } }' } }
+      : message,
+  );
+};
+`,
+    );
+    const t = await startHost({ extensions: [hook], env: ENV });
+    try {
+      await createCollection(t, 'notes', { title: 'string' });
+      const me = (await t.api('GET', '/users/me')).body.data.id;
+      const seen = ((globalThis as { __gqlEvents?: unknown[][] }).__gqlEvents ??= []);
+      const c = client(t, t.token);
+      const s = subscribe(c, 'REWRITE ME');
+      expect(await s.next()).toEqual({ data: { rewritten: [] } });
+      await c.dispose();
+      await new Promise((r) => setTimeout(r, 200));
+      const uid = seen.find((e) => e[0] === 'websocket.connect')?.[1];
+      expect(typeof uid).toBe('string');
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          ['websocket.connect', uid, null],
+          ['websocket.message', 'connection_init'],
+          ['websocket.auth.success', uid, me],
+          ['websocket.message', 'subscribe'],
+          ['websocket.close', uid, me],
+        ]),
+      );
+      const forged = client(t, 'forged');
+      await new Promise((r) => setTimeout(r, 300));
+      await forged.dispose();
+      expect(seen.some((e) => e[0] === 'websocket.auth.failure')).toBe(true);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Accountability } from '../auth/accountability.js';
+import type { EventContext } from '../events/emitter.js';
+import { PLAIN_VIEW } from '../extensions/units/sandboxed-events.js';
 import { refuseUpgrade } from '../http/upgrades.js';
 
 /** What both realtime sockets (Directus's WebSocket API and GraphQL's) read of a connection. */
@@ -163,3 +167,49 @@ export function createSocketServer<A>(options: {
     },
   };
 }
+
+/**
+ * Directus's WebSocketClient: the socket, who it acts for and its id. Extensions receive it in
+ * the `websocket.*` events of every socket (a sandboxed hook receives `{ uid, accountability }` only).
+ */
+export type RealtimeClient = WebSocket & {
+  uid: string;
+  accountability: Accountability;
+  /** When the access token the connection authenticated with expires (seconds since the epoch), if it does. */
+  expires_at: number | null;
+};
+
+/**
+ * `ws` as Directus's client: a new `uid`, and the plain view a sandboxed hook is shown. `state`,
+ * when given, holds who it acts for (the socket reads through to it); else the socket's own fields do.
+ */
+export function asRealtimeClient(
+  ws: WebSocket,
+  state?: { accountability: Accountability; expiresAt: number | null },
+): RealtimeClient {
+  const client = ws as RealtimeClient;
+  client.uid = randomUUID();
+  if (state) {
+    Object.defineProperty(client, 'accountability', { get: () => state.accountability, configurable: true });
+    Object.defineProperty(client, 'expires_at', { get: () => state.expiresAt, configurable: true });
+  }
+  Object.defineProperty(client, PLAIN_VIEW, {
+    value: () => ({
+      uid: client.uid,
+      accountability: {
+        user: client.accountability.user,
+        role: client.accountability.role,
+        admin: client.accountability.admin,
+        app: client.accountability.app,
+      },
+    }),
+  });
+  return client;
+}
+
+/** The event context of a `websocket.*` event: who the connection acts for. */
+export const clientContext = (client: RealtimeClient): EventContext => ({
+  database: null,
+  schema: null,
+  accountability: client.accountability,
+});

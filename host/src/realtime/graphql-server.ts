@@ -5,7 +5,17 @@ import { publicAccountability, type Accountability } from '../auth/accountabilit
 import { errors } from '../errors.js';
 import { createItemsSchemas, formatError, operationContext, shapeResult } from '../graphql/handler.js';
 import type { ChangeFeed } from './changes.js';
-import { createLiveness, createSocketServer, expiryOf, MAX_DELAY, MessageBudget, REFRESH_MS } from './connection.js';
+import {
+  asRealtimeClient,
+  clientContext,
+  createLiveness,
+  createSocketServer,
+  expiryOf,
+  MAX_DELAY,
+  MessageBudget,
+  REFRESH_MS,
+  type RealtimeClient,
+} from './connection.js';
 import { followMutations, sharedReads } from './mutated.js';
 import type { RealtimeKernel } from './server.js';
 
@@ -15,6 +25,8 @@ const MAX_PENDING_CHANGES = 1000;
 /** One connection of the GraphQL socket: who it acts for, until when, and its budgets. */
 interface GraphQLClient {
   ws: WebSocket;
+  /** The socket as Directus's client, for the `websocket.*` events. */
+  socket: RealtimeClient;
   ip: string | null;
   accountability: Accountability;
   /** Authenticated with a user's token (re-read before use). */
@@ -23,6 +35,8 @@ interface GraphQLClient {
   refreshedAt: number;
   expiry?: NodeJS.Timeout;
   budget: MessageBudget;
+  /** The `websocket.message` filters of the connection's messages, one after another. */
+  filtered: Promise<void>;
 }
 
 /**
@@ -98,8 +112,10 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
         try {
           signIn(client, await authenticate(token, client.ip));
         } catch {
+          emit('websocket.auth.failure', client);
           return false;
         }
+        emit('websocket.auth.success', client);
       } else if (own.auth === 'handshake' && !client.fromToken) return false;
       return true;
     },
@@ -149,8 +165,31 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
     onError: (_ctx, _id, _payload, errors) => errors.map(formatError),
   });
 
+  /** Directus's `websocket.*` actions, as the WebSocket API emits them. */
+  function emit(event: string, client: GraphQLClient, meta: Record<string, unknown> = {}): void {
+    void kernel.emitter.emitAction(event, { ...meta, client: client.socket }, clientContext(client.socket));
+  }
+
+  /** A frame through Directus's `websocket.message` filter (which may rewrite it), as graphql-ws's text. */
+  async function filtered(client: GraphQLClient, text: string): Promise<string> {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return text; // graphql-ws refuses it (4400)
+    }
+    const out = await kernel.emitter.emitFilter(
+      'websocket.message',
+      message,
+      { client: client.socket },
+      clientContext(client.socket),
+    );
+    emit('websocket.message', client, { message: out });
+    return JSON.stringify(out);
+  }
+
   function connected(ws: WebSocket, ip: string | null, auth: SignedIn | undefined): void {
-    const client: GraphQLClient = {
+    const client = {
       ws,
       ip,
       accountability: publicAccountability(ip),
@@ -158,9 +197,12 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
       expiresAt: null,
       refreshedAt: 0,
       budget: new MessageBudget(config.messagesPerSecond),
-    };
+      filtered: Promise.resolve(),
+    } as Omit<GraphQLClient, 'socket'> as GraphQLClient;
+    client.socket = asRealtimeClient(ws, client);
     clients.add(client);
     if (auth) signIn(client, auth);
+    emit('websocket.connect', client);
     const closed = graphql.opened(
       {
         protocol: ws.protocol,
@@ -180,21 +222,34 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
           ws.on('message', (data) => {
             if (!client.budget.take()) return ws.close(1008, 'Too many messages');
             const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
-            handle(text).catch((error: unknown) => {
-              // graphql-ws throws on a message type it does not know: the client broke the protocol.
-              log.debug({ err: error }, 'a GraphQL WebSocket message failed');
-              if (ws.readyState === ws.OPEN) ws.close(CloseCode.BadRequest, 'Invalid message received');
-            });
+            // The filters run in order; graphql-ws handles each message as its filter ends (a
+            // subscription's handling lasts as long as the subscription, so it is not waited for).
+            const next = client.filtered.then(() => filtered(client, text));
+            client.filtered = next.then(
+              () => undefined,
+              () => undefined,
+            );
+            next
+              .then((message) => handle(message))
+              .catch((error: unknown) => {
+                // graphql-ws throws on a message type it does not know: the client broke the protocol.
+                log.debug({ err: error }, 'a GraphQL WebSocket message failed');
+                if (ws.readyState === ws.OPEN) ws.close(CloseCode.BadRequest, 'Invalid message received');
+              });
           });
         },
       },
       client,
     );
-    ws.on('error', (error) => log.debug({ err: error }, 'GraphQL WebSocket connection error'));
+    ws.on('error', (error) => {
+      log.debug({ err: error }, 'GraphQL WebSocket connection error');
+      emit('websocket.error', client, { event: { message: error.message } });
+    });
     ws.once('close', (code, reason) => {
       clearTimeout(client.expiry);
       clients.delete(client);
       void closed(code, reason.toString('utf8'));
+      emit('websocket.close', client, { event: { code, reason: reason.toString('utf8') } });
     });
     liveness.watch(ws);
   }

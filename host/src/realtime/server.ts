@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { RawData, WebSocket } from 'ws';
 import { publicAccountability, type Accountability } from '../auth/accountability.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { Permissions } from '../auth/permissions.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { WebSocketsConfig } from '../config.js';
-import type { Emitter, EventContext } from '../events/emitter.js';
-import { PLAIN_VIEW } from '../extensions/units/sandboxed-events.js';
+import type { Emitter } from '../events/emitter.js';
 import type { Logger } from '../logger.js';
 import type { SchemaStore } from '../schema/schema-store.js';
 import type { Services } from '../services/namespace.js';
@@ -22,7 +20,18 @@ import {
 } from './protocol.js';
 import type { ChangeFeed } from './changes.js';
 import { createSubscriptions } from './subscriptions.js';
-import { createSocketServer, expiryOf, MAX_DELAY, MessageBudget, REFRESH_MS } from './connection.js';
+import {
+  asRealtimeClient,
+  clientContext,
+  createSocketServer,
+  expiryOf,
+  MAX_DELAY,
+  MessageBudget,
+  REFRESH_MS,
+  type RealtimeClient,
+} from './connection.js';
+
+export type { RealtimeClient } from './connection.js';
 
 /** The kernel services the realtime API uses (the built-in's declared surface). */
 export interface RealtimeKernel {
@@ -35,17 +44,6 @@ export interface RealtimeKernel {
   schema: SchemaStore;
   services: Services;
 }
-
-/**
- * Directus's WebSocketClient: the socket, who it acts for and its id. Extensions receive it in
- * the `websocket.*` events (a sandboxed hook receives `{ uid, accountability }` only).
- */
-export type RealtimeClient = WebSocket & {
-  uid: string;
-  accountability: Accountability;
-  /** When the access token the connection authenticated with expires (seconds since the epoch), if it does. */
-  expires_at: number | null;
-};
 
 interface AuthState {
   accountability: Accountability;
@@ -88,11 +86,7 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
   const clients = new Map<RealtimeClient, ClientState>();
   let heartbeat: NodeJS.Timeout | undefined;
 
-  const context = (client: RealtimeClient): EventContext => ({
-    database: null,
-    schema: null,
-    accountability: client.accountability,
-  });
+  const context = clientContext;
 
   function send(client: RealtimeClient, text: string): void {
     if (client.readyState !== client.OPEN) return;
@@ -341,19 +335,7 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
   }
 
   function connected(ws: WebSocket, ip: string | null, auth: AuthState | undefined): void {
-    const client = ws as RealtimeClient;
-    client.uid = randomUUID();
-    Object.defineProperty(client, PLAIN_VIEW, {
-      value: () => ({
-        uid: client.uid,
-        accountability: {
-          user: client.accountability.user,
-          role: client.accountability.role,
-          admin: client.accountability.admin,
-          app: client.accountability.app,
-        },
-      }),
-    });
+    const client = asRealtimeClient(ws);
     const state: ClientState = {
       ip,
       phase: 'handshake',
