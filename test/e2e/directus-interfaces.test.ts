@@ -473,6 +473,17 @@ export default (router) => {
     await eventually(() => panel.locator('li[data-revision]').count()).toBe(2);
     // The newest is the item as it is: it has no revert.
     expect(await panel.locator(`li[data-revision="${revisions[1].id}"] [data-test=revert]`).count()).toBe(0);
+    // Compare: the changed field's value before and after the change; a creation has no before.
+    const newest = panel.locator(`li[data-revision="${revisions[1].id}"]`);
+    await newest.locator('[data-test=compare] button').click();
+    const title = newest.locator('[data-test=revision-changes] tr[data-field=title]');
+    await eventually(() => title.locator('[data-test=before]').textContent()).toBe('Draft one');
+    expect(await title.locator('[data-test=after]').textContent()).toBe('Draft two');
+    const oldest = panel.locator(`li[data-revision="${revisions[0].id}"]`);
+    await oldest.locator('[data-test=compare] button').click();
+    const created = oldest.locator('[data-test=revision-changes] tr[data-field=title]');
+    await eventually(() => created.locator('[data-test=after]').textContent()).toBe('Draft one');
+    expect((await created.locator('[data-test=before]').textContent())?.trim()).toBe('');
     await panel.locator(`li[data-revision="${revisions[0].id}"] [data-test=revert] button`).click();
     await eventually(async () => (await t.api('GET', `/items/things/${id}`)).body.data.title).toBe('Draft one');
     await eventually(() => field('title').locator('input').inputValue()).toBe('Draft one');
