@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase } from '../helpers/pg.js';
 import { openAuthenticated } from '../helpers/realtime.js';
+import { totpCode } from '../helpers/totp.js';
 import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
 import { startFixtureRegistry } from '../helpers/registry.js';
@@ -321,6 +322,25 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
       expect(locked.status).toBe(429);
       expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+  });
+
+  it('a one-time password signs in once across the cluster: a code used on one host is refused on the other', async () => {
+    const user = await createUser(a, 'otp-once', []);
+    const made = (await a.api('POST', '/users/me/tfa/generate', { password: 'secret-password' }, user.token)).body.data;
+    const enabled = await a.api(
+      'POST',
+      '/users/me/tfa/enable',
+      { secret: made.secret, otp: totpCode(made.secret) },
+      user.token,
+    );
+    expect(enabled.status).toBe(204);
+    const otp = totpCode(made.secret, 1);
+    const login = (t: TestHost) =>
+      t.api('POST', '/auth/login', { email: 'otp-once@example.com', password: 'secret-password', otp }, null);
+    expect((await login(a)).status).toBe(200);
+    const replayed = await login(b);
+    expect(replayed.status).toBe(401);
+    expect(replayed.body.errors[0].extensions.code).toBe('INVALID_OTP');
   });
 
   it('a host whose listening connection dropped reconnects and re-reads what it missed', async () => {

@@ -71,22 +71,24 @@ export function createAuthService(
   let decoyHash: Promise<string> | undefined;
   const verified = createVerifiedTokens();
   /**
-   * Per user, the last step whose one-time password logged in on this host: a code is good once
-   * (a code seen over a shoulder or in a log cannot be replayed in its thirty seconds).
-   */
-  const usedSteps = new Map<string, number>();
-
-  /**
    * INVALID_OTP unless `otp` is a code of `secret`. A login also needs it fresh (a later step than
-   * the last login's) and records its step; turning two-factor on or off, already signed in, does not.
+   * the last login's, on any host of the cluster: `annex_tfa_steps`) and records its step, so a
+   * code seen over a shoulder or in a log cannot be replayed in its thirty seconds; turning
+   * two-factor on or off, already signed in, does not.
    */
-  function checkOtp(user: string, secret: string, otp: unknown, consume = false): void {
+  async function checkOtp(user: string, secret: string, otp: unknown, consume = false): Promise<void> {
     const step = matchingStep(secret, otp);
     if (step === undefined) throw errors.INVALID_OTP();
     if (!consume) return;
-    if (step <= (usedSteps.get(user) ?? Number.NEGATIVE_INFINITY)) throw errors.INVALID_OTP();
-    usedSteps.set(user, step);
-    if (usedSteps.size > 10_000) usedSteps.delete(usedSteps.keys().next().value!);
+    // One statement decides between two hosts shown the same code: the update of an older step, or
+    // the first row's insert (the primary key refuses the second).
+    const moved = await knex('annex_tfa_steps').where({ user }).andWhere('step', '<', step).update({ step });
+    if (moved > 0) return;
+    try {
+      await knex('annex_tfa_steps').insert({ user, step });
+    } catch {
+      throw errors.INVALID_OTP(); // a row for the user with this step or a later one
+    }
   }
 
   async function withPassword(user: string, password: unknown): Promise<UserModel> {
@@ -243,7 +245,7 @@ export function createAuthService(
         // A wrong code counts as a failed login: the password alone does not buy unlimited guesses.
         if (usable.tfa_secret) {
           try {
-            checkOtp(usable.id, usable.tfa_secret, otp, true);
+            await checkOtp(usable.id, usable.tfa_secret, otp, true);
           } catch (e) {
             await fail(e);
           }
@@ -346,14 +348,14 @@ export function createAuthService(
         const row = await UserModel.query(knex).findById(user);
         if (!row || row.status !== 'active') throw errors.INVALID_CREDENTIALS();
         if (row.tfa_secret) throw errors.INVALID_PAYLOAD({ reason: 'Two-factor authentication is already enabled.' });
-        checkOtp(user, secret, otp);
+        await checkOtp(user, secret, otp);
         await UserModel.query(knex).patch({ tfa_secret: secret }).where({ id: user });
       },
       async disable(user: string, otp: unknown): Promise<void> {
         const row = await UserModel.query(knex).findById(user);
         if (!row || row.status !== 'active') throw errors.INVALID_CREDENTIALS();
         if (!row.tfa_secret) throw errors.INVALID_PAYLOAD({ reason: 'Two-factor authentication is not enabled.' });
-        checkOtp(user, row.tfa_secret, otp);
+        await checkOtp(user, row.tfa_secret, otp);
         await UserModel.query(knex).patch({ tfa_secret: null }).where({ id: user });
       },
     },

@@ -614,6 +614,19 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('directus_shares');
     },
   },
+  '20261206I-tfa-steps': {
+    async up(knex) {
+      // The last step whose one-time password signed each user in, shared by a cluster's hosts: a
+      // code is good once, whichever host it is shown to.
+      await knex.schema.createTable('annex_tfa_steps', (t) => {
+        t.string('user', 36).primary();
+        t.bigInteger('step').notNullable();
+      });
+    },
+    async down(knex) {
+      await knex.schema.dropTableIfExists('annex_tfa_steps');
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {
