@@ -89,7 +89,11 @@ describe('attacks on the GraphQL socket', () => {
 
   it('a subscriber that stops reading is not buffered for: its subscription waits, then ends 1,000 changes behind', async () => {
     const c = await connection();
-    c.send({ id: 'big', type: 'subscribe', payload: { query: 'subscription { big_mutated { key data { id body } } }' } });
+    c.send({
+      id: 'big',
+      type: 'subscribe',
+      payload: { query: 'subscription { big_mutated { key data { id body } } }' },
+    });
     await new Promise((r) => setTimeout(r, 150));
     const socket = (c.ws as unknown as { _socket: net.Socket })._socket;
     socket.pause();
