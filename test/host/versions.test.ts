@@ -108,6 +108,9 @@ describe('content versions', () => {
       data: { articles_by_id: { title: 'Edited', body: 'New body' } },
     });
     expect((await gql(`{ articles_by_id(id: ${article}) { title } }`)).body.data.articles_by_id.title).toBe('Original');
+    expect((await gql(`{ articles_by_version(version: "edits", id: ${article}) { title } }`)).body).toEqual({
+      data: { articles_by_version: { title: 'Edited' } },
+    });
     expect(
       (await gql(`{ articles_by_id(id: ${article}, version: "nope") { title } }`)).body.errors[0].extensions.code,
     ).toBe('FORBIDDEN');
@@ -154,6 +157,9 @@ describe('content versions', () => {
     await t.api('POST', `/versions/${v.id}/save`, { motto: 'Goodbye' });
     expect((await gql('{ site { motto } }')).body).toEqual({ data: { site: { motto: 'Hello' } } });
     expect((await gql('{ site(version: "next") { motto } }')).body).toEqual({ data: { site: { motto: 'Goodbye' } } });
+    expect((await gql('{ site_by_version(version: "next") { motto } }')).body).toEqual({
+      data: { site_by_version: { motto: 'Goodbye' } },
+    });
   });
 
   it("runs Directus's items.promote filter (which may change the payload) and action", async () => {

@@ -329,6 +329,19 @@ export function buildItemsSchema(
       args: { id: { type: new GraphQLNonNull(GraphQLID) }, version: { type: GraphQLString } },
       resolve: (_s, args, ctx, info) => read(ctx, args.id, args.version, selectedFields(info)),
     };
+    // Directus's `<collection>_by_version`: the item as a content version has it (`id` but for a singleton).
+    query[`${name}_by_version`] = {
+      type,
+      args: col.singleton
+        ? { version: { type: new GraphQLNonNull(GraphQLString) } }
+        : { version: { type: new GraphQLNonNull(GraphQLString) }, id: { type: new GraphQLNonNull(GraphQLID) } },
+      resolve: async (_s, args, ctx, info) => {
+        const fields = selectedFields(info);
+        if (!col.singleton) return read(ctx, args.id, args.version, fields);
+        const [row] = await service(ctx).readByQuery({ fields: [col.primary], limit: 1 });
+        return row ? read(ctx, row[col.primary] as PrimaryKey, args.version, fields) : null;
+      },
+    };
     query[`${name}_aggregated`] = aggregatedField(col, fieldsOf(col), service);
     mutation[`create_${name}_item`] = {
       type,
