@@ -110,3 +110,30 @@ export async function openAuthenticated(base: string, token: string, path = '/we
   if (answer.status !== 'ok') throw new Error(`handshake refused: ${JSON.stringify(answer)}`);
   return socket;
 }
+
+/** A raw `graphql-transport-ws` connection (no client library): the messages it received, its close. */
+export interface RawGraphQLSocket {
+  ws: WebSocket;
+  messages: any[];
+  closed: Promise<{ code: number; reason: string }>;
+  send(message: unknown): void;
+}
+
+/** Opens the host's GraphQL socket (at `base`, an http URL) with `protocol`, unauthenticated. */
+export async function openGraphQLSocket(
+  base: string,
+  options: { protocol?: string; query?: string } = {},
+): Promise<RawGraphQLSocket> {
+  const ws = new WebSocket(
+    `${base.replace(/^http/, 'ws')}/graphql${options.query ?? ''}`,
+    options.protocol ?? 'graphql-transport-ws',
+  );
+  const messages: any[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+  ws.on('error', () => undefined);
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  await new Promise((r) => ws.once('open', r));
+  return { ws, messages, closed, send: (m) => ws.send(JSON.stringify(m)) };
+}

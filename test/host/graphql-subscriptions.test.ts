@@ -5,7 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
-import { upgradeStatus } from '../helpers/realtime.js';
+import { openGraphQLSocket, upgradeStatus } from '../helpers/realtime.js';
 import { writeHook } from '../helpers/write-extension.js';
 
 // Directus's GraphQL subscriptions (docs/realtime.md): `<collection>_mutated` over graphql-ws's
@@ -232,23 +232,17 @@ describe('GraphQL subscriptions over /graphql', () => {
   it('ends a suspended user’s connection at the next change', async () => {
     const user = await createUser(t, 'gql-suspended', [{ collection: 'posts', action: 'read' }]);
     // The raw protocol: graphql-ws's client would reconnect.
-    const raw = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-    const closed = new Promise<number>((resolve) => raw.once('close', (code) => resolve(code)));
-    const messages: any[] = [];
-    raw.on('message', (d) => messages.push(JSON.parse(String(d))));
-    await new Promise((r) => raw.once('open', r));
-    raw.send(JSON.stringify({ type: 'connection_init', payload: { access_token: user.token } }));
+    const raw = await openGraphQLSocket(t.url);
+    raw.send({ type: 'connection_init', payload: { access_token: user.token } });
     await new Promise((r) => setTimeout(r, 100));
-    expect(messages[0]).toEqual({ type: 'connection_ack' });
-    raw.send(
-      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: 'subscription { posts_mutated { key } }' } }),
-    );
+    expect(raw.messages[0]).toEqual({ type: 'connection_ack' });
+    raw.send({ id: '1', type: 'subscribe', payload: { query: 'subscription { posts_mutated { key } }' } });
     await settle();
     expect((await t.api('PATCH', `/users/${user.userId}`, { status: 'suspended' })).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100)); // past the re-read interval
     await t.api('POST', '/items/posts', { title: 'after suspension' });
-    expect(await closed).toBe(4403);
-    expect(messages.filter((m) => m.type === 'next')).toEqual([]);
+    expect((await raw.closed).code).toBe(4403);
+    expect(raw.messages.filter((m) => m.type === 'next')).toEqual([]);
   });
 });
 
@@ -260,18 +254,7 @@ describe('the GraphQL socket’s handshake and limits', () => {
   });
   afterAll(() => t?.close());
 
-  /** A raw `graphql-transport-ws` connection: its messages, its close code. */
-  async function raw(protocol = 'graphql-transport-ws', query = '') {
-    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/graphql${query}`, protocol);
-    const messages: any[] = [];
-    ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    ws.on('error', () => undefined);
-    await new Promise((r) => ws.once('open', r));
-    return { ws, messages, closed, send: (m: unknown) => ws.send(JSON.stringify(m)) };
-  }
+  const raw = (protocol?: string) => openGraphQLSocket(t.url, { protocol });
 
   it('closes a handshake without a valid token (4403), or without connection_init in time (4408)', async () => {
     const none = await raw();

@@ -1,8 +1,7 @@
 import type net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { createCollection, startHost, type TestHost } from '../helpers/host.js';
-import { upgradeStatus } from '../helpers/realtime.js';
+import { openGraphQLSocket, upgradeStatus } from '../helpers/realtime.js';
 
 /*
  * Attacks on the GraphQL subscriptions socket (docs/realtime.md): oversized and long documents,
@@ -28,20 +27,13 @@ describe('attacks on the GraphQL socket', () => {
 
   /** An acknowledged raw `graphql-transport-ws` connection as the administrator. */
   async function connection() {
-    const ws = new WebSocket(`${t.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
-    const messages: any[] = [];
-    ws.on('message', (d) => messages.push(JSON.parse(String(d))));
-    ws.on('error', () => undefined);
-    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
-      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    await new Promise((r) => ws.once('open', r));
-    ws.send(JSON.stringify({ type: 'connection_init', payload: { access_token: t.token } }));
+    const c = await openGraphQLSocket(t.url);
+    c.send({ type: 'connection_init', payload: { access_token: t.token } });
     const until = Date.now() + 3000;
-    while (!messages.some((m) => m.type === 'connection_ack') && Date.now() < until)
+    while (!c.messages.some((m) => m.type === 'connection_ack') && Date.now() < until)
       await new Promise((r) => setTimeout(r, 10));
-    expect(messages.some((m) => m.type === 'connection_ack')).toBe(true);
-    return { ws, messages, closed, send: (m: unknown) => ws.send(JSON.stringify(m)) };
+    expect(c.messages.some((m) => m.type === 'connection_ack')).toBe(true);
+    return c;
   }
   const waitFor = async (check: () => boolean, ms = 3000) => {
     const until = Date.now() + ms;
