@@ -319,7 +319,7 @@ describe('the GraphQL socket’s handshake and limits', () => {
 });
 
 describe('Directus’s websocket.* events on the GraphQL socket', () => {
-  it('a trusted hook sees the connection, its authentication, its messages (a filter may rewrite them) and its close', async () => {
+  it('a trusted hook sees the connection, its authentication (and may decide it), its messages (a filter may rewrite them) and its close', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-gql-hooks-'));
     const hook = writeHook(
       root,
@@ -334,6 +334,10 @@ describe('Directus’s websocket.* events on the GraphQL socket', () => {
     message.type === 'subscribe' && message.payload.query === 'REWRITE ME'
       ? { ...message, payload: { query: '{ rewritten: notes { id } }' } }
       : message,
+  );
+  // Directus's custom authentication: an API key of the hook's own acts for an administrator.
+  filter('websocket.authenticate', (accountability, meta) =>
+    meta.message.access_token === 'api-key-123' ? { user: null, role: null, admin: true, app: false } : accountability,
   );
 };
 `,
@@ -359,6 +363,10 @@ describe('Directus’s websocket.* events on the GraphQL socket', () => {
           ['websocket.close', uid, me],
         ]),
       );
+      // The hook's key connects where a forged token does not.
+      const keyed = client(t, 'api-key-123');
+      expect(await subscribe(keyed, '{ notes { id } }').next()).toEqual({ data: { notes: [] } });
+      await keyed.dispose();
       const forged = client(t, 'forged');
       await new Promise((r) => setTimeout(r, 300));
       await forged.dispose();

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Accountability } from '../auth/accountability.js';
-import type { EventContext } from '../events/emitter.js';
+import { publicAccountability, type Accountability } from '../auth/accountability.js';
+import type { Emitter, EventContext } from '../events/emitter.js';
 import { PLAIN_VIEW } from '../extensions/units/sandboxed-events.js';
 import { refuseUpgrade } from '../http/upgrades.js';
 
@@ -213,3 +213,35 @@ export const clientContext = (client: RealtimeClient): EventContext => ({
   schema: null,
   accountability: client.accountability,
 });
+
+function sameAccountability(a: Accountability, b: Accountability): boolean {
+  return a.user === b.user && a.role === b.role && a.admin === b.admin && a.app === b.app;
+}
+
+/**
+ * Directus's `websocket.authenticate` filter, for both sockets: a hook may decide who a connection
+ * acts for from its authentication message (`shown`: never a password or a refresh token). The
+ * accountability it chose, or undefined when it left the public one (the host's own check decides).
+ */
+export async function hookAccountability(
+  emitter: Emitter,
+  shown: Record<string, unknown>,
+  ip: string | null,
+): Promise<Accountability | undefined> {
+  const fallback = publicAccountability(ip);
+  const custom = (await emitter.emitFilter(
+    'websocket.authenticate',
+    fallback,
+    { message: shown },
+    { database: null, schema: null, accountability: null },
+  )) as Accountability | null | undefined;
+  if (!custom || custom === fallback || typeof custom !== 'object' || sameAccountability(custom, fallback))
+    return undefined;
+  return {
+    user: typeof custom.user === 'string' ? custom.user : null,
+    role: typeof custom.role === 'string' ? custom.role : null,
+    admin: custom.admin === true,
+    app: custom.app === true,
+    ip,
+  };
+}

@@ -11,6 +11,7 @@ import {
   createLiveness,
   createSocketServer,
   expiryOf,
+  hookAccountability,
   MAX_DELAY,
   MessageBudget,
   REFRESH_MS,
@@ -59,15 +60,23 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
   interface SignedIn {
     accountability: Accountability;
     expiresAt: number | null;
+    /** A user's token (re-read before use), not who a `websocket.authenticate` hook chose. */
+    fromToken: boolean;
   }
 
+  /** A token, through Directus's `websocket.authenticate` first (a hook may decide who connects). */
   async function authenticate(token: string, ip: string | null): Promise<SignedIn> {
-    return { accountability: await kernel.auth.authenticate(token, ip), expiresAt: expiryOf(token) };
+    const custom = await hookAccountability(kernel.emitter, { access_token: token }, ip);
+    return {
+      accountability: custom ?? (await kernel.auth.authenticate(token, ip)),
+      expiresAt: expiryOf(token),
+      fromToken: !custom,
+    };
   }
 
   function signIn(client: GraphQLClient, auth: SignedIn): void {
     client.accountability = auth.accountability;
-    client.fromToken = true;
+    client.fromToken = auth.fromToken;
     client.refreshedAt = Date.now();
     client.expiresAt = auth.expiresAt;
     clearTimeout(client.expiry);
@@ -116,7 +125,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
           return false;
         }
         emit('websocket.auth.success', client);
-      } else if (own.auth === 'handshake' && !client.fromToken) return false;
+      } else if (own.auth === 'handshake' && !client.accountability.user) return false;
       return true;
     },
     async onSubscribe(ctx, _id, payload) {

@@ -23,6 +23,7 @@ import { createSubscriptions } from './subscriptions.js';
 import {
   asRealtimeClient,
   clientContext,
+  hookAccountability,
   createSocketServer,
   expiryOf,
   MAX_DELAY,
@@ -69,10 +70,6 @@ interface ClientState {
 
 /** A connection refused this many messages in a row (rate) is closed. */
 const MAX_REFUSED_IN_A_ROW = 100;
-
-function sameAccountability(a: Accountability, b: Accountability): boolean {
-  return a.user === b.user && a.role === b.role && a.admin === b.admin && a.app === b.app;
-}
 
 /**
  * Directus's realtime WebSocket API at WEBSOCKETS_REST_PATH: authentication (handshake, strict
@@ -137,32 +134,13 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
     } else access = message.access_token;
     // Directus's `websocket.authenticate`: a hook may decide who the connection acts for. It is
     // not shown the password or the refresh token (the host checked them).
-    const fallback = publicAccountability(ip);
     const { password: _p, refresh_token: _r, ...shown } = message as Record<string, unknown>;
-    const custom = (await kernel.emitter.emitFilter(
-      'websocket.authenticate',
-      fallback,
-      { message: shown },
-      { database: null, schema: null, accountability: null },
-    )) as Accountability | null | undefined;
-    if (custom && custom !== fallback && typeof custom === 'object' && !sameAccountability(custom, fallback))
-      return {
-        accountability: {
-          user: typeof custom.user === 'string' ? custom.user : null,
-          role: typeof custom.role === 'string' ? custom.role : null,
-          admin: custom.admin === true,
-          app: custom.app === true,
-          ip,
-        },
-        expiresAt: expiryOf(access),
-        refreshToken,
-        fromToken: false,
-      };
+    const custom = await hookAccountability(kernel.emitter, shown, ip);
     return {
-      accountability: await kernel.auth.authenticate(access, ip),
+      accountability: custom ?? (await kernel.auth.authenticate(access, ip)),
       expiresAt: expiryOf(access),
       refreshToken,
-      fromToken: true,
+      fromToken: !custom,
     };
   }
 
