@@ -35,6 +35,19 @@ describe('V8 code cache for a CommonJS file', () => {
     expect(second.exports).toEqual({ value: 1, file });
   });
 
+  it('reads a file that is not ASCII as UTF-8 (the ASCII fast path does not mangle it), cached under the same entry', () => {
+    const text = `module.exports = { text: 'h\u00e9llo \u2713 \u{1F600}' };\n`;
+    fs.writeFileSync(
+      file,
+      text.replace(/\\u\{?([0-9a-fA-F]+)\}?/g, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16))),
+    );
+    const first = run();
+    expect(first.exports).toEqual({ text: 'h\u00e9llo \u2713 \u{1F600}' });
+    first.persist();
+    expect(fs.existsSync(getCodeCacheFile(cacheDir, file, fs.readFileSync(file, 'utf8')))).toBe(true);
+    expect(run()).toMatchObject({ cache: 'hit', exports: { text: 'h\u00e9llo \u2713 \u{1F600}' } });
+  });
+
   it('an edited file of the same length does not run the old bytecode, and its old entry is replaced', () => {
     fs.writeFileSync(file, source(1));
     run().persist();
