@@ -69,6 +69,39 @@ describe('GET /users/me', () => {
     expect(star).not.toHaveProperty('nickname');
   });
 
+  it("has Directus's profile fields (avatar, language, title, description, location, tags, email notifications), the user's own to change", async () => {
+    const upload = new FormData();
+    upload.append('file', new Blob([Buffer.from('GIF89a')], { type: 'image/gif' }), 'me.gif');
+    const file = await fetch(`${t.url}/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.token}` },
+      body: upload,
+    });
+    const avatar = (await file.json()).data.id;
+    const profile = {
+      avatar,
+      language: 'de-DE',
+      title: 'Editor',
+      description: 'Writes things.',
+      location: 'Berlin',
+      tags: ['a', 'b'],
+      email_notifications: false,
+    };
+    const fields = Object.keys(profile).join(',');
+    const changed = await t.api('PATCH', `/users/me?fields=${fields}`, profile, plain.token);
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.body.data).toEqual(profile);
+    expect((await t.api('GET', `/users/me?fields=${fields}`, undefined, plain.token)).body.data).toEqual(profile);
+    // Unset, notifications by mail are on, as in Directus.
+    expect((await t.api('GET', '/users/me?fields=email_notifications', undefined, reader.token)).body.data).toEqual({
+      email_notifications: true,
+    });
+    // The avatar is the file (the administrator reads through the relation).
+    expect((await t.api('GET', `/users/${plain.userId}?fields=avatar.id,avatar.type`)).body.data).toEqual({
+      avatar: { id: avatar, type: 'image/gif' },
+    });
+  });
+
   it("PATCH /users/me changes the caller's own profile through their permissions", async () => {
     const named = await t.api('PATCH', '/users/me', { first_name: 'Pat' }, plain.token);
     expect(named.status).toBe(200);

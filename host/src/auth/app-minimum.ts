@@ -6,6 +6,19 @@ import type { Action, GrantRow } from './permissions.js';
  * (and archiving them), and their own presets and reading the role's and everyone's.
  */
 const OWN = { user: { _eq: '$CURRENT_USER' } };
+/** What a user may read and change of their own profile (Directus's minimal permissions list the same). */
+const PROFILE = [
+  'first_name',
+  'last_name',
+  'theme',
+  'avatar',
+  'language',
+  'title',
+  'description',
+  'location',
+  'tags',
+  'email_notifications',
+];
 const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
   // The user's own role (`/users/me?fields=role.name`), as Directus's minimal permissions allow.
   directus_roles: {
@@ -20,10 +33,10 @@ const APP_MINIMUM: Record<string, Partial<Record<Action, GrantRow>>> = {
   directus_users: {
     read: {
       filter: { id: { _eq: '$CURRENT_USER' } },
-      fields: ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme', 'last_access'],
+      fields: ['id', ...PROFILE, 'email', 'role', 'status', 'last_access'],
     },
-    // Their own name, theme and password (not their email, role or status: an administrator's).
-    update: { filter: { id: { _eq: '$CURRENT_USER' } }, fields: ['first_name', 'last_name', 'theme', 'password'] },
+    // Their own profile and password (not their email, role or status: an administrator's).
+    update: { filter: { id: { _eq: '$CURRENT_USER' } }, fields: [...PROFILE, 'password'] },
   },
   // Their own notifications (the app's inbox), archived or moved back by their status alone.
   directus_notifications: {

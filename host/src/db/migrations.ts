@@ -627,6 +627,26 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       await knex.schema.dropTableIfExists('annex_tfa_steps');
     },
   },
+  '20261206J-user-profile': {
+    async up(knex) {
+      // The rest of Directus's user profile: what its app, its SDK and extensions read of a user.
+      await knex.schema.alterTable('directus_users', (t) => {
+        t.string('avatar', 36);
+        t.string('language', 255);
+        t.string('title', 50);
+        t.text('description');
+        t.string('location', 255);
+        t.json('tags');
+        t.boolean('email_notifications').defaultTo(true);
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_users', (t) => {
+        for (const column of ['avatar', 'language', 'title', 'description', 'location', 'tags', 'email_notifications'])
+          t.dropColumn(column);
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -77,6 +77,14 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('token', 'hash', { special: ['conceal'], interface: 'system-token' }),
     f('theme', 'string'),
     f('last_access', 'timestamp'),
+    // Directus's profile fields.
+    f('avatar', 'uuid', { relatedCollection: 'directus_files', interface: 'file-image' }),
+    f('language', 'string', { interface: 'system-language' }),
+    f('title', 'string'),
+    f('description', 'text'),
+    f('location', 'string'),
+    f('tags', 'json', { interface: 'tags' }),
+    f('email_notifications', 'boolean', { interface: 'boolean' }),
     // Set through /users/me/tfa/enable only; read as concealed (set) or null.
     f('tfa_secret', 'string', { special: ['conceal'], hidden: true }),
   ]),
