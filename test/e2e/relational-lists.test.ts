@@ -230,6 +230,15 @@ describe.skipIf(Boolean(SKIP_REASON))('list-o2m and list-m2m in the item form', 
     await eventually(() =>
       page.locator(`[data-layout=tabular] tr[data-item="${note}"] [data-display=translations]`).textContent(),
     ).toBe('Hallo (de)');
+    // Directus's `userLanguage`: the signed-in user's language first (before the default one).
+    expect((await t.api('PATCH', '/users/me', { language: 'de-DE' })).status).toBe(200);
+    await t.api('PATCH', '/fields/notes/translations', {
+      meta: { options: { languageField: 'name', defaultLanguage: 'en-US', userLanguage: true } },
+    });
+    await page.goto(`${t.url}/admin/content/notes/${note}`);
+    await eventually(() => pane(0).locator('[data-field=headline] input').inputValue()).toBe('Hallo');
+    expect(await pane(0).locator('[data-test=translations-language-0]').inputValue()).toBe('de-DE');
+    await t.api('PATCH', '/users/me', { language: null });
     expect(errors).toEqual([]);
   });
 });

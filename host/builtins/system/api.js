@@ -98,7 +98,7 @@ function importRows(file) {
 }
 
 /** What `GET /users/me` answers without a `fields` query. */
-const ME_FIELDS = ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme'];
+const ME_FIELDS = ['id', 'first_name', 'last_name', 'email', 'role', 'status', 'theme', 'avatar', 'language'];
 
 /** The `fields` of the request's query, when it has one. */
 const askedFields = (req) => (req.query?.fields !== undefined ? req.sanitizedQuery?.fields : undefined);

@@ -178,6 +178,7 @@ export const interfaces = [
       }),
       field('languageDirectionField', 'Language direction field', 'string', { options: { placeholder: 'direction' } }),
       field('defaultLanguage', 'Default language', 'string', { options: { placeholder: 'en-US' } }),
+      field('userLanguage', "Use the current user's language", 'boolean', { interface: 'boolean' }),
       field('defaultOpenSplitView', 'Open side by side', 'boolean', { interface: 'boolean' }),
     ],
   }),
