@@ -22,6 +22,9 @@ export const LOAD_SENSITIVE = [
   'test/security/sandbox/timer-storm.test.ts',
   'test/security/admin-api/flows-graphql-redteam.test.ts',
   'test/security/hardening/request-amplification.test.ts',
+  // Not timed itself, but it pushes megabytes through a stalled socket: beside a timed file
+  // (runtime/src/__tests__/limits.test.ts's 150 ms CPU budgets) it made that one fail.
+  'test/security/graphql-socket-attacks.test.ts',
 ];
 
 /** Load-sensitive files that also inspect the test process itself (boot-overlap watches its children): last, each in a process of its own. */

@@ -124,6 +124,8 @@ export interface WebSocketsConfig {
   maxSubscriptions: number;
   /** WEBSOCKETS_MAX_BUFFERED (bytes): a client that lets this much go unread is disconnected (1013). */
   maxBufferedBytes: number;
+  /** WEBSOCKETS_MAX_PENDING: changes a GraphQL subscription may fall behind its reader before it ends (LIMIT_EXCEEDED). */
+  maxPendingChanges: number;
   /** GraphQL subscriptions over the `graphql-transport-ws` protocol (WEBSOCKETS_GRAPHQL_*). */
   graphql: {
     /** WEBSOCKETS_ENABLED and WEBSOCKETS_GRAPHQL_ENABLED. */
@@ -317,6 +319,7 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         64 * 1024,
         int(env.WEBSOCKETS_MAX_BUFFERED, 8 * 1024 * 1024, 'WEBSOCKETS_MAX_BUFFERED'),
       ),
+      maxPendingChanges: Math.max(1, int(env.WEBSOCKETS_MAX_PENDING, 1000, 'WEBSOCKETS_MAX_PENDING')),
       graphql: {
         enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_GRAPHQL_ENABLED, true),
         path: env.WEBSOCKETS_GRAPHQL_PATH || '/graphql',

@@ -20,9 +20,6 @@ import {
 import { followMutations, sharedReads } from './mutated.js';
 import type { RealtimeKernel } from './server.js';
 
-/** Changes one subscription may have waiting to be read before it is ended as fallen behind. */
-const MAX_PENDING_CHANGES = 1000;
-
 /** One connection of the GraphQL socket: who it acts for, until when, and its budgets. */
 interface GraphQLClient {
   ws: WebSocket;
@@ -157,7 +154,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
             permissions: kernel.permissions,
             accountability: () => client.accountability,
             refresh: () => refresh(client),
-            maxPending: MAX_PENDING_CHANGES,
+            maxPending: config.maxPendingChanges,
             reads,
           },
           ...args,
