@@ -15,9 +15,6 @@ export const HEAVY_FILES = [
   'test/fault/install-crash.test.ts',
   'test/fault/sandbox-faults.test.ts',
   'test/security/sandbox/redteam-worker-kill.test.ts',
-  // The unit project's files start after the parallel project's (vitest orders projects by name):
-  // this one (about 20 s) started among the last and ran alone at the end of the first phase.
-  'runtime/src/__tests__/limits.test.ts',
   'test/security/app-sdk-redteam.test.ts',
   'test/host/cli.test.ts',
   'test/host/cli-marketplace.test.ts',
