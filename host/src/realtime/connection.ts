@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { publicAccountability, type Accountability } from '../auth/accountability.js';
 import type { Emitter, EventContext } from '../events/emitter.js';
 import { PLAIN_VIEW } from '../extensions/units/sandboxed-events.js';
 import { refuseUpgrade } from '../http/upgrades.js';
 
-/** What both realtime sockets (Directus's WebSocket API and GraphQL's) read of a connection. */
+/** What the realtime sockets (Directus's WebSocket API, GraphQL's and the logs stream) share. */
+
+/** A received frame's text (ws hands a fragmented message over as a list of buffers). */
+export function frameText(data: RawData): string {
+  return Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+}
 
 /** The `exp` of a JWT (seconds), null for a static token. */
 export function expiryOf(token: string): number | null {
@@ -22,7 +27,7 @@ export function expiryOf(token: string): number | null {
 }
 
 /** The client's address: the first `X-Forwarded-For` hop behind a trusted proxy, else the socket's. */
-export function ipOf(request: IncomingMessage, trustProxy: boolean): string | null {
+function ipOf(request: IncomingMessage, trustProxy: boolean): string | null {
   if (trustProxy) {
     const forwarded = request.headers['x-forwarded-for'];
     const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
@@ -32,7 +37,7 @@ export function ipOf(request: IncomingMessage, trustProxy: boolean): string | nu
 }
 
 /** The `access_token` of an upgrade request's address, if any. */
-export function tokenInAddress(request: IncomingMessage): string | null {
+function tokenInAddress(request: IncomingMessage): string | null {
   return new URL(request.url ?? '/', 'http://host').searchParams.get('access_token');
 }
 
@@ -108,7 +113,7 @@ export class MessageBudget {
 }
 
 /** Who an upgrade request connects as, or the HTTP status refusing it (`'401 Unauthorized'`). */
-export type Admission<A> = { admitted: A } | { refused: string };
+type Admission<A> = { admitted: A } | { refused: string };
 
 /**
  * The upstream half every realtime socket shares: its upgrade handler (refused while closing, 503,

@@ -11,6 +11,7 @@ import {
   createLiveness,
   createSocketServer,
   expiryOf,
+  frameText,
   hookAccountability,
   MAX_DELAY,
   MessageBudget,
@@ -227,7 +228,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
         onMessage: (handle) => {
           ws.on('message', (data) => {
             if (!client.budget.take()) return ws.close(1008, 'Too many messages');
-            const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+            const text = frameText(data);
             // The filters run in order; graphql-ws handles each message as its filter ends (a
             // subscription's handling lasts as long as the subscription, so it is not waited for).
             const next = client.filtered.then(() => filtered(client, text));
@@ -278,8 +279,6 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
   return {
     path: own.path,
     upgrade: sockets.upgrade,
-    /** Open connections (tests, health). */
-    connections: (): number => clients.size,
 
     /** Closes every connection (1001, going away), waiting a moment for their close handshakes. */
     async close(): Promise<void> {

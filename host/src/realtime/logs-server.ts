@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { Accountability } from '../auth/accountability.js';
+import { errors } from '../errors.js';
 import { logTapOf } from '../logger.js';
-import { createLiveness, createSocketServer, MessageBudget, REFRESH_MS } from './connection.js';
+import { createLiveness, createSocketServer, frameText, MessageBudget, REFRESH_MS } from './connection.js';
 import { errorMessage, formatMessage, parseMessage, refusal, type Message } from './protocol.js';
 import type { RealtimeKernel } from './server.js';
 
@@ -30,11 +31,9 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
   const own = config.logs;
   const tap = logTapOf(kernel.logger);
   const clients = new Set<LogsClient>();
-  let followers = 0;
-  let untap: (() => void) | undefined;
   const liveness = createLiveness(config.heartbeatMs);
-  /** While anyone follows: who still may (a demoted or suspended administrator stops within a second or two). */
-  let recheck: NodeJS.Timeout | undefined;
+  /** While anyone follows: the logger's tap, and the check of who still may (a demoted or suspended administrator stops within a second or two). */
+  let following: { untap?: () => void; recheck: NodeJS.Timeout } | undefined;
 
   function send(client: LogsClient, text: string): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
@@ -59,19 +58,18 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
   }
 
   function follow(client: LogsClient, level: number | undefined): void {
-    const was = client.level !== undefined;
     client.level = level;
-    followers += (level !== undefined ? 1 : 0) - (was ? 1 : 0);
-    if (followers > 0 && !untap) {
-      untap = tap?.listen(onLine);
-      recheck = setInterval(checkFollowers, REFRESH_MS);
-      recheck.unref();
-    }
-    if (followers === 0 && untap) {
-      untap();
-      untap = undefined;
-      clearInterval(recheck);
-    }
+    const anyone = [...clients].some((c) => c.level !== undefined);
+    if (anyone && !following) {
+      following = { untap: tap?.listen(onLine), recheck: setInterval(checkFollowers, REFRESH_MS) };
+      following.recheck.unref();
+    } else if (!anyone) stopFollowing();
+  }
+
+  function stopFollowing(): void {
+    following?.untap?.();
+    clearInterval(following?.recheck);
+    following = undefined;
   }
 
   function checkFollowers(): void {
@@ -81,7 +79,7 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
         .then((admin) => {
           if (admin || client.level === undefined) return;
           follow(client, undefined);
-          send(client, refusal('logs', 'FORBIDDEN', "You don't have permission to access this."));
+          send(client, errorMessage('logs', errors.FORBIDDEN())!);
         })
         .catch(() => undefined);
     }
@@ -108,7 +106,7 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
       case 'subscribe': {
         if (!(await stillAdmin(client))) {
           follow(client, undefined);
-          return send(client, refusal('logs', 'FORBIDDEN', "You don't have permission to access this.", message.uid));
+          return send(client, errorMessage('logs', errors.FORBIDDEN(), message.uid)!);
         }
         const name = typeof message.log_level === 'string' ? message.log_level.toLowerCase() : '';
         if (!(name in LEVELS))
@@ -147,7 +145,7 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
       if (!client.budget.take()) return ws.close(1008, 'Too many messages');
       let message: Message;
       try {
-        message = parseMessage(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+        message = parseMessage(frameText(data));
       } catch (error) {
         return send(client, errorMessage('logs', error)!);
       }
@@ -181,13 +179,9 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
   return {
     path: own.path,
     upgrade: sockets.upgrade,
-    /** Connections following the logs (tests). */
-    followers: (): number => followers,
 
     async close(): Promise<void> {
-      untap?.();
-      untap = undefined;
-      clearInterval(recheck);
+      stopFollowing();
       liveness.stop();
       await sockets.close();
     },

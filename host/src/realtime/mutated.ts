@@ -6,6 +6,7 @@ import type { SchemaStore } from '../schema/schema-store.js';
 import type { Item } from '../services/items.js';
 import type { Services } from '../services/namespace.js';
 import type { Change, ChangeFeed } from './changes.js';
+import { readKey, shownKeysFor } from './shown.js';
 
 export interface FollowOptions {
   changes: ChangeFeed;
@@ -35,9 +36,6 @@ export function sharedReads(): SharedReads {
   return new WeakMap();
 }
 
-/** A shown-keys set keeps the most recent keys past this size. */
-const MAX_SHOWN = 10_000;
-
 /**
  * The events of GraphQL's `<collection>_mutated` for one subscription, as an async iterator that
  * graphql-js maps to results: one event per changed key, each item read with the subscriber's
@@ -55,7 +53,7 @@ export async function followMutations(
   const { services, schema, permissions } = options;
   const grant = await permissions.grant(options.accountability(), collection, 'read');
   if (!grant) throw errors.FORBIDDEN();
-  const shown = grant.filter && !options.accountability().admin ? new Set<string>() : undefined;
+  const shown = shownKeysFor(grant, options.accountability());
   const primary = (await schema.get()).collections[collection]!.primary;
   const query = { fields: fields.length ? [...new Set([...fields, primary])] : [primary] };
 
@@ -78,13 +76,10 @@ export async function followMutations(
 
   async function read(change: Change): Promise<MutatedEvent[]> {
     if (change.action === 'delete')
-      return change.keys
-        .filter((k) => !shown || shown.delete(String(k)))
-        .map((key) => ({ key, event: 'delete', data: null }));
+      return change.keys.filter((k) => !shown || shown.take(k)).map((key) => ({ key, event: 'delete', data: null }));
     await options.refresh();
     const accountability = options.accountability();
-    const who = accountability.admin ? 'admin' : `${accountability.role ?? ''}\u0000${accountability.user ?? ''}`;
-    const key = `${who}\u0000${JSON.stringify(query)}`;
+    const key = readKey(accountability, query);
     let byKey = options.reads.get(change);
     if (!byKey) options.reads.set(change, (byKey = new Map()));
     let read = byKey.get(key);
@@ -105,11 +100,7 @@ export async function followMutations(
       throw error;
     }
     return rows.map((row) => {
-      if (shown) {
-        shown.delete(String(row[primary]));
-        shown.add(String(row[primary]));
-        if (shown.size > MAX_SHOWN) shown.delete(shown.values().next().value!);
-      }
+      shown?.add(row[primary]);
       return { key: row[primary] as MutatedEvent['key'], event: change.action, data: row };
     });
   }

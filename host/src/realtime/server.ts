@@ -23,9 +23,10 @@ import { createSubscriptions } from './subscriptions.js';
 import {
   asRealtimeClient,
   clientContext,
-  hookAccountability,
   createSocketServer,
   expiryOf,
+  frameText,
+  hookAccountability,
   MAX_DELAY,
   MessageBudget,
   REFRESH_MS,
@@ -272,7 +273,7 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
     state.refusedInARow = 0;
     let message: Message;
     try {
-      message = parseMessage(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8'));
+      message = parseMessage(frameText(data));
     } catch (error) {
       send(client, errorMessage('server', error)!);
       return;

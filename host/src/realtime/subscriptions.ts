@@ -2,6 +2,7 @@ import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Change, ChangeAction, ChangeFeed } from './changes.js';
+import { readKey, shownKeysFor, type ShownKeys } from './shown.js';
 import { getSanitizedQuery, type SanitizedQuery } from '../http/sanitized-query.js';
 import type { Logger } from '../logger.js';
 import type { SchemaStore } from '../schema/schema-store.js';
@@ -24,12 +25,8 @@ interface Subscription {
   event?: ChangeAction;
   item?: string;
   query: SanitizedQuery;
-  /**
-   * Keys this subscription sent, kept when the subscriber's read permission is limited to some
-   * items: a deleted item can no longer be checked, so only deletions of items the subscriber
-   * was shown are announced to it (Directus announces every deleted key to every subscriber).
-   */
-  shown?: Set<string>;
+  /** The keys it sent, when the subscriber's read permission is limited to some items. */
+  shown?: ShownKeys;
 }
 
 export interface SubscriptionsOptions {
@@ -45,9 +42,6 @@ export interface SubscriptionsOptions {
   refresh(subscriber: Subscriber): Promise<void>;
   send(subscriber: Subscriber, text: string): void;
 }
-
-/** A shown-keys set keeps the most recent keys past this size. */
-const MAX_SHOWN = 10_000;
 
 /**
  * Subscriptions to a collection's changes (Directus's `subscribe` / `unsubscribe`): an `init`
@@ -87,12 +81,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
     } catch {
       return; // a key the subscriber may not read cannot be remembered; its deletion is not announced
     }
-    for (const row of rows) {
-      const key = String(row[pk]);
-      subscription.shown.delete(key);
-      subscription.shown.add(key);
-    }
-    while (subscription.shown.size > MAX_SHOWN) subscription.shown.delete(subscription.shown.values().next().value!);
+    for (const row of rows) subscription.shown.add(row[pk]);
   }
 
   /** The `{ event, data, meta? }` of a subscription message: the items as the subscriber may read them. */
@@ -111,7 +100,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
       await remember(subscription, () => service.readByQuery(keysOnly));
     } else if (change.action === 'delete') {
       const shown = subscription.shown;
-      data = shown ? change.keys.filter((k) => shown.delete(String(k))) : change.keys;
+      data = shown ? change.keys.filter((k) => shown.take(k)) : change.keys;
     } else {
       data = await service.readMany(change.keys, query);
       if ((data as Item[]).length) await remember(subscription, () => service.readMany(change.keys, keysOnly));
@@ -121,7 +110,6 @@ export function createSubscriptions(options: SubscriptionsOptions) {
     return out;
   }
 
-  /** Sends `change` to one subscription, unless the subscriber may not read any of it. */
   /**
    * The payload of `change` for `subscription`, read once per change for every subscription that
    * would read the same (same query, same rights, nothing remembered per subscription): ten
@@ -134,9 +122,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
     reads: Map<string, Promise<Record<string, unknown>>>,
   ): Promise<Record<string, unknown>> {
     if (subscription.shown || subscription.item !== undefined) return payload(subscription, change);
-    const a = subscription.subscriber.accountability;
-    const who = a.admin ? 'admin' : `${a.role ?? ''}\u0000${a.user ?? ''}`;
-    const key = `${who}\u0000${JSON.stringify(subscription.query)}`;
+    const key = readKey(subscription.subscriber.accountability, subscription.query);
     let read = reads.get(key);
     if (!read) reads.set(key, (read = payload(subscription, change)));
     return read;
@@ -224,7 +210,7 @@ export function createSubscriptions(options: SubscriptionsOptions) {
         event: message.event,
         item: message.item === undefined ? undefined : String(message.item),
         query: getSanitizedQuery(message.query ?? {}),
-        shown: grant.filter && !subscriber.accountability.admin ? new Set() : undefined,
+        shown: shownKeysFor(grant, subscriber.accountability),
       };
       // The initial read runs even when `event` asks for no data (then not sent, as in Directus): a
       // query or an item the subscriber may not read is refused now, not followed in silence, and
