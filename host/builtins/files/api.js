@@ -7,6 +7,7 @@ import {
   crudRoutes,
   errors,
   isTransformable,
+  isUuid,
   parseTransform,
   transformImage,
 } from '@annex/host/builtins-support';
@@ -14,7 +15,6 @@ import {
 /** Content types a browser may show inline from this origin; anything else is a download. */
 const INLINE =
   /^(image\/(png|jpeg|gif|webp|avif)|video\/(mp4|webm|ogg)|audio\/(mpeg|ogg|wav|webm)|application\/pdf|text\/plain)$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Directus's `POST /files/import {url, data?}`: fetches `url` (http or https, GET, redirects
@@ -186,7 +186,7 @@ export const endpoints = [
         async (ctx, sub) => {
           if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
           const id = sub.replace(/^\//, '');
-          if (!UUID.test(id)) throw errors.FORBIDDEN();
+          if (!isUuid(id)) throw errors.FORBIDDEN();
           // Bad transformation parameters are refused before the file is read.
           const transform = parseTransform(ctx.query, limits);
           const { file, stream } = await new context.services.FilesService({

@@ -7,6 +7,7 @@ import {
   exportFileName,
   exportToTempFile,
   isMailAddress,
+  isUuid,
   qrCodeSvg,
   queryBatches,
   readFormFile,
@@ -293,7 +294,7 @@ export const endpoints = [
           const system = new services.ItemsService('directus_shares', {
             accountability: systemAccountability('shares'),
           });
-          const [share] = /^[0-9a-f-]{36}$/i.test(req.params.id)
+          const [share] = isUuid(req.params.id)
             ? await system.readByQuery({
                 filter: { id: { _eq: req.params.id } },
                 fields: ['id', 'collection', 'item', 'password', 'max_uses', 'times_used', 'date_start', 'date_end'],

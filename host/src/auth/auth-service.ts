@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { defineCompiledRead } from '../db/compiled-read.js';
 import { RoleModel, SessionModel, UserModel } from '../db/models.js';
 import { errors } from '../errors.js';
+import { isUuid } from '../services/casting.js';
 import type { Emitter } from '../events/emitter.js';
 import { publicAccountability, type Accountability } from './accountability.js';
 import type { Passwords } from './passwords.js';
@@ -133,7 +134,7 @@ export function createAuthService(
 
   /** A share that may be used now (exists, started, not ended); INVALID_CREDENTIALS otherwise. */
   async function openShare(id: unknown): Promise<ShareRow> {
-    if (typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw errors.INVALID_CREDENTIALS();
+    if (!isUuid(id)) throw errors.INVALID_CREDENTIALS();
     const share = (await knex('directus_shares').where({ id }).first()) as ShareRow | undefined;
     const now = Date.now();
     if (

@@ -12,6 +12,7 @@ export { createLazyGraphQLHandler as createGraphQLHandler } from '../graphql/laz
 export { startRealtime } from '../realtime/start.js';
 export { qrCodeSvg } from '../auth/qr-code.js';
 export { isMailAddress } from '../auth/account-links.js';
+export { isUuid } from '../services/casting.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';

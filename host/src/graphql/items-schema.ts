@@ -306,17 +306,21 @@ export function buildItemsSchema(
             fields,
           })
         : service(ctx).readOne(id, { fields });
+    /** A singleton's one item (or null), as `version` has it when one is given (then only its key is read first). */
+    const readSingleton = async (ctx: GraphQLContext, version: string | null | undefined, fields: string[]) => {
+      const [row] = await service(ctx).readByQuery({
+        fields: version ? [col.primary] : [...fields, col.primary],
+        limit: 1,
+      });
+      if (!row || !version) return row ?? null;
+      return read(ctx, row[col.primary] as PrimaryKey, version, fields);
+    };
     // A singleton is its one item (or null), as in Directus; other collections are lists.
     query[name] = col.singleton
       ? {
           type,
           args: { version: { type: GraphQLString } },
-          resolve: async (_s, args, ctx, info) => {
-            const fields = selectedFields(info);
-            const [row] = await service(ctx).readByQuery({ fields: [...fields, col.primary], limit: 1 });
-            if (!row || !args.version) return row ?? null;
-            return read(ctx, row[col.primary] as PrimaryKey, args.version, fields);
-          },
+          resolve: (_s, args, ctx, info) => readSingleton(ctx, args.version, selectedFields(info)),
         }
       : {
           type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(type))),
@@ -335,12 +339,10 @@ export function buildItemsSchema(
       args: col.singleton
         ? { version: { type: new GraphQLNonNull(GraphQLString) } }
         : { version: { type: new GraphQLNonNull(GraphQLString) }, id: { type: new GraphQLNonNull(GraphQLID) } },
-      resolve: async (_s, args, ctx, info) => {
-        const fields = selectedFields(info);
-        if (!col.singleton) return read(ctx, args.id, args.version, fields);
-        const [row] = await service(ctx).readByQuery({ fields: [col.primary], limit: 1 });
-        return row ? read(ctx, row[col.primary] as PrimaryKey, args.version, fields) : null;
-      },
+      resolve: (_s, args, ctx, info) =>
+        col.singleton
+          ? readSingleton(ctx, args.version, selectedFields(info))
+          : read(ctx, args.id, args.version, selectedFields(info)),
     };
     query[`${name}_aggregated`] = aggregatedField(col, fieldsOf(col), service);
     mutation[`create_${name}_item`] = {

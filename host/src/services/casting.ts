@@ -6,6 +6,13 @@ import { grantsField } from '../auth/permissions.js';
 
 export const CONCEALED = '**********';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` is a UUID as the host makes them (a key looked up before the database sees it: PostgreSQL refuses other text for a uuid column). */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID.test(value);
+}
+
 /** Passwords, tokens and other secrets: never returned, and never usable to filter, sort, search or group by. */
 export function isConcealed(field: FieldOverview): boolean {
   return field.type === 'hash' || field.special.includes('conceal');
