@@ -225,6 +225,30 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return value as T;
 }
 
+type Env = Record<string, string | undefined>;
+
+/**
+ * A realtime socket's `WEBSOCKETS_<name>_*` settings: on with WEBSOCKETS_ENABLED unless its own
+ * `_ENABLED` is false, its path and its connection limit.
+ */
+function socketConfig(env: Env, name: 'REST' | 'GRAPHQL' | 'LOGS', defaultPath: string) {
+  const key = (setting: string) => `WEBSOCKETS_${name}_${setting}`;
+  return {
+    enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env[key('ENABLED')], true),
+    path: env[key('PATH')] || defaultPath,
+    connectionLimit: Math.max(0, int(env[key('CONN_LIMIT')], Number.POSITIVE_INFINITY, key('CONN_LIMIT'))),
+  };
+}
+
+/** A realtime socket's `WEBSOCKETS_<name>_AUTH` mode and `_AUTH_TIMEOUT` (seconds in the environment). */
+function socketAuth(env: Env, name: 'REST' | 'GRAPHQL') {
+  const key = (setting: string) => `WEBSOCKETS_${name}_${setting}`;
+  return {
+    auth: oneOf(env[key('AUTH')]?.toLowerCase(), ['handshake', 'strict', 'public'] as const, 'handshake', key('AUTH')),
+    authTimeoutMs: 1000 * Math.max(0, int(env[key('AUTH_TIMEOUT')], 10, key('AUTH_TIMEOUT'))),
+  };
+}
+
 /** Reads the configuration from an environment (Directus variable names where they exist). */
 export function readConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): HostConfig {
   const port = int(env.PORT, 8055, 'PORT');
@@ -296,19 +320,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     },
     maxPayloadSize: env.MAX_PAYLOAD_SIZE || '10mb',
     websockets: {
-      enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_REST_ENABLED, true),
-      path: env.WEBSOCKETS_REST_PATH || '/websocket',
-      auth: oneOf(
-        env.WEBSOCKETS_REST_AUTH?.toLowerCase(),
-        ['handshake', 'strict', 'public'] as const,
-        'handshake',
-        'WEBSOCKETS_REST_AUTH',
-      ),
-      authTimeoutMs: 1000 * Math.max(0, int(env.WEBSOCKETS_REST_AUTH_TIMEOUT, 10, 'WEBSOCKETS_REST_AUTH_TIMEOUT')),
-      connectionLimit: Math.max(
-        0,
-        int(env.WEBSOCKETS_REST_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_REST_CONN_LIMIT'),
-      ),
+      ...socketConfig(env, 'REST', '/websocket'),
+      ...socketAuth(env, 'REST'),
       heartbeatMs: bool(env.WEBSOCKETS_HEARTBEAT_ENABLED, true)
         ? 1000 * Math.max(1, int(env.WEBSOCKETS_HEARTBEAT_PERIOD, 30, 'WEBSOCKETS_HEARTBEAT_PERIOD'))
         : 0,
@@ -320,30 +333,8 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         int(env.WEBSOCKETS_MAX_BUFFERED, 8 * 1024 * 1024, 'WEBSOCKETS_MAX_BUFFERED'),
       ),
       maxPendingChanges: Math.max(1, int(env.WEBSOCKETS_MAX_PENDING, 1000, 'WEBSOCKETS_MAX_PENDING')),
-      graphql: {
-        enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_GRAPHQL_ENABLED, true),
-        path: env.WEBSOCKETS_GRAPHQL_PATH || '/graphql',
-        auth: oneOf(
-          env.WEBSOCKETS_GRAPHQL_AUTH?.toLowerCase(),
-          ['handshake', 'strict', 'public'] as const,
-          'handshake',
-          'WEBSOCKETS_GRAPHQL_AUTH',
-        ),
-        authTimeoutMs:
-          1000 * Math.max(0, int(env.WEBSOCKETS_GRAPHQL_AUTH_TIMEOUT, 10, 'WEBSOCKETS_GRAPHQL_AUTH_TIMEOUT')),
-        connectionLimit: Math.max(
-          0,
-          int(env.WEBSOCKETS_GRAPHQL_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_GRAPHQL_CONN_LIMIT'),
-        ),
-      },
-      logs: {
-        enabled: bool(env.WEBSOCKETS_ENABLED, false) && bool(env.WEBSOCKETS_LOGS_ENABLED, true),
-        path: env.WEBSOCKETS_LOGS_PATH || '/websocket/logs',
-        connectionLimit: Math.max(
-          0,
-          int(env.WEBSOCKETS_LOGS_CONN_LIMIT, Number.POSITIVE_INFINITY, 'WEBSOCKETS_LOGS_CONN_LIMIT'),
-        ),
-      },
+      graphql: { ...socketConfig(env, 'GRAPHQL', '/graphql'), ...socketAuth(env, 'GRAPHQL') },
+      logs: socketConfig(env, 'LOGS', '/websocket/logs'),
     },
     adminEmail: env.ADMIN_EMAIL,
     adminPassword: env.ADMIN_PASSWORD,

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import type { PackageRecord } from './record.js';
 
-type Viewer = { admin?: boolean; role?: string | null } | null | undefined;
+type Viewer = { admin?: boolean; role?: string | null; share?: unknown } | null | undefined;
 
 /**
  * Role access to extensions: an administrator may limit an extension (and its units) to some
@@ -33,7 +33,7 @@ export function createRoleAccess(knex: Knex) {
       const roles = access.get(owner);
       if (!roles || accountability?.admin) return true;
       // A share's visitor carries the share's role for reading one item, not to use what that role may.
-      const role = accountability && 'share' in accountability && accountability.share ? null : accountability?.role;
+      const role = accountability?.share ? null : accountability?.role;
       return role ? roles.has(role) : roles.has('$public');
     },
 

@@ -11,17 +11,17 @@ interface Entry {
   close?: () => Promise<void> | void;
 }
 
-/**
- * The HTTP server's upgrade requests by path, as the mounts are its routes: the core answers
- * none itself; a built-in (the realtime API) or another trusted extension registers its path.
- * A request for a path nobody registered gets 404 and its socket is closed.
- */
 /** Answers an upgrade request it will not take with `status` (`'404 Not Found'`) and closes its socket. */
 export function refuseUpgrade(socket: Duplex, status: string): void {
   if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   socket.destroy();
 }
 
+/**
+ * The HTTP server's upgrade requests by path, as the mounts are its routes: the core answers
+ * none itself; a built-in (the realtime API) or another trusted extension registers its path.
+ * A request for a path nobody registered gets 404 and its socket is closed.
+ */
 export function createUpgrades() {
   const byPath = new Map<string, Entry>();
 
