@@ -129,6 +129,13 @@ describe('shares', () => {
       const res = await t.api('POST', '/shares/invite', { share: s.id, emails: [to] });
       expect(res.status, to).toBe(400);
     }
+    // A bad address among good ones: nothing is mailed.
+    const mixed = await t.api('POST', '/shares/invite', {
+      share: s.id,
+      emails: ['first@example.com', 'a,b@example.com'],
+    });
+    expect(mixed.status).toBe(400);
+    expect(await t.host.knex('annex_outbox').where({ to: 'first@example.com' }).first()).toBeUndefined();
     expect((await t.api('POST', '/shares/invite', { share: s.id, emails: ['guest@example.com'] })).status).toBe(204);
     const mail = await t.host.knex('annex_outbox').where({ to: 'guest@example.com' }).first();
     expect(mail.subject).toBe('An item was shared with you: Mailed');

@@ -343,11 +343,12 @@ export const endpoints = [
             accountability: req.accountability,
             schema: req.schema,
           }).readOne(share, { fields: ['id', 'name'] });
+          // Every address is checked before any is mailed: a bad one sends nothing.
+          const bad = emails.find((to) => !isMailAddress(to));
+          if (bad !== undefined) throw errors.INVALID_PAYLOAD({ reason: `"${String(bad)}" is not an email address.` });
           const mail = new services.MailService({});
           const link = sharedUrl(req, row.id);
           for (const to of emails) {
-            if (!isMailAddress(to))
-              throw errors.INVALID_PAYLOAD({ reason: `"${String(to)}" is not an email address.` });
             await mail.send({
               to,
               subject: `An item was shared with you${row.name ? `: ${row.name}` : ''}`,
