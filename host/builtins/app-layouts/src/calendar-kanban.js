@@ -16,12 +16,11 @@ export function dayOf(value) {
   // A date field's value is the day itself; a datetime is placed on its local day.
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
   const d = new Date(text);
-  if (Number.isNaN(d.getTime())) return null;
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return Number.isNaN(d.getTime()) ? null : ymd(d);
 }
 
 /** `YYYY-MM-DD` of a local date. @param {Date} d */
-const ymd = (d) =>
+export const ymd = (d) =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 
 /**

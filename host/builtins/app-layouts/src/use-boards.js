@@ -10,6 +10,7 @@ import {
   monthRange,
   rangeFilter,
   weekRange,
+  ymd,
 } from './calendar-kanban.js';
 import { useLayoutItems } from './use-layout-items.js';
 
@@ -24,10 +25,6 @@ const VIEW_OF = {
   dayGridDay: 'day',
   listWeek: 'list',
 };
-/** `YYYY-MM-DD` of a local date. @param {Date} d */
-const ymdOf = (d) =>
-  `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-
 /** A field named in the options when the collection has it among `candidates`, else the first candidate (or null). */
 function pick(candidates, chosen, fallback = true) {
   return candidates.find((f) => f.field === chosen)?.field ?? (fallback ? (candidates[0]?.field ?? null) : null);
@@ -86,7 +83,7 @@ export function useCalendar(props, context) {
   const setView = (next) => {
     const first = view.value === 'day' ? day.value : view.value === 'month' ? month.value : new Date(week.value);
     const { first: from, last: to } = range.value;
-    const today = ymdOf(now);
+    const today = ymd(now);
     const anchor = today >= from && today <= to ? now : first;
     month.value = new Date(anchor.getFullYear(), anchor.getMonth(), 1);
     week.value = weekRange(anchor).monday;
