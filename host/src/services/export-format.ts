@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { defuseFormula } from '@annex/protocol/csv-formula';
 import yaml from 'js-yaml';
 
 /** The formats of Directus's `?export=` (and of `/utils/export`). */
@@ -32,24 +33,8 @@ function flatten(
   return out;
 }
 
-/**
- * A text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return
- * first: OWASP's CSV injection), or one that already carries the quote this adds (so that import
- * can take it off again exactly). A number written as text (`-12.50`, a decimal) is data, not a
- * formula, and stays as it is.
- */
-const FORMULA = /^'*[=+\-@\t\r]/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-/** `text` as a CSV export writes it: a formula-like text gets a leading `'`, which spreadsheets show as text. */
-export function defuseFormula(text: string): string {
-  return FORMULA.test(text) && !NUMBER.test(text) ? `'${text}` : text;
-}
-
-/** A CSV cell as `defuseFormula` wrote it, back to its text (an import of an export gets the values exported). */
-export function restoreFormula(text: string): string {
-  return text.startsWith("'") && FORMULA.test(text.slice(1)) && !NUMBER.test(text.slice(1)) ? text.slice(1) : text;
-}
+/** Spreadsheet formulas in CSV cells (one implementation with the admin app's export). */
+export { defuseFormula, restoreFormula } from '@annex/protocol/csv-formula';
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -1,12 +1,8 @@
 // Serialising items for export and parsing an import file, done in the browser so the export
 // sidebar needs no server-side export endpoint.
 
-// A text a spreadsheet would run as a formula gets a leading quote, as the server's export writes
-// it (host/src/services/export-format.ts, whose import takes it off again); numbers stay as they are.
-const FORMULA = /^'*[=+\-@\t\r]/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const defuse = (s) => (FORMULA.test(s) && !NUMBER.test(s) ? `'${s}` : s);
-const restore = (s) => (s.startsWith("'") && FORMULA.test(s.slice(1)) && !NUMBER.test(s.slice(1)) ? s.slice(1) : s);
+// A text a spreadsheet would run as a formula gets a leading quote, as the server's export writes it.
+import { defuseFormula as defuse, restoreFormula as restore } from '@annex/protocol/csv-formula';
 
 const csvCell = (v) => {
   if (v === null || v === undefined) return '';
