@@ -11,8 +11,8 @@ import { bundleCommonJs, DB_DRIVERS } from '../../scripts/bundle-cjs.mjs';
 
 const HOST = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-// Native addons, what loads on first use only (keeps its own lazy load), and pino (its transports
-// start worker threads from files by path).
+// Native addons, and what loads on first use only (keeps its own lazy load). pino is bundled: the
+// host makes no transport (a transport starts a worker thread from pino's files by path).
 const EXTERNAL = [
   ...DB_DRIVERS,
   'isolated-vm',
@@ -26,9 +26,7 @@ const EXTERNAL = [
   'rollup',
   '@rollup/*',
   '@vue/compiler-sfc',
-  'pino',
   'pino-pretty',
-  'thread-stream',
   'ws',
   'graphql-ws',
   'qrcode',

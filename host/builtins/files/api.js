@@ -1,11 +1,11 @@
 // @ts-check
-import busboy from 'busboy';
 import {
   asyncHandler,
   createRequestClient,
   transformGateFor,
   crudRoutes,
   errors,
+  formParser,
   isTransformable,
   isUuid,
   parseTransform,
@@ -86,7 +86,7 @@ function receiveUpload(ctx, service) {
   return new Promise((resolve, reject) => {
     let bb;
     try {
-      bb = busboy({ headers: ctx.req.headers, limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } });
+      bb = formParser(ctx.req.headers, { files: 1, fields: 20, fieldSize: 64 * 1024 });
     } catch (err) {
       return reject(
         errors.INVALID_PAYLOAD({ reason: `The upload could not be read: ${err instanceof Error ? err.message : err}` }),

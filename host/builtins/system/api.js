@@ -8,6 +8,7 @@ import {
   exportToTempFile,
   isMailAddress,
   isUuid,
+  parseCsv,
   qrCodeSvg,
   queryBatches,
   readFormFile,
@@ -16,7 +17,6 @@ import {
   systemAccountability,
 } from '@annex/host/builtins-support';
 import { randomBytes } from 'node:crypto';
-import { parse as parseCsv } from 'csv-parse/sync';
 
 const EXPORT_FORMATS = ['csv', 'json', 'xml', 'yaml'];
 
@@ -84,7 +84,7 @@ function importRows(file) {
     rows =
       kind === 'json'
         ? JSON.parse(file.text)
-        : parseCsv(file.text, { columns: true, bom: true, skip_empty_lines: true, cast: false }).map((r) =>
+        : parseCsv(file.text).map((r) =>
             unflatten(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, csvValue(v)]))),
           );
   } catch (err) {

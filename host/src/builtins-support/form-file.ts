@@ -10,6 +10,15 @@ export interface FormFile {
 }
 
 /**
+ * A `multipart/form-data` parser (busboy) for a request with these headers: built-ins take it from
+ * here instead of importing busboy themselves, so the host loads one copy, from its bundle.
+ * Throws when the headers are not a form's.
+ */
+export function formParser(headers: IncomingMessage['headers'], limits: busboy.Limits): busboy.Busboy {
+  return busboy({ headers, limits });
+}
+
+/**
  * The first file of a multipart form, as text: UNSUPPORTED_MEDIA_TYPE for a request that is not a
  * form, INVALID_PAYLOAD for a form without a file, one larger than `maxBytes`, or one that breaks off.
  */
@@ -17,7 +26,7 @@ export function readFormFile(req: IncomingMessage, maxBytes: number): Promise<Fo
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes } });
+      bb = formParser(req.headers, { files: 1, fileSize: maxBytes });
     } catch {
       reject(errors.UNSUPPORTED_MEDIA_TYPE({ reason: 'Send the file in a multipart/form-data form.' }));
       return;

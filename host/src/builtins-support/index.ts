@@ -17,11 +17,12 @@ export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';
 export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';
-export { readFormFile, type FormFile } from './form-file.js';
+export { formParser, readFormFile, type FormFile } from './form-file.js';
 export {
   formatExport,
   exportFileName,
   exportToTempFile,
+  parseCsv,
   queryBatches,
   restoreFormula,
   type ExportFormat,

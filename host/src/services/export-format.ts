@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -35,6 +36,17 @@ function flatten(
 
 /** Spreadsheet formulas in CSV cells (one implementation with the admin app's export). */
 export { defuseFormula, restoreFormula } from '@annex/protocol/csv-formula';
+
+let csvParse: typeof import('csv-parse/sync').parse | undefined;
+
+/**
+ * A CSV file's records keyed by its header row, every value as text (an import's reading of what the
+ * CSV export writes). csv-parse loads on the first import, not at the host's boot.
+ */
+export function parseCsv(text: string): Record<string, string>[] {
+  csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync')).parse;
+  return csvParse(text, { columns: true, bom: true, skip_empty_lines: true, cast: false });
+}
 
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { isBundleFresh } from '@annex/protocol/bundle';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../paths.js';
 
@@ -69,5 +70,53 @@ describe('bundleCommonJs takes one copy of each package name and version', () =>
       { encoding: 'utf8' },
     );
     expect(JSON.parse(report)).toEqual({ same: true, versions: ['1.0.0', '1.0.0', '1.1.0', '2.0.0'] });
+  });
+});
+
+describe("bundleCommonJs's freshness manifest", () => {
+  it("stands for an npm-installed tree's files by npm's hidden lockfile, a project's output by its build info, other files by themselves", async () => {
+    const { bundleCommonJs } = (await import(path.join(REPO_ROOT, 'scripts', 'bundle-cjs.mjs'))) as {
+      bundleCommonJs: BundleCommonJs;
+    };
+    const root = createTree();
+    fs.writeFileSync(path.join(root, 'node_modules', '.package-lock.json'), '{"lockfileVersion":3}\n');
+    fs.writeFileSync(
+      path.join(root, 'own.js'),
+      "module.exports = { a: require('a'), lib: require('./lib/dist/lib.js') };\n",
+    );
+    fs.mkdirSync(path.join(root, 'lib', 'dist'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'lib', 'dist', 'lib.js'), 'module.exports = 1;\n');
+    fs.writeFileSync(path.join(root, 'lib', 'tsconfig.tsbuildinfo'), '{"version":"5"}\n');
+    const outfile = path.join(root, 'out', 'bundle.cjs');
+    const { inputs: count } = await bundleCommonJs({
+      build,
+      root,
+      entry: "module.exports = require('./own.js');",
+      outfile,
+    });
+    const { format, inputs } = JSON.parse(fs.readFileSync(outfile.replace(/\.cjs$/, '.json'), 'utf8')) as {
+      format: number;
+      inputs: [string, number, number][];
+    };
+    expect(format).toBe(2);
+    expect(count).toBeGreaterThan(3); // own.js, lib.js, a, and the dup copy a requires
+    expect(inputs.map(([file]) => file).sort()).toEqual([
+      '../lib/tsconfig.tsbuildinfo',
+      '../node_modules/.package-lock.json',
+      '../own.js',
+    ]);
+    expect(isBundleFresh(outfile)).toBe(true);
+    // An install rewrites the lockfile: the bundle is older than the tree.
+    fs.writeFileSync(path.join(root, 'node_modules', '.package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
+    expect(isBundleFresh(outfile)).toBe(false);
+    await bundleCommonJs({ build, root, entry: "module.exports = require('./own.js');", outfile });
+    expect(isBundleFresh(outfile)).toBe(true);
+    // A build of the project rewrites its build info.
+    fs.writeFileSync(path.join(root, 'lib', 'tsconfig.tsbuildinfo'), '{"version":"5.1"}\n');
+    expect(isBundleFresh(outfile)).toBe(false);
+    await bundleCommonJs({ build, root, entry: "module.exports = require('./own.js');", outfile });
+    fs.writeFileSync(path.join(root, 'own.js'), "module.exports = require('b');\n");
+    expect(isBundleFresh(outfile)).toBe(false);
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
