@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import type { Emitter } from '../events/emitter.js';
 
 /** The commands the `annex` CLI itself answers (see HELP in main.ts); anything else may be an extension's. */
@@ -14,7 +14,8 @@ export const BUILTIN_COMMANDS: readonly { name: string; description: string }[] 
  * adds a command the Directus way: `init('cli.before', ({ program }) => program.command('x').action(...))`.
  * Errors are thrown (exitOverride), not turned into `process.exit`, so the CLI closes the host first.
  */
-export function createCliProgram(): Command {
+export async function createCliProgram(): Promise<Command> {
+  const { Command } = await import('commander');
   const program = new Command();
   program.name('annex').usage('[command] [options]').exitOverride();
   return program;
@@ -23,15 +24,20 @@ export function createCliProgram(): Command {
 /**
  * Directus's order: `cli.before` with the bare program, then the built-in commands are defined, then
  * `cli.after` (an extension may inspect or amend them). The built-ins are listed here for extensions
- * to see; main.ts dispatches them itself without going through the program.
+ * to see; main.ts dispatches them itself without going through the program. Without a `program`,
+ * one is made only when an extension listens to either event, so `annex start` loads commander only
+ * for them (issue 20: boot). Resolves to the program the events were given, if any.
  */
-export async function emitCliInit(emitter: Emitter, program: Command): Promise<void> {
+export async function emitCliInit(emitter: Emitter, given?: Command): Promise<Command | undefined> {
+  if (!given && !emitter.hasInit('cli.before') && !emitter.hasInit('cli.after')) return undefined;
+  const program = given ?? (await createCliProgram());
   await emitter.emitInit('cli.before', { program });
   for (const c of BUILTIN_COMMANDS) {
     if (!program.commands.some((known) => known.name() === c.name))
       program.command(c.name).description(c.description).allowUnknownOption().allowExcessArguments();
   }
   await emitter.emitInit('cli.after', { program });
+  return program;
 }
 
 /** The extension command `name` names, if an extension added one (by name or alias). */

@@ -9,8 +9,12 @@ import { createCliProgram, emitCliInit, getExtensionCommand } from './cli-progra
 export async function runExtensionCommand(argv: string[]): Promise<number | undefined> {
   // The whole host, as `annex start` loads it: the bundle with its code cache when it is current.
   const loaded = await loadHost();
-  const program = createCliProgram();
-  const host = await loaded.module.createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
+  const program = await createCliProgram();
+  const host = await loaded.module.createHost({
+    beforeApp: async (emitter) => {
+      await emitCliInit(emitter, program);
+    },
+  });
   // What loading ran is kept for the next command (a no-op without a cache, or on a cache hit).
   loaded.persistCodeCache();
   try {

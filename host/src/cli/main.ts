@@ -3,7 +3,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../paths.js';
 import { parseArgs } from './args.js';
 import { remoteFrom } from './remote.js';
-import { BUILTIN_COMMANDS, createCliProgram, emitCliInit } from './cli-program.js';
+import { BUILTIN_COMMANDS, emitCliInit } from './cli-program.js';
 // `annex extensions` (with the database, knex and the marketplace client) loads only for that command:
 // `annex start` takes its host from the bundle (issue 20: boot).
 const loadExtensionsCommand = () => import('./extensions-command.js');
@@ -70,8 +70,11 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   const loaded = await loadHost();
   const { createHost } = loaded.module;
   // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
-  const program = createCliProgram();
-  const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
+  const host = await createHost({
+    beforeApp: async (emitter) => {
+      await emitCliInit(emitter);
+    },
+  });
   // A port already in use ends the command (exit code 1) instead of leaving a host that never listens.
   const url = await host
     .listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined)

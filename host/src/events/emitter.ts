@@ -178,6 +178,9 @@ export function createEmitter(logger: Logger) {
     /** Whether any action listener (wildcards included) would hear `event`. */
     hasAction: (event: string): boolean => actions.get(event).length > 0,
 
+    /** Whether any init listener would hear `event`. */
+    hasInit: (event: string): boolean => inits.get(event).length > 0,
+
     async emitInit(event: string, meta: Record<string, any> = {}): Promise<void> {
       for (const l of inits.get(event)) {
         try {
