@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './envelope.js';
 export * from './scopes.js';
 export * from './manifest.js';
+export * from './capability-layout.js';
 export * from './capabilities.js';
 export * from './event-pattern.js';
 export * from './query.js';

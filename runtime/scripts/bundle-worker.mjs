@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Bundles the sandbox worker's entry (with @annex/protocol and zod) into one CommonJS file,
+// Bundles the sandbox worker's entry (with what it uses of @annex/protocol) into one CommonJS file,
 // dist/worker-bundle/worker.cjs: a worker then starts from one file instead of about 150 ES modules
 // (issue 20: boot). src/internal/process/worker-entry.ts uses it only while none of its inputs
 // changed since it was made; otherwise the worker starts from dist/internal/worker/main.js.
@@ -13,7 +13,9 @@ const started = performance.now();
 const { inputs, bytes } = await bundleCommonJs({
   build,
   root: RUNTIME,
-  entry: "require('./dist/internal/worker/main.js');",
+  // Imported, not required: esbuild keeps every export of an ES module that is require()d (and of
+  // what it imports), so the worker would carry zod, which it never calls, through @annex/protocol.
+  entry: "import './dist/internal/worker/main.js';",
   outfile: path.join(RUNTIME, 'dist', 'worker-bundle', 'worker.cjs'),
   external: ['isolated-vm', 'esbuild'],
 });

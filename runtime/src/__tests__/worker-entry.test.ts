@@ -37,6 +37,14 @@ describe.runIf(fs.existsSync('/proc/self/cmdline'))('a sandbox worker starts fro
     expect(cmdline(engine.workers()[0]!.pid!)).toContain(entry);
   });
 
+  it('carries what the worker uses of @annex/protocol and no zod (the argument schemas stay on the host)', () => {
+    const code = fs.readFileSync(getWorkerEntry({}), 'utf8');
+    // The capability layout the isolate module is built from is there; zod's schema classes are not.
+    expect(code).toContain('items.readByQuery');
+    expect(code).not.toContain('_zod');
+    expect(code).not.toContain('ZodError');
+  });
+
   it('the control: ANNEX_WORKER_BUNDLE=off starts the module entry', async () => {
     engine = engineWith('off');
     const instance = await engine.load(spec(route('return 7;')));

@@ -1,7 +1,7 @@
 import ivm from 'isolated-vm';
 import type { ErrorRecord } from '@annex/protocol';
 import { toErrorRecord } from '@annex/protocol';
-import { getCapability } from '@annex/protocol';
+import { getCapabilityEntry } from '@annex/protocol';
 import type { SandboxExtensionSpec, SandboxLimits, SandboxRegistrations } from '../../types.js';
 import { RuntimeErrors } from '../../errors.js';
 import { measurePayload } from '../payload.js';
@@ -458,7 +458,7 @@ export class IsolateSandbox {
   // ---- callbacks from the isolate (synchronous, on this thread)
 
   private onSend(name: unknown, args: unknown, token: unknown): number | ErrorRecord {
-    const cap = typeof name === 'string' ? getCapability(name) : undefined;
+    const cap = typeof name === 'string' ? getCapabilityEntry(name) : undefined;
     if (!cap || cap.mode === 'local') return toErrorRecord(RuntimeErrors.FORBIDDEN({ reason: 'unknown capability' }));
     if (!Array.isArray(args))
       return toErrorRecord(RuntimeErrors.INVALID_PAYLOAD({ reason: 'arguments must be a list' }));
