@@ -45,6 +45,7 @@ import { createLocalStorage } from './files/storage.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
 import type { Accountability } from './auth/accountability.js';
+import { shareReachOf } from './auth/share-reach.js';
 
 import { BUILTINS_PATH } from './paths.js';
 export { BUILTINS_PATH };
@@ -202,7 +203,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       config,
       (user, ip) =>
         recordActivity(knex, logger, { action: 'login', collection: 'directus_users', item: user, user, ip }),
-      async (collection) => (await schema.get()).collections[collection]?.primary,
+      shareReachOf(() => schema.get()),
     ),
     mounts: createMounts(),
     upgrades: createUpgrades(),

@@ -1,6 +1,6 @@
 import { authenticateShare, createDirectus, readItem, readShareInfo, rest, withToken } from '@directus/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
+import { createCollection, createManyToMany, createUser, startHost, type TestHost } from '../helpers/host.js';
 
 // Directus's shares: one item readable by anyone holding the link (and its password), as a role may.
 let t: TestHost;
@@ -155,5 +155,102 @@ describe('shares', () => {
     const tokens = await client.request(authenticateShare(s.id, 'sdk', 'json'));
     const item = await client.request(withToken(tokens.access_token!, readItem('articles', shared)));
     expect(item).toMatchObject({ title: 'Shared' });
+  });
+});
+
+describe("a share's visitor reads what is related to its item, as in Directus", () => {
+  const ids: Record<string, number> = {};
+  const post = async (collection: string, body: Record<string, unknown>) => {
+    const res = await t.api('POST', `/items/${collection}`, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.data.id as number;
+  };
+  beforeAll(async () => {
+    await createCollection(t, 'writers', { name: 'string', email: 'string' });
+    await createCollection(t, 'stories', {
+      title: 'string',
+      writer: { type: 'integer', related_collection: 'writers' },
+    });
+    await createCollection(t, 'notes', { text: 'string', story: { type: 'integer', related_collection: 'stories' } });
+    await createCollection(t, 'labels', { name: 'string' });
+    await createManyToMany(t, {
+      collection: 'stories',
+      field: 'labels',
+      related: 'labels',
+      junction: 'stories_labels',
+      meta: { interface: 'list-m2m' },
+    });
+    ids.ann = await post('writers', { name: 'Ann', email: 'ann@example.com' });
+    ids.bob = await post('writers', { name: 'Bob', email: 'bob@example.com' });
+    ids.story = await post('stories', { title: 'Ann’s story', writer: ids.ann });
+    ids.otherStory = await post('stories', { title: 'Bob’s story', writer: ids.bob });
+    ids.note = await post('notes', { text: 'on Ann’s', story: ids.story });
+    ids.otherNote = await post('notes', { text: 'on Bob’s', story: ids.otherStory });
+    ids.red = await post('labels', { name: 'red' });
+    ids.blue = await post('labels', { name: 'blue' });
+    await post('stories_labels', { stories_id: ids.story, labels_id: ids.red });
+    await post('stories_labels', { stories_id: ids.otherStory, labels_id: ids.blue });
+  });
+
+  const visitor = async (body: Record<string, unknown> = {}) => {
+    const s = await t.api('POST', '/shares', { collection: 'stories', item: ids.story, ...body });
+    expect(s.status, JSON.stringify(s.body)).toBe(200);
+    const token = (await visit(s.body.data.id)).body.data.access_token as string;
+    return (path: string) => t.api('GET', path, undefined, token);
+  };
+  const names = (res: { body: { data: { id: number }[] } }) => res.body.data.map((r) => r.id);
+
+  it('reads the item with its many-to-one, one-to-many and many-to-many relations, and only those related items', async () => {
+    const as = await visitor();
+    const story = await as(`/items/stories/${ids.story}?fields=title,writer.name,labels.labels_id.name`);
+    expect(story.body.data).toEqual({
+      title: 'Ann’s story',
+      writer: { name: 'Ann' },
+      labels: [{ labels_id: { name: 'red' } }],
+    });
+    expect(names(await as('/items/writers'))).toEqual([ids.ann]);
+    expect((await as(`/items/writers/${ids.bob}`)).status).toBe(403);
+    expect(names(await as('/items/notes'))).toEqual([ids.note]);
+    expect((await as(`/items/notes/${ids.otherNote}`)).status).toBe(403);
+    expect(names(await as('/items/labels'))).toEqual([ids.red]);
+    expect((await as(`/items/stories/${ids.otherStory}`)).status).toBe(403);
+    // Through a related item, no way back out to the other story.
+    expect((await as(`/items/writers/${ids.ann}?fields=name`)).body.data).toEqual({ name: 'Ann' });
+    expect((await as('/users')).status).toBe(403);
+    expect((await as('/permissions/me')).body.data.map((p: { collection: string }) => p.collection).sort()).toEqual([
+      'labels',
+      'notes',
+      'stories',
+      'stories_labels',
+      'writers',
+    ]);
+  });
+
+  it("reads related items only where the share's role may", async () => {
+    const role = await createUser(t, 'share-stories-notes', [
+      { collection: 'stories', action: 'read', fields: '*' },
+      { collection: 'notes', action: 'read', fields: 'text' },
+    ]);
+    const as = await visitor({ role: role.roleId });
+    expect((await as(`/items/stories/${ids.story}?fields=title,writer`)).body.data).toEqual({
+      title: 'Ann’s story',
+      writer: ids.ann,
+    });
+    expect((await as('/items/writers')).status).toBe(403);
+    expect((await as('/items/notes')).body.data).toEqual([{ text: 'on Ann’s' }]);
+  });
+
+  it("follows a many-to-one backwards in anyone's filter with Directus's $FOLLOW(collection, field), as its permissions allow", async () => {
+    const filter = encodeURIComponent(JSON.stringify({ '$FOLLOW(stories,writer)': { title: { _eq: 'Bob’s story' } } }));
+    expect(names(await t.api('GET', `/items/writers?filter=${filter}`))).toEqual([ids.bob]);
+    // Not a many-to-one to writers: a coded refusal.
+    const wrong = encodeURIComponent(JSON.stringify({ '$FOLLOW(stories,title)': { id: { _eq: 1 } } }));
+    expect((await t.api('GET', `/items/writers?filter=${wrong}`)).body.errors[0].extensions.code).toBe('INVALID_QUERY');
+    // Who may read writers but not the stories' writer field may not filter through it (no oracle on it).
+    const reader = await createUser(t, 'writers-reader', [
+      { collection: 'writers', action: 'read', fields: '*' },
+      { collection: 'stories', action: 'read', fields: 'id,title' },
+    ]);
+    expect((await t.api('GET', `/items/writers?filter=${filter}`, undefined, reader.token)).status).toBe(403);
   });
 });

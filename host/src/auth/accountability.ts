@@ -1,4 +1,4 @@
-import type { Action } from './permissions.js';
+import type { Action, PermissionFilter } from './permissions.js';
 
 /** Who a service call acts for. Every call carries one; there is no "null means admin". */
 export interface Accountability {
@@ -18,10 +18,16 @@ export interface Accountability {
    */
   scope?: Readonly<Record<string, readonly Action[]>>;
   /**
-   * Set for a share's visitor (Directus's shares): the one item it may read, and the name of the
-   * collection's primary key. Its role's read permissions apply to that item only; nothing else.
+   * Set for a share's visitor (Directus's shares): the shared item, and per collection it may read
+   * the filter of the items reachable from it (the item itself, the items related to it:
+   * `share-reach.ts`). Its role's read permissions apply to those items only; nothing else.
    */
-  share?: Readonly<{ id: string; collection: string; item: string; field: string }>;
+  share?: Readonly<{
+    id: string;
+    collection: string;
+    item: string;
+    reach: Readonly<Record<string, PermissionFilter>>;
+  }>;
 }
 
 /** Anonymous request: the public role's permissions. */

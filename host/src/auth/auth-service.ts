@@ -7,6 +7,7 @@ import { isUuid } from '../services/casting.js';
 import type { Emitter } from '../events/emitter.js';
 import { publicAccountability, type Accountability } from './accountability.js';
 import type { Passwords } from './passwords.js';
+import type { PermissionFilter } from './permissions.js';
 import { createLoginThrottle } from './login-throttle.js';
 import { createSharedLoginFailures } from './shared-login-failures.js';
 import { createVerifiedTokens } from './verified-tokens.js';
@@ -61,8 +62,14 @@ export function createAuthService(
   passwords: Passwords,
   options: AuthOptions,
   onLogin?: (user: string, ip: string | null) => Promise<void>,
-  /** The primary key field of a collection (a share's visitor may read the item it names). */
-  primaryKeyOf: (collection: string) => Promise<string | undefined> = async () => 'id',
+  /** What a share's visitor may read from its item (`shareReach`); undefined when the collection is gone. */
+  reachOf: (
+    collection: string,
+    item: string,
+    role: string | null,
+  ) => Promise<Record<string, PermissionFilter> | undefined> = async (collection, item) => ({
+    [collection]: { id: { _eq: item } },
+  }),
 ) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
@@ -147,15 +154,15 @@ export function createAuthService(
   }
 
   async function shareAccountability(share: ShareRow, ip: string | null): Promise<Accountability> {
-    const field = await primaryKeyOf(share.collection);
-    if (!field) throw errors.INVALID_CREDENTIALS();
+    const reach = await reachOf(share.collection, String(share.item), share.role ?? null);
+    if (!reach) throw errors.INVALID_CREDENTIALS();
     return {
       user: null,
       role: share.role ?? null,
       admin: false,
       app: false,
       ip,
-      share: { id: share.id, collection: share.collection, item: String(share.item), field },
+      share: { id: share.id, collection: share.collection, item: String(share.item), reach },
     };
   }
 

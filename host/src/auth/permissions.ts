@@ -8,7 +8,7 @@ import { appMinimumActions, appMinimumRow } from './app-minimum.js';
 export type Action = 'create' | 'read' | 'update' | 'delete' | 'share';
 export const ACTIONS: Action[] = ['create', 'read', 'update', 'delete'];
 
-type PermissionFilter = Record<string, unknown>;
+export type PermissionFilter = Record<string, unknown>;
 
 /** One `directus_permissions` row of the caller's role, as a grant part. */
 export interface GrantRow {
@@ -124,8 +124,10 @@ export function createPermissions(knex: Knex) {
     ): Promise<Grant | null> {
       const { scope, share } = accountability;
       if (share) {
-        // A share's visitor reads the shared item as the share's role may (every field without a role), and nothing else.
-        if (collection !== share.collection || action !== 'read') return null;
+        // A share's visitor reads the shared item and the items reachable from it (share.reach), as
+        // the share's role may (every field without a role), and nothing else.
+        const only = share.reach[collection];
+        if (!only || action !== 'read') return null;
         const base = accountability.role
           ? await this.grant(
               { user: null, role: accountability.role, admin: false, app: false },
@@ -135,7 +137,6 @@ export function createPermissions(knex: Knex) {
             )
           : { filter: null, fields: '*' as const, everywhere: '*' as const };
         if (!base) return null;
-        const only = { [share.field]: { _eq: share.item } };
         return combineRows(
           (base.parts ?? [{ filter: null, fields: base.fields }]).map((p) => ({
             ...p,
@@ -178,8 +179,9 @@ export function createPermissions(knex: Knex) {
     /** Which collections/actions a caller has (for the app's menus and `/permissions/me`). */
     async list(accountability: Accountability): Promise<{ collection: string; action: Action }[]> {
       if (accountability.admin) return [];
-      // A share's visitor reads one item; its role's rows are not its to see.
-      if (accountability.share) return [{ collection: accountability.share.collection, action: 'read' }];
+      // A share's visitor reads its item and what is related to it; its role's rows are not its to see.
+      if (accountability.share)
+        return Object.keys(accountability.share.reach).map((collection) => ({ collection, action: 'read' as const }));
       const rows = (await rowsFor(accountability.role)).map((r) => ({ collection: r.collection, action: r.action }));
       return accountability.app ? [...rows, ...appMinimumActions()] : rows;
     },

@@ -179,6 +179,17 @@ export function oneToManyFilters(value: Record<string, unknown>, field: string):
 }
 
 /**
+ * Directus's `$FOLLOW(collection, field)` filter key: the items of the filtered collection that
+ * `field` of some item of `collection` points at (a many-to-one followed backwards, with or without
+ * a one-to-many alias for it). Its value is a filter those items of `collection` must match, as a
+ * one-to-many field's is. Undefined for any other key.
+ */
+export function followKey(key: string): { collection: string; field: string } | undefined {
+  const m = /^\$FOLLOW\(\s*([^,\s)]+)\s*,\s*([^,\s)]+)\s*\)$/.exec(key);
+  return m ? { collection: m[1]!, field: m[2]! } : undefined;
+}
+
+/**
  * The number of `rel`'s related items of the row whose key is `keyColumn` (Directus's
  * `count(field)`), counting only those the caller may see (the related collection's permission filter).
  */
@@ -259,7 +270,8 @@ export function applyFilter(
       });
       continue;
     }
-    const call = functionFilter(key, value, collection);
+    const follow = followKey(key);
+    const call = follow ? undefined : functionFilter(key, value, collection);
     if (call) {
       // A function reads its field: the same rule as filtering on the field itself.
       if (ctx.readable && !ctx.readable(collection.collection, call.f.field.field)) throw errors.FORBIDDEN();
@@ -278,16 +290,22 @@ export function applyFilter(
       }
       continue;
     }
-    const field = collection.fields[key];
-    if (!field || (field.type === 'alias' && !field.o2m))
+    const field = follow ? undefined : collection.fields[key];
+    if (!follow && (!field || (field.type === 'alias' && !field.o2m)))
       throw errors.INVALID_QUERY({ reason: `Field "${key}" doesn't exist in "${collection.collection}".` });
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw errors.INVALID_QUERY({ reason: `Filter on "${key}" must be an object of operators, e.g. {"_eq": …}.` });
     }
     // The caller's own filters: only fields it may read on every item, never a secret (the filter would be an oracle on it).
-    if (ctx.readable && key !== collection.primary && (!ctx.readable(collection.collection, key) || isConcealed(field)))
+    if (
+      field &&
+      ctx.readable &&
+      key !== collection.primary &&
+      (!ctx.readable(collection.collection, key) || isConcealed(field))
+    )
       throw errors.FORBIDDEN();
-    if (field.o2m) {
+    // `$FOLLOW(c, f)` is a one-to-many relation without its alias field: the same subqueries.
+    if (follow || field?.o2m) {
       const rel = ctx.relation?.(collection.collection, key);
       if (!rel?.via)
         throw errors.INVALID_QUERY({ reason: `"${key}" in "${collection.collection}" cannot be filtered here.` });
@@ -302,6 +320,7 @@ export function applyFilter(
       for (const f of none) b.whereNotIn(`${table}.${collection.primary}`, having(f));
       continue;
     }
+    if (!field) continue;
     const { ops, nested } = splitFieldFilter(value);
     if (nested) {
       const rel = field.relatedCollection ? ctx.relation?.(collection.collection, key) : undefined;

@@ -11,6 +11,7 @@ import { type FieldFunction, functionCall, functionSql, parseFieldFunction } fro
 import {
   applyFilter,
   countRelated,
+  followKey,
   oneToManyFilters,
   splitFieldFilter,
   type FilterContext,
@@ -322,10 +323,14 @@ export class ItemsService {
         // `count(comments)` needs the related collection as a `comments` filter does (its operators are the compiler's).
         const call = functionCall(key);
         const counted = call?.name === 'count' ? call.field : undefined;
-        const field = c.fields[counted ?? key];
-        if (!field?.relatedCollection || !value || typeof value !== 'object' || Array.isArray(value)) continue;
-        if (counted && !field.o2m) continue;
-        const parts = !counted && field.o2m ? oneToManyFilters(value as Record<string, unknown>, key) : undefined;
+        // `$FOLLOW(c, f)`: the many side of a many-to-one that points here, as a one-to-many alias would be.
+        const follow = counted ? undefined : followKey(key);
+        const field = follow ? undefined : c.fields[counted ?? key];
+        if ((!follow && !field?.relatedCollection) || !value || typeof value !== 'object' || Array.isArray(value))
+          continue;
+        if (counted && !field?.o2m) continue;
+        const manySide = follow ?? field?.o2m;
+        const parts = !counted && manySide ? oneToManyFilters(value as Record<string, unknown>, key) : undefined;
         const nestedFilters = counted
           ? []
           : parts
@@ -334,13 +339,18 @@ export class ItemsService {
         if (nestedFilters.length === 0 && !counted) continue;
         if (depth >= MAX_RELATION_DEPTH)
           throw errors.INVALID_QUERY({ reason: `A filter may follow at most ${MAX_RELATION_DEPTH} relations.` });
-        const id = `${c.collection}.${field.field}`;
+        const id = `${c.collection}.${field?.field ?? key}`;
         let rel = relations.get(id);
         if (!rel) {
-          const target = schema.collections[field.o2m?.collection ?? field.relatedCollection];
+          const target = schema.collections[manySide?.collection ?? field!.relatedCollection!];
           if (!target) throw errors.FORBIDDEN();
           const g = await this.kernel.permissions.require(this.accountability, target.collection, 'read', this.knex);
-          rel = { col: target, filter: g.filter, fields: g.everywhere, ...(field.o2m ? { via: field.o2m.field } : {}) };
+          const back = follow ? target.fields[follow.field] : undefined;
+          if (follow && (back?.relatedCollection !== c.collection || back.o2m || back.type === 'alias'))
+            throw errors.INVALID_QUERY({
+              reason: `"${key}": "${follow.collection}.${follow.field}" is not a many-to-one relation to "${c.collection}".`,
+            });
+          rel = { col: target, filter: g.filter, fields: g.everywhere, ...(manySide ? { via: manySide.field } : {}) };
           relations.set(id, rel);
           readable.set(target.collection, g.everywhere);
           await walk(target, g.filter, depth + 1);
