@@ -217,6 +217,9 @@ describe("a share's visitor reads what is related to its item, as in Directus", 
     // Through a related item, no way back out to the other story.
     expect((await as(`/items/writers/${ids.ann}?fields=name`)).body.data).toEqual({ name: 'Ann' });
     expect((await as('/users')).status).toBe(403);
+    // Its own $FOLLOW through a story it may not read finds nothing (the subquery sees its story only).
+    const escape = encodeURIComponent(JSON.stringify({ '$FOLLOW(stories,writer)': { title: { _eq: 'Bob’s story' } } }));
+    expect((await as(`/items/writers?filter=${escape}`)).body.data).toEqual([]);
     expect((await as('/permissions/me')).body.data.map((p: { collection: string }) => p.collection).sort()).toEqual([
       'labels',
       'notes',
