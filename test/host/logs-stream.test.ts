@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
 import { openSocket, upgradeStatus } from '../helpers/realtime.js';
-import { writeEndpoint } from '../helpers/write-extension.js';
+import { writeEndpoint, writeHook } from '../helpers/write-extension.js';
 
 // Directus's logs stream (docs/realtime.md): an administrator follows the host's log lines over
 // WEBSOCKETS_LOGS_PATH.
@@ -28,8 +28,20 @@ describe('the logs stream', () => {
 };
 `,
     });
+    // A trusted hook that records Directus's websocket.* actions with their client.
+    const hook = writeHook(
+      root,
+      'logs-events',
+      '',
+      `export default ({ action }) => {
+  const seen = (globalThis.__logsEvents ??= []);
+  for (const event of ['websocket.connect', 'websocket.message', 'websocket.error', 'websocket.close'])
+    action(event, ({ client, event: detail }) => seen.push([event, client.uid, client.accountability.user, detail?.code]));
+};
+`,
+    );
     t = await startHost({
-      extensions: [ext],
+      extensions: [ext, hook],
       env: {
         WEBSOCKETS_ENABLED: 'true',
         WEBSOCKETS_HEARTBEAT_ENABLED: 'false',
@@ -127,5 +139,22 @@ describe('the logs stream', () => {
     expect(closed).toMatchObject({ code: 1006 });
     expect(s.pending.filter(isLog('long')).length).toBeLessThan(60);
     expect((await t.api('GET', '/server/ping')).status).toBe(200);
+  });
+
+  it("emits Directus's websocket.connect and websocket.close for a follower (not the message events, as Directus's logs stream)", async () => {
+    const seen = ((globalThis as { __logsEvents?: unknown[][] }).__logsEvents ??= []);
+    seen.length = 0;
+    const me = (await t.api('GET', '/users/me')).body.data.id;
+    const s = await openSocket(t.url, logs);
+    s.send({ type: 'subscribe', log_level: 'error' });
+    expect((await s.next()).event).toBe('subscribe');
+    s.close();
+    await new Promise((r) => setTimeout(r, 200));
+    const uid = seen.find((e) => e[0] === 'websocket.connect')?.[1];
+    expect(typeof uid).toBe('string');
+    expect(seen).toEqual([
+      ['websocket.connect', uid, me, undefined],
+      ['websocket.close', uid, me, expect.any(Number)],
+    ]);
   });
 });

@@ -2,7 +2,15 @@ import type { WebSocket } from 'ws';
 import type { Accountability } from '../auth/accountability.js';
 import { errors } from '../errors.js';
 import { logTapOf } from '../logger.js';
-import { createLiveness, createSocketServer, frameText, MessageBudget, REFRESH_MS } from './connection.js';
+import {
+  asRealtimeClient,
+  clientContext,
+  createLiveness,
+  createSocketServer,
+  frameText,
+  MessageBudget,
+  REFRESH_MS,
+} from './connection.js';
 import { errorMessage, formatMessage, parseMessage, refusal, type Message } from './protocol.js';
 import type { RealtimeKernel } from './server.js';
 
@@ -17,6 +25,8 @@ interface LogsClient {
   /** The lowest level sent, when subscribed. */
   level?: number;
   budget: MessageBudget;
+  /** A token in the address does not end the connection when it expires (strict, as Directus's logs stream). */
+  expiresAt: null;
 }
 
 /**
@@ -24,7 +34,8 @@ interface LogsClient {
  * (strict, as in Directus), then `{ type: 'subscribe', log_level }` and this host's log lines at
  * that level and above as `{ type: 'logs', data, uid: <host id> }`. The logger is tapped only
  * while someone follows it; a follower that stops reading is disconnected (nothing is buffered
- * for it, and nothing it causes is logged back into the stream).
+ * for it, and nothing it causes is logged back into the stream). As Directus's, it emits the
+ * `websocket.connect`, `websocket.error` and `websocket.close` actions (not the message events).
  */
 export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: string } }) {
   const config = kernel.config.websockets;
@@ -137,8 +148,13 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
       accountability,
       refreshedAt: Date.now(),
       budget: new MessageBudget(config.messagesPerSecond),
+      expiresAt: null,
     };
+    const socket = asRealtimeClient(ws, client);
+    const emit = (event: string, meta: Record<string, unknown> = {}) =>
+      void kernel.emitter.emitAction(event, { ...meta, client: socket }, clientContext(socket));
     clients.add(client);
+    emit('websocket.connect');
     liveness.watch(ws);
     let queue = Promise.resolve();
     ws.on('message', (data) => {
@@ -153,10 +169,11 @@ export function createLogsStream(kernel: RealtimeKernel & { cluster: { id: strin
         .then(() => onMessage(client, message))
         .catch(() => send(client, refusal('logs', 'INTERNAL_SERVER_ERROR', 'An unexpected error occurred.')));
     });
-    ws.on('error', () => undefined);
-    ws.once('close', () => {
+    ws.on('error', (error) => emit('websocket.error', { event: { message: error.message } }));
+    ws.once('close', (code, reason) => {
       follow(client, undefined);
       clients.delete(client);
+      emit('websocket.close', { event: { code, reason: reason.toString('utf8') } });
     });
   }
 
