@@ -512,8 +512,31 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await eventually(() => page.locator('[data-field=title] input').inputValue()).toBe('');
   });
 
-  it('shares an item: a link with a password that a signed-out visitor opens to read it', async () => {
-    const memo = (await t.api('POST', '/items/memos', { title: 'For the board', status: 'draft' })).body.data.id;
+  it('shares an item: a link with a password that a signed-out visitor opens to read it, with its related items', async () => {
+    // A chair (many-to-one, shown through its collection's display template) and notes (one-to-many).
+    await createCollection(t, 'board_members', { name: 'string' });
+    await t.api('PATCH', '/collections/board_members', { meta: { display_template: 'Chair: {{name}}' } });
+    const ada = (await t.api('POST', '/items/board_members', { name: 'Ada' })).body.data.id;
+    expect(
+      (await t.api('POST', '/fields/memos', { field: 'chair', type: 'integer', related_collection: 'board_members' }))
+        .status,
+    ).toBe(200);
+    await createCollection(t, 'memo_notes', { text: 'string', memo: { type: 'integer', related_collection: 'memos' } });
+    await t.api('PATCH', '/collections/memo_notes', { meta: { display_template: '{{text}}' } });
+    expect(
+      (
+        await t.api('POST', '/fields/memos', {
+          field: 'notes',
+          type: 'alias',
+          meta: { special: ['o2m'] },
+          related_collection: 'memo_notes',
+        })
+      ).status,
+    ).toBe(200);
+    const memo = (await t.api('POST', '/items/memos', { title: 'For the board', status: 'draft', chair: ada })).body
+      .data.id;
+    await t.api('POST', '/items/memo_notes', { text: 'Budget first', memo });
+    await t.api('POST', '/items/memo_notes', { text: 'Then hiring', memo });
     await navigate(page, `/content/memos/${memo}`);
     const box = page.locator('[data-test=item-shares]');
     await box.locator('summary').click();
@@ -538,6 +561,16 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     await visitor.page.locator('[data-test=share-open] button').click();
     await eventually(() => visitor.page.locator('[data-test=shared-fields] dd[data-field=title]').textContent()).toBe(
       'For the board',
+    );
+    expect(await visitor.page.locator('[data-test=shared-fields] dd[data-field=chair]').textContent()).toBe(
+      'Chair: Ada',
+    );
+    expect(await visitor.page.locator('[data-test=shared-fields] dd[data-field=notes] li').allTextContents()).toEqual([
+      'Budget first',
+      'Then hiring',
+    ]);
+    expect(await visitor.page.locator('[data-test=shared-fields] dt').allTextContents()).toEqual(
+      expect.arrayContaining(['Title', 'Chair', 'Notes']),
     );
     await shot(visitor.page, 'shared-item');
     // Nothing of a session was left in the visitor's browser.
