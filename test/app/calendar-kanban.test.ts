@@ -8,6 +8,7 @@ import {
   monthCells,
   monthFilter,
   monthRange,
+  movedDates,
   weekCells,
   timeGrid,
   gridDays,
@@ -206,5 +207,45 @@ describe('the calendar time grid (week and day)', () => {
     const [day] = timeGrid(gridDays(new Date(2026, 2, 5), 'day'), items, 'starts', 'ends');
     const placed = Object.fromEntries(day.timed.map((t: any) => [t.item.id, [t.column, t.columns, t.height]]));
     expect(placed).toEqual({ 1: [0, 2, 120], 2: [1, 2, 30], 3: [1, 2, 90], 4: [0, 1, 60] });
+  });
+});
+
+describe('moving an item in the calendar (drag and drop)', () => {
+  const types = { starts: 'dateTime', ends: 'dateTime', day: 'date', until: 'date', at: 'timestamp' };
+
+  it('moves a timed item to another hour of another day and its end by as much (dateTime: local, no zone)', () => {
+    const item = { starts: '2026-03-03T09:30:00', ends: '2026-03-03T11:00:00' };
+    expect(movedDates(item, 'starts', 'ends', types, { date: '2026-03-05', minute: 14 * 60 + 15 })).toEqual({
+      starts: '2026-03-05T14:15:00',
+      ends: '2026-03-05T15:45:00',
+    });
+    // To another day without an hour (the month, the all-day row): its own time of day.
+    expect(movedDates(item, 'starts', 'ends', types, { date: '2026-03-10' })).toEqual({
+      starts: '2026-03-10T09:30:00',
+      ends: '2026-03-10T11:00:00',
+    });
+  });
+
+  it('moves dates by whole days and writes a timestamp as an instant', () => {
+    expect(
+      movedDates({ day: '2026-03-03', until: '2026-03-05' }, 'day', 'until', types, {
+        date: '2026-03-30',
+        minute: 600,
+      }),
+    ).toEqual({
+      day: '2026-03-30',
+      until: '2026-04-01',
+    });
+    const local = new Date(2026, 2, 3, 8, 0);
+    const moved = movedDates({ at: local.toISOString() }, 'at', null, types, { date: '2026-03-04', minute: 9 * 60 });
+    expect(moved).toEqual({ at: new Date(2026, 2, 4, 9, 0).toISOString() });
+  });
+
+  it('moves nothing without a start, or to where it already is', () => {
+    expect(movedDates({ starts: null }, 'starts', 'ends', types, { date: '2026-03-05' })).toBeNull();
+    expect(
+      movedDates({ starts: '2026-03-03T09:30:00' }, 'starts', null, types, { date: '2026-03-03', minute: 570 }),
+    ).toBeNull();
+    expect(movedDates({ starts: '2026-03-03T09:30:00' }, null, null, types, { date: '2026-03-04' })).toBeNull();
   });
 });

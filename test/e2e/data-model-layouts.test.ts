@@ -389,6 +389,31 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       expect(await page.locator(`.tg-timed [data-item="${made[2].id}"]`).count()).toBe(0);
     }
     await shot(page, 'calendar-time-grid');
+    // Dragged to 10 o'clock (taken 4 px below its top, dropped 404 px below the day's top: 10 hours of
+    // 40 px), it moves there and keeps its hour (FullCalendar's drag in Directus).
+    const read = async (id: number) => {
+      const { starts, ends } = (await t.api('GET', `/items/meetings/${id}`)).body.data;
+      return { starts: new Date(starts), ends: new Date(ends) };
+    };
+    const standup = page.locator(`[data-test=calendar-time-grid] .tg-timed [data-item="${made[0].id}"]`);
+    await standup.dragTo(page.locator('[data-test=calendar-time-grid] .tg-timed').first(), {
+      sourcePosition: { x: 5, y: 4 },
+      targetPosition: { x: 5, y: 404 },
+    });
+    await eventually(async () => (await read(made[0].id)).starts.getHours()).toBe(10);
+    const moved = await read(made[0].id);
+    expect([moved.starts.getMinutes(), moved.ends.getTime() - moved.starts.getTime()]).toEqual([0, 3_600_000]);
+    expect(moved.starts.getDate()).toBe(now.getDate());
+    await eventually(() => standup.getAttribute('data-start-minute')).toBe(String(10 * 60));
+    // In the month, dropped on another day: that day, at its own hours.
+    await page.click('[data-test=calendar-view-month]');
+    const other = new Date(now.getFullYear(), now.getMonth(), now.getDate() === 1 ? 2 : now.getDate() - 1);
+    const otherDay = `${other.getFullYear()}-${String(other.getMonth() + 1).padStart(2, '0')}-${String(other.getDate()).padStart(2, '0')}`;
+    await page.locator(`.month [data-item="${made[1].id}"]`).dragTo(page.locator(`.month [data-date="${otherDay}"]`));
+    await eventually(async () => (await read(made[1].id)).starts.getDate()).toBe(other.getDate());
+    const overlap = await read(made[1].id);
+    expect([overlap.starts.getHours(), overlap.ends.getHours()]).toEqual([15, 16]);
+    await page.locator(`.month [data-date="${otherDay}"] [data-item="${made[1].id}"]`).waitFor();
   }, 120_000);
 
   it("groups the board by a many-to-one's related items and keeps the collection's manual order in a column", async () => {

@@ -194,6 +194,54 @@ function placeSideBySide(timed) {
   close();
 }
 
+/** `YYYY-MM-DDTHH:mm:ss` of a local date: a `dateTime` field's value (no time zone, as Directus stores it). @param {Date} d */
+const localDateTime = (d) =>
+  `${ymd(d)}T${[d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':')}`;
+
+/**
+ * A moved date in its field's form: a `date` field's `YYYY-MM-DD`, a `dateTime`'s local
+ * `YYYY-MM-DDTHH:mm:ss`, a `timestamp`'s ISO instant.
+ * @param {Date} d @param {string | undefined} type
+ */
+const asStored = (d, type) => (type === 'date' ? ymd(d) : type === 'timestamp' ? d.toISOString() : localDateTime(d));
+
+/** A stored value as a local Date (a bare date at its local midnight), or null. @param {unknown} value */
+function asDate(value) {
+  const day = dayOf(value);
+  if (!day) return null;
+  return timeOf(value) ?? new Date(`${day}T00:00:00`);
+}
+
+/**
+ * What moving an item to `target` writes, as FullCalendar's drag does in Directus's calendar: the
+ * start on the target day, at `target.minute` of it when dropped at an hour of a time grid (else at
+ * its own time of day), and the end moved by as much, so the item keeps its length. Values are
+ * written in their fields' forms (`types`: field → type). Null when the item does not move (no
+ * start, or the same place).
+ * @param {any} item @param {string | null} start @param {string | null | undefined} end
+ * @param {Record<string, string>} types @param {{ date: string; minute?: number }} target
+ * @returns {Record<string, string> | null}
+ */
+export function movedDates(item, start, end, types, target) {
+  const from = start ? asDate(item[start]) : null;
+  if (!from || !start) return null;
+  const moved = new Date(`${target.date}T00:00:00`);
+  if (target.minute !== undefined && types[start] !== 'date') moved.setMinutes(target.minute);
+  else moved.setHours(from.getHours(), from.getMinutes(), from.getSeconds(), from.getMilliseconds());
+  const by = moved.getTime() - from.getTime();
+  if (by === 0) return null;
+  /** @type {Record<string, string>} */
+  const patch = { [start]: asStored(moved, types[start]) };
+  const until = end ? asDate(item[end]) : null;
+  if (end && until) {
+    // A date field moves by whole days (a daylight-saving change must not shift it by an hour).
+    const shifted = new Date(until.getTime() + by);
+    if (types[end] === 'date') shifted.setTime(new Date(`${ymd(until)}T12:00:00`).getTime() + by);
+    patch[end] = asStored(shifted, types[end]);
+  }
+  return patch;
+}
+
 /** The seven days of `day`'s week (Monday first), or `day` alone. @param {Date} day @param {'week' | 'day'} view */
 export function gridDays(day, view) {
   if (view === 'day') return [new Date(day.getFullYear(), day.getMonth(), day.getDate())];

@@ -6,6 +6,7 @@ import {
   groupFields,
   kanbanColumns,
   manualOrder,
+  movedDates,
   dayRange,
   monthRange,
   rangeFilter,
@@ -91,8 +92,30 @@ export function useCalendar(props, context) {
     state.setOptions({ viewInfo: { ...(saved.value.viewInfo ?? {}), type: TYPE_OF[next] } });
   };
   const titleField = computed(() => firstText(state.visibleFields.value) ?? state.pk.value);
+  // Dragging an item to another day or hour moves its dates (FullCalendar's `editable` in Directus).
+  const api = useApi();
+  const moveError = ref(null);
+  const types = computed(() => Object.fromEntries(fields.value.map((f) => [f.field, f.type])));
+  /**
+   * Moves `item` to `target` (a day, and an hour's minute in a time grid), then reloads.
+   * @param {any} item @param {{ date: string; minute?: number }} target
+   */
+  async function move(item, target) {
+    const patch = movedDates(item, startField.value, endField.value, types.value, target);
+    const key = item?.[state.pk.value];
+    if (!patch || key === undefined) return;
+    moveError.value = null;
+    try {
+      await api.patch(`${getEndpoint(props.collection)}/${encodeURIComponent(key)}`, patch);
+    } catch (e) {
+      moveError.value = errorText(e);
+    }
+    await state.getItems();
+  }
   return {
     ...state,
+    move,
+    moveError,
     month,
     week,
     day,
