@@ -6,7 +6,7 @@ import type { MarketplaceServer } from '@annex/marketplace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCollection, createUser, startHost, type TestHost } from '../helpers/host.js';
 import { createTestDatabase } from '../helpers/pg.js';
-import { openAuthenticated } from '../helpers/realtime.js';
+import { openAuthenticated, openSocket } from '../helpers/realtime.js';
 import { totpCode } from '../helpers/totp.js';
 import { PG_MISSING, skipWithout } from '../helpers/requires.js';
 import { eventually, writeEndpoint, writeHook } from '../helpers/write-extension.js';
@@ -413,6 +413,61 @@ describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('two hosts sharing one Po
 });
 
 /** The same code path with one host on SQLite: it lists itself and claims every tick it schedules. */
+describe.skipIf(skipWithout('PostgreSQL', PG_MISSING))('the logs stream across two hosts', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let a: TestHost;
+  let b: TestHost;
+  beforeAll(async () => {
+    db = await createTestDatabase('annex_cluster_logs');
+    // A trusted endpoint that logs a warning carrying a marker.
+    const loud = writeEndpoint(fs.mkdtempSync(path.join(os.tmpdir(), 'annex-cluster-logs-')), 'cluster-loud', '', {
+      raw: `export default (router, { logger }) => {
+  router.get('/', (req, res) => {
+    logger.warn({ marker: req.query.m, ...(req.query.big ? { body: 'x'.repeat(20000) } : {}) }, 'a warning to follow');
+    res.send('logged');
+  });
+};
+`,
+    });
+    const env = { DB_CLIENT: 'pg', DB_CONNECTION_STRING: db.url, WEBSOCKETS_ENABLED: 'true', LOG_LEVEL: 'warn' };
+    a = await startHost({ extensions: [loud], env });
+    b = await startHost({ extensions: [loud], env });
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await db?.drop();
+  });
+
+  it("an administrator following one host gets the other host's lines too, each with its host's id (Directus's uid)", async () => {
+    const s = await openSocket(a.url, `/websocket/logs?access_token=${a.token}`);
+    s.send({ type: 'subscribe', log_level: 'warn' });
+    expect((await s.next()).event).toBe('subscribe');
+    const marked = (marker: string) => (m: any) => m.type === 'logs' && m.data?.marker === marker;
+    // b taps its logger once it heard that a has a follower: until then its lines are its own.
+    const fromB = await eventually(
+      async () => {
+        await b.api('GET', '/cluster-loud?m=from-b');
+        return s.next(marked('from-b'), 500).catch(() => undefined);
+      },
+      (m) => m !== undefined,
+    );
+    expect(fromB.uid).toBe(b.host.kernel.cluster.id);
+    expect(fromB.data).toMatchObject({ level: 40, msg: 'a warning to follow' });
+    await a.api('GET', '/cluster-loud?m=from-a');
+    expect((await s.next(marked('from-a'))).uid).toBe(a.host.kernel.cluster.id);
+    // Longer than a notification holds: its short fields, marked as cut.
+    await b.api('GET', '/cluster-loud?m=big&big=1');
+    const big = await s.next(marked('big'));
+    expect(big.data).toMatchObject({ level: 40, msg: 'a warning to follow', truncated: true });
+    expect(big.data.body).toBeUndefined();
+    // Unsubscribed: b hears that no one follows and stops relaying.
+    s.send({ type: 'unsubscribe' });
+    expect((await s.next()).event).toBe('unsubscribe');
+    s.close();
+  });
+});
+
 describe('a single host on SQLite', () => {
   let t: TestHost;
   beforeAll(async () => {
