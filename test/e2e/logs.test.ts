@@ -58,4 +58,34 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('Settings → Logs in a re
     await shot(page, 'logs');
     expect(errors).toEqual([]);
   });
+
+  it('tells the hosts of a cluster apart once lines of several arrived: a column and a filter by host', async () => {
+    const { page, errors } = app;
+    // The page's socket goes through to the host; the test adds a line as another host's would come.
+    let toPage: ((text: string) => void) | undefined;
+    await page.routeWebSocket(/\/websocket\/logs/, (ws) => {
+      ws.connectToServer();
+      toPage = (text) => ws.send(text);
+    });
+    await page.goto(`${t.url}/admin/settings/logs`);
+    await eventually(() => page.locator('[data-test=logs-state]').textContent()).toBe('following');
+    await t.api('GET', '/noisy?m=own');
+    await eventually(() => page.locator('[data-test=log-line]', { hasText: 'warned by own' }).count()).toBe(1);
+    expect(await page.locator('[data-test=logs-host]').count()).toBe(0);
+    toPage!(
+      JSON.stringify({
+        type: 'logs',
+        data: { level: 40, time: new Date().toISOString(), msg: 'from the other host' },
+        uid: 'otherhost-1234',
+      }),
+    );
+    await page.locator('[data-test=logs-host]').waitFor();
+    await page.selectOption('[data-test=logs-host]', { label: 'otherhos' });
+    await eventually(() => page.locator('[data-test=log-line]').allTextContents()).toEqual([
+      expect.stringContaining('from the other host'),
+    ]);
+    await page.selectOption('[data-test=logs-host]', '');
+    await eventually(() => page.locator('[data-test=log-line]', { hasText: 'warned by own' }).count()).toBe(1);
+    expect(errors).toEqual([]);
+  });
 });
