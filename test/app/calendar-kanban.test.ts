@@ -9,6 +9,7 @@ import {
   monthFilter,
   monthRange,
   movedDates,
+  resizedEnd,
   weekCells,
   timeGrid,
   gridDays,
@@ -247,5 +248,28 @@ describe('moving an item in the calendar (drag and drop)', () => {
       movedDates({ starts: '2026-03-03T09:30:00' }, 'starts', null, types, { date: '2026-03-03', minute: 570 }),
     ).toBeNull();
     expect(movedDates({ starts: '2026-03-03T09:30:00' }, null, null, types, { date: '2026-03-04' })).toBeNull();
+  });
+});
+
+describe("stretching an item's end in the time grid", () => {
+  const types = { starts: 'dateTime', ends: 'dateTime' };
+  const item = { starts: '2026-03-03T09:30:00', ends: '2026-03-03T10:30:00' };
+
+  it('sets the end at the quarter hour it is dropped on, at least a quarter hour after the start', () => {
+    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-03', minute: 12 * 60 })).toEqual({
+      ends: '2026-03-03T12:00:00',
+    });
+    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-03', minute: 8 * 60 })).toEqual({
+      ends: '2026-03-03T09:45:00',
+    });
+    // Over midnight onto the next day's column.
+    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-04', minute: 60 })).toEqual({
+      ends: '2026-03-04T01:00:00',
+    });
+  });
+
+  it('changes nothing without an end field, or to where the end already is', () => {
+    expect(resizedEnd(item, 'starts', null, types, { date: '2026-03-03', minute: 720 })).toBeNull();
+    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-03', minute: 630 })).toBeNull();
   });
 });

@@ -405,6 +405,14 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     expect([moved.starts.getMinutes(), moved.ends.getTime() - moved.starts.getTime()]).toEqual([0, 3_600_000]);
     expect(moved.starts.getDate()).toBe(now.getDate());
     await eventually(() => standup.getAttribute('data-start-minute')).toBe(String(10 * 60));
+    // Its bottom edge dragged to noon (480 px: 12 hours of 40 px): it ends at noon (FullCalendar's resize).
+    await standup
+      .locator('[data-test=calendar-resize]')
+      .dragTo(page.locator('[data-test=calendar-time-grid] .tg-timed').first(), {
+        targetPosition: { x: 5, y: 480 },
+      });
+    await eventually(async () => (await read(made[0].id)).ends.getHours()).toBe(12);
+    expect((await read(made[0].id)).starts.getHours()).toBe(10);
     // In the month, dropped on another day: that day, at its own hours.
     await page.click('[data-test=calendar-view-month]');
     const other = new Date(now.getFullYear(), now.getMonth(), now.getDate() === 1 ? 2 : now.getDate() - 1);

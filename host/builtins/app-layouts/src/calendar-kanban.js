@@ -242,6 +242,25 @@ export function movedDates(item, start, end, types, target) {
   return patch;
 }
 
+/**
+ * What stretching an item's end to `target` (a time grid's day and quarter hour) writes, as
+ * FullCalendar's resize does in Directus: the end at that minute, at least a quarter hour after the
+ * start. Null without an end field or a start, or when the end does not change.
+ * @param {any} item @param {string | null} start @param {string | null | undefined} end
+ * @param {Record<string, string>} types @param {{ date: string; minute: number }} target
+ * @returns {Record<string, string> | null}
+ */
+export function resizedEnd(item, start, end, types, target) {
+  const from = start ? asDate(item[start]) : null;
+  if (!from || !end) return null;
+  const until = new Date(`${target.date}T00:00:00`);
+  until.setMinutes(target.minute);
+  if (until.getTime() < from.getTime() + 15 * 60000) until.setTime(from.getTime() + 15 * 60000);
+  const value = asStored(until, types[end]);
+  const current = asDate(item[end]);
+  return current && current.getTime() === until.getTime() ? null : { [end]: value };
+}
+
 /** The seven days of `day`'s week (Monday first), or `day` alone. @param {Date} day @param {'week' | 'day'} view */
 export function gridDays(day, view) {
   if (view === 'day') return [new Date(day.getFullYear(), day.getMonth(), day.getDate())];

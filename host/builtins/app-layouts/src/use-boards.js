@@ -7,6 +7,7 @@ import {
   kanbanColumns,
   manualOrder,
   movedDates,
+  resizedEnd,
   dayRange,
   monthRange,
   rangeFilter,
@@ -97,11 +98,15 @@ export function useCalendar(props, context) {
   const moveError = ref(null);
   const types = computed(() => Object.fromEntries(fields.value.map((f) => [f.field, f.type])));
   /**
-   * Moves `item` to `target` (a day, and an hour's minute in a time grid), then reloads.
-   * @param {any} item @param {{ date: string; minute?: number }} target
+   * Moves `item` to `target` (a day, and an hour's minute in a time grid), or with `edge: 'end'`
+   * stretches its end to there; then reloads.
+   * @param {any} item @param {{ date: string; minute?: number; edge?: 'end' }} target
    */
   async function move(item, target) {
-    const patch = movedDates(item, startField.value, endField.value, types.value, target);
+    const patch =
+      target.edge === 'end'
+        ? resizedEnd(item, startField.value, endField.value, types.value, target)
+        : movedDates(item, startField.value, endField.value, types.value, target);
     const key = item?.[state.pk.value];
     if (!patch || key === undefined) return;
     moveError.value = null;
