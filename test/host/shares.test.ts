@@ -123,6 +123,30 @@ describe('shares', () => {
     expect((await make(sharer.token, { collection: 'directus_users', item: 'x' })).status).toBe(400);
   });
 
+  it('never shows more than its maker may read, and stops when its maker is suspended (as in Directus)', async () => {
+    const maker = await createUser(t, 'share-titles-maker', [
+      { collection: 'articles', action: 'read', fields: 'id,title' },
+      { collection: 'articles', action: 'share' },
+      { collection: 'directus_shares', action: 'create' },
+      { collection: 'directus_shares', action: 'read' },
+    ]);
+    // No role on the share: without its maker's limits it would read every field, `body` too.
+    const made = await t.api('POST', '/shares', { collection: 'articles', item: shared }, maker.token);
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect((await t.host.knex('directus_shares').where({ id: made.body.data.id }).first()).user_created).toBe(maker.userId);
+    const token = (await visit(made.body.data.id)).body.data.access_token;
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, token)).body.data).toEqual({
+      id: shared,
+      title: 'Shared',
+    });
+    expect((await t.api('GET', `/items/articles?filter[body][_eq]=Body`, undefined, token)).status).toBe(403);
+    // The maker suspended: the link and its tokens stop.
+    const suspended = await t.api('PATCH', `/users/${maker.userId}`, { status: 'suspended' });
+    expect(suspended.status, JSON.stringify(suspended.body)).toBe(200);
+    expect((await t.api('GET', `/items/articles/${shared}`, undefined, token)).status).toBe(401);
+    expect((await visit(made.body.data.id)).status).toBe(401);
+  });
+
   it('mails the link to plain addresses only (no list or header characters)', async () => {
     const s = await share({ name: 'Mailed' });
     for (const to of ['a,b@example.com', 'x@example.com>', 'not an address']) {

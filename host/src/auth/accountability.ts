@@ -18,15 +18,17 @@ export interface Accountability {
    */
   scope?: Readonly<Record<string, readonly Action[]>>;
   /**
-   * Set for a share's visitor (Directus's shares): the shared item, and per collection it may read
-   * the filter of the items reachable from it (the item itself, the items related to it:
-   * `share-reach.ts`). Its role's read permissions apply to those items only; nothing else.
+   * Set for a share's visitor (Directus's shares): the shared item, per collection it may read the
+   * filter of the items reachable from it (the item itself, the items related to it:
+   * `share-reach.ts`), and who made the share. What both its role and its maker may read applies
+   * to those items only; nothing else.
    */
   share?: Readonly<{
     id: string;
     collection: string;
     item: string;
     reach: Readonly<Record<string, PermissionFilter>>;
+    maker: Readonly<Pick<Accountability, 'user' | 'role' | 'admin' | 'app'>>;
   }>;
 }
 

@@ -40,6 +40,7 @@ interface ShareRow {
   collection: string;
   item: string;
   role: string | null;
+  user_created: string | null;
   password: string | null;
   date_start: string | null;
   date_end: string | null;
@@ -156,13 +157,22 @@ export function createAuthService(
   async function shareAccountability(share: ShareRow, ip: string | null): Promise<Accountability> {
     const reach = await reachOf(share.collection, String(share.item), share.role ?? null);
     if (!reach) throw errors.INVALID_CREDENTIALS();
+    // Who made it: its visitor reads no more than they may (a share of a user who is gone or suspended stops).
+    const maker = share.user_created ? await activeAccountability({ 'u.id': share.user_created }, ip) : undefined;
+    if (!maker) throw errors.INVALID_CREDENTIALS();
     return {
       user: null,
       role: share.role ?? null,
       admin: false,
       app: false,
       ip,
-      share: { id: share.id, collection: share.collection, item: String(share.item), reach },
+      share: {
+        id: share.id,
+        collection: share.collection,
+        item: String(share.item),
+        reach,
+        maker: { user: maker.user, role: maker.role, admin: maker.admin, app: maker.app },
+      },
     };
   }
 
@@ -285,8 +295,9 @@ export function createAuthService(
       const session = await SessionModel.query(knex).findById(hashToken(refreshToken));
       if (!session || new Date(session.expires).getTime() < Date.now()) throw errors.INVALID_CREDENTIALS();
       if (session.share) {
-        // A share's session: the share must still be open (not deleted, not past its end).
+        // A share's session: the share must still be open (not deleted, not past its end), its maker active.
         const share = await openShare(session.share);
+        await shareAccountability(share, ip);
         await SessionModel.query(knex).deleteById(session.token);
         return issueShare(share, ip);
       }
@@ -316,6 +327,8 @@ export function createAuthService(
             throw errors.INVALID_CREDENTIALS();
           }
         }
+        // A share whose maker is gone or suspended (or whose collection is) opens no more.
+        await shareAccountability(share, ip);
         // Counted only while uses remain: two visitors at once cannot both take the last one.
         const taken = await knex('directus_shares')
           .where({ id: share.id })

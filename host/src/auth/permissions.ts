@@ -63,6 +63,24 @@ function intersection(sets: (string[] | '*')[]): string[] | '*' {
   return lists.reduce((acc, list) => acc.filter((f) => list.includes(f)));
 }
 
+/** Rows a grant is made of (an administrator's: one row of everything). */
+const rowsOf = (g: Grant): GrantRow[] => g.parts ?? [{ filter: g.filter, fields: g.fields }];
+const both = (a: PermissionFilter | null, b: PermissionFilter | null) => (a && b ? { _and: [a, b] } : (a ?? b));
+
+/**
+ * What two grants both allow, as rows: each pair of rows, with both filters and the fields both
+ * list (an item and field either grant reaches through some row only where the other does too).
+ */
+export function intersectGrants(a: Grant, b: Grant): Grant | null {
+  const rows: GrantRow[] = [];
+  for (const x of rowsOf(a))
+    for (const y of rowsOf(b)) {
+      const fields = intersection([x.fields, y.fields]);
+      if (fields === '*' || fields.length > 0) rows.push({ filter: both(x.filter, y.filter), fields });
+    }
+  return rows.length > 0 ? combineRows(rows) : null;
+}
+
 /** `rows` combined: any row's filter, and each row's fields on the items its filter matches. */
 export function combineRows(rows: GrantRow[]): Grant {
   const filters = rows.map((r) => r.filter);
@@ -125,24 +143,22 @@ export function createPermissions(knex: Knex) {
       const { scope, share } = accountability;
       if (share) {
         // A share's visitor reads the shared item and the items reachable from it (share.reach), as
-        // the share's role may (every field without a role), and nothing else.
+        // both the share's role (every field without a role) and the share's maker may, as in
+        // Directus, and nothing else: a share never shows more than its maker could read.
         const only = share.reach[collection];
         if (!only || action !== 'read') return null;
-        const base = accountability.role
+        const everything: Grant = { filter: null, fields: '*', everywhere: '*' };
+        const role = accountability.role
           ? await this.grant(
               { user: null, role: accountability.role, admin: false, app: false },
               collection,
               'read',
               db,
             )
-          : { filter: null, fields: '*' as const, everywhere: '*' as const };
-        if (!base) return null;
-        return combineRows(
-          (base.parts ?? [{ filter: null, fields: base.fields }]).map((p) => ({
-            ...p,
-            filter: p.filter ? { _and: [p.filter, only] } : only,
-          })),
-        );
+          : everything;
+        const maker = await this.grant(share.maker, collection, 'read', db);
+        const allowed = role && maker ? intersectGrants(role, maker) : null;
+        return allowed && intersectGrants(allowed, { filter: only, fields: '*', everywhere: '*' });
       }
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
       if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
