@@ -133,7 +133,9 @@ describe('shares', () => {
     // No role on the share: without its maker's limits it would read every field, `body` too.
     const made = await t.api('POST', '/shares', { collection: 'articles', item: shared }, maker.token);
     expect(made.status, JSON.stringify(made.body)).toBe(200);
-    expect((await t.host.knex('directus_shares').where({ id: made.body.data.id }).first()).user_created).toBe(maker.userId);
+    expect((await t.host.knex('directus_shares').where({ id: made.body.data.id }).first()).user_created).toBe(
+      maker.userId,
+    );
     const token = (await visit(made.body.data.id)).body.data.access_token;
     expect((await t.api('GET', `/items/articles/${shared}`, undefined, token)).body.data).toEqual({
       id: shared,
