@@ -84,11 +84,21 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
       await marketplace?.close();
       throw error;
     });
+  // Stopping closes the host (its database, workers, sockets): handled before anything is printed,
+  // so a signal sent on seeing the address never meets Node's default (an exit without the close).
+  const out = process.stdout;
+  const stop = async (signal: string) => {
+    out.write(`\n${signal}: shutting down…\n`);
+    await host.close();
+    await marketplace?.close();
+    process.exitCode = 0;
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   // The load is over: a prestarted worker no sandboxed extension took is not kept.
   await releasePrestartedSandboxWorker();
   // Once listening (not on the first request's path): what boot compiled is kept for the next boot.
   setTimeout(() => loaded.persistCodeCache(), 250).unref();
-  const out = process.stdout;
   out.write(`\nAnnex is running at ${url}\n`);
   out.write(`  database:   ${host.config.db.client === 'pg' ? 'PostgreSQL' : host.config.db.filename}\n`);
   out.write(`  extensions: ${host.config.extensionsPath}\n`);
@@ -110,14 +120,6 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   }
   out.write(`\nLog in: ${url}/admin  or  POST ${url}/auth/login {"email","password"}\n`);
   if (host.config.secretGenerated) out.write('Note: SECRET is not set, so sessions end when the host restarts.\n');
-  const stop = async (signal: string) => {
-    out.write(`\n${signal}: shutting down…\n`);
-    await host.close();
-    await marketplace?.close();
-    process.exitCode = 0;
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 async function bootstrap(): Promise<void> {
