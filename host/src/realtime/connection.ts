@@ -219,6 +219,16 @@ export const clientContext = (client: RealtimeClient): EventContext => ({
   accountability: client.accountability,
 });
 
+/** Directus's `websocket.<name>` action about `client` (with `meta`), in the client's accountability: every socket's. */
+export function emitClientAction(
+  emitter: Emitter,
+  event: string,
+  client: RealtimeClient,
+  meta: Record<string, unknown> = {},
+): void {
+  void emitter.emitAction(event, { ...meta, client }, clientContext(client));
+}
+
 function sameAccountability(a: Accountability, b: Accountability): boolean {
   return a.user === b.user && a.role === b.role && a.admin === b.admin && a.app === b.app;
 }

@@ -8,6 +8,7 @@ import type { ChangeFeed } from './changes.js';
 import {
   asRealtimeClient,
   clientContext,
+  emitClientAction,
   createLiveness,
   createSocketServer,
   expiryOf,
@@ -174,7 +175,7 @@ export function createGraphQLRealtime(kernel: RealtimeKernel, changes: ChangeFee
 
   /** Directus's `websocket.*` actions, as the WebSocket API emits them. */
   function emit(event: string, client: GraphQLClient, meta: Record<string, unknown> = {}): void {
-    void kernel.emitter.emitAction(event, { ...meta, client: client.socket }, clientContext(client.socket));
+    emitClientAction(kernel.emitter, event, client.socket, meta);
   }
 
   /** A frame through Directus's `websocket.message` filter (which may rewrite it), as graphql-ws's text. */

@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import { logTapOf } from '../logger.js';
 import {
   asRealtimeClient,
-  clientContext,
+  emitClientAction,
   createLiveness,
   createSocketServer,
   frameText,
@@ -239,8 +239,8 @@ export function createLogsStream(kernel: RealtimeKernel) {
       expiresAt: null,
     };
     const socket = asRealtimeClient(ws, client);
-    const emit = (event: string, meta: Record<string, unknown> = {}) =>
-      void kernel.emitter.emitAction(event, { ...meta, client: socket }, clientContext(socket));
+    const emit = (event: string, meta?: Record<string, unknown>) =>
+      emitClientAction(kernel.emitter, event, socket, meta);
     clients.add(client);
     emit('websocket.connect');
     liveness.watch(ws);

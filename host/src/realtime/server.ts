@@ -23,6 +23,7 @@ import { createSubscriptions } from './subscriptions.js';
 import {
   asRealtimeClient,
   clientContext,
+  emitClientAction,
   createSocketServer,
   expiryOf,
   frameText,
@@ -83,8 +84,6 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
   const log = kernel.logger.child({ component: 'realtime' });
   const clients = new Map<RealtimeClient, ClientState>();
   let heartbeat: NodeJS.Timeout | undefined;
-
-  const context = clientContext;
 
   function send(client: RealtimeClient, text: string): void {
     if (client.readyState !== client.OPEN) return;
@@ -216,25 +215,25 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
     try {
       auth = await authenticate(message, state.ip);
     } catch {
-      void kernel.emitter.emitAction('websocket.auth.failure', { client }, context(client));
+      emitClientAction(kernel.emitter, 'websocket.auth.failure', client);
       signIn(client, state, undefined);
       send(client, authError('AUTH_FAILED', 'Authentication failed.', message.uid));
       if (config.auth !== 'public') client.close(1008, 'Authentication failed');
       return;
     }
     signIn(client, state, auth);
-    void kernel.emitter.emitAction('websocket.auth.success', { client }, context(client));
+    emitClientAction(kernel.emitter, 'websocket.auth.success', client);
     send(client, authOk(message.uid, auth.refreshToken));
   }
 
   async function onMessage(client: RealtimeClient, state: ClientState, received: Message): Promise<void> {
     if (received.type === 'auth') return onAuth(client, state, received);
-    const filtered = await kernel.emitter.emitFilter('websocket.message', received, { client }, context(client));
+    const filtered = await kernel.emitter.emitFilter('websocket.message', received, { client }, clientContext(client));
     if (typeof filtered !== 'object' || filtered === null || typeof (filtered as Message).type !== 'string')
       throw new RealtimeError('server', 'INVALID_PAYLOAD', 'Unable to parse the incoming message.', received.uid);
     const message = filtered as Message;
     await refresh(client);
-    void kernel.emitter.emitAction('websocket.message', { message, client }, context(client));
+    emitClientAction(kernel.emitter, 'websocket.message', client, { message });
     switch (message.type.toLowerCase()) {
       case 'ping':
         return send(client, formatMessage('pong', {}, message.uid));
@@ -288,7 +287,7 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
 
   function opened(client: RealtimeClient, state: ClientState): void {
     state.phase = 'open';
-    void kernel.emitter.emitAction('websocket.connect', { client }, context(client));
+    emitClientAction(kernel.emitter, 'websocket.connect', client);
     if (config.heartbeatMs > 0 && !heartbeat) {
       heartbeat = setInterval(beat, config.heartbeatMs);
       heartbeat.unref();
@@ -331,17 +330,13 @@ export function createRealtime(kernel: RealtimeKernel, changes: ChangeFeed) {
     // A bad frame is an 'error' event here (with a listener, never an uncaught exception), then a close.
     ws.on('error', (error) => {
       log.debug({ err: error, client: client.uid }, 'WebSocket connection error');
-      void kernel.emitter.emitAction('websocket.error', { client, event: { message: error.message } }, context(client));
+      emitClientAction(kernel.emitter, 'websocket.error', client, { event: { message: error.message } });
     });
     ws.on('close', (code, reason) => {
       clearTimeout(state.timer);
       clients.delete(client);
       subscriptions.forget(client);
-      void kernel.emitter.emitAction(
-        'websocket.close',
-        { client, event: { code, reason: reason.toString('utf8') } },
-        context(client),
-      );
+      emitClientAction(kernel.emitter, 'websocket.close', client, { event: { code, reason: reason.toString('utf8') } });
     });
     ws.on('message', (data) => onFrame(client, state, data));
     if (auth || config.auth === 'public') return opened(client, state);
