@@ -63,6 +63,9 @@ function intersection(sets: (string[] | '*')[]): string[] | '*' {
   return lists.reduce((acc, list) => acc.filter((f) => list.includes(f)));
 }
 
+/** Every item and every field: an administrator's grant (grants are never mutated, so one serves all). */
+const EVERYTHING: Grant = Object.freeze({ filter: null, fields: '*', everywhere: '*' });
+
 /** Rows a grant is made of (an administrator's: one row of everything). */
 const rowsOf = (g: Grant): GrantRow[] => g.parts ?? [{ filter: g.filter, fields: g.fields }];
 const both = (a: PermissionFilter | null, b: PermissionFilter | null) => (a && b ? { _and: [a, b] } : (a ?? b));
@@ -147,7 +150,6 @@ export function createPermissions(knex: Knex) {
         // Directus, and nothing else: a share never shows more than its maker could read.
         const only = share.reach[collection];
         if (!only || action !== 'read') return null;
-        const everything: Grant = { filter: null, fields: '*', everywhere: '*' };
         const role = accountability.role
           ? await this.grant(
               { user: null, role: accountability.role, admin: false, app: false },
@@ -155,13 +157,13 @@ export function createPermissions(knex: Knex) {
               'read',
               db,
             )
-          : everything;
+          : EVERYTHING;
         const maker = await this.grant(share.maker, collection, 'read', db);
         const allowed = role && maker ? intersectGrants(role, maker) : null;
-        return allowed && intersectGrants(allowed, { filter: only, fields: '*', everywhere: '*' });
+        return allowed && intersectGrants(allowed, { ...EVERYTHING, filter: only });
       }
       if (scope && !(Object.hasOwn(scope, collection) && scope[collection]!.includes(action))) return null;
-      if (accountability.admin) return { filter: null, fields: '*', everywhere: '*' };
+      if (accountability.admin) return EVERYTHING;
       const builtIn = accountability.app ? appMinimumRow(collection, action) : undefined;
       const key = `${accountability.role ?? '$public'}\0${collection}\0${action}${builtIn ? '\0app' : ''}`;
       if (grants.has(key)) return grants.get(key)!;

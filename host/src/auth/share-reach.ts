@@ -26,7 +26,8 @@ export function shareReach(
 ): Record<string, PermissionFilter> | undefined {
   const root = schema.collections[collection];
   if (!root) return undefined;
-  const found = new Map<string, PermissionFilter[]>([[collection, [{ [root.primary]: { _eq: item } }]]]);
+  const itself: PermissionFilter = { [root.primary]: { _eq: item } };
+  const found = new Map<string, PermissionFilter[]>([[collection, [itself]]]);
   let paths = 0;
   const add = (target: string, filter: PermissionFilter): boolean => {
     if (++paths > SHARE_PATHS) return false;
@@ -63,7 +64,7 @@ export function shareReach(
       }
     }
   };
-  walk(root, { [root.primary]: { _eq: item } } as PermissionFilter, [], true);
+  walk(root, itself, [], true);
   return Object.fromEntries(
     [...found].map(([c, filters]) => [c, filters.length === 1 ? filters[0]! : ({ _or: filters } as PermissionFilter)]),
   );
