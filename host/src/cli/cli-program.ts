@@ -26,10 +26,10 @@ export async function createCliProgram(): Promise<Command> {
  * `cli.after` (an extension may inspect or amend them). The built-ins are listed here for extensions
  * to see; main.ts dispatches them itself without going through the program. Without a `program`,
  * one is made only when an extension listens to either event, so `annex start` loads commander only
- * for them (issue 20: boot). Resolves to the program the events were given, if any.
+ * for them (issue 20: boot).
  */
-export async function emitCliInit(emitter: Emitter, given?: Command): Promise<Command | undefined> {
-  if (!given && !emitter.hasInit('cli.before') && !emitter.hasInit('cli.after')) return undefined;
+export async function emitCliInit(emitter: Emitter, given?: Command): Promise<void> {
+  if (!given && !emitter.hasInit('cli.before') && !emitter.hasInit('cli.after')) return;
   const program = given ?? (await createCliProgram());
   await emitter.emitInit('cli.before', { program });
   for (const c of BUILTIN_COMMANDS) {
@@ -37,7 +37,6 @@ export async function emitCliInit(emitter: Emitter, given?: Command): Promise<Co
       program.command(c.name).description(c.description).allowUnknownOption().allowExcessArguments();
   }
   await emitter.emitInit('cli.after', { program });
-  return program;
 }
 
 /** The extension command `name` names, if an extension added one (by name or alias). */

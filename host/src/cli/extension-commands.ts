@@ -10,11 +10,7 @@ export async function runExtensionCommand(argv: string[]): Promise<number | unde
   // The whole host, as `annex start` loads it: the bundle with its code cache when it is current.
   const loaded = await loadHost();
   const program = await createCliProgram();
-  const host = await loaded.module.createHost({
-    beforeApp: async (emitter) => {
-      await emitCliInit(emitter, program);
-    },
-  });
+  const host = await loaded.module.createHost({ beforeApp: (emitter) => emitCliInit(emitter, program) });
   // What loading ran is kept for the next command (a no-op without a cache, or on a cache hit).
   loaded.persistCodeCache();
   try {

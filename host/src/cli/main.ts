@@ -70,11 +70,7 @@ async function start(flags: Record<string, string | boolean>): Promise<void> {
   const loaded = await loadHost();
   const { createHost } = loaded.module;
   // Directus emits cli.before/cli.after (with its commander program) before `start` builds the app.
-  const host = await createHost({
-    beforeApp: async (emitter) => {
-      await emitCliInit(emitter);
-    },
-  });
+  const host = await createHost({ beforeApp: (emitter) => emitCliInit(emitter) });
   // A port already in use ends the command (exit code 1) instead of leaving a host that never listens.
   const url = await host
     .listen(flags.port ? Number(flags.port) : undefined, typeof flags.host === 'string' ? flags.host : undefined)
