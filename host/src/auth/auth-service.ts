@@ -62,15 +62,13 @@ export function createAuthService(
   emitter: Emitter,
   passwords: Passwords,
   options: AuthOptions,
-  onLogin?: (user: string, ip: string | null) => Promise<void>,
-  /** What a share's visitor may read from its item (`shareReach`); undefined when the collection is gone. */
+  onLogin: ((user: string, ip: string | null) => Promise<void>) | undefined,
+  /** What a share's visitor may read from its item (`shareReachOf`); undefined when the collection is gone. */
   reachOf: (
     collection: string,
     item: string,
     role: string | null,
-  ) => Promise<Record<string, PermissionFilter> | undefined> = async (collection, item) => ({
-    [collection]: { id: { _eq: item } },
-  }),
+  ) => Promise<Record<string, PermissionFilter> | undefined>,
 ) {
   const key = new TextEncoder().encode(options.secret);
   const accessMs = ttlMs(options.accessTokenTtl);
