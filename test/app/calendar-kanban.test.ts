@@ -9,7 +9,7 @@ import {
   monthFilter,
   monthRange,
   movedDates,
-  resizedEnd,
+  resized,
   weekCells,
   timeGrid,
   gridDays,
@@ -251,25 +251,64 @@ describe('moving an item in the calendar (drag and drop)', () => {
   });
 });
 
-describe("stretching an item's end in the time grid", () => {
-  const types = { starts: 'dateTime', ends: 'dateTime' };
+describe("resizing an item by an edge (FullCalendar's resize)", () => {
+  const types = { starts: 'dateTime', ends: 'dateTime', first: 'date', last: 'date' };
   const item = { starts: '2026-03-03T09:30:00', ends: '2026-03-03T10:30:00' };
+  const end = (target: { date: string; minute?: number }) =>
+    resized(item, 'starts', 'ends', types, { ...target, edge: 'end' });
+  const start = (target: { date: string; minute?: number }) =>
+    resized(item, 'starts', 'ends', types, { ...target, edge: 'start' });
 
   it('sets the end at the quarter hour it is dropped on, at least a quarter hour after the start', () => {
-    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-03', minute: 12 * 60 })).toEqual({
-      ends: '2026-03-03T12:00:00',
-    });
-    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-03', minute: 8 * 60 })).toEqual({
-      ends: '2026-03-03T09:45:00',
-    });
+    expect(end({ date: '2026-03-03', minute: 12 * 60 })).toEqual({ ends: '2026-03-03T12:00:00' });
+    expect(end({ date: '2026-03-03', minute: 8 * 60 })).toEqual({ ends: '2026-03-03T09:45:00' });
     // Over midnight onto the next day's column.
-    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-04', minute: 60 })).toEqual({
-      ends: '2026-03-04T01:00:00',
+    expect(end({ date: '2026-03-04', minute: 60 })).toEqual({ ends: '2026-03-04T01:00:00' });
+  });
+
+  it('sets the start at the quarter hour it is dropped on, at least a quarter hour before the end', () => {
+    expect(start({ date: '2026-03-03', minute: 8 * 60 })).toEqual({ starts: '2026-03-03T08:00:00' });
+    expect(start({ date: '2026-03-03', minute: 11 * 60 })).toEqual({ starts: '2026-03-03T10:15:00' });
+    expect(start({ date: '2026-03-01', minute: 22 * 60 })).toEqual({ starts: '2026-03-01T22:00:00' });
+  });
+
+  it('dropped on a day (the month, the all-day row), moves the edge to that day at its own time', () => {
+    expect(end({ date: '2026-03-05' })).toEqual({ ends: '2026-03-05T10:30:00' });
+    expect(start({ date: '2026-02-27' })).toEqual({ starts: '2026-02-27T09:30:00' });
+    // A start dropped after the end's day stops a quarter hour before the end.
+    expect(start({ date: '2026-03-09' })).toEqual({ starts: '2026-03-03T10:15:00' });
+  });
+
+  it('stretches a whole-day item by days, its end date its last day', () => {
+    const days = { first: '2026-03-03', last: '2026-03-04' };
+    expect(resized(days, 'first', 'last', types, { date: '2026-03-07', edge: 'end' })).toEqual({ last: '2026-03-07' });
+    expect(resized(days, 'first', 'last', types, { date: '2026-03-01', edge: 'start' })).toEqual({
+      first: '2026-03-01',
+    });
+    // Neither edge passes the other: a one-day item at the least.
+    expect(resized(days, 'first', 'last', types, { date: '2026-03-01', edge: 'end' })).toEqual({ last: '2026-03-03' });
+    expect(resized(days, 'first', 'last', types, { date: '2026-03-08', edge: 'start' })).toEqual({
+      first: '2026-03-04',
+    });
+    // A timed start before a date end: at 23:45 of the end's day at the latest.
+    const mixed = { starts: '2026-03-03T09:30:00', last: '2026-03-04' };
+    expect(resized(mixed, 'starts', 'last', types, { date: '2026-03-06', edge: 'start' })).toEqual({
+      starts: '2026-03-04T23:45:00',
     });
   });
 
-  it('changes nothing without an end field, or to where the end already is', () => {
-    expect(resizedEnd(item, 'starts', null, types, { date: '2026-03-03', minute: 720 })).toBeNull();
-    expect(resizedEnd(item, 'starts', 'ends', types, { date: '2026-03-03', minute: 630 })).toBeNull();
+  it('gives an item without an end one where its end is dropped', () => {
+    expect(
+      resized({ starts: item.starts, ends: null }, 'starts', 'ends', types, { date: '2026-03-04', edge: 'end' }),
+    ).toEqual({
+      ends: '2026-03-04T09:30:00',
+    });
+  });
+
+  it('changes nothing without an end field, or to where the edge already is', () => {
+    expect(resized(item, 'starts', null, types, { date: '2026-03-03', minute: 720, edge: 'end' })).toBeNull();
+    expect(end({ date: '2026-03-03', minute: 630 })).toBeNull();
+    expect(start({ date: '2026-03-03', minute: 570 })).toBeNull();
+    expect(start({ date: '2026-03-03' })).toBeNull();
   });
 });

@@ -391,16 +391,16 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
       expect(await page.locator(`.tg-timed [data-item="${made[2].id}"]`).count()).toBe(0);
     }
     await shot(page, 'calendar-time-grid');
-    // Dragged to 10 o'clock (taken 4 px below its top, dropped 404 px below the day's top: 10 hours of
-    // 40 px), it moves there and keeps its hour (FullCalendar's drag in Directus).
+    // Dragged to 10 o'clock (taken 12 px below its top, under the start's resize edge, and dropped 412 px
+    // below the day's top: 10 hours of 40 px), it moves there and keeps its hour (FullCalendar's drag in Directus).
     const read = async (id: number) => {
       const { starts, ends } = (await t.api('GET', `/items/meetings/${id}`)).body.data;
       return { starts: new Date(starts), ends: new Date(ends) };
     };
     const standup = page.locator(`[data-test=calendar-time-grid] .tg-timed [data-item="${made[0].id}"]`);
     await standup.dragTo(page.locator('[data-test=calendar-time-grid] .tg-timed').first(), {
-      sourcePosition: { x: 5, y: 4 },
-      targetPosition: { x: 5, y: 404 },
+      sourcePosition: { x: 5, y: 12 },
+      targetPosition: { x: 5, y: 412 },
     });
     await eventually(async () => (await read(made[0].id)).starts.getHours()).toBe(10);
     const moved = await read(made[0].id);
@@ -409,12 +409,21 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await eventually(() => standup.getAttribute('data-start-minute')).toBe(String(10 * 60));
     // Its bottom edge dragged to noon (480 px: 12 hours of 40 px): it ends at noon (FullCalendar's resize).
     await standup
-      .locator('[data-test=calendar-resize]')
+      .locator('[data-test=calendar-resize-end]')
       .dragTo(page.locator('[data-test=calendar-time-grid] .tg-timed').first(), {
         targetPosition: { x: 5, y: 480 },
       });
     await eventually(async () => (await read(made[0].id)).ends.getHours()).toBe(12);
     expect((await read(made[0].id)).starts.getHours()).toBe(10);
+    // Its top edge dragged to 9 o'clock (360 px): it starts at 9 and still ends at noon (`eventResizableFromStart`).
+    await eventually(() => standup.getAttribute('data-start-minute')).toBe(String(10 * 60));
+    await standup
+      .locator('[data-test=calendar-resize-start]')
+      .dragTo(page.locator('[data-test=calendar-time-grid] .tg-timed').first(), {
+        targetPosition: { x: 5, y: 360 },
+      });
+    await eventually(async () => (await read(made[0].id)).starts.getHours()).toBe(9);
+    expect((await read(made[0].id)).ends.getHours()).toBe(12);
     // In the month, dropped on another day: that day, at its own hours.
     await page.click('[data-test=calendar-view-month]');
     const other = new Date(now.getFullYear(), now.getMonth(), now.getDate() === 1 ? 2 : now.getDate() - 1);
@@ -423,7 +432,20 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await eventually(async () => (await read(made[1].id)).starts.getDate()).toBe(other.getDate());
     const overlap = await read(made[1].id);
     expect([overlap.starts.getHours(), overlap.ends.getHours()]).toEqual([15, 16]);
-    await page.locator(`.month [data-date="${otherDay}"] [data-item="${made[1].id}"]`).waitFor();
+    // Its right edge dragged to the next day: it ends there, at its own hour (a resize across days).
+    const next = new Date(other.getFullYear(), other.getMonth(), other.getDate() + 1);
+    const nextDay = `${next.getFullYear()}-${String(next.getMonth() + 1).padStart(2, '0')}-${String(next.getDate()).padStart(2, '0')}`;
+    await page
+      .locator(`.month [data-date="${otherDay}"] [data-item="${made[1].id}"] [data-test=calendar-resize-end]`)
+      .dragTo(page.locator(`.month [data-date="${nextDay}"]`));
+    await eventually(async () => (await read(made[1].id)).ends.getDate()).toBe(next.getDate());
+    const stretched = await read(made[1].id);
+    expect([stretched.starts.getDate(), stretched.starts.getHours(), stretched.ends.getHours()]).toEqual([
+      other.getDate(),
+      15,
+      16,
+    ]);
+    await page.locator(`.month [data-date="${nextDay}"] [data-item="${made[1].id}"]`).waitFor();
   }, 120_000);
 
   it("groups the board by a many-to-one's related items and keeps the collection's manual order in a column", async () => {

@@ -242,23 +242,48 @@ export function movedDates(item, start, end, types, target) {
   return patch;
 }
 
+/** A quarter hour in milliseconds: the shortest a timed item is resized to. */
+const QUARTER = 15 * 60000;
+
 /**
- * What stretching an item's end to `target` (a time grid's day and quarter hour) writes, as
- * FullCalendar's resize does in Directus: the end at that minute, at least a quarter hour after the
- * start. Null without an end field or a start, or when the end does not change.
+ * What resizing an item by one of its edges writes, as FullCalendar's resize does in Directus
+ * (`eventDurationEditable`, `eventResizableFromStart`): `edge` is `end` or `start`, and `target`
+ * where it was dropped, a day (the edge keeps its time of day) or a time grid's day and quarter
+ * hour (`minute`). A timed edge stays at least a quarter hour from the other, a `date` edge on or
+ * beyond the other's day (an item's last day is its end date, as the calendar draws it). Null
+ * without an end field or a start, or when the edge does not change.
  * @param {any} item @param {string | null} start @param {string | null | undefined} end
- * @param {Record<string, string>} types @param {{ date: string; minute: number }} target
+ * @param {Record<string, string>} types @param {{ date: string; minute?: number; edge: 'start' | 'end' }} target
  * @returns {Record<string, string> | null}
  */
-export function resizedEnd(item, start, end, types, target) {
+export function resized(item, start, end, types, target) {
   const from = start ? asDate(item[start]) : null;
-  if (!from || !end) return null;
-  const until = new Date(`${target.date}T00:00:00`);
-  until.setMinutes(target.minute);
-  if (until.getTime() < from.getTime() + 15 * 60000) until.setTime(from.getTime() + 15 * 60000);
-  const value = asStored(until, types[end]);
-  const current = asDate(item[end]);
-  return current && current.getTime() === until.getTime() ? null : { [end]: value };
+  if (!from || !start || !end) return null;
+  const until = asDate(item[end]);
+  const field = target.edge === 'start' ? start : end;
+  const own = target.edge === 'start' ? from : (until ?? from);
+  const at = new Date(`${target.date}T00:00:00`);
+  if (types[field] !== 'date') {
+    if (target.minute !== undefined) at.setMinutes(target.minute);
+    else at.setHours(own.getHours(), own.getMinutes(), own.getSeconds(), own.getMilliseconds());
+  }
+  if (target.edge === 'end') {
+    const earliest = types[end] === 'date' ? new Date(`${ymd(from)}T00:00:00`) : new Date(from.getTime() + QUARTER);
+    if (at < earliest) at.setTime(earliest.getTime());
+  } else if (until) {
+    // The start stays before the end: on or before its day (a date end's day is the item's last).
+    const latest =
+      types[start] === 'date'
+        ? new Date(`${ymd(until)}T00:00:00`)
+        : types[end] === 'date'
+          ? new Date(`${ymd(until)}T23:45:00`)
+          : new Date(until.getTime() - QUARTER);
+    if (at > latest) at.setTime(latest.getTime());
+  }
+  const current = asDate(item[field]);
+  return current && asStored(current, types[field]) === asStored(at, types[field])
+    ? null
+    : { [field]: asStored(at, types[field]) };
 }
 
 /** The seven days of `day`'s week (Monday first), or `day` alone. @param {Date} day @param {'week' | 'day'} view */

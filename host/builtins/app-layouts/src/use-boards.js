@@ -7,7 +7,7 @@ import {
   kanbanColumns,
   manualOrder,
   movedDates,
-  resizedEnd,
+  resized,
   dayRange,
   monthRange,
   rangeFilter,
@@ -98,15 +98,14 @@ export function useCalendar(props, context) {
   const moveError = ref(null);
   const types = computed(() => Object.fromEntries(fields.value.map((f) => [f.field, f.type])));
   /**
-   * Moves `item` to `target` (a day, and an hour's minute in a time grid), or with `edge: 'end'`
-   * stretches its end to there; then reloads.
-   * @param {any} item @param {{ date: string; minute?: number; edge?: 'end' }} target
+   * Moves `item` to `target` (a day, and an hour's minute in a time grid), or with `edge` (`start`
+   * or `end`) moves that edge there; then reloads.
+   * @param {any} item @param {{ date: string; minute?: number; edge?: 'start' | 'end' }} target
    */
   async function move(item, target) {
-    const patch =
-      target.edge === 'end'
-        ? resizedEnd(item, startField.value, endField.value, types.value, target)
-        : movedDates(item, startField.value, endField.value, types.value, target);
+    const patch = target.edge
+      ? resized(item, startField.value, endField.value, types.value, target)
+      : movedDates(item, startField.value, endField.value, types.value, target);
     const key = item?.[state.pk.value];
     if (!patch || key === undefined) return;
     moveError.value = null;
