@@ -267,6 +267,11 @@ describe("a share's visitor reads what is related to its item, as in Directus", 
     });
     expect((await as('/items/writers')).status).toBe(403);
     expect((await as('/items/notes')).body.data).toEqual([{ text: 'on Ann’s' }]);
+    // What it may read, as `/permissions/me` lists it: only where the role grants it too.
+    expect((await as('/permissions/me')).body.data.map((p: { collection: string }) => p.collection).sort()).toEqual([
+      'notes',
+      'stories',
+    ]);
   });
 
   it("follows a many-to-one backwards in anyone's filter with Directus's $FOLLOW(collection, field), as its permissions allow", async () => {

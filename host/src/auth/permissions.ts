@@ -197,9 +197,16 @@ export function createPermissions(knex: Knex) {
     /** Which collections/actions a caller has (for the app's menus and `/permissions/me`). */
     async list(accountability: Accountability): Promise<{ collection: string; action: Action }[]> {
       if (accountability.admin) return [];
-      // A share's visitor reads its item and what is related to it; its role's rows are not its to see.
-      if (accountability.share)
-        return Object.keys(accountability.share.reach).map((collection) => ({ collection, action: 'read' as const }));
+      // A share's visitor reads its item and what is related to it, where its role and its maker may
+      // (its grant); the role's rows are not its to see.
+      if (accountability.share) {
+        const readable = await Promise.all(
+          Object.keys(accountability.share.reach).map(async (collection) =>
+            (await this.grant(accountability, collection, 'read')) ? [{ collection, action: 'read' as const }] : [],
+          ),
+        );
+        return readable.flat();
+      }
       const rows = (await rowsFor(accountability.role)).map((r) => ({ collection: r.collection, action: r.action }));
       return accountability.app ? [...rows, ...appMinimumActions()] : rows;
     },
