@@ -41,6 +41,10 @@ export interface HostConfig {
     transformMaxDimension: number;
     /** Transformations running at once (ASSETS_TRANSFORM_MAX_CONCURRENT); past that, 503. */
     transformMaxConcurrent: number;
+    /** Operations a `transforms` query may list (ASSETS_TRANSFORM_MAX_OPERATIONS). */
+    transformMaxOperations: number;
+    /** How long one transformation may run (ASSETS_TRANSFORM_TIMEOUT: `7500ms`, `8s` or milliseconds). */
+    transformTimeoutMs: number;
   };
   /** Directus's EMAIL_* variables: `outbox` only records to annex_outbox; `smtp` also sends. */
   mail: {
@@ -199,6 +203,14 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+/** A duration as Directus writes it (`7500ms`, `8s`) or a number of milliseconds. */
+function milliseconds(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(value);
+  if (!m) throw new Error(`${name} must be a duration such as 7500ms or 8s (got ${JSON.stringify(value)})`);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
 /** A PEM given inline (`\n` escapes allowed, for one-line environment files) or as a path to a file. */
 function pemOrFile(value: string | undefined, cwd: string, name: string): string | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -303,6 +315,11 @@ export function readConfig(env: Record<string, string | undefined> = process.env
         1,
         int(env.ASSETS_TRANSFORM_MAX_CONCURRENT, 4, 'ASSETS_TRANSFORM_MAX_CONCURRENT'),
       ),
+      transformMaxOperations: Math.max(
+        0,
+        int(env.ASSETS_TRANSFORM_MAX_OPERATIONS, 5, 'ASSETS_TRANSFORM_MAX_OPERATIONS'),
+      ),
+      transformTimeoutMs: Math.max(1000, milliseconds(env.ASSETS_TRANSFORM_TIMEOUT, 7500, 'ASSETS_TRANSFORM_TIMEOUT')),
     },
     mail: {
       transport: oneOf(env.EMAIL_TRANSPORT, ['outbox', 'smtp'] as const, 'outbox', 'EMAIL_TRANSPORT'),

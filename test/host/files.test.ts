@@ -274,7 +274,10 @@ describe('files and assets', () => {
       'quality=101',
       'fit=cover',
       'key=thumb',
-      'transforms=[["blur",5]]',
+      'key=system-small-cover&width=5',
+      'transforms=[["composite",[]]]',
+      'transforms=[["extend",{"left":4000,"right":4000}]]',
+      'focal_point_x=5',
       'width=5&width=6',
     ]) {
       const res = await asset(id, q);
@@ -308,6 +311,56 @@ describe('files and assets', () => {
     const fake = (await upload('fake.png', 'image/png', 'not an image')).body.data.id;
     expect((await asset(fake, 'width=10')).status).toBe(400);
     expect(await meta(await asset(id, 'height=6'))).toMatchObject({ width: 8, height: 6 });
+  });
+
+  it("takes Directus's presets by key (the system's and the project's), raw sharp operations, and the project's policy", async () => {
+    const png = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#0a0' } })
+      .png()
+      .toBuffer();
+    const id = (await upload('green.png', 'image/png', png)).body.data.id;
+    const asset = (query: string) => fetch(`${t.url}/assets/${id}?access_token=${t.token}&${query}`);
+    const meta = async (res: Response) => sharp(Buffer.from(await res.arrayBuffer())).metadata();
+    const refusal = async (res: Response) => [
+      res.status,
+      (await res.json()).errors[0].message.replace('Invalid query. ', ''),
+    ];
+    // The app's own thumbnails (Directus's system presets): 64 × 64, cropped.
+    expect(await meta(await asset('key=system-small-cover'))).toMatchObject({ width: 64, height: 64 });
+    expect(await meta(await asset('key=system-medium-contain'))).toMatchObject({ width: 300, height: 150 });
+    // A project preset, kept in the settings.
+    const saved = await t.api('PATCH', '/settings', {
+      storage_asset_presets: [{ key: 'card', width: 40, height: 40, fit: 'contain', format: 'webp', quality: 60 }],
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const card = await asset('key=card');
+    expect(card.headers.get('content-type')).toBe('image/webp');
+    expect(await meta(card)).toMatchObject({ format: 'webp', width: 40, height: 40 });
+    // Raw operations: the last output format wins, and the type says so.
+    const raw = await asset(
+      `transforms=${encodeURIComponent('[["resize",{"width":20}],["greyscale"],["jpeg",{"quality":50}]]')}`,
+    );
+    expect(raw.headers.get('content-type')).toBe('image/jpeg');
+    const grey = sharp(Buffer.from(await raw.arrayBuffer()));
+    expect(await grey.metadata()).toMatchObject({ format: 'jpeg', width: 20, height: 10 });
+    const { channels } = await grey.stats();
+    expect(Math.abs(channels[0]!.mean - channels[1]!.mean)).toBeLessThan(2); // grey: red as green
+    // Presets only: a preset (the project's or the system's) is served, anything else refused.
+    await t.api('PATCH', '/settings', { storage_asset_transform: 'presets' });
+    expect(await meta(await asset('key=card'))).toMatchObject({ width: 40 });
+    expect(await refusal(await asset('width=20'))).toEqual([
+      400,
+      'Only configured presets can be used in asset generation.',
+    ]);
+    // None: the system presets alone.
+    await t.api('PATCH', '/settings', { storage_asset_transform: 'none' });
+    expect(await meta(await asset('key=system-small-contain'))).toMatchObject({ width: 64 });
+    expect(await refusal(await asset('key=card'))).toEqual([
+      400,
+      'Dynamic asset generation has been disabled for this project.',
+    ]);
+    expect(Buffer.from(await (await asset('download')).arrayBuffer())).toEqual(png);
+    await t.api('PATCH', '/settings', { storage_asset_transform: 'all', storage_asset_presets: null });
+    expect(await refusal(await asset('key=card'))).toEqual([400, 'Key "card" isn\'t configured.']);
   });
 
   it('imports a file from a URL (POST /files/import), with the upload limits, refusing private addresses unless allowed', async () => {

@@ -24,7 +24,13 @@ describe('fields on system collections, and AssetsService', () => {
       raw: `export default (router, { services }) => {
   router.get('/:id', async (req, res, next) => {
     try {
-      const params = req.query.width ? { transformationParams: { width: Number(req.query.width), format: req.query.format } } : undefined;
+      const params = req.query.key
+        ? { transformationParams: { key: req.query.key } }
+        : req.query.blur
+          ? { transformationParams: { transforms: [['blur', Number(req.query.blur)], ['png']] } }
+          : req.query.width
+            ? { transformationParams: { width: Number(req.query.width), format: req.query.format } }
+            : undefined;
       const { stream, file, stat } = await new services.AssetsService({ accountability: req.accountability }).getAsset(req.params.id, params);
       const chunks = [];
       for await (const c of stream) chunks.push(c);
@@ -138,6 +144,13 @@ describe('fields on system collections, and AssetsService', () => {
     expect(webp.body.type).toBe('image/webp');
     expect(webp.body.bytes).toBe(webp.body.size);
     expect(webp.body.head).toBe('52494646'); // RIFF
+    // A preset by key (Directus's system thumbnail: WebP or AVIF for `auto` only when asked; PNG here),
+    // and raw sharp operations as an array.
+    const thumb = await t.api('GET', `/asset-probe/${id}?key=system-small-cover`);
+    expect([thumb.body.type, thumb.body.head]).toEqual(['image/png', '89504e47']);
+    expect(thumb.body.bytes).toBeLessThan(png.length);
+    expect((await t.api('GET', `/asset-probe/${id}?blur=3`)).body.type).toBe('image/png');
+    expect(code(await t.api('GET', `/asset-probe/${id}?key=nope`))).toBe('INVALID_QUERY');
     // A bad transformation is refused as /assets refuses it; a caller who may not read the file gets nothing.
     expect(code(await t.api('GET', `/asset-probe/${id}?width=0`))).toBe('INVALID_QUERY');
     expect(code(await t.api('GET', `/asset-probe/${id}`, undefined, viewer.token))).toBe('FORBIDDEN');

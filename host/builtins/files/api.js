@@ -1,5 +1,7 @@
 // @ts-check
 import {
+  asksForTransform,
+  assetSettingsOf,
   asyncHandler,
   createRequestClient,
   transformGateFor,
@@ -9,6 +11,7 @@ import {
   isTransformable,
   isUuid,
   parseTransform,
+  systemAccountability,
   transformImage,
 } from '@annex/host/builtins-support';
 
@@ -178,7 +181,21 @@ export const endpoints = [
     name: 'assets',
     config: (_router, context) => {
       const config = context.kernel.config.files;
-      const limits = { maxDimension: config.transformMaxDimension };
+      const limits = {
+        maxDimension: config.transformMaxDimension,
+        maxOperations: config.transformMaxOperations,
+        timeoutMs: config.transformTimeoutMs,
+      };
+      // The project's policy and presets (Directus's storage_asset_transform, storage_asset_presets),
+      // read when a request asks for a transformation.
+      const settings = async () => {
+        const service = new context.services.SettingsService({ accountability: systemAccountability('assets') });
+        const [row] = await service.readByQuery({
+          fields: ['storage_asset_transform', 'storage_asset_presets'],
+          limit: 1,
+        });
+        return assetSettingsOf(row);
+      };
       // The host's one gate, shared with extensions' AssetsService.
       const gate = transformGateFor(config);
       const off = context.kernel.mounts.add(
@@ -188,7 +205,7 @@ export const endpoints = [
           const id = sub.replace(/^\//, '');
           if (!isUuid(id)) throw errors.FORBIDDEN();
           // Bad transformation parameters are refused before the file is read.
-          const transform = parseTransform(ctx.query, limits);
+          const transform = asksForTransform(ctx.query) ? parseTransform(ctx.query, limits, await settings()) : null;
           const { file, stream } = await new context.services.FilesService({
             accountability: ctx.state.accountability,
           }).readFile(id);

@@ -16,7 +16,14 @@ export { isUuid } from '../services/casting.js';
 export { listExtensions } from '../extensions/describe.js';
 export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry } from '../audit/activity.js';
 export { createRequestClient } from '@annex/runtime';
-export { parseTransform, isTransformable, transformImage, transformGateFor } from '../files/transform.js';
+export {
+  asksForTransform,
+  assetSettingsOf,
+  parseTransform,
+  isTransformable,
+  transformImage,
+  transformGateFor,
+} from '../files/transform.js';
 export { formParser, readFormFile, type FormFile } from './form-file.js';
 export {
   formatExport,

@@ -647,6 +647,22 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261207A-asset-presets': {
+    async up(knex) {
+      // Directus's image transformation settings: which `/assets` transformations are allowed
+      // (`all`, `presets`, `none`) and the project's named presets (`?key=`).
+      await knex.schema.alterTable('directus_settings', (t) => {
+        t.string('storage_asset_transform', 7).defaultTo('all');
+        t.json('storage_asset_presets');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_settings', (t) => {
+        t.dropColumn('storage_asset_transform');
+        t.dropColumn('storage_asset_presets');
+      });
+    },
+  },
 };
 
 const source: Knex.MigrationSource<string> = {

@@ -15,9 +15,11 @@ function loadSharp(): Promise<typeof Sharp> {
 }
 
 /**
- * Directus's `/assets` image transformations (a subset: `width`, `height`, `fit`, `quality`,
- * `format`, `withoutEnlargement`). Only these types are transformed; any other file is served as
- * it is, as Directus does.
+ * Directus's `/assets` image transformations: `width`, `height`, `fit`, `quality`, `format`,
+ * `withoutEnlargement`, a named preset (`key`: Directus's system presets and the project's
+ * `storage_asset_presets`) and raw sharp operations (`transforms`, from Directus's list of
+ * methods), under the project's `storage_asset_transform` policy. Only these types are
+ * transformed; any other file is served as it is, as Directus does.
  */
 const TRANSFORMABLE = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/avif', 'image/tiff']);
 /** What libvips must find in the bytes: a file typed as a PNG but holding SVG, PDF or anything else is not decoded. */
@@ -38,10 +40,92 @@ const TYPE_OF: Record<OutputFormat, string> = {
   avif: 'image/avif',
   tiff: 'image/tiff',
 };
-/** Query parameters Directus takes that this subset does not: refused, not silently ignored. */
-const UNSUPPORTED = ['key', 'transforms'];
+/** The query parameters Directus reads as a transformation (`ASSET_TRANSFORM_QUERY_KEYS`). */
+const KEYS = ['key', 'transforms', 'width', 'height', 'format', 'fit', 'quality', 'withoutEnlargement'];
+/** Parameters Directus takes that Annex does not: refused, not silently ignored. */
+const UNSUPPORTED = ['focal_point_x', 'focal_point_y'];
+/**
+ * The sharp methods a `transforms` list may name: Directus's `TransformationMethods`. None of them
+ * reads a file or another image (no `composite`, `joinChannel` or `boolean`).
+ */
+const METHODS = new Set([
+  'toFormat',
+  'jpeg',
+  'png',
+  'tiff',
+  'webp',
+  'avif',
+  'resize',
+  'extend',
+  'extract',
+  'trim',
+  'rotate',
+  'flip',
+  'flop',
+  'sharpen',
+  'median',
+  'blur',
+  'flatten',
+  'gamma',
+  'negate',
+  'normalise',
+  'normalize',
+  'clahe',
+  'convolve',
+  'threshold',
+  'linear',
+  'recomb',
+  'modulate',
+  'tint',
+  'greyscale',
+  'grayscale',
+  'toColorspace',
+  'toColourspace',
+  'removeAlpha',
+  'ensureAlpha',
+  'extractChannel',
+  'bandbool',
+]);
+
+/** Directus's system presets (`SYSTEM_ASSET_ALLOW_LIST`): the app's thumbnails, allowed under every policy. */
+export const SYSTEM_ASSET_PRESETS: readonly AssetPreset[] = [
+  ['system-small-cover', 64, 64, 'cover'],
+  ['system-small-contain', 64, undefined, 'contain'],
+  ['system-medium-cover', 300, 300, 'cover'],
+  ['system-medium-contain', 300, undefined, 'contain'],
+  ['system-large-cover', 800, 800, 'cover'],
+  ['system-large-contain', 800, undefined, 'contain'],
+].map(([key, width, height, fit]) => ({
+  key: key as string,
+  format: 'auto',
+  transforms: [['resize', { width, ...(height ? { height } : {}), fit }]],
+}));
 
 type OutputFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'tiff';
+
+/** One sharp call of a `transforms` list: the method's name, then its arguments. */
+export type TransformOperation = [string, ...unknown[]];
+
+/** A named transformation of `storage_asset_presets` (Directus's shape; values as stored). */
+export interface AssetPreset {
+  key: string;
+  width?: unknown;
+  height?: unknown;
+  fit?: unknown;
+  quality?: unknown;
+  format?: unknown;
+  withoutEnlargement?: unknown;
+  transforms?: unknown;
+}
+
+/** The project's transformation settings: `storage_asset_transform` and `storage_asset_presets`. */
+export interface AssetSettings {
+  /** `all` (any transformation), `presets` (named ones only), `none` (the system presets only). */
+  transform: 'all' | 'presets' | 'none';
+  presets: readonly AssetPreset[];
+}
+
+export const DEFAULT_ASSET_SETTINGS: AssetSettings = { transform: 'all', presets: [] };
 
 export interface ImageTransform {
   width?: number;
@@ -50,16 +134,23 @@ export interface ImageTransform {
   quality?: number;
   format?: OutputFormat | 'auto';
   withoutEnlargement: boolean;
+  /** sharp calls after the resize, in order (checked against `METHODS` and the limits). */
+  transforms: TransformOperation[];
 }
 
 export interface TransformLimits {
   /** Largest width or height of the source and of the result. */
   maxDimension: number;
+  /** Operations a `transforms` list may hold (ASSETS_TRANSFORM_MAX_OPERATIONS; 5 when not given). */
+  maxOperations?: number;
+  /** How long libvips may work on one transformation (ASSETS_TRANSFORM_TIMEOUT). */
+  timeoutMs?: number;
 }
 
 function one(query: Record<string, unknown>, name: string): string | undefined {
   const v = query[name];
-  if (v === undefined) return undefined;
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (typeof v !== 'string') throw errors.INVALID_QUERY({ reason: `"${name}" must be given once.` });
   return v;
 }
@@ -73,23 +164,85 @@ function integer(query: Record<string, unknown>, name: string, min: number, max:
   return n;
 }
 
-/** The transformation a query asks for, or null when it asks for none. Bad values: INVALID_QUERY. */
-export function parseTransform(query: Record<string, unknown>, limits: TransformLimits): ImageTransform | null {
+/**
+ * The transformation a query (or a preset, or an extension's `transformationParams`) asks for, or
+ * null when it asks for none. Bad values, an unknown preset, or a transformation the project's
+ * policy does not allow: INVALID_QUERY, with Directus's reasons.
+ */
+export function parseTransform(
+  query: Record<string, unknown>,
+  limits: TransformLimits,
+  settings: AssetSettings = DEFAULT_ASSET_SETTINGS,
+): ImageTransform | null {
   for (const name of UNSUPPORTED)
     if (query[name] !== undefined)
       throw errors.INVALID_QUERY({
-        reason: `"${name}" is not supported on /assets (width, height, fit, quality, format and withoutEnlargement are).`,
+        reason: `"${name}" is not supported on /assets (the file's focal point is not kept).`,
       });
+  const given = KEYS.filter((k) => query[k] !== undefined && query[k] !== null);
+  if (given.length === 0) return null;
+  const key = one(query, 'key');
+  if (key !== undefined && given.length > 1)
+    throw errors.INVALID_QUERY({
+      reason: `You can't combine the "key" query parameter with any other transformation.`,
+    });
+  const system = SYSTEM_ASSET_PRESETS.find((p) => p.key === key);
+  const preset = system ?? settings.presets.find((p) => p.key === key);
+  if (key !== undefined && !preset) {
+    if (settings.transform === 'none') throw disabled();
+    throw errors.INVALID_QUERY({
+      reason:
+        settings.transform === 'presets'
+          ? 'Only configured presets can be used in asset generation.'
+          : `Key "${key}" isn't configured.`,
+    });
+  }
+  if (!system && settings.transform === 'none') throw disabled();
+  if (!preset && settings.transform === 'presets')
+    throw errors.INVALID_QUERY({ reason: 'Only configured presets can be used in asset generation.' });
+  return readParameters(preset ? { ...preset } : query, limits);
+}
+
+/** Whether a query asks for a transformation at all (only then are the project's settings read). */
+export const asksForTransform = (query: Record<string, unknown>): boolean =>
+  [...KEYS, ...UNSUPPORTED].some((k) => query[k] !== undefined);
+
+/**
+ * The project's settings from a `directus_settings` row: an unknown policy reads as `all` (Directus's
+ * default), presets without a string key are left out.
+ */
+export function assetSettingsOf(row: Record<string, unknown> | undefined): AssetSettings {
+  const policy = row?.storage_asset_transform;
+  let presets = row?.storage_asset_presets;
+  if (typeof presets === 'string') {
+    try {
+      presets = JSON.parse(presets);
+    } catch {
+      presets = [];
+    }
+  }
+  return {
+    transform: policy === 'presets' || policy === 'none' ? policy : 'all',
+    presets: Array.isArray(presets)
+      ? presets.filter((p): p is AssetPreset => typeof p?.key === 'string' && p.key !== '')
+      : [],
+  };
+}
+
+const disabled = () => errors.INVALID_QUERY({ reason: 'Dynamic asset generation has been disabled for this project.' });
+
+function readParameters(query: Record<string, unknown>, limits: TransformLimits): ImageTransform | null {
   const width = integer(query, 'width', 1, limits.maxDimension);
   const height = integer(query, 'height', 1, limits.maxDimension);
   const quality = integer(query, 'quality', 1, 100);
   const fit = one(query, 'fit');
   const format = one(query, 'format');
   const enlarge = one(query, 'withoutEnlargement');
+  const transforms = operations(query.transforms, limits);
   if (width === undefined && height === undefined && quality === undefined && format === undefined) {
     if (fit !== undefined || enlarge !== undefined)
       throw errors.INVALID_QUERY({ reason: '"fit" and "withoutEnlargement" need a width or a height.' });
-    return null;
+    if (transforms.length === 0) return null;
   }
   if (fit !== undefined && !(FITS as readonly string[]).includes(fit))
     throw errors.INVALID_QUERY({ reason: `"fit" must be one of ${FITS.join(', ')}.` });
@@ -104,7 +257,80 @@ export function parseTransform(query: Record<string, unknown>, limits: Transform
     ...(format !== undefined ? { format: format === 'auto' ? 'auto' : FORMATS[format]! } : {}),
     fit: (fit as ImageTransform['fit'] | undefined) ?? 'cover',
     withoutEnlargement: enlarge === 'true',
+    transforms,
   };
+}
+
+const badList = (detail: string) =>
+  errors.INVALID_QUERY({
+    reason: `"transforms" Parameter needs to be a JSON array of allowed transformations (${detail}).`,
+  });
+
+/**
+ * A `transforms` list (JSON text from a query, or an array from a preset or an extension): each
+ * `[method, ...arguments]` with a method of Directus's list, at most `maxOperations` of them, and
+ * arguments of plain JSON within bounds (numbers up to the largest dimension, short strings, small
+ * lists and objects), so no call can make an image larger than twice the largest dimension a side.
+ */
+function operations(value: unknown, limits: TransformLimits): TransformOperation[] {
+  if (value === undefined || value === null) return [];
+  let list: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      throw badList('not JSON');
+    }
+  }
+  if (!Array.isArray(list)) throw badList('not an array');
+  const max = limits.maxOperations ?? 5;
+  if (list.length > max)
+    throw errors.INVALID_QUERY({ reason: `"transforms" Parameter is only allowed ${max} transformations.` });
+  return list.map((op) => {
+    if (!Array.isArray(op) || typeof op[0] !== 'string') throw badList('each is [method, ...arguments]');
+    const [method, ...args] = op as [string, ...unknown[]];
+    if (!METHODS.has(method))
+      throw errors.INVALID_QUERY({ reason: `"transforms" Parameter does not allow "${method}" as a transformation.` });
+    const budget = { values: 1000 };
+    for (const arg of args) checkArgument(arg, limits.maxDimension, budget, 0);
+    if (method === 'toFormat' && !(typeof args[0] === 'string' && Object.hasOwn(FORMATS, args[0])))
+      throw errors.INVALID_QUERY({ reason: `"toFormat" takes one of ${Object.keys(FORMATS).join(', ')}.` });
+    if (method === 'extend') {
+      const e = args[0];
+      const side = (k: string) =>
+        typeof e === 'number' ? e : Number((e as Record<string, unknown> | undefined)?.[k] ?? 0);
+      if (side('top') + side('bottom') > limits.maxDimension || side('left') + side('right') > limits.maxDimension)
+        throw errors.INVALID_QUERY({
+          reason: `"extend" may add at most ${limits.maxDimension} pixels across and down.`,
+        });
+    }
+    return [method, ...args];
+  });
+}
+
+function checkArgument(value: unknown, max: number, budget: { values: number }, depth: number): void {
+  if (--budget.values < 0 || depth > 3) throw badList('arguments too large');
+  if (value === null || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || Math.abs(value) > max) throw badList(`a number beyond ${max}`);
+    return;
+  }
+  if (typeof value === 'string') {
+    if (value.length > 64) throw badList('a string longer than 64 characters');
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) checkArgument(v, max, budget, depth + 1);
+    return;
+  }
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw badList(`"${k}"`);
+      checkArgument(v, max, budget, depth + 1);
+    }
+    return;
+  }
+  throw badList('arguments are JSON values');
 }
 
 export function isTransformable(type: string): boolean {
@@ -140,10 +366,11 @@ export async function transformImage(
     limitInputPixels: limits.maxDimension * limits.maxDimension,
     failOn: 'error',
     sequentialRead: true,
-  });
+  }).timeout({ seconds: Math.max(1, Math.ceil((limits.timeoutMs ?? 7500) / 1000)) });
   source.on('error', (err) => image.destroy(err));
   source.pipe(image);
   let body: Buffer;
+  let produced: string;
   try {
     const meta = await image.metadata();
     if (!DECODABLE.has(meta.format ?? ''))
@@ -155,19 +382,32 @@ export async function transformImage(
         reason: `The image is larger than ${limits.maxDimension} pixels on a side; it is not transformed.`,
       });
     }
-    body = await image
-      .rotate()
-      .resize({ width: t.width, height: t.height, fit: t.fit, withoutEnlargement: t.withoutEnlargement })
-      .toFormat(format, t.quality !== undefined ? { quality: t.quality } : {})
-      .toBuffer();
+    let pipeline = image.autoOrient();
+    if (t.width !== undefined || t.height !== undefined)
+      pipeline = pipeline.resize({
+        width: t.width,
+        height: t.height,
+        fit: t.fit,
+        withoutEnlargement: t.withoutEnlargement,
+      });
+    pipeline = pipeline.toFormat(format, t.quality !== undefined ? { quality: t.quality } : {});
+    // Each operation as sharp's own method (the list was checked against Directus's methods).
+    for (const [method, ...args] of t.transforms)
+      pipeline = (pipeline as unknown as Record<string, (...a: unknown[]) => typeof pipeline>)[method]!(...args);
+    const out = await pipeline.toBuffer({ resolveWithObject: true });
+    body = out.data;
+    produced = OUTPUT_TYPES[out.info.format] ?? TYPE_OF[format];
   } catch (err) {
     if ((err as { code?: unknown })?.code === 'INVALID_QUERY') throw err;
     throw errors.INVALID_QUERY({
       reason: `The file cannot be transformed: ${err instanceof Error ? err.message : String(err)}`,
     });
   }
-  return { body, type: TYPE_OF[format] };
+  return { body, type: produced };
 }
+
+/** The type of what sharp wrote, by its `info.format` (an operation such as `png` may change it). */
+const OUTPUT_TYPES: Record<string, string> = { ...TYPE_OF, heif: 'image/avif' };
 
 /** The bytes an upload's header is looked for in (JPEG's EXIF segment alone may take 64 KB). */
 export const IMAGE_HEAD_BYTES = 128 * 1024;

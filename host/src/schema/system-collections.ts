@@ -271,6 +271,8 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
       f('default_theme_light', 'string'),
       f('default_theme_dark', 'string'),
       f('default_appearance', 'string'),
+      f('storage_asset_transform', 'string', { interface: 'select-dropdown' }),
+      f('storage_asset_presets', 'json', { interface: 'list' }),
     ],
     { singleton: true },
   ),

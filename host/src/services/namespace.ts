@@ -8,10 +8,15 @@ import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
 import { createAssetsService, type TransformationParams } from '../files/assets-service.js';
-import { transformGateFor } from '../files/transform.js';
+import { assetSettingsOf, transformGateFor } from '../files/transform.js';
 
 /** Transformation limits of a services namespace built without a host configuration (unit tests). */
-const DEFAULT_FILES = { transformMaxDimension: 6000, transformMaxConcurrent: 4 };
+const DEFAULT_FILES = {
+  transformMaxDimension: 6000,
+  transformMaxConcurrent: 4,
+  transformMaxOperations: 5,
+  transformTimeoutMs: 7500,
+};
 import type { Item, PrimaryKey } from './items.js';
 import type { Readable } from 'node:stream';
 import type { Storage } from '../files/storage.js';
@@ -38,7 +43,7 @@ export function createServices(
       mailer?: Mailer;
       storage?: Storage;
       maxUploadBytes?: number;
-      config?: { files?: { transformMaxDimension: number; transformMaxConcurrent: number } };
+      config?: { files?: typeof DEFAULT_FILES };
     },
   nullAs: 'reject' | { origin: string },
 ): Services {
@@ -108,7 +113,17 @@ export function createServices(
   const files = kernel.config?.files ?? DEFAULT_FILES;
   const AssetsService = createAssetsService((options) => new FilesService(options as ServiceOptions), {
     maxDimension: files.transformMaxDimension,
+    maxOperations: files.transformMaxOperations,
+    timeoutMs: files.transformTimeoutMs,
     gate: transformGateFor(files),
+    settings: async () => {
+      const service = new BoundItemsService('directus_settings', { accountability: systemAccountability('assets') });
+      const [row] = await service.readByQuery({
+        fields: ['storage_asset_transform', 'storage_asset_presets'],
+        limit: 1,
+      });
+      return assetSettingsOf(row);
+    },
   });
 
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */
