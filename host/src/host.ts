@@ -41,6 +41,7 @@ import type { LockFile } from '@annex/marketplace/install';
 import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { createMailer } from './mail/mailer.js';
+import { createAssetCache } from './files/asset-cache.js';
 import { createLocalStorage } from './files/storage.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
@@ -170,6 +171,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const mailer = createMailer(config.mail, knex, logger);
   const storage = createLocalStorage(config.files.root);
   const maxUploadBytes = config.files.maxUploadBytes;
+  const assetCache = config.secretGenerated
+    ? undefined
+    : createAssetCache(path.join(config.cacheDir, 'assets'), config.secret);
 
   const permissions = createPermissions(knex);
   const emitter = createEmitter(logger);
@@ -182,7 +186,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   let extensions: ExtensionManager;
 
   const services = createServices(
-    { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes, config },
+    { knex, schema, emitter, permissions, passwords, mailer, storage, maxUploadBytes, assetCache, config },
     'reject',
   );
   const base = {
@@ -213,6 +217,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     mailer,
     storage,
     maxUploadBytes,
+    assetCache,
     services,
     accountLinks: createAccountLinks({
       knex,

@@ -17,6 +17,7 @@ import type { AppRegistry, OperationRegistry } from './extensions/registries.js'
 import type { Services } from './services/namespace.js';
 import type { Cluster } from './cluster/cluster.js';
 import type { Mailer } from './mail/mailer.js';
+import type { AssetCache } from './files/asset-cache.js';
 import type { Storage } from './files/storage.js';
 
 /**
@@ -53,6 +54,8 @@ export interface Kernel {
   /** Where uploaded files live, and how large one may be. */
   readonly storage: Storage;
   readonly maxUploadBytes: number;
+  /** Where `/assets` keeps the images its presets made (none without a SECRET to sign them). */
+  readonly assetCache: AssetCache | undefined;
   /** Hosts sharing this database: notifications, schedule claims, who runs what. */
   readonly cluster: Cluster;
   /** The sandbox engine, started on first use. */

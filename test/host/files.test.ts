@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import os from 'node:os';
 import { createUser, startHost, type TestHost } from '../helpers/host.js';
 import { writeEndpoint } from '../helpers/write-extension.js';
@@ -332,9 +332,20 @@ describe('files and assets', () => {
       storage_asset_presets: [{ key: 'card', width: 40, height: 40, fit: 'contain', format: 'webp', quality: 60 }],
     });
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    // A preset's image is made once and kept (signed, in the cache folder); other transformations are not kept.
+    const cache = t.host.kernel.assetCache!;
+    const kept = vi.spyOn(cache, 'set');
+    const found = vi.spyOn(cache, 'get');
     const card = await asset('key=card');
     expect(card.headers.get('content-type')).toBe('image/webp');
-    expect(await meta(card)).toMatchObject({ format: 'webp', width: 40, height: 40 });
+    const first = Buffer.from(await card.arrayBuffer());
+    expect(await sharp(first).metadata()).toMatchObject({ format: 'webp', width: 40, height: 40 });
+    const again = await asset('key=card');
+    expect([again.headers.get('content-type'), Buffer.from(await again.arrayBuffer())]).toEqual(['image/webp', first]);
+    expect(kept).toHaveBeenCalledTimes(1);
+    expect(await found.mock.results.at(-1)!.value).toEqual({ type: 'image/webp', body: first });
+    await asset('width=21');
+    expect(kept).toHaveBeenCalledTimes(1);
     // Raw operations: the last output format wins, and the type says so.
     const raw = await asset(
       `transforms=${encodeURIComponent('[["resize",{"width":20}],["greyscale"],["jpeg",{"quality":50}]]')}`,
@@ -361,6 +372,12 @@ describe('files and assets', () => {
     expect(Buffer.from(await (await asset('download')).arrayBuffer())).toEqual(png);
     await t.api('PATCH', '/settings', { storage_asset_transform: 'all', storage_asset_presets: null });
     expect(await refusal(await asset('key=card'))).toEqual([400, 'Key "card" isn\'t configured.']);
+    // Deleting the file removes the images made from it.
+    const purged = vi.spyOn(cache, 'purge');
+    const disk = (await t.api('GET', `/files/${id}`)).body.data.filename_disk;
+    expect((await t.api('DELETE', `/files/${id}`)).status).toBe(204);
+    expect(purged).toHaveBeenCalledWith(disk);
+    vi.restoreAllMocks();
   });
 
   it('imports a file from a URL (POST /files/import), with the upload limits, refusing private addresses unless allowed', async () => {

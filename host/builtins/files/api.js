@@ -3,6 +3,7 @@ import {
   asksForTransform,
   assetSettingsOf,
   asyncHandler,
+  derivedImage,
   createRequestClient,
   transformGateFor,
   crudRoutes,
@@ -12,7 +13,6 @@ import {
   isUuid,
   parseTransform,
   systemAccountability,
-  transformImage,
 } from '@annex/host/builtins-support';
 
 /** Content types a browser may show inline from this origin; anything else is a download. */
@@ -196,8 +196,9 @@ export const endpoints = [
         });
         return assetSettingsOf(row);
       };
-      // The host's one gate, shared with extensions' AssetsService.
+      // The host's one gate, shared with extensions' AssetsService, and where presets' images are kept.
       const gate = transformGateFor(config);
+      const cache = context.kernel.assetCache;
       const off = context.kernel.mounts.add(
         'assets',
         async (ctx, sub) => {
@@ -214,13 +215,12 @@ export const endpoints = [
           let body = stream;
           let length = file.filesize;
           if (transform && isTransformable(type)) {
-            let out;
-            try {
-              out = await gate(() => transformImage(stream, type, transform, limits, String(ctx.get('accept'))));
-            } catch (err) {
-              stream.destroy();
-              throw err;
-            }
+            const out = await derivedImage(
+              { file, stream },
+              transform,
+              { ...limits, gate, cache },
+              String(ctx.get('accept')),
+            );
             type = out.type;
             body = out.body;
             length = out.body.length;

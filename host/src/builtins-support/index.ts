@@ -19,6 +19,7 @@ export { createRequestClient } from '@annex/runtime';
 export {
   asksForTransform,
   assetSettingsOf,
+  derivedImage,
   parseTransform,
   isTransformable,
   transformImage,

@@ -21,7 +21,7 @@ export const BUILTIN_SURFACE = {
   '@annex/builtin-app-sources': ['apps', 'emitter', 'extensions', 'mounts'],
   '@annex/builtin-auth': ['accountLinks', 'auth'],
   '@annex/builtin-extensions': ['extensions', 'knex', 'logger'],
-  '@annex/builtin-files': ['config', 'mounts'],
+  '@annex/builtin-files': ['assetCache', 'config', 'mounts'],
   '@annex/builtin-flows': ['flows'],
   '@annex/builtin-graphql': [
     'config',

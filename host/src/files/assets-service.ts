@@ -1,11 +1,12 @@
 import { Readable } from 'node:stream';
 import type { Item, PrimaryKey } from '../services/items.js';
 import type { FilesService } from './files-service.js';
+import type { AssetCache } from './asset-cache.js';
 import {
   type AssetSettings,
+  derivedImage,
   isTransformable,
   parseTransform,
-  transformImage,
   type TransformLimits,
 } from './transform.js';
 
@@ -27,6 +28,8 @@ export interface AssetLimits extends TransformLimits {
   gate: <T>(fn: () => Promise<T>) => Promise<T>;
   /** The project's transformation policy and presets (`key`), as `/assets` reads them. */
   settings: () => Promise<AssetSettings>;
+  /** Where presets' images are kept (none when the host has no SECRET to sign them with). */
+  cache?: AssetCache | undefined;
 }
 
 /**
@@ -37,7 +40,6 @@ export interface AssetLimits extends TransformLimits {
  * parameters are checked as the `/assets` query is (INVALID_QUERY for a bad one).
  */
 export function createAssetsService(files: (options: unknown) => FilesService, limits: AssetLimits) {
-  const { gate } = limits;
   return class AssetsService {
     constructor(readonly options: unknown = {}) {}
 
@@ -54,17 +56,12 @@ export function createAssetsService(files: (options: unknown) => FilesService, l
       const modified = file.uploaded_on ? new Date(String(file.uploaded_on)) : null;
       if (!transform || !isTransformable(type))
         return { stream, file, stat: { size: Number(file.filesize ?? 0), modified } };
-      try {
-        const out = await gate(() => transformImage(stream, type, transform, limits));
-        return {
-          stream: Readable.from([out.body]),
-          file: { ...file, type: out.type },
-          stat: { size: out.body.length, modified },
-        };
-      } catch (err) {
-        stream.destroy();
-        throw err;
-      }
+      const out = await derivedImage({ file, stream }, transform, limits);
+      return {
+        stream: Readable.from([out.body]),
+        file: { ...file, type: out.type },
+        stat: { size: out.body.length, modified },
+      };
     }
   };
 }

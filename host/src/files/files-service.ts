@@ -12,12 +12,15 @@ import {
 } from '../services/items.js';
 import { HOST_WRITE } from '../services/host-written.js';
 import { assertFolderExists } from '../services/system-effects.js';
+import type { AssetCache } from './asset-cache.js';
 import type { Storage } from './storage.js';
 import { HeadCapture, imageSize, imageSizeFromHead, isTransformable } from './transform.js';
 
 export interface FilesKernel extends ItemsKernel {
   storage: Storage;
   maxUploadBytes: number;
+  /** The images made from stored files by `/assets` presets, removed with their file. */
+  assetCache?: AssetCache | undefined;
 }
 
 /** `report.PDF` → `.pdf`; anything odd → no extension. The client's name never reaches the disk. */
@@ -110,7 +113,10 @@ export class FilesService extends ItemsService {
     const rows = await this.knex('directus_files').whereIn('id', keys).select('filename_disk');
     const deleted = await super.deleteMany(keys, opts);
     for (const r of rows)
-      if (r.filename_disk) await this.files.storage.remove(String(r.filename_disk)).catch(() => undefined);
+      if (r.filename_disk) {
+        await this.files.storage.remove(String(r.filename_disk)).catch(() => undefined);
+        await this.files.assetCache?.purge(String(r.filename_disk));
+      }
     return deleted;
   }
 }

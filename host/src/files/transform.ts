@@ -1,6 +1,7 @@
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 import type Sharp from 'sharp';
 import { errors } from '../errors.js';
+import type { AssetCache, DerivedImage } from './asset-cache.js';
 
 /** sharp (a native module) is loaded on the first transformation: if it cannot load, only transformations fail. */
 let loaded: Promise<typeof Sharp> | undefined;
@@ -136,6 +137,8 @@ export interface ImageTransform {
   withoutEnlargement: boolean;
   /** sharp calls after the resize, in order (checked against `METHODS` and the limits). */
   transforms: TransformOperation[];
+  /** The preset (`key`) it was read from: its images are kept (asset-cache.ts). */
+  preset?: string;
 }
 
 export interface TransformLimits {
@@ -200,7 +203,8 @@ export function parseTransform(
   if (!system && settings.transform === 'none') throw disabled();
   if (!preset && settings.transform === 'presets')
     throw errors.INVALID_QUERY({ reason: 'Only configured presets can be used in asset generation.' });
-  return readParameters(preset ? { ...preset } : query, limits);
+  const transform = readParameters(preset ? { ...preset } : query, limits);
+  return transform && preset ? { ...transform, preset: preset.key } : transform;
 }
 
 /** Whether a query asks for a transformation at all (only then are the project's settings read). */
@@ -338,7 +342,7 @@ export function isTransformable(type: string): boolean {
 }
 
 /** `format=auto`: AVIF or WebP when the client accepts it, else the source's own format. */
-function outputFormat(t: ImageTransform, sourceType: string, accept: string): OutputFormat {
+export function outputFormat(t: ImageTransform, sourceType: string, accept: string): OutputFormat {
   if (t.format && t.format !== 'auto') return t.format;
   if (t.format === 'auto') {
     if (/\bimage\/avif\b/i.test(accept)) return 'avif';
@@ -408,6 +412,37 @@ export async function transformImage(
 
 /** The type of what sharp wrote, by its `info.format` (an operation such as `png` may change it). */
 const OUTPUT_TYPES: Record<string, string> = { ...TYPE_OF, heif: 'image/avif' };
+
+/**
+ * A file's image transformed, taken from `cache` when a preset's image was kept (the file's
+ * stream is then closed unread), else made under `gate` and, for a preset, kept.
+ */
+export async function derivedImage(
+  source: { file: Record<string, unknown>; stream: Readable },
+  t: ImageTransform,
+  limits: TransformLimits & { gate: <T>(fn: () => Promise<T>) => Promise<T>; cache?: AssetCache | undefined },
+  accept = '',
+): Promise<DerivedImage> {
+  const { file, stream } = source;
+  const type = String(file.type ?? 'application/octet-stream');
+  const cache = t.preset === undefined ? undefined : limits.cache;
+  const storageKey = String(file.filename_disk ?? '');
+  const parts = [file.filesize, file.uploaded_on, file.modified_on ?? null, t, outputFormat(t, type, accept)];
+  const kept = cache && storageKey ? await cache.get(storageKey, parts) : undefined;
+  if (kept) {
+    stream.destroy();
+    return kept;
+  }
+  let made: DerivedImage;
+  try {
+    made = await limits.gate(() => transformImage(stream, type, t, limits, accept));
+  } catch (err) {
+    stream.destroy();
+    throw err;
+  }
+  if (cache && storageKey) await cache.set(storageKey, parts, made);
+  return made;
+}
 
 /** The bytes an upload's header is looked for in (JPEG's EXIF segment alone may take 64 KB). */
 export const IMAGE_HEAD_BYTES = 128 * 1024;

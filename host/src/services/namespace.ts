@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import { errors } from '../errors.js';
 import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
+import type { AssetCache } from '../files/asset-cache.js';
 import { createAssetsService, type TransformationParams } from '../files/assets-service.js';
 import { assetSettingsOf, transformGateFor } from '../files/transform.js';
 
@@ -43,6 +44,7 @@ export function createServices(
       mailer?: Mailer;
       storage?: Storage;
       maxUploadBytes?: number;
+      assetCache?: AssetCache | undefined;
       config?: { files?: typeof DEFAULT_FILES };
     },
   nullAs: 'reject' | { origin: string },
@@ -116,6 +118,7 @@ export function createServices(
     maxOperations: files.transformMaxOperations,
     timeoutMs: files.transformTimeoutMs,
     gate: transformGateFor(files),
+    cache: kernel.assetCache,
     settings: async () => {
       const service = new BoundItemsService('directus_settings', { accountability: systemAccountability('assets') });
       const [row] = await service.readByQuery({

@@ -38,6 +38,7 @@ describe('image transformations', () => {
       fit: 'cover',
       withoutEnlargement: false,
       transforms: [['resize', { width: 64, height: 64, fit: 'cover' }]],
+      preset: 'system-small-cover',
     });
     const settings = assetSettingsOf({
       storage_asset_transform: 'presets',
