@@ -33,6 +33,7 @@ export type FieldFilter = { [field: string]: FieldFilterRule | FieldFilter | Fil
 
 export const AGGREGATE_FUNCTIONS = [
   'count',
+  'countAll',
   'countDistinct',
   'sum',
   'sumDistinct',

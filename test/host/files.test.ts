@@ -114,11 +114,11 @@ describe('files and assets', () => {
     expect(traversal.body.data.filename_disk).toMatch(/^[0-9a-f-]{36}$/);
     expect(fs.existsSync(path.join(uploads, traversal.body.data.filename_disk))).toBe(true);
     const before = diskFiles().length;
-    const rows = (await t.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*'];
+    const rows = (await t.api('GET', '/files?aggregate[count]=*')).body.data[0].count;
     const big = await upload('big.bin', 'application/octet-stream', Buffer.alloc(64 * 1024 + 1));
     expect([big.status, big.body.errors[0].extensions.code]).toEqual([413, 'HOST_FILE_TOO_LARGE']);
     expect(diskFiles().length).toBe(before);
-    expect((await t.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*']).toBe(rows);
+    expect((await t.api('GET', '/files?aggregate[count]=*')).body.data[0].count).toBe(rows);
     // The storage columns are the host's: no pointing a row at another file, no rows without an upload.
     const patched = await t.api('PATCH', `/files/${traversal.body.data.id}`, { filename_disk: '../annex.db' });
     expect(patched.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
@@ -487,7 +487,7 @@ describe('files and assets', () => {
         ).body.errors[0].extensions.code,
       ).toBe('INVALID_PAYLOAD');
       expect(asked).toBe(0);
-      expect((await open.api('GET', '/files?aggregate[count]=*')).body.data[0].count['*']).toBe(1);
+      expect((await open.api('GET', '/files?aggregate[count]=*')).body.data[0].count).toBe(1);
     } finally {
       await open.close();
       server.close();

@@ -61,6 +61,17 @@ describe('items over REST', () => {
     expect(or.body.data.map((r: any) => r.title)).toEqual(['alpha', 'delta']);
     const agg = await t.api('GET', '/items/articles?aggregate[sum]=views&aggregate[count]=*');
     expect(agg.body.data[0].sum.views).toBeGreaterThanOrEqual(100);
+    // Directus's shapes: `count` of `*` alone and `countAll` flat, a count of fields under `count`.
+    const total = (await t.api('GET', '/items/articles?aggregate[count]=id')).body.data[0].count.id as number;
+    expect(agg.body.data[0].count).toBe(total);
+    expect((await t.api('GET', '/items/articles?aggregate[countAll]=*')).body.data).toEqual([{ countAll: total }]);
+    expect((await t.api('GET', '/items/articles?aggregate[count]=*,id')).body.data).toEqual([
+      { count: { '*': total, id: total } },
+    ]);
+    // Grouped, sorted by the flat count (seed tools do `sort: ['-count']`).
+    const grouped = await t.api('GET', '/items/articles?groupBy=views&aggregate[count]=*&sort=-count,views&limit=2');
+    expect(grouped.status, JSON.stringify(grouped.body)).toBe(200);
+    expect(grouped.body.data.every((r: { count: unknown }) => typeof r.count === 'number')).toBe(true);
   });
 
   it('refuses a filter nested past 100 levels with INVALID_QUERY, and answers one within it', async () => {
@@ -75,7 +86,7 @@ describe('items over REST', () => {
   });
 
   it('rejects bad input with Directus codes and changes nothing', async () => {
-    const before = (await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count['*'];
+    const before = (await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count;
     const malformed = await t.api('POST', '/items/articles', '{"title": ');
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
@@ -91,7 +102,7 @@ describe('items over REST', () => {
     expect(unknownField.body.errors[0].extensions.code).toBe('INVALID_PAYLOAD');
     const proto = await t.api('GET', '/items/articles?filter[__proto__][x]=1');
     expect(proto.body.errors[0].extensions.code).toBe('INVALID_QUERY');
-    expect((await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count['*']).toBe(before);
+    expect((await t.api('GET', '/items/articles?aggregate[count]=*')).body.data[0].count).toBe(before);
     expect((await t.api('GET', '/nowhere')).body.errors[0].extensions.code).toBe('ROUTE_NOT_FOUND');
     expect((await t.api('GET', '/items/directus_users')).body.errors[0].extensions.code).toBe('FORBIDDEN');
   });
@@ -143,7 +154,7 @@ describe('items over REST', () => {
       },
       { collection: 'offers', action: 'update', validation: { price: { _lte: 1000 } } },
     ]);
-    const count = async () => (await t.api('GET', '/items/offers?aggregate[count]=*')).body.data[0].count['*'];
+    const count = async () => (await t.api('GET', '/items/offers?aggregate[count]=*')).body.data[0].count;
     const zero = await t.api('POST', '/items/offers', { name: 'a', price: 0, status: 'draft' }, seller.token);
     expect(zero.status).toBe(400);
     expect(zero.body.errors).toEqual([

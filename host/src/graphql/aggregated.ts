@@ -53,7 +53,7 @@ export function aggregatedField(
       const aggregate: Record<string, string[]> = {};
       for (const path of selectedFields(info)) {
         const [fn, field] = path.split('.') as [string, string | undefined];
-        if (fn === 'countAll') (aggregate.count ??= []).push('*');
+        if (fn === 'countAll') aggregate.countAll = ['*'];
         else if (field && (AGGREGATE_FUNCTIONS as readonly string[]).includes(fn)) (aggregate[fn] ??= []).push(field);
       }
       const groups: string[] = args.groupBy ?? [];
@@ -63,10 +63,7 @@ export function aggregatedField(
       );
       const keys = groups.map(answeredAs);
       return rows.map((row) => {
-        const out: Record<string, unknown> = { ...row, group: Object.fromEntries(keys.map((k) => [k, row[k]])) };
-        const count = row.count as Record<string, unknown> | undefined;
-        if (count && '*' in count) out.countAll = count['*'];
-        return out;
+        return { ...row, group: Object.fromEntries(keys.map((k) => [k, row[k]])) };
       });
     },
   };

@@ -616,11 +616,20 @@ export class ItemsService {
         sortable.set(g, `${col.collection}.${g}`);
       }
     }
+    // As Directus answers them: `countAll`, and `count` of `*` alone, flat (`{count: 3}`); any other
+    // aggregate under its function (`{sum: {price: 10}}`, `{count: {'*': 3, id: 3}}` with another count).
+    const flatCount = q.aggregate?.count?.length === 1 && q.aggregate.count[0] === '*';
     for (const [fn, fields] of Object.entries(q.aggregate ?? {})) {
+      if (fn === 'countAll') {
+        b.count({ countAll: '*' });
+        sortable.set('countAll', 'countAll');
+        continue;
+      }
       for (const f of fields ?? []) {
         check(f, fn);
-        const alias = `${fn}->${f}`;
+        const alias = fn === 'count' && flatCount ? 'count' : `${fn}->${f}`;
         const column = f === '*' ? '*' : `${col.collection}.${f}`;
+        if (alias === 'count') sortable.set('count', alias);
         if (fn === 'count') b.count({ [alias]: column });
         else if (fn === 'countDistinct') b.countDistinct({ [alias]: column });
         else if (fn === 'sum') b.sum({ [alias]: column });
@@ -650,7 +659,7 @@ export class ItemsService {
       const out: Item = {};
       for (const [k, v] of Object.entries(row)) {
         const [fn, f] = k.split('->');
-        if (f === undefined) out[k] = v;
+        if (f === undefined) out[k] = (k === 'count' || k === 'countAll') && v !== null ? Number(v) : v;
         else {
           out[fn!] ??= {};
           out[fn!][f] = v === null ? null : Number(v);
