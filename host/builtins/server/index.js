@@ -10,18 +10,14 @@ export default {
       res.set('Content-Type', 'text/plain; charset=utf-8');
       res.send('pong');
     });
-    router.get('/info', (req, res) => {
-      const base = { project: { project_name: 'Annex', default_language: 'en-US' } };
-      if (!req.accountability?.user && !req.accountability?.admin) return res.json({ data: base });
-      res.json({
-        data: {
-          ...base,
-          version: '11.5.0-annex',
-          extensions: { limit: null },
-          annex: { version: '0.1.0', sandbox: kernel.config.sandbox.engine },
-        },
-      });
-    });
+    router.get(
+      '/info',
+      asyncHandler(async (req, res) => {
+        const info = await new context.services.ServerService({ accountability: req.accountability }).serverInfo();
+        if (!('version' in info)) return res.json({ data: info });
+        res.json({ data: { ...info, annex: { version: '0.1.0', sandbox: kernel.config.sandbox.engine } } });
+      }),
+    );
     router.get(
       '/health',
       asyncHandler(async (req, res) => {

@@ -89,10 +89,9 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
       const service = serviceFor(req);
       const query = sanitizeQuery(req.query);
       const schema = req.schema as { collections: Record<string, { singleton: boolean }> };
-      if (schema.collections[service.collection]?.singleton) {
-        const rows = await service.readByQuery({ ...query, limit: 1 });
-        return respondItems(res, rows[0] ?? null);
-      }
+      // Directus's singleton: its one item, or its fields' defaults before it exists.
+      if (schema.collections[service.collection]?.singleton)
+        return respondItems(res, await service.readSingleton(query));
       // Directus's `?export=csv|json|xml|yaml`: the same items as a file to download.
       const format = req.sanitizedQuery?.export as ExportFormat | undefined;
       if (format) {
@@ -163,10 +162,7 @@ export function crudRoutes(router: ExpressRouter, options: CrudOptions): void {
       const singleton = schema.collections[service.collection];
       if (singleton?.singleton && body && !Array.isArray(body) && !('keys' in body) && !('query' in body)) {
         // Directus's singleton: PATCH with the fields updates its one item, made first if there is none.
-        const [row] = await service.readByQuery({ fields: [singleton.primary], limit: 1 });
-        const key = row
-          ? await service.updateOne(row[singleton.primary] as PrimaryKey, body)
-          : await service.createOne(body);
+        const key = await service.upsertSingleton(body);
         return respondItems(res, await readBack(service, [key], query, false));
       }
       if (Array.isArray(body)) {

@@ -910,22 +910,68 @@ export class ItemsService {
   }
 
   async updateByQuery(query: Query, data: Item, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
-    const { col } = await this.overview();
-    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map(
-      (r) => r[col.primary],
-    );
+    const keys = await this.getKeysByQuery(query);
     return keys.length ? this.updateMany(keys, data, opts) : [];
   }
 
-  /** Update when the payload's primary key exists, else create. */
+  /** Update when the payload's primary key exists (the key itself is not written), else create. */
   async upsertOne(payload: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
     const { col } = await this.overview();
     const key = payload[col.primary];
     if (key !== undefined && key !== null) {
       const exists = await this.knex(this.collection).where(col.primary, key).first(col.primary);
-      if (exists) return this.updateOne(key, payload, opts);
+      if (exists) {
+        const { [col.primary]: _key, ...changes } = payload;
+        return this.updateOne(key, changes, opts);
+      }
     }
     return this.createOne(payload, opts);
+  }
+
+  /** Directus's `upsertMany`: `upsertOne` for each payload, all in one transaction. */
+  async upsertMany(payloads: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
+    if (!Array.isArray(payloads)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
+    const run = async (trx: Knex) => {
+      const service = this.boundTo(trx);
+      const keys: PrimaryKey[] = [];
+      for (const payload of payloads) keys.push(await service.upsertOne(payload, opts));
+      return keys;
+    };
+    return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+  }
+
+  /**
+   * Directus's `readSingleton`: a singleton collection's one item, or, before it exists, its fields'
+   * default values (null for the primary key), limited to `query.fields` unless they name `*`.
+   */
+  async readSingleton(query: Query = {}, opts: MutationOptions = {}): Promise<Item> {
+    const [row] = await this.readByQuery({ ...query, limit: 1 }, opts);
+    if (row) return row;
+    const { col } = await this.overview();
+    const wanted = query.fields && !query.fields.includes('*') ? new Set(query.fields) : null;
+    const defaults: Item = {};
+    for (const [name, field] of Object.entries(col.fields)) {
+      if (field.type === 'alias' || (wanted && !wanted.has(name))) continue;
+      defaults[name] = name === col.primary ? null : (field.defaultValue ?? null);
+    }
+    return defaults;
+  }
+
+  /** Directus's `upsertSingleton`: updates the singleton's one item, or creates it. */
+  async upsertSingleton(data: Item, opts: MutationOptions = {}): Promise<PrimaryKey> {
+    const { col } = await this.overview();
+    const row = await this.knex(this.collection).first(col.primary);
+    return row ? this.updateOne(row[col.primary] as PrimaryKey, data, opts) : this.createOne(data, opts);
+  }
+
+  /**
+   * Directus's `getKeysByQuery`: the primary keys of the items `query` finds (all of them unless it
+   * sets a limit). Unlike Directus, which reads them without permissions, with the caller's.
+   */
+  async getKeysByQuery(query: Query): Promise<PrimaryKey[]> {
+    const { col } = await this.overview();
+    const rows = await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 });
+    return rows.map((r) => r[col.primary] as PrimaryKey);
   }
 
   async deleteMany(keys: PrimaryKey[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
@@ -965,10 +1011,7 @@ export class ItemsService {
   }
 
   async deleteByQuery(query: Query, opts: MutationOptions = {}): Promise<PrimaryKey[]> {
-    const { col } = await this.overview();
-    const keys = (await this.readByQuery({ ...query, fields: [col.primary], limit: query.limit ?? -1 })).map(
-      (r) => r[col.primary],
-    );
+    const keys = await this.getKeysByQuery(query);
     return keys.length ? this.deleteMany(keys, opts) : [];
   }
 

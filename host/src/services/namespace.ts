@@ -12,6 +12,9 @@ import { createAssetsService, type TransformationParams } from '../files/assets-
 import { assetSettingsOf, transformGateFor } from '../files/transform.js';
 
 /** Transformation limits of a services namespace built without a host configuration (unit tests). */
+/** The Directus version this host answers as (`/server/info`, OpenAPI documents). */
+export const DIRECTUS_VERSION = '11.5.0-annex';
+
 const DEFAULT_FILES = {
   transformMaxDimension: 6000,
   transformMaxConcurrent: 4,
@@ -152,7 +155,22 @@ export function createServices(
   }
 
   // The Directus version /server/info reports; an OpenAPI document's info.version.
-  const SpecificationService = createSpecificationService(kernel, resolve, { version: '11.5.0-annex' });
+  const SpecificationService = createSpecificationService(kernel, resolve, { version: DIRECTUS_VERSION });
+
+  /** Directus's ServerService: `serverInfo()`, what `/server/info` answers the caller. */
+  class ServerService {
+    readonly accountability: Accountability;
+    constructor(options: ServiceOptions = {}) {
+      this.accountability = resolve(options.accountability);
+    }
+    async serverInfo(): Promise<Record<string, unknown>> {
+      const settings = new BoundItemsService('directus_settings', { accountability: systemAccountability('server') });
+      const [row] = await settings.readByQuery({ fields: ['project_name'], limit: 1 });
+      const project = { project_name: (row?.project_name as string | undefined) || 'Annex', default_language: 'en-US' };
+      if (!this.accountability.user && !this.accountability.admin) return { project };
+      return { project, version: DIRECTUS_VERSION, extensions: { limit: null } };
+    }
+  }
 
   return {
     ItemsService: BoundItemsService,
@@ -176,6 +194,13 @@ export function createServices(
     NotificationsService: fixed('directus_notifications'),
     SettingsService: fixed('directus_settings'),
     FoldersService: fixed('directus_folders'),
+    ActivityService: fixed('directus_activity'),
+    RevisionsService: fixed('directus_revisions'),
+    CommentsService: fixed('directus_comments'),
+    PresetsService: fixed('directus_presets'),
+    TranslationsService: fixed('directus_translations'),
+    SharesService: fixed('directus_shares'),
+    ServerService,
   };
 }
 
@@ -201,6 +226,13 @@ export interface Services {
   NotificationsService: Fixed;
   SettingsService: Fixed;
   FoldersService: Fixed;
+  ActivityService: Fixed;
+  RevisionsService: Fixed;
+  CommentsService: Fixed;
+  PresetsService: Fixed;
+  TranslationsService: Fixed;
+  SharesService: Fixed;
+  ServerService: new (options?: ServiceOptions) => { serverInfo(): Promise<Record<string, unknown>> };
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
   AssetsService: new (

@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser, startHost, type TestHost } from '../helpers/host.js';
+import { writeEndpoint } from '../helpers/write-extension.js';
+
+/**
+ * Directus's services and ItemsService methods that published API extensions call, through a
+ * trusted endpoint that calls `new services[service](collection?, { accountability }).method(...args)`.
+ */
+describe("Directus's services and ItemsService methods, as extensions call them", () => {
+  let t: TestHost;
+  let editor: { token: string };
+
+  beforeAll(async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-services-'));
+    writeEndpoint(root, 'svc-probe', '', {
+      raw: `export default (router, { services }) => {
+  router.post('/', async (req, res, next) => {
+    try {
+      const { service, collection, method, args = [] } = req.body;
+      const options = { accountability: req.accountability };
+      const instance = collection ? new services[service](collection, options) : new services[service](options);
+      res.json({ data: (await instance[method](...args)) ?? null });
+    } catch (e) {
+      next(e);
+    }
+  });
+};
+`,
+    });
+    t = await startHost({ extensions: [path.join(root, 'svc-probe')] });
+    const made = await t.api('POST', '/collections', {
+      collection: 'site',
+      meta: { singleton: true },
+      fields: [
+        { field: 'motto', type: 'string', schema: { default_value: 'Hello' } },
+        { field: 'visits', type: 'integer' },
+      ],
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect(
+      (await t.api('POST', '/collections', { collection: 'tags', fields: [{ field: 'name', type: 'string' }] })).status,
+    ).toBe(200);
+    editor = await createUser(t, 'tag-editor', [
+      { collection: 'tags', action: 'read', fields: '*' },
+      { collection: 'tags', action: 'create', fields: '*' },
+      { collection: 'tags', action: 'update', fields: 'name' },
+    ]);
+  });
+  afterAll(() => t?.close());
+
+  const call = (body: Record<string, unknown>, token?: string) => t.api('POST', '/svc-probe', body, token);
+
+  it('reads and writes a singleton: its defaults before it exists, then its one item', async () => {
+    const site = { service: 'ItemsService', collection: 'site' };
+    const before = await call({ ...site, method: 'readSingleton', args: [{ fields: ['id', 'motto', 'visits'] }] });
+    expect(before.body.data).toEqual({ id: null, motto: 'Hello', visits: null });
+    expect((await t.api('GET', '/items/site')).body.data).toMatchObject({ id: null, motto: 'Hello' });
+    const key = (await call({ ...site, method: 'upsertSingleton', args: [{ visits: 1 }] })).body.data;
+    expect((await call({ ...site, method: 'upsertSingleton', args: [{ visits: 2 }] })).body.data).toBe(key);
+    expect(
+      (await call({ ...site, method: 'readSingleton', args: [{ fields: ['motto', 'visits'] }] })).body.data,
+    ).toEqual({
+      motto: 'Hello',
+      visits: 2,
+    });
+    expect((await t.api('GET', '/items/site?aggregate[count]=*')).body.data).toEqual({ count: 1 }); // a singleton answers one object, as Directus's
+    // SettingsService is such a service too.
+    const settings = await call({
+      service: 'SettingsService',
+      method: 'readSingleton',
+      args: [{ fields: ['project_name'] }],
+    });
+    expect(settings.body.data).toEqual({ project_name: expect.any(String) });
+  });
+
+  it('upserts many in one transaction (an update writes no primary key), and finds keys by a query', async () => {
+    const tags = { service: 'ItemsService', collection: 'tags' };
+    const [red] = (
+      await call({ ...tags, method: 'upsertMany', args: [[{ name: 'red' }, { name: 'blue' }]] }, editor.token)
+    ).body.data;
+    // The editor may not update `id`: an upsert of an existing item writes its other fields only.
+    const again = await call(
+      { ...tags, method: 'upsertMany', args: [[{ id: red, name: 'crimson' }, { name: 'green' }]] },
+      editor.token,
+    );
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect((await t.api('GET', `/items/tags/${red}`)).body.data.name).toBe('crimson');
+    // A failure rolls every upsert back.
+    const failed = await call({
+      ...tags,
+      method: 'upsertMany',
+      args: [[{ name: 'white' }, { name: { not: 'text' } }]],
+    });
+    expect(failed.status).toBe(400);
+    expect((await t.api('GET', '/items/tags?filter[name][_eq]=white')).body.data).toEqual([]);
+    const keys = await call({
+      ...tags,
+      method: 'getKeysByQuery',
+      args: [{ filter: { name: { _in: ['crimson', 'green'] } }, sort: ['name'] }],
+    });
+    expect(keys.body.data).toHaveLength(2);
+    expect(keys.body.data).toContain(red);
+  });
+
+  it('has the services for activity, revisions, comments, presets, translations, shares and the server', async () => {
+    const presets = { service: 'PresetsService' };
+    const preset = await call({
+      ...presets,
+      method: 'createOne',
+      args: [{ bookmark: 'Red tags', collection: 'tags', layout: 'tabular' }],
+    });
+    expect(preset.status, JSON.stringify(preset.body)).toBe(200);
+    const activity = await call({
+      service: 'ActivityService',
+      method: 'readByQuery',
+      args: [{ filter: { collection: { _eq: 'tags' } }, fields: ['action', 'collection'], limit: 1 }],
+    });
+    expect(activity.body.data).toEqual([{ action: expect.any(String), collection: 'tags' }]);
+    for (const service of ['RevisionsService', 'CommentsService', 'TranslationsService', 'SharesService']) {
+      const read = await call({ service, method: 'readByQuery', args: [{ limit: 1 }] });
+      expect([service, read.status]).toEqual([service, 200]);
+    }
+    const info = (await call({ service: 'ServerService', method: 'serverInfo' })).body.data;
+    expect(info).toMatchObject({ project: { project_name: expect.any(String) }, version: expect.any(String) });
+    // The public answer has no version, as Directus's /server/info.
+    expect((await t.api('GET', '/server/info', undefined, '')).body.data).not.toHaveProperty('version');
+  });
+});
