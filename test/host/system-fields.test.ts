@@ -84,6 +84,29 @@ describe('fields on system collections, and AssetsService', () => {
     expect((await t.api('GET', '/users/me')).status).toBe(200);
   });
 
+  it("takes an extension's own fields on the settings, flows and comments, as Directus does", async () => {
+    const made = await t.api('POST', '/fields/directus_settings', {
+      field: 'command_palette_settings',
+      type: 'json',
+      meta: { hidden: true, special: ['cast-json'] },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    expect((await t.api('PATCH', '/settings', { command_palette_settings: { hotkey: 'k' } })).status).toBe(200);
+    expect(
+      (await t.api('GET', '/settings?fields=command_palette_settings,project_color,module_bar')).body.data,
+    ).toEqual({
+      command_palette_settings: { hotkey: 'k' },
+      project_color: '#6644FF',
+      module_bar: null,
+    });
+    expect((await t.api('POST', '/fields/directus_flows', { field: 'run_counter', type: 'integer' })).status).toBe(200);
+    const flow = await t.api('POST', '/flows', { name: 'Counted', trigger: 'manual', run_counter: 2 });
+    expect((await t.api('GET', `/flows/${flow.body.data.id}?fields=run_counter`)).body.data).toEqual({
+      run_counter: 2,
+    });
+    expect((await t.api('POST', '/fields/directus_comments', { field: 'field', type: 'string' })).status).toBe(200);
+  });
+
   it('lets a many-to-one point at files and users, not at other system collections, and adds no list to them', async () => {
     await t.api('POST', '/collections', { collection: 'posts', fields: [{ field: 'title', type: 'string' }] });
     await t.api('POST', '/fields/posts', {

@@ -1,4 +1,4 @@
-import { createApp, markRaw } from 'vue';
+import { createApp, markRaw, ref } from 'vue';
 import { createPinia } from 'pinia';
 import { createI18n } from 'vue-i18n';
 import { installSdk, createSdkClient, getExtensionRefs } from '@directus/extensions-sdk';
@@ -48,6 +48,7 @@ const session = {
   },
   /** After login (or with a stored token): load stores and extensions, listen to the host. */
   async start() {
+    forgetChecks();
     await hydrate();
     await this.checkTfa();
     // Custom translations reach extensions' `t()` as well as the app's `$t:` strings.
@@ -62,6 +63,7 @@ const session = {
     api.clearTokens();
     registry.disconnect();
     dehydrate();
+    forgetChecks();
     router.push({ name: 'login' });
   },
 };
@@ -101,35 +103,59 @@ router.beforeEach(async (to) => {
   return true;
 });
 
-// The router learns module routes as module extensions arrive.
-// A module's preRegisterCheck(user) decides whether this user gets it (sync answers only).
-// A check that throws hides its module and is reported, like any other fault of that extension.
-const allowed = (m) => {
-  try {
-    return (
-      !m.preRegisterCheck ||
-      m.preRegisterCheck(stores.useUserStore().currentUser, stores.usePermissionsStore().permissions) !== false
-    );
-  } catch (e) {
-    registry.reportFault({
-      extension: m.__extension,
-      id: m.id,
-      kind: 'module',
-      code: 'APP_RENDER_FAILED',
-      message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-    });
-    return false;
-  }
-};
-syncModuleRoutes(router, registry, allowed, (m, e) =>
+// The router learns module routes as module extensions arrive. A module's
+// preRegisterCheck(user, permissions) decides whether this user gets it, as in Directus: called
+// once per sign-in (not on every render: some checks mount their own apps), awaited, its answer
+// taken as true or false; until an asynchronous check answers, the module is left out. A check
+// that throws or rejects hides its module and is reported, like any other fault of that extension.
+let checked = new WeakMap();
+const checks = ref(0);
+const checkFailed = (m, e) =>
   registry.reportFault({
     extension: m.__extension,
     id: m.id,
     kind: 'module',
     code: 'APP_RENDER_FAILED',
     message: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
-  }),
-);
+  });
+const allowed = (m) => {
+  void checks.value;
+  if (!m.preRegisterCheck) return true;
+  // Asked once the stores are loaded (Directus registers modules after hydration).
+  if (!stores.useAppStore().hydrated) return false;
+  const user = stores.useUserStore().currentUser;
+  if (checked.has(m)) return checked.get(m) === true;
+  let answer;
+  try {
+    answer = m.preRegisterCheck(user, stores.usePermissionsStore().permissions);
+  } catch (e) {
+    checkFailed(m, e);
+    checked.set(m, false);
+    return false;
+  }
+  if (answer && typeof answer.then === 'function') {
+    const at = checked;
+    at.set(m, 'pending');
+    Promise.resolve(answer)
+      .then(
+        (ok) => at.set(m, Boolean(ok)),
+        (e) => {
+          checkFailed(m, e);
+          at.set(m, false);
+        },
+      )
+      .finally(() => checks.value++);
+    return false;
+  }
+  checked.set(m, Boolean(answer));
+  return Boolean(answer);
+};
+/** Forgets every module's answer: the next user is asked again. */
+const forgetChecks = () => {
+  checked = new WeakMap();
+  checks.value++;
+};
+syncModuleRoutes(router, registry, allowed, checkFailed);
 app.provide('moduleAllowed', allowed);
 app.mount('#app');
 window.__annex = { api, registry, router, theme, stores };

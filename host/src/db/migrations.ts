@@ -663,7 +663,53 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261207B-project-settings': {
+    async up(knex) {
+      // The rest of Directus's project settings its app and extensions read (`settingsStore.settings`).
+      await knex.schema.alterTable('directus_settings', (t) => {
+        t.string('project_url', 255);
+        t.string('project_color', 255).defaultTo('#6644FF');
+        t.string('project_logo', 36);
+        t.string('project_descriptor', 100);
+        t.string('default_language', 255).defaultTo('en-US');
+        t.string('public_foreground', 36);
+        t.string('public_background', 36);
+        t.string('public_favicon', 36);
+        t.text('public_note');
+        t.text('custom_css');
+        t.json('module_bar');
+        t.string('storage_default_folder', 36);
+        t.string('mapbox_key', 255);
+        t.json('basemaps');
+        t.json('custom_aspect_ratios');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_settings', (t) => {
+        for (const column of PROJECT_SETTINGS) t.dropColumn(column);
+      });
+    },
+  },
 };
+
+/** The columns `20261207B-project-settings` adds. */
+const PROJECT_SETTINGS = [
+  'project_url',
+  'project_color',
+  'project_logo',
+  'project_descriptor',
+  'default_language',
+  'public_foreground',
+  'public_background',
+  'public_favicon',
+  'public_note',
+  'custom_css',
+  'module_bar',
+  'storage_default_folder',
+  'mapbox_key',
+  'basemaps',
+  'custom_aspect_ratios',
+];
 
 const source: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(migrations),

@@ -273,6 +273,21 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
       f('default_appearance', 'string', { defaultValue: 'auto' }),
       f('storage_asset_transform', 'string', { interface: 'select-dropdown', defaultValue: 'all' }),
       f('storage_asset_presets', 'json', { interface: 'list' }),
+      f('project_url', 'string'),
+      f('project_color', 'string', { interface: 'select-color', defaultValue: '#6644FF' }),
+      f('project_logo', 'uuid', { relatedCollection: 'directus_files' }),
+      f('project_descriptor', 'string'),
+      f('default_language', 'string', { defaultValue: 'en-US' }),
+      f('public_foreground', 'uuid', { relatedCollection: 'directus_files' }),
+      f('public_background', 'uuid', { relatedCollection: 'directus_files' }),
+      f('public_favicon', 'uuid', { relatedCollection: 'directus_files' }),
+      f('public_note', 'text'),
+      f('custom_css', 'text'),
+      f('module_bar', 'json'),
+      f('storage_default_folder', 'uuid', { relatedCollection: 'directus_folders' }),
+      f('mapbox_key', 'string'),
+      f('basemaps', 'json'),
+      f('custom_aspect_ratios', 'json'),
     ],
     { singleton: true },
   ),
@@ -290,6 +305,15 @@ export const EXTENSIBLE_SYSTEM_COLLECTIONS: ReadonlySet<string> = new Set([
   'directus_files',
   'directus_roles',
   'directus_folders',
+  // Extensions keep their settings on the project's (command palettes, field comments, storage
+  // managers), count on flows, and note which field a comment is about.
+  'directus_settings',
+  'directus_flows',
+  'directus_operations',
+  'directus_comments',
+  'directus_presets',
+  'directus_dashboards',
+  'directus_panels',
 ]);
 
 const systemFieldNames = new Map(SYSTEM_COLLECTIONS.map((c) => [c.collection, new Set(Object.keys(c.fields))]));

@@ -11,6 +11,7 @@ const Extensions = () => import('./settings/Extensions.vue');
 const SettingsMarketplace = () => import('./settings/Marketplace.vue');
 const Activity = () => import('./settings/Activity.vue');
 const Translations = () => import('./settings/Translations.vue');
+const Project = () => import('./settings/Project.vue');
 const Logs = () => import('./settings/Logs.vue');
 const DataModel = () => import('./settings/data-model/DataModel.vue');
 const DataModelCollection = () => import('./settings/data-model/DataModelCollection.vue');
@@ -31,8 +32,8 @@ export const modules = [
     icon: 'box',
     routes: [
       { path: '', component: ContentHome },
-      { path: ':collection', component: CollectionPage, props: true },
-      { path: ':collection/:primaryKey', component: ItemPage, props: true },
+      { path: ':collection', name: 'content-collection', component: CollectionPage, props: true },
+      { path: ':collection/:primaryKey', name: 'content-item', component: ItemPage, props: true },
     ],
   }),
   // Directus's user directory and file library, at Directus's routes (/users/:id, /files/:id).
@@ -42,8 +43,8 @@ export const modules = [
     icon: 'people_alt',
     routes: [
       { path: '', component: UsersPage },
-      { path: 'roles/:role', component: UsersPage, props: true },
-      { path: ':primaryKey', component: UserItemPage, props: true },
+      { path: 'roles/:role', name: 'users-collection-role', component: UsersPage, props: true },
+      { path: ':primaryKey', name: 'users-item', component: UserItemPage, props: true },
     ],
   }),
   defineModule({
@@ -52,8 +53,8 @@ export const modules = [
     icon: 'folder',
     routes: [
       { path: '', component: FilesPage },
-      { path: 'folders/:folder', component: FilesPage, props: true },
-      { path: ':primaryKey', component: FileItemPage, props: true },
+      { path: 'folders/:folder', name: 'files-folder', component: FilesPage, props: true },
+      { path: ':primaryKey', name: 'files-item', component: FileItemPage, props: true },
     ],
   }),
   defineModule({
@@ -72,15 +73,16 @@ export const modules = [
     preRegisterCheck: admin,
     routes: [
       { path: '', redirect: '/settings/extensions' },
+      { path: 'project', name: 'settings-project', component: Project },
       { path: 'extensions', component: Extensions },
       { path: 'marketplace', component: SettingsMarketplace },
       { path: 'activity', component: Activity },
       { path: 'translations', component: Translations },
       { path: 'logs', component: Logs },
-      { path: 'data-model', component: DataModel },
-      { path: 'data-model/:collection', component: DataModelCollection, props: true },
-      { path: 'flows', component: Flows },
-      { path: 'flows/:id', component: FlowEditor, props: true },
+      { path: 'data-model', name: 'settings-collections', component: DataModel },
+      { path: 'data-model/:collection', name: 'settings-fields', component: DataModelCollection, props: true },
+      { path: 'flows', name: 'settings-flows-collection', component: Flows },
+      { path: 'flows/:id', name: 'settings-flows-item', component: FlowEditor, props: true },
     ],
   }),
   defineModule({
