@@ -211,6 +211,33 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
     expect(me.theme).toBe('default-dark');
     await page.selectOption('[data-test=theme-picker]', 'default-light');
     await eventually(background).toBe(before);
+    // Every rule of Directus's theme is a variable extensions can use without a fallback.
+    const variables = await page.evaluate(() =>
+      Object.fromEntries(
+        [
+          '--theme--border-width',
+          '--theme--form--row-gap',
+          '--theme--form--column-gap',
+          '--theme--fonts--sans--font-family',
+          '--theme--form--field--input--border-color-hover',
+          '--theme--navigation--list--background-hover',
+          '--theme--sidebar--section--toggle--foreground',
+          '--theme--popover--menu--box-shadow',
+        ].map((name) => [name, getComputedStyle(document.documentElement).getPropertyValue(name).trim() !== '']),
+      ),
+    );
+    expect(Object.values(variables).every(Boolean), JSON.stringify(variables)).toBe(true);
+    // A derived color is mixed from the theme's own (it follows `primary`).
+    const mixed = await page.evaluate(() => {
+      const probe = document.createElement('div');
+      probe.style.color = 'var(--theme--primary-background)';
+      document.body.append(probe);
+      const color = getComputedStyle(probe).color;
+      probe.remove();
+      return color;
+    });
+    expect(mixed).toMatch(/^(rgb|color)\(/);
+    expect(mixed).not.toBe('rgb(0, 0, 0)');
   });
 
   it('disables an app extension in settings: its layout leaves the picker without a page reload, then comes back', async () => {
@@ -300,6 +327,10 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('admin app in a real brows
         ),
       ).toBe('0.5rem');
       expect(await page.evaluate(() => document.body.classList.contains('dark'))).toBe(true);
+      // Its rules lie over the default dark theme's: a rule it does not set is still there, the dark one.
+      const rule = (name: string) =>
+        page.evaluate((n) => getComputedStyle(document.documentElement).getPropertyValue(n).trim(), name);
+      expect(await rule('--theme--navigation--modules--background')).toBe('#050b14');
       await shot(page, '14-compat-sleek-dark');
       await page.selectOption('[data-test=theme-picker]', 'default-light');
       await navigate(page, '/content/articles/2');

@@ -42,7 +42,11 @@ export function createThemeController({ api, registry, stores }) {
     const theme = current();
     const root = document.documentElement;
     for (const name of applied) root.style.removeProperty(name);
-    const vars = themeVariables(theme?.rules);
+    // A theme extension sets some rules; the rest are the default theme's of its appearance, as in Directus.
+    const base = registry.state.themes.find(
+      (t) => t.id === `default-${theme?.appearance === 'dark' ? 'dark' : 'light'}`,
+    );
+    const vars = { ...themeVariables(base && base !== theme ? base.rules : {}), ...themeVariables(theme?.rules) };
     for (const [name, value] of Object.entries(vars)) root.style.setProperty(name, value);
     applied = Object.keys(vars);
     root.dataset.theme = theme?.id ?? '';
