@@ -8,6 +8,7 @@ import { createRegistry } from './extensions/registry.js';
 import { createAppRouter } from './router.js';
 import { createThemeController } from './theme.js';
 import { i18nMessages } from './translate.js';
+import { BASE_DATETIME_FORMATS, BASE_MESSAGES, BASE_NUMBER_FORMATS } from './i18n-base.js';
 import { registerBaseComponents } from './components/index.js';
 import { syncModuleRoutes } from './extensions/module-routes.js';
 import { createBoundaries } from './extensions/boundary.js';
@@ -28,7 +29,10 @@ const i18n = createI18n({
   legacy: false,
   locale: 'en-US',
   fallbackLocale: 'en-US',
-  messages: { 'en-US': {} },
+  // The words of Directus's app messages extensions ask for, then the project's custom translations.
+  messages: { 'en-US': structuredClone(BASE_MESSAGES) },
+  datetimeFormats: { 'en-US': BASE_DATETIME_FORMATS },
+  numberFormats: { 'en-US': BASE_NUMBER_FORMATS },
   missingWarn: false,
   fallbackWarn: false,
 });
