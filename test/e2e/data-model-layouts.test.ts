@@ -11,7 +11,7 @@ if (SKIP_REASON) console.warn(`[e2e] skipped: ${SKIP_REASON}`);
 /** A layout extension with Directus's three slots: an options component, a sidebar and (empty) actions. */
 const LAYOUT = `
 import { defineLayout, useItems } from '@directus/extensions-sdk';
-import { computed, h, toRefs } from 'vue';
+import { computed, h, ref, toRefs } from 'vue';
 
 export default defineLayout({
   id: 'dm-compact-list',
@@ -19,8 +19,10 @@ export default defineLayout({
   icon: 'list',
   component: {
     props: ['items', 'compact'],
-    setup(props) {
-      return () => h('ul', { class: 'dm-list', 'data-compact': String(props.compact === true) }, (props.items ?? []).map((it) => h('li', { key: it.id }, it.title)));
+    // A state key of its own (not a wrapper prop), written back through layoutState's onUpdate handler.
+    emits: ['update:highlighted'],
+    setup(props, { emit }) {
+      return () => h('ul', { class: 'dm-list', 'data-compact': String(props.compact === true) }, (props.items ?? []).map((it) => h('li', { key: it.id, onClick: () => emit('update:highlighted', it.title) }, it.title)));
     },
   },
   slots: {
@@ -32,9 +34,12 @@ export default defineLayout({
       },
     },
     sidebar: {
-      props: ['items'],
+      props: ['items', 'highlighted'],
       setup(props) {
-        return () => h('p', { 'data-test': 'dm-count' }, (props.items ?? []).length + ' items');
+        return () => [
+          h('p', { 'data-test': 'dm-count' }, (props.items ?? []).length + ' items'),
+          h('p', { 'data-test': 'dm-highlighted' }, props.highlighted ?? 'none'),
+        ];
       },
     },
     actions: () => null,
@@ -47,7 +52,7 @@ export default defineLayout({
       get: () => props.layoutOptions?.compact === true,
       set: (value) => emit('update:layoutOptions', { ...(props.layoutOptions ?? {}), compact: value }),
     });
-    return { items, compact };
+    return { items, compact, highlighted: ref(null) };
   },
 });
 `;
@@ -104,6 +109,13 @@ describe.skipIf(Boolean(SKIP_REASON))('content layouts with their options and si
     await page.check('[data-test=layout-options] [data-test=dm-compact]');
     await eventually(() => page.getAttribute('.dm-list', 'data-compact')).toBe('true');
     await shot(page, 'dm-layout-options');
+    // The layout's component writes a key of the layout's own state (Directus's onUpdate handlers);
+    // the sidebar, bound to the same layoutState, shows it.
+    expect(await page.locator('[data-test=dm-highlighted]').textContent()).toBe('none');
+    const first = page.locator('.dm-list li').first();
+    const title = await first.textContent();
+    await first.click();
+    await eventually(() => page.locator('[data-test=dm-highlighted]').textContent()).toBe(title);
     await page.reload();
     await page.waitForSelector('.dm-list li');
     expect(await page.getAttribute('.dm-list', 'data-compact')).toBe('true');
