@@ -1,5 +1,7 @@
 // The global directives Directus extension templates use (`v-tooltip`, `v-focus`,
-// `v-click-outside`): small, dependency-free versions.
+// `v-click-outside`, `v-md`, `v-context-menu`, `v-prevent-focusout`, `v-input-auto-width`):
+// small, dependency-free versions.
+import { renderMarkdown } from './markdown.js';
 function setTitle(el, { value }) {
   if (value === false || value === null || value === undefined || value === '') el.removeAttribute('title');
   else el.setAttribute('title', String(value));
@@ -35,11 +37,81 @@ export const clickOutside = {
   },
 };
 
+/** `v-md="text"` (or `{ value, target }`): the text's Markdown as the element's content, escaped (markdown.js). */
+function setMarkdown(el, { value }) {
+  el.innerHTML = renderMarkdown(value && typeof value === 'object' ? value.value : value);
+}
+export const md = { mounted: setMarkdown, updated: setMarkdown };
+
+/** `v-context-menu="'menuRef'"`: a right click opens the component's `v-menu` ref at the pointer. */
+const menus = new WeakMap();
+export const contextMenu = {
+  mounted(el, binding) {
+    const open = (event) => {
+      const menu = binding.instance?.$refs?.[binding.value];
+      if (!menu) return;
+      event.preventDefault();
+      event.stopPropagation();
+      (menu.activate ?? menu.toggle)?.(event);
+    };
+    menus.set(el, open);
+    el.addEventListener('contextmenu', open);
+  },
+  beforeUnmount(el) {
+    const open = menus.get(el);
+    if (open) el.removeEventListener('contextmenu', open);
+  },
+};
+
+/** `v-prevent-focusout`: a mousedown inside the element does not take the focus from the field being edited. */
+const keepers = new WeakMap();
+export const preventFocusout = {
+  mounted(el, { value }) {
+    if (value === false) return;
+    const keep = (event) => event.preventDefault();
+    keepers.set(el, keep);
+    el.addEventListener('mousedown', keep);
+  },
+  beforeUnmount(el) {
+    const keep = keepers.get(el);
+    if (keep) el.removeEventListener('mousedown', keep);
+  },
+};
+
+/** `v-input-auto-width`: an input as wide as its text (at least its placeholder's). */
+const sizers = new WeakMap();
+function fit(el) {
+  const input = el.tagName === 'INPUT' ? el : el.querySelector('input');
+  if (!input) return;
+  input.style.width = `${Math.max(input.value.length, input.placeholder?.length ?? 0, 1) + 1}ch`;
+}
+export const inputAutoWidth = {
+  mounted(el) {
+    const resize = () => fit(el);
+    sizers.set(el, resize);
+    el.addEventListener('input', resize);
+    fit(el);
+  },
+  updated: fit,
+  beforeUnmount(el) {
+    const resize = sizers.get(el);
+    if (resize) el.removeEventListener('input', resize);
+  },
+};
+
+const DIRECTIVES = {
+  tooltip,
+  focus,
+  'click-outside': clickOutside,
+  md,
+  'context-menu': contextMenu,
+  'prevent-focusout': preventFocusout,
+  'input-auto-width': inputAutoWidth,
+};
+
 export function registerDirectives(app) {
-  app.directive('tooltip', tooltip);
-  app.directive('focus', focus);
-  app.directive('click-outside', clickOutside);
+  for (const [name, directive] of Object.entries(DIRECTIVES)) app.directive(name, directive);
   return () => {
-    for (const name of ['tooltip', 'focus', 'click-outside']) delete app._context.directives[name];
+    for (const name of Object.keys(DIRECTIVES)) delete app._context.directives[name];
   };
 }
