@@ -48,6 +48,26 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('Settings → Project in a
       storage_asset_transform: 'presets',
     });
     await shot(page, 'settings-project');
+    // Directus's form DOM, which extensions reach into: `.field[data-field] .field-name`.
+    expect(
+      await page.locator('[data-test=settings-project] .field[data-field=greeting] .field-name').textContent(),
+    ).toBe('Greeting');
+    // The user as Directus's store holds it: the role an object, the language, the text direction.
+    const user = await page.evaluate(() => {
+      const store = (window as any).__annex.stores.useUserStore();
+      return {
+        role: store.currentUser.role,
+        language: store.language,
+        direction: store.textDirection,
+        admin: store.isAdmin,
+      };
+    });
+    expect(user).toEqual({
+      role: { id: expect.any(String), admin_access: true, app_access: true },
+      language: 'en-US',
+      direction: 'ltr',
+      admin: true,
+    });
     expect(errors).toEqual([]);
   });
 

@@ -12,6 +12,23 @@ import { createAssetsService, type TransformationParams } from '../files/assets-
 import { assetSettingsOf, transformGateFor } from '../files/transform.js';
 
 /** Transformation limits of a services namespace built without a host configuration (unit tests). */
+/** The settings `/server/info` tells anyone (Directus's `project`: what the sign-in page shows). */
+const PROJECT_INFO = [
+  'project_name',
+  'project_descriptor',
+  'project_logo',
+  'project_color',
+  'default_appearance',
+  'default_theme_light',
+  'default_theme_dark',
+  'default_language',
+  'public_foreground',
+  'public_background',
+  'public_favicon',
+  'public_note',
+  'custom_css',
+] as const;
+
 /** The Directus version this host answers as (`/server/info`, OpenAPI documents). */
 export const DIRECTUS_VERSION = '11.5.0-annex';
 
@@ -165,8 +182,10 @@ export function createServices(
     }
     async serverInfo(): Promise<Record<string, unknown>> {
       const settings = new BoundItemsService('directus_settings', { accountability: systemAccountability('server') });
-      const [row] = await settings.readByQuery({ fields: ['project_name'], limit: 1 });
-      const project = { project_name: (row?.project_name as string | undefined) || 'Annex', default_language: 'en-US' };
+      const row = await settings.readSingleton({ fields: [...PROJECT_INFO] });
+      const project: Record<string, unknown> = Object.fromEntries(PROJECT_INFO.map((f) => [f, row[f] ?? null]));
+      project.project_name ||= 'Annex';
+      project.default_language ||= 'en-US';
       if (!this.accountability.user && !this.accountability.admin) return { project };
       return { project, version: DIRECTUS_VERSION, extensions: { limit: null } };
     }

@@ -18,6 +18,19 @@ export function defineSystemStores(api) {
     }),
   });
 
+  /**
+   * The user as Directus's store holds it: `role` an object (`{ id }`, with the access flags
+   * Directus 9/10 kept on the role), whatever `/users/me` answered it as.
+   */
+  const asDirectusUser = (user) => {
+    if (!user || typeof user !== 'object') return user;
+    const role = user.role && typeof user.role === 'object' ? user.role : user.role ? { id: user.role } : null;
+    return {
+      ...user,
+      role: role && { admin_access: user.admin_access === true, app_access: user.app_access !== false, ...role },
+    };
+  };
+
   const useUserStore = defineStore('userStore', {
     state: () => ({ currentUser: null, loading: false, error: null }),
     getters: {
@@ -27,12 +40,20 @@ export function defineSystemStores(api) {
           : null,
       // Directus 9/10 put admin_access on the role, Annex on the user: either counts.
       isAdmin: (s) => s.currentUser?.admin_access === true || s.currentUser?.role?.admin_access === true,
+      /** Directus's: the user's language, else the project's default, else US English. */
+      language() {
+        return this.currentUser?.language || useServerStore().info?.project?.default_language || 'en-US';
+      },
+      /** Directus's: `rtl` for a right-to-left language. */
+      textDirection() {
+        return /^(ar|fa|he|ur|ps|yi|dv|ku|ug)\b/i.test(this.language) ? 'rtl' : 'ltr';
+      },
     },
     actions: {
       async hydrate() {
         this.loading = true;
         try {
-          this.currentUser = (await api.get('/users/me')).data.data;
+          this.currentUser = asDirectusUser((await api.get('/users/me')).data.data);
         } catch (e) {
           this.error = e;
           throw e;
@@ -45,7 +66,7 @@ export function defineSystemStores(api) {
       },
       async hydrateAdditionalFields(fields) {
         const more = (await api.get('/users/me', { params: { fields } })).data.data ?? {};
-        this.currentUser = { ...this.currentUser, ...more };
+        this.currentUser = asDirectusUser({ ...this.currentUser, ...more });
       },
       /** Directus records the last page a user saw; the app keeps it in memory. */
       trackPage(to) {
