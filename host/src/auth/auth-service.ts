@@ -384,9 +384,27 @@ export function createAuthService(
       return activeAccountability({ 'u.id': user }, ip);
     },
 
-    /** Bearer token (JWT or static) → accountability; no token → public (a hook may change it: `authenticate` gets `{ req }` as in Directus). */
+    /**
+     * A request's accountability, as Directus's authenticate middleware finds it: first the
+     * `authenticate` filter, for every request, with the public accountability, `{ req }` and the
+     * database in its context (custom authentication: an external JWT, an API key header); what
+     * a hook returned other than that default is used as it is. Else the bearer token (JWT or
+     * static), else public.
+     */
     async authenticate(token: string | null, ip: string | null = null, req: unknown = null): Promise<Accountability> {
-      if (!token) return emitter.emitFilter('authenticate', publicAccountability(ip), { req });
+      const fallback = publicAccountability(ip);
+      const custom = await emitter.emitFilter(
+        'authenticate',
+        fallback,
+        { req },
+        {
+          database: knex,
+          schema: null,
+          accountability: null,
+        },
+      );
+      if (custom !== fallback && JSON.stringify(custom) !== JSON.stringify(fallback)) return custom;
+      if (!token) return fallback;
       if (token.split('.').length === 3) {
         const known = verified.get(token);
         if (known !== undefined) {
