@@ -90,11 +90,15 @@ function spend(budget: { left: number }, items: number): void {
     });
 }
 
+/** Where a write inside a larger one (a batch, a nested write) leaves its action, fired once all of it committed. */
+const DEFERRED_ACTIONS = Symbol('annex.deferredActions');
+
 export interface MutationOptions {
   /** Skip filter/action events (used by flows' item operations when asked, and by migrations). */
   emitEvents?: boolean;
   /** The host's own code writing rows only it may write (see host-written.ts). */
   [HOST_WRITE]?: boolean;
+  [DEFERRED_ACTIONS]?: (() => void)[];
 }
 
 const DEFAULT_LIMIT = 100;
@@ -166,6 +170,42 @@ export class ItemsService {
 
   protected eventContext(schema: SchemaOverview) {
     return { database: this.knex, schema, accountability: this.accountability };
+  }
+
+  /**
+   * An action, as Directus emits it: after the write committed, with the base database in its
+   * context (not the transaction, which is over by then). Inside a larger write it waits for that
+   * write's end (`deferringActions`).
+   */
+  protected emitActionAfter(
+    opts: MutationOptions,
+    event: string | string[],
+    meta: Record<string, unknown>,
+    schema: SchemaOverview,
+  ): void {
+    if (opts.emitEvents === false) return;
+    const fire = () =>
+      void this.kernel.emitter.emitAction(event, meta, {
+        database: this.kernel.knex,
+        schema,
+        accountability: this.accountability,
+      });
+    const queue = opts[DEFERRED_ACTIONS];
+    if (queue) queue.push(fire);
+    else fire();
+  }
+
+  /**
+   * Runs a write made of several (a batch, a write with nested ones), the actions of its parts held
+   * until it all succeeded, then fired in order; a failure fires none. Inside another such write,
+   * its actions wait for that one instead.
+   */
+  protected async deferringActions<T>(opts: MutationOptions, run: (opts: MutationOptions) => Promise<T>): Promise<T> {
+    if (opts[DEFERRED_ACTIONS]) return run(opts);
+    const queue: (() => void)[] = [];
+    const result = await run({ ...opts, [DEFERRED_ACTIONS]: queue });
+    for (const fire of queue) fire();
+    return result;
   }
 
   /** The coded error for a database failure, through Directus's `database.error` filter (which may replace it). */
@@ -726,41 +766,44 @@ export class ItemsService {
     if (!nested && !grant.filter && canCreateOnSqlite(this.knex, this.collection, prepared!))
       ({ key, inserted: insertedRow } = await this.createLight(col, prepared!));
     else
-      key = await this.atomically(async (db) => {
-        const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
-        // Related objects are keys now: the rules see the keys the row will hold.
-        const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
-        if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
-        const row =
-          prepared ?? (await preparePayload(col, own, 'create', this.accountability, writable, this.kernel.passwords));
-        let created: PrimaryKey;
-        /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
-        const whole = !this.collection.startsWith('directus_');
-        let inserted: Item | undefined;
-        try {
-          const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
-          const first = result[0] as any;
-          if (whole && first && typeof first === 'object') inserted = first;
-          created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
-        } catch (e) {
-          throw await this.databaseError(e);
-        }
-        await applySystemEffects(db, this.collection, [created], row);
-        await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
-        if (!nested) insertedRow = inserted;
-        if (nested) await writeOneToMany(this.nestedContext(schema, db, opts), col, created, nested);
-        // The new item must be one the create permission's item filter allows; if not, nothing is kept.
-        if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
-        return created;
-      });
+      key = await this.deferringActions(opts, (inner) =>
+        this.atomically(async (db) => {
+          const own = nested ? await writeManyToOne(this.nestedContext(schema, db, inner), col, nested) : payload;
+          // Related objects are keys now: the rules see the keys the row will hold.
+          const kept = nested?.manyToOne.length ? validGrant(this.filterContext(), col, grant, own) : grant;
+          if (nested?.manyToOne.length && !opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
+          const row =
+            prepared ??
+            (await preparePayload(col, own, 'create', this.accountability, writable, this.kernel.passwords));
+          let created: PrimaryKey;
+          /* A user collection's row as inserted: RETURNING * hands it back for the revision and the response's read-back, saving re-reads. System collections' effects may change it after the insert, so those are re-read. */
+          const whole = !this.collection.startsWith('directus_');
+          let inserted: Item | undefined;
+          try {
+            const result = await db(this.collection).insert(row, whole ? ['*'] : [col.primary]);
+            const first = result[0] as any;
+            if (whole && first && typeof first === 'object') inserted = first;
+            created = (row[col.primary] as PrimaryKey) ?? (typeof first === 'object' ? first[col.primary] : first);
+          } catch (e) {
+            throw await this.databaseError(e);
+          }
+          await applySystemEffects(db, this.collection, [created], row);
+          await recordChange(db, this.accountability, col, 'create', [created], row, inserted ? [inserted] : undefined);
+          if (!nested) insertedRow = inserted;
+          if (nested) await writeOneToMany(this.nestedContext(schema, db, inner), col, created, nested);
+          // The new item must be one the create permission's item filter allows; if not, nothing is kept.
+          if (kept.filter) await this.assertKeysAllowed(schema, col, [created], kept, db);
+          return created;
+        }),
+      );
     // Committed (in a transaction of its own): the read-back may use the row. A nested write changed other rows, read from the database.
     if (insertedRow && !this.knex.isTransaction) this.created = { key, row: insertedRow };
-    if (opts.emitEvents !== false)
-      void this.kernel.emitter.emitAction(
-        eventNames(this.collection, 'create'),
-        { key, payload, collection: this.collection },
-        ctx,
-      );
+    this.emitActionAfter(
+      opts,
+      eventNames(this.collection, 'create'),
+      { key, payload, collection: this.collection },
+      schema,
+    );
     return key;
   }
 
@@ -796,14 +839,28 @@ export class ItemsService {
 
   async createMany(data: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     if (!Array.isArray(data)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
-    const run = async (trx: Knex) => {
-      // This service (a subclass's too) in the transaction: each item as `createOne` would write it alone.
-      const service = this.boundTo(trx);
-      const keys: PrimaryKey[] = [];
-      for (const item of data) keys.push(await service.createOne(item, opts));
-      return keys;
-    };
-    return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+    return this.batch(opts, data, (service, item, inner) => service.createOne(item, inner));
+  }
+
+  /**
+   * A batch: `write` for each part, on this service (a subclass's too) bound to one transaction, so
+   * each part is written as it would be alone and a failure anywhere keeps none; the parts'
+   * actions are fired once all of it committed (Directus's collected action events).
+   */
+  private batch<T>(
+    opts: MutationOptions,
+    parts: T[],
+    write: (service: this, part: T, opts: MutationOptions) => Promise<PrimaryKey>,
+  ): Promise<PrimaryKey[]> {
+    return this.deferringActions(opts, (inner) => {
+      const run = async (trx: Knex) => {
+        const service = this.boundTo(trx);
+        const keys: PrimaryKey[] = [];
+        for (const part of parts) keys.push(await write(service, part, inner));
+        return keys;
+      };
+      return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+    });
   }
 
   /** Keys (of `keys`) the caller may act on with `grant`; others make the call FORBIDDEN. `db`: inside the write's transaction. */
@@ -847,35 +904,38 @@ export class ItemsService {
       ? undefined
       : await preparePayload(col, payload, 'update', this.accountability, writable, this.kernel.passwords);
     if (nested || Object.keys(prepared!).length > 0) {
-      await this.atomically(async (db) => {
-        const own = nested ? await writeManyToOne(this.nestedContext(schema, db, opts), col, nested) : payload;
-        if (nested?.manyToOne.length) {
-          // Related objects are keys now: the rules see the keys the row will hold, on items that row's filter covers.
-          const kept = validGrant(this.filterContext(), col, grant, own);
-          if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
-          if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
-        }
-        const row =
-          prepared ?? (await preparePayload(col, own, 'update', this.accountability, writable, this.kernel.passwords));
-        if (Object.keys(row).length > 0) {
-          try {
-            await db(this.collection).whereIn(col.primary, keys).update(row);
-          } catch (e) {
-            throw await this.databaseError(e);
+      await this.deferringActions(opts, (inner) =>
+        this.atomically(async (db) => {
+          const own = nested ? await writeManyToOne(this.nestedContext(schema, db, inner), col, nested) : payload;
+          if (nested?.manyToOne.length) {
+            // Related objects are keys now: the rules see the keys the row will hold, on items that row's filter covers.
+            const kept = validGrant(this.filterContext(), col, grant, own);
+            if (kept !== grant) await this.assertKeysAllowed(schema, col, keys, kept, db);
+            if (!opts[HOST_WRITE]) assertFieldRules(this.filterContext(), col, own);
           }
-          await recordChange(db, this.accountability, col, 'update', keys, row);
-          await applySystemEffects(db, this.collection, keys, row);
-        }
-        if (nested)
-          for (const key of keys) await writeOneToMany(this.nestedContext(schema, db, opts), col, key, nested);
-      });
-    }
-    if (opts.emitEvents !== false)
-      void this.kernel.emitter.emitAction(
-        eventNames(this.collection, 'update'),
-        { keys, payload, collection: this.collection },
-        ctx,
+          const row =
+            prepared ??
+            (await preparePayload(col, own, 'update', this.accountability, writable, this.kernel.passwords));
+          if (Object.keys(row).length > 0) {
+            try {
+              await db(this.collection).whereIn(col.primary, keys).update(row);
+            } catch (e) {
+              throw await this.databaseError(e);
+            }
+            await recordChange(db, this.accountability, col, 'update', keys, row);
+            await applySystemEffects(db, this.collection, keys, row);
+          }
+          if (nested)
+            for (const key of keys) await writeOneToMany(this.nestedContext(schema, db, inner), col, key, nested);
+        }),
       );
+    }
+    this.emitActionAfter(
+      opts,
+      eventNames(this.collection, 'update'),
+      { keys, payload, collection: this.collection },
+      schema,
+    );
     return keys;
   }
 
@@ -886,17 +946,11 @@ export class ItemsService {
   async updateBatch(items: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     if (!Array.isArray(items)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
     const { col } = await this.overview();
-    const run = async (trx: Knex) => {
-      const service = this.boundTo(trx);
-      const keys: PrimaryKey[] = [];
-      for (const item of items) {
-        if (!item || typeof item !== 'object' || item[col.primary] === undefined)
-          throw errors.INVALID_PAYLOAD({ reason: `Every item needs its primary key "${col.primary}".` });
-        keys.push(await service.updateOne(item[col.primary] as PrimaryKey, item, opts));
-      }
-      return keys;
-    };
-    return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+    return this.batch(opts, items, (service, item, inner) => {
+      if (!item || typeof item !== 'object' || item[col.primary] === undefined)
+        throw errors.INVALID_PAYLOAD({ reason: `Every item needs its primary key "${col.primary}".` });
+      return service.updateOne(item[col.primary] as PrimaryKey, item, inner);
+    });
   }
 
   /** This service (its subclass and state included) on another connection, such as a transaction. */
@@ -931,13 +985,7 @@ export class ItemsService {
   /** Directus's `upsertMany`: `upsertOne` for each payload, all in one transaction. */
   async upsertMany(payloads: Item[], opts: MutationOptions = {}): Promise<PrimaryKey[]> {
     if (!Array.isArray(payloads)) throw errors.INVALID_PAYLOAD({ reason: 'Expected a list of items.' });
-    const run = async (trx: Knex) => {
-      const service = this.boundTo(trx);
-      const keys: PrimaryKey[] = [];
-      for (const payload of payloads) keys.push(await service.upsertOne(payload, opts));
-      return keys;
-    };
-    return this.knex.isTransaction ? run(this.knex) : this.knex.transaction(run);
+    return this.batch(opts, payloads, (service, payload, inner) => service.upsertOne(payload, inner));
   }
 
   /**
@@ -996,12 +1044,12 @@ export class ItemsService {
       }
       await recordChange(db, this.accountability, col, 'delete', keys, null);
     });
-    if (opts.emitEvents !== false)
-      void this.kernel.emitter.emitAction(
-        eventNames(this.collection, 'delete'),
-        { keys, payload: keys, collection: this.collection },
-        ctx,
-      );
+    this.emitActionAfter(
+      opts,
+      eventNames(this.collection, 'delete'),
+      { keys, payload: keys, collection: this.collection },
+      schema,
+    );
     return keys;
   }
 

@@ -294,9 +294,12 @@ describe('privilege escalation by a non-admin', () => {
     const admin = (await t.api('GET', '/users/me')).body.data.id;
     expect((await t.api('GET', `/users/${admin}`, undefined, mallory.token)).status).toBe(403);
     expect((await t.api('GET', `/users?filter[id][_eq]=${admin}`, undefined, mallory.token)).body.data).toEqual([]);
-    expect((await t.api('GET', '/server/info', undefined, null)).body.data).toEqual({
-      project: { project_name: 'Annex', default_language: 'en-US' },
-    });
+    // Anonymous callers learn the project's public face (what the sign-in page shows), nothing else.
+    const info = (await t.api('GET', '/server/info', undefined, null)).body.data;
+    expect(Object.keys(info)).toEqual(['project']);
+    expect(info.project).toMatchObject({ project_name: 'Annex', default_language: 'en-US' });
+    for (const secret of ['mapbox_key', 'storage_asset_presets', 'module_bar', 'project_url', 'basemaps'])
+      expect(info.project).not.toHaveProperty(secret);
   });
 });
 
