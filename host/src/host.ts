@@ -42,6 +42,7 @@ import { createCluster, type Cluster } from './cluster/cluster.js';
 import { recordActivity } from './audit/activity.js';
 import { createMailer } from './mail/mailer.js';
 import { createAssetCache } from './files/asset-cache.js';
+import { extensionEnvOf } from './extensions/directus-env.js';
 import { createLocalStorage } from './files/storage.js';
 import { errors } from './errors.js';
 import type { Kernel } from './kernel.js';
@@ -296,11 +297,11 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     scheduler: base.scheduler,
     operations: base.operations,
     logger,
-    env: config.env,
+    env: extensionEnvOf(config),
     operationContext: () => ({
       services: createServices(base, { origin: 'flows' }),
       database: knex,
-      env: config.env,
+      env: extensionEnvOf(config),
       logger,
       getSchema: () => schema.get(),
     }),

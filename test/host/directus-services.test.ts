@@ -16,7 +16,8 @@ describe("Directus's services and ItemsService methods, as extensions call them"
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-services-'));
     writeEndpoint(root, 'svc-probe', '', {
-      raw: `export default (router, { services }) => {
+      raw: `export default (router, { services, env }) => {
+  router.get('/env', (req, res) => res.json({ data: Object.fromEntries(req.query.names.split(',').map((n) => [n, env[n]])) }));
   router.post('/', async (req, res, next) => {
     try {
       const { service, collection, method, args = [] } = req.body;
@@ -30,7 +31,17 @@ describe("Directus's services and ItemsService methods, as extensions call them"
 };
 `,
     });
-    t = await startHost({ extensions: [path.join(root, 'svc-probe')] });
+    t = await startHost({
+      extensions: [path.join(root, 'svc-probe')],
+      env: {
+        FEATURE_ON: 'true',
+        RETRIES: '3',
+        TAGS: 'a, b',
+        SMTP_PASSWORD: '1234',
+        LIMITS: '{"max":5}',
+        NAME_PREFIX: 'string:007',
+      },
+    });
     const made = await t.api('POST', '/collections', {
       collection: 'site',
       meta: { singleton: true },
@@ -103,6 +114,22 @@ describe("Directus's services and ItemsService methods, as extensions call them"
     });
     expect(keys.body.data).toHaveLength(2);
     expect(keys.body.data).toContain(red);
+  });
+
+  it("gives extensions Directus's env: values cast, secrets left as text, Directus's defaults", async () => {
+    const names = 'FEATURE_ON,RETRIES,TAGS,SMTP_PASSWORD,LIMITS,NAME_PREFIX,PUBLIC_URL,STORAGE_LOCATIONS,CONFIG_PATH';
+    const env = (await t.api('GET', `/svc-probe/env?names=${names}`)).body.data;
+    expect(env).toMatchObject({
+      FEATURE_ON: true,
+      RETRIES: 3,
+      TAGS: ['a', 'b'],
+      SMTP_PASSWORD: '1234',
+      LIMITS: { max: 5 },
+      NAME_PREFIX: '007',
+      PUBLIC_URL: expect.any(String),
+      STORAGE_LOCATIONS: ['local'],
+    });
+    expect(env.CONFIG_PATH).toMatch(/\.env$/);
   });
 
   it('has the services for activity, revisions, comments, presets, translations, shares and the server', async () => {

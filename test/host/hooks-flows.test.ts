@@ -4,7 +4,10 @@ import { createCollection, startHost, type TestHost } from '../helpers/host.js';
 
 let t: TestHost;
 beforeAll(async () => {
-  t = await startHost({ extensions: ['extensions/annex-sample-bundle'] });
+  t = await startHost({
+    extensions: ['extensions/annex-sample-bundle'],
+    env: { FLOWS_ENV_ALLOW_LIST: 'SHOP_NAME', SHOP_NAME: 'Corner Shop', SHOP_SECRET: 'hidden' },
+  });
   await createCollection(t, 'posts', { title: 'string', status: 'string', n: 'integer' });
 });
 afterAll(() => t?.close());
@@ -91,6 +94,17 @@ describe('flows', () => {
     ]);
     expect(runs.body.data[1].steps.map((s: any) => s.key)).toEqual(['check', 'shape', 'upper']);
     expect(runs.body.data[1].steps[1].data).toEqual({ greeting: 'Hello, Ada!', n: 3 });
+  });
+
+  it('gives flows the variables FLOWS_ENV_ALLOW_LIST names as $env, and no others', async () => {
+    const id = await createFlow({ name: 'env', trigger: 'webhook', options: { method: 'GET', return: '$last' } }, [
+      {
+        key: 'show',
+        type: 'transform',
+        options: { json: { shop: '{{ $env.SHOP_NAME }}', secret: '{{ $env.SHOP_SECRET }}' } },
+      },
+    ]);
+    expect((await t.api('GET', `/flows/trigger/${id}`)).body.data).toEqual({ shop: 'Corner Shop' });
   });
 
   it('fails a flow whose last operation rejects, with the error in the run log', async () => {

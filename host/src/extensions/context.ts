@@ -2,6 +2,7 @@ import type { Emitter } from '../events/emitter.js';
 import type { Kernel } from '../kernel.js';
 import { createServices } from '../services/namespace.js';
 import { getBuiltinSurface } from './builtin-surface.js';
+import { extensionEnvOf } from './directus-env.js';
 import type { Disposer, ExtensionScope } from './scope.js';
 import type { ExtensionDescriptor, ExtensionUnit } from './types.js';
 
@@ -36,7 +37,7 @@ export function createExtensionContext(
   const context: Record<string, unknown> = {
     services: createServices(kernel, { origin: `extension:${unit.id}` }),
     database: kernel.knex,
-    env: kernel.config.env,
+    env: extensionEnvOf(kernel.config),
     logger: kernel.logger.child({ extension: unit.id, version: desc.version }),
     getSchema: (options?: { bypassCache?: boolean }) => kernel.schema.get(options),
     emitter: trackedEmitter(kernel.localEmitter, unit.id, scope),

@@ -1,3 +1,4 @@
+import { flowsEnv } from '../extensions/directus-env.js';
 import type { Knex } from 'knex';
 import { toErrorRecord } from '@annex/protocol';
 import { systemAccountability, type Accountability } from '../auth/accountability.js';
@@ -73,7 +74,8 @@ export function createFlowEngine(deps: {
   scheduler: Scheduler;
   operations: OperationRegistry;
   logger: Logger;
-  env: Record<string, string>;
+  /** The extensions' environment (directus-env.ts); `$env` holds what FLOWS_ENV_ALLOW_LIST names. */
+  env: Readonly<Record<string, unknown>>;
   operationContext: () => Record<string, unknown>;
 }) {
   const { knex, emitter, scheduler, operations, logger } = deps;
@@ -108,7 +110,12 @@ export function createFlowEngine(deps: {
 
   async function run(flow: FlowModel, trigger: unknown, accountability: Accountability | null): Promise<FlowRunResult> {
     const ops = new Map((await OperationModel.query(knex).where({ flow: flow.id })).map((o) => [o.id, o]));
-    const data: Record<string, unknown> = { $trigger: trigger, $last: null, $accountability: accountability, $env: {} };
+    const data: Record<string, unknown> = {
+      $trigger: trigger,
+      $last: null,
+      $accountability: accountability,
+      $env: flowsEnv(deps.env),
+    };
     const steps: StepLog[] = [];
     const [runId] = await knex('annex_flow_runs').insert(
       { flow: flow.id, status: 'running', trigger: flow.trigger, started: new Date().toISOString() },
