@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
@@ -10,6 +11,8 @@ export interface SchemaKernel {
   schema: SchemaStore;
   permissions: Permissions;
   emitter: Emitter;
+  /** The database hooks get in their context (optional: a kernel without one passes null). */
+  knex?: Knex;
 }
 
 /** Directus's `{collection, meta, schema}` output shape. */
@@ -142,78 +145,107 @@ function requireAdmin(accountability: Accountability): void {
 }
 
 export function createSchemaServices(kernel: SchemaKernel) {
+  /**
+   * The schema services' events as Directus emits them: a filter before the change (its result is
+   * what is written), an action after it, both with the database, the schema and who acts.
+   */
+  const events = (accountability: Accountability) => {
+    const context = async () => ({ database: kernel.knex ?? null, schema: await kernel.schema.get(), accountability });
+    return {
+      filter: async <T>(event: string, payload: T, meta: Record<string, unknown>): Promise<T> =>
+        kernel.emitter.emitFilter(event, payload, meta, await context()),
+      action: async (event: string, meta: Record<string, unknown>): Promise<void> => {
+        void kernel.emitter.emitAction(event, meta, await context());
+      },
+    };
+  };
+
   class CollectionsService {
     constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
+    /** The collections the caller may see, through Directus's `collections.read` filter (a hook may hide some). */
     async readByQuery() {
-      return (await visible(kernel, this.options.accountability, await kernel.schema.get())).map(collectionOutput);
+      const list = (await visible(kernel, this.options.accountability, await kernel.schema.get())).map(
+        collectionOutput,
+      );
+      return events(this.options.accountability).filter('collections.read', list, {
+        query: {},
+        collection: 'directus_collections',
+      });
     }
     async readOne(collection: string) {
-      const found = (await visible(kernel, this.options.accountability, await kernel.schema.get())).find(
-        (c) => c.collection === collection,
-      );
+      const found = (await this.readByQuery()).find((c) => c.collection === collection);
       if (!found) throw errors.FORBIDDEN();
-      return collectionOutput(found);
+      return found;
     }
     async createOne(input: CollectionInput): Promise<string> {
       requireAdmin(this.options.accountability);
-      const payload = await kernel.emitter.emitFilter(
-        'collections.create',
-        input,
-        {},
-        { database: null, schema: null, accountability: this.options.accountability },
-      );
+      const on = events(this.options.accountability);
+      const payload = await on.filter('collections.create', input, { collection: 'directus_collections' });
       const created = await kernel.schema.createCollection(payload);
-      void kernel.emitter.emitAction('collections.create', {
-        key: created.collection,
-        payload,
-        collection: 'directus_collections',
-      });
+      await on.action('collections.create', { key: created.collection, payload, collection: 'directus_collections' });
       return created.collection;
     }
     async updateOne(collection: string, input: { meta?: CollectionInput['meta'] }): Promise<string> {
       requireAdmin(this.options.accountability);
-      await kernel.schema.updateCollectionMeta(collection, input?.meta ?? {});
+      const on = events(this.options.accountability);
+      const meta = { keys: [collection], collection: 'directus_collections' };
+      const payload = await on.filter('collections.update', input ?? {}, meta);
+      await kernel.schema.updateCollectionMeta(collection, payload?.meta ?? {});
+      await on.action('collections.update', { ...meta, payload });
       return collection;
     }
     async deleteOne(collection: string): Promise<string> {
       requireAdmin(this.options.accountability);
+      const on = events(this.options.accountability);
+      const meta = { collection: 'directus_collections' };
+      await on.filter('collections.delete', [collection], meta);
       await kernel.schema.deleteCollection(collection);
-      void kernel.emitter.emitAction('collections.delete', { keys: [collection], collection: 'directus_collections' });
+      await on.action('collections.delete', { ...meta, keys: [collection], payload: [collection] });
       return collection;
     }
   }
 
   class FieldsService {
     constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
+    /** The fields the caller may see, through Directus's `fields.read` filter. */
     async readAll(collection?: string) {
       const cols = await visible(kernel, this.options.accountability, await kernel.schema.get());
-      return cols
+      const list = cols
         .filter((c) => !collection || c.collection === collection)
         .flatMap((c) => Object.values(c.fields).map((f) => fieldOutput(c.collection, f)));
+      return events(this.options.accountability).filter('fields.read', list, {
+        query: {},
+        collection: 'directus_fields',
+      });
     }
     async readOne(collection: string, field: string) {
       const found = (await this.readAll(collection)).find((f) => f.field === field);
       if (!found) throw errors.FORBIDDEN();
       return found;
     }
+    // The field's own collection is the events' `collection`, as in Directus.
     async createField(collection: string, input: FieldInput): Promise<void> {
       requireAdmin(this.options.accountability);
-      await kernel.schema.createField(collection, input);
-      void kernel.emitter.emitAction('fields.create', {
-        key: input.field,
-        payload: input,
-        collection: 'directus_fields',
-      });
+      const on = events(this.options.accountability);
+      const payload = await on.filter('fields.create', input, { collection });
+      await kernel.schema.createField(collection, payload);
+      await on.action('fields.create', { key: payload.field, payload, collection });
     }
     async updateField(collection: string, input: { field: string; meta?: FieldInput['meta'] }): Promise<string> {
       requireAdmin(this.options.accountability);
-      await kernel.schema.updateFieldMeta(collection, input.field, input.meta ?? {});
+      const on = events(this.options.accountability);
+      const meta = { keys: [input.field], collection };
+      const payload = await on.filter('fields.update', input, meta);
+      await kernel.schema.updateFieldMeta(collection, input.field, payload?.meta ?? {});
+      await on.action('fields.update', { ...meta, payload });
       return input.field;
     }
     async deleteField(collection: string, field: string): Promise<void> {
       requireAdmin(this.options.accountability);
+      const on = events(this.options.accountability);
+      await on.filter('fields.delete', [field], { collection });
       await kernel.schema.deleteField(collection, field);
-      void kernel.emitter.emitAction('fields.delete', { keys: [field], collection: 'directus_fields' });
+      await on.action('fields.delete', { keys: [field], payload: [field], collection });
     }
   }
 
@@ -243,6 +275,8 @@ export function createSchemaServices(kernel: SchemaKernel) {
       meta?: { one_field?: unknown; one_deselect_action?: unknown; junction_field?: unknown } | null;
     }) {
       requireAdmin(this.options.accountability);
+      const on = events(this.options.accountability);
+      input = await on.filter('relations.create', input, { collection: 'directus_relations' });
       const { collection, field, related_collection: related } = input ?? {};
       if (typeof collection !== 'string' || typeof field !== 'string' || typeof related !== 'string')
         throw errors.INVALID_PAYLOAD({
@@ -262,7 +296,7 @@ export function createSchemaServices(kernel: SchemaKernel) {
         deselectAction(input.meta?.one_deselect_action),
         junction ?? null,
       );
-      void kernel.emitter.emitAction('relations.create', {
+      await on.action('relations.create', {
         key: `${collection}.${field}`,
         payload: input,
         collection: 'directus_relations',
@@ -272,6 +306,9 @@ export function createSchemaServices(kernel: SchemaKernel) {
     /** Directus's `PATCH /relations/:collection/:field`: `meta.one_deselect_action` of the one-to-many alias. */
     async updateOne(collection: string, field: string, input: { meta?: { one_deselect_action?: unknown } | null }) {
       requireAdmin(this.options.accountability);
+      const on = events(this.options.accountability);
+      const meta = { keys: [`${collection}.${field}`], collection: 'directus_relations' };
+      input = await on.filter('relations.update', input, meta);
       const relation = await this.readOne(collection, field);
       const action = input?.meta?.one_deselect_action;
       if (action !== undefined) {
@@ -288,21 +325,17 @@ export function createSchemaServices(kernel: SchemaKernel) {
           options: { ...(alias.options ?? {}), one_deselect_action: deselect },
         });
       }
-      void kernel.emitter.emitAction('relations.update', {
-        keys: [`${collection}.${field}`],
-        payload: input,
-        collection: 'directus_relations',
-      });
+      await on.action('relations.update', { ...meta, payload: input });
       return this.readOne(collection, field);
     }
     async deleteOne(collection: string, field: string): Promise<void> {
       requireAdmin(this.options.accountability);
+      const on = events(this.options.accountability);
+      const keys = [`${collection}.${field}`];
       await this.readOne(collection, field);
+      await on.filter('relations.delete', keys, { collection: 'directus_relations' });
       await kernel.schema.setRelation(collection, field, null);
-      void kernel.emitter.emitAction('relations.delete', {
-        keys: [`${collection}.${field}`],
-        collection: 'directus_relations',
-      });
+      await on.action('relations.delete', { keys, payload: keys, collection: 'directus_relations' });
     }
   }
 
