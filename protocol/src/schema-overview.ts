@@ -54,15 +54,28 @@ export interface CollectionOverview {
   fields: Record<string, FieldOverview>;
 }
 
+/** A many-to-one relation as Directus's `schema.relations` lists it (a one-to-many is its `meta.one_field`). */
 export interface RelationOverview {
   collection: string;
   field: string;
   related_collection: string | null;
-  schema?: { on_delete?: string | null } | null;
+  schema?: {
+    table?: string;
+    column?: string;
+    foreign_key_table?: string | null;
+    foreign_key_column?: string;
+    on_delete?: string | null;
+  } | null;
   meta?: {
+    many_collection?: string;
+    many_field?: string;
+    one_collection?: string | null;
     one_field?: string | null;
     junction_field?: string | null;
+    one_deselect_action?: 'nullify' | 'delete';
     one_allowed_collections?: string[] | null;
+    one_collection_field?: string | null;
+    sort_field?: string | null;
   } | null;
 }
 

@@ -16,7 +16,14 @@ describe("Directus's services and ItemsService methods, as extensions call them"
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-services-'));
     writeEndpoint(root, 'svc-probe', '', {
-      raw: `export default (router, { services, env }) => {
+      raw: `export default (router, { services, env, getSchema }) => {
+  router.get('/schema', async (req, res) => {
+    const schema = await getSchema();
+    res.json({ data: {
+      relations: schema.relations.filter((r) => ['posts', 'directus_users'].includes(r.collection)),
+      alias: Object.fromEntries(Object.values(schema.collections.authors.fields).map((f) => [f.field, f.alias])),
+    } });
+  });
   router.get('/env', (req, res) => res.json({ data: Object.fromEntries(req.query.names.split(',').map((n) => [n, env[n]])) }));
   router.post('/', async (req, res, next) => {
     try {
@@ -130,6 +137,39 @@ describe("Directus's services and ItemsService methods, as extensions call them"
       STORAGE_LOCATIONS: ['local'],
     });
     expect(env.CONFIG_PATH).toMatch(/\.env$/);
+  });
+
+  it("gives getSchema()'s relations in Directus's shape (system ones too) and marks alias fields", async () => {
+    expect((await t.api('POST', '/collections', { collection: 'authors', fields: [{ field: 'name', type: 'string' }] })).status).toBe(200);
+    const posts = await t.api('POST', '/collections', {
+      collection: 'posts',
+      fields: [
+        { field: 'title', type: 'string' },
+        { field: 'author', type: 'integer', related_collection: 'authors' },
+      ],
+    });
+    expect(posts.status, JSON.stringify(posts.body)).toBe(200);
+    // The one-to-many on authors, made as Directus's app makes it: the relation with `meta.one_field`.
+    await t.api('POST', '/relations', {
+      collection: 'posts',
+      field: 'author',
+      related_collection: 'authors',
+      meta: { one_field: 'posts' },
+    });
+    const { relations, alias } = (await t.api('GET', '/svc-probe/schema')).body.data;
+    expect(relations).toContainEqual(
+      expect.objectContaining({
+        collection: 'posts',
+        field: 'author',
+        related_collection: 'authors',
+        meta: expect.objectContaining({ many_collection: 'posts', one_collection: 'authors', one_field: 'posts' }),
+        schema: expect.objectContaining({ table: 'posts', column: 'author', foreign_key_table: 'authors' }),
+      }),
+    );
+    expect(relations).toContainEqual(
+      expect.objectContaining({ collection: 'directus_users', field: 'role', related_collection: 'directus_roles' }),
+    );
+    expect(alias).toMatchObject({ id: false, name: false, posts: true });
   });
 
   it('has the services for activity, revisions, comments, presets, translations, shares and the server', async () => {

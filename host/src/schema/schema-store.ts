@@ -356,6 +356,47 @@ function resolveOneToMany(schema: SchemaOverview): void {
   }
 }
 
+const isM2mAlias = (a: FieldOverview) => ['m2m', 'files', 'translations'].some((kind) => a.special.includes(kind));
+
+/**
+ * A junction's other side, as Directus's `meta.junction_field`: for the field a many-to-many alias
+ * lists through, the junction's other many-to-one; for that other one, the field listed through.
+ */
+function junctionFieldOf(schema: SchemaOverview, collection: string, f: FieldOverview): string | null {
+  const col = schema.collections[collection];
+  const m2os = Object.values(col?.fields ?? {}).filter((g) => g.type !== 'alias' && g.relatedCollection);
+  const listedThrough = (g: FieldOverview) =>
+    aliasesThrough(schema.collections[g.relatedCollection!], collection, g.field).some(isM2mAlias);
+  if (listedThrough(f)) return m2os.find((g) => g.field !== f.field)?.field ?? null;
+  return m2os.find((g) => g.field !== f.field && listedThrough(g))?.field ?? null;
+}
+
+/** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
+export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
+  const target = schema.collections[f.relatedCollection!];
+  const alias = aliasesThrough(target, collection, f.field)[0];
+  const oneField = alias?.field ?? null;
+  return {
+    collection,
+    field: f.field,
+    related_collection: f.relatedCollection as string,
+    schema: {
+      table: collection,
+      column: f.field,
+      foreign_key_table: f.relatedCollection,
+      foreign_key_column: target?.primary ?? 'id',
+    },
+    meta: {
+      many_collection: collection,
+      many_field: f.field,
+      one_collection: f.relatedCollection,
+      one_field: oneField,
+      junction_field: junctionFieldOf(schema, collection, f),
+      one_deselect_action: alias?.o2m?.deselect ?? 'nullify',
+    },
+  };
+}
+
 /** Collections and fields over the real database, with the Directus SchemaOverview cached in memory. */
 export function createSchemaStore(knex: Knex) {
   let cached: Promise<SchemaOverview> | null = null;
@@ -404,14 +445,14 @@ export function createSchemaStore(knex: Knex) {
       const field = fieldFromRow(row);
       col.fields[field.field] = field;
       if (field.primary) col.primary = field.field;
-      if (field.relatedCollection && field.type !== 'alias')
-        out.relations.push({
-          collection: row.collection,
-          field: field.field,
-          related_collection: field.relatedCollection,
-        });
     }
     resolveOneToMany(out);
+    // Directus's relations: every many-to-one, the system collections' own too, with its meta and schema.
+    out.relations = Object.values(out.collections).flatMap((c) =>
+      Object.values(c.fields)
+        .filter((f) => f.type !== 'alias' && f.relatedCollection)
+        .map((f) => relationOutput(out, c.collection, f)),
+    );
     return out;
   }
 

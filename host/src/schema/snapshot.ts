@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import deepDiff from 'deep-diff';
 import yaml from 'js-yaml';
 import { errors } from '../errors.js';
-import { collectionOutput, fieldOutput, relationOutput } from '../services/schema-services.js';
+import { collectionOutput, fieldOutput } from '../services/schema-services.js';
+import { relationOutput } from './schema-store.js';
 import { FIELD_TYPES, type SchemaOverview } from './types.js';
 
 /**

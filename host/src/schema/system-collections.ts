@@ -4,6 +4,8 @@ function f(field: string, type: FieldType, extra: Partial<FieldOverview> = {}): 
   return {
     field,
     type,
+    // Directus's mark of a field without a column (a group, a one-to-many, a many-to-many).
+    alias: type === 'alias',
     defaultValue: null,
     nullable: true,
     generated: false,

@@ -3,7 +3,7 @@ import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import { aliasesThrough, type CollectionInput, type FieldInput, type SchemaStore } from '../schema/schema-store.js';
+import { aliasesThrough, relationOutput, type CollectionInput, type FieldInput, type SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, FieldOverview, SchemaOverview } from '../schema/types.js';
 import { isSystemField } from '../schema/system-collections.js';
 
@@ -79,47 +79,6 @@ export function fieldOutput(collection: string, f: FieldOverview) {
             default_value: f.defaultValue,
             foreign_key_table: f.relatedCollection,
           },
-  };
-}
-
-const isM2mAlias = (a: FieldOverview) => ['m2m', 'files', 'translations'].some((kind) => a.special.includes(kind));
-
-/**
- * A junction's other side, as Directus's `meta.junction_field`: for the field a many-to-many alias
- * lists through, the junction's other many-to-one; for that other one, the field listed through.
- */
-function junctionFieldOf(schema: SchemaOverview, collection: string, f: FieldOverview): string | null {
-  const col = schema.collections[collection];
-  const m2os = Object.values(col?.fields ?? {}).filter((g) => g.type !== 'alias' && g.relatedCollection);
-  const listedThrough = (g: FieldOverview) =>
-    aliasesThrough(schema.collections[g.relatedCollection!], collection, g.field).some(isM2mAlias);
-  if (listedThrough(f)) return m2os.find((g) => g.field !== f.field)?.field ?? null;
-  return m2os.find((g) => g.field !== f.field && listedThrough(g))?.field ?? null;
-}
-
-/** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
-export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
-  const target = schema.collections[f.relatedCollection!];
-  const alias = aliasesThrough(target, collection, f.field)[0];
-  const oneField = alias?.field ?? null;
-  return {
-    collection,
-    field: f.field,
-    related_collection: f.relatedCollection,
-    schema: {
-      table: collection,
-      column: f.field,
-      foreign_key_table: f.relatedCollection,
-      foreign_key_column: target?.primary ?? 'id',
-    },
-    meta: {
-      many_collection: collection,
-      many_field: f.field,
-      one_collection: f.relatedCollection,
-      one_field: oneField,
-      junction_field: junctionFieldOf(schema, collection, f),
-      one_deselect_action: alias?.o2m?.deselect ?? 'nullify',
-    },
   };
 }
 
