@@ -140,7 +140,10 @@ describe("Directus's services and ItemsService methods, as extensions call them"
   });
 
   it("gives getSchema()'s relations in Directus's shape (system ones too) and marks alias fields", async () => {
-    expect((await t.api('POST', '/collections', { collection: 'authors', fields: [{ field: 'name', type: 'string' }] })).status).toBe(200);
+    expect(
+      (await t.api('POST', '/collections', { collection: 'authors', fields: [{ field: 'name', type: 'string' }] }))
+        .status,
+    ).toBe(200);
     const posts = await t.api('POST', '/collections', {
       collection: 'posts',
       fields: [

@@ -3,7 +3,13 @@ import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import { aliasesThrough, relationOutput, type CollectionInput, type FieldInput, type SchemaStore } from '../schema/schema-store.js';
+import {
+  aliasesThrough,
+  relationOutput,
+  type CollectionInput,
+  type FieldInput,
+  type SchemaStore,
+} from '../schema/schema-store.js';
 import type { CollectionOverview, FieldOverview, SchemaOverview } from '../schema/types.js';
 import { isSystemField } from '../schema/system-collections.js';
 
