@@ -187,7 +187,15 @@ describe('useStores(): the stores Directus exposes', () => {
     '/relations': [
       { collection: 'articles', field: 'author', related_collection: 'authors', meta: { one_field: null } },
     ],
-    '/permissions/me': [{ collection: 'articles', action: 'read' }],
+    '/permissions/me': {
+      articles: {
+        create: { access: 'none' },
+        read: { access: 'full', fields: ['*'] },
+        update: { access: 'none' },
+        delete: { access: 'none' },
+        share: { access: 'none' },
+      },
+    },
     '/settings': { project_name: 'Annex' },
     '/flows': [
       { id: 'f1', trigger: 'manual', status: 'active', options: { collections: ['articles'] } },

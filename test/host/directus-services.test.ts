@@ -175,6 +175,20 @@ describe("Directus's services and ItemsService methods, as extensions call them"
     expect(alias).toMatchObject({ id: false, name: false, posts: true });
   });
 
+  it("answers /permissions/me in Directus 11's shape: each collection, each action's access", async () => {
+    const mine = (await t.api('GET', '/permissions/me', undefined, editor.token)).body.data;
+    expect(mine.tags).toEqual({
+      create: { access: 'full', fields: ['*'] },
+      read: { access: 'full', fields: ['*'] },
+      update: { access: 'partial', fields: ['name'] },
+      delete: { access: 'none' },
+      share: { access: 'none' },
+    });
+    expect(mine).not.toHaveProperty('site');
+    const admin = (await t.api('GET', '/permissions/me')).body.data;
+    expect(admin.site.delete).toEqual({ access: 'full', fields: ['*'] });
+  });
+
   it('has the services for activity, revisions, comments, presets, translations, shares and the server', async () => {
     const presets = { service: 'PresetsService' };
     const preset = await call({

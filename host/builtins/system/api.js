@@ -391,7 +391,14 @@ export const endpoints = [
     config: (router, context) => {
       router.get(
         '/me',
-        asyncHandler(async (req, res) => res.json({ data: await context.kernel.permissions.list(req.accountability) })),
+        // Directus 11's shape: every collection the caller may see, each action's access.
+        asyncHandler(async (req, res) => {
+          const schema = await context.kernel.schema.get();
+          const seen = req.accountability.admin
+            ? Object.keys(schema.collections)
+            : [...new Set((await context.kernel.permissions.list(req.accountability)).map((p) => p.collection))];
+          res.json({ data: await context.kernel.permissions.access(req.accountability, seen) });
+        }),
       );
       crudRoutes(router, {
         collection: 'directus_permissions',

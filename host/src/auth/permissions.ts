@@ -10,6 +10,13 @@ export const ACTIONS: Action[] = ['create', 'read', 'update', 'delete'];
 
 export type PermissionFilter = Record<string, unknown>;
 
+/** One action's access in Directus 11's `/permissions/me`. */
+export interface CollectionAccess {
+  access: 'none' | 'partial' | 'full';
+  fields?: string[];
+  presets?: Record<string, unknown>;
+}
+
 /** One `directus_permissions` row of the caller's role, as a grant part. */
 export interface GrantRow {
   filter: PermissionFilter | null;
@@ -209,6 +216,36 @@ export function createPermissions(knex: Knex) {
       }
       const rows = (await rowsFor(accountability.role)).map((r) => ({ collection: r.collection, action: r.action }));
       return accountability.app ? [...rows, ...appMinimumActions()] : rows;
+    },
+
+    /**
+     * Directus 11's `/permissions/me`: per collection, per action (`create`, `read`, `update`,
+     * `delete`, `share`), the caller's `access` (`none`, `partial` when limited to some items or
+     * fields, `full`), with the `fields` and `presets` when it has some.
+     */
+    async access(
+      accountability: Accountability,
+      collections: readonly string[],
+    ): Promise<Record<string, Record<Action, CollectionAccess>>> {
+      const out: Record<string, Record<Action, CollectionAccess>> = {};
+      for (const collection of collections) {
+        const entry = {} as Record<Action, CollectionAccess>;
+        for (const action of [...ACTIONS, 'share'] as Action[]) {
+          const g = await this.grant(accountability, collection, action);
+          if (!g) {
+            entry[action] = { access: 'none' };
+            continue;
+          }
+          const presets = Object.assign({}, ...(g.parts ?? []).map((p) => p.presets ?? {}));
+          entry[action] = {
+            access: g.filter || g.fields !== '*' ? 'partial' : 'full',
+            fields: g.fields === '*' ? ['*'] : [...g.fields],
+            ...(Object.keys(presets).length ? { presets } : {}),
+          };
+        }
+        out[collection] = entry;
+      }
+      return out;
     },
 
     invalidate(): void {

@@ -13,23 +13,24 @@ const FULL = (collection, action) => ({
 
 /** Permissions and presets (Directus's store names and members). */
 export function defineAccessStores(api, useUserStore) {
+  // Directus 11's store: `permissions` is `/permissions/me`'s map, collection → action →
+  // `{ access: 'none' | 'partial' | 'full', fields, presets }`.
   const usePermissionsStore = defineStore('permissionsStore', {
-    state: () => ({ permissions: [] }),
+    state: () => ({ permissions: {} }),
     actions: {
       async hydrate() {
-        this.permissions = await loadList(api, '/permissions/me');
+        const data = await loadList(api, '/permissions/me');
+        this.permissions = data && typeof data === 'object' && !Array.isArray(data) ? data : {};
       },
       dehydrate() {
-        this.permissions = [];
+        this.permissions = {};
       },
-      /** The permission row for a collection and action (administrators: full access), or null. */
+      /** What the caller may do with an action on a collection (administrators: full access), or null. */
       getPermission(collection, action) {
         if (useUserStore().isAdmin) return FULL(collection, action);
-        return (
-          (Array.isArray(this.permissions) ? this.permissions : []).find(
-            (p) => p.collection === collection && p.action === action,
-          ) ?? null
-        );
+        const entry = this.permissions?.[collection]?.[action];
+        if (!entry || entry.access === 'none') return null;
+        return { collection, action, permissions: {}, validation: {}, presets: null, ...entry };
       },
       hasPermission(collection, action) {
         return this.getPermission(collection, action) !== null;
