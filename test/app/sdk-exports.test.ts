@@ -174,9 +174,10 @@ describe('useStores(): the stores Directus exposes', () => {
     '/users/me': { id: 'u1', email: 'ed@example.com', first_name: 'Ed', last_name: 'Itor', admin_access: false },
     '/server/info': { project: { project_name: 'Annex' } },
     '/collections': [
-      { collection: 'articles', meta: {} },
-      { collection: 'directus_users', meta: {} },
-      { collection: 'hidden', meta: { hidden: true } },
+      { collection: 'articles', meta: {}, schema: { name: 'articles' } },
+      { collection: 'directus_users', meta: {}, schema: { name: 'directus_users' } },
+      { collection: 'hidden', meta: { hidden: true }, schema: { name: 'hidden' } },
+      { collection: 'folder', meta: { translations: [{ language: 'en-US', translation: 'A Folder' }] }, schema: null },
     ],
     '/fields': [
       { collection: 'articles', field: 'title', type: 'string', meta: { sort: 2 } },
@@ -238,12 +239,18 @@ describe('useStores(): the stores Directus exposes', () => {
 
   it('collections, fields and relations answer the questions interfaces ask', async () => {
     const { stores } = await hydrated();
-    expect(stores.useCollectionsStore().visibleCollections.map((c: any) => c.collection)).toEqual(['articles']);
+    expect(stores.useCollectionsStore().visibleCollections.map((c: any) => c.collection)).toEqual([
+      'articles',
+      'folder',
+    ]);
     expect(stores.useCollectionsStore().getCollection('articles')).toMatchObject({
       collection: 'articles',
       name: 'Articles',
       icon: 'database',
+      type: 'table',
     });
+    // A folder (no table) is Directus's `alias` collection, named by its translation.
+    expect(stores.useCollectionsStore().getCollection('folder')).toMatchObject({ type: 'alias', name: 'A Folder' });
     expect(stores.useFieldsStore().getField('articles', 'id')?.name).toBe('ID');
     const fields = stores.useFieldsStore();
     expect(fields.getFieldsForCollection('articles').map((f: any) => f.field)).toEqual(['id', 'title', 'author']);

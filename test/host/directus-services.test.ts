@@ -173,6 +173,9 @@ describe("Directus's services and ItemsService methods, as extensions call them"
       expect.objectContaining({ collection: 'directus_users', field: 'role', related_collection: 'directus_roles' }),
     );
     expect(alias).toMatchObject({ id: false, name: false, posts: true });
+    // /fields carries Directus's meta.id: the field's row (none for a system collection's own field).
+    expect((await t.api('GET', '/fields/posts/title')).body.data.meta.id).toEqual(expect.any(Number));
+    expect((await t.api('GET', '/fields/directus_users/email')).body.data.meta.id).toBeNull();
   });
 
   it("answers /permissions/me in Directus 11's shape: each collection, each action's access", async () => {

@@ -100,6 +100,7 @@ function parseJson(value: unknown): any {
 function fieldFromRow(row: Record<string, any>): FieldOverview {
   const special = typeof row.special === 'string' && row.special ? row.special.split(',') : [];
   return defineFieldOverview(row.field, row.type, {
+    ...(typeof row.id === 'number' ? { id: row.id } : {}),
     defaultValue: parseJson(row.default_value),
     nullable: Boolean(row.is_nullable),
     generated: Boolean(row.has_auto_increment),

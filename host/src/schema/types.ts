@@ -23,6 +23,8 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 
 /** The protocol's field overview (what extensions see), with the host's own columns. */
 export interface FieldOverview extends Protocol.FieldOverview {
+  /** The field's row in directus_fields (Directus's `meta.id`); absent for the system collections' own. */
+  id?: number;
   type: FieldType;
   primary: boolean;
   unique: boolean;

@@ -51,6 +51,7 @@ export function fieldOutput(collection: string, f: FieldOverview) {
     field: f.field,
     type: f.type,
     meta: {
+      id: f.id ?? null,
       collection,
       field: f.field,
       interface: f.interface,

@@ -11,12 +11,17 @@ const upsertBy = (list, item, same) => {
   else list[i] = item;
 };
 
-/** A collection as Directus's store holds it: with the `name`, `icon` and `color` the app shows. */
+/**
+ * A collection as Directus's store holds it: with the `name` the app shows (its translation, else
+ * its key as a title), its `icon` and `color`, and its `type` (`alias` for a folder without a
+ * table, `table`, or `unknown`).
+ */
 const prepareCollection = (c) => ({
   ...c,
-  name: c.name ?? formatTitle(c.collection),
+  name: c.name ?? translatedName(c) ?? formatTitle(c.collection),
   icon: c.meta?.icon ?? (c.collection.startsWith('directus_') ? 'settings' : 'database'),
   color: c.meta?.color ?? null,
+  type: c.schema ? 'table' : c.meta ? 'alias' : 'unknown',
 });
 
 /**
