@@ -62,6 +62,16 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('Settings → Project in a
         admin: store.isAdmin,
       };
     });
+    // The app's session reaches a bare same-origin asset URL (Directus's session cookie), as an
+    // extension's <img src="/assets/<id>"> or pdf.js request needs.
+    const form = new FormData();
+    form.append('file', new Blob(['session bytes'], { type: 'text/plain' }), 'session.txt');
+    const file = (
+      await (
+        await fetch(`${t.url}/files`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${t.token}` } })
+      ).json()
+    ).data.id;
+    expect(await page.evaluate(async (id) => (await fetch(`/assets/${id}`)).text(), file)).toBe('session bytes');
     expect(user).toEqual({
       role: { id: expect.any(String), admin_access: true, app_access: true },
       language: 'en-US',

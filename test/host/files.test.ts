@@ -494,6 +494,26 @@ describe('files and assets', () => {
     }
   });
 
+  it("reads with Directus's session cookie (an extension's bare <img src=/assets/…>), never writes with it", async () => {
+    const file = (await upload('cookie.txt', 'text/plain', 'by cookie')).body.data.id;
+    const cookie = { cookie: `directus_session_token=${t.token}` };
+    const read = await fetch(`${t.url}/assets/${file}`, { headers: cookie });
+    expect([read.status, await read.text()]).toEqual([200, 'by cookie']);
+    expect(
+      (await fetch(`${t.url}/assets/${file}`, { headers: { cookie: 'directus_session_token=forged' } })).status,
+    ).toBe(401);
+    // A write with only the cookie acts as no one (the public role may not write files).
+    const patch = await fetch(`${t.url}/files/${file}`, {
+      method: 'PATCH',
+      headers: { ...cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'changed' }),
+    });
+    expect(patch.status).toBe(403);
+    const del = await fetch(`${t.url}/files/${file}`, { method: 'DELETE', headers: cookie });
+    expect(del.status).toBe(403);
+    expect((await t.api('GET', `/files/${file}`)).body.data.title).not.toBe('changed');
+  });
+
   it('applies permissions to uploads and assets, and deleting a file deletes its bytes', async () => {
     const mine = await upload('note.txt', 'text/plain', 'private');
     expect((await upload('x.txt', 'text/plain', 'nope', {}, viewer.token)).status).toBe(403);

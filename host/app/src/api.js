@@ -1,6 +1,20 @@
 const TOKEN = 'annex.access_token';
 const REFRESH = 'annex.refresh_token';
 
+/**
+ * Directus's session cookie (`directus_session_token`), holding the current access token, so that
+ * a same-origin `<img src="/assets/<id>">`, `<audio>` or pdf.js request of an extension carries the
+ * session, as in Directus's app. Sent with same-site requests only (SameSite=Strict), and accepted
+ * by the host for GET and HEAD requests only, so it can start no change.
+ */
+function sessionCookie(token) {
+  if (typeof document === 'undefined') return;
+  const secure = location.protocol === 'https:' ? '; Secure' : '';
+  document.cookie = token
+    ? `directus_session_token=${encodeURIComponent(token)}; Path=/; SameSite=Strict${secure}`
+    : `directus_session_token=; Path=/; Max-Age=0; SameSite=Strict${secure}`;
+}
+
 /** Query params the Directus way: objects (filter, deep…) as JSON, arrays comma-joined. */
 function toQuery(params) {
   const q = new URLSearchParams();
@@ -27,6 +41,8 @@ function httpError(status, data) {
  */
 export function createApi({ onUnauthorized } = {}) {
   let refreshing = null;
+  // A session kept from an earlier visit: its cookie again (a browser restart drops it).
+  if (typeof localStorage !== 'undefined' && localStorage.getItem(TOKEN)) sessionCookie(localStorage.getItem(TOKEN));
 
   async function refresh() {
     const refresh_token = localStorage.getItem(REFRESH);
@@ -140,10 +156,12 @@ export function createApi({ onUnauthorized } = {}) {
     setTokens({ access_token, refresh_token }) {
       localStorage.setItem(TOKEN, access_token);
       if (refresh_token) localStorage.setItem(REFRESH, refresh_token);
+      sessionCookie(access_token);
     },
     clearTokens() {
       localStorage.removeItem(TOKEN);
       localStorage.removeItem(REFRESH);
+      sessionCookie(null);
     },
   });
   return api;

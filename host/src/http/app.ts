@@ -13,8 +13,15 @@ function bearer(ctx: Context): string | null {
     if (scheme?.toLowerCase() === 'bearer' && token) return token;
   }
   const q = ctx.query.access_token;
-  return typeof q === 'string' && q ? q : null;
+  if (typeof q === 'string' && q) return q;
+  // Directus's session cookie, for reads only: a same-origin <img src="/assets/…"> of an extension
+  // carries the admin app's session; it can authorize no change (the app sets it SameSite=Strict).
+  if (ctx.method === 'GET' || ctx.method === 'HEAD') return ctx.cookies.get(SESSION_COOKIE) || null;
+  return null;
 }
+
+/** The cookie Directus's app keeps its session in (SESSION_COOKIE_NAME's default). */
+const SESSION_COOKIE = 'directus_session_token';
 
 /**
  * The koa application: errors → Directus shape, body parsing, authentication and schema on
