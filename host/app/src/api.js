@@ -10,6 +10,7 @@ const REFRESH = 'annex.refresh_token';
 function sessionCookie(token) {
   if (typeof document === 'undefined') return;
   const secure = location.protocol === 'https:' ? '; Secure' : '';
+  // biome-ignore lint/suspicious/noDocumentCookie: one fixed cookie, its value URI-encoded; the Cookie Store API is not in every browser the app supports.
   document.cookie = token
     ? `directus_session_token=${encodeURIComponent(token)}; Path=/; SameSite=Strict${secure}`
     : `directus_session_token=; Path=/; Max-Age=0; SameSite=Strict${secure}`;
