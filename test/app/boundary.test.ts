@@ -71,6 +71,12 @@ describe('extension boundaries', () => {
       value: 'v',
       label: 'kept',
     });
+    // A `class` falls through as Directus's `v-bind="options"` lets it (a tour group marks its fields
+    // so); nothing else undeclared does, and a class is text only.
+    expect(
+      propsFor(config.component, { value: 'v', class: 'tour-input-title', innerHTML: '<img onerror=x>', style: 'x' }),
+    ).toEqual({ value: 'v', class: 'tour-input-title' });
+    expect(propsFor(config.component, { class: { toString: 'x' } })).toEqual({});
     expect(config.options).toEqual([{ field: 'a' }]);
     const got: string[] = [];
     const value = ref('a');

@@ -290,10 +290,14 @@ describe('useStores(): the stores Directus exposes', () => {
     expect(notes.queue.map((n: any) => n.title)).toEqual(['Saved']);
     const dialog = notes.add({ title: 'Careful', dialog: true });
     expect(notes.dialogs.map((n: any) => n.id)).toEqual([dialog]);
-    notes.remove(id);
+    // Directus's update and hide.
+    notes.update(id, { title: 'Saved twice' });
+    expect(notes.queue.map((n: any) => [n.id, n.title])).toEqual([[id, 'Saved twice']]);
+    notes.hide(id);
     notes.remove(dialog);
     expect(notes.queue).toEqual([]);
     expect(notes.dialogs).toEqual([]);
+    expect(await notes.refreshUnreadCount()).toBe(2);
     expect(
       stores
         .useFlowsStore()

@@ -31,6 +31,16 @@ export function defineContentStores(api, useUserStore) {
           );
         return id;
       },
+      /** Directus's: takes a notification off the screen (as `remove`). */
+      hide(id) {
+        this.remove(id);
+      },
+      /** Directus's: changes a shown notification (its text, type, …). */
+      update(id, updates) {
+        const patch = (list) => list.map((n) => (n.id === id ? { ...n, ...updates, id } : n));
+        this.queue = patch(this.queue);
+        this.dialogs = patch(this.dialogs);
+      },
       remove(id) {
         clearTimeout(timers.get(id));
         timers.delete(id);
@@ -52,6 +62,10 @@ export function defineContentStores(api, useUserStore) {
       },
       setUnreadCount(count) {
         this.unread = count;
+      },
+      /** Directus's name for reading the unread count again. */
+      refreshUnreadCount() {
+        return this.getUnreadCount();
       },
     },
   });
