@@ -441,8 +441,17 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
     // Nothing changes until the dashboard is refreshed.
     await page.waitForTimeout(300);
     expect(await oldest.textContent()).toBe('$100');
+    // Panels that listen for Directus's insightsStore.refresh (`$onAction`) hear it, with the dashboard.
+    await page.evaluate(() => {
+      const w = window as any;
+      w.__refreshed = [];
+      w.__annex.stores
+        .useInsightsStore()
+        .$onAction(({ name, args }: any) => name === 'refresh' && w.__refreshed.push(args[0]));
+    });
     await page.locator('[data-test=refresh-dashboard] button').click();
     await eventually(() => oldest.textContent()).toBe('$7');
+    expect(await page.evaluate(() => (window as any).__refreshed)).toEqual([dashboard]);
     // The auto-refresh interval is kept for the dashboard.
     await page.selectOption('[data-test=refresh-interval]', '30');
     await page.reload();
@@ -462,6 +471,28 @@ describe.skipIf(Boolean(SKIP_REASON))('Insights grid in a real browser', () => {
       width: original.width,
       height: original.height,
     });
+  });
+
+  it("hides a panel's header when its show_header is off, and shows its icon when on (Directus's panel header)", async () => {
+    const dashboard = (await t.api('GET', '/dashboards')).body.data[0].id;
+    const panel = (await t.api('GET', '/panels')).body.data.find((p: any) => p.name === 'Oldest sale');
+    await t.api('PATCH', `/panels/${panel.id}`, { icon: 'payments', note: 'The first sale' });
+    await navigate(page, `/insights/${dashboard}`);
+    await page.reload();
+    const header = page.locator('[data-panel-name="Oldest sale"] header strong');
+    await eventually(() => header.getAttribute('title')).toBe('The first sale');
+    expect(
+      await page
+        .locator(
+          '[data-panel-name="Oldest sale"] header [data-icon], [data-panel-name="Oldest sale"] header .panel-icon',
+        )
+        .count(),
+    ).toBeGreaterThan(0);
+    await t.api('PATCH', `/panels/${panel.id}`, { show_header: false });
+    await page.reload();
+    await page.locator('[data-panel-name="Oldest sale"] [data-test=metric-value]').waitFor();
+    expect(await header.count()).toBe(0);
+    await t.api('PATCH', `/panels/${panel.id}`, { show_header: true, icon: null, note: null });
   });
 
   it('logged no unexpected browser errors', () => {

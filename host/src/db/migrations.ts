@@ -690,6 +690,22 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261207C-panel-header': {
+    async up(knex) {
+      // Directus's panel header: whether it shows, and its icon, color and note.
+      await knex.schema.alterTable('directus_panels', (t) => {
+        t.boolean('show_header').notNullable().defaultTo(true);
+        t.string('icon', 64);
+        t.string('color', 10);
+        t.text('note');
+      });
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_panels', (t) => {
+        for (const column of ['show_header', 'icon', 'color', 'note']) t.dropColumn(column);
+      });
+    },
+  },
 };
 
 /** The columns `20261207B-project-settings` adds. */

@@ -151,6 +151,10 @@ export const SYSTEM_COLLECTIONS: CollectionOverview[] = [
     f('height', 'integer'),
     f('options', 'json'),
     f('date_created', 'timestamp', { special: ['date-created'] }),
+    f('show_header', 'boolean', { defaultValue: true }),
+    f('icon', 'string'),
+    f('color', 'string'),
+    f('note', 'text'),
   ]),
   c('directus_notifications', 'id', [
     intPk,

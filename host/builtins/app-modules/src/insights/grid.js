@@ -74,6 +74,16 @@ export function placeNew(panels, size) {
   return { position_x: 1, position_y: bottom, width, height: size.height };
 }
 
+/** Directus's panel header columns: whether it shows (it does unless turned off), its icon, color and note. */
+export function header(panel) {
+  return {
+    show_header: panel.show_header !== false,
+    icon: panel.icon ?? null,
+    color: panel.color ?? null,
+    note: panel.note ?? null,
+  };
+}
+
 /** The columns of directus_panels a move or resize writes. */
 export function geometry(panel) {
   return { position_x: panel.position_x, position_y: panel.position_y, width: panel.width, height: panel.height };
