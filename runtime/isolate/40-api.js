@@ -36,12 +36,29 @@ function decodeRequestResult(res) {
   return { status: res.status, statusText: res.statusText, headers: res.headers, data, url: res.url };
 }
 
+/**
+ * Directus's sandboxed `request` is axios: an answer outside 2xx rejects, with the response on the
+ * error (`error.response.{status, statusText, headers, data}`), as extensions written for it expect.
+ * (`fetch` resolves with any status, as fetch does.)
+ */
+function requestOutcome(res) {
+  const decoded = decodeRequestResult(res);
+  if (isObject(decoded) && typeof decoded.status === 'number' && (decoded.status < 200 || decoded.status >= 300)) {
+    const error = new ErrorCtor('Request failed with status code ' + decoded.status);
+    error.code = 'ERR_BAD_RESPONSE';
+    error.status = decoded.status;
+    error.response = decoded;
+    throw error;
+  }
+  return decoded;
+}
+
 function makeCapability(entry, bound, token) {
   const name = entry.name;
   if (entry.mode === 'async') {
     if (name === 'request') {
       return function (...args) {
-        return callCapability(name, bound.length ? [...bound, ...args] : args, token).then(decodeRequestResult);
+        return callCapability(name, bound.length ? [...bound, ...args] : args, token).then(requestOutcome);
       };
     }
     return function (...args) {

@@ -39,6 +39,8 @@ describe('sandbox attacks: network scope', () => {
     api = http.createServer((req, res) => {
       const u = new URL(req.url!, 'http://x');
       if (u.pathname === '/v1/redirect') return res.writeHead(302, { location: u.searchParams.get('to')! }).end();
+      if (u.pathname === '/v1/missing')
+        return res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'nope' }));
       if (u.pathname.startsWith('/v1/'))
         return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ path: u.pathname }));
       res.writeHead(403).end('outside v1 must never be reached');
@@ -91,6 +93,15 @@ describe('sandbox attacks: network scope', () => {
     ['a data: URL', () => `data:text/plain,hello`, 'scheme'],
   ])('%s is denied (FORBIDDEN)', async (_name, url, reason) => {
     expect(await attempt(url())).toEqual([`FORBIDDEN:${reason}`, `FORBIDDEN:${reason}`]);
+  });
+
+  it("rejects an answer outside 2xx from request (Directus's axios), with the response; fetch resolves with it", async () => {
+    const url = `http://api.example.com:${port}/v1/missing`;
+    const r = await arena.run(
+      `let viaRequest; try { await api.request(${JSON.stringify(url)}); viaRequest = 'resolved'; } catch (e) { viaRequest = [e.message, e.response.status, e.response.data.error]; } const viaFetch = (await fetch(${JSON.stringify(url)})).status; return { viaRequest, viaFetch };`,
+      scope(),
+    );
+    expect(r.body).toEqual({ viaRequest: ['Request failed with status code 404', 404, 'nope'], viaFetch: 404 });
   });
 
   it('upper-case scheme and host are the same granted host (normalised, not a bypass)', async () => {
