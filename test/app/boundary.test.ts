@@ -71,12 +71,13 @@ describe('extension boundaries', () => {
       value: 'v',
       label: 'kept',
     });
-    // A `class` falls through as Directus's `v-bind="options"` lets it (a tour group marks its fields
-    // so); nothing else undeclared does, and a class is text only.
-    expect(
-      propsFor(config.component, { value: 'v', class: 'tour-input-title', innerHTML: '<img onerror=x>', style: 'x' }),
-    ).toEqual({ value: 'v', class: 'tour-input-title' });
-    expect(propsFor(config.component, { class: { toString: 'x' } })).toEqual({});
+    // For a field's interface options (written by administrators), a `class` falls through as
+    // Directus's `v-bind="options"` lets it (a tour group marks its fields so); nothing else
+    // undeclared does, a class is text only, and other options never pass one.
+    const withClass = { value: 'v', class: 'tour-input-title', innerHTML: '<img onerror=x>', style: 'x' };
+    expect(propsFor(config.component, withClass, { classes: true })).toEqual({ value: 'v', class: 'tour-input-title' });
+    expect(propsFor(config.component, withClass)).toEqual({ value: 'v' });
+    expect(propsFor(config.component, { class: { toString: 'x' } }, { classes: true })).toEqual({});
     expect(config.options).toEqual([{ field: 'a' }]);
     const got: string[] = [];
     const value = ref('a');

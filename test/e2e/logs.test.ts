@@ -69,8 +69,13 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('Settings → Logs in a re
     });
     await page.goto(`${t.url}/admin/settings/logs`);
     await eventually(() => page.locator('[data-test=logs-state]').textContent()).toBe('following');
-    await t.api('GET', '/noisy?m=own');
-    await eventually(() => page.locator('[data-test=log-line]', { hasText: 'warned by own' }).count()).toBe(1);
+    // The page shows `following` once its socket is open; the host may apply its subscription a
+    // moment later (a busy machine): the line is written again until one arrives.
+    const own = page.locator('[data-test=log-line]', { hasText: 'warned by own' });
+    await eventually(async () => {
+      if ((await own.count()) === 0) await t.api('GET', '/noisy?m=own');
+      return own.count();
+    }).toBeGreaterThan(0);
     expect(await page.locator('[data-test=logs-host]').count()).toBe(0);
     toPage!(
       JSON.stringify({
@@ -85,7 +90,7 @@ describe.skipIf(skipWithout('Chromium', SKIP_REASON))('Settings → Logs in a re
       expect.stringContaining('from the other host'),
     ]);
     await page.selectOption('[data-test=logs-host]', '');
-    await eventually(() => page.locator('[data-test=log-line]', { hasText: 'warned by own' }).count()).toBe(1);
+    await eventually(() => own.count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 });

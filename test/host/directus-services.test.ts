@@ -16,7 +16,17 @@ describe("Directus's services and ItemsService methods, as extensions call them"
   beforeAll(async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'annex-services-'));
     writeEndpoint(root, 'svc-probe', '', {
-      raw: `export default (router, { services, env, getSchema }) => {
+      raw: `import { Readable } from 'node:stream';
+export default (router, { services, env, getSchema }) => {
+  router.post('/upload', async (req, res, next) => {
+    try {
+      const files = new services.FilesService({ accountability: req.accountability });
+      const id = await files.uploadOne(Readable.from([Buffer.from(req.body.text)]), req.body.data);
+      res.json({ data: id });
+    } catch (e) {
+      next(e);
+    }
+  });
   router.get('/schema', async (req, res) => {
     const schema = await getSchema();
     res.json({ data: {
@@ -190,6 +200,25 @@ describe("Directus's services and ItemsService methods, as extensions call them"
     expect(mine).not.toHaveProperty('site');
     const admin = (await t.api('GET', '/permissions/me')).body.data;
     expect(admin.site.delete).toEqual({ access: 'full', fields: ['*'] });
+  });
+
+  it("uploads with FilesService.uploadOne and keeps the row's other fields it was given (tags, metadata), not the host's", async () => {
+    const made = await t.api('POST', '/svc-probe/upload', {
+      text: 'hello',
+      data: {
+        filename_download: 'note.txt',
+        type: 'text/plain',
+        tags: ['a', 'b'],
+        metadata: { lens: '35mm' },
+        filesize: 1,
+        uploaded_by: null,
+      },
+    });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    const row = (await t.api('GET', `/files/${made.body.data}?fields=tags,metadata,filesize,uploaded_by,title`)).body
+      .data;
+    expect(row).toMatchObject({ tags: ['a', 'b'], metadata: { lens: '35mm' }, filesize: 5, title: 'note' });
+    expect(row.uploaded_by).toEqual(expect.any(String));
   });
 
   it('has the services for activity, revisions, comments, presets, translations, shares and the server', async () => {

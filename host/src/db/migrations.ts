@@ -706,7 +706,35 @@ const migrations: Record<string, { up(knex: Knex): Promise<void>; down(knex: Kne
       });
     },
   },
+  '20261207D-file-details': {
+    async up(knex) {
+      // The rest of Directus's file row: what extensions (EXIF readers, taggers, focal-point pickers)
+      // write there. A project that already added one of these fields keeps its column.
+      for (const [column, add] of FILE_DETAILS)
+        if (!(await knex.schema.hasColumn('directus_files', column)))
+          await knex.schema.alterTable('directus_files', (t) => add(t));
+    },
+    async down(knex) {
+      await knex.schema.alterTable('directus_files', (t) => {
+        for (const [column] of FILE_DETAILS) t.dropColumn(column);
+      });
+    },
+  },
 };
+
+/** The columns `20261207D-file-details` adds, each with how. */
+const FILE_DETAILS: [string, (t: Knex.AlterTableBuilder) => void][] = [
+  ['tags', (t) => t.json('tags')],
+  ['location', (t) => t.text('location')],
+  ['metadata', (t) => t.json('metadata')],
+  ['embed', (t) => t.string('embed', 200)],
+  ['duration', (t) => t.integer('duration')],
+  ['charset', (t) => t.string('charset', 50)],
+  ['focal_point_x', (t) => t.integer('focal_point_x')],
+  ['focal_point_y', (t) => t.integer('focal_point_y')],
+  ['modified_by', (t) => t.string('modified_by', 36)],
+  ['modified_on', (t) => t.timestamp('modified_on', { useTz: true })],
+];
 
 /** The columns `20261207B-project-settings` adds. */
 const PROJECT_SETTINGS = [

@@ -23,6 +23,20 @@ export interface FilesKernel extends ItemsKernel {
   assetCache?: AssetCache | undefined;
 }
 
+/** Columns of a file's row only the host writes at upload. */
+const HOST_FILE_COLUMNS = new Set([
+  'id',
+  'storage',
+  'filename_disk',
+  'filesize',
+  'uploaded_by',
+  'uploaded_on',
+  'modified_by',
+  'modified_on',
+  'width',
+  'height',
+]);
+
 /** `report.PDF` → `.pdf`; anything odd → no extension. The client's name never reaches the disk. */
 function extensionOf(name: string): string {
   const ext = path.extname(name).slice(1).toLowerCase();
@@ -51,7 +65,15 @@ export class FilesService extends ItemsService {
   /** Stores `stream` and creates its row; a failure (size, permission) leaves neither behind. */
   async uploadOne(
     stream: Readable,
-    data: { filename_download: string; type?: string; title?: string; description?: string; folder?: string },
+    data: {
+      filename_download: string;
+      type?: string;
+      title?: string;
+      description?: string;
+      folder?: string;
+      /** Any other field of the row (`tags`, `metadata`, a project's own field), under the caller's permissions. */
+      [field: string]: unknown;
+    },
   ): Promise<PrimaryKey> {
     // Permission first: a caller who may not create files does not get to fill the disk.
     await this.assertMayUpload(data.folder);
@@ -75,6 +97,9 @@ export class FilesService extends ItemsService {
           (size > first.length ? await imageSize(await this.files.storage.read(key)) : null))
         : null;
       const payload = {
+        // What else the caller gave (Directus's uploadOne takes the row's fields); the host's own
+        // columns below are the host's, whatever was given (the items service keeps them so too).
+        ...Object.fromEntries(Object.entries(data).filter(([k]) => !HOST_FILE_COLUMNS.has(k))),
         id,
         storage: this.files.storage.location,
         filename_disk: key,

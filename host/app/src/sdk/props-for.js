@@ -1,17 +1,16 @@
-/** Undeclared options that may still reach the root element, as Directus's `v-bind="options"` lets them: they run nothing. */
-const FALLTHROUGH = ['class'];
-
 /**
- * The part of `options` that `component` declares as props, and a `class` (a group interface
- * marking its fields, as Directus's binding of the options lets it). Options saved for a panel,
+ * The part of `options` that `component` declares as props. Options saved for a panel,
  * interface or display are data a non-administrator may have written; bound wholesale
- * (`v-bind="options"`), any other undeclared key falls through to the root element, where
- * `innerHTML` or an `on…` handler would run script in the admin's session. An Annex extra of the SDK.
+ * (`v-bind="options"`), an undeclared key falls through to the root element, where `innerHTML`
+ * or an `on…` handler would run script in the admin's session. With `{ classes: true }` (a
+ * field's interface options, which only administrators write) a text `class` falls through too,
+ * as Directus's binding lets it (a group interface marks its fields so). An Annex extra of the SDK.
  * @param {any} component
  * @param {Record<string, unknown> | null | undefined} options
+ * @param {{ classes?: boolean }} [how]
  * @returns {Record<string, unknown>}
  */
-export function propsFor(component, options) {
+export function propsFor(component, options, how = {}) {
   if (!options || typeof options !== 'object') return {};
   const declared = component?.props ?? component?.__vccOpts?.props;
   const names = Array.isArray(declared)
@@ -27,14 +26,13 @@ export function propsFor(component, options) {
     if (Object.hasOwn(options, name)) out[name] = options[name];
     else if (Object.hasOwn(options, kebab)) out[name] = options[kebab];
   }
-  for (const name of FALLTHROUGH) {
-    const value = options[name];
-    if (
-      !Object.hasOwn(out, name) &&
-      Object.hasOwn(options, name) &&
-      (typeof value === 'string' || Array.isArray(value))
-    )
-      out[name] = value;
-  }
+  const cls = options.class;
+  if (
+    how.classes &&
+    !Object.hasOwn(out, 'class') &&
+    Object.hasOwn(options, 'class') &&
+    (typeof cls === 'string' || Array.isArray(cls))
+  )
+    out.class = cls;
   return out;
 }
