@@ -235,6 +235,14 @@ export default (router, { services, env, getSchema }) => {
       args: [{ filter: { collection: { _eq: 'tags' } }, fields: ['action', 'collection'], limit: 1 }],
     });
     expect(activity.body.data).toEqual([{ action: expect.any(String), collection: 'tags' }]);
+    const extensions = (await call({ service: 'ExtensionsService', method: 'readAll' })).body.data;
+    const probe = extensions.find((e: { schema?: { name?: string } }) => e.schema?.name === 'svc-probe');
+    expect(probe).toMatchObject({ id: expect.any(String), meta: { enabled: true } });
+    const byId = await call({ service: 'ExtensionsService', method: 'readOne', args: [probe.id] });
+    expect(byId.body.data.id).toBe(probe.id);
+    const byName = await call({ service: 'ExtensionsService', method: 'readOne', args: ['svc-probe'] });
+    expect(byName.body.data.id).toBe(probe.id);
+    expect((await call({ service: 'ExtensionsService', method: 'readOne', args: ['nope'] })).status).toBe(404);
     for (const service of ['RevisionsService', 'CommentsService', 'TranslationsService', 'SharesService']) {
       const read = await call({ service, method: 'readByQuery', args: [{ limit: 1 }] });
       expect([service, read.status]).toEqual([service, 200]);

@@ -43,6 +43,8 @@ import type { Readable } from 'node:stream';
 import type { Storage } from '../files/storage.js';
 import { createSpecificationService, type OpenApiDocument } from './specification.js';
 import { sortItems } from './utils.js';
+import { listExtensions } from '../extensions/describe.js';
+import type { ExtensionManager } from '../extensions/manager.js';
 import { defineVersionsService, type VersionsServiceClass } from './versions.js';
 
 export interface ServiceOptions {
@@ -174,6 +176,33 @@ export function createServices(
   // The Directus version /server/info reports; an OpenAPI document's info.version.
   const SpecificationService = createSpecificationService(kernel, resolve, { version: DIRECTUS_VERSION });
 
+  /**
+   * Directus's ExtensionsService: `readAll()` / `readOne(id)`, the extensions as `GET /extensions`
+   * lists them to the caller (every detail to an administrator).
+   */
+  class ExtensionsService {
+    readonly accountability: Accountability;
+    constructor(options: ServiceOptions = {}) {
+      this.accountability = resolve(options.accountability);
+    }
+    async readAll(): Promise<Record<string, unknown>[]> {
+      // The manager exists once the host loaded its extensions (this namespace is made before).
+      const manager = (kernel as { extensions?: ExtensionManager }).extensions;
+      if (!manager)
+        throw errors.SERVICE_UNAVAILABLE({ service: 'extensions', reason: 'Extensions are not loaded yet.' });
+      if (!this.accountability.user && !this.accountability.admin) throw errors.FORBIDDEN();
+      return listExtensions(manager, kernel.knex, this.accountability.admin, this.accountability);
+    }
+    async readOne(id: string): Promise<Record<string, unknown>> {
+      // By its row's id, as Directus, or by its package name.
+      const found = (await this.readAll()).find(
+        (e) => e.id === id || (e.schema as { name?: string } | null | undefined)?.name === id,
+      );
+      if (!found) throw errors.HOST_EXTENSION_NOT_FOUND({ id });
+      return found;
+    }
+  }
+
   /** Directus's ServerService: `serverInfo()`, what `/server/info` answers the caller. */
   class ServerService {
     readonly accountability: Accountability;
@@ -220,6 +249,7 @@ export function createServices(
     TranslationsService: fixed('directus_translations'),
     SharesService: fixed('directus_shares'),
     ServerService,
+    ExtensionsService,
   };
 }
 
@@ -252,6 +282,9 @@ export interface Services {
   TranslationsService: Fixed;
   SharesService: Fixed;
   ServerService: new (options?: ServiceOptions) => { serverInfo(): Promise<Record<string, unknown>> };
+  ExtensionsService: new (
+    options?: ServiceOptions,
+  ) => { readAll(): Promise<Record<string, unknown>[]>; readOne(id: string): Promise<Record<string, unknown>> };
   MailService: new (options?: ServiceOptions) => { send(message: MailMessage): Promise<MailReceipt> };
   FilesService: new (options?: ServiceOptions) => BaseFilesService;
   AssetsService: new (
