@@ -1,7 +1,6 @@
 // @ts-check
 import {
   asksForTransform,
-  assetSettingsOf,
   asyncHandler,
   derivedImage,
   createRequestClient,
@@ -12,6 +11,7 @@ import {
   isTransformable,
   isUuid,
   parseTransform,
+  readAssetSettings,
   systemAccountability,
 } from '@annex/host/builtins-support';
 
@@ -188,14 +188,8 @@ export const endpoints = [
       };
       // The project's policy and presets (Directus's storage_asset_transform, storage_asset_presets),
       // read when a request asks for a transformation.
-      const settings = async () => {
-        const service = new context.services.SettingsService({ accountability: systemAccountability('assets') });
-        const [row] = await service.readByQuery({
-          fields: ['storage_asset_transform', 'storage_asset_presets'],
-          limit: 1,
-        });
-        return assetSettingsOf(row);
-      };
+      const settings = () =>
+        readAssetSettings(new context.services.SettingsService({ accountability: systemAccountability('assets') }));
       // The host's one gate, shared with extensions' AssetsService, and where presets' images are kept.
       const gate = transformGateFor(config);
       const cache = context.kernel.assetCache;

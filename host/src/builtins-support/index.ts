@@ -18,7 +18,7 @@ export { recordActivity, recordExtensionChange, requestActor, type ActivityEntry
 export { createRequestClient } from '@annex/runtime';
 export {
   asksForTransform,
-  assetSettingsOf,
+  readAssetSettings,
   derivedImage,
   parseTransform,
   isTransformable,

@@ -233,6 +233,15 @@ export function assetSettingsOf(row: Record<string, unknown> | undefined): Asset
   };
 }
 
+/** The project's transformation settings, read from the settings singleton through `settings` (a SettingsService). */
+export async function readAssetSettings(settings: {
+  readSingleton(query: { fields: string[] }): Promise<Record<string, unknown>>;
+}): Promise<AssetSettings> {
+  return assetSettingsOf(
+    await settings.readSingleton({ fields: ['storage_asset_transform', 'storage_asset_presets'] }),
+  );
+}
+
 const disabled = () => errors.INVALID_QUERY({ reason: 'Dynamic asset generation has been disabled for this project.' });
 
 function readParameters(query: Record<string, unknown>, limits: TransformLimits): ImageTransform | null {

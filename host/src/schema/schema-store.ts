@@ -11,6 +11,7 @@ import {
   type CollectionOverview,
   type FieldOverview,
   type FieldType,
+  type RelationOverview,
   type SchemaOverview,
 } from './types.js';
 
@@ -373,24 +374,25 @@ function junctionFieldOf(schema: SchemaOverview, collection: string, f: FieldOve
 }
 
 /** Directus's relation shape for a many-to-one field (and the one-to-many alias that lists it, if any). */
-export function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview) {
-  const target = schema.collections[f.relatedCollection!];
+function relationOutput(schema: SchemaOverview, collection: string, f: FieldOverview): RelationOverview {
+  const related = f.relatedCollection!;
+  const target = schema.collections[related];
   const alias = aliasesThrough(target, collection, f.field)[0];
   const oneField = alias?.field ?? null;
   return {
     collection,
     field: f.field,
-    related_collection: f.relatedCollection as string,
+    related_collection: related,
     schema: {
       table: collection,
       column: f.field,
-      foreign_key_table: f.relatedCollection,
+      foreign_key_table: related,
       foreign_key_column: target?.primary ?? 'id',
     },
     meta: {
       many_collection: collection,
       many_field: f.field,
-      one_collection: f.relatedCollection,
+      one_collection: related,
       one_field: oneField,
       junction_field: junctionFieldOf(schema, collection, f),
       one_deselect_action: alias?.o2m?.deselect ?? 'nullify',

@@ -3,7 +3,6 @@ import deepDiff from 'deep-diff';
 import yaml from 'js-yaml';
 import { errors } from '../errors.js';
 import { collectionOutput, fieldOutput } from '../services/schema-services.js';
-import { relationOutput } from './schema-store.js';
 import { FIELD_TYPES, type SchemaOverview } from './types.js';
 
 /**
@@ -155,13 +154,7 @@ export function snapshotOf(schema: SchemaOverview, vendor: string): Snapshot {
   const fields = collections
     .flatMap((c) => Object.values(c.fields).map((f) => fieldOutput(c.collection, f)))
     .filter((f) => f.meta.system !== true);
-  const relations = collections
-    .filter((c) => !c.system)
-    .flatMap((c) =>
-      Object.values(c.fields)
-        .filter((f) => f.type !== 'alias' && f.relatedCollection)
-        .map((f) => relationOutput(schema, c.collection, f)),
-    );
+  const relations = schema.relations.filter((r) => !schema.collections[r.collection]?.system);
   const parts = project({
     collections: collections.filter((c) => !c.system).map(collectionOutput),
     fields,

@@ -72,8 +72,18 @@ export interface CollectionOverview extends Protocol.CollectionOverview {
   fields: Record<string, FieldOverview>;
 }
 
+/** A many-to-one as the host lists it (`relationOutput`): Directus's relation with its schema and meta. */
 export interface RelationOverview extends Protocol.RelationOverview {
   related_collection: string;
+  schema: { table: string; column: string; foreign_key_table: string; foreign_key_column: string };
+  meta: {
+    many_collection: string;
+    many_field: string;
+    one_collection: string;
+    one_field: string | null;
+    junction_field: string | null;
+    one_deselect_action: 'nullify' | 'delete';
+  };
 }
 
 /** The protocol's `SchemaOverview` (what extensions get as `schema`), with the host's columns. */

@@ -9,9 +9,18 @@ import type { MailMessage, MailReceipt, Mailer } from '../mail/mailer.js';
 import { FilesService as BaseFilesService } from '../files/files-service.js';
 import type { AssetCache } from '../files/asset-cache.js';
 import { createAssetsService, type TransformationParams } from '../files/assets-service.js';
-import { assetSettingsOf, transformGateFor } from '../files/transform.js';
+import { readAssetSettings, transformGateFor } from '../files/transform.js';
+import type { Item, PrimaryKey } from './items.js';
+import type { Readable } from 'node:stream';
+import type { Storage } from '../files/storage.js';
+import { createSpecificationService, type OpenApiDocument } from './specification.js';
+import { sortItems } from './utils.js';
+import { listExtensions } from '../extensions/describe.js';
+import type { ExtensionManager } from '../extensions/manager.js';
+import { defineVersionsService, type VersionsServiceClass } from './versions.js';
+// The Directus version this host answers as (`/server/info`, OpenAPI documents, schema snapshots).
+import { SNAPSHOT_DIRECTUS_VERSION as DIRECTUS_VERSION } from '../schema/snapshot.js';
 
-/** Transformation limits of a services namespace built without a host configuration (unit tests). */
 /** The settings `/server/info` tells anyone (Directus's `project`: what the sign-in page shows). */
 const PROJECT_INFO = [
   'project_name',
@@ -29,23 +38,13 @@ const PROJECT_INFO = [
   'custom_css',
 ] as const;
 
-/** The Directus version this host answers as (`/server/info`, OpenAPI documents). */
-export const DIRECTUS_VERSION = '11.5.0-annex';
-
+/** Transformation limits of a services namespace built without a host configuration (unit tests). */
 const DEFAULT_FILES = {
   transformMaxDimension: 6000,
   transformMaxConcurrent: 4,
   transformMaxOperations: 5,
   transformTimeoutMs: 7500,
 };
-import type { Item, PrimaryKey } from './items.js';
-import type { Readable } from 'node:stream';
-import type { Storage } from '../files/storage.js';
-import { createSpecificationService, type OpenApiDocument } from './specification.js';
-import { sortItems } from './utils.js';
-import { listExtensions } from '../extensions/describe.js';
-import type { ExtensionManager } from '../extensions/manager.js';
-import { defineVersionsService, type VersionsServiceClass } from './versions.js';
 
 export interface ServiceOptions {
   accountability?: Accountability | null;
@@ -141,14 +140,8 @@ export function createServices(
     timeoutMs: files.transformTimeoutMs,
     gate: transformGateFor(files),
     cache: kernel.assetCache,
-    settings: async () => {
-      const service = new BoundItemsService('directus_settings', { accountability: systemAccountability('assets') });
-      const [row] = await service.readByQuery({
-        fields: ['storage_asset_transform', 'storage_asset_presets'],
-        limit: 1,
-      });
-      return assetSettingsOf(row);
-    },
+    settings: () =>
+      readAssetSettings(new BoundItemsService('directus_settings', { accountability: systemAccountability('assets') })),
   });
 
   /** Directus's MailService: `new MailService({ schema, knex }).send({ to, subject, html | text })`. */

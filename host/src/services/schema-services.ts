@@ -3,13 +3,7 @@ import type { Accountability } from '../auth/accountability.js';
 import type { Permissions } from '../auth/permissions.js';
 import { errors } from '../errors.js';
 import type { Emitter } from '../events/emitter.js';
-import {
-  aliasesThrough,
-  relationOutput,
-  type CollectionInput,
-  type FieldInput,
-  type SchemaStore,
-} from '../schema/schema-store.js';
+import type { CollectionInput, FieldInput, SchemaStore } from '../schema/schema-store.js';
 import type { CollectionOverview, FieldOverview, SchemaOverview } from '../schema/types.js';
 import { isSystemField } from '../schema/system-collections.js';
 
@@ -218,16 +212,15 @@ export function createSchemaServices(kernel: SchemaKernel) {
   /** Directus's `/relations`: the many-to-one fields (read), made or cleared by an administrator. */
   class RelationsService {
     constructor(readonly options: { accountability: Accountability; schema?: SchemaOverview }) {}
+    /** The project's relations the caller may see (the schema lists them; copies, the schema is shared). */
     async readAll(collection?: string) {
       const schema = await kernel.schema.get();
-      const cols = await visible(kernel, this.options.accountability, schema);
-      return cols
-        .filter((c) => !c.system && (!collection || c.collection === collection))
-        .flatMap((c) =>
-          Object.values(c.fields)
-            .filter((f) => f.type !== 'alias' && f.relatedCollection)
-            .map((f) => relationOutput(schema, c.collection, f)),
-        );
+      const seen = new Set(
+        (await visible(kernel, this.options.accountability, schema)).filter((c) => !c.system).map((c) => c.collection),
+      );
+      return structuredClone(
+        schema.relations.filter((r) => seen.has(r.collection) && (!collection || r.collection === collection)),
+      );
     }
     async readOne(collection: string, field: string) {
       const found = (await this.readAll(collection)).find((r) => r.field === field);
