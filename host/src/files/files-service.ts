@@ -10,7 +10,7 @@ import {
   type MutationOptions,
   type PrimaryKey,
 } from '../services/items.js';
-import { HOST_WRITE } from '../services/host-written.js';
+import { FILE_COLUMNS, HOST_WRITE } from '../services/host-written.js';
 import { assertFolderExists } from '../services/system-effects.js';
 import type { AssetCache } from './asset-cache.js';
 import type { Storage } from './storage.js';
@@ -23,19 +23,8 @@ export interface FilesKernel extends ItemsKernel {
   assetCache?: AssetCache | undefined;
 }
 
-/** Columns of a file's row only the host writes at upload. */
-const HOST_FILE_COLUMNS = new Set([
-  'id',
-  'storage',
-  'filename_disk',
-  'filesize',
-  'uploaded_by',
-  'uploaded_on',
-  'modified_by',
-  'modified_on',
-  'width',
-  'height',
-]);
+/** What an upload takes from the host, not from its caller: the host's columns, the key it makes, the update stamps. */
+const SET_AT_UPLOAD = new Set([...FILE_COLUMNS, 'id', 'modified_by', 'modified_on']);
 
 /** `report.PDF` → `.pdf`; anything odd → no extension. The client's name never reaches the disk. */
 function extensionOf(name: string): string {
@@ -99,7 +88,7 @@ export class FilesService extends ItemsService {
       const payload = {
         // What else the caller gave (Directus's uploadOne takes the row's fields); the host's own
         // columns below are the host's, whatever was given (the items service keeps them so too).
-        ...Object.fromEntries(Object.entries(data).filter(([k]) => !HOST_FILE_COLUMNS.has(k))),
+        ...Object.fromEntries(Object.entries(data).filter(([k]) => !SET_AT_UPLOAD.has(k))),
         id,
         storage: this.files.storage.location,
         filename_disk: key,

@@ -191,18 +191,11 @@ export function parseTransform(
     });
   const system = SYSTEM_ASSET_PRESETS.find((p) => p.key === key);
   const preset = system ?? settings.presets.find((p) => p.key === key);
-  if (key !== undefined && !preset) {
-    if (settings.transform === 'none') throw disabled();
-    throw errors.INVALID_QUERY({
-      reason:
-        settings.transform === 'presets'
-          ? 'Only configured presets can be used in asset generation.'
-          : `Key "${key}" isn't configured.`,
-    });
-  }
+  // The policy first (Directus's order): nothing but the system presets, or nothing but presets.
   if (!system && settings.transform === 'none') throw disabled();
   if (!preset && settings.transform === 'presets')
     throw errors.INVALID_QUERY({ reason: 'Only configured presets can be used in asset generation.' });
+  if (key !== undefined && !preset) throw errors.INVALID_QUERY({ reason: `Key "${key}" isn't configured.` });
   const transform = readParameters(preset ? { ...preset } : query, limits);
   return transform && preset ? { ...transform, preset: preset.key } : transform;
 }

@@ -16,7 +16,16 @@ const HOST_ONLY: Record<string, string> = {
 /** In MutationOptions: the host's own code writing such rows (the file upload). Not reachable from requests. */
 export const HOST_WRITE = Symbol('annex.hostWrite');
 
-const FILE_COLUMNS = ['storage', 'filename_disk', 'filesize', 'uploaded_by', 'uploaded_on', 'width', 'height'];
+/** The columns of a file's row only the host writes: which bytes it stands for, and what was read of them. */
+export const FILE_COLUMNS: readonly string[] = [
+  'storage',
+  'filename_disk',
+  'filesize',
+  'uploaded_by',
+  'uploaded_on',
+  'width',
+  'height',
+];
 
 /**
  * Flows and their operations run with whatever rights their options name (`permissions: "$full"`
